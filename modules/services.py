@@ -1,0 +1,59 @@
+"""Writes for the learning flow: scenario choices and module completion."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import ModuleCompletion, ModulePage, ScenarioResponse
+from .progress import module_progress_for_user
+
+
+class ScenarioChoiceError(Exception):
+    pass
+
+
+def scenario_response_record(*, user, page: ModulePage, block_id: str, option_index: int) -> ScenarioResponse:
+    """Record the option a person chose in a scenario, with a copy of the option as it read then."""
+    block = page.scenario_block(block_id)
+    if block is None:
+        raise ScenarioChoiceError("That scenario is no longer part of this module. Reload the page.")
+    options = block.value["options"]
+    if not 0 <= option_index < len(options):
+        raise ScenarioChoiceError("Choose one of the options.")
+    option = options[option_index]
+    response = ScenarioResponse.objects.create(
+        user=user,
+        page=page,
+        block_id=block_id,
+        option_index=option_index,
+        option_text=option["text"],
+        expected=bool(option["expected"]),
+    )
+    module_completion_record_if_complete(user=user, page=page)
+    return response
+
+
+def module_completion_record_if_complete(*, user, page: ModulePage) -> ModuleCompletion | None:
+    """Record that the module is complete if every scenario is reached and the quiz passed.
+
+    One completion per passing attempt (or one in all for a module with no quiz), so calling this again changes
+    nothing. The completion is the fact the compliance ledger records as evidence.
+    """
+    progress = module_progress_for_user(user, page)
+    if not progress.is_complete:
+        return None
+    passing = next((attempt for attempt in progress.attempts if attempt.passed), None)
+    if progress.has_quiz and passing is None:
+        return None
+    existing = ModuleCompletion.objects.filter(user=user, page=page, attempt=passing).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            return ModuleCompletion.objects.create(
+                user=user,
+                page=page,
+                attempt=passing,
+                completed_at=timezone.now(),
+            )
+    except IntegrityError:
+        return ModuleCompletion.objects.get(user=user, page=page, attempt=passing)

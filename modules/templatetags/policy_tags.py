@@ -1,0 +1,24 @@
+from django import template
+
+from modules.clauses import clause_anchor, parse_clause_list
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def clause_href(context, policy, number):
+    """The link to a numbered section of a policy page, e.g. /policy/#clause-6-2."""
+    if policy is None:
+        return f"#{clause_anchor(number)}"
+    request = context.get("request")
+    return f"{policy.get_url(request)}#{clause_anchor(number)}"
+
+
+@register.filter
+def anchor(number):
+    return clause_anchor(str(number))
+
+
+@register.filter
+def clause_numbers(value):
+    return parse_clause_list(value)

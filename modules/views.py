@@ -1,0 +1,158 @@
+"""The learning flow: scenario choices, quiz attempts and "My training"."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from quizzes import services as quiz_services
+from quizzes.forms import AttemptForm
+from quizzes.models import Attempt
+
+from . import services
+from .models import ContentPage, ModulePage
+from .progress import module_progress_for_user, module_progress_list_for_user
+
+STASH_KEY = "quiz-answers-{}"
+
+
+def _get_module_page(page_id: int) -> ModulePage:
+    return get_object_or_404(ModulePage.objects.live(), pk=page_id)
+
+
+def _get_attempt_for_user(user, attempt_id: int) -> Attempt:
+    """Someone else's attempt is a 404, not a 403: its existence is not theirs to learn."""
+    return get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, user=user)
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_not_required
+@require_GET
+def accessibility_statement(request):
+    page = ContentPage.objects.live().filter(slug="accessibility-statement").first()
+    if page is None:
+        raise Http404("No accessibility statement has been published.")
+    return page.serve(request)
+
+
+@require_GET
+def my_training(request):
+    return render(request, "modules/my_training.html", {"progress_list": module_progress_list_for_user(request.user)})
+
+
+@require_POST
+def scenario_choose(request, page_id: int, block_id: str):
+    page = _get_module_page(page_id)
+    block = page.scenario_block(block_id)
+    if block is None:
+        raise Http404("No such scenario in this module.")
+    anchor = f"#scenario-{block_id}"
+    try:
+        option_index = int(request.POST.get("option", ""))
+        services.scenario_response_record(user=request.user, page=page, block_id=block_id, option_index=option_index)
+    except (ValueError, services.ScenarioChoiceError):
+        if _wants_json(request):
+            return JsonResponse({"error": "Choose one of the options."}, status=400)
+        return redirect(f"{page.url}?unanswered={block_id}{anchor}")
+    if _wants_json(request):
+        progress = module_progress_for_user(request.user, page)
+        html = render_to_string(
+            "modules/blocks/scenario_feedback.html",
+            {"value": block.value, "state": progress.scenarios[block_id], "block_id": block_id},
+            request=request,
+        )
+        return JsonResponse({"feedback_html": html, "module_complete": progress.is_complete})
+    return redirect(f"{page.url}{anchor}")
+
+
+@require_POST
+def quiz_start(request, page_id: int):
+    page = _get_module_page(page_id)
+    if page.quiz is None:
+        raise Http404("This module has no quiz.")
+    try:
+        attempt = quiz_services.attempt_start(user=request.user, quiz=page.quiz, page=page)
+    except quiz_services.AttemptError as error:
+        messages.error(request, str(error))
+        return redirect(page.url)
+    return redirect("modules:attempt", attempt_id=attempt.pk)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def attempt_take(request, attempt_id: int):
+    stash_key = STASH_KEY.format(attempt_id)
+    if not request.user.is_authenticated:
+        # The session expired mid-quiz: keep the answers in this (anonymous) session, which survives sign-in.
+        if request.method == "POST":
+            request.session[stash_key] = {key: request.POST.getlist(key) for key in request.POST if key[:1] == "q"}
+        return redirect_to_login(reverse("modules:attempt", args=[attempt_id]))
+    attempt = _get_attempt_for_user(request.user, attempt_id)
+    if attempt.is_submitted:
+        return redirect("modules:attempt_result", attempt_id=attempt.pk)
+    questions = attempt.frozen_questions()
+    if request.method == "POST":
+        form = AttemptForm(request.POST, questions=questions)
+        if form.is_valid():
+            try:
+                quiz_services.attempt_submit(attempt=attempt, answers=form.answers())
+            except quiz_services.AttemptError as error:
+                form.add_error(None, str(error))
+            else:
+                request.session.pop(stash_key, None)
+                if attempt.page_id:
+                    services.module_completion_record_if_complete(user=request.user, page=attempt.page.specific)
+                return redirect("modules:attempt_result", attempt_id=attempt.pk)
+    else:
+        stashed = request.session.get(stash_key)
+        form = AttemptForm(initial=_initial_from(stashed), questions=questions)
+        if stashed:
+            messages.info(request, "We kept the answers you gave before you were signed out. Check them and submit.")
+    return render(request, "modules/attempt.html", _attempt_context(attempt, form, questions))
+
+
+def _initial_from(stashed: dict | None) -> dict:
+    if not stashed:
+        return {}
+    return {key: values if len(values) > 1 else values[0] for key, values in stashed.items() if values}
+
+
+def _attempt_context(attempt, form, questions):
+    page = attempt.page.specific if attempt.page_id else None
+    return {
+        "attempt": attempt,
+        "form": form,
+        "module": page,
+        "policy": page.policy if page else None,
+        "items": [(number, question, form[f"q{question.id}"]) for number, question in enumerate(questions, 1)],
+        "errors": form.error_list() + [("attempt-form", e) for e in form.non_field_errors()],
+    }
+
+
+@require_GET
+def attempt_result(request, attempt_id: int):
+    attempt = _get_attempt_for_user(request.user, attempt_id)
+    if not attempt.is_submitted:
+        return redirect("modules:attempt", attempt_id=attempt.pk)
+    page = attempt.page.specific if attempt.page_id else None
+    progress = module_progress_for_user(request.user, page) if page else None
+    failed_run = quiz_services.failed_in_a_row(progress.attempts) if progress else 0
+    return render(
+        request,
+        "modules/attempt_result.html",
+        {
+            "attempt": attempt,
+            "result": attempt.result(),
+            "module": page,
+            "policy": page.policy if page else None,
+            "progress": progress,
+            "advise_reread": failed_run and failed_run % attempt.quiz.attempts_before_reread == 0,
+        },
+    )

@@ -1,0 +1,98 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from . import scoring
+
+
+def choice_rule_errors(kind: str, choices: list[tuple[str, bool]]) -> list[str]:
+    """What is wrong with a question's choices for its kind, as messages an editor can act on.
+
+    `choices` is a list of (text, is_correct) pairs.
+    """
+    right = sum(1 for _, is_correct in choices if is_correct)
+    errors = []
+    if len(choices) < 2:
+        errors.append("Give at least two choices.")
+    if kind == scoring.SINGLE and right != 1:
+        errors.append(f"A one-answer question needs exactly one right choice; {right} are marked right.")
+    if kind == scoring.MULTIPLE and right < 2:
+        errors.append("A several-answers question needs at least two right choices; otherwise use one answer.")
+    if kind == scoring.TRUE_FALSE:
+        texts = sorted(text.strip().lower() for text, _ in choices)
+        if texts != ["false", "true"]:
+            errors.append("A true-or-false question has exactly two choices: True and False.")
+        elif right != 1:
+            errors.append("Mark either True or False as the right answer.")
+    return errors
+
+
+class QuestionAdminForm(WagtailAdminModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        formset = self.formsets.get("choices")
+        if formset is None or not formset.is_valid():
+            return cleaned
+        choices = [
+            (form.cleaned_data.get("text", ""), bool(form.cleaned_data.get("is_correct")))
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        for message in choice_rule_errors(cleaned.get("kind", scoring.SINGLE), choices):
+            self.add_error(None, message)
+        return cleaned
+
+
+def field_name(question: scoring.FrozenQuestion) -> str:
+    return f"q{question.id}"
+
+
+class AttemptForm(forms.Form):
+    """The questions of one attempt as radios (one answer) or checkboxes (several answers)."""
+
+    def __init__(self, *args, questions: list[scoring.FrozenQuestion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for number, question in enumerate(questions, start=1):
+            options = [(choice.id, choice.text) for choice in question.choices]
+            if question.allows_several:
+                field = forms.MultipleChoiceField(choices=options, widget=forms.CheckboxSelectMultiple)
+            else:
+                field = forms.ChoiceField(choices=options, widget=forms.RadioSelect)
+            field.required = True
+            field.error_messages["required"] = (
+                f"Question {number}: select all the answers that apply"
+                if question.allows_several
+                else f"Question {number}: select an answer"
+            )
+            field.error_messages["invalid_choice"] = f"Question {number}: that answer is not one of the choices"
+            self.fields[field_name(question)] = field
+
+    def answers(self) -> dict[str, list[str]]:
+        """Answers keyed by question id, each a list of choice ids (also usable on invalid forms, to keep input)."""
+        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
+        result = {}
+        for question in self.questions:
+            value = data.get(field_name(question))
+            if value is None and self.is_bound:
+                value = self.data.getlist(field_name(question)) if hasattr(self.data, "getlist") else []
+            if isinstance(value, str):
+                value = [value]
+            if value:
+                result[question.id] = list(value)
+        return result
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(anchor id, message) pairs for the NHS.UK error summary, in question order."""
+        pairs = []
+        for question in self.questions:
+            name = field_name(question)
+            for error in self.errors.get(name, []):
+                pairs.append((f"id_{name}_0", error))
+        return pairs
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.questions:
+            raise ValidationError("This attempt has no questions.")
+        return cleaned

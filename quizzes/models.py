@@ -1,0 +1,181 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from modules.clauses import validate_clause
+
+from . import scoring
+from .forms import QuestionAdminForm
+
+
+class QuestionBank(index.Indexed, models.Model):
+    title = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    panels = [FieldPanel("title"), FieldPanel("description")]
+    search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class Question(index.Indexed, ClusterableModel):
+    KIND_CHOICES = [
+        (scoring.SINGLE, "One answer"),
+        (scoring.MULTIPLE, "Several answers"),
+        (scoring.TRUE_FALSE, "True or false"),
+    ]
+
+    bank = models.ForeignKey(QuestionBank, on_delete=models.PROTECT, related_name="questions")
+    kind = models.CharField(max_length=12, choices=KIND_CHOICES, default=scoring.SINGLE)
+    scenario = models.TextField(blank=True, help_text="Optional: a short situation shown before the question.")
+    stem = models.TextField("question")
+    clause = models.CharField(max_length=12, validators=[validate_clause], help_text="The policy clause it tests: 6.2")
+    active = models.BooleanField(default=True, help_text="Untick to stop drawing this question in new attempts.")
+
+    base_form_class = QuestionAdminForm
+    panels = [
+        MultiFieldPanel([FieldPanel("bank"), FieldPanel("kind"), FieldPanel("clause"), FieldPanel("active")]),
+        FieldPanel("scenario"),
+        FieldPanel("stem"),
+        InlinePanel("choices", label="Choice", min_num=2, max_num=6),
+    ]
+    search_fields = [index.SearchField("stem"), index.SearchField("scenario"), index.FilterField("bank")]
+
+    class Meta:
+        ordering = ["bank", "pk"]
+
+    def __str__(self):
+        return self.stem if len(self.stem) < 80 else self.stem[:77] + "…"
+
+    def freeze(self, seed: int) -> scoring.FrozenQuestion:
+        """The question exactly as it is now, with choices in a seeded order, for an attempt to keep."""
+        choices = [
+            scoring.FrozenChoice(
+                id=str(choice.pk), text=choice.text, correct=choice.is_correct, feedback=choice.feedback
+            )
+            for choice in self.choices.all()
+        ]
+        return scoring.FrozenQuestion(
+            id=str(self.pk),
+            kind=self.kind,
+            scenario=self.scenario,
+            stem=self.stem,
+            clause=self.clause,
+            choices=scoring.shuffle_choices(choices, self.kind, seed + self.pk),
+        )
+
+
+class Choice(Orderable):
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(max_length=500)
+    is_correct = models.BooleanField("right answer", default=False)
+    feedback = models.TextField(help_text="Shown after the attempt to anyone who picked this choice.")
+
+    panels = [FieldPanel("text"), FieldPanel("is_correct"), FieldPanel("feedback")]
+
+    def __str__(self):
+        return self.text
+
+
+class Quiz(index.Indexed, ClusterableModel):
+    title = models.CharField(max_length=200)
+    banks = ParentalManyToManyField(QuestionBank, related_name="quizzes")
+    questions_per_attempt = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1)])
+    pass_mark = models.PositiveSmallIntegerField(
+        "pass mark (%)", default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    attempts_before_reread = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text="After this many failed attempts in a row, the person is asked to re-read the module. "
+        "They can always try again.",
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("banks"),
+        FieldPanel("questions_per_attempt"),
+        FieldPanel("pass_mark"),
+        FieldPanel("attempts_before_reread"),
+    ]
+    search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "quizzes"
+
+    def __str__(self):
+        return self.title
+
+    def active_question_ids(self) -> list[int]:
+        return list(
+            Question.objects.filter(bank__in=self.banks.all(), active=True).values_list("pk", flat=True).distinct()
+        )
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.questions_per_attempt and len(self.active_question_ids()) < self.questions_per_attempt:
+            raise ValidationError({"questions_per_attempt": "The chosen banks hold fewer active questions than this."})
+
+
+class Attempt(models.Model):
+    """One go at a quiz, keeping a frozen copy of exactly what was asked and what the person answered."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The module the quiz was taken from.",
+    )
+    seed = models.BigIntegerField()
+    pass_mark = models.PositiveSmallIntegerField()
+    questions = models.JSONField(help_text="The questions and choices exactly as offered.")
+    answers = models.JSONField(default=dict, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    total = models.PositiveSmallIntegerField(null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["user", "quiz", "page"])]
+        constraints = [
+            # At most one open attempt per person, quiz and module: a second "start" resumes the first.
+            models.UniqueConstraint(
+                fields=["user", "quiz", "page"],
+                condition=models.Q(submitted_at__isnull=True),
+                name="one_open_attempt",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.quiz} ({self.started_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    @property
+    def percent(self) -> int | None:
+        return None if not self.total else (self.correct_count * 100) // self.total
+
+    def frozen_questions(self) -> list[scoring.FrozenQuestion]:
+        return [scoring.FrozenQuestion.from_dict(data) for data in self.questions]
+
+    def result(self) -> scoring.AttemptResult:
+        return scoring.mark_attempt(self.frozen_questions(), self.answers, self.pass_mark)
