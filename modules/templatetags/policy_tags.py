@@ -22,3 +22,10 @@ def anchor(number):
 @register.filter
 def clause_numbers(value):
     return parse_clause_list(value)
+
+
+@register.simple_tag(takes_context=True)
+def page_trail(context, page):
+    """(title, url) for each page above `page`, from the site's home page down, for the breadcrumbs."""
+    request = context.get("request")
+    return [(ancestor.title, ancestor.get_url(request)) for ancestor in page.get_ancestors().filter(depth__gt=1)]

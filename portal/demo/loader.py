@@ -1,0 +1,228 @@
+"""Builds the demo organisation: the site, the policy, its modules and quizzes, people and some history.
+
+Every step looks for what it would create first and leaves anything already there alone, so loading twice
+changes nothing (and never overwrites an editor's changes).
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from modules import services as module_services
+from modules.models import ContentPage, HomePage, ModuleIndexPage, ModulePage, PolicyPage
+from portal.accounts.models import User
+from quizzes import services as quiz_services
+from quizzes.models import Choice, Question, QuestionBank, Quiz
+
+from .content import DemoContent, load_content, module_body, paragraphs
+from .people import DEMO_PASSWORD, PEOPLE
+
+HOME_INTRO = (
+    "<p>This is where you read the policies you must follow at work, practise applying them in realistic "
+    "situations, and show that you understand them.</p>"
+)
+ACCESSIBILITY_STATEMENT = [
+    "<h2>Using this service</h2><p>This service is run by the organisation's Human Resources and "
+    "Communications and Engagement teams. We want as many people as possible to be able to use it. You should "
+    "be able to zoom in up to 400% without the text spilling off the screen, navigate the whole service using "
+    "just a keyboard, use it without JavaScript, and listen to it using a screen reader.</p>",
+    "<h2>How accessible this service is</h2><p>We test every page people use to learn and attest against the "
+    "Web Content Accessibility Guidelines (WCAG) version 2.2 AA standard, with automated checks on each release "
+    "and journeys completed with the keyboard alone. Videos have closed captions and a transcript.</p>",
+    "<h2>Reporting accessibility problems</h2><p>If you find a problem not listed here, or need information in a "
+    "different format, contact the Human Resources team. We aim to reply within 5 working days.</p>",
+    "<h2>Enforcement procedure</h2><p>The Equality and Human Rights Commission (EHRC) is responsible for "
+    "enforcing the Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations "
+    "2018. If you are not happy with how we respond to your complaint, contact the Equality Advisory and "
+    "Support Service (EASS).</p>",
+]
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+    def note(self, created: bool, what: str) -> None:
+        (self.created if created else self.kept).append(what)
+
+
+@transaction.atomic
+def load_demo(content: DemoContent | None = None) -> LoadReport:
+    content = content or load_content()
+    report = LoadReport()
+    home = _home_page(report)
+    _accessibility_statement(home, report)
+    policy = _policy(home, content.policy, report)
+    index = _module_index(home, report)
+    modules = [_module(index, policy, data, report) for data in content.modules]
+    _people(modules, report)
+    return report
+
+
+def _publish(parent: Page, page: Page) -> Page:
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def _home_page(report: LoadReport) -> HomePage:
+    home = HomePage.objects.first()
+    if home:
+        report.note(False, "home page")
+        return home
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="Staff training and attestation", slug="training", intro=HOME_INTRO))
+    home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    placeholder = site.root_page if site else None
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"root_page": home, "hostname": "localhost", "port": 80, "site_name": "Staff training"},
+    )
+    # Wagtail's "Welcome to your new Wagtail site!" page is no use to anyone once the portal has its own home.
+    if placeholder and type(placeholder.specific) is Page and not placeholder.get_children().exists():
+        placeholder.delete()
+    report.note(True, "home page")
+    return home
+
+
+def _accessibility_statement(home: HomePage, report: LoadReport) -> None:
+    exists = ContentPage.objects.filter(slug="accessibility-statement").exists()
+    if not exists:
+        _publish(
+            home,
+            ContentPage(
+                title="Accessibility statement",
+                slug="accessibility-statement",
+                body=[("text", part) for part in ACCESSIBILITY_STATEMENT],
+            ),
+        )
+    report.note(not exists, "accessibility statement")
+
+
+def _policy(home: HomePage, data: dict, report: LoadReport) -> PolicyPage:
+    slug = "social-media-and-digital-content-policy"
+    policy = PolicyPage.objects.filter(slug=slug).first()
+    if policy:
+        report.note(False, f"policy {policy.title} {policy.version_label}")
+        return policy
+    policy = _publish(
+        home,
+        PolicyPage(
+            title=data["title"],
+            slug=slug,
+            version_label=data["version"],
+            effective_date=data["effective_date"],
+            next_review_date=data["next_review_date"],
+            owner_team=data["owner_team"],
+            summary=paragraphs(data.get("intro", "")),
+            sections=[
+                ("section", {"number": s["number"], "heading": s["heading"], "body": s["html"]})
+                for s in data["sections"]
+            ],
+        ),
+    )
+    report.note(True, f"policy {policy.title} {policy.version_label} ({len(data['sections'])} sections)")
+    return policy
+
+
+def _module_index(home: HomePage, report: LoadReport) -> ModuleIndexPage:
+    index = ModuleIndexPage.objects.child_of(home).first()
+    created = index is None
+    if created:
+        index = _publish(
+            home,
+            ModuleIndexPage(
+                title="Training modules",
+                slug="modules",
+                intro="<p>Each module takes a part of the policy, shows it at work in realistic situations, and "
+                "ends with a short quiz.</p>",
+            ),
+        )
+    report.note(created, "module index")
+    return index
+
+
+def _quiz(data: dict, module_title: str) -> Quiz:
+    quiz_data = data["quiz"]
+    quiz = Quiz.objects.filter(title=quiz_data["title"]).first()
+    if quiz:
+        return quiz
+    bank, _ = QuestionBank.objects.get_or_create(
+        title=module_title, defaults={"description": f"Questions for the module {module_title}."}
+    )
+    if not bank.questions.exists():
+        for q in quiz_data["questions"]:
+            question = Question.objects.create(
+                bank=bank, kind=q["kind"], scenario=q.get("scenario", ""), stem=q["stem"], clause=q["clause"]
+            )
+            Choice.objects.bulk_create(
+                Choice(question=question, sort_order=i, text=c["text"], is_correct=c["correct"], feedback=c["feedback"])
+                for i, c in enumerate(q["choices"])
+            )
+    quiz = Quiz.objects.create(
+        title=quiz_data["title"],
+        questions_per_attempt=quiz_data["questions_per_attempt"],
+        pass_mark=quiz_data["pass_mark"],
+        attempts_before_reread=quiz_data["attempts_before_reread"],
+    )
+    quiz.banks.add(bank)
+    return quiz
+
+
+def _module(index: ModuleIndexPage, policy: PolicyPage, data: dict, report: LoadReport) -> ModulePage:
+    page = ModulePage.objects.filter(slug=data["slug"]).first()
+    if page:
+        report.note(False, f"module {page.title}")
+        return page
+    quiz = _quiz(data, data["title"])
+    body = [*module_body(data), ("quiz", {"quiz": quiz, "intro": ""})]
+    page = _publish(
+        index,
+        ModulePage(
+            title=data["title"],
+            slug=data["slug"],
+            summary=data["summary"],
+            policy=policy,
+            estimated_minutes=data.get("estimated_minutes", 15),
+            clauses=", ".join(data["clauses"]),
+            body=body,
+        ),
+    )
+    report.note(True, f"module {page.title} ({len(page.scenario_blocks())} scenarios, {quiz.title})")
+    return ModulePage.objects.get(pk=page.pk)
+
+
+def _people(modules: list[ModulePage], report: LoadReport) -> None:
+    for person in PEOPLE:
+        user = User.objects.filter(email=person.email).first()
+        if user:
+            report.note(False, f"person {person.email}")
+            continue
+        user = User.objects.create_user(
+            email=person.email, password=DEMO_PASSWORD, first_name=person.first_name, last_name=person.last_name
+        )
+        if person.cms_group:
+            user.groups.add(Group.objects.get(name=person.cms_group))
+        for module in modules[: person.modules_done]:
+            _complete_module(user, module)
+        report.note(True, f"person {person.email} ({person.modules_done} modules completed)")
+
+
+def _complete_module(user: User, module: ModulePage) -> None:
+    """Work through a module as a diligent learner would: each scenario answered as expected, quiz passed."""
+    for child in module.scenario_blocks():
+        expected = next(i for i, option in enumerate(child.value["options"]) if option["expected"])
+        module_services.scenario_response_record(user=user, page=module, block_id=child.id, option_index=expected)
+    if module.quiz:
+        attempt = quiz_services.attempt_start(user=user, quiz=module.quiz, page=module)
+        answers = {q.id: sorted(q.correct_ids) for q in attempt.frozen_questions()}
+        quiz_services.attempt_submit(attempt=attempt, answers=answers)
+        module_services.module_completion_record_if_complete(user=user, page=module)
+
+
+def demo_sign_ins() -> list[tuple[str, str, str]]:
+    return [(p.role, p.email, DEMO_PASSWORD) for p in PEOPLE]

@@ -1,0 +1,112 @@
+"""Builders for test data: small, explicit, and each returning saved objects."""
+
+import datetime
+import itertools
+
+from wagtail.models import Page, Site
+
+from modules.models import HomePage, ModuleIndexPage, ModulePage, PolicyPage
+from portal.accounts.models import User
+from quizzes import scoring
+from quizzes.models import Choice, Question, QuestionBank, Quiz
+
+_counter = itertools.count(1)
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(**overrides) -> User:
+    n = next(_counter)
+    fields = {"email": f"person{n}@example.nhs.uk", "first_name": "Test", "last_name": f"Person {n}"}
+    fields.update(overrides)
+    return User.objects.create_user(password=PASSWORD, **fields)
+
+
+def make_home_page() -> HomePage:
+    existing = HomePage.objects.first()
+    if existing:
+        return existing
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="Staff training", slug="training-home"))
+    Site.objects.update_or_create(is_default_site=True, defaults={"root_page": home, "hostname": "localhost"})
+    return home
+
+
+def make_policy(parent=None, **overrides) -> PolicyPage:
+    parent = parent or make_home_page()
+    n = next(_counter)
+    fields = {
+        "title": "Social Media and Digital Content Policy",
+        "slug": f"policy-{n}",
+        "version_label": "1.0",
+        "effective_date": datetime.date(2021, 6, 21),
+        "next_review_date": datetime.date(2022, 6, 21),
+        "owner_team": "Communications and Engagement Team",
+        "sections": [
+            ("section", {"number": "6", "heading": "Principles", "body": "<p>Principles.</p>"}),
+            ("section", {"number": "6.2", "heading": "Best practice", "body": "<p>Speak for yourself.</p>"}),
+            ("section", {"number": "9", "heading": "Responding to the media", "body": "<p>Refer it.</p>"}),
+        ],
+    }
+    fields.update(overrides)
+    page = parent.add_child(instance=PolicyPage(**fields))
+    page.save_revision().publish()
+    return page
+
+
+def make_bank_with_questions(count=6, title=None) -> QuestionBank:
+    bank = QuestionBank.objects.create(title=title or f"Bank {next(_counter)}")
+    for i in range(count):
+        question = Question.objects.create(bank=bank, kind=scoring.SINGLE, stem=f"Question {i + 1}?", clause="6.2")
+        Choice.objects.create(question=question, text=f"Right {i + 1}", is_correct=True, feedback="Yes, that's it.")
+        Choice.objects.create(question=question, text=f"Wrong {i + 1}", is_correct=False, feedback="No: see 6.2.")
+    return bank
+
+
+def make_quiz(questions=6, per_attempt=5, pass_mark=80, attempts_before_reread=2) -> Quiz:
+    quiz = Quiz.objects.create(
+        title=f"Quiz {next(_counter)}",
+        questions_per_attempt=per_attempt,
+        pass_mark=pass_mark,
+        attempts_before_reread=attempts_before_reread,
+    )
+    quiz.banks.add(make_bank_with_questions(questions))
+    return quiz
+
+
+def scenario_value(title="A journalist messages you", expected_index=1):
+    return {
+        "title": title,
+        "situation": "<p>A reporter messages you about your post.</p>",
+        "question": "What should you do?",
+        "options": [
+            {"text": f"Option {i + 1}", "expected": i == expected_index, "feedback": f"<p>Feedback {i + 1}</p>"}
+            for i in range(3)
+        ],
+        "clauses": "6.2, 9",
+    }
+
+
+def make_module(policy=None, quiz=None, scenarios=2, with_quiz=True, **overrides) -> ModulePage:
+    policy = policy or make_policy()
+    home = policy.get_parent()
+    index = ModuleIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = home.add_child(instance=ModuleIndexPage(title="Modules", slug="modules"))
+        index.save_revision().publish()
+    n = next(_counter)
+    body = [("text", "<p>Read this first.</p>")]
+    body += [("scenario", scenario_value(title=f"Scenario {i + 1}")) for i in range(scenarios)]
+    if with_quiz:
+        body.append(("quiz", {"quiz": quiz or make_quiz(), "intro": ""}))
+    fields = {
+        "title": f"Module {n}",
+        "slug": f"module-{n}",
+        "summary": "What the module covers.",
+        "policy": policy,
+        "clauses": "6.2, 9",
+        "body": body,
+    }
+    fields.update(overrides)
+    page = index.add_child(instance=ModulePage(**fields))
+    page.save_revision().publish()
+    return ModulePage.objects.get(pk=page.pk)
