@@ -10,6 +10,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 INSTALLED_APPS = [
     "portal.accounts",
+    "portal.people",
+    "portal.compliance",
     "portal.demo",
     "modules",
     "quizzes",

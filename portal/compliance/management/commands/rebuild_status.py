@@ -1,0 +1,18 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from portal.compliance.models import RequirementStatus
+from portal.compliance.projection import refresh
+
+
+class Command(BaseCommand):
+    help = "Rebuild the status projection (one row per person and requirement) from the ledger and the roster."
+
+    def handle(self, *args, **options):
+        started = time.perf_counter()
+        changed = refresh()
+        self.stdout.write(
+            f"Status rebuilt: {changed} rows changed, {RequirementStatus.objects.count()} rows in all, "
+            f"{time.perf_counter() - started:.1f}s."
+        )

@@ -1,0 +1,181 @@
+from django.conf import settings
+from django.db import models
+
+from portal.people.models import StaffMember, Team
+
+from . import status
+
+
+class Requirement(models.Model):
+    """What someone must do, who must do it, and how often. Periods are data: trusts set their own."""
+
+    ATTEST_POLICY, COMPLETE_MODULE, EXTERNAL_COURSE = "attest_policy", "complete_module", "external_course"
+    KIND_CHOICES = [
+        (ATTEST_POLICY, "Attest to a policy"),
+        (COMPLETE_MODULE, "Complete a portal module"),
+        (EXTERNAL_COURSE, "Complete an external course"),
+    ]
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The policy to attest to, or the module to complete.",
+    )
+    applies_to_everyone = models.BooleanField(default=True)
+    staff_groups = models.JSONField(default=list, blank=True, help_text="Staff groups it applies to, if not everyone.")
+    teams = models.ManyToManyField(Team, blank=True, help_text="Teams (and the teams below them) it applies to.")
+    renewal_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Months a completion stays valid; empty for no expiry."
+    )
+    new_starter_days = models.PositiveSmallIntegerField(default=28, help_text="Days after starting to complete it.")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def applies_to(self, staff: StaffMember, team_paths: list[str] | None = None) -> bool:
+        """Whether this requirement applies to `staff`. `team_paths` are the paths of self.teams (pass them in
+        when checking many people, to avoid a query each)."""
+        if not self.active:
+            return False
+        if self.applies_to_everyone:
+            return True
+        if staff.staff_group and staff.staff_group in self.staff_groups:
+            return True
+        paths = team_paths if team_paths is not None else [t.path for t in self.teams.all()]
+        return staff.team is not None and any(staff.team.path.startswith(p) for p in paths)
+
+
+class PolicySnapshot(models.Model):
+    """The exact text of a policy version as published: what an attestation names. Never edited."""
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.PROTECT, related_name="+")
+    version_label = models.CharField(max_length=20)
+    effective_date = models.DateField()
+    title = models.CharField(max_length=255)
+    text = models.TextField(help_text="The policy as plain text, section by section.")
+    sections = models.JSONField(help_text="[{number, heading, text}] as published.")
+    content_hash = models.CharField(max_length=64)
+    material = models.BooleanField(default=True)
+    change_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["page", "-created_at"]
+        get_latest_by = "created_at"
+
+    def __str__(self):
+        return f"{self.title} version {self.version_label}"
+
+
+class ReattestationRound(models.Model):
+    """Opened by a material change: everyone in scope must attest to `snapshot` (or later) by `deadline`."""
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="rounds")
+    snapshot = models.ForeignKey(PolicySnapshot, on_delete=models.PROTECT, related_name="rounds")
+    deadline = models.DateField()
+    reason = models.TextField()
+    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self):
+        return f"Re-attest to {self.snapshot} by {self.deadline:%d %b %Y}"
+
+
+class EvidenceEntry(models.Model):
+    """One fact in the append-only, hash-chained evidence ledger. Database triggers refuse UPDATE and DELETE."""
+
+    QUIZ_ATTEMPT, MODULE, ATTESTATION, IMPORT, CERTIFICATE, VOID = (
+        "quiz_attempt",
+        "module",
+        "attestation",
+        "import",
+        "certificate",
+        "void",
+    )
+    SOURCE_CHOICES = [
+        (MODULE, "Portal module completed (quiz passed)"),
+        (QUIZ_ATTEMPT, "Quiz passed"),
+        (ATTESTATION, "Attestation"),
+        (IMPORT, "Imported completion"),
+        (CERTIFICATE, "Certificate verified by HR"),
+        (VOID, "Correction: voids an earlier entry"),
+    ]
+
+    seq = models.PositiveBigIntegerField(unique=True, help_text="Position in the hash chain, from 1.")
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="evidence")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="evidence")
+    completed_at = models.DateTimeField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True, help_text="Set when the source states its own expiry.")
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=20, choices=SOURCE_CHOICES)
+    source_ref = models.CharField(max_length=300, help_text="e.g. attempt 12; import batch 3 line 41.")
+    snapshot = models.ForeignKey(PolicySnapshot, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    voids = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="voided_by")
+    reason = models.TextField(blank=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    prev_hash = models.CharField(max_length=64)
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["staff", "requirement", "seq"]),
+            models.Index(fields=["recorded_at"]),
+        ]
+        verbose_name_plural = "evidence entries"
+
+    def __str__(self):
+        return f"#{self.seq} {self.get_source_display()} for {self.staff_id} on {self.requirement_id}"
+
+
+class LedgerHead(models.Model):
+    """One row: the chain's latest hash and length. Locking it serialises appends across processes."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"Ledger head at #{self.seq}"
+
+
+class RequirementStatus(models.Model):
+    """The status projection: one row per person and requirement that applies to them, rebuilt from the ledger."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="statuses")
+    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="statuses")
+    completed_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    evidence = models.ForeignKey(EvidenceEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["staff", "requirement"], name="one_status_per_requirement")]
+        indexes = [models.Index(fields=["requirement", "due_on"])]
+
+    def __str__(self):
+        return f"{self.staff_id} / {self.requirement_id}"
+
+    @property
+    def standing(self) -> status.Standing:
+        return status.Standing(
+            required=True, completed_on=self.completed_on, expires_on=self.expires_on, due_on=self.due_on
+        )
+
+    def state(self, today, due_soon_days: int = 30) -> str:
+        return self.standing.state(today, due_soon_days)

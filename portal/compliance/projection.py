@@ -1,0 +1,142 @@
+"""The status projection: one row per person and requirement, derived from the ledger and the roster.
+
+`standing_for` is the single rule that turns ledger entries into dates; both the incremental update (after each
+ledger append) and `rebuild_status` use it, so they cannot drift apart.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.people.models import StaffMember
+
+from . import status
+from .dates import add_months, local_day
+from .models import EvidenceEntry, ReattestationRound, Requirement, RequirementStatus
+
+
+def valid_entries(entries: Iterable[EvidenceEntry]) -> list[EvidenceEntry]:
+    """Completions that still count: not corrections themselves, and not voided by a later correction."""
+    entries = list(entries)
+    voided = {e.voids_id for e in entries if e.source == EvidenceEntry.VOID}
+    return [e for e in entries if e.source != EvidenceEntry.VOID and e.pk not in voided]
+
+
+def standing_for(
+    staff: StaffMember,
+    requirement: Requirement,
+    entries: Iterable[EvidenceEntry],
+    rounds: Iterable[ReattestationRound] = (),
+    team_paths: list[str] | None = None,
+) -> tuple[status.Standing, EvidenceEntry | None]:
+    if staff.leave_date is not None and staff.leave_date <= timezone.localdate():
+        return status.Standing(False, None, None, None), None
+    if not requirement.applies_to(staff, team_paths):
+        return status.Standing(False, None, None, None), None
+    valid = valid_entries(entries)
+    latest = max(valid, key=lambda e: (e.completed_at, e.seq), default=None)
+    first_due = staff.start_date + datetime.timedelta(days=requirement.new_starter_days)
+    if latest is None:
+        return status.Standing(True, None, None, first_due), None
+    completed_on = local_day(latest.completed_at)
+    expires_on = latest.expires_on
+    if expires_on is None and requirement.renewal_months:
+        expires_on = add_months(completed_on, requirement.renewal_months)
+    for round_ in rounds:
+        # A material change since the version this person attested: they must attest again by the deadline.
+        if (latest.snapshot_id or 0) < round_.snapshot_id:
+            expires_on = min(expires_on, round_.deadline) if expires_on else round_.deadline
+    return status.Standing(True, completed_on, expires_on, expires_on), latest
+
+
+def _save(staff, requirement, standing: status.Standing, latest) -> None:
+    if not standing.required:
+        RequirementStatus.objects.filter(staff=staff, requirement=requirement).delete()
+        return
+    RequirementStatus.objects.update_or_create(
+        staff=staff,
+        requirement=requirement,
+        defaults={
+            "completed_on": standing.completed_on,
+            "expires_on": standing.expires_on,
+            "due_on": standing.due_on,
+            "evidence": latest,
+        },
+    )
+
+
+def refresh_pair(staff: StaffMember, requirement: Requirement) -> None:
+    """Recompute one person's row for one requirement; called in the ledger append's transaction."""
+    entries = EvidenceEntry.objects.filter(staff=staff, requirement=requirement)
+    rounds = requirement.rounds.all() if requirement.kind == Requirement.ATTEST_POLICY else []
+    standing, latest = standing_for(staff, requirement, entries, rounds)
+    _save(staff, requirement, standing, latest)
+
+
+def refresh(staff_ids: Iterable[int] | None = None, requirement_ids: Iterable[int] | None = None) -> int:
+    """Recompute the projection for some people and/or requirements (all when None). Returns rows written."""
+    staff_qs = StaffMember.objects.select_related("team")
+    if staff_ids is not None:
+        staff_qs = staff_qs.filter(pk__in=list(staff_ids))
+    requirements = list(Requirement.objects.prefetch_related("teams", "rounds"))
+    if requirement_ids is not None:
+        wanted = set(requirement_ids)
+        requirements = [r for r in requirements if r.pk in wanted]
+    team_paths = {r.pk: [t.path for t in r.teams.all()] for r in requirements}
+    rounds = {r.pk: list(r.rounds.all()) if r.kind == Requirement.ATTEST_POLICY else [] for r in requirements}
+    written = 0
+    with transaction.atomic():
+        for staff_chunk in _chunks(staff_qs.order_by("pk"), 500):
+            ids = [s.pk for s in staff_chunk]
+            entries = defaultdict(list)
+            for entry in EvidenceEntry.objects.filter(staff_id__in=ids, requirement__in=requirements):
+                entries[(entry.staff_id, entry.requirement_id)].append(entry)
+            existing = {
+                (row.staff_id, row.requirement_id): row
+                for row in RequirementStatus.objects.filter(staff_id__in=ids, requirement__in=requirements)
+            }
+            to_create, to_update, to_delete = [], [], []
+            for staff in staff_chunk:
+                for requirement in requirements:
+                    key = (staff.pk, requirement.pk)
+                    standing, latest = standing_for(
+                        staff, requirement, entries[key], rounds[requirement.pk], team_paths[requirement.pk]
+                    )
+                    row = existing.get(key)
+                    if not standing.required:
+                        if row:
+                            to_delete.append(row.pk)
+                        continue
+                    values = {
+                        "completed_on": standing.completed_on,
+                        "expires_on": standing.expires_on,
+                        "due_on": standing.due_on,
+                        "evidence_id": latest.pk if latest else None,
+                    }
+                    if row is None:
+                        to_create.append(RequirementStatus(staff=staff, requirement=requirement, **values))
+                    elif any(getattr(row, k) != v for k, v in values.items()):
+                        for k, v in values.items():
+                            setattr(row, k, v)
+                        to_update.append(row)
+            RequirementStatus.objects.filter(pk__in=to_delete).delete()
+            RequirementStatus.objects.bulk_create(to_create, batch_size=1000)
+            RequirementStatus.objects.bulk_update(
+                to_update, ["completed_on", "expires_on", "due_on", "evidence_id"], batch_size=1000
+            )
+            written += len(to_create) + len(to_update) + len(to_delete)
+    return written
+
+
+def _chunks(queryset, size):
+    chunk = []
+    for item in queryset.iterator(chunk_size=size):
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -1,0 +1,117 @@
+from django.conf import settings
+from django.db import models
+from treebeard.mp_tree import MP_Node
+
+
+class Team(MP_Node):
+    """A node in the organisation: organisation > directorate > team > sub-team.
+
+    The materialised path makes "this team and every team below it" one indexed prefix match.
+    """
+
+    ORGANISATION, DIRECTORATE, TEAM, SUB_TEAM = "organisation", "directorate", "team", "sub_team"
+    KIND_CHOICES = [
+        (ORGANISATION, "Organisation"),
+        (DIRECTORATE, "Directorate"),
+        (TEAM, "Team"),
+        (SUB_TEAM, "Sub-team"),
+    ]
+
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=60, unique=True, help_text="The organisation's own code, e.g. ESR org code.")
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES, default=TEAM)
+
+    node_order_by = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def subtree(self):
+        return Team.objects.filter(path__startswith=self.path)
+
+
+class StaffMemberQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """People who have not left (on the given date, default today)."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.filter(models.Q(leave_date__isnull=True) | models.Q(leave_date__gt=on))
+
+    def in_teams(self, teams):
+        """People in any of `teams` or the teams below them."""
+        condition = models.Q(pk__in=[])
+        for team in teams:
+            condition |= models.Q(team__path__startswith=team.path)
+        return self.filter(condition)
+
+
+class StaffMember(models.Model):
+    SUBSTANTIVE, BANK, AGENCY = "substantive", "bank", "agency"
+    EMPLOYMENT_CHOICES = [(SUBSTANTIVE, "Substantive"), (BANK, "Bank"), (AGENCY, "Agency")]
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff"
+    )
+    employee_number = models.CharField(max_length=30, unique=True)
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    work_email = models.EmailField(unique=True)
+    job_title = models.CharField(max_length=200, blank=True)
+    staff_group = models.CharField(max_length=100, blank=True)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
+    line_manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports"
+    )
+    start_date = models.DateField()
+    leave_date = models.DateField(null=True, blank=True)
+    employment_type = models.CharField(max_length=20, choices=EMPLOYMENT_CHOICES, default=SUBSTANTIVE)
+
+    objects = StaffMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "employee_number"]
+        indexes = [models.Index(fields=["team", "leave_date"])]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_agency_or_bank(self) -> bool:
+        return self.employment_type in {self.BANK, self.AGENCY}
+
+    def has_left(self, on=None) -> bool:
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.leave_date is not None and self.leave_date <= on
+
+
+class Assignment(models.Model):
+    """An ESR assignment number; a second post has the suffix -2."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="assignments")
+    number = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return self.number
+
+
+class TeamManager(models.Model):
+    """A manager of a team sees that team and every team below it."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="managed_teams")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="managers")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["staff", "team"], name="one_manager_row_per_team")]
+
+    def __str__(self):
+        return f"{self.staff} manages {self.team}"
