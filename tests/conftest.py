@@ -37,3 +37,47 @@ def module_page(policy):
 def person_client(client, person):
     client.force_login(person)
     return client
+
+
+_triggers = {"dropped": False}
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    by_marker = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    return by_marker or bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Put the ledger's triggers back (see below) before any fixture opens the next test's transaction."""
+    if not _triggers["dropped"]:
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    from portal.compliance.db import install_ledger_triggers
+
+    with item.config.stash[blocking_manager_key].unblock():
+        install_ledger_triggers(connection)
+    _triggers["dropped"] = False
+
+
+@pytest.fixture(autouse=True)
+def _ledger_triggers_around_flush(request):
+    """The ledger's triggers refuse TRUNCATE/DELETE, and transactional tests end by flushing every table.
+
+    Drop them just before that flush (this fixture is torn down before the database fixture it requests); the
+    setup hook above reinstalls them, so every test runs with the append-only triggers in place.
+    """
+    if not _is_transactional(request):
+        yield
+        return
+    from django.db import connection
+
+    from portal.compliance.db import drop_ledger_triggers
+
+    request.getfixturevalue("transactional_db")
+    yield
+    drop_ledger_triggers(connection)
+    _triggers["dropped"] = True
