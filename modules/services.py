@@ -3,6 +3,8 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal.compliance.services import module_completion_evidence
+
 from .models import ModuleCompletion, ModulePage, ScenarioResponse
 from .progress import module_progress_for_user
 
@@ -49,11 +51,20 @@ def module_completion_record_if_complete(*, user, page: ModulePage) -> ModuleCom
         return existing
     try:
         with transaction.atomic():
-            return ModuleCompletion.objects.create(
+            completion = ModuleCompletion.objects.create(
                 user=user,
                 page=page,
                 attempt=passing,
                 completed_at=timezone.now(),
             )
+            score = f", quiz attempt {passing.pk} scored {passing.correct_count}/{passing.total}" if passing else ""
+            module_completion_evidence(
+                user=user,
+                page_id=page.pk,
+                completion_id=completion.pk,
+                completed_at=completion.completed_at,
+                source_ref=f"module “{page.title}” completed{score}",
+            )
+            return completion
     except IntegrityError:
         return ModuleCompletion.objects.get(user=user, page=page, attempt=passing)

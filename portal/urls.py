@@ -12,6 +12,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accessibility-statement/", module_views.accessibility_statement, name="accessibility_statement"),
     path("learn/", include("modules.urls")),
+    path("attest/", include("portal.compliance.urls_attestation")),
+    path("certificates/", include("portal.compliance.urls_certificates")),
+    path("hr/completions/", include("portal.compliance.urls_completions")),
+    path("hr/people/", include("portal.people.urls")),
+    path("", include("portal.reports.urls")),
     path("", include(wagtail_urls)),
 ]
 

@@ -1,4 +1,4 @@
-from .learning import ModuleCompletion, ScenarioResponse
+from .learning import ModuleCompletion, ReviewFlag, ScenarioResponse
 from .pages import ContentPage, HomePage, ModuleIndexPage, ModulePage, PolicyAmendment, PolicyPage
 
 __all__ = [
@@ -9,5 +9,6 @@ __all__ = [
     "ModulePage",
     "PolicyAmendment",
     "PolicyPage",
+    "ReviewFlag",
     "ScenarioResponse",
 ]

@@ -43,3 +43,29 @@ class ModuleCompletion(models.Model):
 
     def __str__(self):
         return f"{self.user} completed {self.page_id} at {self.completed_at:%Y-%m-%d %H:%M}"
+
+
+class ReviewFlag(models.Model):
+    """Content tagged to a clause that a material change touched: flagged until an editor confirms or changes it."""
+
+    page = models.ForeignKey("wagtailcore.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    block_id = models.CharField(max_length=64, blank=True, help_text="The scenario's block id on the page.")
+    question = models.ForeignKey(
+        "quizzes.Question", null=True, blank=True, on_delete=models.CASCADE, related_name="review_flags"
+    )
+    clause = models.CharField(max_length=12)
+    snapshot = models.ForeignKey("compliance.PolicySnapshot", on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.CharField(max_length=20, blank=True, help_text="confirmed or changed")
+
+    class Meta:
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["resolved_at"])]
+
+    def __str__(self):
+        what = f"question {self.question_id}" if self.question_id else f"scenario {self.block_id}"
+        return f"Review {what} (clause {self.clause})"

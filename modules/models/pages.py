@@ -50,6 +50,19 @@ class PolicyPage(Page):
     owner_team = models.CharField(max_length=120, help_text="The team that owns and reviews the policy.")
     summary = RichTextField(features=BODY_FEATURES, blank=True)
     sections = StreamField([("section", PolicySectionBlock())])
+    MATERIAL, MINOR = "material", "minor"
+    change_type = models.CharField(
+        "this version's change",
+        max_length=10,
+        choices=[
+            (MATERIAL, "Material change: everyone must attest again by the deadline"),
+            (MINOR, "Minor change (typos, formatting): existing attestations still count"),
+        ],
+        blank=True,
+        help_text="Asked when you publish a new version label.",
+    )
+    change_reason = models.TextField("reason for the change", blank=True)
+    reattest_deadline = models.DateField("re-attest by", null=True, blank=True)
 
     parent_page_types = ["modules.HomePage"]
     subpage_types = []
@@ -66,6 +79,10 @@ class PolicyPage(Page):
         ),
         FieldPanel("summary"),
         FieldPanel("sections"),
+        MultiFieldPanel(
+            [FieldPanel("change_type"), FieldPanel("change_reason"), FieldPanel("reattest_deadline")],
+            heading="Publishing a new version",
+        ),
         InlinePanel("amendments", heading="Policy revisions and amendments", label="Amendment"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("sections")]

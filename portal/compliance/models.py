@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 
 from portal.people.models import StaffMember, Team
@@ -179,3 +180,130 @@ class RequirementStatus(models.Model):
 
     def state(self, today, due_soon_days: int = 30) -> str:
         return self.standing.state(today, due_soon_days)
+
+
+class CompletionBatch(models.Model):
+    """One completions file from the national e-learning records: its dry run, and when it was applied."""
+
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    row_count = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"Completions {self.filename} ({self.uploaded_at:%d %b %Y %H:%M})"
+
+
+class CompetenceMapping(models.Model):
+    """HR maps a national competence name (e.g. 'NHS|CSTF|Safeguarding Adults - Level 1 - 3 Years|') once."""
+
+    competence_name = models.CharField(max_length=300, unique=True)
+    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="competence_mappings")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["competence_name"]
+
+    def __str__(self):
+        return f"{self.competence_name} → {self.requirement}"
+
+
+def private_storage():
+    return storages["private"]
+
+
+class Certificate(models.Model):
+    """A certificate a person uploaded for an external course, waiting for, or past, HR's verification."""
+
+    PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+    STATUS_CHOICES = [(PENDING, "Waiting for HR"), (APPROVED, "Verified"), (REJECTED, "Rejected")]
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="certificates")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="certificates")
+    file = models.FileField(upload_to="certificates/%Y/%m/", storage=private_storage, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    completed_on = models.DateField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=PENDING)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    evidence = models.ForeignKey(EvidenceEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        indexes = [models.Index(fields=["status", "uploaded_at"])]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+
+class VerificationCode(models.Model):
+    """The code printed on a completion certificate; /verify/<code> confirms it to whoever holds it."""
+
+    code = models.CharField(max_length=20, unique=True)
+    entry = models.OneToOneField(EvidenceEntry, on_delete=models.PROTECT, related_name="verification")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.code
+
+
+class ReminderLog(models.Model):
+    """A reminder sent. The unique constraint is what makes each (person, requirement, stage, due date) once-ever,
+    even with two workers running at the same moment."""
+
+    BEFORE, ON_DUE, AFTER, ESCALATE_MANAGER, ESCALATE_HR, DIGEST = (
+        "before",
+        "on_due",
+        "after",
+        "manager",
+        "hr",
+        "digest",
+    )
+    STAGE_CHOICES = [
+        (BEFORE, "Before the due date"),
+        (ON_DUE, "On the due date"),
+        (AFTER, "After the due date"),
+        (ESCALATE_MANAGER, "Escalated to line manager"),
+        (ESCALATE_HR, "Escalated to HR"),
+        (DIGEST, "Manager's weekly digest"),
+    ]
+
+    staff = models.ForeignKey(StaffMember, null=True, on_delete=models.CASCADE, related_name="reminders")
+    requirement = models.ForeignKey(Requirement, null=True, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=10, choices=STAGE_CHOICES)
+    due_on = models.DateField(help_text="The due date the reminder was about (the digest's week for digests).")
+    recipient = models.EmailField()
+    subject = models.CharField(max_length=255)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Set when a manager sent it by hand.",
+    )
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "requirement", "stage", "due_on", "recipient"], name="reminder_once_ever"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_stage_display()} to {self.recipient}"

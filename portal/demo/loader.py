@@ -6,16 +6,13 @@ changes nothing (and never overwrites an editor's changes).
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from modules import services as module_services
 from modules.models import ContentPage, HomePage, ModuleIndexPage, ModulePage, PolicyPage
-from portal.accounts.models import User
-from quizzes import services as quiz_services
 from quizzes.models import Choice, Question, QuestionBank, Quiz
 
+from . import organisation
 from .content import DemoContent, load_content, module_body, paragraphs
 from .people import DEMO_PASSWORD, PEOPLE
 
@@ -58,7 +55,9 @@ def load_demo(content: DemoContent | None = None) -> LoadReport:
     policy = _policy(home, content.policy, report)
     index = _module_index(home, report)
     modules = [_module(index, policy, data, report) for data in content.modules]
-    _people(modules, report)
+    team_by_code = organisation.teams(report)
+    reqs = organisation.requirements(policy, modules, report)
+    organisation.people(policy, modules, team_by_code, reqs, report)
     return report
 
 
@@ -196,33 +195,5 @@ def _module(index: ModuleIndexPage, policy: PolicyPage, data: dict, report: Load
     return ModulePage.objects.get(pk=page.pk)
 
 
-def _people(modules: list[ModulePage], report: LoadReport) -> None:
-    for person in PEOPLE:
-        user = User.objects.filter(email=person.email).first()
-        if user:
-            report.note(False, f"person {person.email}")
-            continue
-        user = User.objects.create_user(
-            email=person.email, password=DEMO_PASSWORD, first_name=person.first_name, last_name=person.last_name
-        )
-        if person.cms_group:
-            user.groups.add(Group.objects.get(name=person.cms_group))
-        for module in modules[: person.modules_done]:
-            _complete_module(user, module)
-        report.note(True, f"person {person.email} ({person.modules_done} modules completed)")
-
-
-def _complete_module(user: User, module: ModulePage) -> None:
-    """Work through a module as a diligent learner would: each scenario answered as expected, quiz passed."""
-    for child in module.scenario_blocks():
-        expected = next(i for i, option in enumerate(child.value["options"]) if option["expected"])
-        module_services.scenario_response_record(user=user, page=module, block_id=child.id, option_index=expected)
-    if module.quiz:
-        attempt = quiz_services.attempt_start(user=user, quiz=module.quiz, page=module)
-        answers = {q.id: sorted(q.correct_ids) for q in attempt.frozen_questions()}
-        quiz_services.attempt_submit(attempt=attempt, answers=answers)
-        module_services.module_completion_record_if_complete(user=user, page=module)
-
-
 def demo_sign_ins() -> list[tuple[str, str, str]]:
-    return [(p.role, p.email, DEMO_PASSWORD) for p in PEOPLE]
+    return [(f"{p.role}, {p.job_title}", p.email, DEMO_PASSWORD) for p in PEOPLE]

@@ -115,3 +115,21 @@ class TeamManager(models.Model):
 
     def __str__(self):
         return f"{self.staff} manages {self.team}"
+
+
+class RosterBatch(models.Model):
+    """One roster file HR uploaded: its dry-run plan, and when (and whether) it was applied."""
+
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    row_count = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True, help_text="Counts of created, changed, leavers, rejected.")
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"Roster {self.filename} ({self.uploaded_at:%d %b %Y %H:%M})"

@@ -12,6 +12,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.people",
     "portal.compliance",
+    "portal.reports",
     "portal.demo",
     "modules",
     "quizzes",
@@ -121,6 +122,11 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded certificates: outside the web root, no URL; served only through a permission-checked view.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")), "base_url": None},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
