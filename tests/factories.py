@@ -110,3 +110,52 @@ def make_module(policy=None, quiz=None, scenarios=2, with_quiz=True, **overrides
     page = index.add_child(instance=ModulePage(**fields))
     page.save_revision().publish()
     return ModulePage.objects.get(pk=page.pk)
+
+
+# --- people and compliance ---------------------------------------------------------------------------------------
+
+
+def make_team(name=None, parent=None, kind="team"):
+    from portal.people.models import Team
+
+    n = next(_counter)
+    fields = {"name": name or f"Team {n}", "code": f"T{n}", "kind": kind}
+    if parent is None:
+        return Team.add_root(**fields)
+    return Team.objects.get(pk=parent.pk).add_child(**fields)
+
+
+def make_staff(user=None, team=None, **overrides):
+    from portal.people.models import Assignment, StaffMember
+
+    n = next(_counter)
+    user = user if user is not None else make_user()
+    fields = {
+        "user": user,
+        "employee_number": f"E{n:07d}",
+        "first_name": user.first_name or "Test",
+        "last_name": user.last_name or f"Person {n}",
+        "work_email": user.email,
+        "job_title": "Officer",
+        "staff_group": "Administrative and Clerical",
+        "team": team,
+        "start_date": datetime.date(2020, 1, 6),
+    }
+    fields.update(overrides)
+    staff = StaffMember.objects.create(**fields)
+    Assignment.objects.create(staff=staff, number=staff.employee_number)
+    return staff
+
+
+def make_requirement(**overrides):
+    from portal.compliance.models import Requirement
+
+    n = next(_counter)
+    fields = {
+        "name": f"Requirement {n}",
+        "kind": Requirement.EXTERNAL_COURSE,
+        "renewal_months": 12,
+        "new_starter_days": 28,
+    }
+    fields.update(overrides)
+    return Requirement.objects.create(**fields)

@@ -1,0 +1,83 @@
+"""The ledger is append-only in the database itself, not just in the application."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from portal.compliance.db import drop_ledger_triggers, install_ledger_triggers
+from portal.compliance.models import EvidenceEntry
+
+
+def test_update_through_the_orm_is_refused(record):
+    entry = record("a")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        EvidenceEntry.objects.filter(pk=entry.pk).update(source_ref="changed")
+    entry.refresh_from_db()
+    assert entry.source_ref == "test a"
+
+
+def test_delete_through_the_orm_is_refused(record):
+    entry = record("a")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        # The raw delete skips Django's own PROTECT check, so only the trigger stands in the way.
+        EvidenceEntry.objects.filter(pk=entry.pk)._raw_delete(using="default")
+    assert EvidenceEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_raw_sql_update_and_delete_are_refused(record):
+    record("a")
+    for sql in ["UPDATE compliance_evidenceentry SET reason = 'x'", "DELETE FROM compliance_evidenceentry"]:
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert EvidenceEntry.objects.count() == 1
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="TRUNCATE triggers exist only on PostgreSQL")
+def test_truncate_is_refused_on_postgresql(record):
+    record("a")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # settle the test transaction's deferred FK checks
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE compliance_evidenceentry CASCADE")
+    assert EvidenceEntry.objects.count() == 1
+
+
+def test_verify_evidence_says_how_many_rows_it_checked(record):
+    record("a")
+    record("b")
+    out = StringIO()
+    call_command("verify_evidence", stdout=out)
+    assert "intact: 2 entries checked" in out.getvalue()
+
+
+def test_verify_evidence_names_the_first_row_changed_behind_the_apps_back(record):
+    record("a")
+    second = record("b")
+    record("c")
+    drop_ledger_triggers(connection)  # what someone with database access could do
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE compliance_evidenceentry SET completed_at = %s WHERE id = %s",
+                [second.completed_at.replace(year=second.completed_at.year - 1), second.pk],
+            )
+    finally:
+        install_ledger_triggers(connection)
+    with pytest.raises(CommandError, match=r"BROKEN at entry #2: entry #2 has been changed"):
+        call_command("verify_evidence", stdout=StringIO())
+
+
+def test_verify_evidence_notices_a_deleted_row(record):
+    record("a")
+    second = record("b")
+    record("c")
+    drop_ledger_triggers(connection)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM compliance_evidenceentry WHERE id = %s", [second.pk])
+    finally:
+        install_ledger_triggers(connection)
+    with pytest.raises(CommandError, match=r"entry #2 is missing"):
+        call_command("verify_evidence", stdout=StringIO())
