@@ -126,6 +126,7 @@ def make_team(name=None, parent=None, kind="team"):
 
 
 def make_staff(user=None, team=None, **overrides):
+    from portal.people.history import staff_changes_record
     from portal.people.models import Assignment, StaffMember
 
     n = next(_counter)
@@ -144,6 +145,7 @@ def make_staff(user=None, team=None, **overrides):
     fields.update(overrides)
     staff = StaffMember.objects.create(**fields)
     Assignment.objects.create(staff=staff, number=staff.employee_number)
+    staff_changes_record([staff])
     return staff
 
 

@@ -12,6 +12,7 @@ from portal.accounts.models import User
 from portal.compliance import projection
 from portal.compliance.models import EvidenceEntry, Requirement
 from portal.compliance.services import evidence_record
+from portal.people.history import staff_changes_record
 from portal.people.models import Assignment, StaffMember, Team, TeamManager
 from portal.people.roles import hr_group
 from quizzes import services as quiz_services
@@ -97,6 +98,7 @@ def people(policy: PolicyPage, modules: list[ModulePage], team_by_code, reqs, re
         if person.manager_email:
             staff.line_manager = StaffMember.objects.filter(work_email=person.manager_email).first()
             staff.save(update_fields=["line_manager"])
+    staff_changes_record([staff for _, staff, _ in new_staff])
     for person, staff, user in new_staff:
         _history(person, staff, user, modules, snapshot, reqs)
     projection.refresh()

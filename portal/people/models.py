@@ -133,3 +133,25 @@ class RosterBatch(models.Model):
 
     def __str__(self):
         return f"Roster {self.filename} ({self.uploaded_at:%d %b %Y %H:%M})"
+
+
+class StaffChange(models.Model):
+    """Append-only history of the roster facts reports group by, so a report 'as at D' sees the roster of D."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="changes")
+    recorded_at = models.DateTimeField(db_index=True)
+    team = models.ForeignKey(Team, null=True, on_delete=models.PROTECT, related_name="+")
+    staff_group = models.CharField(max_length=100, blank=True)
+    line_manager = models.ForeignKey(StaffMember, null=True, on_delete=models.SET_NULL, related_name="+")
+    start_date = models.DateField()
+    leave_date = models.DateField(null=True, blank=True)
+    employment_type = models.CharField(max_length=20)
+
+    class Meta:
+        ordering = ["staff", "recorded_at", "pk"]
+        indexes = [models.Index(fields=["staff", "recorded_at"])]
+
+    def __str__(self):
+        return f"{self.staff_id} at {self.recorded_at:%Y-%m-%d %H:%M}"
+
+    TRACKED = ("team_id", "staff_group", "line_manager_id", "start_date", "leave_date", "employment_type")
