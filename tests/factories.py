@@ -70,6 +70,7 @@ def make_quiz(questions=6, per_attempt=5, pass_mark=80, attempts_before_reread=2
         attempts_before_reread=attempts_before_reread,
     )
     quiz.banks.add(make_bank_with_questions(questions))
+    quiz.save()  # ParentalManyToManyField changes are written on save
     return quiz
 
 

@@ -169,6 +169,7 @@ def _quiz(data: dict, module_title: str) -> Quiz:
         attempts_before_reread=quiz_data["attempts_before_reread"],
     )
     quiz.banks.add(bank)
+    quiz.save()  # ParentalManyToManyField changes are written on save
     return quiz
 
 

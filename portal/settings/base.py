@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.accounts.middleware.CmsEditorsOnlyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

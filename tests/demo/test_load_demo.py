@@ -1,0 +1,50 @@
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+
+from modules.models import ModuleCompletion, ModulePage, PolicyPage
+from portal.accounts.models import User
+from portal.demo.content import load_content
+
+
+def _row_counts():
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+@pytest.fixture
+def loaded(db, settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_load_demo_builds_the_policy_every_module_and_prints_the_sign_ins(loaded):
+    content = load_content()
+    assert PolicyPage.objects.live().count() == 1
+    assert ModulePage.objects.live().count() == len(content.modules)
+    assert "sam.taylor@example.nhs.uk" in loaded
+    assert "chloe.evans@example.nhs.uk" in loaded
+    assert User.objects.get(email="chloe.evans@example.nhs.uk").has_perm("wagtailadmin.access_admin")
+
+
+def test_load_demo_leaves_some_history_for_dashboards(loaded):
+    assert ModuleCompletion.objects.filter(user__email="grace.oconnor@example.nhs.uk").count() == len(
+        load_content().modules
+    )
+    assert not ModuleCompletion.objects.filter(user__email="sam.taylor@example.nhs.uk").exists()
+
+
+def test_loading_twice_changes_nothing(loaded, settings):
+    before = _row_counts()
+    call_command("load_demo", stdout=StringIO())
+    assert _row_counts() == before
+
+
+def test_load_demo_refuses_to_run_without_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo", stdout=StringIO())
+    assert not User.objects.exists()
