@@ -21,7 +21,33 @@ def make_user(**overrides) -> User:
     return User.objects.create_user(password=PASSWORD, **fields)
 
 
+def ensure_wagtail_rows() -> None:
+    """Put back the rows Wagtail's data migrations made (the default Locale and the root page), if missing.
+
+    Transactional tests end by flushing every table. Django's serialized rollback would restore these rows, but once
+    Playwright's sync API has run an event loop in the test thread, the thread gets a fresh connection object
+    without the serialized copy, so nothing is restored for the transactional tests that follow.
+    """
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    if not Page.objects.filter(depth=1).exists():
+        Page.objects.create(
+            title="Root",
+            slug="root",
+            content_type=ContentType.objects.get_for_model(Page),
+            path="0001",
+            depth=1,
+            numchild=0,
+            url_path="/",
+        )
+
+
 def make_home_page() -> HomePage:
+    ensure_wagtail_rows()
     existing = HomePage.objects.first()
     if existing:
         return existing

@@ -15,7 +15,7 @@ from tests import factories
 
 pytestmark = [
     pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs a server database for real concurrency"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -1,0 +1,110 @@
+"""Browser tests: Playwright for Python driving Debian's chromium, with axe-core injected into every page."""
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests import factories
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright and the ORM share the test thread
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+# Each browser test module sets `pytestmark = BROWSER_DB`: live-server tests are transactional.
+BROWSER_DB = pytest.mark.django_db(transaction=True)
+
+
+def pytest_collection_modifyitems(items):
+    here = str(Path(__file__).parent)
+    for item in items:
+        if str(item.fspath).startswith(here):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Browser tests need Debian's chromium: apt-get install chromium (make test does it as root).")
+    if not AXE.exists():
+        pytest.fail("Browser tests need axe-core: run `make axe` (npm ci).")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture
+def axe_check(browser):
+    """Assert that axe-core finds no WCAG 2.2 A/AA violations on the page as it is now.
+
+    A page in a context with JavaScript turned off cannot run axe, so its DOM (scripts removed) is copied into a
+    scripted page at the same address, where the stylesheets resolve the same way, and checked there.
+    """
+    checkers = []
+
+    def scripted_copy(page):
+        if not checkers:
+            checkers.append(browser.new_context(java_script_enabled=True).new_page())
+        checker = checkers[0]
+        checker.goto(page.url)
+        html = page.content()
+        checker.set_content(re.sub(r"<script\b[^>]*>.*?</script>", "", html, flags=re.S))
+        return checker
+
+    def check(page):
+        target = page if _scripts_enabled(page) else scripted_copy(page)
+        target.add_script_tag(path=str(AXE))
+        result = target.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        )
+        violations = [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [(n["target"], n["html"][:200]) for n in v["nodes"][:5]],
+            }
+            for v in result["violations"]
+        ]
+        assert violations == [], f"axe found violations on {page.url}:\n{json.dumps(violations, indent=2)}"
+        return result
+
+    yield check
+    for checker in checkers:
+        checker.context.close()
+
+
+def _scripts_enabled(page) -> bool:
+    return bool(page.evaluate("() => document.documentElement.classList.contains('js-enabled')"))
+
+
+@pytest.fixture
+def site(live_server):
+    """The home page and default Site (see factories.ensure_wagtail_rows for why they may need rebuilding)."""
+    return factories.make_home_page()
+
+
+def sign_in(page, base_url, email, password=factories.PASSWORD):
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
