@@ -74,11 +74,12 @@ def _progress_for_pages(user, pages) -> list[ModuleProgress]:
 
     progress_by_page = {}
     for page in pages:
-        quiz_child = next((child for child in page.body if child.block_type == "quiz"), None)
+        # The raw stream, so listing modules does not load each module's quiz (a query per module).
+        raw = list(page.body.raw_data)
         progress = ModuleProgress(
             page=page,
-            scenarios={child.id: ScenarioState(block_id=child.id) for child in page.scenario_blocks()},
-            has_quiz=quiz_child is not None,
+            scenarios={b["id"]: ScenarioState(block_id=b["id"]) for b in raw if b["type"] == "scenario"},
+            has_quiz=any(b["type"] == "quiz" for b in raw),
         )
         progress_by_page[page.pk] = progress
     for response in responses:
