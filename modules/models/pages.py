@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -9,6 +10,7 @@ from wagtail.search import index
 
 from modules.blocks import BODY_FEATURES, ModuleBodyBlock, PolicySectionBlock
 from modules.clauses import clause_anchor, parse_clause_list, validate_clause_list
+from portal.compliance.models import PolicySnapshot
 
 
 class HomePage(Page):
@@ -95,12 +97,36 @@ class PolicyPage(Page):
 
     def clean(self):
         super().clean()
+        self._clean_version_change()
         numbers = self.section_numbers()
         duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
         if duplicates:
             raise ValidationError(
                 {"sections": f"Each section number must be used once; repeated: {', '.join(duplicates)}."}
             )
+
+    def _clean_version_change(self):
+        """A new version label asks the editor: material change (everyone re-attests by a deadline) or minor."""
+
+        latest = (
+            PolicySnapshot.objects.filter(page_id=self.pk).order_by("-created_at", "-pk").first() if self.pk else None
+        )
+        if latest is None or latest.version_label == self.version_label:
+            return
+        errors = {}
+        if not self.change_type:
+            errors["change_type"] = (
+                f"You changed the version from {latest.version_label} to {self.version_label}: "
+                "say whether this is a material or a minor change."
+            )
+        elif not self.change_reason.strip():
+            errors["change_reason"] = "Give the reason for the change. Staff see it."
+        if self.change_type == self.MATERIAL and (
+            self.reattest_deadline is None or self.reattest_deadline <= timezone.localdate()
+        ):
+            errors["reattest_deadline"] = "For a material change, set a future date by which everyone must re-attest."
+        if errors:
+            raise ValidationError(errors)
 
 
 class PolicyAmendment(Orderable):

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_attestation as views
 
 app_name = "attestation"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.attest_list, name="list"),
+    path("<int:requirement_id>/", views.attest, name="attest"),
+    path("done/<int:entry_id>/", views.attest_done, name="done"),
+]

@@ -1,0 +1,54 @@
+"""What publishing a policy or a module means for evidence.
+
+Connected to Wagtail's `page_published` signal (in ModulesConfig.ready) rather than the admin's after_publish_page
+hook, because scheduled publishing and workflow approvals publish without passing through the admin edit view,
+and a policy version must be frozen however it goes live.
+"""
+
+import json
+
+from portal.compliance.models import PolicySnapshot
+from portal.compliance.services import reattestation_round_open
+
+from .models import ModulePage, PolicyPage, ReviewFlag
+from .review import review_flags_raise, review_flags_resolve
+from .versions import policy_snapshot_for_page
+
+
+def on_page_published(sender, instance, revision=None, **kwargs):
+    page = instance.specific
+    user = getattr(revision, "user", None)
+    if isinstance(page, PolicyPage):
+        policy_version_publish(page=page, user=user)
+    elif isinstance(page, ModulePage):
+        changed = ReviewFlag.objects.filter(page=page, block_id__in=_scenario_ids_changed(page))
+        review_flags_resolve(flags=changed, user=user, resolution="changed")
+
+
+def policy_version_publish(*, page: PolicyPage, user=None) -> PolicySnapshot:
+    """Freeze the version staff will attest to. A material change opens a re-attestation round and flags the
+    scenarios and questions tagged to the clauses it touched; a minor change keeps attestations counting."""
+    previous = PolicySnapshot.objects.filter(page_id=page.pk).order_by("-created_at", "-pk").first()
+    material = page.change_type != PolicyPage.MINOR
+    snapshot = policy_snapshot_for_page(page, material=material, change_reason=page.change_reason, user=user)
+    if previous and snapshot.pk != previous.pk and material:
+        if page.reattest_deadline:
+            reattestation_round_open(
+                snapshot=snapshot, deadline=page.reattest_deadline, reason=page.change_reason, opened_by=user
+            )
+        review_flags_raise(previous=previous, snapshot=snapshot)
+    # The question is asked afresh for the next version.
+    PolicyPage.objects.filter(pk=page.pk).update(change_type="", change_reason="", reattest_deadline=None)
+    return snapshot
+
+
+def _scenario_ids_changed(page: ModulePage) -> list[str]:
+    live = {b["id"]: b["value"] for b in page.body.raw_data if b["type"] == "scenario"}
+    previous = {}
+    earlier = page.revisions.order_by("-created_at", "-id")[1:2]
+    for revision in earlier:
+        body = revision.content.get("body") or []
+        if isinstance(body, str):
+            body = json.loads(body)
+        previous = {b["id"]: b["value"] for b in body if b.get("type") == "scenario"}
+    return [block_id for block_id, value in live.items() if previous.get(block_id) != value]

@@ -1,0 +1,33 @@
+"""Flagging content for review when a material change touches the clauses it is tagged to."""
+
+from django.utils import timezone
+
+from portal.compliance.diff import changed_clauses
+from portal.compliance.models import PolicySnapshot
+from quizzes.models import Question
+
+from .clauses import parse_clause_list
+from .models import ModulePage, ReviewFlag
+
+
+def review_flags_raise(*, previous: PolicySnapshot, snapshot: PolicySnapshot) -> list[ReviewFlag]:
+    """Flag every scenario and question tagged to a clause that changed between the two versions."""
+    touched = set(changed_clauses(previous.sections, snapshot.sections))
+    if not touched:
+        return []
+    flags = []
+    for module in ModulePage.objects.filter(policy_id=snapshot.page_id):
+        for block in module.body.raw_data:
+            if block["type"] != "scenario":
+                continue
+            for clause in sorted(set(parse_clause_list(block["value"].get("clauses", ""))) & touched):
+                flags.append(ReviewFlag(page=module, block_id=block["id"], clause=clause, snapshot=snapshot))
+    for question in Question.objects.filter(clause__in=touched, bank__quizzes__isnull=False).distinct():
+        flags.append(ReviewFlag(question=question, clause=question.clause, snapshot=snapshot))
+    return ReviewFlag.objects.bulk_create(flags)
+
+
+def review_flags_resolve(*, flags, user, resolution: str) -> int:
+    return flags.filter(resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=user, resolution=resolution
+    )
