@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("training/", views.my_training, name="my_training"),
+    path("training/certificates/<int:entry_id>.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+]

@@ -96,9 +96,9 @@ def test_new_starter_works_through_a_module_and_passes_its_quiz(browser, live_se
     expect(page.get_by_test_id("signed-in-as")).to_have_text("Sam Taylor")
     axe_check(page)
 
-    # My training shows the module, not started.
+    # The modules list shows the module, not started.
     driver.start(f"{base}/learn/")
-    expect(page.get_by_role("heading", name="My training")).to_be_visible()
+    expect(page.get_by_role("heading", name="Training modules")).to_be_visible()
     expect(page.locator(f"#module-{module.pk}-status")).to_have_text("Not started")
     axe_check(page)
 
@@ -147,7 +147,7 @@ def test_new_starter_works_through_a_module_and_passes_its_quiz(browser, live_se
     expect(page.get_by_text("Module completed")).to_be_visible()
     axe_check(page)
 
-    # My training now shows it complete.
+    # The modules list now shows it complete.
     driver.start(f"{base}/learn/")
     expect(page.locator(f"#module-{module.pk}-status")).to_have_text("Completed")
     axe_check(page)

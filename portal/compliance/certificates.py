@@ -1,0 +1,94 @@
+"""Certificates people upload for external courses, and HR's verification of them."""
+
+import datetime
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from portal.people.models import StaffMember
+
+from .models import Certificate, EvidenceEntry, Requirement
+from .services import evidence_record
+
+MAX_BYTES = 5 * 1024 * 1024
+SIGNATURES = [
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+]
+
+
+class CertificateError(Exception):
+    """Why a certificate cannot be accepted or decided, in words for the person."""
+
+
+def sniff(data: bytes) -> tuple[str, str] | None:
+    """(content type, extension) from the file's first bytes; never from its name or the browser's say-so."""
+    for signature, content_type, extension in SIGNATURES:
+        if data.startswith(signature):
+            return content_type, extension
+    return None
+
+
+def certificate_upload(
+    *, staff: StaffMember, requirement: Requirement, data: bytes, filename: str, completed_on: datetime.date, user
+) -> Certificate:
+    if requirement.kind != Requirement.EXTERNAL_COURSE:
+        raise CertificateError("Certificates can only be uploaded for external courses.")
+    if not data:
+        raise CertificateError("The selected file is empty")
+    if len(data) > MAX_BYTES:
+        raise CertificateError("The selected file must be smaller than 5 MB")
+    kind = sniff(data)
+    if kind is None:
+        raise CertificateError("The selected file must be a PDF, PNG or JPEG")
+    if completed_on > timezone.localdate():
+        raise CertificateError("The date you completed the course must be today or in the past")
+    content_type, extension = kind
+    digest = hashlib.sha256(data).hexdigest()
+    certificate = Certificate(
+        staff=staff,
+        requirement=requirement,
+        original_name=filename[:255],
+        content_type=content_type,
+        size=len(data),
+        sha256=digest,
+        completed_on=completed_on,
+        uploaded_by=user,
+    )
+    certificate.file.save(f"{digest[:16]}.{extension}", ContentFile(data), save=False)
+    certificate.save()
+    return certificate
+
+
+def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, reason: str = "") -> Certificate:
+    """HR approves (a ledger entry) or rejects (with a reason the person sees). A certificate is decided once."""
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.status != Certificate.PENDING:
+            raise CertificateError(f"This certificate was already {certificate.get_status_display().lower()}.")
+        if certificate.staff.user_id == reviewer.pk:
+            raise CertificateError("You cannot verify your own certificate. Ask another member of HR.")
+        if not approve and not reason.strip():
+            raise CertificateError("Give the reason for rejecting the certificate")
+        certificate.reviewed_by = reviewer
+        certificate.reviewed_at = timezone.now()
+        if approve:
+            completed_at = timezone.make_aware(datetime.datetime.combine(certificate.completed_on, datetime.time(12)))
+            certificate.evidence, _ = evidence_record(
+                staff=certificate.staff,
+                requirement=certificate.requirement,
+                source=EvidenceEntry.CERTIFICATE,
+                source_ref=f"certificate {certificate.pk} verified by {reviewer.display_name}",
+                idempotency_key=f"certificate:{certificate.pk}",
+                completed_at=completed_at,
+                recorded_by=reviewer,
+            )
+            certificate.status = Certificate.APPROVED
+        else:
+            certificate.status = Certificate.REJECTED
+            certificate.rejection_reason = reason.strip()
+        certificate.save()
+    return certificate

@@ -1,0 +1,128 @@
+"""People upload certificates for external courses; HR verifies them."""
+
+from django import forms
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.people.decorators import hr_required
+from portal.people.roles import is_hr, staff_for_user
+
+from .certificates import CertificateError, certificate_decide, certificate_upload
+from .models import Certificate, Requirement
+
+
+class UploadForm(forms.Form):
+    requirement = forms.ModelChoiceField(
+        queryset=Requirement.objects.none(),
+        empty_label=None,
+        label="Which course is the certificate for?",
+        error_messages={"required": "Select the course the certificate is for"},
+    )
+    completed_on = forms.DateField(
+        label="When did you complete the course?",
+        help_text="For example, 27 3 2026 typed as 2026-03-27",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date you completed the course", "invalid": "Enter a real date"},
+    )
+    file = forms.FileField(
+        label="Upload the certificate",
+        help_text="A PDF, PNG or JPEG, smaller than 5 MB",
+        error_messages={"required": "Select the certificate file", "empty": "The selected file is empty"},
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].queryset = Requirement.objects.filter(
+            kind=Requirement.EXTERNAL_COURSE, statuses__staff=staff
+        ).order_by("name")
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you rejecting it?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason for rejecting the certificate"},
+    )
+
+
+@require_GET
+def my_certificates(request):
+    staff = staff_for_user(request.user)
+    if staff is None:
+        return render(request, "compliance/no_staff_record.html")
+    certificates = Certificate.objects.filter(staff=staff).select_related("requirement").order_by("-uploaded_at")
+    return render(request, "compliance/certificates.html", {"certificates": certificates})
+
+
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    staff = staff_for_user(request.user)
+    if staff is None:
+        return render(request, "compliance/no_staff_record.html")
+    form = UploadForm(request.POST or None, request.FILES or None, staff=staff, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            certificate_upload(
+                staff=staff,
+                requirement=form.cleaned_data["requirement"],
+                data=upload.read(),
+                filename=upload.name,
+                completed_on=form.cleaned_data["completed_on"],
+                user=request.user,
+            )
+        except CertificateError as error:
+            form.add_error("file" if "file" in str(error) else "completed_on", str(error))
+        else:
+            messages.success(request, "Certificate uploaded. HR will check it and you will see the result here.")
+            return redirect("certificates:mine")
+    return render(request, "compliance/certificate_upload.html", {"form": form})
+
+
+@require_GET
+def certificate_file(request, certificate_id: int):
+    certificates = (
+        Certificate.objects.all() if is_hr(request.user) else Certificate.objects.filter(staff__user=request.user)
+    )
+    certificate = get_object_or_404(certificates, pk=certificate_id)
+    try:
+        handle = certificate.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing.") from error
+    response = FileResponse(
+        handle,
+        content_type=certificate.content_type,
+        as_attachment=True,
+        filename=f"certificate-{certificate.pk}.{certificate.file.name.rsplit('.', 1)[-1]}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@hr_required
+@require_GET
+def queue(request):
+    pending = (
+        Certificate.objects.filter(status=Certificate.PENDING)
+        .select_related("staff", "staff__team", "requirement")
+        .order_by("uploaded_at")
+    )
+    return render(request, "compliance/certificate_queue.html", {"pending": pending, "reject_form": RejectForm()})
+
+
+@hr_required
+@require_POST
+def decide(request, certificate_id: int):
+    certificate = get_object_or_404(Certificate.objects.select_related("staff"), pk=certificate_id)
+    approve = request.POST.get("decision") == "approve"
+    reason = request.POST.get("reason", "")
+    try:
+        certificate_decide(certificate=certificate, reviewer=request.user, approve=approve, reason=reason)
+    except CertificateError as error:
+        messages.error(request, f"{certificate.staff.full_name}: {error}")
+    else:
+        verb = "verified" if approve else "rejected"
+        messages.success(request, f"{certificate.staff.full_name}'s certificate {verb}.")
+    return redirect("certificates:queue")

@@ -1,0 +1,71 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from portal.compliance.models import EvidenceEntry, VerificationCode
+from portal.people.roles import is_hr, staff_for_user
+
+from .certificates import certificate_facts, verification_code_for
+from .pdf import render_pdf
+from .selectors import evidence_history_for_staff, requirement_lines_for_staff
+
+
+@require_GET
+def my_training(request):
+    staff = staff_for_user(request.user)
+    if staff is None:
+        return render(request, "compliance/no_staff_record.html")
+    return render(
+        request,
+        "reports/my_training.html",
+        {
+            "staff": staff,
+            "lines": requirement_lines_for_staff(staff),
+            "history": evidence_history_for_staff(staff),
+        },
+    )
+
+
+@require_GET
+def certificate_pdf(request, entry_id: int):
+    entry = _entry_for_certificate(request.user, entry_id)
+    code = verification_code_for(entry)
+    facts = certificate_facts(entry)
+    pdf = render_pdf(
+        "reports/certificate_pdf.html",
+        {"facts": facts, "code": code.code, "verify_url": request.build_absolute_uri(f"/verify/{code.code}/")},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{code.code}.pdf"'
+    return response
+
+
+def _entry_for_certificate(user, entry_id: int) -> EvidenceEntry:
+    """The person's own completion, or anyone's for HR; a 404 for everyone else (and for voided entries)."""
+    entries = EvidenceEntry.objects.select_related("staff", "requirement", "snapshot").exclude(
+        source=EvidenceEntry.VOID
+    )
+    if not is_hr(user):
+        entries = entries.filter(staff__user=user)
+    entry = get_object_or_404(entries, pk=entry_id)
+    if entry.voided_by.exists():
+        raise Http404("This completion has been withdrawn.")
+    return entry
+
+
+@login_not_required
+@require_GET
+def verify(request, code: str):
+    found = VerificationCode.objects.select_related("entry__staff", "entry__requirement", "entry__snapshot").filter(
+        code=code.strip().upper()
+    )
+    verification = found.first()
+    if verification is None:
+        return render(request, "reports/verify.html", {"code": code}, status=404)
+    entry = verification.entry
+    return render(
+        request,
+        "reports/verify.html",
+        {"code": verification.code, "facts": certificate_facts(entry), "withdrawn": entry.voided_by.exists()},
+    )

@@ -1,0 +1,165 @@
+import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from portal.compliance.models import Certificate, EvidenceEntry, RequirementStatus
+from portal.compliance.projection import refresh
+from portal.people.roles import hr_group
+from tests import factories
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def staff(person):
+    return factories.make_staff(user=person)
+
+
+@pytest.fixture
+def course(staff):
+    requirement = factories.make_requirement(name="Safeguarding Children Level 1", renewal_months=36)
+    refresh(staff_ids=[staff.pk])
+    return requirement
+
+
+@pytest.fixture
+def hr(user_factory):
+    user = user_factory(first_name="Dev", last_name="Patel")
+    user.groups.add(hr_group())
+    return user
+
+
+@pytest.fixture
+def other_client():
+    """A second browser: `client` and `person_client` are the same object."""
+    return Client()
+
+
+def upload(client, course, data, name="certificate.pdf", completed="2026-01-15"):
+    return client.post(
+        reverse("certificates:upload"),
+        {"requirement": course.pk, "completed_on": completed, "file": SimpleUploadedFile(name, data)},
+    )
+
+
+def test_a_pdf_certificate_is_accepted_and_stored_outside_the_web_root(person_client, course):
+    response = upload(person_client, course, PDF)
+    assert response.status_code == 302
+    certificate = Certificate.objects.get()
+    assert certificate.content_type == "application/pdf" and certificate.status == Certificate.PENDING
+    stored = Path(certificate.file.path).resolve()
+    assert not str(stored).startswith(str(Path(settings.MEDIA_ROOT).resolve()))
+    assert not str(stored).startswith(str(Path(settings.STATIC_ROOT).resolve()))
+    assert person_client.get(certificate.file.url).status_code == 404  # only the permission-checked view serves it
+
+
+def test_the_type_comes_from_the_bytes_not_the_name(person_client, course):
+    upload(person_client, course, PNG, name="looks-like.pdf")
+    assert Certificate.objects.get().content_type == "image/png"
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"MZ\x90\x00 an executable", "certificate.pdf", "must be a PDF, PNG or JPEG"),
+        (b"just some text", "notes.txt", "must be a PDF, PNG or JPEG"),
+        (b"%PDF-" + b"x" * (5 * 1024 * 1024), "big.pdf", "smaller than 5 MB"),
+    ],
+    ids=["renamed-exe", "text", "too-big"],
+)
+def test_bad_uploads_are_refused_with_a_clear_message(person_client, course, data, name, message):
+    response = upload(person_client, course, data, name=name)
+    html = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in html and message in html
+    assert not Certificate.objects.exists()
+
+
+def test_a_future_completion_date_is_refused(person_client, course):
+    tomorrow = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+    html = upload(person_client, course, PDF, completed=tomorrow).content.decode()
+    assert "today or in the past" in html and not Certificate.objects.exists()
+
+
+def test_the_file_is_served_to_the_person_and_hr_only(other_client, person_client, course, someone_else, hr):
+    upload(person_client, course, PDF)
+    url = reverse("certificates:file", args=[Certificate.objects.get().pk])
+    response = person_client.get(url)
+    assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
+    assert "attachment" in response["Content-Disposition"]
+    other_client.force_login(someone_else)
+    assert other_client.get(url).status_code == 404
+    other_client.force_login(hr)
+    assert other_client.get(url).status_code == 200
+
+
+def test_hr_approves_and_the_person_becomes_compliant(other_client, person_client, staff, course, hr):
+    upload(person_client, course, PDF)
+    certificate = Certificate.objects.get()
+    other_client.force_login(hr)
+    assert "Safeguarding Children Level 1" in other_client.get(reverse("certificates:queue")).content.decode()
+    other_client.post(reverse("certificates:decide", args=[certificate.pk]), {"decision": "approve"})
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.APPROVED and certificate.reviewed_by == hr
+    entry = EvidenceEntry.objects.get(source=EvidenceEntry.CERTIFICATE)
+    assert entry.recorded_by == hr and "verified by Dev Patel" in entry.source_ref
+    assert RequirementStatus.objects.get(staff=staff, requirement=course).completed_on == datetime.date(2026, 1, 15)
+    other_client.post(reverse("certificates:decide", args=[certificate.pk]), {"decision": "reject", "reason": "late"})
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.APPROVED  # decided once
+    assert EvidenceEntry.objects.count() == 1
+
+
+def test_hr_rejects_with_a_reason_the_person_sees(other_client, person_client, course, hr):
+    upload(person_client, course, PDF)
+    certificate = Certificate.objects.get()
+    other_client.force_login(hr)
+    other_client.post(reverse("certificates:decide", args=[certificate.pk]), {"decision": "reject", "reason": ""})
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.PENDING  # a reason is required
+    other_client.post(
+        reverse("certificates:decide", args=[certificate.pk]), {"decision": "reject", "reason": "Wrong name"}
+    )
+    html = person_client.get(reverse("certificates:mine")).content.decode()
+    assert "Rejected" in html and "Wrong name" in html
+    assert not EvidenceEntry.objects.exists()
+
+
+def test_the_queue_and_decisions_are_for_hr_only(other_client, person_client, course, someone_else):
+    upload(person_client, course, PDF)
+    certificate = Certificate.objects.get()
+    assert person_client.get(reverse("certificates:queue")).status_code == 403
+    assert (
+        person_client.post(reverse("certificates:decide", args=[certificate.pk]), {"decision": "approve"}).status_code
+        == 403
+    )
+    other_client.logout()
+    assert other_client.get(reverse("certificates:queue")).status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.PENDING
+
+
+def test_hr_cannot_verify_their_own_certificate(client, course, staff, person):
+    person.groups.add(hr_group())
+    client.force_login(person)
+    upload(client, course, PDF)
+    certificate = Certificate.objects.get()
+    client.post(reverse("certificates:decide", args=[certificate.pk]), {"decision": "approve"})
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.PENDING and not EvidenceEntry.objects.exists()
+
+
+def test_the_queue_runs_a_constant_number_of_queries(
+    other_client, person_client, course, hr, django_assert_num_queries
+):
+    for _ in range(5):
+        upload(person_client, course, PDF)
+    other_client.force_login(hr)
+    # session, user, HR check, pending certificates (with staff, team, requirement), permissions x2
+    with django_assert_num_queries(6):
+        other_client.get(reverse("certificates:queue"))
