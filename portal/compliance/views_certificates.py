@@ -61,7 +61,10 @@ def upload(request):
     staff = staff_for_user(request.user)
     if staff is None:
         return render(request, "compliance/no_staff_record.html")
-    form = UploadForm(request.POST or None, request.FILES or None, staff=staff, initial=request.GET.dict())
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES, staff=staff)
+    else:
+        form = UploadForm(staff=staff, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

@@ -1,0 +1,364 @@
+"""The roster import: an ESR-shaped CSV to people, teams and managers. Dry run first, then all or nothing.
+
+Rules where ESR leaves a choice:
+- A person is their employee number. Rows sharing it are one person with several assignments (a second post has
+  the suffix -2); the person's details come from the row with the lowest assignment number.
+- Teams must already exist (matched by code, then by exact name): a row naming an unknown team is rejected, so a
+  typo never creates a team.
+- Only an explicit leave date makes a leaver. Someone missing from the file is left alone, because ESR extracts
+  are often partial (one directorate, one month's starters).
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from portal.compliance.projection import refresh
+from portal.lib.csvfiles import CsvFileError, parse_date, read_rows
+
+from .emails import invitation_send
+from .history import staff_changes_record
+from .models import Assignment, RosterBatch, StaffMember, Team
+
+ALIASES = {
+    **dict.fromkeys(["employeenumber", "personnumber", "staffnumber", "employeeno", "empno"], "employee_number"),
+    **dict.fromkeys(["assignmentnumber", "assignmentno", "assignment"], "assignment_number"),
+    **dict.fromkeys(["firstname", "forename", "forenames", "givenname"], "first_name"),
+    **dict.fromkeys(["lastname", "surname", "familyname"], "last_name"),
+    **dict.fromkeys(["workemail", "emailaddress", "email", "workemailaddress", "nhsmail"], "work_email"),
+    **dict.fromkeys(["jobtitle", "positiontitle", "position", "role"], "job_title"),
+    **dict.fromkeys(["staffgroup"], "staff_group"),
+    **dict.fromkeys(["organisationcode", "orgcode", "teamcode", "departmentcode"], "team_code"),
+    **dict.fromkeys(["organisation", "team", "department", "orgname", "organisationname"], "team_name"),
+    **dict.fromkeys(
+        ["linemanageremployeenumber", "supervisoremployeenumber", "managernumber", "supervisornumber"],
+        "manager_number",
+    ),
+    **dict.fromkeys(["startdate", "hiredate", "assignmentstartdate", "datestarted"], "start_date"),
+    **dict.fromkeys(["leavedate", "terminationdate", "enddate", "assignmentenddate"], "leave_date"),
+    **dict.fromkeys(["employmenttype", "assignmentcategory", "agency", "bank", "agencyorbank"], "employment_type"),
+}
+REQUIRED = {"employee_number", "first_name", "last_name", "work_email", "start_date"}
+EMPLOYMENT = {
+    "agency": StaffMember.AGENCY,
+    "bank": StaffMember.BANK,
+    "y": StaffMember.AGENCY,
+    "yes": StaffMember.AGENCY,
+    "n": StaffMember.SUBSTANTIVE,
+    "no": StaffMember.SUBSTANTIVE,
+    "": StaffMember.SUBSTANTIVE,
+    "permanent": StaffMember.SUBSTANTIVE,
+    "fixed term": StaffMember.SUBSTANTIVE,
+    "fixed term temp": StaffMember.SUBSTANTIVE,
+    "substantive": StaffMember.SUBSTANTIVE,
+}
+TRACKED = (
+    "first_name",
+    "last_name",
+    "work_email",
+    "job_title",
+    "staff_group",
+    "team_id",
+    "start_date",
+    "leave_date",
+    "employment_type",
+)
+
+
+@dataclass
+class PersonRow:
+    line: int
+    employee_number: str
+    assignments: list[str]
+    fields: dict
+    manager_number: str = ""
+
+
+@dataclass
+class RosterPlan:
+    to_create: list[PersonRow] = field(default_factory=list)
+    to_change: list[tuple[StaffMember, PersonRow, dict]] = field(default_factory=list)
+    leavers: list[StaffMember] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    rows: int = 0
+    sha256: str = ""
+
+    @property
+    def can_apply(self) -> bool:
+        return not self.rejected and not self.problems
+
+    @property
+    def summary(self) -> dict:
+        return {
+            "rows": self.rows,
+            "created": len(self.to_create),
+            "changed": len(self.to_change),
+            "leavers": len(self.leavers),
+            "rejected": len(self.rejected),
+            "problems": len(self.problems),
+        }
+
+
+def plan_roster(data: bytes) -> RosterPlan:
+    """Read the file and compare it with the database. Writes nothing."""
+    plan = RosterPlan(sha256=hashlib.sha256(data).hexdigest())
+    try:
+        records = list(read_rows(data, ALIASES, REQUIRED))
+    except CsvFileError as error:
+        plan.problems.append(str(error))
+        return plan
+    if records and not ({"team_code", "team_name"} & records[0][1].keys()):
+        plan.problems.append("The file has no column for the team (Organisation, Team or Organisation Code).")
+        return plan
+    plan.rows = len(records)
+    teams_by_code = {t.code.lower(): t for t in Team.objects.all()}
+    teams_by_name = {t.name.lower(): t for t in teams_by_code.values()}
+    people: dict[str, PersonRow] = {}
+    assignment_owner: dict[str, str] = {}
+    for line, raw in records:
+        person, error = _read_row(line, raw, teams_by_code, teams_by_name)
+        if error:
+            plan.rejected.append((line, error))
+            continue
+        owner = assignment_owner.setdefault(person.assignments[0], person.employee_number)
+        if owner != person.employee_number:
+            plan.rejected.append(
+                (line, f"Assignment Number '{person.assignments[0]}' is already used by employee {owner}")
+            )
+            continue
+        existing = people.get(person.employee_number)
+        if existing is None:
+            people[person.employee_number] = person
+        else:
+            existing.assignments.append(person.assignments[0])
+            if person.assignments[0] < min(existing.assignments[:-1]):  # the primary post's details win
+                existing.fields, existing.manager_number = person.fields, person.manager_number
+    _check_against_database(plan, people)
+    _check_hierarchy(plan, people)
+    return plan
+
+
+def _read_row(line, raw, teams_by_code, teams_by_name) -> tuple[PersonRow | None, str]:
+    number = raw["employee_number"]
+    if not number:
+        return None, "Employee Number is empty"
+    for name in ("first_name", "last_name"):
+        if not raw[name]:
+            return None, f"{'First Name' if name == 'first_name' else 'Last Name'} is empty"
+    email = raw["work_email"].lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        return None, f"Work Email '{raw['work_email']}' is not an email address"
+    dates = {}
+    for name, label in (("start_date", "Start Date"), ("leave_date", "Leave Date")):
+        value = raw.get(name, "")
+        if not value:
+            dates[name] = None
+            continue
+        try:
+            dates[name] = parse_date(value)
+        except ValueError as error:
+            return None, f"{label} {error}"
+    if dates["start_date"] is None:
+        return None, "Start Date is empty"
+    if dates["leave_date"] and dates["leave_date"] < dates["start_date"]:
+        return None, "Leave Date is before Start Date"
+    code, team_name = raw.get("team_code", ""), raw.get("team_name", "")
+    team = teams_by_code.get(code.lower()) or teams_by_name.get(team_name.lower())
+    if team is None:
+        shown = code or team_name
+        return None, f"Team '{shown}' is not a known team" if shown else "No team is given"
+    employment_raw = raw.get("employment_type", "").strip().lower()
+    if employment_raw not in EMPLOYMENT:
+        return None, f"Employment Type '{raw.get('employment_type')}' is not Agency, Bank, Permanent or Y/N"
+    fields = {
+        "first_name": raw["first_name"],
+        "last_name": raw["last_name"],
+        "work_email": email,
+        "job_title": raw.get("job_title", ""),
+        "staff_group": raw.get("staff_group", ""),
+        "team_id": team.pk,
+        "start_date": dates["start_date"],
+        "leave_date": dates["leave_date"],
+        "employment_type": EMPLOYMENT[employment_raw],
+    }
+    assignment = raw.get("assignment_number") or number
+    return PersonRow(line, number, [assignment], fields, raw.get("manager_number", "")), ""
+
+
+def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow]) -> None:
+    existing = {s.employee_number: s for s in StaffMember.objects.filter(employee_number__in=people)}
+    emails = dict(
+        StaffMember.objects.filter(work_email__in=[p.fields["work_email"] for p in people.values()]).values_list(
+            "work_email", "employee_number"
+        )
+    )
+    owners = dict(
+        Assignment.objects.filter(number__in=[a for p in people.values() for a in p.assignments]).values_list(
+            "number", "staff__employee_number"
+        )
+    )
+    seen_emails: dict[str, str] = {}
+    today = timezone.localdate()
+    for number, person in people.items():
+        email = person.fields["work_email"]
+        if seen_emails.setdefault(email, number) != number or emails.get(email, number) != number:
+            plan.rejected.append((person.line, f"Work Email '{email}' belongs to another employee"))
+            continue
+        clash = next((a for a in person.assignments if owners.get(a, number) != number), None)
+        if clash:
+            plan.rejected.append((person.line, f"Assignment Number '{clash}' belongs to employee {owners[clash]}"))
+            continue
+        staff = existing.get(number)
+        if staff is None:
+            plan.to_create.append(person)
+            continue
+        diffs = {k: (getattr(staff, k), v) for k, v in person.fields.items() if getattr(staff, k) != v}
+        if diffs:
+            plan.to_change.append((staff, person, diffs))
+        leave = person.fields["leave_date"]
+        if leave and leave <= today and (staff.leave_date is None or staff.leave_date > today):
+            plan.leavers.append(staff)
+
+
+def _check_hierarchy(plan: RosterPlan, people: dict[str, PersonRow]) -> None:
+    known = set(people) | set(
+        StaffMember.objects.filter(employee_number__in={p.manager_number for p in people.values()}).values_list(
+            "employee_number", flat=True
+        )
+    )
+    managers = {n: p.manager_number for n, p in people.items() if p.manager_number}
+    for number, manager in managers.items():
+        if manager not in known:
+            plan.problems.append(f"Line {people[number].line}: line manager {manager} of employee {number} is unknown")
+        elif manager == number:
+            plan.problems.append(f"Line {people[number].line}: employee {number} is their own line manager")
+    reported = set()
+    for start in managers:
+        seen, node = [], start
+        while node in managers and node not in seen:
+            seen.append(node)
+            node = managers[node]
+        if node in seen:
+            cycle = seen[seen.index(node) :]
+            if len(cycle) > 1 and frozenset(cycle) not in reported:
+                reported.add(frozenset(cycle))
+                plan.problems.append("Line manager cycle: " + " → ".join([*cycle, node]))
+
+
+@transaction.atomic
+def apply_roster(plan: RosterPlan) -> list[StaffMember]:
+    """Apply a clean plan in one transaction. Returns the people created (to invite once it commits)."""
+    if not plan.can_apply:
+        raise ValueError("This roster has rejected rows or problems; fix the file and try again.")
+    User = get_user_model()
+    users = {u.email: u for u in User.objects.filter(email__in=[p.fields["work_email"] for p in plan.to_create])}
+    new_users = [
+        User(email=p.fields["work_email"], first_name=p.fields["first_name"], last_name=p.fields["last_name"])
+        for p in plan.to_create
+        if p.fields["work_email"] not in users
+    ]
+    today = timezone.localdate()
+    leaving = {
+        p.fields["work_email"] for p in plan.to_create if p.fields["leave_date"] and p.fields["leave_date"] <= today
+    }
+    for user in new_users:
+        user.set_unusable_password()
+        user.is_active = user.email not in leaving
+    User.objects.bulk_create(new_users, batch_size=1000)
+    users = {u.email: u for u in User.objects.filter(email__in=[p.fields["work_email"] for p in plan.to_create])}
+    created = [
+        StaffMember(employee_number=p.employee_number, user=users[p.fields["work_email"]], **p.fields)
+        for p in plan.to_create
+    ]
+    StaffMember.objects.bulk_create(created, batch_size=1000)
+    by_number = {
+        s.employee_number: s
+        for s in StaffMember.objects.filter(employee_number__in=[p.employee_number for p in plan.to_create])
+    }
+    Assignment.objects.bulk_create(
+        [Assignment(staff=by_number[p.employee_number], number=a) for p in plan.to_create for a in p.assignments],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    changed = []
+    for staff, person, diffs in plan.to_change:
+        for name, (_, new) in diffs.items():
+            setattr(staff, name, new)
+        changed.append(staff)
+        Assignment.objects.bulk_create(
+            [Assignment(staff=staff, number=a) for a in person.assignments], ignore_conflicts=True
+        )
+    StaffMember.objects.bulk_update(changed, list(TRACKED), batch_size=1000)
+    _apply_managers(plan)
+    leaver_users = [s.user_id for s in plan.leavers if s.user_id]
+    User.objects.filter(pk__in=leaver_users).update(is_active=False)
+    touched = list(
+        StaffMember.objects.filter(
+            employee_number__in=[p.employee_number for p in plan.to_create]
+            + [s.employee_number for s, _, _ in plan.to_change]
+        )
+    )
+    staff_changes_record(touched)
+    refresh(staff_ids=[s.pk for s in touched])
+    return [by_number[p.employee_number] for p in plan.to_create if p.fields["work_email"] not in leaving]
+
+
+def _apply_managers(plan: RosterPlan) -> None:
+    rows = [p for p in plan.to_create if p.manager_number] + [p for _, p, _ in plan.to_change if p.manager_number]
+    numbers = {p.employee_number for p in rows} | {p.manager_number for p in rows}
+    by_number = {s.employee_number: s for s in StaffMember.objects.filter(employee_number__in=numbers)}
+    updates = []
+    for person in rows:
+        staff, manager = by_number[person.employee_number], by_number.get(person.manager_number)
+        if manager and staff.line_manager_id != manager.pk:
+            staff.line_manager = manager
+            updates.append(staff)
+    StaffMember.objects.bulk_update(updates, ["line_manager"], batch_size=1000)
+
+
+def roster_batch_create(*, data: bytes, filename: str, user) -> tuple[RosterBatch, RosterPlan]:
+    """Keep the uploaded file (privately) and its dry-run summary, so HR can review before applying."""
+    plan = plan_roster(data)
+    batch = RosterBatch.objects.create(
+        filename=filename[:255], sha256=plan.sha256, uploaded_by=user, row_count=plan.rows, summary=plan.summary
+    )
+    storage = storages["private"]
+    storage.delete(_stored_name(batch))
+    storage.save(_stored_name(batch), ContentFile(data))
+    return batch, plan
+
+
+def _stored_name(batch) -> str:
+    return f"roster/{batch.pk}-{batch.sha256[:16]}.csv"
+
+
+def roster_batch_plan(batch) -> RosterPlan:
+    with storages["private"].open(_stored_name(batch), "rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != batch.sha256:
+        raise ValueError("The stored roster file has changed since it was uploaded. Upload it again.")
+    return plan_roster(data)
+
+
+def roster_batch_apply(*, batch, user) -> RosterPlan:
+    """Apply an uploaded roster, all or nothing, then invite the new people once the transaction has committed."""
+    if batch.applied_at:
+        raise ValueError("This roster has already been applied.")
+    plan = roster_batch_plan(batch)
+    with transaction.atomic():
+        new_people = apply_roster(plan)
+        batch.applied_at = timezone.now()
+        batch.summary = plan.summary
+        batch.save(update_fields=["applied_at", "summary"])
+        transaction.on_commit(lambda: [invitation_send(staff) for staff in new_people])
+    return plan
