@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_completions as views
 
 app_name = "completions"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("<int:batch_id>/", views.batch, name="batch"),
+    path("<int:batch_id>/map/", views.map_competence, name="map"),
+    path("<int:batch_id>/apply/", views.apply, name="apply"),
+]

@@ -35,7 +35,9 @@ def parse_date(value: str) -> datetime.date:
     raise ValueError(f"'{value}' is not a date (use 30-Nov-2028, 30/11/2028 or 2028-11-30)")
 
 
-def read_rows(data: bytes, aliases: dict[str, str], required: set[str]) -> Iterator[tuple[int, dict[str, str]]]:
+def read_rows(
+    data: bytes, aliases: dict[str, str], required: set[str], labels: dict[str, str] | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, {canonical field: value}) for each record. The header is line 1; a record's number is
     the physical line it starts on, counting quoted newlines, as a spreadsheet user would find it."""
     text = decode(data)
@@ -55,7 +57,7 @@ def read_rows(data: bytes, aliases: dict[str, str], required: set[str]) -> Itera
             columns[field] = index
     missing = required - columns.keys()
     if missing:
-        names = ", ".join(sorted(missing))
+        names = ", ".join(sorted((labels or {}).get(name, name) for name in missing))
         raise CsvFileError(f"The file has no column for: {names}. See the import guide for the headings we accept.")
     line = reader.line_num + 1
     while True:

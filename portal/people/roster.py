@@ -46,6 +46,13 @@ ALIASES = {
     **dict.fromkeys(["employmenttype", "assignmentcategory", "agency", "bank", "agencyorbank"], "employment_type"),
 }
 REQUIRED = {"employee_number", "first_name", "last_name", "work_email", "start_date"}
+LABELS = {
+    "employee_number": "Employee Number",
+    "first_name": "First Name",
+    "last_name": "Last Name",
+    "work_email": "Work Email",
+    "start_date": "Start Date",
+}
 EMPLOYMENT = {
     "agency": StaffMember.AGENCY,
     "bank": StaffMember.BANK,
@@ -111,7 +118,7 @@ def plan_roster(data: bytes) -> RosterPlan:
     """Read the file and compare it with the database. Writes nothing."""
     plan = RosterPlan(sha256=hashlib.sha256(data).hexdigest())
     try:
-        records = list(read_rows(data, ALIASES, REQUIRED))
+        records = list(read_rows(data, ALIASES, REQUIRED, LABELS))
     except CsvFileError as error:
         plan.problems.append(str(error))
         return plan

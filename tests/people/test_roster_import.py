@@ -121,7 +121,7 @@ def test_bad_rows_are_rejected_by_line_and_nothing_is_written(roster_csv, teams,
     ("content", "message"),
     [
         (b"", "The file is empty"),
-        (b"Name,Colour\r\nAnn,Blue\r\n", "no column for: employee_number, first_name"),
+        (b"Name,Colour\r\nAnn,Blue\r\n", "no column for: Employee Number, First Name"),
         (b"Employee Number,First Name,Last Name,Work Email,Start Date\r\n1,A,B,a@b.uk,2020-01-01\r\n", "team"),
     ],
     ids=["empty", "wrong-headers", "no-team-column"],

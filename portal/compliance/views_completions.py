@@ -1,0 +1,79 @@
+"""HR imports completions from the national e-learning records: upload, map competences, dry run, apply."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.people.decorators import hr_required
+
+from .completions import completion_batch_apply, completion_batch_create, completion_batch_plan
+from .models import CompetenceMapping, CompletionBatch, Requirement
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+class CompletionUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload the completions file (CSV)",
+        help_text="An ESR Compliance and Competency export saved as CSV, smaller than 20 MB",
+        error_messages={"required": "Select the completions file", "empty": "The selected file is empty"},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 20 MB")
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError("The selected file must be a CSV file")
+        return upload
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    form = CompletionUploadForm(request.POST, request.FILES) if request.method == "POST" else CompletionUploadForm()
+    if request.method == "POST" and form.is_valid():
+        file = form.cleaned_data["file"]
+        batch, _ = completion_batch_create(data=file.read(), filename=file.name, user=request.user)
+        return redirect("completions:batch", batch_id=batch.pk)
+    return render(request, "compliance/completions_upload.html", {"form": form})
+
+
+@hr_required
+@require_GET
+def batch(request, batch_id: int):
+    batch = get_object_or_404(CompletionBatch, pk=batch_id)
+    plan = None if batch.applied_at else completion_batch_plan(batch)
+    requirements = Requirement.objects.filter(active=True).exclude(kind=Requirement.ATTEST_POLICY).order_by("name")
+    return render(
+        request, "compliance/completions_batch.html", {"batch": batch, "plan": plan, "requirements": requirements}
+    )
+
+
+@hr_required
+@require_POST
+def map_competence(request, batch_id: int):
+    name = request.POST.get("competence", "").strip()
+    requirement = Requirement.objects.filter(pk=request.POST.get("requirement") or 0).first()
+    if not name or requirement is None:
+        messages.error(request, "Choose the requirement this course counts towards")
+    else:
+        CompetenceMapping.objects.update_or_create(
+            competence_name=name, defaults={"requirement": requirement, "created_by": request.user}
+        )
+        messages.success(request, f"“{name}” now counts towards {requirement.name}.")
+    return redirect("completions:batch", batch_id=batch_id)
+
+
+@hr_required
+@require_POST
+def apply(request, batch_id: int):
+    batch = get_object_or_404(CompletionBatch, pk=batch_id)
+    try:
+        plan = completion_batch_apply(batch=batch, user=request.user)
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{len(plan.to_record)} completions recorded; {plan.already} were already recorded.")
+    return redirect("completions:batch", batch_id=batch.pk)
