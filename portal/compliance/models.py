@@ -302,7 +302,13 @@ class ReminderLog(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["staff", "requirement", "stage", "due_on", "recipient"], name="reminder_once_ever"
-            )
+            ),
+            # The digest has no requirement (NULLs never clash in a unique index), so it has its own rule.
+            models.UniqueConstraint(
+                fields=["staff", "stage", "due_on", "recipient"],
+                condition=models.Q(stage="digest"),
+                name="digest_once_a_week",
+            ),
         ]
 
     def __str__(self):
