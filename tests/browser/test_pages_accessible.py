@@ -1,0 +1,60 @@
+"""axe-core on every other page staff and HR use, including forms showing their errors."""
+
+from playwright.sync_api import expect
+
+from portal.compliance.projection import refresh
+from portal.people.roles import hr_group
+from tests import factories
+from tests.browser.conftest import BROWSER_DB, sign_in
+
+pytestmark = BROWSER_DB
+
+
+def test_staff_pages_pass_axe(page, live_server, site, axe_check):
+    policy = factories.make_policy(parent=site)
+    module = factories.make_module(policy=policy)
+    user = factories.make_user(email="aisha@example.nhs.uk", first_name="Aisha", last_name="Rahman")
+    factories.make_staff(user=user)
+    factories.make_requirement(name="Safeguarding Adults Level 1", renewal_months=36)
+    refresh()
+    sign_in(page, live_server.url, user.email)
+    for path in [
+        "/",
+        "/training/",
+        "/attest/",
+        "/certificates/",
+        "/certificates/upload/",
+        policy.url,
+        module.url,
+        "/learn/",
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        axe_check(page)
+    page.goto(f"{live_server.url}/certificates/upload/")
+    page.get_by_role("button", name="Upload", exact=True).click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    axe_check(page)
+    page.goto(f"{live_server.url}/verify/ABCDEFGHJKMN/")
+    axe_check(page)
+
+
+def test_hr_pages_pass_axe(page, live_server, site, axe_check):
+    user = factories.make_user(email="dev@example.nhs.uk", first_name="Dev", last_name="Patel")
+    user.groups.add(hr_group())
+    sign_in(page, live_server.url, user.email)
+    for path in ["/certificates/queue/", "/hr/people/roster/", "/hr/completions/"]:
+        page.goto(f"{live_server.url}{path}")
+        axe_check(page)
+    page.goto(f"{live_server.url}/hr/people/roster/")
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    axe_check(page)
+
+
+def test_sign_in_errors_and_password_reset_pass_axe(page, live_server, site, axe_check):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    axe_check(page)
+    page.goto(f"{live_server.url}/accounts/password/reset/")
+    axe_check(page)
