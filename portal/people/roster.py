@@ -10,9 +10,11 @@ Rules where ESR leaves a choice:
 """
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -278,8 +280,9 @@ def apply_roster(plan: RosterPlan) -> list[StaffMember]:
     leaving = {
         p.fields["work_email"] for p in plan.to_create if p.fields["leave_date"] and p.fields["leave_date"] <= today
     }
+    unusable = make_password(None)  # the new person sets their own from the invitation link
     for user in new_users:
-        user.set_unusable_password()
+        user.password = unusable
         user.is_active = user.email not in leaving
     User.objects.bulk_create(new_users, batch_size=1000)
     users = {u.email: u for u in User.objects.filter(email__in=[p.fields["work_email"] for p in plan.to_create])}
@@ -321,16 +324,22 @@ def apply_roster(plan: RosterPlan) -> list[StaffMember]:
 
 
 def _apply_managers(plan: RosterPlan) -> None:
+    """Point people at their line managers: one UPDATE per manager, far faster than a CASE over thousands of rows."""
     rows = [p for p in plan.to_create if p.manager_number] + [p for _, p, _ in plan.to_change if p.manager_number]
     numbers = {p.employee_number for p in rows} | {p.manager_number for p in rows}
-    by_number = {s.employee_number: s for s in StaffMember.objects.filter(employee_number__in=numbers)}
-    updates = []
+    by_number = dict(StaffMember.objects.filter(employee_number__in=numbers).values_list("employee_number", "pk"))
+    current = dict(
+        StaffMember.objects.filter(employee_number__in=[p.employee_number for p in rows]).values_list(
+            "employee_number", "line_manager_id"
+        )
+    )
+    reports = defaultdict(list)
     for person in rows:
-        staff, manager = by_number[person.employee_number], by_number.get(person.manager_number)
-        if manager and staff.line_manager_id != manager.pk:
-            staff.line_manager = manager
-            updates.append(staff)
-    StaffMember.objects.bulk_update(updates, ["line_manager"], batch_size=1000)
+        manager_id = by_number.get(person.manager_number)
+        if manager_id and current.get(person.employee_number) != manager_id:
+            reports[manager_id].append(by_number[person.employee_number])
+    for manager_id, staff_ids in reports.items():
+        StaffMember.objects.filter(pk__in=staff_ids).update(line_manager_id=manager_id)
 
 
 def roster_batch_create(*, data: bytes, filename: str, user) -> tuple[RosterBatch, RosterPlan]:

@@ -1,0 +1,84 @@
+"""Time the dry run and the apply of 100,000 completion rows (ESR Compliance and Competency shape).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_completions .venv/bin/python bench/completions_import.py
+    DATABASE_URL=sqlite:////tmp/bench_completions.sqlite3 .venv/bin/python bench/completions_import.py
+
+Use an empty database: the script creates 10,000 staff with bulk inserts, then imports the file.
+"""
+
+import datetime
+import random
+import time
+import tracemalloc
+
+from _setup import django_setup
+
+STAFF = 10_000
+ROWS = 100_000
+COURSES = [f"NHS|CSTF|Course {c} - Level 1 - 3 Years|" for c in range(10)]
+
+
+def main():
+    django_setup()
+    from django.db import connection
+
+    from portal.compliance.completions import completion_batch_apply, completion_batch_create
+    from portal.compliance.models import CompetenceMapping, Requirement
+    from portal.people.models import Assignment, StaffMember, Team
+
+    if StaffMember.objects.exists():
+        raise SystemExit("Use an empty database: this benchmark creates its own staff.")
+    team = Team.add_root(code="ORG", name="Bench Trust", kind="organisation")
+    StaffMember.objects.bulk_create(
+        [
+            StaffMember(
+                employee_number=str(40_000_000 + n),
+                first_name="F",
+                last_name=f"S{n}",
+                work_email=f"p{n}@bench.nhs.uk",
+                team=team,
+                start_date=datetime.date(2015, 1, 1),
+            )
+            for n in range(STAFF)
+        ],
+        batch_size=2000,
+    )
+    Assignment.objects.bulk_create(
+        [
+            Assignment(staff_id=pk, number=number)
+            for pk, number in StaffMember.objects.values_list("pk", "employee_number")
+        ],
+        batch_size=2000,
+    )
+    for name in COURSES:
+        requirement = Requirement.objects.create(name=name, kind=Requirement.EXTERNAL_COURSE, renewal_months=36)
+        CompetenceMapping.objects.create(competence_name=name, requirement=requirement)
+    rng = random.Random(11)
+    lines = ["Person,Competence Name,Achievement Date,Expiry Date"]
+    seen = set()
+    while len(lines) <= ROWS:
+        n, course, days = rng.randrange(STAFF), rng.randrange(10), rng.randrange(1, 1500)
+        if (n, course, days) in seen:
+            continue
+        seen.add((n, course, days))
+        done = datetime.date(2026, 11, 1) - datetime.timedelta(days=days)
+        lines.append(f'"{40_000_000 + n}|S{n}, F","{COURSES[course]}",{done:%d-%b-%Y},No Expiry')
+    data = ("\r\n".join(lines) + "\r\n").encode()
+    tracemalloc.start()
+    started = time.perf_counter()
+    batch, plan = completion_batch_create(data=data, filename="bench.csv", user=None)
+    dry_run = time.perf_counter() - started
+    assert plan.can_apply, plan.rejected[:5]
+    started = time.perf_counter()
+    completion_batch_apply(batch=batch, user=None)
+    applied = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    print(f"database: {connection.vendor}; rows: {plan.rows}; recorded: {len(plan.to_record)}")
+    print(
+        f"dry run: {dry_run:.2f}s; apply (ledger, hash chain, projection): {applied:.2f}s "
+        f"({len(plan.to_record) / applied:.0f} rows/s); peak Python memory {peak / 1e6:.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()

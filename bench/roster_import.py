@@ -1,0 +1,108 @@
+"""Time the dry run and the apply of a 10,000-row ESR-shaped roster.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_roster .venv/bin/python bench/roster_import.py
+    DATABASE_URL=sqlite:////tmp/bench_roster.sqlite3 .venv/bin/python bench/roster_import.py
+
+The database should be empty (a fresh one): the script creates ~400 teams, then the roster.
+"""
+
+import random
+import time
+import tracemalloc
+
+from _setup import django_setup
+
+STAFF = 10_000
+GROUPS = [
+    "Administrative and Clerical",
+    "Nursing and Midwifery Registered",
+    "Allied Health Professionals",
+    "Medical and Dental",
+    "Estates and Ancillary",
+    "Additional Clinical Services",
+]
+
+
+def build_teams():
+    from portal.people.models import Team
+
+    root = Team.add_root(code="ORG", name="Bench Trust", kind="organisation")
+    teams = []
+    for d in range(8):
+        directorate = Team.objects.get(pk=root.pk).add_child(code=f"D{d}", name=f"Directorate {d}", kind="directorate")
+        for t in range(12):
+            team = Team.objects.get(pk=directorate.pk).add_child(code=f"D{d}T{t}", name=f"Team {d}.{t}")
+            teams.append(team)
+            for s in range(3):
+                teams.append(
+                    Team.objects.get(pk=team.pk).add_child(
+                        code=f"D{d}T{t}S{s}", name=f"Sub {d}.{t}.{s}", kind="sub_team"
+                    )
+                )
+    return teams
+
+
+def build_csv(teams) -> bytes:
+    rng = random.Random(7)
+    lines = [
+        "Employee Number,Assignment Number,Last Name,First Name,Work Email,Position Title,Staff Group,"
+        "Organisation Code,Line Manager Employee Number,Hire Date,Termination Date,Assignment Category"
+    ]
+    for n in range(STAFF):
+        number = str(30_000_000 + n)
+        manager = "" if n < 400 else str(30_000_000 + rng.randrange(0, 400))
+        team = teams[n % len(teams)]
+        lines.append(
+            ",".join(
+                [
+                    number,
+                    number,
+                    f"Surname{n}",
+                    f"Forename{n}",
+                    f"person{n}@bench.nhs.uk",
+                    "Officer",
+                    rng.choice(GROUPS),
+                    team.code,
+                    manager,
+                    f"{rng.randrange(1, 28):02d}/0{rng.randrange(1, 9)}/20{rng.randrange(10, 26)}",
+                    "",
+                    "Permanent",
+                ]
+            )
+        )
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def main():
+    django_setup()
+    from django.db import connection
+
+    from portal.people.models import StaffMember
+    from portal.people.roster import apply_roster, plan_roster
+
+    if StaffMember.objects.exists():
+        raise SystemExit("Use an empty database: this benchmark creates its own organisation.")
+    teams = build_teams()
+    data = build_csv(teams)
+    tracemalloc.start()
+    started = time.perf_counter()
+    plan = plan_roster(data)
+    dry_run = time.perf_counter() - started
+    assert plan.can_apply, (plan.rejected[:5], plan.problems[:5])
+    started = time.perf_counter()
+    apply_roster(plan)
+    applied = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    started = time.perf_counter()
+    again = plan_roster(data)
+    second = time.perf_counter() - started
+    print(f"database: {connection.vendor}; teams: {len(teams) + 9}; rows: {plan.rows}")
+    print(
+        f"dry run: {dry_run:.2f}s; apply: {applied:.2f}s; re-import dry run (no changes: "
+        f"{again.summary['created'] + again.summary['changed'] == 0}): {second:.2f}s; peak Python memory "
+        f"{peak / 1e6:.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()
