@@ -37,6 +37,8 @@ lint: install
 check: install
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=check-deploy-only-$$RANDOM-not-a-real-key-0123456789abcdefghij \
+	  ALLOWED_HOSTS=training.example.nhs.uk $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 pytest: install system-deps axe
 	$(BIN)/python -m pytest -q

@@ -188,3 +188,11 @@ def make_requirement(**overrides):
     }
     fields.update(overrides)
     return Requirement.objects.create(**fields)
+
+
+def with_mfa(user, secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"):
+    """Give `user` an authenticator app (TOTP), as HR and CMS editors must have."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
+    return user

@@ -66,5 +66,6 @@ def test_a_cms_editor_reaches_the_cms(client, person):
     from django.contrib.auth.models import Group
 
     person.groups.add(Group.objects.get(name="Editors"))
+    factories.with_mfa(person)
     client.force_login(person)
     assert client.get("/cms/").status_code == 200

@@ -108,3 +108,17 @@ def sign_in(page, base_url, email, password=factories.PASSWORD):
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def totp_code(secret: str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP") -> str:
+    """The code an authenticator app would show now for `secret` (see factories.with_mfa)."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def sign_in_with_code(page, base_url, email):
+    sign_in(page, base_url, email)
+    page.get_by_label("Code", exact=True).fill(totp_code())
+    page.get_by_role("button", name="Sign In").click()

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from portal.compliance.projection import refresh
 from portal.people.roles import hr_group
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in
+from tests.browser.conftest import BROWSER_DB, sign_in, totp_code
 
 pytestmark = BROWSER_DB
 
@@ -41,7 +41,14 @@ def test_staff_pages_pass_axe(page, live_server, site, axe_check):
 def test_hr_pages_pass_axe(page, live_server, site, axe_check):
     user = factories.make_user(email="dev@example.nhs.uk", first_name="Dev", last_name="Patel")
     user.groups.add(hr_group())
+    factories.with_mfa(user)
     sign_in(page, live_server.url, user.email)
+    expect(page.get_by_role("heading", name="Two-Factor Authentication")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("Code", exact=True).fill(totp_code())
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_test_id("signed-in-as")).to_be_visible()
+    axe_check(page)
     for path in ["/certificates/queue/", "/hr/people/roster/", "/hr/completions/"]:
         page.goto(f"{live_server.url}{path}")
         axe_check(page)

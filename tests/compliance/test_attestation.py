@@ -177,6 +177,7 @@ def test_confirming_a_flag_in_the_cms_resolves_it(client, person, policy, module
         section_text="Changed.",
     )
     person.groups.add(Group.objects.get(name="Moderators"))
+    factories.with_mfa(person)
     client.force_login(person)
     listing = client.get(reverse("modules_review_list"))
     assert listing.status_code == 200 and "Content to review" in listing.content.decode()

@@ -32,7 +32,7 @@ def course(staff):
 def hr(user_factory):
     user = user_factory(first_name="Dev", last_name="Patel")
     user.groups.add(hr_group())
-    return user
+    return factories.with_mfa(user)
 
 
 @pytest.fixture
@@ -146,6 +146,7 @@ def test_the_queue_and_decisions_are_for_hr_only(other_client, person_client, co
 
 def test_hr_cannot_verify_their_own_certificate(client, course, staff, person):
     person.groups.add(hr_group())
+    factories.with_mfa(person)
     client.force_login(person)
     upload(client, course, PDF)
     certificate = Certificate.objects.get()
@@ -160,6 +161,7 @@ def test_the_queue_runs_a_constant_number_of_queries(
     for _ in range(5):
         upload(person_client, course, PDF)
     other_client.force_login(hr)
-    # session, user, HR check, pending certificates (with staff, team, requirement), permissions x2
-    with django_assert_num_queries(6):
+    # session, user, HR check, MFA authenticator, pending certificates (with staff, team, requirement),
+    # permissions x2 (header)
+    with django_assert_num_queries(7):
         other_client.get(reverse("certificates:queue"))

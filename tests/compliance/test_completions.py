@@ -116,6 +116,7 @@ def test_hr_pages_personas_and_mapping(client, person, people, adults, user_fact
     CompetenceMapping.objects.all().delete()
     hr = user_factory()
     hr.groups.add(hr_group())
+    factories.with_mfa(hr)
     client.force_login(person)
     assert client.get(reverse("completions:upload")).status_code == 403
     client.force_login(hr)

@@ -12,6 +12,7 @@ from tests.people.conftest import row
 def hr_client(client, user_factory):
     user = user_factory()
     user.groups.add(hr_group())
+    factories.with_mfa(user)
     client.force_login(user)
     return client
 
@@ -72,6 +73,7 @@ def test_the_dry_run_page_runs_a_bounded_number_of_queries(hr_client, roster_csv
     rows = [row(str(5000 + n), "Person", f"P{n}", teams["comms"]) for n in range(60)]
     hr_client.post(reverse("people:roster_upload"), {"file": SimpleUploadedFile("r.csv", roster_csv(*rows).encode())})
     batch = RosterBatch.objects.get()
-    # session, user, HR check, batch, teams, existing staff, emails, assignments, managers, permissions x2
-    with django_assert_max_num_queries(12):
+    # session, user, HR check, MFA authenticator, batch, teams, existing staff, emails, assignments,
+    # managers, permissions x2
+    with django_assert_max_num_queries(13):
         hr_client.get(reverse("people:roster_batch", args=[batch.pk]))

@@ -1,0 +1,46 @@
+"""HR and CMS editors cannot reach their pages without a second factor."""
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from django.contrib.auth.models import Group
+
+from portal.people.roles import hr_group
+from tests import factories
+
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@pytest.mark.parametrize("path", ["/certificates/queue/", "/hr/people/roster/", "/hr/completions/"])
+def test_hr_without_mfa_is_sent_to_set_it_up(client, person, path):
+    person.groups.add(hr_group())
+    client.force_login(person)
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/totp/activate/?next=")
+    factories.with_mfa(person, SECRET)
+    assert client.get(path).status_code == 200
+
+
+def test_a_cms_editor_without_mfa_is_sent_to_set_it_up(client, person):
+    person.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(person)
+    assert client.get("/cms/")["Location"].startswith("/accounts/2fa/totp/activate/")
+
+
+def test_staff_pages_do_not_ask_ordinary_staff_for_mfa(client, person, home_page):
+    client.force_login(person)
+    assert client.get("/training/").status_code == 200
+
+
+def test_signing_in_with_mfa_asks_for_the_code(client, person):
+    person.groups.add(hr_group())
+    factories.with_mfa(person, SECRET)
+    response = client.post("/accounts/login/", {"login": person.email, "password": factories.PASSWORD})
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    assert "_auth_user_id" not in client.session
+    wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    assert wrong.status_code == 200 and "_auth_user_id" not in client.session
+    code = format_hotp_value(hotp_value(SECRET, next(iter(yield_hotp_counters_from_time()))))
+    client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert client.session["_auth_user_id"] == str(person.pk)
+    assert client.get("/certificates/queue/").status_code == 200
