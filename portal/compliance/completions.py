@@ -181,8 +181,8 @@ def completion_batch_plan(batch: CompletionBatch) -> CompletionPlan:
 
 
 def completion_batch_apply(*, batch: CompletionBatch, user) -> CompletionPlan:
-    """Record every completion in one transaction (each through the hash chain), then refresh the projection once
-    for the people affected."""
+    """Record every completion in one transaction, chained into the ledger under one lock, then refresh the
+    projection once for the people affected."""
     if batch.applied_at:
         raise ValueError("This file has already been applied.")
     plan = completion_batch_plan(batch)
@@ -190,17 +190,21 @@ def completion_batch_apply(*, batch: CompletionBatch, user) -> CompletionPlan:
         raise ValueError("This file has rejected rows; fix them and upload it again.")
     noon = datetime.time(12)
     with transaction.atomic():
-        for row in plan.to_record:
-            ledger.append(
-                idempotency_key=row.key,
-                staff_id=row.staff_id,
-                requirement_id=row.requirement_id,
-                source=EvidenceEntry.IMPORT,
-                source_ref=f"import batch {batch.pk} line {row.line}",
-                completed_at=timezone.make_aware(datetime.datetime.combine(row.completed_on, noon)),
-                expires_on=row.expires_on,
-                recorded_by=user,
-            )
+        ledger.append_many(
+            [
+                {
+                    "idempotency_key": row.key,
+                    "staff_id": row.staff_id,
+                    "requirement_id": row.requirement_id,
+                    "source": EvidenceEntry.IMPORT,
+                    "source_ref": f"import batch {batch.pk} line {row.line}",
+                    "completed_at": timezone.make_aware(datetime.datetime.combine(row.completed_on, noon)),
+                    "expires_on": row.expires_on,
+                    "recorded_by": user,
+                }
+                for row in plan.to_record
+            ]
+        )
         projection.refresh(staff_ids={row.staff_id for row in plan.to_record})
         batch.applied_at = timezone.now()
         batch.summary = plan.summary

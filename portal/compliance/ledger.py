@@ -85,6 +85,42 @@ def append(*, idempotency_key: str, **fields) -> tuple[EvidenceEntry, bool]:
     return entry, True
 
 
+def append_many(rows: list[dict], batch_size: int = 2000) -> int:
+    """Append many entries under one lock: hashes are chained in Python, rows inserted in batches.
+
+    Each dict holds an `idempotency_key` and the entry's fields. Keys already in the ledger are skipped (checked
+    under the lock), so a bulk import is as idempotent as single appends. Returns the number of entries written.
+    """
+    if not rows:
+        return 0
+    with transaction.atomic():
+        head = _locked_head()
+        keys = [row["idempotency_key"] for row in rows]
+        existing = set()
+        for start in range(0, len(keys), 5000):
+            existing.update(
+                EvidenceEntry.objects.filter(idempotency_key__in=keys[start : start + 5000]).values_list(
+                    "idempotency_key", flat=True
+                )
+            )
+        seq, prev, now = head.seq, head.head_hash, timezone.now()
+        pending = []
+        for row in rows:
+            if row["idempotency_key"] in existing:
+                continue
+            existing.add(row["idempotency_key"])
+            seq += 1
+            entry = EvidenceEntry(seq=seq, recorded_at=now, prev_hash=prev, **row)
+            entry.content_hash = prev = entry_hash(entry)
+            pending.append(entry)
+            if len(pending) == batch_size:
+                EvidenceEntry.objects.bulk_create(pending)
+                pending = []
+        EvidenceEntry.objects.bulk_create(pending)
+        LedgerHead.objects.filter(pk=1).update(seq=seq, head_hash=prev)
+    return seq - head.seq
+
+
 def head_hash() -> str:
     head = LedgerHead.objects.filter(pk=1).first()
     return head.head_hash if head else GENESIS_HASH

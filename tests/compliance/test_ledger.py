@@ -65,3 +65,22 @@ def test_a_completion_in_the_future_is_refused(record):
     with pytest.raises(EvidenceError, match="future"):
         record("a", completed_at=timezone.now() + datetime.timedelta(days=1))
     assert not EvidenceEntry.objects.exists()
+
+
+def test_a_bulk_append_continues_the_chain_and_skips_known_keys(record, staff, requirement):
+    record("first")
+    rows = [
+        {
+            "idempotency_key": key,
+            "staff_id": staff.pk,
+            "requirement_id": requirement.pk,
+            "source": EvidenceEntry.IMPORT,
+            "source_ref": f"bulk {key}",
+            "completed_at": timezone.now() - datetime.timedelta(days=2),
+        }
+        for key in ["first", "b1", "b2", "b2", "b3"]
+    ]
+    assert ledger.append_many(rows, batch_size=2) == 3
+    assert list(EvidenceEntry.objects.values_list("seq", flat=True)) == [1, 2, 3, 4]
+    report = ledger.verify_chain()
+    assert report.intact and report.checked == 4
