@@ -10,11 +10,10 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 
+from portal.lib import uploads
 from portal.lib.csvfiles import CsvFileError, parse_date, read_rows
 from portal.people.models import Assignment, StaffMember
 
@@ -157,27 +156,17 @@ def _chunks(items: list, size: int = 5000):
         yield items[start : start + size]
 
 
-def _stored_name(batch: CompletionBatch) -> str:
-    return f"completions/{batch.pk}-{batch.sha256[:16]}.csv"
-
-
 def completion_batch_create(*, data: bytes, filename: str, user) -> tuple[CompletionBatch, CompletionPlan]:
     plan = plan_completions(data)
     batch = CompletionBatch.objects.create(
         filename=filename[:255], sha256=plan.sha256, uploaded_by=user, row_count=plan.rows, summary=plan.summary
     )
-    storage = storages["private"]
-    storage.delete(_stored_name(batch))
-    storage.save(_stored_name(batch), ContentFile(data))
+    uploads.keep("completions", batch, data)
     return batch, plan
 
 
 def completion_batch_plan(batch: CompletionBatch) -> CompletionPlan:
-    with storages["private"].open(_stored_name(batch), "rb") as handle:
-        data = handle.read()
-    if hashlib.sha256(data).hexdigest() != batch.sha256:
-        raise ValueError("The stored file has changed since it was uploaded. Upload it again.")
-    return plan_completions(data)
+    return plan_completions(uploads.load("completions", batch))
 
 
 def completion_batch_apply(*, batch: CompletionBatch, user) -> CompletionPlan:

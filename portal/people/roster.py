@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
 from portal.compliance.projection import refresh
+from portal.lib import uploads
 from portal.lib.csvfiles import CsvFileError, parse_date, read_rows
 
 from .emails import invitation_send
@@ -348,22 +347,12 @@ def roster_batch_create(*, data: bytes, filename: str, user) -> tuple[RosterBatc
     batch = RosterBatch.objects.create(
         filename=filename[:255], sha256=plan.sha256, uploaded_by=user, row_count=plan.rows, summary=plan.summary
     )
-    storage = storages["private"]
-    storage.delete(_stored_name(batch))
-    storage.save(_stored_name(batch), ContentFile(data))
+    uploads.keep("roster", batch, data)
     return batch, plan
 
 
-def _stored_name(batch) -> str:
-    return f"roster/{batch.pk}-{batch.sha256[:16]}.csv"
-
-
 def roster_batch_plan(batch) -> RosterPlan:
-    with storages["private"].open(_stored_name(batch), "rb") as handle:
-        data = handle.read()
-    if hashlib.sha256(data).hexdigest() != batch.sha256:
-        raise ValueError("The stored roster file has changed since it was uploaded. Upload it again.")
-    return plan_roster(data)
+    return plan_roster(uploads.load("roster", batch))
 
 
 def roster_batch_apply(*, batch, user) -> RosterPlan:
