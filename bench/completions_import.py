@@ -7,14 +7,15 @@ Use an empty database: the script creates 10,000 staff with bulk inserts, then i
 """
 
 import datetime
+import os
 import random
 import time
 import tracemalloc
 
 from _setup import django_setup
 
-STAFF = 10_000
-ROWS = 100_000
+STAFF = int(os.environ.get("BENCH_STAFF", 10_000))
+ROWS = int(os.environ.get("BENCH_ROWS", 100_000))
 COURSES = [f"NHS|CSTF|Course {c} - Level 1 - 3 Years|" for c in range(10)]
 
 
