@@ -178,7 +178,9 @@ class RequirementStatus(models.Model):
             required=True, completed_on=self.completed_on, expires_on=self.expires_on, due_on=self.due_on
         )
 
-    def state(self, today, due_soon_days: int = 30) -> str:
+    def state(self, today, due_soon_days: int | None = None) -> str:
+        if due_soon_days is None:
+            due_soon_days = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
         return self.standing.state(today, due_soon_days)
 
 

@@ -167,6 +167,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 PORTAL_ORGANISATION_NAME = env_str("PORTAL_ORGANISATION_NAME", "NHS Warrington CCG")
 PORTAL_SERVICE_NAME = "Staff training and attestation"
+# A requirement shows as "due soon" this many days before it falls due.
+PORTAL_DUE_SOON_DAYS = env_int("PORTAL_DUE_SOON_DAYS", 30)
 
 LOGGING = {
     "version": 1,
