@@ -8,4 +8,6 @@ urlpatterns = [
     path("training/", views.my_training, name="my_training"),
     path("training/certificates/<int:entry_id>.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("verify/<str:code>/", views.verify, name="verify"),
+    path("team/", views.team, name="team"),
+    path("team/people/<int:staff_id>/", views.team_person, name="team_person"),
 ]

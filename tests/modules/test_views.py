@@ -213,7 +213,7 @@ def test_my_training_runs_a_constant_number_of_queries(person_client, policy, dj
     for _ in range(modules):
         factories.make_module(policy=policy)
     # 1 session, 2 user, 3 module pages, 4 scenario responses, 5 attempts, 6 completions,
-    # 7 HR group membership (header), 8-9 user and group permissions (header: CMS link),
-    # 10-11 sites (page URLs; cached per request after).
-    with django_assert_num_queries(11):
+    # 7 HR group membership (header), 8 manages a team? (header), 9-10 user and group permissions (header: CMS
+    # link), 11-12 sites (page URLs; cached per request after).
+    with django_assert_num_queries(12):
         person_client.get(reverse("modules:my_training"))

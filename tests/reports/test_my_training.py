@@ -84,8 +84,8 @@ def test_my_training_runs_a_constant_number_of_queries(person_client, staff, dja
         requirement = factories.make_requirement()
         complete(staff, requirement, timezone.now() - datetime.timedelta(days=n + 1), key=f"k{n}")
     refresh(staff_ids=[staff.pk])
-    # session, user, staff record, HR check, statuses, history, voids (prefetch), permissions x2
-    with django_assert_num_queries(9):
+    # session, user, staff record, HR check, manages a team?, statuses, history, voids (prefetch), permissions x2
+    with django_assert_num_queries(10):
         person_client.get(reverse("reports:my_training"))
 
 

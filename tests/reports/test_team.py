@@ -1,0 +1,104 @@
+"""The manager's view with the manager, a manager of another team, HR, the person and an anonymous visitor."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from portal.compliance.projection import refresh
+from portal.people.models import StaffMember, TeamManager
+from portal.people.roles import hr_group
+from tests import factories
+
+
+@pytest.fixture
+def org(db):
+    organisation = factories.make_team("Organisation", kind="organisation")
+    comms = factories.make_team("Communications", parent=organisation)
+    digital = factories.make_team("Digital", parent=comms, kind="sub_team")
+    finance = factories.make_team("Finance", parent=organisation)
+    manager = factories.make_staff(team=comms, first_name="Grace", last_name="Manager")
+    TeamManager.objects.create(staff=manager, team=comms)
+    other_manager = factories.make_staff(team=finance, first_name="Felix", last_name="Other")
+    TeamManager.objects.create(staff=other_manager, team=finance)
+    sam = factories.make_staff(team=digital, first_name="Sam", last_name="Digital", employment_type="agency")
+    fin = factories.make_staff(team=finance, first_name="Fay", last_name="Finance")
+    leaver = factories.make_staff(
+        team=comms, first_name="Lee", last_name="Leaver", leave_date=datetime.date(2025, 1, 1)
+    )
+    factories.make_requirement(name="Safeguarding Adults Level 1")
+    refresh()
+    return {
+        "comms": comms,
+        "digital": digital,
+        "finance": finance,
+        "manager": manager,
+        "other": other_manager,
+        "sam": sam,
+        "fin": fin,
+        "leaver": leaver,
+    }
+
+
+def client_for(staff):
+    client = Client()
+    client.force_login(staff.user)
+    return client
+
+
+def test_a_manager_sees_their_teams_and_the_teams_below(org):
+    html = client_for(org["manager"]).get(reverse("reports:team")).content.decode()
+    assert "Sam Digital" in html and "Agency" in html  # a sub-team, agency marked
+    assert "Fay Finance" not in html  # another team
+    assert "Lee Leaver" not in html  # leavers excluded
+    assert "Overdue" in html
+
+
+def test_a_manager_can_narrow_to_a_sub_team_but_not_reach_another_team(org):
+    client = client_for(org["manager"])
+    assert "Sam Digital" in client.get(reverse("reports:team"), {"team": org["digital"].pk}).content.decode()
+    assert client.get(reverse("reports:team"), {"team": org["finance"].pk}).status_code == 404
+
+
+def test_a_manager_opens_a_person_in_their_team_but_not_others(org):
+    client = client_for(org["manager"])
+    assert client.get(reverse("reports:team_person", args=[org["sam"].pk])).status_code == 200
+    assert client.get(reverse("reports:team_person", args=[org["fin"].pk])).status_code == 404
+    other = client_for(org["other"])
+    assert other.get(reverse("reports:team_person", args=[org["sam"].pk])).status_code == 404
+    assert "Sam Digital" not in other.get(reverse("reports:team")).content.decode()
+
+
+def test_hr_sees_everyone(org):
+    hr = org["fin"].user
+    hr.groups.add(hr_group())
+    client = client_for(org["fin"])
+    html = client.get(reverse("reports:team")).content.decode()
+    assert "Sam Digital" in html and "Fay Finance" in html and "Grace Manager" in html
+    assert client.get(reverse("reports:team_person", args=[org["sam"].pk])).status_code == 200
+
+
+def test_staff_who_manage_no_one_cannot_see_the_team_page(org):
+    client = client_for(org["sam"])
+    assert client.get(reverse("reports:team")).status_code == 403
+    assert client.get(reverse("reports:team_person", args=[org["fin"].pk])).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, org):
+    for url in [reverse("reports:team"), reverse("reports:team_person", args=[org["sam"].pk])]:
+        assert client.get(url)["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("extra", [0, 10])
+def test_the_team_page_runs_a_constant_number_of_queries(org, extra, django_assert_num_queries):
+    for n in range(extra):
+        factories.make_staff(team=org["digital"], first_name=f"Extra{n}")
+    factories.make_requirement(name="Another")
+    refresh()
+    client = client_for(org["manager"])
+    # session, user, HR check, managed teams, team choices, people, requirements, statuses,
+    # manages a team? (header), permissions x2 (header)
+    with django_assert_num_queries(11):
+        client.get(reverse("reports:team"))
+    assert StaffMember.objects.count() >= 5 + extra
