@@ -1,63 +1,80 @@
-"""Turning a plain-text policy document with numbered headings into sections. Pure functions: no database.
+"""Reading a plain-text policy with numbered headings into its sections. Pure functions: no database.
 
-Rules, in order:
-- The text is decoded as UTF-8 (with or without a byte-order mark), falling back to Windows-1252.
-- A heading is a line that starts with a section number ("6", "6.", "6.2", "6.2.1"), then a short heading that
-  starts with a capital letter and does not end with a full stop (so numbered sentences inside a list stay text).
-- Numbers must move forward: a heading is accepted only if its number sorts after the previous heading's. This is
-  what drops the contents list: its entries repeat after it ("1. Introduction 5"...), and the body's first "1."
-  heading is the one kept, because each contents line ends with a page number or leader dots and is skipped.
-- Lines starting "- ", "• " or "* " are bullet items; consecutive items (blank lines between them allowed) form one
-  list. Other lines are paragraphs; **bold** becomes <strong>. Tab-separated lines become one line with " - ".
+The rules, so that an editor can predict the result:
+
+Text
+- Bytes are decoded as UTF-8 (a byte-order mark is dropped; UTF-16 with a byte-order mark is read too), otherwise as
+  Windows-1252. CRLF and CR line endings become LF.
+
+Headings
+- A heading is a line "N. Heading", "N.N Heading" or "N.N.N Heading" ("1. Introduction", "4.1 Responsibility of the
+  CCG"; "4.1. Heading" and "1<TAB>Heading" are accepted too). The heading text starts with a capital letter, is at
+  most 120 characters, holds no tab, and does not end like a sentence or a lead-in (. , ; : ! ? …).
+- Numbers go forward a step at a time: the next heading raises one level of the previous heading's number by 1 to 3
+  (4.4 -> 4.5 or 5; up to two missing numbers are tolerated) or opens the level below it at 1 to 3 (4 -> 4.1). The
+  first heading is 1 (or 2 or 3). A line that looks like a heading but does not follow on is text of its section,
+  so the numbered list "1. 2. 3." inside section 6 cannot start a new section 1, 2 or 3.
+- A numbered line that continues a numbered list is text, even when its number could follow on: the "3." of a list
+  "1. 2. 3." inside section 2.1 stays in 2.1. (It continues a list when the line before it, blank lines aside, is a
+  numbered line that is not a heading, one less at the same level.)
+- Everything before the first heading (title block, revisions table) is front matter: it is not imported, but its
+  first line is the title. "Effective from 21st June 2021" (or 21/06/2021) anywhere gives the effective date.
+
+Contents list
+- A line ending in leader dots or in a tab and a page number ("6.2 Best Practice.....8", "1. Introduction<TAB>5")
+  is never a heading.
+- After a "Contents" line in the front matter, everything up to the line that repeats the contents' first number as
+  a heading (the body's "1. Introduction") is dropped, whatever the entries look like.
+
+Section text
+- Lines starting "- ", "* " or "• " are bullet items; items separated only by blank lines form one list.
+- Lines of tab-separated cells are table rows; consecutive rows form one list, each row's cells joined by " – ".
+- Lines not separated by a blank line belong to one paragraph or list item, as in Markdown, except that a line starting
+  with a list marker ("3.", "b)") starts a new paragraph. A paragraph broken by a blank line mid-sentence (it ends
+  without punctuation and the next line starts in lower case) is joined back together.
+- Text is HTML-escaped; **bold** becomes <strong>.
 """
 
+import codecs
 import datetime
 import html
 import re
 from dataclasses import dataclass, field
 
-HEADING_RE = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+(?P<heading>[A-Z][^\n]{0,118})$")
-CONTENTS_LINE_RE = re.compile(r"(\.{3,}\s*\d*|\t\s*\d+|\s\d{1,3})\s*$")
-BULLET_RE = re.compile(r"^\s*(?:[-•*▪●]|\u2013)\s+(?P<text>.+)$")
+MAX_HEADING_LENGTH = 120
+MAX_STEP = 3  # so a heading may skip up to two numbers someone deleted without renumbering
+MONTHS = ("january", "february", "march", "april", "may", "june")
+MONTHS += ("july", "august", "september", "october", "november", "december")
+
+HEADING_RE = re.compile(r"(?P<number>\d{1,2}(?:\.\d{1,2}){0,2})(?P<dot>\.?)(?P<gap>[ \t]+)(?P<heading>\S.*)")
+NUMBERED_RE = re.compile(r"(?P<number>\d{1,2}(?:\.\d{1,2}){0,2})[.)]?\s+\S")
+CONTENTS_ENTRY_RE = re.compile(r"(?:\.{2,}|…)\s*\d*$|\t\s*\d{1,3}$")
+CONTENTS_TITLE_RE = re.compile(r"(?:table of )?contents:?", re.IGNORECASE)
+BULLET_RE = re.compile(r"[-*•▪●–]\s+(?P<text>.+)")
+LIST_MARKER_RE = re.compile(r"\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s")
+BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 EFFECTIVE_RE = re.compile(
-    r"effective (?:from|date)[:\s]+(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]+)\s+(?P<year>\d{4})", re.I
+    r"effective(?:\s+(?:from|date|on))?\s*:?\s+"
+    r"(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[a-z]{3,9}),?\s+(?P<year>\d{4})"
+    r"|(?P<numeric_day>\d{1,2})/(?P<numeric_month>\d{1,2})/(?P<numeric_year>\d{4}))",
+    re.IGNORECASE,
 )
-BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
+HEADING_ENDINGS = (".", ",", ";", ":", "!", "?", "…")
+SENTENCE_ENDINGS = (".", ",", ";", ":", "!", "?", "…", '"', "”", "'", "’", ")")
 
 
 class PolicyImportError(ValueError):
     """The document cannot be imported; the message says why."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class ParsedSection:
     number: str
     heading: str
-    html: str = ""
-    lines: list[str] = field(default_factory=list, repr=False)
+    html: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class ParsedPolicy:
     title: str
     effective_date: datetime.date | None
@@ -65,83 +82,177 @@ class ParsedPolicy:
 
 
 def decode_policy_bytes(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        return data.decode("cp1252", errors="replace")
 
 
-def _number_key(number: str) -> tuple[int, ...]:
+def parse_policy(text: str) -> ParsedPolicy:
+    """The title, effective date and numbered sections of a policy, by the rules in this module's docstring."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise PolicyImportError("The file is empty.")
+    lines = text.split("\n")
+    front, found = _split_at_headings(_without_contents(lines))
+    if not found:
+        raise PolicyImportError(
+            "No numbered headings found. Each section must start on its own line with its number and a heading, "
+            "for example “1. Introduction” or “6.2 Best Practice”, numbered in order from 1."
+        )
+    title = next((" ".join(_cells(line)) for line in front if line.strip()), "")
+    return ParsedPolicy(
+        title=title,
+        effective_date=_effective_date(text),
+        sections=[ParsedSection(number, heading, _render(body)) for number, heading, body in found],
+    )
+
+
+def _key(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in number.split("."))
 
 
-def _inline(text: str) -> str:
-    return BOLD_RE.sub(r"<strong>\1</strong>", html.escape(" ".join(text.replace("\t", " - ").split())))
+def _heading(line: str) -> tuple[str, str] | None:
+    """The (number, heading) of a line shaped like a heading, wherever it is; None for any other line."""
+    match = HEADING_RE.fullmatch(line.strip())
+    if match is None:
+        return None
+    number, heading = match["number"], match["heading"].strip()
+    top_level_without_marker = "." not in number and not match["dot"] and "\t" not in match["gap"]
+    if (
+        top_level_without_marker
+        or not heading[0].isupper()
+        or len(heading) > MAX_HEADING_LENGTH
+        or "\t" in heading
+        or heading.endswith(HEADING_ENDINGS)
+        or CONTENTS_ENTRY_RE.search(heading)
+    ):
+        return None
+    return number, heading
+
+
+def _follows(number: tuple[int, ...], previous: tuple[int, ...]) -> bool:
+    depth = len(number)
+    if depth > len(previous) + 1 or number[:-1] != previous[: depth - 1]:
+        return False
+    base = previous[depth - 1] if depth <= len(previous) else 0
+    return base < number[-1] <= base + MAX_STEP
+
+
+def _continues_list(number: tuple[int, ...], previous_item: tuple[int, ...] | None) -> bool:
+    return (
+        previous_item is not None
+        and len(number) == len(previous_item)
+        and number[:-1] == previous_item[:-1]
+        and number[-1] == previous_item[-1] + 1
+    )
+
+
+def _without_contents(lines: list[str]) -> list[str]:
+    """The lines less the contents list: from a "Contents" line to where the body repeats its first number."""
+    start = next((i for i, line in enumerate(lines) if CONTENTS_TITLE_RE.fullmatch(line.strip())), None)
+    first_heading = next((i for i, line in enumerate(lines) if _heading(line)), len(lines))
+    if start is None or start > first_heading:  # a "Contents" line inside a section is just text
+        return lines
+    numbered = ((i, NUMBERED_RE.match(lines[i].strip())) for i in range(start + 1, len(lines)))
+    first_entry = next(((i, match["number"]) for i, match in numbered if match), None)
+    if first_entry is None:
+        return lines
+    first_index, first_number = first_entry
+    for i in range(first_index + 1, len(lines)):
+        heading = _heading(lines[i])
+        if heading and heading[0] == first_number:
+            return lines[:start] + lines[i:]
+    return lines
+
+
+def _split_at_headings(lines: list[str]) -> tuple[list[str], list[tuple[str, str, list[str]]]]:
+    """The front matter, and each heading's (number, heading, lines)."""
+    front: list[str] = []
+    found: list[tuple[str, str, list[str]]] = []
+    previous: tuple[int, ...] = ()
+    previous_item: tuple[int, ...] | None = None
+    for line in lines:
+        heading = _heading(line)
+        if heading and _follows(_key(heading[0]), previous) and not _continues_list(_key(heading[0]), previous_item):
+            found.append((heading[0], heading[1], []))
+            previous, previous_item = _key(heading[0]), None
+            continue
+        (found[-1][2] if found else front).append(line)
+        if line.strip():
+            numbered = NUMBERED_RE.match(line.strip())
+            previous_item = _key(numbered["number"]) if numbered else None
+    return front, found
+
+
+@dataclass
+class _Block:
+    kind: str  # "p", "bullets" or "rows"
+    items: list[str] = field(default_factory=list)
+
+    def html(self) -> str:
+        if self.kind == "p":
+            return f"<p>{_inline(self.items[0])}</p>"
+        return "<ul>" + "".join(f"<li>{_inline(item)}</li>" for item in self.items) + "</ul>"
 
 
 def _render(lines: list[str]) -> str:
-    parts, bullets = [], []
-
-    def flush_bullets():
-        if bullets:
-            parts.append("<ul>" + "".join(f"<li>{_inline(item)}</li>" for item in bullets) + "</ul>")
-            bullets.clear()
-
-    for index, line in enumerate(lines):
-        if not line.strip():
-            next_line = next((later for later in lines[index + 1 :] if later.strip()), "")
-            if bullets and BULLET_RE.match(next_line):
-                continue  # a blank line inside a list does not end it
-            flush_bullets()
+    blocks: list[_Block] = []
+    after_blank = True
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            after_blank = True
             continue
-        bullet = BULLET_RE.match(line)
-        if bullet:
-            bullets.append(bullet.group("text"))
+        last = blocks[-1] if blocks else None
+        bullet = BULLET_RE.fullmatch(line)
+        cells = _cells(line)
+        if bullet or len(cells) > 1:
+            kind = "bullets" if bullet else "rows"
+            item = " – ".join(_cells(bullet["text"]) if bullet else cells)
+            if last and last.kind == kind:
+                last.items.append(item)  # blank lines between items do not end the list
+            else:
+                blocks.append(_Block(kind, [item]))
+        elif last and _continues(last, line, after_blank):
+            last.items[-1] += " " + line
         else:
-            flush_bullets()
-            parts.append(f"<p>{_inline(line)}</p>")
-    flush_bullets()
-    return "".join(parts)
+            blocks.append(_Block("p", [line]))
+        after_blank = False
+    return "".join(block.html() for block in blocks)
+
+
+def _continues(block: _Block, line: str, after_blank: bool) -> bool:
+    """Whether `line` carries on the block's last paragraph or item rather than starting a paragraph."""
+    if LIST_MARKER_RE.match(line) or block.kind == "rows":
+        return False
+    if not after_blank:
+        return True
+    return block.kind == "p" and not block.items[-1].endswith(SENTENCE_ENDINGS) and line[0].islower()
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.split("\t") if cell.strip()]
+
+
+def _inline(text: str) -> str:
+    return BOLD_RE.sub(r"<strong>\1</strong>", html.escape(" ".join(text.split()), quote=False))
 
 
 def _effective_date(text: str) -> datetime.date | None:
     match = EFFECTIVE_RE.search(text)
-    if not match or match.group("month").lower() not in MONTHS:
+    if match is None:
         return None
+    if match["numeric_day"]:
+        year, month, day = match["numeric_year"], match["numeric_month"], match["numeric_day"]
+    else:
+        year, day = match["year"], match["day"]
+        month = next((i for i, name in enumerate(MONTHS, start=1) if name.startswith(match["month"].lower())), None)
+        if month is None:  # "Jun" and "Sept" are months, "Junk" is not
+            return None
     try:
-        return datetime.date(int(match.group("year")), MONTHS[match.group("month").lower()], int(match.group("day")))
-    except ValueError:
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError:  # no such day, such as 31 June
         return None
-
-
-def parse_policy(text: str) -> ParsedPolicy:
-    if not text.strip():
-        raise PolicyImportError("The file is empty.")
-    lines = text.split("\n")
-    title = next((line.strip() for line in lines if line.strip()), "Untitled policy")
-    sections: list[ParsedSection] = []
-    last_key: tuple[int, ...] = ()
-    for line in lines:
-        stripped = line.strip()
-        match = HEADING_RE.match(stripped)
-        is_heading = (
-            match is not None
-            and not match.group("heading").rstrip().endswith((".", ",", ";", ":"))
-            and not CONTENTS_LINE_RE.search(stripped)
-            and _number_key(match.group("number")) > last_key
-        )
-        if is_heading:
-            number = match.group("number")
-            sections.append(ParsedSection(number=number, heading=match.group("heading").strip()))
-            last_key = _number_key(number)
-        elif sections:
-            sections[-1].lines.append(line.rstrip())
-    if not sections:
-        raise PolicyImportError(
-            "No numbered headings found. Headings must start a line with their section number, "
-            "for example '1. Introduction' or '6.2 Best Practice'."
-        )
-    for section in sections:
-        section.html = _render(section.lines)
-    return ParsedPolicy(title=title, effective_date=_effective_date(text), sections=sections)
