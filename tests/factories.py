@@ -196,3 +196,21 @@ def with_mfa(user, secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"):
 
     TOTP.activate(user, secret)
     return user
+
+
+def make_completion(staff, requirement, completed_at=None, **overrides):
+    """Record in the ledger (through the service, so the projection follows) that `staff` completed `requirement`."""
+    from django.utils import timezone
+
+    from portal.compliance.models import EvidenceEntry
+    from portal.compliance.services import evidence_record
+
+    fields = {
+        "source": EvidenceEntry.IMPORT,
+        "source_ref": "national record",
+        "idempotency_key": f"completion-{next(_counter)}",
+        "completed_at": completed_at or timezone.now() - datetime.timedelta(days=1),
+    }
+    fields.update(overrides)
+    entry, _ = evidence_record(staff=staff, requirement=requirement, **fields)
+    return entry

@@ -1,172 +1,283 @@
 """Reminders: before the due date, on it, after it, then escalation to the line manager and then HR; and a weekly
-digest for managers. Each (person, requirement, stage, due date) is sent once, ever.
+digest for managers.
 
-"Once" is enforced by the database: the ReminderLog row is claimed (inserted) in the same transaction that sends the
-email. A second run, or a second worker at the same moment, fails to insert the same row and sends nothing.
+When each stage is due, in days from the due date (settings.PORTAL_REMINDER_OFFSETS overrides any of them):
+
+    before  -14   to the person, while it is not yet due
+    on_due    0   to the person, on the due date (or the next run, if a day's run was missed)
+    after    +7   to the person: it is overdue
+    manager +14   to their line manager (skipped when they have none, or the manager has left)
+    hr      +28   to everyone in the HR group
+
+The stages after the due date form a ladder: each waits for the one before it to have been sent, and then for the
+same gap the offsets put between them. So someone first seen already months overdue (a requirement added today,
+say) is told themselves first; their manager hears a week later and HR two weeks after that, never all three at
+once. The digest goes to each manager on Mondays, listing the people in their teams who are overdue or due within
+the due-soon window.
+
+Each (person, requirement, stage, due date, recipient) is sent once, ever. The ReminderLog row is the claim: it is
+inserted, in its own transaction, before the email goes; a unique constraint refuses a second insert, so a second
+run, or a second worker at the same moment, skips what is already claimed. If the email then cannot be sent, the
+claim is withdrawn so that the next run tries again.
 """
 
 import datetime
+import logging
+import smtplib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 
 from portal.people.models import StaffMember, TeamManager
 from portal.people.roles import HR_GROUP
 
 from . import status
-from .models import ReminderLog, RequirementStatus
+from .dates import local_day
+from .models import ReminderLog, Requirement, RequirementStatus
 
-# Days relative to the due date; trusts can change them in settings.
-DEFAULT_OFFSETS = {
-    ReminderLog.BEFORE: -14,
-    ReminderLog.ON_DUE: 0,
-    ReminderLog.AFTER: 7,
-    ReminderLog.ESCALATE_MANAGER: 14,
-    ReminderLog.ESCALATE_HR: 28,
-}
-STAGE_ORDER = [
-    ReminderLog.BEFORE,
-    ReminderLog.ON_DUE,
-    ReminderLog.AFTER,
-    ReminderLog.ESCALATE_MANAGER,
-    ReminderLog.ESCALATE_HR,
-]
+logger = logging.getLogger(__name__)
+
+BEFORE, ON_DUE, AFTER = ReminderLog.BEFORE, ReminderLog.ON_DUE, ReminderLog.AFTER
+MANAGER, HR, DIGEST = ReminderLog.ESCALATE_MANAGER, ReminderLog.ESCALATE_HR, ReminderLog.DIGEST
+
+DEFAULT_OFFSETS = {BEFORE: -14, ON_DUE: 0, AFTER: 7, MANAGER: 14, HR: 28}
 DIGEST_WEEKDAY = 0  # Monday
+DIGEST_MAX_PEOPLE = 50  # per list: a manager of a whole directorate gets the first 50 and a count of the rest
 
 
 def offsets() -> dict[str, int]:
     return {**DEFAULT_OFFSETS, **getattr(settings, "PORTAL_REMINDER_OFFSETS", {})}
 
 
+def _absolute(url_name: str, *args) -> str | None:
+    """The full address of a page, or None if the portal has no such page (the reports app's pages are optional
+    here: compliance does not depend on them)."""
+    try:
+        path = reverse(url_name, args=args)
+    except NoReverseMatch:
+        return None
+    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+
+
+def training_url() -> str | None:
+    return _absolute("reports:my_training")
+
+
 @dataclass(frozen=True)
-class Reminder:
-    row: RequirementStatus
+class Message:
+    """One email, and the key it is sent once under."""
+
     stage: str
-    recipients: tuple[str, ...]
+    staff: StaffMember  # who it is about; the manager themselves for a digest
+    requirement: Requirement | None  # None for a digest
+    due_on: datetime.date  # the due date it is about; the Monday of the week for a digest
+    recipient: str
+    subject: str
+    body: str
 
 
-def stage_due(row: RequirementStatus, today: datetime.date) -> str | None:
-    """The most advanced stage whose day has come for this row (so a missed day never sends three at once)."""
-    if row.due_on is None:
-        return None
-    days = (today - row.due_on).days
-    reached = [stage for stage in STAGE_ORDER if days >= offsets()[stage]]
-    if not reached:
-        return None
-    state = row.state(today)
-    if state == status.COMPLIANT:
-        return None
-    if reached[-1] == ReminderLog.BEFORE and state not in {status.DUE_SOON, status.NOT_STARTED}:
-        return None
-    return reached[-1]
+def next_stage(
+    due_on: datetime.date, today: datetime.date, sent: dict[str, datetime.date], *, has_manager: bool
+) -> str | None:
+    """The one stage due today for a person's requirement with this due date, given the stages already sent
+    (stage -> London day it was actually sent: the ladder's gaps are real time for the person to act). Pure."""
+    days = (today - due_on).days
+    offset = offsets()
+    if days < 0:
+        return BEFORE if days >= offset[BEFORE] and BEFORE not in sent else None
+    if days < offset[AFTER]:
+        return ON_DUE if ON_DUE not in sent else None
+    ladder = [AFTER, MANAGER, HR] if has_manager else [AFTER, HR]
+    previous = None
+    for stage in ladder:
+        if stage not in sent:
+            if days < offset[stage]:
+                return None
+            if previous and (today - sent[previous]).days < offset[stage] - offset[previous]:
+                return None
+            return stage
+        previous = stage
+    return None
 
 
-def reminders_due(today: datetime.date) -> list[Reminder]:
-    horizon = today - datetime.timedelta(days=offsets()[ReminderLog.BEFORE])
+def _current_manager(staff: StaffMember, today: datetime.date) -> StaffMember | None:
+    manager = staff.line_manager
+    if manager is None or manager.has_left(today) or not manager.work_email:
+        return None
+    return manager
+
+
+def hr_recipients() -> list[str]:
+    users = get_user_model().objects.filter(groups__name=HR_GROUP, is_active=True).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def _stages_sent(horizon: datetime.date) -> dict[tuple, dict[str, datetime.date]]:
+    """(staff, requirement, due date) -> {stage: day first sent}, for the due dates people have now. One query."""
+    current = RequirementStatus.objects.filter(
+        staff=OuterRef("staff"), requirement=OuterRef("requirement"), due_on=OuterRef("due_on"), due_on__lte=horizon
+    )
+    sent = defaultdict(dict)
+    logs = ReminderLog.objects.exclude(stage=DIGEST).filter(Exists(current)).order_by("sent_at")
+    for staff_id, requirement_id, due_on, stage, sent_at in logs.values_list(
+        "staff_id", "requirement_id", "due_on", "stage", "sent_at"
+    ):
+        sent[(staff_id, requirement_id, due_on)].setdefault(stage, local_day(sent_at))
+    return sent
+
+
+def reminders_due(today: datetime.date) -> list[Message]:
+    """The reminders and escalations to send on `today`: at most one stage per person and requirement.
+
+    Leavers have no projection rows (and are excluded again here, in case the roster has moved on since), and
+    nor do people a requirement does not apply to, so neither is ever reminded."""
+    horizon = today - datetime.timedelta(days=offsets()[BEFORE])
     rows = (
         RequirementStatus.objects.filter(due_on__lte=horizon, requirement__active=True)
         .filter(staff__in=StaffMember.objects.current(on=today))
-        .select_related("staff", "staff__line_manager", "requirement")
-        .order_by("staff_id", "requirement_id")
+        .select_related("staff", "staff__team", "staff__line_manager", "requirement")
+        .order_by("due_on", "staff_id", "requirement_id")
     )
-    hr_emails = tuple(
-        sorted(
-            StaffMember.objects.filter(user__groups__name=HR_GROUP, user__is_active=True).values_list(
-                "work_email", flat=True
-            )
-        )
-    )
-    result = []
+    sent = _stages_sent(horizon)
+    hr = hr_recipients()
+    messages = []
     for row in rows:
-        stage = stage_due(row, today)
+        manager = _current_manager(row.staff, today)
+        stages_sent = sent.get((row.staff_id, row.requirement_id, row.due_on), {})
+        stage = next_stage(row.due_on, today, stages_sent, has_manager=manager is not None)
         if stage is None:
             continue
-        if stage == ReminderLog.ESCALATE_MANAGER:
-            manager = row.staff.line_manager
-            recipients = (manager.work_email,) if manager else hr_emails
-        elif stage == ReminderLog.ESCALATE_HR:
-            recipients = hr_emails
-        else:
-            recipients = (row.staff.work_email,)
-        if recipients:
-            result.append(Reminder(row, stage, recipients))
-    return result
+        recipients = {MANAGER: [manager.work_email] if manager else [], HR: hr}.get(stage, [row.staff.work_email])
+        context = {
+            "row": row,
+            "staff": row.staff,
+            "requirement": row.requirement,
+            "due_on": row.due_on,
+            "today": today,
+            "manager": manager,
+            "manager_told": MANAGER in stages_sent,
+            "training_url": training_url(),
+            "person_url": _absolute("reports:team_person", row.staff_id),
+            **_signature(),
+        }
+        subject = _render(f"email/reminders/{stage}_subject.txt", context)
+        body = render_to_string(f"email/reminders/{stage}.txt", context)
+        for recipient in recipients:
+            messages.append(Message(stage, row.staff, row.requirement, row.due_on, recipient, subject, body))
+    return messages
 
 
-def _claim_and_send(*, staff, requirement, stage, due_on, recipient, subject, body) -> bool:
+def digests_due(today: datetime.date) -> list[Message]:
+    """Each current manager's weekly list of the people in their teams (not themselves) who are overdue or due
+    within the due-soon window. Nothing for a manager with nobody to follow up."""
+    week_start = today - datetime.timedelta(days=today.weekday())
+    window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
+    teams_by_manager = defaultdict(list)
+    for link in TeamManager.objects.filter(staff__in=StaffMember.objects.current(on=today)).select_related(
+        "staff", "team"
+    ):
+        teams_by_manager[link.staff].append(link.team)
+    messages = []
+    for manager, teams in teams_by_manager.items():
+        rows = (
+            RequirementStatus.objects.filter(
+                staff__in=StaffMember.objects.current(on=today).in_teams(teams).exclude(pk=manager.pk),
+                requirement__active=True,
+                due_on__lt=today + datetime.timedelta(days=window),
+            )
+            .select_related("staff", "requirement")
+            .order_by("staff__last_name", "staff__first_name", "staff_id", "due_on", "requirement__name")
+        )
+        overdue, due_soon = defaultdict(list), defaultdict(list)  # person -> their rows, people in name order
+        for row in rows:
+            state = row.state(today, window)
+            if state == status.OVERDUE:
+                overdue[row.staff].append(row)
+            elif state in {status.DUE_SOON, status.NOT_STARTED}:
+                due_soon[row.staff].append(row)
+        if not overdue and not due_soon:
+            continue
+        context = {
+            "manager": manager,
+            "week_start": week_start,
+            "people": len(overdue.keys() | due_soon.keys()),
+            "sections": [
+                ("Overdue", list(overdue.items())[:DIGEST_MAX_PEOPLE], max(len(overdue) - DIGEST_MAX_PEOPLE, 0)),
+                (
+                    f"Due in the next {window} days",
+                    list(due_soon.items())[:DIGEST_MAX_PEOPLE],
+                    max(len(due_soon) - DIGEST_MAX_PEOPLE, 0),
+                ),
+            ],
+            "training_url": training_url(),
+            "team_url": _absolute("reports:team"),
+            **_signature(),
+        }
+        messages.append(
+            Message(
+                DIGEST,
+                manager,
+                None,
+                week_start,
+                manager.work_email,
+                _render("email/reminders/digest_subject.txt", context),
+                render_to_string("email/reminders/digest.txt", context),
+            )
+        )
+    return messages
+
+
+def messages_due(today: datetime.date) -> list[Message]:
+    """Everything to send on `today`, whether or not an earlier run already sent it (message_send checks that)."""
+    messages = reminders_due(today)
+    if today.weekday() == DIGEST_WEEKDAY:
+        messages += digests_due(today)
+    return messages
+
+
+def message_send(message: Message) -> bool:
+    """Claim the message's ReminderLog row, then send. False if it was claimed before (by an earlier run or another
+    worker), or if the email could not be sent (the claim is then withdrawn, so the next run tries again)."""
     try:
         with transaction.atomic():
-            ReminderLog.objects.create(
-                staff=staff, requirement=requirement, stage=stage, due_on=due_on, recipient=recipient, subject=subject
+            log = ReminderLog.objects.create(
+                staff=message.staff,
+                requirement=message.requirement,
+                stage=message.stage,
+                due_on=message.due_on,
+                recipient=message.recipient,
+                subject=message.subject,
             )
-            send_mail(subject=subject, message=body, from_email=None, recipient_list=[recipient])
     except IntegrityError:
-        return False  # already sent, by an earlier run or another worker
+        return False
+    try:
+        send_mail(subject=message.subject, message=message.body, from_email=None, recipient_list=[message.recipient])
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Could not send the %s reminder (log %s) to %s", message.stage, log.pk, message.recipient)
+        ReminderLog.objects.filter(pk=log.pk).delete()
+        return False
     return True
 
 
 def reminders_send(today: datetime.date) -> Counter:
+    """The daily run: send what is due on `today` and not sent before. Returns how many were sent, by stage."""
     sent = Counter()
-    base = settings.WAGTAILADMIN_BASE_URL
-    for reminder in reminders_due(today):
-        row = reminder.row
-        context = {"row": row, "stage": reminder.stage, "training_url": f"{base}/training/", "today": today}
-        subject = render_to_string(f"email/reminders/{reminder.stage}_subject.txt", context).strip()
-        body = render_to_string(f"email/reminders/{reminder.stage}.txt", context)
-        for recipient in reminder.recipients:
-            if _claim_and_send(
-                staff=row.staff,
-                requirement=row.requirement,
-                stage=reminder.stage,
-                due_on=row.due_on,
-                recipient=recipient,
-                subject=subject,
-                body=body,
-            ):
-                sent[reminder.stage] += 1
-    if today.weekday() == DIGEST_WEEKDAY:
-        sent[ReminderLog.DIGEST] += digests_send(today)
+    for message in messages_due(today):
+        if message_send(message):
+            sent[message.stage] += 1
     return sent
 
 
-def digests_send(today: datetime.date) -> int:
-    """Each manager's weekly list of the people in their teams who are overdue or due soon."""
-    sent = 0
-    week_start = today - datetime.timedelta(days=today.weekday())
-    managers = defaultdict(list)
-    for link in TeamManager.objects.select_related("staff", "team"):
-        managers[link.staff].append(link.team)
-    for manager, teams in managers.items():
-        if manager.has_left(today):
-            continue
-        rows = (
-            RequirementStatus.objects.filter(staff__in=StaffMember.objects.current(on=today).in_teams(teams))
-            .select_related("staff", "requirement")
-            .order_by("staff__last_name", "requirement__name")
-        )
-        lines = [(row, row.state(today)) for row in rows]
-        lines = [(row, state) for row, state in lines if state in {status.OVERDUE, status.DUE_SOON}]
-        if not lines:
-            continue
-        context = {
-            "manager": manager,
-            "lines": lines,
-            "labels": status.LABELS,
-            "week_start": week_start,
-            "training_url": f"{settings.WAGTAILADMIN_BASE_URL}/training/",
-        }
-        if _claim_and_send(
-            staff=manager,
-            requirement=None,
-            stage=ReminderLog.DIGEST,
-            due_on=week_start,
-            recipient=manager.work_email,
-            subject=f"Your team's training: {len(lines)} to follow up this week",
-            body=render_to_string("email/reminders/digest.txt", context),
-        ):
-            sent += 1
-    return sent
+def _render(template: str, context: dict) -> str:
+    return " ".join(render_to_string(template, context).split())
+
+
+def _signature() -> dict:
+    return {"service_name": settings.PORTAL_SERVICE_NAME, "organisation_name": settings.PORTAL_ORGANISATION_NAME}

@@ -1,3 +1,5 @@
+"""Background tasks (django-tasks). The database backend runs them in `manage.py db_worker`; tests run them at once."""
+
 import datetime
 
 from django_tasks import task
@@ -6,6 +8,7 @@ from .reminders import reminders_send
 
 
 @task()
-def send_reminders_task(day: str) -> dict:
-    """The daily reminder run, as a background task. `day` is an ISO date (Europe/London)."""
+def send_reminders_task(day: str) -> dict[str, int]:
+    """The daily reminder run for `day`, an ISO date (the Europe/London calendar day). Returns how many messages
+    were sent, by stage. Safe to run more than once, or in two workers at once: each message goes once, ever."""
     return dict(reminders_send(datetime.date.fromisoformat(day)))

@@ -1,14 +1,16 @@
 """Completion certificates and the codes that let anyone holding one check it is genuine."""
 
+import datetime
 import secrets
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from portal.compliance.dates import local_day
+from portal.compliance.dates import add_months, local_day
 from portal.compliance.models import EvidenceEntry, VerificationCode
-from portal.compliance.projection import standing_for
 
-# No 0/O, 1/I/L: a code read aloud or typed from paper should not be misread.
+# No 0/O, 1/I/L: a code read aloud or typed from paper should not be misread. 31 ** 12 is about 8 x 10 ** 17,
+# so a code cannot be guessed.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
 
@@ -17,7 +19,13 @@ def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def normalise_code(code: str) -> str:
+    """What someone types from paper: spaces and hyphens ignored, any case."""
+    return "".join(code.split()).replace("-", "").upper()
+
+
 def verification_code_for(entry: EvidenceEntry) -> VerificationCode:
+    """The entry's code, made on first download. Two downloads at once still give the entry one code."""
     existing = VerificationCode.objects.filter(entry=entry).first()
     if existing:
         return existing
@@ -26,22 +34,47 @@ def verification_code_for(entry: EvidenceEntry) -> VerificationCode:
             with transaction.atomic():
                 return VerificationCode.objects.create(entry=entry, code=new_code())
         except IntegrityError:
+            # Either another request made this entry's code first, or (vanishingly rarely) the code was taken.
             existing = VerificationCode.objects.filter(entry=entry).first()
             if existing:
                 return existing
     raise RuntimeError("Could not allocate a unique verification code.")
 
 
-def certificate_facts(entry: EvidenceEntry) -> dict:
+@dataclass(frozen=True)
+class CertificateFacts:
     """Exactly what a certificate shows, and so all that /verify/ may reveal."""
-    standing, _ = standing_for(entry.staff, entry.requirement, [entry])
-    return {
-        "name": entry.staff.full_name,
-        "requirement": entry.requirement.name,
-        "completed_on": local_day(entry.completed_at),
-        "expires_on": standing.expires_on,
-        "policy_title": entry.snapshot.title if entry.snapshot_id else "",
-        "version": entry.snapshot.version_label if entry.snapshot_id else "",
-        "text_hash": entry.snapshot.content_hash if entry.snapshot_id else "",
-        "source": entry.get_source_display(),
-    }
+
+    name: str
+    requirement: str
+    completed_on: datetime.date
+    expires_on: datetime.date | None
+    policy_title: str
+    version: str
+    text_hash: str
+    source: str
+
+    @property
+    def is_attestation(self) -> bool:
+        return bool(self.version)
+
+
+def certificate_facts(entry: EvidenceEntry) -> CertificateFacts:
+    """The facts of one completion, from the entry alone, so a certificate says the same thing whenever it is
+    downloaded or checked: the expiry the source stated, else the completion's London day plus the renewal period.
+    (A later re-attestation round may shorten what counts for compliance; it does not rewrite the certificate.)"""
+    completed_on = local_day(entry.completed_at)
+    expires_on = entry.expires_on
+    if expires_on is None and entry.requirement.renewal_months:
+        expires_on = add_months(completed_on, entry.requirement.renewal_months)
+    snapshot = entry.snapshot if entry.snapshot_id else None
+    return CertificateFacts(
+        name=entry.staff.full_name,
+        requirement=entry.requirement.name,
+        completed_on=completed_on,
+        expires_on=expires_on,
+        policy_title=snapshot.title if snapshot else "",
+        version=snapshot.version_label if snapshot else "",
+        text_hash=snapshot.content_hash if snapshot else "",
+        source=entry.get_source_display(),
+    )

@@ -1,23 +1,40 @@
 """Reads for the staff-facing pages. Reports read the projection and the ledger; they never write evidence."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.compliance import status
-from portal.compliance.models import EvidenceEntry, Requirement, RequirementStatus
+from portal.compliance.models import Certificate, EvidenceEntry, Requirement, RequirementStatus
+
+# Most urgent first: what a person should do next sits at the top of their list.
+URGENCY = {status.OVERDUE: 0, status.DUE_SOON: 1, status.NOT_STARTED: 2, status.COMPLIANT: 3}
 
 
 def due_soon_days() -> int:
     return getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
 
 
+@dataclass(frozen=True)
+class Action:
+    text: str
+    url: str | None = None  # None: nothing to click, the text says what happens next
+
+
 @dataclass
 class RequirementLine:
     row: RequirementStatus
     state: str
+    today: datetime.date
+    certificate_pending: bool = False
+
+    @property
+    def requirement(self) -> Requirement:
+        return self.row.requirement
 
     @property
     def label(self) -> str:
@@ -28,34 +45,61 @@ class RequirementLine:
         return status.TAG_COLOURS[self.state]
 
     @property
-    def action(self) -> tuple[str, str] | None:
-        """(link text, url) for what to do next, or None when nothing is due."""
+    def when(self) -> tuple[str, datetime.date | None]:
+        """('Due by', date), ('Expires', date), ('Expired', date) or ('No expiry', None), for the date column."""
+        row = self.row
+        if row.completed_on is None:
+            return ("Due by", row.due_on)
+        if row.due_on is None:
+            return ("No expiry", None)
+        return ("Expired" if row.due_on < self.today else "Expires", row.due_on)
+
+    @property
+    def action(self) -> Action | None:
+        """What to do next, or None while nothing is due."""
         if self.state == status.COMPLIANT:
             return None
-        requirement = self.row.requirement
+        requirement, again = self.requirement, self.row.completed_on is not None
         if requirement.kind == Requirement.ATTEST_POLICY:
-            return ("Read and attest", reverse("attestation:attest", args=[requirement.pk]))
-        if requirement.page_id:
-            return ("Start the module" if not self.row.completed_on else "Do the module again", requirement.page.url)
-        return ("Upload your certificate", reverse("certificates:upload") + f"?requirement={requirement.pk}")
+            return Action("Read and attest", reverse("attestation:attest", args=[requirement.pk]))
+        if requirement.kind == Requirement.COMPLETE_MODULE:
+            url = requirement.page.url if requirement.page and requirement.page.live else None
+            if not url:
+                return Action("The module is not available yet")
+            return Action("Do the module again" if again else "Start the module", url)
+        if self.certificate_pending:
+            return Action("HR is checking the certificate you uploaded")
+        return Action("Upload your certificate", f"{reverse('certificates:upload')}?requirement={requirement.pk}")
 
 
-def requirement_lines_for_staff(staff) -> list[RequirementLine]:
-    today = timezone.localdate()
-    rows = (
-        RequirementStatus.objects.filter(staff=staff, requirement__active=True)
-        .select_related("requirement", "requirement__page")
-        .order_by("due_on", "requirement__name")
+def requirement_lines_for_staff(staff, today: datetime.date | None = None) -> list[RequirementLine]:
+    """Every requirement that applies to `staff` (their rows in the projection), most urgent first, as on `today`
+    (default: today in London). Two queries."""
+    today = today or timezone.localdate()
+    rows = RequirementStatus.objects.filter(staff=staff, requirement__active=True).select_related(
+        "requirement", "requirement__page"
     )
-    order = {status.OVERDUE: 0, status.DUE_SOON: 1, status.NOT_STARTED: 2, status.COMPLIANT: 3}
-    lines = [RequirementLine(row, row.state(today, due_soon_days())) for row in rows]
-    return sorted(lines, key=lambda line: (order.get(line.state, 9), line.row.due_on or today))
+    pending = set(
+        Certificate.objects.filter(staff=staff, status=Certificate.PENDING).values_list("requirement_id", flat=True)
+    )
+    window = due_soon_days()
+    lines = [
+        RequirementLine(row, row.state(today, window), today, certificate_pending=row.requirement_id in pending)
+        for row in rows
+    ]
+    return sorted(lines, key=_most_urgent_first)
+
+
+def _most_urgent_first(line: RequirementLine):
+    return (URGENCY.get(line.state, 9), line.row.due_on or datetime.date.max, line.requirement.name)
 
 
 def evidence_history_for_staff(staff):
+    """Everything the ledger holds for `staff`, newest first; each entry has `withdrawn` (a later correction voided
+    it). One query."""
     return (
         EvidenceEntry.objects.filter(staff=staff)
-        .select_related("requirement", "snapshot", "recorded_by", "voids")
-        .prefetch_related("voided_by")
+        .select_related("requirement", "snapshot")
+        .annotate(withdrawn=Exists(EvidenceEntry.objects.filter(voids=OuterRef("pk"))))
         .order_by("-recorded_at", "-seq")
     )

@@ -1,13 +1,16 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from portal.compliance.models import EvidenceEntry, VerificationCode
 from portal.people.roles import is_hr, staff_for_user, staff_list_for_user
 
-from .certificates import certificate_facts, verification_code_for
+from .certificates import certificate_facts, normalise_code, verification_code_for
 from .pdf import render_pdf
 from .selectors import evidence_history_for_staff, requirement_lines_for_staff
 from .team import team_choices, team_matrix, teams_visible_to
@@ -23,7 +26,7 @@ def my_training(request):
         "reports/my_training.html",
         {
             "staff": staff,
-            "lines": requirement_lines_for_staff(staff),
+            "lines": requirement_lines_for_staff(staff, timezone.localdate()),
             "history": evidence_history_for_staff(staff),
         },
     )
@@ -31,26 +34,32 @@ def my_training(request):
 
 @require_GET
 def certificate_pdf(request, entry_id: int):
-    entry = _entry_for_certificate(request.user, entry_id)
-    code = verification_code_for(entry)
-    facts = certificate_facts(entry)
+    entry = _get_entry_for_certificate(request.user, entry_id)
+    code = verification_code_for(entry).code
     pdf = render_pdf(
         "reports/certificate_pdf.html",
-        {"facts": facts, "code": code.code, "verify_url": request.build_absolute_uri(f"/verify/{code.code}/")},
+        {
+            "facts": certificate_facts(entry),
+            "code": code,
+            "verify_url": request.build_absolute_uri(reverse("reports:verify", args=[code])),
+            "organisation_name": settings.PORTAL_ORGANISATION_NAME,
+        },
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{code.code}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="certificate-{code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
-def _entry_for_certificate(user, entry_id: int) -> EvidenceEntry:
-    """The person's own completion, or anyone's for HR; a 404 for everyone else (and for voided entries)."""
+def _get_entry_for_certificate(user, entry_id: int) -> EvidenceEntry:
+    """The person's own completion or attestation, or anyone's for HR. Everyone else gets a 404, as do corrections
+    and withdrawn entries: a certificate is only ever issued for something that still stands."""
     entries = EvidenceEntry.objects.select_related("staff", "requirement", "snapshot").exclude(
         source=EvidenceEntry.VOID
     )
     if not is_hr(user):
         entries = entries.filter(staff__user=user)
-    entry = get_object_or_404(entries, pk=entry_id)
+    entry = get_object_or_404(entries, pk=entry_id, completed_at__isnull=False)
     if entry.voided_by.exists():
         raise Http404("This completion has been withdrawn.")
     return entry
@@ -59,18 +68,25 @@ def _entry_for_certificate(user, entry_id: int) -> EvidenceEntry:
 @login_not_required
 @require_GET
 def verify(request, code: str):
-    found = VerificationCode.objects.select_related("entry__staff", "entry__requirement", "entry__snapshot").filter(
-        code=code.strip().upper()
+    """Public: whoever holds a code may check it. Shows only what the certificate itself shows."""
+    verification = (
+        VerificationCode.objects.select_related("entry__staff", "entry__requirement", "entry__snapshot")
+        .filter(code=normalise_code(code))
+        .first()
     )
-    verification = found.first()
     if verification is None:
-        return render(request, "reports/verify.html", {"code": code}, status=404)
-    entry = verification.entry
-    return render(
-        request,
-        "reports/verify.html",
-        {"code": verification.code, "facts": certificate_facts(entry), "withdrawn": entry.voided_by.exists()},
-    )
+        response = render(request, "reports/verify.html", status=404)
+    else:
+        entry = verification.entry
+        context = {
+            "code": verification.code,
+            "facts": certificate_facts(entry),
+            "withdrawn": entry.voided_by.exists(),
+            "today": timezone.localdate(),
+        }
+        response = render(request, "reports/verify.html", context)
+    response["X-Robots-Tag"] = "noindex"  # names of staff: not for search engines
+    return response
 
 
 @require_GET

@@ -1,137 +1,282 @@
+"""Reminders: each stage on its day, to the right person, once ever; the managers' weekly digest."""
+
 import datetime
-import threading
+import smtplib
+import zoneinfo
 from io import StringIO
 
 import pytest
-from django.core import mail
-from django.core.management import call_command
-from django.db import connection, connections
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from portal.compliance.models import ReminderLog
 from portal.compliance.projection import refresh
-from portal.compliance.reminders import reminders_send
+from portal.compliance.reminders import next_stage, reminders_send
 from portal.people.models import TeamManager
 from portal.people.roles import hr_group
 from tests import factories
 
+LONDON = zoneinfo.ZoneInfo("Europe/London")
 START = datetime.date(2026, 1, 5)
-DUE = START + datetime.timedelta(days=28)
-NURSES = "Nursing and Midwifery Registered"  # never done: due at the end of the new-starter window
+DUE = START + datetime.timedelta(days=28)  # Monday 2 February 2026: never done, due at the end of the window
+NURSES = "Nursing and Midwifery Registered"
+SAM, GRACE, HR = "sam@example.nhs.uk", "grace@example.nhs.uk", "hr@example.nhs.uk"
+
+
+def day(offset: int) -> datetime.date:
+    return DUE + datetime.timedelta(days=offset)
 
 
 @pytest.fixture
-def setting(db):
+def run(monkeypatch):
+    """The daily cron run on `on`, at 7am London time (so what it records is stamped with that day)."""
+
+    def _run(on: datetime.date):
+        moment = datetime.datetime.combine(on, datetime.time(7, 0), tzinfo=LONDON)
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return reminders_send(on)
+
+    return _run
+
+
+@pytest.fixture
+def org(db):
     team = factories.make_team("Finance")
-    manager = factories.make_staff(
-        team=team,
-        first_name="Grace",
-        work_email="grace@example.nhs.uk",
-        user=factories.make_user(email="grace@example.nhs.uk"),
+    grace = factories.make_staff(
+        team=team, first_name="Grace", last_name="Okafor", user=factories.make_user(email=GRACE)
     )
-    TeamManager.objects.create(staff=manager, team=team)
-    hr_user = factories.make_user(email="hr@example.nhs.uk")
+    TeamManager.objects.create(staff=grace, team=team)
+    hr_user = factories.make_user(email=HR)
     hr_user.groups.add(hr_group())
-    factories.make_staff(user=hr_user, work_email="hr@example.nhs.uk")
-    person = factories.make_staff(
+    sam = factories.make_staff(
         team=team,
         first_name="Sam",
+        last_name="O'Neill",
         staff_group=NURSES,
         start_date=START,
-        line_manager=manager,
-        user=factories.make_user(email="sam@example.nhs.uk"),
-        work_email="sam@example.nhs.uk",
+        line_manager=grace,
+        user=factories.make_user(email=SAM),
     )
     requirement = factories.make_requirement(
         name="Safeguarding Adults Level 1", applies_to_everyone=False, staff_groups=[NURSES]
     )
     refresh()
-    return person, manager, requirement
+    return {"sam": sam, "grace": grace, "requirement": requirement}
+
+
+def reminders(outbox):
+    """(recipient, subject) of every message except the digests."""
+    return [(m.to[0], m.subject) for m in outbox if "to follow up this week" not in m.subject]
+
+
+def daily(run, first: int, last: int) -> dict[int, list[tuple[str, str]]]:
+    """Run every day from day(first) to day(last); {offset: [(stage, recipient)]} for the days anything was sent."""
+    sent = {}
+    for offset in range(first, last + 1):
+        before = set(ReminderLog.objects.exclude(stage="digest").values_list("pk", flat=True))
+        run(day(offset))
+        new = ReminderLog.objects.exclude(stage="digest").exclude(pk__in=before).order_by("pk")
+        if new:
+            sent[offset] = [(log.stage, log.recipient) for log in new]
+    return sent
+
+
+def test_each_stage_fires_on_its_day_to_the_right_person(org, run, mailoutbox):
+    assert daily(run, -30, 60) == {
+        -14: [("before", SAM)],
+        0: [("on_due", SAM)],
+        7: [("after", SAM)],
+        14: [("manager", GRACE)],
+        28: [("hr", HR)],
+    }
+    assert reminders(mailoutbox) == [
+        (SAM, "Reminder: Safeguarding Adults Level 1 is due by 2 February 2026"),
+        (SAM, "Safeguarding Adults Level 1 is due today"),
+        (SAM, "Safeguarding Adults Level 1 is overdue"),
+        (GRACE, "Sam O'Neill is overdue with Safeguarding Adults Level 1"),
+        (HR, f"Escalation: Sam O'Neill ({org['sam'].employee_number}) is overdue with Safeguarding Adults Level 1"),
+    ]
+
+
+def test_every_message_sent_is_recorded(org, run, mailoutbox):
+    daily(run, -30, 60)
+    logged = sorted(ReminderLog.objects.values_list("recipient", "subject"))
+    assert logged == sorted((m.to[0], m.subject) for m in mailoutbox)
+    assert all(log.due_on == DUE for log in ReminderLog.objects.exclude(stage="digest"))
+    assert {log.sent_at.date() for log in ReminderLog.objects.filter(stage="manager")} == {day(14)}
+
+
+def test_the_messages_are_plain_and_kind_and_link_to_my_training(org, run, mailoutbox):
+    for offset in (-14, 0, 7, 14, 28):
+        run(day(offset))
+    to_sam, to_grace, to_hr = (
+        [m for m in mailoutbox if m.to == [who] and "follow up" not in m.subject] for who in (SAM, GRACE, HR)
+    )
+    assert to_sam[0].body.startswith(
+        "Dear Sam,\n\nThis is a reminder that you need to complete Safeguarding Adults Level 1 by Monday 2 February"
+    )
+    assert "Sam O'Neill" in to_grace[0].body and to_grace[0].body.startswith("Dear Grace,")
+    assert "help them find the time" in to_grace[0].body
+    assert org["sam"].employee_number in to_hr[0].body and "Grace Okafor" in to_hr[0].body
+    assert "told their line manager" in to_hr[0].body
+    for message in mailoutbox:
+        assert "http://127.0.0.1:8000/training/" in message.body or "/team/" in message.body
+        assert "&#x27;" not in message.body + message.subject and "<" not in message.body
+        assert message.from_email == "training-portal@example.nhs.uk"
+
+
+def test_someone_first_seen_long_overdue_is_told_before_anyone_else_is(org, run):
+    """A requirement added today makes long-standing staff overdue at once: no escalation on the first day."""
+    assert daily(run, 60, 120) == {60: [("after", SAM)], 67: [("manager", GRACE)], 81: [("hr", HR)]}
+
+
+def test_with_no_line_manager_the_escalation_goes_to_hr(org, run):
+    org["sam"].line_manager = None
+    org["sam"].save()
+    assert daily(run, 0, 60) == {0: [("on_due", SAM)], 7: [("after", SAM)], 28: [("hr", HR)]}
+
+
+def test_a_manager_who_has_left_is_not_sent_escalations(org, run):
+    org["grace"].leave_date = day(0)
+    org["grace"].save()
+    assert [stage for sent in daily(run, 0, 60).values() for stage, _ in sent] == ["on_due", "after", "hr"]
+
+
+def test_a_missed_day_is_caught_up_but_never_twice(org, run, mailoutbox):
+    run(day(2))  # the cron job did not run on the due date itself
+    assert reminders(mailoutbox) == [(SAM, "Safeguarding Adults Level 1 was due on 2 February 2026")]
+    assert daily(run, 3, 6) == {}
+
+
+def test_running_twice_sends_nothing_twice(org, run, mailoutbox):
+    run(day(7))
+    count = len(mailoutbox)
+    assert count == 2  # the reminder, and the Monday digest
+    assert run(day(7)) == {}
+    assert len(mailoutbox) == count == ReminderLog.objects.count()
+
+
+def test_the_command_runs_the_task_reports_by_stage_and_twice_sends_nothing_new(org, monkeypatch, mailoutbox):
+    moment = datetime.datetime.combine(day(8), datetime.time(7, 0), tzinfo=LONDON)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    out = StringIO()
+    call_command("send_reminders", "--date", day(8).isoformat(), stdout=out)
+    assert "Reminders for 10 February 2026: 1 sent." in out.getvalue()
+    assert "After the due date: 1" in out.getvalue() and "Escalated to HR: 0" in out.getvalue()
+    count = len(mailoutbox)
+    out = StringIO()
+    call_command("send_reminders", "--date", day(8).isoformat(), stdout=out)
+    assert len(mailoutbox) == count == 1 and "0 sent" in out.getvalue()
+
+
+def test_the_command_explains_a_bad_date(db):
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("send_reminders", "--date", "10/02/2026")
+
+
+def test_finishing_in_time_stops_the_reminders(org, run, mailoutbox):
+    run(day(-14))
+    factories.make_completion(org["sam"], org["requirement"], timezone.now())
+    assert daily(run, -13, 60) == {}
+
+
+def test_leavers_get_nothing(org, run, mailoutbox):
+    org["sam"].leave_date = day(-20)
+    org["sam"].save()
+    refresh()
+    daily(run, -30, 60)
+    assert reminders(mailoutbox) == [] and not ReminderLog.objects.filter(staff=org["sam"]).exists()
+
+
+def test_people_it_does_not_apply_to_get_nothing(org, run, mailoutbox):
+    org["sam"].staff_group = "Administrative and Clerical"
+    org["sam"].save()
+    refresh()
+    daily(run, -30, 60)
+    assert reminders(mailoutbox) == []
+
+
+class BrokenBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPServerDisconnected("the mail server went away")
+
+
+def test_a_message_that_cannot_be_sent_is_tried_again_next_time(org, run, settings, mailoutbox, caplog):
+    settings.EMAIL_BACKEND = "tests.compliance.test_reminders.BrokenBackend"
+    assert run(day(0)) == {}
+    assert not ReminderLog.objects.exists() and "Could not send the on_due reminder" in caplog.text
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert run(day(1)) == {"on_due": 1}
+
+
+# --- the managers' weekly digest --------------------------------------------------------------------------------
+
+
+def digests(outbox):
+    return [m for m in outbox if "to follow up this week" in m.subject]
+
+
+def test_a_manager_gets_one_digest_a_week_on_mondays(org, run, mailoutbox):
+    monday = day(7)
+    assert monday.weekday() == 0
+    run(monday)
+    run(monday)
+    run(day(8))  # Tuesday: no digest
+    (digest,) = digests(mailoutbox)
+    assert digest.to == [GRACE] and digest.subject == "Your team's training: 1 person to follow up this week"
+    assert "Overdue:\n\nSam O'Neill\n- Safeguarding Adults Level 1, due 2 February 2026\n" in digest.body
+    assert ReminderLog.objects.get(stage="digest").due_on == monday
+    run(day(14))  # the next Monday
+    assert len(digests(mailoutbox)) == 2
+
+
+def test_the_digest_lists_people_due_soon_and_never_the_manager_themselves(org, run, mailoutbox):
+    org["grace"].staff_group = NURSES  # Grace is overdue too, but she hears about it herself, not in her digest
+    org["grace"].save()
+    refresh()
+    run(day(-7))
+    (digest,) = digests(mailoutbox)
+    assert "Due in the next 30 days:\n\nSam O'Neill\n- Safeguarding Adults Level 1, due 2 February 2026" in digest.body
+    assert "Grace Okafor" not in digest.body
+
+
+def test_a_long_digest_lists_the_first_people_and_counts_the_rest(org, run, mailoutbox, monkeypatch):
+    monkeypatch.setattr("portal.compliance.reminders.DIGEST_MAX_PEOPLE", 1)
+    factories.make_staff(team=org["sam"].team, first_name="Zara", staff_group=NURSES, start_date=START)
+    refresh()
+    run(day(7))
+    (digest,) = digests(mailoutbox)
+    assert digest.subject == "Your team's training: 2 people to follow up this week"
+    assert "Sam O'Neill" in digest.body and "Zara" not in digest.body
+    assert "And 1 more person, not listed here." in digest.body
+
+
+def test_no_digest_when_nobody_needs_following_up(org, run, mailoutbox):
+    factories.make_completion(org["sam"], org["requirement"], timezone.now())
+    run(day(7))
+    assert digests(mailoutbox) == []
+
+
+# --- the rule itself --------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("day_offset", "stage", "recipient"),
+    ("days", "sent", "expected"),
     [
-        (-14, "before", "sam@example.nhs.uk"),
-        (0, "on_due", "sam@example.nhs.uk"),
-        (7, "after", "sam@example.nhs.uk"),
-        (14, "manager", "grace@example.nhs.uk"),
-        (28, "hr", "hr@example.nhs.uk"),
+        (-15, {}, None),
+        (-14, {}, "before"),
+        (-3, {"before": -14}, None),
+        (0, {"before": -14}, "on_due"),
+        (6, {"on_due": 0}, None),
+        (7, {"on_due": 0}, "after"),
+        (14, {"after": 7}, "manager"),
+        (20, {"after": 14}, None),  # the manager hears a week after the person, whatever the calendar says
+        (21, {"after": 14}, "manager"),
+        (28, {"after": 7, "manager": 14}, "hr"),
+        (400, {"after": 7, "manager": 14, "hr": 28}, None),
     ],
 )
-def test_each_stage_fires_on_its_day_to_the_right_person(setting, mailoutbox, day_offset, stage, recipient):
-    sent = reminders_send(DUE + datetime.timedelta(days=day_offset))
-    assert sent[stage] == 1
-    message = next(m for m in mailoutbox if m.to == [recipient])
-    assert "Safeguarding Adults Level 1" in message.subject
-    log = ReminderLog.objects.get(stage=stage)
-    assert log.recipient == recipient and log.due_on == DUE
-
-
-def test_nothing_is_sent_before_the_first_stage(setting, mailoutbox):
-    reminders_send(DUE - datetime.timedelta(days=20))
-    assert mailoutbox == [] and not ReminderLog.objects.exists()
-
-
-def test_running_twice_sends_nothing_twice(setting, mailoutbox):
-    day = DUE + datetime.timedelta(days=7)
-    reminders_send(day)
-    count = len(mailoutbox)
-    reminders_send(day)
-    assert len(mailoutbox) == count == ReminderLog.objects.filter(stage__in=["after", "digest"]).count()
-
-
-def test_the_command_runs_the_task_and_reports(setting):
-    out = StringIO()
-    call_command("send_reminders", "--date", (DUE + datetime.timedelta(days=7)).isoformat(), stdout=out)
-    assert "1 sent" in out.getvalue() or "sent (after: 1" in out.getvalue()
-    call_command("send_reminders", "--date", (DUE + datetime.timedelta(days=7)).isoformat(), stdout=out)
-    assert ReminderLog.objects.filter(stage="after").count() == 1
-
-
-def test_leavers_and_people_it_does_not_apply_to_get_nothing(setting, mailoutbox):
-    person, _, _ = setting
-    person.leave_date = DUE - datetime.timedelta(days=1)
-    person.save()
-    refresh()
-    reminders_send(DUE)
-    assert not [m for m in mailoutbox if m.to == ["sam@example.nhs.uk"]]
-
-
-def test_a_manager_gets_one_digest_a_week(setting, mailoutbox):
-    monday = DUE + datetime.timedelta(days=(7 - DUE.weekday()) % 7 + 7)
-    assert monday.weekday() == 0
-    reminders_send(monday)
-    reminders_send(monday)
-    digests = [m for m in mailoutbox if "to follow up this week" in m.subject]
-    assert len(digests) == 1 and digests[0].to == ["grace@example.nhs.uk"] and "Sam" in digests[0].body
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server database for real concurrency")
-@pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_send_each_message_once():
-    team = factories.make_team("Team")
-    for n in range(5):
-        factories.make_staff(
-            team=team,
-            start_date=START,
-            user=factories.make_user(email=f"p{n}@example.nhs.uk"),
-            work_email=f"p{n}@example.nhs.uk",
-        )
-    factories.make_requirement()
-    refresh()
-    day = DUE + datetime.timedelta(days=8)
-    barrier = threading.Barrier(2)
-
-    def worker():
-        barrier.wait()
-        try:
-            reminders_send(day)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert len(mail.outbox) == ReminderLog.objects.count() == 5
+def test_next_stage(days, sent, expected):
+    today = day(days)
+    assert next_stage(DUE, today, {stage: day(d) for stage, d in sent.items()}, has_manager=True) == expected

@@ -1,27 +1,48 @@
 import datetime
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django_tasks import TaskResultStatus
 
+from portal.compliance.models import ReminderLog
 from portal.compliance.tasks import send_reminders_task
+
+STAGE_LABELS = dict(ReminderLog.STAGE_CHOICES)
 
 
 class Command(BaseCommand):
-    help = "Queue today's reminders (for cron, daily). Each reminder is sent once, however often this runs."
+    help = (
+        "Run the daily reminders as a background task (for cron, once a day). Each reminder is sent once, ever, "
+        "however often this runs."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Run as if it were this day (YYYY-MM-DD); default today, UK time.")
+        parser.add_argument(
+            "--wait",
+            type=int,
+            default=0,
+            metavar="SECONDS",
+            help="Wait up to this long for the task worker to finish, then report what was sent.",
+        )
 
-    def handle(self, *args, date=None, **options):
+    def handle(self, *args, date=None, wait=0, **options):
         try:
             day = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as error:
-            raise CommandError(f"--date must be YYYY-MM-DD, not {date!r}.") from error
+            raise CommandError(f"--date must be a date written YYYY-MM-DD, not {date!r}.") from error
         result = send_reminders_task.enqueue(day.isoformat())
-        if result.is_finished:
-            counts = result.return_value or {}
-            total = sum(counts.values())
-            detail = ", ".join(f"{stage}: {n}" for stage, n in sorted(counts.items())) or "none due"
-            self.stdout.write(f"Reminders for {day:%d %B %Y}: {total} sent ({detail}).")
-        else:
-            self.stdout.write(f"Reminders for {day:%d %B %Y} queued as task {result.id}; the worker will send them.")
+        deadline = time.monotonic() + wait
+        while not result.is_finished and time.monotonic() < deadline:
+            time.sleep(1)
+            result.refresh()
+        if not result.is_finished:
+            self.stdout.write(f"Reminders for {day:%-d %B %Y} queued as task {result.id}; the task worker sends them.")
+            return
+        if result.status == TaskResultStatus.FAILED:
+            raise CommandError(f"The reminder run for {day:%-d %B %Y} failed:\n{result.errors[-1].traceback}")
+        counts = result.return_value or {}
+        self.stdout.write(f"Reminders for {day:%-d %B %Y}: {sum(counts.values())} sent.")
+        for stage, label in STAGE_LABELS.items():
+            self.stdout.write(f"  {label}: {counts.get(stage, 0)}")
