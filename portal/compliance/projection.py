@@ -31,8 +31,12 @@ def standing_for(
     entries: Iterable[EvidenceEntry],
     rounds: Iterable[ReattestationRound] = (),
     team_paths: list[str] | None = None,
+    today: datetime.date | None = None,
 ) -> tuple[status.Standing, EvidenceEntry | None]:
-    if staff.leave_date is not None and staff.leave_date <= timezone.localdate():
+    """`staff` is anything with the roster facts a StaffMember has (team, staff_group, start_date, leave_date): a
+    StaffChange row serves for the roster as it was on a past day, with `today` set to that day."""
+    today = today or timezone.localdate()
+    if staff.leave_date is not None and staff.leave_date <= today:
         return status.Standing(False, None, None, None), None
     if not requirement.applies_to(staff, team_paths):
         return status.Standing(False, None, None, None), None

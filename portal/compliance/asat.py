@@ -1,0 +1,176 @@
+"""Standing as it was at a past moment, computed from the ledger and the roster history alone.
+
+A report "as at D" reads only ledger rows recorded before the end of D (Europe/London), the re-attestation rounds
+opened by then and each person's roster facts as last recorded by then (people.StaffChange). Nothing recorded later
+can reach it, so what it says about D never changes. It judges each row with the same rule as the live projection
+(`projection.standing_for`), so as at now it says exactly what the projection says.
+
+Requirements themselves (who they apply to, how often they renew) are read as they are now: they are configuration,
+not evidence, and the portal keeps no history of their edits.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.expressions import Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from portal.people.models import StaffChange, Team
+
+from . import status
+from .dates import end_of_local_day, local_day
+from .models import EvidenceEntry, ReattestationRound, Requirement
+from .projection import standing_for
+
+STREAM_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A point the records are read at: everything recorded before `cutoff`, judged as on `day`."""
+
+    day: datetime.date
+    cutoff: datetime.datetime
+
+    @classmethod
+    def end_of(cls, day: datetime.date) -> "Moment":
+        return cls(day, end_of_local_day(day))
+
+    @classmethod
+    def now(cls) -> "Moment":
+        moment = timezone.now()
+        return cls(local_day(moment), moment)
+
+
+@dataclass(frozen=True)
+class StatusAsAt:
+    """One person's standing on one requirement at a moment: the fields of a RequirementStatus row, read from the
+    ledger instead of the projection."""
+
+    staff_id: int
+    requirement: Requirement
+    completed_on: datetime.date | None
+    expires_on: datetime.date | None
+    due_on: datetime.date | None
+    evidence: EvidenceEntry | None
+
+    @property
+    def requirement_id(self) -> int:
+        return self.requirement.pk
+
+    @property
+    def evidence_id(self) -> int | None:
+        return self.evidence.pk if self.evidence else None
+
+    @property
+    def standing(self) -> status.Standing:
+        return status.Standing(True, self.completed_on, self.expires_on, self.due_on)
+
+    def state(self, today: datetime.date, due_soon_days: int | None = None) -> str:
+        if due_soon_days is None:
+            due_soon_days = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
+        return self.standing.state(today, due_soon_days)
+
+
+def roster_as_at(moment: Moment, *, teams: Iterable[Team] | None = None, staff_group: str = ""):
+    """Each person's last roster row recorded before `moment`, for people who had not left by its day, in `teams`
+    (and below) as the roster placed them then. Ordered by person."""
+    latest = StaffChange.objects.filter(staff=OuterRef("staff"), recorded_at__lt=moment.cutoff).order_by(
+        "-recorded_at", "-pk"
+    )
+    rows = StaffChange.objects.filter(recorded_at__lt=moment.cutoff, pk=Subquery(latest.values("pk")[:1])).filter(
+        Q(leave_date__isnull=True) | Q(leave_date__gt=moment.day)
+    )
+    if teams is not None:
+        in_scope = Q(pk__in=[])
+        for team in teams:
+            in_scope |= Q(team__path__startswith=team.path)
+        rows = rows.filter(in_scope)
+    if staff_group:
+        rows = rows.filter(staff_group=staff_group)
+    return rows.select_related("staff", "team").order_by("staff_id")
+
+
+def latest_valid_entries(moment: Moment, staff_ids=None):
+    """For each (person, requirement), the latest completion recorded before `moment` and not voided by a correction
+    recorded before it. One query, ordered by person then requirement."""
+    voided = EvidenceEntry.objects.filter(voids=OuterRef("pk"), recorded_at__lt=moment.cutoff)
+    entries = (
+        EvidenceEntry.objects.filter(recorded_at__lt=moment.cutoff, completed_at__isnull=False)
+        .exclude(source=EvidenceEntry.VOID)
+        .exclude(Exists(voided))
+    )
+    if staff_ids is not None:
+        entries = entries.filter(staff_id__in=staff_ids)
+    ranked = entries.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("staff_id"), F("requirement_id")],
+            order_by=[F("completed_at").desc(), F("seq").desc()],
+        )
+    )
+    return (
+        ranked.filter(rank=1)
+        .select_related("snapshot", "recorded_by")
+        .order_by("staff_id", "requirement_id")
+        .defer("snapshot__text", "snapshot__sections")
+    )
+
+
+def statuses_as_at(
+    moment: Moment,
+    *,
+    teams: Iterable[Team] | None = None,
+    staff_group: str = "",
+    requirements: Iterable[Requirement] | None = None,
+) -> Iterator[tuple[StaffChange, list[StatusAsAt]]]:
+    """Yield (roster row, standings) for every person in scope at `moment`, in person order, with a standing for each
+    requirement that applied to them then. A constant number of queries, whatever the size of the organisation:
+    both streams are read in chunks and merged by person, so memory stays flat too."""
+    if requirements is None:
+        requirements = Requirement.objects.filter(active=True)
+    requirements = list(Requirement.objects.filter(pk__in=[r.pk for r in requirements]).prefetch_related("teams"))
+    requirements.sort(key=lambda r: r.name)
+    team_paths = {r.pk: [t.path for t in r.teams.all()] for r in requirements}
+    rounds = defaultdict(list)
+    for round_ in ReattestationRound.objects.filter(opened_at__lt=moment.cutoff, requirement__in=requirements):
+        rounds[round_.requirement_id].append(round_)
+    roster = roster_as_at(moment, teams=teams, staff_group=staff_group)
+    scoped = teams is not None or bool(staff_group)
+    entries = latest_valid_entries(moment, staff_ids=Subquery(roster.values("staff_id")) if scoped else None)
+    entry_stream = iter(entries.iterator(chunk_size=STREAM_CHUNK))
+    pending = next(entry_stream, None)
+    for facts in roster.iterator(chunk_size=STREAM_CHUNK):
+        mine = {}
+        while pending is not None and pending.staff_id <= facts.staff_id:
+            if pending.staff_id == facts.staff_id:
+                mine[pending.requirement_id] = pending
+            pending = next(entry_stream, None)
+        rows = []
+        for requirement in requirements:
+            latest = mine.get(requirement.pk)
+            standing, evidence = standing_for(
+                facts,
+                requirement,
+                [latest] if latest else [],
+                rounds[requirement.pk] if requirement.kind == Requirement.ATTEST_POLICY else [],
+                team_paths[requirement.pk],
+                today=moment.day,
+            )
+            if standing.required:
+                rows.append(
+                    StatusAsAt(
+                        facts.staff_id,
+                        requirement,
+                        standing.completed_on,
+                        standing.expires_on,
+                        standing.due_on,
+                        evidence,
+                    )
+                )
+        yield facts, rows
