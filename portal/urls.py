@@ -16,6 +16,8 @@ urlpatterns = [
     path("certificates/", include("portal.compliance.urls_certificates")),
     path("hr/completions/", include("portal.compliance.urls_completions")),
     path("hr/people/", include("portal.people.urls")),
+    path("hr/reports/", include("portal.reports.urls_hr")),
+    path("exports/", include("portal.reports.urls_exports")),
     path("", include("portal.reports.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -266,13 +266,14 @@ class ReminderLog(models.Model):
     """A reminder sent. The unique constraint is what makes each (person, requirement, stage, due date) once-ever,
     even with two workers running at the same moment."""
 
-    BEFORE, ON_DUE, AFTER, ESCALATE_MANAGER, ESCALATE_HR, DIGEST = (
+    BEFORE, ON_DUE, AFTER, ESCALATE_MANAGER, ESCALATE_HR, DIGEST, BY_HAND = (
         "before",
         "on_due",
         "after",
         "manager",
         "hr",
         "digest",
+        "by_hand",
     )
     STAGE_CHOICES = [
         (BEFORE, "Before the due date"),
@@ -281,12 +282,16 @@ class ReminderLog(models.Model):
         (ESCALATE_MANAGER, "Escalated to line manager"),
         (ESCALATE_HR, "Escalated to HR"),
         (DIGEST, "Manager's weekly digest"),
+        (BY_HAND, "Sent by a manager from their team page"),
     ]
 
     staff = models.ForeignKey(StaffMember, null=True, on_delete=models.CASCADE, related_name="reminders")
     requirement = models.ForeignKey(Requirement, null=True, on_delete=models.CASCADE, related_name="+")
     stage = models.CharField(max_length=10, choices=STAGE_CHOICES)
-    due_on = models.DateField(help_text="The due date the reminder was about (the digest's week for digests).")
+    due_on = models.DateField(
+        help_text="The due date the reminder was about (the digest's week for digests, the day sent for one sent by "
+        "hand)."
+    )
     recipient = models.EmailField()
     subject = models.CharField(max_length=255)
     sent_at = models.DateTimeField(auto_now_add=True)
@@ -310,6 +315,11 @@ class ReminderLog(models.Model):
                 fields=["staff", "stage", "due_on", "recipient"],
                 condition=models.Q(stage="digest"),
                 name="digest_once_a_week",
+            ),
+            models.UniqueConstraint(
+                fields=["staff", "stage", "due_on", "recipient"],
+                condition=models.Q(stage="by_hand"),
+                name="by_hand_once_a_day",
             ),
         ]
 

@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 BEFORE, ON_DUE, AFTER = ReminderLog.BEFORE, ReminderLog.ON_DUE, ReminderLog.AFTER
 MANAGER, HR, DIGEST = ReminderLog.ESCALATE_MANAGER, ReminderLog.ESCALATE_HR, ReminderLog.DIGEST
+BY_HAND = ReminderLog.BY_HAND
 
 DEFAULT_OFFSETS = {BEFORE: -14, ON_DUE: 0, AFTER: 7, MANAGER: 14, HR: 28}
 DIGEST_WEEKDAY = 0  # Monday
@@ -81,6 +82,7 @@ class Message:
     recipient: str
     subject: str
     body: str
+    sent_by: object = None  # the manager's user, for a reminder sent by hand
 
 
 def next_stage(
@@ -254,6 +256,7 @@ def message_send(message: Message) -> bool:
                 due_on=message.due_on,
                 recipient=message.recipient,
                 subject=message.subject,
+                sent_by=message.sent_by,
             )
     except IntegrityError:
         return False
@@ -264,6 +267,38 @@ def message_send(message: Message) -> bool:
         ReminderLog.objects.filter(pk=log.pk).delete()
         return False
     return True
+
+
+def reminder_by_hand(staff: StaffMember, *, sent_by, today: datetime.date) -> Message | None:
+    """A manager's "remind" for one person: one email listing everything they have overdue, due soon or not yet
+    started. None when nothing is outstanding. Sent with `message_send`, which sends it once a day at most."""
+    window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
+    rows = [
+        row
+        for row in RequirementStatus.objects.filter(staff=staff, requirement__active=True)
+        .select_related("requirement")
+        .order_by("due_on", "requirement__name")
+        if row.state(today, window) in {status.OVERDUE, status.DUE_SOON, status.NOT_STARTED}
+    ]
+    if not rows or not staff.work_email:
+        return None
+    context = {
+        "staff": staff,
+        "rows": [(row, status.LABELS[row.state(today, window)]) for row in rows],
+        "sender": getattr(sent_by, "display_name", "") or sent_by.email,
+        "training_url": training_url(),
+        **_signature(),
+    }
+    return Message(
+        BY_HAND,
+        staff,
+        None,
+        today,
+        staff.work_email,
+        _render("email/reminders/by_hand_subject.txt", context),
+        render_to_string("email/reminders/by_hand.txt", context),
+        sent_by=sent_by,
+    )
 
 
 def reminders_send(today: datetime.date) -> Counter:

@@ -1,19 +1,17 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from portal.compliance.models import EvidenceEntry, VerificationCode
-from portal.people.roles import is_hr, staff_for_user, staff_list_for_user
+from portal.people.roles import is_hr, staff_for_user
 
 from .certificates import certificate_facts, normalise_code, verification_code_for
 from .pdf import render_pdf
 from .selectors import evidence_history_for_staff, requirement_lines_for_staff
-from .team import team_choices, team_matrix, teams_visible_to
 
 
 @require_GET
@@ -87,36 +85,3 @@ def verify(request, code: str):
         response = render(request, "reports/verify.html", context)
     response["X-Robots-Tag"] = "noindex"  # names of staff: not for search engines
     return response
-
-
-@require_GET
-def team(request):
-    roots = teams_visible_to(request.user)
-    if not roots:
-        raise PermissionDenied("This page is for managers and HR.")
-    choices = team_choices(roots)
-    chosen = request.GET.get("team")
-    scope = roots
-    if chosen:
-        selected = next((t for t in choices if str(t.pk) == chosen), None)
-        if selected is None:
-            raise Http404("No such team among yours.")
-        scope = [selected]
-    return render(request, "reports/team.html", {"matrix": team_matrix(scope), "choices": choices, "chosen": chosen})
-
-
-@require_GET
-def team_person(request, staff_id: int):
-    person = get_object_or_404(staff_list_for_user(request.user).select_related("team", "line_manager"), pk=staff_id)
-    if person.user_id == request.user.pk:
-        return redirect("reports:my_training")
-    return render(
-        request,
-        "reports/team_person.html",
-        {
-            "person": person,
-            "lines": requirement_lines_for_staff(person),
-            "history": evidence_history_for_staff(person),
-            "certificates": person.certificates.select_related("requirement").order_by("-uploaded_at"),
-        },
-    )

@@ -13,6 +13,7 @@ INSTALLED_APPS = [
     "portal.people",
     "portal.compliance",
     "portal.reports",
+    "portal.audit",
     "portal.demo",
     "modules",
     "quizzes",

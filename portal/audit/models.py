@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """Who looked at or took away whose records, and when. Written by the views that show or export them; read by
+    HR. Rows are only ever added."""
+
+    EXPORT, VIEW_PERSON, VIEW_TEAM, REMIND = "export", "view_person", "view_team", "remind"
+    ACTION_CHOICES = [
+        (EXPORT, "Exported records"),
+        (VIEW_PERSON, "Viewed a person's records"),
+        (VIEW_TEAM, "Viewed a team's records"),
+        (REMIND, "Sent a reminder"),
+    ]
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=255, help_text="Kept as it was, should the account later be removed.")
+    action = models.CharField(max_length=20, choices=ACTION_CHOICES)
+    scope = models.CharField(max_length=300, help_text="What was seen or exported, in words: a team, a person.")
+    as_at = models.DateField(null=True, blank=True, help_text="The date the records were asked for, if not today.")
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.actor_name}: {self.get_action_display()} ({self.scope})"

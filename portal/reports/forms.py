@@ -1,0 +1,57 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from portal.compliance.models import Requirement
+from portal.people.models import StaffMember, Team
+
+EARLIEST_AS_AT = datetime.date(2000, 1, 1)
+
+
+class AsAtField(forms.DateField):
+    """`as_at=YYYY-MM-DD`: a day that has ended or is today, in London."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            required=False,
+            input_formats=["%Y-%m-%d"],
+            label="As at",
+            help_text="Leave empty for today. For a past date, as it stood at the end of that day.",
+            error_messages={"invalid": "Enter the date as year-month-day, for example 2026-03-31"},
+            **kwargs,
+        )
+
+    def clean(self, value):
+        day = super().clean(value)
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError("The date must be today or in the past")
+        if day is not None and day < EARLIEST_AS_AT:
+            raise forms.ValidationError(f"The date must be on or after {EARLIEST_AS_AT:%-d %B %Y}")
+        return day
+
+
+class OrganisationReportForm(forms.Form):
+    """The filters of HR's organisation report. Every value arrives in the query string, so each is checked."""
+
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.all(), required=False, error_messages={"invalid_choice": "There is no such team"}
+    )
+    requirement = forms.ModelChoiceField(
+        queryset=Requirement.objects.filter(active=True),
+        required=False,
+        empty_label="All requirements",
+        error_messages={"invalid_choice": "Choose a requirement from the list"},
+    )
+    staff_group = forms.ChoiceField(required=False, label="Staff group")
+    as_at = AsAtField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = StaffMember.objects.exclude(staff_group="").values_list("staff_group", flat=True).distinct()
+        self.fields["staff_group"].choices = [("", "All staff groups")] + [(g, g) for g in sorted(groups)]
+        self.fields["staff_group"].error_messages["invalid_choice"] = "Choose a staff group from the list"
+
+
+class AsAtForm(forms.Form):
+    as_at = AsAtField()

@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.reports.packs import ManifestError, pack_verify
+
+
+class Command(BaseCommand):
+    help = "Check an evidence pack (PDF) and its CSV twin against each other and against the evidence ledger."
+
+    def add_arguments(self, parser):
+        parser.add_argument("pdf", help="The evidence pack, as downloaded (PDF).")
+        parser.add_argument("csv", help="The pack's spreadsheet, as downloaded (CSV).")
+
+    def handle(self, *args, **options):
+        for path in (options["pdf"], options["csv"]):
+            try:
+                open(path, "rb").close()
+            except OSError as error:
+                raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+        try:
+            check = pack_verify(options["pdf"], options["csv"])
+        except ManifestError as error:
+            raise CommandError(str(error)) from error
+        for note in check.notes:
+            self.stdout.write(f"OK: {note}")
+        for problem in check.problems:
+            self.stdout.write(self.style.ERROR(f"Problem: {problem}"))
+        if not check.ok:
+            raise CommandError("The pack does not match the records.")
+        self.stdout.write(self.style.SUCCESS("The pack matches the records."))

@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.db import models
+
+from portal.compliance.models import private_storage
+from portal.people.models import Team
+
+
+class EvidencePack(models.Model):
+    """A PDF evidence pack and its CSV twin for a part of the organisation as at a moment, built in the background.
+
+    The moment is fixed when the pack is asked for (the end of the chosen day, or the moment of asking for today),
+    so the pack can be rebuilt, and checked, from the ledger at any later time."""
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATUS_CHOICES = [(QUEUED, "Waiting to start"), (RUNNING, "Being made"), (DONE, "Ready"), (FAILED, "Failed")]
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    as_at = models.DateField(help_text="The day the pack reports on.")
+    cutoff = models.DateTimeField(help_text="Evidence recorded before this moment is in the pack.")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=QUEUED)
+    people_total = models.PositiveIntegerField(default=0)
+    people_done = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    pdf = models.FileField(upload_to="packs/%Y/%m/", storage=private_storage, blank=True)
+    csv = models.FileField(upload_to="packs/%Y/%m/", storage=private_storage, blank=True)
+    csv_sha256 = models.CharField(max_length=64, blank=True)
+    ledger_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    ledger_head_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"Evidence pack for {self.team} as at {self.as_at:%d %b %Y}"
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == self.DONE:
+            return 100
+        return self.people_done * 100 // self.people_total if self.people_total else 0
+
+    @property
+    def stem(self) -> str:
+        return f"evidence-pack-{self.team.code}-{self.as_at:%Y-%m-%d}-{self.pk}"

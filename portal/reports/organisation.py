@@ -1,0 +1,135 @@
+"""HR's organisation report: per requirement, the share of people compliant, for a part of the organisation broken
+down by the teams one level below it.
+
+Live, it aggregates the status projection in SQL: one GROUP BY over the team subtree (a prefix match on the
+materialised path). As at a past date it counts the same figures from the ledger and roster history
+(`compliance.asat`), so both answer the same question the same way.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+
+from portal.compliance import status
+from portal.compliance.asat import Moment, statuses_as_at
+from portal.compliance.models import Requirement, RequirementStatus
+from portal.people.models import Team
+
+
+def compliance_target() -> int:
+    return getattr(settings, "PORTAL_COMPLIANCE_TARGET", 95)
+
+
+@dataclass
+class Figure:
+    """People a requirement applies to, how many hold a valid completion, and how many are overdue."""
+
+    required: int = 0
+    compliant: int = 0
+    overdue: int = 0
+
+    def add(self, other: "Figure") -> None:
+        self.required += other.required
+        self.compliant += other.compliant
+        self.overdue += other.overdue
+
+    @property
+    def percent(self) -> int | None:
+        """Whole percent, rounded down: 94.9% is not shown as meeting a 95% target."""
+        return self.compliant * 100 // self.required if self.required else None
+
+    @property
+    def meets_target(self) -> bool:
+        return self.required > 0 and self.compliant * 100 >= compliance_target() * self.required
+
+
+@dataclass
+class Group:
+    """One row of the breakdown: a team one level below the part of the organisation shown (with everything below
+    it), or the people placed directly in that part."""
+
+    team: Team
+    direct: bool
+    figures: dict[int, Figure] = field(default_factory=dict)
+
+
+@dataclass
+class OrganisationReport:
+    node: Team
+    day: datetime.date
+    requirements: list[Requirement]
+    groups: list[Group]
+    totals: dict[int, Figure]
+    target: int
+    live: bool
+
+
+def _valid(today: datetime.date) -> Q:
+    return Q(completed_on__isnull=False) & (Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+
+
+def figures_live(node: Team, requirements, today: datetime.date, staff_group: str = "") -> dict[tuple, Figure]:
+    """(group path, requirement id) -> Figure from the projection, in one query."""
+    child_length = (node.depth + 1) * Team.steplen
+    rows = RequirementStatus.objects.filter(
+        requirement__in=requirements, staff__team__path__startswith=node.path
+    ).filter(Q(staff__leave_date__isnull=True) | Q(staff__leave_date__gt=today))
+    if staff_group:
+        rows = rows.filter(staff__staff_group=staff_group)
+    valid = _valid(today)
+    aggregated = (
+        rows.annotate(group=Substr("staff__team__path", 1, child_length))
+        .values("group", "requirement_id")
+        .annotate(
+            required=Count("pk"),
+            compliant=Count("pk", filter=valid),
+            overdue=Count("pk", filter=~valid & Q(due_on__lt=today)),
+        )
+        .order_by()
+    )
+    return {
+        (row["group"], row["requirement_id"]): Figure(row["required"], row["compliant"], row["overdue"])
+        for row in aggregated
+    }
+
+
+def figures_as_at(node: Team, requirements, moment: Moment, staff_group: str = "") -> dict[tuple, Figure]:
+    """The same figures as `figures_live`, counted from the ledger and roster history as at `moment`."""
+    child_length = (node.depth + 1) * Team.steplen
+    figures = defaultdict(Figure)
+    for facts, rows in statuses_as_at(moment, teams=[node], staff_group=staff_group, requirements=requirements):
+        group = facts.team.path[:child_length]
+        for row in rows:
+            state = row.state(moment.day)
+            figure = figures[(group, row.requirement_id)]
+            figure.required += 1
+            figure.compliant += state in {status.COMPLIANT, status.DUE_SOON}
+            figure.overdue += state == status.OVERDUE
+    return dict(figures)
+
+
+def organisation_report(
+    node: Team, *, as_at: datetime.date | None = None, today: datetime.date, requirement=None, staff_group: str = ""
+) -> OrganisationReport:
+    """The report for `node` and below. Three queries live, whatever the size of the organisation."""
+    requirements = list(Requirement.objects.filter(active=True).order_by("name"))
+    if requirement is not None:
+        requirements = [r for r in requirements if r.pk == requirement.pk]
+    if as_at is None:
+        figures = figures_live(node, requirements, today, staff_group)
+        day = today
+    else:
+        figures = figures_as_at(node, requirements, Moment.end_of(as_at), staff_group)
+        day = as_at
+    teams = {team.path: team for team in Team.objects.filter(path__in={path for path, _ in figures} | {node.path})}
+    groups, totals = {}, {r.pk: Figure() for r in requirements}
+    for (path, requirement_id), figure in figures.items():
+        group = groups.setdefault(path, Group(team=teams[path], direct=path == node.path))
+        group.figures[requirement_id] = figure
+        totals[requirement_id].add(figure)
+    ordered = sorted(groups.values(), key=lambda g: (not g.direct, g.team.name))
+    return OrganisationReport(node, day, requirements, ordered, totals, compliance_target(), live=as_at is None)

@@ -1,0 +1,217 @@
+"""PDF evidence packs: what a part of the organisation could show for each requirement as at a moment, person by
+person, with a manifest an auditor can check against the ledger (`manage.py verify_pack`).
+
+The pack's CSV twin is exactly the CSV export of the same scope as at the same moment, so it can be rebuilt from
+the ledger at any later time and must come out byte for byte the same. The manifest names the twin's SHA-256 and the
+ledger chain's head (the last entry recorded before the moment), so an edit to the CSV, the ledger or the pack shows.
+"""
+
+import datetime
+import hashlib
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from portal.compliance import status
+from portal.compliance.asat import Moment, roster_as_at, statuses_as_at
+from portal.compliance.ledger import GENESIS_HASH
+from portal.compliance.models import EvidenceEntry
+from portal.people.models import Team
+
+from .exports import csv_header, csv_line, csv_lines, export_row, export_rows
+from .models import EvidencePack
+from .pdf import render_pdf
+
+PROGRESS_EVERY = 25  # people between progress updates
+
+
+@dataclass
+class TeamSummary:
+    team: Team
+    people: int = 0
+    required: int = 0
+    compliant: int = 0
+    overdue: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        return self.compliant * 100 // self.required if self.required else None
+
+
+@dataclass
+class PersonSection:
+    staff: object
+    team: Team | None
+    lines: list = field(default_factory=list)  # (StatusAsAt, label)
+
+
+def ledger_head_at(cutoff: datetime.datetime) -> tuple[int, str]:
+    """The chain's last entry recorded before `cutoff`: (its position, its hash)."""
+    last = (
+        EvidenceEntry.objects.filter(recorded_at__lt=cutoff).order_by("-seq").values_list("seq", "content_hash").first()
+    )
+    return last or (0, GENESIS_HASH)
+
+
+def csv_twin(team: Team, moment: Moment) -> bytes:
+    """The pack's CSV, rebuilt from the ledger: the CSV export of `team` as at `moment`."""
+    return "".join(csv_lines(export_rows([team], moment))).encode("utf-8")
+
+
+def pack_build(pack: EvidencePack) -> EvidencePack:
+    """Read the records once: write the CSV twin line by line and gather each person's evidence for the PDF,
+    reporting progress on the pack row as it goes. Then render the PDF with its manifest."""
+    moment = Moment(pack.as_at, pack.cutoff)
+    pack.status = EvidencePack.RUNNING
+    pack.people_total = roster_as_at(moment, teams=[pack.team]).count()
+    pack.save(update_fields=["status", "people_total"])
+    digest, people, summaries = hashlib.sha256(), [], {}
+    with tempfile.TemporaryFile() as twin:
+        _write(twin, digest, csv_header())
+        for done, (facts, rows) in enumerate(statuses_as_at(moment, teams=[pack.team]), start=1):
+            section = PersonSection(facts.staff, facts.team)
+            summary = summaries.setdefault(facts.team_id, TeamSummary(facts.team))
+            summary.people += 1
+            for row in rows:
+                line = csv_line(export_row(facts.staff, facts.team, row.requirement, row, moment.day, row.evidence))
+                _write(twin, digest, line)
+                state = row.state(moment.day)
+                section.lines.append((row, status.LABELS[state], status.TAG_COLOURS[state]))
+                summary.required += 1
+                summary.compliant += state in {status.COMPLIANT, status.DUE_SOON}
+                summary.overdue += state == status.OVERDUE
+            people.append(section)
+            if done % PROGRESS_EVERY == 0:
+                EvidencePack.objects.filter(pk=pack.pk).update(people_done=done)
+        pack.csv_sha256 = digest.hexdigest()
+        pack.ledger_seq, pack.ledger_head_hash = ledger_head_at(pack.cutoff)
+        twin.seek(0)
+        pack.csv.save(f"{pack.stem}.csv", File(twin), save=False)
+    pack.people_done = len(people)
+    pdf = render_pdf(
+        "reports/pack_pdf.html",
+        {
+            "pack": pack,
+            "people": people,
+            "summaries": sorted(summaries.values(), key=lambda s: s.team.path if s.team else ""),
+            "totals": _totals(summaries.values()),
+            "generated_at": timezone.now(),
+            "organisation_name": settings.PORTAL_ORGANISATION_NAME,
+        },
+    )
+    pack.pdf.save(f"{pack.stem}.pdf", ContentFile(pdf), save=False)
+    pack.status = EvidencePack.DONE
+    pack.finished_at = timezone.now()
+    pack.save()
+    return pack
+
+
+def _totals(summaries) -> TeamSummary:
+    total = TeamSummary(team=None)
+    for summary in summaries:
+        total.people += summary.people
+        total.required += summary.required
+        total.compliant += summary.compliant
+        total.overdue += summary.overdue
+    return total
+
+
+def _write(handle, digest, line: str) -> None:
+    data = line.encode("utf-8")
+    digest.update(data)
+    handle.write(data)
+
+
+# --- Reading a pack back ----------------------------------------------------------------------------------------
+
+MANIFEST_FIELDS = {
+    "team_code": r"Team code:\s*(\S+)",
+    "as_at": r"As at:\s*(\d{4}-\d{2}-\d{2})",
+    "cutoff": r"Evidence recorded before:\s*(\S+)",
+    "csv_sha256": r"CSV SHA-256:\s*([0-9a-f\s]{64,})",
+    "ledger_seq": r"Ledger head entry:\s*#(\d+)",
+    "ledger_head_hash": r"Ledger head hash:\s*([0-9a-f\s]{64,})",
+}
+
+
+class ManifestError(Exception):
+    pass
+
+
+def manifest_read(pdf_path) -> dict:
+    """The manifest printed on a pack's last page, read back from the PDF's text."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf_path)
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    start = text.rfind("Manifest")
+    if start < 0:
+        raise ManifestError("This PDF has no manifest: it is not an evidence pack from this portal.")
+    text = text[start:]
+    manifest = {}
+    for key, pattern in MANIFEST_FIELDS.items():
+        match = re.search(pattern, text)
+        if not match:
+            raise ManifestError(f"The manifest has no {key.replace('_', ' ')}.")
+        value = re.sub(r"\s+", "", match.group(1))
+        manifest[key] = value[:64] if key.endswith(("sha256", "hash")) else value
+    manifest["ledger_seq"] = int(manifest["ledger_seq"])
+    manifest["as_at"] = datetime.date.fromisoformat(manifest["as_at"])
+    manifest["cutoff"] = datetime.datetime.fromisoformat(manifest["cutoff"])
+    return manifest
+
+
+@dataclass
+class PackCheck:
+    problems: list[str]
+    notes: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def pack_verify(pdf_path, csv_path) -> PackCheck:
+    """Check a pack and its CSV twin against each other and against the ledger as it is now."""
+    from portal.compliance.ledger import verify_chain
+
+    problems, notes = [], []
+    manifest = manifest_read(pdf_path)
+    csv_bytes = Path(csv_path).read_bytes()
+    if hashlib.sha256(csv_bytes).hexdigest() != manifest["csv_sha256"]:
+        problems.append("The CSV is not the one this pack was made with: its SHA-256 differs from the manifest.")
+    else:
+        notes.append("The CSV is the pack's twin: its SHA-256 matches the manifest.")
+    chain = verify_chain()
+    if not chain.intact:
+        problems.append(f"The ledger's chain is broken at entry #{chain.broken_seq}: {chain.problem}.")
+    entry = EvidenceEntry.objects.filter(seq=manifest["ledger_seq"]).values_list("content_hash", flat=True).first()
+    expected = entry if manifest["ledger_seq"] else GENESIS_HASH
+    if expected != manifest["ledger_head_hash"]:
+        problems.append(f"Ledger entry #{manifest['ledger_seq']} does not have the hash the manifest names.")
+    elif chain.intact:
+        notes.append(f"The ledger is intact, and entry #{manifest['ledger_seq']} is the head the manifest names.")
+    team = Team.objects.filter(code=manifest["team_code"]).first()
+    if team is None:
+        problems.append(f"There is no team with code {manifest['team_code']}.")
+        return PackCheck(problems, notes)
+    rebuilt = csv_twin(team, Moment(manifest["as_at"], manifest["cutoff"]))
+    if rebuilt != csv_bytes:
+        problems.append("Rebuilt from the ledger, the CSV differs: " + _first_difference(csv_bytes, rebuilt))
+    else:
+        notes.append("Rebuilt from the ledger now, the CSV comes out byte for byte the same.")
+    return PackCheck(problems, notes)
+
+
+def _first_difference(given: bytes, rebuilt: bytes) -> str:
+    given_lines, rebuilt_lines = given.decode("utf-8").splitlines(), rebuilt.decode("utf-8").splitlines()
+    for number, (a, b) in enumerate(zip(given_lines, rebuilt_lines, strict=False), start=1):
+        if a != b:
+            return f"line {number} reads {a!r} in the file but {b!r} from the ledger."
+    return f"the file has {len(given_lines)} lines, the ledger gives {len(rebuilt_lines)}."

@@ -1,0 +1,21 @@
+import logging
+
+from django_tasks import task
+
+from .models import EvidencePack
+from .packs import pack_build
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def evidence_pack_build_task(pack_id: int) -> str:
+    """Build a pack in the background. A failure is recorded on the pack, for the person waiting to see."""
+    pack = EvidencePack.objects.select_related("team", "requested_by").get(pk=pack_id)
+    try:
+        pack_build(pack)
+    except Exception as error:
+        logger.exception("Evidence pack %s failed", pack_id)
+        EvidencePack.objects.filter(pk=pack_id).update(status=EvidencePack.FAILED, error=str(error)[:1000])
+        raise
+    return pack.status

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views_exports, views_packs
+
+app_name = "exports"
+
+urlpatterns = [
+    path("compliance.csv", views_exports.export_csv, name="csv"),
+    path("compliance.xlsx", views_exports.export_xlsx, name="xlsx"),
+    path("packs/new/", views_packs.pack_new, name="pack_new"),
+    path("packs/<int:pack_id>/", views_packs.pack_detail, name="pack_detail"),
+    path("packs/<int:pack_id>/status.json", views_packs.pack_status, name="pack_status"),
+    path("packs/<int:pack_id>/pack.pdf", views_packs.pack_pdf, name="pack_pdf"),
+    path("packs/<int:pack_id>/pack.csv", views_packs.pack_csv, name="pack_csv"),
+]

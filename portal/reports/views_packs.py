@@ -1,0 +1,77 @@
+"""PDF evidence packs: asked for on one page, made in the background, offered for download when ready."""
+
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record
+from portal.compliance.dates import end_of_local_day
+
+from .forms import AsAtForm
+from .models import EvidencePack
+from .scope import teams_for_request
+from .tasks import evidence_pack_build_task
+
+
+@require_http_methods(["GET", "POST"])
+def pack_new(request):
+    data = request.POST if request.method == "POST" else request.GET
+    scope, _ = teams_for_request(request.user, data.get("team"))
+    team = scope[0]
+    form = AsAtForm(data)
+    if request.method == "GET" or not form.is_valid():
+        status = 400 if form.errors else 200
+        return render(request, "reports/pack_new.html", {"form": form, "scope": scope}, status=status)
+    as_at = form.cleaned_data["as_at"]
+    today = timezone.localdate()
+    # A pack for today covers what is recorded up to now, so that it can be rebuilt exactly later.
+    cutoff = end_of_local_day(as_at) if as_at and as_at < today else timezone.now()
+    pack = EvidencePack.objects.create(team=team, as_at=as_at or today, cutoff=cutoff, requested_by=request.user)
+    audit_record(actor=request.user, action=AuditEvent.EXPORT, scope=team.name, as_at=pack.as_at, format="pdf pack")
+    evidence_pack_build_task.enqueue(pack.pk)
+    return redirect("exports:pack_detail", pack_id=pack.pk)
+
+
+def _get_pack_for_user(user, pack_id: int) -> EvidencePack:
+    """A pack its requester may still see: theirs, for a team they still may report on. Anything else is a 404."""
+    pack = get_object_or_404(EvidencePack.objects.select_related("team"), pk=pack_id, requested_by=user)
+    teams_for_request(user, pack.team_id)
+    return pack
+
+
+@require_GET
+def pack_detail(request, pack_id: int):
+    return render(request, "reports/pack_detail.html", {"pack": _get_pack_for_user(request.user, pack_id)})
+
+
+@require_GET
+def pack_status(request, pack_id: int):
+    pack = _get_pack_for_user(request.user, pack_id)
+    return JsonResponse({"status": pack.status, "label": pack.get_status_display(), "percent": pack.percent_done})
+
+
+def _download(request, pack_id: int, field: str, content_type: str):
+    pack = _get_pack_for_user(request.user, pack_id)
+    if pack.status != EvidencePack.DONE:
+        raise Http404("The pack is not ready.")
+    extension = field
+    response = FileResponse(
+        getattr(pack, field).open("rb"),
+        as_attachment=True,
+        filename=f"{pack.stem}.{extension}",
+        content_type=content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def pack_pdf(request, pack_id: int):
+    return _download(request, pack_id, "pdf", "application/pdf")
+
+
+@require_GET
+def pack_csv(request, pack_id: int):
+    return _download(request, pack_id, "csv", "text/csv; charset=utf-8")

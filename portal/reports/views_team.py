@@ -1,0 +1,96 @@
+"""The manager's view of their teams (HR may open any team): the matrix, a person's records, reminders."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record
+from portal.compliance.asat import Moment
+from portal.compliance.reminders import message_send, reminder_by_hand
+from portal.people.models import StaffMember
+from portal.people.roles import staff_list_for_user
+
+from .forms import AsAtForm
+from .scope import scope_label, teams_for_request
+from .selectors import evidence_history_for_staff, requirement_lines_for_staff
+from .team import team_matrix
+
+
+@require_GET
+def team(request):
+    scope, choices = teams_for_request(request.user, request.GET.get("team"))
+    form = AsAtForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reports/team.html", {"form": form, "choices": choices, "matrix": None}, status=400)
+    as_at = form.cleaned_data["as_at"]
+    matrix = team_matrix(scope, Moment.end_of(as_at) if as_at else None)
+    audit_record(actor=request.user, action=AuditEvent.VIEW_TEAM, scope=scope_label(scope), as_at=as_at)
+    context = {"matrix": matrix, "choices": choices, "chosen": request.GET.get("team", ""), "form": form}
+    return render(request, "reports/team.html", context)
+
+
+@require_GET
+def team_person(request, staff_id: int):
+    person = get_object_or_404(staff_list_for_user(request.user).select_related("team", "line_manager"), pk=staff_id)
+    if person.user_id == request.user.pk:
+        return redirect("reports:my_training")
+    audit_record(actor=request.user, action=AuditEvent.VIEW_PERSON, scope=person.full_name, staff_id=person.pk)
+    return render(
+        request,
+        "reports/team_person.html",
+        {
+            "person": person,
+            "lines": requirement_lines_for_staff(person),
+            "history": evidence_history_for_staff(person),
+            "certificates": person.certificates.select_related("requirement").order_by("-uploaded_at"),
+        },
+    )
+
+
+@require_POST
+def team_remind(request):
+    """Remind one person (`staff`) or everyone overdue in the team shown (`team`). Each person at most once a day,
+    whoever presses the button."""
+    scope, _ = teams_for_request(request.user, request.POST.get("team"))
+    today = timezone.localdate()
+    if request.POST.get("staff"):
+        people = [get_object_or_404(_remindable(request.user, scope), pk=request.POST["staff"])]
+    else:
+        people = [p for p in team_matrix(scope).overdue_people if p.user_id != request.user.pk]
+    sent, already, nothing = [], 0, 0
+    for person in people:
+        message = reminder_by_hand(person, sent_by=request.user, today=today)
+        if message is None:
+            nothing += 1
+        elif message_send(message):
+            sent.append(person.full_name)
+        else:
+            already += 1
+    if sent:
+        audit_record(actor=request.user, action=AuditEvent.REMIND, scope=", ".join(sent)[:300], people=len(sent))
+    messages.success(request, _remind_summary(sent, already, nothing))
+    return redirect(request.POST.get("next") if _safe_next(request) else "reports:team")
+
+
+def _remindable(user, scope):
+    """People the user may remind: those they may see who are in the teams shown, not leavers, not themselves."""
+    return staff_list_for_user(user).filter(pk__in=StaffMember.objects.current().in_teams(scope)).exclude(user=user)
+
+
+def _remind_summary(sent: list[str], already: int, nothing: int) -> str:
+    parts = []
+    if sent:
+        parts.append(f"Reminder sent to {sent[0]}." if len(sent) == 1 else f"Reminders sent to {len(sent)} people.")
+    if already:
+        parts.append(f"Not sent again to {already} {'person' if already == 1 else 'people'} reminded earlier today.")
+    if nothing:
+        parts.append(f"{nothing} {'person has' if nothing == 1 else 'people have'} nothing outstanding.")
+    return " ".join(parts) or "Nobody in this team is overdue."
+
+
+def _safe_next(request) -> bool:
+    target = request.POST.get("next", "")
+    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
