@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from portal.people.roles import is_hr
 
 # Paths that show or change other people's records (HR) or the content everyone sees (CMS).
-PRIVILEGED_PREFIXES = ("/cms/", "/hr/", "/certificates/queue/")
+PRIVILEGED_PREFIXES = ("/cms/", "/hr/", "/certificates/queue/", "/team/", "/exports/")
 
 
 def needs_mfa(user) -> bool:

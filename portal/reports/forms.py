@@ -48,8 +48,17 @@ class OrganisationReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        groups = StaffMember.objects.exclude(staff_group="").values_list("staff_group", flat=True).distinct()
-        self.fields["staff_group"].choices = [("", "All staff groups")] + [(g, g) for g in sorted(groups)]
+        groups = (
+            StaffMember.objects.exclude(staff_group="")
+            .order_by("staff_group")
+            .values_list("staff_group", flat=True)
+            .distinct()
+        )
+        self.fields["staff_group"].choices = [("", "All staff groups")] + [(g, g) for g in groups]
+        # For the template: the queryset itself would be counted and then read again.
+        self.requirement_options = [("", "All requirements")] + list(
+            Requirement.objects.filter(active=True).order_by("name").values_list("pk", "name")
+        )
         self.fields["staff_group"].error_messages["invalid_choice"] = "Choose a staff group from the list"
 
 

@@ -22,7 +22,7 @@ from portal.compliance import status
 from portal.compliance.asat import Moment, roster_as_at, statuses_as_at
 from portal.compliance.ledger import GENESIS_HASH
 from portal.compliance.models import EvidenceEntry
-from portal.people.models import Team
+from portal.people.models import StaffMember, Team
 
 from .exports import csv_header, csv_line, csv_lines, export_row, export_rows
 from .models import EvidencePack
@@ -102,6 +102,7 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
             "summaries": sorted(summaries.values(), key=lambda s: s.team.path if s.team else ""),
             "totals": _totals(summaries.values()),
             "generated_at": timezone.now(),
+            "generated_by": _name_of(pack.requested_by),
             "organisation_name": settings.PORTAL_ORGANISATION_NAME,
         },
     )
@@ -110,6 +111,11 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
     pack.finished_at = timezone.now()
     pack.save()
     return pack
+
+
+def _name_of(user) -> str:
+    staff = StaffMember.objects.filter(user=user).first()
+    return staff.full_name if staff else user.display_name
 
 
 def _totals(summaries) -> TeamSummary:
@@ -147,9 +153,12 @@ class ManifestError(Exception):
 def manifest_read(pdf_path) -> dict:
     """The manifest printed on a pack's last page, read back from the PDF's text."""
     from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
 
-    reader = PdfReader(pdf_path)
-    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    try:
+        text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf_path).pages)
+    except (PdfReadError, ValueError) as error:
+        raise ManifestError(f"This file cannot be read as a PDF ({error}).") from error
     start = text.rfind("Manifest")
     if start < 0:
         raise ManifestError("This PDF has no manifest: it is not an evidence pack from this portal.")

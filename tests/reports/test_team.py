@@ -1,50 +1,13 @@
 """The manager's view with the manager, a manager of another team, HR, the person and an anonymous visitor."""
 
-import datetime
-
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from portal.compliance.projection import refresh
-from portal.people.models import StaffMember, TeamManager
+from portal.people.models import StaffMember
 from portal.people.roles import hr_group
 from tests import factories
-
-
-@pytest.fixture
-def org(db):
-    organisation = factories.make_team("Organisation", kind="organisation")
-    comms = factories.make_team("Communications", parent=organisation)
-    digital = factories.make_team("Digital", parent=comms, kind="sub_team")
-    finance = factories.make_team("Finance", parent=organisation)
-    manager = factories.make_staff(team=comms, first_name="Grace", last_name="Manager")
-    TeamManager.objects.create(staff=manager, team=comms)
-    other_manager = factories.make_staff(team=finance, first_name="Felix", last_name="Other")
-    TeamManager.objects.create(staff=other_manager, team=finance)
-    sam = factories.make_staff(team=digital, first_name="Sam", last_name="Digital", employment_type="agency")
-    fin = factories.make_staff(team=finance, first_name="Fay", last_name="Finance")
-    leaver = factories.make_staff(
-        team=comms, first_name="Lee", last_name="Leaver", leave_date=datetime.date(2025, 1, 1)
-    )
-    factories.make_requirement(name="Safeguarding Adults Level 1")
-    refresh()
-    return {
-        "comms": comms,
-        "digital": digital,
-        "finance": finance,
-        "manager": manager,
-        "other": other_manager,
-        "sam": sam,
-        "fin": fin,
-        "leaver": leaver,
-    }
-
-
-def client_for(staff):
-    client = Client()
-    client.force_login(staff.user)
-    return client
+from tests.reports.conftest import client_for
 
 
 def test_a_manager_sees_their_teams_and_the_teams_below(org):
@@ -73,6 +36,7 @@ def test_a_manager_opens_a_person_in_their_team_but_not_others(org):
 def test_hr_sees_everyone(org):
     hr = org["fin"].user
     hr.groups.add(hr_group())
+    factories.with_mfa(hr)
     client = client_for(org["fin"])
     html = client.get(reverse("reports:team")).content.decode()
     assert "Sam Digital" in html and "Fay Finance" in html and "Grace Manager" in html

@@ -1,0 +1,53 @@
+import datetime
+
+import pytest
+from django.test import Client
+
+from portal.compliance.projection import refresh
+from portal.people.models import TeamManager
+from portal.people.roles import hr_group
+from tests import factories
+
+
+@pytest.fixture
+def org(db):
+    organisation = factories.make_team("Organisation", kind="organisation")
+    comms = factories.make_team("Communications", parent=organisation)
+    digital = factories.make_team("Digital", parent=comms, kind="sub_team")
+    finance = factories.make_team("Finance", parent=organisation)
+    manager = factories.make_staff(team=comms, first_name="Grace", last_name="Manager")
+    TeamManager.objects.create(staff=manager, team=comms)
+    other_manager = factories.make_staff(team=finance, first_name="Felix", last_name="Other")
+    TeamManager.objects.create(staff=other_manager, team=finance)
+    sam = factories.make_staff(team=digital, first_name="Sam", last_name="Digital", employment_type="agency")
+    fin = factories.make_staff(team=finance, first_name="Fay", last_name="Finance")
+    leaver = factories.make_staff(
+        team=comms, first_name="Lee", last_name="Leaver", leave_date=datetime.date(2025, 1, 1)
+    )
+    factories.make_requirement(name="Safeguarding Adults Level 1")
+    refresh()
+    return {
+        "comms": comms,
+        "digital": digital,
+        "finance": finance,
+        "manager": manager,
+        "other": other_manager,
+        "sam": sam,
+        "fin": fin,
+        "leaver": leaver,
+    }
+
+
+def client_for(staff):
+    client = Client()
+    client.force_login(staff.user)
+    return client
+
+
+@pytest.fixture
+def hr(org):
+    """An HR officer with MFA set up, in Finance (so also a person in the organisation)."""
+    staff = factories.make_staff(team=org["finance"], first_name="Hana", last_name="Human-Resources")
+    staff.user.groups.add(hr_group())
+    factories.with_mfa(staff.user)
+    return staff
