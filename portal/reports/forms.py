@@ -54,11 +54,10 @@ class OrganisationReportForm(forms.Form):
             .values_list("staff_group", flat=True)
             .distinct()
         )
-        self.fields["staff_group"].choices = [("", "All staff groups")] + [(g, g) for g in groups]
+        self.fields["staff_group"].choices = [("", "All staff groups"), *((g, g) for g in groups)]
         # For the template: the queryset itself would be counted and then read again.
-        self.requirement_options = [("", "All requirements")] + list(
-            Requirement.objects.filter(active=True).order_by("name").values_list("pk", "name")
-        )
+        active = Requirement.objects.filter(active=True).order_by("name")
+        self.requirement_options = [("", "All requirements"), *active.values_list("pk", "name")]
         self.fields["staff_group"].error_messages["invalid_choice"] = "Choose a staff group from the list"
 
 
