@@ -63,3 +63,17 @@ class OrganisationReportForm(forms.Form):
 
 class AsAtForm(forms.Form):
     as_at = AsAtField()
+
+
+class TrendForm(forms.Form):
+    requirement = forms.ModelChoiceField(
+        queryset=Requirement.objects.filter(active=True),
+        required=False,
+        empty_label="All requirements",
+        error_messages={"invalid_choice": "Choose a requirement from the list"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        active = Requirement.objects.filter(active=True).order_by("name")
+        self.requirement_options = [("", "All requirements"), *active.values_list("pk", "name")]

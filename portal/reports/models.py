@@ -45,3 +45,26 @@ class EvidencePack(models.Model):
     @property
     def stem(self) -> str:
         return f"evidence-pack-{self.team.code}-{self.as_at:%Y-%m-%d}-{self.pk}"
+
+
+class MonthlyFigure(models.Model):
+    """The organisation's figure for one requirement at the end of a past month, kept once computed.
+
+    A report as at a past moment never changes (the ledger and roster history are append-only), so a month that has
+    ended can be computed once and read for ever after: this is what makes the 12-month trend cheap."""
+
+    month_end = models.DateField()
+    requirement = models.ForeignKey("compliance.Requirement", on_delete=models.CASCADE, related_name="+")
+    required = models.PositiveIntegerField()
+    compliant = models.PositiveIntegerField()
+    overdue = models.PositiveIntegerField()
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["month_end"]
+        constraints = [
+            models.UniqueConstraint(fields=["month_end", "requirement"], name="one_figure_per_month_and_requirement")
+        ]
+
+    def __str__(self):
+        return f"{self.requirement_id} at {self.month_end}: {self.compliant} of {self.required}"

@@ -19,3 +19,13 @@ def evidence_pack_build_task(pack_id: int) -> str:
         EvidencePack.objects.filter(pk=pack_id).update(status=EvidencePack.FAILED, error=str(error)[:1000])
         raise
     return pack.status
+
+
+@task()
+def monthly_figures_fill_task(today: str) -> int:
+    """Compute the trend's missing month ends (see reports.trend)."""
+    import datetime
+
+    from .trend import monthly_figures_fill
+
+    return monthly_figures_fill(datetime.date.fromisoformat(today))

@@ -6,4 +6,7 @@ app_name = "hr_reports"
 
 urlpatterns = [
     path("", views_hr.organisation, name="organisation"),
+    path("trend/", views_hr.trend, name="trend"),
+    path("lists/", views_hr.lists, name="lists"),
+    path("audit/", views_hr.audit_log, name="audit_log"),
 ]

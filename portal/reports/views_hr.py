@@ -2,15 +2,29 @@
 
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from portal.audit.models import AuditEvent
 from portal.people.decorators import hr_required
 from portal.people.models import Team
 
-from .forms import OrganisationReportForm
-from .organisation import organisation_report
+from .forms import OrganisationReportForm, TrendForm
+from .lists import (
+    LIST_LIMIT,
+    NEW_STARTER_MONTHS,
+    capped,
+    certificates_waiting,
+    never_signed_in,
+    new_starters_past_window,
+    overdue_by_team,
+)
+from .organisation import compliance_target, organisation_report
+from .tasks import monthly_figures_fill_task
+from .trend import chart
+from .trend import trend as trend_points
 
 
 @hr_required
@@ -39,3 +53,46 @@ def organisation(request):
         "export_query": urlencode({**filters, "team": node.pk}),
     }
     return render(request, "reports/organisation.html", context)
+
+
+@hr_required
+@require_GET
+def trend(request):
+    form = TrendForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reports/trend.html", {"form": form, "points": None}, status=400)
+    today = timezone.localdate()
+    points, missing = trend_points(today, form.cleaned_data["requirement"])
+    if missing:
+        monthly_figures_fill_task.enqueue(today.isoformat())
+    context = {
+        "form": form,
+        "points": points,
+        "missing": missing,
+        "chart": chart(points, compliance_target()),
+        "target": compliance_target(),
+    }
+    return render(request, "reports/trend.html", context)
+
+
+@hr_required
+@require_GET
+def lists(request):
+    today = timezone.localdate()
+    context = {
+        "today": today,
+        "overdue": capped(overdue_by_team(today)),
+        "never_signed_in": capped(never_signed_in(today)),
+        "new_starters": capped(new_starters_past_window(today)),
+        "certificates": capped(certificates_waiting()),
+        "limit": LIST_LIMIT,
+        "new_starter_months": NEW_STARTER_MONTHS,
+    }
+    return render(request, "reports/lists.html", context)
+
+
+@hr_required
+@require_GET
+def audit_log(request):
+    page = Paginator(AuditEvent.objects.all(), 50).get_page(request.GET.get("page"))
+    return render(request, "reports/audit_log.html", {"page": page})
