@@ -13,11 +13,12 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.expressions import Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from portal.people.models import StaffChange, Team
@@ -25,7 +26,7 @@ from portal.people.models import StaffChange, Team
 from . import status
 from .dates import end_of_local_day, local_day
 from .models import EvidenceEntry, ReattestationRound, Requirement
-from .projection import standing_for
+from .projection import standing_for, standing_from
 
 STREAM_CHUNK = 2000
 
@@ -122,6 +123,75 @@ def latest_valid_entries(moment: Moment, staff_ids=None):
     )
 
 
+class Facts(NamedTuple):
+    """A person's roster facts as last recorded before a moment (a lean StaffChange row)."""
+
+    staff_id: int
+    team_id: int | None
+    team_path: str | None
+    staff_group: str
+    start_date: datetime.date
+    leave_date: datetime.date | None
+
+
+def standings_as_at(
+    moment: Moment,
+    *,
+    teams: Iterable[Team] | None = None,
+    staff_group: str = "",
+    requirements: Iterable[Requirement] | None = None,
+) -> Iterator[tuple[Facts, list[tuple[Requirement, status.Standing]]]]:
+    """`statuses_as_at` for counting: plain rows, no model instances, no evidence details. The same queries and the
+    same rule (`projection.standing_from`); what the organisation report and the trend use."""
+    requirements, team_paths, rounds = _requirements_and_rounds(moment, requirements)
+    roster = roster_as_at(moment, teams=teams, staff_group=staff_group)
+    scoped = teams is not None or bool(staff_group)
+    entries = (
+        latest_valid_entries(moment, staff_ids=Subquery(roster.values("staff_id")) if scoped else None)
+        .annotate(day=TruncDate("completed_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("staff_id", "requirement_id", "day", "expires_on", "snapshot_id")
+    )
+    entry_stream = iter(entries.iterator(chunk_size=STREAM_CHUNK))
+    pending = next(entry_stream, None)
+    fields = roster.values_list("staff_id", "team_id", "team__path", "staff_group", "start_date", "leave_date")
+    for row in fields.iterator(chunk_size=STREAM_CHUNK):
+        facts = Facts(*row)
+        mine = {}
+        while pending is not None and pending[0] <= facts.staff_id:
+            if pending[0] == facts.staff_id:
+                mine[pending[1]] = pending
+            pending = next(entry_stream, None)
+        standings = []
+        for requirement in requirements:
+            applies = requirement.applies_to_values(facts.staff_group, facts.team_path, team_paths[requirement.pk])
+            latest = mine.get(requirement.pk)
+            standing = standing_from(
+                requirement,
+                applies=applies,
+                start_date=facts.start_date,
+                completed_on=latest[2] if latest else None,
+                entry_expires_on=latest[3] if latest else None,
+                snapshot_id=latest[4] if latest else None,
+                rounds=rounds[requirement.pk],
+            )
+            if standing.required:
+                standings.append((requirement, standing))
+        yield facts, standings
+
+
+def _requirements_and_rounds(moment: Moment, requirements):
+    if requirements is None:
+        requirements = Requirement.objects.filter(active=True)
+    requirements = list(Requirement.objects.filter(pk__in=[r.pk for r in requirements]).prefetch_related("teams"))
+    requirements.sort(key=lambda r: r.name)
+    team_paths = {r.pk: [t.path for t in r.teams.all()] for r in requirements}
+    rounds = defaultdict(list)
+    attestations = [r for r in requirements if r.kind == Requirement.ATTEST_POLICY]
+    for round_ in ReattestationRound.objects.filter(opened_at__lt=moment.cutoff, requirement__in=attestations):
+        rounds[round_.requirement_id].append(round_)
+    return requirements, team_paths, rounds
+
+
 def statuses_as_at(
     moment: Moment,
     *,
@@ -132,14 +202,7 @@ def statuses_as_at(
     """Yield (roster row, standings) for every person in scope at `moment`, in person order, with a standing for each
     requirement that applied to them then. A constant number of queries, whatever the size of the organisation:
     both streams are read in chunks and merged by person, so memory stays flat too."""
-    if requirements is None:
-        requirements = Requirement.objects.filter(active=True)
-    requirements = list(Requirement.objects.filter(pk__in=[r.pk for r in requirements]).prefetch_related("teams"))
-    requirements.sort(key=lambda r: r.name)
-    team_paths = {r.pk: [t.path for t in r.teams.all()] for r in requirements}
-    rounds = defaultdict(list)
-    for round_ in ReattestationRound.objects.filter(opened_at__lt=moment.cutoff, requirement__in=requirements):
-        rounds[round_.requirement_id].append(round_)
+    requirements, team_paths, rounds = _requirements_and_rounds(moment, requirements)
     roster = roster_as_at(moment, teams=teams, staff_group=staff_group)
     scoped = teams is not None or bool(staff_group)
     entries = latest_valid_entries(moment, staff_ids=Subquery(roster.values("staff_id")) if scoped else None)
@@ -158,7 +221,7 @@ def statuses_as_at(
                 facts,
                 requirement,
                 [latest] if latest else [],
-                rounds[requirement.pk] if requirement.kind == Requirement.ATTEST_POLICY else [],
+                rounds[requirement.pk],
                 team_paths[requirement.pk],
                 today=moment.day,
             )

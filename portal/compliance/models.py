@@ -49,10 +49,16 @@ class Requirement(models.Model):
             return False
         if self.applies_to_everyone:
             return True
-        if staff.staff_group and staff.staff_group in self.staff_groups:
-            return True
         paths = team_paths if team_paths is not None else [t.path for t in self.teams.all()]
-        return staff.team is not None and any(staff.team.path.startswith(p) for p in paths)
+        return self.applies_to_values(staff.staff_group, staff.team.path if staff.team else None, paths)
+
+    def applies_to_values(self, staff_group: str, team_path: str | None, team_paths: list[str]) -> bool:
+        """`applies_to` on plain values: a staff group and a team's path."""
+        if not self.active:
+            return False
+        if self.applies_to_everyone or (staff_group and staff_group in self.staff_groups):
+            return True
+        return team_path is not None and any(team_path.startswith(p) for p in team_paths)
 
 
 class PolicySnapshot(models.Model):

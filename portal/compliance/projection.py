@@ -36,24 +36,46 @@ def standing_for(
     """`staff` is anything with the roster facts a StaffMember has (team, staff_group, start_date, leave_date): a
     StaffChange row serves for the roster as it was on a past day, with `today` set to that day."""
     today = today or timezone.localdate()
-    if staff.leave_date is not None and staff.leave_date <= today:
-        return status.Standing(False, None, None, None), None
-    if not requirement.applies_to(staff, team_paths):
-        return status.Standing(False, None, None, None), None
-    valid = valid_entries(entries)
-    latest = max(valid, key=lambda e: (e.completed_at, e.seq), default=None)
-    first_due = staff.start_date + datetime.timedelta(days=requirement.new_starter_days)
-    if latest is None:
-        return status.Standing(True, None, None, first_due), None
-    completed_on = local_day(latest.completed_at)
-    expires_on = latest.expires_on
+    applies = (staff.leave_date is None or staff.leave_date > today) and requirement.applies_to(staff, team_paths)
+    latest = None
+    if applies:
+        latest = max(valid_entries(entries), key=lambda e: (e.completed_at, e.seq), default=None)
+    standing = standing_from(
+        requirement,
+        applies=applies,
+        start_date=staff.start_date,
+        completed_on=local_day(latest.completed_at) if latest else None,
+        entry_expires_on=latest.expires_on if latest else None,
+        snapshot_id=latest.snapshot_id if latest else None,
+        rounds=rounds,
+    )
+    return standing, latest
+
+
+def standing_from(
+    requirement: Requirement,
+    *,
+    applies: bool,
+    start_date: datetime.date,
+    completed_on: datetime.date | None,
+    entry_expires_on: datetime.date | None,
+    snapshot_id: int | None,
+    rounds: Iterable[ReattestationRound] = (),
+) -> status.Standing:
+    """The rule itself, on plain values: the latest valid completion's day (None if there is none), the expiry its
+    source stated, and the policy version it attested. Shared by the projection and the reports as at a date."""
+    if not applies:
+        return status.Standing(False, None, None, None)
+    if completed_on is None:
+        return status.Standing(True, None, None, start_date + datetime.timedelta(days=requirement.new_starter_days))
+    expires_on = entry_expires_on
     if expires_on is None and requirement.renewal_months:
         expires_on = add_months(completed_on, requirement.renewal_months)
     for round_ in rounds:
         # A material change since the version this person attested: they must attest again by the deadline.
-        if (latest.snapshot_id or 0) < round_.snapshot_id:
+        if (snapshot_id or 0) < round_.snapshot_id:
             expires_on = min(expires_on, round_.deadline) if expires_on else round_.deadline
-    return status.Standing(True, completed_on, expires_on, expires_on), latest
+    return status.Standing(True, completed_on, expires_on, expires_on)
 
 
 def _save(staff, requirement, standing: status.Standing, latest) -> None:

@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
 from portal.compliance import status
-from portal.compliance.asat import Moment, statuses_as_at
+from portal.compliance.asat import Moment, standings_as_at
 from portal.compliance.models import Requirement, RequirementStatus
 from portal.people.models import Team
 
@@ -101,11 +101,12 @@ def figures_as_at(node: Team, requirements, moment: Moment, staff_group: str = "
     """The same figures as `figures_live`, counted from the ledger and roster history as at `moment`."""
     child_length = (node.depth + 1) * Team.steplen
     figures = defaultdict(Figure)
-    for facts, rows in statuses_as_at(moment, teams=[node], staff_group=staff_group, requirements=requirements):
-        group = facts.team.path[:child_length]
-        for row in rows:
-            state = row.state(moment.day)
-            figure = figures[(group, row.requirement_id)]
+    window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
+    for facts, standings in standings_as_at(moment, teams=[node], staff_group=staff_group, requirements=requirements):
+        group = facts.team_path[:child_length]
+        for requirement, standing in standings:
+            state = standing.state(moment.day, window)
+            figure = figures[(group, requirement.pk)]
             figure.required += 1
             figure.compliant += state in {status.COMPLIANT, status.DUE_SOON}
             figure.overdue += state == status.OVERDUE

@@ -195,3 +195,30 @@ def test_the_number_of_queries_does_not_grow_with_the_organisation(db, django_as
     large = count_queries()
     assert small[0] == large[0]
     assert (small[1], large[1]) == (1, 13)
+
+
+def test_the_lean_and_the_full_readings_agree(db, person, policy):
+    from portal.compliance.asat import standings_as_at
+
+    organisation = factories.make_team("Organisation", kind="organisation")
+    wards = [factories.make_team(f"Ward {i}", parent=organisation) for i in range(2)]
+    staff = [factories.make_staff(team=wards[i % 2]) for i in range(5)]
+    course = factories.make_requirement(renewal_months=12)
+    one_ward = factories.make_requirement(renewal_months=None, applies_to_everyone=False)
+    one_ward.teams.add(wards[1])
+    factories.make_completion(staff[0], course)
+    factories.make_completion(staff[1], one_ward, completed_at=NOW - datetime.timedelta(days=900))
+    factories.make_completion(staff[2], course, expires_on=timezone.localdate() + datetime.timedelta(days=3))
+    projection.refresh()
+    moment = Moment.now()
+    full = {
+        (row.staff_id, row.requirement_id): row.standing
+        for _, rows in statuses_as_at(moment, teams=[organisation])
+        for row in rows
+    }
+    lean = {
+        (facts.staff_id, requirement.pk): standing
+        for facts, standings in standings_as_at(moment, teams=[organisation])
+        for requirement, standing in standings
+    }
+    assert lean == full and len(lean) == 5 + 2

@@ -119,3 +119,31 @@ def test_a_bad_date_is_named_and_nothing_is_exported(org):
     assert response.status_code == 400
     assert "Enter the date as year-month-day" in response.content.decode()
     assert not AuditEvent.objects.exists()
+
+
+def test_the_live_export_and_the_export_as_at_now_are_the_same_rows(org, hr, policy):
+    from portal.compliance.asat import Moment
+    from portal.compliance.services import policy_snapshot_create
+    from portal.people.models import Team
+    from portal.reports.exports import export_rows
+
+    requirement = org["sam"].statuses.get().requirement
+    attest = factories.make_requirement(name="Social media policy", kind="attest_policy", page=policy)
+    snapshot = policy_snapshot_create(
+        page=policy,
+        version_label="2",
+        effective_date=timezone.localdate(),
+        title=policy.title,
+        sections=[{"number": "1", "heading": "Purpose", "text": "Think before you post."}],
+        material=True,
+    )
+    from portal.compliance.models import EvidenceEntry
+    from portal.compliance.projection import refresh
+
+    refresh()
+    factories.make_completion(org["sam"], attest, source=EvidenceEntry.ATTESTATION, snapshot=snapshot)
+    factories.make_completion(org["fin"], requirement, completed_at=timezone.now() - datetime.timedelta(days=700))
+    roots = list(Team.objects.filter(depth=1))
+    live = list(export_rows(roots))
+    assert live == list(export_rows(roots, Moment.now()))
+    assert any(row.policy_version == "2" and row.policy_hash == snapshot.content_hash for row in live)
