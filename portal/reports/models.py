@@ -47,24 +47,40 @@ class EvidencePack(models.Model):
         return f"evidence-pack-{self.team.code}-{self.as_at:%Y-%m-%d}-{self.pk}"
 
 
-class MonthlyFigure(models.Model):
-    """The organisation's figure for one requirement at the end of a past month, kept once computed.
+class KeptDay(models.Model):
+    """A day whose figures are kept in DailyFigure: written in the same transaction as them, so a day is kept whole
+    or not at all (and a day on which nobody was required to do anything is still known to be kept)."""
 
-    A report as at a past moment never changes (the ledger and roster history are append-only), so a month that has
-    ended can be computed once and read for ever after: this is what makes the 12-month trend cheap."""
+    day = models.DateField(unique=True)
+    computed_at = models.DateTimeField(auto_now_add=True)
 
-    month_end = models.DateField()
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"Figures kept for {self.day}"
+
+
+class DailyFigure(models.Model):
+    """How many people in a team and staff group a requirement applied to at the end of a past day, how many were
+    compliant and how many overdue.
+
+    A report as at a past day never changes (the ledger and the roster history are append-only), so once a day has
+    ended its figures can be computed from the ledger once and read ever after. The organisation report as at a past
+    day and the 12-month trend read these rows; people sit in the team the roster had them in on that day."""
+
+    day = models.DateField()
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    staff_group = models.CharField(max_length=100, blank=True)
     requirement = models.ForeignKey("compliance.Requirement", on_delete=models.CASCADE, related_name="+")
     required = models.PositiveIntegerField()
     compliant = models.PositiveIntegerField()
     overdue = models.PositiveIntegerField()
-    computed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["month_end"]
         constraints = [
-            models.UniqueConstraint(fields=["month_end", "requirement"], name="one_figure_per_month_and_requirement")
+            models.UniqueConstraint(fields=["day", "team", "staff_group", "requirement"], name="one_figure_per_cell")
         ]
 
     def __str__(self):
-        return f"{self.requirement_id} at {self.month_end}: {self.compliant} of {self.required}"
+        return f"{self.day} {self.team_id}/{self.staff_group}/{self.requirement_id}: {self.compliant}/{self.required}"

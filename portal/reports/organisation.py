@@ -11,13 +11,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
 from portal.compliance import status
 from portal.compliance.asat import Moment, standings_as_at
 from portal.compliance.models import Requirement, RequirementStatus
 from portal.people.models import Team
+
+from .kept import day_has_ended, day_keep
+from .models import DailyFigure
 
 
 def compliance_target() -> int:
@@ -113,6 +116,25 @@ def figures_as_at(node: Team, requirements, moment: Moment, staff_group: str = "
     return dict(figures)
 
 
+def figures_kept(node: Team, requirements, day: datetime.date, staff_group: str = "") -> dict[tuple, Figure]:
+    """The same figures again, for a day that has ended, from the figures kept for it (computed now if not yet)."""
+    day_keep(day)  # one query once the day is kept
+    child_length = (node.depth + 1) * Team.steplen
+    rows = DailyFigure.objects.filter(day=day, requirement__in=requirements, team__path__startswith=node.path)
+    if staff_group:
+        rows = rows.filter(staff_group=staff_group)
+    aggregated = (
+        rows.annotate(group=Substr("team__path", 1, child_length))
+        .values("group", "requirement_id")
+        .annotate(required=Sum("required"), compliant=Sum("compliant"), overdue=Sum("overdue"))
+        .order_by()
+    )
+    return {
+        (row["group"], row["requirement_id"]): Figure(row["required"], row["compliant"], row["overdue"])
+        for row in aggregated
+    }
+
+
 def organisation_report(
     node: Team, *, as_at: datetime.date | None = None, today: datetime.date, requirement=None, staff_group: str = ""
 ) -> OrganisationReport:
@@ -123,7 +145,10 @@ def organisation_report(
     if as_at is None:
         figures = figures_live(node, requirements, today, staff_group)
         day = today
-    else:
+    elif day_has_ended(as_at):
+        figures = figures_kept(node, requirements, as_at, staff_group)
+        day = as_at
+    else:  # today, as it stands so far: read from the ledger, not kept
         figures = figures_as_at(node, requirements, Moment.end_of(as_at), staff_group)
         day = as_at
     teams = {team.path: team for team in Team.objects.filter(path__in={path for path, _ in figures} | {node.path})}

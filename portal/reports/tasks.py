@@ -1,7 +1,9 @@
+import datetime
 import logging
 
 from django_tasks import task
 
+from .kept import days_keep
 from .models import EvidencePack
 from .packs import pack_build
 
@@ -22,10 +24,7 @@ def evidence_pack_build_task(pack_id: int) -> str:
 
 
 @task()
-def monthly_figures_fill_task(today: str) -> int:
-    """Compute the trend's missing month ends (see reports.trend)."""
-    import datetime
-
-    from .trend import monthly_figures_fill
-
-    return monthly_figures_fill(datetime.date.fromisoformat(today))
+def days_keep_task(days: list[str]) -> int:
+    """Compute and keep the figures for days that have ended (see reports.kept): the trend's month ends, or
+    yesterday in the nightly run."""
+    return days_keep(datetime.date.fromisoformat(day) for day in days)

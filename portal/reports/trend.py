@@ -1,20 +1,18 @@
 """Compliance month by month: the organisation's share compliant at the end of each of the last twelve months.
 
-Months that have ended are computed once from the ledger (as at the end of their last day) and kept in
-MonthlyFigure; the current month is read live from the projection."""
+Months that have ended are read from the figures kept for their last day (reports.kept); the current month is read
+live from the projection. Month ends not kept yet are computed in the background."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db.models import Sum
 
-from portal.compliance.asat import Moment
-from portal.compliance.dates import end_of_local_day
 from portal.compliance.models import Requirement
 from portal.people.models import Team
 
-from .models import MonthlyFigure
-from .organisation import Figure, figures_as_at, figures_live
+from .models import DailyFigure, KeptDay
+from .organisation import Figure, figures_live
 
 MONTHS = 12
 
@@ -29,33 +27,6 @@ def month_ends(today: datetime.date, count: int = MONTHS - 1) -> list[datetime.d
     return ends[::-1]
 
 
-def monthly_figures_fill(today: datetime.date) -> int:
-    """Compute and keep the figures for every past month end not yet kept. Returns the months computed."""
-    root = Team.objects.filter(depth=1).order_by("path").first()
-    if root is None:
-        return 0
-    requirements = list(Requirement.objects.filter(active=True))
-    kept = set(MonthlyFigure.objects.values_list("month_end", "requirement_id"))
-    computed = 0
-    for month_end in month_ends(today):
-        missing = [r for r in requirements if (month_end, r.pk) not in kept]
-        if not missing or end_of_local_day(month_end) > Moment.now().cutoff:
-            continue
-        totals = {r.pk: Figure() for r in missing}
-        for (_, requirement_id), figure in figures_as_at(root, missing, Moment.end_of(month_end)).items():
-            totals[requirement_id].add(figure)
-        try:
-            with transaction.atomic():
-                MonthlyFigure.objects.bulk_create(
-                    MonthlyFigure(month_end=month_end, requirement_id=pk, **vars(figure))
-                    for pk, figure in totals.items()
-                )
-        except IntegrityError:
-            continue  # another worker kept this month first: its figures are the same
-        computed += 1
-    return computed
-
-
 @dataclass
 class Point:
     day: datetime.date
@@ -64,14 +35,18 @@ class Point:
 
 def trend(today: datetime.date, requirement: Requirement | None = None) -> tuple[list[Point], bool]:
     """Twelve points, oldest first: the kept month ends, then today live. Also whether any month is missing (the
-    caller then asks for them to be computed in the background). Three queries."""
+    caller then asks for them to be computed in the background). Five queries."""
     ends = month_ends(today)
+    kept = set(KeptDay.objects.filter(day__in=ends).values_list("day", flat=True))
     which = {"requirement": requirement} if requirement is not None else {"requirement__active": True}
-    rows = MonthlyFigure.objects.filter(month_end__in=ends, **which)
-    by_month = {}
-    for row in rows:
-        by_month.setdefault(row.month_end, Figure()).add(Figure(row.required, row.compliant, row.overdue))
-    points = [Point(end, by_month.get(end)) for end in ends]
+    totals = (
+        DailyFigure.objects.filter(day__in=kept, **which)
+        .values("day")
+        .annotate(required=Sum("required"), compliant=Sum("compliant"), overdue=Sum("overdue"))
+        .order_by()
+    )
+    by_day = {row["day"]: Figure(row["required"], row["compliant"], row["overdue"]) for row in totals}
+    points = [Point(end, by_day.get(end, Figure()) if end in kept else None) for end in ends]
     root = Team.objects.filter(depth=1).order_by("path").first()
     now = Figure()
     if root is not None:

@@ -22,7 +22,7 @@ from .lists import (
     overdue_by_team,
 )
 from .organisation import compliance_target, organisation_report
-from .tasks import monthly_figures_fill_task
+from .tasks import days_keep_task
 from .trend import chart
 from .trend import trend as trend_points
 
@@ -64,7 +64,7 @@ def trend(request):
     today = timezone.localdate()
     points, missing = trend_points(today, form.cleaned_data["requirement"])
     if missing:
-        monthly_figures_fill_task.enqueue(today.isoformat())
+        days_keep_task.enqueue([point.day.isoformat() for point in points if point.figure is None])
     context = {
         "form": form,
         "points": points,

@@ -19,6 +19,8 @@ from .tasks import evidence_pack_build_task
 def pack_new(request):
     data = request.POST if request.method == "POST" else request.GET
     scope, _ = teams_for_request(request.user, data.get("team"))
+    if len(scope) != 1:
+        raise Http404("A pack covers one team (and the teams below it): choose the team.")
     team = scope[0]
     form = AsAtForm(data)
     if request.method == "GET" or not form.is_valid():

@@ -1,6 +1,7 @@
 """The manager's view of their teams (HR may open any team): the matrix, a person's records, reminders."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,7 +29,13 @@ def team(request):
     as_at = form.cleaned_data["as_at"]
     matrix = team_matrix(scope, Moment.end_of(as_at) if as_at else None)
     audit_record(actor=request.user, action=AuditEvent.VIEW_TEAM, scope=scope_label(scope), as_at=as_at)
-    context = {"matrix": matrix, "choices": choices, "chosen": request.GET.get("team", ""), "form": form}
+    context = {
+        "matrix": matrix,
+        "choices": choices,
+        "chosen": request.GET.get("team", ""),
+        "form": form,
+        "pack_team": scope[0].pk if len(scope) == 1 else None,  # a pack covers one team and the teams below
+    }
     return render(request, "reports/team.html", context)
 
 
@@ -38,12 +45,14 @@ def team_person(request, staff_id: int):
     if person.user_id == request.user.pk:
         return redirect("reports:my_training")
     audit_record(actor=request.user, action=AuditEvent.VIEW_PERSON, scope=person.full_name, staff_id=person.pk)
+    lines = requirement_lines_for_staff(person)
     return render(
         request,
         "reports/team_person.html",
         {
             "person": person,
-            "lines": requirement_lines_for_staff(person),
+            "lines": lines,
+            "reminder_due": not person.has_left() and any(line.action for line in lines),
             "history": evidence_history_for_staff(person),
             "certificates": person.certificates.select_related("requirement").order_by("-uploaded_at"),
         },
@@ -56,8 +65,11 @@ def team_remind(request):
     whoever presses the button."""
     scope, _ = teams_for_request(request.user, request.POST.get("team"))
     today = timezone.localdate()
-    if request.POST.get("staff"):
-        people = [get_object_or_404(_remindable(request.user, scope), pk=request.POST["staff"])]
+    if "staff" in request.POST:
+        staff_id = request.POST["staff"]
+        if not staff_id.isdigit():
+            raise Http404("No such person among yours.")
+        people = [get_object_or_404(_remindable(request.user, scope), pk=int(staff_id))]
     else:
         people = [p for p in team_matrix(scope).overdue_people if p.user_id != request.user.pk]
     sent, already, nothing = [], 0, 0

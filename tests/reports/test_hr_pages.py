@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from portal.audit.models import AuditEvent
 from portal.compliance.models import Certificate
-from portal.reports.models import MonthlyFigure
+from portal.reports.models import DailyFigure, KeptDay
 from portal.reports.trend import month_ends
 from tests import factories
 from tests.reports.conftest import client_for
@@ -25,8 +25,8 @@ def test_the_trend_is_computed_once_per_past_month_and_shown_as_a_chart_and_a_ta
     response = client.get(reverse("hr_reports:trend"))
     html = response.content.decode()
     # The task ran (immediately, in tests) after the page was drawn: the months are kept now.
-    requirements = org["sam"].statuses.get().requirement
-    assert MonthlyFigure.objects.filter(requirement=requirements).count() == 11
+    assert KeptDay.objects.count() == 11
+    assert not DailyFigure.objects.exists()  # the roster is new: nobody was on it at the end of any past month
     html = client.get(reverse("hr_reports:trend")).content.decode()
     assert "Being calculated" not in html
     assert '<svg viewBox="0 0 640 260"' in html and 'role="img"' in html
@@ -39,10 +39,10 @@ def test_the_trend_is_computed_once_per_past_month_and_shown_as_a_chart_and_a_ta
 def test_kept_month_figures_are_not_recomputed(org, hr, django_assert_max_num_queries):
     client = client_for(hr)
     client.get(reverse("hr_reports:trend"))
-    computed_at = list(MonthlyFigure.objects.values_list("computed_at", flat=True))
+    computed_at = list(KeptDay.objects.values_list("computed_at", flat=True))
     with django_assert_max_num_queries(12):
         client.get(reverse("hr_reports:trend"))
-    assert list(MonthlyFigure.objects.values_list("computed_at", flat=True)) == computed_at
+    assert list(KeptDay.objects.values_list("computed_at", flat=True)) == computed_at
 
 
 def test_the_lists_show_what_hr_should_act_on(org, hr):
@@ -109,3 +109,23 @@ def test_only_hr_sees_hr_pages(org, hr, client, name):
 def test_a_bad_requirement_on_the_trend_is_named(org, hr):
     response = client_for(hr).get(reverse("hr_reports:trend"), {"requirement": "x"})
     assert response.status_code == 400 and "Choose a requirement from the list" in response.content.decode()
+
+
+def test_the_nightly_command_keeps_yesterday_once(org):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("keep_figures", "--days", "3", stdout=out)
+    assert "Kept the figures for 3 day(s); 0 were kept already." in out.getvalue()
+    call_command("keep_figures", stdout=out)
+    assert "Kept the figures for 0 day(s); 1 were kept already." in out.getvalue()
+    assert KeptDay.objects.count() == 3
+
+
+def test_today_is_never_kept(org):
+    from portal.reports.kept import day_keep
+
+    with pytest.raises(ValueError, match="has not ended"):
+        day_keep(timezone.localdate())

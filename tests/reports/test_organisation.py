@@ -7,11 +7,14 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.compliance.asat import Moment
+from portal.compliance.models import Requirement
 from portal.compliance.projection import refresh
 from portal.compliance.services import evidence_void
 from portal.people.models import StaffChange, Team
 from portal.people.roles import hr_group
-from portal.reports.organisation import Figure, organisation_report
+from portal.reports.models import KeptDay
+from portal.reports.organisation import Figure, figures_as_at, figures_kept, organisation_report
 from tests import factories
 from tests.reports.conftest import client_for
 
@@ -40,6 +43,23 @@ def test_the_report_counts_people_by_directorate_and_requirement(org):
         ("Finance", requirement.pk): (2, 0, 2),
     }
     assert report.totals[requirement.pk].percent == 25
+
+
+def test_kept_figures_equal_figures_computed_from_the_ledger_for_every_part_and_filter(org, monkeypatch):
+    requirement = org["sam"].statuses.get().requirement
+    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
+    real_now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: real_now - datetime.timedelta(days=2))
+    factories.make_completion(org["sam"], requirement)
+    factories.make_completion(org["fin"], requirement, completed_at=real_now - datetime.timedelta(days=500))
+    monkeypatch.setattr(timezone, "now", lambda: real_now)
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    requirements = [requirement]
+    for node in Team.objects.all():
+        for group in ("", "Administrative and Clerical", "Nursing"):
+            kept = figures_kept(node, requirements, day, group)
+            assert kept == figures_as_at(node, requirements, Moment.end_of(day), group), (node.name, group)
+    assert KeptDay.objects.count() == 1
 
 
 def test_the_live_report_and_the_report_as_at_today_agree(org):
@@ -72,6 +92,11 @@ def test_a_report_as_at_a_past_day_does_not_change_when_later_evidence_arrives(o
     after = _figures(organisation_report(_root(), today=timezone.localdate(), as_at=past_day))
     page_after = client_for(hr).get(URL, {"as_at": past_day.isoformat()}).content.decode()
     assert before == after
+    # Read from the figures kept for that day; computed from the ledger afresh, they are still the same.
+    assert KeptDay.objects.filter(day=past_day).exists()
+    requirements = list(Requirement.objects.filter(active=True))
+    afresh = figures_as_at(_root(), requirements, Moment.end_of(past_day))
+    assert afresh == figures_kept(_root(), requirements, past_day)
     assert before[("Communications", requirement.pk)] == (2, 1, 1)
     assert page_before.split("<h2>By requirement</h2>")[1] == page_after.split("<h2>By requirement</h2>")[1]
     live = _figures(organisation_report(_root(), today=timezone.localdate()))
