@@ -5,7 +5,9 @@
 
 Builds the organisation with bench/orgscale.py (wiping the bench tables first; pass --reuse to keep one built by an
 earlier run), then, for the HR organisation report, a team page of about 40 people, the organisation report as at a
-month ago, the CSV export of every row and a PDF evidence pack of about 50 people, prints: the median server time
+month ago (the first time, when it is computed from the ledger and kept, its kept figures dropped before each run;
+then read from the kept figures), the CSV export of every row and a PDF evidence pack of about 50 people (built as
+the background task builds it), prints: the median server time
 over --repeats runs (through Django's full request stack, in process: no network), the number of queries, the peak
 Python memory of one run (tracemalloc), and the median time of the bare SQL the page needs, run on the same
 database in the same run, with the ratio between the two.
@@ -101,6 +103,13 @@ LEFT JOIN latest l ON l.staff_id = r.staff_id
 WHERE (r.leave_date IS NULL OR r.leave_date > %(day)s) AND t.path LIKE %(prefix)s
 """
 
+KEPT_SQL = """
+SELECT substr(t.path, 1, 8), f.requirement_id, sum(f.required), sum(f.compliant), sum(f.overdue)
+FROM reports_dailyfigure f JOIN people_team t ON t.id = f.team_id
+WHERE f.day = %(day)s AND t.path LIKE %(prefix)s
+GROUP BY 1, 2
+"""
+
 EXPORT_SQL = """
 SELECT m.employee_number, m.first_name, m.last_name, t.name, m.staff_group, m.employment_type, r.name,
        s.completed_on, s.expires_on, s.due_on, e.source, e.source_ref, p.version_label, p.content_hash, e.seq
@@ -151,7 +160,7 @@ def main():
     from portal.compliance.models import EvidenceEntry, RequirementStatus
     from portal.people.models import StaffMember, Team
     from portal.people.roles import hr_group
-    from portal.reports.models import EvidencePack
+    from portal.reports.models import DailyFigure, EvidencePack, KeptDay
     from portal.reports.packs import pack_build
 
     if connection.vendor != "postgresql":
@@ -200,6 +209,12 @@ def main():
         built = EvidencePack.objects.create(team=team50, as_at=moment.day, cutoff=moment.cutoff, requested_by=hr)
         pack_build(built)
 
+    def first_time():
+        """The first request for a day: computed from the ledger and kept (the kept figures are dropped first)."""
+        DailyFigure.objects.filter(day=month_ago).delete()
+        KeptDay.objects.filter(day=month_ago).delete()
+        return get("/hr/reports/", as_at=month_ago.isoformat())()
+
     cutoff = Moment.end_of(month_ago).cutoff
     cases = [
         (
@@ -213,9 +228,14 @@ def main():
             _sql(TEAM_SQL, {"today": today, "prefix": team40.path + "%"}),
         ),
         (
-            "Organisation report as at a month ago",
-            get("/hr/reports/", as_at=month_ago.isoformat()),
+            "As-at report, a month ago, first time",
+            first_time,
             _sql(AS_AT_SQL, {"cutoff": cutoff, "day": month_ago, "prefix": root.path + "%"}),
+        ),
+        (
+            "As-at report, a month ago, kept",
+            get("/hr/reports/", as_at=month_ago.isoformat()),
+            _sql(KEPT_SQL, {"day": month_ago, "prefix": root.path + "%"}),
         ),
         (
             f"CSV export, every row ({rows_total:,})",
@@ -243,9 +263,13 @@ def main():
             f"{seconds / bare_seconds:5.1f}x",
             flush=True,
         )
-    live, as_at = results["HR organisation report"], results["Organisation report as at a month ago"]
+    live, cold = results["HR organisation report"], results["As-at report, a month ago, first time"]
+    as_at = results["As-at report, a month ago, kept"]
     export = results[f"CSV export, every row ({rows_total:,})"]
-    print(f"\nas-at report / live report: {as_at / live:.1f}x; CSV export: {rows_total / export:,.0f} rows a second")
+    print(
+        f"\nas-at report / live report: {as_at / live:.1f}x kept, {cold / live:.1f}x the first time; "
+        f"CSV export: {rows_total / export:,.0f} rows a second"
+    )
 
 
 if __name__ == "__main__":

@@ -31,6 +31,9 @@ class User(AbstractUser):
     email = models.EmailField("work email", unique=True)
     first_name = models.CharField("first name", max_length=150, blank=True)
     last_name = models.CharField("last name", max_length=150, blank=True)
+    session_epoch = models.PositiveIntegerField(
+        default=0, help_text="Raised to end every session of this person at once (a role change, leaving)."
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -3,21 +3,31 @@ from django.db import models
 
 
 class AuditEvent(models.Model):
-    """Who looked at or took away whose records, and when. Written by the views that show or export them; read by
-    HR. Rows are only ever added."""
+    """Who looked at or took away whose records, and the security events around them (signing in, second factors,
+    role changes, imports): who, what, when. Written by the views and signal receivers; read by HR. Rows are only
+    ever added."""
 
     EXPORT, VIEW_PERSON, VIEW_TEAM, REMIND = "export", "view_person", "view_team", "remind"
+    SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "sign_in", "sign_in_failed", "sign_out"
+    MFA_ADDED, MFA_REMOVED, ROLE_CHANGED, IMPORT = "mfa_added", "mfa_removed", "role_changed", "import"
     ACTION_CHOICES = [
         (EXPORT, "Exported records"),
         (VIEW_PERSON, "Viewed a person's records"),
         (VIEW_TEAM, "Viewed a team's records"),
         (REMIND, "Sent a reminder"),
+        (SIGN_IN, "Signed in"),
+        (SIGN_IN_FAILED, "Failed to sign in"),
+        (SIGN_OUT, "Signed out"),
+        (MFA_ADDED, "Added a second factor"),
+        (MFA_REMOVED, "Removed a second factor"),
+        (ROLE_CHANGED, "Role changed"),
+        (IMPORT, "Imported a file"),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     actor_name = models.CharField(max_length=255, help_text="Kept as it was, should the account later be removed.")
-    action = models.CharField(max_length=20, choices=ACTION_CHOICES)
+    action = models.CharField(max_length=20, choices=ACTION_CHOICES, db_index=True)
     scope = models.CharField(max_length=300, help_text="What was seen or exported, in words: a team, a person.")
     as_at = models.DateField(null=True, blank=True, help_text="The date the records were asked for, if not today.")
     detail = models.JSONField(default=dict, blank=True)

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 
 from portal.people.models import StaffMember, Team
 
@@ -223,8 +226,25 @@ class CompetenceMapping(models.Model):
         return f"{self.competence_name} → {self.requirement}"
 
 
+class _PrivateStorage(LazyObject):
+    """storages["private"], looked up when first used and again after the STORAGES setting changes (as Django's own
+    default_storage is), so that tests can point it somewhere else."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _private_storage_reset(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _private._wrapped = empty
+
+
 def private_storage():
-    return storages["private"]
+    return _private
 
 
 class Certificate(models.Model):

@@ -5,6 +5,9 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record
+
 from .decorators import hr_required
 from .models import RosterBatch
 from .roster import roster_batch_apply, roster_batch_create, roster_batch_plan
@@ -58,6 +61,9 @@ def roster_apply(request, batch_id: int):
         messages.error(request, str(error))
         return redirect("people:roster_batch", batch_id=batch.pk)
     summary = plan.summary
+    audit_record(
+        actor=request.user, action=AuditEvent.IMPORT, scope=f"Roster {batch.filename}", batch=batch.pk, **summary
+    )
     messages.success(
         request,
         f"Roster applied: {summary['created']} people added, {summary['changed']} changed, "

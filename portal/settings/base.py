@@ -14,6 +14,7 @@ INSTALLED_APPS = [
     "portal.compliance",
     "portal.reports",
     "portal.audit",
+    "csp",
     "portal.demo",
     "modules",
     "quizzes",
@@ -56,7 +57,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.accounts.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.accounts.middleware.CmsEditorsOnlyMiddleware",
     "portal.accounts.mfa.PrivilegedRolesNeedMfaMiddleware",
@@ -152,7 +155,28 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "NHS staff training portal"
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from the portal itself only; no inline
+# script anywhere in the portal's pages. The Wagtail admin needs inline scripts of its own, so /cms/ is left out.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/cms/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "https://assets.nhs.uk"],  # NHS.UK frontend's Frutiger, from the NHS's own host
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# A session ends after this long without a request, or this long after signing in (portal.accounts.sessions).
+PORTAL_SESSION_IDLE_MINUTES = env_int("PORTAL_SESSION_IDLE_MINUTES", 30)
+PORTAL_SESSION_MAX_HOURS = env_int("PORTAL_SESSION_MAX_HOURS", 10)
+SESSION_COOKIE_AGE = PORTAL_SESSION_MAX_HOURS * 60 * 60
 
 WAGTAIL_SITE_NAME = "Staff training and attestation"
 WAGTAILADMIN_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")

@@ -52,6 +52,13 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """axe-core is injected as a script tag, which the portal's Content-Security-Policy would refuse: the journeys
+    run with the policy bypassed, and tests/browser/test_csp.py checks the pages under it."""
+    return {**browser_context_args, "bypass_csp": True}
+
+
 @pytest.fixture
 def axe_check(browser):
     """Assert that axe-core finds no WCAG 2.2 A/AA violations on the page as it is now.
@@ -63,7 +70,7 @@ def axe_check(browser):
 
     def scripted_copy(page):
         if not checkers:
-            checkers.append(browser.new_context(java_script_enabled=True).new_page())
+            checkers.append(browser.new_context(java_script_enabled=True, bypass_csp=True).new_page())
         checker = checkers[0]
         checker.goto(page.url)
         html = page.content()

@@ -53,6 +53,7 @@ def test_hr_makes_a_pack_reads_it_back_and_verifies_it(org, hr, tmp_path, capsys
     assert client.get(reverse("exports:pack_new"), {"team": org["comms"].pk}).status_code == 200
     pack = _make_pack(client, org["comms"])
     assert pack.status == EvidencePack.DONE and pack.people_total == 2
+    assert pack.pdf.path.startswith(str(tmp_path))  # the test's own private storage, not the shared one
     page = client.get(reverse("exports:pack_detail", args=[pack.pk])).content.decode()
     assert "Download the evidence pack (PDF)" in page
     pdf, twin = _download(client, pack, tmp_path)

@@ -1,0 +1,76 @@
+"""How long a sign-in lasts, and ending every session of a person at once.
+
+A session ends after PORTAL_SESSION_IDLE_MINUTES without a request, or PORTAL_SESSION_MAX_HOURS after signing in,
+whichever comes first. Each session remembers the person's `session_epoch` from when they signed in; raising the
+epoch (a role change, leaving) ends every session they have, on whichever device, at its next request. The checks
+read the database at most once a minute per session, so they add nothing to most requests.
+"""
+
+import time
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, logout
+from django.db.models import F
+from django.shortcuts import redirect, resolve_url
+from django.utils import timezone
+from django.utils.http import urlencode
+
+STARTED, SEEN, EPOCH = "_portal_started", "_portal_seen", "_portal_epoch"
+CHECK_EVERY = 60  # seconds between reads of the person's epoch and leave date
+
+
+def idle_seconds() -> int:
+    return getattr(settings, "PORTAL_SESSION_IDLE_MINUTES", 30) * 60
+
+
+def max_seconds() -> int:
+    return getattr(settings, "PORTAL_SESSION_MAX_HOURS", 10) * 3600
+
+
+def session_start(request, user) -> None:
+    """Called when someone signs in (user_logged_in)."""
+    now = int(time.time())
+    request.session[STARTED] = now
+    request.session[SEEN] = now
+    request.session[EPOCH] = user.session_epoch
+
+
+def sessions_end_for(user_ids: Iterable[int]) -> int:
+    """End every session of these people at their next request. Returns how many people."""
+    ids = [pk for pk in user_ids if pk]
+    return get_user_model().objects.filter(pk__in=ids).update(session_epoch=F("session_epoch") + 1)
+
+
+class SessionLifetimeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            reason = self._reason_to_end(request, user)
+            if reason:
+                logout(request)
+                messages.info(request, reason)
+                return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.path})}")
+        return self.get_response(request)
+
+    def _reason_to_end(self, request, user) -> str | None:
+        session, now = request.session, int(time.time())
+        started = session.setdefault(STARTED, now)  # sessions from before this middleware: start counting now
+        seen = session.get(SEEN, now)
+        if now - seen > idle_seconds():
+            return f"You were signed out after {idle_seconds() // 60} minutes without activity. Sign in again."
+        if now - started > max_seconds():
+            return f"You were signed out because you signed in more than {max_seconds() // 3600} hours ago."
+        if now - seen >= CHECK_EVERY or EPOCH not in session:
+            fresh = get_user_model().objects.filter(pk=user.pk).values("session_epoch", "staff__leave_date").first()
+            if fresh is None or fresh["session_epoch"] != session.setdefault(EPOCH, fresh["session_epoch"]):
+                return "Your access has changed, so you have been signed out. Sign in again."
+            leave_date = fresh["staff__leave_date"]
+            if leave_date is not None and leave_date <= timezone.localdate():
+                return "Your account has ended because you have left the organisation."
+            session[SEEN] = now
+        return None
