@@ -1,0 +1,197 @@
+"""Every named URL of the portal, found by walking the URLconf, asked for by four people: anonymous, a member of
+staff, a manager of another team, and HR. Each answer is checked against the table below, and a URL with no row in
+the table fails the test: a new page cannot be added without deciding who may reach it.
+
+The records asked for (a certificate, an attempt, an evidence entry, a pack, an import) belong to Sam, a member of
+the Communications team, or to HR; "staff" is someone else in Communications, "manager" manages Finance.
+"""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from modules.models import ContentPage, ReviewFlag
+from portal.compliance.completions import completion_batch_create
+from portal.compliance.models import Certificate, EvidenceEntry
+from portal.compliance.projection import refresh
+from portal.compliance.services import policy_snapshot_create
+from portal.people.models import TeamManager
+from portal.people.roles import hr_group
+from portal.people.roster import roster_batch_create
+from portal.reports.certificates import verification_code_for
+from portal.reports.models import EvidencePack
+from portal.reports.packs import pack_build
+from quizzes.services import attempt_start
+from tests import factories
+
+OUR_CODE = ("portal.", "modules.", "quizzes.")
+PERSONAS = ("anonymous", "staff", "manager", "hr")
+LOGIN = "login"  # a redirect to the sign-in page
+OK, FOUND, FORBIDDEN, MISSING = 200, 302, 403, 404
+
+# name -> (method, the arguments' keys in the world, {persona: expected}). Keys missing from the dict: see DEFAULTS.
+TABLE = {
+    # Public
+    "accessibility_statement": ("GET", (), {"anonymous": OK, "staff": OK, "manager": OK, "hr": OK}),
+    "reports:verify": ("GET", ("code",), {"anonymous": OK, "staff": OK, "manager": OK, "hr": OK}),
+    # Anyone signed in, for themselves
+    "reports:my_training": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
+    "modules:my_training": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
+    "attestation:list": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
+    "attestation:attest": ("GET", ("attest_requirement",), {"staff": OK, "manager": OK, "hr": OK}),
+    "certificates:mine": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
+    "certificates:upload": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
+    "modules:scenario_choose": ("POST", ("module", "block"), {"staff": FOUND, "manager": FOUND, "hr": FOUND}),
+    "modules:quiz_start": ("POST", ("module",), {"staff": FOUND, "manager": FOUND, "hr": FOUND}),
+    # Sam's own records: nobody else's business (HR may see a certificate's file to verify it)
+    "modules:attempt": ("GET", ("attempt",), {"staff": MISSING, "manager": MISSING, "hr": MISSING}),
+    "modules:attempt_result": ("GET", ("attempt",), {"staff": MISSING, "manager": MISSING, "hr": MISSING}),
+    "attestation:done": ("GET", ("attestation_entry",), {"staff": MISSING, "manager": MISSING, "hr": MISSING}),
+    "certificates:file": ("GET", ("certificate",), {"staff": MISSING, "manager": MISSING, "hr": OK}),
+    "reports:certificate_pdf": ("GET", ("entry",), {"staff": MISSING, "manager": MISSING, "hr": OK}),
+    # Managers (their teams) and HR (everyone)
+    "reports:team": ("GET", (), {"staff": FORBIDDEN, "manager": OK, "hr": OK}),
+    "reports:team_person": ("GET", ("sam",), {"staff": MISSING, "manager": MISSING, "hr": OK}),
+    "reports:team_remind": ("POST", (), {"staff": FORBIDDEN, "manager": FOUND, "hr": FOUND}),
+    "exports:csv": ("GET", (), {"staff": FORBIDDEN, "manager": OK, "hr": OK}),
+    "exports:xlsx": ("GET", (), {"staff": FORBIDDEN, "manager": OK, "hr": OK}),
+    "exports:pack_new": ("GET", (), {"staff": FORBIDDEN, "manager": OK, "hr": OK}),
+    "exports:pack_detail": ("GET", ("pack",), {"staff": MISSING, "manager": MISSING, "hr": OK}),
+    "exports:pack_status": ("GET", ("pack",), {"staff": MISSING, "manager": MISSING, "hr": OK}),
+    "exports:pack_pdf": ("GET", ("pack",), {"staff": MISSING, "manager": MISSING, "hr": OK}),
+    "exports:pack_csv": ("GET", ("pack",), {"staff": MISSING, "manager": MISSING, "hr": OK}),
+    # HR only
+    "hr_reports:organisation": ("GET", (), {"hr": OK}),
+    "hr_reports:trend": ("GET", (), {"hr": OK}),
+    "hr_reports:lists": ("GET", (), {"hr": OK}),
+    "hr_reports:audit_log": ("GET", (), {"hr": OK}),
+    "certificates:queue": ("GET", (), {"hr": OK}),
+    "certificates:decide": ("POST", ("certificate",), {"hr": FOUND}),
+    "completions:upload": ("GET", (), {"hr": OK}),
+    "completions:batch": ("GET", ("completion_batch",), {"hr": OK}),
+    "completions:map": ("POST", ("completion_batch",), {"hr": FOUND}),
+    "completions:apply": ("POST", ("completion_batch",), {"hr": FOUND}),
+    "people:roster_upload": ("GET", (), {"hr": OK}),
+    "people:roster_batch": ("GET", ("roster_batch",), {"hr": OK}),
+    "people:roster_apply": ("POST", ("roster_batch",), {"hr": FOUND}),
+    # CMS editors only (none of the four is one)
+    "modules_review_list": ("GET", (), {"hr": FORBIDDEN}),
+    "modules_review_confirm": ("POST", ("flag",), {"hr": FORBIDDEN}),
+}
+# Anonymous visitors are sent to sign in, and anyone else is refused, unless the row says otherwise.
+COMPLETIONS = b"Person,Competence Name,Achievement Date,Expiry Date\nE0000001,Fire Safety,2026-01-05,\n"
+ROSTER = b"Employee Number,First Name,Last Name,Work Email,Org Code,Start Date\n"
+DEFAULTS = {"anonymous": LOGIN, "staff": FORBIDDEN, "manager": FORBIDDEN, "hr": FORBIDDEN}
+
+
+def _our_named_urls():
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace
+                yield from walk(
+                    pattern.url_patterns, f"{namespace}:{inner}" if namespace and inner else inner or namespace
+                )
+            elif pattern.name and getattr(pattern.callback, "__module__", "").startswith(OUR_CODE):
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return set(walk(get_resolver().url_patterns, None))
+
+
+def test_every_url_of_the_portal_has_a_row_in_the_table():
+    found = _our_named_urls()
+    assert found - set(TABLE) == set(), "new URLs: decide who may reach them and add them to TABLE"
+    assert set(TABLE) - found == set(), "URLs in TABLE that no longer exist"
+
+
+@pytest.fixture
+def world(db, home_page, tmp_path, settings):
+    settings.STORAGES = {**settings.STORAGES, "private": {**settings.STORAGES["private"]}}
+    settings.STORAGES["private"]["OPTIONS"] = {"location": str(tmp_path / "private"), "base_url": None}
+    organisation = factories.make_team("Organisation", kind="organisation")
+    comms = factories.make_team("Communications", parent=organisation)
+    finance = factories.make_team("Finance", parent=organisation)
+    sam = factories.make_staff(team=comms, first_name="Sam", last_name="Person")
+    staff = factories.make_staff(team=comms, first_name="Kim", last_name="Colleague")
+    manager = factories.make_staff(team=finance, first_name="Felix", last_name="Finance")
+    TeamManager.objects.create(staff=manager, team=finance)
+    hr = factories.make_staff(team=finance, first_name="Hana", last_name="HR")
+    hr.user.groups.add(hr_group())
+    factories.with_mfa(hr.user)
+
+    statement = ContentPage(title="Accessibility statement", slug="accessibility-statement", body=[])
+    home_page.add_child(instance=statement).save_revision().publish()
+    policy = factories.make_policy(parent=home_page)
+    module = factories.make_module(policy=policy)
+    snapshot = policy_snapshot_create(
+        page=policy,
+        version_label="1",
+        effective_date=timezone.localdate(),
+        title=policy.title,
+        sections=[{"number": "1", "heading": "Purpose", "text": "Think before you post."}],
+        material=True,
+    )
+    attest = factories.make_requirement(name="Social media policy", kind="attest_policy", page=policy)
+    course = factories.make_requirement(name="Safeguarding Adults Level 1")
+    refresh()
+    attestation = factories.make_completion(sam, attest, source=EvidenceEntry.ATTESTATION, snapshot=snapshot)
+    entry = factories.make_completion(sam, course)
+    certificate = Certificate(
+        staff=sam,
+        requirement=course,
+        original_name="certificate.pdf",
+        content_type="application/pdf",
+        size=8,
+        sha256="0" * 64,
+        completed_on=timezone.localdate() - datetime.timedelta(days=3),
+    )
+    certificate.file.save("certificate.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    flag = ReviewFlag.objects.create(page=module, clause="1", snapshot=snapshot)
+    verification = verification_code_for(entry)
+    pack = EvidencePack.objects.create(
+        team=comms, as_at=timezone.localdate(), cutoff=timezone.now(), requested_by=hr.user
+    )
+    pack_build(pack)
+    return {
+        "clients": {"staff": staff, "manager": manager, "hr": hr},
+        "args": {
+            "code": verification.code,
+            "attest_requirement": attest.pk,
+            "module": module.pk,
+            "block": next(iter(module.scenario_blocks())).id,
+            "attempt": attempt_start(user=sam.user, quiz=module.quiz, page=module).pk,
+            "attestation_entry": attestation.pk,
+            "certificate": certificate.pk,
+            "entry": entry.pk,
+            "sam": sam.pk,
+            "pack": pack.pk,
+            "completion_batch": completion_batch_create(data=COMPLETIONS, filename="c.csv", user=hr.user)[0].pk,
+            "roster_batch": roster_batch_create(data=ROSTER, filename="r.csv", user=hr.user)[0].pk,
+            "flag": flag.pk,
+        },
+    }
+
+
+def _answer(response) -> object:
+    if response.status_code == 302 and response["Location"].startswith("/accounts/login/"):
+        return LOGIN
+    return response.status_code
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_person_gets_the_answer_the_table_gives(world, persona):
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(world["clients"][persona].user)
+    wrong = {}
+    for name, (method, keys, expected) in TABLE.items():
+        url = reverse(name, args=[world["args"][key] for key in keys])
+        response = client.post(url) if method == "POST" else client.get(url)
+        want = expected.get(persona, DEFAULTS[persona])
+        if _answer(response) != want:
+            wrong[name] = (_answer(response), want)
+    assert wrong == {}, "(got, expected) by URL name"
