@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -201,3 +203,64 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- Single sign-on (OpenID Connect) ---
+# Sign-in through the organisation's identity provider (Microsoft Entra ID for NHSmail), by django-allauth's OpenID
+# Connect provider: docs/sso.md. Off, and no button shows, unless PORTAL_SSO_ISSUER is set. Who may sign in (people on
+# the staff roster who have not left, and nobody else) is decided in portal.accounts.sso.
+from urllib.parse import urlsplit  # noqa: E402
+
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+from portal.lib.env import env_bool  # noqa: E402
+
+SOCIALACCOUNT_ADAPTER = "portal.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # not allauth's email matching: the adapter matches to the roster itself
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_STORE_TOKENS = False  # the portal calls no API on the person's behalf
+SOCIALACCOUNT_LOGIN_ON_GET = False  # starting a sign-in is a POST with a CSRF token
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"  # redirect URI: /accounts/oidc/<provider id>/login/callback/
+
+PORTAL_SSO_ISSUER = env_str("PORTAL_SSO_ISSUER", "").strip().rstrip("/")
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}}
+if PORTAL_SSO_ISSUER:
+    _sso_issuer = urlsplit(PORTAL_SSO_ISSUER)
+    if _sso_issuer.scheme != "https" and _sso_issuer.hostname not in {"127.0.0.1", "localhost", "::1"}:
+        raise ImproperlyConfigured("PORTAL_SSO_ISSUER must be an https:// URL.")
+    _sso_client = {name: env_str(name, "").strip() for name in ("PORTAL_SSO_CLIENT_ID", "PORTAL_SSO_CLIENT_SECRET")}
+    _sso_missing = [name for name, value in _sso_client.items() if not value]
+    if _sso_missing:
+        raise ImproperlyConfigured(f"PORTAL_SSO_ISSUER is set, so set {' and '.join(_sso_missing)} too.")
+    _sso_provider_id = env_str("PORTAL_SSO_PROVIDER_ID", "nhsmail").strip()
+    if not _sso_provider_id.replace("-", "").isalnum() or not _sso_provider_id.isascii():
+        raise ImproperlyConfigured("PORTAL_SSO_PROVIDER_ID may hold only letters, digits and hyphens.")
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            "provider_id": _sso_provider_id,
+            "name": env_str("PORTAL_SSO_PROVIDER_NAME", "NHSmail").strip() or "NHSmail",
+            "client_id": _sso_client["PORTAL_SSO_CLIENT_ID"],
+            "secret": _sso_client["PORTAL_SSO_CLIENT_SECRET"],
+            "settings": {
+                "server_url": PORTAL_SSO_ISSUER,
+                "scope": ["openid", "email", "profile"],
+                # Take the issuer's `email` / `preferred_username` as verified without `email_verified` (Entra ID).
+                "trust_email": env_bool("PORTAL_SSO_TRUST_EMAIL", False),
+            },
+        }
+    )
+    # The sign-in button's form is answered with a redirect to the provider, and browsers apply the policy's
+    # form-action to that redirect: allow the issuer's origin (Entra ID's authorization endpoint shares it).
+    CONTENT_SECURITY_POLICY["DIRECTIVES"].setdefault("form-action", ["'self'"])
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [
+        *CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"],
+        f"{_sso_issuer.scheme}://{_sso_issuer.netloc}",
+    ]
+
+# Password sign-in stays unless PORTAL_PASSWORD_LOGIN=false. Then the sign-in page offers only single sign-on, and
+# only superusers may still sign in with a password, at /accounts/login/?break-glass (docs/sso.md); the backend first
+# in the list refuses everyone else's password wherever it is typed (the Wagtail admin's /cms/login/ too).
+PORTAL_PASSWORD_LOGIN = env_bool("PORTAL_PASSWORD_LOGIN", True)
+ACCOUNT_FORMS = {"login": "portal.accounts.sso.LoginForm"}
+AUTHENTICATION_BACKENDS = ["portal.accounts.sso.PasswordSwitchBackend", *AUTHENTICATION_BACKENDS]
+# --- end of single sign-on ---
