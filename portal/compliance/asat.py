@@ -78,9 +78,11 @@ class StatusAsAt:
         return self.standing.state(today, due_soon_days)
 
 
-def roster_as_at(moment: Moment, *, teams: Iterable[Team] | None = None, staff_group: str = ""):
+def roster_as_at(
+    moment: Moment, *, teams: Iterable[Team] | None = None, staff_group: str = "", staff_ids: list[int] | None = None
+):
     """Each person's last roster row recorded before `moment`, for people who had not left by its day, in `teams`
-    (and below) as the roster placed them then. Ordered by person."""
+    (and below) as the roster placed them then (or just `staff_ids`). Ordered by person."""
     latest = StaffChange.objects.filter(staff=OuterRef("staff"), recorded_at__lt=moment.cutoff).order_by(
         "-recorded_at", "-pk"
     )
@@ -94,6 +96,8 @@ def roster_as_at(moment: Moment, *, teams: Iterable[Team] | None = None, staff_g
         rows = rows.filter(in_scope)
     if staff_group:
         rows = rows.filter(staff_group=staff_group)
+    if staff_ids is not None:
+        rows = rows.filter(staff_id__in=staff_ids)
     return rows.select_related("staff", "team").order_by("staff_id")
 
 
@@ -198,13 +202,14 @@ def statuses_as_at(
     teams: Iterable[Team] | None = None,
     staff_group: str = "",
     requirements: Iterable[Requirement] | None = None,
+    staff_ids: list[int] | None = None,
 ) -> Iterator[tuple[StaffChange, list[StatusAsAt]]]:
     """Yield (roster row, standings) for every person in scope at `moment`, in person order, with a standing for each
     requirement that applied to them then. A constant number of queries, whatever the size of the organisation:
     both streams are read in chunks and merged by person, so memory stays flat too."""
     requirements, team_paths, rounds = _requirements_and_rounds(moment, requirements)
-    roster = roster_as_at(moment, teams=teams, staff_group=staff_group)
-    scoped = teams is not None or bool(staff_group)
+    roster = roster_as_at(moment, teams=teams, staff_group=staff_group, staff_ids=staff_ids)
+    scoped = teams is not None or bool(staff_group) or staff_ids is not None
     entries = latest_valid_entries(moment, staff_ids=Subquery(roster.values("staff_id")) if scoped else None)
     entry_stream = iter(entries.iterator(chunk_size=STREAM_CHUNK))
     pending = next(entry_stream, None)

@@ -90,6 +90,19 @@ def requirement_lines_for_staff(staff, today: datetime.date | None = None) -> li
     return sorted(lines, key=_most_urgent_first)
 
 
+def requirement_lines_as_at(staff, moment) -> list[RequirementLine] | None:
+    """The same lines as the person's standing stood at `moment`, read from the ledger and roster history; None if
+    the roster did not have them then (not yet started, or already left)."""
+    from portal.compliance.asat import statuses_as_at
+
+    found = next(iter(statuses_as_at(moment, staff_ids=[staff.pk])), None)
+    if found is None:
+        return None
+    window = due_soon_days()
+    lines = [RequirementLine(row, row.state(moment.day, window), moment.day) for row in found[1]]
+    return sorted(lines, key=_most_urgent_first)
+
+
 def _most_urgent_first(line: RequirementLine):
     return (URGENCY.get(line.state, 9), line.row.due_on or datetime.date.max, line.requirement.name)
 

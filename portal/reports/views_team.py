@@ -16,7 +16,7 @@ from portal.people.roles import staff_list_for_user
 
 from .forms import AsAtForm
 from .scope import scope_label, teams_for_request
-from .selectors import evidence_history_for_staff, requirement_lines_for_staff
+from .selectors import evidence_history_for_staff, requirement_lines_as_at, requirement_lines_for_staff
 from .team import team_matrix
 
 
@@ -44,19 +44,32 @@ def team_person(request, staff_id: int):
     person = get_object_or_404(staff_list_for_user(request.user).select_related("team", "line_manager"), pk=staff_id)
     if person.user_id == request.user.pk:
         return redirect("reports:my_training")
-    audit_record(actor=request.user, action=AuditEvent.VIEW_PERSON, scope=person.full_name, staff_id=person.pk)
-    lines = requirement_lines_for_staff(person)
-    return render(
-        request,
-        "reports/team_person.html",
-        {
-            "person": person,
-            "lines": lines,
-            "reminder_due": not person.has_left() and any(line.action for line in lines),
-            "history": evidence_history_for_staff(person),
-            "certificates": person.certificates.select_related("requirement").order_by("-uploaded_at"),
-        },
+    form = AsAtForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reports/team_person.html", {"person": person, "form": form}, status=400)
+    as_at = form.cleaned_data["as_at"]
+    audit_record(
+        actor=request.user, action=AuditEvent.VIEW_PERSON, scope=person.full_name, as_at=as_at, staff_id=person.pk
     )
+    if as_at is None:
+        lines = requirement_lines_for_staff(person)
+        history = evidence_history_for_staff(person)
+        certificates = person.certificates.all()
+    else:
+        moment = Moment.end_of(as_at)
+        lines = requirement_lines_as_at(person, moment)
+        history = evidence_history_for_staff(person).filter(recorded_at__lt=moment.cutoff)
+        certificates = person.certificates.filter(uploaded_at__lt=moment.cutoff)
+    context = {
+        "person": person,
+        "form": form,
+        "as_at": as_at,
+        "lines": lines,
+        "history": history,
+        "certificates": certificates.select_related("requirement").order_by("-uploaded_at"),
+        "reminder_due": as_at is None and not person.has_left() and any(line.action for line in lines),
+    }
+    return render(request, "reports/team_person.html", context)
 
 
 @require_POST

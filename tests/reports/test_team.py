@@ -66,3 +66,30 @@ def test_the_team_page_runs_a_constant_number_of_queries(org, extra, django_asse
     with django_assert_num_queries(12):
         client.get(reverse("reports:team"))
     assert StaffMember.objects.count() >= 5 + extra
+
+
+def test_a_persons_page_as_at_a_past_date_shows_their_records_of_then(org, monkeypatch):
+    import datetime
+
+    from django.db.models import F
+    from django.utils import timezone
+
+    from portal.people.models import StaffChange
+
+    requirement = org["sam"].statuses.get().requirement
+    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
+    real_now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: real_now - datetime.timedelta(days=5))
+    factories.make_completion(org["sam"], requirement, source_ref="import batch 1 line 2")
+    monkeypatch.setattr(timezone, "now", lambda: real_now)
+    client = client_for(org["manager"])
+    url = reverse("reports:team_person", args=[org["sam"].pk])
+    week_ago = (timezone.localdate() - datetime.timedelta(days=7)).isoformat()
+    html = client.get(url, {"as_at": week_ago}).content.decode()
+    assert "Overdue" in html and "Compliant" not in html and "Nothing recorded yet." in html
+    two_months_ago = (timezone.localdate() - datetime.timedelta(days=60)).isoformat()
+    assert "was not on the staff roster" in client.get(url, {"as_at": two_months_ago}).content.decode()
+    assert "Compliant" in client.get(url).content.decode()
+    response = client.get(url, {"as_at": "soon"})
+    assert response.status_code == 400 and "Enter the date as year-month-day" in response.content.decode()
+    assert "<h2>Requirements" not in response.content.decode() and "<h2>History" not in response.content.decode()
