@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -96,19 +97,26 @@ def attempt_take(request, attempt_id: int):
         return redirect_to_login(reverse("modules:attempt", args=[attempt_id]))
     attempt = _get_attempt_for_user(request.user, attempt_id)
     if attempt.is_submitted:
+        if request.method == "POST" and attempt.page_id:
+            # A second press after the first answer was lost: make sure the module's completion is recorded (it
+            # records nothing twice), then show the result.
+            services.module_completion_record_if_complete(user=request.user, page=attempt.page.specific)
         return redirect("modules:attempt_result", attempt_id=attempt.pk)
     questions = attempt.frozen_questions()
     if request.method == "POST":
         form = AttemptForm(request.POST, questions=questions)
         if form.is_valid():
             try:
-                quiz_services.attempt_submit(attempt=attempt, answers=form.answers())
+                # One transaction: the answers, the module's completion and its ledger entry are recorded together
+                # or not at all, so a failure half way (the database restarting) leaves the quiz to submit again.
+                with transaction.atomic():
+                    quiz_services.attempt_submit(attempt=attempt, answers=form.answers())
+                    if attempt.page_id:
+                        services.module_completion_record_if_complete(user=request.user, page=attempt.page.specific)
             except quiz_services.AttemptError as error:
                 form.add_error(None, str(error))
             else:
                 request.session.pop(stash_key, None)
-                if attempt.page_id:
-                    services.module_completion_record_if_complete(user=request.user, page=attempt.page.specific)
                 return redirect("modules:attempt_result", attempt_id=attempt.pk)
     else:
         stashed = request.session.get(stash_key)

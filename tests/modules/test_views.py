@@ -217,3 +217,40 @@ def test_my_training_runs_a_constant_number_of_queries(person_client, policy, dj
     # link), 11-12 sites (page URLs; cached per request after).
     with django_assert_num_queries(12):
         person_client.get(reverse("modules:my_training"))
+
+
+def test_a_failure_while_recording_the_completion_leaves_the_quiz_to_submit_again(
+    person, person_client, module_page, monkeypatch
+):
+    """The database going away between the answers and the module's completion: nothing half-recorded; submitting
+    again records the answers, the completion and its ledger entry, once."""
+    from django.db import OperationalError
+
+    from modules import services as module_services
+    from portal.compliance.models import EvidenceEntry
+
+    factories.make_staff(user=person)
+    factories.make_requirement(name="Social media module", kind="complete_module", page=module_page)
+    for child in module_page.scenario_blocks():
+        person_client.post(reverse("modules:scenario_choose", args=[module_page.pk, child.id]), {"option": "1"})
+    attempt_url = person_client.post(reverse("modules:quiz_start", args=[module_page.pk]))["Location"]
+    attempt = Attempt.objects.get(user=person)
+    real = module_services.module_completion_record_if_complete
+
+    def connection_lost(**kwargs):
+        real(**kwargs)  # written, then the connection goes before the commit
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(module_services, "module_completion_record_if_complete", connection_lost)
+    with pytest.raises(OperationalError):
+        person_client.post(attempt_url, answers_for(attempt))
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is None and not ModuleCompletion.objects.exists()
+    assert not EvidenceEntry.objects.exists()
+
+    monkeypatch.setattr(module_services, "module_completion_record_if_complete", real)
+    result = person_client.post(attempt_url, answers_for(attempt), follow=True).content.decode()
+    assert "You passed" in result and "Module completed" in result
+    person_client.post(attempt_url, answers_for(attempt))  # and a third press records nothing more
+    assert ModuleCompletion.objects.count() == 1
+    assert EvidenceEntry.objects.count() == 1
