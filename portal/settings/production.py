@@ -23,3 +23,10 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+
+# Behind the reverse proxy every request comes from the proxy's address: allauth's sign-in rate limits must read the
+# client's address from X-Forwarded-For, trusting as many proxies as the deployment puts in front (docs/deploy.md).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+# Rate limits count in the cache: one cache for all web workers and machines, in the database (run
+# `manage.py createcachetable` on each release), so that a limit is the same whichever worker answers.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}}

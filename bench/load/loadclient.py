@@ -1,0 +1,269 @@
+"""One simulated member of staff: signs in, attests to the policy and takes module quizzes, over plain HTTP.
+
+Every request is recorded (kind, status, latency, and for a failure what the body looked like). Every submission
+that got a success answer is recorded too, for the ledger check. After a failure the client waits a little and
+tries again, as a person would: the same submission again, or from the top after signing in again.
+"""
+
+import html
+import random
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import requests
+
+TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+INPUT_RE = re.compile(r"<input\b[^>]*>")
+ATTR_RE = re.compile(r'([\w-]+)="([^"]*)"')
+ATTEST_LINK_RE = re.compile(r'href="/attest/(\d+)/"')
+ERROR_RE = re.compile(r'class="nhsuk-error-message"[^>]*>(.*?)</span>\s*(.*?)</span>', re.S)
+TITLE_RE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
+FRIENDLY_RE = re.compile(r"try again|sorry, there is a problem", re.I)
+TRACE_RE = re.compile(r"Traceback \(most recent call last\)|Exception Value:|Request Method:|File \"/", re.I)
+
+CONNECT_TIMEOUT, READ_TIMEOUT = 5, 30
+P_ANSWER_RIGHT = 0.85  # how often a person answers every question from what they read
+
+
+@dataclass
+class Request:
+    t: float  # seconds since the run began, when the request was sent
+    client: int
+    kind: str
+    method: str
+    path: str
+    status: int | None
+    latency: float
+    ok: bool
+    failure: str = ""  # friendly page | stack trace | empty body | connection error | signed out | other ...
+    detail: str = ""
+
+
+@dataclass
+class ClientLog:
+    requests: list[Request] = field(default_factory=list)
+    successes: list[dict] = field(default_factory=list)
+
+
+class SignedOut(Exception):
+    pass
+
+
+class StepFailed(Exception):
+    pass
+
+
+class TimeUp(Exception):
+    pass
+
+
+def classify(status: int | None, body: str, location: str = "") -> tuple[str, str]:
+    """What a failed answer looked like to the person: (class, short detail)."""
+    if status is None:
+        return "connection error", body
+    if status in (301, 302, 303) and urlsplit(location).path.startswith("/accounts/login/"):
+        return "signed out", location
+    text = body.strip()
+    title = TITLE_RE.search(body)
+    title = html.unescape(title.group(1).strip()) if title else ""
+    if not text:
+        return "empty body", ""
+    if status == 429:  # allauth's sign-in rate limit
+        return "rate limited", f"{title}: {'says' if FRIENDLY_RE.search(body) else 'does NOT say'} to try again"
+    if TRACE_RE.search(body):
+        return "stack trace", title or text[:120]
+    if status == 200:
+        errors = [re.sub(r"<[^>]+>", "", m.group(2)).strip() for m in ERROR_RE.finditer(body)]
+        return "form error", "; ".join(errors)[:160] or title
+    if FRIENDLY_RE.search(body):
+        return "friendly page", title
+    return "other", title or re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text))[:120]
+
+
+class Client(threading.Thread):
+    def __init__(self, index, person, plan, base, t0, deadline, seed, *, bare=False):
+        super().__init__(name=f"client-{index}", daemon=True)
+        self.index, self.person, self.plan, self.base = index, person, plan, base
+        self.t0, self.deadline, self.bare = t0, deadline, bare
+        self.rng = random.Random(seed)
+        self.http = requests.Session()
+        self.log = ClientLog()
+        self.signed_in = False
+        self.iteration = 0
+
+    # --- plumbing -------------------------------------------------------------------------------------------------
+
+    def _send(self, kind, method, path, expect, data=None) -> tuple[Request, requests.Response | None]:
+        sent = time.perf_counter()
+        try:
+            response = self.http.request(
+                method, self.base + path, data=data, allow_redirects=False, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)
+            )
+        except requests.RequestException as error:
+            latency = time.perf_counter() - sent
+            record = Request(sent - self.t0, self.index, kind, method, path, None, latency, False)
+            record.failure, record.detail = "connection error", f"{type(error).__name__}: {str(error)[:100]}"
+            self.log.requests.append(record)
+            return record, None
+        latency = time.perf_counter() - sent
+        location = response.headers.get("Location", "")
+        ok = response.status_code in expect
+        if ok and response.status_code in (301, 302, 303):
+            ok = not urlsplit(location).path.startswith("/accounts/login/") or path.startswith("/accounts/login/")
+        record = Request(sent - self.t0, self.index, kind, method, path, response.status_code, latency, ok)
+        if not ok:
+            record.failure, record.detail = classify(response.status_code, response.text, location)
+        self.log.requests.append(record)
+        return record, response
+
+    def step(self, kind, method, path, expect, data=None, tries=8) -> requests.Response:
+        """Send until the expected answer comes, waiting a little longer after each failure."""
+        for attempt in range(tries):
+            if time.perf_counter() >= self.deadline:
+                raise TimeUp
+            record, response = self._send(kind, method, path, expect, data)
+            if record.ok:
+                return response
+            if record.failure == "signed out":
+                raise SignedOut
+            time.sleep(min(0.25 * 2**attempt, 2.0) * (0.5 + self.rng.random()))
+        raise StepFailed(kind)
+
+    @staticmethod
+    def _token(response) -> str:
+        match = TOKEN_RE.search(response.text)
+        if not match:
+            raise StepFailed("no CSRF token on the page")
+        return match.group(1)
+
+    @staticmethod
+    def _location(response) -> str:
+        return urlsplit(response.headers.get("Location", "")).path
+
+    # --- the person -----------------------------------------------------------------------------------------------
+
+    def run(self):
+        while time.perf_counter() < self.deadline:
+            try:
+                if self.bare:
+                    self.step("bare POST", "POST", "/bench/ok/", (200,), data={"x": "1"})
+                    continue
+                if not self.signed_in:
+                    self.sign_in()
+                self.attest()
+                self.take_quiz()
+                self.iteration += 1
+            except SignedOut:
+                self.signed_in = False
+            except StepFailed:
+                time.sleep(0.5 + self.rng.random())
+            except TimeUp:
+                break
+
+    def sign_in(self):
+        self.http.cookies.clear()
+        page = self.step("sign-in page", "GET", "/accounts/login/", (200,))
+        data = {
+            "login": self.person["email"],
+            "password": self.plan["password"],
+            "csrfmiddlewaretoken": self._token(page),
+        }
+        response = self.step("sign-in POST", "POST", "/accounts/login/", (302,), data=data)
+        if self._location(response).startswith("/accounts/login/"):
+            raise StepFailed("sign-in refused")
+        self.signed_in = True
+
+    def attest(self):
+        listing = self.step("attest list", "GET", "/attest/", (200,))
+        match = ATTEST_LINK_RE.search(listing.text)
+        if not match:
+            raise StepFailed("no policy to attest")
+        path = f"/attest/{match.group(1)}/"
+        page = self.step("attest page", "GET", path, (200,))
+        sent = time.perf_counter() - self.t0
+        answer = self.step(
+            "attest POST", "POST", path, (302,), data={"confirm": "on", "csrfmiddlewaretoken": self._token(page)}
+        )
+        done = re.fullmatch(r"/attest/done/(\d+)/", self._location(answer))
+        if not done:
+            raise StepFailed(f"attest answered with {self._location(answer)}")
+        self.log.successes.append(
+            {
+                "kind": "attestation",
+                "t": sent,
+                "client": self.index,
+                "staff_id": self.person["staff_id"],
+                "user_id": self.person["user_id"],
+                "requirement_id": int(match.group(1)),
+                "entry_id": int(done.group(1)),
+            }
+        )
+        self.step("attest done", "GET", self._location(answer), (200,))
+
+    def take_quiz(self):
+        modules = self.plan["modules"]
+        module = modules[(self.index + self.iteration) % len(modules)]
+        page = self.step("module page", "GET", module["url"], (200,))
+        start = self.step(
+            "quiz start POST",
+            "POST",
+            f"/learn/modules/{module['page_id']}/quiz/start/",
+            (302,),
+            data={"csrfmiddlewaretoken": self._token(page)},
+        )
+        attempt_path = self._location(start)
+        found = re.fullmatch(r"/learn/attempts/(\d+)/", attempt_path)
+        if not found:
+            raise StepFailed(f"quiz start answered with {attempt_path}")
+        attempt_id = int(found.group(1))
+        form = self.step("attempt page", "GET", attempt_path, (200,))
+        answers = self._answers(form.text)
+        data = {"csrfmiddlewaretoken": self._token(form), **answers}
+        sent = time.perf_counter() - self.t0
+        answer = self.step("attempt POST", "POST", attempt_path, (302,), data=data)
+        if self._location(answer) != f"/learn/attempts/{attempt_id}/result/":
+            raise StepFailed(f"attempt answered with {self._location(answer)}")
+        success = {
+            "kind": "quiz",
+            "t": sent,
+            "client": self.index,
+            "staff_id": self.person["staff_id"],
+            "user_id": self.person["user_id"],
+            "page_id": module["page_id"],
+            "attempt_id": attempt_id,
+            "answers": {qid: sorted(ids) for qid, ids in answers.items()},
+            "shown": None,
+            "module_completed_shown": None,
+        }
+        self.log.successes.append(success)
+        result = self.step("attempt result", "GET", self._location(answer), (200,))
+        if "You passed" in result.text:
+            success["shown"] = "passed"
+        elif "You did not pass" in result.text:
+            success["shown"] = "not passed"
+        success["module_completed_shown"] = "Module completed" in result.text
+
+    def _answers(self, page: str) -> dict[str, list[str]]:
+        offered: dict[str, tuple[str, list[str]]] = {}
+        for tag in INPUT_RE.findall(page):
+            attrs = dict(ATTR_RE.findall(tag))
+            name, kind = attrs.get("name", ""), attrs.get("type", "")
+            if re.fullmatch(r"q\d+", name) and kind in ("radio", "checkbox"):
+                offered.setdefault(name, (kind, []))[1].append(attrs.get("value", ""))
+        if not offered:
+            raise StepFailed("no questions on the attempt page")
+        key = self.plan["answer_key"]
+        right = self.rng.random() < P_ANSWER_RIGHT
+        answers = {}
+        for name, (kind, values) in offered.items():
+            if right:
+                chosen = [v for v in values if key.get(v)]
+            elif kind == "radio":
+                chosen = [self.rng.choice(values)]
+            else:
+                chosen = self.rng.sample(values, self.rng.randint(1, len(values)))
+            answers[name] = chosen
+        return answers
