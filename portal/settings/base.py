@@ -152,7 +152,10 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/login/"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Sign-in limits. Many NHS sites reach the internet through a handful of gateway addresses, so a whole hospital can
+# share one IP: the per-address limits are generous (a Monday-morning rush must not be refused), and the one that
+# guards an account is per account (five wrong passwords in five minutes).
+ACCOUNT_RATE_LIMITS = {"login": "600/m/ip", "login_failed": "100/m/ip,5/5m/key"}
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "NHS staff training portal"
