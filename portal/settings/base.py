@@ -199,6 +199,8 @@ PORTAL_ORGANISATION_NAME = env_str("PORTAL_ORGANISATION_NAME", "NHS Warrington C
 PORTAL_SERVICE_NAME = "Staff training and attestation"
 # A requirement shows as "due soon" this many days before it falls due.
 PORTAL_DUE_SOON_DAYS = env_int("PORTAL_DUE_SOON_DAYS", 30)
+# The share of people compliant (percent) the organisation report measures each requirement against.
+PORTAL_COMPLIANCE_TARGET = env_int("PORTAL_COMPLIANCE_TARGET", 95)
 
 LOGGING = {
     "version": 1,
