@@ -214,3 +214,19 @@ def make_completion(staff, requirement, completed_at=None, **overrides):
     fields.update(overrides)
     entry, _ = evidence_record(staff=staff, requirement=requirement, **fields)
     return entry
+
+
+def make_snapshot(policy, version="1", text="Think before you post."):
+    """A published version of `policy`, frozen as the attestation service freezes it."""
+    from django.utils import timezone
+
+    from portal.compliance.services import policy_snapshot_create
+
+    return policy_snapshot_create(
+        page=policy,
+        version_label=version,
+        effective_date=timezone.localdate(),
+        title=policy.title,
+        sections=[{"number": "1", "heading": "Purpose", "text": text}],
+        material=True,
+    )

@@ -18,7 +18,6 @@ from modules.models import ContentPage, ReviewFlag
 from portal.compliance.completions import completion_batch_create
 from portal.compliance.models import Certificate, EvidenceEntry
 from portal.compliance.projection import refresh
-from portal.compliance.services import policy_snapshot_create
 from portal.people.models import TeamManager
 from portal.people.roles import hr_group
 from portal.people.roster import roster_batch_create
@@ -127,14 +126,7 @@ def world(db, home_page, tmp_path, settings):
     home_page.add_child(instance=statement).save_revision().publish()
     policy = factories.make_policy(parent=home_page)
     module = factories.make_module(policy=policy)
-    snapshot = policy_snapshot_create(
-        page=policy,
-        version_label="1",
-        effective_date=timezone.localdate(),
-        title=policy.title,
-        sections=[{"number": "1", "heading": "Purpose", "text": "Think before you post."}],
-        material=True,
-    )
+    snapshot = factories.make_snapshot(policy, "1")
     attest = factories.make_requirement(name="Social media policy", kind="attest_policy", page=policy)
     course = factories.make_requirement(name="Safeguarding Adults Level 1")
     refresh()

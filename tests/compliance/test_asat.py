@@ -6,19 +6,17 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from portal.compliance import projection
 from portal.compliance.asat import Moment, statuses_as_at
 from portal.compliance.models import EvidenceEntry, RequirementStatus
 from portal.compliance.services import (
-    evidence_record,
     evidence_void,
-    policy_snapshot_create,
     reattestation_round_open,
 )
 from portal.people.history import staff_changes_record
 from tests import factories
+from tests.compliance.histories import EVENTS, organisation, play
 
 NOW = timezone.now()
 
@@ -38,71 +36,16 @@ def _projection():
     }
 
 
-events = st.lists(
-    st.one_of(
-        st.tuples(st.just("complete"), st.integers(0, 3), st.integers(0, 2), st.integers(0, 1500)),
-        st.tuples(st.just("void"), st.integers(0, 50)),
-        st.tuples(st.just("move"), st.integers(0, 3), st.integers(0, 2)),
-        st.tuples(st.just("leave"), st.integers(0, 3), st.integers(-30, 30)),
-    ),
-    max_size=25,
-)
-
-
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(sequence=events)
+@given(sequence=EVENTS)
 def test_as_at_now_equals_the_projection(db, person, sequence):
     savepoint = transaction.savepoint()
     try:
-        organisation = factories.make_team("Organisation", kind="organisation")
-        teams = [factories.make_team(f"Team {i}", parent=organisation) for i in range(3)]
-        staff = [factories.make_staff(team=teams[i % 3], start_date=datetime.date(2024, 1, 1)) for i in range(4)]
-        everyone = factories.make_requirement(renewal_months=12)
-        one_team = factories.make_requirement(renewal_months=36, applies_to_everyone=False)
-        one_team.teams.add(teams[0])
-        once = factories.make_requirement(renewal_months=None, applies_to_everyone=False, staff_groups=["Nursing"])
-        requirements = [everyone, one_team, once]
-        projection.refresh()
-        for n, event in enumerate(sequence):
-            if event[0] == "complete":
-                _, who, which, days_ago = event
-                evidence_record(
-                    staff=staff[who],
-                    requirement=requirements[which],
-                    source=EvidenceEntry.IMPORT,
-                    source_ref=f"event {n}",
-                    idempotency_key=f"event-{n}",
-                    completed_at=NOW - datetime.timedelta(days=days_ago),
-                )
-            elif event[0] == "void":
-                live = list(EvidenceEntry.objects.exclude(source=EvidenceEntry.VOID).filter(voided_by__isnull=True))
-                if live:
-                    evidence_void(entry=live[event[1] % len(live)], reason="test correction", voided_by=person)
-            else:
-                member = staff[event[1]]
-                if event[0] == "move":
-                    member.team = teams[event[2]]
-                    member.staff_group = "Nursing" if event[2] == 2 else "Administrative and Clerical"
-                else:
-                    member.leave_date = timezone.localdate() + datetime.timedelta(days=event[2])
-                member.save()
-                staff_changes_record([member])
-                projection.refresh(staff_ids=[member.pk])
+        teams, staff, requirements = organisation()
+        play(sequence, teams=teams, staff=staff, requirements=requirements, corrector=person)
         assert _as_at(Moment.now()) == _projection()
     finally:
         transaction.savepoint_rollback(savepoint)
-
-
-def _snapshot(policy, version):
-    sections = [{"number": "1", "heading": "Purpose", "text": f"Version {version} of the policy."}]
-    return policy_snapshot_create(
-        page=policy,
-        version_label=version,
-        effective_date=timezone.localdate(),
-        title=policy.title,
-        sections=sections,
-        material=True,
-    )
 
 
 def test_what_it_said_about_a_moment_never_changes(db, person, policy):
@@ -114,7 +57,12 @@ def test_what_it_said_about_a_moment_never_changes(db, person, policy):
     projection.refresh()
     first = factories.make_completion(staff[0], course)
     factories.make_completion(staff[1], course, completed_at=NOW - datetime.timedelta(days=400))
-    factories.make_completion(staff[2], attest, snapshot=_snapshot(policy, "1"), source=EvidenceEntry.ATTESTATION)
+    factories.make_completion(
+        staff[2],
+        attest,
+        snapshot=factories.make_snapshot(policy, "1", "Version 1 of the policy."),
+        source=EvidenceEntry.ATTESTATION,
+    )
     moment = Moment.now()
     before = {team.pk: _as_at(moment, teams=[team]) for team in [organisation, *wards]}
     everyone_before = _as_at(moment)
@@ -131,7 +79,9 @@ def test_what_it_said_about_a_moment_never_changes(db, person, policy):
         member.save()
     staff_changes_record(staff)
     reattestation_round_open(
-        snapshot=_snapshot(policy, "2"), deadline=timezone.localdate() + datetime.timedelta(days=7), reason="material"
+        snapshot=factories.make_snapshot(policy, "2", "Version 2 of the policy."),
+        deadline=timezone.localdate() + datetime.timedelta(days=7),
+        reason="material",
     )
     projection.refresh()
     assert RequirementStatus.objects.get(staff=staff[3], requirement=course).completed_on is not None

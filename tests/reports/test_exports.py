@@ -124,20 +124,12 @@ def test_a_bad_date_is_named_and_nothing_is_exported(org):
 
 def test_the_live_export_and_the_export_as_at_now_are_the_same_rows(org, hr, policy):
     from portal.compliance.asat import Moment
-    from portal.compliance.services import policy_snapshot_create
     from portal.people.models import Team
     from portal.reports.exports import export_rows
 
     requirement = org["sam"].statuses.get().requirement
     attest = factories.make_requirement(name="Social media policy", kind="attest_policy", page=policy)
-    snapshot = policy_snapshot_create(
-        page=policy,
-        version_label="2",
-        effective_date=timezone.localdate(),
-        title=policy.title,
-        sections=[{"number": "1", "heading": "Purpose", "text": "Think before you post."}],
-        material=True,
-    )
+    snapshot = factories.make_snapshot(policy, "2")
     from portal.compliance.models import EvidenceEntry
     from portal.compliance.projection import refresh
 

@@ -144,17 +144,9 @@ def test_a_pack_with_a_bad_date_is_refused_with_a_message(org, hr):
 
 
 def test_the_pack_names_the_policy_version_and_its_text_hash(org, hr, tmp_path, policy):
-    from portal.compliance.services import policy_snapshot_create
 
     attest = factories.make_requirement(name="Social media policy", kind="attest_policy", page=policy)
-    snapshot = policy_snapshot_create(
-        page=policy,
-        version_label="3.1",
-        effective_date=timezone.localdate(),
-        title=policy.title,
-        sections=[{"number": "1", "heading": "Purpose", "text": "Be kind online."}],
-        material=True,
-    )
+    snapshot = factories.make_snapshot(policy, "3.1", "Be kind online.")
     factories.make_completion(org["sam"], attest, source=EvidenceEntry.ATTESTATION, snapshot=snapshot)
     client = client_for(hr)
     pdf, _ = _download(client, _make_pack(client, org["digital"]), tmp_path)

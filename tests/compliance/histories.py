@@ -1,0 +1,67 @@
+"""Random histories for property tests: people completing, corrections, moves between teams and leavers, played
+through the real services, as both the projection rebuild test and the as-at test need them."""
+
+import datetime
+
+from django.utils import timezone
+from hypothesis import strategies as st
+
+from portal.compliance import projection
+from portal.compliance.models import EvidenceEntry
+from portal.compliance.services import evidence_record, evidence_void
+from portal.people.history import staff_changes_record
+from tests import factories
+
+NOW = timezone.now()
+
+EVENTS = st.lists(
+    st.one_of(
+        st.tuples(st.just("complete"), st.integers(0, 3), st.integers(0, 2), st.integers(0, 1500)),
+        st.tuples(st.just("void"), st.integers(0, 50)),
+        st.tuples(st.just("move"), st.integers(0, 3), st.integers(0, 2)),
+        st.tuples(st.just("leave"), st.integers(0, 3), st.integers(-30, 30)),
+    ),
+    max_size=30,
+)
+
+
+def organisation():
+    """Three teams, four people, and three requirements: one for everyone, one for a team, one for a staff group."""
+    top = factories.make_team("Organisation", kind="organisation")
+    teams = [factories.make_team(f"Team {i}", parent=top) for i in range(3)]
+    staff = [factories.make_staff(team=teams[i % 3], start_date=datetime.date(2024, 1, 1)) for i in range(4)]
+    everyone = factories.make_requirement(renewal_months=12)
+    one_team = factories.make_requirement(renewal_months=36, applies_to_everyone=False)
+    one_team.teams.add(teams[0])
+    once = factories.make_requirement(renewal_months=None, applies_to_everyone=False, staff_groups=["Nursing"])
+    projection.refresh()
+    return teams, staff, [everyone, one_team, once]
+
+
+def play(sequence, *, teams, staff, requirements, corrector) -> None:
+    """Play `sequence` through the services, recording roster history for moves and leavers as HR's edits do."""
+    for n, event in enumerate(sequence):
+        if event[0] == "complete":
+            _, who, which, days_ago = event
+            evidence_record(
+                staff=staff[who],
+                requirement=requirements[which],
+                source=EvidenceEntry.IMPORT,
+                source_ref=f"event {n}",
+                idempotency_key=f"event-{n}",
+                completed_at=NOW - datetime.timedelta(days=days_ago),
+            )
+        elif event[0] == "void":
+            live = list(EvidenceEntry.objects.exclude(source=EvidenceEntry.VOID).filter(voided_by__isnull=True))
+            if live:
+                evidence_void(entry=live[event[1] % len(live)], reason="test correction", voided_by=corrector)
+        else:
+            member = staff[event[1]]
+            if event[0] == "move":
+                member.team = teams[event[2]]
+                member.staff_group = "Nursing" if event[2] == 2 else "Administrative and Clerical"
+            else:
+                member.leave_date = timezone.localdate() + datetime.timedelta(days=event[2])
+            member.save()
+            staff_changes_record([member])
+            projection.refresh(staff_ids=[member.pk])
