@@ -81,3 +81,19 @@ def _ledger_triggers_around_flush(request):
     yield
     drop_ledger_triggers(connection)
     _triggers["dropped"] = True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections_at_the_end(django_db_setup, django_db_blocker):
+    """Connections opened by other threads (the browser tests' live server, the concurrency tests' workers) can
+    outlive their tests; on PostgreSQL they would stop the test database being dropped. End them first."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
