@@ -35,7 +35,7 @@ def module_page(policy):
 
 @pytest.fixture
 def person_client(client, person):
-    client.force_login(person)
+    factories.sign_in(client, person)
     return client
 
 

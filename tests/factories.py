@@ -198,6 +198,27 @@ def with_mfa(user, secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"):
     return user
 
 
+def sign_in(client, user, *, second_factor: bool = True):
+    """Sign `user` in on a test client as allauth's sign-in would leave the session: a password, then (if they have
+    an authenticator app and `second_factor` is true) the code. `second_factor=False` is a session that stopped at
+    the password, as a side door would leave it: a privileged role does not count in it."""
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.mfa.models import Authenticator
+
+    client.force_login(user)
+    session = client.session
+    records = [{"method": "password", "at": time.time(), "email": user.email}]
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is not None and second_factor:
+        records.append({"method": "mfa", "at": time.time(), "id": totp.pk, "type": totp.type})
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client
+
+
 def make_completion(staff, requirement, completed_at=None, **overrides):
     """Record in the ledger (through the service, so the projection follows) that `staff` completed `requirement`."""
     from django.utils import timezone

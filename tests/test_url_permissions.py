@@ -178,7 +178,7 @@ def _answer(response) -> object:
 def test_each_person_gets_the_answer_the_table_gives(world, persona):
     client = Client()
     if persona != "anonymous":
-        client.force_login(world["clients"][persona].user)
+        factories.sign_in(client, world["clients"][persona].user)
     wrong = {}
     for name, (method, keys, expected) in TABLE.items():
         url = reverse(name, args=[world["args"][key] for key in keys])

@@ -13,7 +13,7 @@ SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 @pytest.mark.parametrize("path", ["/certificates/queue/", "/hr/people/roster/", "/hr/completions/"])
 def test_hr_without_mfa_is_sent_to_set_it_up(client, person, path):
     person.groups.add(hr_group())
-    client.force_login(person)
+    factories.sign_in(client, person)
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/2fa/totp/activate/?next=")
@@ -23,12 +23,12 @@ def test_hr_without_mfa_is_sent_to_set_it_up(client, person, path):
 
 def test_a_cms_editor_without_mfa_is_sent_to_set_it_up(client, person):
     person.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(person)
+    factories.sign_in(client, person)
     assert client.get("/cms/")["Location"].startswith("/accounts/2fa/totp/activate/")
 
 
 def test_staff_pages_do_not_ask_ordinary_staff_for_mfa(client, person, home_page):
-    client.force_login(person)
+    factories.sign_in(client, person)
     assert client.get("/training/").status_code == 200
 
 

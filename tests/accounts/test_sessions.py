@@ -21,7 +21,7 @@ def member(db):
 
 def _signed_in(staff):
     client = Client()
-    client.force_login(staff.user)
+    factories.sign_in(client, staff.user)
     assert client.get(PAGE).status_code == 200
     return client
 

@@ -33,7 +33,7 @@ def test_there_is_no_public_sign_up(client, db):
 
 
 def test_signing_out_is_a_post(client, person):
-    client.force_login(person)
+    factories.sign_in(client, person)
     confirm = client.get("/accounts/logout/")
     assert confirm.status_code == 200 and "Are you sure you want to sign out?" in confirm.content.decode()
     assert "_auth_user_id" in client.session
@@ -56,7 +56,7 @@ def test_password_reset_by_email(client, person, mailoutbox):
 
 @pytest.mark.parametrize("path", ["/cms/", "/cms/pages/"])
 def test_the_cms_is_for_editors_only(client, person, path):
-    client.force_login(person)
+    factories.sign_in(client, person)
     response = client.get(path)
     assert response.status_code == 403
     assert "for people with a different role" in response.content.decode()
@@ -67,5 +67,5 @@ def test_a_cms_editor_reaches_the_cms(client, person):
 
     person.groups.add(Group.objects.get(name="Editors"))
     factories.with_mfa(person)
-    client.force_login(person)
+    factories.sign_in(client, person)
     assert client.get("/cms/").status_code == 200

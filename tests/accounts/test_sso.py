@@ -265,7 +265,7 @@ def test_a_roster_email_already_linked_to_another_sub_is_refused(client, sso):
 def test_a_signed_in_person_cannot_link_someone_elses_account(client, sso):
     other = roster_person(email="owen.jones@example.nhs.uk")
     person = roster_person()
-    client.force_login(person)
+    factories.sign_in(client, person)
     sub = sso.add_account(new_sub(), email=other.email, email_verified=True)
     response, _ = sign_in(client, sso, sub, start=f"{LOGIN}?process=connect")
     assert response.status_code == 400

@@ -86,14 +86,14 @@ def test_an_unticked_statement_shows_an_error_and_records_nothing(person_client,
 def test_an_attestation_always_records_for_the_person_signed_in(client, staff, someone_else, attestation):
     other = factories.make_staff(user=someone_else)
     refresh(staff_ids=[other.pk])
-    client.force_login(someone_else)
+    factories.sign_in(client, someone_else)
     client.post(reverse("attestation:attest", args=[attestation.pk]), {"confirm": "on", "staff": staff.pk})
     assert list(EvidenceEntry.objects.values_list("staff_id", flat=True)) == [other.pk]
 
 
 def test_someone_else_cannot_see_the_persons_confirmation(client, person_client, staff, someone_else, attestation):
     response = person_client.post(reverse("attestation:attest", args=[attestation.pk]), {"confirm": "on"})
-    client.force_login(someone_else)
+    factories.sign_in(client, someone_else)
     assert client.get(response["Location"]).status_code == 404
 
 
@@ -104,7 +104,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, attestation):
 
 
 def test_a_person_without_a_staff_record_is_told_to_contact_hr(client, someone_else, attestation):
-    client.force_login(someone_else)
+    factories.sign_in(client, someone_else)
     html = client.get(reverse("attestation:list")).content.decode()
     assert "We cannot find your staff record" in html
 
@@ -178,7 +178,7 @@ def test_confirming_a_flag_in_the_cms_resolves_it(client, person, policy, module
     )
     person.groups.add(Group.objects.get(name="Moderators"))
     factories.with_mfa(person)
-    client.force_login(person)
+    factories.sign_in(client, person)
     listing = client.get(reverse("modules_review_list"))
     assert listing.status_code == 200 and "Content to review" in listing.content.decode()
     flag = ReviewFlag.objects.filter(page__isnull=False).first()

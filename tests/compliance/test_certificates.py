@@ -92,16 +92,16 @@ def test_the_file_is_served_to_the_person_and_hr_only(other_client, person_clien
     response = person_client.get(url)
     assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
     assert "attachment" in response["Content-Disposition"]
-    other_client.force_login(someone_else)
+    factories.sign_in(other_client, someone_else)
     assert other_client.get(url).status_code == 404
-    other_client.force_login(hr)
+    factories.sign_in(other_client, hr)
     assert other_client.get(url).status_code == 200
 
 
 def test_hr_approves_and_the_person_becomes_compliant(other_client, person_client, staff, course, hr):
     upload(person_client, course, PDF)
     certificate = Certificate.objects.get()
-    other_client.force_login(hr)
+    factories.sign_in(other_client, hr)
     assert "Safeguarding Children Level 1" in other_client.get(reverse("certificates:queue")).content.decode()
     other_client.post(reverse("certificates:decide", args=[certificate.pk]), {"decision": "approve"})
     certificate.refresh_from_db()
@@ -118,7 +118,7 @@ def test_hr_approves_and_the_person_becomes_compliant(other_client, person_clien
 def test_hr_rejects_with_a_reason_the_person_sees(other_client, person_client, course, hr):
     upload(person_client, course, PDF)
     certificate = Certificate.objects.get()
-    other_client.force_login(hr)
+    factories.sign_in(other_client, hr)
     other_client.post(reverse("certificates:decide", args=[certificate.pk]), {"decision": "reject", "reason": ""})
     certificate.refresh_from_db()
     assert certificate.status == Certificate.PENDING  # a reason is required
@@ -147,7 +147,7 @@ def test_the_queue_and_decisions_are_for_hr_only(other_client, person_client, co
 def test_hr_cannot_verify_their_own_certificate(client, course, staff, person):
     person.groups.add(hr_group())
     factories.with_mfa(person)
-    client.force_login(person)
+    factories.sign_in(client, person)
     upload(client, course, PDF)
     certificate = Certificate.objects.get()
     client.post(reverse("certificates:decide", args=[certificate.pk]), {"decision": "approve"})
@@ -160,7 +160,7 @@ def test_the_queue_runs_a_constant_number_of_queries(
 ):
     for _ in range(5):
         upload(person_client, course, PDF)
-    other_client.force_login(hr)
+    factories.sign_in(other_client, hr)
     # session, user, HR check, MFA authenticator, pending certificates (with staff, team, requirement),
     # permissions x2 (header)
     with django_assert_num_queries(7):

@@ -117,9 +117,9 @@ def test_hr_pages_personas_and_mapping(client, person, people, adults, user_fact
     hr = user_factory()
     hr.groups.add(hr_group())
     factories.with_mfa(hr)
-    client.force_login(person)
+    factories.sign_in(client, person)
     assert client.get(reverse("completions:upload")).status_code == 403
-    client.force_login(hr)
+    factories.sign_in(client, hr)
     upload = SimpleUploadedFile("c.csv", esr(f'"20001|Jones, Grace","{ADULTS}",30-Nov-2025,'))
     response = client.post(reverse("completions:upload"), {"file": upload})
     batch_url = response["Location"]

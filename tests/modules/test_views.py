@@ -58,7 +58,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, module_page, attempt, me
 
 
 def test_someone_else_gets_404_for_the_persons_attempt_and_result(client, someone_else, attempt):
-    client.force_login(someone_else)
+    factories.sign_in(client, someone_else)
     for name in ["modules:attempt", "modules:attempt_result"]:
         assert client.get(reverse(name, args=[attempt.pk])).status_code == 404
     response = client.post(reverse("modules:attempt", args=[attempt.pk]), answers_for(attempt))
@@ -134,7 +134,7 @@ def test_an_option_out_of_range_records_nothing(person_client, module_page):
 
 def test_a_scenario_post_without_a_csrf_token_is_refused(person, module_page):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(person)
+    factories.sign_in(client, person)
     block = first_scenario_id(module_page)
     response = client.post(reverse("modules:scenario_choose", args=[module_page.pk, block]), {"option": "1"})
     assert response.status_code == 403

@@ -13,7 +13,7 @@ def hr_client(client, user_factory):
     user = user_factory()
     user.groups.add(hr_group())
     factories.with_mfa(user)
-    client.force_login(user)
+    factories.sign_in(client, user)
     return client
 
 
@@ -60,7 +60,7 @@ def test_roster_pages_are_for_hr_only(client, person, teams, roster_csv):
     TeamManager.objects.create(staff=manager, team=teams["comms"])
     batch = RosterBatch.objects.create(filename="x.csv", sha256="0" * 64)
     urls = [reverse("people:roster_upload"), reverse("people:roster_batch", args=[batch.pk])]
-    client.force_login(person)
+    factories.sign_in(client, person)
     for url in urls:
         assert client.get(url).status_code == 403
     assert client.post(reverse("people:roster_apply", args=[batch.pk])).status_code == 403

@@ -40,7 +40,7 @@ def org(db):
 
 def client_for(staff):
     client = Client()
-    client.force_login(staff.user)
+    factories.sign_in(client, staff.user)
     return client
 
 

@@ -38,7 +38,7 @@ def pdf_text(content: bytes, tmp_path) -> str:
 
 
 def download(client, user, entry):
-    client.force_login(user)
+    factories.sign_in(client, user)
     return client.get(reverse("reports:certificate_pdf", args=[entry.pk]))
 
 

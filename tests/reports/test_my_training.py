@@ -40,7 +40,7 @@ def course(db):
 
 
 def my_training(client, user) -> str:
-    client.force_login(user)  # again after each time jump: a session from another day has expired
+    factories.sign_in(client, user)  # again after each time jump: a session from another day has expired
     response = client.get(reverse("reports:my_training"))
     assert response.status_code == 200
     return response.content.decode()
@@ -198,7 +198,7 @@ def test_someone_else_sees_only_their_own_training(client, person, staff, course
     refresh()
     url = reverse("reports:my_training")
     assert url == "/training/"  # nobody's id in the address: the page is always the signed-in person's own
-    client.force_login(someone_else)
+    factories.sign_in(client, someone_else)
     html = client.get(url, {"staff": staff.pk, "user": person.pk}).content.decode()
     assert "Manual handling" in html
     assert "Imported completion" not in html and "Download certificate" not in html
@@ -227,7 +227,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db):
 
 
 def test_the_home_page_and_the_header_lead_here(client, person, staff, home_page):
-    client.force_login(person)
+    factories.sign_in(client, person)
     html = client.get("/").content.decode()
     assert 'href="/training/"' in html
     header = client.get(reverse("reports:my_training")).content.decode()
