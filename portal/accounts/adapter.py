@@ -1,14 +1,58 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.core.exceptions import ValidationError
 
-from . import sso
+from . import ratelimits, sso
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Accounts are created by HR (roster import, demo loader), never by public sign-up."""
+    """Accounts are created by HR (roster import, demo loader), never by public sign-up.
+
+    Wrong passwords are limited per account and client address first, then per account from everywhere, with an
+    email to the person when that trips (portal.accounts.ratelimits).
+    """
+
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": (
+            "Too many failed attempts to sign in to this account. Wait a while and try again, or reset your password "
+            "to sign in straight away."
+        ),
+    }
 
     def is_open_for_signup(self, request):
         return False
+
+    def can_delete_email(self, email_address):
+        return False  # the sign-in address belongs to the roster (portal.accounts.email_address)
+
+    def pre_authenticate(self, request, **credentials):
+        self._from_client = ratelimits.consume_from_client(request, credentials)
+        if not self._from_client:
+            raise self.validation_error(ratelimits.TOO_MANY)
+        try:
+            super().pre_authenticate(request, **credentials)  # allauth's per-account `login_failed`
+        except ValidationError:
+            ratelimits.warn_account_holder(request, email=ratelimits.account_key(credentials))
+            raise
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            # A right password does not count as a failure; allauth takes back its own count the same way.
+            self._from_client.rollback()
+        return user
+
+    def set_password(self, user, password):
+        super().set_password(user, password)
+        # A reset proves the person reads their email and a change proves they know the old password: lift the
+        # limits an attacker may have run up on their account (the emails promise this), so the person can sign in
+        # at once. allauth clears its own count only for the person's EmailAddress rows, which people from the
+        # roster may not have.
+        if context.request is not None:
+            self._delete_login_attempts_cached_email(context.request, email=user.email)
+            ratelimits.lift_for(context.request, user)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

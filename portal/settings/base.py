@@ -152,10 +152,18 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/login/"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-# Sign-in limits. Many NHS sites reach the internet through a handful of gateway addresses, so a whole hospital can
-# share one IP: the per-address limits are generous (a Monday-morning rush must not be refused), and the one that
-# guards an account is per account (five wrong passwords in five minutes).
-ACCOUNT_RATE_LIMITS = {"login": "600/m/ip", "login_failed": "100/m/ip,5/5m/key"}
+# Sign-in limits (portal.accounts.ratelimits). Many NHS sites reach the internet through a handful of gateway
+# addresses, so a whole hospital can share one IP: the per-address limit is generous (a Monday-morning rush must not
+# be refused). Wrong passwords for one account are held back per client address (five in five minutes, twenty an
+# hour), so one stranger cannot lock a named person out; across all addresses an account takes thirty an hour, and
+# its holder gets an email when that trips. allauth's `login_failed` is that per-account limit: it also counts wrong
+# second-step codes per person (thirty an hour, not five in five minutes). Single sign-on counts none of these.
+ACCOUNT_RATE_LIMITS = {
+    "login": "600/m/ip",
+    "login_failed": "30/h/key",
+    "login_failed_from_client": "100/m/ip,5/5m/key,20/h/key",
+}
+MFA_FORMS = {"authenticate": "portal.accounts.ratelimits.AuthenticateForm"}
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "NHS staff training portal"
