@@ -5,10 +5,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from modules import views as module_views
+from portal.accounts.email_address import sign_in_email
 
 urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Before allauth's page at this address: the sign-in email is shown, never changed (portal.accounts.email_address).
+    path("accounts/email/", sign_in_email, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("accessibility-statement/", module_views.accessibility_statement, name="accessibility_statement"),
     path("learn/", include("modules.urls")),

@@ -148,6 +148,13 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# The sign-in email comes from the roster or the identity provider; nobody adds, swaps or removes it in the portal
+# (portal.accounts.email_address replaces allauth's email page), so every address is one HR or the provider vouched for:
+# it counts as verified for setting up a second factor, even on a row allauth left marked unverified.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# The same for CMS editors in the Wagtail admin's own account page, and passwords are changed in one place (allauth's).
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/login/"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
