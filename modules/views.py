@@ -11,14 +11,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import services as quiz_services
-from quizzes.forms import AttemptForm
+from quizzes.forms import AttemptForm, field_name
 from quizzes.models import Attempt
 
 from . import services
 from .models import ContentPage, ModulePage
 from .progress import module_progress_for_user, module_progress_list_for_user
 
-STASH_KEY = "quiz-answers-{}"
+# Answers typed before the session expired, kept in the (anonymous) session until the person signs in again: those of
+# one attempt at a time, and only choices its questions offer, so whatever is posted, a session holds no more than
+# one set of answers to one quiz.
+STASH_KEY = "quiz-answers"
 
 
 def _get_module_page(page_id: int) -> ModulePage:
@@ -89,11 +92,11 @@ def quiz_start(request, page_id: int):
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def attempt_take(request, attempt_id: int):
-    stash_key = STASH_KEY.format(attempt_id)
     if not request.user.is_authenticated:
         # The session expired mid-quiz: keep the answers in this (anonymous) session, which survives sign-in.
-        if request.method == "POST":
-            request.session[stash_key] = {key: request.POST.getlist(key) for key in request.POST if key[:1] == "q"}
+        answers = _answers_to_keep(attempt_id, request.POST) if request.method == "POST" else None
+        if answers:
+            request.session[STASH_KEY] = {"attempt": attempt_id, "answers": answers}
         return redirect_to_login(reverse("modules:attempt", args=[attempt_id]))
     attempt = _get_attempt_for_user(request.user, attempt_id)
     if attempt.is_submitted:
@@ -116,14 +119,33 @@ def attempt_take(request, attempt_id: int):
             except quiz_services.AttemptError as error:
                 form.add_error(None, str(error))
             else:
-                request.session.pop(stash_key, None)
+                request.session.pop(STASH_KEY, None)
                 return redirect("modules:attempt_result", attempt_id=attempt.pk)
     else:
-        stashed = request.session.get(stash_key)
+        stash = request.session.get(STASH_KEY) or {}
+        stashed = stash.get("answers") if stash.get("attempt") == attempt.pk else None
         form = AttemptForm(initial=_initial_from(stashed), questions=questions)
         if stashed:
             messages.info(request, "We kept the answers you gave before you were signed out. Check them and submit.")
     return render(request, "modules/attempt.html", _attempt_context(attempt, form, questions))
+
+
+def _answers_to_keep(attempt_id: int, data) -> dict[str, list[str]]:
+    """Of what was posted, the answers to this open attempt's questions that are among their choices.
+
+    The visitor is anonymous, so the attempt is not checked against them: nothing about it is shown, and the answers
+    are offered back only on the owner's own attempt page once they have signed in.
+    """
+    attempt = Attempt.objects.filter(pk=attempt_id, submitted_at__isnull=True).only("questions").first()
+    if attempt is None:
+        return {}
+    kept = {}
+    for question in attempt.frozen_questions():
+        offered = {str(choice.id) for choice in question.choices}
+        chosen = [value for value in dict.fromkeys(data.getlist(field_name(question))) if value in offered]
+        if chosen:
+            kept[field_name(question)] = chosen
+    return kept
 
 
 def _initial_from(stashed: dict | None) -> dict:
