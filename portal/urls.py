@@ -1,13 +1,18 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from modules import views as module_views
+from portal.accounts import views as account_views
 from portal.accounts.email_address import sign_in_email
 
 urlpatterns = [
+    # One door in: Wagtail's own sign-in and password-reset pages send people to allauth's (portal.accounts.views).
+    path("cms/login/", account_views.cms_sign_in, name="cms_sign_in"),
+    re_path(r"^cms/password_reset/", account_views.cms_password_reset, name="cms_password_reset"),
+    path("_util/login/", account_views.page_sign_in, name="page_sign_in"),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Before allauth's page at this address: the sign-in email is shown, never changed (portal.accounts.email_address).

@@ -3,6 +3,14 @@ import pytest
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rate-limit counters and allauth's used one-time codes do not leak."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def user_factory(db):
     return factories.make_user

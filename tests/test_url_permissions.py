@@ -1,6 +1,8 @@
-"""Every named URL of the portal, found by walking the URLconf, asked for by four people: anonymous, a member of
-staff, a manager of another team, and HR. Each answer is checked against the table below, and a URL with no row in
-the table fails the test: a new page cannot be added without deciding who may reach it.
+"""Every named URL of the portal, found by walking the URLconf, asked for by six people: anonymous, a member of
+staff, a manager of another team, HR, and two whose session stopped at the password (an HR officer and a CMS
+editor, each with an authenticator app they did not use). Each answer is checked against the table below, and a URL
+with no row in the table fails the test: a new page cannot be added without deciding who may reach it. The two
+password-only people act exactly as plain staff, except that their role's own pages ask for the code.
 
 The records asked for (a certificate, an attempt, an evidence entry, a pack, an import) belong to Sam, a member of
 the Communications team, or to HR; "staff" is someone else in Communications, "manager" manages Finance.
@@ -9,12 +11,14 @@ the Communications team, or to HR; "staff" is someone else in Communications, "m
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from modules.models import ContentPage, ReviewFlag
+from portal.accounts.mfa import PRIVILEGED_PREFIXES
 from portal.compliance.completions import completion_batch_create
 from portal.compliance.models import Certificate, EvidenceEntry
 from portal.compliance.projection import refresh
@@ -28,14 +32,21 @@ from quizzes.services import attempt_start
 from tests import factories
 
 OUR_CODE = ("portal.", "modules.", "quizzes.")
-PERSONAS = ("anonymous", "staff", "manager", "hr")
+PERSONAS = ("anonymous", "staff", "manager", "hr", "hr_password_only", "editor_password_only")
+PASSWORD_ONLY = {"hr_password_only", "editor_password_only"}
 LOGIN = "login"  # a redirect to the sign-in page
+CODE = "code"  # a redirect to enter the code from the authenticator app
 OK, FOUND, FORBIDDEN, MISSING = 200, 302, 403, 404
 
 # name -> (method, the arguments' keys in the world, {persona: expected}). Keys missing from the dict: see DEFAULTS.
 TABLE = {
     # Public
     "accessibility_statement": ("GET", (), {"anonymous": OK, "staff": OK, "manager": OK, "hr": OK}),
+    # The Wagtail admin's own sign-in and password-reset doors, closed: everyone is sent to the portal's
+    # (signed-in people who are not CMS editors are refused anything under /cms/ first)
+    "cms_sign_in": ("POST", (), {"anonymous": LOGIN}),
+    "cms_password_reset": ("POST", (), {"anonymous": FOUND}),
+    "page_sign_in": ("POST", (), {"anonymous": LOGIN, "staff": LOGIN, "manager": LOGIN, "hr": LOGIN}),
     "reports:verify": ("GET", ("code",), {"anonymous": OK, "staff": OK, "manager": OK, "hr": OK}),
     # Anyone signed in, for themselves
     "reports:my_training": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
@@ -43,6 +54,7 @@ TABLE = {
     "attestation:list": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
     "attestation:attest": ("GET", ("attest_requirement",), {"staff": OK, "manager": OK, "hr": OK}),
     "certificates:mine": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
+    "account_email": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
     "certificates:upload": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
     "modules:scenario_choose": ("POST", ("module", "block"), {"staff": FOUND, "manager": FOUND, "hr": FOUND}),
     "modules:quiz_start": ("POST", ("module",), {"staff": FOUND, "manager": FOUND, "hr": FOUND}),
@@ -121,6 +133,12 @@ def world(db, home_page, tmp_path, settings):
     hr = factories.make_staff(team=finance, first_name="Hana", last_name="HR")
     hr.user.groups.add(hr_group())
     factories.with_mfa(hr.user)
+    hr_password_only = factories.make_staff(team=finance, first_name="Harriet", last_name="Password")
+    hr_password_only.user.groups.add(hr_group())
+    factories.with_mfa(hr_password_only.user)
+    editor = factories.make_staff(team=finance, first_name="Eddie", last_name="Editor")
+    editor.user.groups.add(Group.objects.get(name="Editors"))
+    factories.with_mfa(editor.user)
 
     statement = ContentPage(title="Accessibility statement", slug="accessibility-statement", body=[])
     home_page.add_child(instance=statement).save_revision().publish()
@@ -149,7 +167,13 @@ def world(db, home_page, tmp_path, settings):
     )
     pack_build(pack)
     return {
-        "clients": {"staff": staff, "manager": manager, "hr": hr},
+        "clients": {
+            "staff": staff,
+            "manager": manager,
+            "hr": hr,
+            "hr_password_only": hr_password_only,
+            "editor_password_only": editor,
+        },
         "args": {
             "code": verification.code,
             "attest_requirement": attest.pk,
@@ -171,19 +195,57 @@ def world(db, home_page, tmp_path, settings):
 def _answer(response) -> object:
     if response.status_code == 302 and response["Location"].startswith("/accounts/login/"):
         return LOGIN
+    if response.status_code == 302 and response["Location"].startswith("/accounts/2fa/reauthenticate/"):
+        return CODE
     return response.status_code
+
+
+def _expected(persona: str, url: str, expected: dict) -> object:
+    if persona not in PASSWORD_ONLY:
+        return expected.get(persona, DEFAULTS[persona])
+    if url.startswith(PRIVILEGED_PREFIXES) or "/decide/" in url:
+        return CODE
+    return expected.get("staff", DEFAULTS["staff"])
+
+
+def _client_for(world, persona: str) -> Client:
+    client = Client()
+    if persona != "anonymous":
+        factories.sign_in(client, world["clients"][persona].user, second_factor=persona not in PASSWORD_ONLY)
+    return client
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_each_person_gets_the_answer_the_table_gives(world, persona):
-    client = Client()
-    if persona != "anonymous":
-        factories.sign_in(client, world["clients"][persona].user)
+    client = _client_for(world, persona)
     wrong = {}
     for name, (method, keys, expected) in TABLE.items():
         url = reverse(name, args=[world["args"][key] for key in keys])
         response = client.post(url) if method == "POST" else client.get(url)
-        want = expected.get(persona, DEFAULTS[persona])
+        want = _expected(persona, url, expected)
         if _answer(response) != want:
             wrong[name] = (_answer(response), want)
     assert wrong == {}, "(got, expected) by URL name"
+
+
+def _wagtail_admin_paths():
+    """Every page of the Wagtail admin that needs no object id: its URL patterns under /cms/, without converters."""
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, route)
+            elif "<" not in route and "(" not in route and "^" not in route and route.endswith("/"):
+                yield "/" + route
+
+    return sorted({path for path in walk(get_resolver().url_patterns, "") if path.startswith("/cms/")})
+
+
+@pytest.mark.parametrize("persona", sorted(PASSWORD_ONLY))
+def test_a_password_only_session_gets_nothing_of_the_wagtail_admin(world, persona):
+    client = _client_for(world, persona)
+    paths = _wagtail_admin_paths()
+    assert len(paths) > 30  # the walk found the admin
+    served = {path for path in paths if client.get(path).status_code == 200}
+    assert served == set()

@@ -1,23 +1,46 @@
-"""HR and CMS editors must set up a second factor before they reach any HR page or the Wagtail admin."""
+"""A privileged role (HR, CMS editor) counts only in a session that proved its second factor.
 
+allauth records in the session how it was signed in to: a password, single sign-on, a code from an authenticator
+app. A person with a privileged role whose session holds no code of theirs (it stopped at the password, or came in
+by a side door) acts as plain staff: `is_hr` is false and they hold no permission, the Wagtail admin's included
+(`User.privileges_proven`), so no view shows them anyone else's record whatever its URL. The pages of the role
+itself send them to enter a code, or to set up an authenticator app first.
+"""
+
+import functools
+
+from allauth.account.authentication import get_authentication_records
+from allauth.core import context
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from portal.people.roles import is_hr
+from portal.people.roles import holds_privileged_role
 
-# Paths that show or change other people's records (HR) or the content everyone sees (CMS).
+# Paths that show or change other people's records (HR) or the content everyone sees (CMS): a privileged person
+# without a proven second factor is sent to prove one here, rather than refused as the staff member they act as.
 PRIVILEGED_PREFIXES = ("/cms/", "/hr/", "/certificates/queue/", "/team/", "/exports/")
-
-
-def needs_mfa(user) -> bool:
-    return user.is_authenticated and (is_hr(user) or user.has_perm("wagtailadmin.access_admin"))
 
 
 def has_mfa(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def session_used_mfa(request) -> bool:
+    """This session's sign-in (or a later re-check) included a code from one of this person's authenticators."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
+def mfa_proven(request) -> bool:
+    return session_used_mfa(request) and has_mfa(request.user)
+
+
+def _is_privileged_path(path: str) -> bool:
+    return path.startswith(PRIVILEGED_PREFIXES) or (path.startswith("/certificates/") and "/decide/" in path)
 
 
 class PrivilegedRolesNeedMfaMiddleware:
@@ -25,9 +48,29 @@ class PrivilegedRolesNeedMfaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        path = request.path
-        privileged = path.startswith(PRIVILEGED_PREFIXES) or (path.startswith("/certificates/") and "/decide/" in path)
-        if privileged and needs_mfa(request.user) and not has_mfa(request.user):
-            messages.info(request, "Your role needs two-factor authentication. Set it up to continue.")
-            return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
+        user = request.user
+        if user.is_authenticated:
+            # Asked lazily and once: only pages that put a privileged question pay for the look-up.
+            user.privileges_proven = functools.cache(functools.partial(mfa_proven, request))
+            if _is_privileged_path(request.path) and holds_privileged_role(user) and not user.privileges_proven():
+                return self._prove_second_factor(request)
         return self.get_response(request)
+
+    def _prove_second_factor(self, request):
+        next_query = urlencode({"next": request.get_full_path()})
+        if not has_mfa(request.user):
+            messages.info(request, "Your role needs two-factor authentication. Set it up to continue.")
+            return redirect(f"{reverse('mfa_activate_totp')}?{next_query}")
+        messages.info(request, "Your role needs the code from your authenticator app. Enter it to continue.")
+        return redirect(f"{reverse('mfa_reauthenticate')}?{next_query}")
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        """A privileged person may remove a second factor only in a session that proved one: a session that stopped
+        at the password (or a side door) must not be able to take the second factor away."""
+        request = context.request
+        user = authenticator.user
+        if not holds_privileged_role(user):
+            return True
+        return request is not None and request.user == user and session_used_mfa(request)

@@ -1,5 +1,10 @@
 from django.core.exceptions import PermissionDenied
 
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record
+
+OUR_CODE = ("portal.", "modules.", "quizzes.")
+
 
 class CmsEditorsOnlyMiddleware:
     """Signed-in people who are not CMS editors get a plain 'not for you' page at /cms/, not a sign-in loop."""
@@ -15,3 +20,34 @@ class CmsEditorsOnlyMiddleware:
         ):
             raise PermissionDenied("The content management system is for CMS editors.")
         return self.get_response(request)
+
+
+class RefusedAccessAuditMiddleware:
+    """A signed-in person refused a page of the portal (403), or a record by its number (404: the views do not say
+    whether someone else's record exists), is written to the audit log: someone trying others' records shows up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (403, 404) and request.user.is_authenticated and self._is_refusal(request, response):
+            match = request.resolver_match
+            audit_record(
+                actor=request.user,
+                action=AuditEvent.REFUSED,
+                scope=request.path[:300],
+                status=response.status_code,
+                url_name=match.view_name if match else "",
+            )
+        return response
+
+    @staticmethod
+    def _is_refusal(request, response) -> bool:
+        match = request.resolver_match
+        if match is None:  # refused before any URL was resolved: the Wagtail admin's gate
+            return response.status_code == 403 and request.path.startswith("/cms/")
+        view = match.func
+        if not getattr(view, "__module__", "").startswith(OUR_CODE) or not getattr(view, "login_required", True):
+            return False  # someone else's page, or a public one (a verification code that does not exist)
+        return response.status_code == 403 or bool(match.args or match.kwargs)

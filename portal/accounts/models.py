@@ -49,3 +49,19 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email
+
+    def privileges_proven(self) -> bool:
+        """Whether a privileged role (HR, CMS editor, superuser) counts for this person now. For each request,
+        portal.accounts.mfa puts a check of the session in its place (did it prove a second factor?); outside a
+        request (a command, a task) the role counts."""
+        return True
+
+    def has_perm(self, perm, obj=None):
+        return self.holds_perm(perm, obj) and self.privileges_proven()
+
+    def has_module_perms(self, app_label):
+        return super().has_module_perms(app_label) and self.privileges_proven()
+
+    def holds_perm(self, perm, obj=None) -> bool:
+        """The permission as granted, whether or not this session has proved the second factor it needs."""
+        return super().has_perm(perm, obj)

@@ -1,6 +1,8 @@
 """Security events: written to the audit log, and ending sessions when a person's access changes."""
 
+from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa import signals as mfa_signals
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -41,6 +43,9 @@ def on_sign_in_failed(sender, credentials, request=None, **kwargs):
 @receiver(mfa_signals.authenticator_added)
 def on_mfa_added(sender, request, user, authenticator, **kwargs):
     audit_record(actor=user, action=AuditEvent.MFA_ADDED, scope=user.email, kind=authenticator.type, ip=_ip(request))
+    if hasattr(request, "session") and authenticator.type == Authenticator.Type.TOTP:
+        # Setting up the app meant typing a code it generated: this session has proved the second factor.
+        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type, activated=True)
 
 
 @receiver(mfa_signals.authenticator_removed)

@@ -6,6 +6,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record
 from portal.people.decorators import hr_required
 from portal.people.roles import is_hr, staff_for_user
 
@@ -89,7 +91,15 @@ def certificate_file(request, certificate_id: int):
     certificates = (
         Certificate.objects.all() if is_hr(request.user) else Certificate.objects.filter(staff__user=request.user)
     )
-    certificate = get_object_or_404(certificates, pk=certificate_id)
+    certificate = get_object_or_404(certificates.select_related("staff"), pk=certificate_id)
+    if certificate.staff.user_id != request.user.pk:
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.VIEW_CERTIFICATE,
+            scope=f"{certificate.staff}: uploaded certificate {certificate.pk}",
+            staff_id=certificate.staff_id,
+            certificate_id=certificate.pk,
+        )
     try:
         handle = certificate.file.open("rb")
     except FileNotFoundError as error:

@@ -7,12 +7,21 @@ from .models import StaffMember, Team
 HR_GROUP = "HR"
 
 
-def is_hr(user) -> bool:
-    if not user.is_authenticated:
-        return False
+def _in_hr(user) -> bool:
     if not hasattr(user, "_portal_is_hr"):
         user._portal_is_hr = user.is_superuser or user.groups.filter(name=HR_GROUP).exists()
     return user._portal_is_hr
+
+
+def is_hr(user) -> bool:
+    """HR, in this request: a session that has not proved its second factor acts as plain staff (the check is put
+    on the user by portal.accounts.mfa)."""
+    return user.is_authenticated and _in_hr(user) and user.privileges_proven()
+
+
+def holds_privileged_role(user) -> bool:
+    """HR or a CMS editor (or a superuser), whatever this session has proved: the roles that need a second factor."""
+    return user.is_authenticated and (_in_hr(user) or user.holds_perm("wagtailadmin.access_admin"))
 
 
 def hr_group() -> Group:

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record
 from portal.compliance.models import EvidenceEntry, VerificationCode
 from portal.people.roles import is_hr, staff_for_user
 
@@ -33,6 +35,14 @@ def my_training(request):
 @require_GET
 def certificate_pdf(request, entry_id: int):
     entry = _get_entry_for_certificate(request.user, entry_id)
+    if entry.staff.user_id != request.user.pk:
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.VIEW_CERTIFICATE,
+            scope=f"{entry.staff}: completion certificate for {entry.requirement}",
+            staff_id=entry.staff_id,
+            entry_id=entry.pk,
+        )
     code = verification_code_for(entry).code
     pdf = render_pdf(
         "reports/certificate_pdf.html",

@@ -63,8 +63,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "portal.accounts.middleware.CmsEditorsOnlyMiddleware",
+    "portal.accounts.middleware.RefusedAccessAuditMiddleware",  # outside the two below, to see their refusals
+    # A privileged role counts only once the session has proved its second factor (portal.accounts.mfa).
     "portal.accounts.mfa.PrivilegedRolesNeedMfaMiddleware",
+    "portal.accounts.middleware.CmsEditorsOnlyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -174,6 +176,7 @@ MFA_FORMS = {"authenticate": "portal.accounts.ratelimits.AuthenticateForm"}
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "NHS staff training portal"
+MFA_ADAPTER = "portal.accounts.mfa.MFAAdapter"
 
 # Content-Security-Policy (django-csp): scripts, styles, fonts and images from the portal itself only; no inline
 # script anywhere in the portal's pages. The Wagtail admin needs inline scripts of its own, so /cms/ is left out.

@@ -18,6 +18,10 @@ def test_hr_without_mfa_is_sent_to_set_it_up(client, person, path):
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/2fa/totp/activate/?next=")
     factories.with_mfa(person, SECRET)
+    # An authenticator added elsewhere does not count for this session until its code is entered here.
+    assert client.get(path)["Location"].startswith("/accounts/2fa/reauthenticate/")
+    code = format_hotp_value(hotp_value(SECRET, next(iter(yield_hotp_counters_from_time()))))
+    client.post("/accounts/2fa/reauthenticate/", {"code": code})
     assert client.get(path).status_code == 200
 
 
