@@ -1,6 +1,6 @@
 import pytest
 
-from tests import factories
+from tests import dbrole, factories
 
 
 @pytest.fixture(autouse=True)
@@ -56,38 +56,64 @@ def _is_transactional(request) -> bool:
     return by_marker or bool({"transactional_db", "live_server"} & set(request.fixturenames))
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, then, on PostgreSQL, the app role's grants and every connection switched to
+    it (tests/dbrole.py); back to the owner at the end, to drop the database."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with django_db_blocker.unblock():
+        dbrole.app_role_create_and_grant(connection)
+        dbrole.act_as_app(connection)
+    yield
+    with django_db_blocker.unblock():
+        dbrole.act_as_owner(connection)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
-    """Put the ledger's triggers back (see below) before any fixture opens the next test's transaction."""
+    """Put the append-only triggers back (see below), as the owner, before any fixture opens the next test's
+    transaction; then act as the app role again."""
     if not _triggers["dropped"]:
         return
     from django.db import connection
     from pytest_django.plugin import blocking_manager_key
 
+    from portal.audit.db import install_audit_triggers
     from portal.compliance.db import install_ledger_triggers
 
     with item.config.stash[blocking_manager_key].unblock():
         install_ledger_triggers(connection)
+        install_audit_triggers(connection)
+        dbrole.act_as_app(connection)
     _triggers["dropped"] = False
 
 
 @pytest.fixture(autouse=True)
-def _ledger_triggers_around_flush(request):
-    """The ledger's triggers refuse TRUNCATE/DELETE, and transactional tests end by flushing every table.
+def _append_only_triggers_around_flush(request):
+    """The ledger's and the audit log's triggers refuse TRUNCATE/DELETE, and transactional tests end by flushing
+    every table, which only the owner may do.
 
-    Drop them just before that flush (this fixture is torn down before the database fixture it requests); the
-    setup hook above reinstalls them, so every test runs with the append-only triggers in place.
+    Become the owner and drop the triggers just before that flush (this fixture is torn down before the database
+    fixture it requests); the setup hook above reinstalls them, so every test runs with the append-only triggers in
+    place, as the app role.
     """
     if not _is_transactional(request):
         yield
         return
     from django.db import connection
 
+    from portal.audit.db import drop_audit_triggers
     from portal.compliance.db import drop_ledger_triggers
 
     request.getfixturevalue("transactional_db")
     yield
+    dbrole.act_as_owner(connection)
     drop_ledger_triggers(connection)
+    drop_audit_triggers(connection)
     _triggers["dropped"] = True
 
 
@@ -100,8 +126,10 @@ def _no_stray_connections_at_the_end(django_db_setup, django_db_blocker):
 
     if connection.vendor != "postgresql":
         return
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
+    with django_db_blocker.unblock():
+        dbrole.act_as_owner(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )

@@ -1,0 +1,42 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from portal.compliance.roles import app_role_grants
+
+SETUP = """\
+-- Once, as a PostgreSQL superuser (passwords of your own):
+--   CREATE ROLE portal_owner LOGIN PASSWORD '...';
+--   CREATE ROLE {app} LOGIN PASSWORD '...';
+--   CREATE DATABASE {database} OWNER portal_owner;
+-- Then, connected to {database} as the owner, after every `migrate` (this command with --apply does it):"""
+
+
+class Command(BaseCommand):
+    help = (
+        "Print (or, with --apply, run as the owner) the grants for the application's PostgreSQL role: ordinary "
+        "tables read and write; the evidence ledger and the audit log read and append only (docs/deploy.md)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--app-role", required=True, help="the role the portal's processes connect as")
+        parser.add_argument("--apply", action="store_true", help="run the grants now, connected as the owner")
+
+    def handle(self, *args, app_role, apply, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("Database roles apply to PostgreSQL; this database is " + connection.vendor + ".")
+        database = connection.settings_dict["NAME"]
+        try:
+            statements = app_role_grants(app_role, database=database)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        if not apply:
+            self.stdout.write(SETUP.format(app=app_role, database=database))
+            self.stdout.write(";\n".join(statements) + ";")
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT current_user")
+            if cursor.fetchone()[0] == app_role:
+                raise CommandError(f"Connected as {app_role} itself: run this as the role that owns the tables.")
+            for sql in statements:
+                cursor.execute(sql)
+        self.stdout.write(f"Granted {app_role} its rights on {database}: the ledger and audit log are append-only.")

@@ -1,0 +1,43 @@
+"""The application's database role on PostgreSQL: everything it needs, and nothing that could rewrite evidence.
+
+Migrations run as the role that owns the tables; the web processes, the task worker and cron connect as another. That
+role reads and writes the ordinary tables, but on the evidence ledger and the audit log it may only read and add rows:
+no UPDATE, DELETE or TRUNCATE, and, not being the owner, it cannot ALTER the tables or drop or disable their triggers.
+It writes the ledger's head only as the append path does (a trigger keeps the head on the last entry), and in the
+audit log it may only clear the link to an account being removed (the event keeps the name).
+"""
+
+import re
+
+from portal.audit.db import TABLE as AUDIT_TABLE
+
+from .db import HEAD_TABLE
+from .db import TABLE as LEDGER_TABLE
+
+ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def app_role_grants(app_role: str, *, database: str, schema: str = "public") -> list[str]:
+    """The statements that give `app_role` its rights, to run as the owner after each `migrate` (idempotent).
+    ALTER DEFAULT PRIVILEGES extends the ordinary rights to tables the owner creates later."""
+    for name in (app_role, database, schema):
+        if not ROLE_NAME.match(name):
+            raise ValueError(f"{name!r} is not a plain PostgreSQL name (lower-case letters, digits, underscores).")
+    app = f'"{app_role}"'
+    return [
+        f'GRANT CONNECT ON DATABASE "{database}" TO {app}',
+        f'GRANT USAGE ON SCHEMA "{schema}" TO {app}',
+        f'REVOKE CREATE ON SCHEMA "{schema}" FROM {app}',
+        f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{schema}" TO {app}',
+        f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "{schema}" TO {app}',
+        f'ALTER DEFAULT PRIVILEGES IN SCHEMA "{schema}" GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {app}',
+        f'ALTER DEFAULT PRIVILEGES IN SCHEMA "{schema}" GRANT USAGE, SELECT ON SEQUENCES TO {app}',
+        # The ledger: read and append.
+        f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {LEDGER_TABLE} FROM {app}",
+        # The head: INSERT and UPDATE stay (appends move it, and locking it needs UPDATE), but its trigger refuses any
+        # value other than the ledger's last entry.
+        f"REVOKE DELETE, TRUNCATE, REFERENCES, TRIGGER ON {HEAD_TABLE} FROM {app}",
+        # The audit log: read and append; clearing the link to a removed account is the one update.
+        f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {AUDIT_TABLE} FROM {app}",
+        f"GRANT UPDATE (actor_id) ON {AUDIT_TABLE} TO {app}",
+    ]
