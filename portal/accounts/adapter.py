@@ -9,8 +9,9 @@ from . import ratelimits, sso
 class AccountAdapter(DefaultAccountAdapter):
     """Accounts are created by HR (roster import, demo loader), never by public sign-up.
 
-    Wrong passwords are limited per account and client address first, then per account from everywhere, with an
-    email to the person when that trips (portal.accounts.ratelimits).
+    Wrong passwords are limited per account and client address first, then per account from everywhere (except on a
+    browser the person has signed in on before), with an email to the person when that trips
+    (portal.accounts.ratelimits).
     """
 
     error_messages = {
@@ -28,9 +29,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return False  # the sign-in address belongs to the roster (portal.accounts.email_address)
 
     def pre_authenticate(self, request, **credentials):
-        self._from_client = ratelimits.consume_from_client(request, credentials)
-        if not self._from_client:
+        from_client = ratelimits.consume_from_client(request, credentials)
+        if not from_client:
             raise self.validation_error(ratelimits.TOO_MANY)
+        self._counted = [from_client]
+        on_known_device = ratelimits.consume_on_known_device(request, credentials)
+        if on_known_device:
+            self._counted.append(on_known_device)
+            return  # the person's own browser: guessing elsewhere does not lock them out here
         try:
             super().pre_authenticate(request, **credentials)  # allauth's per-account `login_failed`
         except ValidationError:
@@ -41,8 +47,14 @@ class AccountAdapter(DefaultAccountAdapter):
         user = super().authenticate(request, **credentials)
         if user is not None:
             # A right password does not count as a failure; allauth takes back its own count the same way.
-            self._from_client.rollback()
+            for usage in self._counted:
+                usage.rollback()
         return user
+
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        ratelimits.remember_device(request, response, user)
+        return response
 
     def set_password(self, user, password):
         super().set_password(user, password)

@@ -10,11 +10,17 @@ ACCOUNT_RATE_LIMITS):
   addresses. When it trips, the person is emailed, once an hour, with what is happening and what to do. Resetting
   the password (which proves they read their email) lifts it at once, and single sign-on never counts against it.
 
+A browser the person has signed in on before (it holds a signed "known device" cookie naming them) is spared the
+per-account limit, so guessing elsewhere never locks them out at their own desk; its own wrong passwords are counted
+per cookie (`login_failed_known_device`), so a stolen cookie buys a guesser a few more tries an hour, no more.
+
 Second-step codes are counted per person by allauth (`login_failed` again); only someone who already typed the right
 password reaches that step, so when it trips the person is told to change their password.
 """
 
+import hashlib
 import logging
+import secrets
 
 from allauth.account.adapter import get_adapter
 from allauth.core import context, ratelimit
@@ -23,6 +29,7 @@ from allauth.core.internal.ratelimit import get_ip
 from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -31,6 +38,10 @@ from django.utils import timezone
 log = logging.getLogger(__name__)
 
 FROM_CLIENT = "login_failed_from_client"
+KNOWN_DEVICE = "login_failed_known_device"
+KNOWN_DEVICE_COOKIE = "portal_known_device"
+KNOWN_DEVICE_DAYS = 90
+KNOWN_DEVICE_ACCOUNTS = 20  # a shared ward or office computer remembers the last twenty people who signed in on it
 TOO_MANY = "too_many_login_attempts"
 WARNING_INTERVAL = 60 * 60  # one warning email an hour per person, however long an attack goes on
 
@@ -49,6 +60,48 @@ def consume_from_client(request, credentials: dict):
     return allauth_ratelimit.consume(
         request, app="allauth.account", action=FROM_CLIENT, key=f"{account_key(credentials)}|{get_ip(request)}"
     )
+
+
+def consume_on_known_device(request, credentials: dict):
+    """Count one password attempt on a browser this person has signed in on before: the count, or None if this is not
+    such a browser (or its cookie has used up its own limit), when the per-account limit applies as to anyone."""
+    device = _known_device(request)
+    login = account_key(credentials)
+    if not login or _account_tag(login) not in device.get("accounts", []):
+        return None
+    if not allauth_ratelimit.get_rates(app="allauth.account", action=KNOWN_DEVICE):
+        return None  # unlimited is no way to treat a cookie that may have been stolen: the account's limit applies
+    return allauth_ratelimit.consume(request, app="allauth.account", action=KNOWN_DEVICE, key=f"{device['id']}|{login}")
+
+
+def remember_device(request, response, user) -> None:
+    """Mark this browser as one `user` signed in on (called once a sign-in is complete, second factor included)."""
+    device = _known_device(request)
+    tag = _account_tag(user.email)
+    others = [known for known in device.get("accounts", []) if known != tag]
+    value = {"id": device.get("id") or secrets.token_urlsafe(16), "accounts": [tag, *others][:KNOWN_DEVICE_ACCOUNTS]}
+    response.set_cookie(
+        KNOWN_DEVICE_COOKIE,
+        signing.dumps(value, salt=KNOWN_DEVICE_COOKIE),
+        max_age=KNOWN_DEVICE_DAYS * 24 * 60 * 60,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _known_device(request) -> dict:
+    try:
+        return signing.loads(
+            request.COOKIES.get(KNOWN_DEVICE_COOKIE, ""), salt=KNOWN_DEVICE_COOKIE, max_age=KNOWN_DEVICE_DAYS * 86400
+        )
+    except signing.BadSignature:
+        return {}
+
+
+def _account_tag(email: str) -> str:
+    # The cookie names people by a hash of their address, not the address: it says nothing to whoever reads it.
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
 
 
 def lift_for(request, user) -> None:

@@ -166,11 +166,13 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # be refused). Wrong passwords for one account are held back per client address (five in five minutes, twenty an
 # hour), so one stranger cannot lock a named person out; across all addresses an account takes thirty an hour, and
 # its holder gets an email when that trips. allauth's `login_failed` is that per-account limit: it also counts wrong
-# second-step codes per person (thirty an hour, not five in five minutes). Single sign-on counts none of these.
+# second-step codes per person (thirty an hour, not five in five minutes). A browser the person signed in on before
+# is spared the per-account limit and has ten an hour of its own. Single sign-on counts none of these.
 ACCOUNT_RATE_LIMITS = {
     "login": "600/m/ip",
     "login_failed": "30/h/key",
     "login_failed_from_client": "100/m/ip,5/5m/key,20/h/key",
+    "login_failed_known_device": "10/h/key",
 }
 MFA_FORMS = {"authenticate": "portal.accounts.ratelimits.AuthenticateForm"}
 

@@ -157,3 +157,53 @@ def test_single_sign_on_is_never_blocked_by_wrong_passwords(client, sso):
     sub = sso.add_account(new_sub(), email=person.email, email_verified=True, name="Priya Shah")
     response, _ = sso_sign_in(client, sso, sub)
     assert response.status_code == 302 and signed_in_as(client) == str(person.pk)
+
+
+# --- a browser the person has signed in on before -----------------------------------------------------------------
+
+
+def lock_out_by_guessing_everywhere(email):
+    attacker = Client()
+    for n in range(31):
+        sign_in_attempt(attacker, email, "wrong", f"198.51.100.{n}")
+    assert refused_as_too_many(sign_in_attempt(Client(), email, factories.PASSWORD, "198.51.100.250"))
+
+
+def browser_signed_in_before(person) -> Client:
+    desk = Client()
+    sign_in_attempt(desk, person.email, factories.PASSWORD, "10.20.30.40")
+    assert signed_in(desk)
+    desk.post("/accounts/logout/", REMOTE_ADDR="10.20.30.40")
+    assert not signed_in(desk)
+    return desk
+
+
+def test_guessing_everywhere_does_not_lock_the_person_out_of_a_browser_they_signed_in_on_before(person):
+    desk = browser_signed_in_before(person)
+    lock_out_by_guessing_everywhere(person.email)
+
+    sign_in_attempt(desk, person.email, factories.PASSWORD, "10.20.30.40")
+    assert signed_in(desk)
+
+
+def test_the_known_browser_cookie_counts_only_for_the_person_who_signed_in_on_it(person, someone_else):
+    desk = browser_signed_in_before(person)
+    lock_out_by_guessing_everywhere(someone_else.email)
+    assert refused_as_too_many(sign_in_attempt(desk, someone_else.email, factories.PASSWORD, "10.20.30.40"))
+
+
+def test_a_stolen_known_browser_cookie_buys_ten_guesses_an_hour_then_the_account_limit_applies(person):
+    desk = browser_signed_in_before(person)
+    lock_out_by_guessing_everywhere(person.email)
+    thief = Client()
+    thief.cookies = desk.cookies
+    for n in range(10):
+        assert not refused_as_too_many(sign_in_attempt(thief, person.email, "wrong", f"192.0.2.{n}"))
+    assert refused_as_too_many(sign_in_attempt(thief, person.email, factories.PASSWORD, "192.0.2.99"))
+
+
+def test_a_forged_known_browser_cookie_counts_for_nothing(person):
+    lock_out_by_guessing_everywhere(person.email)
+    forger = Client()
+    forger.cookies["portal_known_device"] = '{"id": "x", "accounts": ["anything"]}'
+    assert refused_as_too_many(sign_in_attempt(forger, person.email, factories.PASSWORD, "10.20.30.40"))
