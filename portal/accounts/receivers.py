@@ -10,14 +10,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from portal.audit.models import AuditEvent
-from portal.audit.services import audit_record
+from portal.audit.services import audit_record, client_address
 from portal.people.models import TeamManager
 
 from .sessions import session_start, sessions_end_for
 
 
 def _ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    return client_address(request)
 
 
 @receiver(user_logged_in)
