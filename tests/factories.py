@@ -207,6 +207,7 @@ def sign_in(client, user, *, second_factor: bool = True):
     from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
     from allauth.mfa.models import Authenticator
 
+    user.refresh_from_db()  # as a real sign-in reads the person afresh (their session epoch may have moved on)
     client.force_login(user)
     session = client.session
     records = [{"method": "password", "at": time.time(), "email": user.email}]

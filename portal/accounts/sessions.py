@@ -2,8 +2,9 @@
 
 A session ends after PORTAL_SESSION_IDLE_MINUTES without a request, or PORTAL_SESSION_MAX_HOURS after signing in,
 whichever comes first. Each session remembers the person's `session_epoch` from when they signed in; raising the
-epoch (a role change, leaving) ends every session they have, on whichever device, at its next request. The checks
-read the database at most once a minute per session, so they add nothing to most requests.
+epoch (a role change, leaving) ends every session they have, on whichever device, at its next request (the epoch is
+on the person's row, which every request reads anyway). The leave-date check reads the database at most once a
+minute per session, so it adds nothing to most requests.
 """
 
 import time
@@ -65,6 +66,10 @@ class SessionLifetimeMiddleware:
             return f"You were signed out after {idle_seconds() // 60} minutes without activity. Sign in again."
         if now - started > max_seconds():
             return f"You were signed out because you signed in more than {max_seconds() // 3600} hours ago."
+        if EPOCH in session and session[EPOCH] != user.session_epoch:
+            # The person's row is read on every request anyway: a role granted or taken away ends the session at
+            # once, so a session never holds a role it did not sign in with (nor a second factor proved without it).
+            return "Your access has changed, so you have been signed out. Sign in again."
         if now - seen >= CHECK_EVERY or EPOCH not in session:
             fresh = get_user_model().objects.filter(pk=user.pk).values("session_epoch", "staff__leave_date").first()
             if fresh is None or fresh["session_epoch"] != session.setdefault(EPOCH, fresh["session_epoch"]):

@@ -107,3 +107,12 @@ def test_the_checks_read_the_database_at_most_once_a_minute(member):
     assert not [sql for sql in recent if "session_epoch" in sql and "leave_date" in sql]
     assert len([sql for sql in due if "session_epoch" in sql and "leave_date" in sql]) == 1
     assert len(due) > len(recent)
+
+
+def test_a_role_change_ends_the_session_at_its_very_next_request(member):
+    """No once-a-minute grace: a session that signed in as plain staff never acts with a role granted since, even
+    with a second factor it proved as staff (the epoch is on the person's row, read on every request)."""
+    factories.with_mfa(member.user)
+    client = _signed_in(member)
+    member.user.groups.add(hr_group())
+    assert _signed_out(client.get(reverse("hr_reports:organisation")))
