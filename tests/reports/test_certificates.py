@@ -93,7 +93,15 @@ def test_names_are_printed_as_written(client, db, tmp_path):
 
 def test_hr_can_download_anyones_certificate(client, entry, someone_else):
     someone_else.groups.add(hr_group())
+    factories.with_mfa(someone_else)
     assert download(client, someone_else, entry).status_code == 200
+
+
+def test_hr_whose_session_has_not_proved_the_second_factor_cannot(client, entry, someone_else):
+    someone_else.groups.add(hr_group())
+    factories.with_mfa(someone_else)
+    factories.sign_in(client, someone_else, second_factor=False)
+    assert client.get(reverse("reports:certificate_pdf", args=[entry.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["someone_else", "their_manager"])
