@@ -4,7 +4,9 @@ It is also how the roster, single sign-on and the audit log find a person, so an
 let them pose as a colleague or a future starter.
 """
 
+import importlib
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
 from allauth.account.adapter import get_adapter
@@ -165,3 +167,23 @@ def test_a_cms_editor_cannot_change_their_email_or_password_in_the_wagtail_admin
     person.refresh_from_db()
     assert person.email == "priya.shah@example.nhs.uk"
     assert person.check_password(factories.PASSWORD)
+
+
+def test_addresses_people_added_themselves_are_removed_and_the_sign_in_address_counts_as_verified(person, someone_else):
+    from django.apps import apps
+
+    migration = importlib.import_module("portal.accounts.migrations.0003_sign_in_email_only")
+    EmailAddress.objects.create(user=person, email="Priya.Shah@example.nhs.uk", verified=False, primary=False)
+    EmailAddress.objects.create(user=person, email="priya.shah@example.nhs.uk", verified=False, primary=True)
+    EmailAddress.objects.create(user=person, email=someone_else.email, verified=False, primary=False)
+    EmailAddress.objects.create(user=person, email="future.starter@example.nhs.uk", verified=True, primary=False)
+    EmailAddress.objects.create(user=someone_else, email=someone_else.email, verified=True, primary=True)
+
+    migration.keep_only_the_sign_in_address(apps, SimpleNamespace(connection=connection))
+
+    assert sorted(EmailAddress.objects.values_list("user_id", "email", "verified", "primary")) == sorted(
+        [
+            (person.pk, "Priya.Shah@example.nhs.uk", True, True),
+            (someone_else.pk, someone_else.email, True, True),
+        ]
+    )
