@@ -11,7 +11,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from .clauses import parse_clause_list, validate_clause, validate_clause_list
+from portal.lib.clauses import parse_clause_list, validate_clause, validate_clause_list
 
 INLINE_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 BODY_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]

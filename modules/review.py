@@ -4,9 +4,9 @@ from django.utils import timezone
 
 from portal.compliance.diff import changed_clauses
 from portal.compliance.models import PolicySnapshot
+from portal.lib.clauses import parse_clause_list
 from quizzes.models import Question
 
-from .clauses import parse_clause_list
 from .models import ModulePage, ReviewFlag
 
 

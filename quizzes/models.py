@@ -8,7 +8,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from modules.clauses import validate_clause
+from portal.lib.clauses import validate_clause
 
 from . import scoring
 from .forms import QuestionAdminForm

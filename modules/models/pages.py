@@ -9,8 +9,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from modules.blocks import BODY_FEATURES, ModuleBodyBlock, PolicySectionBlock
-from modules.clauses import clause_anchor, parse_clause_list, validate_clause_list
 from portal.compliance.models import PolicySnapshot
+from portal.lib.clauses import clause_anchor, parse_clause_list, validate_clause_list
 
 
 class HomePage(Page):

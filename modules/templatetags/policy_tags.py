@@ -1,6 +1,6 @@
 from django import template
 
-from modules.clauses import clause_anchor, parse_clause_list
+from portal.lib.clauses import clause_anchor, parse_clause_list
 
 register = template.Library()
 

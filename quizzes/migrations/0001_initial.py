@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import modelcluster.fields
 import modelsearch.index
-import modules.clauses
+import portal.lib.clauses
 from django.conf import settings
 from django.db import migrations, models
 
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('single', 'One answer'), ('multiple', 'Several answers'), ('true_false', 'True or false')], default='single', max_length=12)),
                 ('scenario', models.TextField(blank=True, help_text='Optional: a short situation shown before the question.')),
                 ('stem', models.TextField(verbose_name='question')),
-                ('clause', models.CharField(help_text='The policy clause it tests: 6.2', max_length=12, validators=[modules.clauses.validate_clause])),
+                ('clause', models.CharField(help_text='The policy clause it tests: 6.2', max_length=12, validators=[portal.lib.clauses.validate_clause])),
                 ('active', models.BooleanField(default=True, help_text='Untick to stop drawing this question in new attempts.')),
             ],
             options={
