@@ -27,6 +27,7 @@ from allauth.core import context, ratelimit
 from allauth.core.internal import ratelimit as allauth_ratelimit
 from allauth.core.internal.ratelimit import get_ip
 from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -142,8 +143,8 @@ def warn_account_holder(request, *, email: str = "", user=None, second_step: boo
     )
 
 
-class AuthenticateForm(AllauthAuthenticateForm):
-    """allauth's second-step form; when the per-person limit on wrong codes trips, the person hears about it."""
+class _WarnWhenCodesRunOut:
+    """When the per-person limit on wrong second-step codes trips, the person hears about it."""
 
     def clean_code(self):
         try:
@@ -152,3 +153,11 @@ class AuthenticateForm(AllauthAuthenticateForm):
             if error.code == TOO_MANY:
                 warn_account_holder(context.request, user=self.user, second_step=True)
             raise
+
+
+class AuthenticateForm(_WarnWhenCodesRunOut, AllauthAuthenticateForm):
+    """allauth's code step at sign-in."""
+
+
+class ReauthenticateForm(_WarnWhenCodesRunOut, AllauthReauthenticateForm):
+    """allauth's code step when a signed-in person is asked to confirm it is them."""

@@ -174,7 +174,10 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed_from_client": "100/m/ip,5/5m/key,20/h/key",
     "login_failed_known_device": "10/h/key",
 }
-MFA_FORMS = {"authenticate": "portal.accounts.ratelimits.AuthenticateForm"}
+MFA_FORMS = {
+    "authenticate": "portal.accounts.ratelimits.AuthenticateForm",
+    "reauthenticate": "portal.accounts.ratelimits.ReauthenticateForm",
+}
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "NHS staff training portal"

@@ -207,3 +207,16 @@ def test_a_forged_known_browser_cookie_counts_for_nothing(person):
     forger = Client()
     forger.cookies["portal_known_device"] = '{"id": "x", "accounts": ["anything"]}'
     assert refused_as_too_many(sign_in_attempt(forger, person.email, factories.PASSWORD, "10.20.30.40"))
+
+
+def test_wrong_codes_when_asked_to_confirm_it_is_them_count_the_same_and_warn(person, mailoutbox, settings):
+    # allauth's page also takes at most ten posts a minute per person: leave that aside, to reach the per-person count.
+    settings.ACCOUNT_RATE_LIMITS = {**base.ACCOUNT_RATE_LIMITS, "reauthenticate": ""}
+    person.groups.add(hr_group())
+    factories.with_mfa(person, SECRET)
+    person.refresh_from_db()  # a role change starts a new session epoch
+    session = factories.sign_in(Client(), person)
+    for _ in range(31):
+        response = session.post("/accounts/2fa/reauthenticate/", {"code": "000000"}, REMOTE_ADDR="10.20.30.40")
+    assert "Too many failed attempts" in response.content.decode()
+    assert len(mailoutbox) == 1 and "Change your" in mailoutbox[0].subject
