@@ -34,14 +34,18 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# What production settings refuse to start without, for the checks below: stand-ins, not secrets.
+DEPLOY_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production ALLOWED_HOSTS=training.example.nhs.uk \
+  SECRET_KEY=check-deploy-only-$$RANDOM-not-a-real-key-0123456789abcdefghij \
+  PORTAL_RECEIPT_KEY=check-deploy-only-$$RANDOM-not-a-real-receipt-key-0123456789 \
+  PORTAL_RECEIPT_DIR=/nonexistent/receipts PORTAL_RECEIPT_EMAIL=ledger-receipts@example.nhs.uk
+
 check: install
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=check-deploy-only-$$RANDOM-not-a-real-key-0123456789abcdefghij \
-	  ALLOWED_HOSTS=training.example.nhs.uk $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	@# The release step: static files collected, hashed and compressed exactly as production serves them.
-	static=$$(mktemp -d) && DJANGO_SETTINGS_MODULE=portal.settings.production STATIC_ROOT=$$static \
-	  SECRET_KEY=check-deploy-only-$$RANDOM-not-a-real-key-0123456789abcdefghij ALLOWED_HOSTS=training.example.nhs.uk \
+	static=$$(mktemp -d) && $(DEPLOY_ENV) STATIC_ROOT=$$static \
 	  $(BIN)/python manage.py collectstatic --noinput --verbosity 0 && rm -rf $$static
 
 pytest: install system-deps axe

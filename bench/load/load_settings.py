@@ -9,8 +9,12 @@ from pathlib import Path
 
 SCRATCH = Path(os.environ.get("PORTAL_LOAD_SCRATCH", Path(tempfile.gettempdir()) / "portal_load"))
 
-# production.py reads these from the environment at import time and refuses to start without SECRET_KEY.
+# production.py reads these from the environment at import time and refuses to start without SECRET_KEY and the
+# receipts' key, store and mailbox.
 os.environ.setdefault("SECRET_KEY", "load-run-only-not-a-secret-" + "x" * 40)
+os.environ.setdefault("PORTAL_RECEIPT_KEY", "load-run-only-receipts-not-a-secret-" + "y" * 40)
+os.environ.setdefault("PORTAL_RECEIPT_DIR", str(SCRATCH / "receipts"))
+os.environ.setdefault("PORTAL_RECEIPT_EMAIL", "ledger-receipts@example.nhs.uk")
 os.environ.setdefault("MEDIA_ROOT", str(SCRATCH / "media"))
 os.environ.setdefault("PRIVATE_MEDIA_ROOT", str(SCRATCH / "private"))
 

@@ -22,6 +22,7 @@ from portal.compliance import status
 from portal.compliance.asat import Moment, roster_as_at, statuses_as_at
 from portal.compliance.ledger import GENESIS_HASH
 from portal.compliance.models import EvidenceEntry
+from portal.compliance.receipts import receipt_publish
 from portal.people.models import StaffMember, Team
 
 from .exports import csv_header, csv_line, csv_lines, export_row, export_rows
@@ -94,6 +95,9 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
         twin.seek(0)
         pack.csv.save(f"{pack.stem}.csv", File(twin), save=False)
     pack.people_done = len(people)
+    # The ledger's head as the pack is made, signed and published outside the database (a file and an email) as well
+    # as printed in the pack: a later rewrite of anything up to it is named by verify_evidence --receipts.
+    receipt, _ = receipt_publish(occasion=f"evidence pack {pack.stem}")
     pdf = render_pdf(
         "reports/pack_pdf.html",
         {
@@ -104,6 +108,7 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
             "generated_at": timezone.now(),
             "generated_by": _name_of(pack.requested_by),
             "organisation_name": settings.PORTAL_ORGANISATION_NAME,
+            "receipt": receipt,
         },
     )
     pack.pdf.save(f"{pack.stem}.pdf", ContentFile(pdf), save=False)

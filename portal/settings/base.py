@@ -224,6 +224,12 @@ PORTAL_SERVICE_NAME = "Staff training and attestation"
 PORTAL_DUE_SOON_DAYS = env_int("PORTAL_DUE_SOON_DAYS", 30)
 # The share of people compliant (percent) the organisation report measures each requirement against.
 PORTAL_COMPLIANCE_TARGET = env_int("PORTAL_COMPLIANCE_TARGET", 95)
+# Signed receipts of the evidence ledger's head (portal.compliance.receipts; docs/deploy.md, "Ledger receipts"): the
+# key that signs them (production requires one of its own; elsewhere it is derived from SECRET_KEY), the store each
+# receipt is written to, and the mailbox each is sent to (empty: not emailed).
+PORTAL_RECEIPT_KEY = env_str("PORTAL_RECEIPT_KEY", "")
+PORTAL_RECEIPT_DIR = env_str("PORTAL_RECEIPT_DIR", str(BASE_DIR / "var" / "receipts"))
+PORTAL_RECEIPT_EMAIL = env_str("PORTAL_RECEIPT_EMAIL", "")
 
 LOGGING = {
     "version": 1,

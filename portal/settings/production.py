@@ -1,3 +1,5 @@
+from django.core.exceptions import ImproperlyConfigured
+
 from portal.lib.env import env_bool, env_int, env_list, env_str
 
 from .base import *  # noqa: F403
@@ -30,3 +32,11 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 # Rate limits count in the cache: one cache for all web workers and machines, in the database (run
 # `manage.py createcachetable` on each release), so that a limit is the same whichever worker answers.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}}
+
+# The evidence ledger's receipts (docs/deploy.md, "Ledger receipts"): signed with a key of their own, written to a
+# store the database's owner cannot write, and emailed to a mailbox kept apart from the portal.
+PORTAL_RECEIPT_KEY = env_str("PORTAL_RECEIPT_KEY")
+PORTAL_RECEIPT_DIR = env_str("PORTAL_RECEIPT_DIR")
+PORTAL_RECEIPT_EMAIL = env_str("PORTAL_RECEIPT_EMAIL")
+if len(PORTAL_RECEIPT_KEY) < 32 or PORTAL_RECEIPT_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("PORTAL_RECEIPT_KEY must be at least 32 characters long and differ from SECRET_KEY.")

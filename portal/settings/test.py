@@ -15,3 +15,4 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 ACCOUNT_RATE_LIMITS = False
 WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+PORTAL_RECEIPT_DIR = str(BASE_DIR / "var" / "test-receipts")

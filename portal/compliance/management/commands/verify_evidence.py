@@ -1,16 +1,47 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.compliance.ledger import head_hash, verify_chain
+from portal.compliance.receipts import receipts_check, receipts_unconfirmed_since
 
 
 class Command(BaseCommand):
-    help = "Walk the evidence ledger's hash chain and name the first entry that does not match."
+    help = (
+        "Walk the evidence ledger's hash chain and name the first entry that does not match; with --receipts, also "
+        "check the chain against every signed receipt of its head and name each receipt it no longer matches."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--receipts",
+            metavar="DIR",
+            help="a folder of receipts (*.json, from PORTAL_RECEIPT_DIR or the receipts mailbox) to check against",
+        )
+
+    def handle(self, *args, receipts=None, **options):
         report = verify_chain()
-        if not report.intact:
-            raise CommandError(
+        problems = []
+        if report.intact:
+            self.stdout.write(f"Evidence ledger intact: {report.checked} entries checked. Head hash {head_hash()}.")
+        else:
+            problems.append(
                 f"Evidence ledger BROKEN at entry #{report.broken_seq}: {report.problem}. "
                 f"{report.checked} entries before it are intact."
             )
-        self.stdout.write(f"Evidence ledger intact: {report.checked} entries checked. Head hash {head_hash()}.")
+        if receipts is not None:
+            problems += self._check_receipts(receipts, report.checked)
+        if problems:
+            raise CommandError("\n".join(problems))
+
+    def _check_receipts(self, directory, entries: int) -> list[str]:
+        findings = receipts_check(directory)
+        if not findings:
+            return [f"No receipts (*.json) found in {directory}: nothing to check the ledger against."]
+        for finding in findings:
+            if finding.ok:
+                self.stdout.write(f"Receipt {finding.name}: entry #{finding.receipt.seq} matches.")
+        confirmed = receipts_unconfirmed_since(findings)
+        self.stdout.write(
+            f"{len(findings)} receipts checked. Entries up to #{confirmed} are confirmed by a receipt; "
+            f"{max(entries - confirmed, 0)} entries after it are covered by none yet."
+        )
+        return [f"Receipt {f.name} does not match: {f.problem}" for f in findings if not f.ok]

@@ -1,0 +1,178 @@
+"""Signed receipts of the ledger's head, published where the database's owner cannot reach them.
+
+The hash chain shows a changed entry only if its hash was not recomputed: whoever controls the database can rewrite an
+entry and re-chain everything after it, or cut entries off the end and wind the head back, and the chain still checks.
+A receipt pins the chain from outside: "at time T the ledger ended at entry #S, with hash H", signed with a key the
+database does not hold (PORTAL_RECEIPT_KEY). It is written to a separate store (PORTAL_RECEIPT_DIR, one file per
+receipt, never overwritten), emailed to a named mailbox (PORTAL_RECEIPT_EMAIL) and printed in every evidence pack.
+
+Any later rewrite of entries up to #S changes the hash at #S, and removing them leaves no entry #S: either way
+`receipts_check` names the receipt that no longer matches. Entries after the latest receipt are covered only once the
+next receipt is published (`manage.py publish_receipt`, daily).
+"""
+
+import datetime
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.utils import timezone
+
+from .ledger import GENESIS_HASH
+from .models import EvidenceEntry, LedgerHead
+
+KIND = "evidence-ledger-receipt"
+FIELDS = ("kind", "seq", "head_hash", "issued_at", "signature")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    seq: int
+    head_hash: str
+    issued_at: str  # ISO 8601, UTC, to the second
+    signature: str
+
+    @property
+    def filename(self) -> str:
+        stamp = self.issued_at.replace("-", "").replace(":", "").replace("+0000", "Z")
+        return f"receipt-{self.seq:09d}-{stamp}-{self.signature[:8]}.json"
+
+    def as_json(self) -> str:
+        fields = {"kind": KIND, "seq": self.seq, "head_hash": self.head_hash, "issued_at": self.issued_at}
+        return json.dumps({**fields, "signature": self.signature}, indent=2) + "\n"
+
+
+def _key() -> bytes:
+    """PORTAL_RECEIPT_KEY, which production requires; development and tests derive one from SECRET_KEY."""
+    if settings.PORTAL_RECEIPT_KEY:
+        return settings.PORTAL_RECEIPT_KEY.encode("utf-8")
+    return hmac.new(settings.SECRET_KEY.encode("utf-8"), b"evidence ledger receipts", hashlib.sha256).digest()
+
+
+def _signature(seq: int, head_hash: str, issued_at: str) -> str:
+    message = json.dumps(
+        {"kind": KIND, "seq": seq, "head_hash": head_hash, "issued_at": issued_at},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hmac.new(_key(), message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def receipt_issue() -> Receipt:
+    """Sign the ledger's last entry (its position and hash) as it is now."""
+    seq, head_hash = EvidenceEntry.objects.order_by("-seq").values_list("seq", "content_hash").first() or (
+        0,
+        GENESIS_HASH,
+    )
+    issued_at = timezone.now().astimezone(datetime.UTC).replace(microsecond=0).isoformat()
+    return Receipt(seq, head_hash, issued_at, _signature(seq, head_hash, issued_at))
+
+
+def receipt_publish(*, occasion: str) -> tuple[Receipt, Path]:
+    """Issue a receipt, write it to the receipt store (a new file, never an existing one) and email it to the
+    receipts mailbox if one is set. `occasion` says why, in the email: "daily", "evidence pack ...".
+    Returns the receipt and the file written."""
+    receipt = receipt_issue()
+    directory = Path(settings.PORTAL_RECEIPT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / receipt.filename
+    try:
+        with path.open("x", encoding="utf-8") as handle:  # "x": never overwrites a receipt
+            handle.write(receipt.as_json())
+    except FileExistsError:
+        # The same receipt, issued twice in one second (a pack and the daily run); anything else is a real clash.
+        if path.read_text(encoding="utf-8") != receipt.as_json():
+            raise
+    if settings.PORTAL_RECEIPT_EMAIL:
+        message = EmailMessage(
+            subject=f"Evidence ledger receipt: entry #{receipt.seq} ({occasion})",
+            body=(
+                f"The {settings.PORTAL_SERVICE_NAME} portal's evidence ledger ended at entry #{receipt.seq} at "
+                f"{receipt.issued_at}, with hash\n{receipt.head_hash}\n\nKeep this email and its attachment. They "
+                f"let an auditor show that no evidence recorded up to that entry was changed or removed later:\n"
+                f"python manage.py verify_evidence --receipts <folder of receipts>\n\n{receipt.as_json()}"
+            ),
+            to=[settings.PORTAL_RECEIPT_EMAIL],
+        )
+        message.attach(receipt.filename, receipt.as_json(), "application/json")
+        message.send()
+    return receipt, path
+
+
+# --- Checking the ledger against receipts ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReceiptFinding:
+    name: str  # the receipt's file name
+    receipt: Receipt | None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def receipt_read(path: Path) -> Receipt:
+    """A receipt file, read back; ValueError names what is wrong with it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"it cannot be read as JSON ({error})") from error
+    if not isinstance(data, dict) or data.get("kind") != KIND or set(data) != set(FIELDS):
+        raise ValueError(f"it is not a ledger receipt (expected the fields {', '.join(FIELDS)})")
+    if not isinstance(data["seq"], int) or not all(isinstance(data[k], str) for k in FIELDS if k != "seq"):
+        raise ValueError("its fields have the wrong types")
+    return Receipt(data["seq"], data["head_hash"], data["issued_at"], data["signature"])
+
+
+def receipts_check(directory) -> list[ReceiptFinding]:
+    """Check the ledger against every receipt (*.json) in `directory`, oldest position first.
+
+    A receipt passes when its signature verifies and the ledger's entry at the receipt's position has the receipt's
+    hash. Each one that fails is named with what is wrong: an altered or foreign receipt, entries removed from the end
+    (the ledger now ends before the receipt's entry), or entries rewritten up to the receipt's entry.
+    """
+    findings = []
+    for path in sorted(Path(directory).glob("*.json")):
+        try:
+            receipt = receipt_read(path)
+        except ValueError as error:
+            findings.append(ReceiptFinding(path.name, None, f"{error}."))
+            continue
+        findings.append(ReceiptFinding(path.name, receipt, _problem_with(receipt)))
+    return sorted(findings, key=lambda f: (f.receipt.seq, f.receipt.issued_at) if f.receipt else (-1, ""))
+
+
+def _problem_with(receipt: Receipt) -> str:
+    expected = _signature(receipt.seq, receipt.head_hash, receipt.issued_at)
+    if not hmac.compare_digest(expected, receipt.signature):
+        return "its signature does not verify: the receipt was altered, or signed with another key."
+    if receipt.seq == 0:
+        return "" if receipt.head_hash == GENESIS_HASH else "it names entry #0 with a hash other than the start's."
+    found = EvidenceEntry.objects.filter(seq=receipt.seq).values_list("content_hash", flat=True).first()
+    if found is None:
+        last = EvidenceEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+        if last < receipt.seq:
+            head = LedgerHead.objects.filter(pk=1).values_list("seq", flat=True).first()
+            return (
+                f"the receipt names entry #{receipt.seq}, but the ledger now ends at entry #{last} (its head table "
+                f"says #{head}): entries from #{last + 1} on were removed after the receipt was issued."
+            )
+        return f"entry #{receipt.seq}, which the receipt names, is missing from the ledger."
+    if found != receipt.head_hash:
+        return (
+            f"entry #{receipt.seq} now has hash {found}, the receipt says {receipt.head_hash}: entries up to "
+            f"#{receipt.seq} were changed or forged and the chain recomputed after the receipt was issued."
+        )
+    return ""
+
+
+def receipts_unconfirmed_since(findings: list[ReceiptFinding]) -> int:
+    """The position of the last entry confirmed by a receipt that passes (0 if none): entries after it are not yet
+    covered by any receipt."""
+    return max((f.receipt.seq for f in findings if f.ok and f.receipt), default=0)
