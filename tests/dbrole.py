@@ -33,13 +33,14 @@ connection_created.connect(_on_connect)
 
 def app_role_create_and_grant(connection) -> None:
     """Create the app role if this server lacks it (roles are shared by every database on it) and grant it its
-    rights in the test database, as the owner."""
+    rights in the test database, as the owner (a superuser, or a role with CREATEROLE)."""
     from portal.compliance.roles import app_role_grants
 
     with connection.cursor() as cursor:
         cursor.execute(
             f'DO $$ BEGIN CREATE ROLE "{APP_ROLE}" NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$'
         )
+        cursor.execute(f'GRANT "{APP_ROLE}" TO CURRENT_USER')  # SET ROLE needs membership, unless a superuser
         for sql in app_role_grants(APP_ROLE, database=connection.settings_dict["NAME"]):
             cursor.execute(sql)
 
