@@ -64,10 +64,8 @@ def _signature(seq: int, head_hash: str, issued_at: str) -> str:
 
 def receipt_issue() -> Receipt:
     """Sign the ledger's last entry (its position and hash) as it is now."""
-    seq, head_hash = EvidenceEntry.objects.order_by("-seq").values_list("seq", "content_hash").first() or (
-        0,
-        GENESIS_HASH,
-    )
+    last = EvidenceEntry.objects.order_by("-seq").values_list("seq", "content_hash").first()
+    seq, head_hash = last or (0, GENESIS_HASH)
     issued_at = timezone.now().astimezone(datetime.UTC).replace(microsecond=0).isoformat()
     return Receipt(seq, head_hash, issued_at, _signature(seq, head_hash, issued_at))
 
@@ -88,19 +86,23 @@ def receipt_publish(*, occasion: str) -> tuple[Receipt, Path]:
         if path.read_text(encoding="utf-8") != receipt.as_json():
             raise
     if settings.PORTAL_RECEIPT_EMAIL:
-        message = EmailMessage(
-            subject=f"Evidence ledger receipt: entry #{receipt.seq} ({occasion})",
-            body=(
-                f"The {settings.PORTAL_SERVICE_NAME} portal's evidence ledger ended at entry #{receipt.seq} at "
-                f"{receipt.issued_at}, with hash\n{receipt.head_hash}\n\nKeep this email and its attachment. They "
-                f"let an auditor show that no evidence recorded up to that entry was changed or removed later:\n"
-                f"python manage.py verify_evidence --receipts <folder of receipts>\n\n{receipt.as_json()}"
-            ),
-            to=[settings.PORTAL_RECEIPT_EMAIL],
-        )
-        message.attach(receipt.filename, receipt.as_json(), "application/json")
-        message.send()
+        _email(receipt, occasion)
     return receipt, path
+
+
+def _email(receipt: Receipt, occasion: str) -> None:
+    message = EmailMessage(
+        subject=f"Evidence ledger receipt: entry #{receipt.seq} ({occasion})",
+        body=(
+            f"The {settings.PORTAL_SERVICE_NAME} portal's evidence ledger ended at entry #{receipt.seq} at "
+            f"{receipt.issued_at}, with hash\n{receipt.head_hash}\n\nKeep this email and its attachment. They "
+            f"let an auditor show that no evidence recorded up to that entry was changed or removed later:\n"
+            f"python manage.py verify_evidence --receipts <folder of receipts>\n\n{receipt.as_json()}"
+        ),
+        to=[settings.PORTAL_RECEIPT_EMAIL],
+    )
+    message.attach(receipt.filename, receipt.as_json(), "application/json")
+    message.send()
 
 
 # --- Checking the ledger against receipts ---------------------------------------------------------------------------
@@ -172,7 +174,6 @@ def _problem_with(receipt: Receipt) -> str:
     return ""
 
 
-def receipts_unconfirmed_since(findings: list[ReceiptFinding]) -> int:
-    """The position of the last entry confirmed by a receipt that passes (0 if none): entries after it are not yet
-    covered by any receipt."""
+def receipts_confirmed_up_to(findings: list[ReceiptFinding]) -> int:
+    """The position of the last entry a passing receipt confirms (0 if none): no receipt covers the entries after it."""
     return max((f.receipt.seq for f in findings if f.ok and f.receipt), default=0)

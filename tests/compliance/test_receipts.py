@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from portal.compliance.ledger import entry_hash
 from portal.compliance.models import EvidenceEntry, LedgerHead
@@ -193,3 +194,16 @@ def test_a_receipt_of_an_empty_ledger_is_valid(db, store):
     receipt, _ = receipt_publish(occasion="test")
     assert receipt.seq == 0
     assert "Entries up to #0 are confirmed" in _verify("--receipts", str(store))
+
+
+def test_a_receipt_file_is_never_overwritten(record, store, monkeypatch):
+    record("a")
+    moment = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    _, path = receipt_publish(occasion="test")
+    _, again = receipt_publish(occasion="test")  # the same receipt in the same second: one file, unchanged
+    assert again == path and len(list(store.glob("*.json"))) == 1
+    path.write_text("kept as found")
+    with pytest.raises(FileExistsError):
+        receipt_publish(occasion="test")
+    assert path.read_text() == "kept as found"

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.compliance.ledger import head_hash, verify_chain
-from portal.compliance.receipts import receipts_check, receipts_unconfirmed_since
+from portal.compliance.receipts import receipts_check, receipts_confirmed_up_to
 
 
 class Command(BaseCommand):
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         for finding in findings:
             if finding.ok:
                 self.stdout.write(f"Receipt {finding.name}: entry #{finding.receipt.seq} matches.")
-        confirmed = receipts_unconfirmed_since(findings)
+        confirmed = receipts_confirmed_up_to(findings)
         self.stdout.write(
             f"{len(findings)} receipts checked. Entries up to #{confirmed} are confirmed by a receipt; "
             f"{max(entries - confirmed, 0)} entries after it are covered by none yet."
