@@ -4,6 +4,10 @@ A person is named by an assignment or employee number, either in its own column 
 "A01|Surname, Forename". Each competence name (e.g. "NHS|CSTF|Safeguarding Adults - Level 1 - 3 Years|") is mapped to
 a requirement once by HR; rows whose competence has no mapping are listed as skipped, not rejected. The same completion
 (person, requirement, date) imported twice, from any file, is one fact.
+
+Only external courses take imported completions: a policy is attested and a module completed in the portal itself.
+Dates are bounded (docs/import-completions.md): no completion before 1990 or in the future, and an expiry after the
+completion and no later than the requirement's renewal period allows (or ten years, for a requirement without one).
 """
 
 import datetime
@@ -14,11 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.lib import uploads
-from portal.lib.csvfiles import CsvFileError, parse_date, read_rows
+from portal.lib.csvfiles import CsvFileError, parse_date, read_rows, show_date
+from portal.lib.text import hidden_character
 from portal.people.models import Assignment, StaffMember
 
 from . import ledger, projection
-from .models import CompetenceMapping, CompletionBatch, EvidenceEntry
+from .dates import add_months
+from .models import CompetenceMapping, CompletionBatch, EvidenceEntry, Requirement
 
 ALIASES = {
     **dict.fromkeys(["person", "employee", "personname", "employeename", "assignmentperson"], "person"),
@@ -32,6 +38,16 @@ ALIASES = {
 }
 REQUIRED = {"competence", "completed"}
 LABELS = {"competence": "Competence Name", "completed": "Achievement Date"}
+COLUMNS = {
+    "person": "Person",
+    "employee_number": "Employee Number",
+    "assignment_number": "Assignment Number",
+    "competence": "Competence Name",
+    "completed": "Completion Date",
+    "expiry": "Expiry Date",
+}
+EARLIEST_COMPLETION = datetime.date(1990, 1, 1)
+LONGEST_WITHOUT_RENEWAL_MONTHS = 10 * 12
 NO_EXPIRY = {"", "no expiry", "n/a", "none", "never"}
 
 
@@ -92,8 +108,20 @@ def plan_completions(data: bytes) -> CompletionPlan:
         plan.problems.append("The file has no column naming the person (Person, Employee Number or Assignment Number).")
         return plan
     plan.rows = len(records)
-    mappings = dict(CompetenceMapping.objects.values_list("competence_name", "requirement_id"))
-    numbers = {_person_number(raw) for _, raw in records}
+    readable = []
+    for line, raw in records:
+        error = _hidden_character_error(raw)
+        if error:
+            plan.rejected.append((line, error))
+        else:
+            readable.append((line, raw))
+    mappings = {
+        name: (requirement_id, kind, renewal_months, requirement_name)
+        for name, requirement_id, kind, renewal_months, requirement_name in CompetenceMapping.objects.values_list(
+            "competence_name", "requirement_id", "requirement__kind", "requirement__renewal_months", "requirement__name"
+        )
+    }
+    numbers = {_person_number(raw) for _, raw in readable}
     people = dict(Assignment.objects.filter(number__in=numbers).values_list("number", "staff_id"))
     for number, staff_id in StaffMember.objects.filter(employee_number__in=numbers).values_list(
         "employee_number", "pk"
@@ -101,7 +129,7 @@ def plan_completions(data: bytes) -> CompletionPlan:
         people.setdefault(number, staff_id)
     today = timezone.localdate()
     seen = set()
-    for line, raw in records:
+    for line, raw in readable:
         number = _person_number(raw)
         if not number:
             plan.rejected.append((line, "No assignment or employee number for the person"))
@@ -110,29 +138,20 @@ def plan_completions(data: bytes) -> CompletionPlan:
         if staff_id is None:
             plan.rejected.append((line, f"Person '{number}' is not on the roster"))
             continue
-        try:
-            completed = parse_date(raw["completed"])
-        except ValueError as error:
-            plan.rejected.append((line, f"Completion Date {error}"))
+        dates, error = _read_dates(raw, today)
+        if error:
+            plan.rejected.append((line, error))
             continue
-        if completed > today:
-            plan.rejected.append((line, f"Completion Date {completed:%d/%m/%Y} is in the future"))
-            continue
-        expiry_text = raw.get("expiry", "").strip()
-        expires = None
-        if expiry_text.lower() not in NO_EXPIRY:
-            try:
-                expires = parse_date(expiry_text)
-            except ValueError as error:
-                plan.rejected.append((line, f"Expiry Date {error}"))
-                continue
-            if expires < completed:
-                plan.rejected.append((line, "Expiry Date is before the Completion Date"))
-                continue
+        completed, expires = dates
         competence = raw["competence"]
-        requirement_id = mappings.get(competence)
-        if requirement_id is None:
+        mapping = mappings.get(competence)
+        if mapping is None:
             plan.skipped[competence] = plan.skipped.get(competence, 0) + 1
+            continue
+        requirement_id, kind, renewal_months, requirement_name = mapping
+        error = _requirement_error(competence, kind, renewal_months, requirement_name, completed, expires)
+        if error:
+            plan.rejected.append((line, error))
             continue
         row = CompletionRow(line, staff_id, requirement_id, completed, expires)
         if row.key in seen:
@@ -147,7 +166,83 @@ def plan_completions(data: bytes) -> CompletionPlan:
         )
     plan.already += sum(1 for r in plan.to_record if r.key in existing)
     plan.to_record = [r for r in plan.to_record if r.key not in existing]
+    plan.rejected.sort()
     return plan
+
+
+def _hidden_character_error(raw: dict) -> str:
+    for name, value in raw.items():
+        problem = hidden_character(value)
+        if problem:
+            return f"{COLUMNS[name]} contains {problem}"
+    return ""
+
+
+def _read_dates(raw: dict, today: datetime.date) -> tuple[tuple[datetime.date, datetime.date | None] | None, str]:
+    """((completed, expires), "") or (None, what is wrong), for the checks that need no requirement."""
+    try:
+        completed = parse_date(raw["completed"])
+    except ValueError as error:
+        return None, f"Completion Date {error}"
+    if completed > today:
+        return None, f"Completion Date {show_date(completed)} is in the future"
+    if completed < EARLIEST_COMPLETION:
+        return None, f"Completion Date {show_date(completed)} is before {show_date(EARLIEST_COMPLETION)}"
+    expiry_text = raw.get("expiry", "").strip()
+    if expiry_text.lower() in NO_EXPIRY:
+        return (completed, None), ""
+    try:
+        expires = parse_date(expiry_text)
+    except ValueError as error:
+        return None, f"Expiry Date {error}"
+    if expires < completed:
+        return None, f"Expiry Date {show_date(expires)} is before the Completion Date {show_date(completed)}"
+    if expires == completed:
+        return None, f"Expiry Date {show_date(expires)} is the same day as the Completion Date"
+    return (completed, expires), ""
+
+
+def _requirement_error(competence, kind, renewal_months, requirement_name, completed, expires) -> str:
+    if kind != Requirement.EXTERNAL_COURSE:
+        return (
+            f"'{competence}' is mapped to {requirement_name}, which is not an external course: only external "
+            "courses take imported completions. Change the course mapping."
+        )
+    latest = add_months(completed, renewal_months or LONGEST_WITHOUT_RENEWAL_MONTHS)
+    if expires is None or expires <= latest:
+        return ""
+    why = (
+        f"the renewal period of {requirement_name} is {renewal_months} months"
+        if renewal_months
+        else f"{requirement_name} has no renewal period, and ten years is the longest accepted"
+    )
+    return f"Expiry Date {show_date(expires)} is later than {show_date(latest)}: {why}"
+
+
+class MappingError(ValueError):
+    """Why a course cannot be mapped to a requirement, in words for HR."""
+
+
+def competence_mapping_save(*, competence: str, requirement: Requirement, user) -> CompetenceMapping:
+    """Map a national course name to the requirement its completions count towards (for this and later imports).
+    Only an external course takes imported completions."""
+    competence = competence.strip()
+    max_length = CompetenceMapping._meta.get_field("competence_name").max_length
+    if not competence:
+        raise MappingError("Name the course to map")
+    if len(competence) > max_length:
+        raise MappingError(f"The course name is longer than {max_length} characters")
+    problem = hidden_character(competence)
+    if problem:
+        raise MappingError(f"The course name contains {problem}")
+    if requirement.kind != Requirement.EXTERNAL_COURSE:
+        raise MappingError(f"{requirement.name} is not an external course: imported completions cannot count to it")
+    if not requirement.active:
+        raise MappingError(f"{requirement.name} is no longer in use")
+    mapping, _ = CompetenceMapping.objects.update_or_create(
+        competence_name=competence, defaults={"requirement": requirement, "created_by": user}
+    )
+    return mapping
 
 
 def _chunks(items: list, size: int = 5000):

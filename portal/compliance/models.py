@@ -246,6 +246,15 @@ def _private_storage_reset(*, setting, **kwargs):
 def private_storage():
     return _private
 
+    def clean(self):
+        """The CMS's form for mappings calls this: imported completions count only towards external courses."""
+        from django.core.exceptions import ValidationError
+
+        if self.requirement_id and self.requirement.kind != Requirement.EXTERNAL_COURSE:
+            raise ValidationError(
+                {"requirement": "Choose an external course: imported completions cannot count towards this."}
+            )
+
 
 class Certificate(models.Model):
     """A certificate a person uploaded for an external course, waiting for, or past, HR's verification."""

@@ -9,7 +9,13 @@ from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.people.decorators import hr_required
 
-from .completions import completion_batch_apply, completion_batch_create, completion_batch_plan
+from .completions import (
+    MappingError,
+    competence_mapping_save,
+    completion_batch_apply,
+    completion_batch_create,
+    completion_batch_plan,
+)
 from .models import CompetenceMapping, CompletionBatch, Requirement
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -31,6 +37,25 @@ class CompletionUploadForm(forms.Form):
         return upload
 
 
+def importable_requirements():
+    """The requirements imported completions may count towards: active external courses."""
+    return Requirement.objects.filter(active=True, kind=Requirement.EXTERNAL_COURSE).order_by("name")
+
+
+class MappingForm(forms.Form):
+    competence = forms.CharField(
+        max_length=CompetenceMapping._meta.get_field("competence_name").max_length,
+        error_messages={"required": "Name the course to map", "max_length": "The course name is too long"},
+    )
+    requirement = forms.ModelChoiceField(
+        queryset=importable_requirements(),
+        error_messages={
+            "required": "Choose the requirement this course counts towards",
+            "invalid_choice": "Choose a requirement from the list",
+        },
+    )
+
+
 @hr_required
 @require_http_methods(["GET", "POST"])
 def upload(request):
@@ -47,7 +72,7 @@ def upload(request):
 def batch(request, batch_id: int):
     batch = get_object_or_404(CompletionBatch, pk=batch_id)
     plan = None if batch.applied_at else completion_batch_plan(batch)
-    requirements = Requirement.objects.filter(active=True).exclude(kind=Requirement.ATTEST_POLICY).order_by("name")
+    requirements = importable_requirements()
     return render(
         request, "compliance/completions_batch.html", {"batch": batch, "plan": plan, "requirements": requirements}
     )
@@ -56,14 +81,16 @@ def batch(request, batch_id: int):
 @hr_required
 @require_POST
 def map_competence(request, batch_id: int):
-    name = request.POST.get("competence", "").strip()
-    requirement = Requirement.objects.filter(pk=request.POST.get("requirement") or 0).first()
-    if not name or requirement is None:
-        messages.error(request, "Choose the requirement this course counts towards")
+    form = MappingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect("completions:batch", batch_id=batch_id)
+    name, requirement = form.cleaned_data["competence"], form.cleaned_data["requirement"]
+    try:
+        competence_mapping_save(competence=name, requirement=requirement, user=request.user)
+    except MappingError as error:
+        messages.error(request, str(error))
     else:
-        CompetenceMapping.objects.update_or_create(
-            competence_name=name, defaults={"requirement": requirement, "created_by": request.user}
-        )
         messages.success(request, f"“{name}” now counts towards {requirement.name}.")
     return redirect("completions:batch", batch_id=batch_id)
 

@@ -25,6 +25,11 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.strip().lower())
 
 
+def show_date(day: datetime.date) -> str:
+    """30/11/2028, as the import guides write dates; years before 1000 keep four digits (strftime drops them)."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
 def parse_date(value: str) -> datetime.date:
     value = value.strip()
     for fmt in DATE_FORMATS:

@@ -58,7 +58,10 @@ BAD = [
     (f'"99999|Nobody, Ann","{ADULTS}",01/01/2025,', "Person '99999' is not on the roster"),
     (f'"20001|Jones, Grace","{ADULTS}",31/02/2025,', "Completion Date '31/02/2025' is not a date"),
     (f'"20001|Jones, Grace","{ADULTS}",01/01/2099,', "is in the future"),
-    (f'"20001|Jones, Grace","{ADULTS}",01/01/2025,01/01/2024', "Expiry Date is before the Completion Date"),
+    (
+        f'"20001|Jones, Grace","{ADULTS}",01/01/2025,01/01/2024',
+        "Expiry Date 01/01/2024 is before the Completion Date 01/01/2025",
+    ),
     (f'"20001|Jones, Grace","{ADULTS}",01/01/2025,soon', "Expiry Date 'soon' is not a date"),
     (f'"|Jones, Grace","{ADULTS}",01/01/2025,', "No assignment or employee number"),
 ]
