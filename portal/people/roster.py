@@ -9,6 +9,7 @@ Rules where ESR leaves a choice:
   are often partial (one directorate, one month's starters).
 """
 
+import datetime
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,7 +23,8 @@ from django.utils import timezone
 
 from portal.compliance.projection import refresh
 from portal.lib import uploads
-from portal.lib.csvfiles import CsvFileError, parse_date, read_rows
+from portal.lib.csvfiles import CsvFileError, parse_date, read_rows, show_date
+from portal.lib.text import hidden_character
 
 from .emails import invitation_send
 from .history import staff_changes_record
@@ -54,6 +56,28 @@ LABELS = {
     "work_email": "Work Email",
     "start_date": "Start Date",
 }
+COLUMNS = {
+    **LABELS,
+    "assignment_number": "Assignment Number",
+    "job_title": "Job Title",
+    "staff_group": "Staff Group",
+    "team_code": "Organisation Code",
+    "team_name": "Organisation",
+    "manager_number": "Line Manager Employee Number",
+    "leave_date": "Leave Date",
+    "employment_type": "Employment Type",
+}
+# The longest value each column may hold, from the columns it is stored in, so that a dry run that says "can be
+# applied" always applies.
+MAX_LENGTHS = {
+    **{
+        name: StaffMember._meta.get_field(name).max_length
+        for name in ("employee_number", "first_name", "last_name", "work_email", "job_title", "staff_group")
+    },
+    "assignment_number": Assignment._meta.get_field("number").max_length,
+}
+EARLIEST_START = datetime.date(1950, 1, 1)
+LATEST_START_YEARS_AHEAD = 2
 EMPLOYMENT = {
     "agency": StaffMember.AGENCY,
     "bank": StaffMember.BANK,
@@ -155,6 +179,12 @@ def plan_roster(data: bytes) -> RosterPlan:
 
 
 def _read_row(line, raw, teams_by_code, teams_by_name) -> tuple[PersonRow | None, str]:
+    for name, value in raw.items():
+        problem = hidden_character(value)
+        if problem:
+            return None, f"{COLUMNS[name]} contains {problem}"
+        if len(value) > MAX_LENGTHS.get(name, len(value)):
+            return None, f"{COLUMNS[name]} is longer than {MAX_LENGTHS[name]} characters"
     number = raw["employee_number"]
     if not number:
         return None, "Employee Number is empty"
@@ -178,6 +208,12 @@ def _read_row(line, raw, teams_by_code, teams_by_name) -> tuple[PersonRow | None
             return None, f"{label} {error}"
     if dates["start_date"] is None:
         return None, "Start Date is empty"
+    latest_start = _years_ahead(timezone.localdate(), LATEST_START_YEARS_AHEAD)
+    if not EARLIEST_START <= dates["start_date"] <= latest_start:
+        return None, (
+            f"Start Date {show_date(dates['start_date'])} is not between {show_date(EARLIEST_START)} "
+            f"and {show_date(latest_start)}"
+        )
     if dates["leave_date"] and dates["leave_date"] < dates["start_date"]:
         return None, "Leave Date is before Start Date"
     code, team_name = raw.get("team_code", ""), raw.get("team_name", "")
@@ -201,6 +237,10 @@ def _read_row(line, raw, teams_by_code, teams_by_name) -> tuple[PersonRow | None
     }
     assignment = raw.get("assignment_number") or number
     return PersonRow(line, number, [assignment], fields, raw.get("manager_number", "")), ""
+
+
+def _years_ahead(day: datetime.date, years: int) -> datetime.date:
+    return day.replace(year=day.year + years, day=28 if (day.month, day.day) == (2, 29) else day.day)
 
 
 def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow]) -> None:
