@@ -35,7 +35,12 @@ def audit_record(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=name,
         action=action,
-        scope=scope[:300],
+        scope=_storable(scope)[:300],
         as_at=as_at,
-        detail=detail,
+        detail={key: _storable(value) if isinstance(value, str) else value for key, value in detail.items()},
     )
+
+
+def _storable(text: str) -> str:
+    """A hostile address or name is still recorded: PostgreSQL refuses NUL in text and JSON, so it becomes U+FFFD."""
+    return text.replace("\x00", "\ufffd")

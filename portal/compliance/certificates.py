@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from portal.lib.text import hidden_character
 from portal.people.models import StaffMember
 
 from .models import Certificate, EvidenceEntry, Requirement
@@ -73,6 +74,9 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
             raise CertificateError("You cannot verify your own certificate. Ask another member of HR.")
         if not approve and not reason.strip():
             raise CertificateError("Give the reason for rejecting the certificate")
+        problem = hidden_character(reason, line_breaks=True)
+        if not approve and problem:
+            raise CertificateError(f"The reason for rejecting the certificate contains {problem}")
         certificate.reviewed_by = reviewer
         certificate.reviewed_at = timezone.now()
         if approve:

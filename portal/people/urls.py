@@ -1,11 +1,13 @@
 from django.urls import path
 
+from portal.lib import converters  # noqa: F401  (registers <id:...>)
+
 from . import views
 
 app_name = "people"
 
 urlpatterns = [
     path("roster/", views.roster_upload, name="roster_upload"),
-    path("roster/<int:batch_id>/", views.roster_batch, name="roster_batch"),
-    path("roster/<int:batch_id>/apply/", views.roster_apply, name="roster_apply"),
+    path("roster/<id:batch_id>/", views.roster_batch, name="roster_batch"),
+    path("roster/<id:batch_id>/apply/", views.roster_apply, name="roster_apply"),
 ]

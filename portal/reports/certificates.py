@@ -20,8 +20,10 @@ def new_code() -> str:
 
 
 def normalise_code(code: str) -> str:
-    """What someone types from paper: spaces and hyphens ignored, any case."""
-    return "".join(code.split()).replace("-", "").upper()
+    """What someone types from paper: spaces and hyphens ignored, any case. Anything that could not be a code (a
+    character outside the alphabet, too long) becomes "", which matches no certificate."""
+    code = "".join(code.split()).replace("-", "").upper()
+    return code if len(code) == CODE_LENGTH and all(character in ALPHABET for character in code) else ""
 
 
 def verification_code_for(entry: EvidenceEntry) -> VerificationCode:

@@ -3,6 +3,7 @@ ledger, written as CSV or XLSX without ever holding the whole export in memory."
 
 import csv
 import datetime
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
@@ -37,6 +38,7 @@ HEADER = (
 # A spreadsheet treats a cell starting with one of these as a formula: '=HYPERLINK(...)' in a name must stay text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_FIRST = frozenset(FORMULA_STARTS)
+SHEET_TITLE_REFUSES = re.compile(r"[/\\?*\[\]:]")
 EMPLOYMENT = dict(StaffMember.EMPLOYMENT_CHOICES)
 
 
@@ -201,16 +203,32 @@ def csv_lines(rows: Iterable[ExportRow], batch: int = 500) -> Iterator[str]:
         yield "".join(lines)
 
 
+def sheet_title(title: str) -> str:
+    """A team's name as a worksheet's name: Excel refuses / \\ ? * [ ] : and more than 31 characters, and a name
+    that starts or ends with an apostrophe."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    title = ILLEGAL_CHARACTERS_RE.sub("", SHEET_TITLE_REFUSES.sub("-", title))[:31].strip("' ")
+    return title or "Compliance"
+
+
+def _printable(value):
+    """Control characters cannot be stored in a worksheet cell: each becomes U+FFFD, so the cell shows one was there."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if value.__class__ is str else value
+
+
 def xlsx_file(rows: Iterable[ExportRow], title: str):
     """The rows as an XLSX workbook in a temporary file (write-only mode keeps memory flat). Returns the open file,
     positioned at its start."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "Compliance")
+    sheet = workbook.create_sheet(title=sheet_title(title))
     sheet.append(HEADER)
     for row in rows:
-        sheet.append(cells(row))
+        sheet.append([_printable(cell) for cell in cells(row)])
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it when sent
     workbook.save(output)
     output.seek(0)
