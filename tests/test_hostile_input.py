@@ -148,7 +148,7 @@ def hostile_world(world):
         competence_name="Safeguarding Adults", requirement=factories.make_requirement(name="Safeguarding Adults")
     )
     world["own"] = own
-    world["files_sent"] = set()
+    world["reached"] = set()
     world["comms"] = Team.objects.get(name="Communications")
     world["roster_numbers"] = iter(range(900_000, 999_999))
     return world
@@ -288,8 +288,8 @@ def _reaches_the_view(world, persona, name, keys) -> bool:
 
 def _walk_one_persona(world, persona, walk):
     """Hostile paths, query strings and form fields to every URL this persona may reach; one request with NUL to each
-    it may not (the refusal must be clean too). Hostile files go to each upload once, from the first persona able to
-    reach it; imports have their own walk (below), which applies what the dry run accepts."""
+    it may not (the refusal must be clean too). Hostile files go to each upload once; imports have their own walk
+    (below), which applies what the dry run accepts."""
     questions = []
     if persona != "anonymous":
         attempt = Attempt.objects.get(pk=world["own"][persona]["attempt"])
@@ -304,21 +304,24 @@ def _walk_one_persona(world, persona, walk):
         if not _reaches_the_view(world, persona, name, keys):
             send("NUL", method.lower(), path, data=_post_data({*query, *fields}, "\x00", questions))
             continue
-        for variant in _path_variants(name, args):
-            send("hostile path", method.lower(), variant)
-        # Pages that read no query parameter of their own get a short battery; the rest every hostile value.
-        values = HOSTILE if query else {key: HOSTILE[key] for key in SHORT}
-        for label, value in values.items():
+        # The first persona to reach a view sends it everything; the others (the same code, other records and scopes)
+        # a short battery. So does a page that reads no query parameter of its own.
+        first = name not in world["reached"]
+        world["reached"].add(name)
+        if first:
+            for variant in _path_variants(name, args):
+                send("hostile path", method.lower(), variant)
+        short = {key: HOSTILE[key] for key in SHORT}
+        for label, value in (HOSTILE if query and first else short).items():
             send(label, "get", path, data=dict.fromkeys({*query, *EVERY_PAGE}, value))
         params = "&".join(f"{key}={NOT_UTF8}" for key in sorted({*query, *EVERY_PAGE}))
         send("not UTF-8", "get", f"{path}?{params}")
         if fields:
-            for label, value in HOSTILE.items():
+            for label, value in (HOSTILE if first else short).items():
                 send(label, "post", path, data=_post_data(fields, value, questions))
             body = "&".join(f"{quote(key)}={NOT_UTF8}" for key in _post_data(fields, "", questions))
             send("not UTF-8", "post", path, data=body, content_type="application/x-www-form-urlencoded")
-        if files and name not in IMPORTS and name not in world["files_sent"]:
-            world["files_sent"].add(name)
+        if files and first and name not in IMPORTS:
             _send_files(send, path, fields, files)
 
 
