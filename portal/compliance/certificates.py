@@ -10,6 +10,7 @@ from django.utils import timezone
 from portal.lib.text import hidden_character
 from portal.people.models import StaffMember
 
+from .completions import EARLIEST_COMPLETION
 from .models import Certificate, EvidenceEntry, Requirement
 from .services import evidence_record
 
@@ -47,6 +48,8 @@ def certificate_upload(
         raise CertificateError("The selected file must be a PDF, PNG or JPEG")
     if completed_on > timezone.localdate():
         raise CertificateError("The date you completed the course must be today or in the past")
+    if completed_on < EARLIEST_COMPLETION:
+        raise CertificateError(f"The date you completed the course must be on or after {EARLIEST_COMPLETION:%-d %B %Y}")
     content_type, extension = kind
     digest = hashlib.sha256(data).hexdigest()
     certificate = Certificate(

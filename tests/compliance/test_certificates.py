@@ -86,6 +86,12 @@ def test_a_future_completion_date_is_refused(person_client, course):
     assert "today or in the past" in html and not Certificate.objects.exists()
 
 
+@pytest.mark.parametrize("completed", ["0001-01-01", "1989-12-31"])
+def test_a_completion_date_before_1990_is_refused(person_client, course, completed):
+    html = upload(person_client, course, PDF, completed=completed).content.decode()
+    assert "must be on or after 1 January 1990" in html and not Certificate.objects.exists()
+
+
 def test_the_file_is_served_to_the_person_and_hr_only(other_client, person_client, course, someone_else, hr):
     upload(person_client, course, PDF)
     url = reverse("certificates:file", args=[Certificate.objects.get().pk])
