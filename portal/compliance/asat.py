@@ -6,7 +6,8 @@ can reach it, so what it says about D never changes. It judges each row with the
 (`projection.standing_for`), so as at now it says exactly what the projection says.
 
 Requirements themselves (who they apply to, how often they renew) are read as they are now: they are configuration,
-not evidence, and the portal keeps no history of their edits.
+not evidence, and the portal keeps no history of their edits. A requirement applies to no one before the day it was
+introduced, so one added today leaves every report as at an earlier day as it was.
 """
 
 import datetime
@@ -171,6 +172,7 @@ def standings_as_at(
             latest = mine.get(requirement.pk)
             standing = standing_from(
                 requirement,
+                on=moment.day,
                 applies=applies,
                 start_date=facts.start_date,
                 completed_on=latest[2] if latest else None,

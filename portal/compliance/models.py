@@ -1,8 +1,12 @@
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 
 from portal.people.models import StaffMember, Team
@@ -37,6 +41,11 @@ class Requirement(models.Model):
         null=True, blank=True, help_text="Months a completion stays valid; empty for no expiry."
     )
     new_starter_days = models.PositiveSmallIntegerField(default=28, help_text="Days after starting to complete it.")
+    introduced_on = models.DateField(
+        default=timezone.localdate,
+        help_text="The day it starts to apply. People already in post then have the new-starter window from this day; "
+        "reports as at an earlier day leave it out. It cannot be in the future.",
+    )
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -44,6 +53,23 @@ class Requirement(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # The live status table only follows a requirement from the day it applies; one introduced later would have
+        # no rows until something refreshed them on that day.
+        if self.introduced_on and self.introduced_on > timezone.localdate():
+            raise ValidationError(
+                {"introduced_on": "A requirement cannot be introduced in the future: add it on the day it applies."}
+            )
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        """Whether the requirement applied to anyone on `day`: in use, and introduced by then."""
+        return self.active and day >= self.introduced_on
+
+    def first_due_on(self, start_date: datetime.date) -> datetime.date:
+        """When someone who started on `start_date` must first have done it: the new-starter window counts from their
+        start, or from the day it was introduced for people already in post then."""
+        return max(start_date, self.introduced_on) + datetime.timedelta(days=self.new_starter_days)
 
     def applies_to(self, staff: StaffMember, team_paths: list[str] | None = None) -> bool:
         """Whether this requirement applies to `staff`. `team_paths` are the paths of self.teams (pass them in

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.people.models import StaffMember
@@ -42,6 +43,7 @@ def standing_for(
         latest = max(valid_entries(entries), key=lambda e: (e.completed_at, e.seq), default=None)
     standing = standing_from(
         requirement,
+        on=today,
         applies=applies,
         start_date=staff.start_date,
         completed_on=local_day(latest.completed_at) if latest else None,
@@ -55,6 +57,7 @@ def standing_for(
 def standing_from(
     requirement: Requirement,
     *,
+    on: datetime.date,
     applies: bool,
     start_date: datetime.date,
     completed_on: datetime.date | None,
@@ -62,12 +65,18 @@ def standing_from(
     snapshot_id: int | None,
     rounds: Iterable[ReattestationRound] = (),
 ) -> status.Standing:
-    """The rule itself, on plain values: the latest valid completion's day (None if there is none), the expiry its
-    source stated, and the policy version it attested. Shared by the projection and the reports as at a date."""
-    if not applies:
+    """The rule itself, on plain values: the day it is judged on, whether the requirement's audience takes in the
+    person, the latest valid completion's day (None if there is none), the expiry its source stated, and the policy
+    version it attested. Shared by the projection and the reports as at a date.
+
+    Before the day a requirement was introduced it applies to no one. A person not yet done is due at the end of
+    their new-starter window (`Requirement.first_due_on`). A completion that had already run out when the
+    requirement was introduced is due no earlier than the end of the window the introduction gave everyone in post,
+    so a new requirement makes no one overdue on its first day."""
+    if not applies or not requirement.in_force_on(on):
         return status.Standing(False, None, None, None)
     if completed_on is None:
-        return status.Standing(True, None, None, start_date + datetime.timedelta(days=requirement.new_starter_days))
+        return status.Standing(True, None, None, requirement.first_due_on(start_date))
     expires_on = entry_expires_on
     if expires_on is None and requirement.renewal_months:
         expires_on = add_months(completed_on, requirement.renewal_months)
@@ -75,7 +84,24 @@ def standing_from(
         # A material change since the version this person attested: they must attest again by the deadline.
         if (snapshot_id or 0) < round_.snapshot_id:
             expires_on = min(expires_on, round_.deadline) if expires_on else round_.deadline
-    return status.Standing(True, completed_on, expires_on, expires_on)
+    due_on = expires_on
+    if due_on is not None:
+        window_from_introduction = requirement.introduced_on + datetime.timedelta(days=requirement.new_starter_days)
+        due_on = max(due_on, window_from_introduction)
+    return status.Standing(True, completed_on, expires_on, due_on)
+
+
+def audience_ids(requirement: Requirement) -> set[int]:
+    """The people still in post whom `requirement` applies to: `Requirement.applies_to` as one query."""
+    if not requirement.active:
+        return set()
+    people = StaffMember.objects.filter(Q(leave_date__isnull=True) | Q(leave_date__gt=timezone.localdate()))
+    if not requirement.applies_to_everyone:
+        in_audience = Q(staff_group__in=[group for group in requirement.staff_groups if group])
+        for path in requirement.teams.values_list("path", flat=True):
+            in_audience |= Q(team__path__startswith=path)
+        people = people.filter(in_audience)
+    return set(people.values_list("pk", flat=True))
 
 
 def _save(staff, requirement, standing: status.Standing, latest) -> None:

@@ -37,6 +37,8 @@ def teams(report) -> dict[str, Team]:
 
 
 def requirements(policy: PolicyPage, modules: list[ModulePage], report) -> dict[str, Requirement]:
+    # In force since before anyone in the demo started, as a trust's mandatory training is.
+    introduced_on = timezone.localdate() - datetime.timedelta(days=max(person.started_days_ago for person in PEOPLE))
     wanted = [
         (
             f"{policy.title}: annual attestation",
@@ -56,7 +58,9 @@ def requirements(policy: PolicyPage, modules: list[ModulePage], report) -> dict[
     ]
     result = {}
     for name, fields in wanted:
-        result[name], created = Requirement.objects.get_or_create(name=name, defaults=fields)
+        result[name], created = Requirement.objects.get_or_create(
+            name=name, defaults={**fields, "introduced_on": introduced_on}
+        )
         if created:
             report.note(True, f"requirement {name}")
     return result
