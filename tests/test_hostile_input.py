@@ -138,7 +138,7 @@ def _url_name(path: str) -> str | None:
 @pytest.fixture
 def hostile_world(world):
     """The permissions test's world, plus an attempt of each signed-in persona's own (so that their answers reach
-    the quiz form), a mapping for the completions file, and a file of each kind."""
+    the quiz form), a course mapping for the completions files, and the pages Wagtail serves."""
     module = ModulePage.objects.get(pk=world["args"]["module"])
     own = {
         persona: {"attempt": attempt_start(user=staff.user, quiz=module.quiz, page=module).pk}
@@ -148,6 +148,7 @@ def hostile_world(world):
         competence_name="Safeguarding Adults", requirement=factories.make_requirement(name="Safeguarding Adults")
     )
     world["own"] = own
+    world["pages"] = [module.url, module.get_parent().url, module.policy.url, module.get_parent().get_parent().url]
     world["reached"] = set()
     world["comms"] = Team.objects.get(name="Communications")
     world["roster_numbers"] = iter(range(900_000, 999_999))
@@ -323,6 +324,13 @@ def _walk_one_persona(world, persona, walk):
             send("not UTF-8", "post", path, data=body, content_type="application/x-www-form-urlencoded")
         if files and first and name not in IMPORTS:
             _send_files(send, path, fields, files)
+    if persona == "staff":
+        # Pages Wagtail serves (no URL name): the module page reads ?unanswered= after a scenario with no choice.
+        for page in world["pages"]:
+            if send("", "get", page).status_code != 200:
+                walk.errors.append(f"{page} does not open, so hostile values to it prove nothing")
+            for label, value in HOSTILE.items():
+                send(label, "get", page, data=dict.fromkeys(EVERY_PAGE, value))
 
 
 def _send_files(send, path, fields, files):
