@@ -216,7 +216,9 @@ def _printable(value):
     """Control characters cannot be stored in a worksheet cell: each becomes U+FFFD, so the cell shows one was there."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if value.__class__ is str else value
+    if value.__class__ is not str or value.isprintable():  # nearly every cell: no regular expression run
+        return value
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
 
 
 def xlsx_file(rows: Iterable[ExportRow], title: str):
