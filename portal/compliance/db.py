@@ -40,6 +40,9 @@ POSTGRES_INSTALL = [
         last_seq bigint := 0;
         last_hash varchar := '{GENESIS}';
     BEGIN
+        IF TG_OP = 'INSERT' AND EXISTS (SELECT 1 FROM {HEAD_TABLE} WHERE id = NEW.id) THEN
+            RETURN NEW;  -- refused anyway, as a duplicate key: what get_or_create expects when it races another
+        END IF;
         SELECT seq, content_hash INTO last_seq, last_hash FROM {TABLE} ORDER BY seq DESC LIMIT 1;
         IF NEW.id <> 1 OR NEW.seq IS DISTINCT FROM coalesce(last_seq, 0)
            OR NEW.head_hash IS DISTINCT FROM coalesce(last_hash, '{GENESIS}') THEN
@@ -70,7 +73,8 @@ SQLITE_INSTALL = [
     f"""CREATE TRIGGER IF NOT EXISTS evidence_no_delete BEFORE DELETE ON {TABLE}
         BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
     f"""CREATE TRIGGER IF NOT EXISTS ledger_head_insert_follows_ledger BEFORE INSERT ON {HEAD_TABLE}
-        WHEN {_SQLITE_HEAD_IS_WRONG} BEGIN SELECT RAISE(ABORT, '{_HEAD_MESSAGE_SQL}'); END""",
+        WHEN NOT EXISTS (SELECT 1 FROM {HEAD_TABLE} WHERE id = NEW.id) AND ({_SQLITE_HEAD_IS_WRONG})
+        BEGIN SELECT RAISE(ABORT, '{_HEAD_MESSAGE_SQL}'); END""",  # noqa: S608 (constants only)
     f"""CREATE TRIGGER IF NOT EXISTS ledger_head_update_follows_ledger BEFORE UPDATE ON {HEAD_TABLE}
         WHEN {_SQLITE_HEAD_IS_WRONG} BEGIN SELECT RAISE(ABORT, '{_HEAD_MESSAGE_SQL}'); END""",
 ]

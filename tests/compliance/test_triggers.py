@@ -5,7 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from portal.compliance.models import EvidenceEntry, LedgerHead
 from tests.dbrole import as_owner, owner_without_ledger_triggers
@@ -84,3 +84,13 @@ def test_the_head_can_only_name_the_last_entry_even_for_the_owner(record, change
     with as_owner(), pytest.raises(DatabaseError, match="last entry"), transaction.atomic():
         LedgerHead.objects.filter(pk=1).update(seq=seq, head_hash=head_hash)
     assert LedgerHead.objects.get().head_hash == last.content_hash
+
+
+def test_a_second_head_is_refused_as_a_duplicate_as_get_or_create_expects(record):
+    """Appenders racing to create a missing head row: the loser must see a duplicate key (get_or_create then reads
+    the winner's row), not the head trigger's refusal, even though the winner has appended since."""
+    record("a")
+    with pytest.raises(IntegrityError) as refused, transaction.atomic():
+        LedgerHead.objects.create(pk=1, seq=0, head_hash="0" * 64)
+    assert "last entry" not in str(refused.value)
+    assert LedgerHead.objects.get().seq == 1
