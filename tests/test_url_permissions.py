@@ -92,6 +92,10 @@ TABLE = {
     # CMS editors only (none of the four is one)
     "modules_review_list": ("GET", (), {"hr": FORBIDDEN}),
     "modules_review_confirm": ("POST", ("flag",), {"hr": FORBIDDEN}),
+    "wagtailsnippets_compliance_requirement:add": ("POST", (), {}),
+    "wagtailsnippets_compliance_requirement:edit": ("POST", ("requirement",), {}),
+    "wagtailsnippets_compliance_requirement:copy": ("GET", ("requirement",), {}),
+    "wagtailsnippets_compliance_requirement:delete": ("POST", ("requirement",), {}),
 }
 # Anonymous visitors are sent to sign in, and anyone else is refused, unless the row says otherwise.
 COMPLETIONS = b"Person,Competence Name,Achievement Date,Expiry Date\nE0000001,Fire Safety,2026-01-05,\n"
@@ -188,6 +192,7 @@ def world(db, home_page, tmp_path, settings):
             "completion_batch": completion_batch_create(data=COMPLETIONS, filename="c.csv", user=hr.user)[0].pk,
             "roster_batch": roster_batch_create(data=ROSTER, filename="r.csv", user=hr.user)[0].pk,
             "flag": flag.pk,
+            "requirement": course.pk,
         },
     }
 

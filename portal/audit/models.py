@@ -10,7 +10,7 @@ class AuditEvent(models.Model):
     EXPORT, VIEW_PERSON, VIEW_TEAM, REMIND = "export", "view_person", "view_team", "remind"
     SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "sign_in", "sign_in_failed", "sign_out"
     MFA_ADDED, MFA_REMOVED, ROLE_CHANGED, IMPORT = "mfa_added", "mfa_removed", "role_changed", "import"
-    VIEW_CERTIFICATE, REFUSED = "view_certificate", "refused"
+    VIEW_CERTIFICATE, REFUSED, REQUIREMENT_CHANGED = "view_certificate", "refused", "requirement_changed"
     ACTION_CHOICES = [
         (EXPORT, "Exported records"),
         (VIEW_PERSON, "Viewed a person's records"),
@@ -25,6 +25,7 @@ class AuditEvent(models.Model):
         (IMPORT, "Imported a file"),
         (VIEW_CERTIFICATE, "Viewed a person's certificate"),
         (REFUSED, "Was refused someone else's record"),
+        (REQUIREMENT_CHANGED, "Added, changed or removed a requirement"),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -55,12 +55,15 @@ class Requirement(models.Model):
         return self.name
 
     def clean(self):
+        errors = {}
         # The live status table only follows a requirement from the day it applies; one introduced later would have
         # no rows until something refreshed them on that day.
         if self.introduced_on and self.introduced_on > timezone.localdate():
-            raise ValidationError(
-                {"introduced_on": "A requirement cannot be introduced in the future: add it on the day it applies."}
-            )
+            errors["introduced_on"] = "A requirement cannot be introduced in the future: add it on the day it applies."
+        if not isinstance(self.staff_groups, list) or not all(isinstance(g, str) for g in self.staff_groups):
+            errors["staff_groups"] = 'List the staff groups in quotes between square brackets, e.g. ["Nursing"].'
+        if errors:
+            raise ValidationError(errors)
 
     def in_force_on(self, day: datetime.date) -> bool:
         """Whether the requirement applied to anyone on `day`: in use, and introduced by then."""

@@ -1,15 +1,34 @@
-"""Writes that create evidence. Each records a ledger entry and updates the status projection in one transaction."""
+"""Writes that create evidence or change who must do what. Each keeps the ledger, the status projection and the
+audit log in step, in one transaction."""
 
 import datetime
 import hashlib
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
 
-from portal.people.models import StaffMember
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record
+from portal.people.models import StaffMember, Team
 
 from . import ledger, projection
-from .models import EvidenceEntry, PolicySnapshot, ReattestationRound, Requirement
+from .models import EvidenceEntry, LedgerHead, PolicySnapshot, ReattestationRound, Requirement, RequirementStatus
+
+# A requirement change touching more people than this refreshes their status in the task worker, not the request.
+REFRESH_IN_BACKGROUND_OVER = 500
+
+# What decides who a requirement applies to and when they are due; a change to anything else touches no one's status.
+STANDING_FIELDS = (
+    "kind",
+    "applies_to_everyone",
+    "staff_groups",
+    "teams",
+    "renewal_months",
+    "new_starter_days",
+    "introduced_on",
+    "active",
+)
 
 
 class EvidenceError(Exception):
@@ -157,3 +176,120 @@ def module_completion_evidence(*, user, page_id: int, completion_id: int, comple
         )
         entries.append(entry)
     return entries
+
+
+class RequirementError(Exception):
+    """The requirement cannot be changed as asked; the message says why."""
+
+
+def requirement_save(*, requirement: Requirement, user, teams: Iterable[Team] | None = None) -> dict:
+    """Add `requirement` (unsaved) or save the changes made to it, with the teams it applies to (None leaves its
+    teams as they are). Everyone the change touches, whom it applied to before or applies to now, has their status
+    refreshed: in this transaction for a few people, in the task worker once it commits for many. Records who changed
+    what in the audit log, and returns the changes as {field: [before, after]}."""
+    requirement.full_clean()
+    with transaction.atomic():
+        added = requirement.pk is None
+        before = {} if added else _requirement_terms(Requirement.objects.select_for_update().get(pk=requirement.pk))
+        requirement.save()
+        if teams is not None:
+            requirement.teams.set(teams)
+        after = _requirement_terms(requirement)
+        changes = {field: [before.get(field), value] for field, value in after.items() if before.get(field) != value}
+        touched = set()
+        if added or any(field in changes for field in STANDING_FIELDS):
+            touched = _status_holders(requirement) | projection.audience_ids(requirement)
+        in_background = _status_refresh(requirement, touched)
+        audit_record(
+            actor=user,
+            action=AuditEvent.REQUIREMENT_CHANGED,
+            scope=requirement.name,
+            requirement_id=requirement.pk,
+            change="added" if added else "changed",
+            fields=changes,
+            people=len(touched),
+            in_background=in_background,
+        )
+    return changes
+
+
+def requirement_delete(*, requirement: Requirement, user) -> None:
+    """Remove a requirement added by mistake, and everyone's status on it. One with evidence, a certificate or a
+    re-attestation round against it is part of the record and cannot be removed: retire it instead."""
+    if (
+        EvidenceEntry.objects.filter(requirement=requirement).exists()
+        or requirement.certificates.exists()
+        or requirement.rounds.exists()
+    ):
+        raise RequirementError(
+            f"“{requirement}” has evidence recorded against it, so it cannot be deleted: retire it instead by "
+            "unticking “Active”. People keep their history, and it stops counting from then on."
+        )
+    with transaction.atomic():
+        people = _status_holders(requirement)
+        audit_record(
+            actor=user,
+            action=AuditEvent.REQUIREMENT_CHANGED,
+            scope=requirement.name,
+            requirement_id=requirement.pk,
+            change="deleted",
+            fields=_requirement_terms(requirement),
+            people=len(people),
+            in_background=False,
+        )
+        RequirementStatus.objects.filter(requirement=requirement).delete()
+        requirement.delete()
+
+
+def requirement_status_refresh(*, requirement_id: int, chunk: int = 500) -> int:
+    """Bring everyone's status on one requirement in step with it (the background half of `requirement_save`), a
+    chunk of people at a time, each under the ledger's lock: a submission waits for one chunk at most, and none
+    recorded meanwhile is overwritten. Returns the rows written."""
+    staff_ids = list(StaffMember.objects.order_by("pk").values_list("pk", flat=True))
+    written = 0
+    for start in range(0, len(staff_ids), chunk):
+        with transaction.atomic():
+            _ledger_hold()
+            written += projection.refresh(staff_ids=staff_ids[start : start + chunk], requirement_ids=[requirement_id])
+    return written
+
+
+def _requirement_terms(requirement: Requirement) -> dict:
+    """The requirement's settings as plain values, as the audit log records them."""
+    return {
+        "name": requirement.name,
+        "kind": requirement.kind,
+        "page": requirement.page_id,
+        "applies_to_everyone": requirement.applies_to_everyone,
+        "staff_groups": sorted(requirement.staff_groups),
+        "teams": sorted(requirement.teams.values_list("name", flat=True)),
+        "renewal_months": requirement.renewal_months,
+        "new_starter_days": requirement.new_starter_days,
+        "introduced_on": requirement.introduced_on.isoformat(),
+        "active": requirement.active,
+    }
+
+
+def _status_holders(requirement: Requirement) -> set[int]:
+    return set(RequirementStatus.objects.filter(requirement=requirement).values_list("staff_id", flat=True))
+
+
+def _ledger_hold() -> None:
+    """Take the lock every ledger append takes (`ledger.append`), until the transaction ends: no completion can be
+    recorded, and its status row written, between reading the ledger here and writing the rows computed from it."""
+    LedgerHead.objects.select_for_update().filter(pk=1).first()
+
+
+def _status_refresh(requirement: Requirement, staff_ids: set[int]) -> bool:
+    """Refresh `staff_ids`' status on `requirement`; True if that was left to the task worker."""
+    if not staff_ids:
+        return False
+    if len(staff_ids) <= REFRESH_IN_BACKGROUND_OVER:
+        _ledger_hold()
+        projection.refresh(staff_ids=staff_ids, requirement_ids=[requirement.pk])
+        return False
+    from .tasks import requirement_status_refresh_task
+
+    # After the commit, so that the worker reads the requirement as saved here.
+    transaction.on_commit(lambda: requirement_status_refresh_task.enqueue(requirement.pk))
+    return True

@@ -4,6 +4,7 @@ import datetime
 
 from django_tasks import task
 
+from . import services
 from .reminders import reminders_send
 
 
@@ -12,3 +13,10 @@ def send_reminders_task(day: str) -> dict[str, int]:
     """The daily reminder run for `day`, an ISO date (the Europe/London calendar day). Returns how many messages
     were sent, by stage. Safe to run more than once, or in two workers at once: each message goes once, ever."""
     return dict(reminders_send(datetime.date.fromisoformat(day)))
+
+
+@task()
+def requirement_status_refresh_task(requirement_id: int) -> int:
+    """Everyone's status on a requirement added or changed in a way that touched many people (see
+    `services.requirement_save`). Returns the rows written; safe to run again."""
+    return services.requirement_status_refresh(requirement_id=requirement_id)

@@ -1,20 +1,76 @@
+from django.contrib import messages
+from django.contrib.admin.utils import quote
+from django.db import transaction
+from django.shortcuts import redirect
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.views.generic import CopyViewMixin
+from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, SnippetViewSet
 
 from .models import CompetenceMapping, Requirement
+from .services import RequirementError, requirement_delete, requirement_save
+
+
+class RequirementSaveMixin:
+    """Adding or editing a requirement goes through `requirement_save`, so the status table and the audit log follow
+    it; Wagtail's own history of the snippet is kept as well."""
+
+    log_action = None
+
+    def save_instance(self):
+        requirement = self.form.save(commit=False)
+        requirement_save(requirement=requirement, teams=self.form.cleaned_data["teams"], user=self.request.user)
+        log(instance=requirement, action=self.log_action, user=self.request.user, content_changed=True)
+        return requirement
+
+
+class RequirementCreateView(RequirementSaveMixin, CreateView):
+    log_action = "wagtail.create"
+
+
+class RequirementCopyView(CopyViewMixin, RequirementCreateView):
+    """The copy page only shows the form, filled in; it is sent to the add page. A form sent back to the copy page
+    itself would be saved over the requirement being copied, by someone who may only add."""
+
+    http_method_names = ["get", "head", "options"]
+
+
+class RequirementEditView(RequirementSaveMixin, EditView):
+    log_action = "wagtail.edit"
+
+
+class RequirementDeleteView(DeleteView):
+    """Deleting goes through `requirement_delete`, which refuses a requirement that is part of the record."""
+
+    def delete_action(self):
+        with transaction.atomic():
+            log(instance=self.object, action="wagtail.delete", user=self.request.user, deleted=True)
+            requirement_delete(requirement=self.object, user=self.request.user)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except RequirementError as error:
+            messages.error(self.request, str(error))
+            return redirect(self.edit_url_name, quote(self.object.pk))
 
 
 class RequirementViewSet(SnippetViewSet):
-    """HR (and CMS editors they trust) manage requirements in the CMS: what, for whom, how often."""
+    """HR (and CMS editors they trust) manage requirements in the CMS: what, for whom, how often, from when."""
 
     model = Requirement
     icon = "list-ul"
     menu_label = "Requirements"
     menu_order = 310
     add_to_admin_menu = True
-    list_display = ["name", "kind", "renewal_months", "new_starter_days", "active"]
+    list_display = ["name", "kind", "renewal_months", "new_starter_days", "introduced_on", "active"]
     list_filter = ["kind", "active"]
+    add_view_class = RequirementCreateView
+    copy_view_class = RequirementCopyView
+    edit_view_class = RequirementEditView
+    delete_view_class = RequirementDeleteView
     panels = [
         FieldPanel("name"),
         FieldPanel("kind"),
@@ -22,9 +78,21 @@ class RequirementViewSet(SnippetViewSet):
         MultiFieldPanel(
             [FieldPanel("applies_to_everyone"), FieldPanel("staff_groups"), FieldPanel("teams")], heading="Who"
         ),
-        MultiFieldPanel([FieldPanel("renewal_months"), FieldPanel("new_starter_days")], heading="How often"),
+        MultiFieldPanel(
+            [FieldPanel("introduced_on"), FieldPanel("renewal_months"), FieldPanel("new_starter_days")],
+            heading="From when, and how often",
+        ),
         FieldPanel("active"),
     ]
+
+
+@hooks.register("before_bulk_action")
+def requirements_deleted_one_at_a_time(request, action_type, objects, action_class_instance):
+    """The listing's bulk delete would remove requirements round `requirement_delete` (no audit entry, and a crash
+    on one with evidence): requirements are deleted one at a time, from their own page."""
+    if action_type == "delete" and getattr(action_class_instance, "model", None) is Requirement:
+        messages.error(request, "Delete requirements one at a time, from the requirement's own page.")
+        return redirect(Requirement.snippet_viewset.get_url_name("list"))
 
 
 class CompetenceMappingViewSet(SnippetViewSet):

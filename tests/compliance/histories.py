@@ -1,5 +1,5 @@
-"""Random histories for property tests: people completing, corrections, moves between teams and leavers, played
-through the real services, as both the projection rebuild test and the as-at test need them."""
+"""Random histories for property tests: people completing, corrections, moves between teams, leavers and HR changing
+requirements, played through the real services, as both the projection rebuild test and the as-at test need them."""
 
 import datetime
 
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from portal.compliance import projection
 from portal.compliance.models import EvidenceEntry
-from portal.compliance.services import evidence_record, evidence_void
+from portal.compliance.services import evidence_record, evidence_void, requirement_save
 from portal.people.history import staff_changes_record
 from tests import factories
 
@@ -20,6 +20,7 @@ EVENTS = st.lists(
         st.tuples(st.just("void"), st.integers(0, 50)),
         st.tuples(st.just("move"), st.integers(0, 3), st.integers(0, 2)),
         st.tuples(st.just("leave"), st.integers(0, 3), st.integers(-30, 30)),
+        st.tuples(st.just("requirement"), st.integers(0, 2), st.integers(0, 6), st.integers(0, 2)),
     ),
     max_size=30,
 )
@@ -55,6 +56,8 @@ def play(sequence, *, teams, staff, requirements, corrector) -> None:
             live = list(EvidenceEntry.objects.exclude(source=EvidenceEntry.VOID).filter(voided_by__isnull=True))
             if live:
                 evidence_void(entry=live[event[1] % len(live)], reason="test correction", voided_by=corrector)
+        elif event[0] == "requirement":
+            _requirement_change(requirements[event[1]], event[2], event[3], teams=teams, user=corrector)
         else:
             member = staff[event[1]]
             if event[0] == "move":
@@ -65,3 +68,25 @@ def play(sequence, *, teams, staff, requirements, corrector) -> None:
             member.save()
             staff_changes_record([member])
             projection.refresh(staff_ids=[member.pk])
+
+
+def _requirement_change(requirement, change: int, n: int, *, teams, user) -> None:
+    """One of the changes HR makes in the CMS, through the service (the instance is the one `play` goes on using, as
+    a page would load it afresh)."""
+    chosen_teams = None
+    if change == 0:
+        requirement.applies_to_everyone = True
+    elif change == 1:
+        requirement.applies_to_everyone, requirement.staff_groups, chosen_teams = False, [], [teams[n]]
+    elif change == 2:
+        requirement.applies_to_everyone, requirement.staff_groups, chosen_teams = False, ["Nursing"], []
+    elif change == 3:
+        requirement.new_starter_days = [0, 28, 90][n]
+        requirement.renewal_months = [None, 12, 36][n]
+    elif change == 4:
+        requirement.introduced_on = timezone.localdate() - datetime.timedelta(days=[0, 30, 4000][n])
+    elif change == 5:
+        requirement.active = not requirement.active
+    else:
+        requirement.name = f"{requirement.name} (renamed)"[:200]
+    requirement_save(requirement=requirement, user=user, teams=chosen_teams)
