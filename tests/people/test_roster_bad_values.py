@@ -3,6 +3,9 @@ values longer than the columns that store them, characters nobody can see, impos
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from portal.people.models import StaffMember
 from portal.people.roster import apply_roster, plan_roster
@@ -61,3 +64,40 @@ def test_the_longest_values_the_dry_run_accepts_apply(roster_csv, teams):
     assert plan.can_apply, plan.rejected
     apply_roster(plan)
     assert StaffMember.objects.get(employee_number="9" * 30).first_name == "A" * 150
+
+
+# Mostly names as people write them (letters and marks of any script, spaces, hyphens, apostrophes), at every
+# length around the column's; sometimes any character at all.
+WRITTEN = st.characters(categories=["L", "M", "Zs", "Pd"], include_characters="'’.")
+NAME = st.one_of(
+    st.text(alphabet=WRITTEN, min_size=1, max_size=160),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_characters='",'), max_size=160),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=NAME, last=NAME, job=st.text(max_size=210), number=st.from_regex(r"[0-9A-Z-]{1,35}", fullmatch=True))
+def test_whatever_the_dry_run_accepts_applies(roster_csv, teams, first, last, job, number):
+    """Any names, job title and employee number: if the dry run says the file can be applied, applying it works and
+    stores exactly what the dry run showed (on PostgreSQL too, which refuses NUL and overlong values)."""
+    code = teams["comms"].code
+    job_cell = job.replace('"', '""')
+    data = roster_csv(
+        f'{number},,"{first}","{last}",new.person@example.nhs.uk,"{job_cell}",,{code},,01/04/2020,,'
+    ).encode()
+    plan = plan_roster(data)
+    event("applied" if plan.can_apply else "refused")
+    if not plan.can_apply:
+        assert plan.rejected or plan.problems
+        return
+    savepoint = transaction.savepoint()
+    try:
+        apply_roster(plan)
+        person = StaffMember.objects.get(employee_number=plan.to_create[0].employee_number)
+        assert (person.first_name, person.last_name, person.job_title) == (
+            plan.to_create[0].fields["first_name"],
+            plan.to_create[0].fields["last_name"],
+            plan.to_create[0].fields["job_title"],
+        )
+    finally:
+        transaction.savepoint_rollback(savepoint)
