@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from modules.models import ModulePage
+from portal.compliance.completions import completion_batch_create
 from portal.compliance.models import CompetenceMapping, CompletionBatch
 from portal.people.models import RosterBatch, Team
 from quizzes.models import Attempt
@@ -138,7 +139,8 @@ def _url_name(path: str) -> str | None:
 @pytest.fixture
 def hostile_world(world):
     """The permissions test's world, plus an attempt of each signed-in persona's own (so that their answers reach
-    the quiz form), a course mapping for the completions files, and the pages Wagtail serves."""
+    the quiz form), a course mapping for the completions files, a completions file waiting for a mapping, and the
+    pages Wagtail serves."""
     module = ModulePage.objects.get(pk=world["args"]["module"])
     own = {
         persona: {"attempt": attempt_start(user=staff.user, quiz=module.quiz, page=module).pk}
@@ -148,6 +150,10 @@ def hostile_world(world):
         competence_name="Safeguarding Adults", requirement=factories.make_requirement(name="Safeguarding Adults")
     )
     world["own"] = own
+    # A completions file whose course is not mapped yet, so that its page shows the form to map it.
+    unmapped = f"{COMPLETIONS_HEADER}\r\n{world['clients']['staff'].employee_number},Fire Safety,2025-06-01,\r\n"
+    hr = world["clients"]["hr"].user
+    world["args"]["completion_batch"] = completion_batch_create(data=unmapped.encode(), filename="c.csv", user=hr)[0].pk
     world["pages"] = [module.url, module.get_parent().url, module.policy.url, module.get_parent().get_parent().url]
     world["reached"] = set()
     world["comms"] = Team.objects.get(name="Communications")
