@@ -34,6 +34,7 @@ class RefusedAccessAuditMiddleware:
         if response.status_code in (403, 404) and request.user.is_authenticated and self._is_refusal(request, response):
             match = request.resolver_match
             audit_record(
+                request=request,
                 actor=request.user,
                 action=AuditEvent.REFUSED,
                 scope=request.path[:300],

@@ -94,6 +94,7 @@ def certificate_file(request, certificate_id: int):
     certificate = get_object_or_404(certificates.select_related("staff"), pk=certificate_id)
     if certificate.staff.user_id != request.user.pk:
         audit_record(
+            request=request,
             actor=request.user,
             action=AuditEvent.VIEW_CERTIFICATE,
             scope=f"{certificate.staff}: uploaded certificate {certificate.pk}",

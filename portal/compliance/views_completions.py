@@ -105,6 +105,7 @@ def apply(request, batch_id: int):
         messages.error(request, str(error))
     else:
         audit_record(
+            request=request,
             actor=request.user,
             action=AuditEvent.IMPORT,
             scope=f"Completions {batch.filename}",

@@ -62,7 +62,12 @@ def roster_apply(request, batch_id: int):
         return redirect("people:roster_batch", batch_id=batch.pk)
     summary = plan.summary
     audit_record(
-        actor=request.user, action=AuditEvent.IMPORT, scope=f"Roster {batch.filename}", batch=batch.pk, **summary
+        request=request,
+        actor=request.user,
+        action=AuditEvent.IMPORT,
+        scope=f"Roster {batch.filename}",
+        batch=batch.pk,
+        **summary,
     )
     messages.success(
         request,

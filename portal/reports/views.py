@@ -37,6 +37,7 @@ def certificate_pdf(request, entry_id: int):
     entry = _get_entry_for_certificate(request.user, entry_id)
     if entry.staff.user_id != request.user.pk:
         audit_record(
+            request=request,
             actor=request.user,
             action=AuditEvent.VIEW_CERTIFICATE,
             scope=f"{entry.staff}: completion certificate for {entry.requirement}",

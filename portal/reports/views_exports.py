@@ -23,7 +23,7 @@ def _export_request(request, kind: str):
         return None, form
     as_at = form.cleaned_data["as_at"]
     label = scope_label(scope)
-    audit_record(actor=request.user, action=AuditEvent.EXPORT, scope=label, as_at=as_at, format=kind)
+    audit_record(request=request, actor=request.user, action=AuditEvent.EXPORT, scope=label, as_at=as_at, format=kind)
     stem = f"compliance-{slugify(label)[:60]}-{as_at or timezone.localdate():%Y-%m-%d}"
     return (scope, Moment.end_of(as_at) if as_at else None, stem), form
 

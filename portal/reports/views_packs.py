@@ -31,7 +31,14 @@ def pack_new(request):
     # A pack for today covers what is recorded up to now, so that it can be rebuilt exactly later.
     cutoff = end_of_local_day(as_at) if as_at and as_at < today else timezone.now()
     pack = EvidencePack.objects.create(team=team, as_at=as_at or today, cutoff=cutoff, requested_by=request.user)
-    audit_record(actor=request.user, action=AuditEvent.EXPORT, scope=team.name, as_at=pack.as_at, format="pdf pack")
+    audit_record(
+        request=request,
+        actor=request.user,
+        action=AuditEvent.EXPORT,
+        scope=team.name,
+        as_at=pack.as_at,
+        format="pdf pack",
+    )
     evidence_pack_build_task.enqueue(pack.pk)
     return redirect("exports:pack_detail", pack_id=pack.pk)
 

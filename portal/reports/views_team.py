@@ -28,7 +28,9 @@ def team(request):
         return render(request, "reports/team.html", {"form": form, "choices": choices, "matrix": None}, status=400)
     as_at = form.cleaned_data["as_at"]
     matrix = team_matrix(scope, Moment.end_of(as_at) if as_at else None)
-    audit_record(actor=request.user, action=AuditEvent.VIEW_TEAM, scope=scope_label(scope), as_at=as_at)
+    audit_record(
+        request=request, actor=request.user, action=AuditEvent.VIEW_TEAM, scope=scope_label(scope), as_at=as_at
+    )
     context = {
         "matrix": matrix,
         "choices": choices,
@@ -49,7 +51,12 @@ def team_person(request, staff_id: int):
         return render(request, "reports/team_person.html", {"person": person, "form": form}, status=400)
     as_at = form.cleaned_data["as_at"]
     audit_record(
-        actor=request.user, action=AuditEvent.VIEW_PERSON, scope=person.full_name, as_at=as_at, staff_id=person.pk
+        request=request,
+        actor=request.user,
+        action=AuditEvent.VIEW_PERSON,
+        scope=person.full_name,
+        as_at=as_at,
+        staff_id=person.pk,
     )
     if as_at is None:
         lines = requirement_lines_for_staff(person)
@@ -95,7 +102,9 @@ def team_remind(request):
         else:
             already += 1
     if sent:
-        audit_record(actor=request.user, action=AuditEvent.REMIND, scope=", ".join(sent)[:300], people=len(sent))
+        audit_record(
+            request=request, actor=request.user, action=AuditEvent.REMIND, scope=", ".join(sent)[:300], people=len(sent)
+        )
     messages.success(request, _remind_summary(sent, already, nothing))
     return redirect(request.POST.get("next") if _safe_next(request) else "reports:team")
 

@@ -62,3 +62,21 @@ def test_signing_in_and_failing_to_record_the_client_behind_the_proxy(db, behind
         AuditEvent.SIGN_IN: CLIENT,
         AuditEvent.SIGN_OUT: CLIENT,
     }
+
+
+def test_views_of_others_records_and_refusals_record_the_client_behind_the_proxy(db, behind_one_proxy):
+    """Every audit line written in a request carries the client's address: here a refusal and an HR export."""
+    from portal.people.roles import hr_group
+
+    team = factories.make_team("Ward 1", kind="organisation")
+    hr = factories.make_staff(team=team).user
+    hr.groups.add(hr_group())
+    factories.with_mfa(hr)
+    staff = factories.make_staff(team=team).user
+    for user, path in ((staff, "/hr/reports/"), (hr, "/exports/compliance.csv")):
+        client = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=CLIENT)
+        factories.sign_in(client, user)
+        client.get(path)
+    events = AuditEvent.objects.filter(action__in=[AuditEvent.REFUSED, AuditEvent.EXPORT])
+    assert sorted(event.action for event in events) == [AuditEvent.EXPORT, AuditEvent.REFUSED]
+    assert {event.detail["ip"] for event in events} == {CLIENT}
