@@ -254,6 +254,13 @@ class CompetenceMapping(models.Model):
     def __str__(self):
         return f"{self.competence_name} → {self.requirement}"
 
+    def clean(self):
+        """The CMS's form for mappings calls this: imported completions count only towards external courses."""
+        if self.requirement_id and self.requirement.kind != Requirement.EXTERNAL_COURSE:
+            raise ValidationError(
+                {"requirement": "Choose an external course: imported completions cannot count towards this."}
+            )
+
 
 class _PrivateStorage(LazyObject):
     """storages["private"], looked up when first used and again after the STORAGES setting changes (as Django's own
@@ -274,15 +281,6 @@ def _private_storage_reset(*, setting, **kwargs):
 
 def private_storage():
     return _private
-
-    def clean(self):
-        """The CMS's form for mappings calls this: imported completions count only towards external courses."""
-        from django.core.exceptions import ValidationError
-
-        if self.requirement_id and self.requirement.kind != Requirement.EXTERNAL_COURSE:
-            raise ValidationError(
-                {"requirement": "Choose an external course: imported completions cannot count towards this."}
-            )
 
 
 class Certificate(models.Model):
