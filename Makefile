@@ -27,12 +27,14 @@ demo: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
-## test: lint, checks, migrations check, the whole pytest suite including browser tests
+## test: lint, the import-layer contract, checks, migrations check, the whole pytest suite including browser tests
 test: install system-deps axe lint check pytest
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# The apps' layers point downward (the contract is in pyproject.toml).
+	$(BIN)/lint-imports --no-cache
 
 # What production settings refuse to start without, for the checks below: stand-ins, not secrets.
 DEPLOY_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production ALLOWED_HOSTS=training.example.nhs.uk \

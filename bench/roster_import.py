@@ -77,8 +77,9 @@ def main():
     django_setup()
     from django.db import connection
 
+    from portal.compliance.roster import roster_apply
     from portal.people.models import StaffMember
-    from portal.people.roster import apply_roster, plan_roster
+    from portal.people.roster import plan_roster
 
     if StaffMember.objects.exists():
         raise SystemExit("Use an empty database: this benchmark creates its own organisation.")
@@ -90,7 +91,7 @@ def main():
     dry_run = time.perf_counter() - started
     assert plan.can_apply, (plan.rejected[:5], plan.problems[:5])
     started = time.perf_counter()
-    apply_roster(plan)
+    roster_apply(plan)
     applied = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     started = time.perf_counter()

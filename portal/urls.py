@@ -23,7 +23,7 @@ urlpatterns = [
     path("attest/", include("portal.compliance.urls_attestation")),
     path("certificates/", include("portal.compliance.urls_certificates")),
     path("hr/completions/", include("portal.compliance.urls_completions")),
-    path("hr/people/", include("portal.people.urls")),
+    path("hr/people/", include("portal.compliance.urls_roster")),
     path("hr/reports/", include("portal.reports.urls_hr")),
     path("exports/", include("portal.reports.urls_exports")),
     path("", include("portal.reports.urls")),

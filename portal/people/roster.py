@@ -21,12 +21,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from portal.compliance.projection import refresh
 from portal.lib import uploads
 from portal.lib.csvfiles import CsvFileError, parse_date, read_rows, show_date
 from portal.lib.text import hidden_character
 
-from .emails import invitation_send
 from .history import staff_changes_record
 from .models import Assignment, RosterBatch, StaffMember, Team
 
@@ -303,9 +301,16 @@ def _check_hierarchy(plan: RosterPlan, people: dict[str, PersonRow]) -> None:
                 plan.problems.append("Line manager cycle: " + " → ".join([*cycle, node]))
 
 
+@dataclass
+class RosterApplied:
+    new_people: list  # StaffMember rows created and still in post: to invite once the transaction commits
+    touched_ids: list  # every StaffMember created or changed: their standing must follow (portal.compliance.roster)
+
+
 @transaction.atomic
-def apply_roster(plan: RosterPlan) -> list[StaffMember]:
-    """Apply a clean plan in one transaction. Returns the people created (to invite once it commits)."""
+def apply_roster_changes(plan: RosterPlan) -> RosterApplied:
+    """Apply a clean plan's changes to people, teams and managers, in one transaction. Standing is not refreshed
+    here: call portal.compliance.roster.roster_apply, which does both."""
     if not plan.can_apply:
         raise ValueError("This roster has rejected rows or problems; fix the file and try again.")
     User = get_user_model()
@@ -358,8 +363,8 @@ def apply_roster(plan: RosterPlan) -> list[StaffMember]:
         )
     )
     staff_changes_record(touched)
-    refresh(staff_ids=[s.pk for s in touched])
-    return [by_number[p.employee_number] for p in plan.to_create if p.fields["work_email"] not in leaving]
+    new_people = [by_number[p.employee_number] for p in plan.to_create if p.fields["work_email"] not in leaving]
+    return RosterApplied(new_people=new_people, touched_ids=[s.pk for s in touched])
 
 
 def _apply_managers(plan: RosterPlan) -> None:
@@ -393,17 +398,3 @@ def roster_batch_create(*, data: bytes, filename: str, user) -> tuple[RosterBatc
 
 def roster_batch_plan(batch) -> RosterPlan:
     return plan_roster(uploads.load("roster", batch))
-
-
-def roster_batch_apply(*, batch, user) -> RosterPlan:
-    """Apply an uploaded roster, all or nothing, then invite the new people once the transaction has committed."""
-    if batch.applied_at:
-        raise ValueError("This roster has already been applied.")
-    plan = roster_batch_plan(batch)
-    with transaction.atomic():
-        new_people = apply_roster(plan)
-        batch.applied_at = timezone.now()
-        batch.summary = plan.summary
-        batch.save(update_fields=["applied_at", "summary"])
-        transaction.on_commit(lambda: [invitation_send(staff) for staff in new_people])
-    return plan

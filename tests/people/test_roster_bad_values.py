@@ -7,8 +7,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from portal.compliance.roster import roster_apply
 from portal.people.models import StaffMember
-from portal.people.roster import apply_roster, plan_roster
+from portal.people.roster import plan_roster
 from tests.people.conftest import row
 
 BAD = [
@@ -37,7 +38,7 @@ def test_the_dry_run_names_the_line_and_the_value(roster_csv, teams, change, mes
     assert [(n, message in reason) for n, reason in plan.rejected] == [(3, True)], plan.rejected
     assert not plan.can_apply
     with pytest.raises(ValueError, match="rejected rows"):
-        apply_roster(plan)
+        roster_apply(plan)
     assert not StaffMember.objects.exists() and not get_user_model().objects.exists()
 
 
@@ -50,7 +51,7 @@ def test_names_in_any_script_with_their_joiners_are_kept(roster_csv, teams):
     )
     plan = plan_roster(data.encode())
     assert plan.can_apply, plan.rejected
-    apply_roster(plan)
+    roster_apply(plan)
     assert StaffMember.objects.get(employee_number="1001").last_name == "می‌رضا"
     assert StaffMember.objects.get(employee_number="1002").full_name == "Zoë Ó Briain"
 
@@ -62,7 +63,7 @@ def test_the_longest_values_the_dry_run_accepts_apply(roster_csv, teams):
     )
     plan = plan_roster(data.encode())
     assert plan.can_apply, plan.rejected
-    apply_roster(plan)
+    roster_apply(plan)
     assert StaffMember.objects.get(employee_number="9" * 30).first_name == "A" * 150
 
 
@@ -92,7 +93,7 @@ def test_whatever_the_dry_run_accepts_applies(roster_csv, teams, first, last, jo
         return
     savepoint = transaction.savepoint()
     try:
-        apply_roster(plan)
+        roster_apply(plan)
         person = StaffMember.objects.get(employee_number=plan.to_create[0].employee_number)
         assert (person.first_name, person.last_name, person.job_title) == (
             plan.to_create[0].fields["first_name"],

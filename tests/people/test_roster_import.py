@@ -4,9 +4,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from portal.compliance.roster import roster_apply, roster_batch_apply
 from portal.lib.csvfiles import parse_date
 from portal.people.models import Assignment, StaffMember
-from portal.people.roster import apply_roster, plan_roster, roster_batch_apply, roster_batch_create
+from portal.people.roster import plan_roster, roster_batch_create
 from tests.people.conftest import row
 
 User = get_user_model()
@@ -24,7 +25,7 @@ def test_a_clean_roster_is_planned_then_applied(roster_csv, teams):
     ).encode()
     plan = plan_roster(data)
     assert plan.can_apply and plan.summary["created"] == 3 and counts() == (0, 0, 0)
-    apply_roster(plan)
+    roster_apply(plan)
     sam = StaffMember.objects.get(employee_number="1002")
     assert sam.line_manager.employee_number == "1001" and sam.team == teams["comms"]
     assert sam.start_date == datetime.date(2026, 11, 2)
@@ -38,13 +39,13 @@ def test_reimporting_the_same_file_changes_nothing(roster_csv, teams):
     data = roster_csv(
         row("1001", "Grace", "Jones", teams["comms"]), row("1002", "Sam", "Taylor", teams["comms"])
     ).encode()
-    apply_roster(plan_roster(data))
+    roster_apply(plan_roster(data))
     again = plan_roster(data)
     assert again.summary == {"rows": 2, "created": 0, "changed": 0, "leavers": 0, "rejected": 0, "problems": 0}
 
 
 def test_changes_are_shown_field_by_field(roster_csv, teams):
-    apply_roster(plan_roster(roster_csv(row("1001", "Grace", "Jones", teams["comms"])).encode()))
+    roster_apply(plan_roster(roster_csv(row("1001", "Grace", "Jones", teams["comms"])).encode()))
     plan = plan_roster(roster_csv(row("1001", "Grace", "Jones", teams["finance"])).encode())
     ((_staff, _, diffs),) = plan.to_change
     assert diffs == {"team_id": (teams["comms"].pk, teams["finance"].pk)}
@@ -55,7 +56,7 @@ def test_a_second_post_is_a_second_assignment_of_the_same_person(roster_csv, tea
         row("1001", "Grace", "Jones", teams["comms"], assignment="1001"),
         row("1001", "Grace", "Jones", teams["finance"], assignment="1001-2"),
     ).encode()
-    apply_roster(plan_roster(data))
+    roster_apply(plan_roster(data))
     grace = StaffMember.objects.get()
     assert sorted(grace.assignments.values_list("number", flat=True)) == ["1001", "1001-2"]
     assert grace.team == teams["comms"]  # the primary (lowest) assignment's team
@@ -117,7 +118,7 @@ def test_bad_rows_are_rejected_by_line_and_nothing_is_written(roster_csv, teams,
     plan = plan_roster(data)
     assert [(line, message in reason) for line, reason in plan.rejected] == [(3, True)], plan.rejected
     with pytest.raises(ValueError, match="rejected rows"):
-        apply_roster(plan)
+        roster_apply(plan)
     assert counts() == (0, 0, 0)
 
 
@@ -158,7 +159,7 @@ def test_a_duplicate_email_is_rejected(roster_csv, teams):
 
 
 def test_a_leaver_is_kept_cannot_sign_in_and_their_session_ends(roster_csv, teams):
-    apply_roster(plan_roster(roster_csv(row("1001", "Ann", "Able", teams["comms"])).encode()))
+    roster_apply(plan_roster(roster_csv(row("1001", "Ann", "Able", teams["comms"])).encode()))
     staff = StaffMember.objects.get()
     staff.user.set_password("a long password 2026")
     staff.user.save()
@@ -167,7 +168,7 @@ def test_a_leaver_is_kept_cannot_sign_in_and_their_session_ends(roster_csv, team
     assert client.get("/training/").status_code == 200
     plan = plan_roster(roster_csv(row("1001", "Ann", "Able", teams["comms"], leave="01/01/2026")).encode())
     assert [s.employee_number for s in plan.leavers] == ["1001"]
-    apply_roster(plan)
+    roster_apply(plan)
     staff.refresh_from_db()
     assert staff.leave_date == datetime.date(2026, 1, 1) and not staff.user.is_active
     assert client.get("/training/").status_code == 302  # signed out

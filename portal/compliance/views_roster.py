@@ -1,4 +1,5 @@
-"""HR imports the staff roster: upload, dry run, apply."""
+"""HR imports the staff roster: upload, dry run, apply. (Applying changes people's standing, so it goes through
+compliance: portal.compliance.roster.)"""
 
 from django import forms
 from django.contrib import messages
@@ -7,10 +8,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
+from portal.people.decorators import hr_required
+from portal.people.models import RosterBatch
+from portal.people.roster import roster_batch_create, roster_batch_plan
 
-from .decorators import hr_required
-from .models import RosterBatch
-from .roster import roster_batch_apply, roster_batch_create, roster_batch_plan
+from .roster import roster_batch_apply
 
 MAX_BYTES = 5 * 1024 * 1024
 

@@ -3,7 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.people.roster import roster_batch_apply, roster_batch_create
+from portal.compliance.roster import roster_batch_apply
+from portal.people.roster import roster_batch_create
 
 
 class Command(BaseCommand):

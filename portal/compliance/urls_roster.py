@@ -2,9 +2,9 @@ from django.urls import path
 
 from portal.lib import converters  # noqa: F401  (registers <id:...>)
 
-from . import views
+from . import views_roster as views
 
-app_name = "people"
+app_name = "people"  # the roster pages, under /hr/people/
 
 urlpatterns = [
     path("roster/", views.roster_upload, name="roster_upload"),
