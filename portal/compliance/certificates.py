@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from portal.lib.text import hidden_character
+from portal.lib.text import hidden_character, shown_safely
 from portal.people.models import StaffMember
 
 from .completions import EARLIEST_COMPLETION
@@ -55,7 +55,7 @@ def certificate_upload(
     certificate = Certificate(
         staff=staff,
         requirement=requirement,
-        original_name=filename[:255],
+        original_name=shown_safely(filename)[:255],
         content_type=content_type,
         size=len(data),
         sha256=digest,

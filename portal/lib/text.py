@@ -22,3 +22,10 @@ def hidden_character(value: str, *, line_breaks: bool = False) -> str | None:
         name = unicodedata.name(character, "")
         return f"the hidden character U+{ord(character):04X}" + (f" ({name})" if name else "")
     return None
+
+
+def shown_safely(value: str) -> str:
+    """`value` with every character `hidden_character` would refuse replaced by U+FFFD: for text the portal keeps but
+    did not choose, such as an uploaded file's name, so that a bidirectional override cannot make `cert‮fdp.exe` show
+    as `certexe.pdf` to the HR officer reading it."""
+    return "".join("\ufffd" if unicodedata.category(c) in HIDDEN and c not in JOINERS else c for c in value)

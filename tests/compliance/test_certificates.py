@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from portal.compliance.certificates import certificate_upload
 from portal.compliance.models import Certificate, EvidenceEntry, RequirementStatus
 from portal.compliance.projection import refresh
 from portal.people.roles import hr_group
@@ -57,6 +58,19 @@ def test_a_pdf_certificate_is_accepted_and_stored_outside_the_web_root(person_cl
     assert not str(stored).startswith(str(Path(settings.MEDIA_ROOT).resolve()))
     assert not str(stored).startswith(str(Path(settings.STATIC_ROOT).resolve()))
     assert person_client.get(certificate.file.url).status_code == 404  # only the permission-checked view serves it
+
+
+def test_a_file_name_that_reverses_its_own_text_is_kept_with_the_trick_visible(staff, course):
+    # Django's upload parser already drops such characters from a browser's file name; the service does not rely on it.
+    certificate = certificate_upload(
+        staff=staff,
+        requirement=course,
+        data=PDF,
+        filename="cert\u202efdp.exe",  # shows as "certexe.pdf" if kept as it is
+        completed_on=datetime.date(2026, 1, 15),
+        user=staff.user,
+    )
+    assert certificate.original_name == "cert\ufffdfdp.exe"
 
 
 def test_the_type_comes_from_the_bytes_not_the_name(person_client, course):
