@@ -24,6 +24,7 @@ urlpatterns = [
     path("certificates/", include("portal.compliance.urls_certificates")),
     path("hr/completions/", include("portal.compliance.urls_completions")),
     path("hr/people/", include("portal.compliance.urls_roster")),
+    path("hr/evidence/", include("portal.compliance.urls_corrections")),
     path("hr/reports/", include("portal.reports.urls_hr")),
     path("exports/", include("portal.reports.urls_exports")),
     path("", include("portal.reports.urls")),

@@ -96,6 +96,7 @@ INPUTS = {
     "people:roster_upload": ((), (), ("file",)),
     "people:roster_batch": ((), (), ()),
     "people:roster_apply": ((), (), ()),
+    "corrections:void": ((), ("reason",), ()),
     "modules_review_list": ((), (), ()),
     "modules_review_confirm": ((), (), ()),
 }

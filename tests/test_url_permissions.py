@@ -89,6 +89,7 @@ TABLE = {
     "people:roster_upload": ("GET", (), {"hr": OK}),
     "people:roster_batch": ("GET", ("roster_batch",), {"hr": OK}),
     "people:roster_apply": ("POST", ("roster_batch",), {"hr": FOUND}),
+    "corrections:void": ("GET", ("entry",), {"hr": OK}),
     # CMS editors only (none of the four is one)
     "modules_review_list": ("GET", (), {"hr": FORBIDDEN}),
     "modules_review_confirm": ("POST", ("flag",), {"hr": FORBIDDEN}),

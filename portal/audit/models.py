@@ -11,6 +11,7 @@ class AuditEvent(models.Model):
     SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "sign_in", "sign_in_failed", "sign_out"
     MFA_ADDED, MFA_REMOVED, ROLE_CHANGED, IMPORT = "mfa_added", "mfa_removed", "role_changed", "import"
     VIEW_CERTIFICATE, REFUSED, REQUIREMENT_CHANGED = "view_certificate", "refused", "requirement_changed"
+    EVIDENCE_VOIDED = "evidence_voided"
     ACTION_CHOICES = [
         (EXPORT, "Exported records"),
         (VIEW_PERSON, "Viewed a person's records"),
@@ -26,6 +27,7 @@ class AuditEvent(models.Model):
         (VIEW_CERTIFICATE, "Viewed a person's certificate"),
         (REFUSED, "Was refused someone else's record"),
         (REQUIREMENT_CHANGED, "Added, changed or removed a requirement"),
+        (EVIDENCE_VOIDED, "Voided a piece of evidence"),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

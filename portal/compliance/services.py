@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
+from portal.lib.text import hidden_character
 from portal.people.models import StaffMember, Team
 
 from . import ledger, projection
@@ -67,24 +68,45 @@ def evidence_record(
     return entry, created
 
 
-def evidence_void(*, entry: EvidenceEntry, reason: str, voided_by) -> EvidenceEntry:
-    """Correct the record: a new entry that voids `entry`, with the reason and who made it."""
-    if not reason.strip():
+def evidence_void(*, entry: EvidenceEntry, reason: str, voided_by, request=None) -> EvidenceEntry:
+    """Correct the record: a new entry that voids `entry`, with the reason and who made it; the person's status is
+    refreshed and the correction audited in the same transaction. Voiding an entry already voided records nothing
+    more and returns the correction already made (a double-submitted form records one). Nobody may void their own
+    evidence, as nobody may verify their own certificate."""
+    reason = reason.strip()
+    if not reason:
         raise EvidenceError("Give a reason for the correction.")
+    problem = hidden_character(reason, line_breaks=True)
+    if problem:
+        raise EvidenceError(f"The reason for the correction contains {problem}. Type it again without it.")
     if entry.source == EvidenceEntry.VOID:
         raise EvidenceError("A correction cannot itself be voided; record the fact again instead.")
+    if voided_by is not None and entry.staff.user_id == voided_by.pk:
+        raise EvidenceError("You cannot void your own evidence. Ask another member of HR.")
     with transaction.atomic():
-        void, _ = ledger.append(
+        void, created = ledger.append(
             idempotency_key=f"void:{entry.pk}",
             staff_id=entry.staff_id,
             requirement_id=entry.requirement_id,
             source=EvidenceEntry.VOID,
             source_ref=f"voids entry #{entry.seq}",
             voids=entry,
-            reason=reason.strip(),
+            reason=reason,
             recorded_by=voided_by,
         )
-        projection.refresh_pair(entry.staff, entry.requirement)
+        if created:
+            projection.refresh_pair(entry.staff, entry.requirement)
+            audit_record(
+                actor=voided_by,
+                action=AuditEvent.EVIDENCE_VOIDED,
+                scope=f"{entry.staff.full_name}: {entry.requirement.name}",
+                request=request,
+                staff_id=entry.staff_id,
+                requirement_id=entry.requirement_id,
+                entry_seq=entry.seq,
+                void_seq=void.seq,
+                reason=reason,
+            )
     return void
 
 

@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.urls import reverse
 from django.utils import timezone
 
@@ -107,12 +108,29 @@ def _most_urgent_first(line: RequirementLine):
     return (URGENCY.get(line.state, 9), line.row.due_on or datetime.date.max, line.requirement.name)
 
 
-def evidence_history_for_staff(staff):
-    """Everything the ledger holds for `staff`, newest first; each entry has `withdrawn` (a later correction voided
-    it). One query."""
+def evidence_history_for_staff(staff, cutoff: datetime.datetime | None = None):
+    """Everything the ledger holds for `staff`, newest first. Each entry has `withdrawn` (a correction voided it) and
+    that correction's `withdrawn_reason`, `withdrawn_at` and `withdrawn_by` (a name). Given `cutoff`, only what was
+    recorded before it, corrections included. One query."""
+    entries = EvidenceEntry.objects.filter(staff=staff)
+    corrections = EvidenceEntry.objects.filter(voids=OuterRef("pk"))
+    if cutoff is not None:
+        entries, corrections = entries.filter(recorded_at__lt=cutoff), corrections.filter(recorded_at__lt=cutoff)
+    corrections = corrections.annotate(
+        # The recorder's display_name: their full name, else their email.
+        by=Coalesce(
+            NullIf(Trim(Concat("recorded_by__first_name", Value(" "), "recorded_by__last_name")), Value("")),
+            "recorded_by__email",
+            output_field=CharField(),
+        )
+    ).order_by("seq")
     return (
-        EvidenceEntry.objects.filter(staff=staff)
-        .select_related("requirement", "snapshot")
-        .annotate(withdrawn=Exists(EvidenceEntry.objects.filter(voids=OuterRef("pk"))))
+        entries.select_related("requirement", "snapshot")
+        .annotate(
+            withdrawn=Exists(corrections),
+            withdrawn_reason=Subquery(corrections.values("reason")[:1]),
+            withdrawn_at=Subquery(corrections.values("recorded_at")[:1]),
+            withdrawn_by=Subquery(corrections.values("by")[:1]),
+        )
         .order_by("-recorded_at", "-seq")
     )

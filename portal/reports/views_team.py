@@ -65,7 +65,7 @@ def team_person(request, staff_id: int):
     else:
         moment = Moment.end_of(as_at)
         lines = requirement_lines_as_at(person, moment)
-        history = evidence_history_for_staff(person).filter(recorded_at__lt=moment.cutoff)
+        history = evidence_history_for_staff(person, cutoff=moment.cutoff)
         certificates = person.certificates.filter(uploaded_at__lt=moment.cutoff)
     context = {
         "person": person,

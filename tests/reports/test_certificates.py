@@ -120,8 +120,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, entry):
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
-def test_withdrawn_entries_and_corrections_have_no_certificate(client, person, entry):
-    void = evidence_void(entry=entry, reason="Wrong person", voided_by=person)
+def test_withdrawn_entries_and_corrections_have_no_certificate(client, person, entry, someone_else):
+    void = evidence_void(entry=entry, reason="Wrong person", voided_by=someone_else)
     assert download(client, person, entry).status_code == 404
     assert download(client, person, void).status_code == 404
 
@@ -153,9 +153,9 @@ def test_verify_accepts_a_code_typed_from_paper(client, person, entry):
     assert "This certificate is genuine" in client.get(reverse("reports:verify", args=[typed])).content.decode()
 
 
-def test_verify_says_when_a_certificate_has_been_withdrawn(client, person, entry):
+def test_verify_says_when_a_certificate_has_been_withdrawn(client, person, entry, someone_else):
     code = code_for(client, person, entry)
-    evidence_void(entry=entry, reason="Wrong person", voided_by=person)
+    evidence_void(entry=entry, reason="Wrong person", voided_by=someone_else)
     html = client.get(reverse("reports:verify", args=[code])).content.decode()
     assert "This certificate has been withdrawn" in html and "genuine" not in html
     assert "Wrong person" not in html  # the reason is HR's business, not the reader's

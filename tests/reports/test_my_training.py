@@ -172,12 +172,12 @@ def test_a_completion_just_after_midnight_bst_counts_for_that_london_day(
 
 
 def test_my_history_lists_every_entry_newest_first_with_certificates_for_what_still_stands(
-    client, person, staff, course, policy
+    client, person, staff, course, policy, someone_else
 ):
     attest = factories.make_requirement(name="Policy attestation", kind=Requirement.ATTEST_POLICY, page=policy)
     refresh(staff_ids=[staff.pk])
     old = factories.make_completion(staff, course, timezone.now() - datetime.timedelta(days=30))
-    evidence_void(entry=old, reason="Recorded against the wrong person", voided_by=person)
+    evidence_void(entry=old, reason="Recorded against the wrong person", voided_by=someone_else)
     current = factories.make_completion(staff, course, timezone.now() - datetime.timedelta(days=2))
     (attested,) = attestation_record(staff=staff, snapshot=PolicySnapshot.objects.get(page_id=policy.pk), user=person)
     html = my_training(client, person)
@@ -235,7 +235,7 @@ def test_the_home_page_and_the_header_lead_here(client, person, staff, home_page
 
 
 def test_my_training_runs_a_constant_number_of_queries(
-    client, person, staff, course, policy, module_page, django_assert_num_queries
+    client, person, staff, course, policy, module_page, someone_else, django_assert_num_queries
 ):
     attest = factories.make_requirement(name="Policy attestation", kind=Requirement.ATTEST_POLICY, page=policy)
     factories.make_requirement(name="Social media module", kind=Requirement.COMPLETE_MODULE, page=module_page)
@@ -243,11 +243,11 @@ def test_my_training_runs_a_constant_number_of_queries(
         factories.make_completion(staff, factories.make_requirement(), timezone.now() - datetime.timedelta(days=n))
     refresh(staff_ids=[staff.pk])
     attestation_record(staff=staff, snapshot=PolicySnapshot.objects.get(page_id=policy.pk), user=person)
-    evidence_void(entry=factories.make_completion(staff, course), reason="Wrong course", voided_by=person)
+    evidence_void(entry=factories.make_completion(staff, course), reason="Wrong course", voided_by=someone_else)
     assert attest.statuses.get(staff=staff).completed_on
     my_training(client, person)  # Wagtail caches the site's root paths (for the module's address) after this
     # 1 session, 2 user, 3 staff record, 4 requirement rows with their requirement and page, 5 pending certificates,
-    # 6 history with requirements, snapshots and whether each was withdrawn, 7 HR? (header), 8 manages a team?
-    # (header), 9-10 user and group permissions (header: CMS link).
+    # 6 history with requirements, snapshots and each withdrawal's reason, time and who made it, 7 HR? (header),
+    # 8 manages a team? (header), 9-10 user and group permissions (header: CMS link).
     with django_assert_num_queries(10):
         client.get(reverse("reports:my_training"))

@@ -1,0 +1,57 @@
+"""HR corrects the record: a ledger entry recorded in error is voided, with a reason, by a new entry."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from portal.people.decorators import hr_required
+
+from .models import EvidenceEntry
+from .services import EvidenceError, evidence_void
+
+REASON_MAX_LENGTH = 1000
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this entry wrong?",
+        help_text="For example, the completion was imported against the wrong person. The person and their manager "
+        "will see this reason.",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Give the reason for voiding this entry",
+            "max_length": f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
+            "null_characters_not_allowed": "The reason contains the control character U+0000. Type it again without it",
+        },
+    )
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def void(request, entry_id: int):
+    entry = get_object_or_404(_voidable(), pk=entry_id)
+    correction = entry.voided_by.select_related("recorded_by").first()
+    own = entry.staff.user_id == request.user.pk
+    if correction is not None and request.method == "POST":  # a second click of the button: nothing more to do
+        messages.success(request, "This entry was already voided. Nothing more was recorded.")
+        return redirect("reports:team_person", entry.staff_id)
+    form = VoidForm(request.POST if request.method == "POST" and not own else None)
+    if form.is_bound and form.is_valid():
+        try:
+            evidence_void(entry=entry, reason=form.cleaned_data["reason"], voided_by=request.user, request=request)
+        except EvidenceError as error:
+            form.add_error("reason", str(error))
+        else:
+            messages.success(request, f"Entry voided. {entry.staff.full_name}'s status has been updated.")
+            return redirect("reports:team_person", entry.staff_id)
+    context = {"entry": entry, "correction": correction, "own": own, "form": form}
+    refused = 403 if own and request.method == "POST" else 400 if form.errors else 200
+    return render(request, "compliance/evidence_void.html", context, status=refused)
+
+
+def _voidable():
+    """Entries a correction may void: anything but a correction itself."""
+    voidable = EvidenceEntry.objects.exclude(source=EvidenceEntry.VOID)
+    return voidable.select_related("staff", "requirement", "snapshot", "recorded_by")
