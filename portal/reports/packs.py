@@ -50,6 +50,7 @@ class PersonSection:
     staff: object
     team: Team | None
     lines: list = field(default_factory=list)  # (StatusAsAt, label)
+    corrections: list = field(default_factory=list)  # void entries, each with the entry it voided
 
 
 def ledger_head_at(cutoff: datetime.datetime) -> tuple[int, str]:
@@ -58,6 +59,21 @@ def ledger_head_at(cutoff: datetime.datetime) -> tuple[int, str]:
         EvidenceEntry.objects.filter(recorded_at__lt=cutoff).order_by("-seq").values_list("seq", "content_hash").first()
     )
     return last or (0, GENESIS_HASH)
+
+
+def corrections_by_person(moment: Moment, team: Team) -> dict[int, list[EvidenceEntry]]:
+    """The corrections recorded before `moment` for the people in `team` (and below) then, by person, oldest first,
+    each with the entry it voided. One query: corrections are few."""
+    people = roster_as_at(moment, teams=[team]).values("staff_id")
+    corrections = (
+        EvidenceEntry.objects.filter(source=EvidenceEntry.VOID, recorded_at__lt=moment.cutoff, staff_id__in=people)
+        .select_related("voids", "requirement", "recorded_by")
+        .order_by("seq")
+    )
+    found = {}
+    for correction in corrections:
+        found.setdefault(correction.staff_id, []).append(correction)
+    return found
 
 
 def csv_twin(team: Team, moment: Moment) -> bytes:
@@ -73,10 +89,11 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
     pack.people_total = roster_as_at(moment, teams=[pack.team]).count()
     pack.save(update_fields=["status", "people_total"])
     digest, people, summaries = hashlib.sha256(), [], {}
+    corrections = corrections_by_person(moment, pack.team)
     with tempfile.TemporaryFile() as twin:
         _write(twin, digest, csv_header())
         for done, (facts, rows) in enumerate(statuses_as_at(moment, teams=[pack.team]), start=1):
-            section = PersonSection(facts.staff, facts.team)
+            section = PersonSection(facts.staff, facts.team, corrections=corrections.get(facts.staff_id, []))
             summary = summaries.setdefault(facts.team_id, TeamSummary(facts.team))
             summary.people += 1
             for row in rows:

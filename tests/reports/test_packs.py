@@ -155,3 +155,22 @@ def test_the_pack_names_the_policy_version_and_its_text_hash(org, hr, tmp_path, 
     text = _pdf_text(pdf, layout=False)  # in reading order: a wrapped cell stays together
     assert "Policy version 3.1" in " ".join(text.split())
     assert snapshot.content_hash in "".join(text.split())  # the hash may wrap in its narrow column
+
+
+def test_a_pack_lists_the_corrections_recorded_by_its_moment(org, hr, tmp_path):
+    requirement = org["sam"].statuses.get().requirement
+    entry = factories.make_completion(org["sam"], requirement, source_ref="import batch 3 line 41")
+    kept = factories.make_completion(org["manager"], requirement, source_ref="import batch 3 line 42")
+    client = client_for(hr)
+    response = client.post(reverse("corrections:void", args=[entry.pk]), {"reason": "Imported against Sam in error"})
+    assert response.status_code == 302
+    pdf, _ = _download(client, _make_pack(client, org["comms"]), tmp_path)
+
+    text = " ".join(_pdf_text(pdf, layout=False).split())
+    assert "Corrections. Evidence recorded for Sam Digital and later voided; it does not count above." in text
+    assert f"Ledger entry #{entry.seq}: Imported completion: import batch 3 line 41" in text
+    assert f"by {hr.user.display_name}: Imported against Sam in error" in text
+    assert "Corrections. Evidence recorded for Grace Manager" not in text  # nothing of hers was voided
+    assert "import batch 3 line 42" in text and kept.seq
+    sam = text[text.index("Sam Digital employee") : text.index("Corrections. Evidence recorded for Sam")]
+    assert "Overdue" in sam and "Nothing recorded" in sam  # the voided completion no longer counts
