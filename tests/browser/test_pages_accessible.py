@@ -57,6 +57,26 @@ def test_hr_pages_pass_axe(page, live_server, site, axe_check):
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     axe_check(page)
 
+    # Voiding an entry: the person's page with its Void buttons, the confirmation page, its error, the result.
+    sam = factories.make_staff(first_name="Sam", last_name="Person")
+    course = factories.make_requirement(name="Fire Safety")
+    refresh()
+    entry = factories.make_completion(sam, course, source_ref="import batch 3 line 41")
+    page.goto(f"{live_server.url}/team/people/{sam.pk}/")
+    axe_check(page)
+    page.get_by_role("button", name="Void the entry for Fire Safety").click()
+    expect(page.get_by_role("heading", name="Void an entry in Sam Person's record")).to_be_visible()
+    assert page.url.endswith(f"/hr/evidence/{entry.pk}/void/")
+    axe_check(page)
+    page.get_by_role("button", name="Void this entry").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("Why is this entry wrong?").fill("Imported against the wrong person")
+    page.get_by_role("button", name="Void this entry").click()
+    expect(page.get_by_text("Entry voided.")).to_be_visible()
+    expect(page.get_by_text("Imported against the wrong person").first).to_be_visible()
+    axe_check(page)
+
 
 def test_sign_in_errors_and_password_reset_pass_axe(page, live_server, site, axe_check):
     page.goto(f"{live_server.url}/accounts/login/")
