@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record
 from portal.lib import uploads
 from portal.lib.csvfiles import CsvFileError, parse_date, read_rows, show_date
 from portal.lib.text import hidden_character
@@ -264,9 +266,10 @@ def completion_batch_plan(batch: CompletionBatch) -> CompletionPlan:
     return plan_completions(uploads.load("completions", batch))
 
 
-def completion_batch_apply(*, batch: CompletionBatch, user) -> CompletionPlan:
+def completion_batch_apply(*, batch: CompletionBatch, user, request=None) -> CompletionPlan:
     """Record every completion in one transaction, chained into the ledger under one lock, then refresh the
-    projection once for the people affected."""
+    projection once for the people affected. The import is audited here, whichever door it came through (the page
+    passes `request`; the command passes no user)."""
     if batch.applied_at:
         raise ValueError("This file has already been applied.")
     plan = completion_batch_plan(batch)
@@ -293,4 +296,12 @@ def completion_batch_apply(*, batch: CompletionBatch, user) -> CompletionPlan:
         batch.applied_at = timezone.now()
         batch.summary = plan.summary
         batch.save(update_fields=["applied_at", "summary"])
+        audit_record(
+            request=request,
+            actor=user or "the command line (manage.py import_completions)",
+            action=AuditEvent.IMPORT,
+            scope=f"Completions {batch.filename}",
+            batch=batch.pk,
+            recorded=len(plan.to_record),
+        )
     return plan

@@ -7,6 +7,8 @@ The roster's dry run and its changes to people, teams and managers belong to `pe
 from django.db import transaction
 from django.utils import timezone
 
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record
 from portal.people.emails import invitation_send
 from portal.people.roster import RosterPlan, apply_roster_changes, roster_batch_plan
 
@@ -22,8 +24,9 @@ def roster_apply(plan: RosterPlan) -> list:
     return applied.new_people
 
 
-def roster_batch_apply(*, batch, user) -> RosterPlan:
-    """Apply an uploaded roster, all or nothing, then invite the new people once the transaction has committed."""
+def roster_batch_apply(*, batch, user, request=None) -> RosterPlan:
+    """Apply an uploaded roster, all or nothing, then invite the new people once the transaction has committed. The
+    import is audited here, whichever door it came through (the page passes `request`; the command passes no user)."""
     if batch.applied_at:
         raise ValueError("This roster has already been applied.")
     plan = roster_batch_plan(batch)
@@ -32,5 +35,13 @@ def roster_batch_apply(*, batch, user) -> RosterPlan:
         batch.applied_at = timezone.now()
         batch.summary = plan.summary
         batch.save(update_fields=["applied_at", "summary"])
+        audit_record(
+            request=request,
+            actor=user or "the command line (manage.py import_roster)",
+            action=AuditEvent.IMPORT,
+            scope=f"Roster {batch.filename}",
+            batch=batch.pk,
+            **plan.summary,
+        )
         transaction.on_commit(lambda: [invitation_send(staff) for staff in new_people])
     return plan

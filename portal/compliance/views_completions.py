@@ -5,8 +5,6 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.audit.models import AuditEvent
-from portal.audit.services import audit_record
 from portal.people.decorators import hr_required
 
 from .completions import (
@@ -100,17 +98,9 @@ def map_competence(request, batch_id: int):
 def apply(request, batch_id: int):
     batch = get_object_or_404(CompletionBatch, pk=batch_id)
     try:
-        plan = completion_batch_apply(batch=batch, user=request.user)
+        plan = completion_batch_apply(batch=batch, user=request.user, request=request)
     except ValueError as error:
         messages.error(request, str(error))
     else:
-        audit_record(
-            request=request,
-            actor=request.user,
-            action=AuditEvent.IMPORT,
-            scope=f"Completions {batch.filename}",
-            batch=batch.pk,
-            recorded=len(plan.to_record),
-        )
         messages.success(request, f"{len(plan.to_record)} completions recorded; {plan.already} were already recorded.")
     return redirect("completions:batch", batch_id=batch.pk)

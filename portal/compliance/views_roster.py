@@ -6,8 +6,6 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.audit.models import AuditEvent
-from portal.audit.services import audit_record
 from portal.people.decorators import hr_required
 from portal.people.models import RosterBatch
 from portal.people.roster import roster_batch_create, roster_batch_plan
@@ -58,19 +56,11 @@ def roster_batch(request, batch_id: int):
 def roster_apply(request, batch_id: int):
     batch = get_object_or_404(RosterBatch, pk=batch_id)
     try:
-        plan = roster_batch_apply(batch=batch, user=request.user)
+        plan = roster_batch_apply(batch=batch, user=request.user, request=request)
     except ValueError as error:
         messages.error(request, str(error))
         return redirect("people:roster_batch", batch_id=batch.pk)
     summary = plan.summary
-    audit_record(
-        request=request,
-        actor=request.user,
-        action=AuditEvent.IMPORT,
-        scope=f"Roster {batch.filename}",
-        batch=batch.pk,
-        **summary,
-    )
     messages.success(
         request,
         f"Roster applied: {summary['created']} people added, {summary['changed']} changed, "

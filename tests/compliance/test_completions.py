@@ -1,4 +1,5 @@
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -135,3 +136,19 @@ def test_hr_pages_personas_and_mapping(client, person, people, adults, user_fact
     assert EvidenceEntry.objects.count() == 1
     client.logout()
     assert client.get(batch_url).status_code == 302
+
+
+def test_completions_applied_from_the_command_line_are_audited(people, adults, tmp_path, settings):
+    """The audit entry is written by the service, so the command (the other door) records one like the page does."""
+    from django.core.management import call_command
+
+    from portal.audit.models import AuditEvent
+
+    settings.STORAGES = {**settings.STORAGES, "private": {**settings.STORAGES["private"]}}
+    settings.STORAGES["private"]["OPTIONS"] = {"location": str(tmp_path / "private"), "base_url": None}
+    path = tmp_path / "completions.csv"
+    path.write_bytes(esr(f'"20001|Jones, Grace","{ADULTS}",30-Nov-2025,30-Nov-2028'))
+    call_command("import_completions", str(path), "--apply", stdout=io.StringIO())
+    event = AuditEvent.objects.get(action=AuditEvent.IMPORT)
+    assert (event.actor, event.actor_name) == (None, "the command line (manage.py import_completions)")
+    assert (event.scope, event.detail["recorded"]) == ("Completions completions.csv", 1)

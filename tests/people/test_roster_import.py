@@ -1,4 +1,5 @@
 import datetime
+import io
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -201,3 +202,23 @@ def test_new_people_are_invited_once_with_a_working_link(
     with django_capture_on_commit_callbacks(execute=True):
         roster_batch_apply(batch=second, user=None)
     assert len(mailoutbox) == 1  # nobody new, nobody invited again
+
+
+def test_a_roster_applied_from_the_command_line_is_audited(roster_csv, teams, tmp_path, settings):
+    """The audit entry is written by the service, so the command (the other door) records one like the page does."""
+    from django.core.management import call_command
+
+    from portal.audit.models import AuditEvent
+
+    settings.STORAGES = {**settings.STORAGES, "private": {**settings.STORAGES["private"]}}
+    settings.STORAGES["private"]["OPTIONS"] = {"location": str(tmp_path / "private"), "base_url": None}
+    path = tmp_path / "roster.csv"
+    path.write_text(roster_csv(row("1001", "Grace", "Jones", teams["comms"])))
+    call_command("import_roster", str(path), "--apply", stdout=io.StringIO())
+    event = AuditEvent.objects.get(action=AuditEvent.IMPORT)
+    assert (event.actor, event.actor_name, event.scope) == (
+        None,
+        "the command line (manage.py import_roster)",
+        "Roster roster.csv",
+    )
+    assert event.detail["created"] == 1
