@@ -11,7 +11,8 @@ class AuditEvent(models.Model):
     SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "sign_in", "sign_in_failed", "sign_out"
     MFA_ADDED, MFA_REMOVED, ROLE_CHANGED, IMPORT = "mfa_added", "mfa_removed", "role_changed", "import"
     VIEW_CERTIFICATE, REFUSED, REQUIREMENT_CHANGED = "view_certificate", "refused", "requirement_changed"
-    EVIDENCE_VOIDED = "evidence_voided"
+    EVIDENCE_VOIDED, TEAM_CHANGED, MANAGER_CHANGED = "evidence_voided", "team_changed", "manager_changed"
+    PAUSE_CHANGED = "pause_changed"
     ACTION_CHOICES = [
         (EXPORT, "Exported records"),
         (VIEW_PERSON, "Viewed a person's records"),
@@ -28,6 +29,9 @@ class AuditEvent(models.Model):
         (REFUSED, "Was refused someone else's record"),
         (REQUIREMENT_CHANGED, "Added, changed or removed a requirement"),
         (EVIDENCE_VOIDED, "Voided a piece of evidence"),
+        (TEAM_CHANGED, "Added, renamed, moved or closed a team"),
+        (MANAGER_CHANGED, "Made someone a team's manager, or ended it"),
+        (PAUSE_CHANGED, "Paused someone's requirements, or ended a pause"),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
