@@ -48,7 +48,8 @@ check: install
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	@# The release step: static files collected, hashed and compressed exactly as production serves them.
 	static=$$(mktemp -d) && $(DEPLOY_ENV) STATIC_ROOT=$$static \
-	  $(BIN)/python manage.py collectstatic --noinput --verbosity 0 && rm -rf $$static
+	  $(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
+	  ! grep -rl --include='*.css' 'assets.nhs.uk' $$static && rm -rf $$static
 
 pytest: install system-deps axe
 	$(BIN)/python -m pytest -q

@@ -75,7 +75,7 @@ class SessionLifetimeMiddleware:
             if fresh is None or fresh["session_epoch"] != session.setdefault(EPOCH, fresh["session_epoch"]):
                 return "Your access has changed, so you have been signed out. Sign in again."
             leave_date = fresh["staff__leave_date"]
-            if leave_date is not None and leave_date <= timezone.localdate():
+            if leave_date is not None and leave_date < timezone.localdate():  # the leave date is their last day
                 return "Your account has ended because you have left the organisation."
             session[SEEN] = now
         return None

@@ -37,7 +37,7 @@ def standing_for(
     """`staff` is anything with the roster facts a StaffMember has (team, staff_group, start_date, leave_date): a
     StaffChange row serves for the roster as it was on a past day, with `today` set to that day."""
     today = today or timezone.localdate()
-    applies = (staff.leave_date is None or staff.leave_date > today) and requirement.applies_to(staff, team_paths)
+    applies = (staff.leave_date is None or staff.leave_date >= today) and requirement.applies_to(staff, team_paths)
     latest = None
     if applies:
         latest = max(valid_entries(entries), key=lambda e: (e.completed_at, e.seq), default=None)
@@ -95,7 +95,7 @@ def audience_ids(requirement: Requirement) -> set[int]:
     """The people still in post whom `requirement` applies to: `Requirement.applies_to` as one query."""
     if not requirement.active:
         return set()
-    people = StaffMember.objects.filter(Q(leave_date__isnull=True) | Q(leave_date__gt=timezone.localdate()))
+    people = StaffMember.objects.filter(Q(leave_date__isnull=True) | Q(leave_date__gte=timezone.localdate()))
     if not requirement.applies_to_everyone:
         in_audience = Q(staff_group__in=[group for group in requirement.staff_groups if group])
         for path in requirement.teams.values_list("path", flat=True):

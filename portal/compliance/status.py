@@ -33,8 +33,8 @@ class Standing:
 
 
 def state_on(today: datetime.date, standing: Standing, due_soon_days: int = 30) -> str:
-    """Compliant while today is on or before the expiry date; due soon inside the window before the due date;
-    not started while a new starter is still inside their window; overdue after the due date."""
+    """Compliant while today is on or before the expiry date; due soon inside the window before the due date,
+    whether done before or never; not started until then; overdue after the due date."""
     if not standing.required:
         return NOT_REQUIRED
     valid = standing.completed_on is not None and (standing.expires_on is None or today <= standing.expires_on)
@@ -45,6 +45,6 @@ def state_on(today: datetime.date, standing: Standing, due_soon_days: int = 30) 
         return COMPLIANT
     if due_on is not None and today > due_on:
         return OVERDUE
-    if standing.completed_on is None:
+    if standing.completed_on is None and (due_on is None or (due_on - today).days >= due_soon_days):
         return NOT_STARTED
     return DUE_SOON

@@ -32,11 +32,12 @@ class Team(MP_Node):
 
 class StaffMemberQuerySet(models.QuerySet):
     def current(self, on=None):
-        """People who have not left (on the given date, default today)."""
+        """People who have not left (on the given date, default today). The leave date is ESR's termination date,
+        the last day of service: on it the person is still here."""
         from django.utils import timezone
 
         on = on or timezone.localdate()
-        return self.filter(models.Q(leave_date__isnull=True) | models.Q(leave_date__gt=on))
+        return self.filter(models.Q(leave_date__isnull=True) | models.Q(leave_date__gte=on))
 
     def in_teams(self, teams):
         """People in any of `teams` or the teams below them."""
@@ -85,10 +86,11 @@ class StaffMember(models.Model):
         return self.employment_type in {self.BANK, self.AGENCY}
 
     def has_left(self, on=None) -> bool:
+        """Whether `on` (default today) is after the person's last day of service (their leave date)."""
         from django.utils import timezone
 
         on = on or timezone.localdate()
-        return self.leave_date is not None and self.leave_date <= on
+        return self.leave_date is not None and self.leave_date < on
 
 
 class Assignment(models.Model):

@@ -272,7 +272,7 @@ def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow]) -> N
         if diffs:
             plan.to_change.append((staff, person, diffs))
         leave = person.fields["leave_date"]
-        if leave and leave <= today and (staff.leave_date is None or staff.leave_date > today):
+        if leave and leave < today and (staff.leave_date is None or staff.leave_date >= today):
             plan.leavers.append(staff)
 
 
@@ -322,7 +322,7 @@ def apply_roster_changes(plan: RosterPlan) -> RosterApplied:
     ]
     today = timezone.localdate()
     leaving = {
-        p.fields["work_email"] for p in plan.to_create if p.fields["leave_date"] and p.fields["leave_date"] <= today
+        p.fields["work_email"] for p in plan.to_create if p.fields["leave_date"] and p.fields["leave_date"] < today
     }
     unusable = make_password(None)  # the new person sets their own from the invitation link
     for user in new_users:

@@ -127,7 +127,7 @@ def _live_rows(teams: list[Team], today: datetime.date) -> Iterator[ExportRow]:
         in_scope |= Q(staff__team__path__startswith=team.path)
     rows = (
         RequirementStatus.objects.filter(in_scope, requirement__active=True)
-        .filter(Q(staff__leave_date__isnull=True) | Q(staff__leave_date__gt=today))
+        .filter(Q(staff__leave_date__isnull=True) | Q(staff__leave_date__gte=today))
         .order_by("staff_id", "requirement__name")
         .values_list(*LIVE_FIELDS)
     )

@@ -18,7 +18,7 @@ def _overdue(today: datetime.date) -> Q:
     return (
         expired
         & Q(due_on__lt=today, requirement__active=True)
-        & (Q(staff__leave_date__isnull=True) | Q(staff__leave_date__gt=today))
+        & (Q(staff__leave_date__isnull=True) | Q(staff__leave_date__gte=today))
     )
 
 

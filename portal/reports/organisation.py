@@ -80,7 +80,7 @@ def figures_live(node: Team, requirements, today: datetime.date, staff_group: st
     child_length = (node.depth + 1) * Team.steplen
     rows = RequirementStatus.objects.filter(
         requirement__in=requirements, staff__team__path__startswith=node.path
-    ).filter(Q(staff__leave_date__isnull=True) | Q(staff__leave_date__gt=today))
+    ).filter(Q(staff__leave_date__isnull=True) | Q(staff__leave_date__gte=today))
     if staff_group:
         rows = rows.filter(staff__staff_group=staff_group)
     valid = _valid(today)

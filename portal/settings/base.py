@@ -129,6 +129,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "portal" / "static"]
+STATICFILES_FINDERS = [
+    "portal.lib.staticfiles.OwnHostFontsFinder",  # first: NHS.UK frontend's stylesheet without its outside fonts
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
@@ -193,7 +198,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "font-src": ["'self'", "https://assets.nhs.uk"],  # NHS.UK frontend's Frutiger, from the NHS's own host
+        "font-src": ["'self'"],  # nothing from another host (see portal.lib.staticfiles.OwnHostFontsFinder)
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

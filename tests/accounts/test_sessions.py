@@ -73,7 +73,7 @@ def test_sessions_end_when_a_person_stops_managing_a_team(member):
     assert _signed_out(client.get(PAGE))
 
 
-def test_a_leaver_is_signed_out_on_their_leaving_day(member):
+def test_a_leaver_is_signed_out_the_day_after_their_last_day(member):
     import datetime
 
     from django.utils import timezone
@@ -84,6 +84,10 @@ def test_a_leaver_is_signed_out_on_their_leaving_day(member):
     _shift(client, sessions.SEEN, sessions.CHECK_EVERY)
     assert client.get(PAGE).status_code == 200  # leaving tomorrow: still here today
     member.leave_date = timezone.localdate()
+    member.save()
+    _shift(client, sessions.SEEN, sessions.CHECK_EVERY)
+    assert client.get(PAGE).status_code == 200  # today is their last day of service: still here
+    member.leave_date = timezone.localdate() - datetime.timedelta(days=1)
     member.save()
     _shift(client, sessions.SEEN, sessions.CHECK_EVERY)
     assert _signed_out(client.get(PAGE))

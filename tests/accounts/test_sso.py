@@ -221,7 +221,7 @@ def test_trusting_the_issuers_email_lets_in_an_entra_style_account_without_email
     assert response.status_code == 302 and signed_in_as(client) == str(person.pk)
 
 
-@pytest.mark.parametrize("days", [0, -30])
+@pytest.mark.parametrize("days", [-1, -30])
 def test_a_leaver_cannot_sign_in(client, sso, days):
     person = roster_person(leave_date=timezone.localdate() + datetime.timedelta(days=days))
     sub = sso.add_account(new_sub(), email=person.email, email_verified=True)
@@ -232,8 +232,9 @@ def test_a_leaver_cannot_sign_in(client, sso, days):
     assert signed_in_as(client) is None and not SocialAccount.objects.exists()
 
 
-def test_someone_leaving_tomorrow_can_still_sign_in(client, sso):
-    person = roster_person(leave_date=timezone.localdate() + datetime.timedelta(days=1))
+@pytest.mark.parametrize("days", [1, 0])
+def test_someone_leaving_tomorrow_or_on_their_last_day_today_can_still_sign_in(client, sso, days):
+    person = roster_person(leave_date=timezone.localdate() + datetime.timedelta(days=days))
     sub = sso.add_account(new_sub(), email=person.email, email_verified=True)
     sign_in(client, sso, sub)
     assert signed_in_as(client) == str(person.pk)
@@ -244,7 +245,7 @@ def test_a_leaver_linked_before_cannot_sign_in_by_sub(client, sso):
     sub = sso.add_account(new_sub(), email=person.email, email_verified=True)
     sign_in(client, sso, sub)
     client.post("/accounts/logout/")
-    person.staff.leave_date = timezone.localdate()
+    person.staff.leave_date = timezone.localdate() - datetime.timedelta(days=1)
     person.staff.save()
     response, _ = sign_in(client, sso, sub)
     assert response.status_code == 403 and "Our records show that you left" in response.content.decode()

@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -50,6 +51,38 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-quic",
         ],
     }
+
+
+OUR_HOSTS = {"127.0.0.1", "localhost"}
+_outside_requests: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def browser(browser):
+    """Every context the tests open records any request for another host: a page must work on an NHS network that
+    reaches nothing outside it (fonts included), and such a request would make every page wait for it."""
+    new_context = browser.new_context
+
+    def recording_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on("request", _record_if_outside)
+        return context
+
+    browser.new_context = recording_context
+    return browser
+
+
+def _record_if_outside(request):
+    url = urlsplit(request.url)
+    if url.scheme in {"http", "https", "ws", "wss"} and url.hostname not in OUR_HOSTS:
+        _outside_requests.append(request.url)
+
+
+@pytest.fixture(autouse=True)
+def no_request_leaves_the_network():
+    _outside_requests.clear()
+    yield
+    assert _outside_requests == [], f"A page asked another host for: {sorted(set(_outside_requests))}"
 
 
 @pytest.fixture(scope="session")

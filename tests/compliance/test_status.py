@@ -12,9 +12,14 @@ D = datetime.date
     ("standing", "today", "expected"),
     [
         (Standing(False, None, None, None), D(2027, 1, 1), status.NOT_REQUIRED),
-        # Never done, still inside the new-starter window.
-        (Standing(True, None, None, D(2027, 1, 29)), D(2027, 1, 10), status.NOT_STARTED),
-        (Standing(True, None, None, D(2027, 1, 29)), D(2027, 1, 29), status.NOT_STARTED),
+        # Never done, the first due date more than the due-soon window away: not started.
+        (Standing(True, None, None, D(2027, 3, 1)), D(2027, 1, 1), status.NOT_STARTED),
+        (Standing(True, None, None, D(2027, 3, 1)), D(2027, 1, 30), status.NOT_STARTED),  # 30 days to go
+        # Never done, inside the window before the first due date (as for a renewal): due soon, up to and including
+        # the due date.
+        (Standing(True, None, None, D(2027, 3, 1)), D(2027, 1, 31), status.DUE_SOON),  # 29 days to go
+        (Standing(True, None, None, D(2027, 1, 29)), D(2027, 1, 10), status.DUE_SOON),
+        (Standing(True, None, None, D(2027, 1, 29)), D(2027, 1, 29), status.DUE_SOON),
         (Standing(True, None, None, D(2027, 1, 29)), D(2027, 1, 30), status.OVERDUE),
         # Done, valid, far from expiry.
         (Standing(True, D(2027, 1, 1), D(2028, 1, 1), D(2028, 1, 1)), D(2027, 6, 1), status.COMPLIANT),
@@ -35,6 +40,12 @@ def test_due_soon_window_is_configurable():
     standing = Standing(True, D(2027, 1, 1), D(2028, 1, 1), D(2028, 1, 1))
     assert standing.state(D(2027, 11, 20), due_soon_days=30) == status.COMPLIANT
     assert standing.state(D(2027, 11, 20), due_soon_days=60) == status.DUE_SOON
+
+
+def test_not_started_turns_due_soon_with_the_window_setting():
+    standing = Standing(True, None, None, D(2027, 3, 1))
+    assert standing.state(D(2027, 1, 15), due_soon_days=30) == status.NOT_STARTED
+    assert standing.state(D(2027, 1, 15), due_soon_days=60) == status.DUE_SOON
 
 
 def test_every_state_has_a_label_and_a_tag_colour():

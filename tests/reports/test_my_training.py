@@ -114,8 +114,8 @@ def test_the_status_follows_the_calendar(client, clock, person, staff, day, stat
 @pytest.mark.parametrize(
     ("day", "state"),
     [
-        (datetime.date(2026, 3, 2), "Not started"),
-        (datetime.date(2026, 3, 30), "Not started"),  # the last day of the window
+        (datetime.date(2026, 3, 2), "Due soon"),  # a 28-day window is inside the 30-day due-soon window at once
+        (datetime.date(2026, 3, 30), "Due soon"),  # the last day of the window
         (datetime.date(2026, 3, 31), "Overdue"),
     ],
 )
