@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -22,8 +23,10 @@ urlpatterns = [
     path("learn/", include("modules.urls")),
     path("attest/", include("portal.compliance.urls_attestation")),
     path("certificates/", include("portal.compliance.urls_certificates")),
-    path("hr/completions/", include("portal.compliance.urls_completions")),
-    path("hr/people/", include("portal.compliance.urls_roster")),
+    path("hr/imports/", include("portal.compliance.urls_imports")),
+    # Where the roster and completions imports were before they shared one set of pages (bookmarks, docs)
+    path("hr/people/roster/", RedirectView.as_view(url="/hr/imports/roster/")),
+    path("hr/completions/", RedirectView.as_view(url="/hr/imports/completions/")),
     path("hr/evidence/", include("portal.compliance.urls_corrections")),
     path("hr/reports/", include("portal.reports.urls_hr")),
     path("exports/", include("portal.reports.urls_exports")),

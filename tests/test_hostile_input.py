@@ -21,9 +21,9 @@ from django.test import Client
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from modules.models import ModulePage
-from portal.compliance.completions import completion_batch_create
-from portal.compliance.models import CompetenceMapping, CompletionBatch
-from portal.people.models import RosterBatch, Team
+from portal.compliance.imports.services import import_batch_create, import_batch_plan
+from portal.compliance.models import CompetenceMapping, ImportBatch
+from portal.people.models import Team
 from quizzes.models import Attempt
 from quizzes.services import attempt_start
 from tests import factories, test_url_permissions
@@ -89,13 +89,11 @@ INPUTS = {
     "hr_reports:audit_log": (("page",), (), ()),
     "certificates:queue": ((), (), ()),
     "certificates:decide": ((), ("decision", "reason"), ()),
-    "completions:upload": ((), (), ("file",)),
-    "completions:batch": ((), (), ()),
-    "completions:map": ((), ("competence", "requirement"), ()),
-    "completions:apply": ((), (), ()),
-    "people:roster_upload": ((), (), ("file",)),
-    "people:roster_batch": ((), (), ()),
-    "people:roster_apply": ((), (), ()),
+    "imports:index": ((), (), ()),
+    "imports:upload": ((), (), ("file",)),
+    "imports:batch": ((), (), ()),
+    "imports:map": ((), ("competence", "requirement"), ()),
+    "imports:apply": ((), (), ()),
     "corrections:void": ((), ("reason",), ()),
     "modules_review_list": ((), (), ()),
     "modules_review_confirm": ((), (), ()),
@@ -105,7 +103,7 @@ INPUTS = {
 WAGTAIL_FORMS = "wagtailsnippets_"
 # Read by every page that shows a list or a date, and harmless elsewhere: sent to every GET.
 EVERY_PAGE = ("as_at", "team", "page", "next", "unanswered")
-IMPORTS = ("people:roster_upload", "completions:upload")
+IMPORTS = ("imports:upload",)
 
 ROSTER_HEADER = (
     "Employee Number,Assignment Number,First Name,Last Name,Work Email,Job Title,Staff Group,Org Code,"
@@ -154,7 +152,9 @@ def hostile_world(world):
     # A completions file whose course is not mapped yet, so that its page shows the form to map it.
     unmapped = f"{COMPLETIONS_HEADER}\r\n{world['clients']['staff'].employee_number},Fire Safety,2025-06-01,\r\n"
     hr = world["clients"]["hr"].user
-    world["args"]["completion_batch"] = completion_batch_create(data=unmapped.encode(), filename="c.csv", user=hr)[0].pk
+    world["args"]["completion_batch"] = import_batch_create(
+        kind="completions", data=unmapped.encode(), filename="c.csv", user=hr
+    )[0].pk
     world["pages"] = [module.url, module.get_parent().url, module.policy.url, module.get_parent().get_parent().url]
     world["reached"] = set()
     world["comms"] = Team.objects.get(name="Communications")
@@ -256,24 +256,24 @@ class Walk:
         finally:
             _roll_back_to(savepoint)
 
-    def upload_and_apply(self, what, upload_name, batch_model, plan, apply_name, data, filename="file.csv"):
+    def upload_and_apply(self, what, kind, data, filename="file.csv"):
         """Upload a file; if its dry run says it can be applied, apply it and check it was recorded."""
         savepoint = transaction.savepoint()
         self.requests += 1
         try:
             file = SimpleUploadedFile(filename, data, content_type="text/csv")
-            response = self.client.post(reverse(upload_name), {"file": file})
+            response = self.client.post(reverse("imports:upload", args=[kind]), {"file": file})
             if response.status_code >= 500:
-                self.errors.append(f"{response.status_code} upload {upload_name} {what}")
+                self.errors.append(f"{response.status_code} upload {kind} {what}")
                 return
-            batch = batch_model.objects.order_by("-pk").first()
-            if response.status_code != 302 or batch is None or not plan(batch).can_apply:
+            batch = ImportBatch.objects.order_by("-pk").first()
+            if response.status_code != 302 or batch is None or not import_batch_plan(batch).can_apply:
                 return
             self.requests += 1
-            response = self.client.post(reverse(apply_name, args=[batch.pk]))
+            response = self.client.post(reverse("imports:apply", args=[batch.pk]))
             batch.refresh_from_db()
             if response.status_code >= 500 or batch.applied_at is None:
-                self.errors.append(f"{response.status_code} apply {apply_name} {what}: the dry run said it could")
+                self.errors.append(f"{response.status_code} apply {kind} {what}: the dry run said it could")
         finally:
             _roll_back_to(savepoint)
 
@@ -351,20 +351,15 @@ def _send_files(send, path, fields, files):
 
 
 def _walk_imports(world, walk):
-    from portal.compliance.completions import completion_batch_plan
-    from portal.people.roster import roster_batch_plan
-
-    roster = ("people:roster_upload", RosterBatch, roster_batch_plan, "people:roster_apply")
-    completions = ("completions:upload", CompletionBatch, completion_batch_plan, "completions:apply")
     for what, data in _roster_files(world):
-        walk.upload_and_apply(what, *roster, data)
+        walk.upload_and_apply(what, "roster", data)
     for what, data in _completions_files(world):
-        walk.upload_and_apply(what, *completions, data)
-    for kind in (roster, completions):
+        walk.upload_and_apply(what, "completions", data)
+    for kind in ("roster", "completions"):
         for what, data in RAW_FILES.items():
-            walk.upload_and_apply(what, *kind, data)
+            walk.upload_and_apply(what, kind, data)
         for filename in HOSTILE_NAMES:
-            walk.upload_and_apply(f"file name {filename[:20]!r}", *kind, b"Employee Number\r\n", filename=filename)
+            walk.upload_and_apply(f"file name {filename[:20]!r}", kind, b"Employee Number\r\n", filename=filename)
 
 
 def _is_question(field: str, fields) -> bool:

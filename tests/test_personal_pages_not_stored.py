@@ -23,7 +23,7 @@ PAGES = {
         ("reports:certificate_pdf", ("entry",)),
         ("hr_reports:organisation", ()),
         ("certificates:queue", ()),
-        ("completions:batch", ("completion_batch",)),
+        ("imports:batch", ("completion_batch",)),
         ("exports:pack_pdf", ("pack",)),
     ],
 }

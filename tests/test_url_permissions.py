@@ -19,12 +19,11 @@ from django.utils import timezone
 
 from modules.models import ContentPage, ReviewFlag
 from portal.accounts.mfa import PRIVILEGED_PREFIXES
-from portal.compliance.completions import completion_batch_create
+from portal.compliance.imports.services import import_batch_create
 from portal.compliance.models import Certificate, EvidenceEntry
 from portal.compliance.projection import refresh
 from portal.people.models import TeamManager
 from portal.people.roles import hr_group
-from portal.people.roster import roster_batch_create
 from portal.reports.certificates import verification_code_for
 from portal.reports.models import EvidencePack
 from portal.reports.packs import pack_build
@@ -82,13 +81,11 @@ TABLE = {
     "hr_reports:audit_log": ("GET", (), {"hr": OK}),
     "certificates:queue": ("GET", (), {"hr": OK}),
     "certificates:decide": ("POST", ("certificate",), {"hr": FOUND}),
-    "completions:upload": ("GET", (), {"hr": OK}),
-    "completions:batch": ("GET", ("completion_batch",), {"hr": OK}),
-    "completions:map": ("POST", ("completion_batch",), {"hr": FOUND}),
-    "completions:apply": ("POST", ("completion_batch",), {"hr": FOUND}),
-    "people:roster_upload": ("GET", (), {"hr": OK}),
-    "people:roster_batch": ("GET", ("roster_batch",), {"hr": OK}),
-    "people:roster_apply": ("POST", ("roster_batch",), {"hr": FOUND}),
+    "imports:index": ("GET", (), {"hr": OK}),
+    "imports:upload": ("GET", ("import_kind",), {"hr": OK}),
+    "imports:batch": ("GET", ("completion_batch",), {"hr": OK}),
+    "imports:map": ("POST", ("completion_batch",), {"hr": FOUND}),
+    "imports:apply": ("POST", ("roster_batch",), {"hr": FOUND}),
     "corrections:void": ("GET", ("entry",), {"hr": OK}),
     # CMS editors only (none of the four is one)
     "modules_review_list": ("GET", (), {"hr": FORBIDDEN}),
@@ -190,8 +187,11 @@ def world(db, home_page, tmp_path, settings):
             "entry": entry.pk,
             "sam": sam.pk,
             "pack": pack.pk,
-            "completion_batch": completion_batch_create(data=COMPLETIONS, filename="c.csv", user=hr.user)[0].pk,
-            "roster_batch": roster_batch_create(data=ROSTER, filename="r.csv", user=hr.user)[0].pk,
+            "completion_batch": import_batch_create(
+                kind="completions", data=COMPLETIONS, filename="c.csv", user=hr.user
+            )[0].pk,
+            "roster_batch": import_batch_create(kind="roster", data=ROSTER, filename="r.csv", user=hr.user)[0].pk,
+            "import_kind": "roster",
             "flag": flag.pk,
             "requirement": course.pk,
         },

@@ -14,19 +14,14 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils import timezone
 
-from portal.audit.models import AuditEvent
-from portal.audit.services import audit_record
-from portal.lib import uploads
 from portal.lib.csvfiles import CsvFileError, parse_date, read_rows, show_date
 from portal.lib.text import hidden_character
 from portal.people.models import Assignment, StaffMember
 
-from . import ledger, projection
 from .dates import add_months
-from .models import CompetenceMapping, CompletionBatch, EvidenceEntry, Requirement
+from .models import CompetenceMapping, EvidenceEntry, Requirement
 
 ALIASES = {
     **dict.fromkeys(["person", "employee", "personname", "employeename", "assignmentperson"], "person"),
@@ -251,57 +246,3 @@ def _chunks(items: list, size: int = 5000):
     """IN lists in slices: SQLite refuses statements with too many parameters."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def completion_batch_create(*, data: bytes, filename: str, user) -> tuple[CompletionBatch, CompletionPlan]:
-    plan = plan_completions(data)
-    batch = CompletionBatch.objects.create(
-        filename=filename[:255], sha256=plan.sha256, uploaded_by=user, row_count=plan.rows, summary=plan.summary
-    )
-    uploads.keep("completions", batch, data)
-    return batch, plan
-
-
-def completion_batch_plan(batch: CompletionBatch) -> CompletionPlan:
-    return plan_completions(uploads.load("completions", batch))
-
-
-def completion_batch_apply(*, batch: CompletionBatch, user, request=None) -> CompletionPlan:
-    """Record every completion in one transaction, chained into the ledger under one lock, then refresh the
-    projection once for the people affected. The import is audited here, whichever door it came through (the page
-    passes `request`; the command passes no user)."""
-    if batch.applied_at:
-        raise ValueError("This file has already been applied.")
-    plan = completion_batch_plan(batch)
-    if not plan.can_apply:
-        raise ValueError("This file has rejected rows; fix them and upload it again.")
-    noon = datetime.time(12)
-    with transaction.atomic():
-        ledger.append_many(
-            [
-                {
-                    "idempotency_key": row.key,
-                    "staff_id": row.staff_id,
-                    "requirement_id": row.requirement_id,
-                    "source": EvidenceEntry.IMPORT,
-                    "source_ref": f"import batch {batch.pk} line {row.line}",
-                    "completed_at": timezone.make_aware(datetime.datetime.combine(row.completed_on, noon)),
-                    "expires_on": row.expires_on,
-                    "recorded_by": user,
-                }
-                for row in plan.to_record
-            ]
-        )
-        projection.refresh(staff_ids={row.staff_id for row in plan.to_record})
-        batch.applied_at = timezone.now()
-        batch.summary = plan.summary
-        batch.save(update_fields=["applied_at", "summary"])
-        audit_record(
-            request=request,
-            actor=user or "the command line (manage.py import_completions)",
-            action=AuditEvent.IMPORT,
-            scope=f"Completions {batch.filename}",
-            batch=batch.pk,
-            recorded=len(plan.to_record),
-        )
-    return plan

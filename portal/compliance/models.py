@@ -223,7 +223,9 @@ class RequirementStatus(models.Model):
 
 
 class CompletionBatch(models.Model):
-    """One completions file from the national e-learning records: its dry run, and when it was applied."""
+    """One completions file from the national e-learning records, as kept before imports shared `ImportBatch`.
+    Read-only: migration 0008 copied every row into ImportBatch (same id, so ledger entries' "import batch N" still
+    name it); nothing writes here any more, and a later release drops the table."""
 
     filename = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
@@ -238,6 +240,55 @@ class CompletionBatch(models.Model):
 
     def __str__(self):
         return f"Completions {self.filename} ({self.uploaded_at:%d %b %Y %H:%M})"
+
+
+class ImportBatch(models.Model):
+    """One uploaded file of any kind (roster, completions, organisation): its dry-run summary, and how far applying
+    it has got. Applying runs in the task worker (portal.compliance.imports), which reports progress here."""
+
+    ROSTER, COMPLETIONS, ORGANISATION = "roster", "completions", "organisation"
+    KIND_CHOICES = [(ROSTER, "Staff roster"), (COMPLETIONS, "E-learning completions"), (ORGANISATION, "Organisation")]
+    PLANNED, QUEUED, RUNNING, DONE, FAILED = "planned", "queued", "running", "done", "failed"
+    STATUS_CHOICES = [
+        (PLANNED, "Not applied"),
+        (QUEUED, "Waiting to apply"),
+        (RUNNING, "Applying"),
+        (DONE, "Applied"),
+        (FAILED, "Failed"),
+    ]
+
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    stored_name = models.CharField(max_length=255, blank=True, help_text="The file in private storage.")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    row_count = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True, help_text="The dry run's counts; the apply's once done.")
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=PLANNED)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    applied_via = models.CharField(max_length=100, blank=True, help_text="The door, when no one signed in asked.")
+    applied_from = models.CharField(max_length=64, blank=True, help_text="The client address that asked to apply.")
+    apply_started_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "uploaded_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.filename} ({self.uploaded_at:%d %b %Y %H:%M})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in {self.QUEUED, self.RUNNING}
+
+    @property
+    def percent_done(self) -> int:
+        return self.rows_done * 100 // self.rows_total if self.rows_total else 0
 
 
 class CompetenceMapping(models.Model):

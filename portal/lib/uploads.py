@@ -19,8 +19,13 @@ def keep(kind: str, batch, data: bytes) -> None:
 
 def load(kind: str, batch) -> bytes:
     """The bytes uploaded for `batch`; refuses if they no longer match the hash taken at upload."""
-    with storages["private"].open(stored_name(kind, batch), "rb") as handle:
+    return load_named(stored_name(kind, batch), batch.sha256)
+
+
+def load_named(name: str, sha256: str) -> bytes:
+    """The bytes kept under `name`; refuses if they no longer match the hash taken at upload."""
+    with storages["private"].open(name, "rb") as handle:
         data = handle.read()
-    if hashlib.sha256(data).hexdigest() != batch.sha256:
+    if hashlib.sha256(data).hexdigest() != sha256:
         raise ValueError("The stored file has changed since it was uploaded. Upload it again.")
     return data

@@ -21,12 +21,11 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from portal.lib import uploads
 from portal.lib.csvfiles import CsvFileError, parse_date, read_rows, show_date
 from portal.lib.text import hidden_character
 
 from .history import staff_changes_record
-from .models import Assignment, RosterBatch, StaffMember, Team
+from .models import Assignment, StaffMember, Team
 
 ALIASES = {
     **dict.fromkeys(["employeenumber", "personnumber", "staffnumber", "employeeno", "empno"], "employee_number"),
@@ -384,17 +383,3 @@ def _apply_managers(plan: RosterPlan) -> None:
             reports[manager_id].append(by_number[person.employee_number])
     for manager_id, staff_ids in reports.items():
         StaffMember.objects.filter(pk__in=staff_ids).update(line_manager_id=manager_id)
-
-
-def roster_batch_create(*, data: bytes, filename: str, user) -> tuple[RosterBatch, RosterPlan]:
-    """Keep the uploaded file (privately) and its dry-run summary, so HR can review before applying."""
-    plan = plan_roster(data)
-    batch = RosterBatch.objects.create(
-        filename=filename[:255], sha256=plan.sha256, uploaded_by=user, row_count=plan.rows, summary=plan.summary
-    )
-    uploads.keep("roster", batch, data)
-    return batch, plan
-
-
-def roster_batch_plan(batch) -> RosterPlan:
-    return plan_roster(uploads.load("roster", batch))

@@ -10,7 +10,7 @@ from tests import factories
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-@pytest.mark.parametrize("path", ["/certificates/queue/", "/hr/people/roster/", "/hr/completions/"])
+@pytest.mark.parametrize("path", ["/certificates/queue/", "/hr/imports/roster/", "/hr/imports/completions/"])
 def test_hr_without_mfa_is_sent_to_set_it_up(client, person, path):
     person.groups.add(hr_group())
     factories.sign_in(client, person)

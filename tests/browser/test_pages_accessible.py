@@ -50,10 +50,10 @@ def test_hr_pages_pass_axe(page, live_server, site, axe_check):
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
     axe_check(page)
-    for path in ["/certificates/queue/", "/hr/people/roster/", "/hr/completions/"]:
+    for path in ["/certificates/queue/", "/hr/imports/", "/hr/imports/roster/", "/hr/imports/completions/"]:
         page.goto(f"{live_server.url}{path}")
         axe_check(page)
-    page.goto(f"{live_server.url}/hr/people/roster/")
+    page.goto(f"{live_server.url}/hr/imports/roster/")
     page.get_by_role("button", name="Check the file").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     axe_check(page)

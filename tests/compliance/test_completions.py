@@ -6,8 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from portal.compliance import ledger
-from portal.compliance.completions import completion_batch_apply, completion_batch_create, plan_completions
-from portal.compliance.models import CompetenceMapping, EvidenceEntry, RequirementStatus
+from portal.compliance.completions import plan_completions
+from portal.compliance.imports.services import import_batch_apply, import_batch_create
+from portal.compliance.models import CompetenceMapping, EvidenceEntry, ImportBatch, RequirementStatus
 from portal.people.roles import hr_group
 from tests import factories
 
@@ -71,10 +72,10 @@ BAD = [
 @pytest.mark.parametrize(("line", "message"), BAD, ids=[m for _, m in BAD])
 def test_bad_rows_are_named_and_nothing_is_recorded(people, adults, line, message):
     data = esr(f'"20002|Taylor, Sam","{ADULTS}",01/01/2025,', line)
-    batch, plan = completion_batch_create(data=data, filename="bad.csv", user=None)
+    batch, plan = import_batch_create(kind="completions", data=data, filename="bad.csv", user=None)
     assert [(n, message in reason) for n, reason in plan.rejected] == [(3, True)], plan.rejected
-    with pytest.raises(ValueError, match="rejected rows"):
-        completion_batch_apply(batch=batch, user=None)
+    import_batch_apply(batch=batch, user=None)
+    assert batch.status == ImportBatch.FAILED and "rejected rows" in batch.error
     assert not EvidenceEntry.objects.exists()
 
 
@@ -94,10 +95,13 @@ def test_unmapped_courses_are_skipped_until_hr_maps_them_once(people, adults):
 
 def test_applying_records_through_the_chain_and_updates_status(people, adults):
     grace, _ = people
-    batch, _ = completion_batch_create(
-        data=esr(f'"20001|Jones, Grace","{ADULTS}",30-Nov-2025,30-Nov-2028'), filename="c.csv", user=None
+    batch, _ = import_batch_create(
+        kind="completions",
+        data=esr(f'"20001|Jones, Grace","{ADULTS}",30-Nov-2025,30-Nov-2028'),
+        filename="c.csv",
+        user=None,
     )
-    completion_batch_apply(batch=batch, user=None)
+    import_batch_apply(batch=batch, user=None)
     entry = EvidenceEntry.objects.get()
     assert entry.source_ref == f"import batch {batch.pk} line 2" and entry.expires_on == datetime.date(2028, 11, 30)
     row = RequirementStatus.objects.get(staff=grace, requirement=adults)
@@ -107,12 +111,12 @@ def test_applying_records_through_the_chain_and_updates_status(people, adults):
 
 def test_importing_the_same_completions_again_records_nothing(people, adults):
     data = esr(f'"20001|Jones, Grace","{ADULTS}",30-Nov-2025,')
-    first, _ = completion_batch_create(data=data, filename="a.csv", user=None)
-    completion_batch_apply(batch=first, user=None)
+    first, _ = import_batch_create(kind="completions", data=data, filename="a.csv", user=None)
+    import_batch_apply(batch=first, user=None)
     again = esr(f'"20001|Jones, Grace","{ADULTS}",30/11/2025,', header="Person,Competence,Completed,Expiry")
-    second, plan = completion_batch_create(data=again, filename="b.csv", user=None)
+    second, plan = import_batch_create(kind="completions", data=again, filename="b.csv", user=None)
     assert plan.summary["to_record"] == 0 and plan.summary["already_recorded"] == 1
-    completion_batch_apply(batch=second, user=None)
+    import_batch_apply(batch=second, user=None)
     assert EvidenceEntry.objects.count() == 1
 
 
@@ -122,17 +126,17 @@ def test_hr_pages_personas_and_mapping(client, person, people, adults, user_fact
     hr.groups.add(hr_group())
     factories.with_mfa(hr)
     factories.sign_in(client, person)
-    assert client.get(reverse("completions:upload")).status_code == 403
+    assert client.get(reverse("imports:upload", args=["completions"])).status_code == 403
     factories.sign_in(client, hr)
     upload = SimpleUploadedFile("c.csv", esr(f'"20001|Jones, Grace","{ADULTS}",30-Nov-2025,'))
-    response = client.post(reverse("completions:upload"), {"file": upload})
+    response = client.post(reverse("imports:upload", args=["completions"]), {"file": upload})
     batch_url = response["Location"]
     page = client.get(batch_url).content.decode()
     assert "Courses not yet mapped" in page and "Safeguarding Adults - Level 1" in page
     batch_id = int(batch_url.rstrip("/").rsplit("/", 1)[-1])
-    client.post(reverse("completions:map", args=[batch_id]), {"competence": ADULTS, "requirement": adults.pk})
+    client.post(reverse("imports:map", args=[batch_id]), {"competence": ADULTS, "requirement": adults.pk})
     assert "Record 1 completions" in client.get(batch_url).content.decode()
-    client.post(reverse("completions:apply", args=[batch_id]))
+    client.post(reverse("imports:apply", args=[batch_id]))
     assert EvidenceEntry.objects.count() == 1
     client.logout()
     assert client.get(batch_url).status_code == 302

@@ -11,11 +11,10 @@ from django.utils import timezone
 from portal.compliance.completions import (
     MappingError,
     competence_mapping_save,
-    completion_batch_apply,
-    completion_batch_create,
     plan_completions,
 )
-from portal.compliance.models import CompetenceMapping, CompletionBatch, EvidenceEntry, Requirement
+from portal.compliance.imports.services import import_batch_apply, import_batch_create
+from portal.compliance.models import CompetenceMapping, EvidenceEntry, ImportBatch, Requirement
 from portal.people.roles import hr_group
 from tests import factories
 from tests.compliance import test_completions
@@ -39,10 +38,10 @@ BAD = [
 @pytest.mark.parametrize(("line", "message"), BAD, ids=[message[:45] for _, message in BAD])
 def test_bad_values_are_named_with_their_line_and_nothing_is_recorded(people, adults, line, message):
     data = esr(f'"20002|Taylor, Sam","{ADULTS}",01/01/2025,', line.format(c=ADULTS))
-    batch, plan = completion_batch_create(data=data, filename="bad.csv", user=None)
+    batch, plan = import_batch_create(kind="completions", data=data, filename="bad.csv", user=None)
     assert [(n, message in reason) for n, reason in plan.rejected] == [(3, True)], plan.rejected
-    with pytest.raises(ValueError, match="rejected rows"):
-        completion_batch_apply(batch=batch, user=None)
+    import_batch_apply(batch=batch, user=None)
+    assert batch.status == ImportBatch.FAILED and "rejected rows" in batch.error
     assert not EvidenceEntry.objects.exists()
 
 
@@ -80,7 +79,9 @@ def test_a_completions_file_with_nul_bytes_gets_row_errors_not_a_server_error(cl
     hr.groups.add(hr_group())
     factories.sign_in(client, factories.with_mfa(hr))
     data = esr(f'"2000\x001|Jones, Grace","{ADULTS}\x00",01/01/2025,')
-    response = client.post(reverse("completions:upload"), {"file": SimpleUploadedFile("nul.csv", data)})
+    response = client.post(
+        reverse("imports:upload", args=["completions"]), {"file": SimpleUploadedFile("nul.csv", data)}
+    )
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "Line 2: Person contains the control character U+0000" in page
@@ -104,7 +105,7 @@ def _messages(response) -> list[str]:
 
 @pytest.fixture
 def batch(db):
-    return CompletionBatch.objects.create(filename="c.csv", sha256="0" * 64)
+    return ImportBatch.objects.create(kind="completions", filename="c.csv", sha256="0" * 64)
 
 
 @pytest.mark.parametrize(
@@ -115,7 +116,7 @@ def test_mapping_to_a_requirement_that_is_not_a_number_is_refused_with_a_message
     hr_client, batch, requirement, message
 ):
     response = hr_client.post(
-        reverse("completions:map", args=[batch.pk]), {"competence": ADULTS, "requirement": requirement}
+        reverse("imports:map", args=[batch.pk]), {"competence": ADULTS, "requirement": requirement}
     )
     assert response.status_code == 302 and _messages(response) == [message]
     assert not CompetenceMapping.objects.exists()
@@ -126,7 +127,7 @@ def test_a_course_cannot_be_mapped_to_a_policy_attestation_by_a_crafted_post(hr_
     module = factories.make_requirement(name="Social media module", kind=Requirement.COMPLETE_MODULE)
     for requirement in (attest, module):
         response = hr_client.post(
-            reverse("completions:map", args=[batch.pk]), {"competence": ADULTS, "requirement": requirement.pk}
+            reverse("imports:map", args=[batch.pk]), {"competence": ADULTS, "requirement": requirement.pk}
         )
         assert set(_messages(response)) == {"Choose a requirement from the list"}
     assert not CompetenceMapping.objects.exists()
@@ -148,8 +149,8 @@ def test_an_import_refuses_rows_for_a_mapping_made_before_the_rule(people, polic
     policy version: its rows are refused until HR maps the course to an external course."""
     attest = factories.make_requirement(name="Social media policy", kind=Requirement.ATTEST_POLICY, page=policy)
     CompetenceMapping.objects.create(competence_name=ADULTS, requirement=attest)
-    batch, plan = completion_batch_create(
-        data=esr(f'"20001|Jones, Grace","{ADULTS}",01/01/2025,'), filename="c.csv", user=None
+    batch, plan = import_batch_create(
+        kind="completions", data=esr(f'"20001|Jones, Grace","{ADULTS}",01/01/2025,'), filename="c.csv", user=None
     )
     assert plan.rejected == [
         (
@@ -158,8 +159,8 @@ def test_an_import_refuses_rows_for_a_mapping_made_before_the_rule(people, polic
             "imported completions. Change the course mapping.",
         )
     ]
-    with pytest.raises(ValueError, match="rejected rows"):
-        completion_batch_apply(batch=batch, user=None)
+    import_batch_apply(batch=batch, user=None)
+    assert batch.status == ImportBatch.FAILED and "rejected rows" in batch.error
     assert not EvidenceEntry.objects.filter(requirement=attest).exists()
 
 
@@ -168,7 +169,7 @@ def test_the_mapping_form_offers_only_external_courses(hr_client, people, adults
     factories.make_requirement(name="Social media module", kind=Requirement.COMPLETE_MODULE)
     CompetenceMapping.objects.all().delete()
     response = hr_client.post(
-        reverse("completions:upload"),
+        reverse("imports:upload", args=["completions"]),
         {"file": SimpleUploadedFile("c.csv", esr(f'"20001|Jones, Grace","{ADULTS}",01/01/2025,'))},
     )
     page = hr_client.get(response["Location"]).content.decode()

@@ -2,17 +2,13 @@
 
 import datetime
 
-from django.test import Client
 from django.utils import timezone
 
 from portal.compliance import projection
 from portal.compliance.asat import Moment, statuses_as_at
 from portal.compliance.models import RequirementStatus
-from portal.compliance.roster import roster_apply
 from portal.people.models import StaffChange, StaffMember
-from portal.people.roster import plan_roster
 from tests import factories
-from tests.people.conftest import roster_csv, row, teams  # noqa: F401 (fixtures)
 
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - datetime.timedelta(days=1)
@@ -36,22 +32,3 @@ def test_the_projection_and_the_as_at_report_count_them_on_their_last_day(db):
     StaffChange.objects.update(recorded_at=timezone.now() - datetime.timedelta(days=10))  # on the roster since then
     as_at_yesterday = {facts.staff_id for facts, _ in statuses_as_at(Moment.end_of(YESTERDAY))}
     assert as_at_yesterday == {leaving_today.pk, left_yesterday.pk}
-
-
-def test_a_roster_leave_date_of_today_is_not_a_leaver_yet_and_they_can_still_sign_in(roster_csv, teams):
-    roster_apply(plan_roster(roster_csv(row("1001", "Ann", "Able", teams["comms"])).encode()))
-    staff = StaffMember.objects.get()
-    staff.user.set_password("a long password 2026")
-    staff.user.save()
-    today = TODAY.strftime("%d/%m/%Y")
-    plan = plan_roster(roster_csv(row("1001", "Ann", "Able", teams["comms"], leave=today)).encode())
-    assert plan.leavers == [] and plan.can_apply
-    roster_apply(plan)
-    staff.refresh_from_db()
-    assert staff.leave_date == TODAY and staff.user.is_active
-    client = Client()
-    client.post("/accounts/login/", {"login": staff.work_email, "password": "a long password 2026"})
-    assert client.get("/training/").status_code == 200
-    yesterday = YESTERDAY.strftime("%d/%m/%Y")
-    plan = plan_roster(roster_csv(row("1001", "Ann", "Able", teams["comms"], leave=yesterday)).encode())
-    assert [s.employee_number for s in plan.leavers] == ["1001"]

@@ -5,10 +5,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from portal.compliance.roster import roster_apply, roster_batch_apply
+from portal.compliance.imports.services import import_batch_apply, import_batch_create
+from portal.compliance.roster import roster_apply
 from portal.lib.csvfiles import parse_date
 from portal.people.models import Assignment, StaffMember
-from portal.people.roster import plan_roster, roster_batch_create
+from portal.people.roster import plan_roster
 from tests.people.conftest import row
 
 User = get_user_model()
@@ -182,9 +183,9 @@ def test_new_people_are_invited_once_with_a_working_link(
     roster_csv, teams, mailoutbox, django_capture_on_commit_callbacks
 ):
     data = roster_csv(row("1001", "Ann", "Able", teams["comms"])).encode()
-    batch, _ = roster_batch_create(data=data, filename="roster.csv", user=None)
+    batch, _ = import_batch_create(kind="roster", data=data, filename="roster.csv", user=None)
     with django_capture_on_commit_callbacks(execute=True):
-        roster_batch_apply(batch=batch, user=None)
+        import_batch_apply(batch=batch, user=None)
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["ann.1001@example.nhs.uk"]
     link = next(w for w in mailoutbox[0].body.split() if "/accounts/password/reset/key/" in w)
     client = Client()
@@ -198,9 +199,9 @@ def test_new_people_are_invited_once_with_a_working_link(
         ).status_code
         == 302
     )
-    second, _ = roster_batch_create(data=data, filename="roster.csv", user=None)
+    second, _ = import_batch_create(kind="roster", data=data, filename="roster.csv", user=None)
     with django_capture_on_commit_callbacks(execute=True):
-        roster_batch_apply(batch=second, user=None)
+        import_batch_apply(batch=second, user=None)
     assert len(mailoutbox) == 1  # nobody new, nobody invited again
 
 

@@ -2,7 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from portal.people.models import RosterBatch, StaffMember
+from portal.compliance.models import ImportBatch
+from portal.people.models import StaffMember
 from portal.people.roles import hr_group
 from tests import factories
 from tests.people.conftest import row
@@ -19,27 +20,29 @@ def hr_client(client, user_factory):
 
 def test_hr_uploads_sees_the_dry_run_and_applies(hr_client, roster_csv, teams, mailoutbox):
     data = roster_csv(row("1001", "Ann", "Able", teams["comms"]), row("1002", "Ben", "Best", teams["comms"])).encode()
-    response = hr_client.post(reverse("people:roster_upload"), {"file": SimpleUploadedFile("roster.csv", data)})
-    batch = RosterBatch.objects.get()
-    assert response["Location"] == reverse("people:roster_batch", args=[batch.pk])
+    response = hr_client.post(
+        reverse("imports:upload", args=["roster"]), {"file": SimpleUploadedFile("roster.csv", data)}
+    )
+    batch = ImportBatch.objects.get()
+    assert response["Location"] == reverse("imports:batch", args=[batch.pk])
     page = hr_client.get(response["Location"]).content.decode()
     assert "2 to add" in page and "Apply this roster" in page and not StaffMember.objects.exists()
-    assert hr_client.get(reverse("people:roster_apply", args=[batch.pk])).status_code == 405
-    done = hr_client.post(reverse("people:roster_apply", args=[batch.pk]), follow=True).content.decode()
+    assert hr_client.get(reverse("imports:apply", args=[batch.pk])).status_code == 405
+    done = hr_client.post(reverse("imports:apply", args=[batch.pk]), follow=True).content.decode()
     assert "Roster applied: 2 people added" in done
     assert StaffMember.objects.count() == 2
-    hr_client.post(reverse("people:roster_apply", args=[batch.pk]))  # a second click applies nothing more
+    hr_client.post(reverse("imports:apply", args=[batch.pk]))  # a second click applies nothing more
     assert StaffMember.objects.count() == 2
 
 
 def test_a_roster_with_rejected_rows_cannot_be_applied(hr_client, roster_csv, teams):
     data = roster_csv(row("1001", "Ann", "Able", teams["comms"], start="yesterday")).encode()
-    hr_client.post(reverse("people:roster_upload"), {"file": SimpleUploadedFile("roster.csv", data)})
-    batch = RosterBatch.objects.get()
-    page = hr_client.get(reverse("people:roster_batch", args=[batch.pk])).content.decode()
+    hr_client.post(reverse("imports:upload", args=["roster"]), {"file": SimpleUploadedFile("roster.csv", data)})
+    batch = ImportBatch.objects.get()
+    page = hr_client.get(reverse("imports:batch", args=[batch.pk])).content.decode()
     assert "This roster cannot be applied yet" in page and "Line 2: Start Date &#x27;yesterday&#x27;" in page
     assert "Apply this roster" not in page
-    hr_client.post(reverse("people:roster_apply", args=[batch.pk]))
+    hr_client.post(reverse("imports:apply", args=[batch.pk]))
     assert not StaffMember.objects.exists()
 
 
@@ -48,9 +51,9 @@ def test_a_roster_with_rejected_rows_cannot_be_applied(hr_client, roster_csv, te
     [(None, "Select the roster file"), (SimpleUploadedFile("roster.xlsx", b"PK\x03\x04"), "must be a CSV file")],
 )
 def test_bad_uploads_are_named(hr_client, upload, message, db):
-    response = hr_client.post(reverse("people:roster_upload"), {"file": upload} if upload else {})
+    response = hr_client.post(reverse("imports:upload", args=["roster"]), {"file": upload} if upload else {})
     html = response.content.decode()
-    assert "There is a problem" in html and message in html and not RosterBatch.objects.exists()
+    assert "There is a problem" in html and message in html and not ImportBatch.objects.exists()
 
 
 def test_roster_pages_are_for_hr_only(client, person, teams, roster_csv):
@@ -58,12 +61,12 @@ def test_roster_pages_are_for_hr_only(client, person, teams, roster_csv):
     from portal.people.models import TeamManager
 
     TeamManager.objects.create(staff=manager, team=teams["comms"])
-    batch = RosterBatch.objects.create(filename="x.csv", sha256="0" * 64)
-    urls = [reverse("people:roster_upload"), reverse("people:roster_batch", args=[batch.pk])]
+    batch = ImportBatch.objects.create(kind="roster", filename="x.csv", sha256="0" * 64)
+    urls = [reverse("imports:upload", args=["roster"]), reverse("imports:batch", args=[batch.pk])]
     factories.sign_in(client, person)
     for url in urls:
         assert client.get(url).status_code == 403
-    assert client.post(reverse("people:roster_apply", args=[batch.pk])).status_code == 403
+    assert client.post(reverse("imports:apply", args=[batch.pk])).status_code == 403
     client.logout()
     for url in urls:
         assert client.get(url).status_code == 302
@@ -71,9 +74,11 @@ def test_roster_pages_are_for_hr_only(client, person, teams, roster_csv):
 
 def test_the_dry_run_page_runs_a_bounded_number_of_queries(hr_client, roster_csv, teams, django_assert_max_num_queries):
     rows = [row(str(5000 + n), "Person", f"P{n}", teams["comms"]) for n in range(60)]
-    hr_client.post(reverse("people:roster_upload"), {"file": SimpleUploadedFile("r.csv", roster_csv(*rows).encode())})
-    batch = RosterBatch.objects.get()
+    hr_client.post(
+        reverse("imports:upload", args=["roster"]), {"file": SimpleUploadedFile("r.csv", roster_csv(*rows).encode())}
+    )
+    batch = ImportBatch.objects.get()
     # session, user, HR check, MFA authenticator, batch, teams, existing staff, emails, assignments,
     # managers, permissions x2
     with django_assert_max_num_queries(13):
-        hr_client.get(reverse("people:roster_batch", args=[batch.pk]))
+        hr_client.get(reverse("imports:batch", args=[batch.pk]))

@@ -1,0 +1,72 @@
+"""What every kind of import provides, and the registry of kinds."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..models import ImportBatch
+
+
+class Plan(Protocol):
+    """A dry run: what applying the file would do, and what stops it. Writes nothing."""
+
+    rows: int
+    sha256: str
+    rejected: list[tuple[int, str]]
+    problems: list[str]
+
+    @property
+    def can_apply(self) -> bool: ...
+
+    @property
+    def summary(self) -> dict: ...
+
+
+class Progress:
+    """How far an apply has got, written on the batch. `update` is called inside the transaction of the work it
+    counts, so the count a failure leaves behind is exact; `committed` once that transaction has ended, with no lock
+    held (tests hook in there)."""
+
+    def __init__(self, batch: ImportBatch, between_chunks: Callable[[], None] | None = None):
+        self.batch = batch
+        self.between_chunks = between_chunks
+
+    def update(self, done: int, total: int) -> None:
+        self.batch.rows_done, self.batch.rows_total = done, total
+        ImportBatch.objects.filter(pk=self.batch.pk).update(rows_done=done, rows_total=total)
+
+    def committed(self) -> None:
+        if self.between_chunks:
+            self.between_chunks()
+
+
+@dataclass(frozen=True)
+class Importer:
+    """One kind of file. `plan` and `apply` are plain functions so each kind stays a small module."""
+
+    kind: str
+    title: str  # "Import the staff roster"
+    noun: str  # "roster", used in sentences: "This roster has already been applied"
+    file_noun: str  # "roster file": "Select the roster file"
+    heading: str  # the batch page's heading: "Roster: x.csv"
+    summary: str  # what the index page says the kind does
+    help_text: str
+    max_bytes: int
+    plan: Callable[[bytes], Plan]
+    # (batch, plan, progress) -> the summary to keep on the batch once applied
+    apply: Callable[[ImportBatch, Plan, Progress], dict]
+    # The audit line's scope prefix, as the log has always named imports: "Roster x.csv", "Completions x.csv"
+    audit_name: str
+
+
+def importers() -> dict[str, Importer]:
+    from . import completions, roster
+
+    return {i.kind: i for i in (roster.IMPORTER, completions.IMPORTER)}
+
+
+def importer_for(kind: str) -> Importer:
+    try:
+        return importers()[kind]
+    except KeyError:
+        raise LookupError(f"There is no import of the kind {kind!r}.") from None

@@ -1,0 +1,127 @@
+"""Uploading, planning and applying an import of any kind. Applying runs in the task worker: the page (or the
+command) asks for it, `import_batch_run` does it, and the batch row says how far it has got."""
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import transaction
+from django.utils import timezone
+
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record, client_address
+from portal.lib import uploads
+
+from ..models import ImportBatch
+from .base import Plan, Progress, importer_for
+
+logger = logging.getLogger(__name__)
+
+
+class ImportRefused(ValueError):
+    """The batch cannot be applied as asked (already applied, or being applied); the message says why."""
+
+
+def import_batch_create(*, kind: str, data: bytes, filename: str, user) -> tuple[ImportBatch, Plan]:
+    """Keep the uploaded file (privately) with its dry-run summary, so HR can review it before applying."""
+    importer = importer_for(kind)
+    plan = importer.plan(data)
+    batch = ImportBatch.objects.create(
+        kind=kind,
+        filename=filename[:255],
+        sha256=plan.sha256,
+        uploaded_by=user,
+        row_count=plan.rows,
+        summary=plan.summary,
+    )
+    batch.stored_name = uploads.stored_name(kind, batch)
+    batch.save(update_fields=["stored_name"])
+    storage = storages["private"]
+    storage.delete(batch.stored_name)
+    storage.save(batch.stored_name, ContentFile(data))
+    return batch, plan
+
+
+def import_batch_plan(batch: ImportBatch) -> Plan:
+    """The dry run of a kept file against the database as it is now."""
+    return importer_for(batch.kind).plan(uploads.load_named(batch.stored_name, batch.sha256))
+
+
+def import_batch_apply(*, batch: ImportBatch, user, request=None, via: str = "", background: bool = True) -> None:
+    """Ask for `batch` to be applied: in the task worker (`background`), or here and now (the command's default).
+    Asking twice (a double click, two tabs) applies once: the batch moves from "not applied" (or "failed", to finish
+    a failed apply) to "waiting" in one conditional UPDATE, and only the request that moved it goes on. `via` names a
+    door without a user for the audit log ("the command line (manage.py import_file)")."""
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status__in=[ImportBatch.PLANNED, ImportBatch.FAILED]).update(
+        status=ImportBatch.QUEUED,
+        applied_by=user if getattr(user, "pk", None) else None,
+        applied_via=via[:100],
+        applied_from=client_address(request)[:64],
+        error="",
+    )
+    if not claimed:
+        batch.refresh_from_db()
+        if batch.status == ImportBatch.DONE:
+            raise ImportRefused(f"This {importer_for(batch.kind).noun} has already been applied.")
+        raise ImportRefused(f"This {importer_for(batch.kind).noun} is already being applied.")
+    if background:
+        from .tasks import import_apply_task
+
+        import_apply_task.enqueue(batch.pk)
+    else:
+        import_batch_run(batch.pk)
+    batch.refresh_from_db()
+
+
+def import_batch_run(batch_id: int, *, between_chunks=None) -> str:
+    """Apply a batch someone asked to apply (the task's body). Re-plans the kept file against the database as it is
+    now, applies it through its importer, and records the outcome on the batch and in the audit log, whichever door
+    it came through. A failure part way is written on the batch with how far it got; asking again finishes it (every
+    kind is idempotent). Returns the batch's final status."""
+    claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.QUEUED).update(
+        status=ImportBatch.RUNNING, apply_started_at=timezone.now()
+    )
+    batch = ImportBatch.objects.select_related("applied_by").get(pk=batch_id)
+    if not claimed:  # another worker has it, or it is done
+        return batch.status
+    importer = importer_for(batch.kind)
+    try:
+        plan = import_batch_plan(batch)
+        if not plan.can_apply:
+            return _fail(
+                batch,
+                importer,
+                f"Not applied: this {importer.noun} has rejected rows or problems (the dry run lists them). "
+                "Fix the file and upload it again. Nothing was changed.",
+            )
+        summary = importer.apply(batch, plan, Progress(batch, between_chunks))
+        with transaction.atomic():
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportBatch.DONE, applied_at=timezone.now(), summary=summary, error=""
+            )
+            _audit(batch, importer, **summary)
+    except Exception as error:
+        logger.exception("Import %s (%s) failed", batch_id, batch.kind)
+        _fail(batch, importer, str(error) or error.__class__.__name__)
+        raise
+    return ImportBatch.DONE
+
+
+def _fail(batch: ImportBatch, importer, message: str) -> str:
+    done = ImportBatch.objects.filter(pk=batch.pk).values_list("rows_done", flat=True).first() or 0
+    with transaction.atomic():
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.FAILED, error=message[:2000])
+        _audit(batch, importer, failed=message[:500], rows_done=done)
+    return ImportBatch.FAILED
+
+
+def _audit(batch: ImportBatch, importer, **detail) -> None:
+    if batch.applied_from:
+        detail["ip"] = batch.applied_from
+    audit_record(
+        actor=batch.applied_by or batch.applied_via or "the command line (manage.py import_file)",
+        action=AuditEvent.IMPORT,
+        scope=f"{importer.audit_name} {batch.filename}",
+        batch=batch.pk,
+        **detail,
+    )

@@ -1,0 +1,66 @@
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.compliance.imports.base import importers
+from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
+from portal.compliance.models import ImportBatch
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a file: KIND is roster, completions or organisation. Dry run by default; --apply applies it here "
+        "(in chunks, as the task worker would), --apply --background leaves it to the task worker."
+    )
+    # The aliases (import_roster, import_completions) set this, so the audit log names the command that was run.
+    command_name = "import_file"
+
+    def add_arguments(self, parser):
+        if self.kind_fixed() is None:
+            parser.add_argument("kind", choices=sorted(importers()))
+        parser.add_argument("file")
+        parser.add_argument("--apply", action="store_true", help="Apply the file (after a clean dry run).")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="With --apply: hand the apply to the task worker (manage.py db_worker) and return at once.",
+        )
+
+    def kind_fixed(self) -> str | None:
+        return None
+
+    def handle(self, *args, file, apply=False, background=False, **options):
+        kind = self.kind_fixed() or options["kind"]
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"There is no file at {path}.")
+        started = time.perf_counter()
+        batch, plan = import_batch_create(kind=kind, data=path.read_bytes(), filename=path.name, user=None)
+        self.stdout.write(f"Dry run of {path.name}: {plan.rows} rows in {time.perf_counter() - started:.2f}s")
+        for key, value in plan.summary.items():
+            self.stdout.write(f"  {key}: {value}")
+        for name, count in getattr(plan, "skipped", {}).items():
+            self.stdout.write(f"  not mapped to a requirement ({count} rows): {name}")
+        for line, reason in plan.rejected:
+            self.stdout.write(f"  rejected line {line}: {reason}")
+        for problem in plan.problems:
+            self.stdout.write(f"  problem: {problem}")
+        if not apply:
+            self.stdout.write(f"Nothing was changed. Run again with --apply to apply it (batch {batch.pk}).")
+            return
+        if not plan.can_apply:
+            raise CommandError("Not applied: fix the rejected rows and problems above, then import again.")
+        started = time.perf_counter()
+        try:
+            import_batch_apply(
+                batch=batch, user=None, via=f"the command line (manage.py {self.command_name})", background=background
+            )
+        except ImportRefused as error:
+            raise CommandError(str(error)) from error
+        if background:
+            self.stdout.write(f"Batch {batch.pk} is waiting for the task worker; its page shows how far it has got.")
+        elif batch.status == ImportBatch.DONE:
+            self.stdout.write(f"Applied in {time.perf_counter() - started:.2f}s: {batch.summary}")
+        else:
+            raise CommandError(f"Not applied: {batch.error}")

@@ -1,0 +1,130 @@
+"""HR imports files (a staff roster, e-learning completions, the organisation's teams): upload, dry run, apply in the
+background with progress on the batch's page. One set of pages for every kind (portal.compliance.imports)."""
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.people.decorators import hr_required
+
+from .completions import MappingError, competence_mapping_save
+from .imports.base import importer_for, importers
+from .imports.services import ImportRefused, import_batch_apply, import_batch_create, import_batch_plan
+from .models import CompetenceMapping, ImportBatch, Requirement
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField()
+
+    def __init__(self, *args, importer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.importer = importer
+        field = self.fields["file"]
+        field.label = f"Upload the {importer.noun} (CSV)"
+        field.help_text = importer.help_text
+        field.error_messages = {
+            **field.error_messages,
+            "required": f"Select the {importer.file_noun}",
+            "empty": "The selected file is empty",
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        megabytes = self.importer.max_bytes // (1024 * 1024)
+        if upload.size > self.importer.max_bytes:
+            raise forms.ValidationError(f"The selected file must be smaller than {megabytes} MB")
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError("The selected file must be a CSV file")
+        return upload
+
+
+def importable_requirements():
+    """The requirements imported completions may count towards: active external courses."""
+    return Requirement.objects.filter(active=True, kind=Requirement.EXTERNAL_COURSE).order_by("name")
+
+
+class MappingForm(forms.Form):
+    competence = forms.CharField(
+        max_length=CompetenceMapping._meta.get_field("competence_name").max_length,
+        error_messages={"required": "Name the course to map", "max_length": "The course name is too long"},
+    )
+    requirement = forms.ModelChoiceField(
+        queryset=importable_requirements(),
+        error_messages={
+            "required": "Choose the requirement this course counts towards",
+            "invalid_choice": "Choose a requirement from the list",
+        },
+    )
+
+
+def _importer_or_404(kind: str):
+    try:
+        return importer_for(kind)
+    except LookupError as error:
+        raise Http404(str(error)) from error
+
+
+@hr_required
+@require_GET
+def index(request):
+    batches = ImportBatch.objects.select_related("uploaded_by")[:20]
+    return render(request, "imports/index.html", {"importers": importers().values(), "batches": batches})
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def upload(request, kind: str):
+    importer = _importer_or_404(kind)
+    bound = request.method == "POST"
+    form = ImportUploadForm(request.POST if bound else None, request.FILES if bound else None, importer=importer)
+    if bound and form.is_valid():
+        file = form.cleaned_data["file"]
+        batch, _ = import_batch_create(kind=kind, data=file.read(), filename=file.name, user=request.user)
+        return redirect("imports:batch", batch_id=batch.pk)
+    batches = ImportBatch.objects.filter(kind=kind).select_related("uploaded_by")[:10]
+    return render(request, "imports/upload.html", {"form": form, "importer": importer, "batches": batches})
+
+
+@hr_required
+@require_GET
+def batch(request, batch_id: int):
+    """The dry run while the file waits (or after a failure, to finish it); progress while it applies (the page
+    refreshes itself through a link, not a script); the outcome once done. Only a waiting file is planned again."""
+    batch = get_object_or_404(ImportBatch, pk=batch_id)
+    importer = importer_for(batch.kind)
+    plan = import_batch_plan(batch) if batch.status in {ImportBatch.PLANNED, ImportBatch.FAILED} else None
+    context = {"batch": batch, "importer": importer, "plan": plan}
+    if plan is not None and batch.kind == ImportBatch.COMPLETIONS and plan.skipped:
+        context["requirements"] = importable_requirements()
+    return render(request, "imports/batch.html", context)
+
+
+@hr_required
+@require_POST
+def apply(request, batch_id: int):
+    batch = get_object_or_404(ImportBatch, pk=batch_id)
+    try:
+        import_batch_apply(batch=batch, user=request.user, request=request)
+    except ImportRefused as error:
+        messages.error(request, str(error))
+    return redirect("imports:batch", batch_id=batch.pk)
+
+
+@hr_required
+@require_POST
+def map_competence(request, batch_id: int):
+    batch = get_object_or_404(ImportBatch, pk=batch_id, kind=ImportBatch.COMPLETIONS)
+    form = MappingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect("imports:batch", batch_id=batch.pk)
+    name, requirement = form.cleaned_data["competence"], form.cleaned_data["requirement"]
+    try:
+        competence_mapping_save(competence=name, requirement=requirement, user=request.user)
+    except MappingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"“{name}” now counts towards {requirement.name}.")
+    return redirect("imports:batch", batch_id=batch.pk)
