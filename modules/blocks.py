@@ -4,6 +4,8 @@ Every block has an icon, a template, a description and a preview value, and chec
 clean() so an editor cannot publish a scenario with no right answer or a video without captions.
 """
 
+import random
+
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from wagtail import blocks
@@ -109,6 +111,17 @@ class ScenarioBlock(blocks.StructBlock):
             "clauses": "6.2, 9",
         }
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        user = getattr(context.get("request"), "user", None)
+        block_id = context.get("block_id")
+        order = range(len(value["options"]))
+        if block_id and user is not None and user.is_authenticated:
+            order = option_order(len(value["options"]), person=user.pk, block_id=block_id)
+        # (index as stored, option): the index is what the form posts, whatever position the option is shown in.
+        context["ordered_options"] = [(index, value["options"][index]) for index in order]
+        return context
+
     def clean(self, value):
         value = super().clean(value)
         if not any(option["expected"] for option in value["options"]):
@@ -116,6 +129,15 @@ class ScenarioBlock(blocks.StructBlock):
                 block_errors={"options": ValidationError("Mark at least one option as what the policy expects.")}
             )
         return value
+
+
+def option_order(count: int, *, person: int, block_id: str) -> list[int]:
+    """The order one person sees a scenario's options in: shuffled so that where an option sits gives nothing away,
+    as quiz choices are, and the same on every visit (seeded by the person and the scenario), so a reload or a
+    second try never moves them about."""
+    order = list(range(count))
+    random.Random(f"{person}:{block_id}").shuffle(order)
+    return order
 
 
 class VideoBlock(blocks.StructBlock):

@@ -118,8 +118,12 @@ class Quiz(index.Indexed, ClusterableModel):
         return self.title
 
     def active_question_ids(self) -> list[int]:
-        return list(
-            Question.objects.filter(bank__in=self.banks.all(), active=True).values_list("pk", flat=True).distinct()
+        return list(self.active_question_clauses())
+
+    def active_question_clauses(self) -> dict[int, str]:
+        """The clause each active question in the quiz's banks tests, by question id."""
+        return dict(
+            Question.objects.filter(bank__in=self.banks.all(), active=True).values_list("pk", "clause").distinct()
         )
 
     def clean(self):

@@ -99,10 +99,25 @@ class AttemptResult:
         return clauses
 
 
-def draw_question_ids(available_ids: Sequence[int], count: int, seed: int) -> list[int]:
-    """Pick `count` question ids at random (all of them if fewer), reproducibly for a given seed."""
-    pool = sorted(available_ids)
-    return random.Random(seed).sample(pool, min(count, len(pool)))
+def draw_question_ids(clause_by_id: Mapping[int, str], count: int, seed: int) -> list[int]:
+    """Pick `count` question ids at random (all of them if fewer), reproducibly for a given seed, across clauses.
+
+    The draw is stratified: one question from each clause the pool tests first (from as many clauses as `count`
+    allows, a different selection each seed), then the rest from the remaining questions at random, so a clause
+    with more questions in the bank is asked about more often. A uniform draw missed a clause with one question in
+    most attempts. The chosen questions are shuffled so their order does not show which came from which step.
+    """
+    rng = random.Random(seed)
+    by_clause: dict[str, list[int]] = {}
+    for question_id in sorted(clause_by_id):
+        by_clause.setdefault(clause_by_id[question_id], []).append(question_id)
+    clauses = sorted(by_clause)
+    rng.shuffle(clauses)
+    chosen = [rng.choice(by_clause[clause]) for clause in clauses[:count]]
+    rest = sorted(set(clause_by_id) - set(chosen))
+    chosen += rng.sample(rest, min(count - len(chosen), len(rest)))
+    rng.shuffle(chosen)
+    return chosen
 
 
 def shuffle_choices(choices: Sequence[FrozenChoice], kind: str, seed: int) -> tuple[FrozenChoice, ...]:

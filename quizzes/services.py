@@ -27,13 +27,14 @@ def attempt_open_for(*, user, quiz: Quiz, page=None) -> Attempt | None:
 def attempt_start(*, user, quiz: Quiz, page=None, seed: int | None = None) -> Attempt:
     """Start an attempt, or return the one already open for this person, quiz and module.
 
-    The questions are drawn at random (reproducibly from the stored seed) and frozen into the attempt.
+    The questions are drawn at random across the clauses the quiz tests (reproducibly from the stored seed) and
+    frozen into the attempt.
     """
     existing = attempt_open_for(user=user, quiz=quiz, page=page)
     if existing:
         return existing
     seed = secrets.randbits(48) if seed is None else seed
-    chosen_ids = scoring.draw_question_ids(quiz.active_question_ids(), quiz.questions_per_attempt, seed)
+    chosen_ids = scoring.draw_question_ids(quiz.active_question_clauses(), quiz.questions_per_attempt, seed)
     by_id = {q.pk: q for q in Question.objects.filter(pk__in=chosen_ids).prefetch_related("choices")}
     frozen = [by_id[pk].freeze(seed).as_dict() for pk in chosen_ids]
     if not frozen:
