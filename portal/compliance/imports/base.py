@@ -60,9 +60,9 @@ class Importer:
 
 
 def importers() -> dict[str, Importer]:
-    from . import completions, roster
+    from . import completions, organisation, roster
 
-    return {i.kind: i for i in (roster.IMPORTER, completions.IMPORTER)}
+    return {i.kind: i for i in (organisation.IMPORTER, roster.IMPORTER, completions.IMPORTER)}
 
 
 def importer_for(kind: str) -> Importer:

@@ -1,0 +1,194 @@
+"""The organisation hierarchy import's dry run: an ESR-style CSV of organisations (code, name, parent code, and
+optionally the hierarchy level or type) compared with the team tree. Writes nothing; applying it is
+portal.compliance.imports.organisation (a move changes who a team's requirements apply to).
+
+Rules where ESR leaves a choice:
+- A team is its code, compared without regard to case (as the roster matches it). A code in the file that the portal
+  knows is renamed and moved to match the file; one it does not know is created.
+- Teams the file does not mention are left alone: ESR extracts are often one part of the tree.
+- A row without a parent code is an organisation at the top of the tree.
+- The level or type, when given, sets the kind of a new team; without it a new team's kind follows its depth
+  (organisation, directorate, team, then sub-team). An existing team keeps its kind.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from portal.lib.csvfiles import CsvFileError, read_rows
+from portal.lib.text import hidden_character
+
+from .models import Team
+
+ALIASES = {
+    **dict.fromkeys(["organisationcode", "orgcode", "code", "teamcode", "departmentcode"], "code"),
+    **dict.fromkeys(["organisationname", "orgname", "name", "teamname", "organisation", "team"], "name"),
+    **dict.fromkeys(
+        ["parentorganisationcode", "parentorgcode", "parentcode", "parent", "parentorganisation"], "parent_code"
+    ),
+    **dict.fromkeys(["hierarchylevel", "level", "organisationtype", "orgtype", "type", "kind"], "kind"),
+}
+REQUIRED = {"code", "name"}
+COLUMNS = {
+    "code": "Organisation Code",
+    "name": "Organisation Name",
+    "parent_code": "Parent Organisation Code",
+    "kind": "Hierarchy Level",
+}
+MAX_LENGTHS = {"code": Team._meta.get_field("code").max_length, "name": Team._meta.get_field("name").max_length}
+KINDS_BY_DEPTH = [Team.ORGANISATION, Team.DIRECTORATE, Team.TEAM]
+KIND_WORDS = {
+    **dict.fromkeys(["organisation", "organization", "trust", "ccg", "icb", "1"], Team.ORGANISATION),
+    **dict.fromkeys(["directorate", "division", "2"], Team.DIRECTORATE),
+    **dict.fromkeys(["team", "department", "3"], Team.TEAM),
+    **dict.fromkeys(["subteam", "sub-team", "sub team", "4", "5", "6", "7", "8", "9"], Team.SUB_TEAM),
+}
+
+
+@dataclass
+class OrganisationRow:
+    line: int
+    code: str
+    name: str
+    parent_code: str  # "" for the top of the tree
+    kind: str  # "" when the file does not say
+
+
+@dataclass
+class OrganisationPlan:
+    to_create: list[OrganisationRow] = field(default_factory=list)  # parents before children
+    to_rename: list[tuple[Team, OrganisationRow]] = field(default_factory=list)
+    to_move: list[tuple[Team, OrganisationRow, str]] = field(default_factory=list)  # with the current parent's code
+    unchanged: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    rows: int = 0
+    sha256: str = ""
+
+    @property
+    def can_apply(self) -> bool:
+        return not self.rejected and not self.problems
+
+    @property
+    def summary(self) -> dict:
+        return {
+            "rows": self.rows,
+            "created": len(self.to_create),
+            "renamed": len(self.to_rename),
+            "moved": len(self.to_move),
+            "unchanged": self.unchanged,
+            "rejected": len(self.rejected),
+            "problems": len(self.problems),
+        }
+
+
+def plan_organisation(data: bytes) -> OrganisationPlan:
+    """Read the file and compare it with the team tree. Writes nothing."""
+    plan = OrganisationPlan(sha256=hashlib.sha256(data).hexdigest())
+    try:
+        records = list(read_rows(data, ALIASES, REQUIRED, COLUMNS))
+    except CsvFileError as error:
+        plan.problems.append(str(error))
+        return plan
+    plan.rows = len(records)
+    rows: dict[str, OrganisationRow] = {}  # by lower-case code
+    for line, raw in records:
+        row, error = _read_row(line, raw)
+        if error:
+            plan.rejected.append((line, error))
+            continue
+        earlier = rows.get(row.code.lower())
+        if earlier:
+            plan.rejected.append((line, f"Organisation Code '{row.code}' is already on line {earlier.line}"))
+            continue
+        rows[row.code.lower()] = row
+    teams = {team.code.lower(): team for team in Team.objects.all()}
+    parents = _current_parents(teams)
+    for key, row in list(rows.items()):
+        parent = row.parent_code.lower()
+        if parent and parent not in rows and parent not in teams:
+            plan.rejected.append(
+                (row.line, f"Parent Organisation Code '{row.parent_code}' is neither in the file nor a known team")
+            )
+            del rows[key]
+    plan.rejected.sort()
+    # The tree as it would be: the file's parents over the portal's.
+    after = {**parents, **{key: row.parent_code.lower() for key, row in rows.items()}}
+    if _report_cycles(plan, rows, after):
+        return plan
+    for key in _parents_first(rows, after):
+        row = rows[key]
+        team = teams.get(key)
+        if team is None:
+            if not row.kind:
+                row.kind = _kind_by_depth(key, after)
+            plan.to_create.append(row)
+            continue
+        changed = False
+        if team.name != row.name or team.code != row.code:
+            plan.to_rename.append((team, row))
+            changed = True
+        if parents.get(key, "") != row.parent_code.lower():
+            plan.to_move.append((team, row, teams[parents[key]].code if parents.get(key) else ""))
+            changed = True
+        plan.unchanged += not changed
+    return plan
+
+
+def _read_row(line: int, raw: dict) -> tuple[OrganisationRow | None, str]:
+    for name, value in raw.items():
+        problem = hidden_character(value)
+        if problem:
+            return None, f"{COLUMNS[name]} contains {problem}"
+        if len(value) > MAX_LENGTHS.get(name, len(value)):
+            return None, f"{COLUMNS[name]} is longer than {MAX_LENGTHS[name]} characters"
+    code, name, parent = raw["code"].strip(), raw["name"].strip(), raw.get("parent_code", "").strip()
+    if not code:
+        return None, "Organisation Code is empty"
+    if not name:
+        return None, "Organisation Name is empty"
+    if parent.lower() == code.lower():
+        return None, f"Organisation '{code}' is its own parent"
+    kind_text = raw.get("kind", "").strip()
+    kind = KIND_WORDS.get(kind_text.lower().replace("level ", ""), "") if kind_text else ""
+    if kind_text and not kind:
+        return None, f"Hierarchy Level '{kind_text}' is not Organisation, Directorate, Team, Sub-team or 1 to 4"
+    return OrganisationRow(line, code, name, parent, kind), ""
+
+
+def _current_parents(teams: dict[str, Team]) -> dict[str, str]:
+    """Each team's parent's code (lower case), from the materialised paths: no query per team."""
+    by_path = {team.path: key for key, team in teams.items()}
+    return {key: by_path.get(team.path[: -Team.steplen], "") for key, team in teams.items() if team.depth > 1}
+
+
+def _report_cycles(plan: OrganisationPlan, rows: dict[str, OrganisationRow], after: dict[str, str]) -> bool:
+    reported = set()
+    for start in rows:
+        seen, node = [], start
+        while node and node not in seen:
+            seen.append(node)
+            node = after.get(node, "")
+        if node:
+            cycle = seen[seen.index(node) :]
+            if frozenset(cycle) not in reported:
+                reported.add(frozenset(cycle))
+                named = [f"{rows[c].code} (line {rows[c].line})" if c in rows else c.upper() for c in [*cycle, node]]
+                plan.problems.append("Parent cycle: " + " → ".join(named))
+    return bool(reported)
+
+
+def _parents_first(rows: dict[str, OrganisationRow], after: dict[str, str]) -> list[str]:
+    def depth(key: str) -> int:
+        count = 0
+        while key:
+            key, count = after.get(key, ""), count + 1
+        return count
+
+    return sorted(rows, key=lambda key: (depth(key), rows[key].line))
+
+
+def _kind_by_depth(key: str, after: dict[str, str]) -> str:
+    depth = 0
+    while after.get(key):
+        key, depth = after[key], depth + 1
+    return KINDS_BY_DEPTH[depth] if depth < len(KINDS_BY_DEPTH) else Team.SUB_TEAM
