@@ -10,7 +10,9 @@ def service(request):
     return {
         # Lazy: only pages that ask (the header, for people who are not HR) pay for the query.
         "manages_teams": SimpleLazyObject(
-            lambda: bool(user and user.is_authenticated and TeamManager.objects.filter(staff__user=user).exists())
+            lambda: bool(
+                user and user.is_authenticated and TeamManager.objects.current().filter(staff__user=user).exists()
+            )
         ),
         "is_hr": is_hr(request.user) if hasattr(request, "user") else False,
         "service_name": settings.PORTAL_SERVICE_NAME,

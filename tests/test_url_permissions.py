@@ -87,6 +87,14 @@ TABLE = {
     "imports:map": ("POST", ("completion_batch",), {"hr": FOUND}),
     "imports:apply": ("POST", ("roster_batch",), {"hr": FOUND}),
     "corrections:void": ("GET", ("entry",), {"hr": OK}),
+    "organisation:teams": ("GET", (), {"hr": OK}),
+    "organisation:team": ("GET", ("org_team",), {"hr": OK}),
+    "organisation:team_add": ("GET", (), {"hr": OK}),
+    "organisation:team_rename": ("GET", ("org_team",), {"hr": OK}),
+    "organisation:team_move": ("GET", ("org_team",), {"hr": OK}),
+    "organisation:team_close": ("GET", ("org_team",), {"hr": OK}),
+    "organisation:manager_add": ("GET", ("org_team",), {"hr": OK}),
+    "organisation:manager_end": ("GET", ("manager_link",), {"hr": OK}),
     # CMS editors only (none of the four is one)
     "modules_review_list": ("GET", (), {"hr": FORBIDDEN}),
     "modules_review_confirm": ("POST", ("flag",), {"hr": FORBIDDEN}),
@@ -131,7 +139,7 @@ def world(db, home_page, tmp_path, settings):
     sam = factories.make_staff(team=comms, first_name="Sam", last_name="Person")
     staff = factories.make_staff(team=comms, first_name="Kim", last_name="Colleague")
     manager = factories.make_staff(team=finance, first_name="Felix", last_name="Finance")
-    TeamManager.objects.create(staff=manager, team=finance)
+    manager_link = TeamManager.objects.create(staff=manager, team=finance)
     hr = factories.make_staff(team=finance, first_name="Hana", last_name="HR")
     hr.user.groups.add(hr_group())
     factories.with_mfa(hr.user)
@@ -194,6 +202,8 @@ def world(db, home_page, tmp_path, settings):
             "import_kind": "roster",
             "flag": flag.pk,
             "requirement": course.pk,
+            "org_team": comms.pk,
+            "manager_link": manager_link.pk,
         },
     }
 

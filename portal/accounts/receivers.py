@@ -12,6 +12,7 @@ from django.dispatch import receiver
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record, client_address
 from portal.people.models import TeamManager
+from portal.people.roles import role_change_is_recorded
 
 from .sessions import session_start, sessions_end_for
 
@@ -62,6 +63,8 @@ def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
     users = list(get_user_model().objects.filter(pk__in=pk_set)) if reverse else [instance]
     groups = [instance.name] if reverse else sorted(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
     sessions_end_for([user.pk for user in users])
+    if role_change_is_recorded():
+        return  # the service that made the change has audited it, with who made it and why
     verb = "added to" if action == "post_add" else "removed from"
     for user in users:
         audit_record(actor=None, action=AuditEvent.ROLE_CHANGED, scope=f"{user.email} {verb} {', '.join(groups)}"[:300])
@@ -71,6 +74,8 @@ def _manager_changed(instance, change: str) -> None:
     user_id = instance.staff.user_id if instance.staff_id else None
     if user_id:
         sessions_end_for([user_id])
+    if role_change_is_recorded():
+        return  # audited by portal.people.managers, with who made the change and why
     audit_record(
         actor=None,
         action=AuditEvent.ROLE_CHANGED,
@@ -81,9 +86,8 @@ def _manager_changed(instance, change: str) -> None:
 
 
 @receiver(post_save, sender=TeamManager)
-def on_manager_added(sender, instance, created, **kwargs):
-    if created:
-        _manager_changed(instance, "now manages")
+def on_manager_saved(sender, instance, created, **kwargs):
+    _manager_changed(instance, "now manages" if created else "changed as a manager of")
 
 
 @receiver(post_delete, sender=TeamManager)

@@ -182,8 +182,10 @@ def digests_due(today: datetime.date) -> list[Message]:
     week_start = today - datetime.timedelta(days=today.weekday())
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
     teams_by_manager = defaultdict(list)
-    for link in TeamManager.objects.filter(staff__in=StaffMember.objects.current(on=today)).select_related(
-        "staff", "team"
+    for link in (
+        TeamManager.objects.current(on=today)
+        .filter(staff__in=StaffMember.objects.current(on=today))
+        .select_related("staff", "team")
     ):
         teams_by_manager[link.staff].append(link.team)
     messages = []

@@ -4,7 +4,7 @@ import datetime
 
 from django_tasks import task
 
-from . import services
+from . import organisation, services
 from .reminders import reminders_send
 
 
@@ -20,3 +20,10 @@ def requirement_status_refresh_task(requirement_id: int) -> int:
     """Everyone's status on a requirement added or changed in a way that touched many people (see
     `services.requirement_save`). Returns the rows written; safe to run again."""
     return services.requirement_status_refresh(requirement_id=requirement_id)
+
+
+@task()
+def team_status_refresh_task(team_id: int) -> int:
+    """The status of everyone in a team (and below) that moved with many people in it (see
+    `organisation.team_move`). Returns the rows written; safe to run again."""
+    return organisation.team_status_refresh(team_id=team_id)

@@ -3,6 +3,12 @@ from django.db import models
 from treebeard.mp_tree import MP_Node
 
 
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
 class Team(MP_Node):
     """A node in the organisation: organisation > directorate > team > sub-team.
 
@@ -20,11 +26,18 @@ class Team(MP_Node):
     name = models.CharField(max_length=200)
     code = models.CharField(max_length=60, unique=True, help_text="The organisation's own code, e.g. ESR org code.")
     kind = models.CharField(max_length=20, choices=KIND_CHOICES, default=TEAM)
+    closed_on = models.DateField(
+        null=True, blank=True, help_text="The day the team closed: nobody new is placed in it from then on."
+    )
 
     node_order_by = ["name"]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
     def subtree(self):
         return Team.objects.filter(path__startswith=self.path)
@@ -106,17 +119,43 @@ class Assignment(models.Model):
         return self.number
 
 
+class TeamManagerQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Managers who have started and not stopped (on the given date, default today)."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.filter(started_on__lte=on).filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=on))
+
+
 class TeamManager(models.Model):
-    """A manager of a team sees that team and every team below it."""
+    """A manager of a team sees that team and every team below it, from `started_on` until `ended_on` (the first day
+    they no longer manage it). Ending a manager keeps the row, so who managed which team when stays answerable."""
 
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="managed_teams")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="managers")
+    started_on = models.DateField(default=_today)
+    ended_on = models.DateField(null=True, blank=True)
+
+    objects = TeamManagerQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["staff", "team"], name="one_manager_row_per_team")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "team"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_open_manager_row_per_team",
+            )
+        ]
 
     def __str__(self):
         return f"{self.staff} manages {self.team}"
+
+    def is_current(self, on=None) -> bool:
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.started_on <= on and (self.ended_on is None or self.ended_on > on)
 
 
 class RosterBatch(models.Model):

@@ -1,8 +1,11 @@
 """Who may see whom. Every view that shows a person's records goes through these selectors."""
 
+import contextlib
+import contextvars
+
 from django.contrib.auth.models import Group
 
-from .models import StaffMember, Team
+from .models import StaffMember, Team, TeamManager
 
 HR_GROUP = "HR"
 
@@ -37,7 +40,8 @@ def staff_for_user(user) -> StaffMember | None:
 def teams_managed_by(user) -> list[Team]:
     if not user.is_authenticated:
         return []
-    return list(Team.objects.filter(managers__staff__user=user).order_by("path"))
+    current = TeamManager.objects.current().filter(staff__user=user)
+    return list(Team.objects.filter(pk__in=current.values("team_id")).order_by("path"))
 
 
 def staff_list_for_user(user):
@@ -48,3 +52,22 @@ def staff_list_for_user(user):
     if teams:
         return StaffMember.objects.in_teams(teams) | StaffMember.objects.filter(user=user)
     return StaffMember.objects.filter(user=user)
+
+
+_change_recorded = contextvars.ContextVar("portal_role_change_recorded", default=False)
+
+
+@contextlib.contextmanager
+def role_change_recorded():
+    """Around a role change (a group, a team manager) made by a service that writes its own audit line, with who made
+    it and why: the receivers in portal.accounts.receivers still end the person's sessions, but write no second,
+    reasonless line. Changes made any other way (a shell, the Django admin) are still audited by the receivers."""
+    token = _change_recorded.set(True)
+    try:
+        yield
+    finally:
+        _change_recorded.reset(token)
+
+
+def role_change_is_recorded() -> bool:
+    return _change_recorded.get()

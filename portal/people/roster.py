@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.lib.csvfiles import CsvFileError, parse_date, read_rows, show_date
@@ -217,7 +218,17 @@ def _read_row(line, raw, teams_by_code, teams_by_name) -> tuple[PersonRow | None
     team = teams_by_code.get(code.lower()) or teams_by_name.get(team_name.lower())
     if team is None:
         shown = code or team_name
-        return None, f"Team '{shown}' is not a known team" if shown else "No team is given"
+        if not shown:
+            return None, "No team is given"
+        return None, (
+            f"Team '{shown}' is not a known team: add it on the Organisation page ({reverse('organisation:teams')}) "
+            "first, or correct the Organisation Code"
+        )
+    if team.closed_on and (dates["leave_date"] is None or dates["leave_date"] > team.closed_on):
+        return (
+            None,
+            f"Team '{code or team_name}' closed on {show_date(team.closed_on)}: place the person in an open team",
+        )
     employment_raw = raw.get("employment_type", "").strip().lower()
     if employment_raw not in EMPLOYMENT:
         return None, f"Employment Type '{raw.get('employment_type')}' is not Agency, Bank, Permanent or Y/N"

@@ -1,0 +1,227 @@
+"""HR runs the team tree: add, rename, move and close a team. Each is keyword-only, checks everything before it
+writes (bad input raises `TeamError`, with a message naming what is wrong, and changes nothing), and records itself
+in the audit log (`team_changed`) in the same transaction.
+
+They live in `compliance` because a move changes standing: a requirement for a team applies to everyone in that
+team and below (`Requirement.teams`, matched by path prefix), so a team that moves takes its people out of the
+audiences of its old ancestors and into those of its new ones. The page (`views_organisation.py`) and the
+organisation-hierarchy import call these same functions.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record
+from portal.lib.text import hidden_character
+from portal.people.models import StaffMember, Team
+
+from . import projection, services
+
+NAME_MAX_LENGTH = Team._meta.get_field("name").max_length
+CODE_MAX_LENGTH = Team._meta.get_field("code").max_length
+KINDS = dict(Team.KIND_CHOICES)
+
+
+class TeamError(Exception):
+    """The team cannot be changed as asked; the message says why. `field` names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def team_create(*, name: str, code: str, kind: str, parent: Team | None, user, request=None) -> Team:
+    """Add a team under `parent` (or a new organisation at the top of the tree when `parent` is None). The code is
+    the ESR organisation code: unique, compared without regard to case, as the roster matches it."""
+    name, code = _clean_name(name), _clean_code(code)
+    if kind not in KINDS:
+        raise TeamError(f"Kind '{kind}' is not one of {', '.join(KINDS.values())}", "kind")
+    with transaction.atomic():
+        if parent is not None:
+            parent = Team.objects.get(pk=parent.pk)  # treebeard works from the stored path, not a stale copy
+            if parent.is_closed:
+                raise TeamError(f"{parent.name} closed on {_day(parent.closed_on)}: add the team elsewhere", "parent")
+        _check_code_free(code)
+        fields = {"name": name, "code": code, "kind": kind}
+        team = parent.add_child(**fields) if parent is not None else Team.add_root(**fields)
+        _audit(user, request, team, "added", parent=parent.code if parent else None, kind=kind)
+    return team
+
+
+def team_rename(*, team: Team, name: str, code: str, user, request=None) -> Team:
+    """Change a team's name and code. Its people, managers and requirements stay with it (they point at the team,
+    not its name), so nobody's standing changes."""
+    name, code = _clean_name(name), _clean_code(code)
+    with transaction.atomic():
+        team = Team.objects.select_for_update().get(pk=team.pk)
+        if code.lower() != team.code.lower():
+            _check_code_free(code, exclude=team)
+        before = {"name": team.name, "code": team.code}
+        if before == {"name": name, "code": code}:
+            return team
+        team.name, team.code = name, code
+        team.save(update_fields=["name", "code"])
+        _audit(user, request, team, "renamed", before=before, after={"name": name, "code": code})
+    return team
+
+
+def team_move(*, team: Team, parent: Team, user, request=None) -> dict:
+    """Move a team, with every team below it, under `parent`. The requirements set for teams then apply to its people
+    by its new place in the tree, so their status is refreshed: in this transaction for up to
+    `services.REFRESH_IN_BACKGROUND_OVER` people, otherwise in the task worker once the move commits.
+
+    The roster's history needs nothing: `StaffChange` rows name the team by id, which a move does not change, so
+    reports as at a date still place each person in the same team. The tree itself has no history, though: a report
+    as at a day before the move shows the team where it is now (as requirements, being configuration, do).
+
+    Returns {"people": how many people's status follows, "in_background": whether the task worker does it}."""
+    with transaction.atomic():
+        team = Team.objects.select_for_update().get(pk=team.pk)
+        parent = Team.objects.get(pk=parent.pk)
+        if parent.path.startswith(team.path):
+            raise TeamError(
+                f"{team.name} cannot move under {'itself' if parent.pk == team.pk else parent.name}, "
+                "which is one of the teams below it",
+                "parent",
+            )
+        if parent.is_closed:
+            raise TeamError(f"{parent.name} closed on {_day(parent.closed_on)}: choose an open team", "parent")
+        old_parent = team.get_parent()
+        if old_parent is not None and old_parent.pk == parent.pk:
+            return {"people": 0, "in_background": False}
+        team.move(parent, pos="sorted-child")
+        team.refresh_from_db()
+        people = list(StaffMember.objects.filter(team__path__startswith=team.path).values_list("pk", flat=True))
+        in_background = _status_refresh(team, people)
+        _audit(
+            user,
+            request,
+            team,
+            "moved",
+            before={"parent": old_parent.code if old_parent else None},
+            after={"parent": parent.code},
+            people=len(people),
+            in_background=in_background,
+        )
+    return {"people": len(people), "in_background": in_background}
+
+
+def team_close(*, team: Team, closed_on: datetime.date, user, request=None) -> Team:
+    """Close a team from `closed_on` (today or earlier): nobody new is placed in it (the roster refuses it) and no
+    team is added or moved under it. A team that still has people in post, or open teams below it, cannot close."""
+    today = timezone.localdate()
+    if closed_on > today:
+        raise TeamError("The closing date must be today or in the past", "closed_on")
+    with transaction.atomic():
+        team = Team.objects.select_for_update().get(pk=team.pk)
+        if team.is_closed:
+            raise TeamError(f"{team.name} already closed on {_day(team.closed_on)}", "closed_on")
+        people = StaffMember.objects.current(on=today).filter(team__path__startswith=team.path).count()
+        if people:
+            raise TeamError(
+                f"{team.name} still has {people} {'person' if people == 1 else 'people'} in post (in it or the teams "
+                "below it): move them to another team with the roster first",
+                "closed_on",
+            )
+        open_below = list(
+            Team.objects.filter(path__startswith=team.path, closed_on__isnull=True)
+            .exclude(pk=team.pk)
+            .order_by("path")
+            .values_list("name", flat=True)
+        )
+        if open_below:
+            raise TeamError(
+                f"{team.name} still has open teams below it: {', '.join(open_below)}. Close or move them first",
+                "closed_on",
+            )
+        team.closed_on = closed_on
+        team.save(update_fields=["closed_on"])
+        _audit(user, request, team, "closed", closed_on=closed_on.isoformat())
+    return team
+
+
+def team_status_refresh(*, team_id: int, chunk: int = 500) -> int:
+    """Bring the status of everyone in a team and below in step with where the team now sits (the background half of
+    `team_move`), a chunk of people at a time under the ledger's lock, so a submission waits for one chunk at most.
+    Returns the rows written."""
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        return 0
+    staff_ids = list(
+        StaffMember.objects.filter(team__path__startswith=team.path).order_by("pk").values_list("pk", flat=True)
+    )
+    written = 0
+    for start in range(0, len(staff_ids), chunk):
+        with transaction.atomic():
+            services._ledger_hold()
+            written += projection.refresh(staff_ids=staff_ids[start : start + chunk])
+    return written
+
+
+def open_teams():
+    """Teams that may take new people, new teams below them and new managers, in tree order."""
+    return Team.objects.filter(closed_on__isnull=True).order_by("path")
+
+
+def _status_refresh(team: Team, staff_ids: list[int]) -> bool:
+    if not staff_ids:
+        return False
+    if len(staff_ids) <= services.REFRESH_IN_BACKGROUND_OVER:
+        services._ledger_hold()
+        projection.refresh(staff_ids=staff_ids)
+        return False
+    from .tasks import team_status_refresh_task
+
+    # After the commit, so that the worker reads the tree as moved here.
+    transaction.on_commit(lambda: team_status_refresh_task.enqueue(team.pk))
+    return True
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day.day} {day:%B} {day.year}"
+
+
+def _clean_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise TeamError("Enter the team's name", "name")
+    if len(name) > NAME_MAX_LENGTH:
+        raise TeamError(f"The team's name must be {NAME_MAX_LENGTH} characters or fewer", "name")
+    problem = hidden_character(name)
+    if problem:
+        raise TeamError(f"The team's name contains {problem}", "name")
+    return name
+
+
+def _clean_code(code: str) -> str:
+    code = (code or "").strip()
+    if not code:
+        raise TeamError("Enter the team's code (its ESR organisation code)", "code")
+    if len(code) > CODE_MAX_LENGTH:
+        raise TeamError(f"The team's code must be {CODE_MAX_LENGTH} characters or fewer", "code")
+    problem = hidden_character(code)
+    if problem:
+        raise TeamError(f"The team's code contains {problem}", "code")
+    return code
+
+
+def _check_code_free(code: str, exclude: Team | None = None) -> None:
+    teams = Team.objects.filter(code__iexact=code)
+    clash = (teams.exclude(pk=exclude.pk) if exclude else teams).first()
+    if clash is not None:
+        raise TeamError(f"Code '{code}' is already used by {clash.name}: each team needs its own code", "code")
+
+
+def _audit(user, request, team: Team, change: str, **detail) -> None:
+    audit_record(
+        actor=user or "the command line",
+        request=request,
+        action=AuditEvent.TEAM_CHANGED,
+        scope=f"{team.name} ({team.code})",
+        team_id=team.pk,
+        change=change,
+        **detail,
+    )
