@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
+from portal.lib.forms import DayMonthYearField
 from portal.people.decorators import hr_required
 from portal.people.roles import is_hr, staff_for_user
 
@@ -22,11 +23,10 @@ class UploadForm(forms.Form):
         label="Which course is the certificate for?",
         error_messages={"required": "Select the course the certificate is for"},
     )
-    completed_on = forms.DateField(
+    completed_on = DayMonthYearField(
         label="When did you complete the course?",
-        help_text="For example, 27 3 2026 typed as 2026-03-27",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date you completed the course", "invalid": "Enter a real date"},
+        label_in_errors="the date you completed the course",
+        help_text="As on the certificate, for example 27 3 2026",
     )
     file = forms.FileField(
         label="Upload the certificate",

@@ -43,9 +43,18 @@ def other_client():
 
 
 def upload(client, course, data, name="certificate.pdf", completed="2026-01-15"):
+    """Posts the form as a browser would: the completion date (given as YYYY-MM-DD) typed into the day, month and
+    year boxes."""
+    year, month, day = completed.split("-")
     return client.post(
         reverse("certificates:upload"),
-        {"requirement": course.pk, "completed_on": completed, "file": SimpleUploadedFile(name, data)},
+        {
+            "requirement": course.pk,
+            "completed_on_day": day,
+            "completed_on_month": month,
+            "completed_on_year": year,
+            "file": SimpleUploadedFile(name, data),
+        },
     )
 
 
