@@ -29,6 +29,7 @@ urlpatterns = [
     path("hr/completions/", RedirectView.as_view(url="/hr/imports/completions/")),
     path("hr/evidence/", include("portal.compliance.urls_corrections")),
     path("hr/organisation/", include("portal.compliance.urls_organisation")),
+    path("hr/roles/", include("portal.people.urls_roles")),
     path("hr/reports/", include("portal.reports.urls_hr")),
     path("exports/", include("portal.reports.urls_exports")),
     path("", include("portal.reports.urls")),

@@ -103,6 +103,8 @@ INPUTS = {
     "organisation:team_close": ((), ("closed_on",), ()),
     "organisation:manager_add": ((), ("employee_number", "started_on", "reason"), ()),
     "organisation:manager_end": ((), ("ended_on", "reason"), ()),
+    "hr_roles:list": ((), ("employee_number", "reason"), ()),
+    "hr_roles:remove": ((), ("reason",), ()),
     "modules_review_list": ((), (), ()),
     "modules_review_confirm": ((), (), ()),
 }

@@ -95,6 +95,8 @@ TABLE = {
     "organisation:team_close": ("GET", ("org_team",), {"hr": OK}),
     "organisation:manager_add": ("GET", ("org_team",), {"hr": OK}),
     "organisation:manager_end": ("GET", ("manager_link",), {"hr": OK}),
+    "hr_roles:list": ("GET", (), {"hr": OK}),
+    "hr_roles:remove": ("GET", ("hr_officer",), {"hr": OK}),
     # CMS editors only (none of the four is one)
     "modules_review_list": ("GET", (), {"hr": FORBIDDEN}),
     "modules_review_confirm": ("POST", ("flag",), {"hr": FORBIDDEN}),
@@ -204,6 +206,7 @@ def world(db, home_page, tmp_path, settings):
             "requirement": course.pk,
             "org_team": comms.pk,
             "manager_link": manager_link.pk,
+            "hr_officer": hr_password_only.user.pk,
         },
     }
 

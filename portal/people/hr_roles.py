@@ -1,0 +1,109 @@
+"""HR grants the HR role and takes it away, with a reason. Nobody changes their own role (another HR officer must),
+and the last HR officer cannot be removed, so the organisation is never left without one.
+
+The role is membership of the HR group. Adding or removing it ends the person's sessions (the `m2m_changed`
+receiver in portal.accounts.receivers), so they sign in again and an HR session proves its second factor afresh;
+the audit line (`role_changed`, with who made the change and why) is written here, once.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record
+from portal.lib.text import hidden_character
+
+from .models import StaffMember
+from .roles import HR_GROUP, hr_group, role_change_recorded
+
+REASON_MAX_LENGTH = 1000
+
+
+class RoleError(Exception):
+    """The role cannot be changed as asked; the message says why. `field` names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def hr_officers():
+    """The people who hold the HR role, by name, with their staff records."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name=HR_GROUP)
+        .select_related("staff")
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def hr_role_grant(*, staff: StaffMember, reason: str, user, request=None):
+    """Give `staff`'s account the HR role. Returns the account."""
+    reason = _clean_reason(reason)
+    account = staff.user
+    if account is None:
+        raise RoleError(
+            f"{staff.full_name} ({staff.employee_number}) has no account to sign in with", "employee_number"
+        )
+    if account.pk == user.pk:
+        raise RoleError("You cannot give yourself the HR role: another HR officer must", "employee_number")
+    if staff.has_left() or not account.is_active:
+        raise RoleError(f"{staff.full_name} ({staff.employee_number}) has left", "employee_number")
+    with transaction.atomic():
+        group = _locked_hr_group()
+        if account.groups.filter(pk=group.pk).exists():
+            raise RoleError(f"{staff.full_name} already has the HR role", "employee_number")
+        with role_change_recorded():
+            account.groups.add(group)
+        _audit(user, request, account, "granted", reason)
+    return account
+
+
+def hr_role_remove(*, account, reason: str, user, request=None) -> None:
+    """Take the HR role from `account` (a user)."""
+    reason = _clean_reason(reason)
+    if account.pk == user.pk:
+        raise RoleError("You cannot remove your own HR role: another HR officer must", "reason")
+    with transaction.atomic():
+        group = _locked_hr_group()
+        if not account.groups.filter(pk=group.pk).exists():
+            raise RoleError(f"{account.display_name} does not have the HR role", "reason")
+        if group.user_set.count() <= 1:
+            raise RoleError(f"{account.display_name} is the last HR officer, so the role cannot be removed", "reason")
+        with role_change_recorded():
+            account.groups.remove(group)
+        _audit(user, request, account, "removed", reason)
+
+
+def _locked_hr_group() -> Group:
+    """The HR group, locked until the transaction ends: two officers removing each other at once are taken one after
+    the other, so the second sees that only one would be left."""
+    return Group.objects.select_for_update().get(pk=hr_group().pk)
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise RoleError("Give the reason for the change", "reason")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise RoleError(f"The reason must be {REASON_MAX_LENGTH} characters or fewer", "reason")
+    problem = hidden_character(reason, line_breaks=True)
+    if problem:
+        raise RoleError(f"The reason contains {problem}", "reason")
+    return reason
+
+
+def _audit(user, request, account, change: str, reason: str) -> None:
+    staff = getattr(account, "staff", None)
+    audit_record(
+        actor=user,
+        request=request,
+        action=AuditEvent.ROLE_CHANGED,
+        scope=f"{account.email} {'added to' if change == 'granted' else 'removed from'} {HR_GROUP}",
+        user_id=account.pk,
+        staff_id=staff.pk if staff else None,
+        role=HR_GROUP,
+        change=change,
+        reason=reason,
+    )
