@@ -1,9 +1,12 @@
+from django.contrib import messages
 from django.urls import path, reverse
+from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 
 from . import admin_views
-from .models import ReviewFlag
+from .models import PolicyPage, ReviewFlag
 from .review import review_flags_resolve
 
 
@@ -26,3 +29,31 @@ def review_urls():
 @hooks.register("register_admin_menu_item")
 def review_menu_item():
     return MenuItem("Content to review", reverse("modules_review_list"), icon_name="warning", order=250)
+
+
+class PoliciesPastReviewPanel(Component):
+    """On the CMS dashboard: published policies past their next review date, with a link to edit each."""
+
+    name = "policies_past_review"
+    template_name = "modules/admin/policies_past_review_panel.html"
+    order = 90
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["policies"] = PolicyPage.objects.live().filter(next_review_date__lt=timezone.localdate())
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def policies_past_review_panel(request, panels):
+    if PolicyPage.objects.live().filter(next_review_date__lt=timezone.localdate()).exists():
+        panels.append(PoliciesPastReviewPanel())
+
+
+@hooks.register("before_edit_page")
+def policy_review_overdue_warning(request, page):
+    page = page.specific
+    if request.method == "GET" and isinstance(page, PolicyPage) and page.review_overdue():
+        messages.warning(
+            request, f"Review overdue since {page.next_review_date:%-d %B %Y}: review the policy and set the next date."
+        )

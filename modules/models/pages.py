@@ -89,6 +89,11 @@ class PolicyPage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("sections")]
 
+    def review_overdue(self, today=None) -> bool:
+        """Past its next review date: editors (the CMS dashboard, the page's edit view) and HR (the requirements page)
+        see "Review overdue since <date>"; staff do not."""
+        return self.next_review_date < (today or timezone.localdate())
+
     def section_numbers(self) -> list[str]:
         return [block.value["number"] for block in self.sections]
 

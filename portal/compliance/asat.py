@@ -25,9 +25,9 @@ from django.utils import timezone
 from portal.people.models import StaffChange, Team
 
 from . import status
-from .dates import end_of_local_day, local_day
+from .dates import add_months, end_of_local_day, local_day
 from .models import EvidenceEntry, ReattestationRound, Requirement
-from .projection import standing_for, standing_from
+from .projection import entries_counting_for, standing_for, standing_from
 
 STREAM_CHUNK = 2000
 
@@ -138,6 +138,7 @@ class Facts(NamedTuple):
     staff_group: str
     start_date: datetime.date
     leave_date: datetime.date | None
+    job_title: str
 
 
 def standings_as_at(
@@ -149,17 +150,19 @@ def standings_as_at(
 ) -> Iterator[tuple[Facts, list[tuple[Requirement, status.Standing]]]]:
     """`statuses_as_at` for counting: plain rows, no model instances, no evidence details. The same queries and the
     same rule (`projection.standing_from`); what the organisation report and the trend use."""
-    requirements, team_paths, rounds = _requirements_and_rounds(moment, requirements)
+    requirements, team_paths, rounds, above = _requirements_and_rounds(moment, requirements)
     roster = roster_as_at(moment, teams=teams, staff_group=staff_group)
     scoped = teams is not None or bool(staff_group)
     entries = (
         latest_valid_entries(moment, staff_ids=Subquery(roster.values("staff_id")) if scoped else None)
         .annotate(day=TruncDate("completed_at", tzinfo=timezone.get_current_timezone()))
-        .values_list("staff_id", "requirement_id", "day", "expires_on", "snapshot_id")
+        .values_list("staff_id", "requirement_id", "day", "expires_on", "snapshot_id", "completed_at", "seq")
     )
     entry_stream = iter(entries.iterator(chunk_size=STREAM_CHUNK))
     pending = next(entry_stream, None)
-    fields = roster.values_list("staff_id", "team_id", "team__path", "staff_group", "start_date", "leave_date")
+    fields = roster.values_list(
+        "staff_id", "team_id", "team__path", "staff_group", "start_date", "leave_date", "job_title"
+    )
     for row in fields.iterator(chunk_size=STREAM_CHUNK):
         facts = Facts(*row)
         mine = {}
@@ -169,8 +172,10 @@ def standings_as_at(
             pending = next(entry_stream, None)
         standings = []
         for requirement in requirements:
-            applies = requirement.applies_to_values(facts.staff_group, facts.team_path, team_paths[requirement.pk])
-            latest = mine.get(requirement.pk)
+            applies = requirement.applies_to_values(
+                facts.staff_group, facts.team_path, team_paths[requirement.pk], job_title=facts.job_title
+            )
+            latest = _latest_counting(requirement, mine, above)
             standing = standing_from(
                 requirement,
                 on=moment.day,
@@ -188,7 +193,7 @@ def standings_as_at(
 
 def _requirements_and_rounds(moment: Moment, requirements):
     if requirements is None:
-        requirements = Requirement.objects.filter(active=True)
+        requirements = Requirement.objects.in_use_on(moment.day)
     requirements = list(Requirement.objects.filter(pk__in=[r.pk for r in requirements]).prefetch_related("teams"))
     requirements.sort(key=lambda r: r.name)
     team_paths = {r.pk: [t.path for t in r.teams.all()] for r in requirements}
@@ -196,7 +201,23 @@ def _requirements_and_rounds(moment: Moment, requirements):
     attestations = [r for r in requirements if r.kind == Requirement.ATTEST_POLICY]
     for round_ in ReattestationRound.objects.filter(opened_at__lt=moment.cutoff, requirement__in=attestations):
         rounds[round_.requirement_id].append(round_)
-    return requirements, team_paths, rounds
+    # One more query only when levels are in play, so reports without them keep their pinned query counts.
+    above = Requirement.objects.levels_above() if any(r.level_family for r in requirements) else {}
+    return requirements, team_paths, rounds, above
+
+
+def _latest_counting(requirement: Requirement, mine: dict, above: dict):
+    """`projection.entries_counting_for` on the rows `standings_as_at` reads: the latest of the requirement's own
+    entry and its higher levels' (by completion, then ledger order, as `standing_for` chooses), as (staff,
+    requirement, day, expiry, snapshot, ...), a higher level's expiry defaulting to its own renewal period."""
+    candidates = [(mine[requirement.pk], requirement)] if requirement.pk in mine else []
+    candidates += [(mine[higher.pk], higher) for higher in above.get(requirement.pk, ()) if higher.pk in mine]
+    if not candidates:
+        return None
+    row, source = max(candidates, key=lambda candidate: (candidate[0][5], candidate[0][6]))
+    if source is requirement or row[3] or not source.renewal_months:
+        return row
+    return (*row[:3], add_months(row[2], source.renewal_months), *row[4:])
 
 
 def statuses_as_at(
@@ -210,7 +231,7 @@ def statuses_as_at(
     """Yield (roster row, standings) for every person in scope at `moment`, in person order, with a standing for each
     requirement that applied to them then. A constant number of queries, whatever the size of the organisation:
     both streams are read in chunks and merged by person, so memory stays flat too."""
-    requirements, team_paths, rounds = _requirements_and_rounds(moment, requirements)
+    requirements, team_paths, rounds, above = _requirements_and_rounds(moment, requirements)
     roster = roster_as_at(moment, teams=teams, staff_group=staff_group, staff_ids=staff_ids)
     scoped = teams is not None or bool(staff_group) or staff_ids is not None
     entries = latest_valid_entries(moment, staff_ids=Subquery(roster.values("staff_id")) if scoped else None)
@@ -223,12 +244,13 @@ def statuses_as_at(
                 mine[pending.requirement_id] = pending
             pending = next(entry_stream, None)
         rows = []
+        mine = {pk: [entry] for pk, entry in mine.items()}
         for requirement in requirements:
-            latest = mine.get(requirement.pk)
+            counting = entries_counting_for(requirement, mine, above)
             standing, evidence = standing_for(
                 facts,
                 requirement,
-                [latest] if latest else [],
+                counting,
                 rounds[requirement.pk],
                 team_paths[requirement.pk],
                 today=moment.day,

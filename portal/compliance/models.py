@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,9 +10,45 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 
+from portal.lib.text import hidden_character
 from portal.people.models import StaffMember, Team
 
 from . import status
+
+JOB_TITLE_PATTERN_MAX_LENGTH = 200
+
+
+def job_title_regex(pattern: str) -> str:
+    """A job-title pattern ("Nurse*": `*` stands for any run of characters, and nothing else is special) as a regular
+    expression for the whole title, in the dialect Python's `re` and PostgreSQL's share (SQLite's REGEXP is Python's
+    `re`): escaped literals, `.*`, and the whole-string anchors `\\A` and `\\Z`, not `^`/`$` (Python's `$` matches
+    before a final line break). `(?s)` lets `.` match a line break in both."""
+    return r"(?s)\A" + ".*".join(re.escape(part) for part in pattern.split("*")) + r"\Z"
+
+
+def job_title_matches(pattern: str, job_title: str) -> bool:
+    """The Python half of the rule `projection.audience_ids` puts in SQL (`job_title__iregex`): the same expression,
+    with the `(?i)` Django adds for SQLite."""
+    return re.search("(?i)" + job_title_regex(pattern), job_title or "") is not None
+
+
+class RequirementQuerySet(models.QuerySet):
+    def in_use_on(self, day: datetime.date):
+        """Requirements in use on `day`: active, or retired after it (a report about an earlier day counts them)."""
+        return self.filter(models.Q(active=True) | models.Q(retired_on__gt=day))
+
+    def levels_above(self) -> dict[int, list["Requirement"]]:
+        """For each requirement in a level family, the requirements of the same family at a higher level: evidence
+        for any of them satisfies it (Safeguarding Adults Level 3 satisfies Levels 1 and 2). One query."""
+        levelled = list(self.model.objects.exclude(level_family="").filter(level__isnull=False))
+        return {
+            requirement.pk: [
+                other
+                for other in levelled
+                if other.level_family == requirement.level_family and other.level > requirement.level
+            ]
+            for requirement in levelled
+        }
 
 
 class Requirement(models.Model):
@@ -37,6 +74,18 @@ class Requirement(models.Model):
     applies_to_everyone = models.BooleanField(default=True)
     staff_groups = models.JSONField(default=list, blank=True, help_text="Staff groups it applies to, if not everyone.")
     teams = models.ManyToManyField(Team, blank=True, help_text="Teams (and the teams below them) it applies to.")
+    job_title_patterns = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Job titles it applies to, if not everyone: "Nurse*" is any title starting with Nurse, '
+        '"*nurse*" any containing it. Capitals do not matter.',
+    )
+    level_family = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Training in levels, e.g. Safeguarding Adults: a higher level completed satisfies the lower ones.",
+    )
+    level = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Its level in the family, e.g. 2.")
     renewal_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Months a completion stays valid; empty for no expiry."
     )
@@ -47,6 +96,14 @@ class Requirement(models.Model):
         "reports as at an earlier day leave it out. It cannot be in the future.",
     )
     active = models.BooleanField(default=True)
+    retired_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day it was retired: it counts in reports as at earlier days, and in no live figure.",
+    )
+    retired_reason = models.TextField(blank=True, help_text="Why it was retired.")
+
+    objects = RequirementQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -62,12 +119,67 @@ class Requirement(models.Model):
             errors["introduced_on"] = "A requirement cannot be introduced in the future: add it on the day it applies."
         if not isinstance(self.staff_groups, list) or not all(isinstance(g, str) for g in self.staff_groups):
             errors["staff_groups"] = 'List the staff groups in quotes between square brackets, e.g. ["Nursing"].'
+        problem = self._job_title_patterns_problem()
+        if problem:
+            errors["job_title_patterns"] = problem
+        errors.update(self._level_problems())
+        if not self.active and not self.retired_reason.strip():
+            errors["retired_reason"] = "Give the reason for retiring the requirement."
         if errors:
             raise ValidationError(errors)
 
+    def _job_title_patterns_problem(self) -> str:
+        patterns = self.job_title_patterns
+        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+            return 'List the job titles in quotes between square brackets, e.g. ["Nurse*", "Midwife"].'
+        for pattern in patterns:
+            if not pattern.strip():
+                return "A job title pattern cannot be blank."
+            if len(pattern) > JOB_TITLE_PATTERN_MAX_LENGTH:
+                return f"Each job title pattern must be {JOB_TITLE_PATTERN_MAX_LENGTH} characters or fewer."
+            hidden = hidden_character(pattern)
+            if hidden:
+                return f"The job title pattern “{pattern}” contains {hidden}. Type it again without it."
+        return ""
+
+    def _level_problems(self) -> dict:
+        if not self.level_family and self.level is None:
+            return {}
+        if not self.level_family:
+            return {"level_family": "Name the training the levels belong to, e.g. Safeguarding Adults."}
+        if self.level is None or self.level < 1:
+            return {"level": "Give the level as a whole number, 1 or more."}
+        if self.kind == self.ATTEST_POLICY:
+            return {"level_family": "Policy attestations cannot have levels: choose a course or a module."}
+        same = Requirement.objects.filter(level_family=self.level_family, level=self.level).exclude(pk=self.pk)
+        if same.exists():
+            return {"level": f"{same.first()} is already level {self.level} of {self.level_family}."}
+        return {}
+
     def in_force_on(self, day: datetime.date) -> bool:
-        """Whether the requirement applied to anyone on `day`: in use, and introduced by then."""
-        return self.active and day >= self.introduced_on
+        """Whether the requirement applied to anyone on `day`: introduced by then, and in use (or retired only after
+        `day`, so a retired requirement stays in reports as at days before it was retired)."""
+        if day < self.introduced_on:
+            return False
+        return self.active or (self.retired_on is not None and day < self.retired_on)
+
+    @property
+    def audience_described(self) -> str:
+        """Who it applies to, in words, as the HR requirements page lists it."""
+        if self.applies_to_everyone:
+            return "Everyone"
+        parts = []
+        if self.staff_groups:
+            parts.append("staff groups: " + ", ".join(self.staff_groups))
+        teams = [team.name for team in self.teams.all()]
+        if teams:
+            parts.append("teams (and the teams below them): " + ", ".join(teams))
+        if self.job_title_patterns:
+            parts.append("job titles: " + ", ".join(self.job_title_patterns))
+        if not parts:
+            return "No one"
+        text = "; or ".join(parts)
+        return text[0].upper() + text[1:]
 
     def first_due_on(self, start_date: datetime.date) -> datetime.date:
         """When someone who started on `start_date` must first have done it: the new-starter window counts from their
@@ -75,22 +187,26 @@ class Requirement(models.Model):
         return max(start_date, self.introduced_on) + datetime.timedelta(days=self.new_starter_days)
 
     def applies_to(self, staff: StaffMember, team_paths: list[str] | None = None) -> bool:
-        """Whether this requirement applies to `staff`. `team_paths` are the paths of self.teams (pass them in
-        when checking many people, to avoid a query each)."""
-        if not self.active:
-            return False
+        """Whether this requirement's audience takes in `staff` (when it is in force is `in_force_on`). `team_paths`
+        are the paths of self.teams (pass them in when checking many people, to avoid a query each). `staff` may be
+        a StaffChange row: the roster as it was."""
         if self.applies_to_everyone:
             return True
         paths = team_paths if team_paths is not None else [t.path for t in self.teams.all()]
-        return self.applies_to_values(staff.staff_group, staff.team.path if staff.team else None, paths)
+        return self.applies_to_values(
+            staff.staff_group, staff.team.path if staff.team else None, paths, job_title=staff.job_title
+        )
 
-    def applies_to_values(self, staff_group: str, team_path: str | None, team_paths: list[str]) -> bool:
-        """`applies_to` on plain values: a staff group and a team's path."""
-        if not self.active:
-            return False
+    def applies_to_values(
+        self, staff_group: str, team_path: str | None, team_paths: list[str], job_title: str = ""
+    ) -> bool:
+        """`applies_to` on plain values: a staff group, a team's path and a job title. Any one criterion that
+        matches makes it apply. `projection.audience_ids` is the same rule in SQL."""
         if self.applies_to_everyone or (staff_group and staff_group in self.staff_groups):
             return True
-        return team_path is not None and any(team_path.startswith(p) for p in team_paths)
+        if team_path is not None and any(team_path.startswith(p) for p in team_paths):
+            return True
+        return any(job_title_matches(pattern, job_title) for pattern in self.job_title_patterns)
 
 
 class PolicySnapshot(models.Model):

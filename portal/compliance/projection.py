@@ -4,9 +4,10 @@
 ledger append) and `rebuild_status` use it, so they cannot drift apart.
 """
 
+import copy
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.db.models import Q
@@ -16,7 +17,29 @@ from portal.people.models import StaffMember
 
 from . import status
 from .dates import add_months, local_day
-from .models import EvidenceEntry, ReattestationRound, Requirement, RequirementStatus
+from .models import EvidenceEntry, ReattestationRound, Requirement, RequirementStatus, job_title_regex
+
+
+def entries_counting_for(
+    requirement: Requirement,
+    entries_by_requirement: Mapping[int, list[EvidenceEntry]],
+    above: Mapping[int, list[Requirement]],
+) -> list[EvidenceEntry]:
+    """The entries that count towards `requirement`: its own, and those of the higher levels of its family
+    (`Requirement.objects.levels_above()`), which satisfy it with the higher level's completion day and expiry (an
+    expiry the entry does not state is the higher level's renewal period from its completion)."""
+    entries = list(entries_by_requirement.get(requirement.pk, ()))
+    for higher in above.get(requirement.pk, ()):
+        entries += [_with_expiry(entry, higher) for entry in entries_by_requirement.get(higher.pk, ())]
+    return entries
+
+
+def _with_expiry(entry: EvidenceEntry, requirement: Requirement) -> EvidenceEntry:
+    if entry.expires_on or entry.completed_at is None or not requirement.renewal_months:
+        return entry
+    counted = copy.copy(entry)  # read only: ledger rows are never saved twice (the triggers would refuse it)
+    counted.expires_on = add_months(local_day(entry.completed_at), requirement.renewal_months)
+    return counted
 
 
 def valid_entries(entries: Iterable[EvidenceEntry]) -> list[EvidenceEntry]:
@@ -100,6 +123,10 @@ def audience_ids(requirement: Requirement) -> set[int]:
         in_audience = Q(staff_group__in=[group for group in requirement.staff_groups if group])
         for path in requirement.teams.values_list("path", flat=True):
             in_audience |= Q(team__path__startswith=path)
+        for pattern in requirement.job_title_patterns:
+            # A regular expression, not istartswith/icontains: SQLite's LIKE folds the case of ASCII letters only,
+            # so "ÉCOLE*" would match differently in Python and SQL; REGEXP on SQLite is Python's own `re`.
+            in_audience |= Q(job_title__iregex=job_title_regex(pattern))
         people = people.filter(in_audience)
     return set(people.values_list("pk", flat=True))
 
@@ -121,11 +148,22 @@ def _save(staff, requirement, standing: status.Standing, latest) -> None:
 
 
 def refresh_pair(staff: StaffMember, requirement: Requirement) -> None:
-    """Recompute one person's row for one requirement; called in the ledger append's transaction."""
-    entries = EvidenceEntry.objects.filter(staff=staff, requirement=requirement)
-    rounds = requirement.rounds.all() if requirement.kind == Requirement.ATTEST_POLICY else []
-    standing, latest = standing_for(staff, requirement, entries, rounds)
-    _save(staff, requirement, standing, latest)
+    """Recompute one person's row for one requirement, and for the lower levels of its family, which its evidence
+    also satisfies; called in the ledger append's transaction."""
+    if not requirement.level_family:
+        entries = EvidenceEntry.objects.filter(staff=staff, requirement=requirement)
+        rounds = requirement.rounds.all() if requirement.kind == Requirement.ATTEST_POLICY else []
+        standing, latest = standing_for(staff, requirement, entries, rounds)
+        _save(staff, requirement, standing, latest)
+        return
+    above = Requirement.objects.levels_above()
+    family = [requirement, *(r for r in Requirement.objects.filter(pk__in=above) if requirement in above[r.pk])]
+    entries = defaultdict(list)
+    for entry in EvidenceEntry.objects.filter(staff=staff, requirement__in=[*family, *above.get(requirement.pk, ())]):
+        entries[entry.requirement_id].append(entry)
+    for member in family:
+        standing, latest = standing_for(staff, member, entries_counting_for(member, entries, above))
+        _save(staff, member, standing, latest)
 
 
 def refresh(staff_ids: Iterable[int] | None = None, requirement_ids: Iterable[int] | None = None) -> int:
@@ -139,13 +177,15 @@ def refresh(staff_ids: Iterable[int] | None = None, requirement_ids: Iterable[in
         requirements = [r for r in requirements if r.pk in wanted]
     team_paths = {r.pk: [t.path for t in r.teams.all()] for r in requirements}
     rounds = {r.pk: list(r.rounds.all()) if r.kind == Requirement.ATTEST_POLICY else [] for r in requirements}
+    above = Requirement.objects.levels_above()
+    counted = {r.pk for r in requirements} | {h.pk for r in requirements for h in above.get(r.pk, ())}
     written = 0
     with transaction.atomic():
         for staff_chunk in _chunks(staff_qs.order_by("pk"), 500):
             ids = [s.pk for s in staff_chunk]
-            entries = defaultdict(list)
-            for entry in EvidenceEntry.objects.filter(staff_id__in=ids, requirement__in=requirements):
-                entries[(entry.staff_id, entry.requirement_id)].append(entry)
+            entries = defaultdict(lambda: defaultdict(list))
+            for entry in EvidenceEntry.objects.filter(staff_id__in=ids, requirement_id__in=counted):
+                entries[entry.staff_id][entry.requirement_id].append(entry)
             existing = {
                 (row.staff_id, row.requirement_id): row
                 for row in RequirementStatus.objects.filter(staff_id__in=ids, requirement__in=requirements)
@@ -155,7 +195,11 @@ def refresh(staff_ids: Iterable[int] | None = None, requirement_ids: Iterable[in
                 for requirement in requirements:
                     key = (staff.pk, requirement.pk)
                     standing, latest = standing_for(
-                        staff, requirement, entries[key], rounds[requirement.pk], team_paths[requirement.pk]
+                        staff,
+                        requirement,
+                        entries_counting_for(requirement, entries[staff.pk], above),
+                        rounds[requirement.pk],
+                        team_paths[requirement.pk],
                     )
                     row = existing.get(key)
                     if not standing.required:

@@ -25,11 +25,16 @@ STANDING_FIELDS = (
     "applies_to_everyone",
     "staff_groups",
     "teams",
+    "job_title_patterns",
+    "level_family",
+    "level",
     "renewal_months",
     "new_starter_days",
     "introduced_on",
     "active",
 )
+# A change to these in a level family changes what the other levels' evidence is worth.
+LEVEL_FIELDS = ("level_family", "level", "renewal_months")
 
 
 class EvidenceError(Exception):
@@ -208,11 +213,20 @@ def requirement_save(*, requirement: Requirement, user, teams: Iterable[Team] | 
     """Add `requirement` (unsaved) or save the changes made to it, with the teams it applies to (None leaves its
     teams as they are). Everyone the change touches, whom it applied to before or applies to now, has their status
     refreshed: in this transaction for a few people, in the task worker once it commits for many. Records who changed
-    what in the audit log, and returns the changes as {field: [before, after]}."""
-    requirement.full_clean()
+    what in the audit log, and returns the changes as {field: [before, after]}.
+
+    Retiring (`active` off) needs a reason (`retired_reason`) and stamps the day (`retired_on`): reports as at
+    earlier days still count the requirement, live figures no longer do. Putting it back in use clears both. A change
+    to a level family refreshes the other levels of the family too (a higher level's evidence satisfies them)."""
     with transaction.atomic():
         added = requirement.pk is None
-        before = {} if added else _requirement_terms(Requirement.objects.select_for_update().get(pk=requirement.pk))
+        previous = None if added else Requirement.objects.select_for_update().get(pk=requirement.pk)
+        if not requirement.active and (previous is None or previous.active):
+            requirement.retired_on = timezone.localdate()
+        elif requirement.active:
+            requirement.retired_on, requirement.retired_reason = None, ""
+        requirement.full_clean()
+        before = {} if added else _requirement_terms(previous)
         requirement.save()
         if teams is not None:
             requirement.teams.set(teams)
@@ -222,6 +236,10 @@ def requirement_save(*, requirement: Requirement, user, teams: Iterable[Team] | 
         if added or any(field in changes for field in STANDING_FIELDS):
             touched = _status_holders(requirement) | projection.audience_ids(requirement)
         in_background = _status_refresh(requirement, touched)
+        families = {family for family in (before.get("level_family"), requirement.level_family) if family}
+        if families and not added and any(field in changes for field in LEVEL_FIELDS):
+            for member in Requirement.objects.filter(level_family__in=families).exclude(pk=requirement.pk):
+                in_background |= _status_refresh(member, _status_holders(member) | projection.audience_ids(member))
         audit_record(
             actor=user,
             action=AuditEvent.REQUIREMENT_CHANGED,
@@ -233,6 +251,18 @@ def requirement_save(*, requirement: Requirement, user, teams: Iterable[Team] | 
             in_background=in_background,
         )
     return changes
+
+
+def requirement_retire(*, requirement: Requirement, user, reason: str) -> dict:
+    """Retire `requirement` from today, with the reason: `requirement_save` with `active` off."""
+    requirement.active, requirement.retired_reason = False, reason.strip()
+    return requirement_save(requirement=requirement, user=user)
+
+
+def requirement_reinstate(*, requirement: Requirement, user) -> dict:
+    """Put a retired requirement back in use: `requirement_save` with `active` on."""
+    requirement.active = True
+    return requirement_save(requirement=requirement, user=user)
 
 
 def requirement_delete(*, requirement: Requirement, user) -> None:
@@ -285,10 +315,14 @@ def _requirement_terms(requirement: Requirement) -> dict:
         "applies_to_everyone": requirement.applies_to_everyone,
         "staff_groups": sorted(requirement.staff_groups),
         "teams": sorted(requirement.teams.values_list("name", flat=True)),
+        "job_title_patterns": list(requirement.job_title_patterns),
+        "level_family": requirement.level_family,
+        "level": requirement.level,
         "renewal_months": requirement.renewal_months,
         "new_starter_days": requirement.new_starter_days,
         "introduced_on": requirement.introduced_on.isoformat(),
         "active": requirement.active,
+        "retired_reason": requirement.retired_reason,
     }
 
 

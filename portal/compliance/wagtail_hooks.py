@@ -76,13 +76,20 @@ class RequirementViewSet(SnippetViewSet):
         FieldPanel("kind"),
         FieldPanel("page"),
         MultiFieldPanel(
-            [FieldPanel("applies_to_everyone"), FieldPanel("staff_groups"), FieldPanel("teams")], heading="Who"
+            [
+                FieldPanel("applies_to_everyone"),
+                FieldPanel("staff_groups"),
+                FieldPanel("teams"),
+                FieldPanel("job_title_patterns"),
+            ],
+            heading="Who",
         ),
         MultiFieldPanel(
             [FieldPanel("introduced_on"), FieldPanel("renewal_months"), FieldPanel("new_starter_days")],
             heading="From when, and how often",
         ),
-        FieldPanel("active"),
+        MultiFieldPanel([FieldPanel("level_family"), FieldPanel("level")], heading="Levels"),
+        MultiFieldPanel([FieldPanel("active"), FieldPanel("retired_reason")], heading="In use"),
     ]
 
 

@@ -183,6 +183,7 @@ class StaffChange(models.Model):
     recorded_at = models.DateTimeField(db_index=True)
     team = models.ForeignKey(Team, null=True, on_delete=models.PROTECT, related_name="+")
     staff_group = models.CharField(max_length=100, blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
     line_manager = models.ForeignKey(StaffMember, null=True, on_delete=models.SET_NULL, related_name="+")
     start_date = models.DateField()
     leave_date = models.DateField(null=True, blank=True)
@@ -195,4 +196,12 @@ class StaffChange(models.Model):
     def __str__(self):
         return f"{self.staff_id} at {self.recorded_at:%Y-%m-%d %H:%M}"
 
-    TRACKED = ("team_id", "staff_group", "line_manager_id", "start_date", "leave_date", "employment_type")
+    TRACKED = (
+        "team_id",
+        "staff_group",
+        "job_title",
+        "line_manager_id",
+        "start_date",
+        "leave_date",
+        "employment_type",
+    )

@@ -139,7 +139,7 @@ def organisation_report(
     node: Team, *, as_at: datetime.date | None = None, today: datetime.date, requirement=None, staff_group: str = ""
 ) -> OrganisationReport:
     """The report for `node` and below. Three queries live, whatever the size of the organisation."""
-    requirements = list(Requirement.objects.filter(active=True).order_by("name"))
+    requirements = list(Requirement.objects.in_use_on(as_at or today).order_by("name"))
     if requirement is not None:
         requirements = [r for r in requirements if r.pk == requirement.pk]
     if as_at is None:

@@ -20,7 +20,7 @@ EVENTS = st.lists(
         st.tuples(st.just("void"), st.integers(0, 50)),
         st.tuples(st.just("move"), st.integers(0, 3), st.integers(0, 2)),
         st.tuples(st.just("leave"), st.integers(0, 3), st.integers(-30, 30)),
-        st.tuples(st.just("requirement"), st.integers(0, 2), st.integers(0, 6), st.integers(0, 2)),
+        st.tuples(st.just("requirement"), st.integers(0, 2), st.integers(0, 8), st.integers(0, 2)),
     ),
     max_size=30,
 )
@@ -63,6 +63,7 @@ def play(sequence, *, teams, staff, requirements, corrector) -> None:
             if event[0] == "move":
                 member.team = teams[event[2]]
                 member.staff_group = "Nursing" if event[2] == 2 else "Administrative and Clerical"
+                member.job_title = ["Staff Nurse", "Finance Officer", "nurse practitioner"][event[2]]
             else:
                 member.leave_date = timezone.localdate() + datetime.timedelta(days=event[2])
             member.save()
@@ -87,6 +88,13 @@ def _requirement_change(requirement, change: int, n: int, *, teams, user) -> Non
         requirement.introduced_on = timezone.localdate() - datetime.timedelta(days=[0, 30, 4000][n])
     elif change == 5:
         requirement.active = not requirement.active
+        requirement.retired_reason = "No longer needed"
+    elif change == 6:
+        requirement.applies_to_everyone = False
+        requirement.job_title_patterns = [["Nurse*"], ["*officer"], []][n]
+    elif change == 7:
+        # Levels of one family; the requirement's own id keeps each level unique.
+        requirement.level_family, requirement.level = ("Safeguarding", requirement.pk) if n else ("", None)
     else:
         requirement.name = f"{requirement.name} (renamed)"[:200]
     requirement_save(requirement=requirement, user=user, teams=chosen_teams)

@@ -129,7 +129,7 @@ def test_retiring_removes_every_row_and_bringing_it_back_restores_them(trust):
     requirement_save(requirement=requirement, user=trust["hr"])
     factories.make_completion(trust["clerk"], requirement)
 
-    requirement.active = False
+    requirement.active, requirement.retired_reason = False, "Replaced by a new course"
     requirement_save(requirement=requirement, user=trust["hr"])
     assert _rows(requirement) == {}
 

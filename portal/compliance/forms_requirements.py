@@ -1,0 +1,245 @@
+"""HR's forms for requirements: what, for whom, how often, from when, levels, and retiring."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from wagtail.models import Page
+
+from portal.lib.text import hidden_character
+from portal.people.models import StaffMember, Team
+
+from .models import JOB_TITLE_PATTERN_MAX_LENGTH, Requirement
+
+REASON_MAX_LENGTH = 1000
+# The content types a requirement may point at, named by label: compliance sits below `modules` and imports none
+# of its classes.
+PAGE_MODELS = {Requirement.ATTEST_POLICY: "policypage", Requirement.COMPLETE_MODULE: "modulepage"}
+
+
+class LinesField(forms.CharField):
+    """A text box holding one value a line, cleaned to a list (blank lines and spaces at either end dropped)."""
+
+    def __init__(self, *, item_max_length: int, item_label: str, **kwargs):
+        self.item_max_length, self.item_label = item_max_length, item_label
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.error_messages["null_characters_not_allowed"] = (
+            f"The {item_label}s contain the control character U+0000. Type them again without it"
+        )
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        lines = [line.strip() for line in (super().to_python(value) or "").splitlines()]
+        return [line for line in lines if line]
+
+    def validate(self, value):
+        super().validate(value)
+        for line in value:
+            if len(line) > self.item_max_length:
+                raise ValidationError(f"Each {self.item_label} must be {self.item_max_length} characters or fewer")
+            problem = hidden_character(line)
+            if problem:
+                raise ValidationError(f"The {self.item_label} “{line}” contains {problem}. Type it again without it")
+
+
+class PageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, page):
+        kind = "policy" if page.content_type.model == PAGE_MODELS[Requirement.ATTEST_POLICY] else "module"
+        return f"{page.title} ({kind})"
+
+
+class TeamsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, team):
+        return f"{'— ' * (team.depth - 1)}{team.name}"
+
+
+class RequirementForm(forms.ModelForm):
+    EVERYONE, CHOSEN = "everyone", "chosen"
+
+    audience = forms.ChoiceField(
+        label="Who must do it",
+        choices=[(EVERYONE, "Everyone"), (CHOSEN, "Only the staff groups, teams and job titles chosen below")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who must do it", "invalid_choice": "Choose who must do it"},
+    )
+    page = PageChoiceField(
+        queryset=Page.objects.none(),
+        required=False,
+        label="Policy or module",
+        help_text="The policy to attest to, or the module to complete. Published pages only.",
+        empty_label="None (an external course)",
+        error_messages={"invalid_choice": "Choose a published policy or module from the list"},
+    )
+    staff_groups = LinesField(
+        label="Staff groups",
+        help_text="One a line, as the roster names them, for example Nursing and Midwifery Registered.",
+        item_max_length=StaffMember._meta.get_field("staff_group").max_length,
+        item_label="staff group",
+    )
+    teams = TeamsField(
+        queryset=Team.objects.order_by("path"),
+        required=False,
+        label="Teams",
+        help_text="The teams chosen and every team below them.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose teams from the list",
+            "invalid_pk_value": "Choose teams from the list",
+        },
+    )
+    job_title_patterns = LinesField(
+        label="Job titles",
+        help_text="One a line. A * stands for any words: Nurse* is every title starting with Nurse, *Nurse* every "
+        "title containing it. Capital letters do not matter.",
+        item_max_length=JOB_TITLE_PATTERN_MAX_LENGTH,
+        item_label="job title",
+    )
+    introduced_on = forms.DateField(
+        label="Introduced on",
+        help_text="The day it starts to apply, for example 2026-04-01. People already in post then have the "
+        "new-starter window from this day. It cannot be in the future.",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={
+            "required": "Enter the day it was introduced",
+            "invalid": "Enter the day it was introduced as year-month-day, for example 2026-04-01",
+        },
+    )
+
+    class Meta:
+        model = Requirement
+        fields = [
+            "name",
+            "kind",
+            "page",
+            "renewal_months",
+            "new_starter_days",
+            "introduced_on",
+            "staff_groups",
+            "teams",
+            "job_title_patterns",
+            "level_family",
+            "level",
+        ]
+        widgets = {"kind": forms.RadioSelect}
+        labels = {
+            "name": "Name",
+            "kind": "What people must do",
+            "renewal_months": "Renewal period in months",
+            "new_starter_days": "New-starter window in days",
+            "level_family": "Level family",
+            "level": "Level",
+        }
+        help_texts = {
+            "name": "As staff will see it, for example Safeguarding Adults Level 2.",
+            "renewal_months": "How long a completion stays valid. Leave empty if it never expires.",
+            "new_starter_days": "Days a new starter has to complete it.",
+            "level_family": "For training in levels, the name of the family, for example Safeguarding Adults: a "
+            "higher level completed satisfies the lower ones. Leave empty otherwise.",
+            "level": "Its level in the family, for example 2.",
+        }
+        error_messages = {
+            "name": {
+                "required": "Enter the name of the requirement",
+                "max_length": "The name must be 200 characters or fewer",
+                "unique": "There is already a requirement with this name",
+            },
+            "kind": {"required": "Choose what people must do", "invalid_choice": "Choose what people must do"},
+            "renewal_months": {
+                "invalid": "Enter the renewal period as a whole number of months",
+                "min_value": "The renewal period cannot be negative",
+                "max_value": "The renewal period must be 32767 months or fewer",
+            },
+            "new_starter_days": {
+                "required": "Enter the new-starter window in days",
+                "invalid": "Enter the new-starter window as a whole number of days",
+                "min_value": "The new-starter window cannot be negative",
+                "max_value": "The new-starter window must be 32767 days or fewer",
+            },
+            "level_family": {"max_length": "The level family must be 200 characters or fewer"},
+            "level": {
+                "invalid": "Enter the level as a whole number",
+                "min_value": "The level must be 1 or more",
+                "max_value": "The level must be 32767 or less",
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["page"].queryset = (
+            Page.objects.live()
+            .filter(content_type__app_label="modules", content_type__model__in=PAGE_MODELS.values())
+            .select_related("content_type")
+            .order_by("title")
+        )
+        if not self.is_bound:
+            self.initial["audience"] = self.EVERYONE if self.instance.applies_to_everyone else self.CHOSEN
+            if self.instance.pk is None:
+                self.initial["introduced_on"] = timezone.localdate()
+        for name in ("name", "level_family"):
+            self.fields[name].error_messages["null_characters_not_allowed"] = (
+                f"The {self.fields[name].label.lower()} contains the control character U+0000. Type it again without it"
+            )
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(anchor, message) for the NHS.UK error summary: each error links to its field (a group of radios to its
+        first radio, the teams to their fieldset)."""
+        anchors = {"audience": "id_audience_0", "kind": "id_kind_0", "teams": "id_teams"}
+        pairs = [("id_name", error) for error in self.non_field_errors()]
+        for field in self.visible_fields():
+            pairs += [(anchors.get(field.name, field.id_for_label), error) for error in field.errors]
+        return pairs
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        problem = hidden_character(name)
+        if problem:
+            raise ValidationError(f"The name contains {problem}. Type it again without it")
+        return name
+
+    def clean_level_family(self):
+        family = self.cleaned_data["level_family"].strip()
+        problem = hidden_character(family)
+        if problem:
+            raise ValidationError(f"The level family contains {problem}. Type it again without it")
+        return family
+
+    def clean(self):
+        cleaned = super().clean()
+        everyone = cleaned.get("audience") == self.EVERYONE
+        self.instance.applies_to_everyone = everyone
+        if cleaned.get("audience") == self.CHOSEN and not (
+            cleaned.get("staff_groups") or cleaned.get("teams") or cleaned.get("job_title_patterns")
+        ):
+            self.add_error("audience", "Choose at least one staff group, team or job title, or choose Everyone")
+        kind, page = cleaned.get("kind"), cleaned.get("page")
+        wanted = PAGE_MODELS.get(kind)
+        if wanted == PAGE_MODELS[Requirement.ATTEST_POLICY] and (page is None or page.content_type.model != wanted):
+            self.add_error("page", "Choose the policy people must attest to")
+        elif wanted and (page is None or page.content_type.model != wanted):
+            self.add_error("page", "Choose the module people must complete")
+        return cleaned
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it being retired?",
+        help_text="For example, replaced by Safeguarding Adults Level 2. HR will see this reason in the list of "
+        "requirements and in the audit log.",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Give the reason for retiring the requirement",
+            "max_length": f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
+            "null_characters_not_allowed": "The reason contains the control character U+0000. Type it again without it",
+        },
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        problem = hidden_character(reason, line_breaks=True)
+        if problem:
+            raise ValidationError(f"The reason contains {problem}. Type it again without it")
+        return reason
