@@ -20,6 +20,10 @@ from quizzes import services as quiz_services
 from .people import DEMO_PASSWORD, PEOPLE, TEAMS
 
 SAFEGUARDING = ["Safeguarding Adults Level 1", "Safeguarding Children Level 1"]
+# Modules required of some teams only (slug: team codes): running official accounts is for Communications and
+# Engagement. The managers' module is required of nobody until requirements can target job titles; anyone may take it.
+MODULE_TEAMS = {"representing-the-ccg-officially": ["COMMS"]}
+NOT_REQUIRED = {"supporting-your-team-online"}
 
 
 def teams(report) -> dict[str, Team]:
@@ -47,9 +51,16 @@ def requirements(policy: PolicyPage, modules: list[ModulePage], report) -> dict[
         *[
             (
                 f"Module: {module.title}",
-                {"kind": Requirement.COMPLETE_MODULE, "page": module, "renewal_months": None, "new_starter_days": 28},
+                {
+                    "kind": Requirement.COMPLETE_MODULE,
+                    "page": module,
+                    "renewal_months": None,
+                    "new_starter_days": 28,
+                    "applies_to_everyone": module.slug not in MODULE_TEAMS,
+                },
             )
             for module in modules
+            if module.slug not in NOT_REQUIRED
         ],
         *[
             (name, {"kind": Requirement.EXTERNAL_COURSE, "renewal_months": 36, "new_starter_days": 28})
@@ -63,6 +74,9 @@ def requirements(policy: PolicyPage, modules: list[ModulePage], report) -> dict[
         )
         if created:
             report.note(True, f"requirement {name}")
+            page = fields.get("page")
+            if page is not None and page.slug in MODULE_TEAMS:
+                result[name].teams.set(Team.objects.filter(code__in=MODULE_TEAMS[page.slug]))
     return result
 
 

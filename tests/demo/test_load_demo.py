@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from modules.models import ModuleCompletion, ModulePage, PolicyPage
 from portal.accounts.models import User
+from portal.compliance.models import Requirement
 from portal.demo.content import load_content
 
 
@@ -48,3 +49,13 @@ def test_load_demo_refuses_to_run_without_debug(db, settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("load_demo", stdout=StringIO())
     assert not User.objects.exists()
+
+
+def test_role_modules_are_required_only_of_the_people_they_are_for(loaded):
+    official = Requirement.objects.get(page__slug="representing-the-ccg-officially")
+    assert not official.applies_to_everyone
+    assert [team.code for team in official.teams.all()] == ["COMMS"]
+    # Waits for requirements by job title: offered to everyone, required of nobody.
+    assert ModulePage.objects.filter(slug="supporting-your-team-online").exists()
+    assert not Requirement.objects.filter(page__slug="supporting-your-team-online").exists()
+    assert Requirement.objects.get(page__slug="principles-and-best-practice").applies_to_everyone
