@@ -10,7 +10,14 @@ from django.utils import timezone
 from portal.audit.models import AuditEvent
 from portal.compliance import projection, services
 from portal.compliance.models import RequirementStatus
-from portal.compliance.organisation import TeamError, team_close, team_create, team_move, team_rename
+from portal.compliance.organisation import (
+    TeamError,
+    team_close,
+    team_create,
+    team_move,
+    team_rename,
+    team_status_refresh,
+)
 from portal.people.models import StaffChange, Team
 from portal.people.roster import plan_roster
 from tests import factories
@@ -239,3 +246,27 @@ def test_an_unknown_team_in_the_roster_says_where_to_add_it(trust):
         "Team 'Business Intelligence' is not a known team: add it on the Organisation page (/hr/organisation/) "
         "first, or correct the Organisation Code"
     )
+
+
+def test_the_background_refresh_a_chunk_at_a_time_equals_a_rebuild(trust):
+    factories.make_staff(team=trust["payroll"], start_date=LONG_AGO)
+    team_move(team=trust["finance"], parent=trust["wards"], user=trust["hr"])
+    expected = _table()
+    RequirementStatus.objects.all().delete()
+
+    written = team_status_refresh(team_id=trust["finance"].pk, chunk=1)
+
+    assert written == 4  # the two people in Payroll, two requirements each
+    assert _table() == {key: value for key, value in expected.items() if key[0] != trust["nurse"].pk}
+
+
+def test_a_closed_team_still_takes_a_row_for_someone_who_left_by_the_day_it_closed(trust):
+    team = team_create(name="Pensions", code="PEN", kind=Team.TEAM, parent=trust["finance"], user=trust["hr"])
+    team_close(team=team, closed_on=TODAY - datetime.timedelta(days=10), user=trust["hr"])
+    left = (TODAY - datetime.timedelta(days=20)).isoformat()
+    roster = (
+        "Employee Number,First Name,Last Name,Work Email,Org Code,Start Date,Leave Date\n"
+        f"E9000001,Robin,Gone,robin.gone@example.nhs.uk,PEN,2020-01-06,{left}\n"
+    )
+    plan = plan_roster(roster.encode())
+    assert plan.rejected == [] and len(plan.to_create) == 1
