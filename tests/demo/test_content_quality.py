@@ -21,6 +21,8 @@ from portal.demo.content import CONTENT_DIR, DemoContent, load_content
 MAX_LONGEST_RIGHT = 0.40
 # ...and the cure must not become the disease: always-short right answers are as guessable.
 MAX_SHORTEST_RIGHT = 0.50
+# "When in doubt, say False" should not pass a quiz either.
+TRUE_SHARE_RANGE = (0.30, 0.70)
 # Where the expected scenario option sits as written (people see them shuffled, but editors and previews do not).
 MAX_SHARE_OF_ONE_POSITION = 0.50
 # "Correct." teaches nothing: feedback needs a reason, in this many words after any "Right." or "Correct:".
@@ -39,6 +41,8 @@ class Figures:
     single_questions: int
     longest_right: int
     shortest_right: int
+    true_false_questions: int
+    true_right: int
     scenarios: int
     expected_longest: int
     expected_shortest: int
@@ -59,6 +63,7 @@ class Figures:
         return [
             f"one-answer questions whose right answer is the longest: {share(self.longest_right, single)}",
             f"one-answer questions whose right answer is the shortest: {share(self.shortest_right, single)}",
+            f"true-or-false questions whose answer is True: {share(self.true_right, self.true_false_questions)}",
             f"scenarios whose expected option is the longest: {share(self.expected_longest, self.scenarios)}",
             f"scenarios whose expected option is the shortest: {share(self.expected_shortest, self.scenarios)}",
             f"where the expected scenario option is written: {dict(sorted(self.expected_positions.items()))}",
@@ -88,7 +93,7 @@ def _position(index: int, count: int) -> str:
 
 def measure(content: DemoContent) -> Figures:
     single = longest_right = shortest_right = scenarios = expected_longest = expected_shortest = 0
-    questions = situational = 0
+    questions = situational = true_false = true_right = 0
     positions: Counter = Counter()
     stems, no_reason, no_clause, uncovered = [], [], [], []
     feedbacks = []
@@ -102,6 +107,9 @@ def measure(content: DemoContent) -> Figures:
             if SECTION_IN_STEM.search(q["stem"] + " " + q.get("scenario", "")):
                 stems.append(q["stem"])
             feedbacks += [(q["stem"], c["text"], c["feedback"]) for c in q["choices"]]
+            if q["kind"] == "true_false":
+                true_false += 1
+                true_right += any(c["correct"] and c["text"] == "True" for c in q["choices"])
             if q["kind"] == "single":
                 single += 1
                 (right,) = [c["text"] for c in q["choices"] if c["correct"]]
@@ -130,6 +138,8 @@ def measure(content: DemoContent) -> Figures:
         single_questions=single,
         longest_right=longest_right,
         shortest_right=shortest_right,
+        true_false_questions=true_false,
+        true_right=true_right,
         scenarios=scenarios,
         expected_longest=expected_longest,
         expected_shortest=expected_shortest,
@@ -153,6 +163,13 @@ def test_the_right_answer_is_not_usually_the_longest():
 
 def test_the_right_answer_is_not_usually_the_shortest_either():
     assert FIGURES.shortest_right <= MAX_SHORTEST_RIGHT * FIGURES.single_questions, FIGURES.lines()
+
+
+def test_true_or_false_answers_are_not_mostly_one_way():
+    low, high = TRUE_SHARE_RANGE
+    assert low * FIGURES.true_false_questions <= FIGURES.true_right <= high * FIGURES.true_false_questions, (
+        FIGURES.lines()
+    )
 
 
 def test_the_expected_scenario_option_is_neither_usually_the_longest_nor_usually_the_shortest():
