@@ -65,7 +65,11 @@ INPUTS = {
     "attestation:list": ((), (), ()),
     "attestation:attest": ((), ("confirm",), ()),
     "certificates:mine": ((), (), ()),
-    "certificates:upload": (("requirement", "completed_on"), ("requirement", "completed_on"), ("file",)),
+    "certificates:upload": (
+        ("requirement", "completed_on"),
+        ("requirement", "completed_on_day", "completed_on_month", "completed_on_year"),
+        ("file",),
+    ),
     "modules:scenario_choose": ((), ("option",), ()),
     "modules:quiz_start": ((), (), ()),
     "modules:attempt": ((), ("q*",), ()),
