@@ -20,10 +20,10 @@ from quizzes import services as quiz_services
 from .people import DEMO_PASSWORD, PEOPLE, TEAMS
 
 SAFEGUARDING = ["Safeguarding Adults Level 1", "Safeguarding Children Level 1"]
-# Modules required of some teams only (slug: team codes): running official accounts is for Communications and
-# Engagement. The managers' module is required of nobody until requirements can target job titles; anyone may take it.
+# Modules required of some people only: running official accounts is for Communications and Engagement (team codes),
+# the managers' module for managers, as far as a job title can tell.
 MODULE_TEAMS = {"representing-the-ccg-officially": ["COMMS"]}
-NOT_REQUIRED = {"supporting-your-team-online"}
+MODULE_JOB_TITLES = {"supporting-your-team-online": ["Head of*", "*Manager*", "Director*"]}
 
 
 def teams(report) -> dict[str, Team]:
@@ -56,11 +56,11 @@ def requirements(policy: PolicyPage, modules: list[ModulePage], report) -> dict[
                     "page": module,
                     "renewal_months": None,
                     "new_starter_days": 28,
-                    "applies_to_everyone": module.slug not in MODULE_TEAMS,
+                    "applies_to_everyone": module.slug not in MODULE_TEAMS | MODULE_JOB_TITLES,
+                    "job_title_patterns": MODULE_JOB_TITLES.get(module.slug, []),
                 },
             )
             for module in modules
-            if module.slug not in NOT_REQUIRED
         ],
         *[
             (name, {"kind": Requirement.EXTERNAL_COURSE, "renewal_months": 36, "new_starter_days": 28})
