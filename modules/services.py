@@ -37,8 +37,9 @@ def scenario_response_record(*, user, page: ModulePage, block_id: str, option_in
 def module_completion_record_if_complete(*, user, page: ModulePage) -> ModuleCompletion | None:
     """Record that the module is complete if every scenario is reached and the quiz passed.
 
-    One completion per passing attempt (or one in all for a module with no quiz), so calling this again changes
-    nothing. The completion is the fact the compliance ledger records as evidence.
+    One completion per passing attempt (for a module with no quiz, one each time every scenario is worked through
+    again after the last completion), so calling this again changes nothing. The completion is the fact the
+    compliance ledger records as evidence; a second one renews a module whose requirement has a renewal period.
     """
     progress = module_progress_for_user(user, page)
     if not progress.is_complete:
@@ -46,7 +47,10 @@ def module_completion_record_if_complete(*, user, page: ModulePage) -> ModuleCom
     passing = next((attempt for attempt in progress.attempts if attempt.passed), None)
     if progress.has_quiz and passing is None:
         return None
-    existing = ModuleCompletion.objects.filter(user=user, page=page, attempt=passing).first()
+    sequence = 0
+    existing = ModuleCompletion.objects.filter(user=user, page=page, attempt=passing).order_by("-sequence").first()
+    if existing and passing is None and _worked_through_since(user, page, existing.completed_at):
+        sequence, existing = existing.sequence + 1, None
     if existing:
         return existing
     try:
@@ -55,6 +59,7 @@ def module_completion_record_if_complete(*, user, page: ModulePage) -> ModuleCom
                 user=user,
                 page=page,
                 attempt=passing,
+                sequence=sequence,
                 completed_at=timezone.now(),
             )
             score = f", quiz attempt {passing.pk} scored {passing.correct_count}/{passing.total}" if passing else ""
@@ -67,4 +72,11 @@ def module_completion_record_if_complete(*, user, page: ModulePage) -> ModuleCom
             )
             return completion
     except IntegrityError:
-        return ModuleCompletion.objects.get(user=user, page=page, attempt=passing)
+        return ModuleCompletion.objects.get(user=user, page=page, attempt=passing, sequence=sequence)
+
+
+def _worked_through_since(user, page: ModulePage, moment) -> bool:
+    """Whether every scenario of the module has been answered as the policy expects since `moment`."""
+    blocks = {block.id for block in page.scenario_blocks()}
+    again = ScenarioResponse.objects.filter(user=user, page=page, expected=True, created_at__gt=moment)
+    return bool(blocks) and blocks <= set(again.values_list("block_id", flat=True))

@@ -30,14 +30,20 @@ class ModuleCompletion(models.Model):
         "quizzes.Attempt", null=True, blank=True, on_delete=models.PROTECT, related_name="module_completion"
     )
     completed_at = models.DateTimeField()
+    sequence = models.PositiveIntegerField(
+        default=0,
+        help_text="A module with no quiz: 0 for the person's first completion, 1 for the next...",
+    )
 
     class Meta:
         ordering = ["-completed_at"]
         constraints = [
+            # A module with no quiz is completed again by working its scenarios through again (to renew it); two
+            # requests finishing the same round at once still record one completion.
             models.UniqueConstraint(
-                fields=["user", "page"],
+                fields=["user", "page", "sequence"],
                 condition=models.Q(attempt__isnull=True),
-                name="one_quizless_completion",
+                name="one_quizless_completion_each_time",
             )
         ]
 

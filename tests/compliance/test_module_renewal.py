@@ -1,5 +1,6 @@
 """A "Complete a portal module" requirement with a renewal period expires and is due again: completed through the
-module's own pages (scenarios, then the quiz), it runs out after the period, and passing the quiz again renews it."""
+module's own pages (scenarios, then the quiz), it runs out after the period, and passing the quiz again renews it; a
+module with no quiz is renewed by working every scenario through again."""
 
 import re
 
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from modules.models import ModuleCompletion
-from modules.services import module_completion_record_if_complete
+from modules.services import module_completion_record_if_complete, scenario_response_record
 from portal.compliance import status
 from portal.compliance.dates import add_months, local_day
 from portal.compliance.models import EvidenceEntry, Requirement, RequirementStatus
@@ -67,3 +68,37 @@ def test_a_module_completed_over_a_renewal_period_ago_is_due_again_and_passing_a
     RequirementStatus.objects.all().delete()
     refresh()
     assert rows() == live
+
+
+def test_a_module_with_no_quiz_is_renewed_by_working_its_scenarios_through_again(
+    person, person_client, policy, monkeypatch
+):
+    module = factories.make_module(policy=policy, with_quiz=False)
+    staff = factories.make_staff(user=person)
+    requirement = factories.make_requirement(
+        name="Scenarios module", kind=Requirement.COMPLETE_MODULE, page=module, renewal_months=12
+    )
+    refresh()
+    long_ago = timezone.now() - timezone.timedelta(days=400)
+    monkeypatch.setattr(timezone, "now", lambda: long_ago)
+    for child in module.scenario_blocks():
+        scenario_response_record(user=person, page=module, block_id=child.id, option_index=1)
+    monkeypatch.undo()
+    row = RequirementStatus.objects.get(staff=staff, requirement=requirement)
+    assert row.completed_on == local_day(long_ago)
+    assert row.state(timezone.localdate()) == status.OVERDUE
+
+    # One scenario again is not the module again; every scenario is.
+    scenarios = list(module.scenario_blocks())
+    choose = [reverse("modules:scenario_choose", args=[module.pk, child.id]) for child in scenarios]
+    person_client.post(choose[0], {"option": "1"})
+    assert ModuleCompletion.objects.filter(user=person, page=module).count() == 1
+    for url in choose[1:]:
+        person_client.post(url, {"option": "1"})
+
+    assert ModuleCompletion.objects.filter(user=person, page=module).count() == 2
+    assert module_completion_record_if_complete(user=person, page=module).sequence == 1  # nothing more recorded
+    assert ModuleCompletion.objects.filter(user=person, page=module).count() == 2
+    row.refresh_from_db()
+    today = timezone.localdate()
+    assert (row.completed_on, row.expires_on, row.state(today)) == (today, add_months(today, 12), status.COMPLIANT)

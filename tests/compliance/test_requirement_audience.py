@@ -33,6 +33,7 @@ TITLES = [
     "Nurse?",
     "Nurse^$",
     "Infirmière en chef",
+    "INFIRMIÈRE DE NUIT",
     "Health Care Assistant",
     "",
 ]
@@ -52,6 +53,7 @@ PATTERNS = [
     "*(Band 6)",
     "Senior*Nurse*",
     "Infirmière*",
+    "infirmière*",
     "*",
     "**",
     "Nurse",
