@@ -196,3 +196,39 @@ def test_an_editor_who_has_not_proved_a_second_factor_cannot_add_one(trust, clie
     client.post(_url("add"), _form())
 
     assert not Requirement.objects.exists()
+
+
+def test_retiring_in_the_cms_asks_for_the_reason_and_stamps_the_day(trust, editor_client):
+    editor_client.post(_url("add"), _form())
+    requirement = Requirement.objects.get()
+
+    refused = editor_client.post(_url("edit", requirement.pk), _form(active=None))
+    assert refused.status_code == 200
+    assert "Give the reason for retiring the requirement." in refused.content.decode()
+    requirement.refresh_from_db()
+    assert requirement.active and _rows(requirement)
+
+    retired = editor_client.post(_url("edit", requirement.pk), _form(active=None, retired_reason="Replaced"))
+    assert retired.status_code == 302, retired.content.decode()[:2000]
+    requirement.refresh_from_db()
+    assert (requirement.active, requirement.retired_on, requirement.retired_reason) == (False, TODAY, "Replaced")
+    assert _rows(requirement) == {}
+
+
+def test_job_titles_and_levels_set_in_the_cms_reach_the_status_table(trust, editor_client):
+    trust["nurse"].job_title = "Staff Nurse"
+    trust["nurse"].save()
+    response = editor_client.post(
+        _url("add"),
+        _form(
+            applies_to_everyone=None,
+            job_title_patterns='["*nurse"]',
+            level_family="Fire safety",
+            level="1",
+        ),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    requirement = Requirement.objects.get()
+    assert (requirement.job_title_patterns, requirement.level) == (["*nurse"], 1)
+    assert set(_rows(requirement)) == {trust["nurse"].pk}
