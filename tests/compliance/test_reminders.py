@@ -46,7 +46,7 @@ def org(db):
     grace = factories.make_staff(
         team=team, first_name="Grace", last_name="Okafor", user=factories.make_user(email=GRACE)
     )
-    TeamManager.objects.create(staff=grace, team=team)
+    TeamManager.objects.create(staff=grace, team=team, started_on=START)
     hr_user = factories.make_user(email=HR)
     hr_user.groups.add(hr_group())
     sam = factories.make_staff(
