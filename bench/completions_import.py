@@ -23,7 +23,7 @@ def main():
     django_setup()
     from django.db import connection
 
-    from portal.compliance.completions import completion_batch_apply, completion_batch_create
+    from portal.compliance.imports.services import import_batch_apply, import_batch_create
     from portal.compliance.models import CompetenceMapping, Requirement
     from portal.people.models import Assignment, StaffMember, Team
 
@@ -67,11 +67,11 @@ def main():
     data = ("\r\n".join(lines) + "\r\n").encode()
     tracemalloc.start()
     started = time.perf_counter()
-    batch, plan = completion_batch_create(data=data, filename="bench.csv", user=None)
+    batch, plan = import_batch_create(kind="completions", data=data, filename="bench.csv", user=None)
     dry_run = time.perf_counter() - started
     assert plan.can_apply, plan.rejected[:5]
     started = time.perf_counter()
-    completion_batch_apply(batch=batch, user=None)
+    import_batch_apply(batch=batch, user=None, background=False)  # in chunks, as the task worker applies it
     applied = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     print(f"database: {connection.vendor}; rows: {plan.rows}; recorded: {len(plan.to_record)}")

@@ -57,6 +57,11 @@ def _locked_head() -> LedgerHead:
     return head
 
 
+def lock() -> None:
+    """Take the lock every append takes, held until the current transaction ends (call inside one)."""
+    _locked_head()
+
+
 def append(*, idempotency_key: str, **fields) -> tuple[EvidenceEntry, bool]:
     """Append one entry, or return the entry already recorded under `idempotency_key` (created False).
 

@@ -5,8 +5,9 @@ never for the whole file. The chain stays whole (every chunk links to the head i
 make a re-run after a failure record only what is missing."""
 
 import datetime
+import time
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .. import ledger, projection
@@ -14,9 +15,16 @@ from ..completions import CompletionPlan, plan_completions
 from ..models import EvidenceEntry, ImportBatch
 from .base import Importer, Progress
 
-# Rows per transaction. About 0.3 s of work each on the development machine (docs/benchmarks.md): the longest a
-# submission waits for the lock while a large file applies.
-CHUNK_ROWS = 500
+# Each chunk is one transaction holding the ledger's lock: the longest a submission waits while a large file applies.
+# Its size follows the time the last chunk took, aiming at CHUNK_SECONDS whatever the database and the machine's load
+# (docs/benchmarks.md). Tests fix CHUNK_ROWS to see the chunks.
+CHUNK_SECONDS = 0.4
+FIRST_CHUNK, SMALLEST_CHUNK, LARGEST_CHUNK = 200, 20, 2000
+CHUNK_ROWS: int | None = None
+# SQLite has no queue of waiting writers: each polls (its busy timeout sleeps up to 100 ms between tries), so an import
+# that started its next chunk at once could take the lock again and again before a submission's next try. A pause
+# longer than that poll lets it in. PostgreSQL grants a row lock to the waiters in turn, so needs none.
+SQLITE_PAUSE_SECONDS = 0.12
 
 
 def apply(batch: ImportBatch, plan: CompletionPlan, progress: Progress) -> dict:
@@ -28,31 +36,39 @@ def apply(batch: ImportBatch, plan: CompletionPlan, progress: Progress) -> dict:
     total = done + len(rows)
     progress.update(done, total)
     noon = datetime.time(12)
-    for start in range(0, len(rows), CHUNK_ROWS):
-        chunk = rows[start : start + CHUNK_ROWS]
+    start, size = 0, CHUNK_ROWS or FIRST_CHUNK
+    while start < len(rows):
+        chunk = rows[start : start + size]
         with transaction.atomic():
-            ledger.append_many(
-                [
-                    {
-                        "idempotency_key": row.key,
-                        "staff_id": row.staff_id,
-                        "requirement_id": row.requirement_id,
-                        "source": EvidenceEntry.IMPORT,
-                        "source_ref": f"import batch {batch.pk} line {row.line}",
-                        "completed_at": timezone.make_aware(datetime.datetime.combine(row.completed_on, noon)),
-                        "expires_on": row.expires_on,
-                        "recorded_by": batch.applied_by,
-                    }
-                    for row in chunk
-                ]
-            )
+            ledger.lock()  # first, so that the time below is the chunk's own, not its wait for a submission
+            began = time.perf_counter()
+            ledger.append_many([_entry(batch, row, noon) for row in chunk])
             projection.refresh(
                 staff_ids={row.staff_id for row in chunk}, requirement_ids={row.requirement_id for row in chunk}
             )
             done += len(chunk)
             progress.update(done, total)
         progress.committed()
+        start += len(chunk)
+        if connection.vendor == "sqlite" and start < len(rows):
+            time.sleep(SQLITE_PAUSE_SECONDS)
+        if not CHUNK_ROWS:
+            took = max(time.perf_counter() - began, 0.001)
+            size = max(SMALLEST_CHUNK, min(LARGEST_CHUNK, int(size * CHUNK_SECONDS / took)))
     return {**plan.summary, "to_record": total, "already_recorded": plan.already - earlier, "recorded": total}
+
+
+def _entry(batch: ImportBatch, row, noon: datetime.time) -> dict:
+    return {
+        "idempotency_key": row.key,
+        "staff_id": row.staff_id,
+        "requirement_id": row.requirement_id,
+        "source": EvidenceEntry.IMPORT,
+        "source_ref": f"import batch {batch.pk} line {row.line}",
+        "completed_at": timezone.make_aware(datetime.datetime.combine(row.completed_on, noon)),
+        "expires_on": row.expires_on,
+        "recorded_by": batch.applied_by,
+    }
 
 
 IMPORTER = Importer(

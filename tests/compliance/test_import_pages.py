@@ -1,0 +1,85 @@
+"""The import pages run a fixed number of queries, whatever the size of the file: pinned for each state of a batch
+(waiting, applying, applied, failed) and for the dry run of each kind."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from portal.compliance.models import ImportBatch
+from portal.people.roles import hr_group
+from tests import factories
+from tests.compliance.test_completions import ADULTS, esr
+from tests.compliance.test_imports import _trust
+
+
+@pytest.fixture
+def hr_client(client, db):
+    hr = factories.make_user()
+    hr.groups.add(hr_group())
+    factories.sign_in(client, factories.with_mfa(hr))
+    return client
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def _upload(client, kind, data) -> str:
+    return client.post(reverse("imports:upload", args=[kind]), {"file": SimpleUploadedFile("f.csv", data)})["Location"]
+
+
+def test_a_completions_dry_run_page_runs_the_same_queries_for_two_rows_or_forty(hr_client):
+    people, _ = _trust()
+    rows = [f'"{p.employee_number}|X, Y","{ADULTS}",0{d}/06/2025,' for p in people for d in range(1, 3)]
+    small = _upload(hr_client, "completions", esr(*rows))
+    more = [factories.make_staff(employee_number=f"4000{n}") for n in range(20)]
+    large = _upload(
+        hr_client,
+        "completions",
+        esr(*rows, *(f'"{p.employee_number}|X, Y","{ADULTS}",0{d}/06/2025,' for p in more for d in range(1, 3))),
+    )
+    # session, user, HR check, MFA authenticator, batch, course mappings, assignment numbers, employee numbers,
+    # idempotency keys already in the ledger, permissions x2 (the header's links)
+    assert _count(hr_client, small) == _count(hr_client, large) == 11
+
+
+def test_an_organisation_dry_run_page_runs_a_fixed_number_of_queries(hr_client):
+    header = "Organisation Code,Organisation Name,Parent Organisation Code"
+    few = _upload(hr_client, "organisation", f"{header}\r\nA,A,\r\nB,B,A\r\n".encode())
+    lines = "".join(f"T{n},Team {n},A\r\n" for n in range(40))
+    many = _upload(hr_client, "organisation", f"{header}\r\nA,A,\r\n{lines}".encode())
+    # session, user, HR check, MFA authenticator, batch, teams, permissions x2 (the header's links)
+    assert _count(hr_client, few) == _count(hr_client, many) == 8
+
+
+@pytest.mark.parametrize(
+    ("status", "queries"),
+    [
+        # session, user, HR check, MFA authenticator, batch, permissions x2 (the header's links): no dry run
+        (ImportBatch.QUEUED, 7),
+        (ImportBatch.RUNNING, 7),
+        (ImportBatch.DONE, 7),
+    ],
+)
+def test_a_batch_page_waiting_applying_or_applied_runs_a_fixed_number_of_queries(hr_client, status, queries):
+    batch = ImportBatch.objects.create(
+        kind="completions", filename="c.csv", sha256="0" * 64, status=status, rows_done=40_000, rows_total=100_000
+    )
+    page = hr_client.get(reverse("imports:batch", args=[batch.pk])).content.decode()
+    if status == ImportBatch.RUNNING:
+        assert "Applying" in page and "40,000 of 100,000 rows (40%)" in page
+    assert _count(hr_client, reverse("imports:batch", args=[batch.pk])) == queries
+
+
+def test_the_imports_page_runs_a_fixed_number_of_queries(hr_client):
+    for n in range(3):
+        ImportBatch.objects.create(kind="roster", filename=f"r{n}.csv", sha256="0" * 64)
+    # session, user, HR check, MFA authenticator, permissions x2 (the header's links), batches with their uploaders
+    first = _count(hr_client, reverse("imports:index"))
+    for n in range(10):
+        ImportBatch.objects.create(kind="completions", filename=f"c{n}.csv", sha256="0" * 64)
+    assert _count(hr_client, reverse("imports:index")) == first == 7
