@@ -21,6 +21,7 @@ from modules.models import ContentPage, ReviewFlag
 from portal.accounts.mfa import PRIVILEGED_PREFIXES
 from portal.compliance.imports.services import import_batch_create
 from portal.compliance.models import Certificate, EvidenceEntry
+from portal.compliance.pauses import pause_add
 from portal.compliance.projection import refresh
 from portal.people.models import TeamManager
 from portal.people.roles import hr_group
@@ -87,6 +88,10 @@ TABLE = {
     "imports:map": ("POST", ("completion_batch",), {"hr": FOUND}),
     "imports:apply": ("POST", ("roster_batch",), {"hr": FOUND}),
     "corrections:void": ("GET", ("entry",), {"hr": OK}),
+    "pauses:list": ("GET", ("sam",), {"hr": OK}),
+    "pauses:add": ("GET", ("sam",), {"hr": OK}),
+    "pauses:change": ("GET", ("sam", "pause"), {"hr": OK}),
+    "pauses:withdraw": ("GET", ("sam", "pause"), {"hr": OK}),
     "organisation:teams": ("GET", (), {"hr": OK}),
     "organisation:team": ("GET", ("org_team",), {"hr": OK}),
     "organisation:team_add": ("GET", (), {"hr": OK}),
@@ -178,6 +183,14 @@ def world(db, home_page, tmp_path, settings):
         team=comms, as_at=timezone.localdate(), cutoff=timezone.now(), requested_by=hr.user
     )
     pack_build(pack)
+    pause = pause_add(
+        staff=sam,
+        requirements=[course],
+        reason_code="sickness",
+        first_day=timezone.localdate(),
+        last_day=None,
+        user=hr.user,
+    )
     return {
         "clients": {
             "staff": staff,
@@ -196,6 +209,7 @@ def world(db, home_page, tmp_path, settings):
             "certificate": certificate.pk,
             "entry": entry.pk,
             "sam": sam.pk,
+            "pause": pause.ref,
             "pack": pack.pk,
             "completion_batch": import_batch_create(
                 kind="completions", data=COMPLETIONS, filename="c.csv", user=hr.user

@@ -60,6 +60,8 @@ class StatusAsAt:
     expires_on: datetime.date | None
     due_on: datetime.date | None
     evidence: EvidenceEntry | None
+    paused_from: datetime.date | None = None
+    paused_until: datetime.date | None = None
 
     @property
     def requirement_id(self) -> int:
@@ -71,7 +73,9 @@ class StatusAsAt:
 
     @property
     def standing(self) -> status.Standing:
-        return status.Standing(True, self.completed_on, self.expires_on, self.due_on)
+        return status.Standing(
+            True, self.completed_on, self.expires_on, self.due_on, self.paused_from, self.paused_until
+        )
 
     def state(self, today: datetime.date, due_soon_days: int | None = None) -> str:
         if due_soon_days is None:
@@ -109,7 +113,7 @@ def latest_valid_entries(moment: Moment, staff_ids=None):
     voided = EvidenceEntry.objects.filter(voids=OuterRef("pk"), recorded_at__lt=moment.cutoff)
     entries = (
         EvidenceEntry.objects.filter(recorded_at__lt=moment.cutoff, completed_at__isnull=False)
-        .exclude(source=EvidenceEntry.VOID)
+        .exclude(source__in=[EvidenceEntry.VOID, EvidenceEntry.PAUSE])
         .exclude(Exists(voided))
     )
     if staff_ids is not None:
@@ -127,6 +131,23 @@ def latest_valid_entries(moment: Moment, staff_ids=None):
         .order_by("staff_id", "requirement_id")
         .defer("snapshot__text", "snapshot__sections")
     )
+
+
+def pauses_as_at(moment: Moment, staff_ids=None) -> dict[tuple[int, int], list[status.Span]]:
+    """(person, requirement) -> the pauses recorded before `moment` and not voided by a correction recorded before
+    it, as (first day, last day). One query; pauses are few beside completions, so they are read whole."""
+    voided = EvidenceEntry.objects.filter(voids=OuterRef("pk"), recorded_at__lt=moment.cutoff)
+    rows = EvidenceEntry.objects.filter(recorded_at__lt=moment.cutoff, source=EvidenceEntry.PAUSE).exclude(
+        Exists(voided)
+    )
+    if staff_ids is not None:
+        rows = rows.filter(staff_id__in=staff_ids)
+    pauses = defaultdict(list)
+    for staff_id, requirement_id, first, last in rows.values_list(
+        "staff_id", "requirement_id", "completed_at", "expires_on"
+    ):
+        pauses[(staff_id, requirement_id)].append((local_day(first), last))
+    return pauses
 
 
 class Facts(NamedTuple):
@@ -158,6 +179,7 @@ def standings_as_at(
         .annotate(day=TruncDate("completed_at", tzinfo=timezone.get_current_timezone()))
         .values_list("staff_id", "requirement_id", "day", "expires_on", "snapshot_id", "completed_at", "seq")
     )
+    pauses = pauses_as_at(moment, staff_ids=Subquery(roster.values("staff_id")) if scoped else None)
     entry_stream = iter(entries.iterator(chunk_size=STREAM_CHUNK))
     pending = next(entry_stream, None)
     fields = roster.values_list(
@@ -185,6 +207,7 @@ def standings_as_at(
                 entry_expires_on=latest[3] if latest else None,
                 snapshot_id=latest[4] if latest else None,
                 rounds=rounds[requirement.pk],
+                pauses=pauses.get((facts.staff_id, requirement.pk), ()),
             )
             if standing.required:
                 standings.append((requirement, standing))
@@ -235,6 +258,7 @@ def statuses_as_at(
     roster = roster_as_at(moment, teams=teams, staff_group=staff_group, staff_ids=staff_ids)
     scoped = teams is not None or bool(staff_group) or staff_ids is not None
     entries = latest_valid_entries(moment, staff_ids=Subquery(roster.values("staff_id")) if scoped else None)
+    pauses = pauses_as_at(moment, staff_ids=Subquery(roster.values("staff_id")) if scoped else None)
     entry_stream = iter(entries.iterator(chunk_size=STREAM_CHUNK))
     pending = next(entry_stream, None)
     for facts in roster.iterator(chunk_size=STREAM_CHUNK):
@@ -254,6 +278,7 @@ def statuses_as_at(
                 rounds[requirement.pk],
                 team_paths[requirement.pk],
                 today=moment.day,
+                pauses=pauses.get((facts.staff_id, requirement.pk), ()),
             )
             if standing.required:
                 rows.append(
@@ -264,6 +289,8 @@ def statuses_as_at(
                         standing.expires_on,
                         standing.due_on,
                         evidence,
+                        standing.paused_from,
+                        standing.paused_until,
                     )
                 )
         yield facts, rows

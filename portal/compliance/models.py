@@ -51,6 +51,25 @@ class RequirementQuerySet(models.QuerySet):
         }
 
 
+def default_reminder_days() -> list[int]:
+    """One reminder, as many days before the due date as the portal's "before" offset (`reminders.offsets()`)."""
+    offset = getattr(settings, "PORTAL_REMINDER_OFFSETS", {}).get("before", -14)
+    return [abs(offset)]
+
+
+def reminder_days_problem(days) -> str:
+    """What is wrong with a list of reminder days, or "" if nothing."""
+    if not isinstance(days, list) or not all(isinstance(d, int) and not isinstance(d, bool) for d in days):
+        return "List the days before the due date as whole numbers between square brackets, e.g. [60, 30, 14]."
+    if any(d < 1 or d > 366 for d in days):
+        return "Each reminder must be between 1 and 366 days before the due date."
+    if len(set(days)) != len(days):
+        return "Give each number of days once."
+    if len(days) > 10:
+        return "Give at most 10 reminders."
+    return ""
+
+
 class Requirement(models.Model):
     """What someone must do, who must do it, and how often. Periods are data: trusts set their own."""
 
@@ -96,6 +115,11 @@ class Requirement(models.Model):
         "reports as at an earlier day leave it out. It cannot be in the future.",
     )
     active = models.BooleanField(default=True)
+    reminder_days = models.JSONField(
+        default=default_reminder_days,
+        blank=True,
+        help_text="Days before the due date to remind the person, e.g. [60, 30, 14]; each is sent once.",
+    )
     retired_on = models.DateField(
         null=True,
         blank=True,
@@ -119,6 +143,9 @@ class Requirement(models.Model):
             errors["introduced_on"] = "A requirement cannot be introduced in the future: add it on the day it applies."
         if not isinstance(self.staff_groups, list) or not all(isinstance(g, str) for g in self.staff_groups):
             errors["staff_groups"] = 'List the staff groups in quotes between square brackets, e.g. ["Nursing"].'
+        problem = reminder_days_problem(self.reminder_days)
+        if problem:
+            errors["reminder_days"] = problem
         problem = self._job_title_patterns_problem()
         if problem:
             errors["job_title_patterns"] = problem
@@ -252,13 +279,14 @@ class ReattestationRound(models.Model):
 class EvidenceEntry(models.Model):
     """One fact in the append-only, hash-chained evidence ledger. Database triggers refuse UPDATE and DELETE."""
 
-    QUIZ_ATTEMPT, MODULE, ATTESTATION, IMPORT, CERTIFICATE, VOID = (
+    QUIZ_ATTEMPT, MODULE, ATTESTATION, IMPORT, CERTIFICATE, VOID, PAUSE = (
         "quiz_attempt",
         "module",
         "attestation",
         "import",
         "certificate",
         "void",
+        "pause",
     )
     SOURCE_CHOICES = [
         (MODULE, "Portal module completed (quiz passed)"),
@@ -267,6 +295,9 @@ class EvidenceEntry(models.Model):
         (IMPORT, "Imported completion"),
         (CERTIFICATE, "Certificate verified by HR"),
         (VOID, "Correction: voids an earlier entry"),
+        # completed_at: the first day paused; expires_on: the last (None: no return date yet); source_ref: the
+        # reason's code and the pause it belongs to (`pauses.pause_ref`); reason: HR's words for "other".
+        (PAUSE, "Pause: the clock stops for a while"),
     ]
 
     seq = models.PositiveBigIntegerField(unique=True, help_text="Position in the hash chain, from 1.")
@@ -296,6 +327,13 @@ class EvidenceEntry(models.Model):
     def __str__(self):
         return f"#{self.seq} {self.get_source_display()} for {self.staff_id} on {self.requirement_id}"
 
+    @property
+    def pause_reason(self) -> str:
+        """For a pause, the reason's category (HR's own words for "other" are shown to HR only)."""
+        from .pauses import REASON_LABELS
+
+        return REASON_LABELS.get(self.source_ref.partition(":")[0], "Other")
+
 
 class LedgerHead(models.Model):
     """One row: the chain's latest hash and length. Locking it serialises appends across processes."""
@@ -317,6 +355,8 @@ class RequirementStatus(models.Model):
     expires_on = models.DateField(null=True, blank=True)
     due_on = models.DateField(null=True, blank=True)
     evidence = models.ForeignKey(EvidenceEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    paused_from = models.DateField(null=True, blank=True, help_text="The pause in force, or the next one.")
+    paused_until = models.DateField(null=True, blank=True, help_text="Its last day; empty for no return date yet.")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -329,13 +369,30 @@ class RequirementStatus(models.Model):
     @property
     def standing(self) -> status.Standing:
         return status.Standing(
-            required=True, completed_on=self.completed_on, expires_on=self.expires_on, due_on=self.due_on
+            required=True,
+            completed_on=self.completed_on,
+            expires_on=self.expires_on,
+            due_on=self.due_on,
+            paused_from=self.paused_from,
+            paused_until=self.paused_until,
         )
 
     def state(self, today, due_soon_days: int | None = None) -> str:
         if due_soon_days is None:
             due_soon_days = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
         return self.standing.state(today, due_soon_days)
+
+    @property
+    def label(self) -> str:
+        """The tag's words as of today ("Paused until 3 March 2027" while paused)."""
+        return status.label(self.state(timezone.localdate()), self.paused_until)
+
+    @staticmethod
+    def paused_on_q(today) -> models.Q:
+        """Rows whose pause is in force on `today` (`Standing.paused_on` in SQL): out of every count and reminder."""
+        return models.Q(paused_from__lte=today) & (
+            models.Q(paused_until__isnull=True) | models.Q(paused_until__gte=today)
+        )
 
 
 class CompletionBatch(models.Model):
@@ -517,6 +574,9 @@ class ReminderLog(models.Model):
     staff = models.ForeignKey(StaffMember, null=True, on_delete=models.CASCADE, related_name="reminders")
     requirement = models.ForeignKey(Requirement, null=True, on_delete=models.CASCADE, related_name="+")
     stage = models.CharField(max_length=10, choices=STAGE_CHOICES)
+    days_before = models.PositiveSmallIntegerField(
+        default=0, help_text="For a reminder before the due date: how many days before it was due to go."
+    )
     due_on = models.DateField(
         help_text="The due date the reminder was about (the digest's week for digests, the day sent for one sent by "
         "hand)."
@@ -537,7 +597,8 @@ class ReminderLog(models.Model):
         ordering = ["-sent_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["staff", "requirement", "stage", "due_on", "recipient"], name="reminder_once_ever"
+                fields=["staff", "requirement", "stage", "days_before", "due_on", "recipient"],
+                name="reminder_once_ever",
             ),
             # The digest has no requirement (NULLs never clash in a unique index), so it has its own rule.
             models.UniqueConstraint(

@@ -43,10 +43,22 @@ def _with_expiry(entry: EvidenceEntry, requirement: Requirement) -> EvidenceEntr
 
 
 def valid_entries(entries: Iterable[EvidenceEntry]) -> list[EvidenceEntry]:
-    """Completions that still count: not corrections themselves, and not voided by a later correction."""
+    """Completions that still count: not corrections, not pauses, and not voided by a later correction."""
     entries = list(entries)
     voided = {e.voids_id for e in entries if e.source == EvidenceEntry.VOID}
-    return [e for e in entries if e.source != EvidenceEntry.VOID and e.pk not in voided]
+    skip = {EvidenceEntry.VOID, EvidenceEntry.PAUSE}
+    return [e for e in entries if e.source not in skip and e.pk not in voided]
+
+
+def pause_spans(entries: Iterable[EvidenceEntry], requirement_id: int) -> list[status.Span]:
+    """The pauses of `requirement_id` among `entries` that no correction has voided, as (first day, last day)."""
+    entries = list(entries)
+    voided = {e.voids_id for e in entries if e.source == EvidenceEntry.VOID}
+    return [
+        (local_day(e.completed_at), e.expires_on)
+        for e in entries
+        if e.source == EvidenceEntry.PAUSE and e.requirement_id == requirement_id and e.pk not in voided
+    ]
 
 
 def standing_for(
@@ -56,10 +68,15 @@ def standing_for(
     rounds: Iterable[ReattestationRound] = (),
     team_paths: list[str] | None = None,
     today: datetime.date | None = None,
+    pauses: Iterable[status.Span] | None = None,
 ) -> tuple[status.Standing, EvidenceEntry | None]:
     """`staff` is anything with the roster facts a StaffMember has (team, staff_group, start_date, leave_date): a
-    StaffChange row serves for the roster as it was on a past day, with `today` set to that day."""
+    StaffChange row serves for the roster as it was on a past day, with `today` set to that day. The person's pauses
+    are read from `entries` (their own requirement's only), unless given as `pauses`."""
     today = today or timezone.localdate()
+    entries = list(entries)
+    if pauses is None:
+        pauses = pause_spans(entries, requirement.pk)
     applies = (staff.leave_date is None or staff.leave_date >= today) and requirement.applies_to(staff, team_paths)
     latest = None
     if applies:
@@ -73,6 +90,7 @@ def standing_for(
         entry_expires_on=latest.expires_on if latest else None,
         snapshot_id=latest.snapshot_id if latest else None,
         rounds=rounds,
+        pauses=pauses,
     )
     return standing, latest
 
@@ -87,6 +105,7 @@ def standing_from(
     entry_expires_on: datetime.date | None,
     snapshot_id: int | None,
     rounds: Iterable[ReattestationRound] = (),
+    pauses: Iterable[status.Span] = (),
 ) -> status.Standing:
     """The rule itself, on plain values: the day it is judged on, whether the requirement's audience takes in the
     person, the latest valid completion's day (None if there is none), the expiry its source stated, and the policy
@@ -95,23 +114,35 @@ def standing_from(
     Before the day a requirement was introduced it applies to no one. A person not yet done is due at the end of
     their new-starter window (`Requirement.first_due_on`). A completion that had already run out when the
     requirement was introduced is due no earlier than the end of the window the introduction gave everyone in post,
-    so a new requirement makes no one overdue on its first day."""
+    so a new requirement makes no one overdue on its first day.
+
+    Pauses stop the clock: the due date moves later by the paused days inside the window that set it
+    (`status.due_after_pauses`), and the pause in force on `on` (or the next) is kept to show "Paused until"."""
     if not applies or not requirement.in_force_on(on):
         return status.Standing(False, None, None, None)
+    pauses = list(pauses)
+    shown = status.pause_shown(on, pauses)
     if completed_on is None:
-        return status.Standing(True, None, None, requirement.first_due_on(start_date))
+        window_start = max(start_date, requirement.introduced_on)
+        due_on = status.due_after_pauses(requirement.first_due_on(start_date), window_start, pauses)
+        return status.Standing(True, None, None, due_on, *shown)
+    window_start = completed_on
     expires_on = entry_expires_on
     if expires_on is None and requirement.renewal_months:
         expires_on = add_months(completed_on, requirement.renewal_months)
     for round_ in rounds:
         # A material change since the version this person attested: they must attest again by the deadline.
         if (snapshot_id or 0) < round_.snapshot_id:
+            if expires_on is None or round_.deadline < expires_on:
+                window_start = max(completed_on, local_day(round_.opened_at))
             expires_on = min(expires_on, round_.deadline) if expires_on else round_.deadline
     due_on = expires_on
     if due_on is not None:
         window_from_introduction = requirement.introduced_on + datetime.timedelta(days=requirement.new_starter_days)
-        due_on = max(due_on, window_from_introduction)
-    return status.Standing(True, completed_on, expires_on, due_on)
+        if window_from_introduction > due_on:
+            due_on, window_start = window_from_introduction, requirement.introduced_on
+    due_on = status.due_after_pauses(due_on, window_start, pauses)
+    return status.Standing(True, completed_on, expires_on, due_on, *shown)
 
 
 def audience_ids(requirement: Requirement) -> set[int]:
@@ -143,6 +174,8 @@ def _save(staff, requirement, standing: status.Standing, latest) -> None:
             "expires_on": standing.expires_on,
             "due_on": standing.due_on,
             "evidence": latest,
+            "paused_from": standing.paused_from,
+            "paused_until": standing.paused_until,
         },
     )
 
@@ -211,6 +244,8 @@ def refresh(staff_ids: Iterable[int] | None = None, requirement_ids: Iterable[in
                         "expires_on": standing.expires_on,
                         "due_on": standing.due_on,
                         "evidence_id": latest.pk if latest else None,
+                        "paused_from": standing.paused_from,
+                        "paused_until": standing.paused_until,
                     }
                     if row is None:
                         to_create.append(RequirementStatus(staff=staff, requirement=requirement, **values))
@@ -221,7 +256,9 @@ def refresh(staff_ids: Iterable[int] | None = None, requirement_ids: Iterable[in
             RequirementStatus.objects.filter(pk__in=to_delete).delete()
             RequirementStatus.objects.bulk_create(to_create, batch_size=1000)
             RequirementStatus.objects.bulk_update(
-                to_update, ["completed_on", "expires_on", "due_on", "evidence_id"], batch_size=1000
+                to_update,
+                ["completed_on", "expires_on", "due_on", "evidence_id", "paused_from", "paused_until"],
+                batch_size=1000,
             )
             written += len(to_create) + len(to_update) + len(to_delete)
     return written

@@ -3,7 +3,8 @@ digest for managers.
 
 When each stage is due, in days from the due date (settings.PORTAL_REMINDER_OFFSETS overrides any of them):
 
-    before  -14   to the person, while it is not yet due
+    before  -14   to the person, while it is not yet due: each requirement sets its own days before
+                  (`Requirement.reminder_days`, e.g. [60, 30, 14]; the default is this one offset), each sent once
     on_due    0   to the person, on the due date (or the next run, if a day's run was missed)
     after    +7   to the person: it is overdue
     manager +14   to their line manager (skipped when they have none, or the manager has left)
@@ -13,12 +14,12 @@ The stages after the due date form a ladder: each waits for the one before it to
 same gap the offsets put between them. So someone first seen already months overdue (a requirement added today,
 say) is told themselves first; their manager hears a week later and HR two weeks after that, never all three at
 once. The digest goes to each manager on Mondays, listing the people in their teams who are overdue or due within
-the due-soon window.
+the due-soon window. Nobody is reminded, nor anyone told about them, while a pause is in force.
 
-Each (person, requirement, stage, due date, recipient) is sent once, ever. The ReminderLog row is the claim: it is
-inserted, in its own transaction, before the email goes; a unique constraint refuses a second insert, so a second
-run, or a second worker at the same moment, skips what is already claimed. If the email then cannot be sent, the
-claim is withdrawn so that the next run tries again.
+Each (person, requirement, stage, days before, due date, recipient) is sent once, ever. The ReminderLog row is the
+claim: it is inserted, in its own transaction, before the email goes; a unique constraint refuses a second insert,
+so a second run, or a second worker at the same moment, skips what is already claimed. If the email then cannot be
+sent, the claim is withdrawn so that the next run tries again.
 """
 
 import datetime
@@ -83,17 +84,45 @@ class Message:
     subject: str
     body: str
     sent_by: object = None  # the manager's user, for a reminder sent by hand
+    days_before: int = 0  # for a reminder before the due date: which of the requirement's reminder days
+
+
+def before_key(days_before: int) -> str:
+    """How a reminder `days_before` the due date is named among the stages sent."""
+    return f"{BEFORE}:{days_before}"
+
+
+def default_reminder_days() -> list[int]:
+    return [-offsets()[BEFORE]]
+
+
+def before_due(due_on: datetime.date, today: datetime.date, reminder_days, sent) -> int | None:
+    """Which reminder before the due date is due today, as its days before: the last of `reminder_days` reached
+    (the fewest days before, among those at or above the days to go), unless already sent. Earlier ones missed are
+    not sent late: one reminder says the same. Pure."""
+    to_go = (due_on - today).days
+    reached = [d for d in reminder_days if d >= to_go > 0]
+    if not reached or before_key(min(reached)) in sent:
+        return None
+    return min(reached)
 
 
 def next_stage(
-    due_on: datetime.date, today: datetime.date, sent: dict[str, datetime.date], *, has_manager: bool
+    due_on: datetime.date,
+    today: datetime.date,
+    sent: dict[str, datetime.date],
+    *,
+    has_manager: bool,
+    reminder_days: list[int] | None = None,
 ) -> str | None:
     """The one stage due today for a person's requirement with this due date, given the stages already sent
-    (stage -> London day it was actually sent: the ladder's gaps are real time for the person to act). Pure."""
+    (stage -> London day it was actually sent: the ladder's gaps are real time for the person to act; a reminder
+    before the due date is `before_key(days)`). Pure."""
     days = (today - due_on).days
     offset = offsets()
     if days < 0:
-        return BEFORE if days >= offset[BEFORE] and BEFORE not in sent else None
+        days_before = before_due(due_on, today, reminder_days or default_reminder_days(), sent)
+        return BEFORE if days_before is not None else None
     if days < offset[AFTER]:
         return ON_DUE if ON_DUE not in sent else None
     ladder = [AFTER, MANAGER, HR] if has_manager else [AFTER, HR]
@@ -128,10 +157,11 @@ def _stages_sent(horizon: datetime.date) -> dict[tuple, dict[str, datetime.date]
     )
     sent = defaultdict(dict)
     logs = ReminderLog.objects.exclude(stage=DIGEST).filter(Exists(current)).order_by("sent_at")
-    for staff_id, requirement_id, due_on, stage, sent_at in logs.values_list(
-        "staff_id", "requirement_id", "due_on", "stage", "sent_at"
+    for staff_id, requirement_id, due_on, stage, days_before, sent_at in logs.values_list(
+        "staff_id", "requirement_id", "due_on", "stage", "days_before", "sent_at"
     ):
-        sent[(staff_id, requirement_id, due_on)].setdefault(stage, local_day(sent_at))
+        key = before_key(days_before) if stage == BEFORE else stage
+        sent[(staff_id, requirement_id, due_on)].setdefault(key, local_day(sent_at))
     return sent
 
 
@@ -139,10 +169,15 @@ def reminders_due(today: datetime.date) -> list[Message]:
     """The reminders and escalations to send on `today`: at most one stage per person and requirement.
 
     Leavers have no projection rows (and are excluded again here, in case the roster has moved on since), and
-    nor do people a requirement does not apply to, so neither is ever reminded."""
-    horizon = today - datetime.timedelta(days=offsets()[BEFORE])
+    nor do people a requirement does not apply to, so neither is ever reminded; nor is anyone while paused."""
+    furthest = max(
+        (max(days or [0]) for days in Requirement.objects.filter(active=True).values_list("reminder_days", flat=True)),
+        default=0,
+    )
+    horizon = today + datetime.timedelta(days=max(furthest, -offsets()[BEFORE]))
     rows = (
         RequirementStatus.objects.filter(due_on__lte=horizon, requirement__active=True)
+        .exclude(RequirementStatus.paused_on_q(today))
         .filter(staff__in=StaffMember.objects.current(on=today))
         .select_related("staff", "staff__team", "staff__line_manager", "requirement")
         .order_by("due_on", "staff_id", "requirement_id")
@@ -153,9 +188,11 @@ def reminders_due(today: datetime.date) -> list[Message]:
     for row in rows:
         manager = _current_manager(row.staff, today)
         stages_sent = sent.get((row.staff_id, row.requirement_id, row.due_on), {})
-        stage = next_stage(row.due_on, today, stages_sent, has_manager=manager is not None)
+        reminder_days = row.requirement.reminder_days or default_reminder_days()
+        stage = next_stage(row.due_on, today, stages_sent, has_manager=manager is not None, reminder_days=reminder_days)
         if stage is None:
             continue
+        days_before = before_due(row.due_on, today, reminder_days, stages_sent) if stage == BEFORE else 0
         recipients = {MANAGER: [manager.work_email] if manager else [], HR: hr}.get(stage, [row.staff.work_email])
         context = {
             "row": row,
@@ -172,7 +209,11 @@ def reminders_due(today: datetime.date) -> list[Message]:
         subject = _render(f"email/reminders/{stage}_subject.txt", context)
         body = render_to_string(f"email/reminders/{stage}.txt", context)
         for recipient in recipients:
-            messages.append(Message(stage, row.staff, row.requirement, row.due_on, recipient, subject, body))
+            messages.append(
+                Message(
+                    stage, row.staff, row.requirement, row.due_on, recipient, subject, body, days_before=days_before
+                )
+            )
     return messages
 
 
@@ -259,6 +300,7 @@ def message_send(message: Message) -> bool:
                 recipient=message.recipient,
                 subject=message.subject,
                 sent_by=message.sent_by,
+                days_before=message.days_before,
             )
     except IntegrityError:
         return False

@@ -45,7 +45,7 @@ def attest_list(request):
         {
             "row": row,
             "state": row.state(today),
-            "label": status.LABELS[row.state(today)],
+            "label": status.label(row.state(today), row.paused_until),
             "colour": status.TAG_COLOURS[row.state(today)],
         }
         for row in rows

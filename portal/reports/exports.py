@@ -76,7 +76,7 @@ def export_row(staff, team, requirement, row, day: datetime.date, evidence: Evid
         staff.staff_group,
         EMPLOYMENT.get(staff.employment_type, staff.employment_type),
         requirement.name,
-        status.LABELS[row.state(day)],
+        status.label(row.state(day), row.paused_until),
         row.completed_on,
         row.expires_on,
         row.due_on,
@@ -117,6 +117,8 @@ LIVE_FIELDS = (
     "evidence__snapshot__version_label",
     "evidence__snapshot__content_hash",
     "evidence__seq",
+    "paused_from",
+    "paused_until",
 )
 
 
@@ -132,7 +134,7 @@ def _live_rows(teams: list[Team], today: datetime.date) -> Iterator[ExportRow]:
         .values_list(*LIVE_FIELDS)
     )
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
-    labels, employment = status.LABELS, EMPLOYMENT
+    employment = EMPLOYMENT
     for (
         number,
         first,
@@ -149,8 +151,10 @@ def _live_rows(teams: list[Team], today: datetime.date) -> Iterator[ExportRow]:
         version,
         digest,
         seq,
+        paused_from,
+        paused_until,
     ) in rows.iterator(chunk_size=STREAM_CHUNK):
-        state = status.state_on(today, status.Standing(True, done, expires, due), window)
+        state = status.state_on(today, status.Standing(True, done, expires, due, paused_from, paused_until), window)
         yield ExportRow(
             number,
             f"{first} {last}".strip(),
@@ -158,7 +162,7 @@ def _live_rows(teams: list[Team], today: datetime.date) -> Iterator[ExportRow]:
             group,
             employment.get(kind, kind),
             name,
-            labels[state],
+            status.label(state, paused_until),
             done,
             expires,
             due,

@@ -29,11 +29,13 @@ def day_keep(day: datetime.date) -> bool:
         return False
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
     cells = defaultdict(lambda: [0, 0, 0])
-    for facts, standings in standings_as_at(Moment.end_of(day), requirements=Requirement.objects.filter(active=True)):
+    for facts, standings in standings_as_at(Moment.end_of(day), requirements=Requirement.objects.in_use_on(day)):
         if facts.team_id is None:
             continue
         for requirement, standing in standings:
             state = standing.state(day, window)
+            if state == status.PAUSED:
+                continue  # out of the figures while paused
             cell = cells[(facts.team_id, facts.staff_group, requirement.pk)]
             cell[0] += 1
             cell[1] += state in {status.COMPLIANT, status.DUE_SOON}

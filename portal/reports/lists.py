@@ -13,12 +13,13 @@ NEW_STARTER_MONTHS = 12
 
 
 def _overdue(today: datetime.date) -> Q:
-    """A row with no valid completion and its due date passed, for someone who has not left."""
+    """A row with no valid completion and its due date passed, for someone who has not left and is not paused."""
     expired = Q(completed_on__isnull=True) | Q(expires_on__lt=today)
     return (
         expired
         & Q(due_on__lt=today, requirement__active=True)
         & (Q(staff__leave_date__isnull=True) | Q(staff__leave_date__gte=today))
+        & ~RequirementStatus.paused_on_q(today)
     )
 
 
@@ -45,9 +46,13 @@ def never_signed_in(today: datetime.date):
 def new_starters_past_window(today: datetime.date):
     """People who started in the last year with something never completed and past its new-starter window."""
     since = add_months(today, -NEW_STARTER_MONTHS)
+    paused = Q(statuses__paused_from__lte=today) & (
+        Q(statuses__paused_until__isnull=True) | Q(statuses__paused_until__gte=today)
+    )
     missed = Count(
         "statuses",
-        filter=Q(statuses__completed_on__isnull=True, statuses__due_on__lt=today, statuses__requirement__active=True),
+        filter=Q(statuses__completed_on__isnull=True, statuses__due_on__lt=today, statuses__requirement__active=True)
+        & ~paused,
     )
     return (
         StaffMember.objects.current(on=today)

@@ -81,6 +81,7 @@ def figures_live(node: Team, requirements, today: datetime.date, staff_group: st
     rows = RequirementStatus.objects.filter(
         requirement__in=requirements, staff__team__path__startswith=node.path
     ).filter(Q(staff__leave_date__isnull=True) | Q(staff__leave_date__gte=today))
+    rows = rows.exclude(RequirementStatus.paused_on_q(today))  # a paused person is out of the figures
     if staff_group:
         rows = rows.filter(staff__staff_group=staff_group)
     valid = _valid(today)
@@ -109,6 +110,8 @@ def figures_as_at(node: Team, requirements, moment: Moment, staff_group: str = "
         group = facts.team_path[:child_length]
         for requirement, standing in standings:
             state = standing.state(moment.day, window)
+            if state == status.PAUSED:
+                continue
             figure = figures[(group, requirement.pk)]
             figure.required += 1
             figure.compliant += state in {status.COMPLIANT, status.DUE_SOON}

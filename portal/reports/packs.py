@@ -100,7 +100,9 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
                 line = csv_line(export_row(facts.staff, facts.team, row.requirement, row, moment.day, row.evidence))
                 _write(twin, digest, line)
                 state = row.state(moment.day)
-                section.lines.append((row, status.LABELS[state], status.TAG_COLOURS[state]))
+                section.lines.append((row, status.label(state, row.paused_until), status.TAG_COLOURS[state]))
+                if state == status.PAUSED:
+                    continue  # shown, but out of the figures
                 summary.required += 1
                 summary.compliant += state in {status.COMPLIANT, status.DUE_SOON}
                 summary.overdue += state == status.OVERDUE

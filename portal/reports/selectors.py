@@ -13,7 +13,7 @@ from portal.compliance import status
 from portal.compliance.models import Certificate, EvidenceEntry, Requirement, RequirementStatus
 
 # Most urgent first: what a person should do next sits at the top of their list.
-URGENCY = {status.OVERDUE: 0, status.DUE_SOON: 1, status.NOT_STARTED: 2, status.COMPLIANT: 3}
+URGENCY = {status.OVERDUE: 0, status.DUE_SOON: 1, status.NOT_STARTED: 2, status.COMPLIANT: 3, status.PAUSED: 4}
 
 
 def due_soon_days() -> int:
@@ -39,7 +39,7 @@ class RequirementLine:
 
     @property
     def label(self) -> str:
-        return status.LABELS[self.state]
+        return status.label(self.state, self.row.paused_until)
 
     @property
     def colour(self) -> str:
@@ -57,8 +57,8 @@ class RequirementLine:
 
     @property
     def action(self) -> Action | None:
-        """What to do next, or None while nothing is due."""
-        if self.state == status.COMPLIANT:
+        """What to do next, or None while nothing is due (or the clock is stopped)."""
+        if self.state in {status.COMPLIANT, status.PAUSED}:
             return None
         requirement, again = self.requirement, self.row.completed_on is not None
         if requirement.kind == Requirement.ATTEST_POLICY:

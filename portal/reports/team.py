@@ -19,7 +19,7 @@ class Cell:
 
     @property
     def label(self):
-        return status.LABELS[self.state]
+        return status.label(self.state, self.row.paused_until if self.row else None)
 
     @property
     def colour(self):
@@ -71,7 +71,7 @@ def team_matrix(scope: list[Team], moment: Moment | None = None) -> TeamMatrix:
 
 
 def _team_matrix_as_at(scope: list[Team], moment: Moment) -> TeamMatrix:
-    requirements = list(Requirement.objects.filter(active=True).order_by("name"))
+    requirements = list(Requirement.objects.in_use_on(moment.day).order_by("name"))
     people, rows = [], {}
     for facts, standings in statuses_as_at(moment, teams=scope, requirements=requirements):
         person = facts.staff

@@ -61,10 +61,10 @@ def certificate_pdf(request, entry_id: int):
 
 
 def _get_entry_for_certificate(user, entry_id: int) -> EvidenceEntry:
-    """The person's own completion or attestation, or anyone's for HR. Everyone else gets a 404, as do corrections
-    and withdrawn entries: a certificate is only ever issued for something that still stands."""
+    """The person's own completion or attestation, or anyone's for HR. Everyone else gets a 404, as do corrections,
+    pauses and withdrawn entries: a certificate is only ever issued for something that still stands."""
     entries = EvidenceEntry.objects.select_related("staff", "requirement", "snapshot").exclude(
-        source=EvidenceEntry.VOID
+        source__in=[EvidenceEntry.VOID, EvidenceEntry.PAUSE]
     )
     if not is_hr(user):
         entries = entries.filter(staff__user=user)

@@ -10,9 +10,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from portal.compliance import pauses
 from portal.compliance.models import ReminderLog
 from portal.compliance.projection import refresh
-from portal.compliance.reminders import next_stage, reminders_send
+from portal.compliance.reminders import before_due, next_stage, reminders_send
 from portal.people.models import TeamManager
 from portal.people.roles import hr_group
 from tests import factories
@@ -266,8 +267,8 @@ def test_no_digest_when_nobody_needs_following_up(org, run, mailoutbox):
     [
         (-15, {}, None),
         (-14, {}, "before"),
-        (-3, {"before": -14}, None),
-        (0, {"before": -14}, "on_due"),
+        (-3, {"before:14": -14}, None),  # a reminder before the due date is named by its days before
+        (0, {"before:14": -14}, "on_due"),
         (6, {"on_due": 0}, None),
         (7, {"on_due": 0}, "after"),
         (14, {"after": 7}, "manager"),
@@ -280,3 +281,50 @@ def test_no_digest_when_nobody_needs_following_up(org, run, mailoutbox):
 def test_next_stage(days, sent, expected):
     today = day(days)
     assert next_stage(DUE, today, {stage: day(d) for stage, d in sent.items()}, has_manager=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("days", "sent", "expected"),
+    [
+        (-61, set(), None),
+        (-60, set(), 60),
+        (-45, {60}, None),
+        (-30, {60}, 30),
+        (-14, {60, 30}, 14),
+        (-1, {60, 30, 14}, None),
+        (-20, set(), 30),  # first seen 20 days before: the 30-day reminder, not the 60 one late as well
+        (0, set(), None),  # on the due date it is the on_due stage's turn
+    ],
+)
+def test_before_due_picks_the_last_reminder_reached_once(days, sent, expected):
+    sent = {f"before:{d}": day(-d) for d in sent}
+    assert before_due(DUE, day(days), [60, 30, 14], sent) == expected
+
+
+def test_several_reminders_before_the_due_date_each_sent_once(org, run, mailoutbox):
+    org["requirement"].reminder_days = [60, 30, 14]
+    org["requirement"].save()
+    assert daily(run, -70, -1) == {-60: [("before", SAM)], -30: [("before", SAM)], -14: [("before", SAM)]}
+    assert sorted(ReminderLog.objects.values_list("days_before", flat=True)) == [14, 30, 60]
+    assert daily(run, -70, -1) == {}  # run again: nothing twice
+
+
+def test_a_paused_person_is_not_reminded_nor_escalated_and_picks_up_on_return(org, run, mailoutbox):
+    hr = factories.make_user(email="hr2@example.nhs.uk")
+    hr.groups.add(hr_group())
+    moment = datetime.datetime.combine(day(-20), datetime.time(9, 0), tzinfo=LONDON)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: moment)
+        patch.setattr(timezone, "localdate", lambda *a, **k: day(-20))
+        pauses.pause_add(
+            staff=org["sam"],
+            requirements=None,
+            reason_code=pauses.SICKNESS,
+            first_day=day(-20),
+            last_day=day(40),
+            user=hr,
+        )
+    assert daily(run, -30, 40) == {}  # paused through the old due date and the whole ladder
+    # Back on day 41 with the 20 days they had left when the pause began (day -20 to the due date, 21 days).
+    new_due = day(40) + datetime.timedelta(days=21)
+    assert {log.due_on for log in ReminderLog.objects.all()} <= {new_due}

@@ -49,5 +49,5 @@ def test_not_started_turns_due_soon_with_the_window_setting():
 
 
 def test_every_state_has_a_label_and_a_tag_colour():
-    states = [status.COMPLIANT, status.DUE_SOON, status.OVERDUE, status.NOT_STARTED, status.NOT_REQUIRED]
+    states = [status.COMPLIANT, status.DUE_SOON, status.OVERDUE, status.NOT_STARTED, status.NOT_REQUIRED, status.PAUSED]
     assert set(status.LABELS) == set(states) == set(status.TAG_COLOURS)

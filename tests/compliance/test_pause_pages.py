@@ -1,0 +1,131 @@
+"""The pause pages: only HR with a second factor; adding, changing and withdrawing through them."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.audit.models import AuditEvent
+from portal.compliance import pauses, projection, status
+from portal.compliance.models import EvidenceEntry, RequirementStatus
+from portal.people.models import TeamManager
+from portal.people.roles import hr_group
+from tests import factories
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def world(db):
+    wards = factories.make_team("Wards")
+    theatres = factories.make_team("Theatres")
+    nia = factories.make_staff(team=wards, first_name="Nia", last_name="Jones")
+    manager = factories.make_staff(team=wards, first_name="Mo", last_name="Manager")
+    TeamManager.objects.create(staff=manager, team=wards)
+    outsider = factories.make_staff(team=theatres, first_name="Olu", last_name="Outsider")
+    hr = factories.make_staff(team=theatres, first_name="Hana", last_name="HR")
+    hr.user.groups.add(hr_group())
+    factories.with_mfa(hr.user)
+    course = factories.make_requirement(name="Fire safety")
+    projection.refresh()
+    pause = pauses.pause_add(
+        staff=nia, requirements=None, reason_code=pauses.SICKNESS, first_day=TODAY, last_day=None, user=hr.user
+    )
+    return {"nia": nia, "manager": manager, "outsider": outsider, "hr": hr, "course": course, "pause": pause}
+
+
+def client_for(staff, second_factor=True):
+    client = Client()
+    if staff is not None:
+        factories.sign_in(client, staff.user, second_factor=second_factor)
+    return client
+
+
+def urls(world):
+    nia, ref = world["nia"].pk, world["pause"].ref
+    return [
+        reverse("pauses:list", args=[nia]),
+        reverse("pauses:add", args=[nia]),
+        reverse("pauses:change", args=[nia, ref]),
+        reverse("pauses:withdraw", args=[nia, ref]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("who", "second_factor", "expected"),
+    [
+        ("hr", True, 200),
+        ("hr", False, "code"),
+        ("manager", True, 403),
+        ("nia", True, 403),
+        ("outsider", True, 403),
+        (None, True, "login"),
+    ],
+)
+def test_who_may_open_the_pause_pages(world, who, second_factor, expected):
+    client = client_for(world[who] if who else None, second_factor)
+    for url in urls(world):
+        for response in (client.get(url), client.post(url, {"reason": "other", "other": "x", "why": "x"})):
+            if expected == "login":
+                assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+            elif expected == "code":
+                assert response.status_code == 302 and "/accounts/2fa/" in response["Location"]
+            elif response.request["REQUEST_METHOD"] == "GET" or expected != 200:
+                assert response.status_code == expected, url
+    if expected != 200:  # nothing changed: the one pause and its one audit entry, from the fixture
+        assert AuditEvent.objects.filter(action=AuditEvent.PAUSE_CHANGED).count() == 1
+        assert [p.ref for p in pauses.pauses_for_staff(world["nia"])] == [world["pause"].ref]
+
+
+def test_hr_changes_withdraws_and_adds_a_pause_through_the_pages(world):
+    client = client_for(world["hr"])
+    nia, ref = world["nia"], world["pause"].ref
+    page = client.get(reverse("pauses:list", args=[nia.pk])).content.decode()
+    assert "Long-term sickness" in page and "no return date yet" in page
+    last = TODAY + datetime.timedelta(days=30)
+    response = client.post(
+        reverse("pauses:change", args=[nia.pk, ref]),
+        {"reason": pauses.SICKNESS, "other": "", "first_day": TODAY.isoformat(), "last_day": last.isoformat()},
+    )
+    assert response.status_code == 302
+    [changed] = pauses.pauses_for_staff(nia)
+    assert changed.last_day == last
+    row = RequirementStatus.objects.get(staff=nia)
+    assert row.state(TODAY) == status.PAUSED and row.paused_until == last
+    response = client.post(reverse("pauses:withdraw", args=[nia.pk, changed.ref]), {"why": "Wrong person"})
+    assert response.status_code == 302 and pauses.pauses_for_staff(nia) == []
+    assert RequirementStatus.objects.get(staff=nia).state(TODAY) != status.PAUSED
+    response = client.post(
+        reverse("pauses:add", args=[nia.pk]),
+        {
+            "requirement": str(world["course"].pk),
+            "reason": pauses.OTHER,
+            "other": "",
+            "first_day": TODAY.isoformat(),
+            "last_day": "",
+        },
+    )
+    assert response.status_code == 400 and "Say what the other reason is" in response.content.decode()
+    response = client.post(
+        reverse("pauses:add", args=[nia.pk]),
+        {"requirement": "all", "reason": pauses.CAREER_BREAK, "first_day": TODAY.isoformat(), "last_day": ""},
+    )
+    assert response.status_code == 302
+    changes = AuditEvent.objects.filter(action=AuditEvent.PAUSE_CHANGED).order_by("pk").values_list("detail", flat=True)
+    assert [c["change"] for c in changes] == ["added", "changed", "withdrawn", "added"]
+    assert EvidenceEntry.objects.filter(source=EvidenceEntry.PAUSE).count() == 3
+
+
+def test_a_bad_form_changes_nothing(world):
+    client = client_for(world["hr"])
+    before = (EvidenceEntry.objects.count(), AuditEvent.objects.filter(action=AuditEvent.PAUSE_CHANGED).count())
+    response = client.post(
+        reverse("pauses:add", args=[world["nia"].pk]),
+        {"requirement": "all", "reason": "holiday", "first_day": "2026-02-30"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Choose a reason from the list" in html and "The first day must be a real date" in html
+    assert (EvidenceEntry.objects.count(), AuditEvent.objects.filter(action=AuditEvent.PAUSE_CHANGED).count()) == before
