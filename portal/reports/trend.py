@@ -6,7 +6,7 @@ live from the projection. Month ends not kept yet are computed in the background
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
 
 from portal.compliance.models import Requirement
 from portal.people.models import Team
@@ -38,9 +38,14 @@ def trend(today: datetime.date, requirement: Requirement | None = None) -> tuple
     caller then asks for them to be computed in the background). Five queries."""
     ends = month_ends(today)
     kept = set(KeptDay.objects.filter(day__in=ends).values_list("day", flat=True))
-    which = {"requirement": requirement} if requirement is not None else {"requirement__active": True}
+    # A requirement retired since counts on the days before it was retired.
+    which = (
+        Q(requirement=requirement)
+        if requirement is not None
+        else Q(requirement__active=True) | Q(requirement__retired_on__gt=F("day"))
+    )
     totals = (
-        DailyFigure.objects.filter(day__in=kept, **which)
+        DailyFigure.objects.filter(which, day__in=kept)
         .values("day")
         .annotate(required=Sum("required"), compliant=Sum("compliant"), overdue=Sum("overdue"))
         .order_by()
