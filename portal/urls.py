@@ -29,6 +29,7 @@ urlpatterns = [
     path("hr/completions/", RedirectView.as_view(url="/hr/imports/completions/")),
     path("hr/evidence/", include("portal.compliance.urls_corrections")),
     path("hr/pauses/", include("portal.compliance.urls_pauses")),
+    path("hr/requirements/", include("portal.compliance.urls_requirements")),
     path("hr/organisation/", include("portal.compliance.urls_organisation")),
     path("hr/roles/", include("portal.people.urls_roles")),
     path("hr/reports/", include("portal.reports.urls_hr")),

@@ -51,6 +51,21 @@ DATE_VALUES = ("NUL", "impossible date", "year 1", "year 9999")
 AS_AT = ("as_at", "team")
 OK, FOUND = 200, 302
 
+REQUIREMENT_FIELDS = (
+    "name",
+    "kind",
+    "page",
+    "renewal_months",
+    "new_starter_days",
+    "introduced_on",
+    "reminder_days",
+    "audience",
+    "staff_groups",
+    "teams",
+    "job_title_patterns",
+    "level_family",
+    "level",
+)
 # URL name -> (query parameters it reads, fields its forms post, file fields). "q*" stands for the quiz's questions.
 INPUTS = {
     # Doors that lead to allauth's sign-in (they read only where to go next)
@@ -103,6 +118,11 @@ INPUTS = {
     "pauses:add": ((), ("requirement", "reason", "other", "first_day", "last_day"), ()),
     "pauses:change": ((), ("reason", "other", "first_day", "last_day"), ()),
     "pauses:withdraw": ((), ("why",), ()),
+    "requirements:list": ((), (), ()),
+    "requirements:add": ((), REQUIREMENT_FIELDS, ()),
+    "requirements:edit": ((), REQUIREMENT_FIELDS, ()),
+    "requirements:retire": ((), ("reason",), ()),
+    "requirements:reinstate": ((), (), ()),
     "organisation:teams": ((), (), ()),
     "organisation:team": ((), (), ()),
     "organisation:team_add": (("parent",), ("name", "code", "kind", "parent"), ()),

@@ -45,6 +45,22 @@ class LinesField(forms.CharField):
                 raise ValidationError(f"The {self.item_label} “{line}” contains {problem}. Type it again without it")
 
 
+class DaysField(forms.CharField):
+    """Whole numbers of days separated by commas ("60, 30, 14"), cleaned to a list; the model checks their range."""
+
+    def prepare_value(self, value):
+        return ", ".join(str(day) for day in value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        text = (super().to_python(value) or "").replace(" ", "")
+        try:
+            return [int(day) for day in text.split(",") if day]
+        except ValueError:
+            raise ValidationError(
+                "Enter the days as whole numbers separated by commas, for example 60, 30, 14"
+            ) from None
+
+
 class PageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, page):
         kind = "policy" if page.content_type.model == PAGE_MODELS[Requirement.ATTEST_POLICY] else "module"
@@ -97,6 +113,18 @@ class RequirementForm(forms.ModelForm):
         item_max_length=JOB_TITLE_PATTERN_MAX_LENGTH,
         item_label="job title",
     )
+    reminder_days = DaysField(
+        label="Reminders before the due date",
+        help_text="Days before the due date to remind the person, separated by commas, for example 60, 30, 14. Each "
+        "is sent once. Leave empty for the portal's usual reminder.",
+        required=False,
+        max_length=60,
+        error_messages={
+            "max_length": "Give at most 10 reminders",
+            "null_characters_not_allowed": "The reminders contain the control character U+0000. Type them again "
+            "without it",
+        },
+    )
     introduced_on = forms.DateField(
         label="Introduced on",
         help_text="The day it starts to apply, for example 2026-04-01. People already in post then have the "
@@ -117,6 +145,7 @@ class RequirementForm(forms.ModelForm):
             "renewal_months",
             "new_starter_days",
             "introduced_on",
+            "reminder_days",
             "staff_groups",
             "teams",
             "job_title_patterns",

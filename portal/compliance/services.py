@@ -320,6 +320,7 @@ def _requirement_terms(requirement: Requirement) -> dict:
         "level": requirement.level,
         "renewal_months": requirement.renewal_months,
         "new_starter_days": requirement.new_starter_days,
+        "reminder_days": list(requirement.reminder_days),
         "introduced_on": requirement.introduced_on.isoformat(),
         "active": requirement.active,
         "retired_reason": requirement.retired_reason,

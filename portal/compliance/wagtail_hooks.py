@@ -85,7 +85,12 @@ class RequirementViewSet(SnippetViewSet):
             heading="Who",
         ),
         MultiFieldPanel(
-            [FieldPanel("introduced_on"), FieldPanel("renewal_months"), FieldPanel("new_starter_days")],
+            [
+                FieldPanel("introduced_on"),
+                FieldPanel("renewal_months"),
+                FieldPanel("new_starter_days"),
+                FieldPanel("reminder_days"),
+            ],
             heading="From when, and how often",
         ),
         MultiFieldPanel([FieldPanel("level_family"), FieldPanel("level")], heading="Levels"),

@@ -103,6 +103,20 @@ def test_hr_adds_a_requirement_for_nurses_by_job_title_and_it_reaches_their_stat
     assert AuditEvent.objects.filter(action=AuditEvent.REQUIREMENT_CHANGED, scope="Medicines management").exists()
 
 
+def test_hr_sets_several_reminders_before_the_due_date(trust):
+    client = _client(trust["hr"])
+    assert "14" in client.get(reverse("requirements:add")).content.decode()  # the usual one, to start from
+
+    response = client.post(reverse("requirements:add"), _form(reminder_days="60, 30,14"))
+
+    assert response.status_code == 302
+    requirement = Requirement.objects.get(name="Fire safety")
+    assert requirement.reminder_days == [60, 30, 14]
+    assert "Reminders 60, 30, 14 days before" in client.get(reverse("requirements:list")).content.decode()
+    edit = client.get(reverse("requirements:edit", args=[requirement.pk])).content.decode()
+    assert 'value="60, 30, 14"' in edit
+
+
 def test_the_list_says_who_must_do_it_in_words(trust):
     requirement = factories.make_requirement(
         name="Infection control", applies_to_everyone=False, staff_groups=["Nursing"], job_title_patterns=["*Porter*"]
@@ -142,6 +156,9 @@ def test_changing_the_audience_to_teams_moves_the_status_rows(trust):
         ({"level": "2"}, "level_family", "Name the training the levels belong to"),
         ({"audience": "chosen", "job_title_patterns": "Nurse\u202e"}, "job_title_patterns", "U+202E"),
         ({"teams": ["999999"]}, "teams", "Choose teams from the list"),
+        ({"reminder_days": "60, abc"}, "reminder_days", "whole numbers separated by commas"),
+        ({"reminder_days": "400"}, "reminder_days", "between 1 and 366 days before the due date"),
+        ({"reminder_days": "30, 30"}, "reminder_days", "Give each number of days once"),
     ],
 )
 def test_a_mistake_is_named_in_the_error_summary_and_changes_nothing(trust, overrides, field, message):
