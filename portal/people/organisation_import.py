@@ -14,7 +14,7 @@ Rules where ESR leaves a choice:
 import hashlib
 from dataclasses import dataclass, field
 
-from portal.lib.csvfiles import CsvFileError, read_rows
+from portal.lib.csvfiles import CsvFileError, read_rows, show_date
 from portal.lib.text import hidden_character
 
 from .models import Team
@@ -118,6 +118,25 @@ def plan_organisation(data: bytes) -> OrganisationPlan:
     for key in _parents_first(rows, after):
         row = rows[key]
         team = teams.get(key)
+        parent = teams.get(row.parent_code.lower())
+        if parent is not None and parent.closed_on and (team is None or parents.get(key) != parent.code.lower()):
+            plan.rejected.append(
+                (
+                    row.line,
+                    f"Parent Organisation Code '{row.parent_code}' is {parent.name}, which closed on "
+                    f"{show_date(parent.closed_on)}: choose an open team",
+                )
+            )
+            continue
+        if team is not None and parents.get(key) and not row.parent_code:
+            plan.rejected.append(
+                (
+                    row.line,
+                    f"Parent Organisation Code is empty, but {team.name} sits under "
+                    f"{teams[parents[key]].code}: give its parent (a team cannot be moved to the top of the tree)",
+                )
+            )
+            continue
         if team is None:
             if not row.kind:
                 row.kind = _kind_by_depth(key, after)
@@ -131,6 +150,7 @@ def plan_organisation(data: bytes) -> OrganisationPlan:
             plan.to_move.append((team, row, teams[parents[key]].code if parents.get(key) else ""))
             changed = True
         plan.unchanged += not changed
+    plan.rejected.sort()
     return plan
 
 

@@ -2,6 +2,7 @@
 line and column; applying (through the pipeline's task) makes exactly those changes, audited, and the status of the
 people in a moved team follows the requirements of its new place."""
 
+import datetime
 import io
 
 import pytest
@@ -105,6 +106,19 @@ def test_a_duplicate_code_and_a_cycle_are_named(tree):
     import_batch_apply(batch=batch, user=None)
     assert batch.status == ImportBatch.FAILED and "Nothing was changed" in batch.error
     assert Team.objects.get(code="RX1-C").get_parent().code == "RX1"
+
+
+def test_a_closed_parent_and_a_move_to_the_top_are_refused_by_the_dry_run(tree):
+    Team.objects.filter(code="RX1-M").update(closed_on=datetime.date(2026, 1, 31))
+    plan = plan_organisation(esr("RX1-N,New ward,RX1-M,", "RX1-F,Finance,,"))
+    assert plan.rejected == [
+        (2, "Parent Organisation Code 'RX1-M' is Medicine, which closed on 31/01/2026: choose an open team"),
+        (
+            3,
+            "Parent Organisation Code is empty, but Finance sits under RX1-C: give its parent (a team cannot be moved "
+            "to the top of the tree)",
+        ),
+    ]
 
 
 def test_hr_imports_the_tree_from_the_page_and_the_command_line_is_audited(client, tree, tmp_path, settings):
