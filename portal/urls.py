@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from modules import views as module_views
 from portal.accounts import views as account_views
+from portal.accounts import views_mfa
 from portal.accounts.email_address import sign_in_email
 
 urlpatterns = [
@@ -18,6 +19,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # Before allauth's page at this address: the sign-in email is shown, never changed (portal.accounts.email_address).
     path("accounts/email/", sign_in_email, name="account_email"),
+    # Before allauth's pages at these addresses: setting up an app returns the person where they were going.
+    path("accounts/2fa/totp/activate/", views_mfa.activate_authenticator, name="mfa_activate_totp"),
+    path("accounts/2fa/recovery-codes/", views_mfa.recovery_codes, name="mfa_view_recovery_codes"),
     path("accounts/", include("allauth.urls")),
     path("accessibility-statement/", module_views.accessibility_statement, name="accessibility_statement"),
     path("learn/", include("modules.urls")),

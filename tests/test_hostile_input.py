@@ -73,6 +73,8 @@ INPUTS = {
     "page_sign_in": (("next",), ("username", "password", "next"), ()),
     "cms_password_reset": ((), ("email",), ()),
     "account_email": ((), ("email", "action_add", "action_primary", "action_remove"), ()),
+    "mfa_activate_totp": (("next",), ("code", "next"), ()),
+    "mfa_view_recovery_codes": (("next",), (), ()),
     "accessibility_statement": ((), (), ()),
     "reports:verify": ((), (), ()),
     "reports:my_training": ((), (), ()),

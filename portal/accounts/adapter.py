@@ -1,4 +1,8 @@
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.core import context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.core.exceptions import ValidationError
@@ -51,6 +55,14 @@ class AccountAdapter(DefaultAccountAdapter):
                 usage.rollback()
         return user
 
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Not straight after the person typed their password or a code: allauth counts only an explicit
+        re-authentication, so an HR officer sent to set up an authenticator app just after signing in was asked for
+        the password a second time. Within ACCOUNT_REAUTHENTICATION_TIMEOUT of a sign-in, that sign-in is enough."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        return not signed_in_moments_ago(self.request)
+
     def post_login(self, request, user, **kwargs):
         response = super().post_login(request, user, **kwargs)
         ratelimits.remember_device(request, response, user)
@@ -91,3 +103,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):
         sso.log_authentication_error(request, provider, error=error, exception=exception)
+
+
+def signed_in_moments_ago(request) -> bool:
+    """The person typed their password or a code from their app within the re-authentication timeout."""
+    if request is None or not request.user.is_authenticated:
+        return False
+    typed = [
+        record["at"]
+        for record in get_authentication_records(request, request.user)
+        if record.get("method") in {"password", "mfa"}
+    ]
+    return bool(typed) and time.time() - max(typed) < account_settings.REAUTHENTICATION_TIMEOUT

@@ -161,4 +161,4 @@ def totp_code(secret: str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP") -> str:
 def sign_in_with_code(page, base_url, email):
     sign_in(page, base_url, email)
     page.get_by_label("Code", exact=True).fill(totp_code())
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Continue", exact=True).click()

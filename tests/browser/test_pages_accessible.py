@@ -44,10 +44,10 @@ def test_hr_pages_pass_axe(page, live_server, site, axe_check):
     user.groups.add(hr_group())
     factories.with_mfa(user)
     sign_in(page, live_server.url, user.email)
-    expect(page.get_by_role("heading", name="Two-Factor Authentication")).to_be_visible()
+    expect(page.get_by_role("heading", name="Enter the code from your authenticator app")).to_be_visible()
     axe_check(page)
     page.get_by_label("Code", exact=True).fill(totp_code())
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Continue", exact=True).click()
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
     axe_check(page)
     for path in ["/certificates/queue/", "/hr/imports/", "/hr/imports/roster/", "/hr/imports/completions/"]:
