@@ -225,6 +225,19 @@ def _printable(value):
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
 
 
+def _xlsx_cell(sheet, value):
+    """A worksheet cell: text that starts like a formula is stored as text, so the spreadsheet shows it exactly as it
+    is (the apostrophe `neutralise` puts in CSV would show in XLSX as a character of the name) and never runs it."""
+    value = _printable(value)
+    if value.__class__ is not str or value[:1] not in FORMULA_FIRST:
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def xlsx_file(rows: Iterable[ExportRow], title: str):
     """The rows as an XLSX workbook in a temporary file (write-only mode keeps memory flat). Returns the open file,
     positioned at its start."""
@@ -234,7 +247,7 @@ def xlsx_file(rows: Iterable[ExportRow], title: str):
     sheet = workbook.create_sheet(title=sheet_title(title))
     sheet.append(HEADER)
     for row in rows:
-        sheet.append([_printable(cell) for cell in cells(row)])
+        sheet.append([_xlsx_cell(sheet, "" if value is None else value) for value in row])
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it when sent
     workbook.save(output)
     output.seek(0)
