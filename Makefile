@@ -38,6 +38,7 @@ lint: install
 
 # What production settings refuse to start without, for the checks below: stand-ins, not secrets.
 DEPLOY_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production ALLOWED_HOSTS=training.example.nhs.uk \
+  PORTAL_BASE_URL=https://training.example.nhs.uk \
   SECRET_KEY=check-deploy-only-$$RANDOM-not-a-real-key-0123456789abcdefghij \
   PORTAL_RECEIPT_KEY=check-deploy-only-$$RANDOM-not-a-real-receipt-key-0123456789 \
   PORTAL_RECEIPT_DIR=/nonexistent/receipts PORTAL_RECEIPT_EMAIL=ledger-receipts@example.nhs.uk

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.lib.env import env_bool, env_int, env_list, env_str
@@ -8,6 +10,18 @@ DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# The portal's address as staff reach it: every link in an email (reminders, invitations) and on a certificate is
+# built from it, because a task or a command has no request to take the address from.
+WAGTAILADMIN_BASE_URL = env_str("PORTAL_BASE_URL").rstrip("/")
+_base = urlsplit(WAGTAILADMIN_BASE_URL)
+if _base.scheme != "https" or not _base.hostname or _base.path or _base.query:
+    raise ImproperlyConfigured(
+        f"PORTAL_BASE_URL must be the portal's https address with no path, e.g. https://training.example.nhs.uk, "
+        f"not {WAGTAILADMIN_BASE_URL!r}."
+    )
+if _base.hostname not in ALLOWED_HOSTS and "*" not in ALLOWED_HOSTS:
+    raise ImproperlyConfigured(f"PORTAL_BASE_URL's host {_base.hostname} is not in ALLOWED_HOSTS ({ALLOWED_HOSTS}).")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

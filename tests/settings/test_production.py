@@ -1,0 +1,46 @@
+"""Production settings refuse to start without the portal's own address: every link in an email or on a certificate
+is built from PORTAL_BASE_URL, and a wrong one would send staff to 127.0.0.1 or to another host."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD = {
+    "ALLOWED_HOSTS": "training.example.nhs.uk",
+    "PORTAL_BASE_URL": "https://training.example.nhs.uk",
+    "SECRET_KEY": "test-only-not-a-real-key-0123456789abcdefghijklmnopqrstuvwxyz",
+    "PORTAL_RECEIPT_KEY": "test-only-not-a-real-receipt-key-0123456789abcdef",
+    "PORTAL_RECEIPT_DIR": "/nonexistent/receipts",
+    "PORTAL_RECEIPT_EMAIL": "receipts@example.nhs.uk",
+}
+
+
+def load_production(**changes) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if key not in GOOD}
+    env.update({key: value for key, value in {**GOOD, **changes}.items() if value is not None})
+    code = "import portal.settings.production as s; print(s.WAGTAILADMIN_BASE_URL)"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def test_the_address_staff_reach_is_what_links_are_built_from():
+    loaded = load_production(PORTAL_BASE_URL="https://training.example.nhs.uk/")
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "https://training.example.nhs.uk"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (None, "Set the PORTAL_BASE_URL environment variable."),
+        ("http://training.example.nhs.uk", "PORTAL_BASE_URL must be the portal's https address"),
+        ("https://training.example.nhs.uk/portal", "PORTAL_BASE_URL must be the portal's https address"),
+        ("https://127.0.0.1:8000", "PORTAL_BASE_URL's host 127.0.0.1 is not in ALLOWED_HOSTS"),
+    ],
+)
+def test_a_missing_or_wrong_address_stops_the_start(value, message):
+    loaded = load_production(PORTAL_BASE_URL=value)
+    assert loaded.returncode != 0 and message in loaded.stderr
