@@ -1,0 +1,72 @@
+"""axe-core on the import pages in each state a batch can be in: the imports page, each kind's upload page and its
+error, a dry run with rejected rows, a completions file waiting for a course mapping, an organisation dry run, and a
+batch waiting, applying, failed part way and applied."""
+
+from playwright.sync_api import expect
+
+from portal.compliance.imports.services import import_batch_create
+from portal.compliance.models import ImportBatch
+from portal.people.roles import hr_group
+from tests import factories
+from tests.browser.conftest import BROWSER_DB, sign_in, totp_code
+
+pytestmark = BROWSER_DB
+
+
+def test_import_pages_pass_axe(page, live_server, site, axe_check):
+    user = factories.make_user(email="dev@example.nhs.uk", first_name="Dev", last_name="Patel")
+    user.groups.add(hr_group())
+    factories.with_mfa(user)
+    factories.make_staff(employee_number="20001", first_name="Grace", last_name="Jones")
+    sign_in(page, live_server.url, user.email)
+    expect(page.get_by_role("heading", name="Enter the code from your authenticator app")).to_be_visible()
+    page.get_by_label("Code", exact=True).fill(totp_code())
+    page.get_by_role("button", name="Continue", exact=True).click()
+    expect(page.get_by_test_id("signed-in-as")).to_be_visible()
+
+    for path in ["/hr/imports/", "/hr/imports/organisation/"]:
+        page.goto(f"{live_server.url}{path}")
+        axe_check(page)
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    axe_check(page)
+
+    course = "NHS|CSTF|Fire Safety - Level 1 - 3 Years|"
+    factories.make_requirement(name="Fire Safety")
+    unmapped, _ = import_batch_create(
+        kind="completions",
+        data=f'Person,Competence Name,Achievement Date\r\n"20001|Jones, Grace","{course}",01/06/2025\r\n'.encode(),
+        filename="c.csv",
+        user=user,
+    )
+    bad_roster, _ = import_batch_create(
+        kind="roster",
+        data=b"Employee Number,First Name,Last Name,Work Email,Org Code,Start Date\r\n"
+        b"1,Ann,Able,ann@x.nhs.uk,NOPE,x\r\n",
+        filename="r.csv",
+        user=user,
+    )
+    tree, _ = import_batch_create(
+        kind="organisation",
+        data=b"Organisation Code,Organisation Name,Parent Organisation Code\r\nRX1,Trust,\r\nRX1-C,Corporate,RX1\r\n",
+        filename="o.csv",
+        user=user,
+    )
+    for batch in (unmapped, bad_roster, tree):
+        page.goto(f"{live_server.url}/hr/imports/{batch.pk}/")
+        axe_check(page)
+    page.goto(f"{live_server.url}/hr/imports/{unmapped.pk}/")
+    expect(page.get_by_text("Courses not yet mapped to a requirement")).to_be_visible()
+
+    for status, text in [
+        (ImportBatch.QUEUED, "Waiting to apply"),
+        (ImportBatch.RUNNING, "40,000 of 100,000 rows"),
+        (ImportBatch.FAILED, "Applying this file failed"),
+        (ImportBatch.DONE, "Recorded"),
+    ]:
+        ImportBatch.objects.filter(pk=unmapped.pk).update(
+            status=status, rows_done=40_000, rows_total=100_000, error="The database went away"
+        )
+        page.goto(f"{live_server.url}/hr/imports/{unmapped.pk}/")
+        expect(page.get_by_text(text).first).to_be_visible()
+        axe_check(page)
