@@ -65,7 +65,9 @@ def test_after_the_codes_the_person_continues_to_the_page_they_wanted(client):
     secret = client.session[SECRET_SESSION_KEY]
     response = client.post(ACTIVATE, {"code": _code(secret), "next": "/hr/reports/"})
     assert response["Location"] == f"{CODES}?next=%2Fhr%2Freports%2F"
+    codes = Authenticator.objects.get(user=person, type=Authenticator.Type.RECOVERY_CODES).wrap().get_unused_codes()
     html = client.get(response["Location"]).content.decode()
+    assert all(f"<li><code>{code}</code></li>" in html for code in codes)  # on screen, to write down
     assert "Your recovery codes" in html and '<a class="nhsuk-button" href="/hr/reports/">Continue</a>' in html
     assert Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
     assert client.get("/hr/reports/").status_code == 200
