@@ -1,12 +1,13 @@
 """Random histories for property tests: people completing, corrections, moves between teams, leavers and HR changing
 requirements, played through the real services, as both the projection rebuild test and the as-at test need them."""
 
+import contextlib
 import datetime
 
 from django.utils import timezone
 from hypothesis import strategies as st
 
-from portal.compliance import projection
+from portal.compliance import pauses, projection
 from portal.compliance.models import EvidenceEntry
 from portal.compliance.services import evidence_record, evidence_void, requirement_save
 from portal.people.history import staff_changes_record
@@ -21,6 +22,8 @@ EVENTS = st.lists(
         st.tuples(st.just("move"), st.integers(0, 3), st.integers(0, 2)),
         st.tuples(st.just("leave"), st.integers(0, 3), st.integers(-30, 30)),
         st.tuples(st.just("requirement"), st.integers(0, 2), st.integers(0, 8), st.integers(0, 2)),
+        # who, which requirement (3: all), first day from today, days long (0: no return date yet)
+        st.tuples(st.just("pause"), st.integers(0, 3), st.integers(0, 3), st.integers(-400, 60), st.integers(0, 200)),
     ),
     max_size=30,
 )
@@ -56,6 +59,8 @@ def play(sequence, *, teams, staff, requirements, corrector) -> None:
             live = list(EvidenceEntry.objects.exclude(source=EvidenceEntry.VOID).filter(voided_by__isnull=True))
             if live:
                 evidence_void(entry=live[event[1] % len(live)], reason="test correction", voided_by=corrector)
+        elif event[0] == "pause":
+            _pause(staff[event[1]], requirements, *event[2:], user=corrector)
         elif event[0] == "requirement":
             _requirement_change(requirements[event[1]], event[2], event[3], teams=teams, user=corrector)
         else:
@@ -69,6 +74,19 @@ def play(sequence, *, teams, staff, requirements, corrector) -> None:
             member.save()
             staff_changes_record([member])
             projection.refresh(staff_ids=[member.pk])
+
+
+def _pause(member, requirements, which: int, first: int, length: int, *, user) -> None:
+    first_day = timezone.localdate() + datetime.timedelta(days=first)
+    with contextlib.suppress(pauses.PauseError):  # overlapping another, or nothing applies: refused, as on the page
+        pauses.pause_add(
+            staff=member,
+            requirements=None if which == 3 else [requirements[which]],
+            reason_code=pauses.SICKNESS,
+            first_day=first_day,
+            last_day=first_day + datetime.timedelta(days=length - 1) if length else None,
+            user=user,
+        )
 
 
 def _requirement_change(requirement, change: int, n: int, *, teams, user) -> None:

@@ -23,7 +23,14 @@ NOW = timezone.now()
 
 def _as_at(moment, **scope):
     return {
-        (row.staff_id, row.requirement_id): (row.completed_on, row.expires_on, row.due_on, row.evidence_id)
+        (row.staff_id, row.requirement_id): (
+            row.completed_on,
+            row.expires_on,
+            row.due_on,
+            row.evidence_id,
+            row.paused_from,
+            row.paused_until,
+        )
         for _, rows in statuses_as_at(moment, **scope)
         for row in rows
     }
@@ -31,7 +38,14 @@ def _as_at(moment, **scope):
 
 def _projection():
     return {
-        (row.staff_id, row.requirement_id): (row.completed_on, row.expires_on, row.due_on, row.evidence_id)
+        (row.staff_id, row.requirement_id): (
+            row.completed_on,
+            row.expires_on,
+            row.due_on,
+            row.evidence_id,
+            row.paused_from,
+            row.paused_until,
+        )
         for row in RequirementStatus.objects.filter(requirement__active=True)
     }
 

@@ -10,7 +10,14 @@ from tests.compliance.histories import EVENTS, organisation, play
 
 def _projection():
     return {
-        (row.staff_id, row.requirement_id): (row.completed_on, row.expires_on, row.due_on, row.evidence_id)
+        (row.staff_id, row.requirement_id): (
+            row.completed_on,
+            row.expires_on,
+            row.due_on,
+            row.evidence_id,
+            row.paused_from,
+            row.paused_until,
+        )
         for row in RequirementStatus.objects.all()
     }
 
