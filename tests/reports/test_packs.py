@@ -2,6 +2,7 @@
 and only for the person who asked, within what they may see."""
 
 import datetime
+import re
 import subprocess
 
 import pytest
@@ -174,3 +175,21 @@ def test_a_pack_lists_the_corrections_recorded_by_its_moment(org, hr, tmp_path):
     assert "import batch 3 line 42" in text and kept.seq
     sam = text[text.index("Sam Digital employee") : text.index("Corrections. Evidence recorded for Sam")]
     assert "Overdue" in sam and "Nothing recorded" in sam  # the voided completion no longer counts
+
+
+def _word_boxes(path) -> list[tuple[str, float, float]]:
+    """Each word on the first page with its top and bottom, in points from the top (pdftotext -bbox)."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    pattern = r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>'
+    return [(word, float(top), float(bottom)) for top, bottom, word in re.findall(pattern, html)]
+
+
+def test_the_title_stands_clear_of_the_blue_band(org, hr, tmp_path):
+    pdf, _ = _download(client_for(hr), _make_pack(client_for(hr), org["comms"]), tmp_path)
+    words = _word_boxes(pdf)
+    band_text_bottom = next(bottom for word, top, bottom in words if word == "NHS")
+    title_top = next(top for word, top, bottom in words if word == "Training")
+    # The band's text, its padding, then white space before the title: 15 pt when the title touched the band.
+    assert title_top - band_text_bottom >= 27, (band_text_bottom, title_top)
