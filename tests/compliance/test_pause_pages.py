@@ -3,7 +3,9 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,3 +131,44 @@ def test_a_bad_form_changes_nothing(world):
     html = response.content.decode()
     assert "Choose a reason from the list" in html and "The first day must be a real date" in html
     assert (EvidenceEntry.objects.count(), AuditEvent.objects.filter(action=AuditEvent.PAUSE_CHANGED).count()) == before
+
+
+def test_the_manager_sees_paused_until_and_the_category_but_not_hrs_words_nor_the_pause_link(world):
+    hr = world["hr"].user
+    pauses.pause_change(
+        staff=world["nia"],
+        ref=world["pause"].ref,
+        reason_code=pauses.OTHER,
+        reason_text="Caring for a relative abroad",
+        first_day=TODAY,
+        last_day=TODAY + datetime.timedelta(days=10),
+        user=hr,
+    )
+    page = client_for(world["manager"]).get(reverse("reports:team_person", args=[world["nia"].pk]))
+    html = page.content.decode()
+    until = TODAY + datetime.timedelta(days=10)
+    assert f"Paused until {until.day} {until:%B %Y}" in html and "paused (Other)" in html
+    assert "Caring for a relative" not in html and "Pause requirements" not in html
+    assert "Caring for a relative abroad" in client_for(world["hr"]).get(urls(world)[0]).content.decode()
+
+
+def test_the_pauses_page_runs_the_same_queries_however_many_pauses(world, django_assert_num_queries):
+    client = client_for(world["hr"])
+    url = urls(world)[0]
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    more = factories.make_requirement(name="Manual handling")
+    projection.refresh()
+    for n in range(3):
+        first = TODAY + datetime.timedelta(days=30 * (n + 1))
+        pauses.pause_add(
+            staff=world["nia"],
+            requirements=[more],
+            reason_code=pauses.SECONDMENT,
+            first_day=first,
+            last_day=first + datetime.timedelta(days=5),
+            user=world["hr"].user,
+        )
+    with django_assert_num_queries(len(one)):
+        assert client.get(url).status_code == 200
