@@ -178,3 +178,11 @@ def test_the_percentage_is_rounded_down_against_the_target(settings):
     assert nearly.percent == 94 and not nearly.meets_target
     assert Figure(required=20, compliant=19).meets_target
     assert Figure().percent is None and not Figure().meets_target
+
+
+def test_every_percentage_is_rounded_down_and_the_page_says_so(org, hr):
+    assert [Figure(required=3, compliant=2).percent, Figure(required=1000, compliant=949).percent] == [66, 94]
+    assert not Figure(required=1000, compliant=949).meets_target  # 94.9% is short of the 95% target
+    client = client_for(hr)
+    for url in (URL, reverse("hr_reports:trend")):
+        assert "Percentages are rounded down to a whole number: 2 of 3 shows as 66%" in client.get(url).content.decode()

@@ -193,3 +193,4 @@ def test_the_title_stands_clear_of_the_blue_band(org, hr, tmp_path):
     title_top = next(top for word, top, bottom in words if word == "Training")
     # The band's text, its padding, then white space before the title: 15 pt when the title touched the band.
     assert title_top - band_text_bottom >= 27, (band_text_bottom, title_top)
+    assert "Percentages are rounded down to a whole number" in " ".join(_pdf_text(pdf, layout=False).split())
