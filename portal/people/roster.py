@@ -366,6 +366,8 @@ def apply_roster_changes(plan: RosterPlan) -> RosterApplied:
     _apply_managers(plan)
     leaver_users = [s.user_id for s in plan.leavers if s.user_id]
     User.objects.filter(pk__in=leaver_users).update(is_active=False)
+    # Someone whose leave date was their last day when an earlier file was applied has left since: close them too.
+    User.objects.filter(staff__leave_date__lt=today, is_active=True).update(is_active=False)
     touched = list(
         StaffMember.objects.filter(
             employee_number__in=[p.employee_number for p in plan.to_create]

@@ -31,3 +31,13 @@ def test_a_roster_leave_date_of_today_is_not_a_leaver_yet_and_they_can_still_sig
     yesterday = YESTERDAY.strftime("%d/%m/%Y")
     plan = plan_roster(roster_csv(row("1001", "Ann", "Able", teams["comms"], leave=yesterday)).encode())
     assert [s.employee_number for s in plan.leavers] == ["1001"]
+
+
+def test_someone_whose_last_day_has_passed_since_an_earlier_import_is_closed_by_the_next(roster_csv, teams):
+    roster_apply(plan_roster(roster_csv(row("1001", "Ann", "Able", teams["comms"])).encode()))
+    staff = StaffMember.objects.get()
+    StaffMember.objects.filter(pk=staff.pk).update(leave_date=YESTERDAY)  # imported yesterday, their last day
+    yesterday = YESTERDAY.strftime("%d/%m/%Y")
+    roster_apply(plan_roster(roster_csv(row("1001", "Ann", "Able", teams["comms"], leave=yesterday)).encode()))
+    staff.user.refresh_from_db()
+    assert not staff.user.is_active
