@@ -1,5 +1,7 @@
 """HR's forms for requirements: what, for whom, how often, from when, levels, and retiring."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -11,6 +13,7 @@ from portal.people.models import StaffMember, Team
 from .models import JOB_TITLE_PATTERN_MAX_LENGTH, Requirement
 
 REASON_MAX_LENGTH = 1000
+ID = re.compile("[0-9]{1,18}")
 # The content types a requirement may point at, named by label: compliance sits below `modules` and imports none
 # of its classes.
 PAGE_MODELS = {Requirement.ATTEST_POLICY: "policypage", Requirement.COMPLETE_MODULE: "modulepage"}
@@ -61,13 +64,30 @@ class DaysField(forms.CharField):
             ) from None
 
 
+def _ids_or_invalid(field, values) -> None:
+    """A record's id is 1 to 18 digits (as `<id:...>` in URLs): SQLite cannot even look up a bigger number."""
+    for value in values:
+        if value not in field.empty_values and not ID.fullmatch(str(value)):
+            raise ValidationError(
+                field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+
+
 class PageChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        _ids_or_invalid(self, [value])
+        return super().to_python(value)
+
     def label_from_instance(self, page):
         kind = "policy" if page.content_type.model == PAGE_MODELS[Requirement.ATTEST_POLICY] else "module"
         return f"{page.title} ({kind})"
 
 
 class TeamsField(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        _ids_or_invalid(self, value if isinstance(value, list | tuple) else [])
+        return super().clean(value)
+
     def label_from_instance(self, team):
         return f"{'— ' * (team.depth - 1)}{team.name}"
 

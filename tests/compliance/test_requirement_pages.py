@@ -156,6 +156,8 @@ def test_changing_the_audience_to_teams_moves_the_status_rows(trust):
         ({"level": "2"}, "level_family", "Name the training the levels belong to"),
         ({"audience": "chosen", "job_title_patterns": "Nurse\u202e"}, "job_title_patterns", "U+202E"),
         ({"teams": ["999999"]}, "teams", "Choose teams from the list"),
+        ({"teams": ["9" * 30]}, "teams", "Choose teams from the list"),
+        ({"page": "9" * 30}, "page", "Choose a published policy or module from the list"),
         ({"reminder_days": "60, abc"}, "reminder_days", "whole numbers separated by commas"),
         ({"reminder_days": "400"}, "reminder_days", "between 1 and 366 days before the due date"),
         ({"reminder_days": "30, 30"}, "reminder_days", "Give each number of days once"),
