@@ -181,7 +181,7 @@ def test_a_superuser_without_the_code_holds_no_permission(client, db):
     factories.sign_in(Client(), boss)  # another session's proof counts for that session only
     factories.sign_in(client, boss, second_factor=False)
     assert client.get("/cms/")["Location"].startswith("/accounts/2fa/reauthenticate/")
-    assert client.get("/hr/people/roster/")["Location"].startswith("/accounts/2fa/reauthenticate/")
+    assert client.get("/hr/imports/roster/")["Location"].startswith("/accounts/2fa/reauthenticate/")
 
 
 # --- Views of others' records, and refusals, are in the audit log ---

@@ -74,6 +74,6 @@ def test_rejecting_a_certificate_with_a_nul_in_the_reason_is_named_and_changes_n
 def test_an_id_too_long_for_the_database_is_not_found(org, hr):
     client = client_for(hr)
     client.raise_request_exception = False
-    for path in ("/attest/99999999999999999999/", "/hr/people/roster/99999999999999999999/"):
+    for path in ("/attest/99999999999999999999/", "/hr/imports/99999999999999999999/"):
         assert client.get(path).status_code == 404, path
     assert client.post("/learn/modules/99999999999999999999/quiz/start/").status_code == 404

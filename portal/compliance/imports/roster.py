@@ -13,6 +13,7 @@ from .base import Importer, Progress
 
 def apply(batch: ImportBatch, plan: RosterPlan, progress: Progress) -> dict:
     """One transaction: a roster is all or nothing. New people are invited once it has committed."""
+    progress.update(0, plan.rows)  # the page shows "0 of N rows" until the whole roster commits
     with transaction.atomic():
         new_people = roster_apply(plan)
         progress.update(plan.rows, plan.rows)
