@@ -57,6 +57,39 @@ class PolicySectionBlock(blocks.StructBlock):
         }
 
 
+class SectionChangeBlock(blocks.StructBlock):
+    """One section's change in a new policy version: material (everyone re-attests, with a reason) or minor."""
+
+    MATERIAL, MINOR = "material", "minor"
+    section = ClauseBlock(help_text="The section that changed, for example 10.1.")
+    change = blocks.ChoiceBlock(
+        choices=[
+            (MATERIAL, "Material: what staff must do has changed; they re-attest"),
+            (MINOR, "Minor: wording, typo or formatting; the meaning is unchanged"),
+        ],
+        required=False,
+        help_text="Choose for each section; nothing is chosen for you.",
+    )
+    reason = blocks.TextBlock(required=False, help_text="Staff see it. Required for a material change.")
+
+    class Meta:
+        icon = "edit"
+        template = "modules/blocks/section_change.html"
+        description = "Whether a changed section's change is material or minor, and why."
+        preview_value = {"section": "10.1", "change": "material", "reason": "Accounts now need 250 followers."}
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = {}
+        if not value.get("change"):
+            errors["change"] = ErrorList(["Choose material or minor for this section."])
+        elif value["change"] == self.MATERIAL and not (value.get("reason") or "").strip():
+            errors["reason"] = ErrorList(["Give the reason for a material change. Staff see it."])
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return value
+
+
 class KeyPointBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=120)
     text = blocks.RichTextBlock(features=INLINE_FEATURES)

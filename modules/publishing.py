@@ -7,12 +7,14 @@ and a policy version must be frozen however it goes live.
 
 import json
 
+from django.utils import timezone
+
 from portal.compliance.models import PolicySnapshot
 from portal.compliance.services import reattestation_round_open
 
 from .models import ModulePage, PolicyPage, ReviewFlag
 from .review import review_flags_raise, review_flags_resolve
-from .versions import policy_snapshot_for_page
+from .versions import material_reason, policy_snapshot_for_page, version_changes
 
 
 def on_page_published(sender, instance, revision=None, **kwargs):
@@ -26,19 +28,18 @@ def on_page_published(sender, instance, revision=None, **kwargs):
 
 
 def policy_version_publish(*, page: PolicyPage, user=None) -> PolicySnapshot:
-    """Freeze the version staff will attest to. A material change opens a re-attestation round and flags the
-    scenarios and questions tagged to the clauses it touched; a minor change keeps attestations counting."""
+    """Freeze the version staff will attest to, with each changed section's answer (material or minor) as the
+    editor chose it for this version. A material change opens a re-attestation round and flags the scenarios and
+    questions tagged to the materially changed clauses; a minor change keeps attestations counting."""
     previous = PolicySnapshot.objects.filter(page_id=page.pk).order_by("-created_at", "-pk").first()
-    material = page.change_type != PolicyPage.MINOR
-    snapshot = policy_snapshot_for_page(page, material=material, change_reason=page.change_reason, user=user)
+    changes = version_changes(page, previous)
+    material = previous is None or any(c["change"] == PolicyPage.MATERIAL for c in changes)
+    reason = material_reason(changes) if previous else ""
+    snapshot = policy_snapshot_for_page(page, material=material, change_reason=reason, changes=changes, user=user)
     if previous and snapshot.pk != previous.pk and material:
-        if page.reattest_deadline:
-            reattestation_round_open(
-                snapshot=snapshot, deadline=page.reattest_deadline, reason=page.change_reason, opened_by=user
-            )
-        review_flags_raise(previous=previous, snapshot=snapshot)
-    # The question is asked afresh for the next version.
-    PolicyPage.objects.filter(pk=page.pk).update(change_type="", change_reason="", reattest_deadline=None)
+        if page.reattest_deadline and page.reattest_deadline > timezone.localdate():
+            reattestation_round_open(snapshot=snapshot, deadline=page.reattest_deadline, reason=reason, opened_by=user)
+        review_flags_raise(snapshot=snapshot, clauses=[c["number"] for c in snapshot.material_changes()])
     return snapshot
 
 

@@ -2,7 +2,6 @@
 
 from django.utils import timezone
 
-from portal.compliance.diff import changed_clauses
 from portal.compliance.models import PolicySnapshot
 from portal.lib.clauses import parse_clause_list
 from quizzes.models import Question
@@ -10,9 +9,9 @@ from quizzes.models import Question
 from .models import ModulePage, ReviewFlag
 
 
-def review_flags_raise(*, previous: PolicySnapshot, snapshot: PolicySnapshot) -> list[ReviewFlag]:
-    """Flag every scenario and question tagged to a clause that changed between the two versions."""
-    touched = set(changed_clauses(previous.sections, snapshot.sections))
+def review_flags_raise(*, snapshot: PolicySnapshot, clauses: list[str]) -> list[ReviewFlag]:
+    """Flag every scenario and question tagged to one of `clauses` (the sections `snapshot` changed materially)."""
+    touched = set(clauses)
     if not touched:
         return []
     flags = []

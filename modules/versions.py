@@ -5,6 +5,7 @@ from html import unescape
 
 from django.utils.html import strip_tags
 
+from portal.compliance.diff import section_changes
 from portal.compliance.models import PolicySnapshot
 from portal.compliance.services import policy_snapshot_create
 
@@ -29,7 +30,9 @@ def policy_sections(page) -> list[dict]:
     ]
 
 
-def policy_snapshot_for_page(page, *, material: bool = True, change_reason: str = "", user=None) -> PolicySnapshot:
+def policy_snapshot_for_page(
+    page, *, material: bool = True, change_reason: str = "", changes: list[dict] | None = None, user=None
+) -> PolicySnapshot:
     """The snapshot of the page's current version, creating it if this version has not been frozen yet."""
     sections = policy_sections(page)
     latest = PolicySnapshot.objects.filter(page_id=page.pk).order_by("-created_at", "-pk").first()
@@ -43,5 +46,29 @@ def policy_snapshot_for_page(page, *, material: bool = True, change_reason: str 
         sections=sections,
         material=material,
         change_reason=change_reason,
+        changes=changes,
         created_by=user,
     )
+
+
+def version_changes(page, previous: PolicySnapshot | None) -> list[dict]:
+    """Each section changed since `previous`, with the editor's answer for this version: exactly what they chose,
+    or an empty answer when they gave none (a scheduled publish of a page never asked)."""
+    if previous is None:
+        return []
+    declared = page.declared_changes(previous)
+    return [
+        {
+            "number": change.number,
+            "heading": change.heading,
+            "kind": change.kind,
+            "change": declared.get(change.number, {}).get("change", ""),
+            "reason": declared.get(change.number, {}).get("reason", ""),
+        }
+        for change in section_changes(previous.sections, policy_sections(page))
+    ]
+
+
+def material_reason(changes: list[dict]) -> str:
+    """The reasons staff see for re-attesting: one line per materially changed section."""
+    return "\n".join(f"Section {c['number']}: {c['reason']}" for c in changes if c["change"] == "material")

@@ -1,3 +1,4 @@
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -8,7 +9,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from modules.blocks import BODY_FEATURES, ModuleBodyBlock, PolicySectionBlock
+from modules.blocks import BODY_FEATURES, ModuleBodyBlock, PolicySectionBlock, SectionChangeBlock
+from modules.forms import PolicyPageForm
+from portal.compliance.diff import changed_clauses
 from portal.compliance.models import PolicySnapshot
 from portal.lib.clauses import clause_anchor, parse_clause_list, validate_clause_list
 
@@ -52,22 +55,21 @@ class PolicyPage(Page):
     owner_team = models.CharField(max_length=120, help_text="The team that owns and reviews the policy.")
     summary = RichTextField(features=BODY_FEATURES, blank=True)
     sections = StreamField([("section", PolicySectionBlock())])
-    MATERIAL, MINOR = "material", "minor"
-    change_type = models.CharField(
-        "this version's change",
-        max_length=10,
-        choices=[
-            (MATERIAL, "Material change: everyone must attest again by the deadline"),
-            (MINOR, "Minor change (typos, formatting): existing attestations still count"),
-        ],
+    MATERIAL, MINOR = SectionChangeBlock.MATERIAL, SectionChangeBlock.MINOR
+    section_changes = StreamField(
+        [("change", SectionChangeBlock())],
         blank=True,
-        help_text="Asked when you publish a new version label.",
+        verbose_name="what changed in this version",
+        help_text="One row for each section whose text changed since the published version: material or minor.",
     )
-    change_reason = models.TextField("reason for the change", blank=True)
+    # The content hash of the published version these answers are about. Answers saved against an earlier version
+    # (the last publish, an autosave) are stale: the form starts blank and publishing ignores them.
+    change_base = models.CharField(max_length=64, blank=True)
     reattest_deadline = models.DateField("re-attest by", null=True, blank=True)
 
     parent_page_types = ["modules.HomePage"]
     subpage_types = []
+    base_form_class = PolicyPageForm
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(
@@ -82,8 +84,13 @@ class PolicyPage(Page):
         FieldPanel("summary"),
         FieldPanel("sections"),
         MultiFieldPanel(
-            [FieldPanel("change_type"), FieldPanel("change_reason"), FieldPanel("reattest_deadline")],
+            [
+                FieldPanel("section_changes"),
+                FieldPanel("reattest_deadline"),
+                FieldPanel("change_base", widget=forms.HiddenInput),
+            ],
             heading="Publishing a new version",
+            help_text="Asked whenever the text differs from the published version, section by section.",
         ),
         InlinePanel("amendments", heading="Policy revisions and amendments", label="Amendment"),
     ]
@@ -110,25 +117,60 @@ class PolicyPage(Page):
                 {"sections": f"Each section number must be used once; repeated: {', '.join(duplicates)}."}
             )
 
-    def _clean_version_change(self):
-        """A new version label asks the editor: material change (everyone re-attests by a deadline) or minor."""
+    def latest_snapshot(self) -> PolicySnapshot | None:
+        if not self.pk:
+            return None
+        return PolicySnapshot.objects.filter(page_id=self.pk).order_by("-created_at", "-pk").first()
 
-        latest = (
-            PolicySnapshot.objects.filter(page_id=self.pk).order_by("-created_at", "-pk").first() if self.pk else None
-        )
-        if latest is None or latest.version_label == self.version_label:
+    def declared_changes(self, latest: PolicySnapshot | None) -> dict[str, dict]:
+        """The editor's answers for this version, by section number; none when they were given about an earlier
+        version (carried over from the last publish or an autosave)."""
+        if latest is None or self.change_base != latest.content_hash:
+            return {}
+        return {
+            child.value["section"]: {"change": child.value["change"], "reason": (child.value["reason"] or "").strip()}
+            for child in self.section_changes
+            if child.block_type == "change"
+        }
+
+    def _clean_version_change(self):
+        """Any change to the text asks, section by section, material (everyone re-attests by a deadline) or minor."""
+        from modules.versions import policy_sections
+
+        latest = self.latest_snapshot()
+        if latest is None:
+            return
+        changed = changed_clauses(latest.sections, policy_sections(self))
+        if not changed:
             return
         errors = {}
-        if not self.change_type:
-            errors["change_type"] = (
-                f"You changed the version from {latest.version_label} to {self.version_label}: "
-                "say whether this is a material or a minor change."
+        if self.version_label.strip() == latest.version_label:
+            errors["version_label"] = (
+                f"The text has changed since version {latest.version_label} was published "
+                f"(section {', '.join(changed)}): give this version a new number."
             )
-        elif not self.change_reason.strip():
-            errors["change_reason"] = "Give the reason for the change. Staff see it."
-        if self.change_type == self.MATERIAL and (
-            self.reattest_deadline is None or self.reattest_deadline <= timezone.localdate()
-        ):
+        declared = self.declared_changes(latest)
+        missing = [number for number in changed if number not in declared]
+        unanswered = [number for number in changed if number in declared and not declared[number]["change"]]
+        unexplained = [
+            number for number, answer in declared.items() if answer["change"] == self.MATERIAL and not answer["reason"]
+        ]
+        extra = [number for number in declared if number not in changed]
+        problems = []
+        if missing:
+            problems.append(
+                f"Say whether the change to section {', '.join(missing)} is material or minor: add a row for each."
+            )
+        if unanswered:
+            problems.append(f"Choose material or minor for section {', '.join(unanswered)}.")
+        if unexplained:
+            problems.append(f"Give the reason for the material change to section {', '.join(unexplained)}.")
+        if extra:
+            problems.append(f"Section {', '.join(extra)} has not changed since version {latest.version_label}.")
+        if problems:
+            errors["section_changes"] = " ".join(problems)
+        material = any(answer["change"] == self.MATERIAL for answer in declared.values())
+        if material and (self.reattest_deadline is None or self.reattest_deadline <= timezone.localdate()):
             errors["reattest_deadline"] = "For a material change, set a future date by which everyone must re-attest."
         if errors:
             raise ValidationError(errors)

@@ -34,8 +34,9 @@ def job_title_matches(pattern: str, job_title: str) -> bool:
 
 class RequirementQuerySet(models.QuerySet):
     def in_use_on(self, day: datetime.date):
-        """Requirements in use on `day`: active, or retired after it (a report about an earlier day counts them)."""
-        return self.filter(models.Q(active=True) | models.Q(retired_on__gt=day))
+        """Requirements in use on `day`: introduced by then, and active or retired after it (a report about an earlier
+        day counts them, and leaves out one introduced later)."""
+        return self.filter(models.Q(active=True) | models.Q(retired_on__gt=day), introduced_on__lte=day)
 
     def levels_above(self) -> dict[int, list["Requirement"]]:
         """For each requirement in a level family, the requirements of the same family at a higher level: evidence
@@ -248,6 +249,12 @@ class PolicySnapshot(models.Model):
     content_hash = models.CharField(max_length=64)
     material = models.BooleanField(default=True)
     change_reason = models.TextField(blank=True)
+    changes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[{number, heading, kind, change, reason}]: each section changed since the version before, with "
+        "the editor's answer for it (material or minor) as published.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -257,6 +264,12 @@ class PolicySnapshot(models.Model):
 
     def __str__(self):
         return f"{self.title} version {self.version_label}"
+
+    def material_changes(self) -> list[dict]:
+        return [change for change in self.changes if change.get("change") == "material"]
+
+    def minor_changes(self) -> list[dict]:
+        return [change for change in self.changes if change.get("change") != "material"]
 
 
 class ReattestationRound(models.Model):

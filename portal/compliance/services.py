@@ -128,9 +128,11 @@ def policy_snapshot_create(
     sections: list[dict],
     material: bool,
     change_reason: str = "",
+    changes: list[dict] | None = None,
     created_by=None,
 ) -> PolicySnapshot:
-    """Freeze a published policy version: its text, section by section, and the hash of that text."""
+    """Freeze a published policy version: its text, section by section, and the hash of that text, with what
+    changed since the version before, section by section, as the editor answered (`changes`)."""
     text = "\n\n".join(f"{s['number']} {s['heading']}\n{s['text']}".strip() for s in sections)
     return PolicySnapshot.objects.create(
         page=page,
@@ -142,6 +144,7 @@ def policy_snapshot_create(
         content_hash=policy_text_hash(text),
         material=material,
         change_reason=change_reason,
+        changes=changes or [],
         created_by=created_by,
     )
 

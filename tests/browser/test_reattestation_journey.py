@@ -27,8 +27,10 @@ def test_staff_member_reattests_after_a_material_change(page, live_server, site,
 
     page_obj = PolicyPage.objects.get(pk=policy.pk)
     page_obj.version_label = "2.0"
-    page_obj.change_type = PolicyPage.MATERIAL
-    page_obj.change_reason = "Clearer rules about disclaimers"
+    page_obj.change_base = page_obj.latest_snapshot().content_hash
+    page_obj.section_changes = [
+        ("change", {"section": "6.2", "change": PolicyPage.MATERIAL, "reason": "Clearer rules about disclaimers"})
+    ]
     page_obj.reattest_deadline = timezone.localdate() + datetime.timedelta(days=21)
     page_obj.sections = [
         ("section", {**dict(b.value), "body": "<p>Always use the disclaimer.</p>"})

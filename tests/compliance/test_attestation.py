@@ -28,10 +28,11 @@ def staff(person, attestation):
 
 
 def publish_new_version(policy, label, change_type, reason="", deadline=None, section_text="Speak for yourself."):
+    """A new version changing section 6.2, answered as the editor would in the CMS."""
     policy = PolicyPage.objects.get(pk=policy.pk)
     policy.version_label = label
-    policy.change_type = change_type
-    policy.change_reason = reason
+    policy.change_base = policy.latest_snapshot().content_hash
+    policy.section_changes = [("change", {"section": "6.2", "change": change_type, "reason": reason})]
     policy.reattest_deadline = deadline
     sections = [dict(b.value) for b in policy.sections]
     policy.sections = [
@@ -109,14 +110,17 @@ def test_a_person_without_a_staff_record_is_told_to_contact_hr(client, someone_e
     assert "We cannot find your staff record" in html
 
 
-def test_a_new_version_label_asks_whether_the_change_is_material(policy):
+def test_a_changed_text_asks_whether_the_change_is_material(policy):
     page = PolicyPage.objects.get(pk=policy.pk)
     page.version_label = "2.0"
+    page.sections = [("section", {**dict(b.value), "body": "<p>New.</p>"}) for b in page.sections]
     with pytest.raises(ValidationError) as error:
         page.full_clean()
-    assert "material or a minor change" in str(error.value)
-    page.change_type = PolicyPage.MATERIAL
-    page.change_reason = "New rules"
+    assert "Say whether the change to section 6, 6.2, 9 is material or minor" in str(error.value)
+    page.change_base = page.latest_snapshot().content_hash
+    page.section_changes = [
+        ("change", {"section": n, "change": PolicyPage.MATERIAL, "reason": "New rules"}) for n in ("6", "6.2", "9")
+    ]
     page.reattest_deadline = timezone.localdate()
     with pytest.raises(ValidationError, match="future date"):
         page.full_clean()
