@@ -10,9 +10,10 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.compliance.asat import Moment
+from portal.compliance.pauses import pauses_for_staff
 from portal.compliance.reminders import message_send, reminder_by_hand
 from portal.people.models import StaffMember
-from portal.people.roles import staff_list_for_user
+from portal.people.roles import is_hr, staff_list_for_user
 
 from .forms import AsAtForm
 from .scope import scope_label, teams_for_request
@@ -75,6 +76,7 @@ def team_person(request, staff_id: int):
         "history": history,
         "certificates": certificates.select_related("requirement").order_by("-uploaded_at"),
         "reminder_due": as_at is None and not person.has_left() and any(line.action for line in lines),
+        "pauses": pauses_for_staff(person) if as_at is None and is_hr(request.user) else [],  # one query, HR only
     }
     return render(request, "reports/team_person.html", context)
 

@@ -66,7 +66,7 @@ def test_the_person_and_the_manager_see_paused_until_but_only_hr_sees_the_words_
     mine = client_for(org["manager"]).get(reverse("reports:my_training")).content.decode()
     assert label in mine and "Jury service" not in mine
     hr_view = client_for(hr).get(reverse("reports:team_person", args=[org["manager"].pk])).content.decode()
-    assert label in hr_view and "Pause requirements" in hr_view
+    assert label in hr_view and "Pause requirements" in hr_view and "Jury service at the Crown Court" in hr_view
     pauses_page = client_for(hr).get(reverse("pauses:list", args=[org["manager"].pk])).content.decode()
     assert "Jury service at the Crown Court" in pauses_page
 
