@@ -47,7 +47,10 @@ class Command(BaseCommand):
         for problem in plan.problems:
             self.stdout.write(f"  problem: {problem}")
         if not apply:
-            self.stdout.write(f"Nothing was changed. Run again with --apply to apply it (batch {batch.pk}).")
+            if plan.can_apply:
+                self.stdout.write(f"Nothing was changed. Run again with --apply to apply it (batch {batch.pk}).")
+            else:
+                self.stdout.write("Nothing was changed. Fix the rejected rows and problems above, then import again.")
             return
         if not plan.can_apply:
             raise CommandError("Not applied: fix the rejected rows and problems above, then import again.")

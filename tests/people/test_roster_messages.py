@@ -1,0 +1,47 @@
+"""What the roster import says after a dry run or an apply is true of that file: the command does not invite an
+--apply that would be refused, and the page mentions invitations only when someone new was added."""
+
+import io
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from tests.people.conftest import row
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "private": {**settings.STORAGES["private"]}}
+    settings.STORAGES["private"]["OPTIONS"] = {"location": str(tmp_path / "private"), "base_url": None}
+
+
+def dry_run(path) -> str:
+    out = io.StringIO()
+    call_command("import_roster", str(path), stdout=out)
+    return out.getvalue()
+
+
+def test_a_clean_dry_run_says_how_to_apply_it(roster_csv, teams, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text(roster_csv(row("1001", "Grace", "Jones", teams["comms"])))
+    assert "Run again with --apply to apply it" in dry_run(path)
+
+
+def test_a_dry_run_with_rejected_rows_says_to_fix_them_not_to_apply(roster_csv, teams, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text(roster_csv(row("1001", "", "Jones", teams["comms"])))  # no first name: rejected
+    said = dry_run(path)
+    assert "rejected line 2" in said and "Fix the rejected rows and problems above" in said
+    assert "--apply" not in said
+
+
+@pytest.mark.parametrize(("created", "invited"), [(0, False), (3, True)])
+def test_the_applied_page_mentions_invitations_only_when_people_were_added(created, invited):
+    summary = {"created": created, "changed": 2, "leavers": 0}
+    batch = SimpleNamespace(applied_at=timezone.now(), summary=summary)
+    html = render_to_string("imports/_roster_done.html", {"batch": batch})
+    assert f"{created} people added, 2 changed" in html
+    assert ("New people have been emailed an invitation." in html) is invited
