@@ -101,6 +101,40 @@ class PolicyPage(Page):
         see "Review overdue since <date>"; staff do not."""
         return self.next_review_date < (today or timezone.localdate())
 
+    def revision_rows(self) -> list[dict]:
+        """The revisions-and-amendments table: rows imported or typed in the CMS, then a row for each version
+        published after the first, kept automatically from its snapshot (one query each)."""
+        rows = [
+            {
+                "version": "",
+                "date": a.date,
+                "sections": a.section,
+                "change": "",
+                "reason": a.reason,
+                "by": a.approved_by,
+            }
+            for a in self.amendments.all()
+        ]
+        snapshots = (
+            PolicySnapshot.objects.filter(page_id=self.pk).select_related("created_by").order_by("created_at", "pk")
+        )
+        for snapshot in list(snapshots)[1:]:
+            material = [c for c in snapshot.changes if c.get("change") == self.MATERIAL]
+            minor = [c for c in snapshot.changes if c.get("change") != self.MATERIAL]
+            parts = [f"{', '.join(c['number'] for c in material)} (material)"] if material else []
+            parts += [f"{', '.join(c['number'] for c in minor)} (minor)"] if minor else []
+            rows.append(
+                {
+                    "version": snapshot.version_label,
+                    "date": timezone.localdate(snapshot.created_at),
+                    "sections": "; ".join(parts),
+                    "change": "Material" if snapshot.material else "Minor",
+                    "reason": "; ".join(f"{c['number']}: {c['reason']}" for c in material + minor if c.get("reason")),
+                    "by": snapshot.created_by.get_full_name() if snapshot.created_by else "",
+                }
+            )
+        return rows
+
     def section_numbers(self) -> list[str]:
         return [block.value["number"] for block in self.sections]
 

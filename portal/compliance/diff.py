@@ -1,5 +1,7 @@
 """What changed between two policy versions, section by section. Pure functions over snapshot section lists."""
 
+import difflib
+import re
 from dataclasses import dataclass
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
@@ -41,3 +43,24 @@ def section_changes(old: list[dict], new: list[dict]) -> list[SectionChange]:
 
 def changed_clauses(old: list[dict], new: list[dict]) -> list[str]:
     return [change.number for change in section_changes(old, new)]
+
+
+EQUAL, INSERT, DELETE = "equal", "insert", "delete"
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """The two texts as runs of words kept, inserted or deleted ([(op, text)]), line breaks kept as words."""
+    a, b = re.findall(r"\n|[^\s]+", old), re.findall(r"\n|[^\s]+", new)
+    runs: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op in ("delete", "replace"):
+            runs.append((DELETE, _join(a[i1:i2])))
+        if op in ("insert", "replace"):
+            runs.append((INSERT, _join(b[j1:j2])))
+        if op == "equal":
+            runs.append((EQUAL, _join(a[i1:i2])))
+    return runs
+
+
+def _join(words: list[str]) -> str:
+    return " ".join(words).replace(" \n ", "\n").replace("\n ", "\n").replace(" \n", "\n")

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portal.people.roles import staff_for_user
 
 from . import status
-from .diff import section_changes
 from .models import EvidenceEntry, PolicySnapshot, Requirement, RequirementStatus
+from .policy_versions import policy_changes_since
 from .services import attestation_record
 
 
@@ -73,7 +73,7 @@ def attest(request, requirement_id: int):
         entry = next(e for e in entries if e.requirement_id == row.requirement_id)
         return redirect("attestation:done", entry_id=entry.pk)
     previous = row.evidence.snapshot if row.evidence and row.evidence.snapshot_id else None
-    changes = section_changes(previous.sections, snapshot.sections) if previous and previous.pk != snapshot.pk else []
+    sections = policy_changes_since(previous, snapshot) if previous and previous.pk != snapshot.pk else []
     return render(
         request,
         "compliance/attest.html",
@@ -84,7 +84,9 @@ def attest(request, requirement_id: int):
             "form": form,
             "previous": previous if previous and previous.pk != snapshot.pk else None,
             "previous_entry": row.evidence,
-            "changes": changes,
+            "sections": sections,
+            "material_sections": [section for section in sections if section.material],
+            "minor_sections": [section for section in sections if not section.material],
             "errors": [("id_confirm", e) for e in form.errors.get("confirm", [])],
         },
     )
