@@ -3,6 +3,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
+from quizzes.models import Quiz
+
 from .models import ReviewFlag
 from .review import review_flags_resolve
 
@@ -13,7 +15,8 @@ def review_list(request):
         .select_related("page", "question", "snapshot")
         .order_by("clause", "raised_at")
     )
-    return TemplateResponse(request, "modules/admin/review_list.html", {"flags": flags})
+    short = [quiz for quiz in Quiz.objects.prefetch_related("banks") if quiz.short_of_reviewed()]
+    return TemplateResponse(request, "modules/admin/review_list.html", {"flags": flags, "short_quizzes": short})
 
 
 @require_POST

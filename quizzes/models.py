@@ -41,6 +41,9 @@ class Question(index.Indexed, ClusterableModel):
     stem = models.TextField("question")
     clause = models.CharField(max_length=12, validators=[validate_clause], help_text="The policy clause it tests: 6.2")
     active = models.BooleanField(default=True, help_text="Untick to stop drawing this question in new attempts.")
+    # Set while a material change to its clause waits for an editor's review (modules.review): never drawn then,
+    # so nobody is asked about a superseded rule.
+    held_for_review = models.BooleanField(default=False, editable=False)
 
     base_form_class = QuestionAdminForm
     panels = [
@@ -94,6 +97,18 @@ class Quiz(index.Indexed, ClusterableModel):
     pass_mark = models.PositiveSmallIntegerField(
         "pass mark (%)", default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
+    KEEP_REVIEWED, PAUSE = "keep", "pause"
+    when_short_of_reviewed = models.CharField(
+        "when questions are held for review",
+        max_length=5,
+        choices=[
+            (KEEP_REVIEWED, "Keep asking: draw from the reviewed questions only, fewer per attempt if need be"),
+            (PAUSE, "Pause the quiz until enough questions are reviewed"),
+        ],
+        default=KEEP_REVIEWED,
+        help_text="A material policy change holds back the questions on the clauses it changed until you review "
+        "them. Choose what happens if that leaves fewer reviewed questions than an attempt asks.",
+    )
     attempts_before_reread = models.PositiveSmallIntegerField(
         default=2,
         validators=[MinValueValidator(1)],
@@ -107,6 +122,7 @@ class Quiz(index.Indexed, ClusterableModel):
         FieldPanel("questions_per_attempt"),
         FieldPanel("pass_mark"),
         FieldPanel("attempts_before_reread"),
+        FieldPanel("when_short_of_reviewed"),
     ]
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
 
@@ -121,14 +137,21 @@ class Quiz(index.Indexed, ClusterableModel):
         return list(self.active_question_clauses())
 
     def active_question_clauses(self) -> dict[int, str]:
-        """The clause each active question in the quiz's banks tests, by question id."""
-        return dict(
-            Question.objects.filter(bank__in=self.banks.all(), active=True).values_list("pk", "clause").distinct()
-        )
+        """The clause each question that may be drawn tests, by question id: active, and not held for review."""
+        questions = Question.objects.filter(bank__in=self.banks.all(), active=True, held_for_review=False)
+        return dict(questions.values_list("pk", "clause").distinct())
+
+    def held_question_count(self) -> int:
+        return Question.objects.filter(bank__in=self.banks.all(), active=True, held_for_review=True).distinct().count()
+
+    def short_of_reviewed(self) -> bool:
+        """Questions are held for review and too few reviewed ones are left for an attempt."""
+        return bool(self.held_question_count()) and len(self.active_question_clauses()) < self.questions_per_attempt
 
     def clean(self):
         super().clean()
-        if self.pk and self.questions_per_attempt and len(self.active_question_ids()) < self.questions_per_attempt:
+        active = Question.objects.filter(bank__in=self.banks.all(), active=True).distinct().count() if self.pk else 0
+        if self.pk and self.questions_per_attempt and active < self.questions_per_attempt:
             raise ValidationError({"questions_per_attempt": "The chosen banks hold fewer active questions than this."})
 
 

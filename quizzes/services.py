@@ -34,7 +34,13 @@ def attempt_start(*, user, quiz: Quiz, page=None, seed: int | None = None) -> At
     if existing:
         return existing
     seed = secrets.randbits(48) if seed is None else seed
-    chosen_ids = scoring.draw_question_ids(quiz.active_question_clauses(), quiz.questions_per_attempt, seed)
+    clauses = quiz.active_question_clauses()
+    if quiz.short_of_reviewed() and (quiz.when_short_of_reviewed == Quiz.PAUSE or not clauses):
+        raise AttemptError(
+            "This quiz is paused while its questions are checked against the new version of the policy. "
+            "Try again in a few days."
+        )
+    chosen_ids = scoring.draw_question_ids(clauses, quiz.questions_per_attempt, seed)
     by_id = {q.pk: q for q in Question.objects.filter(pk__in=chosen_ids).prefetch_related("choices")}
     frozen = [by_id[pk].freeze(seed).as_dict() for pk in chosen_ids]
     if not frozen:
