@@ -59,6 +59,11 @@ class Standing:
     def state(self, today: datetime.date, due_soon_days: int = 30) -> str:
         return state_on(today, self, due_soon_days)
 
+    def valid_on(self, today: datetime.date) -> bool:
+        """Holds a completion still in date: what the figures count as compliant. "Due soon" alone is not enough,
+        since a requirement never done is due soon before its first due date too."""
+        return self.completed_on is not None and (self.expires_on is None or today <= self.expires_on)
+
 
 def state_on(today: datetime.date, standing: Standing, due_soon_days: int = 30) -> str:
     """Paused while a pause is in force, whatever else holds; compliant while today is on or before the expiry

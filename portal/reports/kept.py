@@ -38,7 +38,7 @@ def day_keep(day: datetime.date) -> bool:
                 continue  # out of the figures while paused
             cell = cells[(facts.team_id, facts.staff_group, requirement.pk)]
             cell[0] += 1
-            cell[1] += state in {status.COMPLIANT, status.DUE_SOON}
+            cell[1] += standing.valid_on(day)
             cell[2] += state == status.OVERDUE
     try:
         with transaction.atomic():

@@ -104,7 +104,7 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
                 if state == status.PAUSED:
                     continue  # shown, but out of the figures
                 summary.required += 1
-                summary.compliant += state in {status.COMPLIANT, status.DUE_SOON}
+                summary.compliant += row.standing.valid_on(moment.day)
                 summary.overdue += state == status.OVERDUE
             people.append(section)
             if done % PROGRESS_EVERY == 0:
