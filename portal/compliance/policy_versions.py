@@ -1,12 +1,14 @@
 """What a person must know about a policy since the version they last attested: every version published since,
 merged section by section (material if any version changed it materially), with each material reason."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils import timezone
 
 from .diff import section_changes, word_diff
-from .models import PolicySnapshot
+from .models import PolicySnapshot, ReattestationRound, Requirement, RequirementStatus
 
 
 @dataclass
@@ -60,3 +62,72 @@ def material_since(previous: PolicySnapshot | None, latest: PolicySnapshot) -> l
     if previous is None or previous.pk == latest.pk:
         return []
     return [section for section in policy_changes_since(previous, latest) if section.material]
+
+
+@dataclass
+class PolicyChangeNotice:
+    """Why a person must attest again: the policy changed on `changed_on` in `sections`; re-attest by `deadline`."""
+
+    requirement_id: int
+    title: str
+    version_label: str
+    changed_on: datetime.date
+    sections: list[SectionSince]
+    deadline: datetime.date | None
+
+    @property
+    def section_list(self) -> str:
+        return ", ".join(f"{s.number} {s.heading}" for s in self.sections)
+
+
+def policy_change_notice(
+    row: RequirementStatus, latest_round: ReattestationRound | None = None
+) -> PolicyChangeNotice | None:
+    """The notice for one attestation status row, when a material change since the person's attestation is
+    waiting for them to re-attest; None otherwise (never attested, or attested since). `latest_round` saves the
+    look-up when the caller has it."""
+    evidence = row.evidence
+    attested = evidence.snapshot if evidence and evidence.snapshot_id else None
+    if row.requirement.kind != Requirement.ATTEST_POLICY or attested is None:
+        return None
+    if latest_round is None:
+        rounds = ReattestationRound.objects.filter(requirement_id=row.requirement_id).select_related("snapshot")
+        latest_round = rounds.order_by("-opened_at", "-pk").first()
+    if latest_round is None or not _older(attested, latest_round.snapshot):
+        return None
+    latest = PolicySnapshot.objects.filter(page_id=latest_round.snapshot.page_id).order_by("-created_at", "-pk").first()
+    sections = material_since(attested, latest)
+    if not sections:
+        return None
+    return PolicyChangeNotice(
+        requirement_id=row.requirement_id,
+        title=latest.title,
+        version_label=latest.version_label,
+        changed_on=timezone.localdate(latest_round.opened_at),
+        sections=sections,
+        deadline=row.due_on,
+    )
+
+
+def policy_change_notices_for_staff(staff) -> list[PolicyChangeNotice]:
+    """Two queries (the person's attestation rows, the latest round of each), and two more for each notice."""
+    rows = list(
+        RequirementStatus.objects.filter(
+            staff=staff, requirement__kind=Requirement.ATTEST_POLICY, requirement__active=True
+        ).select_related("requirement", "evidence__snapshot")
+    )
+    latest_rounds: dict[int, ReattestationRound] = {}
+    rounds = ReattestationRound.objects.filter(requirement_id__in=[row.requirement_id for row in rows])
+    for found in rounds.select_related("snapshot").order_by("opened_at", "pk"):
+        latest_rounds[found.requirement_id] = found
+    notices = []
+    for row in rows:
+        if row.requirement_id in latest_rounds:
+            notice = policy_change_notice(row, latest_rounds[row.requirement_id])
+            if notice:
+                notices.append(notice)
+    return notices
+
+
+def _older(a: PolicySnapshot, b: PolicySnapshot) -> bool:
+    return (a.created_at, a.pk) < (b.created_at, b.pk)

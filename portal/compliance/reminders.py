@@ -42,6 +42,7 @@ from portal.people.roles import HR_GROUP
 from . import status
 from .dates import local_day
 from .models import ReminderLog, Requirement, RequirementStatus
+from .policy_versions import policy_change_notice
 
 logger = logging.getLogger(__name__)
 
@@ -204,6 +205,7 @@ def reminders_due(today: datetime.date) -> list[Message]:
             "manager_told": MANAGER in stages_sent,
             "training_url": training_url(),
             "person_url": _absolute("reports:team_person", row.staff_id),
+            "policy_change": policy_change_notice(row) if stage in (BEFORE, ON_DUE, AFTER) else None,
             **_signature(),
         }
         subject = _render(f"email/reminders/{stage}_subject.txt", context)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.compliance.models import EvidenceEntry, VerificationCode
+from portal.compliance.policy_versions import policy_change_notices_for_staff
 from portal.people.roles import is_hr, staff_for_user
 
 from .certificates import certificate_facts, normalise_code, verification_code_for
@@ -28,6 +29,7 @@ def my_training(request):
             "staff": staff,
             "lines": requirement_lines_for_staff(staff, timezone.localdate()),
             "history": evidence_history_for_staff(staff),
+            "policy_changes": policy_change_notices_for_staff(staff),
         },
     )
 

@@ -115,3 +115,35 @@ def test_word_diff_marks_only_the_words_that_changed():
         ("insert", "three"),
         ("equal", "months"),
     ]
+
+
+def test_home_my_training_and_the_reminder_say_why(person_client, staff, policy, attestation, home_page, mailoutbox):
+    from portal.compliance.reminders import reminders_send
+
+    person_client.post(reverse("attestation:attest", args=[attestation.pk]), {"confirm": "on"})
+    deadline = timezone.localdate() + datetime.timedelta(days=14)
+    publish(
+        policy,
+        "2.0",
+        {"6.2": "Always use the disclaimer.", "9": "Refer it at once."},
+        {"6.2": ("material", "Disclaimer now required"), "9": ("minor", "Wording")},
+        deadline,
+    )
+    publish(policy, "2.1", {"9": "Refer it at once, please."}, {"9": ("minor", "Grammar")})
+    today = timezone.localdate()
+    said = (
+        f"The Social Media and Digital Content Policy changed on {today.day} {today:%B %Y} (version 2.1) in section "
+        f"6.2 Best practice. Attest again by {deadline.day} {deadline:%B %Y}."
+    )
+    for url in [home_page.url, reverse("reports:my_training")]:
+        html = " ".join(person_client.get(url).content.decode().split())
+        assert said in html, url
+        assert "section 9" not in html
+    reminders_send(today)
+    body = next(m.body for m in mailoutbox if m.to == [staff.work_email])
+    assert "Social Media and Digital Content Policy changed on" in body
+    assert "- Section 6.2 Best practice: Disclaimer now required" in body and "Grammar" not in body
+    assert f"attest again by {deadline:%A} {deadline.day} {deadline:%B %Y}" in body
+
+    person_client.post(reverse("attestation:attest", args=[attestation.pk]), {"confirm": "on"})
+    assert "changed on" not in person_client.get(home_page.url).content.decode()

@@ -248,6 +248,7 @@ def test_my_training_runs_a_constant_number_of_queries(
     my_training(client, person)  # Wagtail caches the site's root paths (for the module's address) after this
     # 1 session, 2 user, 3 staff record, 4 requirement rows with their requirement and page, 5 pending certificates,
     # 6 history with requirements, snapshots and each withdrawal's reason, time and who made it, 7 HR? (header),
-    # 8 manages a team? (header), 9-10 user and group permissions (header: CMS link).
-    with django_assert_num_queries(10):
+    # 8 manages a team? (header), 9-10 user and group permissions (header: CMS link), 11 attestation rows and
+    # 12 their latest re-attestation rounds (the "policy changed" notice; none here).
+    with django_assert_num_queries(12):
         client.get(reverse("reports:my_training"))
