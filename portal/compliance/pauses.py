@@ -345,3 +345,25 @@ def _ledger_hold() -> None:
     from .services import _ledger_hold as hold
 
     hold()
+
+
+def pauses_roll_over(today: datetime.date, chunk: int = 500) -> int:
+    """The daily step that moves status rows on from a pause that has ended: a row holds only the pause in force or
+    the next one, so a person with a second pause booked after the first would not show it (and would be reminded)
+    until something else refreshed them. Refreshes every row whose pause ended before `today`, a chunk of people at
+    a time under the ledger's lock. Returns the rows written. Run before the reminders of the day."""
+    from .models import RequirementStatus
+
+    ended = RequirementStatus.objects.filter(paused_until__lt=today).values_list("staff_id", "requirement_id")
+    by_person: dict[int, set[int]] = {}
+    for staff_id, requirement_id in ended:
+        by_person.setdefault(staff_id, set()).add(requirement_id)
+    people = sorted(by_person)
+    written = 0
+    for start in range(0, len(people), chunk):
+        staff_ids = people[start : start + chunk]
+        requirement_ids = set().union(*(by_person[pk] for pk in staff_ids))
+        with transaction.atomic():
+            _ledger_hold()
+            written += projection.refresh(staff_ids=staff_ids, requirement_ids=requirement_ids)
+    return written

@@ -5,6 +5,7 @@ import datetime
 from django_tasks import task
 
 from . import organisation, services
+from .pauses import pauses_roll_over
 from .reminders import reminders_send
 
 
@@ -12,7 +13,9 @@ from .reminders import reminders_send
 def send_reminders_task(day: str) -> dict[str, int]:
     """The daily reminder run for `day`, an ISO date (the Europe/London calendar day). Returns how many messages
     were sent, by stage. Safe to run more than once, or in two workers at once: each message goes once, ever."""
-    return dict(reminders_send(datetime.date.fromisoformat(day)))
+    on = datetime.date.fromisoformat(day)
+    pauses_roll_over(on)  # first, so that nobody whose next pause has begun is reminded
+    return dict(reminders_send(on))
 
 
 @task()
