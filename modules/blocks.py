@@ -43,7 +43,15 @@ class ClauseListBlock(blocks.CharBlock):
 class PolicySectionBlock(blocks.StructBlock):
     number = ClauseBlock(help_text="The section number as the policy writes it: 6 or 6.2.")
     heading = blocks.CharBlock(max_length=200)
-    body = blocks.RichTextBlock(features=BODY_FEATURES, required=False)
+    body = blocks.RichTextBlock(
+        features=BODY_FEATURES, required=False, help_text="The ratified text, as approved: what staff attest to."
+    )
+    summary = blocks.RichTextBlock(
+        features=BODY_FEATURES,
+        required=False,
+        help_text="Optional: the section in plain English, shown beside the ratified text as a reading aid. "
+        "Staff attest to the ratified text, not to this.",
+    )
 
     class Meta:
         icon = "list-ol"

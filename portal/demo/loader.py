@@ -10,10 +10,11 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from modules.models import ContentPage, HomePage, ModuleIndexPage, ModulePage, PolicyPage
+from modules.policy_import import decode_policy_bytes, parse_policy
 from quizzes.models import Choice, Question, QuestionBank, Quiz
 
 from . import organisation
-from .content import DemoContent, load_content, module_body, paragraphs
+from .content import CONTENT_DIR, DemoContent, load_content, module_body, paragraphs
 from .people import DEMO_PASSWORD, PEOPLE
 
 HOME_INTRO = (
@@ -102,12 +103,18 @@ def _accessibility_statement(home: HomePage, report: LoadReport) -> None:
     report.note(not exists, "accessibility statement")
 
 
+RATIFIED = CONTENT_DIR / "policy.txt"  # the policy as ratified, as import_policy reads it
+
+
 def _policy(home: HomePage, data: dict, report: LoadReport) -> PolicyPage:
     slug = "social-media-and-digital-content-policy"
     policy = PolicyPage.objects.filter(slug=slug).first()
     if policy:
         report.note(False, f"policy {policy.title} {policy.version_label}")
         return policy
+    ratified = {
+        section.number: section for section in parse_policy(decode_policy_bytes(RATIFIED.read_bytes())).sections
+    }
     policy = _publish(
         home,
         PolicyPage(
@@ -118,8 +125,18 @@ def _policy(home: HomePage, data: dict, report: LoadReport) -> PolicyPage:
             next_review_date=data["next_review_date"],
             owner_team=data["owner_team"],
             summary=paragraphs(data.get("intro", "")),
+            # The ratified text as the policy states it (what staff attest to), each section's plain-English
+            # summary beside it as a reading aid.
             sections=[
-                ("section", {"number": s["number"], "heading": s["heading"], "body": s["html"]})
+                (
+                    "section",
+                    {
+                        "number": s["number"],
+                        "heading": s["heading"],
+                        "body": ratified[s["number"]].html if s["number"] in ratified else s["html"],
+                        "summary": s["html"],
+                    },
+                )
                 for s in data["sections"]
             ],
         ),

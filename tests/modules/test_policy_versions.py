@@ -179,3 +179,34 @@ def test_the_cms_asks_afresh_for_each_version(client, person, policy):
     assert "Publishing a new version" in html and "Wording" not in html
     snapshot = PolicySnapshot.objects.filter(page_id=policy.pk).latest()
     assert f'value="{snapshot.content_hash}"' in html and 'type="hidden" name="change_base"' in html
+
+
+def test_staff_attest_the_ratified_text_and_read_the_summary_beside_it(person_client, home_page):
+    policy = factories.make_policy(
+        parent=home_page,
+        sections=[
+            (
+                "section",
+                {
+                    "number": "1",
+                    "heading": "Purpose",
+                    "body": "<p>The ratified wording of the purpose.</p>",
+                    "summary": "<p>Why the policy exists, in brief.</p>",
+                },
+            )
+        ],
+    )
+    snapshot = PolicySnapshot.objects.get(page_id=policy.pk)
+    assert "The ratified wording of the purpose." in snapshot.text and "in brief" not in snapshot.text
+    html = person_client.get(policy.url).content.decode()
+    assert "The ratified wording of the purpose." in html
+    assert 'aria-label="In plain English: section 1"' in html and "Why the policy exists, in brief." in html
+
+
+def test_the_demo_policy_is_the_ratified_text_with_the_summary_beside_it():
+    from modules.policy_import import decode_policy_bytes, parse_policy
+    from portal.demo.loader import RATIFIED
+
+    ratified = parse_policy(decode_policy_bytes(RATIFIED.read_bytes()))
+    section = next(s for s in ratified.sections if s.number == "10.1")
+    assert "Establishing an Official Presence" in section.heading and len(section.html) > 500
