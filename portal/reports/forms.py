@@ -6,6 +6,8 @@ from django.utils import timezone
 from portal.compliance.models import Requirement
 from portal.people.models import StaffMember, Team
 
+from .team import STATE_CHOICES
+
 EARLIEST_AS_AT = datetime.date(2000, 1, 1)
 
 
@@ -63,6 +65,21 @@ class OrganisationReportForm(forms.Form):
 
 class AsAtForm(forms.Form):
     as_at = AsAtField()
+
+
+class TeamFilterForm(AsAtForm):
+    """The team page's filters besides the team: one requirement, people with something in one state."""
+
+    requirement = forms.ModelChoiceField(
+        queryset=Requirement.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": "Choose a requirement from the list"},
+    )
+    state = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any"), *STATE_CHOICES],
+        error_messages={"invalid_choice": "Choose a status from the list"},
+    )
 
 
 class TrendForm(forms.Form):

@@ -53,11 +53,40 @@ class Figure:
 @dataclass
 class Group:
     """One row of the breakdown: a team one level below the part of the organisation shown (with everything below
-    it), or the people placed directly in that part."""
+    it), or the people placed directly in that part. Also one team on its own, for the worst teams."""
 
     team: Team
     direct: bool
     figures: dict[int, Figure] = field(default_factory=dict)
+    within: Team | None = None  # for a team on its own: the row of the breakdown it is counted in
+
+    @property
+    def overall(self) -> Figure:
+        """Every requirement together: what share of what is required is held."""
+        total = Figure()
+        for figure in self.figures.values():
+            total.add(figure)
+        return total
+
+    def gap_order(self):
+        """Furthest below the target first, then most overdue; a row requiring nothing last."""
+        overall = self.overall
+        percent = overall.percent
+        return (
+            percent is None,
+            overall.compliant * 10_000 // overall.required if overall.required else 0,
+            -overall.overdue,
+            self.team.name,
+        )
+
+
+@dataclass
+class RequirementLine:
+    """One requirement across the part of the organisation shown, and the team furthest below the target on it."""
+
+    requirement: Requirement
+    figure: Figure
+    worst: Group | None
 
 
 @dataclass
@@ -65,19 +94,36 @@ class OrganisationReport:
     node: Team
     day: datetime.date
     requirements: list[Requirement]
-    groups: list[Group]
+    groups: list[Group]  # furthest below the target first
     totals: dict[int, Figure]
     target: int
     live: bool
+    by_requirement: list[RequirementLine] = field(default_factory=list)  # furthest below the target first
+    worst_teams: list[Group] = field(default_factory=list)
+
+    @property
+    def overall(self) -> Figure:
+        return Group(self.node, direct=False, figures=self.totals).overall
+
+
+WORST_TEAMS = 5
 
 
 def _valid(today: datetime.date) -> Q:
     return Q(completed_on__isnull=False) & (Q(expires_on__isnull=True) | Q(expires_on__gte=today))
 
 
-def figures_live(node: Team, requirements, today: datetime.date, staff_group: str = "") -> dict[tuple, Figure]:
-    """(group path, requirement id) -> Figure from the projection, in one query."""
-    child_length = (node.depth + 1) * Team.steplen
+def _length(node: Team, whole_path: bool) -> int:
+    """How much of a team's path names its row: the team one level below `node`, or (whole_path) the team itself."""
+    return Team._meta.get_field("path").max_length if whole_path else (node.depth + 1) * Team.steplen
+
+
+def figures_live(
+    node: Team, requirements, today: datetime.date, staff_group: str = "", *, whole_path: bool = False
+) -> dict[tuple, Figure]:
+    """(group path, requirement id) -> Figure from the projection, in one query. With `whole_path`, by each team's
+    own path rather than the group one level below `node`."""
+    child_length = _length(node, whole_path)
     rows = RequirementStatus.objects.filter(
         requirement__in=requirements, staff__team__path__startswith=node.path
     ).filter(Q(staff__leave_date__isnull=True) | Q(staff__leave_date__gte=today))
@@ -101,9 +147,11 @@ def figures_live(node: Team, requirements, today: datetime.date, staff_group: st
     }
 
 
-def figures_as_at(node: Team, requirements, moment: Moment, staff_group: str = "") -> dict[tuple, Figure]:
+def figures_as_at(
+    node: Team, requirements, moment: Moment, staff_group: str = "", *, whole_path: bool = False
+) -> dict[tuple, Figure]:
     """The same figures as `figures_live`, counted from the ledger and roster history as at `moment`."""
-    child_length = (node.depth + 1) * Team.steplen
+    child_length = _length(node, whole_path)
     figures = defaultdict(Figure)
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
     for facts, standings in standings_as_at(moment, teams=[node], staff_group=staff_group, requirements=requirements):
@@ -114,15 +162,17 @@ def figures_as_at(node: Team, requirements, moment: Moment, staff_group: str = "
                 continue
             figure = figures[(group, requirement.pk)]
             figure.required += 1
-            figure.compliant += standing.valid_on(moment.day)
+            figure.compliant += state in {status.COMPLIANT, status.DUE_SOON}
             figure.overdue += state == status.OVERDUE
     return dict(figures)
 
 
-def figures_kept(node: Team, requirements, day: datetime.date, staff_group: str = "") -> dict[tuple, Figure]:
+def figures_kept(
+    node: Team, requirements, day: datetime.date, staff_group: str = "", *, whole_path: bool = False
+) -> dict[tuple, Figure]:
     """The same figures again, for a day that has ended, from the figures kept for it (computed now if not yet)."""
     day_keep(day)  # one query once the day is kept
-    child_length = (node.depth + 1) * Team.steplen
+    child_length = _length(node, whole_path)
     rows = DailyFigure.objects.filter(day=day, requirement__in=requirements, team__path__startswith=node.path)
     if staff_group:
         rows = rows.filter(staff_group=staff_group)
@@ -141,24 +191,49 @@ def figures_kept(node: Team, requirements, day: datetime.date, staff_group: str 
 def organisation_report(
     node: Team, *, as_at: datetime.date | None = None, today: datetime.date, requirement=None, staff_group: str = ""
 ) -> OrganisationReport:
-    """The report for `node` and below. Three queries live, whatever the size of the organisation."""
+    """The report for `node` and below: each requirement's figure with the team furthest below the target on it, the
+    teams one level below ordered by their gap to the target, and the worst teams anywhere below. The figures are
+    read team by team and added up here, so it stays three queries live, whatever the size of the organisation."""
     requirements = list(Requirement.objects.in_use_on(as_at or today).order_by("name"))
     if requirement is not None:
         requirements = [r for r in requirements if r.pk == requirement.pk]
     if as_at is None:
-        figures = figures_live(node, requirements, today, staff_group)
+        figures = figures_live(node, requirements, today, staff_group, whole_path=True)
         day = today
     elif day_has_ended(as_at):
-        figures = figures_kept(node, requirements, as_at, staff_group)
+        figures = figures_kept(node, requirements, as_at, staff_group, whole_path=True)
         day = as_at
     else:  # today, as it stands so far: read from the ledger, not kept
-        figures = figures_as_at(node, requirements, Moment.end_of(as_at), staff_group)
+        figures = figures_as_at(node, requirements, Moment.end_of(as_at), staff_group, whole_path=True)
         day = as_at
-    teams = {team.path: team for team in Team.objects.filter(path__in={path for path, _ in figures} | {node.path})}
-    groups, totals = {}, {r.pk: Figure() for r in requirements}
+    child_length = (node.depth + 1) * Team.steplen
+    paths = {path for path, _ in figures}
+    teams = {team.path: team for team in Team.objects.filter(path__in=paths | {p[:child_length] for p in paths})}
+    groups, own, totals = {}, {}, {r.pk: Figure() for r in requirements}
     for (path, requirement_id), figure in figures.items():
-        group = groups.setdefault(path, Group(team=teams[path], direct=path == node.path))
-        group.figures[requirement_id] = figure
+        group_path = path[:child_length]
+        group = groups.setdefault(group_path, Group(team=teams[group_path], direct=group_path == node.path))
+        group.figures.setdefault(requirement_id, Figure()).add(figure)
+        team = own.setdefault(path, Group(team=teams[path], direct=True, within=teams[group_path]))
+        team.figures[requirement_id] = figure
         totals[requirement_id].add(figure)
-    ordered = sorted(groups.values(), key=lambda g: (not g.direct, g.team.name))
-    return OrganisationReport(node, day, requirements, ordered, totals, compliance_target(), live=as_at is None)
+    by_requirement = [RequirementLine(r, totals[r.pk], _worst_on(own.values(), r.pk)) for r in requirements]
+    by_requirement.sort(key=lambda line: Group(node, False, {0: line.figure}).gap_order())
+    below = [team for team in own.values() if team.overall.required and not team.overall.meets_target]
+    return OrganisationReport(
+        node,
+        day,
+        requirements,
+        sorted(groups.values(), key=Group.gap_order),
+        totals,
+        compliance_target(),
+        live=as_at is None,
+        by_requirement=by_requirement,
+        worst_teams=sorted(below, key=Group.gap_order)[:WORST_TEAMS],
+    )
+
+
+def _worst_on(teams, requirement_id: int) -> Group | None:
+    """The team furthest below the target on one requirement, or None if every team meets it."""
+    below = [t for t in teams if (f := t.figures.get(requirement_id)) and f.required and not f.meets_target]
+    return min(below, key=lambda t: Group(t.team, True, {0: t.figures[requirement_id]}).gap_order(), default=None)

@@ -15,7 +15,7 @@ from portal.compliance.reminders import message_send, reminder_by_hand
 from portal.people.models import StaffMember
 from portal.people.roles import is_hr, staff_list_for_user
 
-from .forms import AsAtForm
+from .forms import AsAtForm, TeamFilterForm
 from .scope import scope_label, teams_for_request
 from .selectors import evidence_history_for_staff, requirement_lines_as_at, requirement_lines_for_staff
 from .team import team_matrix
@@ -24,11 +24,11 @@ from .team import team_matrix
 @require_GET
 def team(request):
     scope, choices = teams_for_request(request.user, request.GET.get("team"))
-    form = AsAtForm(request.GET)
+    form = TeamFilterForm(request.GET)
     if not form.is_valid():
         return render(request, "reports/team.html", {"form": form, "choices": choices, "matrix": None}, status=400)
-    as_at = form.cleaned_data["as_at"]
-    matrix = team_matrix(scope, Moment.end_of(as_at) if as_at else None)
+    as_at, requirement, state = (form.cleaned_data[k] for k in ("as_at", "requirement", "state"))
+    matrix = team_matrix(scope, Moment.end_of(as_at) if as_at else None, requirement=requirement, state=state)
     audit_record(
         request=request, actor=request.user, action=AuditEvent.VIEW_TEAM, scope=scope_label(scope), as_at=as_at
     )
@@ -37,6 +37,7 @@ def team(request):
         "choices": choices,
         "chosen": request.GET.get("team", ""),
         "form": form,
+        "filtered": bool(requirement or state or as_at or request.GET.get("team")),
         "pack_team": scope[0].pk if len(scope) == 1 else None,  # a pack covers one team and the teams below
     }
     return render(request, "reports/team.html", context)

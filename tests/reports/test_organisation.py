@@ -1,6 +1,7 @@
 """HR's organisation report: figures, drill-down, filters, as at a date, who may see it, and its query count."""
 
 import datetime
+import re
 
 import pytest
 from django.db.models import F
@@ -119,8 +120,9 @@ def test_filters_narrow_the_report(org, hr):
     other = factories.make_requirement(name="Fire Safety")
     refresh()
     client = client_for(hr)
-    html = client.get(URL, {"staff_group": "Nursing"}).content.decode()
-    assert "0 of 1" in html and "0 of 2" not in html
+    response = client.get(URL, {"staff_group": "Nursing"})
+    assert {line.figure.required for line in response.context["report"].by_requirement} == {1}  # Nia alone
+    assert "0 of 1" in response.content.decode()
     html = client.get(URL, {"requirement": other.pk}).content.decode()
     assert "Fire Safety" in html and "Safeguarding Adults Level 1" not in html.split("By requirement")[1]
 
@@ -186,3 +188,21 @@ def test_every_percentage_is_rounded_down_and_the_page_says_so(org, hr):
     client = client_for(hr)
     for url in (URL, reverse("hr_reports:trend")):
         assert "Percentages are rounded down to a whole number: 2 of 3 shows as 66%" in client.get(url).content.decode()
+
+
+def test_the_report_puts_the_furthest_below_the_target_first_and_names_the_worst_teams(org, hr):
+    safeguarding = org["sam"].statuses.get().requirement
+    fire = factories.make_requirement(name="Fire Safety")
+    for person in (org["sam"], org["manager"]):  # Communications holds everything, Finance nothing
+        factories.make_completion(person, safeguarding)
+        factories.make_completion(person, fire)
+    factories.make_completion(org["fin"], fire)
+    refresh()
+    response = client_for(hr).get(URL)
+    report = response.context["report"]
+    assert [line.requirement.name for line in report.by_requirement] == [safeguarding.name, "Fire Safety"]
+    assert report.by_requirement[0].worst.team == org["finance"]
+    assert [group.team.name for group in report.groups] == ["Finance", "Communications"]  # by the gap to the target
+    assert [team.team.name for team in report.worst_teams] == ["Finance"]
+    text = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    assert "Worst teams" in text and "Furthest below the target" in text
