@@ -162,7 +162,7 @@ def figures_as_at(
                 continue
             figure = figures[(group, requirement.pk)]
             figure.required += 1
-            figure.compliant += state in {status.COMPLIANT, status.DUE_SOON}
+            figure.compliant += standing.valid_on(moment.day)
             figure.overdue += state == status.OVERDUE
     return dict(figures)
 
