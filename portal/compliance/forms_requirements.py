@@ -1,5 +1,6 @@
 """HR's forms for requirements: what, for whom, how often, from when, levels, and retiring."""
 
+import datetime
 import re
 
 from django import forms
@@ -71,6 +72,14 @@ def _ids_or_invalid(field, values) -> None:
             raise ValidationError(
                 field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
             )
+
+
+class IsoDateField(forms.DateField):
+    """A date typed as year-month-day, shown the same way: the page's text box shows the value as it is, so a date
+    shown in the locale's words ("3 Dec. 2026") would be refused when the form came back unchanged."""
+
+    def prepare_value(self, value):
+        return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 class PageChoiceField(forms.ModelChoiceField):
@@ -145,7 +154,7 @@ class RequirementForm(forms.ModelForm):
             "without it",
         },
     )
-    introduced_on = forms.DateField(
+    introduced_on = IsoDateField(
         label="Introduced on",
         help_text="The day it starts to apply, for example 2026-04-01. People already in post then have the "
         "new-starter window from this day. It cannot be in the future.",
