@@ -92,6 +92,7 @@ TABLE = {
     "imports:index": ("GET", (), {"hr": OK}),
     "imports:upload": ("GET", ("import_kind",), {"hr": OK}),
     "imports:batch": ("GET", ("completion_batch",), {"hr": OK}),
+    "imports:planned_csv": ("GET", ("completion_batch",), {"hr": OK}),
     "imports:map": ("POST", ("completion_batch",), {"hr": FOUND}),
     "imports:apply": ("POST", ("roster_batch",), {"hr": FOUND}),
     "corrections:void": ("GET", ("entry",), {"hr": OK}),

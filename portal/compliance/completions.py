@@ -5,6 +5,10 @@ A person is named by an assignment or employee number, either in its own column 
 a requirement once by HR; rows whose competence has no mapping are listed as skipped, not rejected. The same completion
 (person, requirement, date) imported twice, from any file, is one fact.
 
+An ESR compliance report also lists people who have not done a course (a blank achievement date): those rows are
+counted and skipped. People not on the roster (leavers, another organisation's staff in a shared extract) are listed
+by line and skipped, unless the import is strict; malformed rows still block the file.
+
 Only external courses take imported completions: a policy is attested and a module completed in the portal itself.
 Dates are bounded (docs/import-completions.md): no completion before 1990 or in the future, and an expiry after the
 completion and no later than the requirement's renewal period allows (or ten years, for a requirement without one).
@@ -16,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from portal.lib.csvfiles import CsvFileError, parse_date, read_rows, show_date
+from portal.lib.csvfiles import CsvFileError, parse_date, read_table, show_date
 from portal.lib.text import hidden_character
 from portal.people.models import Assignment, StaffMember
 
@@ -55,6 +59,8 @@ class CompletionRow:
     requirement_id: int
     completed_on: datetime.date
     expires_on: datetime.date | None
+    number: str = ""  # as the file names the person
+    competence: str = ""
 
     @property
     def key(self) -> str:
@@ -70,6 +76,11 @@ class CompletionPlan:
     problems: list[str] = field(default_factory=list)
     rows: int = 0
     sha256: str = ""
+    not_completed: int = 0  # rows with a blank achievement date: the course is not done yet
+    not_on_roster: list[tuple[int, str]] = field(default_factory=list)  # (line, the number given), skipped
+    unused: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    strict: bool = False
 
     @property
     def can_apply(self) -> bool:
@@ -82,8 +93,41 @@ class CompletionPlan:
             "to_record": len(self.to_record),
             "already_recorded": self.already,
             "skipped_unmapped": sum(self.skipped.values()),
+            "skipped_not_completed": self.not_completed,
+            "skipped_not_on_roster": len(self.not_on_roster),
             "rejected": len(self.rejected),
         }
+
+    @property
+    def listing_shown(self) -> list[dict]:
+        """The first 200 of the listing, for the dry run's page (the download has them all)."""
+        return self.listing(200)
+
+    def listing(self, limit: int | None = None) -> list[dict]:
+        """Who and what would be recorded, in file order: person, course, requirement, completion date, expiry."""
+        rows = sorted(self.to_record, key=lambda r: r.line)[:limit]
+        people = {}
+        ids = list({r.staff_id for r in rows})
+        for chunk in _chunks(ids):
+            people.update(
+                (pk, (number, f"{first} {last}"))
+                for pk, number, first, last in StaffMember.objects.filter(pk__in=chunk).values_list(
+                    "pk", "employee_number", "first_name", "last_name"
+                )
+            )
+        names = dict(Requirement.objects.filter(pk__in={r.requirement_id for r in rows}).values_list("pk", "name"))
+        return [
+            {
+                "line": r.line,
+                "employee_number": people[r.staff_id][0],
+                "name": people[r.staff_id][1],
+                "course": r.competence,
+                "requirement": names[r.requirement_id],
+                "completed_on": r.completed_on,
+                "expires_on": r.expires_on,
+            }
+            for r in rows
+        ]
 
 
 def _person_number(raw: dict) -> str:
@@ -94,13 +138,17 @@ def _person_number(raw: dict) -> str:
     return raw.get("person", "").split("|", 1)[0].strip()
 
 
-def plan_completions(data: bytes) -> CompletionPlan:
-    plan = CompletionPlan(sha256=hashlib.sha256(data).hexdigest())
+def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_options) -> CompletionPlan:
+    """Read the file (CSV or XLSX) and compare it with the ledger. Writes nothing. `strict` makes a person not on the
+    roster an error rather than a skipped row."""
+    plan = CompletionPlan(sha256=hashlib.sha256(data).hexdigest(), strict=strict)
     try:
-        records = list(read_rows(data, ALIASES, REQUIRED, LABELS))
+        table = read_table(data, ALIASES, REQUIRED, {**COLUMNS, **LABELS}, sheet=sheet)
     except CsvFileError as error:
         plan.problems.append(str(error))
         return plan
+    records, plan.unused, plan.ignored = table.records, table.unused, table.ignored
+    plan.problems.extend(table.doubtful_problems())
     if records and not ({"person", "employee_number", "assignment_number"} & records[0][1].keys()):
         plan.problems.append("The file has no column naming the person (Person, Employee Number or Assignment Number).")
         return plan
@@ -127,30 +175,36 @@ def plan_completions(data: bytes) -> CompletionPlan:
     today = timezone.localdate()
     seen = set()
     for line, raw in readable:
+        if not raw["completed"]:
+            plan.not_completed += 1
+            continue
+        competence = raw["competence"]
+        mapping = mappings.get(competence)
+        if mapping is None:
+            plan.skipped[competence] = plan.skipped.get(competence, 0) + 1
+            continue
         number = _person_number(raw)
         if not number:
             plan.rejected.append((line, "No assignment or employee number for the person"))
             continue
         staff_id = people.get(number)
         if staff_id is None:
-            plan.rejected.append((line, f"Person '{number}' is not on the roster"))
+            if strict:
+                plan.rejected.append((line, f"Person '{number}' is not on the roster"))
+            else:
+                plan.not_on_roster.append((line, number))
             continue
         dates, error = _read_dates(raw, today)
         if error:
             plan.rejected.append((line, error))
             continue
         completed, expires = dates
-        competence = raw["competence"]
-        mapping = mappings.get(competence)
-        if mapping is None:
-            plan.skipped[competence] = plan.skipped.get(competence, 0) + 1
-            continue
         requirement_id, kind, renewal_months, requirement_name = mapping
         error = _requirement_error(competence, kind, renewal_months, requirement_name, completed, expires)
         if error:
             plan.rejected.append((line, error))
             continue
-        row = CompletionRow(line, staff_id, requirement_id, completed, expires)
+        row = CompletionRow(line, staff_id, requirement_id, completed, expires, number, competence)
         if row.key in seen:
             plan.already += 1
             continue
@@ -186,7 +240,7 @@ def _read_dates(raw: dict, today: datetime.date) -> tuple[tuple[datetime.date, d
     if completed < EARLIEST_COMPLETION:
         return None, f"Completion Date {show_date(completed)} is before {show_date(EARLIEST_COMPLETION)}"
     expiry_text = raw.get("expiry", "").strip()
-    if expiry_text.lower() in NO_EXPIRY:
+    if expiry_text.lower() in NO_EXPIRY or expiry_text.startswith("31/12/4712"):  # ESR's end of time
         return (completed, None), ""
     try:
         expires = parse_date(expiry_text)

@@ -13,9 +13,10 @@ from .projection import refresh
 
 
 @transaction.atomic
-def roster_apply(plan: RosterPlan) -> list:
+def roster_apply(plan: RosterPlan, *, confirmed_identity: str = "") -> list:
     """Apply a clean plan and refresh the standing of everyone it created or changed. Returns the people created who
-    are still in post (to invite once the transaction commits)."""
-    applied = apply_roster_changes(plan)
+    are still in post (to invite once the transaction commits). Identity changes need `confirmed_identity`
+    (people.roster.apply_roster_changes)."""
+    applied = apply_roster_changes(plan, confirmed_identity=confirmed_identity)
     refresh(staff_ids=applied.touched_ids)
     return applied.new_people

@@ -1,9 +1,11 @@
 """HR imports files (a staff roster, e-learning completions, the organisation's teams): upload, dry run, apply in the
 background with progress on the batch's page. One set of pages for every kind (portal.compliance.imports)."""
 
+import csv
+
 from django import forms
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,26 +19,43 @@ from .models import CompetenceMapping, ImportBatch, Requirement
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField()
+    sheet = forms.CharField(
+        required=False,
+        max_length=31,  # Excel's longest sheet name
+        label="Sheet (Excel files only, optional)",
+        help_text="Leave blank to read the first sheet",
+        error_messages={"max_length": "A sheet name is at most 31 characters"},
+    )
+    strict = forms.BooleanField(
+        required=False, label="Treat people who are not on the roster as errors (nothing is recorded until fixed)"
+    )
 
     def __init__(self, *args, importer, **kwargs):
         super().__init__(*args, **kwargs)
         self.importer = importer
         field = self.fields["file"]
-        field.label = f"Upload the {importer.noun} (CSV)"
+        field.label = f"Upload the {importer.noun} (CSV or Excel)"
         field.help_text = importer.help_text
         field.error_messages = {
             **field.error_messages,
             "required": f"Select the {importer.file_noun}",
             "empty": "The selected file is empty",
         }
+        if importer.kind != ImportBatch.COMPLETIONS:
+            del self.fields["strict"]
+        if importer.kind == ImportBatch.ORGANISATION:
+            del self.fields["sheet"]
+
+    def options(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("sheet", "strict") if name in self.fields}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         megabytes = self.importer.max_bytes // (1024 * 1024)
         if upload.size > self.importer.max_bytes:
             raise forms.ValidationError(f"The selected file must be smaller than {megabytes} MB")
-        if not upload.name.lower().endswith((".csv", ".txt")):
-            raise forms.ValidationError("The selected file must be a CSV file")
+        if not upload.name.lower().endswith((".csv", ".txt", ".xlsx")):
+            raise forms.ValidationError("The selected file must be a CSV or Excel (.xlsx) file")
         return upload
 
 
@@ -81,7 +100,9 @@ def upload(request, kind: str):
     form = ImportUploadForm(request.POST if bound else None, request.FILES if bound else None, importer=importer)
     if bound and form.is_valid():
         file = form.cleaned_data["file"]
-        batch, _ = import_batch_create(kind=kind, data=file.read(), filename=file.name, user=request.user)
+        batch, _ = import_batch_create(
+            kind=kind, data=file.read(), filename=file.name, user=request.user, options=form.options()
+        )
         return redirect("imports:batch", batch_id=batch.pk)
     batches = ImportBatch.objects.filter(kind=kind).select_related("uploaded_by")[:10]
     return render(request, "imports/upload.html", {"form": form, "importer": importer, "batches": batches})
@@ -102,11 +123,46 @@ def batch(request, batch_id: int):
 
 
 @hr_required
+@require_GET
+def planned_csv(request, batch_id: int):
+    """The completions the dry run would record, one row each, as CSV (a spreadsheet-safe one: no cell starts a
+    formula)."""
+    batch = get_object_or_404(ImportBatch, pk=batch_id, kind=ImportBatch.COMPLETIONS)
+    plan = import_batch_plan(batch)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="to-record-{batch.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Line", "Employee number", "Name", "Course", "Requirement", "Completed", "Expires"])
+    for row in plan.listing():
+        cells = [
+            row["line"],
+            row["employee_number"],
+            row["name"],
+            row["course"],
+            row["requirement"],
+            row["completed_on"].isoformat(),
+            row["expires_on"].isoformat() if row["expires_on"] else "",
+        ]
+        writer.writerow([_safe_cell(cell) for cell in cells])
+    return response
+
+
+def _safe_cell(value):
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@hr_required
 @require_POST
 def apply(request, batch_id: int):
     batch = get_object_or_404(ImportBatch, pk=batch_id)
     try:
-        import_batch_apply(batch=batch, user=request.user, request=request)
+        import_batch_apply(
+            batch=batch,
+            user=request.user,
+            request=request,
+            confirmed_identity=request.POST.get("confirm_identity_changes", "")[:64],
+        )
     except ImportRefused as error:
         messages.error(request, str(error))
     return redirect("imports:batch", batch_id=batch.pk)

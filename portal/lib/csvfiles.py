@@ -1,12 +1,27 @@
-"""Reading the CSV files HR exports from other systems: encodings, delimiters, dates and header aliases."""
+"""Reading the files HR exports from other systems (CSV, or XLSX as ESR usually downloads them): encodings,
+delimiters, dates, header aliases, and the footers and extra columns a real report carries."""
 
 import csv
 import datetime
+import difflib
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 DATE_FORMATS = ("%d-%b-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%B-%Y", "%d/%m/%y")
+# A time after the date ("01/02/2026 00:00", "2026-02-01T00:00:00", "01-Feb-2026 09:30:15"): the day is what counts.
+TIME_SUFFIX = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)$")
+# What ESR and spreadsheet reports put under the data: "Report total: 250", "Total records 250", "End of report".
+FOOTER = re.compile(
+    r"^(?:(?:report|grand|sub)\s*)?totals?\b|^count\b|^number of\b|^end of (?:the )?report|^records?\b|^rows?\b"
+    r"|^\d+\s+(?:rows?|records?)\b|^report (?:run|generated|date)|^run (?:date|on)\b|^generated\b|^printed\b"
+    r"|^page \d+",
+    re.IGNORECASE,
+)
+# How close an unread heading must be to one we read to be taken for a typo of it ("Supervisor Assignment No.").
+RESEMBLANCE = 0.85
+XLSX_MAGIC = b"PK\x03\x04"
 
 
 class CsvFileError(ValueError):
@@ -31,7 +46,7 @@ def show_date(day: datetime.date) -> str:
 
 
 def parse_date(value: str) -> datetime.date:
-    value = value.strip()
+    value = TIME_SUFFIX.sub("", value.strip())
     for fmt in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(value, fmt).date()
@@ -43,37 +58,137 @@ def parse_date(value: str) -> datetime.date:
 def read_rows(
     data: bytes, aliases: dict[str, str], required: set[str], labels: dict[str, str] | None = None
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, {canonical field: value}) for each record. The header is line 1; a record's number is
-    the physical line it starts on, counting quoted newlines, as a spreadsheet user would find it."""
+    """Yield (line number, {canonical field: value}) for each record (`read_table` without what it left out)."""
+    yield from read_table(data, aliases, required, labels).records
+
+
+@dataclass
+class Table:
+    """A file read against a set of aliases: its records, and what was read but not used."""
+
+    records: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)  # headings no field reads: "Supervisor Full Name"
+    doubtful: list[tuple[str, str]] = field(default_factory=list)  # (heading, the heading it looks like)
+    ignored: list[str] = field(default_factory=list)  # footers and blank lines: "Line 12: 'Report total 250'"
+
+    def doubtful_problems(self) -> list[str]:
+        return [
+            f"The column '{heading}' looks like '{known}' but is not read: rename it to '{known}' (or remove it), "
+            "then upload the file again"
+            for heading, known in self.doubtful
+        ]
+
+
+def read_table(
+    data: bytes, aliases: dict[str, str], required: set[str], labels: dict[str, str] | None = None, *, sheet: str = ""
+) -> Table:
+    """Read a CSV or XLSX file (the first sheet, or `sheet`). Lines are numbered as a spreadsheet shows them, header
+    = line 1. Rows after the last record that are footers (a total, a count, "End of report") or too empty to be a
+    record are left out and listed in `ignored`, as are blank lines."""
+    lines = _xlsx_lines(data, sheet) if data[:4] == XLSX_MAGIC else _csv_lines(data)
+    try:
+        _, header = next(lines)
+    except StopIteration:
+        raise CsvFileError("The file is empty.") from None
+    columns, unused = {}, []
+    for index, name in enumerate(header):
+        field_name = aliases.get(normalise_header(name))
+        if field_name and field_name not in columns:
+            columns[field_name] = index
+        elif name.strip():
+            unused.append(name.strip())
+    missing = required - columns.keys()
+    if missing:
+        names = ", ".join(sorted((labels or {}).get(name, name) for name in missing))
+        raise CsvFileError(f"The file has no column for: {names}. See the import guide for the headings we accept.")
+    table = Table(unused=unused)
+    unread = {alias: f for alias, f in aliases.items() if f not in columns}
+    for name in unused:
+        close = difflib.get_close_matches(normalise_header(name), unread, n=1, cutoff=RESEMBLANCE)
+        if close:
+            known = unread[close[0]]
+            table.doubtful.append((name, (labels or {}).get(known, known)))
+    blank = 0
+    records = []
+    for line, cells in lines:
+        if not any(cell.strip() for cell in cells):
+            blank += 1
+            continue
+        records.append((line, cells))
+    footers = []
+    while records and _is_footer(records[-1][1], columns, required):
+        footers.append(records.pop())
+    for line, cells in reversed(footers):
+        text = " ".join(cell.strip() for cell in cells if cell.strip())
+        table.ignored.append(f"Line {line}: '{text[:80]}' is a footer or summary line, not a record")
+    if blank:
+        table.ignored.append(f"{blank} blank line{'s' if blank != 1 else ''}")
+    table.records = [
+        (line, {f: (cells[i].strip() if i < len(cells) else "") for f, i in columns.items()}) for line, cells in records
+    ]
+    return table
+
+
+def _is_footer(cells: list[str], columns: dict[str, int], required: set[str]) -> bool:
+    filled = [cell.strip() for cell in cells if cell.strip()]
+    required_filled = sum(1 for f in required if columns[f] < len(cells) and cells[columns[f]].strip())
+    if any(FOOTER.search(cell) for cell in filled) and required_filled < len(required):
+        return True
+    return required_filled * 2 < len(required)
+
+
+def _csv_lines(data: bytes) -> Iterator[tuple[int, list[str]]]:
     text = decode(data)
     if not text.strip():
         raise CsvFileError("The file is empty.")
     first_line = text.splitlines()[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except csv.Error as error:
-        raise CsvFileError(f"The header row cannot be read: {error}.") from error
-    columns = {}
-    for index, name in enumerate(header):
-        field = aliases.get(normalise_header(name))
-        if field and field not in columns:
-            columns[field] = index
-    missing = required - columns.keys()
-    if missing:
-        names = ", ".join(sorted((labels or {}).get(name, name) for name in missing))
-        raise CsvFileError(f"The file has no column for: {names}. See the import guide for the headings we accept.")
-    line = reader.line_num + 1
+    line = 1
     while True:
-        start = line
         try:
             record = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            raise CsvFileError(f"Line {start}: {error}.") from error
+            if line == 1:
+                raise CsvFileError(f"The header row cannot be read: {error}.") from error
+            raise CsvFileError(f"Line {line}: {error}.") from error
+        yield line, record
         line = reader.line_num + 1
-        if not any(cell.strip() for cell in record):
-            continue
-        yield start, {field: (record[i].strip() if i < len(record) else "") for field, i in columns.items()}
+
+
+def _xlsx_lines(data: bytes, sheet: str) -> Iterator[tuple[int, list[str]]]:
+    """An Excel workbook, read-only and streamed (a 100,000-row report never sits in memory as cells)."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # a damaged or password-protected workbook: openpyxl raises many kinds
+        raise CsvFileError(
+            f"The Excel file cannot be read ({error.__class__.__name__}). Save it again as .xlsx or CSV."
+        ) from error
+    try:
+        if sheet:
+            if sheet not in workbook.sheetnames:
+                names = ", ".join(workbook.sheetnames)
+                raise CsvFileError(f"The workbook has no sheet called '{sheet}' (its sheets: {names}).")
+            worksheet = workbook[sheet]
+        else:
+            worksheet = workbook.worksheets[0]
+        for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            yield number, [_cell_text(value) for value in row]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

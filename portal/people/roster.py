@@ -6,7 +6,12 @@ Rules where ESR leaves a choice:
 - Teams must already exist (matched by code, then by exact name): a row naming an unknown team is rejected, so a
   typo never creates a team.
 - Only an explicit leave date makes a leaver. Someone missing from the file is left alone, because ESR extracts
-  are often partial (one directorate, one month's starters).
+  are often partial (one directorate, one month's starters). ESR's end of time, 31/12/4712, is no leave date.
+- A line manager is named by employee number or, as ESR does ("Supervisor Assignment Number"), by the assignment
+  number of the supervisor's post, held by someone in the file or already in the portal.
+- A change to who someone is (their work email, both names, or an employee number that seems to be someone else's
+  now) is listed first and applies only once HR confirms those very changes; the work email of someone with HR or
+  editor rights, which is how they sign in, is never changed by a file.
 """
 
 import datetime
@@ -16,17 +21,20 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.lib.csvfiles import CsvFileError, parse_date, read_rows, show_date
+from portal.lib.csvfiles import CsvFileError, parse_date, read_table, show_date
 from portal.lib.text import hidden_character
 
 from .history import staff_changes_record
 from .models import Assignment, StaffMember, Team
+from .roles import HR_GROUP
 
 ALIASES = {
     **dict.fromkeys(["employeenumber", "personnumber", "staffnumber", "employeeno", "empno"], "employee_number"),
@@ -39,8 +47,24 @@ ALIASES = {
     **dict.fromkeys(["organisationcode", "orgcode", "teamcode", "departmentcode"], "team_code"),
     **dict.fromkeys(["organisation", "team", "department", "orgname", "organisationname"], "team_name"),
     **dict.fromkeys(
-        ["linemanageremployeenumber", "supervisoremployeenumber", "managernumber", "supervisornumber"],
+        [
+            "linemanageremployeenumber",
+            "supervisoremployeenumber",
+            "managernumber",
+            "supervisornumber",
+            "manageremployeenumber",
+            "linemanagernumber",
+        ],
         "manager_number",
+    ),
+    **dict.fromkeys(
+        [
+            "supervisorassignmentnumber",
+            "supervisorassignmentno",
+            "linemanagerassignmentnumber",
+            "managerassignmentnumber",
+        ],
+        "manager_assignment",
     ),
     **dict.fromkeys(["startdate", "hiredate", "assignmentstartdate", "datestarted"], "start_date"),
     **dict.fromkeys(["leavedate", "terminationdate", "enddate", "assignmentenddate"], "leave_date"),
@@ -61,7 +85,8 @@ COLUMNS = {
     "staff_group": "Staff Group",
     "team_code": "Organisation Code",
     "team_name": "Organisation",
-    "manager_number": "Line Manager Employee Number",
+    "manager_number": "Supervisor Employee Number",
+    "manager_assignment": "Supervisor Assignment Number",
     "leave_date": "Leave Date",
     "employment_type": "Employment Type",
 }
@@ -73,7 +98,10 @@ MAX_LENGTHS = {
         for name in ("employee_number", "first_name", "last_name", "work_email", "job_title", "staff_group")
     },
     "assignment_number": Assignment._meta.get_field("number").max_length,
+    "manager_assignment": Assignment._meta.get_field("number").max_length,
 }
+# ESR's "end of time": an assignment with no planned end carries this date.
+END_OF_TIME = datetime.date(4712, 12, 31)
 EARLIEST_START = datetime.date(1950, 1, 1)
 LATEST_START_YEARS_AHEAD = 2
 EMPLOYMENT = {
@@ -100,6 +128,20 @@ TRACKED = (
     "leave_date",
     "employment_type",
 )
+# How a change reads on the dry run: "Team: Finance to Payroll", "First name: Sam to Siân".
+FIELD_NAMES = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "work_email": "Work email",
+    "job_title": "Job title",
+    "staff_group": "Staff group",
+    "team_id": "Team",
+    "start_date": "Start date",
+    "leave_date": "Leave date",
+    "employment_type": "Employment type",
+    "line_manager": "Line manager",
+}
+IDENTITY_FIELDS = ("work_email", "first_name", "last_name")
 
 
 @dataclass
@@ -109,6 +151,17 @@ class PersonRow:
     assignments: list[str]
     fields: dict
     manager_number: str = ""
+    manager_assignment: str = ""
+
+
+@dataclass
+class IdentityChange:
+    """A change to who an existing record is, which HR must confirm before it applies."""
+
+    staff: StaffMember
+    person: PersonRow
+    changes: list[str]  # in words: "Work email: sam@x to siân@x"
+    reused: bool  # the file seems to give this employee number to someone else
 
 
 @dataclass
@@ -120,10 +173,46 @@ class RosterPlan:
     problems: list[str] = field(default_factory=list)
     rows: int = 0
     sha256: str = ""
+    identity: list[IdentityChange] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)  # headings the import does not read
+    ignored: list[str] = field(default_factory=list)  # footers, summary lines and blank lines left out
+    team_names: dict = field(default_factory=dict)  # team id -> name, to say changes in words
 
     @property
     def can_apply(self) -> bool:
         return not self.rejected and not self.problems
+
+    @property
+    def identity_fingerprint(self) -> str:
+        """Names exactly the identity changes on this dry run: a confirmation given for these applies to no other."""
+        text = "\n".join(sorted(f"{c.staff.employee_number}:{c.changes}" for c in self.identity))
+        return hashlib.sha256(text.encode()).hexdigest()[:20] if self.identity else ""
+
+    def needs_confirmation(self, confirmed: str) -> bool:
+        return bool(self.identity) and confirmed != self.identity_fingerprint
+
+    @property
+    def other_changes(self) -> list[tuple[StaffMember, list[str]]]:
+        """The changes that are not to anyone's identity, in words, in file order."""
+        identity = {c.staff.pk for c in self.identity}
+        return [(s, self.describe(d)) for s, _, d in self.to_change if s.pk not in identity]
+
+    def describe(self, diffs: dict) -> list[str]:
+        return [
+            f"{FIELD_NAMES[name]}: {self._shown(name, old)} to {self._shown(name, new)}"
+            for name, (old, new) in diffs.items()
+        ]
+
+    def _shown(self, name: str, value) -> str:
+        if value in (None, ""):
+            return "(blank)"
+        if name == "team_id":
+            return self.team_names.get(value, str(value))
+        if name == "employment_type":
+            return dict(StaffMember.EMPLOYMENT_CHOICES).get(value, value)
+        if isinstance(value, datetime.date):
+            return show_date(value)
+        return str(value)
 
     @property
     def summary(self) -> dict:
@@ -134,22 +223,26 @@ class RosterPlan:
             "leavers": len(self.leavers),
             "rejected": len(self.rejected),
             "problems": len(self.problems),
+            "identity_changes": len(self.identity),
         }
 
 
-def plan_roster(data: bytes) -> RosterPlan:
-    """Read the file and compare it with the database. Writes nothing."""
+def plan_roster(data: bytes, *, sheet: str = "", **_options) -> RosterPlan:
+    """Read the file (CSV or XLSX) and compare it with the database. Writes nothing."""
     plan = RosterPlan(sha256=hashlib.sha256(data).hexdigest())
     try:
-        records = list(read_rows(data, ALIASES, REQUIRED, LABELS))
+        table = read_table(data, ALIASES, REQUIRED, COLUMNS, sheet=sheet)
     except CsvFileError as error:
         plan.problems.append(str(error))
         return plan
+    records, plan.unused, plan.ignored = table.records, table.unused, table.ignored
+    plan.problems.extend(table.doubtful_problems())
     if records and not ({"team_code", "team_name"} & records[0][1].keys()):
         plan.problems.append("The file has no column for the team (Organisation, Team or Organisation Code).")
         return plan
     plan.rows = len(records)
     teams_by_code = {t.code.lower(): t for t in Team.objects.all()}
+    plan.team_names = {t.pk: t.name for t in teams_by_code.values()}
     teams_by_name = {t.name.lower(): t for t in teams_by_code.values()}
     people: dict[str, PersonRow] = {}
     assignment_owner: dict[str, str] = {}
@@ -171,9 +264,42 @@ def plan_roster(data: bytes) -> RosterPlan:
             existing.assignments.append(person.assignments[0])
             if person.assignments[0] < min(existing.assignments[:-1]):  # the primary post's details win
                 existing.fields, existing.manager_number = person.fields, person.manager_number
+                existing.manager_assignment = person.manager_assignment
+    hierarchy: list[tuple[int, str]] = []
+    _resolve_supervisor_assignments(hierarchy, people, assignment_owner)
     _check_against_database(plan, people)
-    _check_hierarchy(plan, people)
+    _check_hierarchy(hierarchy, people)
+    plan.problems.extend(text for _, text in sorted(hierarchy, key=lambda p: p[0]))
+    plan.rejected.sort(key=lambda r: r[0])
     return plan
+
+
+def _resolve_supervisor_assignments(
+    hierarchy: list[tuple[int, str]], people: dict[str, PersonRow], assignment_owner: dict[str, str]
+) -> None:
+    """Turn each supervisor's assignment number into the employee number of whoever holds that post: a row of this
+    file, else someone already in the portal. An employee number given as well wins."""
+    wanted = {p.manager_assignment for p in people.values() if p.manager_assignment and not p.manager_number}
+    held = {a: assignment_owner[a] for a in wanted if a in assignment_owner}
+    missing = [a for a in wanted if a not in held]
+    if missing:
+        held.update(
+            Assignment.objects.filter(number__in=missing).values_list("number", "staff__employee_number").iterator()
+        )
+    for number, person in people.items():
+        if person.manager_number or not person.manager_assignment:
+            continue
+        manager = held.get(person.manager_assignment)
+        if manager is None:
+            hierarchy.append(
+                (
+                    person.line,
+                    f"Line {person.line}: Supervisor Assignment Number {person.manager_assignment} of employee "
+                    f"{number} is held by no one in the file or the portal",
+                )
+            )
+        else:
+            person.manager_number = manager
 
 
 def _read_row(line, raw, teams_by_code, teams_by_name) -> tuple[PersonRow | None, str]:
@@ -212,6 +338,8 @@ def _read_row(line, raw, teams_by_code, teams_by_name) -> tuple[PersonRow | None
             f"Start Date {show_date(dates['start_date'])} is not between {show_date(EARLIEST_START)} "
             f"and {show_date(latest_start)}"
         )
+    if dates["leave_date"] == END_OF_TIME:
+        dates["leave_date"] = None
     if dates["leave_date"] and dates["leave_date"] < dates["start_date"]:
         return None, "Leave Date is before Start Date"
     code, team_name = raw.get("team_code", ""), raw.get("team_name", "")
@@ -244,7 +372,10 @@ def _read_row(line, raw, teams_by_code, teams_by_name) -> tuple[PersonRow | None
         "employment_type": EMPLOYMENT[employment_raw],
     }
     assignment = raw.get("assignment_number") or number
-    return PersonRow(line, number, [assignment], fields, raw.get("manager_number", "")), ""
+    return (
+        PersonRow(line, number, [assignment], fields, raw.get("manager_number", ""), raw.get("manager_assignment", "")),
+        "",
+    )
 
 
 def _years_ahead(day: datetime.date, years: int) -> datetime.date:
@@ -252,7 +383,10 @@ def _years_ahead(day: datetime.date, years: int) -> datetime.date:
 
 
 def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow]) -> None:
-    existing = {s.employee_number: s for s in StaffMember.objects.filter(employee_number__in=people)}
+    existing = {
+        s.employee_number: s
+        for s in StaffMember.objects.filter(employee_number__in=people).select_related("line_manager")
+    }
     emails = dict(
         StaffMember.objects.filter(work_email__in=[p.fields["work_email"] for p in people.values()]).values_list(
             "work_email", "employee_number"
@@ -279,14 +413,72 @@ def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow]) -> N
             plan.to_create.append(person)
             continue
         diffs = {k: (getattr(staff, k), v) for k, v in person.fields.items() if getattr(staff, k) != v}
+        current_manager = staff.line_manager.employee_number if staff.line_manager else ""
+        if person.manager_number and person.manager_number != current_manager:
+            diffs["line_manager"] = (current_manager, person.manager_number)
         if diffs:
             plan.to_change.append((staff, person, diffs))
         leave = person.fields["leave_date"]
         if leave and leave < today and (staff.leave_date is None or staff.leave_date >= today):
             plan.leavers.append(staff)
+    _check_identity(plan)
 
 
-def _check_hierarchy(plan: RosterPlan, people: dict[str, PersonRow]) -> None:
+def _check_identity(plan: RosterPlan) -> None:
+    """List the changes to who someone is, and refuse any to the sign-in email of someone with HR or editor rights."""
+    changing = [
+        (s, p, d) for s, p, d in plan.to_change if IDENTITY_FIELDS[0] in d or {"first_name", "last_name"} <= d.keys()
+    ]
+    if not changing:
+        return
+    privileged = _privileged_user_ids([s.user_id for s, _, d in changing if "work_email" in d and s.user_id])
+    refused = set()
+    for staff, person, diffs in changing:
+        if "work_email" in diffs and staff.user_id in privileged:
+            refused.add(staff.pk)
+            old, new = diffs["work_email"]
+            plan.rejected.append(
+                (
+                    person.line,
+                    f"Work Email of {staff.full_name} (employee {staff.employee_number}) would change from {old} to "
+                    f"{new}, but {staff.full_name} has HR or editor rights and signs in with it: an import never "
+                    "changes it. Correct the file, or change the email with the person and the service desk",
+                )
+            )
+            continue
+        names = {"first_name", "last_name"} & diffs.keys()
+        plan.identity.append(
+            IdentityChange(
+                staff=staff,
+                person=person,
+                changes=plan.describe({k: diffs[k] for k in sorted(diffs, key=lambda k: k not in IDENTITY_FIELDS)}),
+                reused=len(names) == 2 or ("work_email" in diffs and bool(names)),
+            )
+        )
+    plan.identity.sort(key=lambda c: c.person.line)
+    if refused:
+        plan.to_change = [c for c in plan.to_change if c[0].pk not in refused]
+
+
+def _privileged_user_ids(user_ids: list[int]) -> set[int]:
+    """Of these users, those with HR or editor rights (the CMS), or a superuser: their email is how they sign in."""
+    if not user_ids:
+        return set()
+    User = get_user_model()
+    access_admin = Permission.objects.filter(codename="access_admin", content_type__app_label="wagtailadmin")
+    return set(
+        User.objects.filter(pk__in=user_ids)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__name=HR_GROUP)
+            | Q(groups__permissions__in=access_admin)
+            | Q(user_permissions__in=access_admin)
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def _check_hierarchy(hierarchy: list[tuple[int, str]], people: dict[str, PersonRow]) -> None:
     known = set(people) | set(
         StaffMember.objects.filter(employee_number__in={p.manager_number for p in people.values()}).values_list(
             "employee_number", flat=True
@@ -294,10 +486,11 @@ def _check_hierarchy(plan: RosterPlan, people: dict[str, PersonRow]) -> None:
     )
     managers = {n: p.manager_number for n, p in people.items() if p.manager_number}
     for number, manager in managers.items():
+        line = people[number].line
         if manager not in known:
-            plan.problems.append(f"Line {people[number].line}: line manager {manager} of employee {number} is unknown")
+            hierarchy.append((line, f"Line {line}: line manager {manager} of employee {number} is unknown"))
         elif manager == number:
-            plan.problems.append(f"Line {people[number].line}: employee {number} is their own line manager")
+            hierarchy.append((line, f"Line {line}: employee {number} is their own line manager"))
     reported = set()
     for start in managers:
         seen, node = [], start
@@ -308,7 +501,9 @@ def _check_hierarchy(plan: RosterPlan, people: dict[str, PersonRow]) -> None:
             cycle = seen[seen.index(node) :]
             if len(cycle) > 1 and frozenset(cycle) not in reported:
                 reported.add(frozenset(cycle))
-                plan.problems.append("Line manager cycle: " + " → ".join([*cycle, node]))
+                named = [f"{n} (line {people[n].line})" for n in [*cycle, node]]
+                line = min(people[n].line for n in cycle)
+                hierarchy.append((line, f"Line {line}: line manager cycle: " + " → ".join(named)))
 
 
 @dataclass
@@ -318,11 +513,17 @@ class RosterApplied:
 
 
 @transaction.atomic
-def apply_roster_changes(plan: RosterPlan) -> RosterApplied:
+def apply_roster_changes(plan: RosterPlan, *, confirmed_identity: str = "") -> RosterApplied:
     """Apply a clean plan's changes to people, teams and managers, in one transaction. Standing is not refreshed
-    here: call portal.compliance.roster.roster_apply, which does both."""
+    here: call portal.compliance.roster.roster_apply, which does both. Changes to anyone's identity apply only with
+    `confirmed_identity` equal to the plan's `identity_fingerprint` (HR confirmed exactly these)."""
     if not plan.can_apply:
         raise ValueError("This roster has rejected rows or problems; fix the file and try again.")
+    if plan.needs_confirmation(confirmed_identity):
+        raise ValueError(
+            "Not applied: this roster changes who some people are (work email or names); confirm those changes on "
+            "the dry run (or with --confirm-identity-changes) and apply again. Nothing was changed."
+        )
     User = get_user_model()
     users = {u.email: u for u in User.objects.filter(email__in=[p.fields["work_email"] for p in plan.to_create])}
     new_users = [
@@ -357,7 +558,8 @@ def apply_roster_changes(plan: RosterPlan) -> RosterApplied:
     changed = []
     for staff, person, diffs in plan.to_change:
         for name, (_, new) in diffs.items():
-            setattr(staff, name, new)
+            if name != "line_manager":  # set below, once every new manager exists
+                setattr(staff, name, new)
         changed.append(staff)
         Assignment.objects.bulk_create(
             [Assignment(staff=staff, number=a) for a in person.assignments], ignore_conflicts=True

@@ -48,7 +48,10 @@ def test_a_roster_with_rejected_rows_cannot_be_applied(hr_client, roster_csv, te
 
 @pytest.mark.parametrize(
     ("upload", "message"),
-    [(None, "Select the roster file"), (SimpleUploadedFile("roster.xlsx", b"PK\x03\x04"), "must be a CSV file")],
+    [
+        (None, "Select the roster file"),
+        (SimpleUploadedFile("roster.pdf", b"%PDF-1.4"), "must be a CSV or Excel (.xlsx) file"),
+    ],
 )
 def test_bad_uploads_are_named(hr_client, upload, message, db):
     response = hr_client.post(reverse("imports:upload", args=["roster"]), {"file": upload} if upload else {})

@@ -52,7 +52,8 @@ class Importer:
     summary: str  # what the index page says the kind does
     help_text: str
     max_bytes: int
-    plan: Callable[[bytes], Plan]
+    # (data, **options) -> Plan; options are what HR chose on upload ("strict", "sheet"), kept on the batch
+    plan: Callable[..., Plan]
     # (batch, plan, progress) -> the summary to keep on the batch once applied
     apply: Callable[[ImportBatch, Plan, Progress], dict]
     # The audit line's scope prefix, as the log has always named imports: "Roster x.csv", "Completions x.csv"

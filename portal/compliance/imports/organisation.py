@@ -45,7 +45,7 @@ IMPORTER = Importer(
     summary="Teams, their codes and where each sits in the tree, from an ESR organisation hierarchy.",
     help_text="An ESR organisation hierarchy saved as CSV, smaller than 5 MB",
     max_bytes=5 * 1024 * 1024,
-    plan=plan_organisation,
+    plan=lambda data, **_options: plan_organisation(data),
     apply=apply,
     audit_name="Organisation",
 )

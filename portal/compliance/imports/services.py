@@ -22,17 +22,21 @@ class ImportRefused(ValueError):
     """The batch cannot be applied as asked (already applied, or being applied); the message says why."""
 
 
-def import_batch_create(*, kind: str, data: bytes, filename: str, user) -> tuple[ImportBatch, Plan]:
-    """Keep the uploaded file (privately) with its dry-run summary, so HR can review it before applying."""
+def import_batch_create(
+    *, kind: str, data: bytes, filename: str, user, options: dict | None = None
+) -> tuple[ImportBatch, Plan]:
+    """Keep the uploaded file (privately) with its dry-run summary, so HR can review it before applying. `options`
+    (a sheet's name, strict) are kept with it: every later dry run and the apply read the file the same way."""
     importer = importer_for(kind)
-    plan = importer.plan(data)
+    options = {name: value for name, value in (options or {}).items() if value}
+    plan = importer.plan(data, **options)
     batch = ImportBatch.objects.create(
         kind=kind,
         filename=filename[:255],
         sha256=plan.sha256,
         uploaded_by=user,
         row_count=plan.rows,
-        summary=plan.summary,
+        summary={**plan.summary, "options": options},
     )
     batch.stored_name = uploads.stored_name(kind, batch)
     batch.save(update_fields=["stored_name"])
@@ -44,20 +48,31 @@ def import_batch_create(*, kind: str, data: bytes, filename: str, user) -> tuple
 
 def import_batch_plan(batch: ImportBatch) -> Plan:
     """The dry run of a kept file against the database as it is now."""
-    return importer_for(batch.kind).plan(uploads.load_named(batch.stored_name, batch.sha256))
+    data = uploads.load_named(batch.stored_name, batch.sha256)
+    return importer_for(batch.kind).plan(data, **batch.summary.get("options", {}))
 
 
-def import_batch_apply(*, batch: ImportBatch, user, request=None, via: str = "", background: bool = True) -> None:
+def import_batch_apply(
+    *, batch: ImportBatch, user, request=None, via: str = "", background: bool = True, confirmed_identity: str = ""
+) -> None:
     """Ask for `batch` to be applied: in the task worker (`background`), or here and now (the command's default).
     Asking twice (a double click, two tabs) applies once: the batch moves from "not applied" (or "failed", to finish
     a failed apply) to "waiting" in one conditional UPDATE, and only the request that moved it goes on. `via` names a
-    door without a user for the audit log ("the command line (manage.py import_file)")."""
+    door without a user for the audit log ("the command line (manage.py import_file)"). `confirmed_identity` is the
+    roster dry run's identity fingerprint HR confirmed (kept on the batch for the worker: a roster that changes who
+    people are applies only if the changes it finds then are the ones confirmed)."""
+    if batch.summary.get("identity_changes") and not confirmed_identity and batch.status != ImportBatch.DONE:
+        raise ImportRefused(
+            "Not applied: this roster changes who some people are (listed first). Check them, tick the box to confirm "
+            "them, and apply again."
+        )
     claimed = ImportBatch.objects.filter(pk=batch.pk, status__in=[ImportBatch.PLANNED, ImportBatch.FAILED]).update(
         status=ImportBatch.QUEUED,
         applied_by=user if getattr(user, "pk", None) else None,
         applied_via=via[:100],
         applied_from=client_address(request)[:64],
         error="",
+        summary={**batch.summary, "confirmed_identity": confirmed_identity},
     )
     if not claimed:
         batch.refresh_from_db()

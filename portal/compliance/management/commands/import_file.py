@@ -22,6 +22,17 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--apply", action="store_true", help="Apply the file (after a clean dry run).")
         parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="Completions: a person not on the roster is an error (by default the row is listed and skipped).",
+        )
+        parser.add_argument("--sheet", default="", help="An Excel file's sheet to read (by default the first).")
+        parser.add_argument(
+            "--confirm-identity-changes",
+            action="store_true",
+            help="With --apply: apply a roster's changes to who people are (work email, names), listed first.",
+        )
+        parser.add_argument(
             "--background",
             action="store_true",
             help="With --apply: hand the apply to the task worker (manage.py db_worker) and return at once.",
@@ -30,18 +41,38 @@ class Command(BaseCommand):
     def kind_fixed(self) -> str | None:
         return None
 
-    def handle(self, *args, file, apply=False, background=False, **options):
+    def handle(
+        self, *args, file, apply=False, background=False, confirm_identity_changes=False, strict=False, **options
+    ):
         kind = self.kind_fixed() or options["kind"]
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"There is no file at {path}.")
         started = time.perf_counter()
-        batch, plan = import_batch_create(kind=kind, data=path.read_bytes(), filename=path.name, user=None)
+        batch, plan = import_batch_create(
+            kind=kind,
+            data=path.read_bytes(),
+            filename=path.name,
+            user=None,
+            options={"strict": strict, "sheet": options["sheet"]},
+        )
         self.stdout.write(f"Dry run of {path.name}: {plan.rows} rows in {time.perf_counter() - started:.2f}s")
+        for change in getattr(plan, "identity", []):
+            reused = " (employee number re-used?)" if change.reused else ""
+            self.stdout.write(
+                f"  IDENTITY CHANGE line {change.person.line}, employee {change.staff.employee_number} "
+                f"{change.staff.full_name}{reused}: " + "; ".join(change.changes)
+            )
         for key, value in plan.summary.items():
             self.stdout.write(f"  {key}: {value}")
+        if getattr(plan, "unused", None):
+            self.stdout.write("  not used: " + ", ".join(plan.unused))
+        for ignored in getattr(plan, "ignored", []):
+            self.stdout.write(f"  ignored: {ignored}")
         for name, count in getattr(plan, "skipped", {}).items():
             self.stdout.write(f"  not mapped to a requirement ({count} rows): {name}")
+        for line, number in getattr(plan, "not_on_roster", []):
+            self.stdout.write(f"  skipped line {line}: {number} is not on the roster")
         for line, reason in plan.rejected:
             self.stdout.write(f"  rejected line {line}: {reason}")
         for problem in plan.problems:
@@ -54,10 +85,19 @@ class Command(BaseCommand):
             return
         if not plan.can_apply:
             raise CommandError("Not applied: fix the rejected rows and problems above, then import again.")
+        confirmed = getattr(plan, "identity_fingerprint", "") if confirm_identity_changes else ""
+        if getattr(plan, "identity", None) and not confirmed:
+            raise CommandError(
+                "Not applied: the changes to who people are (listed first) need --confirm-identity-changes."
+            )
         started = time.perf_counter()
         try:
             import_batch_apply(
-                batch=batch, user=None, via=f"the command line (manage.py {self.command_name})", background=background
+                batch=batch,
+                user=None,
+                via=f"the command line (manage.py {self.command_name})",
+                background=background,
+                confirmed_identity=confirmed,
             )
         except ImportRefused as error:
             raise CommandError(str(error)) from error
