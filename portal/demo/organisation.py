@@ -20,6 +20,27 @@ from quizzes import services as quiz_services
 from .people import DEMO_PASSWORD, PEOPLE, TEAMS
 
 SAFEGUARDING = ["Safeguarding Adults Level 1", "Safeguarding Children Level 1"]
+# The Core Skills Training Framework's subjects, as a trust sets them: (name, renewal in months, audience, level).
+# Level 2 safeguarding is for clinical staff groups, level 3 for named safeguarding roles; a higher level satisfies
+# the lower ones of its family (Requirement.level_family), so a Level 3 completion counts for Levels 1 and 2 too.
+CLINICAL_STAFF_GROUPS = [
+    "Nursing and Midwifery Registered",
+    "Allied Health Professionals",
+    "Medical and Dental",
+    "Additional Clinical Services",
+    "Add Prof Scientific and Technic",
+]
+SAFEGUARDING_ROLES = ["*Safeguarding*"]
+CSTF = [
+    ("Data Security Awareness Level 1", 12, {}, ("", None)),
+    ("Safeguarding Adults Level 1", 36, {}, ("Safeguarding Adults", 1)),
+    ("Safeguarding Children Level 1", 36, {}, ("Safeguarding Children", 1)),
+    ("Safeguarding Adults Level 2", 36, {"staff_groups": CLINICAL_STAFF_GROUPS}, ("Safeguarding Adults", 2)),
+    ("Safeguarding Children Level 2", 36, {"staff_groups": CLINICAL_STAFF_GROUPS}, ("Safeguarding Children", 2)),
+    ("Safeguarding Adults Level 3", 36, {"job_title_patterns": SAFEGUARDING_ROLES}, ("Safeguarding Adults", 3)),
+    ("Safeguarding Children Level 3", 36, {"job_title_patterns": SAFEGUARDING_ROLES}, ("Safeguarding Children", 3)),
+    ("Preventing Radicalisation (Prevent) Basic Awareness", 36, {}, ("", None)),
+]
 # Modules required of some people only: running official accounts is for Communications and Engagement (team codes),
 # the managers' module for managers, as far as a job title can tell.
 MODULE_TEAMS = {"representing-the-ccg-officially": ["COMMS"]}
@@ -63,8 +84,19 @@ def requirements(policy: PolicyPage, modules: list[ModulePage], report) -> dict[
             for module in modules
         ],
         *[
-            (name, {"kind": Requirement.EXTERNAL_COURSE, "renewal_months": 36, "new_starter_days": 28})
-            for name in SAFEGUARDING
+            (
+                name,
+                {
+                    "kind": Requirement.EXTERNAL_COURSE,
+                    "renewal_months": renewal,
+                    "new_starter_days": 28,
+                    "applies_to_everyone": not audience,
+                    "level_family": family,
+                    "level": level,
+                    **audience,
+                },
+            )
+            for name, renewal, audience, (family, level) in CSTF
         ],
     ]
     result = {}

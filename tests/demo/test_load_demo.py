@@ -62,3 +62,21 @@ def test_role_modules_are_required_only_of_the_people_they_are_for(loaded):
     assert titles["Head of Communications and Engagement"] and titles["Primary Care Contracts Manager"]
     assert not titles["Communications Officer"] and not titles["Finance Officer"]
     assert Requirement.objects.get(page__slug="principles-and-best-practice").applies_to_everyone
+
+
+def test_the_demo_requirements_are_the_core_skills_training_framework(loaded):
+    def shape(name):
+        r = Requirement.objects.get(name=name)
+        return (r.renewal_months, r.applies_to_everyone, r.level_family, r.level)
+
+    assert shape("Data Security Awareness Level 1") == (12, True, "", None)
+    assert shape("Safeguarding Adults Level 1") == (36, True, "Safeguarding Adults", 1)
+    assert shape("Safeguarding Children Level 2") == (36, False, "Safeguarding Children", 2)
+    assert shape("Preventing Radicalisation (Prevent) Basic Awareness") == (36, True, "", None)
+    level2 = Requirement.objects.get(name="Safeguarding Adults Level 2")
+    assert "Nursing and Midwifery Registered" in level2.staff_groups
+    level3 = Requirement.objects.get(name="Safeguarding Adults Level 3")
+    nurse = StaffMember.objects.select_related("team").get(job_title="Designated Nurse for Safeguarding")
+    officer = StaffMember.objects.select_related("team").get(job_title="Communications Officer")
+    assert level3.applies_to(nurse) and level2.applies_to(nurse) and not level3.applies_to(officer)
+    assert Requirement.objects.filter(kind=Requirement.ATTEST_POLICY).count() == 1
