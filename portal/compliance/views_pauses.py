@@ -132,8 +132,9 @@ def pause_change(request, staff_id: int, ref: str):
         initial = {
             "reason": pause.reason_code,
             "other": pause.reason_text,
-            "first_day": pause.first_day,
-            "last_day": pause.last_day,
+            # As the date boxes read them: a date in words ("28 Nov 2026") would leave them empty.
+            "first_day": pause.first_day.isoformat(),
+            "last_day": pause.last_day.isoformat() if pause.last_day else None,
         }
     form = PauseForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
