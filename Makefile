@@ -54,6 +54,7 @@ check: install
 
 pytest: install system-deps axe
 	$(BIN)/python -m pytest -q
+	@echo "Screenshots of the manager's team page and HR's organisation report, 1280 and 375 px wide (the browser journeys in tests/browser/test_at_a_glance_journeys.py write them): $(CURDIR)/var/screenshots/"
 
 # Browser tests drive Debian's chromium; PDF tests read text back with poppler's pdftotext.
 system-deps:

@@ -158,10 +158,6 @@ def _team_matrix_as_at(scope: list[Team], moment: Moment, requirement, state) ->
     )
 
 
-def _valid(row: RequirementStatus, today: datetime.date) -> bool:
-    return row.completed_on is not None and (row.expires_on is None or today <= row.expires_on)
-
-
 def _matrix(scope, all_requirements, people, rows, today, as_at=None, requirement=None, state="") -> TeamMatrix:
     requirements = [r for r in all_requirements if requirement is None or r.pk == requirement.pk]
     matrix, chase = [], []
@@ -176,7 +172,7 @@ def _matrix(scope, all_requirements, people, rows, today, as_at=None, requiremen
             if cell_state not in {status.NOT_REQUIRED, status.PAUSED}:
                 figure = figures[req.pk]
                 figure.required += 1
-                figure.compliant += _valid(row, today)
+                figure.compliant += row.standing.valid_on(today)
                 figure.overdue += cell_state == status.OVERDUE
             cells.append(Cell(row, cell_state, req))
         if state and not any(cell.state == state for cell in cells):
