@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import CharField, Exists, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.db.models.functions import Cast, Coalesce, Concat, Left, Length, NullIf, Trim
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.compliance import status
-from portal.compliance.models import Certificate, EvidenceEntry, Requirement, RequirementStatus
+from portal.compliance.models import Certificate, EvidenceEntry, ImportBatch, Requirement, RequirementStatus
 
 # Most urgent first: what a person should do next sits at the top of their list.
 URGENCY = {status.OVERDUE: 0, status.DUE_SOON: 1, status.NOT_STARTED: 2, status.COMPLIANT: 3, status.PAUSED: 4}
@@ -131,6 +131,14 @@ def evidence_history_for_staff(staff, cutoff: datetime.datetime | None = None):
             withdrawn_reason=Subquery(corrections.values("reason")[:1]),
             withdrawn_at=Subquery(corrections.values("recorded_at")[:1]),
             withdrawn_by=Subquery(corrections.values("by")[:1]),
+            # An imported completion's file: its source_ref is "import batch <id> line <n>".
+            import_file=Subquery(
+                ImportBatch.objects.annotate(
+                    ref=Concat(Value("import batch "), Cast("pk", CharField()), Value(" line "))
+                )
+                .filter(ref=Left(OuterRef("source_ref"), Length("ref")))
+                .values("filename")[:1]
+            ),
         )
         .order_by("-recorded_at", "-seq")
     )

@@ -128,3 +128,19 @@ def test_a_leaver_does_not_stop_the_rest_applying(people, adults):
     batch, _ = import_batch_create(kind="completions", data=data, filename="c.csv", user=None)
     import_batch_apply(batch=batch, user=None)
     assert batch.status == ImportBatch.DONE and EvidenceEntry.objects.get().source_ref.endswith("line 3")
+
+
+def test_the_persons_history_shows_when_they_did_it_and_when_and_whence_it_was_recorded(client, people, adults):
+    grace, _ = people
+    data = esr(f'"20001|Jones, Grace","{ADULTS}",01/02/2026 00:00,')
+    batch, _ = import_batch_create(kind="completions", data=data, filename="esr-competences.csv", user=None)
+    import_batch_apply(batch=batch, user=None)
+    hr = factories.make_user()
+    hr.groups.add(hr_group())
+    factories.sign_in(client, factories.with_mfa(hr))
+    page = client.get(reverse("reports:team_person", args=[grace.pk])).content.decode()
+    recorded = EvidenceEntry.objects.get().recorded_at
+    assert (
+        f"Imported completion: completed 1 Feb 2026, recorded {recorded:%-d %b %Y} from esr-competences.csv "
+        f"(import batch {batch.pk} line 2)"
+    ) in page
