@@ -82,3 +82,16 @@ def test_a_filter_that_is_not_in_the_list_is_explained(org):
     for query, message in [({"state": "late"}, "Choose a status"), ({"requirement": "999"}, "Choose a requirement")]:
         response = client.get(reverse("reports:team"), query)
         assert response.status_code == 400 and message in response.content.decode()
+
+
+def test_filters_add_one_query_whatever_the_size_of_the_team(org, django_assert_num_queries):
+    requirement = org["sam"].statuses.get().requirement
+    for n in range(5):
+        factories.make_staff(team=org["digital"], first_name=f"Extra{n}")
+    refresh()
+    client = client_for(org["manager"])
+    query = {"team": org["digital"].pk, "requirement": requirement.pk, "state": "overdue"}
+    # The 12 of the unfiltered page (tests/reports/test_team.py) and the chosen requirement, checked by the form;
+    # the status and the team narrow what is already read.
+    with django_assert_num_queries(13):
+        client.get(reverse("reports:team"), query)
