@@ -94,7 +94,8 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def axe_check(browser):
-    """Assert that axe-core finds no WCAG 2.2 A/AA violations on the page as it is now.
+    """Assert that axe-core finds no WCAG 2.2 A/AA violations on the page as it is now, and that the page reflows at
+    320 px (WCAG 1.4.10, which axe does not check): no sideways scrolling but a table's own scrolling region.
 
     A page in a context with JavaScript turned off cannot run axe, so its DOM (scripts removed) is copied into a
     scripted page at the same address, where the stylesheets resolve the same way, and checked there.
@@ -126,11 +127,67 @@ def axe_check(browser):
             for v in result["violations"]
         ]
         assert violations == [], f"axe found violations on {page.url}:\n{json.dumps(violations, indent=2)}"
+        _assert_reflows(target, page.url)
         return result
 
     yield check
     for checker in checkers:
         checker.context.close()
+
+
+REFLOW_WIDTH = 320  # WCAG 1.4.10: content reflows at 320 CSS pixels with no scrolling sideways
+
+# The page's width at 320 px and, if it is wider, the innermost elements that stick out (outside any box that
+# scrolls or clips them itself, such as a table's .portal-scroll region), widest first.
+_OVERFLOW_JS = """(limit) => {
+  const width = document.documentElement.scrollWidth;
+  if (width <= limit) return null;
+  const clipped = (el) => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const over = new Set([...document.body.querySelectorAll("*")].filter(
+    (el) => el.getBoundingClientRect().right > limit + 0.5 && !clipped(el)));
+  const leaves = [...over].filter((el) => ![...el.children].some((child) => over.has(child)));
+  leaves.sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right);
+  const describe = (el) => {
+    const name = typeof el.className === "string" ? el.className.trim().split(/\\s+/).join(".") : "";
+    const tag = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (name ? "." + name : "");
+    const text = (el.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 60);
+    return `<${tag}> "${text}" reaching ${Math.round(el.getBoundingClientRect().right)} px`;
+  };
+  return {width, widest: leaves.slice(0, 3).map(describe)};
+}"""
+
+
+def _assert_reflows(page, url):
+    """At a 320 px wide window the page is no wider than the window: nothing scrolls sideways but a table's own
+    scrolling region. The window is put back as it was."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": REFLOW_WIDTH, "height": 800})
+    try:
+        _settle(page)
+        overflow = page.evaluate(_OVERFLOW_JS, REFLOW_WIDTH)
+    finally:
+        if size:
+            page.set_viewport_size(size)
+            _settle(page)
+    assert overflow is None, (
+        f"{url} scrolls sideways at {REFLOW_WIDTH} px: it is {overflow['width']} px wide; widest: {overflow['widest']}"
+    )
+
+
+_FRAMES_JS = (
+    "() => new Promise((done) => { let n = 4; const on = () => (n-- ? requestAnimationFrame(on) : done()); on(); })"
+)
+
+
+def _settle(page):
+    """Let the NHS header rearrange its menu for the new width: it does so on the animation frames after a resize
+    (a ResizeObserver fires one more), so wait a few frames."""
+    page.evaluate(_FRAMES_JS)
 
 
 def _scripts_enabled(page) -> bool:
