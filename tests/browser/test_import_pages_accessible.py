@@ -5,7 +5,7 @@ batch waiting, applying, failed part way and applied."""
 from playwright.sync_api import expect
 
 from portal.compliance.imports.services import import_batch_create
-from portal.compliance.models import ImportBatch
+from portal.compliance.models import CompetenceMapping, ImportBatch, Requirement
 from portal.people.roles import hr_group
 from tests import factories
 from tests.browser.conftest import BROWSER_DB, sign_in, totp_code
@@ -52,7 +52,35 @@ def test_import_pages_pass_axe(page, live_server, site, axe_check):
         filename="o.csv",
         user=user,
     )
-    for batch in (unmapped, bad_roster, tree):
+    # As ESR gives them: an employee number re-used for someone new (listed first, with the box to confirm), unused
+    # columns and a footer; a competence report listing who will be recorded, a blank date and a leaver skipped.
+    identity, _ = import_batch_create(
+        kind="roster",
+        data=b"Employee Number,First Name,Last Name,Work Email,Org Code,Start Date,Payscale\r\n"
+        + f"20001,Tom,Price,tom.price@x.nhs.uk,{factories.make_team('Finance').code},01/04/2020,Band 5\r\n".encode()
+        + b"Report total: 1,,,,,,\r\n",
+        filename="esr.csv",
+        user=user,
+    )
+    factories.make_requirement(name="Safeguarding Adults Level 1")
+    adults = "NHS|CSTF|Safeguarding Adults - Level 1 - 3 Years|"
+    CompetenceMapping.objects.create(
+        competence_name=adults, requirement=Requirement.objects.get(name="Safeguarding Adults Level 1")
+    )
+    to_record, _ = import_batch_create(
+        kind="completions",
+        data=(
+            "Person,Competence Name,Achievement Date\r\n"
+            f'"20001|Jones, Grace","{adults}",01/06/2025 00:00\r\n'
+            f'"20001|Jones, Grace","{adults}",\r\n'
+            f'"99999|Leaver, Ann","{adults}",01/06/2025\r\n'
+        ).encode(),
+        filename="competences.csv",
+        user=user,
+    )
+    page.goto(f"{live_server.url}/hr/imports/completions/")
+    axe_check(page)  # the upload page with the sheet box and the strict checkbox
+    for batch in (unmapped, bad_roster, tree, identity, to_record):
         page.goto(f"{live_server.url}/hr/imports/{batch.pk}/")
         axe_check(page)
     page.goto(f"{live_server.url}/hr/imports/{unmapped.pk}/")
