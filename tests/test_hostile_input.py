@@ -94,7 +94,7 @@ INPUTS = {
     "attestation:done": ((), (), ()),
     "certificates:file": ((), (), ()),
     "reports:certificate_pdf": ((), (), ()),
-    "reports:team": (AS_AT, (), ()),
+    "reports:team": ((*AS_AT, "requirement", "state"), (), ()),
     "reports:team_person": (AS_AT, (), ()),
     "reports:team_remind": ((), ("team", "staff", "next"), ()),
     "exports:csv": (AS_AT, (), ()),
