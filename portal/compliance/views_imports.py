@@ -2,6 +2,7 @@
 background with progress on the batch's page. One set of pages for every kind (portal.compliance.imports)."""
 
 import csv
+import re
 
 from django import forms
 from django.contrib import messages
@@ -161,11 +162,17 @@ def apply(request, batch_id: int):
             batch=batch,
             user=request.user,
             request=request,
-            confirmed_identity=request.POST.get("confirm_identity_changes", "")[:64],
+            confirmed_identity=_fingerprint(request.POST.get("confirm_identity_changes", "")),
         )
     except ImportRefused as error:
         messages.error(request, str(error))
     return redirect("imports:batch", batch_id=batch.pk)
+
+
+def _fingerprint(value: str) -> str:
+    """The identity changes' fingerprint the checkbox carries (hex): anything else confirms nothing, so the apply is
+    refused with the reason, and nothing of it reaches the database (PostgreSQL refuses a NUL in text)."""
+    return value if re.fullmatch(r"[0-9a-f]{1,64}", value) else ""
 
 
 @hr_required
