@@ -25,7 +25,7 @@ MONDAY_AFTER = DUE + datetime.timedelta(days=7)  # each person's "after" reminde
 def test_two_workers_at_once_send_each_message_once(transactional_db, monkeypatch, mailoutbox):
     team = factories.make_team("Team")
     manager = factories.make_staff(team=team, start_date=datetime.date(2020, 1, 6))
-    TeamManager.objects.create(staff=manager, team=team)
+    TeamManager.objects.create(staff=manager, team=team, started_on=datetime.date(2020, 1, 6))  # manager then
     for _ in range(8):
         factories.make_staff(team=team, start_date=START, line_manager=manager, staff_group="Nursing")
     factories.make_requirement(applies_to_everyone=False, staff_groups=["Nursing"])
