@@ -62,6 +62,9 @@ def _answer_and_publish(page, base_url, policy_pk, answers, deadline=None):
         page.locator('[name="reattest_deadline"]').fill(deadline.isoformat())
     with page.expect_response(lambda r: r.request.method == "POST" and "action-publish" in (r.request.post_data or "")):
         page.locator('button[name="action-publish"]').dispatch_event("click")
+    # Wagtail then sends the editor to the parent's page list: wait for it, so the next step's navigation is not
+    # interrupted by this redirect.
+    page.wait_for_url("**/cms/pages/*/")
 
 
 def test_a_new_version_reaches_everyone_with_the_right_reason_text_and_questions(
