@@ -7,8 +7,7 @@ import pytest
 from allauth.account import app_settings as account_settings
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
-from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time as counters
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 
 from portal.people.roles import hr_group
 from tests import factories
@@ -18,7 +17,7 @@ CODES = "/accounts/2fa/recovery-codes/"
 
 
 def _code(secret) -> str:
-    return format_hotp_value(hotp_value(secret, next(iter(counters()))))
+    return factories.totp_code(secret)
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ staff, whatever URL they ask for, until they enter a code.
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
-from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time as counters
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.contrib.auth.models import Group
 from django.contrib.auth.views import LoginView, PasswordResetConfirmView, PasswordResetView
 from django.test import Client
@@ -23,7 +22,7 @@ SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def _code(secret=SECRET) -> str:
-    return format_hotp_value(hotp_value(secret, next(iter(counters()))))
+    return factories.totp_code(secret)
 
 
 @pytest.fixture

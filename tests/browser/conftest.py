@@ -208,11 +208,8 @@ def sign_in(page, base_url, email, password=factories.PASSWORD):
 
 
 def totp_code(secret: str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP") -> str:
-    """The code an authenticator app would show now for `secret` (see factories.with_mfa)."""
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
-
-    counter = next(iter(yield_hotp_counters_from_time()))
-    return format_hotp_value(hotp_value(secret, counter))
+    """The code an authenticator app would show now for `secret` (see factories.totp_code)."""
+    return factories.totp_code(secret)
 
 
 def sign_in_with_code(page, base_url, email):
