@@ -17,8 +17,22 @@ Headings
 - A numbered line that continues a numbered list is text, even when its number could follow on: the "3." of a list
   "1. 2. 3." inside section 2.1 stays in 2.1. (It continues a list when the line before it, blank lines aside, is a
   numbered line that is not a heading, one less at the same level.)
-- Everything before the first heading (title block, revisions table) is front matter: it is not imported, but its
-  first line is the title. "Effective from 21st June 2021" (or 21/06/2021) anywhere gives the effective date.
+- Everything before the first heading is front matter. "Effective from 21st June 2021" (or 21/06/2021) anywhere
+  gives the effective date.
+
+Front matter
+- Its first line is the title.
+- A line "Applies to all employees of ..." (or "This policy applies to: ...") says whom the policy applies to.
+- A line that says the policy is "read in conjunction with" (or "Related policies") introduces the related policies:
+  the bullet items after it (blank lines between them allowed), or, without bullets, the lines after it up to a blank
+  line. Text after the line's colon counts too, separated by semicolons.
+- The revisions table: an optional title line ("Policy Revisions and Amendments", "Version history"), then a heading
+  row of tab-separated column names: Date, Section, Reason for change, Approved by, and optionally Version, in any
+  order. Each tab-separated line after it is a row (blank lines between rows allowed) up to the first line without a
+  tab. An empty row (tabs only) is skipped. A row must give a day-month-year date (21/06/2022, 21.06.2022,
+  2022-06-21 or 21 June 2022), a section, a reason and who approved it; any other row, or a column the import does
+  not know, stops the import with a message naming the line.
+- The rest (other lines, such as the organisation the policy is issued by) is kept as it is written.
 
 Contents list
 - A line ending in leader dots or in a tab and a page number ("6.2 Best Practice.....8", "1. Introduction<TAB>5")
@@ -63,6 +77,31 @@ HEADING_ENDINGS = (".", ",", ";", ":", "!", "?", "…")
 SENTENCE_ENDINGS = (".", ",", ";", ":", "!", "?", "…", '"', "”", "'", "’", ")")
 
 
+REVISIONS_TITLE_RE = re.compile(
+    r"(?:policy |document )?(?:(?:revisions?|change|version|amendment)s? history|revisions?(?: and amendments?)?"
+    r"|amendments?(?: and revisions?)?|version control)",
+    re.IGNORECASE,
+)
+APPLIES_TO_RE = re.compile(r"(?:this (?:policy|document) )?applies to\s*:?\s+(?P<who>\S.*?)\.?", re.IGNORECASE)
+RELATED_RE = re.compile(
+    r"(?:.*\b(?:read|used) in conjunction with\b[^:]*|(?:related|associated) (?:policies|documents)\b[^:]*)"
+    r"(?::\s*(?P<rest>.*))?",
+    re.IGNORECASE,
+)
+DAY_MONTH_YEAR_RE = re.compile(r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})")
+ISO_DATE_RE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
+DATE_IN_WORDS_RE = re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[a-z]{3,9})\.?,?\s+(?P<year>\d{4})", re.I)
+# The revisions table's columns, as PolicyAmendment names them, by what a heading starts with or says.
+REVISION_COLUMNS = (
+    ("date", re.compile(r".*\bdate\b.*")),
+    ("version", re.compile(r"(?:version|issue|rev(?:ision)?)\b.*")),
+    ("section", re.compile(r"(?:section|paragraph|clause)s?(?:\s*\(s\))?(?:\s+(?:changed|amended))?")),
+    ("approved_by", re.compile(r"(?:approved|authori[sz]ed|ratified)(?:\s+by)?")),
+    ("reason", re.compile(r".*\b(?:reason|change|amendment|description|summary)s?\b.*")),
+)
+REQUIRED_COLUMNS = {"date": "Date", "section": "Section", "reason": "Reason for change", "approved_by": "Approved by"}
+
+
 class PolicyImportError(ValueError):
     """The document cannot be imported; the message says why."""
 
@@ -75,10 +114,26 @@ class ParsedSection:
 
 
 @dataclass(frozen=True)
+class ParsedRevision:
+    """A filled-in row of the document's revisions table; `line` is its line number in the file."""
+
+    line: int
+    version: str
+    date: datetime.date
+    section: str
+    reason: str
+    approved_by: str
+
+
+@dataclass(frozen=True)
 class ParsedPolicy:
     title: str
     effective_date: datetime.date | None
     sections: list[ParsedSection]
+    applies_to: str = ""
+    related_policies: list[str] = field(default_factory=list)
+    revisions: list[ParsedRevision] = field(default_factory=list)
+    other_front_matter: str = ""  # HTML, rendered as a section's text is
 
 
 def decode_policy_bytes(data: bytes) -> str:
@@ -102,11 +157,15 @@ def parse_policy(text: str) -> ParsedPolicy:
             "No numbered headings found. Each section must start on its own line with its number and a heading, "
             "for example “1. Introduction” or “6.2 Best Practice”, numbered in order from 1."
         )
-    title = next((" ".join(_cells(line)) for line in front if line.strip()), "")
+    front_matter = _front_matter(front)
     return ParsedPolicy(
-        title=title,
+        title=front_matter.title,
         effective_date=_effective_date(text),
         sections=[ParsedSection(number, heading, _render(body)) for number, heading, body in found],
+        applies_to=front_matter.applies_to,
+        related_policies=front_matter.related_policies,
+        revisions=front_matter.revisions,
+        other_front_matter=_render(front_matter.other_lines),
     )
 
 
@@ -166,6 +225,157 @@ def _without_contents(lines: list[str]) -> list[str]:
         if heading and heading[0] == first_number:
             return lines[:start] + lines[i:]
     return lines
+
+
+@dataclass
+class _FrontMatter:
+    title: str = ""
+    applies_to: str = ""
+    related_policies: list[str] = field(default_factory=list)
+    revisions: list[ParsedRevision] = field(default_factory=list)
+    other_lines: list[str] = field(default_factory=list)
+
+
+def _front_matter(lines: list[str]) -> _FrontMatter:
+    """The parts of the front matter, by the rules in this module's docstring. `lines` are the document's first
+    lines (the contents list and the body removed), so line i is the file's line i + 1."""
+    result = _FrontMatter()
+    i = 0
+    while i < len(lines):
+        line = " ".join(_cells(lines[i]))
+        if not line:
+            result.other_lines.append("")
+        elif not result.title:
+            result.title = line
+        elif CONTENTS_TITLE_RE.fullmatch(line):
+            break  # a contents list the body never repeats: nothing after it is front matter
+        elif EFFECTIVE_RE.fullmatch(line.rstrip(".")):
+            pass  # the effective date has its own field
+        elif (applies := APPLIES_TO_RE.fullmatch(line)) and not result.applies_to:
+            result.applies_to = applies["who"]
+        elif (related := RELATED_RE.fullmatch(line)) and not result.related_policies:
+            after, result.related_policies = _related_policies(lines, i, related["rest"] or "")
+            if not result.related_policies:  # a sentence that names no list: keep it as written
+                result.other_lines.append(lines[i])
+            i = after if result.related_policies else i + 1
+            continue
+        elif REVISIONS_TITLE_RE.fullmatch(line) or _revision_columns(lines[i], i + 1):
+            i = _revisions(lines, i, result.revisions)
+            continue
+        else:
+            result.other_lines.append(lines[i])
+        i += 1
+    return result
+
+
+def _related_policies(lines: list[str], i: int, rest: str) -> tuple[int, list[str]]:
+    """The related policies introduced on line i, and the index of the first line after them."""
+    found = [item.strip() for item in rest.split(";") if item.strip()]
+    i += 1
+    after = [j for j in range(i, len(lines)) if lines[j].strip()]
+    if after and BULLET_RE.fullmatch(lines[after[0]].strip()):
+        for j in after:
+            bullet = BULLET_RE.fullmatch(lines[j].strip())
+            if bullet is None:
+                return j, found
+            found.append(" ".join(bullet["text"].split()))
+        return len(lines), found
+    if found:
+        return i, found
+    while i < len(lines) and lines[i].strip() and "\t" not in lines[i]:
+        found.append(" ".join(lines[i].split()))
+        i += 1
+    return i, found
+
+
+def _revisions(lines: list[str], i: int, found: list[ParsedRevision]) -> int:
+    """Read the revisions table starting at line i (its title or its heading row) into `found`; the index of the
+    first line after it."""
+    if REVISIONS_TITLE_RE.fullmatch(" ".join(_cells(lines[i]))):
+        i += 1
+        while i < len(lines) and not lines[i].strip():
+            i += 1
+        if i == len(lines) or "\t" not in lines[i]:
+            return i  # a title with no table under it
+    columns = _revision_columns(lines[i], i + 1, strict=True)
+    i += 1
+    while i < len(lines) and (not lines[i].strip() or "\t" in lines[i]):
+        if _cells(lines[i]):
+            found.append(_revision(lines[i], i + 1, columns))
+        i += 1
+    return i
+
+
+def _revision_columns(line: str, number: int, *, strict: bool = False) -> list[str] | None:
+    """The field each column of a revisions table's heading row fills, or None if the line is not such a row.
+    With `strict`, a heading row the import cannot read is refused, naming the line."""
+    names = [cell.strip() for cell in line.rstrip().split("\t")]
+    columns = [_revision_column(name) for name in names]
+    known = [column for column in columns if column]
+    if not strict:
+        return columns if "\t" in line and "date" in known and len(known) >= 3 else None
+    unknown = [name for name, column in zip(names, columns, strict=True) if name and not column]
+    missing = [label for column, label in REQUIRED_COLUMNS.items() if column not in known]
+    repeated = sorted({column for column in known if known.count(column) > 1})
+    if "\t" not in line or unknown or missing or repeated:
+        found = ", ".join(f"“{name}”" for name in names if name) or "nothing"
+        raise PolicyImportError(
+            f"Line {number}: the revisions table's heading row should name its columns, separated by tabs: Date, "
+            f"Section, Reason for change and Approved by (and Version, if you keep one); it has {found}."
+        )
+    return columns
+
+
+def _revision_column(name: str) -> str | None:
+    name = " ".join(name.lower().replace("’", "'").split()).rstrip(":")
+    return next((column for column, pattern in REVISION_COLUMNS if pattern.fullmatch(name)), None) if name else None
+
+
+def _revision(line: str, number: int, columns: list[str | None]) -> ParsedRevision:
+    cells = [cell.strip() for cell in line.rstrip().split("\t")]
+    if len(cells) > len(columns):
+        raise PolicyImportError(
+            f"Line {number}: this revisions row has {len(cells)} cells but the table has {len(columns)} columns; "
+            "put a single tab between cells."
+        )
+    values = {column: " ".join(cell.split()) for column, cell in zip(columns, cells, strict=False) if column}
+    missing = [label.lower() for column, label in REQUIRED_COLUMNS.items() if not values.get(column)]
+    if missing:
+        raise PolicyImportError(
+            f"Line {number}: this revisions row gives no {' and no '.join(missing)}. Each row needs a date, the "
+            "section, the reason for the change and who approved it."
+        )
+    date = _date(values["date"])
+    if date is None:
+        raise PolicyImportError(
+            f"Line {number}: “{values['date']}” in the revisions table is not a date. Give the day, month and year, "
+            "for example 21/06/2022 or 21 June 2022."
+        )
+    return ParsedRevision(
+        line=number,
+        version=values.get("version", ""),
+        date=date,
+        section=values["section"],
+        reason=values["reason"],
+        approved_by=values["approved_by"],
+    )
+
+
+def _date(text: str) -> datetime.date | None:
+    """A date written as a day, month and year (21/06/2022, 21.06.2022, 2022-06-21, 21st June 2022)."""
+    text = text.strip()
+    match = DAY_MONTH_YEAR_RE.fullmatch(text) or ISO_DATE_RE.fullmatch(text) or DATE_IN_WORDS_RE.fullmatch(text)
+    if match is None:
+        return None
+    month = match["month"]
+    if not month.isdigit():
+        month = next((i for i, name in enumerate(MONTHS, start=1) if name.startswith(month.lower())), None)
+        if month is None:  # "Jun" and "Sept" are months, "Junk" is not
+            return None
+    try:
+        return datetime.date(int(match["year"]), int(month), int(match["day"]))
+    except ValueError:  # no such day, such as 31 June
+        return None
 
 
 def _split_at_headings(lines: list[str]) -> tuple[list[str], list[tuple[str, str, list[str]]]]:
