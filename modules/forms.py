@@ -15,4 +15,5 @@ class PolicyPageForm(WagtailAdminPageForm):
             # version's: the editor answers afresh.
             self.initial["section_changes"] = []
             self.initial["reattest_deadline"] = None
+            self.initial["reopen_modules"] = False
         self.initial["change_base"] = base

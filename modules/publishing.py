@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from portal.compliance.models import PolicySnapshot
 from portal.compliance.services import reattestation_round_open
+from portal.lib.clauses import parse_clause_list
+from quizzes.models import Question
 
 from .models import ModulePage, PolicyPage, ReviewFlag
 from .review import review_flags_raise, review_flags_resolve
@@ -37,10 +39,37 @@ def policy_version_publish(*, page: PolicyPage, user=None) -> PolicySnapshot:
     reason = material_reason(changes) if previous else ""
     snapshot = policy_snapshot_for_page(page, material=material, change_reason=reason, changes=changes, user=user)
     if previous and snapshot.pk != previous.pk and material:
+        clauses = [c["number"] for c in snapshot.material_changes()]
         if page.reattest_deadline and page.reattest_deadline > timezone.localdate():
-            reattestation_round_open(snapshot=snapshot, deadline=page.reattest_deadline, reason=reason, opened_by=user)
-        review_flags_raise(snapshot=snapshot, clauses=[c["number"] for c in snapshot.material_changes()])
+            # The editor's tick counts only when given about this version (not carried over from the last publish).
+            reopen = page.reopen_modules and page.change_base == previous.content_hash
+            reattestation_round_open(
+                snapshot=snapshot,
+                deadline=page.reattest_deadline,
+                reason=reason,
+                opened_by=user,
+                module_page_ids=[m.pk for m in modules_teaching(page, clauses)] if reopen else (),
+            )
+        review_flags_raise(snapshot=snapshot, clauses=clauses)
     return snapshot
+
+
+def modules_teaching(policy: PolicyPage, clauses: list[str]) -> list[ModulePage]:
+    """The modules of `policy` that teach one of `clauses`: the sections the module says it covers, or a scenario or
+    a question of its quiz tagged to one."""
+    touched = set(clauses)
+    linked = []
+    for module in ModulePage.objects.filter(policy=policy):
+        tagged = set(module.clause_list)
+        for child in module.body:
+            if child.block_type == "scenario":
+                tagged |= set(parse_clause_list(child.value.get("clauses", "")))
+            elif child.block_type == "quiz" and child.value["quiz"] is not None:
+                banks = child.value["quiz"].banks.all()
+                tagged |= set(Question.objects.filter(bank__in=banks).values_list("clause", flat=True))
+        if tagged & touched:
+            linked.append(module)
+    return linked
 
 
 def _scenario_ids_changed(page: ModulePage) -> list[str]:

@@ -13,8 +13,9 @@ from modules.blocks import BODY_FEATURES, ModuleBodyBlock, PolicySectionBlock, S
 from modules.forms import PolicyPageForm
 from portal.compliance.diff import changed_clauses
 from portal.compliance.models import PolicySnapshot
+from portal.compliance.policy_versions import policy_change_notices_for_staff
 from portal.lib.clauses import clause_anchor, parse_clause_list, validate_clause_list
-from portal.reports.next_steps import next_steps_for_user
+from portal.people.roles import staff_for_user
 
 
 class HomePage(Page):
@@ -31,7 +32,8 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["policies"] = PolicyPage.objects.child_of(self).live().order_by("title")
         context["module_indexes"] = ModuleIndexPage.objects.child_of(self).live()
-        context["next_steps"] = next_steps_for_user(request.user)
+        staff = staff_for_user(request.user) if request.user.is_authenticated else None
+        context["policy_changes"] = policy_change_notices_for_staff(staff) if staff else []
         return context
 
 
@@ -68,6 +70,12 @@ class PolicyPage(Page):
     # (the last publish, an autosave) are stale: the form starts blank and publishing ignores them.
     change_base = models.CharField(max_length=64, blank=True)
     reattest_deadline = models.DateField("re-attest by", null=True, blank=True)
+    reopen_modules = models.BooleanField(
+        "ask staff to complete the linked modules again",
+        default=False,
+        help_text="Only for a material change. Staff who completed a module that teaches a materially changed "
+        "section (by its sections, scenarios or questions) complete it again by the re-attest date.",
+    )
 
     parent_page_types = ["modules.HomePage"]
     subpage_types = []
@@ -89,6 +97,7 @@ class PolicyPage(Page):
             [
                 FieldPanel("section_changes"),
                 FieldPanel("reattest_deadline"),
+                FieldPanel("reopen_modules"),
                 FieldPanel("change_base", widget=forms.HiddenInput),
             ],
             heading="Publishing a new version",
@@ -208,6 +217,10 @@ class PolicyPage(Page):
         material = any(answer["change"] == self.MATERIAL for answer in declared.values())
         if material and (self.reattest_deadline is None or self.reattest_deadline <= timezone.localdate()):
             errors["reattest_deadline"] = "For a material change, set a future date by which everyone must re-attest."
+        if self.reopen_modules and self.change_base == latest.content_hash and not material:
+            errors["reopen_modules"] = (
+                "Modules are completed again only after a material change: untick this, or mark a section material."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -221,8 +221,8 @@ def _requirements_and_rounds(moment: Moment, requirements):
     requirements.sort(key=lambda r: r.name)
     team_paths = {r.pk: [t.path for t in r.teams.all()] for r in requirements}
     rounds = defaultdict(list)
-    attestations = [r for r in requirements if r.kind == Requirement.ATTEST_POLICY]
-    for round_ in ReattestationRound.objects.filter(opened_at__lt=moment.cutoff, requirement__in=attestations):
+    with_rounds = [r for r in requirements if r.kind in Requirement.ROUND_KINDS]
+    for round_ in ReattestationRound.objects.filter(opened_at__lt=moment.cutoff, requirement__in=with_rounds):
         rounds[round_.requirement_id].append(round_)
     # One more query only when levels are in play, so reports without them keep their pinned query counts.
     above = Requirement.objects.levels_above() if any(r.level_family for r in requirements) else {}

@@ -75,6 +75,7 @@ class Requirement(models.Model):
     """What someone must do, who must do it, and how often. Periods are data: trusts set their own."""
 
     ATTEST_POLICY, COMPLETE_MODULE, EXTERNAL_COURSE = "attest_policy", "complete_module", "external_course"
+    ROUND_KINDS = (ATTEST_POLICY, COMPLETE_MODULE)  # the kinds a material policy change can ask to be done again
     KIND_CHOICES = [
         (ATTEST_POLICY, "Attest to a policy"),
         (COMPLETE_MODULE, "Complete a portal module"),
@@ -273,7 +274,8 @@ class PolicySnapshot(models.Model):
 
 
 class ReattestationRound(models.Model):
-    """Opened by a material change: everyone in scope must attest to `snapshot` (or later) by `deadline`."""
+    """Opened by a material change: everyone in scope must attest to `snapshot` (or later) by `deadline`; or, for a
+    module the editor chose to reopen, complete the module again on or after the day the round opened."""
 
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="rounds")
     snapshot = models.ForeignKey(PolicySnapshot, on_delete=models.PROTECT, related_name="rounds")
@@ -287,6 +289,14 @@ class ReattestationRound(models.Model):
 
     def __str__(self):
         return f"Re-attest to {self.snapshot} by {self.deadline:%d %b %Y}"
+
+    def outdates(self, *, kind: str, snapshot_id: int | None, completed_on: datetime.date) -> bool:
+        """Whether evidence of a requirement of `kind` is older than this round, so must be done again: an
+        attestation to a version before the round's (by the version it names), a module completed before the day
+        the round opened (a module completion names no version)."""
+        if kind == Requirement.ATTEST_POLICY:
+            return (snapshot_id or 0) < self.snapshot_id
+        return completed_on < timezone.localdate(self.opened_at)
 
 
 class EvidenceEntry(models.Model):

@@ -131,8 +131,9 @@ def standing_from(
     if expires_on is None and requirement.renewal_months:
         expires_on = add_months(completed_on, requirement.renewal_months)
     for round_ in rounds:
-        # A material change since the version this person attested: they must attest again by the deadline.
-        if (snapshot_id or 0) < round_.snapshot_id:
+        # A material change since this person's evidence: they must attest (or complete the module) again by the
+        # deadline.
+        if round_.outdates(kind=requirement.kind, snapshot_id=snapshot_id, completed_on=completed_on):
             if expires_on is None or round_.deadline < expires_on:
                 window_start = max(completed_on, local_day(round_.opened_at))
             expires_on = min(expires_on, round_.deadline) if expires_on else round_.deadline
@@ -185,7 +186,7 @@ def refresh_pair(staff: StaffMember, requirement: Requirement) -> None:
     also satisfies; called in the ledger append's transaction."""
     if not requirement.level_family:
         entries = EvidenceEntry.objects.filter(staff=staff, requirement=requirement)
-        rounds = requirement.rounds.all() if requirement.kind == Requirement.ATTEST_POLICY else []
+        rounds = requirement.rounds.all() if requirement.kind in Requirement.ROUND_KINDS else []
         standing, latest = standing_for(staff, requirement, entries, rounds)
         _save(staff, requirement, standing, latest)
         return
@@ -209,7 +210,7 @@ def refresh(staff_ids: Iterable[int] | None = None, requirement_ids: Iterable[in
         wanted = set(requirement_ids)
         requirements = [r for r in requirements if r.pk in wanted]
     team_paths = {r.pk: [t.path for t in r.teams.all()] for r in requirements}
-    rounds = {r.pk: list(r.rounds.all()) if r.kind == Requirement.ATTEST_POLICY else [] for r in requirements}
+    rounds = {r.pk: list(r.rounds.all()) if r.kind in Requirement.ROUND_KINDS else [] for r in requirements}
     above = Requirement.objects.levels_above()
     counted = {r.pk for r in requirements} | {h.pk for r in requirements for h in above.get(r.pk, ())}
     written = 0

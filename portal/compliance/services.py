@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
@@ -150,14 +151,25 @@ def policy_snapshot_create(
 
 
 def reattestation_round_open(
-    *, snapshot: PolicySnapshot, deadline: datetime.date, reason: str, opened_by=None
+    *,
+    snapshot: PolicySnapshot,
+    deadline: datetime.date,
+    reason: str,
+    opened_by=None,
+    module_page_ids: Iterable[int] = (),
 ) -> list[ReattestationRound]:
-    """Open a round for every attestation requirement on this policy, and refresh everyone's status."""
+    """Open a round for every attestation requirement on this policy and, when the editor chose to reopen them,
+    every module requirement naming one of `module_page_ids` (modules teaching a materially changed section: whoever
+    completed one before today completes it again by `deadline`), and refresh everyone's status."""
     if deadline <= timezone.localdate():
         raise EvidenceError("The re-attestation deadline must be in the future.")
+    requirements = Requirement.objects.filter(
+        Q(kind=Requirement.ATTEST_POLICY, page_id=snapshot.page_id)
+        | Q(kind=Requirement.COMPLETE_MODULE, page_id__in=list(module_page_ids))
+    )
     rounds = []
     with transaction.atomic():
-        for requirement in Requirement.objects.filter(kind=Requirement.ATTEST_POLICY, page_id=snapshot.page_id):
+        for requirement in requirements:
             rounds.append(
                 ReattestationRound.objects.create(
                     requirement=requirement, snapshot=snapshot, deadline=deadline, reason=reason, opened_by=opened_by
