@@ -77,7 +77,7 @@ def test_when_the_editor_chooses_so_a_completion_before_the_change_is_due_again_
     assert draft.reopen_modules
     revision.publish()
 
-    media, principles = trust["requirements"]["Talking to the media"], trust["requirements"]["Principles"]
+    media = trust["requirements"]["Talking to the media"]
     assert [r.requirement for r in ReattestationRound.objects.all()] == [media]
     assert _states(trust) == {
         "Talking to the media": (status.DUE_SOON, deadline),
