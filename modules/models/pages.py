@@ -13,9 +13,8 @@ from modules.blocks import BODY_FEATURES, ModuleBodyBlock, PolicySectionBlock, S
 from modules.forms import PolicyPageForm
 from portal.compliance.diff import changed_clauses
 from portal.compliance.models import PolicySnapshot
-from portal.compliance.policy_versions import policy_change_notices_for_staff
 from portal.lib.clauses import clause_anchor, parse_clause_list, validate_clause_list
-from portal.people.roles import staff_for_user
+from portal.reports.next_steps import next_steps_for_user
 
 
 class HomePage(Page):
@@ -32,8 +31,7 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["policies"] = PolicyPage.objects.child_of(self).live().order_by("title")
         context["module_indexes"] = ModuleIndexPage.objects.child_of(self).live()
-        staff = staff_for_user(request.user) if request.user.is_authenticated else None
-        context["policy_changes"] = policy_change_notices_for_staff(staff) if staff else []
+        context["next_steps"] = next_steps_for_user(request.user)
         return context
 
 
