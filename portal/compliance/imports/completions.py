@@ -17,8 +17,10 @@ from .base import Importer, Progress
 
 # Each chunk is one transaction holding the ledger's lock: the longest a submission waits while a large file applies.
 # Its size follows the time the last chunk took, aiming at CHUNK_SECONDS whatever the database and the machine's load
-# (docs/benchmarks.md). Tests fix CHUNK_ROWS to see the chunks.
-CHUNK_SECONDS = 0.4
+# (docs/benchmarks.md). A chunk grows at most by half on the last one, so one that ran fast while the machine was
+# quiet is not followed by one far too long when it gets busy again. Tests fix CHUNK_ROWS to see the chunks.
+CHUNK_SECONDS = 0.3
+GROWTH = 1.5
 FIRST_CHUNK, SMALLEST_CHUNK, LARGEST_CHUNK = 200, 20, 2000
 CHUNK_ROWS: int | None = None
 # SQLite has no queue of waiting writers: each polls (its busy timeout sleeps up to 100 ms between tries), so an import
@@ -49,12 +51,12 @@ def apply(batch: ImportBatch, plan: CompletionPlan, progress: Progress) -> dict:
             done += len(chunk)
             progress.update(done, total)
         progress.committed()
+        took = max(time.perf_counter() - began, 0.001)  # the lock held, the commit included
         start += len(chunk)
         if connection.vendor == "sqlite" and start < len(rows):
             time.sleep(SQLITE_PAUSE_SECONDS)
         if not CHUNK_ROWS:
-            took = max(time.perf_counter() - began, 0.001)
-            size = max(SMALLEST_CHUNK, min(LARGEST_CHUNK, int(size * CHUNK_SECONDS / took)))
+            size = max(SMALLEST_CHUNK, min(LARGEST_CHUNK, int(size * GROWTH), int(size * CHUNK_SECONDS / took)))
     return {**plan.summary, "to_record": total, "already_recorded": plan.already - earlier, "recorded": total}
 
 
