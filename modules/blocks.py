@@ -13,6 +13,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from modules.rich_text import NamedRichTextBlock
 from portal.lib.clauses import parse_clause_list, validate_clause, validate_clause_list
 
 INLINE_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -43,10 +44,10 @@ class ClauseListBlock(blocks.CharBlock):
 class PolicySectionBlock(blocks.StructBlock):
     number = ClauseBlock(help_text="The section number as the policy writes it: 6 or 6.2.")
     heading = blocks.CharBlock(max_length=200)
-    body = blocks.RichTextBlock(
+    body = NamedRichTextBlock(
         features=BODY_FEATURES, required=False, help_text="The ratified text, as approved: what staff attest to."
     )
-    summary = blocks.RichTextBlock(
+    summary = NamedRichTextBlock(
         features=BODY_FEATURES,
         required=False,
         help_text="Optional: the section in plain English, shown beside the ratified text as a reading aid. "
@@ -100,7 +101,7 @@ class SectionChangeBlock(blocks.StructBlock):
 
 class KeyPointBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=120)
-    text = blocks.RichTextBlock(features=INLINE_FEATURES)
+    text = NamedRichTextBlock(features=INLINE_FEATURES)
     clause = ClauseBlock(required=False)
 
     class Meta:
@@ -117,9 +118,7 @@ class KeyPointBlock(blocks.StructBlock):
 class ScenarioOptionBlock(blocks.StructBlock):
     text = blocks.TextBlock(help_text="What the person might do.")
     expected = blocks.BooleanBlock(required=False, help_text="Tick if this is what the policy expects.")
-    feedback = blocks.RichTextBlock(
-        features=INLINE_FEATURES, help_text="Why it is, or is not, what the policy expects."
-    )
+    feedback = NamedRichTextBlock(features=INLINE_FEATURES, help_text="Why it is, or is not, what the policy expects.")
 
     class Meta:
         icon = "radio-full"
@@ -128,7 +127,7 @@ class ScenarioOptionBlock(blocks.StructBlock):
 
 class ScenarioBlock(blocks.StructBlock):
     title = blocks.CharBlock(max_length=120)
-    situation = blocks.RichTextBlock(features=INLINE_FEATURES, help_text="The situation, in a few sentences.")
+    situation = NamedRichTextBlock(features=INLINE_FEATURES, help_text="The situation, in a few sentences.")
     question = blocks.CharBlock(max_length=200, default="What should you do?")
     options = blocks.ListBlock(ScenarioOptionBlock(), min_num=2, max_num=4)
     clauses = ClauseListBlock()
@@ -186,7 +185,7 @@ class VideoBlock(blocks.StructBlock):
     video = DocumentChooserBlock(help_text="An MP4 or WebM file.")
     captions = DocumentChooserBlock(help_text="Closed captions as a WebVTT (.vtt) file. The policy requires them.")
     caption = blocks.CharBlock(max_length=250, help_text="A line under the video saying what it shows.")
-    transcript = blocks.RichTextBlock(features=INLINE_FEATURES, help_text="Everything said and shown, as text.")
+    transcript = NamedRichTextBlock(features=INLINE_FEATURES, help_text="Everything said and shown, as text.")
 
     class Meta:
         icon = "media"
@@ -214,7 +213,7 @@ class VideoBlock(blocks.StructBlock):
 
 class QuizBlock(blocks.StructBlock):
     quiz = SnippetChooserBlock("quizzes.Quiz")
-    intro = blocks.RichTextBlock(features=INLINE_FEATURES, required=False)
+    intro = NamedRichTextBlock(features=INLINE_FEATURES, required=False)
 
     class Meta:
         icon = "tasks"
@@ -225,7 +224,7 @@ class QuizBlock(blocks.StructBlock):
 
 
 class ModuleBodyBlock(blocks.StreamBlock):
-    text = blocks.RichTextBlock(
+    text = NamedRichTextBlock(
         features=BODY_FEATURES, icon="doc-full", template="modules/blocks/text.html", description="Rich text."
     )
     key_point = KeyPointBlock()

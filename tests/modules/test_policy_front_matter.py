@@ -72,7 +72,9 @@ def test_a_filled_in_revisions_table_becomes_its_rows_with_their_line_numbers():
 
 
 def test_columns_may_come_in_any_order_and_the_version_column_is_optional():
-    text = "Kindness Policy\n\nApproved by\tReason\tDate\tSection\nBoard\tTypo\t2023-06-02\t1\n\n1. Purpose\n\nBe kind.\n"
+    text = (
+        "Kindness Policy\n\nApproved by\tReason\tDate\tSection\nBoard\tTypo\t2023-06-02\t1\n\n1. Purpose\n\nBe kind.\n"
+    )
     assert parse_policy(text).revisions == [ParsedRevision(4, "", datetime.date(2023, 6, 2), "1", "Typo", "Board")]
 
 
