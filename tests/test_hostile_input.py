@@ -138,6 +138,7 @@ INPUTS = {
     "hr_roles:remove": ((), ("reason",), ()),
     "modules_review_list": ((), (), ()),
     "modules_review_confirm": ((), (), ()),
+    "reports:verify_start": (("code",), (), ()),
 }
 # The CMS's snippet views (our viewsets, Wagtail's forms and views): only CMS editors reach them, and none of the
 # personas here is one, so each is sent one hostile request and must refuse it cleanly.

@@ -122,6 +122,8 @@ TABLE = {
     "wagtailsnippets_compliance_requirement:edit": ("POST", ("requirement",), {}),
     "wagtailsnippets_compliance_requirement:copy": ("GET", ("requirement",), {}),
     "wagtailsnippets_compliance_requirement:delete": ("POST", ("requirement",), {}),
+    # Public: where anyone types the code printed on a certificate, to reach its check (reports:verify)
+    "reports:verify_start": ("GET", (), {"anonymous": OK, "staff": OK, "manager": OK, "hr": OK}),
 }
 # Anonymous visitors are sent to sign in, and anyone else is refused, unless the row says otherwise.
 COMPLETIONS = b"Person,Competence Name,Achievement Date,Expiry Date\nE0000001,Fire Safety,2026-01-05,\n"
