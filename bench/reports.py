@@ -50,6 +50,29 @@ def _peak_mb(fn) -> float:
         tracemalloc.stop()
 
 
+def _signed_in(user):
+    """A client signed in as allauth's sign-in leaves the session: the password, then the authenticator app's code,
+    which HR's pages ask for."""
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.mfa.models import Authenticator
+    from django.test import Client
+
+    # Adding the HR role raised the session epoch in the database, not on this object: a session started with the
+    # old epoch is ended at its next check as if the role had changed since, and every request redirects to sign in.
+    user.refresh_from_db()
+    client = Client()
+    client.force_login(user)
+    totp = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "email": user.email},
+        {"method": "mfa", "at": time.time(), "id": totp.pk, "type": totp.type},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client
+
+
 def _sql(query: str, params=()):
     from django.db import connection
 
@@ -151,7 +174,6 @@ def main():
     django_setup()
     from django.conf import settings
     from django.db import connection
-    from django.test import Client
     from django.utils import timezone
     from orgscale import build
 
@@ -177,8 +199,7 @@ def main():
         from allauth.mfa.totp.internal.auth import TOTP
 
         TOTP.activate(hr, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    client = Client()
-    client.force_login(hr)
+    client = _signed_in(hr)
     today = timezone.localdate()
     root = Team.objects.get(depth=1)
     month_ago = today - datetime.timedelta(days=30)
