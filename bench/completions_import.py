@@ -2,24 +2,29 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_completions .venv/bin/python bench/completions_import.py
     DATABASE_URL=sqlite:////tmp/bench_completions.sqlite3 .venv/bin/python bench/completions_import.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_completions_mem .venv/bin/python \
+        bench/completions_import.py --memory
 
-Use an empty database: the script creates 10,000 staff with bulk inserts, then imports the file.
+Use an empty database: the script creates 10,000 staff with bulk inserts, then imports the file. A run times the dry
+run and the apply; with --memory (on another empty database) it measures their peak Python memory instead, as
+tracemalloc slows Python several times.
 """
 
+import argparse
 import datetime
 import os
 import random
-import time
-import tracemalloc
 
-from _setup import django_setup
+from _setup import Phases, django_setup, memory_flag
 
 STAFF = int(os.environ.get("BENCH_STAFF", 10_000))
 ROWS = int(os.environ.get("BENCH_ROWS", 100_000))
 COURSES = [f"NHS|CSTF|Course {c} - Level 1 - 3 Years|" for c in range(10)]
+APPLY = "apply (ledger, hash chain, projection)"
 
 
 def main():
+    args = memory_flag(argparse.ArgumentParser(description=__doc__.splitlines()[0])).parse_args()
     django_setup()
     from django.db import connection
 
@@ -65,20 +70,16 @@ def main():
         done = datetime.date(2026, 11, 1) - datetime.timedelta(days=days)
         lines.append(f'"{40_000_000 + n}|S{n}, F","{COURSES[course]}",{done:%d-%b-%Y},No Expiry')
     data = ("\r\n".join(lines) + "\r\n").encode()
-    tracemalloc.start()
-    started = time.perf_counter()
-    batch, plan = import_batch_create(kind="completions", data=data, filename="bench.csv", user=None)
-    dry_run = time.perf_counter() - started
+    phase = Phases(memory=args.memory)
+    with phase("dry run"):
+        batch, plan = import_batch_create(kind="completions", data=data, filename="bench.csv", user=None)
     assert plan.can_apply, plan.rejected[:5]
-    started = time.perf_counter()
-    import_batch_apply(batch=batch, user=None, background=False)  # in chunks, as the task worker applies it
-    applied = time.perf_counter() - started
-    _, peak = tracemalloc.get_traced_memory()
+    with phase(APPLY):
+        import_batch_apply(batch=batch, user=None, background=False)  # in chunks, as the task worker applies it
     print(f"database: {connection.vendor}; rows: {plan.rows}; recorded: {len(plan.to_record)}")
-    print(
-        f"dry run: {dry_run:.2f}s; apply (ledger, hash chain, projection): {applied:.2f}s "
-        f"({len(plan.to_record) / applied:.0f} rows/s); peak Python memory {peak / 1e6:.0f} MB"
-    )
+    print(phase.report())
+    if not args.memory:
+        print(f"applied {len(plan.to_record) / phase.results[APPLY]:.0f} rows a second")
 
 
 if __name__ == "__main__":

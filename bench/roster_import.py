@@ -2,15 +2,17 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_roster .venv/bin/python bench/roster_import.py
     DATABASE_URL=sqlite:////tmp/bench_roster.sqlite3 .venv/bin/python bench/roster_import.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_roster_mem .venv/bin/python bench/roster_import.py --memory
 
-The database should be empty (a fresh one): the script creates ~400 teams, then the roster.
+The database should be empty (a fresh one): the script creates ~400 teams, then the roster. A run times the dry run,
+the apply and a dry run of the same file again; with --memory (on another empty database) it measures their peak
+Python memory instead, as tracemalloc slows Python several times.
 """
 
+import argparse
 import random
-import time
-import tracemalloc
 
-from _setup import django_setup
+from _setup import Phases, django_setup, memory_flag
 
 STAFF = 10_000
 GROUPS = [
@@ -74,6 +76,7 @@ def build_csv(teams) -> bytes:
 
 
 def main():
+    args = memory_flag(argparse.ArgumentParser(description=__doc__.splitlines()[0])).parse_args()
     django_setup()
     from django.db import connection
 
@@ -85,24 +88,19 @@ def main():
         raise SystemExit("Use an empty database: this benchmark creates its own organisation.")
     teams = build_teams()
     data = build_csv(teams)
-    tracemalloc.start()
-    started = time.perf_counter()
-    plan = plan_roster(data)
-    dry_run = time.perf_counter() - started
+    phase = Phases(memory=args.memory)
+    with phase("dry run"):
+        plan = plan_roster(data)
     assert plan.can_apply, (plan.rejected[:5], plan.problems[:5])
-    started = time.perf_counter()
-    roster_apply(plan)
-    applied = time.perf_counter() - started
-    _, peak = tracemalloc.get_traced_memory()
-    started = time.perf_counter()
-    again = plan_roster(data)
-    second = time.perf_counter() - started
-    print(f"database: {connection.vendor}; teams: {len(teams) + 9}; rows: {plan.rows}")
+    with phase("apply"):
+        roster_apply(plan)
+    with phase("re-import dry run"):
+        again = plan_roster(data)
     print(
-        f"dry run: {dry_run:.2f}s; apply: {applied:.2f}s; re-import dry run (no changes: "
-        f"{again.summary['created'] + again.summary['changed'] == 0}): {second:.2f}s; peak Python memory "
-        f"{peak / 1e6:.0f} MB"
+        f"database: {connection.vendor}; teams: {len(teams) + 9}; rows: {plan.rows}; "
+        f"re-import finds no changes: {again.summary['created'] + again.summary['changed'] == 0}"
     )
+    print(phase.report())
 
 
 if __name__ == "__main__":
