@@ -13,11 +13,21 @@ class ScenarioChoiceError(Exception):
     pass
 
 
+class ScenarioHeldError(ScenarioChoiceError):
+    pass
+
+
 def scenario_response_record(*, user, page: ModulePage, block_id: str, option_index: int) -> ScenarioResponse:
-    """Record the option a person chose in a scenario, with a copy of the option as it read then."""
+    """Record the option a person chose in a scenario, with a copy of the option as it read then. A scenario held
+    back for review (see `ModulePage.held_scenario_ids`) takes no answers until an editor has reviewed it."""
     block = page.scenario_block(block_id)
     if block is None:
         raise ScenarioChoiceError("That scenario is no longer part of this module. Reload the page.")
+    if block_id in page.held_scenario_ids():
+        raise ScenarioHeldError(
+            f"“{block.value['title']}” is being reviewed after a change to the policy, so it is not part of the "
+            "module for now. You can complete the module without it."
+        )
     options = block.value["options"]
     if not 0 <= option_index < len(options):
         raise ScenarioChoiceError("Choose one of the options.")
@@ -77,6 +87,6 @@ def module_completion_record_if_complete(*, user, page: ModulePage) -> ModuleCom
 
 def _worked_through_since(user, page: ModulePage, moment) -> bool:
     """Whether every scenario of the module has been answered as the policy expects since `moment`."""
-    blocks = {block.id for block in page.scenario_blocks()}
+    blocks = {block.id for block in page.learner_scenario_blocks()}
     again = ScenarioResponse.objects.filter(user=user, page=page, expected=True, created_at__gt=moment)
     return bool(blocks) and blocks <= set(again.values_list("block_id", flat=True))

@@ -1,4 +1,4 @@
-"""The learning flow: scenario choices, quiz attempts and "My training"."""
+"""The learning flow: scenario choices and quiz attempts."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -15,8 +15,8 @@ from quizzes.forms import AttemptForm, field_name
 from quizzes.models import Attempt
 
 from . import services
-from .models import ContentPage, ModulePage
-from .progress import module_progress_for_user, module_progress_list_for_user
+from .models import ContentPage, ModuleIndexPage, ModulePage
+from .progress import module_progress_for_user
 
 # Answers typed before the session expired, kept in the (anonymous) session until the person signs in again: those of
 # one attempt at a time, and only choices its questions offer, so whatever is posted, a session holds no more than
@@ -47,8 +47,13 @@ def accessibility_statement(request):
 
 
 @require_GET
-def my_training(request):
-    return render(request, "modules/my_training.html", {"progress_list": module_progress_list_for_user(request.user)})
+def module_index(request):
+    """Where the list of modules used to be: the module index page is now the one list of modules (and My training,
+    /training/, says what is due)."""
+    index = ModuleIndexPage.objects.live().order_by("path").first()
+    if index is None:
+        return redirect("reports:my_training")
+    return redirect(index.url, permanent=True)
 
 
 @require_POST
@@ -57,23 +62,37 @@ def scenario_choose(request, page_id: int, block_id: str):
     block = page.scenario_block(block_id)
     if block is None:
         raise Http404("No such scenario in this module.")
-    anchor = f"#scenario-{block_id}"
     try:
         option_index = int(request.POST.get("option", ""))
         services.scenario_response_record(user=request.user, page=page, block_id=block_id, option_index=option_index)
+    except services.ScenarioHeldError as error:
+        if _wants_json(request):
+            return JsonResponse({"error": str(error)}, status=409)
+        messages.info(request, str(error))
+        return redirect(page.url)
     except (ValueError, services.ScenarioChoiceError):
         if _wants_json(request):
             return JsonResponse({"error": "Choose one of the options."}, status=400)
-        return redirect(f"{page.url}?unanswered={block_id}{anchor}")
+        return redirect(f"{page.url}?unanswered={block_id}#scenario-{block_id}")
     if _wants_json(request):
-        progress = module_progress_for_user(request.user, page)
-        html = render_to_string(
-            "modules/blocks/scenario_feedback.html",
-            {"value": block.value, "state": progress.scenarios[block_id], "block_id": block_id},
-            request=request,
-        )
-        return JsonResponse({"feedback_html": html, "module_complete": progress.is_complete})
-    return redirect(f"{page.url}{anchor}")
+        return JsonResponse(_scenario_answered(request, page, block))
+    # The scenario's feedback says what happened, and after the last scenario, that they are all done and what next.
+    return redirect(f"{page.url}#scenario-{block_id}")
+
+
+def _scenario_answered(request, page: ModulePage, block) -> dict:
+    """The parts of the module page that answering a scenario changes, for the page to put in place."""
+    progress = module_progress_for_user(request.user, page)
+    context = {"value": block.value, "state": progress.scenarios[block.id], "block_id": block.id, "page": page}
+    context["progress"] = progress
+    return {
+        "feedback_html": render_to_string("modules/blocks/scenario_feedback.html", context, request=request),
+        "progress_html": render_to_string("modules/includes/module_progress.html", context, request=request),
+        "quiz_note_html": render_to_string("modules/includes/quiz_scenarios_note.html", context, request=request),
+        "scenario_done": progress.scenarios[block.id].reached_expected,
+        "scenarios_complete": progress.scenarios_complete,
+        "module_complete": progress.is_complete,
+    }
 
 
 @require_POST

@@ -78,7 +78,7 @@ INPUTS = {
     "accessibility_statement": ((), (), ()),
     "reports:verify": ((), (), ()),
     "reports:my_training": ((), (), ()),
-    "modules:my_training": ((), (), ()),
+    "modules:index": ((), (), ()),
     "attestation:list": ((), (), ()),
     "attestation:attest": ((), ("confirm",), ()),
     "certificates:mine": ((), (), ()),

@@ -36,7 +36,7 @@ PERSONAS = ("anonymous", "staff", "manager", "hr", "hr_password_only", "editor_p
 PASSWORD_ONLY = {"hr_password_only", "editor_password_only"}
 LOGIN = "login"  # a redirect to the sign-in page
 CODE = "code"  # a redirect to enter the code from the authenticator app
-OK, FOUND, FORBIDDEN, MISSING = 200, 302, 403, 404
+OK, MOVED, FOUND, FORBIDDEN, MISSING = 200, 301, 302, 403, 404
 
 # name -> (method, the arguments' keys in the world, {persona: expected}). Keys missing from the dict: see DEFAULTS.
 TABLE = {
@@ -50,7 +50,8 @@ TABLE = {
     "reports:verify": ("GET", ("code",), {"anonymous": OK, "staff": OK, "manager": OK, "hr": OK}),
     # Anyone signed in, for themselves
     "reports:my_training": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
-    "modules:my_training": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
+    # Where the list of modules was: moved for good to the module index page
+    "modules:index": ("GET", (), {"staff": MOVED, "manager": MOVED, "hr": MOVED}),
     "attestation:list": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
     "attestation:attest": ("GET", ("attest_requirement",), {"staff": OK, "manager": OK, "hr": OK}),
     "certificates:mine": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
