@@ -11,9 +11,11 @@ from wagtail.search import index
 
 from modules.blocks import BODY_FEATURES, ModuleBodyBlock, PolicySectionBlock, SectionChangeBlock
 from modules.forms import PolicyPageForm
+from modules.rich_text import NamedRichTextPanel
 from portal.compliance.diff import changed_clauses
-from portal.compliance.models import PolicySnapshot
+from portal.compliance.models import PolicySnapshot, Requirement, RequirementStatus
 from portal.lib.clauses import clause_anchor, parse_clause_list, validate_clause_list
+from portal.people.roles import staff_for_user
 from portal.reports.next_steps import next_steps_for_user
 
 
@@ -56,6 +58,21 @@ class PolicyPage(Page):
     next_review_date = models.DateField()
     owner_team = models.CharField(max_length=120, help_text="The team that owns and reviews the policy.")
     summary = RichTextField(features=BODY_FEATURES, blank=True)
+    # The document's front matter, as import_policy reads it.
+    applies_to = models.CharField(
+        max_length=300, blank=True, help_text="Whom the policy applies to: for example “all employees of the CCG”."
+    )
+    related_policies = models.TextField(
+        blank=True,
+        help_text="The policies it is read with, one on each line: the list its sections may call “the related "
+        "policies listed on the front page”.",
+    )
+    front_matter = RichTextField(
+        "other front matter",
+        features=BODY_FEATURES,
+        blank=True,
+        help_text="The document's other opening lines, as written: such as the organisation that issues it.",
+    )
     sections = StreamField([("section", PolicySectionBlock())])
     MATERIAL, MINOR = SectionChangeBlock.MATERIAL, SectionChangeBlock.MINOR
     section_changes = StreamField(
@@ -89,7 +106,11 @@ class PolicyPage(Page):
             ],
             heading="Version and ownership",
         ),
-        FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldPanel("applies_to"), FieldPanel("related_policies"), NamedRichTextPanel("front_matter")],
+            heading="Front matter",
+        ),
+        NamedRichTextPanel("summary"),
         FieldPanel("sections"),
         MultiFieldPanel(
             [
@@ -105,6 +126,36 @@ class PolicyPage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("sections")]
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        staff = staff_for_user(request.user) if request.user.is_authenticated else None
+        context["attestation"] = self.attestation_for(staff) if staff else None
+        return context
+
+    @property
+    def related_policy_list(self) -> list[str]:
+        return [line.strip() for line in self.related_policies.splitlines() if line.strip()]
+
+    def attestation_for(self, staff) -> dict | None:
+        """The published version and `staff`'s attestation of it: when they attested it, or the requirement to
+        attest it under; None when they are not asked to attest this policy. Two queries."""
+        latest = self.latest_snapshot()
+        rows = RequirementStatus.objects.filter(
+            staff=staff,
+            requirement__page_id=self.pk,
+            requirement__kind=Requirement.ATTEST_POLICY,
+            requirement__active=True,
+        ).select_related("evidence")
+        rows = sorted(rows, key=lambda row: row.requirement_id)
+        if latest is None or not rows:
+            return None
+        attested = next((row for row in rows if row.evidence and row.evidence.snapshot_id == latest.pk), None)
+        return {
+            "version": latest.version_label,
+            "attested_on": timezone.localdate(attested.evidence.completed_at) if attested else None,
+            "requirement_id": rows[0].requirement_id,
+        }
+
     def review_overdue(self, today=None) -> bool:
         """Past its next review date: editors (the CMS dashboard, the page's edit view) and HR (the requirements page)
         see "Review overdue since <date>"; staff do not."""
@@ -115,7 +166,7 @@ class PolicyPage(Page):
         published after the first, kept automatically from its snapshot (one query each)."""
         rows = [
             {
-                "version": "",
+                "version": a.version,
                 "date": a.date,
                 "sections": a.section,
                 "change": "",
@@ -225,12 +276,19 @@ class PolicyPage(Page):
 
 class PolicyAmendment(Orderable):
     page = ParentalKey(PolicyPage, on_delete=models.CASCADE, related_name="amendments")
+    version = models.CharField(max_length=20, blank=True)
     date = models.DateField()
     section = models.CharField(max_length=40)
     reason = models.CharField("reason for change", max_length=500)
     approved_by = models.CharField(max_length=200)
 
-    panels = [FieldPanel("date"), FieldPanel("section"), FieldPanel("reason"), FieldPanel("approved_by")]
+    panels = [
+        FieldPanel("version"),
+        FieldPanel("date"),
+        FieldPanel("section"),
+        FieldPanel("reason"),
+        FieldPanel("approved_by"),
+    ]
 
 
 class ModuleIndexPage(Page):
@@ -283,23 +341,10 @@ class ModulePage(Page):
         return parse_clause_list(self.clauses)
 
     def scenario_blocks(self):
-        """Every scenario, as editors see them; staff see `learner_scenario_blocks()`."""
         return [child for child in self.body if child.block_type == "scenario"]
 
     def scenario_block(self, block_id: str):
         return next((child for child in self.scenario_blocks() if child.id == block_id), None)
-
-    def held_scenario_ids(self) -> set[str]:
-        """Scenarios on a clause a material policy change touched, held back from staff until an editor reviews them
-        (as flagged questions are held back from quizzes), so nobody is taught the superseded rule. One query."""
-        from modules.progress import held_scenario_ids_by_page
-
-        return held_scenario_ids_by_page([self.pk])[self.pk]
-
-    def learner_scenario_blocks(self):
-        """The scenarios staff work through: every scenario but those held back for review."""
-        held = self.held_scenario_ids()
-        return [child for child in self.scenario_blocks() if child.id not in held]
 
     @property
     def quiz(self):
@@ -314,19 +359,11 @@ class ModulePage(Page):
         unanswered = request.GET.get("unanswered")
         context["progress"] = progress
         context["policy"] = self.policy
-        # An editor's preview shows the held scenarios too, marked as such; staff never see them.
-        shown_held = progress.held_block_ids if getattr(request, "is_preview", False) else set()
         context["body_items"] = [
-            {
-                "block": child,
-                "state": progress.scenarios.get(child.id),
-                "unanswered": child.id == unanswered,
-                "held": child.id in shown_held,
-            }
+            {"block": child, "state": progress.scenarios.get(child.id), "unanswered": child.id == unanswered}
             for child in self.body
-            if child.block_type != "scenario" or child.id not in progress.held_block_ids or child.id in shown_held
         ]
-        unanswered_block = self.scenario_block(unanswered) if unanswered in progress.scenarios else None
+        unanswered_block = self.scenario_block(unanswered) if unanswered else None
         context["errors"] = (
             [(f"scenario-{unanswered}-option-0", f"{unanswered_block.value['title']}: choose an option")]
             if unanswered_block

@@ -1,4 +1,5 @@
 import datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -9,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
-from modules.models import HomePage, PolicyPage
-from modules.policy_import import ParsedPolicy, PolicyImportError, decode_policy_bytes, parse_policy
+from modules.models import HomePage, PolicyAmendment, PolicyPage
+from modules.policy_import import ParsedPolicy, ParsedRevision, PolicyImportError, decode_policy_bytes, parse_policy
 from portal.compliance.dates import add_months
 from portal.compliance.diff import changed_clauses
+from portal.compliance.models import PolicySnapshot
 
 DEFAULT_OWNER_TEAM = "Communications and Engagement Team"
 
@@ -20,7 +22,8 @@ DEFAULT_OWNER_TEAM = "Communications and Engagement Team"
 class Command(BaseCommand):
     help = (
         "Import a plain-text policy with numbered headings (1. Introduction, 6.2 Best Practice) as a draft policy "
-        "page, and report the sections found. Nothing is published: review the draft in the CMS."
+        "page, with its front matter and the rows of its revisions table, and report what was found. Nothing is "
+        "published: review the draft in the CMS."
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -51,8 +54,10 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot import {path.name}: {error}") from error
         if options["into"]:
             page = _policy_page(options["into"])
-            changed = _policy_version_draft(page=page, parsed=parsed, version_label=options["version_label"])
-            self._report_version(page, parsed, path, changed)
+            changed, revisions = _policy_version_draft(
+                page=page, parsed=parsed, version_label=options["version_label"], file_name=path.name
+            )
+            self._report_version(page, parsed, path, changed, revisions)
             return
         title = options["title"] or parsed.title
         if not title:
@@ -63,6 +68,7 @@ class Command(BaseCommand):
             title=title,
             version_label=options["version_label"],
             owner_team=options["owner_team"],
+            file_name=path.name,
         )
         self._report(page, parsed, path)
 
@@ -70,6 +76,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Found {len(parsed.sections)} sections in {path.name}:")
         for section in parsed.sections:
             self.stdout.write(f"  {section.number} {section.heading}")
+        self._report_front_matter(parsed, _Revisions(added=parsed.revisions))
         dated = "" if parsed.effective_date else " (the document gives no 'Effective from' date, so today)"
         self.stdout.write(
             f"Created draft policy page {page.pk}: “{page.title}”, version {page.version_label}, effective "
@@ -78,12 +85,26 @@ class Command(BaseCommand):
         edit_url = settings.WAGTAILADMIN_BASE_URL + reverse("wagtailadmin_pages:edit", args=[page.pk])
         self.stdout.write(f"Review and publish it: {edit_url}")
 
-    def _report_version(self, page: PolicyPage, parsed: ParsedPolicy, path: Path, changed: list[str]):
+    def _report_front_matter(self, parsed: ParsedPolicy, revisions: "_Revisions"):
+        if parsed.applies_to:
+            self.stdout.write(f"Applies to: {parsed.applies_to}.")
+        if parsed.related_policies:
+            self.stdout.write(f"Related policies: {'; '.join(parsed.related_policies)}.")
+        if revisions.added:
+            lines = ", ".join(str(row.line) for row in revisions.added)
+            self.stdout.write(f"Revisions table: {_rows(len(revisions.added))} added (line {lines}).")
+        for row, why in revisions.left_out:
+            self.stdout.write(f"Revisions table: line {row.line} left out: {why}.")
+
+    def _report_version(
+        self, page: PolicyPage, parsed: ParsedPolicy, path: Path, changed: list[str], revisions: "_Revisions"
+    ):
         self.stdout.write(f"Found {len(parsed.sections)} sections in {path.name}.")
         if changed:
             self.stdout.write(f"Changed since the published version: section {', '.join(changed)}.")
         else:
             self.stdout.write("The text is the same as the published version's.")
+        self._report_front_matter(parsed, revisions)
         self.stdout.write(
             f"Saved version {page.version_label} of “{page.title}” (page {page.pk}) as a draft. In the CMS, mark each "
             "changed section material or minor (with a reason for a material one) and publish."
@@ -100,10 +121,83 @@ def _policy_page(into: str) -> PolicyPage:
     return page
 
 
+@dataclass
+class _Revisions:
+    added: list[ParsedRevision] = field(default_factory=list)
+    left_out: list[tuple[ParsedRevision, str]] = field(default_factory=list)  # (row, why)
+
+
+def _rows(count: int) -> str:
+    return f"{count} row" if count == 1 else f"{count} rows"
+
+
+def _amendments(revisions: list[ParsedRevision], file_name: str) -> list[PolicyAmendment]:
+    """The revisions table's rows as amendments, each checked as the CMS would; a row that is not valid is refused,
+    naming its line."""
+    amendments = []
+    for row in revisions:
+        amendment = PolicyAmendment(
+            version=row.version, date=row.date, section=row.section, reason=row.reason, approved_by=row.approved_by
+        )
+        try:
+            amendment.full_clean(exclude=["page", "sort_order"])
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{PolicyAmendment._meta.get_field(name).verbose_name}: {' '.join(messages)}"
+                for name, messages in error.message_dict.items()
+            )
+            raise CommandError(
+                f"Cannot import {file_name}: Line {row.line}, in the revisions table: {problems}"
+            ) from error
+        amendments.append(amendment)
+    return amendments
+
+
+def _revisions_to_add(
+    *, draft: PolicyPage, revisions: list[ParsedRevision], version_label: str, effective_date
+) -> _Revisions:
+    """The rows of the file's revisions table the page does not hold yet. Left out: a row the page already has, and
+    a row for a version the portal records itself (each version published after the first, from its snapshot, and
+    the version being imported, once it is published), by its version or the date it was published or took effect."""
+    held = {(a.date, _words(a.section), _words(a.reason)) for a in draft.amendments.all()}
+    published = list(PolicySnapshot.objects.filter(page_id=draft.pk).order_by("created_at", "pk"))[1:]
+    recorded_versions = {snapshot.version_label for snapshot in published} | {version_label}
+    recorded_dates = {timezone.localdate(s.created_at) for s in published} | {s.effective_date for s in published}
+    result = _Revisions()
+    for row in revisions:
+        if (row.date, _words(row.section), _words(row.reason)) in held:
+            result.left_out.append((row, "the page already has this row"))
+        elif row.version and row.version in recorded_versions:
+            result.left_out.append((row, f"the portal records version {row.version} when it is published"))
+        elif not row.version and (row.date in recorded_dates or row.date == effective_date):
+            day = f"{row.date.day} {row.date:%B %Y}"
+            result.left_out.append((row, f"the portal records the version published or effective on {day}"))
+        else:
+            result.added.append(row)
+    return result
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _front_matter_fields(parsed: ParsedPolicy) -> dict:
+    """The page's front-matter fields the file gives (a field it does not give is left as it is)."""
+    fields = {
+        "applies_to": parsed.applies_to,
+        "related_policies": "\n".join(parsed.related_policies),
+        "front_matter": parsed.other_front_matter,
+    }
+    return {name: value for name, value in fields.items() if value}
+
+
 @transaction.atomic
-def _policy_version_draft(*, page: PolicyPage, parsed: ParsedPolicy, version_label: str) -> list[str]:
+def _policy_version_draft(
+    *, page: PolicyPage, parsed: ParsedPolicy, version_label: str, file_name: str
+) -> tuple[list[str], _Revisions]:
     """Save the file as a draft revision of `page`'s next version; the live page is untouched until it is published.
-    Returns the sections that changed since the published version, each given a row to answer (material or minor)."""
+    Returns the sections that changed since the published version, each given a row to answer (material or minor),
+    and which rows of the file's revisions table were added."""
     from modules.versions import policy_sections
 
     draft = page.get_latest_revision_as_object()
@@ -116,6 +210,15 @@ def _policy_version_draft(*, page: PolicyPage, parsed: ParsedPolicy, version_lab
     if parsed.effective_date:
         draft.effective_date = parsed.effective_date
         draft.next_review_date = add_months(parsed.effective_date, 12)
+    for name, value in _front_matter_fields(parsed).items():
+        setattr(draft, name, value)
+    revisions = _revisions_to_add(
+        draft=draft,
+        revisions=parsed.revisions,
+        version_label=version_label,
+        effective_date=parsed.effective_date,
+    )
+    draft.amendments = [*draft.amendments.all(), *_amendments(revisions.added, file_name)]
     draft.sections = [
         ("section", {"number": section.number, "heading": section.heading, "body": section.html})
         for section in parsed.sections
@@ -126,7 +229,7 @@ def _policy_version_draft(*, page: PolicyPage, parsed: ParsedPolicy, version_lab
     draft.reattest_deadline = None
     # Not validated here: the answers are the editor's to give in the CMS, where publishing asks for them.
     draft.save_revision(log_action=True, clean=False)
-    return changed
+    return changed, revisions
 
 
 def _long_date(day: datetime.date) -> str:
@@ -149,7 +252,7 @@ def _policy_parent(parent_id: int | None) -> Page:
 
 @transaction.atomic
 def _policy_draft_create(
-    *, parent: Page, parsed: ParsedPolicy, title: str, version_label: str, owner_team: str
+    *, parent: Page, parsed: ParsedPolicy, title: str, version_label: str, owner_team: str, file_name: str
 ) -> PolicyPage:
     """Add the policy under `parent` as a draft with one saved revision, as the CMS does for a new page."""
     effective = parsed.effective_date or timezone.localdate()
@@ -160,11 +263,13 @@ def _policy_draft_create(
         next_review_date=add_months(effective, 12),
         owner_team=owner_team,
         live=False,
+        **_front_matter_fields(parsed),
         sections=[
             ("section", {"number": section.number, "heading": section.heading, "body": section.html})
             for section in parsed.sections
         ],
     )
+    page.amendments = _amendments(parsed.revisions, file_name)
     try:
         parent.add_child(instance=page)
     except ValidationError as error:
