@@ -341,10 +341,23 @@ class ModulePage(Page):
         return parse_clause_list(self.clauses)
 
     def scenario_blocks(self):
+        """Every scenario, as editors see them; staff see `learner_scenario_blocks()`."""
         return [child for child in self.body if child.block_type == "scenario"]
 
     def scenario_block(self, block_id: str):
         return next((child for child in self.scenario_blocks() if child.id == block_id), None)
+
+    def held_scenario_ids(self) -> set[str]:
+        """Scenarios on a clause a material policy change touched, held back from staff until an editor reviews them
+        (as flagged questions are held back from quizzes), so nobody is taught the superseded rule. One query."""
+        from modules.progress import held_scenario_ids_by_page
+
+        return held_scenario_ids_by_page([self.pk])[self.pk]
+
+    def learner_scenario_blocks(self):
+        """The scenarios staff work through: every scenario but those held back for review."""
+        held = self.held_scenario_ids()
+        return [child for child in self.scenario_blocks() if child.id not in held]
 
     @property
     def quiz(self):
@@ -359,11 +372,19 @@ class ModulePage(Page):
         unanswered = request.GET.get("unanswered")
         context["progress"] = progress
         context["policy"] = self.policy
+        # An editor's preview shows the held scenarios too, marked as such; staff never see them.
+        shown_held = progress.held_block_ids if getattr(request, "is_preview", False) else set()
         context["body_items"] = [
-            {"block": child, "state": progress.scenarios.get(child.id), "unanswered": child.id == unanswered}
+            {
+                "block": child,
+                "state": progress.scenarios.get(child.id),
+                "unanswered": child.id == unanswered,
+                "held": child.id in shown_held,
+            }
             for child in self.body
+            if child.block_type != "scenario" or child.id not in progress.held_block_ids or child.id in shown_held
         ]
-        unanswered_block = self.scenario_block(unanswered) if unanswered else None
+        unanswered_block = self.scenario_block(unanswered) if unanswered in progress.scenarios else None
         context["errors"] = (
             [(f"scenario-{unanswered}-option-0", f"{unanswered_block.value['title']}: choose an option")]
             if unanswered_block
