@@ -12,6 +12,8 @@ from django.utils import timezone
 from portal.compliance import status
 from portal.compliance.models import Certificate, EvidenceEntry, ImportBatch, Requirement, RequirementStatus
 
+from .learning import LearningProgress, learning_progress_by_page
+
 # Most urgent first: what a person should do next sits at the top of their list.
 URGENCY = {status.OVERDUE: 0, status.DUE_SOON: 1, status.NOT_STARTED: 2, status.COMPLIANT: 3, status.PAUSED: 4}
 
@@ -32,17 +34,27 @@ class RequirementLine:
     state: str
     today: datetime.date
     certificate_pending: bool = False
+    learning: LearningProgress | None = None  # how far they have got in the module it requires, if asked for
 
     @property
     def requirement(self) -> Requirement:
         return self.row.requirement
 
     @property
+    def in_progress(self) -> bool:
+        """Nothing recorded yet, but the module is begun: "In progress", as the module's own page says."""
+        return self.state == status.NOT_STARTED and self.learning is not None and self.learning.in_progress
+
+    @property
     def label(self) -> str:
+        if self.in_progress:
+            return self.learning.status_label
         return status.label(self.state, self.row.paused_until)
 
     @property
     def colour(self) -> str:
+        if self.in_progress:
+            return self.learning.status_colour
         return status.TAG_COLOURS[self.state]
 
     @property
@@ -67,15 +79,20 @@ class RequirementLine:
             url = requirement.page.url if requirement.page and requirement.page.live else None
             if not url:
                 return Action("The module is not available yet")
+            if self.learning is not None and self.learning.in_progress:
+                return Action("Continue the module", url)
             return Action("Do the module again" if again else "Start the module", url)
         if self.certificate_pending:
             return Action("HR is checking the certificate you uploaded")
         return Action("Upload your certificate", f"{reverse('certificates:upload')}?requirement={requirement.pk}")
 
 
-def requirement_lines_for_staff(staff, today: datetime.date | None = None) -> list[RequirementLine]:
+def requirement_lines_for_staff(
+    staff, today: datetime.date | None = None, *, learning_for=None
+) -> list[RequirementLine]:
     """Every requirement that applies to `staff` (their rows in the projection), most urgent first, as on `today`
-    (default: today in London). Two queries."""
+    (default: today in London). Two queries; given `learning_for` (the person's user), five more when a module is among
+    them, for how far they have got in each module (see `learning`)."""
     today = today or timezone.localdate()
     rows = RequirementStatus.objects.filter(staff=staff, requirement__active=True).select_related(
         "requirement", "requirement__page"
@@ -88,6 +105,11 @@ def requirement_lines_for_staff(staff, today: datetime.date | None = None) -> li
         RequirementLine(row, row.state(today, window), today, certificate_pending=row.requirement_id in pending)
         for row in rows
     ]
+    if learning_for is not None:
+        modules = {line.requirement.page_id for line in lines if line.requirement.kind == Requirement.COMPLETE_MODULE}
+        progress = learning_progress_by_page(learning_for, modules - {None})
+        for line in lines:
+            line.learning = progress.get(line.requirement.page_id)
     return sorted(lines, key=_most_urgent_first)
 
 
@@ -109,9 +131,10 @@ def _most_urgent_first(line: RequirementLine):
 
 
 def evidence_history_for_staff(staff, cutoff: datetime.datetime | None = None):
-    """Everything the ledger holds for `staff`, newest first. Each entry has `withdrawn` (a correction voided it) and
-    that correction's `withdrawn_reason`, `withdrawn_at` and `withdrawn_by` (a name). Given `cutoff`, only what was
-    recorded before it, corrections included. One query."""
+    """Everything the ledger holds for `staff`, newest first by the date each shows (when it was completed, or for
+    an entry with no completion, when it was recorded), then the latest recorded first. Each entry has `withdrawn`
+    (a correction voided it) and that correction's `withdrawn_reason`, `withdrawn_at` and `withdrawn_by` (a name).
+    Given `cutoff`, only what was recorded before it, corrections included. One query."""
     entries = EvidenceEntry.objects.filter(staff=staff)
     corrections = EvidenceEntry.objects.filter(voids=OuterRef("pk"))
     if cutoff is not None:
@@ -140,5 +163,6 @@ def evidence_history_for_staff(staff, cutoff: datetime.datetime | None = None):
                 .values("filename")[:1]
             ),
         )
-        .order_by("-recorded_at", "-seq")
+        # A completion imported today may have been done years ago: it sits where its date puts it.
+        .order_by(Coalesce("completed_at", "recorded_at").desc(), "-recorded_at", "-seq")
     )

@@ -27,7 +27,7 @@ def my_training(request):
         "reports/my_training.html",
         {
             "staff": staff,
-            "lines": requirement_lines_for_staff(staff, timezone.localdate()),
+            "lines": requirement_lines_for_staff(staff, timezone.localdate(), learning_for=request.user),
             "history": evidence_history_for_staff(staff),
             "policy_changes": policy_change_notices_for_staff(staff),
         },
