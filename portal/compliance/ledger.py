@@ -7,9 +7,11 @@ chain from that row on; `verify_chain` names the first row that does not match.
 import datetime
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from .models import EvidenceEntry, LedgerHead
@@ -57,73 +59,134 @@ def _locked_head() -> LedgerHead:
     return head
 
 
-def lock() -> None:
-    """Take the lock every append takes, held until the current transaction ends (call inside one)."""
-    _locked_head()
+# People are locked in stripes (a person's stripe is their id modulo STRIPES): one lock per stripe, so the few
+# hundred people of an import chunk take a few hundred locks at most, and two writers wait on each other only when
+# their people share a stripe. A whole-organisation refresh takes one lock that excludes them all instead.
+STRIPES = 4096
+_LOCK_SPACE = 0x1ED6E4  # the first key of PostgreSQL's two-key advisory locks: this ledger's people
+_EVERYONE = -1  # the second key of the lock `people_lock` shares and `everyone_lock` holds alone
 
 
-def append(*, idempotency_key: str, **fields) -> tuple[EvidenceEntry, bool]:
-    """Append one entry, or return the entry already recorded under `idempotency_key` (created False).
+def people_lock(staff_ids: Iterable[int]) -> None:
+    """Hold these people until the transaction ends: whoever reads a person's ledger entries to write their status
+    holds this first, so no fact about them is recorded between the read and the write. Other people's appends go on
+    meanwhile; the head of the chain is locked only by `seal`, last, and only while the entries go in.
 
-    Appends are serialised on the ledger head row (SELECT ... FOR UPDATE on PostgreSQL; SQLite's immediate
-    transactions serialise writers), and the key is checked again once the lock is held, so ten concurrent
-    identical submissions record one fact. Call inside the transaction that also updates the status projection.
-    """
+    On PostgreSQL transaction-scoped advisory locks: the organisation's, shared, then one per stripe, in stripe order
+    (so two holders of several never wait on each other in a circle). They do not touch the people's rows, so a
+    roster update or a foreign key check does not wait for them. On SQLite one transaction writes at a time (they
+    begin IMMEDIATE): nothing more is needed."""
+    if connection.vendor != "postgresql":
+        return
+    stripes = sorted({pk % STRIPES for pk in staff_ids})
+    if not stripes:
+        return
+    with connection.cursor() as cursor:
+        # The organisation's lock and the first stripe in one round trip (a submission's only stripe), in that order.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock_shared(%s, %s), pg_advisory_xact_lock(%s, %s)",
+            [_LOCK_SPACE, _EVERYONE, _LOCK_SPACE, stripes[0]],
+        )
+        for stripe in stripes[1:]:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_SPACE, stripe])
+
+
+def everyone_lock() -> None:
+    """`people_lock` for every person, as one lock: for a refresh of the whole organisation's status."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_SPACE, _EVERYONE])
+
+
+def _reserve_ids(count: int) -> list[int]:
+    """Ids for entries not yet in the ledger, so status rows can name them before `seal` inserts them (the foreign
+    key is checked at commit). PostgreSQL hands them out from the table's sequence; SQLite has one writer at a time
+    (transactions begin IMMEDIATE), so the next ids after the largest are this transaction's."""
+    if count == 0:
+        return []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [EvidenceEntry._meta.db_table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    top = EvidenceEntry.objects.aggregate(top=Max("id"))["top"] or 0
+    return list(range(top + 1, top + 1 + count))
+
+
+def prepare(*, idempotency_key: str, **fields) -> tuple[EvidenceEntry, bool]:
+    """The entry already recorded under `idempotency_key` (created False), or a new one with its id but not yet its
+    place in the chain (created True), for `seal` to append. Call holding `people_lock` on the entry's person, so
+    the same fact submitted twice at once is found here the second time."""
     existing = EvidenceEntry.objects.filter(idempotency_key=idempotency_key).first()
     if existing:
         return existing, False
-    with transaction.atomic():
-        head = _locked_head()
-        existing = EvidenceEntry.objects.filter(idempotency_key=idempotency_key).first()
-        if existing:
-            return existing, False
-        entry = EvidenceEntry(
-            seq=head.seq + 1,
-            idempotency_key=idempotency_key,
-            recorded_at=timezone.now(),
-            prev_hash=head.head_hash,
-            **fields,
+    return EvidenceEntry(id=_reserve_ids(1)[0], idempotency_key=idempotency_key, **fields), True
+
+
+def prepare_many(rows: list[dict]) -> list[EvidenceEntry]:
+    """`prepare` for many rows (each a dict with an `idempotency_key` and the entry's fields): the new entries only,
+    a key already in the ledger or repeated in `rows` skipped."""
+    keys = [row["idempotency_key"] for row in rows]
+    seen = set()
+    for start in range(0, len(keys), 5000):
+        seen.update(
+            EvidenceEntry.objects.filter(idempotency_key__in=keys[start : start + 5000]).values_list(
+                "idempotency_key", flat=True
+            )
         )
-        entry.content_hash = entry_hash(entry)
-        entry.save(force_insert=True)
-        LedgerHead.objects.filter(pk=1).update(seq=entry.seq, head_hash=entry.content_hash)
-    return entry, True
+    fresh = []
+    for row in rows:
+        if row["idempotency_key"] not in seen:
+            seen.add(row["idempotency_key"])
+            fresh.append(row)
+    return [EvidenceEntry(id=pk, **row) for pk, row in zip(_reserve_ids(len(fresh)), fresh, strict=True)]
+
+
+def seal(entries: list[EvidenceEntry], batch_size: int = 2000) -> None:
+    """Append prepared entries to the chain: lock its head, number and hash each entry from the one before, insert
+    them and move the head. The head stays locked only for this and the commit that follows, so call it last in the
+    transaction, after the status rows are written. Lock every person the transaction records for before its first
+    seal: a `people_lock` after it could wait, holding the head, for someone who waits for the head."""
+    if not entries:
+        return
+    head = _locked_head()
+    seq, prev, now = head.seq, head.head_hash, timezone.now()
+    for entry in entries:
+        seq += 1
+        entry.seq, entry.recorded_at, entry.prev_hash = seq, now, prev
+        entry.content_hash = prev = entry_hash(entry)
+    if len(entries) == 1:
+        entries[0].save(force_insert=True)
+    else:
+        EvidenceEntry.objects.bulk_create(entries, batch_size=batch_size)
+    LedgerHead.objects.filter(pk=1).update(seq=seq, head_hash=prev)
+
+
+def append(*, idempotency_key: str, **fields) -> tuple[EvidenceEntry, bool]:
+    """Append one entry, or return the entry already recorded under `idempotency_key` (created False). Takes the
+    person's lock, so ten concurrent identical submissions record one fact. For an entry that changes someone's
+    status, use `prepare`, write the status, then `seal`, in one transaction (as `compliance.services` does)."""
+    with transaction.atomic():
+        people_lock([fields["staff"].pk if "staff" in fields else fields["staff_id"]])
+        entry, created = prepare(idempotency_key=idempotency_key, **fields)
+        if created:
+            seal([entry])
+    return entry, created
 
 
 def append_many(rows: list[dict], batch_size: int = 2000) -> int:
-    """Append many entries under one lock: hashes are chained in Python, rows inserted in batches.
-
-    Each dict holds an `idempotency_key` and the entry's fields. Keys already in the ledger are skipped (checked
-    under the lock), so a bulk import is as idempotent as single appends. Returns the number of entries written.
-    """
+    """Append many entries in one transaction, the keys already in the ledger skipped (so a bulk import is as
+    idempotent as single appends). Returns the number of entries written."""
     if not rows:
         return 0
     with transaction.atomic():
-        head = _locked_head()
-        keys = [row["idempotency_key"] for row in rows]
-        existing = set()
-        for start in range(0, len(keys), 5000):
-            existing.update(
-                EvidenceEntry.objects.filter(idempotency_key__in=keys[start : start + 5000]).values_list(
-                    "idempotency_key", flat=True
-                )
-            )
-        seq, prev, now = head.seq, head.head_hash, timezone.now()
-        pending = []
-        for row in rows:
-            if row["idempotency_key"] in existing:
-                continue
-            existing.add(row["idempotency_key"])
-            seq += 1
-            entry = EvidenceEntry(seq=seq, recorded_at=now, prev_hash=prev, **row)
-            entry.content_hash = prev = entry_hash(entry)
-            pending.append(entry)
-            if len(pending) == batch_size:
-                EvidenceEntry.objects.bulk_create(pending)
-                pending = []
-        EvidenceEntry.objects.bulk_create(pending)
-        LedgerHead.objects.filter(pk=1).update(seq=seq, head_hash=prev)
-    return seq - head.seq
+        people_lock(row["staff_id"] if "staff_id" in row else row["staff"].pk for row in rows)
+        entries = prepare_many(rows)
+        seal(entries, batch_size=batch_size)
+    return len(entries)
 
 
 def head_hash() -> str:

@@ -156,7 +156,7 @@ def team_status_refresh(*, team_id: int, chunk: int = 500) -> int:
     written = 0
     for start in range(0, len(staff_ids), chunk):
         with transaction.atomic():
-            services._ledger_hold()
+            services._people_hold(staff_ids[start : start + chunk])
             written += projection.refresh(staff_ids=staff_ids[start : start + chunk])
     return written
 
@@ -170,7 +170,7 @@ def _status_refresh(team: Team, staff_ids: list[int]) -> bool:
     if not staff_ids:
         return False
     if len(staff_ids) <= services.REFRESH_IN_BACKGROUND_OVER:
-        services._ledger_hold()
+        services._people_hold(staff_ids)
         projection.refresh(staff_ids=staff_ids)
         return False
     from .tasks import team_status_refresh_task

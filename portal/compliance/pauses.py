@@ -134,7 +134,7 @@ def pause_add(
     another on the same requirement is refused (change that one instead)."""
     reason_text = _checked(staff, reason_code, reason_text, first_day, last_day, user)
     with transaction.atomic():
-        _ledger_hold()
+        _person_hold(staff)
         if requirements is None:
             requirements = list(Requirement.objects.filter(statuses__staff=staff, active=True).order_by("name"))
         requirements = [r for r in requirements if r.active]
@@ -165,7 +165,7 @@ def pause_change(
     under a new ref, for the same requirements. Submitting the same change twice records it once."""
     reason_text = _checked(staff, reason_code, reason_text, first_day, last_day, user)
     with transaction.atomic():
-        _ledger_hold()
+        _person_hold(staff)
         standing = pauses_for_staff(staff)
         old = next((p for p in standing if p.ref == ref), None)
         new_ref = _changed_ref(ref, reason_code, reason_text, first_day, last_day)
@@ -201,7 +201,7 @@ def pause_withdraw(*, staff: StaffMember, ref: str, reason: str, user, request=N
         raise PauseError(f"The reason contains {problem}. Type it again without it.")
     _refuse_own(staff, user)
     with transaction.atomic():
-        _ledger_hold()
+        _person_hold(staff)
         old = pause_get(staff, ref)
         if old is None:
             return None
@@ -287,7 +287,7 @@ def _write(staff, requirements, code, text, first_day, last_day, user, ref="") -
     starts = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
     pause = Pause(ref, code, text, first_day, last_day, timezone.now(), user)
     for requirement in requirements:
-        entry, _ = ledger.append(
+        entry, created = ledger.prepare(
             idempotency_key=f"pause:{ref}:{requirement.pk}",
             staff=staff,
             requirement=requirement,
@@ -299,13 +299,15 @@ def _write(staff, requirements, code, text, first_day, last_day, user, ref="") -
             recorded_by=user,
         )
         pause.entries.append(entry)
-        projection.refresh_pair(staff, requirement)
+        if created:
+            projection.refresh_pair(staff, requirement, pending=[entry])
+            ledger.seal([entry])
     return pause
 
 
 def _void(pause: Pause, note: str, user) -> None:
     for entry in pause.entries:
-        ledger.append(
+        void, created = ledger.prepare(
             idempotency_key=f"void:{entry.pk}",
             staff_id=entry.staff_id,
             requirement_id=entry.requirement_id,
@@ -315,7 +317,9 @@ def _void(pause: Pause, note: str, user) -> None:
             reason=note,
             recorded_by=user,
         )
-        projection.refresh_pair(entry.staff, entry.requirement)
+        if created:
+            projection.refresh_pair(entry.staff, entry.requirement, pending=[void])
+            ledger.seal([void])
 
 
 def _audit(user, request, staff, change, pause: Pause, before: Pause | None = None, why: str = "") -> None:
@@ -339,12 +343,10 @@ def _audit(user, request, staff, change, pause: Pause, before: Pause | None = No
     audit_record(actor=user, action=AuditEvent.PAUSE_CHANGED, scope=staff.full_name, request=request, **detail)
 
 
-def _ledger_hold() -> None:
-    """Take the ledger's lock for the rest of the transaction, so two HR officers pausing the same person at once
-    are checked against each other's pauses (`services._ledger_hold`)."""
-    from .services import _ledger_hold as hold
-
-    hold()
+def _person_hold(staff) -> None:
+    """Take the person's ledger lock for the rest of the transaction (`ledger.people_lock`), so two HR officers
+    pausing the same person at once are checked against each other's pauses."""
+    ledger.people_lock([staff.pk])
 
 
 def pauses_roll_over(today: datetime.date, chunk: int = 500) -> int:
@@ -364,6 +366,6 @@ def pauses_roll_over(today: datetime.date, chunk: int = 500) -> int:
         staff_ids = people[start : start + chunk]
         requirement_ids = set().union(*(by_person[pk] for pk in staff_ids))
         with transaction.atomic():
-            _ledger_hold()
+            ledger.people_lock(staff_ids)
             written += projection.refresh(staff_ids=staff_ids, requirement_ids=requirement_ids)
     return written

@@ -6,6 +6,7 @@ ledger append) and `rebuild_status` use it, so they cannot drift apart.
 
 import copy
 import datetime
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
@@ -80,7 +81,7 @@ def standing_for(
     applies = (staff.leave_date is None or staff.leave_date >= today) and requirement.applies_to(staff, team_paths)
     latest = None
     if applies:
-        latest = max(valid_entries(entries), key=lambda e: (e.completed_at, e.seq), default=None)
+        latest = max(valid_entries(entries), key=_recorded_order, default=None)
     standing = standing_from(
         requirement,
         on=today,
@@ -93,6 +94,12 @@ def standing_for(
         pauses=pauses,
     )
     return standing, latest
+
+
+def _recorded_order(entry: EvidenceEntry) -> tuple:
+    """The latest completion wins, and of two on one day the later in the chain; an entry being recorded now (no
+    place in the chain yet: see `ledger.prepare`) comes after every one already there."""
+    return (entry.completed_at, entry.seq if entry.seq is not None else math.inf)
 
 
 def standing_from(
@@ -181,11 +188,13 @@ def _save(staff, requirement, standing: status.Standing, latest) -> None:
     )
 
 
-def refresh_pair(staff: StaffMember, requirement: Requirement) -> None:
+def refresh_pair(staff: StaffMember, requirement: Requirement, pending: Iterable[EvidenceEntry] = ()) -> None:
     """Recompute one person's row for one requirement, and for the lower levels of its family, which its evidence
-    also satisfies; called in the ledger append's transaction."""
+    also satisfies; called in the ledger append's transaction, holding the person's lock, with the entries being
+    recorded (`ledger.prepare`, not yet sealed) as `pending`."""
+    pending = list(pending)
     if not requirement.level_family:
-        entries = EvidenceEntry.objects.filter(staff=staff, requirement=requirement)
+        entries = [*EvidenceEntry.objects.filter(staff=staff, requirement=requirement), *pending]
         rounds = requirement.rounds.all() if requirement.kind in Requirement.ROUND_KINDS else []
         standing, latest = standing_for(staff, requirement, entries, rounds)
         _save(staff, requirement, standing, latest)
@@ -195,13 +204,23 @@ def refresh_pair(staff: StaffMember, requirement: Requirement) -> None:
     entries = defaultdict(list)
     for entry in EvidenceEntry.objects.filter(staff=staff, requirement__in=[*family, *above.get(requirement.pk, ())]):
         entries[entry.requirement_id].append(entry)
+    for entry in pending:
+        entries[entry.requirement_id].append(entry)
     for member in family:
         standing, latest = standing_for(staff, member, entries_counting_for(member, entries, above))
         _save(staff, member, standing, latest)
 
 
-def refresh(staff_ids: Iterable[int] | None = None, requirement_ids: Iterable[int] | None = None) -> int:
-    """Recompute the projection for some people and/or requirements (all when None). Returns rows written."""
+def refresh(
+    staff_ids: Iterable[int] | None = None,
+    requirement_ids: Iterable[int] | None = None,
+    pending: Iterable[EvidenceEntry] = (),
+) -> int:
+    """Recompute the projection for some people and/or requirements (all when None), counting `pending` entries
+    (prepared, not yet sealed) as recorded. Call holding `ledger.people_lock` on the people. Returns rows written."""
+    waiting = defaultdict(list)
+    for entry in pending:
+        waiting[entry.staff_id].append(entry)
     staff_qs = StaffMember.objects.select_related("team")
     if staff_ids is not None:
         staff_qs = staff_qs.filter(pk__in=list(staff_ids))
@@ -218,7 +237,10 @@ def refresh(staff_ids: Iterable[int] | None = None, requirement_ids: Iterable[in
         for staff_chunk in _chunks(staff_qs.order_by("pk"), 500):
             ids = [s.pk for s in staff_chunk]
             entries = defaultdict(lambda: defaultdict(list))
-            for entry in EvidenceEntry.objects.filter(staff_id__in=ids, requirement_id__in=counted):
+            for entry in [
+                *EvidenceEntry.objects.filter(staff_id__in=ids, requirement_id__in=counted),
+                *(entry for pk in ids for entry in waiting.get(pk, ())),
+            ]:
                 entries[entry.staff_id][entry.requirement_id].append(entry)
             existing = {
                 (row.staff_id, row.requirement_id): row

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from portal.people.roster import RosterPlan, apply_roster_changes
 
+from .ledger import people_lock
 from .projection import refresh
 
 
@@ -18,5 +19,6 @@ def roster_apply(plan: RosterPlan, *, confirmed_identity: str = "") -> list:
     are still in post (to invite once the transaction commits). Identity changes need `confirmed_identity`
     (people.roster.apply_roster_changes)."""
     applied = apply_roster_changes(plan, confirmed_identity=confirmed_identity)
+    people_lock(applied.touched_ids)
     refresh(staff_ids=applied.touched_ids)
     return applied.new_people

@@ -15,7 +15,7 @@ from portal.lib.text import hidden_character
 from portal.people.models import StaffMember, Team
 
 from . import ledger, projection
-from .models import EvidenceEntry, LedgerHead, PolicySnapshot, ReattestationRound, Requirement, RequirementStatus
+from .models import EvidenceEntry, PolicySnapshot, ReattestationRound, Requirement, RequirementStatus
 
 # A requirement change touching more people than this refreshes their status in the task worker, not the request.
 REFRESH_IN_BACKGROUND_OVER = 500
@@ -58,7 +58,10 @@ def evidence_record(
     if completed_at > timezone.now() + datetime.timedelta(minutes=5):
         raise EvidenceError("A completion cannot be in the future.")
     with transaction.atomic():
-        entry, created = ledger.append(
+        # The person first, the chain's head last: the head is locked only while the entry goes in (`ledger.seal`),
+        # so other people's submissions wait for nobody's status refresh.
+        ledger.people_lock([staff.pk])
+        entry, created = ledger.prepare(
             idempotency_key=idempotency_key,
             staff=staff,
             requirement=requirement,
@@ -70,7 +73,8 @@ def evidence_record(
             expires_on=expires_on,
         )
         if created:
-            projection.refresh_pair(staff, requirement)
+            projection.refresh_pair(staff, requirement, pending=[entry])
+            ledger.seal([entry])
     return entry, created
 
 
@@ -90,7 +94,8 @@ def evidence_void(*, entry: EvidenceEntry, reason: str, voided_by, request=None)
     if voided_by is not None and entry.staff.user_id == voided_by.pk:
         raise EvidenceError("You cannot void your own evidence. Ask another member of HR.")
     with transaction.atomic():
-        void, created = ledger.append(
+        ledger.people_lock([entry.staff_id])
+        void, created = ledger.prepare(
             idempotency_key=f"void:{entry.pk}",
             staff_id=entry.staff_id,
             requirement_id=entry.requirement_id,
@@ -101,7 +106,8 @@ def evidence_void(*, entry: EvidenceEntry, reason: str, voided_by, request=None)
             recorded_by=voided_by,
         )
         if created:
-            projection.refresh_pair(entry.staff, entry.requirement)
+            projection.refresh_pair(entry.staff, entry.requirement, pending=[void])
+            ledger.seal([void])
             audit_record(
                 actor=voided_by,
                 action=AuditEvent.EVIDENCE_VOIDED,
@@ -175,6 +181,7 @@ def reattestation_round_open(
                     requirement=requirement, snapshot=snapshot, deadline=deadline, reason=reason, opened_by=opened_by
                 )
             )
+            ledger.everyone_lock()
             projection.refresh(requirement_ids=[requirement.pk])
     return rounds
 
@@ -316,7 +323,7 @@ def requirement_status_refresh(*, requirement_id: int, chunk: int = 500) -> int:
     written = 0
     for start in range(0, len(staff_ids), chunk):
         with transaction.atomic():
-            _ledger_hold()
+            _people_hold(staff_ids[start : start + chunk])
             written += projection.refresh(staff_ids=staff_ids[start : start + chunk], requirement_ids=[requirement_id])
     return written
 
@@ -346,10 +353,11 @@ def _status_holders(requirement: Requirement) -> set[int]:
     return set(RequirementStatus.objects.filter(requirement=requirement).values_list("staff_id", flat=True))
 
 
-def _ledger_hold() -> None:
-    """Take the lock every ledger append takes (`ledger.append`), until the transaction ends: no completion can be
-    recorded, and its status row written, between reading the ledger here and writing the rows computed from it."""
-    LedgerHead.objects.select_for_update().filter(pk=1).first()
+def _people_hold(staff_ids) -> None:
+    """Take the lock every ledger append takes on its person (`ledger.people_lock`), until the transaction ends: no
+    completion of theirs can be recorded, and its status row written, between reading the ledger here and writing
+    the rows computed from it."""
+    ledger.people_lock(staff_ids)
 
 
 def _status_refresh(requirement: Requirement, staff_ids: set[int]) -> bool:
@@ -357,7 +365,7 @@ def _status_refresh(requirement: Requirement, staff_ids: set[int]) -> bool:
     if not staff_ids:
         return False
     if len(staff_ids) <= REFRESH_IN_BACKGROUND_OVER:
-        _ledger_hold()
+        _people_hold(staff_ids)
         projection.refresh(staff_ids=staff_ids, requirement_ids=[requirement.pk])
         return False
     from .tasks import requirement_status_refresh_task

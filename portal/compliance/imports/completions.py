@@ -38,26 +38,37 @@ def apply(batch: ImportBatch, plan: CompletionPlan, progress: Progress) -> dict:
     total = done + len(rows)
     progress.update(done, total)
     noon = datetime.time(12)
+    record_in_chunks(
+        [_entry(batch, row, noon) for row in rows],
+        during=lambda recorded: progress.update(done + recorded, total),
+        after=progress.committed,
+    )
+    return {**plan.summary, "to_record": total, "already_recorded": plan.already - earlier, "recorded": total}
+
+
+def record_in_chunks(rows: list[dict], *, during=lambda recorded: None, after=lambda: None) -> None:
+    """Append ledger rows (dicts for `ledger.prepare_many`, in person order) a chunk at a time, each chunk in its own
+    transaction: the chunk's people locked, their status refreshed, then the chain's head locked only while the
+    entries go in. `during(rows so far)` runs in each chunk's transaction, `after()` once it has committed."""
     start, size = 0, CHUNK_ROWS or FIRST_CHUNK
     while start < len(rows):
         chunk = rows[start : start + size]
         with transaction.atomic():
-            ledger.lock()  # first, so that the time below is the chunk's own, not its wait for a submission
+            people = {row["staff_id"] for row in chunk}
+            ledger.people_lock(people)  # first, so that the time below is the chunk's own, not its wait for others
             began = time.perf_counter()
-            ledger.append_many([_entry(batch, row, noon) for row in chunk])
-            projection.refresh(
-                staff_ids={row.staff_id for row in chunk}, requirement_ids={row.requirement_id for row in chunk}
-            )
-            done += len(chunk)
-            progress.update(done, total)
-        progress.committed()
-        took = max(time.perf_counter() - began, 0.001)  # the lock held, the commit included
+            entries = ledger.prepare_many(chunk)
+            requirements = {row["requirement_id"] for row in chunk}
+            projection.refresh(staff_ids=people, requirement_ids=requirements, pending=entries)
+            during(start + len(chunk))
+            ledger.seal(entries)  # last: the head is locked only while the entries go in
+        after()
+        took = max(time.perf_counter() - began, 0.001)  # the people locked, the commit included
         start += len(chunk)
         if connection.vendor == "sqlite" and start < len(rows):
             time.sleep(SQLITE_PAUSE_SECONDS)
         if not CHUNK_ROWS:
             size = max(SMALLEST_CHUNK, min(LARGEST_CHUNK, int(size * GROWTH), int(size * CHUNK_SECONDS / took)))
-    return {**plan.summary, "to_record": total, "already_recorded": plan.already - earlier, "recorded": total}
 
 
 def _entry(batch: ImportBatch, row, noon: datetime.time) -> dict:

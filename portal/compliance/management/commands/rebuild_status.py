@@ -1,7 +1,9 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
+from portal.compliance.ledger import everyone_lock
 from portal.compliance.models import RequirementStatus
 from portal.compliance.projection import refresh
 
@@ -11,7 +13,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.perf_counter()
-        changed = refresh()
+        with transaction.atomic():
+            everyone_lock()  # no fact recorded between reading the ledger and writing the status it gives
+            changed = refresh()
         self.stdout.write(
             f"Status rebuilt: {changed} rows changed, {RequirementStatus.objects.count()} rows in all, "
             f"{time.perf_counter() - started:.1f}s."
