@@ -27,7 +27,9 @@ def next_steps_for_user(user, today: datetime.date | None = None) -> NextSteps |
     already explains (the policy changed, re-attest by D) is not listed again among what is due.
 
     Five queries: the staff record, the attestation rows and their latest re-attestation rounds (the notices), the
-    requirement rows with their requirement and page, the certificates waiting for HR; and two more for each notice.
+    requirement rows with their requirement and page, the certificates waiting for HR; five more when a module is
+    among them, for how far the person has got in it (so a module begun says "Continue", as on My training); and two
+    more for each notice.
     """
     staff = staff_for_user(user)
     if staff is None:
@@ -37,7 +39,7 @@ def next_steps_for_user(user, today: datetime.date | None = None) -> NextSteps |
     explained = {notice.requirement_id for notice in notices}
     due = [
         line
-        for line in requirement_lines_for_staff(staff, today)
+        for line in requirement_lines_for_staff(staff, today, learning_for=user)
         if line.state in {status.OVERDUE, status.DUE_SOON} and line.row.requirement_id not in explained
     ]
     return NextSteps(staff=staff, policy_changes=notices, due=due, due_soon_days=due_soon_days())

@@ -95,8 +95,10 @@ def _world(staff, policy, size: int):
 # record, 8 attestation rows and 9 their latest re-attestation rounds (for the "policy changed" notices; none here),
 # 10 certificates waiting for HR, 11 requirement rows with their requirement and page, 12 HR? (header), 13 manages
 # a team? (header), 14-15 user and group permissions (header: the CMS link), 16 the live policies, 17 the module
-# indexes. Each notice shown adds two (its policy's latest version, and the versions since the person attested).
-HOME_QUERIES = 17
+# indexes, 18-22 how far the person has got in the modules among what is due (the module pages, their scenarios held
+# for review, the person's scenario answers, quiz attempts and completions: `module_progress_by_page_for_user`).
+# Each notice shown adds two (its policy's latest version, and the versions since the person attested).
+HOME_QUERIES = 22
 
 
 @pytest.mark.parametrize("size", [1, 6])
@@ -110,3 +112,16 @@ def test_the_home_page_runs_a_constant_number_of_queries(
         text = " ".join(re.sub(r"<[^>]+>", " ", client.get("/").content.decode()).split())
     assert text.count("Overdue Course") == size and text.count("Start the module") == size
     assert text.count("Due soon Renewal") == size
+
+
+def test_a_module_begun_says_continue_as_my_training_does(client, person, staff, policy, home_page):
+    from modules.services import scenario_response_record
+
+    module = factories.make_module(policy=policy, title="Talking to the media")
+    factories.make_requirement(name="Talking to the media", kind=Requirement.COMPLETE_MODULE, page=module)
+    refresh(staff_ids=[staff.pk])
+    assert "Start the module" in home(client, person)
+
+    scenario_response_record(user=person, page=module, block_id=module.scenario_blocks()[0].id, option_index=1)
+    text = home(client, person)
+    assert "Continue the module" in text and "Start the module" not in text
