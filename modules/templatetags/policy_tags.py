@@ -25,7 +25,9 @@ def clause_numbers(value):
 
 
 @register.simple_tag(takes_context=True)
-def page_trail(context, page):
-    """(title, url) for each page above `page`, from the site's home page down, for the breadcrumbs."""
+def page_trail(context, page, below=False):
+    """(title, url) for each page above `page`, from the site's home page down, for the breadcrumbs; with `below`,
+    `page` itself ends the trail (for a view beneath a page, such as a module's quiz)."""
     request = context.get("request")
-    return [(ancestor.title, ancestor.get_url(request)) for ancestor in page.get_ancestors().filter(depth__gt=1)]
+    trail = [(ancestor.title, ancestor.get_url(request)) for ancestor in page.get_ancestors().filter(depth__gt=1)]
+    return [*trail, (page.title, page.get_url(request))] if below else trail
