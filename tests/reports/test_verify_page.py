@@ -78,3 +78,10 @@ def test_the_check_a_code_leads_to_still_shows_only_what_the_certificate_shows(c
 
 def test_the_certificate_page_links_here(client, code):
     assert 'href="/verify/"' in client.get(reverse("reports:verify", args=[code])).content.decode()
+
+
+def test_every_page_links_to_the_check_from_its_footer(client, db):
+    """Someone holding a certificate finds where to check it from any page, signed in or not."""
+    html = client.get(reverse("accessibility_statement")).content.decode()
+    footer = html[html.index('<footer class="nhsuk-footer"') :]
+    assert f'href="{reverse("reports:verify_start")}">Check a training certificate</a>' in footer
