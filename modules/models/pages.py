@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
-from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -11,7 +10,7 @@ from wagtail.search import index
 
 from modules.blocks import BODY_FEATURES, ModuleBodyBlock, PolicySectionBlock, SectionChangeBlock
 from modules.forms import PolicyPageForm
-from modules.rich_text import NamedRichTextPanel
+from modules.rich_text import NamedRichTextBlock, NamedRichTextPanel
 from portal.compliance.diff import changed_clauses
 from portal.compliance.models import PolicySnapshot, Requirement, RequirementStatus
 from portal.lib.clauses import clause_anchor, parse_clause_list, validate_clause_list
@@ -27,7 +26,7 @@ class HomePage(Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["modules.PolicyPage", "modules.ModuleIndexPage", "modules.ContentPage"]
     max_count = 1
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*Page.content_panels, NamedRichTextPanel("intro")]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -41,7 +40,7 @@ class ContentPage(Page):
     """A plain information page, such as the accessibility statement."""
 
     body = StreamField(
-        [("text", blocks.RichTextBlock(features=BODY_FEATURES, template="modules/blocks/text.html"))],
+        [("text", NamedRichTextBlock(features=BODY_FEATURES, template="modules/blocks/text.html"))],
         blank=True,
     )
     parent_page_types = ["modules.HomePage"]
@@ -296,7 +295,7 @@ class ModuleIndexPage(Page):
 
     parent_page_types = ["modules.HomePage"]
     subpage_types = ["modules.ModulePage"]
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*Page.content_panels, NamedRichTextPanel("intro")]
 
     def get_context(self, request, *args, **kwargs):
         from modules.progress import module_progress_list_for_user
