@@ -112,9 +112,8 @@ def _policy(home: HomePage, data: dict, report: LoadReport) -> PolicyPage:
     if policy:
         report.note(False, f"policy {policy.title} {policy.version_label}")
         return policy
-    ratified = {
-        section.number: section for section in parse_policy(decode_policy_bytes(RATIFIED.read_bytes())).sections
-    }
+    parsed = parse_policy(decode_policy_bytes(RATIFIED.read_bytes()))
+    ratified = {section.number: section for section in parsed.sections}
     policy = _publish(
         home,
         PolicyPage(
@@ -125,6 +124,10 @@ def _policy(home: HomePage, data: dict, report: LoadReport) -> PolicyPage:
             next_review_date=data["next_review_date"],
             owner_team=data["owner_team"],
             summary=paragraphs(data.get("intro", "")),
+            # The front matter as import_policy keeps it: whom it applies to, the policies section 13 relies on.
+            applies_to=parsed.applies_to,
+            related_policies="\n".join(parsed.related_policies),
+            front_matter=parsed.other_front_matter,
             # The ratified text as the policy states it (what staff attest to), each section's plain-English
             # summary beside it as a reading aid.
             sections=[

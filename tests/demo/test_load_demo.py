@@ -9,6 +9,7 @@ from portal.accounts.models import User
 from portal.compliance.models import Requirement
 from portal.demo.content import load_content
 from portal.people.models import StaffMember
+from tests import factories
 
 
 def _row_counts():
@@ -80,3 +81,12 @@ def test_the_demo_requirements_are_the_core_skills_training_framework(loaded):
     officer = StaffMember.objects.select_related("team").get(job_title="Communications Officer")
     assert level3.applies_to(nurse) and level2.applies_to(nurse) and not level3.applies_to(officer)
     assert Requirement.objects.filter(kind=Requirement.ATTEST_POLICY).count() == 1
+
+
+def test_the_demo_policy_keeps_its_front_matter_as_import_policy_would(loaded, client):
+    """Section 13 relies on "the related policies listed on the front page": the demo shows them."""
+    policy = PolicyPage.objects.get()
+    assert policy.applies_to.startswith("all employees of NHS Warrington")
+    assert policy.related_policy_list[:2] == ["IT Equipment Policy", "Disciplinary Policy"]
+    factories.sign_in(client, User.objects.get(email="sam.taylor@example.nhs.uk"))
+    assert "Safeguarding Policy" in client.get(policy.url).content.decode()
