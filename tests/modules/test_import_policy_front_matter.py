@@ -2,14 +2,14 @@
 without repeating a row the portal records itself for a published version; a bad row changes nothing."""
 
 import datetime
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from modules.models import PolicyAmendment, PolicyPage
 from portal.compliance.models import PolicySnapshot
+from tests.modules.test_import_policy_command import _file, _import
 
 SEED = Path(__file__).resolve().parents[2] / "portal" / "demo" / "content" / "policy.txt"
 
@@ -38,18 +38,6 @@ Be kind.
 Be patient.
 """
 SECOND_ROW_LINE = 15
-
-
-def _file(tmp_path, text, name="policy.txt"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
-
-
-def _import(*args) -> str:
-    out = StringIO()
-    call_command("import_policy", *args, stdout=out)
-    return out.getvalue()
 
 
 def _rows(page):
