@@ -177,10 +177,19 @@ class RosterBatch(models.Model):
 
 
 class StaffChange(models.Model):
-    """Append-only history of the roster facts reports group by, so a report 'as at D' sees the roster of D."""
+    """Append-only history of the roster facts reports group by, on two clocks: `recorded_at`, when the portal learnt
+    them (a report "as recorded then" reads the last row recorded by its day), and `effective_on`, the day they took
+    effect in the world (a report "as it was" reads, of the rows in effect by its day, the one recorded last: the
+    latest word on that day). A person's first row stands for the time before it too, from their start date."""
 
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="changes")
     recorded_at = models.DateTimeField(db_index=True)
+    effective_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the change took effect (a starter's start date, a move's date as the roster file gives "
+        "it); empty for rows kept before the portal recorded it, which took effect the day they were recorded.",
+    )
     team = models.ForeignKey(Team, null=True, on_delete=models.PROTECT, related_name="+")
     staff_group = models.CharField(max_length=100, blank=True)
     job_title = models.CharField(max_length=200, blank=True)
@@ -195,6 +204,15 @@ class StaffChange(models.Model):
 
     def __str__(self):
         return f"{self.staff_id} at {self.recorded_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def effective_day(self):
+        """The day the row took effect: `effective_on`, or the London day it was recorded for older rows."""
+        if self.effective_on is not None:
+            return self.effective_on
+        from django.utils import timezone
+
+        return timezone.localtime(self.recorded_at).date()
 
     TRACKED = (
         "team_id",

@@ -9,6 +9,9 @@ Rules where ESR leaves a choice:
   are often partial (one directorate, one month's starters). ESR's end of time, 31/12/4712, is no leave date.
 - A line manager is named by employee number or, as ESR does ("Supervisor Assignment Number"), by the assignment
   number of the supervisor's post, held by someone in the file or already in the portal.
+- A change (a move between teams, a new job title or staff group) took effect on the row's Effective Date when the
+  file has one (ESR's "Effective Start Date" of the assignment), else on the day the file is applied; a starter's
+  first record takes effect on their Start Date. Reports "as it was" on an earlier day read them so.
 - A change to who someone is (their work email, both names, or an employee number that seems to be someone else's
   now) is listed first and applies only once HR confirms those very changes; the work email of someone with HR or
   editor rights, which is how they sign in, is never changed by a file.
@@ -68,6 +71,19 @@ ALIASES = {
     ),
     **dict.fromkeys(["startdate", "hiredate", "assignmentstartdate", "datestarted"], "start_date"),
     **dict.fromkeys(["leavedate", "terminationdate", "enddate", "assignmentenddate"], "leave_date"),
+    **dict.fromkeys(
+        [
+            "effectivedate",
+            "effectivefrom",
+            "effectivestartdate",
+            "assignmenteffectivedate",
+            "dateofchange",
+            "changedate",
+            "positionstartdate",
+            "datemoved",
+        ],
+        "effective_date",
+    ),
     **dict.fromkeys(["employmenttype", "assignmentcategory", "agency", "bank", "agencyorbank"], "employment_type"),
 }
 REQUIRED = {"employee_number", "first_name", "last_name", "work_email", "start_date"}
@@ -89,6 +105,7 @@ COLUMNS = {
     "manager_assignment": "Supervisor Assignment Number",
     "leave_date": "Leave Date",
     "employment_type": "Employment Type",
+    "effective_date": "Effective Date",
 }
 # The longest value each column may hold, from the columns it is stored in, so that a dry run that says "can be
 # applied" always applies.
@@ -152,6 +169,7 @@ class PersonRow:
     fields: dict
     manager_number: str = ""
     manager_assignment: str = ""
+    effective_on: datetime.date | None = None  # the day the row's changes took effect, if the file says
 
 
 @dataclass
@@ -321,7 +339,11 @@ def _read_row(line, raw, teams_by_code, teams_by_name) -> tuple[PersonRow | None
     except ValidationError:
         return None, f"Work Email '{raw['work_email']}' is not an email address"
     dates = {}
-    for name, label in (("start_date", "Start Date"), ("leave_date", "Leave Date")):
+    for name, label in (
+        ("start_date", "Start Date"),
+        ("leave_date", "Leave Date"),
+        ("effective_date", "Effective Date"),
+    ):
         value = raw.get(name, "")
         if not value:
             dates[name] = None
@@ -342,6 +364,9 @@ def _read_row(line, raw, teams_by_code, teams_by_name) -> tuple[PersonRow | None
         dates["leave_date"] = None
     if dates["leave_date"] and dates["leave_date"] < dates["start_date"]:
         return None, "Leave Date is before Start Date"
+    error = _effective_date_error(dates["effective_date"], dates["start_date"])
+    if error:
+        return None, error
     code, team_name = raw.get("team_code", ""), raw.get("team_name", "")
     team = teams_by_code.get(code.lower()) or teams_by_name.get(team_name.lower())
     if team is None:
@@ -372,10 +397,24 @@ def _read_row(line, raw, teams_by_code, teams_by_name) -> tuple[PersonRow | None
         "employment_type": EMPLOYMENT[employment_raw],
     }
     assignment = raw.get("assignment_number") or number
-    return (
-        PersonRow(line, number, [assignment], fields, raw.get("manager_number", ""), raw.get("manager_assignment", "")),
-        "",
-    )
+    manager_number, manager_assignment = raw.get("manager_number", ""), raw.get("manager_assignment", "")
+    return PersonRow(
+        line, number, [assignment], fields, manager_number, manager_assignment, dates["effective_date"]
+    ), ""
+
+
+def _effective_date_error(effective: datetime.date | None, start: datetime.date) -> str:
+    """What is wrong with the day a row's changes took effect, or "": on or after the start, and not ahead of today
+    (a change that takes effect later goes in the file applied on or after that day)."""
+    if effective is None:
+        return ""
+    if effective < start:
+        return f"Effective Date {show_date(effective)} is before the Start Date {show_date(start)}"
+    if effective > timezone.localdate():
+        return (
+            f"Effective Date {show_date(effective)} is in the future: apply the change in a file on or after that day"
+        )
+    return ""
 
 
 def _years_ahead(day: datetime.date, years: int) -> datetime.date:
@@ -576,7 +615,15 @@ def apply_roster_changes(plan: RosterPlan, *, confirmed_identity: str = "") -> R
             + [s.employee_number for s, _, _ in plan.to_change]
         )
     )
-    staff_changes_record(touched)
+    starting = {p.employee_number for p in plan.to_create}
+    dated = {
+        p.employee_number: p.effective_on
+        for p in [*plan.to_create, *(p for _, p, _ in plan.to_change)]
+        if p.effective_on and p.employee_number not in starting
+    }
+    staff_changes_record(
+        touched, effective={s.pk: dated[s.employee_number] for s in touched if s.employee_number in dated}
+    )
     new_people = [by_number[p.employee_number] for p in plan.to_create if p.fields["work_email"] not in leaving]
     return RosterApplied(new_people=new_people, touched_ids=[s.pk for s in touched])
 
