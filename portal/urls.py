@@ -36,6 +36,8 @@ urlpatterns = [
     path("hr/requirements/", include("portal.compliance.urls_requirements")),
     path("hr/organisation/", include("portal.compliance.urls_organisation")),
     path("hr/roles/", include("portal.people.urls_roles")),
+    path("hr/api-clients/", include("portal.api.urls_clients")),
+    path("api/v1/", include("portal.api.urls")),
     path("hr/reports/", include("portal.reports.urls_hr")),
     path("exports/", include("portal.reports.urls_exports")),
     path("", include("portal.reports.urls")),

@@ -14,6 +14,7 @@ INSTALLED_APPS = [
     "portal.compliance",
     "portal.reports",
     "portal.audit",
+    "portal.api",
     "csp",
     "portal.demo",
     "modules",

@@ -1,0 +1,62 @@
+"""The API object: its routers, and every error answered as a problem document (portal.api.problems)."""
+
+import logging
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+
+from . import reads, writes
+from .problems import Problem, problem_response, validation_problem
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="NHS staff training portal API",
+    version="1",
+    description=(
+        "For HR and workforce systems: read standing, send completions and roster changes, follow the evidence "
+        "ledger. Every call sends `Authorization: Bearer <token>` (HR makes clients and their tokens in the portal); "
+        "every write sends an `Idempotency-Key`. Errors are RFC 9457 problem details with a stable `code`."
+    ),
+    urls_namespace="api",
+    docs_url=None,  # the portal serves its own page (no script from another host): portal.api.views_docs
+)
+api.add_router("/", reads.router)
+api.add_router("/", writes.router)
+
+
+@api.exception_handler(Problem)
+def _problem(request, error: Problem):
+    return problem_response(error, request)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, error: ValidationError):
+    return problem_response(validation_problem(error.errors), request)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, error: HttpError):
+    if error.status_code == 400:  # the only one django-ninja raises itself: a body it cannot parse
+        return problem_response(Problem("invalid_json", "The body is not JSON (UTF-8): nothing was recorded."), request)
+    return problem_response(Problem("server_error", str(error)), request)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, error: Http404):
+    return problem_response(Problem("not_found", "There is no such record among the client's."), request)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request, error: RequestDataTooBig):
+    return problem_response(
+        Problem("too_large", "The body is larger than the portal accepts: send fewer rows."), request
+    )
+
+
+@api.exception_handler(Exception)
+def _server_error(request, error: Exception):
+    logger.exception("API call %s %s failed", request.method, request.path)
+    return problem_response(Problem("server_error", "The portal could not answer: nothing was recorded."), request)

@@ -1,0 +1,129 @@
+"""Who is calling: the bearer token of an API client, and nothing else. A session cookie never counts here (the
+URLconf drops the signed-in user before the API sees the request), so the API needs no CSRF token; and a token counts
+nowhere else, because the web pages read only the session. Every call is rate limited by client, and calls with a
+missing or unknown token by address."""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from ninja.security import HttpBearer
+
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record, client_address
+
+from .clients import client_for_token
+from .models import ApiClient
+from .problems import Problem
+
+LAST_USED_EVERY_SECONDS = 60  # how stale `last_used_at` may get: saving it on every call would add a write to each
+
+
+def per_minute() -> int:
+    return getattr(settings, "PORTAL_API_RATE_PER_MINUTE", 600)
+
+
+def failures_per_minute() -> int:
+    return getattr(settings, "PORTAL_API_FAILURES_PER_MINUTE", 30)
+
+
+def _over_limit(key: str, limit: int) -> int:
+    """Count one call in this minute's window; the seconds to wait if that makes more than `limit`, else 0."""
+    now = int(time.time())
+    window = f"api-rate:{key}:{now // 60}"
+    cache.add(window, 0, timeout=120)
+    try:
+        count = cache.incr(window)
+    except ValueError:  # the window expired between add and incr
+        cache.set(window, 1, timeout=120)
+        count = 1
+    return 60 - now % 60 if count > limit else 0
+
+
+def _refuse(request, code: str, detail: str) -> Problem:
+    wait = _over_limit(f"ip:{client_address(request)}", failures_per_minute())
+    if wait:
+        return Problem(
+            "rate_limited",
+            f"Too many calls without a valid token: wait {wait} seconds.",
+            headers={"Retry-After": str(wait)},
+        )
+    error = ', error="invalid_token"' if code != "not_authenticated" else ""
+    return Problem(code, detail, headers={"WWW-Authenticate": f'Bearer realm="api"{error}'})
+
+
+class ClientToken(HttpBearer):
+    """`Authorization: Bearer <token>` of a client holding `scope` (or, given several, any one of them)."""
+
+    def __init__(self, scope: str | tuple[str, ...]):
+        super().__init__()
+        self.scopes = (scope,) if isinstance(scope, str) else scope
+        self.scope = self.scopes[0]
+
+    def __call__(self, request):
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise _refuse(request, "not_authenticated", "Send the client's token: Authorization: Bearer <token>.")
+        return self.authenticate(request, token)
+
+    def authenticate(self, request, token: str) -> ApiClient:
+        client = client_for_token(token)
+        if client is None:
+            raise _refuse(request, "token_not_recognised", "The token is not one the portal knows (or it was rotated).")
+        if client.is_revoked:
+            audit_refusal(request, client, self.scope, "revoked token")
+            raise _refuse(request, "token_revoked", "This client has been revoked: ask HR for a new one.")
+        wait = _over_limit(f"client:{client.pk}", per_minute())
+        if wait:
+            raise Problem(
+                "rate_limited",
+                f"More than {per_minute()} calls a minute: wait {wait} seconds.",
+                headers={"Retry-After": str(wait)},
+            )
+        held = [scope for scope in self.scopes if scope in client.scopes]
+        if not held:
+            audit_refusal(request, client, self.scope, "scope missing")
+            needed = " or ".join(self.scopes)
+            raise Problem("scope_missing", f"This client may not do this: it needs the scope {needed}.", scope=needed)
+        now = timezone.now()
+        if client.last_used_at is None or (now - client.last_used_at).total_seconds() > LAST_USED_EVERY_SECONDS:
+            ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
+        request.api_client, request.api_scope = client, held[0]
+        return client
+
+
+def audit_call(request, *, action: str, scope: str, as_at=None, **detail) -> None:
+    """One line of the audit log for a call: which client, with which scope, read or wrote what."""
+    client = request.api_client
+    audit_record(
+        request=request,
+        actor=client.audit_name,
+        action=action,
+        scope=scope,
+        as_at=as_at,
+        api_client=client.pk,
+        api_scope=request.api_scope,
+        method=request.method,
+        path=request.path[:300],
+        **detail,
+    )
+
+
+def audit_refusal(request, client: ApiClient, scope: str, why: str, **detail) -> None:
+    audit_record(
+        request=request,
+        actor=client.audit_name,
+        action=AuditEvent.REFUSED,
+        scope=f"{request.method} {request.path}"[:300],
+        api_client=client.pk,
+        api_scope=scope,
+        why=why,
+        **detail,
+    )
+
+
+def scope_extra(*scopes: str) -> dict:
+    """The scope an endpoint needs, in its OpenAPI operation (`x-scope`), for the docs page and for clients."""
+    return {"x-scope": " or ".join(scopes)}

@@ -1,0 +1,244 @@
+"""Reads: a person's standing, a team's, the organisation's figures, and the ledger after a sequence number. Each
+goes through the reports' own selectors, limited to the client's team, and is written to the audit log."""
+
+import datetime
+
+from django.utils import timezone
+from ninja import Query, Router
+
+from portal.audit.models import AuditEvent
+from portal.compliance import ledger, status
+from portal.compliance.asat import Moment
+from portal.compliance.models import EvidenceEntry, LedgerHead
+from portal.people.models import StaffMember, Team
+from portal.reports.forms import EARLIEST_AS_AT
+from portal.reports.organisation import Figure, organisation_report
+from portal.reports.selectors import requirement_lines_as_at, requirement_lines_for_staff
+from portal.reports.team import team_matrix
+
+from . import schemas
+from .auth import ClientToken, audit_call, scope_extra
+from .models import ApiClient
+from .problems import Problem
+
+router = Router()
+STANDING = ClientToken(ApiClient.READ_STANDING)
+LEDGER_PAGE_MAX = 1000
+
+
+def _day(as_at: datetime.date | None) -> datetime.date:
+    """The day asked for (today if none), if it is one the reports can answer for."""
+    today = timezone.localdate()
+    wrong = ""
+    if as_at is not None and as_at > today:
+        wrong = "must be today or in the past"
+    elif as_at is not None and as_at < EARLIEST_AS_AT:
+        wrong = f"must be on or after {EARLIEST_AS_AT.isoformat()}"
+    if wrong:
+        raise Problem("invalid_request", f"as_at: {wrong}", errors=[{"field": "as_at", "message": f"as_at: {wrong}"}])
+    return as_at or today
+
+
+def _teams_of(client: ApiClient):
+    return Team.objects.filter(path__startswith=client.team.path) if client.team else Team.objects.all()
+
+
+def _team_for(client: ApiClient, code: str) -> Team:
+    team = _teams_of(client).filter(code=code).first()
+    if team is None:
+        raise Problem("not_found", f"There is no team with the code {code!r} among this client's teams.")
+    return team
+
+
+def _team_ref(team: Team | None) -> dict | None:
+    return {"code": team.code, "name": team.name} if team else None
+
+
+def _figure(figure: Figure) -> dict:
+    return {
+        "required": figure.required,
+        "compliant": figure.compliant,
+        "overdue": figure.overdue,
+        "percent": figure.percent,
+        "meets_target": figure.meets_target,
+    }
+
+
+@router.get(
+    "/people/{employee_number}/standing",
+    response=schemas.PersonStanding,
+    auth=STANDING,
+    tags=["Standing"],
+    openapi_extra=scope_extra(ApiClient.READ_STANDING),
+)
+def person_standing(request, employee_number: str, as_at: datetime.date | None = None):
+    """A person's standing on every requirement that applies to them: live, or as recorded by the end of `as_at`."""
+    day, client = _day(as_at), request.auth
+    people = StaffMember.objects.select_related("team")
+    if client.team:
+        people = people.filter(team__path__startswith=client.team.path)
+    person = people.filter(employee_number=employee_number).first()
+    if person is None:
+        raise Problem(
+            "not_found", f"There is no one with the employee number {employee_number!r} among this client's people."
+        )
+    lines = (
+        requirement_lines_for_staff(person) if as_at is None else requirement_lines_as_at(person, Moment.end_of(day))
+    )
+    if lines is None:
+        raise Problem("not_found", f"Employee {employee_number} was not on the roster at the end of {day}.")
+    audit_call(request, action=AuditEvent.VIEW_PERSON, scope=person.full_name, as_at=as_at, staff_id=person.pk)
+    return {
+        "employee_number": person.employee_number,
+        "name": person.full_name,
+        "team": _team_ref(person.team),
+        "as_at": day,
+        "live": as_at is None,
+        "requirements": [
+            {
+                "requirement": {"id": line.requirement.pk, "name": line.requirement.name},
+                "state": line.state,
+                "label": status.label(line.state, line.row.paused_until),
+                "completed_on": line.row.completed_on,
+                "expires_on": line.row.expires_on,
+                "due_on": line.row.due_on,
+            }
+            for line in lines
+        ],
+    }
+
+
+@router.get(
+    "/teams/{code}/standing",
+    response=schemas.TeamStanding,
+    auth=STANDING,
+    tags=["Standing"],
+    openapi_extra=scope_extra(ApiClient.READ_STANDING),
+)
+def team_standing(request, code: str, as_at: datetime.date | None = None):
+    """Everyone in a team and the teams below it, by requirement, with each requirement's figure: the manager's
+    team page as data. Live, or as the roster placed people and the ledger stood at the end of `as_at`."""
+    day = _day(as_at)
+    team = _team_for(request.auth, code)
+    matrix = team_matrix([team], Moment.end_of(day) if as_at else None)
+    audit_call(request, action=AuditEvent.VIEW_TEAM, scope=team.name, as_at=as_at, team_id=team.pk)
+    return {
+        "team": _team_ref(team),
+        "as_at": day,
+        "live": as_at is None,
+        "target": matrix.target,
+        "requirements": [
+            {
+                "requirement": {"id": f.requirement.pk, "name": f.requirement.name},
+                **_figure(f.figure),
+                "counts": f.counts,
+            }
+            for f in sorted(matrix.figures, key=lambda f: f.requirement.name)
+        ],
+        "people": [
+            {
+                "employee_number": person.employee_number,
+                "name": person.full_name,
+                "team_name": _team_name(person),
+                "requirements": [_cell(cell) for cell in cells if cell.state != status.NOT_REQUIRED],
+            }
+            for person, cells in matrix.people
+        ],
+    }
+
+
+def _team_name(person) -> str:
+    """The matrix's people are staff records or plain values (`team_name`), depending on its version."""
+    team_name = getattr(person, "team_name", None)
+    if team_name is not None:
+        return team_name
+    return person.team.name if person.team else ""
+
+
+def _cell(cell) -> dict:
+    row = getattr(cell, "row", None)
+    return {
+        "requirement_id": cell.requirement.pk,
+        "state": cell.state,
+        "due_on": row.due_on if row is not None else cell.due_on,
+    }
+
+
+@router.get(
+    "/organisation/figures",
+    response=schemas.OrganisationFigures,
+    auth=STANDING,
+    tags=["Standing"],
+    openapi_extra=scope_extra(ApiClient.READ_STANDING),
+)
+def organisation_figures(request, team: str = "", as_at: datetime.date | None = None):
+    """The organisation report's figures by requirement, for the client's part of the organisation (or `team`, a
+    team code within it) and the teams one level below: live, or as at the end of `as_at`."""
+    day, client = _day(as_at), request.auth
+    node = _team_for(client, team) if team else client.team or Team.objects.filter(depth=1).order_by("path").first()
+    if node is None:
+        raise Problem("not_found", "The organisation has no teams yet.")
+    report = organisation_report(node, as_at=as_at, today=timezone.localdate())
+    audit_call(
+        request, action=AuditEvent.VIEW_TEAM, scope=f"Organisation figures: {node.name}", as_at=as_at, team_id=node.pk
+    )
+    return {
+        "team": _team_ref(node),
+        "as_at": day,
+        "live": report.live,
+        "target": report.target,
+        "overall": _figure(report.overall),
+        "requirements": [
+            {
+                "requirement": {"id": line.requirement.pk, "name": line.requirement.name},
+                **_figure(line.figure),
+                "furthest_below_target": _team_ref(line.worst.team) if line.worst else None,
+            }
+            for line in report.by_requirement
+        ],
+        "teams": [
+            {
+                "team": _team_ref(group.team),
+                "direct": group.direct,
+                "overall": _figure(group.overall),
+                "requirements": {pk: _figure(figure) for pk, figure in group.figures.items()},
+            }
+            for group in report.groups
+        ],
+    }
+
+
+class LedgerQuery(schemas.Schema):
+    after: int = schemas.Field(0, ge=0, le=2**62, description="The last seq the archive holds (0 for the start)")
+    limit: int = schemas.Field(500, ge=1, le=LEDGER_PAGE_MAX, description=f"At most {LEDGER_PAGE_MAX}")
+
+
+@router.get(
+    "/ledger/entries",
+    response=schemas.LedgerPage,
+    auth=ClientToken(ApiClient.READ_LEDGER),
+    tags=["Ledger"],
+    openapi_extra=scope_extra(ApiClient.READ_LEDGER),
+)
+def ledger_entries(request, query: Query[LedgerQuery]):
+    """The evidence ledger's entries recorded after `after`, in chain order, each with exactly the content its hash
+    covers: an archive that stores them can recompute every hash and check each links to the one before."""
+    entries = list(EvidenceEntry.objects.filter(seq__gt=query.after).order_by("seq")[: query.limit])
+    head = LedgerHead.objects.filter(pk=1).first()
+    last = entries[-1].seq if entries else query.after
+    audit_call(
+        request,
+        action=AuditEvent.EXPORT,
+        scope=f"Ledger entries after #{query.after}",
+        first=entries[0].seq if entries else None,
+        last=last,
+        count=len(entries),
+    )
+    return {
+        "entries": [
+            {"seq": e.seq, "content": ledger.entry_content(e), "content_hash": e.content_hash} for e in entries
+        ],
+        "next_after": last,
+        "head_seq": head.seq if head else 0,
+        "head_hash": head.head_hash if head else ledger.GENESIS_HASH,
+    }

@@ -1,0 +1,290 @@
+"""Writes: completions and roster changes. Each request becomes the rows of the file HR would upload, and goes
+through that import's own service: the same dry run, the same rules, all or nothing, applied in the task worker
+(portal.compliance.imports). The API adds what a file has no way to say: the client's team, and an Idempotency-Key."""
+
+import csv
+import io
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Header, Router
+
+from portal.audit.models import AuditEvent
+from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
+from portal.compliance.models import ImportBatch
+from portal.people.models import StaffMember, Team
+
+from .auth import ClientToken, audit_call, scope_extra
+from .idempotency import answer_once, checked_key, fingerprint
+from .models import ApiClient, IdempotentRequest
+from .problems import Problem
+from .writes_schemas import CompletionsIn, ImportRef, RosterIn, WriteAnswer
+
+router = Router(tags=["Writes"])
+COMPLETION_COLUMNS = ["Employee Number", "Assignment Number", "Competence Name", "Completion Date", "Expiry Date"]
+ROSTER_COLUMNS = [
+    ("employee_number", "Employee Number"),
+    ("assignment_number", "Assignment Number"),
+    ("first_name", "First Name"),
+    ("last_name", "Last Name"),
+    ("work_email", "Work Email"),
+    ("start_date", "Start Date"),
+    ("leave_date", "Leave Date"),
+    ("job_title", "Job Title"),
+    ("staff_group", "Staff Group"),
+    ("team_code", "Organisation Code"),
+    ("team_name", "Organisation"),
+    ("manager_employee_number", "Supervisor Employee Number"),
+    ("manager_assignment_number", "Supervisor Assignment Number"),
+    ("employment_type", "Employment Type"),
+]
+KEY_HEADER = Header(None, alias="Idempotency-Key", description="Unique to the request; the same on a retry")
+ANSWERS = {200: WriteAnswer, 202: WriteAnswer}
+
+
+def _file(header: list[str], rows: list[list]) -> bytes:
+    """The rows as the CSV file HR would upload: line 1 the header, so item i is line i + 2."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(["" if cell is None else str(cell) for cell in row] for row in rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _item(collection: str, line: int) -> str:
+    return f"{collection}[{line - 2}]"
+
+
+@router.post(
+    "/completions",
+    response=ANSWERS,
+    auth=ClientToken(ApiClient.WRITE_COMPLETIONS),
+    openapi_extra=scope_extra(ApiClient.WRITE_COMPLETIONS),
+)
+def completions_send(request: HttpRequest, payload: CompletionsIn, idempotency_key: str | None = KEY_HEADER):
+    """Record e-learning completions, as the completions import does: a course HR has not mapped is skipped, a person
+    not on the roster skipped (or, `strict`, rejected), a repeated completion recorded once. Any rejected row
+    rejects the whole request. 200 for a dry run; 202 once the import is asked to apply (follow `import.status_url`)."""
+    key = checked_key(idempotency_key)
+    body = payload.dict()
+    rows = payload.completions
+    client = request.auth
+
+    def answer():
+        _check_people_in_scope(client, [(r.assignment_number.strip() or r.employee_number.strip()) for r in rows])
+        data = _file(
+            COMPLETION_COLUMNS,
+            [[r.employee_number, r.assignment_number, r.course, r.completed_on, r.expires_on] for r in rows],
+        )
+        return _run(request, client, key, ImportBatch.COMPLETIONS, data, payload.dry_run, {"strict": payload.strict})
+
+    return _answered(request, client, key, body, answer, "Completions", len(rows), payload.dry_run)
+
+
+@router.post(
+    "/roster",
+    response=ANSWERS,
+    auth=ClientToken(ApiClient.WRITE_ROSTER),
+    openapi_extra=scope_extra(ApiClient.WRITE_ROSTER),
+)
+def roster_send(request: HttpRequest, payload: RosterIn, idempotency_key: str | None = KEY_HEADER):
+    """Add or change people, as the roster import does: teams must exist, only a leave date makes a leaver, and a
+    change to who someone is (their email, both names) applies only with `confirm_identity_changes` set to the
+    `identity_fingerprint` a dry run gave. All or nothing."""
+    key = checked_key(idempotency_key)
+    people = payload.people
+    client = request.auth
+
+    def answer():
+        if client.team:
+            _check_roster_in_scope(client, people)
+        data = _file(
+            [label for _, label in ROSTER_COLUMNS], [[getattr(p, f) for f, _ in ROSTER_COLUMNS] for p in people]
+        )
+        return _run(
+            request,
+            client,
+            key,
+            ImportBatch.ROSTER,
+            data,
+            payload.dry_run,
+            {},
+            confirmed=payload.confirm_identity_changes,
+        )
+
+    return _answered(request, client, key, payload.dict(), answer, "Roster", len(people), payload.dry_run)
+
+
+@router.get(
+    "/imports/{batch_id}",
+    response=ImportRef,
+    auth=ClientToken((ApiClient.WRITE_COMPLETIONS, ApiClient.WRITE_ROSTER)),
+    openapi_extra=scope_extra(ApiClient.WRITE_COMPLETIONS, ApiClient.WRITE_ROSTER),
+)
+def import_status(request: HttpRequest, batch_id: int):
+    """How far an import this client asked for has got: `status` is done (or failed, with `error`) once applied."""
+    held = [kind for kind, scope in SCOPE_OF.items() if scope in request.auth.scopes]
+    found = IdempotentRequest.objects.filter(client=request.auth, batch_id=batch_id, batch__kind__in=held)
+    record = found.select_related("batch").first()
+    if record is None:
+        raise Problem("not_found", f"There is no import {batch_id} among this client's.")
+    return _import_ref(record.batch)
+
+
+SCOPE_OF = {ImportBatch.COMPLETIONS: ApiClient.WRITE_COMPLETIONS, ImportBatch.ROSTER: ApiClient.WRITE_ROSTER}
+
+
+def _answered(request, client, key, body, answer, noun, rows, dry_run):
+    response, record, replayed = answer_once(client, key, fingerprint(request, body), answer)
+    audit_call(
+        request,
+        action=AuditEvent.IMPORT,
+        scope=f"{noun} through the API: {rows} rows{' (dry run)' if dry_run else ''}",
+        idempotency_key=key,
+        replayed=replayed,
+        status=response.status_code,
+        batch=record.batch_id,
+    )
+    return response
+
+
+def _run(request, client, key, kind, data, dry_run, options, confirmed=""):
+    """Keep the rows as an import (its dry run shown to HR like any upload's), then apply it unless `dry_run`."""
+    batch, plan = import_batch_create(
+        kind=kind, data=data, filename=f"API {client.name} {key}", user=None, options=options
+    )
+    collection = "completions" if kind == ImportBatch.COMPLETIONS else "people"
+    details = _details(kind, plan, collection)
+    if not plan.can_apply:
+        errors = [
+            {"field": _item(collection, line), "message": f"{_item(collection, line)}: {text}"}
+            for line, text in plan.rejected
+        ]
+        errors += [{"field": "body", "message": text} for text in plan.problems]
+        raise Problem(
+            "rows_rejected",
+            f"{len(errors)} rows or problems stop this request: nothing was recorded. "
+            + "; ".join(e["message"] for e in errors[:5]),
+            errors=errors,
+            summary=plan.summary,
+        )
+    if dry_run:
+        return 200, {"dry_run": True, "can_apply": True, "summary": plan.summary, "details": details}, batch
+    if kind == ImportBatch.ROSTER and plan.needs_confirmation(confirmed):
+        raise Problem(
+            "identity_changes_unconfirmed",
+            "This roster changes who some people are (identity_changes). "
+            "Check them, then send the request again with confirm_identity_changes set to "
+            "identity_fingerprint.",
+            identity_changes=details["identity_changes"],
+            identity_fingerprint=plan.identity_fingerprint,
+        )
+    try:
+        import_batch_apply(
+            batch=batch,
+            user=None,
+            request=request,
+            via=client.audit_name[:100],
+            confirmed_identity=confirmed if kind == ImportBatch.ROSTER else "",
+        )
+    except ImportRefused as error:
+        raise Problem("import_refused", str(error)) from error
+    body = {
+        "dry_run": False,
+        "can_apply": True,
+        "summary": plan.summary,
+        "details": details,
+        "import": _import_ref(batch),
+    }
+    return 202, body, batch
+
+
+def _import_ref(batch: ImportBatch) -> dict:
+    return {
+        "id": batch.pk,
+        "kind": batch.kind,
+        "status": batch.status,
+        "status_url": reverse("api:import_status", args=[batch.pk]),
+        "rows_done": batch.rows_done,
+        "rows_total": batch.rows_total,
+        "error": batch.error,
+    }
+
+
+def _details(kind, plan, collection) -> dict:
+    if kind == ImportBatch.COMPLETIONS:
+        return {
+            "not_on_roster": [
+                {"item": _item(collection, line), "number": number} for line, number in plan.not_on_roster
+            ],
+            "unmapped_courses": plan.skipped,
+        }
+    return {
+        "to_create": [person.employee_number for person in plan.to_create],
+        "changes": [
+            {"employee_number": staff.employee_number, "changes": changes} for staff, changes in plan.other_changes
+        ],
+        "identity_changes": [
+            {"employee_number": c.staff.employee_number, "changes": c.changes, "reused": c.reused}
+            for c in plan.identity
+        ],
+        "identity_fingerprint": plan.identity_fingerprint,
+        "leavers": [staff.employee_number for staff in plan.leavers],
+    }
+
+
+def _check_people_in_scope(client: ApiClient, numbers: list[str]) -> None:
+    """A client limited to a team writes only for people in it: anyone else (or no one) is the same refusal, so the
+    answer says nothing about people outside the team."""
+    if client.team is None:
+        return
+    mine = StaffMember.objects.filter(team__path__startswith=client.team.path)
+    found = set(mine.filter(employee_number__in=numbers).values_list("employee_number", flat=True))
+    found |= set(mine.filter(assignments__number__in=numbers).values_list("assignments__number", flat=True))
+    errors = [
+        {"field": f"completions[{i}]", "message": f"completions[{i}]: no one numbered {number!r} in this client's team"}
+        for i, number in enumerate(numbers)
+        if number not in found
+    ]
+    if errors:
+        raise Problem(
+            "rows_rejected",
+            f"{len(errors)} rows name people outside this client's team: nothing was "
+            "recorded. " + "; ".join(e["message"] for e in errors[:5]),
+            errors=errors,
+        )
+
+
+def _check_roster_in_scope(client: ApiClient, people) -> None:
+    """A client limited to a team places people only in its teams, and changes only people already in them."""
+    teams = Team.objects.filter(path__startswith=client.team.path)
+    codes = {code.lower() for code in teams.values_list("code", flat=True)}
+    names = {name.lower() for name in teams.values_list("name", flat=True)}
+    numbers = [p.employee_number for p in people]
+    elsewhere = set(
+        StaffMember.objects.filter(employee_number__in=numbers)
+        .exclude(Q(team__path__startswith=client.team.path))
+        .values_list("employee_number", flat=True)
+    )
+    errors = []
+    for i, person in enumerate(people):
+        team_ok = person.team_code.lower() in codes if person.team_code else person.team_name.lower() in names
+        if not team_ok:
+            errors.append(
+                {"field": f"people[{i}].team_code", "message": f"people[{i}]: not one of this client's teams"}
+            )
+        elif person.employee_number in elsewhere:
+            errors.append(
+                {
+                    "field": f"people[{i}].employee_number",
+                    "message": f"people[{i}]: employee {person.employee_number} is not in this client's team",
+                }
+            )
+    if errors:
+        raise Problem(
+            "rows_rejected",
+            f"{len(errors)} rows are outside this client's team: nothing was recorded. "
+            + "; ".join(e["message"] for e in errors[:5]),
+            errors=errors,
+        )

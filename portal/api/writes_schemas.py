@@ -1,0 +1,90 @@
+"""The rows a write takes: each is a line of the file the import would read, and is checked as a line would be."""
+
+import datetime
+
+from ninja import Field, Schema
+from pydantic import field_validator, model_validator
+
+from portal.lib.text import hidden_character
+
+MAX_ROWS = 10_000
+
+
+class Row(Schema):
+    @field_validator("*")
+    @classmethod
+    def _visible(cls, value):
+        if isinstance(value, str):
+            problem = hidden_character(value)
+            if problem:
+                raise ValueError(f"contains {problem}")
+        return value
+
+
+class CompletionIn(Row):
+    employee_number: str = Field("", max_length=30, description="The person, by employee number")
+    assignment_number: str = Field("", max_length=30, description="Or by assignment number (wins if both are given)")
+    course: str = Field(min_length=1, max_length=300, description="The course as ESR names it (the competence name)")
+    completed_on: datetime.date
+    expires_on: datetime.date | None = Field(None, description="Empty: no expiry")
+
+    @model_validator(mode="after")
+    def _names_someone(self):
+        if not (self.employee_number.strip() or self.assignment_number.strip()):
+            raise ValueError("give employee_number or assignment_number")
+        return self
+
+
+class CompletionsIn(Schema):
+    dry_run: bool = Field(False, description="True: say what would be recorded, record nothing")
+    strict: bool = Field(False, description="True: a person not on the roster rejects the request, not skipped")
+    completions: list[CompletionIn] = Field(min_length=1, max_length=MAX_ROWS)
+
+
+class PersonIn(Row):
+    employee_number: str = Field(min_length=1, max_length=30)
+    assignment_number: str = Field("", max_length=30)
+    first_name: str = Field(min_length=1, max_length=150)
+    last_name: str = Field(min_length=1, max_length=150)
+    work_email: str = Field(min_length=3, max_length=254)
+    start_date: datetime.date
+    leave_date: datetime.date | None = Field(None, description="Only a leave date makes a leaver")
+    job_title: str = Field("", max_length=200)
+    staff_group: str = Field("", max_length=100)
+    team_code: str = Field("", max_length=60, description="The team, by its code (or give team_name)")
+    team_name: str = Field("", max_length=200)
+    manager_employee_number: str = Field("", max_length=30)
+    manager_assignment_number: str = Field("", max_length=30)
+    employment_type: str = Field("", max_length=30, description="Substantive (empty), bank or agency")
+
+    @model_validator(mode="after")
+    def _names_a_team(self):
+        if not (self.team_code.strip() or self.team_name.strip()):
+            raise ValueError("give team_code or team_name")
+        return self
+
+
+class RosterIn(Schema):
+    dry_run: bool = False
+    confirm_identity_changes: str = Field(
+        "", max_length=64, description="The identity_fingerprint of a dry run whose identity changes you confirm"
+    )
+    people: list[PersonIn] = Field(min_length=1, max_length=MAX_ROWS)
+
+
+class ImportRef(Schema):
+    id: int
+    kind: str
+    status: str = Field(description="planned, queued, running, done or failed")
+    status_url: str
+    rows_done: int
+    rows_total: int
+    error: str
+
+
+class WriteAnswer(Schema):
+    dry_run: bool
+    can_apply: bool
+    summary: dict = Field(description="The dry run's counts, as the import page shows them")
+    details: dict = Field(description="Who and what is skipped or changed, by row")
+    import_: ImportRef | None = Field(None, alias="import", description="The import applying it (not on a dry run)")
