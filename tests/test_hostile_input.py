@@ -139,6 +139,22 @@ INPUTS = {
     "modules_review_list": ((), (), ()),
     "modules_review_confirm": ((), (), ()),
     "reports:verify_start": (("code",), (), ()),
+    "api_clients:list": ((), ("name", "scopes", "team"), ()),
+    "api_clients:detail": ((), (), ()),
+    "api_clients:rotate": ((), (), ()),
+    "api_clients:revoke": ((), ("reason",), ()),
+    # The API, without a token (every answer a problem document); tests/api/test_hostile_api.py sends hostile JSON
+    # with one.
+    "api:api-root": ((), (), ()),
+    "api:docs": ((), (), ()),
+    "api:openapi-json": ((), (), ()),
+    "api:person_standing": (("as_at",), (), ()),
+    "api:team_standing": (("as_at",), (), ()),
+    "api:organisation_figures": (("team", "as_at"), (), ()),
+    "api:ledger_entries": (("after", "limit"), (), ()),
+    "api:completions_send": ((), ("completions", "dry_run", "strict"), ()),
+    "api:roster_send": ((), ("people", "dry_run", "confirm_identity_changes"), ()),
+    "api:import_status": ((), (), ()),
 }
 # The CMS's snippet views (our viewsets, Wagtail's forms and views): only CMS editors reach them, and none of the
 # personas here is one, so each is sent one hostile request and must refuse it cleanly.

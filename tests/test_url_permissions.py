@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from modules.models import ContentPage, ReviewFlag
 from portal.accounts.mfa import PRIVILEGED_PREFIXES
+from portal.api.clients import api_client_create
 from portal.compliance.imports.services import import_batch_create
 from portal.compliance.models import Certificate, EvidenceEntry
 from portal.compliance.pauses import pause_add
@@ -37,6 +38,7 @@ PASSWORD_ONLY = {"hr_password_only", "editor_password_only"}
 LOGIN = "login"  # a redirect to the sign-in page
 CODE = "code"  # a redirect to enter the code from the authenticator app
 OK, MOVED, FOUND, FORBIDDEN, MISSING = 200, 301, 302, 403, 404
+NO_TOKEN = dict.fromkeys(("anonymous", "staff", "manager", "hr"), 401)
 
 # name -> (method, the arguments' keys in the world, {persona: expected}). Keys missing from the dict: see DEFAULTS.
 TABLE = {
@@ -125,6 +127,22 @@ TABLE = {
     "wagtailsnippets_compliance_requirement:delete": ("POST", ("requirement",), {}),
     # Public: where anyone types the code printed on a certificate, to reach its check (reports:verify)
     "reports:verify_start": ("GET", (), {"anonymous": OK, "staff": OK, "manager": OK, "hr": OK}),
+    # HR's API clients
+    "api_clients:list": ("GET", (), {"hr": OK}),
+    "api_clients:detail": ("GET", ("api_client",), {"hr": OK}),
+    "api_clients:rotate": ("POST", ("api_client",), {"hr": FOUND}),
+    "api_clients:revoke": ("POST", ("api_client",), {"hr": 400}),  # no reason given
+    # The API: a client's token only; a session, whoever's, opens nothing (tests/api/ has the tokens' table)
+    "api:api-root": ("GET", (), dict.fromkeys(("anonymous", "staff", "manager", "hr"), FOUND)),
+    "api:docs": ("GET", (), dict.fromkeys(("anonymous", "staff", "manager", "hr"), OK)),
+    "api:openapi-json": ("GET", (), dict.fromkeys(("anonymous", "staff", "manager", "hr"), OK)),
+    "api:person_standing": ("GET", ("employee_number",), NO_TOKEN),
+    "api:team_standing": ("GET", ("team_code",), NO_TOKEN),
+    "api:organisation_figures": ("GET", (), NO_TOKEN),
+    "api:ledger_entries": ("GET", (), NO_TOKEN),
+    "api:completions_send": ("POST", (), NO_TOKEN),
+    "api:roster_send": ("POST", (), NO_TOKEN),
+    "api:import_status": ("GET", ("api_import",), NO_TOKEN),
 }
 # Anonymous visitors are sent to sign in, and anyone else is refused, unless the row says otherwise.
 COMPLETIONS = b"Person,Competence Name,Achievement Date,Expiry Date\nE0000001,Fire Safety,2026-01-05,\n"
@@ -237,6 +255,10 @@ def world(db, home_page, tmp_path, settings):
             "org_team": comms.pk,
             "manager_link": manager_link.pk,
             "hr_officer": hr_password_only.user.pk,
+            "api_client": api_client_create(name="ESR", scopes=["read_standing"], team=None, user=hr.user)[0].pk,
+            "employee_number": sam.employee_number,
+            "team_code": comms.code,
+            "api_import": 1,
         },
     }
 

@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser
+from django.shortcuts import redirect
 from django.urls import path, re_path
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
@@ -38,13 +39,19 @@ def _token_only(view):
 
 
 @login_not_required
+def api_root(request):
+    return redirect("api:docs")
+
+
+@login_not_required
 def unknown_address(request, rest=""):
     return problem_response(Problem("not_found", "There is no such address in the API: see /api/v1/docs/."), request)
 
 
 patterns, _, _ = api.urls
 for pattern in patterns:
-    pattern.callback = _token_only(pattern.callback)
+    # django-ninja's root only names the prefix (for its reverse()); people who open it get the docs page
+    pattern.callback = api_root if pattern.name == "api-root" else _token_only(pattern.callback)
 
 urlpatterns = [
     *patterns,
