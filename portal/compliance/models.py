@@ -418,6 +418,42 @@ class RequirementStatus(models.Model):
         )
 
 
+class StatusInterval(models.Model):
+    """The status table in effective time: for one person and requirement, a run of days (`valid_from` to the day
+    before `valid_to`) over which their state did not change, as everything known now says it was. Built from the
+    ledger's effective dates (a completion's day, a pause's days; a correction voids its fact from that fact's day)
+    and the roster's (`people.StaffChange.effective_on`), by `intervals.intervals_rebuild`, in the same transaction
+    as each fact that changes it. A report "as it was" on D reads the rows with valid_from <= D < valid_to."""
+
+    FOREVER = datetime.date(9999, 12, 31)  # valid_to of a run still going: a date, so the range query needs no OR
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="+")
+    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="+")
+    valid_from = models.DateField()
+    valid_to = models.DateField(help_text="The first day after the run (FOREVER while it goes on).")
+    state = models.CharField(max_length=20)
+    compliant = models.BooleanField(help_text="Holds a completion in date (what the figures count).")
+    team = models.ForeignKey(Team, null=True, on_delete=models.PROTECT, related_name="+")
+    staff_group = models.CharField(max_length=100, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["valid_to", "valid_from"], name="interval_range"),
+            models.Index(fields=["staff", "requirement", "valid_from"], name="interval_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.staff_id} / {self.requirement_id}: {self.state} {self.valid_from} to {self.valid_to}"
+
+    @classmethod
+    def on_q(cls, day: datetime.date) -> models.Q:
+        """The runs that hold on `day`."""
+        return models.Q(valid_from__lte=day, valid_to__gt=day)
+
+
 class CompletionBatch(models.Model):
     """One completions file from the national e-learning records, as kept before imports shared `ImportBatch`.
     Read-only: migration 0008 copied every row into ImportBatch (same id, so ledger entries' "import batch N" still

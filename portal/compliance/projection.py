@@ -198,6 +198,7 @@ def refresh_pair(staff: StaffMember, requirement: Requirement, pending: Iterable
         rounds = requirement.rounds.all() if requirement.kind in Requirement.ROUND_KINDS else []
         standing, latest = standing_for(staff, requirement, entries, rounds)
         _save(staff, requirement, standing, latest)
+        _intervals([staff.pk], [requirement.pk], pending)
         return
     above = Requirement.objects.levels_above()
     family = [requirement, *(r for r in Requirement.objects.filter(pk__in=above) if requirement in above[r.pk])]
@@ -209,6 +210,7 @@ def refresh_pair(staff: StaffMember, requirement: Requirement, pending: Iterable
     for member in family:
         standing, latest = standing_for(staff, member, entries_counting_for(member, entries, above))
         _save(staff, member, standing, latest)
+    _intervals([staff.pk], [member.pk for member in family], pending)
 
 
 def refresh(
@@ -218,6 +220,9 @@ def refresh(
 ) -> int:
     """Recompute the projection for some people and/or requirements (all when None), counting `pending` entries
     (prepared, not yet sealed) as recorded. Call holding `ledger.people_lock` on the people. Returns rows written."""
+    staff_ids = None if staff_ids is None else list(staff_ids)
+    requirement_ids = None if requirement_ids is None else list(requirement_ids)
+    pending = list(pending)
     waiting = defaultdict(list)
     for entry in pending:
         waiting[entry.staff_id].append(entry)
@@ -284,7 +289,15 @@ def refresh(
                 batch_size=1000,
             )
             written += len(to_create) + len(to_update) + len(to_delete)
+        _intervals(staff_ids, requirement_ids, pending)
     return written
+
+
+def _intervals(staff_ids, requirement_ids, pending) -> None:
+    """The same people's runs in effective time (`intervals`), in the same transaction."""
+    from .intervals import intervals_rebuild
+
+    intervals_rebuild(staff_ids, requirement_ids, pending)
 
 
 def _chunks(queryset, size):

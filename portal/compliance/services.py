@@ -15,7 +15,14 @@ from portal.lib.text import hidden_character
 from portal.people.models import StaffMember, Team
 
 from . import ledger, projection
-from .models import EvidenceEntry, PolicySnapshot, ReattestationRound, Requirement, RequirementStatus
+from .models import (
+    EvidenceEntry,
+    PolicySnapshot,
+    ReattestationRound,
+    Requirement,
+    RequirementStatus,
+    StatusInterval,
+)
 
 # A requirement change touching more people than this refreshes their status in the task worker, not the request.
 REFRESH_IN_BACKGROUND_OVER = 500
@@ -350,7 +357,12 @@ def _requirement_terms(requirement: Requirement) -> dict:
 
 
 def _status_holders(requirement: Requirement) -> set[int]:
-    return set(RequirementStatus.objects.filter(requirement=requirement).values_list("staff_id", flat=True))
+    """Everyone with a status row on `requirement`, or a run in its history (a leaver too: "as it was" reads the
+    requirement as it is now, so their past runs follow its changes)."""
+    holders = set(RequirementStatus.objects.filter(requirement=requirement).values_list("staff_id", flat=True))
+    return holders | set(
+        StatusInterval.objects.filter(requirement=requirement).values_list("staff_id", flat=True).distinct()
+    )
 
 
 def _people_hold(staff_ids) -> None:

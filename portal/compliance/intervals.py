@@ -1,0 +1,288 @@
+"""The status table in effective time (`StatusInterval`): each person's state on each requirement, day by day, as
+everything known now says it was, kept as runs of days so that a report "as it was" on any day reads one range of
+rows instead of replaying the ledger.
+
+Effective time, fact by fact:
+- a completion counts from the day it was completed (`completed_at`), whenever it was recorded;
+- a pause stops the clock over its own days (`completed_at` to `expires_on`), whenever it was recorded;
+- a correction (a void) takes effect from the day of the fact it voids: the fact never held;
+- a person is in post from their start date to their leave date (the latest the roster says), in the team, staff
+  group and job title of the roster row in effect that day: of the rows effective by then, the one recorded last
+  (`people.StaffChange.effective_on`); before their first row's day, that row;
+- a re-attestation round takes effect on the day it was opened; requirements themselves are read as they are now,
+  as every report reads them.
+
+The rule for a day is the projection's (`projection.standing_from`). A run ends where anything it depends on changes:
+one of the days above, a start or leave, an expiry, or the day the state moves on (due soon, overdue).
+"""
+
+import bisect
+import datetime
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from portal.people.models import StaffChange, StaffMember, Team
+
+from . import status
+from .dates import local_day
+from .models import EvidenceEntry, Requirement, StatusInterval
+from .projection import entries_counting_for, pause_spans, standing_from, valid_entries
+
+ONE_DAY = datetime.timedelta(days=1)
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A person's roster facts from one day on."""
+
+    team_id: int | None
+    staff_group: str
+    job_title: str
+
+
+@dataclass(frozen=True)
+class Run:
+    """One row of the table before it is saved."""
+
+    valid_from: datetime.date
+    valid_to: datetime.date
+    state: str
+    compliant: bool
+    team_id: int | None
+    staff_group: str
+    completed_on: datetime.date | None
+    expires_on: datetime.date | None
+    due_on: datetime.date | None
+
+
+class Roster:
+    """A person's roster facts by effective day: `on(day)`."""
+
+    def __init__(self, changes: Iterable, fallback: Facts):
+        rows = sorted(changes, key=lambda c: (_effective_day(c), c.recorded_at, c.pk))
+        self.days: list[datetime.date] = []
+        self.facts: list[Facts] = []
+        for day in sorted({_effective_day(c) for c in rows}):
+            latest = max((c for c in rows if _effective_day(c) <= day), key=lambda c: (c.recorded_at, c.pk))
+            facts = Facts(latest.team_id, latest.staff_group, latest.job_title)
+            if not self.facts or self.facts[-1] != facts:
+                self.days.append(day)
+                self.facts.append(facts)
+        if not self.facts:
+            self.days, self.facts = [datetime.date.min], [fallback]
+
+    def on(self, day: datetime.date) -> Facts:
+        return self.facts[max(0, bisect.bisect_right(self.days, day) - 1)]
+
+
+def _effective_day(change) -> datetime.date:
+    return change.effective_on if change.effective_on is not None else local_day(change.recorded_at)
+
+
+def effective_day(entry: EvidenceEntry, by_pk: dict | None = None) -> datetime.date | None:
+    """The day a ledger entry took effect in the world: a completion's or a pause's first day; for a correction, the
+    day of the entry it voids (found in `by_pk`, else read)."""
+    if entry.source == EvidenceEntry.VOID:
+        voided = (by_pk or {}).get(entry.voids_id) or entry.voids
+        return effective_day(voided, by_pk)
+    return local_day(entry.completed_at) if entry.completed_at else None
+
+
+def runs_for(
+    *,
+    start_date: datetime.date,
+    leave_date: datetime.date | None,
+    roster: Roster,
+    requirement: Requirement,
+    team_paths: list[str],
+    paths: dict[int, str],
+    counting: list[EvidenceEntry],
+    pauses: list[status.Span],
+    rounds: list,
+    due_soon_days: int,
+) -> list[Run]:
+    """The runs of one person on one requirement, from everything known now. `counting` are the completions that
+    count towards it (`projection.entries_counting_for` of the valid ones), `pauses` its pauses that stand."""
+    completions = sorted(
+        ((local_day(e.completed_at), e) for e in counting if e.completed_at is not None),
+        key=lambda pair: (pair[1].completed_at, pair[1].seq if pair[1].seq is not None else math.inf),
+    )
+    rounds = sorted(rounds, key=lambda r: r.opened_at)
+    round_days = [local_day(r.opened_at) for r in rounds]
+
+    def latest_by(day):
+        done = [entry for completed, entry in completions if completed <= day]
+        return done[-1] if done else None
+
+    def standing_on(day):
+        facts = roster.on(day)
+        in_post = start_date <= day and (leave_date is None or day <= leave_date)
+        path = paths.get(facts.team_id)
+        applies = in_post and requirement.applies_to_values(
+            facts.staff_group, path, team_paths, job_title=facts.job_title
+        )
+        latest = latest_by(day)
+        standing = standing_from(
+            requirement,
+            on=day,
+            applies=applies,
+            start_date=start_date,
+            completed_on=local_day(latest.completed_at) if latest else None,
+            entry_expires_on=latest.expires_on if latest else None,
+            snapshot_id=latest.snapshot_id if latest else None,
+            rounds=rounds[: bisect.bisect_right(round_days, day)],
+            pauses=pauses,
+        )
+        return facts, standing
+
+    base = {start_date, requirement.introduced_on, *roster.days[1:], *round_days}
+    base.update(completed for completed, _ in completions)
+    for first, last in pauses:
+        base.add(first)
+        if last is not None:
+            base.add(last + ONE_DAY)
+    if leave_date is not None:
+        base.add(leave_date + ONE_DAY)
+    if requirement.retired_on is not None:
+        base.add(requirement.retired_on)
+    base.discard(datetime.date.min)
+    days = set(base)
+    window = datetime.timedelta(days=due_soon_days)
+    for day in base:
+        _, standing = standing_on(day)
+        if not standing.required:
+            continue
+        if standing.expires_on is not None:
+            days.add(standing.expires_on + ONE_DAY)
+        if standing.due_on is not None:
+            days.update({standing.due_on - window + ONE_DAY, standing.due_on + ONE_DAY})
+    days = sorted(d for d in days if d < StatusInterval.FOREVER)
+    runs: list[Run] = []
+    for index, day in enumerate(days):
+        facts, standing = standing_on(day)
+        until = days[index + 1] if index + 1 < len(days) else StatusInterval.FOREVER
+        if not standing.required:
+            continue
+        run = Run(
+            day,
+            until,
+            standing.state(day, due_soon_days),
+            standing.valid_on(day),
+            facts.team_id,
+            facts.staff_group,
+            standing.completed_on,
+            standing.expires_on,
+            standing.due_on,
+        )
+        previous = runs[-1] if runs else None
+        if previous and previous.valid_to == day and _same(previous, run):
+            runs[-1] = Run(previous.valid_from, until, *_values(run)[2:])
+        else:
+            runs.append(run)
+    return runs
+
+
+def _values(run: Run) -> tuple:
+    return (
+        run.valid_from,
+        run.valid_to,
+        run.state,
+        run.compliant,
+        run.team_id,
+        run.staff_group,
+        run.completed_on,
+        run.expires_on,
+        run.due_on,
+    )
+
+
+def _same(a: Run, b: Run) -> bool:
+    return _values(a)[2:] == _values(b)[2:]
+
+
+def intervals_rebuild(
+    staff_ids: Iterable[int] | None = None,
+    requirement_ids: Iterable[int] | None = None,
+    pending: Iterable[EvidenceEntry] = (),
+) -> int:
+    """Rebuild the runs of some people (all when None) on some requirements (all when None, and the lower levels of
+    their families, which their evidence also satisfies), counting `pending` entries (prepared, not yet sealed) as
+    recorded. Call in the transaction of the fact that changes them, holding `ledger.people_lock` on the people
+    (as `projection.refresh` does). Returns the rows written."""
+    requirements = list(Requirement.objects.prefetch_related("teams", "rounds"))
+    above = Requirement.objects.levels_above() if any(r.level_family for r in requirements) else {}
+    if requirement_ids is not None:
+        wanted = set(requirement_ids)
+        wanted |= {pk for pk, higher in above.items() if any(h.pk in wanted for h in higher)}
+        requirements = [r for r in requirements if r.pk in wanted]
+    if not requirements:
+        return 0
+    counted = {r.pk for r in requirements} | {h.pk for r in requirements for h in above.get(r.pk, ())}
+    team_paths = {r.pk: [t.path for t in r.teams.all()] for r in requirements}
+    rounds = {r.pk: list(r.rounds.all()) if r.kind in Requirement.ROUND_KINDS else [] for r in requirements}
+    waiting = defaultdict(list)
+    for entry in pending:
+        waiting[entry.staff_id].append(entry)
+    people = StaffMember.objects.order_by("pk")
+    if staff_ids is not None:
+        people = people.filter(pk__in=list(staff_ids))
+    fields = ("pk", "start_date", "leave_date", "team_id", "staff_group", "job_title")
+    window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
+    written = 0
+    with transaction.atomic():
+        chunk = []
+        for row in people.values_list(*fields).iterator(chunk_size=CHUNK):
+            chunk.append(row)
+            if len(chunk) == CHUNK:
+                written += _rebuild_chunk(chunk, requirements, counted, team_paths, rounds, above, waiting, window)
+                chunk = []
+        if chunk:
+            written += _rebuild_chunk(chunk, requirements, counted, team_paths, rounds, above, waiting, window)
+    return written
+
+
+def _rebuild_chunk(people, requirements, counted, team_paths, rounds, above, waiting, window) -> int:
+    ids = [row[0] for row in people]
+    changes = defaultdict(list)
+    for change in StaffChange.objects.filter(staff_id__in=ids).only(
+        "staff_id", "recorded_at", "effective_on", "team_id", "staff_group", "job_title"
+    ):
+        changes[change.staff_id].append(change)
+    entries = defaultdict(list)
+    for entry in [
+        *EvidenceEntry.objects.filter(staff_id__in=ids, requirement_id__in=counted),
+        *(entry for pk in ids for entry in waiting.get(pk, ())),
+    ]:
+        entries[entry.staff_id].append(entry)
+    team_ids = {row[3] for row in people} | {c.team_id for rows in changes.values() for c in rows}
+    paths = dict(Team.objects.filter(pk__in=team_ids - {None}).values_list("pk", "path"))
+    new = []
+    for pk, start_date, leave_date, team_id, staff_group, job_title in people:
+        roster = Roster(changes[pk], Facts(team_id, staff_group, job_title))
+        mine = entries[pk]
+        by_requirement = defaultdict(list)
+        for entry in valid_entries(mine):
+            by_requirement[entry.requirement_id].append(entry)
+        for requirement in requirements:
+            runs = runs_for(
+                start_date=start_date,
+                leave_date=leave_date,
+                roster=roster,
+                requirement=requirement,
+                team_paths=team_paths[requirement.pk],
+                paths=paths,
+                counting=entries_counting_for(requirement, by_requirement, above),
+                pauses=pause_spans(mine, requirement.pk),
+                rounds=rounds[requirement.pk],
+                due_soon_days=window,
+            )
+            new.extend(StatusInterval(staff_id=pk, requirement=requirement, **run.__dict__) for run in runs)
+    StatusInterval.objects.filter(staff_id__in=ids, requirement__in=requirements).delete()
+    StatusInterval.objects.bulk_create(new, batch_size=1000)
+    return len(new)

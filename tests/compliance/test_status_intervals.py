@@ -1,0 +1,155 @@
+"""The status table in effective time equals a replay of the ledger and the roster, day by day, for random histories
+played through the real services: backdated completions, corrections, moves dated in the past, leavers, pauses and
+HR's changes to requirements. Kept up to date fact by fact, and rebuilt whole by `rebuild_status`, it is the same."""
+
+import datetime
+import itertools
+
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from portal.compliance import projection
+from portal.compliance.dates import local_day
+from portal.compliance.models import EvidenceEntry, ReattestationRound, Requirement, StatusInterval
+from portal.people.history import staff_changes_record
+from portal.people.models import StaffChange, StaffMember, Team
+from tests.compliance.histories import EVENTS, organisation, play
+
+TODAY = timezone.localdate()
+FIRST_DAY = datetime.date(2023, 12, 1)  # before anyone in `histories.organisation` started
+DAYS = [FIRST_DAY + datetime.timedelta(days=n) for n in range((TODAY - FIRST_DAY).days + 400)]
+
+# A move dated in the past, as a roster file with an Effective Date records it: who, to which team, how long ago.
+DATED_MOVES = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2), st.integers(0, 1000)), max_size=4)
+
+
+def _dated_move(member, team, days_ago: int) -> None:
+    member.team = team
+    member.staff_group = "Nursing" if team.name.endswith("2") else "Administrative and Clerical"
+    member.save()
+    effective = max(member.start_date, TODAY - datetime.timedelta(days=days_ago))
+    staff_changes_record([member], effective=effective)
+    projection.refresh(staff_ids=[member.pk])
+
+
+def _table() -> dict:
+    """(person, requirement) -> [(first day, first day after, values)], from the table."""
+    runs = {}
+    for row in StatusInterval.objects.order_by("valid_from"):
+        values = (row.state, row.compliant, row.team_id, row.staff_group, row.completed_on, row.expires_on, row.due_on)
+        runs.setdefault((row.staff_id, row.requirement_id), []).append((row.valid_from, row.valid_to, values))
+    return runs
+
+
+def _from_table(runs, day):
+    for first, after, values in runs:
+        if first <= day < after:
+            return values
+    return None
+
+
+def _roster_on(changes, day):
+    """The replay's own reading of the roster: of the rows in effect by `day`, the one recorded last; before any,
+    the first."""
+    effective = [c for c in changes if c.effective_day <= day]
+    if effective:
+        return max(effective, key=lambda c: (c.recorded_at, c.pk))
+    first_day = min(c.effective_day for c in changes)
+    return max((c for c in changes if c.effective_day == first_day), key=lambda c: (c.recorded_at, c.pk))
+
+
+def _replay(day, person, requirement, changes, entries, rounds, paths, above):
+    """What everything known now says the person's state on the requirement was on `day`, straight from the ledger."""
+    in_post = person.start_date <= day and (person.leave_date is None or day <= person.leave_date)
+    facts = _roster_on(changes, day)
+    applies = in_post and requirement.applies_to_values(
+        facts.staff_group,
+        paths.get(facts.team_id),
+        [t.path for t in requirement.teams.all()],
+        job_title=facts.job_title,
+    )
+    voided = {e.voids_id for e in entries if e.source == EvidenceEntry.VOID}
+    standing = [e for e in entries if e.pk not in voided and e.source not in (EvidenceEntry.VOID, EvidenceEntry.PAUSE)]
+    by_requirement = {}
+    for entry in standing:
+        if local_day(entry.completed_at) <= day:
+            by_requirement.setdefault(entry.requirement_id, []).append(entry)
+    counting = projection.entries_counting_for(requirement, by_requirement, above)
+    latest = max(counting, key=lambda e: (e.completed_at, e.seq), default=None)
+    result = projection.standing_from(
+        requirement,
+        on=day,
+        applies=applies,
+        start_date=person.start_date,
+        completed_on=local_day(latest.completed_at) if latest else None,
+        entry_expires_on=latest.expires_on if latest else None,
+        snapshot_id=latest.snapshot_id if latest else None,
+        rounds=[r for r in rounds if local_day(r.opened_at) <= day],
+        pauses=projection.pause_spans(entries, requirement.pk),
+    )
+    if not result.required:
+        return None
+    return (
+        result.state(day, 30),
+        result.valid_on(day),
+        facts.team_id,
+        facts.staff_group,
+        result.completed_on,
+        result.expires_on,
+        result.due_on,
+    )
+
+
+def _assert_table_is_the_replay():
+    runs = _table()
+    paths = dict(Team.objects.values_list("pk", "path"))
+    above = Requirement.objects.levels_above()
+    requirements = list(Requirement.objects.prefetch_related("teams"))
+    for person in StaffMember.objects.all():
+        changes = list(StaffChange.objects.filter(staff=person))
+        entries = list(EvidenceEntry.objects.filter(staff=person))
+        for requirement in requirements:
+            rounds = list(ReattestationRound.objects.filter(requirement=requirement))
+            mine = runs.get((person.pk, requirement.pk), [])
+            for first, after, _ in mine[1:]:
+                assert first < after
+            for day in DAYS:
+                expected = _replay(day, person, requirement, changes, entries, rounds, paths, above)
+                assert _from_table(mine, day) == expected, (person.pk, requirement.name, day)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sequence=EVENTS, moves=DATED_MOVES)
+def test_the_table_equals_a_replay_of_the_ledger_day_by_day(db, person, sequence, moves):
+    savepoint = transaction.savepoint()
+    try:
+        teams, staff, requirements = organisation()
+        half = len(sequence) // 2
+        play(sequence[:half], teams=teams, staff=staff, requirements=requirements, corrector=person)
+        for who, team, days_ago in moves:
+            _dated_move(staff[who], teams[team], days_ago)
+        play(sequence[half:], teams=teams, staff=staff, requirements=requirements, corrector=person)
+        _assert_table_is_the_replay()
+        kept = _table()
+        StatusInterval.objects.all().delete()
+        call_command("rebuild_status", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        assert _table() == kept
+    finally:
+        transaction.savepoint_rollback(savepoint)
+
+
+def test_runs_meet_end_to_end_and_a_backdated_completion_changes_the_past(db, person, record, staff, requirement):
+    projection.refresh()
+    before = list(StatusInterval.objects.filter(staff=staff, requirement=requirement).order_by("valid_from"))
+    assert [run.state for run in before] == ["due_soon", "overdue"]  # a 28-day window from 5 January 2026
+    assert before[0].valid_from == staff.start_date
+    record("late", completed_at=timezone.make_aware(datetime.datetime(2026, 2, 1, 12)))
+    runs = list(StatusInterval.objects.filter(staff=staff, requirement=requirement).order_by("valid_from"))
+    assert runs[0].valid_from == staff.start_date and not runs[0].compliant
+    on_the_day = next(r for r in runs if r.valid_from == datetime.date(2026, 2, 1))
+    assert on_the_day.compliant and on_the_day.completed_on == datetime.date(2026, 2, 1)
+    assert all(a.valid_to == b.valid_from for a, b in itertools.pairwise(runs))
+    assert runs[-1].valid_to == StatusInterval.FOREVER
