@@ -53,7 +53,9 @@ check: install
 	  ! grep -rl --include='*.css' 'assets.nhs.uk' $$static && rm -rf $$static
 
 pytest: install system-deps axe
-	$(BIN)/python -m pytest -q
+	@# One worker per core (pytest-xdist). `load` hands out tests in pytest-django's order, so on every worker the tests
+	@# that flush the tables (the browser tests among them) run after the ones that rely on what migrations created.
+	$(BIN)/python -m pytest -q -n auto --dist load
 	@echo "Screenshots of the manager's team page and HR's organisation report, 1280 and 375 px wide (the browser journeys in tests/browser/test_at_a_glance_journeys.py write them): $(CURDIR)/var/screenshots/"
 
 # Browser tests drive Debian's chromium; PDF tests read text back with poppler's pdftotext.

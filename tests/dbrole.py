@@ -7,8 +7,11 @@ transactional tests, dropping triggers to play an attacker who controls the data
 SET ROLE rather than a second login keeps one connection, so an owner's step inside a test sees the test's own rows.
 """
 
+import fcntl
 import os
+import tempfile
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.db import connection as default_connection
 from django.db.backends.signals import connection_created
@@ -36,7 +39,11 @@ def app_role_create_and_grant(connection) -> None:
     rights in the test database, as the owner (a superuser, or a role with CREATEROLE)."""
     from portal.compliance.roles import app_role_grants
 
-    with connection.cursor() as cursor:
+    # Parallel test workers (pytest-xdist) each have their own database but share the server's roles: two creating
+    # or granting the same role at once can fail with a unique violation or "tuple concurrently updated".
+    lock_path = Path(tempfile.gettempdir()) / f"portal-test-role-{APP_ROLE}.lock"
+    with lock_path.open("a") as lock, connection.cursor() as cursor:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         cursor.execute(
             f'DO $$ BEGIN CREATE ROLE "{APP_ROLE}" NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$'
         )

@@ -1,6 +1,7 @@
 """Static files: WhiteNoise's compressed, hashed storage, minus one rule that breaks collectstatic for us; and NHS.UK
 frontend's stylesheet without the web fonts it would fetch from another host."""
 
+import os
 import re
 from pathlib import Path
 
@@ -65,5 +66,9 @@ class OwnHostFontsFinder(BaseFinder):
         if not copy.exists() or copy.stat().st_mtime < Path(original).stat().st_mtime:
             copy.parent.mkdir(parents=True, exist_ok=True)
             css = Path(original).read_text(encoding="utf-8")
-            copy.write_text(FONT_FACE.sub("", css), encoding="utf-8")
+            # Written aside and renamed into place: another process (a second server worker, a parallel test
+            # worker) serving the file meanwhile reads the old copy or the new one, never half of one.
+            partial = copy.with_name(f"{copy.name}.{os.getpid()}.partial")
+            partial.write_text(FONT_FACE.sub("", css), encoding="utf-8")
+            os.replace(partial, copy)
         return str(copy)
