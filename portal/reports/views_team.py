@@ -94,7 +94,8 @@ def team_remind(request):
             raise Http404("No such person among yours.")
         people = [get_object_or_404(_remindable(request.user, scope), pk=int(staff_id))]
     else:
-        people = [p for p in team_matrix(scope).overdue_people if p.user_id != request.user.pk]
+        overdue = [p.pk for p in team_matrix(scope).overdue_people if p.user_id != request.user.pk]
+        people = list(StaffMember.objects.filter(pk__in=overdue))
     sent, already, nothing = [], 0, 0
     for person in people:
         message = reminder_by_hand(person, sent_by=request.user, today=today)

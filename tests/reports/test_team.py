@@ -93,3 +93,61 @@ def test_a_persons_page_as_at_a_past_date_shows_their_records_of_then(org, monke
     response = client.get(url, {"as_at": "soon"})
     assert response.status_code == 400 and "Enter the date as year-month-day" in response.content.decode()
     assert "<h2>Requirements" not in response.content.decode() and "<h2>History" not in response.content.decode()
+
+
+def _instances_built(client, url, query=None) -> int:
+    """How many model instances (of any model) a request builds."""
+    from django.db.models.signals import post_init
+
+    built = []
+
+    def count(sender, **kwargs):
+        built.append(sender)
+
+    post_init.connect(count)
+    try:
+        assert client.get(url, query or {}).status_code == 200
+    finally:
+        post_init.disconnect(count)
+    return len(built)
+
+
+def test_the_team_page_builds_no_model_instance_per_person(org):
+    """People and their standings are read as plain values: ten more people and their rows build nothing more
+    (the page used to build a person, their team and a status row for each, 537 instances for 40 people)."""
+    client = client_for(org["manager"])
+    url = reverse("reports:team")
+    _instances_built(client, url)
+    before = _instances_built(client, url)
+    for n in range(10):
+        factories.make_staff(team=org["digital"], first_name=f"Extra{n}")
+    refresh()
+    assert "Extra9" in client.get(url).content.decode()
+    assert _instances_built(client, url) == before
+
+
+def test_names_are_escaped_in_the_chase_list_and_the_matrix(org):
+    factories.make_staff(team=org["comms"], first_name="<b>Bold", last_name="O'Brien")
+    refresh()
+    html = client_for(org["manager"]).get(reverse("reports:team")).content.decode()
+    assert "<b>Bold" not in html
+    assert html.count("&lt;b&gt;Bold O&#x27;Brien") == 2  # whom to chase, and everyone's status
+
+
+def test_each_cell_shows_its_tag_and_date_as_the_date_filter_prints_it(org):
+    import datetime
+
+    from django.template.defaultfilters import date as date_filter
+
+    from portal.compliance.models import RequirementStatus
+
+    client = client_for(org["manager"])
+    for month in range(1, 13):
+        due = datetime.date(2031, month, month + 9)
+        RequirementStatus.objects.filter(staff=org["sam"]).update(due_on=due)
+        html = client.get(reverse("reports:team"), {"team": org["digital"].pk}).content.decode()
+        shown = date_filter(due, "j M Y")
+        assert (
+            '<td class="nhsuk-table__cell"><strong class="nhsuk-tag nhsuk-tag--grey">Not started</strong>'
+            f'<br><span class="nhsuk-body-s">{shown}</span></td>'
+        ) in html, shown
