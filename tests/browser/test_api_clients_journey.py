@@ -19,7 +19,14 @@ def test_hr_makes_rotates_and_revokes_an_api_client(browser, live_server, site, 
     factories.with_mfa(user)
     organisation = factories.make_team("Organisation", kind="organisation")
     factories.make_team("Finance", parent=organisation)
-    page = browser.new_context(java_script_enabled=scripts, bypass_csp=True).new_page()  # axe is injected
+    context = browser.new_context(java_script_enabled=scripts, bypass_csp=True)  # axe is injected
+    try:
+        _journey(context.new_page(), live_server, axe_check, user)
+    finally:
+        context.close()  # before the live server goes: its threads close their connections while it is up
+
+
+def _journey(page, live_server, axe_check, user):
     sign_in_with_code(page, live_server.url, user.email)
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
 
