@@ -15,6 +15,8 @@ os.environ.setdefault("SECRET_KEY", "load-run-only-not-a-secret-" + "x" * 40)
 os.environ.setdefault("PORTAL_RECEIPT_KEY", "load-run-only-receipts-not-a-secret-" + "y" * 40)
 os.environ.setdefault("PORTAL_RECEIPT_DIR", str(SCRATCH / "receipts"))
 os.environ.setdefault("PORTAL_RECEIPT_EMAIL", "ledger-receipts@example.nhs.uk")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+os.environ.setdefault("PORTAL_BASE_URL", "https://127.0.0.1")  # links in emails; the run itself is plain HTTP
 os.environ.setdefault("MEDIA_ROOT", str(SCRATCH / "media"))
 os.environ.setdefault("PRIVATE_MEDIA_ROOT", str(SCRATCH / "private"))
 

@@ -84,10 +84,12 @@ def classify(status: int | None, body: str, location: str = "") -> tuple[str, st
 
 
 class Client(threading.Thread):
-    def __init__(self, index, person, plan, base, t0, deadline, seed, *, bare=False):
+    def __init__(self, index, person, plan, base, t0, deadline, seed, *, mode="portal"):
+        """`mode`: "portal" (sign in, attest, take a quiz, over and over), "bare" (the bare POST view) or "floor"
+        (the floor of a submission, bench/load/floor.py)."""
         super().__init__(name=f"client-{index}", daemon=True)
         self.index, self.person, self.plan, self.base = index, person, plan, base
-        self.t0, self.deadline, self.bare = t0, deadline, bare
+        self.t0, self.deadline, self.mode = t0, deadline, mode
         self.rng = random.Random(seed)
         self.http = requests.Session()
         self.log = ClientLog()
@@ -148,8 +150,13 @@ class Client(threading.Thread):
     def run(self):
         while time.perf_counter() < self.deadline:
             try:
-                if self.bare:
+                if self.mode == "bare":
                     self.step("bare POST", "POST", "/bench/ok/", (200,), data={"x": "1"})
+                    continue
+                if self.mode == "floor":
+                    data = {"staff": self.index, "requirement": self.iteration % 8}
+                    self.step("floor POST", "POST", "/bench/floor/", (200,), data=data)
+                    self.iteration += 1
                     continue
                 if not self.signed_in:
                     self.sign_in()

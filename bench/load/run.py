@@ -5,10 +5,15 @@
 1. Setup: creates the database if missing, migrates, loads the demo content, adds bench staff (one shared,
    precomputed password hash) who have already answered every module's scenarios.
 2. Serves the portal with gunicorn (4 sync workers) on 127.0.0.1 and a free port, settings bench/load/load_settings.py
-   (portal.settings.production plus loopback HTTP), URLs bench/load/load_urls.py (the portal plus a bare POST view).
+   (portal.settings.production plus loopback HTTP), URLs bench/load/load_urls.py (the portal plus a bare POST view
+   and the floor of a submission).
 3. Run 1: 50 clients for 60 s, each signing in, then attesting to the policy and taking a module quiz, over and over.
 4. Run 2: the same, with PostgreSQL restarted about 20 s in; clients retry (signing in again if they must).
+   (--no-restart skips it: on a machine others share, a restart would cut their connections.)
 5. Run 3: the bare POST view under 50 clients for 20 s: the throughput of the stack with no application work.
+   Run 4: the floor of a submission under 50 clients for 20 s (bench/load/floor.py): the answers, a hash-chained
+   entry and the status row written in raw SQL, nothing else. The portal's submissions are reported as a share of
+   the floor's, and its requests as a share of the bare view's and the floor's.
 6. Prints requests, throughput, error rate and p50/p95 latency by kind; every failed answer and what it looked like;
    then checks the ledger: every submission that got a success answer recorded exactly once, nothing missing,
    `manage.py verify_evidence` passes. Ends with PASS or FAIL (exit status 0 or 1).
@@ -39,6 +44,7 @@ ROOT = HERE.parent.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 os.environ["DJANGO_SETTINGS_MODULE"] = "load_settings"
 
+import floor  # noqa: E402
 import psycopg  # noqa: E402
 import requests  # noqa: E402
 from loadclient import Client, Request  # noqa: E402
@@ -302,12 +308,12 @@ class Phase:
         self.cpu = {}  # seconds of CPU used during the run by the load generator and by gunicorn
 
 
-def run_phase(name, duration, base, plan, people, *, bare=False, restart_at=None, url=None, seed=0) -> Phase:
+def run_phase(name, duration, base, plan, people, *, mode="portal", restart_at=None, url=None, seed=0) -> Phase:
     phase = Phase(name, duration)
     t0 = time.perf_counter() + 0.2
     deadline = t0 + duration
     clients = [
-        Client(i, person, plan, base, t0, deadline, seed * 1000 + i, bare=bare) for i, person in enumerate(people)
+        Client(i, person, plan, base, t0, deadline, seed * 1000 + i, mode=mode) for i, person in enumerate(people)
     ]
     if restart_at is not None:
         phase.restart = Restart(url, t0, restart_at)
@@ -614,6 +620,8 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--restart-at", type=float, default=20)
     parser.add_argument("--bare-duration", type=float, default=20)
+    parser.add_argument("--floor-duration", type=float, default=20)
+    parser.add_argument("--no-restart", action="store_true", help="skip run 2 (PostgreSQL restarted)")
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
     url = database_url()
@@ -629,6 +637,9 @@ def main() -> int:
     from setup_data import prepare
 
     plan = prepare(args.staff, log)
+    with psycopg.connect(url, autocommit=True) as conn:
+        floor.drop_tables(conn)
+        floor.create_tables(conn)
     connections.close_all()  # the runner holds no connection through the restart
     people = plan["people"]
     if len(people) < args.clients:
@@ -666,35 +677,31 @@ def main() -> int:
             print_phase(phase)
             return phase
 
-        log(f"\n== Running (about {2 * args.duration + args.bare_duration + 10:.0f} s)")
+        runs = (1 if args.no_restart else 2) * args.duration + args.bare_duration + args.floor_duration
+        log(f"\n== Running (about {runs + 10:.0f} s)")
         run1 = measured("Run 1: steady load", duration=args.duration, people=people[: args.clients], seed=1)
-        run2 = measured(
-            "Run 2: PostgreSQL restarted",
-            duration=args.duration,
-            people=people[shift : shift + args.clients],
-            restart_at=args.restart_at,
-            seed=2,
-        )
-        bare = measured("Run 3: bare POST view", duration=args.bare_duration, people=people[: args.clients], bare=True)
+        run2 = None
+        if not args.no_restart:
+            run2 = measured(
+                "Run 2: PostgreSQL restarted",
+                duration=args.duration,
+                people=people[shift : shift + args.clients],
+                restart_at=args.restart_at,
+                seed=2,
+            )
+        clients = people[: args.clients]
+        bare = measured("Run 3: bare POST view", duration=args.bare_duration, people=clients, mode="bare")
+        floor_run = measured("Run 4: floor of a submission", duration=args.floor_duration, people=clients, mode="floor")
     finally:
         stop_gunicorn(server)
         ensure_postgres_running(url)
+        with psycopg.connect(url, autocommit=True) as conn:
+            floor.drop_tables(conn)
 
-    bare_rate = len(bare.requests) / bare.elapsed
-    log("\n== Throughput against the bare view")
-    log(
-        f"  bare POST view: {bare_rate:.1f} req/s, "
-        f"p50 {percentile([r.latency * 1000 for r in bare.requests], 50):.0f} ms"
-    )
-    for phase in (run1, run2):
-        rate = len(phase.requests) / phase.elapsed
-        log(
-            f"  {phase.name}: {rate:.1f} req/s = {100 * rate / bare_rate:.1f}% of the bare view "
-            f"(the bare view is {bare_rate / rate:.1f}x faster)"
-        )
+    print_ratios(run1, run2, bare, floor_run)
 
     log("\n== Ledger")
-    successes = run1.successes + run2.successes
+    successes = run1.successes + (run2.successes if run2 else [])
     checks = check_ledger(plan, successes)
     ok, message = verify_evidence()
     checks.append(("manage.py verify_evidence", ok, message))
@@ -702,7 +709,7 @@ def main() -> int:
         log(f"  [{'PASS' if passed else 'FAIL'}] {name}: {detail}")
 
     log("\n== Summary")
-    summary = summarise(run1, run2, bare)
+    summary = summarise(run1, run2, bare, floor_run)
     summary += [(name, passed, "") for name, passed, _ in checks]
     for name, passed, detail in summary:
         log(f"  [{'PASS' if passed else 'FAIL'}] {name}{': ' + detail if detail else ''}")
@@ -730,22 +737,64 @@ def main() -> int:
     return 0 if verdict else 1
 
 
-def summarise(run1: Phase, run2: Phase, bare: Phase) -> list[tuple[str, bool, str]]:
+def print_ratios(run1: Phase, run2: Phase | None, bare: Phase, floor_run: Phase) -> None:
+    """Requests a second against the bare view and the floor; submissions a second against the floor's (each floor
+    request is one submission: its answers, chain entry and status row)."""
+
+    def rate(phase, records):
+        return len(records) / phase.elapsed
+
+    bare_rate = rate(bare, [r for r in bare.requests if r.ok])
+    floor_rate = rate(floor_run, [r for r in floor_run.requests if r.ok])
+    log("\n== Throughput against the bare view and the floor of a submission")
+    for name, phase in (("bare POST view", bare), ("floor of a submission", floor_run)):
+        latencies = [r.latency * 1000 for r in phase.requests]
+        log(f"  {name}: {rate(phase, phase.requests):.1f} req/s, p50 {percentile(latencies, 50):.0f} ms")
+    for phase in filter(None, (run1, run2)):
+        requests_rate, submissions_rate = rate(phase, phase.requests), rate(phase, phase.successes)
+        log(
+            f"  {phase.name}: {requests_rate:.1f} req/s = {100 * requests_rate / bare_rate:.1f}% of the bare view, "
+            f"{100 * requests_rate / floor_rate:.1f}% of the floor; {submissions_rate:.1f} submissions/s = "
+            f"{100 * submissions_rate / floor_rate:.1f}% of the floor's"
+        )
+    requests_rate, submissions_rate = rate(run1, run1.requests), rate(run1, run1.successes)
+    log(
+        f"submissions_vs_floor={100 * submissions_rate / floor_rate:.1f}% "
+        f"requests_vs_floor={100 * requests_rate / floor_rate:.1f}% "
+        f"requests_vs_bare={100 * requests_rate / bare_rate:.1f}%"
+    )
+
+
+def summarise(run1: Phase, run2: Phase | None, bare: Phase, floor_run: Phase) -> list[tuple[str, bool, str]]:
     def failed(phase):
         return [r for r in phase.requests if not r.ok]
 
+    phases = [p for p in (run1, run2, bare, floor_run) if p]
     non_friendly = [
         r
-        for phase in (run1, run2, bare)
+        for phase in phases
         for r in failed(phase)
         if r.failure not in ("friendly page", "rate limited", "connection error", "signed out")
     ]
-    connection = [r for phase in (run1, run2, bare) for r in failed(phase) if r.failure == "connection error"]
+    connection = [r for phase in phases for r in failed(phase) if r.failure == "connection error"]
+    checks = [
+        ("run 1 (steady load): no failed request", not failed(run1), f"{len(failed(run1))} failed"),
+        ("bare view: no failed request", not failed(bare), f"{len(failed(bare))} failed"),
+        ("floor: no failed request", not failed(floor_run), f"{len(failed(floor_run))} failed"),
+        (
+            "every failure the person saw was a friendly 'try again' page",
+            not non_friendly,
+            f"{len(non_friendly)} other answers: "
+            + ", ".join(f"{n} x {k}" for k, n in collections.Counter(r.failure for r in non_friendly).items()),
+        ),
+        ("the web server answered every request (no connection errors)", not connection, f"{len(connection)}"),
+    ]
+    if run2 is None:
+        return checks
     outside = [r for r in failed(run2) if not in_restart_window(run2, r)]
     restart = run2.restart
     return [
-        ("run 1 (steady load): no failed request", not failed(run1), f"{len(failed(run1))} failed"),
-        ("bare view: no failed request", not failed(bare), f"{len(failed(bare))} failed"),
+        *checks,
         (
             "PostgreSQL restarted and answered again",
             bool(restart and restart.command and restart.ready is not None),
@@ -758,13 +807,6 @@ def summarise(run1: Phase, run2: Phase, bare: Phase) -> list[tuple[str, bool, st
             not outside,
             f"{len(failed(run2))} failed, {len(outside)} outside the window (+{GRACE_AFTER_RESTART:.0f} s grace)",
         ),
-        (
-            "every failure the person saw was a friendly 'try again' page",
-            not non_friendly,
-            f"{len(non_friendly)} other answers: "
-            + ", ".join(f"{n} x {k}" for k, n in collections.Counter(r.failure for r in non_friendly).items()),
-        ),
-        ("the web server answered every request (no connection errors)", not connection, f"{len(connection)}"),
         (
             "every client succeeded again after the restart",
             run2.clients_recovered == run2.clients,
