@@ -146,9 +146,9 @@ def runs_for(
     for first, last in pauses:
         base.add(first)
         if last is not None:
-            base.add(last + ONE_DAY)
+            base.add(_shift(last, ONE_DAY))
     if leave_date is not None:
-        base.add(leave_date + ONE_DAY)
+        base.add(_shift(leave_date, ONE_DAY))
     if requirement.retired_on is not None:
         base.add(requirement.retired_on)
     base.discard(datetime.date.min)
@@ -159,9 +159,9 @@ def runs_for(
         if not standing.required:
             continue
         if standing.expires_on is not None:
-            days.add(standing.expires_on + ONE_DAY)
+            days.add(_shift(standing.expires_on, ONE_DAY))
         if standing.due_on is not None:
-            days.update({standing.due_on - window + ONE_DAY, standing.due_on + ONE_DAY})
+            days.update({_shift(standing.due_on, ONE_DAY - window), _shift(standing.due_on, ONE_DAY)})
     days = sorted(d for d in days if d < StatusInterval.FOREVER)
     runs: list[Run] = []
     for index, day in enumerate(days):
@@ -186,6 +186,14 @@ def runs_for(
         else:
             runs.append(run)
     return runs
+
+
+def _shift(day: datetime.date, by: datetime.timedelta) -> datetime.date:
+    """`day + by`, held within the calendar (a leave date of 31/12/9999 has no day after it)."""
+    try:
+        return day + by
+    except OverflowError:
+        return datetime.date.max if by > datetime.timedelta(0) else datetime.date.min
 
 
 def _values(run: Run) -> tuple:

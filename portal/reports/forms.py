@@ -6,6 +6,7 @@ from django.utils import timezone
 from portal.compliance.models import Requirement
 from portal.people.models import StaffMember, Team
 
+from . import basis
 from .team import STATE_CHOICES
 
 EARLIEST_AS_AT = datetime.date(2000, 1, 1)
@@ -33,6 +34,33 @@ class AsAtField(forms.DateField):
         return day
 
 
+class BasisField(forms.ChoiceField):
+    """`basis=as_it_was|as_recorded`: the clock a report about a past day runs on (`reports.basis`); "as it was"
+    when not given."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            required=False,
+            choices=basis.CHOICES,
+            label="Show the figures",
+            error_messages={"invalid_choice": "Choose “As it was” or “As recorded then”"},
+            **kwargs,
+        )
+
+    def clean(self, value):
+        return super().clean(value) or basis.DEFAULT
+
+
+def basis_options(form) -> list[dict]:
+    """The radios' values, words, hints and which is chosen, for the template (the default when none is given, or
+    one that is not a choice)."""
+    chosen = form.data.get("basis") if form.data.get("basis") in basis.HINTS else basis.DEFAULT
+    return [
+        {"value": value, "label": label, "hint": basis.HINTS[value], "checked": value == chosen}
+        for value, label in basis.CHOICES
+    ]
+
+
 class OrganisationReportForm(forms.Form):
     """The filters of HR's organisation report. Every value arrives in the query string, so each is checked."""
 
@@ -47,6 +75,7 @@ class OrganisationReportForm(forms.Form):
     )
     staff_group = forms.ChoiceField(required=False, label="Staff group")
     as_at = AsAtField()
+    basis = BasisField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,6 +118,7 @@ class TrendForm(forms.Form):
         empty_label="All requirements",
         error_messages={"invalid_choice": "Choose a requirement from the list"},
     )
+    basis = BasisField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

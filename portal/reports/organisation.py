@@ -2,8 +2,9 @@
 down by the teams one level below it.
 
 Live, it aggregates the status projection in SQL: one GROUP BY over the team subtree (a prefix match on the
-materialised path). As at a past date it counts the same figures from the ledger and roster history
-(`compliance.asat`), so both answer the same question the same way.
+materialised path). As at a past date it runs on one of two clocks (`basis`): "as it was" aggregates the status table
+in effective time the same way, over the runs that held on that day; "as recorded then" counts the same figures from
+the ledger and roster history as recorded by then (`compliance.asat`), kept once the day has ended.
 """
 
 import datetime
@@ -16,9 +17,10 @@ from django.db.models.functions import Substr
 
 from portal.compliance import status
 from portal.compliance.asat import Moment, standings_as_at
-from portal.compliance.models import Requirement, RequirementStatus
+from portal.compliance.models import Requirement, RequirementStatus, StatusInterval
 from portal.people.models import Team
 
+from .basis import AS_IT_WAS, AS_RECORDED
 from .kept import day_has_ended, day_keep
 from .models import DailyFigure
 
@@ -98,6 +100,7 @@ class OrganisationReport:
     totals: dict[int, Figure]
     target: int
     live: bool
+    basis: str = AS_RECORDED
     by_requirement: list[RequirementLine] = field(default_factory=list)  # furthest below the target first
     worst_teams: list[Group] = field(default_factory=list)
 
@@ -167,6 +170,34 @@ def figures_as_at(
     return dict(figures)
 
 
+def figures_as_it_was(
+    node: Team, requirements, day: datetime.date, staff_group: str = "", *, whole_path: bool = False
+) -> dict[tuple, Figure]:
+    """The same figures as `figures_live`, as it was on `day` from everything known now: the runs of the status table
+    in effective time that held that day, in the team and staff group the roster had each person in then. One query
+    (a range on two indexed dates)."""
+    child_length = _length(node, whole_path)
+    rows = StatusInterval.objects.filter(
+        StatusInterval.on_q(day), requirement__in=requirements, team__path__startswith=node.path
+    ).exclude(state=status.PAUSED)
+    if staff_group:
+        rows = rows.filter(staff_group=staff_group)
+    aggregated = (
+        rows.annotate(group=Substr("team__path", 1, child_length))
+        .values("group", "requirement_id")
+        .annotate(
+            required=Count("pk"),
+            compliant=Count("pk", filter=Q(compliant=True)),
+            overdue=Count("pk", filter=Q(state=status.OVERDUE)),
+        )
+        .order_by()
+    )
+    return {
+        (row["group"], row["requirement_id"]): Figure(row["required"], row["compliant"], row["overdue"])
+        for row in aggregated
+    }
+
+
 def figures_kept(
     node: Team, requirements, day: datetime.date, staff_group: str = "", *, whole_path: bool = False
 ) -> dict[tuple, Figure]:
@@ -189,17 +220,27 @@ def figures_kept(
 
 
 def organisation_report(
-    node: Team, *, as_at: datetime.date | None = None, today: datetime.date, requirement=None, staff_group: str = ""
+    node: Team,
+    *,
+    as_at: datetime.date | None = None,
+    today: datetime.date,
+    requirement=None,
+    staff_group: str = "",
+    basis: str = AS_RECORDED,
 ) -> OrganisationReport:
     """The report for `node` and below: each requirement's figure with the team furthest below the target on it, the
     teams one level below ordered by their gap to the target, and the worst teams anywhere below. The figures are
-    read team by team and added up here, so it stays three queries live, whatever the size of the organisation."""
+    read team by team and added up here, so it stays three queries live, whatever the size of the organisation. As
+    at a past day, `basis` chooses the clock (`reports.basis`)."""
     requirements = list(Requirement.objects.in_use_on(as_at or today).order_by("name"))
     if requirement is not None:
         requirements = [r for r in requirements if r.pk == requirement.pk]
     if as_at is None:
         figures = figures_live(node, requirements, today, staff_group, whole_path=True)
         day = today
+    elif basis == AS_IT_WAS:
+        figures = figures_as_it_was(node, requirements, as_at, staff_group, whole_path=True)
+        day = as_at
     elif day_has_ended(as_at):
         figures = figures_kept(node, requirements, as_at, staff_group, whole_path=True)
         day = as_at
@@ -228,6 +269,7 @@ def organisation_report(
         totals,
         compliance_target(),
         live=as_at is None,
+        basis=AS_IT_WAS if basis == AS_IT_WAS else AS_RECORDED,
         by_requirement=by_requirement,
         worst_teams=sorted(below, key=Group.gap_order)[:WORST_TEAMS],
     )

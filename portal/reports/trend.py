@@ -1,16 +1,20 @@
-"""Compliance month by month: the organisation's share compliant at the end of each of the last twelve months.
+"""Compliance month by month: the organisation's share compliant at the end of each of the last twelve months, on
+either clock (`reports.basis`); the last point is today, live from the projection, on both.
 
-Months that have ended are read from the figures kept for their last day (reports.kept); the current month is read
-live from the projection. Month ends not kept yet are computed in the background."""
+"As it was": every month end in one query over the status table in effective time, so an organisation that imported
+its history today sees a full chart today. "As recorded then": month ends read from the figures kept for their last
+day (reports.kept); month ends not kept yet are computed in the background."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
-from portal.compliance.models import Requirement
+from portal.compliance import status
+from portal.compliance.models import Requirement, StatusInterval
 from portal.people.models import Team
 
+from .basis import AS_IT_WAS, AS_RECORDED
 from .models import DailyFigure, KeptDay
 from .organisation import Figure, figures_live
 
@@ -33,10 +37,47 @@ class Point:
     figure: Figure | None  # None: not computed yet
 
 
-def trend(today: datetime.date, requirement: Requirement | None = None) -> tuple[list[Point], bool]:
-    """Twelve points, oldest first: the kept month ends, then today live. Also whether any month is missing (the
-    caller then asks for them to be computed in the background). Five queries."""
+def trend(
+    today: datetime.date, requirement: Requirement | None = None, basis: str = AS_RECORDED
+) -> tuple[list[Point], bool]:
+    """Twelve points, oldest first: the month ends on the clock `basis`, then today live. Also whether any month is
+    missing (the caller then asks for them to be computed in the background). Five queries as recorded, four as it
+    was."""
     ends = month_ends(today)
+    points = _points_as_it_was(ends, requirement) if basis == AS_IT_WAS else _kept_points(ends, requirement)
+    root = Team.objects.filter(depth=1).order_by("path").first()
+    now = Figure()
+    if root is not None:
+        requirements = [requirement] if requirement else Requirement.objects.filter(active=True)
+        for figure in figures_live(root, requirements, today).values():
+            now.add(figure)
+    points.append(Point(today, now))
+    return points, any(point.figure is None for point in points)
+
+
+def _points_as_it_was(ends: list[datetime.date], requirement: Requirement | None) -> list[Point]:
+    """Each month end as it was, from the runs of the status table in effective time that held on it: one query, the
+    runs overlapping the months counted day by day in the database."""
+    rows = StatusInterval.objects.filter(valid_to__gt=ends[0], valid_from__lte=ends[-1], team__isnull=False).exclude(
+        state=status.PAUSED
+    )
+    if requirement is not None:
+        rows = rows.filter(requirement=requirement)
+    counts = {}
+    for n, end in enumerate(ends):
+        held = StatusInterval.on_q(end)
+        counts[f"required_{n}"] = Count("pk", filter=held)
+        counts[f"compliant_{n}"] = Count("pk", filter=held & Q(compliant=True))
+        counts[f"overdue_{n}"] = Count("pk", filter=held & Q(state=status.OVERDUE))
+    totals = rows.aggregate(**counts)
+    return [
+        Point(end, Figure(totals[f"required_{n}"], totals[f"compliant_{n}"], totals[f"overdue_{n}"]))
+        for n, end in enumerate(ends)
+    ]
+
+
+def _kept_points(ends: list[datetime.date], requirement: Requirement | None) -> list[Point]:
+    """Each month end as recorded then, from the figures kept for it (None where not kept yet)."""
     kept = set(KeptDay.objects.filter(day__in=ends).values_list("day", flat=True))
     # A requirement retired since counts on the days before it was retired.
     which = (
@@ -51,15 +92,7 @@ def trend(today: datetime.date, requirement: Requirement | None = None) -> tuple
         .order_by()
     )
     by_day = {row["day"]: Figure(row["required"], row["compliant"], row["overdue"]) for row in totals}
-    points = [Point(end, by_day.get(end, Figure()) if end in kept else None) for end in ends]
-    root = Team.objects.filter(depth=1).order_by("path").first()
-    now = Figure()
-    if root is not None:
-        requirements = [requirement] if requirement else Requirement.objects.filter(active=True)
-        for figure in figures_live(root, requirements, today).values():
-            now.add(figure)
-    points.append(Point(today, now))
-    return points, any(point.figure is None for point in points)
+    return [Point(end, by_day.get(end, Figure()) if end in kept else None) for end in ends]
 
 
 @dataclass

@@ -11,7 +11,8 @@ from portal.audit.models import AuditEvent
 from portal.people.decorators import hr_required
 from portal.people.models import Team
 
-from .forms import OrganisationReportForm, TrendForm
+from .basis import described
+from .forms import OrganisationReportForm, TrendForm, basis_options
 from .lists import (
     LIST_LIMIT,
     NEW_STARTER_MONTHS,
@@ -34,7 +35,8 @@ def organisation(request):
     root = Team.objects.filter(depth=1).order_by("path").first()
     if not form.is_valid() or root is None:
         status = 400 if form.errors else 200
-        return render(request, "reports/organisation.html", {"form": form, "report": None}, status=status)
+        context = {"form": form, "report": None, "basis_options": basis_options(form)}
+        return render(request, "reports/organisation.html", context, status=status)
     data = form.cleaned_data
     node = data["team"] or root
     report = organisation_report(
@@ -43,14 +45,18 @@ def organisation(request):
         today=timezone.localdate(),
         requirement=data["requirement"],
         staff_group=data["staff_group"],
+        basis=data["basis"],
     )
-    filters = {k: v for k, v in request.GET.items() if k in ("requirement", "staff_group", "as_at") and v}
+    filters = {k: v for k, v in request.GET.items() if k in ("requirement", "staff_group", "as_at", "basis") and v}
     context = {
         "form": form,
         "report": report,
         "trail": list(node.get_ancestors()),
         "filters": urlencode(filters),
-        "export_query": urlencode({**filters, "team": node.pk}),
+        # Exports and packs are as recorded then, whatever the clock shown here (their own choice comes later).
+        "export_query": urlencode({**{k: v for k, v in filters.items() if k != "basis"}, "team": node.pk}),
+        "basis_options": basis_options(form),
+        "basis_words": described(report.basis),
     }
     return render(request, "reports/organisation.html", context)
 
@@ -60,9 +66,11 @@ def organisation(request):
 def trend(request):
     form = TrendForm(request.GET)
     if not form.is_valid():
-        return render(request, "reports/trend.html", {"form": form, "points": None}, status=400)
+        context = {"form": form, "points": None, "basis_options": basis_options(form)}
+        return render(request, "reports/trend.html", context, status=400)
     today = timezone.localdate()
-    points, missing = trend_points(today, form.cleaned_data["requirement"])
+    basis = form.cleaned_data["basis"]
+    points, missing = trend_points(today, form.cleaned_data["requirement"], basis=basis)
     if missing:
         days_keep_task.enqueue([point.day.isoformat() for point in points if point.figure is None])
     context = {
@@ -71,6 +79,9 @@ def trend(request):
         "missing": missing,
         "chart": chart(points, compliance_target()),
         "target": compliance_target(),
+        "basis": basis,
+        "basis_words": described(basis),
+        "basis_options": basis_options(form),
     }
     return render(request, "reports/trend.html", context)
 
