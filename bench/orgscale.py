@@ -256,6 +256,8 @@ def build(staff: int, seed: int = 1, years: int = 3) -> dict:
                 applies_to_everyone=groups is None,
                 staff_groups=groups or [],
                 new_starter_days=28,
+                # In force since the history begins: reports and packs as at a past date count them.
+                introduced_on=datetime.date.fromordinal(clock.window),
             )
             for n, (name, months, groups) in enumerate(REQUIREMENTS, 1)
         ]
