@@ -1,6 +1,7 @@
 """Making, rotating and revoking API clients (HR's pages call these), and finding the client a token belongs to."""
 
 import hashlib
+import re
 import secrets
 
 from django.db import transaction
@@ -14,6 +15,7 @@ from .models import ApiClient
 
 TOKEN_START = "ntp"  # noqa: S105  "NHS training portal": a token found in a log or a repository says where it works
 NAME_MAX, REASON_MAX = 100, 500
+PREFIX = re.compile(r"[0-9a-f]{12}")  # secrets.token_hex(6): asked of the database only if it can be one
 
 
 class ClientError(ValueError):
@@ -111,7 +113,7 @@ def client_for_token(token: str) -> ApiClient | None:
     """The client whose token this is (revoked or not: the caller says which), or None. One query."""
     start, _, rest = token.partition("_")
     prefix, _, secret = rest.partition("_")
-    if start != TOKEN_START or not prefix or not secret or len(token) > 200:
+    if start != TOKEN_START or not PREFIX.fullmatch(prefix) or not secret or len(token) > 200:
         return None
     client = ApiClient.objects.select_related("team").filter(token_prefix=prefix).first()
     return client if client is not None and client.token_matches(token) else None

@@ -10,6 +10,7 @@ from portal.audit.models import AuditEvent
 from portal.compliance import ledger, status
 from portal.compliance.asat import Moment
 from portal.compliance.models import EvidenceEntry, LedgerHead
+from portal.lib.text import hidden_character
 from portal.people.models import StaffMember, Team
 from portal.reports.forms import EARLIEST_AS_AT
 from portal.reports.organisation import Figure, organisation_report
@@ -39,12 +40,20 @@ def _day(as_at: datetime.date | None) -> datetime.date:
     return as_at or today
 
 
+def _named(value: str, what: str) -> str:
+    """A number or code from the address: one with a character no record holds (NUL, which PostgreSQL cannot even be
+    asked about) names no one."""
+    if hidden_character(value) or len(value) > 200:
+        raise Problem("not_found", f"There is no {what} with that value among this client's.")
+    return value
+
+
 def _teams_of(client: ApiClient):
     return Team.objects.filter(path__startswith=client.team.path) if client.team else Team.objects.all()
 
 
 def _team_for(client: ApiClient, code: str) -> Team:
-    team = _teams_of(client).filter(code=code).first()
+    team = _teams_of(client).filter(code=_named(code, "team")).first()
     if team is None:
         raise Problem("not_found", f"There is no team with the code {code!r} among this client's teams.")
     return team
@@ -77,7 +86,7 @@ def person_standing(request, employee_number: str, as_at: datetime.date | None =
     people = StaffMember.objects.select_related("team")
     if client.team:
         people = people.filter(team__path__startswith=client.team.path)
-    person = people.filter(employee_number=employee_number).first()
+    person = people.filter(employee_number=_named(employee_number, "person")).first()
     if person is None:
         raise Problem(
             "not_found", f"There is no one with the employee number {employee_number!r} among this client's people."

@@ -67,7 +67,10 @@ class PersonIn(Row):
 class RosterIn(Schema):
     dry_run: bool = False
     confirm_identity_changes: str = Field(
-        "", max_length=64, description="The identity_fingerprint of a dry run whose identity changes you confirm"
+        "",
+        max_length=64,
+        pattern="^[0-9a-f]*$",
+        description="The identity_fingerprint of a dry run whose identity changes you confirm",
     )
     people: list[PersonIn] = Field(min_length=1, max_length=MAX_ROWS)
 

@@ -126,6 +126,7 @@ def test_no_hostile_body_gets_a_server_error_and_a_refused_one_records_nothing(o
                 "strict": [],
                 "confirm_identity_changes": "x" * 99,
             },
+            "NUL fingerprint": {collection: [good], "confirm_identity_changes": "\x00"},
         }.items():
             n += 1
             calls.post(path, who, body, label, key=f"k{n}")
