@@ -3,18 +3,16 @@ from django.utils.functional import SimpleLazyObject
 
 
 def service(request):
-    from portal.people.models import TeamManager
+    from portal.accounts.session_roles import header_roles
     from portal.people.roles import is_hr
 
     user = getattr(request, "user", None)
     return {
-        # Lazy: only pages that ask (the header, for people who are not HR) pay for the query.
-        "manages_teams": SimpleLazyObject(
-            lambda: bool(
-                user and user.is_authenticated and TeamManager.objects.current().filter(staff__user=user).exists()
-            )
-        ),
-        "is_hr": is_hr(request.user) if hasattr(request, "user") else False,
+        # The menu's links, from the roles kept in the session: no query (portal.accounts.session_roles).
+        "header_roles": SimpleLazyObject(lambda: header_roles(request)),
+        # The role itself, read from the database, for a page that acts on it: lazy, so a page that does not ask
+        # pays nothing (and one whose view asked already pays nothing more).
+        "is_hr": SimpleLazyObject(lambda: bool(user and is_hr(user))),
         "service_name": settings.PORTAL_SERVICE_NAME,
         "organisation_name": settings.PORTAL_ORGANISATION_NAME,
     }

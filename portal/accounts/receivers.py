@@ -4,9 +4,10 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from portal.audit.models import AuditEvent
@@ -14,6 +15,7 @@ from portal.audit.services import audit_record, client_address
 from portal.people.models import TeamManager
 from portal.people.roles import role_change_is_recorded
 
+from .session_roles import session_roles_store
 from .sessions import session_start, sessions_end_for
 
 
@@ -47,33 +49,145 @@ def on_mfa_added(sender, request, user, authenticator, **kwargs):
     if hasattr(request, "session") and authenticator.type == Authenticator.Type.TOTP:
         # Setting up the app meant typing a code it generated: this session has proved the second factor.
         record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type, activated=True)
+    _roles_reread(request, user)
 
 
 @receiver(mfa_signals.authenticator_removed)
 def on_mfa_removed(sender, request, user, authenticator, **kwargs):
     audit_record(actor=user, action=AuditEvent.MFA_REMOVED, scope=user.email, kind=authenticator.type, ip=_ip(request))
+    _roles_reread(request, user)
+
+
+def _roles_reread(request, user) -> None:
+    """A second factor added or removed changes whether this session's privileged roles show in the header."""
+    if hasattr(request, "session") and getattr(request, "user", None) == user:
+        session_roles_store(request, user)
 
 
 @receiver(m2m_changed, sender=get_user_model().groups.through)
 def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """A person added to or removed from a group (HR, CMS editors): their sessions end, and they sign in again with
     the access they have now. (`reverse`: people were added to a group, rather than groups to a person.)"""
-    if action not in {"post_add", "post_remove"} or not pk_set:
+    if action == "pre_clear":
+        # The rows are gone by post_clear, which names no one: end the sessions of whoever is about to lose them.
+        users = list(instance.user_set.all()) if reverse else [instance]
+        groups = [instance.name] if reverse else sorted(instance.groups.values_list("name", flat=True))
+        verb = "removed from"
+    elif action in {"post_add", "post_remove"} and pk_set:
+        users = list(get_user_model().objects.filter(pk__in=pk_set)) if reverse else [instance]
+        groups = (
+            [instance.name] if reverse else sorted(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
+        )
+        verb = "added to" if action == "post_add" else "removed from"
+    else:
         return
-    users = list(get_user_model().objects.filter(pk__in=pk_set)) if reverse else [instance]
-    groups = [instance.name] if reverse else sorted(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
-    sessions_end_for([user.pk for user in users])
+    if not users or not groups:
+        return
+    _sessions_end(users, kept=None if reverse else instance)
     if role_change_is_recorded():
         return  # the service that made the change has audited it, with who made it and why
-    verb = "added to" if action == "post_add" else "removed from"
     for user in users:
         audit_record(actor=None, action=AuditEvent.ROLE_CHANGED, scope=f"{user.email} {verb} {', '.join(groups)}"[:300])
+
+
+@receiver(m2m_changed, sender=Group.permissions.through)
+def on_group_permissions_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A group given or refused a permission (the CMS's, in the Wagtail admin's group editor): every member's access
+    changes, so their sessions end. (`reverse`: groups were added to a permission.)"""
+    if action not in {"post_add", "post_remove", "pre_clear"} or (action != "pre_clear" and not pk_set):
+        return
+    if reverse:
+        groups = list(Group.objects.filter(pk__in=pk_set)) if pk_set else list(instance.group_set.all())
+    else:
+        groups = [instance]
+    _group_members_changed(groups, "permissions changed")
+
+
+@receiver(m2m_changed, sender=get_user_model().user_permissions.through)
+def on_user_permissions_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A permission given to or taken from a person directly (rather than through a group)."""
+    if action not in {"post_add", "post_remove", "pre_clear"} or (action != "pre_clear" and not pk_set):
+        return
+    if reverse:
+        users = list(get_user_model().objects.filter(pk__in=pk_set)) if pk_set else list(instance.user_set.all())
+    else:
+        users = [instance]
+    _sessions_end(users, kept=None if reverse else instance)
+    for user in users:
+        audit_record(actor=None, action=AuditEvent.ROLE_CHANGED, scope=f"{user.email}: permissions changed"[:300])
+
+
+@receiver(pre_save, sender=Group)
+def on_group_renamed(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Roles go by a group's name (the HR group is the group named "HR"): renaming a group changes its members'."""
+    if raw or instance.pk is None or (update_fields is not None and "name" not in update_fields):
+        return
+    before = Group.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+    if before is not None and before != instance.name:
+        _group_members_changed([instance], f"renamed from {before}")
+
+
+@receiver(pre_delete, sender=Group)
+def on_group_deleted(sender, instance, **kwargs):
+    """Deleting a group removes its members from it without the signals above."""
+    _group_members_changed([instance], "deleted")
+
+
+@receiver(pre_delete, sender=Permission)
+def on_permission_deleted(sender, instance, **kwargs):
+    users = get_user_model().objects.filter(Q(groups__permissions=instance) | Q(user_permissions=instance)).distinct()
+    _sessions_end(list(users))
+
+
+@receiver(pre_save, sender=get_user_model())
+def on_account_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Saving an account keeps its session epoch where the database has it (a copy read before someone's roles
+    changed must not put the old epoch back and revive their sessions), and raises it when the account becomes or
+    stops being a superuser, or is closed or reopened (the Wagtail admin's user editor)."""
+    watched = {"session_epoch", "is_superuser", "is_active"}
+    if raw or instance.pk is None or (update_fields is not None and not watched & set(update_fields)):
+        return
+    before = (
+        get_user_model().objects.filter(pk=instance.pk).values("session_epoch", "is_superuser", "is_active").first()
+    )
+    if before is None:
+        return
+    epoch = max(instance.session_epoch, before["session_epoch"])
+    changed = [name for name in ("is_superuser", "is_active") if getattr(instance, name) != before[name]]
+    if changed:
+        epoch += 1
+        audit_record(
+            actor=None,
+            action=AuditEvent.ROLE_CHANGED,
+            scope=f"{instance.email}: {', '.join(f'{name} now {getattr(instance, name)}' for name in changed)}"[:300],
+        )
+    instance.session_epoch = epoch
+    if update_fields is not None and "session_epoch" not in update_fields and epoch != before["session_epoch"]:
+        get_user_model().objects.filter(pk=instance.pk).update(session_epoch=epoch)  # this save will not write it
+
+
+def _group_members_changed(groups, change: str) -> None:
+    users = list(get_user_model().objects.filter(groups__in=[group.pk for group in groups]).distinct())
+    _sessions_end(users)
+    for group in groups:
+        audit_record(actor=None, action=AuditEvent.ROLE_CHANGED, scope=f"Group {group.name}: {change}"[:300])
+
+
+def _sessions_end(users, kept=None) -> None:
+    """End `users`' sessions; `kept`, a copy of one of them the caller holds, learns its new epoch (so signing that
+    copy in, or saving it, carries the epoch on rather than back)."""
+    sessions_end_for([user.pk for user in users])
+    if kept is not None and kept.pk:
+        kept.refresh_from_db(fields=["session_epoch"])
 
 
 def _manager_changed(instance, change: str) -> None:
     user_id = instance.staff.user_id if instance.staff_id else None
     if user_id:
         sessions_end_for([user_id])
+        cached = instance.staff._state.fields_cache.get("user")
+        if cached is not None:
+            cached.refresh_from_db(fields=["session_epoch"])
     if role_change_is_recorded():
         return  # audited by portal.people.managers, with who made the change and why
     audit_record(

@@ -18,6 +18,8 @@ from django.shortcuts import redirect, resolve_url
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from .session_roles import session_roles_store
+
 STARTED, SEEN, EPOCH = "_portal_started", "_portal_seen", "_portal_epoch"
 CHECK_EVERY = 60  # seconds between reads of the person's epoch and leave date
 
@@ -31,11 +33,12 @@ def max_seconds() -> int:
 
 
 def session_start(request, user) -> None:
-    """Called when someone signs in (user_logged_in)."""
+    """Called when someone signs in (user_logged_in). Keeps the roles the header shows (`session_roles`)."""
     now = int(time.time())
     request.session[STARTED] = now
     request.session[SEEN] = now
     request.session[EPOCH] = user.session_epoch
+    session_roles_store(request, user)
 
 
 def sessions_end_for(user_ids: Iterable[int]) -> int:

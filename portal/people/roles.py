@@ -3,11 +3,14 @@
 import contextlib
 import contextvars
 
-from django.contrib.auth.models import Group
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Exists, OuterRef
 
 from .models import StaffMember, Team, TeamManager
 
 HR_GROUP = "HR"
+CMS_PERMISSION = ("wagtailadmin", "access_admin")
 
 
 def _in_hr(user) -> bool:
@@ -25,6 +28,41 @@ def is_hr(user) -> bool:
 def holds_privileged_role(user) -> bool:
     """HR or a CMS editor (or a superuser), whatever this session has proved: the roles that need a second factor."""
     return user.is_authenticated and (_in_hr(user) or user.holds_perm("wagtailadmin.access_admin"))
+
+
+def roles_held(user, **also: Exists) -> dict[str, bool]:
+    """The roles `user` holds now, as `_in_hr`, `teams_managed_by` and `holds_perm` count them, whatever this
+    session has proved: `hr`, `manager` (of a team today) and `cms` (an editor), in one query. `also` adds more
+    `Exists` over the user (`OuterRef("pk")`) to the same query. For what a page shows only: access is decided by
+    `is_hr`, `teams_managed_by` and `has_perm`, which read the database each request."""
+    none = {"hr": False, "manager": False, "cms": False, **dict.fromkeys(also, False)}
+    if not user.is_authenticated:
+        return none
+    person = OuterRef("pk")
+    app_label, codename = CMS_PERMISSION
+    cms = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            in_hr=Exists(Group.objects.filter(user=person, name=HR_GROUP)),
+            manager=Exists(TeamManager.objects.current().filter(staff__user=person)),
+            cms_by_group=Exists(cms.filter(group__user=person)),
+            cms_own=Exists(cms.filter(user=person)),
+            **also,
+        )
+        .values("is_superuser", "is_active", "in_hr", "manager", "cms_by_group", "cms_own", *also)
+        .first()
+    )
+    if row is None:
+        return none
+    superuser = row["is_superuser"] and row["is_active"]  # as ModelBackend grants a superuser every permission
+    return {
+        "hr": superuser or row["in_hr"],
+        "manager": row["manager"],
+        "cms": superuser or (row["is_active"] and (row["cms_by_group"] or row["cms_own"])),
+        **{name: row[name] for name in also},
+    }
 
 
 def hr_group() -> Group:

@@ -28,7 +28,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -606,9 +606,11 @@ def apply_roster_changes(plan: RosterPlan, *, confirmed_identity: str = "") -> R
     StaffMember.objects.bulk_update(changed, list(TRACKED), batch_size=1000)
     _apply_managers(plan)
     leaver_users = [s.user_id for s in plan.leavers if s.user_id]
-    User.objects.filter(pk__in=leaver_users).update(is_active=False)
+    # Closing an account raises its session epoch too, as every change to someone's access does (portal.accounts).
+    closed = {"is_active": False, "session_epoch": F("session_epoch") + 1}
+    User.objects.filter(pk__in=leaver_users, is_active=True).update(**closed)
     # Someone whose leave date was their last day when an earlier file was applied has left since: close them too.
-    User.objects.filter(staff__leave_date__lt=today, is_active=True).update(is_active=False)
+    User.objects.filter(staff__leave_date__lt=today, is_active=True).update(**closed)
     touched = list(
         StaffMember.objects.filter(
             employee_number__in=[p.employee_number for p in plan.to_create]

@@ -224,9 +224,8 @@ def test_the_list_pages_run_the_same_queries_however_big_the_organisation(org, n
 
 def test_the_tree_runs_these_queries(org):
     # session, user, HR group (is_hr), the authenticator app (the second factor), the teams with their people
-    # counted, the current managers with their people, and the header's CMS link (the person's own permissions and
-    # their groups' permissions)
+    # counted, the current managers with their people
     client = client_for(org["hr"])
     with CaptureQueriesContext(connection) as captured:
         client.get(reverse("organisation:teams"))
-    assert len(captured.captured_queries) == 8, [q["sql"][:90] for q in captured.captured_queries]
+    assert len(captured.captured_queries) == 6, [q["sql"][:90] for q in captured.captured_queries]

@@ -276,8 +276,8 @@ def test_the_void_page_runs_a_fixed_number_of_queries(world):
         return len(captured.captured_queries)
 
     # 1 session, 2 user, 3 HR?, 4 has an authenticator app (a second factor to prove), 5 the entry with its person,
-    # requirement, version and recorder, 6 its correction, if any; 7-8 user and group permissions (header: CMS link).
+    # requirement, version and recorder, 6 its correction, if any.
     small = count()
     for days in range(5):
         factories.make_completion(sam, course, timezone.now() - datetime.timedelta(days=days + 2))
-    assert count() == small == 8
+    assert count() == small == 6

@@ -102,8 +102,8 @@ def test_the_module_page_runs_the_same_queries_however_many_scenarios_are_held(
     person_client.get(small.url)  # Wagtail caches the site's root paths after the first page
     # 1 session, 2 user, 3 site, 4-8 routing to the page (the pages on its path and its specific row), 9-10 its
     # ancestors' aliases and view restrictions, 11 scenarios held for review, 12 scenario responses, 13 attempts,
-    # 14 completions, 15 the policy, 16 the quiz, 17-20 header (HR?, manages a team?, user and group permissions),
-    # 21 the page's ancestors (breadcrumbs). Nothing per scenario, held or not.
+    # 14 completions, 15 the policy, 16 the quiz, 17 the page's ancestors (breadcrumbs). Nothing per scenario, held
+    # or not.
     for module in (small, large):
-        with django_assert_num_queries(21):
+        with django_assert_num_queries(17):
             assert person_client.get(module.url).status_code == 200

@@ -217,9 +217,8 @@ def test_the_list_of_modules_runs_a_constant_number_of_queries(
     index = policy.get_parent().get_children().type(ModuleIndexPage).get().specific
     # 1 site, 2 session, 3 user, 4 sites' root paths, 5-7 the page routed to (home, the index, its specific row),
     # 8-9 its ancestors' aliases and view restrictions, 10 the module pages, 11 scenarios held for review,
-    # 12 scenario responses, 13 attempts, 14 completions, 15 HR group membership (header), 16 manages a team?
-    # (header), 17-18 user and group permissions (header: CMS link), 19 the page's ancestors (breadcrumbs).
-    with django_assert_num_queries(19):  # fails the test if the count differs
+    # 12 scenario responses, 13 attempts, 14 completions, 15 the page's ancestors (breadcrumbs).
+    with django_assert_num_queries(15):  # fails the test if the count differs
         assert person_client.get(index.url).status_code == 200
 
 

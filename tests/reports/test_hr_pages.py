@@ -84,8 +84,8 @@ def test_the_lists_run_a_constant_number_of_queries(org, hr, extra, django_asser
 
     refresh()
     client = client_for(hr)
-    # session, user, HR check, MFA; four lists x (rows, count); header: permissions x2 (HR needs no team check)
-    with django_assert_num_queries(14):  # fails the test if the count differs
+    # session, user, HR check, MFA; four lists x (rows, count)
+    with django_assert_num_queries(12):  # fails the test if the count differs
         assert client.get(reverse("hr_reports:lists")).status_code == 200
 
 

@@ -247,10 +247,9 @@ def test_my_training_runs_a_constant_number_of_queries(
     assert attest.statuses.get(staff=staff).completed_on
     my_training(client, person)  # Wagtail caches the site's root paths (for the module's address) after this
     # 1 session, 2 user, 3 staff record, 4 requirement rows with their requirement and page, 5 pending certificates,
-    # 6 history with requirements, snapshots and each withdrawal's reason, time and who made it, 7 HR? (header),
-    # 8 manages a team? (header), 9-10 user and group permissions (header: CMS link), 11 attestation rows and
-    # 12 their latest re-attestation rounds (the "policy changed" notice; none here), and for how far the person has
-    # got in the module required (modules.progress): 13 the module pages, 14 scenarios held for review, 15 scenario
-    # responses, 16 quiz attempts, 17 module completions.
-    with django_assert_num_queries(17):
+    # 6 history with requirements, snapshots and each withdrawal's reason, time and who made it, 7 attestation rows
+    # and 8 their latest re-attestation rounds (the "policy changed" notice; none here), and for how far the person
+    # has got in the module required (modules.progress): 9 the module pages, 10 scenarios held for review, 11 scenario
+    # responses, 12 quiz attempts, 13 module completions.
+    with django_assert_num_queries(13):
         client.get(reverse("reports:my_training"))

@@ -169,8 +169,8 @@ def test_the_report_runs_a_constant_number_of_queries(org, hr, extra, django_ass
     client = client_for(hr)
     # session, user, HR check (MFA middleware), MFA authenticator, HR check (view) is cached; root team,
     # staff groups (form), team/requirement lookups are skipped when absent; requirements, figures, group teams,
-    # ancestors, requirement choices (form render), header: manages a team?, permissions x2
-    with django_assert_num_queries(12):
+    # ancestors, requirement choices (form render)
+    with django_assert_num_queries(10):
         assert client.get(URL).status_code == 200
 
 
