@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from . import reads, writes
+from .auth import audit_refusal
 from .problems import Problem, problem_response, validation_problem
 
 logger = logging.getLogger(__name__)
@@ -27,14 +28,23 @@ api.add_router("/", reads.router)
 api.add_router("/", writes.router)
 
 
+def _refused(request, problem: Problem):
+    """A call by a known client that was refused after its token was checked (no such record, a value not valid, a
+    rejected row): answered, and written to the audit log as refused, with the problem's code."""
+    client = getattr(request, "api_client", None)
+    if client is not None:
+        audit_refusal(request, client, request.api_scope, problem.code, status=problem.status)
+    return problem_response(problem, request)
+
+
 @api.exception_handler(Problem)
 def _problem(request, error: Problem):
-    return problem_response(error, request)
+    return _refused(request, error)
 
 
 @api.exception_handler(ValidationError)
 def _invalid(request, error: ValidationError):
-    return problem_response(validation_problem(error.errors), request)
+    return _refused(request, validation_problem(error.errors))
 
 
 @api.exception_handler(HttpError)

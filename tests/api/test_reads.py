@@ -85,6 +85,8 @@ def test_an_as_at_that_cannot_be_answered_names_the_parameter(api, org, as_at, m
 def test_a_client_limited_to_a_team_sees_no_one_outside_it(api, org):
     assert api("get", _path(org, "person"), "finance").json()["code"] == "not_found"
     assert api("get", _path(org, "team"), "finance").status_code == 404
+    refused = AuditEvent.objects.filter(action=AuditEvent.REFUSED, detail__api_client=org["clients"]["finance"].pk)
+    assert refused.filter(detail__why="not_found", detail__status=404).count() == 2
     fay = org["people"]["fay"]
     assert api("get", f"/api/v1/people/{fay.employee_number}/standing", "finance").status_code == 200
     response = api("get", "/api/v1/organisation/figures", "finance", {"team": org["teams"]["comms"].code})

@@ -95,6 +95,8 @@ def test_a_rejected_row_rejects_the_request_naming_the_row_and_frees_the_key(api
     assert body["code"] == "rows_rejected"
     assert body["errors"][0]["field"] == "completions[1]" and "in the future" in body["errors"][0]["message"]
     assert not EvidenceEntry.objects.exists()
+    refused = AuditEvent.objects.get(action=AuditEvent.REFUSED)
+    assert refused.actor_name == org["clients"]["completions"].audit_name and refused.detail["why"] == "rows_rejected"
     assert _send(api, org, [rows[0]], key="fix-and-retry").status_code == 202  # nothing was kept under the key
 
 
