@@ -212,6 +212,8 @@ CONTENT_SECURITY_POLICY = {
 PORTAL_SESSION_IDLE_MINUTES = env_int("PORTAL_SESSION_IDLE_MINUTES", 30)
 PORTAL_SESSION_MAX_HOURS = env_int("PORTAL_SESSION_MAX_HOURS", 10)
 SESSION_COOKIE_AGE = PORTAL_SESSION_MAX_HOURS * 60 * 60
+# Sessions in the database, as Django keeps them, with fewer statements per sign-in (portal.accounts.session_store).
+SESSION_ENGINE = "portal.accounts.session_store"
 
 WAGTAIL_SITE_NAME = "Staff training and attestation"
 WAGTAILADMIN_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
