@@ -13,7 +13,7 @@ from modules.models import ContentPage, HomePage, ModuleIndexPage, ModulePage, P
 from modules.policy_import import decode_policy_bytes, parse_policy
 from quizzes.models import Choice, Question, QuestionBank, Quiz
 
-from . import organisation
+from . import history, organisation
 from .content import CONTENT_DIR, DemoContent, load_content, module_body, paragraphs
 from .people import DEMO_PASSWORD, PEOPLE
 
@@ -59,6 +59,7 @@ def load_demo(content: DemoContent | None = None) -> LoadReport:
     team_by_code = organisation.teams(report)
     reqs = organisation.requirements(policy, modules, report)
     organisation.people(policy, modules, team_by_code, reqs, report)
+    history.history(report)
     return report
 
 
