@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "portal.accounts.mfa.PrivilegedRolesNeedMfaMiddleware",
     "portal.accounts.middleware.CmsEditorsOnlyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "portal.lib.replica.ReplicaReadsMiddleware",  # last: report pages read the replica, if there is one
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -106,6 +107,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Report reads on a replica (portal.lib.replica; docs/scale.md): DATABASE_REPLICA_URL names a streaming replica of
+# DATABASE_URL, and the report pages read from it; everything else, and every write, uses the primary. A page that read
+# it says how far behind it is once that passes PORTAL_REPLICA_LAG_WARN_SECONDS.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the test database through it
+DATABASE_ROUTERS = ["portal.lib.replica.ReplicaRouter"]
+PORTAL_REPLICA_LAG_WARN_SECONDS = env_int("PORTAL_REPLICA_LAG_WARN_SECONDS", 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
