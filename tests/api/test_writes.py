@@ -245,3 +245,16 @@ def test_a_client_limited_to_a_team_places_people_only_in_its_teams(api, org):
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["people[1].team_code", "people[2].employee_number"]
     assert not StaffMember.objects.filter(employee_number="E5550001").exists()
+
+
+def test_hr_sees_an_import_the_api_made_on_the_imports_pages(api, org):
+    from django.test import Client
+
+    from tests import factories
+
+    batch = _send(api, org, [completion(org["people"]["sam"])], key="seen-by-hr").json()["import"]
+    hr = factories.sign_in(Client(), org["people"]["hr"].user)
+    index = hr.get("/hr/imports/")
+    assert index.status_code == 200 and "API completions system seen-by-hr" in index.content.decode()
+    page = hr.get(f"/hr/imports/{batch['id']}/")
+    assert page.status_code == 200 and "1 completions recorded" in page.content.decode()
