@@ -7,6 +7,8 @@ they cannot disagree.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import BooleanField, CharField, DateTimeField, IntegerField, Value
+
 from quizzes.models import Attempt
 
 from .models import ModuleCompletion, ModulePage, ReviewFlag, ScenarioResponse
@@ -36,6 +38,7 @@ class ModuleProgress:
     quiz_passed: bool = False
     has_quiz: bool = False
     attempts: list = field(default_factory=list)
+    completions: list = field(default_factory=list)  # newest first
     completed_at: object = None
     last_answered: str | None = None  # the scenario the person answered most recently
 
@@ -94,21 +97,70 @@ class ModuleProgress:
 def held_scenario_ids_by_page(page_ids) -> dict[int, set[str]]:
     """The scenarios on each page that a material policy change flagged and no editor has reviewed yet. One query."""
     held = defaultdict(set)
-    flags = ReviewFlag.objects.filter(page_id__in=list(page_ids), resolved_at__isnull=True).exclude(block_id="")
-    for page_id, block_id in flags.values_list("page_id", "block_id"):
+    for page_id, block_id in _held_flags(page_ids).values_list("page_id", "block_id"):
         held[page_id].add(block_id)
     return held
 
 
+def _held_flags(page_ids):
+    return ReviewFlag.objects.filter(page_id__in=list(page_ids), resolved_at__isnull=True).exclude(block_id="")
+
+
+def module_has_quiz(page: ModulePage) -> bool:
+    """From the page's raw stream: loads no quiz."""
+    return any(block["type"] == "quiz" for block in page.body.raw_data)
+
+
+def scenarios_complete_for_user(user, page: ModulePage) -> bool:
+    """Whether `user` has chosen the expected option in every scenario of `page` that staff are shown (the held ones
+    aside), as `ModuleProgress.scenarios_complete` says. One query."""
+    scenario_ids = {block["id"] for block in page.body.raw_data if block["type"] == "scenario"}
+    reached = ScenarioResponse.objects.filter(user=user, page_id=page.pk, expected=True).values_list("block_id")
+    held = _held_flags([page.pk]).values_list("block_id")
+    return scenario_ids <= {block_id for (block_id,) in reached.order_by().union(held.order_by())}
+
+
+HELD, RESPONSE = "held", "response"
+
+
+def _held_and_responses(user, page_ids):
+    """The held scenarios of these pages and the person's answers in them, in one query (a UNION), answers in the
+    order given: (kind, page id, block id, option index, expected)."""
+    held = _held_flags(page_ids).values_list(
+        Value(HELD, output_field=CharField()),
+        "page_id",
+        "block_id",
+        Value(None, output_field=IntegerField()),
+        Value(False, output_field=BooleanField()),
+        Value(None, output_field=DateTimeField()),
+        Value(None, output_field=IntegerField()),
+    )
+    responses = ScenarioResponse.objects.filter(user=user, page_id__in=page_ids).values_list(
+        Value(RESPONSE, output_field=CharField()),
+        "page_id",
+        "block_id",
+        "option_index",
+        "expected",
+        "created_at",
+        "pk",
+    )
+    rows = responses.order_by().union(held.order_by(), all=True)  # the answers' column names name the columns
+    # Answers in the order given; held rows carry no time and come first. A person's answers are few: sorted here.
+    return [row[:5] for row in sorted(rows, key=lambda row: (row[5] is not None, row[5] or 0, row[6] or 0))]
+
+
 def _progress_for_pages(user, pages) -> list[ModuleProgress]:
-    """Progress for many modules in a fixed number of queries (four), whatever the number of modules."""
+    """Progress for many modules in a fixed number of queries (three), whatever the number of modules."""
     pages = list(pages)
     page_ids = [page.pk for page in pages]
-    held = held_scenario_ids_by_page(page_ids)
-    responses = ScenarioResponse.objects.filter(user=user, page_id__in=page_ids).order_by("created_at", "pk")
+    rows = _held_and_responses(user, page_ids)
     attempts = Attempt.objects.filter(user=user, page_id__in=page_ids).order_by("-started_at", "-pk")
     completions = ModuleCompletion.objects.filter(user=user, page_id__in=page_ids).order_by("-completed_at")
 
+    held = defaultdict(set)
+    for kind, page_id, block_id, *_ in rows:
+        if kind == HELD:
+            held[page_id].add(block_id)
     progress_by_page = {}
     for page in pages:
         # The raw stream, so listing modules does not load each module's quiz (a query per module).
@@ -125,21 +177,24 @@ def _progress_for_pages(user, pages) -> list[ModuleProgress]:
             has_quiz=any(b["type"] == "quiz" for b in raw),
         )
         progress_by_page[page.pk] = progress
-    for response in responses:
-        progress = progress_by_page[response.page_id]
-        state = progress.scenarios.get(response.block_id)
+    for kind, page_id, block_id, option_index, expected in rows:
+        if kind != RESPONSE:
+            continue
+        progress = progress_by_page[page_id]
+        state = progress.scenarios.get(block_id)
         if state is None:  # the scenario has since been removed from the module, or is held back for review
             continue
-        state.latest_option = response.option_index
-        state.latest_expected = response.expected
-        state.reached_expected = state.reached_expected or response.expected
-        progress.last_answered = response.block_id
+        state.latest_option = option_index
+        state.latest_expected = expected
+        state.reached_expected = state.reached_expected or expected
+        progress.last_answered = block_id
     for attempt in attempts:
         progress = progress_by_page[attempt.page_id]
         progress.attempts.append(attempt)
         progress.quiz_passed = progress.quiz_passed or bool(attempt.passed)
     for completion in completions:
         progress = progress_by_page[completion.page_id]
+        progress.completions.append(completion)
         progress.completed_at = progress.completed_at or completion.completed_at
     return [progress_by_page[page.pk] for page in pages]
 
@@ -157,6 +212,6 @@ def module_progress_list_for_user(user, parent=None) -> list[ModuleProgress]:
 
 def module_progress_by_page_for_user(user, page_ids) -> dict[int, ModuleProgress]:
     """Progress in each of the live modules among `page_ids`, by page id: what My training shows beside a module
-    it requires. Five queries, whatever the number of modules."""
+    it requires. Four queries, whatever the number of modules."""
     pages = ModulePage.objects.live().filter(pk__in=list(page_ids))
     return {progress.page.pk: progress for progress in _progress_for_pages(user, pages)}

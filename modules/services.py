@@ -6,7 +6,7 @@ from django.utils import timezone
 from portal.compliance.services import module_completion_evidence
 
 from .models import ModuleCompletion, ModulePage, ScenarioResponse
-from .progress import module_progress_for_user
+from .progress import module_has_quiz, module_progress_for_user, scenarios_complete_for_user
 
 
 class ScenarioChoiceError(Exception):
@@ -44,13 +44,21 @@ def scenario_response_record(*, user, page: ModulePage, block_id: str, option_in
     return response
 
 
-def module_completion_record_if_complete(*, user, page: ModulePage) -> ModuleCompletion | None:
+def module_completion_record_if_complete(*, user, page: ModulePage, just_passed=None) -> ModuleCompletion | None:
     """Record that the module is complete if every scenario is reached and the quiz passed.
 
     One completion per passing attempt (for a module with no quiz, one each time every scenario is worked through
     again after the last completion), so calling this again changes nothing. The completion is the fact the
     compliance ledger records as evidence; a second one renews a module whose requirement has a renewal period.
+
+    `just_passed`: an attempt at the module's quiz this request has just recorded as passed (`attempt_submit`'s
+    `newly_recorded`). It is the passing attempt, and none can have a completion yet (its pass was not visible to
+    anyone before): all that is left to ask is whether the scenarios are done, in one query.
     """
+    if just_passed is not None and just_passed.passed and module_has_quiz(page):
+        if not scenarios_complete_for_user(user, page):
+            return None
+        return _completion_record(user=user, page=page, attempt=just_passed, sequence=0)
     progress = module_progress_for_user(user, page)
     if not progress.is_complete:
         return None
@@ -58,31 +66,37 @@ def module_completion_record_if_complete(*, user, page: ModulePage) -> ModuleCom
     if progress.has_quiz and passing is None:
         return None
     sequence = 0
-    existing = ModuleCompletion.objects.filter(user=user, page=page, attempt=passing).order_by("-sequence").first()
+    # The person's completions of this module, newest first, are in the progress already.
+    mine = sorted(
+        (c for c in progress.completions if c.attempt_id == (passing.pk if passing else None)),
+        key=lambda completion: completion.sequence,
+        reverse=True,
+    )
+    existing = mine[0] if mine else None
     if existing and passing is None and _worked_through_since(user, page, existing.completed_at):
         sequence, existing = existing.sequence + 1, None
     if existing:
         return existing
     try:
         with transaction.atomic():
-            completion = ModuleCompletion.objects.create(
-                user=user,
-                page=page,
-                attempt=passing,
-                sequence=sequence,
-                completed_at=timezone.now(),
-            )
-            score = f", quiz attempt {passing.pk} scored {passing.correct_count}/{passing.total}" if passing else ""
-            module_completion_evidence(
-                user=user,
-                page_id=page.pk,
-                completion_id=completion.pk,
-                completed_at=completion.completed_at,
-                source_ref=f"module “{page.title}” completed{score}",
-            )
-            return completion
+            return _completion_record(user=user, page=page, attempt=passing, sequence=sequence)
     except IntegrityError:
         return ModuleCompletion.objects.get(user=user, page=page, attempt=passing, sequence=sequence)
+
+
+def _completion_record(*, user, page: ModulePage, attempt, sequence: int) -> ModuleCompletion:
+    completion = ModuleCompletion.objects.create(
+        user=user, page=page, attempt=attempt, sequence=sequence, completed_at=timezone.now()
+    )
+    score = f", quiz attempt {attempt.pk} scored {attempt.correct_count}/{attempt.total}" if attempt else ""
+    module_completion_evidence(
+        user=user,
+        page_id=page.pk,
+        completion_id=completion.pk,
+        completed_at=completion.completed_at,
+        source_ref=f"module “{page.title}” completed{score}",
+    )
+    return completion
 
 
 def _worked_through_since(user, page: ModulePage, moment) -> bool:

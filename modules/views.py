@@ -29,8 +29,20 @@ def _get_module_page(page_id: int) -> ModulePage:
 
 
 def _get_attempt_for_user(user, attempt_id: int) -> Attempt:
-    """Someone else's attempt is a 404, not a 403: its existence is not theirs to learn."""
-    return get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, user=user)
+    """Someone else's attempt is a 404, not a 403: its existence is not theirs to learn. Its quiz, its module and the
+    module's policy come in the same query (`_module_of`)."""
+    attempts = Attempt.objects.select_related("quiz", "page__modulepage__policy")
+    return get_object_or_404(attempts, pk=attempt_id, user=user)
+
+
+def _module_of(attempt: Attempt) -> ModulePage | None:
+    """The module the attempt was taken from, as `_get_attempt_for_user` read it."""
+    if not attempt.page_id:
+        return None
+    try:
+        return attempt.page.modulepage
+    except ModulePage.DoesNotExist:
+        return attempt.page.specific
 
 
 def _wants_json(request) -> bool:
@@ -118,11 +130,12 @@ def attempt_take(request, attempt_id: int):
             request.session[STASH_KEY] = {"attempt": attempt_id, "answers": answers}
         return redirect_to_login(reverse("modules:attempt", args=[attempt_id]))
     attempt = _get_attempt_for_user(request.user, attempt_id)
+    module = _module_of(attempt)
     if attempt.is_submitted:
-        if request.method == "POST" and attempt.page_id:
+        if request.method == "POST" and module:
             # A second press after the first answer was lost: make sure the module's completion is recorded (it
             # records nothing twice), then show the result.
-            services.module_completion_record_if_complete(user=request.user, page=attempt.page.specific)
+            services.module_completion_record_if_complete(user=request.user, page=module)
         return redirect("modules:attempt_result", attempt_id=attempt.pk)
     questions = attempt.frozen_questions()
     if request.method == "POST":
@@ -132,9 +145,13 @@ def attempt_take(request, attempt_id: int):
                 # One transaction: the answers, the module's completion and its ledger entry are recorded together
                 # or not at all, so a failure half way (the database restarting) leaves the quiz to submit again.
                 with transaction.atomic():
-                    quiz_services.attempt_submit(attempt=attempt, answers=form.answers())
-                    if attempt.page_id:
-                        services.module_completion_record_if_complete(user=request.user, page=attempt.page.specific)
+                    submission = quiz_services.attempt_submit(attempt=attempt, answers=form.answers())
+                    if module:
+                        services.module_completion_record_if_complete(
+                            user=request.user,
+                            page=module,
+                            just_passed=attempt if submission.newly_recorded else None,
+                        )
             except quiz_services.AttemptError as error:
                 form.add_error(None, str(error))
             else:
@@ -146,7 +163,7 @@ def attempt_take(request, attempt_id: int):
         form = AttemptForm(initial=_initial_from(stashed), questions=questions)
         if stashed:
             messages.info(request, "We kept the answers you gave before you were signed out. Check them and submit.")
-    return render(request, "modules/attempt.html", _attempt_context(attempt, form, questions))
+    return render(request, "modules/attempt.html", _attempt_context(attempt, module, form, questions))
 
 
 def _answers_to_keep(attempt_id: int, data) -> dict[str, list[str]]:
@@ -173,13 +190,12 @@ def _initial_from(stashed: dict | None) -> dict:
     return {key: values if len(values) > 1 else values[0] for key, values in stashed.items() if values}
 
 
-def _attempt_context(attempt, form, questions):
-    page = attempt.page.specific if attempt.page_id else None
+def _attempt_context(attempt, module, form, questions):
     return {
         "attempt": attempt,
         "form": form,
-        "module": page,
-        "policy": page.policy if page else None,
+        "module": module,
+        "policy": module.policy if module else None,
         "items": [(number, question, form[f"q{question.id}"]) for number, question in enumerate(questions, 1)],
         "errors": form.error_list() + [("attempt-form", e) for e in form.non_field_errors()],
     }
@@ -190,7 +206,7 @@ def attempt_result(request, attempt_id: int):
     attempt = _get_attempt_for_user(request.user, attempt_id)
     if not attempt.is_submitted:
         return redirect("modules:attempt", attempt_id=attempt.pk)
-    page = attempt.page.specific if attempt.page_id else None
+    page = _module_of(attempt)
     progress = module_progress_for_user(request.user, page) if page else None
     failed_run = quiz_services.failed_in_a_row(progress.attempts) if progress else 0
     return render(

@@ -70,16 +70,20 @@ def attempt_submit(*, attempt: Attempt, answers: dict[str, list[str]]) -> Submis
     if scoring.foreign_choices(questions, answers):
         raise AttemptError("Some answers were not among the choices offered. Reload the page and try again.")
     result = scoring.mark_attempt(questions, answers, attempt.pass_mark)
-    now = timezone.now()
-    with transaction.atomic():
-        updated = Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
-            answers={qid: sorted(ids) for qid, ids in answers.items()},
-            submitted_at=now,
-            correct_count=result.correct_count,
-            total=result.total,
-            passed=result.passed,
-        )
-    attempt.refresh_from_db()
+    recorded = {
+        "answers": {qid: sorted(ids) for qid, ids in answers.items()},
+        "submitted_at": timezone.now(),
+        "correct_count": result.correct_count,
+        "total": result.total,
+        "passed": result.passed,
+    }
+    # One statement, atomic by itself: no savepoint around it.
+    updated = Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(**recorded)
+    if updated:
+        for name, value in recorded.items():
+            setattr(attempt, name, value)  # what was written, without reading it back
+    else:
+        attempt.refresh_from_db()  # the other submission's answers and result, as stored
     return Submission(attempt=attempt, newly_recorded=bool(updated))
 
 

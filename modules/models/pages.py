@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -27,6 +28,19 @@ class HomePage(Page):
     subpage_types = ["modules.PolicyPage", "modules.ModuleIndexPage", "modules.ContentPage"]
     max_count = 1
     content_panels = [*Page.content_panels, NamedRichTextPanel("intro")]
+
+    def route(self, request, path_components):
+        """Wagtail's routing, with the child page read in its own type in one query rather than two."""
+        if not path_components:
+            return super().route(request, path_components)
+        child_types = ("policypage", "moduleindexpage", "contentpage")  # subpage_types, as reverse relations
+        subpage = self.get_children().filter(slug=path_components[0]).select_related(*child_types).first()
+        if subpage is None:
+            raise Http404
+        specific = next((getattr(subpage, name) for name in child_types if hasattr(subpage, name)), None)
+        specific = specific or subpage.specific  # a page of another type: Wagtail's second query
+        specific._cached_parent_obj = self  # as Wagtail's route does: the breadcrumbs need no query for it
+        return specific.route(request, path_components[1:])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -296,6 +310,16 @@ class ModuleIndexPage(Page):
     parent_page_types = ["modules.HomePage"]
     subpage_types = ["modules.ModulePage"]
     content_panels = [*Page.content_panels, NamedRichTextPanel("intro")]
+
+    def route(self, request, path_components):
+        """Wagtail's routing, with the module (every child is one) and its policy read in one query."""
+        if not path_components:
+            return super().route(request, path_components)
+        module = ModulePage.objects.child_of(self).filter(slug=path_components[0]).select_related("policy").first()
+        if module is None:
+            return super().route(request, path_components)  # a page of another type, or none (404)
+        module._cached_parent_obj = self
+        return module.route(request, path_components[1:])
 
     def get_context(self, request, *args, **kwargs):
         from modules.progress import module_progress_list_for_user

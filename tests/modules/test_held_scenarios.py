@@ -100,10 +100,9 @@ def test_the_module_page_runs_the_same_queries_however_many_scenarios_are_held(
     )
     assert len(large.learner_scenario_blocks()) == 5 and not small.learner_scenario_blocks()
     person_client.get(small.url)  # Wagtail caches the site's root paths after the first page
-    # 1 session, 2 user, 3 site, 4-8 routing to the page (the pages on its path and its specific row), 9-10 its
-    # ancestors' aliases and view restrictions, 11 scenarios held for review, 12 scenario responses, 13 attempts,
-    # 14 completions, 15 the policy, 16 the quiz, 17 the page's ancestors (breadcrumbs). Nothing per scenario, held
-    # or not.
+    # 1 session, 2 user, 3 site, 4-6 routing to the page (home, the index, the module with its policy), 7-8 its
+    # ancestors' aliases and view restrictions, 9 scenarios held for review with the person's answers, 10 attempts,
+    # 11 completions, 12 the quiz (tests/modules/test_query_budget.py). Nothing per scenario, held or not.
     for module in (small, large):
-        with django_assert_num_queries(17):
+        with django_assert_num_queries(12):
             assert person_client.get(module.url).status_code == 200

@@ -1,0 +1,83 @@
+"""A module's page, a quiz's submission and its result run a fixed number of queries, however many scenarios,
+questions and answers there are. Each pin counts every statement, the savepoints of the test's transaction too."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from quizzes.services import attempt_start
+from tests import factories
+
+SIZES = [(1, 3), (6, 8)]  # (scenarios, questions per attempt)
+
+
+def _module(policy, scenarios: int, questions: int):
+    quiz = factories.make_quiz(questions=questions + 2, per_attempt=questions)
+    return factories.make_module(policy=policy, scenarios=scenarios, quiz=quiz)
+
+
+def _work_through(client, module) -> None:
+    for block in module.scenario_blocks():
+        client.post(reverse("modules:scenario_choose", args=[module.pk, block.id]), {"option": "1"})
+
+
+def _right_answers(attempt) -> dict:
+    return {f"q{question.id}": sorted(question.correct_ids) for question in attempt.frozen_questions()}
+
+
+@pytest.fixture
+def learner(person):
+    """A person on the staff roster whom a requirement asks to complete the modules: a pass records evidence."""
+    return factories.make_staff(user=person, team=factories.make_team("Ward", kind="organisation"))
+
+
+@pytest.mark.parametrize(("scenarios", "questions"), SIZES)
+def test_the_module_page_runs_12_queries(
+    person, person_client, policy, scenarios, questions, django_assert_num_queries
+):
+    module = _module(policy, scenarios, questions)
+    _work_through(person_client, module)
+    attempt_start(user=person, quiz=module.quiz, page=module)  # a quiz begun: "Continue the quiz"
+    person_client.get(module.url)  # Wagtail caches the site's root paths after the first page
+    # 1 session, 2 user, 3 the site with its home page, 4 the home page in its own type, 5 the module index (one
+    # query: `HomePage.route`), 6 the module with its policy (`ModuleIndexPage.route`), 7-8 the ancestors' aliases and
+    # view restrictions (Wagtail), 9 the scenarios held for review and the person's answers (one UNION), 10 attempts,
+    # 11 completions, 12 the quiz. The breadcrumbs use the pages routing read; the header asks nothing.
+    with django_assert_num_queries(12):
+        assert person_client.get(module.url).status_code == 200
+
+
+@pytest.mark.parametrize(("scenarios", "questions"), SIZES)
+def test_the_quiz_result_runs_8_queries(person, person_client, policy, scenarios, questions, django_assert_num_queries):
+    module = _module(policy, scenarios, questions)
+    _work_through(person_client, module)
+    attempt = attempt_start(user=person, quiz=module.quiz, page=module)
+    person_client.post(reverse("modules:attempt", args=[attempt.pk]), _right_answers(attempt))
+    url = reverse("modules:attempt_result", args=[attempt.pk])
+    person_client.get(url)
+    # 1 session, 2 user, 3 the attempt with its quiz, module and the module's policy, 4 held scenarios and answers,
+    # 5 attempts, 6 completions, 7 the site (the links' host), 8 the module's ancestors (breadcrumbs).
+    with django_assert_num_queries(8):
+        assert person_client.get(url).status_code == 200
+
+
+# The module's own part is 7 statements: 1 session, 2 user, 3 the attempt with its quiz, module and policy, 4 the
+# transaction's savepoint, 5 the answers and result (one UPDATE, compare-and-set), 6 are the scenarios done (held
+# ones aside: one UNION), 7 the completion. The rest is the compliance service's (`module_completion_evidence`): the
+# person, the requirements naming the module, and for the one here the ledger entry, the status row and the status
+# history (`compliance.intervals`), each a few statements, with the savepoints that nest them.
+SUBMISSION = {"sqlite": 36, "postgresql": 37}  # PostgreSQL: and the person's advisory lock
+
+
+@pytest.mark.parametrize(("scenarios", "questions"), SIZES)
+def test_a_passing_submission_runs_a_fixed_number_of_queries(
+    learner, person_client, policy, scenarios, questions, django_assert_num_queries
+):
+    module = _module(policy, scenarios, questions)
+    factories.make_requirement(name=f"Module {module.pk}", kind="complete_module", page=module)
+    _work_through(person_client, module)
+    attempt = attempt_start(user=learner.user, quiz=module.quiz, page=module)
+    with django_assert_num_queries(SUBMISSION[connection.vendor]):
+        response = person_client.post(reverse("modules:attempt", args=[attempt.pk]), _right_answers(attempt))
+    assert response["Location"] == reverse("modules:attempt_result", args=[attempt.pk])
+    assert learner.statuses.get().completed_on is not None  # the pass is in the ledger and the person's standing
