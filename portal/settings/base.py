@@ -236,14 +236,15 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # Background tasks: a queue in the database (django-tasks-db; worker `manage.py db_worker`) unless TASKS_BACKEND=redis,
-# which puts them on the Redis at REDIS_URL (django-tasks-rq; workers `manage.py rqworker --job-class
-# django_tasks_rq.Job default`, as many as wanted, on any machine): docs/scale.md, "Task queue on Redis".
+# which puts them on the Redis at TASKS_REDIS_URL (django-tasks-rq; workers `manage.py rqworker --job-class
+# django_tasks_rq.Job default`, as many as wanted, on any machine): docs/deploy.md, "Tasks on Redis". Not the cache's
+# REDIS_URL: a cache may evict keys and its clear() empties its database, and queued tasks must never go that way.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database").strip().lower()
 if TASKS_BACKEND == "redis":
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {
         # An evidence pack for a directorate or a 25,000-row roster runs long: an hour before RQ gives up on it.
-        "default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 3600},
+        "default": {"URL": env_str("TASKS_REDIS_URL", "redis://127.0.0.1:6379/1"), "DEFAULT_TIMEOUT": 3600},
     }
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif TASKS_BACKEND == "database":

@@ -91,7 +91,7 @@ def rq_workers(transactional_db, settings, redis_url, stores):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.scaleout.worker_settings",
         "TASKS_BACKEND": "redis",
-        "REDIS_URL": redis_url,
+        "TASKS_REDIS_URL": redis_url,
         "SCALEOUT_DATABASE_NAME": connection.settings_dict["NAME"],
         "SCALEOUT_DATABASE_ROLE": dbrole.APP_ROLE,
         "SCALEOUT_PRIVATE_ROOT": settings.STORAGES["private"]["OPTIONS"]["location"],

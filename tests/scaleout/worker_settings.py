@@ -1,6 +1,6 @@
-"""Settings for the RQ workers tests/scaleout/test_tasks_on_redis.py starts: the test settings, with the tasks on the
-Redis that base.py's TASKS_BACKEND=redis selects (the test passes REDIS_URL), in the test's own database, as the app
-role the test suite acts as (tests/dbrole.py), and with the test's own file stores."""
+"""Settings for the RQ workers tests/scaleout/test_tasks_on_redis.py starts: the test settings, with the tasks on
+the Redis that base.py's TASKS_BACKEND=redis selects (the test passes TASKS_REDIS_URL), in the test's own database,
+as the app role the test suite acts as (tests/dbrole.py), and with the test's own file stores."""
 
 import os
 
