@@ -15,7 +15,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from portal.compliance import status
@@ -27,9 +26,13 @@ from portal.people.models import StaffMember, Team
 
 from .exports import csv_header, csv_line, csv_lines, export_row, export_rows
 from .models import EvidencePack
-from .pdf import render_pdf
+from .pdf import render_pdf_to
+from .pdfjoin import pdf_join
 
 PROGRESS_EVERY = 25  # people between progress updates
+# People laid out in one part of the PDF: each part costs xhtml2pdf about 0.1 s to start, and holds its layout in
+# memory until it is written out.
+PEOPLE_PER_PART = 50
 
 
 @dataclass
@@ -82,16 +85,21 @@ def csv_twin(team: Team, moment: Moment) -> bytes:
 
 
 def pack_build(pack: EvidencePack) -> EvidencePack:
-    """Read the records once: write the CSV twin line by line and gather each person's evidence for the PDF,
-    reporting progress on the pack row as it goes. Then render the PDF with its manifest."""
+    """Read the records once: write the CSV twin line by line and lay out the people's evidence PDF a part at a time,
+    reporting progress on the pack row as it goes. Then lay out the cover (its totals are known only at the end) and
+    the manifest, and join the parts, page numbers stamped on. Memory stays flat whatever the pack's size: no more
+    than one part's people and layout are held at once."""
     moment = Moment(pack.as_at, pack.cutoff)
     pack.status = EvidencePack.RUNNING
     pack.people_total = roster_as_at(moment, teams=[pack.team]).count()
     pack.save(update_fields=["status", "people_total"])
-    digest, people, summaries = hashlib.sha256(), [], {}
+    digest, summaries, done = hashlib.sha256(), {}, 0
     corrections = corrections_by_person(moment, pack.team)
-    with tempfile.TemporaryFile() as twin:
+    common = {"pack": pack, "organisation_name": settings.PORTAL_ORGANISATION_NAME}
+    with tempfile.TemporaryDirectory(prefix="pack-") as work, tempfile.TemporaryFile() as twin:
+        parts = _Parts(Path(work), common)
         _write(twin, digest, csv_header())
+        sections = []
         for done, (facts, rows) in enumerate(statuses_as_at(moment, teams=[pack.team]), start=1):
             section = PersonSection(facts.staff, facts.team, corrections=corrections.get(facts.staff_id, []))
             summary = summaries.setdefault(facts.team_id, TeamSummary(facts.team))
@@ -106,35 +114,57 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
                 summary.required += 1
                 summary.compliant += row.standing.valid_on(moment.day)
                 summary.overdue += state == status.OVERDUE
-            people.append(section)
+            sections.append(section)
+            if len(sections) == PEOPLE_PER_PART:
+                parts.people(sections)
+                sections = []
             if done % PROGRESS_EVERY == 0:
                 EvidencePack.objects.filter(pk=pack.pk).update(people_done=done)
+        if sections or not parts.of_people:
+            parts.people(sections)  # the last people, or "Nobody was in these teams at that date."
         pack.csv_sha256 = digest.hexdigest()
         pack.ledger_seq, pack.ledger_head_hash = ledger_head_at(pack.cutoff)
         twin.seek(0)
         pack.csv.save(f"{pack.stem}.csv", File(twin), save=False)
-    pack.people_done = len(people)
-    # The ledger's head as the pack is made, signed and published outside the database (a file and an email) as well
-    # as printed in the pack: a later rewrite of anything up to it is named by verify_evidence --receipts.
-    receipt, _ = receipt_publish(occasion=f"evidence pack {pack.stem}")
-    pdf = render_pdf(
-        "reports/pack_pdf.html",
-        {
-            "pack": pack,
-            "people": people,
-            "summaries": sorted(summaries.values(), key=lambda s: s.team.path if s.team else ""),
-            "totals": _totals(summaries.values()),
-            "generated_at": timezone.now(),
-            "generated_by": _name_of(pack.requested_by),
-            "organisation_name": settings.PORTAL_ORGANISATION_NAME,
-            "receipt": receipt,
-        },
-    )
-    pack.pdf.save(f"{pack.stem}.pdf", ContentFile(pdf), save=False)
+        pack.people_done = done
+        # The ledger's head as the pack is made, signed and published outside the database (a file and an email) as
+        # well as printed in the pack: a later rewrite of anything up to it is named by verify_evidence --receipts.
+        receipt, _ = receipt_publish(occasion=f"evidence pack {pack.stem}")
+        cover = parts.render(
+            "reports/pack/cover.html",
+            summaries=sorted(summaries.values(), key=lambda s: s.team.path if s.team else ""),
+            totals=_totals(summaries.values()),
+            generated_at=timezone.now(),
+            generated_by=_name_of(pack.requested_by),
+        )
+        manifest = parts.render("reports/pack/manifest.html", receipt=receipt)
+        with tempfile.TemporaryFile() as joined:
+            pdf_join([cover, *parts.of_people, manifest], joined)
+            joined.seek(0)
+            pack.pdf.save(f"{pack.stem}.pdf", File(joined), save=False)
     pack.status = EvidencePack.DONE
     pack.finished_at = timezone.now()
     pack.save()
     return pack
+
+
+class _Parts:
+    """The pack's parts, each laid out to a file of its own in `directory`, as pdf_join joins them."""
+
+    def __init__(self, directory: Path, common: dict):
+        self.directory, self.common = directory, common
+        self.of_people: list[Path] = []  # the parts of people, in order
+        self._count = 0
+
+    def render(self, template: str, **context) -> Path:
+        self._count += 1
+        path = self.directory / f"part-{self._count:05d}.pdf"
+        with path.open("wb") as handle:
+            render_pdf_to(handle, template, {**self.common, **context})
+        return path
+
+    def people(self, sections: list[PersonSection]) -> None:
+        self.of_people.append(self.render("reports/pack/people.html", people=sections, first=not self.of_people))
 
 
 def _name_of(user) -> str:
@@ -179,8 +209,15 @@ def manifest_read(pdf_path) -> dict:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    # From the last page back, until the manifest's heading is in what has been read: it is on the last pages, and
+    # reading every page of a 3,000-person pack would take minutes. The text is the same as reading the whole.
+    text = ""
     try:
-        text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf_path).pages)
+        pages = PdfReader(pdf_path).pages
+        for page in reversed(pages):
+            text = (page.extract_text() or "") + ("\n" + text if text else "")
+            if "Manifest" in text:
+                break
     except (PdfReadError, ValueError) as error:
         raise ManifestError(f"This file cannot be read as a PDF ({error}).") from error
     start = text.rfind("Manifest")

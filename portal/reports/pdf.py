@@ -12,6 +12,7 @@ outside Latin-1. Each build names the directories it may read, from this package
 
 import io
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -56,11 +57,16 @@ def resource_policy() -> ResourceAccessPolicy:
 
 
 def render_pdf(template: str, context: dict) -> bytes:
-    html = render_to_string(template, context)
     output = io.BytesIO()
+    render_pdf_to(output, template, context)
+    return output.getvalue()
+
+
+def render_pdf_to(dest: BinaryIO, template: str, context: dict) -> None:
+    """Render `template` to PDF into `dest` (a file open for writing bytes)."""
+    html = render_to_string(template, context)
     result = pisa.CreatePDF(
-        html, dest=output, link_callback=link_callback, encoding="utf-8", resource_policy=resource_policy()
+        html, dest=dest, link_callback=link_callback, encoding="utf-8", resource_policy=resource_policy()
     )
     if result.err:
         raise PdfError(f"Could not build the PDF from {template} ({result.err} errors).")
-    return output.getvalue()
