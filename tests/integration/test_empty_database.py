@@ -166,7 +166,7 @@ def _team_page(client, code: str, as_at: datetime.date | None = None) -> dict:
     for person, cells in matrix.people:
         shown[person.full_name] = {}
         for requirement, cell in zip(matrix.requirements, cells, strict=True):
-            due_on = cell.row.due_on if cell.row else None
+            due_on = cell.due_on
             shown[person.full_name][requirement.name] = (cell.label, due_on)
             shown_after_name = re.escape(person.full_name) + r"\b.{0,160}?" + re.escape(cell.label)
             if due_on and not cell.label.startswith("Paused"):
