@@ -2,6 +2,7 @@
 goes through the reports' own selectors, limited to the client's team, and is written to the audit log."""
 
 import datetime
+from typing import Literal
 
 from django.utils import timezone
 from ninja import Query, Router
@@ -12,6 +13,7 @@ from portal.compliance.asat import Moment
 from portal.compliance.models import EvidenceEntry, LedgerHead
 from portal.lib.text import hidden_character
 from portal.people.models import StaffMember, Team
+from portal.reports.basis import AS_IT_WAS, AS_RECORDED, DEFAULT
 from portal.reports.forms import EARLIEST_AS_AT
 from portal.reports.organisation import Figure, organisation_report
 from portal.reports.selectors import requirement_lines_as_at, requirement_lines_for_staff
@@ -180,21 +182,25 @@ def _cell(cell) -> dict:
     tags=["Standing"],
     openapi_extra=scope_extra(ApiClient.READ_STANDING),
 )
-def organisation_figures(request, team: str = "", as_at: datetime.date | None = None):
+def organisation_figures(
+    request, team: str = "", as_at: datetime.date | None = None, basis: Literal[AS_IT_WAS, AS_RECORDED] = DEFAULT
+):
     """The organisation report's figures by requirement, for the client's part of the organisation (or `team`, a
-    team code within it) and the teams one level below: live, or as at the end of `as_at`."""
+    team code within it) and the teams one level below: live, or as at the end of `as_at` on either clock (`basis`):
+    as_it_was (everything known now about that day, the report's default) or as_recorded (what the portal showed
+    then, which nothing recorded since can change)."""
     day, client = _day(as_at), request.auth
     node = _team_for(client, team) if team else client.team or Team.objects.filter(depth=1).order_by("path").first()
     if node is None:
         raise Problem("not_found", "The organisation has no teams yet.")
-    report = organisation_report(node, as_at=as_at, today=timezone.localdate())
-    audit_call(
-        request, action=AuditEvent.VIEW_TEAM, scope=f"Organisation figures: {node.name}", as_at=as_at, team_id=node.pk
-    )
+    report = organisation_report(node, as_at=as_at, today=timezone.localdate(), basis=basis)
+    scope = f"Organisation figures: {node.name}" + (f" ({basis})" if as_at else "")
+    audit_call(request, action=AuditEvent.VIEW_TEAM, scope=scope, as_at=as_at, team_id=node.pk)
     return {
         "team": _team_ref(node),
         "as_at": day,
         "live": report.live,
+        "basis": basis if as_at else None,
         "target": report.target,
         "overall": _figure(report.overall),
         "requirements": [

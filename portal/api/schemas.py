@@ -88,6 +88,10 @@ class OrganisationFigures(Schema):
     team: TeamRef = Field(description="The part of the organisation the figures cover")
     as_at: datetime.date
     live: bool
+    basis: str | None = Field(
+        description="For as_at: as_it_was (everything known now about that day) or as_recorded (what the portal "
+        "showed then)"
+    )
     target: int
     overall: Figure
     requirements: list[OrganisationRequirement] = Field(description="Furthest below the target first")
