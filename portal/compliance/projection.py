@@ -174,17 +174,21 @@ def _save(staff, requirement, standing: status.Standing, latest) -> None:
     if not standing.required:
         RequirementStatus.objects.filter(staff=staff, requirement=requirement).delete()
         return
-    RequirementStatus.objects.update_or_create(
-        staff=staff,
-        requirement=requirement,
-        defaults={
-            "completed_on": standing.completed_on,
-            "expires_on": standing.expires_on,
-            "due_on": standing.due_on,
-            "evidence": latest,
-            "paused_from": standing.paused_from,
-            "paused_until": standing.paused_until,
-        },
+    values = {
+        "completed_on": standing.completed_on,
+        "expires_on": standing.expires_on,
+        "due_on": standing.due_on,
+        "evidence": latest,
+        "paused_from": standing.paused_from,
+        "paused_until": standing.paused_until,
+    }
+    # One statement (INSERT ... ON CONFLICT DO UPDATE on the one row per person and requirement), not a locked read,
+    # then an insert or an update, in savepoints: the caller holds the person's lock (`ledger.people_lock`).
+    RequirementStatus.objects.bulk_create(
+        [RequirementStatus(staff=staff, requirement=requirement, **values)],
+        update_conflicts=True,
+        unique_fields=["staff", "requirement"],
+        update_fields=[*values, "updated_at"],
     )
 
 
