@@ -47,6 +47,8 @@ _reading_reports = contextvars.ContextVar("reading_reports", default=False)
 
 # How far the replica is behind, in seconds: nothing when it has replayed all it has received (an idle primary sends
 # nothing new, so the last replayed transaction's age says nothing then); NULL when the database is not a replica.
+# A replica cut off from its primary has replayed all it received, so it shows 0: watch replication itself
+# (pg_stat_replication on the primary) in monitoring.
 LAG_SQL = """
 SELECT CASE
     WHEN NOT pg_is_in_recovery() THEN NULL
