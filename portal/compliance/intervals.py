@@ -24,7 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from portal.people.models import StaffChange, StaffMember, Team
 
@@ -108,32 +109,39 @@ def runs_for(
     due_soon_days: int,
 ) -> list[Run]:
     """The runs of one person on one requirement, from everything known now. `counting` are the completions that
-    count towards it (`projection.entries_counting_for` of the valid ones), `pauses` its pauses that stand."""
+    count towards it (`projection.entries_counting_for` of the valid ones), `pauses` its pauses that stand.
+
+    The standing (dates, whether it applies, the pause shown) changes only on the days a fact takes effect (the
+    "base" days), so it is worked out once for each; between them only the state moves on with the calendar (due
+    soon, overdue, expired), on days that standing names."""
+    audience = {
+        facts: requirement.applies_to_values(
+            facts.staff_group, paths.get(facts.team_id), team_paths, job_title=facts.job_title
+        )
+        for facts in set(roster.facts)
+    }
+    if not any(audience.values()):
+        return []
+    zone = timezone.get_current_timezone()  # once: looking it up is most of local_day's time
     completions = sorted(
-        ((local_day(e.completed_at), e) for e in counting if e.completed_at is not None),
+        ((e.completed_at.astimezone(zone).date(), e) for e in counting if e.completed_at is not None),
         key=lambda pair: (pair[1].completed_at, pair[1].seq if pair[1].seq is not None else math.inf),
     )
+    completion_days = [day for day, _ in completions]
     rounds = sorted(rounds, key=lambda r: r.opened_at)
     round_days = [local_day(r.opened_at) for r in rounds]
-
-    def latest_by(day):
-        done = [entry for completed, entry in completions if completed <= day]
-        return done[-1] if done else None
 
     def standing_on(day):
         facts = roster.on(day)
         in_post = start_date <= day and (leave_date is None or day <= leave_date)
-        path = paths.get(facts.team_id)
-        applies = in_post and requirement.applies_to_values(
-            facts.staff_group, path, team_paths, job_title=facts.job_title
-        )
-        latest = latest_by(day)
+        done = bisect.bisect_right(completion_days, day)
+        latest = completions[done - 1][1] if done else None
         standing = standing_from(
             requirement,
             on=day,
-            applies=applies,
+            applies=in_post and audience[facts],
             start_date=start_date,
-            completed_on=local_day(latest.completed_at) if latest else None,
+            completed_on=completion_days[done - 1] if done else None,
             entry_expires_on=latest.expires_on if latest else None,
             snapshot_id=latest.snapshot_id if latest else None,
             rounds=rounds[: bisect.bisect_right(round_days, day)],
@@ -141,8 +149,7 @@ def runs_for(
         )
         return facts, standing
 
-    base = {start_date, requirement.introduced_on, *roster.days[1:], *round_days}
-    base.update(completed for completed, _ in completions)
+    base = {start_date, requirement.introduced_on, *roster.days[1:], *round_days, *completion_days}
     for first, last in pauses:
         base.add(first)
         if last is not None:
@@ -152,23 +159,24 @@ def runs_for(
     if requirement.retired_on is not None:
         base.add(requirement.retired_on)
     base.discard(datetime.date.min)
-    days = set(base)
+    base_days = sorted(base)
+    standings = [standing_on(day) for day in base_days]
+    days = set(base_days)
     window = datetime.timedelta(days=due_soon_days)
-    for day in base:
-        _, standing = standing_on(day)
+    for _, standing in standings:
         if not standing.required:
             continue
         if standing.expires_on is not None:
             days.add(_shift(standing.expires_on, ONE_DAY))
         if standing.due_on is not None:
             days.update({_shift(standing.due_on, ONE_DAY - window), _shift(standing.due_on, ONE_DAY)})
-    days = sorted(d for d in days if d < StatusInterval.FOREVER)
+    days = sorted(d for d in days if base_days[0] <= d < StatusInterval.FOREVER)
     runs: list[Run] = []
     for index, day in enumerate(days):
-        facts, standing = standing_on(day)
-        until = days[index + 1] if index + 1 < len(days) else StatusInterval.FOREVER
+        facts, standing = standings[bisect.bisect_right(base_days, day) - 1]
         if not standing.required:
             continue
+        until = days[index + 1] if index + 1 < len(days) else StatusInterval.FOREVER
         run = Run(
             day,
             until,
@@ -290,7 +298,41 @@ def _rebuild_chunk(people, requirements, counted, team_paths, rounds, above, wai
                 rounds=rounds[requirement.pk],
                 due_soon_days=window,
             )
-            new.extend(StatusInterval(staff_id=pk, requirement=requirement, **run.__dict__) for run in runs)
+            new.extend((pk, requirement.pk, *_values(run)) for run in runs)
     StatusInterval.objects.filter(staff_id__in=ids, requirement__in=requirements).delete()
-    StatusInterval.objects.bulk_create(new, batch_size=1000)
+    _insert(new)
     return len(new)
+
+
+COLUMNS = (
+    "staff_id",
+    "requirement_id",
+    "valid_from",
+    "valid_to",
+    "state",
+    "compliant",
+    "team_id",
+    "staff_group",
+    "completed_on",
+    "expires_on",
+    "due_on",
+)
+
+
+def _insert(rows: list[tuple]) -> None:
+    """Insert rows of COLUMNS: a full rebuild writes hundreds of thousands, and building a model instance for each
+    (bulk_create) took longer than working them out. PostgreSQL takes them by COPY; SQLite by one prepared statement
+    run for each."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(StatusInterval._meta.db_table)
+    names = ", ".join(quote(column) for column in COLUMNS)  # constants: no value is written into the SQL
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)  # noqa: S608
