@@ -25,13 +25,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from portal.people.models import StaffChange, StaffMember, Team
+from portal.people.models import StaffChange, StaffMember
 
 from . import status
 from .dates import local_day
-from .models import EvidenceEntry, Requirement, StatusInterval
+from .models import EvidenceEntry, Requirement, StatusInterval, job_title_regex
 from .projection import entries_counting_for, pause_spans, standing_from, valid_entries
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -82,17 +83,25 @@ class Roster:
         return self.facts[max(0, bisect.bisect_right(self.days, day) - 1)]
 
 
+def audience_ever_ids(requirement: Requirement) -> set[int]:
+    """Everyone the requirement's audience takes in, as the roster says now or said at any time (leavers too), as
+    two queries: with the people who have runs on it, whoever a change to it can give or take runs from
+    (`projection.audience_ids` is the live half, people still in post as they are now)."""
+    if requirement.applies_to_everyone:
+        return set(StaffMember.objects.values_list("pk", flat=True))
+    people = set()
+    for model, through in ((StaffMember, "pk"), (StaffChange, "staff_id")):
+        fits = Q(staff_group__in=[group for group in requirement.staff_groups if group])
+        for path in requirement.teams.values_list("path", flat=True):
+            fits |= Q(team__path__startswith=path)
+        for pattern in requirement.job_title_patterns:
+            fits |= Q(job_title__iregex=job_title_regex(pattern))
+        people |= set(model.objects.filter(fits).values_list(through, flat=True).distinct())
+    return people
+
+
 def _effective_day(change) -> datetime.date:
     return change.effective_on if change.effective_on is not None else local_day(change.recorded_at)
-
-
-def effective_day(entry: EvidenceEntry, by_pk: dict | None = None) -> datetime.date | None:
-    """The day a ledger entry took effect in the world: a completion's or a pause's first day; for a correction, the
-    day of the entry it voids (found in `by_pk`, else read)."""
-    if entry.source == EvidenceEntry.VOID:
-        voided = (by_pk or {}).get(entry.voids_id) or entry.voids
-        return effective_day(voided, by_pk)
-    return local_day(entry.completed_at) if entry.completed_at else None
 
 
 def runs_for(
@@ -248,10 +257,10 @@ def intervals_rebuild(
     people = StaffMember.objects.order_by("pk")
     if staff_ids is not None:
         people = people.filter(pk__in=list(staff_ids))
-    fields = ("pk", "start_date", "leave_date", "team_id", "staff_group", "job_title")
+    fields = ("pk", "start_date", "leave_date", "team_id", "staff_group", "job_title", "team__path")
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
     written = 0
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the caller's transaction: the fact's own
         chunk = []
         for row in people.values_list(*fields).iterator(chunk_size=CHUNK):
             chunk.append(row)
@@ -266,20 +275,23 @@ def intervals_rebuild(
 def _rebuild_chunk(people, requirements, counted, team_paths, rounds, above, waiting, window) -> int:
     ids = [row[0] for row in people]
     changes = defaultdict(list)
-    for change in StaffChange.objects.filter(staff_id__in=ids).only(
-        "staff_id", "recorded_at", "effective_on", "team_id", "staff_group", "job_title"
+    paths = {row[3]: row[6] for row in people}
+    for change in (
+        StaffChange.objects.filter(staff_id__in=ids)
+        .select_related("team")
+        .only("staff_id", "recorded_at", "effective_on", "team__path", "staff_group", "job_title")
     ):
         changes[change.staff_id].append(change)
+        if change.team is not None:
+            paths[change.team_id] = change.team.path
     entries = defaultdict(list)
     for entry in [
         *EvidenceEntry.objects.filter(staff_id__in=ids, requirement_id__in=counted),
         *(entry for pk in ids for entry in waiting.get(pk, ())),
     ]:
         entries[entry.staff_id].append(entry)
-    team_ids = {row[3] for row in people} | {c.team_id for rows in changes.values() for c in rows}
-    paths = dict(Team.objects.filter(pk__in=team_ids - {None}).values_list("pk", "path"))
     new = []
-    for pk, start_date, leave_date, team_id, staff_group, job_title in people:
+    for pk, start_date, leave_date, team_id, staff_group, job_title, _ in people:
         roster = Roster(changes[pk], Facts(team_id, staff_group, job_title))
         mine = entries[pk]
         by_requirement = defaultdict(list)

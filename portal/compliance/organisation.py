@@ -16,7 +16,7 @@ from django.utils import timezone
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.lib.text import hidden_character
-from portal.people.models import StaffMember, Team
+from portal.people.models import StaffChange, StaffMember, Team
 
 from . import projection, services
 
@@ -94,7 +94,7 @@ def team_move(*, team: Team, parent: Team, user, request=None) -> dict:
             return {"people": 0, "in_background": False}
         team.move(parent, pos="sorted-child")
         team.refresh_from_db()
-        people = list(StaffMember.objects.filter(team__path__startswith=team.path).values_list("pk", flat=True))
+        people = _people_ever_in(team)
         in_background = _status_refresh(team, people)
         _audit(
             user,
@@ -150,15 +150,21 @@ def team_status_refresh(*, team_id: int, chunk: int = 500) -> int:
     team = Team.objects.filter(pk=team_id).first()
     if team is None:
         return 0
-    staff_ids = list(
-        StaffMember.objects.filter(team__path__startswith=team.path).order_by("pk").values_list("pk", flat=True)
-    )
+    staff_ids = _people_ever_in(team)
     written = 0
     for start in range(0, len(staff_ids), chunk):
         with transaction.atomic():
             services._people_hold(staff_ids[start : start + chunk])
             written += projection.refresh(staff_ids=staff_ids[start : start + chunk])
     return written
+
+
+def _people_ever_in(team: Team) -> list[int]:
+    """Everyone in the team or below it now, or at any time the roster history records (leavers too): their status
+    in effective time places them by the team's path as it is now, so it follows the move as well. By id."""
+    now = StaffMember.objects.filter(team__path__startswith=team.path).values_list("pk", flat=True)
+    ever = StaffChange.objects.filter(team__path__startswith=team.path).values_list("staff_id", flat=True).distinct()
+    return sorted({*now, *ever})
 
 
 def open_teams():

@@ -15,6 +15,7 @@ from portal.lib.text import hidden_character
 from portal.people.models import StaffMember, Team
 
 from . import ledger, projection
+from .intervals import audience_ever_ids
 from .models import (
     EvidenceEntry,
     PolicySnapshot,
@@ -263,12 +264,12 @@ def requirement_save(*, requirement: Requirement, user, teams: Iterable[Team] | 
         changes = {field: [before.get(field), value] for field, value in after.items() if before.get(field) != value}
         touched = set()
         if added or any(field in changes for field in STANDING_FIELDS):
-            touched = _status_holders(requirement) | projection.audience_ids(requirement)
+            touched = _status_holders(requirement) | audience_ever_ids(requirement)
         in_background = _status_refresh(requirement, touched)
         families = {family for family in (before.get("level_family"), requirement.level_family) if family}
         if families and not added and any(field in changes for field in LEVEL_FIELDS):
             for member in Requirement.objects.filter(level_family__in=families).exclude(pk=requirement.pk):
-                in_background |= _status_refresh(member, _status_holders(member) | projection.audience_ids(member))
+                in_background |= _status_refresh(member, _status_holders(member) | audience_ever_ids(member))
         audit_record(
             actor=user,
             action=AuditEvent.REQUIREMENT_CHANGED,

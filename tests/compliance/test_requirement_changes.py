@@ -104,7 +104,7 @@ def test_narrowing_the_audience_removes_rows_and_is_audited(trust):
     assert (entry.actor, entry.scope) == (trust["hr"], "Fire safety")
     assert entry.detail["change"] == "changed"
     assert entry.detail["fields"] == {"applies_to_everyone": [True, False], "teams": [[], ["Wards"]]}
-    assert entry.detail["people"] == 2  # the nurse kept, the clerk removed
+    assert entry.detail["people"] == 3  # the nurse kept, the clerk removed, the leaver's past runs
 
 
 def test_a_staff_group_audience_reaches_the_group_wherever_they_work(trust):
