@@ -26,7 +26,8 @@ def team(request):
     scope, choices = teams_for_request(request.user, request.GET.get("team"))
     form = TeamFilterForm(request.GET)
     if not form.is_valid():
-        return render(request, "reports/team.html", {"form": form, "choices": choices, "matrix": None}, status=400)
+        context = {"form": form, "choices": choices, "chosen": request.GET.get("team", ""), "matrix": None}
+        return render(request, "reports/team.html", context, status=400)
     as_at, requirement, state = (form.cleaned_data[k] for k in ("as_at", "requirement", "state"))
     matrix = team_matrix(scope, Moment.end_of(as_at) if as_at else None, requirement=requirement, state=state)
     audit_record(

@@ -1,7 +1,7 @@
 from functools import lru_cache
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -50,4 +50,15 @@ def _status_cell(colour: str, label: str, due: str) -> SafeString:
         )
     return format_html(
         '<td class="nhsuk-table__cell"><strong class="nhsuk-tag nhsuk-tag--{}">{}</strong></td>', colour, label
+    )
+
+
+@register.filter
+def team_options(teams, chosen: str) -> SafeString:
+    """{{ choices|team_options:chosen }}: the team filter's options, the chosen team's selected. HR chooses among
+    every team in the organisation (400 in a large trust): too many to loop over in the template language."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((t.pk, " selected" if str(t.pk) == chosen else "", t.name) for t in teams),
     )
