@@ -10,15 +10,43 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def django_setup():
+def django_setup(migrate: bool = True):
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
     import django
 
     django.setup()
-    from django.core.management import call_command
+    if migrate:
+        from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+        call_command("migrate", verbosity=0)
+
+
+def scratch_files(directory: str) -> None:
+    """Keep what a benchmark writes (evidence packs and their CSVs, ledger receipts) in `directory`, not in the
+    repository's var/. Call before django_setup()."""
+    os.environ["PRIVATE_MEDIA_ROOT"] = str(Path(directory) / "private")
+    os.environ["PORTAL_RECEIPT_DIR"] = str(Path(directory) / "receipts")
+    os.environ["PORTAL_RECEIPT_EMAIL"] = ""
+
+
+def team_of_about(size: int, today):
+    """The team (with the teams below it, the whole organisation among them) whose current headcount is nearest
+    `size`, and that headcount."""
+    from django.db.models import Q
+
+    from portal.people.models import StaffMember, Team
+
+    best = None
+    for team in Team.objects.all():
+        count = (
+            StaffMember.objects.filter(team__path__startswith=team.path)
+            .filter(Q(leave_date__isnull=True) | Q(leave_date__gt=today))
+            .count()
+        )
+        if best is None or abs(count - size) < abs(best[1] - size):
+            best = (team, count)
+    return best
 
 
 class Phases:

@@ -1,4 +1,5 @@
-"""Time the report pages and exports on a realistic trust, each beside the bare SQL it needs.
+"""Time the report pages and exports on a realistic trust, each beside the bare SQL it needs; the team page beside a
+bare Wagtail page for the same user; evidence packs of 50 and 1,000 people.
 
     createdb -h 127.0.0.1 -U postgres portal_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python bench/reports.py --staff 10000
@@ -7,19 +8,30 @@ Builds the organisation with bench/orgscale.py (wiping the bench tables first; p
 earlier run), then, for the HR organisation report, a team page of about 40 people, the organisation report as at a
 month ago (the first time, when it is computed from the ledger and kept, its kept figures dropped before each run;
 then read from the kept figures), the CSV export of every row and a PDF evidence pack of about 50 people (built as
-the background task builds it), prints: the median server time
-over --repeats runs (through Django's full request stack, in process: no network), the number of queries, the peak
-Python memory of one run (tracemalloc), and the median time of the bare SQL the page needs, run on the same
-database in the same run, with the ratio between the two.
+the background task builds it), prints: the median server time over --repeats runs (through Django's full request
+stack, in process: no network), the number of queries, the peak Python memory of one more run (tracemalloc, in a
+pass of its own: it slows Python several times, so no time is taken under it), and the median time of the bare SQL
+the page needs, run on the same database in the same run, with the ratio between the two.
+
+Then the team page against a bare Wagtail page (an information page with nothing on it but its title, through
+Wagtail's page serving, the portal's header and footer: the floor of a page for a signed-in person), for the same
+user, the team's own manager and then an HR officer: --page-rounds rounds, each one request of each page in turn
+(so both meet the same load on a shared machine); the median and minimum of each, and their ratios.
+
+Last, evidence packs of --pack-sizes people (bench/packs.py: each built in a process of its own, timed, with its
+peak resident memory, then once more under tracemalloc). Packs and receipts are written to a scratch folder.
 """
 
 import argparse
 import datetime
+import os
 import statistics
+import tempfile
 import time
 import tracemalloc
 
-from _setup import django_setup
+import packs as pack_bench
+from _setup import django_setup, scratch_files, team_of_about
 
 
 def _median_seconds(fn, repeats: int) -> float:
@@ -147,22 +159,51 @@ ORDER BY s.staff_id, r.name
 """
 
 
-def _team_of_about(size: int, today):
-    """The team (with the teams below it) whose current headcount is nearest `size`."""
-    from django.db.models import Q
+def _bare_wagtail_page() -> str:
+    """The address of an information page with nothing on it but its title (modules.ContentPage), made if missing,
+    under the portal's home page (made too, as the demo makes it, if the database has none)."""
+    from wagtail.models import Page, Site
 
-    from portal.people.models import StaffMember, Team
+    from modules.models import ContentPage, HomePage
 
-    best = None
-    for team in Team.objects.filter(depth__gte=2):
-        count = (
-            StaffMember.objects.filter(team__path__startswith=team.path)
-            .filter(Q(leave_date__isnull=True) | Q(leave_date__gt=today))
-            .count()
+    home = HomePage.objects.first()
+    if home is None:
+        home = Page.get_first_root_node().add_child(instance=HomePage(title="Staff training", slug="training"))
+        Site.objects.update_or_create(
+            is_default_site=True, defaults={"root_page": home, "hostname": "localhost", "port": 80}
         )
-        if best is None or abs(count - size) < abs(best[1] - size):
-            best = (team, count)
-    return best
+    page = ContentPage.objects.filter(slug="bench-bare-page").first()
+    if page is None:
+        page = home.add_child(instance=ContentPage(title="About this portal", slug="bench-bare-page"))
+    return page.url
+
+
+def _manager_client(team):
+    """A client signed in as the team's own manager (given a sign-in of their own if the generator gave none)."""
+    from django.test import Client
+
+    from portal.accounts.models import User
+    from portal.people.models import TeamManager
+
+    manager = TeamManager.objects.filter(team=team).select_related("staff").first().staff
+    if manager.user_id is None:
+        manager.user, _ = User.objects.get_or_create(email=f"bench-manager-{team.pk}@example.nhs.uk")
+        manager.save(update_fields=["user"])
+    client = Client()
+    client.force_login(User.objects.get(pk=manager.user_id))
+    return client, manager.full_name
+
+
+def _side_by_side(page, bare, rounds: int) -> tuple[list[float], list[float]]:
+    """Seconds of `rounds` requests of each, one of each in turn."""
+    page(), bare()  # warm both
+    page_times, bare_times = [], []
+    for _ in range(rounds):
+        for fn, times in ((page, page_times), (bare, bare_times)):
+            started = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - started)
+    return page_times, bare_times
 
 
 def main():
@@ -170,7 +211,12 @@ def main():
     parser.add_argument("--staff", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--reuse", action="store_true", help="Keep the organisation an earlier run built.")
+    parser.add_argument("--page-rounds", type=int, default=40, help="Team page and bare page requests, each")
+    parser.add_argument("--pack-sizes", type=int, nargs="*", default=[50, 1000], help="People in each pack")
+    parser.add_argument("--pack-repeats", type=int, default=3)
     args = parser.parse_args()
+    scratch = tempfile.mkdtemp(prefix="bench-reports-")
+    scratch_files(scratch)  # evidence packs and receipts
     django_setup()
     from django.conf import settings
     from django.db import connection
@@ -203,8 +249,8 @@ def main():
     today = timezone.localdate()
     root = Team.objects.get(depth=1)
     month_ago = today - datetime.timedelta(days=30)
-    team40, size40 = _team_of_about(40, today)
-    team50, size50 = _team_of_about(50, today)
+    team40, size40 = team_of_about(40, today)
+    team50, size50 = team_of_about(50, today)
     rows_total = RequirementStatus.objects.filter(
         staff__in=StaffMember.objects.current(on=today), requirement__active=True
     ).count()
@@ -291,6 +337,41 @@ def main():
         f"\nas-at report / live report: {as_at / live:.1f}x kept, {cold / live:.1f}x the first time; "
         f"CSV export: {rows_total / export:,.0f} rows a second"
     )
+
+    bare_url = _bare_wagtail_page()
+    manager, manager_name = _manager_client(team40)
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"\nTeam page ({size40} people) beside a bare Wagtail page ({bare_url}) for the same user, "
+        f"{args.page_rounds} requests of each in turn; load average {load}"
+    )
+    ratios = []
+    for who, signed_in in ((f"the team's manager, {manager_name}", manager), ("an HR officer", client)):
+        page_times, bare_times = _side_by_side(
+            _page(signed_in, "/team/", team=team40.pk), _page(signed_in, bare_url), args.page_rounds
+        )
+        page_ms, bare_ms = statistics.median(page_times) * 1000, statistics.median(bare_times) * 1000
+        ratios.append(page_ms / bare_ms)
+        print(
+            f"  as {who}: team page median {page_ms:.0f} ms (min {min(page_times) * 1000:.0f}), bare page median "
+            f"{bare_ms:.0f} ms (min {min(bare_times) * 1000:.0f}); ratio {page_ms / bare_ms:.2f}x of the medians, "
+            f"{min(page_times) / min(bare_times):.2f}x of the minimums"
+        )
+
+    summary = [f"team_page_ratio_manager={ratios[0]:.2f}", f"team_page_ratio_hr={ratios[1]:.2f}"]
+    if args.pack_sizes:
+        print()
+        summary += pack_bench.measure(args.pack_sizes, args.pack_repeats)
+    print(f"\nfiles in {scratch}\n" + " ".join(summary))
+
+
+def _page(client, path, **query):
+    def run():
+        response = client.get(path, query)
+        assert response.status_code == 200, (path, response.status_code)
+        return len(response.content)
+
+    return run
 
 
 if __name__ == "__main__":
