@@ -32,6 +32,7 @@ from portal.compliance.pauses import pauses_for_staff
 from portal.compliance.reminders import reminders_send
 from portal.people.models import StaffMember, Team, TeamManager
 from portal.people.roles import hr_group
+from portal.reports.basis import AS_RECORDED as RECORDED
 from portal.reports.models import EvidencePack
 from tests import factories
 
@@ -130,10 +131,12 @@ def _short(day: datetime.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def _figures(client, as_at: datetime.date | None = None) -> dict:
+def _figures(client, as_at: datetime.date | None = None, basis: str | None = None) -> dict:
     """The organisation report's figures: {requirement: (compliant, required, overdue)} for the whole organisation,
-    and the same by directorate, as the page shows them ("3 of 5, 1 overdue")."""
-    response = client.get(reverse("hr_reports:organisation"), {"as_at": as_at.isoformat()} if as_at else {})
+    and the same by directorate, as the page shows them ("3 of 5, 1 overdue"). A past day is read on the page's
+    default clock ("as it was") unless `basis` names the other (RECORDED: what the page said on that day)."""
+    params = {"as_at": as_at.isoformat()} if as_at else {}
+    response = client.get(reverse("hr_reports:organisation"), {**params, **({"basis": basis} if basis else {})})
     page = _ok(response)
     report = response.context["report"]
     totals = {r.name: _shown(report.totals[r.pk]) for r in report.requirements}
@@ -328,7 +331,10 @@ def test_hr_sets_up_and_runs_an_organisation_from_an_empty_database(db, monkeypa
         "groups": {"Corporate Services": {REQUIREMENT: (0, 4, 0)}, "Nursing and Quality": {REQUIREMENT: (0, 2, 0)}},
     }
     assert _figures(hr) == after_roster
-    assert _figures(hr, as_at=introduced) == {"totals": {REQUIREMENT: None}, "groups": {}}
+    # What the report said on the day it was introduced: no one on the roster yet. As it was that day, from what we
+    # know now: the long-standing staff the roster names were there, and nothing was due yet.
+    assert _figures(hr, as_at=introduced, basis=RECORDED) == {"totals": {REQUIREMENT: None}, "groups": {}}
+    assert _figures(hr, as_at=introduced) == after_roster
     # Long-standing staff are due at the end of the window from the day it was introduced, not overdue.
     due_soon = {REQUIREMENT: ("Due soon", due)}
     assert _team_page(hr, "COMMS") == dict.fromkeys(("Grace Hughes", "Mary Khan", "Sam Taylor"), due_soon)
@@ -377,7 +383,9 @@ def test_hr_sets_up_and_runs_an_organisation_from_an_empty_database(db, monkeypa
         "groups": {"Corporate Services": {REQUIREMENT: (2, 4, 0)}, "Nursing and Quality": {REQUIREMENT: (2, 2, 0)}},
     }
     assert _figures(hr) == after_completions
-    assert _figures(hr, as_at=roster_day) == after_roster
+    # Courses done before the roster day, imported today: they change that day as it was, never what was recorded.
+    assert _figures(hr, as_at=roster_day, basis=RECORDED) == after_roster
+    assert _figures(hr, as_at=roster_day) == after_completions
     compliant = {REQUIREMENT: ("Compliant", expires)}
     assert _team_page(hr, "COMMS") == {"Grace Hughes": compliant, "Mary Khan": due_soon, "Sam Taylor": compliant}
     assert _team_page(hr, "COMMS", as_at=roster_day) == dict.fromkeys(
@@ -443,7 +451,8 @@ def test_hr_sets_up_and_runs_an_organisation_from_an_empty_database(db, monkeypa
         "groups": {"Corporate Services": {REQUIREMENT: (1, 3, 0)}, "Nursing and Quality": {REQUIREMENT: (2, 2, 0)}},
     }
     assert _figures(hr) == after_void
-    assert _figures(hr, as_at=pause_day) == after_pause
+    assert _figures(hr, as_at=pause_day, basis=RECORDED) == after_pause
+    assert _figures(hr, as_at=pause_day) == after_void  # as it was: the correction reaches back to the wrong entry
     assert _team_page(hr, "COMMS") == {
         "Grace Hughes": compliant,
         "Mary Khan": {REQUIREMENT: paused_until},
@@ -478,10 +487,10 @@ def test_hr_sets_up_and_runs_an_organisation_from_an_empty_database(db, monkeypa
     ]
     assert not [m for m in mailoutbox if "Mary" in m.body or "Khan" in m.body or "mary.khan" in str(m.to)]
     assert _figures(hr) == after_void
-    assert _figures(hr, as_at=roster_day) == after_roster
-    assert _figures(hr, as_at=completions_day) == after_completions
-    assert _figures(hr, as_at=pause_day) == after_pause
-    assert _figures(hr, as_at=void_day) == after_void
+    assert _figures(hr, as_at=roster_day, basis=RECORDED) == after_roster
+    assert _figures(hr, as_at=completions_day, basis=RECORDED) == after_completions
+    assert _figures(hr, as_at=pause_day, basis=RECORDED) == after_pause
+    assert _figures(hr, as_at=void_day, basis=RECORDED) == after_void
     text, rows = _pack(hr, "NWX", tmp_path, as_at=pause_day)  # before the correction: Sam's completion counted
     assert rows["Sam Taylor"] == ("Compliant", achieved, expires, f"import batch {batch.pk} line 3")
     assert rows["Mary Khan"] == (f"Paused until {_day(back)}", None, mary_due, "")
