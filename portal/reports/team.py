@@ -14,7 +14,7 @@ from django.utils.dateformat import format as date_format
 
 from portal.compliance import status
 from portal.compliance.asat import Moment, statuses_as_at
-from portal.compliance.models import Requirement, RequirementStatus
+from portal.compliance.models import Requirement
 from portal.people.models import StaffMember, Team
 from portal.people.roles import is_hr, teams_managed_by
 
@@ -31,7 +31,7 @@ STATE_CHOICES = [
 # Bank and agency staff carry a tag with the word; substantive staff carry none.
 EMPLOYMENT_TAGS = {StaffMember.BANK: "Bank", StaffMember.AGENCY: "Agency"}
 PERSON_FIELDS = ("pk", "first_name", "last_name", "employee_number", "employment_type", "user_id", "team__name")
-STANDING_FIELDS = ("staff_id", "requirement_id", "completed_on", "expires_on", "due_on", "paused_from", "paused_until")
+STANDING_FIELDS = ("requirement_id", "completed_on", "expires_on", "due_on", "paused_from", "paused_until")
 ANY_ID = 987654321987654321  # reversed once for the address of a person's page, then replaced by each person's id
 
 
@@ -58,7 +58,7 @@ class Person:
         return f"{self.first_name} {self.last_name}".strip()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Cell:
     """One person's standing on one requirement, as the page shows it."""
 
@@ -172,26 +172,26 @@ def _person_urls():
 def team_matrix(
     scope: list[Team], moment: Moment | None = None, *, requirement: Requirement | None = None, state: str = ""
 ) -> TeamMatrix:
-    """People (current, agency included) in `scope` and below, by every active requirement: three queries live; as
+    """People (current, agency included) in `scope` and below, by every active requirement: two queries live; as
     at `moment`, the people the roster placed there then, with their standing then. `requirement` narrows the page
     to one requirement, `state` the people to those with something in that state (the figures still count
     everyone); both are applied here, in Python, so a filter adds no query."""
     if moment is not None:
         return _team_matrix_as_at(scope, moment, requirement, state)
     today = timezone.localdate()
-    staff = StaffMember.objects.current(on=today).in_teams(scope)
-    url = _person_urls()
-    people = [
-        Person.from_values(*values, url(values[0]))
-        for values in staff.order_by("last_name", "first_name").values_list(*PERSON_FIELDS)
-    ]
     # The page shows a requirement's name, nothing else of it.
     requirements = list(Requirement.objects.filter(active=True).order_by("name").only("name"))
-    standings = RequirementStatus.objects.filter(staff__in=staff.values("pk"), requirement__active=True)
-    rows = {
-        (staff_id, requirement_id): status.Standing(True, *dates)
-        for staff_id, requirement_id, *dates in standings.values_list(*STANDING_FIELDS)
-    }
+    # Each person with each of their status rows, in one query (a person with none comes once, with nothing); rows
+    # of retired requirements come too, and _matrix leaves them out with the requirements.
+    staff = StaffMember.objects.current(on=today).in_teams(scope).order_by("last_name", "first_name", "pk")
+    url, people, rows = _person_urls(), [], {}
+    for *person, requirement_id, completed, expires, due, paused_from, paused_until in staff.values_list(
+        *PERSON_FIELDS, *(f"statuses__{name}" for name in STANDING_FIELDS)
+    ):
+        if not people or people[-1].pk != person[0]:
+            people.append(Person.from_values(*person, url(person[0])))
+        if requirement_id is not None:
+            rows[person[0], requirement_id] = status.Standing(True, completed, expires, due, paused_from, paused_until)
     return _matrix(scope, requirements, people, rows, today, requirement=requirement, state=state)
 
 
