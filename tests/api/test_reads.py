@@ -197,8 +197,8 @@ def test_query_counts_pinned(api, org):
     factories.make_completion(org["people"]["sam"], org["fire"])
     for who in ("standing", "ledger"):  # their first calls: last_used_at is set once a minute at most
         api("get", _path(org, "organisation" if who == "standing" else "ledger"), who)
-    # team: the team by its code; the people, the requirements, their status rows
-    assert _count(api, _path(org, "team"), "standing") == 2 + 4
+    # team: the team by its code; the requirements; the people with their status rows
+    assert _count(api, _path(org, "team"), "standing") == 2 + 3
     # organisation: the root team, the requirements, the figures, the teams named
     assert _count(api, _path(org, "organisation"), "standing") == 2 + 4
     # ledger: the entries, the head
