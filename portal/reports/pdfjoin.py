@@ -38,6 +38,8 @@ PAGE_NUMBER_BASELINE = (0.7 + 0.8) * CM - 5.7  # xhtml2pdf sets a 7.5 pt first l
 PAGE_NUMBER_SIZE = 7.5
 PAGE_NUMBER_COLOUR = "#4c6272"
 
+NUMBERS_AT_A_TIME = 200  # pages of "Page N of M" made in one document
+
 CATALOG, PAGES, INFO = 1, 2, 3  # written last, when the pages are known
 INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")  # a page may take these from its parents
 
@@ -46,8 +48,7 @@ def pdf_join(parts: Sequence[Path], dest: BinaryIO) -> int:
     """Join the PDFs `parts`, in order, into `dest` (a file open for writing bytes), stamping "Page N of M" on
     every page. The joined document has the first part's title and author. Returns M, the number of pages."""
     total = sum(_page_count(part) for part in parts)
-    numbers = PdfReader(io.BytesIO(_page_numbers(total)))
-    numbers_copied: dict[int, int] = {}  # the numbers' font, copied once for every page
+    numbers = _numbered_pages(total)
     joined = _Joined(dest)
     info = {}
     for path in parts:
@@ -55,9 +56,19 @@ def pdf_join(parts: Sequence[Path], dest: BinaryIO) -> int:
         info = info or _text_entries(reader.metadata)
         copied: dict[int, int] = {}  # the part's object numbers, and theirs in the joined document
         for page in reader.pages:
-            joined.page(page, copied, numbers.pages[len(joined.kids)], numbers_copied)
+            joined.page(page, copied, *next(numbers))
     joined.finish(info)
     return total
+
+
+def _numbered_pages(total: int):
+    """("Page N of `total`" as a page of its own, what of its document is copied already) for N from 1 on, made
+    NUMBERS_AT_A_TIME at a time: one document of them all held 9 MB a 1,000 pages."""
+    for first in range(1, total + 1, NUMBERS_AT_A_TIME):
+        reader = PdfReader(io.BytesIO(_page_numbers(first, min(first + NUMBERS_AT_A_TIME - 1, total), total)))
+        copied: dict[int, int] = {}  # its font, copied once for all its pages
+        for page in reader.pages:
+            yield page, copied
 
 
 def _page_count(path: Path) -> int:
@@ -240,8 +251,9 @@ def _page_number_font() -> str:
     return name
 
 
-def _page_numbers(total: int) -> bytes:
-    """A PDF of `total` A4 pages, each with nothing but "Page N of `total`" where the pack's footer keeps room."""
+def _page_numbers(first: int, last: int, total: int) -> bytes:
+    """A PDF of A4 pages with nothing on them but "Page N of `total`", for N from `first` to `last`, where the
+    pack's footer keeps room."""
     from reportlab.lib.colors import HexColor
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
@@ -249,7 +261,7 @@ def _page_numbers(total: int) -> bytes:
     output = io.BytesIO()
     canvas = Canvas(output, pagesize=A4)
     font = _page_number_font()
-    for number in range(1, total + 1):
+    for number in range(first, last + 1):
         canvas.setFont(font, PAGE_NUMBER_SIZE)
         canvas.setFillColor(HexColor(PAGE_NUMBER_COLOUR))
         canvas.drawRightString(PAGE_NUMBER_RIGHT, PAGE_NUMBER_BASELINE, f"Page {number} of {total}")

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from portal.compliance.projection import refresh
-from portal.reports import packs
+from portal.reports import packs, pdfjoin
 from portal.reports.models import EvidencePack
 from portal.reports.packs import pack_build
 from tests import factories
@@ -40,6 +40,7 @@ def _pack(org, hr, people_per_part, monkeypatch):
 
 
 def test_a_pack_in_many_parts_reads_as_one_document_numbered_throughout(org, hr, monkeypatch, capsys):
+    monkeypatch.setattr(pdfjoin, "NUMBERS_AT_A_TIME", 3)  # the page numbers made a few at a time, as for a big pack
     pack = _pack(org, hr, 2, monkeypatch)  # 9 people: five parts of people, with the cover and the manifest
     pages = _pages(pack.pdf.path)
     total = len(pages)
