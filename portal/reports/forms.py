@@ -96,7 +96,13 @@ class AsAtForm(forms.Form):
     as_at = AsAtField()
 
 
-class TeamFilterForm(AsAtForm):
+class AsAtBasisForm(AsAtForm):
+    """A past day and the clock to read it on (`reports.basis`): the team page, a person's page, exports and packs."""
+
+    basis = BasisField()
+
+
+class TeamFilterForm(AsAtBasisForm):
     """The team page's filters besides the team: one requirement, people with something in one state."""
 
     requirement = forms.ModelChoiceField(
