@@ -20,8 +20,9 @@ import bisect
 import datetime
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -134,7 +135,7 @@ def runs_for(
     zone = timezone.get_current_timezone()  # once: looking it up is most of local_day's time
     completions = sorted(
         ((e.completed_at.astimezone(zone).date(), e) for e in counting if e.completed_at is not None),
-        key=lambda pair: (pair[1].completed_at, pair[1].seq if pair[1].seq is not None else math.inf),
+        key=lambda pair: _completion_order(pair[1]),
     )
     completion_days = [day for day, _ in completions]
     rounds = sorted(rounds, key=lambda r: r.opened_at)
@@ -231,6 +232,167 @@ def _same(a: Run, b: Run) -> bool:
     return _values(a)[2:] == _values(b)[2:]
 
 
+@dataclass(frozen=True)
+class Rules:
+    """The requirement side of the runs, read once for a rebuild or a read: the requirements, the ids whose evidence
+    counts towards them (theirs and their families' higher levels), each one's teams and re-attestation rounds, the
+    levels above each, and the "due soon" window."""
+
+    requirements: list[Requirement]
+    counted: set[int]
+    team_paths: dict[int, list[str]]
+    rounds: dict[int, list]
+    above: dict[int, list[Requirement]]
+    window: int
+
+
+def rules_for(
+    requirement_ids: Iterable[int] | None = None, recorded_before: datetime.datetime | None = None
+) -> Rules | None:
+    """The Rules of some requirements (all when None, and the lower levels of their families, which their evidence
+    also satisfies), or None when there are none. With `recorded_before`, only the rounds opened before that moment.
+    Requirements themselves are read as they are now (configuration, not evidence). Three queries, four with levels."""
+    requirements = list(Requirement.objects.prefetch_related("teams", "rounds"))
+    above = Requirement.objects.levels_above() if any(r.level_family for r in requirements) else {}
+    if requirement_ids is not None:
+        wanted = set(requirement_ids)
+        wanted |= {pk for pk, higher in above.items() if any(h.pk in wanted for h in higher)}
+        requirements = [r for r in requirements if r.pk in wanted]
+    if not requirements:
+        return None
+    rounds = {}
+    for requirement in requirements:
+        opened = list(requirement.rounds.all()) if requirement.kind in Requirement.ROUND_KINDS else []
+        if recorded_before is not None:
+            opened = [round_ for round_ in opened if round_.opened_at < recorded_before]
+        rounds[requirement.pk] = opened
+    return Rules(
+        requirements=requirements,
+        counted={r.pk for r in requirements} | {h.pk for r in requirements for h in above.get(r.pk, ())},
+        team_paths={r.pk: [t.path for t in r.teams.all()] for r in requirements},
+        rounds=rounds,
+        above=above,
+        window=getattr(settings, "PORTAL_DUE_SOON_DAYS", 30),
+    )
+
+
+# What `people_facts` reads of each person, in this order.
+PERSON_FIELDS = ("pk", "start_date", "leave_date", "team_id", "staff_group", "job_title", "team__path")
+
+
+@dataclass
+class Person:
+    """One person's facts as `runs_for` reads them: in post from `start_date` to `leave_date`, their roster by
+    effective day, and their ledger entries on the requirements counted (completions, pauses, corrections)."""
+
+    pk: int
+    start_date: datetime.date
+    leave_date: datetime.date | None
+    roster: Roster
+    entries: list[EvidenceEntry]
+
+
+class Reading(NamedTuple):
+    """One person's runs on one requirement, with what they were worked out from."""
+
+    requirement: Requirement
+    runs: list[Run]
+    counting: list[EvidenceEntry]  # the valid completions that count towards it (its own and higher levels')
+    pauses: list[status.Span]
+
+
+def people_facts(
+    rows: list[tuple],
+    counted: set[int],
+    *,
+    waiting: dict[int, list[EvidenceEntry]] | None = None,
+    recorded_before: datetime.datetime | None = None,
+) -> tuple[list[Person], dict[int, str]]:
+    """The facts of a chunk of people (`rows` of PERSON_FIELDS, as the roster holds them now) and the paths of every
+    team their roster rows name: two queries. `waiting` are entries prepared but not yet sealed, counted as recorded.
+
+    With `recorded_before`, only what had been recorded before that moment, so that a read at that moment can be
+    made again later and come out the same: the ledger entries (completions, pauses, corrections) and roster rows
+    recorded by then; a person's start and leave dates are those of their last roster row recorded by then, and a
+    person whose every roster row was recorded since was not on the roster yet, and is left out."""
+    ids = [row[0] for row in rows]
+    changes, later = defaultdict(list), set()
+    paths = {row[3]: row[6] for row in rows}
+    for change in (
+        StaffChange.objects.filter(staff_id__in=ids)
+        .select_related("team")
+        .only(
+            "staff_id",
+            "recorded_at",
+            "effective_on",
+            "team__path",
+            "staff_group",
+            "job_title",
+            "start_date",
+            "leave_date",
+        )
+    ):
+        if recorded_before is not None and change.recorded_at >= recorded_before:
+            later.add(change.staff_id)
+            continue
+        changes[change.staff_id].append(change)
+        if change.team is not None:
+            paths[change.team_id] = change.team.path
+    recorded = EvidenceEntry.objects.filter(staff_id__in=ids, requirement_id__in=counted)
+    if recorded_before is not None:
+        recorded = recorded.filter(recorded_at__lt=recorded_before)
+    entries = defaultdict(list)
+    for entry in [*recorded, *(entry for pk in ids for entry in (waiting or {}).get(pk, ()))]:
+        entries[entry.staff_id].append(entry)
+    people = []
+    for pk, start_date, leave_date, team_id, staff_group, job_title, _ in rows:
+        mine = changes[pk]
+        if recorded_before is not None and mine:
+            last = max(mine, key=lambda c: (c.recorded_at, c.pk))
+            start_date, leave_date = last.start_date, last.leave_date
+        elif pk in later:
+            continue
+        people.append(
+            Person(pk, start_date, leave_date, Roster(mine, Facts(team_id, staff_group, job_title)), entries[pk])
+        )
+    return people, paths
+
+
+def person_runs(person: Person, rules: Rules, paths: dict[int, str]) -> Iterator[Reading]:
+    """`runs_for` for one person on each of the rules' requirements."""
+    by_requirement = defaultdict(list)
+    for entry in valid_entries(person.entries):
+        by_requirement[entry.requirement_id].append(entry)
+    for requirement in rules.requirements:
+        counting = entries_counting_for(requirement, by_requirement, rules.above)
+        pauses = pause_spans(person.entries, requirement.pk)
+        runs = runs_for(
+            start_date=person.start_date,
+            leave_date=person.leave_date,
+            roster=person.roster,
+            requirement=requirement,
+            team_paths=rules.team_paths[requirement.pk],
+            paths=paths,
+            counting=counting,
+            pauses=pauses,
+            rounds=rules.rounds[requirement.pk],
+            due_soon_days=rules.window,
+        )
+        yield Reading(requirement, runs, counting, pauses)
+
+
+def counting_on(counting: Iterable[EvidenceEntry], day: datetime.date) -> EvidenceEntry | None:
+    """Of the completions that count (`Reading.counting`), the one a run holding `day` rests on: the latest done by
+    then, by completion time and then ledger order, as `runs_for` takes it."""
+    zone = timezone.get_current_timezone()
+    done = [e for e in counting if e.completed_at is not None and e.completed_at.astimezone(zone).date() <= day]
+    return max(done, key=_completion_order, default=None)
+
+
+def _completion_order(entry: EvidenceEntry) -> tuple:
+    return (entry.completed_at, entry.seq if entry.seq is not None else math.inf)
+
+
 def intervals_rebuild(
     staff_ids: Iterable[int] | None = None,
     requirement_ids: Iterable[int] | None = None,
@@ -240,78 +402,35 @@ def intervals_rebuild(
     their families, which their evidence also satisfies), counting `pending` entries (prepared, not yet sealed) as
     recorded. Call in the transaction of the fact that changes them, holding `ledger.people_lock` on the people
     (as `projection.refresh` does). Returns the rows written."""
-    requirements = list(Requirement.objects.prefetch_related("teams", "rounds"))
-    above = Requirement.objects.levels_above() if any(r.level_family for r in requirements) else {}
-    if requirement_ids is not None:
-        wanted = set(requirement_ids)
-        wanted |= {pk for pk, higher in above.items() if any(h.pk in wanted for h in higher)}
-        requirements = [r for r in requirements if r.pk in wanted]
-    if not requirements:
+    rules = rules_for(requirement_ids)
+    if rules is None:
         return 0
-    counted = {r.pk for r in requirements} | {h.pk for r in requirements for h in above.get(r.pk, ())}
-    team_paths = {r.pk: [t.path for t in r.teams.all()] for r in requirements}
-    rounds = {r.pk: list(r.rounds.all()) if r.kind in Requirement.ROUND_KINDS else [] for r in requirements}
     waiting = defaultdict(list)
     for entry in pending:
         waiting[entry.staff_id].append(entry)
     people = StaffMember.objects.order_by("pk")
     if staff_ids is not None:
         people = people.filter(pk__in=list(staff_ids))
-    fields = ("pk", "start_date", "leave_date", "team_id", "staff_group", "job_title", "team__path")
-    window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
     written = 0
     with transaction.atomic(savepoint=False):  # the caller's transaction: the fact's own
         chunk = []
-        for row in people.values_list(*fields).iterator(chunk_size=CHUNK):
+        for row in people.values_list(*PERSON_FIELDS).iterator(chunk_size=CHUNK):
             chunk.append(row)
             if len(chunk) == CHUNK:
-                written += _rebuild_chunk(chunk, requirements, counted, team_paths, rounds, above, waiting, window)
+                written += _rebuild_chunk(chunk, rules, waiting)
                 chunk = []
         if chunk:
-            written += _rebuild_chunk(chunk, requirements, counted, team_paths, rounds, above, waiting, window)
+            written += _rebuild_chunk(chunk, rules, waiting)
     return written
 
 
-def _rebuild_chunk(people, requirements, counted, team_paths, rounds, above, waiting, window) -> int:
-    ids = [row[0] for row in people]
-    changes = defaultdict(list)
-    paths = {row[3]: row[6] for row in people}
-    for change in (
-        StaffChange.objects.filter(staff_id__in=ids)
-        .select_related("team")
-        .only("staff_id", "recorded_at", "effective_on", "team__path", "staff_group", "job_title")
-    ):
-        changes[change.staff_id].append(change)
-        if change.team is not None:
-            paths[change.team_id] = change.team.path
-    entries = defaultdict(list)
-    for entry in [
-        *EvidenceEntry.objects.filter(staff_id__in=ids, requirement_id__in=counted),
-        *(entry for pk in ids for entry in waiting.get(pk, ())),
-    ]:
-        entries[entry.staff_id].append(entry)
+def _rebuild_chunk(rows, rules: Rules, waiting) -> int:
+    people, paths = people_facts(rows, rules.counted, waiting=waiting)
     new = []
-    for pk, start_date, leave_date, team_id, staff_group, job_title, _ in people:
-        roster = Roster(changes[pk], Facts(team_id, staff_group, job_title))
-        mine = entries[pk]
-        by_requirement = defaultdict(list)
-        for entry in valid_entries(mine):
-            by_requirement[entry.requirement_id].append(entry)
-        for requirement in requirements:
-            runs = runs_for(
-                start_date=start_date,
-                leave_date=leave_date,
-                roster=roster,
-                requirement=requirement,
-                team_paths=team_paths[requirement.pk],
-                paths=paths,
-                counting=entries_counting_for(requirement, by_requirement, above),
-                pauses=pause_spans(mine, requirement.pk),
-                rounds=rounds[requirement.pk],
-                due_soon_days=window,
-            )
-            new.extend((pk, requirement.pk, *_values(run)) for run in runs)
-    StatusInterval.objects.filter(staff_id__in=ids, requirement__in=requirements).delete()
+    for person in people:
+        for reading in person_runs(person, rules, paths):
+            new.extend((person.pk, reading.requirement.pk, *_values(run)) for run in reading.runs)
+    StatusInterval.objects.filter(staff_id__in=[row[0] for row in rows], requirement__in=rules.requirements).delete()
     _insert(new)
     return len(new)
 
