@@ -1,5 +1,9 @@
-"""Evidence exports: one row per person and requirement, live from the projection or as at a moment from the
-ledger, written as CSV or XLSX without ever holding the whole export in memory."""
+"""Evidence exports: one row per person and requirement, live from the projection or about a past day on either
+clock (`reports.basis`): as it was, from the status table in effective time (`reports.as_it_was`), or as recorded
+then, from the ledger as at a moment. Written as CSV or XLSX without ever holding the whole export in memory.
+
+The file says its clock in its name and, in XLSX, in the workbook's properties and a sheet of its own after the rows;
+the CSV holds nothing but the header and the rows, so that any program reads its columns."""
 
 import csv
 import datetime
@@ -16,6 +20,9 @@ from portal.compliance import status
 from portal.compliance.asat import STREAM_CHUNK, Moment, statuses_as_at
 from portal.compliance.models import EvidenceEntry, RequirementStatus
 from portal.people.models import StaffMember, Team
+
+from . import basis as clocks
+from .as_it_was import RunOnDay, people_known, table_on
 
 HEADER = (
     "Employee number",
@@ -88,16 +95,57 @@ def export_row(staff, team, requirement, row, day: datetime.date, evidence: Evid
     )
 
 
-def export_rows(teams: Iterable[Team], moment: Moment | None = None) -> Iterator[ExportRow]:
-    """Every (person, requirement) row in `teams` and below: live from the projection when `moment` is None, else
-    as at `moment` from the ledger. Ordered by person then requirement; streamed in chunks."""
+def export_rows(
+    teams: Iterable[Team], moment: Moment | None = None, *, basis: str = clocks.AS_RECORDED
+) -> Iterator[ExportRow]:
+    """Every (person, requirement) row in `teams` and below: live from the projection when `moment` is None; else
+    about `moment.day` on the clock `basis`: as recorded then, from the ledger as at `moment`; as it was, from the
+    status table in effective time (everything known now: `moment.cutoff` is not read). Ordered by person then
+    requirement; streamed in chunks."""
     teams = list(teams)
+    if moment is not None and basis == clocks.AS_IT_WAS:
+        for person, lines in table_on(teams, moment.day):
+            for line in lines:
+                yield run_row(person.employee_number, person.full_name, person.employment_type, person.team_name, line)
+        return
     if moment is not None:
         for facts, rows in statuses_as_at(moment, teams=teams):
             for row in rows:
                 yield export_row(facts.staff, facts.team, row.requirement, row, moment.day, row.evidence)
         return
     yield from _live_rows(teams, timezone.localdate())
+
+
+def export_rows_known(teams: Iterable[Team], moment: Moment) -> Iterator[ExportRow]:
+    """The rows as it was on `moment.day` from the facts recorded before `moment.cutoff` alone
+    (`as_it_was.people_known`): an evidence pack's CSV twin as it was, which can be made again later at the same
+    cut-off and come out the same. With a cut-off after the newest fact, the same rows as `export_rows` as it was."""
+    for staff, team, lines in people_known(teams, moment):
+        for line in lines:
+            yield run_row(staff.employee_number, staff.full_name, staff.employment_type, team.name, line)
+
+
+def run_row(number: str, name: str, employment: str, team_name: str, line: RunOnDay) -> ExportRow:
+    """A row as it was: the team and staff group the person was in that day, the state the run held."""
+    evidence = line.evidence
+    snapshot = evidence.snapshot if evidence else None
+    return ExportRow(
+        number,
+        name,
+        team_name,
+        line.staff_group,
+        EMPLOYMENT.get(employment, employment),
+        line.requirement.name,
+        line.label,
+        line.completed_on,
+        line.expires_on,
+        line.due_on,
+        evidence.get_source_display() if evidence else "",
+        evidence.source_ref if evidence else "",
+        snapshot.version_label if snapshot else "",
+        snapshot.content_hash if snapshot else "",
+        evidence.seq if evidence else None,
+    )
 
 
 SOURCES = dict(EvidenceEntry.SOURCE_CHOICES)
@@ -238,9 +286,10 @@ def _xlsx_cell(sheet, value):
     return cell
 
 
-def xlsx_file(rows: Iterable[ExportRow], title: str):
-    """The rows as an XLSX workbook in a temporary file (write-only mode keeps memory flat). Returns the open file,
-    positioned at its start."""
+def xlsx_file(rows: Iterable[ExportRow], title: str, about: list[tuple[str, str]] = ()):
+    """The rows as an XLSX workbook in a temporary file (write-only mode keeps memory flat). `about` (label, words)
+    says what the rows are (the day, the clock): in the workbook's properties, and on a sheet of its own after the
+    rows, so the first sheet holds nothing but the columns. Returns the open file, positioned at its start."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -248,6 +297,12 @@ def xlsx_file(rows: Iterable[ExportRow], title: str):
     sheet.append(HEADER)
     for row in rows:
         sheet.append([_xlsx_cell(sheet, "" if value is None else value) for value in row])
+    if about:
+        workbook.properties.title = f"Compliance: {title}"[:255]
+        workbook.properties.description = "\n".join(f"{label}: {words}" for label, words in about)[:1000]
+        notes = workbook.create_sheet(title="About this export")
+        for label, words in about:
+            notes.append([_xlsx_cell(notes, label), _xlsx_cell(notes, words)])
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it when sent
     workbook.save(output)
     output.seek(0)

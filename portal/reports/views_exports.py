@@ -1,4 +1,8 @@
-"""CSV and XLSX exports for managers (their teams) and HR (any team); every one is written to the audit log."""
+"""CSV and XLSX exports for managers (their teams) and HR (any team); every one is written to the audit log.
+
+A past day is read on the clock asked for (`reports.basis`, "as it was" unless told): the file's name says which
+(`...-as-it-was.csv`, `...-as-recorded-then.csv`), and an XLSX workbook says it in words too, in its properties and
+on a sheet after the rows. The CSV holds only the header and the rows, so its columns read the same either way."""
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -10,22 +14,38 @@ from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.compliance.asat import Moment
 
+from . import basis as clocks
 from .exports import csv_lines, export_rows, xlsx_file
-from .forms import AsAtForm
+from .forms import AsAtBasisForm
 from .scope import scope_label, teams_for_request
+
+LIVE = "live"
+FILENAME_WORDS = {clocks.AS_IT_WAS: "as-it-was", clocks.AS_RECORDED: "as-recorded-then"}
 
 
 def _export_request(request, kind: str):
-    """(scope, moment, filename stem) for an export, after checking who may ask and the as-at date, and auditing."""
+    """(scope, moment, basis, filename stem) for an export, after checking who may ask, the as-at date and the
+    clock, and auditing."""
     scope, _ = teams_for_request(request.user, request.GET.get("team"))
-    form = AsAtForm(request.GET)
+    form = AsAtBasisForm(request.GET)
     if not form.is_valid():
         return None, form
     as_at = form.cleaned_data["as_at"]
+    basis = form.cleaned_data["basis"] if as_at else LIVE  # today's export is live: one clock
     label = scope_label(scope)
-    audit_record(request=request, actor=request.user, action=AuditEvent.EXPORT, scope=label, as_at=as_at, format=kind)
+    audit_record(
+        request=request,
+        actor=request.user,
+        action=AuditEvent.EXPORT,
+        scope=label,
+        as_at=as_at,
+        format=kind,
+        basis=basis,
+    )
     stem = f"compliance-{slugify(label)[:60]}-{as_at or timezone.localdate():%Y-%m-%d}"
-    return (scope, Moment.end_of(as_at) if as_at else None, stem), form
+    if as_at:
+        stem += f"-{FILENAME_WORDS[basis]}"
+    return (scope, Moment.end_of(as_at) if as_at else None, basis, stem), form
 
 
 @require_GET
@@ -33,8 +53,9 @@ def export_csv(request):
     parts, form = _export_request(request, "csv")
     if parts is None:
         return _invalid(request, form)
-    scope, moment, stem = parts
-    response = StreamingHttpResponse(csv_lines(export_rows(scope, moment)), content_type="text/csv; charset=utf-8")
+    scope, moment, basis, stem = parts
+    rows = export_rows(scope, moment, basis=basis)
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -45,15 +66,36 @@ def export_xlsx(request):
     parts, form = _export_request(request, "xlsx")
     if parts is None:
         return _invalid(request, form)
-    scope, moment, stem = parts
+    scope, moment, basis, stem = parts
     response = FileResponse(
-        xlsx_file(export_rows(scope, moment), title=scope_label(scope)),
+        xlsx_file(
+            export_rows(scope, moment, basis=basis), title=scope_label(scope), about=_about(scope, moment, basis)
+        ),
         as_attachment=True,
         filename=f"{stem}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _about(scope, moment: Moment | None, basis: str) -> list[tuple[str, str]]:
+    """What the rows are, in words, for the workbook."""
+    made = timezone.localtime()
+    about = [("Teams", f"{scope_label(scope)}, and every team below")]
+    if moment is None:
+        about += [("As at", f"Now ({made:%-d %B %Y %H:%M}), from the current records")]
+    else:
+        about += [
+            ("As at", f"The end of {moment.day:%-d %B %Y} (UK time)"),
+            ("Basis", dict(clocks.CHOICES)[basis]),
+            ("What that means", clocks.described(basis)),
+        ]
+        # As recorded then reads what was recorded by the end of the day (for today, so far); as it was, everything.
+        cutoff = min(moment.cutoff, made) if basis == clocks.AS_RECORDED else made
+        about += [("Evidence recorded before", f"{timezone.localtime(cutoff):%-d %B %Y %H:%M}")]
+    about += [("Made", f"{made:%-d %B %Y %H:%M}")]
+    return about
 
 
 def _invalid(request, form):

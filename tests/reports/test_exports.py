@@ -94,9 +94,9 @@ def test_an_export_as_at_a_date_shows_the_records_of_then(org, hr):
     client = client_for(hr)
     today = timezone.localdate()
     yesterday = today - datetime.timedelta(days=1)
-    rows = _csv(client.get(CSV, {"as_at": yesterday.isoformat()}))
-    assert rows == [rows[0]]  # the roster was loaded today: nobody was on it yesterday
-    rows = _csv(client.get(CSV, {"as_at": today.isoformat()}))
+    rows = _csv(client.get(CSV, {"as_at": yesterday.isoformat(), "basis": "as_recorded"}))
+    assert rows == [rows[0]]  # the roster was loaded today: nobody was on it yesterday, as recorded then
+    rows = _csv(client.get(CSV, {"as_at": today.isoformat(), "basis": "as_recorded"}))
     assert {row[1] for row in rows[1:]} == {
         "Grace Manager",
         "Felix Other",

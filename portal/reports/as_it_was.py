@@ -1,0 +1,260 @@
+"""Each person's standing on a past day as it was (effective time), for exports and evidence packs.
+
+Two reads give the same rows. `table_on` reads the status table in effective time (`compliance.StatusInterval`), as
+everything known now says it was: what an export "as it was" writes. `people_known` works the same runs out afresh
+with `intervals.runs_for` from only the facts recorded before a cut-off (a read on both clocks at once: the day in
+effective time, the facts in recorded time), so that an evidence pack made today "as it was on D" can be made again
+next month at its own cut-off and come out byte for byte the same. With a cut-off after the newest fact, the two
+agree.
+
+A run keeps the day of the completion it rests on, not its ledger entry. The entry is found again from the person's
+entries as `runs_for` took it (`intervals.counting_on`: the latest valid completion done by the day, of the
+requirement or of a higher level in its family), and named only if its day is the run's (a table not yet rebuilt
+after a fact names none rather than the wrong one).
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.utils import timezone
+
+from portal.compliance import status
+from portal.compliance.asat import STREAM_CHUNK, Moment
+from portal.compliance.intervals import (
+    CHUNK,
+    PERSON_FIELDS,
+    Rules,
+    counting_on,
+    people_facts,
+    person_runs,
+    rules_for,
+)
+from portal.compliance.models import EvidenceEntry, PolicySnapshot, Requirement, StatusInterval
+from portal.compliance.projection import entries_counting_for, pause_spans, valid_entries
+from portal.people.models import StaffChange, StaffMember, Team
+
+
+@dataclass(frozen=True)
+class RunOnDay:
+    """One person's standing on one requirement on the day read, from the run that held it: the state and whether
+    it counted as compliant are the run's; the pause shown is the one in force that day (or the next)."""
+
+    requirement: Requirement
+    state: str
+    compliant: bool
+    staff_group: str
+    completed_on: datetime.date | None
+    expires_on: datetime.date | None
+    due_on: datetime.date | None
+    evidence: EvidenceEntry | None
+    paused_from: datetime.date | None = None
+    paused_until: datetime.date | None = None
+
+    @property
+    def label(self) -> str:
+        return status.label(self.state, self.paused_until)
+
+
+@dataclass(frozen=True)
+class PersonOnDay:
+    """Who a person was on the day read, as an export row names them: their own details as the roster holds them
+    now, the team they were in then."""
+
+    staff_id: int
+    employee_number: str
+    full_name: str
+    employment_type: str
+    team_name: str
+
+
+def _in_scope(teams: Iterable[Team], prefix: str = "") -> Q:
+    scope = Q(pk__in=[])
+    for team in teams:
+        scope |= Q(**{f"{prefix}path__startswith": team.path})
+    return scope
+
+
+def _sorted(lines: list[RunOnDay]) -> list[RunOnDay]:
+    """By requirement name, as every export orders a person's rows."""
+    return sorted(lines, key=lambda line: (line.requirement.name, line.requirement.pk))
+
+
+def _named(evidence: EvidenceEntry | None, completed_on: datetime.date | None) -> EvidenceEntry | None:
+    if evidence is None or completed_on is None or timezone.localtime(evidence.completed_at).date() != completed_on:
+        return None
+    return evidence
+
+
+def _with_details(entries: list[EvidenceEntry], *, recorded_by: bool = False) -> None:
+    """The policy version attested (and who recorded the entry, for a pack's pages), for the entries named: a query
+    each, however many entries."""
+    snapshots = PolicySnapshot.objects.defer("text", "sections", "changes")
+    prefetch_related_objects(
+        entries, Prefetch("snapshot", queryset=snapshots), *(["recorded_by"] if recorded_by else [])
+    )
+
+
+# --- From the table, as everything known now says it was -----------------------------------------------------
+
+TABLE_FIELDS = (
+    "staff_id",
+    "staff__employee_number",
+    "staff__first_name",
+    "staff__last_name",
+    "staff__employment_type",
+    "team__name",
+    "staff_group",
+    "requirement_id",
+    "state",
+    "compliant",
+    "completed_on",
+    "expires_on",
+    "due_on",
+)
+
+
+def table_on(teams: Iterable[Team], day: datetime.date) -> Iterator[tuple[PersonOnDay, list[RunOnDay]]]:
+    """Everyone in `teams` (and below) on `day` as it was, with the runs that held that day, in person order: from
+    the status table in effective time, in the team the roster had them in then. The runs are one query read in
+    chunks; each chunk's ledger entries (to name the completion that counts and the pause shown) one more."""
+    rules = rules_for()
+    if rules is None:
+        return
+    runs = (
+        StatusInterval.objects.filter(StatusInterval.on_q(day), _in_scope(teams, "team__"))
+        .order_by("staff_id")
+        .values_list(*TABLE_FIELDS)
+    )
+    batch = []
+    for row in runs.iterator(chunk_size=STREAM_CHUNK):
+        if len(batch) >= STREAM_CHUNK and row[0] != batch[-1][0]:  # a chunk ends between people
+            yield from _table_batch(batch, rules, day)
+            batch = []
+        batch.append(row)
+    if batch:
+        yield from _table_batch(batch, rules, day)
+
+
+def _table_batch(batch: list[tuple], rules: Rules, day: datetime.date):
+    requirements = {r.pk: r for r in rules.requirements}
+    ids = sorted({row[0] for row in batch})
+    entries = defaultdict(list)
+    for entry in EvidenceEntry.objects.filter(staff_id__in=ids, requirement_id__in=rules.counted).order_by("seq"):
+        entries[entry.staff_id].append(entry)
+    people, named = {}, []
+    for staff_id, number, first, last, employment, team, group, requirement_id, state, compliant, *dates in batch:
+        requirement = requirements[requirement_id]
+        mine = entries[staff_id]
+        person = people.get(staff_id)
+        if person is None:
+            by_requirement = defaultdict(list)
+            for entry in valid_entries(mine):
+                by_requirement[entry.requirement_id].append(entry)
+            details = PersonOnDay(staff_id, number, f"{first} {last}".strip(), employment, team or "")
+            person = people[staff_id] = (details, by_requirement, [])
+        completed_on, expires_on, due_on = dates
+        evidence = _named(
+            counting_on(entries_counting_for(requirement, person[1], rules.above), day) if completed_on else None,
+            completed_on,
+        )
+        if evidence is not None:
+            named.append(evidence)
+        paused_from, paused_until = status.pause_shown(day, pause_spans(mine, requirement_id))
+        person[2].append(
+            RunOnDay(
+                requirement,
+                state,
+                compliant,
+                group,
+                completed_on,
+                expires_on,
+                due_on,
+                evidence,
+                paused_from,
+                paused_until,
+            )
+        )
+    _with_details(named)
+    for details, _, lines in people.values():
+        yield details, _sorted(lines)
+
+
+# --- Afresh, from the facts recorded before a cut-off ----------------------------------------------------------
+
+
+def people_known(teams: Iterable[Team], moment: Moment) -> Iterator[tuple[StaffMember, Team, list[RunOnDay]]]:
+    """Everyone in post in `teams` (and below) on `moment.day` as it was, from the facts recorded before
+    `moment.cutoff` alone, with the runs that held that day (a person to whom nothing applied has none), in person
+    order. The runs are `intervals.runs_for`'s, on the facts `intervals.people_facts` gathers, a chunk of people at
+    a time: a few queries a chunk, and memory flat in the size of the scope."""
+    teams = list(teams)
+    day = moment.day
+    rules = rules_for(Requirement.objects.in_use_on(day).values_list("pk", flat=True), recorded_before=moment.cutoff)
+    paths = [team.path for team in teams]
+    known_teams: dict[int, Team] = {}
+    chunk = []
+    for staff in candidates(teams, moment).select_related("team").order_by("pk").iterator(chunk_size=CHUNK):
+        chunk.append(staff)
+        if len(chunk) == CHUNK:
+            yield from _known_chunk(chunk, rules, paths, day, moment.cutoff, known_teams)
+            chunk = []
+    if chunk:
+        yield from _known_chunk(chunk, rules, paths, day, moment.cutoff, known_teams)
+
+
+def candidates(teams: Iterable[Team], moment: Moment):
+    """Whoever may have been in `teams` (and below) on a day as it was, from what was recorded before
+    `moment.cutoff`: the people the roster places there now, or placed there in a row recorded by then."""
+    placed_then = StaffChange.objects.filter(_in_scope(teams, "team__"), recorded_at__lt=moment.cutoff)
+    return StaffMember.objects.filter(_in_scope(teams, "team__") | Q(pk__in=placed_then.values("staff_id")))
+
+
+def _known_chunk(chunk, rules: Rules | None, scope_paths, day, cutoff, known_teams):
+    rows = [tuple(_person_field(staff, name) for name in PERSON_FIELDS) for staff in chunk]
+    people, paths = people_facts(rows, rules.counted if rules else set(), recorded_before=cutoff)
+    members = {staff.pk: staff for staff in chunk}
+    kept = []
+    for person in people:
+        in_post = person.start_date <= day and (person.leave_date is None or day <= person.leave_date)
+        team_id = person.roster.on(day).team_id
+        path = paths.get(team_id)
+        if in_post and path is not None and any(path.startswith(p) for p in scope_paths):
+            kept.append((person, team_id))
+    missing = {team_id for _, team_id in kept} - set(known_teams)
+    if missing:
+        known_teams.update(Team.objects.in_bulk(missing))
+    named, results = [], []
+    for person, team_id in kept:
+        lines = []
+        for reading in person_runs(person, rules, paths) if rules else ():
+            run = next((r for r in reading.runs if r.valid_from <= day < r.valid_to), None)
+            if run is None:
+                continue  # nothing required of them that day
+            evidence = _named(counting_on(reading.counting, day) if run.completed_on else None, run.completed_on)
+            if evidence is not None:
+                named.append(evidence)
+            lines.append(
+                RunOnDay(
+                    reading.requirement,
+                    run.state,
+                    run.compliant,
+                    run.staff_group,
+                    run.completed_on,
+                    run.expires_on,
+                    run.due_on,
+                    evidence,
+                    *status.pause_shown(day, reading.pauses),
+                )
+            )
+        results.append((members[person.pk], known_teams[team_id], _sorted(lines)))
+    _with_details(named, recorded_by=True)
+    yield from results
+
+
+def _person_field(staff: StaffMember, name: str):
+    if name == "team__path":
+        return staff.team.path if staff.team_id else None
+    return getattr(staff, name)
