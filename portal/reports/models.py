@@ -4,12 +4,17 @@ from django.db import models
 from portal.compliance.models import private_storage
 from portal.people.models import Team
 
+from . import basis as clocks
+
 
 class EvidencePack(models.Model):
-    """A PDF evidence pack and its CSV twin for a part of the organisation as at a moment, built in the background.
+    """A PDF evidence pack and its CSV twin for a part of the organisation as at a day, on one of the two clocks
+    (`reports.basis`), built in the background.
 
-    The moment is fixed when the pack is asked for (the end of the chosen day, or the moment of asking for today),
-    so the pack can be rebuilt, and checked, from the ledger at any later time."""
+    Its cut-off (the facts recorded before it are in the pack) is fixed when the pack is asked for: as recorded
+    then, the end of the chosen day (or the moment of asking, for today); as it was, the moment of asking, so the
+    pack reads everything known then about the day. Either way the pack can be rebuilt, and checked, from the
+    records at any later time."""
 
     QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
     STATUS_CHOICES = [(QUEUED, "Waiting to start"), (RUNNING, "Being made"), (DONE, "Ready"), (FAILED, "Failed")]
@@ -17,6 +22,12 @@ class EvidencePack(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     as_at = models.DateField(help_text="The day the pack reports on.")
     cutoff = models.DateTimeField(help_text="Evidence recorded before this moment is in the pack.")
+    basis = models.CharField(
+        max_length=12,
+        choices=clocks.CHOICES,
+        default=clocks.AS_RECORDED,
+        help_text="The clock the day is read on. Packs made before there was a choice were as recorded then.",
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=QUEUED)

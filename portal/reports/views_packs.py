@@ -9,7 +9,8 @@ from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.compliance.dates import end_of_local_day
 
-from .forms import AsAtForm
+from . import basis as clocks
+from .forms import AsAtBasisForm, basis_options
 from .models import EvidencePack
 from .scope import teams_for_request
 from .tasks import evidence_pack_build_task
@@ -22,15 +23,20 @@ def pack_new(request):
     if len(scope) != 1:
         raise Http404("A pack covers one team (and the teams below it): choose the team.")
     team = scope[0]
-    form = AsAtForm(data)
+    form = AsAtBasisForm(data)
     if request.method == "GET" or not form.is_valid():
         status = 400 if form.errors else 200
-        return render(request, "reports/pack_new.html", {"form": form, "scope": scope}, status=status)
-    as_at = form.cleaned_data["as_at"]
+        context = {"form": form, "scope": scope, "basis_options": basis_options(form)}
+        return render(request, "reports/pack_new.html", context, status=status)
+    as_at, basis = form.cleaned_data["as_at"], form.cleaned_data["basis"]
     today = timezone.localdate()
-    # A pack for today covers what is recorded up to now, so that it can be rebuilt exactly later.
-    cutoff = end_of_local_day(as_at) if as_at and as_at < today else timezone.now()
-    pack = EvidencePack.objects.create(team=team, as_at=as_at or today, cutoff=cutoff, requested_by=request.user)
+    # The cut-off: as recorded then, the end of a past day; as it was (and for today), the moment of asking, so the
+    # pack holds everything known then and can be rebuilt exactly later.
+    past = as_at and as_at < today
+    cutoff = end_of_local_day(as_at) if past and basis == clocks.AS_RECORDED else timezone.now()
+    pack = EvidencePack.objects.create(
+        team=team, as_at=as_at or today, cutoff=cutoff, basis=basis, requested_by=request.user
+    )
     audit_record(
         request=request,
         actor=request.user,
@@ -38,6 +44,7 @@ def pack_new(request):
         scope=team.name,
         as_at=pack.as_at,
         format="pdf pack",
+        basis=pack.basis,
     )
     evidence_pack_build_task.enqueue(pack.pk)
     return redirect("exports:pack_detail", pack_id=pack.pk)

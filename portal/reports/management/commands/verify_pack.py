@@ -4,7 +4,11 @@ from portal.reports.packs import ManifestError, pack_verify
 
 
 class Command(BaseCommand):
-    help = "Check an evidence pack (PDF) and its CSV twin against each other and against the evidence ledger."
+    help = (
+        "Check an evidence pack (PDF) and its CSV twin against each other and against the evidence ledger, on the "
+        "basis and at the cut-off its manifest names. For a pack as it was, also say how the same pack made now "
+        "would differ, and which entries recorded since explain it."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("pdf", help="The evidence pack, as downloaded (PDF).")
@@ -24,6 +28,8 @@ class Command(BaseCommand):
             self.stdout.write(f"OK: {note}")
         for problem in check.problems:
             self.stdout.write(self.style.ERROR(f"Problem: {problem}"))
+        for line in check.since:  # news about the pack's day, not a problem with the pack
+            self.stdout.write(f"Since: {line}")
         if not check.ok:
             raise CommandError("The pack does not match the records.")
         self.stdout.write(self.style.SUCCESS("The pack matches the records."))
