@@ -44,6 +44,8 @@ class BasisField(forms.ChoiceField):
             choices=basis.CHOICES,
             label="Show the figures",
             error_messages={"invalid_choice": "Choose “As it was” or “As recorded then”"},
+            # The error summary links to the field's id: make it the first radio's (basis_radios.html).
+            widget=forms.Select(attrs={"id": f"basis-{basis.CHOICES[0][0]}"}),
             **kwargs,
         )
 

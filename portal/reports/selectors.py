@@ -1,6 +1,7 @@
 """Reads for the staff-facing pages. Reports read the projection and the ledger; they never write evidence."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -10,7 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.compliance import status
-from portal.compliance.models import Certificate, EvidenceEntry, ImportBatch, Requirement, RequirementStatus
+from portal.compliance.dates import end_of_local_day, local_day
+from portal.compliance.models import (
+    Certificate,
+    EvidenceEntry,
+    ImportBatch,
+    Requirement,
+    RequirementStatus,
+    StatusInterval,
+)
+from portal.people.models import Team
 
 from .learning import LearningProgress, learning_progress_by_page
 
@@ -126,6 +136,62 @@ def requirement_lines_as_at(staff, moment) -> list[RequirementLine] | None:
     return sorted(lines, key=_most_urgent_first)
 
 
+@dataclass(frozen=True)
+class HeldRow:
+    """A run of the status table in effective time (`compliance.StatusInterval`) as a RequirementLine reads a status
+    row, with the team the roster had the person in then."""
+
+    requirement: Requirement
+    completed_on: datetime.date | None
+    expires_on: datetime.date | None
+    due_on: datetime.date | None
+    paused_until: datetime.date | None = None
+    team: Team | None = None
+
+
+def requirement_lines_as_it_was(staff, day: datetime.date, history=()) -> list[RequirementLine] | None:
+    """The person's lines as it was on `day`, from everything known now: their runs of the status table in effective
+    time holding that day, each with its run's own state, in one query; None if they were not in post then (their
+    start and leave dates as the roster gives them now). A paused line's last day comes from the pauses among
+    `history` (their whole ledger, `evidence_history_for_staff`), so it needs no query of its own."""
+    if day < staff.start_date or (staff.leave_date is not None and day > staff.leave_date):
+        return None
+    runs = StatusInterval.objects.filter(
+        StatusInterval.on_q(day), staff=staff, requirement__in=Requirement.objects.in_use_on(day)
+    ).select_related("requirement", "team")
+    spans = defaultdict(list)
+    for entry in history:
+        if entry.source == EvidenceEntry.PAUSE and not entry.withdrawn:
+            spans[entry.requirement_id].append((local_day(entry.completed_at), entry.expires_on))
+    lines = []
+    for run in runs:
+        until = status.pause_shown(day, spans[run.requirement_id])[1] if run.state == status.PAUSED else None
+        row = HeldRow(run.requirement, run.completed_on, run.expires_on, run.due_on, until, run.team)
+        lines.append(RequirementLine(row, run.state, day))
+    return sorted(lines, key=_most_urgent_first)
+
+
+def pauses_in_force(day: datetime.date, staff_ids) -> dict[tuple[int, int], datetime.date | None]:
+    """(person, requirement) -> the last day of the pause in force on `day` (None: no return date yet), from every
+    pause of `staff_ids` that no correction has voided, whenever either was recorded: what a paused tag shows as it
+    was. One query; pauses are few, so they are read whole."""
+    voided = EvidenceEntry.objects.filter(voids=OuterRef("pk"))
+    rows = EvidenceEntry.objects.filter(source=EvidenceEntry.PAUSE, staff_id__in=list(staff_ids)).exclude(
+        Exists(voided)
+    )
+    spans = defaultdict(list)
+    for staff_id, requirement_id, first, last in rows.values_list(
+        "staff_id", "requirement_id", "completed_at", "expires_on"
+    ):
+        spans[staff_id, requirement_id].append((local_day(first), last))
+    found = {}
+    for key, pauses in spans.items():
+        first, last = status.pause_shown(day, pauses)
+        if first is not None and first <= day:
+            found[key] = last
+    return found
+
+
 def _most_urgent_first(line: RequirementLine):
     return (URGENCY.get(line.state, 9), line.row.due_on or datetime.date.max, line.requirement.name)
 
@@ -166,3 +232,22 @@ def evidence_history_for_staff(staff, cutoff: datetime.datetime | None = None):
         # A completion imported today may have been done years ago: it sits where its date puts it.
         .order_by(Coalesce("completed_at", "recorded_at").desc(), "-recorded_at", "-seq")
     )
+
+
+def evidence_history_as_it_was(history, day: datetime.date) -> list[EvidenceEntry]:
+    """Of a person's whole ledger (`evidence_history_for_staff`, in its order), what had taken effect by the end of
+    `day`, whenever it was recorded: a completion or a pause from its own day, a correction from the day of the entry
+    it voids (that fact never held), anything else from when it was recorded. Entries voided since stay in, marked
+    withdrawn with the correction's date, as the live page shows them. Newest first by the day each took effect, a
+    correction just above the entry it voids. Each gets `took_effect` (that day) and `recorded_since` (recorded after
+    `day` ended: a late fact), for the page to say when it was recorded."""
+    history = list(history)
+    cutoff = end_of_local_day(day)
+    own = {entry.pk: local_day(entry.completed_at or entry.recorded_at) for entry in history}
+    shown = []
+    for entry in history:
+        entry.took_effect = own.get(entry.voids_id, own[entry.pk]) if entry.voids_id else own[entry.pk]
+        entry.recorded_since = entry.recorded_at >= cutoff
+        if entry.took_effect <= day:
+            shown.append(entry)
+    return sorted(shown, key=lambda entry: (entry.took_effect, entry.recorded_at, entry.seq), reverse=True)

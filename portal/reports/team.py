@@ -7,19 +7,25 @@ model instances cell by cell through the template language was most of the page'
 
 import datetime
 from dataclasses import dataclass, field
+from itertools import groupby
+from typing import NamedTuple
+from urllib.parse import urlencode
 
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from portal.compliance import status
 from portal.compliance.asat import Moment, statuses_as_at
-from portal.compliance.models import Requirement
-from portal.people.models import StaffMember, Team
+from portal.compliance.intervals import Facts, Roster
+from portal.compliance.models import Requirement, StatusInterval
+from portal.people.models import StaffChange, StaffMember, Team
 from portal.people.roles import is_hr, teams_managed_by
 
+from .basis import AS_IT_WAS, AS_RECORDED
 from .organisation import Figure, compliance_target
-from .selectors import due_soon_days
+from .selectors import due_soon_days, pauses_in_force
 
 # What a manager chases, in the order they chase it.
 CHASED = (status.OVERDUE, status.DUE_SOON)
@@ -56,6 +62,28 @@ class Person:
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class Held(NamedTuple):
+    """One person's standing on one requirement as a run of the status table in effective time holds it for a day
+    (`compliance.StatusInterval`): the run's own state and whether it counts as compliant, not judged again here."""
+
+    state: str
+    compliant: bool
+    completed_on: datetime.date | None
+    due_on: datetime.date | None
+    paused_until: datetime.date | None = None  # the last day of the pause in force (None: no return date yet)
+
+
+class Change(NamedTuple):
+    """One roster row (`people.StaffChange`) as `compliance.intervals.Roster` reads it."""
+
+    pk: int
+    team_id: int | None
+    staff_group: str
+    job_title: str
+    effective_on: datetime.date | None
+    recorded_at: datetime.datetime
 
 
 @dataclass(slots=True)
@@ -138,6 +166,7 @@ class TeamMatrix:
     figures: list[RequirementFigure] = field(default_factory=list)
     all_requirements: list[Requirement] = field(default_factory=list)  # before a filter, for the filter's choices
     target: int = 95
+    basis: str | None = None  # as at a past day, the clock it was read on (`reports.basis`); None live
 
     @property
     def overdue_people(self) -> list[Person]:
@@ -162,21 +191,40 @@ def team_choices(roots: list[Team]) -> list[Team]:
     return list(teams.order_by("path"))
 
 
-def _person_urls():
+def _person_urls(day: datetime.date | None = None, basis: str = ""):
     """Each person's page address (reports:team_person) from one reverse(): reversing for each of 40 people, on two
-    tables, was a tenth of the page's time."""
+    tables, was a tenth of the page's time. As at a past `day`, the address keeps the day and the clock."""
     head, _, tail = reverse("reports:team_person", args=[ANY_ID]).partition(str(ANY_ID))
+    if day is not None:
+        tail += "?" + urlencode({"as_at": day.isoformat(), "basis": basis})
     return lambda pk: f"{head}{pk}{tail}"
 
 
+def _in_scope(scope: list[Team], path: str) -> Q:
+    """Rows whose team (at `path`, a team's path field) is one of `scope` or below it."""
+    condition = Q(pk__in=[])
+    for team in scope:
+        condition |= Q(**{f"{path}__startswith": team.path})
+    return condition
+
+
 def team_matrix(
-    scope: list[Team], moment: Moment | None = None, *, requirement: Requirement | None = None, state: str = ""
+    scope: list[Team],
+    moment: Moment | None = None,
+    *,
+    requirement: Requirement | None = None,
+    state: str = "",
+    basis: str = AS_RECORDED,
 ) -> TeamMatrix:
-    """People (current, agency included) in `scope` and below, by every active requirement: two queries live; as
-    at `moment`, the people the roster placed there then, with their standing then. `requirement` narrows the page
-    to one requirement, `state` the people to those with something in that state (the figures still count
-    everyone); both are applied here, in Python, so a filter adds no query."""
+    """People (current, agency included) in `scope` and below, by every active requirement: two queries live. As at
+    `moment`, on the clock `basis` names (`reports.basis`): as recorded then (the default), the people the roster
+    placed there as recorded by then, with their standing as recorded then; as it was, the people and standing
+    everything known now gives for that day (`_team_matrix_as_it_was`). `requirement` narrows the page to one
+    requirement, `state` the people to those with something in that state (the figures still count everyone); both
+    are applied here, in Python, so a filter adds no query."""
     if moment is not None:
+        if basis == AS_IT_WAS:
+            return _team_matrix_as_it_was(scope, moment.day, requirement, state)
         return _team_matrix_as_at(scope, moment, requirement, state)
     today = timezone.localdate()
     # The page shows a requirement's name, nothing else of it.
@@ -197,20 +245,124 @@ def team_matrix(
 
 def _team_matrix_as_at(scope: list[Team], moment: Moment, requirement, state) -> TeamMatrix:
     requirements = list(Requirement.objects.in_use_on(moment.day).order_by("name"))
-    people, rows, url = [], {}, _person_urls()
+    people, rows, url = [], {}, _person_urls(moment.day, AS_RECORDED)
     for facts, standings in statuses_as_at(moment, teams=scope, requirements=requirements):
         staff, team = facts.staff, facts.team  # the team the roster had them in then
         values = (staff.first_name, staff.last_name, staff.employee_number, staff.employment_type, staff.user_id)
         people.append(Person.from_values(staff.pk, *values, team.name if team else "", url(staff.pk)))
         rows.update({(row.staff_id, row.requirement_id): row.standing for row in standings})
     people.sort(key=lambda p: (p.last_name, p.first_name))
-    return _matrix(
+    matrix = _matrix(
         scope, requirements, people, rows, moment.day, as_at=moment.day, requirement=requirement, state=state
     )
+    matrix.basis = AS_RECORDED
+    return matrix
 
 
-def _matrix(scope, all_requirements, people, rows, today, as_at=None, requirement=None, state="") -> TeamMatrix:
-    """`rows`: each (person, requirement) standing that applies, as status.Standing."""
+RUN_FIELDS = (
+    "staff_id",
+    "staff__first_name",
+    "staff__last_name",
+    "staff__employee_number",
+    "staff__employment_type",
+    "staff__user_id",
+    "team__name",
+    "requirement_id",
+    "state",
+    "compliant",
+    "completed_on",
+    "due_on",
+)
+
+
+def _team_matrix_as_it_was(scope: list[Team], day: datetime.date, requirement, state) -> TeamMatrix:
+    """As it was on `day`, from everything known now: each person with a run of the status table in effective time
+    holding that day in a team in `scope` (the team the roster had them in then), with each run's own state, in one
+    query (a range on two indexed dates, as the organisation report reads it); then the people the roster had there
+    that day with nothing required of them, in one more (`_nothing_required_as_it_was`). Three queries with the
+    requirements, whatever the size of the teams, and a fourth when someone was paused, for the pauses' last days."""
+    requirements = list(Requirement.objects.in_use_on(day).order_by("name").only("name"))
+    in_use = [r.pk for r in requirements]
+    url = _person_urls(day, AS_IT_WAS)
+    runs = StatusInterval.objects.filter(
+        StatusInterval.on_q(day), _in_scope(scope, "team__path"), requirement__in=in_use
+    )
+    people, rows, paused = {}, {}, []
+    for *person, requirement_id, run_state, compliant, completed_on, due_on in runs.values_list(*RUN_FIELDS):
+        if person[0] not in people:
+            people[person[0]] = Person.from_values(*person, url(person[0]))
+        rows[person[0], requirement_id] = Held(run_state, compliant, completed_on, due_on)
+        if run_state == status.PAUSED:
+            paused.append((person[0], requirement_id))
+    if paused:
+        until = pauses_in_force(day, {pk for pk, _ in paused})
+        for key in paused:
+            rows[key] = rows[key]._replace(paused_until=until.get(key))
+    for person in _nothing_required_as_it_was(scope, day, in_use, url):
+        people.setdefault(person.pk, person)
+    ordered = sorted(people.values(), key=lambda p: (p.last_name, p.first_name, p.pk))
+    matrix = _matrix(
+        scope, requirements, ordered, rows, day, as_at=day, requirement=requirement, state=state, judged=True
+    )
+    matrix.basis = AS_IT_WAS
+    return matrix
+
+
+NOTHING_REQUIRED_FIELDS = (
+    *PERSON_FIELDS[:-1],
+    "team_id",
+    "team__name",
+    "team__path",
+    "staff_group",
+    "job_title",
+    "changes__pk",
+    "changes__team_id",
+    "changes__team__name",
+    "changes__team__path",
+    "changes__staff_group",
+    "changes__job_title",
+    "changes__effective_on",
+    "changes__recorded_at",
+)
+
+
+def _nothing_required_as_it_was(scope: list[Team], day: datetime.date, in_use: list[int], url) -> list[Person]:
+    """The people the roster had in `scope` on `day` as everything known now says, in post that day, with no run of
+    the status table then: nothing was required of them, so the table holds nothing for them, yet they were in the
+    team (the live page and the page as recorded then list such people too). One query: each person ever placed in
+    `scope` (or placed there now) with all their roster rows; the team they were in that day is read as the status
+    table reads it (`intervals.Roster`: of the rows in effect by then, the one recorded last; before the first, that
+    one; with no rows, the roster now)."""
+    ever_here = StaffChange.objects.filter(_in_scope(scope, "team__path")).values("staff_id")
+    held = StatusInterval.objects.filter(StatusInterval.on_q(day), staff=OuterRef("pk"), requirement__in=in_use)
+    candidates = (
+        StaffMember.objects.filter(Q(pk__in=Subquery(ever_here)) | _in_scope(scope, "team__path"))
+        .filter(Q(start_date__lte=day) & (Q(leave_date__isnull=True) | Q(leave_date__gte=day)))
+        .exclude(Exists(held))
+        .order_by("pk")  # each person's rows together; Roster puts their roster rows in order
+    )
+    names, paths, found = {}, {}, []
+    rows = candidates.values_list(*NOTHING_REQUIRED_FIELDS)
+    for pk, group in groupby(rows, key=lambda row: row[0]):
+        group = list(group)
+        person, (team_id, team_name, team_path, staff_group, job_title) = group[0][:6], group[0][6:11]
+        names[team_id], paths[team_id] = team_name, team_path
+        changes = []
+        for change_pk, team, name, path, group_name, title, effective_on, recorded_at in (row[11:] for row in group):
+            if change_pk is not None:
+                names[team], paths[team] = name, path
+                changes.append(Change(change_pk, team, group_name, title, effective_on, recorded_at))
+        then = Roster(changes, Facts(team_id, staff_group, job_title)).on(day).team_id
+        if paths.get(then) is not None and any(paths[then].startswith(team.path) for team in scope):
+            found.append(Person.from_values(*person, names[then], url(pk)))
+    return found
+
+
+def _matrix(
+    scope, all_requirements, people, rows, today, as_at=None, requirement=None, state="", judged=False
+) -> TeamMatrix:
+    """`rows`: each (person, requirement) standing that applies, as status.Standing, judged here as on `today`; or,
+    `judged`, as Held, whose state is already known (a run of the status table in effective time)."""
     requirements = [r for r in all_requirements if requirement is None or r.pk == requirement.pk]
     window = due_soon_days()
     months = {}  # each month's name, looked up once: dates differ from cell to cell, months far less
@@ -227,11 +379,15 @@ def _matrix(scope, all_requirements, people, rows, today, as_at=None, requiremen
                 count[status.NOT_REQUIRED] += 1
                 cells.append(not_required)
                 continue
-            cell_state = status.state_on(today, standing, window)
+            if judged:
+                cell_state, compliant = standing.state, standing.compliant
+            else:
+                cell_state = status.state_on(today, standing, window)
+                compliant = cell_state != status.PAUSED and standing.valid_on(today)
             count[cell_state] += 1
             if cell_state != status.PAUSED:
                 figure.required += 1
-                figure.compliant += standing.valid_on(today)
+                figure.compliant += compliant
                 figure.overdue += cell_state == status.OVERDUE
             due = standing.due_on
             if due is None:

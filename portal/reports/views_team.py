@@ -1,5 +1,7 @@
 """The manager's view of their teams (HR may open any team): the matrix, a person's records, reminders."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,9 +17,16 @@ from portal.compliance.reminders import message_send, reminder_by_hand
 from portal.people.models import StaffMember
 from portal.people.roles import is_hr, staff_list_for_user
 
-from .forms import AsAtForm, TeamFilterForm
+from .basis import AS_IT_WAS, described
+from .forms import AsAtBasisForm, TeamFilterForm, basis_options
 from .scope import scope_label, teams_for_request
-from .selectors import evidence_history_for_staff, requirement_lines_as_at, requirement_lines_for_staff
+from .selectors import (
+    evidence_history_as_it_was,
+    evidence_history_for_staff,
+    requirement_lines_as_at,
+    requirement_lines_as_it_was,
+    requirement_lines_for_staff,
+)
 from .team import team_matrix
 
 
@@ -25,21 +34,27 @@ from .team import team_matrix
 def team(request):
     scope, choices = teams_for_request(request.user, request.GET.get("team"))
     form = TeamFilterForm(request.GET)
+    context = {"form": form, "choices": choices, "chosen": request.GET.get("team", ""), "matrix": None}
+    context["basis_options"] = basis_options(form)
     if not form.is_valid():
-        context = {"form": form, "choices": choices, "chosen": request.GET.get("team", ""), "matrix": None}
         return render(request, "reports/team.html", context, status=400)
-    as_at, requirement, state = (form.cleaned_data[k] for k in ("as_at", "requirement", "state"))
-    matrix = team_matrix(scope, Moment.end_of(as_at) if as_at else None, requirement=requirement, state=state)
+    as_at, requirement, state, basis = (form.cleaned_data[k] for k in ("as_at", "requirement", "state", "basis"))
+    moment = Moment.end_of(as_at) if as_at else None
+    matrix = team_matrix(scope, moment, requirement=requirement, state=state, basis=basis)
     audit_record(
-        request=request, actor=request.user, action=AuditEvent.VIEW_TEAM, scope=scope_label(scope), as_at=as_at
+        request=request,
+        actor=request.user,
+        action=AuditEvent.VIEW_TEAM,
+        scope=scope_label(scope),
+        as_at=as_at,
+        **({"basis": matrix.basis} if as_at else {}),
     )
-    context = {
+    context |= {
         "matrix": matrix,
-        "choices": choices,
-        "chosen": request.GET.get("team", ""),
-        "form": form,
         "filtered": bool(requirement or state or as_at or request.GET.get("team")),
         "pack_team": scope[0].pk if len(scope) == 1 else None,  # a pack covers one team and the teams below
+        "basis_words": described(matrix.basis) if as_at else "",
+        "keep": urlencode({"as_at": as_at.isoformat(), "basis": matrix.basis}) if as_at else "",
     }
     return render(request, "reports/team.html", context)
 
@@ -49,10 +64,11 @@ def team_person(request, staff_id: int):
     person = get_object_or_404(staff_list_for_user(request.user).select_related("team", "line_manager"), pk=staff_id)
     if person.user_id == request.user.pk:
         return redirect("reports:my_training")
-    form = AsAtForm(request.GET)
+    form = AsAtBasisForm(request.GET)
+    context = {"person": person, "form": form, "basis_options": basis_options(form)}
     if not form.is_valid():
-        return render(request, "reports/team_person.html", {"person": person, "form": form}, status=400)
-    as_at = form.cleaned_data["as_at"]
+        return render(request, "reports/team_person.html", context, status=400)
+    as_at, basis = form.cleaned_data["as_at"], form.cleaned_data["basis"]
     audit_record(
         request=request,
         actor=request.user,
@@ -60,20 +76,13 @@ def team_person(request, staff_id: int):
         scope=person.full_name,
         as_at=as_at,
         staff_id=person.pk,
+        **({"basis": basis} if as_at else {}),
     )
-    if as_at is None:
-        lines = requirement_lines_for_staff(person)
-        history = evidence_history_for_staff(person)
-        certificates = person.certificates.all()
-    else:
-        moment = Moment.end_of(as_at)
-        lines = requirement_lines_as_at(person, moment)
-        history = evidence_history_for_staff(person, cutoff=moment.cutoff)
-        certificates = person.certificates.filter(uploaded_at__lt=moment.cutoff)
-    context = {
-        "person": person,
-        "form": form,
+    lines, history, certificates = _records(person, as_at, basis)
+    context |= {
         "as_at": as_at,
+        "basis": basis if as_at else None,
+        "basis_words": described(basis) if as_at else "",
         "lines": lines,
         "history": history,
         "certificates": certificates.select_related("requirement").order_by("-uploaded_at"),
@@ -81,6 +90,23 @@ def team_person(request, staff_id: int):
         "pauses": pauses_for_staff(person) if as_at is None and is_hr(request.user) else [],  # one query, HR only
     }
     return render(request, "reports/team_person.html", context)
+
+
+def _records(person, as_at, basis):
+    """A person's requirement lines, history and certificates: live; as at a past day as it was (everything known now
+    about that day: their runs of the status table in effective time, what had taken effect by then whenever it was
+    recorded); or as recorded then (the ledger and roster as recorded by the end of that day)."""
+    if as_at is None:
+        return requirement_lines_for_staff(person), evidence_history_for_staff(person), person.certificates.all()
+    if basis == AS_IT_WAS:
+        everything = list(evidence_history_for_staff(person))  # read whole: its pauses give a paused line's end
+        lines = requirement_lines_as_it_was(person, as_at, everything)
+        history = evidence_history_as_it_was(everything, as_at)
+        return lines, history, person.certificates.filter(completed_on__lte=as_at)
+    moment = Moment.end_of(as_at)
+    lines = requirement_lines_as_at(person, moment)
+    history = evidence_history_for_staff(person, cutoff=moment.cutoff)
+    return lines, history, person.certificates.filter(uploaded_at__lt=moment.cutoff)
 
 
 @require_POST
