@@ -257,10 +257,15 @@ def test_an_as_at_history_shows_only_corrections_recorded_by_then(world, monkeyp
     url = reverse("reports:team_person", args=[sam.pk])
     assert "Imported against the wrong person" in client.get(url).content.decode()
     yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
-    before = client.get(url, {"as_at": yesterday}).content.decode()
+    before = client.get(url, {"as_at": yesterday, "basis": "as_recorded"}).content.decode()
     history = before[before.index("History") :]
     assert "Fire Safety" in history and "Withdrawn" not in history and "wrong person" not in history
     assert void_url(entry) not in before  # corrections are made to the record as it is now
+    # As it was, from what we know now, the correction reaches back: the entry shows as withdrawn.
+    as_it_was = client.get(url, {"as_at": yesterday}).content.decode()
+    history = as_it_was[as_it_was.index("History as it was") :]
+    assert "Withdrawn" in history and "Imported against the wrong person" in history
+    assert void_url(entry) not in as_it_was
 
 
 def test_the_void_page_runs_a_fixed_number_of_queries(world):

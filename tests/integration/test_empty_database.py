@@ -158,10 +158,11 @@ def _words(shown) -> str:
     return f"{compliant} of {required}" + (f", {overdue} overdue" if overdue else "")
 
 
-def _team_page(client, code: str, as_at: datetime.date | None = None) -> dict:
-    """The team page (HR may open any team): {person: {requirement: status label}}."""
+def _team_page(client, code: str, as_at: datetime.date | None = None, basis: str | None = None) -> dict:
+    """The team page (HR may open any team): {person: {requirement: status label}}. A past day is read on the page's
+    default clock ("as it was") unless `basis` names the other (RECORDED: what the page said on that day)."""
     team = Team.objects.get(code=code)
-    params = {"team": team.pk, **({"as_at": as_at.isoformat()} if as_at else {})}
+    params = {"team": team.pk, **({"as_at": as_at.isoformat()} if as_at else {}), **({"basis": basis} if basis else {})}
     response = client.get(reverse("reports:team"), params)
     page = _ok(response)
     matrix = response.context["matrix"]
@@ -338,7 +339,10 @@ def test_hr_sets_up_and_runs_an_organisation_from_an_empty_database(db, monkeypa
     # Long-standing staff are due at the end of the window from the day it was introduced, not overdue.
     due_soon = {REQUIREMENT: ("Due soon", due)}
     assert _team_page(hr, "COMMS") == dict.fromkeys(("Grace Hughes", "Mary Khan", "Sam Taylor"), due_soon)
-    assert _team_page(hr, "COMMS", as_at=introduced) == {}
+    assert _team_page(hr, "COMMS", as_at=introduced, basis=RECORDED) == {}
+    assert _team_page(hr, "COMMS", as_at=introduced) == dict.fromkeys(
+        ("Grace Hughes", "Mary Khan", "Sam Taylor"), due_soon
+    )
 
     comms = Team.objects.get(code="COMMS")
     added = hr.post(
@@ -388,9 +392,14 @@ def test_hr_sets_up_and_runs_an_organisation_from_an_empty_database(db, monkeypa
     assert _figures(hr, as_at=roster_day) == after_completions
     compliant = {REQUIREMENT: ("Compliant", expires)}
     assert _team_page(hr, "COMMS") == {"Grace Hughes": compliant, "Mary Khan": due_soon, "Sam Taylor": compliant}
-    assert _team_page(hr, "COMMS", as_at=roster_day) == dict.fromkeys(
+    assert _team_page(hr, "COMMS", as_at=roster_day, basis=RECORDED) == dict.fromkeys(
         ["Grace Hughes", "Mary Khan", "Sam Taylor"], due_soon
     )
+    assert _team_page(hr, "COMMS", as_at=roster_day) == {
+        "Grace Hughes": compliant,
+        "Mary Khan": due_soon,
+        "Sam Taylor": compliant,
+    }
     sam = StaffMember.objects.get(employee_number="E1003")
     sam_page = _person_page(hr, sam)
     assert f"{REQUIREMENT} Compliant {_short(expires)}" in sam_page and "Sam has no pauses." in sam_page
