@@ -53,8 +53,8 @@ def organisation(request):
         "report": report,
         "trail": list(node.get_ancestors()),
         "filters": urlencode(filters),
-        # Exports and packs are as recorded then, whatever the clock shown here (their own choice comes later).
-        "export_query": urlencode({**{k: v for k, v in filters.items() if k != "basis"}, "team": node.pk}),
+        # The downloads and packs keep the day and the clock shown here.
+        "export_query": urlencode({**filters, "team": node.pk}),
         "basis_options": basis_options(form),
         "basis_words": described(report.basis),
     }

@@ -343,3 +343,14 @@ def test_a_persons_page_as_it_was_runs_the_same_queries_however_long_their_histo
         completed_at = timezone.now() - datetime.timedelta(days=400 - days * 50)
         factories.make_completion(org["sam"], requirement, completed_at=completed_at)
     assert _queries(client, url, query) == small
+
+
+def test_the_organisation_report_opens_a_team_and_the_downloads_on_its_own_clock(org, hr, history):
+    query = {"as_at": LAST_YEAR.isoformat(), "basis": "as_recorded"}
+    html = client_for(hr).get(reverse("hr_reports:organisation"), query).content.decode()
+    finance = (
+        f'{reverse("reports:team")}?team={org["finance"].pk}&amp;as_at={LAST_YEAR.isoformat()}&amp;basis=as_recorded"'
+    )
+    assert finance in html
+    assert f"{reverse('exports:csv')}?as_at={LAST_YEAR.isoformat()}&amp;basis=as_recorded&amp;team=" in html
+    assert "A team's page, the downloads and evidence packs keep the same clock." in html.replace("&#x27;", "'")
