@@ -381,10 +381,11 @@ def person_runs(person: Person, rules: Rules, paths: dict[int, str]) -> Iterator
         yield Reading(requirement, runs, counting, pauses)
 
 
-def counting_on(counting: Iterable[EvidenceEntry], day: datetime.date) -> EvidenceEntry | None:
+def counting_on(counting: Iterable[EvidenceEntry], day: datetime.date, zone=None) -> EvidenceEntry | None:
     """Of the completions that count (`Reading.counting`), the one a run holding `day` rests on: the latest done by
-    then, by completion time and then ledger order, as `runs_for` takes it."""
-    zone = timezone.get_current_timezone()
+    then, by completion time and then ledger order, as `runs_for` takes it. `zone`: the current time zone, when the
+    caller has it (looking it up is most of the time this takes)."""
+    zone = zone or timezone.get_current_timezone()
     done = [e for e in counting if e.completed_at is not None and e.completed_at.astimezone(zone).date() <= day]
     return max(done, key=_completion_order, default=None)
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from portal.compliance import status
 from portal.compliance.asat import STREAM_CHUNK, Moment
+from portal.compliance.dates import end_of_local_day
 from portal.compliance.intervals import (
     CHUNK,
     PERSON_FIELDS,
@@ -82,10 +83,30 @@ def _sorted(lines: list[RunOnDay]) -> list[RunOnDay]:
     return sorted(lines, key=lambda line: (line.requirement.name, line.requirement.pk))
 
 
-def _named(evidence: EvidenceEntry | None, completed_on: datetime.date | None) -> EvidenceEntry | None:
-    if evidence is None or completed_on is None or timezone.localtime(evidence.completed_at).date() != completed_on:
+def _named(counting: list[EvidenceEntry], day: datetime.date, completed_on: datetime.date | None, zone):
+    """The completion a run holding `day` rests on, if the run has one and it is the one found."""
+    if completed_on is None:
+        return None
+    evidence = counting_on(counting, day, zone)
+    if evidence is None or evidence.completed_at.astimezone(zone).date() != completed_on:
         return None
     return evidence
+
+
+# What the reads need of each ledger entry: the rule's inputs and what a row names (not the chain's hashes).
+ENTRY_FIELDS = (
+    "seq",
+    "staff_id",
+    "requirement_id",
+    "source",
+    "source_ref",
+    "completed_at",
+    "expires_on",
+    "snapshot_id",
+    "voids_id",
+    "recorded_at",
+    "recorded_by_id",
+)
 
 
 def _with_details(entries: list[EvidenceEntry], *, recorded_by: bool = False) -> None:
@@ -140,9 +161,14 @@ def table_on(teams: Iterable[Team], day: datetime.date) -> Iterator[tuple[Person
 
 def _table_batch(batch: list[tuple], rules: Rules, day: datetime.date):
     requirements = {r.pk: r for r in rules.requirements}
+    zone = timezone.get_current_timezone()
     ids = sorted({row[0] for row in batch})
+    # Completions and pauses that began after the day cannot count on it; a correction may void an earlier one.
+    by_then = Q(completed_at__lt=end_of_local_day(day)) | Q(source=EvidenceEntry.VOID)
     entries = defaultdict(list)
-    for entry in EvidenceEntry.objects.filter(staff_id__in=ids, requirement_id__in=rules.counted).order_by("seq"):
+    for entry in EvidenceEntry.objects.filter(by_then, staff_id__in=ids, requirement_id__in=rules.counted).only(
+        *ENTRY_FIELDS
+    ):
         entries[entry.staff_id].append(entry)
     people, named = {}, []
     for staff_id, number, first, last, employment, team, group, requirement_id, state, compliant, *dates in batch:
@@ -156,10 +182,8 @@ def _table_batch(batch: list[tuple], rules: Rules, day: datetime.date):
             details = PersonOnDay(staff_id, number, f"{first} {last}".strip(), employment, team or "")
             person = people[staff_id] = (details, by_requirement, [])
         completed_on, expires_on, due_on = dates
-        evidence = _named(
-            counting_on(entries_counting_for(requirement, person[1], rules.above), day) if completed_on else None,
-            completed_on,
-        )
+        counting = entries_counting_for(requirement, person[1], rules.above) if completed_on else []
+        evidence = _named(counting, day, completed_on, zone)
         if evidence is not None:
             named.append(evidence)
         paused_from, paused_until = status.pause_shown(day, pause_spans(mine, requirement_id))
@@ -216,6 +240,7 @@ def _known_chunk(chunk, rules: Rules | None, scope_paths, day, cutoff, known_tea
     rows = [tuple(_person_field(staff, name) for name in PERSON_FIELDS) for staff in chunk]
     people, paths = people_facts(rows, rules.counted if rules else set(), recorded_before=cutoff)
     members = {staff.pk: staff for staff in chunk}
+    zone = timezone.get_current_timezone()
     kept = []
     for person in people:
         in_post = person.start_date <= day and (person.leave_date is None or day <= person.leave_date)
@@ -233,7 +258,7 @@ def _known_chunk(chunk, rules: Rules | None, scope_paths, day, cutoff, known_tea
             run = next((r for r in reading.runs if r.valid_from <= day < r.valid_to), None)
             if run is None:
                 continue  # nothing required of them that day
-            evidence = _named(counting_on(reading.counting, day) if run.completed_on else None, run.completed_on)
+            evidence = _named(reading.counting, day, run.completed_on, zone)
             if evidence is not None:
                 named.append(evidence)
             lines.append(
