@@ -179,14 +179,17 @@ def _team_page(client, code: str, as_at: datetime.date | None = None, basis: str
     return shown
 
 
-def _pack(client, code: str, tmp_path, as_at: datetime.date | None = None) -> tuple[str, list[list[str]]]:
-    """An evidence pack for the team, made (its task runs at once), downloaded and read back: the PDF's text and the
-    CSV's rows."""
+def _pack(
+    client, code: str, tmp_path, as_at: datetime.date | None = None, basis: str = "as_it_was"
+) -> tuple[str, list[list[str]]]:
+    """An evidence pack for the team on the clock `basis`, made (its task runs at once), downloaded and read back:
+    the PDF's text and the CSV's rows."""
     import csv
     import io
 
     team = Team.objects.get(code=code)
-    response = client.post(reverse("exports:pack_new"), {"team": team.pk, "as_at": as_at.isoformat() if as_at else ""})
+    data = {"team": team.pk, "as_at": as_at.isoformat() if as_at else "", "basis": basis}
+    response = client.post(reverse("exports:pack_new"), data)
     assert response.status_code == 302, _text(response)[:2000]
     pack = EvidencePack.objects.latest("pk")
     assert pack.status == EvidencePack.DONE, pack.error if hasattr(pack, "error") else pack.status
@@ -500,10 +503,16 @@ def test_hr_sets_up_and_runs_an_organisation_from_an_empty_database(db, monkeypa
     assert _figures(hr, as_at=completions_day, basis=RECORDED) == after_completions
     assert _figures(hr, as_at=pause_day, basis=RECORDED) == after_pause
     assert _figures(hr, as_at=void_day, basis=RECORDED) == after_void
-    text, rows = _pack(hr, "NWX", tmp_path, as_at=pause_day)  # before the correction: Sam's completion counted
+    # As recorded then, before the correction: Sam's completion counted.
+    text, rows = _pack(hr, "NWX", tmp_path, as_at=pause_day, basis=RECORDED)
     assert rows["Sam Taylor"] == ("Compliant", achieved, expires, f"import batch {batch.pk} line 3")
     assert rows["Mary Khan"] == (f"Paused until {_day(back)}", None, mary_due, "")
     assert "Corrections" not in text
+    # As it was, the correction reaches back: that completion never held.
+    text, rows = _pack(hr, "NWX", tmp_path, as_at=pause_day)
+    assert rows["Sam Taylor"][:2] == ("Due soon", None)
+    assert rows["Mary Khan"] == (f"Paused until {_day(back)}", None, mary_due, "")
+    assert "Corrections. Evidence recorded for Sam Taylor and later voided" in text
 
     # rebuild_status leaves the status table as it was, and so does building it again from nothing.
     live = _status_rows()
