@@ -5,11 +5,16 @@ app. A person with a privileged role whose session holds no code of theirs (it s
 by a side door) acts as plain staff: `is_hr` is false and they hold no permission, the Wagtail admin's included
 (`User.privileges_proven`), so no view shows them anyone else's record whatever its URL. The pages of the role
 itself send them to enter a code, or to set up an authenticator app first.
+
+Whether someone holds a privileged role, and has an authenticator app, is read from the flags their session keeps
+(`portal.accounts.session_roles`): a request asks the database nothing for it. The flags cannot outlive a change:
+a role granted or taken away, or an authenticator removed, raises the person's session epoch, which ends the
+session (and its flags) at its next request. Only the way to prove the factor (set one up, or enter a code) is read
+from allauth's own records, when someone is sent to prove it.
 """
 
 import functools
 
-from allauth.account.authentication import get_authentication_records
 from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
@@ -20,6 +25,8 @@ from django.utils.http import urlencode
 
 from portal.people.roles import holds_privileged_role
 
+from .session_roles import privileges_proven, session_roles, session_used_mfa
+
 # Paths that show or change other people's records (HR) or the content everyone sees (CMS): a privileged person
 # without a proven second factor is sent to prove one here, rather than refused as the staff member they act as.
 PRIVILEGED_PREFIXES = ("/cms/", "/hr/", "/certificates/queue/", "/team/", "/exports/")
@@ -27,16 +34,6 @@ PRIVILEGED_PREFIXES = ("/cms/", "/hr/", "/certificates/queue/", "/team/", "/expo
 
 def has_mfa(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
-def session_used_mfa(request) -> bool:
-    """This session's sign-in (or a later re-check) included a code from one of this person's authenticators."""
-    records = get_authentication_records(request, request.user)
-    return any(record.get("method") == "mfa" for record in records)
-
-
-def mfa_proven(request) -> bool:
-    return session_used_mfa(request) and has_mfa(request.user)
 
 
 def _is_privileged_path(path: str) -> bool:
@@ -50,11 +47,16 @@ class PrivilegedRolesNeedMfaMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated:
-            # Asked lazily and once: only pages that put a privileged question pay for the look-up.
-            user.privileges_proven = functools.cache(functools.partial(mfa_proven, request))
-            if _is_privileged_path(request.path) and holds_privileged_role(user) and not user.privileges_proven():
+            user.privileges_proven = functools.cache(functools.partial(privileges_proven, request))
+            if _is_privileged_path(request.path) and self._privileged(request) and not user.privileges_proven():
                 return self._prove_second_factor(request)
         return self.get_response(request)
+
+    @staticmethod
+    def _privileged(request) -> bool:
+        """HR or a CMS editor (or a superuser), as `holds_privileged_role` counts them, from the session's flags."""
+        flags = session_roles(request)
+        return bool(flags["hr"] or flags["cms"])
 
     def _prove_second_factor(self, request):
         next_query = urlencode({"next": request.get_full_path()})

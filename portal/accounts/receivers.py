@@ -16,7 +16,7 @@ from portal.people.models import TeamManager
 from portal.people.roles import role_change_is_recorded
 
 from .session_roles import session_roles_store
-from .sessions import session_start, sessions_end_for
+from .sessions import EPOCH, session_start, sessions_end_for
 
 
 def _ip(request) -> str:
@@ -55,7 +55,19 @@ def on_mfa_added(sender, request, user, authenticator, **kwargs):
 @receiver(mfa_signals.authenticator_removed)
 def on_mfa_removed(sender, request, user, authenticator, **kwargs):
     audit_record(actor=user, action=AuditEvent.MFA_REMOVED, scope=user.email, kind=authenticator.type, ip=_ip(request))
+    if hasattr(request, "session") and getattr(request, "user", None) == user:
+        # The removal ended the person's other sessions (`on_authenticator_deleted`), not the one that made it.
+        user.refresh_from_db(fields=["session_epoch"])
+        request.session[EPOCH] = user.session_epoch
     _roles_reread(request, user)
+
+
+@receiver(post_delete, sender=Authenticator)
+def on_authenticator_deleted(sender, instance, **kwargs):
+    """An authenticator app removed, however: every session of the person ends, as each keeps in its flags that
+    they have one (`session_roles`), which would let a code proved with it count on."""
+    if instance.type == Authenticator.Type.TOTP:
+        sessions_end_for([instance.user_id])
 
 
 def _roles_reread(request, user) -> None:

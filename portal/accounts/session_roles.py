@@ -1,25 +1,28 @@
-"""The roles the header shows links for, kept in the session: a page asks the database nothing to draw its menu.
+"""The roles a person holds, and whether they have an authenticator app, kept in the session: a page asks the
+database nothing to draw its menu, nor to decide whether it must send a privileged person to prove a second factor.
 
 They are read in one query when someone signs in (`session_roles_store`, called by `sessions.session_start`), or
 the first time a session from before this was kept asks, and again on a new day (a manager's start and end dates
 are days). They cannot go stale: every change to a person's roles (a group, a group's permissions, a team they
 manage, superuser or active status) raises their session epoch, which ends the session at its next request
-(`portal.accounts.sessions`, `portal.accounts.receivers`), and flags from another epoch are never used.
+(`portal.accounts.sessions`, `portal.accounts.receivers`), and flags from another epoch are never used. So does an
+authenticator removed, in every session but the one that removed it (which reads its flags again there); one set
+up elsewhere is read the next time this session proves a code.
 
-They decide what the menu shows, never what a page lets anyone do: views keep asking `is_hr`, `teams_managed_by`
-and `has_perm`, which read the database. As there, a privileged role (HR, CMS editor) shows only in a session that
-proved its second factor (`portal.accounts.mfa`).
+They decide what the menu shows, and whether the session has proved a second factor (`privileges_proven`, which
+`portal.accounts.mfa` puts on the user for each request), never which role a page grants: views keep asking
+`is_hr`, `teams_managed_by` and `has_perm`, which read the database. A privileged role (HR, CMS editor) shows only
+in a session that proved its second factor.
 """
 
 from dataclasses import dataclass
 
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from portal.people.roles import roles_held
-
-from .mfa import session_used_mfa
 
 KEY = "_portal_roles"
 
@@ -36,6 +39,16 @@ class HeaderRoles:
         return self.hr or self.manages_teams
 
 
+def _codes_proved(request) -> int:
+    """How many times this session's sign-in (or a later re-check) included a code from an authenticator."""
+    return sum(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
+
+
+def session_used_mfa(request) -> bool:
+    """This session's sign-in (or a later re-check) included a code from one of this person's authenticators."""
+    return _codes_proved(request) > 0
+
+
 def session_roles_store(request, user, **extra) -> dict:
     """Read `user`'s roles (one query) and keep them in this session."""
     totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
@@ -45,12 +58,11 @@ def session_roles_store(request, user, **extra) -> dict:
     return flags
 
 
-def header_roles(request) -> HeaderRoles:
-    """What the header shows to the person signed in to `request`: from the session, read afresh only for a session
-    that has none yet, from another epoch or from another day."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return HeaderRoles()
+def session_roles(request) -> dict:
+    """The roles kept in the session of `request` (signed in): read afresh only for a session that has none yet, or
+    has them from another epoch or another day; and once more each time the session proves a code while its flags
+    say it has no authenticator (one set up since they were read, on another device)."""
+    user = request.user
     flags = request.session.get(KEY)
     if (
         not isinstance(flags, dict)
@@ -58,10 +70,24 @@ def header_roles(request) -> HeaderRoles:
         or flags.get("day") != timezone.localdate().isoformat()
     ):
         flags = session_roles_store(request, user)
-    used_mfa = session_used_mfa(request)
-    if used_mfa and not flags["mfa"] and not flags.get("mfa_rechecked"):
-        # The session proved a code from an authenticator set up since the roles were read (on another device):
-        # read them once more.
-        flags = session_roles_store(request, user, mfa_rechecked=True)
-    proven = flags["mfa"] and used_mfa  # as `User.privileges_proven`, with no query
+    if not flags["mfa"]:
+        codes = _codes_proved(request)
+        if codes > flags.get("codes_seen", 0):
+            flags = session_roles_store(request, user, codes_seen=codes)
+    return flags
+
+
+def privileges_proven(request) -> bool:
+    """Whether a privileged role counts in this session: it proved a code, and the person has an authenticator
+    app, as allauth keeps them. No query once the session holds its flags."""
+    return bool(session_roles(request)["mfa"]) and session_used_mfa(request)
+
+
+def header_roles(request) -> HeaderRoles:
+    """What the header shows to the person signed in to `request`."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return HeaderRoles()
+    flags = session_roles(request)
+    proven = privileges_proven(request)  # as `User.privileges_proven` for this request
     return HeaderRoles(hr=flags["hr"] and proven, manages_teams=flags["manager"], cms=flags["cms"] and proven)

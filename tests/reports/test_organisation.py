@@ -167,10 +167,10 @@ def test_the_report_runs_a_constant_number_of_queries(org, hr, extra, django_ass
     factories.make_requirement(name="Fire Safety")
     refresh()
     client = client_for(hr)
-    # session, user, HR check (MFA middleware), MFA authenticator, HR check (view) is cached; root team,
+    # session, user, HR check (view; the second-factor check reads the session's flags: no query); root team,
     # staff groups (form), team/requirement lookups are skipped when absent; requirements, figures, group teams,
     # ancestors, requirement choices (form render)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert client.get(URL).status_code == 200
 
 
