@@ -29,7 +29,8 @@ def test_an_xlsx_export_for_a_team_whose_name_excel_refuses_as_a_sheet_name(org,
     response = client_for(hr).get(reverse("exports:xlsx"), {"team": team.pk})
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert workbook.sheetnames == ["Comms-Engagement- -North- -Pres"]  # 31 characters at most
+    # 31 characters at most; then the sheet that says what the rows are
+    assert workbook.sheetnames == ["Comms-Engagement- -North- -Pres", "About this export"]
 
 
 def test_an_xlsx_export_keeps_a_name_with_control_characters_readable(org, hr):
