@@ -5,6 +5,7 @@ never for the whole file. The chain stays whole (every chunk links to the head i
 make a re-run after a failure record only what is missing."""
 
 import datetime
+import math
 import time
 
 from django.db import connection, transaction
@@ -15,13 +16,16 @@ from ..completions import CompletionPlan, plan_completions
 from ..models import EvidenceEntry, ImportBatch
 from .base import Importer, Progress
 
-# Each chunk is one transaction holding the ledger's lock: the longest a submission waits while a large file applies.
-# Its size follows the time the last chunk took, aiming at CHUNK_SECONDS whatever the database and the machine's load
-# (docs/benchmarks.md). A chunk grows at most by half on the last one, so one that ran fast while the machine was
-# quiet is not followed by one far too long when it gets busy again. Tests fix CHUNK_ROWS to see the chunks.
-CHUNK_SECONDS = 0.3
-GROWTH = 1.5
+# Each chunk is one transaction: its people are locked for all of it, the ledger's head while its entries go in, so a
+# submission waits for one chunk at most. Its size is chosen by `ChunkSizer` from the time the chunks so far took
+# (docs/benchmarks.md). Tests fix CHUNK_ROWS to see the chunks.
+CHUNK_SECONDS = 0.3  # what a chunk aims at
+FIXED_SHARE = 0.25  # the most of a chunk's time its fixed cost may take: below that, chunks grow past CHUNK_SECONDS
+GROWTH = 1.5  # a chunk is at most this many times the size of the last
 FIRST_CHUNK, SMALLEST_CHUNK, LARGEST_CHUNK = 200, 20, 2000
+MEMORY = 0.8  # the weight of a chunk's timing in the fit falls by this at each chunk after it
+PROBE = 0.75  # every other chunk is this fraction of the chosen size (or larger by as much, at the floor)
+CHANGED = 3.0  # a chunk this many times longer (or shorter) than the fit foretold: the load changed, start afresh
 CHUNK_ROWS: int | None = None
 # SQLite has no queue of waiting writers: each polls (its busy timeout sleeps up to 100 ms between tries), so an import
 # that started its next chunk at once could take the lock again and again before a submission's next try. A pause
@@ -46,13 +50,92 @@ def apply(batch: ImportBatch, plan: CompletionPlan, progress: Progress) -> dict:
     return {**plan.summary, "to_record": total, "already_recorded": plan.already - earlier, "recorded": total}
 
 
-def record_in_chunks(rows: list[dict], *, during=lambda recorded: None, after=lambda: None) -> None:
+class ChunkSizer:
+    """How many rows the next chunk of an import takes.
+
+    A chunk's time is a fixed part (its transaction, its locks, the status refresh's queries, the progress update,
+    the commit) and a part for each row. Under load both grow, the fixed part most: it is a dozen round trips to the
+    database, each waiting for a turn on a core. Sizing chunks by the last one's time alone, as if all of it were per
+    row, settled on (CHUNK_SECONDS - fixed) / per_row rows: as the fixed part neared CHUNK_SECONDS, a handful, and
+    past it the smallest chunk, each paying the fixed part again (a 10,000-row import took 152 s at load average 7
+    on 2 cores, 7 s quiet).
+
+    So the sizer fits seconds = fixed + per_row x rows to the chunks seen (least squares, the recent ones weighing
+    most; all forgotten when a chunk takes CHANGED times more or less than the fit foretold), and takes the rows
+    that end a chunk in CHUNK_SECONDS, but never so few that the fixed part is more than FIXED_SHARE of the chunk:
+    on a busy machine chunks run longer than CHUNK_SECONDS (to four times their fixed part), rather than the import
+    taking many times longer. Every other chunk is a quarter smaller (PROBE; a third larger at that floor, so as not
+    to pass it), so the fit always has two sizes to tell the parts apart. Until it has, the last chunk's time is
+    taken as all per row, as before. A chunk is at most GROWTH times the last chosen size, so one that ran fast on a
+    quiet moment is not followed by one far too long when the machine gets busy again."""
+
+    def __init__(
+        self,
+        *,
+        target: float = CHUNK_SECONDS,
+        fixed_share: float = FIXED_SHARE,
+        first: int = FIRST_CHUNK,
+        smallest: int = SMALLEST_CHUNK,
+        largest: int = LARGEST_CHUNK,
+    ):
+        self.target, self.fixed_share = target, fixed_share
+        self.smallest, self.largest = smallest, largest
+        self.size = self._chosen = first
+        self._chunks = 0
+        self._sums = [0.0] * 5  # weights; and weighted rows, seconds, rows squared, rows x seconds
+
+    def took(self, rows: int, seconds: float) -> None:
+        """A chunk of `rows` took `seconds`: choose the size of the next."""
+        self._chunks += 1
+        point = (1.0, rows, seconds, rows * rows, rows * seconds)
+        fitted = self.fit()
+        if fitted is not None and not 1 / CHANGED < seconds / (fitted[0] + fitted[1] * rows) < CHANGED:
+            self._sums = [0.0] * 5  # the load has changed: what the chunks before took says little now
+        self._sums = [total * MEMORY + value for total, value in zip(self._sums, point, strict=True)]
+        fitted = self.fit()
+        if fitted is None:
+            wanted, floor = rows * self.target / max(seconds, 1e-6), 0.0
+        elif not fitted[1]:  # the times' noise hides what the rows cost: nothing to go on, so no change
+            wanted, floor = self._chosen, 0.0
+        else:
+            fixed, per_row = fitted
+            floor = fixed * (1 - self.fixed_share) / (self.fixed_share * per_row)
+            wanted = max((self.target - fixed) / per_row, floor)
+        self._chosen = self._bounded(min(wanted, self._chosen * GROWTH))
+        self.size = self._chosen
+        if self._chunks % 2:  # every other chunk smaller; larger at the floor, so as not to pass it
+            at_floor = self._chosen >= floor - 1 and floor > self._chosen * PROBE
+            self.size = self._bounded(self._chosen / PROBE if at_floor else self._chosen * PROBE)
+
+    def fit(self) -> tuple[float, float] | None:
+        """(fixed seconds, seconds per row) from the chunks seen, or None while their sizes are too alike to tell.
+        Seconds per row is 0 when the larger chunks took no longer than the smaller (the noise of a busy machine)."""
+        weights, rows, seconds, rows_squared, rows_seconds = self._sums
+        spread = weights * rows_squared - rows * rows  # weights squared x the variance of the sizes
+        if spread <= 1e-3 * rows * rows:  # sizes within a few per cent of each other
+            return None
+        per_row = (weights * rows_seconds - rows * seconds) / spread
+        if per_row <= 0:
+            return seconds / weights, 0.0
+        fixed = (seconds - per_row * rows) / weights
+        if fixed < 0:
+            return 0.0, seconds / rows
+        return fixed, per_row
+
+    def _bounded(self, rows: float) -> int:
+        return max(self.smallest, min(self.largest, math.ceil(rows - 1e-6)))  # at the floor, not a row under it
+
+
+def record_in_chunks(
+    rows: list[dict], *, during=lambda recorded: None, after=lambda: None, sizer: ChunkSizer | None = None
+) -> None:
     """Append ledger rows (dicts for `ledger.prepare_many`, in person order) a chunk at a time, each chunk in its own
     transaction: the chunk's people locked, their status refreshed, then the chain's head locked only while the
-    entries go in. `during(rows so far)` runs in each chunk's transaction, `after()` once it has committed."""
-    start, size = 0, CHUNK_ROWS or FIRST_CHUNK
+    entries go in. `during(rows so far)` runs in each chunk's transaction, `after()` once it has committed. `sizer`
+    chooses each chunk's rows from the time the chunks before it took (a `ChunkSizer` with the defaults if None)."""
+    start, sizer = 0, sizer or ChunkSizer()
     while start < len(rows):
-        chunk = rows[start : start + size]
+        chunk = rows[start : start + (CHUNK_ROWS or sizer.size)]
         with transaction.atomic():
             people = {row["staff_id"] for row in chunk}
             ledger.people_lock(people)  # first, so that the time below is the chunk's own, not its wait for others
@@ -67,8 +150,7 @@ def record_in_chunks(rows: list[dict], *, during=lambda recorded: None, after=la
         start += len(chunk)
         if connection.vendor == "sqlite" and start < len(rows):
             time.sleep(SQLITE_PAUSE_SECONDS)
-        if not CHUNK_ROWS:
-            size = max(SMALLEST_CHUNK, min(LARGEST_CHUNK, int(size * GROWTH), int(size * CHUNK_SECONDS / took)))
+        sizer.took(len(chunk), took)
 
 
 def _entry(batch: ImportBatch, row, noon: datetime.time) -> dict:
