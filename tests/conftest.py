@@ -154,3 +154,27 @@ def _no_stray_connections_at_the_end(django_db_setup, django_db_blocker):
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """The demo organisation loaded once for a module's tests (its output returned), inside a transaction rolled back
+    when the module's tests are done: loading it takes 20-40 s, and each test's own transaction (a savepoint inside
+    this one) still rolls back whatever the test changes. A test asks for `db` as well as this."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            out = StringIO()
+            with override_settings(DEBUG=True):  # load_demo refuses to run without it
+                call_command("load_demo", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

@@ -3,10 +3,8 @@ leavers count on the days they were in post, the mover sits in their old team be
 shows as paused. "As recorded then" shows none of it: the demo was recorded today."""
 
 import datetime
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from portal.compliance.models import StatusInterval
@@ -21,9 +19,8 @@ TODAY = timezone.localdate()
 
 
 @pytest.fixture
-def demo(db, settings):
-    settings.DEBUG = True
-    call_command("load_demo", stdout=StringIO())
+def demo(demo_loaded, db):
+    """The demo, loaded once for this module (tests/conftest.py); each test's changes roll back."""
 
 
 def _runs_on(staff, day):
