@@ -5,15 +5,19 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_completions_mem .venv/bin/python \
         bench/completions_import.py --memory
 
-Use an empty database: the script creates 10,000 staff with bulk inserts, then imports the file. A run times the dry
-run and the apply; with --memory (on another empty database) it measures their peak Python memory instead, as
-tracemalloc slows Python several times.
+Use an empty database: the script creates 10,000 staff with bulk inserts, then imports the file (BENCH_ROWS and
+BENCH_STAFF change the sizes). A run times the dry run and the apply; with --memory (on another empty database) it
+measures their peak Python memory instead, as tracemalloc slows Python several times. It also prints the apply's
+chunks (how many, their rows, how long each took) and the machine's load average before and after: the chunks are
+sized from the time they take, so the load shapes them.
 """
 
 import argparse
 import datetime
 import os
 import random
+import statistics
+import time
 
 from _setup import Phases, django_setup, memory_flag
 
@@ -24,7 +28,9 @@ APPLY = "apply (ledger, hash chain, projection)"
 
 
 def main():
-    args = memory_flag(argparse.ArgumentParser(description=__doc__.splitlines()[0])).parse_args()
+    parser = memory_flag(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
+    parser.add_argument("--chunks", action="store_true", help="Print every chunk's rows and seconds too.")
+    args = parser.parse_args()
     django_setup()
     from django.db import connection
 
@@ -70,6 +76,8 @@ def main():
         done = datetime.date(2026, 11, 1) - datetime.timedelta(days=days)
         lines.append(f'"{40_000_000 + n}|S{n}, F","{COURSES[course]}",{done:%d-%b-%Y},No Expiry')
     data = ("\r\n".join(lines) + "\r\n").encode()
+    chunks = _chunks_timed()
+    load_before = os.getloadavg()
     phase = Phases(memory=args.memory)
     with phase("dry run"):
         batch, plan = import_batch_create(kind="completions", data=data, filename="bench.csv", user=None)
@@ -80,6 +88,35 @@ def main():
     print(phase.report())
     if not args.memory:
         print(f"applied {len(plan.to_record) / phase.results[APPLY]:.0f} rows a second")
+    if chunks:
+        sizes, seconds = [rows for rows, _ in chunks], [took for _, took in chunks]
+        print(
+            f"chunks: {len(chunks)}; rows min / median / max {min(sizes)} / {statistics.median(sizes):.0f} / "
+            f"{max(sizes)}; seconds median {statistics.median(seconds):.2f}, longest {max(seconds):.2f}"
+        )
+        if args.chunks:
+            print("each chunk, rows:seconds: " + " ".join(f"{rows}:{took:.3f}" for rows, took in chunks))
+    load = " ".join(f"{before:.1f}->{after:.1f}" for before, after in zip(load_before, os.getloadavg(), strict=True))
+    print(f"load average (1, 5, 15 min) before -> after: {load}")
+
+
+def _chunks_timed() -> list[tuple[int, float]]:
+    """[(rows, seconds)] of each chunk the apply commits, filled in as it goes: each chunk seals its entries once, and
+    a chunk's time runs from the end of the last chunk's seal to the end of its own (the commit and the pause between
+    chunks are counted in the next one; the first chunk's in none)."""
+    from portal.compliance import ledger
+
+    seal, chunks, last = ledger.seal, [], []
+
+    def timed(entries, *args, **kwargs):
+        seal(entries, *args, **kwargs)
+        now = time.perf_counter()
+        if last:
+            chunks.append((len(entries), now - last[-1]))
+        last.append(now)
+
+    ledger.seal = timed
+    return chunks
 
 
 if __name__ == "__main__":

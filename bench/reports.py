@@ -18,6 +18,9 @@ Wagtail's page serving, the portal's header and footer: the floor of a page for 
 user, the team's own manager and then an HR officer: --page-rounds rounds, each one request of each page in turn
 (so both meet the same load on a shared machine); the median and minimum of each, and their ratios.
 
+With --team-page-only, only that comparison (and no packs): to measure it again on an organisation an earlier run
+built (with --reuse).
+
 Last, evidence packs of --pack-sizes people (bench/packs.py: each built in a process of its own, timed, with its
 peak resident memory, then once more under tracemalloc). Packs and receipts are written to a scratch folder.
 """
@@ -214,6 +217,9 @@ def main():
     parser.add_argument("--page-rounds", type=int, default=40, help="Team page and bare page requests, each")
     parser.add_argument("--pack-sizes", type=int, nargs="*", default=[50, 1000], help="People in each pack")
     parser.add_argument("--pack-repeats", type=int, default=3)
+    parser.add_argument(
+        "--team-page-only", action="store_true", help="Only the team page beside a bare Wagtail page; no packs."
+    )
     args = parser.parse_args()
     scratch = tempfile.mkdtemp(prefix="bench-reports-")
     scratch_files(scratch)  # evidence packs and receipts
@@ -315,9 +321,11 @@ def main():
             _sql(AS_AT_SQL, {"cutoff": cutoff, "day": month_ago, "prefix": team50.path + "%"}),
         ),
     ]
+    if args.team_page_only:
+        cases, args.pack_sizes = [], []
     header = f"{'':42} {'median':>9} {'queries':>8} {'peak MB':>8} {'bare SQL':>9} {'ratio':>6}"
-    print(header)
-    print("-" * len(header))
+    if cases:
+        print(f"{header}\n{'-' * len(header)}")
     results = {}
     for name, page, bare in cases:
         seconds = _median_seconds(page, args.repeats)
@@ -330,13 +338,14 @@ def main():
             f"{seconds / bare_seconds:5.1f}x",
             flush=True,
         )
-    live, cold = results["HR organisation report"], results["As-at report, a month ago, first time"]
-    as_at = results["As-at report, a month ago, kept"]
-    export = results[f"CSV export, every row ({rows_total:,})"]
-    print(
-        f"\nas-at report / live report: {as_at / live:.1f}x kept, {cold / live:.1f}x the first time; "
-        f"CSV export: {rows_total / export:,.0f} rows a second"
-    )
+    if results:
+        live, cold = results["HR organisation report"], results["As-at report, a month ago, first time"]
+        as_at = results["As-at report, a month ago, kept"]
+        export = results[f"CSV export, every row ({rows_total:,})"]
+        print(
+            f"\nas-at report / live report: {as_at / live:.1f}x kept, {cold / live:.1f}x the first time; "
+            f"CSV export: {rows_total / export:,.0f} rows a second"
+        )
 
     bare_url = _bare_wagtail_page()
     manager, manager_name = _manager_client(team40)
@@ -347,15 +356,15 @@ def main():
     )
     ratios = []
     for who, signed_in in ((f"the team's manager, {manager_name}", manager), ("an HR officer", client)):
-        page_times, bare_times = _side_by_side(
-            _page(signed_in, "/team/", team=team40.pk), _page(signed_in, bare_url), args.page_rounds
-        )
+        team_page, bare_page = _page(signed_in, "/team/", team=team40.pk), _page(signed_in, bare_url)
+        page_times, bare_times = _side_by_side(team_page, bare_page, args.page_rounds)
         page_ms, bare_ms = statistics.median(page_times) * 1000, statistics.median(bare_times) * 1000
         ratios.append(page_ms / bare_ms)
         print(
             f"  as {who}: team page median {page_ms:.0f} ms (min {min(page_times) * 1000:.0f}), bare page median "
             f"{bare_ms:.0f} ms (min {min(bare_times) * 1000:.0f}); ratio {page_ms / bare_ms:.2f}x of the medians, "
-            f"{min(page_times) / min(bare_times):.2f}x of the minimums"
+            f"{min(page_times) / min(bare_times):.2f}x of the minimums; queries {_queries(team_page)} and "
+            f"{_queries(bare_page)}"
         )
 
     summary = [f"team_page_ratio_manager={ratios[0]:.2f}", f"team_page_ratio_hr={ratios[1]:.2f}"]
