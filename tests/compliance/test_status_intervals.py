@@ -61,21 +61,18 @@ def _roster_on(changes, day):
     return max((c for c in changes if c.effective_day == first_day), key=lambda c: (c.recorded_at, c.pk))
 
 
-def _replay(day, person, requirement, changes, entries, rounds, paths, above):
-    """What everything known now says the person's state on the requirement was on `day`, straight from the ledger."""
+def _replay(day, person, requirement, changes, standing, rounds, paths, above, team_paths, pauses):
+    """What everything known now says the person's state on the requirement was on `day`, straight from the ledger.
+    `standing`: the person's completions no correction voids, each with the day it was done; `pauses`: their pauses
+    on the requirement (neither depends on the day, so the caller works them out once)."""
     in_post = person.start_date <= day and (person.leave_date is None or day <= person.leave_date)
     facts = _roster_on(changes, day)
     applies = in_post and requirement.applies_to_values(
-        facts.staff_group,
-        paths.get(facts.team_id),
-        [t.path for t in requirement.teams.all()],
-        job_title=facts.job_title,
+        facts.staff_group, paths.get(facts.team_id), team_paths, job_title=facts.job_title
     )
-    voided = {e.voids_id for e in entries if e.source == EvidenceEntry.VOID}
-    standing = [e for e in entries if e.pk not in voided and e.source not in (EvidenceEntry.VOID, EvidenceEntry.PAUSE)]
     by_requirement = {}
-    for entry in standing:
-        if local_day(entry.completed_at) <= day:
+    for done_on, entry in standing:
+        if done_on <= day:
             by_requirement.setdefault(entry.requirement_id, []).append(entry)
     counting = projection.entries_counting_for(requirement, by_requirement, above)
     latest = max(counting, key=lambda e: (e.completed_at, e.seq), default=None)
@@ -88,7 +85,7 @@ def _replay(day, person, requirement, changes, entries, rounds, paths, above):
         entry_expires_on=latest.expires_on if latest else None,
         snapshot_id=latest.snapshot_id if latest else None,
         rounds=[r for r in rounds if local_day(r.opened_at) <= day],
-        pauses=projection.pause_spans(entries, requirement.pk),
+        pauses=pauses,
     )
     if not result.required:
         return None
@@ -108,16 +105,35 @@ def _assert_table_is_the_replay():
     paths = dict(Team.objects.values_list("pk", "path"))
     above = Requirement.objects.levels_above()
     requirements = list(Requirement.objects.prefetch_related("teams"))
+    team_paths = {r.pk: [t.path for t in r.teams.all()] for r in requirements}
     for person in StaffMember.objects.all():
         changes = list(StaffChange.objects.filter(staff=person))
         entries = list(EvidenceEntry.objects.filter(staff=person))
+        voided = {e.voids_id for e in entries if e.source == EvidenceEntry.VOID}
+        standing = [
+            (local_day(e.completed_at), e)
+            for e in entries
+            if e.pk not in voided and e.source not in (EvidenceEntry.VOID, EvidenceEntry.PAUSE)
+        ]
         for requirement in requirements:
             rounds = list(ReattestationRound.objects.filter(requirement=requirement))
+            pauses = projection.pause_spans(entries, requirement.pk)
             mine = runs.get((person.pk, requirement.pk), [])
             for first, after, _ in mine[1:]:
                 assert first < after
             for day in DAYS:
-                expected = _replay(day, person, requirement, changes, entries, rounds, paths, above)
+                expected = _replay(
+                    day,
+                    person,
+                    requirement,
+                    changes,
+                    standing,
+                    rounds,
+                    paths,
+                    above,
+                    team_paths[requirement.pk],
+                    pauses,
+                )
                 assert _from_table(mine, day) == expected, (person.pk, requirement.name, day)
 
 
