@@ -333,7 +333,7 @@ def _nothing_required_as_it_was(scope: list[Team], day: datetime.date, in_use: l
     `scope` (or placed there now) with all their roster rows; the team they were in that day is read as the status
     table reads it (`intervals.Roster`: of the rows in effect by then, the one recorded last; before the first, that
     one; with no rows, the roster now)."""
-    ever_here = StaffChange.objects.filter(_in_scope(scope, "team__path")).values("staff_id")
+    ever_here = StaffChange.objects.filter(_in_scope(scope, "team__path")).order_by().values("staff_id")
     held = StatusInterval.objects.filter(StatusInterval.on_q(day), staff=OuterRef("pk"), requirement__in=in_use)
     candidates = (
         StaffMember.objects.filter(Q(pk__in=Subquery(ever_here)) | _in_scope(scope, "team__path"))
