@@ -7,6 +7,7 @@ before it has everyone's status and none of their runs, and every report "as it 
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Exists, OuterRef
 
 from .intervals import intervals_rebuild
 from .ledger import people_lock
@@ -15,9 +16,11 @@ from .models import RequirementStatus, StatusInterval
 
 def people_without_runs() -> list[int]:
     """People with a status row but no run in effective time: their history was never built."""
-    built = StatusInterval.objects.values("staff_id")
+    # NOT EXISTS, an anti-join on the (staff, requirement, valid_from) index: NOT IN over the whole table ran for
+    # more than 26 minutes on PostgreSQL against a 10,000-person trust's 617,001 runs.
+    built = StatusInterval.objects.filter(staff_id=OuterRef("staff_id"))
     return list(
-        RequirementStatus.objects.exclude(staff_id__in=built)
+        RequirementStatus.objects.filter(~Exists(built))
         .order_by("staff_id")
         .values_list("staff_id", flat=True)
         .distinct()
