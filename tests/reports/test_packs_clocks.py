@@ -26,7 +26,7 @@ from portal.people.models import StaffChange
 from portal.reports.basis import AS_IT_WAS, AS_RECORDED
 from portal.reports.exports import export_rows, export_rows_known
 from portal.reports.models import EvidencePack
-from portal.reports.packs import manifest_read, pack_verify
+from portal.reports.pack_verify import manifest_read, pack_verify
 from tests.compliance.histories import EVENTS, organisation, play
 from tests.reports.conftest import client_for
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.reports.packs import ManifestError, pack_verify
+from portal.reports.pack_verify import ManifestError, pack_verify
 
 
 class Command(BaseCommand):
