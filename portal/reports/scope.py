@@ -25,9 +25,9 @@ def teams_for_request(user, team_id) -> tuple[list[Team], list[Team]]:
 
 
 def _visible(user) -> tuple[list[Team], list[Team]]:
-    """(roots, choices) as `reports.team.teams_visible_to` and `team_choices` give them, with one query of the teams
-    rather than one for the roots and another for the teams below them: for HR, every team, the roots those at the
-    top; for a manager, the teams below (or equal to) one they manage today, the roots those they manage."""
+    """(roots, choices): the teams at the top of what `user` may see and every team they may pick, in one query of
+    the teams rather than one for the roots and another for the teams below them. For HR, every team, the roots
+    those at the top; for a manager, the teams at or below one they manage today, the roots those they manage."""
     if is_hr(user):
         choices = list(Team.objects.order_by("path"))
         return [team for team in choices if team.depth == 1], choices

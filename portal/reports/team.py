@@ -21,7 +21,6 @@ from portal.compliance.asat import Moment, statuses_as_at
 from portal.compliance.intervals import Facts, Roster
 from portal.compliance.models import Requirement, StatusInterval
 from portal.people.models import StaffChange, StaffMember, Team
-from portal.people.roles import is_hr, teams_managed_by
 
 from .basis import AS_IT_WAS, AS_RECORDED
 from .organisation import Figure, compliance_target
@@ -175,20 +174,6 @@ class TeamMatrix:
     @property
     def due_soon_people(self) -> list[Person]:
         return [owed.person for owed in self.chase if not owed.overdue]
-
-
-def teams_visible_to(user) -> list[Team]:
-    """The roots of what `user` may see: the whole organisation for HR, the teams they manage otherwise."""
-    if is_hr(user):
-        return list(Team.objects.filter(depth=1))
-    return teams_managed_by(user)
-
-
-def team_choices(roots: list[Team]) -> list[Team]:
-    teams = Team.objects.none()
-    for root in roots:
-        teams = teams | Team.objects.filter(path__startswith=root.path)
-    return list(teams.order_by("path"))
 
 
 def _person_urls(day: datetime.date | None = None, basis: str = ""):

@@ -280,9 +280,9 @@ def test_the_void_page_runs_a_fixed_number_of_queries(world):
             assert client.get(url).status_code == 200
         return len(captured.captured_queries)
 
-    # 1 session, 2 user, 3 HR?, 4 has an authenticator app (a second factor to prove), 5 the entry with its person,
-    # requirement, version and recorder, 6 its correction, if any.
+    # 1 session, 2 user, 3 HR?, 4 the entry with its person, requirement, version and recorder, 5 its correction, if
+    # any. (Whether there is a second factor to prove is kept in the session: no query.)
     small = count()
     for days in range(5):
         factories.make_completion(sam, course, timezone.now() - datetime.timedelta(days=days + 2))
-    assert count() == small == 6
+    assert count() == small == 5
