@@ -62,6 +62,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     it (tests/dbrole.py); back to the owner at the end, to drop the database."""
     from django.db import connection
 
+    with django_db_blocker.unblock():
+        _migration_rows_keep()
     if connection.vendor != "postgresql":
         yield
         return
@@ -88,8 +90,47 @@ def pytest_runtest_setup(item):
     with item.config.stash[blocking_manager_key].unblock():
         install_ledger_triggers(connection)
         install_audit_triggers(connection)
+        _migration_rows_restore()
         dbrole.act_as_app(connection)
     _triggers["dropped"] = False
+
+
+# Rows Wagtail's data migrations make that tests rely on: the root page and collection, the Editors and Moderators
+# groups with their permissions. A transactional test's flush empties them; Django's serialized rollback would put
+# them back but does not survive Playwright (see factories.ensure_wagtail_rows). They are kept as serialized at the
+# start of the session (natural keys for permissions, whose ids change when the flush's post_migrate remakes them)
+# and put back before the next test, whichever worker and order the tests run in.
+_migration_rows = {"json": None}
+
+
+def _migration_rows_keep() -> None:
+    from django.contrib.auth.models import Group
+    from django.core import serializers
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale, Page
+
+    rows = [
+        *Locale.objects.all(),
+        *Page.objects.filter(depth=1),
+        *Collection.objects.filter(depth=1),
+        *Group.objects.all(),
+        *GroupPagePermission.objects.all(),
+        *GroupCollectionPermission.objects.all(),
+    ]
+    _migration_rows["json"] = serializers.serialize("json", rows, use_natural_foreign_keys=True)
+
+
+def _migration_rows_restore() -> None:
+    from django.contrib.auth.models import Group
+    from django.core import serializers
+    from django.db import transaction
+
+    if _migration_rows["json"] is None or Group.objects.exists():
+        return  # nothing kept, or not flushed
+    with transaction.atomic():
+        for row in serializers.deserialize("json", _migration_rows["json"]):
+            if hasattr(row.object, "numchild"):
+                row.object.numchild = 0  # the root page's and collection's children went with the flush
+            row.save()
 
 
 @pytest.fixture(autouse=True)
