@@ -193,4 +193,7 @@ def test_the_queue_runs_a_constant_number_of_queries(
     # session, user, HR check, pending certificates (with staff, team, requirement); whether the session proved a
     # second factor is in its kept flags: no query for the authenticator
     with django_assert_num_queries(4):
-        other_client.get(reverse("certificates:queue"))
+        response = other_client.get(reverse("certificates:queue"))
+    assert response.status_code == 200
+    files = [reverse("certificates:file", args=[pk]) for pk in Certificate.objects.values_list("pk", flat=True)]
+    assert len(files) == 5 and all(url in response.content.decode() for url in files)

@@ -94,4 +94,5 @@ def test_filters_add_one_query_whatever_the_size_of_the_team(org, django_assert_
     # The 7 of the unfiltered page (tests/reports/test_team.py) and the chosen requirement, checked by the form;
     # the status and the team narrow what is already read.
     with django_assert_num_queries(8):
-        client.get(reverse("reports:team"), query)
+        response = client.get(reverse("reports:team"), query)
+    assert response.status_code == 200
