@@ -493,10 +493,16 @@ def test_hr_sets_up_and_runs_an_organisation_from_an_empty_database(db, monkeypa
     reminder_day = due - datetime.timedelta(days=14)  # inside Mary's pause; the others' 14-day reminder
     assert pause_day < reminder_day < back
     assert reminders_send(reminder_day)["before"] == 2
-    assert sorted(address for message in mailoutbox for address in message.to) == [
+    reminders = [message for message in mailoutbox if message.subject.startswith("Reminder:")]
+    assert sorted(address for message in reminders for address in message.to) == [
         "hana.okafor@example.nhs.uk",
         "sam.taylor@example.nhs.uk",
     ]
+    # On a Monday the managers' weekly summary goes out too: to Grace alone, and it does not name Mary either.
+    digests = [message for message in mailoutbox if message not in reminders]
+    assert [message.to for message in digests] == (
+        [["grace.hughes@example.nhs.uk"]] if reminder_day.weekday() == 0 else []
+    )
     assert not [m for m in mailoutbox if "Mary" in m.body or "Khan" in m.body or "mary.khan" in str(m.to)]
     assert _figures(hr) == after_void
     assert _figures(hr, as_at=roster_day, basis=RECORDED) == after_roster
