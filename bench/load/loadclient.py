@@ -3,6 +3,9 @@
 Every request is recorded (kind, status, latency, and for a failure what the body looked like). Every submission
 that got a success answer is recorded too, for the ledger check. After a failure the client waits a little and
 tries again, as a person would: the same submission again, or from the top after signing in again.
+
+`SubmitClient` is the submissions-only phase's client: it signs its people in before the timed window opens, then
+in the window only submits their prepared quiz attempts, one POST each.
 """
 
 import html
@@ -11,6 +14,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from urllib.parse import urlsplit
 
 import requests
@@ -253,13 +257,19 @@ class Client(threading.Thread):
             success["shown"] = "not passed"
         success["module_completed_shown"] = "Module completed" in result.text
 
-    def _answers(self, page: str) -> dict[str, list[str]]:
+    @staticmethod
+    def _offered(page: str) -> dict[str, tuple[str, list[str]]]:
+        """The attempt form's questions: field name -> (radio or checkbox, the choices' values)."""
         offered: dict[str, tuple[str, list[str]]] = {}
         for tag in INPUT_RE.findall(page):
             attrs = dict(ATTR_RE.findall(tag))
             name, kind = attrs.get("name", ""), attrs.get("type", "")
             if re.fullmatch(r"q\d+", name) and kind in ("radio", "checkbox"):
                 offered.setdefault(name, (kind, []))[1].append(attrs.get("value", ""))
+        return offered
+
+    def _answers(self, page: str) -> dict[str, list[str]]:
+        offered = self._offered(page)
         if not offered:
             raise StepFailed("no questions on the attempt page")
         key = self.plan["answer_key"]
@@ -274,3 +284,114 @@ class Client(threading.Thread):
                 chosen = self.rng.sample(values, self.rng.randint(1, len(values)))
             answers[name] = chosen
         return answers
+
+
+class Window:
+    """The submissions-only phase's timed window, opened once every client has signed its people in: `open` runs
+    in whichever thread arrives last at the barrier, before any is let go."""
+
+    def __init__(self, clients: int, duration: float, on_open=None):
+        self.duration, self.on_open = duration, on_open
+        self.t0 = self.deadline = None
+        self.barrier = threading.Barrier(clients + 1, action=self._open)
+
+    def _open(self):
+        if self.on_open:
+            self.on_open()
+        self.t0 = time.perf_counter()
+        self.deadline = self.t0 + self.duration
+
+
+class SubmitClient(Client):
+    """Signs in each of its people (a session each) before the window, then POSTs their prepared attempts to
+    `modules:attempt` (/learn/attempts/<id>/) with the form's CSRF token, one person after another, until the window
+    closes or the attempts run out. Each success is a first submission that passed: the attempt, the module's
+    completion and the ledger entry recorded in one request. The requests made while signing in are kept apart
+    (`preparation`), out of the window's figures."""
+
+    def __init__(self, index, people, plan, base, window: Window, seed, prepare_for: float = 600):
+        super().__init__(index, people[0] if people else {}, plan, base, None, None, seed, mode="submissions")
+        self.window, self.prepare_for = window, prepare_for
+        self.people = people
+        self.sessions: list[tuple[dict, requests.Session, str]] = []
+        self.preparation = ClientLog()
+        self.unprepared: list[str] = []  # people who could not be signed in, with why
+        self.ran_out_at: float | None = None  # seconds into the window when the prepared attempts ran out
+
+    def run(self):
+        self.t0 = time.perf_counter()
+        self.deadline = self.t0 + self.prepare_for
+        self.log = self.preparation
+        try:
+            for person in self.people:
+                self.person, self.http = person, requests.Session()
+                try:
+                    token = self._sign_in_for_window(person)
+                except (SignedOut, StepFailed, TimeUp) as error:
+                    self.unprepared.append(f"{person['email']}: {type(error).__name__} {error}")
+                    continue
+                self.sessions.append((person, self.http, token))
+        except BaseException:
+            self.window.barrier.abort()  # a fault in the bench itself: stop the phase rather than wait for ever
+            raise
+        self.log = ClientLog()
+        try:
+            self.window.barrier.wait()
+        except threading.BrokenBarrierError:
+            return
+        self.t0, self.deadline = self.window.t0, self.window.deadline
+        queue = [
+            (person, http, token, attempt)
+            for round_ in zip_longest(*(person["attempts"] for person, _, _ in self.sessions))
+            for (person, http, token), attempt in zip(self.sessions, round_, strict=True)
+            if attempt is not None
+        ]
+        for person, http, token, attempt in queue:
+            if time.perf_counter() >= self.deadline:
+                return
+            self.person, self.http = person, http
+            try:
+                self.submit(attempt, token)
+            except (SignedOut, StepFailed):
+                continue
+            except TimeUp:
+                return
+        self.ran_out_at = time.perf_counter() - self.t0
+
+    def _sign_in_for_window(self, person: dict) -> str:
+        """Signs the person in and opens their first attempt's page, as a browser would before submitting: the form
+        gives the CSRF token, and its questions and choices must be those the prepared answers are for."""
+        self.sign_in()
+        first = person["attempts"][0]
+        page = self.step("attempt page", "GET", _attempt_path(first), (200,))
+        offered = self._offered(page.text)
+        if set(offered) != set(first["answers"]) or any(
+            not set(chosen) <= set(offered[name][1]) for name, chosen in first["answers"].items()
+        ):
+            raise StepFailed(f"attempt {first['attempt_id']}'s form is not the one its answers were prepared for")
+        return self._token(page)
+
+    def submit(self, attempt: dict, token: str) -> None:
+        path = _attempt_path(attempt)
+        sent = time.perf_counter() - self.t0
+        data = {"csrfmiddlewaretoken": token, **attempt["answers"]}
+        answer = self.step("submission POST", "POST", path, (302,), data=data)
+        if self._location(answer) != f"{path}result/":
+            raise StepFailed(f"attempt answered with {self._location(answer)}")
+        self.log.successes.append(
+            {
+                "kind": "submission",
+                "t": sent,
+                "client": self.index,
+                "staff_id": self.person["staff_id"],
+                "user_id": self.person["user_id"],
+                "page_id": attempt["page_id"],
+                "attempt_id": attempt["attempt_id"],
+                "requirement_id": attempt["requirement_id"],
+                "answers": attempt["answers"],
+            }
+        )
+
+
+def _attempt_path(attempt: dict) -> str:
+    return f"/learn/attempts/{attempt['attempt_id']}/"

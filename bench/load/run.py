@@ -3,20 +3,37 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_load .venv/bin/python bench/load/run.py
 
 1. Setup: creates the database if missing, migrates, loads the demo content, adds bench staff (one shared,
-   precomputed password hash) who have already answered every module's scenarios.
+   precomputed password hash) who have already answered every module's scenarios. For run 5 it adds more bench
+   people (`load.submit.*`, never the journey's) and gives each an open attempt, made by the portal's own
+   `quizzes.services.attempt_start`, at every module named by exactly one requirement that applies to them (checked:
+   setup stops otherwise), with the answers that pass it: enough for --submissions-rate over the window, and half as
+   many again (bench/load/setup_data.py, `prepare_submissions`).
 2. Serves the portal with gunicorn (4 sync workers) on 127.0.0.1 and a free port, settings bench/load/load_settings.py
    (portal.settings.production plus loopback HTTP), URLs bench/load/load_urls.py (the portal plus a bare POST view
    and the floor of a submission).
-3. Run 1: 50 clients for 60 s, each signing in, then attesting to the policy and taking a module quiz, over and over.
-4. Run 2: the same, with PostgreSQL restarted about 20 s in; clients retry (signing in again if they must).
+3. Run 1, the journey: 50 clients for 60 s, each signing in, then attesting to the policy and taking a module quiz
+   (the attestation list, the policy page, the confirmation, the module page, the quiz...: about nine page requests
+   a submission), over and over.
+4. Run 2, the journey with PostgreSQL restarted about 20 s in; clients retry (signing in again if they must).
    (--no-restart skips it: on a machine others share, a restart would cut their connections.)
 5. Run 3: the bare POST view under 50 clients for 20 s: the throughput of the stack with no application work.
    Run 4: the floor of a submission under 50 clients for 20 s (bench/load/floor.py): the answers, a hash-chained
-   entry and the status row written in raw SQL, nothing else. The portal's submissions are reported as a share of
-   the floor's, and its requests as a share of the bare view's and the floor's.
-6. Prints requests, throughput, error rate and p50/p95 latency by kind; every failed answer and what it looked like;
-   then checks the ledger: every submission that got a success answer recorded exactly once, nothing missing,
-   `manage.py verify_evidence` passes. Ends with PASS or FAIL (exit status 0 or 1).
+   entry and the status row written in raw SQL, nothing else.
+   Run 5, submissions only, like for like with the floor: 50 clients sign run 5's people in (a session each) and
+   open each person's first attempt page for the form's CSRF token, all before the window; then for 20 s each client
+   only POSTs its people's prepared attempts to `modules:attempt`, as a browser posts the form, one request a
+   submission: the answers, the module's completion, its ledger entry and the status row, through the portal's view.
+   A client that runs out of attempts before the window closes fails the run (raise --submissions-rate).
+   The journey's submissions are reported as a share of the floor's (`submissions_vs_floor` on the last line: the
+   pages priced with the submissions), its requests as a share of the bare view's and the floor's; run 5's
+   submissions as a share of the floor's and of the bare view's (`submissions_only_vs_floor`,
+   `submissions_only_vs_bare`).
+6. Prints requests, throughput, error rate and p50/p95 latency by kind, and the CPU each part used in the window
+   (the load generator, gunicorn, PostgreSQL, and anything else on the machine); every failed answer and what it
+   looked like; then checks the ledger: every journey submission that got a success answer recorded exactly once,
+   nothing missing; every run 5 submission that got a success answer recorded its attempt as sent and passed, one
+   module completion, one ledger entry and the person's status row pointing at it, and nothing else went into the
+   ledger for run 5's people; `manage.py verify_evidence` passes. Ends with PASS or FAIL (exit status 0 or 1).
 
 Not part of the test suite. Scratch files (static files, gunicorn's log, the raw records as JSON) go to
 /tmp/portal_load (PORTAL_LOAD_SCRATCH).
@@ -47,12 +64,14 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "load_settings"
 import floor  # noqa: E402
 import psycopg  # noqa: E402
 import requests  # noqa: E402
-from loadclient import Client, Request  # noqa: E402
+from loadclient import Client, Request, SubmitClient, Window  # noqa: E402
 
 SCRATCH = Path(os.environ.get("PORTAL_LOAD_SCRATCH", "/tmp/portal_load"))  # noqa: S108
 os.environ["PORTAL_LOAD_SCRATCH"] = str(SCRATCH)
 LATE_SECONDS = 5
 GRACE_AFTER_RESTART = 5.0  # seconds after the database answers again in which failures still count as the restart's
+SUBMISSIONS_RATE = 80.0  # submissions/s the submissions-only window is prepared for (--submissions-rate)
+SUBMISSIONS_MARGIN = 1.5  # attempts prepared: that rate for the window's length, times this
 
 
 def log(message=""):
@@ -306,10 +325,28 @@ class Phase:
         self.clients = 0
         self.clients_recovered = 0
         self.cpu = {}  # seconds of CPU used during the run by the load generator and by gunicorn
+        self.preparation: Preparation | None = None  # the submissions-only phase's, before its window
 
 
-def run_phase(name, duration, base, plan, people, *, mode="portal", restart_at=None, url=None, seed=0) -> Phase:
+class Preparation:
+    """What the submissions-only phase did before its window: the sign-ins and attempt pages, and who ran short."""
+
+    def __init__(self, clients: list[SubmitClient], seconds: float):
+        self.seconds = seconds
+        self.requests = [r for c in clients for r in c.preparation.requests]
+        self.people = sum(len(c.people) for c in clients)
+        self.signed_in = sum(len(c.sessions) for c in clients)
+        self.attempts = sum(len(person["attempts"]) for c in clients for person, _, _ in c.sessions)
+        self.unprepared = [why for c in clients for why in c.unprepared]
+        self.ran_out = sorted((c.ran_out_at, c.index) for c in clients if c.ran_out_at is not None)
+
+
+def run_phase(
+    name, duration, base, plan, people, *, mode="portal", restart_at=None, url=None, seed=0, on_open=None
+) -> Phase:
     phase = Phase(name, duration)
+    if on_open:
+        on_open()
     t0 = time.perf_counter() + 0.2
     deadline = t0 + duration
     clients = [
@@ -332,6 +369,28 @@ def run_phase(name, duration, base, plan, people, *, mode="portal", restart_at=N
     if phase.restart and phase.restart.ready is not None:
         after = phase.restart.ready
         phase.clients_recovered = sum(1 for c in clients if any(s["t"] > after for s in c.log.successes))
+    phase.requests.sort(key=lambda r: r.t)
+    return phase
+
+
+def run_submissions_phase(name, duration, base, plan, people, clients, *, seed=0, on_open=None, url=None) -> Phase:
+    """Submissions as such: `clients` clients, each signing its share of `people` in before the window opens, then
+    POSTing their prepared attempts until it closes (loadclient.SubmitClient)."""
+    phase = Phase(name, duration)
+    window = Window(clients, duration, on_open)
+    threads = [SubmitClient(i, people[i::clients], plan, base, window, seed * 1000 + i) for i in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    window.barrier.wait(timeout=threads[0].prepare_for + 60)
+    for thread in threads:
+        thread.join(timeout=duration + 60)
+    phase.elapsed = time.perf_counter() - window.t0
+    phase.clients = clients
+    phase.preparation = Preparation(threads, window.t0 - began)
+    for thread in threads:
+        phase.requests.extend(thread.log.requests)
+        phase.successes.extend(thread.log.successes)
     phase.requests.sort(key=lambda r: r.t)
     return phase
 
@@ -367,6 +426,25 @@ def print_phase(phase: Phase) -> None:
             f"{100 * failed / max(1, len(records)):>6.2f}% "
             f"{percentile(latencies, 50):>7.0f} {percentile(latencies, 95):>7.0f}"
         )
+    if phase.preparation:
+        prep = phase.preparation
+        log(
+            f"  before the window ({prep.seconds:.0f} s, not counted): {prep.signed_in} of {prep.people} people signed "
+            f"in, {prep.attempts} prepared attempts between them ({len(prep.requests)} requests, "
+            f"{sum(1 for r in prep.requests if not r.ok)} failed)"
+        )
+        for why in prep.unprepared[:10]:
+            log(f"    not signed in: {why}")
+        submitted = [s for s in phase.successes if s["kind"] == "submission"]
+        log(
+            f"  submissions answered with success: {len(submitted)}, {len(submitted) / phase.elapsed:.1f}/s; "
+            f"prepared attempts left unsubmitted: {prep.attempts - len(submitted)}"
+        )
+        if prep.ran_out:
+            log(
+                f"  {len(prep.ran_out)} clients ran out of prepared attempts before the window closed, the first "
+                f"{prep.ran_out[0][0]:.1f} s in: raise --submissions-rate"
+            )
     attest = [s for s in phase.successes if s["kind"] == "attestation"]
     quiz = [s for s in phase.successes if s["kind"] == "quiz"]
     if attest or quiz:
@@ -598,6 +676,89 @@ def check_ledger(plan: dict, successes: list[dict]) -> list[tuple[str, bool, str
     return results
 
 
+def check_submissions(plan: dict, successes: list[dict]) -> list[tuple[str, bool, str]]:
+    """The submissions-only phase, submission by submission: the attempt recorded as sent and passed, one module
+    completion for it, one ledger entry for that completion (the requirement that names the module), and the
+    person's status row for that requirement pointing at that entry, as of today."""
+    from django.utils import timezone
+
+    from modules.models import ModuleCompletion
+    from portal.compliance.models import EvidenceEntry, RequirementStatus
+    from quizzes.models import Attempt
+
+    today = timezone.localdate()
+    ids = [s["attempt_id"] for s in successes]
+    attempts = Attempt.objects.in_bulk(ids)
+    completions = collections.defaultdict(list)
+    for completion in ModuleCompletion.objects.filter(attempt_id__in=ids):
+        completions[completion.attempt_id].append(completion)
+    keys = {
+        f"module-completion:{c.pk}:{s['requirement_id']}": s for s in successes for c in completions[s["attempt_id"]]
+    }
+    entries = collections.defaultdict(list)
+    for entry in EvidenceEntry.objects.filter(idempotency_key__in=keys):
+        entries[entry.idempotency_key].append(entry)
+    statuses = {
+        (row.staff_id, row.requirement_id): row
+        for row in RequirementStatus.objects.filter(
+            staff_id__in={s["staff_id"] for s in successes},
+            requirement_id__in={s["requirement_id"] for s in successes},
+        )
+    }
+    problems = collections.Counter()
+    for s in successes:
+        attempt = attempts.get(s["attempt_id"])
+        sent = {name.removeprefix("q"): ids for name, ids in s["answers"].items()}
+        if attempt is None or attempt.user_id != s["user_id"] or attempt.page_id != s["page_id"]:
+            problems["attempt missing or someone else's"] += 1
+            continue
+        if attempt.submitted_at is None or not attempt.passed or attempt.answers != sent:
+            problems["attempt not recorded as sent and passed"] += 1
+            continue
+        if len(completions[attempt.pk]) != 1:
+            problems[f"{len(completions[attempt.pk])} module completions, not 1"] += 1
+            continue
+        found = entries[f"module-completion:{completions[attempt.pk][0].pk}:{s['requirement_id']}"]
+        if len(found) != 1 or found[0].staff_id != s["staff_id"] or found[0].source != EvidenceEntry.MODULE:
+            problems[f"{len(found)} ledger entries for the completion, not 1 of this person's"] += 1
+            continue
+        status = statuses.get((s["staff_id"], s["requirement_id"]))
+        if status is None or status.evidence_id != found[0].pk or status.completed_on != today:
+            problems["status row not moved to the entry"] += 1
+    # Nothing else went into the ledger for these people: a submission whose answer the client never saw (it timed
+    # out) may have recorded, and is accounted for; anything more was recorded by something the phase did not send.
+    people = [p["staff_id"] for p in plan["submitters"]]
+    prepared = [a["attempt_id"] for p in plan["submitters"] for a in p["attempts"]]
+    unseen = Attempt.objects.filter(pk__in=prepared, submitted_at__isnull=False).exclude(pk__in=ids)
+    unseen_completions = {
+        str(pk) for pk in ModuleCompletion.objects.filter(attempt__in=unseen).values_list("pk", flat=True)
+    }
+    recorded = EvidenceEntry.objects.filter(staff_id__in=people, seq__gt=plan["baseline"]["ledger_seq"])
+    recorded = list(recorded.values_list("idempotency_key", flat=True))
+    unexplained = [
+        key
+        for key in recorded
+        if key not in keys and key.removeprefix("module-completion:").split(":")[0] not in unseen_completions
+    ]
+    return [
+        (
+            "submissions only: every submission answered with success recorded its attempt, one completion, one "
+            "ledger entry and the status row",
+            not problems and bool(successes),
+            f"{len(successes)} success answers for {len(set(ids))} distinct attempts, {len(keys)} completions, "
+            f"{sum(len(found) for found in entries.values())} ledger entries"
+            + ("; problems: " + ", ".join(f"{n} x {what}" for what, n in problems.items()) if problems else ""),
+        ),
+        (
+            "submissions only: nothing else recorded in the ledger for the phase's people",
+            not unexplained,
+            f"{len(recorded)} entries since the run began for its {len(people)} people, "
+            f"{len(unseen_completions)} from submissions whose answer the client did not see (timed out)"
+            + (f"; {len(unexplained)} unexplained: {unexplained[:5]}" if unexplained else ""),
+        ),
+    ]
+
+
 def verify_evidence() -> tuple[bool, str]:
     from django.core.management import call_command
     from django.core.management.base import CommandError
@@ -621,6 +782,13 @@ def main() -> int:
     parser.add_argument("--restart-at", type=float, default=20)
     parser.add_argument("--bare-duration", type=float, default=20)
     parser.add_argument("--floor-duration", type=float, default=20)
+    parser.add_argument("--submissions-duration", type=float, default=20, help="the submissions-only window")
+    parser.add_argument(
+        "--submissions-rate",
+        type=float,
+        default=SUBMISSIONS_RATE,
+        help="submissions/s the submissions-only window is expected to reach: attempts are prepared for it, and more",
+    )
     parser.add_argument("--no-restart", action="store_true", help="skip run 2 (PostgreSQL restarted)")
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
@@ -634,9 +802,11 @@ def main() -> int:
 
     django.setup()
     from django.db import connections
-    from setup_data import prepare
+    from setup_data import prepare, prepare_submissions
 
     plan = prepare(args.staff, log)
+    wanted = math.ceil(args.submissions_rate * args.submissions_duration * SUBMISSIONS_MARGIN)
+    plan["submitters"] = prepare_submissions(wanted, args.clients, log)
     with psycopg.connect(url, autocommit=True) as conn:
         floor.drop_tables(conn)
         floor.create_tables(conn)
@@ -660,30 +830,36 @@ def main() -> int:
         wait_until_serving(base, server)
         log(f"  gunicorn: {args.workers} sync workers on {base}, settings bench/load/load_settings.py")
 
-        def measured(name, **kwargs):
-            offset = log_path.stat().st_size
-            pids, postgres = server_pids(server), PostgresCpu()
-            postgres.start()
-            cpu = time.process_time(), cpu_seconds(pids), machine_busy_seconds()
-            phase = run_phase(name, plan=plan, base=base, url=url, **kwargs)
+        def measured(name, runner=run_phase, **kwargs):
+            start = {}
+
+            def window_opens():  # the CPU and the server's log are counted from here: not the sign-ins before it
+                start["offset"] = log_path.stat().st_size
+                start["pids"], start["postgres"] = server_pids(server), PostgresCpu()
+                start["postgres"].start()
+                start["cpu"] = time.process_time(), cpu_seconds(start["pids"]), machine_busy_seconds()
+
+            phase = runner(name, plan=plan, base=base, url=url, on_open=window_opens, **kwargs)
+            cpu = start["cpu"]
             phase.cpu = {
                 "load generator": time.process_time() - cpu[0],
-                "gunicorn": cpu_seconds(pids) - cpu[1],
-                "PostgreSQL": postgres.stop(),
+                "gunicorn": cpu_seconds(start["pids"]) - cpu[1],
+                "PostgreSQL": start["postgres"].stop(),
             }
             phase.cpu["anything else"] = max(0.0, machine_busy_seconds() - cpu[2] - sum(phase.cpu.values()))
-            phase.server_errors = server_errors(log_path, offset, log_path.stat().st_size)
+            phase.server_errors = server_errors(log_path, start["offset"], log_path.stat().st_size)
             phases.append(phase)
             print_phase(phase)
             return phase
 
         runs = (1 if args.no_restart else 2) * args.duration + args.bare_duration + args.floor_duration
-        log(f"\n== Running (about {runs + 10:.0f} s)")
-        run1 = measured("Run 1: steady load", duration=args.duration, people=people[: args.clients], seed=1)
+        runs += args.submissions_duration
+        log(f"\n== Running (about {runs + 10:.0f} s, and the submissions-only phase's sign-ins)")
+        run1 = measured("Run 1: journey, steady load", duration=args.duration, people=people[: args.clients], seed=1)
         run2 = None
         if not args.no_restart:
             run2 = measured(
-                "Run 2: PostgreSQL restarted",
+                "Run 2: journey, PostgreSQL restarted",
                 duration=args.duration,
                 people=people[shift : shift + args.clients],
                 restart_at=args.restart_at,
@@ -692,24 +868,33 @@ def main() -> int:
         clients = people[: args.clients]
         bare = measured("Run 3: bare POST view", duration=args.bare_duration, people=clients, mode="bare")
         floor_run = measured("Run 4: floor of a submission", duration=args.floor_duration, people=clients, mode="floor")
+        submissions = measured(
+            "Run 5: submissions only",
+            runner=run_submissions_phase,
+            duration=args.submissions_duration,
+            people=plan["submitters"],
+            clients=args.clients,
+            seed=5,
+        )
     finally:
         stop_gunicorn(server)
         ensure_postgres_running(url)
         with psycopg.connect(url, autocommit=True) as conn:
             floor.drop_tables(conn)
 
-    print_ratios(run1, run2, bare, floor_run)
+    print_ratios(run1, run2, bare, floor_run, submissions)
 
     log("\n== Ledger")
     successes = run1.successes + (run2.successes if run2 else [])
     checks = check_ledger(plan, successes)
+    checks += check_submissions(plan, submissions.successes)
     ok, message = verify_evidence()
     checks.append(("manage.py verify_evidence", ok, message))
     for name, passed, detail in checks:
         log(f"  [{'PASS' if passed else 'FAIL'}] {name}: {detail}")
 
     log("\n== Summary")
-    summary = summarise(run1, run2, bare, floor_run)
+    summary = summarise(run1, run2, bare, floor_run, submissions)
     summary += [(name, passed, "") for name, passed, _ in checks]
     for name, passed, detail in summary:
         log(f"  [{'PASS' if passed else 'FAIL'}] {name}{': ' + detail if detail else ''}")
@@ -737,9 +922,10 @@ def main() -> int:
     return 0 if verdict else 1
 
 
-def print_ratios(run1: Phase, run2: Phase | None, bare: Phase, floor_run: Phase) -> None:
+def print_ratios(run1: Phase, run2: Phase | None, bare: Phase, floor_run: Phase, submissions: Phase) -> None:
     """Requests a second against the bare view and the floor; submissions a second against the floor's (each floor
-    request is one submission: its answers, chain entry and status row)."""
+    request is one submission: its answers, chain entry and status row). The journey's submissions come with the
+    pages a person goes through to make them; the submissions-only phase's are the POSTs alone, like the floor's."""
 
     def rate(phase, records):
         return len(records) / phase.elapsed
@@ -755,21 +941,34 @@ def print_ratios(run1: Phase, run2: Phase | None, bare: Phase, floor_run: Phase)
         log(
             f"  {phase.name}: {requests_rate:.1f} req/s = {100 * requests_rate / bare_rate:.1f}% of the bare view, "
             f"{100 * requests_rate / floor_rate:.1f}% of the floor; {submissions_rate:.1f} submissions/s = "
-            f"{100 * submissions_rate / floor_rate:.1f}% of the floor's"
+            f"{100 * submissions_rate / floor_rate:.1f}% of the floor's (a journey's pages and its submissions)"
         )
+    only_rate = rate(submissions, submissions.successes)
+    latencies = [r.latency * 1000 for r in submissions.requests]
+    log(
+        f"  {submissions.name}: {only_rate:.1f} submissions/s, p50 {percentile(latencies, 50):.0f} ms: "
+        f"submissions_vs_floor {100 * only_rate / floor_rate:.1f}%, "
+        f"submissions_vs_bare {100 * only_rate / bare_rate:.1f}% (like for like: signed in before the window, "
+        "one POST a submission)"
+    )
     requests_rate, submissions_rate = rate(run1, run1.requests), rate(run1, run1.successes)
     log(
         f"submissions_vs_floor={100 * submissions_rate / floor_rate:.1f}% "
         f"requests_vs_floor={100 * requests_rate / floor_rate:.1f}% "
-        f"requests_vs_bare={100 * requests_rate / bare_rate:.1f}%"
+        f"requests_vs_bare={100 * requests_rate / bare_rate:.1f}% "
+        f"submissions_only_vs_floor={100 * only_rate / floor_rate:.1f}% "
+        f"submissions_only_vs_bare={100 * only_rate / bare_rate:.1f}%"
     )
 
 
-def summarise(run1: Phase, run2: Phase | None, bare: Phase, floor_run: Phase) -> list[tuple[str, bool, str]]:
+def summarise(
+    run1: Phase, run2: Phase | None, bare: Phase, floor_run: Phase, submissions: Phase
+) -> list[tuple[str, bool, str]]:
     def failed(phase):
         return [r for r in phase.requests if not r.ok]
 
-    phases = [p for p in (run1, run2, bare, floor_run) if p]
+    phases = [p for p in (run1, run2, bare, floor_run, submissions) if p]
+    prep = submissions.preparation
     non_friendly = [
         r
         for phase in phases
@@ -778,9 +977,20 @@ def summarise(run1: Phase, run2: Phase | None, bare: Phase, floor_run: Phase) ->
     ]
     connection = [r for phase in phases for r in failed(phase) if r.failure == "connection error"]
     checks = [
-        ("run 1 (steady load): no failed request", not failed(run1), f"{len(failed(run1))} failed"),
+        ("run 1 (journey, steady load): no failed request", not failed(run1), f"{len(failed(run1))} failed"),
         ("bare view: no failed request", not failed(bare), f"{len(failed(bare))} failed"),
         ("floor: no failed request", not failed(floor_run), f"{len(failed(floor_run))} failed"),
+        ("submissions only: no failed request", not failed(submissions), f"{len(failed(submissions))} failed"),
+        (
+            "submissions only: every person signed in before the window",
+            not prep.unprepared,
+            f"{prep.signed_in} of {prep.people}",
+        ),
+        (
+            "submissions only: no client ran out of prepared attempts before the window closed",
+            not prep.ran_out,
+            f"{len(prep.ran_out)} ran out" + (f", the first {prep.ran_out[0][0]:.1f} s in" if prep.ran_out else ""),
+        ),
         (
             "every failure the person saw was a friendly 'try again' page",
             not non_friendly,
