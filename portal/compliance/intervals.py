@@ -26,14 +26,14 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from portal.people.models import StaffChange, StaffMember
 
 from . import status
 from .dates import local_day
-from .models import EvidenceEntry, Requirement, StatusInterval, job_title_regex
+from .models import EvidenceEntry, ReattestationRound, Requirement, StatusInterval, job_title_regex
 from .projection import entries_counting_for, pause_spans, standing_from, valid_entries
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -276,6 +276,35 @@ def rules_for(
     )
 
 
+def requirements_read(queryset: QuerySet) -> list[Requirement]:
+    """The requirements of `queryset`, with what `rules_of` reads of them prefetched: the teams of those that do not
+    apply to everyone, and the re-attestation rounds of those that have any (a round is opened only by a material
+    change of policy, so most have none; whether one has any comes with the requirement). One query for the
+    requirements, then one for teams and one for rounds only when a requirement needs them."""
+    has_rounds = Exists(ReattestationRound.objects.filter(requirement=OuterRef("pk")))
+    requirements = list(queryset.annotate(has_rounds=has_rounds))
+    prefetch_related_objects([r for r in requirements if not r.applies_to_everyone], "teams")
+    prefetch_related_objects([r for r in requirements if r.has_rounds], "rounds")
+    # Those known to have none: an empty queryset, which runs no query.
+    none = Prefetch("rounds", queryset=ReattestationRound.objects.none())
+    prefetch_related_objects([r for r in requirements if not r.has_rounds], none)
+    return requirements
+
+
+def rules_of(requirements: list[Requirement]) -> Rules:
+    """The Rules of requirements already read, none of them in a level family (`rules_for` reads a family's levels):
+    their teams and rounds as prefetched (`requirements_read`; a query for each when not), and none read where they
+    cannot count: the teams of a requirement that applies to everyone, the rounds of a kind no round reopens."""
+    return Rules(
+        requirements=requirements,
+        counted={r.pk for r in requirements},
+        team_paths={r.pk: [] if r.applies_to_everyone else [t.path for t in r.teams.all()] for r in requirements},
+        rounds={r.pk: list(r.rounds.all()) if r.kind in Requirement.ROUND_KINDS else [] for r in requirements},
+        above={},
+        window=getattr(settings, "PORTAL_DUE_SOON_DAYS", 30),
+    )
+
+
 # What `people_facts` reads of each person, in this order.
 PERSON_FIELDS = ("pk", "start_date", "leave_date", "team_id", "staff_group", "job_title", "team__path")
 
@@ -403,7 +432,7 @@ def intervals_rebuild(
     their families, which their evidence also satisfies), counting `pending` entries (prepared, not yet sealed) as
     recorded. Call in the transaction of the fact that changes them, holding `ledger.people_lock` on the people
     (as `projection.refresh` does). Returns the rows written."""
-    rules = rules_for(requirement_ids)
+    rules = _rules_to_rebuild(requirement_ids)
     if rules is None:
         return 0
     waiting = defaultdict(list)
@@ -423,6 +452,18 @@ def intervals_rebuild(
         if chunk:
             written += _rebuild_chunk(chunk, rules, waiting)
     return written
+
+
+def _rules_to_rebuild(requirement_ids: Iterable[int] | None) -> Rules | None:
+    """`rules_for(requirement_ids)`, reading only the requirements named when none is in a level family: one query
+    where most rebuilds (one person's, after a completion or an attestation) read three, and their teams and rounds
+    only when they have any (`requirements_read`)."""
+    if requirement_ids is None:
+        return rules_for()
+    requirements = requirements_read(Requirement.objects.filter(pk__in=list(requirement_ids)))
+    if any(requirement.level_family for requirement in requirements):
+        return rules_for([requirement.pk for requirement in requirements])
+    return rules_of(requirements) if requirements else None
 
 
 def _rebuild_chunk(rows, rules: Rules, waiting) -> int:

@@ -15,7 +15,7 @@ from portal.lib.text import hidden_character
 from portal.people.models import StaffMember, Team
 
 from . import ledger, projection
-from .intervals import audience_ever_ids
+from .intervals import audience_ever_ids, requirements_read
 from .models import (
     EvidenceEntry,
     PolicySnapshot,
@@ -65,7 +65,10 @@ def evidence_record(
     """Record that `staff` completed `requirement`. Recording the same key again records nothing (created False)."""
     if completed_at > timezone.now() + datetime.timedelta(minutes=5):
         raise EvidenceError("A completion cannot be in the future.")
-    with transaction.atomic():
+    # No savepoint (inside a caller's transaction): nothing here is caught and carried on from, so a failure anywhere
+    # undoes the caller's whole transaction, which is what the ledger row, the status and its runs going together
+    # need. A caller that catches an error (a double-submitted quiz's completion) holds a savepoint of its own.
+    with transaction.atomic(savepoint=False):
         # The person first, the chain's head last: the head is locked only while the entry goes in (`ledger.seal`),
         # so other people's submissions wait for nobody's status refresh.
         ledger.people_lock([staff.pk])
@@ -197,9 +200,11 @@ def reattestation_round_open(
 def attestation_record(*, staff: StaffMember, snapshot: PolicySnapshot, user) -> list[EvidenceEntry]:
     """Record that `staff` has read and understood exactly `snapshot`. Twice on one day records it once."""
     today = timezone.localdate()
-    requirements = Requirement.objects.filter(kind=Requirement.ATTEST_POLICY, page_id=snapshot.page_id, active=True)
+    requirements = requirements_read(
+        Requirement.objects.filter(kind=Requirement.ATTEST_POLICY, page_id=snapshot.page_id, active=True)
+    )
     entries = []
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # as `evidence_record`'s: nothing here is caught and carried on from
         for requirement in requirements:
             entry, _ = evidence_record(
                 staff=staff,
@@ -217,11 +222,12 @@ def attestation_record(*, staff: StaffMember, snapshot: PolicySnapshot, user) ->
 
 def module_completion_evidence(*, user, page_id: int, completion_id: int, completed_at, source_ref: str) -> list:
     """A completed portal module satisfies every requirement that names it (a module or an external course)."""
-    staff = StaffMember.objects.filter(user=user).first()
+    staff = StaffMember.objects.filter(user=user).select_related("team").first()  # the team: whose audience
     if staff is None:
         return []
+    naming = Requirement.objects.filter(page_id=page_id, active=True).exclude(kind=Requirement.ATTEST_POLICY)
     entries = []
-    for requirement in Requirement.objects.filter(page_id=page_id, active=True).exclude(kind=Requirement.ATTEST_POLICY):
+    for requirement in requirements_read(naming):  # with their rounds and teams, for the status row
         entry, _ = evidence_record(
             staff=staff,
             requirement=requirement,
