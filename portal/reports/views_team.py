@@ -1,5 +1,7 @@
 """The manager's view of their teams (HR may open any team): the matrix, a person's records, reminders."""
 
+from dataclasses import dataclass
+from html import escape
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -7,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.audit.models import AuditEvent
@@ -27,14 +30,16 @@ from .selectors import (
     requirement_lines_as_it_was,
     requirement_lines_for_staff,
 )
-from .team import team_matrix
+from .team import TeamMatrix, team_matrix
+from .templatetags.report_tags import percent
 
 
 @require_GET
 def team(request):
     scope, choices = teams_for_request(request.user, request.GET.get("team"))
     form = TeamFilterForm(request.GET)
-    context = {"form": form, "choices": choices, "chosen": request.GET.get("team", ""), "matrix": None}
+    chosen = request.GET.get("team", "")
+    context = {"form": form, "chosen": chosen, "team_options": _team_options(choices, chosen), "matrix": None}
     context["basis_options"] = basis_options(form)
     if not form.is_valid():
         return render(request, "reports/team.html", context, status=400)
@@ -51,12 +56,114 @@ def team(request):
     )
     context |= {
         "matrix": matrix,
+        "written": _written(matrix),
         "filtered": bool(requirement or state or as_at or request.GET.get("team")),
         "pack_team": scope[0].pk if len(scope) == 1 else None,  # a pack covers one team and the teams below
         "basis_words": described(matrix.basis) if as_at else "",
         "keep": urlencode({"as_at": as_at.isoformat(), "basis": matrix.basis}) if as_at else "",
     }
     return render(request, "reports/team.html", context)
+
+
+# The team page's repeated parts, written here in one pass rather than through the template language: a row for each
+# person in the list to chase and in the table of everyone, a row and a column for each requirement, and an option
+# for each team (400 for HR in a large trust). Each value is escaped once with html.escape, the function Django's
+# escaping calls, so the bytes are the same as the templates wrote; each person's name, link and team are escaped once
+# for both tables, and each distinct cell (most repeat one another: the same tag and date) is written once. Each part
+# keeps the indentation the templates gave it; they lay out the rest and say where each part goes.
+TEAM_OPTION = '<option value="{}"{}>{}</option>'
+REQUIREMENT_HEADER = '<th scope="col" class="nhsuk-table__header">{}</th>'
+PERSON_LINK = '<a href="{}">{}</a>{}<br>'
+EMPLOYMENT_TAG = ' <strong class="nhsuk-tag nhsuk-tag--purple">{}</strong>'
+PEOPLE_ROW = (
+    '\n        <tr class="nhsuk-table__row">\n          <th scope="row" class="nhsuk-table__header">{}'
+    '<span class="nhsuk-body-s">{}</span></th>\n          {}\n        </tr>\n      '
+)
+STATUS_CELL = '<td class="nhsuk-table__cell"><strong class="nhsuk-tag nhsuk-tag--{}">{}</strong>{}</td>'
+STATUS_DUE = '<br><span class="nhsuk-body-s">{}</span>'
+NOT_REQUIRED_CELL = '<td class="nhsuk-table__cell"><span class="nhsuk-body-s">Not required</span></td>'
+CHASE_ROW = (
+    '\n    <tr class="nhsuk-table__row" role="row">\n      '
+    '<th class="nhsuk-table__header" scope="row" role="rowheader">{}<span class="nhsuk-body-s '
+    'nhsuk-u-secondary-text-colour"><span class="nhsuk-u-visually-hidden">Employee number </span>{}</span></th>\n      '
+    '{}\n      <td class="nhsuk-table__cell" role="cell"><ul class="nhsuk-list portal-owed">{}</ul></td>\n    </tr>\n  '
+)
+CHASE_OVERDUE = (
+    '<td class="nhsuk-table__cell" role="cell"><strong class="nhsuk-tag nhsuk-tag--red">{} overdue</strong></td>'
+)
+CHASE_NONE_OVERDUE = '<td class="nhsuk-table__cell portal-wide-only" role="cell">None</td>'
+CHASE_ITEM = '<li><strong class="nhsuk-tag nhsuk-tag--{}">{}</strong> {}, {}</li>'
+FIGURE_CELL = (
+    '\n      <td class="nhsuk-table__cell" role="cell">'
+    '<span class="nhsuk-table-responsive__heading" aria-hidden="true">'
+)
+FIGURE_ROW = (
+    '\n    <tr class="nhsuk-table__row" role="row">'
+    f"{FIGURE_CELL}Requirement </span>{{}}</td>{FIGURE_CELL}Compliant </span><span>{{}}</span></td>"
+    f"{FIGURE_CELL}Due soon </span>{{}}</td>{FIGURE_CELL}Not started </span>{{}}</td>"
+    f"{FIGURE_CELL}Paused </span>{{}}</td>\n    </tr>\n  "
+)
+FIGURE_DUE_SOON = '<strong class="nhsuk-tag nhsuk-tag--yellow">{} due soon</strong>'
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """The team page's rows, each part ready to print (team.html and its includes)."""
+
+    requirement_headers: SafeString
+    people_rows: SafeString
+    chase_rows: SafeString
+    figure_rows: SafeString
+
+
+def _team_options(teams, chosen: str) -> SafeString:
+    """The team filter's options, the chosen team's selected."""
+    options = (TEAM_OPTION.format(t.pk, " selected" if str(t.pk) == chosen else "", escape(t.name)) for t in teams)
+    return mark_safe("".join(options))  # noqa: S308 - each name is escaped
+
+
+def _written(matrix: TeamMatrix) -> Written:
+    names = {r.pk: escape(r.name) for r in matrix.all_requirements}
+    people = {}  # each person's link (with any bank or agency tag), and employee number and team, escaped once
+    for person, _ in matrix.people:
+        employment = EMPLOYMENT_TAG.format(escape(person.employment)) if person.employment else ""
+        link = PERSON_LINK.format(escape(person.url), escape(person.full_name), employment)
+        people[person.pk] = (link, f"{escape(person.employee_number)} · {escape(person.team_name)}")
+    cells = {}
+    rows = []
+    for person, standing in matrix.people:
+        row = []
+        for cell in standing:
+            if not cell.required:
+                row.append(NOT_REQUIRED_CELL)
+                continue
+            key = (cell.state, cell.label, cell.due_shown)
+            if key not in cells:
+                due = STATUS_DUE.format(escape(cell.due_shown)) if cell.due_shown else ""
+                cells[key] = STATUS_CELL.format(cell.colour, escape(cell.label), due)
+            row.append(cells[key])
+        rows.append(PEOPLE_ROW.format(*people[person.pk], "".join(row)))
+    chase = []
+    for owed in matrix.chase:
+        count = CHASE_OVERDUE.format(owed.overdue) if owed.overdue else CHASE_NONE_OVERDUE
+        items = "".join(
+            CHASE_ITEM.format(item.colour, escape(item.label), names[item.requirement.pk], escape(item.when))
+            for item in owed.items
+        )
+        chase.append(CHASE_ROW.format(*people[owed.person.pk], count, items))
+    figures = [
+        FIGURE_ROW.format(
+            names[line.requirement.pk],
+            percent(line.figure),
+            FIGURE_DUE_SOON.format(line.due_soon) if line.due_soon else "None",
+            line.counts["not_started"],
+            line.counts["paused"],
+        )
+        for line in matrix.figures
+    ]
+    headers = "".join(REQUIREMENT_HEADER.format(names[r.pk]) for r in matrix.requirements)
+    # Safe: every value in these was escaped above (tag colours and counts are the code's own); the rest are literals.
+    return Written(*(mark_safe(part) for part in (headers, "".join(rows), "".join(chase), "".join(figures))))  # noqa: S308
 
 
 @require_GET
