@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from portal.people.models import StaffChange, StaffMember
+from portal.people.models import StaffChange, StaffMember, Team
 
 from . import status
 from .dates import local_day
@@ -330,41 +330,50 @@ class Reading(NamedTuple):
     pauses: list[status.Span]
 
 
+# What `people_facts` reads of each roster row (`people.StaffChange`), with its team's path.
+CHANGE_FIELDS = (
+    "pk",
+    "recorded_at",
+    "effective_on",
+    "team_id",
+    "team__path",
+    "staff_group",
+    "job_title",
+    "start_date",
+    "leave_date",
+)
+
+
 def people_facts(
     rows: list[tuple],
     counted: set[int],
     *,
     waiting: dict[int, list[EvidenceEntry]] | None = None,
     recorded_before: datetime.datetime | None = None,
+    changes: dict[int, list[StaffChange]] | None = None,
 ) -> tuple[list[Person], dict[int, str]]:
     """The facts of a chunk of people (`rows` of PERSON_FIELDS, as the roster holds them now) and the paths of every
     team their roster rows name: two queries. `waiting` are entries prepared but not yet sealed, counted as recorded.
+    `changes`: the people's roster rows (with their teams), when read with the people (`_people_with_roster`): then
+    one query, for the ledger entries.
 
     With `recorded_before`, only what had been recorded before that moment, so that a read at that moment can be
     made again later and come out the same: the ledger entries (completions, pauses, corrections) and roster rows
     recorded by then; a person's start and leave dates are those of their last roster row recorded by then, and a
     person whose every roster row was recorded since was not on the roster yet, and is left out."""
     ids = [row[0] for row in rows]
-    changes, later = defaultdict(list), set()
+    if changes is None:
+        changes = defaultdict(list)
+        only = ["staff_id", *(field for field in CHANGE_FIELDS if field not in ("pk", "team_id"))]
+        for change in StaffChange.objects.filter(staff_id__in=ids).select_related("team").only(*only):
+            changes[change.staff_id].append(change)
+    kept, later = defaultdict(list), set()
     paths = {row[3]: row[6] for row in rows}
-    for change in (
-        StaffChange.objects.filter(staff_id__in=ids)
-        .select_related("team")
-        .only(
-            "staff_id",
-            "recorded_at",
-            "effective_on",
-            "team__path",
-            "staff_group",
-            "job_title",
-            "start_date",
-            "leave_date",
-        )
-    ):
+    for change in (change for pk in ids for change in changes.get(pk, ())):
         if recorded_before is not None and change.recorded_at >= recorded_before:
             later.add(change.staff_id)
             continue
-        changes[change.staff_id].append(change)
+        kept[change.staff_id].append(change)
         if change.team is not None:
             paths[change.team_id] = change.team.path
     recorded = EvidenceEntry.objects.filter(staff_id__in=ids, requirement_id__in=counted)
@@ -375,7 +384,7 @@ def people_facts(
         entries[entry.staff_id].append(entry)
     people = []
     for pk, start_date, leave_date, team_id, staff_group, job_title, _ in rows:
-        mine = changes[pk]
+        mine = kept[pk]
         if recorded_before is not None and mine:
             last = max(mine, key=lambda c: (c.recorded_at, c.pk))
             start_date, leave_date = last.start_date, last.leave_date
@@ -385,6 +394,24 @@ def people_facts(
             Person(pk, start_date, leave_date, Roster(mine, Facts(team_id, staff_group, job_title)), entries[pk])
         )
     return people, paths
+
+
+def _people_with_roster(staff_ids: list[int]) -> tuple[list[tuple], dict[int, list[StaffChange]]]:
+    """The people's rows of PERSON_FIELDS and their roster rows (with their teams' paths) for `people_facts`, in one
+    query (the people joined to their roster rows): for a few people, where reading them through a cursor and their
+    roster rows after takes two and, on PostgreSQL, the cursor's own round trips."""
+    rows, changes = {}, defaultdict(list)
+    joined = [f"changes__{field}" for field in CHANGE_FIELDS]
+    width = len(PERSON_FIELDS)
+    for values in StaffMember.objects.filter(pk__in=staff_ids).order_by("pk").values_list(*PERSON_FIELDS, *joined):
+        rows[values[0]] = values[:width]
+        change = dict(zip(CHANGE_FIELDS, values[width:], strict=True))
+        if change["pk"] is None:  # no roster rows
+            continue
+        team_id, path = change.pop("team_id"), change.pop("team__path")
+        team = Team(pk=team_id, path=path) if team_id is not None else None
+        changes[values[0]].append(StaffChange(staff_id=values[0], team=team, **change))
+    return list(rows.values()), changes
 
 
 def person_runs(person: Person, rules: Rules, paths: dict[int, str]) -> Iterator[Reading]:
@@ -438,9 +465,15 @@ def intervals_rebuild(
     waiting = defaultdict(list)
     for entry in pending:
         waiting[entry.staff_id].append(entry)
+    staff_ids = None if staff_ids is None else list(staff_ids)
+    if staff_ids is not None and len(staff_ids) <= CHUNK:
+        # A few people (a completion's, an attestation's, a pause's): one chunk, read with their roster rows.
+        rows, changes = _people_with_roster(staff_ids)
+        with transaction.atomic(savepoint=False):
+            return _rebuild_chunk(rows, rules, waiting, changes) if rows else 0
     people = StaffMember.objects.order_by("pk")
     if staff_ids is not None:
-        people = people.filter(pk__in=list(staff_ids))
+        people = people.filter(pk__in=staff_ids)
     written = 0
     with transaction.atomic(savepoint=False):  # the caller's transaction: the fact's own
         chunk = []
@@ -466,8 +499,8 @@ def _rules_to_rebuild(requirement_ids: Iterable[int] | None) -> Rules | None:
     return rules_of(requirements) if requirements else None
 
 
-def _rebuild_chunk(rows, rules: Rules, waiting) -> int:
-    people, paths = people_facts(rows, rules.counted, waiting=waiting)
+def _rebuild_chunk(rows, rules: Rules, waiting, changes=None) -> int:
+    people, paths = people_facts(rows, rules.counted, waiting=waiting, changes=changes)
     new = []
     for person in people:
         for reading in person_runs(person, rules, paths):
