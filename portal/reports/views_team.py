@@ -129,6 +129,7 @@ def _written(matrix: TeamMatrix) -> Written:
         employment = EMPLOYMENT_TAG.format(escape(person.employment)) if person.employment else ""
         link = PERSON_LINK.format(escape(person.url), escape(person.full_name), employment)
         people[person.pk] = (link, f"{escape(person.employee_number)} · {escape(person.team_name)}")
+    labels = {}  # a state's label ("Overdue", "Paused until 3 March 2027") escaped once, not once a cell
     cells = {}
     rows = []
     for person, standing in matrix.people:
@@ -139,8 +140,9 @@ def _written(matrix: TeamMatrix) -> Written:
                 continue
             key = (cell.state, cell.label, cell.due_shown)
             if key not in cells:
+                label = labels.get(cell.label) or labels.setdefault(cell.label, escape(cell.label))
                 due = STATUS_DUE.format(escape(cell.due_shown)) if cell.due_shown else ""
-                cells[key] = STATUS_CELL.format(cell.colour, escape(cell.label), due)
+                cells[key] = STATUS_CELL.format(cell.colour, label, due)
             row.append(cells[key])
         rows.append(PEOPLE_ROW.format(*people[person.pk], "".join(row)))
     chase = []
