@@ -287,8 +287,8 @@ class Client(threading.Thread):
 
 
 class Window:
-    """The submissions-only phase's timed window, opened once every client has signed its people in: `open` runs
-    in whichever thread arrives last at the barrier, before any is let go."""
+    """The submissions-only phase's timed window, opened when every client has signed its people in and the runner
+    arrives at the barrier too: `_open` runs in whichever thread arrives last, before any is let go."""
 
     def __init__(self, clients: int, duration: float, on_open=None):
         self.duration, self.on_open = duration, on_open
@@ -316,6 +316,7 @@ class SubmitClient(Client):
         self.sessions: list[tuple[dict, requests.Session, str]] = []
         self.preparation = ClientLog()
         self.unprepared: list[str] = []  # people who could not be signed in, with why
+        self.prepared = threading.Event()  # set once the client waits at the barrier
         self.ran_out_at: float | None = None  # seconds into the window when the prepared attempts ran out
 
     def run(self):
@@ -333,8 +334,10 @@ class SubmitClient(Client):
                 self.sessions.append((person, self.http, token))
         except BaseException:
             self.window.barrier.abort()  # a fault in the bench itself: stop the phase rather than wait for ever
+            self.prepared.set()
             raise
         self.log = ClientLog()
+        self.prepared.set()
         try:
             self.window.barrier.wait()
         except threading.BrokenBarrierError:

@@ -16,18 +16,18 @@
    a submission), over and over.
 4. Run 2, the journey with PostgreSQL restarted about 20 s in; clients retry (signing in again if they must).
    (--no-restart skips it: on a machine others share, a restart would cut their connections.)
-5. Run 3: the bare POST view under 50 clients for 20 s: the throughput of the stack with no application work.
-   Run 4: the floor of a submission under 50 clients for 20 s (bench/load/floor.py): the answers, a hash-chained
-   entry and the status row written in raw SQL, nothing else.
-   Run 5, submissions only, like for like with the floor: 50 clients sign run 5's people in (a session each) and
-   open each person's first attempt page for the form's CSRF token, all before the window; then for 20 s each client
-   only POSTs its people's prepared attempts to `modules:attempt`, as a browser posts the form, one request a
-   submission: the answers, the module's completion, its ledger entry and the status row, through the portal's view.
-   A client that runs out of attempts before the window closes fails the run (raise --submissions-rate).
-   The journey's submissions are reported as a share of the floor's (`submissions_vs_floor` on the last line: the
+5. Run 5's clients sign in first (see below), and wait. Run 3: the bare POST view under 50 clients for 20 s: the
+   throughput of the stack with no application work. Run 4: the floor of a submission under 50 clients for 20 s
+   (bench/load/floor.py): the answers, a hash-chained entry and the status row written in raw SQL, nothing else.
+   Run 5, submissions only, like for like with the floor: 50 clients, having signed run 5's people in (a session
+   each) and opened each person's first attempt page for the form's CSRF token, for 20 s only POST their people's
+   prepared attempts to `modules:attempt`, as a browser posts the form, one request a submission: the answers, the
+   module's completion, its ledger entry and the status row, through the portal's view. A client that runs out of
+   attempts before the window closes fails the run (raise --submissions-rate). Run 6: the floor again, at once.
+   The journey's submissions are reported as a share of run 4's (`submissions_vs_floor` on the last line: the
    pages priced with the submissions), its requests as a share of the bare view's and the floor's; run 5's
-   submissions as a share of the floor's and of the bare view's (`submissions_only_vs_floor`,
-   `submissions_only_vs_bare`).
+   submissions as a share of the mean of runs 4 and 6, the floor either side of it, and of the bare view's
+   (`submissions_only_vs_floor`, `submissions_only_vs_bare`).
 6. Prints requests, throughput, error rate and p50/p95 latency by kind, and the CPU each part used in the window
    (the load generator, gunicorn, PostgreSQL, and anything else on the machine); every failed answer and what it
    looked like; then checks the ledger: every journey submission that got a success answer recorded exactly once,
@@ -373,26 +373,46 @@ def run_phase(
     return phase
 
 
-def run_submissions_phase(name, duration, base, plan, people, clients, *, seed=0, on_open=None, url=None) -> Phase:
-    """Submissions as such: `clients` clients, each signing its share of `people` in before the window opens, then
-    POSTing their prepared attempts until it closes (loadclient.SubmitClient)."""
-    phase = Phase(name, duration)
-    window = Window(clients, duration, on_open)
-    threads = [SubmitClient(i, people[i::clients], plan, base, window, seed * 1000 + i) for i in range(clients)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    window.barrier.wait(timeout=threads[0].prepare_for + 60)
-    for thread in threads:
-        thread.join(timeout=duration + 60)
-    phase.elapsed = time.perf_counter() - window.t0
-    phase.clients = clients
-    phase.preparation = Preparation(threads, window.t0 - began)
-    for thread in threads:
-        phase.requests.extend(thread.log.requests)
-        phase.successes.extend(thread.log.successes)
-    phase.requests.sort(key=lambda r: r.t)
-    return phase
+class SubmissionsPhase:
+    """Submissions as such, in two steps: `prepare` has `clients` clients sign their share of `people` in and wait;
+    `run` opens the window, in which they only POST their prepared attempts (loadclient.SubmitClient). The runner
+    prepares before the bare view and the floor run, so that the window follows the floor's at once, on a machine
+    others share as little changed as can be."""
+
+    def __init__(self, name, duration, base, plan, people, clients, *, seed=0):
+        self.name, self.duration, self.clients = name, duration, clients
+        self.window = Window(clients, duration)
+        self.threads = [
+            SubmitClient(i, people[i::clients], plan, base, self.window, seed * 1000 + i) for i in range(clients)
+        ]
+        self.preparation_seconds = 0.0
+
+    def prepare(self) -> None:
+        began = time.perf_counter()
+        for thread in self.threads:
+            thread.start()
+        for thread in self.threads:
+            thread.prepared.wait(timeout=thread.prepare_for + 60)
+        self.preparation_seconds = time.perf_counter() - began
+
+    def run(self, on_open=None) -> Phase:
+        phase = Phase(self.name, self.duration)
+        self.window.on_open = on_open
+        self.window.barrier.wait(timeout=60)
+        for thread in self.threads:
+            thread.join(timeout=self.duration + 60)
+        phase.elapsed = time.perf_counter() - self.window.t0
+        phase.clients = self.clients
+        phase.preparation = Preparation(self.threads, self.preparation_seconds)
+        for thread in self.threads:
+            phase.requests.extend(thread.log.requests)
+            phase.successes.extend(thread.log.successes)
+        phase.requests.sort(key=lambda r: r.t)
+        return phase
+
+    def abandon(self) -> None:
+        """Lets the clients go without a window (the run failed before it): they end without sending anything."""
+        self.window.barrier.abort()
 
 
 # --- the report ---------------------------------------------------------------------------------------------------
@@ -429,8 +449,8 @@ def print_phase(phase: Phase) -> None:
     if phase.preparation:
         prep = phase.preparation
         log(
-            f"  before the window ({prep.seconds:.0f} s, not counted): {prep.signed_in} of {prep.people} people signed "
-            f"in, {prep.attempts} prepared attempts between them ({len(prep.requests)} requests, "
+            f"  before runs 3 and 4 ({prep.seconds:.0f} s, not counted): {prep.signed_in} of {prep.people} people "
+            f"signed in, {prep.attempts} prepared attempts between them ({len(prep.requests)} requests, "
             f"{sum(1 for r in prep.requests if not r.ok)} failed)"
         )
         for why in prep.unprepared[:10]:
@@ -832,11 +852,12 @@ def main() -> int:
     log_path.write_text("")
     server = start_gunicorn(port, args.workers, log_path)
     phases: list[Phase] = []
+    submitting = None
     try:
         wait_until_serving(base, server)
         log(f"  gunicorn: {args.workers} sync workers on {base}, settings bench/load/load_settings.py")
 
-        def measured(name, runner=run_phase, **kwargs):
+        def measured(name, runner=None, **kwargs):
             start = {}
 
             def window_opens():  # the CPU and the server's log are counted from here: not the sign-ins before it
@@ -845,7 +866,10 @@ def main() -> int:
                 start["postgres"].start()
                 start["cpu"] = time.process_time(), cpu_seconds(start["pids"]), machine_busy_seconds()
 
-            phase = runner(name, plan=plan, base=base, url=url, on_open=window_opens, **kwargs)
+            if runner is None:
+                phase = run_phase(name, plan=plan, base=base, url=url, on_open=window_opens, **kwargs)
+            else:
+                phase = runner(on_open=window_opens)
             cpu = start["cpu"]
             phase.cpu = {
                 "load generator": time.process_time() - cpu[0],
@@ -859,7 +883,7 @@ def main() -> int:
             return phase
 
         runs = (1 if args.no_restart else 2) * args.duration + args.bare_duration + args.floor_duration
-        runs += args.submissions_duration
+        runs += args.submissions_duration + args.floor_duration
         log(f"\n== Running (about {runs + 10:.0f} s, and the submissions-only phase's sign-ins)")
         run1 = measured("Run 1: journey, steady load", duration=args.duration, people=people[: args.clients], seed=1)
         run2 = None
@@ -871,24 +895,38 @@ def main() -> int:
                 restart_at=args.restart_at,
                 seed=2,
             )
+        submitting = SubmissionsPhase(
+            "Run 5: submissions only",
+            args.submissions_duration,
+            base,
+            plan,
+            plan["submitters"],
+            args.clients,
+            seed=5,
+        )
+        step = time.perf_counter()
+        submitting.prepare()
+        log(f"\n  run 5's people signed in, waiting for their window ({time.perf_counter() - step:.0f} s)")
         clients = people[: args.clients]
         bare = measured("Run 3: bare POST view", duration=args.bare_duration, people=clients, mode="bare")
         floor_run = measured("Run 4: floor of a submission", duration=args.floor_duration, people=clients, mode="floor")
-        submissions = measured(
-            "Run 5: submissions only",
-            runner=run_submissions_phase,
-            duration=args.submissions_duration,
-            people=plan["submitters"],
-            clients=args.clients,
-            seed=5,
+        submissions = measured("Run 5: submissions only", runner=submitting.run)
+        # The floor again straight after: run 5 is compared with the mean of the floor either side of it, so that
+        # what others do on the machine in the meantime weighs on both alike.
+        floor_after = measured(
+            "Run 6: floor of a submission, again", duration=args.floor_duration, people=clients, mode="floor"
         )
+    except BaseException:
+        if submitting is not None:
+            submitting.abandon()
+        raise
     finally:
         stop_gunicorn(server)
         ensure_postgres_running(url)
         with psycopg.connect(url, autocommit=True) as conn:
             floor.drop_tables(conn)
 
-    print_ratios(run1, run2, bare, floor_run, submissions)
+    print_ratios(run1, run2, bare, floor_run, submissions, floor_after)
 
     log("\n== Ledger")
     successes = run1.successes + (run2.successes if run2 else [])
@@ -900,7 +938,7 @@ def main() -> int:
         log(f"  [{'PASS' if passed else 'FAIL'}] {name}: {detail}")
 
     log("\n== Summary")
-    summary = summarise(run1, run2, bare, floor_run, submissions)
+    summary = summarise(run1, run2, bare, floor_run, submissions, floor_after)
     summary += [(name, passed, "") for name, passed, _ in checks]
     for name, passed, detail in summary:
         log(f"  [{'PASS' if passed else 'FAIL'}] {name}{': ' + detail if detail else ''}")
@@ -928,18 +966,26 @@ def main() -> int:
     return 0 if verdict else 1
 
 
-def print_ratios(run1: Phase, run2: Phase | None, bare: Phase, floor_run: Phase, submissions: Phase) -> None:
+def print_ratios(
+    run1: Phase, run2: Phase | None, bare: Phase, floor_run: Phase, submissions: Phase, floor_after: Phase
+) -> None:
     """Requests a second against the bare view and the floor; submissions a second against the floor's (each floor
     request is one submission: its answers, chain entry and status row). The journey's submissions come with the
-    pages a person goes through to make them; the submissions-only phase's are the POSTs alone, like the floor's."""
+    pages a person goes through to make them, and are set against run 4; the submissions-only phase's are the POSTs
+    alone, like the floor's, and are set against the mean of runs 4 and 6, the floor just before and just after."""
 
     def rate(phase, records):
         return len(records) / phase.elapsed
 
     bare_rate = rate(bare, [r for r in bare.requests if r.ok])
     floor_rate = rate(floor_run, [r for r in floor_run.requests if r.ok])
+    floor_after_rate = rate(floor_after, [r for r in floor_after.requests if r.ok])
     log("\n== Throughput against the bare view and the floor of a submission")
-    for name, phase in (("bare POST view", bare), ("floor of a submission", floor_run)):
+    for name, phase in (
+        ("bare POST view", bare),
+        ("floor of a submission", floor_run),
+        ("floor of a submission, again after run 5", floor_after),
+    ):
         latencies = [r.latency * 1000 for r in phase.requests]
         log(f"  {name}: {rate(phase, phase.requests):.1f} req/s, p50 {percentile(latencies, 50):.0f} ms")
     for phase in filter(None, (run1, run2)):
@@ -950,10 +996,12 @@ def print_ratios(run1: Phase, run2: Phase | None, bare: Phase, floor_run: Phase,
             f"{100 * submissions_rate / floor_rate:.1f}% of the floor's (a journey's pages and its submissions)"
         )
     only_rate = rate(submissions, submissions.successes)
+    floor_either_side = (floor_rate + floor_after_rate) / 2
     latencies = [r.latency * 1000 for r in submissions.requests]
     log(
-        f"  {submissions.name}: {only_rate:.1f} submissions/s, p50 {percentile(latencies, 50):.0f} ms: "
-        f"submissions_vs_floor {100 * only_rate / floor_rate:.1f}%, "
+        f"  {submissions.name}: {only_rate:.1f} submissions/s, p50 {percentile(latencies, 50):.0f} ms; the floor "
+        f"either side of it {floor_either_side:.1f}/s (runs 4 and 6): "
+        f"submissions_vs_floor {100 * only_rate / floor_either_side:.1f}%, "
         f"submissions_vs_bare {100 * only_rate / bare_rate:.1f}% (like for like: signed in before the window, "
         "one POST a submission)"
     )
@@ -962,18 +1010,18 @@ def print_ratios(run1: Phase, run2: Phase | None, bare: Phase, floor_run: Phase,
         f"submissions_vs_floor={100 * submissions_rate / floor_rate:.1f}% "
         f"requests_vs_floor={100 * requests_rate / floor_rate:.1f}% "
         f"requests_vs_bare={100 * requests_rate / bare_rate:.1f}% "
-        f"submissions_only_vs_floor={100 * only_rate / floor_rate:.1f}% "
+        f"submissions_only_vs_floor={100 * only_rate / floor_either_side:.1f}% "
         f"submissions_only_vs_bare={100 * only_rate / bare_rate:.1f}%"
     )
 
 
 def summarise(
-    run1: Phase, run2: Phase | None, bare: Phase, floor_run: Phase, submissions: Phase
+    run1: Phase, run2: Phase | None, bare: Phase, floor_run: Phase, submissions: Phase, floor_after: Phase
 ) -> list[tuple[str, bool, str]]:
     def failed(phase):
         return [r for r in phase.requests if not r.ok]
 
-    phases = [p for p in (run1, run2, bare, floor_run, submissions) if p]
+    phases = [p for p in (run1, run2, bare, floor_run, submissions, floor_after) if p]
     prep = submissions.preparation
     non_friendly = [
         r
@@ -986,6 +1034,7 @@ def summarise(
         ("run 1 (journey, steady load): no failed request", not failed(run1), f"{len(failed(run1))} failed"),
         ("bare view: no failed request", not failed(bare), f"{len(failed(bare))} failed"),
         ("floor: no failed request", not failed(floor_run), f"{len(failed(floor_run))} failed"),
+        ("floor again: no failed request", not failed(floor_after), f"{len(failed(floor_after))} failed"),
         ("submissions only: no failed request", not failed(submissions), f"{len(failed(submissions))} failed"),
         (
             "submissions only: every person signed in before the window",
