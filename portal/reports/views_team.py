@@ -56,7 +56,7 @@ def team(request):
     )
     context |= {
         "matrix": matrix,
-        "written": _written(matrix),
+        "written": _written(matrix, form["requirement"].value()),
         "filtered": bool(requirement or state or as_at or request.GET.get("team")),
         "pack_team": scope[0].pk if len(scope) == 1 else None,  # a pack covers one team and the teams below
         "basis_words": described(matrix.basis) if as_at else "",
@@ -71,7 +71,7 @@ def team(request):
 # escaping calls, so the bytes are the same as the templates wrote; each person's name, link and team are escaped once
 # for both tables, and each distinct cell (most repeat one another: the same tag and date) is written once. Each part
 # keeps the indentation the templates gave it; they lay out the rest and say where each part goes.
-TEAM_OPTION = '<option value="{}"{}>{}</option>'
+OPTION = '<option value="{}"{}>{}</option>'
 REQUIREMENT_HEADER = '<th scope="col" class="nhsuk-table__header">{}</th>'
 PERSON_LINK = '<a href="{}">{}</a>{}<br>'
 EMPLOYMENT_TAG = ' <strong class="nhsuk-tag nhsuk-tag--purple">{}</strong>'
@@ -110,6 +110,7 @@ FIGURE_DUE_SOON = '<strong class="nhsuk-tag nhsuk-tag--yellow">{} due soon</stro
 class Written:
     """The team page's rows, each part ready to print (team.html and its includes)."""
 
+    requirement_options: SafeString
     requirement_headers: SafeString
     people_rows: SafeString
     chase_rows: SafeString
@@ -118,12 +119,17 @@ class Written:
 
 def _team_options(teams, chosen: str) -> SafeString:
     """The team filter's options, the chosen team's selected."""
-    options = (TEAM_OPTION.format(t.pk, " selected" if str(t.pk) == chosen else "", escape(t.name)) for t in teams)
+    options = (OPTION.format(t.pk, " selected" if str(t.pk) == chosen else "", escape(t.name)) for t in teams)
     return mark_safe("".join(options))  # noqa: S308 - each name is escaped
 
 
-def _written(matrix: TeamMatrix) -> Written:
+def _written(matrix: TeamMatrix, chosen_requirement) -> Written:
+    """`chosen_requirement`: the requirement filter's value as given (its option is selected)."""
     names = {r.pk: escape(r.name) for r in matrix.all_requirements}
+    chosen = str(chosen_requirement)
+    options = "".join(
+        OPTION.format(r.pk, " selected" if str(r.pk) == chosen else "", names[r.pk]) for r in matrix.all_requirements
+    )
     people = {}  # each person's link (with any bank or agency tag), and employee number and team, escaped once
     for person, _ in matrix.people:
         employment = EMPLOYMENT_TAG.format(escape(person.employment)) if person.employment else ""
@@ -165,7 +171,8 @@ def _written(matrix: TeamMatrix) -> Written:
     ]
     headers = "".join(REQUIREMENT_HEADER.format(names[r.pk]) for r in matrix.requirements)
     # Safe: every value in these was escaped above (tag colours and counts are the code's own); the rest are literals.
-    return Written(*(mark_safe(part) for part in (headers, "".join(rows), "".join(chase), "".join(figures))))  # noqa: S308
+    parts = (options, headers, "".join(rows), "".join(chase), "".join(figures))
+    return Written(*(mark_safe(part) for part in parts))  # noqa: S308
 
 
 @require_GET
