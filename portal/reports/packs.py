@@ -244,7 +244,7 @@ class _Parts:
         return path
 
     def people(self, sections: list[PersonSection]) -> None:
-        """A part of people, drawn without a template (pdf.render_pack_people_to: a third of the time)."""
+        """A part of people, drawn without a template (pdf.render_pack_people_to), in a third of the time."""
         path = self._next()
         with path.open("wb") as handle:
             render_pack_people_to(handle, **self.common, people=sections, first=not self.of_people)

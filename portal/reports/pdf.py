@@ -90,10 +90,12 @@ def render_pdf_to(dest: BinaryIO, template: str, context: dict) -> None:
 
 # The people of an evidence pack. Through xhtml2pdf (a template of tables) a person's page cost about 35 ms of CPU:
 # each of its sixty-odd cells parsed from HTML, styled from CSS with seven table commands of its own, and wrapped in
-# a frame that is wrapped again to be drawn; 1.7 s for a part of 48 people, most of a 50-person pack. Drawn here,
-# the same tables with the same words cost a quarter of that. The paragraphs are xhtml2pdf's, as in its own tables,
-# so that Arabic and Hebrew are laid out right to left, line by line. The cover and the manifest, a page each, stay
-# templates (templates/reports/pack/); the look follows their base.html: page, footer, headings and tables.
+# a frame that is wrapped again to be drawn; 1.7-1.9 s for a part of 48 people, most of a 50-person pack. Drawn
+# here, the same tables with the same words take 0.45-0.57 s. Simpler markup did not get near that: without the
+# cells' rules, padding, classes and the spans in the evidence cell, the template still took 1.5 s. The paragraphs
+# are xhtml2pdf's, as in its own tables, so that Arabic and Hebrew are laid out right to left, line by line. The
+# cover and the manifest, a page each, stay templates (templates/reports/pack/); the look follows their base.html:
+# page, footer, headings and tables.
 PAGE_MARGINS = (1.6 * cm, 1.5 * cm, 1.8 * cm, 1.5 * cm)  # top, right, bottom, left, as base.html's @page
 FOOTER_WIDTH = 0.82  # of the frame's width: base.html's footer keeps the rest for "Page N of M"
 PERSON_COLUMNS = (("Requirement", 0.24), ("Status", 0.11), ("Completed", 0.12), ("Expires", 0.12), ("Evidence", 0.41))
@@ -107,7 +109,7 @@ def render_pack_people_to(dest: BinaryIO, *, pack, organisation_name: str, peopl
     """Lay out a run of an evidence pack's people (`packs.PersonSection`) into `dest` (a file open for writing
     bytes): each person's heading, their requirements and any corrections, with the pack's footer on every page;
     `first` puts the heading "Evidence by person" before them."""
-    from .pdfjoin import PAGE_NUMBER_BASELINE
+    from .pdfjoin import PAGE_NUMBER_BASELINE  # here: pdfjoin imports this module
 
     styles = _pack_styles()
     top, right, bottom, left = PAGE_MARGINS
@@ -217,7 +219,11 @@ def _table(columns, rows: list, styles: dict, width: float, *, empty: bool = Fal
     if empty:
         commands.append(("SPAN", (0, 1), (-1, 1)))
     return Table(
-        [heading, *rows], colWidths=[width * share for _, share in columns], repeatRows=1, style=TableStyle(commands)
+        [heading, *rows],
+        colWidths=[width * share for _, share in columns],
+        repeatRows=1,
+        splitInRow=1,  # a row taller than a page (a long reason for a correction) runs on to the next
+        style=TableStyle(commands),
     )
 
 
