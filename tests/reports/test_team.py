@@ -156,3 +156,23 @@ def test_each_cell_shows_its_tag_and_date_as_the_date_filter_prints_it(org):
             '<td class="nhsuk-table__cell"><strong class="nhsuk-tag nhsuk-tag--grey">Not started</strong>'
             f'<br><span class="nhsuk-body-s">{shown}</span></td>'
         ) in html, shown
+
+
+def test_team_and_requirement_names_are_escaped_wherever_the_page_writes_them_and_the_chosen_ones_selected(org, hr):
+    """The team choices, the requirement filter, the table's columns, the figures and the list to chase are written
+    in the view, not the template language: each must still escape what it is given and mark what was chosen."""
+    team = factories.make_team('R&D <"Labs">', parent=org["comms"])
+    requirement = factories.make_requirement(name="<i>Moving</i> & Handling")
+    factories.make_staff(team=team, first_name="Ola", last_name="Owed")
+    refresh()
+    html = client_for(hr).get(reverse("reports:team"), {"team": team.pk, "requirement": requirement.pk}).content
+    html = html.decode()
+    assert "<i>Moving" not in html and 'R&D <"Labs">' not in html
+    assert f'<option value="{team.pk}" selected>R&amp;D &lt;&quot;Labs&quot;&gt;</option>' in html
+    assert f'<option value="{requirement.pk}" selected>&lt;i&gt;Moving&lt;/i&gt; &amp; Handling</option>' in html
+    assert f'<option value="{org["comms"].pk}">Communications</option>' in html  # the others, not selected
+    header = '<th scope="col" class="nhsuk-table__header">&lt;i&gt;Moving&lt;/i&gt; &amp; Handling</th>'
+    assert html.count(header) == 1  # the table's one column, the filter narrowing it to this requirement
+    assert 'aria-hidden="true">Requirement </span>&lt;i&gt;Moving&lt;/i&gt; &amp; Handling</td>' in html  # figures
+    assert "</strong> &lt;i&gt;Moving&lt;/i&gt; &amp; Handling, was due " in html  # Ola's item to chase
+    assert html.count("R&amp;D &lt;&quot;Labs&quot;&gt;") == 4  # the choice, the heading, Ola in both tables
