@@ -351,11 +351,13 @@ def people_facts(
     waiting: dict[int, list[EvidenceEntry]] | None = None,
     recorded_before: datetime.datetime | None = None,
     changes: dict[int, list[StaffChange]] | None = None,
+    entries: dict[int, list[EvidenceEntry]] | None = None,
 ) -> tuple[list[Person], dict[int, str]]:
     """The facts of a chunk of people (`rows` of PERSON_FIELDS, as the roster holds them now) and the paths of every
     team their roster rows name: two queries. `waiting` are entries prepared but not yet sealed, counted as recorded.
     `changes`: the people's roster rows (with their teams), when read with the people (`_people_with_roster`): then
-    one query, for the ledger entries.
+    one query, for the ledger entries. `entries`: each person's entries on the requirements `counted`, the pending
+    ones among them, when the caller has read them: then none.
 
     With `recorded_before`, only what had been recorded before that moment, so that a read at that moment can be
     made again later and come out the same: the ledger entries (completions, pauses, corrections) and roster rows
@@ -376,12 +378,13 @@ def people_facts(
         kept[change.staff_id].append(change)
         if change.team is not None:
             paths[change.team_id] = change.team.path
-    recorded = EvidenceEntry.objects.filter(staff_id__in=ids, requirement_id__in=counted)
-    if recorded_before is not None:
-        recorded = recorded.filter(recorded_at__lt=recorded_before)
-    entries = defaultdict(list)
-    for entry in [*recorded, *(entry for pk in ids for entry in (waiting or {}).get(pk, ()))]:
-        entries[entry.staff_id].append(entry)
+    if entries is None:
+        recorded = EvidenceEntry.objects.filter(staff_id__in=ids, requirement_id__in=counted)
+        if recorded_before is not None:
+            recorded = recorded.filter(recorded_at__lt=recorded_before)
+        entries = defaultdict(list)
+        for entry in [*recorded, *(entry for pk in ids for entry in (waiting or {}).get(pk, ()))]:
+            entries[entry.staff_id].append(entry)
     people = []
     for pk, start_date, leave_date, team_id, staff_group, job_title, _ in rows:
         mine = kept[pk]
@@ -390,9 +393,8 @@ def people_facts(
             start_date, leave_date = last.start_date, last.leave_date
         elif pk in later:
             continue
-        people.append(
-            Person(pk, start_date, leave_date, Roster(mine, Facts(team_id, staff_group, job_title)), entries[pk])
-        )
+        roster = Roster(mine, Facts(team_id, staff_group, job_title))
+        people.append(Person(pk, start_date, leave_date, roster, entries.get(pk, [])))
     return people, paths
 
 
@@ -487,6 +489,16 @@ def intervals_rebuild(
     return written
 
 
+def person_intervals_rebuild(staff_id: int, rules: Rules, entries: list[EvidenceEntry]) -> int:
+    """`intervals_rebuild` of one person on the rules' requirements (`rules_of`), from their ledger entries on them
+    as the caller read them, the pending ones among them: reads only the person with their roster rows (one query),
+    then deletes and inserts their runs. Call as `intervals_rebuild`."""
+    rows, changes = _people_with_roster([staff_id])
+    if not rows:
+        return 0
+    return _rebuild_chunk(rows, rules, {}, changes, entries={staff_id: entries})
+
+
 def _rules_to_rebuild(requirement_ids: Iterable[int] | None) -> Rules | None:
     """`rules_for(requirement_ids)`, reading only the requirements named when none is in a level family: one query
     where most rebuilds (one person's, after a completion or an attestation) read three, and their teams and rounds
@@ -499,8 +511,8 @@ def _rules_to_rebuild(requirement_ids: Iterable[int] | None) -> Rules | None:
     return rules_of(requirements) if requirements else None
 
 
-def _rebuild_chunk(rows, rules: Rules, waiting, changes=None) -> int:
-    people, paths = people_facts(rows, rules.counted, waiting=waiting, changes=changes)
+def _rebuild_chunk(rows, rules: Rules, waiting, changes=None, entries=None) -> int:
+    people, paths = people_facts(rows, rules.counted, waiting=waiting, changes=changes, entries=entries)
     new = []
     for person in people:
         for reading in person_runs(person, rules, paths):

@@ -198,11 +198,16 @@ def refresh_pair(staff: StaffMember, requirement: Requirement, pending: Iterable
     recorded (`ledger.prepare`, not yet sealed) as `pending`."""
     pending = list(pending)
     if not requirement.level_family:
+        # The row and the runs from one reading of the person's entries and of the requirement's teams and rounds
+        # (prefetched by `intervals.requirements_read`, when the caller read the requirement that way).
+        from .intervals import person_intervals_rebuild, rules_of
+
         entries = [*EvidenceEntry.objects.filter(staff=staff, requirement=requirement), *pending]
-        rounds = requirement.rounds.all() if requirement.kind in Requirement.ROUND_KINDS else []
-        standing, latest = standing_for(staff, requirement, entries, rounds)
+        rules = rules_of([requirement])
+        rounds, team_paths = rules.rounds[requirement.pk], rules.team_paths[requirement.pk]
+        standing, latest = standing_for(staff, requirement, entries, rounds, team_paths)
         _save(staff, requirement, standing, latest)
-        _intervals([staff.pk], [requirement.pk], pending)
+        person_intervals_rebuild(staff.pk, rules, entries)
         return
     above = Requirement.objects.levels_above()
     family = [requirement, *(r for r in Requirement.objects.filter(pk__in=above) if requirement in above[r.pk])]
