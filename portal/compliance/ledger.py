@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from .models import EvidenceEntry, LedgerHead
@@ -99,36 +98,43 @@ def everyone_lock() -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_SPACE, _EVERYONE])
 
 
+def _next_id() -> tuple[str, list]:
+    """The SQL expression for an id not yet in the ledger, and its parameters. PostgreSQL hands ids out from the
+    table's sequence; SQLite has one writer at a time (transactions begin IMMEDIATE), so the next id after the
+    largest is this transaction's."""
+    if connection.vendor == "postgresql":
+        return "nextval(pg_get_serial_sequence(%s, 'id'))", [EvidenceEntry._meta.db_table]
+    table = connection.ops.quote_name(EvidenceEntry._meta.db_table)  # a constant: no value is written into the SQL
+    return f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1", []  # noqa: S608
+
+
 def _reserve_ids(count: int) -> list[int]:
     """Ids for entries not yet in the ledger, so status rows can name them before `seal` inserts them (the foreign
-    key is checked at commit). PostgreSQL hands them out from the table's sequence; SQLite has one writer at a time
-    (transactions begin IMMEDIATE), so the next ids after the largest are this transaction's."""
+    key is checked at commit): `count` from the sequence on PostgreSQL, the next `count` after the largest on
+    SQLite (`_next_id`)."""
     if count == 0:
         return []
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [EvidenceEntry._meta.db_table, count],
-            )
+    expression, params = _next_id()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT {expression} FROM generate_series(1, %s)", [*params, count])  # noqa: S608
             return [row[0] for row in cursor.fetchall()]
-    top = EvidenceEntry.objects.aggregate(top=Max("id"))["top"] or 0
-    return list(range(top + 1, top + 1 + count))
+        cursor.execute(f"SELECT {expression}", params)
+        (first,) = cursor.fetchone()
+    return list(range(first, first + count))
 
 
 def _recorded_or_reserved(idempotency_key: str) -> tuple[int | None, int]:
-    """The id of the entry recorded under `idempotency_key` (None if there is none) and an id for a new entry, in one
-    statement (`_reserve_ids`' way on each database). On PostgreSQL a key already recorded spends a number of the
-    sequence for nothing: ids may have gaps, the chain's numbers (`seq`) may not."""
+    """The id of the entry recorded under `idempotency_key` (None if there is none) and an id for a new entry
+    (`_next_id`), in one statement. On PostgreSQL a key already recorded spends a number of the sequence for nothing:
+    ids may have gaps, the chain's numbers (`seq`) may not."""
     table = connection.ops.quote_name(EvidenceEntry._meta.db_table)  # a constant: no value is written into the SQL
-    if connection.vendor == "postgresql":
-        reserve = "nextval(pg_get_serial_sequence(%s, 'id'))"
-        params = [idempotency_key, EvidenceEntry._meta.db_table]
-    else:
-        reserve = f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1"  # noqa: S608
-        params = [idempotency_key]
+    expression, params = _next_id()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT id FROM {table} WHERE idempotency_key = %s), {reserve}", params)  # noqa: S608
+        cursor.execute(
+            f"SELECT (SELECT id FROM {table} WHERE idempotency_key = %s), {expression}",  # noqa: S608
+            [idempotency_key, *params],
+        )
         recorded, reserved = cursor.fetchone()
     return recorded, reserved
 
