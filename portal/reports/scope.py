@@ -9,8 +9,11 @@ from django.utils import timezone
 from portal.people.models import StaffMember, Team, TeamManager
 from portal.people.roles import is_hr
 
-# A team's row as the choices read it: every field of a Team, in the order Team.from_db takes them.
-TEAM_FIELDS = [field.attname for field in Team._meta.concrete_fields]
+# A team's row as the choices read it, in the model's field order (as Team.from_db takes them): what the reports use
+# of a team in scope, its id, its path (for the teams below), its depth (the roots) and its name. A Team made from it
+# loads any other field only if asked, as `.only()` leaves one. HR's 400 teams read in full were a twentieth of the
+# team page's time.
+TEAM_FIELDS = ["id", "path", "depth", "name"]
 PK, NAME, DEPTH = (TEAM_FIELDS.index(name) for name in ("id", "name", "depth"))
 
 
@@ -73,7 +76,7 @@ WITH theirs AS (
     JOIN {Team._meta.db_table} managed ON managed.id = manager.team_id
     WHERE staff.user_id = %s AND manager.started_on <= %s AND (manager.ended_on IS NULL OR manager.ended_on > %s)
 )
-SELECT {", ".join(f"team.{field.column}" for field in Team._meta.concrete_fields)},
+SELECT {", ".join(f"team.{Team._meta.get_field(name).column}" for name in TEAM_FIELDS)},
     EXISTS (SELECT 1 FROM theirs WHERE theirs.team_id = team.id) AS managed
 FROM {Team._meta.db_table} team
 WHERE EXISTS (SELECT 1 FROM theirs WHERE SUBSTR(team.path, 1, LENGTH(theirs.path)) = theirs.path)

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.people.models import Team, TeamManager
+from portal.people.roles import hr_group
 from portal.reports.scope import teams_for_request
 from tests import factories
 
@@ -77,20 +78,19 @@ def test_each_manager_sees_what_the_orm_rules_give(trust):
         assert [choice.name for choice in picked] == [trust[name].name for name in choices]
 
 
-def test_the_chosen_team_is_a_whole_team(trust):
-    manager = _person(trust, "Mo")
-    _manage(manager, trust["medicine"])
-    [ward] = teams_for_request(manager.user, str(trust["ward 1"].pk))[0]
-    assert (ward.pk, ward.path, ward.depth, ward.name, ward.code, ward.kind, ward.closed_on) == (
-        trust["ward 1"].pk,
-        trust["ward 1"].path,
-        3,
-        "Ward 1",
-        trust["ward 1"].code,
-        trust["ward 1"].kind,
-        None,
-    )
-    assert ward.get_parent() == trust["medicine"]
+@pytest.mark.parametrize("hr", [False, True], ids=["manager", "HR"])
+def test_the_chosen_team_carries_what_reports_read_and_the_rest_on_asking(trust, hr):
+    user = _person(trust, "Mo").user
+    if hr:
+        user.groups.add(hr_group())  # outside a request the role counts (User.privileges_proven)
+    else:
+        _manage(user.staff, trust["medicine"])
+    ward = trust["ward 1"]
+    [chosen] = teams_for_request(user, str(ward.pk))[0]
+    assert (chosen.pk, chosen.path, chosen.depth, chosen.name) == (ward.pk, ward.path, 3, "Ward 1")
+    assert chosen.get_deferred_fields() == {"numchild", "code", "kind", "closed_on"}
+    assert (chosen.code, chosen.kind, chosen.closed_on) == (ward.code, ward.kind, None)  # each read when asked
+    assert chosen.get_parent() == trust["medicine"]
 
 
 @pytest.mark.parametrize(
