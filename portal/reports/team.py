@@ -11,6 +11,7 @@ from itertools import groupby
 from typing import NamedTuple
 from urllib.parse import urlencode
 
+from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.utils.dateformat import format as date_format
 from portal.compliance import status
 from portal.compliance.asat import Moment, statuses_as_at
 from portal.compliance.intervals import Facts, Roster
-from portal.compliance.models import Requirement, StatusInterval
+from portal.compliance.models import Requirement, RequirementStatus, StatusInterval
 from portal.people.models import StaffChange, StaffMember, Team
 
 from .basis import AS_IT_WAS, AS_RECORDED
@@ -214,18 +215,42 @@ def team_matrix(
     today = timezone.localdate()
     # The page shows a requirement's name, nothing else of it.
     requirements = list(Requirement.objects.filter(active=True).order_by("name").only("name"))
-    # Each person with each of their status rows, in one query (a person with none comes once, with nothing); rows
-    # of retired requirements come too, and _matrix leaves them out with the requirements.
-    staff = StaffMember.objects.current(on=today).in_teams(scope).order_by("last_name", "first_name", "pk")
     url, people, rows = _person_urls(), [], {}
-    for *person, requirement_id, completed, expires, due, paused_from, paused_until in staff.values_list(
-        *PERSON_FIELDS, *(f"statuses__{name}" for name in STANDING_FIELDS)
+    for *person, requirement_id, completed, expires, due, paused_from, paused_until in _people_with_standing(
+        scope, today
     ):
         if not people or people[-1].pk != person[0]:
             people.append(Person.from_values(*person, url(person[0])))
         if requirement_id is not None:
             rows[person[0], requirement_id] = status.Standing(True, completed, expires, due, paused_from, paused_until)
     return _matrix(scope, requirements, people, rows, today, requirement=requirement, state=state)
+
+
+# Each person in post on a day in some teams or below them, with each of their status rows (a person with none comes
+# once, with nothing), by name: the rules of `StaffMember.objects.current(on=day).in_teams(teams)` (no leave date,
+# or the day or later; the team's path begins with one of the teams' paths), written once as SQL rather than built
+# through the ORM each request (building and compiling it was a tenth of the team page's time). Rows of retired
+# requirements come too; _matrix leaves them out with the requirements. tests/reports/test_team_rows.py holds it to
+# the ORM's answer.
+PEOPLE_WITH_STANDING = f"""
+SELECT {", ".join(f"staff.{name}" for name in ("id", *PERSON_FIELDS[1:-1]))}, team.name,
+    {", ".join(f"standing.{name}" for name in STANDING_FIELDS)}
+FROM {StaffMember._meta.db_table} staff
+JOIN {Team._meta.db_table} team ON team.id = staff.team_id
+LEFT JOIN {RequirementStatus._meta.db_table} standing ON standing.staff_id = staff.id
+WHERE (staff.leave_date IS NULL OR staff.leave_date >= %s) AND ({{in_teams}})
+ORDER BY staff.last_name, staff.first_name, staff.id
+"""  # noqa: S608 - table and column names from the models; every value is a parameter
+
+
+def _people_with_standing(teams: list[Team], day: datetime.date) -> list[tuple]:
+    """PEOPLE_WITH_STANDING's rows (each database's driver gives its dates as dates, SQLite's by their declared type).
+    A team's path is made of digits and capital letters (treebeard's alphabet), so it begins a LIKE pattern as it is."""
+    sql = PEOPLE_WITH_STANDING.format(in_teams=" OR ".join(["team.path LIKE %s"] * len(teams)) or "1 = 0")
+    connection = connections[router.db_for_read(StaffMember)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datefield_value(day), *(f"{team.path}%" for team in teams)])
+        return cursor.fetchall()
 
 
 def _team_matrix_as_at(scope: list[Team], moment: Moment, requirement, state) -> TeamMatrix:
