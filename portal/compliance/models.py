@@ -474,6 +474,13 @@ class CompletionBatch(models.Model):
         return f"Completions {self.filename} ({self.uploaded_at:%d %b %Y %H:%M})"
 
 
+def import_stalled_before():
+    """An apply whose last sign of life is older than this has stopped: a chunk of a completions file takes well under
+    a second and a whole roster of 10,000 people under a minute, so PORTAL_IMPORT_STALLED_MINUTES (30) of silence
+    means the worker is gone, not slow."""
+    return timezone.now() - datetime.timedelta(minutes=settings.PORTAL_IMPORT_STALLED_MINUTES)
+
+
 class ImportBatch(models.Model):
     """One uploaded file of any kind (roster, completions, organisation): its dry-run summary, and how far applying
     it has got. Applying runs in the task worker (portal.compliance.imports), which reports progress here."""
@@ -502,6 +509,9 @@ class ImportBatch(models.Model):
     applied_via = models.CharField(max_length=100, blank=True, help_text="The door, when no one signed in asked.")
     applied_from = models.CharField(max_length=64, blank=True, help_text="The client address that asked to apply.")
     apply_started_at = models.DateTimeField(null=True, blank=True)
+    progress_at = models.DateTimeField(
+        null=True, blank=True, help_text="The apply's last sign of life: asked for, started, or a chunk done."
+    )
     applied_at = models.DateTimeField(null=True, blank=True)
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
@@ -517,6 +527,17 @@ class ImportBatch(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in {self.QUEUED, self.RUNNING}
+
+    @property
+    def stalled(self) -> bool:
+        """Waiting or applying with no sign of life for PORTAL_IMPORT_STALLED_MINUTES (`import_stalled_before`): the
+        task worker stopped part way (restarted, killed) or is not running. Applying again takes it over."""
+        return self.in_progress and self.last_progress < import_stalled_before()
+
+    @property
+    def last_progress(self):
+        """When applying it last showed a sign of life (batches from before `progress_at`: when it started)."""
+        return self.progress_at or self.apply_started_at or self.uploaded_at
 
     @property
     def percent_done(self) -> int:

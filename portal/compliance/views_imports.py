@@ -112,11 +112,13 @@ def upload(request, kind: str):
 @hr_required
 @require_GET
 def batch(request, batch_id: int):
-    """The dry run while the file waits (or after a failure, to finish it); progress while it applies (the page
-    refreshes itself through a link, not a script); the outcome once done. Only a waiting file is planned again."""
+    """The dry run while the file waits (or after a failure, or once applying it has stopped, to finish it); progress
+    while it applies (the page refreshes itself through a link, not a script); the outcome once done. Only a waiting
+    file is planned again."""
     batch = get_object_or_404(ImportBatch, pk=batch_id)
     importer = importer_for(batch.kind)
-    plan = import_batch_plan(batch) if batch.status in {ImportBatch.PLANNED, ImportBatch.FAILED} else None
+    waiting = batch.status in {ImportBatch.PLANNED, ImportBatch.FAILED} or batch.stalled
+    plan = import_batch_plan(batch) if waiting else None
     context = {"batch": batch, "importer": importer, "plan": plan}
     if plan is not None and batch.kind == ImportBatch.COMPLETIONS and plan.skipped:
         context["requirements"] = importable_requirements()

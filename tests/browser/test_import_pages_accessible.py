@@ -1,7 +1,10 @@
 """axe-core on the import pages in each state a batch can be in: the imports page, each kind's upload page and its
 error, a dry run with rejected rows, a completions file waiting for a course mapping, an organisation dry run, and a
-batch waiting, applying, failed part way and applied."""
+batch waiting, applying, failed part way and applied, and one whose worker stopped while it applied or waited."""
 
+import datetime
+
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from portal.compliance.imports.services import import_batch_create
@@ -98,3 +101,22 @@ def test_import_pages_pass_axe(page, live_server, site, axe_check):
         page.goto(f"{live_server.url}/hr/imports/{unmapped.pk}/")
         expect(page.get_by_text(text).first).to_be_visible()
         axe_check(page)
+
+    # Its worker stopped an hour ago (restarted while applying, or never running): the page says so, with the dry run
+    # and its button to apply again; the imports page lists it as stopped.
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    for status, text in [
+        (ImportBatch.RUNNING, "It got to 40,000 of 100,000 rows"),
+        (ImportBatch.QUEUED, "It was waiting to start"),
+    ]:
+        ImportBatch.objects.filter(pk=to_record.pk).update(
+            status=status, rows_done=40_000, rows_total=100_000, progress_at=an_hour_ago
+        )
+        page.goto(f"{live_server.url}/hr/imports/{to_record.pk}/")
+        expect(page.get_by_text("Applying this file has stopped")).to_be_visible()
+        expect(page.get_by_text(text)).to_be_visible()
+        expect(page.get_by_role("button", name="Record 1 completions")).to_be_visible()
+        axe_check(page)
+    page.goto(f"{live_server.url}/hr/imports/")
+    expect(page.get_by_text("stopped part way, apply it again to finish it")).to_be_visible()
+    axe_check(page)

@@ -4,6 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.utils import timezone
+
 from ..models import ImportBatch
 
 
@@ -33,7 +35,8 @@ class Progress:
 
     def update(self, done: int, total: int) -> None:
         self.batch.rows_done, self.batch.rows_total = done, total
-        ImportBatch.objects.filter(pk=self.batch.pk).update(rows_done=done, rows_total=total)
+        now = timezone.now()  # a sign of life (`ImportBatch.stalled`), seen once the chunk's transaction commits
+        ImportBatch.objects.filter(pk=self.batch.pk).update(rows_done=done, rows_total=total, progress_at=now)
 
     def committed(self) -> None:
         if self.between_chunks:

@@ -6,13 +6,15 @@ import logging
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record, client_address
 from portal.lib import uploads
 
-from ..models import ImportBatch
+from ..models import ImportBatch, import_stalled_before
 from .base import Plan, Progress, importer_for
 
 logger = logging.getLogger(__name__)
@@ -66,14 +68,21 @@ def import_batch_apply(
             "Not applied: this roster changes who some people are (listed first). Check them, tick the box to confirm "
             "them, and apply again."
         )
-    claimed = ImportBatch.objects.filter(pk=batch.pk, status__in=[ImportBatch.PLANNED, ImportBatch.FAILED]).update(
+    # Waiting or applying with no sign of life: its worker stopped part way, and this request takes it over.
+    stopped_while = batch.get_status_display().lower() if batch.stalled else ""
+    claimed = _claimable(batch.pk).update(
         status=ImportBatch.QUEUED,
+        progress_at=timezone.now(),
         applied_by=user if getattr(user, "pk", None) else None,
         applied_via=via[:100],
         applied_from=client_address(request)[:64],
         error="",
         summary={**batch.summary, "confirmed_identity": confirmed_identity},
     )
+    if stopped_while and claimed:
+        logger.warning("Import %s (%s) had stopped while %s; asked to apply again", batch.pk, batch.kind, stopped_while)
+        batch.refresh_from_db()
+        _audit(batch, importer_for(batch.kind), restarted=f"it had stopped while {stopped_while}")
     if not claimed:
         batch.refresh_from_db()
         if batch.status == ImportBatch.DONE:
@@ -88,13 +97,25 @@ def import_batch_apply(
     batch.refresh_from_db()
 
 
+def _claimable(batch_id: int):
+    """The batch, if it may be asked to apply: not applied, failed, or waiting or applying but stopped (no sign of life
+    since `import_stalled_before`). One conditional UPDATE of this moves it, so of two requests only one does."""
+    silent = Coalesce("progress_at", "apply_started_at", "uploaded_at")
+    stopped = Q(status__in=[ImportBatch.QUEUED, ImportBatch.RUNNING], silent_since__lt=import_stalled_before())
+    return (
+        ImportBatch.objects.filter(pk=batch_id)
+        .alias(silent_since=silent)
+        .filter(Q(status__in=[ImportBatch.PLANNED, ImportBatch.FAILED]) | stopped)
+    )
+
+
 def import_batch_run(batch_id: int, *, between_chunks=None) -> str:
     """Apply a batch someone asked to apply (the task's body). Re-plans the kept file against the database as it is
     now, applies it through its importer, and records the outcome on the batch and in the audit log, whichever door
     it came through. A failure part way is written on the batch with how far it got; asking again finishes it (every
     kind is idempotent). Returns the batch's final status."""
     claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.QUEUED).update(
-        status=ImportBatch.RUNNING, apply_started_at=timezone.now()
+        status=ImportBatch.RUNNING, apply_started_at=timezone.now(), progress_at=timezone.now()
     )
     batch = ImportBatch.objects.select_related("applied_by").get(pk=batch_id)
     if not claimed:  # another worker has it, or it is done
