@@ -42,6 +42,16 @@ def module_page(policy):
 
 
 @pytest.fixture
+def tasks_held(settings):
+    """Background tasks kept, not run: what was asked of the task worker is in the returned backend's `results`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    default_task_backend.clear()
+    return default_task_backend
+
+
+@pytest.fixture
 def person_client(client, person):
     factories.sign_in(client, person)
     return client

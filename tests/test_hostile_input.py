@@ -102,6 +102,7 @@ INPUTS = {
     "exports:pack_new": ((*AS_AT, "basis"), (*AS_AT, "basis"), ()),
     "exports:pack_detail": ((), (), ()),
     "exports:pack_status": ((), (), ()),
+    "exports:pack_again": ((), (), ()),
     "exports:pack_pdf": ((), (), ()),
     "exports:pack_csv": ((), (), ()),
     "hr_reports:organisation": (("team", "requirement", "staff_group", "as_at", "basis"), (), ()),

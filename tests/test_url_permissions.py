@@ -83,6 +83,7 @@ TABLE = {
     "exports:pack_new": ("GET", (), {"staff": FORBIDDEN, "manager": OK, "hr": OK}),
     "exports:pack_detail": ("GET", ("pack",), {"staff": MISSING, "manager": MISSING, "hr": OK}),
     "exports:pack_status": ("GET", ("pack",), {"staff": MISSING, "manager": MISSING, "hr": OK}),
+    "exports:pack_again": ("POST", ("pack",), {"staff": MISSING, "manager": MISSING, "hr": FOUND}),
     "exports:pack_pdf": ("GET", ("pack",), {"staff": MISSING, "manager": MISSING, "hr": OK}),
     "exports:pack_csv": ("GET", ("pack",), {"staff": MISSING, "manager": MISSING, "hr": OK}),
     # HR only

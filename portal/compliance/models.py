@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 
+from portal.lib.stalled import stalled_before
 from portal.lib.text import hidden_character
 from portal.people.models import StaffMember, Team
 
@@ -474,13 +475,6 @@ class CompletionBatch(models.Model):
         return f"Completions {self.filename} ({self.uploaded_at:%d %b %Y %H:%M})"
 
 
-def import_stalled_before():
-    """An apply whose last sign of life is older than this has stopped: a chunk of a completions file takes well under
-    a second and a whole roster of 10,000 people under a minute, so PORTAL_IMPORT_STALLED_MINUTES (30) of silence
-    means the worker is gone, not slow."""
-    return timezone.now() - datetime.timedelta(minutes=settings.PORTAL_IMPORT_STALLED_MINUTES)
-
-
 class ImportBatch(models.Model):
     """One uploaded file of any kind (roster, completions, organisation): its dry-run summary, and how far applying
     it has got. Applying runs in the task worker (portal.compliance.imports), which reports progress here."""
@@ -530,9 +524,9 @@ class ImportBatch(models.Model):
 
     @property
     def stalled(self) -> bool:
-        """Waiting or applying with no sign of life for PORTAL_IMPORT_STALLED_MINUTES (`import_stalled_before`): the
-        task worker stopped part way (restarted, killed) or is not running. Applying again takes it over."""
-        return self.in_progress and self.last_progress < import_stalled_before()
+        """Waiting or applying with no sign of life since `stalled_before`: the task worker stopped part way
+        (restarted, killed) or is not running. Applying again takes it over."""
+        return self.in_progress and self.last_progress < stalled_before()
 
     @property
     def last_progress(self):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from portal.compliance.models import private_storage
+from portal.lib.stalled import stalled_before
 from portal.people.models import Team
 
 from . import basis as clocks
@@ -34,6 +35,9 @@ class EvidencePack(models.Model):
     people_total = models.PositiveIntegerField(default=0)
     people_done = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
+    progress_at = models.DateTimeField(
+        null=True, blank=True, help_text="Making it last showed a sign of life: asked for, started, or people done."
+    )
     error = models.TextField(blank=True)
     pdf = models.FileField(upload_to="packs/%Y/%m/", storage=private_storage, blank=True)
     csv = models.FileField(upload_to="packs/%Y/%m/", storage=private_storage, blank=True)
@@ -52,6 +56,21 @@ class EvidencePack(models.Model):
         if self.status == self.DONE:
             return 100
         return self.people_done * 100 // self.people_total if self.people_total else 0
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in {self.QUEUED, self.RUNNING}
+
+    @property
+    def stalled(self) -> bool:
+        """Waiting or being made with no sign of life since `stalled_before`: the task worker stopped part way
+        (restarted, killed) or is not running. Making it again starts it over (`pack_again`)."""
+        return self.in_progress and self.last_progress < stalled_before()
+
+    @property
+    def last_progress(self):
+        """When making it last showed a sign of life (packs from before `progress_at`: when it was asked for)."""
+        return self.progress_at or self.requested_at
 
     @property
     def stem(self) -> str:

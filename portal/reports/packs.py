@@ -170,10 +170,10 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
     the manifest, and join the parts, page numbers stamped on. Memory stays flat whatever the pack's size: no more
     than one part's people and layout are held at once."""
     moment = Moment(pack.as_at, pack.cutoff)
-    pack.status = EvidencePack.RUNNING
+    pack.status, pack.progress_at = EvidencePack.RUNNING, timezone.now()
     # As it was, who was in the team that day is known only person by person: until then, whoever may have been.
     pack.people_total = _people_in(pack.team, moment, pack.basis).count()
-    pack.save(update_fields=["status", "people_total"])
+    pack.save(update_fields=["status", "progress_at", "people_total"])
     digest, summaries, done = hashlib.sha256(), {}, 0
     corrections = corrections_by_person(moment, pack.team, pack.basis)
     common = {"pack": pack, "organisation_name": settings.PORTAL_ORGANISATION_NAME}
@@ -197,8 +197,8 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
             if len(sections) == PEOPLE_PER_PART:
                 parts.people(sections)
                 sections = []
-            if done % PROGRESS_EVERY == 0:
-                EvidencePack.objects.filter(pk=pack.pk).update(people_done=done)
+            if done % PROGRESS_EVERY == 0:  # and a sign of life (`EvidencePack.stalled`)
+                EvidencePack.objects.filter(pk=pack.pk).update(people_done=done, progress_at=timezone.now())
         if sections or not parts.of_people:
             parts.people(sections)  # the last people, or "Nobody was in these teams at that date."
         pack.csv_sha256 = digest.hexdigest()

@@ -1,6 +1,7 @@
 import datetime
 import logging
 
+from django.utils import timezone
 from django_tasks import task
 
 from .kept import days_keep
@@ -12,8 +13,15 @@ logger = logging.getLogger(__name__)
 
 @task()
 def evidence_pack_build_task(pack_id: int) -> str:
-    """Build a pack in the background. A failure is recorded on the pack, for the person waiting to see."""
+    """Build a pack in the background. A failure is recorded on the pack, for the person waiting to see. The pack
+    moves from waiting to being made in one conditional UPDATE: a task run twice (a pack asked for again after its
+    worker stopped, and the old task found after all) makes it once."""
+    claimed = EvidencePack.objects.filter(pk=pack_id, status=EvidencePack.QUEUED).update(
+        status=EvidencePack.RUNNING, progress_at=timezone.now()
+    )
     pack = EvidencePack.objects.select_related("team", "requested_by").get(pk=pack_id)
+    if not claimed:
+        return pack.status
     try:
         pack_build(pack)
     except Exception as error:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("packs/new/", views_packs.pack_new, name="pack_new"),
     path("packs/<id:pack_id>/", views_packs.pack_detail, name="pack_detail"),
     path("packs/<id:pack_id>/status.json", views_packs.pack_status, name="pack_status"),
+    path("packs/<id:pack_id>/again/", views_packs.pack_again, name="pack_again"),
     path("packs/<id:pack_id>/pack.pdf", views_packs.pack_pdf, name="pack_pdf"),
     path("packs/<id:pack_id>/pack.csv", views_packs.pack_csv, name="pack_csv"),
 ]

@@ -1,13 +1,17 @@
 """PDF evidence packs: asked for on one page, made in the background, offered for download when ready."""
 
+from django.contrib import messages
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.compliance.dates import end_of_local_day
+from portal.lib.stalled import stalled_before
 
 from . import basis as clocks
 from .forms import AsAtBasisForm, basis_options
@@ -65,7 +69,39 @@ def pack_detail(request, pack_id: int):
 @require_GET
 def pack_status(request, pack_id: int):
     pack = _get_pack_for_user(request.user, pack_id)
-    return JsonResponse({"status": pack.status, "label": pack.get_status_display(), "percent": pack.percent_done})
+    state = "stalled" if pack.stalled else pack.status  # the page reloads to say so, and to offer to start again
+    return JsonResponse({"status": state, "label": pack.get_status_display(), "percent": pack.percent_done})
+
+
+@require_POST
+def pack_again(request, pack_id: int):
+    """Make a pack again whose making failed or stopped (its worker restarted, or none running), from the same
+    records up to the same cut-off: one conditional UPDATE, so of two tabs one asks."""
+    pack = _get_pack_for_user(request.user, pack_id)
+    again = Q(status=EvidencePack.FAILED) | Q(
+        status__in=[EvidencePack.QUEUED, EvidencePack.RUNNING], silent_since__lt=stalled_before()
+    )
+    claimed = (
+        EvidencePack.objects.filter(pk=pack.pk)
+        .alias(silent_since=Coalesce("progress_at", "requested_at"))
+        .filter(again)
+        .update(status=EvidencePack.QUEUED, people_done=0, error="", progress_at=timezone.now())
+    )
+    if claimed:
+        audit_record(
+            request=request,
+            actor=request.user,
+            action=AuditEvent.EXPORT,
+            scope=pack.team.name,
+            as_at=pack.as_at,
+            format="pdf pack",
+            basis=pack.basis,
+            again=f"it had {'failed' if pack.status == EvidencePack.FAILED else 'stopped'}",
+        )
+        evidence_pack_build_task.enqueue(pack.pk)
+    else:
+        messages.info(request, "This pack is already being made again, or is ready.")
+    return redirect("exports:pack_detail", pack_id=pack.pk)
 
 
 def _download(request, pack_id: int, field: str, content_type: str):

@@ -263,9 +263,10 @@ PORTAL_SERVICE_NAME = "Staff training and attestation"
 PORTAL_DUE_SOON_DAYS = env_int("PORTAL_DUE_SOON_DAYS", 30)
 # The share of people compliant (percent) the organisation report measures each requirement against.
 PORTAL_COMPLIANCE_TARGET = env_int("PORTAL_COMPLIANCE_TARGET", 95)
-# An import waiting or applying with no sign of life for this many minutes has stopped (its worker restarted or is not
-# running): its page says so, and applying it again takes it over (portal.compliance.imports).
-PORTAL_IMPORT_STALLED_MINUTES = env_int("PORTAL_IMPORT_STALLED_MINUTES", 30)
+# An import or an evidence pack waiting for the task worker, or being applied or made by it, with no sign of life for
+# this many minutes has stopped (its worker restarted or is not running): its page says so and offers to go again
+# (portal.lib.stalled).
+PORTAL_STALLED_MINUTES = env_int("PORTAL_STALLED_MINUTES", 30)
 # Signed receipts of the evidence ledger's head (portal.compliance.receipts; docs/deploy.md, "Ledger receipts"): the
 # key that signs them (production requires one of its own; elsewhere it is derived from SECRET_KEY), the store each
 # receipt is written to, and the mailbox each is sent to (empty: not emailed).

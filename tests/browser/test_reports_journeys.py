@@ -203,6 +203,17 @@ def test_hr_drills_down_and_makes_an_evidence_pack_as_at_a_past_date(page, live_
     assert (pack.as_at, pack.people_total) == (as_at, 3)
     assert pack.pdf.path.startswith(str(tmp_path))  # kept in this test's private storage, not var/
 
+    # Had its worker been restarted part way, an hour ago: the page says so, and the button makes it again.
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    EvidencePack.objects.filter(pk=pack.pk).update(status=EvidencePack.RUNNING, people_done=1, progress_at=an_hour_ago)
+    page.goto(f"{live_server.url}/exports/packs/{pack.pk}/")
+    expect(page.get_by_text("Making this pack has stopped")).to_be_visible()
+    expect(page.get_by_text("It got to 1 of 3 people")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Make the pack again").click()
+    expect(page.get_by_text("Ready", exact=True)).to_be_visible()
+    axe_check(page)
+
     for path, heading in [
         ("/hr/reports/trend/", "Compliance over the last 12 months"),
         ("/hr/reports/lists/", "Lists to act on"),

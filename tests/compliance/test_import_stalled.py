@@ -1,5 +1,5 @@
 """An import whose task worker stopped part way (restarted, killed, or never running) is not stuck: once it has shown
-no sign of life for PORTAL_IMPORT_STALLED_MINUTES its page says it has stopped and how far it got, and applying it
+no sign of life for PORTAL_STALLED_MINUTES its page says it has stopped and how far it got, and applying it
 again takes it over, once however often it is asked, audited, and finishes it without recording anything twice. A
 worker that is still working keeps its batch: every chunk is a sign of life."""
 
@@ -36,15 +36,6 @@ def hr_client(client, hr):
     return client
 
 
-@pytest.fixture
-def dummy_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    from django_tasks import default_task_backend
-
-    default_task_backend.clear()
-    return default_task_backend
-
-
 def _applied_in_tasks(backend) -> int:
     return sum(result.task.name == import_apply_task.name for result in backend.results)
 
@@ -72,7 +63,7 @@ def _minutes_pass(batch, minutes: int) -> None:
     batch.refresh_from_db()
 
 
-def test_a_batch_whose_worker_died_is_taken_over_once_and_finished(hr, hr_client, dummy_tasks, monkeypatch):
+def test_a_batch_whose_worker_died_is_taken_over_once_and_finished(hr, hr_client, tasks_held, monkeypatch):
     people, _ = _trust()
     batch = _killed_after_two_rows(monkeypatch, people, hr)
     url = reverse("imports:batch", args=[batch.pk])
@@ -90,11 +81,11 @@ def test_a_batch_whose_worker_died_is_taken_over_once_and_finished(hr, hr_client
     assert "Record 4 completions" in page  # the dry run again: what is left to record
     assert "stopped part way, apply it again to finish it" in hr_client.get(reverse("imports:index")).content.decode()
 
-    asked = _applied_in_tasks(dummy_tasks)
+    asked = _applied_in_tasks(tasks_held)
     hr_client.post(reverse("imports:apply", args=[batch.pk]))
     again = hr_client.post(reverse("imports:apply", args=[batch.pk]), follow=True)  # a second tab
     assert "This completions file is already being applied." in again.content.decode()
-    assert _applied_in_tasks(dummy_tasks) == asked + 1
+    assert _applied_in_tasks(tasks_held) == asked + 1
     event = AuditEvent.objects.get(action=AuditEvent.IMPORT, detail__restarted__isnull=False)
     assert event.actor == hr and event.detail["restarted"] == "it had stopped while applying"
     assert event.detail["batch"] == batch.pk
@@ -105,23 +96,23 @@ def test_a_batch_whose_worker_died_is_taken_over_once_and_finished(hr, hr_client
     assert "has stopped" not in hr_client.get(url).content.decode()
 
 
-def test_a_batch_that_never_started_says_the_worker_may_not_be_running(hr, hr_client, dummy_tasks):
+def test_a_batch_that_never_started_says_the_worker_may_not_be_running(hr, hr_client, tasks_held):
     people, _ = _trust()
     batch, _ = import_batch_create(kind="completions", data=_file(people), filename="c.csv", user=hr)
     hr_client.post(reverse("imports:apply", args=[batch.pk]))
     batch.refresh_from_db()
-    assert batch.status == ImportBatch.QUEUED and _applied_in_tasks(dummy_tasks) == 1
+    assert batch.status == ImportBatch.QUEUED and _applied_in_tasks(tasks_held) == 1
 
     _minutes_pass(batch, 45)
     page = hr_client.get(reverse("imports:batch", args=[batch.pk])).content.decode()
     assert "It was waiting to start" in page and "or is not running" in page and "check that its task worker" in page
     hr_client.post(reverse("imports:apply", args=[batch.pk]))
-    assert _applied_in_tasks(dummy_tasks) == 2  # asked of the worker again: a task lost with it is replaced
+    assert _applied_in_tasks(tasks_held) == 2  # asked of the worker again: a task lost with it is replaced
     batch.refresh_from_db()
     assert batch.status == ImportBatch.QUEUED and not batch.stalled
 
 
-def test_a_working_worker_keeps_its_batch_each_chunk_a_sign_of_life(hr, dummy_tasks, monkeypatch):
+def test_a_working_worker_keeps_its_batch_each_chunk_a_sign_of_life(hr, tasks_held, monkeypatch):
     from portal.compliance.imports import completions as completions_import
 
     monkeypatch.setattr(completions_import, "CHUNK_ROWS", 2)

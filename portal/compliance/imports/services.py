@@ -13,8 +13,9 @@ from django.utils import timezone
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record, client_address
 from portal.lib import uploads
+from portal.lib.stalled import stalled_before
 
-from ..models import ImportBatch, import_stalled_before
+from ..models import ImportBatch
 from .base import Plan, Progress, importer_for
 
 logger = logging.getLogger(__name__)
@@ -99,9 +100,9 @@ def import_batch_apply(
 
 def _claimable(batch_id: int):
     """The batch, if it may be asked to apply: not applied, failed, or waiting or applying but stopped (no sign of life
-    since `import_stalled_before`). One conditional UPDATE of this moves it, so of two requests only one does."""
+    since `stalled_before`). One conditional UPDATE of this moves it, so of two requests only one does."""
     silent = Coalesce("progress_at", "apply_started_at", "uploaded_at")
-    stopped = Q(status__in=[ImportBatch.QUEUED, ImportBatch.RUNNING], silent_since__lt=import_stalled_before())
+    stopped = Q(status__in=[ImportBatch.QUEUED, ImportBatch.RUNNING], silent_since__lt=stalled_before())
     return (
         ImportBatch.objects.filter(pk=batch_id)
         .alias(silent_since=silent)

@@ -1,6 +1,6 @@
 // Evidence pack page: while the pack is being made, ask for its progress every two seconds and show it; reload
-// the page once it is ready (or has failed) so the download links appear. Without JavaScript the page says to
-// check again.
+// the page once it is ready (or has failed, or stopped) so the download links (or the button to make it again)
+// appear. Without JavaScript the page says to check again.
 const region = document.getElementById("pack-progress");
 if (region) {
   const url = region.dataset.statusUrl;
@@ -10,7 +10,7 @@ if (region) {
       const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
       if (response.ok) {
         const data = await response.json();
-        if (data.status === "done" || data.status === "failed") {
+        if (data.status === "done" || data.status === "failed" || data.status === "stalled") {
           window.location.reload();
           return;
         }
