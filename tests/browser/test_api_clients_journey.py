@@ -30,7 +30,8 @@ def _journey(page, live_server, axe_check, user):
     sign_in_with_code(page, live_server.url, user.email)
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
 
-    page.goto(f"{live_server.url}/hr/api-clients/")
+    page.get_by_role("link", name="Organisation", exact=True).click()  # HR finds the page from their report
+    page.get_by_role("link", name="API clients").click()
     expect(page.get_by_text("There are no API clients yet.")).to_be_visible()
     axe_check(page)
 
