@@ -213,6 +213,16 @@ def append_many(rows: list[dict], batch_size: int = 2000) -> int:
     return len(entries)
 
 
+def settle() -> None:
+    """Wait until every entry recorded before now can be read. `seal` takes an entry's recorded time once it holds the
+    chain's head, and holds the head until its transaction commits: so once this has held the head (and let it go at
+    once), no entry recorded before this moment is still to be committed. For readers with a cut-off that is the
+    moment someone asked (an evidence pack as things stand): without it, an append sealed just before the cut-off
+    but committed just after the reader looked would be missing from what it made, and there when it is checked."""
+    with transaction.atomic():
+        _locked_head()
+
+
 def head_hash() -> str:
     head = LedgerHead.objects.filter(pk=1).first()
     return head.head_hash if head else GENESIS_HASH

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from portal.compliance import status
 from portal.compliance.asat import Moment, roster_as_at, statuses_as_at
-from portal.compliance.ledger import GENESIS_HASH
+from portal.compliance.ledger import GENESIS_HASH, settle
 from portal.compliance.models import EvidenceEntry
 from portal.compliance.receipts import receipt_publish
 from portal.people.models import StaffMember, Team
@@ -170,6 +170,7 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
     the manifest, and join the parts, page numbers stamped on. Memory stays flat whatever the pack's size: no more
     than one part's people and layout are held at once."""
     moment = Moment(pack.as_at, pack.cutoff)
+    settle()  # every entry recorded before the cut-off is committed, and read below
     pack.status, pack.progress_at = EvidencePack.RUNNING, timezone.now()
     # As it was, who was in the team that day is known only person by person: until then, whoever may have been.
     pack.people_total = _people_in(pack.team, moment, pack.basis).count()
