@@ -218,7 +218,9 @@ def settle() -> None:
     chain's head, and holds the head until its transaction commits: so once this has held the head (and let it go at
     once), no entry recorded before this moment is still to be committed. For readers with a cut-off that is the
     moment someone asked (an evidence pack as things stand): without it, an append sealed just before the cut-off
-    but committed just after the reader looked would be missing from what it made, and there when it is checked."""
+    but committed just after the reader looked would be missing from what it made, and there when it is checked.
+    Call it outside a transaction (the task worker runs tasks outside one): inside one, the head would stay locked,
+    and every append wait, until that transaction ended."""
     with transaction.atomic():
         _locked_head()
 
