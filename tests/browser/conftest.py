@@ -111,11 +111,14 @@ def axe_check(browser):
         checker.set_content(re.sub(r"<script\b[^>]*>.*?</script>", "", html, flags=re.S))
         return checker
 
-    def check(page):
+    def check(page, *, leave_out: tuple[str, ...] = ()):
+        """`leave_out`: selectors of a third party's elements to leave unchecked, each with its reason where called."""
         target = page if _scripts_enabled(page) else scripted_copy(page)
         target.add_script_tag(path=str(AXE))
         result = target.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+            "async ([tags, out]) => await axe.run(out.length ? {include: [document], exclude: out.map(s => [s])}"
+            " : document, {runOnly: {type: 'tag', values: tags}})",
+            [WCAG_TAGS, list(leave_out)],
         )
         violations = [
             {
