@@ -189,6 +189,7 @@ class RosterPlan:
     leavers: list[StaffMember] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    line_problems: list[tuple[int, str]] = field(default_factory=list)  # those of `problems` about a line, unprefixed
     rows: int = 0
     sha256: str = ""
     identity: list[IdentityChange] = field(default_factory=list)
@@ -205,6 +206,14 @@ class RosterPlan:
         """Names exactly the identity changes on this dry run: a confirmation given for these applies to no other."""
         text = "\n".join(sorted(f"{c.staff.employee_number}:{c.changes}" for c in self.identity))
         return hashlib.sha256(text.encode()).hexdigest()[:20] if self.identity else ""
+
+    @property
+    def errors(self) -> list[tuple[int | None, str]]:
+        """Everything that stops the file, as (line, what is wrong): the file's own problems (no line) first, then
+        rejected rows and problems such as an unknown supervisor in one list by line, as the file reads."""
+        lined = {f"Line {line}: {text}" for line, text in self.line_problems}
+        whole_file = [(None, text) for text in self.problems if text not in lined]
+        return whole_file + sorted([*self.line_problems, *self.rejected], key=lambda error: error[0])
 
     def needs_confirmation(self, confirmed: str) -> bool:
         return bool(self.identity) and confirmed != self.identity_fingerprint
@@ -287,7 +296,8 @@ def plan_roster(data: bytes, *, sheet: str = "", **_options) -> RosterPlan:
     _resolve_supervisor_assignments(hierarchy, people, assignment_owner)
     _check_against_database(plan, people)
     _check_hierarchy(hierarchy, people)
-    plan.problems.extend(text for _, text in sorted(hierarchy, key=lambda p: p[0]))
+    plan.line_problems = sorted(hierarchy, key=lambda p: p[0])
+    plan.problems.extend(f"Line {line}: {text}" for line, text in plan.line_problems)
     plan.rejected.sort(key=lambda r: r[0])
     return plan
 
@@ -312,7 +322,7 @@ def _resolve_supervisor_assignments(
             hierarchy.append(
                 (
                     person.line,
-                    f"Line {person.line}: Supervisor Assignment Number {person.manager_assignment} of employee "
+                    f"Supervisor Assignment Number {person.manager_assignment} of employee "
                     f"{number} is held by no one in the file or the portal",
                 )
             )
@@ -527,9 +537,9 @@ def _check_hierarchy(hierarchy: list[tuple[int, str]], people: dict[str, PersonR
     for number, manager in managers.items():
         line = people[number].line
         if manager not in known:
-            hierarchy.append((line, f"Line {line}: line manager {manager} of employee {number} is unknown"))
+            hierarchy.append((line, f"line manager {manager} of employee {number} is unknown"))
         elif manager == number:
-            hierarchy.append((line, f"Line {line}: employee {number} is their own line manager"))
+            hierarchy.append((line, f"employee {number} is their own line manager"))
     reported = set()
     for start in managers:
         seen, node = [], start
@@ -542,7 +552,7 @@ def _check_hierarchy(hierarchy: list[tuple[int, str]], people: dict[str, PersonR
                 reported.add(frozenset(cycle))
                 named = [f"{n} (line {people[n].line})" for n in [*cycle, node]]
                 line = min(people[n].line for n in cycle)
-                hierarchy.append((line, f"Line {line}: line manager cycle: " + " → ".join(named)))
+                hierarchy.append((line, "line manager cycle: " + " → ".join(named)))
 
 
 @dataclass

@@ -96,10 +96,58 @@ def test_the_end_of_time_is_no_leave_date(teams):
 
 
 def test_changes_are_said_in_words_in_line_order(teams):
-    roster_apply(plan_roster(esr_file(esr_row("1001", "Sam", "Able", teams["comms"], email="sam@example.nhs.uk"))))
-    plan = plan_roster(esr_file(esr_row("1001", "Siân", "Able", teams["finance"], email="sam@example.nhs.uk")))
-    assert plan.other_changes[0][1] == ["First name: Sam to Siân", "Team: Communications and Engagement to Finance"]
+    first = [("1001", "Sam"), ("1002", "Ann"), ("1003", "Ben")]
+    roster_apply(plan_roster(esr_file(*(esr_row(n, name, "Able", teams["comms"]) for n, name in first))))
+    data = esr_file(
+        esr_row("1003", "Ben", "Able", teams["finance"]),
+        esr_row("1001", "Siân", "Able", teams["finance"], email="sam.1001@example.nhs.uk"),
+        esr_row("1002", "Ann", "Able", teams["comms"], supervisor="1003-1"),
+    )
+    plan = plan_roster(data)
+    assert [(staff.employee_number, lines) for staff, lines in plan.other_changes] == [
+        ("1003", ["Team: Communications and Engagement to Finance"]),
+        ("1001", ["First name: Sam to Siân", "Team: Communications and Engagement to Finance"]),
+        ("1002", ["Line manager: (blank) to 1003"]),
+    ]
     assert not plan.identity
+
+
+def _errors_file(teams) -> bytes:
+    """A file-level problem (a heading like one the import reads), a rejected row on line 2 and an unknown
+    supervisor on line 4."""
+    return esr_file(
+        esr_row("1001", "", "Able", teams["comms"]),
+        esr_row("1002", "Ben", "Best", teams["comms"]),
+        esr_row("1003", "Cat", "Cole", teams["comms"], supervisor="7777-1"),
+        header=ESR_HEADER.replace("Payscale", "Effective Dat"),
+    )
+
+
+def test_errors_come_in_line_order_on_the_page(hr_client, teams):
+    hr_client.post(
+        reverse("imports:upload", args=["roster"]), {"file": SimpleUploadedFile("esr.csv", _errors_file(teams))}
+    )
+    page = hr_client.get(reverse("imports:batch", args=[ImportBatch.objects.get().pk])).content.decode()
+    said = [
+        page.index("The column &#x27;Effective Dat&#x27; looks like"),
+        page.index("Line 2: First Name is empty"),
+        page.index("Line 4: Supervisor Assignment Number 7777-1 of employee 1003 is held by no one"),
+    ]
+    assert said == sorted(said)
+
+
+def test_errors_come_in_line_order_from_the_command(teams, tmp_path):
+    path = tmp_path / "esr.csv"
+    path.write_bytes(_errors_file(teams))
+    out = io.StringIO()
+    call_command("import_roster", str(path), stdout=out)
+    said = out.getvalue()
+    order = [
+        said.index("  problem: The column 'Effective Dat' looks like 'Effective Date'"),
+        said.index("  line 2: First Name is empty"),
+        said.index("  line 4: Supervisor Assignment Number 7777-1 of employee 1003 is held by no one"),
+    ]
+    assert order == sorted(order)
 
 
 def test_a_reused_employee_number_is_listed_first_and_needs_confirmation(teams):

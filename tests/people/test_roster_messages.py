@@ -34,7 +34,7 @@ def test_a_dry_run_with_rejected_rows_says_to_fix_them_not_to_apply(roster_csv, 
     path = tmp_path / "roster.csv"
     path.write_text(roster_csv(row("1001", "", "Jones", teams["comms"])))  # no first name: rejected
     said = dry_run(path)
-    assert "rejected line 2" in said and "Fix the rejected rows and problems above" in said
+    assert "line 2: First Name is empty" in said and "Fix the rejected rows and problems above" in said
     assert "--apply" not in said
 
 

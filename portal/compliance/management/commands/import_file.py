@@ -73,10 +73,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  not mapped to a requirement ({count} rows): {name}")
         for line, number in getattr(plan, "not_on_roster", []):
             self.stdout.write(f"  skipped line {line}: {number} is not on the roster")
-        for line, reason in plan.rejected:
-            self.stdout.write(f"  rejected line {line}: {reason}")
-        for problem in plan.problems:
-            self.stdout.write(f"  problem: {problem}")
+        for line, reason in _errors(plan):
+            self.stdout.write(f"  line {line}: {reason}" if line else f"  problem: {reason}")
         if not apply:
             if plan.can_apply:
                 self.stdout.write(f"Nothing was changed. Run again with --apply to apply it (batch {batch.pk}).")
@@ -107,3 +105,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Applied in {time.perf_counter() - started:.2f}s: {batch.summary}")
         else:
             raise CommandError(f"Not applied: {batch.error}")
+
+
+def _errors(plan) -> list[tuple[int | None, str]]:
+    """What stops the file, as its dry run page lists it: the file's own problems first, then by line."""
+    if hasattr(plan, "errors"):
+        return plan.errors
+    return [(None, problem) for problem in plan.problems] + sorted(plan.rejected, key=lambda r: r[0])
