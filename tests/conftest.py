@@ -66,12 +66,29 @@ def _is_transactional(request) -> bool:
     return by_marker or bool({"transactional_db", "live_server"} & set(request.fixturenames))
 
 
+_DATABASE_FIXTURES = {"db", "transactional_db", "live_server"}
+_test_database = {"made": False}
+
+
+def _needs_a_database(item) -> bool:
+    """pytest-django's own rule: it makes the test database only when a collected test asks for one."""
+    return bool(item.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
     """pytest-django's test database, then, on PostgreSQL, the app role's grants and every connection switched to
-    it (tests/dbrole.py); back to the owner at the end, to drop the database."""
+    it (tests/dbrole.py); back to the owner at the end, to drop the database.
+
+    A run whose tests need no database (tests/demo/test_content_quality.py alone, say) has no test database: the
+    session's autouse fixtures still ask for this one, and reading the rows below would query the database the
+    settings name (on SQLite: "no such table: wagtailcore_locale"), so nothing is done."""
     from django.db import connection
 
+    if not any(_needs_a_database(item) for item in request.session.items):
+        yield
+        return
+    _test_database["made"] = True
     with django_db_blocker.unblock():
         _migration_rows_keep()
     if connection.vendor != "postgresql":
@@ -196,7 +213,7 @@ def _no_stray_connections_at_the_end(django_db_setup, django_db_blocker):
     yield
     from django.db import connection
 
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not _test_database["made"]:
         return
     with django_db_blocker.unblock():
         dbrole.act_as_owner(connection)
