@@ -7,18 +7,18 @@ its audit line are the import pipeline's (portal.compliance.imports).
 
 from django.db import transaction
 
-from portal.people.roster import RosterPlan, apply_roster_changes
+from portal.people.roster import RosterApplied, RosterPlan, apply_roster_changes
 
 from .ledger import people_lock
 from .projection import refresh
 
 
 @transaction.atomic
-def roster_apply(plan: RosterPlan, *, confirmed_identity: str = "") -> list:
-    """Apply a clean plan and refresh the standing of everyone it created or changed. Returns the people created who
-    are still in post (to invite once the transaction commits). Identity changes need `confirmed_identity`
-    (people.roster.apply_roster_changes)."""
+def roster_apply(plan: RosterPlan, *, confirmed_identity: str = "") -> RosterApplied:
+    """Apply a clean plan and refresh the standing of everyone it created or changed. Returns what to tell people once
+    the transaction commits: the people created who are still in post (to invite) and the accounts whose sign-in
+    email moved. Identity changes need `confirmed_identity` (people.roster.apply_roster_changes)."""
     applied = apply_roster_changes(plan, confirmed_identity=confirmed_identity)
     people_lock(applied.touched_ids)
     refresh(staff_ids=applied.touched_ids)
-    return applied.new_people
+    return applied

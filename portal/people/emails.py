@@ -26,3 +26,27 @@ def invitation_send(staff) -> None:
         from_email=None,
         recipient_list=[staff.work_email],
     )
+
+
+def sign_in_email_changed_send(staff, *, old: str, new: str, on, by=None) -> None:
+    """Tell both the old and the new address that an HR import moved the account's sign-in email, and whom to tell if
+    that is wrong (the HR officer who applied the file, when one did): the old holder learns their account has gone,
+    the new one that it is now theirs. One message to each, so neither address is shown to a stranger's mail server
+    twice and each arrives whatever happens to the other."""
+    context = {
+        "staff": staff,
+        "old": old,
+        "new": new,
+        "on": on,
+        "by": by,
+        "organisation": settings.PORTAL_ORGANISATION_NAME,
+        "service": settings.PORTAL_SERVICE_NAME,
+        "link": f"{settings.WAGTAILADMIN_BASE_URL}{reverse('account_login')}",
+    }
+    for address in (old, new):
+        send_mail(
+            subject=f"Your sign-in email for {settings.PORTAL_SERVICE_NAME} has changed",
+            message=render_to_string("email/people/sign_in_email_changed.txt", {**context, "to": address}),
+            from_email=None,
+            recipient_list=[address],
+        )

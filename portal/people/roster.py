@@ -14,7 +14,9 @@ Rules where ESR leaves a choice:
   first record takes effect on their Start Date. Reports "as it was" on an earlier day read them so.
 - A change to who someone is (their work email, both names, or an employee number that seems to be someone else's
   now) is listed first and applies only once HR confirms those very changes; the work email of someone with HR or
-  editor rights, which is how they sign in, is never changed by a file.
+  editor rights, which is how they sign in, is never changed by a file. A confirmed change of work email moves the
+  person's account with it (the account and its training history belong to the employee number): the sign-in email
+  changes, every session of the account ends, and both addresses are told (portal.compliance.imports.roster).
 """
 
 import datetime
@@ -22,6 +24,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
@@ -29,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -481,8 +485,16 @@ def _check_identity(plan: RosterPlan) -> None:
     if not changing:
         return
     privileged = _privileged_user_ids([s.user_id for s, _, d in changing if "work_email" in d and s.user_id])
+    taken = _sign_in_owners([d["work_email"][1] for _, _, d in changing if "work_email" in d])
     refused = set()
     for staff, person, diffs in changing:
+        owner = taken.get(diffs["work_email"][1]) if "work_email" in diffs else None
+        if owner is not None and owner != staff.user_id:
+            refused.add(staff.pk)
+            plan.rejected.append(
+                (person.line, f"Work Email '{diffs['work_email'][1]}' is how another account signs in")
+            )
+            continue
         if "work_email" in diffs and staff.user_id in privileged:
             refused.add(staff.pk)
             old, new = diffs["work_email"]
@@ -507,6 +519,19 @@ def _check_identity(plan: RosterPlan) -> None:
     plan.identity.sort(key=lambda c: c.person.line)
     if refused:
         plan.to_change = [c for c in plan.to_change if c[0].pk not in refused]
+
+
+def _sign_in_owners(emails: list[str]) -> dict[str, int]:
+    """Which account signs in with each of these addresses (its email, or one of allauth's rows for it)."""
+    if not emails:
+        return {}
+    owners = dict(
+        EmailAddress.objects.annotate(address=Lower("email"))
+        .filter(address__in=emails)
+        .values_list("address", "user_id")
+    )
+    owners.update(get_user_model().objects.filter(email__in=emails).values_list("email", "pk"))
+    return owners
 
 
 def _privileged_user_ids(user_ids: list[int]) -> set[int]:
@@ -556,9 +581,19 @@ def _check_hierarchy(hierarchy: list[tuple[int, str]], people: dict[str, PersonR
 
 
 @dataclass
+class SignInMoved:
+    """A confirmed change of work email that moved the person's account with it: both addresses are to be told."""
+
+    staff: StaffMember
+    old: str
+    new: str
+
+
+@dataclass
 class RosterApplied:
     new_people: list  # StaffMember rows created and still in post: to invite once the transaction commits
     touched_ids: list  # every StaffMember created or changed: their standing must follow (portal.compliance.roster)
+    moved: list[SignInMoved] = field(default_factory=list)  # accounts whose sign-in email changed: tell both
 
 
 @transaction.atomic
@@ -614,6 +649,7 @@ def apply_roster_changes(plan: RosterPlan, *, confirmed_identity: str = "") -> R
             [Assignment(staff=staff, number=a) for a in person.assignments], ignore_conflicts=True
         )
     StaffMember.objects.bulk_update(changed, list(TRACKED), batch_size=1000)
+    moved = _move_sign_in_emails(plan)
     _apply_managers(plan)
     leaver_users = [s.user_id for s in plan.leavers if s.user_id]
     # Closing an account raises its session epoch too, as every change to someone's access does (portal.accounts).
@@ -637,7 +673,30 @@ def apply_roster_changes(plan: RosterPlan, *, confirmed_identity: str = "") -> R
         touched, effective={s.pk: dated[s.employee_number] for s in touched if s.employee_number in dated}
     )
     new_people = [by_number[p.employee_number] for p in plan.to_create if p.fields["work_email"] not in leaving]
-    return RosterApplied(new_people=new_people, touched_ids=[s.pk for s in touched])
+    return RosterApplied(new_people=new_people, touched_ids=[s.pk for s in touched], moved=moved)
+
+
+def _move_sign_in_emails(plan: RosterPlan) -> list[SignInMoved]:
+    """The account goes with the employee number: a confirmed new work email becomes the account's sign-in email (its
+    allauth address row too, if it has one: accounts are made without one, and allauth keeps at most the sign-in
+    address, verified and primary), and every session of the account ends, so whoever held it under the old address
+    is signed out. Privileged accounts never get here (`_check_identity` refuses them)."""
+    User = get_user_model()
+    moved = []
+    for staff, _, diffs in plan.to_change:
+        if "work_email" not in diffs or not staff.user_id:
+            continue
+        user = User.objects.select_for_update().get(pk=staff.user_id)
+        old, new = user.email, diffs["work_email"][1]
+        if old == new:
+            continue
+        User.objects.filter(pk=user.pk).update(email=new, session_epoch=F("session_epoch") + 1)
+        addresses = EmailAddress.objects.filter(user_id=user.pk)
+        if addresses.exists():
+            addresses.delete()
+            EmailAddress.objects.create(user_id=user.pk, email=new, verified=True, primary=True)
+        moved.append(SignInMoved(staff=staff, old=old, new=new))
+    return moved
 
 
 def _apply_managers(plan: RosterPlan) -> None:

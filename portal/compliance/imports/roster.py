@@ -2,9 +2,10 @@
 compliance.roster, which refreshes the standing of everyone it touches."""
 
 from django.db import transaction
+from django.utils import timezone
 
-from portal.people.emails import invitation_send
-from portal.people.roster import RosterPlan, plan_roster
+from portal.people.emails import invitation_send, sign_in_email_changed_send
+from portal.people.roster import RosterApplied, RosterPlan, plan_roster
 
 from ..models import ImportBatch
 from ..roster import roster_apply
@@ -12,14 +13,22 @@ from .base import Importer, Progress
 
 
 def apply(batch: ImportBatch, plan: RosterPlan, progress: Progress) -> dict:
-    """One transaction: a roster is all or nothing. New people are invited once it has committed."""
+    """One transaction: a roster is all or nothing. Once it has committed, new people are invited, and whoever's
+    sign-in email moved with a confirmed identity change hears of it at both addresses."""
     progress.update(0, plan.rows)  # the page shows "0 of N rows" until the whole roster commits
     with transaction.atomic():
-        new_people = roster_apply(plan, confirmed_identity=batch.summary.get("confirmed_identity", ""))
+        applied = roster_apply(plan, confirmed_identity=batch.summary.get("confirmed_identity", ""))
         progress.update(plan.rows, plan.rows)
-        transaction.on_commit(lambda: [invitation_send(staff) for staff in new_people])
+        transaction.on_commit(lambda: _tell(batch, applied))
     progress.committed()
     return plan.summary
+
+
+def _tell(batch: ImportBatch, applied: RosterApplied) -> None:
+    for staff in applied.new_people:
+        invitation_send(staff)
+    for move in applied.moved:
+        sign_in_email_changed_send(move.staff, old=move.old, new=move.new, on=timezone.localdate(), by=batch.applied_by)
 
 
 IMPORTER = Importer(

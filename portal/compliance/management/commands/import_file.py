@@ -63,6 +63,13 @@ class Command(BaseCommand):
                 f"  IDENTITY CHANGE line {change.person.line}, employee {change.staff.employee_number} "
                 f"{change.staff.full_name}{reused}: " + "; ".join(change.changes)
             )
+        if getattr(plan, "identity", None):
+            self.stdout.write(
+                "  Confirming these (--confirm-identity-changes) keeps the account and its training history with the "
+                "employee number: a new work email becomes the account's sign-in email, the account is signed out "
+                "everywhere, and both addresses are emailed. If this is a different person, do not confirm: correct "
+                "the file."
+            )
         for key, value in plan.summary.items():
             self.stdout.write(f"  {key}: {value}")
         if getattr(plan, "unused", None):
