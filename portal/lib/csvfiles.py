@@ -130,11 +130,16 @@ def read_table(
 
 
 def _is_footer(cells: list[str], columns: dict[str, int], required: set[str]) -> bool:
-    filled = [cell.strip() for cell in cells if cell.strip()]
+    """A row under the data that is not a record: most of the required values are missing, or it starts with a
+    footer's label ("Report total: 250", "End of report") and lacks one. Only the first cell that holds anything is
+    read for the label, because that is where a report writes it; a word like "Records" or "Total" anywhere else is a
+    value of a real row ("Records Officer", "Total Reward Manager"), and a real last row missing one value must be
+    rejected by its line, not dropped as a footer."""
+    filled = next((cell.strip() for cell in cells if cell.strip()), "")
     required_filled = sum(1 for f in required if columns[f] < len(cells) and cells[columns[f]].strip())
-    if any(FOOTER.search(cell) for cell in filled) and required_filled < len(required):
+    if required_filled * 2 < len(required):
         return True
-    return required_filled * 2 < len(required)
+    return bool(FOOTER.search(filled)) and required_filled < len(required)
 
 
 def _csv_lines(data: bytes) -> Iterator[tuple[int, list[str]]]:

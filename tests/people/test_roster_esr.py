@@ -90,6 +90,16 @@ def test_a_footer_and_blank_lines_at_the_end_are_ignored_and_mentioned(teams):
     assert plan.ignored == ["Line 5: 'Report total: 1' is a footer or summary line, not a record", "3 blank lines"]
 
 
+@pytest.mark.parametrize("title", ["Records Officer", "Total Reward Manager", "Count Assistant"])
+@pytest.mark.parametrize("footer", ["", "Report total: 2,,,,,,,,,,,,,\r\n"])
+def test_a_real_last_row_missing_a_value_is_rejected_not_taken_for_a_footer(teams, title, footer):
+    last = esr_row("1002", "Ben", "Best", teams["comms"]).replace(",Officer,", f",{title},")
+    last = last.replace("01/04/2020", "")  # no Start Date: one required value missing
+    plan = plan_roster(esr_file(esr_row("1001", "Ann", "Able", teams["comms"]), last, tail=footer))
+    assert plan.rows == 2 and plan.rejected == [(3, "Start Date is empty")]
+    assert plan.ignored == (["Line 4: 'Report total: 2' is a footer or summary line, not a record"] if footer else [])
+
+
 def test_the_end_of_time_is_no_leave_date(teams):
     plan = plan_roster(esr_file(esr_row("1001", "Ann", "Able", teams["comms"], leave="31/12/4712")))
     assert plan.to_create[0].fields["leave_date"] is None
