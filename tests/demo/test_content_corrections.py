@@ -79,19 +79,19 @@ def test_contractor_endorsements_are_declined_for_the_real_reasons_not_because_s
     right = expected_option(block)
     assert "disclaimer" in right["text"] and "bid" in right["text"]
     assert "conflict of interest" in right["feedback"]
-    q = question("references-and-endorsements", "What is the right response, and why?")
+    q = question("references-and-endorsements", "What is your response, and why?")
     assert any("cannot carry the personal-capacity disclaimer" in text for text in correct_texts(q))
     assert "Section 8 allows an accurate personal recommendation of a contractor" in q["choices"][0]["feedback"]
 
 
 def test_an_official_presence_needs_the_directors_approval_and_the_team_is_named_correctly():
-    q = question("representing-the-ccg-officially", "before you use social media to represent")
+    q = question("representing-the-ccg-officially", "before your team's page speaks for the CCG")
     assert any("appropriate Director" in text for text in correct_texts(q))
     assert "Communication and Engagement" not in every_text()
 
 
 def test_the_information_governance_question_asks_how_not_where():
-    q = question("video-surveys-and-collaboration", "internal or external websites be held")
+    q = question("video-surveys-and-collaboration", "notes and contact lists")
     assert q["stem"].startswith("How ")
 
 

@@ -28,9 +28,29 @@ MAX_SHARE_OF_ONE_POSITION = 0.50
 # "Correct." teaches nothing: feedback needs a reason, in this many words after any "Right." or "Correct:".
 MIN_REASON_WORDS = 6
 MAX_FEEDBACK_WITHOUT_CLAUSE = 0.10
-MIN_SITUATIONAL_QUESTIONS = 0.50
+MIN_SITUATIONAL_QUESTIONS = 0.90
 
 SECTION_IN_STEM = re.compile(r"\bsections?\s+\d|\b\d{1,2}\.\d\b", re.IGNORECASE)
+# A question puts the person in a situation when (1) its scenario puts someone in one: it is at least MIN_SCENARIO_WORDS
+# long and names who is in it (you, or a role or person: a colleague, a journalist, a 14-year-old), and (2) its stem
+# asks about that situation: it refers to the person or to what happened (you, this, it, they, her...), and it is not
+# a question of recall that the scenario merely decorates (what the policy "gives", "says" or "lists", which law,
+# "as a minimum", the policy's list of reasons).
+MIN_SCENARIO_WORDS = 10
+SOMEONE = re.compile(
+    r"\b(?:you|your|colleagues?|manager|team member|member of (?:the public|your team)|journalist|reporter|presenter"
+    r"|parent|child|\d+-year-old|young (?:person|people|woman|man)|(?:older )?man|woman|someone|supplier|contractor"
+    r"|consultancy|analyst|company|followers?|patient|daughter|friend|commenter)\b",
+    re.IGNORECASE,
+)
+REFERS_TO_THE_SITUATION = re.compile(
+    r"\b(?:you|your|yourself|this|that|those|it|its|they|them|their|he|him|his|she|her)\b", re.IGNORECASE
+)
+RECALL = re.compile(
+    r"\bthe policy (?:gives?|says?|lists?|defines?|asks?|wants?|requires?)\b|\bwhich (?:law|act)\b|\bas a minimum\b"
+    r"|\breasons?\b",
+    re.IGNORECASE,
+)
 CLAUSE_REFERENCE = re.compile(r"\bsections?\s+\d|\(\d{1,2}(?:\.\d)?\)|\b\d{1,2}\.\d\b", re.IGNORECASE)
 VERDICT = re.compile(r"^(?:right|correct|yes|no|not quite|wrong)\b[.:,!]?\s*", re.IGNORECASE)
 HTML_TAG = re.compile(r"<[^>]+>")
@@ -48,11 +68,13 @@ class Figures:
     expected_shortest: int
     expected_positions: Counter
     stems_naming_a_section: list[str]
+    options_naming_a_section: list[str]
     feedbacks: int
     feedback_without_reason: list[str]
     feedback_without_clause: list[str]
     questions: int
     situational: int
+    not_situational: list[str]
     clauses_without_question: list[str]
 
     def lines(self) -> list[str]:
@@ -68,6 +90,7 @@ class Figures:
             f"scenarios whose expected option is the shortest: {share(self.expected_shortest, self.scenarios)}",
             f"where the expected scenario option is written: {dict(sorted(self.expected_positions.items()))}",
             f"stems naming a section number: {len(self.stems_naming_a_section)}",
+            f"choices, scenario situations and options naming a section number: {len(self.options_naming_a_section)}",
             f"feedback without a reason: {share(len(self.feedback_without_reason), self.feedbacks)}",
             f"feedback naming no clause: {share(len(self.feedback_without_clause), self.feedbacks)}",
             f"questions that put the person in a situation: {share(self.situational, self.questions)}",
@@ -87,6 +110,16 @@ def _shortest(right: str, others: list[str]) -> bool:
     return len(right) <= min(len(other) for other in others)
 
 
+def in_a_situation(question: dict) -> bool:
+    scenario, stem = question.get("scenario", ""), question["stem"]
+    return bool(
+        len(scenario.split()) >= MIN_SCENARIO_WORDS
+        and SOMEONE.search(scenario)
+        and REFERS_TO_THE_SITUATION.search(stem)
+        and not RECALL.search(stem)
+    )
+
+
 def _position(index: int, count: int) -> str:
     return "first" if index == 0 else "last" if index == count - 1 else "middle"
 
@@ -95,7 +128,7 @@ def measure(content: DemoContent) -> Figures:
     single = longest_right = shortest_right = scenarios = expected_longest = expected_shortest = 0
     questions = situational = true_false = true_right = 0
     positions: Counter = Counter()
-    stems, no_reason, no_clause, uncovered = [], [], [], []
+    stems, no_reason, no_clause, uncovered, options_naming, not_situational = [], [], [], [], [], []
     feedbacks = []
     for module in content.modules:
         bank = module["quiz"]["questions"]
@@ -103,9 +136,13 @@ def measure(content: DemoContent) -> Figures:
         uncovered += [f"{module['slug']}: {clause}" for clause in module["clauses"] if clause not in tested]
         for q in bank:
             questions += 1
-            situational += bool(q.get("scenario", "").strip())
+            if in_a_situation(q):
+                situational += 1
+            else:
+                not_situational.append(f"{module['slug']}: {q['stem']}")
             if SECTION_IN_STEM.search(q["stem"] + " " + q.get("scenario", "")):
                 stems.append(q["stem"])
+            options_naming += [c["text"] for c in q["choices"] if SECTION_IN_STEM.search(c["text"])]
             feedbacks += [(q["stem"], c["text"], c["feedback"]) for c in q["choices"]]
             if q["kind"] == "true_false":
                 true_false += 1
@@ -121,6 +158,11 @@ def measure(content: DemoContent) -> Figures:
                 continue
             scenarios += 1
             options = block["options"]
+            options_naming += [
+                text
+                for text in [block["situation"], block.get("question", ""), *(o["text"] for o in options)]
+                if SECTION_IN_STEM.search(text)
+            ]
             feedbacks += [(block["title"], o["text"], o["feedback"]) for o in options]
             for index, option in enumerate(options):
                 if option["expected"]:
@@ -145,11 +187,13 @@ def measure(content: DemoContent) -> Figures:
         expected_shortest=expected_shortest,
         expected_positions=positions,
         stems_naming_a_section=stems,
+        options_naming_a_section=options_naming,
         feedbacks=len(feedbacks),
         feedback_without_reason=no_reason,
         feedback_without_clause=no_clause,
         questions=questions,
         situational=situational,
+        not_situational=not_situational,
         clauses_without_question=uncovered,
     )
 
@@ -186,6 +230,10 @@ def test_no_question_names_the_section_it_tests():
     assert FIGURES.stems_naming_a_section == []
 
 
+def test_no_choice_scenario_situation_or_option_names_a_section():
+    assert FIGURES.options_naming_a_section == []
+
+
 def test_every_feedback_gives_a_reason():
     assert FIGURES.feedback_without_reason == []
 
@@ -197,7 +245,7 @@ def test_feedback_points_to_the_clause():
 
 
 def test_most_questions_put_the_person_in_a_situation():
-    assert FIGURES.situational >= MIN_SITUATIONAL_QUESTIONS * FIGURES.questions, FIGURES.lines()
+    assert FIGURES.situational >= MIN_SITUATIONAL_QUESTIONS * FIGURES.questions, FIGURES.not_situational
 
 
 def test_every_clause_a_module_covers_has_a_question_in_its_bank():
