@@ -1,7 +1,11 @@
 """The sample ESR files in tests/fixtures/esr (shown in docs/import-roster.md and docs/import-completions.md) import
 as the guides say: supervisors by assignment number with an unknown one and a cycle, unused columns, a footer, an
-employee number re-used with a new email, a blank achievement date, a leaver, dates with a time, and an XLSX copy."""
+employee number re-used with a new email, a blank achievement date, a leaver, dates with a time, and an XLSX copy of
+each (the staff list's is made here from its CSV, as ESR's Excel download holds it: numbers and dates as cells)."""
 
+import csv
+import datetime
+import io
 from pathlib import Path
 
 import pytest
@@ -36,12 +40,41 @@ def trust(db):
     )
 
 
-def test_the_sample_staff_list_dry_run(trust):
-    plan = plan_roster((SAMPLES / "staff-list.csv").read_bytes())
-    assert plan.problems == [
-        "Line 5: Supervisor Assignment Number 10000099-1 of employee 10000004 is held by no one in the file or the "
-        "portal",
-        "Line 6: line manager cycle: 10000005 (line 6) → 10000006 (line 7) → 10000005 (line 6)",
+def staff_list_xlsx() -> bytes:
+    """The sample staff list as ESR's Excel download: the same rows, blank line and footer, on a sheet called 'Staff
+    List' before a 'Parameters' sheet; employee numbers as numbers and dates as date cells."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Staff List"
+    text = (SAMPLES / "staff-list.csv").read_text()
+    for cells in csv.reader(io.StringIO(text)):
+        sheet.append([_as_excel_cell(cell) for cell in cells])
+    workbook.create_sheet("Parameters").append(["Report run date", datetime.datetime(2026, 12, 4, 7, 30)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _as_excel_cell(text: str):
+    if text.isdigit():
+        return int(text)
+    for shape in ("%d-%b-%Y", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, shape)
+        except ValueError:
+            continue
+    return text
+
+
+@pytest.mark.parametrize("sample", ["staff-list.csv", "staff-list.xlsx"])
+def test_the_sample_staff_list_dry_run(trust, sample):
+    data = staff_list_xlsx() if sample.endswith(".xlsx") else (SAMPLES / sample).read_bytes()
+    plan = plan_roster(data)
+    assert plan.errors == [
+        (5, "Supervisor Assignment Number 10000099-1 of employee 10000004 is held by no one in the file or the portal"),
+        (6, "line manager cycle: 10000005 (line 6) → 10000006 (line 7) → 10000005 (line 6)"),
     ]
     assert plan.unused == ["Supervisor Full Name", "Payscale"]
     assert plan.ignored == [
@@ -54,6 +87,7 @@ def test_the_sample_staff_list_dry_run(trust):
     assert plan.summary["created"] == 6 and not plan.rejected
     sam = next(p for p in plan.to_create if p.employee_number == "10000001")
     assert sam.fields["leave_date"] is None and sam.manager_number == "10000002"  # 31/12/4712 is no leave date
+    assert sam.fields["start_date"] == datetime.date(2022, 1, 3)
 
 
 def _corrected_staff_list() -> bytes:
