@@ -232,6 +232,8 @@ WAGTAIL_SITE_NAME = "Staff training and attestation"
 WAGTAILADMIN_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: the CMS would send each editor's hashed email to another host on every page.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
