@@ -68,6 +68,15 @@ class PrivilegedRolesNeedMfaMiddleware:
 
 
 class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": (
+            "Your role needs an authenticator app, and you signed in without a code from it: enter a code from the "
+            "app before you turn it off"
+        ),
+        "cannot_generate_recovery_codes": "Set up an authenticator app before you make recovery codes",
+    }
+
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         """A privileged person may remove a second factor only in a session that proved one: a session that stopped
         at the password (or a side door) must not be able to take the second factor away."""

@@ -15,6 +15,7 @@ import secrets
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.forms import DisconnectForm as AllauthDisconnectForm
 from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers.base.constants import AuthProcess
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
@@ -280,3 +281,11 @@ class LoginForm(AllauthLoginForm):
             self.user = None
             raise ValidationError(self.refused_message, code="password_login_off")
         return cleaned_data
+
+
+class DisconnectForm(AllauthDisconnectForm):
+    """allauth's form to unlink a single sign-on account, saying what is missing in the portal's words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].error_messages["required"] = "Choose the account to unlink"

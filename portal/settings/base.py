@@ -341,5 +341,6 @@ if PORTAL_SSO_ISSUER:
 # in the list refuses everyone else's password wherever it is typed (the Wagtail admin's /cms/login/ too).
 PORTAL_PASSWORD_LOGIN = env_bool("PORTAL_PASSWORD_LOGIN", True)
 ACCOUNT_FORMS = {"login": "portal.accounts.sso.LoginForm"}
+SOCIALACCOUNT_FORMS = {"disconnect": "portal.accounts.sso.DisconnectForm"}
 AUTHENTICATION_BACKENDS = ["portal.accounts.sso.PasswordSwitchBackend", *AUTHENTICATION_BACKENDS]
 # --- end of single sign-on ---

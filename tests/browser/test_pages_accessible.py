@@ -1,11 +1,12 @@
 """axe-core on every other page staff and HR use, including forms showing their errors."""
 
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from playwright.sync_api import expect
 
 from portal.compliance.projection import refresh
 from portal.people.roles import hr_group
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in, totp_code
+from tests.browser.conftest import BROWSER_DB, sign_in, sign_in_with_code, totp_code
 
 pytestmark = BROWSER_DB
 
@@ -76,6 +77,25 @@ def test_hr_pages_pass_axe(page, live_server, site, axe_check):
     page.get_by_role("button", name="Void this entry").click()
     expect(page.get_by_text("Entry voided.")).to_be_visible()
     expect(page.get_by_text("Imported against the wrong person").first).to_be_visible()
+    axe_check(page)
+
+
+def test_sign_in_security_and_password_pages_pass_axe(page, live_server, site, axe_check):
+    user = factories.with_mfa(factories.make_user(email="sam@example.nhs.uk"))
+    RecoveryCodes.activate(user)
+    sign_in_with_code(page, live_server.url, user.email)
+    for path, heading in [
+        ("/accounts/2fa/", "Sign-in security"),
+        ("/accounts/2fa/totp/deactivate/", "Turn off your authenticator app"),
+        ("/accounts/2fa/recovery-codes/generate/", "Make new recovery codes"),
+        ("/accounts/3rdparty/", "Linked accounts"),
+        ("/accounts/password/change/", "Change your password"),
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        axe_check(page)
+    page.get_by_role("button", name="Change your password").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     axe_check(page)
 
 
