@@ -41,10 +41,14 @@ CSTF = [
     ("Safeguarding Children Level 3", 36, {"job_title_patterns": SAFEGUARDING_ROLES}, ("Safeguarding Children", 3)),
     ("Preventing Radicalisation (Prevent) Basic Awareness", 36, {}, ("", None)),
 ]
-# Modules required of some people only: running official accounts is for Communications and Engagement (team codes),
-# the managers' module for managers, as far as a job title can tell.
+# Modules required of some people only: running official accounts is for Communications and Engagement (team codes)
+# and, by job title, whoever owns an official account in another team; the managers' module for managers, as far as a
+# job title can tell.
 MODULE_TEAMS = {"representing-the-ccg-officially": ["COMMS"]}
-MODULE_JOB_TITLES = {"supporting-your-team-online": ["Head of*", "*Manager*", "Director*"]}
+MODULE_JOB_TITLES = {
+    "representing-the-ccg-officially": ["*Social Media*", "*Digital Communications*"],
+    "supporting-your-team-online": ["Head of*", "*Manager*", "Director*"],
+}
 
 
 def teams(report) -> dict[str, Team]:

@@ -160,4 +160,21 @@ PEOPLE = [
         employment_type="agency",
         manager_email="aisha.rahman@example.nhs.uk",
     ),
+    # Runs Primary Care Commissioning's official account for GP practices: module 06 is required of her by job title,
+    # though she is not in Communications and Engagement.
+    DemoPerson(
+        "fiona.walsh@example.nhs.uk",
+        "Fiona",
+        "Walsh",
+        "Staff (runs an official account)",
+        "10000009",
+        "PCC",
+        "Digital Communications Officer",
+        ADMIN,
+        800,
+        8,
+        120,
+        400,
+        manager_email="aisha.rahman@example.nhs.uk",
+    ),
 ]

@@ -57,6 +57,12 @@ def test_role_modules_are_required_only_of_the_people_they_are_for(loaded):
     official = Requirement.objects.get(page__slug="representing-the-ccg-officially")
     assert not official.applies_to_everyone
     assert [team.code for team in official.teams.all()] == ["COMMS"]
+    runs_an_account = {s.job_title: official.applies_to(s) for s in StaffMember.objects.select_related("team")}
+    # Communications and Engagement by team, and an account owner in another team by job title.
+    assert runs_an_account["Communications Officer"] and runs_an_account["Digital Content Editor"]
+    owner = StaffMember.objects.select_related("team").get(job_title="Digital Communications Officer")
+    assert owner.team.code == "PCC" and official.applies_to(owner)
+    assert not runs_an_account["Primary Care Contracts Manager"] and not runs_an_account["Finance Officer"]
     managers = Requirement.objects.get(page__slug="supporting-your-team-online")
     assert not managers.applies_to_everyone
     titles = {s.job_title: managers.applies_to(s) for s in StaffMember.objects.select_related("team")}
