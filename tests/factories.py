@@ -215,6 +215,11 @@ def totp_code(secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", *, margin=5.0) -> str:
     return format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
 
 
+def date_boxes(name: str, day: datetime.date) -> dict:
+    """`day` as a form posts it from an NHS.UK date input (portal.lib.forms.DayMonthYearField): three boxes."""
+    return {f"{name}_day": str(day.day), f"{name}_month": str(day.month), f"{name}_year": str(day.year)}
+
+
 def sign_in(client, user, *, second_factor: bool = True):
     """Sign `user` in on a test client as allauth's sign-in would leave the session: a password, then (if they have
     an authenticator app and `second_factor` is true) the code. `second_factor=False` is a session that stopped at

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.lib.forms import DayMonthYearField
 from portal.people.decorators import hr_required
 from portal.people.managers import (
     REASON_MAX_LENGTH,
@@ -20,7 +21,6 @@ from portal.people.models import Team, TeamManager
 from . import organisation
 from .organisation import TeamError, open_teams
 
-DATE_HINT = "For example, 27 3 2026 typed as 2026-03-27"
 TEXT_ERRORS = {"null_characters_not_allowed": "Remove the control character U+0000 and type it again"}
 
 
@@ -60,11 +60,7 @@ class MoveForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    closed_on = forms.DateField(
-        label="Date it closed",
-        help_text=DATE_HINT,
-        error_messages={"required": "Enter the date the team closed", "invalid": "Enter a real date"},
-    )
+    closed_on = DayMonthYearField(label="Date it closed", label_in_errors="the date the team closed")
 
 
 class ReasonField(forms.CharField):
@@ -88,19 +84,17 @@ class ManagerAddForm(forms.Form):
         help_text="As in ESR, for example E0012345",
         error_messages={"required": "Enter the person's employee number", **TEXT_ERRORS},
     )
-    started_on = forms.DateField(
-        label="Date they start managing the team",
-        help_text=DATE_HINT,
-        error_messages={"required": "Enter the date they start", "invalid": "Enter a real date"},
+    started_on = DayMonthYearField(
+        label="Date they start managing the team", label_in_errors="the date they start managing the team"
     )
     reason = ReasonField()
 
 
 class ManagerEndForm(forms.Form):
-    ended_on = forms.DateField(
+    ended_on = DayMonthYearField(
         label="Date they stop managing the team",
-        help_text=f"From this day they no longer see the team. Today ends it at once. {DATE_HINT}",
-        error_messages={"required": "Enter the date they stop", "invalid": "Enter a real date"},
+        label_in_errors="the date they stop managing the team",
+        help_text="From this day they no longer see the team. Today ends it at once. For example, 27 3 2026",
     )
     reason = ReasonField()
 

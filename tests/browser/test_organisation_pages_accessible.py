@@ -47,7 +47,7 @@ def test_organisation_pages_pass_axe(page, live_server, site, axe_check):
         axe_check(page)
         if button is None:
             continue
-        for box in page.locator("main form input[type=text], main form input[type=date], main form textarea").all():
+        for box in page.locator("main form input[type=text], main form textarea").all():
             box.fill("")
         page.get_by_role("button", name=button, exact=True).click()
         expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()

@@ -146,7 +146,7 @@ def test_the_move_form_offers_no_team_below_the_one_moving(org):
 
 def test_closing_a_team_with_people_says_how_many_and_changes_nothing(org):
     response = client_for(org["hr"]).post(
-        reverse("organisation:team_close", args=[org["comms"].pk]), {"closed_on": TODAY.isoformat()}
+        reverse("organisation:team_close", args=[org["comms"].pk]), factories.date_boxes("closed_on", TODAY)
     )
     assert response.status_code == 400
     assert "Communications still has 1 person in post" in response.content.decode()
@@ -157,7 +157,11 @@ def test_hr_adds_a_manager_by_employee_number_with_a_reason(org):
     client = client_for(org["hr"])
     response = client.post(
         reverse("organisation:manager_add", args=[org["comms"].pk]),
-        {"employee_number": org["sam"].employee_number, "started_on": TODAY.isoformat(), "reason": "New lead"},
+        {
+            "employee_number": org["sam"].employee_number,
+            **factories.date_boxes("started_on", TODAY),
+            "reason": "New lead",
+        },
     )
     assert response.status_code == 302
     assert TeamManager.objects.current().filter(staff=org["sam"], team=org["comms"]).exists()
@@ -170,7 +174,7 @@ def test_hr_adds_a_manager_by_employee_number_with_a_reason(org):
 def test_an_unknown_employee_number_is_named(org):
     response = client_for(org["hr"]).post(
         reverse("organisation:manager_add", args=[org["comms"].pk]),
-        {"employee_number": "E404", "started_on": TODAY.isoformat(), "reason": "New lead"},
+        {"employee_number": "E404", **factories.date_boxes("started_on", TODAY), "reason": "New lead"},
     )
     assert (
         response.status_code == 400 and "Nobody has the employee number &#x27;E404&#x27;" in response.content.decode()
@@ -183,7 +187,7 @@ def test_hr_ends_a_manager_and_their_view_of_the_team_ends(org):
     assert manager_client.get(reverse("reports:team")).status_code == 200
     response = client_for(org["hr"]).post(
         reverse("organisation:manager_end", args=[org["link"].pk]),
-        {"ended_on": TODAY.isoformat(), "reason": "Moved to another trust"},
+        {**factories.date_boxes("ended_on", TODAY), "reason": "Moved to another trust"},
     )
     assert response.status_code == 302
     assert TeamManager.objects.get(pk=org["link"].pk).ended_on == TODAY
@@ -194,10 +198,54 @@ def test_hr_ends_a_manager_and_their_view_of_the_team_ends(org):
 
 def test_a_missing_reason_is_asked_for(org):
     response = client_for(org["hr"]).post(
-        reverse("organisation:manager_end", args=[org["link"].pk]), {"ended_on": TODAY.isoformat(), "reason": ""}
+        reverse("organisation:manager_end", args=[org["link"].pk]),
+        {**factories.date_boxes("ended_on", TODAY), "reason": ""},
     )
     assert response.status_code == 400 and "Give the reason for the change" in response.content.decode()
     assert TeamManager.objects.get(pk=org["link"].pk).ended_on is None
+
+
+DATE_FORMS = [
+    ("organisation:team_close", "comms", "closed_on", {}, "the date the team closed"),
+    (
+        "organisation:manager_add",
+        "comms",
+        "started_on",
+        {"employee_number": "E404", "reason": "New lead"},
+        "the date they start managing the team",
+    ),
+    ("organisation:manager_end", "link", "ended_on", {"reason": "Moved"}, "the date they stop managing the team"),
+]
+
+
+@pytest.mark.parametrize(("name", "target", "field", "rest", "what"), DATE_FORMS)
+def test_each_date_is_asked_for_in_day_month_and_year_boxes_filled_with_today(org, name, target, field, rest, what):
+    html = client_for(org["hr"]).get(reverse(name, args=[org[target].pk])).content.decode()
+    for part, value in (("day", TODAY.day), ("month", TODAY.month), ("year", TODAY.year)):
+        assert f'id="id_{field}_{part}" name="{field}_{part}" type="text" inputmode="numeric" value="{value}"' in html
+    assert 'type="date"' not in html and "typed as" not in html
+
+
+@pytest.mark.parametrize(("name", "target", "field", "rest", "what"), DATE_FORMS)
+@pytest.mark.parametrize(
+    ("day", "month", "year", "message"),
+    [
+        ("", "", "", "Enter {what}"),
+        ("15", "", "2026", "{What} must include a month"),
+        ("31", "2", "2026", "{What} must be a real date"),
+        ("1", "3", "26", "{What} must have a year with 4 numbers, for example 2026"),
+    ],
+)
+def test_a_wrong_date_is_named_and_changes_nothing(org, name, target, field, rest, what, day, month, year, message):
+    boxes = {f"{field}_day": day, f"{field}_month": month, f"{field}_year": year}
+    response = client_for(org["hr"]).post(reverse(name, args=[org[target].pk]), {**boxes, **rest})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert message.format(what=what, What=what[:1].upper() + what[1:]) in html
+    assert f'<a href="#id_{field}_day">' in html  # the error summary links to the day box
+    assert Team.objects.get(pk=org["comms"].pk).closed_on is None
+    assert TeamManager.objects.get(pk=org["link"].pk).ended_on is None
+    assert not TeamManager.objects.filter(team=org["comms"]).exists()
 
 
 def _count(client, url) -> int:

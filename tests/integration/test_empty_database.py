@@ -350,7 +350,11 @@ def test_hr_sets_up_and_runs_an_organisation_from_an_empty_database(db, monkeypa
     comms = Team.objects.get(code="COMMS")
     added = hr.post(
         reverse("organisation:manager_add", args=[comms.pk]),
-        {"employee_number": "E1002", "started_on": roster_day.isoformat(), "reason": "Head of Communications"},
+        {
+            "employee_number": "E1002",
+            **factories.date_boxes("started_on", roster_day),
+            "reason": "Head of Communications",
+        },
         follow=True,
     )
     assert "Grace Hughes is now a manager of Communications and Engagement." in _ok(added)
