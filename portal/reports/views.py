@@ -52,7 +52,9 @@ def certificate_pdf(request, entry_id: int):
         {
             "facts": certificate_facts(entry),
             "code": code,
-            "verify_url": request.build_absolute_uri(reverse("reports:verify", args=[code])),
+            # The address staff know the portal by (PORTAL_BASE_URL), as in emails: printed, it outlives this request,
+            # whose host may be a proxy's or a server's own name.
+            "verify_url": f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{reverse('reports:verify', args=[code])}",
             "organisation_name": settings.PORTAL_ORGANISATION_NAME,
         },
     )

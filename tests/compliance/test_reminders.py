@@ -108,7 +108,7 @@ def test_every_message_sent_is_recorded(org, run, mailoutbox):
     assert {log.sent_at.date() for log in ReminderLog.objects.filter(stage="manager")} == {day(14)}
 
 
-def test_the_messages_are_plain_and_kind_and_link_to_my_training(org, run, mailoutbox):
+def test_the_messages_are_plain_and_kind_and_link_to_my_training(org, run, mailoutbox, settings):
     for offset in (-14, 0, 7, 14, 28):
         run(day(offset))
     to_sam, to_grace, to_hr = (
@@ -122,9 +122,19 @@ def test_the_messages_are_plain_and_kind_and_link_to_my_training(org, run, mailo
     assert org["sam"].employee_number in to_hr[0].body and "Grace Okafor" in to_hr[0].body
     assert "told their line manager" in to_hr[0].body
     for message in mailoutbox:
-        assert "http://127.0.0.1:8000/training/" in message.body or "/team/" in message.body
+        assert f"{settings.WAGTAILADMIN_BASE_URL}/training/" in message.body or "/team/" in message.body
         assert "&#x27;" not in message.body + message.subject and "<" not in message.body
         assert message.from_email == "training-portal@example.nhs.uk"
+
+
+def test_every_link_is_on_the_portals_address(org, run, mailoutbox, settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://training.example.nhs.uk"  # PORTAL_BASE_URL
+    for offset in (-14, 0, 7, 14, 28):
+        run(day(offset))
+    links = [word for message in mailoutbox for word in message.body.split() if "://" in word]
+    assert {message.to[0] for message in mailoutbox} == {SAM, GRACE, HR}
+    assert "https://training.example.nhs.uk/training/" in links and "https://training.example.nhs.uk/team/" in links
+    assert all(link.startswith("https://training.example.nhs.uk/") for link in links), links
 
 
 def test_someone_first_seen_long_overdue_is_told_before_anyone_else_is(org, run):

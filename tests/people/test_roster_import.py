@@ -1,5 +1,6 @@
 import datetime
 import io
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -183,7 +184,7 @@ def test_a_leaver_is_kept_cannot_sign_in_and_their_session_ends(roster_csv, team
 
 
 def test_new_people_are_invited_once_with_a_working_link(
-    roster_csv, teams, mailoutbox, django_capture_on_commit_callbacks
+    roster_csv, teams, mailoutbox, django_capture_on_commit_callbacks, settings
 ):
     data = roster_csv(row("1001", "Ann", "Able", teams["comms"])).encode()
     batch, _ = import_batch_create(kind="roster", data=data, filename="roster.csv", user=None)
@@ -192,7 +193,8 @@ def test_new_people_are_invited_once_with_a_working_link(
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["ann.1001@example.nhs.uk"]
     link = next(w for w in mailoutbox[0].body.split() if "/accounts/password/reset/key/" in w)
     client = Client()
-    form_page = client.get(link.split("127.0.0.1:8000", 1)[-1].split("testserver", 1)[-1], follow=True)
+    assert link.startswith(f"{settings.WAGTAILADMIN_BASE_URL}/accounts/password/reset/key/")
+    form_page = client.get(urlsplit(link).path, follow=True)
     client.post(
         form_page.request["PATH_INFO"], {"password1": "brand new password 99", "password2": "brand new password 99"}
     )
@@ -206,6 +208,20 @@ def test_new_people_are_invited_once_with_a_working_link(
     with django_capture_on_commit_callbacks(execute=True):
         import_batch_apply(batch=second, user=None)
     assert len(mailoutbox) == 1  # nobody new, nobody invited again
+
+
+def test_the_invitation_links_to_the_portals_address(
+    roster_csv, teams, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.WAGTAILADMIN_BASE_URL = "https://training.example.nhs.uk"  # PORTAL_BASE_URL
+    batch, _ = import_batch_create(
+        kind="roster", data=roster_csv(row("1001", "Ann", "Able", teams["comms"])).encode(), filename="r.csv", user=None
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        import_batch_apply(batch=batch, user=None)
+    (invitation,) = mailoutbox
+    links = [word for word in invitation.body.split() if "://" in word]
+    assert len(links) == 1 and links[0].startswith("https://training.example.nhs.uk/accounts/password/reset/key/")
 
 
 def test_a_roster_applied_from_the_command_line_is_audited(roster_csv, teams, tmp_path, settings):

@@ -55,6 +55,18 @@ def test_the_person_downloads_a_certificate_whose_text_reads_back(client, person
     assert code in text and f"/verify/{code}/" in text
 
 
+def test_the_printed_check_address_is_the_portals_own_whatever_host_was_asked(
+    client, person, entry, tmp_path, settings
+):
+    settings.WAGTAILADMIN_BASE_URL = "https://training.example.nhs.uk"  # PORTAL_BASE_URL
+    settings.ALLOWED_HOSTS = ["portal-web-3.internal"]
+    factories.sign_in(client, person)
+    response = client.get(reverse("reports:certificate_pdf", args=[entry.pk]), HTTP_HOST="portal-web-3.internal")
+    code = VerificationCode.objects.get(entry=entry).code
+    text = pdf_text(response.content, tmp_path)
+    assert f"https://training.example.nhs.uk/verify/{code}/" in text and "portal-web-3" not in text
+
+
 def test_the_code_is_made_once_from_an_unambiguous_alphabet(client, person, entry):
     download(client, person, entry)
     code = VerificationCode.objects.get(entry=entry).code
