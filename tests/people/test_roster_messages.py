@@ -1,5 +1,6 @@
 """What the roster import says after a dry run or an apply is true of that file: the command does not invite an
---apply that would be refused, and the page mentions invitations only when someone new was added."""
+--apply that would be refused, and the page mentions invitations only when someone was invited (a leaver in the
+file is added, not invited)."""
 
 import io
 from types import SimpleNamespace
@@ -9,6 +10,7 @@ from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from portal.compliance.imports.services import import_batch_apply, import_batch_create
 from tests.people.conftest import row
 
 
@@ -38,10 +40,35 @@ def test_a_dry_run_with_rejected_rows_says_to_fix_them_not_to_apply(roster_csv, 
     assert "--apply" not in said
 
 
-@pytest.mark.parametrize(("created", "invited"), [(0, False), (3, True)])
-def test_the_applied_page_mentions_invitations_only_when_people_were_added(created, invited):
-    summary = {"created": created, "changed": 2, "leavers": 0}
+@pytest.mark.parametrize(
+    ("created", "invited", "said"),
+    [
+        (0, 0, None),
+        (1, 0, None),  # a leaver added from the file: created, not invited
+        (1, 1, "1 new person has been emailed an invitation."),
+        (3, 2, "2 new people have been emailed an invitation."),
+    ],
+)
+def test_the_applied_page_mentions_invitations_only_when_someone_was_invited(created, invited, said):
+    summary = {"created": created, "changed": 2, "leavers": 0, "invited": invited}
     batch = SimpleNamespace(applied_at=timezone.now(), summary=summary)
     html = render_to_string("imports/_roster_done.html", {"batch": batch})
     assert f"{created} people added, 2 changed" in html
-    assert ("New people have been emailed an invitation." in html) is invited
+    assert (said in html) if said else ("invitation" not in html)
+
+
+@pytest.mark.parametrize(
+    ("leave", "invited"),
+    [("", 1), ("01/01/2026", 0)],  # a joiner; someone who left before the file was applied
+)
+def test_applying_counts_the_people_actually_invited(
+    roster_csv, teams, mailoutbox, django_capture_on_commit_callbacks, leave, invited
+):
+    data = roster_csv(row("1001", "Ann", "Able", teams["comms"], leave=leave)).encode()
+    batch, _ = import_batch_create(kind="roster", data=data, filename="roster.csv", user=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_batch_apply(batch=batch, user=None)
+    batch.refresh_from_db()
+    assert (batch.summary["created"], batch.summary["invited"], len(mailoutbox)) == (1, invited, invited)
+    html = render_to_string("imports/_roster_done.html", {"batch": batch})
+    assert ("1 new person has been emailed an invitation." in html) is bool(invited)

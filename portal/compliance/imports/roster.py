@@ -21,7 +21,8 @@ def apply(batch: ImportBatch, plan: RosterPlan, progress: Progress) -> dict:
         progress.update(plan.rows, plan.rows)
         transaction.on_commit(lambda: _tell(batch, applied))
     progress.committed()
-    return plan.summary
+    # A leaver in the file is added (their history counts) but never invited: the page says how many were.
+    return {**plan.summary, "invited": len(applied.new_people)}
 
 
 def _tell(batch: ImportBatch, applied: RosterApplied) -> None:
