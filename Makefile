@@ -55,8 +55,11 @@ check: install
 pytest: install system-deps axe
 	@# One worker per core (pytest-xdist). `load` hands out tests in pytest-django's order, so on every worker the tests
 	@# that flush the tables (the browser tests among them) run after the ones that rely on what migrations created.
-	$(BIN)/python -m pytest -q -n auto --dist load
-	@echo "Screenshots of the manager's team page and HR's organisation report, 1280 and 375 px wide (the browser journeys in tests/browser/test_at_a_glance_journeys.py write them): $(CURDIR)/var/screenshots/"
+	@# The screenshots' folder is named whether pytest passes or fails (a failed journey's screenshots help most); the
+	@# recipe still ends with pytest's exit status.
+	@$(BIN)/python -m pytest -q -n auto --dist load; status=$$?; \
+	echo "Screenshots of the manager's team page and HR's organisation report, 1280 and 375 px wide (the browser journeys in tests/browser/test_at_a_glance_journeys.py write them): $(CURDIR)/var/screenshots/"; \
+	exit $$status
 
 # Browser tests drive Debian's chromium; PDF tests read text back with poppler's pdftotext.
 system-deps:
