@@ -106,6 +106,9 @@ def test_a_manager_sees_whom_to_chase_above_the_fold_on_any_screen(page, live_se
         _above_the_fold(first, viewport)
         if viewport is WIDE:  # on a wide screen the next people are in view too
             _above_the_fold(rows.nth(1), viewport)
+        else:  # on a phone the next person's name and count are in view, their items just below
+            _above_the_fold(rows.nth(1).get_by_role("link", name="Sam Taylor"), viewport)
+            _above_the_fold(rows.nth(1).get_by_text("1 overdue", exact=True), viewport)
         axe_check(page)
 
     # The filters work without JavaScript: a plain GET form inside a details element.

@@ -46,6 +46,12 @@ def test_people_are_ordered_by_what_they_owe_with_items_dates_and_employee_numbe
     due = twin.statuses.get(requirement=fire).due_on
     assert f"Fire Safety, was due {due.day} {due:%B %Y}" in text
     assert "2 overdue" in text and "Remind everyone overdue" in text
+    # "Due soon" is NHS.UK's yellow tag wherever it shows (the list to chase, the matrix), "Overdue" the red one.
+    html = response.content.decode()
+    assert '<strong class="nhsuk-tag nhsuk-tag--yellow">Due soon</strong> Fire Safety' in html
+    tags = re.findall(r'<strong class="nhsuk-tag nhsuk-tag--(\w+)">(Due soon|Overdue)</strong>', html)
+    assert {colour for colour, label in tags if label == "Due soon"} == {"yellow"}
+    assert {colour for colour, label in tags if label == "Overdue"} == {"red"}
 
 
 def test_the_figures_put_the_requirement_furthest_below_the_target_first(org):
