@@ -14,6 +14,7 @@ Dates are bounded (docs/import-completions.md): no completion before 1990 or in 
 completion and no later than the requirement's renewal period allows (or ten years, for a requirement without one).
 """
 
+import csv
 import datetime
 import hashlib
 from dataclasses import dataclass, field
@@ -128,6 +129,32 @@ class CompletionPlan:
             }
             for r in rows
         ]
+
+
+LISTING_HEADER = ["Line", "Employee number", "Name", "Course", "Requirement", "Completed", "Expires"]
+
+
+def completions_listing_csv(plan: CompletionPlan, out) -> None:
+    """Write who and what the dry run would record, one row each, as CSV to `out` (the dry run page's download and
+    the command's --list): a spreadsheet-safe CSV, in which no cell starts a formula."""
+    writer = csv.writer(out)
+    writer.writerow(LISTING_HEADER)
+    for row in plan.listing():
+        cells = [
+            row["line"],
+            row["employee_number"],
+            row["name"],
+            row["course"],
+            row["requirement"],
+            row["completed_on"].isoformat(),
+            row["expires_on"].isoformat() if row["expires_on"] else "",
+        ]
+        writer.writerow([_safe_cell(cell) for cell in cells])
+
+
+def _safe_cell(value):
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _person_number(raw: dict) -> str:

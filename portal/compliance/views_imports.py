@@ -1,7 +1,6 @@
 """HR imports files (a staff roster, e-learning completions, the organisation's teams): upload, dry run, apply in the
 background with progress on the batch's page. One set of pages for every kind (portal.compliance.imports)."""
 
-import csv
 import re
 
 from django import forms
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.people.decorators import hr_required
 
-from .completions import MappingError, competence_mapping_save
+from .completions import MappingError, competence_mapping_save, completions_listing_csv
 from .imports.base import importer_for, importers
 from .imports.services import ImportRefused, import_batch_apply, import_batch_create, import_batch_plan
 from .models import CompetenceMapping, ImportBatch, Requirement
@@ -134,25 +133,8 @@ def planned_csv(request, batch_id: int):
     plan = import_batch_plan(batch)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="to-record-{batch.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["Line", "Employee number", "Name", "Course", "Requirement", "Completed", "Expires"])
-    for row in plan.listing():
-        cells = [
-            row["line"],
-            row["employee_number"],
-            row["name"],
-            row["course"],
-            row["requirement"],
-            row["completed_on"].isoformat(),
-            row["expires_on"].isoformat() if row["expires_on"] else "",
-        ]
-        writer.writerow([_safe_cell(cell) for cell in cells])
+    completions_listing_csv(plan, response)
     return response
-
-
-def _safe_cell(value):
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @hr_required

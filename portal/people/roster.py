@@ -200,6 +200,7 @@ class RosterPlan:
     unused: list[str] = field(default_factory=list)  # headings the import does not read
     ignored: list[str] = field(default_factory=list)  # footers, summary lines and blank lines left out
     team_names: dict = field(default_factory=dict)  # team id -> name, to say changes in words
+    manager_names: dict = field(default_factory=dict)  # employee number -> name, for "Line manager: Sam Taylor (900)"
 
     @property
     def can_apply(self) -> bool:
@@ -239,6 +240,8 @@ class RosterPlan:
             return "(blank)"
         if name == "team_id":
             return self.team_names.get(value, str(value))
+        if name == "line_manager":
+            return f"{self.manager_names[value]} ({value})" if value in self.manager_names else str(value)
         if name == "employment_type":
             return dict(StaffMember.EMPLOYMENT_CHOICES).get(value, value)
         if isinstance(value, datetime.date):
@@ -469,12 +472,29 @@ def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow]) -> N
         current_manager = staff.line_manager.employee_number if staff.line_manager else ""
         if person.manager_number and person.manager_number != current_manager:
             diffs["line_manager"] = (current_manager, person.manager_number)
+            if staff.line_manager:
+                plan.manager_names[current_manager] = staff.line_manager.full_name
+            new_manager = people.get(person.manager_number)
+            if new_manager is not None:  # as the file names them
+                plan.manager_names[person.manager_number] = (
+                    f"{new_manager.fields['first_name']} {new_manager.fields['last_name']}"
+                )
         if diffs:
             plan.to_change.append((staff, person, diffs))
         leave = person.fields["leave_date"]
         if leave and leave < today and (staff.leave_date is None or staff.leave_date >= today):
             plan.leavers.append(staff)
+    _name_managers_in_the_portal(plan)
     _check_identity(plan)
+
+
+def _name_managers_in_the_portal(plan: RosterPlan) -> None:
+    """The names of new line managers the file does not hold, from the portal (one query)."""
+    wanted = {d["line_manager"][1] for _, _, d in plan.to_change if "line_manager" in d} - plan.manager_names.keys()
+    for number, first, last in StaffMember.objects.filter(employee_number__in=wanted).values_list(
+        "employee_number", "first_name", "last_name"
+    ):
+        plan.manager_names[number] = f"{first} {last}"
 
 
 def _check_identity(plan: RosterPlan) -> None:

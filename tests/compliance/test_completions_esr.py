@@ -100,6 +100,7 @@ def test_the_dry_run_lists_who_and_what_with_a_download(client, people, adults):
     page = client.get(response["Location"]).content.decode()
     assert "20001 Grace Jones" in page and "Safeguarding Adults Level 1" in page and "1 Feb 2026" in page
     assert "Line 3: 99999" in page and "1 skipped: person not on the roster" in page
+    assert '<th scope="col" class="nhsuk-table__header">Requirement</th>' in page  # what the column shows
     download = client.get(reverse("imports:planned_csv", args=[batch.pk]))
     lines = download.content.decode().splitlines()
     assert lines == [
@@ -143,4 +144,18 @@ def test_the_persons_history_shows_when_they_did_it_and_when_and_whence_it_was_r
     assert (
         f"Imported completion: completed 1 Feb 2026, recorded {recorded:%-d %b %Y} from esr-competences.csv "
         f"(import batch {batch.pk} line 2)"
+    ) in page
+
+
+def test_my_history_shows_when_and_from_which_file_an_import_was_recorded(client, people, adults):
+    grace, _ = people
+    data = esr(f'"20001|Jones, Grace","{ADULTS}",01/02/2026 00:00,')
+    batch, _ = import_batch_create(kind="completions", data=data, filename="esr-competences.csv", user=None)
+    import_batch_apply(batch=batch, user=None)
+    factories.sign_in(client, grace.user)
+    page = client.get(reverse("reports:my_training")).content.decode()
+    recorded = EvidenceEntry.objects.get().recorded_at
+    assert "1 February 2026" in page  # when Grace did it
+    assert (
+        f"Imported completion, recorded {recorded:%-d %B %Y} from esr-competences.csv (import batch {batch.pk} line 2)"
     ) in page

@@ -106,3 +106,25 @@ def test_both_dry_run_pages_say_which_columns_are_not_used(hr_client, people, ad
     }
     assert "Not used: Supervisor Full Name, Payscale." in pages[ImportBatch.ROSTER]
     assert "Not used: Compliance, Organisation." in pages[ImportBatch.COMPLETIONS]
+
+
+def test_list_on_the_command_line_writes_what_the_download_holds(hr_client, people, adults, tmp_path):
+    data = esr(f'"20001|Jones, Grace","{ADULTS}",01/02/2026,', f'"99999|Leaver, Ann","{ADULTS}",01/02/2026,')
+    path, listing = tmp_path / "c.csv", tmp_path / "to-record.csv"
+    path.write_bytes(data)
+    assert "--list FILE.csv writes who and what would be recorded" in run(str(path))
+    assert f"the 1 completions to record are listed in {listing}" in run(str(path), "--list", str(listing))
+    batch, _ = import_batch_create(kind="completions", data=data, filename="c.csv", user=None)
+    download = hr_client.get(reverse("imports:planned_csv", args=[batch.pk])).content.decode()
+    assert listing.read_bytes().decode() == download
+    assert download.splitlines()[1] == f"2,20001,Grace Jones,{ADULTS},Safeguarding Adults Level 1,2026-02-01,"
+
+
+def test_list_is_refused_for_a_roster_and_for_a_missing_folder(people, adults, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_bytes(esr(f'"20001|Jones, Grace","{ADULTS}",01/02/2026,'))
+    with pytest.raises(CommandError, match="--list is for a completions file"):
+        call_command("import_file", "roster", str(path), "--list", str(tmp_path / "x.csv"), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="there is no folder"):
+        run(str(path), "--list", str(tmp_path / "nowhere" / "x.csv"))
+    assert not ImportBatch.objects.exists()  # refused before anything was kept

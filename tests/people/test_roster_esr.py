@@ -117,9 +117,28 @@ def test_changes_are_said_in_words_in_line_order(teams):
     assert [(staff.employee_number, lines) for staff, lines in plan.other_changes] == [
         ("1003", ["Team: Communications and Engagement to Finance"]),
         ("1001", ["First name: Sam to Siân", "Team: Communications and Engagement to Finance"]),
-        ("1002", ["Line manager: (blank) to 1003"]),
+        ("1002", ["Line manager: (blank) to Ben Able (1003)"]),
     ]
     assert not plan.identity
+
+
+def test_a_line_manager_is_named_in_the_changes_list(teams):
+    sam = factories.make_staff(team=teams["comms"], employee_number="900", first_name="Sam", last_name="Taylor")
+    Assignment.objects.create(staff=sam, number="900-1")
+    jo = factories.make_staff(team=teams["comms"], employee_number="901", first_name="Jo", last_name="Khan")
+    roster_apply(plan_roster(esr_file(esr_row("1001", "Ann", "Able", teams["comms"], supervisor="900-1"))))
+    to_file = plan_roster(
+        esr_file(
+            esr_row("1001", "Ann", "Able", teams["comms"], supervisor="1002-1"),
+            esr_row("1002", "Ben", "Best", teams["comms"]),
+        )
+    )
+    assert to_file.other_changes[0][1] == ["Line manager: Sam Taylor (900) to Ben Best (1002)"]
+    by_number = ESR_HEADER.replace("Supervisor Assignment Number", "Supervisor Employee Number")
+    to_portal = plan_roster(
+        esr_file(esr_row("1001", "Ann", "Able", teams["comms"], supervisor="901"), header=by_number)
+    )
+    assert to_portal.other_changes[0][1] == [f"Line manager: Sam Taylor (900) to {jo.full_name} (901)"]
 
 
 def _errors_file(teams) -> bytes:

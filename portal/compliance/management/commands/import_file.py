@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.compliance.completions import completions_listing_csv
 from portal.compliance.imports.base import importers
 from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
 from portal.compliance.models import ImportBatch
@@ -28,6 +29,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--sheet", default="", help="An Excel file's sheet to read (by default the first).")
         parser.add_argument(
+            "--list",
+            metavar="FILE.csv",
+            default="",
+            help="Completions: write who and what the dry run would record to FILE.csv (the dry run page's download).",
+        )
+        parser.add_argument(
             "--confirm-identity-changes",
             action="store_true",
             help="With --apply: apply a roster's changes to who people are (work email, names), listed first.",
@@ -48,6 +55,11 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"There is no file at {path}.")
+        listing = Path(options["list"]) if options["list"] else None
+        if listing is not None and kind != ImportBatch.COMPLETIONS:
+            raise CommandError("--list is for a completions file: it lists the completions a dry run would record.")
+        if listing is not None and not listing.parent.is_dir():
+            raise CommandError(f"--list: there is no folder {listing.parent} to write {listing.name} in.")
         started = time.perf_counter()
         batch, plan = import_batch_create(
             kind=kind,
@@ -82,6 +94,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  skipped line {line}: {number} is not on the roster")
         for line, reason in _errors(plan):
             self.stdout.write(f"  line {line}: {reason}" if line else f"  problem: {reason}")
+        if listing is not None:
+            with listing.open("w", newline="", encoding="utf-8") as out:
+                completions_listing_csv(plan, out)
+            self.stdout.write(f"  the {len(plan.to_record)} completions to record are listed in {listing}")
+        elif getattr(plan, "to_record", None):
+            self.stdout.write("  --list FILE.csv writes who and what would be recorded: person, course, dates.")
         if not apply:
             if plan.can_apply:
                 self.stdout.write(f"Nothing was changed. Run again with --apply to apply it (batch {batch.pk}).")
