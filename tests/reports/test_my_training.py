@@ -184,7 +184,8 @@ def test_my_history_lists_every_entry_newest_first_with_certificates_for_what_st
     history = html[html.index("My history") :]
 
     assert history.index("Attestation, version 1.0") < history.index("Correction: Recorded against the wrong person")
-    assert "Imported completion Withdrawn" in row_for(history, "Withdrawn")
+    recorded = f"{timezone.localtime(old.recorded_at):%-d %B %Y}"
+    assert f"Imported completion, recorded {recorded} from {old.source_ref} Withdrawn" in row_for(history, "Withdrawn")
     links = re.findall(r'href="(/training/certificates/\d+\.pdf)"', history)
     assert links == [reverse("reports:certificate_pdf", args=[e.pk]) for e in (attested, current)]
     assert history.count("Download certificate (PDF)") == 2
