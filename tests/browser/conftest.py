@@ -1,9 +1,12 @@
 """Browser tests: Playwright for Python driving Debian's chromium, with axe-core injected into every page."""
 
+import base64
 import json
 import os
 import re
 import shutil
+import tempfile
+import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -55,17 +58,25 @@ def browser_type_launch_args(browser_type_launch_args):
 
 OUR_HOSTS = {"127.0.0.1", "localhost"}
 _outside_requests: list[str] = []
+_contexts_this_test: list[tuple] = []  # (context, its HAR file, whether scripts run in it), see reflow_every_page
+_HARS = Path(tempfile.mkdtemp(prefix="portal-browser-har-"))
+_PLAIN_NEW_CONTEXT = []  # the browser's own new_context, for the reflow checker's context
 
 
 @pytest.fixture(scope="session")
 def browser(browser):
     """Every context the tests open records any request for another host: a page must work on an NHS network that
-    reaches nothing outside it (fonts included), and such a request would make every page wait for it."""
+    reaches nothing outside it (fonts included), and such a request would make every page wait for it. It also
+    records the portal's pages it was sent (a HAR file), for reflow_every_page to check at 320 px."""
     new_context = browser.new_context
+    _PLAIN_NEW_CONTEXT[:] = [new_context]
 
     def recording_context(*args, **kwargs):
+        har = _HARS / f"{uuid.uuid4().hex}.har"
+        kwargs = {"record_har_path": har, "record_har_content": "embed", "record_har_url_filter": _PAGES, **kwargs}
         context = new_context(*args, **kwargs)
         context.on("request", _record_if_outside)
+        _contexts_this_test.append((context, har, kwargs.get("java_script_enabled", True)))
         return context
 
     browser.new_context = recording_context
@@ -83,6 +94,118 @@ def no_request_leaves_the_network():
     _outside_requests.clear()
     yield
     assert _outside_requests == [], f"A page asked another host for: {sorted(set(_outside_requests))}"
+
+
+# The portal's own pages, recorded for reflow_every_page: not its static files, nor Wagtail's admin under /cms/
+# (the CMS's own interface, for editors, which the portal neither writes nor styles).
+_PAGES = re.compile(r"^https?://(127\.0\.0\.1|localhost)(:\d+)?/(?!static/|media/|cms/)")
+
+
+@pytest.fixture(autouse=True)
+def reflow_every_page(browser):
+    """Every page of the portal that a browser test was sent, however it got there (a link, a form's POST, a
+    redirect), reflows at 320 px (WCAG 1.4.10): checked after the test, so the journey itself is not disturbed.
+
+    Each context records the HTML documents it was sent (a HAR file). After the test each one is shown again in a
+    320 px window, as the server sent it, at its own address: a route answers the navigation from the record, so the
+    server is not asked again, and a POST's result, a one-time link or a page whose data have changed since is
+    checked as the test saw it. JavaScript is on or off as in the test's context; where on, the page's scripts run,
+    so the NHS header lays out its menu for the width. A page already found to reflow this session (the same HTML but
+    for its tokens) is not checked again. axe_check's own check covers the page as a test left it after scripts
+    changed it (an opened menu, a revealed field).
+
+    In scope: every page of the portal, sign-in and two-factor pages included. Out: Wagtail's admin under /cms/
+    (_PAGES), the editors' own interface, which the portal neither writes nor styles.
+    """
+    _contexts_this_test.clear()
+    yield
+    pages = {}
+    for context, har, scripts in _contexts_this_test:
+        if not har.exists():  # a context the test left open: closing it writes its record
+            context.close()
+        for url, html in _documents(har):
+            key = _without_tokens(html)
+            if (scripts, key) not in _reflowed:
+                pages.setdefault((scripts, key), (url, html))
+        har.unlink(missing_ok=True)
+    _contexts_this_test.clear()
+    failures = []
+    checkers = {}
+    try:
+        for (scripts, key), (url, html) in pages.items():
+            if scripts not in checkers:
+                checkers[scripts] = _ReflowChecker(browser, scripts)
+            overflow = checkers[scripts].check(url, html)
+            if overflow:
+                failures.append(f"{url} is {overflow['width']} px wide; widest: {overflow['widest']}")
+            else:
+                _reflowed.add((scripts, key))
+    finally:  # within the test: the live server shares its database connection only until the test ends
+        for checker in checkers.values():
+            checker.context.close()
+    assert failures == [], f"Pages that scroll sideways at {REFLOW_WIDTH} px:\n" + "\n".join(failures)
+
+
+_reflowed: set = set()  # pages (less their tokens) already found to reflow, this session
+_static: dict = {}  # the portal's static files, as the live server first sent them this session
+
+
+def _documents(har: Path):
+    """(url, html) of each page a context's record holds: documents for a window (not a frame, a fetch or a
+    download), not redirects."""
+    for entry in json.loads(har.read_text(encoding="utf-8"))["log"]["entries"]:
+        request, response = entry["request"], entry["response"]
+        headers = {h["name"].lower(): h["value"] for h in request["headers"]}
+        content = response.get("content", {})
+        if (
+            headers.get("sec-fetch-dest") == "document"
+            and not 300 <= response["status"] < 400
+            and content.get("mimeType", "").startswith("text/html")
+            and content.get("text")
+        ):
+            text = content["text"]
+            if content.get("encoding") == "base64":
+                text = base64.b64decode(text).decode("utf-8", "replace")
+            yield request["url"], text
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'(csrfmiddlewaretoken" value=|nonce=)"[^"]*"', r"\1", html)
+
+
+class _ReflowChecker:
+    """A 320 px window that shows recorded HTML at its own address: its static files come from the live server
+    (kept for the session after the first time), the page's other requests are refused."""
+
+    def __init__(self, browser, scripts: bool):
+        new_context = _PLAIN_NEW_CONTEXT[0] if _PLAIN_NEW_CONTEXT else browser.new_context
+        self.context = new_context(
+            java_script_enabled=scripts, bypass_csp=True, viewport={"width": REFLOW_WIDTH, "height": 800}
+        )
+        self.page = self.context.new_page()
+        self.scripts = scripts
+        self.html = ""
+        self.context.route("**/*", self._answer)
+
+    def _answer(self, route):
+        request = route.request
+        if request.is_navigation_request() and request.frame.parent_frame is None:
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=self.html)
+        elif request.method == "GET" and urlsplit(request.url).hostname in OUR_HOSTS and "/static/" in request.url:
+            if request.url not in _static:
+                response = route.fetch()
+                _static[request.url] = (response.status, response.headers, response.body())
+            status, headers, body = _static[request.url]
+            route.fulfill(status=status, headers=headers, body=body)
+        else:
+            route.abort()  # the page's own requests (a poll): it has no session here
+
+    def check(self, url: str, html: str):
+        self.html = re.sub(r"<meta[^>]+http-equiv=[\"']?refresh[^>]*>", "", html, flags=re.I)
+        self.page.goto(url, wait_until="load")
+        if self.scripts:  # without scripts no animation frame comes, and nothing rearranges the page
+            _settle(self.page)
+        return self.page.evaluate(_OVERFLOW_JS, REFLOW_WIDTH)
 
 
 @pytest.fixture(scope="session")
