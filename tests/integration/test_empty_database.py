@@ -113,8 +113,10 @@ def _private_media(settings, tmp_path):
 
 
 def _text(response) -> str:
-    """The page's words, without tags, on one line."""
+    """The page's words, without tags, on one line: as a screen reader reads them, so without the column headings a
+    responsive table repeats in each cell for narrow screens (hidden from assistive technology)."""
     html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", response.content.decode())
+    html = re.sub(r'<span class="nhsuk-table-responsive__heading" aria-hidden="true">[^<]*</span>', " ", html)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
