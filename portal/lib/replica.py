@@ -17,6 +17,7 @@ behind it is once that passes PORTAL_REPLICA_LAG_WARN_SECONDS (templates/include
 
 import contextvars
 import logging
+import time
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
@@ -54,8 +55,13 @@ SELECT CASE
     WHEN NOT pg_is_in_recovery() THEN NULL
     WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
     ELSE GREATEST(0, EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()))
-END
+END, pg_last_wal_receive_lsn()
 """
+REPLAYED_SQL = "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn"
+# WAL that arrives just as a page asks (the primary's first write after a quiet spell, often the same person's own
+# audit row) is not yet replayed, and the last replayed transaction's age would then say the replica is as far behind
+# as the quiet spell was long. WAL the replica replays within this long was in flight, not lag.
+IN_FLIGHT_SECONDS = 0.5
 
 
 def replica_configured() -> bool:
@@ -90,12 +96,27 @@ class ReplicaRouter:
         return False if db == REPLICA else None
 
 
+def lag_warn_seconds() -> float:
+    return getattr(settings, "PORTAL_REPLICA_LAG_WARN_SECONDS", DEFAULT_LAG_WARN_SECONDS)
+
+
 def replica_lag_seconds() -> float | None:
     """How far the replica is behind the primary, in seconds (0 when it has replayed all it has received); None
-    when the alias is not a replica."""
+    when the alias is not a replica. A lag worth telling is checked again once what had arrived is replayed, up to
+    IN_FLIGHT_SECONDS later: WAL in flight is not lag."""
     with connections[REPLICA].cursor() as cursor:
         cursor.execute(LAG_SQL)
-        (lag,) = cursor.fetchone()
+        lag, received = cursor.fetchone()
+        if lag is None or lag < lag_warn_seconds() or received is None:  # nothing arrives to wait for without it
+            return None if lag is None else float(lag)
+        deadline = time.monotonic() + IN_FLIGHT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.02)
+            cursor.execute(REPLAYED_SQL, [received])
+            if cursor.fetchone()[0]:
+                return 0.0
+        cursor.execute(LAG_SQL)
+        lag, _ = cursor.fetchone()
     return None if lag is None else float(lag)
 
 
@@ -107,8 +128,7 @@ class ReplicaReads:
 
     @property
     def lagging(self) -> bool:
-        limit = getattr(settings, "PORTAL_REPLICA_LAG_WARN_SECONDS", DEFAULT_LAG_WARN_SECONDS)
-        return self.lag_seconds is not None and self.lag_seconds >= limit
+        return self.lag_seconds is not None and self.lag_seconds >= lag_warn_seconds()
 
     @property
     def behind(self) -> str:

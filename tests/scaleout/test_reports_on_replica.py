@@ -8,6 +8,7 @@ length and adds the `replica` alias, then puts both back and removes the servers
 
 import contextlib
 import re
+import threading
 import time
 
 import pytest
@@ -17,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.compliance.projection import refresh
-from portal.lib.replica import REPLICA
+from portal.lib.replica import REPLICA, replica_lag_seconds
 from portal.people.models import TeamManager
 from portal.people.roles import hr_group
 from tests import dbrole, factories
@@ -163,3 +164,43 @@ def test_reports_read_the_replica_a_persons_own_page_the_primary_and_hr_sees_the
     assert "1 overdue" not in _get(manager_client, "reports:team")[1]
     page = _get(hr_client, "hr_reports:organisation")[1]
     assert 'id="replica-lag"' not in page
+
+
+def _wait_received(pair, database: str) -> None:
+    """Until the replica has received (not necessarily replayed) all the primary has written so far."""
+    target = pair.psql(database, "SELECT pg_current_wal_lsn()")
+    deadline = time.monotonic() + 30
+    while pair.psql(database, f"SELECT pg_last_wal_receive_lsn() >= '{target}'", pair.replica_port) != "t":
+        assert time.monotonic() < deadline, f"the replica did not receive up to {target}"
+        time.sleep(0.02)
+
+
+def test_wal_in_flight_after_a_quiet_spell_is_not_lag_and_stopped_replay_is(pair, settings):
+    """The primary's first write after a quiet spell (often the asking person's own audit row) reaches the replica
+    just as a page asks: until it is replayed, the last replayed transaction is as old as the spell. That is not lag,
+    and HR's pages do not say the records are behind; replay that stays stopped is lag, and they do."""
+    database = connection.settings_dict["NAME"]
+    settings.PORTAL_REPLICA_LAG_WARN_SECONDS = 1
+    organisation = factories.make_team("Organisation", kind="organisation")
+    pair.wait_replayed(database)
+    time.sleep(1.5)  # nothing written for longer than the threshold
+
+    pair.replay_pause(database)
+    factories.make_team("Ward 1", parent=organisation)  # received, not yet replayed
+    _wait_received(pair, database)
+    resume = threading.Timer(0.1, pair.replay_resume, [database])
+    resume.start()
+    try:
+        assert replica_lag_seconds() == 0.0
+    finally:
+        resume.join()
+
+    pair.wait_replayed(database)
+    pair.replay_pause(database)
+    factories.make_team("Ward 2", parent=organisation)
+    _wait_received(pair, database)
+    time.sleep(1.5)
+    try:
+        assert replica_lag_seconds() >= 1.5
+    finally:
+        pair.replay_resume(database)
