@@ -35,3 +35,14 @@ def record(staff, requirement):
         return entry
 
     return _record
+
+
+@pytest.fixture
+def hr_client(client, db):
+    """The test client, signed in as an HR officer with a second factor."""
+    from portal.people.roles import hr_group
+
+    hr = factories.make_user()
+    hr.groups.add(hr_group())
+    factories.sign_in(client, factories.with_mfa(hr))
+    return client

@@ -91,14 +91,6 @@ def test_a_completions_file_with_nul_bytes_gets_row_errors_not_a_server_error(cl
 # --- mapping courses to requirements --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def hr_client(client, db):
-    hr = factories.make_user()
-    hr.groups.add(hr_group())
-    factories.sign_in(client, factories.with_mfa(hr))
-    return client
-
-
 def _messages(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 

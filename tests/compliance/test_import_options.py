@@ -13,7 +13,6 @@ from django.urls import reverse
 from portal.compliance.completions import plan_completions
 from portal.compliance.imports.services import import_batch_apply, import_batch_create
 from portal.compliance.models import EvidenceEntry, ImportBatch
-from portal.people.roles import hr_group
 from tests import factories
 from tests.compliance import test_completions as base
 from tests.compliance.test_completions import ADULTS, esr
@@ -22,14 +21,6 @@ from tests.people.test_roster_esr import esr_file, esr_row
 
 people, adults = base.people, base.adults  # Grace 20001 and Sam 20002; Safeguarding Adults Level 1 mapped
 HEADER = "Person,Competence Name,Achievement Date,Expiry Date,Compliance,Organisation"
-
-
-@pytest.fixture
-def hr_client(client, db):
-    hr = factories.make_user()
-    hr.groups.add(hr_group())
-    factories.sign_in(client, factories.with_mfa(hr))
-    return client
 
 
 def workbook() -> bytes:

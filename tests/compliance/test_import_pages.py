@@ -8,18 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.compliance.models import ImportBatch
-from portal.people.roles import hr_group
 from tests import factories
 from tests.compliance.test_completions import ADULTS, esr
 from tests.compliance.test_imports import _trust
-
-
-@pytest.fixture
-def hr_client(client, db):
-    hr = factories.make_user()
-    hr.groups.add(hr_group())
-    factories.sign_in(client, factories.with_mfa(hr))
-    return client
 
 
 def _count(client, url) -> int:

@@ -18,7 +18,6 @@ from portal.compliance.imports.services import import_batch_apply, import_batch_
 from portal.compliance.imports.tasks import import_apply_task
 from portal.compliance.models import CompetenceMapping, EvidenceEntry, ImportBatch, RequirementStatus
 from portal.compliance.services import evidence_record
-from portal.people.roles import hr_group
 from tests import factories
 from tests.compliance.test_completions import ADULTS, esr
 
@@ -63,14 +62,6 @@ def _assert_projection_equals_a_rebuild():
 @pytest.fixture
 def chunks_of_two(monkeypatch):
     monkeypatch.setattr(completions_import, "CHUNK_ROWS", 2)
-
-
-@pytest.fixture
-def hr_client(client, db):
-    hr = factories.make_user()
-    hr.groups.add(hr_group())
-    factories.sign_in(client, factories.with_mfa(hr))
-    return client
 
 
 def test_apply_is_a_task_and_the_page_shows_progress_then_the_result(hr_client, chunks_of_two, settings):
