@@ -5,6 +5,7 @@ import csv
 import datetime
 import difflib
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ FOOTER = re.compile(
 # How close an unread heading must be to one we read to be taken for a typo of it ("Supervisor Assignment No.").
 RESEMBLANCE = 0.85
 XLSX_MAGIC = b"PK\x03\x04"
+# How many lines from the top may come before the headings: a report's title, the day it was run, a blank line.
+HEADING_SEARCH = 20
 
 
 class CsvFileError(ValueError):
@@ -82,25 +85,25 @@ class Table:
 def read_table(
     data: bytes, aliases: dict[str, str], required: set[str], labels: dict[str, str] | None = None, *, sheet: str = ""
 ) -> Table:
-    """Read a CSV or XLSX file (the first sheet, or `sheet`). Lines are numbered as a spreadsheet shows them, header
-    = line 1. Rows after the last record that are footers (a total, a count, "End of report") or too empty to be a
-    record are left out and listed in `ignored`, as are blank lines."""
-    lines = _xlsx_lines(data, sheet) if data[:4] == XLSX_MAGIC else _csv_lines(data)
-    try:
-        _, header = next(lines)
-    except StopIteration:
-        raise CsvFileError("The file is empty.") from None
-    columns, unused = {}, []
-    for index, name in enumerate(header):
-        field_name = aliases.get(normalise_header(name))
-        if field_name and field_name not in columns:
-            columns[field_name] = index
-        elif name.strip():
-            unused.append(name.strip())
-    missing = required - columns.keys()
-    if missing:
-        names = ", ".join(sorted((labels or {}).get(name, name) for name in missing))
-        raise CsvFileError(f"The file has no column for: {names}. See the import guide for the headings we accept.")
+    """Read a CSV or XLSX file (the first sheet, or `sheet`). Lines are numbered as a spreadsheet shows them, the
+    first line = line 1. The heading row is the first of the first 20 lines that holds every required heading (a
+    report may open with a title and the day it was run); the lines above it are left out and listed in `ignored`, as
+    are rows after the last record that are footers (a total, a count, "End of report") or too empty to be a record,
+    and blank lines."""
+    lines = _xlsx_lines(data, sheet) if data[:4] == XLSX_MAGIC else _csv_lines(data, aliases, required)
+    above = list(itertools.islice(lines, HEADING_SEARCH))
+    if not above:
+        raise CsvFileError("The file is empty.")
+    read = [_headings(cells, aliases) for _, cells in above]
+    found = next((index for index, (columns, _) in enumerate(read) if required <= columns.keys()), None)
+    if found is None:
+        nearest, _ = max(read, key=lambda heading: len(required & heading[0].keys()))
+        names = _names(required - nearest.keys(), labels)
+        raise CsvFileError(
+            f"The file has no column for: {names}. No line among the first {HEADING_SEARCH} has the headings "
+            f"{_names(required, labels)}. See the import guide for the headings we accept."
+        )
+    columns, unused = read[found]
     table = Table(unused=unused)
     unread = {alias: f for alias, f in aliases.items() if f not in columns}
     for name in unused:
@@ -109,8 +112,13 @@ def read_table(
             known = unread[close[0]]
             table.doubtful.append((name, (labels or {}).get(known, known)))
     blank = 0
+    for line, cells in above[:found]:
+        if any(cell.strip() for cell in cells):
+            table.ignored.append(_left_out(line, cells, "is above the headings"))
+        else:
+            blank += 1
     records = []
-    for line, cells in lines:
+    for line, cells in itertools.chain(above[found + 1 :], lines):
         if not any(cell.strip() for cell in cells):
             blank += 1
             continue
@@ -118,15 +126,34 @@ def read_table(
     footers = []
     while records and _is_footer(records[-1][1], columns, required):
         footers.append(records.pop())
-    for line, cells in reversed(footers):
-        text = " ".join(cell.strip() for cell in cells if cell.strip())
-        table.ignored.append(f"Line {line}: '{text[:80]}' is a footer or summary line, not a record")
+    table.ignored.extend(_left_out(line, cells, "is a footer or summary line") for line, cells in reversed(footers))
     if blank:
         table.ignored.append(f"{blank} blank line{'s' if blank != 1 else ''}")
     table.records = [
         (line, {f: (cells[i].strip() if i < len(cells) else "") for f, i in columns.items()}) for line, cells in records
     ]
     return table
+
+
+def _headings(cells: list[str], aliases: dict[str, str]) -> tuple[dict[str, int], list[str]]:
+    """A row read as headings: {field: its column} for those a field reads (the first, if two do), and the rest."""
+    columns, unused = {}, []
+    for index, name in enumerate(cells):
+        field_name = aliases.get(normalise_header(name))
+        if field_name and field_name not in columns:
+            columns[field_name] = index
+        elif name.strip():
+            unused.append(name.strip())
+    return columns, unused
+
+
+def _names(fields: set[str], labels: dict[str, str] | None) -> str:
+    return ", ".join(sorted((labels or {}).get(name, name) for name in fields))
+
+
+def _left_out(line: int, cells: list[str], why: str) -> str:
+    text = " ".join(cell.strip() for cell in cells if cell.strip())
+    return f"Line {line}: '{text[:80]}' {why}, not a record"
 
 
 def _is_footer(cells: list[str], columns: dict[str, int], required: set[str]) -> bool:
@@ -142,12 +169,11 @@ def _is_footer(cells: list[str], columns: dict[str, int], required: set[str]) ->
     return bool(FOOTER.search(filled)) and required_filled < len(required)
 
 
-def _csv_lines(data: bytes) -> Iterator[tuple[int, list[str]]]:
+def _csv_lines(data: bytes, aliases: dict[str, str], required: set[str]) -> Iterator[tuple[int, list[str]]]:
     text = decode(data)
     if not text.strip():
         raise CsvFileError("The file is empty.")
-    first_line = text.splitlines()[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    delimiter = _delimiter(text, aliases, required)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = 1
     while True:
@@ -161,6 +187,20 @@ def _csv_lines(data: bytes) -> Iterator[tuple[int, list[str]]]:
             raise CsvFileError(f"Line {line}: {error}.") from error
         yield line, record
         line = reader.line_num + 1
+
+
+def _delimiter(text: str, aliases: dict[str, str], required: set[str]) -> str:
+    """Comma or semicolon: the one that splits a line among the first 20 into every required heading (a title above
+    the headings may hold either), else the one the first line holds more of."""
+    first_lines = text.splitlines()[:HEADING_SEARCH]
+    for line, delimiter in itertools.product(first_lines, (",", ";")):
+        try:
+            cells = next(csv.reader([line], delimiter=delimiter))
+        except csv.Error:  # a line too long to be headings; reading the file says which line it is
+            continue
+        if required <= _headings(cells, aliases)[0].keys():
+            return delimiter
+    return ";" if first_lines[0].count(";") > first_lines[0].count(",") else ","
 
 
 def _xlsx_lines(data: bytes, sheet: str) -> Iterator[tuple[int, list[str]]]:
@@ -181,6 +221,8 @@ def _xlsx_lines(data: bytes, sheet: str) -> Iterator[tuple[int, list[str]]]:
             worksheet = workbook[sheet]
         else:
             worksheet = workbook.worksheets[0]
+        # Read-only mode stops at the size the sheet states, and some export tools state "A1" or too small a range.
+        worksheet.reset_dimensions()
         for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
             yield number, [_cell_text(value) for value in row]
     finally:
