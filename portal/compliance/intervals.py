@@ -489,14 +489,25 @@ def intervals_rebuild(
     return written
 
 
-def person_intervals_rebuild(staff_id: int, rules: Rules, entries: list[EvidenceEntry]) -> int:
-    """`intervals_rebuild` of one person on the rules' requirements (`rules_of`), from their ledger entries on them
-    as the caller read them, the pending ones among them: reads only the person with their roster rows (one query),
-    then deletes and inserts their runs. Call as `intervals_rebuild`."""
+def person_read(staff_id: int) -> tuple[tuple | None, dict[int, list[StaffChange]]]:
+    """One person as the roster holds them now, their row of PERSON_FIELDS (None if there is no such person), and
+    their roster rows, in one query (`_people_with_roster`). Read it holding their lock (`ledger.people_lock`), and
+    work out their status row and their runs from this one reading: a copy read before the lock may miss a move the
+    roster applied meanwhile."""
     rows, changes = _people_with_roster([staff_id])
-    if not rows:
+    return (rows[0] if rows else None), changes
+
+
+def person_intervals_rebuild(
+    staff_id: int, rules: Rules, entries: list[EvidenceEntry], person: tuple | None = None
+) -> int:
+    """`intervals_rebuild` of one person on the rules' requirements (`rules_of`, `rules_for`), from their ledger
+    entries on them as the caller read them, the pending ones among them, and from the person as `person_read` gave
+    them (read here, one query, when not given); then deletes and inserts their runs. Call as `intervals_rebuild`."""
+    row, changes = person if person is not None else person_read(staff_id)
+    if row is None:
         return 0
-    return _rebuild_chunk(rows, rules, {}, changes, entries={staff_id: entries})
+    return _rebuild_chunk([row], rules, {}, changes, entries={staff_id: entries})
 
 
 def _rules_to_rebuild(requirement_ids: Iterable[int] | None) -> Rules | None:

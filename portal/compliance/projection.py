@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.people.models import StaffMember
+from portal.people.models import StaffMember, Team
 
 from . import status
 from .dates import add_months, local_day
@@ -194,32 +194,46 @@ def _save(staff, requirement, standing: status.Standing, latest) -> None:
 
 def refresh_pair(staff: StaffMember, requirement: Requirement, pending: Iterable[EvidenceEntry] = ()) -> None:
     """Recompute one person's row for one requirement, and for the lower levels of its family, which its evidence
-    also satisfies; called in the ledger append's transaction, holding the person's lock, with the entries being
-    recorded (`ledger.prepare`, not yet sealed) as `pending`."""
-    pending = list(pending)
-    if not requirement.level_family:
-        # The row and the runs from one reading of the person's entries and of the requirement's teams and rounds
-        # (prefetched by `intervals.requirements_read`, when the caller read the requirement that way).
-        from .intervals import person_intervals_rebuild, rules_of
+    also satisfies, and their runs; called in the ledger append's transaction, holding the person's lock, with the
+    entries being recorded (`ledger.prepare`, not yet sealed) as `pending`.
 
-        entries = [*EvidenceEntry.objects.filter(staff=staff, requirement=requirement), *pending]
+    The person is judged as read here, after the lock, not as the caller read them: a caller reads the person before
+    taking the lock (`module_completion_evidence`, `staff_for_user`), and a roster apply moving them meanwhile would
+    leave their row following the old team while their runs followed the new one. The rows and the runs come from
+    one reading of the person, of their entries, and of the requirement's teams and rounds (prefetched by
+    `intervals.requirements_read` when the caller read the requirement that way)."""
+    from .intervals import person_intervals_rebuild, person_read, rules_for, rules_of
+
+    pending = list(pending)
+    person = person_read(staff.pk)
+    if person[0] is not None:
+        staff = _as_read(staff, person[0])
+    if requirement.level_family:
+        rules = rules_for([requirement.pk])  # with the levels below it, and those above whose evidence counts
+        recorded = EvidenceEntry.objects.filter(staff=staff, requirement_id__in=rules.counted)
+    else:
         rules = rules_of([requirement])
-        rounds, team_paths = rules.rounds[requirement.pk], rules.team_paths[requirement.pk]
-        standing, latest = standing_for(staff, requirement, entries, rounds, team_paths)
-        _save(staff, requirement, standing, latest)
-        person_intervals_rebuild(staff.pk, rules, entries)
-        return
-    above = Requirement.objects.levels_above()
-    family = [requirement, *(r for r in Requirement.objects.filter(pk__in=above) if requirement in above[r.pk])]
-    entries = defaultdict(list)
-    for entry in EvidenceEntry.objects.filter(staff=staff, requirement__in=[*family, *above.get(requirement.pk, ())]):
-        entries[entry.requirement_id].append(entry)
-    for entry in pending:
-        entries[entry.requirement_id].append(entry)
-    for member in family:
-        standing, latest = standing_for(staff, member, entries_counting_for(member, entries, above))
+        recorded = EvidenceEntry.objects.filter(staff=staff, requirement=requirement)
+    entries = [*recorded, *pending]
+    by_requirement = defaultdict(list)
+    for entry in entries:
+        by_requirement[entry.requirement_id].append(entry)
+    for member in rules.requirements:
+        counting = entries_counting_for(member, by_requirement, rules.above)
+        standing, latest = standing_for(staff, member, counting, rules.rounds[member.pk], rules.team_paths[member.pk])
         _save(staff, member, standing, latest)
-    _intervals([staff.pk], [member.pk for member in family], pending)
+    person_intervals_rebuild(staff.pk, rules, entries, person)
+
+
+def _as_read(staff: StaffMember, row: tuple) -> StaffMember:
+    """A copy of `staff` with the roster facts of `row` (`intervals.PERSON_FIELDS`): the caller's copy is left as
+    it was."""
+    _, start_date, leave_date, team_id, staff_group, job_title, team_path = row
+    fresh = copy.copy(staff)
+    fresh.start_date, fresh.leave_date = start_date, leave_date
+    fresh.staff_group, fresh.job_title = staff_group, job_title
+    fresh.team = Team(pk=team_id, path=team_path) if team_id is not None else None
+    return fresh
 
 
 def refresh(
