@@ -182,8 +182,6 @@ def _csv_lines(data: bytes, aliases: dict[str, str], required: set[str]) -> Iter
         except StopIteration:
             return
         except csv.Error as error:
-            if line == 1:
-                raise CsvFileError(f"The header row cannot be read: {error}.") from error
             raise CsvFileError(f"Line {line}: {error}.") from error
         yield line, record
         line = reader.line_num + 1
