@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
@@ -263,11 +263,14 @@ def requirement_save(*, requirement: Requirement, user, teams: Iterable[Team] | 
             requirement.retired_on, requirement.retired_reason = None, ""
         requirement.full_clean()
         before = {} if added else _requirement_terms(previous)
+        codes_before = set() if added else _team_codes(previous)
         requirement.save()
         if teams is not None:
             requirement.teams.set(teams)
         after = _requirement_terms(requirement)
         changes = {field: [before.get(field), value] for field, value in after.items() if before.get(field) != value}
+        if not added and _team_codes(requirement) != codes_before:  # teams are told apart by code, not by name
+            changes["teams"] = [before["teams"], after["teams"]]
         touched = set()
         if added or any(field in changes for field in STANDING_FIELDS):
             touched = _status_holders(requirement) | audience_ever_ids(requirement)
@@ -350,7 +353,7 @@ def _requirement_terms(requirement: Requirement) -> dict:
         "page": requirement.page_id,
         "applies_to_everyone": requirement.applies_to_everyone,
         "staff_groups": sorted(requirement.staff_groups),
-        "teams": sorted(requirement.teams.values_list("name", flat=True)),
+        "teams": _teams_named(requirement),
         "job_title_patterns": list(requirement.job_title_patterns),
         "level_family": requirement.level_family,
         "level": requirement.level,
@@ -361,6 +364,18 @@ def _requirement_terms(requirement: Requirement) -> dict:
         "active": requirement.active,
         "retired_reason": requirement.retired_reason,
     }
+
+
+def _teams_named(requirement: Requirement) -> list[str]:
+    """The requirement's teams by name, with the code of each whose name another team shares: team names are not
+    unique (two directorates may each have a Finance team), codes are."""
+    namesake = Team.objects.filter(name=OuterRef("name")).exclude(pk=OuterRef("pk"))
+    teams = requirement.teams.annotate(shared=Exists(namesake)).values_list("name", "code", "shared")
+    return sorted(f"{name} ({code})" if shared else name for name, code, shared in teams)
+
+
+def _team_codes(requirement: Requirement) -> set[str]:
+    return set(requirement.teams.values_list("code", flat=True))
 
 
 def _status_holders(requirement: Requirement) -> set[int]:
