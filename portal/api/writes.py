@@ -4,6 +4,7 @@ through that import's own service: the same dry run, the same rules, all or noth
 
 import csv
 import io
+from collections import defaultdict
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -11,6 +12,7 @@ from django.urls import reverse
 from ninja import Header, Router
 
 from portal.audit.models import AuditEvent
+from portal.compliance.completions import people_by_number
 from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
 from portal.compliance.models import ImportBatch
 from portal.people.models import StaffMember, Team
@@ -236,16 +238,21 @@ def _details(kind, plan, collection) -> dict:
 
 def _check_people_in_scope(client: ApiClient, numbers: list[str]) -> None:
     """A client limited to a team writes only for people in it: anyone else (or no one) is the same refusal, so the
-    answer says nothing about people outside the team."""
+    answer says nothing about people outside the team. Each number is looked up as the import will look it up (an
+    assignment number first), so an in-team person whose employee number is an outsider's assignment number (E123-2)
+    cannot carry a completion to the outsider."""
     if client.team is None:
         return
-    mine = StaffMember.objects.filter(team__path__startswith=client.team.path)
-    found = set(mine.filter(employee_number__in=numbers).values_list("employee_number", flat=True))
-    found |= set(mine.filter(assignments__number__in=numbers).values_list("assignments__number", flat=True))
+    people = people_by_number(set(numbers))
+    mine = set(
+        StaffMember.objects.filter(pk__in=set(people.values()), team__path__startswith=client.team.path).values_list(
+            "pk", flat=True
+        )
+    )
     errors = [
         {"field": f"completions[{i}]", "message": f"completions[{i}]: no one numbered {number!r} in this client's team"}
         for i, number in enumerate(numbers)
-        if number not in found
+        if people.get(number) not in mine
     ]
     if errors:
         raise Problem(
@@ -257,10 +264,10 @@ def _check_people_in_scope(client: ApiClient, numbers: list[str]) -> None:
 
 
 def _check_roster_in_scope(client: ApiClient, people) -> None:
-    """A client limited to a team places people only in its teams, and changes only people already in them."""
-    teams = Team.objects.filter(path__startswith=client.team.path)
-    codes = {code.lower() for code in teams.values_list("code", flat=True)}
-    names = {name.lower() for name in teams.values_list("name", flat=True)}
+    """A client limited to a team places people only in its teams, and changes only people already in them. A row's
+    team is found as the roster import finds it (by code, else by name, in any case, across the whole organisation),
+    and a name more than one team has is refused: the import might place the person in the other one."""
+    teams = _RosterTeams()
     numbers = [p.employee_number for p in people]
     elsewhere = set(
         StaffMember.objects.filter(employee_number__in=numbers)
@@ -269,8 +276,16 @@ def _check_roster_in_scope(client: ApiClient, people) -> None:
     )
     errors = []
     for i, person in enumerate(people):
-        team_ok = person.team_code.lower() in codes if person.team_code else person.team_name.lower() in names
-        if not team_ok:
+        path, shared = teams.path(person.team_code.strip(), person.team_name.strip())
+        if shared:
+            errors.append(
+                {
+                    "field": f"people[{i}].team_code",
+                    "message": f"people[{i}]: more than one team is called {person.team_name.strip()!r}: "
+                    "give the team code",
+                }
+            )
+        elif path is None or not path.startswith(client.team.path):
             errors.append(
                 {"field": f"people[{i}].team_code", "message": f"people[{i}]: not one of this client's teams"}
             )
@@ -288,3 +303,23 @@ def _check_roster_in_scope(client: ApiClient, people) -> None:
             + "; ".join(e["message"] for e in errors[:5]),
             errors=errors,
         )
+
+
+class _RosterTeams:
+    """Every team's path by code and by name, both in lower case, as the roster import reads a row's team: its
+    Organisation Code if a team has it, else its Organisation (name). One query.
+
+    TODO: call portal.people.roster's own finder once it has one, so the two cannot drift apart."""
+
+    def __init__(self):
+        self.by_code, self.by_name = {}, defaultdict(list)
+        for code, name, path in Team.objects.values_list("code", "name", "path"):
+            self.by_code[code.lower()] = path
+            self.by_name[name.lower()].append(path)
+
+    def path(self, code: str, name: str) -> tuple[str | None, bool]:
+        """(the team's path or None, whether the name is more than one team's)."""
+        if code.lower() in self.by_code:
+            return self.by_code[code.lower()], False
+        named = self.by_name.get(name.lower(), [])
+        return (named[0] if len(named) == 1 else None), len(named) > 1

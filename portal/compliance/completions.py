@@ -193,12 +193,7 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
             "competence_name", "requirement_id", "requirement__kind", "requirement__renewal_months", "requirement__name"
         )
     }
-    numbers = {_person_number(raw) for _, raw in readable}
-    people = dict(Assignment.objects.filter(number__in=numbers).values_list("number", "staff_id"))
-    for number, staff_id in StaffMember.objects.filter(employee_number__in=numbers).values_list(
-        "employee_number", "pk"
-    ):
-        people.setdefault(number, staff_id)
+    people = people_by_number({_person_number(raw) for _, raw in readable})
     today = timezone.localdate()
     seen = set()
     for line, raw in readable:
@@ -246,6 +241,18 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
     plan.to_record = [r for r in plan.to_record if r.key not in existing]
     plan.rejected.sort()
     return plan
+
+
+def people_by_number(numbers) -> dict[str, int]:
+    """The staff id each number names, as the import reads a person's number: an assignment number first, then an
+    employee number. A number that is one person's assignment (E123-2, a second post) and another's employee number
+    names the first. Anything that checks who an import would record asks this, so the two cannot differ."""
+    people = dict(Assignment.objects.filter(number__in=numbers).values_list("number", "staff_id"))
+    for number, staff_id in StaffMember.objects.filter(employee_number__in=numbers).values_list(
+        "employee_number", "pk"
+    ):
+        people.setdefault(number, staff_id)
+    return people
 
 
 def _hidden_character_error(raw: dict) -> str:
