@@ -5,11 +5,13 @@ import hashlib
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.lib.text import hidden_character, shown_safely
 from portal.people.models import StaffMember
 
+from . import ledger
 from .completions import EARLIEST_COMPLETION
 from .models import Certificate, EvidenceEntry, Requirement
 from .services import evidence_record
@@ -52,19 +54,54 @@ def certificate_upload(
         raise CertificateError(f"The date you completed the course must be on or after {EARLIEST_COMPLETION:%-d %B %Y}")
     content_type, extension = kind
     digest = hashlib.sha256(data).hexdigest()
-    certificate = Certificate(
-        staff=staff,
-        requirement=requirement,
-        original_name=shown_safely(filename)[:255],
-        content_type=content_type,
-        size=len(data),
-        sha256=digest,
-        completed_on=completed_on,
-        uploaded_by=user,
-    )
-    certificate.file.save(f"{digest[:16]}.{extension}", ContentFile(data), save=False)
-    certificate.save()
+    with transaction.atomic():
+        # The person's lock, as the ledger's writers take it: two uploads at once (two tabs, a double click) check
+        # for a copy one after the other, so the second sees the first. A unique constraint could not be added to a
+        # database already holding copies uploaded before this check; `certificate_decide` refuses to verify those.
+        ledger.people_lock([staff.pk])
+        copy = _standing_copy(staff=staff, requirement=requirement, sha256=digest, completed_on=completed_on)
+        if copy is not None:
+            raise CertificateError(_copy_uploaded(copy, same_file=copy.sha256 == digest))
+        certificate = Certificate(
+            staff=staff,
+            requirement=requirement,
+            original_name=shown_safely(filename)[:255],
+            content_type=content_type,
+            size=len(data),
+            sha256=digest,
+            completed_on=completed_on,
+            uploaded_by=user,
+        )
+        certificate.file.save(f"{digest[:16]}.{extension}", ContentFile(data), save=False)
+        certificate.save()
     return certificate
+
+
+def _standing_copy(*, staff, requirement, sha256: str, completed_on: datetime.date, other_than=None):
+    """The person's certificate for this course, waiting for HR or verified, that another would repeat: the same
+    file, or the same completion date (one completion is one fact, whichever scan of it), the same file first."""
+    copies = Certificate.objects.filter(staff=staff, requirement=requirement, status__in=Certificate.STANDING)
+    copies = copies.filter(Q(sha256=sha256) | Q(completed_on=completed_on)).select_related("requirement")
+    if other_than is not None:
+        copies = copies.exclude(pk=other_than.pk)
+    return min(copies, key=lambda copy: (copy.sha256 != sha256, copy.uploaded_at), default=None)
+
+
+def _copy_uploaded(copy: Certificate, *, same_file: bool) -> str:
+    """Why an upload is refused, for the person: what is already there and where it stands. (The upload form puts
+    an error naming the file on the file field, any other on the completion date.)"""
+    uploaded = f"{timezone.localdate(copy.uploaded_at):%-d %B %Y}"
+    if copy.status == Certificate.APPROVED:
+        standing = f"HR verified it on {timezone.localdate(copy.reviewed_at):%-d %B %Y}."
+    else:
+        standing = "it is waiting for HR to check it."
+    if same_file:
+        return f"You have already uploaded this file on {uploaded}; {standing}"
+    advice = "" if copy.status == Certificate.APPROVED else " If that one is wrong, ask HR to reject it first."
+    return (
+        f"You have already uploaded a certificate for {copy.requirement.name} completed on "
+        f"{copy.completed_on:%-d %B %Y} ({copy.original_name}, on {uploaded}); {standing}{advice}"
+    )
 
 
 def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, reason: str = "") -> Certificate:
@@ -80,6 +117,9 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
         problem = hidden_character(reason, line_breaks=True)
         if not approve and problem:
             raise CertificateError(f"The reason for rejecting the certificate contains {problem}")
+        if approve:
+            ledger.people_lock([certificate.staff_id])  # as `certificate_upload` takes it, before the check
+            _refuse_verifying_a_copy(certificate)
         certificate.reviewed_by = reviewer
         certificate.reviewed_at = timezone.now()
         if approve:
@@ -99,3 +139,24 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
             certificate.rejection_reason = reason.strip()
         certificate.save()
     return certificate
+
+
+def _refuse_verifying_a_copy(certificate: Certificate) -> None:
+    """A copy uploaded before uploads were checked for copies may still be waiting: verifying it would record one
+    completion twice."""
+    copy = _standing_copy(
+        staff=certificate.staff,
+        requirement=certificate.requirement,
+        sha256=certificate.sha256,
+        completed_on=certificate.completed_on,
+        other_than=certificate,
+    )
+    if copy is None or copy.status != Certificate.APPROVED:
+        return
+    verified = f"{timezone.localdate(copy.reviewed_at):%-d %B %Y}"
+    same = (
+        "the same file"
+        if copy.sha256 == certificate.sha256
+        else f"the same completion date, {copy.completed_on:%-d %B %Y}"
+    )
+    raise CertificateError(f"This certificate is a copy of one HR verified on {verified} ({same}). Reject it instead.")

@@ -586,6 +586,8 @@ class Certificate(models.Model):
 
     PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
     STATUS_CHOICES = [(PENDING, "Waiting for HR"), (APPROVED, "Verified"), (REJECTED, "Rejected")]
+    # What stands for the course: a copy of one of these (same file, or same completion date) is refused.
+    STANDING = (PENDING, APPROVED)
 
     staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="certificates")
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="certificates")
