@@ -160,3 +160,12 @@ def _refuse_verifying_a_copy(certificate: Certificate) -> None:
         else f"the same completion date, {copy.completed_on:%-d %B %Y}"
     )
     raise CertificateError(f"This certificate is a copy of one HR verified on {verified} ({same}). Reject it instead.")
+
+
+def certificate_withdraw(*, evidence: EvidenceEntry, void: EvidenceEntry) -> None:
+    """The certificate whose verification recorded `evidence`, if any, is withdrawn with the reason of `void`, the
+    entry voiding it: its person sees why and may upload a certificate again. The verification (who, when, the
+    entry) stays on the row. `evidence_void` calls this in its transaction, holding the person's lock."""
+    Certificate.objects.filter(evidence=evidence, status=Certificate.APPROVED).update(
+        status=Certificate.WITHDRAWN, withdrawn_at=void.recorded_at, withdrawn_reason=void.reason
+    )

@@ -584,8 +584,14 @@ def private_storage():
 class Certificate(models.Model):
     """A certificate a person uploaded for an external course, waiting for, or past, HR's verification."""
 
-    PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
-    STATUS_CHOICES = [(PENDING, "Waiting for HR"), (APPROVED, "Verified"), (REJECTED, "Rejected")]
+    # Withdrawn: HR verified it, then voided the ledger entry the verification made (`evidence_void`).
+    PENDING, APPROVED, REJECTED, WITHDRAWN = "pending", "approved", "rejected", "withdrawn"
+    STATUS_CHOICES = [
+        (PENDING, "Waiting for HR"),
+        (APPROVED, "Verified"),
+        (REJECTED, "Rejected"),
+        (WITHDRAWN, "Withdrawn by HR"),
+    ]
     # What stands for the course: a copy of one of these (same file, or same completion date) is refused.
     STANDING = (PENDING, APPROVED)
 
@@ -604,6 +610,8 @@ class Certificate(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
     evidence = models.ForeignKey(EvidenceEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True, help_text="The reason HR gave for voiding the verification.")
 
     class Meta:
         ordering = ["uploaded_at"]

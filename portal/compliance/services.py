@@ -93,7 +93,8 @@ def evidence_void(*, entry: EvidenceEntry, reason: str, voided_by, request=None)
     """Correct the record: a new entry that voids `entry`, with the reason and who made it; the person's status is
     refreshed and the correction audited in the same transaction. Voiding an entry already voided records nothing
     more and returns the correction already made (a double-submitted form records one). Nobody may void their own
-    evidence, as nobody may verify their own certificate."""
+    evidence, as nobody may verify their own certificate. A certificate whose verification recorded `entry` is
+    withdrawn, with the reason, in the same transaction."""
     reason = reason.strip()
     if not reason:
         raise EvidenceError("Give a reason for the correction.")
@@ -119,6 +120,10 @@ def evidence_void(*, entry: EvidenceEntry, reason: str, voided_by, request=None)
         if created:
             projection.refresh_pair(entry.staff, entry.requirement, pending=[void])
             ledger.seal([void])
+            if entry.source == EvidenceEntry.CERTIFICATE:
+                from .certificates import certificate_withdraw  # here: certificates imports this module
+
+                certificate_withdraw(evidence=entry, void=void)
             audit_record(
                 actor=voided_by,
                 action=AuditEvent.EVIDENCE_VOIDED,
