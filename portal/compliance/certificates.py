@@ -25,7 +25,12 @@ SIGNATURES = [
 
 
 class CertificateError(Exception):
-    """Why a certificate cannot be accepted or decided, in words for the person."""
+    """Why a certificate cannot be accepted or decided, in words for the person; `field` names the upload form's
+    field the message belongs beside (the file, the course or the completion date)."""
+
+    def __init__(self, message: str, field: str = "file"):
+        super().__init__(message)
+        self.field = field
 
 
 def sniff(data: bytes) -> tuple[str, str] | None:
@@ -40,7 +45,7 @@ def certificate_upload(
     *, staff: StaffMember, requirement: Requirement, data: bytes, filename: str, completed_on: datetime.date, user
 ) -> Certificate:
     if requirement.kind != Requirement.EXTERNAL_COURSE:
-        raise CertificateError("Certificates can only be uploaded for external courses.")
+        raise CertificateError("Certificates can only be uploaded for external courses.", field="requirement")
     if not data:
         raise CertificateError("The selected file is empty")
     if len(data) > MAX_BYTES:
@@ -49,9 +54,12 @@ def certificate_upload(
     if kind is None:
         raise CertificateError("The selected file must be a PDF, PNG or JPEG")
     if completed_on > timezone.localdate():
-        raise CertificateError("The date you completed the course must be today or in the past")
+        raise CertificateError("The date you completed the course must be today or in the past", field="completed_on")
     if completed_on < EARLIEST_COMPLETION:
-        raise CertificateError(f"The date you completed the course must be on or after {EARLIEST_COMPLETION:%-d %B %Y}")
+        raise CertificateError(
+            f"The date you completed the course must be on or after {EARLIEST_COMPLETION:%-d %B %Y}",
+            field="completed_on",
+        )
     content_type, extension = kind
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
@@ -61,7 +69,8 @@ def certificate_upload(
         ledger.people_lock([staff.pk])
         copy = _standing_copy(staff=staff, requirement=requirement, sha256=digest, completed_on=completed_on)
         if copy is not None:
-            raise CertificateError(_copy_uploaded(copy, same_file=copy.sha256 == digest))
+            same_file = copy.sha256 == digest
+            raise CertificateError(_copy_uploaded(copy, same_file=same_file), "file" if same_file else "completed_on")
         certificate = Certificate(
             staff=staff,
             requirement=requirement,

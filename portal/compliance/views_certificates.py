@@ -79,7 +79,7 @@ def upload(request):
                 user=request.user,
             )
         except CertificateError as error:
-            form.add_error("file" if "file" in str(error) else "completed_on", str(error))
+            form.add_error(error.field, str(error))
         else:
             messages.success(request, "Certificate uploaded. HR will check it and you will see the result here.")
             return redirect("certificates:mine")

@@ -131,3 +131,13 @@ def test_ten_simultaneous_uploads_of_one_file_make_one_certificate():
     reviewer = factories.make_user()
     assert certificate_decide(certificate=certificate, reviewer=reviewer, approve=True).evidence is not None
     assert EvidenceEntry.objects.count() == 1
+
+
+def test_each_refusal_is_shown_beside_the_field_it_is_about(person_client, course):
+    """The same completion date is the date's problem, even when the first file's name has 'file' in it; the same
+    file is the file's problem."""
+    upload(person_client, course, PDF, name="my file.pdf")
+    same_date = upload(person_client, course, PNG, name="photo.png").context["form"]
+    assert list(same_date.errors) == ["completed_on"]
+    same_file = upload(person_client, course, PDF, name="again.pdf", completed="2026-01-16").context["form"]
+    assert list(same_file.errors) == ["file"]
