@@ -2,9 +2,14 @@
 
 Rules where ESR leaves a choice:
 - A person is their employee number. Rows sharing it are one person with several assignments (a second post has
-  the suffix -2); the person's details come from the row with the lowest assignment number.
-- Teams must already exist (matched by code, then by exact name): a row naming an unknown team is rejected, so a
-  typo never creates a team.
+  the suffix -2, and -10 comes after -9). The person's details come from the lowest-numbered post they are still in
+  (a leave date of today or later, or none), else from the post that ended last; they have a leave date only if
+  every post has one (the latest), and their start date is the first day of the unbroken service that post is part
+  of, so a move between posts is neither a leaving nor a new start. The same assignment twice is one row if the two
+  say the same, else the file is refused. No employee number may be someone else's assignment number, or the other
+  way round: a completion for it could reach the wrong person.
+- Teams must already exist (matched by code, then by name; a name more than one team has needs the code): a row
+  naming an unknown team is rejected, so a typo never creates a team. `RosterTeams` finds a row's team.
 - Only an explicit leave date makes a leaver. Someone missing from the file is left alone, because ESR extracts
   are often partial (one directorate, one month's starters). ESR's end of time, 31/12/4712, is no leave date.
 - A line manager is named by employee number or, as ESR does ("Supervisor Assignment Number"), by the assignment
@@ -22,7 +27,7 @@ Rules where ESR leaves a choice:
 import datetime
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -275,30 +280,36 @@ def plan_roster(data: bytes, *, sheet: str = "", **_options) -> RosterPlan:
         plan.problems.append("The file has no column for the team (Organisation, Team or Organisation Code).")
         return plan
     plan.rows = len(records)
-    teams_by_code = {t.code.lower(): t for t in Team.objects.all()}
-    plan.team_names = {t.pk: t.name for t in teams_by_code.values()}
-    teams_by_name = {t.name.lower(): t for t in teams_by_code.values()}
-    people: dict[str, PersonRow] = {}
-    assignment_owner: dict[str, str] = {}
+    teams = RosterTeams.load()
+    plan.team_names = {pk: team.name for pk, team in teams.by_pk.items()}
+    today = timezone.localdate()
+    posts: dict[str, list[PersonRow]] = defaultdict(list)  # employee number -> one row per assignment
+    first_row: dict[str, tuple[PersonRow, dict]] = {}  # assignment number -> the row that gives it, and its cells
     for line, raw in records:
-        person, error = _read_row(line, raw, teams_by_code, teams_by_name)
+        person, error = _read_row(line, raw, teams)
         if error:
             plan.rejected.append((line, error))
             continue
-        owner = assignment_owner.setdefault(person.assignments[0], person.employee_number)
-        if owner != person.employee_number:
+        assignment = person.assignments[0]
+        earlier, earlier_raw = first_row.setdefault(assignment, (person, raw))
+        if earlier is person:
+            posts[person.employee_number].append(person)
+        elif earlier.employee_number != person.employee_number:
             plan.rejected.append(
-                (line, f"Assignment Number '{person.assignments[0]}' is already used by employee {owner}")
+                (line, f"Assignment Number '{assignment}' is already used by employee {earlier.employee_number}")
             )
-            continue
-        existing = people.get(person.employee_number)
-        if existing is None:
-            people[person.employee_number] = person
-        else:
-            existing.assignments.append(person.assignments[0])
-            if person.assignments[0] < min(existing.assignments[:-1]):  # the primary post's details win
-                existing.fields, existing.manager_number = person.fields, person.manager_number
-                existing.manager_assignment = person.manager_assignment
+        elif differing := _differing_columns(earlier, earlier_raw, person, raw):
+            plan.rejected.append(
+                (
+                    line,
+                    f"Assignment {assignment} is also on line {earlier.line} with different values "
+                    f"({', '.join(differing)}). Keep one of them",
+                )
+            )
+        # else the same row twice: one assignment
+    people = {number: _one_person(rows, today) for number, rows in posts.items()}
+    _check_numbers_in_file(plan, people, {number: row for number, (row, _) in first_row.items()})
+    assignment_owner = {number: row.employee_number for number, (row, _) in first_row.items()}
     hierarchy: list[tuple[int, str]] = []
     _resolve_supervisor_assignments(hierarchy, people, assignment_owner)
     _check_against_database(plan, people)
@@ -307,6 +318,127 @@ def plan_roster(data: bytes, *, sheet: str = "", **_options) -> RosterPlan:
     plan.problems.extend(f"Line {line}: {text}" for line, text in plan.line_problems)
     plan.rejected.sort(key=lambda r: r[0])
     return plan
+
+
+class RosterTeams:
+    """Every team (one query), to find the team a roster row names as the import does: by Organisation Code, else by
+    name (any case). A name more than one team has is found only if just one of those teams can take the row (is
+    open, or closed no earlier than the row's leave date); otherwise the row must give the code."""
+
+    def __init__(self, teams):
+        self.by_pk = {team.pk: team for team in teams}
+        self.by_code = {team.code.lower(): team for team in self.by_pk.values()}
+        self.by_path = {team.path: team for team in self.by_pk.values()}
+        self.by_name = defaultdict(list)
+        for team in self.by_pk.values():
+            self.by_name[team.name.lower()].append(team)
+
+    @classmethod
+    def load(cls) -> "RosterTeams":
+        return cls(Team.objects.all())
+
+    def find(self, code: str, name: str, *, leave_date: datetime.date | None = None) -> tuple[Team | None, str]:
+        """The team a row with this Organisation Code and Organisation (either may be "") goes in, and "", or None
+        and what is wrong, to follow "Line N: ". Whether the team is closed to this row is for the caller to say."""
+        team = self.by_code.get(code.lower())
+        if team is not None:
+            return team, ""
+        named = self.by_name.get(name.lower(), [])
+        if len(named) > 1:
+            open_to_row = [t for t in named if not t.closed_on or (leave_date and leave_date <= t.closed_on)]
+            named = open_to_row if len(open_to_row) == 1 else named
+        if len(named) == 1:
+            return named[0], ""
+        if named:
+            places = ", ".join(sorted(self._place(t) for t in named))
+            return None, f"More than one team is called '{name}' ({places}): give the Organisation Code"
+        if not (code or name):
+            return None, "No team is given"
+        return None, (
+            f"Team '{code or name}' is not a known team: add it on the Organisation page "
+            f"({reverse('organisation:teams')}) first, or correct the Organisation Code"
+        )
+
+    def _place(self, team: Team) -> str:
+        """The team under its parent, as the Organisation page shows the tree: Operations › Payroll."""
+        parent = self.by_path.get(team.path[: -Team.steplen])
+        return f"{parent.name} › {team.name}" if parent else team.name
+
+
+def _differing_columns(first: PersonRow, first_raw: dict, second: PersonRow, second_raw: dict) -> list[str]:
+    """The columns in which two rows for the same assignment differ in what they say (not in how: 31/12/4712 and no
+    date, or two spellings of one date, are the same), named as the import guide names them."""
+
+    def said(row: PersonRow) -> dict:
+        return {
+            **row.fields,
+            "manager_number": row.manager_number,
+            "manager_assignment": row.manager_assignment,
+            "effective_date": row.effective_on,
+        }
+
+    one, other = said(first), said(second)
+    columns = []
+    for name in one:
+        if one[name] == other[name]:
+            continue
+        if name == "team_id":
+            given = [
+                c for c in ("team_code", "team_name") if first_raw.get(c, "").lower() != second_raw.get(c, "").lower()
+            ]
+            columns.extend(COLUMNS[c] for c in given)
+        else:
+            columns.append(COLUMNS[name])
+    return columns
+
+
+def _one_person(rows: list[PersonRow], today: datetime.date) -> PersonRow:
+    """One person from their rows, one per assignment: the details of the lowest-numbered post they are still in,
+    else of the post that ended last; no leave date while any post has none, else the latest; the start of the
+    unbroken service that post is part of."""
+    rows = sorted(rows, key=lambda row: _assignment_order(row.assignments[0]))
+    in_post = [row for row in rows if row.fields["leave_date"] is None or row.fields["leave_date"] >= today]
+    current = in_post[0] if in_post else max(rows, key=lambda row: row.fields["leave_date"])
+    leave_dates = [row.fields["leave_date"] for row in rows]
+    fields = {
+        **current.fields,
+        "start_date": _unbroken_service_start(rows, current),
+        "leave_date": None if None in leave_dates else max(leave_dates),
+    }
+    return replace(current, assignments=[row.assignments[0] for row in rows], fields=fields)
+
+
+def _assignment_order(number: str) -> tuple:
+    """Posts in ESR's order: 1001-2 before 1001-10 (and a number with no suffix first)."""
+    head, _, suffix = number.rpartition("-")
+    return (head, int(suffix), "") if head and suffix.isdigit() else (number, -1, number)
+
+
+def _unbroken_service_start(rows: list[PersonRow], current: PersonRow) -> datetime.date:
+    """The first day of the service `current`'s post is part of: back through posts that overlap it or end the day
+    before it starts, so someone who moved posts keeps their start date (and their first training deadlines)."""
+    start = current.fields["start_date"]
+    for row in sorted(rows, key=lambda row: row.fields["start_date"], reverse=True):
+        leave = row.fields["leave_date"]
+        if row.fields["start_date"] < start and (leave is None or leave >= start - datetime.timedelta(days=1)):
+            start = row.fields["start_date"]
+    return start
+
+
+def _check_numbers_in_file(plan: RosterPlan, people: dict[str, PersonRow], rows: dict[str, PersonRow]) -> None:
+    """Refuse anyone whose employee number is another person's assignment number in the file (`rows`: the row of
+    each assignment): a completion given for that number could be recorded against either of them."""
+    for number, person in list(people.items()):
+        post = rows.get(number)
+        if post is not None and post.employee_number != number:
+            del people[number]
+            plan.rejected.append(
+                (
+                    person.line,
+                    f"Employee Number '{number}' is also an Assignment Number of employee {post.employee_number} "
+                    f"(line {post.line}): give each person a number of their own",
+                )
+            )
 
 
 def _resolve_supervisor_assignments(
@@ -337,7 +469,7 @@ def _resolve_supervisor_assignments(
             person.manager_number = manager
 
 
-def _read_row(line, raw, teams_by_code, teams_by_name) -> tuple[PersonRow | None, str]:
+def _read_row(line: int, raw: dict, teams: RosterTeams) -> tuple[PersonRow | None, str]:
     for name, value in raw.items():
         problem = hidden_character(value)
         if problem:
@@ -385,15 +517,9 @@ def _read_row(line, raw, teams_by_code, teams_by_name) -> tuple[PersonRow | None
     if error:
         return None, error
     code, team_name = raw.get("team_code", ""), raw.get("team_name", "")
-    team = teams_by_code.get(code.lower()) or teams_by_name.get(team_name.lower())
+    team, error = teams.find(code, team_name, leave_date=dates["leave_date"])
     if team is None:
-        shown = code or team_name
-        if not shown:
-            return None, "No team is given"
-        return None, (
-            f"Team '{shown}' is not a known team: add it on the Organisation page ({reverse('organisation:teams')}) "
-            "first, or correct the Organisation Code"
-        )
+        return None, error
     if team.closed_on and (dates["leave_date"] is None or dates["leave_date"] > team.closed_on):
         return (
             None,
@@ -448,10 +574,12 @@ def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow]) -> N
             "work_email", "employee_number"
         )
     )
-    owners = dict(
-        Assignment.objects.filter(number__in=[a for p in people.values() for a in p.assignments]).values_list(
-            "number", "staff__employee_number"
-        )
+    assignments = [a for p in people.values() for a in p.assignments]
+    owners = dict(Assignment.objects.filter(number__in=assignments).values_list("number", "staff__employee_number"))
+    # An employee number that is someone's assignment number, or the other way round: the same number for two people
+    posts_numbered = dict(Assignment.objects.filter(number__in=people).values_list("number", "staff__employee_number"))
+    people_numbered = set(
+        StaffMember.objects.filter(employee_number__in=assignments).values_list("employee_number", flat=True)
     )
     seen_emails: dict[str, str] = {}
     today = timezone.localdate()
@@ -463,6 +591,25 @@ def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow]) -> N
         clash = next((a for a in person.assignments if owners.get(a, number) != number), None)
         if clash:
             plan.rejected.append((person.line, f"Assignment Number '{clash}' belongs to employee {owners[clash]}"))
+            continue
+        if posts_numbered.get(number, number) != number:
+            plan.rejected.append(
+                (
+                    person.line,
+                    f"Employee Number '{number}' is an Assignment Number of employee {posts_numbered[number]} in the "
+                    "portal: give each person a number of their own",
+                )
+            )
+            continue
+        clash = next((a for a in person.assignments if a != number and a in people_numbered), None)
+        if clash:
+            plan.rejected.append(
+                (
+                    person.line,
+                    f"Assignment Number '{clash}' is the Employee Number of someone else in the portal: give each "
+                    "person a number of their own",
+                )
+            )
             continue
         staff = existing.get(number)
         if staff is None:
