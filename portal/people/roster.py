@@ -22,6 +22,12 @@ Rules where ESR leaves a choice:
   editor rights, which is how they sign in, is never changed by a file. A confirmed change of work email moves the
   person's account with it (the account and its training history belong to the employee number): the sign-in email
   changes, every session of the account ends, and both addresses are told (portal.compliance.imports.roster).
+- A new person's work email may be the sign-in email of an account without a staff record, which they then get, but
+  not of an account with HR or editor rights (or a superuser's): the file would give it a staff record, and a leave
+  date would close it.
+- An account the roster closed (the person left) is opened again when a later file clears or moves on the leave
+  date: a corrected termination date, or a returner under the same employee number. One closed by hand, in the CMS's
+  user editor, stays closed.
 """
 
 import datetime
@@ -41,6 +47,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record
 from portal.lib.csvfiles import CsvFileError, parse_date, read_table, show_date
 from portal.lib.text import hidden_character
 
@@ -252,6 +260,11 @@ class RosterPlan:
         if isinstance(value, datetime.date):
             return show_date(value)
         return str(value)
+
+    @property
+    def returners(self) -> list[StaffMember]:
+        """People who had left and no longer have (a leave date cleared or moved on): their account opens again."""
+        return _returners(self.to_change, timezone.localdate())
 
     @property
     def summary(self) -> dict:
@@ -633,6 +646,7 @@ def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow]) -> N
             plan.leavers.append(staff)
     _name_managers_in_the_portal(plan)
     _check_identity(plan)
+    _check_new_people_accounts(plan)
 
 
 def _name_managers_in_the_portal(plan: RosterPlan) -> None:
@@ -688,6 +702,42 @@ def _check_identity(plan: RosterPlan) -> None:
         plan.to_change = [c for c in plan.to_change if c[0].pk not in refused]
 
 
+def _check_new_people_accounts(plan: RosterPlan) -> None:
+    """A new person whose work email is already how an account signs in gets that account only if it is an ordinary
+    one with no staff record, under that very address. Refuse the rest: an account with HR or editor rights (or a
+    superuser's) would get a staff record, and a leave date would close it; one that is someone else's staff record's,
+    or signs in with the address by another of its rows, would be shared."""
+    taken = _sign_in_owners([p.fields["work_email"] for p in plan.to_create])
+    if not taken:
+        return
+    accounts = {
+        pk: (email, has_staff)
+        for pk, email, has_staff in get_user_model()
+        .objects.filter(pk__in=set(taken.values()))
+        .values_list("pk", "email", "staff")
+    }
+    privileged = _privileged_user_ids(list(accounts))
+    refused = set()
+    for person in plan.to_create:
+        email = person.fields["work_email"]
+        owner = taken.get(email)
+        if owner is None:
+            continue
+        account_email, has_staff = accounts[owner]
+        if owner in privileged:
+            reason = (
+                f"Work Email '{email}' is how another account signs in, one with HR or editor rights: an import "
+                "never gives it a staff record. Give the person their own work email, or ask the service desk"
+            )
+        elif has_staff is not None or account_email != email:
+            reason = f"Work Email '{email}' is how another account signs in"
+        else:
+            continue  # their own account, made before the roster named them: they get it
+        refused.add(person.employee_number)
+        plan.rejected.append((person.line, reason))
+    plan.to_create = [p for p in plan.to_create if p.employee_number not in refused]
+
+
 def _sign_in_owners(emails: list[str]) -> dict[str, int]:
     """Which account signs in with each of these addresses (its email, or one of allauth's rows for it)."""
     if not emails:
@@ -697,12 +747,18 @@ def _sign_in_owners(emails: list[str]) -> dict[str, int]:
         .filter(address__in=emails)
         .values_list("address", "user_id")
     )
-    owners.update(get_user_model().objects.filter(email__in=emails).values_list("email", "pk"))
+    owners.update(
+        get_user_model()
+        .objects.annotate(address=Lower("email"))
+        .filter(address__in=emails)
+        .values_list("address", "pk")
+    )
     return owners
 
 
 def _privileged_user_ids(user_ids: list[int]) -> set[int]:
-    """Of these users, those with HR or editor rights (the CMS), or a superuser: their email is how they sign in."""
+    """Of these users, those with HR or editor rights (the CMS), or a superuser or staff (Django's admin flag): their
+    email is how they sign in."""
     if not user_ids:
         return set()
     User = get_user_model()
@@ -711,6 +767,7 @@ def _privileged_user_ids(user_ids: list[int]) -> set[int]:
         User.objects.filter(pk__in=user_ids)
         .filter(
             Q(is_superuser=True)
+            | Q(is_staff=True)
             | Q(groups__name=HR_GROUP)
             | Q(groups__permissions__in=access_admin)
             | Q(user_permissions__in=access_admin)
@@ -758,7 +815,9 @@ class SignInMoved:
 
 @dataclass
 class RosterApplied:
-    new_people: list  # StaffMember rows created and still in post: to invite once the transaction commits
+    # StaffMember rows to invite once the transaction commits: those created and still in post, and those whose account
+    # the roster opened again who have no password yet
+    new_people: list
     touched_ids: list  # every StaffMember created or changed: their standing must follow (portal.compliance.roster)
     moved: list[SignInMoved] = field(default_factory=list)  # accounts whose sign-in email changed: tell both
 
@@ -824,6 +883,7 @@ def apply_roster_changes(plan: RosterPlan, *, confirmed_identity: str = "") -> R
     User.objects.filter(pk__in=leaver_users, is_active=True).update(**closed)
     # Someone whose leave date was their last day when an earlier file was applied has left since: close them too.
     User.objects.filter(staff__leave_date__lt=today, is_active=True).update(**closed)
+    to_invite = _reopen(_returners(plan.to_change, today))
     touched = list(
         StaffMember.objects.filter(
             employee_number__in=[p.employee_number for p in plan.to_create]
@@ -840,7 +900,64 @@ def apply_roster_changes(plan: RosterPlan, *, confirmed_identity: str = "") -> R
         touched, effective={s.pk: dated[s.employee_number] for s in touched if s.employee_number in dated}
     )
     new_people = [by_number[p.employee_number] for p in plan.to_create if p.fields["work_email"] not in leaving]
-    return RosterApplied(new_people=new_people, touched_ids=[s.pk for s in touched], moved=moved)
+    return RosterApplied(new_people=new_people + to_invite, touched_ids=[s.pk for s in touched], moved=moved)
+
+
+def _returners(to_change: list, today: datetime.date) -> list[StaffMember]:
+    """Of the people to change, those whose leave date moves from the past to none, today or later."""
+    return [
+        staff
+        for staff, _, diffs in to_change
+        if "leave_date" in diffs
+        and diffs["leave_date"][0] is not None
+        and diffs["leave_date"][0] < today
+        and (diffs["leave_date"][1] is None or diffs["leave_date"][1] >= today)
+    ]
+
+
+def _reopen(returners: list[StaffMember]) -> list[StaffMember]:
+    """Open again the accounts of people who had left and no longer have, as closing them did: active, every session
+    ended. Not an account closed by hand (its last change of active in the audit log is to closed: the roster's own
+    closing writes none there). Returns those of them with no password yet, to invite as new people are."""
+    returning = {s.user_id: s for s in returners if s.user_id}
+    if not returning:
+        return []
+    User = get_user_model()
+    closed = dict(User.objects.filter(pk__in=returning, is_active=False).values_list("pk", "email"))
+    closed_by_hand = _closed_by_hand(closed.values())
+    reopening = [pk for pk, email in closed.items() if email not in closed_by_hand]
+    User.objects.filter(pk__in=reopening).update(is_active=True, session_epoch=F("session_epoch") + 1)
+    for pk in reopening:
+        audit_record(
+            actor="a roster import",
+            action=AuditEvent.ROLE_CHANGED,
+            scope=f"{closed[pk]}: is_active now True (the roster cleared or moved on their leave date)",
+        )
+    return [
+        returning[user.pk]
+        for user in User.objects.filter(pk__in=reopening).only("password")
+        if not user.has_usable_password()
+    ]
+
+
+def _closed_by_hand(emails) -> set[str]:
+    """Of these accounts' sign-in emails, those whose account was last closed by hand: the user editor's saves are
+    audited ("sam@x: is_active now False", portal.accounts.receivers), the roster's own closing is not."""
+    emails = set(emails)
+    if not emails:
+        return set()
+    about = Q()
+    for email in emails:
+        about |= Q(scope__startswith=f"{email}: ")
+    last = {}
+    for scope in (
+        AuditEvent.objects.filter(about, action=AuditEvent.ROLE_CHANGED, scope__contains="is_active now")
+        .order_by("at", "pk")
+        .values_list("scope", flat=True)
+    ):
+        email, _, change = scope.partition(": ")
+        last[email] = "is_active now False" in change
+    return {email for email, closed in last.items() if closed and email in emails}
 
 
 def _move_sign_in_emails(plan: RosterPlan) -> list[SignInMoved]:
