@@ -13,6 +13,7 @@ from ninja import Header, Router
 
 from portal.audit.models import AuditEvent
 from portal.compliance.completions import people_by_number
+from portal.compliance.imports.completions import CLIENT_MADE_BY, CLIENTS_MAKERS_RECORD, own_record_refuse
 from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
 from portal.compliance.models import ImportBatch
 from portal.people.models import StaffMember, Team
@@ -79,7 +80,8 @@ def completions_send(request: HttpRequest, payload: CompletionsIn, idempotency_k
             COMPLETION_COLUMNS,
             [[r.employee_number, r.assignment_number, r.course, r.completed_on, r.expires_on] for r in rows],
         )
-        return _run(request, client, key, ImportBatch.COMPLETIONS, data, payload.dry_run, {"strict": payload.strict})
+        options = {"strict": payload.strict, CLIENT_MADE_BY: client.created_by_id}
+        return _run(request, client, key, ImportBatch.COMPLETIONS, data, payload.dry_run, options)
 
     return _answered(request, client, key, body, answer, "Completions", len(rows), payload.dry_run)
 
@@ -157,6 +159,9 @@ def _run(request, client, key, kind, data, dry_run, options, confirmed=""):
         kind=kind, data=data, filename=f"API {client.name} {key}", user=None, options=options
     )
     collection = "completions" if kind == ImportBatch.COMPLETIONS else "people"
+    if kind == ImportBatch.COMPLETIONS:
+        # Its maker is shown the client's token: their own completions are refused as on the apply page.
+        own_record_refuse(plan, client.created_by_id, CLIENTS_MAKERS_RECORD)
     details = _details(kind, plan, collection)
     if not plan.can_apply:
         errors = [

@@ -13,6 +13,7 @@ from portal.people.decorators import hr_required
 
 from .completions import MappingError, competence_mapping_save, completions_listing_csv
 from .imports.base import importer_for, importers
+from .imports.completions import own_record_apply_error, own_record_refuse
 from .imports.services import ImportRefused, import_batch_apply, import_batch_create, import_batch_plan
 from .models import CompetenceMapping, ImportBatch, Requirement
 
@@ -118,6 +119,8 @@ def batch(request, batch_id: int):
     importer = importer_for(batch.kind)
     waiting = batch.status in {ImportBatch.PLANNED, ImportBatch.FAILED} or batch.stalled
     plan = import_batch_plan(batch) if waiting else None
+    if plan is not None and batch.kind == ImportBatch.COMPLETIONS:
+        own_record_refuse(plan, request.user.pk)  # whoever looks may not apply their own: said by line
     context = {"batch": batch, "importer": importer, "plan": plan}
     if plan is not None and batch.kind == ImportBatch.COMPLETIONS and plan.skipped:
         context["requirements"] = importable_requirements()
@@ -131,6 +134,7 @@ def planned_csv(request, batch_id: int):
     formula)."""
     batch = get_object_or_404(ImportBatch, pk=batch_id, kind=ImportBatch.COMPLETIONS)
     plan = import_batch_plan(batch)
+    own_record_refuse(plan, request.user.pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="to-record-{batch.pk}.csv"'
     completions_listing_csv(plan, response)
@@ -141,6 +145,10 @@ def planned_csv(request, batch_id: int):
 @require_POST
 def apply(request, batch_id: int):
     batch = get_object_or_404(ImportBatch, pk=batch_id)
+    refusal = own_record_apply_error(batch, request.user) if batch.kind == ImportBatch.COMPLETIONS else ""
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("imports:batch", batch_id=batch.pk)
     try:
         import_batch_apply(
             batch=batch,

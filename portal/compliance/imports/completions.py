@@ -11,10 +11,13 @@ import time
 from django.db import connection, transaction
 from django.utils import timezone
 
+from portal.people.models import StaffMember
+
 from .. import ledger, projection
 from ..completions import CompletionPlan, plan_completions
 from ..models import EvidenceEntry, ImportBatch
 from .base import Importer, Progress
+from .services import import_batch_plan
 
 # Each chunk is one transaction: its people are locked for all of it, the ledger's head while its entries go in, so a
 # submission waits for one chunk at most. Its size is chosen by `ChunkSizer` from the time the chunks so far took
@@ -33,10 +36,50 @@ CHUNK_ROWS: int | None = None
 SQLITE_PAUSE_SECONDS = 0.12
 
 
+OWN_RECORD = "this is your own record. Ask another member of HR to import it."
+CLIENTS_MAKERS_RECORD = (
+    "this is the record of the HR officer who made this client. Ask another member of HR to import it."
+)
+# The option the API keeps on its batches: the user who made the client sending the rows. The person who made a client
+# is shown its token, and it may send anyone's completions, so their own are refused as when they apply a file. The
+# completions plan ignores it.
+CLIENT_MADE_BY = "client_made_by"
+
+
+class OwnRecordRefused(ValueError):
+    """Applying the file would record the completion of the person who asked for it."""
+
+
+def own_record_refuse(plan: CompletionPlan, user_id: int | None, reason: str = OWN_RECORD) -> list[int]:
+    """Reject the rows that would record the completions of the user `user_id` themself, as every other way in
+    refuses a person's own evidence (verifying their certificate, voiding, pausing). Like any rejected row, one stops
+    the whole file, strict or not: only a person the portal does not know is skipped. Changes `plan` in place; returns
+    the lines rejected."""
+    staff_id = StaffMember.objects.filter(user_id=user_id).values_list("pk", flat=True).first() if user_id else None
+    own = [row.line for row in plan.to_record if staff_id is not None and row.staff_id == staff_id]
+    if own:
+        plan.to_record = [row for row in plan.to_record if row.staff_id != staff_id]
+        plan.rejected = sorted(plan.rejected + [(line, reason) for line in own])
+    return sorted(own)
+
+
+def own_record_apply_error(batch: ImportBatch, user) -> str:
+    """Why `user` may not apply the completions file `batch` ("Not applied. Line 4: this is your own record..."), or
+    "": the apply page's check, before the file is queued."""
+    lines = own_record_refuse(import_batch_plan(batch), user.pk)
+    return f"Not applied. Line {lines[0]}: {OWN_RECORD}" if lines else ""
+
+
 def apply(batch: ImportBatch, plan: CompletionPlan, progress: Progress) -> dict:
     """Record the plan's completions in chunks. Rows are taken person by person (then course, then date), so each
     chunk touches few people and the status refresh that goes with it stays small. A re-run's plan holds only what
-    earlier runs did not record; the count goes on from theirs."""
+    earlier runs did not record; the count goes on from theirs. Through the API, nothing is recorded if a row is the
+    record of whoever made the client: the request was refused for it, and this refuses it again because the roster
+    may have changed since."""
+    if batch.applied_by_id is None:
+        lines = own_record_refuse(plan, batch.summary.get("options", {}).get(CLIENT_MADE_BY), CLIENTS_MAKERS_RECORD)
+        if lines:
+            raise OwnRecordRefused(f"Not applied. Line {lines[0]}: {CLIENTS_MAKERS_RECORD}")
     rows = sorted(plan.to_record, key=lambda r: (r.staff_id, r.requirement_id, r.completed_on, r.line))
     done = earlier = batch.rows_done if batch.rows_done < batch.rows_total else 0
     total = done + len(rows)
