@@ -4,7 +4,6 @@ through that import's own service: the same dry run, the same rules, all or noth
 
 import csv
 import io
-from collections import defaultdict
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -16,7 +15,8 @@ from portal.compliance.completions import people_by_number
 from portal.compliance.imports.completions import CLIENT_MADE_BY, CLIENTS_MAKERS_RECORD, own_record_refuse
 from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
 from portal.compliance.models import ImportBatch
-from portal.people.models import StaffMember, Team
+from portal.people.models import StaffMember
+from portal.people.roster import RosterTeams
 
 from .auth import ClientToken, audit_call, scope_extra
 from .idempotency import answer_once, checked_key, fingerprint
@@ -270,9 +270,9 @@ def _check_people_in_scope(client: ApiClient, numbers: list[str]) -> None:
 
 def _check_roster_in_scope(client: ApiClient, people) -> None:
     """A client limited to a team places people only in its teams, and changes only people already in them. A row's
-    team is found as the roster import finds it (by code, else by name, in any case, across the whole organisation),
-    and a name more than one team has is refused: the import might place the person in the other one."""
-    teams = _RosterTeams()
+    team is found by the roster import's own finder (`RosterTeams`: by code, else by name, in any case, across the
+    whole organisation), and a name more than one team has, where the import would refuse it, is refused here too."""
+    teams = RosterTeams.load()
     numbers = [p.employee_number for p in people]
     elsewhere = set(
         StaffMember.objects.filter(employee_number__in=numbers)
@@ -281,8 +281,9 @@ def _check_roster_in_scope(client: ApiClient, people) -> None:
     )
     errors = []
     for i, person in enumerate(people):
-        path, shared = teams.path(person.team_code.strip(), person.team_name.strip())
-        if shared:
+        name = person.team_name.strip()
+        team, _ = teams.find(person.team_code.strip(), name, leave_date=person.leave_date)
+        if team is None and len(teams.by_name.get(name.lower(), ())) > 1:
             errors.append(
                 {
                     "field": f"people[{i}].team_code",
@@ -290,7 +291,7 @@ def _check_roster_in_scope(client: ApiClient, people) -> None:
                     "give the team code",
                 }
             )
-        elif path is None or not path.startswith(client.team.path):
+        elif team is None or not team.path.startswith(client.team.path):
             errors.append(
                 {"field": f"people[{i}].team_code", "message": f"people[{i}]: not one of this client's teams"}
             )
@@ -308,23 +309,3 @@ def _check_roster_in_scope(client: ApiClient, people) -> None:
             + "; ".join(e["message"] for e in errors[:5]),
             errors=errors,
         )
-
-
-class _RosterTeams:
-    """Every team's path by code and by name, both in lower case, as the roster import reads a row's team: its
-    Organisation Code if a team has it, else its Organisation (name). One query.
-
-    TODO: call portal.people.roster's own finder once it has one, so the two cannot drift apart."""
-
-    def __init__(self):
-        self.by_code, self.by_name = {}, defaultdict(list)
-        for code, name, path in Team.objects.values_list("code", "name", "path"):
-            self.by_code[code.lower()] = path
-            self.by_name[name.lower()].append(path)
-
-    def path(self, code: str, name: str) -> tuple[str | None, bool]:
-        """(the team's path or None, whether the name is more than one team's)."""
-        if code.lower() in self.by_code:
-            return self.by_code[code.lower()], False
-        named = self.by_name.get(name.lower(), [])
-        return (named[0] if len(named) == 1 else None), len(named) > 1
