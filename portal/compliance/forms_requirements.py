@@ -272,13 +272,7 @@ class RequirementForm(forms.ModelForm):
             cleaned.get("staff_groups") or cleaned.get("teams") or cleaned.get("job_title_patterns")
         ):
             self.add_error("audience", "Choose at least one staff group, team or job title, or choose Everyone")
-        kind, page = cleaned.get("kind"), cleaned.get("page")
-        wanted = PAGE_MODELS.get(kind)
-        if wanted == PAGE_MODELS[Requirement.ATTEST_POLICY] and (page is None or page.content_type.model != wanted):
-            self.add_error("page", "Choose the policy people must attest to")
-        elif wanted and (page is None or page.content_type.model != wanted):
-            self.add_error("page", "Choose the module people must complete")
-        return cleaned
+        return cleaned  # the page the kind needs is the model's to check (`Requirement.clean`), as for the CMS
 
 
 class RetireForm(forms.Form):

@@ -2,6 +2,7 @@ import datetime
 import re
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
@@ -153,6 +154,17 @@ class Requirement(models.Model):
         if problem:
             errors["job_title_patterns"] = problem
         errors.update(self._level_problems())
+        # A policy to attest to, a module to complete: checked whichever way the requirement is saved (HR's form, the
+        # CMS, a command), so that no one is given a status row for something the portal has no page to do it on.
+        pages = {
+            self.ATTEST_POLICY: ("policypage", "Choose the policy people must attest to"),
+            self.COMPLETE_MODULE: ("modulepage", "Choose the module people must complete"),
+        }
+        if self.kind in pages:
+            model, message = pages[self.kind]
+            page_type = ContentType.objects.get_for_id(self.page.content_type_id) if self.page_id else None
+            if page_type is None or (page_type.app_label, page_type.model) != ("modules", model):
+                errors["page"] = message
         if not self.active and not self.retired_reason.strip():
             errors["retired_reason"] = "Give the reason for retiring the requirement."
         if errors:

@@ -5,6 +5,7 @@ import datetime
 import hashlib
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -31,6 +32,7 @@ REFRESH_IN_BACKGROUND_OVER = 500
 # What decides who a requirement applies to and when they are due; a change to anything else touches no one's status.
 STANDING_FIELDS = (
     "kind",
+    "page",
     "applies_to_everyone",
     "staff_groups",
     "teams",
@@ -258,7 +260,9 @@ def requirement_save(*, requirement: Requirement, user, teams: Iterable[Team] | 
 
     Retiring (`active` off) needs a reason (`retired_reason`) and stamps the day (`retired_on`): reports as at
     earlier days still count the requirement, live figures no longer do. Putting it back in use clears both. A change
-    to a level family refreshes the other levels of the family too (a higher level's evidence satisfies them)."""
+    to a level family refreshes the other levels of the family too (a higher level's evidence satisfies them). What
+    people must do (the kind, the page) cannot change once evidence, a certificate or a round names the requirement:
+    the refusal (a ValidationError on that field) says to add a new one and retire this one."""
     with transaction.atomic():
         added = requirement.pk is None
         previous = None if added else Requirement.objects.select_for_update().get(pk=requirement.pk)
@@ -266,6 +270,8 @@ def requirement_save(*, requirement: Requirement, user, teams: Iterable[Team] | 
             requirement.retired_on = timezone.localdate()
         elif requirement.active:
             requirement.retired_on, requirement.retired_reason = None, ""
+        if previous is not None and (previous.kind, previous.page_id) != (requirement.kind, requirement.page_id):
+            _refuse_a_new_task_on_record(previous, "kind" if previous.kind != requirement.kind else "page")
         requirement.full_clean()
         before = {} if added else _requirement_terms(previous)
         codes_before = set() if added else _team_codes(previous)
@@ -312,11 +318,7 @@ def requirement_reinstate(*, requirement: Requirement, user) -> dict:
 def requirement_delete(*, requirement: Requirement, user) -> None:
     """Remove a requirement added by mistake, and everyone's status on it. One with evidence, a certificate or a
     re-attestation round against it is part of the record and cannot be removed: retire it instead."""
-    if (
-        EvidenceEntry.objects.filter(requirement=requirement).exists()
-        or requirement.certificates.exists()
-        or requirement.rounds.exists()
-    ):
+    if _on_record(requirement):
         raise RequirementError(
             f"“{requirement}” has evidence recorded against it, so it cannot be deleted: retire it instead by "
             "unticking “Active”. People keep their history, and it stops counting from then on."
@@ -369,6 +371,29 @@ def _requirement_terms(requirement: Requirement) -> dict:
         "active": requirement.active,
         "retired_reason": requirement.retired_reason,
     }
+
+
+def _on_record(requirement: Requirement) -> bool:
+    """Whether evidence, a certificate or a re-attestation round names `requirement`: it is part of the record."""
+    return (
+        EvidenceEntry.objects.filter(requirement=requirement).exists()
+        or requirement.certificates.exists()
+        or requirement.rounds.exists()
+    )
+
+
+def _refuse_a_new_task_on_record(requirement: Requirement, field: str) -> None:
+    """A requirement's kind and page say what its evidence is evidence of: once it has any, another policy or module
+    would count that evidence (an attestation pinned to one policy's text) as done for something nobody did. Before
+    then, a change is a standing change like any other."""
+    if _on_record(requirement):
+        raise ValidationError(
+            {
+                field: f"“{requirement}” has evidence recorded against it, so what people must do cannot be changed: "
+                "add a new requirement for the new policy, module or course and retire this one. People keep their "
+                "history, and it stops counting from then on."
+            }
+        )
 
 
 def _teams_named(requirement: Requirement) -> list[str]:

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.admin.utils import quote
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from wagtail import hooks
@@ -15,7 +16,9 @@ from .services import RequirementError, requirement_delete, requirement_save
 
 class RequirementSaveMixin:
     """Adding or editing a requirement goes through `requirement_save`, so the status table and the audit log follow
-    it; Wagtail's own history of the snippet is kept as well."""
+    it, and what it refuses (another policy or module for a requirement with evidence) is shown on the form, as a
+    field's own mistake is, with nothing saved (Wagtail saves in a transaction, which the refusal undoes). Wagtail's
+    own history of the snippet is kept as well."""
 
     log_action = None
 
@@ -24,6 +27,16 @@ class RequirementSaveMixin:
         requirement_save(requirement=requirement, teams=self.form.cleaned_data["teams"], user=self.request.user)
         log(instance=requirement, action=self.log_action, user=self.request.user, content_changed=True)
         return requirement
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as refusal:
+            for field, problems in refusal.update_error_dict({}).items():
+                form.add_error(field if field in form.fields else None, problems)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
 
 
 class RequirementCreateView(RequirementSaveMixin, CreateView):
