@@ -5,8 +5,14 @@ hook, because scheduled publishing and workflow approvals publish without passin
 and a policy version must be frozen however it goes live.
 """
 
+import datetime
 import json
+import logging
 
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.compliance.models import PolicySnapshot
@@ -17,6 +23,12 @@ from quizzes.models import Question
 from .models import ModulePage, PolicyPage, ReviewFlag
 from .review import review_flags_raise, review_flags_resolve
 from .versions import material_reason, policy_snapshot_for_page, version_changes
+
+logger = logging.getLogger(__name__)
+
+# A material version that goes live after its re-attest by date still opens a round: due this long after it went live,
+# the four weeks a requirement gives a new starter by default (Requirement.new_starter_days).
+LATE_REATTEST_NOTICE = datetime.timedelta(days=28)
 
 
 def on_page_published(sender, instance, revision=None, **kwargs):
@@ -40,18 +52,46 @@ def policy_version_publish(*, page: PolicyPage, user=None) -> PolicySnapshot:
     snapshot = policy_snapshot_for_page(page, material=material, change_reason=reason, changes=changes, user=user)
     if previous and snapshot.pk != previous.pk and material:
         clauses = [c["number"] for c in snapshot.material_changes()]
-        if page.reattest_deadline and page.reattest_deadline > timezone.localdate():
-            # The editor's tick counts only when given about this version (not carried over from the last publish).
-            reopen = page.reopen_modules and page.change_base == previous.content_hash
-            reattestation_round_open(
-                snapshot=snapshot,
-                deadline=page.reattest_deadline,
-                reason=reason,
-                opened_by=user,
-                module_page_ids=[m.pk for m in modules_teaching(page, clauses)] if reopen else (),
-            )
+        # The editor's tick counts only when given about this version (not carried over from the last publish).
+        reopen = page.reopen_modules and page.change_base == previous.content_hash
+        reattestation_round_open(
+            snapshot=snapshot,
+            deadline=reattest_deadline_on_publish(page=page, snapshot=snapshot, user=user),
+            reason=reason,
+            opened_by=user,
+            module_page_ids=[m.pk for m in modules_teaching(page, clauses)] if reopen else (),
+        )
         review_flags_raise(snapshot=snapshot, clauses=clauses)
     return snapshot
+
+
+def reattest_deadline_on_publish(*, page: PolicyPage, snapshot: PolicySnapshot, user=None) -> datetime.date:
+    """The re-attest by date of a material version going live today: the editor's, or, when that is not after today
+    (the version went live later than planned: a scheduled go-live, a workflow approval), today plus the notice new
+    starters get, so the change still counts and nobody is overdue the day it reaches them. The editor whose version
+    it is gets an email saying so, and the log a warning."""
+    today = timezone.localdate()
+    if page.reattest_deadline and page.reattest_deadline > today:
+        return page.reattest_deadline
+    deadline = today + LATE_REATTEST_NOTICE
+    planned = (
+        f"its re-attest by date, {page.reattest_deadline:%-d %B %Y}, had passed"
+        if page.reattest_deadline
+        else "it had no re-attest by date"
+    )
+    message = (
+        f"Version {snapshot.version_label} of the {snapshot.title} went live on {today:%-d %B %Y}, when {planned}. "
+        f"It is a material change, so everyone who attested an earlier version must attest again: they have until "
+        f"{deadline:%-d %B %Y}, {LATE_REATTEST_NOTICE.days} days from the day it went live."
+    )
+    logger.warning("%s (policy page %s)", message, page.pk)
+    email = getattr(user, "email", "")
+    if email:
+        edit = f"{settings.WAGTAILADMIN_BASE_URL}{reverse('wagtailadmin_pages:edit', args=[page.pk])}"
+        body = f"{message}\n\nThe policy in the CMS: {edit}\n"
+        subject = f"{snapshot.title}: re-attest by {deadline:%-d %B %Y}"
+        transaction.on_commit(lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=[email]))
+    return deadline
 
 
 def modules_teaching(policy: PolicyPage, clauses: list[str]) -> list[ModulePage]:

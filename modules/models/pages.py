@@ -277,14 +277,44 @@ class PolicyPage(Page):
         if problems:
             errors["section_changes"] = " ".join(problems)
         material = any(answer["change"] == self.MATERIAL for answer in declared.values())
-        if material and (self.reattest_deadline is None or self.reattest_deadline <= timezone.localdate()):
-            errors["reattest_deadline"] = "For a material change, set a future date by which everyone must re-attest."
+        if material:
+            problem = self._reattest_deadline_problem()
+            if problem:
+                errors["reattest_deadline"] = problem
         if self.reopen_modules and self.change_base == latest.content_hash and not material:
             errors["reopen_modules"] = (
                 "Modules are completed again only after a material change: untick this, or mark a section material."
             )
         if errors:
             raise ValidationError(errors)
+
+    def _reattest_deadline_problem(self) -> str:
+        """A material version's re-attest by date must be after the day it goes live: today, or the go-live date it
+        is scheduled for (a date before that would have passed when staff are first asked). Wagtail checks the page
+        again as it publishes a revision saved earlier (a scheduled go-live, a workflow approval): the date was
+        checked when the revision was saved, and one passed since is moved on publishing (`modules.publishing`)
+        rather than stopping the version going live with nobody there to change it."""
+        if self.reattest_deadline is None:
+            return "For a material change, set a future date by which everyone must re-attest."
+        if self._publishing_a_saved_revision():
+            return ""
+        if self.reattest_deadline <= timezone.localdate():
+            return "For a material change, set a future date by which everyone must re-attest."
+        if self.go_live_at and self.go_live_at > timezone.now():
+            go_live = timezone.localdate(self.go_live_at)
+            if self.reattest_deadline <= go_live:
+                return (
+                    f"Set a re-attest by date after the go-live date: this version goes live on {go_live:%-d %B %Y}, "
+                    f"so staff cannot re-attest it by {self.reattest_deadline:%-d %B %Y}."
+                )
+        return ""
+
+    def _publishing_a_saved_revision(self) -> bool:
+        """Whether Wagtail is publishing this version from its revision: it makes the revision the live one before
+        saving the page. While an editor edits, the live revision is the published version, which has another
+        number (or the version number is refused)."""
+        live = self.live_revision
+        return live is not None and live.content.get("version_label") == self.version_label
 
 
 class PolicyAmendment(Orderable):

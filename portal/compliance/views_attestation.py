@@ -1,6 +1,7 @@
 """Staff attest that they have read and understood the exact published version of a policy."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,9 +16,35 @@ from .services import attestation_record
 
 
 class AttestForm(forms.Form):
+    """The tick, and the version of the policy the page showed (a hidden field): a tick counts only for the version
+    the person read, so one given while a newer version was published (or in a tab opened before it) is refused and
+    the page shown again for the newer one, with what changed since the version they were reading."""
+
     confirm = forms.BooleanField(
         required=True, error_messages={"required": "Confirm that you have read and understood the policy"}
     )
+    snapshot = forms.Field(required=False, widget=forms.HiddenInput)  # as sent: any text, checked below
+
+    def __init__(self, data=None, *, latest: PolicySnapshot):
+        super().__init__(data)
+        self.latest = latest
+        self.version_read: PolicySnapshot | None = None  # an earlier version the page showed, once refused
+
+    def clean_snapshot(self) -> PolicySnapshot:
+        shown = str(self.cleaned_data["snapshot"] or "")
+        if shown == str(self.latest.pk):  # no query: the view has read the latest version already
+            return self.latest
+        label = self.latest.version_label
+        if shown.isascii() and shown.isdigit() and len(shown) < 19:  # a primary key fits in 63 bits
+            self.version_read = PolicySnapshot.objects.filter(page_id=self.latest.page_id, pk=int(shown)).first()
+        if self.version_read is None:  # none sent, or not a version of this policy
+            raise ValidationError(
+                f"We could not tell which version of this policy you read. Read version {label}, then attest."
+            )
+        raise ValidationError(
+            f"Version {label} of this policy was published while you were reading version "
+            f"{self.version_read.version_label}. Read what has changed, then attest again."
+        )
 
 
 def statement_for(snapshot: PolicySnapshot) -> str:
@@ -67,12 +94,13 @@ def attest(request, requirement_id: int):
     snapshot = _latest_snapshot(row.requirement)
     if snapshot is None:
         raise Http404("This policy has not been published yet.")
-    form = AttestForm(request.POST if request.method == "POST" else None)
+    form = AttestForm(request.POST if request.method == "POST" else None, latest=snapshot)
     if request.method == "POST" and form.is_valid():
-        entries = attestation_record(staff=staff, snapshot=snapshot, user=request.user)
+        entries = attestation_record(staff=staff, snapshot=form.cleaned_data["snapshot"], user=request.user)
         entry = next(e for e in entries if e.requirement_id == row.requirement_id)
         return redirect("attestation:done", entry_id=entry.pk)
-    previous = row.evidence.snapshot if row.evidence and row.evidence.snapshot_id else None
+    attested = row.evidence.snapshot if row.evidence and row.evidence.snapshot_id else None
+    previous = form.version_read or attested  # what changed since the version they were reading, when refused
     sections = policy_changes_since(previous, snapshot) if previous and previous.pk != snapshot.pk else []
     return render(
         request,
@@ -84,12 +112,21 @@ def attest(request, requirement_id: int):
             "form": form,
             "previous": previous if previous and previous.pk != snapshot.pk else None,
             "previous_entry": row.evidence,
+            "reading": form.version_read,
             "sections": sections,
             "material_sections": [section for section in sections if section.material],
             "minor_sections": [section for section in sections if not section.material],
-            "errors": [("id_confirm", e) for e in form.errors.get("confirm", [])],
+            "errors": _errors(form),
         },
     )
+
+
+def _errors(form: AttestForm) -> list[tuple[str, str]]:
+    """A version published meanwhile is the one problem to tell (ticking again is part of reading it), linked to the
+    policy's text: what changed first, then the version in full."""
+    if "snapshot" in form.errors:
+        return [("policy-text", message) for message in form.errors["snapshot"]]
+    return [("id_confirm", message) for message in form.errors.get("confirm", [])]
 
 
 @require_GET

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -27,9 +28,26 @@ def staff(person, attestation):
     return staff
 
 
+def attest(client, requirement_id: int, **fields):
+    """Tick and send the attestation form as the page shows it, naming the version the page showed."""
+    url = reverse("attestation:attest", args=[requirement_id])
+    shown = re.search(r'name="snapshot" value="(\d+)"', client.get(url).content.decode())[1]
+    return client.post(url, {"confirm": "on", "snapshot": shown, **fields})
+
+
 def publish_new_version(policy, label, change_type, reason="", deadline=None, section_text="Speak for yourself."):
-    """A new version changing section 6.2, answered as the editor would in the CMS."""
+    """A new version changing section 6.2, answered as the editor would in the CMS, published now."""
+    draft_new_version(policy, label, change_type, reason, deadline, section_text).save_revision().publish()
+    return PolicySnapshot.objects.filter(page_id=policy.pk).latest()
+
+
+def draft_new_version(
+    policy, label, change_type, reason="", deadline=None, section_text="Speak for yourself.", go_live_at=None
+) -> PolicyPage:
+    """The page with a new version changing section 6.2, answered as the editor would in the CMS, checked as the CMS
+    checks it before saving; not yet saved."""
     policy = PolicyPage.objects.get(pk=policy.pk)
+    policy.go_live_at = go_live_at
     policy.version_label = label
     policy.change_base = policy.latest_snapshot().content_hash
     policy.section_changes = [("change", {"section": "6.2", "change": change_type, "reason": reason})]
@@ -39,8 +57,7 @@ def publish_new_version(policy, label, change_type, reason="", deadline=None, se
         ("section", {**s, "body": f"<p>{section_text}</p>"} if s["number"] == "6.2" else s) for s in sections
     ]
     policy.full_clean()
-    policy.save_revision().publish()
-    return PolicySnapshot.objects.filter(page_id=policy.pk).latest()
+    return policy
 
 
 def test_publishing_a_policy_freezes_its_text(policy):
@@ -60,8 +77,9 @@ def test_the_attestation_page_shows_the_statement(person_client, staff):
 def test_attesting_records_one_fact_pinned_to_the_exact_text(person_client, staff, policy):
     row = RequirementStatus.objects.get(staff=staff)
     url = reverse("attestation:attest", args=[row.requirement_id])
-    first = person_client.post(url, {"confirm": "on"})
-    second = person_client.post(url, {"confirm": "on"})  # a double click
+    shown = {"confirm": "on", "snapshot": PolicySnapshot.objects.get(page_id=policy.pk).pk}
+    first = person_client.post(url, shown)
+    second = person_client.post(url, shown)  # a double click
     assert first.status_code == second.status_code == 302
     entry = EvidenceEntry.objects.get(staff=staff)
     snapshot = PolicySnapshot.objects.get(page_id=policy.pk)
@@ -78,7 +96,8 @@ def test_attesting_records_one_fact_pinned_to_the_exact_text(person_client, staf
 
 def test_an_unticked_statement_shows_an_error_and_records_nothing(person_client, staff):
     row = RequirementStatus.objects.get(staff=staff)
-    response = person_client.post(reverse("attestation:attest", args=[row.requirement_id]), {})
+    snapshot = PolicySnapshot.objects.get()
+    response = person_client.post(reverse("attestation:attest", args=[row.requirement_id]), {"snapshot": snapshot.pk})
     html = response.content.decode()
     assert "There is a problem" in html and "Confirm that you have read and understood the policy" in html
     assert not EvidenceEntry.objects.exists()
@@ -88,12 +107,13 @@ def test_an_attestation_always_records_for_the_person_signed_in(client, staff, s
     other = factories.make_staff(user=someone_else)
     refresh(staff_ids=[other.pk])
     factories.sign_in(client, someone_else)
-    client.post(reverse("attestation:attest", args=[attestation.pk]), {"confirm": "on", "staff": staff.pk})
+    attest(client, attestation.pk, staff=staff.pk)
     assert list(EvidenceEntry.objects.values_list("staff_id", flat=True)) == [other.pk]
 
 
 def test_someone_else_cannot_see_the_persons_confirmation(client, person_client, staff, someone_else, attestation):
-    response = person_client.post(reverse("attestation:attest", args=[attestation.pk]), {"confirm": "on"})
+    response = attest(person_client, attestation.pk)
+    assert response.status_code == 302
     factories.sign_in(client, someone_else)
     assert client.get(response["Location"]).status_code == 404
 
@@ -127,7 +147,7 @@ def test_a_changed_text_asks_whether_the_change_is_material(policy):
 
 
 def test_a_minor_change_keeps_attestations_counting(person_client, staff, policy, attestation):
-    person_client.post(reverse("attestation:attest", args=[attestation.pk]), {"confirm": "on"})
+    attest(person_client, attestation.pk)
     publish_new_version(policy, "1.1", PolicyPage.MINOR, reason="Typo fixed", section_text="Speak for yourself!")
     assert not ReattestationRound.objects.exists()
     row = RequirementStatus.objects.get(staff=staff)
@@ -137,7 +157,7 @@ def test_a_minor_change_keeps_attestations_counting(person_client, staff, policy
 def test_a_material_change_opens_a_round_shows_what_changed_and_flags_tagged_content(
     person_client, staff, policy, attestation, module_page
 ):
-    person_client.post(reverse("attestation:attest", args=[attestation.pk]), {"confirm": "on"})
+    attest(person_client, attestation.pk)
     deadline = timezone.localdate() + datetime.timedelta(days=20)
     snapshot = publish_new_version(
         policy,
@@ -164,7 +184,7 @@ def test_a_material_change_opens_a_round_shows_what_changed_and_flags_tagged_con
     assert flags.filter(page__isnull=False).count() == len(module_page.scenario_blocks())
     assert flags.filter(question__isnull=False).count() == 6
 
-    person_client.post(reverse("attestation:attest", args=[attestation.pk]), {"confirm": "on"})
+    attest(person_client, attestation.pk)
     row.refresh_from_db()
     assert row.evidence.snapshot == snapshot and row.state(timezone.localdate()) == status.COMPLIANT
 

@@ -3,23 +3,25 @@
 
 from django.urls import reverse
 
-from portal.compliance.models import EvidenceEntry, RequirementStatus
+from portal.compliance.models import EvidenceEntry, PolicySnapshot, RequirementStatus
 from tests.compliance.test_attestation import attestation, staff  # noqa: F401 - fixtures
 
-# 1 session, 2 user, 3 the person, 4 their status row for the requirement, 5 the policy's latest snapshot, 6 the
-# requirement (with whether it has re-attestation rounds: none here, so none are read), 7 whether the entry's key
-# is recorded and the new entry's id (one statement), 8 the person's entries on the requirement, 9 their status row
-# (one upsert), 10 the person with their roster history, 11-12 their runs in effective time deleted and inserted,
-# 13 the chain's head locked, 14 the entry, 15 the head moved. `evidence_record` takes no savepoint of its own.
-# PostgreSQL adds the person's advisory lock and sends the runs by COPY, which the count does not see: the same count.
+# 1 session, 2 user, 3 the person, 4 their status row for the requirement, 5 the policy's latest snapshot (the version
+# the form names is checked against it: no query of its own), 6 the requirement (with whether it has re-attestation
+# rounds: none here, so none are read), 7 whether the entry's key is recorded and the new entry's id (one statement),
+# 8 the person's entries on the requirement, 9 their status row (one upsert), 10 the person with their roster history,
+# 11-12 their runs in effective time deleted and inserted, 13 the chain's head locked, 14 the entry, 15 the head moved.
+# `evidence_record` takes no savepoint of its own. PostgreSQL adds the person's advisory lock and sends the runs by
+# COPY, which the count does not see: the same count.
 ATTESTATION = 15
 
 
 def test_an_attestation_runs_a_fixed_number_of_statements(person_client, staff, django_assert_num_queries):  # noqa: F811
     row = RequirementStatus.objects.get(staff=staff)
     url = reverse("attestation:attest", args=[row.requirement_id])
+    shown = PolicySnapshot.objects.get().pk
     with django_assert_num_queries(ATTESTATION):
-        response = person_client.post(url, {"confirm": "on"})
+        response = person_client.post(url, {"confirm": "on", "snapshot": shown})
     assert response.status_code == 302
     assert EvidenceEntry.objects.filter(staff=staff, source=EvidenceEntry.ATTESTATION).count() == 1
     assert RequirementStatus.objects.get(pk=row.pk).completed_on is not None  # the person's standing moved with it

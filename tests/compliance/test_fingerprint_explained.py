@@ -11,6 +11,7 @@ from portal.compliance.projection import refresh
 from portal.compliance.services import attestation_record
 from portal.reports.certificates import verification_code_for
 from tests import factories
+from tests.compliance.test_attestation import attest
 
 EXPLAINED = "If one word of the text changed, the code would change too"
 
@@ -38,7 +39,7 @@ def test_the_attestation_page_and_its_confirmation_explain_the_fingerprint(clien
     assert "text fingerprint" in html and "What is a text fingerprint?" in html
     assert f"the policy version you attested to. {EXPLAINED}" in html and "SHA-256" in html
 
-    done = client.post(url, {"confirm": "on"})
+    done = attest(client, attestation.pk)
     html = text_of(client.get(done["Location"]))
     assert "Text fingerprint" in html and "What is a text fingerprint?" in html and EXPLAINED in html
 

@@ -12,6 +12,7 @@ from portal.compliance.diff import word_diff
 from portal.compliance.models import PolicySnapshot, Requirement, RequirementStatus
 from portal.compliance.projection import refresh
 from tests import factories
+from tests.compliance.test_attestation import attest
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def publish(policy, label, texts, answers, deadline=None):
 
 def test_the_reason_is_every_material_change_since_the_persons_attestation(person_client, staff, policy, attestation):
     url = reverse("attestation:attest", args=[attestation.pk])
-    person_client.post(url, {"confirm": "on"})
+    attest(person_client, attestation.pk)
     deadline = timezone.localdate() + datetime.timedelta(days=30)
     publish(
         policy,
@@ -75,7 +76,7 @@ def test_the_reason_is_every_material_change_since_the_persons_attestation(perso
 
 def test_material_changes_in_two_versions_are_both_given(person_client, staff, policy, attestation):
     url = reverse("attestation:attest", args=[attestation.pk])
-    person_client.post(url, {"confirm": "on"})
+    attest(person_client, attestation.pk)
     deadline = timezone.localdate() + datetime.timedelta(days=30)
     publish(
         policy, "2.0", {"6.2": "Always use the disclaimer."}, {"6.2": ("material", "Disclaimer now required")}, deadline
@@ -120,7 +121,7 @@ def test_word_diff_marks_only_the_words_that_changed():
 def test_home_my_training_and_the_reminder_say_why(person_client, staff, policy, attestation, home_page, mailoutbox):
     from portal.compliance.reminders import reminders_send
 
-    person_client.post(reverse("attestation:attest", args=[attestation.pk]), {"confirm": "on"})
+    attest(person_client, attestation.pk)
     deadline = timezone.localdate() + datetime.timedelta(days=14)
     publish(
         policy,
@@ -145,5 +146,5 @@ def test_home_my_training_and_the_reminder_say_why(person_client, staff, policy,
     assert "- Section 6.2 Best practice: Disclaimer now required" in body and "Grammar" not in body
     assert f"attest again by {deadline:%A} {deadline.day} {deadline:%B %Y}" in body
 
-    person_client.post(reverse("attestation:attest", args=[attestation.pk]), {"confirm": "on"})
+    attest(person_client, attestation.pk)
     assert "changed on" not in person_client.get(home_page.url).content.decode()

@@ -5,7 +5,6 @@ import datetime
 import re
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from portal.compliance.models import Requirement
@@ -49,12 +48,13 @@ def test_overdue_then_due_soon_with_their_dates_and_nothing_that_is_done(client,
 
 
 def test_a_changed_policy_is_explained_once_not_listed_again_as_due(client, person, staff, home_page, policy):
+    from tests.compliance.test_attestation import attest
     from tests.compliance.test_policy_changes_since import publish
 
     attestation = factories.make_requirement(name="Attest the policy", kind=Requirement.ATTEST_POLICY, page=policy)
     refresh(staff_ids=[staff.pk])
     factories.sign_in(client, person)
-    client.post(reverse("attestation:attest", args=[attestation.pk]), {"confirm": "on"})
+    attest(client, attestation.pk)
     deadline = timezone.localdate() + datetime.timedelta(days=14)  # inside the due-soon window
     publish(policy, "2.0", {"9": "Refer it at once."}, {"9": ("material", "Refer at once")}, deadline)
 
