@@ -6,11 +6,14 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
 from portal.lib.csvfiles import show_date
 from portal.people.models import StaffMember
+from portal.people.roles import hr_group
 from tests import factories
 from tests.people.roster_doors import esr_file, esr_row, upload, upload_and_apply
 from tests.people.roster_doors import private_files as _private_files  # noqa: F401 (autouse)
@@ -112,3 +115,15 @@ def test_a_leaver_still_leaving_is_not_opened(left, teams):
     assert plan.returners == [] and plan.leavers == []
     upload_and_apply(roster(teams, earlier))
     assert not account().is_active
+
+
+def test_the_dry_run_page_lists_who_returns(left, teams):
+    """HR sees, before applying, whose account the file opens again."""
+    hr = factories.make_user()
+    hr.groups.add(hr_group())
+    browser = factories.sign_in(Client(), factories.with_mfa(hr))
+    batch, _ = upload(roster(teams, ""))
+    page = browser.get(reverse("imports:batch", args=[batch.pk])).content.decode()
+    assert "<h2>Returning</h2>" in page
+    assert page.index("<h2>Returning</h2>") < page.index("10000005 Sam", page.index("<h2>Returning</h2>"))
+    assert not account().is_active  # the page changed nothing
