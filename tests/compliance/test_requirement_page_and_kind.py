@@ -6,7 +6,6 @@ count towards another): HR adds a new requirement and retires this one. Before t
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,8 @@ from portal.audit.models import AuditEvent
 from portal.compliance.models import ReattestationRound, Requirement, RequirementStatus
 from portal.compliance.services import requirement_save
 from tests import factories
+from tests.compliance.test_requirement_admin import editor, editor_client  # noqa: F401 - fixtures
+from tests.compliance.test_requirement_pages import _form as hr_form
 
 TODAY = timezone.localdate()
 LONG_AGO = datetime.date(2015, 4, 1)
@@ -29,21 +30,6 @@ def clerk(db):
 @pytest.fixture
 def other_policy(home_page):
     return factories.make_policy(parent=home_page, title="Information Governance Policy")
-
-
-@pytest.fixture
-def editor_client(client, db):
-    """A CMS editor with a second factor, trusted with requirements (as in test_requirement_admin)."""
-    editors = Group.objects.get(name="Editors")
-    editors.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="compliance",
-            codename__in=["add_requirement", "change_requirement", "delete_requirement"],
-        )
-    )
-    user = factories.make_user(first_name="Eddie", last_name="Editor")
-    user.groups.add(editors)
-    return factories.sign_in(client, factories.with_mfa(user))
 
 
 def _url(name, *args):
@@ -68,24 +54,6 @@ def _cms_form(**overrides) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def _hr_form(requirement, **overrides) -> dict:
-    data = {
-        "name": requirement.name,
-        "kind": requirement.kind,
-        "page": requirement.page_id or "",
-        "renewal_months": "12",
-        "new_starter_days": "28",
-        "introduced_on": requirement.introduced_on.isoformat(),
-        "audience": "everyone",
-        "staff_groups": "",
-        "job_title_patterns": "",
-        "level_family": "",
-        "level": "",
-    }
-    data.update(overrides)
-    return data
-
-
 # --- the page the kind needs, in the CMS ------------------------------------------------------------------------
 
 
@@ -98,9 +66,7 @@ def _hr_form(requirement, **overrides) -> dict:
         (Requirement.COMPLETE_MODULE, "policy", "Choose the module people must complete"),
     ],
 )
-def test_the_cms_refuses_a_requirement_without_the_page_its_kind_needs(
-    clerk, editor_client, policy, module_page, kind, page, message
-):
+def test_the_cms_refuses_a_page_its_kind_cannot_use(clerk, editor_client, policy, module_page, kind, page, message):  # noqa: F811
     pages = {None: "", "policy": str(policy.pk), "module": str(module_page.pk)}
 
     response = editor_client.post(_url("add"), _cms_form(kind=kind, page=pages[page]))
@@ -111,7 +77,7 @@ def test_the_cms_refuses_a_requirement_without_the_page_its_kind_needs(
     assert not RequirementStatus.objects.exists()
 
 
-def test_the_cms_adds_a_policy_attestation_that_names_a_policy(clerk, editor_client, policy):
+def test_the_cms_adds_a_policy_attestation_that_names_a_policy(clerk, editor_client, policy):  # noqa: F811
     response = editor_client.post(_url("add"), _cms_form(page=str(policy.pk)))
 
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -120,7 +86,7 @@ def test_the_cms_adds_a_policy_attestation_that_names_a_policy(clerk, editor_cli
     assert RequirementStatus.objects.filter(requirement=requirement, staff=clerk).exists()
 
 
-def test_the_cms_refuses_an_edit_that_leaves_an_attestation_without_its_policy(clerk, editor_client, policy):
+def test_the_cms_refuses_an_edit_that_leaves_an_attestation_without_its_policy(clerk, editor_client, policy):  # noqa: F811
     requirement = factories.make_requirement(name="Fire safety")  # an external course: no page
 
     response = editor_client.post(
@@ -206,7 +172,8 @@ def test_before_any_evidence_another_policy_is_a_standing_change(clerk, policy, 
 
 def test_hrs_form_names_the_refusal_on_the_field(attestation, other_policy, hr_client):
     response = hr_client.post(
-        reverse("requirements:edit", args=[attestation.pk]), _hr_form(attestation, page=other_policy.pk)
+        reverse("requirements:edit", args=[attestation.pk]),
+        hr_form(name=attestation.name, kind=attestation.kind, page=other_policy.pk, introduced_on="2000-01-01"),
     )
 
     assert response.status_code == 400
@@ -215,7 +182,7 @@ def test_hrs_form_names_the_refusal_on_the_field(attestation, other_policy, hr_c
     assert Requirement.objects.get(pk=attestation.pk).page_id == attestation.page_id
 
 
-def test_the_cms_names_the_refusal_and_changes_nothing(attestation, other_policy, editor_client):
+def test_the_cms_names_the_refusal_and_changes_nothing(attestation, other_policy, editor_client):  # noqa: F811
     response = editor_client.post(
         _url("edit", attestation.pk), _cms_form(name=attestation.name, page=str(other_policy.pk))
     )
@@ -226,7 +193,7 @@ def test_the_cms_names_the_refusal_and_changes_nothing(attestation, other_policy
     assert not AuditEvent.objects.filter(action=AuditEvent.REQUIREMENT_CHANGED).exists()
 
 
-def test_the_rest_of_a_requirement_with_evidence_can_still_change(attestation, editor_client):
+def test_the_rest_of_a_requirement_with_evidence_can_still_change(attestation, editor_client):  # noqa: F811
     response = editor_client.post(
         _url("edit", attestation.pk),
         _cms_form(name=attestation.name, page=str(attestation.page_id), renewal_months="24"),
