@@ -80,7 +80,7 @@ INPUTS = {
     "reports:my_training": ((), (), ()),
     "modules:index": ((), (), ()),
     "attestation:list": ((), (), ()),
-    "attestation:attest": ((), ("confirm",), ()),
+    "attestation:attest": ((), ("confirm", "snapshot"), ()),
     "certificates:mine": ((), (), ()),
     "certificates:upload": (
         ("requirement", "completed_on"),
