@@ -4,12 +4,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.views.generic import CopyViewMixin
 from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, SnippetViewSet
 
+from portal.lib.text import hidden_character
+
+from .completions import competence_mapping_save
 from .models import CompetenceMapping, Requirement
 from .services import RequirementError, requirement_delete, requirement_save
 
@@ -120,11 +124,47 @@ def requirements_deleted_one_at_a_time(request, action_type, objects, action_cla
         return redirect(Requirement.snippet_viewset.get_url_name("list"))
 
 
+class CompetenceMappingForm(WagtailAdminModelForm):
+    """A course mapping made in the CMS is saved by `competence_mapping_save`, with the checks HR's import page makes:
+    it offers only the external courses still in use (as that page does), refuses a course name with a hidden
+    character beside the field, and the service checks both again as it saves."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        courses = Requirement.objects.filter(active=True, kind=Requirement.EXTERNAL_COURSE).order_by("name")
+        self.fields["requirement"].queryset = courses
+        self.fields["requirement"].error_messages["invalid_choice"] = "Choose an external course still in use"
+
+    def clean_competence_name(self):
+        name = self.cleaned_data["competence_name"]
+        problem = hidden_character(name)
+        if problem:
+            raise ValidationError(f"The course name contains {problem}")
+        return name
+
+    def save(self, commit=True):
+        mapping = self.instance
+        if mapping.pk is not None:
+            # The service finds a mapping by its course name: a renamed one takes its new name first (in the edit's
+            # transaction), so that it keeps its place in Wagtail's history instead of being copied.
+            CompetenceMapping.objects.filter(pk=mapping.pk).update(competence_name=mapping.competence_name)
+        return competence_mapping_save(
+            competence=mapping.competence_name, requirement=mapping.requirement, user=self.for_user
+        )
+
+
 class CompetenceMappingViewSet(SnippetViewSet):
     model = CompetenceMapping
     icon = "link"
     menu_label = "Course mappings"
     list_display = ["competence_name", "requirement"]
+    # A course name is mapped once, so a copy could only be a rename, and Wagtail's copy page would save a form sent
+    # back to it over the mapping being copied: there is none.
+    copy_view_enabled = False
+    # Who made it is the service's to record.
+    edit_handler = ObjectList(
+        [FieldPanel("competence_name"), FieldPanel("requirement")], base_form_class=CompetenceMappingForm
+    )
 
 
 register_snippet(RequirementViewSet)
