@@ -229,7 +229,7 @@ def attestation_record(*, staff: StaffMember, snapshot: PolicySnapshot, user) ->
 
 def module_completion_evidence(*, user, page_id: int, completion_id: int, completed_at, source_ref: str) -> list:
     """A completed portal module satisfies every requirement that names it (a module or an external course)."""
-    staff = StaffMember.objects.filter(user=user).select_related("team").first()  # the team: whose audience
+    staff = StaffMember.objects.filter(user=user).first()  # their team is read again under their lock (`refresh_pair`)
     if staff is None:
         return []
     naming = Requirement.objects.filter(page_id=page_id, active=True).exclude(kind=Requirement.ATTEST_POLICY)
