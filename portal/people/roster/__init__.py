@@ -1,0 +1,38 @@
+"""The roster import: an ESR-shaped CSV to people, teams and managers. Dry run first, then all or nothing.
+
+Rules where ESR leaves a choice:
+- A person is their employee number. Rows sharing it are one person with several assignments (a second post has
+  the suffix -2, and -10 comes after -9). The person's details come from the lowest-numbered post they are still in
+  (a leave date of today or later, or none), else from the post that ended last; they have a leave date only if
+  every post has one (the latest), and their start date is the first day of the unbroken service that post is part
+  of, so a move between posts is neither a leaving nor a new start. The same assignment twice is one row if the two
+  say the same, else the file is refused. No employee number may be someone else's assignment number, or the other
+  way round: a completion for it could reach the wrong person.
+- Teams must already exist (matched by code, then by name; a name more than one team has needs the code): a row
+  naming an unknown team is rejected, so a typo never creates a team. `RosterTeams` finds a row's team.
+- Only an explicit leave date makes a leaver. Someone missing from the file is left alone, because ESR extracts
+  are often partial (one directorate, one month's starters). ESR's end of time, 31/12/4712, is no leave date.
+- A line manager is named by employee number or, as ESR does ("Supervisor Assignment Number"), by the assignment
+  number of the supervisor's post, held by someone in the file or already in the portal.
+- A change (a move between teams, a new job title or staff group) took effect on the row's Effective Date when the
+  file has one (ESR's "Effective Start Date" of the assignment), else on the day the file is applied; a starter's
+  first record takes effect on their Start Date. Reports "as it was" on an earlier day read them so.
+- A change to who someone is (their work email, both names, or an employee number that seems to be someone else's
+  now) is listed first and applies only once HR confirms those very changes; the work email of someone with HR or
+  editor rights, which is how they sign in, is never changed by a file. A confirmed change of work email moves the
+  person's account with it (the account and its training history belong to the employee number): the sign-in email
+  changes, every session of the account ends, and both addresses are told (portal.compliance.imports.roster).
+- A new person's work email may be the sign-in email of an account without a staff record, which they then get, but
+  not of an account with HR or editor rights (or a superuser's): the file would give it a staff record, and a leave
+  date would close it.
+- An account the roster closed (the person left) is opened again when a later file clears or moves on the leave
+  date: a corrected termination date, or a returner under the same employee number. One closed by hand, in the CMS's
+  user editor, stays closed.
+"""
+
+from .apply import RosterApplied, apply_roster_changes
+from .dry_run import plan_roster
+from .plan import RosterPlan
+from .teams import RosterTeams
+
+__all__ = ["RosterApplied", "RosterPlan", "RosterTeams", "apply_roster_changes", "plan_roster"]

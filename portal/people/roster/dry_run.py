@@ -1,0 +1,346 @@
+"""The dry run: `plan_roster` reads a roster file and checks it, against itself (numbers, supervisors, the line
+management tree) and against the database (who exists, emails, assignment numbers, identity changes, sign-in
+accounts), writing nothing."""
+
+import hashlib
+from collections import defaultdict
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from portal.lib.csvfiles import CsvFileError, read_table
+
+from ..models import Assignment, StaffMember
+from ..roles import HR_GROUP
+from .plan import IDENTITY_FIELDS, IdentityChange, RosterPlan
+from .rows import ALIASES, COLUMNS, REQUIRED, PersonRow, _differing_columns, _one_person, _read_row
+from .teams import RosterTeams
+
+
+def plan_roster(data: bytes, *, sheet: str = "", **_options) -> RosterPlan:
+    """Read the file (CSV or XLSX) and compare it with the database. Writes nothing."""
+    plan = RosterPlan(sha256=hashlib.sha256(data).hexdigest())
+    try:
+        table = read_table(data, ALIASES, REQUIRED, COLUMNS, sheet=sheet)
+    except CsvFileError as error:
+        plan.problems.append(str(error))
+        return plan
+    records, plan.unused, plan.ignored = table.records, table.unused, table.ignored
+    plan.problems.extend(table.doubtful_problems())
+    if records and not ({"team_code", "team_name"} & records[0][1].keys()):
+        plan.problems.append("The file has no column for the team (Organisation, Team or Organisation Code).")
+        return plan
+    plan.rows = len(records)
+    teams = RosterTeams.load()
+    plan.team_names = {pk: team.name for pk, team in teams.by_pk.items()}
+    today = timezone.localdate()
+    posts: dict[str, list[PersonRow]] = defaultdict(list)  # employee number -> one row per assignment
+    first_row: dict[str, tuple[PersonRow, dict]] = {}  # assignment number -> the row that gives it, and its cells
+    for line, raw in records:
+        person, error = _read_row(line, raw, teams)
+        if error:
+            plan.rejected.append((line, error))
+            continue
+        assignment = person.assignments[0]
+        earlier, earlier_raw = first_row.setdefault(assignment, (person, raw))
+        if earlier is person:
+            posts[person.employee_number].append(person)
+        elif earlier.employee_number != person.employee_number:
+            plan.rejected.append(
+                (line, f"Assignment Number '{assignment}' is already used by employee {earlier.employee_number}")
+            )
+        elif differing := _differing_columns(earlier, earlier_raw, person, raw):
+            plan.rejected.append(
+                (
+                    line,
+                    f"Assignment {assignment} is also on line {earlier.line} with different values "
+                    f"({', '.join(differing)}). Keep one of them",
+                )
+            )
+        # else the same row twice: one assignment
+    people = {number: _one_person(rows, today) for number, rows in posts.items()}
+    _check_numbers_in_file(plan, people, {number: row for number, (row, _) in first_row.items()})
+    assignment_owner = {number: row.employee_number for number, (row, _) in first_row.items()}
+    hierarchy: list[tuple[int, str]] = []
+    _resolve_supervisor_assignments(hierarchy, people, assignment_owner)
+    _check_against_database(plan, people)
+    _check_hierarchy(hierarchy, people)
+    plan.line_problems = sorted(hierarchy, key=lambda p: p[0])
+    plan.problems.extend(f"Line {line}: {text}" for line, text in plan.line_problems)
+    plan.rejected.sort(key=lambda r: r[0])
+    return plan
+
+
+def _check_numbers_in_file(plan: RosterPlan, people: dict[str, PersonRow], rows: dict[str, PersonRow]) -> None:
+    """Refuse anyone whose employee number is another person's assignment number in the file (`rows`: the row of
+    each assignment): a completion given for that number could be recorded against either of them."""
+    for number, person in list(people.items()):
+        post = rows.get(number)
+        if post is not None and post.employee_number != number:
+            del people[number]
+            plan.rejected.append(
+                (
+                    person.line,
+                    f"Employee Number '{number}' is also an Assignment Number of employee {post.employee_number} "
+                    f"(line {post.line}): give each person a number of their own",
+                )
+            )
+
+
+def _resolve_supervisor_assignments(
+    hierarchy: list[tuple[int, str]], people: dict[str, PersonRow], assignment_owner: dict[str, str]
+) -> None:
+    """Turn each supervisor's assignment number into the employee number of whoever holds that post: a row of this
+    file, else someone already in the portal. An employee number given as well wins."""
+    wanted = {p.manager_assignment for p in people.values() if p.manager_assignment and not p.manager_number}
+    held = {a: assignment_owner[a] for a in wanted if a in assignment_owner}
+    missing = [a for a in wanted if a not in held]
+    if missing:
+        held.update(
+            Assignment.objects.filter(number__in=missing).values_list("number", "staff__employee_number").iterator()
+        )
+    for number, person in people.items():
+        if person.manager_number or not person.manager_assignment:
+            continue
+        manager = held.get(person.manager_assignment)
+        if manager is None:
+            hierarchy.append(
+                (
+                    person.line,
+                    f"Supervisor Assignment Number {person.manager_assignment} of employee "
+                    f"{number} is held by no one in the file or the portal",
+                )
+            )
+        else:
+            person.manager_number = manager
+
+
+def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow]) -> None:
+    existing = {
+        s.employee_number: s
+        for s in StaffMember.objects.filter(employee_number__in=people).select_related("line_manager")
+    }
+    emails = dict(
+        StaffMember.objects.filter(work_email__in=[p.fields["work_email"] for p in people.values()]).values_list(
+            "work_email", "employee_number"
+        )
+    )
+    assignments = [a for p in people.values() for a in p.assignments]
+    owners = dict(Assignment.objects.filter(number__in=assignments).values_list("number", "staff__employee_number"))
+    # An employee number that is someone's assignment number, or the other way round: the same number for two people
+    posts_numbered = dict(Assignment.objects.filter(number__in=people).values_list("number", "staff__employee_number"))
+    people_numbered = set(
+        StaffMember.objects.filter(employee_number__in=assignments).values_list("employee_number", flat=True)
+    )
+    seen_emails: dict[str, str] = {}
+    today = timezone.localdate()
+    for number, person in people.items():
+        email = person.fields["work_email"]
+        if seen_emails.setdefault(email, number) != number or emails.get(email, number) != number:
+            plan.rejected.append((person.line, f"Work Email '{email}' belongs to another employee"))
+            continue
+        clash = next((a for a in person.assignments if owners.get(a, number) != number), None)
+        if clash:
+            plan.rejected.append((person.line, f"Assignment Number '{clash}' belongs to employee {owners[clash]}"))
+            continue
+        if posts_numbered.get(number, number) != number:
+            plan.rejected.append(
+                (
+                    person.line,
+                    f"Employee Number '{number}' is an Assignment Number of employee {posts_numbered[number]} in the "
+                    "portal: give each person a number of their own",
+                )
+            )
+            continue
+        clash = next((a for a in person.assignments if a != number and a in people_numbered), None)
+        if clash:
+            plan.rejected.append(
+                (
+                    person.line,
+                    f"Assignment Number '{clash}' is the Employee Number of someone else in the portal: give each "
+                    "person a number of their own",
+                )
+            )
+            continue
+        staff = existing.get(number)
+        if staff is None:
+            plan.to_create.append(person)
+            continue
+        diffs = {k: (getattr(staff, k), v) for k, v in person.fields.items() if getattr(staff, k) != v}
+        current_manager = staff.line_manager.employee_number if staff.line_manager else ""
+        if person.manager_number and person.manager_number != current_manager:
+            diffs["line_manager"] = (current_manager, person.manager_number)
+            if staff.line_manager:
+                plan.manager_names[current_manager] = staff.line_manager.full_name
+            new_manager = people.get(person.manager_number)
+            if new_manager is not None:  # as the file names them
+                plan.manager_names[person.manager_number] = (
+                    f"{new_manager.fields['first_name']} {new_manager.fields['last_name']}"
+                )
+        if diffs:
+            plan.to_change.append((staff, person, diffs))
+        leave = person.fields["leave_date"]
+        if leave and leave < today and (staff.leave_date is None or staff.leave_date >= today):
+            plan.leavers.append(staff)
+    _name_managers_in_the_portal(plan)
+    _check_identity(plan)
+    _check_new_people_accounts(plan)
+
+
+def _name_managers_in_the_portal(plan: RosterPlan) -> None:
+    """The names of new line managers the file does not hold, from the portal (one query)."""
+    wanted = {d["line_manager"][1] for _, _, d in plan.to_change if "line_manager" in d} - plan.manager_names.keys()
+    for number, first, last in StaffMember.objects.filter(employee_number__in=wanted).values_list(
+        "employee_number", "first_name", "last_name"
+    ):
+        plan.manager_names[number] = f"{first} {last}"
+
+
+def _check_identity(plan: RosterPlan) -> None:
+    """List the changes to who someone is, and refuse any to the sign-in email of someone with HR or editor rights."""
+    changing = [
+        (s, p, d) for s, p, d in plan.to_change if IDENTITY_FIELDS[0] in d or {"first_name", "last_name"} <= d.keys()
+    ]
+    if not changing:
+        return
+    privileged = _privileged_user_ids([s.user_id for s, _, d in changing if "work_email" in d and s.user_id])
+    taken = _sign_in_owners([d["work_email"][1] for _, _, d in changing if "work_email" in d])
+    refused = set()
+    for staff, person, diffs in changing:
+        owner = taken.get(diffs["work_email"][1]) if "work_email" in diffs else None
+        if owner is not None and owner != staff.user_id:
+            refused.add(staff.pk)
+            plan.rejected.append(
+                (person.line, f"Work Email '{diffs['work_email'][1]}' is how another account signs in")
+            )
+            continue
+        if "work_email" in diffs and staff.user_id in privileged:
+            refused.add(staff.pk)
+            old, new = diffs["work_email"]
+            plan.rejected.append(
+                (
+                    person.line,
+                    f"Work Email of {staff.full_name} (employee {staff.employee_number}) would change from {old} to "
+                    f"{new}, but {staff.full_name} has HR or editor rights and signs in with it: an import never "
+                    "changes it. Correct the file, or change the email with the person and the service desk",
+                )
+            )
+            continue
+        names = {"first_name", "last_name"} & diffs.keys()
+        plan.identity.append(
+            IdentityChange(
+                staff=staff,
+                person=person,
+                changes=plan.describe({k: diffs[k] for k in sorted(diffs, key=lambda k: k not in IDENTITY_FIELDS)}),
+                reused=len(names) == 2 or ("work_email" in diffs and bool(names)),
+            )
+        )
+    plan.identity.sort(key=lambda c: c.person.line)
+    if refused:
+        plan.to_change = [c for c in plan.to_change if c[0].pk not in refused]
+
+
+def _check_new_people_accounts(plan: RosterPlan) -> None:
+    """A new person whose work email is already how an account signs in gets that account only if it is an ordinary
+    one with no staff record, under that very address. Refuse the rest: an account with HR or editor rights (or a
+    superuser's) would get a staff record, and a leave date would close it; one that is someone else's staff record's,
+    or signs in with the address by another of its rows, would be shared."""
+    taken = _sign_in_owners([p.fields["work_email"] for p in plan.to_create])
+    if not taken:
+        return
+    accounts = {
+        pk: (email, has_staff)
+        for pk, email, has_staff in get_user_model()
+        .objects.filter(pk__in=set(taken.values()))
+        .values_list("pk", "email", "staff")
+    }
+    privileged = _privileged_user_ids(list(accounts))
+    refused = set()
+    for person in plan.to_create:
+        email = person.fields["work_email"]
+        owner = taken.get(email)
+        if owner is None:
+            continue
+        account_email, has_staff = accounts[owner]
+        if owner in privileged:
+            reason = (
+                f"Work Email '{email}' is how another account signs in, one with HR or editor rights: an import "
+                "never gives it a staff record. Give the person their own work email, or ask the service desk"
+            )
+        elif has_staff is not None or account_email != email:
+            reason = f"Work Email '{email}' is how another account signs in"
+        else:
+            continue  # their own account, made before the roster named them: they get it
+        refused.add(person.employee_number)
+        plan.rejected.append((person.line, reason))
+    plan.to_create = [p for p in plan.to_create if p.employee_number not in refused]
+
+
+def _sign_in_owners(emails: list[str]) -> dict[str, int]:
+    """Which account signs in with each of these addresses (its email, or one of allauth's rows for it)."""
+    if not emails:
+        return {}
+    owners = dict(
+        EmailAddress.objects.annotate(address=Lower("email"))
+        .filter(address__in=emails)
+        .values_list("address", "user_id")
+    )
+    owners.update(
+        get_user_model()
+        .objects.annotate(address=Lower("email"))
+        .filter(address__in=emails)
+        .values_list("address", "pk")
+    )
+    return owners
+
+
+def _privileged_user_ids(user_ids: list[int]) -> set[int]:
+    """Of these users, those with HR or editor rights (the CMS), or a superuser or staff (Django's admin flag): their
+    email is how they sign in."""
+    if not user_ids:
+        return set()
+    User = get_user_model()
+    access_admin = Permission.objects.filter(codename="access_admin", content_type__app_label="wagtailadmin")
+    return set(
+        User.objects.filter(pk__in=user_ids)
+        .filter(
+            Q(is_superuser=True)
+            | Q(is_staff=True)
+            | Q(groups__name=HR_GROUP)
+            | Q(groups__permissions__in=access_admin)
+            | Q(user_permissions__in=access_admin)
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def _check_hierarchy(hierarchy: list[tuple[int, str]], people: dict[str, PersonRow]) -> None:
+    known = set(people) | set(
+        StaffMember.objects.filter(employee_number__in={p.manager_number for p in people.values()}).values_list(
+            "employee_number", flat=True
+        )
+    )
+    managers = {n: p.manager_number for n, p in people.items() if p.manager_number}
+    for number, manager in managers.items():
+        line = people[number].line
+        if manager not in known:
+            hierarchy.append((line, f"line manager {manager} of employee {number} is unknown"))
+        elif manager == number:
+            hierarchy.append((line, f"employee {number} is their own line manager"))
+    reported = set()
+    for start in managers:
+        seen, node = [], start
+        while node in managers and node not in seen:
+            seen.append(node)
+            node = managers[node]
+        if node in seen:
+            cycle = seen[seen.index(node) :]
+            if len(cycle) > 1 and frozenset(cycle) not in reported:
+                reported.add(frozenset(cycle))
+                named = [f"{n} (line {people[n].line})" for n in [*cycle, node]]
+                line = min(people[n].line for n in cycle)
+                hierarchy.append((line, "line manager cycle: " + " → ".join(named)))

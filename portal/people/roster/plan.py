@@ -1,0 +1,130 @@
+"""The plan a dry run makes (`RosterPlan`, with its `IdentityChange`s): what applying the file would change, what
+it refuses, and how each change reads."""
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from portal.lib.csvfiles import show_date
+
+from ..models import StaffMember
+from .rows import PersonRow
+
+# How a change reads on the dry run: "Team: Finance to Payroll", "First name: Sam to Siân".
+FIELD_NAMES = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "work_email": "Work email",
+    "job_title": "Job title",
+    "staff_group": "Staff group",
+    "team_id": "Team",
+    "start_date": "Start date",
+    "leave_date": "Leave date",
+    "employment_type": "Employment type",
+    "line_manager": "Line manager",
+}
+IDENTITY_FIELDS = ("work_email", "first_name", "last_name")
+
+
+@dataclass
+class IdentityChange:
+    """A change to who an existing record is, which HR must confirm before it applies."""
+
+    staff: StaffMember
+    person: PersonRow
+    changes: list[str]  # in words: "Work email: sam@x to siân@x"
+    reused: bool  # the file seems to give this employee number to someone else
+
+
+@dataclass
+class RosterPlan:
+    to_create: list[PersonRow] = field(default_factory=list)
+    to_change: list[tuple[StaffMember, PersonRow, dict]] = field(default_factory=list)
+    leavers: list[StaffMember] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    line_problems: list[tuple[int, str]] = field(default_factory=list)  # those of `problems` about a line, unprefixed
+    rows: int = 0
+    sha256: str = ""
+    identity: list[IdentityChange] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)  # headings the import does not read
+    ignored: list[str] = field(default_factory=list)  # footers, summary lines and blank lines left out
+    team_names: dict = field(default_factory=dict)  # team id -> name, to say changes in words
+    manager_names: dict = field(default_factory=dict)  # employee number -> name, for "Line manager: Sam Taylor (900)"
+
+    @property
+    def can_apply(self) -> bool:
+        return not self.rejected and not self.problems
+
+    @property
+    def identity_fingerprint(self) -> str:
+        """Names exactly the identity changes on this dry run: a confirmation given for these applies to no other."""
+        text = "\n".join(sorted(f"{c.staff.employee_number}:{c.changes}" for c in self.identity))
+        return hashlib.sha256(text.encode()).hexdigest()[:20] if self.identity else ""
+
+    @property
+    def errors(self) -> list[tuple[int | None, str]]:
+        """Everything that stops the file, as (line, what is wrong): the file's own problems (no line) first, then
+        rejected rows and problems such as an unknown supervisor in one list by line, as the file reads."""
+        lined = {f"Line {line}: {text}" for line, text in self.line_problems}
+        whole_file = [(None, text) for text in self.problems if text not in lined]
+        return whole_file + sorted([*self.line_problems, *self.rejected], key=lambda error: error[0])
+
+    def needs_confirmation(self, confirmed: str) -> bool:
+        return bool(self.identity) and confirmed != self.identity_fingerprint
+
+    @property
+    def other_changes(self) -> list[tuple[StaffMember, list[str]]]:
+        """The changes that are not to anyone's identity, in words, in file order."""
+        identity = {c.staff.pk for c in self.identity}
+        return [(s, self.describe(d)) for s, _, d in self.to_change if s.pk not in identity]
+
+    def describe(self, diffs: dict) -> list[str]:
+        return [
+            f"{FIELD_NAMES[name]}: {self._shown(name, old)} to {self._shown(name, new)}"
+            for name, (old, new) in diffs.items()
+        ]
+
+    def _shown(self, name: str, value) -> str:
+        if value in (None, ""):
+            return "(blank)"
+        if name == "team_id":
+            return self.team_names.get(value, str(value))
+        if name == "line_manager":
+            return f"{self.manager_names[value]} ({value})" if value in self.manager_names else str(value)
+        if name == "employment_type":
+            return dict(StaffMember.EMPLOYMENT_CHOICES).get(value, value)
+        if isinstance(value, datetime.date):
+            return show_date(value)
+        return str(value)
+
+    @property
+    def returners(self) -> list[StaffMember]:
+        """People who had left and no longer have (a leave date cleared or moved on): their account opens again."""
+        return _returners(self.to_change, timezone.localdate())
+
+    @property
+    def summary(self) -> dict:
+        return {
+            "rows": self.rows,
+            "created": len(self.to_create),
+            "changed": len(self.to_change),
+            "leavers": len(self.leavers),
+            "rejected": len(self.rejected),
+            "problems": len(self.problems),
+            "identity_changes": len(self.identity),
+        }
+
+
+def _returners(to_change: list, today: datetime.date) -> list[StaffMember]:
+    """Of the people to change, those whose leave date moves from the past to none, today or later."""
+    return [
+        staff
+        for staff, _, diffs in to_change
+        if "leave_date" in diffs
+        and diffs["leave_date"][0] is not None
+        and diffs["leave_date"][0] < today
+        and (diffs["leave_date"][1] is None or diffs["leave_date"][1] >= today)
+    ]
