@@ -9,8 +9,9 @@ from tests.compliance.test_attestation import attestation, staff  # noqa: F401 -
 # 1 session, 2 user, 3 the person, 4 their status row for the requirement, 5 the policy's latest snapshot (the version
 # the form names is checked against it: no query of its own), 6 the requirement (with whether it has re-attestation
 # rounds: none here, so none are read), 7 whether the entry's key is recorded and the new entry's id (one statement),
-# 8 the person's entries on the requirement, 9 their status row (one upsert), 10 the person with their roster history,
-# 11-12 their runs in effective time deleted and inserted, 13 the chain's head locked, 14 the entry, 15 the head moved.
+# then, under the person's lock, 8 the person with their roster history (the status is judged from this reading, not
+# from 3), 9 their entries on the requirement, 10 their status row (one upsert), 11-12 their runs in effective time
+# deleted and inserted, 13 the chain's head locked, 14 the entry, 15 the head moved.
 # `evidence_record` takes no savepoint of its own. PostgreSQL adds the person's advisory lock and sends the runs by
 # COPY, which the count does not see: the same count.
 ATTESTATION = 15

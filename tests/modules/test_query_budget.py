@@ -64,14 +64,14 @@ def test_the_quiz_result_runs_8_queries(person, person_client, policy, scenarios
 # view's transaction (a savepoint here, inside the test's), 5 the answers and result (one UPDATE, compare-and-set),
 # 6 are the scenarios done (held ones aside: one UNION), 7 the completion, and its RELEASE last (19). The compliance
 # service's (`module_completion_evidence`, `evidence_record`, in the same transaction, no savepoint of its own):
-# 8 the person with their team, 9 the requirements naming the module (with whether each has re-attestation rounds:
-# none here, so none are read), 10 whether the entry's key is recorded and the new entry's id (one statement),
-# 11 the person's entries on the requirement and 12 their status row (one upsert) (`projection.refresh_pair`),
-# 13 the person with their roster history (one join), 14-15 their runs deleted and inserted
-# (`intervals.person_intervals_rebuild`, from the entries and the requirement 9 and 11 read), 16 the chain's head
-# locked, 17 the entry, 18 the head moved (`ledger.seal`). PostgreSQL adds the person's advisory lock before 10 and
-# sends the runs by COPY, which the count does not see: the same count. Outside a test's transaction there is no
-# savepoint: 17.
+# 8 the person (whose lock to take), 9 the requirements naming the module (with whether each has re-attestation
+# rounds: none here, so none are read), 10 whether the entry's key is recorded and the new entry's id (one
+# statement); then, under the person's lock (`projection.refresh_pair`), 11 the person with their roster history (one
+# join: the status is judged from this reading, not from 8), 12 their entries on the requirement, 13 their status row
+# (one upsert), 14-15 their runs deleted and inserted (`intervals.person_intervals_rebuild`, from the readings 9, 11
+# and 12); 16 the chain's head locked, 17 the entry, 18 the head moved (`ledger.seal`). PostgreSQL adds the person's
+# advisory lock before 10 and sends the runs by COPY, which the count does not see: the same count. Outside a test's
+# transaction there is no savepoint: 17.
 SUBMISSION = 19  # the same count on SQLite and PostgreSQL
 
 
