@@ -14,9 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.db.models import F
-from django.shortcuts import redirect, resolve_url
 from django.utils import timezone
-from django.utils.http import urlencode
 
 from .session_roles import session_roles_store
 
@@ -56,9 +54,11 @@ class SessionLifetimeMiddleware:
         if user is not None and user.is_authenticated:
             reason = self._reason_to_end(request, user)
             if reason:
+                # The request goes on as an anonymous visitor's, not the person's: LoginRequiredMiddleware (whose
+                # check runs after this) sends it to sign in, and the few views open to visitors do their part, such
+                # as keeping quiz answers posted after the session ran out until the person signs in again.
                 logout(request)
                 messages.info(request, reason)
-                return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.path})}")
         return self.get_response(request)
 
     def _reason_to_end(self, request, user) -> str | None:
