@@ -8,7 +8,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from quizzes import services as quiz_services
 from quizzes.forms import AttemptForm, field_name
@@ -68,10 +68,13 @@ def module_index(request):
     return redirect(index.url, permanent=True)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def scenario_choose(request, page_id: int, block_id: str):
     page = _get_module_page(page_id)
     block = page.scenario_block(block_id)
+    if request.method == "GET":
+        # Where signing in again comes back to after the session ran out on "Check my choice": the scenario.
+        return redirect(f"{page.url}#scenario-{block_id}" if block else page.url)
     if block is None:
         raise Http404("No such scenario in this module.")
     try:
@@ -107,9 +110,12 @@ def _scenario_answered(request, page: ModulePage, block) -> dict:
     }
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def quiz_start(request, page_id: int):
     page = _get_module_page(page_id)
+    if request.method == "GET":
+        # Where signing in again comes back to after the session ran out on "Start the quiz": the quiz, to start.
+        return redirect(f"{page.url}#quiz" if page.quiz else page.url)
     if page.quiz is None:
         raise Http404("This module has no quiz.")
     try:

@@ -79,3 +79,29 @@ def test_a_timed_out_session_records_nothing_as_the_person(person, module_page, 
     assert "_auth_user_id" not in client.session
     attempt.refresh_from_db()
     assert attempt.submitted_at is None
+
+
+def test_check_my_choice_after_the_idle_time_comes_back_to_the_scenario_after_signing_in(person, module_page):
+    client = signed_in(person)
+    idle(client)
+    block = module_page.scenario_blocks()[0].id
+
+    response = client.post(reverse("modules:scenario_choose", args=[module_page.pk, block]), {"option": "1"})
+    back = client.get(sign_in_again(client, person, response["Location"]))
+
+    assert back.status_code == 302 and back["Location"] == f"{module_page.url}#scenario-{block}"
+    assert f'id="scenario-{block}"' in client.get(back["Location"]).content.decode()
+    assert not ScenarioResponse.objects.exists()  # the choice is made again, by the person, signed in
+
+
+def test_start_the_quiz_after_the_idle_time_comes_back_to_the_quiz_after_signing_in(person, module_page):
+    client = signed_in(person)
+    idle(client)
+
+    response = client.post(reverse("modules:quiz_start", args=[module_page.pk]))
+    back = client.get(sign_in_again(client, person, response["Location"]))
+
+    assert back.status_code == 302 and back["Location"] == f"{module_page.url}#quiz"
+    page = client.get(back["Location"]).content.decode()
+    assert 'id="quiz"' in page and reverse("modules:quiz_start", args=[module_page.pk]) in page
+    assert not Attempt.objects.exists()

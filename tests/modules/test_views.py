@@ -84,9 +84,16 @@ def test_someone_elses_progress_is_not_shown_to_the_person(person_client, someon
 
 
 @pytest.mark.parametrize("name", ["modules:scenario_choose", "modules:quiz_start"])
-def test_state_changing_views_refuse_get(person_client, module_page, name):
-    args = [module_page.pk, first_scenario_id(module_page)] if name == "modules:scenario_choose" else [module_page.pk]
-    assert person_client.get(reverse(name, args=args)).status_code == 405
+def test_state_changing_views_change_nothing_on_get_and_go_back_to_the_module(person, person_client, module_page, name):
+    """A GET is what signing in again after the session ran out comes back with: it goes to the place on the module
+    page the button was, and records nothing."""
+    block = first_scenario_id(module_page)
+    args = [module_page.pk, block] if name == "modules:scenario_choose" else [module_page.pk]
+    response = person_client.get(reverse(name, args=args))
+    place = f"#scenario-{block}" if name == "modules:scenario_choose" else "#quiz"
+    assert response.status_code == 302 and response["Location"] == f"{module_page.url}{place}"
+    assert not ScenarioResponse.objects.exists() and not Attempt.objects.exists()
+    assert f'id="{place[1:]}"' in person_client.get(module_page.url).content.decode()
 
 
 def test_choosing_no_option_shows_the_error_summary_and_records_nothing(person_client, module_page):
