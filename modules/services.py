@@ -17,12 +17,16 @@ class ScenarioHeldError(ScenarioChoiceError):
     pass
 
 
+class ScenarioGoneError(ScenarioChoiceError):
+    """The scenario was taken out of the module (republished without it) after the person opened the page."""
+
+
 def scenario_response_record(*, user, page: ModulePage, block_id: str, option_index: int) -> ScenarioResponse:
     """Record the option a person chose in a scenario, with a copy of the option as it read then. A scenario held
     back for review (see `ModulePage.held_scenario_ids`) takes no answers until an editor has reviewed it."""
     block = page.scenario_block(block_id)
     if block is None:
-        raise ScenarioChoiceError("That scenario is no longer part of this module. Reload the page.")
+        raise ScenarioGoneError("That scenario is no longer part of this module. Reload the page.")
     if block_id in page.held_scenario_ids():
         raise ScenarioHeldError(
             f"“{block.value['title']}” is being reviewed after a change to the policy, so it is not part of the "

@@ -75,17 +75,15 @@ def scenario_choose(request, page_id: int, block_id: str):
     if request.method == "GET":
         # Where signing in again comes back to after the session ran out on "Check my choice": the scenario.
         return redirect(f"{page.url}#scenario-{block_id}" if block else page.url)
-    if block is None:
-        raise Http404("No such scenario in this module.")
     try:
-        option_index = int(request.POST.get("option", ""))
+        option_index = _option_posted(request)
         services.scenario_response_record(user=request.user, page=page, block_id=block_id, option_index=option_index)
-    except services.ScenarioHeldError as error:
+    except (services.ScenarioHeldError, services.ScenarioGoneError) as error:
         if _wants_json(request):
             return JsonResponse({"error": str(error)}, status=409)
         messages.info(request, str(error))
         return redirect(page.url)
-    except (ValueError, services.ScenarioChoiceError):
+    except services.ScenarioChoiceError:
         if _wants_json(request):
             return JsonResponse({"error": "Choose one of the options."}, status=400)
         return redirect(f"{page.url}?unanswered={block_id}#scenario-{block_id}")
@@ -93,6 +91,15 @@ def scenario_choose(request, page_id: int, block_id: str):
         return JsonResponse(_scenario_answered(request, page, block))
     # The scenario's feedback says what happened, and after the last scenario, that they are all done and what next.
     return redirect(f"{page.url}#scenario-{block_id}")
+
+
+def _option_posted(request) -> int:
+    """The option chosen, or -1 (none of them) when none was, which the service refuses after checking that the
+    scenario is still part of the module: that it has gone is what the person most needs to know."""
+    try:
+        return int(request.POST.get("option", ""))
+    except ValueError:
+        return -1
 
 
 def _scenario_answered(request, page: ModulePage, block) -> dict:
