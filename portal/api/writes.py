@@ -16,7 +16,7 @@ from portal.compliance.imports.completions import CLIENT_MADE_BY, CLIENTS_MAKERS
 from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
 from portal.compliance.models import ImportBatch
 from portal.people.models import StaffMember
-from portal.people.roster import RosterTeams
+from portal.people.roster import RosterTeams, privileged_sign_ins
 
 from .auth import ClientToken, audit_call, scope_extra
 from .idempotency import answer_once, checked_key, fingerprint
@@ -274,6 +274,10 @@ def _check_roster_in_scope(client: ApiClient, people) -> None:
     whole organisation), and a name more than one team has, where the import would refuse it, is refused here too."""
     teams = RosterTeams.load()
     numbers = [p.employee_number for p in people]
+    # An account with HR or editor rights signs in with some rows' work email: outside this client's teams, the row
+    # would give that account a staff record here (and a later leave date would close it).
+    rights = privileged_sign_ins(list({p.work_email.strip().lower() for p in people}))
+    outside = {email for email, path in rights.items() if not (path and path.startswith(client.team.path))}
     elsewhere = set(
         StaffMember.objects.filter(employee_number__in=numbers)
         .exclude(Q(team__path__startswith=client.team.path))
@@ -294,6 +298,13 @@ def _check_roster_in_scope(client: ApiClient, people) -> None:
         elif team is None or not team.path.startswith(client.team.path):
             errors.append(
                 {"field": f"people[{i}].team_code", "message": f"people[{i}]: not one of this client's teams"}
+            )
+        elif person.work_email.strip().lower() in outside:
+            errors.append(
+                {
+                    "field": f"people[{i}].work_email",
+                    "message": f"people[{i}]: the work email is how an account outside this client's team signs in",
+                }
             )
         elif person.employee_number in elsewhere:
             errors.append(

@@ -2,8 +2,11 @@
 looser lookup of its own: a completion's number is read as an assignment number first (as the import reads it), and a
 roster row's team by code, else by a name only one team in the organisation has."""
 
+from django.contrib.auth import get_user_model
+
 from portal.compliance.models import EvidenceEntry, ImportBatch
 from portal.people.models import Assignment, StaffMember
+from portal.people.roles import hr_group
 from tests import factories
 
 from .conftest import completion
@@ -100,3 +103,38 @@ def test_a_name_only_a_team_outside_the_client_has_is_refused(api, org):
     response = _roster(api, [_person("E5551003", team_name="Communications")], key="outside-name")
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "people[0].team_code"
     assert not StaffMember.objects.filter(employee_number="E5551003").exists()
+
+
+def test_a_team_client_cannot_name_an_account_with_rights_outside_its_team(api, org):
+    """A superuser (break glass) or an HR officer outside the team has no staff record here: a Finance client's row
+    with their sign-in email is refused, so it can neither give the account a staff record nor close it."""
+    admin = get_user_model().objects.create_superuser(email="break.glass@example.nhs.uk", password="x" * 20)
+    officer = factories.make_user(email="hr.officer@example.nhs.uk")
+    officer.groups.add(hr_group())
+    finance, left = org["teams"]["finance"].code, "2024-01-05"
+    for dry_run in (True, False):
+        response = _roster(
+            api,
+            [
+                _person("E5551234", work_email="BREAK.GLASS@example.nhs.uk", team_code=finance, leave_date=left),
+                _person("E5551235", work_email="hr.officer@example.nhs.uk", team_code=finance),
+            ],
+            f"r{dry_run}",
+            dry_run=dry_run,
+        )
+        assert response.status_code == 422, response.content
+        assert [e["field"] for e in response.json()["errors"]] == ["people[0].work_email", "people[1].work_email"]
+    admin.refresh_from_db()
+    assert admin.is_active and not StaffMember.objects.filter(user__in=[admin, officer]).exists()
+
+
+def test_a_team_client_may_name_an_hr_officer_in_its_own_team(api, org):
+    fay = org["people"]["fay"]  # in the Finance client's team
+    fay.user.groups.add(hr_group())
+    response = _roster(
+        api,
+        [_person(fay.employee_number, work_email=fay.work_email, team_code=fay.team.code)],
+        "own-team",
+        dry_run=True,
+    )
+    assert response.status_code == 200, response.content

@@ -1,7 +1,7 @@
-"""A new person on the staff list whose work email is already how an account signs in: an ordinary account with no
-staff record becomes theirs (an account made before the roster named them), but one with HR or editor rights, a
-superuser's, or one that signs in with the address another way, is never given a staff record (nor closed by a
-leave date): the row is refused by line."""
+"""A new person on the staff list whose work email is already how an account signs in: an account with no staff
+record becomes theirs (an account made before the roster named them: the first HR officer is the usual one), but one
+that signs in with the address another way is refused by line, and so is a row whose passed leave date would close an
+account with HR or editor rights, or a superuser's."""
 
 import datetime
 
@@ -50,17 +50,28 @@ def new_person(teams, leave=LEFT) -> bytes:
 
 
 @pytest.mark.parametrize("privilege", PRIVILEGES)
-def test_an_account_with_rights_is_never_given_a_staff_record(teams, tmp_path, privilege):
+def test_an_account_with_rights_is_never_closed_by_a_new_persons_leave_date(teams, tmp_path, privilege):
     user = factories.make_user(email=EMAIL, first_name="Chris", last_name="Lee")
     PRIVILEGES[privilege](user)
     refused_everywhere(
         new_person(teams),
         tmp_path,
-        f"Line 3: Work Email '{EMAIL}' is how another account signs in, one with HR or editor rights: an import never "
-        "gives it a staff record. Give the person their own work email, or ask the service desk",
+        f"Line 3: Work Email '{EMAIL}' is how an account with HR or editor rights signs in, and the row's Leave Date "
+        f"({LEFT}) has passed: an import never closes such an account. Check the row, or ask the service desk to "
+        "close the account",
     )
     user.refresh_from_db()
     assert user.is_active and not StaffMember.objects.exists()
+
+
+@pytest.mark.parametrize("privilege", ["HR", "superuser"])
+def test_an_account_with_rights_made_before_the_staff_list_becomes_its_persons(teams, privilege):
+    """The first HR officer is made before the first staff list, which then names them: their account is theirs."""
+    user = factories.make_user(email=EMAIL, first_name="Chris", last_name="Lee")
+    PRIVILEGES[privilege](user)
+    upload_and_apply(new_person(teams, leave=""))
+    user.refresh_from_db()
+    assert StaffMember.objects.get(employee_number="10000005").user_id == user.pk and user.is_active
 
 
 def test_an_address_an_account_signs_in_with_by_another_row_is_refused(teams, tmp_path):

@@ -22,17 +22,25 @@ Rules where ESR leaves a choice:
   editor rights, which is how they sign in, is never changed by a file. A confirmed change of work email moves the
   person's account with it (the account and its training history belong to the employee number): the sign-in email
   changes, every session of the account ends, and both addresses are told (portal.compliance.imports.roster).
-- A new person's work email may be the sign-in email of an account without a staff record, which they then get, but
-  not of an account with HR or editor rights (or a superuser's): the file would give it a staff record, and a leave
-  date would close it.
+- A new person's work email may be the sign-in email of an account without a staff record, which they then get (the
+  first HR officer, made before the first staff list, is the usual one), but a row whose leave date has passed is
+  refused when the account has HR or editor rights (or is a superuser's): an import never closes such an account. A
+  client limited to a team may not name an account with rights outside its team at all (`privileged_sign_ins`).
 - An account the roster closed (the person left) is opened again when a later file clears or moves on the leave
   date: a corrected termination date, or a returner under the same employee number. One closed by hand, in the CMS's
   user editor, stays closed.
 """
 
 from .apply import RosterApplied, apply_roster_changes
-from .dry_run import plan_roster
+from .dry_run import plan_roster, privileged_sign_ins
 from .plan import RosterPlan
 from .teams import RosterTeams
 
-__all__ = ["RosterApplied", "RosterPlan", "RosterTeams", "apply_roster_changes", "plan_roster"]
+__all__ = [
+    "RosterApplied",
+    "RosterPlan",
+    "RosterTeams",
+    "apply_roster_changes",
+    "plan_roster",
+    "privileged_sign_ins",
+]

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from portal.lib.csvfiles import CsvFileError, read_table
+from portal.lib.csvfiles import CsvFileError, read_table, show_date
 
 from ..models import Assignment, StaffMember
 from ..roles import HR_GROUP
@@ -245,10 +245,12 @@ def _check_identity(plan: RosterPlan) -> None:
 
 
 def _check_new_people_accounts(plan: RosterPlan) -> None:
-    """A new person whose work email is already how an account signs in gets that account only if it is an ordinary
-    one with no staff record, under that very address. Refuse the rest: an account with HR or editor rights (or a
-    superuser's) would get a staff record, and a leave date would close it; one that is someone else's staff record's,
-    or signs in with the address by another of its rows, would be shared."""
+    """A new person whose work email is already how an account signs in gets that account when it has no staff record
+    and signs in with that very address: an account made before the roster named them (the usual one is the first HR
+    officer, made before the first staff list). Refuse the rest: one that is someone else's staff record's, or signs
+    in with the address by another of its rows, would be shared; and a row whose leave date has passed would close an
+    account with HR or editor rights (or a superuser's), which an import never does. A client limited to a team may
+    not name such an account at all (`api.writes`)."""
     taken = _sign_in_owners([p.fields["work_email"] for p in plan.to_create])
     if not taken:
         return
@@ -266,13 +268,15 @@ def _check_new_people_accounts(plan: RosterPlan) -> None:
         if owner is None:
             continue
         account_email, has_staff = accounts[owner]
-        if owner in privileged:
-            reason = (
-                f"Work Email '{email}' is how another account signs in, one with HR or editor rights: an import "
-                "never gives it a staff record. Give the person their own work email, or ask the service desk"
-            )
-        elif has_staff is not None or account_email != email:
+        leave_date = person.fields["leave_date"]
+        if has_staff is not None or account_email != email:
             reason = f"Work Email '{email}' is how another account signs in"
+        elif owner in privileged and leave_date is not None and leave_date < timezone.localdate():
+            reason = (
+                f"Work Email '{email}' is how an account with HR or editor rights signs in, and the row's Leave Date "
+                f"({show_date(leave_date)}) has passed: an import never closes such an account. Check the row, or "
+                "ask the service desk to close the account"
+            )
         else:
             continue  # their own account, made before the roster named them: they get it
         refused.add(person.employee_number)
@@ -296,6 +300,16 @@ def _sign_in_owners(emails: list[str]) -> dict[str, int]:
         .values_list("address", "pk")
     )
     return owners
+
+
+def privileged_sign_ins(emails: list[str]) -> dict[str, str | None]:
+    """Of these addresses (in lower case), those that an account with HR or editor rights, or a superuser's, signs in
+    with, each with the team path of that account's staff record (None if it has none): for a door that may only
+    name people of some teams (a team-limited API client) to refuse the rest."""
+    owners = _sign_in_owners(emails)
+    privileged = _privileged_user_ids(list(set(owners.values())))
+    paths = dict(StaffMember.objects.filter(user_id__in=privileged).values_list("user_id", "team__path"))
+    return {email: paths.get(owner) for email, owner in owners.items() if owner in privileged}
 
 
 def _privileged_user_ids(user_ids: list[int]) -> set[int]:
