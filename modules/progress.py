@@ -1,14 +1,20 @@
-"""Selectors: where a person stands in each module, computed from their scenario choices and quiz attempts.
+"""Selectors: where a person stands in each module, computed from their scenario choices and quiz attempts, and
+from their status rows on the requirements naming the module (a completion that has expired, or that a material
+policy change has asked them to do again, is due again however complete the module once was).
 
 Every page that shows a module's state (the module itself, the list of modules, My training) reads it from here, so
 they cannot disagree.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, CharField, DateTimeField, IntegerField, Value
+from django.db.models import BooleanField, CharField, DateField, DateTimeField, IntegerField, Value
+from django.utils import timezone
 
+from portal.compliance import status as standing
+from portal.compliance.models import Requirement, RequirementStatus
 from quizzes.models import Attempt
 
 from .models import ModuleCompletion, ModulePage, ReviewFlag, ScenarioResponse
@@ -27,6 +33,43 @@ class ScenarioState:
     latest_option: int | None = None
     latest_expected: bool = False
     reached_expected: bool = False
+    last_reached_at: datetime.datetime | None = None  # when it was last answered as the policy expects
+
+
+def _long_date(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class DueAgain:
+    """A module the person completed that a requirement asks them to do again: its completion has expired or
+    expires soon (a renewal period), or a material policy change reopened the module. The state and tag are
+    My training's ("Due soon", "Overdue"), from the same status row."""
+
+    state: str  # standing.DUE_SOON or standing.OVERDUE
+    due_on: datetime.date | None
+    completed_on: datetime.date
+
+    @property
+    def label(self) -> str:
+        return standing.label(self.state)
+
+    @property
+    def colour(self) -> str:
+        return standing.TAG_COLOURS[self.state]
+
+    @property
+    def headline(self) -> str:
+        """My training's action, with its date: "Do the module again by 12 March 2027."."""
+        if self.due_on is None:
+            return "Do the module again."
+        if self.state == standing.OVERDUE:
+            return f"Do the module again: it was due by {_long_date(self.due_on)}."
+        return f"Do the module again by {_long_date(self.due_on)}."
+
+    @property
+    def completed_text(self) -> str:
+        return f"You completed it on {_long_date(self.completed_on)}."
 
 
 @dataclass
@@ -41,6 +84,8 @@ class ModuleProgress:
     completions: list = field(default_factory=list)  # newest first
     completed_at: object = None
     last_answered: str | None = None  # the scenario the person answered most recently
+    # The person's status rows (unsaved copies: requirement and dates) on the active requirements naming the module.
+    standings: list[RequirementStatus] = field(default_factory=list)
 
     @property
     def scenarios_total(self) -> int:
@@ -63,6 +108,7 @@ class ModuleProgress:
 
     @property
     def status(self) -> str:
+        """Where the person has got in the module itself; `due_again` says whether a requirement asks for it again."""
         if self.completed_at or self.is_complete:
             return COMPLETE
         if self.scenarios_done or any(s.latest_option is not None for s in self.scenarios.values()) or self.attempts:
@@ -74,16 +120,57 @@ class ModuleProgress:
         return self.status == IN_PROGRESS
 
     @property
+    def due_again(self) -> DueAgain | None:
+        """The most urgent requirement asking the person to do the module again, as My training says it ("Due soon"
+        or "Overdue", "Do the module again"): one whose status row holds a completion and is due soon or overdue.
+        None while every completion still stands, and for a module not yet completed (its own state says that)."""
+        if self.status != COMPLETE:
+            return None
+        today = timezone.localdate()
+        due = [
+            DueAgain(state, row.due_on, row.completed_on)
+            for row in self.standings
+            if row.completed_on is not None and (state := row.state(today)) in {standing.DUE_SOON, standing.OVERDUE}
+        ]
+        return min(due, key=lambda one: (one.state != standing.OVERDUE, one.due_on or datetime.date.max), default=None)
+
+    @property
+    def scenarios_done_again(self) -> int:
+        """Scenarios answered as the policy expects since the latest completion: a module with no quiz is completed
+        again when every one is (`services.module_completion_record_if_complete`)."""
+        if self.completed_at is None:
+            return self.scenarios_done
+        return sum(
+            1
+            for state in self.scenarios.values()
+            if state.last_reached_at is not None and state.last_reached_at > self.completed_at
+        )
+
+    @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        due_again = self.due_again
+        return due_again.label if due_again else STATUS_LABELS[self.status]
 
     @property
     def status_colour(self) -> str:
-        return STATUS_TAG_COLOURS[self.status]
+        due_again = self.due_again
+        return due_again.colour if due_again else STATUS_TAG_COLOURS[self.status]
 
     @property
     def summary(self) -> str:
-        """What is done and what is left, in one line: "1 of 3 scenarios worked through; quiz passed."."""
+        """What is done and what is left, in one line: "1 of 3 scenarios worked through; quiz passed."; for a module
+        due again, what to do and by when, and when they last completed it."""
+        due_again = self.due_again
+        if due_again:
+            if self.has_quiz:
+                how = "Work through the scenarios again and pass the quiz."
+            else:
+                noun = "scenario" if self.scenarios_total == 1 else "scenarios"
+                how = (
+                    f"Work through every scenario again ({self.scenarios_done_again} of {self.scenarios_total} "
+                    f"{noun} worked through again)."
+                )
+            return f"{due_again.headline} {how} {due_again.completed_text}"
         parts = []
         if self.scenarios_total:
             noun = "scenario" if self.scenarios_total == 1 else "scenarios"
@@ -120,21 +207,20 @@ def scenarios_complete_for_user(user, page: ModulePage) -> bool:
     return scenario_ids <= {block_id for (block_id,) in reached.order_by().union(held.order_by())}
 
 
-HELD, RESPONSE = "held", "response"
+HELD, RESPONSE, STANDING = "held", "response", "standing"
+_STANDING_DATES = ("completed_on", "expires_on", "due_on", "paused_from", "paused_until")
 
 
-def _held_and_responses(user, page_ids):
-    """The held scenarios of these pages and the person's answers in them, in one query (a UNION), answers in the
-    order given: (kind, page id, block id, option index, expected)."""
-    held = _held_flags(page_ids).values_list(
-        Value(HELD, output_field=CharField()),
-        "page_id",
-        "block_id",
-        Value(None, output_field=IntegerField()),
-        Value(False, output_field=BooleanField()),
-        Value(None, output_field=DateTimeField()),
-        Value(None, output_field=IntegerField()),
-    )
+def _none(output_field):
+    return Value(None, output_field=output_field)
+
+
+def _held_responses_and_standings(user, page_ids):
+    """The held scenarios of these pages, the person's answers in them and their status rows on the active
+    requirements naming them (as `PolicyPage.attestation_for` reads a policy's), in one query (a UNION): rows of
+    (kind, page id, block id, option index, expected, answered at, id, *the status row's dates), answers in the order
+    given. A status row's id column holds its requirement's id."""
+    no_dates = [_none(DateField()) for _ in _STANDING_DATES]
     responses = ScenarioResponse.objects.filter(user=user, page_id__in=page_ids).values_list(
         Value(RESPONSE, output_field=CharField()),
         "page_id",
@@ -143,17 +229,45 @@ def _held_and_responses(user, page_ids):
         "expected",
         "created_at",
         "pk",
+        *no_dates,
     )
-    rows = responses.order_by().union(held.order_by(), all=True)  # the answers' column names name the columns
-    # Answers in the order given; held rows carry no time and come first. A person's answers are few: sorted here.
-    return [row[:5] for row in sorted(rows, key=lambda row: (row[5] is not None, row[5] or 0, row[6] or 0))]
+    standings = RequirementStatus.objects.filter(
+        staff__user=user,
+        requirement__page_id__in=page_ids,
+        requirement__kind=Requirement.COMPLETE_MODULE,
+        requirement__active=True,
+    ).values_list(
+        Value(STANDING, output_field=CharField()),
+        "requirement__page_id",
+        Value("", output_field=CharField()),
+        _none(IntegerField()),
+        Value(False, output_field=BooleanField()),
+        _none(DateTimeField()),
+        "requirement_id",
+        *_STANDING_DATES,
+    )
+    held = _held_flags(page_ids).values_list(
+        Value(HELD, output_field=CharField()),
+        "page_id",
+        "block_id",
+        _none(IntegerField()),
+        Value(False, output_field=BooleanField()),
+        _none(DateTimeField()),
+        _none(IntegerField()),
+        *no_dates,
+    )
+    # The answers' column names name the columns. Answers first, then the status rows: every column has a typed value
+    # in the first two, so PostgreSQL, which types a UNION pair by pair, never meets a column of NULLs alone.
+    rows = responses.order_by().union(standings.order_by(), held.order_by(), all=True)
+    # Answers in the order given; the other rows carry no time and come first. A person's answers are few: sorted here.
+    return sorted(rows, key=lambda row: (row[5] is not None, row[5] or 0, row[6] or 0))
 
 
 def _progress_for_pages(user, pages) -> list[ModuleProgress]:
     """Progress for many modules in a fixed number of queries (three), whatever the number of modules."""
     pages = list(pages)
     page_ids = [page.pk for page in pages]
-    rows = _held_and_responses(user, page_ids)
+    rows = _held_responses_and_standings(user, page_ids)
     attempts = Attempt.objects.filter(user=user, page_id__in=page_ids).order_by("-started_at", "-pk")
     completions = ModuleCompletion.objects.filter(user=user, page_id__in=page_ids).order_by("-completed_at")
 
@@ -177,16 +291,21 @@ def _progress_for_pages(user, pages) -> list[ModuleProgress]:
             has_quiz=any(b["type"] == "quiz" for b in raw),
         )
         progress_by_page[page.pk] = progress
-    for kind, page_id, block_id, option_index, expected in rows:
+    for kind, page_id, block_id, option_index, expected, answered_at, requirement_id, *dates in rows:
+        progress = progress_by_page[page_id]
+        if kind == STANDING:
+            dated = dict(zip(_STANDING_DATES, dates, strict=True))
+            progress.standings.append(RequirementStatus(requirement_id=requirement_id, **dated))
         if kind != RESPONSE:
             continue
-        progress = progress_by_page[page_id]
         state = progress.scenarios.get(block_id)
         if state is None:  # the scenario has since been removed from the module, or is held back for review
             continue
         state.latest_option = option_index
         state.latest_expected = expected
         state.reached_expected = state.reached_expected or expected
+        if expected:
+            state.last_reached_at = answered_at
         progress.last_answered = block_id
     for attempt in attempts:
         progress = progress_by_page[attempt.page_id]

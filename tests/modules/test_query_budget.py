@@ -40,8 +40,9 @@ def test_the_module_page_runs_12_queries(
     person_client.get(module.url)  # Wagtail caches the site's root paths after the first page
     # 1 session, 2 user, 3 the site with its home page, 4 the home page in its own type, 5 the module index (one
     # query: `HomePage.route`), 6 the module with its policy (`ModuleIndexPage.route`), 7-8 the ancestors' aliases and
-    # view restrictions (Wagtail), 9 the scenarios held for review and the person's answers (one UNION), 10 attempts,
-    # 11 completions, 12 the quiz. The breadcrumbs use the pages routing read; the header asks nothing.
+    # view restrictions (Wagtail), 9 the scenarios held for review, the person's answers and their status rows on the
+    # requirements naming the module (one UNION), 10 attempts, 11 completions, 12 the quiz. The breadcrumbs use the
+    # pages routing read; the header asks nothing.
     with django_assert_num_queries(12):
         assert person_client.get(module.url).status_code == 200
 
@@ -54,8 +55,8 @@ def test_the_quiz_result_runs_8_queries(person, person_client, policy, scenarios
     person_client.post(reverse("modules:attempt", args=[attempt.pk]), _right_answers(attempt))
     url = reverse("modules:attempt_result", args=[attempt.pk])
     person_client.get(url)
-    # 1 session, 2 user, 3 the attempt with its quiz, module and the module's policy, 4 held scenarios and answers,
-    # 5 attempts, 6 completions, 7 the site (the links' host), 8 the module's ancestors (breadcrumbs).
+    # 1 session, 2 user, 3 the attempt with its quiz, module and the module's policy, 4 held scenarios, answers and
+    # status rows, 5 attempts, 6 completions, 7 the site (the links' host), 8 the module's ancestors (breadcrumbs).
     with django_assert_num_queries(8):
         assert person_client.get(url).status_code == 200
 
