@@ -86,15 +86,15 @@ class StatusAsAt:
 def roster_as_at(
     moment: Moment, *, teams: Iterable[Team] | None = None, staff_group: str = "", staff_ids: list[int] | None = None
 ):
-    """Each person's last roster row recorded before `moment`, for people still in post on its day (the leave date
-    is the last day of service), in `teams` (and below) as the roster placed them then (or just `staff_ids`).
-    Ordered by person."""
+    """Each person's last roster row recorded before `moment`, for people in post on its day (started by it, as the
+    status table in effective time counts them, and not yet left: the leave date is the last day of service), in
+    `teams` (and below) as the roster placed them then (or just `staff_ids`). Ordered by person."""
     latest = StaffChange.objects.filter(staff=OuterRef("staff"), recorded_at__lt=moment.cutoff).order_by(
         "-recorded_at", "-pk"
     )
-    rows = StaffChange.objects.filter(recorded_at__lt=moment.cutoff, pk=Subquery(latest.values("pk")[:1])).filter(
-        Q(leave_date__isnull=True) | Q(leave_date__gte=moment.day)
-    )
+    rows = StaffChange.objects.filter(
+        recorded_at__lt=moment.cutoff, pk=Subquery(latest.values("pk")[:1]), start_date__lte=moment.day
+    ).filter(Q(leave_date__isnull=True) | Q(leave_date__gte=moment.day))
     if teams is not None:
         in_scope = Q(pk__in=[])
         for team in teams:

@@ -146,6 +146,13 @@ def _current_manager(staff: StaffMember, today: datetime.date) -> StaffMember | 
     return manager
 
 
+def _in_post(today: datetime.date):
+    """People who have started and not left on `today`. A future starter has status rows from the day the roster
+    added them (they are written on events, not daily), but is neither reminded nor listed in a digest before their
+    start date, as the reports do not count them before it."""
+    return StaffMember.objects.current(on=today).filter(start_date__lte=today)
+
+
 def hr_recipients() -> list[str]:
     users = get_user_model().objects.filter(groups__name=HR_GROUP, is_active=True).exclude(email="")
     return sorted(set(users.values_list("email", flat=True)))
@@ -170,7 +177,8 @@ def reminders_due(today: datetime.date) -> list[Message]:
     """The reminders and escalations to send on `today`: at most one stage per person and requirement.
 
     Leavers have no projection rows (and are excluded again here, in case the roster has moved on since), and
-    nor do people a requirement does not apply to, so neither is ever reminded; nor is anyone while paused."""
+    nor do people a requirement does not apply to, so neither is ever reminded; nor is anyone while paused, nor a
+    future starter before their start date."""
     furthest = max(
         (max(days or [0]) for days in Requirement.objects.filter(active=True).values_list("reminder_days", flat=True)),
         default=0,
@@ -179,7 +187,7 @@ def reminders_due(today: datetime.date) -> list[Message]:
     rows = (
         RequirementStatus.objects.filter(due_on__lte=horizon, requirement__active=True)
         .exclude(RequirementStatus.paused_on_q(today))
-        .filter(staff__in=StaffMember.objects.current(on=today))
+        .filter(staff__in=_in_post(today))
         .select_related("staff", "staff__team", "staff__line_manager", "requirement")
         .order_by("due_on", "staff_id", "requirement_id")
     )
@@ -225,17 +233,13 @@ def digests_due(today: datetime.date) -> list[Message]:
     week_start = today - datetime.timedelta(days=today.weekday())
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
     teams_by_manager = defaultdict(list)
-    for link in (
-        TeamManager.objects.current(on=today)
-        .filter(staff__in=StaffMember.objects.current(on=today))
-        .select_related("staff", "team")
-    ):
+    for link in TeamManager.objects.current(on=today).filter(staff__in=_in_post(today)).select_related("staff", "team"):
         teams_by_manager[link.staff].append(link.team)
     messages = []
     for manager, teams in teams_by_manager.items():
         rows = (
             RequirementStatus.objects.filter(
-                staff__in=StaffMember.objects.current(on=today).in_teams(teams).exclude(pk=manager.pk),
+                staff__in=_in_post(today).in_teams(teams).exclude(pk=manager.pk),
                 requirement__active=True,
                 due_on__lt=today + datetime.timedelta(days=window),
             )
@@ -319,6 +323,8 @@ def reminder_by_hand(staff: StaffMember, *, sent_by, today: datetime.date) -> Me
     """A manager's "remind" for one person: one email listing everything they have overdue, due soon or not yet
     started. None when nothing is outstanding. Sent with `message_send`, which sends it once a day at most."""
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
+    if staff.start_date > today:
+        return None  # not started yet: nothing is asked of them before their first day
     rows = [
         row
         for row in RequirementStatus.objects.filter(staff=staff, requirement__active=True)

@@ -176,7 +176,7 @@ def _live_rows(teams: list[Team], today: datetime.date) -> Iterator[ExportRow]:
     for team in teams:
         in_scope |= Q(staff__team__path__startswith=team.path)
     rows = (
-        RequirementStatus.objects.filter(in_scope, requirement__active=True)
+        RequirementStatus.objects.filter(in_scope, requirement__active=True, staff__start_date__lte=today)
         .filter(Q(staff__leave_date__isnull=True) | Q(staff__leave_date__gte=today))
         .order_by("staff_id", "requirement__name")
         .values_list(*LIVE_FIELDS)

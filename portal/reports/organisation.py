@@ -127,8 +127,10 @@ def figures_live(
     """(group path, requirement id) -> Figure from the projection, in one query. With `whole_path`, by each team's
     own path rather than the group one level below `node`."""
     child_length = _length(node, whole_path)
+    # Started by the day (a future starter keeps their status row, written when the roster added them, but counts
+    # from their start date, as the report as it was and as recorded then count them) and not yet left.
     rows = RequirementStatus.objects.filter(
-        requirement__in=requirements, staff__team__path__startswith=node.path
+        requirement__in=requirements, staff__team__path__startswith=node.path, staff__start_date__lte=today
     ).filter(Q(staff__leave_date__isnull=True) | Q(staff__leave_date__gte=today))
     rows = rows.exclude(RequirementStatus.paused_on_q(today))  # a paused person is out of the figures
     if staff_group:

@@ -228,17 +228,18 @@ def team_matrix(
 
 # Each person in post on a day in some teams or below them, with each of their status rows (a person with none comes
 # once, with nothing), by name: the rules of `StaffMember.objects.current(on=day).in_teams(teams)` (no leave date,
-# or the day or later; the team's path begins with one of the teams' paths), written once as SQL rather than built
-# through the ORM each request (building and compiling it was a tenth of the team page's time). Rows of retired
-# requirements come too; _matrix leaves them out with the requirements. tests/reports/test_team_rows.py holds it to
-# the ORM's answer.
+# or the day or later; the team's path begins with one of the teams' paths), for people who have started by the day
+# (a future starter keeps the status row the roster gave them but is not on the page until their start date),
+# written once as SQL rather than built through the ORM each request (building and compiling it was a tenth of the
+# team page's time). Rows of retired requirements come too; _matrix leaves them out with the requirements.
+# tests/reports/test_team_rows.py holds it to the ORM's answer.
 PEOPLE_WITH_STANDING = f"""
 SELECT {", ".join(f"staff.{name}" for name in ("id", *PERSON_FIELDS[1:-1]))}, team.name,
     {", ".join(f"standing.{name}" for name in STANDING_FIELDS)}
 FROM {StaffMember._meta.db_table} staff
 JOIN {Team._meta.db_table} team ON team.id = staff.team_id
 LEFT JOIN {RequirementStatus._meta.db_table} standing ON standing.staff_id = staff.id
-WHERE (staff.leave_date IS NULL OR staff.leave_date >= %s) AND ({{in_teams}})
+WHERE staff.start_date <= %s AND (staff.leave_date IS NULL OR staff.leave_date >= %s) AND ({{in_teams}})
 ORDER BY staff.last_name, staff.first_name, staff.id
 """  # noqa: S608 - table and column names from the models; every value is a parameter
 
@@ -249,7 +250,8 @@ def _people_with_standing(teams: list[Team], day: datetime.date) -> list[tuple]:
     sql = PEOPLE_WITH_STANDING.format(in_teams=" OR ".join(["team.path LIKE %s"] * len(teams)) or "1 = 0")
     connection = connections[router.db_for_read(StaffMember)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [connection.ops.adapt_datefield_value(day), *(f"{team.path}%" for team in teams)])
+        on = connection.ops.adapt_datefield_value(day)
+        cursor.execute(sql, [on, on, *(f"{team.path}%" for team in teams)])
         return cursor.fetchall()
 
 

@@ -312,10 +312,12 @@ def test_before_due_picks_the_last_reminder_reached_once(days, sent, expected):
 
 
 def test_several_reminders_before_the_due_date_each_sent_once(org, run, mailoutbox):
-    org["requirement"].reminder_days = [60, 30, 14]
+    # Days that fall after Sam's start (28 days before the due date): nobody is reminded before they start
+    # (tests/reports/test_future_starters.py).
+    org["requirement"].reminder_days = [21, 14, 7]
     org["requirement"].save()
-    assert daily(run, -70, -1) == {-60: [("before", SAM)], -30: [("before", SAM)], -14: [("before", SAM)]}
-    assert sorted(ReminderLog.objects.filter(stage="before").values_list("days_before", flat=True)) == [14, 30, 60]
+    assert daily(run, -70, -1) == {-21: [("before", SAM)], -14: [("before", SAM)], -7: [("before", SAM)]}
+    assert sorted(ReminderLog.objects.filter(stage="before").values_list("days_before", flat=True)) == [7, 14, 21]
     assert daily(run, -70, -1) == {}  # run again: nothing twice
 
 

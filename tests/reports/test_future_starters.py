@@ -1,0 +1,106 @@
+"""A future starter (the roster takes start dates up to two years ahead) keeps the status row the roster gave them,
+but counts nowhere before their start date: not in the live figures, not "as recorded then", not "as it was" (which
+never counted them), not in an export on any clock, not on the manager's team page, and nobody is reminded about
+them. From their start date they count like anyone else."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.compliance import projection
+from portal.compliance.models import RequirementStatus
+from portal.compliance.reminders import digests_due, reminders_due
+from portal.people.models import StaffChange, TeamManager
+from portal.reports.basis import AS_IT_WAS, AS_RECORDED
+from portal.reports.organisation import organisation_report
+from tests import factories
+from tests.reports.conftest import client_for
+
+TODAY = timezone.localdate()
+STARTS = TODAY + datetime.timedelta(days=60)
+
+
+@pytest.fixture
+def ward(db):
+    trust = factories.make_team("Trust", kind="organisation")
+    ward = factories.make_team("Ward 7", parent=trust)
+    manager = factories.make_staff(team=trust, first_name="Grace", last_name="Manager")
+    TeamManager.objects.create(staff=manager, team=ward, started_on=TODAY - datetime.timedelta(days=400))
+    fire = factories.make_requirement(name="Fire safety", reminder_days=[60, 30, 14], applies_to_everyone=False)
+    fire.teams.add(ward)
+    ann = factories.make_staff(team=ward, first_name="Ann", last_name="Able", line_manager=manager)
+    newcomer = factories.make_staff(
+        team=ward, first_name="Nia", last_name="Newcomer", start_date=STARTS, line_manager=manager
+    )
+    projection.refresh()
+    factories.make_completion(ann, fire)
+    # The roster as loaded well before today, so "as recorded then" has everyone.
+    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=5))
+    hr = factories.make_staff(team=trust, first_name="Hana", last_name="Hr")
+    from portal.people.roles import hr_group
+
+    hr.user.groups.add(hr_group())
+    factories.with_mfa(hr.user)
+    return {"trust": trust, "ward": ward, "manager": manager, "fire": fire, "ann": ann, "new": newcomer, "hr": hr}
+
+
+def _figure(ward, **kwargs):
+    report = organisation_report(ward["ward"], today=kwargs.pop("today", TODAY), **kwargs)
+    figure = report.totals[ward["fire"].pk]
+    return figure.compliant, figure.required
+
+
+def test_the_future_starter_keeps_their_status_row(ward):
+    assert RequirementStatus.objects.filter(staff=ward["new"], requirement=ward["fire"]).exists()
+
+
+@pytest.mark.parametrize(
+    "clock",
+    [{}, {"as_at": TODAY, "basis": AS_RECORDED}, {"as_at": TODAY, "basis": AS_IT_WAS}],
+    ids=["live", "as recorded then", "as it was"],
+)
+def test_every_clock_counts_one_of_one_today(ward, clock):
+    assert _figure(ward, **clock) == (1, 1)
+
+
+@pytest.mark.parametrize("clock", [{}, {"basis": AS_RECORDED}, {"basis": AS_IT_WAS}], ids=lambda c: str(c))
+def test_the_exports_agree(ward, clock):
+    query = {"team": ward["ward"].pk, **({"as_at": TODAY.isoformat(), **clock} if clock else {})}
+    response = client_for(ward["hr"]).get(reverse("exports:csv"), query)
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert [row[1] for row in rows[1:]] == ["Ann Able"]
+
+
+def test_the_team_page_does_not_list_them_yet(ward):
+    response = client_for(ward["manager"]).get(reverse("reports:team"), {"team": ward["ward"].pk})
+    assert response.status_code == 200
+    assert "Ann Able" in response.content.decode() and "Newcomer" not in response.content.decode()
+
+
+def test_they_count_from_their_start_date(ward):
+    assert _figure(ward, today=STARTS) == (1, 2)
+
+
+def _mentions(messages, person) -> bool:
+    return any(m.staff == person or person.full_name in m.body for m in messages)
+
+
+def test_nobody_is_reminded_about_them_before_they_start(ward):
+    day = TODAY
+    while day < STARTS:
+        assert not _mentions(reminders_due(day), ward["new"]), day
+        if day.weekday() == 0:
+            assert not _mentions(digests_due(day), ward["new"]), day
+        day += datetime.timedelta(days=1)
+
+
+def test_reminders_and_the_digest_take_them_in_from_their_start_date(ward):
+    reminders = reminders_due(STARTS)
+    assert [m.recipient for m in reminders if m.staff == ward["new"]] == [ward["new"].work_email]
+    monday = STARTS + datetime.timedelta(days=-STARTS.weekday() % 7)
+    assert any("Nia Newcomer" in m.body for m in digests_due(monday))
