@@ -163,7 +163,7 @@ class ModuleProgress:
         due_again = self.due_again
         if due_again:
             if self.has_quiz:
-                how = "Work through the scenarios again and pass the quiz."
+                how = "Take the quiz again and pass it."
             else:
                 noun = "scenario" if self.scenarios_total == 1 else "scenarios"
                 how = (

@@ -69,8 +69,8 @@ def test_an_expired_module_is_overdue_on_its_page_in_the_list_and_on_my_training
     tag, summary = _module_page(person_client, module_page)
     assert tag == "Overdue"
     assert summary == (
-        f"Do the module again: it was due by {_long(row.due_on)}. Work through the scenarios again and pass the "
-        f"quiz. You completed it on {_long(row.completed_on)}."
+        f"Do the module again: it was due by {_long(row.due_on)}. Take the quiz again and pass it. "
+        f"You completed it on {_long(row.completed_on)}."
     )
     assert _module_list(person_client, module_page) == "Overdue"
     assert my_training_says(person_client, "Social media module") == "Overdue"
@@ -83,7 +83,7 @@ def test_a_module_expiring_soon_is_due_soon(person, person_client, staff, module
 
     tag, summary = _module_page(person_client, module_page)
     assert tag == "Due soon"
-    assert summary.startswith(f"Do the module again by {_long(row.due_on)}. Work through the scenarios again")
+    assert summary.startswith(f"Do the module again by {_long(row.due_on)}. Take the quiz again and pass it.")
     assert _module_list(person_client, module_page) == "Due soon"
     assert my_training_says(person_client, "Social media module") == "Due soon"
 
