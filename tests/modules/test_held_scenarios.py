@@ -101,8 +101,8 @@ def test_the_module_page_runs_the_same_queries_however_many_scenarios_are_held(
     assert len(large.learner_scenario_blocks()) == 5 and not small.learner_scenario_blocks()
     person_client.get(small.url)  # Wagtail caches the site's root paths after the first page
     # 1 session, 2 user, 3 site, 4-6 routing to the page (home, the index, the module with its policy), 7-8 its
-    # ancestors' aliases and view restrictions, 9 scenarios held for review with the person's answers, 10 attempts,
-    # 11 completions, 12 the quiz (tests/modules/test_query_budget.py). Nothing per scenario, held or not.
+    # ancestors' aliases and view restrictions, 9 scenarios held for review with the person's answers and status
+    # rows, 10 attempts, 11 completions, 12 the quiz (tests/modules/test_query_budget.py). Nothing per scenario.
     for module in (small, large):
         with django_assert_num_queries(12):
             assert person_client.get(module.url).status_code == 200
