@@ -48,6 +48,13 @@ def scenario_response_record(*, user, page: ModulePage, block_id: str, option_in
     return response
 
 
+def attempt_fits_module(*, attempt, page: ModulePage) -> bool:
+    """Whether an attempt begun from `page` still counts for it: the module is published and its quiz is still the
+    attempt's. From the rows read with the attempt (the module's live row and raw stream): no query."""
+    quiz_ids = [block["value"].get("quiz") for block in page.body.raw_data if block["type"] == "quiz"]
+    return page.live and quiz_ids[:1] == [attempt.quiz_id]
+
+
 def module_completion_record_if_complete(*, user, page: ModulePage, just_passed=None) -> ModuleCompletion | None:
     """Record that the module is complete if every scenario is reached and the quiz passed.
 

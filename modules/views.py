@@ -150,6 +150,8 @@ def attempt_take(request, attempt_id: int):
             # records nothing twice), then show the result.
             services.module_completion_record_if_complete(user=request.user, page=module)
         return redirect("modules:attempt_result", attempt_id=attempt.pk)
+    if _outdated(request, attempt, module):
+        return render(request, "modules/attempt_outdated.html", {"attempt": attempt, "module": module})
     questions = attempt.frozen_questions()
     if request.method == "POST":
         form = AttemptForm(request.POST, questions=questions)
@@ -165,6 +167,8 @@ def attempt_take(request, attempt_id: int):
                             page=module,
                             just_passed=attempt if submission.newly_recorded else None,
                         )
+            except quiz_services.AttemptOutdatedError:
+                return render(request, "modules/attempt_outdated.html", {"attempt": attempt, "module": module})
             except quiz_services.AttemptError as error:
                 form.add_error(None, str(error))
             else:
@@ -177,6 +181,15 @@ def attempt_take(request, attempt_id: int):
         if stashed:
             messages.info(request, "We kept the answers you gave before you were signed out. Check them and submit.")
     return render(request, "modules/attempt.html", _attempt_context(attempt, module, form, questions))
+
+
+def _outdated(request, attempt, module) -> bool:
+    """The module was unpublished or given another quiz since the attempt began; showing it (a GET), also whether a
+    question it asks can no longer be drawn. Submitting checks that in the same statement that records the answers
+    (`attempt_submit`), so a submission reads nothing more."""
+    if isinstance(module, ModulePage) and not services.attempt_fits_module(attempt=attempt, page=module):
+        return True
+    return request.method == "GET" and quiz_services.attempt_is_outdated(attempt)
 
 
 def _answers_to_keep(attempt_id: int, data) -> dict[str, list[str]]:

@@ -4,6 +4,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Func, IntegerField, Subquery
 from django.utils import timezone
 
 from . import scoring
@@ -12,6 +13,11 @@ from .models import Attempt, Question, Quiz
 
 class AttemptError(Exception):
     """An attempt cannot be submitted as given; the message says why, for the person to act on."""
+
+
+class AttemptOutdatedError(AttemptError):
+    """The quiz changed under an open attempt: a question it asks can no longer be drawn (held for review after a
+    material policy change, retired, or taken out of the quiz's banks). It records nothing; the person starts again."""
 
 
 @dataclass(frozen=True)
@@ -24,15 +30,36 @@ def attempt_open_for(*, user, quiz: Quiz, page=None) -> Attempt | None:
     return Attempt.objects.filter(user=user, quiz=quiz, page=page, submitted_at__isnull=True).first()
 
 
+def _drawable(quiz_id: int, question_ids: list[int]):
+    """Of these questions, those the quiz may still draw (as `Quiz.active_question_clauses` decides)."""
+    return Question.objects.filter(pk__in=question_ids, bank__quizzes=quiz_id, active=True, held_for_review=False)
+
+
+def _question_ids(attempt: Attempt) -> list[int]:
+    return sorted({int(question["id"]) for question in attempt.questions})
+
+
+def attempt_is_outdated(attempt: Attempt) -> bool:
+    """Whether an open attempt asks a question the quiz can no longer draw. One query."""
+    question_ids = _question_ids(attempt)
+    return _drawable(attempt.quiz_id, question_ids).count() != len(question_ids)
+
+
 def attempt_start(*, user, quiz: Quiz, page=None, seed: int | None = None) -> Attempt:
     """Start an attempt, or return the one already open for this person, quiz and module.
 
     The questions are drawn at random across the clauses the quiz tests (reproducibly from the stored seed) and
-    frozen into the attempt.
+    frozen into the attempt. An open attempt that no longer fits is deleted first: one at another quiz the module
+    no longer has, or one asking a question that can no longer be drawn. Unsubmitted, it is not evidence of
+    anything, and deleting it (rather than keeping it marked) frees the one open attempt a person may have.
     """
+    if page is not None:
+        Attempt.objects.filter(user=user, page=page, submitted_at__isnull=True).exclude(quiz=quiz).delete()
     existing = attempt_open_for(user=user, quiz=quiz, page=page)
-    if existing:
+    if existing and not attempt_is_outdated(existing):
         return existing
+    if existing:
+        Attempt.objects.filter(pk=existing.pk, submitted_at__isnull=True).delete()
     seed = secrets.randbits(48) if seed is None else seed
     clauses = quiz.active_question_clauses()
     if quiz.short_of_reviewed() and (quiz.when_short_of_reviewed == Quiz.PAUSE or not clauses):
@@ -59,7 +86,8 @@ def attempt_submit(*, attempt: Attempt, answers: dict[str, list[str]]) -> Submis
     """Mark and record an attempt once. A second submission (double click, two tabs, a retry) records nothing.
 
     The write is a compare-and-set on `submitted_at IS NULL`, so of two concurrent submissions exactly one
-    updates the row; the other reads back the stored result.
+    updates the row; the other reads back the stored result. The same statement checks that every question asked
+    can still be drawn; if not, it records nothing and raises `AttemptOutdatedError`.
     """
     questions = attempt.frozen_questions()
     if attempt.is_submitted:
@@ -77,14 +105,24 @@ def attempt_submit(*, attempt: Attempt, answers: dict[str, list[str]]) -> Submis
         "total": result.total,
         "passed": result.passed,
     }
-    # One statement, atomic by itself: no savepoint around it.
-    updated = Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(**recorded)
+    # One statement, atomic by itself: no savepoint around it. Whether the questions can still be drawn is a
+    # subquery of it, so the check costs no statement of its own and cannot go stale before the write.
+    question_ids = _question_ids(attempt)
+    drawable = _drawable(attempt.quiz_id, question_ids).order_by()
+    drawable_count = drawable.values(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+    updated = (
+        Attempt.objects.alias(drawable=Subquery(drawable_count))
+        .filter(pk=attempt.pk, submitted_at__isnull=True, drawable=len(question_ids))
+        .update(**recorded)
+    )
     if updated:
         for name, value in recorded.items():
             setattr(attempt, name, value)  # what was written, without reading it back
-    else:
-        attempt.refresh_from_db()  # the other submission's answers and result, as stored
-    return Submission(attempt=attempt, newly_recorded=bool(updated))
+        return Submission(attempt=attempt, newly_recorded=True)
+    attempt.refresh_from_db()  # the other submission's answers and result, as stored
+    if not attempt.is_submitted:
+        raise AttemptOutdatedError("The quiz changed since you started it. Start the quiz again.")
+    return Submission(attempt=attempt, newly_recorded=False)
 
 
 def failed_in_a_row(attempts: list[Attempt]) -> int:
