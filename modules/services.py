@@ -26,7 +26,9 @@ def scenario_response_record(*, user, page: ModulePage, block_id: str, option_in
     back for review (see `ModulePage.held_scenario_ids`) takes no answers until an editor has reviewed it."""
     block = page.scenario_block(block_id)
     if block is None:
-        raise ScenarioGoneError("That scenario is no longer part of this module. Reload the page.")
+        raise ScenarioGoneError(
+            "That scenario is no longer part of this module: the module was changed while you were working through it."
+        )
     if block_id in page.held_scenario_ids():
         raise ScenarioHeldError(
             f"“{block.value['title']}” is being reviewed after a change to the policy, so it is not part of the "

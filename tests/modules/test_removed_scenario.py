@@ -12,7 +12,7 @@ def remove_scenario(module_page, block_id):
     page.save_revision().publish()
 
 
-GONE = "That scenario is no longer part of this module."
+GONE = "That scenario is no longer part of this module: the module was changed while you were working through it."
 
 
 def test_checking_a_choice_in_a_removed_scenario_says_so_on_the_module_page(person_client, module_page):
