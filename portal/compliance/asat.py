@@ -26,6 +26,7 @@ from portal.people.models import StaffChange, Team
 
 from . import status
 from .dates import add_months, end_of_local_day, local_day
+from .intervals import histories, joined_on, lean_histories
 from .models import EvidenceEntry, ReattestationRound, Requirement
 from .projection import entries_counting_for, standing_for, standing_from
 
@@ -182,10 +183,7 @@ def standings_as_at(
     pauses = pauses_as_at(moment, staff_ids=Subquery(roster.values("staff_id")) if scoped else None)
     entry_stream = iter(entries.iterator(chunk_size=STREAM_CHUNK))
     pending = next(entry_stream, None)
-    fields = roster.values_list(
-        "staff_id", "team_id", "team__path", "staff_group", "start_date", "leave_date", "job_title"
-    )
-    for row in fields.iterator(chunk_size=STREAM_CHUNK):
+    for row, history, paths in lean_histories(roster, moment.cutoff):  # each person with their roster rows
         facts = Facts(*row)
         mine = {}
         while pending is not None and pending[0] <= facts.staff_id:
@@ -208,6 +206,7 @@ def standings_as_at(
                 snapshot_id=latest[4] if latest else None,
                 rounds=rounds[requirement.pk],
                 pauses=pauses.get((facts.staff_id, requirement.pk), ()),
+                joined_on=joined_on(history, paths, requirement, team_paths[requirement.pk], moment.day),
             )
             if standing.required:
                 standings.append((requirement, standing))
@@ -261,7 +260,7 @@ def statuses_as_at(
     pauses = pauses_as_at(moment, staff_ids=Subquery(roster.values("staff_id")) if scoped else None)
     entry_stream = iter(entries.iterator(chunk_size=STREAM_CHUNK))
     pending = next(entry_stream, None)
-    for facts in roster.iterator(chunk_size=STREAM_CHUNK):
+    for facts, history, paths in histories(roster, moment.cutoff):  # each person with their roster rows
         mine = {}
         while pending is not None and pending.staff_id <= facts.staff_id:
             if pending.staff_id == facts.staff_id:
@@ -279,6 +278,7 @@ def statuses_as_at(
                 team_paths[requirement.pk],
                 today=moment.day,
                 pauses=pauses.get((facts.staff_id, requirement.pk), ()),
+                joined_on=joined_on(history, paths, requirement, team_paths[requirement.pk], moment.day),
             )
             if standing.required:
                 rows.append(

@@ -223,10 +223,12 @@ class Requirement(models.Model):
         text = "; or ".join(parts)
         return text[0].upper() + text[1:]
 
-    def first_due_on(self, start_date: datetime.date) -> datetime.date:
+    def first_due_on(self, start_date: datetime.date, joined_on: datetime.date | None = None) -> datetime.date:
         """When someone who started on `start_date` must first have done it: the new-starter window counts from their
-        start, or from the day it was introduced for people already in post then."""
-        return max(start_date, self.introduced_on) + datetime.timedelta(days=self.new_starter_days)
+        start, or from the day it was introduced for people already in post then, or from `joined_on`, the day they
+        joined its audience (a move into a team, staff group or job title it names), whichever is latest."""
+        came_under = max(start_date, self.introduced_on, joined_on or start_date)
+        return came_under + datetime.timedelta(days=self.new_starter_days)
 
     def applies_to(self, staff: StaffMember, team_paths: list[str] | None = None) -> bool:
         """Whether this requirement's audience takes in `staff` (when it is in force is `in_force_on`). `team_paths`

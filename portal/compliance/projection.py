@@ -70,10 +70,12 @@ def standing_for(
     team_paths: list[str] | None = None,
     today: datetime.date | None = None,
     pauses: Iterable[status.Span] | None = None,
+    joined_on: datetime.date | None = None,
 ) -> tuple[status.Standing, EvidenceEntry | None]:
     """`staff` is anything with the roster facts a StaffMember has (team, staff_group, start_date, leave_date): a
     StaffChange row serves for the roster as it was on a past day, with `today` set to that day. The person's pauses
-    are read from `entries` (their own requirement's only), unless given as `pauses`."""
+    are read from `entries` (their own requirement's only), unless given as `pauses`. `joined_on`: the day they
+    joined the requirement's audience, as their roster history says (`intervals.joined_on`)."""
     today = today or timezone.localdate()
     entries = list(entries)
     if pauses is None:
@@ -87,6 +89,7 @@ def standing_for(
         on=today,
         applies=applies,
         start_date=staff.start_date,
+        joined_on=joined_on,
         completed_on=local_day(latest.completed_at) if latest else None,
         entry_expires_on=latest.expires_on if latest else None,
         snapshot_id=latest.snapshot_id if latest else None,
@@ -113,15 +116,19 @@ def standing_from(
     snapshot_id: int | None,
     rounds: Iterable[ReattestationRound] = (),
     pauses: Iterable[status.Span] = (),
+    joined_on: datetime.date | None = None,
 ) -> status.Standing:
     """The rule itself, on plain values: the day it is judged on, whether the requirement's audience takes in the
     person, the latest valid completion's day (None if there is none), the expiry its source stated, and the policy
     version it attested. Shared by the projection and the reports as at a date.
 
-    Before the day a requirement was introduced it applies to no one. A person not yet done is due at the end of
-    their new-starter window (`Requirement.first_due_on`). A completion that had already run out when the
-    requirement was introduced is due no earlier than the end of the window the introduction gave everyone in post,
-    so a new requirement makes no one overdue on its first day.
+    Before the day a requirement was introduced it applies to no one. A person comes under it on the latest of their
+    start, its introduction and `joined_on`, the first day of the unbroken stretch up to `on` in which their roster
+    facts (team, staff group, job title) put them in its audience (`intervals.Roster.audience_since`; None when
+    that is since before their start). A person not yet done is due at the end of the new-starter window from that
+    day (`Requirement.first_due_on`). A completion that had already run out when they came under it (its
+    introduction, or their move into its audience) is due no earlier than the end of that window, so neither a new
+    requirement nor a move makes anyone overdue on its first day.
 
     Pauses stop the clock: the due date moves later by the paused days inside the window that set it
     (`status.due_after_pauses`), and the pause in force on `on` (or the next) is kept to show "Paused until"."""
@@ -129,9 +136,11 @@ def standing_from(
         return status.Standing(False, None, None, None)
     pauses = list(pauses)
     shown = status.pause_shown(on, pauses)
+    if joined_on is not None and joined_on <= start_date:
+        joined_on = None  # in its audience from their start: their start counts, as for anyone
     if completed_on is None:
-        window_start = max(start_date, requirement.introduced_on)
-        due_on = status.due_after_pauses(requirement.first_due_on(start_date), window_start, pauses)
+        window_start = max(start_date, requirement.introduced_on, joined_on or start_date)
+        due_on = status.due_after_pauses(requirement.first_due_on(start_date, joined_on), window_start, pauses)
         return status.Standing(True, None, None, due_on, *shown)
     window_start = completed_on
     expires_on = entry_expires_on
@@ -146,9 +155,10 @@ def standing_from(
             expires_on = min(expires_on, round_.deadline) if expires_on else round_.deadline
     due_on = expires_on
     if due_on is not None:
-        window_from_introduction = requirement.introduced_on + datetime.timedelta(days=requirement.new_starter_days)
-        if window_from_introduction > due_on:
-            due_on, window_start = window_from_introduction, requirement.introduced_on
+        came_under = max(requirement.introduced_on, joined_on or requirement.introduced_on)
+        window_from_coming_under = came_under + datetime.timedelta(days=requirement.new_starter_days)
+        if window_from_coming_under > due_on:
+            due_on, window_start = window_from_coming_under, came_under
     due_on = status.due_after_pauses(due_on, window_start, pauses)
     return status.Standing(True, completed_on, expires_on, due_on, *shown)
 
@@ -202,7 +212,7 @@ def refresh_pair(staff: StaffMember, requirement: Requirement, pending: Iterable
     leave their row following the old team while their runs followed the new one. The rows and the runs come from
     one reading of the person, of their entries, and of the requirement's teams and rounds (prefetched by
     `intervals.requirements_read` when the caller read the requirement that way)."""
-    from .intervals import person_intervals_rebuild, person_read, rules_for, rules_of
+    from .intervals import Facts, joined_on, person_intervals_rebuild, person_read, roster_of, rules_for, rules_of
 
     pending = list(pending)
     person = person_read(staff.pk)
@@ -218,9 +228,18 @@ def refresh_pair(staff: StaffMember, requirement: Requirement, pending: Iterable
     by_requirement = defaultdict(list)
     for entry in entries:
         by_requirement[entry.requirement_id].append(entry)
+    roster, paths = None, {}
+    if person[0] is not None:
+        _, _, _, team_id, staff_group, job_title, team_path = person[0]
+        roster, paths = roster_of(person[1].get(staff.pk, ()), Facts(team_id, staff_group, job_title), team_path)
+    today = timezone.localdate()
     for member in rules.requirements:
         counting = entries_counting_for(member, by_requirement, rules.above)
-        standing, latest = standing_for(staff, member, counting, rules.rounds[member.pk], rules.team_paths[member.pk])
+        team_paths = rules.team_paths[member.pk]
+        joined = joined_on(roster, paths, member, team_paths, today) if roster is not None else None
+        standing, latest = standing_for(
+            staff, member, counting, rules.rounds[member.pk], team_paths, today=today, joined_on=joined
+        )
         _save(staff, member, standing, latest)
     person_intervals_rebuild(staff.pk, rules, entries, person)
 
@@ -243,6 +262,8 @@ def refresh(
 ) -> int:
     """Recompute the projection for some people and/or requirements (all when None), counting `pending` entries
     (prepared, not yet sealed) as recorded. Call holding `ledger.people_lock` on the people. Returns rows written."""
+    from .intervals import Facts, joined_on, roster_of, roster_rows
+
     staff_ids = None if staff_ids is None else list(staff_ids)
     requirement_ids = None if requirement_ids is None else list(requirement_ids)
     pending = list(pending)
@@ -260,10 +281,14 @@ def refresh(
     rounds = {r.pk: list(r.rounds.all()) if r.kind in Requirement.ROUND_KINDS else [] for r in requirements}
     above = Requirement.objects.levels_above()
     counted = {r.pk for r in requirements} | {h.pk for r in requirements for h in above.get(r.pk, ())}
+    # Who joined an audience when (`intervals.joined_on`) matters only for requirements not everyone must do.
+    by_audience = any(not r.applies_to_everyone for r in requirements)
+    today = timezone.localdate()
     written = 0
     with transaction.atomic():
         for staff_chunk in _chunks(staff_qs.order_by("pk"), 500):
             ids = [s.pk for s in staff_chunk]
+            histories = roster_rows(ids) if by_audience else {}
             entries = defaultdict(lambda: defaultdict(list))
             for entry in [
                 *EvidenceEntry.objects.filter(staff_id__in=ids, requirement_id__in=counted),
@@ -276,6 +301,8 @@ def refresh(
             }
             to_create, to_update, to_delete = [], [], []
             for staff in staff_chunk:
+                now = Facts(staff.team_id, staff.staff_group, staff.job_title)
+                roster, paths = roster_of(histories.get(staff.pk, ()), now, staff.team.path if staff.team else None)
                 for requirement in requirements:
                     key = (staff.pk, requirement.pk)
                     standing, latest = standing_for(
@@ -284,6 +311,8 @@ def refresh(
                         entries_counting_for(requirement, entries[staff.pk], above),
                         rounds[requirement.pk],
                         team_paths[requirement.pk],
+                        today=today,
+                        joined_on=joined_on(roster, paths, requirement, team_paths[requirement.pk], today),
                     )
                     row = existing.get(key)
                     if not standing.required:

@@ -61,15 +61,34 @@ def _roster_on(changes, day):
     return max((c for c in changes if c.effective_day == first_day), key=lambda c: (c.recorded_at, c.pk))
 
 
-def _replay(day, person, requirement, changes, standing, rounds, paths, above, team_paths, pauses):
-    """What everything known now says the person's state on the requirement was on `day`, straight from the ledger.
-    `standing`: the person's completions no correction voids, each with the day it was done; `pauses`: their pauses
-    on the requirement (neither depends on the day, so the caller works them out once)."""
-    in_post = person.start_date <= day and (person.leave_date is None or day <= person.leave_date)
-    facts = _roster_on(changes, day)
-    applies = in_post and requirement.applies_to_values(
+def _fits(requirement, facts, paths, team_paths) -> bool:
+    return requirement.applies_to_values(
         facts.staff_group, paths.get(facts.team_id), team_paths, job_title=facts.job_title
     )
+
+
+def _joined(requirement, changes, paths, team_paths) -> dict:
+    """day -> the day the person joined the requirement's audience (the first of the unbroken run of days up to it
+    on which the roster put them in it), None while they have been in it since the first day: the replay's own
+    walk through the days."""
+    joined, since, before = {}, None, True
+    for day in DAYS:
+        fits = _fits(requirement, _roster_on(changes, day), paths, team_paths)
+        if not fits:
+            since, before = None, False
+        elif since is None and not before:
+            since = day
+        joined[day] = since
+    return joined
+
+
+def _replay(day, person, requirement, changes, standing, rounds, paths, above, team_paths, pauses, joined=None):
+    """What everything known now says the person's state on the requirement was on `day`, straight from the ledger.
+    `standing`: the person's completions no correction voids, each with the day it was done; `pauses`: their pauses
+    on the requirement (neither depends on the day, so the caller works them out once); `joined`: `_joined`."""
+    in_post = person.start_date <= day and (person.leave_date is None or day <= person.leave_date)
+    facts = _roster_on(changes, day)
+    applies = in_post and _fits(requirement, facts, paths, team_paths)
     by_requirement = {}
     for done_on, entry in standing:
         if done_on <= day:
@@ -86,6 +105,7 @@ def _replay(day, person, requirement, changes, standing, rounds, paths, above, t
         snapshot_id=latest.snapshot_id if latest else None,
         rounds=[r for r in rounds if local_day(r.opened_at) <= day],
         pauses=pauses,
+        joined_on=(joined or {}).get(day),
     )
     if not result.required:
         return None
@@ -119,6 +139,7 @@ def _assert_table_is_the_replay():
             rounds = list(ReattestationRound.objects.filter(requirement=requirement))
             pauses = projection.pause_spans(entries, requirement.pk)
             mine = runs.get((person.pk, requirement.pk), [])
+            joined = _joined(requirement, changes, paths, team_paths[requirement.pk])
             for first, after, _ in mine[1:]:
                 assert first < after
             for day in DAYS:
@@ -133,6 +154,7 @@ def _assert_table_is_the_replay():
                     above,
                     team_paths[requirement.pk],
                     pauses,
+                    joined,
                 )
                 assert _from_table(mine, day) == expected, (person.pk, requirement.name, day)
 
