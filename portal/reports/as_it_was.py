@@ -137,18 +137,22 @@ TABLE_FIELDS = (
 )
 
 
-def table_on(teams: Iterable[Team], day: datetime.date) -> Iterator[tuple[PersonOnDay, list[RunOnDay]]]:
+def table_on(
+    teams: Iterable[Team], day: datetime.date, requirement: Requirement | None = None, staff_group: str = ""
+) -> Iterator[tuple[PersonOnDay, list[RunOnDay]]]:
     """Everyone in `teams` (and below) on `day` as it was, with the runs that held that day, in person order: from
-    the status table in effective time, in the team the roster had them in then. The runs are one query read in
-    chunks; each chunk's ledger entries (to name the completion that counts and the pause shown) one more."""
+    the status table in effective time, in the team the roster had them in then; just the runs of `requirement` and
+    of people in `staff_group` that day, when given. The runs are one query read in chunks; each chunk's ledger
+    entries (to name the completion that counts and the pause shown) one more."""
     rules = rules_for()
     if rules is None:
         return
-    runs = (
-        StatusInterval.objects.filter(StatusInterval.on_q(day), _in_scope(teams, "team__"))
-        .order_by("staff_id")
-        .values_list(*TABLE_FIELDS)
-    )
+    runs = StatusInterval.objects.filter(StatusInterval.on_q(day), _in_scope(teams, "team__"))
+    if requirement is not None:
+        runs = runs.filter(requirement_id=requirement.pk)
+    if staff_group:
+        runs = runs.filter(staff_group=staff_group)
+    runs = runs.order_by("staff_id").values_list(*TABLE_FIELDS)
     batch = []
     for row in runs.iterator(chunk_size=STREAM_CHUNK):
         if len(batch) >= STREAM_CHUNK and row[0] != batch[-1][0]:  # a chunk ends between people
@@ -209,11 +213,14 @@ def _table_batch(batch: list[tuple], rules: Rules, day: datetime.date):
 # --- Afresh, from the facts recorded before a cut-off ----------------------------------------------------------
 
 
-def people_known(teams: Iterable[Team], moment: Moment) -> Iterator[tuple[StaffMember, Team, list[RunOnDay]]]:
+def people_known(
+    teams: Iterable[Team], moment: Moment, requirement: Requirement | None = None, staff_group: str = ""
+) -> Iterator[tuple[StaffMember, Team, list[RunOnDay]]]:
     """Everyone in post in `teams` (and below) on `moment.day` as it was, from the facts recorded before
     `moment.cutoff` alone, with the runs that held that day (a person to whom nothing applied has none), in person
-    order. The runs are `intervals.runs_for`'s, on the facts `intervals.people_facts` gathers, a chunk of people at
-    a time: a few queries a chunk, and memory flat in the size of the scope."""
+    order; when given, just the people in `staff_group` that day and the runs of `requirement`. The runs are
+    `intervals.runs_for`'s, on the facts `intervals.people_facts` gathers, a chunk of people at a time: a few
+    queries a chunk, and memory flat in the size of the scope."""
     teams = list(teams)
     day = moment.day
     rules = rules_for(Requirement.objects.in_use_on(day).values_list("pk", flat=True), recorded_before=moment.cutoff)
@@ -223,10 +230,10 @@ def people_known(teams: Iterable[Team], moment: Moment) -> Iterator[tuple[StaffM
     for staff in candidates(teams, moment).select_related("team").order_by("pk").iterator(chunk_size=CHUNK):
         chunk.append(staff)
         if len(chunk) == CHUNK:
-            yield from _known_chunk(chunk, rules, paths, day, moment.cutoff, known_teams)
+            yield from _known_chunk(chunk, rules, paths, day, moment.cutoff, known_teams, requirement, staff_group)
             chunk = []
     if chunk:
-        yield from _known_chunk(chunk, rules, paths, day, moment.cutoff, known_teams)
+        yield from _known_chunk(chunk, rules, paths, day, moment.cutoff, known_teams, requirement, staff_group)
 
 
 def candidates(teams: Iterable[Team], moment: Moment):
@@ -236,7 +243,7 @@ def candidates(teams: Iterable[Team], moment: Moment):
     return StaffMember.objects.filter(_in_scope(teams, "team__") | Q(pk__in=placed_then.values("staff_id")))
 
 
-def _known_chunk(chunk, rules: Rules | None, scope_paths, day, cutoff, known_teams):
+def _known_chunk(chunk, rules: Rules | None, scope_paths, day, cutoff, known_teams, requirement=None, staff_group=""):
     rows = [tuple(_person_field(staff, name) for name in PERSON_FIELDS) for staff in chunk]
     people, paths = people_facts(rows, rules.counted if rules else set(), recorded_before=cutoff)
     members = {staff.pk: staff for staff in chunk}
@@ -244,8 +251,11 @@ def _known_chunk(chunk, rules: Rules | None, scope_paths, day, cutoff, known_tea
     kept = []
     for person in people:
         in_post = person.start_date <= day and (person.leave_date is None or day <= person.leave_date)
-        team_id = person.roster.on(day).team_id
+        then = person.roster.on(day)
+        team_id = then.team_id
         path = paths.get(team_id)
+        if staff_group and then.staff_group != staff_group:
+            continue
         if in_post and path is not None and any(path.startswith(p) for p in scope_paths):
             kept.append((person, team_id))
     missing = {team_id for _, team_id in kept} - set(known_teams)
@@ -255,6 +265,8 @@ def _known_chunk(chunk, rules: Rules | None, scope_paths, day, cutoff, known_tea
     for person, team_id in kept:
         lines = []
         for reading in person_runs(person, rules, paths) if rules else ():
+            if requirement is not None and reading.requirement.pk != requirement.pk:
+                continue
             run = next((r for r in reading.runs if r.valid_from <= day < r.valid_to), None)
             if run is None:
                 continue  # nothing required of them that day

@@ -3,13 +3,18 @@ clock (`reports.basis`): as it was, from the status table in effective time (`re
 then, from the ledger as at a moment. Written as CSV or XLSX without ever holding the whole export in memory.
 
 The file says its clock in its name and, in XLSX, in the workbook's properties and a sheet of its own after the rows;
-the CSV holds nothing but the header and the rows, so that any program reads its columns."""
+the CSV holds nothing but the header and the rows, so that any program reads its columns.
+
+An export asked for from a filtered page (one requirement, one staff group: `Filters`) holds just those rows, on
+every clock, and says so: in its name, on the workbook's sheet about it, and in a CSV's first line ("Filtered to",
+then each filter), above the header. An export of everything has no such line."""
 
 import csv
 import datetime
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.conf import settings
@@ -18,7 +23,7 @@ from django.utils import timezone
 
 from portal.compliance import status
 from portal.compliance.asat import STREAM_CHUNK, Moment, statuses_as_at
-from portal.compliance.models import EvidenceEntry, RequirementStatus
+from portal.compliance.models import EvidenceEntry, Requirement, RequirementStatus
 from portal.people.models import StaffMember, Team
 
 from . import basis as clocks
@@ -47,6 +52,33 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_FIRST = frozenset(FORMULA_STARTS)
 SHEET_TITLE_REFUSES = re.compile(r"[/\\?*\[\]:]")
 EMPLOYMENT = dict(StaffMember.EMPLOYMENT_CHOICES)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What an export or a pack is narrowed to, as the page it was asked from was: one requirement, one staff group
+    (the group the person was in on the day read). Empty: everything."""
+
+    requirement: Requirement | None = None
+    staff_group: str = ""
+
+    def __bool__(self) -> bool:
+        return self.requirement is not None or bool(self.staff_group)
+
+    def words(self) -> list[tuple[str, str]]:
+        """(label, value) for each filter, as the file and the pack say them."""
+        words = [("Requirement", self.requirement.name)] if self.requirement is not None else []
+        return words + ([("Staff group", self.staff_group)] if self.staff_group else [])
+
+    def requirements_on(self, day: datetime.date):
+        """The requirements in use on `day` narrowed to the one asked for, as the organisation report narrows them;
+        None (every requirement in use) when no requirement is asked for."""
+        if self.requirement is None:
+            return None
+        return list(Requirement.objects.in_use_on(day).filter(pk=self.requirement.pk))
+
+
+EVERYTHING = Filters()
 
 
 class ExportRow(NamedTuple):
@@ -96,31 +128,38 @@ def export_row(staff, team, requirement, row, day: datetime.date, evidence: Evid
 
 
 def export_rows(
-    teams: Iterable[Team], moment: Moment | None = None, *, basis: str = clocks.AS_RECORDED
+    teams: Iterable[Team],
+    moment: Moment | None = None,
+    *,
+    basis: str = clocks.AS_RECORDED,
+    filters: Filters = EVERYTHING,
 ) -> Iterator[ExportRow]:
-    """Every (person, requirement) row in `teams` and below: live from the projection when `moment` is None; else
-    about `moment.day` on the clock `basis`: as recorded then, from the ledger as at `moment`; as it was, from the
-    status table in effective time (everything known now: `moment.cutoff` is not read). Ordered by person then
-    requirement; streamed in chunks."""
+    """Every (person, requirement) row in `teams` and below, narrowed by `filters`: live from the projection when
+    `moment` is None; else about `moment.day` on the clock `basis`: as recorded then, from the ledger as at `moment`;
+    as it was, from the status table in effective time (everything known now: `moment.cutoff` is not read). Ordered
+    by person then requirement; streamed in chunks."""
     teams = list(teams)
     if moment is not None and basis == clocks.AS_IT_WAS:
-        for person, lines in table_on(teams, moment.day):
+        for person, lines in table_on(teams, moment.day, filters.requirement, filters.staff_group):
             for line in lines:
                 yield run_row(person.employee_number, person.full_name, person.employment_type, person.team_name, line)
         return
     if moment is not None:
-        for facts, rows in statuses_as_at(moment, teams=teams):
+        requirements = filters.requirements_on(moment.day)
+        for facts, rows in statuses_as_at(
+            moment, teams=teams, staff_group=filters.staff_group, requirements=requirements
+        ):
             for row in rows:
                 yield export_row(facts.staff, facts.team, row.requirement, row, moment.day, row.evidence)
         return
-    yield from _live_rows(teams, timezone.localdate())
+    yield from _live_rows(teams, timezone.localdate(), filters)
 
 
-def export_rows_known(teams: Iterable[Team], moment: Moment) -> Iterator[ExportRow]:
+def export_rows_known(teams: Iterable[Team], moment: Moment, filters: Filters = EVERYTHING) -> Iterator[ExportRow]:
     """The rows as it was on `moment.day` from the facts recorded before `moment.cutoff` alone
     (`as_it_was.people_known`): an evidence pack's CSV twin as it was, which can be made again later at the same
     cut-off and come out the same. With a cut-off after the newest fact, the same rows as `export_rows` as it was."""
-    for staff, team, lines in people_known(teams, moment):
+    for staff, team, lines in people_known(teams, moment, filters.requirement, filters.staff_group):
         for line in lines:
             yield run_row(staff.employee_number, staff.full_name, staff.employment_type, team.name, line)
 
@@ -170,17 +209,19 @@ LIVE_FIELDS = (
 )
 
 
-def _live_rows(teams: list[Team], today: datetime.date) -> Iterator[ExportRow]:
+def _live_rows(teams: list[Team], today: datetime.date, filters: Filters = EVERYTHING) -> Iterator[ExportRow]:
     """From the projection, as plain values: one query, read in chunks (tens of thousands of rows a second)."""
     in_scope = Q(pk__in=[])
     for team in teams:
         in_scope |= Q(staff__team__path__startswith=team.path)
-    rows = (
-        RequirementStatus.objects.filter(in_scope, requirement__active=True, staff__start_date__lte=today)
-        .filter(Q(staff__leave_date__isnull=True) | Q(staff__leave_date__gte=today))
-        .order_by("staff_id", "requirement__name")
-        .values_list(*LIVE_FIELDS)
+    rows = RequirementStatus.objects.filter(in_scope, requirement__active=True, staff__start_date__lte=today).filter(
+        Q(staff__leave_date__isnull=True) | Q(staff__leave_date__gte=today)
     )
+    if filters.requirement is not None:
+        rows = rows.filter(requirement_id=filters.requirement.pk)
+    if filters.staff_group:
+        rows = rows.filter(staff__staff_group=filters.staff_group)
+    rows = rows.order_by("staff_id", "requirement__name").values_list(*LIVE_FIELDS)
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
     employment = EMPLOYMENT
     for (
@@ -233,19 +274,22 @@ class _Line:
         return value
 
 
-def csv_header() -> str:
-    """The first line: a byte order mark, so that Excel reads the file as UTF-8, then the column names."""
-    return "\ufeff" + csv.writer(_Line()).writerow(HEADER)
+def csv_header(filters: Filters = EVERYTHING) -> str:
+    """The first line: a byte order mark, so that Excel reads the file as UTF-8, then the column names; for a
+    filtered export, a line naming the filters comes first, so the file itself says it does not hold everything."""
+    writer = csv.writer(_Line())
+    heading = writer.writerow(["Filtered to", *(f"{label}: {value}" for label, value in filters.words())])
+    return "\ufeff" + (heading if filters else "") + writer.writerow(HEADER)
 
 
 def csv_line(row: ExportRow) -> str:
     return csv.writer(_Line()).writerow(cells(row))
 
 
-def csv_lines(rows: Iterable[ExportRow], batch: int = 500) -> Iterator[str]:
+def csv_lines(rows: Iterable[ExportRow], batch: int = 500, filters: Filters = EVERYTHING) -> Iterator[str]:
     """The CSV, a few hundred lines at a time (each piece a response sends has a cost of its own)."""
     writer = csv.writer(_Line())
-    lines = [csv_header()]
+    lines = [csv_header(filters)]
     for row in rows:
         lines.append(writer.writerow(cells(row)))
         if len(lines) >= batch:

@@ -63,6 +63,24 @@ def basis_options(form) -> list[dict]:
     ]
 
 
+def staff_group_choices() -> list[tuple[str, str]]:
+    """The staff groups on the roster, for a filter: read only when a group is asked for (a callable's choices are
+    read when the field checks a value, and it checks none when the filter is empty) or the list is shown."""
+    groups = StaffMember.objects.exclude(staff_group="").order_by("staff_group").values_list("staff_group", flat=True)
+    return [("", "All staff groups"), *((g, g) for g in groups.distinct())]
+
+
+class StaffGroupField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            required=False,
+            label="Staff group",
+            choices=staff_group_choices,
+            error_messages={"invalid_choice": "Choose a staff group from the list"},
+            **kwargs,
+        )
+
+
 class OrganisationReportForm(forms.Form):
     """The filters of HR's organisation report. Every value arrives in the query string, so each is checked."""
 
@@ -75,23 +93,16 @@ class OrganisationReportForm(forms.Form):
         empty_label="All requirements",
         error_messages={"invalid_choice": "Choose a requirement from the list"},
     )
-    staff_group = forms.ChoiceField(required=False, label="Staff group")
+    staff_group = StaffGroupField()
     as_at = AsAtField()
     basis = BasisField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        groups = (
-            StaffMember.objects.exclude(staff_group="")
-            .order_by("staff_group")
-            .values_list("staff_group", flat=True)
-            .distinct()
-        )
-        self.fields["staff_group"].choices = [("", "All staff groups"), *((g, g) for g in groups)]
+        self.fields["staff_group"].choices = staff_group_choices()  # read once: the page lists them too
         # For the template: the queryset itself would be counted and then read again.
         active = Requirement.objects.filter(active=True).order_by("name")
         self.requirement_options = [("", "All requirements"), *active.values_list("pk", "name")]
-        self.fields["staff_group"].error_messages["invalid_choice"] = "Choose a staff group from the list"
 
 
 class AsAtForm(forms.Form):
@@ -102,6 +113,23 @@ class AsAtBasisForm(AsAtForm):
     """A past day and the clock to read it on (`reports.basis`): the team page, a person's page, exports and packs."""
 
     basis = BasisField()
+
+
+class ExportForm(AsAtBasisForm):
+    """An export's or a pack's day and clock, and the filters of the page it was asked from: the organisation
+    report's requirement and staff group, the team page's requirement. Each is checked as the page checks it, so a
+    value that is not one is named and nothing is made, never a file holding everyone."""
+
+    requirement = forms.ModelChoiceField(
+        queryset=Requirement.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": "Choose a requirement from the list"},
+    )
+    staff_group = StaffGroupField()
+
+    def filters(self) -> dict:
+        """The filters asked for, as `exports.Filters` takes them."""
+        return {"requirement": self.cleaned_data["requirement"], "staff_group": self.cleaned_data["staff_group"]}
 
 
 class TeamFilterForm(AsAtBasisForm):

@@ -29,6 +29,17 @@ class EvidencePack(models.Model):
         default=clocks.AS_RECORDED,
         help_text="The clock the day is read on. Packs made before there was a choice were as recorded then.",
     )
+    requirement = models.ForeignKey(
+        "compliance.Requirement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Only this requirement's rows, as the report was filtered; empty: every one.",
+    )
+    staff_group = models.CharField(
+        max_length=100, blank=True, help_text="Just the people in this staff group that day; empty: everyone."
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=QUEUED)
@@ -50,6 +61,13 @@ class EvidencePack(models.Model):
 
     def __str__(self):
         return f"Evidence pack for {self.team} as at {self.as_at:%d %b %Y}"
+
+    @property
+    def filters(self):
+        """What the pack is narrowed to (`exports.Filters`)."""
+        from .exports import Filters
+
+        return Filters(self.requirement, self.staff_group)
 
     @property
     def percent_done(self) -> int:

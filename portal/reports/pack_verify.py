@@ -13,10 +13,11 @@ from django.utils import timezone
 from portal.compliance.asat import Moment
 from portal.compliance.dates import local_day
 from portal.compliance.ledger import GENESIS_HASH
-from portal.compliance.models import EvidenceEntry, ReattestationRound
+from portal.compliance.models import EvidenceEntry, ReattestationRound, Requirement
 from portal.people.models import StaffChange, StaffMember, Team
 
 from . import basis as clocks
+from .exports import Filters
 from .packs import BASIS_WORDS, csv_twin, pack_people
 
 MANIFEST_FIELDS = {
@@ -66,6 +67,11 @@ def manifest_read(pdf_path) -> dict:
     manifest["ledger_seq"] = int(manifest["ledger_seq"])
     manifest["as_at"] = datetime.date.fromisoformat(manifest["as_at"])
     manifest["cutoff"] = datetime.datetime.fromisoformat(manifest["cutoff"])
+    # Packs made from a filtered report name their filters; the others hold everything.
+    requirement = re.search(r"Requirement filter:\s*#(\d+)", text)
+    manifest["requirement_id"] = int(requirement.group(1)) if requirement else None
+    group = re.search(r"Staff group filter:\s*(.+)", text)
+    manifest["staff_group"] = group.group(1).strip() if group else ""
     named = re.search(BASIS_PATTERN, text)
     manifest["basis"] = BASIS_NAMED[named.group(1)] if named else clocks.AS_RECORDED
     return manifest
@@ -116,7 +122,13 @@ def pack_verify(pdf_path, csv_path, *, now: datetime.datetime | None = None) -> 
     if team is None:
         problems.append(f"There is no team with code {manifest['team_code']}.")
         return PackCheck(problems, notes)
-    rebuilt = csv_twin(team, moment, basis)
+    requirement = None
+    if manifest["requirement_id"] is not None:
+        requirement = Requirement.objects.filter(pk=manifest["requirement_id"]).first()
+        if requirement is None:
+            problems.append(f"There is no requirement #{manifest['requirement_id']}, which the pack was filtered to.")
+            return PackCheck(problems, notes)
+    rebuilt = csv_twin(team, moment, basis, Filters(requirement, manifest["staff_group"]))
     if rebuilt != csv_bytes:
         problems.append("Rebuilt from the ledger, the CSV differs: " + _first_difference(csv_bytes, rebuilt))
     elif basis == clocks.AS_IT_WAS:

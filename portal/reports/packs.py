@@ -33,7 +33,18 @@ from portal.people.models import StaffMember, Team
 
 from . import as_it_was
 from . import basis as clocks
-from .exports import ExportRow, csv_header, csv_line, csv_lines, export_row, export_rows, export_rows_known, run_row
+from .exports import (
+    EVERYTHING,
+    ExportRow,
+    Filters,
+    csv_header,
+    csv_line,
+    csv_lines,
+    export_row,
+    export_rows,
+    export_rows_known,
+    run_row,
+)
 from .models import EvidencePack
 from .pdf import render_pack_people_to, render_pdf_to
 from .pdfjoin import pdf_join
@@ -87,12 +98,13 @@ class PackLine:
         return status.label(self.state, self.shown.paused_until)
 
 
-def pack_people(team: Team, moment: Moment, basis: str):
-    """(person, their team that day, [PackLine]) for everyone in `team` and below on `moment.day`, on the clock
-    `basis`, from the facts recorded before `moment.cutoff`; in person order."""
+def pack_people(team: Team, moment: Moment, basis: str, filters: Filters = EVERYTHING):
+    """(person, their team that day, [PackLine]) for everyone in `team` and below on `moment.day` (in the staff group
+    `filters` names, with the lines of the requirement it names), on the clock `basis`, from the facts recorded
+    before `moment.cutoff`; in person order."""
     day = moment.day
     if basis == clocks.AS_IT_WAS:
-        for staff, placed, lines in as_it_was.people_known([team], moment):
+        for staff, placed, lines in as_it_was.people_known([team], moment, filters.requirement, filters.staff_group):
             yield (
                 staff,
                 placed,
@@ -107,7 +119,8 @@ def pack_people(team: Team, moment: Moment, basis: str):
                 ],
             )
         return
-    for facts, rows in statuses_as_at(moment, teams=[team]):
+    requirements = filters.requirements_on(day)
+    for facts, rows in statuses_as_at(moment, teams=[team], staff_group=filters.staff_group, requirements=requirements):
         yield (
             facts.staff,
             facts.team,
@@ -123,12 +136,12 @@ def pack_people(team: Team, moment: Moment, basis: str):
         )
 
 
-def _people_in(team: Team, moment: Moment, basis: str):
+def _people_in(team: Team, moment: Moment, basis: str, filters: Filters = EVERYTHING):
     """The people a pack may hold, as a query of their ids: exactly them as recorded then; as it was, whoever may
     have been in the team that day (`as_it_was.candidates`), of whom those in post in it are the pack's."""
     if basis == clocks.AS_IT_WAS:
         return as_it_was.candidates([team], moment).values("pk")
-    return roster_as_at(moment, teams=[team]).values("staff_id")
+    return roster_as_at(moment, teams=[team], staff_group=filters.staff_group).values("staff_id")
 
 
 def ledger_head_at(cutoff: datetime.datetime) -> tuple[int, str]:
@@ -140,28 +153,31 @@ def ledger_head_at(cutoff: datetime.datetime) -> tuple[int, str]:
 
 
 def corrections_by_person(
-    moment: Moment, team: Team, basis: str = clocks.AS_RECORDED
+    moment: Moment, team: Team, basis: str = clocks.AS_RECORDED, filters: Filters = EVERYTHING
 ) -> dict[int, list[EvidenceEntry]]:
     """The corrections recorded before `moment` for the people in `team` (and below) then, by person, oldest first,
-    each with the entry it voided. One query: corrections are few."""
-    people = _people_in(team, moment, basis)
-    corrections = (
-        EvidenceEntry.objects.filter(source=EvidenceEntry.VOID, recorded_at__lt=moment.cutoff, staff_id__in=people)
-        .select_related("voids", "requirement", "recorded_by")
-        .order_by("seq")
+    each with the entry it voided (of the requirement `filters` names, if it names one). One query: corrections are
+    few."""
+    people = _people_in(team, moment, basis, filters)
+    corrections = EvidenceEntry.objects.filter(
+        source=EvidenceEntry.VOID, recorded_at__lt=moment.cutoff, staff_id__in=people
     )
+    if filters.requirement is not None:
+        corrections = corrections.filter(requirement_id=filters.requirement.pk)
+    corrections = corrections.select_related("voids", "requirement", "recorded_by").order_by("seq")
     found = {}
     for correction in corrections:
         found.setdefault(correction.staff_id, []).append(correction)
     return found
 
 
-def csv_twin(team: Team, moment: Moment, basis: str = clocks.AS_RECORDED) -> bytes:
+def csv_twin(team: Team, moment: Moment, basis: str = clocks.AS_RECORDED, filters: Filters = EVERYTHING) -> bytes:
     """The pack's CSV, rebuilt from the records: as recorded then, the CSV export of `team` as at `moment`; as it
-    was, the rows as it was on its day from the facts recorded before its cut-off."""
+    was, the rows as it was on its day from the facts recorded before its cut-off; narrowed by `filters`, which its
+    first line names."""
     if basis == clocks.AS_IT_WAS:
-        return "".join(csv_lines(export_rows_known([team], moment))).encode("utf-8")
-    return "".join(csv_lines(export_rows([team], moment))).encode("utf-8")
+        return "".join(csv_lines(export_rows_known([team], moment, filters), filters=filters)).encode("utf-8")
+    return "".join(csv_lines(export_rows([team], moment, filters=filters), filters=filters)).encode("utf-8")
 
 
 def pack_build(pack: EvidencePack) -> EvidencePack:
@@ -173,16 +189,17 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
     settle()  # every entry recorded before the cut-off is committed, and read below
     pack.status, pack.progress_at = EvidencePack.RUNNING, timezone.now()
     # As it was, who was in the team that day is known only person by person: until then, whoever may have been.
-    pack.people_total = _people_in(pack.team, moment, pack.basis).count()
+    filters = pack.filters
+    pack.people_total = _people_in(pack.team, moment, pack.basis, filters).count()
     pack.save(update_fields=["status", "progress_at", "people_total"])
     digest, summaries, done = hashlib.sha256(), {}, 0
-    corrections = corrections_by_person(moment, pack.team, pack.basis)
+    corrections = corrections_by_person(moment, pack.team, pack.basis, filters)
     common = {"pack": pack, "organisation_name": settings.PORTAL_ORGANISATION_NAME}
     with tempfile.TemporaryDirectory(prefix="pack-") as work, tempfile.TemporaryFile() as twin:
         parts = _Parts(Path(work), common)
-        _write(twin, digest, csv_header())
+        _write(twin, digest, csv_header(filters))
         sections = []
-        for done, (staff, team, lines) in enumerate(pack_people(pack.team, moment, pack.basis), start=1):
+        for done, (staff, team, lines) in enumerate(pack_people(pack.team, moment, pack.basis, filters), start=1):
             section = PersonSection(staff, team, corrections=corrections.get(staff.pk, []))
             summary = summaries.setdefault(team.pk if team else None, TeamSummary(team))
             summary.people += 1
@@ -213,6 +230,7 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
         cover = parts.render(
             "reports/pack/cover.html",
             basis_words=BASIS_WORDS[pack.basis],
+            filters=filters,
             summaries=sorted(summaries.values(), key=lambda s: s.team.path if s.team else ""),
             totals=_totals(summaries.values()),
             generated_at=timezone.now(),

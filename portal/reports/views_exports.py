@@ -2,7 +2,10 @@
 
 A past day is read on the clock asked for (`reports.basis`, "as it was" unless told): the file's name says which
 (`...-as-it-was.csv`, `...-as-recorded-then.csv`), and an XLSX workbook says it in words too, in its properties and
-on a sheet after the rows. The CSV holds only the header and the rows, so its columns read the same either way."""
+on a sheet after the rows. The CSV holds only the header and the rows, so its columns read the same either way.
+
+The filters of the page an export was asked from (`requirement`, `staff_group`) are checked as the page checks them
+and applied on every clock; the file's name names them, and the file says them too (`exports.Filters`)."""
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -15,8 +18,8 @@ from portal.audit.services import audit_record
 from portal.compliance.asat import Moment
 
 from . import basis as clocks
-from .exports import csv_lines, export_rows, xlsx_file
-from .forms import AsAtBasisForm
+from .exports import Filters, csv_lines, export_rows, xlsx_file
+from .forms import ExportForm
 from .scope import scope_label, teams_for_request
 
 LIVE = "live"
@@ -24,14 +27,15 @@ FILENAME_WORDS = {clocks.AS_IT_WAS: "as-it-was", clocks.AS_RECORDED: "as-recorde
 
 
 def _export_request(request, kind: str):
-    """(scope, moment, basis, filename stem) for an export, after checking who may ask, the as-at date and the
-    clock, and auditing."""
+    """(scope, moment, basis, filters, filename stem) for an export, after checking who may ask, the as-at date, the
+    clock and the filters, and auditing."""
     scope, _ = teams_for_request(request.user, request.GET.get("team"))
-    form = AsAtBasisForm(request.GET)
+    form = ExportForm(request.GET)
     if not form.is_valid():
         return None, form
     as_at = form.cleaned_data["as_at"]
     basis = form.cleaned_data["basis"] if as_at else LIVE  # today's export is live: one clock
+    filters = Filters(**form.filters())
     label = scope_label(scope)
     audit_record(
         request=request,
@@ -41,11 +45,14 @@ def _export_request(request, kind: str):
         as_at=as_at,
         format=kind,
         basis=basis,
+        **{label.lower().replace(" ", "_"): value for label, value in filters.words()},
     )
     stem = f"compliance-{slugify(label)[:60]}-{as_at or timezone.localdate():%Y-%m-%d}"
     if as_at:
         stem += f"-{FILENAME_WORDS[basis]}"
-    return (scope, Moment.end_of(as_at) if as_at else None, basis, stem), form
+    for _, value in filters.words():
+        stem += f"-{slugify(value)[:40]}"
+    return (scope, Moment.end_of(as_at) if as_at else None, basis, filters, stem), form
 
 
 @require_GET
@@ -53,9 +60,9 @@ def export_csv(request):
     parts, form = _export_request(request, "csv")
     if parts is None:
         return _invalid(request, form)
-    scope, moment, basis, stem = parts
-    rows = export_rows(scope, moment, basis=basis)
-    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    scope, moment, basis, filters, stem = parts
+    rows = export_rows(scope, moment, basis=basis, filters=filters)
+    response = StreamingHttpResponse(csv_lines(rows, filters=filters), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -66,10 +73,12 @@ def export_xlsx(request):
     parts, form = _export_request(request, "xlsx")
     if parts is None:
         return _invalid(request, form)
-    scope, moment, basis, stem = parts
+    scope, moment, basis, filters, stem = parts
     response = FileResponse(
         xlsx_file(
-            export_rows(scope, moment, basis=basis), title=scope_label(scope), about=_about(scope, moment, basis)
+            export_rows(scope, moment, basis=basis, filters=filters),
+            title=scope_label(scope),
+            about=_about(scope, moment, basis, filters),
         ),
         as_attachment=True,
         filename=f"{stem}.xlsx",
@@ -79,10 +88,16 @@ def export_xlsx(request):
     return response
 
 
-def _about(scope, moment: Moment | None, basis: str) -> list[tuple[str, str]]:
+def _about(scope, moment: Moment | None, basis: str, filters: Filters) -> list[tuple[str, str]]:
     """What the rows are, in words, for the workbook."""
     made = timezone.localtime()
     about = [("Teams", f"{scope_label(scope)}, and every team below")]
+    about += [
+        ("Only the rows of this requirement" if label == "Requirement" else "Only people in this staff group", value)
+        for label, value in filters.words()
+    ]
+    if not filters:
+        about += [("Filters", "None: every requirement and every staff group")]
     if moment is None:
         about += [("As at", f"Now ({made:%-d %B %Y %H:%M}), from the current records")]
     else:

@@ -14,7 +14,7 @@ from portal.compliance.dates import end_of_local_day
 from portal.lib.stalled import stalled_before
 
 from . import basis as clocks
-from .forms import AsAtBasisForm, basis_options
+from .forms import ExportForm, basis_options
 from .models import EvidencePack
 from .scope import teams_for_request
 from .tasks import evidence_pack_build_task
@@ -27,7 +27,7 @@ def pack_new(request):
     if len(scope) != 1:
         raise Http404("A pack covers one team (and the teams below it): choose the team.")
     team = scope[0]
-    form = AsAtBasisForm(data)
+    form = ExportForm(data)
     if request.method == "GET" or not form.is_valid():
         status = 400 if form.errors else 200
         context = {"form": form, "scope": scope, "basis_options": basis_options(form)}
@@ -39,7 +39,7 @@ def pack_new(request):
     past = as_at and as_at < today
     cutoff = end_of_local_day(as_at) if past and basis == clocks.AS_RECORDED else timezone.now()
     pack = EvidencePack.objects.create(
-        team=team, as_at=as_at or today, cutoff=cutoff, basis=basis, requested_by=request.user
+        team=team, as_at=as_at or today, cutoff=cutoff, basis=basis, requested_by=request.user, **form.filters()
     )
     audit_record(
         request=request,
@@ -49,6 +49,7 @@ def pack_new(request):
         as_at=pack.as_at,
         format="pdf pack",
         basis=pack.basis,
+        **{label.lower().replace(" ", "_"): value for label, value in pack.filters.words()},
     )
     evidence_pack_build_task.enqueue(pack.pk)
     return redirect("exports:pack_detail", pack_id=pack.pk)

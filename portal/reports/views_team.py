@@ -60,7 +60,14 @@ def team(request):
         "filtered": bool(requirement or state or as_at or request.GET.get("team")),
         "pack_team": scope[0].pk if len(scope) == 1 else None,  # a pack covers one team and the teams below
         "basis_words": described(matrix.basis) if as_at else "",
-        "keep": urlencode({"as_at": as_at.isoformat(), "basis": matrix.basis}) if as_at else "",
+        # The downloads keep the day, the clock and the requirement shown; not the status filter, which picks people
+        # rather than rows: the page says the download holds everyone, whatever their status.
+        "keep": urlencode(
+            {
+                **({"as_at": as_at.isoformat(), "basis": matrix.basis} if as_at else {}),
+                **({"requirement": requirement.pk} if requirement else {}),
+            }
+        ),
     }
     return render(request, "reports/team.html", context)
 
