@@ -195,9 +195,8 @@ class Client(threading.Thread):
         path = f"/attest/{match.group(1)}/"
         page = self.step("attest page", "GET", path, (200,))
         sent = time.perf_counter() - self.t0
-        answer = self.step(
-            "attest POST", "POST", path, (302,), data={"confirm": "on", "csrfmiddlewaretoken": self._token(page)}
-        )
+        # As a browser sends the form: its hidden fields (the CSRF token, the version of the policy shown) and the tick.
+        answer = self.step("attest POST", "POST", path, (302,), data={**self._hidden(page.text), "confirm": "on"})
         done = re.fullmatch(r"/attest/done/(\d+)/", self._location(answer))
         if not done:
             raise StepFailed(f"attest answered with {self._location(answer)}")
@@ -256,6 +255,18 @@ class Client(threading.Thread):
         elif "You did not pass" in result.text:
             success["shown"] = "not passed"
         success["module_completed_shown"] = "Module completed" in result.text
+
+    @staticmethod
+    def _hidden(page: str) -> dict[str, str]:
+        """The page's hidden form fields, name -> value."""
+        hidden = {}
+        for tag in INPUT_RE.findall(page):
+            attrs = dict(ATTR_RE.findall(tag))
+            if attrs.get("type") == "hidden" and attrs.get("name"):
+                hidden[attrs["name"]] = attrs.get("value", "")
+        if "csrfmiddlewaretoken" not in hidden:
+            raise StepFailed("no CSRF token on the page")
+        return hidden
 
     @staticmethod
     def _offered(page: str) -> dict[str, tuple[str, list[str]]]:
