@@ -58,8 +58,12 @@ def test_the_cms_asks_for_a_re_attest_date_after_the_go_live_date(policy):
 
 
 def test_a_go_live_date_already_passed_asks_only_for_a_future_date(policy):
+    """A go-live date in the past (the version goes live when published) is not held against a deadline after today:
+    the draft is accepted (draft_new_version refuses what the CMS would)."""
     today = timezone.localdate()
-    _material(policy, today + datetime.timedelta(days=1), go_live_at=timezone.now() - datetime.timedelta(days=30))
+    went_live = timezone.now() - datetime.timedelta(days=30)
+    page = _material(policy, today + datetime.timedelta(days=1), go_live_at=went_live)
+    assert (page.reattest_deadline, page.go_live_at) == (today + datetime.timedelta(days=1), went_live)
 
 
 def _go_live_by_schedule(policy, editor, today):
