@@ -34,6 +34,11 @@ class User(AbstractUser):
     session_epoch = models.PositiveIntegerField(
         default=0, help_text="Raised to end every session of this person at once (a role change, leaving)."
     )
+    closed_by_hand = models.BooleanField(
+        default=False,
+        help_text="Closed by a person (the user editor, the user list's active state, a command), not by the roster "
+        "at a leave date: a roster that brings them back leaves it closed. Cleared when it is opened again by hand.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

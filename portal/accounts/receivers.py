@@ -155,7 +155,12 @@ def on_permission_deleted(sender, instance, **kwargs):
 def on_account_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     """Saving an account keeps its session epoch where the database has it (a copy read before someone's roles
     changed must not put the old epoch back and revive their sessions), and raises it when the account becomes or
-    stops being a superuser, or is closed or reopened (the Wagtail admin's user editor)."""
+    stops being a superuser, or is closed or reopened (the Wagtail admin's user editor).
+
+    A save that closes or reopens an account is a person's decision (the user editor, the user list's active state
+    through `wagtail_hooks`, a command): it marks the account `closed_by_hand`, or clears the mark, and a roster that
+    brings the person back leaves an account so marked closed. The roster's own closing and reopening are UPDATEs,
+    which send no signal, so they never set the mark."""
     watched = {"session_epoch", "is_superuser", "is_active"}
     if raw or instance.pk is None or (update_fields is not None and not watched & set(update_fields)):
         return
@@ -165,7 +170,11 @@ def on_account_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if before is None:
         return
     epoch = max(instance.session_epoch, before["session_epoch"])
-    changed = [name for name in ("is_superuser", "is_active") if getattr(instance, name) != before[name]]
+    changed = [
+        name
+        for name in ("is_superuser", "is_active")
+        if (update_fields is None or name in update_fields) and getattr(instance, name) != before[name]
+    ]
     if changed:
         epoch += 1
         audit_record(
@@ -174,8 +183,16 @@ def on_account_saved(sender, instance, raw=False, update_fields=None, **kwargs):
             scope=f"{instance.email}: {', '.join(f'{name} now {getattr(instance, name)}' for name in changed)}"[:300],
         )
     instance.session_epoch = epoch
-    if update_fields is not None and "session_epoch" not in update_fields and epoch != before["session_epoch"]:
-        get_user_model().objects.filter(pk=instance.pk).update(session_epoch=epoch)  # this save will not write it
+    if "is_active" in changed:
+        instance.closed_by_hand = not instance.is_active
+    if update_fields is not None:
+        unsaved = {}  # what this save will not write
+        if "session_epoch" not in update_fields and epoch != before["session_epoch"]:
+            unsaved["session_epoch"] = epoch
+        if "is_active" in changed and "closed_by_hand" not in update_fields:
+            unsaved["closed_by_hand"] = instance.closed_by_hand
+        if unsaved:
+            get_user_model().objects.filter(pk=instance.pk).update(**unsaved)
 
 
 def _group_members_changed(groups, change: str) -> None:

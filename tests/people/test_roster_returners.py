@@ -1,6 +1,6 @@
 """A leave date cleared or moved on (a corrected termination date, a returner under the same employee number) opens
 again the account the roster closed, in the same apply: they can sign in, every old session has ended, and someone
-who never set a password is invited. An account closed by hand stays closed."""
+who never set a password is invited. An account closed by hand stays closed, whatever its sign-in email is now."""
 
 import datetime
 
@@ -92,8 +92,35 @@ def test_an_account_closed_by_hand_stays_closed(client, teams, mailoutbox, djang
 
     assert StaffMember.objects.get().leave_date is None
     user = account()
-    assert not user.is_active and user.session_epoch == epoch and mailoutbox == []
+    assert not user.is_active and user.closed_by_hand and user.session_epoch == epoch and mailoutbox == []
     assert not signs_in(client)
+
+
+def test_an_account_closed_by_hand_stays_closed_after_its_sign_in_email_moved(teams):
+    """The account carries the closing by hand, so a new sign-in email (a confirmed roster change here; the audit
+    log's entries still name the old one) does not hide it."""
+    upload_and_apply(roster(teams, ""))
+    user = account()
+    user.is_active = False  # closed in the CMS's user editor
+    user.save()
+    moved = "samantha.taylor@example.nhs.uk"
+    leaves = esr_file(esr_row("10000005", "10000005-1", code=teams["comms"].code, email=moved, leave=LEFT))
+    _, plan = upload(leaves)
+    upload_and_apply(leaves, confirmed_identity=plan.identity_fingerprint)
+    assert account().email == moved and not account().is_active
+    epoch = account().session_epoch
+
+    upload_and_apply(esr_file(esr_row("10000005", "10000005-1", code=teams["comms"].code, email=moved)))
+
+    assert StaffMember.objects.get().leave_date is None
+    user = account()
+    assert not user.is_active and user.closed_by_hand and user.session_epoch == epoch
+
+
+def test_an_account_closed_by_the_roster_is_not_marked_closed_by_hand_and_opens_again(left, teams):
+    assert not account().closed_by_hand
+    upload_and_apply(roster(teams, ""))
+    assert account().is_active and not account().closed_by_hand
 
 
 def test_an_account_opened_by_hand_and_closed_by_the_roster_opens_again(teams):
@@ -103,6 +130,7 @@ def test_an_account_opened_by_hand_and_closed_by_the_roster_opens_again(teams):
     user.save()
     user.is_active = True
     user.save()
+    assert not account().closed_by_hand  # opening it by hand took the mark away
     upload_and_apply(roster(teams, LEFT))
     assert not account().is_active
     upload_and_apply(roster(teams, ""))

@@ -27,8 +27,9 @@ Rules where ESR leaves a choice:
   refused when the account has HR or editor rights (or is a superuser's): an import never closes such an account. A
   client limited to a team may not name an account with rights outside its team at all (`privileged_sign_ins`).
 - An account the roster closed (the person left) is opened again when a later file clears or moves on the leave
-  date: a corrected termination date, or a returner under the same employee number. One closed by hand, in the CMS's
-  user editor, stays closed.
+  date: a corrected termination date, or a returner under the same employee number. One closed by hand (the CMS's
+  user editor or user list, a command) stays closed, whatever its sign-in email has become: the account carries the
+  mark (`closed_by_hand`), cleared only when it is opened again by hand.
 """
 
 from .apply import RosterApplied, apply_roster_changes

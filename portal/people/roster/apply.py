@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
@@ -132,47 +132,28 @@ def apply_roster_changes(plan: RosterPlan, *, confirmed_identity: str = "") -> R
 
 def _reopen(returners: list[StaffMember]) -> list[StaffMember]:
     """Open again the accounts of people who had left and no longer have, as closing them did: active, every session
-    ended. Not an account closed by hand (its last change of active in the audit log is to closed: the roster's own
-    closing writes none there). Returns those of them with no password yet, to invite as new people are."""
+    ended. Not an account closed by hand: the account itself says so (`closed_by_hand`, set by the user editor and
+    every other hand that closes one, never by the roster's own closing), whatever its sign-in email has become since.
+    Returns those of them with no password yet, to invite as new people are."""
     returning = {s.user_id: s for s in returners if s.user_id}
     if not returning:
         return []
     User = get_user_model()
-    closed = dict(User.objects.filter(pk__in=returning, is_active=False).values_list("pk", "email"))
-    closed_by_hand = _closed_by_hand(closed.values())
-    reopening = [pk for pk, email in closed.items() if email not in closed_by_hand]
+    reopening = dict(
+        User.objects.filter(pk__in=returning, is_active=False, closed_by_hand=False).values_list("pk", "email")
+    )
     User.objects.filter(pk__in=reopening).update(is_active=True, session_epoch=F("session_epoch") + 1)
-    for pk in reopening:
+    for email in reopening.values():
         audit_record(
             actor="a roster import",
             action=AuditEvent.ROLE_CHANGED,
-            scope=f"{closed[pk]}: is_active now True (the roster cleared or moved on their leave date)",
+            scope=f"{email}: is_active now True (the roster cleared or moved on their leave date)",
         )
     return [
         returning[user.pk]
         for user in User.objects.filter(pk__in=reopening).only("password")
         if not user.has_usable_password()
     ]
-
-
-def _closed_by_hand(emails) -> set[str]:
-    """Of these accounts' sign-in emails, those whose account was last closed by hand: the user editor's saves are
-    audited ("sam@x: is_active now False", portal.accounts.receivers), the roster's own closing is not."""
-    emails = set(emails)
-    if not emails:
-        return set()
-    about = Q()
-    for email in emails:
-        about |= Q(scope__startswith=f"{email}: ")
-    last = {}
-    for scope in (
-        AuditEvent.objects.filter(about, action=AuditEvent.ROLE_CHANGED, scope__contains="is_active now")
-        .order_by("at", "pk")
-        .values_list("scope", flat=True)
-    ):
-        email, _, change = scope.partition(": ")
-        last[email] = "is_active now False" in change
-    return {email for email, closed in last.items() if closed and email in emails}
 
 
 def _move_sign_in_emails(plan: RosterPlan) -> list[SignInMoved]:
