@@ -251,3 +251,27 @@ def evidence_history_as_it_was(history, day: datetime.date) -> list[EvidenceEntr
         if entry.took_effect <= day:
             shown.append(entry)
     return sorted(shown, key=lambda entry: (entry.took_effect, entry.recorded_at, entry.seq), reverse=True)
+
+
+def certificate_list_for_staff(staff, *, completed_by: datetime.date | None = None, cutoff=None) -> list[Certificate]:
+    """A person's uploaded certificates, the latest uploaded first, each with its course: one query. A certificate
+    HR verified and then withdrew (by voiding the entry the verification made) carries the correction's reason and
+    when on its own row (`certificate_withdraw`), so showing why costs no query per certificate.
+
+    Given `completed_by`, only the courses completed by that day (a day as it was: what HR decided since is known
+    now, withdrawals included). Given `cutoff`, only those uploaded before it, each as the portal held it then: one
+    HR decided later is still waiting, one HR withdrew later is still verified, so a page as recorded then shows no
+    reason given after it. These are copies to show, never saved: reports write nothing."""
+    certificates = staff.certificates.select_related("requirement").order_by("-uploaded_at")
+    if completed_by is not None:
+        certificates = certificates.filter(completed_on__lte=completed_by)
+    if cutoff is None:
+        return list(certificates)
+    held = []
+    for certificate in certificates.filter(uploaded_at__lt=cutoff):
+        if certificate.withdrawn_at is not None and certificate.withdrawn_at >= cutoff:
+            certificate.status, certificate.withdrawn_at, certificate.withdrawn_reason = Certificate.APPROVED, None, ""
+        if certificate.reviewed_at is not None and certificate.reviewed_at >= cutoff:
+            certificate.status, certificate.rejection_reason = Certificate.PENDING, ""
+        held.append(certificate)
+    return held

@@ -24,6 +24,7 @@ from .basis import AS_IT_WAS, described
 from .forms import AsAtBasisForm, TeamFilterForm, basis_options
 from .scope import scope_label, teams_for_request
 from .selectors import (
+    certificate_list_for_staff,
     evidence_history_as_it_was,
     evidence_history_for_staff,
     requirement_lines_as_at,
@@ -208,7 +209,7 @@ def team_person(request, staff_id: int):
         "basis_words": described(basis) if as_at else "",
         "lines": lines,
         "history": history,
-        "certificates": certificates.select_related("requirement").order_by("-uploaded_at"),
+        "certificates": certificates,
         "reminder_due": as_at is None and not person.has_left() and any(line.action for line in lines),
         "pauses": pauses_for_staff(person) if as_at is None and is_hr(request.user) else [],  # one query, HR only
     }
@@ -220,16 +221,20 @@ def _records(person, as_at, basis):
     about that day: their runs of the status table in effective time, what had taken effect by then whenever it was
     recorded); or as recorded then (the ledger and roster as recorded by the end of that day)."""
     if as_at is None:
-        return requirement_lines_for_staff(person), evidence_history_for_staff(person), person.certificates.all()
+        return (
+            requirement_lines_for_staff(person),
+            evidence_history_for_staff(person),
+            certificate_list_for_staff(person),
+        )
     if basis == AS_IT_WAS:
         everything = list(evidence_history_for_staff(person))  # read whole: its pauses give a paused line's end
         lines = requirement_lines_as_it_was(person, as_at, everything)
         history = evidence_history_as_it_was(everything, as_at)
-        return lines, history, person.certificates.filter(completed_on__lte=as_at)
+        return lines, history, certificate_list_for_staff(person, completed_by=as_at)
     moment = Moment.end_of(as_at)
     lines = requirement_lines_as_at(person, moment)
     history = evidence_history_for_staff(person, cutoff=moment.cutoff)
-    return lines, history, person.certificates.filter(uploaded_at__lt=moment.cutoff)
+    return lines, history, certificate_list_for_staff(person, cutoff=moment.cutoff)
 
 
 @require_POST
