@@ -38,6 +38,7 @@ lint: install
 
 # What production settings refuse to start without, for the checks below: stand-ins, not secrets.
 DEPLOY_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production ALLOWED_HOSTS=training.example.nhs.uk \
+  DATABASE_URL=postgres://portal_app@127.0.0.1:5432/portal \
   PORTAL_BASE_URL=https://training.example.nhs.uk \
   SECRET_KEY=check-deploy-only-$$RANDOM-not-a-real-key-0123456789abcdefghij \
   PORTAL_RECEIPT_KEY=check-deploy-only-$$RANDOM-not-a-real-receipt-key-0123456789 \

@@ -2,9 +2,7 @@
 
 from pathlib import Path
 
-import dj_database_url
-
-from portal.lib.env import env_int, env_str
+from portal.lib.env import env_database, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -92,9 +90,12 @@ TEMPLATES = [
     },
 ]
 
+# Without DATABASE_URL, a SQLite file beside the code: the demo's and development's database. Production settings
+# refuse to start without it (that file is outside every backup the deployment guide sets up).
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env_database(
+        "DATABASE_URL",
+        f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -111,10 +112,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Report reads on a replica (portal.lib.replica; docs/scale.md): DATABASE_REPLICA_URL names a streaming replica of
 # DATABASE_URL, and the report pages read from it; everything else, and every write, uses the primary. A page that read
 # it says how far behind it is once that passes PORTAL_REPLICA_LAG_WARN_SECONDS.
-DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "").strip()
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+    DATABASES["replica"] = env_database(
+        "DATABASE_REPLICA_URL", conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the test database through it
 DATABASE_ROUTERS = ["portal.lib.replica.ReplicaRouter"]

@@ -7,6 +7,13 @@ from portal.lib.env import env_bool, env_int, env_list, env_str
 from .base import *  # noqa: F403
 
 DEBUG = False
+# base.py read and checked DATABASE_URL if it is set; without it base.py falls back to a SQLite file in the code
+# directory, where staff's evidence would sit outside the PostgreSQL backups (docs/deploy.md, section 7), unnoticed.
+if not env_str("DATABASE_URL", "").strip():
+    raise ImproperlyConfigured(
+        "Set the DATABASE_URL environment variable to the portal's PostgreSQL database, "
+        "postgres://USER:PASSWORD@HOST:5432/NAME (docs/deploy.md, section 2, says which role to connect as)."
+    )
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

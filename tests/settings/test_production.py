@@ -10,6 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = {
+    "DATABASE_URL": "postgres://portal_app:not-a-real-password@db.internal:5432/portal",
     "ALLOWED_HOSTS": "training.example.nhs.uk",
     "PORTAL_BASE_URL": "https://training.example.nhs.uk",
     "SECRET_KEY": "test-only-not-a-real-key-0123456789abcdefghijklmnopqrstuvwxyz",
@@ -19,11 +20,17 @@ GOOD = {
 }
 
 
-def load_production(**changes) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key not in GOOD}
+def load_settings(module: str, show: str, **changes) -> subprocess.CompletedProcess:
+    """Import the settings `module` in a new interpreter, with GOOD's environment altered by `changes` (None leaves a
+    variable unset), and print the setting `show`."""
+    env = {key: value for key, value in os.environ.items() if key not in GOOD and key not in changes}
     env.update({key: value for key, value in {**GOOD, **changes}.items() if value is not None})
-    code = "import portal.settings.production as s; print(s.WAGTAILADMIN_BASE_URL)"
+    code = f"import {module} as s; print(s.{show})"
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def load_production(**changes) -> subprocess.CompletedProcess:
+    return load_settings("portal.settings.production", "WAGTAILADMIN_BASE_URL", **changes)
 
 
 def test_the_address_staff_reach_is_what_links_are_built_from():
