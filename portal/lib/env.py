@@ -1,9 +1,16 @@
-"""Tiny typed readers for settings that come from the environment."""
+"""Tiny typed readers for settings that come from the environment.
+
+A value they cannot read is refused with ImproperlyConfigured naming the variable and what it takes: the portal is set
+up from the README by someone with no developer at hand, and a typo must stop the start, not quietly become a
+default."""
 
 import os
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = frozenset({"true", "1", "yes", "y", "on"})
+FALSE_WORDS = frozenset({"false", "0", "no", "n", "off"})
 
 # The portal's ledger triggers and role grants exist for these two engines only (portal.compliance.ledger).
 DATABASE_ENGINES = frozenset({"django.db.backends.postgresql", "django.db.backends.sqlite3"})
@@ -21,10 +28,20 @@ def env_str(name: str, default: str | None = None) -> str:
 
 
 def env_bool(name: str, default: bool = False) -> bool:
+    """True or false from true/false, 1/0, yes/no, y/n or on/off, in any case; unset or empty gives `default` (as
+    env_int does: a variable left blank keeps the documented default).
+
+    Anything else is refused rather than read as false: EMAIL_USE_TLS=ture must not send mail in clear, nor
+    PORTAL_PASSWORD_LOGIN=ture turn password sign-in off."""
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false (or 1/0, yes/no, y/n, on/off), not {value!r}.")
 
 
 def env_int(name: str, default: int) -> int:
