@@ -75,7 +75,7 @@ def completions_send(request: HttpRequest, payload: CompletionsIn, idempotency_k
     client = request.auth
 
     def answer():
-        _check_people_in_scope(client, [(r.assignment_number.strip() or r.employee_number.strip()) for r in rows])
+        _check_people_in_scope(client, [(r.assignment_number or r.employee_number) for r in rows])
         data = _file(
             COMPLETION_COLUMNS,
             [[r.employee_number, r.assignment_number, r.course, r.completed_on, r.expires_on] for r in rows],
@@ -276,7 +276,7 @@ def _check_roster_in_scope(client: ApiClient, people) -> None:
     numbers = [p.employee_number for p in people]
     # An account with HR or editor rights signs in with some rows' work email: outside this client's teams, the row
     # would give that account a staff record here (and a later leave date would close it).
-    rights = privileged_sign_ins(list({p.work_email.strip().lower() for p in people}))
+    rights = privileged_sign_ins(list({p.work_email.lower() for p in people}))
     outside = {email for email, path in rights.items() if not (path and path.startswith(client.team.path))}
     elsewhere = set(
         StaffMember.objects.filter(employee_number__in=numbers)
@@ -285,21 +285,20 @@ def _check_roster_in_scope(client: ApiClient, people) -> None:
     )
     errors = []
     for i, person in enumerate(people):
-        name = person.team_name.strip()
-        team, _ = teams.find(person.team_code.strip(), name, leave_date=person.leave_date)
+        name = person.team_name
+        team, _ = teams.find(person.team_code, name, leave_date=person.leave_date)
         if team is None and len(teams.by_name.get(name.lower(), ())) > 1:
             errors.append(
                 {
                     "field": f"people[{i}].team_code",
-                    "message": f"people[{i}]: more than one team is called {person.team_name.strip()!r}: "
-                    "give the team code",
+                    "message": f"people[{i}]: more than one team is called {name!r}: give the team code",
                 }
             )
         elif team is None or not team.path.startswith(client.team.path):
             errors.append(
                 {"field": f"people[{i}].team_code", "message": f"people[{i}]: not one of this client's teams"}
             )
-        elif person.work_email.strip().lower() in outside:
+        elif person.work_email.lower() in outside:
             errors.append(
                 {
                     "field": f"people[{i}].work_email",

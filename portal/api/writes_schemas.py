@@ -5,12 +5,20 @@ import datetime
 from ninja import Field, Schema
 from pydantic import field_validator, model_validator
 
+from portal.lib.csvfiles import cell_value
 from portal.lib.text import hidden_character
 
 MAX_ROWS = 10_000
 
 
 class Row(Schema):
+    @field_validator("*", mode="before")
+    @classmethod
+    def _as_the_import_reads_it(cls, value):
+        # Before any check: a team client's scope is checked against the value the import will match, and the import
+        # trims every cell, so " E0000007" must be checked as E0000007, not as a number that names nobody.
+        return cell_value(value) if isinstance(value, str) else value
+
     @field_validator("*")
     @classmethod
     def _visible(cls, value):
@@ -30,7 +38,7 @@ class CompletionIn(Row):
 
     @model_validator(mode="after")
     def _names_someone(self):
-        if not (self.employee_number.strip() or self.assignment_number.strip()):
+        if not (self.employee_number or self.assignment_number):
             raise ValueError("give employee_number or assignment_number")
         return self
 
@@ -59,7 +67,7 @@ class PersonIn(Row):
 
     @model_validator(mode="after")
     def _names_a_team(self):
-        if not (self.team_code.strip() or self.team_name.strip()):
+        if not (self.team_code or self.team_name):
             raise ValueError("give team_code or team_name")
         return self
 

@@ -43,6 +43,13 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.strip().lower())
 
 
+def cell_value(text: str) -> str:
+    """A cell as a record holds it: without the spaces around it ("  E0000007 " is E0000007). Every import reads its
+    values so; another door that checks what an import will match (the API's rows) reads them through this too, so
+    the check and the import cannot see two different values."""
+    return text.strip()
+
+
 def show_date(day: datetime.date) -> str:
     """30/11/2028, as the import guides write dates; years before 1000 keep four digits (strftime drops them)."""
     return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
@@ -130,7 +137,8 @@ def read_table(
     if blank:
         table.ignored.append(f"{blank} blank line{'s' if blank != 1 else ''}")
     table.records = [
-        (line, {f: (cells[i].strip() if i < len(cells) else "") for f, i in columns.items()}) for line, cells in records
+        (line, {f: (cell_value(cells[i]) if i < len(cells) else "") for f, i in columns.items()})
+        for line, cells in records
     ]
     return table
 
