@@ -57,7 +57,7 @@ def pack_new(request):
 
 def _get_pack_for_user(user, pack_id: int) -> EvidencePack:
     """A pack its requester may still see: theirs, for a team they still may report on. Anything else is a 404."""
-    pack = get_object_or_404(EvidencePack.objects.select_related("team"), pk=pack_id, requested_by=user)
+    pack = get_object_or_404(EvidencePack.objects.select_related("team", "requirement"), pk=pack_id, requested_by=user)
     teams_for_request(user, pack.team_id)
     return pack
 
