@@ -42,7 +42,8 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production ALLOWED_HOSTS=tr
   PORTAL_BASE_URL=https://training.example.nhs.uk \
   SECRET_KEY=check-deploy-only-$$RANDOM-not-a-real-key-0123456789abcdefghij \
   PORTAL_RECEIPT_KEY=check-deploy-only-$$RANDOM-not-a-real-receipt-key-0123456789 \
-  PORTAL_RECEIPT_DIR=/nonexistent/receipts PORTAL_RECEIPT_EMAIL=ledger-receipts@example.nhs.uk
+  PORTAL_RECEIPT_DIR=/nonexistent/receipts PORTAL_RECEIPT_EMAIL=ledger-receipts@example.nhs.uk \
+  PORTAL_ORGANISATION_NAME='NHS Example Trust' DEFAULT_FROM_EMAIL=training-portal@example.nhs.uk
 
 check: install
 	$(BIN)/python manage.py check --fail-level WARNING

@@ -1,6 +1,8 @@
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 from portal.lib.env import env_bool, env_int, env_list, env_str
 
@@ -46,6 +48,33 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+
+# Whose portal this is, and who its emails are from. base.py's are the demo's: another body's name on every page, email
+# and certificate, and an example.nhs.uk sender that no relay accepts. Production takes both from its environment, and
+# refuses .env.example's change-me placeholders, which would otherwise go out to every member of staff.
+PORTAL_ORGANISATION_NAME = env_str("PORTAL_ORGANISATION_NAME", "").strip()
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "").strip()
+_organisation_takes = (
+    'your organisation\'s name as staff know it, e.g. PORTAL_ORGANISATION_NAME="NHS Example Integrated Care Board": '
+    "it heads every page, email and certificate"
+)
+_sender_takes = (
+    "the address the portal's emails come from (one your SMTP relay lets it send as), e.g. "
+    'training-portal@your-organisation.nhs.uk or "Training portal <training-portal@your-organisation.nhs.uk>"'
+)
+for _name, _value, _takes in (
+    ("PORTAL_ORGANISATION_NAME", PORTAL_ORGANISATION_NAME, _organisation_takes),
+    ("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL, _sender_takes),
+):
+    if not _value:
+        raise ImproperlyConfigured(f"Set the {_name} environment variable to {_takes}.")
+    if "change-me" in _value.lower():
+        raise ImproperlyConfigured(f"{_name} still holds .env.example's placeholder: set it to {_takes}.")
+try:
+    validate_email(parseaddr(DEFAULT_FROM_EMAIL)[1])
+except ValidationError as exc:
+    raise ImproperlyConfigured(f"DEFAULT_FROM_EMAIL must be {_sender_takes}, not {DEFAULT_FROM_EMAIL!r}.") from exc
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Behind the reverse proxy every request comes from the proxy's address: allauth's sign-in rate limits must read the
 # client's address from X-Forwarded-For, trusting as many proxies as the deployment puts in front (docs/deploy.md).

@@ -17,6 +17,8 @@ GOOD = {
     "PORTAL_RECEIPT_KEY": "test-only-not-a-real-receipt-key-0123456789abcdef",
     "PORTAL_RECEIPT_DIR": "/nonexistent/receipts",
     "PORTAL_RECEIPT_EMAIL": "receipts@example.nhs.uk",
+    "PORTAL_ORGANISATION_NAME": "NHS Example Integrated Care Board",
+    "DEFAULT_FROM_EMAIL": "Training portal <training-portal@example-icb.nhs.uk>",
 }
 
 
