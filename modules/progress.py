@@ -2,6 +2,10 @@
 from their status rows on the requirements naming the module (a completion that has expired, or that a material
 policy change has asked them to do again, is due again however complete the module once was).
 
+A module with no quiz that is due again is worked through again: only the answers given since that round began
+count (its scenarios read as not done until answered again), so the person sees what is left and the module is
+completed again only by working through every scenario again (`services.module_completion_record_if_complete`).
+
 Every page that shows a module's state (the module itself, the list of modules, My training) reads it from here, so
 they cannot disagree.
 """
@@ -10,11 +14,11 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, CharField, DateField, DateTimeField, IntegerField, Value
+from django.db.models import BooleanField, CharField, DateField, DateTimeField, IntegerField, OuterRef, Subquery, Value
 from django.utils import timezone
 
 from portal.compliance import status as standing
-from portal.compliance.models import Requirement, RequirementStatus
+from portal.compliance.models import ReattestationRound, Requirement, RequirementStatus
 from quizzes.models import Attempt
 
 from .models import ModuleCompletion, ModulePage, ReviewFlag, ScenarioResponse
@@ -41,6 +45,31 @@ def _long_date(day: datetime.date) -> str:
 
 
 @dataclass(frozen=True)
+class RequirementStanding:
+    """The person's status row on an active requirement naming the module (an unsaved copy: requirement and dates),
+    with the moment the requirement's current round began for them: the completion the row holds, or, when a
+    material policy change reopened the module after it, the moment that change was published."""
+
+    row: RequirementStatus
+    round_began: datetime.datetime | None
+
+
+def _round_began(
+    row: RequirementStatus, completed_at: datetime.datetime | None, reopened_at: datetime.datetime | None
+) -> datetime.datetime | None:
+    """When the round the status row is in began: its completion (`completed_at`, the time of the evidence it
+    holds), or the opening of the requirement's latest re-attestation round when that round outdates the completion
+    by the rule the status itself follows (`ReattestationRound.outdates`), so both agree on what is due again."""
+    if row.completed_on is None:
+        return None
+    reopened = reopened_at is not None and ReattestationRound(opened_at=reopened_at).outdates(
+        kind=Requirement.COMPLETE_MODULE, snapshot_id=None, completed_on=row.completed_on
+    )
+    moments = [moment for moment in (completed_at, reopened_at if reopened else None) if moment is not None]
+    return max(moments, default=None)
+
+
+@dataclass(frozen=True)
 class DueAgain:
     """A module the person completed that a requirement asks them to do again: its completion has expired or
     expires soon (a renewal period), or a material policy change reopened the module. The state and tag are
@@ -49,6 +78,7 @@ class DueAgain:
     state: str  # standing.DUE_SOON or standing.OVERDUE
     due_on: datetime.date | None
     completed_on: datetime.date
+    round_began: datetime.datetime | None  # `RequirementStanding.round_began`
 
     @property
     def label(self) -> str:
@@ -84,8 +114,10 @@ class ModuleProgress:
     completions: list = field(default_factory=list)  # newest first
     completed_at: object = None
     last_answered: str | None = None  # the scenario the person answered most recently
-    # The person's status rows (unsaved copies: requirement and dates) on the active requirements naming the module.
-    standings: list[RequirementStatus] = field(default_factory=list)
+    # The person's status rows on the active requirements naming the module.
+    standings: list[RequirementStanding] = field(default_factory=list)
+    # A module with no quiz that is due again: the scenarios count only the answers given after this moment.
+    counting_since: datetime.datetime | None = None
 
     @property
     def scenarios_total(self) -> int:
@@ -119,31 +151,44 @@ class ModuleProgress:
     def in_progress(self) -> bool:
         return self.status == IN_PROGRESS
 
+    def _asked_again(self) -> list[DueAgain]:
+        """The requirements asking the person to do the module again: each status row that holds a completion and
+        is due soon or overdue."""
+        today = timezone.localdate()
+        return [
+            DueAgain(state, one.row.due_on, one.row.completed_on, one.round_began)
+            for one in self.standings
+            if one.row.completed_on is not None
+            and (state := one.row.state(today)) in {standing.DUE_SOON, standing.OVERDUE}
+        ]
+
     @property
     def due_again(self) -> DueAgain | None:
         """The most urgent requirement asking the person to do the module again, as My training says it ("Due soon"
-        or "Overdue", "Do the module again"): one whose status row holds a completion and is due soon or overdue.
-        None while every completion still stands, and for a module not yet completed (its own state says that)."""
+        or "Overdue", "Do the module again"). None while every completion still stands, and for a module not yet
+        completed (its own state says that)."""
         if self.status != COMPLETE:
             return None
-        today = timezone.localdate()
-        due = [
-            DueAgain(state, row.due_on, row.completed_on)
-            for row in self.standings
-            if row.completed_on is not None and (state := row.state(today)) in {standing.DUE_SOON, standing.OVERDUE}
-        ]
+        due = self._asked_again()
         return min(due, key=lambda one: (one.state != standing.OVERDUE, one.due_on or datetime.date.max), default=None)
 
-    @property
-    def scenarios_done_again(self) -> int:
-        """Scenarios answered as the policy expects since the latest completion: a module with no quiz is completed
-        again when every one is (`services.module_completion_record_if_complete`)."""
-        if self.completed_at is None:
-            return self.scenarios_done
-        return sum(
-            1
-            for state in self.scenarios.values()
-            if state.last_reached_at is not None and state.last_reached_at > self.completed_at
+    def round_to_count_from(self) -> datetime.datetime | None:
+        """For a module with no quiz that a requirement asks for again, the moment after which answers count: the
+        latest moment a round asking for it began (so the completion it records is new for each of them), and never
+        before the person's latest completion of the module here (a completion needs answers given after it). None
+        for a module with a quiz (passing the quiz again renews it; the scenarios stay done) or not asked for again.
+        From the status rows and completions: read before the answers are counted."""
+        if self.has_quiz:
+            return None
+        began = [one.round_began for one in self._asked_again() if one.round_began is not None]
+        if not began:
+            return None
+        return max([*began, self.completed_at] if self.completed_at else began)
+
+    def worked_through_since(self, moment: datetime.datetime) -> bool:
+        """Whether every scenario staff are shown has been answered as the policy expects after `moment`."""
+        return bool(self.scenarios) and all(
+            state.last_reached_at is not None and state.last_reached_at > moment for state in self.scenarios.values()
         )
 
     @property
@@ -167,7 +212,7 @@ class ModuleProgress:
             else:
                 noun = "scenario" if self.scenarios_total == 1 else "scenarios"
                 how = (
-                    f"Work through every scenario again ({self.scenarios_done_again} of {self.scenarios_total} "
+                    f"Work through every scenario again ({self.scenarios_done} of {self.scenarios_total} "
                     f"{noun} worked through again)."
                 )
             return f"{due_again.headline} {how} {due_again.completed_text}"
@@ -215,12 +260,21 @@ def _none(output_field):
     return Value(None, output_field=output_field)
 
 
+def _latest_round_opened_at():
+    """The opening of the latest re-attestation round on a status row's requirement, as a column of the status
+    rows: on a module's requirement, a material policy change that reopened the module."""
+    rounds = ReattestationRound.objects.filter(requirement_id=OuterRef("requirement_id")).order_by("-opened_at")
+    return Subquery(rounds.values("opened_at")[:1], output_field=DateTimeField())
+
+
 def _held_responses_and_standings(user, page_ids):
     """The held scenarios of these pages, the person's answers in them and their status rows on the active
     requirements naming them (as `PolicyPage.attestation_for` reads a policy's), in one query (a UNION): rows of
-    (kind, page id, block id, option index, expected, answered at, id, *the status row's dates), answers in the order
-    given. A status row's id column holds its requirement's id."""
+    (kind, page id, block id, option index, expected, answered at, id, *the status row's dates, the time of the
+    completion it holds, the opening of its requirement's latest re-attestation round), answers in the order given.
+    A status row's id column holds its requirement's id."""
     no_dates = [_none(DateField()) for _ in _STANDING_DATES]
+    no_moments = [_none(DateTimeField()), _none(DateTimeField())]
     responses = ScenarioResponse.objects.filter(user=user, page_id__in=page_ids).values_list(
         Value(RESPONSE, output_field=CharField()),
         "page_id",
@@ -230,6 +284,7 @@ def _held_responses_and_standings(user, page_ids):
         "created_at",
         "pk",
         *no_dates,
+        *no_moments,
     )
     standings = RequirementStatus.objects.filter(
         staff__user=user,
@@ -245,6 +300,8 @@ def _held_responses_and_standings(user, page_ids):
         _none(DateTimeField()),
         "requirement_id",
         *_STANDING_DATES,
+        "evidence__completed_at",
+        _latest_round_opened_at(),
     )
     held = _held_flags(page_ids).values_list(
         Value(HELD, output_field=CharField()),
@@ -255,6 +312,7 @@ def _held_responses_and_standings(user, page_ids):
         _none(DateTimeField()),
         _none(IntegerField()),
         *no_dates,
+        *no_moments,
     )
     # The answers' column names name the columns. Answers first, then the status rows: every column has a typed value
     # in the first two, so PostgreSQL, which types a UNION pair by pair, never meets a column of NULLs alone.
@@ -268,8 +326,8 @@ def _progress_for_pages(user, pages) -> list[ModuleProgress]:
     pages = list(pages)
     page_ids = [page.pk for page in pages]
     rows = _held_responses_and_standings(user, page_ids)
-    attempts = Attempt.objects.filter(user=user, page_id__in=page_ids).order_by("-started_at", "-pk")
-    completions = ModuleCompletion.objects.filter(user=user, page_id__in=page_ids).order_by("-completed_at")
+    attempts = list(Attempt.objects.filter(user=user, page_id__in=page_ids).order_by("-started_at", "-pk"))
+    completions = list(ModuleCompletion.objects.filter(user=user, page_id__in=page_ids).order_by("-completed_at"))
 
     held = defaultdict(set)
     for kind, page_id, block_id, *_ in rows:
@@ -291,13 +349,24 @@ def _progress_for_pages(user, pages) -> list[ModuleProgress]:
             has_quiz=any(b["type"] == "quiz" for b in raw),
         )
         progress_by_page[page.pk] = progress
-    for kind, page_id, block_id, option_index, expected, answered_at, requirement_id, *dates in rows:
-        progress = progress_by_page[page_id]
+    # The status rows and completions first: they say from when a module due again counts the answers.
+    for kind, page_id, _, _, _, _, requirement_id, *dates, completed_at, reopened_at in rows:
         if kind == STANDING:
-            dated = dict(zip(_STANDING_DATES, dates, strict=True))
-            progress.standings.append(RequirementStatus(requirement_id=requirement_id, **dated))
+            row = RequirementStatus(requirement_id=requirement_id, **dict(zip(_STANDING_DATES, dates, strict=True)))
+            standing_here = RequirementStanding(row, _round_began(row, completed_at, reopened_at))
+            progress_by_page[page_id].standings.append(standing_here)
+    for completion in completions:
+        progress = progress_by_page[completion.page_id]
+        progress.completions.append(completion)
+        progress.completed_at = progress.completed_at or completion.completed_at
+    for progress in progress_by_page.values():
+        progress.counting_since = progress.round_to_count_from()
+    for kind, page_id, block_id, option_index, expected, answered_at, *_ in rows:
+        progress = progress_by_page[page_id]
         if kind != RESPONSE:
             continue
+        if progress.counting_since is not None and answered_at <= progress.counting_since:
+            continue  # given in an earlier round of a module asked for again
         state = progress.scenarios.get(block_id)
         if state is None:  # the scenario has since been removed from the module, or is held back for review
             continue
@@ -311,10 +380,6 @@ def _progress_for_pages(user, pages) -> list[ModuleProgress]:
         progress = progress_by_page[attempt.page_id]
         progress.attempts.append(attempt)
         progress.quiz_passed = progress.quiz_passed or bool(attempt.passed)
-    for completion in completions:
-        progress = progress_by_page[completion.page_id]
-        progress.completions.append(completion)
-        progress.completed_at = progress.completed_at or completion.completed_at
     return [progress_by_page[page.pk] for page in pages]
 
 

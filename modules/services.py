@@ -60,9 +60,11 @@ def attempt_fits_module(*, attempt, page: ModulePage) -> bool:
 def module_completion_record_if_complete(*, user, page: ModulePage, just_passed=None) -> ModuleCompletion | None:
     """Record that the module is complete if every scenario is reached and the quiz passed.
 
-    One completion per passing attempt (for a module with no quiz, one each time every scenario is worked through
-    again after the last completion), so calling this again changes nothing. The completion is the fact the
+    One completion per passing attempt; for a module with no quiz, one each time every scenario is worked through
+    again after the last completion. So calling this again changes nothing. The completion is the fact the
     compliance ledger records as evidence; a second one renews a module whose requirement has a renewal period.
+    A module with no quiz that a requirement asks for again counts only the answers given since that round began
+    (`ModuleProgress.round_to_count_from`), so what completes it is what its page shows as done.
 
     `just_passed`: an attempt at the module's quiz this request has just recorded as passed (`attempt_submit`'s
     `newly_recorded`). It is the passing attempt, and none can have a completion yet (its pass was not visible to
@@ -75,26 +77,28 @@ def module_completion_record_if_complete(*, user, page: ModulePage, just_passed=
     progress = module_progress_for_user(user, page)
     if not progress.is_complete:
         return None
-    passing = next((attempt for attempt in progress.attempts if attempt.passed), None)
-    if progress.has_quiz and passing is None:
-        return None
-    sequence = 0
-    # The person's completions of this module, newest first, are in the progress already.
-    mine = sorted(
-        (c for c in progress.completions if c.attempt_id == (passing.pk if passing else None)),
-        key=lambda completion: completion.sequence,
-        reverse=True,
-    )
-    existing = mine[0] if mine else None
-    if existing and passing is None and _worked_through_since(user, page, existing.completed_at):
-        sequence, existing = existing.sequence + 1, None
-    if existing:
-        return existing
+    if progress.has_quiz:
+        passing = next((attempt for attempt in progress.attempts if attempt.passed), None)
+        if passing is None:
+            return None
+        existing = next((c for c in progress.completions if c.attempt_id == passing.pk), None)
+        return existing or _completion_record_once(user=user, page=page, attempt=passing, sequence=0)
+    # Newest first. One from when the module had a quiz (naming its passing attempt) counts as the last completion
+    # too: the scenarios must be worked through after it, and the next round of the module's own is numbered on.
+    latest = progress.completions[0] if progress.completions else None
+    if latest is not None and not progress.worked_through_since(latest.completed_at):
+        return latest
+    rounds = [completion.sequence for completion in progress.completions if completion.attempt_id is None]
+    return _completion_record_once(user=user, page=page, attempt=None, sequence=max(rounds) + 1 if rounds else 0)
+
+
+def _completion_record_once(*, user, page: ModulePage, attempt, sequence: int) -> ModuleCompletion:
+    """Two requests finishing the same round at once record one completion: the second meets the constraint."""
     try:
         with transaction.atomic():
-            return _completion_record(user=user, page=page, attempt=passing, sequence=sequence)
+            return _completion_record(user=user, page=page, attempt=attempt, sequence=sequence)
     except IntegrityError:
-        return ModuleCompletion.objects.get(user=user, page=page, attempt=passing, sequence=sequence)
+        return ModuleCompletion.objects.get(user=user, page=page, attempt=attempt, sequence=sequence)
 
 
 def _completion_record(*, user, page: ModulePage, attempt, sequence: int) -> ModuleCompletion:
@@ -110,10 +114,3 @@ def _completion_record(*, user, page: ModulePage, attempt, sequence: int) -> Mod
         source_ref=f"module “{page.title}” completed{score}",
     )
     return completion
-
-
-def _worked_through_since(user, page: ModulePage, moment) -> bool:
-    """Whether every scenario of the module has been answered as the policy expects since `moment`."""
-    blocks = {block.id for block in page.learner_scenario_blocks()}
-    again = ScenarioResponse.objects.filter(user=user, page=page, expected=True, created_at__gt=moment)
-    return bool(blocks) and blocks <= set(again.values_list("block_id", flat=True))
