@@ -84,7 +84,10 @@ def validation_problem(errors: list[dict]) -> Problem:
     found = []
     for error in errors:
         field = field_name(error.get("loc", ()))
-        message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+        if error.get("type") == "extra_forbidden":  # pydantic's words, "Extra inputs are not permitted", name no rule
+            message = "there is no such field here: send only the fields the documentation lists"
+        else:
+            message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
         found.append({"field": field, "message": f"{field}: {message}"})
     shown = "; ".join(item["message"] for item in found[:5])
     more = f" (and {len(found) - 5} more)" if len(found) > 5 else ""

@@ -41,6 +41,7 @@ ROSTER_COLUMNS = [
     ("manager_employee_number", "Supervisor Employee Number"),
     ("manager_assignment_number", "Supervisor Assignment Number"),
     ("employment_type", "Employment Type"),
+    ("effective_date", "Effective Date"),
 ]
 KEY_HEADER = Header(None, alias="Idempotency-Key", description="Unique to the request; the same on a retry")
 ANSWERS = {200: WriteAnswer, 202: WriteAnswer}

@@ -3,7 +3,7 @@
 import datetime
 
 from ninja import Field, Schema
-from pydantic import field_validator, model_validator
+from pydantic import ConfigDict, field_validator, model_validator
 
 from portal.lib.csvfiles import cell_value
 from portal.lib.text import hidden_character
@@ -11,7 +11,14 @@ from portal.lib.text import hidden_character
 MAX_ROWS = 10_000
 
 
-class Row(Schema):
+class Strict(Schema):
+    """A request body, or a row of one, that refuses a field it does not take: an ignored field would be a value the
+    sender thinks was recorded ("expiry_date" for `expires_on`, a completion then kept with no expiry)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Row(Strict):
     @field_validator("*", mode="before")
     @classmethod
     def _as_the_import_reads_it(cls, value):
@@ -43,7 +50,7 @@ class CompletionIn(Row):
         return self
 
 
-class CompletionsIn(Schema):
+class CompletionsIn(Strict):
     dry_run: bool = Field(False, description="True: say what would be recorded, record nothing")
     strict: bool = Field(False, description="True: a person not on the roster rejects the request, not skipped")
     completions: list[CompletionIn] = Field(min_length=1, max_length=MAX_ROWS)
@@ -64,6 +71,11 @@ class PersonIn(Row):
     manager_employee_number: str = Field("", max_length=30)
     manager_assignment_number: str = Field("", max_length=30)
     employment_type: str = Field("", max_length=30, description="Substantive (empty), bank or agency")
+    effective_date: datetime.date | None = Field(
+        None,
+        description="The day the row's changes took effect, as a roster file's Effective Date (ESR's Effective Start "
+        "Date): on or after the start date, not in the future. Empty: the day it is applied",
+    )
 
     @model_validator(mode="after")
     def _names_a_team(self):
@@ -72,7 +84,7 @@ class PersonIn(Row):
         return self
 
 
-class RosterIn(Schema):
+class RosterIn(Strict):
     dry_run: bool = False
     confirm_identity_changes: str = Field(
         "",
