@@ -130,8 +130,10 @@ def test_a_parent_that_does_not_exist_is_refused(home_page, tmp_path):
 
 
 def test_without_a_home_page_the_import_is_refused(db, tmp_path):
-    with pytest.raises(CommandError, match="There is no home page"):
+    with pytest.raises(CommandError, match="There is no home page") as refusal:
         _import(_file(tmp_path, KINDNESS))
+    assert "Run python manage.py setup_site first" in str(refusal.value)
+    assert "load_demo" not in str(refusal.value)  # the demo is for development only: never the way to set up
     assert not PolicyPage.objects.exists()
 
 

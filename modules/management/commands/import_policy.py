@@ -240,7 +240,10 @@ def _policy_parent(parent_id: int | None) -> Page:
     if parent_id is None:
         home = HomePage.objects.first()
         if home is None:
-            raise CommandError("There is no home page to put the policy under. Create one first (load_demo does).")
+            raise CommandError(
+                "There is no home page to put the policy under. Run python manage.py setup_site first: it creates "
+                "the portal's home page."
+            )
         return home
     parent = Page.objects.filter(pk=parent_id).specific().first()
     if parent is None:
