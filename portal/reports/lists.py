@@ -1,4 +1,8 @@
-"""The lists HR acts on. Each is one or two queries, capped at LIST_LIMIT rows with the full count beside it."""
+"""The lists HR acts on. Each is one or two queries, capped at LIST_LIMIT rows with the full count beside it.
+
+The people on them are those the reminders chase (`reminders._in_post`): in post today, started and not left. A
+future starter is on the roster, with status rows, but nothing is asked of them before their first day, so HR has
+nothing to act on yet: they join the lists from their start date, as they join the reports and the reminders."""
 
 import datetime
 
@@ -6,19 +10,18 @@ from django.db.models import Count, Q
 
 from portal.compliance.dates import add_months
 from portal.compliance.models import Certificate, RequirementStatus
-from portal.people.models import StaffMember
+from portal.compliance.reminders import _in_post as in_post  # one rule for who is chased, written once there
 
 LIST_LIMIT = 50
 NEW_STARTER_MONTHS = 12
 
 
 def _overdue(today: datetime.date) -> Q:
-    """A row with no valid completion and its due date passed, for someone who has not left and is not paused."""
+    """A row with no valid completion and its due date passed, for someone in post and not paused."""
     expired = Q(completed_on__isnull=True) | Q(expires_on__lt=today)
     return (
         expired
-        & Q(due_on__lt=today, requirement__active=True)
-        & (Q(staff__leave_date__isnull=True) | Q(staff__leave_date__gte=today))
+        & Q(due_on__lt=today, requirement__active=True, staff__in=in_post(today))
         & ~RequirementStatus.paused_on_q(today)
     )
 
@@ -34,9 +37,9 @@ def overdue_by_team(today: datetime.date):
 
 
 def never_signed_in(today: datetime.date):
-    """Current staff who have no account yet or have never signed in, longest-serving first."""
+    """Staff in post who have no account yet or have never signed in, longest-serving first."""
     return (
-        StaffMember.objects.current(on=today)
+        in_post(today)
         .filter(Q(user__isnull=True) | Q(user__last_login__isnull=True))
         .select_related("team")
         .order_by("start_date", "last_name", "first_name")
@@ -55,7 +58,7 @@ def new_starters_past_window(today: datetime.date):
         & ~paused,
     )
     return (
-        StaffMember.objects.current(on=today)
+        in_post(today)
         .filter(start_date__gte=since)
         .annotate(missed=missed)
         .filter(missed__gt=0)
