@@ -70,7 +70,13 @@ def api_client_create(*, name: str, scopes: list[str], team, user, request=None)
     scopes = check_scopes(scopes, team)
     token, prefix, digest = _new_token()
     client = ApiClient.objects.create(
-        name=name, scopes=scopes, team=team, token_prefix=prefix, token_sha256=digest, created_by=user
+        name=name,
+        scopes=scopes,
+        team=team,
+        token_prefix=prefix,
+        token_sha256=digest,
+        created_by=user,
+        token_shown_to=user,
     )
     _audit(user, request, client, "created", scopes=scopes, team=team.name if team else "the whole organisation")
     return client, token
@@ -78,12 +84,14 @@ def api_client_create(*, name: str, scopes: list[str], team, user, request=None)
 
 @transaction.atomic
 def api_client_rotate(*, client: ApiClient, user, request=None) -> str:
-    """A new token for the client; the old one stops working at once."""
+    """A new token for the client; the old one stops working at once. `user` is shown it, so is recorded as holding
+    it: their own completions are refused through it from now on."""
     if client.is_revoked:
         raise ClientError("This client has been revoked: make a new one instead")
     token, client.token_prefix, client.token_sha256 = _new_token()
     client.rotated_at = timezone.now()
-    client.save(update_fields=["token_prefix", "token_sha256", "rotated_at"])
+    client.token_shown_to = user
+    client.save(update_fields=["token_prefix", "token_sha256", "rotated_at", "token_shown_to"])
     _audit(user, request, client, "token rotated")
     return token
 

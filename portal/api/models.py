@@ -34,6 +34,15 @@ class ApiClient(models.Model):
     token_prefix = models.CharField(max_length=16, unique=True, help_text="Finds the client; not secret.")
     token_sha256 = models.CharField(max_length=64)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    token_shown_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who was shown the token now in use: its maker, or whoever rotated it last. They hold it, so their "
+        "own records are refused through it, as its maker's are.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     rotated_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)

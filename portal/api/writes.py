@@ -43,6 +43,12 @@ ROSTER_COLUMNS = [
     ("employment_type", "Employment Type"),
     ("effective_date", "Effective Date"),
 ]
+# The maker's own record is refused with the import's words (CLIENTS_MAKERS_RECORD); this is their twin for whoever
+# rotated the token since, and was shown the new one.
+ROTATORS_RECORD = (
+    "this is the record of the HR officer who was last shown this client's token. Ask another member of HR to import "
+    "it."
+)
 KEY_HEADER = Header(None, alias="Idempotency-Key", description="Unique to the request; the same on a retry")
 ANSWERS = {200: WriteAnswer, 202: WriteAnswer}
 
@@ -161,8 +167,7 @@ def _run(request, client, key, kind, data, dry_run, options, confirmed=""):
     )
     collection = "completions" if kind == ImportBatch.COMPLETIONS else "people"
     if kind == ImportBatch.COMPLETIONS:
-        # Its maker is shown the client's token: their own completions are refused as on the apply page.
-        own_record_refuse(plan, client.created_by_id, CLIENTS_MAKERS_RECORD)
+        _own_records_refuse(plan, client)
     details = _details(kind, plan, collection)
     if not plan.can_apply:
         errors = [
@@ -206,6 +211,15 @@ def _run(request, client, key, kind, data, dry_run, options, confirmed=""):
         "import": _import_ref(batch),
     }
     return 202, body, batch
+
+
+def _own_records_refuse(plan, client: ApiClient) -> None:
+    """Reject the rows that are the own completions of someone who was shown the client's token: its maker, and
+    whoever rotated it last (`token_shown_to`), as the apply page refuses an HR officer their own. Checked now, against
+    who holds the token when the request comes."""
+    own_record_refuse(plan, client.created_by_id, CLIENTS_MAKERS_RECORD)
+    if client.token_shown_to_id != client.created_by_id:
+        own_record_refuse(plan, client.token_shown_to_id, ROTATORS_RECORD)
 
 
 def _import_ref(batch: ImportBatch) -> dict:

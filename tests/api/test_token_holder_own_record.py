@@ -1,0 +1,83 @@
+"""Whoever is shown a client's token holds it: the HR officer who made it, and the one who rotated it last (the page
+shows them the new token). The own completions of both are refused through it, when the request comes, and nothing
+is recorded."""
+
+from importlib import import_module
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test import Client
+
+from portal.api.clients import api_client_rotate
+from portal.api.models import ApiClient
+from portal.api.writes import ROTATORS_RECORD
+from portal.compliance.imports.completions import CLIENTS_MAKERS_RECORD
+from portal.compliance.models import EvidenceEntry
+from portal.people.roles import hr_group
+from tests import factories
+
+from .conftest import completion
+
+token_shown_to_fill = import_module("portal.api.migrations.0002_token_shown_to").token_shown_to_fill
+
+
+@pytest.fixture
+def ola(org):
+    """Another HR officer, with a staff record in Finance, and a second factor for HR's pages."""
+    staff = factories.make_staff(team=org["teams"]["finance"], first_name="Ola", last_name="Rotator")
+    staff.user.groups.add(hr_group())
+    factories.with_mfa(staff.user)
+    return staff
+
+
+def _rotated_by(org, who) -> str:
+    """The completions client's token, rotated on HR's page by `who`, as that page shows it to them."""
+    browser = factories.sign_in(Client(), who.user)
+    client = org["clients"]["completions"]
+    response = browser.post(f"/hr/api-clients/{client.pk}/rotate/")
+    page = browser.get(response["Location"]).content.decode()
+    return page.split('<code id="token">')[1].split("</code>")[0]
+
+
+def test_making_and_rotating_record_who_was_shown_the_token(org, ola):
+    client = org["clients"]["completions"]
+    assert client.token_shown_to == client.created_by == org["people"]["hr"].user
+    _rotated_by(org, ola)
+    client.refresh_from_db()
+    assert (client.created_by, client.token_shown_to) == (org["people"]["hr"].user, ola.user)
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_the_rotators_and_the_makers_own_completions_are_refused(api, org, ola, dry_run):
+    token = _rotated_by(org, ola)
+    hana, fay = org["people"]["hr"], org["people"]["fay"]
+    body = {"completions": [completion(fay), completion(ola), completion(hana)], "dry_run": dry_run}
+    response = api("post", "/api/v1/completions", body=body, key="own", token=token)
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"] == [
+        {"field": "completions[1]", "message": f"completions[1]: {ROTATORS_RECORD}"},
+        {"field": "completions[2]", "message": f"completions[2]: {CLIENTS_MAKERS_RECORD}"},
+    ]
+    assert not EvidenceEntry.objects.exists()
+
+
+def test_once_someone_else_rotates_it_the_last_rotators_completions_are_recorded(api, org, ola):
+    _rotated_by(org, ola)
+    token = _rotated_by(org, org["people"]["hr"])  # Hana, its maker, takes the token back
+    response = api("post", "/api/v1/completions", body={"completions": [completion(ola)]}, key="k", token=token)
+    assert response.status_code == 202, response.content
+    assert EvidenceEntry.objects.get().staff == ola
+
+
+def test_the_migration_gives_each_client_the_last_person_shown_its_token(org, ola):
+    kept, rotated = org["clients"]["standing"], org["clients"]["completions"]
+    api_client_rotate(client=rotated, user=ola.user)
+    api_client_rotate(client=org["clients"]["roster"], user=None)  # by a command: no one was shown it
+    ApiClient.objects.update(token_shown_to=None)  # as the column arrives, empty
+    token_shown_to_fill(apps, SimpleNamespace(connection=connection))
+    holders = dict(ApiClient.objects.values_list("pk", "token_shown_to"))
+    assert holders[kept.pk] == org["people"]["hr"].user.pk
+    assert holders[rotated.pk] == ola.user.pk
+    assert holders[org["clients"]["roster"].pk] is None
