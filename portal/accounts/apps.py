@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from . import receivers  # noqa: F401 - connects the security event receivers
+        from . import (
+            checks,  # noqa: F401 - registers the deploy check that the cache can be reached
+            receivers,  # noqa: F401 - connects the security event receivers
+        )
