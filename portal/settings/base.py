@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from portal.lib.env import env_database, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -253,12 +255,15 @@ if TASKS_BACKEND == "redis":
 elif TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 else:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(f"TASKS_BACKEND must be database or redis, not {TASKS_BACKEND!r}.")
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "training-portal@example.nhs.uk")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds the SMTP connection waits on the server. Django's default is no limit: a relay that takes the connection and
+# never answers would hold a request (an invitation, a password reset) or the task worker's reminder run for minutes.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+if EMAIL_TIMEOUT < 1:
+    raise ImproperlyConfigured(f"EMAIL_TIMEOUT must be a whole number of seconds, at least 1, not {EMAIL_TIMEOUT}.")
 
 PORTAL_ORGANISATION_NAME = env_str("PORTAL_ORGANISATION_NAME", "NHS Warrington CCG")
 PORTAL_SERVICE_NAME = "Staff training and attestation"
@@ -289,8 +294,6 @@ LOGGING = {
 # Connect provider: docs/sso.md. Off, and no button shows, unless PORTAL_SSO_ISSUER is set. Who may sign in (people on
 # the staff roster who have not left, and nobody else) is decided in portal.accounts.sso.
 from urllib.parse import urlsplit  # noqa: E402
-
-from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
 from portal.lib.env import env_bool  # noqa: E402
 
