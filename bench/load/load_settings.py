@@ -10,13 +10,15 @@ from pathlib import Path
 SCRATCH = Path(os.environ.get("PORTAL_LOAD_SCRATCH", Path(tempfile.gettempdir()) / "portal_load"))
 
 # production.py reads these from the environment at import time and refuses to start without SECRET_KEY and the
-# receipts' key, store and mailbox.
+# receipts' key, store and mailbox, the organisation's name and the sender of its emails.
 os.environ.setdefault("SECRET_KEY", "load-run-only-not-a-secret-" + "x" * 40)
 os.environ.setdefault("PORTAL_RECEIPT_KEY", "load-run-only-receipts-not-a-secret-" + "y" * 40)
 os.environ.setdefault("PORTAL_RECEIPT_DIR", str(SCRATCH / "receipts"))
 os.environ.setdefault("PORTAL_RECEIPT_EMAIL", "ledger-receipts@example.nhs.uk")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
 os.environ.setdefault("PORTAL_BASE_URL", "https://127.0.0.1")  # links in emails; the run itself is plain HTTP
+os.environ.setdefault("PORTAL_ORGANISATION_NAME", "Load Run NHS Trust")
+os.environ.setdefault("DEFAULT_FROM_EMAIL", "training-portal@load-run.nhs.uk")
 os.environ.setdefault("MEDIA_ROOT", str(SCRATCH / "media"))
 os.environ.setdefault("PRIVATE_MEDIA_ROOT", str(SCRATCH / "private"))
 
