@@ -6,7 +6,8 @@ the files give, so that the 12-month trend and every report "as it was" show a l
   start, then the team they moved to).
 - Maternity leave last year (a pause HR recorded, from its first to its last day).
 - Three years of national e-learning completions for everyone (a completions file), some done late, so that the
-  organisation's share compliant rises and falls over the months.
+  organisation's share compliant rises and falls over the months. Nobody records evidence about themselves: the
+  Workforce Information Officer imports everyone's but her own, which another member of HR imports.
 
 All of it is recorded today: "as recorded then" for a past day shows what the portal knew then (nothing, before the
 demo was loaded), "as it was" shows the history. Loading twice records nothing more (every import is idempotent).
@@ -46,6 +47,7 @@ MOVED_FROM, MOVED_DAYS_AGO = "FIN", 550
 PAUSED = "chloe.evans@example.nhs.uk"  # maternity leave last year
 PAUSE_DAYS_AGO, PAUSE_DAYS = 480, 180
 HR_EMAIL = "dev.patel@example.nhs.uk"
+IMPORTER_EMAIL = "joanne.whitfield@example.nhs.uk"  # imports the completions file, which must not hold her own
 # The national e-learning records' names for the courses (ESR competence names) and the requirements they count to.
 COURSES = {
     "NHS|CSTF|Data Security Awareness - Level 1|": ("Data Security Awareness Level 1", 12),
@@ -138,11 +140,13 @@ def _pause(today, hr, report) -> None:
 
 def _completions(today, hr, report) -> None:
     """Each person's courses done once a renewal period over three years, a few weeks early or a few months late
-    (the same every time the demo is loaded: a fixed seed)."""
+    (the same every time the demo is loaded: a fixed seed). The importer's own rows go in a file of their own, which
+    `hr` imports: an import never records the completions of whoever applies it."""
+    importer = StaffMember.objects.select_related("user").get(work_email=IMPORTER_EMAIL)
     rng = random.Random(14)
     for competence, (name, _) in COURSES.items():
         competence_mapping_save(competence=competence, requirement=Requirement.objects.get(name=name), user=hr)
-    lines = []
+    lines, own = [], []
     numbers = [p.employee_number for p in PEOPLE] + [leaver[0] for leaver in LEAVERS]
     for staff in StaffMember.objects.filter(employee_number__in=numbers).order_by("employee_number"):
         first = max(staff.start_date, today - datetime.timedelta(days=round(YEARS * 365.25)))
@@ -150,8 +154,10 @@ def _completions(today, hr, report) -> None:
         for competence, (_, months) in COURSES.items():
             done = first + datetime.timedelta(days=rng.randint(5, 60))
             while done <= last:
-                lines.append(f"{staff.employee_number},{competence},{done:%d/%m/%Y},")
+                (own if staff == importer else lines).append(f"{staff.employee_number},{competence},{done:%d/%m/%Y},")
                 done += datetime.timedelta(days=round(months * 30.44) + rng.choice([-30, -10, 20, 90, 150]))
     header = "Employee Number,Competence Name,Achievement Date,Expiry Date"
-    applied = _import("completions", lines, "demo-completions.csv", hr, header)
+    applied = _import("completions", lines, "demo-completions.csv", importer.user, header)
     report.note(applied, f"{len(lines)} completions over {YEARS} years, from a completions file")
+    applied = _import("completions", own, "demo-completions-own.csv", hr, header)
+    report.note(applied, f"{importer.full_name}'s {len(own)} completions, imported by another member of HR")

@@ -87,6 +87,23 @@ PEOPLE = [
         1000,
         hr=True,
     ),
+    # The second member of HR: she imports the national e-learning records, and Dev Patel her own (nobody records
+    # evidence about themselves). Like him, she sets up her authenticator app when she first opens an HR page.
+    DemoPerson(
+        "joanne.whitfield@example.nhs.uk",
+        "Joanne",
+        "Whitfield",
+        "HR officer",
+        "10000010",
+        "HR",
+        "Workforce Information Officer",
+        ADMIN,
+        1100,
+        6,
+        150,
+        500,
+        hr=True,
+    ),
     DemoPerson(
         "chloe.evans@example.nhs.uk",
         "Chloe",

@@ -1,12 +1,17 @@
 """An HR officer cannot record their own completion by importing it, as they cannot verify their own certificate, void
 their own evidence or pause their own requirements: the dry run rejects the row by line (so the file, strict or not,
-cannot be applied by them), applying is refused, and another member of HR applies the same file."""
+cannot be applied by them), applying is refused, the task worker refuses it again when the file became their own record
+after the dry run, and another member of HR applies the same file."""
+
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from portal.compliance.imports.completions import OwnRecordRefused, own_record_refusal
+from portal.compliance.imports.tasks import import_apply_task
 from portal.compliance.models import CompetenceMapping, EvidenceEntry, ImportBatch
 from portal.people.models import Assignment
 from portal.people.roles import hr_group
@@ -14,6 +19,7 @@ from tests import factories
 
 COURSE = "NHS|CSTF|Safeguarding Adults - Level 1 - 3 Years|"
 OWN = "this is your own record. Ask another member of HR to import it."
+APPLIERS = "this is the record of the HR officer who asked to apply this file. Ask another member of HR to import it."
 
 
 def _hr_officer():
@@ -85,3 +91,78 @@ def test_another_member_of_hr_applies_the_same_file(trust):
     batch.refresh_from_db()
     assert batch.status == ImportBatch.DONE
     assert set(EvidenceEntry.objects.values_list("staff_id", flat=True)) == {hana.pk, trust["colleague"].pk}
+
+
+@pytest.fixture
+def worker_waits(settings):
+    """Asking to apply queues the task and runs nothing, so the roster can change before the worker runs it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def _queued(client, batch: ImportBatch):
+    """Ask to apply `batch` on its page, as HR does: its dry run is clean, so it waits for the task worker. Returns
+    the task's result, holding what the worker will run."""
+    from django_tasks import default_task_backend
+
+    client.post(reverse("imports:apply", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.QUEUED and not EvidenceEntry.objects.exists()
+    return [r for r in default_task_backend.results if r.task.name == import_apply_task.name][-1]
+
+
+def _worker_refuses(batch: ImportBatch, queued, message: str) -> None:
+    with pytest.raises(OwnRecordRefused, match=re.escape(message)):
+        import_apply_task.call(*queued.args)  # the task's body, as the worker runs it
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.FAILED and batch.error == message
+    assert not EvidenceEntry.objects.exists()  # the colleague's row neither: the whole file is refused
+
+
+def test_the_worker_refuses_a_record_linked_to_the_importer_after_a_clean_dry_run(trust, worker_waits):
+    """Ida's account had no staff record when she looked at the file; the one the roster made for her is joined to it
+    before the worker applies it."""
+    ida = factories.make_user(first_name="Ida", last_name="Importer")
+    ida.groups.add(hr_group())
+    factories.with_mfa(ida)
+    ida_client = factories.sign_in(Client(), ida)
+    her_record = factories.make_staff(first_name="Ida", last_name="Importer")
+    batch = _upload(ida_client, _file(trust["colleague"].employee_number, her_record.employee_number))
+    dry_run = ida_client.get(reverse("imports:batch", args=[batch.pk])).content.decode()
+    assert OWN not in dry_run and "Record 2 completions" in dry_run
+    queued = _queued(ida_client, batch)
+    her_record.user = ida
+    her_record.save(update_fields=["user"])
+
+    _worker_refuses(batch, queued, f"Not applied. Line 3: {APPLIERS}")
+    page = ida_client.get(reverse("imports:batch", args=[batch.pk])).content.decode()
+    assert f"Not applied. Line 3: {APPLIERS}" in page and f"Line 3: {OWN}" in page  # the failure, and her dry run
+
+    import_apply_task.call(*_queued(trust["other_client"], batch).args)  # another member of HR applies it
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.DONE
+    assert set(EvidenceEntry.objects.values_list("staff_id", flat=True)) == {her_record.pk, trust["colleague"].pk}
+
+
+def test_the_worker_refuses_a_number_given_to_the_importer_after_a_clean_dry_run(trust, worker_waits):
+    """A number on no one's record is skipped when the file is planned; a roster gives it to Hana (a second
+    assignment) before the worker applies the file."""
+    hana = trust["hana"]
+    batch = _upload(trust["hana_client"], _file(trust["colleague"].employee_number, "E7777777"))
+    assert batch.summary["skipped_not_on_roster"] == 1 and batch.summary["rejected"] == 0
+    queued = _queued(trust["hana_client"], batch)
+    Assignment.objects.create(staff=hana, number="E7777777")
+
+    _worker_refuses(batch, queued, f"Not applied. Line 3: {APPLIERS}")
+
+
+@pytest.mark.parametrize(
+    "lines, named",
+    [
+        ([4], "Line 4"),
+        ([4, 9], "Lines 4 and 9"),
+        ([4, 9, 12], "Lines 4, 9 and 12"),
+        (list(range(2, 14)), "Lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 2 more"),
+    ],
+)
+def test_a_refusal_names_the_lines_of_the_own_record(lines, named):
+    assert own_record_refusal(lines, OWN) == f"Not applied. {named}: {OWN}"

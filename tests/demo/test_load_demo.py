@@ -6,9 +6,11 @@ from django.core.management import CommandError, call_command
 
 from modules.models import ModuleCompletion, ModulePage, PolicyPage
 from portal.accounts.models import User
-from portal.compliance.models import Requirement
+from portal.compliance.models import EvidenceEntry, ImportBatch, Requirement
 from portal.demo.content import load_content
+from portal.demo.history import HR_EMAIL, IMPORTER_EMAIL
 from portal.people.models import StaffMember
+from portal.people.roles import hr_group
 from tests import factories
 
 
@@ -30,6 +32,24 @@ def test_load_demo_builds_the_policy_every_module_and_prints_the_sign_ins(loaded
     assert "sam.taylor@example.nhs.uk" in loaded
     assert "chloe.evans@example.nhs.uk" in loaded
     assert User.objects.get(email="chloe.evans@example.nhs.uk").has_perm("wagtailadmin.access_admin")
+
+
+def test_the_demo_has_two_hr_officers_and_each_imports_the_others_completions(loaded):
+    """An import never records the completions of whoever applies it (the task worker refuses them), so the demo's
+    e-learning records come in two files, each applied by a member of HR who is not in it."""
+    officers = {email: User.objects.get(email=email) for email in (HR_EMAIL, IMPORTER_EMAIL)}
+    for email, user in officers.items():
+        assert hr_group() in user.groups.all()
+        assert f"HR officer, {user.staff.job_title}" in loaded and email in loaded  # among the printed sign-ins
+    batches = ImportBatch.objects.filter(kind=ImportBatch.COMPLETIONS)
+    assert {batch.status for batch in batches} == {ImportBatch.DONE}
+    assert {batch.applied_by.email for batch in batches} == set(officers)
+    for batch in batches:
+        recorded = EvidenceEntry.objects.filter(source_ref__startswith=f"import batch {batch.pk} line ")
+        assert recorded.exists() and not recorded.filter(staff__user=batch.applied_by).exists()
+    for email, user in officers.items():
+        theirs = EvidenceEntry.objects.filter(staff__user=user, source=EvidenceEntry.IMPORT, recorded_by__isnull=False)
+        assert theirs.exists() and not theirs.filter(recorded_by=user).exists(), email
 
 
 def test_load_demo_leaves_some_history_for_dashboards(loaded):

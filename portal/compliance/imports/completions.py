@@ -37,9 +37,15 @@ SQLITE_PAUSE_SECONDS = 0.12
 
 
 OWN_RECORD = "this is your own record. Ask another member of HR to import it."
+# What the task worker writes on the batch, which anyone in HR may read: the person, not "you".
+APPLIERS_RECORD = (
+    "this is the record of the HR officer who asked to apply this file. Ask another member of HR to import it."
+)
 CLIENTS_MAKERS_RECORD = (
     "this is the record of the HR officer who made this client. Ask another member of HR to import it."
 )
+# A refusal names this many lines at most, then how many more.
+LINES_NAMED = 10
 # The option the API keeps on its batches: the user who made the client sending the rows. The person who made a client
 # is shown its token, and it may send anyone's completions, so their own are refused as when they apply a file. The
 # completions plan ignores it.
@@ -63,23 +69,36 @@ def own_record_refuse(plan: CompletionPlan, user_id: int | None, reason: str = O
     return sorted(own)
 
 
+def own_record_refusal(lines: list[int], reason: str) -> str:
+    """Why a file is not applied, naming its lines that are someone's own record: "Not applied. Line 4: <reason>",
+    or "Lines 4, 9 and 12: ..." (the first LINES_NAMED, then how many more), as the dry run lists them by line."""
+    named = [str(line) for line in lines[:LINES_NAMED]]
+    if len(lines) > LINES_NAMED:
+        named.append(f"{len(lines) - LINES_NAMED} more")
+    where = f"Line {named[0]}" if len(named) == 1 else f"Lines {', '.join(named[:-1])} and {named[-1]}"
+    return f"Not applied. {where}: {reason}"
+
+
 def own_record_apply_error(batch: ImportBatch, user) -> str:
     """Why `user` may not apply the completions file `batch` ("Not applied. Line 4: this is your own record..."), or
     "": the apply page's check, before the file is queued."""
     lines = own_record_refuse(import_batch_plan(batch), user.pk)
-    return f"Not applied. Line {lines[0]}: {OWN_RECORD}" if lines else ""
+    return own_record_refusal(lines, OWN_RECORD) if lines else ""
 
 
 def apply(batch: ImportBatch, plan: CompletionPlan, progress: Progress) -> dict:
     """Record the plan's completions in chunks. Rows are taken person by person (then course, then date), so each
     chunk touches few people and the status refresh that goes with it stays small. A re-run's plan holds only what
-    earlier runs did not record; the count goes on from theirs. Through the API, nothing is recorded if a row is the
-    record of whoever made the client: the request was refused for it, and this refuses it again because the roster
-    may have changed since."""
-    if batch.applied_by_id is None:
-        lines = own_record_refuse(plan, batch.summary.get("options", {}).get(CLIENT_MADE_BY), CLIENTS_MAKERS_RECORD)
-        if lines:
-            raise OwnRecordRefused(f"Not applied. Line {lines[0]}: {CLIENTS_MAKERS_RECORD}")
+    earlier runs did not record; the count goes on from theirs.
+
+    Nothing is recorded if a row is the own record of whoever asked to apply the file (through the API, of whoever
+    made the client): the dry run and the apply page refused it to them, and this refuses it again, with the same
+    check, because the file waited for the worker and the roster may have changed since (a number now on their
+    record, their account now linked to a staff record in the file)."""
+    user_id, reason = _whose_own_record(batch)
+    lines = own_record_refuse(plan, user_id, reason)
+    if lines:
+        raise OwnRecordRefused(own_record_refusal(lines, reason))
     rows = sorted(plan.to_record, key=lambda r: (r.staff_id, r.requirement_id, r.completed_on, r.line))
     done = earlier = batch.rows_done if batch.rows_done < batch.rows_total else 0
     total = done + len(rows)
@@ -91,6 +110,15 @@ def apply(batch: ImportBatch, plan: CompletionPlan, progress: Progress) -> dict:
         after=progress.committed,
     )
     return {**plan.summary, "to_record": total, "already_recorded": plan.already - earlier, "recorded": total}
+
+
+def _whose_own_record(batch: ImportBatch) -> tuple[int | None, str]:
+    """The user whose own completions applying `batch` may not record, and the reason a refusal gives: the person who
+    asked to apply it, or, for a file the API applies (no person asked), the HR officer who made its client. The
+    command line applies as no one, so refuses nothing."""
+    if batch.applied_by_id is not None:
+        return batch.applied_by_id, APPLIERS_RECORD
+    return batch.summary.get("options", {}).get(CLIENT_MADE_BY), CLIENTS_MAKERS_RECORD
 
 
 class ChunkSizer:
