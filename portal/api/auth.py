@@ -75,6 +75,14 @@ class ClientToken(HttpBearer):
         if client.is_revoked:
             audit_refusal(request, client, self.scope, "revoked token")
             raise _refuse(request, "token_revoked", "This client has been revoked: ask HR for a new one.")
+        if client.holder_lapsed:
+            audit_refusal(request, client, self.scope, "token holder no longer in HR")
+            raise _refuse(
+                request,
+                "token_holder_not_hr",
+                "The HR officer who was given this client's token no longer signs in or is no longer in HR: ask HR "
+                "to rotate the token (or revoke the client).",
+            )
         wait = _over_limit(f"client:{client.pk}", per_minute())
         if wait:
             raise Problem(

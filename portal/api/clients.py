@@ -118,12 +118,13 @@ def api_client_revoke(*, client: ApiClient, reason: str, user, request=None) -> 
 
 
 def client_for_token(token: str) -> ApiClient | None:
-    """The client whose token this is (revoked or not: the caller says which), or None. One query."""
+    """The client whose token this is (revoked or not, its holder still in HR or not: the caller says which), or None.
+    One query."""
     start, _, rest = token.partition("_")
     prefix, _, secret = rest.partition("_")
     if start != TOKEN_START or not PREFIX.fullmatch(prefix) or not secret or len(token) > 200:
         return None
-    client = ApiClient.objects.select_related("team").filter(token_prefix=prefix).first()
+    client = ApiClient.objects.with_holder().select_related("team").filter(token_prefix=prefix).first()
     return client if client is not None and client.token_matches(token) else None
 
 

@@ -2,11 +2,22 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from portal.compliance.models import ImportBatch
 from portal.people.models import Team
+from portal.people.roles import HR_GROUP
+
+
+class ApiClientQuerySet(models.QuerySet):
+    def with_holder(self):
+        """Each client with the person shown its token now (`token_shown_to`) and whether they are in the HR group
+        (`holder_in_hr`), in the client's own query: a join and a subquery, never a query per client or per call."""
+        in_hr = Group.objects.filter(name=HR_GROUP, user=OuterRef("token_shown_to"))
+        return self.select_related("token_shown_to").annotate(holder_in_hr=Exists(in_hr))
 
 
 class ApiClient(models.Model):
@@ -50,6 +61,8 @@ class ApiClient(models.Model):
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     revoked_reason = models.CharField(max_length=500, blank=True)
 
+    objects = ApiClientQuerySet.as_manager()
+
     class Meta:
         ordering = ["revoked_at", "name", "pk"]
 
@@ -59,6 +72,20 @@ class ApiClient(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def holder_lapsed(self) -> bool:
+        """The person shown the token now in use (its maker, or whoever rotated it last) no longer signs in or is no
+        longer HR (a superuser counts, as `people.roles` counts HR): the token has outlived the role that let them hold
+        it, so the API refuses it until HR rotates it or revokes the client. A token no person was shown (made by a
+        command) answers to no one's role. Read from `with_holder()`, else it asks the database."""
+        holder = self.token_shown_to
+        if holder is None:
+            return False
+        in_hr = getattr(self, "holder_in_hr", None)
+        if in_hr is None:  # not read through `with_holder()`
+            in_hr = holder.groups.filter(name=HR_GROUP).exists()
+        return not (holder.is_active and (holder.is_superuser or in_hr))
 
     @property
     def scope_labels(self) -> list[str]:

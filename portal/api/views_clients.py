@@ -27,15 +27,18 @@ def client_list(request):
             form.add_error(error.field, str(error))
         else:
             return _show_token_once(request, client, token)
-    clients = ApiClient.objects.select_related("team", "created_by")
-    context = {"form": form, "clients": clients, "errors": error_list(form)}
+    clients = list(ApiClient.objects.with_holder().select_related("team", "created_by"))
+    lapsed = [client for client in clients if not client.is_revoked and client.holder_lapsed]
+    context = {"form": form, "clients": clients, "lapsed": lapsed, "errors": error_list(form)}
     return render(request, "api/clients.html", context, status=400 if form.errors else 200)
 
 
 @hr_required
 @require_http_methods(["GET"])
 def client_detail(request, client_id: int):
-    client = get_object_or_404(ApiClient.objects.select_related("team", "created_by", "revoked_by"), pk=client_id)
+    client = get_object_or_404(
+        ApiClient.objects.with_holder().select_related("team", "created_by", "revoked_by"), pk=client_id
+    )
     shown = request.session.pop(SHOWN_ONCE, None)
     token = shown["token"] if shown and shown.get("client") == client.pk else None
     return _detail(request, client, RevokeForm(), token)
@@ -56,7 +59,7 @@ def client_rotate(request, client_id: int):
 @hr_required
 @require_POST
 def client_revoke(request, client_id: int):
-    client = get_object_or_404(ApiClient.objects.select_related("team", "created_by"), pk=client_id)
+    client = get_object_or_404(ApiClient.objects.with_holder().select_related("team", "created_by"), pk=client_id)
     form = RevokeForm(request.POST)
     if form.is_valid():
         try:
