@@ -146,13 +146,6 @@ def _current_manager(staff: StaffMember, today: datetime.date) -> StaffMember | 
     return manager
 
 
-def _in_post(today: datetime.date):
-    """People who have started and not left on `today`. A future starter has status rows from the day the roster
-    added them (they are written on events, not daily), but is neither reminded nor listed in a digest before their
-    start date, as the reports do not count them before it."""
-    return StaffMember.objects.current(on=today).filter(start_date__lte=today)
-
-
 def hr_recipients() -> list[str]:
     users = get_user_model().objects.filter(groups__name=HR_GROUP, is_active=True).exclude(email="")
     return sorted(set(users.values_list("email", flat=True)))
@@ -187,7 +180,7 @@ def reminders_due(today: datetime.date) -> list[Message]:
     rows = (
         RequirementStatus.objects.filter(due_on__lte=horizon, requirement__active=True)
         .exclude(RequirementStatus.paused_on_q(today))
-        .filter(staff__in=_in_post(today))
+        .filter(staff__in=StaffMember.objects.in_post(today))
         .select_related("staff", "staff__team", "staff__line_manager", "requirement")
         .order_by("due_on", "staff_id", "requirement_id")
     )
@@ -233,13 +226,14 @@ def digests_due(today: datetime.date) -> list[Message]:
     week_start = today - datetime.timedelta(days=today.weekday())
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
     teams_by_manager = defaultdict(list)
-    for link in TeamManager.objects.current(on=today).filter(staff__in=_in_post(today)).select_related("staff", "team"):
+    managing = TeamManager.objects.current(on=today).filter(staff__in=StaffMember.objects.in_post(today))
+    for link in managing.select_related("staff", "team"):
         teams_by_manager[link.staff].append(link.team)
     messages = []
     for manager, teams in teams_by_manager.items():
         rows = (
             RequirementStatus.objects.filter(
-                staff__in=_in_post(today).in_teams(teams).exclude(pk=manager.pk),
+                staff__in=StaffMember.objects.in_post(today).in_teams(teams).exclude(pk=manager.pk),
                 requirement__active=True,
                 due_on__lt=today + datetime.timedelta(days=window),
             )

@@ -43,14 +43,31 @@ class Team(MP_Node):
         return Team.objects.filter(path__startswith=self.path)
 
 
+def not_left_q(on, prefix: str = "") -> models.Q:
+    """Not left by `on`: the leave date is ESR's termination date, the last day of service, so on it the person is
+    still here. `prefix` reaches the person from another model ("staff__")."""
+    return models.Q(**{f"{prefix}leave_date__isnull": True}) | models.Q(**{f"{prefix}leave_date__gte": on})
+
+
+def in_post_q(on, prefix: str = "") -> models.Q:
+    """In post on `on`: started by then and not left (`not_left_q`). A future starter is on the roster, with status
+    rows written when the roster added them, but nothing is asked of them before their first day: the live reports,
+    their exports, HR's lists and the reminders count them from their start date. `prefix` as `not_left_q`."""
+    return models.Q(**{f"{prefix}start_date__lte": on}) & not_left_q(on, prefix)
+
+
 class StaffMemberQuerySet(models.QuerySet):
     def current(self, on=None):
-        """People who have not left (on the given date, default today). The leave date is ESR's termination date,
-        the last day of service: on it the person is still here."""
+        """People who have not left (on the given date, default today): `not_left_q`."""
         from django.utils import timezone
 
-        on = on or timezone.localdate()
-        return self.filter(models.Q(leave_date__isnull=True) | models.Q(leave_date__gte=on))
+        return self.filter(not_left_q(on or timezone.localdate()))
+
+    def in_post(self, on=None):
+        """People in post (on the given date, default today): `in_post_q`."""
+        from django.utils import timezone
+
+        return self.filter(in_post_q(on or timezone.localdate()))
 
     def in_teams(self, teams):
         """People in any of `teams` or the teams below them."""

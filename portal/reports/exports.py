@@ -24,7 +24,7 @@ from django.utils import timezone
 from portal.compliance import status
 from portal.compliance.asat import STREAM_CHUNK, Moment, statuses_as_at
 from portal.compliance.models import EvidenceEntry, Requirement, RequirementStatus
-from portal.people.models import StaffMember, Team
+from portal.people.models import StaffMember, Team, in_post_q
 
 from . import basis as clocks
 from .as_it_was import RunOnDay, people_known, table_on
@@ -214,9 +214,7 @@ def _live_rows(teams: list[Team], today: datetime.date, filters: Filters = EVERY
     in_scope = Q(pk__in=[])
     for team in teams:
         in_scope |= Q(staff__team__path__startswith=team.path)
-    rows = RequirementStatus.objects.filter(in_scope, requirement__active=True, staff__start_date__lte=today).filter(
-        Q(staff__leave_date__isnull=True) | Q(staff__leave_date__gte=today)
-    )
+    rows = RequirementStatus.objects.filter(in_scope, in_post_q(today, "staff__"), requirement__active=True)
     if filters.requirement is not None:
         rows = rows.filter(requirement_id=filters.requirement.pk)
     if filters.staff_group:

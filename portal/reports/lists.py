@@ -1,6 +1,6 @@
 """The lists HR acts on. Each is one or two queries, capped at LIST_LIMIT rows with the full count beside it.
 
-The people on them are those the reminders chase (`reminders._in_post`): in post today, started and not left. A
+The people on them are those the reminders chase: in post today, started and not left (`StaffMember.objects.in_post`). A
 future starter is on the roster, with status rows, but nothing is asked of them before their first day, so HR has
 nothing to act on yet: they join the lists from their start date, as they join the reports and the reminders."""
 
@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 
 from portal.compliance.dates import add_months
 from portal.compliance.models import Certificate, RequirementStatus
-from portal.compliance.reminders import _in_post as in_post  # one rule for who is chased, written once there
+from portal.people.models import StaffMember
 
 LIST_LIMIT = 50
 NEW_STARTER_MONTHS = 12
@@ -21,7 +21,7 @@ def _overdue(today: datetime.date) -> Q:
     expired = Q(completed_on__isnull=True) | Q(expires_on__lt=today)
     return (
         expired
-        & Q(due_on__lt=today, requirement__active=True, staff__in=in_post(today))
+        & Q(due_on__lt=today, requirement__active=True, staff__in=StaffMember.objects.in_post(today))
         & ~RequirementStatus.paused_on_q(today)
     )
 
@@ -39,7 +39,7 @@ def overdue_by_team(today: datetime.date):
 def never_signed_in(today: datetime.date):
     """Staff in post who have no account yet or have never signed in, longest-serving first."""
     return (
-        in_post(today)
+        StaffMember.objects.in_post(today)
         .filter(Q(user__isnull=True) | Q(user__last_login__isnull=True))
         .select_related("team")
         .order_by("start_date", "last_name", "first_name")
@@ -58,7 +58,7 @@ def new_starters_past_window(today: datetime.date):
         & ~paused,
     )
     return (
-        in_post(today)
+        StaffMember.objects.in_post(today)
         .filter(start_date__gte=since)
         .annotate(missed=missed)
         .filter(missed__gt=0)

@@ -18,7 +18,7 @@ from django.db.models.functions import Substr
 from portal.compliance import status
 from portal.compliance.asat import Moment, standings_as_at
 from portal.compliance.models import Requirement, RequirementStatus, StatusInterval
-from portal.people.models import Team
+from portal.people.models import Team, in_post_q
 
 from .basis import AS_IT_WAS, AS_RECORDED
 from .kept import day_has_ended, day_keep
@@ -130,8 +130,8 @@ def figures_live(
     # Started by the day (a future starter keeps their status row, written when the roster added them, but counts
     # from their start date, as the report as it was and as recorded then count them) and not yet left.
     rows = RequirementStatus.objects.filter(
-        requirement__in=requirements, staff__team__path__startswith=node.path, staff__start_date__lte=today
-    ).filter(Q(staff__leave_date__isnull=True) | Q(staff__leave_date__gte=today))
+        in_post_q(today, "staff__"), requirement__in=requirements, staff__team__path__startswith=node.path
+    )
     rows = rows.exclude(RequirementStatus.paused_on_q(today))  # a paused person is out of the figures
     if staff_group:
         rows = rows.filter(staff__staff_group=staff_group)

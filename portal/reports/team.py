@@ -21,7 +21,7 @@ from portal.compliance import status
 from portal.compliance.asat import Moment, statuses_as_at
 from portal.compliance.intervals import Facts, Roster
 from portal.compliance.models import Requirement, RequirementStatus, StatusInterval
-from portal.people.models import StaffChange, StaffMember, Team
+from portal.people.models import StaffChange, StaffMember, Team, in_post_q
 
 from .basis import AS_IT_WAS, AS_RECORDED
 from .organisation import Figure, compliance_target
@@ -349,7 +349,7 @@ def _nothing_required_as_it_was(scope: list[Team], day: datetime.date, in_use: l
     held = StatusInterval.objects.filter(StatusInterval.on_q(day), staff=OuterRef("pk"), requirement__in=in_use)
     candidates = (
         StaffMember.objects.filter(Q(pk__in=Subquery(ever_here)) | _in_scope(scope, "team__path"))
-        .filter(Q(start_date__lte=day) & (Q(leave_date__isnull=True) | Q(leave_date__gte=day)))
+        .filter(in_post_q(day))
         .exclude(Exists(held))
         .order_by("pk")  # each person's rows together; Roster puts their roster rows in order
     )
