@@ -4,6 +4,7 @@ through that import's own service: the same dry run, the same rules, all or noth
 
 import csv
 import io
+from dataclasses import dataclass
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -15,7 +16,7 @@ from portal.compliance.completions import people_by_number
 from portal.compliance.imports.completions import CLIENT_MADE_BY, CLIENTS_MAKERS_RECORD, own_record_refuse
 from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
 from portal.compliance.models import ImportBatch
-from portal.people.models import StaffMember
+from portal.people.models import Assignment, StaffMember
 from portal.people.roster import RosterTeams, privileged_sign_ins
 
 from .auth import ClientToken, audit_call, scope_extra
@@ -74,8 +75,11 @@ def _item(collection: str, line: int) -> str:
 )
 def completions_send(request: HttpRequest, payload: CompletionsIn, idempotency_key: str | None = KEY_HEADER):
     """Record e-learning completions, as the completions import does: a course HR has not mapped is skipped, a person
-    not on the roster skipped (or, `strict`, rejected), a repeated completion recorded once. Any rejected row
-    rejects the whole request. 200 for a dry run; 202 once the import is asked to apply (follow `import.status_url`)."""
+    not on the roster skipped (or, `strict`, rejected), a repeated completion recorded once. A client limited to a
+    team rejects, `strict` or not, a row for anyone not in its teams, with the same words whether or not they are on
+    the roster. The own completions of the HR officer who made the client, or who was given its token, are rejected.
+    Any rejected row rejects the whole request. 200 for a dry run; 202 once the import is asked to apply (follow
+    `import.status_url`)."""
     key = checked_key(idempotency_key)
     body = payload.dict()
     rows = payload.completions
@@ -102,7 +106,10 @@ def completions_send(request: HttpRequest, payload: CompletionsIn, idempotency_k
 def roster_send(request: HttpRequest, payload: RosterIn, idempotency_key: str | None = KEY_HEADER):
     """Add or change people, as the roster import does: teams must exist, only a leave date makes a leaver, and a
     change to who someone is (their email, both names) applies only with `confirm_identity_changes` set to the
-    `identity_fingerprint` a dry run gave. All or nothing."""
+    `identity_fingerprint` a dry run gave. All or nothing. A client limited to a team adds no one: it changes only
+    people already in its teams, keeps them there and names only them as line managers; any other number gets the
+    same answer as a number no one has. A work email or assignment number someone outside the team has is refused,
+    without saying whose."""
     key = checked_key(idempotency_key)
     people = payload.people
     client = request.auth
@@ -284,49 +291,19 @@ def _check_people_in_scope(client: ApiClient, numbers: list[str]) -> None:
 
 
 def _check_roster_in_scope(client: ApiClient, people) -> None:
-    """A client limited to a team places people only in its teams, and changes only people already in them. A row's
-    team is found by the roster import's own finder (`RosterTeams`: by code, else by name, in any case, across the
-    whole organisation), and a name more than one team has, where the import would refuse it, is refused here too."""
-    teams = RosterTeams.load()
-    numbers = [p.employee_number for p in people]
-    # An account with HR or editor rights signs in with some rows' work email: outside this client's teams, the row
-    # would give that account a staff record here (and a later leave date would close it).
-    rights = privileged_sign_ins(list({p.work_email.lower() for p in people}))
-    outside = {email for email, path in rights.items() if not (path and path.startswith(client.team.path))}
-    elsewhere = set(
-        StaffMember.objects.filter(employee_number__in=numbers)
-        .exclude(Q(team__path__startswith=client.team.path))
-        .values_list("employee_number", flat=True)
-    )
+    """A client limited to a team changes only people already in its teams, keeps them there, and names as their line
+    manager only someone in them. A number no one has and a number of someone outside get the same answer, word for
+    word, as the completions check gives: otherwise the dry run would tell the client who exists outside its team
+    (an unknown number was to_create, an outsider's was refused). So such a client adds no one: new starters come
+    through the organisation's roster. A row's team is found by the roster import's own finder (`RosterTeams`: by
+    code, else by name, in any case, across the whole organisation), and a name more than one team has, where the
+    import would refuse it, is refused here too."""
+    teams, known = RosterTeams.load(), _TeamKnows.load(client.team.path, people)
     errors = []
     for i, person in enumerate(people):
-        name = person.team_name
-        team, _ = teams.find(person.team_code, name, leave_date=person.leave_date)
-        if team is None and len(teams.by_name.get(name.lower(), ())) > 1:
-            errors.append(
-                {
-                    "field": f"people[{i}].team_code",
-                    "message": f"people[{i}]: more than one team is called {name!r}: give the team code",
-                }
-            )
-        elif team is None or not team.path.startswith(client.team.path):
-            errors.append(
-                {"field": f"people[{i}].team_code", "message": f"people[{i}]: not one of this client's teams"}
-            )
-        elif person.work_email.lower() in outside:
-            errors.append(
-                {
-                    "field": f"people[{i}].work_email",
-                    "message": f"people[{i}]: the work email is how an account outside this client's team signs in",
-                }
-            )
-        elif person.employee_number in elsewhere:
-            errors.append(
-                {
-                    "field": f"people[{i}].employee_number",
-                    "message": f"people[{i}]: employee {person.employee_number} is not in this client's team",
-                }
-            )
+        field, message = _outside_the_team(person, teams, known)
+        if message:
+            errors.append({"field": f"people[{i}]{field}", "message": f"people[{i}]: {message}"})
     if errors:
         raise Problem(
             "rows_rejected",
@@ -334,3 +311,58 @@ def _check_roster_in_scope(client: ApiClient, people) -> None:
             + "; ".join(e["message"] for e in errors[:5]),
             errors=errors,
         )
+
+
+@dataclass(frozen=True)
+class _TeamKnows:
+    """What a team's client may know of the values in its roster rows: which numbers are its own people's and posts',
+    and which emails and post numbers someone outside has (a row may not take those; it is told only that they are
+    in use outside, never by whom, where the import's refusal would name them: "belongs to employee E0000007")."""
+
+    path: str
+    people: set[str]
+    posts: set[str]
+    emails_outside: set[str]
+    posts_outside: set[str]
+
+    @classmethod
+    def load(cls, path: str, rows) -> "_TeamKnows":
+        numbers = {r.employee_number for r in rows} | {r.manager_employee_number for r in rows}
+        posts = {r.assignment_number for r in rows} | {r.manager_assignment_number for r in rows}
+        emails = list({r.work_email.lower() for r in rows})  # in lower case, as the import keeps them
+        staff, held = StaffMember.objects.all(), Assignment.objects.all()
+        inside, held_inside = Q(team__path__startswith=path), Q(staff__team__path__startswith=path)
+        # An account with HR or editor rights signs in with it: the row would give that account a staff record here
+        # (and a later leave date would close it).
+        rights = {e for e, team in privileged_sign_ins(emails).items() if not (team and team.startswith(path))}
+        return cls(
+            path=path,
+            people=set(staff.filter(inside, employee_number__in=numbers).values_list("employee_number", flat=True)),
+            posts=set(held.filter(held_inside, number__in=posts).values_list("number", flat=True)),
+            emails_outside=rights
+            | set(staff.filter(work_email__in=emails).exclude(inside).values_list("work_email", flat=True)),
+            # A post held outside, or an outsider's employee number (the import keeps the two apart)
+            posts_outside=set(held.filter(number__in=posts).exclude(held_inside).values_list("number", flat=True))
+            | set(staff.filter(employee_number__in=posts).exclude(inside).values_list("employee_number", flat=True)),
+        )
+
+
+def _outside_the_team(person, teams: RosterTeams, known: _TeamKnows) -> tuple[str, str]:
+    """(".field", what is wrong) for a roster row a team's client may not send, else ("", "")."""
+    team, _ = teams.find(person.team_code, person.team_name, leave_date=person.leave_date)
+    if team is None and len(teams.by_name.get(person.team_name.lower(), ())) > 1:
+        return ".team_code", f"more than one team is called {person.team_name!r}: give the team code"
+    if team is None or not team.path.startswith(known.path):
+        return ".team_code", "not one of this client's teams"
+    if person.employee_number not in known.people:
+        return ".employee_number", f"no one numbered {person.employee_number!r} in this client's team"
+    manager, post = person.manager_employee_number, person.manager_assignment_number
+    if manager and manager not in known.people:
+        return ".manager_employee_number", f"no one numbered {manager!r} in this client's team to be the line manager"
+    if post and post not in known.posts:
+        return ".manager_assignment_number", f"no post numbered {post!r} in this client's team to be the line manager"
+    if person.assignment_number in known.posts_outside:
+        return ".assignment_number", "the assignment number is in use outside this client's team"
+    if person.work_email.lower() in known.emails_outside:
+        return ".work_email", "the work email is in use outside this client's team"
+    return "", ""

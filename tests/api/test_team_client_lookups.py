@@ -76,48 +76,67 @@ def test_a_team_clients_own_people_by_either_number_are_recorded(api, org):
     assert EvidenceEntry.objects.filter(staff=fay).count() == 2
 
 
+def _staff_row(staff, **overrides):
+    """The row a roster would give someone already in the portal, as they are."""
+    fields = {
+        "first_name": staff.first_name,
+        "last_name": staff.last_name,
+        "work_email": staff.work_email,
+        "team_code": staff.team.code,
+    }
+    return _person(staff.employee_number, **{**fields, **overrides})
+
+
 def test_a_team_name_another_team_shares_is_refused_and_asks_for_the_code(api, org):
     # Outside Finance, and after Finance's Payroll in the tree: an import reading names alone would place people here.
     elsewhere = factories.make_team("Payroll", parent=org["teams"]["organisation"])
+    dee = factories.make_staff(team=org["teams"]["finance"])
     for name in ("Payroll", "PAYROLL"):
-        response = _roster(api, [_person("E5551001", team_name=name)], key=f"name-{name}")
+        response = _roster(api, [_staff_row(dee, team_code="", team_name=name)], key=f"name-{name}")
         assert response.status_code == 422, response.content
         error = response.json()["errors"][0]
         assert error["field"] == "people[0].team_code" and "give the team code" in error["message"]
-    assert not StaffMember.objects.filter(employee_number="E5551001").exists()
     assert not ImportBatch.objects.filter(kind=ImportBatch.ROSTER).exists()
-    outside = _roster(api, [_person("E5551001", team_code=elsewhere.code, team_name="Payroll")], key="code-outside")
+    outside = _roster(api, [_staff_row(dee, team_code=elsewhere.code, team_name="Payroll")], key="code-outside")
     assert outside.status_code == 422 and outside.json()["errors"][0]["field"] == "people[0].team_code"
-    inside = _roster(api, [_person("E5551001", team_code=org["teams"]["payroll"].code, team_name="Payroll")], key="in")
+    dee.refresh_from_db()
+    assert dee.team == org["teams"]["finance"]
+    inside = _roster(api, [_staff_row(dee, team_code=org["teams"]["payroll"].code, team_name="Payroll")], key="in")
     assert inside.status_code == 202, inside.content
-    assert StaffMember.objects.get(employee_number="E5551001").team == org["teams"]["payroll"]
+    dee.refresh_from_db()
+    assert dee.team == org["teams"]["payroll"]
 
 
 def test_a_name_only_one_team_has_places_the_person_in_it_whatever_its_case(api, org):
-    response = _roster(api, [_person("E5551002", team_name="payroll")], key="unique-name")
+    dee = factories.make_staff(team=org["teams"]["finance"])
+    response = _roster(api, [_staff_row(dee, team_code="", team_name="payroll")], key="unique-name")
     assert response.status_code == 202, response.content
-    assert StaffMember.objects.get(employee_number="E5551002").team == org["teams"]["payroll"]
+    dee.refresh_from_db()
+    assert dee.team == org["teams"]["payroll"]
 
 
 def test_a_name_only_a_team_outside_the_client_has_is_refused(api, org):
-    response = _roster(api, [_person("E5551003", team_name="Communications")], key="outside-name")
+    dee = factories.make_staff(team=org["teams"]["finance"])
+    response = _roster(api, [_staff_row(dee, team_code="", team_name="Communications")], key="outside-name")
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "people[0].team_code"
-    assert not StaffMember.objects.filter(employee_number="E5551003").exists()
+    dee.refresh_from_db()
+    assert dee.team == org["teams"]["finance"]
 
 
 def test_a_team_client_cannot_name_an_account_with_rights_outside_its_team(api, org):
     """A superuser (break glass) or an HR officer outside the team has no staff record here: a Finance client's row
-    with their sign-in email is refused, so it can neither give the account a staff record nor close it."""
+    giving one of its people their sign-in email is refused, so it can neither give the account a staff record nor
+    close it."""
     admin = get_user_model().objects.create_superuser(email="break.glass@example.nhs.uk", password="x" * 20)
     officer = factories.make_user(email="hr.officer@example.nhs.uk")
     officer.groups.add(hr_group())
-    finance, left = org["teams"]["finance"].code, "2024-01-05"
+    dee, don = (factories.make_staff(team=org["teams"]["payroll"]) for _ in range(2))
     for dry_run in (True, False):
         response = _roster(
             api,
             [
-                _person("E5551234", work_email="BREAK.GLASS@example.nhs.uk", team_code=finance, leave_date=left),
-                _person("E5551235", work_email="hr.officer@example.nhs.uk", team_code=finance),
+                _staff_row(dee, work_email="BREAK.GLASS@example.nhs.uk", leave_date="2024-01-05"),
+                _staff_row(don, work_email="hr.officer@example.nhs.uk"),
             ],
             f"r{dry_run}",
             dry_run=dry_run,

@@ -243,8 +243,11 @@ def test_a_client_limited_to_a_team_places_people_only_in_its_teams(api, org):
     ]
     response = api("post", "/api/v1/roster", "finance", {"people": people}, key="f-1")
     assert response.status_code == 422
-    assert [e["field"] for e in response.json()["errors"]] == ["people[1].team_code", "people[2].employee_number"]
+    fields = ["people[0].employee_number", "people[1].team_code", "people[2].employee_number"]
+    assert [e["field"] for e in response.json()["errors"]] == fields
     assert not StaffMember.objects.filter(employee_number="E5550001").exists()
+    sam.refresh_from_db()
+    assert sam.team == org["teams"]["comms"]
 
 
 def test_hr_sees_an_import_the_api_made_on_the_imports_pages(api, org):
