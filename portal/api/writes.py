@@ -13,7 +13,13 @@ from ninja import Header, Router
 
 from portal.audit.models import AuditEvent
 from portal.compliance.completions import people_by_number
-from portal.compliance.imports.completions import CLIENT_MADE_BY, CLIENTS_MAKERS_RECORD, own_record_refuse
+from portal.compliance.imports.completions import (
+    CLIENT_MADE_BY,
+    CLIENT_SHOWN_TO,
+    CLIENTS_MAKERS_RECORD,
+    ROTATORS_RECORD,
+    own_record_refuse,
+)
 from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
 from portal.compliance.models import ImportBatch
 from portal.people.models import Assignment, StaffMember
@@ -44,12 +50,6 @@ ROSTER_COLUMNS = [
     ("employment_type", "Employment Type"),
     ("effective_date", "Effective Date"),
 ]
-# The maker's own record is refused with the import's words (CLIENTS_MAKERS_RECORD); this is their twin for whoever
-# rotated the token since, and was shown the new one.
-ROTATORS_RECORD = (
-    "this is the record of the HR officer who was last shown this client's token. Ask another member of HR to import "
-    "it."
-)
 KEY_HEADER = Header(None, alias="Idempotency-Key", description="Unique to the request; the same on a retry")
 ANSWERS = {200: WriteAnswer, 202: WriteAnswer}
 
@@ -91,7 +91,11 @@ def completions_send(request: HttpRequest, payload: CompletionsIn, idempotency_k
             COMPLETION_COLUMNS,
             [[r.employee_number, r.assignment_number, r.course, r.completed_on, r.expires_on] for r in rows],
         )
-        options = {"strict": payload.strict, CLIENT_MADE_BY: client.created_by_id}
+        options = {
+            "strict": payload.strict,
+            CLIENT_MADE_BY: client.created_by_id,
+            CLIENT_SHOWN_TO: client.token_shown_to_id,
+        }
         return _run(request, client, key, ImportBatch.COMPLETIONS, data, payload.dry_run, options)
 
     return _answered(request, client, key, body, answer, "Completions", len(rows), payload.dry_run)

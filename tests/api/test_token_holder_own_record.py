@@ -12,9 +12,10 @@ from django.test import Client
 
 from portal.api.clients import api_client_rotate
 from portal.api.models import ApiClient
-from portal.api.writes import ROTATORS_RECORD
-from portal.compliance.imports.completions import CLIENTS_MAKERS_RECORD
-from portal.compliance.models import EvidenceEntry
+from portal.compliance.imports.completions import CLIENTS_MAKERS_RECORD, ROTATORS_RECORD, OwnRecordRefused
+from portal.compliance.imports.services import import_batch_run
+from portal.compliance.models import EvidenceEntry, ImportBatch
+from portal.people.models import Assignment
 from portal.people.roles import hr_group
 from tests import factories
 
@@ -81,3 +82,20 @@ def test_the_migration_gives_each_client_the_last_person_shown_its_token(org, ol
     assert holders[kept.pk] == org["people"]["hr"].user.pk
     assert holders[rotated.pk] == ola.user.pk
     assert holders[org["clients"]["roster"].pk] is None
+
+
+def test_the_worker_refuses_the_rotators_record_if_the_roster_gave_it_them_after_the_request(api, org, ola, settings):
+    """A number on no one's record is skipped when sent; if the record of whoever holds the token takes it before the
+    task worker applies the file, the worker refuses it, as it does the maker's, and records nothing."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    token = _rotated_by(org, ola)
+    rows = [completion(org["people"]["fay"]), completion(ola, employee_number="E7777778")]
+    sent = api("post", "/api/v1/completions", body={"completions": rows}, key="race", token=token)
+    assert sent.status_code == 202 and sent.json()["details"]["not_on_roster"][0]["number"] == "E7777778"
+    Assignment.objects.create(staff=ola, number="E7777778")  # a roster applied before the worker gets to it
+    batch = ImportBatch.objects.get()
+    with pytest.raises(OwnRecordRefused):
+        import_batch_run(batch.pk)
+    batch.refresh_from_db()
+    assert batch.error == f"Not applied. Line 3: {ROTATORS_RECORD}"
+    assert not EvidenceEntry.objects.exists()

@@ -46,10 +46,15 @@ CLIENTS_MAKERS_RECORD = (
 )
 # A refusal names this many lines at most, then how many more.
 LINES_NAMED = 10
-# The option the API keeps on its batches: the user who made the client sending the rows. The person who made a client
-# is shown its token, and it may send anyone's completions, so their own are refused as when they apply a file. The
-# completions plan ignores it.
+ROTATORS_RECORD = (
+    "this is the record of the HR officer who was last shown this client's token. Ask another member of HR to import "
+    "it."
+)
+# The options the API keeps on its batches: the user who made the client sending the rows, and the user last shown its
+# token (who rotated it since; the maker until then). Whoever was shown a client's token may send anyone's completions
+# through it, so their own are refused as when they apply a file. The completions plan ignores them.
 CLIENT_MADE_BY = "client_made_by"
+CLIENT_SHOWN_TO = "client_shown_to"
 
 
 class OwnRecordRefused(ValueError):
@@ -95,10 +100,10 @@ def apply(batch: ImportBatch, plan: CompletionPlan, progress: Progress) -> dict:
     made the client): the dry run and the apply page refused it to them, and this refuses it again, with the same
     check, because the file waited for the worker and the roster may have changed since (a number now on their
     record, their account now linked to a staff record in the file)."""
-    user_id, reason = _whose_own_record(batch)
-    lines = own_record_refuse(plan, user_id, reason)
-    if lines:
-        raise OwnRecordRefused(own_record_refusal(lines, reason))
+    for user_id, reason in _whose_own_record(batch):
+        lines = own_record_refuse(plan, user_id, reason)
+        if lines:
+            raise OwnRecordRefused(own_record_refusal(lines, reason))
     rows = sorted(plan.to_record, key=lambda r: (r.staff_id, r.requirement_id, r.completed_on, r.line))
     done = earlier = batch.rows_done if batch.rows_done < batch.rows_total else 0
     total = done + len(rows)
@@ -112,13 +117,19 @@ def apply(batch: ImportBatch, plan: CompletionPlan, progress: Progress) -> dict:
     return {**plan.summary, "to_record": total, "already_recorded": plan.already - earlier, "recorded": total}
 
 
-def _whose_own_record(batch: ImportBatch) -> tuple[int | None, str]:
-    """The user whose own completions applying `batch` may not record, and the reason a refusal gives: the person who
-    asked to apply it, or, for a file the API applies (no person asked), the HR officer who made its client. The
-    command line applies as no one, so refuses nothing."""
+def _whose_own_record(batch: ImportBatch) -> list[tuple[int, str]]:
+    """The users whose own completions applying `batch` may not record, each with the reason a refusal gives: the
+    person who asked to apply it, or, for a file the API applies (no person asked), the HR officer who made its client
+    and whoever was last shown its token, as the API refused them when the rows came. The command line applies as no
+    one, so refuses nothing."""
     if batch.applied_by_id is not None:
-        return batch.applied_by_id, APPLIERS_RECORD
-    return batch.summary.get("options", {}).get(CLIENT_MADE_BY), CLIENTS_MAKERS_RECORD
+        return [(batch.applied_by_id, APPLIERS_RECORD)]
+    options = batch.summary.get("options", {})
+    maker, holder = options.get(CLIENT_MADE_BY), options.get(CLIENT_SHOWN_TO)
+    refused = [(maker, CLIENTS_MAKERS_RECORD)] if maker else []
+    if holder and holder != maker:
+        refused.append((holder, ROTATORS_RECORD))
+    return refused
 
 
 class ChunkSizer:
