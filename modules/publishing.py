@@ -33,6 +33,11 @@ LATE_REATTEST_NOTICE = datetime.timedelta(days=28)
 
 def on_page_published(sender, instance, revision=None, **kwargs):
     page = instance.specific
+    if not page.live:
+        # Wagtail sends the signal when a page never published is scheduled to go live later, too. Nothing has gone
+        # live: a version frozen now could be attested before it is published, and named by that evidence even if
+        # the schedule were then cancelled. The signal comes again when it goes live (`publish_scheduled`).
+        return
     user = getattr(revision, "user", None)
     if isinstance(page, PolicyPage):
         policy_version_publish(page=page, user=user)

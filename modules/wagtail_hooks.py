@@ -57,3 +57,18 @@ def policy_review_overdue_warning(request, page):
         messages.warning(
             request, f"Review overdue since {page.next_review_date:%-d %B %Y}: review the policy and set the next date."
         )
+
+
+@hooks.register("before_edit_page")
+def policy_scheduled_version_notice(request, page):
+    """Wagtail locks a page while a revision is scheduled to go live, saying when; this names the version and says
+    how to publish another (`PolicyPage.publish`): on opening the page, and on a publish sent from a page opened
+    before the version was scheduled, which Wagtail's lock refuses."""
+    page = page.specific
+    if not isinstance(page, PolicyPage):
+        return
+    notice = page.scheduled_version_notice()
+    if notice and request.method == "GET":
+        messages.warning(request, notice)
+    elif notice and "action-publish" in request.POST:
+        messages.error(request, notice)

@@ -63,6 +63,10 @@ class ContentPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("body")]
 
 
+class ScheduledVersionError(Exception):
+    """Another version of a policy was to be published while one is scheduled to go live (`PolicyPage.publish`)."""
+
+
 class PolicyPage(Page):
     """A policy staff must know and follow, as numbered sections each addressable by its number."""
 
@@ -308,6 +312,37 @@ class PolicyPage(Page):
                     f"so staff cannot re-attest it by {self.reattest_deadline:%-d %B %Y}."
                 )
         return ""
+
+    def publish(self, revision, *args, **kwargs):
+        """Wagtail's publish, refused for every version but the scheduled one while a version is scheduled to go live.
+
+        Publishing any revision makes Wagtail drop every other revision's schedule without a word, so the version
+        an editor scheduled (a material change, say, with its re-attest by date) would never go live and nobody
+        would know. An editor who publishes while a version is scheduled expects one of the two to go live, not to
+        lose the other, so the choice is theirs to make: cancel the schedule (Wagtail's "Cancel scheduled publish"),
+        then publish. Wagtail's edit view already refuses to save a page while a revision is scheduled (its
+        ScheduledForPublishLock; `wagtail_hooks` names the version there); this closes the other ways a revision
+        is published: a workflow approval and the bulk publish action (each publishes the latest revision, which a
+        draft saved since, by `import_policy --into` say, makes another than the scheduled one), and code.
+        Refused before anything is written: the schedule, the live version and the evidence stay as they were."""
+        notice = self.scheduled_version_notice(publishing=revision)
+        if notice:
+            raise ScheduledVersionError(notice)
+        return super().publish(revision, *args, **kwargs)
+
+    def scheduled_version_notice(self, publishing=None) -> str:
+        """Why no other version can be published now, naming the version scheduled to go live and when, and what to
+        do: "" when none is scheduled, or when `publishing` (a revision) is the scheduled one. One query."""
+        scheduled = self.scheduled_revision if self.pk else None
+        if scheduled is None or (publishing is not None and publishing.pk == scheduled.pk):
+            return ""
+        go_live = timezone.localtime(scheduled.approved_go_live_at)
+        return (
+            f"Version {scheduled.content.get('version_label', '')} of this policy is scheduled to go live on "
+            f"{go_live:%-d %B %Y} at {go_live:%H:%M}, so no other version can be published before then. To publish "
+            "another version, first cancel the scheduled publish (“Cancel scheduled publish” on the policy's edit "
+            "page), then publish it."
+        )
 
     def _publishing_a_saved_revision(self) -> bool:
         """Whether Wagtail is publishing this version from its revision: it makes the revision the live one before
