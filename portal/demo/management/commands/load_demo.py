@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.demo.loader import demo_sign_ins, load_demo
-from portal.demo.people import PEOPLE, TEAMS
+from portal.demo.people import TEAMS
 from portal.people.models import StaffMember, Team
 
 
@@ -41,12 +41,12 @@ class Command(BaseCommand):
 
 
 def _not_from_the_demo() -> str:
-    """The first organisation or person in the database that the demo does not have, in words, or ""."""
-    organisation = Team.get_root_nodes().exclude(code__in=[code for code, *_, parent in TEAMS if parent is None])
-    organisation = organisation.first()
+    """The first organisation, or person outside the demo's teams, that the demo did not make, in words, or ""."""
+    demo_codes = [code for code, *_ in TEAMS]
+    organisation = Team.get_root_nodes().exclude(code__in=demo_codes).first()
     if organisation is not None:
         return f"the organisation {organisation.name} ({organisation.code})"
-    person = StaffMember.objects.exclude(employee_number__in=[p.employee_number for p in PEOPLE]).first()
+    person = StaffMember.objects.exclude(team__code__in=demo_codes).first()
     if person is not None:
         return f"{person.full_name} (employee {person.employee_number})"
     return ""
