@@ -5,13 +5,15 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.utils import timezone
 from wagtail.models import Page
 
 from portal.lib.text import hidden_character
 from portal.people.models import StaffMember, Team
 
-from .models import JOB_TITLE_PATTERN_MAX_LENGTH, Requirement
+from .models import JOB_TITLE_PATTERN_MAX_LENGTH, Requirement, job_title_regex
+from .projection import audience_ids
 
 REASON_MAX_LENGTH = 1000
 ID = re.compile("[0-9]{1,18}")
@@ -101,6 +103,74 @@ class TeamsField(forms.ModelMultipleChoiceField):
         return f"{'— ' * (team.depth - 1)}{team.name}"
 
 
+def staff_groups_on_roster(entered: list[str]) -> list[str]:
+    """`entered` in the roster's own spelling, or a ValidationError naming each staff group no one on the roster holds
+    and listing those it does (one query). A requirement matches staff groups exactly (`Requirement.applies_to`), so a
+    mistyped one would apply to no one without a word; a difference of capitals only is put right instead. The roster
+    is the people who have not left, whom `projection.audience_ids` counts."""
+    if not entered:
+        return entered
+    held = list(
+        StaffMember.objects.current()
+        .exclude(staff_group="")
+        .order_by("staff_group")
+        .values_list("staff_group", flat=True)
+        .distinct()
+    )
+    spellings = {}
+    for group in held:
+        spellings.setdefault(group.casefold(), []).append(group)
+    unknown = [group for group in entered if group.casefold() not in spellings]
+    if unknown:
+        named = ", ".join(f"“{group}”" for group in unknown)
+        if not held:
+            raise ValidationError(
+                f"No one on the roster has a staff group yet, so {named} would apply to no one. Import the roster "
+                "first, or choose teams or job titles"
+            )
+        which = "staff group" if len(unknown) == 1 else "staff groups"
+        raise ValidationError(
+            f"No one on the roster has the {which} {named}. The staff groups on the roster are: {', '.join(held)}"
+        )
+    # Every spelling the roster holds of each one entered (ESR exports agree on one, but a hand-made roster may not).
+    normalised = [spelling for group in entered for spelling in spellings[group.casefold()]]
+    return list(dict.fromkeys(normalised))
+
+
+def audience_warnings(requirement: Requirement) -> list[str]:
+    """A warning for each job title pattern of `requirement` that no one on the roster matches, as
+    `projection.audience_ids` matches them (one query). Unlike a staff group, a pattern may be meant for a post not yet
+    filled, so it is saved all the same."""
+    patterns = requirement.job_title_patterns
+    if requirement.applies_to_everyone or not patterns:
+        return []
+    counts = StaffMember.objects.current().aggregate(
+        **{f"pattern_{n}": Count("pk", filter=Q(job_title__iregex=job_title_regex(p))) for n, p in enumerate(patterns)}
+    )
+    return [
+        f"No one on the roster has a job title matching “{pattern}” yet."
+        for n, pattern in enumerate(patterns)
+        if not counts[f"pattern_{n}"]
+    ]
+
+
+def audience_saved(requirement: Requirement) -> str:
+    """What to tell whoever saved `requirement`: how many people it applies to now, counted as the status table's rows
+    are (`projection.audience_ids`), so a requirement that reaches no one is seen at once."""
+    if not requirement.active:
+        return f"{requirement.name} is saved. It is retired, so it applies to no one until it is put back in use."
+    count = len(audience_ids(requirement))
+    if not count and requirement.applies_to_everyone:
+        return f"{requirement.name} is saved. It applies to everyone, and no one is on the roster yet."
+    if not count:
+        return (
+            f"{requirement.name} is saved. It applies to no one on the roster now: check the staff groups, teams and "
+            "job titles it names."
+        )
+    people = "1 person" if count == 1 else f"{count:,} people"
+    return f"{requirement.name} is saved. It applies to {people} on the roster, whose status is updated."
+
+
 class RequirementForm(forms.ModelForm):
     EVERYONE, CHOSEN = "everyone", "chosen"
 
@@ -120,7 +190,8 @@ class RequirementForm(forms.ModelForm):
     )
     staff_groups = LinesField(
         label="Staff groups",
-        help_text="One a line, as the roster names them, for example Nursing and Midwifery Registered.",
+        help_text="One a line, as the roster names them, for example Nursing and Midwifery Registered. Capital "
+        "letters do not matter.",
         item_max_length=StaffMember._meta.get_field("staff_group").max_length,
         item_label="staff group",
     )
@@ -256,6 +327,9 @@ class RequirementForm(forms.ModelForm):
         if problem:
             raise ValidationError(f"The name contains {problem}. Type it again without it")
         return name
+
+    def clean_staff_groups(self):
+        return staff_groups_on_roster(self.cleaned_data["staff_groups"])
 
     def clean_level_family(self):
         family = self.cleaned_data["level_family"].strip()

@@ -10,7 +10,7 @@ from wagtail.models import Page
 
 from portal.people.decorators import hr_required
 
-from .forms_requirements import PAGE_MODELS, RequirementForm, RetireForm
+from .forms_requirements import PAGE_MODELS, RequirementForm, RetireForm, audience_saved, audience_warnings
 from .models import Requirement
 from .services import requirement_reinstate, requirement_retire, requirement_save
 
@@ -71,7 +71,9 @@ def _requirement_form(request, requirement: Requirement):
             for field, problems in error.update_error_dict({}).items():
                 form.add_error(field if field in form.fields else None, problems)
         else:
-            messages.success(request, f"{requirement.name} is saved. Everyone it applies to has their status updated.")
+            messages.success(request, audience_saved(requirement))
+            for warning in audience_warnings(requirement):
+                messages.warning(request, warning)
             return redirect("requirements:list")
     context = {"form": form, "requirement": requirement}
     return render(request, "compliance/requirement_form.html", context, status=400 if form.errors else 200)

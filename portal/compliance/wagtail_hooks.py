@@ -14,6 +14,7 @@ from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, Sn
 from portal.lib.text import hidden_character
 
 from .completions import competence_mapping_save
+from .forms_requirements import audience_saved, audience_warnings, staff_groups_on_roster
 from .models import CompetenceMapping, Requirement
 from .services import RequirementError, requirement_delete, requirement_save
 
@@ -32,15 +33,21 @@ class RequirementSaveMixin:
         log(instance=requirement, action=self.log_action, user=self.request.user, content_changed=True)
         return requirement
 
+    def get_success_message(self, instance=None):  # Wagtail's add view passes the requirement, its edit view not
+        return audience_saved(instance or self.object)
+
     def form_valid(self, form):
         try:
-            return super().form_valid(form)
+            response = super().form_valid(form)
         except ValidationError as refusal:
             for field, problems in refusal.update_error_dict({}).items():
                 form.add_error(field if field in form.fields else None, problems)
             self.produced_error_code = "validation_error"
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
+        for warning in audience_warnings(self.object):
+            messages.warning(self.request, warning)
+        return response
 
 
 class RequirementCreateView(RequirementSaveMixin, CreateView):
@@ -72,6 +79,18 @@ class RequirementDeleteView(DeleteView):
         except RequirementError as error:
             messages.error(self.request, str(error))
             return redirect(self.edit_url_name, quote(self.object.pk))
+
+
+class RequirementAdminForm(WagtailAdminModelForm):
+    """The CMS's requirement form checks the staff groups against the roster as HR's page does
+    (`forms_requirements.staff_groups_on_roster`). Staff groups that are not a list of names are the model's to refuse
+    (`Requirement.clean`)."""
+
+    def clean_staff_groups(self):
+        groups = self.cleaned_data["staff_groups"]
+        if isinstance(groups, list) and all(isinstance(group, str) for group in groups):
+            return staff_groups_on_roster(groups)
+        return groups
 
 
 class RequirementViewSet(SnippetViewSet):
@@ -113,6 +132,7 @@ class RequirementViewSet(SnippetViewSet):
         MultiFieldPanel([FieldPanel("level_family"), FieldPanel("level")], heading="Levels"),
         MultiFieldPanel([FieldPanel("active"), FieldPanel("retired_reason")], heading="In use"),
     ]
+    edit_handler = ObjectList(panels, base_form_class=RequirementAdminForm)
 
 
 @hooks.register("before_bulk_action")
