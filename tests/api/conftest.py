@@ -80,3 +80,33 @@ def completion(staff, days_ago=10, course=COURSE, **overrides) -> dict:
     }
     row.update(overrides)
     return row
+
+
+def roster_row(staff, **overrides) -> dict:
+    """A roster write's person as the roster holds `staff` now, with `overrides`."""
+    row = {
+        "employee_number": staff.employee_number,
+        "first_name": staff.first_name,
+        "last_name": staff.last_name,
+        "work_email": staff.work_email,
+        "start_date": staff.start_date.isoformat(),
+        "team_code": staff.team.code,
+    }
+    row.update(overrides)
+    return row
+
+
+@pytest.fixture
+def ola(org):
+    """A second HR officer, with a staff record in Finance and a second factor for HR's pages, to rotate tokens."""
+    staff = factories.make_staff(team=org["teams"]["finance"], first_name="Ola", last_name="Rotator")
+    staff.user.groups.add(hr_group())
+    factories.with_mfa(staff.user)
+    return staff
+
+
+def rotated_by(org, who, client: str) -> str:
+    """The token of `org`'s `client`, rotated on HR's page by `who`, as that page shows it to them."""
+    browser = factories.sign_in(Client(), who.user)
+    response = browser.post(f"/hr/api-clients/{org['clients'][client].pk}/rotate/")
+    return browser.get(response["Location"]).content.decode().split('<code id="token">')[1].split("</code>")[0]

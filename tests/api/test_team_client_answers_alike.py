@@ -8,24 +8,13 @@ import pytest
 from portal.compliance.models import ImportBatch
 from portal.people.models import Assignment, StaffMember
 
+from .conftest import roster_row
+
 UNKNOWN = "E9999999"
 
 
 def _roster(api, people, key, dry_run=True):
     return api("post", "/api/v1/roster", "finance", {"people": people, "dry_run": dry_run}, key=key)
-
-
-def _row(staff, **overrides) -> dict:
-    row = {
-        "employee_number": staff.employee_number,
-        "first_name": staff.first_name,
-        "last_name": staff.last_name,
-        "work_email": staff.work_email,
-        "start_date": staff.start_date.isoformat(),
-        "team_code": staff.team.code,
-    }
-    row.update(overrides)
-    return row
 
 
 def _answer(response, number: str) -> list[dict]:
@@ -37,8 +26,8 @@ def _answer(response, number: str) -> list[dict]:
 @pytest.mark.parametrize("dry_run", [True, False])
 def test_someone_outside_the_team_is_answered_as_a_number_no_one_has(api, org, dry_run):
     sam, payroll = org["people"]["sam"], org["teams"]["payroll"]
-    outsider = _roster(api, [_row(sam, team_code=payroll.code)], "outsider", dry_run)
-    unknown = _roster(api, [_row(sam, employee_number=UNKNOWN, team_code=payroll.code)], "unknown", dry_run)
+    outsider = _roster(api, [roster_row(sam, team_code=payroll.code)], "outsider", dry_run)
+    unknown = _roster(api, [roster_row(sam, employee_number=UNKNOWN, team_code=payroll.code)], "unknown", dry_run)
     assert _answer(outsider, sam.employee_number) == _answer(unknown, UNKNOWN)
     assert outsider.json()["detail"].replace(sam.employee_number, UNKNOWN) == unknown.json()["detail"]
     assert StaffMember.objects.get(pk=sam.pk).team == org["teams"]["comms"]
@@ -49,8 +38,8 @@ def test_someone_outside_the_team_is_answered_as_a_number_no_one_has(api, org, d
 @pytest.mark.parametrize("field", ["manager_employee_number", "manager_assignment_number"])
 def test_a_line_manager_outside_the_team_is_answered_as_one_no_one_is(api, org, field):
     sam, fay = org["people"]["sam"], org["people"]["fay"]
-    outsider = _roster(api, [_row(fay, **{field: sam.employee_number})], "outsider")
-    unknown = _roster(api, [_row(fay, **{field: UNKNOWN})], "unknown")
+    outsider = _roster(api, [roster_row(fay, **{field: sam.employee_number})], "outsider")
+    unknown = _roster(api, [roster_row(fay, **{field: UNKNOWN})], "unknown")
     assert _answer(outsider, sam.employee_number) == _answer(unknown, UNKNOWN)
     assert outsider.json()["errors"][0]["field"] == f"people[0].{field}"
     assert sam.last_name not in outsider.content.decode()
@@ -58,7 +47,7 @@ def test_a_line_manager_outside_the_team_is_answered_as_one_no_one_is(api, org, 
 
 def test_a_line_manager_in_the_team_is_named_in_the_dry_run(api, org):
     fay, hana = org["people"]["fay"], org["people"]["hr"]
-    response = _roster(api, [_row(fay, manager_employee_number=hana.employee_number)], "in-team")
+    response = _roster(api, [roster_row(fay, manager_employee_number=hana.employee_number)], "in-team")
     assert response.status_code == 200, response.content
     [change] = response.json()["details"]["changes"]
     assert any(hana.last_name in words for words in change["changes"])
@@ -66,7 +55,7 @@ def test_a_line_manager_in_the_team_is_named_in_the_dry_run(api, org):
 
 def test_an_outsiders_work_email_is_refused_without_saying_whose(api, org):
     sam, fay = org["people"]["sam"], org["people"]["fay"]
-    response = _roster(api, [_row(fay, work_email=sam.work_email.upper())], "email", dry_run=False)
+    response = _roster(api, [roster_row(fay, work_email=sam.work_email.upper())], "email", dry_run=False)
     assert response.status_code == 422, response.content
     [error] = response.json()["errors"]
     assert error == {
@@ -85,7 +74,7 @@ def test_an_outsiders_number_as_an_assignment_number_is_refused_without_saying_w
     number = (
         Assignment.objects.create(staff=sam, number="E4440001-2").number if whose == "post" else sam.employee_number
     )
-    response = _roster(api, [_row(fay, assignment_number=number)], "post")
+    response = _roster(api, [roster_row(fay, assignment_number=number)], "post")
     assert _answer(response, number) == [
         {
             "field": "people[0].assignment_number",

@@ -12,7 +12,7 @@ from portal.compliance.models import EvidenceEntry
 from portal.people.roles import hr_group
 from tests import factories
 
-from .conftest import completion
+from .conftest import completion, rotated_by
 
 REFUSED = "token_holder_not_hr"
 # HR's list of clients: the session, the user, their HR group; the clients with their teams, makers and token holders
@@ -26,21 +26,6 @@ def _leave_hr(user):
 
 def _close_account(user):
     get_user_model().objects.filter(pk=user.pk).update(is_active=False)
-
-
-@pytest.fixture
-def ola(org):
-    """A second HR officer, who rotates the Finance client's token: from then on it is hers to answer for."""
-    staff = factories.make_staff(team=org["teams"]["finance"], first_name="Ola", last_name="Rotator")
-    staff.user.groups.add(hr_group())
-    factories.with_mfa(staff.user)
-    return staff
-
-
-def _rotate(org, who) -> str:
-    browser = factories.sign_in(Client(), who.user)
-    response = browser.post(f"/hr/api-clients/{org['clients']['finance'].pk}/rotate/")
-    return browser.get(response["Location"]).content.decode().split('<code id="token">')[1].split("</code>")[0]
 
 
 @pytest.mark.parametrize("lapse", [_leave_hr, _close_account], ids=["left HR", "account closed"])
@@ -60,17 +45,17 @@ def test_a_client_whose_maker_left_hr_is_refused_for_reads_and_writes(api, org, 
 @pytest.mark.parametrize("lapse", [_leave_hr, _close_account], ids=["left HR", "account closed"])
 def test_the_last_rotator_leaving_hr_stops_the_client_and_a_rotation_by_hr_restores_it(api, org, ola, lapse):
     path = f"/api/v1/people/{org['people']['fay'].employee_number}/standing"
-    ola_token = _rotate(org, ola)
+    ola_token = rotated_by(org, ola, "finance")
     assert api("get", path, token=ola_token).status_code == 200
     lapse(ola.user)
     assert api("get", path, token=ola_token).json()["code"] == REFUSED
-    hana_token = _rotate(org, org["people"]["hr"])
+    hana_token = rotated_by(org, org["people"]["hr"], "finance")
     assert api("get", path, token=hana_token).status_code == 200
 
 
 def test_a_makers_leaving_no_longer_counts_once_the_token_was_rotated_away_from_them(api, org, ola):
     """The maker's token stopped working at the rotation: the client answers to whoever holds the new one."""
-    token = _rotate(org, ola)
+    token = rotated_by(org, ola, "finance")
     _leave_hr(org["people"]["hr"].user)
     assert api("get", f"/api/v1/people/{org['people']['fay'].employee_number}/standing", token=token).status_code == 200
 
@@ -91,7 +76,7 @@ def test_the_holder_is_read_with_the_client_in_one_query(org, django_assert_num_
 
 
 def test_hrs_pages_name_the_clients_the_api_refuses(org, ola):
-    _rotate(org, ola)
+    rotated_by(org, ola, "finance")
     _close_account(ola.user)
     browser = factories.sign_in(Client(), org["people"]["hr"].user)
     listing = browser.get("/hr/api-clients/").content.decode()

@@ -8,7 +8,6 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.db import connection
-from django.test import Client
 
 from portal.api.clients import api_client_rotate
 from portal.api.models import ApiClient
@@ -16,43 +15,23 @@ from portal.compliance.imports.completions import CLIENTS_MAKERS_RECORD, ROTATOR
 from portal.compliance.imports.services import import_batch_run
 from portal.compliance.models import EvidenceEntry, ImportBatch
 from portal.people.models import Assignment
-from portal.people.roles import hr_group
-from tests import factories
 
-from .conftest import completion
+from .conftest import completion, rotated_by
 
 token_shown_to_fill = import_module("portal.api.migrations.0002_token_shown_to").token_shown_to_fill
-
-
-@pytest.fixture
-def ola(org):
-    """Another HR officer, with a staff record in Finance, and a second factor for HR's pages."""
-    staff = factories.make_staff(team=org["teams"]["finance"], first_name="Ola", last_name="Rotator")
-    staff.user.groups.add(hr_group())
-    factories.with_mfa(staff.user)
-    return staff
-
-
-def _rotated_by(org, who) -> str:
-    """The completions client's token, rotated on HR's page by `who`, as that page shows it to them."""
-    browser = factories.sign_in(Client(), who.user)
-    client = org["clients"]["completions"]
-    response = browser.post(f"/hr/api-clients/{client.pk}/rotate/")
-    page = browser.get(response["Location"]).content.decode()
-    return page.split('<code id="token">')[1].split("</code>")[0]
 
 
 def test_making_and_rotating_record_who_was_shown_the_token(org, ola):
     client = org["clients"]["completions"]
     assert client.token_shown_to == client.created_by == org["people"]["hr"].user
-    _rotated_by(org, ola)
+    rotated_by(org, ola, "completions")
     client.refresh_from_db()
     assert (client.created_by, client.token_shown_to) == (org["people"]["hr"].user, ola.user)
 
 
 @pytest.mark.parametrize("dry_run", [True, False])
 def test_the_rotators_and_the_makers_own_completions_are_refused(api, org, ola, dry_run):
-    token = _rotated_by(org, ola)
+    token = rotated_by(org, ola, "completions")
     hana, fay = org["people"]["hr"], org["people"]["fay"]
     body = {"completions": [completion(fay), completion(ola), completion(hana)], "dry_run": dry_run}
     response = api("post", "/api/v1/completions", body=body, key="own", token=token)
@@ -65,8 +44,8 @@ def test_the_rotators_and_the_makers_own_completions_are_refused(api, org, ola, 
 
 
 def test_once_someone_else_rotates_it_the_last_rotators_completions_are_recorded(api, org, ola):
-    _rotated_by(org, ola)
-    token = _rotated_by(org, org["people"]["hr"])  # Hana, its maker, takes the token back
+    rotated_by(org, ola, "completions")
+    token = rotated_by(org, org["people"]["hr"], "completions")  # Hana, its maker, takes the token back
     response = api("post", "/api/v1/completions", body={"completions": [completion(ola)]}, key="k", token=token)
     assert response.status_code == 202, response.content
     assert EvidenceEntry.objects.get().staff == ola
@@ -88,7 +67,7 @@ def test_the_worker_refuses_the_rotators_record_if_the_roster_gave_it_them_after
     """A number on no one's record is skipped when sent; if the record of whoever holds the token takes it before the
     task worker applies the file, the worker refuses it, as it does the maker's, and records nothing."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    token = _rotated_by(org, ola)
+    token = rotated_by(org, ola, "completions")
     rows = [completion(org["people"]["fay"]), completion(ola, employee_number="E7777778")]
     sent = api("post", "/api/v1/completions", body={"completions": rows}, key="race", token=token)
     assert sent.status_code == 202 and sent.json()["details"]["not_on_roster"][0]["number"] == "E7777778"

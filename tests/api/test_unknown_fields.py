@@ -9,22 +9,9 @@ import pytest
 from portal.compliance.models import EvidenceEntry, ImportBatch
 from portal.people.models import StaffChange, StaffMember
 
-from .conftest import completion
+from .conftest import completion, roster_row
 
 TODAY = datetime.date.today()
-
-
-def _person(staff, **overrides) -> dict:
-    row = {
-        "employee_number": staff.employee_number,
-        "first_name": staff.first_name,
-        "last_name": staff.last_name,
-        "work_email": staff.work_email,
-        "start_date": staff.start_date.isoformat(),
-        "team_code": staff.team.code,
-    }
-    row.update(overrides)
-    return row
 
 
 @pytest.mark.parametrize(
@@ -49,7 +36,7 @@ def test_a_completion_with_a_field_it_does_not_take_is_refused_by_name(api, org,
 def test_a_roster_row_with_a_field_it_does_not_take_is_refused_by_name(api, org):
     sam = org["people"]["sam"]
     response = api(
-        "post", "/api/v1/roster", "roster", {"people": [_person(sam, job_title="Lead", grade="7")]}, key="unknown"
+        "post", "/api/v1/roster", "roster", {"people": [roster_row(sam, job_title="Lead", grade="7")]}, key="unknown"
     )
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["people[0].grade"]
@@ -60,7 +47,7 @@ def test_a_roster_row_with_a_field_it_does_not_take_is_refused_by_name(api, org)
 def test_a_roster_change_takes_effect_on_its_effective_date(api, org):
     sam, finance = org["people"]["sam"], org["teams"]["finance"]
     moved_on = TODAY - datetime.timedelta(days=12)
-    row = _person(sam, team_code=finance.code, effective_date=moved_on.isoformat())
+    row = roster_row(sam, team_code=finance.code, effective_date=moved_on.isoformat())
     response = api("post", "/api/v1/roster", "roster", {"people": [row]}, key="moved")
     assert response.status_code == 202, response.content
     latest = StaffChange.objects.filter(staff=sam).latest("recorded_at", "pk")
@@ -72,7 +59,7 @@ def test_a_roster_change_takes_effect_on_its_effective_date(api, org):
 )
 def test_an_effective_date_the_file_would_refuse_is_refused(api, org, days, words):
     sam, finance = org["people"]["sam"], org["teams"]["finance"]
-    row = _person(sam, team_code=finance.code, effective_date=(TODAY - datetime.timedelta(days=days)).isoformat())
+    row = roster_row(sam, team_code=finance.code, effective_date=(TODAY - datetime.timedelta(days=days)).isoformat())
     response = api("post", "/api/v1/roster", "roster", {"people": [row], "dry_run": True}, key="bad-day")
     assert response.status_code == 422
     error = response.json()["errors"][0]
