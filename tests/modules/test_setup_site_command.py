@@ -56,8 +56,10 @@ def test_a_fresh_install_gets_a_published_home_page_served_at_the_portals_addres
     assert f"Created the home page “{home.title}” (page {home.pk})." in report
     assert "The default site now shows the home page at training.example.nhs.uk." in report
     assert f"Removed Wagtail's placeholder page “{WELCOME}”." in report
-    for step in ("createsuperuser", "/hr/imports/", "/hr/roles/", "/hr/requirements/", "import_policy"):
-        assert step in report.split("Next:")[1], step
+    next_steps = report.split("Next (docs/setup.md):")[1]
+    for step in ("createsuperuser", "/hr/imports/", "/hr/roles/", "/cms/users/", "/hr/requirements/", "import_policy"):
+        assert step in next_steps, step
+    assert "https://training.example.nhs.uk/hr/imports/" in next_steps
     factories.sign_in(client, factories.make_staff().user)
     assert client.get("/", HTTP_HOST="training.example.nhs.uk").status_code == 200
 

@@ -28,16 +28,23 @@ class Command(BaseCommand):
         for line in site_set_up(base_url=settings.WAGTAILADMIN_BASE_URL):
             self.stdout.write(line)
         base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-        self.stdout.write(
-            "\nNext:\n"
-            "  python manage.py createsuperuser   the first HR officer; their first sign-in asks them to set up an "
-            "authenticator app\n"
-            f"  {base}/hr/imports/   import the organisation's teams, then the staff roster\n"
-            f"  {base}/hr/roles/   make people on the roster HR officers or CMS editors\n"
-            f"  {base}/hr/requirements/   say what staff must do, who must do it and how often\n"
-            "  python manage.py import_policy POLICY.txt   a policy as a draft under the home page, to publish in the "
-            f"CMS ({base}/cms/)"
-        )
+        steps = [
+            (
+                "python manage.py createsuperuser",
+                "the first HR officer; signing in asks them to set up an authenticator",
+            ),
+            (f"{base}/hr/imports/", "import the organisation's teams, then the staff roster"),
+            (f"{base}/hr/roles/", "give the HR role to people on the roster"),
+            (f"{base}/cms/users/", "make people on the roster CMS editors (the Editors group)"),
+            (f"{base}/hr/requirements/", "say what staff must do, who must do it and how often"),
+            (
+                "python manage.py import_policy POLICY.txt",
+                "a policy as a draft under the home page, to publish in the CMS",
+            ),
+        ]
+        self.stdout.write("\nNext (docs/setup.md):")
+        for where, what in steps:
+            self.stdout.write(f"  {where}\n      {what}")
 
 
 @dataclass(frozen=True)
