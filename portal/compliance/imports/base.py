@@ -61,6 +61,11 @@ class Importer:
     apply: Callable[[ImportBatch, Plan, Progress], dict]
     # The audit line's scope prefix, as the log has always named imports: "Roster x.csv", "Completions x.csv"
     audit_name: str
+    # (batch id) -> None: sends the emails an applied batch owes (the roster's invitations), once it is marked
+    # applied, so that no email failure can undo the apply or mark it failed. None: the kind sends no email.
+    emails_send: Callable[[int], None] | None = None
+    # (batch=, user=, request=, via=) -> whether any were owed: HR asks again for the emails it could not send
+    emails_send_again: Callable[..., bool] | None = None
 
 
 def importers() -> dict[str, Importer]:

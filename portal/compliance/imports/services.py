@@ -63,7 +63,13 @@ def import_batch_apply(
     a failed apply) to "waiting" in one conditional UPDATE, and only the request that moved it goes on. `via` names a
     door without a user for the audit log ("the command line (manage.py import_file)"). `confirmed_identity` is the
     roster dry run's identity fingerprint HR confirmed (kept on the batch for the worker: a roster that changes who
-    people are applies only if the changes it finds then are the ones confirmed)."""
+    people are applies only if the changes it finds then are the ones confirmed). Asking to apply a batch that is
+    applied but owes emails it could not send (a roster's invitations) sends those again: the batch page's button
+    for that posts here."""
+    send_again = importer_for(batch.kind).emails_send_again
+    if batch.status == ImportBatch.DONE and send_again and send_again(batch=batch, user=user, request=request, via=via):
+        batch.refresh_from_db()
+        return
     if batch.summary.get("identity_changes") and not confirmed_identity and batch.status != ImportBatch.DONE:
         raise ImportRefused(
             "Not applied: this roster changes who some people are (listed first). Check them, tick the box to confirm "
@@ -136,11 +142,15 @@ def import_batch_run(batch_id: int, *, between_chunks=None) -> str:
             ImportBatch.objects.filter(pk=batch.pk).update(
                 status=ImportBatch.DONE, applied_at=timezone.now(), summary=summary, error=""
             )
-            _audit(batch, importer, **summary)
+            # The emails still owed (who, by staff id) are the batch's record, not the audit line's
+            _audit(batch, importer, **{name: value for name, value in summary.items() if name != "emails"})
     except Exception as error:
         logger.exception("Import %s (%s) failed", batch_id, batch.kind)
         _fail(batch, importer, str(error) or error.__class__.__name__)
         raise
+    if importer.emails_send is not None:
+        # Outside the try: the batch is applied whatever the email server does; what is not sent stays owed on it.
+        transaction.on_commit(lambda: importer.emails_send(batch.pk))
     return ImportBatch.DONE
 
 
