@@ -1,6 +1,7 @@
 """Reading the files HR exports from other systems (CSV, or XLSX as ESR usually downloads them): encodings,
 delimiters, dates, header aliases, and the footers and extra columns a real report carries."""
 
+import codecs
 import csv
 import datetime
 import difflib
@@ -25,6 +26,13 @@ RESEMBLANCE = 0.85
 XLSX_MAGIC = b"PK\x03\x04"
 # How many lines from the top may come before the headings: a report's title, the day it was run, a blank line.
 HEADING_SEARCH = 20
+# The byte-order marks of encodings a CSV is refused in; UTF-32's first, as its little-endian mark begins with UTF-16's.
+WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
 
 
 class CsvFileError(ValueError):
@@ -32,11 +40,37 @@ class CsvFileError(ValueError):
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 with or without a byte-order mark, else Windows-1252 (what Excel on Windows saves)."""
+    """UTF-8 with or without a byte-order mark, else Windows-1252 (what Excel on Windows saves). A file in UTF-16
+    (Excel's "Unicode Text") or UTF-32 is refused by name: either decodes, NUL bytes and all, into headings that match
+    and a control character in every value, so each line would be refused for a reason that names no encoding."""
+    wide = _wide_encoding(data)
+    if wide == "UTF-16":
+        raise CsvFileError(
+            "This file is saved as UTF-16 (Excel's 'Unicode Text'). Save it as 'CSV UTF-8 (Comma delimited)' and "
+            "upload it again."
+        )
+    if wide:
+        raise CsvFileError(
+            f"This file is saved as {wide}. Save it as 'CSV UTF-8 (Comma delimited)' and upload it again."
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+def _wide_encoding(data: bytes) -> str:
+    """'UTF-16' or 'UTF-32' if the file is saved so, by its byte-order mark or, without one, by its NUL bytes: text
+    in either is mostly ASCII (headings, numbers, emails), which they write with one NUL in two bytes (UTF-16) or
+    three in four (UTF-32). A stray NUL in a UTF-8 file is not an encoding: its value is refused by line."""
+    for bom, name in WIDE_BOMS:
+        if data.startswith(bom):
+            return name
+    sample = data[:4096]
+    nuls = sample.count(0)
+    if not nuls or nuls * 4 < len(sample):
+        return ""
+    return "UTF-32" if nuls * 8 > len(sample) * 5 else "UTF-16"
 
 
 def normalise_header(name: str) -> str:
