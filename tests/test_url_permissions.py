@@ -99,6 +99,7 @@ TABLE = {
     "imports:planned_csv": ("GET", ("completion_batch",), {"hr": OK}),
     "imports:map": ("POST", ("completion_batch",), {"hr": FOUND}),
     "imports:apply": ("POST", ("roster_batch",), {"hr": FOUND}),
+    "imports:send_again": ("POST", ("roster_batch",), {"hr": FOUND}),
     "corrections:void": ("GET", ("entry",), {"hr": OK}),
     "pauses:list": ("GET", ("sam",), {"hr": OK}),
     "pauses:add": ("GET", ("sam",), {"hr": OK}),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<id:batch_id>/", views.batch, name="batch"),
     path("<id:batch_id>/apply/", views.apply, name="apply"),
+    path("<id:batch_id>/send-again/", views.send_again, name="send_again"),
     path("<id:batch_id>/to-record.csv", views.planned_csv, name="planned_csv"),
     path("<id:batch_id>/map/", views.map_competence, name="map"),
     path("<slug:kind>/", views.upload, name="upload"),

@@ -14,7 +14,13 @@ from portal.people.decorators import hr_required
 from .completions import MappingError, competence_mapping_save, completions_listing_csv
 from .imports.base import importer_for, importers
 from .imports.completions import own_record_apply_error, own_record_refuse
-from .imports.services import ImportRefused, import_batch_apply, import_batch_create, import_batch_plan
+from .imports.services import (
+    ImportRefused,
+    import_batch_apply,
+    import_batch_create,
+    import_batch_emails_send_again,
+    import_batch_plan,
+)
 from .models import CompetenceMapping, ImportBatch, Requirement
 
 
@@ -156,6 +162,20 @@ def apply(request, batch_id: int):
             request=request,
             confirmed_identity=_fingerprint(request.POST.get("confirm_identity_changes", "")),
         )
+    except ImportRefused as error:
+        messages.error(request, str(error))
+    return redirect("imports:batch", batch_id=batch.pk)
+
+
+@hr_required
+@require_POST
+def send_again(request, batch_id: int):
+    """The applied roster's button: send again the emails it could not send (its new people's invitations, notices
+    of a changed sign-in email). The roster itself is saved whatever the email server does."""
+    batch = get_object_or_404(ImportBatch, pk=batch_id)
+    try:
+        if not import_batch_emails_send_again(batch=batch, user=request.user, request=request):
+            messages.info(request, "Every email this import sends has been sent: there is nothing to send again.")
     except ImportRefused as error:
         messages.error(request, str(error))
     return redirect("imports:batch", batch_id=batch.pk)

@@ -17,7 +17,12 @@ from django.utils import timezone
 
 from portal.audit.models import AuditEvent
 from portal.compliance.imports import roster as roster_import
-from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
+from portal.compliance.imports.services import (
+    ImportRefused,
+    import_batch_apply,
+    import_batch_create,
+    import_batch_emails_send_again,
+)
 from portal.compliance.models import ImportBatch
 from portal.people.models import StaffMember
 from portal.people.roles import hr_group
@@ -140,7 +145,7 @@ def test_hr_sends_only_the_unsent_invitations_again(
     email_server.refused = set()  # the address is fixed at the mail server's end
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = hr_client.post(reverse("imports:apply", args=[batch.pk]))
+        response = hr_client.post(reverse("imports:send_again", args=[batch.pk]))
 
     assert response["Location"] == reverse("imports:batch", args=[batch.pk])
     (invitation,) = mailoutbox
@@ -155,7 +160,7 @@ def test_hr_sends_only_the_unsent_invitations_again(
     assert StaffMember.objects.count() == 3  # sending again applies nothing
 
     with django_capture_on_commit_callbacks(execute=True):
-        hr_client.post(reverse("imports:apply", args=[batch.pk]))  # a second click: nothing owed, nothing sent
+        hr_client.post(reverse("imports:send_again", args=[batch.pk]))  # a second click: nothing owed, nothing sent
     assert len(mailoutbox) == 1
 
 
@@ -165,7 +170,7 @@ def test_sending_again_is_for_hr_only_and_needs_the_forms_token(
     email_server.down = True
     batch = apply(three_starters(roster_csv, teams), django_capture_on_commit_callbacks)
     email_server.down = False
-    url = reverse("imports:apply", args=[batch.pk])
+    url = reverse("imports:send_again", args=[batch.pk])
 
     staff_client = Client()
     factories.sign_in(staff_client, person)
@@ -205,13 +210,13 @@ def test_invitations_owed_when_the_worker_stopped_can_be_sent_once_it_has_stoppe
     assert "3 invitations are waiting to be sent" in page(hr_client, batch)
 
     with pytest.raises(ImportRefused, match="Its emails are being sent now"):
-        import_batch_apply(batch=batch, user=officer)
+        import_batch_emails_send_again(batch=batch, user=officer)
 
     stopped = timezone.now() - datetime.timedelta(minutes=settings.PORTAL_STALLED_MINUTES + 1)
     batch.summary["emails"]["progress_at"] = stopped.isoformat()
     ImportBatch.objects.filter(pk=batch.pk).update(summary=batch.summary)
     with django_capture_on_commit_callbacks(execute=True):
-        import_batch_apply(batch=batch, user=officer)
+        import_batch_emails_send_again(batch=batch, user=officer)
     assert sorted(m.to[0] for m in mailoutbox) == [f"{n}@example.nhs.uk" for n in ("ann.1001", "ben.1002", "cat.1003")]
     assert owed(batch) == []
 
@@ -226,7 +231,7 @@ def test_someone_whose_account_was_closed_since_is_not_invited(
     ann.is_active = False  # she left before the email server came back
     ann.save()
     with django_capture_on_commit_callbacks(execute=True):
-        import_batch_apply(batch=batch, user=officer)
+        import_batch_emails_send_again(batch=batch, user=officer)
     assert sorted(m.to[0] for m in mailoutbox) == ["ben.1002@example.nhs.uk", "cat.1003@example.nhs.uk"]
     assert owed(batch) == [] and batch.summary["invited"] == 2
 
@@ -252,7 +257,7 @@ def test_a_notice_of_a_moved_sign_in_email_that_fails_stays_owed(
 
     email_server.refused = set()
     with django_capture_on_commit_callbacks(execute=True):
-        import_batch_apply(batch=batch, user=officer)
+        import_batch_emails_send_again(batch=batch, user=officer)
     assert sorted(m.to[0] for m in mailoutbox) == [old, new]
     batch.refresh_from_db()
     assert batch.summary["emails"]["notices_unsent"] == []

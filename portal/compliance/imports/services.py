@@ -63,13 +63,7 @@ def import_batch_apply(
     a failed apply) to "waiting" in one conditional UPDATE, and only the request that moved it goes on. `via` names a
     door without a user for the audit log ("the command line (manage.py import_file)"). `confirmed_identity` is the
     roster dry run's identity fingerprint HR confirmed (kept on the batch for the worker: a roster that changes who
-    people are applies only if the changes it finds then are the ones confirmed). Asking to apply a batch that is
-    applied but owes emails it could not send (a roster's invitations) sends those again: the batch page's button
-    for that posts here."""
-    send_again = importer_for(batch.kind).emails_send_again
-    if batch.status == ImportBatch.DONE and send_again and send_again(batch=batch, user=user, request=request, via=via):
-        batch.refresh_from_db()
-        return
+    people are applies only if the changes it finds then are the ones confirmed)."""
     if batch.summary.get("identity_changes") and not confirmed_identity and batch.status != ImportBatch.DONE:
         raise ImportRefused(
             "Not applied: this roster changes who some people are (listed first). Check them, tick the box to confirm "
@@ -102,6 +96,16 @@ def import_batch_apply(
     else:
         import_batch_run(batch.pk)
     batch.refresh_from_db()
+
+
+def import_batch_emails_send_again(*, batch: ImportBatch, user, request=None, via: str = "") -> bool:
+    """Send again the emails an applied batch owes and could not send (a roster's invitations), in the task worker:
+    the batch page's button. False when it owes none (a second click, or a kind that sends no emails). Raises
+    ImportRefused while they are still being sent."""
+    send_again = importer_for(batch.kind).emails_send_again
+    if batch.status != ImportBatch.DONE or send_again is None:
+        return False
+    return send_again(batch=batch, user=user, request=request, via=via)
 
 
 def _claimable(batch_id: int):
