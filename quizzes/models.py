@@ -44,6 +44,9 @@ class Question(index.Indexed, ClusterableModel):
     # Set while a material change to its clause waits for an editor's review (modules.review): never drawn then,
     # so nobody is asked about a superseded rule.
     held_for_review = models.BooleanField(default=False, editable=False)
+    # Saved from the CMS (the question or its choices): an attempt begun before then asked something else, so it
+    # can no longer be submitted (quizzes.services). Empty on questions last saved before this was recorded.
+    changed_at = models.DateTimeField(auto_now=True, null=True)
 
     base_form_class = QuestionAdminForm
     panels = [

@@ -17,7 +17,8 @@ class AttemptError(Exception):
 
 class AttemptOutdatedError(AttemptError):
     """The quiz changed under an open attempt: a question it asks can no longer be drawn (held for review after a
-    material policy change, retired, or taken out of the quiz's banks). It records nothing; the person starts again."""
+    material policy change, retired, or taken out of the quiz's banks), or was flagged for review or edited since the
+    attempt began. It records nothing; the person starts again."""
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,19 @@ def attempt_open_for(*, user, quiz: Quiz, page=None) -> Attempt | None:
     return Attempt.objects.filter(user=user, quiz=quiz, page=page, submitted_at__isnull=True).first()
 
 
-def _drawable(quiz_id: int, question_ids: list[int]):
-    """Of these questions, those the quiz may still draw (as `Quiz.active_question_clauses` decides)."""
-    return Question.objects.filter(pk__in=question_ids, bank__quizzes=quiz_id, active=True, held_for_review=False)
+def _still_asked(quiz_id: int, question_ids: list[int], since):
+    """Of these questions, those an attempt begun at `since` may still be marked on: the quiz may still draw them
+    (as `Quiz.active_question_clauses` decides), and none was flagged for review or edited since.
+
+    Once a question's flag is resolved it is drawn again, but the attempt holds a frozen copy of it as it was: an
+    edit changed what the right answer is, and a flag means a material change to the policy made it worth checking,
+    so the old copy is marked against a superseded answer key either way.
+    """
+    return (
+        Question.objects.filter(pk__in=question_ids, bank__quizzes=quiz_id, active=True, held_for_review=False)
+        .exclude(changed_at__gt=since)
+        .exclude(review_flags__raised_at__gt=since)
+    )
 
 
 def _question_ids(attempt: Attempt) -> list[int]:
@@ -40,9 +51,10 @@ def _question_ids(attempt: Attempt) -> list[int]:
 
 
 def attempt_is_outdated(attempt: Attempt) -> bool:
-    """Whether an open attempt asks a question the quiz can no longer draw. One query."""
+    """Whether an open attempt asks a question the quiz can no longer draw, or one flagged for review or edited since
+    it began. One query."""
     question_ids = _question_ids(attempt)
-    return _drawable(attempt.quiz_id, question_ids).count() != len(question_ids)
+    return _still_asked(attempt.quiz_id, question_ids, attempt.started_at).count() != len(question_ids)
 
 
 def attempt_start(*, user, quiz: Quiz, page=None, seed: int | None = None) -> Attempt:
@@ -50,7 +62,7 @@ def attempt_start(*, user, quiz: Quiz, page=None, seed: int | None = None) -> At
 
     The questions are drawn at random across the clauses the quiz tests (reproducibly from the stored seed) and
     frozen into the attempt. An open attempt that no longer fits is deleted first: one at another quiz the module
-    no longer has, or one asking a question that can no longer be drawn. Unsubmitted, it is not evidence of
+    no longer has, or one that is outdated (`attempt_is_outdated`). Unsubmitted, it is not evidence of
     anything, and deleting it (rather than keeping it marked) frees the one open attempt a person may have.
     """
     if page is not None:
@@ -87,7 +99,8 @@ def attempt_submit(*, attempt: Attempt, answers: dict[str, list[str]]) -> Submis
 
     The write is a compare-and-set on `submitted_at IS NULL`, so of two concurrent submissions exactly one
     updates the row; the other reads back the stored result. The same statement checks that every question asked
-    can still be drawn; if not, it records nothing and raises `AttemptOutdatedError`.
+    can still be drawn and has not been flagged for review or edited since the attempt began; if not, it records
+    nothing and raises `AttemptOutdatedError`.
     """
     questions = attempt.frozen_questions()
     if attempt.is_submitted:
@@ -105,14 +118,14 @@ def attempt_submit(*, attempt: Attempt, answers: dict[str, list[str]]) -> Submis
         "total": result.total,
         "passed": result.passed,
     }
-    # One statement, atomic by itself: no savepoint around it. Whether the questions can still be drawn is a
-    # subquery of it, so the check costs no statement of its own and cannot go stale before the write.
+    # One statement, atomic by itself: no savepoint around it. Whether the questions still stand is a subquery of
+    # it, so the check costs no statement of its own and cannot go stale before the write.
     question_ids = _question_ids(attempt)
-    drawable = _drawable(attempt.quiz_id, question_ids).order_by()
-    drawable_count = drawable.values(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+    still_asked = _still_asked(attempt.quiz_id, question_ids, attempt.started_at).order_by()
+    still_asked_count = still_asked.values(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
     updated = (
-        Attempt.objects.alias(drawable=Subquery(drawable_count))
-        .filter(pk=attempt.pk, submitted_at__isnull=True, drawable=len(question_ids))
+        Attempt.objects.alias(still_asked=Subquery(still_asked_count))
+        .filter(pk=attempt.pk, submitted_at__isnull=True, still_asked=len(question_ids))
         .update(**recorded)
     )
     if updated:

@@ -1,8 +1,14 @@
 """The module changes while someone is part way through its quiz (a material policy change, the module unpublished,
-its quiz replaced): the old attempt records nothing, says what happened, and starting again asks the new questions."""
+its quiz replaced, its held questions rewritten): the old attempt records nothing, says what happened, and starting
+again asks the new questions."""
 
 import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+from django.test import Client
 from django.urls import reverse
+from wagtail.test.utils.form_data import querydict_from_html
 
 from modules.models import ModuleCompletion, ModulePage
 from portal.compliance.models import EvidenceEntry, Requirement
@@ -65,6 +71,43 @@ def test_a_material_change_retires_the_open_attempt_and_starting_again_asks_the_
     assert again != url and not Attempt.objects.filter(pk=old.pk).exists()
     new = Attempt.objects.get(submitted_at__isnull=True)
     assert {q.clause for q in new.frozen_questions()} == {"9"}
+
+
+def _as_the_browser_sends(html):
+    """The CMS edit form's fields as a browser posts them: a ticked box with no value attribute sends "on" (Wagtail's
+    helper reads an empty string, which would untick it)."""
+    form = querydict_from_html(html, form_id="w-editor-form")
+    for box in BeautifulSoup(html, "html.parser").select("#w-editor-form input[type=checkbox][checked]"):
+        if "value" not in box.attrs:
+            form[box["name"]] = "on"
+    return form
+
+
+def test_an_attempt_begun_before_a_material_change_records_nothing_once_its_questions_are_rewritten(
+    learner, person_client, module_page, policy, under_way
+):
+    """The editor rewrites each held question in the CMS, which resolves its flag and draws it again: the attempt still
+    holds the old questions and their old answer key, so it must not count after the change."""
+    url, old = under_way
+    _material_change_to(policy, "6.2")
+    editor = factories.with_mfa(factories.make_user(first_name="Erin", last_name="Editor"))
+    editor.groups.add(Group.objects.get(name="Moderators"))
+    editor.user_permissions.add(Permission.objects.get(content_type__app_label="quizzes", codename="change_question"))
+    cms = factories.sign_in(Client(), editor)
+    for question in Question.objects.filter(held_for_review=True):
+        edit_url = reverse("wagtailsnippets_quizzes_question:edit", args=[question.pk])
+        form = _as_the_browser_sends(cms.get(edit_url).content.decode())
+        form["stem"] = f"Under the new rule, {question.stem}"
+        assert cms.post(edit_url, form).status_code == 302
+    assert not Question.objects.filter(Q(held_for_review=True) | Q(active=False)).exists()  # all drawn again
+
+    submitted = person_client.post(url, right(old))
+    assert CHANGED in submitted.content.decode()
+    assert nothing_recorded(learner, old)
+    again = person_client.post(reverse("modules:quiz_start", args=[module_page.pk]))["Location"]
+    new = Attempt.objects.get(submitted_at__isnull=True)
+    assert again != url and new.pk != old.pk
+    assert all(q.stem.startswith("Under the new rule") for q in new.frozen_questions() if q.clause == "6.2")
 
 
 def test_an_unpublished_module_records_nothing_from_a_quiz_begun_before(learner, person_client, module_page, under_way):
