@@ -122,6 +122,7 @@ TABLE = {
     "hr_roles:remove": ("GET", ("hr_officer",), {"hr": OK}),
     # CMS editors only (none of the four is one)
     "modules_review_list": ("GET", (), {"hr": FORBIDDEN}),
+    # (which CMS users may confirm which flag: tests/modules/test_review_confirm_permission.py)
     "modules_review_confirm": ("POST", ("flag",), {"hr": FORBIDDEN}),
     "wagtailsnippets_compliance_requirement:add": ("POST", (), {}),
     "wagtailsnippets_compliance_requirement:edit": ("POST", ("requirement",), {}),
