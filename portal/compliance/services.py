@@ -26,7 +26,8 @@ from .models import (
     StatusInterval,
 )
 
-# A requirement change touching more people than this refreshes their status in the task worker, not the request.
+# A requirement change or a re-attestation round touching more people than this refreshes their status in the task
+# worker, not the request.
 REFRESH_IN_BACKGROUND_OVER = 500
 
 # What decides who a requirement applies to and when they are due; a change to anything else touches no one's status.
@@ -184,7 +185,10 @@ def reattestation_round_open(
 ) -> list[ReattestationRound]:
     """Open a round for every attestation requirement on this policy and, when the editor chose to reopen them,
     every module requirement naming one of `module_page_ids` (modules teaching a materially changed section: whoever
-    completed one before today completes it again by `deadline`), and refresh everyone's status."""
+    completed one before today completes it again by `deadline`). Everyone's status on each requirement
+    is refreshed as `requirement_save` does it: in this transaction for a few people, in the task worker once the
+    rounds are committed for many, so a publish does not hold every submission back while the whole organisation's
+    status is recomputed."""
     if deadline <= timezone.localdate():
         raise EvidenceError("The re-attestation deadline must be in the future.")
     requirements = Requirement.objects.filter(
@@ -199,8 +203,8 @@ def reattestation_round_open(
                     requirement=requirement, snapshot=snapshot, deadline=deadline, reason=reason, opened_by=opened_by
                 )
             )
-            ledger.everyone_lock()
-            projection.refresh(requirement_ids=[requirement.pk])
+            # A round changes when its holders are due, never who is required: those with a row or a run on it.
+            _status_refresh(requirement, _status_holders(requirement))
     return rounds
 
 

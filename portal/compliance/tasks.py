@@ -20,8 +20,9 @@ def send_reminders_task(day: str) -> dict[str, int]:
 
 @task()
 def requirement_status_refresh_task(requirement_id: int) -> int:
-    """Everyone's status on a requirement added or changed in a way that touched many people (see
-    `services.requirement_save`). Returns the rows written; safe to run again."""
+    """Everyone's status on a requirement added or changed, or given a re-attestation round, in a way that touched
+    many people (see `services.requirement_save` and `services.reattestation_round_open`). Returns the rows written;
+    safe to run again."""
     return services.requirement_status_refresh(requirement_id=requirement_id)
 
 
