@@ -4,6 +4,8 @@ Every block has an icon, a template, a description and a preview value, and chec
 clean() so an editor cannot publish a scenario with no right answer or a video without captions.
 """
 
+import hashlib
+import json
 import random
 
 from django.core.exceptions import ValidationError
@@ -161,6 +163,12 @@ class ScenarioBlock(blocks.StructBlock):
         # (index as stored, option): the index is what the form posts, whatever position the option is shown in.
         context["ordered_options"] = [(index, value["options"][index]) for index in order]
         return context
+
+    def content_hash(self, value) -> str:
+        """A hash of what the scenario says (title, situation, question, options and their feedback, clauses), the same
+        however the stream stores it: a review flag keeps it to tell whether the scenario was changed since."""
+        content = json.dumps(self.get_api_representation(value), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(content.encode()).hexdigest()
 
     def clean(self, value):
         value = super().clean(value)

@@ -6,7 +6,6 @@ and a policy version must be frozen however it goes live.
 """
 
 import datetime
-import json
 import logging
 
 from django.conf import settings
@@ -42,8 +41,7 @@ def on_page_published(sender, instance, revision=None, **kwargs):
     if isinstance(page, PolicyPage):
         policy_version_publish(page=page, user=user)
     elif isinstance(page, ModulePage):
-        changed = ReviewFlag.objects.filter(page=page, block_id__in=_scenario_ids_changed(page))
-        review_flags_resolve(flags=changed, user=user, resolution="changed")
+        review_flags_resolve(flags=_scenario_flags_changed(page), user=user, resolution="changed")
 
 
 def policy_version_publish(*, page: PolicyPage, user=None) -> PolicySnapshot:
@@ -117,13 +115,15 @@ def modules_teaching(policy: PolicyPage, clauses: list[str]) -> list[ModulePage]
     return linked
 
 
-def _scenario_ids_changed(page: ModulePage) -> list[str]:
-    live = {b["id"]: b["value"] for b in page.body.raw_data if b["type"] == "scenario"}
-    previous = {}
-    earlier = page.revisions.order_by("-created_at", "-id")[1:2]
-    for revision in earlier:
-        body = revision.content.get("body") or []
-        if isinstance(body, str):
-            body = json.loads(body)
-        previous = {b["id"]: b["value"] for b in body if b.get("type") == "scenario"}
-    return [block_id for block_id, value in live.items() if previous.get(block_id) != value]
+def _scenario_flags_changed(page: ModulePage):
+    """The open flags on `page`'s scenarios whose published content is not what was flagged: edited, or taken out of
+    the module. Compared with the hash each flag kept, not with an earlier revision: the one before the publish may
+    be a draft, which neither staff nor the flag ever saw."""
+    live = page.scenario_content_hashes()
+    open_flags = ReviewFlag.objects.filter(page=page, resolved_at__isnull=True).exclude(block_id="")
+    changed = [
+        pk
+        for pk, block_id, flagged in open_flags.values_list("pk", "block_id", "content_hash")
+        if live.get(block_id) != flagged
+    ]
+    return ReviewFlag.objects.filter(pk__in=changed)

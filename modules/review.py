@@ -17,11 +17,20 @@ def review_flags_raise(*, snapshot: PolicySnapshot, clauses: list[str]) -> list[
         return []
     flags = []
     for module in ModulePage.objects.filter(policy_id=snapshot.page_id):
+        hashes = module.scenario_content_hashes()
         for block in module.body.raw_data:
             if block["type"] != "scenario":
                 continue
             for clause in sorted(set(parse_clause_list(block["value"].get("clauses", ""))) & touched):
-                flags.append(ReviewFlag(page=module, block_id=block["id"], clause=clause, snapshot=snapshot))
+                flags.append(
+                    ReviewFlag(
+                        page=module,
+                        block_id=block["id"],
+                        content_hash=hashes[block["id"]],
+                        clause=clause,
+                        snapshot=snapshot,
+                    )
+                )
     questions = list(Question.objects.filter(clause__in=touched, bank__quizzes__isnull=False).distinct())
     for question in questions:
         flags.append(ReviewFlag(question=question, clause=question.clause, snapshot=snapshot))

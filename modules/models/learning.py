@@ -56,6 +56,12 @@ class ReviewFlag(models.Model):
 
     page = models.ForeignKey("wagtailcore.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     block_id = models.CharField(max_length=64, blank=True, help_text="The scenario's block id on the page.")
+    content_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The scenario's content when flagged (ScenarioBlock.content_hash): publishing the module with "
+        "other content resolves the flag as changed.",
+    )
     question = models.ForeignKey(
         "quizzes.Question", null=True, blank=True, on_delete=models.CASCADE, related_name="review_flags"
     )

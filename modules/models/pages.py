@@ -432,6 +432,16 @@ class ModulePage(Page):
         """Every scenario, as editors see them; staff see `learner_scenario_blocks()`."""
         return [child for child in self.body if child.block_type == "scenario"]
 
+    def scenario_content_hashes(self) -> dict[str, str]:
+        """Each scenario's `ScenarioBlock.content_hash`, by block id, of the content this instance holds. Read from the
+        stream's raw data, so the module's other blocks (its quiz) are not loaded."""
+        block = self.body.stream_block.child_blocks["scenario"]
+        return {
+            raw["id"]: block.content_hash(block.to_python(raw["value"]))
+            for raw in self.body.raw_data
+            if raw["type"] == "scenario"
+        }
+
     def scenario_block(self, block_id: str):
         return next((child for child in self.scenario_blocks() if child.id == block_id), None)
 
