@@ -62,8 +62,12 @@ def _round_began(
     by the rule the status itself follows (`ReattestationRound.outdates`), so both agree on what is due again."""
     if row.completed_on is None:
         return None
-    reopened = reopened_at is not None and ReattestationRound(opened_at=reopened_at).outdates(
-        kind=Requirement.COMPLETE_MODULE, snapshot_id=None, completed_on=row.completed_on
+    reopened = (
+        reopened_at is not None
+        and completed_at is not None
+        and ReattestationRound(opened_at=reopened_at).outdates(
+            kind=Requirement.COMPLETE_MODULE, snapshot_id=None, completed_at=completed_at
+        )
     )
     moments = [moment for moment in (completed_at, reopened_at if reopened else None) if moment is not None]
     return max(moments, default=None)

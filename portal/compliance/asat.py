@@ -202,6 +202,7 @@ def standings_as_at(
                 applies=applies,
                 start_date=facts.start_date,
                 completed_on=latest[2] if latest else None,
+                completed_at=latest[5] if latest else None,
                 entry_expires_on=latest[3] if latest else None,
                 snapshot_id=latest[4] if latest else None,
                 rounds=rounds[requirement.pk],

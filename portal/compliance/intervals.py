@@ -265,6 +265,7 @@ def runs_for(
             start_date=start_date,
             joined_on=roster.audience_since(audience.__getitem__, day),
             completed_on=completion_days[done - 1] if done else None,
+            completed_at=latest.completed_at if latest else None,
             entry_expires_on=latest.expires_on if latest else None,
             snapshot_id=latest.snapshot_id if latest else None,
             rounds=rounds[: bisect.bisect_right(round_days, day)],

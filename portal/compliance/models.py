@@ -290,7 +290,7 @@ class PolicySnapshot(models.Model):
 
 class ReattestationRound(models.Model):
     """Opened by a material change: everyone in scope must attest to `snapshot` (or later) by `deadline`; or, for a
-    module the editor chose to reopen, complete the module again on or after the day the round opened."""
+    module the editor chose to reopen, complete the module again after the round opened."""
 
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="rounds")
     snapshot = models.ForeignKey(PolicySnapshot, on_delete=models.PROTECT, related_name="rounds")
@@ -305,13 +305,14 @@ class ReattestationRound(models.Model):
     def __str__(self):
         return f"Re-attest to {self.snapshot} by {self.deadline:%d %b %Y}"
 
-    def outdates(self, *, kind: str, snapshot_id: int | None, completed_on: datetime.date) -> bool:
+    def outdates(self, *, kind: str, snapshot_id: int | None, completed_at: datetime.datetime) -> bool:
         """Whether evidence of a requirement of `kind` is older than this round, so must be done again: an
-        attestation to a version before the round's (by the version it names), a module completed before the day
-        the round opened (a module completion names no version)."""
+        attestation to a version before the round's (by the version it names), a module completed before the moment
+        the round opened (a module completion names no version, so its time says which teaching it had: one done
+        that morning, before the version went live in the afternoon, had the old)."""
         if kind == Requirement.ATTEST_POLICY:
             return (snapshot_id or 0) < self.snapshot_id
-        return completed_on < timezone.localdate(self.opened_at)
+        return completed_at < self.opened_at
 
 
 class EvidenceEntry(models.Model):

@@ -91,6 +91,7 @@ def standing_for(
         start_date=staff.start_date,
         joined_on=joined_on,
         completed_on=local_day(latest.completed_at) if latest else None,
+        completed_at=latest.completed_at if latest else None,
         entry_expires_on=latest.expires_on if latest else None,
         snapshot_id=latest.snapshot_id if latest else None,
         rounds=rounds,
@@ -112,6 +113,7 @@ def standing_from(
     applies: bool,
     start_date: datetime.date,
     completed_on: datetime.date | None,
+    completed_at: datetime.datetime | None,
     entry_expires_on: datetime.date | None,
     snapshot_id: int | None,
     rounds: Iterable[ReattestationRound] = (),
@@ -120,7 +122,8 @@ def standing_from(
 ) -> status.Standing:
     """The rule itself, on plain values: the day it is judged on, whether the requirement's audience takes in the
     person, the latest valid completion's day (None if there is none), the expiry its source stated, and the policy
-    version it attested. Shared by the projection and the reports as at a date.
+    version it attested, with the moment of that completion (`completed_at`: a round opened later the same day
+    outdates it, `ReattestationRound.outdates`). Shared by the projection and the reports as at a date.
 
     Before the day a requirement was introduced it applies to no one. A person comes under it on the latest of their
     start, its introduction and `joined_on`, the first day of the unbroken stretch up to `on` in which their roster
@@ -149,7 +152,7 @@ def standing_from(
     for round_ in rounds:
         # A material change since this person's evidence: they must attest (or complete the module) again by the
         # deadline.
-        if round_.outdates(kind=requirement.kind, snapshot_id=snapshot_id, completed_on=completed_on):
+        if round_.outdates(kind=requirement.kind, snapshot_id=snapshot_id, completed_at=completed_at):
             if expires_on is None or round_.deadline < expires_on:
                 window_start = max(completed_on, local_day(round_.opened_at))
             expires_on = min(expires_on, round_.deadline) if expires_on else round_.deadline

@@ -185,7 +185,7 @@ def reattestation_round_open(
 ) -> list[ReattestationRound]:
     """Open a round for every attestation requirement on this policy and, when the editor chose to reopen them,
     every module requirement naming one of `module_page_ids` (modules teaching a materially changed section: whoever
-    completed one before today completes it again by `deadline`). Everyone's status on each requirement
+    completed one before the round opened completes it again by `deadline`). Everyone's status on each requirement
     is refreshed as `requirement_save` does it: in this transaction for a few people, in the task worker once the
     rounds are committed for many, so a publish does not hold every submission back while the whole organisation's
     status is recomputed."""

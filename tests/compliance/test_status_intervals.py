@@ -101,6 +101,7 @@ def _replay(day, person, requirement, changes, standing, rounds, paths, above, t
         applies=applies,
         start_date=person.start_date,
         completed_on=local_day(latest.completed_at) if latest else None,
+        completed_at=latest.completed_at if latest else None,
         entry_expires_on=latest.expires_on if latest else None,
         snapshot_id=latest.snapshot_id if latest else None,
         rounds=[r for r in rounds if local_day(r.opened_at) <= day],

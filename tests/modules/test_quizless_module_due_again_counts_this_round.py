@@ -145,6 +145,37 @@ def test_answers_given_before_a_material_change_reopened_the_module_do_not_count
     assert _page(person_client, module)["tag"] == "Completed"
 
 
+def test_a_module_completed_that_morning_is_reopened_by_a_material_change_published_later_that_day(
+    person, person_client, staff, policy, monkeypatch
+):
+    """Worked through at the start of the day, the first scenario looked at again a second later, both on the old
+    teaching: the change published since asks for the module again, on its page as in the status (a round compares
+    moments, not days), so neither answer counts after it."""
+    module = factories.make_module(policy=policy, scenarios=2, with_quiz=False)
+    factories.make_requirement(name="Social media module", kind=Requirement.COMPLETE_MODULE, page=module)
+    refresh(staff_ids=[staff.pk])
+    first = module.scenario_blocks()[0]
+    this_morning = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: this_morning)
+    _work_through(person_client, module)
+    monkeypatch.setattr(timezone, "now", lambda: this_morning + datetime.timedelta(seconds=1))
+    answer_scenario(person_client, module, first.id)
+    monkeypatch.undo()
+    assert _completions(person, module) == 1
+
+    _, revision, _ = _publish_v2(policy, reopen=True, section="9")  # the module teaches 6.2 and 9
+    revision.publish()
+    review_flags_resolve(flags=ReviewFlag.objects.filter(page=module), user=None, resolution="confirmed")
+    page = _page(person_client, module)
+    assert page["tag"] == "Due soon"
+    assert "(0 of 2 scenarios worked through again)" in page["summary"]
+    assert page["done"] == set()
+
+    _work_through(person_client, module)
+    assert _completions(person, module) == 2
+    assert _page(person_client, module)["tag"] == "Completed"
+
+
 @pytest.mark.parametrize(("days_ago", "before"), [(400, "Overdue"), (30, "Completed")])
 def test_a_module_whose_quiz_was_taken_out_is_completed_again_by_working_through_its_scenarios_again(
     person, person_client, staff, policy, monkeypatch, days_ago, before
