@@ -245,16 +245,22 @@ class PolicyPage(Page):
         }
 
     def _clean_version_change(self):
-        """Any change to the text asks, section by section, material (everyone re-attests by a deadline) or minor."""
+        """Any change to the text asks, section by section, material (everyone re-attests by a deadline) or minor; and
+        a new version takes a number no version of this policy has had."""
         from modules.versions import policy_sections
 
         latest = self.latest_snapshot()
         if latest is None:
             return
+        errors = {}
+        reused = self._version_label_used_before(latest)
+        if reused:
+            errors["version_label"] = reused
         changed = changed_clauses(latest.sections, policy_sections(self))
         if not changed:
+            if errors:
+                raise ValidationError(errors)
             return
-        errors = {}
         if self.version_label.strip() == latest.version_label:
             errors["version_label"] = (
                 f"The text has changed since version {latest.version_label} was published "
@@ -291,6 +297,23 @@ class PolicyPage(Page):
             )
         if errors:
             raise ValidationError(errors)
+
+    def _version_label_used_before(self, latest: PolicySnapshot) -> str:
+        """Why this version's number cannot be used, if a version published before the latest had it. A number names
+        one text: attestations and reports name a version by it. Publishing an earlier revision again (Wagtail's
+        revisions let an editor go back to 1.0 after 2.0) brings its number back, and would freeze a second "1.0"
+        after 2.0. The latest version's own number is checked with the text (`_clean_version_change`)."""
+        label = self.version_label.strip()
+        if label == latest.version_label:
+            return ""
+        earlier = PolicySnapshot.objects.filter(page_id=self.pk, version_label=label).order_by("created_at").first()
+        if earlier is None:
+            return ""
+        return (
+            f"Version {label} of this policy was published on {timezone.localdate(earlier.created_at):%-d %B %Y}: "
+            f"each version needs a number of its own. Give this version a new number (the latest published is "
+            f"{latest.version_label})."
+        )
 
     def _reattest_deadline_problem(self) -> str:
         """A material version's re-attest by date must be after the day it goes live: today, or the go-live date it
