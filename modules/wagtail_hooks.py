@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from wagtail import hooks
@@ -16,6 +17,23 @@ def question_reviewed_on_save(request, instance):
         review_flags_resolve(
             flags=ReviewFlag.objects.filter(question=instance), user=request.user, resolution="changed"
         )
+
+
+@hooks.register("before_copy_page")
+def refuse_alias_of_a_policy(request, page):
+    """The copy page's "alias" option, for a policy or a branch holding one (`PolicyPage.clean` refuses the other
+    ways, but not a policy below the page aliased, which Wagtail adds without checking it)."""
+    if request.method != "POST" or not request.POST.get("alias"):
+        return None
+    policies = PolicyPage.objects.filter(pk=page.pk)
+    if request.POST.get("copy_subpages"):
+        policies = PolicyPage.objects.descendant_of(page, inclusive=True)
+    policy = policies.order_by("path").first()
+    if policy is None:
+        return None
+    where = "" if policy.pk == page.pk else f" {page.title} holds the policy {policy.title}."
+    messages.error(request, f"{PolicyPage.ALIAS_REFUSED}{where}")
+    return redirect(request.get_full_path())
 
 
 @hooks.register("register_admin_urls")

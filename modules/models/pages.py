@@ -218,8 +218,16 @@ class PolicyPage(Page):
     def clause_url(self, number: str) -> str:
         return f"{self.url}#{clause_anchor(number)}"
 
+    ALIAS_REFUSED = (
+        "A policy cannot have an alias: each version is frozen once, on the policy's own page, and staff attest to "
+        "that page. Link to the policy instead."
+    )
+
     def clean(self):
         super().clean()
+        if self.alias_of_id:
+            # Wagtail checks a page as an alias of it is first added (not as the alias follows the original).
+            raise ValidationError(self.ALIAS_REFUSED)
         self._clean_version_change()
         numbers = self.section_numbers()
         duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
