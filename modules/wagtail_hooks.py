@@ -5,8 +5,10 @@ from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.models import Page
 
 from . import admin_views
+from .deletion import page_deletion_refusal, page_deletion_refused_message
 from .models import PolicyPage, ReviewFlag
 from .review import review_flags_resolve
 
@@ -34,6 +36,31 @@ def refuse_alias_of_a_policy(request, page):
     where = "" if policy.pk == page.pk else f" {page.title} holds the policy {policy.title}."
     messages.error(request, f"{PolicyPage.ALIAS_REFUSED}{where}")
     return redirect(request.get_full_path())
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_a_page_on_record(request, page):
+    """The page's own delete (asked and confirmed): refused when evidence or a requirement names it or a page below
+    it (`deletion.page_deletion_refusal`), before the confirmation is shown."""
+    reason = page_deletion_refusal(page)
+    if reason:
+        messages.error(request, page_deletion_refused_message(page, reason))
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deleting_pages_on_record(request, action_type, objects, action_class_instance):
+    """The page listing's bulk delete: refused as a whole, naming each page chosen that is on record."""
+    if action_type != "delete" or getattr(action_class_instance, "model", None) is not Page:
+        return None
+    refusals = [(page, page_deletion_refusal(page)) for page in objects]
+    refusals = [(page, reason) for page, reason in refusals if reason]
+    if not refusals:
+        return None
+    for page, reason in refusals:
+        messages.error(request, page_deletion_refused_message(page, reason))
+    return redirect(action_class_instance.next_url)
 
 
 @hooks.register("register_admin_urls")
