@@ -24,8 +24,15 @@ from .progress import module_progress_for_user
 STASH_KEY = "quiz-answers"
 
 
-def _get_module_page(page_id: int) -> ModulePage:
-    return get_object_or_404(ModulePage.objects.live(), pk=page_id)
+def _get_module_page(request, page_id: int) -> ModulePage:
+    """A live module, and, for a request that records anything, one whose privacy lets the person in as Wagtail's
+    serving the page does (a view restriction on it or a page above it: a password given in this session, certain
+    groups). Otherwise a 404, as for a module that is not there: a restricted module is not worked through, and no
+    evidence of it recorded, by posting round the page. A GET only sends the person to the page, which asks."""
+    page = get_object_or_404(ModulePage.objects.live(), pk=page_id)
+    if request.method != "GET" and not all(r.accept_request(request) for r in page.get_view_restrictions()):
+        raise Http404("No module here.")
+    return page
 
 
 def _get_attempt_for_user(user, attempt_id: int) -> Attempt:
@@ -70,7 +77,7 @@ def module_index(request):
 
 @require_http_methods(["GET", "POST"])
 def scenario_choose(request, page_id: int, block_id: str):
-    page = _get_module_page(page_id)
+    page = _get_module_page(request, page_id)
     block = page.scenario_block(block_id)
     if request.method == "GET":
         # Where signing in again comes back to after the session ran out on "Check my choice": the scenario.
@@ -119,7 +126,7 @@ def _scenario_answered(request, page: ModulePage, block) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def quiz_start(request, page_id: int):
-    page = _get_module_page(page_id)
+    page = _get_module_page(request, page_id)
     if request.method == "GET":
         # Where signing in again comes back to after the session ran out on "Start the quiz": the quiz, to start.
         return redirect(f"{page.url}#quiz" if page.quiz else page.url)
