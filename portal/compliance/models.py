@@ -277,6 +277,12 @@ class PolicySnapshot(models.Model):
     class Meta:
         ordering = ["page", "-created_at"]
         get_latest_by = "created_at"
+        constraints = [
+            # A version's number names one text of the policy: what an attestation and a report call it by. The
+            # policy page refuses a number used before with a message (modules PolicyPage.clean); this holds for
+            # every other way a version is frozen.
+            models.UniqueConstraint(fields=["page", "version_label"], name="one_snapshot_per_version_label"),
+        ]
 
     def __str__(self):
         return f"{self.title} version {self.version_label}"

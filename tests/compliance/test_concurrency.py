@@ -47,7 +47,7 @@ def test_ten_simultaneous_identical_attestations_record_one_fact():
     staff = factories.make_staff()
     snapshot = policy_snapshot_create(
         page=policy,
-        version_label="1.0",
+        version_label="1.1",  # make_policy froze 1.0
         effective_date=datetime.date(2021, 6, 21),
         title=policy.title,
         sections=[{"number": "1", "heading": "Introduction", "text": "Hello."}],
