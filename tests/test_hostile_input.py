@@ -117,6 +117,7 @@ INPUTS = {
     "imports:batch": ((), (), ()),
     "imports:map": ((), ("competence", "requirement"), ()),
     "imports:apply": ((), ("confirm_identity_changes",), ()),
+    "imports:send_again": ((), (), ()),
     "corrections:void": ((), ("reason",), ()),
     "pauses:list": ((), (), ()),
     "pauses:add": ((), ("requirement", "reason", "other", "first_day", "last_day"), ()),

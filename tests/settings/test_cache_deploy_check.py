@@ -23,6 +23,9 @@ def manage(*args: str, **changes) -> subprocess.CompletedProcess:
     """manage.py under production settings, with GOOD's environment altered by `changes` (None leaves one unset)."""
     env = {key: value for key, value in os.environ.items() if key not in GOOD and key not in changes}
     env.pop("REDIS_URL", None)
+    # The browser tests' conftest sets this for the whole run (sync Playwright beside the ORM); check --deploy rightly
+    # refuses it, and a deployment never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env["DJANGO_SETTINGS_MODULE"] = "portal.settings.production"
     env.update({key: value for key, value in {**GOOD, **changes}.items() if value is not None})
     command = [sys.executable, "manage.py", *args]
