@@ -51,6 +51,15 @@ def _page(client, module) -> dict:
     }
 
 
+def _reopened_and_confirmed(policy, module, person_client) -> dict:
+    """Version 2 reopens the module (it teaches 6.2 and 9); the change holds both its scenarios back for review and
+    an editor confirms them unchanged. The module page as the person then sees it."""
+    _, revision, _ = _publish_v2(policy, reopen=True, section="9")
+    revision.publish()
+    review_flags_resolve(flags=ReviewFlag.objects.filter(page=module), user=None, resolution="confirmed")
+    return _page(person_client, module)
+
+
 def _completions(person, module) -> int:
     return ModuleCompletion.objects.filter(user=person, page=module).count()
 
@@ -127,11 +136,7 @@ def test_answers_given_before_a_material_change_reopened_the_module_do_not_count
     _at(10, monkeypatch, lambda: answer_scenario(person_client, module, first.id))
     assert _completions(person, module) == 1
 
-    _, revision, _ = _publish_v2(policy, reopen=True, section="9")  # the module teaches 6.2 and 9
-    revision.publish()
-    # The change held both scenarios (tagged 6.2 and 9) back for review; an editor confirms them unchanged.
-    review_flags_resolve(flags=ReviewFlag.objects.filter(page=module), user=None, resolution="confirmed")
-    page = _page(person_client, module)
+    page = _reopened_and_confirmed(policy, module, person_client)
     assert page["tag"] == "Due soon"
     assert "(0 of 2 scenarios worked through again)" in page["summary"]
     assert page["done"] == set()
@@ -163,10 +168,7 @@ def test_a_module_completed_that_morning_is_reopened_by_a_material_change_publis
     monkeypatch.undo()
     assert _completions(person, module) == 1
 
-    _, revision, _ = _publish_v2(policy, reopen=True, section="9")  # the module teaches 6.2 and 9
-    revision.publish()
-    review_flags_resolve(flags=ReviewFlag.objects.filter(page=module), user=None, resolution="confirmed")
-    page = _page(person_client, module)
+    page = _reopened_and_confirmed(policy, module, person_client)
     assert page["tag"] == "Due soon"
     assert "(0 of 2 scenarios worked through again)" in page["summary"]
     assert page["done"] == set()
