@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from .models import EvidenceEntry, LedgerHead
@@ -50,12 +51,27 @@ def entry_hash(entry: EvidenceEntry) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _locked_head() -> LedgerHead:
-    head = LedgerHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
+def _locked_head() -> tuple[int, str]:
+    """Lock the chain's head until the transaction ends; its length and latest hash. One plain statement: the head
+    is held from here to the commit, so nothing is built here that could be built before it."""
+    table = connection.ops.quote_name(LedgerHead._meta.db_table)  # a constant: no value is written into the SQL
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, head_hash FROM {table} WHERE id = 1{lock}")  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:  # the first append of a new ledger
         LedgerHead.objects.get_or_create(pk=1, defaults={"seq": 0, "head_hash": GENESIS_HASH})
-        head = LedgerHead.objects.select_for_update().get(pk=1)
-    return head
+        return _locked_head()
+    return row
+
+
+def _insert_sql(entries: list[EvidenceEntry]) -> tuple[str, list]:
+    """The INSERT of `entries`, as Django's bulk_create would write it (each field's value prepared for the
+    database by the field), to send in the same round trip as the head's move."""
+    query = InsertQuery(EvidenceEntry)
+    query.insert_values(EvidenceEntry._meta.concrete_fields, entries)
+    [(sql, params)] = query.get_compiler(connection=connection).as_sql()
+    return sql, list(params)
 
 
 # People are locked in stripes (a person's stripe is their id modulo STRIPES): one lock per stripe, so the few
@@ -169,6 +185,12 @@ def prepare_many(rows: list[dict]) -> list[EvidenceEntry]:
     return [EvidenceEntry(id=pk, **row) for pk, row in zip(_reserve_ids(len(fresh)), fresh, strict=True)]
 
 
+def _one_trip() -> bool:
+    """Whether two statements go in one execute: on PostgreSQL with Django's default client-side binding (psycopg's
+    ClientCursor sends them as one query); server-side binding takes one statement at a time."""
+    return connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get("server_side_binding")
+
+
 def seal(entries: list[EvidenceEntry], batch_size: int = 2000) -> None:
     """Append prepared entries to the chain: lock its head, number and hash each entry from the one before, insert
     them and move the head. The head stays locked only for this and the commit that follows, so call it last in the
@@ -176,17 +198,28 @@ def seal(entries: list[EvidenceEntry], batch_size: int = 2000) -> None:
     seal: a `people_lock` after it could wait, holding the head, for someone who waits for the head."""
     if not entries:
         return
-    head = _locked_head()
-    seq, prev, now = head.seq, head.head_hash, timezone.now()
+    seq, prev = _locked_head()
+    now = timezone.now()
     for entry in entries:
         seq += 1
         entry.seq, entry.recorded_at, entry.prev_hash = seq, now, prev
         entry.content_hash = prev = entry_hash(entry)
-    if len(entries) == 1:
-        entries[0].save(force_insert=True)
-    else:
-        EvidenceEntry.objects.bulk_create(entries, batch_size=batch_size)
-    LedgerHead.objects.filter(pk=1).update(seq=seq, head_hash=prev)
+    # Batches no larger than the database takes parameters for (SQLite's limit is the lower).
+    size = min(batch_size, connection.ops.bulk_batch_size(EvidenceEntry._meta.concrete_fields, entries))
+    *earlier, last = [entries[start : start + size] for start in range(0, len(entries), size)]
+    for batch in earlier:
+        EvidenceEntry.objects.bulk_create(batch)
+    insert, params = _insert_sql(last)
+    head = connection.ops.quote_name(LedgerHead._meta.db_table)  # a constant: no value is written into the SQL
+    move = f"UPDATE {head} SET seq = %s, head_hash = %s WHERE id = 1"  # noqa: S608
+    with connection.cursor() as cursor:
+        if _one_trip():
+            # The last entries and the head's move in one round trip, the head held one trip less: two statements,
+            # not one with a WITH clause, so the head's trigger (`db.py`) sees the entries it must name.
+            cursor.execute(f"{insert}; {move}", [*params, seq, prev])
+        else:
+            cursor.execute(insert, params)
+            cursor.execute(move, [seq, prev])
 
 
 def append(*, idempotency_key: str, **fields) -> tuple[EvidenceEntry, bool]:

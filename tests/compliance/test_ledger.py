@@ -84,3 +84,21 @@ def test_a_bulk_append_continues_the_chain_and_skips_known_keys(record, staff, r
     assert list(EvidenceEntry.objects.values_list("seq", flat=True)) == [1, 2, 3, 4]
     report = ledger.verify_chain()
     assert report.intact and report.checked == 4
+
+
+def test_with_server_side_binding_the_entries_and_the_heads_move_go_one_at_a_time(record, staff, requirement):
+    """psycopg's server-side binding takes one statement an execute: `seal` then sends the entries and the head's
+    move apart, and the chain is the same."""
+    from django.db import connection
+
+    connection.settings_dict["OPTIONS"]["server_side_binding"] = True
+    try:
+        assert not ledger._one_trip()
+        record("first")
+        record("second")
+    finally:
+        del connection.settings_dict["OPTIONS"]["server_side_binding"]
+    assert list(EvidenceEntry.objects.values_list("seq", flat=True)) == [1, 2]
+    report = ledger.verify_chain()
+    assert report.intact and report.checked == 2
+    assert LedgerHead.objects.get().seq == 2
