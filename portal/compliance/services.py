@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
@@ -232,13 +232,21 @@ def attestation_record(*, staff: StaffMember, snapshot: PolicySnapshot, user) ->
 
 
 def module_completion_evidence(*, user, page_id: int, completion_id: int, completed_at, source_ref: str) -> list:
-    """A completed portal module satisfies every requirement that names it (a module or an external course)."""
-    staff = StaffMember.objects.filter(user=user).first()  # their team is read again under their lock (`refresh_pair`)
-    if staff is None:
-        return []
-    naming = Requirement.objects.filter(page_id=page_id, active=True).exclude(kind=Requirement.ATTEST_POLICY)
+    """A completed portal module satisfies every requirement that names it (a module or an external course).
+
+    The requirements come with the person's id (one query; none recorded when no requirement names the module or
+    `user` is on no staff list): what the roster holds about them is read under their lock (`refresh_pair`), so
+    nothing more of them is read here."""
+    naming = (
+        Requirement.objects.filter(page_id=page_id, active=True)
+        .exclude(kind=Requirement.ATTEST_POLICY)
+        .annotate(staff_pk=Subquery(StaffMember.objects.filter(user=user).values("pk")))  # one at most: one-to-one
+    )
     entries = []
     for requirement in requirements_read(naming):  # with their rounds and teams, for the status row
+        if requirement.staff_pk is None:
+            break  # not on a staff list: no standing to record
+        staff = StaffMember(pk=requirement.staff_pk, user=user)
         entry, _ = evidence_record(
             staff=staff,
             requirement=requirement,
