@@ -93,7 +93,8 @@ TEMPLATES = [
 ]
 
 # Without DATABASE_URL, a SQLite file beside the code: the demo's and development's database. Production settings
-# refuse to start without it (that file is outside every backup the deployment guide sets up).
+# refuse to start without DATABASE_URL, or with a SQLite one (such a file is outside every backup the deployment guide
+# sets up).
 DATABASES = {
     "default": env_database(
         "DATABASE_URL",

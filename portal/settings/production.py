@@ -16,6 +16,16 @@ if not env_str("DATABASE_URL", "").strip():
         "Set the DATABASE_URL environment variable to the portal's PostgreSQL database, "
         "postgres://USER:PASSWORD@HOST:5432/NAME (docs/deploy.md, section 2, says which role to connect as)."
     )
+# base.py takes a sqlite:// URL too, for the demo and development. In production a SQLite file would hold staff's
+# evidence outside the PostgreSQL backups (section 7), without the database roles that keep the ledger append-only
+# (section 2), and with one writer at a time.
+for _alias, _name in (("default", "DATABASE_URL"), ("replica", "DATABASE_REPLICA_URL")):
+    if _alias in DATABASES and DATABASES[_alias]["ENGINE"] != "django.db.backends.postgresql":  # noqa: F405
+        raise ImproperlyConfigured(
+            f"{_name} names a SQLite file, and production settings run on PostgreSQL only: set it to "
+            "postgres://USER:PASSWORD@HOST:5432/NAME (docs/deploy.md, section 2). SQLite is for the demo and "
+            "development (DJANGO_SETTINGS_MODULE=portal.settings.dev)."
+        )
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

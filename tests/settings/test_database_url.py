@@ -1,7 +1,7 @@
 """DATABASE_URL: production refuses to start without it, and a value that cannot be used is refused by name, with the
 forms it takes. Before, a missing or misspelt variable ran production on a SQLite file in the code directory (outside
 the PostgreSQL backups), and an empty or broken one stopped the start with dj-database-url's "Scheme '://' is
-unknown", which names no variable."""
+unknown", which names no variable. A sqlite:// value (the demo's database) is refused by production too."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -75,3 +75,20 @@ def test_every_settings_module_names_a_broken_database_url(module):
 def test_a_broken_replica_url_is_named_too():
     loaded = load_production(DATABASE_REPLICA_URL="postgres//replica.internal/portal")
     assert loaded.returncode != 0 and "DATABASE_REPLICA_URL is not a URL" in loaded.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DATABASE_URL", "sqlite:////var/lib/portal/db.sqlite3"),
+        ("DATABASE_URL", "sqlite:///db.sqlite3"),
+        ("DATABASE_REPLICA_URL", "sqlite:////var/lib/portal/replica.sqlite3"),
+    ],
+)
+def test_production_refuses_a_sqlite_file(name, value):
+    """The demo's database would hold staff's evidence outside the PostgreSQL backups, without the ledger's database
+    roles (docs/deploy.md, sections 2 and 7): production settings run on PostgreSQL only."""
+    loaded = load_production(**{name: value})
+    assert loaded.returncode != 0
+    assert f"{name} names a SQLite file, and production settings run on PostgreSQL only" in loaded.stderr
+    assert FORMS in loaded.stderr and value not in loaded.stderr
