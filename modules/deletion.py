@@ -1,22 +1,24 @@
 """Whether a page can be deleted: the evidence and requirements that name it, or a page below it, hold it.
 
-The rows that hold a page protect it in the database (a snapshot, a module's completion, a requirement, a module's
-policy: on_delete=PROTECT), so a delete that reached them failed with a server error. The CMS's delete doors ask here
-first (`wagtail_hooks`) and refuse with the reason.
+The rows that hold a page protect it in the database (a snapshot, a module's completion, a quiz attempt, a scenario
+answer, a requirement, a module's policy: on_delete=PROTECT), so a delete that reached them fails with a server
+error. Every door the CMS offers (the page's own delete, the bulk delete, the admin API's delete action) asks here
+first (`wagtail_hooks`, `admin_api`) and refuses with the reason.
 """
 
 from wagtail.models import Page
 
 from portal.compliance.models import EvidenceEntry, PolicySnapshot, Requirement
+from quizzes.models import Attempt
 
-from .models import ModuleCompletion, ModulePage
+from .models import ModuleCompletion, ModulePage, ScenarioResponse
 
 
 def page_deletion_refusal(page: Page) -> str:
     """Why `page` cannot be deleted with the pages below it (which a delete takes too), or "" if nothing holds it.
 
-    Names the first holder found, the weightiest first: attestations, then a version frozen, completions, a
-    requirement, a module teaching a policy in the branch. At most five queries."""
+    Names the first holder found, the weightiest first: attestations, then a version frozen, completions, quiz
+    attempts, scenario answers, a requirement, a module teaching a policy in the branch. At most seven queries."""
     branch = Page.objects.descendant_of(page, inclusive=True).values("pk")
     attested = (
         EvidenceEntry.objects.filter(snapshot__page_id__in=branch)
@@ -35,6 +37,12 @@ def page_deletion_refusal(page: Page) -> str:
     completion = ModuleCompletion.objects.filter(page_id__in=branch).select_related("page").first()
     if completion:
         return f"{_name(completion.page_id, completion.page.title, page, 'module')} has completions recorded against it"
+    attempt = Attempt.objects.filter(page_id__in=branch).select_related("page").first()
+    if attempt:
+        return f"{_name(attempt.page_id, attempt.page.title, page, 'module')} has quiz attempts recorded against it"
+    answer = ScenarioResponse.objects.filter(page_id__in=branch).select_related("page").first()
+    if answer:
+        return f"{_name(answer.page_id, answer.page.title, page, 'module')} has scenario answers recorded against it"
     requirement = Requirement.objects.filter(page_id__in=branch).select_related("page").first()
     if requirement:
         held = _name(requirement.page_id, requirement.page.title, page, "page")

@@ -7,7 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 
-from . import admin_views
+from . import admin_api, admin_views
 from .deletion import page_deletion_refusal, page_deletion_refused_message
 from .models import PolicyPage, ReviewFlag
 from .review import review_flags_resolve
@@ -61,6 +61,12 @@ def refuse_bulk_deleting_pages_on_record(request, action_type, objects, action_c
     for page, reason in refusals:
         messages.error(request, page_deletion_refused_message(page, reason))
     return redirect(action_class_instance.next_url)
+
+
+@hooks.register("construct_admin_api")
+def admin_api_with_refusals(router):
+    """The admin API's page actions refuse what the admin's pages refuse (`admin_api`)."""
+    router.register_endpoint("pages", admin_api.PagesAPIViewSet)
 
 
 @hooks.register("register_admin_urls")

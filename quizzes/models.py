@@ -167,7 +167,7 @@ class Attempt(models.Model):
         "wagtailcore.Page",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,  # evidence of the module: a page with attempts is not deleted
         related_name="+",
         help_text="The module the quiz was taken from.",
     )

@@ -6,7 +6,8 @@ class ScenarioResponse(models.Model):
     """One choice a person made in a scenario. Kept as they made it, even if the scenario is later edited."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scenario_responses")
-    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    # Evidence of the module worked through: the page cannot be deleted while answers name it (`deletion`).
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.PROTECT, related_name="+")
     block_id = models.CharField(max_length=64)
     option_index = models.PositiveSmallIntegerField()
     option_text = models.TextField()
