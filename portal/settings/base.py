@@ -233,7 +233,7 @@ SESSION_COOKIE_AGE = PORTAL_SESSION_MAX_HOURS * 60 * 60
 SESSION_ENGINE = "portal.accounts.session_store"
 
 WAGTAIL_SITE_NAME = "Staff training and attestation"
-WAGTAILADMIN_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").strip().rstrip("/")  # links add "/..."
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from gravatar.com: the CMS would send each editor's hashed email to another host on every page.

@@ -32,7 +32,14 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The portal's address as staff reach it: every link in an email (reminders, invitations) and on a certificate is
 # built from it, because a task or a command has no request to take the address from.
-WAGTAILADMIN_BASE_URL = env_str("PORTAL_BASE_URL").rstrip("/")
+# Required here: base.py's default, development's http://127.0.0.1:8000, would send staff nowhere, and `setup_site`
+# would point the CMS's site at it.
+WAGTAILADMIN_BASE_URL = env_str("PORTAL_BASE_URL", "").strip().rstrip("/")
+if not WAGTAILADMIN_BASE_URL:
+    raise ImproperlyConfigured(
+        "Set the PORTAL_BASE_URL environment variable to the portal's https address as staff reach it, with no path, "
+        "e.g. https://training.example.nhs.uk: every link in its emails and on its certificates is built from it."
+    )
 _base = urlsplit(WAGTAILADMIN_BASE_URL)
 if _base.scheme != "https" or not _base.hostname or _base.path or _base.query:
     raise ImproperlyConfigured(

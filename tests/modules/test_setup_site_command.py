@@ -11,6 +11,7 @@ from wagtail.models import Page, Revision, Site
 
 from modules.models import HomePage, PolicyPage
 from tests import factories
+from tests.settings.test_cache_deploy_check import manage
 
 WELCOME = "Welcome to your new Wagtail site!"
 
@@ -158,3 +159,12 @@ def test_a_database_without_a_default_site_gets_one(fresh_install):
     site = Site.objects.get()
     assert (site.is_default_site, site.root_page_id, site.port) == (True, HomePage.objects.get().pk, 443)
     assert "Created the default site: training.example.nhs.uk shows the home page." in report
+
+
+def test_under_production_settings_without_portal_base_url_it_refuses_and_names_it():
+    """The first-run command of a trust with no developer: never a site at development's 127.0.0.1:8000. Production
+    settings stop before the command reads the database, so the refusal is the same whatever database it names."""
+    ran = manage("setup_site", PORTAL_BASE_URL=None)
+    assert ran.returncode != 0 and ran.stdout == ""
+    assert "Set the PORTAL_BASE_URL environment variable to the portal's https address as staff reach it" in ran.stderr
+    assert "e.g. https://training.example.nhs.uk" in ran.stderr and "127.0.0.1" not in ran.stderr

@@ -44,7 +44,8 @@ def test_the_address_staff_reach_is_what_links_are_built_from():
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        (None, "Set the PORTAL_BASE_URL environment variable."),
+        (None, "Set the PORTAL_BASE_URL environment variable to the portal's https address as staff reach it"),
+        ("", "Set the PORTAL_BASE_URL environment variable to the portal's https address as staff reach it"),
         ("http://training.example.nhs.uk", "PORTAL_BASE_URL must be the portal's https address"),
         ("https://training.example.nhs.uk/portal", "PORTAL_BASE_URL must be the portal's https address"),
         ("https://127.0.0.1:8000", "PORTAL_BASE_URL's host 127.0.0.1 is not in ALLOWED_HOSTS"),
@@ -53,3 +54,10 @@ def test_the_address_staff_reach_is_what_links_are_built_from():
 def test_a_missing_or_wrong_address_stops_the_start(value, message):
     loaded = load_production(PORTAL_BASE_URL=value)
     assert loaded.returncode != 0 and message in loaded.stderr
+
+
+def test_development_links_are_built_without_a_doubled_slash():
+    """Every email's link is the address followed by a path that starts with "/", in development as in production."""
+    loaded = load_settings("portal.settings.dev", "WAGTAILADMIN_BASE_URL", PORTAL_BASE_URL=" http://127.0.0.1:8000/ ")
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "http://127.0.0.1:8000"
