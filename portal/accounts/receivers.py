@@ -159,10 +159,17 @@ def on_account_saved(sender, instance, raw=False, update_fields=None, **kwargs):
 
     A save that closes or reopens an account is a person's decision (the user editor, the user list's active state
     through `wagtail_hooks`, a command): it marks the account `closed_by_hand`, or clears the mark, and a roster that
-    brings the person back leaves an account so marked closed. The roster's own closing and reopening are UPDATEs,
-    which send no signal, so they never set the mark."""
+    brings the person back leaves an account so marked closed. So does making an account already closed (a command,
+    the shell). The roster's own closing and reopening are UPDATEs, and it makes its leavers' accounts closed with
+    bulk_create: neither sends this signal, so the roster never sets the mark."""
+    if raw:
+        return
+    if instance._state.adding:
+        if not instance.is_active:
+            instance.closed_by_hand = True
+        return
     watched = {"session_epoch", "is_superuser", "is_active"}
-    if raw or instance.pk is None or (update_fields is not None and not watched & set(update_fields)):
+    if instance.pk is None or (update_fields is not None and not watched & set(update_fields)):
         return
     before = (
         get_user_model().objects.filter(pk=instance.pk).values("session_epoch", "is_superuser", "is_active").first()

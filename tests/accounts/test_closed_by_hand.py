@@ -1,7 +1,7 @@
 """An account closed by a person, through any door (the Wagtail admin's user editor, its user list's "Set active
-state", a save in a command or the shell), carries the mark `closed_by_hand`, so that a roster bringing the person
-back leaves it closed; opening it again by hand clears the mark. Migration accounts 0004 marks the accounts closed
-before the field existed, from the audit log."""
+state", a save in a command or the shell), or made already closed by one, carries the mark `closed_by_hand`, so that a
+roster bringing the person back leaves it closed; opening it again by hand clears the mark. Migration accounts 0004
+marks the accounts closed before the field existed, from the audit log."""
 
 from importlib import import_module
 from types import SimpleNamespace
@@ -105,6 +105,14 @@ def test_a_save_that_does_not_write_is_active_leaves_the_mark_alone(sam):
     stale.save(update_fields=["first_name", "session_epoch"])  # its is_active (True) is not written
     user = _account(sam)
     assert not user.is_active and user.closed_by_hand and user.first_name == "Samantha"
+
+
+@pytest.mark.parametrize("active", [False, True])
+def test_an_account_a_person_makes_already_closed_is_closed_by_hand(db, active):
+    """A command or the shell making an account closed ("not yet", or "never"): as if made and then closed. The
+    roster makes its leavers' accounts in bulk, which no receiver sees (tests/people/test_roster_returners.py)."""
+    user = get_user_model().objects.create_user(email="kim.lee@example.nhs.uk", is_active=active)
+    assert _account(user).closed_by_hand is not active
 
 
 def test_the_migration_marks_accounts_whose_last_change_of_active_in_the_audit_log_closed_them(db):

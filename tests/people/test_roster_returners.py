@@ -124,6 +124,26 @@ def test_an_account_closed_by_the_roster_is_not_marked_closed_by_hand_and_opens_
     assert account().is_active and not account().closed_by_hand
 
 
+def test_an_account_hr_made_already_closed_stays_closed_when_the_roster_brings_the_person_back(teams):
+    """HR made the account closed (a command, the shell) before the roster first named the person, then as a leaver:
+    it was closed by a person, not by the roster at a leave date, so a roster clearing that date leaves it closed."""
+    get_user_model().objects.create_user(email="sam.10000005@example.nhs.uk", is_active=False)
+    upload_and_apply(roster(teams, LEFT))
+    assert StaffMember.objects.get().user_id == account().pk
+
+    upload_and_apply(roster(teams, ""))
+
+    user = account()
+    assert not user.is_active and user.closed_by_hand
+
+
+def test_an_account_the_roster_made_closed_for_a_leaver_is_not_closed_by_hand_and_opens_again(teams):
+    upload_and_apply(roster(teams, LEFT))
+    assert not account().is_active and not account().closed_by_hand
+    upload_and_apply(roster(teams, ""))
+    assert account().is_active
+
+
 def test_an_account_opened_by_hand_and_closed_by_the_roster_opens_again(teams):
     upload_and_apply(roster(teams, ""))
     user = account()
