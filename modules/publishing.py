@@ -42,7 +42,7 @@ def on_page_published(sender, instance, revision=None, **kwargs):
         if page.alias_of_id:
             # Wagtail sends the signal for each alias as the original is published: the version is the original's,
             # frozen (and its questions flagged) once, for the original. Aliases of a policy are refused
-            # (PolicyPage.clean, `wagtail_hooks`); this covers one made before or round them. A module's alias goes on:
+            # (PolicyPage.clean and save, `aliasing`); this covers one made before. A module's alias goes on:
             # its scenario flags are its own, resolved by its own content.
             return
         policy_version_publish(page=page, user=user)

@@ -8,6 +8,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 
 from . import admin_api, admin_views
+from .aliasing import page_alias_refusal
 from .deletion import page_deletion_refusal, page_deletion_refused_message
 from .models import PolicyPage, ReviewFlag
 from .review import review_flags_resolve
@@ -23,18 +24,14 @@ def question_reviewed_on_save(request, instance):
 
 @hooks.register("before_copy_page")
 def refuse_alias_of_a_policy(request, page):
-    """The copy page's "alias" option, for a policy or a branch holding one (`PolicyPage.clean` refuses the other
-    ways, but not a policy below the page aliased, which Wagtail adds without checking it)."""
+    """The copy page's "alias" option, for a policy or, with the pages below, a branch holding one
+    (`aliasing.page_alias_refusal`)."""
     if request.method != "POST" or not request.POST.get("alias"):
         return None
-    policies = PolicyPage.objects.filter(pk=page.pk)
-    if request.POST.get("copy_subpages"):
-        policies = PolicyPage.objects.descendant_of(page, inclusive=True)
-    policy = policies.order_by("path").first()
-    if policy is None:
+    refusal = page_alias_refusal(page, recursive=bool(request.POST.get("copy_subpages")))
+    if not refusal:
         return None
-    where = "" if policy.pk == page.pk else f" {page.title} holds the policy {policy.title}."
-    messages.error(request, f"{PolicyPage.ALIAS_REFUSED}{where}")
+    messages.error(request, refusal)
     return redirect(request.get_full_path())
 
 

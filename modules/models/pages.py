@@ -1,5 +1,5 @@
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
@@ -235,6 +235,14 @@ class PolicyPage(Page):
             raise ValidationError(
                 {"sections": f"Each section number must be used once; repeated: {', '.join(duplicates)}."}
             )
+
+    def save(self, *args, **kwargs):
+        if self.alias_of_id and self._state.adding:
+            # Wagtail adds the pages below a page aliased without cleaning them, so `clean` does not see a policy
+            # among them; the CMS's doors refuse such a branch first (`aliasing`), and this any other way in. Raised as
+            # `full_clean` would, for the callers that read its `message_dict`.
+            raise ValidationError({NON_FIELD_ERRORS: f"“{self.title}” is a policy. {self.ALIAS_REFUSED}"})
+        return super().save(*args, **kwargs)
 
     def latest_snapshot(self) -> PolicySnapshot | None:
         if not self.pk:

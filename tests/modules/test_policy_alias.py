@@ -1,7 +1,8 @@
 """A policy cannot have an alias. Wagtail sends page_published for each alias as the original is published, so an
 alias froze its own copy of every version and flagged every question on a changed clause a second time (two flags to
-review, and the late re-attest date's email twice). The CMS's copy page and every other way of making one refuse it;
-an alias made before, or below a page aliased through the API, is ignored when the policy is published."""
+review, and the late re-attest date's email twice). The CMS's copy page, the admin API and every other way of making
+one refuse it, alone or below a page aliased with the pages under it; an alias made before is ignored when the
+policy is published."""
 
 import json
 from html import unescape
@@ -9,11 +10,13 @@ from html import unescape
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from wagtail.actions.create_alias import CreatePageAliasAction
 from wagtail.models import Page
 
-from modules.models import PolicyPage, ReviewFlag
+from modules.models import ContentPage, PolicyPage, ReviewFlag
 from portal.compliance.models import PolicySnapshot
 from quizzes.models import Question
 from tests import factories
@@ -34,11 +37,10 @@ def aliases():
 
 
 def test_publishing_a_policy_with_an_alias_freezes_each_version_and_flags_each_question_once(policy, module_page):
-    home = policy.get_parent()
-    # Made below an alias of the home page, as the admin API's create_alias would (Wagtail adds the pages below the
-    # one aliased without checking them).
-    home.create_alias(recursive=True, parent=home.get_parent(), update_slug="training-home-again")
-    alias = PolicyPage.objects.get(alias_of=policy)
+    # Made before aliasing a policy was refused everywhere (a branch's alias added it unchecked): a copy of the
+    # policy, made the alias it would have been.
+    alias = policy.copy(update_attrs={"slug": "policy-alias"}, keep_live=False)
+    Page.objects.filter(pk=alias.pk).update(alias_of=policy)
 
     _material_change_to(policy, "6.2")  # version 2.0
     version_3 = PolicyPage.objects.get(pk=policy.pk).get_latest_revision_as_object()
@@ -95,4 +97,46 @@ def test_an_alias_of_a_policy_is_refused_however_it_is_made(policy, editor_clien
         content_type="application/json",
     )
     assert response.status_code >= 400
+    assert not aliases().exists()
+
+
+def api_alias(client, page, **data):
+    url = reverse("wagtailadmin_api:pages:action", args=[page.pk, "create_alias"])
+    return client.post(url, data=json.dumps(data), content_type="application/json")
+
+
+@pytest.fixture
+def section(home_page):
+    """A section of the site holding a policy, below the home page, where an editor may add pages."""
+    section = home_page.add_child(instance=ContentPage(title="Governance", slug="governance", body=[]))
+    return section, factories.make_policy(parent=section)
+
+
+def test_the_admin_api_refuses_an_alias_of_a_branch_holding_a_policy(section, editor_client):
+    branch, policy = section
+
+    response = api_alias(editor_client, branch, recursive=True, update_slug="governance-again")
+
+    assert response.status_code == 400
+    assert response.json()["message"] == f"{REFUSED} {branch.title} holds the policy {policy.title}."
+    assert not aliases().exists()
+
+
+def test_the_admin_api_still_aliases_a_page_above_a_policy_alone(section, editor_client):
+    branch, _ = section
+
+    response = api_alias(editor_client, branch, update_slug="governance-again")
+
+    assert response.status_code == 201
+    assert list(aliases().values_list("alias_of_id", flat=True)) == [branch.pk]
+
+
+def test_code_aliasing_a_branch_holding_a_policy_is_refused(section):
+    """Wagtail's action adds the page aliased before the pages below it, in no transaction of its own: the policy's
+    refusal undoes it in the caller's."""
+    branch, _ = section
+
+    with pytest.raises(ValidationError, match="A policy cannot have an alias"), transaction.atomic():
+        CreatePageAliasAction(branch, recursive=True, update_slug="governance-again").execute()
+
     assert not aliases().exists()
