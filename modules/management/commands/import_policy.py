@@ -40,7 +40,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--title", help="The page title (default: the document's first line).")
         parser.add_argument(
-            "--version", "--version-label", dest="version_label", default="1.0", help="The version label (default 1.0)."
+            "--version",
+            "--version-label",
+            dest="version_label",
+            help="The version label (default 1.0 for a new policy; with --into, required: the new version's number).",
         )
         parser.add_argument("--owner-team", default=DEFAULT_OWNER_TEAM, help=f"Default: {DEFAULT_OWNER_TEAM}.")
 
@@ -52,13 +55,17 @@ class Command(BaseCommand):
             parsed = parse_policy(decode_policy_bytes(path.read_bytes()))
         except PolicyImportError as error:
             raise CommandError(f"Cannot import {path.name}: {error}") from error
+        # Spaces round the number are dropped, as the CMS's version field drops them.
+        version_label = (options["version_label"] or "").strip()
         if options["into"]:
             page = _policy_page(options["into"])
             changed, revisions = _policy_version_draft(
-                page=page, parsed=parsed, version_label=options["version_label"], file_name=path.name
+                page=page, parsed=parsed, version_label=version_label, file_name=path.name
             )
-            self._report_version(page, parsed, path, changed, revisions)
+            self._report_version(page, parsed, path, changed, revisions, version_label)
             return
+        if options["version_label"] is not None and not version_label:
+            raise CommandError("--version is empty: give the policy's version number, for example 1.0.")
         title = options["title"] or parsed.title
         if not title:
             raise CommandError(f"{path.name} has no title line before its first heading: give one with --title.")
@@ -66,7 +73,7 @@ class Command(BaseCommand):
             parent=_policy_parent(options["parent"]),
             parsed=parsed,
             title=title,
-            version_label=options["version_label"],
+            version_label=version_label or "1.0",
             owner_team=options["owner_team"],
             file_name=path.name,
         )
@@ -97,7 +104,13 @@ class Command(BaseCommand):
             self.stdout.write(f"Revisions table: line {row.line} left out: {why}.")
 
     def _report_version(
-        self, page: PolicyPage, parsed: ParsedPolicy, path: Path, changed: list[str], revisions: "_Revisions"
+        self,
+        page: PolicyPage,
+        parsed: ParsedPolicy,
+        path: Path,
+        changed: list[str],
+        revisions: "_Revisions",
+        version_label: str,
     ):
         self.stdout.write(f"Found {len(parsed.sections)} sections in {path.name}.")
         if changed:
@@ -106,7 +119,7 @@ class Command(BaseCommand):
             self.stdout.write("The text is the same as the published version's.")
         self._report_front_matter(parsed, revisions)
         self.stdout.write(
-            f"Saved version {page.version_label} of “{page.title}” (page {page.pk}) as a draft. In the CMS, mark each "
+            f"Saved version {version_label} of “{page.title}” (page {page.pk}) as a draft. In the CMS, mark each "
             "changed section material or minor (with a reason for a material one) and publish."
         )
         edit_url = settings.WAGTAILADMIN_BASE_URL + reverse("wagtailadmin_pages:edit", args=[page.pk])
@@ -202,6 +215,9 @@ def _policy_version_draft(
 
     draft = page.get_latest_revision_as_object()
     latest = page.latest_snapshot()
+    if not version_label:
+        latest_said = f" (the latest published is {latest.version_label})" if latest else ""
+        raise CommandError(f"Give the new version's number with --version{latest_said}. Nothing was saved.")
     if latest and version_label == latest.version_label:
         raise CommandError(
             f"Version {version_label} is already published: give the new version's number with --version."
@@ -227,9 +243,30 @@ def _policy_version_draft(
     draft.section_changes = [("change", {"section": number, "change": "", "reason": ""}) for number in changed]
     draft.change_base = latest.content_hash if latest else ""
     draft.reattest_deadline = None
-    # Not validated here: the answers are the editor's to give in the CMS, where publishing asks for them.
+    _refuse_a_version_number_the_page_refuses(draft, file_name)
+    # Not validated as a whole: the answers are the editor's to give in the CMS, where publishing asks for them.
     draft.save_revision(log_action=True, clean=False)
     return changed, revisions
+
+
+def _refuse_a_version_number_the_page_refuses(draft: PolicyPage, file_name: str) -> None:
+    """The version number by the page's own rules, as the CMS checks it when the draft is saved there: one the field
+    holds (at most 20 characters), and one no earlier version of this policy had. The rest of the page's checks (each
+    changed section answered material or minor) are the editor's to meet in the CMS."""
+    problems = []
+    try:
+        PolicyPage._meta.get_field("version_label").clean(draft.version_label, draft)
+    except ValidationError as error:
+        problems += error.messages
+    try:
+        draft.clean()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            problems += error.message_dict.get("version_label", [])
+    if problems:
+        raise CommandError(
+            f"Cannot import {file_name} as version {draft.version_label}: {' '.join(problems)} Nothing was saved."
+        )
 
 
 def _long_date(day: datetime.date) -> str:
