@@ -213,6 +213,7 @@ def _policy_version_draft(
     and which rows of the file's revisions table were added."""
     from modules.versions import policy_sections
 
+    _refuse_while_scheduled(page)
     draft = page.get_latest_revision_as_object()
     latest = page.latest_snapshot()
     if not version_label:
@@ -247,6 +248,22 @@ def _policy_version_draft(
     # Not validated as a whole: the answers are the editor's to give in the CMS, where publishing asks for them.
     draft.save_revision(log_action=True, clean=False)
     return changed, revisions
+
+
+def _refuse_while_scheduled(page: PolicyPage) -> None:
+    """The CMS does not let a policy be changed while a version of it waits to go live (Wagtail locks the page until
+    then, or until the schedule is cancelled); nor does this door. A draft saved under the schedule would be the page's
+    latest revision, answered against the version before the scheduled one."""
+    scheduled = page.scheduled_revision
+    if scheduled is None:
+        return
+    go_live = timezone.localtime(scheduled.approved_go_live_at)
+    raise CommandError(
+        f"Version {scheduled.content.get('version_label', '')} of “{page.title}” is scheduled to go live on "
+        f"{go_live:%-d %B %Y} at {go_live:%H:%M}, and the policy cannot be changed before then. Import the next "
+        "version once it has gone live, or cancel the scheduled publish (“Cancel scheduled publish” on the policy's "
+        "edit page) and import it again. Nothing was saved."
+    )
 
 
 def _refuse_a_version_number_the_page_refuses(draft: PolicyPage, file_name: str) -> None:
