@@ -18,7 +18,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", help="Run as if it were this day (YYYY-MM-DD); default today, UK time.")
+        parser.add_argument(
+            "--date",
+            help="Run for this day (YYYY-MM-DD), today or one missed; default today, UK time. Not a day to come.",
+        )
         parser.add_argument(
             "--wait",
             type=int,
@@ -32,6 +35,14 @@ class Command(BaseCommand):
             day = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as error:
             raise CommandError(f"--date must be a date written YYYY-MM-DD, not {date!r}.") from error
+        today = timezone.localdate()
+        if day > today:
+            # Each reminder is sent once, ever: a run for a day to come would tell people they are overdue before
+            # they are, and the reminder they should get on that day would then never go.
+            raise CommandError(
+                f"--date {day:%-d %B %Y} is after today ({today:%-d %B %Y}): each reminder is sent once, ever, so a "
+                "run for a day to come would send them early and they would not go on the day. Nothing was sent."
+            )
         result = send_reminders_task.enqueue(day.isoformat())
         deadline = time.monotonic() + wait
         while not result.is_finished and time.monotonic() < deadline:
