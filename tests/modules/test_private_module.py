@@ -1,7 +1,9 @@
 """A module behind Wagtail's privacy (a password, or certain groups only) is worked through only by someone it lets
 in, on every door: the /learn/ posts that answer a scenario and start the quiz check the page's view restrictions, as
 Wagtail does when it serves the page. They checked only that the module was live, so a password-protected module
-could be worked through, and its completion recorded, by posting round the page."""
+could be worked through, and its completion recorded, by posting round the page. A quiz begun while the module was
+open is not submitted (nor its questions shown) once the module keeps the person out: the attempt's page checked only
+that the module was still published."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -9,6 +11,7 @@ from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
 from modules.models import ModuleCompletion, ScenarioResponse
+from portal.compliance.models import EvidenceEntry, Requirement
 from quizzes.models import Attempt
 from tests import factories
 
@@ -78,3 +81,83 @@ def test_the_way_back_after_signing_in_again_still_leads_to_the_page(person_clie
     block = quizless.scenario_blocks()[0]
     response = person_client.get(reverse("modules:scenario_choose", args=[quizless.pk, block.id]))
     assert response.status_code == 302 and response["Location"].startswith(quizless.url)
+
+
+@pytest.fixture
+def learner(person):
+    """On the staff roster, asked by a requirement to complete the module: a pass would record evidence."""
+    return factories.make_staff(user=person, team=factories.make_team("Ward", kind="organisation"))
+
+
+@pytest.fixture
+def begun(learner, person_client, module_page):
+    """The module worked through and its quiz begun while anyone signed in could see it."""
+    factories.make_requirement(name="Social media module", kind=Requirement.COMPLETE_MODULE, page=module_page)
+    for block in module_page.scenario_blocks():
+        person_client.post(reverse("modules:scenario_choose", args=[module_page.pk, block.id]), {"option": "1"})
+    start_quiz(person_client, module_page)
+    return Attempt.objects.get(user=learner.user)
+
+
+def submit(client, attempt):
+    answers = {f"q{question.id}": sorted(question.correct_ids) for question in attempt.frozen_questions()}
+    return client.post(reverse("modules:attempt", args=[attempt.pk]), answers)
+
+
+def nothing_recorded(attempt) -> bool:
+    attempt.refresh_from_db()
+    return not attempt.is_submitted and not ModuleCompletion.objects.exists() and not EvidenceEntry.objects.exists()
+
+
+def to_nurses(page):
+    return to_group(page, Group.objects.create(name="Nurses"))
+
+
+@pytest.mark.parametrize("where", ["module", "a page above it"])
+@pytest.mark.parametrize("made_private", [by_password, to_nurses])
+def test_a_quiz_begun_before_the_module_became_private_is_not_submitted(
+    person_client, module_page, begun, where, made_private
+):
+    made_private(module_page if where == "module" else module_page.get_parent())
+
+    response = submit(person_client, begun)
+
+    assert response.status_code == 403
+    shown = response.content.decode()
+    assert "This module is now private" in shown and "Your answers have not been recorded." in shown
+    assert ("If you have been given its password" in shown) == (made_private is by_password)
+    assert nothing_recorded(begun)
+    assert person_client.get(reverse("modules:attempt", args=[begun.pk])).status_code == 403  # nor its questions
+
+
+def test_a_quiz_begun_on_an_alias_of_a_module_made_private_is_not_submitted(learner, person_client, module_page):
+    """An alias has its original's privacy (Wagtail reads the original's restrictions for it)."""
+    alias = module_page.create_alias(update_slug="social-media-again")
+    start_quiz(person_client, alias)
+    attempt = Attempt.objects.get(user=learner.user, page=alias)
+    to_nurses(module_page)
+
+    assert submit(person_client, attempt).status_code == 403
+    assert nothing_recorded(attempt)
+
+
+def test_a_quiz_begun_before_the_module_was_unpublished_is_not_submitted(person_client, module_page, begun):
+    module_page.unpublish()
+
+    response = submit(person_client, begun)
+
+    assert "This module is no longer published." in response.content.decode()
+    assert nothing_recorded(begun)
+
+
+def test_someone_the_module_still_lets_in_submits_as_before(person, person_client, module_page, begun):
+    nurses = Group.objects.create(name="Nurses")
+    to_group(module_page, nurses)
+    person.groups.add(nurses)
+    factories.sign_in(person_client, person)  # a change of groups signs the person out everywhere
+
+    response = submit(person_client, begun)
+
+    assert response["Location"] == reverse("modules:attempt_result", args=[begun.pk])
+    assert ModuleCompletion.objects.filter(attempt=begun).count() == 1
+    assert EvidenceEntry.objects.count() == 1

@@ -64,7 +64,8 @@ def test_the_quiz_result_runs_8_queries(person, person_client, policy, scenarios
         assert person_client.get(url).status_code == 200
 
 
-# The module's own part is 8 statements: 1 session, 2 user, 3 the attempt with its quiz, module and policy, 4 the
+# The module's own part is 8 statements: 1 session, 2 user, 3 the attempt with its quiz, module and policy (and
+# whether a view restriction or an alias is on the module or above it: none here, so none are read), 4 the
 # view's transaction (a savepoint here, inside the test's), 5 the answers and result (one UPDATE, compare-and-set),
 # 6 are the scenarios done (held ones aside: one UNION), 7 the completion, and its RELEASE last (19). The compliance
 # service's (`module_completion_evidence`, `evidence_record`, in the same transaction, no savepoint of its own):
