@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.compliance.completions import completions_listing_csv
-from portal.compliance.imports.base import importers
+from portal.compliance.imports.base import importer_for, importers
 from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
 from portal.compliance.models import ImportBatch
 
@@ -55,6 +55,7 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"There is no file at {path}.")
+        _refuse_too_large(path, importer_for(kind))
         listing = Path(options["list"]) if options["list"] else None
         if listing is not None and kind != ImportBatch.COMPLETIONS:
             raise CommandError("--list is for a completions file: it lists the completions a dry run would record.")
@@ -130,6 +131,16 @@ class Command(BaseCommand):
             self.stdout.write(f"Applied in {time.perf_counter() - started:.2f}s: {batch.summary}")
         else:
             raise CommandError(f"Not applied: {batch.error}")
+
+
+def _refuse_too_large(path: Path, importer) -> None:
+    """The import page's limit on a file's size, for the kind (`Importer.max_bytes`), checked before it is read: the
+    task worker reads the whole file again to apply it, whichever door it came through."""
+    if path.stat().st_size > importer.max_bytes:
+        raise CommandError(
+            f"{path.name} is larger than {importer.max_bytes // (1024 * 1024)} MB, the most a {importer.file_noun} "
+            "may be, as on the import page. Nothing was changed."
+        )
 
 
 def _errors(plan) -> list[tuple[int | None, str]]:
