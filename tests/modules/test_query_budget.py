@@ -64,20 +64,19 @@ def test_the_quiz_result_runs_8_queries(person, person_client, policy, scenarios
         assert person_client.get(url).status_code == 200
 
 
-# The module's own part is 8 statements: 1 session, 2 user, 3 the attempt with its quiz, module and policy (and
-# whether a view restriction or an alias is on the module or above it: none here, so none are read), 4 the
-# view's transaction (a savepoint here, inside the test's), 5 the answers and result (one UPDATE, compare-and-set),
-# 6 are the scenarios done (held ones aside: one UNION), 7 the completion, and its RELEASE last (19). The compliance
-# service's (`module_completion_evidence`, `evidence_record`, in the same transaction, no savepoint of its own):
-# 8 the requirements naming the module, with the person's id (whose lock to take) and whether each has
-# re-attestation rounds (none here, so none are read), 9 whether the entry's key is recorded and the new entry's id
-# (one statement); then, under the person's lock (`projection.refresh_pair`), 10 the person with their roster history
-# (one join: the status is judged from this reading), 11 their entries on the requirement, 12 their status row (one
-# upsert), 13-14 their runs deleted and inserted (`intervals.person_intervals_rebuild`, from the readings 8, 10 and
-# 11); 15 the chain's head locked, 16 the entry, 17 the head moved (`ledger.seal`). PostgreSQL adds the person's
-# advisory lock before 9 and sends the runs by COPY, which the count does not see, and sends 16 and 17 as one query
-# (the head held one round trip less): 17. Outside a test's transaction there is no savepoint: 16, and 15 on
-# PostgreSQL.
+# The module's own part is 8 statements: 1 session, 2 user, 3 the attempt with its quiz, module and policy (and whether
+# a view restriction or an alias is on the module or above it: none here, so none are read), 4 the view's transaction (a
+# savepoint here, inside the test's), 5 the answers and result (one UPDATE, compare-and-set), 6 are the scenarios done
+# (held ones aside: one UNION), 7 the completion, and its RELEASE last (18th; 17th on PostgreSQL). The compliance
+# service's (`module_completion_evidence`, `evidence_record`, in the same transaction, no savepoint of its own): 8 the
+# requirements naming the module, with the person's id (whose lock to take) and whether each has re-attestation rounds
+# (none here, so none are read), 9 whether the entry's key is recorded and the new entry's id (one statement); then,
+# under the person's lock (`projection.refresh_pair`), 10 the person with their roster history (one join: the status is
+# judged from this reading), 11 their entries on the requirement, 12 their status row (one upsert), 13-14 their runs
+# deleted and inserted (`intervals.person_intervals_rebuild`, from the readings 8, 10 and 11); 15 the chain's head
+# locked, 16 the entry, 17 the head moved (`ledger.seal`). PostgreSQL adds the person's advisory lock before 9 and sends
+# the runs by COPY, which the count does not see, and sends 16 and 17 as one query (the head held one round trip less):
+# 17. Outside a test's transaction there is no savepoint: 16, and 15 on PostgreSQL.
 SUBMISSION = {"sqlite": 18, "postgresql": 17}
 
 
