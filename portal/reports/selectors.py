@@ -44,6 +44,7 @@ class RequirementLine:
     state: str
     today: datetime.date
     certificate_pending: bool = False
+    certificate_rejected: str = ""  # HR's reason, when the latest certificate uploaded for the course was rejected
     learning: LearningProgress | None = None  # how far they have got in the module it requires, if asked for
 
     @property
@@ -101,18 +102,28 @@ def requirement_lines_for_staff(
     staff, today: datetime.date | None = None, *, learning_for=None
 ) -> list[RequirementLine]:
     """Every requirement that applies to `staff` (their rows in the projection), most urgent first, as on `today`
-    (default: today in London). Two queries; given `learning_for` (the person's user), five more when a module is among
-    them, for how far they have got in each module (see `learning`)."""
+    (default: today in London), each external course with what became of the latest certificate uploaded for it
+    (waiting for HR, or rejected and why). Two queries; given `learning_for` (the person's user), five more when a
+    module is among them, for how far they have got in each module (see `learning`)."""
     today = today or timezone.localdate()
     rows = RequirementStatus.objects.filter(staff=staff, requirement__active=True).select_related(
         "requirement", "requirement__page"
     )
-    pending = set(
-        Certificate.objects.filter(staff=staff, status=Certificate.PENDING).values_list("requirement_id", flat=True)
-    )
+    pending, rejected = set(), {}
+    certificates = Certificate.objects.filter(staff=staff).order_by("uploaded_at", "pk")
+    for requirement_id, state, reason in certificates.values_list("requirement_id", "status", "rejection_reason"):
+        if state == Certificate.PENDING:
+            pending.add(requirement_id)
+        rejected[requirement_id] = reason if state == Certificate.REJECTED else ""  # the latest upload decides
     window = due_soon_days()
     lines = [
-        RequirementLine(row, row.state(today, window), today, certificate_pending=row.requirement_id in pending)
+        RequirementLine(
+            row,
+            row.state(today, window),
+            today,
+            certificate_pending=row.requirement_id in pending,
+            certificate_rejected=rejected.get(row.requirement_id, ""),
+        )
         for row in rows
     ]
     if learning_for is not None:

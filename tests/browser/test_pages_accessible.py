@@ -1,8 +1,10 @@
 """axe-core on every other page staff and HR use, including forms showing their errors."""
 
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from portal.compliance.models import Certificate
 from portal.compliance.projection import refresh
 from portal.people.roles import hr_group
 from tests import factories
@@ -11,13 +13,30 @@ from tests.browser.conftest import BROWSER_DB, sign_in, sign_in_with_code, totp_
 pytestmark = BROWSER_DB
 
 
+def _rejected_certificate(staff, requirement) -> None:
+    """A certificate HR rejected: listed with a red tag and HR's reason, on My training and the person's pages."""
+    Certificate.objects.create(
+        staff=staff,
+        requirement=requirement,
+        file="certificates/rejected.pdf",
+        original_name="course.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        completed_on=timezone.localdate(),
+        status=Certificate.REJECTED,
+        rejection_reason="The certificate names another person",
+    )
+
+
 def test_staff_pages_pass_axe(page, live_server, site, axe_check):
     policy = factories.make_policy(parent=site)
     module = factories.make_module(policy=policy)
     user = factories.make_user(email="aisha@example.nhs.uk", first_name="Aisha", last_name="Rahman")
-    factories.make_staff(user=user)
-    factories.make_requirement(name="Safeguarding Adults Level 1", renewal_months=36)
+    staff = factories.make_staff(user=user)
+    course = factories.make_requirement(name="Safeguarding Adults Level 1", renewal_months=36)
     refresh()
+    _rejected_certificate(staff, course)
     sign_in(page, live_server.url, user.email)
     for path in [
         "/",
@@ -64,7 +83,9 @@ def test_hr_pages_pass_axe(page, live_server, site, axe_check):
     course = factories.make_requirement(name="Fire Safety")
     refresh()
     entry = factories.make_completion(sam, course, source_ref="import batch 3 line 41")
+    _rejected_certificate(sam, course)
     page.goto(f"{live_server.url}/team/people/{sam.pk}/")
+    expect(page.get_by_text("Reason: The certificate names another person")).to_be_visible()
     axe_check(page)
     page.get_by_role("button", name="Void the entry for Fire Safety").click()
     expect(page.get_by_role("heading", name="Void an entry in Sam Person's record")).to_be_visible()

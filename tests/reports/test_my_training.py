@@ -247,10 +247,11 @@ def test_my_training_runs_a_constant_number_of_queries(
     evidence_void(entry=factories.make_completion(staff, course), reason="Wrong course", voided_by=someone_else)
     assert attest.statuses.get(staff=staff).completed_on
     my_training(client, person)  # Wagtail caches the site's root paths (for the module's address) after this
-    # 1 session, 2 user, 3 staff record, 4 requirement rows with their requirement and page, 5 pending certificates,
-    # 6 history with requirements, snapshots and each withdrawal's reason, time and who made it, 7 attestation rows
-    # and 8 their latest re-attestation rounds (the "policy changed" notice; none here), and for how far the person
-    # has got in the module required (modules.progress): 9 the module pages, 10 scenarios held for review with the
-    # person's answers, 11 quiz attempts, 12 module completions.
+    # 1 session, 2 user, 3 staff record, 4 requirement rows with their requirement and page, 5 their certificates'
+    # states (waiting for HR; the latest rejected, and why), 6 history with requirements, snapshots and each
+    # withdrawal's reason, time and who made it, 7 attestation rows and 8 their latest re-attestation rounds (the
+    # "policy changed" notice; none here), and for how far the person has got in the module required
+    # (modules.progress): 9 the module pages, 10 scenarios held for review with the person's answers, 11 quiz
+    # attempts, 12 module completions.
     with django_assert_num_queries(12):
         client.get(reverse("reports:my_training"))

@@ -19,12 +19,15 @@ from tests.reports.conftest import client_for
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 REASON = "The certificate names another person"
 # The person's page on each clock: session, user, the teams the manager may see, the person, the audit row; then
-# live: the certificates waiting for HR (for the lines' next steps), the status rows, the certificates, the history;
+# live: the certificates' states (for the lines' next steps), the status rows, the certificates, the history;
 # as recorded then: the six reads of their standing as recorded by then (`statuses_as_at`: the requirements and their
 # teams, the completions, the pauses, the roster), the certificates, the history; as it was: the whole history, the
 # status runs holding that day, the certificates. The withdrawal's reason and day are on each certificate's row: no
 # query more for them.
 QUERIES = {"live": 9, "as_recorded": 13, "as_it_was": 8}
+# Each certificate's status is an NHS.UK tag.
+WITHDRAWN = '<strong class="nhsuk-tag nhsuk-tag--orange">Withdrawn by HR</strong>'
+VERIFIED = '<strong class="nhsuk-tag nhsuk-tag--green">Verified</strong>'
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +75,7 @@ def test_the_manager_and_hr_see_why_and_when_hr_withdrew_a_certificate(org, hr, 
     html = client.get(reverse("reports:team_person", args=[org["sam"].pk])).content.decode()
     done = _short(today - datetime.timedelta(days=3))
     assert (
-        f"Safeguarding Adults Level 1, completed {done}: Withdrawn by HR on {_short(today)}. Reason: {REASON}"
+        f"Safeguarding Adults Level 1, completed {done}: {WITHDRAWN} on {_short(today)}. Reason: {REASON}"
         in _certificates(html)
     )
 
@@ -107,9 +110,9 @@ def test_as_recorded_before_the_withdrawal_it_was_verified_and_as_it_was_it_is_w
     day = (timezone.localdate() - datetime.timedelta(days=2)).isoformat()
 
     then = _certificates(client.get(url, {"as_at": day, "basis": "as_recorded"}).content.decode())
-    assert ": Verified</li>" in then and "Withdrawn" not in then and REASON not in then
+    assert f": {VERIFIED}</li>" in then and "Withdrawn" not in then and REASON not in then
     as_it_was = _certificates(client.get(url, {"as_at": day, "basis": "as_it_was"}).content.decode())
-    assert f"Withdrawn by HR on {_short(timezone.localdate())}. Reason: {REASON}" in as_it_was
+    assert f"{WITHDRAWN} on {_short(timezone.localdate())}. Reason: {REASON}" in as_it_was
     assert Certificate.objects.get().status == Certificate.WITHDRAWN  # the page changed nothing
 
 
@@ -131,4 +134,4 @@ def test_the_page_runs_the_same_queries_for_one_withdrawn_certificate_as_for_fou
         _withdrawn(org["sam"], hr, today - datetime.timedelta(days=n), data=PDF + bytes([n]), reason=f"{REASON} {n}")
     with django_assert_num_queries(len(one.captured_queries)):
         html = client.get(url, query).content.decode()
-    assert _certificates(html).count("Withdrawn by HR on") == 4 and f"{REASON} 4" in html
+    assert _certificates(html).count(f"{WITHDRAWN} on") == 4 and f"{REASON} 4" in html
