@@ -52,7 +52,11 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"There is no file at {path}.")
         try:
-            parsed = parse_policy(decode_policy_bytes(path.read_bytes()))
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror or error}. Nothing was changed.") from error
+        try:
+            parsed = parse_policy(decode_policy_bytes(data))
         except PolicyImportError as error:
             raise CommandError(f"Cannot import {path.name}: {error}") from error
         # Spaces round the number are dropped, as the CMS's version field drops them.

@@ -61,10 +61,11 @@ class Command(BaseCommand):
             raise CommandError("--list is for a completions file: it lists the completions a dry run would record.")
         if listing is not None and not listing.parent.is_dir():
             raise CommandError(f"--list: there is no folder {listing.parent} to write {listing.name} in.")
+        data = _read_file(path)
         started = time.perf_counter()
         batch, plan = import_batch_create(
             kind=kind,
-            data=path.read_bytes(),
+            data=data,
             filename=path.name,
             user=None,
             options={"strict": strict, "sheet": options["sheet"]},
@@ -131,6 +132,14 @@ class Command(BaseCommand):
             self.stdout.write(f"Applied in {time.perf_counter() - started:.2f}s: {batch.summary}")
         else:
             raise CommandError(f"Not applied: {batch.error}")
+
+
+def _read_file(path: Path) -> bytes:
+    """The file's bytes, or a refusal naming it and why it cannot be read (no permission, a read error)."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"Cannot read {path}: {error.strerror or error}. Nothing was changed.") from error
 
 
 def _refuse_too_large(path: Path, importer) -> None:
