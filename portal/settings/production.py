@@ -1,3 +1,4 @@
+import os
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
@@ -109,7 +110,13 @@ else:
 # The evidence ledger's receipts (docs/deploy.md, "Ledger receipts"): signed with a key of their own, written to a
 # store the database's owner cannot write, and emailed to a mailbox kept apart from the portal.
 PORTAL_RECEIPT_KEY = env_str("PORTAL_RECEIPT_KEY")
-PORTAL_RECEIPT_DIR = env_str("PORTAL_RECEIPT_DIR")
+PORTAL_RECEIPT_DIR = env_str("PORTAL_RECEIPT_DIR").strip()
+if not os.path.isabs(PORTAL_RECEIPT_DIR):
+    # Blank or relative, receipts would be written wherever a command happened to start: in the code's own folder.
+    raise ImproperlyConfigured(
+        "PORTAL_RECEIPT_DIR must be the absolute path of the receipt store, for example /mnt/ledger-receipts: a store "
+        "the database's owner cannot write or delete from (docs/deploy.md, section 9)."
+    )
 PORTAL_RECEIPT_EMAIL = env_str("PORTAL_RECEIPT_EMAIL")
 if len(PORTAL_RECEIPT_KEY) < 32 or PORTAL_RECEIPT_KEY == SECRET_KEY:
     raise ImproperlyConfigured("PORTAL_RECEIPT_KEY must be at least 32 characters long and differ from SECRET_KEY.")

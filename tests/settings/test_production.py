@@ -61,3 +61,17 @@ def test_development_links_are_built_without_a_doubled_slash():
     loaded = load_settings("portal.settings.dev", "WAGTAILADMIN_BASE_URL", PORTAL_BASE_URL=" http://127.0.0.1:8000/ ")
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.strip() == "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize("value", ["", "  ", "receipts", "var/receipts"])
+def test_a_blank_or_relative_receipt_store_stops_the_start(value):
+    """Receipts would otherwise be written wherever a command started, the code's own folder among them."""
+    loaded = load_production(PORTAL_RECEIPT_DIR=value)
+    assert loaded.returncode != 0
+    assert "PORTAL_RECEIPT_DIR must be the absolute path of the receipt store" in loaded.stderr
+
+
+def test_the_receipt_store_is_the_absolute_path_given():
+    loaded = load_settings("portal.settings.production", "PORTAL_RECEIPT_DIR", PORTAL_RECEIPT_DIR=" /mnt/receipts ")
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "/mnt/receipts"
