@@ -362,7 +362,8 @@ class PolicyPage(Page):
         then publish. Wagtail's edit view already refuses to save a page while a revision is scheduled (its
         ScheduledForPublishLock; `wagtail_hooks` names the version there); this closes the other ways a revision
         is published: a workflow approval and the bulk publish action (each publishes the latest revision, which a
-        draft saved since, by `import_policy --into` say, makes another than the scheduled one), and code.
+        draft saved since in code would make another than the scheduled one; `import_policy --into` refuses to save
+        one then, as the edit view does), and code.
         Refused before anything is written: the schedule, the live version and the evidence stay as they were."""
         notice = self.scheduled_version_notice(publishing=revision)
         if notice:

@@ -16,7 +16,8 @@ HOME_SLUG = "training"
 class Command(BaseCommand):
     help = (
         "Set up a fresh install: the portal's empty home page under Wagtail's root, the default site pointing at it "
-        "with the host and port of PORTAL_BASE_URL (http://127.0.0.1:8000 when it is not set), and Wagtail's "
+        "with the host and port of PORTAL_BASE_URL (production settings require it; development falls back to "
+        "http://127.0.0.1:8000), and Wagtail's "
         "'Welcome to your new Wagtail site!' page removed if nobody has touched it. Running it again changes only "
         "what is not yet right."
     )
