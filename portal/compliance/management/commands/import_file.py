@@ -52,6 +52,14 @@ class Command(BaseCommand):
         self, *args, file, apply=False, background=False, confirm_identity_changes=False, strict=False, **options
     ):
         kind = self.kind_fixed() or options["kind"]
+        _refuse_options_that_do_not_apply(
+            kind,
+            apply=apply,
+            background=background,
+            confirm=confirm_identity_changes,
+            strict=strict,
+            sheet=options["sheet"],
+        )
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"There is no file at {path}.")
@@ -132,6 +140,24 @@ class Command(BaseCommand):
             self.stdout.write(f"Applied in {time.perf_counter() - started:.2f}s: {batch.summary}")
         else:
             raise CommandError(f"Not applied: {batch.error}")
+
+
+def _refuse_options_that_do_not_apply(kind: str, *, apply, background, confirm, strict, sheet) -> None:
+    """An option the kind of file or the dry run does not use is refused, naming it, before anything is read: it
+    would otherwise be ignored without a word, and whoever typed it left thinking it had done something."""
+    wrong = []
+    if strict and kind != ImportBatch.COMPLETIONS:
+        wrong.append("--strict is for a completions file (a person not on the roster is then an error)")
+    if sheet and kind == ImportBatch.ORGANISATION:
+        wrong.append("--sheet is for a roster or completions file (the organisation's teams: the first sheet)")
+    if confirm and kind != ImportBatch.ROSTER:
+        wrong.append("--confirm-identity-changes is for a roster file")
+    if confirm and not apply:
+        wrong.append("--confirm-identity-changes confirms an apply: add --apply")
+    if background and not apply:
+        wrong.append("--background hands an apply to the task worker: add --apply")
+    if wrong:
+        raise CommandError("Nothing was read or changed: " + "; ".join(wrong) + ".")
 
 
 def _read_file(path: Path) -> bytes:
