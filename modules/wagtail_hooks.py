@@ -10,7 +10,7 @@ from wagtail.models import Page
 from . import admin_api, admin_views
 from .aliasing import page_alias_refusal
 from .deletion import page_deletion_refusal, page_deletion_refused_message
-from .models import PolicyPage, ReviewFlag
+from .models import ModuleCompletion, PolicyPage, ReviewFlag, ScenarioResponse
 from .review import review_flags_resolve
 
 
@@ -58,6 +58,15 @@ def refuse_bulk_deleting_pages_on_record(request, action_type, objects, action_c
     for page, reason in refusals:
         messages.error(request, page_deletion_refused_message(page, reason))
     return redirect(action_class_instance.next_url)
+
+
+@hooks.register("register_account_records")
+def module_records_name_an_account():
+    """What a person did in a module holds their account (`portal.accounts.deletion`)."""
+    return [
+        ("module completions", ModuleCompletion.objects.all(), "user"),
+        ("scenario answers", ScenarioResponse.objects.all(), "user"),
+    ]
 
 
 @hooks.register("construct_admin_api")

@@ -161,7 +161,8 @@ class Quiz(index.Indexed, ClusterableModel):
 class Attempt(models.Model):
     """One go at a quiz, keeping a frozen copy of exactly what was asked and what the person answered."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
+    # Evidence of what the person did: the account cannot be deleted while attempts name it (`accounts.deletion`).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="quiz_attempts")
     quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
     page = models.ForeignKey(
         "wagtailcore.Page",

@@ -1,7 +1,8 @@
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Question, QuestionBank, Quiz
+from .models import Attempt, Question, QuestionBank, Quiz
 
 
 class QuestionBankViewSet(SnippetViewSet):
@@ -32,3 +33,9 @@ class QuizzesGroup(SnippetViewSetGroup):
 
 
 register_snippet(QuizzesGroup)
+
+
+@hooks.register("register_account_records")
+def quiz_attempts_name_an_account():
+    """A quiz attempt, with what was asked and answered, holds the account (`portal.accounts.deletion`)."""
+    return [("quiz attempts", Attempt.objects.all(), "user")]

@@ -5,7 +5,8 @@ from django.db import models
 class ScenarioResponse(models.Model):
     """One choice a person made in a scenario. Kept as they made it, even if the scenario is later edited."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scenario_responses")
+    # Evidence of what the person did: the account cannot be deleted while answers name it (`accounts.deletion`).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scenario_responses")
     # Evidence of the module worked through: the page cannot be deleted while answers name it (`deletion`).
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.PROTECT, related_name="+")
     block_id = models.CharField(max_length=64)
@@ -25,7 +26,8 @@ class ScenarioResponse(models.Model):
 class ModuleCompletion(models.Model):
     """A module worked through: every scenario reached and the quiz passed (one row per passing attempt)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_completions")
+    # The evidence behind the ledger entry: the account cannot be deleted while completions name it.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="module_completions")
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.PROTECT, related_name="+")
     attempt = models.OneToOneField(
         "quizzes.Attempt", null=True, blank=True, on_delete=models.PROTECT, related_name="module_completion"

@@ -1,5 +1,9 @@
+from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.shortcuts import redirect
 from wagtail import hooks
+
+from .deletion import account_deletion_refusals, account_deletion_refused_message
 
 
 @hooks.register("before_bulk_action")
@@ -15,3 +19,30 @@ def accounts_closed_or_opened_one_at_a_time(request, action_type, objects, actio
         if user.is_active != active:
             user.is_active = active
             user.save(update_fields=["is_active", "closed_by_hand", "session_epoch"])
+
+
+@hooks.register("before_delete_user")
+def refuse_deleting_an_account_on_record(request, user):
+    """The user's own delete (asked and confirmed): refused when training records name the account
+    (`deletion.account_deletion_refusals`), before the confirmation is shown, on the account's page, where it can be
+    closed instead."""
+    records = account_deletion_refusals([user]).get(user.pk)
+    if not records:
+        return None
+    messages.error(request, account_deletion_refused_message(user, records))
+    return redirect("wagtailusers_users:edit", user.pk)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deleting_accounts_on_record(request, action_type, objects, action_class_instance):
+    """The users list's bulk delete: refused as a whole, naming each account chosen that training records name."""
+    if action_type != "delete" or getattr(action_class_instance, "model", None) is not get_user_model():
+        return None
+    refusals = account_deletion_refusals(objects)
+    if not refusals:
+        return None
+    for user in objects:
+        if user.pk in refusals:
+            messages.error(request, account_deletion_refused_message(user, refusals[user.pk]))
+    messages.error(request, "No account was deleted. To delete the others, choose them without those named.")
+    return redirect(action_class_instance.next_url)

@@ -15,7 +15,7 @@ from portal.lib.text import hidden_character
 
 from .completions import competence_mapping_save
 from .forms_requirements import audience_saved, audience_warnings, staff_groups_on_roster
-from .models import CompetenceMapping, Requirement
+from .models import Certificate, CompetenceMapping, EvidenceEntry, Requirement
 from .services import RequirementError, requirement_delete, requirement_save
 
 
@@ -133,6 +133,18 @@ class RequirementViewSet(SnippetViewSet):
         MultiFieldPanel([FieldPanel("active"), FieldPanel("retired_reason")], heading="In use"),
     ]
     edit_handler = ObjectList(panels, base_form_class=RequirementAdminForm)
+
+
+@hooks.register("register_account_records")
+def evidence_names_an_account():
+    """Evidence and certificates hold the account that recorded, uploaded or reviewed them, and the account of the
+    staff record they are for (`portal.accounts.deletion`)."""
+    return [
+        ("evidence it recorded", EvidenceEntry.objects.all(), "recorded_by"),
+        ("evidence on its staff record", EvidenceEntry.objects.all(), "staff__user"),
+        ("certificates it uploaded", Certificate.objects.all(), "uploaded_by"),
+        ("certificates it reviewed", Certificate.objects.all(), "reviewed_by"),
+    ]
 
 
 @hooks.register("before_bulk_action")
