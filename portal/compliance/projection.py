@@ -212,9 +212,9 @@ def refresh_pair(staff: StaffMember, requirement: Requirement, pending: Iterable
 
     The person is judged as read here, after the lock, not as the caller read them: a caller reads the person before
     taking the lock (`staff_for_user`), or knows only their id (`module_completion_evidence`), and a roster apply
-    moving them meanwhile would leave their row following the old team while their runs followed the new one. The rows and the runs come from
-    one reading of the person, of their entries, and of the requirement's teams and rounds (prefetched by
-    `intervals.requirements_read` when the caller read the requirement that way)."""
+    moving them meanwhile would leave their row following the old team while their runs followed the new one. The
+    rows and the runs come from one reading of the person, of their entries, and of the requirement's teams and
+    rounds (prefetched by `intervals.requirements_read` when the caller read the requirement that way)."""
     from .intervals import Facts, joined_on, person_intervals_rebuild, person_read, roster_of, rules_for, rules_of
 
     pending = list(pending)
