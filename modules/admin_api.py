@@ -1,14 +1,17 @@
 """The CMS's admin API (/cms/api/main/pages/<id>/action/<name>/), with the refusals the admin's own pages make.
 
 Wagtail's actions there call its page actions straight, round the hooks its pages run (`before_delete_page`,
-`before_copy_page`), so a delete of a page on record reached the database and ended in a server error
-(ProtectedError), and a branch holding a policy was aliased whole. `wagtail_hooks` puts this endpoint in place of
-Wagtail's.
+`before_copy_page`) and round the page's lock its edit view honours, so a delete of a page on record reached the
+database and ended in a server error (ProtectedError), a branch holding a policy was aliased whole, and a revert saved
+a new latest revision of a page locked against edits (a policy whose next version is scheduled to go live among
+them). `wagtail_hooks` puts this endpoint in place of Wagtail's.
 """
 
 from django.db import transaction
+from django.utils.html import strip_tags
 from wagtail.admin.api.actions.create_alias import CreatePageAliasAPIAction
 from wagtail.admin.api.actions.delete import DeletePageAPIAction
+from wagtail.admin.api.actions.revert_to_page_revision import RevertToPageRevisionAPIAction
 from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.api.v2.utils import BadRequestError
 
@@ -32,8 +35,23 @@ class PageAliasAPIAction(CreatePageAliasAPIAction):
         return super().execute(instance, data)
 
 
+class PageRevertAPIAction(RevertToPageRevisionAPIAction):
+    def execute(self, instance, data):
+        # The edit view saves nothing while the page is locked for the person (a version scheduled to go live, a
+        # workflow's task, another editor's lock); a revert is a save of the edit view's kind, so neither does this.
+        lock = instance.specific.get_lock()
+        if lock and lock.for_user(self.request.user):
+            raise BadRequestError(f"{strip_tags(lock.get_message(self.request.user))} Nothing was saved.")
+        return super().execute(instance, data)
+
+
 class PagesAPIViewSet(PagesAdminAPIViewSet):
-    actions = {**PagesAdminAPIViewSet.actions, "delete": PageDeleteAPIAction, "create_alias": PageAliasAPIAction}
+    actions = {
+        **PagesAdminAPIViewSet.actions,
+        "delete": PageDeleteAPIAction,
+        "create_alias": PageAliasAPIAction,
+        "revert_to_page_revision": PageRevertAPIAction,
+    }
 
     def action_view(self, request, pk, action_name):
         # One transaction: an action refused part way (`PolicyPage.save` meeting a policy below a page aliased, as
