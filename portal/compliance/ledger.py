@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models.sql import InsertQuery
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from .models import EvidenceEntry, LedgerHead
@@ -54,6 +55,8 @@ def entry_hash(entry: EvidenceEntry) -> str:
 def _locked_head() -> tuple[int, str]:
     """Lock the chain's head until the transaction ends; its length and latest hash. One plain statement: the head
     is held from here to the commit, so nothing is built here that could be built before it."""
+    if not connection.in_atomic_block:  # outside one, the lock would end with the statement
+        raise TransactionManagementError("The chain's head is locked until the commit: lock it in a transaction.")
     table = connection.ops.quote_name(LedgerHead._meta.db_table)  # a constant: no value is written into the SQL
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:

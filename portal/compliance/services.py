@@ -246,7 +246,7 @@ def module_completion_evidence(*, user, page_id: int, completion_id: int, comple
     for requirement in requirements_read(naming):  # with their rounds and teams, for the status row
         if requirement.staff_pk is None:
             break  # not on a staff list: no standing to record
-        staff = StaffMember(pk=requirement.staff_pk, user=user)
+        staff = StaffMember(pk=requirement.staff_pk, user_id=user.pk)  # the id: user.staff is not this stand-in
         entry, _ = evidence_record(
             staff=staff,
             requirement=requirement,

@@ -102,3 +102,21 @@ def test_with_server_side_binding_the_entries_and_the_heads_move_go_one_at_a_tim
     report = ledger.verify_chain()
     assert report.intact and report.checked == 2
     assert LedgerHead.objects.get().seq == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_head_is_sealed_only_inside_a_transaction(staff, requirement):
+    """Outside one, the head's lock would end with the statement that took it, and two appends could share a place."""
+    from django.db.transaction import TransactionManagementError
+
+    entry = EvidenceEntry(
+        staff=staff,
+        requirement=requirement,
+        source=EvidenceEntry.MODULE,
+        source_ref="outside",
+        idempotency_key="outside",
+        completed_at=timezone.now(),
+    )
+    with pytest.raises(TransactionManagementError, match="lock it in a transaction"):
+        ledger.seal([entry])
+    assert not EvidenceEntry.objects.exists() and not LedgerHead.objects.filter(seq__gt=0).exists()
