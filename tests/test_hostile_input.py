@@ -144,6 +144,20 @@ INPUTS = {
     "hr_roles:remove": ((), ("reason",), ()),
     "modules_review_list": ((), (), ()),
     "modules_review_confirm": ((), (), ()),
+    # The Wagtail admin API's pages endpoint (CMS editors only; modules.admin_api): its query parameters, and the JSON
+    # the portal's own actions read (create_alias, revert_to_page_revision; delete reads none)
+    "wagtailadmin_api:pages:listing": (
+        (
+            *("limit", "offset", "fields", "type", "order", "search", "search_operator", "locale"),
+            *("child_of", "ancestor_of", "descendant_of", "translation_of", "for_explorer", "has_children"),
+            "include_root",
+        ),
+        (),
+        (),
+    ),
+    "wagtailadmin_api:pages:detail": (("fields",), (), ()),
+    "wagtailadmin_api:pages:find": (("html_path",), (), ()),
+    "wagtailadmin_api:pages:action": ((), ("destination_page_id", "recursive", "update_slug", "revision_id"), ()),
     "reports:verify_start": (("code",), (), ()),
     "api_clients:list": ((), ("name", "scopes", "team"), ()),
     "api_clients:detail": ((), (), ()),

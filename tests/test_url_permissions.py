@@ -124,6 +124,11 @@ TABLE = {
     "modules_review_list": ("GET", (), {"hr": FORBIDDEN}),
     # (which CMS users may confirm which flag: tests/modules/test_review_confirm_permission.py)
     "modules_review_confirm": ("POST", ("flag",), {"hr": FORBIDDEN}),
+    # The Wagtail admin API's pages endpoint, with the portal's refusals (modules.admin_api): CMS editors only
+    "wagtailadmin_api:pages:listing": ("GET", (), {}),
+    "wagtailadmin_api:pages:detail": ("GET", ("module",), {}),
+    "wagtailadmin_api:pages:find": ("GET", (), {}),
+    "wagtailadmin_api:pages:action": ("POST", ("module", "page_action"), {}),
     "wagtailsnippets_compliance_requirement:add": ("POST", (), {}),
     "wagtailsnippets_compliance_requirement:edit": ("POST", ("requirement",), {}),
     "wagtailsnippets_compliance_requirement:copy": ("GET", ("requirement",), {}),
@@ -254,6 +259,7 @@ def world(db, home_page, tmp_path, settings):
             "roster_batch": import_batch_create(kind="roster", data=ROSTER, filename="r.csv", user=hr.user)[0].pk,
             "import_kind": "roster",
             "flag": flag.pk,
+            "page_action": "delete",
             "requirement": course.pk,
             "org_team": comms.pk,
             "manager_link": manager_link.pk,
