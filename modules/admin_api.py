@@ -19,16 +19,27 @@ from .aliasing import page_alias_refusal
 from .deletion import page_deletion_refusal, page_deletion_refused_message
 
 
-class PageDeleteAPIAction(DeletePageAPIAction):
+class PermittedFirst:
+    """Wagtail's own checks of the action (whether the person may do it at all) before the portal's refusals: someone
+    who may not delete or alias the page gets Wagtail's 403, not the portal's reasons (which name what is recorded
+    against it)."""
+
+    def permitted(self, instance, data) -> None:
+        self._action_from_data(instance, data).check()
+
+
+class PageDeleteAPIAction(PermittedFirst, DeletePageAPIAction):
     def execute(self, instance, data):
+        self.permitted(instance, data)
         reason = page_deletion_refusal(instance)
         if reason:
             raise BadRequestError(page_deletion_refused_message(instance, reason))
         return super().execute(instance, data)
 
 
-class PageAliasAPIAction(CreatePageAliasAPIAction):
+class PageAliasAPIAction(PermittedFirst, CreatePageAliasAPIAction):
     def execute(self, instance, data):
+        self.permitted(instance, data)
         refusal = page_alias_refusal(instance, recursive=data["recursive"])
         if refusal:
             raise BadRequestError(refusal)

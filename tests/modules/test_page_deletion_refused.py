@@ -6,6 +6,7 @@ server error (ProtectedError); scenario answers went with the page and quiz atte
 from html import unescape
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
@@ -193,3 +194,15 @@ def test_the_database_keeps_a_module_with_answers_whatever_deletes_it(person, mo
 
     with pytest.raises(ProtectedError):
         module_page.delete()
+
+
+def test_the_admin_api_answers_someone_who_may_not_delete_with_403_not_the_reasons(person, module_page):
+    """Wagtail's permission check comes first: what is recorded against the page is for those who may delete it."""
+    ModuleCompletion.objects.create(user=person, page=module_page, completed_at=module_page.first_published_at)
+    editor = factories.with_mfa(factories.make_user())
+    editor.groups.add(Group.objects.get(name="Editors"))  # may add and change pages, not delete others'
+    response = api_delete(factories.sign_in(Client(), editor), module_page)
+
+    assert response.status_code == 403
+    assert "completions" not in response.content.decode()
+    assert still_there(module_page)
