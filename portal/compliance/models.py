@@ -625,9 +625,11 @@ class Certificate(models.Model):
     sha256 = models.CharField(max_length=64)
     completed_on = models.DateField()
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Who uploaded it and who checked it are part of the evidence: the account cannot be deleted while they name it
+    # (`portal.accounts.deletion` says so at the CMS's doors; PROTECT in code).
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=PENDING)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
     evidence = models.ForeignKey(EvidenceEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

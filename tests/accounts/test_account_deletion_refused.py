@@ -199,8 +199,16 @@ def test_the_refusal_asks_once_whatever_the_records_and_accounts(person, someone
 
 
 # Which records hold the account in the database too: those that are evidence of what the person did, or that
-# name who did it. A certificate or a staff record only loses the link (SET_NULL), as before.
-HELD_IN_THE_DATABASE = [module_completion, quiz_attempt, scenario_answer, evidence_recorded, evidence_pack_requested]
+# name who did it (a certificate's uploader and reviewer among them). A staff record only loses the link (SET_NULL).
+HELD_IN_THE_DATABASE = [
+    module_completion,
+    quiz_attempt,
+    scenario_answer,
+    evidence_recorded,
+    evidence_pack_requested,
+    certificate_uploaded,
+    certificate_reviewed,
+]
 
 
 @pytest.mark.parametrize("record", HELD_IN_THE_DATABASE, ids=lambda record: record.__name__)
