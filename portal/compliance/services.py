@@ -364,6 +364,27 @@ def requirement_status_refresh(*, requirement_id: int, chunk: int = 500) -> int:
     return written
 
 
+def status_rebuild(*, user, via: str = "") -> dict:
+    """Rebuild the status table whole (one row per person and requirement, and its runs in effective time) from the
+    ledger and the roster, under the lock every ledger append takes, so that no fact recorded meanwhile is lost; and
+    record it in the audit log, in the same transaction. `via` names a door without a user ("the command line
+    (manage.py rebuild_status)"). Returns the rows that changed (`changed`) and the rows and runs in all."""
+    with transaction.atomic():
+        ledger.everyone_lock()  # no fact recorded between reading the ledger and writing the status it gives
+        figures = {
+            "changed": projection.refresh(),
+            "rows": RequirementStatus.objects.count(),
+            "runs": StatusInterval.objects.count(),
+        }
+        audit_record(
+            actor=user if getattr(user, "pk", None) else via or "the command line",
+            action=AuditEvent.STATUS_REBUILT,
+            scope="Everyone's status on every requirement",
+            **figures,
+        )
+    return figures
+
+
 def _requirement_terms(requirement: Requirement) -> dict:
     """The requirement's settings as plain values, as the audit log records them."""
     return {

@@ -1,25 +1,20 @@
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from portal.compliance.ledger import everyone_lock
-from portal.compliance.models import RequirementStatus, StatusInterval
-from portal.compliance.projection import refresh
+from portal.compliance.services import status_rebuild
 
 
 class Command(BaseCommand):
     help = (
         "Rebuild the status projection (one row per person and requirement) and its history in effective time (the "
-        "runs a report 'as it was' reads) from the ledger and the roster."
+        "runs a report 'as it was' reads) from the ledger and the roster. The audit log records it."
     )
 
     def handle(self, *args, **options):
         started = time.perf_counter()
-        with transaction.atomic():
-            everyone_lock()  # no fact recorded between reading the ledger and writing the status it gives
-            changed = refresh()
+        figures = status_rebuild(user=None, via="the command line (manage.py rebuild_status)")
         self.stdout.write(
-            f"Status rebuilt: {changed} rows changed, {RequirementStatus.objects.count()} rows in all, "
-            f"{StatusInterval.objects.count()} runs in effective time, {time.perf_counter() - started:.1f}s."
+            f"Status rebuilt: {figures['changed']} rows changed, {figures['rows']} rows in all, "
+            f"{figures['runs']} runs in effective time, {time.perf_counter() - started:.1f}s."
         )
