@@ -2,10 +2,13 @@
 
 import datetime
 import hashlib
+import re
+from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from portal.lib.text import hidden_character, shown_safely
@@ -22,6 +25,13 @@ SIGNATURES = [
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),
 ]
+
+
+# The end of a verification's `source_ref`: the SHA-256 of the file HR verified, in groups of 16 (so a page or a PDF
+# can wrap it). Entries recorded before verifications named the file end without it.
+_FILE_SHA256 = re.compile(r", file SHA-256 ((?:[0-9a-f]{16} ){3}[0-9a-f]{16})\Z")
+SOURCE_REF_MAX_LENGTH = EvidenceEntry._meta.get_field("source_ref").max_length
+CHUNK = 1024 * 1024
 
 
 class CertificateError(Exception):
@@ -114,7 +124,10 @@ def _copy_uploaded(copy: Certificate, *, same_file: bool) -> str:
 
 
 def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, reason: str = "") -> Certificate:
-    """HR approves (a ledger entry) or rejects (with a reason the person sees). A certificate is decided once."""
+    """HR approves (a ledger entry) or rejects (with a reason the person sees). A certificate is decided once.
+    Verifying is refused for a copy of one verified and for a stored file that is missing or not the one uploaded;
+    rejecting is always possible. The entry a verification records names the SHA-256 of the file verified
+    (`verification_ref`), so the chain covers the file."""
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status != Certificate.PENDING:
@@ -127,8 +140,9 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
         if not approve and problem:
             raise CertificateError(f"The reason for rejecting the certificate contains {problem}")
         if approve:
-            ledger.people_lock([certificate.staff_id])  # as `certificate_upload` takes it, before the check
+            ledger.people_lock([certificate.staff_id])  # as `certificate_upload` takes it, before the checks
             _refuse_verifying_a_copy(certificate)
+            _refuse_verifying_a_changed_file(certificate)
         certificate.reviewed_by = reviewer
         certificate.reviewed_at = timezone.now()
         if approve:
@@ -137,7 +151,7 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
                 staff=certificate.staff,
                 requirement=certificate.requirement,
                 source=EvidenceEntry.CERTIFICATE,
-                source_ref=f"certificate {certificate.pk} verified by {reviewer.display_name}",
+                source_ref=verification_ref(certificate=certificate, reviewer=reviewer),
                 idempotency_key=f"certificate:{certificate.pk}",
                 completed_at=completed_at,
                 recorded_by=reviewer,
@@ -169,6 +183,195 @@ def _refuse_verifying_a_copy(certificate: Certificate) -> None:
         else f"the same completion date, {copy.completed_on:%-d %B %Y}"
     )
     raise CertificateError(f"This certificate is a copy of one HR verified on {verified} ({same}). Reject it instead.")
+
+
+def _refuse_verifying_a_changed_file(certificate: Certificate) -> None:
+    """HR verifies the file the person uploaded: the one whose SHA-256 the upload recorded. A file replaced or lost in
+    storage since is not verified."""
+    uploaded = f"{timezone.localdate(certificate.uploaded_at):%-d %B %Y}"
+    try:
+        found, _ = _stored_file(certificate)
+    except FileNotFoundError:
+        raise CertificateError(
+            f"The stored file of this certificate (uploaded on {uploaded}) is missing, so it cannot be verified. "
+            f"Reject it instead and ask {certificate.staff.full_name} to upload it again."
+        ) from None
+    if found != certificate.sha256:
+        raise CertificateError(
+            f"The stored file does not match the file uploaded on {uploaded} (its SHA-256 has changed), so it "
+            f"cannot be verified. Reject it instead and ask {certificate.staff.full_name} to upload it again."
+        )
+
+
+def sha256_grouped(digest: str) -> str:
+    """A SHA-256 in groups of 16, as the portal shows one (a page or a PDF can wrap it)."""
+    return " ".join(digest[start : start + 16] for start in range(0, len(digest), 16))
+
+
+def verification_ref(*, certificate: Certificate, reviewer) -> str:
+    """The `source_ref` of a verification's ledger entry: the certificate, who verified it, and the SHA-256 of the
+    file they verified (the upload's, which `_refuse_verifying_a_changed_file` has just checked). The hash comes last,
+    so a long name is cut to fit rather than the hash; `recorded_sha256` reads it back."""
+    before = f"certificate {certificate.pk} verified by "
+    after = f", file SHA-256 {sha256_grouped(certificate.sha256)}"
+    return before + reviewer.display_name[: SOURCE_REF_MAX_LENGTH - len(before) - len(after)] + after
+
+
+def recorded_sha256(entry: EvidenceEntry) -> str | None:
+    """The SHA-256 of the certificate file a verification's entry names; None for an entry recorded before
+    verifications named the file."""
+    match = _FILE_SHA256.search(entry.source_ref)
+    return match.group(1).replace(" ", "") if match else None
+
+
+def _stored_file(certificate: Certificate, *, keep: bool = False) -> tuple[str, bytes | None]:
+    """The SHA-256 of the certificate's stored file, a chunk at a time, and with `keep` its bytes, read in the same
+    pass (so what is served is what was hashed). Bytes past MAX_BYTES are not kept: no upload was larger, so such a
+    file cannot match. Raises FileNotFoundError if it is missing."""
+    if not certificate.file.name:
+        raise FileNotFoundError("The certificate names no file.")
+    digest, kept = hashlib.sha256(), bytearray()
+    with certificate.file.storage.open(certificate.file.name, "rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+            if keep and len(kept) <= MAX_BYTES:
+                kept += chunk
+    return digest.hexdigest(), bytes(kept) if keep else None
+
+
+def verification_entry(certificate: Certificate) -> EvidenceEntry | None:
+    """The ledger entry HR's verification of the certificate recorded, found by its idempotency key (part of the
+    entry's hashed content), not by the certificate row's own link to it, which is ordinary read-write data."""
+    return EvidenceEntry.objects.filter(idempotency_key=f"certificate:{certificate.pk}").first()
+
+
+class FileChanged(Exception):
+    """A certificate's stored file does not match the SHA-256 it must have; `str()` says so in words. `entry` is the
+    verification's ledger entry, None for a certificate not verified."""
+
+    def __init__(self, certificate: Certificate, entry: EvidenceEntry | None, expected: str, found: str):
+        super().__init__(certificate.pk, expected, found)
+        self.certificate, self.entry, self.expected, self.found = certificate, entry, expected, found
+
+    def __str__(self) -> str:
+        now = f"the file stored now has SHA-256 {sha256_grouped(self.found)}"
+        if self.entry is None:
+            uploaded = f"{timezone.localdate(self.certificate.uploaded_at):%-d %B %Y}"
+            return (
+                f"The stored file does not match the file uploaded on {uploaded}: the upload recorded SHA-256 "
+                f"{sha256_grouped(self.expected)}; {now}."
+            )
+        if recorded_sha256(self.entry) is None:
+            return (
+                f"The stored file does not match what HR verified: ledger entry #{self.entry.seq} was recorded "
+                "before verifications named the file, so the file is checked against the SHA-256 its upload "
+                f"recorded, {sha256_grouped(self.expected)}; {now}."
+            )
+        return (
+            f"The stored file does not match what HR verified: ledger entry #{self.entry.seq} recorded its SHA-256 "
+            f"as {sha256_grouped(self.expected)}; {now}."
+        )
+
+
+def certificate_file_read(certificate: Certificate) -> bytes:
+    """The certificate's stored file, checked before anyone sees it: against the SHA-256 HR's verification hashed
+    into the ledger, or, for a certificate not verified (or verified before entries named the file), the SHA-256 its
+    upload recorded. Raises FileChanged on a mismatch, FileNotFoundError if the file is missing."""
+    entry = verification_entry(certificate)
+    expected = (entry and recorded_sha256(entry)) or certificate.sha256
+    found, data = _stored_file(certificate, keep=True)
+    if found != expected:
+        raise FileChanged(certificate, entry, expected, found)
+    return data
+
+
+@dataclass
+class FilesReport:
+    checked: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def certificate_files_verify(chunk: int = 500) -> FilesReport:
+    """Check every verified certificate's stored file against the ledger, as `verify_evidence` does for the chain:
+    walk the verifications' entries (withdrawn ones too: the entry stays, and so must its file) and hash each file.
+    The expected SHA-256 is the one the entry names; for an entry recorded before entries named the file, the one the
+    certificate's upload recorded (on its row, which is read-write: weaker). Names each file changed or missing, each
+    entry whose certificate is gone, and each certificate marked verified that no entry records."""
+    report = FilesReport()
+    entries = EvidenceEntry.objects.filter(source=EvidenceEntry.CERTIFICATE).order_by("seq")
+    batch = []
+    for entry in entries.iterator(chunk_size=chunk):
+        batch.append(entry)
+        if len(batch) == chunk:
+            _files_check(batch, report)
+            batch = []
+    _files_check(batch, report)
+    key = Concat(Value("certificate:"), Cast(OuterRef("pk"), CharField()))
+    unrecorded = (
+        Certificate.objects.filter(status__in=[Certificate.APPROVED, Certificate.WITHDRAWN])
+        .exclude(Exists(EvidenceEntry.objects.filter(idempotency_key=key)))
+        .select_related("staff", "requirement")
+        .order_by("pk")
+    )
+    for certificate in unrecorded:
+        report.problems.append(
+            f"{_named(certificate)} is marked verified, but no ledger entry records its verification."
+        )
+    return report
+
+
+def _files_check(entries: list[EvidenceEntry], report: FilesReport) -> None:
+    numbers = {entry.pk: _certificate_number(entry.idempotency_key) for entry in entries}
+    certificates = Certificate.objects.select_related("staff", "requirement").in_bulk(
+        [number for number in numbers.values() if number is not None]
+    )
+    for entry in entries:
+        number = numbers[entry.pk]
+        if number is None:
+            report.problems.append(
+                f"Ledger entry #{entry.seq} records a verified certificate but names none "
+                f"(its key is '{entry.idempotency_key[:40]}')."
+            )
+            continue
+        certificate = certificates.get(number)
+        if certificate is None:
+            report.problems.append(
+                f"Ledger entry #{entry.seq} records the verification of certificate {number}, which is no longer "
+                "in the database."
+            )
+            continue
+        report.checked += 1
+        expected = recorded_sha256(entry) or certificate.sha256
+        try:
+            found, _ = _stored_file(certificate)
+        except FileNotFoundError:
+            report.problems.append(
+                f"{_named(certificate)}: the stored file is missing ({certificate.file.name or 'no file named'}); "
+                f"ledger entry #{entry.seq} records its verification."
+            )
+            continue
+        if found == expected:
+            continue
+        if recorded_sha256(entry) is None:
+            report.problems.append(
+                f"{_named(certificate)}: the stored file does not match the SHA-256 its upload recorded "
+                f"({expected}; ledger entry #{entry.seq} was recorded before verifications named the file): the "
+                f"file stored now has {found}."
+            )
+        else:
+            report.problems.append(
+                f"{_named(certificate)}: the stored file does not match ledger entry #{entry.seq}, which recorded "
+                f"SHA-256 {expected}: the file stored now has {found}."
+            )
+
+
+def _certificate_number(key: str) -> int | None:
+    prefix, _, number = key.partition(":")
+    return int(number) if prefix == "certificate" and number.isdigit() and len(number) < 19 else None
+
+
+def _named(certificate: Certificate) -> str:
+    return f"Certificate {certificate.pk} ({certificate.staff.full_name}, {certificate.requirement.name})"
 
 
 def certificate_withdraw(*, evidence: EvidenceEntry, void: EvidenceEntry) -> None:

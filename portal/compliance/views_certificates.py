@@ -1,5 +1,7 @@
 """People upload certificates for external courses; HR verifies them."""
 
+from io import BytesIO
+
 from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404
@@ -12,7 +14,14 @@ from portal.lib.forms import DayMonthYearField
 from portal.people.decorators import hr_required
 from portal.people.roles import is_hr, staff_for_user
 
-from .certificates import CertificateError, certificate_decide, certificate_upload
+from .certificates import (
+    CertificateError,
+    FileChanged,
+    certificate_decide,
+    certificate_file_read,
+    certificate_upload,
+    sha256_grouped,
+)
 from .models import Certificate, Requirement
 
 
@@ -102,17 +111,46 @@ def certificate_file(request, certificate_id: int):
             certificate_id=certificate.pk,
         )
     try:
-        handle = certificate.file.open("rb")
+        data = certificate_file_read(certificate)
     except FileNotFoundError as error:
         raise Http404("The file is missing.") from error
+    except FileChanged as changed:
+        return _file_changed(request, changed)
     response = FileResponse(
-        handle,
+        BytesIO(data),
         content_type=certificate.content_type,
         as_attachment=True,
         filename=f"certificate-{certificate.pk}.{certificate.file.name.rsplit('.', 1)[-1]}",
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _file_changed(request, changed: FileChanged):
+    """The stored file is not the one uploaded or verified: nobody is shown it, and the refusal is audited (whoever
+    asked, the person included) with both hashes."""
+    certificate = changed.certificate
+    audit_record(
+        request=request,
+        actor=request.user,
+        action=AuditEvent.VIEW_CERTIFICATE,
+        scope=f"{certificate.staff}: uploaded certificate {certificate.pk}: refused, the stored file has changed",
+        staff_id=certificate.staff_id,
+        certificate_id=certificate.pk,
+        refused=True,
+        entry_seq=changed.entry.seq if changed.entry else None,
+        expected_sha256=changed.expected,
+        found_sha256=changed.found,
+    )
+    context = {
+        "certificate": certificate,
+        "verified": changed.entry is not None,
+        "problem": str(changed),
+        "expected": sha256_grouped(changed.expected),
+        "found": sha256_grouped(changed.found),
+        "is_hr": is_hr(request.user),
+    }
+    return render(request, "compliance/certificate_file_changed.html", context, status=409)
 
 
 @hr_required

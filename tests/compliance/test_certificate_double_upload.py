@@ -2,8 +2,10 @@
 verified it, one ledger entry: the second upload is refused with what is already there and where it stands."""
 
 import datetime
+import hashlib
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -100,7 +102,13 @@ def test_hr_cannot_verify_a_second_copy_already_waiting(person, person_client, h
     refused, so it records nothing more."""
     fields = {"staff": person.staff, "requirement": course, "size": len(PDF), "completed_on": COMPLETED}
     first, second = (
-        Certificate.objects.create(**fields, original_name=name, content_type="application/pdf", sha256="a" * 64)
+        Certificate.objects.create(
+            **fields,
+            file=ContentFile(PDF, name=name),
+            original_name=name,
+            content_type="application/pdf",
+            sha256=hashlib.sha256(PDF).hexdigest(),
+        )
         for name in ("one.pdf", "two.pdf")
     )
     approve(hr_browser, first)

@@ -2,9 +2,11 @@
 attestation) with a reason, in a session that proved its second factor. The entry is kept; a new entry voids it."""
 
 import datetime
+import hashlib
 from io import StringIO
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -119,13 +121,15 @@ def test_a_verified_certificate_and_an_attestation_can_be_voided(world, policy, 
     attestation = factories.make_completion(
         sam, attest, source=EvidenceEntry.ATTESTATION, snapshot=factories.make_snapshot(policy, "1")
     )
+    scan = b"%PDF-1.4"  # HR verifies the stored file the upload recorded (certificates.certificate_decide)
     certificate = Certificate.objects.create(
         staff=sam,
         requirement=world["course"],
+        file=ContentFile(scan, name="certificate.pdf"),
         original_name="certificate.pdf",
         content_type="application/pdf",
-        size=8,
-        sha256="0" * 64,
+        size=len(scan),
+        sha256=hashlib.sha256(scan).hexdigest(),
         completed_on=timezone.localdate() - datetime.timedelta(days=3),
     )
     reviewer = factories.with_mfa(factories.make_user(first_name="Rae", last_name="Reviewer"))

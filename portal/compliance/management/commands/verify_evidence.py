@@ -1,13 +1,16 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.compliance.certificates import certificate_files_verify
 from portal.compliance.ledger import head_hash, verify_chain
 from portal.compliance.receipts import receipts_check, receipts_confirmed_up_to
 
 
 class Command(BaseCommand):
     help = (
-        "Walk the evidence ledger's hash chain and name the first entry that does not match; with --receipts, also "
-        "check the chain against every signed receipt of its head and name each receipt it no longer matches."
+        "Walk the evidence ledger's hash chain and name the first entry that does not match; check every verified "
+        "certificate's stored file against the SHA-256 its ledger entry records, and name each file changed or "
+        "missing; with --receipts, also check the chain against every signed receipt of its head and name each "
+        "receipt it no longer matches."
     )
 
     def add_arguments(self, parser):
@@ -27,10 +30,20 @@ class Command(BaseCommand):
                 f"Evidence ledger BROKEN at entry #{report.broken_seq}: {report.problem}. "
                 f"{report.checked} entries before it are intact."
             )
+        problems += self._check_certificate_files()
         if receipts is not None:
             problems += self._check_receipts(receipts, report.checked)
         if problems:
             raise CommandError("\n".join(problems))
+
+    def _check_certificate_files(self) -> list[str]:
+        files = certificate_files_verify()
+        certificates = f"{files.checked} verified certificate{'' if files.checked == 1 else 's'} checked"
+        if not files.problems:
+            self.stdout.write(f"{certificates}: every file matches its ledger entry.")
+            return []
+        self.stdout.write(f"{certificates}: {len(files.problems)} problem{'' if len(files.problems) == 1 else 's'}.")
+        return files.problems
 
     def _check_receipts(self, directory, entries: int) -> list[str]:
         findings = receipts_check(directory)
