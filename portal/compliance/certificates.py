@@ -125,9 +125,9 @@ def _copy_uploaded(copy: Certificate, *, same_file: bool) -> str:
 
 def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, reason: str = "") -> Certificate:
     """HR approves (a ledger entry) or rejects (with a reason the person sees). A certificate is decided once.
-    Verifying is refused for a copy of one verified and for a stored file that is missing or not the one uploaded;
-    rejecting is always possible. The entry a verification records names the SHA-256 of the file verified
-    (`verification_ref`), so the chain covers the file."""
+    Verifying is refused for a copy of one verified, for a requirement retired or no longer applying to the person,
+    and for a stored file that is missing or not the one uploaded; rejecting is always possible. The entry a
+    verification records names the SHA-256 of the file verified (`verification_ref`), so the chain covers the file."""
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status != Certificate.PENDING:
@@ -142,6 +142,9 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
         if approve:
             ledger.people_lock([certificate.staff_id])  # as `certificate_upload` takes it, before the checks
             _refuse_verifying_a_copy(certificate)
+            # Read after the lock: a requirement retired, or a move out of its audience, is refreshed under it.
+            requirement = Requirement.objects.get(pk=certificate.requirement_id)
+            _refuse_verifying_what_no_longer_applies(certificate, requirement)
             _refuse_verifying_a_changed_file(certificate)
         certificate.reviewed_by = reviewer
         certificate.reviewed_at = timezone.now()
@@ -149,7 +152,7 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
             completed_at = timezone.make_aware(datetime.datetime.combine(certificate.completed_on, datetime.time(12)))
             certificate.evidence, _ = evidence_record(
                 staff=certificate.staff,
-                requirement=certificate.requirement,
+                requirement=requirement,
                 source=EvidenceEntry.CERTIFICATE,
                 source_ref=verification_ref(certificate=certificate, reviewer=reviewer),
                 idempotency_key=f"certificate:{certificate.pk}",
@@ -183,6 +186,24 @@ def _refuse_verifying_a_copy(certificate: Certificate) -> None:
         else f"the same completion date, {copy.completed_on:%-d %B %Y}"
     )
     raise CertificateError(f"This certificate is a copy of one HR verified on {verified} ({same}). Reject it instead.")
+
+
+def _refuse_verifying_what_no_longer_applies(certificate: Certificate, requirement: Requirement) -> None:
+    """The upload offered only requirements the person had; by HR's turn the requirement may be retired, or the
+    person may have moved out of its audience: the ledger would then record evidence for nothing they must do."""
+    if not requirement.active:
+        retired = f" on {requirement.retired_on:%-d %B %Y}" if requirement.retired_on else ""
+        raise CertificateError(
+            f"{requirement.name} was retired{retired}, so a certificate for it can no longer be verified. "
+            "Reject it instead, saying why."
+        )
+    staff = certificate.staff
+    if not requirement.applies_to(staff):
+        audience = requirement.audience_described
+        raise CertificateError(
+            f"{requirement.name} no longer applies to {staff.full_name} (it applies to {audience[0].lower()}"
+            f"{audience[1:]}), so the certificate cannot be verified. Reject it instead, saying why."
+        )
 
 
 def _refuse_verifying_a_changed_file(certificate: Certificate) -> None:
