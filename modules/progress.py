@@ -257,7 +257,7 @@ def scenarios_complete_for_user(user, page: ModulePage) -> bool:
 
 
 HELD, RESPONSE, STANDING = "held", "response", "standing"
-_STANDING_DATES = ("completed_on", "expires_on", "due_on", "paused_from", "paused_until")
+_STANDING_DATES = ("completed_on", "expires_on", "due_on", "paused_from", "paused_until", "renew_from")
 
 
 def _none(output_field):

@@ -63,6 +63,7 @@ class StatusAsAt:
     evidence: EvidenceEntry | None
     paused_from: datetime.date | None = None
     paused_until: datetime.date | None = None
+    renew_from: datetime.date | None = None
 
     @property
     def requirement_id(self) -> int:
@@ -75,7 +76,13 @@ class StatusAsAt:
     @property
     def standing(self) -> status.Standing:
         return status.Standing(
-            True, self.completed_on, self.expires_on, self.due_on, self.paused_from, self.paused_until
+            True,
+            self.completed_on,
+            self.expires_on,
+            self.due_on,
+            self.paused_from,
+            self.paused_until,
+            self.renew_from,
         )
 
     def state(self, today: datetime.date, due_soon_days: int | None = None) -> str:
@@ -292,6 +299,7 @@ def statuses_as_at(
                         evidence,
                         standing.paused_from,
                         standing.paused_until,
+                        standing.renew_from,
                     )
                 )
         yield facts, rows

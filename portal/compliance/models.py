@@ -402,6 +402,9 @@ class RequirementStatus(models.Model):
     evidence = models.ForeignKey(EvidenceEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     paused_from = models.DateField(null=True, blank=True, help_text="The pause in force, or the next one.")
     paused_until = models.DateField(null=True, blank=True, help_text="Its last day; empty for no return date yet.")
+    renew_from = models.DateField(
+        null=True, blank=True, help_text="The day a re-attestation round opened that asks for this again."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -420,6 +423,7 @@ class RequirementStatus(models.Model):
             due_on=self.due_on,
             paused_from=self.paused_from,
             paused_until=self.paused_until,
+            renew_from=self.renew_from,
         )
 
     def state(self, today, due_soon_days: int | None = None) -> str:

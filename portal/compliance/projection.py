@@ -134,7 +134,11 @@ def standing_from(
     requirement nor a move makes anyone overdue on its first day.
 
     Pauses stop the clock: the due date moves later by the paused days inside the window that set it
-    (`status.due_after_pauses`), and the pause in force on `on` (or the next) is kept to show "Paused until"."""
+    (`status.due_after_pauses`), and the pause in force on `on` (or the next) is kept to show "Paused until".
+
+    A re-attestation round that outdates the completion (`ReattestationRound.outdates`) and brings its expiry forward
+    to the round's deadline asks the person to do it again: the day the first such round opened is kept as
+    `renew_from`, from which the evidence, still in date, shows "Due soon" (`status.state_on`)."""
     if not applies or not requirement.in_force_on(on):
         return status.Standing(False, None, None, None)
     pauses = list(pauses)
@@ -149,12 +153,15 @@ def standing_from(
     expires_on = entry_expires_on
     if expires_on is None and requirement.renewal_months:
         expires_on = add_months(completed_on, requirement.renewal_months)
-    for round_ in rounds:
+    renew_from = None
+    # In the order they opened, however they were read, so that of two with one deadline the first sets the window.
+    for round_ in sorted(rounds, key=lambda r: r.opened_at):
         # A material change since this person's evidence: they must attest (or complete the module) again by the
-        # deadline.
+        # deadline. The first round to bring the expiry forward asks them from the day it opened.
         if round_.outdates(kind=requirement.kind, snapshot_id=snapshot_id, completed_at=completed_at):
             if expires_on is None or round_.deadline < expires_on:
                 window_start = max(completed_on, local_day(round_.opened_at))
+                renew_from = renew_from or local_day(round_.opened_at)
             expires_on = min(expires_on, round_.deadline) if expires_on else round_.deadline
     due_on = expires_on
     if due_on is not None:
@@ -163,7 +170,7 @@ def standing_from(
         if window_from_coming_under > due_on:
             due_on, window_start = window_from_coming_under, came_under
     due_on = status.due_after_pauses(due_on, window_start, pauses)
-    return status.Standing(True, completed_on, expires_on, due_on, *shown)
+    return status.Standing(True, completed_on, expires_on, due_on, *shown, renew_from=renew_from)
 
 
 def audience_ids(requirement: Requirement) -> set[int]:
@@ -194,6 +201,7 @@ def _save(staff, requirement, standing: status.Standing, latest) -> None:
         "evidence": latest,
         "paused_from": standing.paused_from,
         "paused_until": standing.paused_until,
+        "renew_from": standing.renew_from,
     }
     # One statement (INSERT ... ON CONFLICT DO UPDATE on the one row per person and requirement), not a locked read,
     # then an insert or an update, in savepoints: the caller holds the person's lock (`ledger.people_lock`).
@@ -329,6 +337,7 @@ def refresh(
                         "evidence_id": latest.pk if latest else None,
                         "paused_from": standing.paused_from,
                         "paused_until": standing.paused_until,
+                        "renew_from": standing.renew_from,
                     }
                     if row is None:
                         to_create.append(RequirementStatus(staff=staff, requirement=requirement, **values))
@@ -340,7 +349,7 @@ def refresh(
             RequirementStatus.objects.bulk_create(to_create, batch_size=1000)
             RequirementStatus.objects.bulk_update(
                 to_update,
-                ["completed_on", "expires_on", "due_on", "evidence_id", "paused_from", "paused_until"],
+                ["completed_on", "expires_on", "due_on", "evidence_id", "paused_from", "paused_until", "renew_from"],
                 batch_size=1000,
             )
             written += len(to_create) + len(to_update) + len(to_delete)

@@ -48,6 +48,9 @@ class Standing:
     due_on: datetime.date | None
     paused_from: datetime.date | None = None  # the pause in force on the day judged, or the next one
     paused_until: datetime.date | None = None
+    # The day a re-attestation round opened that asks for this again: the evidence held is outdated by it (its expiry
+    # brought forward to the round's deadline). None when no round asks.
+    renew_from: datetime.date | None = None
 
     def paused_on(self, today: datetime.date) -> bool:
         return (
@@ -67,8 +70,9 @@ class Standing:
 
 def state_on(today: datetime.date, standing: Standing, due_soon_days: int = 30) -> str:
     """Paused while a pause is in force, whatever else holds; compliant while today is on or before the expiry
-    date; due soon inside the window before the due date, whether done before or never; not started until then;
-    overdue after the due date."""
+    date; due soon inside the window before the due date, whether done before or never, and from the day a
+    re-attestation round asked for it again (`renew_from`: the evidence still counts, but needs action); not
+    started until then; overdue after the due date."""
     if not standing.required:
         return NOT_REQUIRED
     if standing.paused_on(today):
@@ -76,6 +80,8 @@ def state_on(today: datetime.date, standing: Standing, due_soon_days: int = 30) 
     valid = standing.completed_on is not None and (standing.expires_on is None or today <= standing.expires_on)
     due_on = standing.due_on
     if valid:
+        if standing.renew_from is not None and standing.renew_from <= today:
+            return DUE_SOON
         if due_on is not None and (due_on - today).days < due_soon_days:
             return DUE_SOON
         return COMPLIANT

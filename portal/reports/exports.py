@@ -206,6 +206,7 @@ LIVE_FIELDS = (
     "evidence__seq",
     "paused_from",
     "paused_until",
+    "renew_from",
 )
 
 
@@ -240,8 +241,10 @@ def _live_rows(teams: list[Team], today: datetime.date, filters: Filters = EVERY
         seq,
         paused_from,
         paused_until,
+        renew_from,
     ) in rows.iterator(chunk_size=STREAM_CHUNK):
-        state = status.state_on(today, status.Standing(True, done, expires, due, paused_from, paused_until), window)
+        standing = status.Standing(True, done, expires, due, paused_from, paused_until, renew_from)
+        state = status.state_on(today, standing, window)
         yield ExportRow(
             number,
             f"{first} {last}".strip(),

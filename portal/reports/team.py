@@ -37,7 +37,15 @@ STATE_CHOICES = [
 # Bank and agency staff carry a tag with the word; substantive staff carry none.
 EMPLOYMENT_TAGS = {StaffMember.BANK: "Bank", StaffMember.AGENCY: "Agency"}
 PERSON_FIELDS = ("pk", "first_name", "last_name", "employee_number", "employment_type", "user_id", "team__name")
-STANDING_FIELDS = ("requirement_id", "completed_on", "expires_on", "due_on", "paused_from", "paused_until")
+STANDING_FIELDS = (
+    "requirement_id",
+    "completed_on",
+    "expires_on",
+    "due_on",
+    "paused_from",
+    "paused_until",
+    "renew_from",
+)
 ANY_ID = 987654321987654321  # reversed once for the address of a person's page, then replaced by each person's id
 
 
@@ -216,13 +224,13 @@ def team_matrix(
     # The page shows a requirement's name, nothing else of it.
     requirements = list(Requirement.objects.filter(active=True).order_by("name").only("name"))
     url, people, rows = _person_urls(), [], {}
-    for *person, requirement_id, completed, expires, due, paused_from, paused_until in _people_with_standing(
-        scope, today
-    ):
+    width = len(STANDING_FIELDS)
+    for row in _people_with_standing(scope, today):
+        person, (requirement_id, *dates) = row[:-width], row[-width:]
         if not people or people[-1].pk != person[0]:
             people.append(Person.from_values(*person, url(person[0])))
         if requirement_id is not None:
-            rows[person[0], requirement_id] = status.Standing(True, completed, expires, due, paused_from, paused_until)
+            rows[person[0], requirement_id] = status.Standing(True, *dates)
     return _matrix(scope, requirements, people, rows, today, requirement=requirement, state=state)
 
 
