@@ -3,15 +3,29 @@
 The status table in effective time (`StatusInterval`) came after the status projection: a database upgraded from
 before it has everyone's status and none of their runs, and every report "as it was" would read nobody. After each
 `migrate`, the runs of anyone who has status rows but no run at all are built from the ledger and the roster, as
-`rebuild_status` would; on a database that is up to date (and on an empty one) this is two queries.
+`rebuild_status` would.
+
+Status rows came to keep the day a re-attestation round asked for something again (`RequirementStatus.renew_from`,
+migration 0017) after rounds had been opened: a database from before it shows everyone a round outdates as
+"Compliant" until the due-soon window, in their status rows and in their runs. After each `migrate`, the rows and runs
+of anyone a round asks again whose rows or runs do not say so are rebuilt too (`people_asked_again`).
+
+On a database that is up to date (and on an empty one) this is four queries.
 """
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Exists, OuterRef
+import datetime
 
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Exists, IntegerField, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from . import status
+from .dates import add_months
 from .intervals import intervals_rebuild
 from .ledger import people_lock
-from .models import RequirementStatus, StatusInterval
+from .models import ReattestationRound, Requirement, RequirementStatus, StatusInterval
+from .projection import refresh
 
 
 def people_without_runs() -> list[int]:
@@ -27,15 +41,98 @@ def people_without_runs() -> list[int]:
     )
 
 
+def people_asked_again() -> list[int]:
+    """People a re-attestation round asks to do something again whose status rows or runs do not say so, as rows and
+    runs written before `renew_from` was kept say it (two queries):
+
+    - a status row with no `renew_from` whose expiry is the deadline of a round that outdates its evidence
+      (`ReattestationRound.outdates`), when that deadline comes before the expiry the evidence would have had
+      without the round (worked out here, on the few rows found: evidence that runs out on the deadline itself is
+      not asked again, `projection.standing_from`);
+    - a "Compliant" run that begins on the day such a round opened, with its deadline as the expiry, resting on a
+      completion from before then: the days between a round opening and the person attesting again, which now show
+      "Due soon". (Of someone paused on the day a round opened who has attested again since, the days between the
+      pause and the attestation are left as they were: `rebuild_status` rebuilds them.)
+    """
+    # Only the requirements some round was opened on (most have none): the rest of both tables is never read.
+    with_rounds = ReattestationRound.objects.values("requirement_id")
+    outdating = _outdating_rounds(deadline=OuterRef("expires_on"))
+    rows = RequirementStatus.objects.filter(
+        outdating,
+        requirement_id__in=with_rounds,
+        renew_from__isnull=True,
+        completed_on__isnull=False,
+        expires_on__isnull=False,
+    ).values_list(
+        "staff_id",
+        "requirement_id",
+        "completed_on",
+        "expires_on",
+        "requirement__renewal_months",
+        "evidence__requirement_id",
+        "evidence__requirement__renewal_months",
+        "evidence__expires_on",
+    )
+    people = {row[0] for row in rows.iterator(chunk_size=2000) if _brought_forward(*row[1:])}
+    zone = timezone.get_current_timezone()
+    opened_that_day = ReattestationRound.objects.annotate(day=TruncDate("opened_at", tzinfo=zone)).filter(
+        requirement_id=OuterRef("requirement_id"),
+        requirement__kind__in=Requirement.ROUND_KINDS,
+        deadline=OuterRef("expires_on"),
+        day=OuterRef("valid_from"),
+        day__gte=OuterRef("completed_on"),
+    )
+    runs = StatusInterval.objects.filter(
+        Exists(opened_that_day), requirement_id__in=with_rounds, state=status.COMPLIANT
+    )
+    people.update(runs.order_by().values_list("staff_id", flat=True).distinct())
+    return sorted(people)
+
+
+def _outdating_rounds(**match) -> Q:
+    """Status rows (through their evidence) that a round on their requirement matching `match` outdates, as
+    `ReattestationRound.outdates` says: an attestation to an earlier version, a module completed before it opened."""
+    rounds = ReattestationRound.objects.filter(requirement_id=OuterRef("requirement_id"), **match)
+    attested = Coalesce(OuterRef("evidence__snapshot_id"), Value(0), output_field=IntegerField())
+    return Q(Exists(rounds.filter(snapshot_id__gt=attested)), requirement__kind=Requirement.ATTEST_POLICY) | Q(
+        Exists(rounds.filter(opened_at__gt=OuterRef("evidence__completed_at"))),
+        requirement__kind=Requirement.COMPLETE_MODULE,
+    )
+
+
+def _brought_forward(
+    requirement_id: int,
+    completed_on: datetime.date,
+    expires_on: datetime.date,
+    renewal_months: int | None,
+    evidence_requirement_id: int | None,
+    evidence_renewal_months: int | None,
+    evidence_expires_on: datetime.date | None,
+) -> bool:
+    """Whether a row's expiry comes before the one its evidence gives (`projection.standing_from`: the expiry the
+    entry states, else a higher level's renewal period for its entry, `projection.entries_counting_for`, else the
+    requirement's own), so a round brought it forward."""
+    months = evidence_renewal_months if evidence_requirement_id != requirement_id else None
+    months = months or renewal_months
+    natural = evidence_expires_on or (add_months(completed_on, months) if months else None)
+    return natural is None or expires_on < natural
+
+
 def status_history_fill(*, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1, stdout=None, **kwargs) -> int:
-    """Build the runs of everyone who has none (see the module's docstring); returns how many people. Connected to
-    `post_migrate` (`apps.ComplianceConfig.ready`). Does nothing on another database or when the tables are not
-    there (a migration taken backwards)."""
+    """Build the runs of everyone who has none, and rebuild the rows and runs of everyone a round asks again whose
+    rows or runs do not say so (see the module's docstring); returns how many people. Connected to `post_migrate`
+    (`apps.ComplianceConfig.ready`). Does nothing on another database or when the tables are not there (a migration
+    taken backwards)."""
     if using != DEFAULT_DB_ALIAS:
         return 0
     tables = set(connections[using].introspection.table_names())
     if not {RequirementStatus._meta.db_table, StatusInterval._meta.db_table} <= tables:
         return 0
+    built = _runs_fill(verbosity, stdout)
+    return built + _asked_again_fill(verbosity, stdout)
+
+
+def _runs_fill(verbosity, stdout) -> int:
     missing = people_without_runs()
     if not missing:
         return 0
@@ -48,3 +145,18 @@ def status_history_fill(*, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1, st
             "a database from before it was added.\n"
         )
     return len(missing)
+
+
+def _asked_again_fill(verbosity, stdout) -> int:
+    asked = people_asked_again()
+    if not asked:
+        return 0
+    with transaction.atomic():
+        people_lock(asked)
+        refresh(staff_ids=asked)  # their rows, then their runs, as rebuild_status writes them
+    if verbosity and stdout is not None:
+        stdout.write(
+            f"Rebuilt the status of {len(asked)} people a re-attestation round asks to attest (or complete a module) "
+            "again: they show as due soon from the day it opened, and status from before this release did not.\n"
+        )
+    return len(asked)
