@@ -15,6 +15,7 @@ from modules.policy_import import ParsedPolicy, ParsedRevision, PolicyImportErro
 from portal.compliance.dates import add_months
 from portal.compliance.diff import changed_clauses
 from portal.compliance.models import PolicySnapshot
+from portal.lib.commands import failure_told
 
 DEFAULT_OWNER_TEAM = "Communications and Engagement Team"
 
@@ -61,11 +62,14 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot import {path.name}: {error}") from error
         # Spaces round the number are dropped, as the CMS's version field drops them.
         version_label = (options["version_label"] or "").strip()
+        # The draft is saved in one transaction: a failure part way saves none of it.
+        failed = failure_told(f"Importing {path.name}", kept="Nothing was saved.", traceback=options["traceback"])
         if options["into"]:
             page = _policy_page(options["into"])
-            changed, revisions = _policy_version_draft(
-                page=page, parsed=parsed, version_label=version_label, file_name=path.name
-            )
+            with failed:
+                changed, revisions = _policy_version_draft(
+                    page=page, parsed=parsed, version_label=version_label, file_name=path.name
+                )
             self._report_version(page, parsed, path, changed, revisions, version_label)
             return
         if options["version_label"] is not None and not version_label:
@@ -73,14 +77,16 @@ class Command(BaseCommand):
         title = options["title"] or parsed.title
         if not title:
             raise CommandError(f"{path.name} has no title line before its first heading: give one with --title.")
-        page = _policy_draft_create(
-            parent=_policy_parent(options["parent"]),
-            parsed=parsed,
-            title=title,
-            version_label=version_label or "1.0",
-            owner_team=options["owner_team"],
-            file_name=path.name,
-        )
+        parent = _policy_parent(options["parent"])
+        with failed:
+            page = _policy_draft_create(
+                parent=parent,
+                parsed=parsed,
+                title=title,
+                version_label=version_label or "1.0",
+                owner_team=options["owner_team"],
+                file_name=path.name,
+            )
         self._report(page, parsed, path)
 
     def _report(self, page: PolicyPage, parsed: ParsedPolicy, path: Path):

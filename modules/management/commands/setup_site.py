@@ -9,6 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from wagtail.models import Page, Revision, Site
 
 from modules.models import HomePage
+from portal.lib.commands import failure_told
 
 HOME_SLUG = "training"
 
@@ -26,7 +27,9 @@ class Command(BaseCommand):
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("The database is not up to date. Run python manage.py migrate first, then setup_site.")
-        for line in site_set_up(base_url=settings.WAGTAILADMIN_BASE_URL):
+        with failure_told("Setting up the site", kept="Nothing was changed.", traceback=options["traceback"]):
+            done = site_set_up(base_url=settings.WAGTAILADMIN_BASE_URL)  # one transaction
+        for line in done:
             self.stdout.write(line)
         base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
         steps = [

@@ -2,11 +2,13 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from portal.compliance.completions import completions_listing_csv
 from portal.compliance.imports.base import importer_for, importers
 from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
 from portal.compliance.models import ImportBatch
+from portal.lib.commands import failure_told
 
 
 class Command(BaseCommand):
@@ -71,13 +73,14 @@ class Command(BaseCommand):
             raise CommandError(f"--list: there is no folder {listing.parent} to write {listing.name} in.")
         data = _read_file(path)
         started = time.perf_counter()
-        batch, plan = import_batch_create(
-            kind=kind,
-            data=data,
-            filename=path.name,
-            user=None,
-            options={"strict": strict, "sheet": options["sheet"]},
-        )
+        with failure_told(f"The dry run of {path.name}", kept="Nothing was applied.", traceback=options["traceback"]):
+            batch, plan = import_batch_create(
+                kind=kind,
+                data=data,
+                filename=path.name,
+                user=None,
+                options={"strict": strict, "sheet": options["sheet"]},
+            )
         self.stdout.write(f"Dry run of {path.name}: {plan.rows} rows in {time.perf_counter() - started:.2f}s")
         for change in getattr(plan, "identity", []):
             reused = " (employee number re-used?)" if change.reused else ""
@@ -124,22 +127,47 @@ class Command(BaseCommand):
                 "Not applied: the changes to who people are (listed first) need --confirm-identity-changes."
             )
         started = time.perf_counter()
-        try:
-            import_batch_apply(
-                batch=batch,
-                user=None,
-                via=f"the command line (manage.py {self.command_name})",
-                background=background,
-                confirmed_identity=confirmed,
-            )
-        except ImportRefused as error:
-            raise CommandError(str(error)) from error
+        # Applied here, the batch's own run logs a failure with its traceback (import_batch_run): once is enough.
+        failed = failure_told(
+            f"Applying {path.name}",
+            kept=lambda: _applied_before_failing(batch),
+            traceback=options["traceback"],
+            log=background,
+        )
+        with failed:
+            try:
+                import_batch_apply(
+                    batch=batch,
+                    user=None,
+                    via=f"the command line (manage.py {self.command_name})",
+                    background=background,
+                    confirmed_identity=confirmed,
+                )
+            except ImportRefused as error:  # the refusal's own words (already applied, being applied)
+                raise CommandError(str(error)) from error
         if background:
             self.stdout.write(f"Batch {batch.pk} is waiting for the task worker; its page shows how far it has got.")
         elif batch.status == ImportBatch.DONE:
             self.stdout.write(f"Applied in {time.perf_counter() - started:.2f}s: {batch.summary}")
         else:
             raise CommandError(f"Not applied: {batch.error}")
+
+
+def _applied_before_failing(batch: ImportBatch) -> str:
+    """What an apply that failed left, from the batch: a roster or an organisation file applies in one transaction, so
+    all or nothing; a completions file a chunk at a time, each chunk kept once recorded. Every kind can be applied
+    again without doing anything twice."""
+    try:
+        batch.refresh_from_db()
+    except DatabaseError:
+        return f"How far it got could not be read: the page of batch {batch.pk} in the portal's imports says."
+    marked = ", marked failed" if batch.status == ImportBatch.FAILED else ""
+    if not batch.rows_done:
+        return f"Nothing was applied (batch {batch.pk}{marked})."
+    return (
+        f"{batch.rows_done} of {batch.rows_total} rows were applied before it failed, and are kept (batch "
+        f"{batch.pk}{marked}). Importing the same file again with --apply applies the rest, and nothing twice."
+    )
 
 
 def _refuse_options_that_do_not_apply(kind: str, *, apply, background, confirm, strict, sheet) -> None:

@@ -7,6 +7,7 @@ from django_tasks import TaskResultStatus
 
 from portal.compliance.models import ReminderLog
 from portal.compliance.tasks import send_reminders_task
+from portal.lib.commands import failure_told
 
 STAGE_LABELS = dict(ReminderLog.STAGE_CHOICES)
 
@@ -43,17 +44,35 @@ class Command(BaseCommand):
                 f"--date {day:%-d %B %Y} is after today ({today:%-d %B %Y}): each reminder is sent once, ever, so a "
                 "run for a day to come would send them early and they would not go on the day. Nothing was sent."
             )
-        result = send_reminders_task.enqueue(day.isoformat())
-        deadline = time.monotonic() + wait
-        while not result.is_finished and time.monotonic() < deadline:
-            time.sleep(1)
-            result.refresh()
+        traceback = options["traceback"]
+        with failure_told(f"Queuing the reminders for {day:%-d %B %Y}", kept="Nothing was sent.", traceback=traceback):
+            result = send_reminders_task.enqueue(day.isoformat())
+        queued = f"The reminders are queued as task {result.id}: the task worker sends them, whatever happened here."
+        with failure_told(f"Waiting for the reminder run for {day:%-d %B %Y}", kept=queued, traceback=traceback):
+            deadline = time.monotonic() + wait
+            while not result.is_finished and time.monotonic() < deadline:
+                time.sleep(1)
+                result.refresh()
         if not result.is_finished:
             self.stdout.write(f"Reminders for {day:%-d %B %Y} queued as task {result.id}; the task worker sends them.")
             return
         if result.status == TaskResultStatus.FAILED:
-            raise CommandError(f"The reminder run for {day:%-d %B %Y} failed:\n{result.errors[-1].traceback}")
+            raise CommandError(_run_failed(day, result.errors[-1].traceback, traceback=traceback))
         counts = result.return_value or {}
         self.stdout.write(f"Reminders for {day:%-d %B %Y}: {sum(counts.values())} sent.")
         for stage, label in STAGE_LABELS.items():
             self.stdout.write(f"  {label}: {counts.get(stage, 0)}")
+
+
+def _run_failed(day: datetime.date, details: str, *, traceback: bool) -> str:
+    """The task failed in the worker, so its exception is not here to go through: its last line names it (class and
+    message), and with --traceback the whole of the worker's traceback follows."""
+    lines = details.strip().splitlines()
+    message = (
+        f"The reminder run for {day:%-d %B %Y} failed with {lines[-1] if lines else 'an error'}\n"
+        "Reminders sent before it failed stay sent, and each goes once, ever: run send_reminders again for the same "
+        "day to send the rest."
+    )
+    if traceback:
+        return f"{message}\n{details}"
+    return f"{message} The details are in the server's log; run the command again with --traceback to see them here."
