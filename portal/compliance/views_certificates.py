@@ -15,6 +15,7 @@ from portal.people.decorators import hr_required
 from portal.people.roles import is_hr, staff_for_user
 
 from .certificates import (
+    MAX_BYTES,
     CertificateError,
     FileChanged,
     certificate_decide,
@@ -48,6 +49,13 @@ class UploadForm(forms.Form):
         self.fields["requirement"].queryset = Requirement.objects.filter(
             kind=Requirement.EXTERNAL_COURSE, statuses__staff=staff
         ).order_by("name")
+
+    def clean_file(self):
+        # The size the upload parser counted, before anything reads the file into memory.
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 5 MB")
+        return upload
 
 
 class RejectForm(forms.Form):
