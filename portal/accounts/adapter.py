@@ -3,11 +3,12 @@ import time
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
+from allauth.account.internal.stagekit import clear_login
 from allauth.core import context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.core.exceptions import ValidationError
 
-from . import ratelimits, sso
+from . import leavers, ratelimits, sso
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -15,7 +16,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     Wrong passwords are limited per account and client address first, then per account from everywhere (except on a
     browser the person has signed in on before), with an email to the person when that trips
-    (portal.accounts.ratelimits).
+    (portal.accounts.ratelimits). Someone whose leave date has passed is refused as a closed account is, at sign-in
+    and at re-authentication (portal.accounts.leavers).
     """
 
     error_messages = {
@@ -24,6 +26,7 @@ class AccountAdapter(DefaultAccountAdapter):
             "Too many failed attempts to sign in to this account. Wait a while and try again, or reset your password "
             "to sign in straight away."
         ),
+        "left_organisation": leavers.MESSAGE,
     }
 
     def is_open_for_signup(self, request):
@@ -54,6 +57,21 @@ class AccountAdapter(DefaultAccountAdapter):
             for usage in self._counted:
                 usage.rollback()
         return user
+
+    def reauthenticate(self, user, password) -> bool:
+        if not super().reauthenticate(user, password):
+            return False
+        if leavers.sign_in_refused(context.request, user, method="re-authentication"):
+            raise self.validation_error("left_organisation")
+        return True
+
+    def pre_login(self, request, user, **kwargs):
+        """Every sign-in through allauth comes here once the person is known, before a second factor is asked for."""
+        response = super().pre_login(request, user, **kwargs)  # allauth's own refusal of a closed account
+        if response is None and leavers.sign_in_refused(request, user, method=_sign_in_method(request, user)):
+            clear_login(request)
+            response = self.respond_user_inactive(request, user)
+        return response
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """Not straight after the person typed their password or a code: allauth counts only an explicit
@@ -103,6 +121,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):
         sso.log_authentication_error(request, provider, error=error, exception=exception)
+
+
+def _sign_in_method(request, user) -> str:
+    """How the sign-in being made began, in the audit log's words (single sign-on's refusals say "single sign-on")."""
+    records = get_authentication_records(request, user)
+    method = records[-1].get("method", "") if records else ""
+    return {"socialaccount": "single sign-on"}.get(method, method or "sign-in")
 
 
 def signed_in_moments_ago(request) -> bool:

@@ -18,6 +18,11 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
+    def get_by_natural_key(self, email):
+        # How ModelBackend finds the person signing in: their roster record comes in the same statement, for the
+        # sign-in's check of their leave date (portal.accounts.leavers).
+        return self.select_related("staff").get(**{self.model.USERNAME_FIELD: email})
+
     def create_superuser(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)

@@ -36,6 +36,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from . import leavers
+
 log = logging.getLogger(__name__)
 
 FROM_CLIENT = "login_failed_from_client"
@@ -160,4 +162,11 @@ class AuthenticateForm(_WarnWhenCodesRunOut, AllauthAuthenticateForm):
 
 
 class ReauthenticateForm(_WarnWhenCodesRunOut, AllauthReauthenticateForm):
-    """allauth's code step when a signed-in person is asked to confirm it is them."""
+    """allauth's code step when a signed-in person is asked to confirm it is them: not for someone who has left
+    (portal.accounts.leavers), however right their code."""
+
+    def clean_code(self):
+        code = super().clean_code()
+        if leavers.sign_in_refused(context.request, self.user, method="re-authentication"):
+            raise ValidationError(leavers.MESSAGE, code="left_organisation")
+        return code

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from portal.people.roles import roles_held
 
 KEY = "_portal_roles"
+LEAVE = "_portal_leave"  # the person's leave date as last read (ISO), for portal.accounts.sessions
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,12 @@ def session_used_mfa(request) -> bool:
 
 
 def session_roles_store(request, user, **extra) -> dict:
-    """Read `user`'s roles (one query) and keep them in this session."""
+    """Read `user`'s roles, and their leave date, (one query) and keep them in this session: the session's end at the
+    leave date needs no statement of its own at sign-in (`portal.accounts.sessions`)."""
     totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
-    flags = roles_held(user, mfa=Exists(totp))
+    flags = roles_held(user, mfa=Exists(totp), leave_date=F("staff__leave_date"))
+    leave_date = flags.pop("leave_date") or None
+    request.session[LEAVE] = leave_date.isoformat() if leave_date else None
     flags.update(epoch=user.session_epoch, day=timezone.localdate().isoformat(), **extra)
     request.session[KEY] = flags
     return flags

@@ -3,10 +3,13 @@
 A session ends after PORTAL_SESSION_IDLE_MINUTES without a request, or PORTAL_SESSION_MAX_HOURS after signing in,
 whichever comes first. Each session remembers the person's `session_epoch` from when they signed in; raising the
 epoch (a role change, leaving) ends every session they have, on whichever device, at its next request (the epoch is
-on the person's row, which every request reads anyway). The leave-date check reads the database at most once a
-minute per session, so it adds nothing to most requests.
+on the person's row, which every request reads anyway). The session also keeps the person's leave date, read with
+their roles as they signed in (`session_roles_store`), so the very first request after it ends the session (a
+fresh sign-in buys no grace) without a statement of its own. The database is read again at most once a minute per
+session, for a leave date recorded since, so that adds nothing to most requests.
 """
 
+import datetime
 import time
 from collections.abc import Iterable
 
@@ -14,11 +17,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.db.models import F
-from django.utils import timezone
 
-from .session_roles import session_roles_store
+from .leavers import left_by
+from .session_roles import LEAVE, session_roles_store
 
 STARTED, SEEN, EPOCH = "_portal_started", "_portal_seen", "_portal_epoch"
+LEFT = "You have been signed out because our records show that you have left the organisation."
 CHECK_EVERY = 60  # seconds between reads of the person's epoch and leave date
 
 
@@ -31,7 +35,8 @@ def max_seconds() -> int:
 
 
 def session_start(request, user) -> None:
-    """Called when someone signs in (user_logged_in). Keeps the roles the header shows (`session_roles`)."""
+    """Called when someone signs in (user_logged_in). Keeps the roles the header shows (`session_roles`), and the
+    person's leave date with them."""
     now = int(time.time())
     request.session[STARTED] = now
     request.session[SEEN] = now
@@ -73,12 +78,13 @@ class SessionLifetimeMiddleware:
             # The person's row is read on every request anyway: a role granted or taken away ends the session at
             # once, so a session never holds a role it did not sign in with (nor a second factor proved without it).
             return "Your access has changed, so you have been signed out. Sign in again."
-        if now - seen >= CHECK_EVERY or EPOCH not in session:
+        if now - seen >= CHECK_EVERY or EPOCH not in session or LEAVE not in session:
             fresh = get_user_model().objects.filter(pk=user.pk).values("session_epoch", "staff__leave_date").first()
             if fresh is None or fresh["session_epoch"] != session.setdefault(EPOCH, fresh["session_epoch"]):
                 return "Your access has changed, so you have been signed out. Sign in again."
             leave_date = fresh["staff__leave_date"]
-            if leave_date is not None and leave_date < timezone.localdate():  # the leave date is their last day
-                return "Your account has ended because you have left the organisation."
+            session[LEAVE] = leave_date.isoformat() if leave_date else None
             session[SEEN] = now
+        if session[LEAVE] and left_by(datetime.date.fromisoformat(session[LEAVE])):
+            return LEFT
         return None
