@@ -49,6 +49,7 @@ SHORT = ("NUL", "10,000 characters", "right-to-left override")
 TEXT_VALUES = ("NUL", "10,000 characters", "right-to-left override", "line break")
 DATE_VALUES = ("NUL", "impossible date", "year 1", "year 9999")
 AS_AT = ("as_at", "team")
+PAUSE_DAYS = tuple(f"{day}_{part}" for day in ("first_day", "last_day") for part in ("day", "month", "year"))
 OK, FOUND = 200, 302
 
 REQUIREMENT_FIELDS = (
@@ -120,8 +121,8 @@ INPUTS = {
     "imports:send_again": ((), (), ()),
     "corrections:void": ((), ("reason",), ()),
     "pauses:list": ((), (), ()),
-    "pauses:add": ((), ("requirement", "reason", "other", "first_day", "last_day"), ()),
-    "pauses:change": ((), ("reason", "other", "first_day", "last_day"), ()),
+    "pauses:add": ((), ("requirement", "reason", "other", *PAUSE_DAYS), ()),
+    "pauses:change": ((), ("reason", "other", *PAUSE_DAYS), ()),
     "pauses:withdraw": ((), ("why",), ()),
     "requirements:list": ((), (), ()),
     "requirements:add": ((), REQUIREMENT_FIELDS, ()),

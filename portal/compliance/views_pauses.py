@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.lib.forms import DayMonthYearField
 from portal.people.decorators import hr_required
 from portal.people.models import StaffMember
 
@@ -36,15 +37,15 @@ class PauseForm(forms.Form):
             **TEXT_ERRORS,
         },
     )
-    first_day = forms.DateField(
-        label="First day paused",
-        error_messages={"required": "Enter the first day paused", "invalid": "The first day must be a real date"},
+    first_day = DayMonthYearField(
+        label="First day paused", label_in_errors="the first day of the pause", help_text="For example, 15 3 2026"
     )
-    last_day = forms.DateField(
+    last_day = DayMonthYearField(
         label="Last day paused (the day before they are expected back)",
-        help_text="Leave empty if there is no return date yet: they stay paused until you set one.",
+        label_in_errors="the last day of the pause",
+        help_text="Leave empty if there is no return date yet: they stay paused until you set one. "
+        "For example, 30 9 2026",
         required=False,
-        error_messages={"invalid": "The last day must be a real date"},
     )
 
 
@@ -132,9 +133,8 @@ def pause_change(request, staff_id: int, ref: str):
         initial = {
             "reason": pause.reason_code,
             "other": pause.reason_text,
-            # As the date boxes read them: a date in words ("28 Nov 2026") would leave them empty.
-            "first_day": pause.first_day.isoformat(),
-            "last_day": pause.last_day.isoformat() if pause.last_day else None,
+            "first_day": pause.first_day,
+            "last_day": pause.last_day,
         }
     form = PauseForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():

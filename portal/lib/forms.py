@@ -9,11 +9,21 @@ PARTS = ("day", "month", "year")
 
 class DayMonthYearWidget(forms.MultiWidget):
     """NHS.UK date input: three boxes for day, month and year (names `<name>_day`, `<name>_month`, `<name>_year`).
-    templates/includes/date_field.html draws it."""
+    templates/includes/date_field.html draws it.
 
-    def __init__(self, attrs=None):
+    With `link_form=True` it also reads `<name>=YYYY-MM-DD` when the boxes are empty: the form links, bookmarks and
+    the docs give the date in (a GET form's address). The boxes win when both are given."""
+
+    def __init__(self, attrs=None, *, link_form: bool = False):
+        self.link_form = link_form
         boxes = {part: forms.TextInput(attrs={"inputmode": "numeric"}) for part in PARTS}
         super().__init__(boxes, attrs)
+
+    def value_from_datadict(self, data, files, name):
+        boxes = super().value_from_datadict(data, files, name)
+        if self.link_form and not any(boxes) and data.get(name):
+            return data.get(name)
+        return boxes
 
     def decompress(self, value):
         if isinstance(value, str):
@@ -40,18 +50,26 @@ class DayMonthYearWidget(forms.MultiWidget):
 
 class DayMonthYearField(forms.DateField):
     """A date typed as day, month and year. Errors name what is missing or wrong, in the NHS.UK pattern's words:
-    "<label> must include a month", "<label> must be a real date". `error_messages["incomplete"]` and `["invalid"]`
-    may be set with `{label}` and `{missing}` in them."""
+    "<label> must include a month", "<label> must have a day from 1 to 31", "<label> must be a real date".
+    `error_messages["incomplete"]` and `["invalid"]` may be set with `{label}` and `{missing}` in them.
+
+    `link_form=True` also takes the date as `YYYY-MM-DD` in the field's own name (DayMonthYearWidget), and names
+    anything else given there with `error_messages["link"]`."""
 
     widget = DayMonthYearWidget
     default_error_messages = {
         "required": "Enter {label}",
         "incomplete": "{label} must include a {missing}",
+        "day": "{label} must have a day from 1 to 31",
+        "month": "{label} must have a month from 1 to 12",
         "invalid": "{label} must be a real date",
         "year": "{label} must have a year with 4 numbers, for example 2026",
+        "link": "{label} in the web address must be year-month-day, for example 2026-03-31",
     }
 
-    def __init__(self, *, label_in_errors: str, **kwargs):
+    def __init__(self, *, label_in_errors: str, link_form: bool = False, **kwargs):
+        kwargs.setdefault("widget", DayMonthYearWidget(link_form=link_form))
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
         super().__init__(**kwargs)
         self.error_messages = {
             key: message.format(label=label_in_errors, missing="{missing}")
@@ -61,7 +79,10 @@ class DayMonthYearField(forms.DateField):
 
     def to_python(self, value):
         if not isinstance(value, (list, tuple)):
-            return super().to_python(value)
+            try:
+                return super().to_python(value)
+            except forms.ValidationError:
+                raise forms.ValidationError(self.error_messages["link"], code="link") from None
         day, month, year = (str(part or "").strip() for part in value)
         given = {"day": day, "month": month, "year": year}
         if not any(given.values()):
@@ -73,6 +94,10 @@ class DayMonthYearField(forms.DateField):
             )
         if not all(part.isascii() and part.isdigit() for part in given.values()):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if len(day) > 2 or not 1 <= int(day) <= 31:
+            raise forms.ValidationError(self.error_messages["day"], code="day")
+        if len(month) > 2 or not 1 <= int(month) <= 12:
+            raise forms.ValidationError(self.error_messages["month"], code="month")
         if len(year) != 4:
             raise forms.ValidationError(self.error_messages["year"], code="year")
         try:

@@ -38,6 +38,11 @@ def world(db):
     return {"nia": nia, "manager": manager, "outsider": outsider, "hr": hr, "course": course, "pause": pause}
 
 
+def boxes(name: str, day: datetime.date) -> dict:
+    """A date as the NHS.UK date input's boxes send it."""
+    return {f"{name}_day": str(day.day), f"{name}_month": str(day.month), f"{name}_year": str(day.year)}
+
+
 def client_for(staff, second_factor=True):
     client = Client()
     if staff is not None:
@@ -89,7 +94,7 @@ def test_hr_changes_withdraws_and_adds_a_pause_through_the_pages(world):
     last = TODAY + datetime.timedelta(days=30)
     response = client.post(
         reverse("pauses:change", args=[nia.pk, ref]),
-        {"reason": pauses.SICKNESS, "other": "", "first_day": TODAY.isoformat(), "last_day": last.isoformat()},
+        {"reason": pauses.SICKNESS, "other": "", **boxes("first_day", TODAY), **boxes("last_day", last)},
     )
     assert response.status_code == 302
     [changed] = pauses.pauses_for_staff(nia)
@@ -105,14 +110,13 @@ def test_hr_changes_withdraws_and_adds_a_pause_through_the_pages(world):
             "requirement": str(world["course"].pk),
             "reason": pauses.OTHER,
             "other": "",
-            "first_day": TODAY.isoformat(),
-            "last_day": "",
+            **boxes("first_day", TODAY),
         },
     )
     assert response.status_code == 400 and "Say what the other reason is" in response.content.decode()
     response = client.post(
         reverse("pauses:add", args=[nia.pk]),
-        {"requirement": "all", "reason": pauses.CAREER_BREAK, "first_day": TODAY.isoformat(), "last_day": ""},
+        {"requirement": "all", "reason": pauses.CAREER_BREAK, **boxes("first_day", TODAY)},
     )
     assert response.status_code == 302
     changes = AuditEvent.objects.filter(action=AuditEvent.PAUSE_CHANGED).order_by("pk").values_list("detail", flat=True)
@@ -125,11 +129,17 @@ def test_a_bad_form_changes_nothing(world):
     before = (EvidenceEntry.objects.count(), AuditEvent.objects.filter(action=AuditEvent.PAUSE_CHANGED).count())
     response = client.post(
         reverse("pauses:add", args=[world["nia"].pk]),
-        {"requirement": "all", "reason": "holiday", "first_day": "2026-02-30"},
+        {
+            "requirement": "all",
+            "reason": "holiday",
+            "first_day_day": "30",
+            "first_day_month": "2",
+            "first_day_year": "2026",
+        },
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Choose a reason from the list" in html and "The first day must be a real date" in html
+    assert "Choose a reason from the list" in html and "The first day of the pause must be a real date" in html
     assert (EvidenceEntry.objects.count(), AuditEvent.objects.filter(action=AuditEvent.PAUSE_CHANGED).count()) == before
 
 

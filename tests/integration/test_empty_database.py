@@ -133,6 +133,11 @@ def _short(day: datetime.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def _date_boxes(name: str, day: datetime.date) -> dict:
+    """A date as the NHS.UK date input's boxes send it."""
+    return {f"{name}_day": str(day.day), f"{name}_month": str(day.month), f"{name}_year": str(day.year)}
+
+
 def _figures(client, as_at: datetime.date | None = None, basis: str | None = None) -> dict:
     """The organisation report's figures: {requirement: (compliant, required, overdue)} for the whole organisation,
     and the same by directorate, as the page shows them ("3 of 5, 1 overdue"). A past day is read on the page's
@@ -425,8 +430,8 @@ def test_hr_sets_up_and_runs_an_organisation_from_an_empty_database(db, monkeypa
             "requirement": "all",
             "reason": "maternity",
             "other": "",
-            "first_day": pause_day.isoformat(),
-            "last_day": back.isoformat(),
+            **_date_boxes("first_day", pause_day),
+            **_date_boxes("last_day", back),
         },
         follow=True,
     )
@@ -448,8 +453,9 @@ def test_hr_sets_up_and_runs_an_organisation_from_an_empty_database(db, monkeypa
     mary_page = _person_page(hr, mary)
     (pause,) = pauses_for_staff(mary)
     change = hr.get(reverse("pauses:change", args=[mary.pk, pause.ref])).content.decode()
-    for name, day in (("first_day", pause_day), ("last_day", back)):  # a date box shows the date it will read back
-        assert f'name="{name}" type="date" value="{day.isoformat()}"' in change, name
+    for name, day in (("first_day", pause_day), ("last_day", back)):  # the boxes show the date they will read back
+        for part, value in _date_boxes(name, day).items():
+            assert f'name="{part}" type="text" inputmode="numeric" value="{value}"' in change, part
     assert f"{REQUIREMENT} Paused until {_day(back)} {_short(mary_due)}" in mary_page
     assert (
         f"{_short(pause_day)}: {REQUIREMENT}, paused (Maternity, paternity or adoption leave) "
