@@ -1,10 +1,16 @@
-"""`manage.py check --deploy` reaches the cache the sign-in limits count in.
+"""The project's `manage.py check --deploy` checks.
 
-Every sign-in reads and writes its counts in the cache (ACCOUNT_RATE_LIMITS, portal.accounts.ratelimits), so a cache
-the portal cannot reach turns every sign-in into a server error while every other page still works: Redis not running
-at REDIS_URL, or, without REDIS_URL, no cache table because `createcachetable` was never run."""
+- The cache the sign-in limits count in can be reached. Every sign-in reads and writes its counts in the cache
+  (ACCOUNT_RATE_LIMITS, portal.accounts.ratelimits), so a cache the portal cannot reach turns every sign-in into a
+  server error while every other page still works: Redis not running at REDIS_URL, or, without REDIS_URL, no cache
+  table because `createcachetable` was never run.
+- Uploaded certificates are not in a publicly served directory. PRIVATE_MEDIA_ROOT has no URL and only
+  permission-checked views read it; inside MEDIA_ROOT (served at MEDIA_URL by the web server) or STATIC_ROOT (served
+  by WhiteNoise, and what collectstatic fills from STATICFILES_DIRS) every certificate could be fetched by its path.
+"""
 
 import uuid
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -92,3 +98,36 @@ def _without_password(location) -> str:
     if not parts.password:
         return str(location)
     return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)).geturl()
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def private_media_not_served_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    private = settings.STORAGES.get("private", {}).get("OPTIONS", {}).get("location")
+    if not private:
+        return []  # not on this machine's disk (an object store): nothing here serves it
+    private_path = Path(private).resolve()
+    served = [
+        ("MEDIA_ROOT", settings.MEDIA_ROOT),
+        ("STATIC_ROOT", settings.STATIC_ROOT),
+        *(("STATICFILES_DIRS", _static_dir(entry)) for entry in settings.STATICFILES_DIRS),
+    ]
+    errors = []
+    for name, directory in served:
+        if directory and private_path.is_relative_to(Path(directory).resolve()):
+            errors.append(
+                checks.Error(
+                    f"PRIVATE_MEDIA_ROOT ({private_path}) is inside {name} ({Path(directory).resolve()}), which is "
+                    "served to anyone: uploaded certificates could be downloaded without a permission check.",
+                    hint=(
+                        f"Set PRIVATE_MEDIA_ROOT to a directory outside {name} and every other directory the web "
+                        "server or WhiteNoise serves (docs/deploy.md), and move the files already there with it."
+                    ),
+                    id="accounts.E004",
+                )
+            )
+    return errors
+
+
+def _static_dir(entry) -> str:
+    """A STATICFILES_DIRS entry's directory: an entry may be (prefix, directory)."""
+    return entry[1] if isinstance(entry, (list, tuple)) else entry
