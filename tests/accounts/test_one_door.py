@@ -189,6 +189,7 @@ def test_a_superuser_without_the_code_holds_no_permission(client, db):
 @pytest.fixture
 def sams_certificate(db, tmp_path, settings):
     import datetime
+    import hashlib
 
     from django.core.files.base import ContentFile
     from django.utils import timezone
@@ -205,7 +206,7 @@ def sams_certificate(db, tmp_path, settings):
         original_name="certificate.pdf",
         content_type="application/pdf",
         size=8,
-        sha256="0" * 64,
+        sha256=hashlib.sha256(b"%PDF-1.4").hexdigest(),  # the file view serves only the file uploaded
         completed_on=timezone.localdate() - datetime.timedelta(days=3),
     )
     certificate.file.save("certificate.pdf", ContentFile(b"%PDF-1.4"), save=True)
