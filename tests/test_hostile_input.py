@@ -48,7 +48,8 @@ SHORT = ("NUL", "10,000 characters", "right-to-left override")
 # For the cells of an import file: text columns get text, date columns dates.
 TEXT_VALUES = ("NUL", "10,000 characters", "right-to-left override", "line break")
 DATE_VALUES = ("NUL", "impossible date", "year 1", "year 9999")
-AS_AT = ("as_at", "team")
+# The day a report is as at: the date boxes, or `as_at=YYYY-MM-DD` from a link.
+AS_AT = ("as_at", "as_at_day", "as_at_month", "as_at_year", "team")
 PAUSE_DAYS = tuple(f"{day}_{part}" for day in ("first_day", "last_day") for part in ("day", "month", "year"))
 OK, FOUND = 200, 302
 
@@ -106,7 +107,7 @@ INPUTS = {
     "exports:pack_again": ((), (), ()),
     "exports:pack_pdf": ((), (), ()),
     "exports:pack_csv": ((), (), ()),
-    "hr_reports:organisation": (("team", "requirement", "staff_group", "as_at", "basis"), (), ()),
+    "hr_reports:organisation": (("requirement", "staff_group", *AS_AT, "basis"), (), ()),
     "hr_reports:trend": (("requirement", "basis"), (), ()),
     "hr_reports:lists": ((), (), ()),
     "hr_reports:audit_log": (("page",), (), ()),

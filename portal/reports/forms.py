@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from portal.compliance.models import Requirement
+from portal.lib.forms import DayMonthYearField
 from portal.people.models import StaffMember, Team
 
 from . import basis
@@ -12,16 +13,17 @@ from .team import STATE_CHOICES
 EARLIEST_AS_AT = datetime.date(2000, 1, 1)
 
 
-class AsAtField(forms.DateField):
-    """`as_at=YYYY-MM-DD`: a day that has ended or is today, in London."""
+class AsAtField(DayMonthYearField):
+    """A day that has ended or is today, in London: typed in the NHS.UK date boxes (`as_at_day`, `as_at_month`,
+    `as_at_year`), or given as `as_at=YYYY-MM-DD` by a link, a bookmark or the docs."""
 
     def __init__(self, **kwargs):
         super().__init__(
             required=False,
-            input_formats=["%Y-%m-%d"],
             label="As at",
-            help_text="Leave empty for today. For a past date, as it stood at the end of that day.",
-            error_messages={"invalid": "Enter the date as year-month-day, for example 2026-03-31"},
+            label_in_errors="the date",
+            link_form=True,
+            help_text="Leave empty for today. For a past day, as it stood at the end of it. For example, 31 3 2026",
             **kwargs,
         )
 

@@ -47,7 +47,9 @@ def organisation(request):
         staff_group=data["staff_group"],
         basis=data["basis"],
     )
-    filters = {k: v for k, v in request.GET.items() if k in ("requirement", "staff_group", "as_at", "basis") and v}
+    # The links below keep the day as `as_at=YYYY-MM-DD`, however it was typed (the date boxes or a link).
+    given = {**request.GET.dict(), "as_at": data["as_at"].isoformat() if data["as_at"] else ""}
+    filters = {k: given[k] for k in ("requirement", "staff_group", "as_at", "basis") if given.get(k)}
     context = {
         "form": form,
         "report": report,

@@ -180,7 +180,15 @@ def test_hr_drills_down_and_makes_an_evidence_pack_as_at_a_past_date(page, live_
     page.goto(f"{live_server.url}/exports/packs/new/?team={org['comms'].pk}")
     expect(page.get_by_role("heading", name="Make an evidence pack")).to_be_visible()
     axe_check(page)
-    page.get_by_label("As at").fill(as_at.isoformat())
+    date_boxes = page.get_by_role("group", name="As at")
+    for box, value in (("Day", "31"), ("Month", "2"), ("Year", as_at.year)):
+        date_boxes.get_by_label(box).fill(str(value))
+    page.get_by_role("button", name="Make the pack").click()
+    expect(page.get_by_role("alert")).to_contain_text("The date must be a real date")
+    assert not EvidencePack.objects.exists()
+    axe_check(page)
+    for box, value in (("Day", as_at.day), ("Month", as_at.month), ("Year", as_at.year)):
+        date_boxes.get_by_label(box).fill(str(value))
     page.get_by_role("button", name="Make the pack").click()
     expect(page.get_by_role("heading", name="Evidence pack for Communications")).to_be_visible()
     expect(page.get_by_text("Ready", exact=True)).to_be_visible()  # tasks run at once in tests

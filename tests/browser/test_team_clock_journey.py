@@ -67,7 +67,12 @@ def test_a_manager_switches_the_team_page_between_the_clocks_by_keyboard(page, l
     expect(page.get_by_role("heading", name="My team", level=1)).to_be_visible()
     page.locator("summary", has_text="Filter by team, requirement, status or date, or change the clock").focus()
     page.keyboard.press("Enter")
-    page.get_by_label("As at").fill(day.isoformat())
+    as_at = page.get_by_role("group", name="As at")
+    as_at.get_by_label("Day").focus()
+    for box, value in (("Day", day.day), ("Month", day.month), ("Year", day.year)):  # the date boxes, by Tab
+        expect(as_at.get_by_label(box)).to_be_focused()
+        page.keyboard.type(str(value))
+        page.keyboard.press("Tab")
     as_it_was = page.get_by_role("radio", name="As it was")
     expect(as_it_was).to_be_checked()  # the default
     as_it_was.focus()
@@ -83,7 +88,8 @@ def test_a_manager_switches_the_team_page_between_the_clocks_by_keyboard(page, l
     _show(page)
     expect(page.get_by_text("Shown as recorded at the time: what the portal showed then")).to_be_visible()
     expect(page.get_by_role("radio", name="As recorded then")).to_be_checked()
-    expect(page.get_by_label("As at")).to_have_value(day.isoformat())
+    for box, value in (("Day", day.day), ("Month", day.month), ("Year", day.year)):
+        expect(page.get_by_role("group", name="As at").get_by_label(box)).to_have_value(str(value))
     expect(_sams_cell(page)).to_contain_text("Overdue")
     axe_check(page)
 

@@ -56,7 +56,8 @@ def test_hr_switches_a_past_day_between_as_it_was_and_as_recorded_then(page, liv
 
     page.goto(f"{live_server.url}/hr/reports/")
     page.get_by_text("Filter by requirement, staff group or date, or change the clock").click()
-    page.get_by_label("As at").fill(day.isoformat())
+    for box, value in (("Day", day.day), ("Month", day.month), ("Year", day.year)):
+        page.get_by_role("group", name="As at").get_by_label(box).fill(str(value))
     expect(page.get_by_role("radio", name="As it was")).to_be_checked()
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_text(f"at the end of {day:%-d %B %Y}, against the target")).to_be_visible()

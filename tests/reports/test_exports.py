@@ -122,7 +122,7 @@ def test_exports_are_refused_outside_what_you_may_see(org, client):
 def test_a_bad_date_is_named_and_nothing_is_exported(org):
     response = client_for(org["manager"]).get(CSV, {"as_at": "yesterday"})
     assert response.status_code == 400
-    assert "Enter the date as year-month-day" in response.content.decode()
+    assert "The date in the web address must be year-month-day" in response.content.decode()
     assert not AuditEvent.objects.filter(action=AuditEvent.EXPORT).exists()
 
 
