@@ -57,6 +57,37 @@ def person_client(client, person):
     return client
 
 
+@pytest.fixture
+def cms(db):
+    """A test client signed in (with a second factor) as a superuser: the CMS's every door is open to it."""
+    from django.test import Client
+
+    user = factories.with_mfa(factories.make_user(is_superuser=True))
+    return factories.sign_in(Client(), user)
+
+
+@pytest.fixture
+def unreadable_file(monkeypatch):
+    """Make a file unreadable to the code under test: `unreadable_file(path)`, and reading it (Path.read_bytes) raises
+    PermissionError, as a file without read permission would. chmod does not stop root, who runs these tests in CI."""
+    import pathlib
+
+    refused, read_bytes = set(), pathlib.Path.read_bytes
+
+    def read_or_refuse(self):
+        if self in refused:
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", read_or_refuse)
+
+    def make_unreadable(path):
+        refused.add(pathlib.Path(path))
+        return path
+
+    return make_unreadable
+
+
 _triggers = {"dropped": False}
 
 

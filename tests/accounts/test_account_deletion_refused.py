@@ -28,12 +28,6 @@ from tests import factories
 CLOSE_INSTEAD = "Close the account instead: untick Active and save."
 
 
-@pytest.fixture
-def cms(db):
-    user = factories.with_mfa(factories.make_user(is_superuser=True))
-    return factories.sign_in(Client(), user)
-
-
 def delete(cms, user):
     """The user's own delete, asked for and then confirmed; what the CMS shows after the confirmation."""
     url = reverse("wagtailusers_users:delete", args=[user.pk])

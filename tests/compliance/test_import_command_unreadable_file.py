@@ -1,7 +1,6 @@
 """A file the import commands cannot read (no permission to read it, a disk error) is refused with its path and the
 reason, as a CommandError, and nothing changes. The commands ended in a PermissionError's traceback."""
 
-import pathlib
 from io import StringIO
 
 import pytest
@@ -13,19 +12,11 @@ from tests.compliance.test_import_utf16 import private_files, roster_text, team 
 
 
 @pytest.fixture
-def unreadable(monkeypatch, tmp_path, team):  # noqa: F811
-    """A roster file the command's user may not read (chmod does not stop root, who runs these tests in CI)."""
+def unreadable(tmp_path, team, unreadable_file):  # noqa: F811
+    """A roster file the command's user may not read."""
     path = tmp_path / "roster.csv"
     path.write_text(roster_text(team), encoding="utf-8")
-    read_bytes = pathlib.Path.read_bytes
-
-    def refused(self):
-        if self == path:
-            raise PermissionError(13, "Permission denied", str(self))
-        return read_bytes(self)
-
-    monkeypatch.setattr(pathlib.Path, "read_bytes", refused)
-    return path
+    return unreadable_file(path)
 
 
 @pytest.mark.parametrize(

@@ -143,19 +143,9 @@ def test_a_page_that_is_not_valid_is_refused_and_nothing_is_written(home_page, t
     assert not PolicyPage.objects.exists()
 
 
-def test_a_file_that_cannot_be_read_is_refused_by_name(home_page, tmp_path, monkeypatch):
-    """No permission to read it, say (chmod does not stop root): a refusal naming the file, not a traceback."""
-    import pathlib
-
-    path = pathlib.Path(_file(tmp_path, KINDNESS))
-    read_bytes = pathlib.Path.read_bytes
-
-    def refused(self):
-        if self == path:
-            raise PermissionError(13, "Permission denied", str(self))
-        return read_bytes(self)
-
-    monkeypatch.setattr(pathlib.Path, "read_bytes", refused)
+def test_a_file_that_cannot_be_read_is_refused_by_name(home_page, tmp_path, unreadable_file):
+    """No permission to read it, say: a refusal naming the file, not a traceback."""
+    path = unreadable_file(_file(tmp_path, KINDNESS))
     with pytest.raises(CommandError) as refusal:
         _import(str(path))
     assert str(refusal.value) == f"Cannot read {path}: Permission denied. Nothing was changed."

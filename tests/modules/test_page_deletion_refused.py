@@ -22,12 +22,6 @@ from tests import factories
 UNPUBLISH = "To take it off the site, unpublish it."
 
 
-@pytest.fixture
-def cms(db):
-    user = factories.with_mfa(factories.make_user(is_superuser=True))
-    return factories.sign_in(Client(), user)
-
-
 def delete(cms, page):
     """The page's own delete, asked for and then confirmed; what the CMS shows after the confirmation."""
     url = reverse("wagtailadmin_pages:delete", args=[page.pk])
