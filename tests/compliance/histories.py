@@ -29,6 +29,23 @@ EVENTS = st.lists(
 )
 
 
+def status_values(rows) -> dict:
+    """(person, requirement) -> what a status row holds (a RequirementStatus, or a StatusAsAt read from the ledger):
+    what the property tests compare."""
+    return {
+        (row.staff_id, row.requirement_id): (
+            row.completed_on,
+            row.expires_on,
+            row.due_on,
+            row.evidence_id,
+            row.paused_from,
+            row.paused_until,
+            row.renew_from,
+        )
+        for row in rows
+    }
+
+
 def organisation():
     """Three teams, four people, and three requirements: one for everyone, one for a team, one for a staff group."""
     top = factories.make_team("Organisation", kind="organisation")

@@ -16,38 +16,17 @@ from portal.compliance.services import (
 )
 from portal.people.history import staff_changes_record
 from tests import factories
-from tests.compliance.histories import EVENTS, organisation, play
+from tests.compliance.histories import EVENTS, organisation, play, status_values
 
 NOW = timezone.now()
 
 
 def _as_at(moment, **scope):
-    return {
-        (row.staff_id, row.requirement_id): (
-            row.completed_on,
-            row.expires_on,
-            row.due_on,
-            row.evidence_id,
-            row.paused_from,
-            row.paused_until,
-        )
-        for _, rows in statuses_as_at(moment, **scope)
-        for row in rows
-    }
+    return status_values(row for _, rows in statuses_as_at(moment, **scope) for row in rows)
 
 
 def _projection():
-    return {
-        (row.staff_id, row.requirement_id): (
-            row.completed_on,
-            row.expires_on,
-            row.due_on,
-            row.evidence_id,
-            row.paused_from,
-            row.paused_until,
-        )
-        for row in RequirementStatus.objects.filter(requirement__active=True)
-    }
+    return status_values(RequirementStatus.objects.filter(requirement__active=True))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -5,21 +5,11 @@ from hypothesis import HealthCheck, given, settings
 
 from portal.compliance import projection
 from portal.compliance.models import RequirementStatus
-from tests.compliance.histories import EVENTS, organisation, play
+from tests.compliance.histories import EVENTS, organisation, play, status_values
 
 
 def _projection():
-    return {
-        (row.staff_id, row.requirement_id): (
-            row.completed_on,
-            row.expires_on,
-            row.due_on,
-            row.evidence_id,
-            row.paused_from,
-            row.paused_until,
-        )
-        for row in RequirementStatus.objects.all()
-    }
+    return status_values(RequirementStatus.objects.all())
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
