@@ -16,7 +16,8 @@ from django.utils import timezone
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.lib.text import hidden_character
-from portal.people.models import StaffChange, StaffMember, Team
+from portal.people.managers import ManagerError, team_manager_end
+from portal.people.models import StaffChange, StaffMember, Team, TeamManager
 
 from . import projection, services
 
@@ -111,7 +112,9 @@ def team_move(*, team: Team, parent: Team, user, request=None) -> dict:
 
 def team_close(*, team: Team, closed_on: datetime.date, user, request=None) -> Team:
     """Close a team from `closed_on` (today or earlier): nobody new is placed in it (the roster refuses it) and no
-    team is added or moved under it. A team that still has people in post, or open teams below it, cannot close."""
+    team is added or moved under it. A team that still has people in post, or open teams below it, cannot close.
+    Its managers' open assignments end on `closed_on` (`open_managers`), each through `team_manager_end`, audited
+    with the closing as its reason: from that day they no longer see the team."""
     today = timezone.localdate()
     if closed_on > today:
         raise TeamError("The closing date must be today or in the past", "closed_on")
@@ -139,8 +142,39 @@ def team_close(*, team: Team, closed_on: datetime.date, user, request=None) -> T
             )
         team.closed_on = closed_on
         team.save(update_fields=["closed_on"])
-        _audit(user, request, team, "closed", closed_on=closed_on.isoformat())
+        managers = list(open_managers(team))
+        _audit(
+            user,
+            request,
+            team,
+            "closed",
+            closed_on=closed_on.isoformat(),
+            managers_ended=[link.staff.full_name for link in managers],
+        )
+        for link in managers:
+            _manager_end(link, closed_on, user, request)
     return team
+
+
+def open_managers(team: Team):
+    """The assignments that still give someone a view of `team`, or of a (closed) team below it, with no end date:
+    those its closing ends. Ordered by name, the staff with them."""
+    links = TeamManager.objects.filter(team__path__startswith=team.path, ended_on__isnull=True)
+    return links.select_related("staff", "team").order_by("staff__last_name", "staff__first_name", "team__path")
+
+
+def _manager_end(link: TeamManager, closed_on: datetime.date, user, request) -> None:
+    # An assignment starting after the closing day (one dated ahead) ends the day it starts: it never gives a view.
+    try:
+        team_manager_end(
+            manager=link,
+            ended_on=max(closed_on, link.started_on),
+            reason=f"{link.team.name} closed on {_day(closed_on)}",
+            user=user or "the command line",
+            request=request,
+        )
+    except ManagerError as error:  # not expected: the row is open and the day checked; say so rather than half-close
+        raise TeamError(f"{link.staff.full_name}'s management of {link.team.name} cannot end: {error}") from error
 
 
 def team_status_refresh(*, team_id: int, chunk: int = 500) -> int:

@@ -197,17 +197,19 @@ def team_move(request, team_id: int):
 def team_close(request, team_id: int):
     team = get_object_or_404(Team, pk=team_id)
     form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate().isoformat()})
+    managers = [link.staff.full_name for link in organisation.open_managers(team)]
+    closes_on = timezone.localdate()
     if form.is_bound and form.is_valid():
+        closes_on = form.cleaned_data["closed_on"]
         try:
-            organisation.team_close(
-                team=team, closed_on=form.cleaned_data["closed_on"], user=request.user, request=request
-            )
+            organisation.team_close(team=team, closed_on=closes_on, user=request.user, request=request)
         except TeamError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, f"{team.name} closed.")
+            stop = f" {', '.join(managers)} stop seeing it from {closes_on:%-d %B %Y}." if managers else ""
+            messages.success(request, f"{team.name} closed.{stop}")
             return redirect("organisation:team", team_id=team.pk)
-    return _form_page(request, "team_close.html", team, form)
+    return _form_page(request, "team_close.html", team, form, managers=managers, closes_on=closes_on)
 
 
 @hr_required
