@@ -80,8 +80,8 @@ class ClientToken(HttpBearer):
             raise _refuse(
                 request,
                 "token_holder_not_hr",
-                "The HR officer who was given this client's token no longer signs in or is no longer in HR: ask HR "
-                "to rotate the token (or revoke the client).",
+                "The HR officer who was given this client's token no longer signs in, has left the organisation or is "
+                "no longer in HR: ask HR to rotate the token (or revoke the client).",
             )
         wait = _over_limit(f"client:{client.pk}", per_minute())
         if wait:

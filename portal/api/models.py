@@ -4,20 +4,23 @@ import hmac
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from portal.compliance.models import ImportBatch
-from portal.people.models import Team
+from portal.people.models import StaffMember, Team
 from portal.people.roles import HR_GROUP
 
 
 class ApiClientQuerySet(models.QuerySet):
     def with_holder(self):
-        """Each client with the person shown its token now (`token_shown_to`) and whether they are in the HR group
-        (`holder_in_hr`), in the client's own query: a join and a subquery, never a query per client or per call."""
+        """Each client with the person shown its token now (`token_shown_to`), whether they are in the HR group
+        (`holder_in_hr`) and their leave date on the roster (`holder_leave_date`), in the client's own query: joins
+        and a subquery, never a query per client or per call."""
         in_hr = Group.objects.filter(name=HR_GROUP, user=OuterRef("token_shown_to"))
-        return self.select_related("token_shown_to").annotate(holder_in_hr=Exists(in_hr))
+        return self.select_related("token_shown_to").annotate(
+            holder_in_hr=Exists(in_hr), holder_leave_date=F("token_shown_to__staff__leave_date")
+        )
 
 
 class ApiClient(models.Model):
@@ -75,17 +78,21 @@ class ApiClient(models.Model):
 
     @property
     def holder_lapsed(self) -> bool:
-        """The person shown the token now in use (its maker, or whoever rotated it last) no longer signs in or is no
-        longer HR (a superuser counts, as `people.roles` counts HR): the token has outlived the role that let them hold
-        it, so the API refuses it until HR rotates it or revokes the client. A token no person was shown (made by a
-        command) answers to no one's role. Read from `with_holder()`, else it asks the database."""
+        """The person shown the token now in use (its maker, or whoever rotated it last) no longer signs in, has left
+        (the roster's leave date has passed, though no roster closed their account yet: they can no longer sign in,
+        `accounts.leavers`) or is no longer HR (a superuser counts, as `people.roles` counts HR): the token has
+        outlived the role that let them hold it, so the API refuses it until HR rotates it or revokes the client. A
+        token no person was shown (made by a command) answers to no one's role. Read from `with_holder()`, else it
+        asks the database."""
         holder = self.token_shown_to
         if holder is None:
             return False
-        in_hr = getattr(self, "holder_in_hr", None)
-        if in_hr is None:  # not read through `with_holder()`
-            in_hr = holder.groups.filter(name=HR_GROUP).exists()
-        return not (holder.is_active and (holder.is_superuser or in_hr))
+        if not hasattr(self, "holder_in_hr"):  # not read through `with_holder()`
+            self.holder_in_hr = holder.groups.filter(name=HR_GROUP).exists()
+            staff = StaffMember.objects.filter(user=holder)
+            self.holder_leave_date = staff.values_list("leave_date", flat=True).first()
+        left = self.holder_leave_date is not None and self.holder_leave_date < timezone.localdate()
+        return left or not (holder.is_active and (holder.is_superuser or self.holder_in_hr))
 
     @property
     def scope_labels(self) -> list[str]:

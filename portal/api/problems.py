@@ -14,7 +14,7 @@ CODES = {
     "not_authenticated": (401, "No token was sent"),
     "token_not_recognised": (401, "The token is not one the portal knows"),
     "token_revoked": (401, "The client has been revoked"),
-    "token_holder_not_hr": (401, "The person given the client's token is no longer in HR"),
+    "token_holder_not_hr": (401, "The person given the client's token no longer signs in, has left or is not in HR"),
     "scope_missing": (403, "The client may not do this"),
     "not_found": (404, "There is no such record among the client's"),
     "method_not_allowed": (405, "This address does not take that method"),

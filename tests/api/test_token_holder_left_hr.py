@@ -1,14 +1,18 @@
 """A client does not outlive the HR officer given its token: once they no longer sign in or leave HR, every call is
 refused (and audited) until HR rotates the token or revokes the client, and HR's pages say which clients need it."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from portal.api.clients import api_client_create, client_for_token
 from portal.api.models import ApiClient
 from portal.audit.models import AuditEvent
 from portal.compliance.models import EvidenceEntry
+from portal.people.models import StaffMember
 from portal.people.roles import hr_group
 from tests import factories
 
@@ -28,7 +32,19 @@ def _close_account(user):
     get_user_model().objects.filter(pk=user.pk).update(is_active=False)
 
 
-@pytest.mark.parametrize("lapse", [_leave_hr, _close_account], ids=["left HR", "account closed"])
+def _leave_organisation(user):
+    """Their leave date passed and no roster has closed their account yet: they can no longer sign in."""
+    StaffMember.objects.filter(user=user).update(leave_date=timezone.localdate() - datetime.timedelta(days=1))
+
+
+LAPSES = pytest.mark.parametrize(
+    "lapse",
+    [_leave_hr, _close_account, _leave_organisation],
+    ids=["left HR", "account closed", "left the organisation"],
+)
+
+
+@LAPSES
 def test_a_client_whose_maker_left_hr_is_refused_for_reads_and_writes(api, org, lapse):
     lapse(org["people"]["hr"].user)  # Hana made every client in `org`, and was given each token
     fay = org["people"]["fay"]
@@ -42,7 +58,7 @@ def test_a_client_whose_maker_left_hr_is_refused_for_reads_and_writes(api, org, 
     assert refusals.count() == 2
 
 
-@pytest.mark.parametrize("lapse", [_leave_hr, _close_account], ids=["left HR", "account closed"])
+@LAPSES
 def test_the_last_rotator_leaving_hr_stops_the_client_and_a_rotation_by_hr_restores_it(api, org, ola, lapse):
     path = f"/api/v1/people/{org['people']['fay'].employee_number}/standing"
     ola_token = rotated_by(org, ola, "finance")
@@ -68,9 +84,10 @@ def test_a_superuser_outside_the_hr_group_counts_as_hr_and_a_client_no_one_was_g
         assert api("get", path, token=token).status_code == 200
 
 
-def test_the_holder_is_read_with_the_client_in_one_query(org, django_assert_num_queries):
-    _leave_hr(org["people"]["hr"].user)
-    with django_assert_num_queries(1):  # the client, its team and its holder, with the holder's HR membership
+@LAPSES
+def test_the_holder_is_read_with_the_client_in_one_query(org, django_assert_num_queries, lapse):
+    lapse(org["people"]["hr"].user)
+    with django_assert_num_queries(1):  # the client, its team and its holder, their HR membership and leave date
         client = client_for_token(org["tokens"]["standing"])
         assert client.holder_lapsed and client.team is None
 
