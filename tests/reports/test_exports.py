@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 import zipfile
 
 import pytest
@@ -124,6 +125,16 @@ def test_a_bad_date_is_named_and_nothing_is_exported(org):
     assert response.status_code == 400
     assert "The date in the web address must be year-month-day" in response.content.decode()
     assert not AuditEvent.objects.filter(action=AuditEvent.EXPORT).exists()
+
+
+@pytest.mark.parametrize(
+    "query", [{"as_at": "yesterday"}, {"as_at_day": "31", "as_at_month": "2", "as_at_year": "2026"}]
+)
+def test_the_error_pages_summary_links_to_something_on_the_page(org, query):
+    """The export's error page has no form: each link in its error summary goes to what it says to do instead."""
+    page = client_for(org["manager"]).get(CSV, query).content.decode()
+    links = re.findall(r'<a href="#([^"]+)"', page.split('class="nhsuk-error-summary"')[1].split("</ul>")[0])
+    assert links and all(f'id="{anchor}"' in page for anchor in links)
 
 
 def test_the_live_export_and_the_export_as_at_now_are_the_same_rows(org, hr, policy):
