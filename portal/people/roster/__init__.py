@@ -26,10 +26,11 @@ Rules where ESR leaves a choice:
   first HR officer, made before the first staff list, is the usual one), but a row whose leave date has passed is
   refused when the account has HR or editor rights (or is a superuser's): an import never closes such an account. A
   client limited to a team may not name an account with rights outside its team at all (`privileged_sign_ins`).
-- An account the roster closed (the person left) is opened again when a later file clears or moves on the leave
-  date: a corrected termination date, or a returner under the same employee number. One closed by hand (the CMS's
-  user editor or user list, a command) stays closed, whatever its sign-in email has become: the account carries the
-  mark (`closed_by_hand`), cleared only when it is opened again by hand.
+- An account the roster closed (the person left), or the daily run did (`portal.people.leavers`, the day after the
+  leave date), is opened again when a later file clears or moves on the leave date: a corrected termination date, or
+  a returner under the same employee number. One closed by hand (the CMS's user editor or user list, a command) stays
+  closed, whatever its sign-in email has become: the account carries the mark (`closed_by_hand`), cleared only when
+  it is opened again by hand.
 """
 
 from .apply import RosterApplied, apply_roster_changes

@@ -15,6 +15,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 
 from ..history import staff_changes_record
+from ..leavers import leaver_accounts_close
 from ..models import Assignment, StaffMember
 from .plan import RosterPlan, _returners
 
@@ -108,8 +109,9 @@ def apply_roster_changes(plan: RosterPlan, *, confirmed_identity: str = "") -> R
     # Closing an account raises its session epoch too, as every change to someone's access does (portal.accounts).
     closed = {"is_active": False, "session_epoch": F("session_epoch") + 1}
     User.objects.filter(pk__in=leaver_users, is_active=True).update(**closed)
-    # Someone whose leave date was their last day when an earlier file was applied has left since: close them too.
-    User.objects.filter(staff__leave_date__lt=today, is_active=True).update(**closed)
+    # Someone whose leave date was their last day when an earlier file was applied has left since (and the daily run
+    # has not closed them yet): close them too. The file does not name them, so each gets an audit line of its own.
+    leaver_accounts_close(today, actor="a roster import")
     to_invite = _reopen(_returners(plan.to_change, today))
     touched = list(
         StaffMember.objects.filter(

@@ -14,8 +14,9 @@ STAGE_LABELS = dict(ReminderLog.STAGE_CHOICES)
 
 class Command(BaseCommand):
     help = (
-        "Run the daily reminders as a background task (for cron, once a day). Each reminder is sent once, ever, "
-        "however often this runs."
+        "Run the daily reminders as a background task (for cron, once a day), after closing the accounts of people "
+        "whose leave date has passed. Each reminder is sent once, ever, and each account closed once, however often "
+        "this runs."
     )
 
     def add_arguments(self, parser):
