@@ -1,8 +1,9 @@
 """Someone whose leave date has passed is out, at every door, whether or not a roster has closed their account since.
 
 The leave date is the last day of service (`StaffMember.has_left`): the person is in post on it and out from the
-day after. A roster import closes leavers' accounts only when a file is applied, so an account can still be open
-days after its holder left. Every sign-in through allauth (the sign-in page and the Wagtail admin's, which sends people
+day after. The daily run and every roster import close the accounts of those who have left
+(`people.leavers.leaver_accounts_close`), so an account can still be open up to a day after its holder left, longer
+if a daily run was missed. Every sign-in through allauth (the sign-in page and the Wagtail admin's, which sends people
 there; single sign-on, which refuses leavers first itself; a password reset, were it set to sign in) passes
 `AccountAdapter.pre_login`, and every re-authentication passes `AccountAdapter.reauthenticate` (a password) or
 `ratelimits.ReauthenticateForm` (a code): each asks `sign_in_refused`. A session already open ends at the first
