@@ -32,7 +32,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
@@ -221,8 +221,9 @@ def reminders_due(today: datetime.date) -> list[Message]:
 
 
 def digests_due(today: datetime.date) -> list[Message]:
-    """Each current manager's weekly list of the people in their teams (not themselves) who are overdue or due
-    within the due-soon window. Nothing for a manager with nobody to follow up."""
+    """Each current manager's weekly list of the people in their teams (not themselves) who are overdue, due within
+    the due-soon window, or asked to do it again by a re-attestation round (due later: "Due soon" from the day the
+    round opened, as on the team page). Nothing for a manager with nobody to follow up."""
     week_start = today - datetime.timedelta(days=today.weekday())
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
     teams_by_manager = defaultdict(list)
@@ -235,30 +236,37 @@ def digests_due(today: datetime.date) -> list[Message]:
             RequirementStatus.objects.filter(
                 staff__in=StaffMember.objects.in_post(today).in_teams(teams).exclude(pk=manager.pk),
                 requirement__active=True,
-                due_on__lt=today + datetime.timedelta(days=window),
             )
+            .filter(Q(due_on__lt=today + datetime.timedelta(days=window)) | Q(renew_from__lte=today))
             .select_related("staff", "requirement")
             .order_by("staff__last_name", "staff__first_name", "staff_id", "due_on", "requirement__name")
         )
-        overdue, due_soon = defaultdict(list), defaultdict(list)  # person -> their rows, people in name order
+        # person -> their rows, people in name order
+        overdue, due_soon, again = defaultdict(list), defaultdict(list), defaultdict(list)
         for row in rows:
             state = row.state(today, window)
             if state == status.OVERDUE:
                 overdue[row.staff].append(row)
             elif state in {status.DUE_SOON, status.NOT_STARTED}:
-                due_soon[row.staff].append(row)
-        if not overdue and not due_soon:
+                in_window = row.due_on is not None and (row.due_on - today).days < window
+                (due_soon if in_window else again)[row.staff].append(row)
+        if not overdue and not due_soon and not again:
             continue
         context = {
             "manager": manager,
             "week_start": week_start,
-            "people": len(overdue.keys() | due_soon.keys()),
+            "people": len(overdue.keys() | due_soon.keys() | again.keys()),
             "sections": [
                 ("Overdue", list(overdue.items())[:DIGEST_MAX_PEOPLE], max(len(overdue) - DIGEST_MAX_PEOPLE, 0)),
                 (
                     f"Due in the next {window} days",
                     list(due_soon.items())[:DIGEST_MAX_PEOPLE],
                     max(len(due_soon) - DIGEST_MAX_PEOPLE, 0),
+                ),
+                (
+                    "To do again after a policy change",
+                    list(again.items())[:DIGEST_MAX_PEOPLE],
+                    max(len(again) - DIGEST_MAX_PEOPLE, 0),
                 ),
             ],
             "training_url": training_url(),

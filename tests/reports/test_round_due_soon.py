@@ -131,3 +131,13 @@ def test_the_export_says_due_soon_too(org, round_open, moment):
     states = {row.name: (row.status, row.due_on) for row in rows if row.requirement == "Social media policy"}
     assert states["Sam Digital"] == ("Due soon", DEADLINE)
     assert states["Grace Manager"][0] == "Compliant"
+
+
+def test_the_managers_weekly_list_names_who_has_not_attested_again(org, round_open):
+    """The deadline is further off than the due-soon window, so the round's people have a section of their own."""
+    from portal.compliance.reminders import digests_due
+
+    (digest,) = [m for m in digests_due(TODAY) if m.staff == org["manager"]]
+    section = digest.body.split("To do again after a policy change:")[1].split("You can see everyone")[0]
+    assert "Sam Digital" in section and f"Social media policy, due {DEADLINE.day} {DEADLINE:%B %Y}" in section
+    assert digest.body.count("Social media policy") == 1  # in that section only, not under "Due in the next 30 days"
