@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from portal.compliance.certificates import certificate_files_verify
 from portal.compliance.ledger import head_hash, verify_chain
 from portal.compliance.receipts import receipts_check, receipts_confirmed_up_to
+from portal.compliance.status_check import status_check
 
 
 class Command(BaseCommand):
@@ -10,7 +11,8 @@ class Command(BaseCommand):
         "Walk the evidence ledger's hash chain and name the first entry that does not match; check every verified "
         "certificate's stored file against the SHA-256 its ledger entry records, and name each file changed or "
         "missing; with --receipts, also check the chain against every signed receipt of its head and name each "
-        "receipt it no longer matches."
+        "receipt it no longer matches; with --status, also work the status table out again from the ledger and the "
+        "roster (changing nothing) and name each person and requirement whose stored status or runs differ."
     )
 
     def add_arguments(self, parser):
@@ -19,8 +21,16 @@ class Command(BaseCommand):
             metavar="DIR",
             help="a folder of receipts (*.json, from PORTAL_RECEIPT_DIR or the receipts mailbox) to check against",
         )
+        parser.add_argument(
+            "--status",
+            action="store_true",
+            help=(
+                "also check the status table every report reads against the ledger and the roster; it holds the "
+                "ledger's lock for as long as a full rebuild_status takes, so evidence waits to be recorded meanwhile"
+            ),
+        )
 
-    def handle(self, *args, receipts=None, **options):
+    def handle(self, *args, receipts=None, status=False, **options):
         report = verify_chain()
         problems = []
         if report.intact:
@@ -33,6 +43,8 @@ class Command(BaseCommand):
         problems += self._check_certificate_files()
         if receipts is not None:
             problems += self._check_receipts(receipts, report.checked)
+        if status:
+            problems += self._check_status()
         if problems:
             raise CommandError("\n".join(problems))
 
@@ -58,3 +70,21 @@ class Command(BaseCommand):
             f"{max(entries - confirmed, 0)} entries after it are covered by none yet."
         )
         return [f"Receipt {f.name} does not match: {f.problem}" for f in findings if not f.ok]
+
+    def _check_status(self) -> list[str]:
+        report = status_check()
+        checked = (
+            f"Status table: {report.rows} rows and {report.runs} runs in effective time checked against the ledger"
+        )
+        if report.out_of_date:
+            self.stdout.write(
+                f"{report.out_of_date} status rows are as the ledger gave them on an earlier day, only the calendar "
+                "having moved on since (leavers, pauses ended, requirements introduced or retired on a set day): "
+                "manage.py rebuild_status brings them up to date."
+            )
+        if not report.differences:
+            self.stdout.write(f"{checked}: every one matches.")
+            return []
+        count = len(report.differences)
+        self.stdout.write(f"{checked}: {count} differ{'s' if count == 1 else ''}.")
+        return [difference.described for difference in report.differences]
