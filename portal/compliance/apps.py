@@ -16,4 +16,6 @@ class ComplianceConfig(AppConfig):
 def _after_migrate(sender, using, verbosity=1, **kwargs):
     from .upgrade import status_history_fill  # models are ready only once apps are
 
-    status_history_fill(using=using, verbosity=verbosity, stdout=kwargs.get("stdout") or sys.stdout)
+    status_history_fill(
+        using=using, verbosity=verbosity, stdout=kwargs.get("stdout") or sys.stdout, plan=kwargs.get("plan")
+    )

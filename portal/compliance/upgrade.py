@@ -8,7 +8,10 @@ before it has everyone's status and none of their runs, and every report "as it 
 Status rows came to keep the day a re-attestation round asked for something again (`RequirementStatus.renew_from`,
 migration 0017) after rounds had been opened: a database from before it shows everyone a round outdates as
 "Compliant" until the due-soon window, in their status rows and in their runs. After each `migrate`, the rows and runs
-of anyone a round asks again whose rows or runs do not say so are rebuilt too (`people_asked_again`).
+of anyone a round asks again whose rows or runs do not say so are rebuilt too (`people_asked_again`); and the
+`migrate` that adds the column rebuilds everyone with a status row or run on a requirement some round was opened on
+(`RENEW_FROM_ADDED`), so no history from before it stays behind, whatever pauses it crossed (`verify_evidence --status`
+would otherwise report those runs the first time it ran).
 
 On a database that is up to date (and on an empty one) this is four queries.
 """
@@ -52,7 +55,8 @@ def people_asked_again() -> list[int]:
     - a "Compliant" run that begins on the day such a round opened, with its deadline as the expiry, resting on a
       completion from before then: the days between a round opening and the person attesting again, which now show
       "Due soon". (Of someone paused on the day a round opened who has attested again since, the days between the
-      pause and the attestation are left as they were: `rebuild_status` rebuilds them.)
+      pause and the attestation are not found here: the migrate that added the column rebuilt everyone on a
+      requirement with a round, `RENEW_FROM_ADDED`.)
     """
     # Only the requirements some round was opened on (most have none): the rest of both tables is never read.
     with_rounds = ReattestationRound.objects.values("requirement_id")
@@ -89,6 +93,26 @@ def people_asked_again() -> list[int]:
     return sorted(people)
 
 
+RENEW_FROM_ADDED = ("compliance", "0017_status_renew_from")
+
+
+def people_on_requirements_with_rounds() -> list[int]:
+    """Everyone with a status row or a run on a requirement some re-attestation round was opened on (two queries)."""
+    with_rounds = ReattestationRound.objects.values("requirement_id")
+    people = set(RequirementStatus.objects.filter(requirement_id__in=with_rounds).values_list("staff_id", flat=True))
+    runs = StatusInterval.objects.filter(requirement_id__in=with_rounds).order_by().values_list("staff_id", flat=True)
+    people.update(runs.distinct())
+    return sorted(people)
+
+
+def _renew_from_added(plan) -> bool:
+    """Whether this `migrate` applied the migration adding `renew_from` (the plan post_migrate is given)."""
+    return any(
+        (migration.app_label, migration.name) == RENEW_FROM_ADDED and not backwards
+        for migration, backwards in plan or ()
+    )
+
+
 def _outdating_rounds(**match) -> Q:
     """Status rows (through their evidence) that a round on their requirement matching `match` outdates, as
     `ReattestationRound.outdates` says: an attestation to an earlier version, a module completed before it opened."""
@@ -118,9 +142,10 @@ def _brought_forward(
     return natural is None or expires_on < natural
 
 
-def status_history_fill(*, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1, stdout=None, **kwargs) -> int:
+def status_history_fill(*, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1, stdout=None, plan=None, **kwargs) -> int:
     """Build the runs of everyone who has none, and rebuild the rows and runs of everyone a round asks again whose
-    rows or runs do not say so (see the module's docstring); returns how many people. Connected to `post_migrate`
+    rows or runs do not say so, or of everyone on a requirement with a round when this `migrate` (`plan`) added
+    `renew_from` (see the module's docstring); returns how many people. Connected to `post_migrate`
     (`apps.ComplianceConfig.ready`). Does nothing on another database or when the tables are not there (a migration
     taken backwards)."""
     if using != DEFAULT_DB_ALIAS:
@@ -129,7 +154,7 @@ def status_history_fill(*, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1, st
     if not {RequirementStatus._meta.db_table, StatusInterval._meta.db_table} <= tables:
         return 0
     built = _runs_fill(verbosity, stdout)
-    return built + _asked_again_fill(verbosity, stdout)
+    return built + _asked_again_fill(verbosity, stdout, everyone=_renew_from_added(plan))
 
 
 def _runs_fill(verbosity, stdout) -> int:
@@ -147,16 +172,21 @@ def _runs_fill(verbosity, stdout) -> int:
     return len(missing)
 
 
-def _asked_again_fill(verbosity, stdout) -> int:
-    asked = people_asked_again()
+def _asked_again_fill(verbosity, stdout, *, everyone: bool = False) -> int:
+    asked = people_on_requirements_with_rounds() if everyone else people_asked_again()
     if not asked:
         return 0
     with transaction.atomic():
         people_lock(asked)
         refresh(staff_ids=asked)  # their rows, then their runs, as rebuild_status writes them
     if verbosity and stdout is not None:
+        who = (
+            "people on a requirement a re-attestation round was opened on"
+            if everyone
+            else "people a re-attestation round asks to attest (or complete a module) again"
+        )
         stdout.write(
-            f"Rebuilt the status of {len(asked)} people a re-attestation round asks to attest (or complete a module) "
-            "again: they show as due soon from the day it opened, and status from before this release did not.\n"
+            f"Rebuilt the status of {len(asked)} {who}: whoever a round asks again shows as due soon from the day it "
+            "opened, and status from before this release did not.\n"
         )
     return len(asked)

@@ -5,6 +5,7 @@ that is up to date it costs a fixed number of queries and changes nothing."""
 
 import datetime
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.core.management.sql import emit_post_migrate_signal
@@ -102,3 +103,25 @@ def test_an_up_to_date_database_is_left_alone(round_open, django_assert_num_quer
 def test_an_empty_database_costs_the_same(django_assert_num_queries):
     with django_assert_num_queries(4):
         assert status_history_fill(verbosity=0) == 0
+
+
+def test_the_migrate_that_adds_renew_from_rebuilds_everyone_on_a_requirement_with_a_round(round_open):
+    """Old runs the two queries cannot recognise (a round crossing a pause, say) are rebuilt too, by the migrate that
+    adds the column: so `verify_evidence --status` finds nothing left from before it."""
+    requirement, people = round_open
+    built = _table(requirement)
+    RequirementStatus.objects.update(renew_from=None)
+    StatusInterval.objects.filter(requirement=requirement, state="due_soon").update(state="compliant")
+    assert _table(requirement) != built
+
+    added = [(SimpleNamespace(app_label="compliance", name="0017_status_renew_from"), False)]
+    out = io.StringIO()
+    assert status_history_fill(stdout=out, plan=added) == len(people)
+
+    assert _table(requirement) == built
+    assert f"{len(people)} people on a requirement a re-attestation round was opened on" in out.getvalue()
+
+
+def test_a_later_migrate_rebuilds_only_whom_the_queries_find(round_open):
+    other = [(SimpleNamespace(app_label="compliance", name="0018_something_else"), False)]
+    assert status_history_fill(verbosity=0, plan=other) == 0
