@@ -146,6 +146,20 @@ def _current_manager(staff: StaffMember, today: datetime.date) -> StaffMember | 
     return manager
 
 
+NO_HR_LEFT = (
+    "nobody in the HR group can sign in (every HR officer's account is closed, or they have left): escalations to HR "
+    "go to nobody, and HR's pages and the API clients HR holds are out of reach. An administrator gives someone the "
+    "HR role (manage.py createsuperuser if no administrator can sign in either, then /hr/roles/)."
+)
+
+
+def hr_officers_in_post(on: datetime.date) -> int:
+    """How many people in the HR group can still sign in on `on`: an open account, and no leave date before it
+    (`StaffMember.has_left`; an account with no staff record, a break-glass administrator, counts)."""
+    left = Q(staff__leave_date__isnull=False, staff__leave_date__lt=on)
+    return get_user_model().objects.filter(groups__name=HR_GROUP, is_active=True).exclude(left).distinct().count()
+
+
 def hr_recipients() -> list[str]:
     users = get_user_model().objects.filter(groups__name=HR_GROUP, is_active=True).exclude(email="")
     return sorted(set(users.values_list("email", flat=True)))

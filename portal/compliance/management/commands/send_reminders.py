@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 
 from portal.compliance.models import ReminderLog
+from portal.compliance.reminders import NO_HR_LEFT, hr_officers_in_post
 from portal.compliance.tasks import send_reminders_task
 from portal.lib.commands import failure_told
 
@@ -45,6 +46,8 @@ class Command(BaseCommand):
                 f"--date {day:%-d %B %Y} is after today ({today:%-d %B %Y}): each reminder is sent once, ever, so a "
                 "run for a day to come would send them early and they would not go on the day. Nothing was sent."
             )
+        if not hr_officers_in_post(day):  # on stderr, which cron mails to whoever runs the server
+            self.stderr.write(f"Warning for {day:%-d %B %Y}: {NO_HR_LEFT}")
         traceback = options["traceback"]
         with failure_told(f"Queuing the reminders for {day:%-d %B %Y}", kept="Nothing was sent.", traceback=traceback):
             result = send_reminders_task.enqueue(day.isoformat())

@@ -79,7 +79,7 @@ class Command(BaseCommand):
         if report.out_of_date:
             self.stdout.write(
                 f"{report.out_of_date} status rows are as the ledger gave them on an earlier day, only the calendar "
-                "having moved on since (leavers, pauses ended, requirements introduced or retired on a set day): "
+                "having moved on since (leavers after their leave date, pauses past their last day): "
                 "manage.py rebuild_status brings them up to date."
             )
         if not report.differences:
