@@ -1,4 +1,6 @@
 import time
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
@@ -6,9 +8,11 @@ from allauth.account.authentication import get_authentication_records
 from allauth.account.internal.stagekit import clear_login
 from allauth.core import context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from . import leavers, ratelimits, sso
+from .links import portal_url
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -85,6 +89,18 @@ class AccountAdapter(DefaultAccountAdapter):
         response = super().post_login(request, user, **kwargs)
         ratelimits.remember_device(request, response, user)
         return response
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's emails name the site they come from (`current_site`): the portal's service name and address,
+        not the host a request came in on (Django's RequestSite, with no sites framework installed)."""
+        site = SimpleNamespace(name=settings.PORTAL_SERVICE_NAME, domain=portal_url("").split("://", 1)[-1])
+        super().send_mail(template_prefix, email, {"current_site": site, **context})
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        """The reset link starts with PORTAL_BASE_URL, not the host the request came in on: a request sent with
+        another Host header (any name ALLOWED_HOSTS lets in) would otherwise mail the person a link, with its key,
+        to that host."""
+        return portal_url(urlsplit(super().get_reset_password_from_key_url(key)).path)
 
     def set_password(self, user, password):
         super().set_password(user, password)

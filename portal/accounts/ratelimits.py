@@ -37,6 +37,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import leavers
+from .links import portal_url
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +137,7 @@ def warn_account_holder(request, *, email: str = "", user=None, second_step: boo
             "user": user,
             "when": timezone.localtime(),
             "client_ip": get_ip(request),
-            "reset_url": request.build_absolute_uri(reverse("account_reset_password")),
+            "reset_url": portal_url(reverse("account_reset_password")),
             "service_name": settings.PORTAL_SERVICE_NAME,
             "sso_name": next(
                 (app.get("name") for app in settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]), ""

@@ -185,6 +185,9 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/login/"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# A reset asked for an address with no account sends nothing: allauth's "unknown account" email invites the person to
+# sign up, which the portal refuses (accounts come from the roster), and anyone could make it mail any address.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # Sign-in limits (portal.accounts.ratelimits). Many NHS sites reach the internet through a handful of gateway
 # addresses, so a whole hospital can share one IP: the per-address limit is generous (a Monday-morning rush must not
 # be refused). Wrong passwords for one account are held back per client address (five in five minutes, twenty an
