@@ -16,6 +16,7 @@ from portal.people.models import StaffMember
 
 from . import ledger
 from .completions import EARLIEST_COMPLETION
+from .dates import moment_on
 from .models import Certificate, EvidenceEntry, Requirement
 from .services import evidence_record
 
@@ -149,7 +150,7 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
         certificate.reviewed_by = reviewer
         certificate.reviewed_at = timezone.now()
         if approve:
-            completed_at = timezone.make_aware(datetime.datetime.combine(certificate.completed_on, datetime.time(12)))
+            completed_at = moment_on(certificate.completed_on)
             certificate.evidence, _ = evidence_record(
                 staff=certificate.staff,
                 requirement=requirement,

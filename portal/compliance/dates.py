@@ -22,3 +22,10 @@ def end_of_local_day(day: datetime.date) -> datetime.datetime:
     """The first instant after `day` ends in Europe/London (so `recorded_at < end_of_local_day(D)` means 'by D')."""
     next_day = day + datetime.timedelta(days=1)
     return timezone.make_aware(datetime.datetime.combine(next_day, datetime.time.min))
+
+
+def moment_on(day: datetime.date) -> datetime.datetime:
+    """The moment a completion known only by its day is recorded as: noon on that day in Europe/London (the day stays
+    the same whatever the clock change), or now, on the day itself before noon: a course done this morning is not a
+    completion in the future (`services.evidence_record` refuses one)."""
+    return min(timezone.make_aware(datetime.datetime.combine(day, datetime.time(12))), timezone.now())

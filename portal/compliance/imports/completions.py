@@ -4,17 +4,16 @@ requirements it touched refreshed in that transaction. A quiz submission or atte
 never for the whole file. The chain stays whole (every chunk links to the head it found), and the idempotency keys
 make a re-run after a failure record only what is missing."""
 
-import datetime
 import math
 import time
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from portal.people.models import StaffMember
 
 from .. import ledger, projection
 from ..completions import CompletionPlan, plan_completions
+from ..dates import moment_on
 from ..models import EvidenceEntry, ImportBatch
 from .base import Importer, Progress
 from .services import import_batch_plan
@@ -108,9 +107,8 @@ def apply(batch: ImportBatch, plan: CompletionPlan, progress: Progress) -> dict:
     done = earlier = batch.rows_done if batch.rows_done < batch.rows_total else 0
     total = done + len(rows)
     progress.update(done, total)
-    noon = datetime.time(12)
     record_in_chunks(
-        [_entry(batch, row, noon) for row in rows],
+        [_entry(batch, row) for row in rows],
         during=lambda recorded: progress.update(done + recorded, total),
         after=progress.committed,
     )
@@ -235,14 +233,14 @@ def record_in_chunks(
         sizer.took(len(chunk), took)
 
 
-def _entry(batch: ImportBatch, row, noon: datetime.time) -> dict:
+def _entry(batch: ImportBatch, row) -> dict:
     return {
         "idempotency_key": row.key,
         "staff_id": row.staff_id,
         "requirement_id": row.requirement_id,
         "source": EvidenceEntry.IMPORT,
         "source_ref": f"import batch {batch.pk} line {row.line}",
-        "completed_at": timezone.make_aware(datetime.datetime.combine(row.completed_on, noon)),
+        "completed_at": moment_on(row.completed_on),
         "expires_on": row.expires_on,
         "recorded_by": batch.applied_by,
     }
