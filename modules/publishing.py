@@ -8,7 +8,6 @@ and a policy version must be frozen however it goes live.
 import datetime
 import logging
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils import timezone
 from portal.compliance.models import PolicySnapshot
 from portal.compliance.services import reattestation_round_open
 from portal.lib.clauses import parse_clause_list
+from portal.lib.links import portal_url
 from quizzes.models import Question
 
 from .models import ModulePage, PolicyPage, ReviewFlag
@@ -96,7 +96,7 @@ def reattest_deadline_on_publish(*, page: PolicyPage, snapshot: PolicySnapshot, 
     logger.warning("%s (policy page %s)", message, page.pk)
     email = getattr(user, "email", "")
     if email:
-        edit = f"{settings.WAGTAILADMIN_BASE_URL}{reverse('wagtailadmin_pages:edit', args=[page.pk])}"
+        edit = portal_url(reverse("wagtailadmin_pages:edit", args=[page.pk]))
         body = f"{message}\n\nThe policy in the CMS: {edit}\n"
         subject = f"{snapshot.title}: re-attest by {deadline:%-d %B %Y}"
         transaction.on_commit(lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=[email]))

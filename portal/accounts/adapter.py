@@ -11,8 +11,9 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from portal.lib.links import portal_url
+
 from . import leavers, ratelimits, sso
-from .links import portal_url
 
 
 class AccountAdapter(DefaultAccountAdapter):

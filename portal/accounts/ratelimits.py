@@ -36,8 +36,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.lib.links import portal_url
+
 from . import leavers
-from .links import portal_url
 
 log = logging.getLogger(__name__)
 

@@ -36,6 +36,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
+from portal.lib.links import portal_url
 from portal.people.models import StaffMember, TeamManager
 from portal.people.roles import HR_GROUP
 
@@ -66,7 +67,7 @@ def _absolute(url_name: str, *args) -> str | None:
         path = reverse(url_name, args=args)
     except NoReverseMatch:
         return None
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+    return portal_url(path)
 
 
 def training_url() -> str | None:

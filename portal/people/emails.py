@@ -7,6 +7,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from portal.lib.links import portal_url
+
 
 def invitation_send(staff) -> None:
     """Invite a new person to set a password (the link is allauth's one-time password-reset link)."""
@@ -17,7 +19,7 @@ def invitation_send(staff) -> None:
     )
     context = {
         "staff": staff,
-        "link": f"{settings.WAGTAILADMIN_BASE_URL}{path}",
+        "link": portal_url(path),
         "organisation": settings.PORTAL_ORGANISATION_NAME,
     }
     send_mail(
@@ -41,7 +43,7 @@ def sign_in_email_changed_send(staff, *, old: str, new: str, on, by=None) -> Non
         "by": by,
         "organisation": settings.PORTAL_ORGANISATION_NAME,
         "service": settings.PORTAL_SERVICE_NAME,
-        "link": f"{settings.WAGTAILADMIN_BASE_URL}{reverse('account_login')}",
+        "link": portal_url(reverse("account_login")),
     }
     for address in (old, new):
         send_mail(

@@ -10,6 +10,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.compliance.models import EvidenceEntry, VerificationCode
 from portal.compliance.policy_versions import policy_change_notices_for_staff
+from portal.lib.links import portal_url
 from portal.people.roles import is_hr, staff_for_user
 
 from .certificates import certificate_facts, normalise_code, verification_code_for
@@ -54,7 +55,7 @@ def certificate_pdf(request, entry_id: int):
             "code": code,
             # The address staff know the portal by (PORTAL_BASE_URL), as in emails: printed, it outlives this request,
             # whose host may be a proxy's or a server's own name.
-            "verify_url": f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{reverse('reports:verify', args=[code])}",
+            "verify_url": portal_url(reverse("reports:verify", args=[code])),
             "organisation_name": settings.PORTAL_ORGANISATION_NAME,
         },
     )

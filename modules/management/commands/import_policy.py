@@ -2,7 +2,6 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -16,6 +15,7 @@ from portal.compliance.dates import add_months
 from portal.compliance.diff import changed_clauses
 from portal.compliance.models import PolicySnapshot
 from portal.lib.commands import failure_told
+from portal.lib.links import portal_url
 
 DEFAULT_OWNER_TEAM = "Communications and Engagement Team"
 
@@ -99,7 +99,7 @@ class Command(BaseCommand):
             f"Created draft policy page {page.pk}: “{page.title}”, version {page.version_label}, effective "
             f"{_long_date(page.effective_date)}{dated}, review by {_long_date(page.next_review_date)}."
         )
-        edit_url = settings.WAGTAILADMIN_BASE_URL + reverse("wagtailadmin_pages:edit", args=[page.pk])
+        edit_url = portal_url(reverse("wagtailadmin_pages:edit", args=[page.pk]))
         self.stdout.write(f"Review and publish it: {edit_url}")
 
     def _report_front_matter(self, parsed: ParsedPolicy, revisions: "_Revisions"):
@@ -132,7 +132,7 @@ class Command(BaseCommand):
             f"Saved version {version_label} of “{page.title}” (page {page.pk}) as a draft. In the CMS, mark each "
             "changed section material or minor (with a reason for a material one) and publish."
         )
-        edit_url = settings.WAGTAILADMIN_BASE_URL + reverse("wagtailadmin_pages:edit", args=[page.pk])
+        edit_url = portal_url(reverse("wagtailadmin_pages:edit", args=[page.pk]))
         self.stdout.write(f"Review and publish it: {edit_url}")
 
 

@@ -1,5 +1,5 @@
-"""Addresses in the emails the portal sends about accounts: they start with PORTAL_BASE_URL, the address staff know,
-never with the host a request happened to come in on."""
+"""Addresses in what the portal sends or prints (emails, PDFs, command output): they start with PORTAL_BASE_URL, the
+address staff know the portal by, never with the host a request happened to come in on."""
 
 from django.conf import settings
 
