@@ -11,6 +11,7 @@ organisation-hierarchy import call these same functions.
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
@@ -157,18 +158,22 @@ def team_close(*, team: Team, closed_on: datetime.date, user, request=None) -> T
 
 
 def open_managers(team: Team):
-    """The assignments that still give someone a view of `team`, or of a (closed) team below it, with no end date:
-    those its closing ends. Ordered by name, the staff with them."""
-    links = TeamManager.objects.filter(team__path__startswith=team.path, ended_on__isnull=True)
+    """The assignments that still give someone a view of `team`, or of a (closed) team below it: those with no end
+    date or one still to come, which its closing ends. Ordered by name, the staff with them."""
+    ongoing = Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate())
+    links = TeamManager.objects.filter(ongoing, team__path__startswith=team.path)
     return links.select_related("staff", "team").order_by("staff__last_name", "staff__first_name", "team__path")
 
 
 def _manager_end(link: TeamManager, closed_on: datetime.date, user, request) -> None:
     # An assignment starting after the closing day (one dated ahead) ends the day it starts: it never gives a view.
+    ended_on = max(closed_on, link.started_on)
+    if link.ended_on is not None and link.ended_on <= ended_on:
+        return  # dated to start and end after the closing day: it never gives a view either
     try:
         team_manager_end(
             manager=link,
-            ended_on=max(closed_on, link.started_on),
+            ended_on=ended_on,
             reason=f"{link.team.name} closed on {_day(closed_on)}",
             user=user or "the command line",
             request=request,

@@ -68,14 +68,19 @@ def team_manager_add(
 
 
 def team_manager_end(*, manager: TeamManager, ended_on: datetime.date, reason: str, user, request=None) -> TeamManager:
-    """Stop `manager` managing their team from `ended_on` (the first day they no longer manage it)."""
+    """Stop `manager` managing their team from `ended_on` (the first day they no longer manage it). An assignment
+    already due to end on a later day can be ended sooner; one that has ended stays as it was."""
     reason = _clean_reason(reason)
     _check_day(ended_on, "ended_on", "end date")
     with transaction.atomic():
         manager = TeamManager.objects.select_for_update().select_related("staff", "team").get(pk=manager.pk)
-        if manager.ended_on is not None:
+        staff, team = manager.staff.full_name, manager.team.name
+        if manager.has_ended():
+            raise ManagerError(f"{staff} already stopped managing {team} on {_day(manager.ended_on)}", "ended_on")
+        if manager.ended_on is not None and ended_on >= manager.ended_on:
             raise ManagerError(
-                f"{manager.staff.full_name} already stopped managing {manager.team.name} on {_day(manager.ended_on)}",
+                f"{staff} already stops managing {team} on {_day(manager.ended_on)}: give an earlier day to end it "
+                "sooner",
                 "ended_on",
             )
         if ended_on < manager.started_on:

@@ -174,6 +174,12 @@ class TeamManager(models.Model):
         on = on or timezone.localdate()
         return self.started_on <= on and (self.ended_on is None or self.ended_on > on)
 
+    def has_ended(self, on=None) -> bool:
+        """Whether the assignment is over by `on` (default today); one with a later end date can still end sooner."""
+        from django.utils import timezone
+
+        return self.ended_on is not None and self.ended_on <= (on or timezone.localdate())
+
 
 class RosterBatch(models.Model):
     """One roster file HR uploaded: its dry-run plan, and when (and whether) it was applied."""
