@@ -264,7 +264,8 @@ def _stored_file(certificate: Certificate, *, keep: bool = False) -> tuple[str, 
 def verification_entry(certificate: Certificate) -> EvidenceEntry | None:
     """The ledger entry HR's verification of the certificate recorded, found by its idempotency key (part of the
     entry's hashed content), not by the certificate row's own link to it, which is ordinary read-write data."""
-    return EvidenceEntry.objects.filter(idempotency_key=f"certificate:{certificate.pk}").first()
+    entries = EvidenceEntry.objects.select_related("staff", "requirement")
+    return entries.filter(idempotency_key=f"certificate:{certificate.pk}").first()
 
 
 class FileChanged(Exception):
@@ -295,11 +296,37 @@ class FileChanged(Exception):
         )
 
 
+class CertificateMoved(Exception):
+    """A verified certificate's row names another person or requirement than the ledger entry recording its
+    verification: the row was changed round the portal. `str()` says so in words."""
+
+    def __init__(self, certificate: Certificate, problem: str):
+        super().__init__(problem)
+        self.certificate = certificate
+
+
+def moved(certificate: Certificate, entry: EvidenceEntry) -> str | None:
+    """Whether the certificate's row still names the person and requirement its verification's ledger entry
+    records; if not, what differs, in words."""
+    if (certificate.staff_id, certificate.requirement_id) == (entry.staff_id, entry.requirement_id):
+        return None
+    recorded, now = entry.staff, certificate.staff
+    return (
+        f"Ledger entry #{entry.seq} records the verification of certificate {certificate.pk} for {recorded.full_name} "
+        f"({recorded.employee_number}), {entry.requirement.name}; the certificate's row now names {now.full_name} "
+        f"({now.employee_number}), {certificate.requirement.name}."
+    )
+
+
 def certificate_file_read(certificate: Certificate) -> bytes:
     """The certificate's stored file, checked before anyone sees it: against the SHA-256 HR's verification hashed
     into the ledger, or, for a certificate not verified (or verified before entries named the file), the SHA-256 its
-    upload recorded. Raises FileChanged on a mismatch, FileNotFoundError if the file is missing."""
+    upload recorded; and, once verified, its row against the person and requirement the entry records. Raises
+    FileChanged or CertificateMoved on a mismatch, FileNotFoundError if the file is missing."""
     entry = verification_entry(certificate)
+    problem = entry and moved(certificate, entry)
+    if problem:
+        raise CertificateMoved(certificate, problem)
     expected = (entry and recorded_sha256(entry)) or certificate.sha256
     found, data = _stored_file(certificate, keep=True)
     if found != expected:
@@ -318,9 +345,11 @@ def certificate_files_verify(chunk: int = 500) -> FilesReport:
     walk the verifications' entries (withdrawn ones too: the entry stays, and so must its file) and hash each file.
     The expected SHA-256 is the one the entry names; for an entry recorded before entries named the file, the one the
     certificate's upload recorded (on its row, which is read-write: weaker). Names each file changed or missing, each
-    entry whose certificate is gone, and each certificate marked verified that no entry records."""
+    entry whose certificate is gone, each certificate whose row names another person or requirement than its entry,
+    and each certificate marked verified that no entry records."""
     report = FilesReport()
     entries = EvidenceEntry.objects.filter(source=EvidenceEntry.CERTIFICATE).order_by("seq")
+    entries = entries.select_related("staff", "requirement")
     batch = []
     for entry in entries.iterator(chunk_size=chunk):
         batch.append(entry)
@@ -363,6 +392,9 @@ def _files_check(entries: list[EvidenceEntry], report: FilesReport) -> None:
             )
             continue
         report.checked += 1
+        problem = moved(certificate, entry)
+        if problem:
+            report.problems.append(f"{_named(certificate)}: {problem}")
         expected = recorded_sha256(entry) or certificate.sha256
         try:
             found, _ = _stored_file(certificate)

@@ -17,6 +17,7 @@ from portal.people.roles import is_hr, staff_for_user
 from .certificates import (
     MAX_BYTES,
     CertificateError,
+    CertificateMoved,
     FileChanged,
     certificate_decide,
     certificate_file_read,
@@ -124,6 +125,8 @@ def certificate_file(request, certificate_id: int):
         raise Http404("The file is missing.") from error
     except FileChanged as changed:
         return _file_changed(request, changed)
+    except CertificateMoved as moved:
+        return _certificate_moved(request, moved)
     response = FileResponse(
         BytesIO(data),
         content_type=certificate.content_type,
@@ -158,6 +161,24 @@ def _file_changed(request, changed: FileChanged):
         "found": sha256_grouped(changed.found),
         "is_hr": is_hr(request.user),
     }
+    return render(request, "compliance/certificate_file_changed.html", context, status=409)
+
+
+def _certificate_moved(request, moved: CertificateMoved):
+    """The certificate's row no longer names the person or requirement its verification recorded: nobody is shown
+    the file (it may be another person's), and the refusal is audited."""
+    certificate = moved.certificate
+    audit_record(
+        request=request,
+        actor=request.user,
+        action=AuditEvent.VIEW_CERTIFICATE,
+        scope=f"{certificate.staff}: uploaded certificate {certificate.pk}: refused, its record has changed",
+        staff_id=certificate.staff_id,
+        certificate_id=certificate.pk,
+        refused=True,
+        problem=str(moved),
+    )
+    context = {"certificate": certificate, "moved": True, "problem": str(moved), "is_hr": is_hr(request.user)}
     return render(request, "compliance/certificate_file_changed.html", context, status=409)
 
 

@@ -170,3 +170,39 @@ def test_verify_evidence_names_a_certificate_marked_verified_with_no_ledger_entr
     Certificate.objects.filter(pk=uploaded.pk).update(status=Certificate.APPROVED)
     with pytest.raises(CommandError, match=rf"Certificate {uploaded.pk} .*marked verified, but no ledger entry"):
         verify_evidence()
+
+
+@pytest.mark.parametrize("change", ["staff", "requirement"])
+def test_a_verified_certificate_re_pointed_round_the_portal_is_not_served_and_is_named(
+    hr_browser, person_client, verified, staff, change
+):
+    """A database role moves a verified certificate's row onto someone else (or another requirement): its file is
+    not shown as theirs, and `verify_evidence` names the row against the ledger entry that recorded the verification.
+    Before, the file view and the check looked only at the file, so the row could carry HR's verification anywhere."""
+    other = (
+        factories.make_staff(team=staff.team, first_name="Omar", last_name="Other")
+        if change == "staff"
+        else factories.make_requirement(name="Information Governance", kind="elearning")
+    )
+    Certificate.objects.filter(pk=verified.pk).update(**{change: other})
+
+    response = hr_browser.get(reverse("certificates:file", args=[verified.pk]))
+    page = response.content.decode()
+    assert response.status_code == 409 and "The certificate's record has changed" in page
+    assert f"Ledger entry #{verified.evidence.seq} records the verification of certificate {verified.pk}" in page
+    refusal = AuditEvent.objects.get(action=AuditEvent.VIEW_CERTIFICATE, detail__refused=True)
+    assert refusal.detail["certificate_id"] == verified.pk and "row now names" in refusal.detail["problem"]
+    with pytest.raises(CommandError) as refused:
+        verify_evidence()
+    message = str(refused.value)
+    assert f"for Priya Shah ({staff.employee_number}), Safeguarding Children Level 1" in message
+    now = "Omar Other" if change == "staff" else "Information Governance"
+    assert "the certificate's row now names" in message and now in message
+
+
+def test_the_row_put_back_is_served_again(hr_browser, verified, staff):
+    Certificate.objects.filter(pk=verified.pk).update(staff=factories.make_staff(team=staff.team))
+    assert hr_browser.get(reverse("certificates:file", args=[verified.pk])).status_code == 409
+    Certificate.objects.filter(pk=verified.pk).update(staff=staff)
+    assert hr_browser.get(reverse("certificates:file", args=[verified.pk])).status_code == 200
+    assert "every file matches its ledger entry" in verify_evidence()
