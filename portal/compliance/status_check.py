@@ -86,8 +86,8 @@ def status_check() -> StatusReport:
         report.differences = [
             Difference(*pair, stored_sides[pair], given_sides[pair]) for pair in differing if pair not in stale
         ]
-        _describe(report.differences)
         transaction.set_rollback(True)  # nothing to undo, but nothing this check did can be kept
+    _describe(report.differences)  # names and words only: appends need not wait for them
     return report
 
 
