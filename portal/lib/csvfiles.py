@@ -24,6 +24,10 @@ FOOTER = re.compile(
 # How close an unread heading must be to one we read to be taken for a typo of it ("Supervisor Assignment No.").
 RESEMBLANCE = 0.85
 XLSX_MAGIC = b"PK\x03\x04"
+# An OLE compound file: an Excel 97-2003 workbook (.xls), or an .xlsx saved with a password (Excel encrypts it so).
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A number format of zeros only ("00000000"): Excel shows 12345 as 00012345, as an employee number is written.
+ZERO_PADDED = re.compile(r"^0{2,}$")
 # How many lines from the top may come before the headings: a report's title, the day it was run, a blank line.
 HEADING_SEARCH = 20
 # The byte-order marks of encodings a CSV is refused in; UTF-32's first, as its little-endian mark begins with UTF-16's.
@@ -131,6 +135,12 @@ def read_table(
     report may open with a title and the day it was run); the lines above it are left out and listed in `ignored`, as
     are rows after the last record that are footers (a total, a count, "End of report") or too empty to be a record,
     and blank lines."""
+    if data[:8] == OLE_MAGIC:
+        raise CsvFileError(
+            "This is an Excel 97-2003 workbook (.xls) or an Excel file protected by a password, which cannot be read. "
+            "Open it in Excel, remove any password, save it as 'Excel Workbook (.xlsx)' or 'CSV UTF-8 (Comma "
+            "delimited)' and upload it again."
+        )
     lines = _xlsx_lines(data, sheet) if data[:4] == XLSX_MAGIC else _csv_lines(data, aliases, required)
     above = list(itertools.islice(lines, HEADING_SEARCH))
     if not above:
@@ -244,12 +254,14 @@ def _delimiter(text: str, aliases: dict[str, str], required: set[str]) -> str:
 
 
 def _xlsx_lines(data: bytes, sheet: str) -> Iterator[tuple[int, list[str]]]:
-    """An Excel workbook, read-only and streamed (a 100,000-row report never sits in memory as cells)."""
+    """An Excel workbook, read-only and streamed (a 100,000-row report never sits in memory as cells): the sheet named
+    `sheet`, else the first sheet Excel shows (a report may keep its parameters on a hidden sheet before it). Each
+    cell is read as Excel shows it where that matters: a number shown with leading zeros keeps them."""
     import openpyxl
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # a damaged or password-protected workbook: openpyxl raises many kinds
+    except Exception as error:  # a damaged workbook: openpyxl raises many kinds
         raise CsvFileError(
             f"The Excel file cannot be read ({error.__class__.__name__}). Save it again as .xlsx or CSV."
         ) from error
@@ -260,16 +272,17 @@ def _xlsx_lines(data: bytes, sheet: str) -> Iterator[tuple[int, list[str]]]:
                 raise CsvFileError(f"The workbook has no sheet called '{sheet}' (its sheets: {names}).")
             worksheet = workbook[sheet]
         else:
-            worksheet = workbook.worksheets[0]
+            shown = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
+            worksheet = (shown or workbook.worksheets)[0]
         # Read-only mode stops at the size the sheet states, and some export tools state "A1" or too small a range.
         worksheet.reset_dimensions()
-        for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(value) for value in row]
+        for number, row in enumerate(worksheet.iter_rows(), start=1):
+            yield number, [_cell_text(cell.value, getattr(cell, "number_format", None)) for cell in row]
     finally:
         workbook.close()
 
 
-def _cell_text(value) -> str:
+def _cell_text(value, number_format: str | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -277,5 +290,7 @@ def _cell_text(value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0 and ZERO_PADDED.match(number_format or ""):
+        return str(value).zfill(len(number_format))
     return str(value)
