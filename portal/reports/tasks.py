@@ -1,12 +1,17 @@
 import datetime
 import logging
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 from django_tasks import task
+
+from portal.people.roles import staff_for_user
 
 from .kept import days_keep
 from .models import EvidencePack
 from .packs import pack_build
+from .scope import teams_for_request
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +27,11 @@ def evidence_pack_build_task(pack_id: int) -> str:
     pack = EvidencePack.objects.select_related("team", "requested_by").get(pk=pack_id)
     if not claimed:
         return pack.status
+    refused = _refused(pack)
+    if refused:
+        logger.info("Evidence pack %s not made: %s", pack_id, refused)
+        EvidencePack.objects.filter(pk=pack_id).update(status=EvidencePack.FAILED, error=refused)
+        return EvidencePack.FAILED
     try:
         pack_build(pack)
     except Exception as error:
@@ -29,6 +39,21 @@ def evidence_pack_build_task(pack_id: int) -> str:
         EvidencePack.objects.filter(pk=pack_id).update(status=EvidencePack.FAILED, error=str(error)[:1000])
         raise
     return pack.status
+
+
+def _refused(pack: EvidencePack) -> str:
+    """Why the pack's requester may no longer have it made, or "": checked again as the worker reaches the pack, as
+    the pages check it, since a role, a manager's assignment or the account itself may have ended since they asked.
+    The download checks again too; refusing here keeps the team's records from being written to disk at all."""
+    user = pack.requested_by
+    staff = staff_for_user(user)
+    try:
+        if not user.is_active or (staff is not None and staff.has_left()):
+            raise PermissionDenied
+        teams_for_request(user, pack.team_id)
+    except (PermissionDenied, Http404):
+        return f"{user.email} may no longer report on {pack.team.name}: nothing was made."
+    return ""
 
 
 @task()
