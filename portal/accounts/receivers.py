@@ -1,6 +1,7 @@
 """Security events: written to the audit log, and ending sessions when a person's access changes."""
 
 from allauth.account.internal.flows.login import record_authentication
+from allauth.core import context
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
@@ -21,6 +22,18 @@ from .sessions import EPOCH, session_start, sessions_end_for
 
 def _ip(request) -> str:
     return client_address(request)
+
+
+def _role_change_audit(scope: str, **detail) -> None:
+    """One audit line for a role change the receivers see, naming who made it: the person signed in to the request
+    being answered (the Wagtail admin's user and group editors, its users list's "Assign role"), with their address;
+    no one outside a request (a command, the shell)."""
+    request = context.request
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        audit_record(actor=None, action=AuditEvent.ROLE_CHANGED, scope=scope, **detail)
+    else:
+        audit_record(actor=user, request=request, action=AuditEvent.ROLE_CHANGED, scope=scope, **detail)
 
 
 @receiver(user_logged_in)
@@ -99,7 +112,7 @@ def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if role_change_is_recorded():
         return  # the service that made the change has audited it, with who made it and why
     for user in users:
-        audit_record(actor=None, action=AuditEvent.ROLE_CHANGED, scope=f"{user.email} {verb} {', '.join(groups)}"[:300])
+        _role_change_audit(f"{user.email} {verb} {', '.join(groups)}"[:300])
 
 
 @receiver(m2m_changed, sender=Group.permissions.through)
@@ -126,7 +139,7 @@ def on_user_permissions_changed(sender, instance, action, reverse, pk_set, **kwa
         users = [instance]
     _sessions_end(users, kept=None if reverse else instance)
     for user in users:
-        audit_record(actor=None, action=AuditEvent.ROLE_CHANGED, scope=f"{user.email}: permissions changed"[:300])
+        _role_change_audit(f"{user.email}: permissions changed"[:300])
 
 
 @receiver(pre_save, sender=Group)
@@ -167,6 +180,8 @@ def on_account_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if instance._state.adding:
         if not instance.is_active:
             instance.closed_by_hand = True
+        if instance.is_superuser:
+            _role_change_audit(f"{instance.email}: created with is_superuser True"[:300])
         return
     watched = {"session_epoch", "is_superuser", "is_active"}
     if instance.pk is None or (update_fields is not None and not watched & set(update_fields)):
@@ -184,10 +199,8 @@ def on_account_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     ]
     if changed:
         epoch += 1
-        audit_record(
-            actor=None,
-            action=AuditEvent.ROLE_CHANGED,
-            scope=f"{instance.email}: {', '.join(f'{name} now {getattr(instance, name)}' for name in changed)}"[:300],
+        _role_change_audit(
+            f"{instance.email}: {', '.join(f'{name} now {getattr(instance, name)}' for name in changed)}"[:300]
         )
     instance.session_epoch = epoch
     if "is_active" in changed:
@@ -206,7 +219,7 @@ def _group_members_changed(groups, change: str) -> None:
     users = list(get_user_model().objects.filter(groups__in=[group.pk for group in groups]).distinct())
     _sessions_end(users)
     for group in groups:
-        audit_record(actor=None, action=AuditEvent.ROLE_CHANGED, scope=f"Group {group.name}: {change}"[:300])
+        _role_change_audit(f"Group {group.name}: {change}"[:300])
 
 
 def _sessions_end(users, kept=None) -> None:
@@ -226,12 +239,8 @@ def _manager_changed(instance, change: str) -> None:
             cached.refresh_from_db(fields=["session_epoch"])
     if role_change_is_recorded():
         return  # audited by portal.people.managers, with who made the change and why
-    audit_record(
-        actor=None,
-        action=AuditEvent.ROLE_CHANGED,
-        scope=f"{instance.staff} {change} {instance.team}",
-        staff_id=instance.staff_id,
-        team_id=instance.team_id,
+    _role_change_audit(
+        f"{instance.staff} {change} {instance.team}", staff_id=instance.staff_id, team_id=instance.team_id
     )
 
 
