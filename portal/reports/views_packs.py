@@ -105,10 +105,26 @@ def pack_again(request, pack_id: int):
     return redirect("exports:pack_detail", pack_id=pack.pk)
 
 
+# How each download reads in the audit log ("Exported records (pdf pack, downloaded)").
+DOWNLOADED = {"pdf": "pdf pack, downloaded", "csv": "pdf pack's spreadsheet, downloaded"}
+
+
 def _download(request, pack_id: int, field: str, content_type: str):
+    """The pack's file, audited each time it is taken: asking for the pack is audited once, but the file may be
+    downloaded again, by its requester, on any day after, and each copy taken away is a copy of the team's records."""
     pack = _get_pack_for_user(request.user, pack_id)
     if pack.status != EvidencePack.DONE:
         raise Http404("The pack is not ready.")
+    audit_record(
+        request=request,
+        actor=request.user,
+        action=AuditEvent.EXPORT,
+        scope=pack.team.name,
+        as_at=pack.as_at,
+        format=DOWNLOADED[field],
+        pack_id=pack.pk,
+        basis=pack.basis,
+    )
     extension = field
     response = FileResponse(
         getattr(pack, field).open("rb"),
