@@ -24,6 +24,7 @@ from django.utils import timezone
 from portal.lib.csvfiles import CsvFileError, parse_date, read_table, show_date
 from portal.lib.text import hidden_character
 from portal.people.models import Assignment, StaffMember
+from portal.people.roster.numbers import zero_twin_error, zero_twins
 
 from .dates import add_months
 from .models import CompetenceMapping, EvidenceEntry, Requirement
@@ -193,7 +194,9 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
             "competence_name", "requirement_id", "requirement__kind", "requirement__renewal_months", "requirement__name"
         )
     }
-    people = people_by_number({_person_number(raw) for _, raw in readable})
+    numbers = {_person_number(raw) for _, raw in readable}
+    people = people_by_number(numbers)
+    twins = zero_twins(numbers - people.keys())
     today = timezone.localdate()
     seen = set()
     for line, raw in readable:
@@ -210,6 +213,9 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
             plan.rejected.append((line, "No assignment or employee number for the person"))
             continue
         staff_id = people.get(number)
+        if staff_id is None and number in twins:
+            plan.rejected.append((line, zero_twin_error(number, twins[number], "Person")))
+            continue
         if staff_id is None:
             if strict:
                 plan.rejected.append((line, f"Person '{number}' is not on the roster"))

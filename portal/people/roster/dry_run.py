@@ -16,6 +16,7 @@ from portal.lib.csvfiles import CsvFileError, read_table, show_date
 
 from ..models import Assignment, StaffMember
 from ..roles import HR_GROUP
+from .numbers import zero_twin_error, zero_twins
 from .plan import IDENTITY_FIELDS, IdentityChange, RosterPlan
 from .rows import ALIASES, COLUMNS, REQUIRED, PersonRow, _differing_columns, _one_person, _read_row
 from .teams import RosterTeams
@@ -136,9 +137,13 @@ def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow]) -> N
     people_numbered = set(
         StaffMember.objects.filter(employee_number__in=assignments).values_list("employee_number", flat=True)
     )
+    twins = zero_twins(number for number in people if number not in existing)
     seen_emails: dict[str, str] = {}
     today = timezone.localdate()
     for number, person in people.items():
+        if number in twins:
+            plan.rejected.append((person.line, zero_twin_error(number, twins[number])))
+            continue
         email = person.fields["work_email"]
         if seen_emails.setdefault(email, number) != number or emails.get(email, number) != number:
             plan.rejected.append((person.line, f"Work Email '{email}' belongs to another employee"))

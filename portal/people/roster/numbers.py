@@ -1,0 +1,46 @@
+"""Numbers a spreadsheet has stripped of their leading zeros. Excel reads 00012345 in a CSV as the number 12345, and
+an .xlsx may store it so, so a file can name someone the portal knows as 00012345 by 12345 (or, the other way round,
+give 00012345 to someone the portal took from such a file as 12345). Read as written, that row is a new person, or a
+completion for nobody: the imports ask this instead, and refuse the row with the reason."""
+
+from django.db.models import Q
+
+from ..models import Assignment, StaffMember
+
+
+def zero_twins(numbers) -> dict[str, str]:
+    """{number: the number the portal holds that differs from it only in leading zeros}, for each all-digit number
+    in `numbers` that has such a twin, among employee numbers and assignment numbers (one query). Pass the numbers
+    the portal does not hold as written."""
+    wanted: dict[str, list[str]] = {}
+    for number in numbers:
+        if number.isascii() and number.isdigit():
+            wanted.setdefault(number.lstrip("0"), []).append(number)
+    wanted.pop("", None)
+    if not wanted:
+        return {}
+    held = set(
+        StaffMember.objects.filter(Q(employee_number__startswith="0") | Q(employee_number__in=list(wanted)))
+        .order_by()
+        .values_list("employee_number", flat=True)
+        .union(
+            Assignment.objects.filter(Q(number__startswith="0") | Q(number__in=list(wanted)))
+            .order_by()
+            .values_list("number")
+        )
+    )
+    twins = {}
+    for twin in sorted(held):
+        for number in wanted.get(twin.lstrip("0"), []) if twin.isdigit() else []:
+            if number != twin:
+                twins.setdefault(number, twin)
+    return twins
+
+
+def zero_twin_error(number: str, twin: str, column: str = "Employee Number") -> str:
+    """Why a row naming `number` is refused when the portal holds `twin`, to follow "Line N: "."""
+    return (
+        f"{column} {number} is not in the portal, but {twin} is: the two differ only in leading zeros, which Excel "
+        f"drops from numbers. Give the number as the portal holds it, {twin} (in Excel, format the column as Text "
+        "first), then upload the file again"
+    )
