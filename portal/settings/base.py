@@ -181,6 +181,10 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True
 # The same for CMS editors in the Wagtail admin's own account page, and passwords are changed in one place (allauth's).
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+# Nor does anyone set another person's password: the CMS's user editor and new-user form have no password boxes (with
+# them, a superuser could choose someone's password and sign in as them). An account made there gets its password
+# from allauth's reset link, mailed to its holder.
+WAGTAILUSERS_PASSWORD_ENABLED = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/login/"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
