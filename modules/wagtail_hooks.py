@@ -60,6 +60,30 @@ def refuse_bulk_deleting_pages_on_record(request, action_type, objects, action_c
     return redirect(action_class_instance.next_url)
 
 
+@hooks.register("before_bulk_action")
+def refuse_bulk_publishing_a_policy_not_ready(request, action_type, objects, action_class_instance):
+    """The page listing's bulk publish, which publishes each page's latest revision (and, if asked, the pages below
+    not yet live) without the edit form: refused as a whole, naming each policy whose revision cannot be published
+    as it stands (`PolicyPage.publish_refusal`)."""
+    if action_type != "publish" or getattr(action_class_instance, "model", None) is not Page:
+        return None
+    chosen = PolicyPage.objects.filter(pk__in=[page.pk for page in objects])
+    if action_class_instance.cleaned_form.cleaned_data.get("include_descendants"):
+        for page in objects:
+            chosen |= PolicyPage.objects.descendant_of(page).not_live()
+    refusals = []
+    for policy in chosen.order_by("path"):
+        revision = policy.get_latest_revision()
+        refusal = policy.publish_refusal(revision) if revision else ""
+        if refusal:
+            refusals.append(f"“{policy.title}” was not published: {refusal}")
+    if not refusals:
+        return None
+    for refusal in refusals:
+        messages.error(request, refusal)
+    return redirect(action_class_instance.next_url)
+
+
 @hooks.register("register_account_records")
 def module_records_name_an_account():
     """What a person did in a module holds their account (`portal.accounts.deletion`)."""

@@ -126,6 +126,22 @@ class PolicyVersioning:
             raise ScheduledVersionError(notice)
         return super().publish(revision, *args, **kwargs)
 
+    def publish_refusal(self, revision) -> str:
+        """Why `revision` cannot be published as it stands, or "": another version scheduled to go live, or the checks
+        Wagtail runs on the page as it publishes it (`clean`: a new version's questions unanswered, as in the draft
+        `import_policy --into` saves). Asked first by the doors that publish without the edit form (the page
+        listing's bulk publish), so they refuse with the reason instead of failing part way with a server error."""
+        notice = self.scheduled_version_notice(publishing=revision)
+        if notice:
+            return notice
+        page = revision.as_object()
+        page.live_revision = revision  # as Wagtail sets it before checking and saving the page it publishes
+        try:
+            page.full_clean()
+        except ValidationError as error:
+            return f"{' '.join(error.messages)} Open the policy in the CMS, put this right and publish it there."
+        return ""
+
     def scheduled_version_notice(self, publishing=None) -> str:
         """Why no other version can be published now, naming the version scheduled to go live and when, and what to
         do: "" when none is scheduled, or when `publishing` (a revision) is the scheduled one. One query."""
