@@ -224,6 +224,7 @@ def _policy_version_draft(
     from modules.versions import policy_sections
 
     _refuse_while_scheduled(page)
+    _refuse_while_in_moderation(page)
     draft = page.get_latest_revision_as_object()
     latest = page.latest_snapshot()
     if not version_label:
@@ -273,6 +274,25 @@ def _refuse_while_scheduled(page: PolicyPage) -> None:
         f"{go_live:%-d %B %Y} at {go_live:%H:%M}, and the policy cannot be changed before then. Import the next "
         "version once it has gone live, or cancel the scheduled publish (“Cancel scheduled publish” on the policy's "
         "edit page) and import it again. Nothing was saved."
+    )
+
+
+def _refuse_while_in_moderation(page: PolicyPage) -> None:
+    """Nor while a version of it awaits approval in a workflow: approving publishes the page's latest revision, so a
+    draft saved meanwhile would be published in place of the version the moderator reviewed (and, its questions
+    unanswered, fail as it went). The CMS lets only the moderators change the page then."""
+    if not page.workflow_in_progress:  # a version sent back for changes is resubmitted through the edit form
+        return
+    state = page.current_workflow_state
+    revision = state.current_task_state.revision if state.current_task_state else page.get_latest_revision()
+    submitted = timezone.localdate(state.created_at)
+    by = f" by {state.requested_by.get_full_name()}" if state.requested_by else ""
+    raise CommandError(
+        f"Version {revision.content.get('version_label', '')} of “{page.title}” is awaiting approval "
+        f"(“{state.workflow.name}”, submitted{by} on {submitted:%-d %B %Y}), and the policy cannot be changed before "
+        "then: approving it publishes the policy's latest revision, which would be this import rather than the "
+        "version reviewed. Import the next version once it has been approved, or cancel the workflow (“Cancel "
+        "workflow” on the policy's edit page) and import it again. Nothing was saved."
     )
 
 
