@@ -7,7 +7,8 @@ When each stage is due, in days from the due date (settings.PORTAL_REMINDER_OFFS
                   (`Requirement.reminder_days`, e.g. [60, 30, 14]; the default is this one offset), each sent once
     on_due    0   to the person, on the due date (or the next run, if a day's run was missed)
     after    +7   to the person: it is overdue
-    manager +14   to their line manager (skipped when they have none, or the manager has left)
+    manager +14   to their line manager (skipped when they have none, or the manager has left or their account
+                  is closed)
     hr      +28   to everyone in the HR group
 
 The stages after the due date form a ladder: each waits for the one before it to have been sent, and then for the
@@ -141,10 +142,17 @@ def next_stage(
 
 
 def _current_manager(staff: StaffMember, today: datetime.date) -> StaffMember | None:
+    """The line manager to escalate to: none if they have left or their account is closed (they can no longer sign
+    in to see the person), and the ladder then goes to HR."""
     manager = staff.line_manager
-    if manager is None or manager.has_left(today) or not manager.work_email:
+    if manager is None or manager.has_left(today) or _account_closed(manager) or not manager.work_email:
         return None
     return manager
+
+
+def _account_closed(staff: StaffMember) -> bool:
+    """Closed: by hand, or the day after their leave date (a person on the roster with no account is not closed)."""
+    return staff.user is not None and not staff.user.is_active
 
 
 NO_HR_LEFT = (
@@ -186,7 +194,8 @@ def reminders_due(today: datetime.date) -> list[Message]:
 
     Leavers have no projection rows (and are excluded again here, in case the roster has moved on since), and
     nor do people a requirement does not apply to, so neither is ever reminded; nor is anyone while paused, nor a
-    future starter before their start date."""
+    future starter before their start date, nor anyone whose account is closed (closed by hand while still on the
+    roster: they cannot sign in to do it), and nobody is told about them meanwhile."""
     furthest = max(
         (max(days or [0]) for days in Requirement.objects.filter(active=True).values_list("reminder_days", flat=True)),
         default=0,
@@ -196,7 +205,8 @@ def reminders_due(today: datetime.date) -> list[Message]:
         RequirementStatus.objects.filter(due_on__lte=horizon, requirement__active=True)
         .exclude(RequirementStatus.paused_on_q(today))
         .filter(staff__in=StaffMember.objects.in_post(today))
-        .select_related("staff", "staff__team", "staff__line_manager", "requirement")
+        .exclude(staff__user__is_active=False)
+        .select_related("staff", "staff__team", "staff__line_manager__user", "requirement")
         .order_by("due_on", "staff_id", "requirement_id")
     )
     sent = _stages_sent(horizon)
@@ -238,11 +248,16 @@ def reminders_due(today: datetime.date) -> list[Message]:
 def digests_due(today: datetime.date) -> list[Message]:
     """Each current manager's weekly list of the people in their teams (not themselves) who are overdue, due within
     the due-soon window, or asked to do it again by a re-attestation round (due later: "Due soon" from the day the
-    round opened, as on the team page). Nothing for a manager with nobody to follow up."""
+    round opened, as on the team page). Nothing for a manager with nobody to follow up, nor for one whose account is
+    closed."""
     week_start = today - datetime.timedelta(days=today.weekday())
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
     teams_by_manager = defaultdict(list)
-    managing = TeamManager.objects.current(on=today).filter(staff__in=StaffMember.objects.in_post(today))
+    managing = (
+        TeamManager.objects.current(on=today)
+        .filter(staff__in=StaffMember.objects.in_post(today))
+        .exclude(staff__user__is_active=False)
+    )
     for link in managing.select_related("staff", "team"):
         teams_by_manager[link.staff].append(link.team)
     messages = []
