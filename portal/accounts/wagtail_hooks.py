@@ -21,6 +21,23 @@ def accounts_closed_or_opened_one_at_a_time(request, action_type, objects, actio
             user.save(update_fields=["is_active", "closed_by_hand", "session_epoch"])
 
 
+@hooks.register("before_edit_user")
+def refuse_changing_the_sign_in_email(request, user):
+    """The sign-in email comes from the roster or the identity provider (`email_address`): the user editor's Email box
+    let whoever edits an account point it at another mailbox, then take the account over with allauth's password
+    reset. A changed address is refused, and nothing else the form sent is saved."""
+    if request.method != "POST" or (request.POST.get("email") or "").strip() == user.email:
+        return None
+    messages.error(
+        request,
+        f"The sign-in email of {user} cannot be changed here: it is {user.email}, from the staff roster or the "
+        "organisation's sign-in service. Correct it in ESR and the next roster import changes it (an account made "
+        "here with a mistyped address, which no training records name yet, can be deleted and made again). "
+        "Nothing was saved.",
+    )
+    return redirect("wagtailusers_users:edit", user.pk)
+
+
 @hooks.register("before_delete_user")
 def refuse_deleting_an_account_on_record(request, user):
     """The user's own delete (asked and confirmed): refused when training records name the account
