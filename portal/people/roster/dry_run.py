@@ -18,7 +18,7 @@ from ..models import Assignment, StaffMember
 from ..roles import HR_GROUP
 from .numbers import zero_twin_error, zero_twins
 from .plan import IDENTITY_FIELDS, IdentityChange, RosterPlan
-from .rows import ALIASES, COLUMNS, REQUIRED, PersonRow, _differing_columns, _one_person, _read_row
+from .rows import ALIASES, COLUMNS, OPTIONAL_FIELDS, REQUIRED, PersonRow, _differing_columns, _one_person, _read_row
 from .teams import RosterTeams
 
 
@@ -68,7 +68,7 @@ def plan_roster(data: bytes, *, sheet: str = "", **_options) -> RosterPlan:
     assignment_owner = {number: row.employee_number for number, (row, _) in first_row.items()}
     hierarchy: list[tuple[int, str]] = []
     _resolve_supervisor_assignments(hierarchy, people, assignment_owner)
-    _check_against_database(plan, people)
+    _check_against_database(plan, people, absent=OPTIONAL_FIELDS - records[0][1].keys() if records else set())
     _check_hierarchy(hierarchy, people)
     plan.line_problems = sorted(hierarchy, key=lambda p: p[0])
     plan.problems.extend(f"Line {line}: {text}" for line, text in plan.line_problems)
@@ -120,7 +120,9 @@ def _resolve_supervisor_assignments(
             person.manager_number = manager
 
 
-def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow]) -> None:
+def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow], *, absent: set[str]) -> None:
+    """Sort the file's people into new and changed, refusing rows that clash with the portal. A field whose column the
+    file does not have (`absent`) is left as the portal holds it: the file says nothing about it."""
     existing = {
         s.employee_number: s
         for s in StaffMember.objects.filter(employee_number__in=people).select_related("line_manager")
@@ -175,7 +177,9 @@ def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow]) -> N
         if staff is None:
             plan.to_create.append(person)
             continue
-        diffs = {k: (getattr(staff, k), v) for k, v in person.fields.items() if getattr(staff, k) != v}
+        diffs = {
+            k: (getattr(staff, k), v) for k, v in person.fields.items() if k not in absent and getattr(staff, k) != v
+        }
         current_manager = staff.line_manager.employee_number if staff.line_manager else ""
         if person.manager_number and person.manager_number != current_manager:
             diffs["line_manager"] = (current_manager, person.manager_number)

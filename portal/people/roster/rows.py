@@ -82,6 +82,8 @@ COLUMNS = {
     "employment_type": "Employment Type",
     "effective_date": "Effective Date",
 }
+# The fields a file may leave out: without the column, a person's value is kept (a new person's is blank).
+OPTIONAL_FIELDS = {"job_title", "staff_group", "leave_date", "employment_type"}
 # The longest value each column may hold, from the columns it is stored in, so that a dry run that says "can be
 # applied" always applies.
 MAX_LENGTHS = {
