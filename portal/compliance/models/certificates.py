@@ -1,0 +1,156 @@
+"""Uploaded certificates and their private storage, verification codes, and the reminders sent."""
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
+from django.db import models
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
+
+from portal.people.models import StaffMember
+
+from .ledger import EvidenceEntry
+from .requirements import Requirement
+
+
+class _PrivateStorage(LazyObject):
+    """storages["private"], looked up when first used and again after the STORAGES setting changes (as Django's own
+    default_storage is), so that tests can point it somewhere else."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _private_storage_reset(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _private._wrapped = empty
+
+
+def private_storage():
+    return _private
+
+
+class Certificate(models.Model):
+    """A certificate a person uploaded for an external course, waiting for, or past, HR's verification."""
+
+    # Withdrawn: HR verified it, then voided the ledger entry the verification made (`evidence_void`).
+    PENDING, APPROVED, REJECTED, WITHDRAWN = "pending", "approved", "rejected", "withdrawn"
+    STATUS_CHOICES = [
+        (PENDING, "Waiting for HR"),
+        (APPROVED, "Verified"),
+        (REJECTED, "Rejected"),
+        (WITHDRAWN, "Withdrawn by HR"),
+    ]
+    # What stands for the course: a copy of one of these (same file, or same completion date) is refused.
+    STANDING = (PENDING, APPROVED)
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="certificates")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="certificates")
+    file = models.FileField(upload_to="certificates/%Y/%m/", storage=private_storage, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    completed_on = models.DateField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Who uploaded it and who checked it are part of the evidence: the account cannot be deleted while they name it
+    # (`portal.accounts.deletion` says so at the CMS's doors; PROTECT in code).
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=PENDING)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    evidence = models.ForeignKey(EvidenceEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True, help_text="The reason HR gave for voiding the verification.")
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        indexes = [models.Index(fields=["status", "uploaded_at"])]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+
+class VerificationCode(models.Model):
+    """The code printed on a completion certificate; /verify/<code> confirms it to whoever holds it."""
+
+    code = models.CharField(max_length=20, unique=True)
+    entry = models.OneToOneField(EvidenceEntry, on_delete=models.PROTECT, related_name="verification")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.code
+
+
+class ReminderLog(models.Model):
+    """A reminder sent. The unique constraint is what makes each (person, requirement, stage, due date) once-ever,
+    even with two workers running at the same moment."""
+
+    BEFORE, ON_DUE, AFTER, ESCALATE_MANAGER, ESCALATE_HR, DIGEST, BY_HAND = (
+        "before",
+        "on_due",
+        "after",
+        "manager",
+        "hr",
+        "digest",
+        "by_hand",
+    )
+    STAGE_CHOICES = [
+        (BEFORE, "Before the due date"),
+        (ON_DUE, "On the due date"),
+        (AFTER, "After the due date"),
+        (ESCALATE_MANAGER, "Escalated to line manager"),
+        (ESCALATE_HR, "Escalated to HR"),
+        (DIGEST, "Manager's weekly digest"),
+        (BY_HAND, "Sent by a manager from their team page"),
+    ]
+
+    staff = models.ForeignKey(StaffMember, null=True, on_delete=models.CASCADE, related_name="reminders")
+    requirement = models.ForeignKey(Requirement, null=True, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=10, choices=STAGE_CHOICES)
+    days_before = models.PositiveSmallIntegerField(
+        default=0, help_text="For a reminder before the due date: how many days before it was due to go."
+    )
+    due_on = models.DateField(
+        help_text="The due date the reminder was about (the digest's week for digests, the day sent for one sent by "
+        "hand)."
+    )
+    recipient = models.EmailField()
+    subject = models.CharField(max_length=255)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Set when a manager sent it by hand.",
+    )
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "requirement", "stage", "days_before", "due_on", "recipient"],
+                name="reminder_once_ever",
+            ),
+            # The digest has no requirement (NULLs never clash in a unique index), so it has its own rule.
+            models.UniqueConstraint(
+                fields=["staff", "stage", "due_on", "recipient"],
+                condition=models.Q(stage="digest"),
+                name="digest_once_a_week",
+            ),
+            models.UniqueConstraint(
+                fields=["staff", "stage", "due_on", "recipient"],
+                condition=models.Q(stage="by_hand"),
+                name="by_hand_once_a_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_stage_display()} to {self.recipient}"

@@ -1,0 +1,148 @@
+"""The evidence ledger: policy versions and their re-attestation rounds, the hash-chained entries, the chain's head."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+
+from portal.people.models import StaffMember
+
+from .requirements import Requirement
+
+
+class PolicySnapshot(models.Model):
+    """The exact text of a policy version as published: what an attestation names. Never edited."""
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.PROTECT, related_name="+")
+    version_label = models.CharField(max_length=20)
+    effective_date = models.DateField()
+    title = models.CharField(max_length=255)
+    text = models.TextField(help_text="The policy as plain text, section by section.")
+    sections = models.JSONField(help_text="[{number, heading, text}] as published.")
+    content_hash = models.CharField(max_length=64)
+    material = models.BooleanField(default=True)
+    change_reason = models.TextField(blank=True)
+    changes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[{number, heading, kind, change, reason}]: each section changed since the version before, with "
+        "the editor's answer for it (material or minor) as published.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["page", "-created_at"]
+        get_latest_by = "created_at"
+        constraints = [
+            # A version's number names one text of the policy: what an attestation and a report call it by. The
+            # policy page refuses a number used before with a message (modules PolicyPage.clean); this holds for
+            # every other way a version is frozen.
+            models.UniqueConstraint(fields=["page", "version_label"], name="one_snapshot_per_version_label"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} version {self.version_label}"
+
+    def material_changes(self) -> list[dict]:
+        return [change for change in self.changes if change.get("change") == "material"]
+
+    def minor_changes(self) -> list[dict]:
+        return [change for change in self.changes if change.get("change") != "material"]
+
+
+class ReattestationRound(models.Model):
+    """Opened by a material change: everyone in scope must attest to `snapshot` (or later) by `deadline`; or, for a
+    module the editor chose to reopen, complete the module again after the round opened."""
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="rounds")
+    snapshot = models.ForeignKey(PolicySnapshot, on_delete=models.PROTECT, related_name="rounds")
+    deadline = models.DateField()
+    reason = models.TextField()
+    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self):
+        return f"Re-attest to {self.snapshot} by {self.deadline:%d %b %Y}"
+
+    def outdates(self, *, kind: str, snapshot_id: int | None, completed_at: datetime.datetime) -> bool:
+        """Whether evidence of a requirement of `kind` is older than this round, so must be done again: an
+        attestation to a version before the round's (by the version it names), a module completed before the moment
+        the round opened (a module completion names no version, so its time says which teaching it had: one done
+        that morning, before the version went live in the afternoon, had the old)."""
+        if kind == Requirement.ATTEST_POLICY:
+            return (snapshot_id or 0) < self.snapshot_id
+        return completed_at < self.opened_at
+
+
+class EvidenceEntry(models.Model):
+    """One fact in the append-only, hash-chained evidence ledger. Database triggers refuse UPDATE and DELETE."""
+
+    QUIZ_ATTEMPT, MODULE, ATTESTATION, IMPORT, CERTIFICATE, VOID, PAUSE = (
+        "quiz_attempt",
+        "module",
+        "attestation",
+        "import",
+        "certificate",
+        "void",
+        "pause",
+    )
+    SOURCE_CHOICES = [
+        (MODULE, "Portal module completed (quiz passed)"),
+        (QUIZ_ATTEMPT, "Quiz passed"),
+        (ATTESTATION, "Attestation"),
+        (IMPORT, "Imported completion"),
+        (CERTIFICATE, "Certificate verified by HR"),
+        (VOID, "Correction: voids an earlier entry"),
+        # completed_at: the first day paused; expires_on: the last (None: no return date yet); source_ref: the
+        # reason's code and the pause it belongs to (`pauses.pause_ref`); reason: HR's words for "other".
+        (PAUSE, "Pause: the clock stops for a while"),
+    ]
+
+    seq = models.PositiveBigIntegerField(unique=True, help_text="Position in the hash chain, from 1.")
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="evidence")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="evidence")
+    completed_at = models.DateTimeField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True, help_text="Set when the source states its own expiry.")
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=20, choices=SOURCE_CHOICES)
+    source_ref = models.CharField(max_length=300, help_text="e.g. attempt 12; import batch 3 line 41.")
+    snapshot = models.ForeignKey(PolicySnapshot, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    voids = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="voided_by")
+    reason = models.TextField(blank=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    prev_hash = models.CharField(max_length=64)
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["staff", "requirement", "seq"]),
+            models.Index(fields=["recorded_at"]),
+        ]
+        verbose_name_plural = "evidence entries"
+
+    def __str__(self):
+        return f"#{self.seq} {self.get_source_display()} for {self.staff_id} on {self.requirement_id}"
+
+    @property
+    def pause_reason(self) -> str:
+        """For a pause, the reason's category (HR's own words for "other" are shown to HR only)."""
+        from ..pauses import REASON_LABELS
+
+        return REASON_LABELS.get(self.source_ref.partition(":")[0], "Other")
+
+
+class LedgerHead(models.Model):
+    """One row: the chain's latest hash and length. Locking it serialises appends across processes."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"Ledger head at #{self.seq}"
