@@ -65,6 +65,20 @@ def on_mfa_added(sender, request, user, authenticator, **kwargs):
     _roles_reread(request, user)
 
 
+@receiver(mfa_signals.authenticator_reset)
+def on_recovery_codes_made_again(sender, request, user, authenticator, **kwargs):
+    """New recovery codes (allauth's "generate" page): a new set of second factors, the old set no longer working."""
+    change = "new recovery codes; any earlier ones stop working"
+    audit_record(
+        actor=user,
+        action=AuditEvent.MFA_ADDED,
+        scope=user.email,
+        kind=authenticator.type,
+        ip=_ip(request),
+        change=change,
+    )
+
+
 @receiver(mfa_signals.authenticator_removed)
 def on_mfa_removed(sender, request, user, authenticator, **kwargs):
     audit_record(actor=user, action=AuditEvent.MFA_REMOVED, scope=user.email, kind=authenticator.type, ip=_ip(request))
