@@ -39,14 +39,21 @@ WIDE_BOMS = (
 )
 
 
+# A Latin accented letter as UTF-8 writes it ("ë" is C3 AB, "ł" C5 82). In a file that is not all UTF-8, one means the
+# file is mixed: read as Windows-1252 it would be two characters ("Ã«"). A Windows-1252 file seldom holds such a pair:
+# Ã, Ä or Å straight before a character from 80-BF (’, €, ©, a non-breaking space...).
+UTF8_LETTER = re.compile(rb"[\xc3\xc4\xc5][\x80-\xbf]")
+
+
 class CsvFileError(ValueError):
     """The file as a whole cannot be read; the message says why."""
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 with or without a byte-order mark, else Windows-1252 (what Excel on Windows saves). A file in UTF-16
-    (Excel's "Unicode Text") or UTF-32 is refused by name: either decodes, NUL bytes and all, into headings that match
-    and a control character in every value, so each line would be refused for a reason that names no encoding."""
+    """UTF-8 with or without a byte-order mark, else Windows-1252 (what Excel on Windows saves). A file that is partly
+    each, or holds a byte that is neither, is refused, naming the line: either reading would garble names. A file in
+    UTF-16 (Excel's "Unicode Text") or UTF-32 is refused by name: either decodes, NUL bytes and all, into headings that
+    match and a control character in every value, so each line would be refused for a reason that names no encoding."""
     wide = _wide_encoding(data)
     if wide == "UTF-16":
         raise CsvFileError(
@@ -59,8 +66,25 @@ def decode(data: bytes) -> str:
         )
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    except UnicodeDecodeError as error:
+        not_utf8 = error.start
+    if UTF8_LETTER.search(data):
+        raise CsvFileError(
+            f"Line {_line_of(data, not_utf8)} is not saved as UTF-8, though other lines are (a file edited in two "
+            "programs): read either way, some names would come out garbled. Save the whole file as 'CSV UTF-8 (Comma "
+            "delimited)' and upload it again."
+        )
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise CsvFileError(
+            f"Line {_line_of(data, error.start)} holds the byte 0x{data[error.start]:02X}, which is a character in "
+            "neither UTF-8 nor Windows-1252. Save the file as 'CSV UTF-8 (Comma delimited)' and upload it again."
+        ) from None
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
 
 
 def _wide_encoding(data: bytes) -> str:
