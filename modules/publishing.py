@@ -20,6 +20,7 @@ from portal.lib.links import portal_url
 from quizzes.models import Question
 
 from .models import ModulePage, PolicyPage, ReviewFlag
+from .models.policy_versioning import publishing_user
 from .review import review_flags_raise, review_flags_resolve
 from .versions import material_reason, policy_snapshot_for_page, version_changes
 
@@ -37,7 +38,7 @@ def on_page_published(sender, instance, revision=None, **kwargs):
         # live: a version frozen now could be attested before it is published, and named by that evidence even if
         # the schedule were then cancelled. The signal comes again when it goes live (`publish_scheduled`).
         return
-    user = getattr(revision, "user", None)
+    user = getattr(revision, "user", None)  # who wrote the revision
     if isinstance(page, PolicyPage):
         if page.alias_of_id:
             # Wagtail sends the signal for each alias as the original is published: the version is the original's,
@@ -45,15 +46,18 @@ def on_page_published(sender, instance, revision=None, **kwargs):
             # (PolicyPage.clean and save, `aliasing`); this covers one made before. A module's alias goes on:
             # its scenario flags are its own, resolved by its own content.
             return
-        policy_version_publish(page=page, user=user)
+        # Recorded as published by whoever published it (the moderator approving, say), else by its author (who
+        # scheduled it); its author is told if its re-attest by date had passed.
+        policy_version_publish(page=page, user=publishing_user() or user, editor=user)
     elif isinstance(page, ModulePage):
         review_flags_resolve(flags=_scenario_flags_changed(page), user=user, resolution="changed")
 
 
-def policy_version_publish(*, page: PolicyPage, user=None) -> PolicySnapshot:
+def policy_version_publish(*, page: PolicyPage, user=None, editor=None) -> PolicySnapshot:
     """Freeze the version staff will attest to, with each changed section's answer (material or minor) as the
     editor chose it for this version. A material change opens a re-attestation round and flags the scenarios and
-    questions tagged to the materially changed clauses; a minor change keeps attestations counting."""
+    questions tagged to the materially changed clauses; a minor change keeps attestations counting. `user` published
+    it (the version's "Approved by", who opened the round); `editor` wrote it, `user` if not given."""
     previous = PolicySnapshot.objects.filter(page_id=page.pk).order_by("-created_at", "-pk").first()
     changes = version_changes(page, previous)
     material = previous is None or any(c["change"] == PolicyPage.MATERIAL for c in changes)
@@ -65,7 +69,7 @@ def policy_version_publish(*, page: PolicyPage, user=None) -> PolicySnapshot:
         reopen = page.reopen_modules and page.change_base == previous.content_hash
         reattestation_round_open(
             snapshot=snapshot,
-            deadline=reattest_deadline_on_publish(page=page, snapshot=snapshot, user=user),
+            deadline=reattest_deadline_on_publish(page=page, snapshot=snapshot, user=editor or user),
             reason=reason,
             opened_by=user,
             module_page_ids=[m.pk for m in modules_teaching(page, clauses)] if reopen else (),

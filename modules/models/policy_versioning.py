@@ -1,10 +1,22 @@
 """What a new version of a policy must say before it is saved and published, mixed into `PolicyPage`."""
 
+from contextvars import ContextVar
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from portal.compliance.diff import changed_clauses
 from portal.compliance.models import PolicySnapshot
+
+# Who is publishing the revision going live, while Wagtail publishes it (`PolicyVersioning.publish`): its
+# `page_published` signal names the revision, whose author is not the publisher on a workflow approval (the moderator
+# approves) or the page listing's bulk publish. None on a scheduled go-live, published by nobody at the time.
+_publisher: ContextVar = ContextVar("policy_publisher", default=None)
+
+
+def publishing_user():
+    """The person publishing the policy revision going live now, or None (a scheduled go-live; code not naming one)."""
+    return _publisher.get()
 
 
 class ScheduledVersionError(Exception):
@@ -124,7 +136,11 @@ class PolicyVersioning:
         notice = self.scheduled_version_notice(publishing=revision)
         if notice:
             raise ScheduledVersionError(notice)
-        return super().publish(revision, *args, **kwargs)
+        token = _publisher.set(kwargs.get("user", args[0] if args else None))
+        try:
+            return super().publish(revision, *args, **kwargs)
+        finally:
+            _publisher.reset(token)
 
     def publish_refusal(self, revision) -> str:
         """Why `revision` cannot be published as it stands, or "": another version scheduled to go live, or the checks
