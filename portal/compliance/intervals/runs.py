@@ -1,0 +1,252 @@
+"""A person's runs in effective time on one requirement (`runs_for`), by the rules of the requirements read as they
+are now (`Rules`)."""
+
+import bisect
+import datetime
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.utils import timezone
+
+from .. import status
+from ..dates import local_day
+from ..models import EvidenceEntry, ReattestationRound, Requirement, StatusInterval
+from ..projection import standing_from
+from .roster import (
+    Roster,
+)
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One row of the table before it is saved."""
+
+    valid_from: datetime.date
+    valid_to: datetime.date
+    state: str
+    compliant: bool
+    team_id: int | None
+    staff_group: str
+    completed_on: datetime.date | None
+    expires_on: datetime.date | None
+    due_on: datetime.date | None
+
+
+def runs_for(
+    *,
+    start_date: datetime.date,
+    leave_date: datetime.date | None,
+    roster: Roster,
+    requirement: Requirement,
+    team_paths: list[str],
+    paths: dict[int, str],
+    counting: list[EvidenceEntry],
+    pauses: list[status.Span],
+    rounds: list,
+    due_soon_days: int,
+) -> list[Run]:
+    """The runs of one person on one requirement, from everything known now. `counting` are the completions that
+    count towards it (`projection.entries_counting_for` of the valid ones), `pauses` its pauses that stand.
+
+    The standing (dates, whether it applies, the pause shown) changes only on the days a fact takes effect (the
+    "base" days), so it is worked out once for each; between them only the state moves on with the calendar (due
+    soon, overdue, expired), on days that standing names."""
+    audience = {
+        facts: requirement.applies_to_values(
+            facts.staff_group, paths.get(facts.team_id), team_paths, job_title=facts.job_title
+        )
+        for facts in set(roster.facts)
+    }
+    if not any(audience.values()):
+        return []
+    zone = timezone.get_current_timezone()  # once: looking it up is most of local_day's time
+    completions = sorted(
+        ((e.completed_at.astimezone(zone).date(), e) for e in counting if e.completed_at is not None),
+        key=lambda pair: _completion_order(pair[1]),
+    )
+    completion_days = [day for day, _ in completions]
+    rounds = sorted(rounds, key=lambda r: r.opened_at)
+    round_days = [local_day(r.opened_at) for r in rounds]
+
+    def standing_on(day):
+        facts = roster.on(day)
+        in_post = start_date <= day and (leave_date is None or day <= leave_date)
+        done = bisect.bisect_right(completion_days, day)
+        latest = completions[done - 1][1] if done else None
+        standing = standing_from(
+            requirement,
+            on=day,
+            applies=in_post and audience[facts],
+            start_date=start_date,
+            joined_on=roster.audience_since(audience.__getitem__, day),
+            completed_on=completion_days[done - 1] if done else None,
+            completed_at=latest.completed_at if latest else None,
+            entry_expires_on=latest.expires_on if latest else None,
+            snapshot_id=latest.snapshot_id if latest else None,
+            rounds=rounds[: bisect.bisect_right(round_days, day)],
+            pauses=pauses,
+        )
+        return facts, standing
+
+    base = {start_date, requirement.introduced_on, *roster.days[1:], *round_days, *completion_days}
+    for first, last in pauses:
+        base.add(first)
+        if last is not None:
+            base.add(_shift(last, ONE_DAY))
+    if leave_date is not None:
+        base.add(_shift(leave_date, ONE_DAY))
+    if requirement.retired_on is not None:
+        base.add(requirement.retired_on)
+    base.discard(datetime.date.min)
+    base_days = sorted(base)
+    standings = [standing_on(day) for day in base_days]
+    days = set(base_days)
+    window = datetime.timedelta(days=due_soon_days)
+    for _, standing in standings:
+        if not standing.required:
+            continue
+        if standing.expires_on is not None:
+            days.add(_shift(standing.expires_on, ONE_DAY))
+        if standing.due_on is not None:
+            days.update({_shift(standing.due_on, ONE_DAY - window), _shift(standing.due_on, ONE_DAY)})
+    days = sorted(d for d in days if base_days[0] <= d < StatusInterval.FOREVER)
+    runs: list[Run] = []
+    for index, day in enumerate(days):
+        facts, standing = standings[bisect.bisect_right(base_days, day) - 1]
+        if not standing.required:
+            continue
+        until = days[index + 1] if index + 1 < len(days) else StatusInterval.FOREVER
+        run = Run(
+            day,
+            until,
+            standing.state(day, due_soon_days),
+            standing.valid_on(day),
+            facts.team_id,
+            facts.staff_group,
+            standing.completed_on,
+            standing.expires_on,
+            standing.due_on,
+        )
+        previous = runs[-1] if runs else None
+        if previous and previous.valid_to == day and _same(previous, run):
+            runs[-1] = Run(previous.valid_from, until, *_values(run)[2:])
+        else:
+            runs.append(run)
+    return runs
+
+
+def _shift(day: datetime.date, by: datetime.timedelta) -> datetime.date:
+    """`day + by`, held within the calendar (a leave date of 31/12/9999 has no day after it)."""
+    try:
+        return day + by
+    except OverflowError:
+        return datetime.date.max if by > datetime.timedelta(0) else datetime.date.min
+
+
+def _values(run: Run) -> tuple:
+    return (
+        run.valid_from,
+        run.valid_to,
+        run.state,
+        run.compliant,
+        run.team_id,
+        run.staff_group,
+        run.completed_on,
+        run.expires_on,
+        run.due_on,
+    )
+
+
+def _same(a: Run, b: Run) -> bool:
+    return _values(a)[2:] == _values(b)[2:]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The requirement side of the runs, read once for a rebuild or a read: the requirements, the ids whose evidence
+    counts towards them (theirs and their families' higher levels), each one's teams and re-attestation rounds, the
+    levels above each, and the "due soon" window."""
+
+    requirements: list[Requirement]
+    counted: set[int]
+    team_paths: dict[int, list[str]]
+    rounds: dict[int, list]
+    above: dict[int, list[Requirement]]
+    window: int
+
+
+def rules_for(
+    requirement_ids: Iterable[int] | None = None, recorded_before: datetime.datetime | None = None
+) -> Rules | None:
+    """The Rules of some requirements (all when None, and the lower levels of their families, which their evidence
+    also satisfies), or None when there are none. With `recorded_before`, only the rounds opened before that moment.
+    Requirements themselves are read as they are now (configuration, not evidence). Three queries, four with levels."""
+    requirements = list(Requirement.objects.prefetch_related("teams", "rounds"))
+    above = Requirement.objects.levels_above() if any(r.level_family for r in requirements) else {}
+    if requirement_ids is not None:
+        wanted = set(requirement_ids)
+        wanted |= {pk for pk, higher in above.items() if any(h.pk in wanted for h in higher)}
+        requirements = [r for r in requirements if r.pk in wanted]
+    if not requirements:
+        return None
+    rounds = {}
+    for requirement in requirements:
+        opened = list(requirement.rounds.all()) if requirement.kind in Requirement.ROUND_KINDS else []
+        if recorded_before is not None:
+            opened = [round_ for round_ in opened if round_.opened_at < recorded_before]
+        rounds[requirement.pk] = opened
+    return Rules(
+        requirements=requirements,
+        counted={r.pk for r in requirements} | {h.pk for r in requirements for h in above.get(r.pk, ())},
+        team_paths={r.pk: [t.path for t in r.teams.all()] for r in requirements},
+        rounds=rounds,
+        above=above,
+        window=getattr(settings, "PORTAL_DUE_SOON_DAYS", 30),
+    )
+
+
+def requirements_read(queryset: QuerySet) -> list[Requirement]:
+    """The requirements of `queryset`, with what `rules_of` reads of them prefetched: the teams of those that do not
+    apply to everyone, and the re-attestation rounds of those that have any (a round is opened only by a material
+    change of policy, so most have none; whether one has any comes with the requirement). One query for the
+    requirements, then one for teams and one for rounds only when a requirement needs them."""
+    has_rounds = Exists(ReattestationRound.objects.filter(requirement=OuterRef("pk")))
+    requirements = list(queryset.annotate(has_rounds=has_rounds))
+    prefetch_related_objects([r for r in requirements if not r.applies_to_everyone], "teams")
+    prefetch_related_objects([r for r in requirements if r.has_rounds], "rounds")
+    # Those known to have none: an empty queryset, which runs no query.
+    none = Prefetch("rounds", queryset=ReattestationRound.objects.none())
+    prefetch_related_objects([r for r in requirements if not r.has_rounds], none)
+    return requirements
+
+
+def rules_of(requirements: list[Requirement]) -> Rules:
+    """The Rules of requirements already read, none of them in a level family (`rules_for` reads a family's levels):
+    their teams and rounds as prefetched (`requirements_read`; a query for each when not), and none read where they
+    cannot count: the teams of a requirement that applies to everyone, the rounds of a kind no round reopens."""
+    return Rules(
+        requirements=requirements,
+        counted={r.pk for r in requirements},
+        team_paths={r.pk: [] if r.applies_to_everyone else [t.path for t in r.teams.all()] for r in requirements},
+        rounds={r.pk: list(r.rounds.all()) if r.kind in Requirement.ROUND_KINDS else [] for r in requirements},
+        above={},
+        window=getattr(settings, "PORTAL_DUE_SOON_DAYS", 30),
+    )
+
+
+def counting_on(counting: Iterable[EvidenceEntry], day: datetime.date, zone=None) -> EvidenceEntry | None:
+    """Of the completions that count (`Reading.counting`), the one a run holding `day` rests on: the latest done by
+    then, by completion time and then ledger order, as `runs_for` takes it. `zone`: the current time zone, when the
+    caller has it (looking it up is most of the time this takes)."""
+    zone = zone or timezone.get_current_timezone()
+    done = [e for e in counting if e.completed_at is not None and e.completed_at.astimezone(zone).date() <= day]
+    return max(done, key=_completion_order, default=None)
+
+
+def _completion_order(entry: EvidenceEntry) -> tuple:
+    return (entry.completed_at, entry.seq if entry.seq is not None else math.inf)
