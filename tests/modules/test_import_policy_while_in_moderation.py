@@ -78,3 +78,15 @@ def test_once_approved_the_next_version_is_imported(policy, in_moderation, versi
     assert "Saved version 3.0" in report.getvalue()
     page = PolicyPage.objects.get(pk=policy.pk)
     assert (page.version_label, page.get_latest_revision_as_object().version_label) == ("1.1", "3.0")
+
+
+def test_a_version_sent_back_for_changes_does_not_hold_the_import(policy, in_moderation, version_3):
+    """The editor resubmits it through the edit form, which asks the questions about the draft the import saved."""
+    task_state = in_moderation.current_task_state
+    task_state.task.specific.on_action(task_state, _user("Mo", "Moderator", "Moderators"), "reject")
+
+    report = StringIO()
+    call_command("import_policy", version_3, "--into", str(policy.pk), "--version", "3.0", stdout=report)
+
+    assert "Saved version 3.0" in report.getvalue()
+    assert PolicyPage.objects.get(pk=policy.pk).version_label == "1.0"
