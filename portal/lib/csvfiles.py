@@ -124,7 +124,30 @@ def parse_date(value: str) -> datetime.date:
             return datetime.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"'{value}' is not a date (use 30-Nov-2028, 30/11/2028 or 2028-11-30)")
+    if _month_first(value):
+        raise ValueError(
+            f"'{value}' is not a date: dates are read day first (30/11/2028), and this one only makes sense month "
+            "first, as US dates are written. Other dates in the file may be month first too, and read wrongly: save "
+            "them as 30-Nov-2028 or 2028-11-30"
+        )
+    raise ValueError(f"'{quoted(value)}' is not a date (use 30-Nov-2028, 30/11/2028 or 2028-11-30)")
+
+
+def _month_first(value: str) -> bool:
+    """Whether `value` is a date only when read month first: 11/30/2028."""
+    for fmt in ("%m/%d/%Y", "%m/%d/%y"):
+        try:
+            datetime.datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+def quoted(value: str, limit: int = 60) -> str:
+    """A value from a file as a message repeats it: at most `limit` characters, so that a cell holding a paragraph
+    (or 40,000 characters) does not fill the page that lists what is wrong."""
+    return value if len(value) <= limit else f"{value[: limit - 1]}…"
 
 
 def read_rows(

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
-from portal.lib.csvfiles import parse_date, show_date
+from portal.lib.csvfiles import parse_date, quoted, show_date
 from portal.lib.text import hidden_character
 
 from ..models import Assignment, StaffMember
@@ -242,7 +242,7 @@ def _read_row(line: int, raw: dict, teams: RosterTeams) -> tuple[PersonRow | Non
         )
     employment_raw = raw.get("employment_type", "").strip().lower()
     if employment_raw not in EMPLOYMENT:
-        return None, f"Employment Type '{raw.get('employment_type')}' is not Agency, Bank, Permanent or Y/N"
+        return None, f"Employment Type '{quoted(raw['employment_type'])}' is not Agency, Bank, Permanent or Y/N"
     fields = {
         "first_name": raw["first_name"],
         "last_name": raw["last_name"],

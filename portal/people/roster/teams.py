@@ -5,6 +5,8 @@ from collections import defaultdict
 
 from django.urls import reverse
 
+from portal.lib.csvfiles import quoted
+
 from ..models import Team
 
 
@@ -43,7 +45,7 @@ class RosterTeams:
         if not (code or name):
             return None, "No team is given"
         return None, (
-            f"Team '{code or name}' is not a known team: add it on the Organisation page "
+            f"Team '{quoted(code or name)}' is not a known team: add it on the Organisation page "
             f"({reverse('organisation:teams')}) first, or correct the Organisation Code"
         )
 
