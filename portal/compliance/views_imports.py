@@ -22,6 +22,7 @@ from .imports.services import (
     import_batch_plan,
 )
 from .models import CompetenceMapping, ImportBatch, Requirement
+from .roster_audiences import roster_audiences
 
 
 class ImportUploadForm(forms.Form):
@@ -130,6 +131,9 @@ def batch(request, batch_id: int):
     context = {"batch": batch, "importer": importer, "plan": plan}
     if plan is not None and batch.kind == ImportBatch.COMPLETIONS and plan.skipped:
         context["requirements"] = importable_requirements()
+    if plan is not None and batch.kind == ImportBatch.ROSTER:
+        context["audiences"] = roster_audiences(plan)
+        context["emptied"] = [change for change in context["audiences"] if change.to_no_one]
     return render(request, "imports/batch.html", context)
 
 

@@ -8,6 +8,7 @@ from portal.compliance.completions import completions_listing_csv
 from portal.compliance.imports.base import importer_for, importers
 from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
 from portal.compliance.models import ImportBatch
+from portal.compliance.roster_audiences import roster_audiences
 from portal.lib.commands import failure_told
 
 
@@ -97,6 +98,12 @@ class Command(BaseCommand):
             )
         for key, value in plan.summary.items():
             self.stdout.write(f"  {key}: {value}")
+        for change in roster_audiences(plan) if kind == ImportBatch.ROSTER else []:
+            emptied = ": IT WOULD APPLY TO NO ONE (check the file's staff groups, teams and job titles)"
+            self.stdout.write(
+                f"  who must do it: {change.requirement.name}, {change.now} people in post now, {change.after} once "
+                f"applied{emptied if change.to_no_one else ''}"
+            )
         if getattr(plan, "unused", None):
             self.stdout.write("  not used: " + ", ".join(plan.unused))
         for ignored in getattr(plan, "ignored", []):
