@@ -20,7 +20,8 @@ def test_import_pages_pass_axe(page, live_server, site, axe_check):
     user = factories.make_user(email="dev@example.nhs.uk", first_name="Dev", last_name="Patel")
     user.groups.add(hr_group())
     factories.with_mfa(user)
-    factories.make_staff(employee_number="20001", first_name="Grace", last_name="Jones")
+    wards = factories.make_team("Wards")
+    factories.make_staff(employee_number="20001", first_name="Grace", last_name="Jones", team=wards)
     sign_in(page, live_server.url, user.email)
     expect(page.get_by_role("heading", name="Enter the code from your authenticator app")).to_be_visible()
     page.get_by_label("Code", exact=True).fill(totp_code())
@@ -65,6 +66,8 @@ def test_import_pages_pass_axe(page, live_server, site, axe_check):
         filename="esr.csv",
         user=user,
     )
+    # Grace moves from Wards to Finance: "Who must do what" warns that Ward induction would apply to no one.
+    factories.make_requirement(name="Ward induction", applies_to_everyone=False).teams.add(wards)
     factories.make_requirement(name="Safeguarding Adults Level 1")
     adults = "NHS|CSTF|Safeguarding Adults - Level 1 - 3 Years|"
     CompetenceMapping.objects.create(
@@ -86,6 +89,8 @@ def test_import_pages_pass_axe(page, live_server, site, axe_check):
     for batch in (unmapped, bad_roster, tree, identity, to_record):
         page.goto(f"{live_server.url}/hr/imports/{batch.pk}/")
         axe_check(page)
+    page.goto(f"{live_server.url}/hr/imports/{identity.pk}/")
+    expect(page.get_by_text("A requirement would apply to no one")).to_be_visible()
     page.goto(f"{live_server.url}/hr/imports/{unmapped.pk}/")
     expect(page.get_by_text("Courses not yet mapped to a requirement")).to_be_visible()
 
