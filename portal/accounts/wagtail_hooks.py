@@ -1,7 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.shortcuts import redirect
+from django.urls import reverse
 from wagtail import hooks
+
+from portal.people.roles import HR_GROUP
 
 from .deletion import account_deletion_refusals, account_deletion_refused_message
 
@@ -36,6 +40,48 @@ def refuse_changing_the_sign_in_email(request, user):
         "Nothing was saved.",
     )
     return redirect("wagtailusers_users:edit", user.pk)
+
+
+def _hr_role_elsewhere(request) -> None:
+    messages.error(
+        request,
+        f"The HR role is given and taken away on the HR roles page ({reverse('hr_roles:list')}), by another HR "
+        "officer and with a reason, not in the CMS. Leave the HR box as it was. Nothing was saved.",
+    )
+
+
+def _hr_group_posted(request) -> bool:
+    hr = Group.objects.filter(name=HR_GROUP).values_list("pk", flat=True).first()
+    return hr is not None and str(hr) in request.POST.getlist("groups")
+
+
+@hooks.register("before_edit_user")
+def refuse_changing_the_hr_role(request, user):
+    """The HR role has one door, portal.people.hr_roles (nobody gives it to themselves, the last officer keeps it, a
+    leaver is not given it, each change has a reason): the user editor's HR box would go round all four."""
+    if request.method != "POST" or _hr_group_posted(request) == user.groups.filter(name=HR_GROUP).exists():
+        return None
+    _hr_role_elsewhere(request)
+    return redirect("wagtailusers_users:edit", user.pk)
+
+
+@hooks.register("before_create_user")
+def refuse_a_new_account_the_hr_role(request):
+    if request.method != "POST" or not _hr_group_posted(request):
+        return None
+    _hr_role_elsewhere(request)
+    return redirect("wagtailusers_users:add")
+
+
+@hooks.register("before_bulk_action")
+def refuse_assigning_the_hr_role(request, action_type, objects, action_class_instance):
+    """The users list's "Assign role", given the HR group."""
+    if action_type != "assign_role" or getattr(action_class_instance, "model", None) is not get_user_model():
+        return None
+    if action_class_instance.cleaned_form.cleaned_data["role"].name != HR_GROUP:
+        return None
+    _hr_role_elsewhere(request)
+    return redirect(action_class_instance.next_url)
 
 
 @hooks.register("before_delete_user")

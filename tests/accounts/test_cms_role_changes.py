@@ -1,7 +1,8 @@
 """A role given or taken away in the Wagtail admin (the user editor, the users list's "Assign role", a new account
 made an Administrator, the group editor) is audited naming who made it, and ends the sessions of those whose access
-changed, as the HR roles page does. The audit lines said "None": the receivers that write them did not know who was
-signed in, and an account made an Administrator when it was created was not audited at all."""
+changed, as the HR roles page does (the HR role itself is refused there: tests/people/test_hr_role_not_in_the_cms.py).
+The audit lines said "None": the receivers that write them did not know who was signed in, and an account made an
+Administrator when it was created was not audited at all."""
 
 import re
 
@@ -43,19 +44,14 @@ def _epoch(user) -> int:
     return get_user_model().objects.values_list("session_epoch", flat=True).get(pk=user.pk)
 
 
-def test_adding_someone_to_hr_in_the_user_editor_names_who_did_it_and_ends_their_sessions(admin_client, admin, sam):
+def test_making_someone_an_editor_in_the_user_editor_names_who_did_it_and_ends_their_sessions(admin_client, admin, sam):
     before = _epoch(sam)
-    data = {
-        "email": sam.email,
-        "first_name": "Sam",
-        "last_name": "Taylor",
-        "is_active": "on",
-        "groups": [hr_group().pk],
-    }
+    editors = Group.objects.get(name="Editors")
+    data = {"email": sam.email, "first_name": "Sam", "last_name": "Taylor", "is_active": "on", "groups": [editors.pk]}
     response = admin_client.post(reverse("wagtailusers_users:edit", args=[sam.pk]), data)
     assert response.status_code == 302
     [event] = _role_changes()
-    assert event.scope == f"{sam.email} added to HR"
+    assert event.scope == f"{sam.email} added to Editors"
     assert (event.actor, event.actor_name) == (admin, "Rita Root")
     assert event.detail["ip"] == "127.0.0.1"
     assert _epoch(sam) == before + 1
@@ -63,9 +59,9 @@ def test_adding_someone_to_hr_in_the_user_editor_names_who_did_it_and_ends_their
 
 def test_assign_role_on_the_users_list_names_who_did_it(admin_client, admin, sam):
     url = reverse("wagtail_bulk_action", args=["accounts", "user", "assign_role"]) + f"?id={sam.pk}"
-    assert admin_client.post(url, {"role": hr_group().pk}).status_code == 302
+    assert admin_client.post(url, {"role": Group.objects.get(name="Editors").pk}).status_code == 302
     [event] = _role_changes()
-    assert (event.scope, event.actor) == (f"{sam.email} added to HR", admin)
+    assert (event.scope, event.actor) == (f"{sam.email} added to Editors", admin)
 
 
 def test_making_someone_an_administrator_names_who_did_it(admin_client, admin, sam):
