@@ -17,8 +17,14 @@ class EvidencePack(models.Model):
     pack reads everything known then about the day. Either way the pack can be rebuilt, and checked, from the
     records at any later time."""
 
-    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-    STATUS_CHOICES = [(QUEUED, "Waiting to start"), (RUNNING, "Being made"), (DONE, "Ready"), (FAILED, "Failed")]
+    QUEUED, RUNNING, DONE, FAILED, REMOVED = "queued", "running", "done", "failed", "removed"
+    STATUS_CHOICES = [
+        (QUEUED, "Waiting to start"),
+        (RUNNING, "Being made"),
+        (DONE, "Ready"),
+        (FAILED, "Failed"),
+        (REMOVED, "Files removed"),
+    ]
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     as_at = models.DateField(help_text="The day the pack reports on.")
@@ -50,6 +56,11 @@ class EvidencePack(models.Model):
         null=True, blank=True, help_text="Making it last showed a sign of life: asked for, started, or people done."
     )
     error = models.TextField(blank=True)
+    removed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its files were removed, PORTAL_PACK_KEEP_DAYS after it was made (reports.retention).",
+    )
     pdf = models.FileField(upload_to="packs/%Y/%m/", storage=private_storage, blank=True)
     csv = models.FileField(upload_to="packs/%Y/%m/", storage=private_storage, blank=True)
     csv_sha256 = models.CharField(max_length=64, blank=True)

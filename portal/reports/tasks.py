@@ -36,6 +36,9 @@ def evidence_pack_build_task(pack_id: int) -> str:
         pack_build(pack)
     except Exception as error:
         logger.exception("Evidence pack %s failed", pack_id)
+        for written in (pack.csv, pack.pdf):  # a file written before the failure, named nowhere else: not kept
+            if written.name:
+                written.storage.delete(written.name)
         EvidencePack.objects.filter(pk=pack_id).update(status=EvidencePack.FAILED, error=str(error)[:1000])
         raise
     return pack.status

@@ -1,5 +1,9 @@
-"""PDF evidence packs: asked for on one page, made in the background, offered for download when ready."""
+"""PDF evidence packs: asked for on one page, made in the background, offered for download when ready, and for
+PORTAL_PACK_KEEP_DAYS after that (`retention`)."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -16,6 +20,7 @@ from portal.lib.stalled import stalled_before
 from . import basis as clocks
 from .forms import ExportForm, basis_options
 from .models import EvidencePack
+from .retention import keep_until
 from .scope import teams_for_request
 from .tasks import evidence_pack_build_task
 
@@ -64,7 +69,14 @@ def _get_pack_for_user(user, pack_id: int) -> EvidencePack:
 
 @require_GET
 def pack_detail(request, pack_id: int):
-    return render(request, "reports/pack_detail.html", {"pack": _get_pack_for_user(request.user, pack_id)})
+    pack = _get_pack_for_user(request.user, pack_id)
+    context = {"pack": pack, "keep_until": keep_until(pack), "keep_days": settings.PORTAL_PACK_KEEP_DAYS}
+    if pack.status == EvidencePack.REMOVED:  # the same pack asked for again: the same team, day, clock and filters
+        asked = {"team": pack.team_id, "as_at": pack.as_at.isoformat(), "basis": pack.basis}
+        asked |= {"requirement": pack.requirement_id or "", "staff_group": pack.staff_group}
+        context["again_query"] = urlencode({name: value for name, value in asked.items() if value})
+        context["same_again"] = pack.basis == clocks.AS_RECORDED and pack.cutoff == end_of_local_day(pack.as_at)
+    return render(request, "reports/pack_detail.html", context)
 
 
 @require_GET
@@ -113,6 +125,8 @@ def _download(request, pack_id: int, field: str, content_type: str):
     """The pack's file, audited each time it is taken: asking for the pack is audited once, but the file may be
     downloaded again, by its requester, on any day after, and each copy taken away is a copy of the team's records."""
     pack = _get_pack_for_user(request.user, pack_id)
+    if pack.status == EvidencePack.REMOVED:
+        raise Http404("The pack's files have been removed: ask for it again.")
     if pack.status != EvidencePack.DONE:
         raise Http404("The pack is not ready.")
     audit_record(

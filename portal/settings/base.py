@@ -312,6 +312,13 @@ PORTAL_COMPLIANCE_TARGET = env_int("PORTAL_COMPLIANCE_TARGET", 95)
 # this many minutes has stopped (its worker restarted or is not running): its page says so and offers to go again
 # (portal.lib.stalled).
 PORTAL_STALLED_MINUTES = env_int("PORTAL_STALLED_MINUTES", 30)
+# An evidence pack's files (its PDF and spreadsheet, copies of a team's records) are removed this many days after it
+# was made, by `manage.py remove_old_packs` (portal.reports.retention); the same pack can be asked for again.
+PORTAL_PACK_KEEP_DAYS = env_int("PORTAL_PACK_KEEP_DAYS", 30)
+if PORTAL_PACK_KEEP_DAYS < 1:
+    raise ImproperlyConfigured(
+        f"PORTAL_PACK_KEEP_DAYS must be a whole number of days, at least 1, not {PORTAL_PACK_KEEP_DAYS}."
+    )
 # Signed receipts of the evidence ledger's head (portal.compliance.receipts; docs/deploy.md, "Ledger receipts"): the
 # key that signs them (production requires one of its own; elsewhere it is derived from SECRET_KEY), the store each
 # receipt is written to, and the mailbox each is sent to (empty: not emailed).
