@@ -287,10 +287,10 @@ def _csv_lines(data: bytes, aliases: dict[str, str], required: set[str]) -> Iter
 
 
 def _delimiter(text: str, aliases: dict[str, str], required: set[str]) -> str:
-    """Comma or semicolon: the one that splits a line among the first 20 into every required heading (a title above
-    the headings may hold either), else the one the first line holds more of."""
+    """Comma, semicolon or tab (Excel's "Text (Tab delimited)"): the one that splits a line among the first 20 into
+    every required heading (a title above the headings may hold any), else the one the first line holds more of."""
     first_lines = text.splitlines()[:HEADING_SEARCH]
-    for line, delimiter in itertools.product(first_lines, (",", ";")):
+    for line, delimiter in itertools.product(first_lines, (",", ";", "\t")):
         try:
             cells = next(csv.reader([line], delimiter=delimiter))
         except csv.Error:  # a line too long to be headings; reading the file says which line it is
