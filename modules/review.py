@@ -5,13 +5,14 @@ from django.utils import timezone
 
 from portal.compliance.models import PolicySnapshot
 from portal.lib.clauses import parse_clause_list
-from quizzes.models import Question
+from quizzes.models import Question, Quiz
 
 from .models import ModulePage, ReviewFlag
 
 
 def review_flags_raise(*, snapshot: PolicySnapshot, clauses: list[str]) -> list[ReviewFlag]:
-    """Flag every scenario and question tagged to one of `clauses` (the sections `snapshot` changed materially)."""
+    """Flag every scenario and question tagged to one of `clauses` (the sections `snapshot` changed materially) in
+    the policy's modules and their quizzes (`_quizzes_of_policy`)."""
     touched = set(clauses)
     if not touched:
         return []
@@ -31,7 +32,8 @@ def review_flags_raise(*, snapshot: PolicySnapshot, clauses: list[str]) -> list[
                         snapshot=snapshot,
                     )
                 )
-    questions = list(Question.objects.filter(clause__in=touched, bank__quizzes__isnull=False).distinct())
+    quizzes = _quizzes_of_policy(snapshot.page_id)
+    questions = list(Question.objects.filter(clause__in=touched, bank__quizzes__in=quizzes).distinct())
     for question in questions:
         flags.append(ReviewFlag(question=question, clause=question.clause, snapshot=snapshot))
     with transaction.atomic():
@@ -39,6 +41,18 @@ def review_flags_raise(*, snapshot: PolicySnapshot, clauses: list[str]) -> list[
         # Held back from every quiz until reviewed: nobody is asked about the superseded rule meanwhile.
         Question.objects.filter(pk__in=[q.pk for q in questions]).update(held_for_review=True)
     return created
+
+
+def _quizzes_of_policy(policy_id: int) -> list[int]:
+    """The quizzes whose questions' clauses are the policy's sections: those placed on one of its modules, and those
+    placed on no module yet (nobody takes them until they are, perhaps on one of its modules). A question names its
+    clause by number alone, and another policy has its own section 6.2. Two queries."""
+    placed: dict[int, set[int]] = {}
+    for policy, body in ModulePage.objects.values_list("policy_id", "body"):
+        for block in body.raw_data:
+            if block["type"] == "quiz" and block["value"].get("quiz"):
+                placed.setdefault(block["value"]["quiz"], set()).add(policy)
+    return [pk for pk in Quiz.objects.values_list("pk", flat=True) if policy_id in placed.get(pk, {policy_id})]
 
 
 def review_flags_resolve(*, flags, user, resolution: str) -> int:
