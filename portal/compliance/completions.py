@@ -24,7 +24,7 @@ from django.utils import timezone
 from portal.lib.csvfiles import CsvFileError, parse_date, read_table, show_date
 from portal.lib.text import hidden_character
 from portal.people.models import Assignment, StaffMember
-from portal.people.roster.numbers import zero_twin_error, zero_twins
+from portal.people.roster.numbers import rewritten_number_error, zero_twin_error, zero_twins
 
 from .dates import add_months
 from .models import CompetenceMapping, EvidenceEntry, Requirement
@@ -215,6 +215,9 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
         staff_id = people.get(number)
         if staff_id is None and number in twins:
             plan.rejected.append((line, zero_twin_error(number, twins[number], "Person")))
+            continue
+        if staff_id is None and rewritten_number_error(number, "Person"):
+            plan.rejected.append((line, rewritten_number_error(number, "Person")))
             continue
         if staff_id is None:
             if strict:

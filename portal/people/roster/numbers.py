@@ -1,11 +1,29 @@
-"""Numbers a spreadsheet has stripped of their leading zeros. Excel reads 00012345 in a CSV as the number 12345, and
-an .xlsx may store it so, so a file can name someone the portal knows as 00012345 by 12345 (or, the other way round,
-give 00012345 to someone the portal took from such a file as 12345). Read as written, that row is a new person, or a
-completion for nobody: the imports ask this instead, and refuse the row with the reason."""
+"""Numbers a spreadsheet has rewritten. Excel reads 00012345 in a CSV as the number 12345, and an .xlsx may store it
+so, so a file can name someone the portal knows as 00012345 by 12345 (or, the other way round, give 00012345 to
+someone the portal took from such a file as 12345); other tools write 12345.0, and Excel writes a long number as
+1.23457E+11. Read as written, such a row is a new person, or a completion for nobody: the imports ask this instead,
+and refuse the row with the reason."""
+
+import re
 
 from django.db.models import Q
 
 from ..models import Assignment, StaffMember
+
+# How a spreadsheet rewrites a number it took for a quantity: 12345.0, or 1.23457E+11 (Excel's General format for a
+# number of 12 digits or more, which a CSV then keeps, the last digits lost).
+REWRITTEN = re.compile(r"\d+\.\d+|\d+(?:\.\d+)?[eE][+-]?\d+")
+
+
+def rewritten_number_error(number: str, column: str = "Employee Number") -> str:
+    """Why `number` cannot be taken as written, to follow "Line N: ", or "" if it can."""
+    if not REWRITTEN.fullmatch(number):
+        return ""
+    return (
+        f"{column} {number} looks like a number a spreadsheet has rewritten (with a decimal point, or in scientific "
+        "notation, its last digits lost). Give it as ESR writes it (in Excel, format the column as Text first), then "
+        "upload the file again"
+    )
 
 
 def zero_twins(numbers) -> dict[str, str]:

@@ -12,6 +12,7 @@ from portal.lib.csvfiles import parse_date, quoted, show_date
 from portal.lib.text import hidden_character
 
 from ..models import Assignment, StaffMember
+from .numbers import rewritten_number_error
 from .teams import RosterTeams
 
 ALIASES = {
@@ -194,6 +195,10 @@ def _read_row(line: int, raw: dict, teams: RosterTeams) -> tuple[PersonRow | Non
     number = raw["employee_number"]
     if not number:
         return None, "Employee Number is empty"
+    for name in ("employee_number", "assignment_number", "manager_number", "manager_assignment"):
+        error = rewritten_number_error(raw.get(name, ""), COLUMNS[name])
+        if error:
+            return None, error
     for name in ("first_name", "last_name"):
         if not raw[name]:
             return None, f"{'First Name' if name == 'first_name' else 'Last Name'} is empty"
