@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -40,6 +41,32 @@ def refuse_changing_the_sign_in_email(request, user):
         "Nothing was saved.",
     )
     return redirect("wagtailusers_users:edit", user.pk)
+
+
+def _administrator_box_refused(request, user=None):
+    """Wagtail shows the Administrator box to whoever may add or change accounts: only a superuser may make someone
+    one (every permission, and HR's view of everyone) or stop them being one."""
+    if request.method != "POST" or request.user.is_superuser:
+        return None
+    ticked = forms.CheckboxInput().value_from_datadict(request.POST, None, "is_superuser")
+    if ticked == (user.is_superuser if user is not None else False):
+        return None
+    messages.error(
+        request,
+        "Only an Administrator can make someone an Administrator, or stop them being one. Leave the box as it was. "
+        "Nothing was saved.",
+    )
+    return redirect("wagtailusers_users:edit", user.pk) if user is not None else redirect("wagtailusers_users:add")
+
+
+@hooks.register("before_edit_user")
+def refuse_the_administrator_box_to_non_administrators(request, user):
+    return _administrator_box_refused(request, user)
+
+
+@hooks.register("before_create_user")
+def refuse_a_new_administrator_to_non_administrators(request):
+    return _administrator_box_refused(request)
 
 
 def _hr_role_elsewhere(request) -> None:
