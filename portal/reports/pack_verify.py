@@ -5,11 +5,13 @@ pack's cut-off and on its clock, and, for a pack as it was, the facts recorded s
 import datetime
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils import timezone
 
+from portal.audit.models import AuditEvent
 from portal.compliance.asat import Moment
 from portal.compliance.dates import local_day
 from portal.compliance.ledger import GENESIS_HASH
@@ -118,17 +120,24 @@ def pack_verify(pdf_path, csv_path, *, now: datetime.datetime | None = None) -> 
         problems.append(f"Ledger entry #{manifest['ledger_seq']} does not have the hash the manifest names.")
     elif chain.intact:
         notes.append(f"The ledger is intact, and entry #{manifest['ledger_seq']} is the head the manifest names.")
-    team = Team.objects.filter(code=manifest["team_code"]).first()
+    renamed = renamed_since(moment.cutoff)
+    team = _team_then(manifest["team_code"], renamed)
     if team is None:
         problems.append(f"There is no team with code {manifest['team_code']}.")
         return PackCheck(problems, notes)
+    if team.code != manifest["team_code"]:
+        notes.append(f"Team code {manifest['team_code']} is now {team.code} ({team.name}): renamed since the pack.")
     requirement = None
     if manifest["requirement_id"] is not None:
         requirement = Requirement.objects.filter(pk=manifest["requirement_id"]).first()
         if requirement is None:
             problems.append(f"There is no requirement #{manifest['requirement_id']}, which the pack was filtered to.")
             return PackCheck(problems, notes)
-    rebuilt = csv_twin(team, moment, basis, Filters(requirement, manifest["staff_group"]))
+    names = _names_then(renamed)
+    if names:
+        then = ", ".join(f"{name_then} (now {name_now})" for name_now, name_then in names.items())
+        notes.append(f"Teams renamed since its cut-off are shown by the names they had at the cut-off: {then}.")
+    rebuilt = csv_twin(team, moment, basis, Filters(requirement, manifest["staff_group"]), names)
     if rebuilt != csv_bytes:
         problems.append("Rebuilt from the ledger, the CSV differs: " + _first_difference(csv_bytes, rebuilt))
     elif basis == clocks.AS_IT_WAS:
@@ -137,6 +146,49 @@ def pack_verify(pdf_path, csv_path, *, now: datetime.datetime | None = None) -> 
         notes.append("Rebuilt from the ledger now, the CSV comes out byte for byte the same.")
     since = changes_since(team, moment, now or timezone.now()) if basis == clocks.AS_IT_WAS else []
     return PackCheck(problems, notes, since)
+
+
+@dataclass(frozen=True)
+class Renamed:
+    """A team renamed after a pack's cut-off: as it is now, and its name and code at the cut-off."""
+
+    team: Team
+    name_then: str
+    code_then: str
+
+
+def renamed_since(cutoff: datetime.datetime) -> dict[int, Renamed]:
+    """The teams renamed at or after `cutoff`, by id, each with the name and code it had then: the first rename's
+    "before", as HR's organisation pages audit each rename (`compliance.organisation.team_rename`)."""
+    events = AuditEvent.objects.filter(action=AuditEvent.TEAM_CHANGED, detail__change="renamed", at__gte=cutoff)
+    then = {}
+    for detail in events.order_by("at", "pk").values_list("detail", flat=True):
+        then.setdefault(detail["team_id"], detail["before"])
+    teams = Team.objects.in_bulk(list(then))
+    return {pk: Renamed(teams[pk], was["name"], was["code"]) for pk, was in then.items() if pk in teams}
+
+
+def _team_then(code: str, renamed: dict[int, Renamed]) -> Team | None:
+    """The team that had `code` at the cut-off: one renamed from it since, else the one with it now, unless that
+    one took it since."""
+    for change in renamed.values():
+        if change.code_then.lower() == code.lower():
+            return change.team
+    team = Team.objects.filter(code=code).first()
+    if team is not None and team.pk in renamed:
+        return None  # it had another code then
+    return team
+
+
+def _names_then(renamed: dict[int, Renamed]) -> dict[str, str]:
+    """current name -> name at the cut-off, for the renamed teams whose name changed and is now theirs alone (the
+    rows name a team, not its id: a name two teams share now cannot be told apart)."""
+    counts = Counter(Team.objects.values_list("name", flat=True))
+    return {
+        change.team.name: change.name_then
+        for change in sorted(renamed.values(), key=lambda change: change.team.path)
+        if change.team.name != change.name_then and counts[change.team.name] == 1
+    }
 
 
 def _first_difference(given: bytes, rebuilt: bytes) -> str:

@@ -171,13 +171,24 @@ def corrections_by_person(
     return found
 
 
-def csv_twin(team: Team, moment: Moment, basis: str = clocks.AS_RECORDED, filters: Filters = EVERYTHING) -> bytes:
+def csv_twin(
+    team: Team,
+    moment: Moment,
+    basis: str = clocks.AS_RECORDED,
+    filters: Filters = EVERYTHING,
+    names: dict[str, str] | None = None,
+) -> bytes:
     """The pack's CSV, rebuilt from the records: as recorded then, the CSV export of `team` as at `moment`; as it
     was, the rows as it was on its day from the facts recorded before its cut-off; narrowed by `filters`, which its
-    first line names."""
+    first line names. `names` gives teams renamed since by the name they had then (current name -> name then):
+    the tree keeps no history of names, so the rows read a team's current one."""
     if basis == clocks.AS_IT_WAS:
-        return "".join(csv_lines(export_rows_known([team], moment, filters), filters=filters)).encode("utf-8")
-    return "".join(csv_lines(export_rows([team], moment, filters=filters), filters=filters)).encode("utf-8")
+        rows = export_rows_known([team], moment, filters)
+    else:
+        rows = export_rows([team], moment, filters=filters)
+    if names:
+        rows = (row._replace(team=names.get(row.team, row.team)) for row in rows)
+    return "".join(csv_lines(rows, filters=filters)).encode("utf-8")
 
 
 def pack_build(pack: EvidencePack) -> EvidencePack:
