@@ -41,11 +41,9 @@ class PolicyVersioning:
         if reused:
             errors["version_label"] = reused
         changed = changed_clauses(latest.sections, policy_sections(self))
-        if not changed:
-            if errors:
-                raise ValidationError(errors)
-            return
-        if self.version_label.strip() == latest.version_label:
+        # With no section changed, answers given for this version are still checked: each is about a section that has
+        # not changed, and a material one would otherwise be published as a minor version without a word.
+        if changed and self.version_label.strip() == latest.version_label:
             errors["version_label"] = (
                 f"The text has changed since version {latest.version_label} was published "
                 f"(section {', '.join(changed)}): give this version a new number."
