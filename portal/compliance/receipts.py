@@ -53,13 +53,19 @@ def _key() -> bytes:
     return hmac.new(settings.SECRET_KEY.encode("utf-8"), b"evidence ledger receipts", hashlib.sha256).digest()
 
 
-def _signature(seq: int, head_hash: str, issued_at: str) -> str:
+def _checking_keys() -> list[bytes]:
+    """The keys a receipt may have been signed with: today's, then those it replaced (PORTAL_RECEIPT_RETIRED_KEYS),
+    which sign nothing new but keep the receipts they signed checkable once the key is changed."""
+    return [_key(), *(key.encode("utf-8") for key in settings.PORTAL_RECEIPT_RETIRED_KEYS)]
+
+
+def _signature(seq: int, head_hash: str, issued_at: str, key: bytes | None = None) -> str:
     message = json.dumps(
         {"kind": KIND, "seq": seq, "head_hash": head_hash, "issued_at": issued_at},
         sort_keys=True,
         separators=(",", ":"),
     )
-    return hmac.new(_key(), message.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(key or _key(), message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def receipt_issue() -> Receipt:
@@ -151,9 +157,13 @@ def receipts_check(directory) -> list[ReceiptFinding]:
 
 
 def _problem_with(receipt: Receipt) -> str:
-    expected = _signature(receipt.seq, receipt.head_hash, receipt.issued_at)
-    if not hmac.compare_digest(expected, receipt.signature):
-        return "its signature does not verify: the receipt was altered, or signed with another key."
+    signed = (_signature(receipt.seq, receipt.head_hash, receipt.issued_at, key) for key in _checking_keys())
+    if not any(hmac.compare_digest(expected, receipt.signature) for expected in signed):
+        retired = " or a retired one (PORTAL_RECEIPT_RETIRED_KEYS)" if settings.PORTAL_RECEIPT_RETIRED_KEYS else ""
+        return (
+            "its signature does not verify: the receipt was altered, or signed with a key other than "
+            f"PORTAL_RECEIPT_KEY{retired}."
+        )
     if receipt.seq == 0:
         return "" if receipt.head_hash == GENESIS_HASH else "it names entry #0 with a hash other than the start's."
     found = EvidenceEntry.objects.filter(seq=receipt.seq).values_list("content_hash", flat=True).first()

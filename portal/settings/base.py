@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.lib.env import env_database, env_int, env_str
+from portal.lib.env import env_database, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -323,6 +323,8 @@ if PORTAL_PACK_KEEP_DAYS < 1:
 # key that signs them (production requires one of its own; elsewhere it is derived from SECRET_KEY), the store each
 # receipt is written to, and the mailbox each is sent to (empty: not emailed).
 PORTAL_RECEIPT_KEY = env_str("PORTAL_RECEIPT_KEY", "")
+# Keys PORTAL_RECEIPT_KEY replaced, comma-separated: they sign nothing new, and the receipts they signed still check.
+PORTAL_RECEIPT_RETIRED_KEYS = env_list("PORTAL_RECEIPT_RETIRED_KEYS")
 PORTAL_RECEIPT_DIR = env_str("PORTAL_RECEIPT_DIR", str(BASE_DIR / "var" / "receipts"))
 PORTAL_RECEIPT_EMAIL = env_str("PORTAL_RECEIPT_EMAIL", "")
 

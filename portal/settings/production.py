@@ -120,3 +120,8 @@ if not os.path.isabs(PORTAL_RECEIPT_DIR):
 PORTAL_RECEIPT_EMAIL = env_str("PORTAL_RECEIPT_EMAIL")
 if len(PORTAL_RECEIPT_KEY) < 32 or PORTAL_RECEIPT_KEY == SECRET_KEY:
     raise ImproperlyConfigured("PORTAL_RECEIPT_KEY must be at least 32 characters long and differ from SECRET_KEY.")
+PORTAL_RECEIPT_RETIRED_KEYS = env_list("PORTAL_RECEIPT_RETIRED_KEYS")
+if PORTAL_RECEIPT_KEY in PORTAL_RECEIPT_RETIRED_KEYS:
+    raise ImproperlyConfigured(
+        "PORTAL_RECEIPT_RETIRED_KEYS lists PORTAL_RECEIPT_KEY: a key in use is not retired (docs/deploy.md, section 9)."
+    )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from portal.compliance.ledger import entry_hash
 from portal.compliance.models import EvidenceEntry, LedgerHead
-from portal.compliance.receipts import receipt_publish
+from portal.compliance.receipts import _signature, receipt_publish
 from tests.dbrole import owner_without_ledger_triggers
 
 MAILBOX = "ledger-receipts@example.nhs.uk"
@@ -207,3 +207,27 @@ def test_a_receipt_file_is_never_overwritten(record, store, monkeypatch):
     with pytest.raises(FileExistsError):
         receipt_publish(occasion="test")
     assert path.read_text() == "kept as found"
+
+
+def test_receipts_signed_before_the_key_was_changed_still_check_with_it_retired(record, store, settings):
+    """A trust changes the receipt key (a yearly rotation, or a key that may have leaked): receipts signed with the
+    old one check once it is listed in PORTAL_RECEIPT_RETIRED_KEYS, which signs nothing new. Before, the only way to
+    keep them checkable was to keep signing with the old key."""
+    old, new = "the-old-key-at-least-thirty-two-characters-long", "the-new-key-at-least-thirty-two-characters-long"
+    record("a")
+    settings.PORTAL_RECEIPT_KEY = old
+    receipt_publish(occasion="before the change")
+    record("b")
+    settings.PORTAL_RECEIPT_KEY, settings.PORTAL_RECEIPT_RETIRED_KEYS = new, []
+    after, _ = receipt_publish(occasion="after the change")
+    assert "signed with a key other than PORTAL_RECEIPT_KEY." in _refused("--receipts", str(store))
+
+    settings.PORTAL_RECEIPT_RETIRED_KEYS = [old]
+    assert "2 receipts checked" in _verify("--receipts", str(store))
+    # The retired key signs nothing new: a receipt made now is signed with PORTAL_RECEIPT_KEY.
+    now, _ = receipt_publish(occasion="with a key retired")
+    assert now.signature == _signature(now.seq, now.head_hash, now.issued_at, new.encode())
+    assert after.signature == _signature(after.seq, after.head_hash, after.issued_at, new.encode())
+
+    settings.PORTAL_RECEIPT_RETIRED_KEYS = ["a-key-that-signed-nothing-here-thirty-two-chars"]
+    assert "or a retired one (PORTAL_RECEIPT_RETIRED_KEYS)" in _refused("--receipts", str(store))

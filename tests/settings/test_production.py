@@ -75,3 +75,14 @@ def test_the_receipt_store_is_the_absolute_path_given():
     loaded = load_settings("portal.settings.production", "PORTAL_RECEIPT_DIR", PORTAL_RECEIPT_DIR=" /mnt/receipts ")
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.strip() == "/mnt/receipts"
+
+
+def test_retired_receipt_keys_are_read_and_the_key_in_use_is_not_among_them():
+    old = "an-old-receipt-key-0123456789abcdefghijklmnop"
+    loaded = load_settings(
+        "portal.settings.production", "PORTAL_RECEIPT_RETIRED_KEYS", PORTAL_RECEIPT_RETIRED_KEYS=f" {old} ,"
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == str([old])
+    refused = load_production(PORTAL_RECEIPT_RETIRED_KEYS=f"{old},{GOOD['PORTAL_RECEIPT_KEY']}")
+    assert refused.returncode != 0 and "PORTAL_RECEIPT_RETIRED_KEYS lists PORTAL_RECEIPT_KEY" in refused.stderr
