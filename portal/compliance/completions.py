@@ -198,7 +198,7 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
     people = people_by_number(numbers)
     twins = zero_twins(numbers - people.keys())
     today = timezone.localdate()
-    seen = set()
+    seen: dict[str, CompletionRow] = {}  # the first row of each completion
     for line, raw in readable:
         if not raw["completed"]:
             plan.not_completed += 1
@@ -236,10 +236,13 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
             plan.rejected.append((line, error))
             continue
         row = CompletionRow(line, staff_id, requirement_id, completed, expires, number, competence)
-        if row.key in seen:
-            plan.already += 1
+        first = seen.setdefault(row.key, row)
+        if first is not row:
+            if first.expires_on != row.expires_on:
+                plan.rejected.append((line, _conflict_error(first, row, requirement_name)))
+            else:
+                plan.already += 1
             continue
-        seen.add(row.key)
         plan.to_record.append(row)
     existing = set()
     for chunk in _chunks([r.key for r in plan.to_record]):
@@ -311,6 +314,18 @@ def _requirement_error(competence, kind, renewal_months, requirement_name, compl
         else f"{requirement_name} has no renewal period, and ten years is the longest accepted"
     )
     return f"Expiry Date {show_date(expires)} is later than {show_date(latest)}: {why}"
+
+
+def _conflict_error(first: CompletionRow, row: CompletionRow, requirement_name: str) -> str:
+    """Why a row is refused that repeats an earlier row's completion (person, requirement, day) with another expiry."""
+
+    def expiry(r: CompletionRow) -> str:
+        return show_date(r.expires_on) if r.expires_on else "none"
+
+    return (
+        f"Line {first.line} gives the same completion of {requirement_name} on {show_date(row.completed_on)} with "
+        f"another Expiry Date ({expiry(first)} there, {expiry(row)} here): keep the right one"
+    )
 
 
 class MappingError(ValueError):
