@@ -12,6 +12,18 @@ from .deletion import account_deletion_refusals, account_deletion_refused_messag
 
 
 @hooks.register("before_bulk_action")
+def refuse_closing_administrators_to_non_administrators(request, action_type, objects, action_class_instance):
+    """The user list's "Set active state" on a superuser's account, by someone who is not one (registered before the
+    hook below, which saves each account)."""
+    if action_type != "set_active_state" or getattr(action_class_instance, "model", None) is not get_user_model():
+        return None
+    if request.user.is_superuser or not any(user.is_superuser for user in objects):
+        return None
+    messages.error(request, ADMINISTRATORS_ONLY)
+    return redirect(action_class_instance.next_url)
+
+
+@hooks.register("before_bulk_action")
 def accounts_closed_or_opened_one_at_a_time(request, action_type, objects, action_class_instance):
     """The user list's "Set active state" writes every account chosen with one UPDATE, which no receiver sees: the
     change would not be audited, would end no session and would not mark the accounts closed by hand (so a roster
@@ -43,19 +55,22 @@ def refuse_changing_the_sign_in_email(request, user):
     return redirect("wagtailusers_users:edit", user.pk)
 
 
+ADMINISTRATORS_ONLY = (
+    "Only an Administrator can make someone an Administrator, or change an Administrator's account (close it, or "
+    "stop them being one). Nothing was saved."
+)
+
+
 def _administrator_box_refused(request, user=None):
-    """Wagtail shows the Administrator box to whoever may add or change accounts: only a superuser may make someone
-    one (every permission, and HR's view of everyone) or stop them being one."""
+    """Wagtail shows the Administrator box, and every account, to whoever may add or change accounts: only a superuser
+    may make someone one (every permission, and HR's view of everyone), or change a superuser's account (Wagtail
+    already keeps its delete to superusers)."""
     if request.method != "POST" or request.user.is_superuser:
         return None
     ticked = forms.CheckboxInput().value_from_datadict(request.POST, None, "is_superuser")
-    if ticked == (user.is_superuser if user is not None else False):
+    if not ticked and (user is None or not user.is_superuser):
         return None
-    messages.error(
-        request,
-        "Only an Administrator can make someone an Administrator, or stop them being one. Leave the box as it was. "
-        "Nothing was saved.",
-    )
+    messages.error(request, ADMINISTRATORS_ONLY)
     return redirect("wagtailusers_users:edit", user.pk) if user is not None else redirect("wagtailusers_users:add")
 
 

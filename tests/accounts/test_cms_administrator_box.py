@@ -1,7 +1,8 @@
-"""Only a superuser makes a superuser. Wagtail shows its user editor's and new-user form's Administrator box to anyone
-who may change or add accounts there, so a CMS user given that (not a superuser, not HR) could make an account of
-theirs, or a new one at an address they read, a superuser: every permission, and HR's view of everyone. Such a change
-is refused with a message saying who may make it, and nothing in the form is saved."""
+"""Only a superuser makes a superuser, or changes a superuser's account. Wagtail shows its user editor's and new-user
+form's Administrator box, and every account, to anyone who may change or add accounts there, so a CMS user given
+that (not a superuser, not HR) could make an account of theirs, or a new one at an address they read, a superuser:
+every permission, and HR's view of everyone; or close the superusers' accounts. Such a change is refused with a
+message saying who may make it, and nothing in the form is saved."""
 
 from html import unescape
 
@@ -13,7 +14,7 @@ from django.urls import reverse
 
 from tests import factories
 
-REFUSED = "Only an Administrator can make someone an Administrator, or stop them being one"
+REFUSED = "Only an Administrator can make someone an Administrator, or change an Administrator's account"
 
 
 @pytest.fixture
@@ -54,6 +55,18 @@ def test_an_account_manager_cannot_take_it_away_either(manager_client):
     page = manager_client.post(reverse("wagtailusers_users:edit", args=[root.pk]), data, follow=True)
     assert REFUSED in unescape(page.content.decode())
     assert _superuser(root.email)
+
+
+def test_an_account_manager_cannot_close_an_administrators_account_by_either_door(manager_client):
+    root = factories.make_user(email="root@example.nhs.uk", first_name="Rita", last_name="Root", is_superuser=True)
+    data = {"email": root.email, "first_name": "Rita", "last_name": "Root", "is_superuser": "on"}
+    page = manager_client.post(reverse("wagtailusers_users:edit", args=[root.pk]), data, follow=True)
+    assert REFUSED in unescape(page.content.decode())
+    url = reverse("wagtail_bulk_action", args=["accounts", "user", "set_active_state"])
+    page = manager_client.post(f"{url}?id={root.pk}&next=/cms/users/", {"mark_as_active": "False"}, follow=True)
+    assert REFUSED in unescape(page.content.decode())
+    account = get_user_model().objects.get(pk=root.pk)
+    assert (account.is_active, account.closed_by_hand) == (True, False)
 
 
 def test_an_account_manager_cannot_make_a_new_administrator(manager_client):
