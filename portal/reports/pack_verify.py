@@ -74,6 +74,9 @@ def manifest_read(pdf_path) -> dict:
     manifest["requirement_id"] = int(requirement.group(1)) if requirement else None
     group = re.search(r"Staff group filter:\s*(.+)", text)
     manifest["staff_group"] = group.group(1).strip() if group else ""
+    # When the pack was made (its receipt was issued as its rows had been read): packs from before receipts, unknown.
+    issued = re.search(r"Receipt issued:\s*(\S+)", text)
+    manifest["made"] = datetime.datetime.fromisoformat(issued.group(1)) if issued else None
     named = re.search(BASIS_PATTERN, text)
     manifest["basis"] = BASIS_NAMED[named.group(1)] if named else clocks.AS_RECORDED
     return manifest
@@ -120,7 +123,10 @@ def pack_verify(pdf_path, csv_path, *, now: datetime.datetime | None = None) -> 
         problems.append(f"Ledger entry #{manifest['ledger_seq']} does not have the hash the manifest names.")
     elif chain.intact:
         notes.append(f"The ledger is intact, and entry #{manifest['ledger_seq']} is the head the manifest names.")
-    renamed = renamed_since(moment.cutoff)
+    # The rows read each team's name when the pack was made (no earlier than the cut-off): renames since then. The
+    # receipt's time is to the second, and the rows were read before it: a rename in that second came before them.
+    made = manifest["made"] + datetime.timedelta(seconds=1) if manifest["made"] else moment.cutoff
+    renamed = renamed_since(made)
     team = _team_then(manifest["team_code"], renamed)
     if team is None:
         problems.append(f"There is no team with code {manifest['team_code']}.")
@@ -136,7 +142,7 @@ def pack_verify(pdf_path, csv_path, *, now: datetime.datetime | None = None) -> 
     names = _names_then(renamed)
     if names:
         then = ", ".join(f"{name_then} (now {name_now})" for name_now, name_then in names.items())
-        notes.append(f"Teams renamed since its cut-off are shown by the names they had at the cut-off: {then}.")
+        notes.append(f"Teams renamed since the pack was made are shown by the names they had then: {then}.")
     rebuilt = csv_twin(team, moment, basis, Filters(requirement, manifest["staff_group"]), names)
     if rebuilt != csv_bytes:
         problems.append("Rebuilt from the ledger, the CSV differs: " + _first_difference(csv_bytes, rebuilt))
@@ -150,17 +156,17 @@ def pack_verify(pdf_path, csv_path, *, now: datetime.datetime | None = None) -> 
 
 @dataclass(frozen=True)
 class Renamed:
-    """A team renamed after a pack's cut-off: as it is now, and its name and code at the cut-off."""
+    """A team renamed after a pack was made: as it is now, and its name and code when the pack was made."""
 
     team: Team
     name_then: str
     code_then: str
 
 
-def renamed_since(cutoff: datetime.datetime) -> dict[int, Renamed]:
-    """The teams renamed at or after `cutoff`, by id, each with the name and code it had then: the first rename's
+def renamed_since(moment: datetime.datetime) -> dict[int, Renamed]:
+    """The teams renamed at or after `moment`, by id, each with the name and code it had then: the first rename's
     "before", as HR's organisation pages audit each rename (`compliance.organisation.team_rename`)."""
-    events = AuditEvent.objects.filter(action=AuditEvent.TEAM_CHANGED, detail__change="renamed", at__gte=cutoff)
+    events = AuditEvent.objects.filter(action=AuditEvent.TEAM_CHANGED, detail__change="renamed", at__gte=moment)
     then = {}
     for detail in events.order_by("at", "pk").values_list("detail", flat=True):
         then.setdefault(detail["team_id"], detail["before"])
@@ -169,8 +175,8 @@ def renamed_since(cutoff: datetime.datetime) -> dict[int, Renamed]:
 
 
 def _team_then(code: str, renamed: dict[int, Renamed]) -> Team | None:
-    """The team that had `code` at the cut-off: one renamed from it since, else the one with it now, unless that
-    one took it since."""
+    """The team that had `code` when the pack was made: one renamed from it since, else the one with it now, unless
+    that one took it since."""
     for change in renamed.values():
         if change.code_then.lower() == code.lower():
             return change.team
@@ -181,8 +187,8 @@ def _team_then(code: str, renamed: dict[int, Renamed]) -> Team | None:
 
 
 def _names_then(renamed: dict[int, Renamed]) -> dict[str, str]:
-    """current name -> name at the cut-off, for the renamed teams whose name changed and is now theirs alone (the
-    rows name a team, not its id: a name two teams share now cannot be told apart)."""
+    """current name -> name when the pack was made, for the renamed teams whose name changed and is now theirs alone
+    (the rows name a team, not its id: a name two teams share now cannot be told apart)."""
     counts = Counter(Team.objects.values_list("name", flat=True))
     return {
         change.team.name: change.name_then

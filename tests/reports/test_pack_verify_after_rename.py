@@ -1,20 +1,34 @@
 """A team renamed after a pack was made (HR's organisation pages, audited with the name and code before and after)
-does not make `verify_pack` call the pack false: the rebuilt spreadsheet shows each team by the name it had at the
-pack's cut-off, the pack's own team is found by the code it had then, and the output says which teams were renamed
-since. A spreadsheet changed by hand is still refused."""
+does not make `verify_pack` call the pack false: the rebuilt spreadsheet shows each team by the name it had when the
+pack was made (its receipt's time), the pack's own team is found by the code it had then, and the output says which
+teams were renamed since. A team renamed between asking for a pack and its making is shown by the name it had when
+the pack was made. A spreadsheet changed by hand is still refused."""
+
+import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import get_resolver, reverse
+from django.utils import timezone
+from freezegun import freeze_time
 
 from portal.compliance.organisation import team_rename
+from portal.reports.models import EvidencePack
+from portal.reports.tasks import evidence_pack_build_task
 from tests.reports.conftest import client_for
-from tests.reports.test_packs import _download, _make_pack
+from tests.reports.test_packs import _download, _make_pack, _pdf_text
 
 
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "private": {**settings.STORAGES["private"]}}
     settings.STORAGES["private"]["OPTIONS"] = {"location": str(tmp_path / "private"), "base_url": None}
+
+
+def _a_minute_later():
+    """Renames a minute after the pack was made (its receipt's time is to the second)."""
+    assert get_resolver().url_patterns  # the URLconf built before freezegun runs
+    return freeze_time(timezone.now() + datetime.timedelta(minutes=1), tick=True)
 
 
 def _verify(pdf, twin, capsys) -> str:
@@ -26,15 +40,16 @@ def test_a_pack_verifies_after_its_teams_are_renamed(org, hr, tmp_path, capsys):
     client = client_for(hr)
     pdf, twin = _download(client, _make_pack(client, org["comms"]), tmp_path)
     assert b",Digital," in twin.read_bytes()
-    team_rename(team=org["digital"], name="Digital Services", code="DIGI2", user=hr.user)
     old_code = org["comms"].code
-    team_rename(team=org["comms"], name="Communications and Engagement", code="COMMS2", user=hr.user)
+    with _a_minute_later():
+        team_rename(team=org["digital"], name="Digital Services", code="DIGI2", user=hr.user)
+        team_rename(team=org["comms"], name="Communications and Engagement", code="COMMS2", user=hr.user)
 
     out = _verify(pdf, twin, capsys)
     assert "The pack matches the records." in out and "byte for byte the same" in out
     assert f"Team code {old_code} is now COMMS2 (Communications and Engagement)" in out
     assert (
-        "Teams renamed since its cut-off are shown by the names they had at the cut-off: Communications (now "
+        "Teams renamed since the pack was made are shown by the names they had then: Communications (now "
         "Communications and Engagement), Digital (now Digital Services)." in out
     )
 
@@ -43,8 +58,9 @@ def test_a_team_given_the_old_code_since_is_not_taken_for_the_packs(org, hr, tmp
     client = client_for(hr)
     pdf, twin = _download(client, _make_pack(client, org["digital"]), tmp_path)
     old_code = org["digital"].code
-    team_rename(team=org["digital"], name="Digital Services", code="DIGI2", user=hr.user)
-    team_rename(team=org["finance"], name="Finance", code=old_code, user=hr.user)
+    with _a_minute_later():
+        team_rename(team=org["digital"], name="Digital Services", code="DIGI2", user=hr.user)
+        team_rename(team=org["finance"], name="Finance", code=old_code, user=hr.user)
     out = _verify(pdf, twin, capsys)
     assert "The pack matches the records." in out and "Fay Finance" not in out
 
@@ -52,8 +68,26 @@ def test_a_team_given_the_old_code_since_is_not_taken_for_the_packs(org, hr, tmp
 def test_a_hand_edited_spreadsheet_is_still_refused_after_a_rename(org, hr, tmp_path, capsys):
     client = client_for(hr)
     pdf, twin = _download(client, _make_pack(client, org["comms"]), tmp_path)
-    team_rename(team=org["digital"], name="Digital Services", code="DIGI2", user=hr.user)
+    with _a_minute_later():
+        team_rename(team=org["digital"], name="Digital Services", code="DIGI2", user=hr.user)
     twin.write_bytes(twin.read_bytes().replace(b",Digital,", b",Digital Services,"))
     with pytest.raises(CommandError, match="does not match"):
         call_command("verify_pack", str(pdf), str(twin))
     assert "SHA-256 differs" in capsys.readouterr().out
+
+
+def test_a_team_renamed_between_asking_and_making_is_named_as_it_was_made(org, hr, tasks_held, tmp_path, capsys):
+    """The pack shows the name the team had when the worker made it, says the day it is as at, and verifies."""
+    client = client_for(hr)
+    assert client.post(reverse("exports:pack_new"), {"team": org["comms"].pk}).status_code == 302
+    pack = EvidencePack.objects.get()
+    team_rename(team=org["digital"], name="Digital Services", code="DIGI2", user=hr.user)
+    team_rename(team=org["comms"], name="Communications and Engagement", code="COMMS2", user=hr.user)
+    evidence_pack_build_task.call(pack.pk)
+    pack.refresh_from_db()
+    pdf, twin = _download(client, pack, tmp_path)
+    cover = " ".join(_pdf_text(pdf, layout=False).split())
+    assert "Communications and Engagement and every team below it" in cover and "code COMMS2" in cover
+    assert f"As at The end of {pack.as_at:%A %-d %B %Y}" in cover and "Digital Services" in cover
+    out = _verify(pdf, twin, capsys)
+    assert "The pack matches the records." in out and "renamed since" not in out
