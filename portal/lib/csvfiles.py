@@ -191,7 +191,7 @@ def read_table(
     lines = _xlsx_lines(data, sheet) if data[:4] == XLSX_MAGIC else _csv_lines(data, aliases, required)
     above = list(itertools.islice(lines, HEADING_SEARCH))
     if not above:
-        raise CsvFileError("The file is empty.")
+        raise CsvFileError("The file is empty." + _other_sheets(data, sheet))
     read = [_headings(cells, aliases) for _, cells in above]
     found = next((index for index, (columns, _) in enumerate(read) if required <= columns.keys()), None)
     if found is None:
@@ -199,7 +199,7 @@ def read_table(
         names = _names(required - nearest.keys(), labels)
         raise CsvFileError(
             f"The file has no column for: {names}. No line among the first {HEADING_SEARCH} has the headings "
-            f"{_names(required, labels)}. See the import guide for the headings we accept."
+            f"{_names(required, labels)}. See the import guide for the headings we accept." + _other_sheets(data, sheet)
         )
     columns, unused = read[found]
     table = Table(unused=unused)
@@ -304,29 +304,52 @@ def _xlsx_lines(data: bytes, sheet: str) -> Iterator[tuple[int, list[str]]]:
     """An Excel workbook, read-only and streamed (a 100,000-row report never sits in memory as cells): the sheet named
     `sheet`, else the first sheet Excel shows (a report may keep its parameters on a hidden sheet before it). Each
     cell is read as Excel shows it where that matters: a number shown with leading zeros keeps them."""
-    import openpyxl
-
+    workbook = _workbook(data)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # a damaged workbook: openpyxl raises many kinds
-        raise CsvFileError(
-            f"The Excel file cannot be read ({error.__class__.__name__}). Save it again as .xlsx or CSV."
-        ) from error
-    try:
-        if sheet:
-            if sheet not in workbook.sheetnames:
-                names = ", ".join(workbook.sheetnames)
-                raise CsvFileError(f"The workbook has no sheet called '{sheet}' (its sheets: {names}).")
-            worksheet = workbook[sheet]
-        else:
-            shown = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
-            worksheet = (shown or workbook.worksheets)[0]
+        worksheet = _worksheet(workbook, sheet)
         # Read-only mode stops at the size the sheet states, and some export tools state "A1" or too small a range.
         worksheet.reset_dimensions()
         for number, row in enumerate(worksheet.iter_rows(), start=1):
             yield number, [_cell_text(cell.value, getattr(cell, "number_format", None)) for cell in row]
     finally:
         workbook.close()
+
+
+def _workbook(data: bytes):
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # a damaged workbook: openpyxl raises many kinds
+        raise CsvFileError(
+            f"The Excel file cannot be read ({error.__class__.__name__}). Save it again as .xlsx or CSV."
+        ) from error
+
+
+def _worksheet(workbook, sheet: str):
+    if sheet:
+        if sheet not in workbook.sheetnames:
+            names = ", ".join(workbook.sheetnames)
+            raise CsvFileError(f"The workbook has no sheet called '{sheet}' (its sheets: {names}).")
+        return workbook[sheet]
+    shown = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
+    return (shown or workbook.worksheets)[0]
+
+
+def _other_sheets(data: bytes, sheet: str) -> str:
+    """For a workbook with more than one sheet to show, which was read and which were not, to end a message saying
+    the headings were not found (they may be on another sheet); "" for a CSV or a workbook of one sheet."""
+    if data[:4] != XLSX_MAGIC:
+        return ""
+    workbook = _workbook(data)
+    try:
+        read = _worksheet(workbook, sheet).title
+        others = [ws.title for ws in workbook.worksheets if ws.sheet_state == "visible" and ws.title != read]
+    finally:
+        workbook.close()
+    if not others:
+        return ""
+    return f" This is the sheet '{read}'; the workbook's other sheets: {', '.join(others)}."
 
 
 def _cell_text(value, number_format: str | None = None) -> str:

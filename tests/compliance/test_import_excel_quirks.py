@@ -156,3 +156,28 @@ def test_an_xls_or_a_password_protected_workbook_is_refused_by_name(team, kind, 
     html = hr_upload(client, kind, OLE_FILE, "protected.xlsx")  # the page refuses a name ending .xls itself
     assert "Excel 97-2003 workbook (.xls)" in html and "UTF-32" not in html
     assert (StaffMember.objects.count(), EvidenceEntry.objects.count(), Team.objects.count()) == before
+
+
+def test_headings_on_another_sheet_are_named_and_that_sheet_can_be_read(team, tmp_path):
+    """A cover sheet Excel shows first: the refusal says which sheet was read and which others there are (it said
+    only "no column for" or "The file is empty"), and naming the sheet reads it."""
+    book = openpyxl.Workbook()
+    book.active.title = "Cover"
+    book.active.append(["Staff in Post, run 01/12/2026"])
+    book.create_sheet("Notes")
+    staff = book.create_sheet("Staff List")
+    staff.append(ROSTER_HEADINGS)
+    staff.append(["5001", "Sam", "Taylor", "sam@example.nhs.uk", team.code, "01/04/2020"])
+    out = io.BytesIO()
+    book.save(out)
+    data = out.getvalue()
+    _, plan = import_batch_create(kind="roster", data=data, filename="sip.xlsx", user=None)
+    [problem] = plan.problems
+    assert problem.startswith("The file has no column for: ")
+    assert problem.endswith(" This is the sheet 'Cover'; the workbook's other sheets: Notes, Staff List.")
+    del book["Cover"]
+    out = io.BytesIO()
+    book.save(out)
+    _, plan = import_batch_create(kind="roster", data=out.getvalue(), filename="sip.xlsx", user=None)
+    assert plan.problems == ["The file is empty. This is the sheet 'Notes'; the workbook's other sheets: Staff List."]
+    assert "created: 1" in command("roster", data, tmp_path, "--sheet", "Staff List")
