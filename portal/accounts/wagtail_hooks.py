@@ -10,6 +10,11 @@ from portal.people.roles import HR_GROUP
 
 from .deletion import account_deletion_refusals, account_deletion_refused_message
 
+ADMINISTRATORS_ONLY = (
+    "Only an Administrator can make someone an Administrator, or change an Administrator's account (close it, or "
+    "stop them being one). Nothing was saved."
+)
+
 
 @hooks.register("before_bulk_action")
 def refuse_closing_administrators_to_non_administrators(request, action_type, objects, action_class_instance):
@@ -53,12 +58,6 @@ def refuse_changing_the_sign_in_email(request, user):
         "Nothing was saved.",
     )
     return redirect("wagtailusers_users:edit", user.pk)
-
-
-ADMINISTRATORS_ONLY = (
-    "Only an Administrator can make someone an Administrator, or change an Administrator's account (close it, or "
-    "stop them being one). Nothing was saved."
-)
 
 
 def _administrator_box_refused(request, user=None):
