@@ -162,6 +162,9 @@ class ScenarioBlock(blocks.StructBlock):
             order = option_order(len(value["options"]), person=user.pk, block_id=block_id)
         # (index as stored, option): the index is what the form posts, whatever position the option is shown in.
         context["ordered_options"] = [(index, value["options"][index]) for index in order]
+        # The form says which scenario it showed: the index it posts means another option once the editor changes
+        # the options (`scenario_response_record`).
+        context["shown"] = self.content_hash(value)
         return context
 
     def content_hash(self, value) -> str:

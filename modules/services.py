@@ -21,9 +21,18 @@ class ScenarioGoneError(ScenarioChoiceError):
     """The scenario was taken out of the module (republished without it) after the person opened the page."""
 
 
-def scenario_response_record(*, user, page: ModulePage, block_id: str, option_index: int) -> ScenarioResponse:
+class ScenarioChangedError(ScenarioChoiceError):
+    """The scenario was changed (republished) after the person opened the page: the option they chose may be another
+    one now."""
+
+
+def scenario_response_record(
+    *, user, page: ModulePage, block_id: str, option_index: int, shown: str | None = None
+) -> ScenarioResponse:
     """Record the option a person chose in a scenario, with a copy of the option as it read then. A scenario held
-    back for review (see `ModulePage.held_scenario_ids`) takes no answers until an editor has reviewed it."""
+    back for review (see `ModulePage.held_scenario_ids`) takes no answers until an editor has reviewed it; nor does
+    one changed since the page showed it (`shown`: its `ScenarioBlock.content_hash` then; a page served before the
+    form carried it sends none)."""
     block = page.scenario_block(block_id)
     if block is None:
         raise ScenarioGoneError(
@@ -33,6 +42,10 @@ def scenario_response_record(*, user, page: ModulePage, block_id: str, option_in
         raise ScenarioHeldError(
             f"“{block.value['title']}” is being reviewed after a change to the policy, so it is not part of the "
             "module for now. You can complete the module without it."
+        )
+    if shown is not None and shown != block.block.content_hash(block.value):
+        raise ScenarioChangedError(
+            f"“{block.value['title']}” was changed while you were reading it. Read it again, then choose."
         )
     options = block.value["options"]
     if not 0 <= option_index < len(options):

@@ -121,8 +121,10 @@ def scenario_choose(request, page_id: int, block_id: str):
         return redirect(f"{page.url}#scenario-{block_id}" if block else page.url)
     try:
         option_index = _option_posted(request)
-        services.scenario_response_record(user=request.user, page=page, block_id=block_id, option_index=option_index)
-    except (services.ScenarioHeldError, services.ScenarioGoneError) as error:
+        services.scenario_response_record(
+            user=request.user, page=page, block_id=block_id, option_index=option_index, shown=request.POST.get("shown")
+        )
+    except (services.ScenarioHeldError, services.ScenarioGoneError, services.ScenarioChangedError) as error:
         if _wants_json(request):
             return JsonResponse({"error": str(error)}, status=409)
         messages.info(request, str(error))

@@ -89,7 +89,7 @@ INPUTS = {
         ("requirement", "completed_on_day", "completed_on_month", "completed_on_year"),
         ("file",),
     ),
-    "modules:scenario_choose": ((), ("option",), ()),
+    "modules:scenario_choose": ((), ("option", "shown"), ()),
     "modules:quiz_start": ((), (), ()),
     "modules:attempt": ((), ("q*",), ()),
     "modules:attempt_result": ((), (), ()),
