@@ -25,6 +25,7 @@ from portal.lib.csvfiles import CsvFileError, parse_date, read_table, show_date
 from portal.lib.text import hidden_character
 from portal.people.models import Assignment, StaffMember
 from portal.people.roster.numbers import rewritten_number_error, zero_twin_error, zero_twins
+from portal.people.roster.rows import END_OF_TIME
 
 from .dates import add_months
 from .models import CompetenceMapping, EvidenceEntry, Requirement
@@ -286,12 +287,14 @@ def _read_dates(raw: dict, today: datetime.date) -> tuple[tuple[datetime.date, d
     if completed < EARLIEST_COMPLETION:
         return None, f"Completion Date {show_date(completed)} is before {show_date(EARLIEST_COMPLETION)}"
     expiry_text = raw.get("expiry", "").strip()
-    if expiry_text.lower() in NO_EXPIRY or expiry_text.startswith("31/12/4712"):  # ESR's end of time
+    if expiry_text.lower() in NO_EXPIRY:
         return (completed, None), ""
     try:
         expires = parse_date(expiry_text)
     except ValueError as error:
         return None, f"Expiry Date {error}"
+    if expires == END_OF_TIME:  # however written: 31/12/4712, 31-Dec-4712, or a date cell of an Excel download
+        return (completed, None), ""
     if expires < completed:
         return None, f"Expiry Date {show_date(expires)} is before the Completion Date {show_date(completed)}"
     if expires == completed:
