@@ -12,6 +12,7 @@ from .aliasing import page_alias_refusal
 from .deletion import page_deletion_refusal, page_deletion_refused_message
 from .models import ModuleCompletion, PolicyPage, ReviewFlag, ScenarioResponse
 from .review import review_flags_resolve
+from .unpublishing import requirements_still_asking, unpublish_warning
 
 
 @hooks.register("after_edit_snippet")
@@ -82,6 +83,24 @@ def refuse_bulk_publishing_a_policy_not_ready(request, action_type, objects, act
     for refusal in refusals:
         messages.error(request, refusal)
     return redirect(action_class_instance.next_url)
+
+
+@hooks.register("after_unpublish_page")
+def warn_of_requirements_on_a_page_unpublished(request, page):
+    """Beside "Page unpublished": the requirements that still ask staff to do what it (and the pages below it, if
+    they went too) held."""
+    requirements = requirements_still_asking([page])
+    if requirements:
+        messages.warning(request, unpublish_warning(requirements))
+
+
+@hooks.register("after_bulk_action")
+def warn_of_requirements_on_pages_unpublished(request, action_type, objects, action_class_instance):
+    """The same, after the page listing's bulk unpublish."""
+    if action_type == "unpublish" and getattr(action_class_instance, "model", None) is Page:
+        requirements = requirements_still_asking(objects)
+        if requirements:
+            messages.warning(request, unpublish_warning(requirements))
 
 
 @hooks.register("register_account_records")

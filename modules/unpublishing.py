@@ -1,0 +1,31 @@
+"""Unpublishing a page that a requirement names: the page leaves the site, and the requirement still asks staff to
+do it (a module shows to them as "not available yet", a policy is still attested from its frozen text, and reminders
+go on). Nothing stops the unpublish; the editor is told which requirements still ask, so HR can retire them if staff
+should no longer be asked, and HR's requirements page marks each one whose page is off the site, whichever door
+took it off (the page's Unpublish, the listing's bulk action, the admin API, an expiry date)."""
+
+from django.db.models import Q
+from django.urls import reverse
+
+from portal.compliance.models import Requirement
+
+
+def requirements_still_asking(pages) -> list[Requirement]:
+    """The requirements in use that name one of `pages`, or a page below one, now off the site, by name."""
+    below = Q()
+    for page in pages:
+        below |= Q(page__path__startswith=page.path)
+    if not below:
+        return []
+    return list(Requirement.objects.filter(below, active=True, page__live=False).order_by("name"))
+
+
+def unpublish_warning(requirements: list[Requirement]) -> str:
+    names = ", ".join(f"“{requirement.name}”" for requirement in requirements)
+    which = "it names" if len(requirements) == 1 else "they name"
+    return (
+        f"Staff are still asked to do {names}: {which} this page or a page below it. Once it is off the site, staff "
+        "see a module as not available yet and reminders still go out. If staff should no longer be asked, HR "
+        f"retires the requirement on the Requirements page ({reverse('requirements:list')}); otherwise publish the "
+        "page again."
+    )
