@@ -247,12 +247,15 @@ def team_remind(request):
         staff_id = request.POST["staff"]
         if not staff_id.isdigit():
             raise Http404("No such person among yours.")
-        people = [get_object_or_404(_remindable(request.user, scope), pk=int(staff_id))]
+        people = [get_object_or_404(_remindable(request.user, scope).select_related("user"), pk=int(staff_id))]
     else:
         overdue = [p.pk for p in team_matrix(scope).overdue_people if p.user_id != request.user.pk]
-        people = list(StaffMember.objects.filter(pk__in=overdue))
-    sent, already, nothing = [], 0, 0
+        people = list(StaffMember.objects.filter(pk__in=overdue).select_related("user"))
+    sent, already, nothing, closed = [], 0, 0, 0
     for person in people:
+        if person.user is not None and not person.user.is_active:
+            closed += 1  # they cannot sign in to do it: as the daily run, nothing goes to a closed account
+            continue
         message = reminder_by_hand(person, sent_by=request.user, today=today)
         if message is None:
             nothing += 1
@@ -264,7 +267,7 @@ def team_remind(request):
         audit_record(
             request=request, actor=request.user, action=AuditEvent.REMIND, scope=", ".join(sent)[:300], people=len(sent)
         )
-    messages.success(request, _remind_summary(sent, already, nothing))
+    messages.success(request, _remind_summary(sent, already, nothing, closed))
     return redirect(request.POST.get("next") if _safe_next(request) else "reports:team")
 
 
@@ -273,7 +276,7 @@ def _remindable(user, scope):
     return staff_list_for_user(user).filter(pk__in=StaffMember.objects.current().in_teams(scope)).exclude(user=user)
 
 
-def _remind_summary(sent: list[str], already: int, nothing: int) -> str:
+def _remind_summary(sent: list[str], already: int, nothing: int, closed: int) -> str:
     parts = []
     if sent:
         parts.append(f"Reminder sent to {sent[0]}." if len(sent) == 1 else f"Reminders sent to {len(sent)} people.")
@@ -281,6 +284,9 @@ def _remind_summary(sent: list[str], already: int, nothing: int) -> str:
         parts.append(f"Not sent again to {already} {'person' if already == 1 else 'people'} reminded earlier today.")
     if nothing:
         parts.append(f"{nothing} {'person has' if nothing == 1 else 'people have'} nothing outstanding.")
+    if closed:
+        whose = "person whose account is" if closed == 1 else "people whose accounts are"
+        parts.append(f"Not sent to {closed} {whose} closed: they cannot sign in.")
     return " ".join(parts) or "Nobody in this team is overdue."
 
 

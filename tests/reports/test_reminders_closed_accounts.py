@@ -1,12 +1,14 @@
 """The daily reminders and the weekly digest go only to people who can still sign in and act on them, and list only
 what the recipient may see now. An account closed by hand (the person still on the roster, in post) gets no reminder,
 no digest and no escalation; a manager whose assignment has ended gets no digest, and a manager who still manages one
-of two teams hears only about that team's people. (Leavers, and line managers who have left: test_reminders.py.)"""
+of two teams hears only about that team's people. A manager's "remind" on the team page skips a closed account too, and
+says so. (Leavers, and line managers who have left: test_reminders.py.)"""
 
 import datetime
 import zoneinfo
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.compliance.models import ReminderLog
@@ -15,6 +17,7 @@ from portal.compliance.reminders import reminders_send
 from portal.people.models import TeamManager
 from portal.people.roles import hr_group
 from tests import factories
+from tests.reports.conftest import client_for
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 START = datetime.date(2026, 1, 5)
@@ -123,3 +126,14 @@ def test_a_digest_lists_only_the_teams_still_managed(people, run, mailoutbox):
     (digest,) = _digests(mailoutbox)
     assert digest.to == [GRACE] and "Sam Person" in digest.body and "Pat Person" not in digest.body
     assert "1 person to follow up" in digest.subject
+
+
+def test_a_reminder_by_hand_is_not_sent_to_a_closed_account_and_the_manager_is_told_why(org, mailoutbox):
+    """The team page's "remind", for one person or everyone overdue: as the daily run, nothing to a closed account."""
+    client = client_for(org["manager"])
+    _close(org["sam"])
+    response = client.post(reverse("reports:team_remind"), {"staff": org["sam"].pk}, follow=True)
+    assert "Not sent to 1 person whose account is closed: they cannot sign in." in response.content.decode()
+    everyone = client.post(reverse("reports:team_remind"), {}, follow=True).content.decode()
+    assert "Not sent to 1 person whose account is closed" in everyone and "Reminder sent" not in everyone
+    assert mailoutbox == [] and not ReminderLog.objects.exists()
