@@ -146,6 +146,8 @@ def roster_send(request: HttpRequest, payload: RosterIn, idempotency_key: str | 
 )
 def import_status(request: HttpRequest, batch_id: int):
     """How far an import this client asked for has got: `status` is done (or failed, with `error`) once applied."""
+    if not 0 < batch_id < 2**63:  # no import has it, and the database cannot even be asked about it
+        raise Problem("not_found", f"There is no import {batch_id} among this client's.")
     held = [kind for kind, scope in SCOPE_OF.items() if scope in request.auth.scopes]
     found = IdempotentRequest.objects.filter(client=request.auth, batch_id=batch_id, batch__kind__in=held)
     record = found.select_related("batch").first()
