@@ -9,6 +9,7 @@ from ninja.errors import HttpError, ValidationError
 
 from . import reads, writes
 from .auth import audit_refusal
+from .parser import StrictJson
 from .problems import Problem, problem_response, validation_problem
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url=None,  # the portal serves its own page (no script from another host): portal.api.views_docs
+    parser=StrictJson(),
 )
 api.add_router("/", reads.router)
 api.add_router("/", writes.router)
@@ -50,7 +52,9 @@ def _invalid(request, error: ValidationError):
 @api.exception_handler(HttpError)
 def _http_error(request, error: HttpError):
     if error.status_code == 400:  # the only one django-ninja raises itself: a body it cannot parse
-        return problem_response(Problem("invalid_json", "The body is not JSON (UTF-8): nothing was recorded."), request)
+        if isinstance(error.__cause__, Problem):  # our parser's own words (portal.api.parser)
+            return _refused(request, error.__cause__)
+        return _refused(request, Problem("invalid_json", "The body is not JSON (UTF-8): nothing was recorded."))
     return problem_response(Problem("server_error", str(error)), request)
 
 
