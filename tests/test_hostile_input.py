@@ -160,6 +160,8 @@ INPUTS = {
     "wagtailadmin_api:pages:detail": (("fields",), (), ()),
     "wagtailadmin_api:pages:find": (("html_path",), (), ()),
     "wagtailadmin_api:pages:action": ((), ("destination_page_id", "recursive", "update_slug", "revision_id"), ()),
+    "wagtailusers_groups:edit": ((), ("name", "permissions"), ()),
+    "wagtailusers_groups:delete": ((), (), ()),
     "reports:verify_start": (("code",), (), ()),
     "api_clients:list": ((), ("name", "scopes", "team"), ()),
     "api_clients:detail": ((), (), ()),

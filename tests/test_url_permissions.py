@@ -130,6 +130,9 @@ TABLE = {
     "wagtailadmin_api:pages:detail": ("GET", ("module",), {}),
     "wagtailadmin_api:pages:find": ("GET", (), {}),
     "wagtailadmin_api:pages:action": ("POST", ("module", "page_action"), {}),
+    # The Wagtail admin's group editor and delete, keeping the HR group (portal.accounts.cms_groups): superusers only
+    "wagtailusers_groups:edit": ("POST", ("group",), {}),
+    "wagtailusers_groups:delete": ("POST", ("group",), {}),
     "wagtailsnippets_compliance_requirement:add": ("POST", (), {}),
     "wagtailsnippets_compliance_requirement:edit": ("POST", ("requirement",), {}),
     "wagtailsnippets_compliance_requirement:copy": ("GET", ("requirement",), {}),
@@ -261,6 +264,7 @@ def world(db, home_page, tmp_path, settings):
             "import_kind": "roster",
             "flag": flag.pk,
             "page_action": "delete",
+            "group": Group.objects.create(name="Reviewers").pk,
             "requirement": course.pk,
             "org_team": comms.pk,
             "manager_link": manager_link.pk,

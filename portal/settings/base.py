@@ -28,7 +28,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.table_block",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "portal.accounts.cms_users_app.UsersAppConfig",  # wagtail.users, keeping the HR group (portal.accounts.cms_groups)
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
