@@ -13,6 +13,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record
 from portal.compliance.models import PolicySnapshot
 from portal.compliance.services import reattestation_round_open
 from portal.lib.clauses import parse_clause_list
@@ -63,11 +65,14 @@ def policy_version_publish(*, page: PolicyPage, user=None, editor=None) -> Polic
     material = previous is None or any(c["change"] == PolicyPage.MATERIAL for c in changes)
     reason = material_reason(changes) if previous else ""
     snapshot = policy_snapshot_for_page(page, material=material, change_reason=reason, changes=changes, user=user)
-    if previous and snapshot.pk != previous.pk and material:
+    if previous is not None and snapshot.pk == previous.pk:
+        return snapshot  # published again unchanged: the same version
+    rounds = []
+    if previous and material:
         clauses = [c["number"] for c in snapshot.material_changes()]
         # The editor's tick counts only when given about this version (not carried over from the last publish).
         reopen = page.reopen_modules and page.change_base == previous.content_hash
-        reattestation_round_open(
+        rounds = reattestation_round_open(
             snapshot=snapshot,
             deadline=reattest_deadline_on_publish(page=page, snapshot=snapshot, user=editor or user),
             reason=reason,
@@ -75,7 +80,26 @@ def policy_version_publish(*, page: PolicyPage, user=None, editor=None) -> Polic
             module_page_ids=[m.pk for m in modules_teaching(page, clauses)] if reopen else (),
         )
         review_flags_raise(snapshot=snapshot, clauses=clauses)
+    _audit(snapshot, previous, rounds, user or editor)
     return snapshot
+
+
+def _audit(snapshot: PolicySnapshot, previous: PolicySnapshot | None, rounds: list, user) -> None:
+    """The portal's audit log names each version as it goes live, beside the requirements and roles HR changes:
+    who published it, what changed and whether everyone must attest again, and by when."""
+    audit_record(
+        actor=user or "the CMS",
+        action=AuditEvent.POLICY_PUBLISHED,
+        scope=f"{snapshot.title}, version {snapshot.version_label}",
+        page_id=snapshot.page_id,
+        snapshot_id=snapshot.pk,
+        previous_version=previous.version_label if previous else None,
+        material=snapshot.material,
+        sections_changed=[change["number"] for change in snapshot.changes],
+        reason=snapshot.change_reason,
+        reattest_by=rounds[0].deadline.isoformat() if rounds else None,
+        requirements_asking_again=[round_.requirement_id for round_ in rounds],
+    )
 
 
 def reattest_deadline_on_publish(*, page: PolicyPage, snapshot: PolicySnapshot, user=None) -> datetime.date:

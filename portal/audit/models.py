@@ -12,7 +12,7 @@ class AuditEvent(models.Model):
     MFA_ADDED, MFA_REMOVED, ROLE_CHANGED, IMPORT = "mfa_added", "mfa_removed", "role_changed", "import"
     VIEW_CERTIFICATE, REFUSED, REQUIREMENT_CHANGED = "view_certificate", "refused", "requirement_changed"
     EVIDENCE_VOIDED, TEAM_CHANGED, MANAGER_CHANGED = "evidence_voided", "team_changed", "manager_changed"
-    PAUSE_CHANGED, STATUS_REBUILT = "pause_changed", "status_rebuilt"
+    PAUSE_CHANGED, STATUS_REBUILT, POLICY_PUBLISHED = "pause_changed", "status_rebuilt", "policy_published"
     ACTION_CHOICES = [
         (EXPORT, "Exported records"),
         (VIEW_PERSON, "Viewed a person's records"),
@@ -33,6 +33,7 @@ class AuditEvent(models.Model):
         (MANAGER_CHANGED, "Made someone a team's manager, or ended it"),
         (PAUSE_CHANGED, "Paused someone's requirements, or ended a pause"),
         (STATUS_REBUILT, "Rebuilt everyone's status from the ledger"),
+        (POLICY_PUBLISHED, "Published a policy version"),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
