@@ -231,7 +231,32 @@ def read_table(
         (line, {f: (cell_value(cells[i]) if i < len(cells) else "") for f, i in columns.items()})
         for line, cells in records
     ]
+    _refuse_disagreeing_columns(above[found][1], records, aliases, labels)
     return table
+
+
+def _refuse_disagreeing_columns(headings, records, aliases, labels) -> None:
+    """Two columns the import would read as one field ("Email Address" and "Work Email", "Hire Date" and "Assignment
+    Start Date") are read from the first; that is safe only while they agree. The first row where they do not stops
+    the file, naming both columns: which is right is HR's to say, not the column order's."""
+    by_field: dict[str, list[int]] = {}
+    for index, name in enumerate(headings):
+        field_name = aliases.get(normalise_header(name))
+        if field_name:
+            by_field.setdefault(field_name, []).append(index)
+    for field_name, indexes in by_field.items():
+        if len(indexes) < 2:
+            continue
+        for line, cells in records:
+            values = [cell_value(cells[i]) if i < len(cells) else "" for i in indexes]
+            if len(set(values)) > 1:
+                label = (labels or {}).get(field_name, field_name)
+                said = zip(indexes, values, strict=True)
+                named = " and ".join(f"'{headings[i].strip()}' ('{quoted(value, 40)}')" for i, value in said)
+                raise CsvFileError(
+                    f"Line {line}: the columns {named} would each be read as the {label}, and they differ. Remove "
+                    "the column that is not the one to read (or rename it), then upload the file again."
+                )
 
 
 def _headings(cells: list[str], aliases: dict[str, str]) -> tuple[dict[str, int], list[str]]:
