@@ -140,45 +140,39 @@ def certificate_file(request, certificate_id: int):
 def _file_changed(request, changed: FileChanged):
     """The stored file is not the one uploaded or verified: nobody is shown it, and the refusal is audited (whoever
     asked, the person included) with both hashes."""
-    certificate = changed.certificate
-    audit_record(
-        request=request,
-        actor=request.user,
-        action=AuditEvent.VIEW_CERTIFICATE,
-        scope=f"{certificate.staff}: uploaded certificate {certificate.pk}: refused, the stored file has changed",
-        staff_id=certificate.staff_id,
-        certificate_id=certificate.pk,
-        refused=True,
-        entry_seq=changed.entry.seq if changed.entry else None,
-        expected_sha256=changed.expected,
-        found_sha256=changed.found,
-    )
     context = {
-        "certificate": certificate,
         "verified": changed.entry is not None,
-        "problem": str(changed),
         "expected": sha256_grouped(changed.expected),
         "found": sha256_grouped(changed.found),
-        "is_hr": is_hr(request.user),
     }
-    return render(request, "compliance/certificate_file_changed.html", context, status=409)
+    detail = {
+        "entry_seq": changed.entry.seq if changed.entry else None,
+        "expected_sha256": changed.expected,
+        "found_sha256": changed.found,
+    }
+    return _refused(request, changed.certificate, "the stored file has changed", str(changed), context, detail)
 
 
 def _certificate_moved(request, moved: CertificateMoved):
     """The certificate's row no longer names the person or requirement its verification recorded: nobody is shown
     the file (it may be another person's), and the refusal is audited."""
-    certificate = moved.certificate
+    return _refused(
+        request, moved.certificate, "its record has changed", str(moved), {"moved": True}, {"problem": str(moved)}
+    )
+
+
+def _refused(request, certificate: Certificate, why: str, problem: str, context: dict, detail: dict):
     audit_record(
         request=request,
         actor=request.user,
         action=AuditEvent.VIEW_CERTIFICATE,
-        scope=f"{certificate.staff}: uploaded certificate {certificate.pk}: refused, its record has changed",
+        scope=f"{certificate.staff}: uploaded certificate {certificate.pk}: refused, {why}",
         staff_id=certificate.staff_id,
         certificate_id=certificate.pk,
         refused=True,
-        problem=str(moved),
+        **detail,
     )
-    context = {"certificate": certificate, "moved": True, "problem": str(moved), "is_hr": is_hr(request.user)}
+    context = {"certificate": certificate, "problem": problem, "is_hr": is_hr(request.user), **context}
     return render(request, "compliance/certificate_file_changed.html", context, status=409)
 
 
