@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
@@ -65,8 +66,18 @@ def _not_found(request, error: Http404):
 
 @api.exception_handler(RequestDataTooBig)
 def _too_large(request, error: RequestDataTooBig):
-    return problem_response(
-        Problem("too_large", "The body is larger than the portal accepts: send fewer rows."), request
+    # Django's one limit on a body read into memory (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB unless set): 10,000 roster
+    # rows of full length pass it, so the client is told the limit, to know how many rows to send.
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    sent = request.META.get("CONTENT_LENGTH", "")
+    return _refused(
+        request,
+        Problem(
+            "too_large",
+            f"The body is {sent} bytes; the portal accepts at most {limit} bytes a request: send the rows in smaller "
+            "requests. Nothing was recorded.",
+            limit_bytes=limit,
+        ),
     )
 
 
