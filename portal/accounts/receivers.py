@@ -4,6 +4,7 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.core import context
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount import signals as social_signals
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -87,6 +88,30 @@ def on_mfa_removed(sender, request, user, authenticator, **kwargs):
         user.refresh_from_db(fields=["session_epoch"])
         request.session[EPOCH] = user.session_epoch
     _roles_reread(request, user)
+
+
+@receiver(social_signals.social_account_added)
+def on_sso_linked(sender, request, sociallogin, **kwargs):
+    """An account at the organisation's sign-in service now signs in to this one (the first single sign-on, or
+    "Link" on the linked accounts page): a way in, audited as a second factor is."""
+    _sso_audit(request, sociallogin.user, sociallogin.account, "linked")
+
+
+@receiver(social_signals.social_account_removed)
+def on_sso_unlinked(sender, request, socialaccount, **kwargs):
+    _sso_audit(request, socialaccount.user, socialaccount, "unlinked")
+
+
+def _sso_audit(request, user, account, change: str) -> None:
+    audit_record(
+        actor=user,
+        action=AuditEvent.SSO_LINKED,
+        scope=user.email,
+        change=change,
+        provider=account.provider,
+        subject=account.uid,
+        ip=_ip(request),
+    )
 
 
 @receiver(post_delete, sender=Authenticator)

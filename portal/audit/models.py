@@ -13,6 +13,7 @@ class AuditEvent(models.Model):
     VIEW_CERTIFICATE, REFUSED, REQUIREMENT_CHANGED = "view_certificate", "refused", "requirement_changed"
     EVIDENCE_VOIDED, TEAM_CHANGED, MANAGER_CHANGED = "evidence_voided", "team_changed", "manager_changed"
     PAUSE_CHANGED, STATUS_REBUILT, POLICY_PUBLISHED = "pause_changed", "status_rebuilt", "policy_published"
+    SSO_LINKED = "sso_linked"
     ACTION_CHOICES = [
         (EXPORT, "Exported records"),
         (VIEW_PERSON, "Viewed a person's records"),
@@ -34,6 +35,7 @@ class AuditEvent(models.Model):
         (PAUSE_CHANGED, "Paused someone's requirements, or ended a pause"),
         (STATUS_REBUILT, "Rebuilt everyone's status from the ledger"),
         (POLICY_PUBLISHED, "Published a policy version"),
+        (SSO_LINKED, "Linked or unlinked a single sign-on account"),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
