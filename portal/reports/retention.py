@@ -24,9 +24,9 @@ def keep_until(pack: EvidencePack) -> datetime.datetime | None:
 
 def pack_files_remove(now: datetime.datetime | None = None) -> int:
     """Remove the files of every pack made more than PORTAL_PACK_KEEP_DAYS before `now` (default: now), and mark it
-        removed. Each pack is marked in one conditional UPDATE before its files go, so a download asked for meanwhile
-        is refused rather than finding half a pack, and two runs at once remove each pack once; a pack whose files cannot
-    be removed is ready again, for the next run. Returns how many."""
+    removed. Each pack is marked in one conditional UPDATE before its files go, so a download asked for meanwhile is
+    refused rather than finding half a pack, and two runs at once remove each pack once; a pack whose files cannot be
+    removed is ready again, for the next run. Returns how many."""
     now = now or timezone.now()
     old = EvidencePack.objects.filter(
         status=EvidencePack.DONE, finished_at__lt=now - datetime.timedelta(days=settings.PORTAL_PACK_KEEP_DAYS)

@@ -72,7 +72,10 @@ def test_a_leaver_is_not_given_the_hr_role_by_assign_role(cms, db):
     leaver = factories.make_staff(team=factories.make_team("Ward", kind="organisation"))
     leaver.leave_date = leaver.start_date
     leaver.save()
-    url = reverse("wagtail_bulk_action", args=["accounts", "user", "assign_role"]) + f"?id={leaver.user_id}&next=/cms/users/"
+    url = (
+        reverse("wagtail_bulk_action", args=["accounts", "user", "assign_role"])
+        + f"?id={leaver.user_id}&next=/cms/users/"
+    )
     page = unescape(cms.post(url, {"role": hr_group().pk}, follow=True).content.decode())
     assert REFUSED in page
     assert _groups(leaver.user) == []
