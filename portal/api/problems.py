@@ -27,6 +27,7 @@ CODES = {
     "idempotency_key_in_use": (409, "A request with this Idempotency-Key is still being answered"),
     "import_refused": (409, "The import cannot be applied as asked"),
     "too_large": (413, "The request is too large"),
+    "unsupported_media_type": (415, "The body is not sent as JSON"),
     "rate_limited": (429, "Too many requests"),
     "server_error": (500, "The portal could not answer"),
 }

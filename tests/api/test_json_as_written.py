@@ -1,11 +1,13 @@
 """A write's body is JSON as RFC 8259 writes it. A field named twice in one object is refused, not read as its last
 value (a body saying `"dry_run": true` and then `"dry_run": false` applied the import); NaN and Infinity, which
-Python's reader takes, are refused as not JSON. Each is a problem naming what is wrong, audited as refused, and
+Python's reader takes, are refused as not JSON; and a body not sent as JSON (text, a form) is refused, not read as
+JSON all the same. Each is a problem naming what is wrong, audited as refused, and
 records nothing."""
 
 import json
 
 import pytest
+from django.test import Client
 
 from portal.api.models import IdempotentRequest
 from portal.audit.models import AuditEvent
@@ -60,3 +62,23 @@ def test_a_roster_naming_a_field_twice_is_refused(api, org):
     body = f'{{"people": [{person}, "first_name": "Samantha", "last_name": "Person"}}]}}'
     response = api("post", "/api/v1/roster", "roster", body, key="roster-twice")
     assert response.status_code == 400 and "'first_name' twice" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml"])
+def test_a_body_not_sent_as_json_is_refused_naming_the_content_type(org, content_type):
+    body = json.dumps({"completions": [completion(org["people"]["sam"])]})
+    headers = {"Authorization": f"Bearer {org['tokens']['completions']}", "Idempotency-Key": "as-text"}
+    response = Client().post("/api/v1/completions", body, content_type=content_type, headers=headers)
+    assert response.status_code == 415, response.content
+    problem = response.json()
+    assert problem["code"] == "unsupported_media_type" and content_type in problem["detail"]
+    assert problem["errors"] == [{"field": "Content-Type", "message": "Content-Type: must be application/json"}]
+    assert not ImportBatch.objects.exists() and not IdempotentRequest.objects.exists()
+
+
+@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "application/merge-patch+json"])
+def test_json_by_any_of_its_names_is_read(org, content_type):
+    body = json.dumps({"dry_run": True, "completions": [completion(org["people"]["sam"])]})
+    headers = {"Authorization": f"Bearer {org['tokens']['completions']}", "Idempotency-Key": "as-json"}
+    response = Client().post("/api/v1/completions", body, content_type=content_type, headers=headers)
+    assert response.status_code == 200, response.content
