@@ -181,3 +181,11 @@ def test_headings_on_another_sheet_are_named_and_that_sheet_can_be_read(team, tm
     _, plan = import_batch_create(kind="roster", data=out.getvalue(), filename="sip.xlsx", user=None)
     assert plan.problems == ["The file is empty. This is the sheet 'Notes'; the workbook's other sheets: Staff List."]
     assert "created: 1" in command("roster", data, tmp_path, "--sheet", "Staff List")
+
+
+def test_the_organisation_upload_page_says_it_takes_excel_as_it_does(client, db):
+    """The page said "saved as CSV" though it reads an .xlsx as the other imports do."""
+    html = hr_upload(client, "organisation", workbook(["Organisation Code", "Organisation Name"], ["RX1", "Trust"]))
+    assert "Trust" in html and ImportBatch.objects.get().summary["created"] == 1
+    form = client.get(reverse("imports:upload", args=["organisation"])).content.decode()
+    assert "An ESR organisation hierarchy saved as CSV or Excel (.xlsx), smaller than 5 MB" in form
