@@ -31,7 +31,7 @@ class ImportUploadForm(forms.Form):
         required=False,
         max_length=31,  # Excel's longest sheet name
         label="Sheet (Excel files only, optional)",
-        help_text="Leave blank to read the first sheet",
+        help_text="Leave blank to read the first sheet Excel shows (a hidden sheet is passed over)",
         error_messages={"max_length": "A sheet name is at most 31 characters"},
     )
     strict = forms.BooleanField(
