@@ -103,6 +103,8 @@ def person_standing(request, employee_number: str, as_at: datetime.date | None =
         "employee_number": person.employee_number,
         "name": person.full_name,
         "team": _team_ref(person.team),
+        "start_date": person.start_date,
+        "leave_date": person.leave_date,
         "as_at": day,
         "live": as_at is None,
         "requirements": [

@@ -30,6 +30,11 @@ class PersonStanding(Schema):
     employee_number: str
     name: str
     team: TeamRef | None
+    start_date: datetime.date = Field(description="Their start date, as the roster has it now")
+    leave_date: datetime.date | None = Field(
+        description="Their last day of service, if the roster has one now: from the day after, nothing is asked of "
+        "them and the team and organisation figures leave them out"
+    )
     as_at: datetime.date = Field(description="The day the standing is judged on: today, or the as_at asked for")
     live: bool = Field(description="True: from the live status; false: as recorded by the end of as_at")
     requirements: list[Standing]
