@@ -47,12 +47,13 @@ class ApiClient(models.Model):
     )
     token_prefix = models.CharField(max_length=16, unique=True, help_text="Finds the client; not secret.")
     token_sha256 = models.CharField(max_length=64)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # PROTECT: the account is closed, never deleted, while a client names it (portal/api/wagtail_hooks.py)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     token_shown_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         help_text="Who was shown the token now in use: its maker, or whoever rotated it last. They hold it, so their "
         "own records are refused through it, as its maker's are.",
@@ -61,7 +62,7 @@ class ApiClient(models.Model):
     rotated_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     revoked_reason = models.CharField(max_length=500, blank=True)
 
     objects = ApiClientQuerySet.as_manager()
