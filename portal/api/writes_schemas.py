@@ -1,6 +1,7 @@
 """The rows a write takes: each is a line of the file the import would read, and is checked as a line would be."""
 
 import datetime
+import re
 
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator, model_validator
@@ -9,6 +10,7 @@ from portal.lib.csvfiles import cell_value
 from portal.lib.text import hidden_character
 
 MAX_ROWS = 10_000
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class Strict(Schema):
@@ -36,12 +38,30 @@ class Row(Strict):
         return value
 
 
+def written_day(value):
+    """A date as the API takes it: YYYY-MM-DD, or empty (None: no expiry, no leave date, as an empty cell). pydantic
+    would also read a number, or a string of digits, as seconds since 1970 (1735689600 is 1 January 2025), and tell
+    "20250101" it "should have zero time": a file's date cell holding either is refused, so here they are too, in
+    words that say how to write it."""
+    if isinstance(value, str):
+        value = cell_value(value)
+        if not value:
+            return None  # as an empty cell: no expiry, no leave date, the day it is applied
+        if not DAY.fullmatch(value):
+            raise ValueError(f"write the date as YYYY-MM-DD, not {value[:30]!r}")
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError("write the date as YYYY-MM-DD in quotes: a number is not a date here")
+    return value
+
+
 class CompletionIn(Row):
     employee_number: str = Field("", max_length=30, description="The person, by employee number")
     assignment_number: str = Field("", max_length=30, description="Or by assignment number (wins if both are given)")
     course: str = Field(min_length=1, max_length=300, description="The course as ESR names it (the competence name)")
     completed_on: datetime.date
     expires_on: datetime.date | None = Field(None, description="Empty: no expiry")
+
+    _days = field_validator("completed_on", "expires_on", mode="before")(written_day)
 
     @model_validator(mode="after")
     def _names_someone(self):
@@ -76,6 +96,8 @@ class PersonIn(Row):
         description="The day the row's changes took effect, as a roster file's Effective Date (ESR's Effective Start "
         "Date): on or after the start date, not in the future. Empty: the day it is applied",
     )
+
+    _days = field_validator("start_date", "leave_date", "effective_date", mode="before")(written_day)
 
     @model_validator(mode="after")
     def _names_a_team(self):
