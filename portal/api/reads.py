@@ -2,10 +2,11 @@
 goes through the reports' own selectors, limited to the client's team, and is written to the audit log."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.utils import timezone
 from ninja import Query, Router
+from pydantic import BeforeValidator
 
 from portal.audit.models import AuditEvent
 from portal.compliance import ledger, status
@@ -23,8 +24,11 @@ from . import schemas
 from .auth import ClientToken, audit_call, scope_extra
 from .models import ApiClient
 from .problems import Problem
+from .writes_schemas import written_day
 
 router = Router()
+# A day as the writes take one: YYYY-MM-DD (pydantic would read ?as_at=1735689600 as seconds since 1970)
+Day = Annotated[datetime.date | None, BeforeValidator(written_day)]
 STANDING = ClientToken(ApiClient.READ_STANDING)
 LEDGER_PAGE_MAX = 1000
 
@@ -82,7 +86,7 @@ def _figure(figure: Figure) -> dict:
     tags=["Standing"],
     openapi_extra=scope_extra(ApiClient.READ_STANDING),
 )
-def person_standing(request, employee_number: str, as_at: datetime.date | None = None):
+def person_standing(request, employee_number: str, as_at: Day = None):
     """A person's standing on every requirement that applies to them: live, or as recorded by the end of `as_at`."""
     day, client = _day(as_at), request.auth
     people = StaffMember.objects.select_related("team")
@@ -128,7 +132,7 @@ def person_standing(request, employee_number: str, as_at: datetime.date | None =
     tags=["Standing"],
     openapi_extra=scope_extra(ApiClient.READ_STANDING),
 )
-def team_standing(request, code: str, as_at: datetime.date | None = None):
+def team_standing(request, code: str, as_at: Day = None):
     """Everyone in a team and the teams below it, by requirement, with each requirement's figure: the manager's
     team page as data. Live, or as the roster placed people and the ledger stood at the end of `as_at`."""
     day = _day(as_at)
@@ -184,9 +188,7 @@ def _cell(cell) -> dict:
     tags=["Standing"],
     openapi_extra=scope_extra(ApiClient.READ_STANDING),
 )
-def organisation_figures(
-    request, team: str = "", as_at: datetime.date | None = None, basis: Literal[AS_IT_WAS, AS_RECORDED] = DEFAULT
-):
+def organisation_figures(request, team: str = "", as_at: Day = None, basis: Literal[AS_IT_WAS, AS_RECORDED] = DEFAULT):
     """The organisation report's figures by requirement, for the client's part of the organisation (or `team`, a
     team code within it) and the teams one level below: live, or as at the end of `as_at` on either clock (`basis`):
     as_it_was (everything known now about that day, the report's default) or as_recorded (what the portal showed
