@@ -153,11 +153,11 @@ def pytest_runtest_setup(item):
     _triggers["dropped"] = False
 
 
-# Rows Wagtail's data migrations make that tests rely on: the root page and collection, the Editors and Moderators
-# groups with their permissions. A transactional test's flush empties them; Django's serialized rollback would put
-# them back but does not survive Playwright (see factories.ensure_wagtail_rows). They are kept as serialized at the
-# start of the session (natural keys for permissions, whose ids change when the flush's post_migrate remakes them)
-# and put back before the next test, whichever worker and order the tests run in.
+# Rows data migrations make that tests rely on: the root page and collection, the Editors and Moderators groups with
+# their permissions (Wagtail's), the ledger's head (the portal's). A transactional test's flush empties them; Django's
+# serialized rollback would put them back but does not survive Playwright (see factories.ensure_wagtail_rows). They
+# are kept as serialized at the start of the session (natural keys for permissions, whose ids change when the flush's
+# post_migrate remakes them) and put back before the next test, whichever worker and order the tests run in.
 _migration_rows = {"json": None}
 
 
@@ -166,7 +166,11 @@ def _migration_rows_keep() -> None:
     from django.core import serializers
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale, Page
 
+    from portal.compliance.models import LedgerHead
+
     rows = [
+        # The chain's head at its start: without it each test's first append makes it again (five more statements).
+        *LedgerHead.objects.filter(pk=1),
         *Locale.objects.all(),
         *Page.objects.filter(depth=1),
         *Collection.objects.filter(depth=1),
