@@ -1,10 +1,12 @@
 import datetime
 
 import pytest
+from django.db.models import F
 from django.test import Client
 
+from portal.compliance.models import Requirement
 from portal.compliance.projection import refresh
-from portal.people.models import TeamManager
+from portal.people.models import StaffChange, Team, TeamManager
 from portal.people.roles import hr_group
 from tests import factories
 
@@ -51,3 +53,24 @@ def hr(org):
     staff.user.groups.add(hr_group())
     factories.with_mfa(staff.user)
     return staff
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Certificates and packs written under the test's own directory."""
+    settings.STORAGES = {**settings.STORAGES, "private": {**settings.STORAGES["private"]}}
+    settings.STORAGES["private"]["OPTIONS"] = {"location": str(tmp_path / "private"), "base_url": None}
+
+
+@pytest.fixture
+def world(org, hr, private_media):
+    """The access matrix's people and teams (`access_matrix.py`), everyone in their team since a month ago, so that a
+    report as at yesterday has people in it."""
+    refresh()  # Hana joined after the `org` fixture's refresh: give her statuses like everyone else
+    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
+    return {
+        **org,
+        "hr": hr,
+        "organisation": Team.objects.get(depth=1),
+        "requirement": Requirement.objects.get(),
+    }

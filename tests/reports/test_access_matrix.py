@@ -1,159 +1,29 @@
-"""Who may see what, on every report and export address, for five people: Sam (staff in Digital), Grace (manages
-Communications, which holds Digital), Felix (manages Finance), Hana (HR, with MFA) and an anonymous visitor.
-
-Addresses are written with symbolic values resolved per test: "@sam" is Sam's staff id, "@finance" the Finance team's
-id, "@missing" an id that exists nowhere, "@yesterday" yesterday's date; anything else is sent as written, so
-tampered values ("abc", "-1", a number too large for the database) are tried as they would arrive from a browser.
-Every response, whatever its status, is also searched for the names of people and teams the persona may not see.
-"""
-
-import datetime
-import io
-import subprocess
-from urllib.parse import urlencode
+"""The access matrix, part one: who may get each report and export page, what each holds, and who may send a
+reminder to whom. The people, teams and helpers are in `access_matrix.py`; packs and certificates in
+`test_access_matrix_packs.py`."""
 
 import pytest
-from django.db.models import F
-from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
-from openpyxl import load_workbook
 
-from portal.compliance.models import Requirement
-from portal.compliance.projection import refresh
-from portal.people.models import StaffChange, Team, TeamManager
-from portal.people.roles import hr_group
-from portal.reports.models import EvidencePack
-from tests import factories
+from tests.reports.access_matrix import (
+    HUGE,
+    LOGIN,
+    PERSONAS,
+    TAMPERED_IDS,
+    TAMPERED_TEAMS,
+    assert_no_strangers,
+    assert_status,
+    client_as,
+    data_for,
+    describe,
+    text_of,
+    url_for,
+)
 from tests.reports.conftest import client_for
-
-LOGIN = "login"  # expected: a redirect to the sign-in page
-MISSING = 2_000_000_000  # fits any integer column, belongs to no row
-HUGE = "99999999999999999999"  # larger than any integer column
-PLACEHOLDER = 987654321  # stands in for a path argument that reverse() would refuse ("abc", "-1")
-
-PEOPLE = {
-    "sam": "Sam Digital",
-    "manager": "Grace Manager",
-    "other": "Felix Other",
-    "fin": "Fay Finance",
-    "leaver": "Lee Leaver",
-    "hr": "Hana Human-Resources",
-}
-ALL_NAMES = set(PEOPLE.values())
-# Names (of people and of teams) each persona may come across; any other name of ALL_NAMES, or a team in
-# FORBIDDEN_TEAMS, on a page they get is a leak.
-MAY_SEE = {
-    "anonymous": set(),
-    "sam": {"Sam Digital"},
-    "manager": {"Grace Manager", "Sam Digital", "Lee Leaver"},  # Communications and Digital, leavers included
-    "other": {"Felix Other", "Fay Finance", "Hana Human-Resources"},  # Finance
-    "hr": ALL_NAMES,
-}
-FORBIDDEN_TEAMS = {
-    "anonymous": set(),
-    "sam": {"Finance"},
-    "manager": {"Finance"},
-    "other": {"Communications", "Digital"},
-    "hr": set(),
-}
-PERSONAS = ("anonymous", "sam", "manager", "other", "hr")
-
-
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "private": {**settings.STORAGES["private"]}}
-    settings.STORAGES["private"]["OPTIONS"] = {"location": str(tmp_path / "private"), "base_url": None}
-
-
-@pytest.fixture
-def world(org, hr):
-    refresh()  # Hana joined after the `org` fixture's refresh: give her statuses like everyone else
-    # Everyone was in their team a month ago, so that a report as at yesterday has people in it.
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
-    return {
-        **org,
-        "hr": hr,
-        "organisation": Team.objects.get(depth=1),
-        "requirement": Requirement.objects.get(),
-    }
-
-
-def _client(world, persona) -> Client:
-    return Client() if persona == "anonymous" else client_for(world[persona])
-
-
-def _value(world, value):
-    if isinstance(value, list):
-        return [_value(world, v) for v in value]
-    if not isinstance(value, str) or not value.startswith("@"):
-        return value
-    key = value[1:]
-    if key == "missing":
-        return MISSING
-    if key == "yesterday":
-        return (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
-    return world[key].pk
-
-
-def _url(world, name, arg=None, query=None) -> str:
-    if arg is None:
-        path = reverse(name)
-    else:
-        path = reverse(name, args=[PLACEHOLDER]).replace(str(PLACEHOLDER), str(_value(world, arg)))
-    if query:
-        path += "?" + urlencode({k: _value(world, v) for k, v in query.items()}, doseq=True)
-    return path
-
-
-def _data(world, data) -> dict:
-    return {k: _value(world, v) for k, v in data.items()}
-
-
-def _describe(name, arg=None, query=None) -> str:
-    text = name + (f"/{arg}" if arg is not None else "")
-    if query:
-        text += "?" + "&".join(f"{k}={v}" for k, v in query.items())
-    return text
-
-
-def _assert_status(response, expected):
-    if expected == LOGIN:
-        assert response.status_code == 302, response.status_code
-        assert response["Location"].startswith("/accounts/login/"), response["Location"]
-    elif isinstance(expected, str):  # a redirect to this named page
-        assert response.status_code == 302, response.status_code
-        assert response["Location"] == reverse(expected), response["Location"]
-    else:
-        assert response.status_code == expected, response.status_code
-
-
-def _text(response, tmp_path) -> str:
-    """What a person would read in the response: the page, the CSV, the workbook's cells or the PDF's text."""
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    content_type = response.get("Content-Type", "")
-    if "spreadsheetml" in content_type:
-        workbook = load_workbook(io.BytesIO(body), read_only=True)
-        cells = (cell for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row)
-        return "\n".join(str(cell) for cell in cells if cell is not None)
-    if content_type.startswith("application/pdf"):
-        path = tmp_path / "response.pdf"
-        path.write_bytes(body)
-        return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
-    return body.decode("utf-8-sig", errors="replace")
-
-
-def _assert_no_strangers(persona, text):
-    leaked = {name for name in ALL_NAMES - MAY_SEE[persona] if name in text}
-    leaked |= {team for team in FORBIDDEN_TEAMS[persona] if team in text}
-    assert not leaked, f"{persona} was shown {sorted(leaked)}"
-
-
-# --- GET: every report and export page -------------------------------------------------------------------------
 
 
 def _get(persona, name, expected, arg=None, **query):
-    return pytest.param(persona, name, arg, query, expected, id=f"{persona}-{_describe(name, arg, query)}->{expected}")
+    return pytest.param(persona, name, arg, query, expected, id=f"{persona}-{describe(name, arg, query)}->{expected}")
 
 
 def _everyone(name, expected: dict, arg=None, **query):
@@ -257,8 +127,6 @@ GET_CASES = [
 ]
 
 # Team ids that are not a team the persona may pick: a 404 for managers and HR (403 for staff who manage no one).
-TAMPERED_TEAMS = ["@missing", "abc", "-1", "0", HUGE]
-TAMPERED_IDS = ["@missing", "abc", "-1", "0", HUGE]  # in the path, "abc" and "-1" do not match <int:...>
 GET_CASES += [
     _get(persona, name, 403 if persona == "sam" else 404, team=team)
     for name in ("reports:team", "exports:csv", "exports:xlsx", "exports:pack_new")
@@ -271,16 +139,16 @@ GET_CASES += [_get("anonymous", "reports:team_person", LOGIN, arg="@missing")]
 
 @pytest.mark.parametrize(("persona", "name", "arg", "query", "expected"), GET_CASES)
 def test_who_may_get_each_report_and_export(world, tmp_path, persona, name, arg, query, expected):
-    response = _client(world, persona).get(_url(world, name, arg, query))
-    _assert_status(response, expected)
-    _assert_no_strangers(persona, _text(response, tmp_path))
+    response = client_as(world, persona).get(url_for(world, name, arg, query))
+    assert_status(response, expected)
+    assert_no_strangers(persona, text_of(response, tmp_path))
 
 
 # --- What a page that succeeds holds: the people asked for, nobody else ----------------------------------------
 
 
 def _shows(persona, name, present, absent, **query):
-    return pytest.param(persona, name, query, present, absent, id=f"{persona}-{_describe(name, None, query)}")
+    return pytest.param(persona, name, query, present, absent, id=f"{persona}-{describe(name, None, query)}")
 
 
 CONTENT_CASES = [
@@ -319,15 +187,15 @@ CONTENT_CASES = [
 
 @pytest.mark.parametrize(("persona", "name", "query", "present", "absent"), CONTENT_CASES)
 def test_a_report_holds_the_people_in_scope_and_no_one_else(world, tmp_path, persona, name, query, present, absent):
-    response = _client(world, persona).get(_url(world, name, query=query))
+    response = client_as(world, persona).get(url_for(world, name, query=query))
     assert response.status_code == 200
-    text = _text(response, tmp_path)
+    text = text_of(response, tmp_path)
     assert {item for item in present if item not in text} == set()
     assert {item for item in absent if item in text} == set()
 
 
 def test_a_person_page_shows_that_person(world):
-    html = client_for(world["manager"]).get(_url(world, "reports:team_person", "@sam")).content.decode()
+    html = client_for(world["manager"]).get(url_for(world, "reports:team_person", "@sam")).content.decode()
     assert "Sam Digital" in html and "Safeguarding Adults Level 1" in html
 
 
@@ -396,199 +264,7 @@ REMIND_CASES = [
 
 @pytest.mark.parametrize(("persona", "data", "expected", "emailed"), REMIND_CASES)
 def test_who_may_send_a_reminder_to_whom(world, tmp_path, mailoutbox, persona, data, expected, emailed):
-    response = _client(world, persona).post(reverse("reports:team_remind"), _data(world, data))
-    _assert_status(response, expected)
+    response = client_as(world, persona).post(reverse("reports:team_remind"), data_for(world, data))
+    assert_status(response, expected)
     assert sorted(email.to[0] for email in mailoutbox) == sorted(world[key].work_email for key in emailed)
-    _assert_no_strangers(persona, _text(response, tmp_path))
-
-
-# --- POST: asking for an evidence pack -------------------------------------------------------------------------
-
-
-def _ask(persona, data, expected, pack_team=None):
-    described = "&".join(f"{k}={v}" for k, v in data.items()) or "(nothing)"
-    return pytest.param(persona, data, expected, pack_team, id=f"{persona}-{described}->{expected}")
-
-
-PACK_NEW_CASES = [
-    _ask("anonymous", {"team": "@digital"}, LOGIN),
-    _ask("sam", {"team": "@digital"}, 403),
-    _ask("sam", {}, 403),
-    _ask("manager", {"team": "@digital"}, 302, "@digital"),
-    _ask("manager", {"team": "@comms", "as_at": "@yesterday"}, 302, "@comms"),
-    _ask("manager", {}, 302, "@comms"),  # the first team they manage
-    _ask("manager", {"team": "@finance"}, 404),
-    _ask("manager", {"team": "@organisation"}, 404),
-    _ask("manager", {"team": "@finance", "as_at": "nonsense"}, 404),  # the team is checked first
-    _ask("manager", {"team": "@digital", "as_at": "2999-01-01"}, 400),
-    _ask("other", {"team": "@comms"}, 404),
-    _ask("other", {"team": "@digital"}, 404),
-    _ask("other", {"team": "@finance"}, 302, "@finance"),
-    _ask("hr", {"team": "@finance"}, 302, "@finance"),
-    _ask("hr", {"team": "@digital"}, 302, "@digital"),
-    _ask("hr", {}, 302, "@organisation"),
-    *(_ask(persona, {"team": team}, 404) for persona in ("manager", "hr") for team in TAMPERED_TEAMS),
-]
-
-
-@pytest.mark.parametrize(("persona", "data", "expected", "pack_team"), PACK_NEW_CASES)
-def test_who_may_ask_for_an_evidence_pack_of_which_team(world, tmp_path, persona, data, expected, pack_team):
-    response = _client(world, persona).post(reverse("exports:pack_new"), _data(world, data))
-    if pack_team is None:
-        _assert_status(response, expected)
-        assert not EvidencePack.objects.exists()
-        _assert_no_strangers(persona, _text(response, tmp_path))
-        return
-    pack = EvidencePack.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == reverse("exports:pack_detail", args=[pack.pk])
-    assert (pack.team_id, pack.requested_by_id, pack.status) == (
-        _value(world, pack_team),
-        world[persona].user_id,
-        EvidencePack.DONE,
-    )
-
-
-# --- GET: an evidence pack, only for whoever asked for it, within what they may still see -----------------------
-
-PACK_URLS = ("exports:pack_detail", "exports:pack_status", "exports:pack_pdf", "exports:pack_csv")
-PACK_OWNERS = {"manager": "@digital", "other": "@finance", "hr": "@comms"}
-PACK_SHOWS = {"manager": "Sam Digital", "other": "Fay Finance", "hr": "Grace Manager"}  # someone in the pack's team
-
-
-def _make_pack(world, owner) -> EvidencePack:
-    response = client_for(world[owner]).post(reverse("exports:pack_new"), {"team": _value(world, PACK_OWNERS[owner])})
-    assert response.status_code == 302
-    pack = EvidencePack.objects.get(requested_by=world[owner].user)
-    assert pack.status == EvidencePack.DONE
-    return pack
-
-
-PACK_CASES = [
-    pytest.param(persona, owner, name, expected, id=f"{persona}-{name}-of-{owner}->{expected}")
-    for owner in PACK_OWNERS
-    for persona in PERSONAS
-    for name in PACK_URLS
-    for expected in [LOGIN if persona == "anonymous" else 200 if persona == owner else 404]
-]
-
-
-@pytest.mark.parametrize(("persona", "owner", "name", "expected"), PACK_CASES)
-def test_a_pack_is_only_for_who_asked_for_it(world, tmp_path, persona, owner, name, expected):
-    pack = _make_pack(world, owner)
-    response = _client(world, persona).get(reverse(name, args=[pack.pk]))
-    _assert_status(response, expected)
-    text = _text(response, tmp_path)
-    _assert_no_strangers(persona, text)
-    if expected == 200 and name in ("exports:pack_pdf", "exports:pack_csv"):
-        assert PACK_SHOWS[owner] in text
-
-
-PACK_TAMPER_CASES = [
-    pytest.param(persona, name, arg, 404, id=f"{persona}-{name}/{arg}->404")
-    for persona in PERSONAS[1:]
-    for name in PACK_URLS
-    for arg in TAMPERED_IDS
-] + [pytest.param("anonymous", name, "@missing", LOGIN, id=f"anonymous-{name}/@missing->login") for name in PACK_URLS]
-
-
-@pytest.mark.parametrize(("persona", "name", "arg", "expected"), PACK_TAMPER_CASES)
-def test_pack_ids_that_are_no_pack_are_not_found(world, tmp_path, persona, name, arg, expected):
-    _make_pack(world, "manager")  # a pack exists, and is nobody's but Grace's
-    response = _client(world, persona).get(_url(world, name, arg))
-    _assert_status(response, expected)
-    _assert_no_strangers(persona, _text(response, tmp_path))
-
-
-def _no_longer_a_manager(world):
-    TeamManager.objects.filter(staff=world["manager"]).delete()
-
-
-def _manages_finance_instead(world):
-    TeamManager.objects.filter(staff=world["manager"]).update(team=world["finance"])
-
-
-def _manages_digital_only(world):
-    TeamManager.objects.filter(staff=world["manager"]).update(team=world["digital"])
-
-
-def _moved_to_hr(world):
-    TeamManager.objects.filter(staff=world["manager"]).delete()
-    world["manager"].user.groups.add(hr_group())
-    factories.with_mfa(world["manager"].user)
-
-
-@pytest.mark.parametrize(
-    ("change", "name", "expected"),
-    [
-        pytest.param(change, name, expected, id=f"{change.__name__[1:]}-{name}->{expected}")
-        for change, expected in [
-            (_no_longer_a_manager, 403),
-            (_manages_finance_instead, 404),
-            (_manages_digital_only, 200),
-            (_moved_to_hr, 200),
-        ]
-        for name in PACK_URLS
-    ],
-)
-def test_a_pack_follows_what_its_requester_may_still_see(world, change, name, expected):
-    pack = _make_pack(world, "manager")  # Digital
-    change(world)
-    assert client_for(world["manager"]).get(reverse(name, args=[pack.pk])).status_code == expected
-
-
-# --- Certificates: the person's own, or anyone's for HR ---------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("persona", "owner", "expected"),
-    [
-        ("anonymous", "sam", LOGIN),
-        ("sam", "sam", 200),
-        ("manager", "sam", 404),  # a manager sees the record on the person page, not the certificate
-        ("other", "sam", 404),
-        ("hr", "sam", 200),
-        ("sam", "fin", 404),
-        ("other", "fin", 404),
-        ("hr", "fin", 200),
-    ],
-)
-def test_who_may_download_a_certificate(world, persona, owner, expected):
-    requirement = world["requirement"]
-    entry = factories.make_completion(world[owner], requirement, source_ref=f"{owner} certificate")
-    response = _client(world, persona).get(reverse("reports:certificate_pdf", args=[entry.pk]))
-    _assert_status(response, expected)
-
-
-@pytest.mark.parametrize("persona", ["sam", "manager", "hr"])
-@pytest.mark.parametrize("arg", TAMPERED_IDS)
-def test_certificate_ids_that_are_no_certificate_are_not_found(world, persona, arg):
-    factories.make_completion(world["sam"], world["requirement"])
-    assert _client(world, persona).get(_url(world, "reports:certificate_pdf", arg)).status_code == 404
-
-
-# --- HR without a second factor is sent to set one up before any of this ---------------------------------------
-
-MFA_GUARDED = [
-    "reports:team",
-    "exports:csv",
-    "exports:xlsx",
-    "exports:pack_new",
-    "hr_reports:organisation",
-    "hr_reports:trend",
-    "hr_reports:lists",
-    "hr_reports:audit_log",
-]
-
-
-@pytest.mark.parametrize("name", MFA_GUARDED)
-def test_hr_without_mfa_is_sent_to_set_it_up(org, name):
-    org["fin"].user.groups.add(hr_group())
-    response = client_for(org["fin"]).get(reverse(name))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("mfa_activate_totp"))
-
-
-def test_hr_without_mfa_still_sees_their_own_training(org):
-    org["fin"].user.groups.add(hr_group())
-    assert client_for(org["fin"]).get(reverse("reports:my_training")).status_code == 200
+    assert_no_strangers(persona, text_of(response, tmp_path))
