@@ -15,6 +15,7 @@ from portal.lib.text import hidden_character, shown_safely
 from portal.people.models import StaffMember
 
 from . import ledger
+from .certificate_emails import certificate_rejected_send_on_commit
 from .completions import EARLIEST_COMPLETION
 from .dates import moment_on
 from .models import Certificate, EvidenceEntry, Requirement
@@ -125,7 +126,8 @@ def _copy_uploaded(copy: Certificate, *, same_file: bool) -> str:
 
 
 def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, reason: str = "") -> Certificate:
-    """HR approves (a ledger entry) or rejects (with a reason the person sees). A certificate is decided once.
+    """HR approves (a ledger entry) or rejects (with a reason the person sees, and is emailed once the rejection is
+    committed). A certificate is decided once.
     Verifying is refused for a copy of one verified, for a requirement retired or no longer applying to the person,
     and for a stored file that is missing or not the one uploaded; rejecting is always possible. The entry a
     verification records names the SHA-256 of the file verified (`verification_ref`), so the chain covers the file."""
@@ -165,6 +167,8 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
             certificate.status = Certificate.REJECTED
             certificate.rejection_reason = reason.strip()
         certificate.save()
+        if not approve:
+            certificate_rejected_send_on_commit(certificate)
     return certificate
 
 
