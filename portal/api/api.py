@@ -15,7 +15,19 @@ from .problems import Problem, problem_response, validation_problem
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class PortalApi(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts):
+        """pydantic's errors as django-ninja gives them, but keeping the value each was given: django-ninja drops it,
+        and a value of the wrong type is refused naming what was sent (`problems.validation_problem`)."""
+        sent = [error.get("input") for c in error_contexts for error in c.pydantic_validation_error.errors()]
+        errors = super().validation_error_from_error_contexts(error_contexts).errors
+        for error, value in zip(errors, sent, strict=True):
+            error["input"] = value
+        return ValidationError(errors)
+
+
+api = PortalApi(
     title="NHS staff training portal API",
     version="1",
     description=(

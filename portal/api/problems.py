@@ -82,12 +82,49 @@ def field_name(location) -> str:
     return text or "body"
 
 
+# A value of the wrong JSON type, in words that say what to send: pydantic's ("Input should be a valid boolean") say
+# neither what was sent nor how to write the right one. The value sent is named after them.
+WRONG_TYPE = {
+    "bool_type": "must be true or false, written without quotes",
+    "bool_parsing": "must be true or false, written without quotes",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "string_type": "must be text, in quotes",
+    "date_type": "must be a date written YYYY-MM-DD, in quotes",
+    "list_type": "must be a list, in [ ]",
+    "model_type": "must be an object, in { }",
+    "model_attributes_type": "must be an object, in { }",
+    "dict_type": "must be an object, in { }",
+}
+
+
+def sent_value(value) -> str:
+    """A value as the client sent it, in JSON's words: `null`, `the string "no"`, `the number 1`."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = json.dumps(value[:30], ensure_ascii=False) + ("..." if len(value) > 30 else "")
+        return f"the string {shown}"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
 def validation_problem(errors: list[dict]) -> Problem:
     found = []
     for error in errors:
         field = field_name(error.get("loc", ()))
         if error.get("type") == "extra_forbidden":  # pydantic's words, "Extra inputs are not permitted", name no rule
             message = "there is no such field here: send only the fields the documentation lists"
+        elif error.get("type") in WRONG_TYPE and "input" in error:
+            message = f"{WRONG_TYPE[error['type']]}, not {sent_value(error['input'])}"
         else:
             message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
         found.append({"field": field, "message": f"{field}: {message}"})

@@ -24,7 +24,7 @@ from . import schemas
 from .auth import ClientToken, audit_call, scope_extra
 from .models import ApiClient
 from .problems import Problem
-from .writes_schemas import written_day
+from .writes_schemas import Digits, written_day
 
 router = Router()
 # A day as the writes take one: YYYY-MM-DD (pydantic would read ?as_at=1735689600 as seconds since 1970)
@@ -228,8 +228,8 @@ def organisation_figures(request, team: str = "", as_at: Day = None, basis: Lite
 
 
 class LedgerQuery(schemas.Schema):
-    after: int = schemas.Field(0, ge=0, le=2**62, description="The last seq the archive holds (0 for the start)")
-    limit: int = schemas.Field(500, ge=1, le=LEDGER_PAGE_MAX, description=f"At most {LEDGER_PAGE_MAX}")
+    after: Digits = schemas.Field(0, ge=0, le=2**62, description="The last seq the archive holds (0 for the start)")
+    limit: Digits = schemas.Field(500, ge=1, le=LEDGER_PAGE_MAX, description=f"At most {LEDGER_PAGE_MAX}")
 
 
 @router.get(

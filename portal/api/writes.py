@@ -29,7 +29,7 @@ from .auth import ClientToken, audit_call, scope_extra
 from .idempotency import answer_once, checked_key, fingerprint
 from .models import ApiClient, IdempotentRequest
 from .problems import Problem
-from .writes_schemas import CompletionsIn, ImportRef, RosterIn, WriteAnswer
+from .writes_schemas import CompletionsIn, Digits, ImportRef, RosterIn, WriteAnswer
 
 router = Router(tags=["Writes"])
 COMPLETION_COLUMNS = ["Employee Number", "Assignment Number", "Competence Name", "Completion Date", "Expiry Date"]
@@ -144,7 +144,7 @@ def roster_send(request: HttpRequest, payload: RosterIn, idempotency_key: str | 
     auth=ClientToken((ApiClient.WRITE_COMPLETIONS, ApiClient.WRITE_ROSTER)),
     openapi_extra=scope_extra(ApiClient.WRITE_COMPLETIONS, ApiClient.WRITE_ROSTER),
 )
-def import_status(request: HttpRequest, batch_id: int):
+def import_status(request: HttpRequest, batch_id: Digits):
     """How far an import this client asked for has got: `status` is done (or failed, with `error`) once applied."""
     if not 0 < batch_id < 2**63:  # no import has it, and the database cannot even be asked about it
         raise Problem("not_found", f"There is no import {batch_id} among this client's.")

@@ -2,12 +2,15 @@
 
 import datetime
 import re
+from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator, model_validator
+from pydantic import BeforeValidator, ConfigDict, field_validator, model_validator
 
 from portal.lib.csvfiles import cell_value
 from portal.lib.text import hidden_character
+
+from .problems import sent_value
 
 MAX_ROWS = 10_000
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -54,6 +57,18 @@ def written_day(value):
     return value
 
 
+def whole_number(value):
+    """A whole number in the address (an import's id, a ledger seq) as digits only: pydantic reads 1.0, 1e0 and " 5"
+    as numbers, so /imports/1.0 answered for import 1; a client sending a float or a padded value has a bug of its
+    own to hear about."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError(f"write a whole number in digits, not {sent_value(value)}")
+    return value
+
+
+Digits = Annotated[int, BeforeValidator(whole_number)]
+
+
 class CompletionIn(Row):
     employee_number: str = Field("", max_length=30, description="The person, by employee number")
     assignment_number: str = Field("", max_length=30, description="Or by assignment number (wins if both are given)")
@@ -71,8 +86,12 @@ class CompletionIn(Row):
 
 
 class CompletionsIn(Strict):
-    dry_run: bool = Field(False, description="True: say what would be recorded, record nothing")
-    strict: bool = Field(False, description="True: a person not on the roster rejects the request, not skipped")
+    # strict: JSON true or false only. pydantic would read "no", "off", "0" and 0 as false (a real apply, where the
+    # sender may have meant anything) and "yes", 1 and 1.0 as true.
+    dry_run: bool = Field(False, strict=True, description="True: say what would be recorded, record nothing")
+    strict: bool = Field(
+        False, strict=True, description="True: a person not on the roster rejects the request, not skipped"
+    )
     completions: list[CompletionIn] = Field(min_length=1, max_length=MAX_ROWS)
 
 
@@ -107,7 +126,7 @@ class PersonIn(Row):
 
 
 class RosterIn(Strict):
-    dry_run: bool = False
+    dry_run: bool = Field(False, strict=True, description="True: say what would change, change nothing")
     confirm_identity_changes: str = Field(
         "",
         max_length=64,
