@@ -267,7 +267,9 @@ def _none(output_field):
 def _latest_round_opened_at():
     """The opening of the latest re-attestation round on a status row's requirement, as a column of the status
     rows: on a module's requirement, a material policy change that reopened the module."""
-    rounds = ReattestationRound.objects.filter(requirement_id=OuterRef("requirement_id")).order_by("-opened_at")
+    rounds = (
+        ReattestationRound.objects.in_force().filter(requirement_id=OuterRef("requirement_id")).order_by("-opened_at")
+    )
     return Subquery(rounds.values("opened_at")[:1], output_field=DateTimeField())
 
 

@@ -13,7 +13,7 @@ class AuditEvent(models.Model):
     VIEW_CERTIFICATE, REFUSED, REQUIREMENT_CHANGED = "view_certificate", "refused", "requirement_changed"
     EVIDENCE_VOIDED, TEAM_CHANGED, MANAGER_CHANGED = "evidence_voided", "team_changed", "manager_changed"
     PAUSE_CHANGED, STATUS_REBUILT, POLICY_PUBLISHED = "pause_changed", "status_rebuilt", "policy_published"
-    SSO_LINKED = "sso_linked"
+    SSO_LINKED, ROUND_WITHDRAWN = "sso_linked", "round_withdrawn"
     ACTION_CHOICES = [
         (EXPORT, "Exported records"),
         (VIEW_PERSON, "Viewed a person's records"),
@@ -36,6 +36,7 @@ class AuditEvent(models.Model):
         (STATUS_REBUILT, "Rebuilt everyone's status from the ledger"),
         (POLICY_PUBLISHED, "Published a policy version"),
         (SSO_LINKED, "Linked or unlinked a single sign-on account"),
+        (ROUND_WITHDRAWN, "Withdrew a re-attestation round opened in error"),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -229,7 +229,9 @@ def _requirements_and_rounds(moment: Moment, requirements):
     team_paths = {r.pk: [t.path for t in r.teams.all()] for r in requirements}
     rounds = defaultdict(list)
     with_rounds = [r for r in requirements if r.kind in Requirement.ROUND_KINDS]
-    for round_ in ReattestationRound.objects.filter(opened_at__lt=moment.cutoff, requirement__in=with_rounds):
+    # As the portal knew them then: opened by the cut-off and not withdrawn by it (`RoundQuerySet.in_force`).
+    known = ReattestationRound.objects.in_force(recorded_before=moment.cutoff)
+    for round_ in known.filter(requirement__in=with_rounds):
         rounds[round_.requirement_id].append(round_)
     # One more query only when levels are in play, so reports without them keep their pinned query counts.
     above = Requirement.objects.levels_above() if any(r.level_family for r in requirements) else {}

@@ -91,7 +91,9 @@ def policy_change_notice(
     if row.requirement.kind != Requirement.ATTEST_POLICY or attested is None:
         return None
     if latest_round is None:
-        rounds = ReattestationRound.objects.filter(requirement_id=row.requirement_id).select_related("snapshot")
+        rounds = (
+            ReattestationRound.objects.in_force().filter(requirement_id=row.requirement_id).select_related("snapshot")
+        )
         latest_round = rounds.order_by("-opened_at", "-pk").first()
     if latest_round is None or not _older(attested, latest_round.snapshot):
         return None
@@ -117,7 +119,7 @@ def policy_change_notices_for_staff(staff) -> list[PolicyChangeNotice]:
         ).select_related("requirement", "evidence__snapshot")
     )
     latest_rounds: dict[int, ReattestationRound] = {}
-    rounds = ReattestationRound.objects.filter(requirement_id__in=[row.requirement_id for row in rows])
+    rounds = ReattestationRound.objects.in_force().filter(requirement_id__in=[row.requirement_id for row in rows])
     for found in rounds.select_related("snapshot").order_by("opened_at", "pk"):
         latest_rounds[found.requirement_id] = found
     notices = []

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from portal.people.models import StaffMember, Team
@@ -284,7 +284,8 @@ def refresh(
     staff_qs = StaffMember.objects.select_related("team")
     if staff_ids is not None:
         staff_qs = staff_qs.filter(pk__in=list(staff_ids))
-    requirements = list(Requirement.objects.prefetch_related("teams", "rounds"))
+    in_force = Prefetch("rounds", queryset=ReattestationRound.objects.in_force())  # a withdrawn round asks nothing
+    requirements = list(Requirement.objects.prefetch_related("teams", in_force))
     if requirement_ids is not None:
         wanted = set(requirement_ids)
         requirements = [r for r in requirements if r.pk in wanted]

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from .models import (
     ReattestationRound,
     Requirement,
     RequirementStatus,
+    RoundWithdrawal,
     StatusInterval,
 )
 
@@ -206,6 +207,67 @@ def reattestation_round_open(
             # A round changes when its holders are due, never who is required: those with a row or a run on it.
             _status_refresh(requirement, _status_holders(requirement))
     return rounds
+
+
+class RoundError(Exception):
+    """The re-attestation round cannot be withdrawn as asked; the message says why."""
+
+
+def reattestation_round_withdraw(*, round_: ReattestationRound, reason: str, user, request=None) -> RoundWithdrawal:
+    """Withdraw a round opened in error (a change marked material by mistake, a wrong deadline), before or after its
+    deadline: from now on it asks nothing of anyone. The reverse of `reattestation_round_open`: a withdrawal row (the
+    round itself is kept as it was opened), then everyone's status on its requirement, rows and runs in effective
+    time, refreshed the same way (in this transaction for a few people, in the task worker for many), and a line in
+    the audit log, in one transaction. No evidence is touched: the attestations and completions made for the round
+    stay in the ledger and count as any other. A round already withdrawn is refused, naming when and by whom."""
+    reason = reason.strip()
+    if not reason:
+        raise RoundError("Give the reason for withdrawing the round.")
+    problem = hidden_character(reason, line_breaks=True)
+    if problem:
+        raise RoundError(f"The reason contains {problem}. Type it again without it.")
+    with transaction.atomic():
+        # The round's row, locked, tells two HR officers withdrawing it at once apart (the one-to-one refuses the
+        # second on SQLite, which does not lock rows).
+        rounds = ReattestationRound.objects.select_for_update(of=("self",)).select_related("requirement", "snapshot")
+        round_ = rounds.get(pk=round_.pk)
+        _refuse_withdrawn(round_)
+        try:
+            with transaction.atomic():
+                withdrawal = RoundWithdrawal.objects.create(
+                    round=round_, withdrawn_at=timezone.now(), withdrawn_by=user, reason=reason
+                )
+        except IntegrityError:
+            _refuse_withdrawn(round_)
+            raise
+        requirement = round_.requirement
+        people = _status_holders(requirement)
+        in_background = _status_refresh(requirement, people)
+        audit_record(
+            actor=user,
+            action=AuditEvent.ROUND_WITHDRAWN,
+            scope=f"{requirement.name}: re-attest to {round_.snapshot.title} version {round_.snapshot.version_label}",
+            request=request,
+            round_id=round_.pk,
+            requirement_id=requirement.pk,
+            snapshot_id=round_.snapshot_id,
+            opened_at=round_.opened_at.isoformat(),
+            deadline=round_.deadline.isoformat(),
+            reason=reason,
+            people=len(people),
+            in_background=in_background,
+        )
+    return withdrawal
+
+
+def _refuse_withdrawn(round_: ReattestationRound) -> None:
+    withdrawal = RoundWithdrawal.objects.filter(round=round_).select_related("withdrawn_by").first()
+    if withdrawal is not None:
+        by = getattr(withdrawal.withdrawn_by, "display_name", "") or getattr(withdrawal.withdrawn_by, "email", "")
+        raise RoundError(
+            f"This round was already withdrawn on {timezone.localtime(withdrawal.withdrawn_at):%-d %B %Y at %H:%M}"
+            f"{f' by {by}' if by else ''}. Nothing more was recorded."
+        )
 
 
 def attestation_record(*, staff: StaffMember, snapshot: PolicySnapshot, user) -> list[EvidenceEntry]:

@@ -27,7 +27,7 @@ from . import status
 from .dates import add_months
 from .intervals import intervals_rebuild
 from .ledger import people_lock
-from .models import ReattestationRound, Requirement, RequirementStatus, StatusInterval
+from .models import ReattestationRound, Requirement, RequirementStatus, RoundWithdrawal, StatusInterval
 from .projection import refresh
 
 
@@ -58,8 +58,9 @@ def people_asked_again() -> list[int]:
       pause and the attestation are not found here: the migrate that added the column rebuilt everyone on a
       requirement with a round, `RENEW_FROM_ADDED`.)
     """
-    # Only the requirements some round was opened on (most have none): the rest of both tables is never read.
-    with_rounds = ReattestationRound.objects.values("requirement_id")
+    # Only the requirements some round in force was opened on (most have none): the rest of both tables is never
+    # read. A withdrawn round asks nobody again (`RoundQuerySet.in_force`).
+    with_rounds = ReattestationRound.objects.in_force().values("requirement_id")
     outdating = _outdating_rounds(deadline=OuterRef("expires_on"))
     rows = RequirementStatus.objects.filter(
         outdating,
@@ -79,12 +80,16 @@ def people_asked_again() -> list[int]:
     )
     people = {row[0] for row in rows.iterator(chunk_size=2000) if _brought_forward(*row[1:])}
     zone = timezone.get_current_timezone()
-    opened_that_day = ReattestationRound.objects.annotate(day=TruncDate("opened_at", tzinfo=zone)).filter(
-        requirement_id=OuterRef("requirement_id"),
-        requirement__kind__in=Requirement.ROUND_KINDS,
-        deadline=OuterRef("expires_on"),
-        day=OuterRef("valid_from"),
-        day__gte=OuterRef("completed_on"),
+    opened_that_day = (
+        ReattestationRound.objects.in_force()
+        .annotate(day=TruncDate("opened_at", tzinfo=zone))
+        .filter(
+            requirement_id=OuterRef("requirement_id"),
+            requirement__kind__in=Requirement.ROUND_KINDS,
+            deadline=OuterRef("expires_on"),
+            day=OuterRef("valid_from"),
+            day__gte=OuterRef("completed_on"),
+        )
     )
     runs = StatusInterval.objects.filter(
         Exists(opened_that_day), requirement_id__in=with_rounds, state=status.COMPLIANT
@@ -116,7 +121,7 @@ def _renew_from_added(plan) -> bool:
 def _outdating_rounds(**match) -> Q:
     """Status rows (through their evidence) that a round on their requirement matching `match` outdates, as
     `ReattestationRound.outdates` says: an attestation to an earlier version, a module completed before it opened."""
-    rounds = ReattestationRound.objects.filter(requirement_id=OuterRef("requirement_id"), **match)
+    rounds = ReattestationRound.objects.in_force().filter(requirement_id=OuterRef("requirement_id"), **match)
     attested = Coalesce(OuterRef("evidence__snapshot_id"), Value(0), output_field=IntegerField())
     return Q(Exists(rounds.filter(snapshot_id__gt=attested)), requirement__kind=Requirement.ATTEST_POLICY) | Q(
         Exists(rounds.filter(opened_at__gt=OuterRef("evidence__completed_at"))),
@@ -151,7 +156,7 @@ def status_history_fill(*, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1, st
     if using != DEFAULT_DB_ALIAS:
         return 0
     tables = set(connections[using].introspection.table_names())
-    if not {RequirementStatus._meta.db_table, StatusInterval._meta.db_table} <= tables:
+    if not {RequirementStatus._meta.db_table, StatusInterval._meta.db_table, RoundWithdrawal._meta.db_table} <= tables:
         return 0
     built = _runs_fill(verbosity, stdout)
     return built + _asked_again_fill(verbosity, stdout, everyone=_renew_from_added(plan))

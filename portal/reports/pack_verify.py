@@ -15,7 +15,7 @@ from portal.audit.models import AuditEvent
 from portal.compliance.asat import Moment
 from portal.compliance.dates import local_day
 from portal.compliance.ledger import GENESIS_HASH
-from portal.compliance.models import EvidenceEntry, ReattestationRound, Requirement
+from portal.compliance.models import EvidenceEntry, ReattestationRound, Requirement, RoundWithdrawal
 from portal.people.models import StaffChange, StaffMember, Team
 
 from . import basis as clocks
@@ -274,12 +274,22 @@ def changes_since(team: Team, moment: Moment, now: datetime.datetime) -> list[st
         mine = mine or facts.get(staff.pk, [])
         explained += bool(mine)
         lines += [str(fact) for fact in mine]
-    rounds = ReattestationRound.objects.filter(opened_at__gte=moment.cutoff).select_related("requirement")
+    rounds = ReattestationRound.objects.in_force().filter(opened_at__gte=moment.cutoff).select_related("requirement")
     for round_ in rounds.order_by("opened_at"):
         if local_day(round_.opened_at) <= moment.day:
             lines.append(
                 f"A re-attestation round for {round_.requirement.name}, for everyone it applies to: opened "
                 f"{_when(round_.opened_at)}, took effect {local_day(round_.opened_at):%-d %B %Y}."
+            )
+    # A round the pack saw open, withdrawn since: as it was, a withdrawn round never held (docs/two-clocks.md).
+    withdrawals = RoundWithdrawal.objects.filter(withdrawn_at__gte=moment.cutoff, round__opened_at__lt=moment.cutoff)
+    for withdrawal in withdrawals.select_related("round__requirement").order_by("withdrawn_at"):
+        round_ = withdrawal.round
+        if local_day(round_.opened_at) <= moment.day:
+            lines.append(
+                f"The re-attestation round for {round_.requirement.name} opened {_when(round_.opened_at)} was "
+                f"withdrawn {_when(withdrawal.withdrawn_at)}, for everyone it applied to: it asks nothing of anyone "
+                "on any day."
             )
     if explained < len(differing):
         lines.append(

@@ -184,9 +184,11 @@ def rules_for(
     requirement_ids: Iterable[int] | None = None, recorded_before: datetime.datetime | None = None
 ) -> Rules | None:
     """The Rules of some requirements (all when None, and the lower levels of their families, which their evidence
-    also satisfies), or None when there are none. With `recorded_before`, only the rounds opened before that moment.
+    also satisfies), or None when there are none. Their rounds in force (a withdrawn round asks nothing); with
+    `recorded_before`, as known then: opened before that moment and not withdrawn before it (`RoundQuerySet.in_force`).
     Requirements themselves are read as they are now (configuration, not evidence). Three queries, four with levels."""
-    requirements = list(Requirement.objects.prefetch_related("teams", "rounds"))
+    in_force = Prefetch("rounds", queryset=ReattestationRound.objects.in_force(recorded_before))
+    requirements = list(Requirement.objects.prefetch_related("teams", in_force))
     above = Requirement.objects.levels_above() if any(r.level_family for r in requirements) else {}
     if requirement_ids is not None:
         wanted = set(requirement_ids)
@@ -196,10 +198,7 @@ def rules_for(
         return None
     rounds = {}
     for requirement in requirements:
-        opened = list(requirement.rounds.all()) if requirement.kind in Requirement.ROUND_KINDS else []
-        if recorded_before is not None:
-            opened = [round_ for round_ in opened if round_.opened_at < recorded_before]
-        rounds[requirement.pk] = opened
+        rounds[requirement.pk] = list(requirement.rounds.all()) if requirement.kind in Requirement.ROUND_KINDS else []
     return Rules(
         requirements=requirements,
         counted={r.pk for r in requirements} | {h.pk for r in requirements for h in above.get(r.pk, ())},
@@ -214,11 +213,13 @@ def requirements_read(queryset: QuerySet) -> list[Requirement]:
     """The requirements of `queryset`, with what `rules_of` reads of them prefetched: the teams of those that do not
     apply to everyone, and the re-attestation rounds of those that have any (a round is opened only by a material
     change of policy, so most have none; whether one has any comes with the requirement). One query for the
-    requirements, then one for teams and one for rounds only when a requirement needs them."""
-    has_rounds = Exists(ReattestationRound.objects.filter(requirement=OuterRef("pk")))
+    requirements, then one for teams and one for rounds only when a requirement needs them. Only rounds in force: one
+    withdrawn asks nothing (`RoundQuerySet.in_force`), so a requirement whose every round was withdrawn reads none."""
+    in_force = ReattestationRound.objects.in_force()
+    has_rounds = Exists(in_force.filter(requirement=OuterRef("pk")))
     requirements = list(queryset.annotate(has_rounds=has_rounds))
     prefetch_related_objects([r for r in requirements if not r.applies_to_everyone], "teams")
-    prefetch_related_objects([r for r in requirements if r.has_rounds], "rounds")
+    prefetch_related_objects([r for r in requirements if r.has_rounds], Prefetch("rounds", queryset=in_force))
     # Those known to have none: an empty queryset, which runs no query.
     none = Prefetch("rounds", queryset=ReattestationRound.objects.none())
     prefetch_related_objects([r for r in requirements if not r.has_rounds], none)

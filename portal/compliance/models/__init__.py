@@ -4,7 +4,7 @@ imports, and certificates. Everything is importable from here, as when this was 
 
 from .certificates import Certificate, ReminderLog, VerificationCode, private_storage
 from .imports import CompetenceMapping, CompletionBatch, ImportBatch
-from .ledger import EvidenceEntry, LedgerHead, PolicySnapshot, ReattestationRound
+from .ledger import EvidenceEntry, LedgerHead, PolicySnapshot, ReattestationRound, RoundWithdrawal
 from .requirements import (
     JOB_TITLE_PATTERN_MAX_LENGTH,
     Requirement,
@@ -30,6 +30,7 @@ __all__ = [
     "Requirement",
     "RequirementQuerySet",
     "RequirementStatus",
+    "RoundWithdrawal",
     "StatusInterval",
     "VerificationCode",
     "default_reminder_days",

@@ -51,9 +51,21 @@ class PolicySnapshot(models.Model):
         return [change for change in self.changes if change.get("change") != "material"]
 
 
+class RoundQuerySet(models.QuerySet):
+    def in_force(self, recorded_before: datetime.datetime | None = None):
+        """The rounds that ask something of people: not withdrawn (`RoundWithdrawal`). With `recorded_before`, as the
+        portal knew them then: opened before that moment, and not withdrawn before it."""
+        if recorded_before is None:
+            return self.filter(withdrawal__isnull=True)
+        return self.filter(opened_at__lt=recorded_before).filter(
+            models.Q(withdrawal__isnull=True) | models.Q(withdrawal__withdrawn_at__gte=recorded_before)
+        )
+
+
 class ReattestationRound(models.Model):
     """Opened by a material change: everyone in scope must attest to `snapshot` (or later) by `deadline`; or, for a
-    module the editor chose to reopen, complete the module again after the round opened."""
+    module the editor chose to reopen, complete the module again after the round opened. Never changed once opened:
+    one opened in error is withdrawn by a `RoundWithdrawal` row, after which it asks nothing of anyone."""
 
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="rounds")
     snapshot = models.ForeignKey(PolicySnapshot, on_delete=models.PROTECT, related_name="rounds")
@@ -61,6 +73,8 @@ class ReattestationRound(models.Model):
     reason = models.TextField()
     opened_at = models.DateTimeField(auto_now_add=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = RoundQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opened_at"]
@@ -76,6 +90,22 @@ class ReattestationRound(models.Model):
         if kind == Requirement.ATTEST_POLICY:
             return (snapshot_id or 0) < self.snapshot_id
         return completed_at < self.opened_at
+
+
+class RoundWithdrawal(models.Model):
+    """HR's word that a re-attestation round was opened in error (a change marked material by mistake, a wrong
+    deadline): from then on it asks nothing of anyone. A row of its own, never changed, so the round itself is
+    never changed either and a report as recorded before `withdrawn_at` still sees it open (`RoundQuerySet.in_force`).
+    One per round (the one-to-one refuses a second)."""
+
+    round = models.OneToOneField(ReattestationRound, on_delete=models.PROTECT, related_name="withdrawal")
+    withdrawn_at = models.DateTimeField()
+    # Who, by name as well, is in the audit log line written with it (`services.reattestation_round_withdraw`).
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField()
+
+    def __str__(self):
+        return f"{self.round} withdrawn on {self.withdrawn_at:%d %b %Y}"
 
 
 class EvidenceEntry(models.Model):
