@@ -3,7 +3,9 @@ URLconf drops the signed-in user before the API sees the request), so the API ne
 nowhere else, because the web pages read only the session. Every call is rate limited by client, and calls with a
 missing or unknown token by address."""
 
+import datetime
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,6 +19,7 @@ from .clients import client_for_token
 from .models import ApiClient
 from .problems import Problem
 
+UNIDENTIFIED_CALLER = "API caller without a valid token"
 LAST_USED_EVERY_SECONDS = 60  # how stale `last_used_at` may get: saving it on every call would add a write to each
 
 
@@ -28,8 +31,14 @@ def failures_per_minute() -> int:
     return getattr(settings, "PORTAL_API_FAILURES_PER_MINUTE", 30)
 
 
-def _over_limit(key: str, limit: int) -> int:
-    """Count one call in this minute's window; the seconds to wait if that makes more than `limit`, else 0."""
+@dataclass(frozen=True)
+class Over:
+    wait: int  # seconds to the next window: 0 if the call is within the limit
+    first: bool  # the window's first call over the limit: the one the audit log records
+
+
+def _over_limit(key: str, limit: int) -> Over:
+    """Count one call in this minute's window; how long to wait if that makes more than `limit`."""
     now = int(time.time())
     window = f"api-rate:{key}:{now // 60}"
     cache.add(window, 0, timeout=120)
@@ -38,16 +47,38 @@ def _over_limit(key: str, limit: int) -> int:
     except ValueError:  # the window expired between add and incr
         cache.set(window, 1, timeout=120)
         count = 1
-    return 60 - now % 60 if count > limit else 0
+    # One call counts limit + 1 (with Redis's atomic INCR, exactly one): a flood writes one audit line per window,
+    # not one per call.
+    return Over(wait=60 - now % 60 if count > limit else 0, first=count == limit + 1)
+
+
+def _rate_limited_audit(request, actor: str, limit: int, over: Over, **detail) -> None:
+    """The window's first refused call, in the audit log; the calls refused after it in the same minute are not
+    written one by one (a flood would write a flood of rows), and the line says so."""
+    if not over.first:
+        return
+    audit_record(
+        request=request,
+        actor=actor,
+        action=AuditEvent.REFUSED,
+        scope=f"{request.method} {request.path}"[:300],
+        why="rate limited",
+        limit_per_minute=limit,
+        refused_until=(timezone.now() + datetime.timedelta(seconds=over.wait)).isoformat(timespec="seconds"),
+        note="the first call refused in this minute; later ones in the same minute are not recorded each",
+        **detail,
+    )
 
 
 def _refuse(request, code: str, detail: str) -> Problem:
-    wait = _over_limit(f"ip:{client_address(request)}", failures_per_minute())
-    if wait:
+    limit = failures_per_minute()
+    over = _over_limit(f"ip:{client_address(request)}", limit)
+    if over.wait:
+        _rate_limited_audit(request, UNIDENTIFIED_CALLER, limit, over, refused_for=code)
         return Problem(
             "rate_limited",
-            f"Too many calls without a valid token: wait {wait} seconds.",
-            headers={"Retry-After": str(wait)},
+            f"Too many calls without a valid token: wait {over.wait} seconds.",
+            headers={"Retry-After": str(over.wait)},
         )
     error = ', error="invalid_token"' if code != "not_authenticated" else ""
     return Problem(code, detail, headers={"WWW-Authenticate": f'Bearer realm="api"{error}'})
@@ -83,12 +114,14 @@ class ClientToken(HttpBearer):
                 "The HR officer who was given this client's token no longer signs in, has left the organisation or is "
                 "no longer in HR: ask HR to rotate the token (or revoke the client).",
             )
-        wait = _over_limit(f"client:{client.pk}", per_minute())
-        if wait:
+        limit = per_minute()
+        over = _over_limit(f"client:{client.pk}", limit)
+        if over.wait:
+            _rate_limited_audit(request, client.audit_name, limit, over, api_client=client.pk, api_scope=self.scope)
             raise Problem(
                 "rate_limited",
-                f"More than {per_minute()} calls a minute: wait {wait} seconds.",
-                headers={"Retry-After": str(wait)},
+                f"More than {limit} calls a minute: wait {over.wait} seconds.",
+                headers={"Retry-After": str(over.wait)},
             )
         held = [scope for scope in self.scopes if scope in client.scopes]
         if not held:
