@@ -1,6 +1,7 @@
 """HR runs the team tree: add, rename, move and close a team. Each is keyword-only, checks everything before it
 writes (bad input raises `TeamError`, with a message naming what is wrong, and changes nothing), and records itself
-in the audit log (`team_changed`) in the same transaction.
+in the audit log (`team_changed`) and in the tree's history (`people.TeamChange`, read by reports about past days
+through `people.team_history.tree_on`) in the same transaction.
 
 They live in `compliance` because a move changes standing: a requirement for a team applies to everyone in that
 team and below (`Requirement.teams`, matched by path prefix), so a team that moves takes its people out of the
@@ -19,6 +20,7 @@ from portal.audit.services import audit_record
 from portal.lib.text import hidden_character
 from portal.people.managers import ManagerError, team_manager_end
 from portal.people.models import StaffChange, StaffMember, Team, TeamManager
+from portal.people.team_history import team_change_record, team_state
 
 from . import projection, services
 
@@ -49,6 +51,7 @@ def team_create(*, name: str, code: str, kind: str, parent: Team | None, user, r
         _check_code_free(code)
         fields = {"name": name, "code": code, "kind": kind}
         team = parent.add_child(**fields) if parent is not None else Team.add_root(**fields)
+        team_change_record(team, parent_id=parent.pk if parent else None, effective_on=timezone.localdate())
         _audit(user, request, team, "added", parent=parent.code if parent else None, kind=kind)
     return team
 
@@ -64,8 +67,10 @@ def team_rename(*, team: Team, name: str, code: str, user, request=None) -> Team
         before = {"name": team.name, "code": team.code}
         if before == {"name": name, "code": code}:
             return team
+        state = team_state(team)
         team.name, team.code = name, code
         team.save(update_fields=["name", "code"])
+        team_change_record(team, parent_id=state["parent_id"], effective_on=timezone.localdate(), before=state)
         _audit(user, request, team, "renamed", before=before, after={"name": name, "code": code})
     return team
 
@@ -76,8 +81,11 @@ def team_move(*, team: Team, parent: Team, user, request=None) -> dict:
     `services.REFRESH_IN_BACKGROUND_OVER` people, otherwise in the task worker once the move commits.
 
     The roster's history needs nothing: `StaffChange` rows name the team by id, which a move does not change, so
-    reports as at a date still place each person in the same team. The tree itself has no history, though: a report
-    as at a day before the move shows the team where it is now (as requirements, being configuration, do).
+    reports as at a date still place each person in the same team. The tree's history gains a row for the moved team
+    (its new parent, from today; the teams below it follow it): a report as at a day before the move counts its
+    people in the part of the organisation it was in then (`people.team_history.tree_on`). Who a requirement set for
+    a team applies to is read from the tree as it is now on every day, as requirements are (configuration, not
+    evidence): hence the refresh below.
 
     Returns {"people": how many people's status follows, "in_background": whether the task worker does it}."""
     with transaction.atomic():
@@ -94,8 +102,10 @@ def team_move(*, team: Team, parent: Team, user, request=None) -> dict:
         old_parent = team.get_parent()
         if old_parent is not None and old_parent.pk == parent.pk:
             return {"people": 0, "in_background": False}
+        before = team_state(team)
         team.move(parent, pos="sorted-child")
         team.refresh_from_db()
+        team_change_record(team, parent_id=parent.pk, effective_on=timezone.localdate(), before=before)
         people = _people_ever_in(team)
         in_background = _status_refresh(team, people)
         _audit(
@@ -141,8 +151,10 @@ def team_close(*, team: Team, closed_on: datetime.date, user, request=None) -> T
                 f"{team.name} still has open teams below it: {', '.join(open_below)}. Close or move them first",
                 "closed_on",
             )
+        state = team_state(team)
         team.closed_on = closed_on
         team.save(update_fields=["closed_on"])
+        team_change_record(team, parent_id=state["parent_id"], effective_on=closed_on, before=state)
         managers = list(open_managers(team))
         _audit(
             user,

@@ -15,6 +15,7 @@ from portal.compliance.services import evidence_record
 from portal.people.history import staff_changes_record
 from portal.people.models import Assignment, StaffMember, Team, TeamManager
 from portal.people.roles import hr_group
+from portal.people.team_history import team_history_begin
 from quizzes import services as quiz_services
 
 from .people import DEMO_PASSWORD, PEOPLE, TEAMS
@@ -62,6 +63,8 @@ def teams(report) -> dict[str, Team]:
             parent = Team.objects.get(pk=by_code[parent_code].pk)  # fresh: treebeard caches child counts
             by_code[code] = parent.add_child(code=code, name=name, kind=kind)
         report.note(True, f"team {name}")
+    # The demo's tree stands for all its history (its people started years ago): one row each, effective always.
+    team_history_begin(by_code.values())
     return by_code
 
 

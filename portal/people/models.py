@@ -246,3 +246,57 @@ class StaffChange(models.Model):
         "leave_date",
         "employment_type",
     )
+
+
+class AppendOnly(Exception):
+    """A history row was asked to change or go: history is only ever added to."""
+
+
+class TeamChangeQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("Team history rows are never updated: record a new row instead.")
+
+    def delete(self):
+        raise AppendOnly("Team history rows are never deleted.")
+
+
+class TeamChange(models.Model):
+    """Append-only history of the team tree, on the two clocks `StaffChange` keeps: each row is a team's whole state
+    (name, code, kind, parent, closing day) from `effective_on`, recorded at `recorded_at`. Added in the same
+    transaction as every change to a team (`compliance.organisation`: add, rename, move, close; the organisation
+    import goes through them) and by the demo loader. A move writes a row for the moved team only: the teams below it
+    follow it, as their parent is unchanged.
+
+    `effective_on` empty marks a team's first row kept from before the tree had a history (migration people 0007, or
+    the first change to a team made elsewhere): it stands for all time before the team's next row, and counts as
+    known at any cut-off. Read it through `people.team_history.tree_on`."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="history")
+    recorded_at = models.DateTimeField(db_index=True)
+    effective_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the state took effect; empty: always, before the team's first recorded change.",
+    )
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=60)
+    kind = models.CharField(max_length=20, choices=Team.KIND_CHOICES)
+    parent = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    closed_on = models.DateField(null=True, blank=True)
+
+    objects = TeamChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["team", "recorded_at", "pk"]
+        indexes = [models.Index(fields=["team", "recorded_at"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.code}) at {self.recorded_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("Team history rows are never updated: record a new row instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Team history rows are never deleted.")
