@@ -16,17 +16,13 @@ from portal.people.models import StaffMember
 
 from . import ledger
 from .certificate_emails import certificate_rejected_send_on_commit
+from .certificate_files import FileRefused, file_kind
 from .completions import EARLIEST_COMPLETION
 from .dates import moment_on
 from .models import Certificate, EvidenceEntry, Requirement
 from .services import evidence_record
 
 MAX_BYTES = 5 * 1024 * 1024
-SIGNATURES = [
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-]
 
 
 # The end of a verification's `source_ref`: the SHA-256 of the file HR verified, in groups of 16 (so a page or a PDF
@@ -45,14 +41,6 @@ class CertificateError(Exception):
         self.field = field
 
 
-def sniff(data: bytes) -> tuple[str, str] | None:
-    """(content type, extension) from the file's first bytes; never from its name or the browser's say-so."""
-    for signature, content_type, extension in SIGNATURES:
-        if data.startswith(signature):
-            return content_type, extension
-    return None
-
-
 def certificate_upload(
     *, staff: StaffMember, requirement: Requirement, data: bytes, filename: str, completed_on: datetime.date, user
 ) -> Certificate:
@@ -62,9 +50,10 @@ def certificate_upload(
         raise CertificateError("The selected file is empty")
     if len(data) > MAX_BYTES:
         raise CertificateError("The selected file must be smaller than 5 MB")
-    kind = sniff(data)
-    if kind is None:
-        raise CertificateError("The selected file must be a PDF, PNG or JPEG")
+    try:
+        content_type, extension = file_kind(data)
+    except FileRefused as refused:
+        raise CertificateError(str(refused)) from None
     if completed_on > timezone.localdate():
         raise CertificateError("The date you completed the course must be today or in the past", field="completed_on")
     if completed_on < EARLIEST_COMPLETION:
@@ -72,7 +61,6 @@ def certificate_upload(
             f"The date you completed the course must be on or after {EARLIEST_COMPLETION:%-d %B %Y}",
             field="completed_on",
         )
-    content_type, extension = kind
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         # The person's lock, as the ledger's writers take it: two uploads at once (two tabs, a double click) check

@@ -1,4 +1,5 @@
 import datetime
+import io
 from pathlib import Path
 
 import pytest
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from portal.compliance.certificates import certificate_upload
 from portal.compliance.models import Certificate, EvidenceEntry, RequirementStatus
@@ -14,7 +16,16 @@ from portal.people.roles import hr_group
 from tests import factories
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _png() -> bytes:
+    """A real (small) PNG: the upload reads an image's header and checksums, so a bare signature is refused."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 
 
 @pytest.fixture
