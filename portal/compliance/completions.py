@@ -2,7 +2,8 @@
 
 A person is named by an assignment or employee number, either in its own column or in a cell like
 "A01|Surname, Forename". Each competence name (e.g. "NHS|CSTF|Safeguarding Adults - Level 1 - 3 Years|") is mapped to
-a requirement once by HR; rows whose competence has no mapping are listed as skipped, not rejected. The same completion
+a requirement once by HR (capitals and runs of spaces do not matter); rows whose competence has no mapping are listed as
+skipped, not rejected. The same completion
 (person, requirement, date) imported twice, from any file, is one fact.
 
 An ESR compliance report also lists people who have not done a course (a blank achievement date): those rows are
@@ -189,12 +190,7 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
             plan.rejected.append((line, error))
         else:
             readable.append((line, raw))
-    mappings = {
-        name: (requirement_id, kind, renewal_months, requirement_name)
-        for name, requirement_id, kind, renewal_months, requirement_name in CompetenceMapping.objects.values_list(
-            "competence_name", "requirement_id", "requirement__kind", "requirement__renewal_months", "requirement__name"
-        )
-    }
+    mappings = _mappings_by_key()
     numbers = {_person_number(raw) for _, raw in readable}
     people = people_by_number(numbers)
     twins = zero_twins(numbers - people.keys())
@@ -205,10 +201,14 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
             plan.not_completed += 1
             continue
         competence = raw["competence"]
-        mapping = mappings.get(competence)
-        if mapping is None:
+        found = mappings.get(competence_key(competence))
+        if found is None:
             plan.skipped[competence] = plan.skipped.get(competence, 0) + 1
             continue
+        if len({mapping[0] for mapping in found.values()}) > 1:
+            plan.rejected.append((line, _ambiguous_error(competence, found)))
+            continue
+        mapping = next(iter(found.values()))
         number = _person_number(raw)
         if not number:
             plan.rejected.append((line, "No assignment or employee number for the person"))
@@ -331,6 +331,48 @@ def _conflict_error(first: CompletionRow, row: CompletionRow, requirement_name: 
     )
 
 
+def competence_key(name: str) -> str:
+    """How a course name is matched to its mapping: capitals and runs of spaces do not matter, as a national file may
+    write "Level 1" one month and "level 1" the next."""
+    return " ".join(name.split()).casefold()
+
+
+def _mappings_by_key() -> dict[str, dict[str, tuple]]:
+    """Each course mapping, {key: {course name as mapped: (requirement id, kind, renewal months, name)}}: one query. A
+    key holds two names only for mappings made before names were matched this way."""
+    mappings: dict[str, dict[str, tuple]] = {}
+    for name, *mapped in CompetenceMapping.objects.values_list(
+        "competence_name", "requirement_id", "requirement__kind", "requirement__renewal_months", "requirement__name"
+    ).order_by("competence_name"):
+        mappings.setdefault(competence_key(name), {})[name] = tuple(mapped)
+    return mappings
+
+
+def _ambiguous_error(competence: str, found: dict[str, tuple]) -> str:
+    mapped = "; ".join(f"'{name}' to {requirement_name}" for name, (*_, requirement_name) in found.items())
+    return (
+        f"'{competence}' matches course mappings that count towards different requirements ({mapped}): capitals and "
+        "spaces do not matter, so remove all but one in the CMS (Settings > Course mappings)"
+    )
+
+
+def competence_mapping_twin(competence: str, exclude_pk: int | None = None) -> CompetenceMapping | None:
+    """Another mapping of the same course written differently (capitals, spaces: `competence_key`), if there is one;
+    `exclude_pk` leaves out the mapping being edited."""
+    key = competence_key(competence)
+    others = CompetenceMapping.objects.exclude(competence_name=competence.strip()).select_related("requirement")
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    return next((other for other in others if competence_key(other.competence_name) == key), None)
+
+
+def twin_error(twin: CompetenceMapping) -> str:
+    return (
+        f"'{twin.competence_name}' is already mapped, to {twin.requirement.name}, and capitals and spaces do not "
+        "matter in course names: change that mapping instead"
+    )
+
+
 class MappingError(ValueError):
     """Why a course cannot be mapped to a requirement, in words for HR."""
 
@@ -351,6 +393,9 @@ def competence_mapping_save(*, competence: str, requirement: Requirement, user) 
         raise MappingError(f"{requirement.name} is not an external course: imported completions cannot count to it")
     if not requirement.active:
         raise MappingError(f"{requirement.name} is no longer in use")
+    twin = competence_mapping_twin(competence)
+    if twin is not None:
+        raise MappingError(twin_error(twin))
     mapping, _ = CompetenceMapping.objects.update_or_create(
         competence_name=competence, defaults={"requirement": requirement, "created_by": user}
     )

@@ -13,7 +13,7 @@ from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, Sn
 
 from portal.lib.text import hidden_character
 
-from .completions import competence_mapping_save
+from .completions import competence_mapping_save, competence_mapping_twin, twin_error
 from .forms_requirements import audience_saved, audience_warnings, staff_groups_on_roster
 from .models import Certificate, CompetenceMapping, EvidenceEntry, Requirement
 from .services import RequirementError, requirement_delete, requirement_save
@@ -172,6 +172,9 @@ class CompetenceMappingForm(WagtailAdminModelForm):
         problem = hidden_character(name)
         if problem:
             raise ValidationError(f"The course name contains {problem}")
+        twin = competence_mapping_twin(name, exclude_pk=self.instance.pk)
+        if twin is not None:
+            raise ValidationError(twin_error(twin))
         return name
 
     def save(self, commit=True):
