@@ -122,7 +122,7 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status != Certificate.PENDING:
-            raise CertificateError(f"This certificate was already {certificate.get_status_display().lower()}.")
+            raise CertificateError(_decided_already(certificate, reviewer))
         if certificate.staff.user_id == reviewer.pk:
             raise CertificateError("You cannot verify your own certificate. Ask another member of HR.")
         if not approve and not reason.strip():
@@ -158,6 +158,23 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
         if not approve:
             certificate_rejected_send_on_commit(certificate)
     return certificate
+
+
+def _decided_already(certificate: Certificate, reviewer) -> str:
+    """For the HR officer whose page was open while a colleague (or their own other tab) decided it: who decided what,
+    and when, so they need not wonder whether their click counted."""
+    if certificate.reviewed_by_id is None:
+        who = "HR"
+    else:
+        who = "You" if certificate.reviewed_by_id == reviewer.pk else certificate.reviewed_by.display_name
+    decided = {Certificate.APPROVED: "verified", Certificate.REJECTED: "rejected"}.get(certificate.status, "verified")
+    done = f"{who} already {decided} this certificate"
+    if certificate.reviewed_at is not None:
+        when = timezone.localtime(certificate.reviewed_at)
+        done += f" at {when:%H:%M} on {when:%-d %B %Y}"
+    if certificate.status == Certificate.WITHDRAWN and certificate.withdrawn_at is not None:
+        done += f", and HR withdrew the verification on {timezone.localdate(certificate.withdrawn_at):%-d %B %Y}"
+    return done + ". Nothing was changed."
 
 
 def _refuse_verifying_a_copy(certificate: Certificate) -> None:

@@ -191,7 +191,11 @@ def queue(request):
 @require_POST
 def decide(request, certificate_id: int):
     certificate = get_object_or_404(Certificate.objects.select_related("staff"), pk=certificate_id)
-    approve = request.POST.get("decision") == "approve"
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "reject"):  # anything else was read as a rejection
+        messages.error(request, f"{certificate.staff.full_name}: choose Verify or Reject. Nothing was changed.")
+        return redirect("certificates:queue")
+    approve = decision == "approve"
     reason = request.POST.get("reason", "")
     try:
         certificate_decide(certificate=certificate, reviewer=request.user, approve=approve, reason=reason)
