@@ -8,6 +8,9 @@ can reach it, so what it says about D never changes. It judges each row with the
 Requirements themselves (who they apply to, how often they renew) are read as they are now: they are configuration,
 not evidence, and the portal keeps no history of their edits. A requirement applies to no one before the day it was
 introduced, so one added today leaves every report as at an earlier day as it was.
+
+The part of the organisation read ("this team and below") is the tree as recorded by then (`people.team_history`):
+a team moved since is counted where it stood, and callers name teams by the same tree (pass it as `tree`).
 """
 
 import datetime
@@ -23,6 +26,7 @@ from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from portal.people.models import StaffChange, Team
+from portal.people.team_history import Tree, tree_on
 
 from . import status
 from .dates import add_months, end_of_local_day, local_day
@@ -91,12 +95,23 @@ class StatusAsAt:
         return self.standing.state(today, due_soon_days)
 
 
+def tree_as_at(moment: Moment) -> Tree:
+    """The team tree as recorded by `moment` (one query)."""
+    return tree_on(moment.day, recorded_before=moment.cutoff)
+
+
 def roster_as_at(
-    moment: Moment, *, teams: Iterable[Team] | None = None, staff_group: str = "", staff_ids: list[int] | None = None
+    moment: Moment,
+    *,
+    teams: Iterable[Team] | None = None,
+    staff_group: str = "",
+    staff_ids: list[int] | None = None,
+    tree: Tree | None = None,
 ):
     """Each person's last roster row recorded before `moment`, for people in post on its day (started by it, as the
     status table in effective time counts them, and not yet left: the leave date is the last day of service), in
-    `teams` (and below) as the roster placed them then (or just `staff_ids`). Ordered by person."""
+    `teams` (and below, in the tree as recorded by then: `tree`, read here if not given) as the roster placed them
+    then (or just `staff_ids`). Ordered by person."""
     latest = StaffChange.objects.filter(staff=OuterRef("staff"), recorded_at__lt=moment.cutoff).order_by(
         "-recorded_at", "-pk"
     )
@@ -104,10 +119,7 @@ def roster_as_at(
         recorded_at__lt=moment.cutoff, pk=Subquery(latest.values("pk")[:1]), start_date__lte=moment.day
     ).filter(Q(leave_date__isnull=True) | Q(leave_date__gte=moment.day))
     if teams is not None:
-        in_scope = Q(pk__in=[])
-        for team in teams:
-            in_scope |= Q(team__path__startswith=team.path)
-        rows = rows.filter(in_scope)
+        rows = rows.filter((tree or tree_as_at(moment)).scope_q(teams))
     if staff_group:
         rows = rows.filter(staff_group=staff_group)
     if staff_ids is not None:
@@ -176,11 +188,12 @@ def standings_as_at(
     teams: Iterable[Team] | None = None,
     staff_group: str = "",
     requirements: Iterable[Requirement] | None = None,
+    tree: Tree | None = None,
 ) -> Iterator[tuple[Facts, list[tuple[Requirement, status.Standing]]]]:
     """`statuses_as_at` for counting: plain rows, no model instances, no evidence details. The same queries and the
     same rule (`projection.standing_from`); what the organisation report and the trend use."""
     requirements, team_paths, rounds, above = _requirements_and_rounds(moment, requirements)
-    roster = roster_as_at(moment, teams=teams, staff_group=staff_group)
+    roster = roster_as_at(moment, teams=teams, staff_group=staff_group, tree=tree)
     scoped = teams is not None or bool(staff_group)
     entries = (
         latest_valid_entries(moment, staff_ids=Subquery(roster.values("staff_id")) if scoped else None)
@@ -259,12 +272,13 @@ def statuses_as_at(
     staff_group: str = "",
     requirements: Iterable[Requirement] | None = None,
     staff_ids: list[int] | None = None,
+    tree: Tree | None = None,
 ) -> Iterator[tuple[StaffChange, list[StatusAsAt]]]:
     """Yield (roster row, standings) for every person in scope at `moment`, in person order, with a standing for each
     requirement that applied to them then. A constant number of queries, whatever the size of the organisation:
     both streams are read in chunks and merged by person, so memory stays flat too."""
     requirements, team_paths, rounds, above = _requirements_and_rounds(moment, requirements)
-    roster = roster_as_at(moment, teams=teams, staff_group=staff_group, staff_ids=staff_ids)
+    roster = roster_as_at(moment, teams=teams, staff_group=staff_group, staff_ids=staff_ids, tree=tree)
     scoped = teams is not None or bool(staff_group) or staff_ids is not None
     entries = latest_valid_entries(moment, staff_ids=Subquery(roster.values("staff_id")) if scoped else None)
     pauses = pauses_as_at(moment, staff_ids=Subquery(roster.values("staff_id")) if scoped else None)

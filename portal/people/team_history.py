@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Team, TeamChange
@@ -101,6 +102,7 @@ class Tree:
         self.teams = teams
         self._now = now  # pk -> (path, depth) as the tree is now, to make Team instances
         self._children: dict[int, list[int]] = defaultdict(list)
+        self._made: dict[int, Team] = {}
         for team in teams.values():
             if team.parent_id is not None and team.parent_id in teams:
                 self._children[team.parent_id].append(team.pk)
@@ -125,6 +127,14 @@ class Tree:
                 stack.extend(self._children.get(pk, ()))
         return found
 
+    def scope_q(self, teams: Iterable[Team | int], field: str = "team_id") -> Q:
+        """A filter on `field` (a team's id) for `teams` and below then: a list of ids, or just "in a team" when
+        that is the whole tree (HR's report on the whole organisation needs no list of every team)."""
+        ids = self.under(teams)
+        if ids and len(ids) == len(self.teams):
+            return Q(**{f"{field}__isnull": False})
+        return Q(**{f"{field}__in": sorted(ids)})
+
     def ancestry(self, team_id: int) -> list[int]:
         """The team's ancestors then and the team itself, from the top of the tree down."""
         chain, seen = [], set()
@@ -146,9 +156,11 @@ class Tree:
     def team(self, team_id: int) -> Team:
         """A Team (unsaved copy, not for writing) with the name, code, kind and closing day it had then, and its
         depth and number of child teams then; `path` is its path now."""
+        if team_id in self._made:
+            return self._made[team_id]
         then = self.teams[team_id]
         path, _ = self._now.get(team_id, ("", 0))
-        return Team(
+        self._made[team_id] = Team(
             pk=then.pk,
             name=then.name,
             code=then.code,
@@ -158,6 +170,7 @@ class Tree:
             depth=len(self.ancestry(team_id)),
             numchild=len(self._children.get(team_id, ())),
         )
+        return self._made[team_id]
 
     def order(self, team_id: int) -> tuple:
         """A key that sorts teams in tree order then (parents first, siblings by name)."""

@@ -11,6 +11,10 @@ A run keeps the day of the completion it rests on, not its ledger entry. The ent
 entries as `runs_for` took it (`intervals.counting_on`: the latest valid completion done by the day, of the
 requirement or of a higher level in its family), and named only if its day is the run's (a table not yet rebuilt
 after a fact names none rather than the wrong one).
+
+Both read the part of the organisation asked for, and name each person's team, by the tree as it stood on the day
+(`people.team_history.tree_on`; for `people_known`, as recorded before the cut-off): a team moved since is counted
+where it was, and a team renamed since has the name it had then.
 """
 
 import datetime
@@ -36,6 +40,7 @@ from portal.compliance.intervals import (
 from portal.compliance.models import EvidenceEntry, PolicySnapshot, Requirement, StatusInterval
 from portal.compliance.projection import entries_counting_for, pause_spans, valid_entries
 from portal.people.models import StaffChange, StaffMember, Team
+from portal.people.team_history import Tree, tree_on
 
 
 @dataclass(frozen=True)
@@ -69,13 +74,6 @@ class PersonOnDay:
     full_name: str
     employment_type: str
     team_name: str
-
-
-def _in_scope(teams: Iterable[Team], prefix: str = "") -> Q:
-    scope = Q(pk__in=[])
-    for team in teams:
-        scope |= Q(**{f"{prefix}path__startswith": team.path})
-    return scope
 
 
 def _sorted(lines: list[RunOnDay]) -> list[RunOnDay]:
@@ -126,7 +124,7 @@ TABLE_FIELDS = (
     "staff__first_name",
     "staff__last_name",
     "staff__employment_type",
-    "team__name",
+    "team_id",
     "staff_group",
     "requirement_id",
     "state",
@@ -140,14 +138,16 @@ TABLE_FIELDS = (
 def table_on(
     teams: Iterable[Team], day: datetime.date, requirement: Requirement | None = None, staff_group: str = ""
 ) -> Iterator[tuple[PersonOnDay, list[RunOnDay]]]:
-    """Everyone in `teams` (and below) on `day` as it was, with the runs that held that day, in person order: from
-    the status table in effective time, in the team the roster had them in then; just the runs of `requirement` and
-    of people in `staff_group` that day, when given. The runs are one query read in chunks; each chunk's ledger
-    entries (to name the completion that counts and the pause shown) one more."""
+    """Everyone in `teams` (and below, as the tree stood that day) on `day` as it was, with the runs that held that
+    day, in person order: from the status table in effective time, in the team the roster had them in then, by the
+    name it had then; just the runs of `requirement` and of people in `staff_group` that day, when given. The tree
+    is one query, the runs one more read in chunks; each chunk's ledger entries (to name the completion that counts
+    and the pause shown) one more."""
     rules = rules_for()
     if rules is None:
         return
-    runs = StatusInterval.objects.filter(StatusInterval.on_q(day), _in_scope(teams, "team__"))
+    tree = tree_on(day)
+    runs = StatusInterval.objects.filter(StatusInterval.on_q(day), tree.scope_q(teams))
     if requirement is not None:
         runs = runs.filter(requirement_id=requirement.pk)
     if staff_group:
@@ -156,14 +156,14 @@ def table_on(
     batch = []
     for row in runs.iterator(chunk_size=STREAM_CHUNK):
         if len(batch) >= STREAM_CHUNK and row[0] != batch[-1][0]:  # a chunk ends between people
-            yield from _table_batch(batch, rules, day)
+            yield from _table_batch(batch, rules, day, tree)
             batch = []
         batch.append(row)
     if batch:
-        yield from _table_batch(batch, rules, day)
+        yield from _table_batch(batch, rules, day, tree)
 
 
-def _table_batch(batch: list[tuple], rules: Rules, day: datetime.date):
+def _table_batch(batch: list[tuple], rules: Rules, day: datetime.date, tree: Tree):
     requirements = {r.pk: r for r in rules.requirements}
     zone = timezone.get_current_timezone()
     ids = sorted({row[0] for row in batch})
@@ -183,7 +183,7 @@ def _table_batch(batch: list[tuple], rules: Rules, day: datetime.date):
             by_requirement = defaultdict(list)
             for entry in valid_entries(mine):
                 by_requirement[entry.requirement_id].append(entry)
-            details = PersonOnDay(staff_id, number, f"{first} {last}".strip(), employment, team or "")
+            details = PersonOnDay(staff_id, number, f"{first} {last}".strip(), employment, tree.name(team))
             person = people[staff_id] = (details, by_requirement, [])
         completed_on, expires_on, due_on = dates
         counting = entries_counting_for(requirement, person[1], rules.above) if completed_on else []
@@ -216,34 +216,43 @@ def _table_batch(batch: list[tuple], rules: Rules, day: datetime.date):
 def people_known(
     teams: Iterable[Team], moment: Moment, requirement: Requirement | None = None, staff_group: str = ""
 ) -> Iterator[tuple[StaffMember, Team, list[RunOnDay]]]:
-    """Everyone in post in `teams` (and below) on `moment.day` as it was, from the facts recorded before
-    `moment.cutoff` alone, with the runs that held that day (a person to whom nothing applied has none), in person
-    order; when given, just the people in `staff_group` that day and the runs of `requirement`. The runs are
+    """Everyone in post in `teams` (and below, as the tree stood on the day) on `moment.day` as it was, from the
+    facts recorded before `moment.cutoff` alone (the tree's too), with the runs that held that day (a person to whom
+    nothing applied has none), in person order, each with their team then as it was named then (an unsaved `Team`);
+    when given, just the people in `staff_group` that day and the runs of `requirement`. The runs are
     `intervals.runs_for`'s, on the facts `intervals.people_facts` gathers, a chunk of people at a time: a few
     queries a chunk, and memory flat in the size of the scope."""
     teams = list(teams)
     day = moment.day
     rules = rules_for(Requirement.objects.in_use_on(day).values_list("pk", flat=True), recorded_before=moment.cutoff)
-    paths = [team.path for team in teams]
-    known_teams: dict[int, Team] = {}
+    tree = tree_known(moment)
+    scope = tree.under(teams)
     chunk = []
-    for staff in candidates(teams, moment).select_related("team").order_by("pk").iterator(chunk_size=CHUNK):
+    people = candidates(teams, moment, tree).select_related("team").order_by("pk")
+    for staff in people.iterator(chunk_size=CHUNK):
         chunk.append(staff)
         if len(chunk) == CHUNK:
-            yield from _known_chunk(chunk, rules, paths, day, moment.cutoff, known_teams, requirement, staff_group)
+            yield from _known_chunk(chunk, rules, scope, tree, day, moment.cutoff, requirement, staff_group)
             chunk = []
     if chunk:
-        yield from _known_chunk(chunk, rules, paths, day, moment.cutoff, known_teams, requirement, staff_group)
+        yield from _known_chunk(chunk, rules, scope, tree, day, moment.cutoff, requirement, staff_group)
 
 
-def candidates(teams: Iterable[Team], moment: Moment):
-    """Whoever may have been in `teams` (and below) on a day as it was, from what was recorded before
-    `moment.cutoff`: the people the roster places there now, or placed there in a row recorded by then."""
-    placed_then = StaffChange.objects.filter(_in_scope(teams, "team__"), recorded_at__lt=moment.cutoff)
-    return StaffMember.objects.filter(_in_scope(teams, "team__") | Q(pk__in=placed_then.values("staff_id")))
+def tree_known(moment: Moment) -> Tree:
+    """The tree as it stood on `moment.day`, from its history recorded before `moment.cutoff` (one query)."""
+    return tree_on(moment.day, recorded_before=moment.cutoff)
 
 
-def _known_chunk(chunk, rules: Rules | None, scope_paths, day, cutoff, known_teams, requirement=None, staff_group=""):
+def candidates(teams: Iterable[Team], moment: Moment, tree: Tree | None = None):
+    """Whoever may have been in `teams` (and below, in the tree as it stood that day: `tree`, read if not given) on
+    a day as it was, from what was recorded before `moment.cutoff`: the people the roster places there now, or placed
+    there in a row recorded by then."""
+    in_scope = (tree or tree_known(moment)).scope_q(teams)
+    placed_then = StaffChange.objects.filter(in_scope, recorded_at__lt=moment.cutoff)
+    return StaffMember.objects.filter(in_scope | Q(pk__in=placed_then.values("staff_id")))
+
+
+def _known_chunk(chunk, rules: Rules | None, scope: set, tree: Tree, day, cutoff, requirement=None, staff_group=""):
     rows = [tuple(_person_field(staff, name) for name in PERSON_FIELDS) for staff in chunk]
     people, paths = people_facts(rows, rules.counted if rules else set(), recorded_before=cutoff)
     members = {staff.pk: staff for staff in chunk}
@@ -253,14 +262,10 @@ def _known_chunk(chunk, rules: Rules | None, scope_paths, day, cutoff, known_tea
         in_post = person.start_date <= day and (person.leave_date is None or day <= person.leave_date)
         then = person.roster.on(day)
         team_id = then.team_id
-        path = paths.get(team_id)
         if staff_group and then.staff_group != staff_group:
             continue
-        if in_post and path is not None and any(path.startswith(p) for p in scope_paths):
+        if in_post and team_id in scope:
             kept.append((person, team_id))
-    missing = {team_id for _, team_id in kept} - set(known_teams)
-    if missing:
-        known_teams.update(Team.objects.in_bulk(missing))
     named, results = [], []
     for person, team_id in kept:
         lines = []
@@ -286,7 +291,7 @@ def _known_chunk(chunk, rules: Rules | None, scope_paths, day, cutoff, known_tea
                     *status.pause_shown(day, reading.pauses),
                 )
             )
-        results.append((members[person.pk], known_teams[team_id], _sorted(lines)))
+        results.append((members[person.pk], tree.team(team_id), _sorted(lines)))
     _with_details(named, recorded_by=True)
     yield from results
 

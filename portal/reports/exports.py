@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.compliance import status
-from portal.compliance.asat import STREAM_CHUNK, Moment, statuses_as_at
+from portal.compliance.asat import STREAM_CHUNK, Moment, statuses_as_at, tree_as_at
 from portal.compliance.models import EvidenceEntry, Requirement, RequirementStatus
 from portal.people.models import StaffMember, Team, in_post_q
 
@@ -136,8 +136,9 @@ def export_rows(
 ) -> Iterator[ExportRow]:
     """Every (person, requirement) row in `teams` and below, narrowed by `filters`: live from the projection when
     `moment` is None; else about `moment.day` on the clock `basis`: as recorded then, from the ledger as at `moment`;
-    as it was, from the status table in effective time (everything known now: `moment.cutoff` is not read). Ordered
-    by person then requirement; streamed in chunks."""
+    as it was, from the status table in effective time (everything known now: `moment.cutoff` is not read). About a
+    past day, "`teams` and below" and each row's team name are the tree's as it stood that day, on the same clock
+    (`people.team_history`). Ordered by person then requirement; streamed in chunks."""
     teams = list(teams)
     if moment is not None and basis == clocks.AS_IT_WAS:
         for person, lines in table_on(teams, moment.day, filters.requirement, filters.staff_group):
@@ -146,11 +147,13 @@ def export_rows(
         return
     if moment is not None:
         requirements = filters.requirements_on(moment.day)
+        tree = tree_as_at(moment)
         for facts, rows in statuses_as_at(
-            moment, teams=teams, staff_group=filters.staff_group, requirements=requirements
+            moment, teams=teams, staff_group=filters.staff_group, requirements=requirements, tree=tree
         ):
+            team = tree.team(facts.team_id) if facts.team_id in tree else None
             for row in rows:
-                yield export_row(facts.staff, facts.team, row.requirement, row, moment.day, row.evidence)
+                yield export_row(facts.staff, team, row.requirement, row, moment.day, row.evidence)
         return
     yield from _live_rows(teams, timezone.localdate(), filters)
 

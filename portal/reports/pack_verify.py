@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.db.models import Min
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
@@ -16,7 +17,8 @@ from portal.compliance.asat import Moment
 from portal.compliance.dates import local_day
 from portal.compliance.ledger import GENESIS_HASH
 from portal.compliance.models import EvidenceEntry, ReattestationRound, Requirement, RoundWithdrawal
-from portal.people.models import StaffChange, StaffMember, Team
+from portal.people.models import StaffChange, StaffMember, Team, TeamChange
+from portal.people.team_history import Tree, tree_on
 
 from . import basis as clocks
 from .exports import Filters
@@ -123,11 +125,13 @@ def pack_verify(pdf_path, csv_path, *, now: datetime.datetime | None = None) -> 
         problems.append(f"Ledger entry #{manifest['ledger_seq']} does not have the hash the manifest names.")
     elif chain.intact:
         notes.append(f"The ledger is intact, and entry #{manifest['ledger_seq']} is the head the manifest names.")
-    # The rows read each team's name when the pack was made (no earlier than the cut-off): renames since then. The
-    # receipt's time is to the second, and the rows were read before it: a rename in that second came before them.
+    # The rows name each team as the tree's history recorded before the cut-off has it on the pack's day; the manifest
+    # names the pack's team by its code when the pack was made (its receipt's time, to the second: a rename in that
+    # second came before it). Renames from before the tree had a history are known from the audit log alone.
     made = manifest["made"] + datetime.timedelta(seconds=1) if manifest["made"] else moment.cutoff
     renamed = renamed_since(made)
-    team = _team_then(manifest["team_code"], renamed)
+    tree = tree_on(moment.day, recorded_before=moment.cutoff)
+    team = _team_then(manifest["team_code"], made, renamed)
     if team is None:
         problems.append(f"There is no team with code {manifest['team_code']}.")
         return PackCheck(problems, notes)
@@ -139,10 +143,10 @@ def pack_verify(pdf_path, csv_path, *, now: datetime.datetime | None = None) -> 
         if requirement is None:
             problems.append(f"There is no requirement #{manifest['requirement_id']}, which the pack was filtered to.")
             return PackCheck(problems, notes)
-    names = _names_then(renamed)
-    if names:
-        then = ", ".join(f"{name_then} (now {name_now})" for name_now, name_then in names.items())
-        notes.append(f"Teams renamed since the pack was made are shown by the names they had then: {then}.")
+    names = _names_then(renamed, tree)
+    shown = _renamed_in_words(tree, team, names)
+    if shown:
+        notes.append(f"Teams renamed since the pack was made are shown by the names they had then: {shown}.")
     rebuilt = csv_twin(team, moment, basis, Filters(requirement, manifest["staff_group"]), names)
     if rebuilt != csv_bytes:
         problems.append("Rebuilt from the ledger, the CSV differs: " + _first_difference(csv_bytes, rebuilt))
@@ -164,37 +168,55 @@ class Renamed:
 
 
 def renamed_since(moment: datetime.datetime) -> dict[int, Renamed]:
-    """The teams renamed at or after `moment`, by id, each with the name and code it had then: the first rename's
-    "before", as HR's organisation pages audit each rename (`compliance.organisation.team_rename`)."""
+    """The teams renamed at or after `moment` and before the tree's history knew them (`people.TeamChange`: a rename
+    since then is in it), by id, each with the name and code it had then: the first such rename's "before", as HR's
+    organisation pages audit each rename (`compliance.organisation.team_rename`)."""
     events = AuditEvent.objects.filter(action=AuditEvent.TEAM_CHANGED, detail__change="renamed", at__gte=moment)
+    first_rows = TeamChange.objects.values("team_id").annotate(first=Min("recorded_at"))
+    kept_from = dict(first_rows.values_list("team_id", "first"))
     then = {}
-    for detail in events.order_by("at", "pk").values_list("detail", flat=True):
+    for at, detail in events.order_by("at", "pk").values_list("at", "detail"):
+        if detail["team_id"] in kept_from and at >= kept_from[detail["team_id"]]:
+            continue
         then.setdefault(detail["team_id"], detail["before"])
     teams = Team.objects.in_bulk(list(then))
     return {pk: Renamed(teams[pk], was["name"], was["code"]) for pk, was in then.items() if pk in teams}
 
 
-def _team_then(code: str, renamed: dict[int, Renamed]) -> Team | None:
-    """The team that had `code` when the pack was made: one renamed from it since, else the one with it now, unless
-    that one took it since."""
+def _team_then(code: str, made: datetime.datetime, renamed: dict[int, Renamed]) -> Team | None:
+    """The team that had `code` when the pack was made: one renamed from it since before the tree had a history, else
+    the one the tree's history as recorded by then gives it (a team with no history has its code now). None if no
+    team had it: the team with it now had another then, or did not exist."""
     for change in renamed.values():
         if change.code_then.lower() == code.lower():
             return change.team
-    team = Team.objects.filter(code=code).first()
-    if team is not None and team.pk in renamed:
-        return None  # it had another code then
-    return team
+    then = tree_on(local_day(made), recorded_before=made)
+    found = [pk for pk, team in then.teams.items() if team.code.lower() == code.lower() and pk not in renamed]
+    return Team.objects.filter(pk=found[0]).first() if found else None
 
 
-def _names_then(renamed: dict[int, Renamed]) -> dict[str, str]:
-    """current name -> name when the pack was made, for the renamed teams whose name changed and is now theirs alone
-    (the rows name a team, not its id: a name two teams share now cannot be told apart)."""
-    counts = Counter(Team.objects.values_list("name", flat=True))
+def _names_then(renamed: dict[int, Renamed], tree: Tree) -> dict[str, str]:
+    """name in the tree's history at the pack's cut-off -> name when the pack was made, for the teams renamed before
+    the tree had a history, whose name there is theirs alone (the rows name a team, not its id: a name two teams
+    share cannot be told apart)."""
+    counts = Counter(team.name for team in tree.teams.values())
     return {
-        change.team.name: change.name_then
-        for change in sorted(renamed.values(), key=lambda change: change.team.path)
-        if change.team.name != change.name_then and counts[change.team.name] == 1
+        tree.name(pk): change.name_then
+        for pk, change in sorted(renamed.items(), key=lambda item: tree.order(item[0]) if item[0] in tree else ())
+        if pk in tree and tree.name(pk) != change.name_then and counts[tree.name(pk)] == 1
     }
+
+
+def _renamed_in_words(tree: Tree, team: Team, names: dict[str, str]) -> str:
+    """The teams of the pack whose name then (as its rows show it) is not their name now: "Old (now New), ..."."""
+    scope = tree.under([team])
+    now = dict(Team.objects.filter(pk__in=scope).values_list("pk", "name"))
+    shown = []
+    for pk in sorted(scope, key=tree.order):
+        then = names.get(tree.name(pk), tree.name(pk))
+        if pk in now and now[pk] != then:
+            shown.append(f"{then} (now {now[pk]})")
+    return ", ".join(shown)
 
 
 def _first_difference(given: bytes, rebuilt: bytes) -> str:

@@ -25,7 +25,7 @@ from django.core.files import File
 from django.utils import timezone
 
 from portal.compliance import status
-from portal.compliance.asat import Moment, roster_as_at, statuses_as_at
+from portal.compliance.asat import Moment, roster_as_at, statuses_as_at, tree_as_at
 from portal.compliance.ledger import GENESIS_HASH, settle
 from portal.compliance.models import EvidenceEntry
 from portal.compliance.receipts import receipt_publish
@@ -101,7 +101,8 @@ class PackLine:
 def pack_people(team: Team, moment: Moment, basis: str, filters: Filters = EVERYTHING):
     """(person, their team that day, [PackLine]) for everyone in `team` and below on `moment.day` (in the staff group
     `filters` names, with the lines of the requirement it names), on the clock `basis`, from the facts recorded
-    before `moment.cutoff`; in person order."""
+    before `moment.cutoff`; in person order. "Below" and the team's name are the tree's as it stood on the day, as
+    recorded before the cut-off (`people.team_history`), so a team renamed or moved since leaves the pack as it was."""
     day = moment.day
     if basis == clocks.AS_IT_WAS:
         for staff, placed, lines in as_it_was.people_known([team], moment, filters.requirement, filters.staff_group):
@@ -120,14 +121,17 @@ def pack_people(team: Team, moment: Moment, basis: str, filters: Filters = EVERY
             )
         return
     requirements = filters.requirements_on(day)
-    for facts, rows in statuses_as_at(moment, teams=[team], staff_group=filters.staff_group, requirements=requirements):
+    tree = tree_as_at(moment)
+    people = statuses_as_at(moment, teams=[team], staff_group=filters.staff_group, requirements=requirements, tree=tree)
+    for facts, rows in people:
+        placed = tree.team(facts.team_id) if facts.team_id in tree else None
         yield (
             facts.staff,
-            facts.team,
+            placed,
             [
                 PackLine(
                     row,
-                    export_row(facts.staff, facts.team, row.requirement, row, day, row.evidence),
+                    export_row(facts.staff, placed, row.requirement, row, day, row.evidence),
                     row.state(day),
                     row.standing.valid_on(day),
                 )
@@ -180,8 +184,9 @@ def csv_twin(
 ) -> bytes:
     """The pack's CSV, rebuilt from the records: as recorded then, the CSV export of `team` as at `moment`; as it
     was, the rows as it was on its day from the facts recorded before its cut-off; narrowed by `filters`, which its
-    first line names. `names` gives teams renamed since by the name they had then (current name -> name then):
-    the tree keeps no history of names, so the rows read a team's current one."""
+    first line names. The rows name each team as the tree's history recorded before the cut-off has it that day;
+    `names` (name from the history -> name then) corrects the teams renamed before the tree had a history, which the
+    audit log alone remembers (`pack_verify.renamed_since`)."""
     if basis == clocks.AS_IT_WAS:
         rows = export_rows_known([team], moment, filters)
     else:

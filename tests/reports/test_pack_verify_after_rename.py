@@ -1,8 +1,9 @@
 """A team renamed after a pack was made (HR's organisation pages, audited with the name and code before and after)
 does not make `verify_pack` call the pack false: the rebuilt spreadsheet shows each team by the name it had when the
 pack was made (its receipt's time), the pack's own team is found by the code it had then, and the output says which
-teams were renamed since. A team renamed between asking for a pack and its making is shown by the name it had when
-the pack was made. A spreadsheet changed by hand is still refused."""
+teams were renamed since. A team renamed between asking for a pack and its making is shown in the rows by the name it
+had at the pack's cut-off (the tree's history as recorded before it, as every other fact the pack reads). A
+spreadsheet changed by hand is still refused."""
 
 import datetime
 
@@ -76,8 +77,9 @@ def test_a_hand_edited_spreadsheet_is_still_refused_after_a_rename(org, hr, tmp_
     assert "SHA-256 differs" in capsys.readouterr().out
 
 
-def test_a_team_renamed_between_asking_and_making_is_named_as_it_was_made(org, hr, tasks_held, tmp_path, capsys):
-    """The pack shows the name the team had when the worker made it, says the day it is as at, and verifies."""
+def test_a_team_renamed_between_asking_and_making_is_named_as_at_the_cutoff(org, hr, tasks_held, tmp_path, capsys):
+    """The cover names the pack's team as it was when the worker made it and says the day it is as at; the rows name
+    each team as it was at the cut-off (the moment of asking), and the pack verifies."""
     client = client_for(hr)
     assert client.post(reverse("exports:pack_new"), {"team": org["comms"].pk}).status_code == 302
     pack = EvidencePack.objects.get()
@@ -88,6 +90,8 @@ def test_a_team_renamed_between_asking_and_making_is_named_as_it_was_made(org, h
     pdf, twin = _download(client, pack, tmp_path)
     cover = " ".join(_pdf_text(pdf, layout=False).split())
     assert "Communications and Engagement and every team below it" in cover and "code COMMS2" in cover
-    assert f"As at The end of {pack.as_at:%A %-d %B %Y}" in cover and "Digital Services" in cover
+    assert f"As at The end of {pack.as_at:%A %-d %B %Y}" in cover
+    assert b",Digital," in twin.read_bytes() and b"Digital Services" not in twin.read_bytes()
     out = _verify(pdf, twin, capsys)
-    assert "The pack matches the records." in out and "renamed since" not in out
+    assert "The pack matches the records." in out
+    assert "Communications (now Communications and Engagement), Digital (now Digital Services)." in out
