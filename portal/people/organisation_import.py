@@ -18,6 +18,7 @@ from portal.lib.csvfiles import CsvFileError, read_rows, show_date
 from portal.lib.text import hidden_character
 
 from .models import Team
+from .roster.numbers import code_twin, code_twins, zero_twin_error
 
 ALIASES = {
     **dict.fromkeys(["organisationcode", "orgcode", "code", "teamcode", "departmentcode"], "code"),
@@ -103,11 +104,23 @@ def plan_organisation(data: bytes) -> OrganisationPlan:
         rows[row.code.lower()] = row
     teams = {team.code.lower(): team for team in Team.objects.all()}
     parents = _current_parents(teams)
+    twins = code_twins(teams)
+    for key, row in list(rows.items()):  # a known team's code with its leading zeros lost (or gained) is not new
+        twin = None if key in teams else code_twin(key, twins)
+        if twin is not None and twin not in rows:
+            plan.rejected.append((row.line, zero_twin_error(row.code, teams[twin].code, "Organisation Code")))
+            del rows[key]
     for key, row in list(rows.items()):
         parent = row.parent_code.lower()
         if parent and parent not in rows and parent not in teams:
+            twin = code_twin(parent, twins)
             plan.rejected.append(
-                (row.line, f"Parent Organisation Code '{row.parent_code}' is neither in the file nor a known team")
+                (
+                    row.line,
+                    zero_twin_error(row.parent_code, teams[twin].code, "Parent Organisation Code")
+                    if twin is not None
+                    else f"Parent Organisation Code '{row.parent_code}' is neither in the file nor a known team",
+                )
             )
             del rows[key]
     plan.rejected.sort()

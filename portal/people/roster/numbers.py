@@ -55,6 +55,20 @@ def zero_twins(numbers) -> dict[str, str]:
     return twins
 
 
+def code_twins(codes) -> dict[str, str]:
+    """{an all-digit code without its leading zeros: the code as the portal holds it}, for looking up with
+    `code_twin` a team's code a spreadsheet has rewritten (0123 read as 123, or the other way round)."""
+    return {code.lstrip("0"): code for code in codes if code.isascii() and code.isdigit() and code.lstrip("0")}
+
+
+def code_twin(code: str, twins: dict[str, str]) -> str | None:
+    """The code the portal holds (from `code_twins`) that differs from `code` only in leading zeros, if any."""
+    if not (code.isascii() and code.isdigit()):
+        return None
+    twin = twins.get(code.lstrip("0"))
+    return twin if twin is not None and twin != code else None
+
+
 def zero_twin_error(number: str, twin: str, column: str = "Employee Number") -> str:
     """Why a row naming `number` is refused when the portal holds `twin`, to follow "Line N: "."""
     return (

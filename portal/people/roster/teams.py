@@ -8,6 +8,7 @@ from django.urls import reverse
 from portal.lib.csvfiles import quoted
 
 from ..models import Team
+from .numbers import code_twin, code_twins, zero_twin_error
 
 
 class RosterTeams:
@@ -22,6 +23,7 @@ class RosterTeams:
         self.by_name = defaultdict(list)
         for team in self.by_pk.values():
             self.by_name[team.name.lower()].append(team)
+        self.twins = code_twins(self.by_code)
 
     @classmethod
     def load(cls) -> "RosterTeams":
@@ -44,6 +46,9 @@ class RosterTeams:
             return None, f"More than one team is called '{name}' ({places}): give the Organisation Code"
         if not (code or name):
             return None, "No team is given"
+        twin = code_twin(code.lower(), self.twins)
+        if twin is not None:
+            return None, zero_twin_error(code, self.by_code[twin].code, "Organisation Code")
         return None, (
             f"Team '{quoted(code or name)}' is not a known team: add it on the Organisation page "
             f"({reverse('organisation:teams')}) first, or correct the Organisation Code"
