@@ -130,6 +130,8 @@ INPUTS = {
     "requirements:edit": ((), REQUIREMENT_FIELDS, ()),
     "requirements:retire": ((), ("reason",), ()),
     "requirements:reinstate": ((), (), ()),
+    "requirements:rounds": ((), (), ()),
+    "requirements:round_withdraw": ((), ("reason",), ()),
     "organisation:teams": ((), (), ()),
     "organisation:team": ((), (), ()),
     "organisation:team_add": (("parent",), ("name", "code", "kind", "parent"), ()),

@@ -25,6 +25,7 @@ from portal.compliance.imports.services import import_batch_create
 from portal.compliance.models import Certificate, EvidenceEntry
 from portal.compliance.pauses import pause_add
 from portal.compliance.projection import refresh
+from portal.compliance.services import reattestation_round_open
 from portal.people.models import TeamManager
 from portal.people.roles import hr_group
 from portal.reports.certificates import verification_code_for
@@ -111,6 +112,8 @@ TABLE = {
     "requirements:edit": ("GET", ("requirement",), {"hr": OK}),
     "requirements:retire": ("GET", ("requirement",), {"hr": OK}),
     "requirements:reinstate": ("POST", ("requirement",), {"hr": FOUND}),
+    "requirements:rounds": ("GET", (), {"hr": OK}),
+    "requirements:round_withdraw": ("GET", ("reattestation_round",), {"hr": OK}),
     "organisation:teams": ("GET", (), {"hr": OK}),
     "organisation:team": ("GET", ("org_team",), {"hr": OK}),
     "organisation:team_add": ("GET", (), {"hr": OK}),
@@ -208,10 +211,14 @@ def world(db, home_page, tmp_path, settings):
     policy = factories.make_policy(parent=home_page)
     module = factories.make_module(policy=policy)
     snapshot = factories.make_snapshot(policy, "1")
+    second = factories.make_snapshot(policy, "2")
     attest = factories.make_requirement(name="Social media policy", kind="attest_policy", page=policy)
     course = factories.make_requirement(name="Safeguarding Adults Level 1")
     refresh()
     attestation = factories.make_completion(sam, attest, source=EvidenceEntry.ATTESTATION, snapshot=snapshot)
+    reattestation_round = reattestation_round_open(
+        snapshot=second, deadline=timezone.localdate() + datetime.timedelta(days=30), reason="Section 1: a new rule"
+    )[0]
     entry = factories.make_completion(sam, course)
     certificate = Certificate(
         staff=sam,
@@ -266,6 +273,7 @@ def world(db, home_page, tmp_path, settings):
             "page_action": "delete",
             "group": Group.objects.create(name="Reviewers").pk,
             "requirement": course.pk,
+            "reattestation_round": reattestation_round.pk,
             "org_team": comms.pk,
             "manager_link": manager_link.pk,
             "hr_officer": hr_password_only.user.pk,

@@ -1,0 +1,80 @@
+"""HR sees the re-attestation rounds material policy changes opened, and withdraws one opened in error. Under /hr/,
+so only an HR session that proved its second factor gets in. The withdrawal goes through
+`services.reattestation_round_withdraw`."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.lib.text import hidden_character
+from portal.people.decorators import hr_required
+
+from .models import ReattestationRound
+from .services import RoundError, reattestation_round_withdraw
+
+REASON_MAX_LENGTH = 1000
+
+
+class RoundWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why was this round opened in error?",
+        help_text="For example, the change to section 6.2 was a correction of wording, not a new rule. HR sees this "
+        "reason in the list of rounds and in the audit log.",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Give the reason for withdrawing the round",
+            "max_length": f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
+            "null_characters_not_allowed": "The reason contains the control character U+0000. Type it again without it",
+        },
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        problem = hidden_character(reason, line_breaks=True)
+        if problem:
+            raise ValidationError(f"The reason contains {problem}. Type it again without it")
+        return reason
+
+
+def _rounds():
+    return ReattestationRound.objects.select_related(
+        "requirement", "snapshot", "opened_by", "withdrawal", "withdrawal__withdrawn_by"
+    )
+
+
+@hr_required
+@require_GET
+def round_list(request):
+    rounds = _rounds().order_by("-opened_at", "-pk")
+    return render(request, "compliance/round_list.html", {"rounds": rounds, "today": timezone.localdate()})
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def round_withdraw(request, round_id: int):
+    round_ = get_object_or_404(_rounds(), pk=round_id)
+    withdrawal = getattr(round_, "withdrawal", None)  # None when there is none (a reverse one-to-one)
+    if withdrawal is not None and request.method == "POST":  # a second click
+        messages.warning(request, "This round was already withdrawn. Nothing more was recorded.")
+        return redirect("requirements:rounds")
+    form = RoundWithdrawForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            reattestation_round_withdraw(
+                round_=round_, reason=form.cleaned_data["reason"], user=request.user, request=request
+            )
+        except RoundError as error:  # another HR officer withdrew it meanwhile
+            messages.warning(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"The round for {round_.requirement.name} is withdrawn. It asks nothing of anyone from now on, and "
+                "everyone's status has been updated.",
+            )
+        return redirect("requirements:rounds")
+    context = {"round": round_, "withdrawal": withdrawal, "form": form, "today": timezone.localdate()}
+    return render(request, "compliance/round_withdraw.html", context, status=400 if form.errors else 200)
