@@ -52,6 +52,10 @@ class UploadForm(forms.Form):
         ).order_by("name")
 
     def clean_file(self):
+        # The form keeps only the last of several files sent under one name: which one HR would check is no one's
+        # choice, so none is taken.
+        if len(self.files.getlist(self.add_prefix("file"))) > 1:
+            raise forms.ValidationError("Select one certificate file: upload each certificate on its own")
         # The size the upload parser counted, before anything reads the file into memory.
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
