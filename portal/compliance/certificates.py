@@ -117,8 +117,9 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
     """HR approves (a ledger entry) or rejects (with a reason the person sees, and is emailed once the rejection is
     committed). A certificate is decided once.
     Verifying is refused for a copy of one verified, for a requirement retired or no longer applying to the person,
-    and for a stored file that is missing or not the one uploaded; rejecting is always possible. The entry a
-    verification records names the SHA-256 of the file verified (`verification_ref`), so the chain covers the file."""
+    for a completion after the person's leave date, and for a stored file that is missing or not the one uploaded;
+    rejecting is always possible. The entry a verification records names the SHA-256 of the file verified
+    (`verification_ref`), so the chain covers the file."""
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status != Certificate.PENDING:
@@ -136,6 +137,7 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
             # Read after the lock: a requirement retired, or a move out of its audience, is refreshed under it.
             requirement = Requirement.objects.get(pk=certificate.requirement_id)
             _refuse_verifying_what_no_longer_applies(certificate, requirement)
+            _refuse_verifying_after_leaving(certificate)
             _refuse_verifying_a_changed_file(certificate)
         certificate.reviewed_by = reviewer
         certificate.reviewed_at = timezone.now()
@@ -213,6 +215,19 @@ def _refuse_verifying_what_no_longer_applies(certificate: Certificate, requireme
         raise CertificateError(
             f"{requirement.name} no longer applies to {staff.full_name} (it applies to {audience[0].lower()}"
             f"{audience[1:]}), so the certificate cannot be verified. Reject it instead, saying why."
+        )
+
+
+def _refuse_verifying_after_leaving(certificate: Certificate) -> None:
+    """A leaver's certificate for training done while they worked here is verified: it is a fact of their time here,
+    for reports as at those days. One completed after their leave date (a roster naming the leave date late, after the
+    upload) is not training done here. The leave date is read after the person's lock, as the roster writes it."""
+    leave_date = StaffMember.objects.filter(pk=certificate.staff_id).values_list("leave_date", flat=True).get()
+    if leave_date is not None and certificate.completed_on > leave_date:
+        raise CertificateError(
+            f"{certificate.staff.full_name} left on {leave_date:%-d %B %Y}, before the completion date on this "
+            f"certificate ({certificate.completed_on:%-d %B %Y}), so it cannot be verified. Reject it instead, "
+            "saying why."
         )
 
 

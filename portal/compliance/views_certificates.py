@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.audit.models import AuditEvent
@@ -188,7 +189,8 @@ def queue(request):
         .select_related("staff", "staff__team", "requirement")
         .order_by("uploaded_at")
     )
-    return render(request, "compliance/certificate_queue.html", {"pending": pending, "reject_form": RejectForm()})
+    context = {"pending": pending, "reject_form": RejectForm(), "today": timezone.localdate()}
+    return render(request, "compliance/certificate_queue.html", context)
 
 
 @hr_required
