@@ -1,0 +1,66 @@
+"""axe-core on what the certificate audit added: the upload page refusing a file for what it is (an iPhone's HEIC
+photo), with the error summary linking to the file field; and HR's queue marking a leaver, after a verification
+refused for a completion after their leave date, with the message saying why."""
+
+import datetime
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from portal.compliance.certificates import certificate_upload
+from portal.compliance.projection import refresh
+from portal.people.models import StaffMember
+from portal.people.roles import hr_group
+from tests import factories
+from tests.browser.conftest import BROWSER_DB, sign_in, sign_in_with_code
+
+pytestmark = BROWSER_DB
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+
+
+def test_the_upload_refusing_a_heic_photo_passes_axe(page, live_server, site, axe_check):
+    user = factories.make_user(email="aisha@example.nhs.uk", first_name="Aisha", last_name="Rahman")
+    factories.make_staff(user=user)
+    factories.make_requirement(name="Safeguarding Adults Level 1", renewal_months=36)
+    refresh()
+    sign_in(page, live_server.url, user.email)
+    page.goto(f"{live_server.url}/certificates/upload/")
+    page.get_by_label("Day").fill("15")
+    page.get_by_label("Month").fill("1")
+    page.get_by_label("Year").fill("2026")
+    page.get_by_label("Upload the certificate").set_input_files(
+        {"name": "IMG_0042.HEIC", "mimeType": "image/heic", "buffer": HEIC}
+    )
+    page.get_by_role("button", name="Upload", exact=True).click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    summary = page.get_by_role("link", name="The selected file is a HEIC photo, as iPhones take them")
+    expect(summary).to_have_attribute("href", "#id_file")
+    axe_check(page)
+
+
+def test_the_queue_with_a_leaver_and_a_refused_verification_passes_axe(page, live_server, site, axe_check):
+    user = factories.make_user(email="dev@example.nhs.uk", first_name="Dev", last_name="Patel")
+    user.groups.add(hr_group())
+    factories.with_mfa(user)
+    sam = factories.make_staff(first_name="Sam", last_name="Person")
+    course = factories.make_requirement(name="Safeguarding Adults Level 1", renewal_months=36)
+    refresh()
+    certificate_upload(
+        staff=sam,
+        requirement=course,
+        data=PDF,
+        filename="course.pdf",
+        completed_on=timezone.localdate() - datetime.timedelta(days=3),
+        user=sam.user,
+    )
+    StaffMember.objects.filter(pk=sam.pk).update(leave_date=timezone.localdate() - datetime.timedelta(days=5))
+
+    sign_in_with_code(page, live_server.url, user.email)
+    expect(page.get_by_test_id("signed-in-as")).to_be_visible()
+    page.goto(f"{live_server.url}/certificates/queue/")
+    expect(page.get_by_text("Left on ")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Verify Sam Person's certificate").click()
+    expect(page.get_by_text("so it cannot be verified. Reject it instead, saying why.")).to_be_visible()
+    axe_check(page)
