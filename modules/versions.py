@@ -33,10 +33,12 @@ def policy_sections(page) -> list[dict]:
 def policy_snapshot_for_page(
     page, *, material: bool = True, change_reason: str = "", changes: list[dict] | None = None, user=None
 ) -> PolicySnapshot:
-    """The snapshot of the page's current version, creating it if this version has not been frozen yet."""
+    """The snapshot of the page's current version, creating it if this version has not been frozen yet: a new number,
+    new text or a new title (staff attest to the policy by its title too; the CMS asks for a new number for either,
+    `PolicyPage._clean_version_change`)."""
     sections = policy_sections(page)
     latest = PolicySnapshot.objects.filter(page_id=page.pk).order_by("-created_at", "-pk").first()
-    if latest and latest.version_label == page.version_label and latest.sections == sections:
+    if latest and (latest.version_label, latest.sections, latest.title) == (page.version_label, sections, page.title):
         return latest
     return policy_snapshot_create(
         page=page,

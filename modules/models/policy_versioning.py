@@ -48,6 +48,13 @@ class PolicyVersioning:
                 f"The text has changed since version {latest.version_label} was published "
                 f"(section {', '.join(changed)}): give this version a new number."
             )
+        elif self.title != latest.title and self.version_label.strip() == latest.version_label:
+            # The title is part of what staff attest to (`PolicySnapshot.TITLE_AND_TEXT`): another title is another
+            # version, minor when no section changed.
+            errors["version_label"] = (
+                f"The title has changed since version {latest.version_label} was published (it was “{latest.title}”): "
+                "give this version a new number."
+            )
         declared = self.declared_changes(latest)
         missing = [number for number in changed if number not in declared]
         unanswered = [number for number in changed if number in declared and not declared[number]["change"]]

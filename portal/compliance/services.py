@@ -2,7 +2,6 @@
 audit log in step, in one transaction."""
 
 import datetime
-import hashlib
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -26,6 +25,7 @@ from .models import (
     RoundWithdrawal,
     StatusInterval,
 )
+from .models.ledger import snapshot_hash
 
 # A requirement change or a re-attestation round touching more people than this refreshes their status in the task
 # worker, not the request.
@@ -142,10 +142,6 @@ def evidence_void(*, entry: EvidenceEntry, reason: str, voided_by, request=None)
     return void
 
 
-def policy_text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def policy_snapshot_create(
     *,
     page,
@@ -158,9 +154,11 @@ def policy_snapshot_create(
     changes: list[dict] | None = None,
     created_by=None,
 ) -> PolicySnapshot:
-    """Freeze a published policy version: its text, section by section, and the hash of that text, with what
-    changed since the version before, section by section, as the editor answered (`changes`)."""
+    """Freeze a published policy version: its title and text, section by section, and the hash of both
+    (`PolicySnapshot.TITLE_AND_TEXT`: a version whose title alone changed is another text), with what changed since
+    the version before, section by section, as the editor answered (`changes`)."""
     text = "\n\n".join(f"{s['number']} {s['heading']}\n{s['text']}".strip() for s in sections)
+    recipe = PolicySnapshot.TITLE_AND_TEXT
     return PolicySnapshot.objects.create(
         page=page,
         version_label=version_label,
@@ -168,7 +166,8 @@ def policy_snapshot_create(
         title=title,
         text=text,
         sections=sections,
-        content_hash=policy_text_hash(text),
+        content_hash=snapshot_hash(title=title, text=text, recipe=recipe),
+        hash_recipe=recipe,
         material=material,
         change_reason=change_reason,
         changes=changes or [],

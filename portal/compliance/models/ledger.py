@@ -1,6 +1,7 @@
 """The evidence ledger: policy versions and their re-attestation rounds, the hash-chained entries, the chain's head."""
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.db import models
@@ -10,8 +11,22 @@ from portal.people.models import StaffMember
 from .requirements import Requirement
 
 
+def snapshot_hash(*, title: str, text: str, recipe: int) -> str:
+    """The SHA-256 of a policy version by `recipe` (`PolicySnapshot.hash_recipe`): the text alone (versions frozen
+    before the title was part of it), or the title, a blank line, then the text."""
+    hashed = text if recipe == PolicySnapshot.TEXT_ONLY else f"{title}\n\n{text}"
+    return hashlib.sha256(hashed.encode("utf-8")).hexdigest()
+
+
 class PolicySnapshot(models.Model):
-    """The exact text of a policy version as published: what an attestation names. Never edited."""
+    """The exact text of a policy version as published, its title included: what an attestation names. Never
+    edited."""
+
+    TEXT_ONLY, TITLE_AND_TEXT = 1, 2
+    HASH_RECIPES = [
+        (TEXT_ONLY, "The text, section by section (versions frozen before 5 December 2026)"),
+        (TITLE_AND_TEXT, "The title, a blank line, then the text"),
+    ]
 
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.PROTECT, related_name="+")
     version_label = models.CharField(max_length=20)
@@ -20,6 +35,9 @@ class PolicySnapshot(models.Model):
     text = models.TextField(help_text="The policy as plain text, section by section.")
     sections = models.JSONField(help_text="[{number, heading, text}] as published.")
     content_hash = models.CharField(max_length=64)
+    # Kept with the row so that every version, old or new, is checked by the recipe it was frozen with: the hash of
+    # a row is never recomputed in place (`snapshot_hash`, `content_hash_matches`).
+    hash_recipe = models.PositiveSmallIntegerField(choices=HASH_RECIPES, help_text="What the content hash covers.")
     material = models.BooleanField(default=True)
     change_reason = models.TextField(blank=True)
     changes = models.JSONField(
@@ -43,6 +61,10 @@ class PolicySnapshot(models.Model):
 
     def __str__(self):
         return f"{self.title} version {self.version_label}"
+
+    def content_hash_matches(self) -> bool:
+        """Whether the title and text held still give the hash frozen with them, by the row's own recipe."""
+        return snapshot_hash(title=self.title, text=self.text, recipe=self.hash_recipe) == self.content_hash
 
     def material_changes(self) -> list[dict]:
         return [change for change in self.changes if change.get("change") == "material"]
