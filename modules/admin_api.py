@@ -4,19 +4,22 @@ Wagtail's actions there call its page actions straight, round the hooks its page
 `before_copy_page`) and round the page's lock its edit view honours, so a delete of a page on record reached the
 database and ended in a server error (ProtectedError), a branch holding a policy was aliased whole, and a revert saved
 a new latest revision of a page locked against edits (a policy whose next version is scheduled to go live among
-them). `wagtail_hooks` puts this endpoint in place of Wagtail's.
+them), and a publish put live a draft another editor was working on under their lock. `wagtail_hooks` puts this
+endpoint in place of Wagtail's.
 """
 
 from django.db import transaction
 from django.utils.html import strip_tags
 from wagtail.admin.api.actions.create_alias import CreatePageAliasAPIAction
 from wagtail.admin.api.actions.delete import DeletePageAPIAction
+from wagtail.admin.api.actions.publish import PublishPageAPIAction
 from wagtail.admin.api.actions.revert_to_page_revision import RevertToPageRevisionAPIAction
 from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.api.v2.utils import BadRequestError
 
 from .aliasing import page_alias_refusal
 from .deletion import page_deletion_refusal, page_deletion_refused_message
+from .models import PolicyPage
 
 
 class PermittedFirst:
@@ -46,13 +49,33 @@ class PageAliasAPIAction(PermittedFirst, CreatePageAliasAPIAction):
         return super().execute(instance, data)
 
 
+def _refuse_while_locked(instance, user, outcome: str) -> None:
+    """The edit view saves and publishes nothing while the page is locked for the person (a version scheduled to go
+    live, a workflow's task, another editor's lock): neither do the API's actions of its kind."""
+    lock = instance.specific.get_lock()
+    if lock and lock.for_user(user):
+        raise BadRequestError(f"{strip_tags(lock.get_message(user))} {outcome}")
+
+
 class PageRevertAPIAction(RevertToPageRevisionAPIAction):
     def execute(self, instance, data):
-        # The edit view saves nothing while the page is locked for the person (a version scheduled to go live, a
-        # workflow's task, another editor's lock); a revert is a save of the edit view's kind, so neither does this.
-        lock = instance.specific.get_lock()
-        if lock and lock.for_user(self.request.user):
-            raise BadRequestError(f"{strip_tags(lock.get_message(self.request.user))} Nothing was saved.")
+        _refuse_while_locked(instance, self.request.user, "Nothing was saved.")
+        return super().execute(instance, data)
+
+
+class PagePublishAPIAction(PublishPageAPIAction):
+    """Publishes the page's latest revision, as the edit view's Publish does, and refuses what it refuses: Wagtail's
+    action ignored the page's lock, so a draft another editor was still working on under their lock went live, and
+    a policy's revision the page listing's bulk publish refuses (`PolicyPage.publish_refusal`) was published."""
+
+    def execute(self, instance, data):
+        if instance.permissions_for_user(self.request.user).can_publish():  # otherwise Wagtail's own 403
+            _refuse_while_locked(instance, self.request.user, "Nothing was published.")
+            specific = instance.specific
+            revision = specific.get_latest_revision()
+            refusal = specific.publish_refusal(revision) if isinstance(specific, PolicyPage) and revision else ""
+            if refusal:
+                raise BadRequestError(f"{refusal} Nothing was published.")
         return super().execute(instance, data)
 
 
@@ -62,6 +85,7 @@ class PagesAPIViewSet(PagesAdminAPIViewSet):
         "delete": PageDeleteAPIAction,
         "create_alias": PageAliasAPIAction,
         "revert_to_page_revision": PageRevertAPIAction,
+        "publish": PagePublishAPIAction,
     }
 
     def action_view(self, request, pk, action_name):
