@@ -44,6 +44,16 @@ def file_kind(data: bytes) -> tuple[str, str]:
     raise FileRefused(f"The selected file is {what}: the file {ACCEPTED}" if what else f"The selected file {ACCEPTED}")
 
 
+def served_kind(data: bytes) -> tuple[str, str]:
+    """(content type, extension) to serve a stored certificate file as: from its bytes, which the file view has just
+    checked against the SHA-256 recorded for it, not from the certificate row's `content_type`, which anyone who can
+    write the table could set to text/html. Bytes that are none of the kinds taken are served as octet-stream."""
+    for signature, content_type, extension in SIGNATURES:
+        if data.startswith(signature):
+            return content_type, extension
+    return "application/octet-stream", "bin"
+
+
 def _recognised(data: bytes) -> str | None:
     start = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith((b"<!doctype html", b"<html")) or (start.startswith(b"<") and b"<html" in data[:4096].lower()):

@@ -15,6 +15,7 @@ from portal.lib.forms import DayMonthYearField
 from portal.people.decorators import hr_required
 from portal.people.roles import is_hr, staff_for_user
 
+from .certificate_files import served_kind
 from .certificates import (
     MAX_BYTES,
     CertificateError,
@@ -132,11 +133,12 @@ def certificate_file(request, certificate_id: int):
         return _file_changed(request, changed)
     except CertificateMoved as moved:
         return _certificate_moved(request, moved)
+    content_type, extension = served_kind(data)
     response = FileResponse(
         BytesIO(data),
-        content_type=certificate.content_type,
+        content_type=content_type,
         as_attachment=True,
-        filename=f"certificate-{certificate.pk}.{certificate.file.name.rsplit('.', 1)[-1]}",
+        filename=f"certificate-{certificate.pk}.{extension}",
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
