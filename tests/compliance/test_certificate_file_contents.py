@@ -4,6 +4,7 @@ decompresses to gigabytes never reaches HR's screen; a PDF that opens without a 
 mistake (an iPhone's HEIC photo, the course's web page saved as HTML) are refused naming what they are. Each refusal
 is in the error summary and beside the file, and stores nothing."""
 
+import datetime
 import io
 import struct
 import zlib
@@ -14,6 +15,7 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfWriter
 
+from portal.compliance.certificates import CertificateError, certificate_upload
 from portal.compliance.models import Certificate
 from tests.compliance import test_certificates
 from tests.compliance.test_certificates import PNG
@@ -148,3 +150,11 @@ def test_a_pdf_locked_only_against_editing_opens_without_one_and_is_taken(person
 def test_a_plain_pdf_naming_encrypt_in_its_text_is_taken(person_client, course):
     data = pdf()
     assert post(person_client, course, data + b"% /Encrypt\n", "c.pdf", "application/pdf").status_code == 302
+
+
+def test_an_empty_file_is_refused_by_the_form_and_by_the_service(person_client, staff, course):
+    refused(post(person_client, course, b"", "certificate.pdf", "application/pdf"), "The selected file is empty")
+    with pytest.raises(CertificateError, match="The selected file is empty"):
+        certificate_upload(
+            staff=staff, requirement=course, data=b"", filename="c", completed_on=datetime.date(2026, 1, 5), user=None
+        )
