@@ -5,6 +5,10 @@ Live, it aggregates the status projection in SQL: one GROUP BY over the team sub
 materialised path). As at a past date it runs on one of two clocks (`basis`): "as it was" aggregates the status table
 in effective time the same way, over the runs that held on that day; "as recorded then" counts the same figures from
 the ledger and roster history as recorded by then (`compliance.asat`), kept once the day has ended.
+
+The figures are counted team by team; the breakdown adds them up by the tree: as it is now live, as it stood on the
+day on either clock about a past day (`people.team_history`), so a team moved since counts in the part of the
+organisation it was in then and shows the name it had then.
 """
 
 import datetime
@@ -13,12 +17,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Substr
 
 from portal.compliance import status
-from portal.compliance.asat import Moment, standings_as_at
+from portal.compliance.asat import Moment, standings_as_at, tree_as_at
 from portal.compliance.models import Requirement, RequirementStatus, StatusInterval
 from portal.people.models import Team, in_post_q
+from portal.people.team_history import Tree, tree_now, tree_on
 
 from .basis import AS_IT_WAS, AS_RECORDED
 from .kept import day_has_ended, day_keep
@@ -116,17 +120,8 @@ def _valid(today: datetime.date) -> Q:
     return Q(completed_on__isnull=False) & (Q(expires_on__isnull=True) | Q(expires_on__gte=today))
 
 
-def _length(node: Team, whole_path: bool) -> int:
-    """How much of a team's path names its row: the team one level below `node`, or (whole_path) the team itself."""
-    return Team._meta.get_field("path").max_length if whole_path else (node.depth + 1) * Team.steplen
-
-
-def figures_live(
-    node: Team, requirements, today: datetime.date, staff_group: str = "", *, whole_path: bool = False
-) -> dict[tuple, Figure]:
-    """(group path, requirement id) -> Figure from the projection, in one query. With `whole_path`, by each team's
-    own path rather than the group one level below `node`."""
-    child_length = _length(node, whole_path)
+def figures_live(node: Team, requirements, today: datetime.date, staff_group: str = "") -> dict[tuple, Figure]:
+    """(team id, requirement id) -> Figure from the projection, for `node` and below, in one query."""
     # Started by the day (a future starter keeps their status row, written when the roster added them, but counts
     # from their start date, as the report as it was and as recorded then count them) and not yet left.
     rows = RequirementStatus.objects.filter(
@@ -137,8 +132,7 @@ def figures_live(
         rows = rows.filter(staff__staff_group=staff_group)
     valid = _valid(today)
     aggregated = (
-        rows.annotate(group=Substr("staff__team__path", 1, child_length))
-        .values("group", "requirement_id")
+        rows.values("staff__team_id", "requirement_id")
         .annotate(
             required=Count("pk"),
             compliant=Count("pk", filter=valid),
@@ -147,20 +141,21 @@ def figures_live(
         .order_by()
     )
     return {
-        (row["group"], row["requirement_id"]): Figure(row["required"], row["compliant"], row["overdue"])
+        (row["staff__team_id"], row["requirement_id"]): Figure(row["required"], row["compliant"], row["overdue"])
         for row in aggregated
     }
 
 
 def figures_as_at(
-    node: Team, requirements, moment: Moment, staff_group: str = "", *, whole_path: bool = False
+    node: Team, requirements, moment: Moment, staff_group: str = "", *, tree: Tree | None = None
 ) -> dict[tuple, Figure]:
-    """The same figures as `figures_live`, counted from the ledger and roster history as at `moment`."""
-    child_length = _length(node, whole_path)
+    """The same figures as `figures_live`, counted from the ledger and roster history as at `moment`, for `node` and
+    below in the tree as recorded by then (`tree`, read if not given)."""
     figures = defaultdict(Figure)
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
-    for facts, standings in standings_as_at(moment, teams=[node], staff_group=staff_group, requirements=requirements):
-        group = facts.team_path[:child_length]
+    people = standings_as_at(moment, teams=[node], staff_group=staff_group, requirements=requirements, tree=tree)
+    for facts, standings in people:
+        group = facts.team_id
         for requirement, standing in standings:
             state = standing.state(moment.day, window)
             if state == status.PAUSED:
@@ -173,20 +168,20 @@ def figures_as_at(
 
 
 def figures_as_it_was(
-    node: Team, requirements, day: datetime.date, staff_group: str = "", *, whole_path: bool = False
+    node: Team, requirements, day: datetime.date, staff_group: str = "", *, tree: Tree | None = None
 ) -> dict[tuple, Figure]:
     """The same figures as `figures_live`, as it was on `day` from everything known now: the runs of the status table
-    in effective time that held that day, in the team and staff group the roster had each person in then. One query
-    (a range on two indexed dates)."""
-    child_length = _length(node, whole_path)
+    in effective time that held that day, in the team and staff group the roster had each person in then, for `node`
+    and below as the tree stood that day (`tree`, read if not given: one query more). One query (a range on two
+    indexed dates)."""
+    tree = tree or tree_on(day)
     rows = StatusInterval.objects.filter(
-        StatusInterval.on_q(day), requirement__in=requirements, team__path__startswith=node.path
+        StatusInterval.on_q(day), tree.scope_q([node]), requirement__in=requirements
     ).exclude(state=status.PAUSED)
     if staff_group:
         rows = rows.filter(staff_group=staff_group)
     aggregated = (
-        rows.annotate(group=Substr("team__path", 1, child_length))
-        .values("group", "requirement_id")
+        rows.values("team_id", "requirement_id")
         .annotate(
             required=Count("pk"),
             compliant=Count("pk", filter=Q(compliant=True)),
@@ -195,28 +190,28 @@ def figures_as_it_was(
         .order_by()
     )
     return {
-        (row["group"], row["requirement_id"]): Figure(row["required"], row["compliant"], row["overdue"])
+        (row["team_id"], row["requirement_id"]): Figure(row["required"], row["compliant"], row["overdue"])
         for row in aggregated
     }
 
 
 def figures_kept(
-    node: Team, requirements, day: datetime.date, staff_group: str = "", *, whole_path: bool = False
+    node: Team, requirements, day: datetime.date, staff_group: str = "", *, tree: Tree | None = None
 ) -> dict[tuple, Figure]:
-    """The same figures again, for a day that has ended, from the figures kept for it (computed now if not yet)."""
+    """The same figures again, for a day that has ended, from the figures kept for it (computed now if not yet), for
+    `node` and below as the tree was recorded by the end of the day (`tree`, read if not given)."""
     day_keep(day)  # one query once the day is kept
-    child_length = _length(node, whole_path)
-    rows = DailyFigure.objects.filter(day=day, requirement__in=requirements, team__path__startswith=node.path)
+    tree = tree or tree_as_at(Moment.end_of(day))
+    rows = DailyFigure.objects.filter(tree.scope_q([node]), day=day, requirement__in=requirements)
     if staff_group:
         rows = rows.filter(staff_group=staff_group)
     aggregated = (
-        rows.annotate(group=Substr("team__path", 1, child_length))
-        .values("group", "requirement_id")
+        rows.values("team_id", "requirement_id")
         .annotate(required=Sum("required"), compliant=Sum("compliant"), overdue=Sum("overdue"))
         .order_by()
     )
     return {
-        (row["group"], row["requirement_id"]): Figure(row["required"], row["compliant"], row["overdue"])
+        (row["team_id"], row["requirement_id"]): Figure(row["required"], row["compliant"], row["overdue"])
         for row in aggregated
     }
 
@@ -232,32 +227,36 @@ def organisation_report(
 ) -> OrganisationReport:
     """The report for `node` and below: each requirement's figure with the team furthest below the target on it, the
     teams one level below ordered by their gap to the target, and the worst teams anywhere below. The figures are
-    read team by team and added up here, so it stays three queries live, whatever the size of the organisation. As
-    at a past day, `basis` chooses the clock (`reports.basis`)."""
+    read team by team and added up here by the tree (as it is now live; as it stood on the day, on the same clock,
+    about a past day), so it stays three queries live, whatever the size of the organisation. As at a past day,
+    `basis` chooses the clock (`reports.basis`)."""
     requirements = list(Requirement.objects.in_use_on(as_at or today).order_by("name"))
     if requirement is not None:
         requirements = [r for r in requirements if r.pk == requirement.pk]
     if as_at is None:
-        figures = figures_live(node, requirements, today, staff_group, whole_path=True)
+        tree = tree_now(Team.objects.filter(path__startswith=node.path))
+        figures = figures_live(node, requirements, today, staff_group)
         day = today
     elif basis == AS_IT_WAS:
-        figures = figures_as_it_was(node, requirements, as_at, staff_group, whole_path=True)
+        tree = tree_on(as_at)
+        figures = figures_as_it_was(node, requirements, as_at, staff_group, tree=tree)
         day = as_at
     elif day_has_ended(as_at):
-        figures = figures_kept(node, requirements, as_at, staff_group, whole_path=True)
+        tree = tree_as_at(Moment.end_of(as_at))
+        figures = figures_kept(node, requirements, as_at, staff_group, tree=tree)
         day = as_at
     else:  # today, as it stands so far: read from the ledger, not kept
-        figures = figures_as_at(node, requirements, Moment.end_of(as_at), staff_group, whole_path=True)
+        tree = tree_as_at(Moment.end_of(as_at))
+        figures = figures_as_at(node, requirements, Moment.end_of(as_at), staff_group, tree=tree)
         day = as_at
-    child_length = (node.depth + 1) * Team.steplen
-    paths = {path for path, _ in figures}
-    teams = {team.path: team for team in Team.objects.filter(path__in=paths | {p[:child_length] for p in paths})}
     groups, own, totals = {}, {}, {r.pk: Figure() for r in requirements}
-    for (path, requirement_id), figure in figures.items():
-        group_path = path[:child_length]
-        group = groups.setdefault(group_path, Group(team=teams[group_path], direct=group_path == node.path))
+    for (team_id, requirement_id), figure in figures.items():
+        group_id = tree.group_of(team_id, node.pk)
+        if group_id is None:
+            continue  # not under `node` in the tree read (not expected: the figures were read by the same tree)
+        group = groups.setdefault(group_id, Group(team=tree.team(group_id), direct=group_id == node.pk))
         group.figures.setdefault(requirement_id, Figure()).add(figure)
-        team = own.setdefault(path, Group(team=teams[path], direct=True, within=teams[group_path]))
+        team = own.setdefault(team_id, Group(team=tree.team(team_id), direct=True, within=tree.team(group_id)))
         team.figures[requirement_id] = figure
         totals[requirement_id].add(figure)
     by_requirement = [RequirementLine(r, totals[r.pk], _worst_on(own.values(), r.pk)) for r in requirements]

@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from portal.compliance import status
-from portal.compliance.asat import Moment, statuses_as_at
+from portal.compliance.asat import Moment, statuses_as_at, tree_as_at
 from portal.compliance.intervals import Facts, Roster
 from portal.compliance.models import Requirement, RequirementStatus, StatusInterval
 from portal.people.models import StaffChange, StaffMember, Team, in_post_q
+from portal.people.team_history import Tree, tree_on
 
 from .basis import AS_IT_WAS, AS_RECORDED
 from .organisation import Figure, compliance_target
@@ -194,14 +195,6 @@ def _person_urls(day: datetime.date | None = None, basis: str = ""):
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def _in_scope(scope: list[Team], path: str) -> Q:
-    """Rows whose team (at `path`, a team's path field) is one of `scope` or below it."""
-    condition = Q(pk__in=[])
-    for team in scope:
-        condition |= Q(**{f"{path}__startswith": team.path})
-    return condition
-
-
 def team_matrix(
     scope: list[Team],
     moment: Moment | None = None,
@@ -215,7 +208,8 @@ def team_matrix(
     placed there as recorded by then, with their standing as recorded then; as it was, the people and standing
     everything known now gives for that day (`_team_matrix_as_it_was`). `requirement` narrows the page to one
     requirement, `state` the people to those with something in that state (the figures still count everyone); both
-    are applied here, in Python, so a filter adds no query."""
+    are applied here, in Python, so a filter adds no query. As at a past day, "`scope` and below" and the names of
+    the teams are the tree's as it stood that day, on the same clock (`people.team_history`): one query more."""
     if moment is not None:
         if basis == AS_IT_WAS:
             return _team_matrix_as_it_was(scope, moment.day, requirement, state)
@@ -266,10 +260,11 @@ def _people_with_standing(teams: list[Team], day: datetime.date) -> list[tuple]:
 def _team_matrix_as_at(scope: list[Team], moment: Moment, requirement, state) -> TeamMatrix:
     requirements = list(Requirement.objects.in_use_on(moment.day).order_by("name"))
     people, rows, url = [], {}, _person_urls(moment.day, AS_RECORDED)
-    for facts, standings in statuses_as_at(moment, teams=scope, requirements=requirements):
-        staff, team = facts.staff, facts.team  # the team the roster had them in then
+    tree = tree_as_at(moment)
+    for facts, standings in statuses_as_at(moment, teams=scope, requirements=requirements, tree=tree):
+        staff = facts.staff  # in the team the roster had them in then, named as it was then
         values = (staff.first_name, staff.last_name, staff.employee_number, staff.employment_type, staff.user_id)
-        people.append(Person.from_values(staff.pk, *values, team.name if team else "", url(staff.pk)))
+        people.append(Person.from_values(staff.pk, *values, tree.name(facts.team_id), url(staff.pk)))
         rows.update({(row.staff_id, row.requirement_id): row.standing for row in standings})
     people.sort(key=lambda p: (p.last_name, p.first_name))
     matrix = _matrix(
@@ -286,7 +281,7 @@ RUN_FIELDS = (
     "staff__employee_number",
     "staff__employment_type",
     "staff__user_id",
-    "team__name",
+    "team_id",
     "requirement_id",
     "state",
     "compliant",
@@ -297,20 +292,20 @@ RUN_FIELDS = (
 
 def _team_matrix_as_it_was(scope: list[Team], day: datetime.date, requirement, state) -> TeamMatrix:
     """As it was on `day`, from everything known now: each person with a run of the status table in effective time
-    holding that day in a team in `scope` (the team the roster had them in then), with each run's own state, in one
-    query (a range on two indexed dates, as the organisation report reads it); then the people the roster had there
-    that day with nothing required of them, in one more (`_nothing_required_as_it_was`). Three queries with the
-    requirements, whatever the size of the teams, and a fourth when someone was paused, for the pauses' last days."""
+    holding that day in a team in `scope` as the tree stood then (the team the roster had them in then, by its name
+    then), with each run's own state, in one query (a range on two indexed dates, as the organisation report reads
+    it); then the people the roster had there that day with nothing required of them, in one more
+    (`_nothing_required_as_it_was`). Four queries with the requirements and the tree, whatever the size of the
+    teams, and a fifth when someone was paused, for the pauses' last days."""
     requirements = list(Requirement.objects.in_use_on(day).order_by("name").only("name"))
     in_use = [r.pk for r in requirements]
     url = _person_urls(day, AS_IT_WAS)
-    runs = StatusInterval.objects.filter(
-        StatusInterval.on_q(day), _in_scope(scope, "team__path"), requirement__in=in_use
-    )
+    tree = tree_on(day)
+    runs = StatusInterval.objects.filter(StatusInterval.on_q(day), tree.scope_q(scope), requirement__in=in_use)
     people, rows, paused = {}, {}, []
-    for *person, requirement_id, run_state, compliant, completed_on, due_on in runs.values_list(*RUN_FIELDS):
+    for *person, team_id, requirement_id, run_state, compliant, completed_on, due_on in runs.values_list(*RUN_FIELDS):
         if person[0] not in people:
-            people[person[0]] = Person.from_values(*person, url(person[0]))
+            people[person[0]] = Person.from_values(*person, tree.name(team_id), url(person[0]))
         rows[person[0], requirement_id] = Held(run_state, compliant, completed_on, due_on)
         if run_state == status.PAUSED:
             paused.append((person[0], requirement_id))
@@ -318,7 +313,7 @@ def _team_matrix_as_it_was(scope: list[Team], day: datetime.date, requirement, s
         until = pauses_in_force(day, {pk for pk, _ in paused})
         for key in paused:
             rows[key] = rows[key]._replace(paused_until=until.get(key))
-    for person in _nothing_required_as_it_was(scope, day, in_use, url):
+    for person in _nothing_required_as_it_was(scope, day, in_use, url, tree):
         people.setdefault(person.pk, person)
     ordered = sorted(people.values(), key=lambda p: (p.last_name, p.first_name, p.pk))
     matrix = _matrix(
@@ -331,14 +326,10 @@ def _team_matrix_as_it_was(scope: list[Team], day: datetime.date, requirement, s
 NOTHING_REQUIRED_FIELDS = (
     *PERSON_FIELDS[:-1],
     "team_id",
-    "team__name",
-    "team__path",
     "staff_group",
     "job_title",
     "changes__pk",
     "changes__team_id",
-    "changes__team__name",
-    "changes__team__path",
     "changes__staff_group",
     "changes__job_title",
     "changes__effective_on",
@@ -346,35 +337,38 @@ NOTHING_REQUIRED_FIELDS = (
 )
 
 
-def _nothing_required_as_it_was(scope: list[Team], day: datetime.date, in_use: list[int], url) -> list[Person]:
-    """The people the roster had in `scope` on `day` as everything known now says, in post that day, with no run of
+def _nothing_required_as_it_was(
+    scope: list[Team], day: datetime.date, in_use: list[int], url, tree: Tree
+) -> list[Person]:
+    """The people the roster had in `scope` (and below, as `tree` stood on `day`) on `day` as everything known now
+    says, in post that day, with no run of
     the status table then: nothing was required of them, so the table holds nothing for them, yet they were in the
     team (the live page and the page as recorded then list such people too). One query: each person ever placed in
     `scope` (or placed there now) with all their roster rows; the team they were in that day is read as the status
     table reads it (`intervals.Roster`: of the rows in effect by then, the one recorded last; before the first, that
     one; with no rows, the roster now)."""
-    ever_here = StaffChange.objects.filter(_in_scope(scope, "team__path")).order_by().values("staff_id")
+    in_scope = tree.scope_q(scope)
+    here = tree.under(scope)
+    ever_here = StaffChange.objects.filter(in_scope).order_by().values("staff_id")
     held = StatusInterval.objects.filter(StatusInterval.on_q(day), staff=OuterRef("pk"), requirement__in=in_use)
     candidates = (
-        StaffMember.objects.filter(Q(pk__in=Subquery(ever_here)) | _in_scope(scope, "team__path"))
+        StaffMember.objects.filter(Q(pk__in=Subquery(ever_here)) | in_scope)
         .filter(in_post_q(day))
         .exclude(Exists(held))
         .order_by("pk")  # each person's rows together; Roster puts their roster rows in order
     )
-    names, paths, found = {}, {}, []
+    found = []
     rows = candidates.values_list(*NOTHING_REQUIRED_FIELDS)
     for pk, group in groupby(rows, key=lambda row: row[0]):
         group = list(group)
-        person, (team_id, team_name, team_path, staff_group, job_title) = group[0][:6], group[0][6:11]
-        names[team_id], paths[team_id] = team_name, team_path
+        person, (team_id, staff_group, job_title) = group[0][:6], group[0][6:9]
         changes = []
-        for change_pk, team, name, path, group_name, title, effective_on, recorded_at in (row[11:] for row in group):
+        for change_pk, team, group_name, title, effective_on, recorded_at in (row[9:] for row in group):
             if change_pk is not None:
-                names[team], paths[team] = name, path
                 changes.append(Change(change_pk, team, group_name, title, effective_on, recorded_at))
         then = Roster(changes, Facts(team_id, staff_group, job_title)).on(day).team_id
-        if paths.get(then) is not None and any(paths[then].startswith(team.path) for team in scope):
-            found.append(Person.from_values(*person, names[then], url(pk)))
+        if then in here:
+            found.append(Person.from_values(*person, tree.name(then), url(pk)))
     return found
 
 
