@@ -56,7 +56,8 @@ class UploadForm(forms.Form):
     def clean_file(self):
         # The form keeps only the last of several files sent under one name: which one HR would check is no one's
         # choice, so none is taken.
-        if len(self.files.getlist(self.add_prefix("file"))) > 1:
+        sent = self.files.getlist(self.add_prefix("file")) if hasattr(self.files, "getlist") else []
+        if len(sent) > 1:
             raise forms.ValidationError("Select one certificate file: upload each certificate on its own")
         # The size the upload parser counted, before anything reads the file into memory.
         upload = self.cleaned_data["file"]
