@@ -11,6 +11,7 @@ from . import admin_api, admin_views
 from .aliasing import page_alias_refusal
 from .deletion import page_deletion_refusal, page_deletion_refused_message
 from .models import ModuleCompletion, PolicyPage, ReviewFlag, ScenarioResponse
+from .quiz_deletion import quiz_deletion_refusal
 from .review import review_flags_resolve
 from .unpublishing import requirements_still_asking, unpublish_warning
 
@@ -21,6 +22,22 @@ def question_reviewed_on_save(request, instance):
         review_flags_resolve(
             flags=ReviewFlag.objects.filter(question=instance), user=request.user, resolution="changed"
         )
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_a_quiz_or_bank_in_use(request, instances):
+    """A quiz's or question bank's own delete (before its confirmation is shown) and the listing's bulk delete:
+    refused as a whole, naming each one chosen that attempts, questions or a module hold (`quiz_deletion`)."""
+    refusals = [refusal for refusal in map(quiz_deletion_refusal, instances) if refusal]
+    if not refusals:
+        return None
+    for refusal in refusals:
+        messages.error(request, f"{refusal}.")
+    if len(instances) == 1:
+        snippet = instances[0]
+        return redirect(f"wagtailsnippets_{snippet._meta.app_label}_{snippet._meta.model_name}:edit", snippet.pk)
+    model = instances[0]._meta
+    return redirect(f"wagtailsnippets_{model.app_label}_{model.model_name}:list")
 
 
 @hooks.register("before_copy_page")
