@@ -86,7 +86,7 @@ def test_attesting_records_one_fact_pinned_to_the_exact_text(person_client, staf
     assert entry.snapshot == snapshot and entry.source == EvidenceEntry.ATTESTATION
     text, digest = snapshot.text, snapshot.content_hash
     page = PolicyPage.objects.get(pk=policy.pk)
-    page.title = "Renamed later"
+    page.title, page.version_label = "Renamed later", "1.1"  # a new title is a new version (it needs a number)
     page.save_revision()  # a later draft edit never touches the snapshot
     snapshot.refresh_from_db()
     assert (snapshot.text, snapshot.content_hash) == (text, digest)
