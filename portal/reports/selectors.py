@@ -21,6 +21,7 @@ from portal.compliance.models import (
     StatusInterval,
 )
 from portal.people.models import Team
+from portal.people.team_history import tree_on
 
 from .learning import LearningProgress, learning_progress_by_page
 
@@ -150,7 +151,7 @@ def requirement_lines_as_at(staff, moment) -> list[RequirementLine] | None:
 @dataclass(frozen=True)
 class HeldRow:
     """A run of the status table in effective time (`compliance.StatusInterval`) as a RequirementLine reads a status
-    row, with the team the roster had the person in then."""
+    row, with the team the roster had the person in then, as it was then (its name then: `people.team_history`)."""
 
     requirement: Requirement
     completed_on: datetime.date | None
@@ -163,13 +164,15 @@ class HeldRow:
 def requirement_lines_as_it_was(staff, day: datetime.date, history=()) -> list[RequirementLine] | None:
     """The person's lines as it was on `day`, from everything known now: their runs of the status table in effective
     time holding that day, each with its run's own state, in one query; None if they were not in post then (their
-    start and leave dates as the roster gives them now). A paused line's last day comes from the pauses among
-    `history` (their whole ledger, `evidence_history_for_staff`), so it needs no query of its own."""
+    start and leave dates as the roster gives them now), each with the team they were in then as the tree stood that
+    day (one query more). A paused line's last day comes from the pauses among `history` (their whole ledger,
+    `evidence_history_for_staff`), so it needs no query of its own."""
     if day < staff.start_date or (staff.leave_date is not None and day > staff.leave_date):
         return None
     runs = StatusInterval.objects.filter(
         StatusInterval.on_q(day), staff=staff, requirement__in=Requirement.objects.in_use_on(day)
-    ).select_related("requirement", "team")
+    ).select_related("requirement")
+    tree = tree_on(day)
     spans = defaultdict(list)
     for entry in history:
         if entry.source == EvidenceEntry.PAUSE and not entry.withdrawn:
@@ -177,7 +180,8 @@ def requirement_lines_as_it_was(staff, day: datetime.date, history=()) -> list[R
     lines = []
     for run in runs:
         until = status.pause_shown(day, spans[run.requirement_id])[1] if run.state == status.PAUSED else None
-        row = HeldRow(run.requirement, run.completed_on, run.expires_on, run.due_on, until, run.team)
+        team = tree.team(run.team_id) if run.team_id in tree else None
+        row = HeldRow(run.requirement, run.completed_on, run.expires_on, run.due_on, until, team)
         lines.append(RequirementLine(row, run.state, day))
     return sorted(lines, key=_most_urgent_first)
 

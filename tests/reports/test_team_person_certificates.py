@@ -24,7 +24,8 @@ REASON = "The certificate names another person"
 # teams, the completions, the pauses, the roster), the certificates, the history; as it was: the whole history, the
 # status runs holding that day, the certificates. The withdrawal's reason and day are on each certificate's row: no
 # query more for them.
-QUERIES = {"live": 9, "as_recorded": 13, "as_it_was": 8}
+# As it was, one of them is the team tree as it stood that day (the team the person was in then, by its name then).
+QUERIES = {"live": 9, "as_recorded": 13, "as_it_was": 9}
 # Each certificate's status is an NHS.UK tag.
 WITHDRAWN = '<strong class="nhsuk-tag nhsuk-tag--orange">Withdrawn by HR</strong>'
 VERIFIED = '<strong class="nhsuk-tag nhsuk-tag--green">Verified</strong>'

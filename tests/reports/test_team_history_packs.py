@@ -1,0 +1,92 @@
+"""An evidence pack made before a team was renamed and moved still verifies afterwards: rebuilt at its cut-off, it
+reads the team tree as recorded then (`people.team_history`), so the rows name each team as it was named and hold
+the people the part of the organisation had, on both clocks; the output says which teams were renamed since. Made
+again now, a pack as it was on a day before the move comes out the same."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from freezegun import freeze_time
+
+from portal.compliance import projection
+from portal.compliance.organisation import team_move, team_rename
+from portal.people.models import StaffChange, Team
+from portal.reports.basis import AS_IT_WAS, AS_RECORDED
+from portal.reports.models import EvidencePack
+from tests.reports.conftest import client_for
+
+TODAY = timezone.localdate()
+DAY = TODAY - datetime.timedelta(days=40)
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "private": {**settings.STORAGES["private"]}}
+    settings.STORAGES["private"]["OPTIONS"] = {"location": str(tmp_path / "private"), "base_url": None}
+    settings.PORTAL_RECEIPT_DIR = str(tmp_path / "receipts")
+
+
+@pytest.fixture
+def history(org, hr):
+    projection.refresh()
+    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
+    return org
+
+
+def _make_pack(client, team, as_at, basis) -> EvidencePack:
+    response = client.post(reverse("exports:pack_new"), {"team": team.pk, "as_at": as_at.isoformat(), "basis": basis})
+    assert response.status_code == 302, response.content.decode()[:800]
+    pack = EvidencePack.objects.latest("pk")
+    assert pack.status == EvidencePack.DONE, pack.error
+    return pack
+
+
+def _download(client, pack, tmp_path):
+    paths = []
+    for kind in ("pdf", "csv"):
+        response = client.get(reverse(f"exports:pack_{kind}", args=[pack.pk]))
+        assert response.status_code == 200
+        path = tmp_path / f"{pack.stem}.{kind}"
+        path.write_bytes(b"".join(response.streaming_content))
+        paths.append(path)
+    return paths
+
+
+def _verify(pdf, twin, capsys) -> str:
+    call_command("verify_pack", str(pdf), str(twin))  # raises CommandError when the pack does not match
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("basis", "as_at"), [(AS_IT_WAS, DAY), (AS_RECORDED, DAY), (AS_RECORDED, TODAY)])
+def test_a_pack_verifies_after_its_teams_are_renamed_and_moved(history, hr, tmp_path, capsys, basis, as_at):
+    client = client_for(hr)
+    pdf, twin = _download(client, _make_pack(client, history["comms"], as_at, basis), tmp_path)
+    made = twin.read_bytes()
+    assert b"Sam Digital" in made and b",Digital," in made
+
+    with freeze_time(timezone.now() + datetime.timedelta(minutes=1), tick=True):
+        team_rename(team=history["digital"], name="Digital Services", code="DIGI2", user=hr.user)
+        team_rename(team=history["comms"], name="Communications and Engagement", code="COMMS2", user=hr.user)
+        team_move(team=history["digital"], parent=Team.objects.get(pk=history["finance"].pk), user=hr.user)
+
+    out = _verify(pdf, twin, capsys)
+    assert "The pack matches the records." in out and "byte for byte the same" in out
+    assert (
+        "Teams renamed since the pack was made are shown by the names they had then: Communications (now "
+        "Communications and Engagement), Digital (now Digital Services)." in out
+    )
+    if basis == AS_IT_WAS:
+        assert "Made now, the pack would be the same" in out
+
+
+def test_a_pack_made_after_a_move_about_a_day_before_it_holds_the_people_of_then(history, hr, tmp_path, capsys):
+    client = client_for(hr)
+    team_move(team=history["digital"], parent=Team.objects.get(pk=history["finance"].pk), user=hr.user)
+    for basis in (AS_IT_WAS, AS_RECORDED):
+        comms = _download(client, _make_pack(client, history["comms"], DAY, basis), tmp_path)[1].read_bytes()
+        finance = _download(client, _make_pack(client, history["finance"], DAY, basis), tmp_path)[1].read_bytes()
+        assert b"Sam Digital" in comms and b"Sam Digital" not in finance, basis
