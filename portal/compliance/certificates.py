@@ -5,6 +5,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Q, Value
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from portal.lib.text import hidden_character, shown_safely
 from portal.people.models import StaffMember
+from portal.people.roles import HR_GROUP
 
 from . import ledger
 from .certificate_emails import certificate_rejected_send_on_commit
@@ -125,7 +127,7 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
         if certificate.status != Certificate.PENDING:
             raise CertificateError(_decided_already(certificate, reviewer))
         if certificate.staff.user_id == reviewer.pk:
-            raise CertificateError("You cannot verify your own certificate. Ask another member of HR.")
+            raise CertificateError(_own_certificate(reviewer))
         if not approve and not reason.strip():
             raise CertificateError("Give the reason for rejecting the certificate")
         problem = hidden_character(reason, line_breaks=True)
@@ -160,6 +162,21 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
         if not approve:
             certificate_rejected_send_on_commit(certificate)
     return certificate
+
+
+def _own_certificate(reviewer) -> str:
+    """Nobody decides their own certificate. An HR officer who is the only one left who can sign in is told the way
+    out, rather than to ask a colleague who does not exist: the certificate waits until someone else holds the role."""
+    today = timezone.localdate()
+    left = Q(staff__leave_date__isnull=False, staff__leave_date__lt=today)
+    others = get_user_model().objects.filter(groups__name=HR_GROUP, is_active=True).exclude(left)
+    if others.exclude(pk=reviewer.pk).exists():
+        return "You cannot verify your own certificate. Ask another member of HR."
+    return (
+        "You cannot verify your own certificate, and you are the only member of HR who can sign in, so it waits "
+        "here until someone else can: give a colleague the HR role on the HR roles page and ask them to "
+        "check it."
+    )
 
 
 def _decided_already(certificate: Certificate, reviewer) -> str:
