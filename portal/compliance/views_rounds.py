@@ -72,8 +72,8 @@ def round_withdraw(request, round_id: int):
         else:
             messages.success(
                 request,
-                f"The round for {round_.requirement.name} is withdrawn. It asks nothing of anyone from now on, and "
-                "everyone's status has been updated.",
+                f"The round for {round_.requirement.name} is withdrawn. It asks nothing of anyone from now on: "
+                "everyone's status is updated to match (for many people, by the task worker within minutes).",
             )
         return redirect("requirements:rounds")
     context = {"round": round_, "withdrawal": withdrawal, "form": form, "today": timezone.localdate()}
