@@ -25,6 +25,9 @@ from .models import Certificate, EvidenceEntry, Requirement
 from .services import evidence_record
 
 MAX_BYTES = 5 * 1024 * 1024
+# Certificates one person may have waiting for HR for one course: each needs its own completion date, so without a
+# limit one person could fill the private store (and HR's queue) with thousands of 5 MB files, one per day since 1990.
+MAX_WAITING = 5
 
 
 # The end of a verification's `source_ref`: the SHA-256 of the file HR verified, in groups of 16 (so a page or a PDF
@@ -73,6 +76,12 @@ def certificate_upload(
         if copy is not None:
             same_file = copy.sha256 == digest
             raise CertificateError(_copy_uploaded(copy, same_file=same_file), "file" if same_file else "completed_on")
+        waiting = Certificate.objects.filter(staff=staff, requirement=requirement, status=Certificate.PENDING).count()
+        if waiting >= MAX_WAITING:
+            raise CertificateError(
+                f"You already have {waiting} certificates for {requirement.name} waiting for HR to check. Wait for "
+                "HR to check them before you upload another."
+            )
         certificate = Certificate(
             staff=staff,
             requirement=requirement,
