@@ -1,13 +1,37 @@
 """A management command's unexpected failure, told plainly: HR staff run the commands that apply files and change
 data, and a Python traceback tells them neither what went wrong nor what it left behind."""
 
+import contextvars
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.core.management.base import CommandError
 
 logger = logging.getLogger(__name__)
+_telling = contextvars.ContextVar("failure_told", default=False)
+DETAILS_IN_LOG = "The details are in the server's log; run the command again with --traceback to see them here."
+DETAILS_HERE = "Run the command again with --traceback to see the details."
+
+
+def at_a_terminal() -> bool:
+    """Whether the command's errors go to a person at a terminal, not to cron's mail or a service's journal."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced by something without it, or closed
+        return False
+
+
+class TracebackToldAtTerminal(logging.Filter):
+    """On the console handler (settings.LOGGING): a record with a traceback, logged while a command tells its failure
+    (inside `failure_told`: its own log line, and an import's or task's, which logs its failure where it happens) is
+    not printed when the console is a person's terminal. The command's message says what failed, and its traceback
+    printed above that message told an HR officer nothing; run from cron or a service, stderr is the server's log,
+    and the traceback goes there as before. Other handlers (a file, an error tracker) get it either way."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and _telling.get() and at_a_terminal())
 
 
 @contextmanager
@@ -19,6 +43,7 @@ def failure_told(what: str, *, kept: str | Callable[[], str], traceback: bool = 
 
     A CommandError is the command's own refusal and goes through as it is; KeyboardInterrupt is not an Exception.
     With `traceback` (Django's --traceback option) the exception goes through too, for its traceback."""
+    telling = _telling.set(not traceback)
     try:
         yield
     except CommandError:
@@ -30,7 +55,7 @@ def failure_told(what: str, *, kept: str | Callable[[], str], traceback: bool = 
             logger.exception("%s failed", what)
         message = str(error).strip()
         failure = f"{error.__class__.__name__}: {message}" if message else error.__class__.__name__
-        raise CommandError(
-            f"{what} failed with {failure}\n{kept() if callable(kept) else kept} The details are in the server's "
-            "log; run the command again with --traceback to see them here."
-        ) from error
+        details = DETAILS_HERE if at_a_terminal() else DETAILS_IN_LOG
+        raise CommandError(f"{what} failed with {failure}\n{kept() if callable(kept) else kept} {details}") from error
+    finally:
+        _telling.reset(telling)

@@ -331,7 +331,10 @@ PORTAL_RECEIPT_EMAIL = env_str("PORTAL_RECEIPT_EMAIL", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A command that tells its failure in words does not print the traceback above them at a terminal (cron and
+    # services still log it): portal.lib.commands.
+    "filters": {"told_at_terminal": {"()": "portal.lib.commands.TracebackToldAtTerminal"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["told_at_terminal"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 

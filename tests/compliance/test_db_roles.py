@@ -108,3 +108,15 @@ def test_db_roles_applies_as_the_owner_and_is_idempotent():
         call_command("db_roles", "--app-role", APP_ROLE, "--apply", stdout=out)
     assert "append-only" in out.getvalue()
     _refused("DELETE FROM compliance_evidenceentry")
+
+
+@pytest.mark.parametrize("owner", [True, False], ids=["as the owner", "as another role"])
+def test_db_roles_that_postgresql_refuses_says_what_it_said_not_a_traceback(owner):
+    """A role not made yet (as the owner), or grants on tables the role connected does not own: PostgreSQL's refusal
+    in one line, nothing changed (the grants run in one transaction)."""
+    with as_owner() if owner else transaction.atomic(), pytest.raises(CommandError) as refused:
+        call_command("db_roles", "--app-role", "no_such_portal_role", "--apply", stdout=StringIO())
+    message = str(refused.value)
+    assert message.startswith("The grants were not applied (nothing was changed): PostgreSQL said: "), message
+    assert "no_such_portal_role" in message or "must be owner" in message or "permission denied" in message
+    assert "\n" not in message

@@ -62,11 +62,15 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot import {path.name}: {error}") from error
         # Spaces round the number are dropped, as the CMS's version field drops them.
         version_label = (options["version_label"] or "").strip()
+
         # The draft is saved in one transaction: a failure part way saves none of it.
-        failed = failure_told(f"Importing {path.name}", kept="Nothing was saved.", traceback=options["traceback"])
+        def failed():
+            return failure_told(f"Importing {path.name}", kept="Nothing was saved.", traceback=options["traceback"])
+
         if options["into"]:
-            page = _policy_page(options["into"])
-            with failed:
+            with failed():
+                page = _policy_page(options["into"])
+            with failed():
                 changed, revisions = _policy_version_draft(
                     page=page, parsed=parsed, version_label=version_label, file_name=path.name
                 )
@@ -77,8 +81,9 @@ class Command(BaseCommand):
         title = options["title"] or parsed.title
         if not title:
             raise CommandError(f"{path.name} has no title line before its first heading: give one with --title.")
-        parent = _policy_parent(options["parent"])
-        with failed:
+        with failed():
+            parent = _policy_parent(options["parent"])
+        with failed():
             page = _policy_draft_create(
                 parent=parent,
                 parsed=parsed,
@@ -137,7 +142,10 @@ class Command(BaseCommand):
 
 
 def _policy_page(into: str) -> PolicyPage:
-    pages = PolicyPage.objects.filter(pk=int(into)) if into.isdigit() else PolicyPage.objects.filter(slug=into)
+    # An id is up to 18 ASCII digits (a 64-bit key): str.isdigit() also passes "²" (which int() refuses) and more
+    # digits than SQLite can even look up.
+    is_id = into.isascii() and into.isdigit() and len(into) <= 18
+    pages = PolicyPage.objects.filter(pk=int(into)) if is_id else PolicyPage.objects.filter(slug=into[:255])
     page = pages.first()
     if page is None:
         raise CommandError(f"There is no policy page with the id or slug “{into}”.")

@@ -1,5 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from portal.compliance.roles import app_role_grants
 
@@ -33,10 +33,17 @@ class Command(BaseCommand):
             self.stdout.write(SETUP.format(app=app_role, database=database))
             self.stdout.write(";\n".join(statements) + ";")
             return
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT current_user")
-            if cursor.fetchone()[0] == app_role:
-                raise CommandError(f"Connected as {app_role} itself: run this as the role that owns the tables.")
-            for sql in statements:
-                cursor.execute(sql)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT current_user")
+                if cursor.fetchone()[0] == app_role:
+                    raise CommandError(f"Connected as {app_role} itself: run this as the role that owns the tables.")
+                for sql in statements:
+                    cursor.execute(sql)
+        except DatabaseError as error:  # no such role, or not connected as the tables' owner
+            said = (str(error).strip().splitlines() or [error.__class__.__name__])[0]
+            raise CommandError(
+                f"The grants were not applied (nothing was changed): PostgreSQL said: {said}. Make the role first "
+                "(the statements without --apply say how), and run this connected as the role that owns the tables."
+            ) from error
         self.stdout.write(f"Granted {app_role} its rights on {database}: the ledger and audit log are append-only.")

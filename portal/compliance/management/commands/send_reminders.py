@@ -8,7 +8,7 @@ from django_tasks import TaskResultStatus
 from portal.compliance.models import ReminderLog
 from portal.compliance.reminders import NO_HR_LEFT, hr_officers_in_post
 from portal.compliance.tasks import send_reminders_task
-from portal.lib.commands import failure_told
+from portal.lib.commands import DETAILS_HERE, DETAILS_IN_LOG, at_a_terminal, failure_told
 
 STAGE_LABELS = dict(ReminderLog.STAGE_CHOICES)
 
@@ -46,9 +46,11 @@ class Command(BaseCommand):
                 f"--date {day:%-d %B %Y} is after today ({today:%-d %B %Y}): each reminder is sent once, ever, so a "
                 "run for a day to come would send them early and they would not go on the day. Nothing was sent."
             )
-        if not hr_officers_in_post(day):  # on stderr, which cron mails to whoever runs the server
-            self.stderr.write(f"Warning for {day:%-d %B %Y}: {NO_HR_LEFT}")
         traceback = options["traceback"]
+        with failure_told(f"Checking who is in HR on {day:%-d %B %Y}", kept="Nothing was sent.", traceback=traceback):
+            no_hr = not hr_officers_in_post(day)
+        if no_hr:  # on stderr, which cron mails to whoever runs the server
+            self.stderr.write(f"Warning for {day:%-d %B %Y}: {NO_HR_LEFT}")
         with failure_told(f"Queuing the reminders for {day:%-d %B %Y}", kept="Nothing was sent.", traceback=traceback):
             result = send_reminders_task.enqueue(day.isoformat())
         queued = f"The reminders are queued as task {result.id}: the task worker sends them, whatever happened here."
@@ -79,4 +81,4 @@ def _run_failed(day: datetime.date, details: str, *, traceback: bool) -> str:
     )
     if traceback:
         return f"{message}\n{details}"
-    return f"{message} The details are in the server's log; run the command again with --traceback to see them here."
+    return f"{message} {DETAILS_HERE if at_a_terminal() else DETAILS_IN_LOG}"

@@ -1,9 +1,12 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.compliance.certificates import certificate_files_verify
 from portal.compliance.ledger import head_hash, verify_chain
 from portal.compliance.receipts import receipts_check, receipts_confirmed_up_to
 from portal.compliance.status_check import status_check
+from portal.lib.commands import failure_told
 
 
 class Command(BaseCommand):
@@ -31,6 +34,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, receipts=None, status=False, **options):
+        if receipts is not None and not Path(receipts).is_dir():
+            raise CommandError(f"--receipts: there is no folder at {receipts}. Nothing was checked.")
+        with failure_told("Verifying the evidence", kept="Nothing was changed.", traceback=options["traceback"]):
+            self._verify(receipts, status)
+
+    def _verify(self, receipts, status):
         report = verify_chain()
         problems = []
         if report.intact:

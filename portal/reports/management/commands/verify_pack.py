@@ -1,5 +1,9 @@
+import logging
+from contextlib import contextmanager
+
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.lib.commands import failure_told
 from portal.reports.pack_verify import ManifestError, pack_verify
 
 
@@ -17,13 +21,22 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for path in (options["pdf"], options["csv"]):
             try:
-                open(path, "rb").close()
+                with open(path, "rb") as handle:  # read through, as the check will: a disk error shows only then
+                    while handle.read(1 << 20):
+                        pass
             except OSError as error:
                 raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
-        try:
-            check = pack_verify(options["pdf"], options["csv"])
-        except ManifestError as error:
-            raise CommandError(str(error)) from error
+        checking = failure_told("Checking the pack", kept="Nothing was changed.", traceback=options["traceback"])
+        with checking, _pypdf_quiet():
+            try:
+                check = pack_verify(options["pdf"], options["csv"])
+            except ManifestError as error:
+                raise CommandError(str(error)) from error
+            except OSError as error:  # opened above, then failed to read (a disk error)
+                if not error.strerror:
+                    raise
+                where = error.filename or f"{options['pdf']} or {options['csv']}"
+                raise CommandError(f"Cannot read {where}: {error.strerror}. Nothing was changed.") from error
         for note in check.notes:
             self.stdout.write(f"OK: {note}")
         for problem in check.problems:
@@ -33,3 +46,16 @@ class Command(BaseCommand):
         if not check.ok:
             raise CommandError("The pack does not match the records.")
         self.stdout.write(self.style.SUCCESS("The pack matches the records."))
+
+
+@contextmanager
+def _pypdf_quiet():
+    """pypdf logs what it works round in a damaged PDF ("EOF marker not found") as a warning, printed above the
+    command's own words, which already say whether the file could be read."""
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
