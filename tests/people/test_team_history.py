@@ -168,3 +168,17 @@ def test_the_tree_is_read_in_one_query(trust, django_assert_num_queries):
         tree = tree_on(YESTERDAY)
         tree.under([trust["organisation"]])
         tree.name(trust["bay"].pk)
+
+
+def test_the_demo_loader_writes_the_history_of_its_tree(db):
+    from portal.demo import organisation as demo
+    from portal.demo.loader import LoadReport
+
+    teams = demo.teams(LoadReport())
+    rows = {row.team_id: row for row in TeamChange.objects.all()}
+    assert set(rows) == {team.pk for team in teams.values()}
+    assert all(row.effective_on is None for row in rows.values())
+    child = next(team for team in teams.values() if team.depth > 1)
+    assert rows[child.pk].parent_id == child.get_parent().pk
+    demo.teams(LoadReport())  # loading again adds nothing
+    assert TeamChange.objects.count() == len(rows)
