@@ -4,17 +4,23 @@ the people the part of the organisation had, on both clocks; the output says whi
 again now, a pack as it was on a day before the move comes out the same."""
 
 import datetime
+import importlib
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record
 from portal.compliance import projection
 from portal.compliance.organisation import team_move, team_rename
-from portal.people.models import StaffChange, Team
+from portal.people.models import StaffChange, Team, TeamChange
 from portal.reports.basis import AS_IT_WAS, AS_RECORDED
 from portal.reports.models import EvidencePack
 from tests.reports.conftest import client_for
@@ -90,3 +96,33 @@ def test_a_pack_made_after_a_move_about_a_day_before_it_holds_the_people_of_then
         comms = _download(client, _make_pack(client, history["comms"], DAY, basis), tmp_path)[1].read_bytes()
         finance = _download(client, _make_pack(client, history["finance"], DAY, basis), tmp_path)[1].read_bytes()
         assert b"Sam Digital" in comms and b"Sam Digital" not in finance, basis
+
+
+def test_a_rename_from_before_the_tree_had_a_history_is_still_read_from_the_audit_log(history, hr, tmp_path, capsys):
+    """A pack made, then its team renamed as the portal did before migration people 0007 (the team's row changed and
+    the rename audited, no history row), then the upgrade's first rows (the name after the rename): verify_pack
+    shows the team by its name when the pack was made, from the audit log, and the pack matches."""
+    client = client_for(hr)
+    pdf, twin = _download(client, _make_pack(client, history["comms"], DAY, AS_RECORDED), tmp_path)
+    digital = Team.objects.get(pk=history["digital"].pk)
+    with freeze_time(timezone.now() + datetime.timedelta(minutes=1), tick=True):
+        digital.name = "Digital Services"
+        digital.save(update_fields=["name"])
+        audit_record(
+            actor=hr.user,
+            action=AuditEvent.TEAM_CHANGED,
+            scope="Digital Services",
+            team_id=digital.pk,
+            change="renamed",
+            before={"name": "Digital", "code": digital.code},
+            after={"name": "Digital Services", "code": digital.code},
+        )
+    with freeze_time(timezone.now() + datetime.timedelta(minutes=2), tick=True):
+        importlib.import_module("portal.people.migrations.0007_teamchange").backfill(
+            apps, SimpleNamespace(connection=connection)
+        )
+    assert TeamChange.objects.get(team=digital).name == "Digital Services"
+
+    out = _verify(pdf, twin, capsys)
+    assert "The pack matches the records." in out
+    assert "shown by the names they had then: Digital (now Digital Services)." in out
