@@ -21,13 +21,17 @@ Each (person, requirement, stage, days before, due date, recipient) is sent once
 claim: it is inserted, in its own transaction, before the email goes; a unique constraint refuses a second insert,
 so a second run, or a second worker at the same moment, skips what is already claimed. If the email then cannot be
 sent, the claim is withdrawn so that the next run tries again.
+
+A run sends each recipient one email per stage, listing everything of that stage it is about (`reminder_lists`): a
+new starter with ten courses due on the same day gets one reminder naming the ten, not ten; a line manager one
+escalation naming each of their people and courses; an HR officer one a day. Each line is still its own claim.
 """
 
 import datetime
 import logging
 import smtplib
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -41,7 +45,7 @@ from portal.lib.links import portal_url
 from portal.people.models import StaffMember, TeamManager
 from portal.people.roles import HR_GROUP
 
-from . import status
+from . import reminder_lists, status
 from .dates import local_day
 from .models import ReminderLog, Requirement, RequirementStatus
 from .policy_versions import policy_change_notice
@@ -88,6 +92,7 @@ class Message:
     body: str
     sent_by: object = None  # the manager's user, for a reminder sent by hand
     days_before: int = 0  # for a reminder before the due date: which of the requirement's reminder days
+    context: dict | None = field(default=None, compare=False, repr=False)  # what its text was made from
 
 
 def before_key(days_before: int) -> str:
@@ -231,6 +236,7 @@ def reminders_due(today: datetime.date) -> list[Message]:
             "manager_told": MANAGER in stages_sent,
             "training_url": training_url(),
             "person_url": _absolute("reports:team_person", row.staff_id),
+            "team_url": _absolute("reports:team"),
             "policy_change": policy_change_notice(row) if stage in (BEFORE, ON_DUE, AFTER) else None,
             **_signature(),
         }
@@ -239,7 +245,15 @@ def reminders_due(today: datetime.date) -> list[Message]:
         for recipient in recipients:
             messages.append(
                 Message(
-                    stage, row.staff, row.requirement, row.due_on, recipient, subject, body, days_before=days_before
+                    stage,
+                    row.staff,
+                    row.requirement,
+                    row.due_on,
+                    recipient,
+                    subject,
+                    body,
+                    days_before=days_before,
+                    context=context,
                 )
             )
     return messages
@@ -328,27 +342,46 @@ def messages_due(today: datetime.date) -> list[Message]:
 def message_send(message: Message) -> bool:
     """Claim the message's ReminderLog row, then send. False if it was claimed before (by an earlier run or another
     worker), or if the email could not be sent (the claim is then withdrawn, so the next run tries again)."""
+    return messages_send([message])
+
+
+def messages_send(messages: list[Message]) -> bool:
+    """One email to one recipient about `messages` (all of one stage): each is claimed as `message_send` claims one,
+    and those claimed before are left out; what is left goes as its own text when it is one message, else as one list
+    (`reminder_lists.email_for`). False if nothing was left to send, or if the email could not be sent (every claim
+    is then withdrawn, so the next run tries them all again)."""
+    claimed = [(message, log) for message in messages if (log := _claim(message)) is not None]
+    if not claimed:
+        return False
+    left, logs = [message for message, _ in claimed], [log.pk for _, log in claimed]
+    subject, body = (left[0].subject, left[0].body) if len(left) == 1 else reminder_lists.email_for(left)
+    if len(left) > 1:  # each line's log names the email it went in
+        ReminderLog.objects.filter(pk__in=logs).update(subject=subject[:255])
+    recipient = left[0].recipient
+    try:
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[recipient])
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Could not send the %s reminder (logs %s) to %s", left[0].stage, logs, recipient)
+        ReminderLog.objects.filter(pk__in=logs).delete()
+        return False
+    return True
+
+
+def _claim(message: Message) -> ReminderLog | None:
     try:
         with transaction.atomic():
-            log = ReminderLog.objects.create(
+            return ReminderLog.objects.create(
                 staff=message.staff,
                 requirement=message.requirement,
                 stage=message.stage,
                 due_on=message.due_on,
                 recipient=message.recipient,
-                subject=message.subject,
+                subject=message.subject[:255],
                 sent_by=message.sent_by,
                 days_before=message.days_before,
             )
     except IntegrityError:
-        return False
-    try:
-        send_mail(subject=message.subject, message=message.body, from_email=None, recipient_list=[message.recipient])
-    except (smtplib.SMTPException, OSError):
-        logger.exception("Could not send the %s reminder (log %s) to %s", message.stage, log.pk, message.recipient)
-        ReminderLog.objects.filter(pk=log.pk).delete()
-        return False
-    return True
+        return None
 
 
 def reminder_by_hand(staff: StaffMember, *, sent_by, today: datetime.date) -> Message | None:
@@ -386,11 +419,15 @@ def reminder_by_hand(staff: StaffMember, *, sent_by, today: datetime.date) -> Me
 
 
 def reminders_send(today: datetime.date) -> Counter:
-    """The daily run: send what is due on `today` and not sent before. Returns how many were sent, by stage."""
-    sent = Counter()
+    """The daily run: send what is due on `today` and not sent before, one email per recipient and stage. Returns how
+    many emails were sent, by stage."""
+    batches = defaultdict(list)
     for message in messages_due(today):
-        if message_send(message):
-            sent[message.stage] += 1
+        batches[(message.stage, message.recipient)].append(message)
+    sent = Counter()
+    for (stage, _), batch in batches.items():
+        if messages_send(batch):
+            sent[stage] += 1
     return sent
 
 
