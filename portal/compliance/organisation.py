@@ -154,7 +154,9 @@ def team_close(*, team: Team, closed_on: datetime.date, user, request=None) -> T
         state = team_state(team)
         team.closed_on = closed_on
         team.save(update_fields=["closed_on"])
-        team_change_record(team, parent_id=state["parent_id"], effective_on=closed_on, before=state)
+        # From today, as the other changes: a row is the team's whole state, so one dated back to the closing day would
+        # also carry back a rename made since then. The row keeps the closing day itself.
+        team_change_record(team, parent_id=state["parent_id"], effective_on=timezone.localdate(), before=state)
         managers = list(open_managers(team))
         _audit(
             user,

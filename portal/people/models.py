@@ -262,7 +262,9 @@ class TeamChangeQuerySet(models.QuerySet):
 
 class TeamChange(models.Model):
     """Append-only history of the team tree, on the two clocks `StaffChange` keeps: each row is a team's whole state
-    (name, code, kind, parent, closing day) from `effective_on`, recorded at `recorded_at`. Added in the same
+    (name, code, kind, parent, closing day) from `effective_on` (the day of the change: a closing dated back keeps its
+    date in `closed_on`, since a row dated back would carry back later changes too), recorded at `recorded_at`. Added
+    in the same
     transaction as every change to a team (`compliance.organisation`: add, rename, move, close; the organisation
     import goes through them) and by the demo loader. A move writes a row for the moved team only: the teams below it
     follow it, as their parent is unchanged.

@@ -82,10 +82,19 @@ def test_an_added_team_and_a_closing_are_recorded(trust):
     assert _rows(added) == [(TODAY, "Ward B", "WB", trust["wards"].pk, None)]
     closed_on = TODAY - datetime.timedelta(days=3)
     team_close(team=added, closed_on=closed_on, user=None)
-    assert _rows(added)[-1] == (closed_on, "Ward B", "WB", trust["wards"].pk, closed_on)
+    assert _rows(added)[-1] == (TODAY, "Ward B", "WB", trust["wards"].pk, closed_on)
     assert tree_on(TODAY).teams[added.pk].closed_on == closed_on
     # Recorded before the team was added, the tree does not hold it at all.
     assert added.pk not in tree_on(YESTERDAY, recorded_before=timezone.now() - datetime.timedelta(hours=1))
+
+
+def test_a_closing_dated_back_does_not_carry_back_a_rename_made_since(trust):
+    ward_a = trust["ward_a"]
+    team_move(team=trust["bay"], parent=trust["finance"], user=None)  # Ward A has no team below it left open
+    team_rename(team=ward_a, name="Acute Ward", code="AW", user=None)
+    team_close(team=ward_a, closed_on=TODAY - datetime.timedelta(days=10), user=None)
+    assert tree_on(YESTERDAY).name(ward_a.pk) == "Ward A"
+    assert tree_on(TODAY).name(ward_a.pk) == "Acute Ward"
 
 
 def test_hrs_pages_write_the_history(trust):
