@@ -125,6 +125,66 @@ def refuse_assigning_the_hr_role(request, action_type, objects, action_class_ins
     return redirect(action_class_instance.next_url)
 
 
+def _groups_not_their_own(request, posted: set[int], held: set[int]) -> list[str]:
+    """The groups a change by `request.user` would give or take away (`posted` against `held`) that they are not in
+    themselves, by name. A superuser may change any (the HR group aside, refused above for everyone)."""
+    if request.user.is_superuser:
+        return []
+    own = set(request.user.groups.values_list("pk", flat=True))
+    changed = (posted ^ held) - own
+    return list(Group.objects.filter(pk__in=changed).order_by("name").values_list("name", flat=True))
+
+
+def _not_their_own_refused(request, names: list[str]) -> None:
+    listed = ", ".join(f"“{name}”" for name in names)
+    messages.error(
+        request,
+        f"You can give or take away only the groups you are in yourself, and you are not in {listed}: a group carries "
+        "permissions, and giving one would give someone more than you hold. Ask an Administrator. Nothing was saved.",
+    )
+
+
+def _posted_groups(request) -> set[int]:
+    return {int(value) for value in request.POST.getlist("groups") if value.isascii() and value.isdigit()}
+
+
+@hooks.register("before_edit_user")
+def refuse_groups_the_editor_is_not_in(request, user):
+    """A delegated account manager (the users permissions, not a superuser) gives and takes away only the groups they
+    are in: otherwise they could give anyone, themselves included (through a second account), a group with more
+    permissions than they hold, the account permissions of a group they were never given among them."""
+    if request.method != "POST":
+        return None
+    names = _groups_not_their_own(request, _posted_groups(request), set(user.groups.values_list("pk", flat=True)))
+    if not names:
+        return None
+    _not_their_own_refused(request, names)
+    return redirect("wagtailusers_users:edit", user.pk)
+
+
+@hooks.register("before_create_user")
+def refuse_a_new_account_groups_the_maker_is_not_in(request):
+    if request.method != "POST":
+        return None
+    names = _groups_not_their_own(request, _posted_groups(request), set())
+    if not names:
+        return None
+    _not_their_own_refused(request, names)
+    return redirect("wagtailusers_users:add")
+
+
+@hooks.register("before_bulk_action")
+def refuse_assigning_a_group_the_assigner_is_not_in(request, action_type, objects, action_class_instance):
+    """The users list's "Assign role", given a group the person choosing it is not in."""
+    if action_type != "assign_role" or getattr(action_class_instance, "model", None) is not get_user_model():
+        return None
+    names = _groups_not_their_own(request, {action_class_instance.cleaned_form.cleaned_data["role"].pk}, set())
+    if not names:
+        return None
+    _not_their_own_refused(request, names)
+    return redirect(action_class_instance.next_url)
+
+
 @hooks.register("before_delete_user")
 def refuse_deleting_an_account_on_record(request, user):
     """The user's own delete (asked and confirmed): refused when training records name the account
