@@ -13,7 +13,7 @@ class AuditEvent(models.Model):
     VIEW_CERTIFICATE, REFUSED, REQUIREMENT_CHANGED = "view_certificate", "refused", "requirement_changed"
     EVIDENCE_VOIDED, TEAM_CHANGED, MANAGER_CHANGED = "evidence_voided", "team_changed", "manager_changed"
     PAUSE_CHANGED, STATUS_REBUILT, POLICY_PUBLISHED = "pause_changed", "status_rebuilt", "policy_published"
-    SSO_LINKED, ROUND_WITHDRAWN = "sso_linked", "round_withdrawn"
+    SSO_LINKED, ROUND_WITHDRAWN, ACCOUNT_CHANGED = "sso_linked", "round_withdrawn", "account_changed"
     ACTION_CHOICES = [
         (EXPORT, "Exported records"),
         (VIEW_PERSON, "Viewed a person's records"),
@@ -37,6 +37,7 @@ class AuditEvent(models.Model):
         (POLICY_PUBLISHED, "Published a policy version"),
         (SSO_LINKED, "Linked or unlinked a single sign-on account"),
         (ROUND_WITHDRAWN, "Withdrew a re-attestation round opened in error"),
+        (ACCOUNT_CHANGED, "Changed the name on someone's account"),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
