@@ -339,20 +339,36 @@ def messages_due(today: datetime.date) -> list[Message]:
     return messages
 
 
-def message_send(message: Message) -> bool:
-    """Claim the message's ReminderLog row, then send. False if it was claimed before (by an earlier run or another
-    worker), or if the email could not be sent (the claim is then withdrawn, so the next run tries again)."""
+SENT, ALREADY_SENT, NOT_SENT, MAIL_DOWN = "sent", "already sent", "not sent", "mail down"
+# The mail server, not this email: each email after it would fail the same way (most after waiting out EMAIL_TIMEOUT).
+# Any other OSError (refused connection, timeout, TLS) is the server too; the other SMTP errors (they are OSErrors as
+# well) are about one email: its recipient or its message refused.
+SERVER_FAULTS = (
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+)
+MAIL_DOWN_AFTER = 3  # emails failing so in a row before a run leaves the rest for the next run
+
+
+def message_send(message: Message) -> str:
+    """Claim the message's ReminderLog row, then send: SENT; ALREADY_SENT if it was claimed before (by an earlier run
+    or another worker); NOT_SENT or MAIL_DOWN if the email could not be sent (the claim is then withdrawn, so the
+    next run tries again)."""
     return messages_send([message])
 
 
-def messages_send(messages: list[Message]) -> bool:
+def messages_send(messages: list[Message]) -> str:
     """One email to one recipient about `messages` (all of one stage): each is claimed as `message_send` claims one,
     and those claimed before are left out; what is left goes as its own text when it is one message, else as one list
-    (`reminder_lists.email_for`). False if nothing was left to send, or if the email could not be sent (every claim
-    is then withdrawn, so the next run tries them all again)."""
+    (`reminder_lists.email_for`). The outcome as `message_send`'s: ALREADY_SENT if nothing was left to send; if the
+    email could not be sent, every claim is withdrawn, so the next run tries them all again, and the outcome is
+    MAIL_DOWN when the mail server could not be reached (or refuses every email), NOT_SENT when it refused this one."""
     claimed = [(message, log) for message in messages if (log := _claim(message)) is not None]
     if not claimed:
-        return False
+        return ALREADY_SENT
     left, logs = [message for message, _ in claimed], [log.pk for _, log in claimed]
     subject, body = (left[0].subject, left[0].body) if len(left) == 1 else reminder_lists.email_for(left)
     if len(left) > 1:  # each line's log names the email it went in
@@ -360,11 +376,12 @@ def messages_send(messages: list[Message]) -> bool:
     recipient = left[0].recipient
     try:
         send_mail(subject=subject, message=body, from_email=None, recipient_list=[recipient])
-    except (smtplib.SMTPException, OSError):
+    except OSError as error:  # smtplib's errors among them
         logger.exception("Could not send the %s reminder (logs %s) to %s", left[0].stage, logs, recipient)
         ReminderLog.objects.filter(pk__in=logs).delete()
-        return False
-    return True
+        about_this_email = isinstance(error, smtplib.SMTPException) and not isinstance(error, SERVER_FAULTS)
+        return NOT_SENT if about_this_email else MAIL_DOWN
+    return SENT
 
 
 def _claim(message: Message) -> ReminderLog | None:
@@ -420,15 +437,32 @@ def reminder_by_hand(staff: StaffMember, *, sent_by, today: datetime.date) -> Me
 
 def reminders_send(today: datetime.date) -> Counter:
     """The daily run: send what is due on `today` and not sent before, one email per recipient and stage. Returns how
-    many emails were sent, by stage."""
+    many emails were sent, by stage. An email the mail server refuses is logged and the run goes on; when the server
+    cannot be reached for MAIL_DOWN_AFTER emails in a row, the rest are left for the next run (each would wait out
+    EMAIL_TIMEOUT: with thousands to send, the run would take hours). Nothing not sent is recorded as sent."""
     batches = defaultdict(list)
     for message in messages_due(today):
         batches[(message.stage, message.recipient)].append(message)
-    sent = Counter()
-    for (stage, _), batch in batches.items():
-        if messages_send(batch):
-            sent[stage] += 1
-    return sent
+    sent, failed, down_in_a_row = Counter(), 0, 0
+    for done, ((stage, _), batch) in enumerate(batches.items(), start=1):
+        outcome = messages_send(batch)
+        sent[stage] += outcome == SENT
+        failed += outcome in {NOT_SENT, MAIL_DOWN}
+        down_in_a_row = down_in_a_row + 1 if outcome == MAIL_DOWN else 0
+        if down_in_a_row >= MAIL_DOWN_AFTER:
+            left = len(batches) - done
+            logger.error(
+                "The mail server could not be reached for %d reminder emails in a row on %s: the other %d emails of "
+                "the run are left for the next run, which sends them all.",
+                down_in_a_row,
+                today,
+                left,
+            )
+            failed += left
+            break
+    if failed:
+        logger.warning("%d reminder emails for %s were not sent; the next run tries them again.", failed, today)
+    return +sent
 
 
 def _render(template: str, context: dict) -> str:

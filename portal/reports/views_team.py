@@ -16,7 +16,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.compliance.asat import Moment
 from portal.compliance.pauses import pauses_for_staff
-from portal.compliance.reminders import message_send, reminder_by_hand
+from portal.compliance.reminders import ALREADY_SENT, MAIL_DOWN, SENT, message_send, reminder_by_hand
 from portal.people.models import StaffMember
 from portal.people.roles import is_hr, staff_list_for_user
 
@@ -251,23 +251,30 @@ def team_remind(request):
     else:
         overdue = [p.pk for p in team_matrix(scope).overdue_people if p.user_id != request.user.pk]
         people = list(StaffMember.objects.filter(pk__in=overdue).select_related("user"))
-    sent, already, nothing, closed = [], 0, 0, 0
-    for person in people:
+    sent, already, nothing, closed, failed = [], 0, 0, 0, 0
+    for done, person in enumerate(people, start=1):
         if person.user is not None and not person.user.is_active:
             closed += 1  # they cannot sign in to do it: as the daily run, nothing goes to a closed account
             continue
         message = reminder_by_hand(person, sent_by=request.user, today=today)
-        if message is None:
+        outcome = message_send(message) if message is not None else None
+        if outcome is None:
             nothing += 1
-        elif message_send(message):
+        elif outcome == SENT:
             sent.append(person.full_name)
-        else:
+        elif outcome == ALREADY_SENT:
             already += 1
+        else:  # the mail server refused it or could not be reached: nothing recorded, so it can be tried again
+            failed += 1
+            if outcome == MAIL_DOWN:  # the others would each wait out EMAIL_TIMEOUT and fail the same way
+                failed += len(people) - done
+                break
     if sent:
         audit_record(
             request=request, actor=request.user, action=AuditEvent.REMIND, scope=", ".join(sent)[:300], people=len(sent)
         )
-    messages.success(request, _remind_summary(sent, already, nothing, closed))
+    summary = _remind_summary(sent, already, nothing, closed, failed)
+    (messages.error if failed else messages.success)(request, summary)
     return redirect(request.POST.get("next") if _safe_next(request) else "reports:team")
 
 
@@ -276,8 +283,11 @@ def _remindable(user, scope):
     return staff_list_for_user(user).filter(pk__in=StaffMember.objects.current().in_teams(scope)).exclude(user=user)
 
 
-def _remind_summary(sent: list[str], already: int, nothing: int, closed: int) -> str:
+def _remind_summary(sent: list[str], already: int, nothing: int, closed: int, failed: int) -> str:
     parts = []
+    if failed:
+        whom = "1 person" if failed == 1 else f"{failed} people"
+        parts.append(f"The reminder to {whom} could not be sent: the email server did not take it. Try again later.")
     if sent:
         parts.append(f"Reminder sent to {sent[0]}." if len(sent) == 1 else f"Reminders sent to {len(sent)} people.")
     if already:
