@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
@@ -373,9 +373,10 @@ def messages_send(messages: list[Message]) -> str:
     subject, body = (left[0].subject, left[0].body) if len(left) == 1 else reminder_lists.email_for(left)
     if len(left) > 1:  # each line's log names the email it went in
         ReminderLog.objects.filter(pk__in=logs).update(subject=subject[:255])
-    recipient = left[0].recipient
+    recipient, sent_by = left[0].recipient, left[0].sent_by
+    reply_to = [sent_by.email] if sent_by is not None and sent_by.email else _reply_to()
     try:
-        send_mail(subject=subject, message=body, from_email=None, recipient_list=[recipient])
+        EmailMessage(subject=subject, body=body, to=[recipient], reply_to=reply_to).send()
     except OSError as error:  # smtplib's errors among them
         logger.exception("Could not send the %s reminder (logs %s) to %s", left[0].stage, logs, recipient)
         ReminderLog.objects.filter(pk__in=logs).delete()
@@ -463,6 +464,11 @@ def reminders_send(today: datetime.date) -> Counter:
     if failed:
         logger.warning("%d reminder emails for %s were not sent; the next run tries them again.", failed, today)
     return +sent
+
+
+def _reply_to() -> list[str]:
+    """settings.PORTAL_REPLY_TO, if set: replies to the run's emails go there, not to the sending address."""
+    return [settings.PORTAL_REPLY_TO] if getattr(settings, "PORTAL_REPLY_TO", "") else []
 
 
 def _render(template: str, context: dict) -> str:

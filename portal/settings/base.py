@@ -296,6 +296,22 @@ else:
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "training-portal@example.nhs.uk")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where replies to the reminders and managers' digests go (HR's training mailbox, say): the sending address is often one
+# nobody reads, and staff do answer a reminder ("I did it on ESR last week"). Empty: replies go to DEFAULT_FROM_EMAIL.
+# A reminder a manager sends from the team page is answered to that manager.
+PORTAL_REPLY_TO = env_str("PORTAL_REPLY_TO", "").strip()
+if PORTAL_REPLY_TO:
+    from email.utils import parseaddr
+
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    try:
+        validate_email(parseaddr(PORTAL_REPLY_TO)[1])
+    except ValidationError as exc:
+        raise ImproperlyConfigured(
+            f"PORTAL_REPLY_TO must be an email address (or a name and address, quoted), not {PORTAL_REPLY_TO!r}."
+        ) from exc
 # Seconds the SMTP connection waits on the server. Django's default is no limit: a relay that takes the connection and
 # never answers would hold a request (an invitation, a password reset) or the task worker's reminder run for minutes.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
