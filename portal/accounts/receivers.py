@@ -222,14 +222,18 @@ def on_account_saved(sender, instance, raw=False, update_fields=None, **kwargs):
         if instance.is_superuser:
             _role_change_audit(f"{instance.email}: created with is_superuser True"[:300])
         return
-    watched = {"session_epoch", "is_superuser", "is_active"}
+    watched = {"session_epoch", "is_superuser", "is_active", *NAMES}
     if instance.pk is None or (update_fields is not None and not watched & set(update_fields)):
         return
     before = (
-        get_user_model().objects.filter(pk=instance.pk).values("session_epoch", "is_superuser", "is_active").first()
+        get_user_model()
+        .objects.filter(pk=instance.pk)
+        .values("session_epoch", "is_superuser", "is_active", *NAMES)
+        .first()
     )
     if before is None:
         return
+    _name_change_audit(instance, before, update_fields)
     epoch = max(instance.session_epoch, before["session_epoch"])
     changed = [
         name
@@ -252,6 +256,36 @@ def on_account_saved(sender, instance, raw=False, update_fields=None, **kwargs):
             unsaved["closed_by_hand"] = instance.closed_by_hand
         if unsaved:
             get_user_model().objects.filter(pk=instance.pk).update(**unsaved)
+
+
+NAMES = {"first_name": "first name", "last_name": "last name"}
+
+
+def _name_change_audit(instance, before: dict, update_fields) -> None:
+    """A name saved changed is in the audit log, each name before and after, and who changed it, in the save's own
+    transaction (this runs just before it): the name is on every report, export and certificate. Through the CMS's
+    user editor, or a CMS user's own account page (/cms/account/), or anything else that saves an account; the
+    roster's names are the staff record's, audited with its own changes."""
+    changes = {
+        field: [before[field], getattr(instance, field)]
+        for field in NAMES
+        if (update_fields is None or field in update_fields) and getattr(instance, field) != before[field]
+    }
+    if not changes:
+        return
+    said = "; ".join(f"{NAMES[field]} “{old}” → “{new}”" for field, (old, new) in changes.items())
+    request = context.request
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    audit_record(
+        actor=user if signed_in else None,
+        request=request if signed_in else None,
+        action=AuditEvent.ACCOUNT_CHANGED,
+        scope=f"{instance.email}: {said}",
+        account=instance.pk,
+        changes=changes,
+        **({"path": request.path[:200]} if signed_in else {}),
+    )
 
 
 def _group_members_changed(groups, change: str) -> None:

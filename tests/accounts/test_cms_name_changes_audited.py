@@ -1,14 +1,16 @@
-"""A name changed in the CMS's user editor is in the audit log: the name before and after, on whose account, and who
-changed it, written in the transaction that saves it (a save whose audit line fails is not saved). The name is on
-every report, export and certificate, and the editor changed it without a trace."""
+"""A name changed in the CMS is in the audit log: the name before and after, on whose account, and who changed it,
+written in the transaction that saves it (a save whose audit line fails is not saved). The name is on every report,
+export and certificate, and the user editor, and a CMS user's own account page (/cms/account/), changed it without a
+trace. Any other save of an account (the shell) is audited too, naming no one."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
 
-from portal.accounts import cms_users
+from portal.accounts import receivers
 from portal.audit.models import AuditEvent
 from tests import factories
 
@@ -72,15 +74,35 @@ def test_the_name_and_its_audit_line_are_saved_together_or_not_at_all(admin_clie
     def fails(**kwargs):
         raise DatabaseError("the audit log could not be written")
 
-    monkeypatch.setattr(cms_users, "audit_record", fails)
+    monkeypatch.setattr(receivers, "audit_record", fails)
     with pytest.raises(DatabaseError):
         _edit(admin_client, sam, first_name="Samuel")
     assert get_user_model().objects.get(pk=sam.pk).first_name == "Sam"
 
 
-def test_a_name_changed_by_someone_else_is_not_this_line(sam):
-    """Outside the CMS's editor (the roster, the shell) the name is saved as before: the roster audits its own
-    identity changes (tests/people), and this line is the editor's."""
+def test_a_cms_user_renaming_themselves_on_their_account_page_is_audited(db):
+    editor = factories.with_mfa(factories.make_user(email="chloe.editor@example.nhs.uk", first_name="Chloe"))
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client = factories.sign_in(Client(), editor)
+    data = {"name_email-first_name": "Sam", "name_email-last_name": "Taylor", "avatar-avatar": ""}
+    data.update({"theme-theme": "system", "theme-density": "default", "theme-contrast": "system"})
+    data.update({"locale-preferred_language": "en", "locale-current_time_zone": ""})
+    assert client.post(reverse("wagtailadmin_account"), data).status_code == 302
+    assert get_user_model().objects.get(pk=editor.pk).first_name == "Sam"
+    [line] = _name_changes()
+    assert line.actor == editor and line.detail["path"] == reverse("wagtailadmin_account")
+    assert line.detail["changes"]["first_name"] == ["Chloe", "Sam"]
+
+
+def test_a_name_changed_outside_a_request_is_audited_naming_no_one(sam):
     sam.first_name = "Samuel"
     sam.save()
+    [line] = _name_changes()
+    assert (line.actor, line.actor_name) == (None, "None") and "ip" not in line.detail
+    assert line.scope == "sam.taylor@example.nhs.uk: first name “Sam” → “Samuel”"
+
+
+def test_a_save_of_other_fields_reads_and_writes_no_name(sam):
+    sam.first_name = "Samuel"  # changed in memory, but not among the fields this save writes
+    sam.save(update_fields=["last_login"])
     assert _name_changes() == []
