@@ -282,7 +282,7 @@ def attestation_record(*, staff: StaffMember, snapshot: PolicySnapshot, user) ->
                 staff=staff,
                 requirement=requirement,
                 source=EvidenceEntry.ATTESTATION,
-                source_ref=f"{snapshot.title} version {snapshot.version_label}, text {snapshot.content_hash[:12]}",
+                source_ref=snapshot.attestation_ref,
                 idempotency_key=f"attest:{staff.pk}:{requirement.pk}:{snapshot.pk}:{today.isoformat()}",
                 completed_at=timezone.now(),
                 recorded_by=user,

@@ -170,7 +170,7 @@ def _history(person, staff, user, modules, snapshot, reqs) -> None:
             staff=staff,
             requirement=next(r for r in reqs.values() if r.kind == Requirement.ATTEST_POLICY),
             source=EvidenceEntry.ATTESTATION,
-            source_ref=f"{snapshot.title} version {snapshot.version_label}, text {snapshot.content_hash[:12]}",
+            source_ref=snapshot.attestation_ref,
             idempotency_key=f"demo:attest:{person.employee_number}",
             completed_at=now - datetime.timedelta(days=person.attested_days_ago),
             recorded_by=user,

@@ -62,6 +62,12 @@ class PolicySnapshot(models.Model):
     def __str__(self):
         return f"{self.title} version {self.version_label}"
 
+    @property
+    def attestation_ref(self) -> str:
+        """How an attestation's ledger entry names this version (its `source_ref`, which the chain's hash covers):
+        title, number and the first 12 characters of the text's SHA-256. `policy_texts_verify` reads it back."""
+        return f"{self.title} version {self.version_label}, text {self.content_hash[:12]}"
+
     def content_hash_matches(self) -> bool:
         """Whether the title and text held still give the hash frozen with them, by the row's own recipe."""
         return snapshot_hash(title=self.title, text=self.text, recipe=self.hash_recipe) == self.content_hash

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from portal.compliance.certificates import certificate_files_verify
 from portal.compliance.ledger import head_hash, verify_chain
+from portal.compliance.policy_texts import policy_texts_verify
 from portal.compliance.receipts import receipts_check, receipts_confirmed_up_to
 from portal.compliance.status_check import status_check
 from portal.lib.commands import failure_told
@@ -11,7 +12,8 @@ from portal.lib.commands import failure_told
 
 class Command(BaseCommand):
     help = (
-        "Walk the evidence ledger's hash chain and name the first entry that does not match; check every verified "
+        "Walk the evidence ledger's hash chain and name the first entry that does not match; check every policy "
+        "version's frozen text against its hash and against what each attestation's entry names; check every verified "
         "certificate's stored file against the SHA-256 its ledger entry records, and name each file changed or "
         "missing; with --receipts, also check the chain against every signed receipt of its head and name each "
         "receipt it no longer matches; with --status, also work the status table out again from the ledger and the "
@@ -49,6 +51,7 @@ class Command(BaseCommand):
                 f"Evidence ledger BROKEN at entry #{report.broken_seq}: {report.problem}. "
                 f"{report.checked} entries before it are intact."
             )
+        problems += self._check_policy_texts()
         problems += self._check_certificate_files()
         if receipts is not None:
             problems += self._check_receipts(receipts, report.checked)
@@ -56,6 +59,18 @@ class Command(BaseCommand):
             problems += self._check_status()
         if problems:
             raise CommandError("\n".join(problems))
+
+    def _check_policy_texts(self) -> list[str]:
+        texts = policy_texts_verify()
+        checked = (
+            f"{texts.versions} policy version{'' if texts.versions == 1 else 's'} and {texts.attestations} "
+            f"attestation{'' if texts.attestations == 1 else 's'} checked"
+        )
+        if not texts.problems:
+            self.stdout.write(f"{checked}: every version is the text its attestations name.")
+            return []
+        self.stdout.write(f"{checked}: {len(texts.problems)} problem{'' if len(texts.problems) == 1 else 's'}.")
+        return texts.problems
 
     def _check_certificate_files(self) -> list[str]:
         files = certificate_files_verify()

@@ -1,0 +1,90 @@
+"""`verify_evidence` checks the policy texts people attested to, not only the chain. A version's title and text are
+frozen in an ordinary table; each attestation's ledger entry names the version by title, number and the start of the
+text's SHA-256, inside the chain's hash. So a text changed in the database is named whichever way it was done: with
+its stored hash left as it was (the hash no longer matches), or worked out again (the attestations' entries no longer
+match). Before, a version's text could be rewritten under every attestation and `verify_evidence` said all was well."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from portal.compliance.models import EvidenceEntry, PolicySnapshot, Requirement
+from portal.compliance.models.ledger import snapshot_hash
+from portal.compliance.policy_texts import policy_texts_verify
+from portal.compliance.services import attestation_record
+from tests import factories
+
+
+@pytest.fixture
+def attested(policy):
+    requirement = factories.make_requirement(name="Social media policy", kind=Requirement.ATTEST_POLICY, page=policy)
+    snapshot = factories.make_snapshot(policy, version="2.0", text="Never post about patients.")
+    people = [factories.make_staff() for _ in range(3)]
+    for person in people:
+        attestation_record(staff=person, snapshot=snapshot, user=None)
+    assert EvidenceEntry.objects.filter(requirement=requirement, snapshot=snapshot).count() == 3
+    return snapshot
+
+
+def _verify() -> str:
+    out = StringIO()
+    call_command("verify_evidence", stdout=out)
+    return out.getvalue()
+
+
+def _refused() -> str:
+    with pytest.raises(CommandError) as refused:
+        _verify()
+    return str(refused.value)
+
+
+def test_untouched_texts_are_checked_and_pass(attested):
+    said = _verify()
+
+    report = policy_texts_verify()
+    assert (report.versions, report.attestations, report.problems) == (PolicySnapshot.objects.count(), 3, [])
+    assert f"{report.versions} policy versions and 3 attestations checked: every version is the text" in said
+
+
+def test_a_text_changed_with_its_hash_left_is_named(attested):
+    PolicySnapshot.objects.filter(pk=attested.pk).update(text="Post what you like.")
+
+    refused = _refused()
+
+    assert (
+        f"Policy version 2.0 of “{attested.title}” (frozen #{attested.pk}): its title or text has been changed since "
+        f"it was frozen (they no longer give the SHA-256 kept with them, {attested.content_hash[:12]}…)."
+    ) in refused
+
+
+def test_a_text_changed_with_its_hash_worked_out_again_is_named_by_the_attestations(attested):
+    forged = snapshot_hash(title=attested.title, text="Post what you like.", recipe=attested.hash_recipe)
+    PolicySnapshot.objects.filter(pk=attested.pk).update(text="Post what you like.", content_hash=forged)
+    first = attested.attestation_ref
+
+    refused = _refused()
+
+    assert "has been changed since it was frozen" not in refused  # the forger kept the row consistent
+    seq = min(EvidenceEntry.objects.filter(snapshot_id=attested.pk).values_list("seq", flat=True))
+    assert (
+        f"Policy version 2.0 of “{attested.title}” (frozen #{attested.pk}): 3 ledger entries (the first #{seq}) "
+        f"record attestations of “{first}”, but the version now reads “{attested.title} version 2.0, text "
+        f"{forged[:12]}”: its title, number or text has been changed since it was attested."
+    ) in refused
+
+
+@pytest.mark.parametrize(("field", "value"), [("title", "Another policy"), ("version_label", "1.9")])
+def test_a_title_or_number_changed_is_named(attested, field, value):
+    PolicySnapshot.objects.filter(pk=attested.pk).update(**{field: value})
+
+    assert "3 ledger entries" in _refused()
+
+
+def test_the_chain_is_still_reported_intact_beside_the_finding(attested):
+    PolicySnapshot.objects.filter(pk=attested.pk).update(text="Post what you like.")
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_evidence", stdout=out)
+    assert "Evidence ledger intact" in out.getvalue() and "1 problem." in out.getvalue()
