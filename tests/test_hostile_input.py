@@ -164,6 +164,7 @@ INPUTS = {
     "wagtailadmin_api:pages:action": ((), ("destination_page_id", "recursive", "update_slug", "revision_id"), ()),
     "wagtailusers_groups:edit": ((), ("name", "permissions"), ()),
     "wagtailusers_groups:delete": ((), (), ()),
+    "wagtailusers_users:add": ((), ("email", "first_name", "last_name", "is_superuser", "groups"), ()),
     "reports:verify_start": (("code",), (), ()),
     "api_clients:list": ((), ("name", "scopes", "team"), ()),
     "api_clients:detail": ((), (), ()),

@@ -136,6 +136,8 @@ TABLE = {
     # The Wagtail admin's group editor and delete, keeping the HR group (portal.accounts.cms_groups): superusers only
     "wagtailusers_groups:edit": ("POST", ("group",), {}),
     "wagtailusers_groups:delete": ("POST", ("group",), {}),
+    # The Wagtail admin's new-user form, making accounts with an unusable password (portal.accounts.cms_users)
+    "wagtailusers_users:add": ("POST", (), {}),
     "wagtailsnippets_compliance_requirement:add": ("POST", (), {}),
     "wagtailsnippets_compliance_requirement:edit": ("POST", ("requirement",), {}),
     "wagtailsnippets_compliance_requirement:copy": ("GET", ("requirement",), {}),
