@@ -54,6 +54,7 @@ def test_a_person_with_five_courses_due_gets_one_email_at_each_stage(five, run, 
     assert "This training is now overdue:" in overdue and "- Information Governance: was due on" in overdue
     for body in (before, on_due, overdue):
         assert body.startswith("Dear Sam,") and "http://127.0.0.1:8000/training/" in body
+        assert "\n\n\n" not in body.strip()  # paragraphs one blank line apart
         assert "Infection Prevention & Control" in body and "Moving <and> Handling" in body  # plain text, as typed
     assert to_grace.startswith("Dear Grace,\n\nSam O'Neill, who reports to you, has not yet completed this training:")
     assert "- Moving <and> Handling, due on 2 February 2026" in to_grace
@@ -75,6 +76,7 @@ def test_a_course_added_after_the_list_went_goes_on_its_own(five, run, mailoutbo
     refresh()
     run(day(1))
     assert reminders(mailoutbox)[-1] == (SAM, "Basic Life Support was due on 2 February 2026")
+    assert "\n\n\n" not in mailoutbox[-1].body.strip()  # no blank line left where a policy change would go
 
 
 def test_a_line_manager_gets_one_escalation_naming_each_of_their_people(org, run, mailoutbox):
