@@ -106,14 +106,18 @@ def neutralise(value):
     return value
 
 
-def export_row(staff, team, requirement, row, day: datetime.date, evidence: EvidenceEntry | None) -> ExportRow:
+def export_row(facts, team, requirement, row, day: datetime.date, evidence: EvidenceEntry | None) -> ExportRow:
+    """A row as recorded then: `facts` is the person's roster row as last recorded by the moment (a `StaffChange`,
+    with its `staff`), so their staff group and employment type are the ones the roster gave then, as their team is
+    the tree's then; their number and name are who they are."""
+    staff = facts.staff
     snapshot = evidence.snapshot if evidence else None
     return ExportRow(
         staff.employee_number,
         staff.full_name,
         team.name if team else "",
-        staff.staff_group,
-        EMPLOYMENT.get(staff.employment_type, staff.employment_type),
+        facts.staff_group,
+        EMPLOYMENT.get(facts.employment_type, facts.employment_type),
         requirement.name,
         status.label(row.state(day), row.paused_until),
         row.completed_on,
@@ -153,7 +157,7 @@ def export_rows(
         ):
             team = tree.team(facts.team_id) if facts.team_id in tree else None
             for row in rows:
-                yield export_row(facts.staff, team, row.requirement, row, moment.day, row.evidence)
+                yield export_row(facts, team, row.requirement, row, moment.day, row.evidence)
         return
     yield from _live_rows(teams, timezone.localdate(), filters)
 

@@ -131,7 +131,7 @@ def pack_people(team: Team, moment: Moment, basis: str, filters: Filters = EVERY
             [
                 PackLine(
                     row,
-                    export_row(facts.staff, placed, row.requirement, row, day, row.evidence),
+                    export_row(facts, placed, row.requirement, row, day, row.evidence),
                     row.state(day),
                     row.standing.valid_on(day),
                 )
