@@ -162,6 +162,7 @@ INPUTS = {
     "wagtailadmin_api:pages:detail": (("fields",), (), ()),
     "wagtailadmin_api:pages:find": (("html_path",), (), ()),
     "wagtailadmin_api:pages:action": ((), ("destination_page_id", "recursive", "update_slug", "revision_id"), ()),
+    "wagtailusers_groups:add": ((), ("name", "permissions"), ()),
     "wagtailusers_groups:edit": ((), ("name", "permissions"), ()),
     "wagtailusers_groups:delete": ((), (), ()),
     "wagtailusers_users:add": ((), ("email", "first_name", "last_name", "is_superuser", "groups"), ()),

@@ -134,6 +134,7 @@ TABLE = {
     "wagtailadmin_api:pages:find": ("GET", (), {}),
     "wagtailadmin_api:pages:action": ("POST", ("module", "page_action"), {}),
     # The Wagtail admin's group editor and delete, keeping the HR group (portal.accounts.cms_groups): superusers only
+    "wagtailusers_groups:add": ("POST", (), {}),
     "wagtailusers_groups:edit": ("POST", ("group",), {}),
     "wagtailusers_groups:delete": ("POST", ("group",), {}),
     # The Wagtail admin's new-user form, making accounts with an unusable password (portal.accounts.cms_users)

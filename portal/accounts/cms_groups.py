@@ -4,7 +4,9 @@ The HR role is membership of the group named "HR" (portal.people.roles), given a
 (portal.people.hr_roles): by another HR officer, with a reason, never from the last officer. Renaming a group to or
 from that name, or deleting the HR group, gave or took the role from all its members at once, round every one of
 those rules. Both are refused, saying why; the group's permissions are still edited here, and other groups renamed
-and deleted as before."""
+and deleted as before.
+
+Only a superuser saves a group (makes one, or changes its name or permissions): see `_not_an_administrator`."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -19,8 +21,33 @@ KEPT = (
 )
 
 
+ADMINISTRATORS_ONLY = (
+    "Only an Administrator can make a group or change one: a group's permissions are given to everyone in it, so "
+    "whoever changed them could give themselves, through a group they are in, more than they hold. Nothing was saved."
+)
+
+
+def _not_an_administrator(request) -> bool:
+    """Someone who manages accounts without being a superuser gives only the groups they are in
+    (wagtail_hooks.refuse_groups_the_editor_is_not_in): were they to change what a group may do, they could widen
+    their own group, or make one with any permissions and give it. Saving a group is a superuser's."""
+    if request.method != "POST" or request.user.is_superuser:
+        return False
+    messages.error(request, ADMINISTRATORS_ONLY)
+    return True
+
+
+class CreateView(groups.CreateView):
+    def run_before_hook(self):
+        if _not_an_administrator(self.request):
+            return redirect("wagtailusers_groups:index")
+        return None
+
+
 class EditView(groups.EditView):
     def run_before_hook(self):
+        if _not_an_administrator(self.request):
+            return redirect("wagtailusers_groups:edit", self.get_object().pk)
         if self.request.method != "POST":
             return None
         group = self.get_object()
@@ -39,5 +66,6 @@ class DeleteView(groups.DeleteView):
 
 
 class GroupViewSet(groups.GroupViewSet):
+    add_view_class = CreateView
     edit_view_class = EditView
     delete_view_class = DeleteView

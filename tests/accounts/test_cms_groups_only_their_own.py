@@ -2,7 +2,8 @@
 themselves. They could give any group but HR (refused for everyone: tests/people/test_hr_role_not_in_the_cms.py),
 one carrying more permissions than they hold among them: to someone else, or to a second account of their own. Each
 door is refused with a message naming the group, and nothing the form sent is saved: the user editor, the new-user
-form and the users list's Assign role, in the form and in a crafted POST alike (there is no other)."""
+form and the users list's Assign role, in the form and in a crafted POST alike. Nor, given the group editor too, can
+they widen a group they are in, or make one to give: only a superuser saves a group."""
 
 from html import unescape
 
@@ -120,3 +121,32 @@ def test_a_superuser_gives_any_group(cms, sam, publishers):
     data["groups"] = [publishers.pk]
     assert cms.post(reverse("wagtailusers_users:edit", args=[sam.pk]), data).status_code == 302
     assert _groups(sam) == ["Publishers"]
+
+
+GROUPS_REFUSED = "Only an Administrator can make a group or change one"
+
+
+@pytest.fixture
+def group_manager(manager):
+    """The account manager, their group also given the group editor's permissions."""
+    managers = Group.objects.get(name="Account managers")
+    managers.permissions.add(_permission("auth", "add_group"), _permission("auth", "change_group"))
+    return manager
+
+
+def test_nor_can_they_widen_their_own_group_in_the_group_editor(group_manager, browser):
+    managers = Group.objects.get(name="Account managers")
+    held = set(managers.permissions.values_list("pk", flat=True))
+    data = {"name": managers.name, "permissions": [*held, _permission("accounts", "delete_user").pk]}
+    page = browser.post(reverse("wagtailusers_groups:edit", args=[managers.pk]), data, follow=True)
+    assert GROUPS_REFUSED in unescape(page.content.decode())
+    assert set(managers.permissions.values_list("pk", flat=True)) == held
+
+
+def test_nor_make_a_group_to_give(group_manager, browser):
+    data = {"name": "Everything", "permissions": [_permission("accounts", "delete_user").pk]}
+    page = browser.post(reverse("wagtailusers_groups:add"), data, follow=True)
+    assert GROUPS_REFUSED in unescape(page.content.decode())
+    assert not Group.objects.filter(name="Everything").exists()
+    editors = reverse("wagtailusers_groups:edit", args=[Group.objects.get(name="Editors").pk])
+    assert browser.get(editors).status_code == 200  # the editor still opens: only a save is refused
