@@ -4,17 +4,28 @@ Migrations run as the role that owns the tables; the web processes, the task wor
 role reads and writes the ordinary tables, but on the evidence ledger and the audit log it may only read and add rows:
 no UPDATE, DELETE or TRUNCATE, and, not being the owner, it cannot ALTER the tables or drop or disable their triggers.
 It writes the ledger's head only as the append path does (a trigger keeps the head on the last entry), and in the
-audit log it may only clear the link to an account being removed (the event keeps the name).
+audit log it may only clear the link to an account being removed (the event keeps the name). The same holds for the
+tables of what stays as it was written (`FROZEN_TABLES`): the policy versions attestations name, round withdrawals
+and the team tree's history.
 """
 
 import re
 
 from portal.audit.db import TABLE as AUDIT_TABLE
+from portal.people.models import TeamChange
 
 from .db import HEAD_TABLE
 from .db import TABLE as LEDGER_TABLE
+from .models import PolicySnapshot, RoundWithdrawal
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+# Tables the app role may read and add to but not change, with the column naming an account (SET NULL when it is
+# removed), if any.
+FROZEN_TABLES = (
+    (PolicySnapshot._meta.db_table, "created_by_id"),
+    (RoundWithdrawal._meta.db_table, "withdrawn_by_id"),
+    (TeamChange._meta.db_table, None),
+)
 
 
 def app_role_grants(app_role: str, *, database: str, schema: str = "public") -> list[str]:
@@ -40,4 +51,15 @@ def app_role_grants(app_role: str, *, database: str, schema: str = "public") -> 
         # The audit log: read and append; clearing the link to a removed account is the one update.
         f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {AUDIT_TABLE} FROM {app}",
         f"GRANT UPDATE (actor_id) ON {AUDIT_TABLE} TO {app}",
+        # What stays as it was written: each policy version as published (what attestations name; `verify_evidence`
+        # checks its text too), each round's withdrawal, the team tree's history. Read and add; clearing the link to
+        # an account being removed is the one update.
+        *(
+            statement
+            for table, account_column in FROZEN_TABLES
+            for statement in (
+                f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {table} FROM {app}",
+                *([f"GRANT UPDATE ({account_column}) ON {table} TO {app}"] if account_column else []),
+            )
+        ),
     ]

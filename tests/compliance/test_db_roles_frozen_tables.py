@@ -1,0 +1,66 @@
+"""On PostgreSQL the app role reads and adds to the tables of what stays as it was written, and changes nothing in
+them: the policy versions attestations name (`verify_evidence` also checks their text), round withdrawals and the
+team tree's history. Before, only the models refused; a statement of the app role's own (a bug, or a hand on its
+connection) could rewrite the text everyone attested to. Clearing the link to an account being removed still works,
+as in the audit log."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from portal.compliance.models import PolicySnapshot, RoundWithdrawal
+from portal.compliance.organisation import team_create
+from portal.compliance.roles import FROZEN_TABLES
+from portal.people.models import TeamChange
+from tests import factories
+
+pytestmark = [
+    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="database roles exist only on PostgreSQL"),
+    pytest.mark.django_db,
+]
+
+
+def _refused(sql, params=()):
+    with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_the_frozen_tables_are_the_three():
+    tables = {table for table, _ in FROZEN_TABLES}
+    assert tables == {PolicySnapshot._meta.db_table, RoundWithdrawal._meta.db_table, TeamChange._meta.db_table}
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE compliance_policysnapshot SET text = 'Post what you like.'",
+        "UPDATE compliance_policysnapshot SET content_hash = repeat('0', 64)",
+        "DELETE FROM compliance_policysnapshot",
+        "TRUNCATE compliance_policysnapshot CASCADE",
+    ],
+)
+def test_the_app_role_cannot_rewrite_a_policy_version(policy, sql):
+    snapshot = factories.make_snapshot(policy, version="2.0", text="Never post about patients.")
+    _refused(sql)
+    snapshot.refresh_from_db()
+    assert snapshot.text.endswith("Never post about patients.") and snapshot.content_hash_matches()
+
+
+def test_the_app_role_may_still_clear_a_versions_link_to_a_removed_account(policy):
+    snapshot = factories.make_snapshot(policy, version="2.0")
+    PolicySnapshot.objects.filter(pk=snapshot.pk).update(created_by=None)  # what SET_NULL sends
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE people_teamchange SET name = 'Rewritten'",
+        "DELETE FROM people_teamchange",
+        "UPDATE compliance_roundwithdrawal SET reason = 'rewritten'",
+        "DELETE FROM compliance_roundwithdrawal",
+    ],
+)
+def test_the_app_role_cannot_rewrite_the_trees_history_or_a_withdrawal(sql):
+    team_create(name="Digital", code="DIG", kind="organisation", parent=None, user=None)
+    before = TeamChange.objects.count()
+    _refused(sql)
+    assert TeamChange.objects.count() == before and before >= 1
