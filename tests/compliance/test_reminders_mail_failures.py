@@ -4,16 +4,20 @@ records nothing for the refused one, which the next run tries again. The server 
 row fail so, the run stops trying (each would wait out EMAIL_TIMEOUT: thousands of emails, hours of a worker stuck)
 and leaves every one of them for the next run, which sends them all. Nothing that did not go is recorded as sent."""
 
+import datetime
 import smtplib
+from io import StringIO
 
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.core.management import call_command
+from django.utils import timezone
 
 from portal.compliance.models import ReminderLog
 from portal.compliance.projection import refresh
 from tests import factories
-from tests.compliance.test_reminders import NURSES, SAM, START, day, org, reminders, run  # noqa: F401
+from tests.compliance.test_reminders import LONDON, NURSES, SAM, START, day, org, reminders, run  # noqa: F401
 
 ATTEMPTS = []
 
@@ -54,7 +58,7 @@ def ward(org):
 
 def test_one_refused_address_does_not_stop_the_others_and_is_tried_again(ward, run, settings, mailoutbox, caplog):
     settings.EMAIL_BACKEND = "tests.compliance.test_reminders_mail_failures.RefusesSamBackend"
-    assert run(day(1)) == {"on_due": 6}
+    assert run(day(1)) == {"on_due": 6, "not_sent": 1}
     assert sorted(to for to, _ in reminders(mailoutbox)) == [f"colleague{n}@example.nhs.uk" for n in range(6)]
     assert not ReminderLog.objects.filter(recipient=SAM).exists()
     assert "Could not send the on_due reminder" in caplog.text and SAM in caplog.text
@@ -68,7 +72,7 @@ def test_a_mail_server_that_is_down_stops_the_run_and_the_next_run_sends_everyth
     ward, run, settings, mailoutbox, caplog
 ):
     settings.EMAIL_BACKEND = "tests.compliance.test_reminders_mail_failures.DownBackend"
-    assert run(day(1)) == {}
+    assert run(day(1)) == {"not_sent": 7}
     assert len(ATTEMPTS) == 3  # not seven: the server was tried three times, then left alone
     assert not ReminderLog.objects.exists()
     assert "the other 4 emails of the run are left for the next run" in caplog.text
@@ -92,5 +96,23 @@ def test_a_server_that_fails_now_and_then_does_not_stop_the_run(ward, run, setti
 
     monkeypatch.setattr("tests.compliance.test_reminders_mail_failures.RefusesSamBackend", Flaky)
     settings.EMAIL_BACKEND = "tests.compliance.test_reminders_mail_failures.RefusesSamBackend"
-    assert run(day(1)) == {"on_due": 3}
+    assert run(day(1)) == {"on_due": 3, "not_sent": 4}
     assert len(calls) == 7 and ReminderLog.objects.count() == 3
+
+
+def test_the_command_says_how_many_did_not_go(ward, settings, mailoutbox, monkeypatch):
+    """On stderr, which cron mails to whoever runs the server: '6 sent' alone read as a good day."""
+    moment = datetime.datetime.combine(day(1), datetime.time(7, 0), tzinfo=LONDON)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    settings.EMAIL_BACKEND = "tests.compliance.test_reminders_mail_failures.RefusesSamBackend"
+    out, err = StringIO(), StringIO()
+    call_command("send_reminders", "--date", day(1).isoformat(), stdout=out, stderr=err)
+    assert "Reminders for 3 February 2026: 6 sent." in out.getvalue()
+    assert (
+        "Warning for 3 February 2026: 1 reminder email could not be sent (the mail server refused them or could not "
+        "be reached; the server's log says which and why). Nothing was recorded for them: the next run sends them."
+    ) in err.getvalue()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    out, err = StringIO(), StringIO()
+    call_command("send_reminders", "--date", day(1).isoformat(), stdout=out, stderr=err)
+    assert "Reminders for 3 February 2026: 1 sent." in out.getvalue() and err.getvalue() == ""

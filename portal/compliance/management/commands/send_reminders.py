@@ -6,7 +6,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 
 from portal.compliance.models import ReminderLog
-from portal.compliance.reminders import NO_HR_LEFT, hr_officers_in_post
+from portal.compliance.reminders import NO_HR_LEFT, NOT_SENT_COUNT, hr_officers_in_post
 from portal.compliance.tasks import send_reminders_task
 from portal.lib.commands import DETAILS_HERE, DETAILS_IN_LOG, at_a_terminal, failure_told
 
@@ -64,10 +64,17 @@ class Command(BaseCommand):
             return
         if result.status == TaskResultStatus.FAILED:
             raise CommandError(_run_failed(day, result.errors[-1].traceback, traceback=traceback))
-        counts = result.return_value or {}
+        counts = dict(result.return_value or {})
+        not_sent = counts.pop(NOT_SENT_COUNT, 0)
         self.stdout.write(f"Reminders for {day:%-d %B %Y}: {sum(counts.values())} sent.")
         for stage, label in STAGE_LABELS.items():
             self.stdout.write(f"  {label}: {counts.get(stage, 0)}")
+        if not_sent:  # on stderr, which cron mails to whoever runs the server
+            self.stderr.write(
+                f"Warning for {day:%-d %B %Y}: {not_sent} reminder {'email' if not_sent == 1 else 'emails'} could not "
+                "be sent (the mail server refused them or could not be reached; the server's log says which and why). "
+                "Nothing was recorded for them: the next run sends them."
+            )
 
 
 def _run_failed(day: datetime.date, details: str, *, traceback: bool) -> str:
