@@ -34,6 +34,10 @@ from .selectors import (
 from .team import TeamMatrix, team_matrix
 from .templatetags.report_tags import percent
 
+# "Remind everyone overdue" sends each email inside the web request: past this many people (HR with no team chosen is
+# the whole organisation) it is refused and the page offers it no more. The daily run reminds them all, in the worker.
+REMIND_EVERYONE_MAX = 25
+
 
 @require_GET
 def team(request):
@@ -60,6 +64,7 @@ def team(request):
         "written": _written(matrix, form["requirement"].value()),
         "filtered": bool(requirement or state or as_at or request.GET.get("team")),
         "pack_team": scope[0].pk if len(scope) == 1 else None,  # a pack covers one team and the teams below
+        "remind_everyone_max": REMIND_EVERYONE_MAX,
         "basis_words": described(matrix.basis) if as_at else "",
         # The downloads keep the day, the clock and the requirement shown; not the status filter, which picks people
         # rather than rows: the page says the download holds everyone, whatever their status.
@@ -239,8 +244,8 @@ def _records(person, as_at, basis):
 
 @require_POST
 def team_remind(request):
-    """Remind one person (`staff`) or everyone overdue in the team shown (`team`). Each person at most once a day,
-    whoever presses the button."""
+    """Remind one person (`staff`) or everyone overdue in the team shown (`team`), up to REMIND_EVERYONE_MAX people
+    (more is refused: the emails go inside this request). Each person at most once a day, whoever presses the button."""
     scope, _ = teams_for_request(request.user, request.POST.get("team"))
     today = timezone.localdate()
     if "staff" in request.POST:
@@ -250,6 +255,9 @@ def team_remind(request):
         people = [get_object_or_404(_remindable(request.user, scope).select_related("user"), pk=int(staff_id))]
     else:
         overdue = [p.pk for p in team_matrix(scope).overdue_people if p.user_id != request.user.pk]
+        if len(overdue) > REMIND_EVERYONE_MAX:
+            context = {"overdue": len(overdue), "most": REMIND_EVERYONE_MAX, "team": request.POST.get("team", "")}
+            return render(request, "reports/remind_too_many.html", context, status=400)
         people = list(StaffMember.objects.filter(pk__in=overdue).select_related("user"))
     sent, already, nothing, closed, failed = [], 0, 0, 0, 0
     for done, person in enumerate(people, start=1):
