@@ -1,13 +1,16 @@
 """What an uploaded certificate file is, from its bytes alone (never its name or the browser's say-so), and whether
 HR will be able to open it: a PDF, PNG or JPEG whose first bytes say so; an image that really is one, with no more
 pixels than a scan or a phone photo has (a small file that decompresses to gigabytes would hang whoever opens it);
-a PDF that opens without a password. Anything else is refused naming what it is, where that is recognisable."""
+a PDF that opens without a password and carries nothing HR's PDF reader would run or open on its own (a script, a
+program to start, a form that sends to a website, a file inside it). Anything else is refused naming what it is,
+where that is recognisable."""
 
 import io
 import warnings
 
 from PIL import Image, UnidentifiedImageError
 from pypdf import PasswordType, PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 SIGNATURES = [
     (b"%PDF-", "application/pdf", "pdf"),
@@ -100,18 +103,167 @@ def _too_many_pixels(width: int = 0, height: int = 0) -> str:
 
 
 def _pdf_check(data: bytes) -> None:
-    """A PDF that asks for a password to open cannot be checked by HR. Only a PDF that names an encryption dictionary
-    is parsed; one encrypted with an owner password alone (to stop editing, as some course sites make them) opens
-    without one, and is taken."""
-    if b"/Encrypt" not in data:
-        return
+    """Every PDF is parsed (pypdf reads names inside compressed object streams, where a search of the raw bytes cannot
+    see them). One that asks for a password cannot be checked by HR; one encrypted with an owner password alone (to
+    stop editing, as some course sites make them) opens without one and is checked like any other. A PDF pypdf cannot
+    read is refused: Acrobat repairs damaged files, and might find in one what this check could not."""
     try:
         reader = PdfReader(io.BytesIO(data))
         locked = reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED
-    except Exception:  # pypdf raises many kinds for a file it cannot read; none of them can be opened without one
-        locked = True
+        found = None if locked else _active_content(reader)
+    except FileRefused:
+        raise
+    except Exception:  # pypdf raises many kinds (and RecursionError) for a file it cannot read
+        locked, found = b"/Encrypt" in data, None
+        if not locked:
+            raise FileRefused(
+                "The selected PDF is damaged or not made in a way that can be checked: save the certificate again "
+                "as a PDF (print it to PDF) or upload a photo of it"
+            ) from None
     if locked:
         raise FileRefused(
             "The selected PDF is protected by a password, so HR cannot open it: save or print a copy without the "
             "password and upload that"
         )
+    if found:
+        raise FileRefused(
+            f"The selected PDF contains {found}: save the certificate again as a plain PDF (print it to PDF) or "
+            "upload a photo of it"
+        )
+
+
+SCRIPT = "a script that runs when it is opened or clicked"
+ATTACHED = "another file inside it"
+MEDIA = "video, sound or Flash content that plays inside it"
+# What each action type does, in words for the person uploading; a type named in none of these or SAFE_ACTIONS (a
+# newer or rarer one) is refused as UNKNOWN_ACTION rather than taken unread.
+ACTIONS = {
+    "/JavaScript": SCRIPT,
+    "/Launch": "a command that starts another program",
+    "/SubmitForm": "a form that sends what is typed into it to a website",
+    "/ImportData": "a form that fills itself from another file",
+    "/GoToR": "a link that opens another file",
+    "/GoToE": "a link that opens another file",
+    "/RichMediaExecute": MEDIA,
+    "/Rendition": MEDIA,
+    "/Movie": MEDIA,
+    "/Sound": MEDIA,
+}
+# Moving within the document, following a web link, showing or hiding part of the page: nothing leaves the reader.
+SAFE_ACTIONS = {"/GoTo", "/URI", "/Named", "/Thread", "/Hide", "/SetOCGState", "/Trans", "/ResetForm"}
+UNKNOWN_ACTION = "an action the PDF reader would carry out beyond following a link"
+LINK_SCHEMES = ("https://", "http://", "mailto:")
+ANNOTATIONS = {"/FileAttachment": ATTACHED, "/RichMedia": MEDIA, "/Movie": MEDIA, "/Sound": MEDIA, "/Screen": MEDIA}
+# A certificate is a page or two; a long course workbook is a few hundred pages. The walk reads at most MAX_PAGES
+# pages and MAX_OBJECTS dictionaries in all (pages, annotations, actions, form fields, bookmarks), so a crafted 5 MB
+# file cannot keep it busy; a PDF with more is refused, never taken unchecked.
+MAX_PAGES = 1_000
+MAX_OBJECTS = 50_000
+TOO_BIG = (
+    f"The selected PDF has more than {MAX_PAGES:,} pages, or more parts than can be checked: upload only the "
+    "certificate, or a photo of it"
+)
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.left = MAX_OBJECTS
+
+    def take(self, value: object) -> DictionaryObject | None:
+        """The dictionary `value` refers to (None if it is not one), counted against the walk's limit."""
+        value = value.get_object() if value is not None else None
+        if not isinstance(value, DictionaryObject):
+            return None
+        self.left -= 1
+        if self.left < 0:
+            raise FileRefused(TOO_BIG)
+        return value
+
+
+def _active_content(reader: PdfReader) -> str | None:
+    """What in the document HR's reader would run or open on its own, in words, else None. Walks the catalog's opening
+    action, additional actions and name trees, every page's additional actions and annotations, the form's fields and
+    the bookmarks; each action with the actions it chains to (/Next)."""
+    budget = _Budget()
+    catalog = budget.take(reader.trailer["/Root"])
+    names = budget.take(catalog.get("/Names")) or {}
+    if "/JavaScript" in names:
+        return SCRIPT
+    if "/EmbeddedFiles" in names:
+        return ATTACHED
+    opening = catalog.get("/OpenAction")  # an action, or an array naming the page to open at
+    actions = [opening] if isinstance(opening, DictionaryObject | IndirectObject) else []
+    actions += _additional(budget, catalog)
+    form = budget.take(catalog.get("/AcroForm")) or {}
+    if "/XFA" in form:
+        return SCRIPT  # an XFA form is a program Acrobat runs
+    pages = 0
+    for node in _tree(budget, catalog.get("/Pages"), "/Kids"):
+        if node.get("/Type") == "/Pages" or "/Kids" in node:
+            continue
+        pages += 1
+        if pages > MAX_PAGES:
+            raise FileRefused(TOO_BIG)
+        actions += _additional(budget, node)
+        annotations = node.get("/Annots")
+        annotations = annotations.get_object() if annotations is not None else None
+        for annotation in annotations if isinstance(annotations, ArrayObject) else []:
+            annotation = budget.take(annotation)
+            if annotation is None:
+                continue
+            if annotation.get("/Subtype") in ANNOTATIONS:
+                return ANNOTATIONS[annotation["/Subtype"]]
+            actions += [annotation.get("/A"), *_additional(budget, annotation)]
+    for field in _tree(budget, form.get("/Fields"), "/Kids"):
+        actions += [field.get("/A"), *_additional(budget, field)]
+    outlines = budget.take(catalog.get("/Outlines")) or {}
+    for item in _tree(budget, outlines.get("/First"), "/First", "/Next"):
+        actions.append(item.get("/A"))
+    for action in _tree(budget, ArrayObject(a for a in actions if a is not None), "/Next"):
+        found = _action_content(action)
+        if found:
+            return found
+    return None
+
+
+def _additional(budget: _Budget, holder: DictionaryObject) -> list:
+    """The actions of an /AA (additional actions) dictionary: on opening a page, entering a field, and so on."""
+    additional = budget.take(holder.get("/AA"))
+    return list(additional.values()) if additional else []
+
+
+def _tree(budget: _Budget, start: object, *links: str):
+    """Each dictionary reachable from `start` (a dictionary or an array of them) through `links`, each an array or a
+    single reference, once each (a crafted file may loop), within the budget."""
+    stack, seen = [start], set()
+    while stack:
+        value = stack.pop()
+        if value is None:
+            continue
+        if isinstance(value, IndirectObject):
+            if (value.idnum, value.generation) in seen:
+                continue
+            seen.add((value.idnum, value.generation))
+        resolved = value.get_object()
+        if isinstance(resolved, ArrayObject):
+            stack.extend(reversed(resolved))
+            continue
+        node = budget.take(resolved)
+        if node is None:
+            continue
+        yield node
+        for link in links:
+            if link in node:
+                stack.append(node[link])
+
+
+def _action_content(action: DictionaryObject) -> str | None:
+    kind = action.get("/S")
+    if kind in ACTIONS:
+        return ACTIONS[kind]
+    if kind == "/URI":
+        uri = str(action.get("/URI", "")).strip().lower()
+        return None if uri.startswith(LINK_SCHEMES) else "a link that opens a file or program rather than a web page"
+    if kind in SAFE_ACTIONS or kind is None:  # a dictionary naming no action type does nothing
+        return None
+    return UNKNOWN_ACTION

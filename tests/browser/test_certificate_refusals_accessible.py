@@ -13,9 +13,9 @@ from portal.people.models import StaffMember
 from portal.people.roles import hr_group
 from tests import factories
 from tests.browser.conftest import BROWSER_DB, sign_in, sign_in_with_code
+from tests.compliance.test_certificates import PDF
 
 pytestmark = BROWSER_DB
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
 
 

@@ -9,8 +9,7 @@ from portal.compliance.models import Certificate
 from portal.compliance.projection import refresh
 from portal.lib.forms import DayMonthYearField
 from tests import factories
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.compliance.test_certificates import PDF
 
 
 @pytest.fixture

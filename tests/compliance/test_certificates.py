@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
+from pypdf import PdfWriter
 
 from portal.compliance.certificates import certificate_upload
 from portal.compliance.models import Certificate, EvidenceEntry, RequirementStatus
@@ -15,7 +16,17 @@ from portal.compliance.projection import refresh
 from portal.people.roles import hr_group
 from tests import factories
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def _pdf() -> bytes:
+    """A real (one blank page) PDF: the upload parses a PDF to look for scripts, so a bare header is refused."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = _pdf()
 
 
 def _png() -> bytes:

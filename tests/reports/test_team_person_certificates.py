@@ -14,9 +14,9 @@ from portal.compliance.certificates import certificate_decide, certificate_uploa
 from portal.compliance.models import Certificate
 from portal.compliance.services import evidence_void
 from portal.people.models import StaffChange
+from tests.compliance.test_certificates import PDF
 from tests.reports.conftest import client_for
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 REASON = "The certificate names another person"
 # The person's page on each clock: session, user, the teams the manager may see, the person, the audit row; then
 # live: the certificates' states (for the lines' next steps), the status rows, the certificates, the history;
