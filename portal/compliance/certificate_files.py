@@ -158,7 +158,7 @@ ANNOTATIONS = {"/FileAttachment": ATTACHED, "/RichMedia": MEDIA, "/Movie": MEDIA
 # pages and MAX_OBJECTS dictionaries in all (pages, annotations, actions, form fields, bookmarks), so a crafted 5 MB
 # file cannot keep it busy; a PDF with more is refused, never taken unchecked.
 MAX_PAGES = 1_000
-MAX_OBJECTS = 50_000
+MAX_OBJECTS = 10_000
 TOO_BIG = (
     f"The selected PDF has more than {MAX_PAGES:,} pages, or more parts than can be checked: upload only the "
     "certificate, or a photo of it"
