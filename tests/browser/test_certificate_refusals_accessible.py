@@ -1,6 +1,6 @@
 """axe-core on what the certificate audit added: the upload page refusing a file for what it is (an iPhone's HEIC
-photo), with the error summary linking to the file field; and HR's queue marking a leaver, after a verification
-refused for a completion after their leave date, with the message saying why."""
+photo, a PDF carrying a script), with the error summary linking to the file field; and HR's queue marking a leaver,
+after a verification refused for a completion after their leave date, with the message saying why."""
 
 import datetime
 
@@ -13,13 +13,14 @@ from portal.people.models import StaffMember
 from portal.people.roles import hr_group
 from tests import factories
 from tests.browser.conftest import BROWSER_DB, sign_in, sign_in_with_code
+from tests.compliance.test_certificate_pdf_active_content import open_script, pdf
 from tests.compliance.test_certificates import PDF
 
 pytestmark = BROWSER_DB
 HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
 
 
-def test_the_upload_refusing_a_heic_photo_passes_axe(page, live_server, site, axe_check):
+def test_the_upload_refusing_a_heic_photo_and_a_pdf_with_a_script_passes_axe(page, live_server, site, axe_check):
     user = factories.make_user(email="aisha@example.nhs.uk", first_name="Aisha", last_name="Rahman")
     factories.make_staff(user=user)
     factories.make_requirement(name="Safeguarding Adults Level 1", renewal_months=36)
@@ -35,6 +36,14 @@ def test_the_upload_refusing_a_heic_photo_passes_axe(page, live_server, site, ax
     page.get_by_role("button", name="Upload", exact=True).click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     summary = page.get_by_role("link", name="The selected file is a HEIC photo, as iPhones take them")
+    expect(summary).to_have_attribute("href", "#id_file")
+    axe_check(page)
+
+    page.get_by_label("Upload the certificate").set_input_files(
+        {"name": "certificate.pdf", "mimeType": "application/pdf", "buffer": pdf(open_script)}
+    )
+    page.get_by_role("button", name="Upload", exact=True).click()
+    summary = page.get_by_role("link", name="The selected PDF contains a script that runs when it is opened or clicked")
     expect(summary).to_have_attribute("href", "#id_file")
     axe_check(page)
 
