@@ -36,6 +36,7 @@ def email_for(messages) -> tuple[str, str]:
         "all_due_today": due_dates == [first["today"]],
         "external_course": any(item["requirement"].kind == "external_course" for item in items),
         "team_url": first.get("team_url"),
+        "undeliverable": any(item.get("undeliverable") for item in items),  # some person's own email was refused
     }
     template = "several" if stage in PERSON_STAGES else f"{stage}_several"
     subject = " ".join(render_to_string(f"email/reminders/{template}_subject.txt", context).split())

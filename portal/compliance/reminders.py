@@ -12,7 +12,11 @@ When each stage is due, in days from the due date (settings.PORTAL_REMINDER_OFFS
     hr      +28   to everyone in the HR group
 
 The stages after the due date form a ladder: each waits for the one before it to have been sent, and then for the
-same gap the offsets put between them. So someone first seen already months overdue (a requirement added today,
+same gap the offsets put between them. One exception: when the mail server has refused the person's own overdue
+reminder for good (a 5xx refusal of the address, not a server that cannot be reached) on UNDELIVERABLE_AFTER days, the
+ladder goes on as if it had been sent on the first of them, and the line manager (or HR) is told plainly that the person
+could not be emailed and to check the address in ESR; HR's list names the address. Each refusal is a ReminderRefusal
+row, written and never changed. So someone first seen already months overdue (a requirement added today,
 say) is told themselves first; their manager hears a week later and HR two weeks after that, never all three at
 once. The digest goes to each manager on Mondays, listing the people in their teams who are overdue or due within
 the due-soon window. Nobody is reminded, nor anyone told about them, while a pause is in force.
@@ -47,7 +51,7 @@ from portal.people.roles import HR_GROUP
 
 from . import reminder_lists, status
 from .dates import local_day
-from .models import ReminderLog, Requirement, RequirementStatus
+from .models import ReminderLog, ReminderRefusal, Requirement, RequirementStatus
 from .policy_versions import policy_change_notice
 
 logger = logging.getLogger(__name__)
@@ -58,6 +62,7 @@ BY_HAND = ReminderLog.BY_HAND
 
 DEFAULT_OFFSETS = {BEFORE: -14, ON_DUE: 0, AFTER: 7, MANAGER: 14, HR: 28}
 DIGEST_WEEKDAY = 0  # Monday
+UNDELIVERABLE_AFTER = 3  # days the person's overdue reminder is refused for good before their manager hears without it
 DIGEST_MAX_PEOPLE = 50  # per list: a manager of a whole directorate gets the first 50 and a count of the rest
 
 
@@ -194,6 +199,29 @@ def _stages_sent(horizon: datetime.date) -> dict[tuple, dict[str, datetime.date]
     return sent
 
 
+def _refused_after(horizon: datetime.date) -> dict[tuple, dict[str, list[datetime.date]]]:
+    """(staff, requirement, due date) -> {address: London days its overdue reminder was refused for good, in order},
+    for the due dates people have now. One query."""
+    current = RequirementStatus.objects.filter(
+        staff=OuterRef("staff"), requirement=OuterRef("requirement"), due_on=OuterRef("due_on"), due_on__lte=horizon
+    )
+    refused = defaultdict(lambda: defaultdict(list))
+    rows = ReminderRefusal.objects.filter(stage=AFTER).filter(Exists(current)).order_by("refused_at")
+    for staff_id, requirement_id, due_on, recipient, refused_at in rows.values_list(
+        "staff_id", "requirement_id", "due_on", "recipient", "refused_at"
+    ):
+        days = refused[(staff_id, requirement_id, due_on)][recipient.lower()]
+        if local_day(refused_at) not in days:
+            days.append(local_day(refused_at))
+    return refused
+
+
+def undeliverable_since(days: list[datetime.date]) -> datetime.date | None:
+    """The day the person's overdue reminder counts as gone for the ladder, given the days it was refused for good:
+    the first, once it has been refused on UNDELIVERABLE_AFTER days; else None. Pure."""
+    return days[0] if len(days) >= UNDELIVERABLE_AFTER else None
+
+
 def reminders_due(today: datetime.date) -> list[Message]:
     """The reminders and escalations to send on `today`: at most one stage per person and requirement.
 
@@ -215,11 +243,18 @@ def reminders_due(today: datetime.date) -> list[Message]:
         .order_by("due_on", "staff_id", "requirement_id")
     )
     sent = _stages_sent(horizon)
+    refused = _refused_after(horizon)
     hr = hr_recipients()
     messages = []
     for row in rows:
         manager = _current_manager(row.staff, today)
-        stages_sent = sent.get((row.staff_id, row.requirement_id, row.due_on), {})
+        key = (row.staff_id, row.requirement_id, row.due_on)
+        stages_sent = sent.get(key, {})
+        undeliverable = None  # the person's address, when their overdue reminder could not be delivered
+        if AFTER not in stages_sent and row.staff.work_email:
+            since = undeliverable_since(refused.get(key, {}).get(row.staff.work_email.lower(), []))
+            if since is not None:
+                stages_sent, undeliverable = {**stages_sent, AFTER: since}, row.staff.work_email
         reminder_days = row.requirement.reminder_days or default_reminder_days()
         stage = next_stage(row.due_on, today, stages_sent, has_manager=manager is not None, reminder_days=reminder_days)
         if stage is None:
@@ -234,6 +269,7 @@ def reminders_due(today: datetime.date) -> list[Message]:
             "today": today,
             "manager": manager,
             "manager_told": MANAGER in stages_sent,
+            "undeliverable": undeliverable if stage in (MANAGER, HR) else None,
             "training_url": training_url(),
             "person_url": _absolute("reports:team_person", row.staff_id),
             "team_url": _absolute("reports:team"),
@@ -381,9 +417,37 @@ def messages_send(messages: list[Message]) -> str:
     except OSError as error:  # smtplib's errors among them
         logger.exception("Could not send the %s reminder (logs %s) to %s", left[0].stage, logs, recipient)
         ReminderLog.objects.filter(pk__in=logs).delete()
+        if (answer := refused_for_good(error, recipient)) is not None:
+            _refusals_record(left, answer)
         about_this_email = isinstance(error, smtplib.SMTPException) and not isinstance(error, SERVER_FAULTS)
         return NOT_SENT if about_this_email else MAIL_DOWN
     return SENT
+
+
+def refused_for_good(error: OSError, recipient: str) -> str | None:
+    """What the mail server answered, if it refused `recipient` for good: a 5xx to the address (SMTPRecipientsRefused).
+    None for anything else: a 4xx (mailbox full, try later), a refused message, a server down or refusing everyone."""
+    if not isinstance(error, smtplib.SMTPRecipientsRefused):
+        return None
+    answers = {address.lower(): answer for address, answer in error.recipients.items()}
+    code, text = answers.get(recipient.lower(), (None, b""))
+    if not isinstance(code, int) or code < 500:
+        return None
+    return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"[:255]
+
+
+def _refusals_record(messages: list[Message], answer: str) -> None:
+    ReminderRefusal.objects.bulk_create(
+        ReminderRefusal(
+            staff=message.staff,
+            requirement=message.requirement,
+            stage=message.stage,
+            due_on=message.due_on,
+            recipient=message.recipient,
+            error=answer,
+        )
+        for message in messages
+    )
 
 
 def _claim(message: Message) -> ReminderLog | None:

@@ -5,6 +5,7 @@ imports, and certificates. Everything is importable from here, as when this was 
 from .certificates import Certificate, ReminderLog, VerificationCode, private_storage
 from .imports import CompetenceMapping, CompletionBatch, ImportBatch
 from .ledger import EvidenceEntry, LedgerHead, PolicySnapshot, ReattestationRound, RoundWithdrawal
+from .reminder_refusals import ReminderRefusal
 from .requirements import (
     JOB_TITLE_PATTERN_MAX_LENGTH,
     Requirement,
@@ -27,6 +28,7 @@ __all__ = [
     "PolicySnapshot",
     "ReattestationRound",
     "ReminderLog",
+    "ReminderRefusal",
     "Requirement",
     "RequirementQuerySet",
     "RequirementStatus",
