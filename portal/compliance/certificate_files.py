@@ -134,7 +134,7 @@ def _pdf_check(data: bytes) -> None:
 
 SCRIPT = "a script that runs when it is opened or clicked"
 ATTACHED = "another file inside it"
-MEDIA = "video, sound or Flash content that plays inside it"
+MEDIA = "video, sound, 3D or Flash content that plays inside it"
 # What each action type does, in words for the person uploading; a type named in none of these or SAFE_ACTIONS (a
 # newer or rarer one) is refused as UNKNOWN_ACTION rather than taken unread.
 ACTIONS = {
@@ -153,7 +153,15 @@ ACTIONS = {
 SAFE_ACTIONS = {"/GoTo", "/URI", "/Named", "/Thread", "/Hide", "/SetOCGState", "/Trans", "/ResetForm"}
 UNKNOWN_ACTION = "an action the PDF reader would carry out beyond following a link"
 LINK_SCHEMES = ("https://", "http://", "mailto:")
-ANNOTATIONS = {"/FileAttachment": ATTACHED, "/RichMedia": MEDIA, "/Movie": MEDIA, "/Sound": MEDIA, "/Screen": MEDIA}
+# A 3D model carries its own scripts; a screen plays media.
+ANNOTATIONS = {
+    "/FileAttachment": ATTACHED,
+    "/RichMedia": MEDIA,
+    "/Movie": MEDIA,
+    "/Sound": MEDIA,
+    "/Screen": MEDIA,
+    "/3D": MEDIA,
+}
 # A certificate is a page or two; a long course workbook is a few hundred pages. The walk reads at most MAX_PAGES
 # pages and MAX_OBJECTS dictionaries in all (pages, annotations, actions, form fields, bookmarks), so a crafted 5 MB
 # file cannot keep it busy; a PDF with more is refused, never taken unchecked.
@@ -199,7 +207,7 @@ def _active_content(reader: PdfReader) -> str | None:
         return SCRIPT  # an XFA form is a program Acrobat runs
     pages = 0
     for node in _tree(budget, catalog.get("/Pages"), "/Kids"):
-        if node.get("/Type") == "/Pages" or "/Kids" in node:
+        if _value(node, "/Type") == "/Pages" or "/Kids" in node:
             continue
         pages += 1
         if pages > MAX_PAGES:
@@ -211,8 +219,8 @@ def _active_content(reader: PdfReader) -> str | None:
             annotation = budget.take(annotation)
             if annotation is None:
                 continue
-            if annotation.get("/Subtype") in ANNOTATIONS:
-                return ANNOTATIONS[annotation["/Subtype"]]
+            if _value(annotation, "/Subtype") in ANNOTATIONS:
+                return ANNOTATIONS[_value(annotation, "/Subtype")]
             actions += [annotation.get("/A"), *_additional(budget, annotation)]
     for field in _tree(budget, form.get("/Fields"), "/Kids"):
         actions += [field.get("/A"), *_additional(budget, field)]
@@ -253,17 +261,23 @@ def _tree(budget: _Budget, start: object, *links: str):
             continue
         yield node
         for link in links:
-            if link in node:
-                stack.append(node[link])
+            stack.append(node.get(link))  # unresolved, so a reference seen before is known
 
 
 def _action_content(action: DictionaryObject) -> str | None:
-    kind = action.get("/S")
+    kind = _value(action, "/S")
     if kind in ACTIONS:
         return ACTIONS[kind]
     if kind == "/URI":
-        uri = str(action.get("/URI", "")).strip().lower()
+        uri = _value(action, "/URI") or ""
+        uri = (uri.decode("latin-1") if isinstance(uri, bytes) else str(uri)).strip().lower()
         return None if uri.startswith(LINK_SCHEMES) else "a link that opens a file or program rather than a web page"
     if kind in SAFE_ACTIONS or kind is None:  # a dictionary naming no action type does nothing
         return None
     return UNKNOWN_ACTION
+
+
+def _value(holder: DictionaryObject, key: str) -> object:
+    """`holder[key]` resolved, or None: a crafted file may put even an action's type in an object of its own."""
+    value = holder.get(key)
+    return value.get_object() if value is not None else None

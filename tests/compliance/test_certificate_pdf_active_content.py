@@ -86,6 +86,14 @@ def chained_submit(writer):
     link({"/S": "/GoTo", "/D": [0, "/Fit"], "/Next": [{"/S": "/Named", "/N": "/NextPage", "/Next": submit}]})(writer)
 
 
+def script_type_in_its_own_object(writer):
+    action = pdf_object({"/JS": "app.alert(1)"})
+    action[NameObject("/S")] = writer._add_object(NameObject("/JavaScript"))
+    annotation = pdf_object({"/Type": "/Annot", "/Subtype": "/Link", "/Rect": [50, 50, 200, 80]})
+    annotation[NameObject("/A")] = action
+    writer.add_annotation(0, annotation)
+
+
 def object_stream_open_action() -> bytes:
     """A PDF 1.5 whose catalog, pages and /OpenAction JavaScript all sit in one Flate-compressed object stream, as
     Word, Acrobat and most PDF makers write them: the names never appear in the file's bytes."""
@@ -120,6 +128,7 @@ REFUSED = [
     (pdf(page_script), SCRIPT),
     (object_stream_open_action(), SCRIPT),
     (pdf(link({"/S": "/JavaScript", "/JS": "app.alert(1)"})), SCRIPT),
+    (pdf(script_type_in_its_own_object), SCRIPT),
     (pdf(form_field_script), SCRIPT),
     (pdf(bookmark_script), SCRIPT),
     (pdf(attachment), "The selected PDF contains another file inside it"),
@@ -134,6 +143,7 @@ REFUSED_IDS = [
     "page-open-script",
     "open-action-script-in-object-stream",
     "link-script",
+    "link-script-its-type-in-another-object",
     "form-field-script",
     "bookmark-script",
     "embedded-file",
@@ -157,7 +167,7 @@ def test_a_pdf_with_active_content_is_refused_by_the_form_naming_it(person_clien
     assert ADVICE in response.content.decode()
 
 
-@pytest.mark.parametrize(("data", "message"), REFUSED[:3] + REFUSED[6:8], ids=REFUSED_IDS[:3] + REFUSED_IDS[6:8])
+@pytest.mark.parametrize(("data", "message"), REFUSED[:3] + REFUSED[7:9], ids=REFUSED_IDS[:3] + REFUSED_IDS[7:9])
 def test_a_pdf_with_active_content_is_refused_by_the_service(staff, course, data, message):
     with pytest.raises(CertificateError, match=message):
         certificate_upload(
@@ -202,8 +212,9 @@ def test_a_pdf_with_more_pages_than_the_walk_reads_is_refused(person_client, cou
     refused(response, "The selected PDF has more than")
 
 
-def looping_chain(length: int, last: dict):
-    """A chain of `length` harmless actions each naming the next, the last also naming the first, plus `last`."""
+def looping_chain(length: int, last: dict | None):
+    """A chain of `length` harmless actions each naming the next, the last naming the first again and `last` (or
+    only the first)."""
 
     def build(writer):
         first = writer._add_object(pdf_object({"/S": "/Named", "/N": "/NextPage"}))
@@ -212,7 +223,9 @@ def looping_chain(length: int, last: dict):
             current = writer._add_object(pdf_object({"/S": "/Named", "/N": "/NextPage"}))
             previous.get_object()[NameObject("/Next")] = current
             previous = current
-        previous.get_object()[NameObject("/Next")] = ArrayObject([first, writer._add_object(pdf_object(last))])
+        previous.get_object()[NameObject("/Next")] = (
+            ArrayObject([first, writer._add_object(pdf_object(last))]) if last else first
+        )
         annotation = {"/Type": "/Annot", "/Subtype": "/Link", "/Rect": [50, 50, 200, 80]}
         annotation = pdf_object(annotation)
         annotation[NameObject("/A")] = first
@@ -226,6 +239,7 @@ def test_a_looping_next_chain_ends_and_what_is_at_its_end_is_found():
     with pytest.raises(certificate_files.FileRefused, match=SCRIPT):
         certificate_files.file_kind(data)
     assert certificate_files.file_kind(pdf(looping_chain(2_000, {"/S": "/GoTo", "/D": [0, "/Fit"]})))[1] == "pdf"
+    assert certificate_files.file_kind(pdf(looping_chain(6_000, None)))[1] == "pdf"
 
 
 def test_a_chain_longer_than_the_walk_reads_is_refused(monkeypatch):
