@@ -9,13 +9,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from wagtail.models import Page
 
+from portal.lib.forms import RecordedReasonField
 from portal.lib.text import hidden_character
 from portal.people.models import StaffMember, Team
 
 from .models import JOB_TITLE_PATTERN_MAX_LENGTH, Requirement, job_title_regex
 from .projection import audience_ids
 
-REASON_MAX_LENGTH = 1000
 ID = re.compile("[0-9]{1,18}")
 # The content types a requirement may point at, named by label: compliance sits below `modules` and imports none
 # of its classes.
@@ -350,22 +350,9 @@ class RequirementForm(forms.ModelForm):
 
 
 class RetireForm(forms.Form):
-    reason = forms.CharField(
+    reason = RecordedReasonField(
         label="Why is it being retired?",
         help_text="For example, replaced by Safeguarding Adults Level 2. HR will see this reason in the list of "
         "requirements and in the audit log.",
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": "Give the reason for retiring the requirement",
-            "max_length": f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
-            "null_characters_not_allowed": "The reason contains the control character U+0000. Type it again without it",
-        },
+        required_message="Give the reason for retiring the requirement",
     )
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        problem = hidden_character(reason, line_breaks=True)
-        if problem:
-            raise ValidationError(f"The reason contains {problem}. Type it again without it")
-        return reason

@@ -5,26 +5,19 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from portal.lib.forms import RecordedReasonField
 from portal.people.decorators import hr_required
 
 from .models import EvidenceEntry
 from .services import EvidenceError, evidence_void
 
-REASON_MAX_LENGTH = 1000
-
 
 class VoidForm(forms.Form):
-    reason = forms.CharField(
+    reason = RecordedReasonField(
         label="Why is this entry wrong?",
         help_text="For example, the completion was imported against the wrong person. The person and their manager "
         "will see this reason.",
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": "Give the reason for voiding this entry",
-            "max_length": f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
-            "null_characters_not_allowed": "The reason contains the control character U+0000. Type it again without it",
-        },
+        required_message="Give the reason for voiding this entry",
     )
 
 

@@ -4,40 +4,24 @@ so only an HR session that proved its second factor gets in. The withdrawal goes
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.lib.text import hidden_character
+from portal.lib.forms import RecordedReasonField
 from portal.people.decorators import hr_required
 
 from .models import ReattestationRound
 from .services import RoundError, reattestation_round_withdraw
 
-REASON_MAX_LENGTH = 1000
-
 
 class RoundWithdrawForm(forms.Form):
-    reason = forms.CharField(
+    reason = RecordedReasonField(
         label="Why was this round opened in error?",
         help_text="For example, the change to section 6.2 was a correction of wording, not a new rule. HR sees this "
         "reason in the list of rounds and in the audit log.",
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": "Give the reason for withdrawing the round",
-            "max_length": f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
-            "null_characters_not_allowed": "The reason contains the control character U+0000. Type it again without it",
-        },
+        required_message="Give the reason for withdrawing the round",
     )
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        problem = hidden_character(reason, line_breaks=True)
-        if problem:
-            raise ValidationError(f"The reason contains {problem}. Type it again without it")
-        return reason
 
 
 def _rounds():

@@ -104,3 +104,38 @@ class DayMonthYearField(forms.DateField):
             return datetime.date(int(year), int(month), int(day))
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+REASON_MAX_LENGTH = 1000
+
+
+class RecordedReasonField(forms.CharField):
+    """The reason HR gives for a change that stays on the record (retiring a requirement, withdrawing a round,
+    voiding an entry): a text area, required, at most `REASON_MAX_LENGTH` characters, trimmed, and refused with the
+    character named if it holds one a reader would not see (`text.hidden_character`; line breaks are allowed)."""
+
+    def __init__(self, *, label: str, help_text: str, required_message: str, **kwargs):
+        super().__init__(
+            label=label,
+            help_text=help_text,
+            max_length=REASON_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            error_messages={
+                "required": required_message,
+                "max_length": f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
+                "null_characters_not_allowed": "The reason contains the control character U+0000. Type it again "
+                "without it",
+            },
+            **kwargs,
+        )
+
+    def clean(self, value):
+        from django.core.exceptions import ValidationError
+
+        from .text import hidden_character
+
+        reason = super().clean(value)
+        problem = hidden_character(reason, line_breaks=True)
+        if problem:
+            raise ValidationError(f"The reason contains {problem}. Type it again without it")
+        return reason
