@@ -9,7 +9,8 @@ from portal.people.leavers import leaver_accounts_close
 
 from . import organisation, services
 from .pauses import pauses_roll_over
-from .reminders import NO_HR_LEFT, hr_officers_in_post, reminders_send
+from .reminder_sending import reminders_send
+from .reminders import NO_HR_LEFT, hr_officers_in_post
 
 logger = logging.getLogger(__name__)
 

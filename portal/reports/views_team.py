@@ -16,7 +16,8 @@ from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.compliance.asat import Moment
 from portal.compliance.pauses import pauses_for_staff
-from portal.compliance.reminders import ALREADY_SENT, MAIL_DOWN, SENT, message_send, reminder_by_hand
+from portal.compliance.reminder_sending import ALREADY_SENT, MAIL_DOWN, SENT, message_send
+from portal.compliance.reminders import reminder_by_hand
 from portal.people.models import StaffMember
 from portal.people.roles import is_hr, staff_list_for_user
 

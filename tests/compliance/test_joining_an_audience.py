@@ -13,7 +13,7 @@ from django.utils import timezone
 from portal.compliance.asat import Moment, standings_as_at, statuses_as_at
 from portal.compliance.models import EvidenceEntry, ReminderLog, RequirementStatus, StatusInterval
 from portal.compliance.projection import refresh
-from portal.compliance.reminders import reminders_send
+from portal.compliance.reminder_sending import reminders_send
 from portal.compliance.services import evidence_record
 from portal.people.history import staff_changes_record
 from portal.people.models import TeamManager

@@ -119,7 +119,7 @@ def test_word_diff_marks_only_the_words_that_changed():
 
 
 def test_home_my_training_and_the_reminder_say_why(person_client, staff, policy, attestation, home_page, mailoutbox):
-    from portal.compliance.reminders import reminders_send
+    from portal.compliance.reminder_sending import reminders_send
 
     attest(person_client, attestation.pk)
     deadline = timezone.localdate() + datetime.timedelta(days=14)

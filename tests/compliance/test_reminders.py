@@ -13,7 +13,8 @@ from django.utils import timezone
 from portal.compliance import pauses
 from portal.compliance.models import ReminderLog
 from portal.compliance.projection import refresh
-from portal.compliance.reminders import before_due, next_stage, reminders_send
+from portal.compliance.reminder_sending import reminders_send
+from portal.compliance.reminders import before_due, next_stage
 from portal.people.models import TeamManager
 from portal.people.roles import hr_group
 from tests import factories

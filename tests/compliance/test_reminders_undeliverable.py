@@ -11,7 +11,8 @@ import pytest
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 from portal.compliance.models import ReminderLog, ReminderRefusal
-from portal.compliance.reminders import UNDELIVERABLE_AFTER, refused_for_good
+from portal.compliance.reminder_sending import refused_for_good
+from portal.compliance.reminders import UNDELIVERABLE_AFTER
 from tests import factories
 from tests.compliance.test_reminders import GRACE, HR, NURSES, SAM, START, daily, day, org, reminders, run  # noqa: F401
 

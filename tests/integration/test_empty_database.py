@@ -25,7 +25,7 @@ from portal.compliance import projection
 from portal.compliance.dates import add_months
 from portal.compliance.models import EvidenceEntry, ImportBatch, Requirement, RequirementStatus
 from portal.compliance.pauses import pauses_for_staff
-from portal.compliance.reminders import reminders_send
+from portal.compliance.reminder_sending import reminders_send
 from portal.people.models import StaffMember, Team, TeamManager
 from portal.people.roles import hr_group
 from portal.reports.basis import AS_RECORDED as RECORDED

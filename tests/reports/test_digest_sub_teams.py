@@ -7,7 +7,7 @@ import datetime
 
 from django.utils import timezone
 
-from portal.compliance.reminders import reminders_send
+from portal.compliance.reminder_sending import reminders_send
 
 
 def test_each_manager_hears_about_their_teams_and_the_teams_below_only(org, mailoutbox):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from portal.compliance.models import ReminderLog
 from portal.compliance.projection import refresh
-from portal.compliance.reminders import reminders_send
+from portal.compliance.reminder_sending import reminders_send
 from portal.people.models import TeamManager
 from portal.people.roles import hr_group
 from tests import factories

@@ -1,0 +1,150 @@
+"""Sending reminders: each email is claimed before it goes, sent once ever, and the day's run goes on past one refusal.
+
+Each (person, requirement, stage, days before, due date, recipient) is sent once, ever. The ReminderLog row is the
+claim: it is inserted, in its own transaction, before the email goes; a unique constraint refuses a second insert,
+so a second run, or a second worker at the same moment, skips what is already claimed. If the email then cannot be
+sent, the claim is withdrawn so that the next run tries again. What is due, and to whom, is `reminders`'.
+"""
+
+import datetime
+import logging
+import smtplib
+from collections import Counter, defaultdict
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+
+from . import reminder_lists
+from .models import ReminderLog, ReminderRefusal
+from .reminders import Message, messages_due
+
+logger = logging.getLogger(__name__)
+
+SENT, ALREADY_SENT, NOT_SENT, MAIL_DOWN = "sent", "already sent", "not sent", "mail down"
+# The mail server, not this email: each email after it would fail the same way (most after waiting out EMAIL_TIMEOUT).
+# Any other OSError (refused connection, timeout, TLS) is the server too; the other SMTP errors (they are OSErrors as
+# well) are about one email: its recipient or its message refused.
+SERVER_FAULTS = (
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+)
+MAIL_DOWN_AFTER = 3  # emails failing so in a row before a run leaves the rest for the next run
+NOT_SENT_COUNT = "not_sent"  # in `reminders_send`'s counts: the emails that did not go, for the next run
+
+
+def message_send(message: Message) -> str:
+    """Claim the message's ReminderLog row, then send: SENT; ALREADY_SENT if it was claimed before (by an earlier run
+    or another worker); NOT_SENT or MAIL_DOWN if the email could not be sent (the claim is then withdrawn, so the
+    next run tries again)."""
+    return messages_send([message])
+
+
+def messages_send(messages: list[Message]) -> str:
+    """One email to one recipient about `messages` (all of one stage): each is claimed as `message_send` claims one,
+    and those claimed before are left out; what is left goes as its own text when it is one message, else as one list
+    (`reminder_lists.email_for`). The outcome as `message_send`'s: ALREADY_SENT if nothing was left to send; if the
+    email could not be sent, every claim is withdrawn, so the next run tries them all again, and the outcome is
+    MAIL_DOWN when the mail server could not be reached (or refuses every email), NOT_SENT when it refused this one."""
+    claimed = [(message, log) for message in messages if (log := _claim(message)) is not None]
+    if not claimed:
+        return ALREADY_SENT
+    left, logs = [message for message, _ in claimed], [log.pk for _, log in claimed]
+    subject, body = (left[0].subject, left[0].body) if len(left) == 1 else reminder_lists.email_for(left)
+    if len(left) > 1:  # each line's log names the email it went in
+        ReminderLog.objects.filter(pk__in=logs).update(subject=subject[:255])
+    recipient, sent_by = left[0].recipient, left[0].sent_by
+    reply_to = [sent_by.email] if sent_by is not None and sent_by.email else _reply_to()
+    try:
+        EmailMessage(subject=subject, body=body, to=[recipient], reply_to=reply_to).send()
+    except OSError as error:  # smtplib's errors among them
+        logger.exception("Could not send the %s reminder (logs %s) to %s", left[0].stage, logs, recipient)
+        ReminderLog.objects.filter(pk__in=logs).delete()
+        if (answer := refused_for_good(error, recipient)) is not None:
+            _refusals_record(left, answer)
+        about_this_email = isinstance(error, smtplib.SMTPException) and not isinstance(error, SERVER_FAULTS)
+        return NOT_SENT if about_this_email else MAIL_DOWN
+    return SENT
+
+
+def refused_for_good(error: OSError, recipient: str) -> str | None:
+    """What the mail server answered, if it refused `recipient` for good: a 5xx to the address (SMTPRecipientsRefused).
+    None for anything else: a 4xx (mailbox full, try later), a refused message, a server down or refusing everyone."""
+    if not isinstance(error, smtplib.SMTPRecipientsRefused):
+        return None
+    answers = {address.lower(): answer for address, answer in error.recipients.items()}
+    code, text = answers.get(recipient.lower(), (None, b""))
+    if not isinstance(code, int) or code < 500:
+        return None
+    return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"[:255]
+
+
+def _refusals_record(messages: list[Message], answer: str) -> None:
+    ReminderRefusal.objects.bulk_create(
+        ReminderRefusal(
+            staff=message.staff,
+            requirement=message.requirement,
+            stage=message.stage,
+            due_on=message.due_on,
+            recipient=message.recipient,
+            error=answer,
+        )
+        for message in messages
+    )
+
+
+def _claim(message: Message) -> ReminderLog | None:
+    try:
+        with transaction.atomic():
+            return ReminderLog.objects.create(
+                staff=message.staff,
+                requirement=message.requirement,
+                stage=message.stage,
+                due_on=message.due_on,
+                recipient=message.recipient,
+                subject=message.subject[:255],
+                sent_by=message.sent_by,
+                days_before=message.days_before,
+            )
+    except IntegrityError:
+        return None
+
+
+def reminders_send(today: datetime.date) -> Counter:
+    """The daily run: send what is due on `today` and not sent before, one email per recipient and stage. Returns how
+    many emails were sent, by stage, and under NOT_SENT_COUNT how many did not go. An email the mail server refuses
+    is logged and the run goes on; when the server cannot be reached for MAIL_DOWN_AFTER emails in a row, the rest
+    are left for the next run (each would wait out EMAIL_TIMEOUT: with thousands to send, the run would take hours).
+    Nothing not sent is recorded as sent."""
+    batches = defaultdict(list)
+    for message in messages_due(today):
+        batches[(message.stage, message.recipient)].append(message)
+    sent, failed, down_in_a_row = Counter(), 0, 0
+    for done, ((stage, _), batch) in enumerate(batches.items(), start=1):
+        outcome = messages_send(batch)
+        sent[stage] += outcome == SENT
+        failed += outcome in {NOT_SENT, MAIL_DOWN}
+        down_in_a_row = down_in_a_row + 1 if outcome == MAIL_DOWN else 0
+        if down_in_a_row >= MAIL_DOWN_AFTER:
+            left = len(batches) - done
+            logger.error(
+                "The mail server could not be reached for %d reminder emails in a row on %s: the other %d emails of "
+                "the run are left for the next run, which sends them all.",
+                down_in_a_row,
+                today,
+                left,
+            )
+            failed += left
+            break
+    if failed:
+        logger.warning("%d reminder emails for %s were not sent; the next run tries them again.", failed, today)
+        sent[NOT_SENT_COUNT] = failed
+    return +sent
+
+
+def _reply_to() -> list[str]:
+    """settings.PORTAL_REPLY_TO, if set: replies to the run's emails go there, not to the sending address."""
+    return [settings.PORTAL_REPLY_TO] if getattr(settings, "PORTAL_REPLY_TO", "") else []
