@@ -4,9 +4,8 @@ audit log in step, in one transaction."""
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
@@ -26,6 +25,13 @@ from .models import (
     StatusInterval,
 )
 from .models.ledger import snapshot_hash
+from .requirement_reads import (
+    refuse_a_new_task_on_record,
+    requirement_on_record,
+    requirement_terms,
+    status_holders,
+    team_codes,
+)
 
 # A requirement change or a re-attestation round touching more people than this refreshes their status in the task
 # worker, not the request.
@@ -204,7 +210,7 @@ def reattestation_round_open(
                 )
             )
             # A round changes when its holders are due, never who is required: those with a row or a run on it.
-            _status_refresh(requirement, _status_holders(requirement))
+            _status_refresh(requirement, status_holders(requirement))
     return rounds
 
 
@@ -240,7 +246,7 @@ def reattestation_round_withdraw(*, round_: ReattestationRound, reason: str, use
             _refuse_withdrawn(round_)
             raise
         requirement = round_.requirement
-        people = _status_holders(requirement)
+        people = status_holders(requirement)
         in_background = _status_refresh(requirement, people)
         audit_record(
             actor=user,
@@ -344,25 +350,25 @@ def requirement_save(*, requirement: Requirement, user, teams: Iterable[Team] | 
         elif requirement.active:
             requirement.retired_on, requirement.retired_reason = None, ""
         if previous is not None and (previous.kind, previous.page_id) != (requirement.kind, requirement.page_id):
-            _refuse_a_new_task_on_record(previous, "kind" if previous.kind != requirement.kind else "page")
+            refuse_a_new_task_on_record(previous, "kind" if previous.kind != requirement.kind else "page")
         requirement.full_clean()
-        before = {} if added else _requirement_terms(previous)
-        codes_before = set() if added else _team_codes(previous)
+        before = {} if added else requirement_terms(previous)
+        codes_before = set() if added else team_codes(previous)
         requirement.save()
         if teams is not None:
             requirement.teams.set(teams)
-        after = _requirement_terms(requirement)
+        after = requirement_terms(requirement)
         changes = {field: [before.get(field), value] for field, value in after.items() if before.get(field) != value}
-        if not added and _team_codes(requirement) != codes_before:  # teams are told apart by code, not by name
+        if not added and team_codes(requirement) != codes_before:  # teams are told apart by code, not by name
             changes["teams"] = [before["teams"], after["teams"]]
         touched = set()
         if added or any(field in changes for field in STANDING_FIELDS):
-            touched = _status_holders(requirement) | audience_ever_ids(requirement)
+            touched = status_holders(requirement) | audience_ever_ids(requirement)
         in_background = _status_refresh(requirement, touched)
         families = {family for family in (before.get("level_family"), requirement.level_family) if family}
         if families and not added and any(field in changes for field in LEVEL_FIELDS):
             for member in Requirement.objects.filter(level_family__in=families).exclude(pk=requirement.pk):
-                in_background |= _status_refresh(member, _status_holders(member) | audience_ever_ids(member))
+                in_background |= _status_refresh(member, status_holders(member) | audience_ever_ids(member))
         audit_record(
             actor=user,
             action=AuditEvent.REQUIREMENT_CHANGED,
@@ -391,20 +397,20 @@ def requirement_reinstate(*, requirement: Requirement, user) -> dict:
 def requirement_delete(*, requirement: Requirement, user) -> None:
     """Remove a requirement added by mistake, and everyone's status on it. One with evidence, a certificate or a
     re-attestation round against it is part of the record and cannot be removed: retire it instead."""
-    if _on_record(requirement):
+    if requirement_on_record(requirement):
         raise RequirementError(
             f"“{requirement}” has evidence recorded against it, so it cannot be deleted: retire it instead by "
             "unticking “Active”. People keep their history, and it stops counting from then on."
         )
     with transaction.atomic():
-        people = _status_holders(requirement)
+        people = status_holders(requirement)
         audit_record(
             actor=user,
             action=AuditEvent.REQUIREMENT_CHANGED,
             scope=requirement.name,
             requirement_id=requirement.pk,
             change="deleted",
-            fields=_requirement_terms(requirement),
+            fields=requirement_terms(requirement),
             people=len(people),
             in_background=False,
         )
@@ -444,71 +450,6 @@ def status_rebuild(*, user, via: str = "") -> dict:
             **figures,
         )
     return figures
-
-
-def _requirement_terms(requirement: Requirement) -> dict:
-    """The requirement's settings as plain values, as the audit log records them."""
-    return {
-        "name": requirement.name,
-        "kind": requirement.kind,
-        "page": requirement.page_id,
-        "applies_to_everyone": requirement.applies_to_everyone,
-        "staff_groups": sorted(requirement.staff_groups),
-        "teams": _teams_named(requirement),
-        "job_title_patterns": list(requirement.job_title_patterns),
-        "level_family": requirement.level_family,
-        "level": requirement.level,
-        "renewal_months": requirement.renewal_months,
-        "new_starter_days": requirement.new_starter_days,
-        "reminder_days": list(requirement.reminder_days),
-        "introduced_on": requirement.introduced_on.isoformat(),
-        "active": requirement.active,
-        "retired_reason": requirement.retired_reason,
-    }
-
-
-def _on_record(requirement: Requirement) -> bool:
-    """Whether evidence, a certificate or a re-attestation round names `requirement`: it is part of the record."""
-    return (
-        EvidenceEntry.objects.filter(requirement=requirement).exists()
-        or requirement.certificates.exists()
-        or requirement.rounds.exists()
-    )
-
-
-def _refuse_a_new_task_on_record(requirement: Requirement, field: str) -> None:
-    """A requirement's kind and page say what its evidence is evidence of: once it has any, another policy or module
-    would count that evidence (an attestation pinned to one policy's text) as done for something nobody did. Before
-    then, a change is a standing change like any other."""
-    if _on_record(requirement):
-        raise ValidationError(
-            {
-                field: f"“{requirement}” has evidence recorded against it, so what people must do cannot be changed: "
-                "add a new requirement for the new policy, module or course and retire this one. People keep their "
-                "history, and it stops counting from then on."
-            }
-        )
-
-
-def _teams_named(requirement: Requirement) -> list[str]:
-    """The requirement's teams by name, with the code of each whose name another team shares: team names are not
-    unique (two directorates may each have a Finance team), codes are."""
-    namesake = Team.objects.filter(name=OuterRef("name")).exclude(pk=OuterRef("pk"))
-    teams = requirement.teams.annotate(shared=Exists(namesake)).values_list("name", "code", "shared")
-    return sorted(f"{name} ({code})" if shared else name for name, code, shared in teams)
-
-
-def _team_codes(requirement: Requirement) -> set[str]:
-    return set(requirement.teams.values_list("code", flat=True))
-
-
-def _status_holders(requirement: Requirement) -> set[int]:
-    """Everyone with a status row on `requirement`, or a run in its history (a leaver too: "as it was" reads the
-    requirement as it is now, so their past runs follow its changes)."""
-    holders = set(RequirementStatus.objects.filter(requirement=requirement).values_list("staff_id", flat=True))
-    return holders | set(
-        StatusInterval.objects.filter(requirement=requirement).values_list("staff_id", flat=True).distinct()
-    )
 
 
 def _people_hold(staff_ids) -> None:

@@ -1,0 +1,74 @@
+"""What `services` reads about a requirement before it changes one: its terms as the audit log records them, whether
+it is part of the record, and who holds a status on it. Reads only: the writes stay in `services`, the one gate."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+
+from portal.people.models import Team
+
+from .models import EvidenceEntry, Requirement, RequirementStatus, StatusInterval
+
+
+def requirement_terms(requirement: Requirement) -> dict:
+    """The requirement's settings as plain values, as the audit log records them."""
+    return {
+        "name": requirement.name,
+        "kind": requirement.kind,
+        "page": requirement.page_id,
+        "applies_to_everyone": requirement.applies_to_everyone,
+        "staff_groups": sorted(requirement.staff_groups),
+        "teams": teams_named(requirement),
+        "job_title_patterns": list(requirement.job_title_patterns),
+        "level_family": requirement.level_family,
+        "level": requirement.level,
+        "renewal_months": requirement.renewal_months,
+        "new_starter_days": requirement.new_starter_days,
+        "reminder_days": list(requirement.reminder_days),
+        "introduced_on": requirement.introduced_on.isoformat(),
+        "active": requirement.active,
+        "retired_reason": requirement.retired_reason,
+    }
+
+
+def requirement_on_record(requirement: Requirement) -> bool:
+    """Whether evidence, a certificate or a re-attestation round names `requirement`: it is part of the record."""
+    return (
+        EvidenceEntry.objects.filter(requirement=requirement).exists()
+        or requirement.certificates.exists()
+        or requirement.rounds.exists()
+    )
+
+
+def refuse_a_new_task_on_record(requirement: Requirement, field: str) -> None:
+    """A requirement's kind and page say what its evidence is evidence of: once it has any, another policy or module
+    would count that evidence (an attestation pinned to one policy's text) as done for something nobody did. Before
+    then, a change is a standing change like any other."""
+    if requirement_on_record(requirement):
+        raise ValidationError(
+            {
+                field: f"“{requirement}” has evidence recorded against it, so what people must do cannot be changed: "
+                "add a new requirement for the new policy, module or course and retire this one. People keep their "
+                "history, and it stops counting from then on."
+            }
+        )
+
+
+def teams_named(requirement: Requirement) -> list[str]:
+    """The requirement's teams by name, with the code of each whose name another team shares: team names are not
+    unique (two directorates may each have a Finance team), codes are."""
+    namesake = Team.objects.filter(name=OuterRef("name")).exclude(pk=OuterRef("pk"))
+    teams = requirement.teams.annotate(shared=Exists(namesake)).values_list("name", "code", "shared")
+    return sorted(f"{name} ({code})" if shared else name for name, code, shared in teams)
+
+
+def team_codes(requirement: Requirement) -> set[str]:
+    return set(requirement.teams.values_list("code", flat=True))
+
+
+def status_holders(requirement: Requirement) -> set[int]:
+    """Everyone with a status row on `requirement`, or a run in its history (a leaver too: "as it was" reads the
+    requirement as it is now, so their past runs follow its changes)."""
+    holders = set(RequirementStatus.objects.filter(requirement=requirement).values_list("staff_id", flat=True))
+    return holders | set(
+        StatusInterval.objects.filter(requirement=requirement).values_list("staff_id", flat=True).distinct()
+    )
