@@ -12,6 +12,7 @@ from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from portal.lib.forms import REASON_MAX_LENGTH
 from portal.lib.text import hidden_character, shown_safely
 from portal.people.models import StaffMember
 from portal.people.roles import HR_GROUP
@@ -139,6 +140,10 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
             raise CertificateError(_own_certificate(reviewer))
         if not approve and not reason.strip():
             raise CertificateError("Give the reason for rejecting the certificate")
+        if not approve and len(reason.strip()) > REASON_MAX_LENGTH:
+            raise CertificateError(
+                f"The reason for rejecting the certificate must be {REASON_MAX_LENGTH:,} characters or fewer"
+            )
         problem = hidden_character(reason, line_breaks=True)
         if not approve and problem:
             raise CertificateError(f"The reason for rejecting the certificate contains {problem}")
