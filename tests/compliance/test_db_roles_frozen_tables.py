@@ -47,7 +47,12 @@ def test_the_app_role_cannot_rewrite_a_policy_version(policy, sql):
 
 def test_the_app_role_may_still_clear_a_versions_link_to_a_removed_account(policy):
     snapshot = factories.make_snapshot(policy, version="2.0")
-    PolicySnapshot.objects.filter(pk=snapshot.pk).update(created_by=None)  # what SET_NULL sends
+    user = factories.make_user()
+    # The one column the app role may write: the link to an account, set and then cleared as SET_NULL clears it.
+    PolicySnapshot.objects.filter(pk=snapshot.pk).update(created_by=user)
+    PolicySnapshot.objects.filter(pk=snapshot.pk).update(created_by=None)
+    snapshot.refresh_from_db()
+    assert snapshot.created_by is None and snapshot.content_hash_matches()
 
 
 @pytest.mark.parametrize(

@@ -175,8 +175,9 @@ def test_the_tree_is_read_in_one_query(trust, django_assert_num_queries):
     team_move(team=trust["bay"], parent=trust["finance"], user=None)
     with django_assert_num_queries(1):
         tree = tree_on(YESTERDAY)
-        tree.under([trust["organisation"]])
-        tree.name(trust["bay"].pk)
+        under = tree.under([trust["organisation"]])
+        name = tree.name(trust["bay"].pk)
+    assert trust["bay"].pk in under and name == trust["bay"].name
 
 
 def test_the_demo_loader_writes_the_history_of_its_tree(db):
