@@ -5,8 +5,8 @@ role reads and writes the ordinary tables, but on the evidence ledger and the au
 no UPDATE, DELETE or TRUNCATE, and, not being the owner, it cannot ALTER the tables or drop or disable their triggers.
 It writes the ledger's head only as the append path does (a trigger keeps the head on the last entry), and in the
 audit log it may only clear the link to an account being removed (the event keeps the name). The same holds for the
-tables of what stays as it was written (`FROZEN_TABLES`): the policy versions attestations name, round withdrawals
-and the team tree's history.
+tables of what stays as it was written (`FROZEN_TABLES`): the policy versions attestations name, re-attestation
+rounds and their withdrawals, and the team tree's history.
 """
 
 import re
@@ -16,13 +16,14 @@ from portal.people.models import TeamChange
 
 from .db import HEAD_TABLE
 from .db import TABLE as LEDGER_TABLE
-from .models import PolicySnapshot, RoundWithdrawal
+from .models import PolicySnapshot, ReattestationRound, RoundWithdrawal
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 # Tables the app role may read and add to but not change, with the column naming an account (SET NULL when it is
 # removed), if any.
 FROZEN_TABLES = (
     (PolicySnapshot._meta.db_table, "created_by_id"),
+    (ReattestationRound._meta.db_table, "opened_by_id"),
     (RoundWithdrawal._meta.db_table, "withdrawn_by_id"),
     (TeamChange._meta.db_table, None),
 )
@@ -52,8 +53,9 @@ def app_role_grants(app_role: str, *, database: str, schema: str = "public") -> 
         f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {AUDIT_TABLE} FROM {app}",
         f"GRANT UPDATE (actor_id) ON {AUDIT_TABLE} TO {app}",
         # What stays as it was written: each policy version as published (what attestations name; `verify_evidence`
-        # checks its text too), each round's withdrawal, the team tree's history. Read and add; clearing the link to
-        # an account being removed is the one update.
+        # checks its text too), each re-attestation round (its deadline and opening say who was late) and its
+        # withdrawal, the team tree's history. Read and add; clearing the link to an account being removed is the one
+        # update, and that column's right also lets a round's row be locked (SELECT ... FOR UPDATE) to withdraw it.
         *(
             statement
             for table, account_column in FROZEN_TABLES

@@ -1,13 +1,15 @@
 """On PostgreSQL the app role reads and adds to the tables of what stays as it was written, and changes nothing in
-them: the policy versions attestations name (`verify_evidence` also checks their text), round withdrawals and the
-team tree's history. Before, only the models refused; a statement of the app role's own (a bug, or a hand on its
-connection) could rewrite the text everyone attested to. Clearing the link to an account being removed still works,
-as in the audit log."""
+them: the policy versions attestations name (`verify_evidence` also checks their text), re-attestation rounds and
+their withdrawals, and the team tree's history. Before, only the models refused; a statement of the app role's own (a
+bug, or a hand on its connection) could rewrite the text everyone attested to, or move a round's deadline. Clearing
+the link to an account being removed still works, as in the audit log."""
+
+import datetime
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from portal.compliance.models import PolicySnapshot, RoundWithdrawal
+from portal.compliance.models import PolicySnapshot, ReattestationRound, Requirement, RoundWithdrawal
 from portal.compliance.organisation import team_create
 from portal.compliance.roles import FROZEN_TABLES
 from portal.people.models import TeamChange
@@ -24,9 +26,14 @@ def _refused(sql, params=()):
         cursor.execute(sql, params)
 
 
-def test_the_frozen_tables_are_the_three():
+def test_the_frozen_tables_are_the_four():
     tables = {table for table, _ in FROZEN_TABLES}
-    assert tables == {PolicySnapshot._meta.db_table, RoundWithdrawal._meta.db_table, TeamChange._meta.db_table}
+    assert tables == {
+        PolicySnapshot._meta.db_table,
+        ReattestationRound._meta.db_table,
+        RoundWithdrawal._meta.db_table,
+        TeamChange._meta.db_table,
+    }
 
 
 @pytest.mark.parametrize(
@@ -69,3 +76,41 @@ def test_the_app_role_cannot_rewrite_the_trees_history_or_a_withdrawal(sql):
     before = TeamChange.objects.count()
     _refused(sql)
     assert TeamChange.objects.count() == before and before >= 1
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE compliance_reattestationround SET deadline = deadline + 365",
+        "UPDATE compliance_reattestationround SET opened_at = opened_at - interval '1 year'",
+        "DELETE FROM compliance_reattestationround",
+    ],
+)
+def test_the_app_role_cannot_move_a_rounds_deadline_or_opening(policy, sql):
+    """A round's deadline and the moment it opened say who was late and whose evidence it outdated: a later
+    deadline would turn overdue people compliant in every report, as at any day."""
+    round_ = ReattestationRound.objects.create(
+        requirement=factories.make_requirement(kind=Requirement.ATTEST_POLICY, page=policy),
+        snapshot=factories.make_snapshot(policy, version="2.0"),
+        deadline=datetime.date(2027, 1, 31),
+        reason="Section 6.2: a new rule",
+    )
+    _refused(sql)
+    assert ReattestationRound.objects.values_list("deadline", "opened_at").get() == (
+        datetime.date(2027, 1, 31),
+        round_.opened_at,
+    )
+
+
+def test_the_app_role_may_still_lock_a_round_to_withdraw_it(policy):
+    """Withdrawing locks the round's row (SELECT ... FOR UPDATE, which needs an UPDATE right on one column): the
+    column naming who opened it is the one the app role may write."""
+    round_ = ReattestationRound.objects.create(
+        requirement=factories.make_requirement(kind=Requirement.ATTEST_POLICY, page=policy),
+        snapshot=factories.make_snapshot(policy, version="2.0"),
+        deadline=datetime.date(2027, 1, 31),
+        reason="Section 6.2: a new rule",
+    )
+    with transaction.atomic():
+        locked = ReattestationRound.objects.select_for_update(of=("self",)).get(pk=round_.pk)
+    assert locked.pk == round_.pk

@@ -26,6 +26,7 @@ from portal.compliance.reminders import reminders_due
 from portal.compliance.services import RoundError, reattestation_round_withdraw, status_rebuild
 from portal.compliance.upgrade import people_asked_again
 from tests import factories
+from tests.dbrole import as_owner
 
 TODAY = timezone.localdate()
 NOW = timezone.now()
@@ -64,7 +65,8 @@ def _open(world, *, opened_days_ago: int, deadline: datetime.date) -> Reattestat
     round_ = ReattestationRound.objects.create(
         requirement=world["requirement"], snapshot=world["second"], deadline=deadline, reason="Section 6.2: new rule"
     )
-    ReattestationRound.objects.filter(pk=round_.pk).update(opened_at=NOW - _days(opened_days_ago))
+    with as_owner():  # a round is never changed once opened: only the owner may (roles.FROZEN_TABLES)
+        ReattestationRound.objects.filter(pk=round_.pk).update(opened_at=NOW - _days(opened_days_ago))
     projection.refresh(requirement_ids=[world["requirement"].pk])
     return ReattestationRound.objects.get(pk=round_.pk)
 

@@ -14,6 +14,7 @@ from portal.reports import basis as clocks
 from portal.reports.pack_verify import changes_since, people_differing
 from portal.reports.packs import pack_people
 from tests import factories
+from tests.dbrole import as_owner
 
 TODAY = timezone.localdate()
 
@@ -42,7 +43,8 @@ def test_a_pack_made_before_the_withdrawal_keeps_its_answer_and_the_difference_i
         deadline=TODAY + datetime.timedelta(days=20),
         reason="Section 1: a new rule",
     )
-    ReattestationRound.objects.filter(pk=round_.pk).update(opened_at=timezone.now() - datetime.timedelta(days=10))
+    with as_owner():  # a round is never changed once opened: only the owner may (roles.FROZEN_TABLES)
+        ReattestationRound.objects.filter(pk=round_.pk).update(opened_at=timezone.now() - datetime.timedelta(days=10))
     projection.refresh(requirement_ids=[requirement.pk])
     made = Moment(TODAY - datetime.timedelta(days=1), timezone.now())  # a pack about yesterday, asked for now
     as_it_was, as_recorded = _rows(team, made, clocks.AS_IT_WAS), _rows(team, made, clocks.AS_RECORDED)

@@ -20,6 +20,7 @@ from portal.compliance.services import evidence_record, evidence_void
 from tests import factories
 from tests.compliance.histories import status_values
 from tests.compliance.test_status_intervals import _assert_table_is_the_replay
+from tests.dbrole import as_owner
 
 NOW = timezone.now()
 
@@ -67,7 +68,8 @@ def _play(sequence, *, staff, requirements, versions, corrector) -> None:
                 deadline=timezone.localdate(opened) + datetime.timedelta(days=length),
                 reason=f"event {n}",
             )
-            ReattestationRound.objects.filter(pk=round_.pk).update(opened_at=opened)  # as if opened then
+            with as_owner():  # a round is never changed once opened: only the owner may (roles.FROZEN_TABLES)
+                ReattestationRound.objects.filter(pk=round_.pk).update(opened_at=opened)  # as if opened then
             projection.refresh(requirement_ids=[requirements[which].pk])
         elif event[0] == "void":
             live = list(EvidenceEntry.objects.exclude(source=EvidenceEntry.VOID).filter(voided_by__isnull=True))

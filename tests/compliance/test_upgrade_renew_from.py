@@ -17,6 +17,7 @@ from portal.compliance.models import EvidenceEntry, ReattestationRound, Requirem
 from portal.compliance.services import attestation_record, reattestation_round_open
 from portal.compliance.upgrade import people_asked_again, status_history_fill
 from tests import factories
+from tests.dbrole import as_owner
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,8 @@ def round_open(policy):
         )
     second = factories.make_snapshot(policy, "2", "Never post about patients.")
     reattestation_round_open(snapshot=second, deadline=DEADLINE, reason="Section 3 now forbids it.")
-    ReattestationRound.objects.update(opened_at=timezone.now() - datetime.timedelta(days=10))
+    with as_owner():  # a round is never changed once opened: only the owner may (roles.FROZEN_TABLES)
+        ReattestationRound.objects.update(opened_at=timezone.now() - datetime.timedelta(days=10))
     projection.refresh()
     attestation_record(staff=ben, snapshot=second, user=None)
     return requirement, (ada, ben, dee)

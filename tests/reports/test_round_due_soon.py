@@ -20,6 +20,7 @@ from portal.reports.basis import AS_IT_WAS, AS_RECORDED
 from portal.reports.exports import export_rows
 from portal.reports.team import team_matrix
 from tests import factories
+from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 
 TODAY = timezone.localdate()
@@ -52,7 +53,8 @@ def round_open(org, home_page):
     second = factories.make_snapshot(policy, "2", "Never post about patients.")
     reattestation_round_open(snapshot=second, deadline=DEADLINE, reason="Section 3 now forbids it outright.")
     opened = timezone.now() - datetime.timedelta(days=OPENED_DAYS_AGO)
-    ReattestationRound.objects.filter(requirement=requirement).update(opened_at=opened)
+    with as_owner():  # a round is never changed once opened: only the owner may (roles.FROZEN_TABLES)
+        ReattestationRound.objects.filter(requirement=requirement).update(opened_at=opened)
     projection.refresh()  # as if opened then: the rows and the runs
     attestation_record(staff=org["manager"], snapshot=second, user=org["manager"].user)
     return requirement
