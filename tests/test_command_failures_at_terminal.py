@@ -126,7 +126,7 @@ def test_a_pack_that_is_not_there_cannot_be_read_or_is_not_a_pdf_says_so(unmigra
         ((files["missing"], csv), f"CommandError: Cannot read {files['missing']}: No such file or directory."),
         ((UNREADABLE, csv), f"CommandError: Cannot read {UNREADABLE}: Input/output error."),
         ((pdf, UNREADABLE), f"CommandError: Cannot read {UNREADABLE}: Input/output error."),
-        ((pdf, csv), "CommandError: This file cannot be read as a PDF (Stream has ended unexpectedly)."),
+        ((pdf, csv), f"CommandError: {pdf}: This file cannot be read as a PDF (Stream has ended unexpectedly)."),
     ]
     for paths, message in cases:
         status, output = manage(unmigrated, "verify_pack", *paths)

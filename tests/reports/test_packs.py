@@ -120,8 +120,11 @@ def test_verify_pack_refuses_a_pdf_that_is_not_a_pack(org, tmp_path):
         call_command("verify_pack", str(blank), str(blank))
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"not a pdf at all")
-    with pytest.raises(CommandError, match="cannot be read as a PDF"):
+    with pytest.raises(CommandError, match=f"^{re.escape(str(broken))}: This file cannot be read as a PDF"):
         call_command("verify_pack", str(broken), str(broken))
+    # The PDF and the CSV given the wrong way round: said so, rather than that the CSV is not a PDF.
+    with pytest.raises(CommandError, match=f"^{re.escape(str(broken))} is not a PDF but {re.escape(str(blank))} is"):
+        call_command("verify_pack", str(broken), str(blank))
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("verify_pack", str(tmp_path / "missing.pdf"), str(blank))
 

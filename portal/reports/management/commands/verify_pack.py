@@ -31,7 +31,7 @@ class Command(BaseCommand):
             try:
                 check = pack_verify(options["pdf"], options["csv"])
             except ManifestError as error:
-                raise CommandError(str(error)) from error
+                raise CommandError(_manifest_problem(options["pdf"], options["csv"], error)) from error
             except OSError as error:  # opened above, then failed to read (a disk error)
                 if not error.strerror:
                     raise
@@ -46,6 +46,19 @@ class Command(BaseCommand):
         if not check.ok:
             raise CommandError("The pack does not match the records.")
         self.stdout.write(self.style.SUCCESS("The pack matches the records."))
+
+
+def _manifest_problem(pdf: str, csv: str, error: ManifestError) -> str:
+    """The manifest's problem, naming the file it is in: an auditor checking several packs must know which one; and
+    the two files given the wrong way round said so, the commonest slip."""
+    if _starts_as_pdf(csv) and not _starts_as_pdf(pdf):
+        return f"{pdf} is not a PDF but {csv} is: give the pack's PDF first, then its CSV."
+    return f"{pdf}: {error}"
+
+
+def _starts_as_pdf(path: str) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(1024).lstrip().startswith(b"%PDF-")
 
 
 @contextmanager
