@@ -7,8 +7,8 @@ When each stage is due, in days from the due date (settings.PORTAL_REMINDER_OFFS
                   (`Requirement.reminder_days`, e.g. [60, 30, 14]; the default is this one offset), each sent once
     on_due    0   to the person, on the due date (or the next run, if a day's run was missed)
     after    +7   to the person: it is overdue
-    manager +14   to their line manager (skipped when they have none, or the manager has left or their account
-                  is closed)
+    manager +14   to their line manager (skipped when they have none, or the manager has left, their account is
+                  closed, or they are away: HR has paused all of their own requirements, for maternity leave, say)
     hr      +28   to everyone in the HR group
 
 The stages after the due date form a ladder: each waits for the one before it to have been sent, and then for the
@@ -21,6 +21,12 @@ say) is told themselves first; their manager hears a week later and HR two weeks
 once. The digest goes to each manager on Mondays, listing the people in their teams who are overdue or due within
 the due-soon window. Nobody is reminded, nor anyone told about them, while a pause is in force.
 
+A line manager skipped is passed over to HR, whatever the reason: the ladder is the person, their line manager, HR,
+and HR are the ones who can act for a manager who is gone or away (reassign the line management in ESR, chase the
+person themselves); a manager's own manager is not on it. A manager away (`staff_away`) gets neither escalations nor
+the digest while every requirement of theirs is paused; HR's escalation names them as away. From the day after the
+pause's last day they get both again, and are told then about anyone of theirs still overdue, even if HR heard first.
+
 Each (person, requirement, stage, days before, due date, recipient) is sent once, ever (`reminder_sending`, which also
 runs the day: `reminders_send`).
 
@@ -32,6 +38,7 @@ escalation naming each of their people and courses; an HR officer one a day. Eac
 import datetime
 import logging
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -45,8 +52,8 @@ from portal.people.models import StaffMember, TeamManager
 from portal.people.roles import HR_GROUP
 
 from . import status
-from .dates import local_day
-from .models import ReminderLog, ReminderRefusal, Requirement, RequirementStatus
+from .dates import end_of_local_day, local_day
+from .models import EvidenceEntry, ReminderLog, ReminderRefusal, Requirement, RequirementStatus
 from .policy_versions import policy_change_notice
 
 logger = logging.getLogger(__name__)
@@ -146,13 +153,33 @@ def next_stage(
     return None
 
 
-def _current_manager(staff: StaffMember, today: datetime.date) -> StaffMember | None:
+def _current_manager(staff: StaffMember, today: datetime.date, away: Container[int] = ()) -> StaffMember | None:
     """The line manager to escalate to: none if they have left or their account is closed (they can no longer sign
-    in to see the person), and the ladder then goes to HR."""
+    in to see the person), they have no work email, or they are among `away` (`staff_id`s of `staff_away`: not
+    reading work email), and the ladder then goes to HR."""
     manager = staff.line_manager
     if manager is None or manager.has_left(today) or _account_closed(manager) or not manager.work_email:
         return None
-    return manager
+    return None if manager.pk in away else manager
+
+
+def staff_away(today: datetime.date):
+    """The people away on `today`, as a StaffMember queryset: every active requirement that applies to them is under
+    a pause in force today (maternity leave, long-term sickness, career break, secondment out, suspension, or HR's
+    other reason), as the ledger records pauses (entries of source `pause` no correction has voided; the first day
+    and the last both in force). Someone paused on only some of their requirements (a course they are excused from,
+    say) is not away: they are at work. Evaluated, one query, whatever the number of people."""
+    voided = EvidenceEntry.objects.filter(voids=OuterRef("pk"))
+    in_force = (
+        EvidenceEntry.objects.filter(source=EvidenceEntry.PAUSE, completed_at__lt=end_of_local_day(today))
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .exclude(Exists(voided))
+    )
+    not_paused = RequirementStatus.objects.filter(staff=OuterRef("pk"), requirement__active=True).exclude(
+        Exists(in_force.filter(staff=OuterRef("staff"), requirement=OuterRef("requirement")))
+    )
+    paused = in_force.filter(requirement__active=True).values("staff_id")
+    return StaffMember.objects.filter(pk__in=paused).exclude(Exists(not_paused))
 
 
 def _account_closed(staff: StaffMember) -> bool:
@@ -240,9 +267,12 @@ def reminders_due(today: datetime.date) -> list[Message]:
     sent = _stages_sent(horizon)
     refused = _refused_after(horizon)
     hr = hr_recipients()
+    away = set(staff_away(today).values_list("pk", flat=True))
     messages = []
     for row in rows:
-        manager = _current_manager(row.staff, today)
+        manager = _current_manager(row.staff, today, away)
+        # Passed over only for being away: HR are told who it is.
+        manager_away = row.staff.line_manager if manager is None and _current_manager(row.staff, today) else None
         key = (row.staff_id, row.requirement_id, row.due_on)
         stages_sent = sent.get(key, {})
         undeliverable = None  # the person's address, when their overdue reminder could not be delivered
@@ -263,6 +293,7 @@ def reminders_due(today: datetime.date) -> list[Message]:
             "due_on": row.due_on,
             "today": today,
             "manager": manager,
+            "manager_away": manager_away,
             "manager_told": MANAGER in stages_sent,
             "undeliverable": undeliverable if stage in (MANAGER, HR) else None,
             "training_url": training_url(),
@@ -294,7 +325,7 @@ def digests_due(today: datetime.date) -> list[Message]:
     """Each current manager's weekly list of the people in their teams (not themselves) who are overdue, due within
     the due-soon window, or asked to do it again by a re-attestation round (due later: "Due soon" from the day the
     round opened, as on the team page). Nothing for a manager with nobody to follow up, nor for one whose account is
-    closed."""
+    closed or who is away (`staff_away`)."""
     week_start = today - datetime.timedelta(days=today.weekday())
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
     teams_by_manager = defaultdict(list)
@@ -302,6 +333,7 @@ def digests_due(today: datetime.date) -> list[Message]:
         TeamManager.objects.current(on=today)
         .filter(staff__in=StaffMember.objects.in_post(today))
         .exclude(staff__user__is_active=False)
+        .exclude(staff__in=staff_away(today))
     )
     for link in managing.select_related("staff", "team"):
         teams_by_manager[link.staff].append(link.team)
