@@ -6,7 +6,10 @@ from that name, or deleting the HR group, gave or took the role from all its mem
 those rules. Both are refused, saying why; the group's permissions are still edited here, and other groups renamed
 and deleted as before.
 
-Only a superuser saves a group (makes one, or changes its name or permissions): see `_not_an_administrator`."""
+Only a superuser saves a group (makes one, or changes its name or permissions), or deletes one: see
+`_not_an_administrator`. Deleting a group takes its permissions, and any role they give (the CMS's is the
+wagtailadmin.access_admin permission, whatever the group's name), from everyone in it at once; the deletion is in the
+audit log, naming its members (`receivers.on_group_deleted`)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -24,6 +27,12 @@ KEPT = (
 ADMINISTRATORS_ONLY = (
     "Only an Administrator can make a group or change one: a group's permissions are given to everyone in it, so "
     "whoever changed them could give themselves, through a group they are in, more than they hold. Nothing was saved."
+)
+
+
+DELETING_ADMINISTRATORS_ONLY = (
+    "Only an Administrator can delete a group: deleting one takes its permissions, and any role it gives, from "
+    "everyone in it at once. Nothing was deleted."
 )
 
 
@@ -59,6 +68,10 @@ class EditView(groups.EditView):
 
 class DeleteView(groups.DeleteView):
     def run_before_hook(self):
+        # Asked (the confirmation page) or confirmed alike: a confirmation that could only be refused asks nothing.
+        if not self.request.user.is_superuser:
+            messages.error(self.request, DELETING_ADMINISTRATORS_ONLY)
+            return redirect("wagtailusers_groups:index")
         if self.object.name != HR_GROUP:
             return None
         messages.error(self.request, KEPT)

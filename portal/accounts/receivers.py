@@ -193,8 +193,10 @@ def on_group_renamed(sender, instance, raw=False, update_fields=None, **kwargs):
 
 @receiver(pre_delete, sender=Group)
 def on_group_deleted(sender, instance, **kwargs):
-    """Deleting a group removes its members from it without the signals above."""
-    _group_members_changed([instance], "deleted")
+    """Deleting a group removes its members from it without the signals above: the audit line names them, as the
+    group that said who they were is gone."""
+    members = sorted(get_user_model().objects.filter(groups=instance).values_list("email", flat=True))
+    _group_members_changed([instance], "deleted", members=members)
 
 
 @receiver(pre_delete, sender=Permission)
@@ -288,11 +290,11 @@ def _name_change_audit(instance, before: dict, update_fields) -> None:
     )
 
 
-def _group_members_changed(groups, change: str) -> None:
+def _group_members_changed(groups, change: str, **detail) -> None:
     users = list(get_user_model().objects.filter(groups__in=[group.pk for group in groups]).distinct())
     _sessions_end(users)
     for group in groups:
-        _role_change_audit(f"Group {group.name}: {change}"[:300])
+        _role_change_audit(f"Group {group.name}: {change}"[:300], **detail)
 
 
 def _sessions_end(users, kept=None) -> None:
