@@ -1,56 +1,67 @@
-"""What the person who uploaded a certificate is told by email about HR's decision."""
+"""What the person who uploaded a certificate is told by email about HR's decision: a rejection, a verification, and
+the withdrawal of a verification made in error."""
 
 import logging
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from portal.lib.links import portal_url
+from portal.lib.mail import email_send
 
-from .models import Certificate
+from .models import Certificate, RequirementStatus
 
 logger = logging.getLogger(__name__)
 
+REJECTED, VERIFIED, WITHDRAWN = "rejected", "verified", "withdrawn"
+SUBJECTS = {
+    REJECTED: "Your certificate for {name} was not accepted",
+    VERIFIED: "Your certificate for {name} was verified",
+    WITHDRAWN: "HR has withdrawn the verification of your certificate for {name}",
+}
 
-def certificate_rejected_send(certificate: Certificate) -> None:
-    """Tell the person HR rejected their certificate, with HR's reason and where to upload another. Not sent to a
-    closed account (a leaver's mailbox is gone, as the reminders take it) or to someone with no work email."""
+
+def certificate_decision_send(certificate: Certificate, decision: str) -> None:
+    """Tell the person what HR decided about their certificate (`decision`: REJECTED, VERIFIED or WITHDRAWN), for
+    which course, the completion date that counts now (or that it no longer does, and what to do next), with links to
+    their training record and their certificates. Not sent to someone with no work email, nor to a leaver (past their
+    leave date, or with a closed account): their mailbox is gone, as the reminders take it."""
     staff = certificate.staff
-    if not staff.work_email or (staff.user is not None and not staff.user.is_active):
+    if not staff.work_email or staff.has_left() or (staff.user is not None and not staff.user.is_active):
         return
     upload = f"{reverse('certificates:upload')}?{urlencode({'requirement': certificate.requirement_id})}"
     context = {
         "staff": staff,
         "certificate": certificate,
         "requirement": certificate.requirement,
+        # What the person's record counts now, this decision included (None if the course no longer applies to them).
+        "record": RequirementStatus.objects.filter(staff=staff, requirement=certificate.requirement_id).first(),
         "upload_url": portal_url(upload),
         "certificates_url": portal_url(reverse("certificates:mine")),
+        "training_url": portal_url(reverse("reports:my_training")),
         "service_name": settings.PORTAL_SERVICE_NAME,
         "organisation_name": settings.PORTAL_ORGANISATION_NAME,
     }
-    send_mail(
-        subject=f"Your certificate for {certificate.requirement.name} was not accepted",
-        message=render_to_string("email/certificates/rejected.txt", context),
-        from_email=None,
-        recipient_list=[staff.work_email],
+    email_send(
+        subject=SUBJECTS[decision].format(name=certificate.requirement.name),
+        body=render_to_string(f"email/certificates/{decision}.txt", context),
+        to=[staff.work_email],
     )
 
 
-def certificate_rejected_send_on_commit(certificate: Certificate) -> None:
-    """Send it once the rejection is committed (a rolled-back rejection tells nobody). A mail server that fails is
-    logged, not raised: the rejection stands, and the person still sees it, with the reason, on their certificates
-    page."""
-    transaction.on_commit(partial(_send_logged, certificate.pk))
+def certificate_decision_send_on_commit(certificate: Certificate, decision: str) -> None:
+    """Send it once the decision is committed (a rolled-back one tells nobody). A mail server that fails is logged,
+    not raised: the decision stands, and the person still sees it, with any reason, on their certificates page."""
+    transaction.on_commit(partial(_send_logged, certificate.pk, decision))
 
 
-def _send_logged(certificate_id: int) -> None:
+def _send_logged(certificate_id: int, decision: str) -> None:
     certificate = Certificate.objects.select_related("staff__user", "requirement").get(pk=certificate_id)
     try:
-        certificate_rejected_send(certificate)
+        certificate_decision_send(certificate, decision)
     except Exception:
-        logger.exception("Could not email %s that certificate %s was rejected", certificate.staff, certificate.pk)
+        logger.exception("Could not email %s that certificate %s was %s", certificate.staff, certificate.pk, decision)

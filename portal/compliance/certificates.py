@@ -18,7 +18,7 @@ from portal.people.models import StaffMember
 from portal.people.roles import HR_GROUP
 
 from . import ledger
-from .certificate_emails import certificate_rejected_send_on_commit
+from .certificate_emails import REJECTED, VERIFIED, WITHDRAWN, certificate_decision_send_on_commit
 from .certificate_files import FileRefused, file_kind
 from .completions import EARLIEST_COMPLETION
 from .dates import moment_on
@@ -126,8 +126,8 @@ def _copy_uploaded(copy: Certificate, *, same_file: bool) -> str:
 
 
 def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, reason: str = "") -> Certificate:
-    """HR approves (a ledger entry) or rejects (with a reason the person sees, and is emailed once the rejection is
-    committed). A certificate is decided once.
+    """HR approves (a ledger entry) or rejects (with a reason the person sees). The person is emailed the decision
+    once it is committed. A certificate is decided once.
     Verifying is refused for a copy of one verified, for a requirement retired or no longer applying to the person,
     for a completion after the person's leave date, and for a stored file that is missing or not the one uploaded;
     rejecting is always possible. The entry a verification records names the SHA-256 of the file verified
@@ -173,8 +173,7 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
             certificate.status = Certificate.REJECTED
             certificate.rejection_reason = reason.strip()
         certificate.save()
-        if not approve:
-            certificate_rejected_send_on_commit(certificate)
+        certificate_decision_send_on_commit(certificate, VERIFIED if approve else REJECTED)
     return certificate
 
 
@@ -485,8 +484,12 @@ def _named(certificate: Certificate) -> str:
 
 def certificate_withdraw(*, evidence: EvidenceEntry, void: EvidenceEntry) -> None:
     """The certificate whose verification recorded `evidence`, if any, is withdrawn with the reason of `void`, the
-    entry voiding it: its person sees why and may upload a certificate again. The verification (who, when, the
-    entry) stays on the row. `evidence_void` calls this in its transaction, holding the person's lock."""
-    Certificate.objects.filter(evidence=evidence, status=Certificate.APPROVED).update(
-        status=Certificate.WITHDRAWN, withdrawn_at=void.recorded_at, withdrawn_reason=void.reason
-    )
+    entry voiding it: its person sees why, is emailed once it is committed, and may upload a certificate again. The
+    verification (who, when, the entry) stays on the row. `evidence_void` calls this in its transaction, holding the
+    person's lock."""
+    verified = Certificate.objects.filter(evidence=evidence, status=Certificate.APPROVED)
+    for certificate in verified.select_for_update():
+        certificate.status = Certificate.WITHDRAWN
+        certificate.withdrawn_at, certificate.withdrawn_reason = void.recorded_at, void.reason
+        certificate.save(update_fields=["status", "withdrawn_at", "withdrawn_reason"])
+        certificate_decision_send_on_commit(certificate, WITHDRAWN)
