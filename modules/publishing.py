@@ -8,7 +8,6 @@ and a policy version must be frozen however it goes live.
 import datetime
 import logging
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from portal.compliance.models import PolicySnapshot
 from portal.compliance.services import reattestation_round_open
 from portal.lib.clauses import parse_clause_list
 from portal.lib.links import portal_url
+from portal.lib.mail import email_send
 from quizzes.models import Question
 
 from .models import ModulePage, PolicyPage, ReviewFlag
@@ -127,7 +127,7 @@ def reattest_deadline_on_publish(*, page: PolicyPage, snapshot: PolicySnapshot, 
         edit = portal_url(reverse("wagtailadmin_pages:edit", args=[page.pk]))
         body = f"{message}\n\nThe policy in the CMS: {edit}\n"
         subject = f"{snapshot.title}: re-attest by {deadline:%-d %B %Y}"
-        transaction.on_commit(lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=[email]))
+        transaction.on_commit(lambda: email_send(subject=subject, body=body, to=[email]))
     return deadline
 
 

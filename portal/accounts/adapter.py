@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from portal.lib.links import portal_url
+from portal.lib.mail import reply_to
 
 from . import leavers, ratelimits, sso
 
@@ -96,6 +97,13 @@ class AccountAdapter(DefaultAccountAdapter):
         not the host a request came in on (Django's RequestSite, with no sites framework installed)."""
         site = SimpleNamespace(name=settings.PORTAL_SERVICE_NAME, domain=portal_url("").split("://", 1)[-1])
         super().send_mail(template_prefix, email, {"current_site": site, **context})
+
+    def render_mail(self, template_prefix: str, email, context: dict, headers=None):
+        """Every allauth email (password reset, the sign-in limit's warning, MFA notices) answered to PORTAL_REPLY_TO,
+        as the portal's own emails are."""
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        message.reply_to = message.reply_to or reply_to()
+        return message
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         """The reset link starts with PORTAL_BASE_URL, not the host the request came in on: a request sent with

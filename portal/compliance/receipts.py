@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.utils import timezone
+
+from portal.lib.mail import email_message
 
 from .ledger import GENESIS_HASH
 from .models import EvidenceEntry, LedgerHead
@@ -97,7 +98,7 @@ def receipt_publish(*, occasion: str) -> tuple[Receipt, Path]:
 
 
 def _email(receipt: Receipt, occasion: str) -> None:
-    message = EmailMessage(
+    message = email_message(
         subject=f"Evidence ledger receipt: entry #{receipt.seq} ({occasion})",
         body=(
             f"The {settings.PORTAL_SERVICE_NAME} portal's evidence ledger ended at entry #{receipt.seq} at "

@@ -3,11 +3,11 @@
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from portal.lib.links import portal_url
+from portal.lib.mail import email_send
 
 
 def invitation_send(staff) -> None:
@@ -22,11 +22,10 @@ def invitation_send(staff) -> None:
         "link": portal_url(path),
         "organisation": settings.PORTAL_ORGANISATION_NAME,
     }
-    send_mail(
+    email_send(
         subject=f"Set up your account for {settings.PORTAL_SERVICE_NAME}",
-        message=render_to_string("email/people/invitation.txt", context),
-        from_email=None,
-        recipient_list=[staff.work_email],
+        body=render_to_string("email/people/invitation.txt", context),
+        to=[staff.work_email],
     )
 
 
@@ -46,9 +45,8 @@ def sign_in_email_changed_send(staff, *, old: str, new: str, on, by=None) -> Non
         "link": portal_url(reverse("account_login")),
     }
     for address in (old, new):
-        send_mail(
+        email_send(
             subject=f"Your sign-in email for {settings.PORTAL_SERVICE_NAME} has changed",
-            message=render_to_string("email/people/sign_in_email_changed.txt", {**context, "to": address}),
-            from_email=None,
-            recipient_list=[address],
+            body=render_to_string("email/people/sign_in_email_changed.txt", {**context, "to": address}),
+            to=[address],
         )

@@ -296,9 +296,9 @@ else:
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "training-portal@example.nhs.uk")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Where replies to the reminders and managers' digests go (HR's training mailbox, say): the sending address is often one
-# nobody reads, and staff do answer a reminder ("I did it on ESR last week"). Empty: replies go to DEFAULT_FROM_EMAIL.
-# A reminder a manager sends from the team page is answered to that manager.
+# Where replies to every email the portal sends go (HR's training mailbox, say; portal.lib.mail): the sending address
+# is often one nobody reads, and staff do answer a reminder ("I did it on ESR last week"). Empty: replies go to
+# DEFAULT_FROM_EMAIL. A reminder a manager sends from the team page is answered to that manager.
 PORTAL_REPLY_TO = env_str("PORTAL_REPLY_TO", "").strip()
 if PORTAL_REPLY_TO:
     from email.utils import parseaddr
