@@ -1,5 +1,15 @@
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+
+
+def unusable_password() -> str:
+    """An account's password until its holder sets one: "!" and random characters, which Django, allauth and the
+    roster all read as "no password yet". The field's default was "", which Django refuses at sign-in but Django and
+    allauth count as a usable password: an account made with `User.objects.create(...)` (the shell, a command) got no
+    "set a password" page from allauth, only a change-password page asking for a password it never had, and a
+    returner's account so made got no invitation from the roster."""
+    return make_password(None)
 
 
 class UserManager(BaseUserManager):
@@ -34,6 +44,7 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("work email", unique=True)
+    password = models.CharField("password", max_length=128, default=unusable_password)
     first_name = models.CharField("first name", max_length=150, blank=True)
     last_name = models.CharField("last name", max_length=150, blank=True)
     session_epoch = models.PositiveIntegerField(
