@@ -5,12 +5,14 @@ opened by then and each person's roster facts as last recorded by then (people.S
 can reach it, so what it says about D never changes. It judges each row with the same rule as the live projection
 (`projection.standing_for`), so as at now it says exactly what the projection says.
 
-Requirements themselves (who they apply to, how often they renew) are read as they are now: they are configuration,
-not evidence, and the portal keeps no history of their edits. A requirement applies to no one before the day it was
-introduced, so one added today leaves every report as at an earlier day as it was.
+Requirements themselves (their teams, staff groups and job titles, how often they renew) are read as they are now:
+they are configuration, not evidence, and the portal keeps no history of their edits. A requirement applies to no
+one before the day it was introduced, so one added today leaves every report as at an earlier day as it was.
 
 The part of the organisation read ("this team and below") is the tree as recorded by then (`people.team_history`):
-a team moved since is counted where it stood, and callers name teams by the same tree (pass it as `tree`).
+a team moved since is counted where it stood, and callers name teams by the same tree (pass it as `tree`). Who a
+requirement set for teams applies to is judged by the same tree: a team that was under one of its teams then, on
+that day and on the days before it (the day someone joined its audience).
 """
 
 import datetime
@@ -26,7 +28,7 @@ from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from portal.people.models import StaffChange, Team
-from portal.people.team_history import Tree, tree_on
+from portal.people.team_history import Tree, TreeHistory, tree_on
 
 from . import status
 from .dates import add_months, end_of_local_day, local_day
@@ -192,7 +194,9 @@ def standings_as_at(
 ) -> Iterator[tuple[Facts, list[tuple[Requirement, status.Standing]]]]:
     """`statuses_as_at` for counting: plain rows, no model instances, no evidence details. The same queries and the
     same rule (`projection.standing_from`); what the organisation report and the trend use."""
-    requirements, team_paths, rounds, above = _requirements_and_rounds(moment, requirements)
+    requirements, team_paths, rounds, above, team_ids = _requirements_and_rounds(moment, requirements)
+    tree = _tree(moment, tree, teams, team_ids)
+    places = tree.history if tree is not None else None
     roster = roster_as_at(moment, teams=teams, staff_group=staff_group, tree=tree)
     scoped = teams is not None or bool(staff_group)
     entries = (
@@ -203,8 +207,9 @@ def standings_as_at(
     pauses = pauses_as_at(moment, staff_ids=Subquery(roster.values("staff_id")) if scoped else None)
     entry_stream = iter(entries.iterator(chunk_size=STREAM_CHUNK))
     pending = next(entry_stream, None)
-    for row, history, paths in lean_histories(roster, moment.cutoff):  # each person with their roster rows
+    for row, history, paths in lean_histories(roster, moment.cutoff, places):  # each person with their roster rows
         facts = Facts(*row)
+        place = places.place(facts.team_id, moment.day) if places is not None else None
         mine = {}
         while pending is not None and pending[0] <= facts.staff_id:
             if pending[0] == facts.staff_id:
@@ -213,7 +218,12 @@ def standings_as_at(
         standings = []
         for requirement in requirements:
             applies = requirement.applies_to_values(
-                facts.staff_group, facts.team_path, team_paths[requirement.pk], job_title=facts.job_title
+                facts.staff_group,
+                facts.team_path,
+                team_paths[requirement.pk],
+                job_title=facts.job_title,
+                place=place,
+                team_ids=team_ids[requirement.pk],
             )
             latest = _latest_counting(requirement, mine, above)
             standing = standing_from(
@@ -227,7 +237,9 @@ def standings_as_at(
                 snapshot_id=latest[4] if latest else None,
                 rounds=rounds[requirement.pk],
                 pauses=pauses.get((facts.staff_id, requirement.pk), ()),
-                joined_on=joined_on(history, paths, requirement, team_paths[requirement.pk], moment.day),
+                joined_on=joined_on(
+                    history, paths, requirement, team_paths[requirement.pk], moment.day, team_ids[requirement.pk]
+                ),
             )
             if standing.required:
                 standings.append((requirement, standing))
@@ -240,6 +252,7 @@ def _requirements_and_rounds(moment: Moment, requirements):
     requirements = list(Requirement.objects.filter(pk__in=[r.pk for r in requirements]).prefetch_related("teams"))
     requirements.sort(key=lambda r: r.name)
     team_paths = {r.pk: [t.path for t in r.teams.all()] for r in requirements}
+    team_ids = {r.pk: {t.pk for t in r.teams.all()} for r in requirements}
     rounds = defaultdict(list)
     with_rounds = [r for r in requirements if r.kind in Requirement.ROUND_KINDS]
     # As the portal knew them then: opened by the cut-off and not withdrawn by it (`RoundQuerySet.in_force`).
@@ -248,7 +261,15 @@ def _requirements_and_rounds(moment: Moment, requirements):
         rounds[round_.requirement_id].append(round_)
     # One more query only when levels are in play, so reports without them keep their pinned query counts.
     above = Requirement.objects.levels_above() if any(r.level_family for r in requirements) else {}
-    return requirements, team_paths, rounds, above
+    return requirements, team_paths, rounds, above, team_ids
+
+
+def _tree(moment: Moment, tree: Tree | None, teams, team_ids: dict[int, set[int]]) -> Tree | None:
+    """The tree as recorded by `moment` (the caller's, or read here, one query, when a part of the organisation is
+    read or a requirement is set for teams); None when neither needs it."""
+    if tree is None and (teams is not None or any(team_ids.values())):
+        tree = tree_as_at(moment)
+    return tree
 
 
 def _latest_counting(requirement: Requirement, mine: dict, above: dict):
@@ -277,14 +298,17 @@ def statuses_as_at(
     """Yield (roster row, standings) for every person in scope at `moment`, in person order, with a standing for each
     requirement that applied to them then. A constant number of queries, whatever the size of the organisation:
     both streams are read in chunks and merged by person, so memory stays flat too."""
-    requirements, team_paths, rounds, above = _requirements_and_rounds(moment, requirements)
+    requirements, team_paths, rounds, above, team_ids = _requirements_and_rounds(moment, requirements)
+    tree = _tree(moment, tree, teams, team_ids)
+    places: TreeHistory | None = tree.history if tree is not None else None
     roster = roster_as_at(moment, teams=teams, staff_group=staff_group, staff_ids=staff_ids, tree=tree)
     scoped = teams is not None or bool(staff_group) or staff_ids is not None
     entries = latest_valid_entries(moment, staff_ids=Subquery(roster.values("staff_id")) if scoped else None)
     pauses = pauses_as_at(moment, staff_ids=Subquery(roster.values("staff_id")) if scoped else None)
     entry_stream = iter(entries.iterator(chunk_size=STREAM_CHUNK))
     pending = next(entry_stream, None)
-    for facts, history, paths in histories(roster, moment.cutoff):  # each person with their roster rows
+    for facts, history, paths in histories(roster, moment.cutoff, places):  # each person with their roster rows
+        place = places.place(facts.team_id, moment.day) if places is not None else None
         mine = {}
         while pending is not None and pending.staff_id <= facts.staff_id:
             if pending.staff_id == facts.staff_id:
@@ -302,7 +326,11 @@ def statuses_as_at(
                 team_paths[requirement.pk],
                 today=moment.day,
                 pauses=pauses.get((facts.staff_id, requirement.pk), ()),
-                joined_on=joined_on(history, paths, requirement, team_paths[requirement.pk], moment.day),
+                joined_on=joined_on(
+                    history, paths, requirement, team_paths[requirement.pk], moment.day, team_ids[requirement.pk]
+                ),
+                place=place,
+                team_ids=team_ids[requirement.pk],
             )
             if standing.required:
                 rows.append(

@@ -84,8 +84,10 @@ def team_move(*, team: Team, parent: Team, user, request=None) -> dict:
     reports as at a date still place each person in the same team. The tree's history gains a row for the moved team
     (its new parent, from today; the teams below it follow it): a report as at a day before the move counts its
     people in the part of the organisation it was in then (`people.team_history.tree_on`). Who a requirement set for
-    a team applies to is read from the tree as it is now on every day, as requirements are (configuration, not
-    evidence): hence the refresh below.
+    a team applies to is judged by the tree of each day: from today by where the team now sits, before today by
+    where it was (the runs in effective time read the tree's history, `intervals.places_for`), and a move into a
+    team's audience is the day its people joined it (their new-starter window counts from it): hence the refresh
+    below.
 
     Returns {"people": how many people's status follows, "in_background": whether the task worker does it}."""
     with transaction.atomic():
@@ -214,7 +216,7 @@ def team_status_refresh(*, team_id: int, chunk: int = 500) -> int:
 
 def _people_ever_in(team: Team) -> list[int]:
     """Everyone in the team or below it now, or at any time the roster history records (leavers too): their status
-    in effective time places them by the team's path as it is now, so it follows the move as well. By id."""
+    in effective time follows the move from today on. By id."""
     now = StaffMember.objects.filter(team__path__startswith=team.path).values_list("pk", flat=True)
     ever = StaffChange.objects.filter(team__path__startswith=team.path).values_list("staff_id", flat=True).distinct()
     return sorted({*now, *ever})

@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from portal.people.models import StaffMember, Team
+from portal.people.team_history import tree_history
 
 from . import status
 from .dates import add_months, local_day
@@ -71,16 +72,21 @@ def standing_for(
     today: datetime.date | None = None,
     pauses: Iterable[status.Span] | None = None,
     joined_on: datetime.date | None = None,
+    place: tuple[int, ...] | None = None,
+    team_ids: Iterable[int] = (),
 ) -> tuple[status.Standing, EvidenceEntry | None]:
     """`staff` is anything with the roster facts a StaffMember has (team, staff_group, start_date, leave_date): a
-    StaffChange row serves for the roster as it was on a past day, with `today` set to that day. The person's pauses
-    are read from `entries` (their own requirement's only), unless given as `pauses`. `joined_on`: the day they
-    joined the requirement's audience, as their roster history says (`intervals.joined_on`)."""
+    StaffChange row serves for the roster as it was on a past day, with `today` set to that day, and its team's
+    `place` in the tree that day with the requirement's `team_ids` (`Requirement.applies_to_values`). The person's
+    pauses are read from `entries` (their own requirement's only), unless given as `pauses`. `joined_on`: the day
+    they joined the requirement's audience, as their roster history says (`intervals.joined_on`)."""
     today = today or timezone.localdate()
     entries = list(entries)
     if pauses is None:
         pauses = pause_spans(entries, requirement.pk)
-    applies = (staff.leave_date is None or staff.leave_date >= today) and requirement.applies_to(staff, team_paths)
+    applies = (staff.leave_date is None or staff.leave_date >= today) and requirement.applies_to(
+        staff, team_paths, place=place, team_ids=set(team_ids)
+    )
     latest = None
     if applies:
         latest = max(valid_entries(entries), key=_recorded_order, default=None)
@@ -223,7 +229,16 @@ def refresh_pair(staff: StaffMember, requirement: Requirement, pending: Iterable
     moving them meanwhile would leave their row following the old team while their runs followed the new one. The
     rows and the runs come from one reading of the person, of their entries, and of the requirement's teams and
     rounds (prefetched by `intervals.requirements_read` when the caller read the requirement that way)."""
-    from .intervals import Facts, joined_on, person_intervals_rebuild, person_read, roster_of, rules_for, rules_of
+    from .intervals import (
+        Facts,
+        joined_on,
+        person_intervals_rebuild,
+        person_read,
+        places_for,
+        roster_of,
+        rules_for,
+        rules_of,
+    )
 
     pending = list(pending)
     person = person_read(staff.pk)
@@ -240,19 +255,26 @@ def refresh_pair(staff: StaffMember, requirement: Requirement, pending: Iterable
     for entry in entries:
         by_requirement[entry.requirement_id].append(entry)
     roster, paths = None, {}
+    places = places_for(rules)  # the day they joined a team's audience: a move of their team counts
     if person[0] is not None:
         _, _, _, team_id, staff_group, job_title, team_path = person[0]
-        roster, paths = roster_of(person[1].get(staff.pk, ()), Facts(team_id, staff_group, job_title), team_path)
+        roster, paths = roster_of(
+            person[1].get(staff.pk, ()), Facts(team_id, staff_group, job_title), team_path, places
+        )
     today = timezone.localdate()
     for member in rules.requirements:
         counting = entries_counting_for(member, by_requirement, rules.above)
         team_paths = rules.team_paths[member.pk]
-        joined = joined_on(roster, paths, member, team_paths, today) if roster is not None else None
+        joined = (
+            joined_on(roster, paths, member, team_paths, today, rules.team_ids[member.pk])
+            if roster is not None
+            else None
+        )
         standing, latest = standing_for(
             staff, member, counting, rules.rounds[member.pk], team_paths, today=today, joined_on=joined
         )
         _save(staff, member, standing, latest)
-    person_intervals_rebuild(staff.pk, rules, entries, person)
+    person_intervals_rebuild(staff.pk, rules, entries, person, places)
 
 
 def _as_read(staff: StaffMember, row: tuple) -> StaffMember:
@@ -290,6 +312,9 @@ def refresh(
         wanted = set(requirement_ids)
         requirements = [r for r in requirements if r.pk in wanted]
     team_paths = {r.pk: [t.path for t in r.teams.all()] for r in requirements}
+    team_ids = {r.pk: {t.pk for t in r.teams.all()} for r in requirements}
+    # The day someone joined a team's audience counts a move of their team too (`intervals.places_for`).
+    places = tree_history() if any(team_ids.values()) else None
     rounds = {r.pk: list(r.rounds.all()) if r.kind in Requirement.ROUND_KINDS else [] for r in requirements}
     above = Requirement.objects.levels_above()
     counted = {r.pk for r in requirements} | {h.pk for r in requirements for h in above.get(r.pk, ())}
@@ -314,7 +339,9 @@ def refresh(
             to_create, to_update, to_delete = [], [], []
             for staff in staff_chunk:
                 now = Facts(staff.team_id, staff.staff_group, staff.job_title)
-                roster, paths = roster_of(histories.get(staff.pk, ()), now, staff.team.path if staff.team else None)
+                roster, paths = roster_of(
+                    histories.get(staff.pk, ()), now, staff.team.path if staff.team else None, places
+                )
                 for requirement in requirements:
                     key = (staff.pk, requirement.pk)
                     standing, latest = standing_for(
@@ -324,7 +351,9 @@ def refresh(
                         rounds[requirement.pk],
                         team_paths[requirement.pk],
                         today=today,
-                        joined_on=joined_on(roster, paths, requirement, team_paths[requirement.pk], today),
+                        joined_on=joined_on(
+                            roster, paths, requirement, team_paths[requirement.pk], today, team_ids[requirement.pk]
+                        ),
                     )
                     row = existing.get(key)
                     if not standing.required:
@@ -354,15 +383,15 @@ def refresh(
                 batch_size=1000,
             )
             written += len(to_create) + len(to_update) + len(to_delete)
-        _intervals(staff_ids, requirement_ids, pending)
+        _intervals(staff_ids, requirement_ids, pending, places)
     return written
 
 
-def _intervals(staff_ids, requirement_ids, pending) -> None:
+def _intervals(staff_ids, requirement_ids, pending, places) -> None:
     """The same people's runs in effective time (`intervals`), in the same transaction."""
     from .intervals import intervals_rebuild
 
-    intervals_rebuild(staff_ids, requirement_ids, pending)
+    intervals_rebuild(staff_ids, requirement_ids, pending, places=places)
 
 
 def _chunks(queryset, size):

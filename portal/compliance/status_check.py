@@ -25,7 +25,7 @@ from django.utils import timezone
 from portal.people.models import StaffMember, Team
 
 from . import ledger, projection
-from .intervals import COLUMNS, Facts, joined_on, roster_of, roster_rows, rules_for
+from .intervals import COLUMNS, Facts, joined_on, places_for, roster_of, roster_rows, rules_for
 from .models import EvidenceEntry, Requirement, RequirementStatus, StatusInterval
 
 ROW_FIELDS = ("completed_on", "expires_on", "due_on", "evidence_id", "paused_from", "paused_until", "renew_from")
@@ -138,11 +138,13 @@ def _out_of_date(
 ) -> set[Pair]:
     """The pairs whose runs are as the ledger gives them and whose row is what the ledger gave on a day since which
     only the calendar has moved on (`_days_that_explain`). Reads the rules, and the people's roster rows and entries,
-    once: five or six queries, for any number of people."""
+    once: five or six queries, for any number of people, and the tree's history when a requirement is set for teams
+    (`intervals.places_for`: the projection counts a move of a team into an audience as the day its people joined)."""
     candidates = [pair for pair in pairs if Counter(stored[pair].runs) == Counter(given[pair].runs)]
     if not candidates:
         return set()
     rules = rules_for()
+    places = places_for(rules)
     requirements = {r.pk: r for r in rules.requirements}
     ids = sorted({staff_id for staff_id, _ in candidates})
     staff = StaffMember.objects.select_related("team").in_bulk(ids)
@@ -158,7 +160,7 @@ def _out_of_date(
         row = stored[(staff_id, requirement_id)].row
         team_path = person.team.path if person.team else None
         roster, paths = roster_of(
-            histories.get(staff_id, ()), Facts(person.team_id, person.staff_group, person.job_title), team_path
+            histories.get(staff_id, ()), Facts(person.team_id, person.staff_group, person.job_title), team_path, places
         )
         team_paths = rules.team_paths[requirement_id]
         for day in _days_that_explain(person, row, today):
@@ -169,7 +171,7 @@ def _out_of_date(
                 rules.rounds[requirement_id],
                 team_paths,
                 today=day,
-                joined_on=joined_on(roster, paths, requirement, team_paths, day),
+                joined_on=joined_on(roster, paths, requirement, team_paths, day, rules.team_ids[requirement_id]),
             )
             if _row_of(standing, latest) == row:
                 stale.add((staff_id, requirement_id))

@@ -11,8 +11,13 @@ A team's first row stands for the time before it (as a person's first roster row
 someone in before the portal added it is where its first row puts it. A team with no row at all (made before the
 history, or outside `compliance.organisation`, as tests and benchmarks do) is read as it is now. The tree is small
 (a few thousand teams at most): one query reads it whole with its history, the rest is Python.
+
+Reads that span many days (a person's runs in effective time: who a requirement set for a team applied to, day by
+day) take the whole history, `tree_history`: the tree on any day, and each team's `place` (its id and those of the
+teams above it) from day to day.
 """
 
+import bisect
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
@@ -98,8 +103,11 @@ class Tree:
     """The team tree as it stood on a day (`tree_on`): each team's name, code and parent then, and which teams were
     under which. Teams not known by then (added after the cut-off read) are not in it."""
 
-    def __init__(self, teams: dict[int, TeamThen], now: dict[int, tuple[str, int]]):
+    def __init__(
+        self, teams: dict[int, TeamThen], now: dict[int, tuple[str, int]], history: "TreeHistory | None" = None
+    ):
         self.teams = teams
+        self.history = history  # the history it was read from (`tree_on`), None for the tree now (`tree_now`)
         self._now = now  # pk -> (path, depth) as the tree is now, to make Team instances
         self._children: dict[int, list[int]] = defaultdict(list)
         self._made: dict[int, Team] = {}
@@ -155,7 +163,8 @@ class Tree:
 
     def team(self, team_id: int) -> Team:
         """A Team (unsaved copy, not for writing) with the name, code, kind and closing day it had then, and its
-        depth and number of child teams then; `path` is its path now."""
+        depth and number of child teams then; `path` is its path now, `tree_order` its place in tree order then
+        (`order`), to sort by."""
         if team_id in self._made:
             return self._made[team_id]
         then = self.teams[team_id]
@@ -170,6 +179,7 @@ class Tree:
             depth=len(self.ancestry(team_id)),
             numchild=len(self._children.get(team_id, ())),
         )
+        self._made[team_id].tree_order = self.order(team_id)
         return self._made[team_id]
 
     def order(self, team_id: int) -> tuple:
@@ -210,31 +220,108 @@ TREE_FIELDS = (
     "history__closed_on",
 )
 
+Place = tuple[int, ...]  # a team's id and those of the teams above it on a day, from the top of the tree down
 
-def tree_on(day: datetime.date, *, recorded_before: datetime.datetime | None = None) -> Tree:
-    """The tree as it stood on `day`: from every history row (as it was), or from the rows recorded before
-    `recorded_before` (as recorded then: pass the cut-off of the `compliance.asat.Moment` read). Of a team's rows
-    known then and in effect by `day`, the one recorded last; before its first row's day, its first row. One query."""
+
+class TreeHistory:
+    """The tree's history on one clock, read once (`tree_history`): the tree as it stood on any day (`on`), and where
+    each team stood from day to day (`place`, `place_days`), for reads that span many days (a person's runs in
+    effective time judge each day by the tree of that day)."""
+
+    def __init__(self, now: dict[int, tuple], states: dict[int, tuple[list, list]]):
+        self._now = now  # pk -> (path, depth) as the tree is now
+        self._states = states  # pk -> (days, states): from each day on (the first: always), (name, code, ...)
+        self._trees: dict[datetime.date, Tree] = {}
+        self._place_days: dict[int, list[datetime.date]] = {}
+
+    def _state(self, team_id: int, day: datetime.date) -> tuple | None:
+        known = self._states.get(team_id)
+        if known is None:
+            return None
+        days, states = known
+        return states[max(0, bisect.bisect_right(days, day) - 1)]
+
+    def on(self, day: datetime.date) -> "Tree":
+        """The tree as it stood on `day` (no query)."""
+        if day not in self._trees:
+            teams = {pk: TeamThen(pk, *self._state(pk, day)) for pk in self._states}
+            self._trees[day] = Tree(teams, self._now, history=self)
+        return self._trees[day]
+
+    def place(self, team_id: int | None, day: datetime.date) -> Place:
+        """The team's id and those of the teams above it on `day`, from the top down; empty for no team, or for one
+        not known then."""
+        chain, seen = [], set()
+        while team_id is not None and team_id not in seen:
+            state = self._state(team_id, day)
+            if state is None:
+                break
+            seen.add(team_id)
+            chain.append(team_id)
+            team_id = state[3]
+        return tuple(chain[::-1])
+
+    def place_days(self, team_id: int | None) -> list[datetime.date]:
+        """The days on which the team's place (`place`) may have changed: the days any team it was ever below
+        changed, its own included. A few days at most, whatever the size of the tree."""
+        if team_id is None:
+            return []
+        if team_id not in self._place_days:
+            days, seen, stack = set(), set(), [team_id]
+            while stack:
+                pk = stack.pop()
+                if pk in seen or pk not in self._states:
+                    continue
+                seen.add(pk)
+                changes, states = self._states[pk]
+                days.update(changes[1:])
+                stack.extend(state[3] for state in states if state[3] is not None)
+            self._place_days[team_id] = sorted(days)
+        return self._place_days[team_id]
+
+
+def tree_history(*, recorded_before: datetime.datetime | None = None) -> TreeHistory:
+    """The tree's history from every row (as it was), or from the rows recorded before `recorded_before` (as recorded
+    then: the cut-off of the `compliance.asat.Moment` read). On a day, of a team's rows known then and in effect by
+    the day, the one recorded last; before its first row's day, its first row. A team with no row is as it is now
+    on every day; one whose every row was recorded after the cut-off is not in it. One query."""
     now_rows, history = {}, defaultdict(list)
     for pk, name, code, kind, closed_on, path, depth, row_pk, recorded_at, effective_on, *row in Team.objects.order_by(
         "path"
     ).values_list(*TREE_FIELDS):
         now_rows[pk] = (path, depth, name, code, kind, closed_on)
         if row_pk is not None:
-            history[pk].append((recorded_at, row_pk, effective_on, row))
+            history[pk].append((recorded_at, row_pk, effective_on or ALWAYS, row))
     by_path = {path: pk for pk, (path, *_) in now_rows.items()}
-    teams = {}
+    states = {}
     for pk, (path, _, name, code, kind, closed_on) in now_rows.items():
         rows = history.get(pk)
         if not rows:
-            teams[pk] = TeamThen(pk, name, code, kind, by_path.get(path[: -Team.steplen]), closed_on)
+            states[pk] = ([ALWAYS], [(name, code, kind, by_path.get(path[: -Team.steplen]), closed_on)])
             continue
-        known = [r for r in rows if r[2] is None or recorded_before is None or r[0] < recorded_before]
+        known = [r for r in rows if r[2] == ALWAYS or recorded_before is None or r[0] < recorded_before]
         if not known:
             continue  # added after the cut-off
         known.sort(key=lambda r: (r[0], r[1]))
-        in_effect = [r for r in known if (r[2] or ALWAYS) <= day]
-        chosen = in_effect[-1] if in_effect else min(known, key=lambda r: (r[2] or ALWAYS, r[0], r[1]))
-        name, code, kind, parent_id, closed_on = chosen[3]
-        teams[pk] = TeamThen(pk, name, code, kind, parent_id, closed_on)
-    return Tree(teams, {pk: (row[0], row[1]) for pk, row in now_rows.items()})
+        first = min(known, key=lambda r: (r[2], r[0], r[1]))
+        days, chosen = [ALWAYS], [_then(first)]
+        for day in sorted({r[2] for r in known} - {ALWAYS}):
+            days.append(day)
+            chosen.append(_then([r for r in known if r[2] <= day][-1]))
+        if first[2] == ALWAYS:  # a row in effect always: the first state is the last recorded of those
+            chosen[0] = _then([r for r in known if r[2] == ALWAYS][-1])
+        states[pk] = (days, chosen)
+    return TreeHistory({pk: (row[0], row[1]) for pk, row in now_rows.items()}, states)
+
+
+def _then(row: tuple) -> tuple:
+    name, code, kind, parent_id, closed_on = row[3]
+    return (name, code, kind, parent_id, closed_on)
+
+
+def tree_on(day: datetime.date, *, recorded_before: datetime.datetime | None = None) -> Tree:
+    """The tree as it stood on `day`: from every history row (as it was), or from the rows recorded before
+    `recorded_before` (as recorded then: pass the cut-off of the `compliance.asat.Moment` read). Of a team's rows
+    known then and in effect by `day`, the one recorded last; before its first row's day, its first row. One query.
+    The tree keeps its history (`Tree.history`), for reads that span the days before."""
+    return tree_history(recorded_before=recorded_before).on(day)

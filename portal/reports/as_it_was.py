@@ -14,7 +14,9 @@ after a fact names none rather than the wrong one).
 
 Both read the part of the organisation asked for, and name each person's team, by the tree as it stood on the day
 (`people.team_history.tree_on`; for `people_known`, as recorded before the cut-off): a team moved since is counted
-where it was, and a team renamed since has the name it had then.
+where it was, and a team renamed since has the name it had then. Who a requirement set for teams applied to is the
+tree's of each day too: the table's runs are worked out that way (`intervals.places_for`), and `people_known` works
+them out from the tree's history recorded before the cut-off.
 """
 
 import datetime
@@ -254,7 +256,8 @@ def candidates(teams: Iterable[Team], moment: Moment, tree: Tree | None = None):
 
 def _known_chunk(chunk, rules: Rules | None, scope: set, tree: Tree, day, cutoff, requirement=None, staff_group=""):
     rows = [tuple(_person_field(staff, name) for name in PERSON_FIELDS) for staff in chunk]
-    people, paths = people_facts(rows, rules.counted if rules else set(), recorded_before=cutoff)
+    # Who a requirement set for teams applied to, by the tree of each day as recorded before the cut-off.
+    people, paths = people_facts(rows, rules.counted if rules else set(), recorded_before=cutoff, places=tree.history)
     members = {staff.pk: staff for staff in chunk}
     zone = timezone.get_current_timezone()
     kept = []

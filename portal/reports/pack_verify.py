@@ -315,8 +315,8 @@ def changes_since(team: Team, moment: Moment, now: datetime.datetime) -> list[st
             )
     if explained < len(differing):
         lines.append(
-            "For the others nothing recorded since explains it: a requirement's settings may have changed since, "
-            "or a team set for a requirement may have moved (who it applies to is read as it is now)."
+            "For the others nothing recorded since explains it: a requirement's settings may have changed since "
+            "(its teams, staff groups, job titles or renewal period are read as they are now)."
         )
     return lines
 

@@ -247,7 +247,8 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
             "reports/pack/cover.html",
             basis_words=BASIS_WORDS[pack.basis],
             filters=filters,
-            summaries=sorted(summaries.values(), key=lambda s: s.team.path if s.team else ""),
+            # In tree order as it stood on the day (the pages name each team as it was then), not by today's paths.
+            summaries=sorted(summaries.values(), key=lambda s: s.team.tree_order if s.team else ()),
             totals=_totals(summaries.values()),
             generated_at=timezone.now(),
             generated_by=_name_of(pack.requested_by),

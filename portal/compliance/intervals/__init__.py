@@ -30,6 +30,7 @@ from .rebuild import (
     person_intervals_rebuild,
     person_read,
     person_runs,
+    places_for,
 )
 from .roster import (
     CHANGE_FIELDS,
@@ -70,6 +71,7 @@ __all__ = [
     "person_intervals_rebuild",
     "person_read",
     "person_runs",
+    "places_for",
     "requirements_read",
     "roster_of",
     "roster_rows",

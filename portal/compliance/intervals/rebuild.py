@@ -10,6 +10,7 @@ from typing import NamedTuple
 from django.db import connection, transaction
 
 from portal.people.models import StaffChange, StaffMember, Team
+from portal.people.team_history import TreeHistory, tree_history
 
 from .. import status
 from ..models import EvidenceEntry, Requirement, StatusInterval
@@ -53,12 +54,14 @@ def people_facts(
     recorded_before: datetime.datetime | None = None,
     changes: dict[int, list[StaffChange]] | None = None,
     entries: dict[int, list[EvidenceEntry]] | None = None,
+    places: TreeHistory | None = None,
 ) -> tuple[list[Person], dict[int, str]]:
     """The facts of a chunk of people (`rows` of PERSON_FIELDS, as the roster holds them now) and the paths of every
     team their roster rows name: two queries. `waiting` are entries prepared but not yet sealed, counted as recorded.
     `changes`: the people's roster rows (with their teams), when read with the people (`_people_with_roster`): then
     one query, for the ledger entries. `entries`: each person's entries on the requirements `counted`, the pending
-    ones among them, when the caller has read them: then none.
+    ones among them, when the caller has read them: then none. `places`: the tree's history, read by the caller, so
+    that each day's runs judge a requirement set for teams by the tree of that day (`Roster`).
 
     With `recorded_before`, only what had been recorded before that moment, so that a read at that moment can be
     made again later and come out the same: the ledger entries (completions, pauses, corrections) and roster rows
@@ -91,7 +94,7 @@ def people_facts(
             start_date, leave_date = last.start_date, last.leave_date
         elif pk in later:
             continue
-        roster = Roster(mine, Facts(team_id, staff_group, job_title))
+        roster = Roster(mine, Facts(team_id, staff_group, job_title), places)
         people.append(Person(pk, start_date, leave_date, roster, entries.get(pk, [])))
     return people, paths
 
@@ -128,6 +131,7 @@ def person_runs(person: Person, rules: Rules, paths: dict[int, str]) -> Iterator
             roster=person.roster,
             requirement=requirement,
             team_paths=rules.team_paths[requirement.pk],
+            team_ids=rules.team_ids[requirement.pk],
             paths=paths,
             counting=counting,
             pauses=pauses,
@@ -141,14 +145,18 @@ def intervals_rebuild(
     staff_ids: Iterable[int] | None = None,
     requirement_ids: Iterable[int] | None = None,
     pending: Iterable[EvidenceEntry] = (),
+    *,
+    places: TreeHistory | None = None,
 ) -> int:
     """Rebuild the runs of some people (all when None) on some requirements (all when None, and the lower levels of
     their families, which their evidence also satisfies), counting `pending` entries (prepared, not yet sealed) as
     recorded. Call in the transaction of the fact that changes them, holding `ledger.people_lock` on the people
-    (as `projection.refresh` does). Returns the rows written."""
+    (as `projection.refresh` does). `places`: the tree's history, when the caller has read it (`places_for`).
+    Returns the rows written."""
     rules = _rules_to_rebuild(requirement_ids)
     if rules is None:
         return 0
+    places = places if places is not None else places_for(rules)
     waiting = defaultdict(list)
     for entry in pending:
         waiting[entry.staff_id].append(entry)
@@ -157,7 +165,7 @@ def intervals_rebuild(
         # A few people (a completion's, an attestation's, a pause's): one chunk, read with their roster rows.
         rows, changes = _people_with_roster(staff_ids)
         with transaction.atomic(savepoint=False):
-            return _rebuild_chunk(rows, rules, waiting, changes) if rows else 0
+            return _rebuild_chunk(rows, rules, waiting, changes, places=places) if rows else 0
     people = StaffMember.objects.order_by("pk")
     if staff_ids is not None:
         people = people.filter(pk__in=staff_ids)
@@ -167,10 +175,10 @@ def intervals_rebuild(
         for row in people.values_list(*PERSON_FIELDS).iterator(chunk_size=CHUNK):
             chunk.append(row)
             if len(chunk) == CHUNK:
-                written += _rebuild_chunk(chunk, rules, waiting)
+                written += _rebuild_chunk(chunk, rules, waiting, places=places)
                 chunk = []
         if chunk:
-            written += _rebuild_chunk(chunk, rules, waiting)
+            written += _rebuild_chunk(chunk, rules, waiting, places=places)
     return written
 
 
@@ -184,15 +192,28 @@ def person_read(staff_id: int) -> tuple[tuple | None, dict[int, list[StaffChange
 
 
 def person_intervals_rebuild(
-    staff_id: int, rules: Rules, entries: list[EvidenceEntry], person: tuple | None = None
+    staff_id: int,
+    rules: Rules,
+    entries: list[EvidenceEntry],
+    person: tuple | None = None,
+    places: TreeHistory | None = None,
 ) -> int:
     """`intervals_rebuild` of one person on the rules' requirements (`rules_of`, `rules_for`), from their ledger
     entries on them as the caller read them, the pending ones among them, and from the person as `person_read` gave
-    them (read here, one query, when not given); then deletes and inserts their runs. Call as `intervals_rebuild`."""
+    them (read here, one query, when not given), with the tree's history as `places_for` gave it; then deletes and
+    inserts their runs. Call as `intervals_rebuild`."""
     row, changes = person if person is not None else person_read(staff_id)
     if row is None:
         return 0
-    return _rebuild_chunk([row], rules, {}, changes, entries={staff_id: entries})
+    return _rebuild_chunk([row], rules, {}, changes, entries={staff_id: entries}, places=places)
+
+
+def places_for(rules: Rules) -> TreeHistory | None:
+    """The tree's history as everything known now says it was (`people.team_history.tree_history`), when one of the
+    rules' requirements is set for teams: their runs judge each day by the tree of that day, so a team moved since
+    keeps, for the days before the move, the requirements of the teams it was under then. One query; none when no
+    requirement is set for teams (most completions: the tree's history cannot change them)."""
+    return tree_history() if rules.by_team else None
 
 
 def _rules_to_rebuild(requirement_ids: Iterable[int] | None) -> Rules | None:
@@ -207,8 +228,8 @@ def _rules_to_rebuild(requirement_ids: Iterable[int] | None) -> Rules | None:
     return rules_of(requirements) if requirements else None
 
 
-def _rebuild_chunk(rows, rules: Rules, waiting, changes=None, entries=None) -> int:
-    people, paths = people_facts(rows, rules.counted, waiting=waiting, changes=changes, entries=entries)
+def _rebuild_chunk(rows, rules: Rules, waiting, changes=None, entries=None, places=None) -> int:
+    people, paths = people_facts(rows, rules.counted, waiting=waiting, changes=changes, entries=entries, places=places)
     new = []
     for person in people:
         for reading in person_runs(person, rules, paths):

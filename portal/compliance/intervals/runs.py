@@ -4,7 +4,7 @@ are now (`Rules`)."""
 import bisect
 import datetime
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -46,19 +46,28 @@ def runs_for(
     team_paths: list[str],
     paths: dict[int, str],
     counting: list[EvidenceEntry],
+    team_ids: Collection[int] = (),
     pauses: list[status.Span],
     rounds: list,
     due_soon_days: int,
 ) -> list[Run]:
     """The runs of one person on one requirement, from everything known now. `counting` are the completions that
-    count towards it (`projection.entries_counting_for` of the valid ones), `pauses` its pauses that stand.
+    count towards it (`projection.entries_counting_for` of the valid ones), `pauses` its pauses that stand. Whether
+    the requirement's teams take the person in is read from the tree of each day when the roster was read with the
+    tree's history (its facts name their team's place, and `team_ids` are the requirement's teams), else from the
+    teams' paths now (`team_paths`, `paths`).
 
     The standing (dates, whether it applies, the pause shown) changes only on the days a fact takes effect (the
     "base" days), so it is worked out once for each; between them only the state moves on with the calendar (due
     soon, overdue, expired), on days that standing names."""
     audience = {
         facts: requirement.applies_to_values(
-            facts.staff_group, paths.get(facts.team_id), team_paths, job_title=facts.job_title
+            facts.staff_group,
+            paths.get(facts.team_id),
+            team_paths,
+            job_title=facts.job_title,
+            place=facts.place,
+            team_ids=team_ids,
         )
         for facts in set(roster.facts)
     }
@@ -169,8 +178,8 @@ def _same(a: Run, b: Run) -> bool:
 @dataclass(frozen=True)
 class Rules:
     """The requirement side of the runs, read once for a rebuild or a read: the requirements, the ids whose evidence
-    counts towards them (theirs and their families' higher levels), each one's teams and re-attestation rounds, the
-    levels above each, and the "due soon" window."""
+    counts towards them (theirs and their families' higher levels), each one's teams (their paths now, and their ids)
+    and re-attestation rounds, the levels above each, and the "due soon" window."""
 
     requirements: list[Requirement]
     counted: set[int]
@@ -178,6 +187,12 @@ class Rules:
     rounds: dict[int, list]
     above: dict[int, list[Requirement]]
     window: int
+    team_ids: dict[int, set[int]]
+
+    @property
+    def by_team(self) -> bool:
+        """Whether any of the requirements is set for teams: only then does the tree's history matter to them."""
+        return any(self.team_ids.values())
 
 
 def rules_for(
@@ -206,6 +221,7 @@ def rules_for(
         rounds=rounds,
         above=above,
         window=getattr(settings, "PORTAL_DUE_SOON_DAYS", 30),
+        team_ids={r.pk: {t.pk for t in r.teams.all()} for r in requirements},
     )
 
 
@@ -237,6 +253,7 @@ def rules_of(requirements: list[Requirement]) -> Rules:
         rounds={r.pk: list(r.rounds.all()) if r.kind in Requirement.ROUND_KINDS else [] for r in requirements},
         above={},
         window=getattr(settings, "PORTAL_DUE_SOON_DAYS", 30),
+        team_ids={r.pk: set() if r.applies_to_everyone else {t.pk for t in r.teams.all()} for r in requirements},
     )
 
 

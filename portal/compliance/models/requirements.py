@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from collections.abc import Collection
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -225,24 +226,50 @@ class Requirement(models.Model):
         came_under = max(start_date, self.introduced_on, joined_on or start_date)
         return came_under + datetime.timedelta(days=self.new_starter_days)
 
-    def applies_to(self, staff: StaffMember, team_paths: list[str] | None = None) -> bool:
+    def applies_to(
+        self,
+        staff: StaffMember,
+        team_paths: list[str] | None = None,
+        *,
+        place: tuple[int, ...] | None = None,
+        team_ids: Collection[int] = (),
+    ) -> bool:
         """Whether this requirement's audience takes in `staff` (when it is in force is `in_force_on`). `team_paths`
         are the paths of self.teams (pass them in when checking many people, to avoid a query each). `staff` may be
-        a StaffChange row: the roster as it was."""
+        a StaffChange row: the roster as it was, with its team's `place` in the tree that day and the requirement's
+        `team_ids` (`applies_to_values`)."""
         if self.applies_to_everyone:
             return True
+        if place is not None:
+            return self.applies_to_values(
+                staff.staff_group, None, [], job_title=staff.job_title, place=place, team_ids=team_ids
+            )
         paths = team_paths if team_paths is not None else [t.path for t in self.teams.all()]
         return self.applies_to_values(
             staff.staff_group, staff.team.path if staff.team else None, paths, job_title=staff.job_title
         )
 
     def applies_to_values(
-        self, staff_group: str, team_path: str | None, team_paths: list[str], job_title: str = ""
+        self,
+        staff_group: str,
+        team_path: str | None,
+        team_paths: list[str],
+        job_title: str = "",
+        *,
+        place: tuple[int, ...] | None = None,
+        team_ids: Collection[int] = (),
     ) -> bool:
         """`applies_to` on plain values: a staff group, a team's path and a job title. Any one criterion that
-        matches makes it apply. `projection.audience_ids` is the same rule in SQL."""
+        matches makes it apply. `projection.audience_ids` is the same rule in SQL.
+
+        About a day the tree may have changed since, the team is given by its `place` that day (its id and the ids of
+        the teams above it then, `people.team_history.TreeHistory.place`) and the requirement's teams by id
+        (`team_ids`): it applies to a team that was below one of them then, wherever that team is now."""
         if self.applies_to_everyone or (staff_group and staff_group in self.staff_groups):
             return True
-        if team_path is not None and any(team_path.startswith(p) for p in team_paths):
+        if place is not None:
+            if any(pk in place for pk in team_ids):
+                return True
+        elif team_path is not None and any(team_path.startswith(p) for p in team_paths):
             return True
         return any(job_title_matches(pattern, job_title) for pattern in self.job_title_patterns)
