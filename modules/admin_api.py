@@ -6,10 +6,15 @@ database and ended in a server error (ProtectedError), a branch holding a policy
 a new latest revision of a page locked against edits (a policy whose next version is scheduled to go live among
 them), and a publish put live a draft another editor was working on under their lock. `wagtail_hooks` puts this
 endpoint in place of Wagtail's.
+
+Its copy for translation is refused outright: the portal's content is in one language (WAGTAIL_I18N_ENABLED is off,
+there is no locale editor and no Translate action), yet with a second Locale row the action made a second home page,
+policy or module in that locale.
 """
 
 from django.db import transaction
 from django.utils.html import strip_tags
+from wagtail.admin.api.actions.copy_for_translation import CopyForTranslationAPIAction
 from wagtail.admin.api.actions.create_alias import CreatePageAliasAPIAction
 from wagtail.admin.api.actions.delete import DeletePageAPIAction
 from wagtail.admin.api.actions.publish import PublishPageAPIAction
@@ -79,6 +84,23 @@ class PagePublishAPIAction(PublishPageAPIAction):
         return super().execute(instance, data)
 
 
+NO_TRANSLATIONS = (
+    "Pages cannot be copied for translation: the portal's policy and modules are in one language, and a copy in "
+    "another would be a second policy or module, taking attestations and completions of its own. Nothing was copied."
+)
+
+
+class PageCopyForTranslationAPIAction(CopyForTranslationAPIAction):
+    """Refused for everyone, before anything is read: a copy in another locale of the policy is a policy of its own
+    (its own versions, attestations and re-attestation rounds), of a module a module of its own, each unknown to the
+    requirements that name the first, and of the home page a second site tree. Should the portal ever offer its
+    content in more than one language, that is a design of its own (which version a person attested, in which
+    language), not this action."""
+
+    def execute(self, instance, data):
+        raise BadRequestError(NO_TRANSLATIONS)
+
+
 class PagesAPIViewSet(PagesAdminAPIViewSet):
     actions = {
         **PagesAdminAPIViewSet.actions,
@@ -86,10 +108,11 @@ class PagesAPIViewSet(PagesAdminAPIViewSet):
         "create_alias": PageAliasAPIAction,
         "revert_to_page_revision": PageRevertAPIAction,
         "publish": PagePublishAPIAction,
+        "copy_for_translation": PageCopyForTranslationAPIAction,
     }
 
     def action_view(self, request, pk, action_name):
-        # One transaction: an action refused part way (`PolicyPage.save` meeting a policy below a page aliased, as
-        # copying for translation might) leaves none of the pages it had added.
+        # One transaction: an action refused part way (`PolicyPage.save` meeting a policy below a page aliased) leaves
+        # none of the pages it had added.
         with transaction.atomic():
             return super().action_view(request, pk, action_name)
