@@ -4,6 +4,11 @@ Each (person, requirement, stage, days before, due date, recipient) is sent once
 claim: it is inserted, in its own transaction, before the email goes; a unique constraint refuses a second insert,
 so a second run, or a second worker at the same moment, skips what is already claimed. If the email then cannot be
 sent, the claim is withdrawn so that the next run tries again. What is due, and to whom, is `reminders`'.
+
+The day's run sends on one connection to the mail server (`django.core.mail.get_connection()`), not one per email:
+hundreds of emails would otherwise each connect, say hello, start TLS and sign in. It is opened for the first email,
+kept between emails, closed at the end however the run ends, and closed after a fault of the server (so that the next
+email tries a new one, as each did when each had its own); a refused recipient leaves it open.
 """
 
 import datetime
@@ -12,7 +17,7 @@ import smtplib
 from collections import Counter, defaultdict
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 
 from . import reminder_lists
@@ -43,12 +48,14 @@ def message_send(message: Message) -> str:
     return messages_send([message])
 
 
-def messages_send(messages: list[Message]) -> str:
+def messages_send(messages: list[Message], *, connection=None) -> str:
     """One email to one recipient about `messages` (all of one stage): each is claimed as `message_send` claims one,
     and those claimed before are left out; what is left goes as its own text when it is one message, else as one list
     (`reminder_lists.email_for`). The outcome as `message_send`'s: ALREADY_SENT if nothing was left to send; if the
     email could not be sent, every claim is withdrawn, so the next run tries them all again, and the outcome is
-    MAIL_DOWN when the mail server could not be reached (or refuses every email), NOT_SENT when it refused this one."""
+    MAIL_DOWN when the mail server could not be reached (or refuses every email), NOT_SENT when it refused this one.
+    `connection`: the run's connection to the mail server, opened here if it is not open, and closed on MAIL_DOWN;
+    None, a connection of the email's own."""
     claimed = [(message, log) for message in messages if (log := _claim(message)) is not None]
     if not claimed:
         return ALREADY_SENT
@@ -58,16 +65,30 @@ def messages_send(messages: list[Message]) -> str:
         ReminderLog.objects.filter(pk__in=logs).update(subject=subject[:255])
     recipient, sent_by = left[0].recipient, left[0].sent_by
     reply_to = [sent_by.email] if sent_by is not None and sent_by.email else _reply_to()
+    email = EmailMessage(subject=subject, body=body, to=[recipient], reply_to=reply_to, connection=connection)
     try:
-        EmailMessage(subject=subject, body=body, to=[recipient], reply_to=reply_to).send()
+        if connection is not None:
+            connection.open()  # nothing to do while it is open; otherwise kept open after this email, unlike send's
+        email.send()
     except OSError as error:  # smtplib's errors among them
         logger.exception("Could not send the %s reminder (logs %s) to %s", left[0].stage, logs, recipient)
         ReminderLog.objects.filter(pk__in=logs).delete()
         if (answer := refused_for_good(error, recipient)) is not None:
             _refusals_record(left, answer)
         about_this_email = isinstance(error, smtplib.SMTPException) and not isinstance(error, SERVER_FAULTS)
+        if not about_this_email and connection is not None:
+            _connection_close(connection)  # dropped, or never made: the next email tries a new one
         return NOT_SENT if about_this_email else MAIL_DOWN
     return SENT
+
+
+def _connection_close(connection) -> None:
+    """Close the run's connection, if open. A server that does not take its leave politely (QUIT refused, or gone
+    already) changes nothing sent, and does not stop the run: the backend has let the connection go all the same."""
+    try:
+        connection.close()
+    except OSError:
+        logger.warning("The mail server did not close the reminder run's connection cleanly", exc_info=True)
 
 
 def refused_for_good(error: OSError, recipient: str) -> str | None:
@@ -118,27 +139,31 @@ def reminders_send(today: datetime.date) -> Counter:
     many emails were sent, by stage, and under NOT_SENT_COUNT how many did not go. An email the mail server refuses
     is logged and the run goes on; when the server cannot be reached for MAIL_DOWN_AFTER emails in a row, the rest
     are left for the next run (each would wait out EMAIL_TIMEOUT: with thousands to send, the run would take hours).
-    Nothing not sent is recorded as sent."""
+    Nothing not sent is recorded as sent. All on one connection to the mail server (this module's docstring)."""
     batches = defaultdict(list)
     for message in messages_due(today):
         batches[(message.stage, message.recipient)].append(message)
     sent, failed, down_in_a_row = Counter(), 0, 0
-    for done, ((stage, _), batch) in enumerate(batches.items(), start=1):
-        outcome = messages_send(batch)
-        sent[stage] += outcome == SENT
-        failed += outcome in {NOT_SENT, MAIL_DOWN}
-        down_in_a_row = down_in_a_row + 1 if outcome == MAIL_DOWN else 0
-        if down_in_a_row >= MAIL_DOWN_AFTER:
-            left = len(batches) - done
-            logger.error(
-                "The mail server could not be reached for %d reminder emails in a row on %s: the other %d emails of "
-                "the run are left for the next run, which sends them all.",
-                down_in_a_row,
-                today,
-                left,
-            )
-            failed += left
-            break
+    connection = get_connection()
+    try:
+        for done, ((stage, _), batch) in enumerate(batches.items(), start=1):
+            outcome = messages_send(batch, connection=connection)
+            sent[stage] += outcome == SENT
+            failed += outcome in {NOT_SENT, MAIL_DOWN}
+            down_in_a_row = down_in_a_row + 1 if outcome == MAIL_DOWN else 0
+            if down_in_a_row >= MAIL_DOWN_AFTER:
+                left = len(batches) - done
+                logger.error(
+                    "The mail server could not be reached for %d reminder emails in a row on %s: the other %d emails "
+                    "of the run are left for the next run, which sends them all.",
+                    down_in_a_row,
+                    today,
+                    left,
+                )
+                failed += left
+                break
+    finally:
+        _connection_close(connection)
     if failed:
         logger.warning("%d reminder emails for %s were not sent; the next run tries them again.", failed, today)
         sent[NOT_SENT_COUNT] = failed
