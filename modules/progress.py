@@ -112,8 +112,8 @@ class ModuleProgress:
     # The scenarios staff are shown: those held back for an editor's review are left out (and counted nowhere).
     scenarios: dict[str, ScenarioState] = field(default_factory=dict)
     held_block_ids: set[str] = field(default_factory=set)
-    quiz_passed: bool = False
     has_quiz: bool = False
+    quiz_id: int | None = None  # the module's quiz (its live version's): only a pass at it counts
     attempts: list = field(default_factory=list)
     completions: list = field(default_factory=list)  # newest first
     completed_at: object = None
@@ -122,6 +122,26 @@ class ModuleProgress:
     standings: list[RequirementStanding] = field(default_factory=list)
     # A module with no quiz that is due again: the scenarios count only the answers given after this moment.
     counting_since: datetime.datetime | None = None
+
+    @property
+    def quiz_attempts(self) -> list:
+        """The attempts at the module's quiz, newest first (`attempts` holds those at a quiz it has replaced too)."""
+        return [attempt for attempt in self.attempts if attempt.quiz_id == self.quiz_id]
+
+    @property
+    def quiz_passed(self) -> bool:
+        """Whether the person passed the module's quiz. A pass at a quiz the module has since replaced counts for
+        nothing now (a completion it made before then stands: re-asking is a re-attestation round's job)."""
+        return any(attempt.passed for attempt in self.quiz_attempts)
+
+    @property
+    def passed_replaced_quiz(self) -> bool:
+        """Whether the person passed a quiz the module no longer uses and not yet the one it has now."""
+        return (
+            self.has_quiz
+            and not self.quiz_passed
+            and any(attempt.passed and attempt.quiz_id != self.quiz_id for attempt in self.attempts)
+        )
 
     @property
     def scenarios_total(self) -> int:
@@ -224,8 +244,10 @@ class ModuleProgress:
         if self.scenarios_total:
             noun = "scenario" if self.scenarios_total == 1 else "scenarios"
             parts.append(f"{self.scenarios_done} of {self.scenarios_total} {noun} worked through")
-        if self.has_quiz:
-            parts.append("quiz passed" if self.quiz_passed else "quiz not yet passed")
+        if self.quiz_passed:
+            parts.append("quiz passed")
+        elif self.has_quiz:
+            parts.append("quiz changed since you passed it" if self.passed_replaced_quiz else "quiz not yet passed")
         text = "; ".join(parts)
         return f"{text[:1].upper()}{text[1:]}." if text else ""
 
@@ -242,9 +264,10 @@ def _held_flags(page_ids):
     return ReviewFlag.objects.filter(page_id__in=list(page_ids), resolved_at__isnull=True).exclude(block_id="")
 
 
-def module_has_quiz(page: ModulePage) -> bool:
-    """From the page's raw stream: loads no quiz."""
-    return any(block["type"] == "quiz" for block in page.body.raw_data)
+def module_quiz_id(page: ModulePage) -> int | None:
+    """The id of the module's quiz (its first quiz block's, as `ModulePage.quiz`), from the page's raw stream: loads
+    no quiz. Read from the page's row, it is the live version's. None for a module with no quiz."""
+    return next((block["value"].get("quiz") for block in page.body.raw_data if block["type"] == "quiz"), None)
 
 
 def scenarios_complete_for_user(user, page: ModulePage) -> bool:
@@ -353,6 +376,7 @@ def _progress_for_pages(user, pages) -> list[ModuleProgress]:
             },
             held_block_ids=held_here,
             has_quiz=any(b["type"] == "quiz" for b in raw),
+            quiz_id=module_quiz_id(page),
         )
         progress_by_page[page.pk] = progress
     # The status rows and completions first: they say from when a module due again counts the answers.
@@ -385,7 +409,6 @@ def _progress_for_pages(user, pages) -> list[ModuleProgress]:
     for attempt in attempts:
         progress = progress_by_page[attempt.page_id]
         progress.attempts.append(attempt)
-        progress.quiz_passed = progress.quiz_passed or bool(attempt.passed)
     return [progress_by_page[page.pk] for page in pages]
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from portal.compliance.services import module_completion_evidence
 
 from .models import ModuleCompletion, ModulePage, ScenarioResponse
-from .progress import module_has_quiz, module_progress_for_user, scenarios_complete_for_user
+from .progress import module_progress_for_user, module_quiz_id, scenarios_complete_for_user
 
 
 class ScenarioChoiceError(Exception):
@@ -66,12 +66,13 @@ def scenario_response_record(
 def attempt_fits_module(*, attempt, page: ModulePage) -> bool:
     """Whether an attempt begun from `page` still counts for it: the module is published and its quiz is still the
     attempt's. From the rows read with the attempt (the module's live row and raw stream): no query."""
-    quiz_ids = [block["value"].get("quiz") for block in page.body.raw_data if block["type"] == "quiz"]
-    return page.live and quiz_ids[:1] == [attempt.quiz_id]
+    return page.live and module_quiz_id(page) == attempt.quiz_id
 
 
 def module_completion_record_if_complete(*, user, page: ModulePage, just_passed=None) -> ModuleCompletion | None:
-    """Record that the module is complete if every scenario is reached and the quiz passed.
+    """Record that the module is complete if every scenario is reached and the module's quiz passed: its quiz now,
+    the live version's (a pass at a quiz it has since replaced completes nothing; a completion recorded before the
+    quiz was replaced stands, as evidence always does).
 
     One completion per passing attempt; for a module with no quiz, one each time every scenario is worked through
     again after the last completion. So calling this again changes nothing. The completion is the fact the
@@ -83,7 +84,7 @@ def module_completion_record_if_complete(*, user, page: ModulePage, just_passed=
     `newly_recorded`). It is the passing attempt, and none can have a completion yet (its pass was not visible to
     anyone before): all that is left to ask is whether the scenarios are done, in one query.
     """
-    if just_passed is not None and just_passed.passed and module_has_quiz(page):
+    if just_passed is not None and just_passed.passed and just_passed.quiz_id == module_quiz_id(page):
         if not scenarios_complete_for_user(user, page):
             return None
         return _completion_record(user=user, page=page, attempt=just_passed, sequence=0)
@@ -91,7 +92,7 @@ def module_completion_record_if_complete(*, user, page: ModulePage, just_passed=
     if not progress.is_complete:
         return None
     if progress.has_quiz:
-        passing = next((attempt for attempt in progress.attempts if attempt.passed), None)
+        passing = next((attempt for attempt in progress.quiz_attempts if attempt.passed), None)
         if passing is None:
             return None
         existing = next((c for c in progress.completions if c.attempt_id == passing.pk), None)
