@@ -261,7 +261,7 @@ def reminders_due(today: datetime.date) -> list[Message]:
         .exclude(RequirementStatus.paused_on_q(today))
         .filter(staff__in=StaffMember.objects.in_post(today))
         .exclude(staff__user__is_active=False)
-        .select_related("staff", "staff__team", "staff__line_manager__user", "requirement")
+        .select_related("staff", "staff__team", "staff__line_manager__user", "requirement", "evidence__snapshot")
         .order_by("due_on", "staff_id", "requirement_id")
     )
     sent = _stages_sent(horizon)
