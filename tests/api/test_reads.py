@@ -12,6 +12,7 @@ from portal.audit.models import AuditEvent
 from portal.compliance import ledger
 from portal.people.models import StaffChange
 from tests import factories
+from tests.dbrole import as_owner
 
 from .conftest import SCOPES
 
@@ -57,7 +58,8 @@ def test_a_persons_standing(api, org):
 
 def _roster_recorded_days_ago(days: int) -> None:
     """The people's roster rows as if recorded `days` ago (the fixture made them just now)."""
-    StaffChange.objects.update(recorded_at=timezone.now() - datetime.timedelta(days=days))
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=timezone.now() - datetime.timedelta(days=days))
 
 
 def test_a_persons_standing_as_at_a_date_before_their_completion(api, org):

@@ -18,6 +18,7 @@ from portal.people.roles import hr_group
 from portal.reports.models import EvidencePack
 from tests import factories
 from tests.browser.conftest import BROWSER_DB, sign_in, sign_in_with_code
+from tests.dbrole import as_owner
 
 pytestmark = BROWSER_DB
 
@@ -143,7 +144,8 @@ def test_hr_drills_down_and_makes_an_evidence_pack_as_at_a_past_date(page, live_
     hr.user.groups.add(hr_group())
     factories.with_mfa(hr.user)
     # The roster as it stood a month ago; Sam's evidence recorded five days ago.
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
     real_now = timezone.now()
     five_days_ago = real_now - datetime.timedelta(days=5)
     with pytest.MonkeyPatch.context() as clock:  # the live server, sessions and sign-in need the real time after

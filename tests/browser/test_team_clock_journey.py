@@ -15,6 +15,7 @@ from portal.compliance.projection import refresh
 from portal.people.models import StaffChange, TeamManager
 from tests import factories
 from tests.browser.conftest import BROWSER_DB, sign_in
+from tests.dbrole import as_owner
 
 pytestmark = BROWSER_DB
 
@@ -36,7 +37,8 @@ def org(site):
     sam = _person(wards, "Sam", "Ward")
     _person(wards, "Priya", "Ward")
     requirement = factories.make_requirement(name=REQUIREMENT, renewal_months=12)
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=400))  # loaded long ago
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=400))  # loaded long ago
     refresh()
     # Recorded today, done 100 days ago: a late fact about the past.
     factories.make_completion(sam, requirement, completed_at=timezone.now() - datetime.timedelta(days=100))

@@ -15,6 +15,7 @@ from portal.people.models import StaffChange
 from portal.people.roles import hr_group
 from tests import factories
 from tests.browser.conftest import BROWSER_DB, sign_in_with_code
+from tests.dbrole import as_owner
 
 pytestmark = BROWSER_DB
 
@@ -37,7 +38,8 @@ def org(site):
     hr.user.groups.add(hr_group())
     factories.with_mfa(hr.user)
     requirement = factories.make_requirement(name=REQUIREMENT, renewal_months=12)
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=400))  # loaded long ago
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=400))  # loaded long ago
     refresh()
     # Recorded today, done 100 days ago: a late fact about the past.
     factories.make_completion(sam, requirement, completed_at=timezone.now() - datetime.timedelta(days=100))

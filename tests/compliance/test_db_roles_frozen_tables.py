@@ -1,8 +1,8 @@
-"""On PostgreSQL the app role reads and adds to the tables of what stays as it was written, and changes nothing in
-them: the policy versions attestations name (`verify_evidence` also checks their text), re-attestation rounds and
-their withdrawals, and the team tree's history. Before, only the models refused; a statement of the app role's own (a
-bug, or a hand on its connection) could rewrite the text everyone attested to, or move a round's deadline. Clearing
-the link to an account being removed still works, as in the audit log."""
+"""On PostgreSQL the app role reads and adds to the tables of what stays as it was written, and changes nothing in them:
+the policy versions attestations name (`verify_evidence` also checks their text), re-attestation rounds and their
+withdrawals, and the history of the team tree and of the roster. Before, only the models refused; a statement of the app
+role's own (a bug, or a hand on its connection) could rewrite the text everyone attested to, or move a round's deadline.
+Clearing the link to an account being removed still works, as in the audit log."""
 
 import datetime
 
@@ -12,7 +12,7 @@ from django.db import DatabaseError, connection, transaction
 from portal.compliance.models import PolicySnapshot, ReattestationRound, Requirement, RoundWithdrawal
 from portal.compliance.organisation import team_create
 from portal.compliance.roles import FROZEN_TABLES
-from portal.people.models import TeamChange
+from portal.people.models import StaffChange, TeamChange
 from tests import factories
 
 pytestmark = [
@@ -26,13 +26,14 @@ def _refused(sql, params=()):
         cursor.execute(sql, params)
 
 
-def test_the_frozen_tables_are_the_four():
+def test_the_frozen_tables_are_the_five():
     tables = {table for table, _ in FROZEN_TABLES}
     assert tables == {
         PolicySnapshot._meta.db_table,
         ReattestationRound._meta.db_table,
         RoundWithdrawal._meta.db_table,
         TeamChange._meta.db_table,
+        StaffChange._meta.db_table,
     }
 
 
@@ -114,3 +115,21 @@ def test_the_app_role_may_still_lock_a_round_to_withdraw_it(policy):
     with transaction.atomic():
         locked = ReattestationRound.objects.select_for_update(of=("self",)).get(pk=round_.pk)
     assert locked.pk == round_.pk
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE people_staffchange SET recorded_at = recorded_at - interval '1 year'",
+        "UPDATE people_staffchange SET team_id = NULL, leave_date = '2020-01-01'",
+        "DELETE FROM people_staffchange",
+    ],
+)
+def test_the_app_role_cannot_rewrite_the_rosters_history(sql):
+    """The roster's history says which team, staff group and dates a person had on each past day: every report and
+    pack "as recorded then" reads it, so rewriting it would change what past evidence says."""
+    factories.make_staff(team=factories.make_team("Ward 7"))
+    before = list(StaffChange.objects.values_list("pk", "recorded_at", "team_id", "leave_date"))
+    _refused(sql)
+    assert list(StaffChange.objects.values_list("pk", "recorded_at", "team_id", "leave_date")) == before
+    assert len(before) == 1

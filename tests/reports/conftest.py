@@ -9,6 +9,7 @@ from portal.compliance.projection import refresh
 from portal.people.models import StaffChange, Team, TeamManager
 from portal.people.roles import hr_group
 from tests import factories
+from tests.dbrole import as_owner
 
 
 @pytest.fixture
@@ -67,7 +68,8 @@ def world(org, hr, private_media):
     """The access matrix's people and teams (`access_matrix.py`), everyone in their team since a month ago, so that a
     report as at yesterday has people in it."""
     refresh()  # Hana joined after the `org` fixture's refresh: give her statuses like everyone else
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
     return {
         **org,
         "hr": hr,

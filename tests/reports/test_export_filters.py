@@ -20,6 +20,7 @@ from portal.people.roles import hr_group
 from portal.reports.basis import AS_IT_WAS, AS_RECORDED
 from portal.reports.models import EvidencePack
 from tests import factories
+from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 from tests.reports.test_packs_clocks import _private_media  # noqa: F401 - packs written to a temporary folder
 
@@ -52,7 +53,8 @@ def trust(db):
     hr.user.groups.add(hr_group())
     factories.with_mfa(hr.user)
     projection.refresh()
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
     factories.make_completion(nurse, fire, completed_at=timezone.now() - datetime.timedelta(days=3))
     factories.make_completion(nurse, other, completed_at=timezone.now() - datetime.timedelta(days=3))
     return {"trust": trust, "ward": ward, "fire": fire, "hr": hr, "manager": manager}

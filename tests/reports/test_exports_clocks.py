@@ -23,6 +23,7 @@ from portal.people.models import StaffChange, Team
 from portal.reports.basis import AS_IT_WAS, AS_RECORDED
 from portal.reports.exports import export_rows, export_rows_known
 from tests import factories
+from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 
 CSV, XLSX = reverse("exports:csv"), reverse("exports:xlsx")
@@ -35,7 +36,8 @@ COURSE = "NHS|CSTF|Safeguarding Adults - Level 1 - 1 Year|"
 def history(org, hr):
     """The roster as loaded long ago (so "as recorded then" has people on DAY), and the course mapped for imports."""
     projection.refresh()  # the status table for everyone, HR's officer (made after the organisation) included
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
     requirement = Requirement.objects.get(name="Safeguarding Adults Level 1")
     CompetenceMapping.objects.create(competence_name=COURSE, requirement=requirement)
     return requirement

@@ -12,6 +12,7 @@ from portal.compliance import projection
 from portal.people.history import staff_changes_record
 from portal.people.models import StaffChange
 from portal.reports.basis import AS_RECORDED
+from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 from tests.reports.test_exports_clocks import CSV, _by_name, _csv
 
@@ -20,7 +21,8 @@ YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 
 def test_an_export_as_recorded_then_keeps_the_staff_group_and_employment_of_then(org, hr):
     projection.refresh()
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
     sam = org["sam"]
     assert (sam.staff_group, sam.employment_type) == ("Administrative and Clerical", "agency")
     sam.staff_group, sam.employment_type = "Nursing and Midwifery Registered", "substantive"

@@ -20,6 +20,7 @@ from portal.reports.basis import AS_IT_WAS, AS_RECORDED
 from portal.reports.lists import never_signed_in, new_starters_past_window, overdue_by_team
 from portal.reports.organisation import organisation_report
 from tests import factories
+from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 
 TODAY = timezone.localdate()
@@ -41,7 +42,8 @@ def ward(db):
     projection.refresh()
     factories.make_completion(ann, fire)
     # The roster as loaded well before today, so "as recorded then" has everyone.
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=5))
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=5))
     hr = factories.make_staff(team=trust, first_name="Hana", last_name="Hr")
     from portal.people.roles import hr_group
 

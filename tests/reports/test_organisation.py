@@ -17,6 +17,7 @@ from portal.people.roles import hr_group
 from portal.reports.models import KeptDay
 from portal.reports.organisation import Figure, figures_as_at, figures_kept, organisation_report
 from tests import factories
+from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 
 URL = reverse("hr_reports:organisation")
@@ -48,7 +49,8 @@ def test_the_report_counts_people_by_directorate_and_requirement(org):
 
 def test_kept_figures_equal_figures_computed_from_the_ledger_for_every_part_and_filter(org, monkeypatch):
     requirement = org["sam"].statuses.get().requirement
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
     real_now = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: real_now - datetime.timedelta(days=2))
     factories.make_completion(org["sam"], requirement)
@@ -76,7 +78,8 @@ def test_the_live_report_and_the_report_as_at_today_agree(org):
 
 def test_a_report_as_at_a_past_day_does_not_change_when_later_evidence_arrives(org, hr, monkeypatch):
     requirement = org["sam"].statuses.get().requirement
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))  # the roster, a month ago
+    with as_owner():  # the roster, a month ago; only the owner may rewrite the roster's history
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
     real_now = timezone.now()
     three_days_ago = real_now - datetime.timedelta(days=3)
     monkeypatch.setattr(timezone, "now", lambda: three_days_ago)

@@ -28,6 +28,7 @@ from portal.reports.exports import export_rows, export_rows_known
 from portal.reports.models import EvidencePack
 from portal.reports.pack_verify import manifest_read, pack_verify
 from tests.compliance.histories import EVENTS, organisation, play
+from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 
 TODAY = timezone.localdate()
@@ -46,7 +47,8 @@ def _private_media(settings, tmp_path):
 def history(org, hr):
     """The roster as loaded long ago, and the course mapped for imports."""
     projection.refresh()  # the status table for everyone, HR's officer (made after the organisation) included
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
     requirement = Requirement.objects.get(name="Safeguarding Adults Level 1")
     CompetenceMapping.objects.create(competence_name=COURSE, requirement=requirement)
     return requirement

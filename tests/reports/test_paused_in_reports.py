@@ -15,6 +15,7 @@ from portal.reports.models import EvidencePack
 from portal.reports.organisation import figures_as_at, organisation_report
 from portal.reports.packs import pack_build
 from portal.reports.team import team_matrix
+from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 from tests.reports.test_packs import _pdf_text
 
@@ -74,7 +75,8 @@ def test_the_person_and_the_manager_see_paused_until_but_only_hr_sees_the_words_
 def test_exports_and_packs_show_the_pause_and_leave_it_out_of_the_pack_figures(org, hr, settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "private": {**settings.STORAGES["private"]}}
     settings.STORAGES["private"]["OPTIONS"] = {"location": str(tmp_path / "private"), "base_url": None}
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
     _pause_grace(org, hr)
     label = f"Paused until {UNTIL.day} {UNTIL:%B %Y}"
     live = {row.name: row.status for row in export_rows([org["comms"]])}

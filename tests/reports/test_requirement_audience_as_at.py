@@ -24,6 +24,7 @@ from portal.reports.basis import AS_IT_WAS, AS_RECORDED
 from portal.reports.models import EvidencePack
 from portal.reports.organisation import organisation_report
 from tests import factories
+from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 
 CSV = reverse("exports:csv")
@@ -49,7 +50,8 @@ def moved(org, hr):
     controls = factories.make_requirement(name="Finance Controls", applies_to_everyone=False)
     controls.teams.set([org["finance"]])
     projection.refresh()
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
     team_move(team=org["digital"], parent=Team.objects.get(pk=org["finance"].pk), user=hr.user)
     return {**org, "briefing": briefing, "controls": controls, "root": Team.objects.get(depth=1)}
 

@@ -7,6 +7,7 @@ from portal.compliance.projection import refresh
 from portal.people.models import StaffMember
 from portal.people.roles import hr_group
 from tests import factories
+from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 
 
@@ -79,7 +80,8 @@ def test_a_persons_page_as_at_a_past_date_shows_their_records_of_then(org, monke
     from portal.people.models import StaffChange
 
     requirement = org["sam"].statuses.get().requirement
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
     real_now = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: real_now - datetime.timedelta(days=5))
     factories.make_completion(org["sam"], requirement, source_ref="import batch 1 line 2")

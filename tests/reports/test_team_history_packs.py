@@ -23,6 +23,7 @@ from portal.compliance.organisation import team_move, team_rename
 from portal.people.models import StaffChange, Team, TeamChange
 from portal.reports.basis import AS_IT_WAS, AS_RECORDED
 from portal.reports.models import EvidencePack
+from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 
 TODAY = timezone.localdate()
@@ -39,7 +40,8 @@ def _private_media(settings, tmp_path):
 @pytest.fixture
 def history(org, hr):
     projection.refresh()
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
     return org
 
 

@@ -23,6 +23,7 @@ from portal.reports.basis import AS_IT_WAS, AS_RECORDED
 from portal.reports.exports import export_rows, export_rows_known
 from portal.reports.organisation import figures_as_at, organisation_report
 from portal.reports.team import team_matrix
+from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 
 CSV, XLSX, ORGANISATION = reverse("exports:csv"), reverse("exports:xlsx"), reverse("hr_reports:organisation")
@@ -35,7 +36,8 @@ BASES = [AS_IT_WAS, AS_RECORDED]
 def history(org, hr):
     """The roster as loaded long ago, so that both clocks have everyone in their team on DAY."""
     projection.refresh()
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
     return org
 
 

@@ -15,6 +15,7 @@ from portal.compliance.models import Certificate
 from portal.compliance.services import evidence_void
 from portal.people.models import StaffChange
 from tests.compliance.test_certificates import PDF
+from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 
 REASON = "The certificate names another person"
@@ -100,7 +101,8 @@ def test_a_verified_certificate_shows_no_withdrawal(org, hr):
 
 
 def test_as_recorded_before_the_withdrawal_it_was_verified_and_as_it_was_it_is_withdrawn(org, hr, monkeypatch):
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
     real_now = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: real_now - datetime.timedelta(days=5))
     certificate = _verified(org["sam"], hr, timezone.localdate() - datetime.timedelta(days=6))

@@ -20,6 +20,7 @@ from portal.compliance.services import evidence_void
 from portal.people.history import staff_changes_record
 from portal.people.models import StaffChange
 from tests import factories
+from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 from tests.reports.test_two_clocks import COURSE, _import_today
 
@@ -33,7 +34,8 @@ def history(org):
     """The roster as loaded long ago, and the course mapped for imports (as tests/reports/test_two_clocks.py)."""
     from portal.compliance.models import CompetenceMapping
 
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
     requirement = Requirement.objects.get(name=REQUIREMENT)
     CompetenceMapping.objects.create(competence_name=COURSE, requirement=requirement)
     return requirement
@@ -131,7 +133,8 @@ def movers(org):
         applies_to_everyone=False, staff_groups=["Administrative and Clerical"]
     )
     projection.refresh()
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
     return nora
 
 

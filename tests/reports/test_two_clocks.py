@@ -17,6 +17,7 @@ from portal.people.models import StaffChange, Team
 from portal.reports.basis import AS_IT_WAS, AS_RECORDED
 from portal.reports.organisation import figures_as_at, organisation_report
 from portal.reports.trend import month_ends, trend
+from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 from tests.reports.test_query_counts import _count, _grow
 
@@ -28,7 +29,8 @@ COURSE = "NHS|CSTF|Safeguarding Adults - Level 1 - 1 Year|"
 @pytest.fixture
 def history(org):
     """The roster as loaded long ago, and the course mapped for imports."""
-    StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
+    with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
     requirement = Requirement.objects.get(name="Safeguarding Adults Level 1")
     CompetenceMapping.objects.create(competence_name=COURSE, requirement=requirement)
     return requirement
