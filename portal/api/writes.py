@@ -13,13 +13,7 @@ from ninja import Header, Router
 
 from portal.audit.models import AuditEvent
 from portal.compliance.completions import people_by_number
-from portal.compliance.imports.completions import (
-    CLIENT_MADE_BY,
-    CLIENT_SHOWN_TO,
-    CLIENTS_MAKERS_RECORD,
-    ROTATORS_RECORD,
-    own_record_refuse,
-)
+from portal.compliance.imports.own_records import CLIENT_MADE_BY, CLIENT_SHOWN_TO
 from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
 from portal.compliance.models import ImportBatch
 from portal.people.models import Assignment, StaffMember
@@ -91,11 +85,7 @@ def completions_send(request: HttpRequest, payload: CompletionsIn, idempotency_k
             COMPLETION_COLUMNS,
             [[r.employee_number, r.assignment_number, r.course, r.completed_on, r.expires_on] for r in rows],
         )
-        options = {
-            "strict": payload.strict,
-            CLIENT_MADE_BY: client.created_by_id,
-            CLIENT_SHOWN_TO: client.token_shown_to_id,
-        }
+        options = {"strict": payload.strict, **_token_holders(client)}
         return _run(request, client, key, ImportBatch.COMPLETIONS, data, payload.dry_run, options)
 
     return _answered(request, client, key, body, answer, "Completions", len(rows), payload.dry_run)
@@ -131,7 +121,7 @@ def roster_send(request: HttpRequest, payload: RosterIn, idempotency_key: str | 
             ImportBatch.ROSTER,
             data,
             payload.dry_run,
-            {},
+            _token_holders(client),
             confirmed=payload.confirm_identity_changes,
         )
 
@@ -179,8 +169,6 @@ def _run(request, client, key, kind, data, dry_run, options, confirmed=""):
         kind=kind, data=data, filename=f"API {client.name} {key}", user=None, options=options
     )
     collection = "completions" if kind == ImportBatch.COMPLETIONS else "people"
-    if kind == ImportBatch.COMPLETIONS:
-        _own_records_refuse(plan, client)
     details = _details(kind, plan, collection)
     if not plan.can_apply:
         errors = [
@@ -226,13 +214,12 @@ def _run(request, client, key, kind, data, dry_run, options, confirmed=""):
     return 202, body, batch
 
 
-def _own_records_refuse(plan, client: ApiClient) -> None:
-    """Reject the rows that are the own completions of someone who was shown the client's token: its maker, and
-    whoever rotated it last (`token_shown_to`), as the apply page refuses an HR officer their own. Checked now, against
-    who holds the token when the request comes."""
-    own_record_refuse(plan, client.created_by_id, CLIENTS_MAKERS_RECORD)
-    if client.token_shown_to_id != client.created_by_id:
-        own_record_refuse(plan, client.token_shown_to_id, ROTATORS_RECORD)
+def _token_holders(client: ApiClient) -> dict:
+    """Who was shown the client's token, kept on the batch: its maker, and whoever rotated it last (`token_shown_to`).
+    Either may send anything through it, so the rows that are their own record (their completions, a roster row
+    changing their start date or team) are refused, when the request comes and again in the task worker
+    (compliance.imports.own_records), as the apply page refuses an HR officer their own."""
+    return {CLIENT_MADE_BY: client.created_by_id, CLIENT_SHOWN_TO: client.token_shown_to_id}
 
 
 def _import_ref(batch: ImportBatch) -> dict:

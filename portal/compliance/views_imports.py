@@ -13,7 +13,6 @@ from portal.people.decorators import hr_required
 
 from .completions import MappingError, competence_mapping_save, completions_listing_csv
 from .imports.base import importer_for, importers
-from .imports.completions import own_record_apply_error, own_record_refuse
 from .imports.services import (
     ImportRefused,
     import_batch_apply,
@@ -125,9 +124,7 @@ def batch(request, batch_id: int):
     batch = get_object_or_404(ImportBatch, pk=batch_id)
     importer = importer_for(batch.kind)
     waiting = batch.status in {ImportBatch.PLANNED, ImportBatch.FAILED} or batch.stalled
-    plan = import_batch_plan(batch) if waiting else None
-    if plan is not None and batch.kind == ImportBatch.COMPLETIONS:
-        own_record_refuse(plan, request.user.pk)  # whoever looks may not apply their own: said by line
+    plan = import_batch_plan(batch, viewer=request.user) if waiting else None  # their own rows: refused, by line
     context = {"batch": batch, "importer": importer, "plan": plan}
     if plan is not None and batch.kind == ImportBatch.COMPLETIONS and plan.skipped:
         context["requirements"] = importable_requirements()
@@ -143,8 +140,7 @@ def planned_csv(request, batch_id: int):
     """The completions the dry run would record, one row each, as CSV (a spreadsheet-safe one: no cell starts a
     formula)."""
     batch = get_object_or_404(ImportBatch, pk=batch_id, kind=ImportBatch.COMPLETIONS)
-    plan = import_batch_plan(batch)
-    own_record_refuse(plan, request.user.pk)
+    plan = import_batch_plan(batch, viewer=request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="to-record-{batch.pk}.csv"'
     completions_listing_csv(plan, response)
@@ -155,10 +151,6 @@ def planned_csv(request, batch_id: int):
 @require_POST
 def apply(request, batch_id: int):
     batch = get_object_or_404(ImportBatch, pk=batch_id)
-    refusal = own_record_apply_error(batch, request.user) if batch.kind == ImportBatch.COMPLETIONS else ""
-    if refusal:
-        messages.error(request, refusal)
-        return redirect("imports:batch", batch_id=batch.pk)
     try:
         import_batch_apply(
             batch=batch,

@@ -11,7 +11,8 @@ from django.db import connection
 
 from portal.api.clients import api_client_rotate
 from portal.api.models import ApiClient
-from portal.compliance.imports.completions import CLIENTS_MAKERS_RECORD, ROTATORS_RECORD, OwnRecordRefused
+from portal.compliance.imports.completions import CLIENTS_MAKERS_RECORD, ROTATORS_RECORD
+from portal.compliance.imports.own_records import OwnRecordRefused
 from portal.compliance.imports.services import import_batch_run
 from portal.compliance.models import EvidenceEntry, ImportBatch
 from portal.people.models import Assignment

@@ -5,7 +5,7 @@ import pytest
 
 from portal.api.clients import api_client_create
 from portal.api.models import ApiClient
-from portal.compliance.imports.completions import OwnRecordRefused
+from portal.compliance.imports.own_records import OwnRecordRefused
 from portal.compliance.imports.services import import_batch_run
 from portal.compliance.models import EvidenceEntry, ImportBatch
 from portal.people.models import Assignment

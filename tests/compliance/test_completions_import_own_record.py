@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from portal.compliance.imports.completions import OwnRecordRefused, own_record_refusal
+from portal.compliance.imports.own_records import OwnRecordRefused, own_record_refusal
 from portal.compliance.imports.tasks import import_apply_task
 from portal.compliance.models import CompetenceMapping, EvidenceEntry, ImportBatch
 from portal.people.models import Assignment

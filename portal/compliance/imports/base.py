@@ -66,6 +66,9 @@ class Importer:
     emails_send: Callable[[int], None] | None = None
     # (batch=, user=, request=, via=) -> whether any were owed: HR asks again for the emails it could not send
     emails_send_again: Callable[..., bool] | None = None
+    # (plan, user id, who) -> (line, reason) for each row rejected as that user's own record (`own_records`): rows
+    # that would change the standing of whoever applies the file. None: the kind's rows are no one's own record.
+    own_refuse: Callable[[Plan, int, str], list[tuple[int, str]]] | None = None
 
 
 def importers() -> dict[str, Importer]:

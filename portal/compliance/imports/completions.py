@@ -16,7 +16,7 @@ from ..completions import CompletionPlan, plan_completions
 from ..dates import moment_on
 from ..models import EvidenceEntry, ImportBatch
 from .base import Importer, Progress
-from .services import import_batch_plan
+from .own_records import APPLIER, CLIENTS_MAKER, TOKEN_HOLDER, VIEWER
 
 # Each chunk is one transaction: its people are locked for all of it, the ledger's head while its entries go in, so a
 # submission waits for one chunk at most. Its size is chosen by `ChunkSizer` from the time the chunks so far took
@@ -43,21 +43,16 @@ APPLIERS_RECORD = (
 CLIENTS_MAKERS_RECORD = (
     "this is the record of the HR officer who made this client. Ask another member of HR to import it."
 )
-# A refusal names this many lines at most, then how many more.
-LINES_NAMED = 10
 ROTATORS_RECORD = (
     "this is the record of the HR officer who was last shown this client's token. Ask another member of HR to import "
     "it."
 )
-# The options the API keeps on its batches: the user who made the client sending the rows, and the user last shown its
-# token (who rotated it since; the maker until then). Whoever was shown a client's token may send anyone's completions
-# through it, so their own are refused as when they apply a file. The completions plan ignores them.
-CLIENT_MADE_BY = "client_made_by"
-CLIENT_SHOWN_TO = "client_shown_to"
-
-
-class OwnRecordRefused(ValueError):
-    """Applying the file would record the completion of the person who asked for it."""
+REASONS = {
+    VIEWER: OWN_RECORD,
+    APPLIER: APPLIERS_RECORD,
+    CLIENTS_MAKER: CLIENTS_MAKERS_RECORD,
+    TOKEN_HOLDER: ROTATORS_RECORD,
+}
 
 
 def own_record_refuse(plan: CompletionPlan, user_id: int | None, reason: str = OWN_RECORD) -> list[int]:
@@ -73,36 +68,17 @@ def own_record_refuse(plan: CompletionPlan, user_id: int | None, reason: str = O
     return sorted(own)
 
 
-def own_record_refusal(lines: list[int], reason: str) -> str:
-    """Why a file is not applied, naming its lines that are someone's own record: "Not applied. Line 4: <reason>",
-    or "Lines 4, 9 and 12: ..." (the first LINES_NAMED, then how many more), as the dry run lists them by line."""
-    named = [str(line) for line in lines[:LINES_NAMED]]
-    if len(lines) > LINES_NAMED:
-        named.append(f"{len(lines) - LINES_NAMED} more")
-    where = f"Line {named[0]}" if len(named) == 1 else f"Lines {', '.join(named[:-1])} and {named[-1]}"
-    return f"Not applied. {where}: {reason}"
-
-
-def own_record_apply_error(batch: ImportBatch, user) -> str:
-    """Why `user` may not apply the completions file `batch` ("Not applied. Line 4: this is your own record..."), or
-    "": the apply page's check, before the file is queued."""
-    lines = own_record_refuse(import_batch_plan(batch), user.pk)
-    return own_record_refusal(lines, OWN_RECORD) if lines else ""
+def own_refuse(plan: CompletionPlan, user_id: int, who: str) -> list[tuple[int, str]]:
+    """The import's `own_refuse`: the rows that would record the completions of `user_id`, rejected."""
+    reason = REASONS[who]
+    return [(line, reason) for line in own_record_refuse(plan, user_id, reason)]
 
 
 def apply(batch: ImportBatch, plan: CompletionPlan, progress: Progress) -> dict:
     """Record the plan's completions in chunks. Rows are taken person by person (then course, then date), so each
     chunk touches few people and the status refresh that goes with it stays small. A re-run's plan holds only what
-    earlier runs did not record; the count goes on from theirs.
-
-    Nothing is recorded if a row is the own record of whoever asked to apply the file (through the API, of whoever
-    made the client): the dry run and the apply page refused it to them, and this refuses it again, with the same
-    check, because the file waited for the worker and the roster may have changed since (a number now on their
-    record, their account now linked to a staff record in the file)."""
-    for user_id, reason in _whose_own_record(batch):
-        lines = own_record_refuse(plan, user_id, reason)
-        if lines:
-            raise OwnRecordRefused(own_record_refusal(lines, reason))
+    earlier runs did not record; the count goes on from theirs. A row that is the own record of whoever asked to
+    apply the file never gets here (`import_batch_run` refuses the file, `own_records`)."""
     rows = sorted(plan.to_record, key=lambda r: (r.staff_id, r.requirement_id, r.completed_on, r.line))
     done = earlier = batch.rows_done if batch.rows_done < batch.rows_total else 0
     total = done + len(rows)
@@ -113,21 +89,6 @@ def apply(batch: ImportBatch, plan: CompletionPlan, progress: Progress) -> dict:
         after=progress.committed,
     )
     return {**plan.summary, "to_record": total, "already_recorded": plan.already - earlier, "recorded": total}
-
-
-def _whose_own_record(batch: ImportBatch) -> list[tuple[int, str]]:
-    """The users whose own completions applying `batch` may not record, each with the reason a refusal gives: the
-    person who asked to apply it, or, for a file the API applies (no person asked), the HR officer who made its client
-    and whoever was last shown its token, as the API refused them when the rows came. The command line applies as no
-    one, so refuses nothing."""
-    if batch.applied_by_id is not None:
-        return [(batch.applied_by_id, APPLIERS_RECORD)]
-    options = batch.summary.get("options", {})
-    maker, holder = options.get(CLIENT_MADE_BY), options.get(CLIENT_SHOWN_TO)
-    refused = [(maker, CLIENTS_MAKERS_RECORD)] if maker else []
-    if holder and holder != maker:
-        refused.append((holder, ROTATORS_RECORD))
-    return refused
 
 
 class ChunkSizer:
@@ -258,4 +219,5 @@ IMPORTER = Importer(
     plan=plan_completions,
     apply=apply,
     audit_name="Completions",
+    own_refuse=own_refuse,
 )

@@ -19,11 +19,12 @@ from portal.audit.services import audit_record
 from portal.lib.stalled import stalled_before
 from portal.people.emails import invitation_send, sign_in_email_changed_send
 from portal.people.models import StaffMember
-from portal.people.roster import RosterPlan, plan_roster
+from portal.people.roster import RosterPlan, own_standing_refuse, plan_roster
 
 from ..models import ImportBatch
 from ..roster import roster_apply
 from .base import Importer, Progress
+from .own_records import APPLIER, CLIENTS_MAKER, TOKEN_HOLDER, VIEWER
 from .services import ImportRefused
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,18 @@ logger = logging.getLogger(__name__)
 FAILURES_IN_A_ROW = 10
 # What has been sent is written on the batch every this many emails: a worker stopped part way re-sends at most these.
 EMAILS_PER_SAVE = 50
+# A row that changes what its own person's training status is worked out from (people.roster.STANDING_FIELDS), when
+# that person is whoever would apply it (`own_records`), in the words of the completions import's refusal. "{facts}"
+# is the changes, as the dry run says them.
+CHANGES = "and it changes what {} training status is worked out from ({{facts}}). Ask another member of HR to apply it."
+REASONS = {
+    VIEWER: "this is your own record, " + CHANGES.format("your"),
+    APPLIER: "this is the record of the HR officer who asked to apply this file, " + CHANGES.format("their"),
+    CLIENTS_MAKER: "this is the record of the HR officer who made this client, " + CHANGES.format("their"),
+    TOKEN_HOLDER: (
+        "this is the record of the HR officer who was last shown this client's token, " + CHANGES.format("their")
+    ),
+}
 
 
 def apply(batch: ImportBatch, plan: RosterPlan, progress: Progress) -> dict:
@@ -55,6 +68,11 @@ def apply(batch: ImportBatch, plan: RosterPlan, progress: Progress) -> dict:
             "progress_at": timezone.now().isoformat(),
         },
     }
+
+
+def own_refuse(plan: RosterPlan, user_id: int, who: str) -> list[tuple[int, str]]:
+    """The import's `own_refuse`: the row that would change the standing of `user_id`, rejected."""
+    return own_standing_refuse(plan, user_id, REASONS[who])
 
 
 def emails_send(batch_id: int) -> None:
@@ -182,4 +200,5 @@ IMPORTER = Importer(
     audit_name="Roster",
     emails_send=emails_send,
     emails_send_again=emails_send_again,
+    own_refuse=own_refuse,
 )

@@ -17,6 +17,7 @@ from portal.lib.stalled import stalled_before
 
 from ..models import ImportBatch
 from .base import Plan, Progress, importer_for
+from .own_records import VIEWER, OwnRecordRefused, clients_holders, own_records_refuse, whose_own_record
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +30,12 @@ def import_batch_create(
     *, kind: str, data: bytes, filename: str, user, options: dict | None = None
 ) -> tuple[ImportBatch, Plan]:
     """Keep the uploaded file (privately) with its dry-run summary, so HR can review it before applying. `options`
-    (a sheet's name, strict) are kept with it: every later dry run and the apply read the file the same way."""
+    (a sheet's name, strict) are kept with it: every later dry run and the apply read the file the same way. Rows
+    the API sent are refused when they are the own record of whoever holds its client's token (`own_records`)."""
     importer = importer_for(kind)
     options = {name: value for name, value in (options or {}).items() if value}
     plan = importer.plan(data, **options)
+    own_records_refuse(importer, plan, clients_holders(options))
     batch = ImportBatch.objects.create(
         kind=kind,
         filename=filename[:255],
@@ -49,10 +52,15 @@ def import_batch_create(
     return batch, plan
 
 
-def import_batch_plan(batch: ImportBatch) -> Plan:
-    """The dry run of a kept file against the database as it is now."""
+def import_batch_plan(batch: ImportBatch, *, viewer=None) -> Plan:
+    """The dry run of a kept file against the database as it is now. With `viewer` (the person looking at it, who may
+    be about to apply it), the rows that are their own record, which they may not apply, are rejected, said by line."""
     data = uploads.load_named(batch.stored_name, batch.sha256)
-    return importer_for(batch.kind).plan(data, **batch.summary.get("options", {}))
+    importer = importer_for(batch.kind)
+    plan = importer.plan(data, **batch.summary.get("options", {}))
+    if getattr(viewer, "pk", None):
+        own_records_refuse(importer, plan, [(viewer.pk, VIEWER)])
+    return plan
 
 
 def import_batch_apply(
@@ -63,7 +71,14 @@ def import_batch_apply(
     a failed apply) to "waiting" in one conditional UPDATE, and only the request that moved it goes on. `via` names a
     door without a user for the audit log ("the command line (manage.py import_file)"). `confirmed_identity` is the
     roster dry run's identity fingerprint HR confirmed (kept on the batch for the worker: a roster that changes who
-    people are applies only if the changes it finds then are the ones confirmed)."""
+    people are applies only if the changes it finds then are the ones confirmed). Refused to a `user` whose own
+    record a row would change (`own_records`), before the file is queued; the worker checks again."""
+    importer = importer_for(batch.kind)
+    waiting = batch.status in {ImportBatch.PLANNED, ImportBatch.FAILED} or batch.stalled
+    if waiting and getattr(user, "pk", None) and importer.own_refuse is not None:
+        refusal = own_records_refuse(importer, import_batch_plan(batch), [(user.pk, VIEWER)])
+        if refusal:
+            raise ImportRefused(refusal)
     if batch.summary.get("identity_changes") and not confirmed_identity and batch.status != ImportBatch.DONE:
         raise ImportRefused(
             "Not applied: this roster changes who some people are (listed first). Check them, tick the box to confirm "
@@ -83,12 +98,12 @@ def import_batch_apply(
     if stopped_while and claimed:
         logger.warning("Import %s (%s) had stopped while %s; asked to apply again", batch.pk, batch.kind, stopped_while)
         batch.refresh_from_db()
-        _audit(batch, importer_for(batch.kind), restarted=f"it had stopped while {stopped_while}")
+        _audit(batch, importer, restarted=f"it had stopped while {stopped_while}")
     if not claimed:
         batch.refresh_from_db()
         if batch.status == ImportBatch.DONE:
-            raise ImportRefused(f"This {importer_for(batch.kind).noun} has already been applied.")
-        raise ImportRefused(f"This {importer_for(batch.kind).noun} is already being applied.")
+            raise ImportRefused(f"This {importer.noun} has already been applied.")
+        raise ImportRefused(f"This {importer.noun} is already being applied.")
     if background:
         from .tasks import import_apply_task
 
@@ -134,6 +149,11 @@ def import_batch_run(batch_id: int, *, between_chunks=None) -> str:
     importer = importer_for(batch.kind)
     try:
         plan = import_batch_plan(batch)
+        # Asked for when no row was theirs, the file waited for the worker: the roster may have changed since (a
+        # number now on their record, their account now joined to a staff record in the file)
+        refusal = own_records_refuse(importer, plan, whose_own_record(batch))
+        if refusal:
+            raise OwnRecordRefused(refusal)
         if not plan.can_apply:
             return _fail(
                 batch,

@@ -31,18 +31,24 @@ Rules where ESR leaves a choice:
   a returner under the same employee number. One closed by hand (the CMS's user editor or user list, a command) stays
   closed, whatever its sign-in email has become: the account carries the mark (`closed_by_hand`), cleared only when
   it is opened again by hand.
+- A row may not change what the training status of whoever applies the file is worked out from (their start or leave
+  date, team, staff group, job title: `STANDING_FIELDS`), as no other way in lets a person change their own standing;
+  another member of HR applies it (`own_standing_refuse`, through portal.compliance.imports.own_records).
 """
 
 from .apply import RosterApplied, apply_roster_changes
 from .dry_run import plan_roster, privileged_sign_ins
+from .own import STANDING_FIELDS, own_standing_refuse
 from .plan import RosterPlan
 from .teams import RosterTeams
 
 __all__ = [
+    "STANDING_FIELDS",
     "RosterApplied",
     "RosterPlan",
     "RosterTeams",
     "apply_roster_changes",
+    "own_standing_refuse",
     "plan_roster",
     "privileged_sign_ins",
 ]
