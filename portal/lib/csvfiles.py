@@ -28,6 +28,8 @@ XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A number format of zeros only ("00000000"): Excel shows 12345 as 00012345, as an employee number is written.
 ZERO_PADDED = re.compile(r"^0{2,}$")
+# How many cells holding a formula with no saved value a refusal names, before saying how many more.
+UNSAVED_NAMED = 5
 # How many lines from the top may come before the headings: a report's title, the day it was run, a blank line.
 HEADING_SEARCH = 20
 # The byte-order marks of encodings a CSV is refused in; UTF-32's first, as its little-endian mark begins with UTF-16's.
@@ -47,6 +49,17 @@ UTF8_LETTER = re.compile(rb"[\xc3\xc4\xc5][\x80-\xbf]")
 
 class CsvFileError(ValueError):
     """The file as a whole cannot be read; the message says why."""
+
+
+class Unsaved(str):
+    """An XLSX cell holding a formula with no saved value (`xlsx_formulas`): empty, as openpyxl reads it, and marked
+    so that `read_table` can refuse it where its value would be read. One for a sheet, put in each such cell (a cell
+    is named by its line and column, as the table knows them): a cell each would cost memory for a file of them."""
+
+    def __new__(cls, sheet: str):
+        cell = super().__new__(cls, "")
+        cell.sheet = sheet
+        return cell
 
 
 def decode(data: bytes) -> str:
@@ -195,6 +208,8 @@ def read_table(
     read = [_headings(cells, aliases) for _, cells in above]
     found = next((index for index, (columns, _) in enumerate(read) if required <= columns.keys()), None)
     if found is None:
+        # A heading that is a formula with no saved value reads as blank: the likelier reason no heading row is found
+        _refuse_unsaved([(line, i, cell) for line, cells in above for i, cell in enumerate(cells)])
         nearest, _ = max(read, key=lambda heading: len(required & heading[0].keys()))
         names = _names(required - nearest.keys(), labels)
         raise CsvFileError(
@@ -202,6 +217,10 @@ def read_table(
             f"{_names(required, labels)}. See the import guide for the headings we accept." + _other_sheets(data, sheet)
         )
     columns, unused = read[found]
+    headings = above[found][1]
+    # Every column a field reads, a second one for a field too (`_refuse_disagreeing_columns` compares them)
+    read_columns = [index for index, name in enumerate(headings) if aliases.get(normalise_header(name))]
+    unsaved = [(above[found][0], i, cell) for i, cell in enumerate(headings) if isinstance(cell, Unsaved)]
     table = Table(unused=unused)
     unread = {alias: f for alias, f in aliases.items() if f not in columns}
     for name in unused:
@@ -217,10 +236,12 @@ def read_table(
             blank += 1
     records = []
     for line, cells in itertools.chain(above[found + 1 :], lines):
+        unsaved.extend((line, i, cells[i]) for i in read_columns if i < len(cells) and isinstance(cells[i], Unsaved))
         if not any(cell.strip() for cell in cells):
             blank += 1
             continue
         records.append((line, cells))
+    _refuse_unsaved(unsaved)
     footers = []
     while records and _is_footer(records[-1][1], columns, required):
         footers.append(records.pop())
@@ -233,6 +254,31 @@ def read_table(
     ]
     _refuse_disagreeing_columns(above[found][1], records, aliases, labels)
     return table
+
+
+def _refuse_unsaved(cells: list[tuple[int, int, str]]) -> None:
+    """Refuse the file if any of `cells` (line, column index, value) is a formula with no saved value: read as
+    empty, it would cost a row a date or a number, or make it look blank and be left out. Names the sheet and the
+    first cells as Excel names them (D7, D8...)."""
+    from openpyxl.utils import get_column_letter
+
+    unsaved = [(line, index, cell) for line, index, cell in cells if isinstance(cell, Unsaved)]
+    if not unsaved:
+        return
+    named = [f"{get_column_letter(index + 1)}{line}" for line, index, _ in unsaved[:UNSAVED_NAMED]]
+    if len(unsaved) > UNSAVED_NAMED:
+        named.append(f"{len(unsaved) - UNSAVED_NAMED:,} more")
+    where = f"cell {named[0]} holds a formula" if len(named) == 1 else f"cells {_listed(named)} hold formulas"
+    sheet = unsaved[0][2].sheet
+    raise CsvFileError(
+        f"On the sheet '{sheet}', {where} with no saved value (the file was made by a program that did not calculate "
+        "them), so what they show cannot be read. Open the file in Excel and save it, or paste the values in place "
+        "of the formulas, then upload it again."
+    )
+
+
+def _listed(names: list[str]) -> str:
+    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _refuse_disagreeing_columns(headings, records, aliases, labels) -> None:
@@ -328,15 +374,30 @@ def _delimiter(text: str, aliases: dict[str, str], required: set[str]) -> str:
 def _xlsx_lines(data: bytes, sheet: str) -> Iterator[tuple[int, list[str]]]:
     """An Excel workbook, read-only and streamed (a 100,000-row report never sits in memory as cells): the sheet named
     `sheet`, else the first sheet Excel shows (a report may keep its parameters on a hidden sheet before it). Each
-    cell is read as Excel shows it where that matters: a number shown with leading zeros keeps them."""
+    cell is read as Excel shows it where that matters: a number shown with leading zeros keeps them. A formula is
+    read as its saved value; one with none is an `Unsaved` cell, for `read_table` to refuse where it is read."""
+    from .xlsx_formulas import has_formulas, unsaved_formulas
+
     workbook = _workbook(data)
+    unsaved = None
     try:
         worksheet = _worksheet(workbook, sheet)
         # Read-only mode stops at the size the sheet states, and some export tools state "A1" or too small a range.
         worksheet.reset_dimensions()
+        unsaved = unsaved_formulas(worksheet) if has_formulas(worksheet) else iter(())
+        pending, marker = next(unsaved, None), Unsaved(worksheet.title)
         for number, row in enumerate(worksheet.iter_rows(), start=1):
-            yield number, [_cell_text(cell.value, getattr(cell, "number_format", None)) for cell in row]
+            cells = [_cell_text(cell.value, getattr(cell, "number_format", None)) for cell in row]
+            while pending is not None and pending[0] < number:
+                pending = next(unsaved, None)
+            if pending is not None and pending[0] == number:
+                for column in pending[1]:
+                    cells.extend([""] * (column - len(cells)))
+                    cells[column - 1] = marker
+            yield number, cells
     finally:
+        if hasattr(unsaved, "close"):  # its stream of the sheet, if the file's reading stopped part way
+            unsaved.close()
         workbook.close()
 
 
