@@ -8,7 +8,10 @@ skipped, not rejected. The same completion
 
 An ESR compliance report also lists people who have not done a course (a blank achievement date): those rows are
 counted and skipped. People not on the roster (leavers, another organisation's staff in a shared extract) are listed
-by line and skipped, unless the import is strict; malformed rows still block the file.
+by line and skipped, unless the import is strict; malformed rows still block the file. A completion dated after the
+person's leave date is listed by line and skipped too, strict or not: the national record follows people to their next
+employer, so it is a fact of their time there, not training done here (if they come back, an import after the roster
+says so records it).
 
 Only external courses take imported completions: a policy is attested and a module completed in the portal itself.
 Dates are bounded (docs/import-completions.md): no completion before 1990 or in the future, and an expiry after the
@@ -82,6 +85,7 @@ class CompletionPlan:
     sha256: str = ""
     not_completed: int = 0  # rows with a blank achievement date: the course is not done yet
     not_on_roster: list[tuple[int, str]] = field(default_factory=list)  # (line, the number given), skipped
+    after_leaving: list[tuple[int, str]] = field(default_factory=list)  # (line, why), skipped, strict or not
     unused: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     strict: bool = False
@@ -99,6 +103,7 @@ class CompletionPlan:
             "skipped_unmapped": sum(self.skipped.values()),
             "skipped_not_completed": self.not_completed,
             "skipped_not_on_roster": len(self.not_on_roster),
+            "skipped_after_leaving": len(self.after_leaving),
             "rejected": len(self.rejected),
         }
 
@@ -192,7 +197,9 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
             readable.append((line, raw))
     mappings = _mappings_by_key()
     numbers = {_person_number(raw) for _, raw in readable}
-    people = people_by_number(numbers)
+    found_people = _people_by_number(numbers)
+    people = {number: staff_id for number, (staff_id, _) in found_people.items()}
+    leave_dates = dict(found_people.values())
     twins = zero_twins(numbers - people.keys())
     today = timezone.localdate()
     seen: dict[str, CompletionRow] = {}  # the first row of each completion
@@ -236,6 +243,10 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
         if error:
             plan.rejected.append((line, error))
             continue
+        left = leave_dates.get(staff_id)
+        if left is not None and completed > left:
+            plan.after_leaving.append((line, _after_leaving_warning(number, completed, left)))
+            continue
         row = CompletionRow(line, staff_id, requirement_id, completed, expires, number, competence)
         first = seen.setdefault(row.key, row)
         if first is not row:
@@ -260,12 +271,30 @@ def people_by_number(numbers) -> dict[str, int]:
     """The staff id each number names, as the import reads a person's number: an assignment number first, then an
     employee number. A number that is one person's assignment (E123-2, a second post) and another's employee number
     names the first. Anything that checks who an import would record asks this, so the two cannot differ."""
-    people = dict(Assignment.objects.filter(number__in=numbers).values_list("number", "staff_id"))
-    for number, staff_id in StaffMember.objects.filter(employee_number__in=numbers).values_list(
-        "employee_number", "pk"
+    return {number: staff_id for number, (staff_id, _) in _people_by_number(numbers).items()}
+
+
+def _people_by_number(numbers) -> dict[str, tuple[int, datetime.date | None]]:
+    """`people_by_number`, each staff id with the person's leave date (None while in post): the same two queries."""
+    people = {
+        number: (staff_id, left)
+        for number, staff_id, left in Assignment.objects.filter(number__in=numbers).values_list(
+            "number", "staff_id", "staff__leave_date"
+        )
+    }
+    for number, staff_id, left in StaffMember.objects.filter(employee_number__in=numbers).values_list(
+        "employee_number", "pk", "leave_date"
     ):
-        people.setdefault(number, staff_id)
+        people.setdefault(number, (staff_id, left))
     return people
+
+
+def _after_leaving_warning(number: str, completed: datetime.date, left: datetime.date) -> str:
+    """Why a row is skipped whose completion is dated after the person's leave date."""
+    return (
+        f"Person '{number}' left on {show_date(left)}, before this completion on {show_date(completed)}: a course done "
+        "after leaving is not training done here, so it is not recorded"
+    )
 
 
 def _hidden_character_error(raw: dict) -> str:

@@ -112,6 +112,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  not mapped to a requirement ({count} rows): {name}")
         for line, number in getattr(plan, "not_on_roster", []):
             self.stdout.write(f"  skipped line {line}: {number} is not on the roster")
+        for line, warning in getattr(plan, "after_leaving", []):
+            self.stdout.write(f"  skipped line {line}: {warning}")
         for line, reason in _errors(plan):
             self.stdout.write(f"  line {line}: {reason}" if line else f"  problem: {reason}")
         if listing is not None:
