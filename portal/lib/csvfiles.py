@@ -11,9 +11,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 DATE_FORMATS = ("%d-%b-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%B-%Y", "%d/%m/%y")
-# A time after the date ("01/02/2026 00:00", "2026-02-01T00:00:00", "01-Feb-2026 09:30:15"): the day is what counts.
-TIME_SUFFIX = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)$")
+# A time after the date ("01/02/2026 00:00", "2026-02-01T00:00:00", "01-Feb-2026 09:30:15"): the day is what counts,
+# the day written, unless the time names its offset from UTC ("2026-03-31T23:30:00Z"): then the moment's day in London.
+TIME_SUFFIX = re.compile(
+    r"[ T](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?(?:\s*(?P<half>[AaPp][Mm]))?"
+    r"(?:\s*(?P<offset>Z|[+-]\d{2}:?\d{2}))?$"
+)
 # What ESR and spreadsheet reports put under the data: "Report total: 250", "Total records 250", "End of report".
 FOOTER = re.compile(
     r"^(?:(?:report|grand|sub)\s*)?totals?\b|^count\b|^number of\b|^end of (?:the )?report|^records?\b|^rows?\b"
@@ -125,18 +131,47 @@ def cell_value(text: str) -> str:
     return text.strip()
 
 
+def _london_day(day: datetime.date, time: re.Match) -> datetime.date:
+    """The Europe/London day of a moment written with its offset from UTC: a completion at "2026-06-30T23:30:00Z" was
+    made at 00:30 on 1 July in London, and is filed on 1 July, as the portal files everything done in it."""
+    hour, minute, second = int(time["hour"]), int(time["minute"]), int(time["second"] or 0)
+    if time["half"]:
+        if not 1 <= hour <= 12:
+            raise ValueError(f"'{time.group(0).lstrip(' T')}' is not a time: with AM or PM the hour is 1 to 12")
+        hour = hour % 12 + (12 if time["half"].lower() == "pm" else 0)
+    offset = time["offset"]
+    try:
+        if offset == "Z":
+            zone = datetime.UTC
+        else:
+            digits = offset[1:].replace(":", "")
+            shift = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+            zone = datetime.timezone(-shift if offset[0] == "-" else shift)
+        moment = datetime.datetime.combine(day, datetime.time(hour, minute, second), tzinfo=zone)
+    except ValueError as error:
+        written = time.group(0).lstrip(" T")
+        raise ValueError(
+            f"'{written}' is not a time with its offset from UTC (hours 0 to 23, an offset under 24 hours)"
+        ) from error
+    return timezone.localtime(moment).date()
+
+
 def show_date(day: datetime.date) -> str:
     """30/11/2028, as the import guides write dates; years before 1000 keep four digits (strftime drops them)."""
     return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
 def parse_date(value: str) -> datetime.date:
-    value = TIME_SUFFIX.sub("", value.strip())
+    value = value.strip()
+    time = TIME_SUFFIX.search(value)
+    if time:
+        value = value[: time.start()]
     for fmt in DATE_FORMATS:
         try:
-            return datetime.datetime.strptime(value, fmt).date()
+            day = datetime.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
+        return _london_day(day, time) if time and time["offset"] else day
     if _month_first(value):
         raise ValueError(
             f"'{value}' is not a date: dates are read day first (30/11/2028), and this one only makes sense month "
