@@ -16,9 +16,10 @@ import logging
 import smtplib
 from collections import Counter, defaultdict
 
-from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+
+from portal.lib.mail import reply_to
 
 from . import reminder_lists
 from .models import ReminderLog, ReminderRefusal
@@ -64,8 +65,8 @@ def messages_send(messages: list[Message], *, connection=None) -> str:
     if len(left) > 1:  # each line's log names the email it went in
         ReminderLog.objects.filter(pk__in=logs).update(subject=subject[:255])
     recipient, sent_by = left[0].recipient, left[0].sent_by
-    reply_to = [sent_by.email] if sent_by is not None and sent_by.email else _reply_to()
-    email = EmailMessage(subject=subject, body=body, to=[recipient], reply_to=reply_to, connection=connection)
+    answer_to = [sent_by.email] if sent_by is not None and sent_by.email else reply_to()
+    email = EmailMessage(subject=subject, body=body, to=[recipient], reply_to=answer_to, connection=connection)
     try:
         if connection is not None:
             connection.open()  # nothing to do while it is open; otherwise kept open after this email, unlike send's
@@ -168,8 +169,3 @@ def reminders_send(today: datetime.date) -> Counter:
         logger.warning("%d reminder emails for %s were not sent; the next run tries them again.", failed, today)
         sent[NOT_SENT_COUNT] = failed
     return +sent
-
-
-def _reply_to() -> list[str]:
-    """settings.PORTAL_REPLY_TO, if set: replies to the run's emails go there, not to the sending address."""
-    return [settings.PORTAL_REPLY_TO] if getattr(settings, "PORTAL_REPLY_TO", "") else []
