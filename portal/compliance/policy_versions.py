@@ -2,6 +2,7 @@
 merged section by section (material if any version changed it materially), with each material reason."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -21,18 +22,26 @@ class SectionSince:
     diff: list[tuple[str, str]] = field(default_factory=list)
 
 
-def snapshots_since(previous: PolicySnapshot, latest: PolicySnapshot) -> list[PolicySnapshot]:
-    """The versions published after `previous`, up to and including `latest`, oldest first."""
+def snapshots_since(
+    previous: PolicySnapshot, latest: PolicySnapshot, published: list[PolicySnapshot] | None = None
+) -> list[PolicySnapshot]:
+    """The versions published after `previous`, up to and including `latest`, oldest first. `published`: the
+    policy's versions already read (oldest first, from `previous` or before), to take them from instead of a query."""
+    if published is not None:
+        return [s for s in published if _older(previous, s) and not _older(latest, s)]
     after = Q(created_at__gt=previous.created_at) | Q(created_at=previous.created_at, pk__gt=previous.pk)
     upto = Q(created_at__lt=latest.created_at) | Q(created_at=latest.created_at, pk__lte=latest.pk)
     return list(PolicySnapshot.objects.filter(after, upto, page_id=latest.page_id).order_by("created_at", "pk"))
 
 
-def policy_changes_since(previous: PolicySnapshot, latest: PolicySnapshot) -> list[SectionSince]:
+def policy_changes_since(
+    previous: PolicySnapshot, latest: PolicySnapshot, published: list[PolicySnapshot] | None = None
+) -> list[SectionSince]:
     """Each section that differs between `previous` and `latest`, material sections first (then in clause order).
     A section is material when any version between changed it materially; a version published before answers
-    were asked section by section counts whole (its `material` flag and reason apply to each section it changed)."""
-    versions = snapshots_since(previous, latest)
+    were asked section by section counts whole (its `material` flag and reason apply to each section it changed).
+    `published` as `snapshots_since`."""
+    versions = snapshots_since(previous, latest, published)
     material: dict[str, list[tuple[str, str]]] = {}
     older = previous
     for snapshot in versions:
@@ -57,11 +66,14 @@ def policy_changes_since(previous: PolicySnapshot, latest: PolicySnapshot) -> li
     return sorted(result, key=lambda section: not section.material)  # stable: clause order within each group
 
 
-def material_since(previous: PolicySnapshot | None, latest: PolicySnapshot) -> list[SectionSince]:
-    """The materially changed sections a person must re-attest for; none when they never attested."""
+def material_since(
+    previous: PolicySnapshot | None, latest: PolicySnapshot, published: list[PolicySnapshot] | None = None
+) -> list[SectionSince]:
+    """The materially changed sections a person must re-attest for; none when they never attested. `published` as
+    `snapshots_since`."""
     if previous is None or previous.pk == latest.pk:
         return []
-    return [section for section in policy_changes_since(previous, latest) if section.material]
+    return [section for section in policy_changes_since(previous, latest, published) if section.material]
 
 
 @dataclass
@@ -85,10 +97,9 @@ def policy_change_notice(
 ) -> PolicyChangeNotice | None:
     """The notice for one attestation status row, when a material change since the person's attestation is
     waiting for them to re-attest; None otherwise (never attested, or attested since). `latest_round` saves the
-    look-up when the caller has it."""
-    evidence = row.evidence
-    attested = evidence.snapshot if evidence and evidence.snapshot_id else None
-    if row.requirement.kind != Requirement.ATTEST_POLICY or attested is None:
+    look-up when the caller has it. For many rows, `policy_change_notices`."""
+    attested = _attested(row)
+    if attested is None:
         return None
     if latest_round is None:
         rounds = (
@@ -98,7 +109,67 @@ def policy_change_notice(
     if latest_round is None or not _older(attested, latest_round.snapshot):
         return None
     latest = PolicySnapshot.objects.filter(page_id=latest_round.snapshot.page_id).order_by("-created_at", "-pk").first()
-    sections = material_since(attested, latest)
+    return _notice(row, latest_round, latest, material_since(attested, latest))
+
+
+def policy_change_notices(rows: list[RequirementStatus]) -> dict[int, PolicyChangeNotice]:
+    """`policy_change_notice` for each of `rows` (read with their `evidence__snapshot`), by the row's pk, for those
+    with a notice: two queries however many rows (the latest round in force of each requirement; the versions of each
+    policy published since the oldest version attested by someone a round is waiting for), fewer when no row is
+    waiting. What changed between two versions is worked out once, however many people attested to the same one."""
+    attested = [row for row in rows if _attested(row) is not None]
+    if not attested:
+        return {}
+    latest_rounds = _latest_rounds({row.requirement_id for row in attested})
+    waiting = [
+        row
+        for row in attested
+        if row.requirement_id in latest_rounds and _older(_attested(row), latest_rounds[row.requirement_id].snapshot)
+    ]
+    oldest: dict[int, PolicySnapshot] = {}  # policy page -> the oldest version one of `waiting` attested
+    for row in waiting:
+        page_id, snapshot = latest_rounds[row.requirement_id].snapshot.page_id, _attested(row)
+        if page_id not in oldest or _older(snapshot, oldest[page_id]):
+            oldest[page_id] = snapshot
+    since = Q(pk__in=[])
+    for page_id, snapshot in oldest.items():
+        after = Q(created_at__gt=snapshot.created_at) | Q(created_at=snapshot.created_at, pk__gt=snapshot.pk)
+        since |= Q(page_id=page_id) & after
+    published: dict[int, list[PolicySnapshot]] = defaultdict(list)  # policy page -> those versions, oldest first
+    for snapshot in PolicySnapshot.objects.filter(since).order_by("created_at", "pk"):
+        published[snapshot.page_id].append(snapshot)
+    notices, changes = {}, {}  # changes: (attested pk, latest pk) -> material_since
+    for row in waiting:
+        latest_round = latest_rounds[row.requirement_id]
+        versions = published[latest_round.snapshot.page_id]
+        latest, previous = versions[-1], _attested(row)
+        if (previous.pk, latest.pk) not in changes:
+            changes[(previous.pk, latest.pk)] = material_since(previous, latest, versions)
+        notice = _notice(row, latest_round, latest, changes[(previous.pk, latest.pk)])
+        if notice is not None:
+            notices[row.pk] = notice
+    return notices
+
+
+def _attested(row: RequirementStatus) -> PolicySnapshot | None:
+    """The version an attestation status row's person attested to; None for another kind, or never attested."""
+    if row.requirement.kind != Requirement.ATTEST_POLICY or row.evidence is None or not row.evidence.snapshot_id:
+        return None
+    return row.evidence.snapshot
+
+
+def _latest_rounds(requirement_ids) -> dict[int, ReattestationRound]:
+    """Requirement id -> its latest round in force (with its snapshot). One query."""
+    latest_rounds = {}
+    rounds = ReattestationRound.objects.in_force().filter(requirement_id__in=requirement_ids)
+    for found in rounds.select_related("snapshot").order_by("opened_at", "pk"):
+        latest_rounds[found.requirement_id] = found
+    return latest_rounds
+
+
+def _notice(
+    row: RequirementStatus, latest_round: ReattestationRound, latest: PolicySnapshot, sections: list[SectionSince]
+) -> PolicyChangeNotice | None:
     if not sections:
         return None
     return PolicyChangeNotice(
@@ -118,10 +189,7 @@ def policy_change_notices_for_staff(staff) -> list[PolicyChangeNotice]:
             staff=staff, requirement__kind=Requirement.ATTEST_POLICY, requirement__active=True
         ).select_related("requirement", "evidence__snapshot")
     )
-    latest_rounds: dict[int, ReattestationRound] = {}
-    rounds = ReattestationRound.objects.in_force().filter(requirement_id__in=[row.requirement_id for row in rows])
-    for found in rounds.select_related("snapshot").order_by("opened_at", "pk"):
-        latest_rounds[found.requirement_id] = found
+    latest_rounds = _latest_rounds([row.requirement_id for row in rows])
     notices = []
     for row in rows:
         if row.requirement_id in latest_rounds:

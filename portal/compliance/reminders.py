@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
@@ -54,7 +54,7 @@ from portal.people.roles import HR_GROUP
 from . import status
 from .dates import end_of_local_day, local_day
 from .models import EvidenceEntry, ReminderLog, ReminderRefusal, Requirement, RequirementStatus
-from .policy_versions import policy_change_notice
+from .policy_versions import policy_change_notices
 
 logger = logging.getLogger(__name__)
 
@@ -268,7 +268,7 @@ def reminders_due(today: datetime.date) -> list[Message]:
     refused = _refused_after(horizon)
     hr = hr_recipients()
     away = set(staff_away(today).values_list("pk", flat=True))
-    messages = []
+    due = []  # (row, its stage today, its days before, recipients, the context of its text)
     for row in rows:
         manager = _current_manager(row.staff, today, away)
         # Passed over only for being away: HR are told who it is.
@@ -299,9 +299,14 @@ def reminders_due(today: datetime.date) -> list[Message]:
             "training_url": training_url(),
             "person_url": _absolute("reports:team_person", row.staff_id),
             "team_url": _absolute("reports:team"),
-            "policy_change": policy_change_notice(row) if stage in (BEFORE, ON_DUE, AFTER) else None,
             **_signature(),
         }
+        due.append((row, stage, days_before, recipients, context))
+    # Read for all the rows at once, not row by row: the rounds in force and the policies' versions.
+    notices = policy_change_notices([row for row, stage, *_ in due if stage in (BEFORE, ON_DUE, AFTER)])
+    messages = []
+    for row, stage, days_before, recipients, context in due:
+        context["policy_change"] = notices.get(row.pk)
         subject = _render(f"email/reminders/{stage}_subject.txt", context)
         body = render_to_string(f"email/reminders/{stage}.txt", context)
         for recipient in recipients:
@@ -325,7 +330,7 @@ def digests_due(today: datetime.date) -> list[Message]:
     """Each current manager's weekly list of the people in their teams (not themselves) who are overdue, due within
     the due-soon window, or asked to do it again by a re-attestation round (due later: "Due soon" from the day the
     round opened, as on the team page). Nothing for a manager with nobody to follow up, nor for one whose account is
-    closed or who is away (`staff_away`)."""
+    closed or who is away (`staff_away`). Two queries, however many managers."""
     week_start = today - datetime.timedelta(days=today.weekday())
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
     teams_by_manager = defaultdict(list)
@@ -337,20 +342,31 @@ def digests_due(today: datetime.date) -> list[Message]:
     )
     for link in managing.select_related("staff", "team"):
         teams_by_manager[link.staff].append(link.team)
+    # One read of the rows of everyone in any manager's teams; each manager's people are then picked out of it (a
+    # person in several managers' teams is in each one's list), in the order read: people in name order.
+    managed = [team for teams in teams_by_manager.values() for team in teams]
+    rows = list(
+        RequirementStatus.objects.filter(
+            staff__in=StaffMember.objects.in_post(today).in_teams(_topmost(managed)), requirement__active=True
+        )
+        .filter(Q(due_on__lt=today + datetime.timedelta(days=window)) | Q(renew_from__lte=today))
+        .select_related("staff", "requirement")
+        .annotate(team_path=F("staff__team__path"))
+        .order_by("staff__last_name", "staff__first_name", "staff_id", "due_on", "requirement__name", "requirement_id")
+    )
+    by_team = defaultdict(list)  # team path -> where its people's rows are in `rows`
+    for position, row in enumerate(rows):
+        by_team[row.team_path].append(position)
     messages = []
     for manager, teams in teams_by_manager.items():
-        rows = (
-            RequirementStatus.objects.filter(
-                staff__in=StaffMember.objects.in_post(today).in_teams(teams).exclude(pk=manager.pk),
-                requirement__active=True,
-            )
-            .filter(Q(due_on__lt=today + datetime.timedelta(days=window)) | Q(renew_from__lte=today))
-            .select_related("staff", "requirement")
-            .order_by("staff__last_name", "staff__first_name", "staff_id", "due_on", "requirement__name")
+        # As StaffMember.objects.in_teams(teams): the teams' paths, and the paths of the teams below them, begin so.
+        paths = tuple(team.path for team in teams)
+        mine = sorted(
+            position for path, positions in by_team.items() if path.startswith(paths) for position in positions
         )
         # person -> their rows, people in name order
         overdue, due_soon, again = defaultdict(list), defaultdict(list), defaultdict(list)
-        for row in rows:
+        for row in (rows[position] for position in mine if rows[position].staff_id != manager.pk):
             state = row.state(today, window)
             if state == status.OVERDUE:
                 overdue[row.staff].append(row)
@@ -392,6 +408,16 @@ def digests_due(today: datetime.date) -> list[Message]:
             )
         )
     return messages
+
+
+def _topmost(teams: list) -> list:
+    """`teams` without those below another of them: the same people are in them (`StaffMember.objects.in_teams`),
+    with fewer conditions to match."""
+    topmost = []
+    for team in sorted(teams, key=lambda team: team.path):
+        if not topmost or not team.path.startswith(topmost[-1].path):
+            topmost.append(team)
+    return topmost
 
 
 def messages_due(today: datetime.date) -> list[Message]:

@@ -1,14 +1,20 @@
 """The daily run's queries do not grow with the number of people it reminds: a trust of 25,000 renewing a course
-would otherwise read each person's completion (its policy version, for an attestation) one query at a time."""
+would otherwise read each person's completion (its policy version, for an attestation) one query at a time. Nor on a
+Monday with the number of managers (each one's weekly list), nor with the people a re-attestation round is waiting
+for (what changed in the policy since the version each attested)."""
 
 import datetime
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from portal.compliance.models import EvidenceEntry, ReminderLog, Requirement
 from portal.compliance.projection import refresh
-from portal.compliance.reminders import reminders_due
+from portal.compliance.reminders import messages_due, reminders_due
+from portal.compliance.services import reattestation_round_open
+from portal.people.models import TeamManager
 from tests import factories
 
 DONE = datetime.datetime(2025, 12, 20, 12, tzinfo=datetime.UTC)
@@ -40,3 +46,50 @@ def test_reminders_due_runs_the_same_queries_for_one_person_and_for_many(course)
     assert queries() == (1, 6)
     renewing(course, 4)
     assert queries() == (5, 6)
+
+
+# --- a Monday: the reminders, a policy changed since people attested, and the managers' weekly lists ---------------
+
+TODAY = timezone.localdate()
+MONDAY = TODAY + datetime.timedelta(days=7 - TODAY.weekday())  # the next one: the managers are made managers today
+DEADLINE = MONDAY + datetime.timedelta(days=10)  # the round's: the reminder before it, and due soon in the lists
+ATTESTED = timezone.now() - datetime.timedelta(days=100)  # to version 1, still in date
+
+
+@pytest.fixture
+def attestation(policy):
+    requirement = factories.make_requirement(
+        name="Social media policy", kind=Requirement.ATTEST_POLICY, page=policy, renewal_months=12
+    )
+    return requirement, factories.make_snapshot(policy, "1", "Think before you post.")
+
+
+def teams_attested(attestation, managers: int, people: int) -> None:
+    """`managers` teams, each with its manager and `people` others, all of whom attested to version 1; then version 2,
+    a material change, opens a re-attestation round."""
+    requirement, first = attestation
+    for _ in range(managers):
+        team = factories.make_team()
+        manager = factories.make_staff(team=team)  # in the team they manage: never in their own list
+        TeamManager.objects.create(staff=manager, team=team)
+        for member in [manager, *(factories.make_staff(team=team) for _ in range(people))]:
+            factories.make_completion(member, requirement, ATTESTED, source=EvidenceEntry.ATTESTATION, snapshot=first)
+    second = factories.make_snapshot(first.page, "2", "Never post about patients.")
+    reattestation_round_open(snapshot=second, deadline=DEADLINE, reason="Section 1 now forbids it outright.")
+
+
+@pytest.mark.parametrize("managers, people", [(1, 1), (5, 5)])
+def test_a_monday_run_runs_the_same_queries_for_one_manager_and_for_many(attestation, managers, people):
+    teams_attested(attestation, managers, people)
+    with CaptureQueriesContext(connection) as captured:
+        due = messages_due(MONDAY)
+    reminders = [message for message in due if message.stage == ReminderLog.BEFORE]
+    digests = [message for message in due if message.stage == ReminderLog.DIGEST]
+    assert len(reminders) == managers * (people + 1) and len(digests) == managers
+    assert all("(version 2). What changed:\n- Section 1 Purpose" in message.body for message in reminders)
+    assert all(f"{people} {'person' if people == 1 else 'people'} to follow up" in d.subject for d in digests)
+    # The reminders: the requirements' reminder days, the status rows (with their people, the requirement and the
+    # attestation with its policy version), the reminders sent, the refusals, HR's addresses, who is away, the
+    # latest round in force of each attestation, and the versions of its policy since the oldest one attested.
+    # The weekly lists: the managers (with their teams), and the status rows of everyone in their teams.
+    assert len(captured.captured_queries) == 10
