@@ -17,7 +17,7 @@ from portal.compliance.imports.own_records import CLIENT_MADE_BY, CLIENT_SHOWN_T
 from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
 from portal.compliance.models import ImportBatch
 from portal.people.models import Assignment, StaffMember
-from portal.people.roster import RosterTeams, privileged_sign_ins
+from portal.people.roster import OPTIONAL_FIELDS, RosterTeams, privileged_sign_ins
 
 from .auth import ClientToken, audit_call, scope_extra
 from .idempotency import answer_once, checked_key, fingerprint
@@ -103,17 +103,20 @@ def roster_send(request: HttpRequest, payload: RosterIn, idempotency_key: str | 
     `identity_fingerprint` a dry run gave. All or nothing. A client limited to a team adds no one: it changes only
     people already in its teams, keeps them there and names only them as line managers; any other number gets the
     same answer as a number no one has. A work email or assignment number someone outside the team has is refused,
-    without saying whose."""
+    without saying whose. A person's `job_title`, `staff_group`, `leave_date` or `employment_type` left out is kept as
+    the portal holds it, as in a roster file without that column (so a leaver stays one); sent empty or null it is
+    cleared, as an empty cell. The request is one file with one set of columns: people who differ in which of these
+    they give are refused (422 `invalid_request`, naming the first who differs), and nothing is recorded."""
     key = checked_key(idempotency_key)
     people = payload.people
     client = request.auth
+    columns = _roster_columns(people)
+    left_out = sorted(OPTIONAL_FIELDS - {field for field, _ in columns})
 
     def answer():
         if client.team:
             _check_roster_in_scope(client, people)
-        data = _file(
-            [label for _, label in ROSTER_COLUMNS], [[getattr(p, f) for f, _ in ROSTER_COLUMNS] for p in people]
-        )
+        data = _file([label for _, label in columns], [[getattr(p, f) for f, _ in columns] for p in people])
         return _run(
             request,
             client,
@@ -125,7 +128,40 @@ def roster_send(request: HttpRequest, payload: RosterIn, idempotency_key: str | 
             confirmed=payload.confirm_identity_changes,
         )
 
-    return _answered(request, client, key, payload.dict(), answer, "Roster", len(people), payload.dry_run)
+    # A field left out and the same field sent empty are different requests (keep it, clear it): the fingerprint says
+    # which were left out, and is unchanged for a request that gives every field.
+    body = {**payload.dict(), "left_out": left_out} if left_out else payload.dict()
+    return _answered(request, client, key, body, answer, "Roster", len(people), payload.dry_run)
+
+
+def _roster_columns(people) -> list[tuple[str, str]]:
+    """The columns of the file for these people: a field the import keeps when its column is missing (job title,
+    staff group, leave date, agency or bank) is a column only when the people give it, so a person sent without it
+    keeps what the portal holds, as in a file without the column. A file has one set of columns, so people who differ
+    in which of those fields they give are refused, naming the first who differs from people[0] in each: splitting
+    them into two files would make one request two imports, each applied or refused alone."""
+    given = [person.model_fields_set for person in people]
+    errors = []
+    for field in sorted(OPTIONAL_FIELDS):
+        first = field in given[0]
+        i = next((i for i, fields in enumerate(given) if (field in fields) != first), None)
+        if i is None:
+            continue
+        giver, silent = (0, i) if first else (i, 0)
+        message = (
+            f"people[{silent}] (employee {people[silent].employee_number}) leaves out {field}, which "
+            f"people[{giver}] (employee {people[giver].employee_number}) gives: give {field} for everyone in the "
+            f"request (empty or null for none) or for no one (each keeps theirs), or send them in separate requests"
+        )
+        errors.append({"field": f"people[{i}].{field}", "message": message})
+    if errors:
+        raise Problem(
+            "invalid_request",
+            "A roster request is one file, with one set of columns: nothing was recorded. "
+            + "; ".join(e["message"] for e in errors),
+            errors=errors,
+        )
+    return [(field, label) for field, label in ROSTER_COLUMNS if field not in OPTIONAL_FIELDS or field in given[0]]
 
 
 @router.get(

@@ -95,6 +95,13 @@ class CompletionsIn(Strict):
     completions: list[CompletionIn] = Field(min_length=1, max_length=MAX_ROWS)
 
 
+# What a person's field left out of the request says, as a roster file without that column: nothing.
+LEFT_OUT_OR_EMPTY = (
+    "Left out: kept as the portal holds it (none for someone new), as a roster file without the column. "
+    "Empty or null: no {field}. Every person in a request gives it, or none does"
+)
+
+
 class PersonIn(Row):
     employee_number: str = Field(min_length=1, max_length=30)
     assignment_number: str = Field("", max_length=30)
@@ -102,14 +109,21 @@ class PersonIn(Row):
     last_name: str = Field(min_length=1, max_length=150)
     work_email: str = Field(min_length=3, max_length=254)
     start_date: datetime.date
-    leave_date: datetime.date | None = Field(None, description="Only a leave date makes a leaver")
-    job_title: str = Field("", max_length=200)
-    staff_group: str = Field("", max_length=100)
+    leave_date: datetime.date | None = Field(
+        None, description=f"Only a leave date makes a leaver. {LEFT_OUT_OR_EMPTY.format(field='leave date')}"
+    )
+    job_title: str | None = Field("", max_length=200, description=LEFT_OUT_OR_EMPTY.format(field="job title"))
+    staff_group: str | None = Field("", max_length=100, description=LEFT_OUT_OR_EMPTY.format(field="staff group"))
     team_code: str = Field("", max_length=60, description="The team, by its code (or give team_name)")
     team_name: str = Field("", max_length=200)
     manager_employee_number: str = Field("", max_length=30)
     manager_assignment_number: str = Field("", max_length=30)
-    employment_type: str = Field("", max_length=30, description="Substantive (empty), bank or agency")
+    employment_type: str | None = Field(
+        "",
+        max_length=30,
+        description="Bank, agency or substantive (empty or null). Left out: kept as the portal holds it (substantive "
+        "for someone new), as a roster file without the column. Every person in a request gives it, or none does",
+    )
     effective_date: datetime.date | None = Field(
         None,
         description="The day the row's changes took effect, as a roster file's Effective Date (ESR's Effective Start "
@@ -117,6 +131,12 @@ class PersonIn(Row):
     )
 
     _days = field_validator("start_date", "leave_date", "effective_date", mode="before")(written_day)
+
+    @field_validator("job_title", "staff_group", "employment_type", mode="before")
+    @classmethod
+    def _null_is_empty(cls, value):
+        # null and "" say the same (none), as an empty cell: one value, so a retry sending either is the same request
+        return "" if value is None else value
 
     @model_validator(mode="after")
     def _names_a_team(self):

@@ -136,7 +136,7 @@ def test_a_team_client_cannot_name_an_account_with_rights_outside_its_team(api, 
             api,
             [
                 _staff_row(dee, work_email="BREAK.GLASS@example.nhs.uk", leave_date="2024-01-05"),
-                _staff_row(don, work_email="hr.officer@example.nhs.uk"),
+                _staff_row(don, work_email="hr.officer@example.nhs.uk", leave_date=None),
             ],
             f"r{dry_run}",
             dry_run=dry_run,

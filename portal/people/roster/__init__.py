@@ -40,9 +40,11 @@ from .apply import RosterApplied, apply_roster_changes
 from .dry_run import plan_roster, privileged_sign_ins
 from .own import STANDING_FIELDS, own_standing_refuse
 from .plan import RosterPlan
+from .rows import OPTIONAL_FIELDS
 from .teams import RosterTeams
 
 __all__ = [
+    "OPTIONAL_FIELDS",
     "STANDING_FIELDS",
     "RosterApplied",
     "RosterPlan",
