@@ -41,8 +41,9 @@ def plan_roster(data: bytes, *, sheet: str = "", **_options) -> RosterPlan:
     today = timezone.localdate()
     posts: dict[str, list[PersonRow]] = defaultdict(list)  # employee number -> one row per assignment
     first_row: dict[str, tuple[PersonRow, dict]] = {}  # assignment number -> the row that gives it, and its cells
+    leave_dates_held = None if not records or "leave_date" in records[0][1] else _leave_dates_held(records)
     for line, raw in records:
-        person, error = _read_row(line, raw, teams)
+        person, error = _read_row(line, raw, teams, leave_dates_held=leave_dates_held)
         if error:
             plan.rejected.append((line, error))
             continue
@@ -74,6 +75,13 @@ def plan_roster(data: bytes, *, sheet: str = "", **_options) -> RosterPlan:
     plan.problems.extend(f"Line {line}: {text}" for line, text in plan.line_problems)
     plan.rejected.sort(key=lambda r: r[0])
     return plan
+
+
+def _leave_dates_held(records: list[tuple[int, dict]]) -> dict:
+    """{employee number: the leave date the portal holds} for the file's people (one query), for a file without a
+    leave-date column: the file says nothing about leave dates, so a team closed after someone left is still theirs."""
+    numbers = {raw["employee_number"] for _, raw in records}
+    return dict(StaffMember.objects.filter(employee_number__in=numbers).values_list("employee_number", "leave_date"))
 
 
 def _check_numbers_in_file(plan: RosterPlan, people: dict[str, PersonRow], rows: dict[str, PersonRow]) -> None:

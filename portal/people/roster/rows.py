@@ -185,7 +185,12 @@ def _unbroken_service_start(rows: list[PersonRow], current: PersonRow) -> dateti
     return start
 
 
-def _read_row(line: int, raw: dict, teams: RosterTeams) -> tuple[PersonRow | None, str]:
+def _read_row(
+    line: int, raw: dict, teams: RosterTeams, *, leave_dates_held: dict | None = None
+) -> tuple[PersonRow | None, str]:
+    """The row as a `PersonRow` and "", or None and what is wrong, to follow "Line N: ". `leave_dates_held` (employee
+    number -> the leave date the portal holds) is for a file without a leave-date column: a row's team may be one
+    closed after the person left, and the file says nothing to the contrary."""
     for name, value in raw.items():
         problem = hidden_character(value)
         if problem:
@@ -236,11 +241,12 @@ def _read_row(line: int, raw: dict, teams: RosterTeams) -> tuple[PersonRow | Non
     error = _effective_date_error(dates["effective_date"], dates["start_date"])
     if error:
         return None, error
+    left_on = dates["leave_date"] if leave_dates_held is None else leave_dates_held.get(number)
     code, team_name = raw.get("team_code", ""), raw.get("team_name", "")
-    team, error = teams.find(code, team_name, leave_date=dates["leave_date"])
+    team, error = teams.find(code, team_name, leave_date=left_on)
     if team is None:
         return None, error
-    if team.closed_on and (dates["leave_date"] is None or dates["leave_date"] > team.closed_on):
+    if team.closed_on and (left_on is None or left_on > team.closed_on):
         return (
             None,
             f"Team '{code or team_name}' closed on {show_date(team.closed_on)}: place the person in an open team",
