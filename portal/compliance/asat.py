@@ -5,9 +5,9 @@ opened by then and each person's roster facts as last recorded by then (people.S
 can reach it, so what it says about D never changes. It judges each row with the same rule as the live projection
 (`projection.standing_for`), so as at now it says exactly what the projection says.
 
-Requirements themselves (their teams, staff groups and job titles, how often they renew) are read as they are now:
-they are configuration, not evidence, and the portal keeps no history of their edits. A requirement applies to no
-one before the day it was introduced, so one added today leaves every report as at an earlier day as it was.
+Requirements are read with the terms they had then, as recorded by then (their teams, staff groups and job titles,
+how often they renew, when they were introduced and retired: `requirement_history`): a requirement changed since is
+judged by its terms then, and one added since is not read at all.
 
 The part of the organisation read ("this team and below") is the tree as recorded by then (`people.team_history`):
 a team moved since is counted where it stood, and callers name teams by the same tree (pass it as `tree`). Who a
@@ -35,6 +35,7 @@ from .dates import add_months, end_of_local_day, local_day
 from .intervals import histories, joined_on, lean_histories
 from .models import EvidenceEntry, ReattestationRound, Requirement
 from .projection import entries_counting_for, standing_for, standing_from
+from .requirement_history import requirements_as_at, team_ids_of, with_history_marks
 
 STREAM_CHUNK = 2000
 
@@ -247,17 +248,22 @@ def standings_as_at(
 
 
 def _requirements_and_rounds(moment: Moment, requirements):
-    if requirements is None:
-        requirements = Requirement.objects.in_use_on(moment.day)
-    requirements = list(Requirement.objects.filter(pk__in=[r.pk for r in requirements]).prefetch_related("teams"))
+    # In use on the day by their terms then (an introduction or a retirement changed since is read as it was then).
+    read = Requirement.objects.all()
+    if requirements is not None:
+        read = read.filter(pk__in=[r.pk for r in requirements])
+    requirements = list(with_history_marks(read.prefetch_related("teams")))
+    # Their terms as they stood on the day, as recorded by the cut-off (one query, only if one changed since).
+    requirements = [r for r in requirements_as_at(requirements, moment.day, moment.cutoff) if r.in_force_on(moment.day)]
     requirements.sort(key=lambda r: r.name)
-    team_paths = {r.pk: [t.path for t in r.teams.all()] for r in requirements}
-    team_ids = {r.pk: {t.pk for t in r.teams.all()} for r in requirements}
+    # A requirement's teams then are known by id (`kept_team_ids`), and judged by the tree as recorded then.
+    team_paths = {r.pk: [] if hasattr(r, "kept_team_ids") else [t.path for t in r.teams.all()] for r in requirements}
+    team_ids = {r.pk: team_ids_of(r) for r in requirements}
     rounds = defaultdict(list)
-    with_rounds = [r for r in requirements if r.kind in Requirement.ROUND_KINDS]
+    with_rounds = [r.pk for r in requirements if r.kind in Requirement.ROUND_KINDS]
     # As the portal knew them then: opened by the cut-off and not withdrawn by it (`RoundQuerySet.in_force`).
     known = ReattestationRound.objects.in_force(recorded_before=moment.cutoff)
-    for round_ in known.filter(requirement__in=with_rounds):
+    for round_ in known.filter(requirement_id__in=with_rounds):
         rounds[round_.requirement_id].append(round_)
     # One more query only when levels are in play, so reports without them keep their pinned query counts.
     above = Requirement.objects.levels_above() if any(r.level_family for r in requirements) else {}

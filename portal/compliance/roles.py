@@ -6,7 +6,7 @@ no UPDATE, DELETE or TRUNCATE, and, not being the owner, it cannot ALTER the tab
 It writes the ledger's head only as the append path does (a trigger keeps the head on the last entry), and in the
 audit log it may only clear the link to an account being removed (the event keeps the name). The same holds for the
 tables of what stays as it was written (`FROZEN_TABLES`): the policy versions attestations name, re-attestation
-rounds and their withdrawals, and the history of the team tree and of the roster.
+rounds and their withdrawals, and the history of the team tree, of the roster and of requirements' terms.
 """
 
 import re
@@ -16,7 +16,7 @@ from portal.people.models import StaffChange, TeamChange
 
 from .db import HEAD_TABLE
 from .db import TABLE as LEDGER_TABLE
-from .models import PolicySnapshot, ReattestationRound, RoundWithdrawal
+from .models import PolicySnapshot, ReattestationRound, RequirementChange, RoundWithdrawal
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 # Tables the app role may read and add to but not change, with the column naming an account (SET NULL when it is
@@ -27,6 +27,7 @@ FROZEN_TABLES = (
     (RoundWithdrawal._meta.db_table, "withdrawn_by_id"),
     (TeamChange._meta.db_table, None),
     (StaffChange._meta.db_table, None),
+    (RequirementChange._meta.db_table, None),
 )
 
 
@@ -55,9 +56,9 @@ def app_role_grants(app_role: str, *, database: str, schema: str = "public") -> 
         f"GRANT UPDATE (actor_id) ON {AUDIT_TABLE} TO {app}",
         # What stays as it was written: each policy version as published (what attestations name; `verify_evidence`
         # checks its text too), each re-attestation round (its deadline and opening say who was late) and its
-        # withdrawal, the team tree's and the roster's history. Read and add; clearing the link to an account being
-        # removed is the one update, and that column's right also lets a round's row be locked (SELECT ... FOR
-        # UPDATE) to withdraw it.
+        # withdrawal, the team tree's, the roster's and requirements' history. Read and add; clearing the link to an
+        # account being removed is the one update, and that column's right also lets a round's row be locked (SELECT
+        # ... FOR UPDATE) to withdraw it.
         *(
             statement
             for table, account_column in FROZEN_TABLES

@@ -25,6 +25,7 @@ from .models import (
     StatusInterval,
 )
 from .models.ledger import snapshot_hash
+from .requirement_history import requirement_change_record, terms_to_keep
 from .requirement_reads import (
     refuse_a_new_task_on_record,
     requirement_on_record,
@@ -52,6 +53,8 @@ STANDING_FIELDS = (
     "introduced_on",
     "active",
 )
+# What a requirement's history keeps (`RequirementChange`): a change to any of these adds a row.
+HISTORY_FIELDS = ("name", *(field for field in STANDING_FIELDS if field != "page"))
 # A change to these in a level family changes what the other levels' evidence is worth.
 LEVEL_FIELDS = ("level_family", "level", "renewal_months")
 
@@ -354,6 +357,7 @@ def requirement_save(*, requirement: Requirement, user, teams: Iterable[Team] | 
         requirement.full_clean()
         before = {} if added else requirement_terms(previous)
         codes_before = set() if added else team_codes(previous)
+        kept_before = None if added else terms_to_keep(previous)
         requirement.save()
         if teams is not None:
             requirement.teams.set(teams)
@@ -361,6 +365,10 @@ def requirement_save(*, requirement: Requirement, user, teams: Iterable[Team] | 
         changes = {field: [before.get(field), value] for field, value in after.items() if before.get(field) != value}
         if not added and team_codes(requirement) != codes_before:  # teams are told apart by code, not by name
             changes["teams"] = [before["teams"], after["teams"]]
+        if added or any(field in changes for field in HISTORY_FIELDS):
+            # Its history, so that a report about an earlier day reads its terms as they stood then.
+            team_ids = requirement.teams.values_list("pk", flat=True)
+            requirement_change_record(requirement, team_ids=team_ids, before=kept_before)
         touched = set()
         if added or any(field in changes for field in STANDING_FIELDS):
             touched = status_holders(requirement) | audience_ever_ids(requirement)

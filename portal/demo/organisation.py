@@ -11,6 +11,7 @@ from modules.versions import policy_snapshot_for_page
 from portal.accounts.models import User
 from portal.compliance import projection
 from portal.compliance.models import EvidenceEntry, Requirement
+from portal.compliance.requirement_history import requirement_history_begin
 from portal.compliance.services import evidence_record
 from portal.people.history import staff_changes_record
 from portal.people.models import Assignment, StaffMember, Team, TeamManager
@@ -116,6 +117,8 @@ def requirements(policy: PolicyPage, modules: list[ModulePage], report) -> dict[
             page = fields.get("page")
             if page is not None and page.slug in MODULE_TEAMS:
                 result[name].teams.set(Team.objects.filter(code__in=MODULE_TEAMS[page.slug]))
+    # The demo's requirements stand for all their history, as its tree does: one row each, effective always.
+    requirement_history_begin(result.values())
     return result
 
 

@@ -226,7 +226,8 @@ def people_known(
     queries a chunk, and memory flat in the size of the scope."""
     teams = list(teams)
     day = moment.day
-    rules = rules_for(Requirement.objects.in_use_on(day).values_list("pk", flat=True), recorded_before=moment.cutoff)
+    # Every requirement: which were in use that day is their terms then (`rules_for` reads their history).
+    rules = rules_for(recorded_before=moment.cutoff)
     tree = tree_known(moment)
     scope = tree.under(teams)
     chunk = []

@@ -9,7 +9,13 @@ import datetime
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from portal.compliance.models import PolicySnapshot, ReattestationRound, Requirement, RoundWithdrawal
+from portal.compliance.models import (
+    PolicySnapshot,
+    ReattestationRound,
+    Requirement,
+    RequirementChange,
+    RoundWithdrawal,
+)
 from portal.compliance.organisation import team_create
 from portal.compliance.roles import FROZEN_TABLES
 from portal.people.models import StaffChange, TeamChange
@@ -26,7 +32,7 @@ def _refused(sql, params=()):
         cursor.execute(sql, params)
 
 
-def test_the_frozen_tables_are_the_five():
+def test_the_frozen_tables_are_the_six():
     tables = {table for table, _ in FROZEN_TABLES}
     assert tables == {
         PolicySnapshot._meta.db_table,
@@ -34,6 +40,7 @@ def test_the_frozen_tables_are_the_five():
         RoundWithdrawal._meta.db_table,
         TeamChange._meta.db_table,
         StaffChange._meta.db_table,
+        RequirementChange._meta.db_table,
     }
 
 

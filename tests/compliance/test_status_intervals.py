@@ -1,6 +1,7 @@
 """The status table in effective time equals a replay of the ledger and the roster, day by day, for random histories
 played through the real services: backdated completions, corrections, moves dated in the past, leavers, pauses and
-HR's changes to requirements. Kept up to date fact by fact, and rebuilt whole by `rebuild_status`, it is the same."""
+HR's changes to requirements (each day on the requirement's terms that day, from its history). Kept up to date fact
+by fact, and rebuilt whole by `rebuild_status`, it is the same."""
 
 import datetime
 import itertools
@@ -13,7 +14,13 @@ from hypothesis import strategies as st
 
 from portal.compliance import projection
 from portal.compliance.dates import local_day
-from portal.compliance.models import EvidenceEntry, ReattestationRound, Requirement, StatusInterval
+from portal.compliance.models import (
+    EvidenceEntry,
+    ReattestationRound,
+    Requirement,
+    RequirementChange,
+    StatusInterval,
+)
 from portal.people.history import staff_changes_record
 from portal.people.models import StaffChange, StaffMember, Team
 from tests.compliance.histories import EVENTS, organisation, play
@@ -82,13 +89,18 @@ def _joined(requirement, changes, paths, team_paths) -> dict:
     return joined
 
 
-def _replay(day, person, requirement, changes, standing, rounds, paths, above, team_paths, pauses, joined=None):
+def _replay(
+    day, person, requirement, changes, standing, rounds, paths, above, team_paths, pauses, joined=None, terms=None
+):
     """What everything known now says the person's state on the requirement was on `day`, straight from the ledger.
     `standing`: the person's completions no correction voids, each with the day it was done; `pauses`: their pauses
-    on the requirement (neither depends on the day, so the caller works them out once); `joined`: `_joined`."""
+    on the requirement (neither depends on the day, so the caller works them out once); `joined`: `_joined`; `terms`:
+    the requirement's terms that day, when HR has changed them (who it applies to and when they are due; the
+    evidence that counts follows its levels now)."""
+    terms = terms or requirement
     in_post = person.start_date <= day and (person.leave_date is None or day <= person.leave_date)
     facts = _roster_on(changes, day)
-    applies = in_post and _fits(requirement, facts, paths, team_paths)
+    applies = in_post and _fits(terms, facts, paths, team_paths)
     by_requirement = {}
     for done_on, entry in standing:
         if done_on <= day:
@@ -96,7 +108,7 @@ def _replay(day, person, requirement, changes, standing, rounds, paths, above, t
     counting = projection.entries_counting_for(requirement, by_requirement, above)
     latest = max(counting, key=lambda e: (e.completed_at, e.seq), default=None)
     result = projection.standing_from(
-        requirement,
+        terms,
         on=day,
         applies=applies,
         start_date=person.start_date,
@@ -121,6 +133,20 @@ def _replay(day, person, requirement, changes, standing, rounds, paths, above, t
     )
 
 
+def _terms_by_day(requirement) -> list[tuple[datetime.date, Requirement]]:
+    """(first day, terms) for each stretch of the requirement's history as it was (the replay's own reading: of the
+    rows in effect by a day, the one recorded last; before any, the first), the last stretch on its terms now."""
+    rows = list(RequirementChange.objects.filter(requirement=requirement).order_by("recorded_at", "pk"))
+    if not rows:
+        return [(datetime.date.min, requirement)]
+    stretches = []
+    for day in sorted({datetime.date.min, *(row.effective_on or datetime.date.min for row in rows)}):
+        in_effect = [row for row in rows if (row.effective_on or datetime.date.min) <= day] or rows[:1]
+        stretches.append((day, in_effect[-1].as_requirement()))
+    stretches[-1] = (stretches[-1][0], requirement)
+    return stretches
+
+
 def _assert_table_is_the_replay():
     runs = _table()
     paths = dict(Team.objects.values_list("pk", "path"))
@@ -140,10 +166,17 @@ def _assert_table_is_the_replay():
             rounds = list(ReattestationRound.objects.filter(requirement=requirement))
             pauses = projection.pause_spans(entries, requirement.pk)
             mine = runs.get((person.pk, requirement.pk), [])
-            joined = _joined(requirement, changes, paths, team_paths[requirement.pk])
+            # Its terms day by day, from its history (HR's changes take effect the day they are made), each with
+            # the teams' paths and the days the person joined its audience on those terms.
+            versions = []
+            for first, terms in _terms_by_day(requirement):
+                kept = getattr(terms, "kept_team_ids", None)
+                paths_then = team_paths[requirement.pk] if kept is None else [paths[pk] for pk in kept]
+                versions.append((first, terms, paths_then, _joined(terms, changes, paths, paths_then)))
             for first, after, _ in mine[1:]:
                 assert first < after
             for day in DAYS:
+                _, terms, paths_then, joined = [v for v in versions if v[0] <= day][-1]
                 expected = _replay(
                     day,
                     person,
@@ -153,9 +186,10 @@ def _assert_table_is_the_replay():
                     rounds,
                     paths,
                     above,
-                    team_paths[requirement.pk],
+                    paths_then,
                     pauses,
                     joined,
+                    terms,
                 )
                 assert _from_table(mine, day) == expected, (person.pk, requirement.name, day)
 

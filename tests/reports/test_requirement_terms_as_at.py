@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from portal.compliance import projection
 from portal.compliance.dates import add_months
-from portal.compliance.models import Requirement, RequirementChange
+from portal.compliance.models import Requirement, RequirementChange, StatusInterval
 from portal.compliance.services import requirement_save
 from portal.people.models import AppendOnly, StaffChange, Team
 from portal.reports.basis import AS_IT_WAS, AS_RECORDED
@@ -92,9 +92,9 @@ def test_an_export_as_at_a_day_before_the_change_lists_the_old_audience(controls
 
 def test_the_runs_in_effective_time_change_on_the_day_of_the_change(controls, org, hr):
     _to_communications(controls, org, hr)
-    fay = controls.statusinterval_set.filter(staff=org["fin"]).order_by("valid_from")
+    fay = StatusInterval.objects.filter(requirement=controls, staff=org["fin"]).order_by("valid_from")
     assert fay.exists() and fay.last().valid_to == TODAY
-    sam = controls.statusinterval_set.filter(staff=org["sam"]).order_by("valid_from")
+    sam = StatusInterval.objects.filter(requirement=controls, staff=org["sam"]).order_by("valid_from")
     assert sam.first().valid_from == TODAY
 
 

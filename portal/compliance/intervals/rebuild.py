@@ -2,6 +2,7 @@
 `person_intervals_rebuild`)."""
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from portal.people.team_history import TreeHistory, tree_history
 from .. import status
 from ..models import EvidenceEntry, Requirement, StatusInterval
 from ..projection import entries_counting_for, pause_spans, valid_entries
+from ..requirement_history import team_ids_of
 from .roster import CHANGE_FIELDS, Facts, Roster, roster_rows
 from .runs import Rules, Run, _values, requirements_read, rules_for, rules_of, runs_for
 
@@ -125,20 +127,60 @@ def person_runs(person: Person, rules: Rules, paths: dict[int, str]) -> Iterator
     for requirement in rules.requirements:
         counting = entries_counting_for(requirement, by_requirement, rules.above)
         pauses = pause_spans(person.entries, requirement.pk)
-        runs = runs_for(
+
+        runs_on = functools.partial(
+            runs_for,
             start_date=person.start_date,
             leave_date=person.leave_date,
             roster=person.roster,
-            requirement=requirement,
-            team_paths=rules.team_paths[requirement.pk],
-            team_ids=rules.team_ids[requirement.pk],
             paths=paths,
             counting=counting,
             pauses=pauses,
             rounds=rules.rounds[requirement.pk],
             due_soon_days=rules.window,
         )
+        spans = rules.history.get(requirement.pk)
+        if spans is None:
+            runs = runs_on(
+                requirement=requirement,
+                team_paths=rules.team_paths[requirement.pk],
+                team_ids=rules.team_ids[requirement.pk],
+            )
+        else:  # its terms changed: each stretch on the terms of its days
+            runs = _spliced(
+                [
+                    (first, runs_on(requirement=terms, team_paths=[], team_ids=team_ids_of(terms)))
+                    if hasattr(terms, "kept_team_ids")
+                    else (
+                        first,
+                        runs_on(
+                            requirement=terms,
+                            team_paths=rules.team_paths[terms.pk],
+                            team_ids=rules.team_ids[terms.pk],
+                        ),
+                    )
+                    for first, terms in spans
+                ]
+            )
         yield Reading(requirement, runs, counting, pauses)
+
+
+def _spliced(stretches: list[tuple[datetime.date, list[Run]]]) -> list[Run]:
+    """One list of runs from each stretch of a requirement's terms (its first day, the runs worked out on those
+    terms): each stretch's runs cut to its days, joined where one run goes on into the next unchanged."""
+    runs: list[Run] = []
+    ends = [first for first, _ in stretches[1:]] + [StatusInterval.FOREVER]
+    for (first, stretch), end in zip(stretches, ends, strict=True):
+        for run in stretch:
+            valid_from, valid_to = max(run.valid_from, first), min(run.valid_to, end)
+            if valid_from >= valid_to:
+                continue
+            previous = runs[-1] if runs else None
+            if previous and previous.valid_to == valid_from and _values(previous)[2:] == _values(run)[2:]:
+                runs[-1] = Run(previous.valid_from, valid_to, *_values(run)[2:])
+            else:
+                runs.append(Run(valid_from, valid_to, *_values(run)[2:]))
+    return runs
 
 
 def intervals_rebuild(

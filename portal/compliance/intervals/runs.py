@@ -5,7 +5,7 @@ import bisect
 import datetime
 import math
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
@@ -15,6 +15,7 @@ from .. import status
 from ..dates import local_day
 from ..models import EvidenceEntry, ReattestationRound, Requirement, StatusInterval
 from ..projection import standing_from
+from ..requirement_history import histories_for, spans_of, team_ids_of, with_history_marks
 from .roster import (
     Roster,
 )
@@ -188,11 +189,61 @@ class Rules:
     above: dict[int, list[Requirement]]
     window: int
     team_ids: dict[int, set[int]]
+    # The requirements whose terms changed over time (`RequirementChange`): each stretch's first day and the
+    # requirement's terms over it, the first from the beginning of time. Their runs are worked out stretch by stretch.
+    history: dict[int, list[tuple[datetime.date, Requirement]]] = field(default_factory=dict)
 
     @property
     def by_team(self) -> bool:
-        """Whether any of the requirements is set for teams: only then does the tree's history matter to them."""
-        return any(self.team_ids.values())
+        """Whether any of the requirements is, or was, set for teams: only then does the tree's history matter."""
+        return any(self.team_ids.values()) or any(
+            team_ids_of(version) for spans in self.history.values() for _, version in spans
+        )
+
+
+def _with_history(rules: Rules, recorded_before: datetime.datetime | None) -> Rules | None:
+    """`rules` with the terms each requirement had over time (`compliance.requirement_history`), as everything known
+    now says, or from the rows recorded before `recorded_before`: a requirement not known then is left out, and one
+    with the same terms throughout is read as they were. With everything known, the last stretch is the requirement
+    as it is now (the live status row's). One query when a requirement has changed (or was changed since
+    `recorded_before`), none when not; one for requirements not read through `with_history_marks`."""
+    requirements = rules.requirements
+    marked = requirements
+    if not all(hasattr(r, "history_rows") for r in requirements):
+        # Read afresh, not written on the caller's instances: one kept and saved again would keep stale marks.
+        marked = list(with_history_marks(Requirement.objects.filter(pk__in=[r.pk for r in requirements])))
+    histories = histories_for(marked, since=None, recorded_before=recorded_before)
+    if not histories:
+        return rules
+    kept, history, team_paths, team_ids = [], {}, dict(rules.team_paths), dict(rules.team_ids)
+    for requirement in requirements:
+        rows = histories.get(requirement.pk)
+        if rows is None:
+            kept.append(requirement)
+            continue
+        if not rows:
+            continue  # not known at the cut-off
+        spans = spans_of(rows)
+        if recorded_before is None:
+            spans[-1] = (spans[-1][0], requirement)
+        last = spans[-1][1]  # named by its last terms known
+        kept.append(last)
+        if last is not requirement:
+            team_paths[requirement.pk], team_ids[requirement.pk] = [], team_ids_of(last)
+        if len(spans) > 1:
+            history[requirement.pk] = spans
+    if not kept:
+        return None
+    return Rules(
+        requirements=kept,
+        counted=rules.counted,
+        team_paths=team_paths,
+        rounds=rules.rounds,
+        above=rules.above,
+        window=rules.window,
+        team_ids=team_ids,
+        history=history,
+    )
 
 
 def rules_for(
@@ -201,9 +252,10 @@ def rules_for(
     """The Rules of some requirements (all when None, and the lower levels of their families, which their evidence
     also satisfies), or None when there are none. Their rounds in force (a withdrawn round asks nothing); with
     `recorded_before`, as known then: opened before that moment and not withdrawn before it (`RoundQuerySet.in_force`).
-    Requirements themselves are read as they are now (configuration, not evidence). Three queries, four with levels."""
+    Requirements' terms over time from their history (`_with_history`), as known then. Three queries, four with levels,
+    one more when a requirement's terms have changed."""
     in_force = Prefetch("rounds", queryset=ReattestationRound.objects.in_force(recorded_before))
-    requirements = list(Requirement.objects.prefetch_related("teams", in_force))
+    requirements = list(with_history_marks(Requirement.objects.prefetch_related("teams", in_force)))
     above = Requirement.objects.levels_above() if any(r.level_family for r in requirements) else {}
     if requirement_ids is not None:
         wanted = set(requirement_ids)
@@ -214,7 +266,7 @@ def rules_for(
     rounds = {}
     for requirement in requirements:
         rounds[requirement.pk] = list(requirement.rounds.all()) if requirement.kind in Requirement.ROUND_KINDS else []
-    return Rules(
+    rules = Rules(
         requirements=requirements,
         counted={r.pk for r in requirements} | {h.pk for r in requirements for h in above.get(r.pk, ())},
         team_paths={r.pk: [t.path for t in r.teams.all()] for r in requirements},
@@ -223,6 +275,7 @@ def rules_for(
         window=getattr(settings, "PORTAL_DUE_SOON_DAYS", 30),
         team_ids={r.pk: {t.pk for t in r.teams.all()} for r in requirements},
     )
+    return _with_history(rules, recorded_before)
 
 
 def requirements_read(queryset: QuerySet) -> list[Requirement]:
@@ -233,7 +286,7 @@ def requirements_read(queryset: QuerySet) -> list[Requirement]:
     withdrawn asks nothing (`RoundQuerySet.in_force`), so a requirement whose every round was withdrawn reads none."""
     in_force = ReattestationRound.objects.in_force()
     has_rounds = Exists(in_force.filter(requirement=OuterRef("pk")))
-    requirements = list(queryset.annotate(has_rounds=has_rounds))
+    requirements = list(with_history_marks(queryset.annotate(has_rounds=has_rounds)))
     prefetch_related_objects([r for r in requirements if not r.applies_to_everyone], "teams")
     prefetch_related_objects([r for r in requirements if r.has_rounds], Prefetch("rounds", queryset=in_force))
     # Those known to have none: an empty queryset, which runs no query.
@@ -246,7 +299,7 @@ def rules_of(requirements: list[Requirement]) -> Rules:
     """The Rules of requirements already read, none of them in a level family (`rules_for` reads a family's levels):
     their teams and rounds as prefetched (`requirements_read`; a query for each when not), and none read where they
     cannot count: the teams of a requirement that applies to everyone, the rounds of a kind no round reopens."""
-    return Rules(
+    rules = Rules(
         requirements=requirements,
         counted={r.pk for r in requirements},
         team_paths={r.pk: [] if r.applies_to_everyone else [t.path for t in r.teams.all()] for r in requirements},
@@ -255,6 +308,7 @@ def rules_of(requirements: list[Requirement]) -> Rules:
         window=getattr(settings, "PORTAL_DUE_SOON_DAYS", 30),
         team_ids={r.pk: set() if r.applies_to_everyone else {t.pk for t in r.teams.all()} for r in requirements},
     )
+    return _with_history(rules, None)
 
 
 def counting_on(counting: Iterable[EvidenceEntry], day: datetime.date, zone=None) -> EvidenceEntry | None:

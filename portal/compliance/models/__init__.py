@@ -6,6 +6,7 @@ from .certificates import Certificate, ReminderLog, VerificationCode, private_st
 from .imports import CompetenceMapping, CompletionBatch, ImportBatch
 from .ledger import EvidenceEntry, LedgerHead, PolicySnapshot, ReattestationRound, RoundWithdrawal
 from .reminder_refusals import ReminderRefusal
+from .requirement_changes import RequirementChange
 from .requirements import (
     JOB_TITLE_PATTERN_MAX_LENGTH,
     Requirement,
@@ -30,6 +31,7 @@ __all__ = [
     "ReminderLog",
     "ReminderRefusal",
     "Requirement",
+    "RequirementChange",
     "RequirementQuerySet",
     "RequirementStatus",
     "RoundWithdrawal",

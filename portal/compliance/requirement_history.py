@@ -1,0 +1,169 @@
+"""A requirement's terms as they stood on a past day (`compliance.RequirementChange`), on the two clocks.
+
+- **As it was** on D: of a requirement's rows in effect by D (each takes effect on the day it was recorded; a first
+  row kept from before the history, always), the one recorded last; before its first row's day, that row. So a
+  requirement added today with an earlier `introduced_on` applies from then, as it does today.
+- **As recorded then**: the same from the rows recorded before the cut-off: a requirement whose every row was
+  recorded since was not known then, and is left out. A requirement with no row at all (made outside
+  `services.requirement_save`) is read as it is now.
+
+The reads annotate the requirements they read with their rows' count and the moment of their newest row (no more
+queries), and read the rows (one query) only when a requirement has been changed since the day or the cut-off read.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .dates import end_of_local_day
+from .models import Requirement, RequirementChange
+
+ALWAYS = datetime.date.min
+
+
+# --- Writing ----------------------------------------------------------------------------------------------------
+
+
+def terms_to_keep(previous: Requirement) -> dict | None:
+    """The terms of a requirement about to change (as saved, before the change), if it has no history yet: the first
+    row `requirement_change_record` keeps for it. None when it has a history. One query, two without one."""
+    if RequirementChange.objects.filter(requirement=previous).exists():
+        return None
+    return RequirementChange.state_of(previous, previous.teams.values_list("pk", flat=True))
+
+
+def requirement_change_record(
+    requirement: Requirement, *, team_ids: Iterable[int], before: dict | None = None, at=None
+) -> RequirementChange:
+    """Append `requirement`'s terms now (with its teams' ids `team_ids`), taking effect today, recorded `at` (default
+    now). Call it in the transaction that changes the requirement. `before`: its terms before this change when it had
+    no history (`terms_to_keep`), kept first, effective always (before this change), so that a report about an
+    earlier day reads it as it was."""
+    at = at or timezone.now()
+    if before is not None:
+        RequirementChange.objects.create(requirement=requirement, recorded_at=at, effective_on=None, **before)
+    return RequirementChange.objects.create(
+        requirement=requirement,
+        recorded_at=at,
+        effective_on=timezone.localdate(at),
+        **RequirementChange.state_of(requirement, team_ids),
+    )
+
+
+def requirement_history_begin(requirements: Iterable[Requirement], at=None) -> int:
+    """A first row (effective always) for each of `requirements` with no history yet, from its terms now: the demo
+    loader's requirements, which stand for all their history. Returns rows added."""
+    requirements = list(requirements)
+    at = at or timezone.now()
+    kept = set(RequirementChange.objects.filter(requirement__in=requirements).values_list("requirement_id", flat=True))
+    rows = [
+        RequirementChange(
+            requirement=requirement,
+            recorded_at=at,
+            effective_on=None,
+            **RequirementChange.state_of(requirement, requirement.teams.values_list("pk", flat=True)),
+        )
+        for requirement in requirements
+        if requirement.pk not in kept
+    ]
+    RequirementChange.objects.bulk_create(rows)
+    return len(rows)
+
+
+# --- Reading ----------------------------------------------------------------------------------------------------
+
+
+def with_history_marks(queryset: QuerySet) -> QuerySet:
+    """`queryset` of requirements annotated with `history_rows` (how many rows their history has) and
+    `history_last` (when the newest was recorded): what tells the reads below whether to read the rows."""
+    rows = RequirementChange.objects.filter(requirement=OuterRef("pk")).order_by()
+    count = rows.values("requirement").annotate(n=Count("pk")).values("n")
+    return queryset.annotate(
+        history_rows=Coalesce(Subquery(count[:1]), 0),
+        history_last=Subquery(rows.order_by("-recorded_at").values("recorded_at")[:1]),
+    )
+
+
+def _rows(requirement_ids: Iterable[int]) -> dict[int, list[RequirementChange]]:
+    """The history rows of the requirements, in the order recorded: one query."""
+    rows = defaultdict(list)
+    for row in RequirementChange.objects.filter(requirement_id__in=list(requirement_ids)).order_by(
+        "requirement_id", "recorded_at", "pk"
+    ):
+        rows[row.requirement_id].append(row)
+    return rows
+
+
+def _known(rows: list[RequirementChange], recorded_before: datetime.datetime | None) -> list[RequirementChange]:
+    if recorded_before is None:
+        return rows
+    return [row for row in rows if row.effective_on is None or row.recorded_at < recorded_before]
+
+
+def _row_on(rows: list[RequirementChange], day: datetime.date) -> RequirementChange:
+    """Of rows (in the order recorded, at least one), the one in effect on `day` as it was."""
+    in_effect = [row for row in rows if row.effective_from() <= day]
+    return in_effect[-1] if in_effect else rows[0]
+
+
+def spans_of(rows: list[RequirementChange]) -> list[tuple[datetime.date, Requirement]]:
+    """The requirement's terms day by day, as it was, from `rows` (in the order recorded, at least one): (first day,
+    the requirement then) for each stretch, the first from the beginning of time."""
+    days = sorted({ALWAYS, *(row.effective_from() for row in rows)})
+    spans, last = [], None
+    for day in days:
+        row = _row_on(rows, day)
+        if row is not last:
+            spans.append((day, row.as_requirement()))
+            last = row
+    return spans
+
+
+def histories_for(
+    requirements: list[Requirement], *, since: datetime.datetime | None, recorded_before: datetime.datetime | None
+) -> dict[int, list[RequirementChange]] | None:
+    """The history rows (known by `recorded_before`) of those `requirements` (read through `with_history_marks`)
+    whose terms may differ from today's on a day read: changed at or after `since` (a day's end or a cut-off), or,
+    when `since` is None (every day is read), changed at all or recorded after `recorded_before`. One query; none
+    (None) when no requirement needs it."""
+
+    def changed(requirement) -> bool:
+        last = requirement.history_last
+        if since is not None:
+            return last is not None and last >= since
+        later = last is not None and recorded_before is not None and last >= recorded_before
+        return requirement.history_rows > 1 or later
+
+    wanted = [requirement.pk for requirement in requirements if changed(requirement)]
+    if not wanted:
+        return None
+    return {pk: _known(rows, recorded_before) for pk, rows in _rows(wanted).items()}
+
+
+def requirements_as_at(
+    requirements: list[Requirement], day: datetime.date, cutoff: datetime.datetime
+) -> list[Requirement]:
+    """`requirements` (read through `with_history_marks`) as they stood on `day`, as recorded before `cutoff`: each
+    one changed since replaced by its terms then (an unsaved copy with its teams' ids in `kept_team_ids`), one not
+    known then left out. One query when a requirement was changed since, none when not."""
+    since = min(cutoff, end_of_local_day(day))
+    histories = histories_for(requirements, since=since, recorded_before=cutoff)
+    if histories is None:
+        return requirements
+    result = []
+    for requirement in requirements:
+        if requirement.pk not in histories:
+            result.append(requirement)
+        elif histories[requirement.pk]:
+            result.append(_row_on(histories[requirement.pk], day).as_requirement())
+    return result
+
+
+def team_ids_of(requirement: Requirement) -> set[int]:
+    """The ids of the teams `requirement` applies to: those a history row kept, or its teams now (prefetched)."""
+    kept = getattr(requirement, "kept_team_ids", None)
+    return kept if kept is not None else {team.pk for team in requirement.teams.all()}
