@@ -88,14 +88,18 @@ def with_history_marks(queryset: QuerySet) -> QuerySet:
     )
 
 
+def recorded_order(row: RequirementChange) -> tuple:
+    """The order of a requirement's rows: a first row kept from before its history (effective always) stands before
+    every change recorded, whenever it was written; the others in the order recorded."""
+    return (row.effective_on is not None, row.recorded_at, row.pk)
+
+
 def _rows(requirement_ids: Iterable[int]) -> dict[int, list[RequirementChange]]:
-    """The history rows of the requirements, in the order recorded: one query."""
+    """The history rows of the requirements, in `recorded_order`: one query."""
     rows = defaultdict(list)
-    for row in RequirementChange.objects.filter(requirement_id__in=list(requirement_ids)).order_by(
-        "requirement_id", "recorded_at", "pk"
-    ):
+    for row in RequirementChange.objects.filter(requirement_id__in=list(requirement_ids)):
         rows[row.requirement_id].append(row)
-    return rows
+    return {pk: sorted(kept, key=recorded_order) for pk, kept in rows.items()}
 
 
 def _known(rows: list[RequirementChange], recorded_before: datetime.datetime | None) -> list[RequirementChange]:
@@ -105,13 +109,13 @@ def _known(rows: list[RequirementChange], recorded_before: datetime.datetime | N
 
 
 def _row_on(rows: list[RequirementChange], day: datetime.date) -> RequirementChange:
-    """Of rows (in the order recorded, at least one), the one in effect on `day` as it was."""
+    """Of rows (in `recorded_order`, at least one), the one in effect on `day` as it was."""
     in_effect = [row for row in rows if row.effective_from() <= day]
     return in_effect[-1] if in_effect else rows[0]
 
 
 def spans_of(rows: list[RequirementChange]) -> list[tuple[datetime.date, Requirement]]:
-    """The requirement's terms day by day, as it was, from `rows` (in the order recorded, at least one): (first day,
+    """The requirement's terms day by day, as it was, from `rows` (in `recorded_order`, at least one): (first day,
     the requirement then) for each stretch, the first from the beginning of time."""
     days = sorted({ALWAYS, *(row.effective_from() for row in rows)})
     spans, last = [], None

@@ -21,6 +21,7 @@ from portal.compliance.models import (
     RequirementChange,
     StatusInterval,
 )
+from portal.compliance.requirement_history import recorded_order
 from portal.people.history import staff_changes_record
 from portal.people.models import StaffChange, StaffMember, Team
 from tests.compliance.histories import EVENTS, organisation, play
@@ -136,7 +137,7 @@ def _replay(
 def _terms_by_day(requirement) -> list[tuple[datetime.date, Requirement]]:
     """(first day, terms) for each stretch of the requirement's history as it was (the replay's own reading: of the
     rows in effect by a day, the one recorded last; before any, the first), the last stretch on its terms now."""
-    rows = list(RequirementChange.objects.filter(requirement=requirement).order_by("recorded_at", "pk"))
+    rows = sorted(RequirementChange.objects.filter(requirement=requirement), key=recorded_order)
     if not rows:
         return [(datetime.date.min, requirement)]
     stretches = []

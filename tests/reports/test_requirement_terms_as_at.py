@@ -231,3 +231,37 @@ def test_the_app_role_cannot_rewrite_a_requirements_history(controls, org, hr, s
         cursor.execute(sql)
     assert list(RequirementChange.objects.values_list("pk", "recorded_at", "team_ids")) == before
     assert len(before) == 2
+
+
+def _backdate_history(requirement, row: RequirementChange, days: int) -> None:
+    """Move one history row, and the retirement it records, `days` back: as if HR had made that change then. Only
+    the owner may (the app role may not rewrite the history); the model refuses, so plain SQL."""
+    table = RequirementChange._meta.db_table
+    with as_owner(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET recorded_at = %s, effective_on = %s, retired_on = %s WHERE id = %s",  # noqa: S608
+            [
+                row.recorded_at - datetime.timedelta(days=days),
+                row.effective_on - datetime.timedelta(days=days),
+                row.retired_on - datetime.timedelta(days=days) if row.retired_on else None,
+                row.pk,
+            ],
+        )
+
+
+@pytest.mark.parametrize("basis", BASES)
+def test_a_requirement_reinstated_keeps_the_days_it_was_retired(controls, org, hr, basis):
+    """Retired twenty days ago and put back in use today: reinstating clears its retirement day, but its history
+    keeps it, so a report about a day in between leaves it out, and one about a day before or today counts it."""
+    from portal.compliance.services import requirement_reinstate, requirement_retire
+
+    requirement_retire(requirement=Requirement.objects.get(pk=controls.pk), user=hr.user, reason="Replaced")
+    retired = RequirementChange.objects.filter(requirement=controls).latest("pk")
+    assert retired.retired_on == TODAY and not retired.active
+    _backdate_history(controls, retired, 20)
+    requirement_reinstate(requirement=Requirement.objects.get(pk=controls.pk), user=hr.user)
+    projection.refresh()  # the runs as the backdated history gives them
+    client = client_for(hr)
+    assert "Fay Finance" not in _who(_export(client, TODAY - datetime.timedelta(days=10), basis, org["finance"]))
+    assert "Fay Finance" in _who(_export(client, TODAY - datetime.timedelta(days=30), basis, org["finance"]))
+    assert "Fay Finance" in _who(_export(client, TODAY, basis, org["finance"]))
