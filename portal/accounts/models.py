@@ -1,6 +1,8 @@
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 
 
 def unusable_password() -> str:
@@ -29,14 +31,31 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, email):
-        # How ModelBackend finds the person signing in: their roster record comes in the same statement, for the
-        # sign-in's check of their leave date (portal.accounts.leavers).
-        return self.select_related("staff").get(**{self.model.USERNAME_FIELD: email})
+        # How ModelBackend finds the person signing in, and createsuperuser looks for a duplicate: whatever the
+        # capitals, as the database holds one account per address (EmailUniqueWhateverItsCase), matched on the
+        # expression its unique index is on. Their roster record comes in the same statement, for the sign-in's check
+        # of their leave date (portal.accounts.leavers).
+        return (
+            self.select_related("staff")
+            .alias(sign_in_name=Lower(self.model.USERNAME_FIELD))
+            .get(sign_in_name=Lower(models.Value(email)))
+        )
 
     def create_superuser(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
+
+
+class EmailUniqueWhateverItsCase(models.UniqueConstraint):
+    """One account per work email whatever its capitals, reported against the email, so a form (the CMS's user
+    editor) shows it beside the Email box: Django puts an expression's constraint among the form's general errors."""
+
+    def validate(self, *args, **kwargs):
+        try:
+            super().validate(*args, **kwargs)
+        except ValidationError as error:
+            raise ValidationError({"email": error}) from None
 
 
 class User(AbstractUser):
@@ -63,6 +82,15 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            # "HR.First@..." beside "hr.first@..." was two accounts for one mailbox: the CMS saves an address as typed.
+            EmailUniqueWhateverItsCase(
+                Lower("email"),
+                name="accounts_user_email_unique_whatever_its_case",
+                violation_error_message="An account already signs in with this work email (capitals do not make it "
+                "another address).",
+            )
+        ]
 
     def __str__(self):
         return self.display_name
