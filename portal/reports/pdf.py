@@ -9,10 +9,14 @@ no Chinese, Japanese, Korean or Indic glyphs).
 xhtml2pdf confines the files a document may read to the working directory unless told otherwise, so a task worker
 started anywhere but the repository would be refused the fonts and fall back to Helvetica, printing boxes for names
 outside Latin-1. Each build names the directories it may read, from this package, and reads nothing from the network.
+
+Text from the records (names, teams, requirements, references, reasons) is set so that all of it is on the page and
+reads back as written: `pdftext` says how.
 """
 
 import datetime
 import io
+from dataclasses import dataclass
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -26,7 +30,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer, Table, TableStyle
 from xhtml2pdf import pisa
@@ -34,9 +38,13 @@ from xhtml2pdf.config.resources import ResourceAccessPolicy
 from xhtml2pdf.reportlab_paragraph import Paragraph
 from xhtml2pdf.util import shape_frag_text
 
+from .pdftext import line_parts, to_unicode_cmap
 from .templatetags.report_tags import hash_groups
 
 FONTS = Path(__file__).resolve().parent / "fonts"
+
+# For every PDF of the process, xhtml2pdf's and ours: a character above U+FFFF reads back as itself (see pdftext).
+ttfonts.makeToUnicodeCMap = to_unicode_cmap
 
 
 class PdfError(Exception):
@@ -88,6 +96,31 @@ def render_pdf_to(dest: BinaryIO, template: str, context: dict) -> None:
         raise PdfError(f"Could not build the PDF from {template} ({result.err} errors).")
 
 
+# The certificate's name: 20pt bold (certificate_pdf.html's .name) when it fits on a line, else smaller, to 14pt; a
+# word that is wider than the line even so is broken (pdftext.line_parts). The room is the page less its 2cm margins,
+# with some to spare: xhtml2pdf shapes Arabic after it is measured here.
+CERTIFICATE_ROOM = (A4[0] - 4 * cm) * 0.95
+NAME_SIZE, NAME_SIZE_FLOOR = 20.0, 14.0
+
+
+@dataclass(frozen=True)
+class FittedName:
+    size: float
+    lines: list[str]  # to set with a line break between each: one, unless a word is too wide for a line
+
+
+def certificate_name(name: str) -> FittedName:
+    """`name` as the certificate sets it: the size to print it at, and its lines."""
+    font = _pack_fonts()[1]
+    width = pdfmetrics.stringWidth(name, font, NAME_SIZE)
+    size = (
+        NAME_SIZE
+        if width <= CERTIFICATE_ROOM
+        else max(NAME_SIZE_FLOOR, NAME_SIZE * CERTIFICATE_ROOM / width // 0.5 * 0.5)
+    )
+    return FittedName(size, line_parts(name, font, size, CERTIFICATE_ROOM))
+
+
 # The people of an evidence pack. Through xhtml2pdf (a template of tables) a person's page cost about 35 ms of CPU:
 # each of its sixty-odd cells parsed from HTML, styled from CSS with seven table commands of its own, and wrapped in
 # a frame that is wrapped again to be drawn; 1.7-1.9 s for a part of 48 people, most of a 50-person pack. Drawn
@@ -102,6 +135,7 @@ PERSON_COLUMNS = (("Requirement", 0.24), ("Status", 0.11), ("Completed", 0.12), 
 CORRECTION_COLUMNS = (("Requirement", 0.24), ("Entry voided", 0.34), ("Correction", 0.42))
 SMALL = '<font size="7.5" color="#4c6272">'  # base.html's .small
 HASH = '<font size="7.5">'  # base.html's .hash
+CELL_PADDING = 3
 PACK_FONT, PACK_FONT_BOLD = "PackDejaVuSans", "PackDejaVuSans-Bold"
 
 
@@ -143,19 +177,21 @@ def _person(section, styles: dict, width: float) -> list:
     """One person's heading, table of requirements and, if any, table of corrections."""
     staff, body = section.staff, styles["body"]
     team = section.team.name if section.team else ""
+    name = _text(staff.full_name, width, size=11, bold=True)
     flowables = [
         Paragraph(
-            f"{_text(staff.full_name)} {SMALL}employee {_text(staff.employee_number)}, {_text(team)}</font>",
+            f"{name} {SMALL}employee {_text(staff.employee_number, width)}, {_text(team, width, size=7.5)}</font>",
             styles["h3"],
         )
     ]
+    room = _rooms(PERSON_COLUMNS, width)
     rows = [
         [
-            Paragraph(_text(row.requirement.name), body),
+            Paragraph(_text(row.requirement.name, room[0]), body),
             Paragraph(_text(label), styles["overdue"] if colour == "red" else body),
             Paragraph(_day(row.completed_on) or "–", body),
             Paragraph((_day(row.expires_on) or "No expiry") if row.completed_on else f"Due {_day(row.due_on)}", body),
-            Paragraph(_evidence(row.evidence), body),
+            Paragraph(_evidence(row.evidence, room[4]), body),
         ]
         for row, label, colour in section.lines
     ]
@@ -165,41 +201,50 @@ def _person(section, styles: dict, width: float) -> list:
     if section.corrections:
         flowables.append(
             Paragraph(
-                f"<b>Corrections.</b> Evidence recorded for {_text(staff.full_name)} and later voided; it does not "
-                "count above.",
+                f"<b>Corrections.</b> Evidence recorded for {_text(staff.full_name, width, size=7.5, bold=True)} and "
+                "later voided; it does not count above.",
                 styles["p_small"],
             )
         )
-        flowables.append(_table(CORRECTION_COLUMNS, [_correction(c, body) for c in section.corrections], styles, width))
+        room = _rooms(CORRECTION_COLUMNS, width)
+        rows = [_correction(c, body, room) for c in section.corrections]
+        flowables.append(_table(CORRECTION_COLUMNS, rows, styles, width))
     return flowables
 
 
-def _evidence(entry) -> str:
+def _evidence(entry, room: float) -> str:
     if entry is None:
         return "Nothing recorded"
-    text = f"{_text(entry.get_source_display())}: {_text(entry.source_ref)}"
+    text = f"{_text(entry.get_source_display(), room)}: {_text(entry.source_ref, room)}"
     if entry.snapshot:
         snapshot = entry.snapshot
         text += (
-            f"<br/>{HASH}Policy version {_text(snapshot.version_label)}, text SHA-256 "
+            f"<br/>{HASH}Policy version {_text(snapshot.version_label, room, size=7.5)}, text SHA-256 "
             f"{hash_groups(snapshot.content_hash)}</font>"
         )
     text += f"<br/>{SMALL}Ledger entry #{entry.seq}, recorded {_moment(entry.recorded_at)}"
     if entry.recorded_by:
-        text += f" by {_text(entry.recorded_by.display_name)}"
+        text += f" by {_text(entry.recorded_by.display_name, room, size=7.5)}"
     return text + "</font>"
 
 
-def _correction(correction, body: ParagraphStyle) -> list:
+def _correction(correction, body: ParagraphStyle, room: list[float]) -> list:
     entry = correction.voids
-    voided = f"Ledger entry #{entry.seq}: {_text(entry.get_source_display())}: {_text(entry.source_ref)}"
+    voided = f"Ledger entry #{entry.seq}: {_text(entry.get_source_display(), room[1])}: "
+    voided += _text(entry.source_ref, room[1])
     if entry.completed_at:
         voided += f", completed {_moment(entry.completed_at, 'j M Y')}"
     made = f"Voided {_moment(correction.recorded_at)}"
     if correction.recorded_by:
-        made += f" by {_text(correction.recorded_by.display_name)}"
-    made += f": {_text(correction.reason)}<br/>{SMALL}Ledger entry #{correction.seq}</font>"
-    return [Paragraph(_text(correction.requirement.name), body), Paragraph(voided, body), Paragraph(made, body)]
+        made += f" by {_text(correction.recorded_by.display_name, room[2])}"
+    made += f": {_text(correction.reason, room[2])}<br/>{SMALL}Ledger entry #{correction.seq}</font>"
+    requirement = Paragraph(_text(correction.requirement.name, room[0]), body)
+    return [requirement, Paragraph(voided, body), Paragraph(made, body)]
+
+
+def _rooms(columns, width: float) -> list[float]:
+    """The width of text in each column of a _table: the column's less its cell's padding, left and right."""
+    return [width * share - 2 * CELL_PADDING for _, share in columns]
 
 
 def _table(columns, rows: list, styles: dict, width: float, *, empty: bool = False) -> Table:
@@ -208,10 +253,10 @@ def _table(columns, rows: list, styles: dict, width: float, *, empty: bool = Fal
     heading = [Paragraph(name, styles["th"]) for name, _ in columns]
     commands = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("BACKGROUND", (0, 0), (-1, 0), HexColor("#e8edee")),
         ("LINEBELOW", (0, 0), (-1, 0), 1, HexColor("#aeb7bd")),
         ("LINEBELOW", (0, 1), (-1, -1), 0.5, HexColor("#d8dde0")),
@@ -228,13 +273,20 @@ def _table(columns, rows: list, styles: dict, width: float, *, empty: bool = Fal
 
 
 @cache
-def _pack_styles() -> dict[str, ParagraphStyle]:
-    """base.html's styles as ReportLab's, in the shipped fonts (registered once a process)."""
+def _pack_fonts() -> tuple[str, str]:
+    """The shipped fonts, regular and bold, registered with ReportLab once a process, by name."""
     pdfmetrics.registerFont(TTFont(PACK_FONT, str(FONTS / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont(PACK_FONT_BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
     pdfmetrics.registerFontFamily(
         PACK_FONT, normal=PACK_FONT, bold=PACK_FONT_BOLD, italic=PACK_FONT, boldItalic=PACK_FONT_BOLD
     )
+    return PACK_FONT, PACK_FONT_BOLD
+
+
+@cache
+def _pack_styles() -> dict[str, ParagraphStyle]:
+    """base.html's styles as ReportLab's, in the shipped fonts."""
+    _pack_fonts()
     # What xhtml2pdf's paragraphs read of a style beyond ReportLab's.
     extra = {
         "letterSpacing": "normal",
@@ -260,11 +312,16 @@ def _pack_styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _text(value) -> str:
+def _text(value, room: float | None = None, *, size: float = 9, bold: bool = False) -> str:
     """`value` as paragraph markup: escaped, and Arabic joined as xhtml2pdf joins it (its paragraphs then lay each
-    line out right to left where it should be)."""
+    line out right to left where it should be). Given the `room` it has, in points, a word wider than that at `size`
+    is broken over lines (pdftext.line_parts): the paragraph would break it only at a space."""
     value = str(value)
-    return escape(shape_frag_text(value, PACK_FONT) or value, quote=False)
+    value = shape_frag_text(value, PACK_FONT) or value
+    if room is None:
+        return escape(value, quote=False)
+    font = _pack_fonts()[bold]
+    return "<br/>".join(escape(part, quote=False) for part in line_parts(value, font, size, room))
 
 
 def _day(day: datetime.date | None) -> str:

@@ -14,7 +14,7 @@ from portal.lib.links import portal_url
 from portal.people.roles import is_hr, staff_for_user
 
 from .certificates import certificate_facts, normalise_code, verification_code_for
-from .pdf import render_pdf
+from .pdf import certificate_name, render_pdf
 from .selectors import evidence_history_for_staff, requirement_lines_for_staff
 
 
@@ -48,10 +48,12 @@ def certificate_pdf(request, entry_id: int):
             entry_id=entry.pk,
         )
     code = verification_code_for(entry).code
+    facts = certificate_facts(entry)
     pdf = render_pdf(
         "reports/certificate_pdf.html",
         {
-            "facts": certificate_facts(entry),
+            "facts": facts,
+            "name": certificate_name(facts.name),
             "code": code,
             # The address staff know the portal by (PORTAL_BASE_URL), as in emails: printed, it outlives this request,
             # whose host may be a proxy's or a server's own name.
