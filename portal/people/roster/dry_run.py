@@ -18,7 +18,17 @@ from ..models import Assignment, StaffMember
 from ..roles import HR_GROUP
 from .numbers import zero_twin_error, zero_twins
 from .plan import IDENTITY_FIELDS, IdentityChange, RosterPlan
-from .rows import ALIASES, COLUMNS, OPTIONAL_FIELDS, REQUIRED, PersonRow, _differing_columns, _one_person, _read_row
+from .rows import (
+    ALIASES,
+    COLUMNS,
+    OPTIONAL_FIELDS,
+    REQUIRED,
+    PersonRow,
+    _assignment_order,
+    _differing_columns,
+    _one_person,
+    _read_row,
+)
 from .teams import RosterTeams
 
 
@@ -56,14 +66,16 @@ def plan_roster(data: bytes, *, sheet: str = "", **_options) -> RosterPlan:
                 (line, f"Assignment Number '{assignment}' is already used by employee {earlier.employee_number}")
             )
         elif differing := _differing_columns(earlier, earlier_raw, person, raw):
+            post = f"Assignment {assignment}" if person.post_named else f"Employee {person.employee_number}"
             plan.rejected.append(
                 (
                     line,
-                    f"Assignment {assignment} is also on line {earlier.line} with different values "
-                    f"({', '.join(differing)}). Keep one of them",
+                    f"{post} is also on line {earlier.line} with different values ({', '.join(differing)}). "
+                    "Keep one of them",
                 )
             )
         # else the same row twice: one assignment
+    _refuse_posts_not_named_beside_others(plan, posts)
     people = {number: _one_person(rows, today) for number, rows in posts.items()}
     _check_numbers_in_file(plan, people, {number: row for number, (row, _) in first_row.items()})
     assignment_owner = {number: row.employee_number for number, (row, _) in first_row.items()}
@@ -82,6 +94,28 @@ def _leave_dates_held(records: list[tuple[int, dict]]) -> dict:
     leave-date column: the file says nothing about leave dates, so a team closed after someone left is still theirs."""
     numbers = {raw["employee_number"] for _, raw in records}
     return dict(StaffMember.objects.filter(employee_number__in=numbers).values_list("employee_number", "leave_date"))
+
+
+def _refuse_posts_not_named_beside_others(plan: RosterPlan, posts: dict[str, list[PersonRow]]) -> None:
+    """A row that gives no Assignment Number beside a row of the same person that gives one: which post is it? Refuse
+    it (and keep the others, so that the rest of the file is still checked)."""
+    for number, rows in posts.items():
+        named = [row for row in rows if row.post_named]
+        if len(named) == len(rows) or not named:
+            continue
+        for row in rows:
+            if not row.post_named:
+                other = "another post" if len(named) == 1 else "other posts"
+                lines = ", ".join(str(r.line) for r in named)
+                plan.rejected.append(
+                    (
+                        row.line,
+                        f"the row gives no Assignment Number, and employee {number} has {other} in the file "
+                        f"(line{'s' if len(named) > 1 else ''} {lines}): give the Assignment Number of each of their "
+                        "posts",
+                    )
+                )
+        posts[number] = named
 
 
 def _check_numbers_in_file(plan: RosterPlan, people: dict[str, PersonRow], rows: dict[str, PersonRow]) -> None:
@@ -135,6 +169,7 @@ def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow], *, a
         s.employee_number: s
         for s in StaffMember.objects.filter(employee_number__in=people).select_related("line_manager")
     }
+    posts_refused = _posts_not_named(people, existing)
     emails = dict(
         StaffMember.objects.filter(work_email__in=[p.fields["work_email"] for p in people.values()]).values_list(
             "work_email", "employee_number"
@@ -151,6 +186,9 @@ def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow], *, a
     seen_emails: dict[str, str] = {}
     today = timezone.localdate()
     for number, person in people.items():
+        if number in posts_refused:
+            plan.rejected.append((person.line, posts_refused[number]))
+            continue
         if number in twins:
             plan.rejected.append((person.line, zero_twin_error(number, twins[number])))
             continue
@@ -206,6 +244,34 @@ def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow], *, a
     _name_managers_in_the_portal(plan)
     _check_identity(plan)
     _check_new_people_accounts(plan)
+
+
+def _posts_not_named(people: dict[str, PersonRow], existing: dict[str, StaffMember]) -> dict[str, str]:
+    """A row that gives no Assignment Number says nothing about which post it is for, so for someone the portal holds
+    it is the one post they hold (their `assignments` become it, in place), not a post numbered like their employee
+    number beside it. Returns {employee number: why the row is refused} for those who hold several: which one is
+    meant? Someone new, or holding no post, keeps the post numbered like their employee number (one query, none when
+    every row names its post)."""
+    wanted = [number for number, person in people.items() if not person.post_named and number in existing]
+    if not wanted:
+        return {}
+    held = defaultdict(list)
+    for number, post in Assignment.objects.filter(staff__employee_number__in=wanted).values_list(
+        "staff__employee_number", "number"
+    ):
+        held[number].append(post)
+    refused = {}
+    for number, own in held.items():
+        if len(own) == 1:
+            people[number].assignments = own
+            continue
+        staff = existing[number]
+        refused[number] = (
+            f"the row gives no Assignment Number, and {staff.full_name} (employee {number}) holds more than one post "
+            f"in the portal ({', '.join(sorted(own, key=_assignment_order))}): give the Assignment Number of the post "
+            "this row is for"
+        )
+    return refused
 
 
 def _name_managers_in_the_portal(plan: RosterPlan) -> None:

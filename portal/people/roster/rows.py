@@ -123,6 +123,9 @@ class PersonRow:
     manager_number: str = ""
     manager_assignment: str = ""
     effective_on: datetime.date | None = None  # the day the row's changes took effect, if the file says
+    # False when the row gives no Assignment Number (no column, or an empty cell): `assignments` then holds the
+    # employee number, the post a new person gets, until the dry run finds the post the portal holds
+    post_named: bool = True
 
 
 def _differing_columns(first: PersonRow, first_raw: dict, second: PersonRow, second_raw: dict) -> list[str]:
@@ -265,10 +268,17 @@ def _read_row(
         "leave_date": dates["leave_date"],
         "employment_type": EMPLOYMENT[employment_raw],
     }
-    assignment = raw.get("assignment_number") or number
+    assignment = raw.get("assignment_number", "")
     manager_number, manager_assignment = raw.get("manager_number", ""), raw.get("manager_assignment", "")
     return PersonRow(
-        line, number, [assignment], fields, manager_number, manager_assignment, dates["effective_date"]
+        line,
+        number,
+        [assignment or number],
+        fields,
+        manager_number,
+        manager_assignment,
+        dates["effective_date"],
+        post_named=bool(assignment),
     ), ""
 
 
