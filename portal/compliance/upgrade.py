@@ -13,6 +13,12 @@ of anyone a round asks again whose rows or runs do not say so are rebuilt too (`
 (`RENEW_FROM_ADDED`), so no history from before it stays behind, whatever pauses it crossed (`verify_evidence --status`
 would otherwise report those runs the first time it ran).
 
+Runs on a requirement set for teams came to follow the team tree and the requirement's terms as they stood on each
+day (be7fdbf, and migration 0021's requirement history) after runs had been written with the tree of the day they
+were built: someone whose team moved into or out of such a requirement's teams had runs saying it applied to them
+(or not) before the move too. The `migrate` that adds the requirement history (`TERMS_BY_DAY_ADDED`) rebuilds
+everyone with a status row or run on a requirement set for teams, as `rebuild_status` would.
+
 On a database that is up to date (and on an empty one) this is four queries.
 """
 
@@ -110,12 +116,28 @@ def people_on_requirements_with_rounds() -> list[int]:
     return sorted(people)
 
 
-def _renew_from_added(plan) -> bool:
-    """Whether this `migrate` applied the migration adding `renew_from` (the plan post_migrate is given)."""
+TERMS_BY_DAY_ADDED = ("compliance", "0021_requirement_history")
+
+
+def people_on_requirements_for_teams() -> list[int]:
+    """Everyone with a status row or a run on a requirement set for teams (two queries)."""
+    for_teams = Requirement.objects.filter(applies_to_everyone=False, teams__isnull=False).values("pk")
+    people = set(RequirementStatus.objects.filter(requirement_id__in=for_teams).values_list("staff_id", flat=True))
+    runs = StatusInterval.objects.filter(requirement_id__in=for_teams).order_by().values_list("staff_id", flat=True)
+    people.update(runs.distinct())
+    return sorted(people)
+
+
+def _applied(plan, migration_key: tuple[str, str]) -> bool:
+    """Whether this `migrate` applied the migration `migration_key` (the plan post_migrate is given)."""
     return any(
-        (migration.app_label, migration.name) == RENEW_FROM_ADDED and not backwards
-        for migration, backwards in plan or ()
+        (migration.app_label, migration.name) == migration_key and not backwards for migration, backwards in plan or ()
     )
+
+
+def _renew_from_added(plan) -> bool:
+    """Whether this `migrate` applied the migration adding `renew_from`."""
+    return _applied(plan, RENEW_FROM_ADDED)
 
 
 def _outdating_rounds(**match) -> Q:
@@ -150,7 +172,8 @@ def _brought_forward(
 def status_history_fill(*, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1, stdout=None, plan=None, **kwargs) -> int:
     """Build the runs of everyone who has none, and rebuild the rows and runs of everyone a round asks again whose
     rows or runs do not say so, or of everyone on a requirement with a round when this `migrate` (`plan`) added
-    `renew_from` (see the module's docstring); returns how many people. Connected to `post_migrate`
+    `renew_from`, and of everyone on a requirement set for teams when it added the requirement history (see the
+    module's docstring); returns how many people. Connected to `post_migrate`
     (`apps.ComplianceConfig.ready`). Does nothing on another database or when the tables are not there (a migration
     taken backwards)."""
     if using != DEFAULT_DB_ALIAS:
@@ -159,7 +182,23 @@ def status_history_fill(*, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1, st
     if not {RequirementStatus._meta.db_table, StatusInterval._meta.db_table, RoundWithdrawal._meta.db_table} <= tables:
         return 0
     built = _runs_fill(verbosity, stdout)
-    return built + _asked_again_fill(verbosity, stdout, everyone=_renew_from_added(plan))
+    asked = _asked_again_fill(verbosity, stdout, everyone=_renew_from_added(plan))
+    return built + asked + (_for_teams_fill(verbosity, stdout) if _applied(plan, TERMS_BY_DAY_ADDED) else 0)
+
+
+def _for_teams_fill(verbosity, stdout) -> int:
+    people = people_on_requirements_for_teams()
+    if not people:
+        return 0
+    with transaction.atomic():
+        people_lock(people)
+        refresh(staff_ids=people)  # their rows, then their runs, as rebuild_status writes them
+    if verbosity and stdout is not None:
+        stdout.write(
+            f"Rebuilt the status of {len(people)} people on a requirement set for teams: their history now follows "
+            "the team tree and the requirement's terms as they stood on each day.\n"
+        )
+    return len(people)
 
 
 def _runs_fill(verbosity, stdout) -> int:
