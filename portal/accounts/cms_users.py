@@ -6,6 +6,10 @@ An account made here has an unusable password, not an empty one: the form has no
 (`WAGTAILUSERS_PASSWORD_ENABLED = False`), so the model's default, "", was saved. Django refuses "" at sign-in, but
 counts it a usable password (`has_usable_password()`), and so does allauth; "!" and random characters are what
 Django, the roster and allauth all read as "no password yet": the person sets one from the reset link.
+
+Its work email is kept in lower case, as every other door keeps it (the roster, `createsuperuser`): saved as typed
+("Chris.Lee@..."), the roster's first row for that person found no account with their address in its own letters
+and refused the row as "how another account signs in", instead of making the account theirs.
 """
 
 from wagtail.users.views import users
@@ -13,6 +17,7 @@ from wagtail.users.views import users
 
 class CreateView(users.CreateView):
     def save_instance(self):
+        self.form.instance.email = self.form.instance.email.strip().lower()
         if not self.form.instance.password:
             self.form.instance.set_unusable_password()
         return super().save_instance()
