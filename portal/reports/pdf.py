@@ -149,7 +149,8 @@ def render_pack_people_to(dest: BinaryIO, *, pack, organisation_name: str, peopl
     top, right, bottom, left = PAGE_MARGINS
     width = A4[0] - left - right
     title = f"{pack.team.name} as at {pack.as_at:%Y-%m-%d}"
-    footer = Paragraph(_text(f"{organisation_name}. Evidence pack {pack.pk}: {title}."), styles["small"])
+    footer_text = _text(f"{organisation_name}. Evidence pack {pack.pk}: {title}.", width * FOOTER_WIDTH, size=7.5)
+    footer = Paragraph(footer_text, styles["small"])
 
     def draw_footer(canvas, document):
         # Its first line on the baseline where pdf_join stamps "Page N of M", as in base.html's footer frame.

@@ -42,8 +42,9 @@ def _letters(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).translate(DIRECTION_MARKS).split())
 
 
-def _read(path, raw: bool = RAW) -> str:
-    command = ["pdftotext", *(["-raw"] if raw else []), str(path), "-"]
+def _read(path, raw: bool = RAW, *, page: int | None = None) -> str:
+    command = ["pdftotext", *(["-raw"] if raw else []), *(["-f", str(page), "-l", str(page)] if page else [])]
+    command += [str(path), "-"]
     return _letters(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
@@ -92,6 +93,27 @@ def test_a_pack_prints_the_whole_name_and_verifies(org, hr, private_media, tmp_p
         assert _letters(printed) in text, (printed, text[:3000])
     call_command("verify_pack", pack.pdf.path, pack.csv.path)
     assert "The pack matches the records." in capsys.readouterr().out
+
+
+def test_a_packs_cover_prints_a_long_team_name_and_requester_whole(org, hr, private_media):
+    org["comms"].name = "Communications" + "X" * 120
+    org["comms"].save()
+    hr.first_name, hr.last_name = HYPHENATED_150, UNBROKEN_150
+    hr.save()
+    pack = EvidencePack.objects.create(
+        team=org["comms"], as_at=timezone.localdate(), cutoff=timezone.now(), requested_by=hr.user
+    )
+
+    evidence_pack_build_task.call(pack.pk)
+
+    pack.refresh_from_db()
+    assert pack.status == EvidencePack.DONE, pack.error
+    text = _read(pack.pdf.path)
+    assert f"Scope{org['comms'].name}andeveryteambelowit" in text
+    assert f"Generatedby{HYPHENATED_150}{UNBROKEN_150}(" in text
+    assert f"Evidencepack{pack.pk}:{org['comms'].name}asat" in text
+    # The people's pages are drawn without the template, their footer too.
+    assert f"Evidencepack{pack.pk}:{org['comms'].name}asat" in _read(pack.pdf.path, page=2)
 
 
 def test_an_emoji_reads_back_as_itself_not_as_another_character(db, client, private_media, tmp_path):
