@@ -89,12 +89,14 @@ def test_without_an_effective_date_today_is_used_and_said(home_page, tmp_path):
     assert "no 'Effective from' date" in report
 
 
-def test_importing_the_same_file_twice_makes_a_second_draft(home_page, tmp_path):
+def test_importing_the_same_file_twice_makes_no_second_draft(home_page, tmp_path):
+    """What the refusal says: tests/modules/test_import_policy_already_there.py."""
     path = _file(tmp_path, KINDNESS)
     _import(path)
-    _import(path)
+    with pytest.raises(CommandError, match="the portal already has"):
+        _import(path)
 
-    assert sorted(PolicyPage.objects.values_list("slug", flat=True)) == ["kindness-policy", "kindness-policy-2"]
+    assert list(PolicyPage.objects.values_list("slug", flat=True)) == ["kindness-policy"]
 
 
 @pytest.mark.parametrize(

@@ -148,7 +148,8 @@ def test_into_an_existing_policy_rows_the_portal_records_for_its_versions_are_no
     path = _file(tmp_path, v3, "v3.txt")
 
     report = _import(path, "--into", policy.slug, "--version", "3.0")
-    _import(path, "--into", policy.slug, "--version", "3.0")  # loaded twice: still one of each row
+    with pytest.raises(CommandError, match="already saved as a draft"):  # loaded twice: still one of each row
+        _import(path, "--into", policy.slug, "--version", "3.0")
 
     live = PolicyPage.objects.get(pk=policy.pk)
     assert not live.amendments.exists()  # the live page is untouched until the version is published

@@ -7,7 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from modules.models import PolicyPage
@@ -81,7 +81,8 @@ def test_import_into_an_existing_policy_makes_its_next_version_as_a_draft(home_p
     with pytest.raises(ValidationError, match="Choose material or minor"):
         draft.full_clean()
 
-    call_command("import_policy", str(path), "--into", str(policy.pk), "--version", "2.0", stdout=StringIO())
+    with pytest.raises(CommandError, match="already saved as a draft"):
+        call_command("import_policy", str(path), "--into", str(policy.pk), "--version", "2.0", stdout=StringIO())
     assert PolicyPage.objects.count() == 1
 
 

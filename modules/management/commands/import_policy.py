@@ -10,6 +10,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from modules.models import HomePage, PolicyAmendment, PolicyPage
+from modules.policy_existing import ExistingPolicy, parsed_sections, policy_list_repeated_by
 from modules.policy_import import ParsedPolicy, ParsedRevision, PolicyImportError, decode_policy_bytes, parse_policy
 from portal.compliance.dates import add_months
 from portal.compliance.diff import changed_clauses
@@ -24,7 +25,8 @@ class Command(BaseCommand):
     help = (
         "Import a plain-text policy with numbered headings (1. Introduction, 6.2 Best Practice) as a draft policy "
         "page, with its front matter and the rows of its revisions table, and report what was found. Nothing is "
-        "published: review the draft in the CMS."
+        "published: review the draft in the CMS. A policy with the title or the text of one the portal holds is "
+        "refused, naming it: its next version goes in with --into."
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -128,10 +130,16 @@ class Command(BaseCommand):
         version_label: str,
     ):
         self.stdout.write(f"Found {len(parsed.sections)} sections in {path.name}.")
-        if changed:
+        latest = page.latest_snapshot()
+        if latest is None:
+            self.stdout.write("No version of it is published yet: this is its draft now.")
+        elif changed:
             self.stdout.write(f"Changed since the published version: section {', '.join(changed)}.")
         else:
-            self.stdout.write("The text is the same as the published version's.")
+            self.stdout.write(
+                f"The text is the same as the published version {latest.version_label}'s: this version changes only "
+                "its number, dates, front matter or revisions table."
+            )
         self._report_front_matter(parsed, revisions)
         self.stdout.write(
             f"Saved version {version_label} of “{page.title}” (page {page.pk}) as a draft. In the CMS, mark each "
@@ -234,11 +242,18 @@ def _policy_version_draft(
     _refuse_while_scheduled(page)
     _refuse_while_in_moderation(page)
     draft = page.get_latest_revision_as_object()
+    saved = _version_content(draft)
     latest = page.latest_snapshot()
     if not version_label:
         latest_said = f" (the latest published is {latest.version_label})" if latest else ""
         raise CommandError(f"Give the new version's number with --version{latest_said}. Nothing was saved.")
     if latest and version_label == latest.version_label:
+        if latest.sections == parsed_sections(parsed.sections):
+            raise CommandError(
+                f"Version {version_label} of “{page.title}” (page {page.pk}) is already published with the text of "
+                f"{file_name}: it was imported and published already, and there is nothing to do. For a new version, "
+                "give its number with --version. Nothing was saved."
+            )
         raise CommandError(
             f"Version {version_label} is already published: give the new version's number with --version."
         )
@@ -264,9 +279,25 @@ def _policy_version_draft(
     draft.change_base = latest.content_hash if latest else ""
     draft.reattest_deadline = None
     _refuse_a_version_number_the_page_refuses(draft, file_name)
+    if page.has_unpublished_changes and _version_content(draft) == saved and not revisions.added:
+        # Saving it again would change nothing but blank the answers (material or minor) given in the CMS since.
+        edit_url = portal_url(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+        raise CommandError(
+            f"Version {version_label} of “{page.title}” (page {page.pk}) is already saved as a draft with the text of "
+            f"{file_name}: it was imported already, and there is nothing to do. Review and publish it: {edit_url} "
+            "Nothing was saved."
+        )
     # Not validated as a whole: the answers are the editor's to give in the CMS, where publishing asks for them.
     draft.save_revision(log_action=True, clean=False)
     return changed, revisions
+
+
+def _version_content(draft: PolicyPage) -> tuple:
+    """What an import sets on a version: its number, dates, front matter and text (not the editor's answers)."""
+    from modules.versions import policy_sections
+
+    fields = ("version_label", "effective_date", "next_review_date", "applies_to", "related_policies", "front_matter")
+    return (*(getattr(draft, name) for name in fields), policy_sections(draft))
 
 
 def _refuse_while_scheduled(page: PolicyPage) -> None:
@@ -350,6 +381,7 @@ def _policy_draft_create(
     *, parent: Page, parsed: ParsedPolicy, title: str, version_label: str, owner_team: str, file_name: str
 ) -> PolicyPage:
     """Add the policy under `parent` as a draft with one saved revision, as the CMS does for a new page."""
+    _refuse_a_policy_already_there(title=title, parsed=parsed, file_name=file_name)
     effective = parsed.effective_date or timezone.localdate()
     page = PolicyPage(
         title=title,
@@ -371,3 +403,36 @@ def _policy_draft_create(
         raise CommandError(f"The policy page is not valid: {'; '.join(error.messages)}") from error
     page.save_revision(log_action=True)
     return page
+
+
+def _refuse_a_policy_already_there(*, title: str, parsed: ParsedPolicy, file_name: str) -> None:
+    """A new policy takes a title and a text no policy in the portal has. Running the import again, unsure whether it
+    worked, would otherwise add a second page with the same title (slug "-2"), and staff could be asked to attest one
+    while the requirement names the other. A second policy that is another policy takes a title of its own (--title):
+    staff, requirements and reports tell policies apart by their titles."""
+    existing = policy_list_repeated_by(title=title, sections=parsed.sections)
+    if not existing:
+        return
+    lines = [_existing_policy_line(policy) for policy in existing]
+    first = existing[0].page
+    latest = first.latest_snapshot()
+    latest_said = f"; the latest published is {latest.version_label}" if latest else ""
+    waiting = " (its draft waits to be reviewed and published in the CMS)" if first.has_unpublished_changes else ""
+    raise CommandError(
+        f"Cannot import {file_name} as a new policy: the portal already has\n"
+        + "\n".join(lines)
+        + f"\nIf {file_name} is that policy, it was imported already: there is nothing more to do{waiting}. "
+        f"If it is the policy's next version, import it with --into {first.pk} --version N (N: the new "
+        f"version's number{latest_said}). If it is another policy, give it a title of its own with --title. "
+        "Nothing was saved."
+    )
+
+
+def _existing_policy_line(policy: ExistingPolicy) -> str:
+    same = []
+    if policy.same_title:
+        same.append("the same title")
+    if policy.same_text_as is not None:
+        same.append(f"the same text as its version {policy.same_text_as}")
+    edit_url = portal_url(reverse("wagtailadmin_pages:edit", args=[policy.page.pk]))
+    return f"  page {policy.page.pk}, “{policy.draft.title}”, {policy.state}, with {' and '.join(same)}: {edit_url}"
