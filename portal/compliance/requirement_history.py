@@ -77,10 +77,11 @@ def requirement_history_begin(requirements: Iterable[Requirement], at=None) -> i
 # --- Reading ----------------------------------------------------------------------------------------------------
 
 
-def with_history_marks(queryset: QuerySet) -> QuerySet:
+def with_history_marks(queryset: QuerySet, of: str = "pk") -> QuerySet:
     """`queryset` of requirements annotated with `history_rows` (how many rows their history has) and
-    `history_last` (when the newest was recorded): what tells the reads below whether to read the rows."""
-    rows = RequirementChange.objects.filter(requirement=OuterRef("pk")).order_by()
+    `history_last` (when the newest was recorded): what tells the reads below whether to read the rows. `of`: the
+    field holding the requirement's id, for a queryset of rows about requirements (`"requirement_id"`)."""
+    rows = RequirementChange.objects.filter(requirement=OuterRef(of)).order_by()
     count = rows.values("requirement").annotate(n=Count("pk")).values("n")
     return queryset.annotate(
         history_rows=Coalesce(Subquery(count[:1]), 0),
@@ -149,12 +150,13 @@ def histories_for(
 
 
 def requirements_as_at(
-    requirements: list[Requirement], day: datetime.date, cutoff: datetime.datetime
+    requirements: list[Requirement], day: datetime.date, cutoff: datetime.datetime | None
 ) -> list[Requirement]:
-    """`requirements` (read through `with_history_marks`) as they stood on `day`, as recorded before `cutoff`: each
-    one changed since replaced by its terms then (an unsaved copy with its teams' ids in `kept_team_ids`), one not
-    known then left out. One query when a requirement was changed since, none when not."""
-    since = min(cutoff, end_of_local_day(day))
+    """`requirements` (read through `with_history_marks`) as they stood on `day`, as recorded before `cutoff` (None:
+    as it was, from everything known now): each one changed since replaced by its terms then (an unsaved copy with
+    its teams' ids in `kept_team_ids`), one not known then left out. One query when a requirement was changed since,
+    none when not."""
+    since = end_of_local_day(day) if cutoff is None else min(cutoff, end_of_local_day(day))
     histories = histories_for(requirements, since=since, recorded_before=cutoff)
     if histories is None:
         return requirements
@@ -165,6 +167,19 @@ def requirements_as_at(
         elif histories[requirement.pk]:
             result.append(_row_on(histories[requirement.pk], day).as_requirement())
     return result
+
+
+def requirements_in_force_on(
+    day: datetime.date, *, cutoff: datetime.datetime | None = None, among: QuerySet | None = None
+) -> list[Requirement]:
+    """The requirements (of `among`, default all) in force on `day`, each with its terms then (name, audience,
+    periods, introduction and retirement: `requirements_as_at`), by name: as it was (`cutoff` None: everything known
+    now), or as recorded before `cutoff`. What a report or an export about a past day lists: one retired since is in,
+    one introduced since, or added since and not known at the cut-off, is out. One query, two when a requirement was
+    changed after the day."""
+    read = list(with_history_marks(among if among is not None else Requirement.objects.all()))
+    in_force = [r for r in requirements_as_at(read, day, cutoff) if r.in_force_on(day)]
+    return sorted(in_force, key=lambda r: (r.name, r.pk))
 
 
 def team_ids_of(requirement: Requirement) -> set[int]:

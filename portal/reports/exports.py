@@ -24,6 +24,7 @@ from django.utils import timezone
 from portal.compliance import status
 from portal.compliance.asat import STREAM_CHUNK, Moment, statuses_as_at, tree_as_at
 from portal.compliance.models import EvidenceEntry, Requirement, RequirementStatus
+from portal.compliance.requirement_history import requirements_in_force_on
 from portal.people.models import StaffMember, Team, in_post_q
 
 from . import basis as clocks
@@ -70,12 +71,14 @@ class Filters:
         words = [("Requirement", self.requirement.name)] if self.requirement is not None else []
         return words + ([("Staff group", self.staff_group)] if self.staff_group else [])
 
-    def requirements_on(self, day: datetime.date):
-        """The requirements in use on `day` narrowed to the one asked for, as the organisation report narrows them;
-        None (every requirement in use) when no requirement is asked for."""
+    def requirements_on(self, moment: Moment):
+        """The requirement asked for, if it was in force on `moment.day` as recorded by `moment.cutoff`, with its terms
+        then (`requirement_history`, as the organisation report narrows them): retired since, it is still there;
+        introduced since, there is none. None (every requirement in force) when no requirement is asked for."""
         if self.requirement is None:
             return None
-        return list(Requirement.objects.in_use_on(day).filter(pk=self.requirement.pk))
+        among = Requirement.objects.filter(pk=self.requirement.pk)
+        return requirements_in_force_on(moment.day, cutoff=moment.cutoff, among=among)
 
 
 EVERYTHING = Filters()
@@ -150,7 +153,7 @@ def export_rows(
                 yield run_row(person.employee_number, person.full_name, person.employment_type, person.team_name, line)
         return
     if moment is not None:
-        requirements = filters.requirements_on(moment.day)
+        requirements = filters.requirements_on(moment)
         tree = tree_as_at(moment)
         for facts, rows in statuses_as_at(
             moment, teams=teams, staff_group=filters.staff_group, requirements=requirements, tree=tree

@@ -3,7 +3,9 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from portal.compliance.dates import end_of_local_day
 from portal.compliance.models import Requirement
+from portal.compliance.requirement_history import requirements_as_at, requirements_in_force_on, with_history_marks
 from portal.lib.forms import DayMonthYearField
 from portal.people.models import StaffMember, Team
 
@@ -83,18 +85,56 @@ class StaffGroupField(forms.ChoiceField):
         )
 
 
+def requirement_field() -> forms.ModelChoiceField:
+    """Any requirement, retired ones too (a report about a past day may ask for one in force then); read with what
+    tells `in_force_problem` whether its terms changed since, so checking it costs no query when they did not."""
+    return forms.ModelChoiceField(
+        queryset=with_history_marks(Requirement.objects.all()),
+        required=False,
+        empty_label="All requirements",
+        error_messages={"invalid_choice": "Choose a requirement from the list"},
+    )
+
+
+def cutoff_for(as_at: datetime.date, clock: str) -> datetime.datetime | None:
+    """The cut-off a report about `as_at` on `clock` reads requirements' terms by: none (everything known now) as it
+    was, the end of the day as recorded then."""
+    return None if clock == basis.AS_IT_WAS else end_of_local_day(as_at)
+
+
+def in_force_problem(requirement: Requirement, as_at: datetime.date | None, clock: str) -> str:
+    """What is wrong with asking for `requirement` about `as_at` (None: today) on `clock`, or "": it must be in force
+    that day by its terms then (`requirement_history`). No query unless its terms changed after the day."""
+    if as_at is None:
+        if requirement.in_force_on(timezone.localdate()):
+            return ""
+        return f"“{requirement.name}” is not in use today. Choose another requirement, or a day when it was in force"
+    then = requirements_as_at([requirement], as_at, cutoff_for(as_at, clock))
+    if then and then[0].in_force_on(as_at):
+        return ""
+    return (
+        f"“{requirement.name}” was not in force on {as_at:%-d %B %Y}. Choose another requirement, or a day when it "
+        "was in force"
+    )
+
+
+def _check_requirement(form: forms.Form) -> None:
+    """The requirement asked for must be in force on the day asked for, on the clock asked for (each already valid)."""
+    data = form.cleaned_data
+    requirement = data.get("requirement")
+    if requirement is not None and "as_at" in data and "basis" in data:
+        problem = in_force_problem(requirement, data["as_at"], data["basis"])
+        if problem:
+            form.add_error("requirement", problem)
+
+
 class OrganisationReportForm(forms.Form):
     """The filters of HR's organisation report. Every value arrives in the query string, so each is checked."""
 
     team = forms.ModelChoiceField(
         queryset=Team.objects.all(), required=False, error_messages={"invalid_choice": "There is no such team"}
     )
-    requirement = forms.ModelChoiceField(
-        queryset=Requirement.objects.filter(active=True),
-        required=False,
-        empty_label="All requirements",
-        error_messages={"invalid_choice": "Choose a requirement from the list"},
-    )
+    requirement = requirement_field()
     staff_group = StaffGroupField()
     as_at = AsAtField()
     basis = BasisField()
@@ -102,9 +142,20 @@ class OrganisationReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["staff_group"].choices = staff_group_choices()  # read once: the page lists them too
-        # For the template: the queryset itself would be counted and then read again.
-        active = Requirement.objects.filter(active=True).order_by("name")
-        self.requirement_options = [("", "All requirements"), *active.values_list("pk", "name")]
+        self.requirement_options = [("", "All requirements")]  # filled in by `clean`, for the day asked for
+
+    def clean(self):
+        """The requirements to choose from are those the report lists for the day and clock asked for (today's in
+        use when the day is not given or not valid), with their names then; one chosen must be one of them."""
+        data = super().clean()
+        as_at, clock = data.get("as_at"), data.get("basis", basis.DEFAULT)
+        if as_at is None:
+            listed = Requirement.objects.filter(active=True).order_by("name").values_list("pk", "name")
+        else:
+            listed = [(r.pk, r.name) for r in requirements_in_force_on(as_at, cutoff=cutoff_for(as_at, clock))]
+        self.requirement_options = [("", "All requirements"), *listed]
+        _check_requirement(self)
+        return data
 
 
 class AsAtForm(forms.Form):
@@ -122,12 +173,13 @@ class ExportForm(AsAtBasisForm):
     report's requirement and staff group, the team page's requirement. Each is checked as the page checks it, so a
     value that is not one is named and nothing is made, never a file holding everyone."""
 
-    requirement = forms.ModelChoiceField(
-        queryset=Requirement.objects.all(),
-        required=False,
-        error_messages={"invalid_choice": "Choose a requirement from the list"},
-    )
+    requirement = requirement_field()
     staff_group = StaffGroupField()
+
+    def clean(self):
+        data = super().clean()
+        _check_requirement(self)
+        return data
 
     def filters(self) -> dict:
         """The filters asked for, as `exports.Filters` takes them."""
@@ -137,16 +189,17 @@ class ExportForm(AsAtBasisForm):
 class TeamFilterForm(AsAtBasisForm):
     """The team page's filters besides the team: one requirement, people with something in one state."""
 
-    requirement = forms.ModelChoiceField(
-        queryset=Requirement.objects.all(),
-        required=False,
-        error_messages={"invalid_choice": "Choose a requirement from the list"},
-    )
+    requirement = requirement_field()
     state = forms.ChoiceField(
         required=False,
         choices=[("", "Any"), *STATE_CHOICES],
         error_messages={"invalid_choice": "Choose a status from the list"},
     )
+
+    def clean(self):
+        data = super().clean()
+        _check_requirement(self)
+        return data
 
 
 class TrendForm(forms.Form):

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from portal.compliance import status
 from portal.compliance.asat import Moment, standings_as_at
-from portal.compliance.models import Requirement
 
 from .models import DailyFigure, KeptDay
 
@@ -29,7 +28,9 @@ def day_keep(day: datetime.date) -> bool:
         return False
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
     cells = defaultdict(lambda: [0, 0, 0])
-    for facts, standings in standings_as_at(Moment.end_of(day), requirements=Requirement.objects.in_use_on(day)):
+    # Every requirement in force that day, with its terms then, as recorded by its end (`standings_as_at` reads them
+    # from their history, as an export does): one retired since is counted, one introduced since is not.
+    for facts, standings in standings_as_at(Moment.end_of(day)):
         if facts.team_id is None:
             continue
         for requirement, standing in standings:

@@ -21,6 +21,7 @@ from django.db.models import Count, Q, Sum
 from portal.compliance import status
 from portal.compliance.asat import Moment, standings_as_at, tree_as_at
 from portal.compliance.models import Requirement, RequirementStatus, StatusInterval
+from portal.compliance.requirement_history import requirements_in_force_on
 from portal.people.models import Team, in_post_q
 from portal.people.team_history import Tree, tree_now, tree_on
 
@@ -176,7 +177,7 @@ def figures_as_it_was(
     indexed dates)."""
     tree = tree or tree_on(day)
     rows = StatusInterval.objects.filter(
-        StatusInterval.on_q(day), tree.scope_q([node]), requirement__in=requirements
+        StatusInterval.on_q(day), tree.scope_q([node]), requirement_id__in=[r.pk for r in requirements]
     ).exclude(state=status.PAUSED)
     if staff_group:
         rows = rows.filter(staff_group=staff_group)
@@ -202,7 +203,7 @@ def figures_kept(
     `node` and below as the tree was recorded by the end of the day (`tree`, read if not given)."""
     day_keep(day)  # one query once the day is kept
     tree = tree or tree_as_at(Moment.end_of(day))
-    rows = DailyFigure.objects.filter(tree.scope_q([node]), day=day, requirement__in=requirements)
+    rows = DailyFigure.objects.filter(tree.scope_q([node]), day=day, requirement_id__in=[r.pk for r in requirements])
     if staff_group:
         rows = rows.filter(staff_group=staff_group)
     aggregated = (
@@ -230,7 +231,7 @@ def organisation_report(
     read team by team and added up here by the tree (as it is now live; as it stood on the day, on the same clock,
     about a past day), so it stays three queries live, whatever the size of the organisation. As at a past day,
     `basis` chooses the clock (`reports.basis`)."""
-    requirements = list(Requirement.objects.in_use_on(as_at or today).order_by("name"))
+    requirements = requirements_listed(as_at, today, basis)
     if requirement is not None:
         requirements = [r for r in requirements if r.pk == requirement.pk]
     if as_at is None:
@@ -274,6 +275,16 @@ def organisation_report(
         by_requirement=by_requirement,
         worst_teams=sorted(below, key=Group.gap_order)[:WORST_TEAMS],
     )
+
+
+def requirements_listed(as_at: datetime.date | None, today: datetime.date, basis: str) -> list[Requirement]:
+    """The requirements the report lists, by name: live, those in use today; about a past day, those in force that
+    day with their terms and name then, on the clock `basis` (`requirement_history`, as exports read them): one
+    retired since is listed, one introduced since is not. One query, two about a past day when a requirement was
+    changed after it."""
+    if as_at is None:
+        return list(Requirement.objects.in_use_on(today).order_by("name"))
+    return requirements_in_force_on(as_at, cutoff=None if basis == AS_IT_WAS else Moment.end_of(as_at).cutoff)
 
 
 def _worst_on(teams, requirement_id: int) -> Group | None:

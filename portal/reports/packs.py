@@ -120,7 +120,7 @@ def pack_people(team: Team, moment: Moment, basis: str, filters: Filters = EVERY
                 ],
             )
         return
-    requirements = filters.requirements_on(day)
+    requirements = filters.requirements_on(moment)
     tree = tree_as_at(moment)
     people = statuses_as_at(moment, teams=[team], staff_group=filters.staff_group, requirements=requirements, tree=tree)
     for facts, rows in people:

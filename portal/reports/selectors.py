@@ -20,6 +20,7 @@ from portal.compliance.models import (
     RequirementStatus,
     StatusInterval,
 )
+from portal.compliance.requirement_history import requirements_as_at, with_history_marks
 from portal.people.models import Team
 from portal.people.team_history import tree_on
 
@@ -169,9 +170,15 @@ def requirement_lines_as_it_was(staff, day: datetime.date, history=()) -> list[R
     `evidence_history_for_staff`), so it needs no query of its own."""
     if day < staff.start_date or (staff.leave_date is not None and day > staff.leave_date):
         return None
-    runs = StatusInterval.objects.filter(
-        StatusInterval.on_q(day), staff=staff, requirement__in=Requirement.objects.in_use_on(day)
-    ).select_related("requirement")
+    runs = StatusInterval.objects.filter(StatusInterval.on_q(day), staff=staff).select_related("requirement")
+    runs = list(with_history_marks(runs, of="requirement_id"))
+    requirements = []
+    for run in runs:
+        run.requirement.history_rows, run.requirement.history_last = run.history_rows, run.history_last
+        requirements.append(run.requirement)
+    # Those in force that day, named by their terms then (`requirement_history`, as the exports read them); their
+    # history is read (one query) only when one was changed after the day.
+    then = {r.pk: r for r in requirements_as_at(requirements, day, None) if r.in_force_on(day)}
     tree = tree_on(day)
     spans = defaultdict(list)
     for entry in history:
@@ -179,9 +186,11 @@ def requirement_lines_as_it_was(staff, day: datetime.date, history=()) -> list[R
             spans[entry.requirement_id].append((local_day(entry.completed_at), entry.expires_on))
     lines = []
     for run in runs:
+        if run.requirement_id not in then:
+            continue
         until = status.pause_shown(day, spans[run.requirement_id])[1] if run.state == status.PAUSED else None
         team = tree.team(run.team_id) if run.team_id in tree else None
-        row = HeldRow(run.requirement, run.completed_on, run.expires_on, run.due_on, until, team)
+        row = HeldRow(then[run.requirement_id], run.completed_on, run.expires_on, run.due_on, until, team)
         lines.append(RequirementLine(row, run.state, day))
     return sorted(lines, key=_most_urgent_first)
 

@@ -21,6 +21,7 @@ from portal.compliance import status
 from portal.compliance.asat import Moment, statuses_as_at, tree_as_at
 from portal.compliance.intervals import Facts, Roster
 from portal.compliance.models import Requirement, RequirementStatus, StatusInterval
+from portal.compliance.requirement_history import requirements_in_force_on
 from portal.people.models import StaffChange, StaffMember, Team, in_post_q
 from portal.people.team_history import Tree, tree_on
 
@@ -258,7 +259,8 @@ def _people_with_standing(teams: list[Team], day: datetime.date) -> list[tuple]:
 
 
 def _team_matrix_as_at(scope: list[Team], moment: Moment, requirement, state) -> TeamMatrix:
-    requirements = list(Requirement.objects.in_use_on(moment.day).order_by("name"))
+    # In force on the day, with their terms and names then, as recorded by the cut-off (as an export reads them).
+    requirements = requirements_in_force_on(moment.day, cutoff=moment.cutoff)
     people, rows, url = [], {}, _person_urls(moment.day, AS_RECORDED)
     tree = tree_as_at(moment)
     for facts, standings in statuses_as_at(moment, teams=scope, requirements=requirements, tree=tree):
@@ -296,8 +298,9 @@ def _team_matrix_as_it_was(scope: list[Team], day: datetime.date, requirement, s
     then), with each run's own state, in one query (a range on two indexed dates, as the organisation report reads
     it); then the people the roster had there that day with nothing required of them, in one more
     (`_nothing_required_as_it_was`). Four queries with the requirements and the tree, whatever the size of the
-    teams, and a fifth when someone was paused, for the pauses' last days."""
-    requirements = list(Requirement.objects.in_use_on(day).order_by("name").only("name"))
+    teams, one more when someone was paused, for the pauses' last days, and one more when a requirement was changed
+    after the day, for its terms then."""
+    requirements = requirements_in_force_on(day)  # in force that day, with their terms and names then
     in_use = [r.pk for r in requirements]
     url = _person_urls(day, AS_IT_WAS)
     tree = tree_on(day)
