@@ -165,8 +165,17 @@ def table_on(
         yield from _table_batch(batch, rules, day, tree)
 
 
+def named_on(rules: Rules, day: datetime.date) -> dict[int, Requirement]:
+    """Each of the requirements of `rules` as it stood on `day` (from `rules.history`, no query): a document about a
+    past day names a requirement as it was named that day, the evidence of that day, not by a name given since."""
+    found = {r.pk: r for r in rules.requirements}
+    for pk, spans in rules.history.items():
+        found[pk] = next(then for first, then in reversed(spans) if first <= day)
+    return found
+
+
 def _table_batch(batch: list[tuple], rules: Rules, day: datetime.date, tree: Tree):
-    requirements = {r.pk: r for r in rules.requirements}
+    requirements = named_on(rules, day)
     zone = timezone.get_current_timezone()
     ids = sorted({row[0] for row in batch})
     # Completions and pauses that began after the day cannot count on it; a correction may void an earlier one.
@@ -270,7 +279,7 @@ def _known_chunk(chunk, rules: Rules | None, scope: set, tree: Tree, day, cutoff
             continue
         if in_post and team_id in scope:
             kept.append((person, team_id))
-    named, results = [], []
+    named, results, then_named = [], [], named_on(rules, day) if rules else {}
     for person, team_id in kept:
         lines = []
         for reading in person_runs(person, rules, paths) if rules else ():
@@ -284,7 +293,7 @@ def _known_chunk(chunk, rules: Rules | None, scope: set, tree: Tree, day, cutoff
                 named.append(evidence)
             lines.append(
                 RunOnDay(
-                    reading.requirement,
+                    then_named.get(reading.requirement.pk, reading.requirement),
                     run.state,
                     run.compliant,
                     run.staff_group,

@@ -4,7 +4,9 @@ team page, the figures kept for a day, a person's page as it was, and the requir
 narrowed to. A requirement retired since is listed as at a day before, and may be chosen then; one introduced since
 (or whose introduction was moved later since) is not, and asking for it about such a day says so."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.db.models import F
@@ -222,3 +224,50 @@ def test_a_pack_may_be_narrowed_to_a_requirement_retired_since(
     assert pack.status == EvidencePack.DONE, pack.error
     rows = b"".join(client.get(reverse("exports:pack_csv", args=[pack.pk])).streaming_content).decode("utf-8-sig")
     assert "Fay Finance" in rows and "Old Course" in rows
+
+
+def _csv_names(content: str) -> set[str]:
+    rows = list(csv.reader(io.StringIO(content)))
+    start = next(i for i, row in enumerate(rows) if row[:2] == ["Employee number", "Name"])
+    return {row[rows[start].index("Requirement")] for row in rows[start + 1 :]}
+
+
+@pytest.mark.parametrize("basis", BASES)
+def test_an_export_about_a_day_before_a_rename_names_the_requirement_as_it_was_named(changed, org, hr, basis):
+    client = client_for(hr)
+    query = {"as_at": DAY.isoformat(), "basis": basis, "team": org["finance"].pk}
+    response = client.get(reverse("exports:csv"), query)
+    names = _csv_names(b"".join(response.streaming_content).decode("utf-8-sig"))
+    assert "Fire Safety" in names and "Fire Safety (2026)" not in names
+    response = client.get(reverse("exports:csv"), {"team": org["finance"].pk})
+    assert "Fire Safety (2026)" in _csv_names(b"".join(response.streaming_content).decode("utf-8-sig"))
+
+
+@pytest.mark.parametrize("basis", BASES)
+def test_a_pack_about_a_day_before_a_rename_names_the_requirement_as_it_was_named(
+    changed, org, hr, basis, private_media, settings, tmp_path
+):
+    settings.PORTAL_RECEIPT_DIR = str(tmp_path / "receipts")
+    client = client_for(hr)
+    made = client.post(
+        reverse("exports:pack_new"), {"team": org["finance"].pk, "as_at": DAY.isoformat(), "basis": basis}
+    )
+    assert made.status_code == 302
+    pack = EvidencePack.objects.get()
+    assert pack.status == EvidencePack.DONE, pack.error
+    rows = b"".join(client.get(reverse("exports:pack_csv", args=[pack.pk])).streaming_content).decode("utf-8-sig")
+    assert "Fire Safety" in _csv_names(rows) and "Fire Safety (2026)" not in _csv_names(rows)
+
+
+@pytest.mark.parametrize("basis", BASES)
+def test_a_requirement_reinstated_is_not_listed_on_the_days_it_was_retired(changed, org, hr, basis):
+    from portal.compliance.services import requirement_reinstate
+
+    requirement_reinstate(requirement=Requirement.objects.get(pk=changed["old"].pk), user=hr.user)
+    projection.refresh()
+    root = Team.objects.get(depth=1)
+    between = TODAY - datetime.timedelta(days=10)
+    assert "Old Course" not in _names(organisation_report(root, as_at=between, today=TODAY, basis=basis).requirements)
+    assert "Old Course" in _names(organisation_report(root, as_at=DAY, today=TODAY, basis=basis).requirements)
+    assert "Old Course" not in _names(team_matrix([root], Moment.end_of(between), basis=basis).requirements)
+    assert "Old Course" in _names(team_matrix([root]).requirements)
