@@ -21,12 +21,13 @@ from tests.reports.conftest import client_for
 REASON = "The certificate names another person"
 # The person's page on each clock: session, user, the teams the manager may see, the person, the audit row; then
 # live: the certificates' states (for the lines' next steps), the status rows, the certificates, the history;
-# as recorded then: the six reads of their standing as recorded by then (`statuses_as_at`: the requirements and their
-# teams, the completions, the pauses, the roster), the certificates, the history; as it was: the whole history, the
+# as recorded then: the five reads of their standing as recorded by then (`statuses_as_at`: the requirements in force
+# then, with their terms from their history, and their teams, the completions, the pauses, the roster; the
+# requirements were read twice before 7bba701), the certificates, the history; as it was: the whole history, the
 # status runs holding that day, the certificates. The withdrawal's reason and day are on each certificate's row: no
 # query more for them.
 # As it was, one of them is the team tree as it stood that day (the team the person was in then, by its name then).
-QUERIES = {"live": 9, "as_recorded": 13, "as_it_was": 9}
+QUERIES = {"live": 9, "as_recorded": 12, "as_it_was": 9}
 # Each certificate's status is an NHS.UK tag.
 WITHDRAWN = '<strong class="nhsuk-tag nhsuk-tag--orange">Withdrawn by HR</strong>'
 VERIFIED = '<strong class="nhsuk-tag nhsuk-tag--green">Verified</strong>'
