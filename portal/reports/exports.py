@@ -14,7 +14,7 @@ import datetime
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from django.conf import settings
@@ -24,7 +24,7 @@ from django.utils import timezone
 from portal.compliance import status
 from portal.compliance.asat import STREAM_CHUNK, Moment, statuses_as_at, tree_as_at
 from portal.compliance.models import EvidenceEntry, Requirement, RequirementStatus
-from portal.compliance.requirement_history import requirements_in_force_on
+from portal.compliance.requirement_history import requirements_as_at, requirements_in_force_on, with_history_marks
 from portal.people.models import StaffMember, Team, in_post_q
 
 from . import basis as clocks
@@ -70,6 +70,20 @@ class Filters:
         """(label, value) for each filter, as the file and the pack say them."""
         words = [("Requirement", self.requirement.name)] if self.requirement is not None else []
         return words + ([("Staff group", self.staff_group)] if self.staff_group else [])
+
+    def named_on(self, day: datetime.date, cutoff: datetime.datetime | None) -> "Filters":
+        """The filters as a file about `day` names them (`words`): the requirement by its name that day, from its
+        history as recorded before `cutoff` (None: everything known now, as it was), so that a file about a day before
+        a rename says the name it had, and a pack's CSV twin rebuilt after one comes out the same. Itself when no
+        requirement is asked for, or when its history says nothing of the day. No query when the requirement was read
+        through `with_history_marks` and not changed since, one otherwise, one more when it was."""
+        if self.requirement is None:
+            return self
+        marked = self.requirement
+        if not hasattr(marked, "history_last"):  # a pack's, read through its foreign key
+            marked = with_history_marks(Requirement.objects.filter(pk=marked.pk)).first()
+        then = requirements_as_at([marked], day, cutoff) if marked is not None else []
+        return replace(self, requirement=then[0]) if then else self
 
     def requirements_on(self, moment: Moment):
         """The requirement asked for, if it was in force on `moment.day` as recorded by `moment.cutoff`, with its terms

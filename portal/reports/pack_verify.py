@@ -9,7 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db.models import Min
+from django.db.models import Min, Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
@@ -32,6 +33,8 @@ MANIFEST_FIELDS = {
     "ledger_seq": r"Ledger head entry:\s*#(\d+)",
     "ledger_head_hash": r"Ledger head hash:\s*([0-9a-f\s]{64,})",
 }
+# The staff group filter's cell, up to the label of the row that always follows it (`reports/pack/manifest.html`).
+STAFF_GROUP_PATTERN = r"Staff group filter:\s*(.+?)\s*\nEvidence recorded before:"
 # Packs made before there was a choice of clock name none, and were as recorded then.
 BASIS_PATTERN = r"Basis:\s*(As it was|As recorded then)\b"
 BASIS_NAMED = {label: value for value, label in clocks.CHOICES}
@@ -74,14 +77,30 @@ def manifest_read(pdf_path) -> dict:
     # Packs made from a filtered report name their filters; the others hold everything.
     requirement = re.search(r"Requirement filter:\s*#(\d+)", text)
     manifest["requirement_id"] = int(requirement.group(1)) if requirement else None
-    group = re.search(r"Staff group filter:\s*(.+)", text)
-    manifest["staff_group"] = group.group(1).strip() if group else ""
+    # A long staff group wraps over lines in its cell: read on to the next row's label (`staff_group_read`).
+    group = re.search(STAFF_GROUP_PATTERN, text, re.DOTALL)
+    manifest["staff_group"] = staff_group_read(group.group(1)) if group else ""
     # When the pack was made (its receipt was issued as its rows had been read): packs from before receipts, unknown.
     issued = re.search(r"Receipt issued:\s*(\S+)", text)
     manifest["made"] = datetime.datetime.fromisoformat(issued.group(1)) if issued else None
     named = re.search(BASIS_PATTERN, text)
     manifest["basis"] = BASIS_NAMED[named.group(1)] if named else clocks.AS_RECORDED
     return manifest
+
+
+def staff_group_read(cell: str) -> str:
+    """The staff group a manifest's cell names, read back from its lines: the cell wraps a long group at a space, and
+    a word too long for it anywhere (`pack/base.html`), and the text read has a line break for either. A group on the
+    roster's record with the same letters is the one (one query, only when the cell wrapped); else, a space at each
+    break."""
+    words = cell.split()
+    read = " ".join(words)
+    if "\n" not in cell.strip():
+        return read
+    letters = Replace("staff_group", Value(" "), Value(""))
+    on_record = StaffChange.objects.alias(letters=letters).filter(letters="".join(words))
+    groups = set(on_record.values_list("staff_group", flat=True).distinct()[:10])
+    return read if read in groups or not groups else min(groups)
 
 
 @dataclass

@@ -184,16 +184,17 @@ def csv_twin(
 ) -> bytes:
     """The pack's CSV, rebuilt from the records: as recorded then, the CSV export of `team` as at `moment`; as it
     was, the rows as it was on its day from the facts recorded before its cut-off; narrowed by `filters`, which its
-    first line names. The rows name each team as the tree's history recorded before the cut-off has it that day;
-    `names` (name from the history -> name then) corrects the teams renamed before the tree had a history, which the
-    audit log alone remembers (`pack_verify.renamed_since`)."""
+    first line names (the requirement as named that day, from its history recorded before the cut-off:
+    `Filters.named_on`, as the pack was made). The rows name each team as the tree's history recorded before the
+    cut-off has it that day; `names` (name from the history -> name then) corrects the teams renamed before the tree
+    had a history, which the audit log alone remembers (`pack_verify.renamed_since`)."""
     if basis == clocks.AS_IT_WAS:
         rows = export_rows_known([team], moment, filters)
     else:
         rows = export_rows([team], moment, filters=filters)
     if names:
         rows = (row._replace(team=names.get(row.team, row.team)) for row in rows)
-    return "".join(csv_lines(rows, filters=filters)).encode("utf-8")
+    return "".join(csv_lines(rows, filters=filters.named_on(moment.day, moment.cutoff))).encode("utf-8")
 
 
 def pack_build(pack: EvidencePack) -> EvidencePack:
@@ -206,6 +207,8 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
     pack.status, pack.progress_at = EvidencePack.RUNNING, timezone.now()
     # As it was, who was in the team that day is known only person by person: until then, whoever may have been.
     filters = pack.filters
+    # The pack names the requirement as it was named on its day, as its twin rebuilt later must (`csv_twin`).
+    named = filters.named_on(moment.day, moment.cutoff)
     pack.people_total = _people_in(pack.team, moment, pack.basis, filters).count()
     pack.save(update_fields=["status", "progress_at", "people_total"])
     digest, summaries, done = hashlib.sha256(), {}, 0
@@ -213,7 +216,7 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
     common = {"pack": pack, "organisation_name": settings.PORTAL_ORGANISATION_NAME}
     with tempfile.TemporaryDirectory(prefix="pack-") as work, tempfile.TemporaryFile() as twin:
         parts = _Parts(Path(work), common)
-        _write(twin, digest, csv_header(filters))
+        _write(twin, digest, csv_header(named))
         sections = []
         for done, (staff, team, lines) in enumerate(pack_people(pack.team, moment, pack.basis, filters), start=1):
             section = PersonSection(staff, team, corrections=corrections.get(staff.pk, []))
@@ -246,14 +249,16 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
         cover = parts.render(
             "reports/pack/cover.html",
             basis_words=BASIS_WORDS[pack.basis],
-            filters=filters,
+            filters=named,
             # In tree order as it stood on the day (the pages name each team as it was then), not by today's paths.
             summaries=sorted(summaries.values(), key=lambda s: s.team.tree_order if s.team else ()),
             totals=_totals(summaries.values()),
             generated_at=timezone.now(),
             generated_by=_name_of(pack.requested_by),
         )
-        manifest = parts.render("reports/pack/manifest.html", receipt=receipt, basis_words=BASIS_WORDS[pack.basis])
+        manifest = parts.render(
+            "reports/pack/manifest.html", receipt=receipt, basis_words=BASIS_WORDS[pack.basis], filters=named
+        )
         with tempfile.TemporaryFile() as joined:
             pdf_join([cover, *parts.of_people, manifest], joined)
             joined.seek(0)

@@ -19,7 +19,7 @@ from portal.compliance.asat import Moment
 
 from . import basis as clocks
 from .exports import Filters, csv_lines, export_rows, xlsx_file
-from .forms import ExportForm
+from .forms import ExportForm, cutoff_for
 from .scope import scope_label, teams_for_request
 
 LIVE = "live"
@@ -27,8 +27,9 @@ FILENAME_WORDS = {clocks.AS_IT_WAS: "as-it-was", clocks.AS_RECORDED: "as-recorde
 
 
 def _export_request(request, kind: str):
-    """(scope, moment, basis, filters, filename stem) for an export, after checking who may ask, the as-at date, the
-    clock and the filters, and auditing."""
+    """(scope, moment, basis, filters, the filters as the file names them, filename stem) for an export, after
+    checking who may ask, the as-at date, the clock and the filters, and auditing. About a past day the file names the
+    requirement as it was named that day on its clock (`Filters.named_on`); the audit log, as it is named now."""
     scope, _ = teams_for_request(request.user, request.GET.get("team"))
     form = ExportForm(request.GET)
     if not form.is_valid():
@@ -47,12 +48,13 @@ def _export_request(request, kind: str):
         basis=basis,
         **{label.lower().replace(" ", "_"): value for label, value in filters.words()},
     )
+    named = filters.named_on(as_at, cutoff_for(as_at, basis)) if as_at else filters
     stem = f"compliance-{slugify(label)[:60]}-{as_at or timezone.localdate():%Y-%m-%d}"
     if as_at:
         stem += f"-{FILENAME_WORDS[basis]}"
-    for _, value in filters.words():
+    for _, value in named.words():
         stem += f"-{slugify(value)[:40]}"
-    return (scope, Moment.end_of(as_at) if as_at else None, basis, filters, stem), form
+    return (scope, Moment.end_of(as_at) if as_at else None, basis, filters, named, stem), form
 
 
 @require_GET
@@ -60,9 +62,9 @@ def export_csv(request):
     parts, form = _export_request(request, "csv")
     if parts is None:
         return _invalid(request, form)
-    scope, moment, basis, filters, stem = parts
+    scope, moment, basis, filters, named, stem = parts
     rows = export_rows(scope, moment, basis=basis, filters=filters)
-    response = StreamingHttpResponse(csv_lines(rows, filters=filters), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(rows, filters=named), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -73,12 +75,12 @@ def export_xlsx(request):
     parts, form = _export_request(request, "xlsx")
     if parts is None:
         return _invalid(request, form)
-    scope, moment, basis, filters, stem = parts
+    scope, moment, basis, filters, named, stem = parts
     response = FileResponse(
         xlsx_file(
             export_rows(scope, moment, basis=basis, filters=filters),
             title=scope_label(scope),
-            about=_about(scope, moment, basis, filters),
+            about=_about(scope, moment, basis, named),
         ),
         as_attachment=True,
         filename=f"{stem}.xlsx",
