@@ -20,10 +20,10 @@ SERVER = {"refuse": set(), "down_after": None, "drop_at": None, "quit_fails": Fa
 
 class CountingBackend(LocmemBackend):
     """A mail server as Django's SMTP backend meets it: `send_messages` connects if no connection is open and closes
-        what it opened; the server refuses the addresses in SERVER["refuse"] (550), goes down for good once
-        SERVER["down_after"] emails have gone (the open connection drops, and no new one can be made), and drops the
-        connection once, at the SERVER["drop_at"]th email (an idle timeout, say); with SERVER["quit_fails"], it answers QUIT
-    with an error."""
+    what it opened; the server refuses the addresses in SERVER["refuse"] (550), goes down for good once
+    SERVER["down_after"] emails have gone (the open connection drops, and no new one can be made), and drops the
+    connection once, at the SERVER["drop_at"]th email (an idle timeout, say); with SERVER["quit_fails"], it answers
+    QUIT with an error."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
