@@ -182,6 +182,33 @@ def requirements_in_force_on(
     return sorted(in_force, key=lambda r: (r.name, r.pk))
 
 
+def requirements_in_force_between(
+    first: datetime.date, last: datetime.date, *, among: QuerySet | None = None
+) -> list[Requirement]:
+    """The requirements (of `among`, default all, read through `with_history_marks`) in force on at least one day
+    from `first` to `last`, as it was (everything known now), each as it is now, by name: what a chart over those
+    days may be narrowed to, one retired within them included. One query, two when a requirement was changed after
+    `first`."""
+    read = list(with_history_marks(among if among is not None else Requirement.objects.all()))
+    histories = histories_for(read, since=end_of_local_day(first), recorded_before=None) or {}
+    in_force = []
+    for requirement in read:
+        rows = histories.get(requirement.pk)
+        spans = spans_of(rows) if rows else [(ALWAYS, requirement)]
+        ends = [start - datetime.timedelta(days=1) for start, _ in spans[1:]] + [datetime.date.max]
+        stretches = zip(spans, ends, strict=True)
+        if any(_in_force_within(then, max(start, first), min(end, last)) for (start, then), end in stretches):
+            in_force.append(requirement)
+    return sorted(in_force, key=lambda r: (r.name, r.pk))
+
+
+def _in_force_within(requirement: Requirement, first: datetime.date, last: datetime.date) -> bool:
+    """Whether `requirement` (its terms unchanged from `first` to `last`) is in force on one of those days: on the
+    first of them it was introduced by, if that is before its retirement."""
+    day = max(first, requirement.introduced_on)
+    return day <= last and requirement.in_force_on(day)
+
+
 def team_ids_of(requirement: Requirement) -> set[int]:
     """The ids of the teams `requirement` applies to: those a history row kept, or its teams now (prefetched)."""
     kept = getattr(requirement, "kept_team_ids", None)

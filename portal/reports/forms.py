@@ -5,12 +5,18 @@ from django.utils import timezone
 
 from portal.compliance.dates import end_of_local_day
 from portal.compliance.models import Requirement
-from portal.compliance.requirement_history import requirements_as_at, requirements_in_force_on, with_history_marks
+from portal.compliance.requirement_history import (
+    requirements_as_at,
+    requirements_in_force_between,
+    requirements_in_force_on,
+    with_history_marks,
+)
 from portal.lib.forms import DayMonthYearField
 from portal.people.models import StaffMember, Team
 
 from . import basis
 from .team import STATE_CHOICES
+from .trend import month_ends
 
 EARLIEST_AS_AT = datetime.date(2000, 1, 1)
 
@@ -203,15 +209,23 @@ class TeamFilterForm(AsAtBasisForm):
 
 
 class TrendForm(forms.Form):
-    requirement = forms.ModelChoiceField(
-        queryset=Requirement.objects.filter(active=True),
-        required=False,
-        empty_label="All requirements",
-        error_messages={"invalid_choice": "Choose a requirement from the list"},
-    )
+    """The trend's filters: a requirement in force at some point from its first month end to today (one retired
+    within them too: the months it was in force are shown), and the clock past months are read on."""
+
+    requirement = requirement_field()
     basis = BasisField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        active = Requirement.objects.filter(active=True).order_by("name")
-        self.requirement_options = [("", "All requirements"), *active.values_list("pk", "name")]
+        self.first = month_ends(timezone.localdate())[0]
+        listed = requirements_in_force_between(self.first, timezone.localdate())
+        self.requirement_options = [("", "All requirements"), *((r.pk, r.name) for r in listed)]
+
+    def clean_requirement(self):
+        requirement = self.cleaned_data["requirement"]
+        if requirement is not None and requirement.pk not in {pk for pk, _ in self.requirement_options[1:]}:
+            raise forms.ValidationError(
+                f"“{requirement.name}” was not in force at any time from {self.first:%-d %B %Y} to today. Choose "
+                "another requirement"
+            )
+        return requirement
