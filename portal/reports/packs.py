@@ -46,7 +46,7 @@ from .exports import (
     run_row,
 )
 from .models import EvidencePack
-from .pdf import render_pack_people_to, render_pdf_to
+from .pdf import footer_team, render_pack_people_to, render_pdf_to
 from .pdfjoin import pdf_join
 
 # The basis in words, as a pack says it: read at its cut-off, not "now" as a page's words (`basis.described`) say.
@@ -281,7 +281,8 @@ class _Parts:
         """A part laid out from `template` (the cover, the manifest)."""
         path = self._next()
         with path.open("wb") as handle:
-            render_pdf_to(handle, template, {**self.common, **context})
+            footer = footer_team(self.common["pack"].team.name)  # as render_pack_people_to's footer
+            render_pdf_to(handle, template, {**self.common, "footer_team": footer, **context})
         return path
 
     def people(self, sections: list[PersonSection]) -> None:

@@ -38,7 +38,7 @@ from xhtml2pdf.config.resources import ResourceAccessPolicy
 from xhtml2pdf.reportlab_paragraph import Paragraph
 from xhtml2pdf.util import shape_frag_text
 
-from .pdftext import line_parts, to_unicode_cmap
+from .pdftext import line_parts, shortened, to_unicode_cmap
 from .templatetags.report_tags import hash_groups
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -131,6 +131,10 @@ def certificate_name(name: str) -> FittedName:
 # page, footer, headings and tables.
 PAGE_MARGINS = (1.6 * cm, 1.5 * cm, 1.8 * cm, 1.5 * cm)  # top, right, bottom, left, as base.html's @page
 FOOTER_WIDTH = 0.82  # of the frame's width: base.html's footer keeps the rest for "Page N of M"
+# The footer is two lines high (0.8 cm) on every page, the cover's and the manifest's too: a team's name (up to 200
+# characters) is cut to half a line in it, with an ellipsis, so that the footer never runs off the page nor is shrunk
+# to fit. It only has to say which pack a page is from: the whole name is on the cover and in each person's heading.
+FOOTER_TEAM_ROOM = 0.5  # of the footer's width
 PERSON_COLUMNS = (("Requirement", 0.24), ("Status", 0.11), ("Completed", 0.12), ("Expires", 0.12), ("Evidence", 0.41))
 CORRECTION_COLUMNS = (("Requirement", 0.24), ("Entry voided", 0.34), ("Correction", 0.42))
 SMALL = '<font size="7.5" color="#4c6272">'  # base.html's .small
@@ -149,7 +153,10 @@ def render_pack_people_to(dest: BinaryIO, *, pack, organisation_name: str, peopl
     top, right, bottom, left = PAGE_MARGINS
     width = A4[0] - left - right
     title = f"{pack.team.name} as at {pack.as_at:%Y-%m-%d}"
-    footer_text = _text(f"{organisation_name}. Evidence pack {pack.pk}: {title}.", width * FOOTER_WIDTH, size=7.5)
+    footer_text = (
+        f"{organisation_name}. Evidence pack {pack.pk}: {footer_team(pack.team.name)} as at {pack.as_at:%Y-%m-%d}."
+    )
+    footer_text = _text(footer_text, width * FOOTER_WIDTH, size=7.5)
     footer = Paragraph(footer_text, styles["small"])
 
     def draw_footer(canvas, document):
@@ -172,6 +179,12 @@ def render_pack_people_to(dest: BinaryIO, *, pack, organisation_name: str, peopl
     if not people:
         story.append(Paragraph("Nobody was in these teams at that date.", styles["body"]))
     document.build(story)
+
+
+def footer_team(name: str) -> str:
+    """A team's name as the pack's footer prints it: cut to FOOTER_TEAM_ROOM of the footer, with an ellipsis."""
+    width = A4[0] - PAGE_MARGINS[1] - PAGE_MARGINS[3]
+    return shortened(name, _pack_fonts()[0], 7.5, width * FOOTER_WIDTH * FOOTER_TEAM_ROOM)
 
 
 def _person(section, styles: dict, width: float) -> list:

@@ -20,6 +20,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 HYPHENS = "-\u2010"  # hyphen-minus and hyphen; not the non-breaking hyphen U+2011
 REPLACEMENT = 0xFFFD
+ELLIPSIS = "\u2026"
 
 
 def line_parts(text: str, font: str, size: float, room: float) -> list[str]:
@@ -36,6 +37,17 @@ def line_parts(text: str, font: str, size: float, room: float) -> list[str]:
         parts[-1] += chunks[0]
         parts += chunks[1:]
     return parts
+
+
+def shortened(text: str, font: str, size: float, room: float) -> str:
+    """`text` if it fits in `room` points in `font` at `size`, else as many of its first characters as fit with an
+    ellipsis after them (never cut before a combining mark)."""
+    if stringWidth(text, font, size) <= room:
+        return text
+    cut = _fitting(text, font, size, room - stringWidth(ELLIPSIS, font, size))
+    while cut > 1 and unicodedata.combining(text[cut]):
+        cut -= 1
+    return text[:cut].rstrip() + ELLIPSIS
 
 
 def _word_chunks(word: str, font: str, size: float, room: float) -> list[str]:
