@@ -21,11 +21,11 @@ from portal.compliance.models import RequirementStatus, StatusInterval
 from portal.compliance.organisation import team_move
 from portal.people.models import StaffChange, Team
 from portal.reports.basis import AS_IT_WAS, AS_RECORDED
-from portal.reports.models import EvidencePack
 from portal.reports.organisation import organisation_report
 from tests import factories
 from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
+from tests.reports.pack_doors import pack_downloaded, pack_made
 
 CSV = reverse("exports:csv")
 TODAY = timezone.localdate()
@@ -92,25 +92,6 @@ def test_a_move_into_a_teams_audience_starts_the_new_starter_window(moved):
     assert row.state(TODAY) != status.OVERDUE
 
 
-def _make_pack(client, team, as_at, basis) -> EvidencePack:
-    response = client.post(reverse("exports:pack_new"), {"team": team.pk, "as_at": as_at.isoformat(), "basis": basis})
-    assert response.status_code == 302, response.content.decode()[:800]
-    pack = EvidencePack.objects.latest("pk")
-    assert pack.status == EvidencePack.DONE, pack.error
-    return pack
-
-
-def _download(client, pack, tmp_path):
-    paths = []
-    for kind in ("pdf", "csv"):
-        response = client.get(reverse(f"exports:pack_{kind}", args=[pack.pk]))
-        assert response.status_code == 200
-        path = tmp_path / f"{pack.stem}.{kind}"
-        path.write_bytes(b"".join(response.streaming_content))
-        paths.append(path)
-    return paths
-
-
 def _pdf_text(path, *pages: str) -> str:
     command = ["pdftotext", "-layout", *pages, str(path), "-"]
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
@@ -119,13 +100,13 @@ def _pdf_text(path, *pages: str) -> str:
 @pytest.mark.parametrize("basis", BASES)
 def test_a_pack_as_at_a_day_before_the_move_holds_the_requirement_then(moved, hr, tmp_path, capsys, basis):
     client = client_for(hr)
-    pdf, twin = _download(client, _make_pack(client, moved["digital"], DAY, basis), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, moved["digital"], DAY, basis), tmp_path)
     assert BRIEFING in _pdf_text(pdf) and "Finance Controls" not in _pdf_text(pdf)
     assert b"Sam Digital,Digital," in twin.read_bytes() and BRIEFING.encode() in twin.read_bytes()
     call_command("verify_pack", str(pdf), str(twin))  # rebuilt from the records, the same bytes
     assert "The pack matches the records." in capsys.readouterr().out
 
-    pdf, twin = _download(client, _make_pack(client, moved["digital"], TODAY, basis), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, moved["digital"], TODAY, basis), tmp_path)
     assert BRIEFING not in _pdf_text(pdf) and "Finance Controls" in _pdf_text(pdf)
     assert BRIEFING.encode() not in twin.read_bytes()
 
@@ -135,7 +116,7 @@ def test_a_packs_cover_lists_the_teams_in_the_order_of_the_tree_that_day(moved, 
     """On the day, Digital was under Communications: Communications, Digital, Finance. Today's paths put Digital
     under Finance, after it."""
     client = client_for(hr)
-    pdf, _ = _download(client, _make_pack(client, moved["root"], DAY, basis), tmp_path)
+    pdf, _ = pack_downloaded(client, pack_made(client, moved["root"], DAY, basis), tmp_path)
     cover = _pdf_text(pdf, "-f", "1", "-l", "1")
     positions = [cover.index(f"\n{name} ") for name in ("Communications", "Digital", "Finance")]
     assert positions == sorted(positions), cover

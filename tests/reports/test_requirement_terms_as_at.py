@@ -23,10 +23,10 @@ from portal.compliance.models import Requirement, RequirementChange, StatusInter
 from portal.compliance.services import requirement_save
 from portal.people.models import AppendOnly, StaffChange, Team
 from portal.reports.basis import AS_IT_WAS, AS_RECORDED
-from portal.reports.models import EvidencePack
 from tests import factories
 from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
+from tests.reports.pack_doors import pack_downloaded, pack_made
 
 CSV = reverse("exports:csv")
 TODAY = timezone.localdate()
@@ -109,25 +109,6 @@ def test_the_history_keeps_the_terms_before_and_after(controls, org, hr):
         before.delete()
 
 
-def _make_pack(client, team, as_at, basis) -> EvidencePack:
-    response = client.post(reverse("exports:pack_new"), {"team": team.pk, "as_at": as_at.isoformat(), "basis": basis})
-    assert response.status_code == 302, response.content.decode()[:800]
-    pack = EvidencePack.objects.latest("pk")
-    assert pack.status == EvidencePack.DONE, pack.error
-    return pack
-
-
-def _download(client, pack, tmp_path):
-    paths = []
-    for kind in ("pdf", "csv"):
-        response = client.get(reverse(f"exports:pack_{kind}", args=[pack.pk]))
-        assert response.status_code == 200
-        path = tmp_path / f"{pack.stem}.{kind}"
-        path.write_bytes(b"".join(response.streaming_content))
-        paths.append(path)
-    return paths
-
-
 def _pdf_text(path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
 
@@ -141,20 +122,20 @@ def _verified(pdf, twin, capsys) -> bool:
 def test_a_pack_as_at_a_day_before_the_change_holds_the_old_audience(controls, org, hr, tmp_path, capsys, basis):
     _to_communications(controls, org, hr)
     client = client_for(hr)
-    pdf, twin = _download(client, _make_pack(client, org["finance"], DAY, basis), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, org["finance"], DAY, basis), tmp_path)
     assert CONTROLS in _pdf_text(pdf) and "Fay Finance" in _who(_rows(twin.read_bytes()))
     assert _verified(pdf, twin, capsys)
-    pdf, twin = _download(client, _make_pack(client, org["digital"], DAY, basis), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, org["digital"], DAY, basis), tmp_path)
     assert CONTROLS not in _pdf_text(pdf)
 
-    pdf, twin = _download(client, _make_pack(client, org["digital"], TODAY, basis), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, org["digital"], TODAY, basis), tmp_path)
     assert CONTROLS in _pdf_text(pdf) and "Sam Digital" in _who(_rows(twin.read_bytes()))
 
 
 @pytest.mark.parametrize("basis", BASES)
 def test_a_pack_made_before_the_change_still_matches_the_records(controls, org, hr, tmp_path, capsys, basis):
     client = client_for(hr)
-    pdf, twin = _download(client, _make_pack(client, org["finance"], DAY, basis), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, org["finance"], DAY, basis), tmp_path)
     assert "Fay Finance" in _who(_rows(twin.read_bytes()))
     _to_communications(controls, org, hr)
     assert _verified(pdf, twin, capsys)
@@ -165,7 +146,7 @@ def test_a_requirement_added_after_a_pack_leaves_its_rebuild_unchanged(org, hr, 
     its rebuild does not either."""
     _roster_long_ago()
     client = client_for(hr)
-    pdf, twin = _download(client, _make_pack(client, org["finance"], DAY, AS_RECORDED), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, org["finance"], DAY, AS_RECORDED), tmp_path)
     added = Requirement(name=CONTROLS, kind=Requirement.EXTERNAL_COURSE, introduced_on=datetime.date(2000, 1, 1))
     requirement_save(requirement=added, user=hr.user)
     assert _verified(pdf, twin, capsys)
@@ -198,7 +179,7 @@ def test_a_shorter_renewal_period_leaves_the_expiry_of_an_earlier_day(controls, 
     done = timezone.make_aware(datetime.datetime.combine(DAY - datetime.timedelta(days=200), datetime.time(12)))
     factories.make_completion(org["fin"], controls, completed_at=done)
     client = client_for(hr)
-    before_pdf, before_twin = _download(client, _make_pack(client, org["finance"], DAY, AS_IT_WAS), tmp_path)
+    before_pdf, before_twin = pack_downloaded(client, pack_made(client, org["finance"], DAY, AS_IT_WAS), tmp_path)
     requirement = Requirement.objects.get(pk=controls.pk)
     requirement.renewal_months = 6
     requirement_save(requirement=requirement, user=hr.user)
@@ -209,7 +190,7 @@ def test_a_shorter_renewal_period_leaves_the_expiry_of_an_earlier_day(controls, 
     twelve, six = add_months(done.date(), 12).isoformat(), add_months(done.date(), 6).isoformat()
     assert expiry(_export(client, DAY, AS_IT_WAS, org["finance"])) == {twelve}
     assert expiry(_export(client, TODAY, AS_IT_WAS, org["finance"])) == {six}
-    pdf, twin = _download(client, _make_pack(client, org["finance"], DAY, AS_IT_WAS), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, org["finance"], DAY, AS_IT_WAS), tmp_path)
     assert expiry(_rows(twin.read_bytes())) == {twelve}
     assert _verified(pdf, twin, capsys)
     assert _verified(before_pdf, before_twin, capsys)

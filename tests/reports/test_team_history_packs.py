@@ -12,7 +12,6 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -22,9 +21,9 @@ from portal.compliance import projection
 from portal.compliance.organisation import team_move, team_rename
 from portal.people.models import StaffChange, Team, TeamChange
 from portal.reports.basis import AS_IT_WAS, AS_RECORDED
-from portal.reports.models import EvidencePack
 from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
+from tests.reports.pack_doors import pack_downloaded, pack_made
 
 TODAY = timezone.localdate()
 DAY = TODAY - datetime.timedelta(days=40)
@@ -45,25 +44,6 @@ def history(org, hr):
     return org
 
 
-def _make_pack(client, team, as_at, basis) -> EvidencePack:
-    response = client.post(reverse("exports:pack_new"), {"team": team.pk, "as_at": as_at.isoformat(), "basis": basis})
-    assert response.status_code == 302, response.content.decode()[:800]
-    pack = EvidencePack.objects.latest("pk")
-    assert pack.status == EvidencePack.DONE, pack.error
-    return pack
-
-
-def _download(client, pack, tmp_path):
-    paths = []
-    for kind in ("pdf", "csv"):
-        response = client.get(reverse(f"exports:pack_{kind}", args=[pack.pk]))
-        assert response.status_code == 200
-        path = tmp_path / f"{pack.stem}.{kind}"
-        path.write_bytes(b"".join(response.streaming_content))
-        paths.append(path)
-    return paths
-
-
 def _verify(pdf, twin, capsys) -> str:
     call_command("verify_pack", str(pdf), str(twin))  # raises CommandError when the pack does not match
     return capsys.readouterr().out
@@ -72,7 +52,7 @@ def _verify(pdf, twin, capsys) -> str:
 @pytest.mark.parametrize(("basis", "as_at"), [(AS_IT_WAS, DAY), (AS_RECORDED, DAY), (AS_RECORDED, TODAY)])
 def test_a_pack_verifies_after_its_teams_are_renamed_and_moved(history, hr, tmp_path, capsys, basis, as_at):
     client = client_for(hr)
-    pdf, twin = _download(client, _make_pack(client, history["comms"], as_at, basis), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, history["comms"], as_at, basis), tmp_path)
     made = twin.read_bytes()
     assert b"Sam Digital" in made and b",Digital," in made
 
@@ -95,8 +75,8 @@ def test_a_pack_made_after_a_move_about_a_day_before_it_holds_the_people_of_then
     client = client_for(hr)
     team_move(team=history["digital"], parent=Team.objects.get(pk=history["finance"].pk), user=hr.user)
     for basis in (AS_IT_WAS, AS_RECORDED):
-        comms = _download(client, _make_pack(client, history["comms"], DAY, basis), tmp_path)[1].read_bytes()
-        finance = _download(client, _make_pack(client, history["finance"], DAY, basis), tmp_path)[1].read_bytes()
+        comms = pack_downloaded(client, pack_made(client, history["comms"], DAY, basis), tmp_path)[1].read_bytes()
+        finance = pack_downloaded(client, pack_made(client, history["finance"], DAY, basis), tmp_path)[1].read_bytes()
         assert b"Sam Digital" in comms and b"Sam Digital" not in finance, basis
 
 
@@ -105,7 +85,7 @@ def test_a_rename_from_before_the_tree_had_a_history_is_still_read_from_the_audi
     the rename audited, no history row), then the upgrade's first rows (the name after the rename): verify_pack
     shows the team by its name when the pack was made, from the audit log, and the pack matches."""
     client = client_for(hr)
-    pdf, twin = _download(client, _make_pack(client, history["comms"], DAY, AS_RECORDED), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, history["comms"], DAY, AS_RECORDED), tmp_path)
     digital = Team.objects.get(pk=history["digital"].pk)
     with freeze_time(timezone.now() + datetime.timedelta(minutes=1), tick=True):
         digital.name = "Digital Services"
