@@ -46,7 +46,7 @@ from .exports import (
     run_row,
 )
 from .models import EvidencePack
-from .pdf import footer_team, render_pack_people_to, render_pdf_to
+from .pdf import footer_organisation, footer_team, render_pack_people_to, render_pdf_to
 from .pdfjoin import pdf_join
 
 # The basis in words, as a pack says it: read at its cut-off, not "now" as a page's words (`basis.described`) say.
@@ -281,8 +281,11 @@ class _Parts:
         """A part laid out from `template` (the cover, the manifest)."""
         path = self._next()
         with path.open("wb") as handle:
-            footer = footer_team(self.common["pack"].team.name)  # as render_pack_people_to's footer
-            render_pdf_to(handle, template, {**self.common, "footer_team": footer, **context})
+            footer = {  # as render_pack_people_to's footer
+                "footer_organisation": footer_organisation(self.common["organisation_name"]),
+                "footer_team": footer_team(self.common["pack"].team.name),
+            }
+            render_pdf_to(handle, template, {**self.common, **footer, **context})
         return path
 
     def people(self, sections: list[PersonSection]) -> None:

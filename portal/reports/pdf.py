@@ -134,7 +134,11 @@ FOOTER_WIDTH = 0.82  # of the frame's width: base.html's footer keeps the rest f
 # The footer is two lines high (0.8 cm) on every page, the cover's and the manifest's too: a team's name (up to 200
 # characters) is cut to half a line in it, with an ellipsis, so that the footer never runs off the page nor is shrunk
 # to fit. It only has to say which pack a page is from: the whole name is on the cover and in each person's heading.
+# The organisation's name (a setting, any length) is cut the same way to most of a line: it starts the footer, so it
+# fits on the first line whatever its words, and the rest (about 0.4 of a line, and the team's half) on the second.
+# The longest names of NHS bodies (some 80 characters) print whole; the whole name is on the cover.
 FOOTER_TEAM_ROOM = 0.5  # of the footer's width
+FOOTER_ORGANISATION_ROOM = 0.8
 PERSON_COLUMNS = (("Requirement", 0.24), ("Status", 0.11), ("Completed", 0.12), ("Expires", 0.12), ("Evidence", 0.41))
 CORRECTION_COLUMNS = (("Requirement", 0.24), ("Entry voided", 0.34), ("Correction", 0.42))
 SMALL = '<font size="7.5" color="#4c6272">'  # base.html's .small
@@ -154,7 +158,8 @@ def render_pack_people_to(dest: BinaryIO, *, pack, organisation_name: str, peopl
     width = A4[0] - left - right
     title = f"{pack.team.name} as at {pack.as_at:%Y-%m-%d}"
     footer_text = (
-        f"{organisation_name}. Evidence pack {pack.pk}: {footer_team(pack.team.name)} as at {pack.as_at:%Y-%m-%d}."
+        f"{footer_organisation(organisation_name)}. Evidence pack {pack.pk}: {footer_team(pack.team.name)} "
+        f"as at {pack.as_at:%Y-%m-%d}."
     )
     footer_text = _text(footer_text, width * FOOTER_WIDTH, size=7.5)
     footer = Paragraph(footer_text, styles["small"])
@@ -183,8 +188,18 @@ def render_pack_people_to(dest: BinaryIO, *, pack, organisation_name: str, peopl
 
 def footer_team(name: str) -> str:
     """A team's name as the pack's footer prints it: cut to FOOTER_TEAM_ROOM of the footer, with an ellipsis."""
+    return _footer_part(name, FOOTER_TEAM_ROOM)
+
+
+def footer_organisation(name: str) -> str:
+    """The organisation's name as the pack's footer prints it: cut to FOOTER_ORGANISATION_ROOM of the footer, with an
+    ellipsis."""
+    return _footer_part(name, FOOTER_ORGANISATION_ROOM)
+
+
+def _footer_part(name: str, room: float) -> str:
     width = A4[0] - PAGE_MARGINS[1] - PAGE_MARGINS[3]
-    return shortened(name, _pack_fonts()[0], 7.5, width * FOOTER_WIDTH * FOOTER_TEAM_ROOM)
+    return shortened(name, _pack_fonts()[0], 7.5, width * FOOTER_WIDTH * room)
 
 
 def _person(section, styles: dict, width: float) -> list:
