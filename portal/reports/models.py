@@ -80,6 +80,12 @@ class EvidencePack(models.Model):
 
         return Filters(self.requirement, self.staff_group)
 
+    def filters_named(self):
+        """The filters as the pack names them (`Filters.named_on`): the requirement by its name on the pack's day,
+        from its history recorded before the pack's cut-off, as its cover, manifest and CSV twin say it, whatever it
+        is called today. A query or two when it is narrowed to a requirement, none otherwise."""
+        return self.filters.named_on(self.as_at, self.cutoff)
+
     @property
     def percent_done(self) -> int:
         if self.status == self.DONE:

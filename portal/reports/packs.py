@@ -208,7 +208,7 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
     # As it was, who was in the team that day is known only person by person: until then, whoever may have been.
     filters = pack.filters
     # The pack names the requirement as it was named on its day, as its twin rebuilt later must (`csv_twin`).
-    named = filters.named_on(moment.day, moment.cutoff)
+    named = pack.filters_named()
     pack.people_total = _people_in(pack.team, moment, pack.basis, filters).count()
     pack.save(update_fields=["status", "progress_at", "people_total"])
     digest, summaries, done = hashlib.sha256(), {}, 0

@@ -28,8 +28,8 @@ FILENAME_WORDS = {clocks.AS_IT_WAS: "as-it-was", clocks.AS_RECORDED: "as-recorde
 
 def _export_request(request, kind: str):
     """(scope, moment, basis, filters, the filters as the file names them, filename stem) for an export, after
-    checking who may ask, the as-at date, the clock and the filters, and auditing. About a past day the file names the
-    requirement as it was named that day on its clock (`Filters.named_on`); the audit log, as it is named now."""
+    checking who may ask, the as-at date, the clock and the filters, and auditing. About a past day the file and the
+    audit log name the requirement as it was named that day on its clock (`Filters.named_on`)."""
     scope, _ = teams_for_request(request.user, request.GET.get("team"))
     form = ExportForm(request.GET)
     if not form.is_valid():
@@ -38,6 +38,7 @@ def _export_request(request, kind: str):
     basis = form.cleaned_data["basis"] if as_at else LIVE  # today's export is live: one clock
     filters = Filters(**form.filters())
     label = scope_label(scope)
+    named = filters.named_on(as_at, cutoff_for(as_at, basis)) if as_at else filters
     audit_record(
         request=request,
         actor=request.user,
@@ -46,9 +47,8 @@ def _export_request(request, kind: str):
         as_at=as_at,
         format=kind,
         basis=basis,
-        **{label.lower().replace(" ", "_"): value for label, value in filters.words()},
+        **{label.lower().replace(" ", "_"): value for label, value in named.words()},
     )
-    named = filters.named_on(as_at, cutoff_for(as_at, basis)) if as_at else filters
     stem = f"compliance-{slugify(label)[:60]}-{as_at or timezone.localdate():%Y-%m-%d}"
     if as_at:
         stem += f"-{FILENAME_WORDS[basis]}"

@@ -54,7 +54,8 @@ def pack_new(request):
         as_at=pack.as_at,
         format="pdf pack",
         basis=pack.basis,
-        **{label.lower().replace(" ", "_"): value for label, value in pack.filters.words()},
+        # As the pack names them: a requirement by its name on the pack's day, not today's.
+        **{label.lower().replace(" ", "_"): value for label, value in pack.filters_named().words()},
     )
     evidence_pack_build_task.enqueue(pack.pk)
     return redirect("exports:pack_detail", pack_id=pack.pk)
@@ -70,7 +71,12 @@ def _get_pack_for_user(user, pack_id: int) -> EvidencePack:
 @require_GET
 def pack_detail(request, pack_id: int):
     pack = _get_pack_for_user(request.user, pack_id)
-    context = {"pack": pack, "keep_until": keep_until(pack), "keep_days": settings.PORTAL_PACK_KEEP_DAYS}
+    context = {
+        "pack": pack,
+        "filters": pack.filters_named(),  # as the pack names them: a requirement by its name on the pack's day
+        "keep_until": keep_until(pack),
+        "keep_days": settings.PORTAL_PACK_KEEP_DAYS,
+    }
     if pack.status == EvidencePack.REMOVED:  # the same pack asked for again: the same team, day, clock and filters
         asked = {"team": pack.team_id, "as_at": pack.as_at.isoformat(), "basis": pack.basis}
         asked |= {"requirement": pack.requirement_id or "", "staff_group": pack.staff_group}

@@ -1,7 +1,8 @@
 """An export or a pack narrowed to one requirement names it, in the CSV's first line, on the workbook's sheet about
 it and on the pack's cover, as it was named on the day the file is about, on the file's clock: renamed in the CMS
-since, it keeps its name then, and a pack filtered to it still verifies (its CSV twin is rebuilt byte for byte). A
-live export names it as it is now. A pack filtered to a staff group long enough to wrap in the manifest verifies too.
+since, it keeps its name then, and a pack filtered to it still verifies (its CSV twin is rebuilt byte for byte). The
+audit line written as the file is made, and the pack's own page, name it as the file does. A live export names it as
+it is now. A pack filtered to a staff group long enough to wrap in the manifest verifies too.
 """
 
 import csv
@@ -16,6 +17,7 @@ from freezegun import freeze_time
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from portal.audit.models import AuditEvent
 from portal.compliance.services import requirement_save
 from portal.reports.basis import AS_IT_WAS, AS_RECORDED
 from portal.reports.models import EvidencePack
@@ -106,6 +108,46 @@ def test_an_export_about_a_day_before_a_rename_names_the_requirement_as_it_was_n
     assert about["Only the rows of this requirement"] == OLD
 
 
+@pytest.mark.parametrize("basis", [AS_IT_WAS, AS_RECORDED])
+def test_the_audit_line_and_the_page_of_a_pack_name_the_requirement_as_the_pack_does(org, hr, basis):
+    requirement = org["sam"].statuses.get().requirement
+    _rename(requirement, NEW, hr.user)
+    client = client_for(hr)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+
+    pack = _pack(client, org["comms"], basis, yesterday.isoformat(), requirement=requirement.pk)
+
+    asked = AuditEvent.objects.filter(action=AuditEvent.EXPORT, detail__format="pdf pack").get()
+    assert asked.detail["requirement"] == OLD
+    page = client.get(reverse("exports:pack_detail", args=[pack.pk])).content.decode()
+    assert f"Requirement: {OLD}" in page and NEW not in page
+
+
+def test_the_page_of_a_pack_renamed_since_names_the_requirement_as_the_pack_does(org, hr):
+    requirement = org["sam"].statuses.get().requirement
+    client = client_for(hr)
+    pack = _pack(client, org["comms"], AS_IT_WAS, requirement=requirement.pk)
+    with freeze_time(timezone.now() + datetime.timedelta(minutes=1), tick=True):
+        _rename(requirement, NEW, hr.user)
+
+    page = client.get(reverse("exports:pack_detail", args=[pack.pk])).content.decode()
+    assert f"Requirement: {OLD}" in page and NEW not in page
+
+
+@pytest.mark.parametrize("view", ["exports:csv", "exports:xlsx"])
+@pytest.mark.parametrize("basis", [AS_IT_WAS, AS_RECORDED])
+def test_the_audit_line_of_an_export_about_a_day_before_a_rename_names_it_as_the_file_does(org, hr, basis, view):
+    requirement = org["sam"].statuses.get().requirement
+    _rename(requirement, NEW, hr.user)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    query = {"team": org["comms"].pk, "as_at": yesterday.isoformat(), "basis": basis, "requirement": requirement.pk}
+
+    response = client_for(hr).get(reverse(view), query)
+
+    assert response.status_code == 200
+    assert AuditEvent.objects.get(action=AuditEvent.EXPORT).detail["requirement"] == OLD
+
+
 def test_a_live_export_names_the_requirement_as_it_is_named_now(org, hr):
     requirement = org["sam"].statuses.get().requirement
     _rename(requirement, NEW, hr.user)
@@ -113,6 +155,7 @@ def test_a_live_export_names_the_requirement_as_it_is_named_now(org, hr):
     response = client_for(hr).get(reverse("exports:csv"), query)
     assert response.status_code == 200
     assert _first_line(b"".join(response.streaming_content)) == ["Filtered to", f"Requirement: {NEW}"]
+    assert AuditEvent.objects.get(action=AuditEvent.EXPORT).detail["requirement"] == NEW
 
 
 @pytest.mark.parametrize("basis", [AS_IT_WAS, AS_RECORDED])
