@@ -2,9 +2,10 @@
 
 Wagtail's actions there call its page actions straight, round the hooks its pages run (`before_delete_page`,
 `before_copy_page`) and round the page's lock its edit view honours, so a delete of a page on record reached the
-database and ended in a server error (ProtectedError), a branch holding a policy was aliased whole, and a revert saved
-a new latest revision of a page locked against edits (a policy whose next version is scheduled to go live among
-them), and a publish put live a draft another editor was working on under their lock. `wagtail_hooks` puts this
+database and ended in a server error (ProtectedError), a branch holding a policy was aliased whole, a policy (or a
+branch holding one) was copied, published by default as a second policy with its own version 1.0, a revert saved a new
+latest revision of a page locked against edits (a policy whose next version is scheduled to go live among them), and a
+publish put live a draft another editor was working on under their lock. `wagtail_hooks` puts this
 endpoint in place of Wagtail's.
 
 Its copy for translation is refused outright: the portal's content is in one language (WAGTAIL_I18N_ENABLED is off,
@@ -14,6 +15,7 @@ policy or module in that locale.
 
 from django.db import transaction
 from django.utils.html import strip_tags
+from wagtail.admin.api.actions.copy import CopyPageAPIAction
 from wagtail.admin.api.actions.copy_for_translation import CopyForTranslationAPIAction
 from wagtail.admin.api.actions.create_alias import CreatePageAliasAPIAction
 from wagtail.admin.api.actions.delete import DeletePageAPIAction
@@ -23,6 +25,7 @@ from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.api.v2.utils import BadRequestError
 
 from .aliasing import page_alias_refusal
+from .copying import page_copy_refusal
 from .deletion import page_deletion_refusal, page_deletion_refused_message
 from .models import PolicyPage
 
@@ -49,6 +52,17 @@ class PageAliasAPIAction(PermittedFirst, CreatePageAliasAPIAction):
     def execute(self, instance, data):
         self.permitted(instance, data)
         refusal = page_alias_refusal(instance, recursive=data["recursive"])
+        if refusal:
+            raise BadRequestError(refusal)
+        return super().execute(instance, data)
+
+
+class PageCopyAPIAction(PermittedFirst, CopyPageAPIAction):
+    """A policy, or a branch holding one copied with the pages below it, is not copied (`copying`)."""
+
+    def execute(self, instance, data):
+        self.permitted(instance, data)
+        refusal = page_copy_refusal(instance, recursive=data["recursive"])
         if refusal:
             raise BadRequestError(refusal)
         return super().execute(instance, data)
@@ -105,6 +119,7 @@ class PagesAPIViewSet(PagesAdminAPIViewSet):
     actions = {
         **PagesAdminAPIViewSet.actions,
         "delete": PageDeleteAPIAction,
+        "copy": PageCopyAPIAction,
         "create_alias": PageAliasAPIAction,
         "revert_to_page_revision": PageRevertAPIAction,
         "publish": PagePublishAPIAction,

@@ -9,6 +9,7 @@ from wagtail.models import Page
 
 from . import admin_api, admin_views
 from .aliasing import page_alias_refusal
+from .copying import page_copy_refusal
 from .deletion import page_deletion_refusal, page_deletion_refused_message
 from .models import ModuleCompletion, PolicyPage, ReviewFlag, ScenarioResponse
 from .quiz_deletion import quiz_deletion_refusal
@@ -50,6 +51,23 @@ def refuse_alias_of_a_policy(request, page):
     if not refusal:
         return None
     messages.error(request, refusal)
+    return redirect(request.get_full_path())
+
+
+@hooks.register("before_copy_page")
+def refuse_copying_a_policy(request, page):
+    """The copy page of a policy, refused as it is opened (the editor is sent to the policy's edit page, where its next
+    version goes), and a copy with the pages below of a branch holding one, refused as it is sent
+    (`copying.page_copy_refusal`). Its alias option is `refuse_alias_of_a_policy`'s."""
+    if request.method == "POST" and request.POST.get("alias"):
+        return None
+    recursive = request.method == "POST" and bool(request.POST.get("copy_subpages"))
+    refusal = page_copy_refusal(page, recursive=recursive)
+    if not refusal:
+        return None
+    messages.error(request, refusal)
+    if PolicyPage.objects.filter(pk=page.pk).exists():
+        return redirect("wagtailadmin_pages:edit", page.pk)
     return redirect(request.get_full_path())
 
 
