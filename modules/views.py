@@ -4,15 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.db.models import Exists, OuterRef
-from django.db.models.functions import Length, Substr
+from django.db.models import OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
-from wagtail.models import Page, PageViewRestriction
 
+from portal.lib.page_privacy import privacy_to_check, restrictions_refusing
 from quizzes import services as quiz_services
 from quizzes.forms import AttemptForm, field_name
 from quizzes.models import Attempt
@@ -33,15 +32,9 @@ def _get_module_page(request, page_id: int) -> ModulePage:
     groups). Otherwise a 404, as for a module that is not there: a restricted module is not worked through, and no
     evidence of it recorded, by posting round the page. A GET only sends the person to the page, which asks."""
     page = get_object_or_404(ModulePage.objects.live(), pk=page_id)
-    if request.method != "GET" and _restrictions_refusing(request, page):
+    if request.method != "GET" and restrictions_refusing(request, page):
         raise Http404("No module here.")
     return page
-
-
-def _restrictions_refusing(request, page) -> list[PageViewRestriction]:
-    """The view restrictions on `page` or a page above it that do not let the person in, as Wagtail judges them when
-    serving the page."""
-    return [restriction for restriction in page.get_view_restrictions() if not restriction.accept_request(request)]
 
 
 def _get_attempt_for_user(user, attempt_id: int) -> Attempt:
@@ -49,21 +42,7 @@ def _get_attempt_for_user(user, attempt_id: int) -> Attempt:
     module's policy come in the same query (`_module_of`), with whether the module's privacy is to be checked
     (`_private_since_begun`)."""
     attempts = Attempt.objects.select_related("quiz", "page__modulepage__policy")
-    return get_object_or_404(attempts.annotate(**_privacy_to_check(OuterRef("page__path"))), pk=attempt_id, user=user)
-
-
-def _privacy_to_check(path) -> dict:
-    """Annotations saying whether Wagtail's privacy may apply to the page at `path`: a view restriction on it or on a
-    page above it, or an alias among them (whose restrictions are its original's). Read with the page, so a page
-    nobody restricted costs no query to check."""
-
-    def start_of_path(as_long_as):  # equals the path in `as_long_as` for the page itself and each page above it
-        return Substr(path, 1, Length(as_long_as))
-
-    return {
-        "restricted_above": Exists(PageViewRestriction.objects.filter(page__path=start_of_path("page__path"))),
-        "aliased_above": Exists(Page.objects.filter(alias_of__isnull=False, path=start_of_path("path"))),
-    }
+    return get_object_or_404(attempts.annotate(**privacy_to_check(OuterRef("page__path"))), pk=attempt_id, user=user)
 
 
 def _private_since_begun(request, attempt: Attempt, module):
@@ -71,7 +50,7 @@ def _private_since_begun(request, attempt: Attempt, module):
     longer lets the person in: a page saying so, and neither the questions nor a submission. None if it does."""
     if not attempt.page_id or not (attempt.restricted_above or attempt.aliased_above):
         return None
-    refusing = _restrictions_refusing(request, attempt.page)
+    refusing = restrictions_refusing(request, attempt.page)
     if not refusing:
         return None
     asks_password = any(restriction.restriction_type == restriction.PASSWORD for restriction in refusing)

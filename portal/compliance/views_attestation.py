@@ -2,11 +2,13 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.lib.page_privacy import privacy_to_check, restrictions_refusing
 from portal.people.roles import staff_for_user
 
 from . import status
@@ -86,11 +88,16 @@ def attest(request, requirement_id: int):
     if staff is None:
         return _no_staff_record(request)
     row = get_object_or_404(
-        RequirementStatus.objects.select_related("requirement", "evidence__snapshot"),
+        RequirementStatus.objects.select_related("requirement", "evidence__snapshot").annotate(
+            **privacy_to_check(OuterRef("requirement__page__path"))
+        ),
         staff=staff,
         requirement_id=requirement_id,
         requirement__kind=Requirement.ATTEST_POLICY,
     )
+    private = _private_policy(request, row)
+    if private:
+        return private
     snapshot = _latest_snapshot(row.requirement)
     if snapshot is None:
         raise Http404("This policy has not been published yet.")
@@ -119,6 +126,26 @@ def attest(request, requirement_id: int):
             "errors": _errors(form),
         },
     )
+
+
+def _private_policy(request, row: RequirementStatus):
+    """The policy is behind Wagtail's privacy (a view restriction on its page or a page above it) and does not let
+    the person in, as Wagtail judges it when serving the page: neither its text nor an attestation of it, on this
+    door either. A password not yet given in this session sends a GET to the policy page, where Wagtail asks for it
+    (and, once given, lets the person attest here too); otherwise a page saying the policy is private, and, for a
+    POST, that nothing was recorded. None if the policy lets the person in."""
+    if not (row.restricted_above or row.aliased_above):  # read with the row: no query for a policy nobody restricted
+        return None
+    page = row.requirement.page
+    refusing = restrictions_refusing(request, page)
+    if not refusing:
+        return None
+    asks_password = all(restriction.restriction_type == restriction.PASSWORD for restriction in refusing)
+    url = page.get_url(request)
+    if asks_password and request.method == "GET" and url:
+        return redirect(url)
+    context = {"policy": page, "policy_url": url, "asks_password": asks_password, "posted": request.method == "POST"}
+    return render(request, "compliance/attest_private.html", context, status=403)
 
 
 def _errors(form: AttestForm) -> list[tuple[str, str]]:
