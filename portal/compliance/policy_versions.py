@@ -92,31 +92,13 @@ class PolicyChangeNotice:
         return ", ".join(f"{s.number} {s.heading}" for s in self.sections)
 
 
-def policy_change_notice(
-    row: RequirementStatus, latest_round: ReattestationRound | None = None
-) -> PolicyChangeNotice | None:
-    """The notice for one attestation status row, when a material change since the person's attestation is
-    waiting for them to re-attest; None otherwise (never attested, or attested since). `latest_round` saves the
-    look-up when the caller has it. For many rows, `policy_change_notices`."""
-    attested = _attested(row)
-    if attested is None:
-        return None
-    if latest_round is None:
-        rounds = (
-            ReattestationRound.objects.in_force().filter(requirement_id=row.requirement_id).select_related("snapshot")
-        )
-        latest_round = rounds.order_by("-opened_at", "-pk").first()
-    if latest_round is None or not _older(attested, latest_round.snapshot):
-        return None
-    latest = PolicySnapshot.objects.filter(page_id=latest_round.snapshot.page_id).order_by("-created_at", "-pk").first()
-    return _notice(row, latest_round, latest, material_since(attested, latest))
-
-
 def policy_change_notices(rows: list[RequirementStatus]) -> dict[int, PolicyChangeNotice]:
-    """`policy_change_notice` for each of `rows` (read with their `evidence__snapshot`), by the row's pk, for those
-    with a notice: two queries however many rows (the latest round in force of each requirement; the versions of each
-    policy published since the oldest version attested by someone a round is waiting for), fewer when no row is
-    waiting. What changed between two versions is worked out once, however many people attested to the same one."""
+    """The notice for each of `rows` (attestation status rows read with their `requirement` and
+    `evidence__snapshot`), by the row's pk, for those whose person a material change since their attestation is
+    waiting for (none for a row never attested, or attested since): two queries however many rows (the latest round
+    in force of each requirement; the versions of each policy published since the oldest version attested by someone
+    a round is waiting for), fewer when no row is waiting. What changed between two versions is worked out once,
+    however many people attested to the same one."""
     attested = [row for row in rows if _attested(row) is not None]
     if not attested:
         return {}
@@ -183,20 +165,16 @@ def _notice(
 
 
 def policy_change_notices_for_staff(staff) -> list[PolicyChangeNotice]:
-    """Two queries (the person's attestation rows, the latest round of each), and two more for each notice."""
+    """The notices waiting for `staff`, in the order of their attestation rows: three queries however many (the
+    person's attestation rows; `policy_change_notices`: the latest round of each, the versions since), fewer when they
+    never attested or nothing is waiting."""
     rows = list(
         RequirementStatus.objects.filter(
             staff=staff, requirement__kind=Requirement.ATTEST_POLICY, requirement__active=True
         ).select_related("requirement", "evidence__snapshot")
     )
-    latest_rounds = _latest_rounds([row.requirement_id for row in rows])
-    notices = []
-    for row in rows:
-        if row.requirement_id in latest_rounds:
-            notice = policy_change_notice(row, latest_rounds[row.requirement_id])
-            if notice:
-                notices.append(notice)
-    return notices
+    notices = policy_change_notices(rows)
+    return [notices[row.pk] for row in rows if row.pk in notices]
 
 
 def _older(a: PolicySnapshot, b: PolicySnapshot) -> bool:

@@ -26,10 +26,11 @@ def next_steps_for_user(user, today: datetime.date | None = None) -> NextSteps |
     """None for a visitor who is not signed in, or has no staff record. A requirement that a policy-change notice
     already explains (the policy changed, re-attest by D) is not listed again among what is due.
 
-    Five queries: the staff record, the attestation rows and their latest re-attestation rounds (the notices), the
-    requirement rows with their requirement and page, the certificates waiting for HR; five more when a module is
-    among them, for how far the person has got in it (so a module begun says "Continue", as on My training); and two
-    more for each notice.
+    Four queries: the staff record, the attestation rows (the notices), the requirement rows with their requirement
+    and page, the certificates waiting for HR; one more when the person attested a policy (its latest re-attestation
+    round) and one more when a round is waiting for them (the versions since), however many notices; five more when a
+    module is among what is due, for how far the person has got in it (so a module begun says "Continue", as on My
+    training).
     """
     staff = staff_for_user(user)
     if staff is None:
