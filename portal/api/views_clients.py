@@ -1,5 +1,13 @@
-"""HR's pages for API clients (/hr/api-clients/): make one, see its token once, rotate it, revoke it."""
+"""HR's pages for API clients (/hr/api-clients/): make one, see its token once, rotate it, revoke it.
 
+A token reads or writes for its whole scope from anywhere, with no second factor and no idle timeout, until it is
+revoked: minting one (or rotating it, which shows a new one) asks the HR officer to confirm it is them first, unless
+they typed their password or a code within ACCOUNT_REAUTHENTICATION_TIMEOUT (allauth's re-authentication,
+`AccountAdapter.is_reauthentication_required`). allauth keeps the POST while they confirm and then resumes it, so the
+token is made once they have, and not before.
+"""
+
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,6 +23,7 @@ SHOWN_ONCE = "api_client_token"  # the session key holding a new token until the
 
 @hr_required
 @require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)
 def client_list(request):
     form = ClientForm(request.POST or None)
     if form.is_bound and form.is_valid():
@@ -46,6 +55,7 @@ def client_detail(request, client_id: int):
 
 @hr_required
 @require_POST
+@reauthentication_required
 def client_rotate(request, client_id: int):
     client = get_object_or_404(ApiClient, pk=client_id)
     try:
