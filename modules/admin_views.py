@@ -28,8 +28,12 @@ def review_list(request):
     )
     for flag in flags:
         flag.confirmable = _may_confirm(request.user, flag)
-    short = [quiz for quiz in Quiz.objects.prefetch_related("banks") if quiz.short_of_reviewed()]
-    return TemplateResponse(request, "modules/admin/review_list.html", {"flags": flags, "short_quizzes": short})
+    # A quiz short of active questions is paused whatever it does when short of reviewed ones, so it is told once.
+    quizzes = list(Quiz.objects.prefetch_related("banks"))
+    short_of_questions = [quiz for quiz in quizzes if quiz.short_of_questions()]
+    short = [quiz for quiz in quizzes if quiz not in short_of_questions and quiz.short_of_reviewed()]
+    context = {"flags": flags, "short_quizzes": short, "quizzes_short_of_questions": short_of_questions}
+    return TemplateResponse(request, "modules/admin/review_list.html", context)
 
 
 @require_POST

@@ -30,6 +30,7 @@ def choice_rule_errors(kind: str, choices: list[tuple[str, bool]]) -> list[str]:
 class QuestionAdminForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
+        self._refuse_leaving_a_quiz_short(cleaned)
         formset = self.formsets.get("choices")
         if formset is None or not formset.is_valid():
             return cleaned
@@ -41,6 +42,25 @@ class QuestionAdminForm(WagtailAdminModelForm):
         for message in choice_rule_errors(cleaned.get("kind", scoring.SINGLE), choices):
             self.add_error(None, message)
         return cleaned
+
+    def _refuse_leaving_a_quiz_short(self, cleaned) -> None:
+        """Unticking "active", or moving the question to a bank a quiz does not draw from, is refused (on that field)
+        when a quiz drawing from it would be left with fewer active questions than it asks in each attempt."""
+        from .models import Question
+        from .shortfall import quizzes_left_short
+
+        bank = cleaned.get("bank")
+        as_saved = Question.objects.filter(pk=self.instance.pk).values("bank_id", "active").first()
+        if bank is None or as_saved is None or not as_saved["active"]:  # new, or counted by no quiz already
+            return
+        if not cleaned.get("active"):
+            field, kept_in, change = "active", None, "Unticking “active”"
+        elif bank.pk != as_saved["bank_id"]:
+            field, kept_in, change = "bank", bank, f"Moving this question to “{bank}”"
+        else:
+            return
+        for shortfall in quizzes_left_short(question_ids=[self.instance.pk], kept_in=kept_in):
+            self.add_error(field, shortfall.refusal(change))
 
 
 def field_name(question: scoring.FrozenQuestion) -> str:

@@ -147,14 +147,24 @@ class Quiz(index.Indexed, ClusterableModel):
     def held_question_count(self) -> int:
         return Question.objects.filter(bank__in=self.banks.all(), active=True, held_for_review=True).distinct().count()
 
+    def active_question_count(self) -> int:
+        """The active questions its banks hold, held for review or not."""
+        return Question.objects.filter(bank__in=self.banks.all(), active=True).distinct().count()
+
+    def short_of_questions(self, active_count: int | None = None) -> bool:
+        """Its banks hold fewer active questions than an attempt asks (questions deleted, retired or moved since the
+        quiz was saved, which `clean` refuses): paused, whatever `when_short_of_reviewed` says, until an editor adds
+        questions or asks fewer. `active_count`, when the caller has counted them already."""
+        active = self.active_question_count() if active_count is None else active_count
+        return active < self.questions_per_attempt
+
     def short_of_reviewed(self) -> bool:
         """Questions are held for review and too few reviewed ones are left for an attempt."""
         return bool(self.held_question_count()) and len(self.active_question_clauses()) < self.questions_per_attempt
 
     def clean(self):
         super().clean()
-        active = Question.objects.filter(bank__in=self.banks.all(), active=True).distinct().count() if self.pk else 0
-        if self.pk and self.questions_per_attempt and active < self.questions_per_attempt:
+        if self.pk and self.questions_per_attempt and self.short_of_questions():
             raise ValidationError({"questions_per_attempt": "The chosen banks hold fewer active questions than this."})
 
 

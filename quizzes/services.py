@@ -64,6 +64,10 @@ def attempt_start(*, user, quiz: Quiz, page=None, seed: int | None = None) -> At
     frozen into the attempt. An open attempt that no longer fits is deleted first: one at another quiz the module
     no longer has, or one that is outdated (`attempt_is_outdated`). Unsubmitted, it is not evidence of
     anything, and deleting it (rather than keeping it marked) frees the one open attempt a person may have.
+
+    A quiz whose banks hold fewer active questions than an attempt asks (`Quiz.short_of_questions`) is paused: an
+    attempt of fewer questions would let fewer right answers pass. One short of reviewed questions is paused or asks
+    fewer, as its editor chose (`Quiz.when_short_of_reviewed`).
     """
     if page is not None:
         Attempt.objects.filter(user=user, page=page, submitted_at__isnull=True).exclude(quiz=quiz).delete()
@@ -74,7 +78,13 @@ def attempt_start(*, user, quiz: Quiz, page=None, seed: int | None = None) -> At
         Attempt.objects.filter(pk=existing.pk, submitted_at__isnull=True).delete()
     seed = secrets.randbits(48) if seed is None else seed
     clauses = quiz.active_question_clauses()
-    if quiz.short_of_reviewed() and (quiz.when_short_of_reviewed == Quiz.PAUSE or not clauses):
+    held = quiz.held_question_count()
+    if not clauses and not held:
+        raise AttemptError("This quiz has no questions yet. Tell the content team.")
+    if quiz.short_of_questions(active_count=len(clauses) + held):
+        raise AttemptError("This quiz is paused while the content team add questions to it. Try again in a few days.")
+    short_of_reviewed = bool(held) and len(clauses) < quiz.questions_per_attempt  # as `Quiz.short_of_reviewed`
+    if short_of_reviewed and (quiz.when_short_of_reviewed == Quiz.PAUSE or not clauses):
         raise AttemptError(
             "This quiz is paused while its questions are checked against the new version of the policy. "
             "Try again in a few days."

@@ -1,8 +1,11 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Attempt, Question, QuestionBank, Quiz
+from .shortfall import question_deletion_refusal
 
 
 class QuestionBankViewSet(SnippetViewSet):
@@ -39,3 +42,18 @@ register_snippet(QuizzesGroup)
 def quiz_attempts_name_an_account():
     """A quiz attempt, with what was asked and answered, holds the account (`portal.accounts.deletion`)."""
     return [("quiz attempts", Attempt.objects.all(), "user")]
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_questions_a_quiz_needs(request, instances):
+    """A question's own delete (before its confirmation is shown) and the listing's bulk delete: refused as a whole
+    when it would leave a quiz asking more questions in each attempt than its banks hold (`shortfall`), naming each
+    quiz. Quizzes and banks are `modules.quiz_deletion`'s concern."""
+    refusals = question_deletion_refusal(instances)
+    if not refusals:
+        return None
+    for refusal in refusals:
+        messages.error(request, refusal)
+    if len(instances) == 1:
+        return redirect("wagtailsnippets_quizzes_question:edit", instances[0].pk)
+    return redirect("wagtailsnippets_quizzes_question:list")
