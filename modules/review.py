@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from portal.compliance.models import PolicySnapshot
 from portal.lib.clauses import parse_clause_list
-from quizzes.models import Question, Quiz
+from quizzes.content import question_content_hash
+from quizzes.models import Choice, Question, Quiz
 
 from .models import ModulePage, ReviewFlag
 
@@ -34,8 +35,11 @@ def review_flags_raise(*, snapshot: PolicySnapshot, clauses: list[str]) -> list[
                 )
     quizzes = _quizzes_of_policy(snapshot.page_id)
     questions = list(Question.objects.filter(clause__in=touched, bank__quizzes__in=quizzes).distinct())
+    hashes = question_content_hashes([question.pk for question in questions])
     for question in questions:
-        flags.append(ReviewFlag(question=question, clause=question.clause, snapshot=snapshot))
+        flags.append(
+            ReviewFlag(question=question, content_hash=hashes[question.pk], clause=question.clause, snapshot=snapshot)
+        )
     with transaction.atomic():
         created = ReviewFlag.objects.bulk_create(flags)
         # Held back from every quiz until reviewed: nobody is asked about the superseded rule meanwhile.
@@ -53,6 +57,32 @@ def _quizzes_of_policy(policy_id: int) -> list[int]:
             if block["type"] == "quiz" and block["value"].get("quiz"):
                 placed.setdefault(block["value"]["quiz"], set()).add(policy)
     return [pk for pk in Quiz.objects.values_list("pk", flat=True) if policy_id in placed.get(pk, {policy_id})]
+
+
+def question_content_hashes(question_ids: list[int]) -> dict[int, str]:
+    """Each question's content hash (`quizzes.content.question_content_hash`), by id. Two queries."""
+    choices: dict[int, list[tuple[str, str, bool]]] = {}
+    rows = Choice.objects.filter(question_id__in=question_ids).values_list(
+        "question_id", "text", "feedback", "is_correct"
+    )
+    for question_id, text, feedback, is_correct in rows:
+        choices.setdefault(question_id, []).append((text, feedback, is_correct))
+    return {
+        pk: question_content_hash(kind=kind, scenario=scenario, stem=stem, choices=choices.get(pk, []))
+        for pk, kind, scenario, stem in Question.objects.filter(pk__in=question_ids).values_list(
+            "pk", "kind", "scenario", "stem"
+        )
+    }
+
+
+def review_flags_of_question_changed(question: Question):
+    """The question's open flags whose content it no longer holds, as saved now: its kind, scenario, stem or choices
+    differ from what was flagged. Saved otherwise (Save pressed with nothing changed, unticked, moved to another bank)
+    it still asks what it did when its clause changed, so its flags stay open until an editor changes it or marks it
+    still correct. A flag without a hash (none is left open: migration 0012 hashed those raised before the hash was
+    kept) is resolved by any save, as before. Three queries."""
+    current = question_content_hashes([question.pk]).get(question.pk, "")
+    return ReviewFlag.objects.filter(question_id=question.pk, resolved_at__isnull=True).exclude(content_hash=current)
 
 
 def review_flags_resolve(*, flags, user, resolution: str) -> int:

@@ -13,15 +13,26 @@ from .copying import page_copy_refusal
 from .deletion import page_deletion_refusal, page_deletion_refused_message
 from .models import ModuleCompletion, PolicyPage, ReviewFlag, ScenarioResponse
 from .quiz_deletion import quiz_deletion_refusal
-from .review import review_flags_resolve
+from .review import review_flags_of_question_changed, review_flags_resolve
 from .unpublishing import requirements_still_asking, unpublish_warning
 
 
 @hooks.register("after_edit_snippet")
 def question_reviewed_on_save(request, instance):
-    if instance._meta.label == "quizzes.Question":
-        review_flags_resolve(
-            flags=ReviewFlag.objects.filter(question=instance), user=request.user, resolution="changed"
+    """A question held for review and saved with its content changed is released as changed (`review`); saved with
+    its content as flagged (nothing changed, unticked, moved to another bank) it stays held, and the editor is told
+    how to release it."""
+    if instance._meta.label != "quizzes.Question":
+        return
+    review_flags_resolve(flags=review_flags_of_question_changed(instance), user=request.user, resolution="changed")
+    held = ReviewFlag.objects.filter(question_id=instance.pk, resolved_at__isnull=True).select_related("snapshot")
+    flag = held.order_by("raised_at", "pk").first()
+    if flag:
+        messages.warning(
+            request,
+            f"Still held back from quizzes: its question and choices are as they were when version "
+            f"{flag.snapshot.version_label} changed clause {flag.clause}. If it is still correct, mark it reviewed "
+            "under Content to review (“Still correct: mark reviewed”); otherwise change what it asks.",
         )
 
 

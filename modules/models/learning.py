@@ -62,8 +62,9 @@ class ReviewFlag(models.Model):
     content_hash = models.CharField(
         max_length=64,
         blank=True,
-        help_text="The scenario's content when flagged (ScenarioBlock.content_hash): publishing the module with "
-        "other content resolves the flag as changed.",
+        help_text="The scenario's or question's content when flagged (ScenarioBlock.content_hash, "
+        "quizzes.content.question_content_hash): publishing the module, or saving the question, with other content "
+        "resolves the flag as changed.",
     )
     question = models.ForeignKey(
         "quizzes.Question", null=True, blank=True, on_delete=models.CASCADE, related_name="review_flags"
