@@ -10,11 +10,17 @@ from allauth.core import context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
 
+from portal.audit.services import client_address
 from portal.lib.links import portal_url
 from portal.lib.mail import reply_to
 
 from . import leavers, ratelimits, sso
+
+# allauth's notices to a person whose password was set, changed or reset (templates/account/email/).
+PASSWORD_NOTICES = {"account/email/password_set", "account/email/password_changed", "account/email/password_reset"}
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -104,6 +110,29 @@ class AccountAdapter(DefaultAccountAdapter):
         message = super().render_mail(template_prefix, email, context, headers=headers)
         message.reply_to = message.reply_to or reply_to()
         return message
+
+    def send_notification_mail(self, template_prefix: str, user, context: dict | None = None, email=None) -> None:
+        """The emails telling a person their password was set, changed or reset, in the portal's words, to their
+        sign-in address (people from the roster may have no allauth EmailAddress row). allauth's other notices stay
+        off (ACCOUNT_EMAIL_NOTIFICATIONS): the portal has no wording for them. Nothing goes to someone who has left or
+        whose account is closed."""
+        if template_prefix not in PASSWORD_NOTICES:
+            return super().send_notification_mail(template_prefix, user, context=context, email=email)
+        if not user.email or not user.is_active or leavers.left_by(leavers.leave_date_of(user)):
+            return None
+        self.send_mail(
+            template_prefix,
+            email or user.email,
+            {
+                "user": user,
+                "when": timezone.localtime(),
+                "client_ip": client_address(self.request),
+                "reset_url": portal_url(reverse("account_reset_password")),
+                "service_name": settings.PORTAL_SERVICE_NAME,
+                **(context or {}),
+            },
+        )
+        return None
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         """The reset link starts with PORTAL_BASE_URL, not the host the request came in on: a request sent with

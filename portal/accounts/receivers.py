@@ -1,5 +1,6 @@
 """Security events: written to the audit log, and ending sessions when a person's access changes."""
 
+from allauth.account import signals as account_signals
 from allauth.account.internal.flows.login import record_authentication
 from allauth.core import context
 from allauth.mfa import signals as mfa_signals
@@ -55,6 +56,42 @@ def on_sign_in_failed(sender, credentials, request=None, **kwargs):
     # Django has already removed the password from `credentials`; what remains is the name typed.
     typed = str(credentials.get("email") or credentials.get("username") or "")[:200]
     audit_record(actor=None, action=AuditEvent.SIGN_IN_FAILED, scope=typed or "(no name given)", ip=_ip(request))
+
+
+# How each of allauth's password signals came about, in the audit line's words.
+PASSWORD_CHANGES = {
+    "set": "had none: signed in without one",
+    "changed": "typed the old password",
+    "reset": "from a link emailed to the account",
+}
+
+
+def _password_audit(request, user, change: str) -> None:
+    """A password set, changed or reset is a new way into the account: audited as a second factor is. Its holder is
+    emailed by allauth's notice (AccountAdapter.send_notification_mail)."""
+    audit_record(
+        actor=user,
+        action=AuditEvent.ACCOUNT_CHANGED,
+        scope=f"{user.email}: password {change}",
+        change=f"password {change}",
+        how=PASSWORD_CHANGES[change],
+        ip=_ip(request),
+    )
+
+
+@receiver(account_signals.password_set)
+def on_password_set(sender, request, user, **kwargs):
+    _password_audit(request, user, "set")
+
+
+@receiver(account_signals.password_changed)
+def on_password_changed(sender, request, user, **kwargs):
+    _password_audit(request, user, "changed")
+
+
+@receiver(account_signals.password_reset)
+def on_password_reset(sender, request, user, **kwargs):
+    _password_audit(request, user, "reset")
 
 
 @receiver(mfa_signals.authenticator_added)
