@@ -409,7 +409,13 @@ if PORTAL_SSO_ISSUER:
 # only superusers may still sign in with a password, at /accounts/login/?break-glass (docs/sso.md); the backend first
 # in the list refuses everyone else's password wherever it is typed (the Wagtail admin's /cms/login/ too).
 PORTAL_PASSWORD_LOGIN = env_bool("PORTAL_PASSWORD_LOGIN", True)
-ACCOUNT_FORMS = {"login": "portal.accounts.sso.LoginForm"}
+# No password reset is mailed to a leaver or a closed account, and a link stops working when its holder leaves
+# (portal.accounts.password_reset).
+ACCOUNT_FORMS = {
+    "login": "portal.accounts.sso.LoginForm",
+    "reset_password": "portal.accounts.password_reset.ResetPasswordForm",
+    "user_token": "portal.accounts.password_reset.UserTokenForm",
+}
 SOCIALACCOUNT_FORMS = {"disconnect": "portal.accounts.sso.DisconnectForm"}
 AUTHENTICATION_BACKENDS = ["portal.accounts.sso.PasswordSwitchBackend", *AUTHENTICATION_BACKENDS]
 # --- end of single sign-on ---
