@@ -47,6 +47,8 @@ REASONS = [
 ]
 REASON_LABELS = dict(REASONS)
 OTHER_TEXT_MAX_LENGTH = 500
+# How a change's correction begins: "Pause changed: <reason> from ... is now ...".
+CHANGED_NOTE = "Pause changed: "
 # How far ahead a pause may start: planned leave is known months ahead, but not years.
 LATEST_START_DAYS = 366
 
@@ -112,6 +114,19 @@ def pauses_for_staff(staff: StaffMember) -> list[Pause]:
             )
         pause.entries.append(entry)
     return sorted(groups.values(), key=lambda p: (p.first_day, p.recorded_at), reverse=True)
+
+
+def note_without_reason(note: str) -> str:
+    """A correction's note as a manager, or an evidence pack, gives it: the note a pause's change wrote names the
+    pause's reason (a suspension is confidential; sickness and maternity leave are health data), which only HR and
+    the person see, so it is left out: "Pause changed: from 1 May 2026 ... is now ...". Any other note (HR's own
+    words for voiding an entry or withdrawing a pause, which HR is told the manager sees) is given as it is."""
+    if note.startswith(CHANGED_NOTE):
+        rest = note.removeprefix(CHANGED_NOTE)
+        for label in REASON_LABELS.values():
+            if rest.startswith(f"{label} from "):
+                return CHANGED_NOTE + rest.removeprefix(f"{label} ")
+    return note
 
 
 def pause_get(staff: StaffMember, ref: str) -> Pause | None:
@@ -183,7 +198,7 @@ def pause_change(
         ):
             return old
         _refuse_overlap([p for p in standing if p.ref != ref], requirements, first_day, last_day)
-        note = f"Pause changed: {_described(old)} is now {_dates(first_day, last_day)}"
+        note = f"{CHANGED_NOTE}{_described(old)} is now {_dates(first_day, last_day)}"
         _void(old, note, user)
         pause = _write(staff, requirements, reason_code, reason_text, first_day, last_day, user, ref=new_ref)
         _audit(user, request, staff, "changed", pause, before=old)

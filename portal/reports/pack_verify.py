@@ -377,7 +377,7 @@ def _entry_in_words(entry: EvidenceEntry) -> tuple[str, datetime.date]:
     if entry.source == EvidenceEntry.VOID:
         voided = entry.voids
         day = local_day(voided.completed_at) if voided and voided.completed_at else local_day(entry.recorded_at)
-        reason = f" ({entry.reason})" if entry.reason else ""
+        reason = f" ({entry.reason_without_pause_reason})" if entry.reason else ""
         return f"Ledger entry #{entry.seq}: a correction voiding entry #{voided.seq} on {requirement}{reason}", day
     day = local_day(entry.completed_at) if entry.completed_at else local_day(entry.recorded_at)
     if entry.source == EvidenceEntry.PAUSE:

@@ -260,13 +260,15 @@ def _evidence(entry, room: float) -> str:
 def _correction(correction, body: ParagraphStyle, room: list[float]) -> list:
     entry = correction.voids
     voided = f"Ledger entry #{entry.seq}: {_text(entry.get_source_display(), room[1])}: "
-    voided += _text(entry.source_ref, room[1])
+    voided += _text(entry.reference_without_reason, room[1])  # a pack is read by managers and auditors
     if entry.completed_at:
         voided += f", completed {_moment(entry.completed_at, 'j M Y')}"
     made = f"Voided {_moment(correction.recorded_at)}"
     if correction.recorded_by:
         made += f" by {_text(correction.recorded_by.display_name, room[2])}"
-    made += f": {_text(correction.reason, room[2])}<br/>{SMALL}Ledger entry #{correction.seq}</font>"
+    made += (
+        f": {_text(correction.reason_without_pause_reason, room[2])}<br/>{SMALL}Ledger entry #{correction.seq}</font>"
+    )
     requirement = Paragraph(_text(correction.requirement.name, room[0]), body)
     return [requirement, Paragraph(voided, body), Paragraph(made, body)]
 

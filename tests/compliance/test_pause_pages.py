@@ -143,7 +143,7 @@ def test_a_bad_form_changes_nothing(world):
     assert (EvidenceEntry.objects.count(), AuditEvent.objects.filter(action=AuditEvent.PAUSE_CHANGED).count()) == before
 
 
-def test_the_manager_sees_paused_until_and_the_category_but_not_hrs_words_nor_the_pause_link(world):
+def test_the_manager_sees_paused_until_but_neither_the_reason_nor_hrs_words_nor_the_pause_link(world):
     hr = world["hr"].user
     pauses.pause_change(
         staff=world["nia"],
@@ -157,7 +157,9 @@ def test_the_manager_sees_paused_until_and_the_category_but_not_hrs_words_nor_th
     page = client_for(world["manager"]).get(reverse("reports:team_person", args=[world["nia"].pk]))
     html = page.content.decode()
     until = TODAY + datetime.timedelta(days=10)
-    assert f"Paused until {until.day} {until:%B %Y}" in html and "paused (Other)" in html
+    assert f"Paused until {until.day} {until:%B %Y}" in html and f"paused from {TODAY:%-d %b %Y} to" in html
+    # Only HR and Nia see why: not the category, nor in the note the change left ("Pause changed: from ...").
+    assert "Other" not in html and "sickness" not in html and "Pause changed: from" in html
     assert "Caring for a relative" not in html and "Pause requirements" not in html
     assert "Caring for a relative abroad" in client_for(world["hr"]).get(urls(world)[0]).content.decode()
 

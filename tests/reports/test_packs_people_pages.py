@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from portal.compliance.models import EvidenceEntry, Requirement
 from portal.compliance.projection import refresh
 from portal.reports.models import EvidencePack
 from portal.reports.packs import PersonSection, pack_build
@@ -42,13 +43,12 @@ def test_names_that_look_like_markup_print_as_written_on_the_peoples_pages(org, 
 
 def test_a_correction_longer_than_a_page_runs_on_to_the_next_page(db, tmp_path):
     recorded = timezone.now()
-    voided = SimpleNamespace(
-        seq=5, get_source_display=lambda: "Imported completion", source_ref="batch 1 line 2", completed_at=recorded
-    )
-    correction = SimpleNamespace(
+    voided = EvidenceEntry(seq=5, source=EvidenceEntry.IMPORT, source_ref="batch 1 line 2", completed_at=recorded)
+    correction = EvidenceEntry(
         voids=voided,
         seq=9,
-        requirement=SimpleNamespace(name="Fire Safety"),
+        source=EvidenceEntry.VOID,
+        requirement=Requirement(name="Fire Safety"),
         recorded_at=recorded,
         recorded_by=None,
         reason="Imported against the wrong person. " * 300,  # about 4 pages of its narrow column

@@ -194,6 +194,22 @@ class EvidenceEntry(models.Model):
 
         return REASON_LABELS.get(self.source_ref.partition(":")[0], "Other")
 
+    @property
+    def reference_without_reason(self) -> str:
+        """`source_ref` as an evidence pack prints it: a pause's begins with its reason's code, which only HR and
+        the person see (`pauses.note_without_reason`), so a pause is named by its own reference alone."""
+        if self.source == self.PAUSE:
+            return f"pause {self.source_ref.partition(':')[2]}"
+        return self.source_ref
+
+    @property
+    def reason_without_pause_reason(self) -> str:
+        """`reason` as a manager or an evidence pack reads it (`pauses.note_without_reason`): a correction of a pause
+        without the pause's reason; a pause's own (HR's words for "other") not at all."""
+        from ..pauses import note_without_reason
+
+        return "" if self.source == self.PAUSE else note_without_reason(self.reason)
+
 
 class LedgerHead(models.Model):
     """One row: the chain's latest hash and length. Locking it serialises appends across processes."""

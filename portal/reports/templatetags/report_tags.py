@@ -2,6 +2,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from portal.compliance.pauses import note_without_reason
+
 register = template.Library()
 
 NO_ONE = mark_safe('<span class="nhsuk-body-s">No one</span>\n')
@@ -32,3 +34,10 @@ def percent(figure) -> SafeString:
 def hash_groups(value: str) -> str:
     """A SHA-256 in groups of 16, so that a PDF can wrap it (xhtml2pdf clips a long unbroken word)."""
     return " ".join(value[i : i + 16] for i in range(0, len(value or ""), 16))
+
+
+@register.filter
+def without_pause_reason(note: str) -> str:
+    """{{ entry.withdrawn_reason|without_pause_reason }}: a correction's note as a manager reads it, without the
+    reason of the pause it changed, which only HR and the person see (`pauses.note_without_reason`)."""
+    return note_without_reason(note or "")
