@@ -6,8 +6,10 @@ can reach it, so what it says about D never changes. It judges each row with the
 (`projection.standing_for`), so as at now it says exactly what the projection says.
 
 Requirements are read with the terms they had then, as recorded by then (their teams, staff groups and job titles,
-how often they renew, when they were introduced and retired: `requirement_history`): a requirement changed since is
-judged by its terms then, and one added since is not read at all.
+how often they renew, when they were introduced and retired, their level families: `requirement_history`): a
+requirement changed since is judged by its terms then, and one added since is not read at all. A higher level's
+evidence counts towards a lower one if they were levels of one family then: one that joined a family since is not
+satisfied by its family's evidence about a day before, one that left it still is.
 
 The part of the organisation read ("this team and below") is the tree as recorded by then (`people.team_history`):
 a team moved since is counted where it stood, and callers name teams by the same tree (pass it as `tree`). Who a
@@ -33,9 +35,9 @@ from portal.people.team_history import Tree, TreeHistory, tree_on
 from . import status
 from .dates import add_months, end_of_local_day, local_day
 from .intervals import histories, joined_on, lean_histories
-from .models import EvidenceEntry, ReattestationRound, Requirement
+from .models import EvidenceEntry, ReattestationRound, Requirement, levels_above_among
 from .projection import entries_counting_for, standing_for, standing_from
-from .requirement_history import requirements_as_at, team_ids_of, with_history_marks
+from .requirement_history import changed_since, requirements_as_at, team_ids_of, with_history_marks
 
 STREAM_CHUNK = 2000
 
@@ -248,13 +250,16 @@ def standings_as_at(
 
 
 def _requirements_and_rounds(moment: Moment, requirements):
-    # In use on the day by their terms then (an introduction or a retirement changed since is read as it was then).
-    read = Requirement.objects.all()
-    if requirements is not None:
-        read = read.filter(pk__in=[r.pk for r in requirements])
-    requirements = list(with_history_marks(read.prefetch_related("teams")))
+    # Every requirement is read (one query, as the few asked for would be), for the level families of the day.
+    read = list(with_history_marks(Requirement.objects.prefetch_related("teams")))
+    wanted = None if requirements is None else {r.pk for r in requirements}
+    asked = read if wanted is None else [r for r in read if r.pk in wanted]
+    # One of them was in a level family on the day if it is in one now or has changed since: only then are the
+    # others' terms then needed, in the same query as its own (so that never costs a query more than it did).
+    levelled = any(r.level_family or changed_since(r, moment.day, moment.cutoff) for r in asked)
     # Their terms as they stood on the day, as recorded by the cut-off (one query, only if one changed since).
-    requirements = [r for r in requirements_as_at(requirements, moment.day, moment.cutoff) if r.in_force_on(moment.day)]
+    then = requirements_as_at(read if levelled else asked, moment.day, moment.cutoff)
+    requirements = [r for r in then if (wanted is None or r.pk in wanted) and r.in_force_on(moment.day)]
     requirements.sort(key=lambda r: r.name)
     # A requirement's teams then are known by id (`kept_team_ids`), and judged by the tree as recorded then.
     team_paths = {r.pk: [] if hasattr(r, "kept_team_ids") else [t.path for t in r.teams.all()] for r in requirements}
@@ -265,8 +270,9 @@ def _requirements_and_rounds(moment: Moment, requirements):
     known = ReattestationRound.objects.in_force(recorded_before=moment.cutoff)
     for round_ in known.filter(requirement_id__in=with_rounds):
         rounds[round_.requirement_id].append(round_)
-    # One more query only when levels are in play, so reports without them keep their pinned query counts.
-    above = Requirement.objects.levels_above() if any(r.level_family for r in requirements) else {}
+    # The families as they stood on the day: a higher level's evidence counts if it was a higher level then (one
+    # retired or not yet introduced then too, as today's families count one retired).
+    above = levels_above_among(then) if any(r.level_family for r in requirements) else {}
     return requirements, team_paths, rounds, above, team_ids
 
 

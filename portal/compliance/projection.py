@@ -244,12 +244,9 @@ def refresh_pair(staff: StaffMember, requirement: Requirement, pending: Iterable
     person = person_read(staff.pk)
     if person[0] is not None:
         staff = _as_read(staff, person[0])
-    if requirement.level_family:
-        rules = rules_for([requirement.pk])  # with the levels below it, and those above whose evidence counts
-        recorded = EvidenceEntry.objects.filter(staff=staff, requirement_id__in=rules.counted)
-    else:
-        rules = rules_of([requirement])
-        recorded = EvidenceEntry.objects.filter(staff=staff, requirement=requirement)
+    # With the levels below it, and those above whose evidence counts (then and now), when it is or was in a family.
+    rules = rules_for([requirement.pk]) if requirement.level_family else rules_of([requirement])
+    recorded = EvidenceEntry.objects.filter(staff=staff, requirement_id__in=rules.counted)
     entries = [*recorded, *pending]
     by_requirement = defaultdict(list)
     for entry in entries:

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .dates import end_of_local_day
-from .models import Requirement, RequirementChange
+from .models import Requirement, RequirementChange, levels_above_among
 
 ALWAYS = datetime.date.min
 
@@ -167,6 +167,49 @@ def requirements_as_at(
         elif histories[requirement.pk]:
             result.append(_row_on(histories[requirement.pk], day).as_requirement())
     return result
+
+
+def changed_since(requirement: Requirement, day: datetime.date, cutoff: datetime.datetime | None) -> bool:
+    """Whether `requirement` (read through `with_history_marks`) has a row recorded after the end of `day` (or
+    `cutoff`, if earlier): whether `requirements_as_at` reads its rows."""
+    since = end_of_local_day(day) if cutoff is None else min(cutoff, end_of_local_day(day))
+    return requirement.history_last is not None and requirement.history_last >= since
+
+
+def levels_by_day(
+    spans: dict[int, list[tuple[datetime.date, Requirement]]],
+) -> dict[int, list[tuple[datetime.date, list[Requirement]]]]:
+    """The level families day by day: for each requirement that was ever in one, (first day, the requirements of its
+    family at a higher level then, with their terms then) for each stretch, the first from the beginning of time.
+    `spans`: each requirement's terms day by day (`spans_of`; one that never changed, `[(ALWAYS, it)]`). A stretch
+    begins on a day a requirement joined or left a family, or changed its level or its renewal period (what a higher
+    level's evidence is worth). No query."""
+    ever = {pk: kept for pk, kept in spans.items() if any(then.level_family for _, then in kept)}
+    days = sorted({first for kept in ever.values() for first, _ in kept})
+    found: dict[int, list[tuple[datetime.date, list[Requirement]]]] = {pk: [] for pk in ever}
+    for day in days:
+        above = levels_above_among(holding(kept, day) for kept in ever.values())
+        for pk, stretches in found.items():
+            higher = above.get(pk, [])
+            if not stretches or _worth(stretches[-1][1]) != _worth(higher):
+                stretches.append((day, higher))
+    return found
+
+
+def holding(stretches: list[tuple[datetime.date, object]], day: datetime.date):
+    """Of (first day, value) stretches in order, the first from the beginning of time, the value on `day`."""
+    return next(value for first, value in reversed(stretches) if first <= day)
+
+
+def _worth(higher: list[Requirement]) -> list[tuple]:
+    return sorted((then.pk, then.renewal_months) for then in higher)
+
+
+def levels_on(
+    levels: dict[int, list[tuple[datetime.date, list[Requirement]]]], day: datetime.date
+) -> dict[int, list[Requirement]]:
+    """`levels_by_day` on one day: for each requirement, the higher levels of its family that day."""
+    return {pk: holding(stretches, day) for pk, stretches in levels.items()}
 
 
 def requirements_in_force_on(

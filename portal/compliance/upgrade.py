@@ -19,10 +19,17 @@ were built: someone whose team moved into or out of such a requirement's teams h
 (or not) before the move too. The `migrate` that adds the requirement history (`TERMS_BY_DAY_ADDED`) rebuilds
 everyone with a status row or run on a requirement set for teams, as `rebuild_status` would.
 
+Runs came to count a higher level's evidence towards a lower one by the level families as they stood on each day
+(migration 0022) after runs had been written with the families of the day they were built: someone on a level that
+joined or left a family, or whose family's levels changed, had runs counting their evidence by the new family on the
+days before too. The `migrate` that applies 0022 (`LEVELS_BY_DAY_ADDED`) rebuilds everyone with a status row or run on
+a requirement of a family whose levels changed in the history, as `rebuild_status` would.
+
 On a database that is up to date (and on an empty one) this is four queries.
 """
 
 import datetime
+from collections import defaultdict
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Exists, IntegerField, OuterRef, Q, Value
@@ -33,7 +40,14 @@ from . import status
 from .dates import add_months
 from .intervals import intervals_rebuild
 from .ledger import people_lock
-from .models import ReattestationRound, Requirement, RequirementStatus, RoundWithdrawal, StatusInterval
+from .models import (
+    ReattestationRound,
+    Requirement,
+    RequirementChange,
+    RequirementStatus,
+    RoundWithdrawal,
+    StatusInterval,
+)
 from .projection import refresh
 
 
@@ -128,6 +142,29 @@ def people_on_requirements_for_teams() -> list[int]:
     return sorted(people)
 
 
+LEVELS_BY_DAY_ADDED = ("compliance", "0022_levels_by_day")
+
+
+def people_on_families_changed() -> list[int]:
+    """Everyone with a status row or a run on a requirement of a level family whose levels changed in the requirement
+    history (a level joined or left it, or changed its level or renewal period), now or then: four queries, three when
+    none changed."""
+    kept = defaultdict(set)
+    for pk, family, level, months in RequirementChange.objects.values_list(
+        "requirement_id", "level_family", "level", "renewal_months"
+    ):
+        kept[pk].add((family, level, months))
+    families = {family for terms in kept.values() if len(terms) > 1 for family, _, _ in terms if family}
+    if not families:
+        return []
+    in_them = {pk for pk, terms in kept.items() if any(family in families for family, _, _ in terms)}
+    in_them |= set(Requirement.objects.filter(level_family__in=families).values_list("pk", flat=True))
+    people = set(RequirementStatus.objects.filter(requirement_id__in=in_them).values_list("staff_id", flat=True))
+    runs = StatusInterval.objects.filter(requirement_id__in=in_them).order_by().values_list("staff_id", flat=True)
+    people.update(runs.distinct())
+    return sorted(people)
+
+
 def _applied(plan, migration_key: tuple[str, str]) -> bool:
     """Whether this `migrate` applied the migration `migration_key` (the plan post_migrate is given)."""
     return any(
@@ -172,10 +209,10 @@ def _brought_forward(
 def status_history_fill(*, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1, stdout=None, plan=None, **kwargs) -> int:
     """Build the runs of everyone who has none, and rebuild the rows and runs of everyone a round asks again whose
     rows or runs do not say so, or of everyone on a requirement with a round when this `migrate` (`plan`) added
-    `renew_from`, and of everyone on a requirement set for teams when it added the requirement history (see the
-    module's docstring); returns how many people. Connected to `post_migrate`
-    (`apps.ComplianceConfig.ready`). Does nothing on another database or when the tables are not there (a migration
-    taken backwards)."""
+    `renew_from`, of everyone on a requirement set for teams when it added the requirement history, and of everyone
+    on a level family whose levels changed when it added 0022 (see the module's docstring); returns how many people.
+    Connected to `post_migrate` (`apps.ComplianceConfig.ready`). Does nothing on another database or when the tables
+    are not there (a migration taken backwards)."""
     if using != DEFAULT_DB_ALIAS:
         return 0
     tables = set(connections[using].introspection.table_names())
@@ -183,7 +220,23 @@ def status_history_fill(*, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1, st
         return 0
     built = _runs_fill(verbosity, stdout)
     asked = _asked_again_fill(verbosity, stdout, everyone=_renew_from_added(plan))
-    return built + asked + (_for_teams_fill(verbosity, stdout) if _applied(plan, TERMS_BY_DAY_ADDED) else 0)
+    for_teams = _for_teams_fill(verbosity, stdout) if _applied(plan, TERMS_BY_DAY_ADDED) else 0
+    return built + asked + for_teams + (_families_fill(verbosity, stdout) if _applied(plan, LEVELS_BY_DAY_ADDED) else 0)
+
+
+def _families_fill(verbosity, stdout) -> int:
+    people = people_on_families_changed()
+    if not people:
+        return 0
+    with transaction.atomic():
+        people_lock(people)
+        refresh(staff_ids=people)  # their rows, then their runs, as rebuild_status writes them
+    if verbosity and stdout is not None:
+        stdout.write(
+            f"Rebuilt the status of {len(people)} people on a level family whose levels changed: their history now "
+            "counts evidence by the families as they stood on each day.\n"
+        )
+    return len(people)
 
 
 def _for_teams_fill(verbosity, stdout) -> int:

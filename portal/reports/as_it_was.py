@@ -176,6 +176,7 @@ def named_on(rules: Rules, day: datetime.date) -> dict[int, Requirement]:
 
 def _table_batch(batch: list[tuple], rules: Rules, day: datetime.date, tree: Tree):
     requirements = named_on(rules, day)
+    above = rules.above_on(day)  # the level families as they stood that day, as the runs count them
     zone = timezone.get_current_timezone()
     ids = sorted({row[0] for row in batch})
     # Completions and pauses that began after the day cannot count on it; a correction may void an earlier one.
@@ -197,7 +198,7 @@ def _table_batch(batch: list[tuple], rules: Rules, day: datetime.date, tree: Tre
             details = PersonOnDay(staff_id, number, f"{first} {last}".strip(), employment, tree.name(team))
             person = people[staff_id] = (details, by_requirement, [])
         completed_on, expires_on, due_on = dates
-        counting = entries_counting_for(requirement, person[1], rules.above) if completed_on else []
+        counting = entries_counting_for(requirement, person[1], above) if completed_on else []
         evidence = _named(counting, day, completed_on, zone)
         if evidence is not None:
             named.append(evidence)
@@ -288,7 +289,7 @@ def _known_chunk(chunk, rules: Rules | None, scope: set, tree: Tree, day, cutoff
             run = next((r for r in reading.runs if r.valid_from <= day < r.valid_to), None)
             if run is None:
                 continue  # nothing required of them that day
-            evidence = _named(reading.counting, day, run.completed_on, zone)
+            evidence = _named(reading.counting_on(day), day, run.completed_on, zone)
             if evidence is not None:
                 named.append(evidence)
             lines.append(

@@ -20,6 +20,7 @@ from portal.compliance.models import (
     Requirement,
     RequirementChange,
     StatusInterval,
+    levels_above_among,
 )
 from portal.compliance.requirement_history import recorded_order
 from portal.people.history import staff_changes_record
@@ -97,7 +98,7 @@ def _replay(
     `standing`: the person's completions no correction voids, each with the day it was done; `pauses`: their pauses
     on the requirement (neither depends on the day, so the caller works them out once); `joined`: `_joined`; `terms`:
     the requirement's terms that day, when HR has changed them (who it applies to and when they are due; the
-    evidence that counts follows its levels now)."""
+    evidence that counts follows the levels of its family that day: `above`, as `_levels_by_day` gives them)."""
     terms = terms or requirement
     in_post = person.start_date <= day and (person.leave_date is None or day <= person.leave_date)
     facts = _roster_on(changes, day)
@@ -106,7 +107,7 @@ def _replay(
     for done_on, entry in standing:
         if done_on <= day:
             by_requirement.setdefault(entry.requirement_id, []).append(entry)
-    counting = projection.entries_counting_for(requirement, by_requirement, above)
+    counting = projection.entries_counting_for(terms, by_requirement, above)
     latest = max(counting, key=lambda e: (e.completed_at, e.seq), default=None)
     result = projection.standing_from(
         terms,
@@ -148,11 +149,19 @@ def _terms_by_day(requirement) -> list[tuple[datetime.date, Requirement]]:
     return stretches
 
 
+def _levels_by_day(requirements) -> list[tuple[datetime.date, dict]]:
+    """(first day, the higher levels of each requirement's family then) for each day a requirement's terms changed:
+    the replay's own reading of the families from the requirements' terms day by day (`_terms_by_day`)."""
+    terms = [_terms_by_day(requirement) for requirement in requirements]
+    days = sorted({first for kept in terms for first, _ in kept})
+    return [(day, levels_above_among([[t for first, t in kept if first <= day][-1] for kept in terms])) for day in days]
+
+
 def _assert_table_is_the_replay():
     runs = _table()
     paths = dict(Team.objects.values_list("pk", "path"))
-    above = Requirement.objects.levels_above()
     requirements = list(Requirement.objects.prefetch_related("teams"))
+    levels = _levels_by_day(requirements)
     team_paths = {r.pk: [t.path for t in r.teams.all()] for r in requirements}
     for person in StaffMember.objects.all():
         changes = list(StaffChange.objects.filter(staff=person))
@@ -178,6 +187,7 @@ def _assert_table_is_the_replay():
                 assert first < after
             for day in DAYS:
                 _, terms, paths_then, joined = [v for v in versions if v[0] <= day][-1]
+                above = [found for first, found in levels if first <= day][-1]
                 expected = _replay(
                     day,
                     person,

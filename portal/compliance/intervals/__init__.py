@@ -9,8 +9,11 @@ Effective time, fact by fact:
 - a person is in post from their start date to their leave date (the latest the roster says), in the team, staff
   group and job title of the roster row in effect that day: of the rows effective by then, the one recorded last
   (`people.StaffChange.effective_on`); before their first row's day, that row;
-- a re-attestation round takes effect on the day it was opened; requirements themselves are read as they are now,
-  as every report reads them.
+- a re-attestation round takes effect on the day it was opened;
+- a change to a requirement's terms (`compliance.RequirementChange`) takes effect on the day HR made it, and so does
+  a change to its level family (a level joining or leaving it, a new level or renewal period): from that day its
+  runs are worked out on its terms then, counting the evidence of the levels above it then, whenever completed (as a
+  new renewal period counts for a completion made before it).
 
 The rule for a day is the projection's (`projection.standing_from`). A run ends where anything it depends on changes:
 one of the days above, a start or leave, an expiry, or the day the state moves on (due soon, overdue).

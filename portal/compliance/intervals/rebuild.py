@@ -46,6 +46,13 @@ class Reading(NamedTuple):
     runs: list[Run]
     counting: list[EvidenceEntry]  # the valid completions that count towards it (its own and higher levels')
     pauses: list[status.Span]
+    # Where the higher levels of its family changed over time: (first day, the completions that counted) for each
+    # stretch, the last `counting`.
+    counted: tuple[tuple[datetime.date, list[EvidenceEntry]], ...] = ()
+
+    def counting_on(self, day: datetime.date) -> list[EvidenceEntry]:
+        """The valid completions that counted towards it on `day`: its own, and those of its higher levels then."""
+        return next((counting for first, counting in reversed(self.counted) if first <= day), self.counting)
 
 
 def people_facts(
@@ -125,44 +132,38 @@ def person_runs(person: Person, rules: Rules, paths: dict[int, str]) -> Iterator
     for entry in valid_entries(person.entries):
         by_requirement[entry.requirement_id].append(entry)
     for requirement in rules.requirements:
-        counting = entries_counting_for(requirement, by_requirement, rules.above)
         pauses = pause_spans(person.entries, requirement.pk)
-
         runs_on = functools.partial(
             runs_for,
             start_date=person.start_date,
             leave_date=person.leave_date,
             roster=person.roster,
             paths=paths,
-            counting=counting,
             pauses=pauses,
             rounds=rules.rounds[requirement.pk],
             due_soon_days=rules.window,
         )
-        spans = rules.history.get(requirement.pk)
-        if spans is None:
-            runs = runs_on(
-                requirement=requirement,
-                team_paths=rules.team_paths[requirement.pk],
-                team_ids=rules.team_ids[requirement.pk],
-            )
-        else:  # its terms changed: each stretch on the terms of its days
-            runs = _spliced(
-                [
-                    (first, runs_on(requirement=terms, team_paths=[], team_ids=team_ids_of(terms)))
-                    if hasattr(terms, "kept_team_ids")
-                    else (
-                        first,
-                        runs_on(
-                            requirement=terms,
-                            team_paths=rules.team_paths[terms.pk],
-                            team_ids=rules.team_ids[terms.pk],
-                        ),
-                    )
-                    for first, terms in spans
-                ]
-            )
-        yield Reading(requirement, runs, counting, pauses)
+        stretches = rules.stretches.get(requirement.pk)
+        if stretches is None:
+            counting = entries_counting_for(requirement, by_requirement, rules.above)
+            runs = runs_on(requirement=requirement, counting=counting, **_teams(rules, requirement))
+            yield Reading(requirement, runs, counting, pauses)
+            continue
+        # Its terms or its family's levels changed: each stretch on the terms of its days, counting the evidence of
+        # the levels above it then (as a new renewal period counts from the day HR sets it).
+        counted, worked_out = [], []
+        for first, terms, higher in stretches:
+            counting = entries_counting_for(terms, by_requirement, {terms.pk: higher})
+            counted.append((first, counting))
+            worked_out.append((first, runs_on(requirement=terms, counting=counting, **_teams(rules, terms))))
+        yield Reading(requirement, _spliced(worked_out), counted[-1][1], pauses, tuple(counted))
+
+
+def _teams(rules: Rules, terms: Requirement) -> dict:
+    """The teams `runs_for` reads of a requirement's terms: those a history row kept, by id, or its teams now."""
+    if hasattr(terms, "kept_team_ids"):
+        return {"team_paths": [], "team_ids": team_ids_of(terms)}
+    return {"team_paths": rules.team_paths[terms.pk], "team_ids": rules.team_ids[terms.pk]}
 
 
 def _spliced(stretches: list[tuple[datetime.date, list[Run]]]) -> list[Run]:
@@ -259,9 +260,9 @@ def places_for(rules: Rules) -> TreeHistory | None:
 
 
 def _rules_to_rebuild(requirement_ids: Iterable[int] | None) -> Rules | None:
-    """`rules_for(requirement_ids)`, reading only the requirements named when none is in a level family: one query
-    where most rebuilds (one person's, after a completion or an attestation) read three, and their teams and rounds
-    only when they have any (`requirements_read`)."""
+    """`rules_for(requirement_ids)`, reading only the requirements named when none is (or was: `rules_of`) in a level
+    family: one query where most rebuilds (one person's, after a completion or an attestation) read three, and their
+    teams and rounds only when they have any (`requirements_read`)."""
     if requirement_ids is None:
         return rules_for()
     requirements = requirements_read(Requirement.objects.filter(pk__in=list(requirement_ids)))

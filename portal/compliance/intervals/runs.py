@@ -1,8 +1,10 @@
-"""A person's runs in effective time on one requirement (`runs_for`), by the rules of the requirements read as they
-are now (`Rules`)."""
+"""A person's runs in effective time on one requirement (`runs_for`), by the rules of the requirements (`Rules`): their
+terms and level families over time, from their history."""
 
 import bisect
+import dataclasses
 import datetime
+import functools
 import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -13,14 +15,26 @@ from django.utils import timezone
 
 from .. import status
 from ..dates import local_day
-from ..models import EvidenceEntry, ReattestationRound, Requirement, StatusInterval
+from ..models import EvidenceEntry, ReattestationRound, Requirement, RequirementChange, StatusInterval
 from ..projection import standing_from
-from ..requirement_history import histories_for, spans_of, team_ids_of, with_history_marks
+from ..requirement_history import (
+    ALWAYS,
+    histories_for,
+    holding,
+    levels_by_day,
+    levels_on,
+    spans_of,
+    team_ids_of,
+    with_history_marks,
+)
 from .roster import (
     Roster,
 )
 
 ONE_DAY = datetime.timedelta(days=1)
+
+# A requirement's history rows, by its id (`requirement_history.histories_for`); None when none has changed.
+Histories = dict[int, list[RequirementChange]] | None
 
 
 @dataclass(frozen=True)
@@ -179,8 +193,9 @@ def _same(a: Run, b: Run) -> bool:
 @dataclass(frozen=True)
 class Rules:
     """The requirement side of the runs, read once for a rebuild or a read: the requirements, the ids whose evidence
-    counts towards them (theirs and their families' higher levels), each one's teams (their paths now, and their ids)
-    and re-attestation rounds, the levels above each, and the "due soon" window."""
+    counts towards them (theirs and their families' higher levels, then and now), each one's teams (their paths now,
+    and their ids) and re-attestation rounds, the levels above each (today's, or the last known at a cut-off), and the
+    "due soon" window."""
 
     requirements: list[Requirement]
     counted: set[int]
@@ -192,6 +207,30 @@ class Rules:
     # The requirements whose terms changed over time (`RequirementChange`): each stretch's first day and the
     # requirement's terms over it, the first from the beginning of time. Their runs are worked out stretch by stretch.
     history: dict[int, list[tuple[datetime.date, Requirement]]] = field(default_factory=dict)
+    # The requirements whose higher levels changed over time (they, or another level, joined or left the family,
+    # changed level or renewal period): each stretch's first day and the higher levels over it, from the beginning of
+    # time (`requirement_history.levels_by_day`). On a stretch, the evidence that counts is that of its higher levels.
+    levels: dict[int, list[tuple[datetime.date, list[Requirement]]]] = field(default_factory=dict)
+
+    def above_on(self, day: datetime.date) -> dict[int, list[Requirement]]:
+        """The higher levels of each requirement's family on `day`, as the runs count them."""
+        return {**self.above, **levels_on(self.levels, day)}
+
+    @functools.cached_property
+    def stretches(self) -> dict[int, list[tuple[datetime.date, Requirement, list[Requirement]]]]:
+        """For each requirement whose terms or higher levels changed over time: (first day, its terms, its higher
+        levels) for each stretch over which neither changed, the first from the beginning of time."""
+        found = {}
+        for requirement in self.requirements:
+            spans = self.history.get(requirement.pk)
+            levels = self.levels.get(requirement.pk)
+            if spans is None and levels is None:
+                continue
+            spans = spans or [(ALWAYS, requirement)]
+            levels = levels or [(ALWAYS, self.above.get(requirement.pk, []))]
+            days = sorted({first for first, _ in spans} | {first for first, _ in levels})
+            found[requirement.pk] = [(day, holding(spans, day), holding(levels, day)) for day in days]
+        return found
 
     @property
     def by_team(self) -> bool:
@@ -201,31 +240,46 @@ class Rules:
         )
 
 
-def _with_history(rules: Rules, recorded_before: datetime.datetime | None) -> Rules | None:
-    """`rules` with the terms each requirement had over time (`compliance.requirement_history`), as everything known
-    now says, or from the rows recorded before `recorded_before`: a requirement not known then is left out, and one
-    with the same terms throughout is read as they were. With everything known, the last stretch is the requirement
-    as it is now (the live status row's). One query when a requirement has changed (or was changed since
-    `recorded_before`), none when not; one for requirements not read through `with_history_marks`."""
-    requirements = rules.requirements
+def _histories(requirements: list[Requirement], recorded_before: datetime.datetime | None) -> Histories:
+    """The history rows of those of `requirements` that have changed (or were changed since `recorded_before`), known
+    by `recorded_before` (`requirement_history.histories_for`). One query when one has, none when not; one more for
+    requirements not read through `with_history_marks`."""
     marked = requirements
     if not all(hasattr(r, "history_rows") for r in requirements):
         # Read afresh, not written on the caller's instances: one kept and saved again would keep stale marks.
         marked = list(with_history_marks(Requirement.objects.filter(pk__in=[r.pk for r in requirements])))
-    histories = histories_for(marked, since=None, recorded_before=recorded_before)
+    return histories_for(marked, since=None, recorded_before=recorded_before)
+
+
+def _spans(requirement: Requirement, rows: list | None, recorded_before: datetime.datetime | None) -> list | None:
+    """The requirement's terms day by day from its history `rows` (None: unchanged, `[]`: not known at the cut-off,
+    None returned); with everything known, the last stretch is the requirement as it is now."""
+    if rows is None:
+        return [(ALWAYS, requirement)]
+    if not rows:
+        return None
+    spans = spans_of(rows)
+    if recorded_before is None:
+        spans[-1] = (spans[-1][0], requirement)
+    return spans
+
+
+def _with_history(rules: Rules, recorded_before: datetime.datetime | None, histories: Histories) -> Rules | None:
+    """`rules` with the terms each requirement had over time (`compliance.requirement_history`), from `histories`
+    (`_histories`: as everything known now says, or from the rows recorded before `recorded_before`): a requirement
+    not known then is left out, and one with the same terms throughout is read as they were. With everything known,
+    the last stretch is the requirement as it is now (the live status row's). No query."""
     if not histories:
         return rules
     kept, history, team_paths, team_ids = [], {}, dict(rules.team_paths), dict(rules.team_ids)
-    for requirement in requirements:
+    for requirement in rules.requirements:
         rows = histories.get(requirement.pk)
         if rows is None:
             kept.append(requirement)
             continue
-        if not rows:
+        spans = _spans(requirement, rows, recorded_before)
+        if spans is None:
             continue  # not known at the cut-off
-        spans = spans_of(rows)
-        if recorded_before is None:
-            spans[-1] = (spans[-1][0], requirement)
         last = spans[-1][1]  # named by its last terms known
         kept.append(last)
         if last is not requirement:
@@ -234,16 +288,7 @@ def _with_history(rules: Rules, recorded_before: datetime.datetime | None) -> Ru
             history[requirement.pk] = spans
     if not kept:
         return None
-    return Rules(
-        requirements=kept,
-        counted=rules.counted,
-        team_paths=team_paths,
-        rounds=rules.rounds,
-        above=rules.above,
-        window=rules.window,
-        team_ids=team_ids,
-        history=history,
-    )
+    return dataclasses.replace(rules, requirements=kept, team_paths=team_paths, team_ids=team_ids, history=history)
 
 
 def rules_for(
@@ -252,14 +297,18 @@ def rules_for(
     """The Rules of some requirements (all when None, and the lower levels of their families, which their evidence
     also satisfies), or None when there are none. Their rounds in force (a withdrawn round asks nothing); with
     `recorded_before`, as known then: opened before that moment and not withdrawn before it (`RoundQuerySet.in_force`).
-    Requirements' terms over time from their history (`_with_history`), as known then. Three queries, four with levels,
-    one more when a requirement's terms have changed."""
+    Requirements' terms over time from their history (`_with_history`), and their level families over time
+    (`requirement_history.levels_by_day`), as known then. Three queries, one more when a requirement's terms have
+    changed."""
     in_force = Prefetch("rounds", queryset=ReattestationRound.objects.in_force(recorded_before))
     requirements = list(with_history_marks(Requirement.objects.prefetch_related("teams", in_force)))
-    above = Requirement.objects.levels_above() if any(r.level_family for r in requirements) else {}
+    histories = _histories(requirements, recorded_before)
+    spans = {r.pk: _spans(r, (histories or {}).get(r.pk), recorded_before) for r in requirements}
+    levels = levels_by_day({pk: kept for pk, kept in spans.items() if kept is not None})
+    above = {pk: stretches[-1][1] for pk, stretches in levels.items()}  # today's, or the last known at the cut-off
     if requirement_ids is not None:
         wanted = set(requirement_ids)
-        wanted |= {pk for pk, higher in above.items() if any(h.pk in wanted for h in higher)}
+        wanted |= {pk for pk, stretches in levels.items() if any(h.pk in wanted for _, high in stretches for h in high)}
         requirements = [r for r in requirements if r.pk in wanted]
     if not requirements:
         return None
@@ -268,14 +317,16 @@ def rules_for(
         rounds[requirement.pk] = list(requirement.rounds.all()) if requirement.kind in Requirement.ROUND_KINDS else []
     rules = Rules(
         requirements=requirements,
-        counted={r.pk for r in requirements} | {h.pk for r in requirements for h in above.get(r.pk, ())},
+        counted={r.pk for r in requirements}
+        | {h.pk for r in requirements for _, high in levels.get(r.pk, ()) for h in high},
         team_paths={r.pk: [t.path for t in r.teams.all()] for r in requirements},
         rounds=rounds,
         above=above,
         window=getattr(settings, "PORTAL_DUE_SOON_DAYS", 30),
         team_ids={r.pk: {t.pk for t in r.teams.all()} for r in requirements},
+        levels={r.pk: levels[r.pk] for r in requirements if len(levels.get(r.pk, ())) > 1},
     )
-    return _with_history(rules, recorded_before)
+    return _with_history(rules, recorded_before, histories)
 
 
 def requirements_read(queryset: QuerySet) -> list[Requirement]:
@@ -298,7 +349,9 @@ def requirements_read(queryset: QuerySet) -> list[Requirement]:
 def rules_of(requirements: list[Requirement]) -> Rules:
     """The Rules of requirements already read, none of them in a level family (`rules_for` reads a family's levels):
     their teams and rounds as prefetched (`requirements_read`; a query for each when not), and none read where they
-    cannot count: the teams of a requirement that applies to everyone, the rounds of a kind no round reopens."""
+    cannot count: the teams of a requirement that applies to everyone, the rounds of a kind no round reopens. One that
+    was in a level family once (its history says so) is read by `rules_for`: its runs then count its family's
+    evidence, and its evidence counted for the levels below it."""
     rules = Rules(
         requirements=requirements,
         counted={r.pk for r in requirements},
@@ -308,7 +361,10 @@ def rules_of(requirements: list[Requirement]) -> Rules:
         window=getattr(settings, "PORTAL_DUE_SOON_DAYS", 30),
         team_ids={r.pk: set() if r.applies_to_everyone else {t.pk for t in r.teams.all()} for r in requirements},
     )
-    return _with_history(rules, None)
+    histories = _histories(requirements, None)
+    if histories and any(row.level_family for rows in histories.values() for row in rows):
+        return rules_for([r.pk for r in requirements])
+    return _with_history(rules, None, histories)
 
 
 def counting_on(counting: Iterable[EvidenceEntry], day: datetime.date, zone=None) -> EvidenceEntry | None:

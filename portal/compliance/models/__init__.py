@@ -14,6 +14,7 @@ from .requirements import (
     default_reminder_days,
     job_title_matches,
     job_title_regex,
+    levels_above_among,
     reminder_days_problem,
 )
 from .status_tables import RequirementStatus, StatusInterval
@@ -40,6 +41,7 @@ __all__ = [
     "default_reminder_days",
     "job_title_matches",
     "job_title_regex",
+    "levels_above_among",
     "private_storage",
     "reminder_days_problem",
 ]

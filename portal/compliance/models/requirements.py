@@ -2,7 +2,7 @@
 
 import datetime
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -30,6 +30,20 @@ def job_title_matches(pattern: str, job_title: str) -> bool:
     return re.search("(?i)" + job_title_regex(pattern), job_title or "") is not None
 
 
+def levels_above_among(requirements: Iterable["Requirement"]) -> dict[int, list["Requirement"]]:
+    """`RequirementQuerySet.levels_above` of the requirements given (with their terms on some day): for each one in a
+    level family, those of the same family at a higher level. No query."""
+    levelled = [r for r in requirements if r.level_family and r.level is not None]
+    return {
+        requirement.pk: [
+            other
+            for other in levelled
+            if other.level_family == requirement.level_family and other.level > requirement.level
+        ]
+        for requirement in levelled
+    }
+
+
 class RequirementQuerySet(models.QuerySet):
     def in_use_on(self, day: datetime.date):
         """Requirements in use on `day`: introduced by then, and active or retired after it (a report about an earlier
@@ -37,17 +51,10 @@ class RequirementQuerySet(models.QuerySet):
         return self.filter(models.Q(active=True) | models.Q(retired_on__gt=day), introduced_on__lte=day)
 
     def levels_above(self) -> dict[int, list["Requirement"]]:
-        """For each requirement in a level family, the requirements of the same family at a higher level: evidence
-        for any of them satisfies it (Safeguarding Adults Level 3 satisfies Levels 1 and 2). One query."""
-        levelled = list(self.model.objects.exclude(level_family="").filter(level__isnull=False))
-        return {
-            requirement.pk: [
-                other
-                for other in levelled
-                if other.level_family == requirement.level_family and other.level > requirement.level
-            ]
-            for requirement in levelled
-        }
+        """For each requirement in a level family today, the requirements of the same family at a higher level:
+        evidence for any of them satisfies it (Safeguarding Adults Level 3 satisfies Levels 1 and 2). One query. A
+        report about a past day reads the families as they stood then (`requirement_history.levels_by_day`)."""
+        return levels_above_among(self.model.objects.exclude(level_family="").filter(level__isnull=False))
 
 
 def default_reminder_days() -> list[int]:
