@@ -172,6 +172,33 @@ def test_a_receipt_store_that_cannot_be_written_is_named(migrated, files, tmp_pa
     )
 
 
+def test_a_dry_run_of_a_file_that_would_be_refused_fails_after_its_report(migrated, files):
+    """A script runs the dry run, then --apply only if it succeeded: the dry run of a file the apply would refuse
+    prints its whole report on stdout, as before, then fails as the apply does (the refusal on stderr, exit status 1);
+    one the apply would take still exits 0. Run as a script runs it, without a terminal."""
+    header = "Organisation Code,Organisation Name,Parent Organisation Code"
+    good, bad = files["root"] / "good-teams.csv", files["root"] / "bad-teams.csv"
+    good.write_text(f"{header}\nRX1,Example Trust,\n")
+    bad.write_text(f"{header}\nRX1,Example Trust,\nRX1-A,,RX1\n")
+    env = _environment(migrated, None)
+
+    def dry_run(path: Path) -> subprocess.CompletedProcess:
+        command = [sys.executable, str(ROOT / "manage.py"), "import_file", "organisation", str(path)]
+        return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+
+    refused = dry_run(bad)
+    assert refused.returncode == 1, refused
+    assert refused.stdout.startswith("Dry run of bad-teams.csv: 2 rows in ") and "  line 3: " in refused.stdout
+    assert "Run again with --apply" not in refused.stdout and "Traceback" not in refused.stderr
+    assert refused.stderr == (
+        "CommandError: Dry run: bad-teams.csv cannot be applied. Fix the rejected rows and problems above, then "
+        "import again. Nothing was changed.\n"
+    )
+    taken = dry_run(good)
+    assert (taken.returncode, taken.stderr) == (0, ""), taken
+    assert "Nothing was changed. Run again with --apply to apply it" in taken.stdout
+
+
 UNEXPECTED = [
     (["rebuild_status"], "Rebuilding the status failed with OperationalError: no such table: compliance_requirement"),
     (["keep_figures"], "Keeping the figures failed with OperationalError: no such table: reports_keptday"),

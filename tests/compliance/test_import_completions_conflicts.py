@@ -5,14 +5,13 @@ is refused, naming both lines and both dates, and nothing is recorded until HR k
 twice, expiry and all, is still one completion."""
 
 import datetime
-import io
 
 import pytest
-from django.core.management import call_command
 
 from portal.compliance.imports.services import import_batch_apply, import_batch_create
 from portal.compliance.models import CompetenceMapping, EvidenceEntry, ImportBatch
 from tests import factories
+from tests.dry_runs import dry_run_refused
 
 ADULTS = "NHS|CSTF|Safeguarding Adults - Level 1 - 3 Years|"
 ADULTS_OLD_NAME = "NHS|CSTF|Safeguarding Adults - Level 1|"
@@ -55,9 +54,7 @@ def test_one_completion_with_two_expiry_dates_is_refused(grace, tmp_path, second
     assert (plan.rejected, plan.can_apply) == ([(3, message)], False)
     path = tmp_path / "olm.csv"
     path.write_bytes(data)
-    out = io.StringIO()
-    call_command("import_file", "completions", str(path), stdout=out)
-    assert f"line 3: {message}" in out.getvalue()
+    assert f"line 3: {message}" in dry_run_refused("import_file", "completions", str(path))
     import_batch_apply(batch=batch, user=None)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.FAILED and not EvidenceEntry.objects.exists()

@@ -4,11 +4,8 @@ as Windows-1252, so every UTF-8 name came out garbled ("Zoë" stored as "ZoÃ«"
 nothing said. Now every door refuses it, naming the line, and changes nothing; a file in either encoding alone reads
 as before, names exact."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from portal.compliance.imports.services import import_batch_apply, import_batch_create
@@ -16,6 +13,7 @@ from portal.compliance.models import EvidenceEntry, ImportBatch
 from portal.people.models import StaffMember, Team
 from portal.people.roles import hr_group
 from tests import factories
+from tests.dry_runs import dry_run_refused
 
 MIXED = (
     "Line 3 is not saved as UTF-8, though other lines are (a file edited in two programs): read either way, some names "
@@ -73,9 +71,7 @@ def refused_everywhere(kind: str, data: bytes, message: str, client, tmp_path) -
     assert batch.status == ImportBatch.FAILED and "Nothing was changed" in batch.error
     path = tmp_path / "mixed.csv"
     path.write_bytes(data)
-    out = io.StringIO()
-    call_command("import_file", kind, str(path), stdout=out)
-    assert f"problem: {message}" in out.getvalue()
+    assert f"problem: {message}" in dry_run_refused("import_file", kind, str(path))
     officer = factories.with_mfa(factories.make_user())
     officer.groups.add(hr_group())
     factories.sign_in(client, officer)

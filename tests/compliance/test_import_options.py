@@ -17,6 +17,7 @@ from tests import factories
 from tests.compliance import test_completions as base
 from tests.compliance.test_completions import ADULTS, esr
 from tests.compliance.test_completions_esr import _workbook
+from tests.dry_runs import dry_run_refused
 from tests.people.test_roster_esr import esr_file, esr_row
 
 people, adults = base.people, base.adults  # Grace 20001 and Sam 20002; Safeguarding Adults Level 1 mapped
@@ -38,6 +39,10 @@ def run(*args) -> str:
     return out.getvalue()
 
 
+def run_refused(*args) -> str:
+    return dry_run_refused("import_completions", *args)
+
+
 def test_a_heading_like_a_known_one_stops_a_completions_file_before_it_is_applied(people, adults):
     data = esr(
         f'"20001|Jones, Grace","{ADULTS}",01/02/2026,', header="Person,Competence Name,Achievement Date,Expiry Dat"
@@ -57,7 +62,7 @@ def test_strict_on_the_command_line_makes_a_leaver_an_error(people, adults, tmp_
     path = tmp_path / "c.csv"
     path.write_bytes(esr(f'"99999|Leaver, Ann","{ADULTS}",01/02/2026,', f'"20001|Jones, Grace","{ADULTS}",01/02/2026,'))
     assert "skipped line 2: 99999 is not on the roster" in run(str(path))
-    said = run(str(path), "--strict")
+    said = run_refused(str(path), "--strict")
     assert "line 2: Person '99999' is not on the roster" in said and "skipped line 2" not in said
     with pytest.raises(CommandError, match="Not applied"):
         run(str(path), "--strict", "--apply")
@@ -67,9 +72,9 @@ def test_strict_on_the_command_line_makes_a_leaver_an_error(people, adults, tmp_
 def test_sheet_on_the_command_line_reads_that_sheet(people, adults, tmp_path):
     path = tmp_path / "c.xlsx"
     path.write_bytes(workbook())
-    assert "problem: The file has no column for" in run(str(path))  # the first sheet holds notes
+    assert "problem: The file has no column for" in run_refused(str(path))  # the first sheet holds notes
     assert "to_record: 1" in run(str(path), "--sheet", "Competences")
-    assert "has no sheet called 'Nope' (its sheets: Notes, Competences)" in run(str(path), "--sheet", "Nope")
+    assert "has no sheet called 'Nope' (its sheets: Notes, Competences)" in run_refused(str(path), "--sheet", "Nope")
     run(str(path), "--sheet", "Competences", "--apply")
     assert EvidenceEntry.objects.get().completed_at.date() == datetime.date(2026, 2, 1)
 

@@ -3,15 +3,13 @@ often their own) and "Work Email", or both "Hire Date" and "Assignment Start Dat
 other listed as "not used", so the column order chose each person's sign-in email or start date without a word. Where
 the two agree nothing changes; where they differ, every door refuses the file, naming the line and both columns."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from portal.compliance.imports.services import import_batch_apply, import_batch_create
 from portal.compliance.models import ImportBatch
 from portal.people.models import StaffMember, Team
 from tests import factories
+from tests.dry_runs import dry_run_refused
 
 HEADER = "Employee Number,First Name,Last Name,Email Address,Organisation Code,Hire Date,Work Email"
 
@@ -45,9 +43,7 @@ def test_two_email_columns_that_differ_stop_the_file(team, tmp_path):
     assert (plan.problems, plan.can_apply) == ([message], False)
     path = tmp_path / "sip.csv"
     path.write_bytes(data)
-    out = io.StringIO()
-    call_command("import_file", "roster", str(path), stdout=out)
-    assert f"problem: {message}" in out.getvalue()
+    assert f"problem: {message}" in dry_run_refused("import_file", "roster", str(path))
     import_batch_apply(batch=batch, user=None)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.FAILED and not StaffMember.objects.exists()

@@ -4,11 +4,9 @@ file used to be read, NUL bytes and all, into "Employee Number contains the cont
 and a footer of '\\x00'."""
 
 import codecs
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from portal.compliance.imports.services import import_batch_apply, import_batch_create
@@ -18,6 +16,7 @@ from portal.people.roles import hr_group
 from tests import factories
 from tests.compliance import test_completions
 from tests.compliance.test_completions import ADULTS
+from tests.dry_runs import dry_run_refused
 
 people, adults = test_completions.people, test_completions.adults  # the same fixtures
 
@@ -138,6 +137,5 @@ def test_hr_uploading_excels_unicode_text_sees_the_one_message(client, team):
 def test_the_command_line_says_the_same(people, adults, tmp_path):
     path = tmp_path / "completions.txt"
     path.write_bytes(completions_text().encode("utf-16"))
-    out = io.StringIO()
-    call_command("import_file", "completions", str(path), stdout=out)
-    assert f"problem: {UTF16}" in out.getvalue() and "U+0000" not in out.getvalue()
+    said = dry_run_refused("import_file", "completions", str(path))
+    assert f"problem: {UTF16}" in said and "U+0000" not in said

@@ -13,7 +13,7 @@ import pytest
 from portal.compliance.imports.services import import_batch_create
 from portal.compliance.models import CompetenceMapping
 from tests import factories
-from tests.people.roster_doors import command, esr_file, esr_row, private_files, refused_everywhere
+from tests.people.roster_doors import command_refused, esr_file, esr_row, private_files, refused_everywhere
 
 __all__ = ["private_files"]  # the fixture roster_doors gives every roster test
 
@@ -72,5 +72,5 @@ def test_a_huge_cell_is_named_not_repeated(team, tmp_path):
     assert [line for line, _ in plan.rejected] == [2, 3], plan.rejected
     assert plan.rejected[0][1].startswith(start) and plan.rejected[1][1].startswith(team_error)
     assert max(len(text) for _, text in plan.rejected) < 300
-    said = command(data, tmp_path)
+    said = command_refused(data, tmp_path)
     assert "th…' is not a date" in said and len(said) < 2000

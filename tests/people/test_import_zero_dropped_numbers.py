@@ -4,15 +4,14 @@ refusal that her email "belongs to another employee"), and a completions file sk
 roster". Each door now refuses the row, naming the number the portal holds, and changes nothing."""
 
 import datetime
-import io
 
 import pytest
-from django.core.management import call_command
 
 from portal.compliance.imports.services import import_batch_apply, import_batch_create
 from portal.compliance.models import CompetenceMapping, EvidenceEntry, ImportBatch
 from portal.people.models import Assignment, StaffMember
 from tests import factories
+from tests.dry_runs import dry_run_refused
 from tests.people.roster_doors import esr_file, esr_row, everything, private_files, refused_everywhere
 
 __all__ = ["private_files"]  # the fixture roster_doors gives every roster test
@@ -80,9 +79,8 @@ def test_a_completion_naming_someone_without_their_zeros_is_refused_not_skipped(
     assert (plan.rejected, plan.not_on_roster, plan.can_apply) == ([(2, message)], [], False)
     path = tmp_path / "olm.csv"
     path.write_bytes(data)
-    out = io.StringIO()
-    call_command("import_file", "completions", str(path), *(["--strict"] if strict else []), stdout=out)
-    assert f"line 2: {message}" in out.getvalue()
+    said = dry_run_refused("import_file", "completions", str(path), *(["--strict"] if strict else []))
+    assert f"line 2: {message}" in said
     import_batch_apply(batch=batch, user=None)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.FAILED and not EvidenceEntry.objects.exists()

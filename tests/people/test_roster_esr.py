@@ -14,6 +14,7 @@ from portal.people.models import Assignment, StaffMember
 from portal.people.roles import hr_group
 from portal.people.roster import plan_roster
 from tests import factories
+from tests.dry_runs import dry_run_refused
 
 ESR_HEADER = (
     "Employee Number,Assignment Number,First Name,Last Name,Work Email,Position Title,Staff Group,"
@@ -168,9 +169,7 @@ def test_errors_come_in_line_order_on_the_page(hr_client, teams):
 def test_errors_come_in_line_order_from_the_command(teams, tmp_path):
     path = tmp_path / "esr.csv"
     path.write_bytes(_errors_file(teams))
-    out = io.StringIO()
-    call_command("import_roster", str(path), stdout=out)
-    said = out.getvalue()
+    said = dry_run_refused("import_roster", str(path))
     order = [
         said.index("  problem: The column 'Effective Dat' looks like 'Effective Date'"),
         said.index("  line 2: First Name is empty"),

@@ -14,8 +14,9 @@ from portal.lib.commands import failure_told
 
 class Command(BaseCommand):
     help = (
-        "Import a file: KIND is roster, completions or organisation. Dry run by default; --apply applies it here "
-        "(in chunks, as the task worker would), --apply --background leaves it to the task worker."
+        "Import a file: KIND is roster, completions or organisation. Dry run by default (exit status 1 if the file "
+        "would be refused, as --apply is); --apply applies it here (in chunks, as the task worker would), --apply "
+        "--background leaves it to the task worker."
     )
     # The aliases (import_roster, import_completions) set this, so the audit log names the command that was run.
     command_name = "import_file"
@@ -123,10 +124,14 @@ class Command(BaseCommand):
         elif getattr(plan, "to_record", None):
             self.stdout.write("  --list FILE.csv writes who and what would be recorded: person, course, dates.")
         if not apply:
-            if plan.can_apply:
-                self.stdout.write(f"Nothing was changed. Run again with --apply to apply it (batch {batch.pk}).")
-            else:
-                self.stdout.write("Nothing was changed. Fix the rejected rows and problems above, then import again.")
+            if not plan.can_apply:
+                # Refused as the apply refuses (exit status 1, the report above on stdout), so a script that runs the
+                # dry run and then applies on success stops at a file the apply would refuse.
+                raise CommandError(
+                    f"Dry run: {path.name} cannot be applied. Fix the rejected rows and problems above, then import "
+                    "again. Nothing was changed."
+                )
+            self.stdout.write(f"Nothing was changed. Run again with --apply to apply it (batch {batch.pk}).")
             return
         if not plan.can_apply:
             raise CommandError("Not applied: fix the rejected rows and problems above, then import again.")
