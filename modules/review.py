@@ -85,6 +85,23 @@ def review_flags_of_question_changed(question: Question):
     return ReviewFlag.objects.filter(question_id=question.pk, resolved_at__isnull=True).exclude(content_hash=current)
 
 
+def review_flags_copy_to(question: Question) -> list[ReviewFlag]:
+    """A question added with the content of one held for review (the CMS's Copy of it, saved unchanged) asks the
+    superseded rule too: flagged as that one is, for each change holding it, and held until reviewed. Four queries."""
+    content_hash = question_content_hashes([question.pk]).get(question.pk, "")
+    held = ReviewFlag.objects.filter(question__isnull=False, resolved_at__isnull=True, content_hash=content_hash)
+    flags = [
+        ReviewFlag(question=question, content_hash=content_hash, clause=clause, snapshot_id=snapshot_id)
+        for snapshot_id, clause in held.values_list("snapshot_id", "clause").distinct().order_by("snapshot_id")
+    ]
+    if not flags:
+        return []
+    with transaction.atomic():
+        created = ReviewFlag.objects.bulk_create(flags)
+        Question.objects.filter(pk=question.pk).update(held_for_review=True)
+    return created
+
+
 def review_flags_resolve(*, flags, user, resolution: str) -> int:
     """Mark flags reviewed; a question with no flag left open is drawn in quizzes again."""
     with transaction.atomic():

@@ -13,7 +13,7 @@ from .copying import page_copy_refusal
 from .deletion import page_deletion_refusal, page_deletion_refused_message
 from .models import ModuleCompletion, PolicyPage, ReviewFlag, ScenarioResponse
 from .quiz_deletion import quiz_deletion_refusal
-from .review import review_flags_of_question_changed, review_flags_resolve
+from .review import review_flags_copy_to, review_flags_of_question_changed, review_flags_resolve
 from .unpublishing import requirements_still_asking, unpublish_warning
 
 
@@ -33,6 +33,21 @@ def question_reviewed_on_save(request, instance):
             f"Still held back from quizzes: its question and choices are as they were when version "
             f"{flag.snapshot.version_label} changed clause {flag.clause}. If it is still correct, mark it reviewed "
             "under Content to review (“Still correct: mark reviewed”); otherwise change what it asks.",
+        )
+
+
+@hooks.register("after_create_snippet")
+def question_copied_while_held(request, instance):
+    """A question added as a copy of one held for review, its content unchanged, is held too (`review`)."""
+    if instance._meta.label != "quizzes.Question":
+        return
+    flags = review_flags_copy_to(instance)
+    if flags:
+        messages.warning(
+            request,
+            f"Held back from quizzes: it asks what a question held for review asks, since version "
+            f"{flags[0].snapshot.version_label} changed clause {flags[0].clause}. Change what it asks, or mark it "
+            "reviewed under Content to review (“Still correct: mark reviewed”) if it is still correct.",
         )
 
 
