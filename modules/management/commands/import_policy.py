@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
@@ -381,6 +381,7 @@ def _policy_draft_create(
     *, parent: Page, parsed: ParsedPolicy, title: str, version_label: str, owner_team: str, file_name: str
 ) -> PolicyPage:
     """Add the policy under `parent` as a draft with one saved revision, as the CMS does for a new page."""
+    _new_policies_lock()
     _refuse_a_policy_already_there(title=title, parsed=parsed, file_name=file_name)
     effective = parsed.effective_date or timezone.localdate()
     page = PolicyPage(
@@ -403,6 +404,23 @@ def _policy_draft_create(
         raise CommandError(f"The policy page is not valid: {'; '.join(error.messages)}") from error
     page.save_revision(log_action=True)
     return page
+
+
+# The first key of a PostgreSQL two-key advisory lock names what it guards (the ledger's locks use another); the second
+# key is the one lock of that kind.
+_NEW_POLICIES_LOCK = (0x901C1E5, 1)
+
+
+def _new_policies_lock() -> None:
+    """Hold the adding of new policies until the transaction ends, so the check that no policy has the file's title
+    or text and the page's creation happen as one: two imports of one file at once (run twice by someone unsure the
+    first worked, or by two people) otherwise both find none and both add a page. The policy may go under any parent
+    (--parent), so no row stands for "the policies" to lock; a transaction-scoped advisory lock does. On SQLite a
+    transaction begins IMMEDIATE, holding the database's one write lock until it ends: nothing more is needed."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", _NEW_POLICIES_LOCK)
 
 
 def _refuse_a_policy_already_there(*, title: str, parsed: ParsedPolicy, file_name: str) -> None:
