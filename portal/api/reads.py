@@ -17,6 +17,7 @@ from portal.people.models import StaffMember, Team
 from portal.reports.basis import AS_IT_WAS, AS_RECORDED, DEFAULT
 from portal.reports.forms import EARLIEST_AS_AT
 from portal.reports.organisation import Figure, organisation_report
+from portal.reports.scope import day_tree, roster_team_on
 from portal.reports.selectors import requirement_lines_as_at, requirement_lines_for_staff
 from portal.reports.team import team_matrix
 
@@ -58,8 +59,13 @@ def _teams_of(client: ApiClient):
     return Team.objects.filter(path__startswith=client.team.path) if client.team else Team.objects.all()
 
 
-def _team_for(client: ApiClient, code: str) -> Team:
-    team = _teams_of(client).filter(code=_named(code, "team")).first()
+def _team_for(client: ApiClient, code: str, day: datetime.date | None = None, basis: str = AS_RECORDED) -> Team:
+    """The team with `code` among the client's: its team today and those below, as the tree is now; about a past
+    `day`, as the tree stood that day on the clock `basis` (`reports.scope.day_tree`), as a manager's are."""
+    teams = _teams_of(client) if day is None or client.team is None else Team.objects.all()
+    team = teams.filter(code=_named(code, "team")).first()
+    if team is not None and day is not None and client.team is not None:
+        team = team if team.pk in day_tree(day, basis).under([client.team]) else None
     if team is None:
         raise Problem("not_found", f"There is no team with the code {code!r} among this client's teams.")
     return team
@@ -90,9 +96,14 @@ def person_standing(request, employee_number: str, as_at: Day = None):
     """A person's standing on every requirement that applies to them: live, or as recorded by the end of `as_at`."""
     day, client = _day(as_at), request.auth
     people = StaffMember.objects.select_related("team")
-    if client.team:
+    if client.team and as_at is None:
         people = people.filter(team__path__startswith=client.team.path)
     person = people.filter(employee_number=_named(employee_number, "person")).first()
+    if person is not None and client.team and as_at is not None:
+        # As at a day: someone the client's team today held that day, as the team's standing that day lists them
+        # (the tree and the roster as recorded by the end of the day).
+        held = day_tree(day, AS_RECORDED).under([client.team])
+        person = person if roster_team_on(person, day, AS_RECORDED) in held else None
     if person is None:
         raise Problem(
             "not_found", f"There is no one with the employee number {employee_number!r} among this client's people."
@@ -136,7 +147,7 @@ def team_standing(request, code: str, as_at: Day = None):
     """Everyone in a team and the teams below it, by requirement, with each requirement's figure: the manager's
     team page as data. Live, or as the roster placed people and the ledger stood at the end of `as_at`."""
     day = _day(as_at)
-    team = _team_for(request.auth, code)
+    team = _team_for(request.auth, code, as_at)
     matrix = team_matrix([team], Moment.end_of(day) if as_at else None)
     audit_call(request, action=AuditEvent.VIEW_TEAM, scope=team.name, as_at=as_at, team_id=team.pk)
     return {
@@ -194,7 +205,8 @@ def organisation_figures(request, team: str = "", as_at: Day = None, basis: Lite
     as_it_was (everything known now about that day, the report's default) or as_recorded (what the portal showed
     then, which nothing recorded since can change)."""
     day, client = _day(as_at), request.auth
-    node = _team_for(client, team) if team else client.team or Team.objects.filter(depth=1).order_by("path").first()
+    node = _team_for(client, team, as_at, basis) if team else None
+    node = node or client.team or Team.objects.filter(depth=1).order_by("path").first()
     if node is None:
         raise Problem("not_found", "The organisation has no teams yet.")
     report = organisation_report(node, as_at=as_at, today=timezone.localdate(), basis=basis)

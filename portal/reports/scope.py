@@ -1,13 +1,28 @@
-"""Which teams a request may report on: the one permission check every team report and export goes through."""
+"""Which teams and people a request may report on: the one permission check every team report, person's page,
+export and evidence pack goes through.
 
+A manager's rights are today's appointments (the `TeamManager` rows in force today): someone who no longer manages a
+team sees it no more, and one appointed today may see their team's past, which a handover needs. About a past day D
+they are applied to the tree and the roster as they were on D, on the clock the report reads (`day_tree`): the teams
+a manager may choose are those that in D's tree were at or below a team they manage today, and a person's page as at
+D opens exactly when the person is on the manager's team page for D (`person_for_request`). HR sees everyone; anyone
+sees themselves. Live (no day), the tree and the roster are today's."""
+
+import datetime
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from portal.compliance.asat import Moment, roster_as_at
 from portal.people.models import StaffMember, Team, TeamManager
-from portal.people.roles import is_hr
+from portal.people.roles import is_hr, staff_list_for_user
+from portal.people.team_history import Tree, tree_on
+
+from .basis import AS_IT_WAS
+from .team import roster_team_as_it_was
 
 # A team's row as the choices read it, in the model's field order (as Team.from_db takes them): what the reports use
 # of a team in scope, its id, its path (for the teams below), its depth (the roots) and its name. A Team made from it
@@ -30,12 +45,19 @@ class Choice(NamedTuple):
         return Team.from_db(self.db, TEAM_FIELDS, self.row)
 
 
-def teams_for_request(user, team_id) -> tuple[list[Team], list[Choice]]:
+def day_tree(day: datetime.date, basis: str) -> Tree:
+    """The tree as it stood on `day` on the clock `basis` names, as the reports about that day read it: as it was,
+    from everything known now; as recorded then, from what was recorded by the end of the day (one query)."""
+    return tree_on(day) if basis == AS_IT_WAS else tree_on(day, recorded_before=Moment.end_of(day).cutoff)
+
+
+def teams_for_request(user, team_id, tree: Tree | None = None) -> tuple[list[Team], list[Choice]]:
     """(scope, choices): the teams to report on and every team `user` may pick. HR may pick any team; a manager the
-    teams they manage and those below; anyone else is refused. A team outside what they may see is a 404, so that
-    changing the number in the address reveals nothing."""
-    roots, choices = _visible(user)
-    if not roots:
+    teams they manage today and those below (about a past day, below them in that day's `tree`: `day_tree`); anyone
+    else is refused. A team outside what they may see is a 404, so that changing the number in the address reveals
+    nothing."""
+    roots, choices = _visible(user) if tree is None or is_hr(user) else _visible_on(user, tree)
+    if roots is None:
         raise PermissionDenied("This page is for managers and HR.")
     if not team_id:
         return [choice.team() for choice in roots], choices
@@ -45,22 +67,86 @@ def teams_for_request(user, team_id) -> tuple[list[Team], list[Choice]]:
     return [selected.team()], choices
 
 
-def _visible(user) -> tuple[list[Choice], list[Choice]]:
+def teams_on(user, team_id, day: datetime.date | None, basis: str) -> tuple[list[Team], list[Choice]]:
+    """`teams_for_request` about `day` on the clock `basis` (None: live), for a door that does not read the day's
+    tree itself (an export, a pack): one query more for a manager about a day, none for HR."""
+    tree = day_tree(day, basis) if day is not None and not is_hr(user) else None
+    return teams_for_request(user, team_id, tree)
+
+
+def past_day(day: datetime.date | None) -> datetime.date | None:
+    """`day` if it is before today, else None: an evidence pack about today is scoped as the live pages are."""
+    return day if day is not None and day < timezone.localdate() else None
+
+
+def _visible(user) -> tuple[list[Choice] | None, list[Choice]]:
     """(roots, choices): the teams at the top of what `user` may see and every team they may pick, in one query of
     the teams rather than one for the roots and another for the teams below them. For HR, every team, the roots
     those at the top; for a manager, the teams at or below one they manage today, the roots those they manage."""
     if is_hr(user):
         teams = Team.objects.order_by("path")
         choices = [Choice(row[PK], row[NAME], row, teams.db) for row in teams.values_list(*TEAM_FIELDS)]
-        return [choice for choice in choices if choice.row[DEPTH] == 1], choices
+        return [choice for choice in choices if choice.row[DEPTH] == 1] or None, choices
     if not user.is_authenticated:
-        return [], []
+        return None, []
     roots, choices = [], []
     for team in _managed_and_below(user):
         choices.append(Choice(team.pk, team.name, tuple(getattr(team, name) for name in TEAM_FIELDS), team._state.db))
         if team.managed:
             roots.append(choices[-1])
-    return roots, choices
+    return roots or None, choices
+
+
+def _visible_on(user, tree: Tree) -> tuple[list[Choice] | None, list[Choice]]:
+    """`_visible` about a past day, for anyone but HR: the teams that in `tree` (the day's) were at or below a team
+    `user` manages today, named as they were then, in the tree's order then; the roots those they manage. A manager
+    whose teams were not there yet has an empty page, not a refusal. One query (today's appointments): the tree is
+    the one the report reads."""
+    managed = _managed_today(user)
+    if not managed:
+        return None, []
+    db = Team.objects.db
+    choices = []
+    for pk in sorted(tree.under(managed), key=tree.order):
+        team = tree.team(pk)  # its name and depth then, its path now
+        choices.append(Choice(pk, team.name, (pk, team.path, team.depth, team.name), db))
+    return [choice for choice in choices if choice.pk in managed], choices
+
+
+def _managed_today(user) -> set[int]:
+    """The ids of the teams `user` manages today (`TeamManager.objects.current()`). One query."""
+    if not user.is_authenticated:
+        return set()
+    return set(TeamManager.objects.current().filter(staff__user=user).values_list("team_id", flat=True))
+
+
+def person_for_request(user, staff_id: int, day: datetime.date | None = None, basis: str = AS_IT_WAS, tree=None):
+    """The person (with their team and line manager) whose page `user` may open: live, anyone `staff_list_for_user`
+    gives; about a past `day` on the clock `basis`, HR anyone, anyone themselves, and a manager exactly those on their
+    team page for that day (the teams they manage today and below in the day's tree, the roster of the day on the same
+    clock: `roster_team_on`). Anyone else is a 404. `tree`: the day's (`day_tree`), read here if not given."""
+    if day is None:
+        return get_object_or_404(staff_list_for_user(user).select_related("team", "line_manager"), pk=staff_id)
+    if not user.is_authenticated:
+        raise Http404("No such person among yours.")
+    person = get_object_or_404(StaffMember.objects.select_related("team", "line_manager"), pk=staff_id)
+    if person.user_id == user.pk or is_hr(user):
+        return person
+    managed = _managed_today(user)
+    if managed:
+        tree = tree or day_tree(day, basis)
+        if roster_team_on(person, day, basis) in tree.under(managed):
+            return person
+    raise Http404("No such person among yours.")
+
+
+def roster_team_on(person: StaffMember, day: datetime.date, basis: str) -> int | None:
+    """The team the roster had `person` in on `day` on the clock `basis`, as the team page for that day places them;
+    None if they were not in post then (or not yet on the roster as recorded then). One query."""
+    if basis == AS_IT_WAS:
+        return roster_team_as_it_was(person, day)
+    row = roster_as_at(Moment.end_of(day), staff_ids=[person.pk]).values_list("team_id", flat=True)
+    return next(iter(row), None)
 
 
 # The teams at or below one the user manages today, each marked `managed` if they manage it: a team they manage

@@ -162,12 +162,12 @@ class HeldRow:
     team: Team | None = None
 
 
-def requirement_lines_as_it_was(staff, day: datetime.date, history=()) -> list[RequirementLine] | None:
+def requirement_lines_as_it_was(staff, day: datetime.date, history=(), tree=None) -> list[RequirementLine] | None:
     """The person's lines as it was on `day`, from everything known now: their runs of the status table in effective
     time holding that day, each with its run's own state, in one query; None if they were not in post then (their
     start and leave dates as the roster gives them now), each with the team they were in then as the tree stood that
-    day (one query more). A paused line's last day comes from the pauses among `history` (their whole ledger,
-    `evidence_history_for_staff`), so it needs no query of its own."""
+    day (one query more, none if the caller has read it: `tree`). A paused line's last day comes from the pauses among
+    `history` (their whole ledger, `evidence_history_for_staff`), so it needs no query of its own."""
     if day < staff.start_date or (staff.leave_date is not None and day > staff.leave_date):
         return None
     runs = StatusInterval.objects.filter(StatusInterval.on_q(day), staff=staff).select_related("requirement")
@@ -179,7 +179,7 @@ def requirement_lines_as_it_was(staff, day: datetime.date, history=()) -> list[R
     # Those in force that day, named by their terms then (`requirement_history`, as the exports read them); their
     # history is read (one query) only when one was changed after the day.
     then = {r.pk: r for r in requirements_as_at(requirements, day, None) if r.in_force_on(day)}
-    tree = tree_on(day)
+    tree = tree or tree_on(day)
     spans = defaultdict(list)
     for entry in history:
         if entry.source == EvidenceEntry.PAUSE and not entry.withdrawn:

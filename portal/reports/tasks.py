@@ -11,7 +11,7 @@ from portal.people.roles import staff_for_user
 from .kept import days_keep
 from .models import EvidencePack
 from .packs import pack_build
-from .scope import teams_for_request
+from .scope import past_day, teams_on
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def _refused(pack: EvidencePack) -> str:
     try:
         if not user.is_active or (staff is not None and staff.has_left()):
             raise PermissionDenied
-        teams_for_request(user, pack.team_id)
+        teams_on(user, pack.team_id, past_day(pack.as_at), pack.basis)  # as the pack's pages check it
     except (PermissionDenied, Http404):
         return f"{user.email} may no longer report on {pack.team.name}: nothing was made."
     return ""

@@ -203,6 +203,7 @@ def team_matrix(
     requirement: Requirement | None = None,
     state: str = "",
     basis: str = AS_RECORDED,
+    tree: Tree | None = None,
 ) -> TeamMatrix:
     """People (current, agency included) in `scope` and below, by every active requirement: two queries live. As at
     `moment`, on the clock `basis` names (`reports.basis`): as recorded then (the default), the people the roster
@@ -210,11 +211,12 @@ def team_matrix(
     everything known now gives for that day (`_team_matrix_as_it_was`). `requirement` narrows the page to one
     requirement, `state` the people to those with something in that state (the figures still count everyone); both
     are applied here, in Python, so a filter adds no query. As at a past day, "`scope` and below" and the names of
-    the teams are the tree's as it stood that day, on the same clock (`people.team_history`): one query more."""
+    the teams are the tree's as it stood that day, on the same clock (`people.team_history`): one query more, none
+    when the caller has read it (`tree`, as `scope.day_tree` reads it to choose the teams)."""
     if moment is not None:
         if basis == AS_IT_WAS:
-            return _team_matrix_as_it_was(scope, moment.day, requirement, state)
-        return _team_matrix_as_at(scope, moment, requirement, state)
+            return _team_matrix_as_it_was(scope, moment.day, requirement, state, tree)
+        return _team_matrix_as_at(scope, moment, requirement, state, tree)
     today = timezone.localdate()
     # The page shows a requirement's name, nothing else of it.
     requirements = list(Requirement.objects.filter(active=True).order_by("name").only("name"))
@@ -258,11 +260,11 @@ def _people_with_standing(teams: list[Team], day: datetime.date) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _team_matrix_as_at(scope: list[Team], moment: Moment, requirement, state) -> TeamMatrix:
+def _team_matrix_as_at(scope: list[Team], moment: Moment, requirement, state, tree: Tree | None) -> TeamMatrix:
     # In force on the day, with their terms and names then, as recorded by the cut-off (as an export reads them).
     requirements = requirements_in_force_on(moment.day, cutoff=moment.cutoff)
     people, rows, url = [], {}, _person_urls(moment.day, AS_RECORDED)
-    tree = tree_as_at(moment)
+    tree = tree or tree_as_at(moment)
     for facts, standings in statuses_as_at(moment, teams=scope, requirements=requirements, tree=tree):
         staff = facts.staff  # in the team the roster had them in then, named as it was then
         values = (staff.first_name, staff.last_name, staff.employee_number, staff.employment_type, staff.user_id)
@@ -292,7 +294,9 @@ RUN_FIELDS = (
 )
 
 
-def _team_matrix_as_it_was(scope: list[Team], day: datetime.date, requirement, state) -> TeamMatrix:
+def _team_matrix_as_it_was(
+    scope: list[Team], day: datetime.date, requirement, state, tree: Tree | None = None
+) -> TeamMatrix:
     """As it was on `day`, from everything known now: each person with a run of the status table in effective time
     holding that day in a team in `scope` as the tree stood then (the team the roster had them in then, by its name
     then), with each run's own state, in one query (a range on two indexed dates, as the organisation report reads
@@ -303,7 +307,7 @@ def _team_matrix_as_it_was(scope: list[Team], day: datetime.date, requirement, s
     requirements = requirements_in_force_on(day)  # in force that day, with their terms and names then
     in_use = [r.pk for r in requirements]
     url = _person_urls(day, AS_IT_WAS)
-    tree = tree_on(day)
+    tree = tree or tree_on(day)
     runs = StatusInterval.objects.filter(StatusInterval.on_q(day), tree.scope_q(scope), requirement__in=in_use)
     people, rows, paused = {}, {}, []
     for *person, team_id, requirement_id, run_state, compliant, completed_on, due_on in runs.values_list(*RUN_FIELDS):
@@ -373,6 +377,17 @@ def _nothing_required_as_it_was(
         if then in here:
             found.append(Person.from_values(*person, tree.name(then), url(pk)))
     return found
+
+
+def roster_team_as_it_was(staff: StaffMember, day: datetime.date) -> int | None:
+    """The team the roster had `staff` in on `day` as everything known now says, by the rule the page as it was
+    places people by (`intervals.Roster`, as the runs of the status table and `_nothing_required_as_it_was` read it);
+    None if they were not in post that day. One query (their roster rows), none if they were not in post."""
+    if day < staff.start_date or (staff.leave_date is not None and day > staff.leave_date):
+        return None
+    fields = ("pk", "team_id", "staff_group", "job_title", "effective_on", "recorded_at")
+    changes = [Change(*row) for row in StaffChange.objects.filter(staff=staff).order_by().values_list(*fields)]
+    return Roster(changes, Facts(staff.team_id, staff.staff_group, staff.job_title)).on(day).team_id
 
 
 def _matrix(

@@ -20,7 +20,7 @@ from portal.compliance.asat import Moment
 from . import basis as clocks
 from .exports import Filters, csv_lines, export_rows, xlsx_file
 from .forms import ExportForm, cutoff_for
-from .scope import scope_label, teams_for_request
+from .scope import scope_label, teams_for_request, teams_on
 
 LIVE = "live"
 FILENAME_WORDS = {clocks.AS_IT_WAS: "as-it-was", clocks.AS_RECORDED: "as-recorded-then"}
@@ -30,11 +30,13 @@ def _export_request(request, kind: str):
     """(scope, moment, basis, filters, the filters as the file names them, filename stem) for an export, after
     checking who may ask, the as-at date, the clock and the filters, and auditing. About a past day the file and the
     audit log name the requirement as it was named that day on its clock (`Filters.named_on`)."""
-    scope, _ = teams_for_request(request.user, request.GET.get("team"))
     form = ExportForm(request.GET)
     if not form.is_valid():
+        teams_for_request(request.user, request.GET.get("team"))  # who may not ask is refused before being told why
         return None, form
     as_at = form.cleaned_data["as_at"]
+    # About a past day, the teams below the user's today in that day's tree, on the file's clock.
+    scope, _ = teams_on(request.user, request.GET.get("team"), as_at, form.cleaned_data["basis"])
     basis = form.cleaned_data["basis"] if as_at else LIVE  # today's export is live: one clock
     filters = Filters(**form.filters())
     label = scope_label(scope)

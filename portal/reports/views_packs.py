@@ -21,18 +21,20 @@ from . import basis as clocks
 from .forms import ExportForm, basis_options
 from .models import EvidencePack
 from .retention import keep_until
-from .scope import teams_for_request
+from .scope import past_day, teams_on
 from .tasks import evidence_pack_build_task
 
 
 @require_http_methods(["GET", "POST"])
 def pack_new(request):
     data = request.POST if request.method == "POST" else request.GET
-    scope, _ = teams_for_request(request.user, data.get("team"))
+    form = ExportForm(data)
+    # About a past day, a team below the user's today in that day's tree, on the pack's clock.
+    day = form.cleaned_data["as_at"] if form.is_valid() else None
+    scope, _ = teams_on(request.user, data.get("team"), past_day(day), form.cleaned_data.get("basis", clocks.DEFAULT))
     if len(scope) != 1:
         raise Http404("A pack covers one team (and the teams below it): choose the team.")
     team = scope[0]
-    form = ExportForm(data)
     if request.method == "GET" or not form.is_valid():
         status = 400 if form.errors else 200
         context = {"form": form, "scope": scope, "basis_options": basis_options(form)}
@@ -62,9 +64,10 @@ def pack_new(request):
 
 
 def _get_pack_for_user(user, pack_id: int) -> EvidencePack:
-    """A pack its requester may still see: theirs, for a team they still may report on. Anything else is a 404."""
+    """A pack its requester may still see: theirs, for a team they still may report on (about a past day, by the
+    team's place in that day's tree). Anything else is a 404."""
     pack = get_object_or_404(EvidencePack.objects.select_related("team", "requirement"), pk=pack_id, requested_by=user)
-    teams_for_request(user, pack.team_id)
+    teams_on(user, pack.team_id, past_day(pack.as_at), pack.basis)
     return pack
 
 

@@ -23,7 +23,7 @@ from portal.people.roles import is_hr, staff_list_for_user
 
 from .basis import AS_IT_WAS, described
 from .forms import AsAtBasisForm, TeamFilterForm, basis_options
-from .scope import scope_label, teams_for_request
+from .scope import day_tree, person_for_request, scope_label, teams_for_request
 from .selectors import (
     certificate_list_for_staff,
     evidence_history_as_it_was,
@@ -42,8 +42,12 @@ REMIND_EVERYONE_MAX = 25
 
 @require_GET
 def team(request):
-    scope, choices = teams_for_request(request.user, request.GET.get("team"))
     form = TeamFilterForm(request.GET)
+    # About a past day, the teams to choose from are those below the user's today in that day's tree, read once for
+    # the choice and the page.
+    as_at = form.cleaned_data["as_at"] if form.is_valid() else None
+    tree = day_tree(as_at, form.cleaned_data["basis"]) if as_at else None
+    scope, choices = teams_for_request(request.user, request.GET.get("team"), tree)
     chosen = request.GET.get("team", "")
     context = {"form": form, "chosen": chosen, "team_options": _team_options(choices, chosen), "matrix": None}
     context["basis_options"] = basis_options(form)
@@ -51,7 +55,7 @@ def team(request):
         return render(request, "reports/team.html", context, status=400)
     as_at, requirement, state, basis = (form.cleaned_data[k] for k in ("as_at", "requirement", "state", "basis"))
     moment = Moment.end_of(as_at) if as_at else None
-    matrix = team_matrix(scope, moment, requirement=requirement, state=state, basis=basis)
+    matrix = team_matrix(scope, moment, requirement=requirement, state=state, basis=basis, tree=tree)
     audit_record(
         request=request,
         actor=request.user,
@@ -191,14 +195,17 @@ def _written(matrix: TeamMatrix, chosen_requirement) -> Written:
 
 @require_GET
 def team_person(request, staff_id: int):
-    person = get_object_or_404(staff_list_for_user(request.user).select_related("team", "line_manager"), pk=staff_id)
+    form = AsAtBasisForm(request.GET)
+    # About a past day, whoever is on the user's team page for that day (`scope.person_for_request`); live, or with a
+    # day that is not one, whoever they may see today.
+    as_at, basis = (form.cleaned_data["as_at"], form.cleaned_data["basis"]) if form.is_valid() else (None, None)
+    tree = day_tree(as_at, basis) if as_at and basis == AS_IT_WAS else None  # read once, for the check and the lines
+    person = person_for_request(request.user, staff_id, as_at, basis, tree)
     if person.user_id == request.user.pk:
         return redirect("reports:my_training")
-    form = AsAtBasisForm(request.GET)
     context = {"person": person, "form": form, "basis_options": basis_options(form)}
     if not form.is_valid():
         return render(request, "reports/team_person.html", context, status=400)
-    as_at, basis = form.cleaned_data["as_at"], form.cleaned_data["basis"]
     audit_record(
         request=request,
         actor=request.user,
@@ -208,7 +215,7 @@ def team_person(request, staff_id: int):
         staff_id=person.pk,
         **({"basis": basis} if as_at else {}),
     )
-    lines, history, certificates = _records(person, as_at, basis)
+    lines, history, certificates = _records(person, as_at, basis, tree)
     context |= {
         "as_at": as_at,
         "basis": basis if as_at else None,
@@ -222,7 +229,7 @@ def team_person(request, staff_id: int):
     return render(request, "reports/team_person.html", context)
 
 
-def _records(person, as_at, basis):
+def _records(person, as_at, basis, tree=None):
     """A person's requirement lines, history and certificates: live; as at a past day as it was (everything known now
     about that day: their runs of the status table in effective time, what had taken effect by then whenever it was
     recorded); or as recorded then (the ledger and roster as recorded by the end of that day)."""
@@ -234,7 +241,7 @@ def _records(person, as_at, basis):
         )
     if basis == AS_IT_WAS:
         everything = list(evidence_history_for_staff(person))  # read whole: its pauses give a paused line's end
-        lines = requirement_lines_as_it_was(person, as_at, everything)
+        lines = requirement_lines_as_it_was(person, as_at, everything, tree)
         history = evidence_history_as_it_was(everything, as_at)
         return lines, history, certificate_list_for_staff(person, completed_by=as_at)
     moment = Moment.end_of(as_at)

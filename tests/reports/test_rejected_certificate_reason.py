@@ -7,12 +7,15 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.compliance.certificates import certificate_decide, certificate_upload
 from portal.compliance.models import Certificate
+from portal.people.models import StaffChange
+from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 from tests.reports.test_team_person_certificates import PDF, QUERIES, _certificates
 from tests.reports.test_team_person_certificates import _private_media as _private_media
@@ -83,6 +86,8 @@ def test_an_outsider_is_refused_and_never_sees_the_reason(org, hr):
 
 
 def test_as_recorded_before_the_rejection_it_was_waiting_with_no_reason(org, hr, monkeypatch):
+    with as_owner():  # on the roster as recorded then, so on Grace's team page for the day
+        StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
     real_now = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: real_now - datetime.timedelta(days=5))
     certificate = certificate_upload(

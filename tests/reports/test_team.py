@@ -71,7 +71,7 @@ def test_the_team_page_runs_a_constant_number_of_queries(org, extra, django_asse
     assert StaffMember.objects.count() >= 5 + extra
 
 
-def test_a_persons_page_as_at_a_past_date_shows_their_records_of_then(org, monkeypatch):
+def test_a_persons_page_as_at_a_past_date_shows_their_records_of_then(org, hr, monkeypatch):
     import datetime
 
     from django.db.models import F
@@ -92,8 +92,11 @@ def test_a_persons_page_as_at_a_past_date_shows_their_records_of_then(org, monke
     html = client.get(url, {"as_at": week_ago, "basis": "as_recorded"}).content.decode()
     assert "Overdue" in html and "Compliant" not in html and "Nothing recorded yet." in html
     two_months_ago = (timezone.localdate() - datetime.timedelta(days=60)).isoformat()
-    then = client.get(url, {"as_at": two_months_ago, "basis": "as_recorded"}).content.decode()
-    assert "was not on the staff roster" in then
+    # As recorded then, Sam was on no roster: not on Grace's team page for that day, so not hers to open; HR's page
+    # says why it is empty.
+    as_recorded = {"as_at": two_months_ago, "basis": "as_recorded"}
+    assert client.get(url, as_recorded).status_code == 404
+    assert "was not on the staff roster" in client_for(hr).get(url, as_recorded).content.decode()
     # As it was, from what we know now: in post since 2020, and overdue then.
     html = client.get(url, {"as_at": two_months_ago}).content.decode()
     assert "was not on the staff roster" not in html and "Overdue" in html

@@ -27,7 +27,10 @@ REASON = "The certificate names another person"
 # status runs holding that day, the certificates. The withdrawal's reason and day are on each certificate's row: no
 # query more for them.
 # As it was, one of them is the team tree as it stood that day (the team the person was in then, by its name then).
-QUERIES = {"live": 9, "as_recorded": 12, "as_it_was": 9}
+# About a day, whether the manager may open the page is read from the tree and the roster of that day
+# (`reports.scope.person_for_request`): the person's roster rows, one query more on both clocks, and as recorded then
+# the tree as recorded by the end of the day, one more (as it was, the tree is the one the lines read).
+QUERIES = {"live": 9, "as_recorded": 14, "as_it_was": 10}
 # Each certificate's status is an NHS.UK tag.
 WITHDRAWN = '<strong class="nhsuk-tag nhsuk-tag--orange">Withdrawn by HR</strong>'
 VERIFIED = '<strong class="nhsuk-tag nhsuk-tag--green">Verified</strong>'
