@@ -23,7 +23,7 @@ from quizzes.models import Question
 
 from .models import ModulePage, PolicyPage, ReviewFlag
 from .models.policy_versioning import publishing_user
-from .review import review_flags_raise, review_flags_resolve
+from .review import review_flags_copy_scenarios, review_flags_raise, review_flags_resolve
 from .versions import material_reason, policy_snapshot_for_page, version_changes
 
 logger = logging.getLogger(__name__)
@@ -53,6 +53,8 @@ def on_page_published(sender, instance, revision=None, **kwargs):
         policy_version_publish(page=page, user=publishing_user() or user, editor=user)
     elif isinstance(page, ModulePage):
         review_flags_resolve(flags=_scenario_flags_changed(page), user=user, resolution="changed")
+        # A copy of a module with scenarios held for review (published as it is copied, or later) holds them too.
+        review_flags_copy_scenarios(page)
 
 
 def policy_version_publish(*, page: PolicyPage, user=None, editor=None) -> PolicySnapshot:
