@@ -99,7 +99,11 @@ def emails_send(batch_id: int) -> None:
             if send is not None:
                 send()
         except Exception as failure:  # whatever stops one message (a refused address, no server) spares the next
-            logger.warning("Roster batch %s: an email failed (%s)", batch_id, failure, exc_info=True)
+            # The mail server's refusal or absence (OSError, smtplib's errors among them) is said in one line; anything
+            # else is a fault of ours, logged with its traceback.
+            logger.warning(
+                "Roster batch %s: an email failed (%s)", batch_id, failure, exc_info=not isinstance(failure, OSError)
+            )
             error, failures_in_a_row = str(failure) or failure.__class__.__name__, failures_in_a_row + 1
             if failures_in_a_row >= FAILURES_IN_A_ROW:
                 break

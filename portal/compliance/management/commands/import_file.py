@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
+from django.urls import reverse
 
 from portal.compliance.completions import completions_listing_csv
 from portal.compliance.imports.base import importer_for, importers
@@ -162,9 +163,34 @@ class Command(BaseCommand):
         if background:
             self.stdout.write(f"Batch {batch.pk} is waiting for the task worker; its page shows how far it has got.")
         elif batch.status == ImportBatch.DONE:
-            self.stdout.write(f"Applied in {time.perf_counter() - started:.2f}s: {batch.summary}")
+            self.stdout.write(f"Applied in {time.perf_counter() - started:.2f}s (batch {batch.pk}):")
+            for line in _applied_lines(batch):
+                self.stdout.write(line)
         else:
             raise CommandError(f"Not applied: {batch.error}")
+
+
+def _applied_lines(batch: ImportBatch) -> list[str]:
+    """What an apply did, a line a figure as the dry run prints them, and the emails a roster could not send (with what
+    the server said and where HR sends them again), where the batch's whole summary was printed as a Python dict."""
+    summary = batch.summary or {}
+    lines = [f"  {key}: {value}" for key, value in summary.items() if not isinstance(value, dict | list)]
+    emails = summary.get("emails") or {}
+    invitations, notices = len(emails.get("invitations_unsent", [])), len(emails.get("notices_unsent", []))
+    unsent = [
+        f"{count} {one if count == 1 else many}"
+        for count, one, many in (
+            (invitations, "invitation", "invitations"),
+            (notices, "notice of a changed sign-in email", "notices of a changed sign-in email"),
+        )
+        if count
+    ]
+    if unsent:
+        lines.append(
+            f"  not sent: {' and '.join(unsent)} (the email server said: {emails.get('error') or 'nothing'}). "
+            f"HR can send them again from {reverse('imports:batch', args=[batch.pk])}"
+        )
+    return lines
 
 
 def _applied_before_failing(batch: ImportBatch) -> str:
