@@ -28,6 +28,7 @@ def email_for(messages) -> tuple[str, str]:
         "items": items,
         "staff": first["staff"],
         "manager": first["manager"],
+        "line_reports": all(item.get("line_manager", True) for item in items),  # else some are in their teams
         "people": listed[:MAX_PEOPLE],
         "people_count": len(listed),
         "more": max(len(listed) - MAX_PEOPLE, 0),

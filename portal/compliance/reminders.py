@@ -7,8 +7,9 @@ When each stage is due, in days from the due date (settings.PORTAL_REMINDER_OFFS
                   (`Requirement.reminder_days`, e.g. [60, 30, 14]; the default is this one offset), each sent once
     on_due    0   to the person, on the due date (or the next run, if a day's run was missed)
     after    +7   to the person: it is overdue
-    manager +14   to their line manager (skipped when they have none, or the manager has left, their account is
-                  closed, or they are away: HR has paused all of their own requirements, for maternity leave, say)
+    manager +14   to their line manager if they can see the person in the portal, else to the managers of the
+                  person's team (`escalation`); skipped when there is none, or they have left, their account is
+                  closed, or they are away (HR has paused all of their own requirements, for maternity leave, say)
     hr      +28   to everyone in the HR group
 
 The stages after the due date form a ladder: each waits for the one before it to have been sent, and then for the
@@ -21,11 +22,14 @@ say) is told themselves first; their manager hears a week later and HR two weeks
 once. The digest goes to each manager on Mondays, listing the people in their teams who are overdue or due within
 the due-soon window. Nobody is reminded, nor anyone told about them, while a pause is in force.
 
-A line manager skipped is passed over to HR, whatever the reason: the ladder is the person, their line manager, HR,
-and HR are the ones who can act for a manager who is gone or away (reassign the line management in ESR, chase the
-person themselves); a manager's own manager is not on it. A manager away (`staff_away`) gets neither escalations nor
-the digest while every requirement of theirs is paused; HR's escalation names them as away. From the day after the
-pause's last day they get both again, and are told then about anyone of theirs still overdue, even if HR heard first.
+The manager told is one who can open the page the email links to: the line manager if they manage the person's team
+or a team above it, otherwise the managers of the nearest team at or above the person's that has one
+(`escalation.TeamManagers`: one query, read only on a day someone is far enough overdue for it to matter). A manager
+skipped is passed over to HR, whatever the reason: the ladder is the person, their manager, HR, and HR are the ones
+who can act for a manager who is gone or away (reassign the line management in ESR, chase the person themselves); a
+manager's own manager is not on it. A manager away (`staff_away`) gets neither escalations nor the digest while every
+requirement of theirs is paused; HR's escalation names them as away. From the day after the pause's last day they get
+both again, and are told then about anyone of theirs still overdue, even if HR heard first.
 
 Each (person, requirement, stage, days before, due date, recipient) is sent once, ever (`reminder_sending`, which also
 runs the day: `reminders_send`).
@@ -38,7 +42,6 @@ escalation naming each of their people and courses; an HR officer one a day. Eac
 import datetime
 import logging
 from collections import defaultdict
-from collections.abc import Container
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -53,6 +56,7 @@ from portal.people.roles import HR_GROUP
 
 from . import status
 from .dates import end_of_local_day, local_day
+from .escalation import Escalation, TeamManagers
 from .models import EvidenceEntry, ReminderLog, ReminderRefusal, Requirement, RequirementStatus
 from .policy_versions import policy_change_notices
 
@@ -153,16 +157,6 @@ def next_stage(
     return None
 
 
-def _current_manager(staff: StaffMember, today: datetime.date, away: Container[int] = ()) -> StaffMember | None:
-    """The line manager to escalate to: none if they have left or their account is closed (they can no longer sign
-    in to see the person), they have no work email, or they are among `away` (`staff_id`s of `staff_away`: not
-    reading work email), and the ladder then goes to HR."""
-    manager = staff.line_manager
-    if manager is None or manager.has_left(today) or _account_closed(manager) or not manager.work_email:
-        return None
-    return None if manager.pk in away else manager
-
-
 def staff_away(today: datetime.date):
     """The people away on `today`, as a StaffMember queryset: every active requirement that applies to them is under
     a pause in force today (maternity leave, long-term sickness, career break, secondment out, suspension, or HR's
@@ -180,11 +174,6 @@ def staff_away(today: datetime.date):
     )
     paused = in_force.filter(requirement__active=True).values("staff_id")
     return StaffMember.objects.filter(pk__in=paused).exclude(Exists(not_paused))
-
-
-def _account_closed(staff: StaffMember) -> bool:
-    """Closed: by hand, or the day after their leave date (a person on the roster with no account is not closed)."""
-    return staff.user is not None and not staff.user.is_active
 
 
 NO_HR_LEFT = (
@@ -264,15 +253,19 @@ def reminders_due(today: datetime.date) -> list[Message]:
         .select_related("staff", "staff__team", "staff__line_manager__user", "requirement", "evidence__snapshot")
         .order_by("due_on", "staff_id", "requirement_id")
     )
+    rows = list(rows)
     sent = _stages_sent(horizon)
     refused = _refused_after(horizon)
     hr = hr_recipients()
     away = set(staff_away(today).values_list("pk", flat=True))
-    due = []  # (row, its stage today, its days before, recipients, the context of its text)
+    # Whom the manager stage goes to matters only from the first day it or HR's could be due: the team managers are
+    # read then (one query), not on a day nobody is that far overdue.
+    ladder = min(offsets()[MANAGER], offsets()[HR])
+    managers = TeamManagers(today) if any((today - row.due_on).days >= ladder for row in rows) else None
+    due = []  # (row, its stage today, its days before, the context of its text)
     for row in rows:
-        manager = _current_manager(row.staff, today, away)
-        # Passed over only for being away: HR are told who it is.
-        manager_away = row.staff.line_manager if manager is None and _current_manager(row.staff, today) else None
+        escalation = managers.escalation(row.staff, away) if managers is not None else Escalation()
+        manager = escalation.managers[0] if escalation.managers else None
         key = (row.staff_id, row.requirement_id, row.due_on)
         stages_sent = sent.get(key, {})
         undeliverable = None  # the person's address, when their overdue reminder could not be delivered
@@ -285,7 +278,6 @@ def reminders_due(today: datetime.date) -> list[Message]:
         if stage is None:
             continue
         days_before = before_due(row.due_on, today, reminder_days, stages_sent) if stage == BEFORE else 0
-        recipients = {MANAGER: [manager.work_email] if manager else [], HR: hr}.get(stage, [row.staff.work_email])
         context = {
             "row": row,
             "staff": row.staff,
@@ -293,7 +285,9 @@ def reminders_due(today: datetime.date) -> list[Message]:
             "due_on": row.due_on,
             "today": today,
             "manager": manager,
-            "manager_away": manager_away,
+            "managers": escalation.managers,
+            "line_manager": escalation.line_manager,  # the managers told are the line manager, not the team's
+            "manager_away": escalation.away,  # passed over only for being away: HR are told who it is
             "manager_told": MANAGER in stages_sent,
             "undeliverable": undeliverable if stage in (MANAGER, HR) else None,
             "training_url": training_url(),
@@ -301,16 +295,20 @@ def reminders_due(today: datetime.date) -> list[Message]:
             "team_url": _absolute("reports:team"),
             **_signature(),
         }
-        due.append((row, stage, days_before, recipients, context))
+        due.append((row, stage, days_before, context))
     # Read for all the rows at once, not row by row: the rounds in force and the policies' versions.
     notices = policy_change_notices([row for row, stage, *_ in due if stage in (BEFORE, ON_DUE, AFTER)])
     messages = []
-    for row, stage, days_before, recipients, context in due:
-        context["policy_change"] = notices.get(row.pk)
-        subject = _render(f"email/reminders/{stage}_subject.txt", context)
-        body = render_to_string(f"email/reminders/{stage}.txt", context)
-        for recipient in recipients:
-            messages.append(
+    for row, stage, days_before, shared in due:
+        shared["policy_change"] = notices.get(row.pk)
+        if stage == MANAGER:  # each manager told gets their own, addressed to them
+            texts = [({**shared, "manager": manager}, [manager.work_email]) for manager in shared["managers"]]
+        else:
+            texts = [(shared, hr if stage == HR else [row.staff.work_email])]
+        for context, recipients in texts:
+            subject = _render(f"email/reminders/{stage}_subject.txt", context)
+            body = render_to_string(f"email/reminders/{stage}.txt", context)
+            messages += (
                 Message(
                     stage,
                     row.staff,
@@ -322,6 +320,7 @@ def reminders_due(today: datetime.date) -> list[Message]:
                     days_before=days_before,
                     context=context,
                 )
+                for recipient in recipients
             )
     return messages
 

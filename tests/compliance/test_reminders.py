@@ -143,9 +143,21 @@ def test_someone_first_seen_long_overdue_is_told_before_anyone_else_is(org, run)
     assert daily(run, 60, 120) == {60: [("after", SAM)], 67: [("manager", GRACE)], 81: [("hr", HR)]}
 
 
-def test_with_no_line_manager_the_escalation_goes_to_hr(org, run):
+def test_with_no_line_manager_the_escalation_goes_to_the_manager_of_their_team_then_hr(org, run):
     org["sam"].line_manager = None
     org["sam"].save()
+    assert daily(run, 0, 60) == {
+        0: [("on_due", SAM)],
+        7: [("after", SAM)],
+        14: [("manager", GRACE)],  # Grace manages Sam's team: she has Sam on her team page
+        28: [("hr", HR)],
+    }
+
+
+def test_with_no_line_manager_nor_anyone_managing_their_team_the_escalation_goes_to_hr(org, run):
+    org["sam"].line_manager = None
+    org["sam"].save()
+    TeamManager.objects.all().delete()
     assert daily(run, 0, 60) == {0: [("on_due", SAM)], 7: [("after", SAM)], 28: [("hr", HR)]}
 
 

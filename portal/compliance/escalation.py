@@ -1,0 +1,76 @@
+"""Who hears of someone overdue at the reminders' manager stage: whoever can act on it in the portal.
+
+Who may see a person in the portal is decided by the managers of teams (`TeamManager`: a manager sees their teams and
+the teams below them), not by the line manager ESR names, and the two differ (a supervisor on another site, one not
+updated after a move). The escalation links to the person's page and the manager's team page, so it goes to:
+
+1. the person's line manager, if they can see the person today (they manage the person's team or a team above it);
+2. otherwise the managers of the person's team: of the nearest team at or above it that has a manager today (other
+   than the person themselves), the managers who see the person on their team page;
+3. of those, whoever has left, whose account is closed, who has no work email or who is away (`reminders.staff_away`)
+   is passed over, and if nobody is left the escalation goes to HR, as it always has for a line manager who has left
+   or is away (HR are told of the one away).
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Container
+from dataclasses import dataclass, field
+
+from portal.people.models import StaffMember, Team, TeamManager
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """Whom the manager stage goes to: `managers` (none: HR instead); `away`, the one passed over for being away when
+    nobody else was left; `line_manager`, whether they are the person's line manager (else their team's managers)."""
+
+    managers: list[StaffMember] = field(default_factory=list)
+    away: StaffMember | None = None
+    line_manager: bool = True
+
+
+class TeamManagers:
+    """The managers of teams on `today`, read once: one query, whatever the number of people escalated."""
+
+    def __init__(self, today: datetime.date):
+        self.today = today
+        self._by_path: dict[str, list[StaffMember]] = defaultdict(list)
+        self._paths_of: dict[int, list[str]] = defaultdict(list)
+        links = (
+            TeamManager.objects.current(on=today)
+            .select_related("staff__user", "team")
+            .order_by("staff__last_name", "staff__first_name", "staff_id")
+        )
+        for link in links:
+            self._by_path[link.team.path].append(link.staff)
+            self._paths_of[link.staff_id].append(link.team.path)
+
+    def see(self, manager: StaffMember, staff: StaffMember) -> bool:
+        """Whether `manager` manages `staff`'s team or a team above it today, and so has them on their team page."""
+        return staff.team is not None and staff.team.path.startswith(tuple(self._paths_of.get(manager.pk, ())))
+
+    def of_team(self, staff: StaffMember) -> list[StaffMember]:
+        """The managers of the nearest team at or above `staff`'s that has any today, the person left out."""
+        path = staff.team.path if staff.team is not None else ""
+        for end in range(len(path), 0, -Team.steplen):
+            managers = [manager for manager in self._by_path.get(path[:end], []) if manager.pk != staff.pk]
+            if managers:
+                return managers
+        return []
+
+    def escalation(self, staff: StaffMember, away: Container[int] = ()) -> Escalation:
+        """Whom the manager stage about `staff` goes to (this module's docstring). Reads nothing more."""
+        line = staff.line_manager
+        sees = line is not None and line.pk != staff.pk and self.see(line, staff)
+        reachable = [manager for manager in ([line] if sees else self.of_team(staff)) if self.reachable(manager)]
+        here = [manager for manager in reachable if manager.pk not in away]
+        if here:
+            return Escalation(here, None, sees)
+        return Escalation([], reachable[0] if reachable else None, sees)
+
+    def reachable(self, manager: StaffMember) -> bool:
+        """Someone an escalation can reach: not left, their account open (they can sign in to see the person), with
+        a work email."""
+        closed = manager.user is not None and not manager.user.is_active
+        return not manager.has_left(self.today) and not closed and bool(manager.work_email)
