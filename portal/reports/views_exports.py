@@ -51,12 +51,18 @@ def _export_request(request, kind: str):
         basis=basis,
         **{label.lower().replace(" ", "_"): value for label, value in named.words()},
     )
-    stem = f"compliance-{slugify(label)[:60]}-{as_at or timezone.localdate():%Y-%m-%d}"
+    stem = f"compliance-{'-'.join(map(_file_name, scope))[:60]}-{as_at or timezone.localdate():%Y-%m-%d}"
     if as_at:
         stem += f"-{FILENAME_WORDS[basis]}"
     for _, value in named.words():
         stem += f"-{slugify(value)[:40]}"
     return (scope, Moment.end_of(as_at) if as_at else None, basis, filters, named, stem), form
+
+
+def _file_name(team) -> str:
+    """A team as a file name says it: its name in Latin letters, else (a name wholly in another script, which slugify
+    leaves empty) its code, else `team-<pk>`, so that such a team's download is not named by nothing."""
+    return slugify(team.name) or slugify(team.code) or f"team-{team.pk}"
 
 
 @require_GET
