@@ -120,6 +120,10 @@ class AccountAdapter(DefaultAccountAdapter):
             return super().send_notification_mail(template_prefix, user, context=context, email=email)
         if not user.email or not user.is_active or leavers.left_by(leavers.leave_date_of(user)):
             return None
+        if template_prefix == "account/email/password_reset" and getattr(user, "_portal_first_password", False):
+            # A new starter taking up their invitation (its link is a reset link) is told nothing more: they chose
+            # their first password a moment ago, from the email that asked them to. The audit line is still written.
+            return None
         self.send_mail(
             template_prefix,
             email or user.email,
@@ -141,6 +145,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return portal_url(urlsplit(super().get_reset_password_from_key_url(key)).path)
 
     def set_password(self, user, password):
+        # Someone who has never signed in and had no password yet is choosing their first (the invitation's link).
+        user._portal_first_password = user.last_login is None and not user.has_usable_password()
         super().set_password(user, password)
         # A reset proves the person reads their email and a change proves they know the old password: lift the
         # limits an attacker may have run up on their account (the emails promise this), so the person can sign in
