@@ -9,12 +9,20 @@ from modules import views as module_views
 from portal.accounts import views as account_views
 from portal.accounts import views_mfa
 from portal.accounts.email_address import sign_in_email
+from portal.accounts.page_password import page_password
+from portal.lib import converters  # noqa: F401  (registers <id:...>)
 
 urlpatterns = [
     # One door in: Wagtail's own sign-in and password-reset pages send people to allauth's (portal.accounts.views).
     path("cms/login/", account_views.cms_sign_in, name="cms_sign_in"),
     re_path(r"^cms/password_reset/", account_views.cms_password_reset, name="cms_password_reset"),
     path("_util/login/", account_views.page_sign_in, name="page_sign_in"),
+    # Wagtail's password on a page, with a limit on guesses and each one audited (portal.accounts.page_password)
+    path(
+        "_util/authenticate_with_password/<id:page_view_restriction_id>/<id:page_id>/",
+        page_password,
+        name="page_password",
+    ),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Before allauth's page at this address: the sign-in email is shown, never changed (portal.accounts.email_address).

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from modules.models import ContentPage, ReviewFlag
 from portal.accounts.mfa import PRIVILEGED_PREFIXES
@@ -51,6 +52,8 @@ TABLE = {
     "cms_sign_in": ("POST", (), {"anonymous": LOGIN}),
     "cms_password_reset": ("POST", (), {"anonymous": FOUND}),
     "page_sign_in": ("POST", (), {"anonymous": LOGIN, "staff": LOGIN, "manager": LOGIN, "hr": LOGIN}),
+    # Wagtail's password on a page (portal.accounts.page_password): anyone signed in may try it; none given here
+    "page_password": ("POST", ("page_restriction", "restricted_page"), {"staff": OK, "manager": OK, "hr": OK}),
     "reports:verify": ("GET", ("code",), {"anonymous": OK, "staff": OK, "manager": OK, "hr": OK}),
     # Anyone signed in, for themselves
     "reports:my_training": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
@@ -234,6 +237,11 @@ def world(db, home_page, tmp_path, settings):
     )
     certificate.file.save("certificate.pdf", ContentFile(b"%PDF-1.4"), save=True)
     flag = ReviewFlag.objects.create(page=module, clause="1", snapshot=snapshot)
+    handbook = ContentPage(title="Ward 7 handbook", slug="ward-7-handbook", body=[])
+    home_page.add_child(instance=handbook).save_revision().publish()
+    page_restriction = PageViewRestriction.objects.create(
+        page=handbook, restriction_type=PageViewRestriction.PASSWORD, password="ward7-2026"
+    )
     verification = verification_code_for(entry)
     pack = EvidencePack.objects.create(
         team=comms, as_at=timezone.localdate(), cutoff=timezone.now(), requested_by=hr.user
@@ -273,6 +281,8 @@ def world(db, home_page, tmp_path, settings):
             "roster_batch": import_batch_create(kind="roster", data=ROSTER, filename="r.csv", user=hr.user)[0].pk,
             "import_kind": "roster",
             "flag": flag.pk,
+            "page_restriction": page_restriction.pk,
+            "restricted_page": handbook.pk,
             "page_action": "delete",
             "group": Group.objects.create(name="Reviewers").pk,
             "requirement": course.pk,

@@ -14,6 +14,7 @@ class AuditEvent(models.Model):
     EVIDENCE_VOIDED, TEAM_CHANGED, MANAGER_CHANGED = "evidence_voided", "team_changed", "manager_changed"
     PAUSE_CHANGED, STATUS_REBUILT, POLICY_PUBLISHED = "pause_changed", "status_rebuilt", "policy_published"
     SSO_LINKED, ROUND_WITHDRAWN, ACCOUNT_CHANGED = "sso_linked", "round_withdrawn", "account_changed"
+    PAGE_PASSWORD = "page_password"  # noqa: S105 (the name of an audit action, not a password)
     ACTION_CHOICES = [
         (EXPORT, "Exported records"),
         (VIEW_PERSON, "Viewed a person's records"),
@@ -38,6 +39,7 @@ class AuditEvent(models.Model):
         (SSO_LINKED, "Linked or unlinked a single sign-on account"),
         (ROUND_WITHDRAWN, "Withdrew a re-attestation round opened in error"),
         (ACCOUNT_CHANGED, "Changed the name on someone's account"),
+        (PAGE_PASSWORD, "Gave a page's password"),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

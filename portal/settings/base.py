@@ -204,6 +204,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "30/h/key",
     "login_failed_from_client": "100/m/ip,5/5m/key,20/h/key",
     "login_failed_known_device": "10/h/key",
+    # Wagtail's password on a module or policy page (portal.accounts.page_password): ten wrong passwords an hour per
+    # person and page restriction. Someone given the password types it once or twice; a guesser is held to 240 a day.
+    "page_password_failed": "10/h/key",
 }
 MFA_FORMS = {
     "authenticate": "portal.accounts.ratelimits.AuthenticateForm",
