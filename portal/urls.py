@@ -7,7 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from modules import views as module_views
 from portal.accounts import views as account_views
-from portal.accounts import views_mfa
+from portal.accounts import views_mfa, views_password
 from portal.accounts.email_address import sign_in_email
 from portal.accounts.page_password import page_password
 from portal.lib import converters  # noqa: F401  (registers <id:...>)
@@ -30,6 +30,8 @@ urlpatterns = [
     # Before allauth's pages at these addresses: setting up an app returns the person where they were going.
     path("accounts/2fa/totp/activate/", views_mfa.activate_authenticator, name="mfa_activate_totp"),
     path("accounts/2fa/recovery-codes/", views_mfa.recovery_codes, name="mfa_view_recovery_codes"),
+    # Before allauth's page: setting a first password needs the person to have proved who they are moments before.
+    path("accounts/password/set/", views_password.password_set, name="account_set_password"),
     path("accounts/", include("allauth.urls")),
     path("accessibility-statement/", module_views.accessibility_statement, name="accessibility_statement"),
     path("learn/", include("modules.urls")),

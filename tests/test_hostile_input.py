@@ -79,6 +79,7 @@ INPUTS = {
     "account_email": ((), ("email", "action_add", "action_primary", "action_remove"), ()),
     "mfa_activate_totp": (("next",), ("code", "next"), ()),
     "mfa_view_recovery_codes": (("next",), (), ()),
+    "account_set_password": (("next",), ("password1", "password2", "next"), ()),
     "accessibility_statement": ((), (), ()),
     "reports:verify": ((), (), ()),
     "reports:my_training": ((), (), ()),

@@ -70,6 +70,8 @@ TABLE = {
         {"staff": OK, "manager": OK, "hr": FOUND, "hr_password_only": FOUND, "editor_password_only": FOUND},
     ),
     "mfa_view_recovery_codes": ("GET", (), {"staff": MISSING, "manager": MISSING, "hr": MISSING}),
+    # Setting a first password (portal.accounts.views_password): everyone here has one, so is sent to change it
+    "account_set_password": ("GET", (), {"staff": FOUND, "manager": FOUND, "hr": FOUND}),
     "certificates:upload": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
     "modules:scenario_choose": ("POST", ("module", "block"), {"staff": FOUND, "manager": FOUND, "hr": FOUND}),
     "modules:quiz_start": ("POST", ("module",), {"staff": FOUND, "manager": FOUND, "hr": FOUND}),

@@ -17,7 +17,7 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.forms import DisconnectForm as AllauthDisconnectForm
 from allauth.socialaccount.models import SocialAccount
-from allauth.socialaccount.providers.base.constants import AuthProcess
+from allauth.socialaccount.providers.base.constants import AuthAction, AuthProcess
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -45,6 +45,15 @@ class NonceOpenIDConnectProvider(OpenIDConnectProvider):
     removes when the callback uses it); `admit` refuses an ID token whose nonce is not that one. An ID token from
     another sign-in, replayed or injected into this one, is refused even if everything else about it is genuine.
     """
+
+    def get_auth_params_from_request(self, request, action):
+        """`action=reauthenticate` (the page that sets a password sends it, `views_password`): the provider is asked to
+        ask for the person's password again (OpenID Connect Core 3.1.2.1 `prompt=login`), not to sign in whoever its
+        own session in this browser holds."""
+        params = super().get_auth_params_from_request(request, action)
+        if action == AuthAction.REAUTHENTICATE:
+            params["prompt"] = "login"
+        return params
 
     def redirect(self, request, process, next_url=None, data=None, **kwargs):
         nonce = secrets.token_urlsafe(32)

@@ -11,6 +11,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import requests
+from allauth.account import app_settings as account_settings
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -385,3 +388,32 @@ def test_the_wagtail_admin_signs_in_through_single_sign_on(client, sso):
     done = client.post("/accounts/2fa/authenticate/", {"code": code})
     assert done["Location"] == "/cms/" and signed_in_as(client) == str(editor.pk)
     assert client.get("/cms/").status_code == 200
+
+
+def test_to_set_a_password_later_the_person_signs_in_again_and_the_provider_asks_for_theirs(client, sso):
+    person = roster_person()
+    person.set_unusable_password()
+    person.save()
+    sub = sso.add_account(new_sub(), email=person.email, email_verified=True)
+    browser = requests.Session()  # the person's browser, signed in at the provider from here on
+    sign_in(client, sso, sub, browser=browser)
+    session = client.session
+    for record in session[AUTHENTICATION_METHODS_SESSION_KEY]:
+        record["at"] -= account_settings.REAUTHENTICATION_TIMEOUT + 60
+    session.save()
+
+    html = client.get("/accounts/password/set/").content.decode()
+    assert "<h1>Sign in again to set a password</h1>" in html
+    action = re.search(r'<form method="post" action="([^"]+)">\s*<input[^>]+csrfmiddlewaretoken', html).group(1)
+    started = client.post(action.replace("&amp;", "&"))
+    assert "prompt=login" in started["Location"]
+    # Without prompt=login the provider would send the browser straight back, signed in as whoever it holds.
+    asked = browser.get(started["Location"], allow_redirects=True, timeout=5)
+    assert asked.json()["prompt"] == "login"
+    back = sso.authorize(started["Location"], sub, browser=browser)
+    assert client.get(local(back))["Location"] == "/accounts/password/set/"
+    assert 'name="password1"' in client.get("/accounts/password/set/").content.decode()
+    new = "a brand new long passphrase 42"
+    assert client.post("/accounts/password/set/", {"password1": new, "password2": new}).status_code == 302
+    person.refresh_from_db()
+    assert person.check_password(new)
