@@ -38,7 +38,7 @@ class AuditEvent(models.Model):
         (POLICY_PUBLISHED, "Published a policy version"),
         (SSO_LINKED, "Linked or unlinked a single sign-on account"),
         (ROUND_WITHDRAWN, "Withdrew a re-attestation round opened in error"),
-        (ACCOUNT_CHANGED, "Changed the name on someone's account"),
+        (ACCOUNT_CHANGED, "Changed an account's name or password"),
         (PAGE_PASSWORD, "Gave a page's password"),
     ]
 

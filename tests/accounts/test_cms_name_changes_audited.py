@@ -49,7 +49,7 @@ def test_a_name_changed_in_the_user_editor_is_audited_before_and_after_naming_wh
     assert (line.actor, line.actor_name) == (admin, "Rita Root")
     assert line.detail["changes"] == {"first_name": ["Sam", "Samuel"], "last_name": ["Taylor", "Taylor-Reid"]}
     assert line.detail["account"] == sam.pk and line.detail["ip"] == "127.0.0.1"
-    assert line.get_action_display() == "Changed the name on someone's account"
+    assert line.get_action_display() == "Changed an account's name or password"
 
 
 def test_only_what_changed_is_named(admin_client, sam):

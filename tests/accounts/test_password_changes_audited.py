@@ -117,3 +117,11 @@ def test_a_leaver_is_not_mailed_about_their_password(db, mailoutbox, rf):
 def test_other_notices_of_allauths_stay_off(db, mailoutbox):
     get_adapter().send_notification_mail("account/email/email_changed", _person())
     assert mailoutbox == []
+
+
+def test_hrs_audit_log_names_a_password_line_as_such(db, mailoutbox):
+    pat = _person()
+    client = factories.sign_in(Client(), pat)
+    client.post("/accounts/password/change/", {"oldpassword": factories.PASSWORD, "password1": NEW, "password2": NEW})
+    line = AuditEvent.objects.get(action=AuditEvent.ACCOUNT_CHANGED)
+    assert line.get_action_display() == "Changed an account's name or password"
