@@ -70,7 +70,10 @@ def _rate_limited_audit(request, actor: str, limit: int, over: Over, **detail) -
     )
 
 
-def _refuse(request, code: str, detail: str) -> Problem:
+def _refuse(request, code: str, detail: str, audit=None) -> Problem:
+    """A call without a token that opens anything, counted against its address's limit. `audit` (a revoked client's,
+    or one whose holder lapsed) writes its line only within that limit: past it, the window's one rate-limited line
+    stands for them, so a revoked token, which may be in the wrong hands, cannot write a line a call."""
     limit = failures_per_minute()
     over = _over_limit(f"ip:{client_address(request)}", limit)
     if over.wait:
@@ -80,6 +83,8 @@ def _refuse(request, code: str, detail: str) -> Problem:
             f"Too many calls without a valid token: wait {over.wait} seconds.",
             headers={"Retry-After": str(over.wait)},
         )
+    if audit is not None:
+        audit()
     error = ', error="invalid_token"' if code != "not_authenticated" else ""
     return Problem(code, detail, headers={"WWW-Authenticate": f'Bearer realm="api"{error}'})
 
@@ -104,15 +109,19 @@ class ClientToken(HttpBearer):
         if client is None:
             raise _refuse(request, "token_not_recognised", "The token is not one the portal knows (or it was rotated).")
         if client.is_revoked:
-            audit_refusal(request, client, self.scope, "revoked token")
-            raise _refuse(request, "token_revoked", "This client has been revoked: ask HR for a new one.")
+            raise _refuse(
+                request,
+                "token_revoked",
+                "This client has been revoked: ask HR for a new one.",
+                audit=lambda: audit_refusal(request, client, self.scope, "revoked token"),
+            )
         if client.holder_lapsed:
-            audit_refusal(request, client, self.scope, "token holder no longer in HR")
             raise _refuse(
                 request,
                 "token_holder_not_hr",
                 "The HR officer who was given this client's token no longer signs in, has left the organisation or is "
                 "no longer in HR: ask HR to rotate the token (or revoke the client).",
+                audit=lambda: audit_refusal(request, client, self.scope, "token holder no longer in HR"),
             )
         limit = per_minute()
         over = _over_limit(f"client:{client.pk}", limit)

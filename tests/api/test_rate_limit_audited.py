@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from portal.api import auth
+from portal.api.clients import api_client_revoke
 from portal.audit.models import AuditEvent
 
 PATH = "/api/v1/people/{}/standing"
@@ -82,3 +83,24 @@ def test_a_flood_writes_one_line_however_long_it_lasts(api, org, settings):
     for _ in range(50):
         api("get", path, "standing")
     assert AuditEvent.objects.count() == before + 1
+
+
+@pytest.mark.parametrize("why", ["revoked token", "token holder no longer in HR"])
+def test_a_flood_with_a_revoked_or_lapsed_token_writes_no_line_a_call(api, org, settings, why):
+    """A revoked token is often one in the wrong hands: its calls count against the address's limit like any token
+    that opens nothing, and past it the window's one rate-limited line stands for them (before, each call wrote a
+    refusal line of its own, however many it sent)."""
+    settings.PORTAL_API_FAILURES_PER_MINUTE = 2
+    hr = org["people"]["hr"].user
+    if why == "revoked token":
+        api_client_revoke(client=org["clients"]["standing"], reason="Token found in a public repository", user=hr)
+    else:
+        hr.groups.clear()  # the HR officer shown every token leaves HR
+    path = PATH.format(org["people"]["sam"].employee_number)
+    before = AuditEvent.objects.count()
+    assert [api("get", path, "standing").status_code for _ in range(30)] == [401] * 2 + [429] * 28
+    refusals = AuditEvent.objects.filter(action=AuditEvent.REFUSED, detail__why=why)
+    assert refusals.count() == 2 and all(line.actor_name == org["clients"]["standing"].audit_name for line in refusals)
+    [limited] = _limited()
+    assert limited.detail["refused_for"] in {"token_revoked", "token_holder_not_hr"}
+    assert AuditEvent.objects.count() == before + 3
