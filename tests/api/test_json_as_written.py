@@ -82,3 +82,16 @@ def test_json_by_any_of_its_names_is_read(org, content_type):
     headers = {"Authorization": f"Bearer {org['tokens']['completions']}", "Idempotency-Key": "as-json"}
     response = Client().post("/api/v1/completions", body, content_type=content_type, headers=headers)
     assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-16-be"])
+def test_a_body_in_another_encoding_than_utf8_is_refused(org, encoding):
+    """Before, Python's reader, handed the bytes, found UTF-16 or UTF-32 by the first bytes and recorded the body,
+    which RFC 8259 does not allow and which a proxy or log reading UTF-8 does not see as the same request."""
+    body = json.dumps({"completions": [completion(org["people"]["sam"])]}).encode(encoding)
+    headers = {"Authorization": f"Bearer {org['tokens']['completions']}", "Idempotency-Key": f"in-{encoding}"}
+    response = Client().post("/api/v1/completions", body, content_type="application/json", headers=headers)
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid_json" and "UTF-8" in response.json()["detail"]
+    assert not ImportBatch.objects.exists() and not IdempotentRequest.objects.exists()
+    assert not EvidenceEntry.objects.exists()
