@@ -14,6 +14,7 @@ from portal.compliance.asat import Moment
 from portal.compliance.models import EvidenceEntry, LedgerHead
 from portal.lib.text import hidden_character
 from portal.people.models import StaffMember, Team
+from portal.people.team_history import TeamThen
 from portal.reports.basis import AS_IT_WAS, AS_RECORDED, DEFAULT
 from portal.reports.forms import EARLIEST_AS_AT
 from portal.reports.organisation import Figure, organisation_report
@@ -71,7 +72,7 @@ def _team_for(client: ApiClient, code: str, day: datetime.date | None = None, ba
     return team
 
 
-def _team_ref(team: Team | None) -> dict | None:
+def _team_ref(team: Team | TeamThen | None) -> dict | None:
     return {"code": team.code, "name": team.name} if team else None
 
 
@@ -99,11 +100,14 @@ def person_standing(request, employee_number: str, as_at: Day = None):
     if client.team and as_at is None:
         people = people.filter(team__path__startswith=client.team.path)
     person = people.filter(employee_number=_named(employee_number, "person")).first()
+    team = person.team if person is not None else None
     if person is not None and client.team and as_at is not None:
         # As at a day: someone the client's team today held that day, as the team's standing that day lists them
-        # (the tree and the roster as recorded by the end of the day).
-        held = day_tree(day, AS_RECORDED).under([client.team])
-        person = person if roster_team_on(person, day, AS_RECORDED) in held else None
+        # (the tree and the roster as recorded by the end of the day), in the team they were in then, as it was
+        # named then: they may have moved since to a team outside the client's, which it is not to learn.
+        tree = day_tree(day, AS_RECORDED)
+        team = tree.teams.get(roster_team_on(person, day, AS_RECORDED))
+        person = person if team is not None and team.pk in tree.under([client.team]) else None
     if person is None:
         raise Problem(
             "not_found", f"There is no one with the employee number {employee_number!r} among this client's people."
@@ -117,7 +121,7 @@ def person_standing(request, employee_number: str, as_at: Day = None):
     return {
         "employee_number": person.employee_number,
         "name": person.full_name,
-        "team": _team_ref(person.team),
+        "team": _team_ref(team),
         "start_date": person.start_date,
         "leave_date": person.leave_date,
         "as_at": day,

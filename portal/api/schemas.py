@@ -29,7 +29,10 @@ class Standing(Schema):
 class PersonStanding(Schema):
     employee_number: str
     name: str
-    team: TeamRef | None
+    team: TeamRef | None = Field(
+        description="The team the roster has them in now; as at a day, for a client limited to a team, the team they "
+        "were in that day, as it was named then"
+    )
     start_date: datetime.date = Field(description="Their start date, as the roster has it now")
     leave_date: datetime.date | None = Field(
         description="Their last day of service, if the roster has one now: from the day after, nothing is asked of "

@@ -3,6 +3,7 @@ team today, applied to the tree and the roster as recorded by the end of that da
 is read, though they have moved away since; someone who joined it since is not, about a day before they joined."""
 
 import datetime
+import json
 
 from django.db.models import F
 from django.utils import timezone
@@ -67,3 +68,16 @@ def test_a_team_moved_today_is_read_about_the_days_it_was_under_the_clients_team
         payroll = api("get", figures, "finance", {"team": teams["payroll"].code, **day})
         comms = api("get", figures, "finance", {"team": teams["comms"].code, **day})
         assert (payroll.status_code, comms.status_code) == (200, 404)
+
+
+def test_someone_who_moved_away_is_read_in_the_team_they_were_in_then_not_where_they_went(api, org):
+    """Before, the answer gave their team today: a team-limited client learnt where someone moved to outside it."""
+    _long_ago()
+    fay, teams = org["people"]["fay"], org["teams"]
+    _move(fay, teams["comms"])  # leaves Payroll (under Finance) for Communications, outside the client's teams
+    path = f"/api/v1/people/{fay.employee_number}/standing"
+    body = api("get", path, "finance", {"as_at": BEFORE.isoformat()}).json()
+    assert body["team"] == {"code": teams["payroll"].code, "name": "Payroll"}
+    assert "Communications" not in json.dumps(body) and teams["comms"].code not in json.dumps(body)
+    # A client of the whole organisation reads where the roster has them now, as before
+    assert api("get", path, "standing", {"as_at": BEFORE.isoformat()}).json()["team"]["name"] == "Communications"
