@@ -3,20 +3,24 @@ through that import's own service: the same dry run, the same rules, all or noth
 (portal.compliance.imports). The API adds what a file has no way to say: the client's team, and an Idempotency-Key."""
 
 import csv
+import datetime
 import io
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from ninja import Header, Router
 
 from portal.audit.models import AuditEvent
 from portal.compliance.completions import people_by_number
 from portal.compliance.imports.own_records import CLIENT_MADE_BY, CLIENT_SHOWN_TO
 from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
+from portal.compliance.intervals import Change, Facts, Roster
 from portal.compliance.models import ImportBatch
-from portal.people.models import Assignment, StaffMember
+from portal.people.models import Assignment, StaffChange, StaffMember, Team
 from portal.people.roster import OPTIONAL_FIELDS, RosterTeams, privileged_sign_ins
 
 from .auth import ClientToken, audit_call, scope_extra
@@ -326,7 +330,9 @@ def _check_roster_in_scope(client: ApiClient, people) -> None:
     (an unknown number was to_create, an outsider's was refused). So such a client adds no one: new starters come
     through the organisation's roster. A row's team is found by the roster import's own finder (`RosterTeams`: by
     code, else by name, in any case, across the whole organisation), and a name more than one team has, where the
-    import would refuse it, is refused here too."""
+    import would refuse it, is refused here too. Someone who came into its teams from another reaches back no
+    further: an effective date or a leave date before that day, or another start date, would change where the roster
+    had them, as it was, while another team had them (that team's past figures), and is refused."""
     teams, known = RosterTeams.load(), _TeamKnows.load(client.team.path, people)
     errors = []
     for i, person in enumerate(people):
@@ -353,6 +359,8 @@ class _TeamKnows:
     posts: set[str]
     emails_outside: set[str]
     posts_outside: set[str]
+    started: dict[str, datetime.date]  # the start date each of its people has now
+    joined: dict[str, datetime.date]  # the day each of its people who came from another team came into its teams
 
     @classmethod
     def load(cls, path: str, rows) -> "_TeamKnows":
@@ -364,9 +372,12 @@ class _TeamKnows:
         # An account with HR or editor rights signs in with it: the row would give that account a staff record here
         # (and a later leave date would close it).
         rights = {e for e, team in privileged_sign_ins(emails).items() if not (team and team.startswith(path))}
+        started = dict(staff.filter(inside, employee_number__in=numbers).values_list("employee_number", "start_date"))
         return cls(
             path=path,
-            people=set(staff.filter(inside, employee_number__in=numbers).values_list("employee_number", flat=True)),
+            people=set(started),
+            started=started,
+            joined=_came_in(path, list(started)),
             posts=set(held.filter(held_inside, number__in=posts).values_list("number", flat=True)),
             emails_outside=rights
             | set(staff.filter(work_email__in=emails).exclude(inside).values_list("work_email", flat=True)),
@@ -374,6 +385,36 @@ class _TeamKnows:
             posts_outside=set(held.filter(number__in=posts).exclude(held_inside).values_list("number", flat=True))
             | set(staff.filter(employee_number__in=posts).exclude(inside).values_list("employee_number", flat=True)),
         )
+
+
+def _came_in(path: str, numbers: list[str]) -> dict[str, datetime.date]:
+    """The day each of these people (in the teams at `path`) last came into those teams, as their roster rows say
+    now, by the tree as it is now; none for someone there since their first row. Two queries."""
+    inside = set(Team.objects.filter(path__startswith=path).values_list("pk", flat=True))
+    rows = defaultdict(list)
+    fields = ("pk", "recorded_at", "effective_on", "team_id", "staff_group", "job_title")
+    for number, *row in StaffChange.objects.filter(staff__employee_number__in=numbers).values_list(
+        "staff__employee_number", *fields
+    ):
+        rows[number].append(Change(*row))
+    today, nowhere = timezone.localdate(), Facts(None, "", "")
+    came = {n: Roster(r, nowhere).audience_since(lambda facts: facts.team_id in inside, today) for n, r in rows.items()}
+    return {number: day for number, day in came.items() if day is not None}
+
+
+def _reaches_back(person, joined: datetime.date, started: datetime.date) -> tuple[str, str]:
+    """(".field", what is wrong) for a row of someone who came into the client's teams on `joined` that would change
+    the roster before that day, else ("", "")."""
+    not_ours = (
+        f"they came into this client's teams on {joined.isoformat()}, and the roster before then is not its to change"
+    )
+    for field in ("effective_date", "leave_date"):
+        day = getattr(person, field)
+        if day is not None and day < joined:
+            return f".{field}", f"{field} {day.isoformat()} is too early: {not_ours}"
+    if person.start_date != started:
+        return ".start_date", f"start_date is not this client's to change: {not_ours}"
+    return "", ""
 
 
 def _outside_the_team(person, teams: RosterTeams, known: _TeamKnows) -> tuple[str, str]:
@@ -394,4 +435,7 @@ def _outside_the_team(person, teams: RosterTeams, known: _TeamKnows) -> tuple[st
         return ".assignment_number", "the assignment number is in use outside this client's team"
     if person.work_email.lower() in known.emails_outside:
         return ".work_email", "the work email is in use outside this client's team"
+    joined = known.joined.get(person.employee_number)
+    if joined is not None:
+        return _reaches_back(person, joined, known.started[person.employee_number])
     return "", ""
