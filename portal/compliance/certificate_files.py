@@ -1,9 +1,9 @@
 """What an uploaded certificate file is, from its bytes alone (never its name or the browser's say-so), and whether
 HR will be able to open it: a PDF, PNG or JPEG whose first bytes say so; an image that really is one, with no more
 pixels than a scan or a phone photo has (a small file that decompresses to gigabytes would hang whoever opens it);
-a PDF that opens without a password and carries nothing HR's PDF reader would run or open on its own (a script, a
-program to start, a form that sends to a website, a file inside it). Anything else is refused naming what it is,
-where that is recognisable."""
+a PDF that opens without a password, has a page, and carries nothing HR's PDF reader would run or open on its own
+(a script, a program to start, a form that sends to a website, a file inside it). Anything else is refused naming what
+it is, where that is recognisable."""
 
 import io
 import warnings
@@ -172,6 +172,12 @@ TOO_BIG = (
     "certificate, or a photo of it"
 )
 
+# A PDF reader opens a PDF with no pages as a blank window, or says it is damaged: there is nothing for HR to check.
+NO_PAGES = (
+    "The selected PDF has no pages, so there is no certificate in it for HR to check: upload the PDF the course gave "
+    "you, or a photo of the certificate"
+)
+
 
 class _Budget:
     def __init__(self) -> None:
@@ -222,6 +228,8 @@ def _active_content(reader: PdfReader) -> str | None:
             if _value(annotation, "/Subtype") in ANNOTATIONS:
                 return ANNOTATIONS[_value(annotation, "/Subtype")]
             actions += [annotation.get("/A"), *_additional(budget, annotation)]
+    if not pages:
+        raise FileRefused(NO_PAGES)
     for field in _tree(budget, form.get("/Fields"), "/Kids"):
         actions += [field.get("/A"), *_additional(budget, field)]
     outlines = budget.take(catalog.get("/Outlines")) or {}
