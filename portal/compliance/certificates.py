@@ -73,6 +73,14 @@ def certificate_upload(
         # for a copy one after the other, so the second sees the first. A unique constraint could not be added to a
         # database already holding copies uploaded before this check; `certificate_decide` refuses to verify those.
         ledger.people_lock([staff.pk])
+        # Read after the lock, as the roster writes it: a completion after the leave date could never be verified
+        # (`_refuse_verifying_after_leaving`), so it is not taken into HR's queue.
+        leave_date = StaffMember.objects.filter(pk=staff.pk).values_list("leave_date", flat=True).get()
+        if leave_date is not None and completed_on > leave_date:
+            raise CertificateError(
+                f"The date you completed the course must be on or before {leave_date:%-d %B %Y}, the day you left",
+                field="completed_on",
+            )
         copy = _standing_copy(staff=staff, requirement=requirement, sha256=digest, completed_on=completed_on)
         if copy is not None:
             same_file = copy.sha256 == digest

@@ -80,3 +80,19 @@ def test_a_completion_on_the_leave_date_is_verified(hr_browser, staff, uploaded)
     verify(hr_browser, uploaded)
     uploaded.refresh_from_db()
     assert uploaded.status == Certificate.APPROVED and EvidenceEntry.objects.count() == 1
+
+
+def test_a_leaver_cannot_upload_a_completion_after_their_leave_date(person_client, staff, course):
+    """HR could never verify it, so it is refused at the upload, beside the completion date, and nothing is stored."""
+    leaves_on(staff, datetime.date(2026, 2, 1))
+    response = upload(person_client, course, PDF, completed="2026-03-01")
+    html = response.content.decode()
+    message = "The date you completed the course must be on or before 1 February 2026, the day you left"
+    assert response.status_code == 200 and html.count(message) == 2  # the summary and beside the date
+    assert response.context["form"].errors["completed_on"] and not Certificate.objects.exists()
+
+
+def test_a_leaver_can_upload_a_completion_on_their_leave_date(person_client, staff, course):
+    leaves_on(staff, datetime.date(2026, 2, 1))
+    assert upload(person_client, course, PDF, completed="2026-02-01").status_code == 302
+    assert Certificate.objects.get().completed_on == datetime.date(2026, 2, 1)
