@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from portal.lib.links import portal_url
@@ -40,6 +41,7 @@ def certificate_decision_send(certificate: Certificate, decision: str) -> None:
         "requirement": certificate.requirement,
         # What the person's record counts now, this decision included (None if the course no longer applies to them).
         "record": RequirementStatus.objects.filter(staff=staff, requirement=certificate.requirement_id).first(),
+        "today": timezone.localdate(),  # a completion that has run out is named so: it no longer counts
         "upload_url": portal_url(upload),
         "certificates_url": portal_url(reverse("certificates:mine")),
         "training_url": portal_url(reverse("reports:my_training")),

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from portal.compliance.certificate_emails import REJECTED, VERIFIED, WITHDRAWN, certificate_decision_send
 from portal.compliance.certificates import certificate_decide
-from portal.compliance.models import Certificate
+from portal.compliance.models import Certificate, RequirementStatus
 from tests import factories
 from tests.compliance import test_certificates
 from tests.compliance.test_certificates import PDF, upload
@@ -163,3 +163,51 @@ def test_nobody_is_emailed_who_has_left_or_has_no_work_email(hr, staff, uploaded
     certificate = Certificate.objects.select_related("staff__user", "requirement").get()
     certificate_decision_send(certificate, decision)
     assert mailoutbox == []
+
+
+def test_a_verified_completion_that_has_already_run_out_says_the_course_is_due_again(
+    hr_browser, staff, course, person_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """An old certificate is a true fact, but it no longer makes the person compliant: an email saying only that the
+    course "is now recorded as completed" would leave them thinking they are done while they are overdue."""
+    completed = timezone.localdate() - datetime.timedelta(days=4 * 366)  # the course is renewed every 36 months
+    assert upload(person_client, course, PDF, completed=completed.isoformat()).status_code == 302
+    _verify(hr_browser, Certificate.objects.get(), django_capture_on_commit_callbacks)
+    (message,) = mailoutbox
+    expired = RequirementStatus.objects.get(staff=staff, requirement=course).expires_on
+    assert expired < timezone.localdate()
+    assert f"is now recorded as completed on {completed:%-d %B %Y}" in message.body
+    assert (
+        f"That completion ran out on {expired:%-d %B %Y}, so Safeguarding Children Level 1 is due again now: "
+        "complete the course again and upload its certificate." in message.body
+    )
+
+
+def test_a_completion_still_in_date_says_nothing_ran_out(
+    hr_browser, uploaded, mailoutbox, django_capture_on_commit_callbacks
+):
+    _verify(hr_browser, uploaded, django_capture_on_commit_callbacks)
+    (message,) = mailoutbox
+    assert "ran out" not in message.body and "due again" not in message.body
+
+
+def test_a_withdrawal_leaving_a_completion_that_has_run_out_says_the_course_is_due_again(
+    hr_browser, staff, course, uploaded, record, mailoutbox, django_capture_on_commit_callbacks
+):
+    earlier = timezone.localdate() - datetime.timedelta(days=4 * 366)  # renewed every 36 months: run out
+    record(
+        "earlier",
+        completed_at=timezone.make_aware(datetime.datetime.combine(earlier, datetime.time(12))),
+        who=staff,
+        req=course,
+    )
+    _verify(hr_browser, uploaded, django_capture_on_commit_callbacks)
+    mailoutbox.clear()
+    _void(hr_browser, uploaded, django_capture_on_commit_callbacks)
+    (message,) = mailoutbox
+    expired = RequirementStatus.objects.get(staff=staff, requirement=course).expires_on
+    assert expired < timezone.localdate()
+    assert (
+        f"Your record now counts your completion on {earlier:%-d %B %Y}. That completion ran out on "
+        f"{expired:%-d %B %Y}, so Safeguarding Children Level 1 is due again now." in message.body
+    )
