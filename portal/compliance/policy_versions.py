@@ -86,6 +86,7 @@ class PolicyChangeNotice:
     changed_on: datetime.date
     sections: list[SectionSince]
     deadline: datetime.date | None
+    module: str = ""  # the requirement's name, for a module the change reopened (to complete again, not to attest)
 
     @property
     def section_list(self) -> str:
@@ -98,11 +99,13 @@ def policy_change_notices(rows: list[RequirementStatus]) -> dict[int, PolicyChan
     waiting for (none for a row never attested, or attested since): two queries however many rows (the latest round
     in force of each requirement; the versions of each policy published since the oldest version attested by someone
     a round is waiting for), fewer when no row is waiting. What changed between two versions is worked out once,
-    however many people attested to the same one."""
+    however many people attested to the same one. A module status row whose completion a round reopened gets its
+    notice too, to complete the module again (`_module_notice`), from the same read of the rounds."""
     attested = [row for row in rows if _attested(row) is not None]
-    if not attested:
+    reopened = [row for row in rows if _module_completed_at(row) is not None]
+    if not attested and not reopened:
         return {}
-    latest_rounds = _latest_rounds({row.requirement_id for row in attested})
+    latest_rounds = _latest_rounds({row.requirement_id for row in attested + reopened})
     waiting = [
         row
         for row in attested
@@ -130,7 +133,51 @@ def policy_change_notices(rows: list[RequirementStatus]) -> dict[int, PolicyChan
         notice = _notice(row, latest_round, latest, changes[(previous.pk, latest.pk)])
         if notice is not None:
             notices[row.pk] = notice
+    for row in reopened:
+        notice = _module_notice(row, latest_rounds.get(row.requirement_id))
+        if notice is not None:
+            notices[row.pk] = notice
     return notices
+
+
+def _module_completed_at(row: RequirementStatus) -> datetime.datetime | None:
+    """When a module status row's person completed the module (the evidence it holds); None for another kind, or
+    never completed."""
+    if row.requirement.kind != Requirement.COMPLETE_MODULE or row.evidence is None:
+        return None
+    return row.evidence.completed_at
+
+
+def _module_notice(row: RequirementStatus, latest_round: ReattestationRound | None) -> PolicyChangeNotice | None:
+    """Why a person who completed a module must complete it again: the material change whose round reopened it,
+    when the module was completed before that round opened (`ReattestationRound.outdates`; a later round outdates
+    whatever an earlier one does, so the latest says it). Its sections are the ones the version changed materially,
+    with their reasons."""
+    completed_at = _module_completed_at(row)
+    if latest_round is None or not latest_round.outdates(
+        kind=Requirement.COMPLETE_MODULE, snapshot_id=None, completed_at=completed_at
+    ):
+        return None
+    snapshot = latest_round.snapshot
+    sections = [
+        SectionSince(
+            number=change["number"],
+            heading=change.get("heading", ""),
+            kind=change.get("kind", ""),
+            material=True,
+            reasons=[(snapshot.version_label, change.get("reason", ""))],
+        )
+        for change in snapshot.material_changes()
+    ]
+    return PolicyChangeNotice(
+        requirement_id=row.requirement_id,
+        title=snapshot.title,
+        version_label=snapshot.version_label,
+        changed_on=timezone.localdate(latest_round.opened_at),
+        sections=sections,
+        deadline=row.due_on,
+        module=row.requirement.name,
+    )
 
 
 def _attested(row: RequirementStatus) -> PolicySnapshot | None:
