@@ -144,7 +144,8 @@ def standing_from(
 
     A re-attestation round that outdates the completion (`ReattestationRound.outdates`) and brings its expiry forward
     to the round's deadline asks the person to do it again: the day the first such round opened is kept as
-    `renew_from`, from which the evidence, still in date, shows "Due soon" (`status.state_on`)."""
+    `renew_from`, from which the evidence, still in date, shows "Due soon" (`status.state_on`). They are due by the
+    deadline, or by the end of their own new-starter window (`Requirement.first_due_on`) if that is later."""
     if not applies or not requirement.in_force_on(on):
         return status.Standing(False, None, None, None)
     pauses = list(pauses)
@@ -175,6 +176,11 @@ def standing_from(
         window_from_coming_under = came_under + datetime.timedelta(days=requirement.new_starter_days)
         if window_from_coming_under > due_on:
             due_on, window_start = window_from_coming_under, came_under
+        if renew_from is not None and requirement.first_due_on(start_date, joined_on) > due_on:
+            # A round asks no more of a new starter than their window does: one who attested in their first days,
+            # or before their first day, is due when one who had not attested yet is, not sooner.
+            due_on = requirement.first_due_on(start_date, joined_on)
+            window_start = max(start_date, requirement.introduced_on, joined_on or start_date)
     due_on = status.due_after_pauses(due_on, window_start, pauses)
     return status.Standing(True, completed_on, expires_on, due_on, *shown, renew_from=renew_from)
 
