@@ -9,11 +9,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from portal.compliance.models import EvidenceEntry, PolicySnapshot, Requirement
 from portal.compliance.models.ledger import snapshot_hash
 from portal.compliance.policy_texts import policy_texts_verify
-from portal.compliance.services import attestation_record
+from portal.compliance.services import attestation_record, evidence_record
 from tests import factories
 from tests.dbrole import as_owner
 
@@ -74,8 +75,54 @@ def test_a_text_changed_with_its_hash_worked_out_again_is_named_by_the_attestati
     assert (
         f"Policy version 2.0 of “{attested.title}” (frozen #{attested.pk}): 3 ledger entries (the first #{seq}) "
         f"record attestations of “{first}”, but the version now reads “{attested.title} version 2.0, text "
-        f"{forged[:12]}”: its title, number or text has been changed since it was attested."
+        f"{forged}”: its title, number or text has been changed since it was attested."
     ) in refused
+
+
+def test_an_attestation_names_the_whole_hash_of_the_version(attested):
+    """Not its first 12 characters (48 bits): whoever can write the database could try texts until one's SHA-256
+    began the same, a few hours of one graphics card, and put it under every attestation with `verify_evidence` none
+    the wiser. Another text with the same whole SHA-256 is out of anyone's reach."""
+    refs = set(EvidenceEntry.objects.filter(snapshot=attested).values_list("source_ref", flat=True))
+
+    assert refs == {f"{attested.title} version 2.0, text {attested.content_hash}"}
+
+
+def test_attestations_recorded_with_the_first_12_characters_before_still_verify(attested):
+    person = factories.make_staff()
+    requirement = Requirement.objects.get(page_id=attested.page_id)
+    evidence_record(
+        staff=person,
+        requirement=requirement,
+        source=EvidenceEntry.ATTESTATION,
+        source_ref=f"{attested.title} version 2.0, text {attested.content_hash[:12]}",  # as written until now
+        idempotency_key="attested-before-the-whole-hash",
+        completed_at=timezone.now(),
+        snapshot=attested,
+    )
+
+    assert policy_texts_verify().problems == []
+    with as_owner():
+        PolicySnapshot.objects.filter(pk=attested.pk).update(version_label="2.1")
+    problems = policy_texts_verify().problems
+    assert len(problems) == 2  # the three named by the whole hash, and the one named by its start, each as it reads
+    assert f"version 2.1, text {attested.content_hash[:12]}”: its title" in problems[1]
+
+
+def test_a_version_with_the_longest_title_and_number_is_attested_whole(home_page):
+    """A title of 255 characters and a number of 20 made a reference longer than the ledger keeps (300): PostgreSQL
+    refused the attestation. The title is cut to fit; the hash still covers it whole."""
+    policy = factories.make_policy(parent=home_page, title="Social media " * 19 + "policy..")
+    requirement = factories.make_requirement(kind=Requirement.ATTEST_POLICY, page=policy)
+    snapshot = factories.make_snapshot(policy, version="2026.12.05-annual-rv")
+    assert (len(snapshot.title), len(snapshot.version_label)) == (255, 20)
+
+    (entry,) = attestation_record(staff=factories.make_staff(), snapshot=snapshot, user=None)
+
+    entry.refresh_from_db()
+    tail = f" version 2026.12.05-annual-rv, text {snapshot.content_hash}"
+    assert entry.source_ref == f"{snapshot.title[: 300 - len(tail) - 1]}…{tail}" and entry.requirement == requirement
+    assert policy_texts_verify().problems == []
 
 
 @pytest.mark.parametrize(("field", "value"), [("title", "Another policy"), ("version_label", "1.9")])

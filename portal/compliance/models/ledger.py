@@ -65,7 +65,19 @@ class PolicySnapshot(models.Model):
     @property
     def attestation_ref(self) -> str:
         """How an attestation's ledger entry names this version (its `source_ref`, which the chain's hash covers):
-        title, number and the first 12 characters of the text's SHA-256. `policy_texts_verify` reads it back."""
+        title, number and the whole SHA-256 of the title and text. `policy_texts_verify` reads it back. The whole
+        hash, not its start: whoever can write the database could otherwise try texts until one's hash began the
+        same (12 characters are 48 bits, hours of one graphics card) and put it under every attestation unseen. A
+        title too long to fit beside it is cut with "…": the hash covers the title whole."""
+        tail = f" version {self.version_label}, text {self.content_hash}"
+        room = EvidenceEntry._meta.get_field("source_ref").max_length - len(tail)
+        title = self.title if len(self.title) <= room else f"{self.title[: room - 1]}…"
+        return f"{title}{tail}"
+
+    @property
+    def attestation_ref_before_whole_hash(self) -> str:
+        """How attestations recorded before 5 December 2026 name this version: with the first 12 characters of the
+        hash (`attestation_ref`). Their entries are never rewritten, so `policy_texts_verify` still accepts it."""
         return f"{self.title} version {self.version_label}, text {self.content_hash[:12]}"
 
     def content_hash_matches(self) -> bool:
