@@ -17,6 +17,7 @@ from ninja import Header, Router
 from portal.audit.models import AuditEvent
 from portal.compliance.completions import people_by_number
 from portal.compliance.imports.own_records import CLIENT_MADE_BY, CLIENT_SHOWN_TO
+from portal.compliance.imports.senders import SENT_BY_CLIENT
 from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
 from portal.compliance.intervals import Change, Facts, Roster
 from portal.compliance.models import ImportBatch
@@ -258,8 +259,9 @@ def _token_holders(client: ApiClient) -> dict:
     """Who was shown the client's token, kept on the batch: its maker, and whoever rotated it last (`token_shown_to`).
     Either may send anything through it, so the rows that are their own record (their completions, a roster row
     changing their start date or team) are refused, when the request comes and again in the task worker
-    (compliance.imports.own_records), as the apply page refuses an HR officer their own."""
-    return {CLIENT_MADE_BY: client.created_by_id, CLIENT_SHOWN_TO: client.token_shown_to_id}
+    (compliance.imports.own_records), as the apply page refuses an HR officer their own. The client itself is kept
+    too: the worker refuses the batch if HR has revoked it since, or its rows have left its teams (`queued`)."""
+    return {CLIENT_MADE_BY: client.created_by_id, CLIENT_SHOWN_TO: client.token_shown_to_id, SENT_BY_CLIENT: client.pk}
 
 
 def _import_ref(batch: ImportBatch) -> dict:

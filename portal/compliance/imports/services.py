@@ -18,6 +18,7 @@ from portal.lib.stalled import stalled_before
 from ..models import ImportBatch
 from .base import Plan, Progress, importer_for
 from .own_records import VIEWER, OwnRecordRefused, clients_holders, own_records_refuse, whose_own_record
+from .senders import sender_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -136,10 +137,11 @@ def _claimable(batch_id: int):
 
 
 def import_batch_run(batch_id: int, *, between_chunks=None) -> str:
-    """Apply a batch someone asked to apply (the task's body). Re-plans the kept file against the database as it is
-    now, applies it through its importer, and records the outcome on the batch and in the audit log, whichever door
-    it came through. A failure part way is written on the batch with how far it got; asking again finishes it (every
-    kind is idempotent). Returns the batch's final status."""
+    """Apply a batch someone asked to apply (the task's body). Checks again the API client that sent it (`senders`),
+    re-plans the kept file against the database as it is now, applies it through its importer, and records the
+    outcome on the batch and in the audit log, whichever door it came through. A failure part way is written on the
+    batch with how far it got; asking again finishes it (every kind is idempotent). Returns the batch's final
+    status."""
     claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.QUEUED).update(
         status=ImportBatch.RUNNING, apply_started_at=timezone.now(), progress_at=timezone.now()
     )
@@ -148,6 +150,10 @@ def import_batch_run(batch_id: int, *, between_chunks=None) -> str:
         return batch.status
     importer = importer_for(batch.kind)
     try:
+        # Sent by an API client: revoked since, or its rows no longer its to send, the file is not applied
+        refusal = sender_refusal(batch)
+        if refusal:
+            return _fail(batch, importer, refusal)
         plan = import_batch_plan(batch)
         # Asked for when no row was theirs, the file waited for the worker: the roster may have changed since (a
         # number now on their record, their account now joined to a staff record in the file)

@@ -1,0 +1,77 @@
+"""A client's import waits for the task worker; if HR revokes the client meanwhile (its token may be in the wrong
+hands), the worker refuses the import, changes nothing, and the batch and the audit log say why. Before, the worker
+re-planned the file and checked only its token holders' own records, so a compromised client's queued imports
+applied after HR had revoked it."""
+
+import pytest
+from django.utils import timezone
+
+from portal.api.clients import api_client_revoke
+from portal.audit.models import AuditEvent
+from portal.compliance.imports.services import import_batch_apply, import_batch_run
+from portal.compliance.models import EvidenceEntry, ImportBatch
+from portal.people.models import StaffMember
+
+from .conftest import completion, roster_row
+
+
+def _run_held(tasks_held) -> str:
+    """What the API asked of the task worker, run now, as the worker would run it."""
+    (result,) = tasks_held.results
+    return result.task.call(*result.args, **result.kwargs)
+
+
+def _send(api, org, kind: str):
+    sam = org["people"]["sam"]
+    if kind == "completions":
+        body = {"completions": [completion(sam)]}
+    else:
+        body = {"people": [roster_row(sam, job_title="Press officer")]}
+    response = api("post", f"/api/v1/{kind}", kind, body, key="queued")
+    assert response.status_code == 202 and response.json()["import"]["status"] == "queued", response.content
+    return ImportBatch.objects.get(pk=response.json()["import"]["id"])
+
+
+def _nothing_changed(org) -> bool:
+    sam = StaffMember.objects.get(pk=org["people"]["sam"].pk)
+    return not EvidenceEntry.objects.exists() and sam.job_title == "Officer"
+
+
+@pytest.mark.parametrize("kind", ["completions", "roster"])
+def test_a_client_revoked_before_the_worker_applies_its_import_changes_nothing(api, org, tasks_held, kind):
+    client = org["clients"][kind]
+    batch = _send(api, org, kind)
+    api_client_revoke(client=client, reason="Token found in a public repository", user=org["people"]["hr"].user)
+
+    assert _run_held(tasks_held) == ImportBatch.FAILED
+
+    client.refresh_from_db()
+    revoked = timezone.localtime(client.revoked_at)
+    error = (
+        f"Not applied: the API client '{kind} system' was revoked on {revoked:%Y-%m-%d} at {revoked:%H:%M}, before "
+        "this import was applied. Nothing was changed."
+    )
+    batch.refresh_from_db()
+    assert (batch.status, batch.error, batch.rows_done) == (ImportBatch.FAILED, error, 0)
+    assert _nothing_changed(org)
+    audited = AuditEvent.objects.get(action=AuditEvent.IMPORT, detail__batch=batch.pk, detail__failed=error)
+    assert audited.actor_name == client.audit_name
+
+
+def test_hr_asking_again_for_a_revoked_clients_import_is_refused_the_same(api, org, ola, tasks_held):
+    batch = _send(api, org, "completions")
+    api_client_revoke(client=org["clients"]["completions"], reason="Compromised", user=org["people"]["hr"].user)
+    _run_held(tasks_held)
+
+    batch.refresh_from_db()
+    import_batch_apply(batch=batch, user=ola.user, background=False)
+
+    assert batch.status == ImportBatch.FAILED and "was revoked on" in batch.error
+    assert _nothing_changed(org)
+
+
+@pytest.mark.parametrize("kind", ["completions", "roster"])
+def test_a_client_not_revoked_has_its_queued_import_applied(api, org, tasks_held, kind):
+    batch = _send(api, org, kind)
+    assert import_batch_run(batch.pk) == ImportBatch.DONE
+    assert not _nothing_changed(org)
