@@ -135,27 +135,26 @@ def standing_from(
     start, its introduction and `joined_on`, the first day of the unbroken stretch up to `on` in which their roster
     facts (team, staff group, job title) put them in its audience (`intervals.Roster.audience_since`; None when
     that is since before their start). A person not yet done is due at the end of the new-starter window from that
-    day (`Requirement.first_due_on`). A completion that had already run out when they came under it (its
-    introduction, or their move into its audience) is due no earlier than the end of that window, so neither a new
-    requirement nor a move makes anyone overdue on its first day.
+    day (`Requirement.first_due_on`), and so is one whose completion runs out, or whom a re-attestation round asks
+    again, before then: a completion from a previous post, or from before its introduction or their move into its
+    audience, makes nobody due sooner than one who had never done it.
 
     Pauses stop the clock: the due date moves later by the paused days inside the window that set it
     (`status.due_after_pauses`), and the pause in force on `on` (or the next) is kept to show "Paused until".
 
     A re-attestation round that outdates the completion (`ReattestationRound.outdates`) and brings its expiry forward
     to the round's deadline asks the person to do it again: the day the first such round opened is kept as
-    `renew_from`, from which the evidence, still in date, shows "Due soon" (`status.state_on`). They are due by the
-    deadline, or by the end of their own new-starter window (`Requirement.first_due_on`) if that is later."""
+    `renew_from`, from which the evidence, still in date, shows "Due soon" (`status.state_on`)."""
     if not applies or not requirement.in_force_on(on):
         return status.Standing(False, None, None, None)
     pauses = list(pauses)
     shown = status.pause_shown(on, pauses)
     if joined_on is not None and joined_on <= start_date:
         joined_on = None  # in its audience from their start: their start counts, as for anyone
+    came_under = max(start_date, requirement.introduced_on, joined_on or start_date)
+    window_end = requirement.first_due_on(start_date, joined_on)
     if completed_on is None:
-        window_start = max(start_date, requirement.introduced_on, joined_on or start_date)
-        due_on = status.due_after_pauses(requirement.first_due_on(start_date, joined_on), window_start, pauses)
-        return status.Standing(True, None, None, due_on, *shown)
+        return status.Standing(True, None, None, status.due_after_pauses(window_end, came_under, pauses), *shown)
     window_start = completed_on
     expires_on = entry_expires_on
     if expires_on is None and requirement.renewal_months:
@@ -171,16 +170,8 @@ def standing_from(
                 renew_from = renew_from or local_day(round_.opened_at)
             expires_on = min(expires_on, round_.deadline) if expires_on else round_.deadline
     due_on = expires_on
-    if due_on is not None:
-        came_under = max(requirement.introduced_on, joined_on or requirement.introduced_on)
-        window_from_coming_under = came_under + datetime.timedelta(days=requirement.new_starter_days)
-        if window_from_coming_under > due_on:
-            due_on, window_start = window_from_coming_under, came_under
-        if renew_from is not None and requirement.first_due_on(start_date, joined_on) > due_on:
-            # A round asks no more of a new starter than their window does: one who attested in their first days,
-            # or before their first day, is due when one who had not attested yet is, not sooner.
-            due_on = requirement.first_due_on(start_date, joined_on)
-            window_start = max(start_date, requirement.introduced_on, joined_on or start_date)
+    if due_on is not None and window_end > due_on:
+        due_on, window_start = window_end, came_under
     due_on = status.due_after_pauses(due_on, window_start, pauses)
     return status.Standing(True, completed_on, expires_on, due_on, *shown, renew_from=renew_from)
 

@@ -25,6 +25,12 @@ joined or left a family, or whose family's levels changed, had runs counting the
 days before too. The `migrate` that applies 0022 (`LEVELS_BY_DAY_ADDED`) rebuilds everyone with a status row or run on
 a requirement of a family whose levels changed in the history, as `rebuild_status` would.
 
+A completion that runs out before the end of someone's new-starter window counted from their start (a certificate or
+an import from a previous post), or a re-attestation round's deadline before it, came to leave them due at the end of
+that window (migration 0023) after rows and runs had been written due on the earlier day: overdue from their first
+days. The `migrate` that applies 0023 (`WINDOW_FROM_START_ADDED`) rebuilds everyone with a status row or run and such
+a completion (`people_with_evidence_run_out_in_their_window`), as `rebuild_status` would.
+
 On a database that is up to date (and on an empty one) this is four queries.
 """
 
@@ -32,7 +38,7 @@ import datetime
 from collections import defaultdict
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Exists, IntegerField, OuterRef, Q, Value
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -41,6 +47,7 @@ from .dates import add_months
 from .intervals import intervals_rebuild
 from .ledger import people_lock
 from .models import (
+    EvidenceEntry,
     ReattestationRound,
     Requirement,
     RequirementChange,
@@ -165,6 +172,49 @@ def people_on_families_changed() -> list[int]:
     return sorted(people)
 
 
+WINDOW_FROM_START_ADDED = ("compliance", "0023_window_from_start")
+
+
+def people_with_evidence_run_out_in_their_window() -> list[int]:
+    """Everyone with a status row or run and a completion that runs out (the expiry it states, else its requirement's
+    renewal period from it), or that a round opened after it asks for again by a deadline, before the end of their
+    new-starter window counted from their start (`projection.standing_from`; a higher level's completion by the
+    longest window in its family, which it also counts for). Three queries: the completions from before the longest
+    window could end are read, and the few that run out inside their own are found here."""
+    requirements = list(Requirement.objects.values_list("pk", "new_starter_days", "renewal_months", "level_family"))
+    if not requirements:
+        return []
+    longest = defaultdict(int)
+    for _, days, _, family in requirements:
+        longest[family] = max(longest[family], days)
+    window = {pk: datetime.timedelta(days=longest[family] if family else days) for pk, days, _, family in requirements}
+    months = {pk: renewal_months for pk, _, renewal_months, _ in requirements}
+    deadlines = defaultdict(list)
+    for requirement_id, opened_at, deadline in ReattestationRound.objects.in_force().values_list(
+        "requirement_id", "opened_at", "deadline"
+    ):
+        deadlines[requirement_id].append((opened_at, deadline))
+    with_status = Exists(RequirementStatus.objects.filter(staff_id=OuterRef("staff_id"))) | Exists(
+        StatusInterval.objects.filter(staff_id=OuterRef("staff_id"))
+    )
+    entries = (
+        EvidenceEntry.objects.exclude(source__in=[EvidenceEntry.VOID, EvidenceEntry.PAUSE])
+        .annotate(day=TruncDate("completed_at", tzinfo=timezone.get_current_timezone()))
+        # On or before, not before: on SQLite the sum is a datetime's text, which a day's text sorts before.
+        .filter(with_status, day__lte=F("staff__start_date") + max(window.values()))
+        .order_by()
+        .values_list("staff_id", "requirement_id", "day", "completed_at", "expires_on", "staff__start_date")
+    )
+    people = set()
+    for staff_id, requirement_id, day, completed_at, expires_on, start_date in entries.iterator(chunk_size=2000):
+        renewal_months = months[requirement_id]
+        runs_out = [expires_on or (add_months(day, renewal_months) if renewal_months else None)]
+        runs_out += [deadline for opened_at, deadline in deadlines[requirement_id] if opened_at > completed_at]
+        if any(last is not None and last < start_date + window[requirement_id] for last in runs_out):
+            people.add(staff_id)
+    return sorted(people)
+
+
 def _applied(plan, migration_key: tuple[str, str]) -> bool:
     """Whether this `migrate` applied the migration `migration_key` (the plan post_migrate is given)."""
     return any(
@@ -210,7 +260,8 @@ def status_history_fill(*, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1, st
     """Build the runs of everyone who has none, and rebuild the rows and runs of everyone a round asks again whose
     rows or runs do not say so, or of everyone on a requirement with a round when this `migrate` (`plan`) added
     `renew_from`, of everyone on a requirement set for teams when it added the requirement history, and of everyone
-    on a level family whose levels changed when it added 0022 (see the module's docstring); returns how many people.
+    on a level family whose levels changed when it added 0022, and of everyone with a completion run out inside
+    their new-starter window when it added 0023 (see the module's docstring); returns how many people.
     Connected to `post_migrate` (`apps.ComplianceConfig.ready`). Does nothing on another database or when the tables
     are not there (a migration taken backwards)."""
     if using != DEFAULT_DB_ALIAS:
@@ -221,7 +272,24 @@ def status_history_fill(*, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1, st
     built = _runs_fill(verbosity, stdout)
     asked = _asked_again_fill(verbosity, stdout, everyone=_renew_from_added(plan))
     for_teams = _for_teams_fill(verbosity, stdout) if _applied(plan, TERMS_BY_DAY_ADDED) else 0
-    return built + asked + for_teams + (_families_fill(verbosity, stdout) if _applied(plan, LEVELS_BY_DAY_ADDED) else 0)
+    families = _families_fill(verbosity, stdout) if _applied(plan, LEVELS_BY_DAY_ADDED) else 0
+    from_start = _window_from_start_fill(verbosity, stdout) if _applied(plan, WINDOW_FROM_START_ADDED) else 0
+    return built + asked + for_teams + families + from_start
+
+
+def _window_from_start_fill(verbosity, stdout) -> int:
+    people = people_with_evidence_run_out_in_their_window()
+    if not people:
+        return 0
+    with transaction.atomic():
+        people_lock(people)
+        refresh(staff_ids=people)  # their rows, then their runs, as rebuild_status writes them
+    if verbosity and stdout is not None:
+        stdout.write(
+            f"Rebuilt the status of {len(people)} people with a completion that ran out before the end of their "
+            "new-starter window: they are due at its end, not on the day it ran out.\n"
+        )
+    return len(people)
 
 
 def _families_fill(verbosity, stdout) -> int:
