@@ -55,7 +55,13 @@ class Question(index.Indexed, ClusterableModel):
         FieldPanel("stem"),
         InlinePanel("choices", label="Choice", min_num=2, max_num=6),
     ]
-    search_fields = [index.SearchField("stem"), index.SearchField("scenario"), index.FilterField("bank")]
+    search_fields = [
+        index.SearchField("stem"),
+        index.SearchField("scenario"),
+        index.AutocompleteField("stem"),  # the CMS's search box finds "journ" as it is typed, as for banks and quizzes
+        index.AutocompleteField("scenario"),
+        index.FilterField("bank"),
+    ]
 
     class Meta:
         ordering = ["bank", "pk"]

@@ -19,7 +19,8 @@ class QuestionViewSet(SnippetViewSet):
     icon = "help"
     list_display = ["__str__", "bank", "kind", "clause", "active"]
     list_filter = ["bank", "kind", "active"]
-    search_fields = ["stem", "scenario"]
+    # The search box searches the model's index (Question.search_fields). Naming fields here made the search on
+    # SQLite, the embedded default, a server error ("no such column: stem"): its index holds no column by that name.
 
 
 class QuizViewSet(SnippetViewSet):

@@ -1,5 +1,5 @@
 from .base import *  # noqa: F403
-from .base import BASE_DIR, STORAGES
+from .base import BASE_DIR, STORAGES, WAGTAILSEARCH_BACKENDS
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
@@ -16,3 +16,6 @@ ACCOUNT_RATE_LIMITS = False
 WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 PORTAL_RECEIPT_DIR = str(BASE_DIR / "var" / "test-receipts")
+# The CMS's search index is written on every save of a page, question, bank or quiz (a task): a quarter of the time
+# of the tests that build quizzes, and no test reads it but tests/modules/test_cms_search.py, which turns it back on.
+WAGTAILSEARCH_BACKENDS = {"default": {**WAGTAILSEARCH_BACKENDS["default"], "AUTO_UPDATE": False}}
