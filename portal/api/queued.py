@@ -13,8 +13,6 @@ from portal.lib import uploads
 
 from .models import ApiClient
 from .problems import Problem
-from .writes import ROSTER_COLUMNS, _check_people_in_scope, _check_roster_in_scope
-from .writes_schemas import PersonIn
 
 NAMED = 5  # the rows a refusal names, then how many more
 
@@ -34,6 +32,11 @@ def client_batch_refusal(client_id: int, batch: ImportBatch) -> str:
         )
     if client.team is None:
         return ""
+    # Imported here, not at the top: ApiConfig.ready imports this module in every process (a command, the worker,
+    # the web server), and the request's checks bring in the API's whole framework (0.6 s of each start).
+    from .writes import ROSTER_COLUMNS, _check_people_in_scope, _check_roster_in_scope
+    from .writes_schemas import PersonIn
+
     rows = list(csv.DictReader(io.StringIO(uploads.load_named(batch.stored_name, batch.sha256).decode(), newline="")))
     try:
         if batch.kind == ImportBatch.COMPLETIONS:
