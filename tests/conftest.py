@@ -106,6 +106,21 @@ def _needs_a_database(item) -> bool:
     return bool(item.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+def pytest_collection_modifyitems(config, items):
+    """With PORTAL_TESTS_DATABASE_ONLY=1, only the tests that use the suite's database run: .ci/run sets it for its
+    second pass, on PostgreSQL, after the first ran every test on SQLite. A test that uses no database (a command run
+    in a process of its own against its own SQLite file, a settings file loaded in another process, a pure function)
+    does the same work whichever database the suite is on, so the second pass would only repeat it. `make test` on
+    its own, on either database, still runs every test."""
+    import os
+
+    if os.environ.get("PORTAL_TESTS_DATABASE_ONLY") != "1":
+        return
+    kept = [item for item in items if _needs_a_database(item)]
+    config.hook.pytest_deselected(items=[item for item in items if not _needs_a_database(item)])
+    items[:] = kept
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_db_setup, django_db_blocker):
     """pytest-django's test database, then, on PostgreSQL, the app role's grants and every connection switched to

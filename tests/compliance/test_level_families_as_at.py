@@ -129,7 +129,7 @@ def _runs() -> list[tuple]:
 
 
 @pytest.mark.parametrize(("case", "then_done"), [("joined", False), ("left", True)])
-def test_a_pack_worked_out_afresh_agrees_with_the_runs(case, then_done, request):
+def test_a_pack_worked_out_afresh_agrees_with_the_runs(db, case, then_done, request):
     team, _person, one, entry = request.getfixturevalue(case)
     team = Team.objects.get(pk=team.pk)
     for day in (DAY, TODAY):
