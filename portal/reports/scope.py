@@ -56,7 +56,7 @@ def teams_for_request(user, team_id, tree: Tree | None = None) -> tuple[list[Tea
     teams they manage today and those below (about a past day, below them in that day's `tree`: `day_tree`); anyone
     else is refused. A team outside what they may see is a 404, so that changing the number in the address reveals
     nothing."""
-    roots, choices = _visible(user) if tree is None or is_hr(user) else _visible_on(user, tree)
+    roots, choices = _visible(user, tree) if tree is None or is_hr(user) else _visible_on(user, tree)
     if roots is None:
         raise PermissionDenied("This page is for managers and HR.")
     if not team_id:
@@ -79,13 +79,17 @@ def past_day(day: datetime.date | None) -> datetime.date | None:
     return day if day is not None and day < timezone.localdate() else None
 
 
-def _visible(user) -> tuple[list[Choice] | None, list[Choice]]:
+def _visible(user, tree: Tree | None = None) -> tuple[list[Choice] | None, list[Choice]]:
     """(roots, choices): the teams at the top of what `user` may see and every team they may pick, in one query of
     the teams rather than one for the roots and another for the teams below them. For HR, every team, the roots
-    those at the top; for a manager, the teams at or below one they manage today, the roots those they manage."""
+    those at the top, each named as `tree` (a past day's, the report's) names it when it has the team; for a
+    manager, the teams at or below one they manage today, the roots those they manage."""
     if is_hr(user):
         teams = Team.objects.order_by("path")
-        choices = [Choice(row[PK], row[NAME], row, teams.db) for row in teams.values_list(*TEAM_FIELDS)]
+        rows = teams.values_list(*TEAM_FIELDS)
+        if tree is not None:  # about a past day: as the report names them (a team added since keeps its name)
+            rows = ((*row[:NAME], tree.name(row[PK]) or row[NAME], *row[NAME + 1 :]) for row in rows)
+        choices = [Choice(row[PK], row[NAME], row, teams.db) for row in rows]
         return [choice for choice in choices if choice.row[DEPTH] == 1] or None, choices
     if not user.is_authenticated:
         return None, []
