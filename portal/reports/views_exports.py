@@ -7,6 +7,8 @@ on a sheet after the rows. The CSV holds only the header and the rows, so its co
 The filters of the page an export was asked from (`requirement`, `staff_group`) are checked as the page checks them
 and applied on every clock; the file's name names them, and the file says them too (`exports.Filters`)."""
 
+import unicodedata
+
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -54,15 +56,25 @@ def _export_request(request, kind: str):
     stem = f"compliance-{'-'.join(map(_file_name, scope))[:60]}-{as_at or timezone.localdate():%Y-%m-%d}"
     if as_at:
         stem += f"-{FILENAME_WORDS[basis]}"
-    for _, value in named.words():
-        stem += f"-{slugify(value)[:40]}"
+    if named.requirement is not None:
+        stem += f"-{_spelled(named.requirement.name)[:40] or f'requirement-{named.requirement.pk}'}"
+    if named.staff_group:
+        stem += f"-{slugify(named.staff_group)[:40]}"
     return (scope, Moment.end_of(as_at) if as_at else None, basis, filters, named, stem), form
 
 
 def _file_name(team) -> str:
-    """A team as a file name says it: its name in Latin letters, else (a name wholly in another script, which slugify
-    leaves empty) its code, else `team-<pk>`, so that such a team's download is not named by nothing."""
-    return slugify(team.name) or slugify(team.code) or f"team-{team.pk}"
+    """A team as a file name says it: its name if slugify keeps it whole (`_spelled`), else its code if that is kept
+    whole, else `team-<pk>`, so that a team named in another script is not named by nothing, nor by the same slug as
+    another ("病房 A" and "診所 A" both slugify to "a")."""
+    return _spelled(team.name) or _spelled(team.code) or f"team-{team.pk}"
+
+
+def _spelled(value: str) -> str:
+    """`value` slugified, or "" if slugify drops any of its letters or digits (those with no Latin form: "病房",
+    "Łódź"; an accent is kept as its letter, "Café" is "cafe"), so that what is left cannot name the wrong thing."""
+    kept = all(unicodedata.normalize("NFKD", c).encode("ascii", "ignore") for c in value if c.isalnum())
+    return slugify(value) if kept else ""
 
 
 @require_GET
