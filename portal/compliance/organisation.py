@@ -11,8 +11,8 @@ organisation-hierarchy import call these same functions.
 
 import datetime
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
@@ -27,6 +27,9 @@ from . import projection, services
 NAME_MAX_LENGTH = Team._meta.get_field("name").max_length
 CODE_MAX_LENGTH = Team._meta.get_field("code").max_length
 KINDS = dict(Team.KIND_CHOICES)
+# The materialised path holds so many steps: a team any deeper cannot be stored (PostgreSQL refuses the longer path).
+MAX_DEPTH = Team._meta.get_field("path").max_length // Team.steplen
+_TREE_LOCK = 0x7EA37EE  # PostgreSQL's one-key advisory lock that `_tree_lock` holds
 
 
 class TeamError(Exception):
@@ -44,10 +47,12 @@ def team_create(*, name: str, code: str, kind: str, parent: Team | None, user, r
     if kind not in KINDS:
         raise TeamError(f"Kind '{kind}' is not one of {', '.join(KINDS.values())}", "kind")
     with transaction.atomic():
+        _tree_lock()
         if parent is not None:
             parent = Team.objects.get(pk=parent.pk)  # treebeard works from the stored path, not a stale copy
             if parent.is_closed:
                 raise TeamError(f"{parent.name} closed on {_day(parent.closed_on)}: add the team elsewhere", "parent")
+            _check_depth(parent.depth + 1)
         _check_code_free(code)
         fields = {"name": name, "code": code, "kind": kind}
         team = parent.add_child(**fields) if parent is not None else Team.add_root(**fields)
@@ -61,6 +66,7 @@ def team_rename(*, team: Team, name: str, code: str, user, request=None) -> Team
     not its name), so nobody's standing changes."""
     name, code = _clean_name(name), _clean_code(code)
     with transaction.atomic():
+        _tree_lock()
         team = Team.objects.select_for_update().get(pk=team.pk)
         if code.lower() != team.code.lower():
             _check_code_free(code, exclude=team)
@@ -91,6 +97,7 @@ def team_move(*, team: Team, parent: Team, user, request=None) -> dict:
 
     Returns {"people": how many people's status follows, "in_background": whether the task worker does it}."""
     with transaction.atomic():
+        _tree_lock()
         team = Team.objects.select_for_update().get(pk=team.pk)
         parent = Team.objects.get(pk=parent.pk)
         if parent.path.startswith(team.path):
@@ -104,6 +111,8 @@ def team_move(*, team: Team, parent: Team, user, request=None) -> dict:
         old_parent = team.get_parent()
         if old_parent is not None and old_parent.pk == parent.pk:
             return {"people": 0, "in_background": False}
+        below = team.subtree().aggregate(deepest=Max("depth"))["deepest"] - team.depth
+        _check_depth(parent.depth + 1 + below, team if below else None)
         before = team_state(team)
         team.move(parent, pos="sorted-child")
         team.refresh_from_db()
@@ -132,6 +141,7 @@ def team_close(*, team: Team, closed_on: datetime.date, user, request=None) -> T
     if closed_on > today:
         raise TeamError("The closing date must be today or in the past", "closed_on")
     with transaction.atomic():
+        _tree_lock()
         team = Team.objects.select_for_update().get(pk=team.pk)
         if team.is_closed:
             raise TeamError(f"{team.name} already closed on {_day(team.closed_on)}", "closed_on")
@@ -267,6 +277,24 @@ def _clean_code(code: str) -> str:
     if problem:
         raise TeamError(f"The team's code contains {problem}", "code")
     return code
+
+
+def _tree_lock() -> None:
+    """Hold the team tree until the transaction ends: one change to it at a time (a page, an organisation file), each
+    checking the tree as the one before left it. Else two could pass their checks together: two codes differing only
+    in case, or two teams each moved under the other (which PostgreSQL ends as a deadlock). On SQLite one transaction
+    writes at a time (they begin IMMEDIATE): nothing more is needed."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_TREE_LOCK])
+
+
+def _check_depth(depth: int, team: Team | None = None) -> None:
+    if depth > MAX_DEPTH:
+        what = f"the teams below {team.name}" if team is not None else "the team"
+        raise TeamError(
+            f"That would put {what} {depth} levels down the tree: the portal holds at most {MAX_DEPTH}", "parent"
+        )
 
 
 def _check_code_free(code: str, exclude: Team | None = None) -> None:

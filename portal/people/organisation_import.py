@@ -35,13 +35,15 @@ COLUMNS = {
     "parent_code": "Parent Organisation Code",
     "kind": "Hierarchy Level",
 }
+# The materialised path holds so many steps: a team any deeper cannot be stored (PostgreSQL refuses the longer path).
+MAX_DEPTH = Team._meta.get_field("path").max_length // Team.steplen
 MAX_LENGTHS = {"code": Team._meta.get_field("code").max_length, "name": Team._meta.get_field("name").max_length}
 KINDS_BY_DEPTH = [Team.ORGANISATION, Team.DIRECTORATE, Team.TEAM]
 KIND_WORDS = {
     **dict.fromkeys(["organisation", "organization", "trust", "ccg", "icb", "1"], Team.ORGANISATION),
     **dict.fromkeys(["directorate", "division", "2"], Team.DIRECTORATE),
     **dict.fromkeys(["team", "department", "3"], Team.TEAM),
-    **dict.fromkeys(["subteam", "sub-team", "sub team", "4", "5", "6", "7", "8", "9"], Team.SUB_TEAM),
+    **dict.fromkeys(["subteam", "sub-team", "sub team"], Team.SUB_TEAM),
 }
 
 
@@ -128,6 +130,7 @@ def plan_organisation(data: bytes) -> OrganisationPlan:
     after = {**parents, **{key: row.parent_code.lower() for key, row in rows.items()}}
     if _report_cycles(plan, rows, after):
         return plan
+    _refuse_too_deep(plan, rows, after, teams, parents)
     for key in _parents_first(rows, after):
         row = rows[key]
         team = teams.get(key)
@@ -182,7 +185,10 @@ def _read_row(line: int, raw: dict) -> tuple[OrganisationRow | None, str]:
     if parent.lower() == code.lower():
         return None, f"Organisation '{code}' is its own parent"
     kind_text = raw.get("kind", "").strip()
-    kind = KIND_WORDS.get(kind_text.lower().replace("level ", ""), "") if kind_text else ""
+    level = kind_text.lower().replace("level ", "")
+    kind = KIND_WORDS.get(level, "") if kind_text else ""
+    if level.isascii() and level.isdigit() and int(level) >= 4:  # every level from the fourth down is a sub-team
+        kind = Team.SUB_TEAM
     if kind_text and not kind:
         return None, f"Hierarchy Level '{kind_text}' is not Organisation, Directorate, Team, Sub-team or 1 to 4"
     return OrganisationRow(line, code, name, parent, kind), ""
@@ -208,6 +214,52 @@ def _report_cycles(plan: OrganisationPlan, rows: dict[str, OrganisationRow], aft
                 named = [f"{rows[c].code} (line {rows[c].line})" if c in rows else c.upper() for c in [*cycle, node]]
                 plan.problems.append("Parent cycle: " + " → ".join(named))
     return bool(reported)
+
+
+def _refuse_too_deep(
+    plan: OrganisationPlan,
+    rows: dict[str, OrganisationRow],
+    after: dict[str, str],
+    teams: dict[str, Team],
+    parents: dict[str, str],
+) -> None:
+    """Refuse each row that adds or moves a team so that it, or a team that follows it, would sit deeper than
+    `MAX_DEPTH` levels: the row nearest above the deepest such team, naming it and its depth."""
+    depths: dict[str, int] = {}
+
+    def depth(key: str) -> int:
+        chain = []
+        while key and key not in depths:
+            chain.append(key)
+            key = after.get(key, "")
+        known = depths.get(key, 0)
+        for step in reversed(chain):
+            known += 1
+            depths[step] = known
+        return depths[chain[0]] if chain else known
+
+    changed = {key for key, row in rows.items() if key not in teams or parents.get(key, "") != row.parent_code.lower()}
+    deepest: dict[str, tuple[int, str]] = {}  # by the row to refuse: (depth, the team that would sit there)
+    for key in sorted({*rows, *teams}):
+        levels = depth(key)
+        if levels <= MAX_DEPTH:
+            continue
+        cause = key
+        while cause and cause not in changed:
+            cause = after.get(cause, "")
+        if cause and levels > deepest.get(cause, (0, ""))[0]:
+            deepest[cause] = (levels, key)
+    for cause, (levels, key) in deepest.items():
+        row = rows[cause]
+        which = "it" if key == cause else (rows[key].code if key in rows else teams[key].code) + ", below it,"
+        plan.rejected.append(
+            (
+                row.line,
+                f"Organisation '{row.code}' would put {which} {levels} levels down the tree: the portal holds at most "
+                f"{MAX_DEPTH} levels",
+            )
+        )
+        del rows[cause]
 
 
 def _parents_first(rows: dict[str, OrganisationRow], after: dict[str, str]) -> list[str]:
