@@ -278,47 +278,45 @@ def status_history_fill(*, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1, st
 
 
 def _window_from_start_fill(verbosity, stdout) -> int:
-    people = people_with_evidence_run_out_in_their_window()
-    if not people:
-        return 0
-    with transaction.atomic():
-        people_lock(people)
-        refresh(staff_ids=people)  # their rows, then their runs, as rebuild_status writes them
-    if verbosity and stdout is not None:
-        stdout.write(
-            f"Rebuilt the status of {len(people)} people with a completion that ran out before the end of their "
-            "new-starter window: they are due at its end, not on the day it ran out.\n"
-        )
-    return len(people)
+    return _rebuild(
+        people_with_evidence_run_out_in_their_window(),
+        "with a completion that ran out before the end of their new-starter window: they are due at its end, not "
+        "on the day it ran out",
+        verbosity,
+        stdout,
+    )
 
 
 def _families_fill(verbosity, stdout) -> int:
-    people = people_on_families_changed()
-    if not people:
-        return 0
-    with transaction.atomic():
-        people_lock(people)
-        refresh(staff_ids=people)  # their rows, then their runs, as rebuild_status writes them
-    if verbosity and stdout is not None:
-        stdout.write(
-            f"Rebuilt the status of {len(people)} people on a level family whose levels changed: their history now "
-            "counts evidence by the families as they stood on each day.\n"
-        )
-    return len(people)
+    return _rebuild(
+        people_on_families_changed(),
+        "on a level family whose levels changed: their history now counts evidence by the families as they stood "
+        "on each day",
+        verbosity,
+        stdout,
+    )
 
 
 def _for_teams_fill(verbosity, stdout) -> int:
-    people = people_on_requirements_for_teams()
+    return _rebuild(
+        people_on_requirements_for_teams(),
+        "on a requirement set for teams: their history now follows the team tree and the requirement's terms as "
+        "they stood on each day",
+        verbosity,
+        stdout,
+    )
+
+
+def _rebuild(people: list[int], who: str, verbosity, stdout) -> int:
+    """Rebuild the status rows and runs of `people`, as rebuild_status writes them, and say so: "Rebuilt the status
+    of N people {who}." Returns N."""
     if not people:
         return 0
     with transaction.atomic():
         people_lock(people)
         refresh(staff_ids=people)  # their rows, then their runs, as rebuild_status writes them
     if verbosity and stdout is not None:
-        stdout.write(
-            f"Rebuilt the status of {len(people)} people on a requirement set for teams: their history now follows "
-            "the team tree and the requirement's terms as they stood on each day.\n"
-        )
+        stdout.write(f"Rebuilt the status of {len(people)} people {who}.\n")
     return len(people)
 
 
