@@ -12,7 +12,9 @@ environment (portal/settings/base.py, docs/sso.md). What is the portal's own:
 import hmac
 import logging
 import secrets
+import time
 
+from allauth.account import app_settings as account_settings
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.forms import DisconnectForm as AllauthDisconnectForm
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 
 WELL_KNOWN = "/.well-known/openid-configuration"
 BREAK_GLASS_PARAMETER = "break-glass"
+CLOCK_SKEW = 60  # seconds the provider's clock may be ahead of or behind the portal's
 
 
 # --- the nonce ---------------------------------------------------------------------------------------------------
@@ -49,11 +52,18 @@ class NonceOpenIDConnectProvider(OpenIDConnectProvider):
     def get_auth_params_from_request(self, request, action):
         """`action=reauthenticate` (the page that sets a password sends it, `views_password`): the provider is asked to
         ask for the person's password again (OpenID Connect Core 3.1.2.1 `prompt=login`), not to sign in whoever its
-        own session in this browser holds."""
+        own session in this browser holds, and to say when it did (`max_age` makes `auth_time` required)."""
         params = super().get_auth_params_from_request(request, action)
         if action == AuthAction.REAUTHENTICATE:
             params["prompt"] = "login"
+            params["max_age"] = str(account_settings.REAUTHENTICATION_TIMEOUT)
         return params
+
+    def get_redirect_from_request_kwargs(self, request):
+        kwargs = super().get_redirect_from_request_kwargs(request)
+        if request.GET.get("action") == AuthAction.REAUTHENTICATE:
+            kwargs["reauthenticate"] = True  # kept with the state, for `admit` to require a fresh auth_time
+        return kwargs
 
     def redirect(self, request, process, next_url=None, data=None, **kwargs):
         nonce = secrets.token_urlsafe(32)
@@ -100,6 +110,10 @@ def admit(request, sociallogin) -> None:
         _refuse_security(request, "the userinfo response is about someone other than the ID token", who)
     if sociallogin.state.get("process", AuthProcess.LOGIN) not in {AuthProcess.LOGIN, AuthProcess.CONNECT}:
         _refuse_security(request, f"unsupported process {sociallogin.state.get('process')!r}", who)
+    if sociallogin.state.get("reauthenticate") and not _signed_in_moments_ago(id_token):
+        # A provider that ignores prompt=login (or max_age) hands back the sign-in its session already held.
+        reason = f"re-authentication without a recent auth_time ({id_token.get('auth_time')!r})"
+        _refuse(request, "socialaccount/not_asked_again.html", reason, who, status=400)
 
     if sociallogin.is_existing:
         # Linked before: the provider's `sub` decides, whatever the email says now.
@@ -166,6 +180,15 @@ def configured_issuer(provider) -> str:
 
 def _normalised(issuer) -> str:
     return str(issuer or "").rstrip("/")
+
+
+def _signed_in_moments_ago(id_token: dict) -> bool:
+    """The ID token says the provider had the person sign in within the re-authentication timeout (its `auth_time`)."""
+    auth_time = id_token.get("auth_time")
+    if not isinstance(auth_time, int | float) or isinstance(auth_time, bool):
+        return False
+    age = time.time() - auth_time
+    return -CLOCK_SKEW <= age <= account_settings.REAUTHENTICATION_TIMEOUT + CLOCK_SKEW
 
 
 def _claims(sociallogin) -> tuple[dict, dict]:

@@ -6,6 +6,7 @@ client at the portal; the portal fetches discovery, tokens, userinfo and keys fr
 import datetime
 import re
 import runpy
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -390,30 +391,70 @@ def test_the_wagtail_admin_signs_in_through_single_sign_on(client, sso):
     assert client.get("/cms/").status_code == 200
 
 
-def test_to_set_a_password_later_the_person_signs_in_again_and_the_provider_asks_for_theirs(client, sso):
+def _signed_in_by_sso_a_while_ago(client, idp, browser):
+    """An SSO-only person signed in (also at the provider, in `browser`) longer ago than the re-authentication
+    timeout; returns (person, sub, the URL the 'Sign in again' button posts to)."""
     person = roster_person()
     person.set_unusable_password()
     person.save()
-    sub = sso.add_account(new_sub(), email=person.email, email_verified=True)
-    browser = requests.Session()  # the person's browser, signed in at the provider from here on
-    sign_in(client, sso, sub, browser=browser)
+    sub = idp.add_account(new_sub(), email=person.email, email_verified=True)
+    sign_in(client, idp, sub, browser=browser)
     session = client.session
     for record in session[AUTHENTICATION_METHODS_SESSION_KEY]:
         record["at"] -= account_settings.REAUTHENTICATION_TIMEOUT + 60
     session.save()
-
     html = client.get("/accounts/password/set/").content.decode()
     assert "<h1>Sign in again to set a password</h1>" in html
     action = re.search(r'<form method="post" action="([^"]+)">\s*<input[^>]+csrfmiddlewaretoken', html).group(1)
-    started = client.post(action.replace("&amp;", "&"))
+    return person, sub, action.replace("&amp;", "&")
+
+
+def test_an_ordinary_sign_in_needs_no_auth_time(client, sso):
+    person = roster_person()
+    sub = sso.add_account(new_sub(), email=person.email, email_verified=True)
+    started = client.post(LOGIN)
+    assert "max_age" not in started["Location"] and "prompt" not in started["Location"]
+    response = client.get(local(sso.authorize(started["Location"], sub)))
+    assert response.status_code == 302 and signed_in_as(client) == str(person.pk)
+    assert "auth_time" not in SocialAccount.objects.get(user=person).extra_data["id_token"]
+
+
+def test_to_set_a_password_later_the_person_signs_in_again_and_the_provider_asks_for_theirs(client, sso):
+    browser = requests.Session()  # the person's browser, signed in at the provider from here on
+    person, sub, action = _signed_in_by_sso_a_while_ago(client, sso, browser)
+    started = client.post(action)
     assert "prompt=login" in started["Location"]
+    assert f"max_age={account_settings.REAUTHENTICATION_TIMEOUT}" in started["Location"]
     # Without prompt=login the provider would send the browser straight back, signed in as whoever it holds.
     asked = browser.get(started["Location"], allow_redirects=True, timeout=5)
     assert asked.json()["prompt"] == "login"
     back = sso.authorize(started["Location"], sub, browser=browser)
     assert client.get(local(back))["Location"] == "/accounts/password/set/"
+    assert time.time() - SocialAccount.objects.get(user=person).extra_data["id_token"]["auth_time"] < 60  # just now
     assert 'name="password1"' in client.get("/accounts/password/set/").content.decode()
     new = "a brand new long passphrase 42"
     assert client.post("/accounts/password/set/", {"password1": new, "password2": new}).status_code == 302
     person.refresh_from_db()
     assert person.check_password(new)
+
+
+@pytest.mark.parametrize("provider_answers", ["with the old sign-in's auth_time", "without auth_time"])
+def test_signing_in_again_proves_nothing_unless_the_provider_says_it_asked_just_now(client, sso, provider_answers):
+    browser = requests.Session()
+    person, sub, action = _signed_in_by_sso_a_while_ago(client, sso, browser)
+    records = list(client.session[AUTHENTICATION_METHODS_SESSION_KEY])
+    started = client.post(action)
+    if provider_answers == "without auth_time":
+        sso.ignore_next_reauthentication()  # its session in this browser signs the person straight back in
+        back = sso.authorize(started["Location"], sub, browser=browser)
+    else:
+        an_hour_ago = time.time() - 3600
+        back = sso.authorize(started["Location"], sub, browser=browser, signed_in_at=an_hour_ago)
+    response = client.get(local(back))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "NHSmail did not ask for your password again" in html and "Sign out of NHSmail" in html
+    assert client.session[AUTHENTICATION_METHODS_SESSION_KEY] == records  # nothing recorded as proof
+    assert signed_in_as(client) == str(person.pk)  # still signed in as before, no more
+    assert "<h1>Sign in again to set a password</h1>" in client.get("/accounts/password/set/").content.decode()
+    assert "auth_time" in AuditEvent.objects.get(action=AuditEvent.SIGN_IN_FAILED).detail["reason"]

@@ -59,9 +59,16 @@ class LoopbackProvider:
         """The next token response (to whichever client) carries this ID token instead of its own."""
         requests.post(f"{self.issuer}/__test/next-id-token", json={"id_token": id_token}, timeout=5).raise_for_status()
 
-    def authorize(self, authorize_url: str, sub: str, browser: requests.Session | None = None, cancel=False) -> str:
+    def ignore_next_reauthentication(self) -> None:
+        """The next authorization request is handled without its prompt and max_age (a provider that ignores them)."""
+        requests.post(f"{self.issuer}/__test/ignore-next-reauthentication", timeout=5).raise_for_status()
+
+    def authorize(
+        self, authorize_url: str, sub: str, browser: requests.Session | None = None, cancel=False, signed_in_at=None
+    ) -> str:
         """Be the person at the provider: open the authorization URL, sign in as `sub` (or cancel), and return the
-        URL the provider sends the browser back to (the client's redirect URI with code and state)."""
+        URL the provider sends the browser back to (the client's redirect URI with code and state). `signed_in_at`
+        (seconds since 1970) is the sign-in time the provider records, its ID tokens' auth_time."""
         assert authorize_url.startswith(self.issuer), authorize_url
         browser = browser or requests.Session()
         response = self._follow(browser, browser.get(authorize_url, allow_redirects=False, timeout=5))
@@ -70,8 +77,9 @@ class LoopbackProvider:
         assert response.status_code == 200, response.text
         uid = response.json()["uid"]
         action = "abort" if cancel else "login"
+        form = {"login": sub} if signed_in_at is None else {"login": sub, "signed_in_at": int(signed_in_at)}
         submitted = browser.post(
-            f"{self.issuer}/interaction/{uid}/{action}", data={"login": sub}, allow_redirects=False, timeout=5
+            f"{self.issuer}/interaction/{uid}/{action}", data=form, allow_redirects=False, timeout=5
         )
         back = self._follow(browser, submitted)
         assert isinstance(back, str), f"the provider did not send the browser back: {back.status_code} {back.text}"

@@ -7,11 +7,14 @@
 //
 // Besides the provider's own endpoints (discovery, /auth, /token, /me, /jwks) it serves, for the tests only:
 //   GET  /interaction/:uid           what the sign-in is for: {"uid", "client_id", "prompt"} (no HTML, no browser)
-//   POST /interaction/:uid/login     form field `login`: that test account signs in and consents to the scopes asked
+//   POST /interaction/:uid/login     form field `login`: that test account signs in and consents to the scopes asked;
+//                                    optional `signed_in_at` (seconds since 1970): the auth_time the provider records
 //   POST /interaction/:uid/abort     the person cancels: the provider answers the client with access_denied
 //   PUT  /__test/accounts/:sub       JSON claims of a test account (email, email_verified, name...); replaces them
 //   POST /__test/next-id-token       JSON {"id_token"}: the next token response carries this ID token instead
 //                                    (to hand the portal a genuine token issued for another client, or an old one)
+//   POST /__test/ignore-next-reauthentication  the next authorization request loses `prompt` and `max_age`, as at
+//                                    a provider that ignores them (a session it holds signs the person straight in)
 import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import http from "node:http";
@@ -21,6 +24,7 @@ import Provider from "oidc-provider";
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const accounts = new Map();
 const nextIdTokens = [];
+let ignoreNextReauthentication = false;
 
 const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const signingKey = { ...privateKey.export({ format: "jwk" }), kid: "test-signing-key", use: "sig", alg: "RS256" };
@@ -66,8 +70,16 @@ server.listen(0, "127.0.0.1", () => {
     },
   });
 
-  // The token response: swap in a queued ID token, if a test asked for one.
+  // The authorization request: drop prompt and max_age, and the token response: swap in a queued ID token, if a test
+  // asked for either.
   provider.use(async (ctx, next) => {
+    if (ctx.path === "/auth" && ignoreNextReauthentication) {
+      ignoreNextReauthentication = false;
+      const query = new URLSearchParams(ctx.querystring);
+      query.delete("prompt");
+      query.delete("max_age");
+      ctx.querystring = query.toString();
+    }
     await next();
     if (ctx.path === "/token" && ctx.method === "POST" && ctx.body && ctx.body.id_token && nextIdTokens.length) {
       ctx.body = { ...ctx.body, id_token: nextIdTokens.shift() };
@@ -89,14 +101,17 @@ server.listen(0, "127.0.0.1", () => {
       return provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
     }
     if (req.method === "POST" && action === "login") {
-      const accountId = new URLSearchParams(await readBody(req)).get("login");
+      const form = new URLSearchParams(await readBody(req));
+      const accountId = form.get("login");
+      const signedInAt = form.get("signed_in_at");
       if (!accounts.has(accountId)) {
         return sendJson(res, 400, { error: `no test account ${accountId}` });
       }
       const grant = new provider.Grant({ accountId, clientId: details.params.client_id });
       grant.addOIDCScope(details.params.scope);
       const grantId = await grant.save();
-      return provider.interactionFinished(req, res, { login: { accountId }, consent: { grantId } });
+      const login = signedInAt ? { accountId, ts: Number(signedInAt) } : { accountId };
+      return provider.interactionFinished(req, res, { login, consent: { grantId } });
     }
     return sendJson(res, 405, { error: "method not allowed" });
   }
@@ -110,6 +125,9 @@ server.listen(0, "127.0.0.1", () => {
         await interaction(req, res, interactionMatch[1], interactionMatch[2]);
       } else if (accountMatch && req.method === "PUT") {
         accounts.set(decodeURIComponent(accountMatch[1]), JSON.parse(await readBody(req)));
+        sendJson(res, 200, { ok: true });
+      } else if (url.pathname === "/__test/ignore-next-reauthentication" && req.method === "POST") {
+        ignoreNextReauthentication = true;
         sendJson(res, 200, { ok: true });
       } else if (url.pathname === "/__test/next-id-token" && req.method === "POST") {
         nextIdTokens.push(JSON.parse(await readBody(req)).id_token);
