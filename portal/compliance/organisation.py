@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
-from portal.lib.text import hidden_character
+from portal.lib.text import code_hidden_character, hidden_character
 from portal.people.managers import ManagerError, team_manager_end
 from portal.people.models import StaffChange, StaffMember, Team, TeamManager
 from portal.people.team_history import team_change_record, team_state
@@ -273,7 +273,7 @@ def _clean_code(code: str) -> str:
         raise TeamError("Enter the team's code (its ESR organisation code)", "code")
     if len(code) > CODE_MAX_LENGTH:
         raise TeamError(f"The team's code must be {CODE_MAX_LENGTH} characters or fewer", "code")
-    problem = hidden_character(code)
+    problem = code_hidden_character(code)
     if problem:
         raise TeamError(f"The team's code contains {problem}", "code")
     return code

@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from portal.lib.csvfiles import CsvFileError, read_rows, show_date
-from portal.lib.text import hidden_character
+from portal.lib.text import code_hidden_character, hidden_character
 
 from .models import Team
 from .roster.numbers import code_twin, code_twins, zero_twin_error
@@ -29,6 +29,7 @@ ALIASES = {
     **dict.fromkeys(["hierarchylevel", "level", "organisationtype", "orgtype", "type", "kind"], "kind"),
 }
 REQUIRED = {"code", "name"}
+CODES = {"code", "parent_code"}
 COLUMNS = {
     "code": "Organisation Code",
     "name": "Organisation Name",
@@ -94,10 +95,12 @@ def plan_organisation(data: bytes) -> OrganisationPlan:
         return plan
     plan.rows = len(records)
     rows: dict[str, OrganisationRow] = {}  # by lower-case code
+    refused: dict[str, int] = {}  # the line of each code's rejected row, by lower-case code
     for line, raw in records:
         row, error = _read_row(line, raw)
         if error:
             plan.rejected.append((line, error))
+            refused.setdefault(raw["code"].strip().lower(), line)
             continue
         earlier = rows.get(row.code.lower())
         if earlier:
@@ -112,19 +115,7 @@ def plan_organisation(data: bytes) -> OrganisationPlan:
         if twin is not None and twin not in rows:
             plan.rejected.append((row.line, zero_twin_error(row.code, teams[twin].code, "Organisation Code")))
             del rows[key]
-    for key, row in list(rows.items()):
-        parent = row.parent_code.lower()
-        if parent and parent not in rows and parent not in teams:
-            twin = code_twin(parent, twins)
-            plan.rejected.append(
-                (
-                    row.line,
-                    zero_twin_error(row.parent_code, teams[twin].code, "Parent Organisation Code")
-                    if twin is not None
-                    else f"Parent Organisation Code '{row.parent_code}' is neither in the file nor a known team",
-                )
-            )
-            del rows[key]
+    _refuse_orphans(plan, rows, teams, twins, refused)
     plan.rejected.sort()
     # The tree as it would be: the file's parents over the portal's.
     after = {**parents, **{key: row.parent_code.lower() for key, row in rows.items()}}
@@ -170,9 +161,47 @@ def plan_organisation(data: bytes) -> OrganisationPlan:
     return plan
 
 
+def _refuse_orphans(
+    plan: OrganisationPlan,
+    rows: dict[str, OrganisationRow],
+    teams: dict[str, Team],
+    twins: dict[str, str],
+    refused: dict[str, int],
+) -> None:
+    """Refuse each row whose parent is neither a row the file keeps nor a known team. A row whose parent's row was
+    rejected names that line, and so on down the rows below it, in whatever order the file lists them: the person
+    fixes the one row at fault."""
+    settled: set[str] = set()  # rows that lead up to the top of the tree, a known team or a cycle
+    for start in list(rows):
+        if start not in rows or start in settled:
+            continue
+        chain = [start]  # the rows up from `start`, to the one whose parent is missing
+        while True:
+            parent = rows[chain[-1]].parent_code.lower()
+            if not parent or parent in teams or parent in settled or parent in chain:
+                settled.update(chain)
+                chain = []
+                break
+            if parent not in rows:
+                break
+            chain.append(parent)
+        for key in reversed(chain):
+            row = rows.pop(key)
+            parent = row.parent_code.lower()
+            twin = code_twin(parent, twins)
+            if parent in refused:
+                error = f"Parent Organisation Code '{row.parent_code}' is on line {refused[parent]}, which was rejected"
+            elif twin is not None:
+                error = zero_twin_error(row.parent_code, teams[twin].code, "Parent Organisation Code")
+            else:
+                error = f"Parent Organisation Code '{row.parent_code}' is neither in the file nor a known team"
+            plan.rejected.append((row.line, error))
+            refused[key] = row.line
+
+
 def _read_row(line: int, raw: dict) -> tuple[OrganisationRow | None, str]:
     for name, value in raw.items():
-        problem = hidden_character(value)
+        problem = code_hidden_character(value) if name in CODES else hidden_character(value)
         if problem:
             return None, f"{COLUMNS[name]} contains {problem}"
         if len(value) > MAX_LENGTHS.get(name, len(value)):
