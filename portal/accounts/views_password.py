@@ -11,8 +11,10 @@ the strongest thing they have:
 
 - with an authenticator app, a code from it (at sign-in, or on allauth's "confirm it is you" page, where they are
   sent and which returns them here);
-- without one, signing in itself: the page offers to sign in again through single sign-on, and the provider is asked
-  to ask for their password again (`sso.NonceOpenIDConnectProvider`).
+- without one, signing in again through single sign-on from this page: the provider is asked to ask for their
+  password again (`sso.NonceOpenIDConnectProvider`), and the sign-in counts only once `sso.admit` has seen it say it
+  did (`reauthenticated_record`). Any other sign-in does not count: at an unlocked PC, the ordinary "Sign in with
+  NHSmail" signs the person straight back in from the provider's own session in the browser.
 
 What was posted is never kept to be replayed after they confirm (as allauth keeps a suspended POST in the session):
 it holds the new password. Setting a password ends the person's other sessions (Django's session hash changes with
@@ -30,16 +32,25 @@ from django.utils.http import urlencode
 
 from .mfa import has_mfa
 
+REAUTHENTICATED_AT = "portal_reauthenticated_at"
+
+
+def reauthenticated_record(request) -> None:
+    """The person signed in again through single sign-on and the provider said it asked for their password just now
+    (called once allauth has signed them in: signing in starts a new session)."""
+    request.session[REAUTHENTICATED_AT] = time.time()
+
 
 def proved_moments_ago(request) -> bool:
     """The person in `request` proved who they are within the re-authentication timeout: a code from their
-    authenticator app if they have one, else any sign-in."""
-    with_app = has_mfa(request.user)
+    authenticator app if they have one, else signing in again (`reauthenticated_record`)."""
     now = time.time()
+    if not has_mfa(request.user):
+        return now - request.session.get(REAUTHENTICATED_AT, 0) < account_settings.REAUTHENTICATION_TIMEOUT
     return any(
         now - record.get("at", 0) < account_settings.REAUTHENTICATION_TIMEOUT
         for record in get_authentication_records(request, request.user)
-        if record.get("method") == "mfa" or not with_app
+        if record.get("method") == "mfa"
     )
 
 

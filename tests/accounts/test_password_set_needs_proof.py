@@ -1,6 +1,7 @@
 """Setting a first password (someone who signs in only by single sign-on) needs them to have proved who they are
-moments before: a code from their authenticator app if they have one, else a sign-in (portal.accounts.views_password).
-A session left open cannot set a password, use it to "confirm it is you", and swap the second factor."""
+moments before: a code from their authenticator app if they have one, else signing in again through single sign-on
+(portal.accounts.views_password). A session left open cannot set a password, use it to "confirm it is you", and swap
+the second factor."""
 
 import time
 
@@ -10,6 +11,7 @@ from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.mfa.models import Authenticator
 from django.test import Client
 
+from portal.accounts.views_password import REAUTHENTICATED_AT
 from portal.people.roles import hr_group
 from tests import factories
 
@@ -85,9 +87,21 @@ def test_a_session_with_no_sign_in_recorded_cannot_set_a_password(db):
     assert not _password_is_set(sam)
 
 
-def test_straight_after_signing_in_the_password_is_set(db):
+def test_an_ordinary_sign_in_straight_before_is_not_proof(db):
+    # At an unlocked PC, "Sign in with NHSmail" signs the person straight back in from the provider's own session.
+    sam = _sso_only()
+    client = _signed_in_by_sso(sam, minutes_ago=0)
+    assert _post_new_password(client)["Location"] == SET
+    assert not _password_is_set(sam)
+    assert "<h1>Sign in again to set a password</h1>" in client.get(SET).content.decode()
+
+
+def test_straight_after_signing_in_again_the_password_is_set(db):
     sam = _sso_only()
     client = _signed_in_by_sso(sam, minutes_ago=1)
+    session = client.session
+    session[REAUTHENTICATED_AT] = time.time() - 60  # as sso.admit's check, passed, leaves it
+    session.save()
     html = client.get(SET).content.decode()
     assert "<h1>Set a password</h1>" in html and 'name="password1"' in html
     response = _post_new_password(client)

@@ -438,6 +438,22 @@ def test_to_set_a_password_later_the_person_signs_in_again_and_the_provider_asks
     assert person.check_password(new)
 
 
+def test_a_walk_up_ordinary_sign_in_does_not_open_the_password_page(client, sso):
+    browser = requests.Session()  # the person's browser, still signed in at the provider
+    person, sub, _ = _signed_in_by_sso_a_while_ago(client, sso, browser)
+    # At the unlocked PC: the ordinary "Sign in with NHSmail", not the page's button. The provider's session in the
+    # browser signs the person straight back in, asking nothing.
+    started = client.post(LOGIN)
+    back = sso.authorize(started["Location"], sub, browser=browser)
+    assert client.get(local(back)).status_code == 302 and signed_in_as(client) == str(person.pk)
+    assert "<h1>Sign in again to set a password</h1>" in client.get("/accounts/password/set/").content.decode()
+    new = "a brand new long passphrase 42"
+    refused = client.post("/accounts/password/set/", {"password1": new, "password2": new})
+    assert refused["Location"] == "/accounts/password/set/"
+    person.refresh_from_db()
+    assert not person.has_usable_password()
+
+
 @pytest.mark.parametrize("provider_answers", ["with the old sign-in's auth_time", "without auth_time"])
 def test_signing_in_again_proves_nothing_unless_the_provider_says_it_asked_just_now(client, sso, provider_answers):
     browser = requests.Session()
