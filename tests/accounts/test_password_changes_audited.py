@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
+from portal.accounts.views_password import REAUTHENTICATED_AT
 from portal.audit.models import AuditEvent
 from portal.people.models import StaffMember
 from tests import factories
@@ -75,6 +76,7 @@ def test_setting_a_first_password_is_audited_and_the_holder_told(db, mailoutbox)
         {"method": "socialaccount", "at": time.time(), "provider": "nhsmail"}
     ]
     session["account_authentication_methods_user"] = str(sam.pk)
+    session[REAUTHENTICATED_AT] = time.time()  # signed in again from the password page (views_password)
     session.save()
     before = AuditEvent.objects.count()
     assert client.post("/accounts/password/set/", {"password1": NEW, "password2": NEW}).status_code == 302

@@ -1,5 +1,5 @@
 """axe-core on the pages someone with no password sees at /accounts/password/set/: the one asking them to sign in
-again (their sign-in is too old to set one), and the form itself straight after signing in."""
+again (no sign-in again from that page in the last minutes), and the form itself straight after signing in again."""
 
 import time
 
@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
+from portal.accounts.views_password import REAUTHENTICATED_AT
 from tests import factories
 from tests.browser.conftest import BROWSER_DB
 
@@ -15,13 +16,15 @@ pytestmark = BROWSER_DB
 
 
 def _signed_in_by_sso(page, base_url, user, *, minutes_ago):
-    """The browser holds a session as single sign-on leaves it (no provider runs here), made by Django's client."""
+    """The browser holds a session as single sign-on leaves it (no provider runs here), made by Django's client: a
+    sign-in `minutes_ago`, which was a sign-in again from the password page (sso.admit's auth_time check passed)."""
     client = Client()
     client.force_login(user)
     session = client.session
     at = time.time() - minutes_ago * 60
     session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "socialaccount", "at": at, "provider": "nhsmail"}]
     session["account_authentication_methods_user"] = str(user.pk)
+    session[REAUTHENTICATED_AT] = at
     session.save()
     page.context.clear_cookies()
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": base_url}])
