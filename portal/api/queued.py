@@ -1,7 +1,8 @@
 """A client's import checked again when the task worker applies it (compliance.imports.senders calls this): the
 request was checked when it came, but the file may wait for the worker, and meanwhile HR may have revoked the client
-(its token may be in the wrong hands), or the people in its rows may have moved out of its teams (its row would move
-them back). Either way the import is refused, changing nothing, and the batch's error says why."""
+(its token may be in the wrong hands), the HR officer given its token may have left HR (the API refuses the token from
+then on), or the people in its rows may have moved out of its teams (its row would move them back). Either way the
+import is refused, changing nothing, and the batch's error says why."""
 
 import csv
 import io
@@ -21,7 +22,7 @@ def client_batch_refusal(client_id: int, batch: ImportBatch) -> str:
     """Why the client `client_id` may no longer apply `batch`, which it sent ("Not applied: ..."), or "". A client
     limited to a team is held to its teams as they are now, by the same check its request passed, on the rows read
     back from the kept file (the columns `writes` wrote)."""
-    client = ApiClient.objects.select_related("team").filter(pk=client_id).first()
+    client = ApiClient.objects.with_holder().select_related("team").filter(pk=client_id).first()
     if client is None:
         return f"Not applied: the API client #{client_id} that sent this import no longer exists. Nothing was changed."
     if client.is_revoked:
@@ -29,6 +30,13 @@ def client_batch_refusal(client_id: int, batch: ImportBatch) -> str:
         return (
             f"Not applied: the API client {client.name!r} was revoked on {revoked:%Y-%m-%d} at {revoked:%H:%M}, "
             "before this import was applied. Nothing was changed."
+        )
+    if client.holder_lapsed:
+        holder = client.token_shown_to.display_name
+        return (
+            f"Not applied: {holder}, the HR officer given the API client {client.name!r}'s token, no longer signs in, "
+            "has left the organisation or is no longer in HR, so the API refuses the token until HR rotates it. "
+            "Nothing was changed."
         )
     if client.team is None:
         return ""

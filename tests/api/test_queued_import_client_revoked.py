@@ -1,7 +1,8 @@
 """A client's import waits for the task worker; if HR revokes the client meanwhile (its token may be in the wrong
-hands), the worker refuses the import, changes nothing, and the batch and the audit log say why. Before, the worker
-re-planned the file and checked only its token holders' own records, so a compromised client's queued imports
-applied after HR had revoked it."""
+hands), or the HR officer given its token leaves HR, the worker refuses the import, changes nothing, and the batch and
+the audit log say why. Before, the worker re-planned the file and checked only its token holders' own records, so a
+compromised client's queued imports applied after HR had revoked it, and a client's whose token holder had left HR
+applied although the API refused every call of that token from then on."""
 
 import pytest
 from django.utils import timezone
@@ -11,6 +12,7 @@ from portal.audit.models import AuditEvent
 from portal.compliance.imports.services import import_batch_apply, import_batch_run
 from portal.compliance.models import EvidenceEntry, ImportBatch
 from portal.people.models import StaffMember
+from portal.people.roles import hr_group
 
 from .conftest import completion, roster_row
 
@@ -56,6 +58,26 @@ def test_a_client_revoked_before_the_worker_applies_its_import_changes_nothing(a
     assert _nothing_changed(org)
     audited = AuditEvent.objects.get(action=AuditEvent.IMPORT, detail__batch=batch.pk, detail__failed=error)
     assert audited.actor_name == client.audit_name
+
+
+@pytest.mark.parametrize("kind", ["completions", "roster"])
+def test_a_client_whose_token_holder_left_hr_before_the_worker_applies_its_import_changes_nothing(
+    api, org, tasks_held, kind
+):
+    batch = _send(api, org, kind)
+    hana = org["people"]["hr"].user  # she made every client in `org`, and was given each token
+    hana.groups.remove(hr_group())
+
+    assert _run_held(tasks_held) == ImportBatch.FAILED
+
+    error = (
+        f"Not applied: {hana.display_name}, the HR officer given the API client '{kind} system''s token, no longer "
+        "signs in, has left the organisation or is no longer in HR, so the API refuses the token until HR rotates "
+        "it. Nothing was changed."
+    )
+    batch.refresh_from_db()
+    assert (batch.status, batch.error, batch.rows_done) == (ImportBatch.FAILED, error, 0)
+    assert _nothing_changed(org)
 
 
 def test_hr_asking_again_for_a_revoked_clients_import_is_refused_the_same(api, org, ola, tasks_held):
