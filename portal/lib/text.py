@@ -35,10 +35,14 @@ def code_hidden_character(value: str) -> str | None:
     """What is wrong with `value` as a code (a short identifier such as a team's RX1-F), or None: the first character
     that shows as nothing, and where it is. As `hidden_character`, but the joiners and the other blank characters are
     refused too: codes are told apart character by character, so RX1-F with a joiner in it would be a second team that
-    reads as the first."""
+    reads as the first. For the same reason a space other than the ordinary one (a no-break space, which Excel and
+    Word paste, a narrow or an ideographic space) is refused: RX1 F with a no-break space would be a second RX1 F."""
     for position, character in enumerate(value, start=1):
         if _hidden(character) or character in JOINERS or character in BLANK:
             return f"{_described(character)} at character {position}"
+        if unicodedata.category(character) == "Zs" and character != " ":
+            name = unicodedata.name(character, "")
+            return f"the space U+{ord(character):04X} ({name}), not an ordinary space, at character {position}"
     return None
 
 

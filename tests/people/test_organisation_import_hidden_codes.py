@@ -1,7 +1,7 @@
 """A team's code refuses every character that shows as nothing, the joiners U+200C and U+200D included, naming where
-it is: RX1-F with a joiner pasted into it reads as RX1-F but would be a second team. The organisation file refuses the
-row, naming the line, and the services behind HR's pages refuse the code. A name keeps its joiners: Malayalam and
-Devanagari spell with them."""
+it is: RX1-F with a joiner pasted into it reads as RX1-F but would be a second team. So does a space that is not the
+ordinary one (a no-break space pasted from Excel or Word). The organisation file refuses the row, naming the line, and
+the services behind HR's pages refuse the code. A name keeps its joiners: Malayalam and Devanagari spell with them."""
 
 import pytest
 
@@ -18,6 +18,10 @@ HIDDEN_IN_CODES = [
     ("\ufe0f", "the hidden character U+FE0F (VARIATION SELECTOR-16) at character 4"),
     ("\u3164", "the hidden character U+3164 (HANGUL FILLER) at character 4"),
     ("\x07", "the control character U+0007 at character 4"),
+    # Not hidden, but read as an ordinary space: RX1 F with one would be a second RX1 F.
+    ("\u00a0", "the space U+00A0 (NO-BREAK SPACE), not an ordinary space, at character 4"),
+    ("\u202f", "the space U+202F (NARROW NO-BREAK SPACE), not an ordinary space, at character 4"),
+    ("\u3000", "the space U+3000 (IDEOGRAPHIC SPACE), not an ordinary space, at character 4"),
 ]
 NAMES_WITH_JOINERS = ["ശസ്ത്രക്രിയ\u200d വാർഡ്", "क्\u200dष वार्ड", "पुनर्\u200cवास"]
 
@@ -35,7 +39,7 @@ def trust(db):
 
 @pytest.mark.parametrize(("character", "problem"), HIDDEN_IN_CODES, ids=[hex(ord(c)) for c, _ in HIDDEN_IN_CODES])
 def test_a_file_row_with_a_hidden_character_in_a_code_is_refused_naming_the_line(trust, character, problem):
-    plan = plan_organisation(esr(f"RX1{character}-F,Finance,RX1,", f"RX1-P,Payroll,RX1{character},"))
+    plan = plan_organisation(esr(f"RX1{character}-F,Finance,RX1,", f"RX1-P,Payroll,RX1{character}-F,"))
     assert plan.rejected == [
         (2, f"Organisation Code contains {problem}"),
         (3, f"Parent Organisation Code contains {problem}"),
