@@ -13,6 +13,7 @@ from portal.people.decorators import hr_required
 
 from .completions import MappingError, competence_mapping_save, completions_listing_csv
 from .imports.base import importer_for, importers
+from .imports.senders import sender_refusal
 from .imports.services import (
     ImportRefused,
     import_batch_apply,
@@ -120,12 +121,16 @@ def upload(request, kind: str):
 def batch(request, batch_id: int):
     """The dry run while the file waits (or after a failure, or once applying it has stopped, to finish it); progress
     while it applies (the page refreshes itself through a link, not a script); the outcome once done. Only a waiting
-    file is planned again."""
+    file is planned again. A file an API client sent that the client may no longer apply (revoked since, its token's
+    holder gone from HR, its rows no longer in its teams) is not planned: applying it again would be refused the same
+    way, so the page says why in place of the button."""
     batch = get_object_or_404(ImportBatch, pk=batch_id)
     importer = importer_for(batch.kind)
     waiting = batch.status in {ImportBatch.PLANNED, ImportBatch.FAILED} or batch.stalled
+    sender_refused = sender_refusal(batch) if waiting else ""
+    waiting = waiting and not sender_refused
     plan = import_batch_plan(batch, viewer=request.user) if waiting else None  # their own rows: refused, by line
-    context = {"batch": batch, "importer": importer, "plan": plan}
+    context = {"batch": batch, "importer": importer, "plan": plan, "sender_refused": sender_refused}
     if plan is not None and batch.kind == ImportBatch.COMPLETIONS and plan.skipped:
         context["requirements"] = importable_requirements()
     if plan is not None and batch.kind == ImportBatch.ROSTER:

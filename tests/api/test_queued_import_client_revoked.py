@@ -5,6 +5,7 @@ compromised client's queued imports applied after HR had revoked it, and a clien
 applied although the API refused every call of that token from then on."""
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from portal.api.clients import api_client_revoke
@@ -13,6 +14,7 @@ from portal.compliance.imports.services import import_batch_apply, import_batch_
 from portal.compliance.models import EvidenceEntry, ImportBatch
 from portal.people.models import StaffMember
 from portal.people.roles import hr_group
+from tests import factories
 
 from .conftest import completion, roster_row
 
@@ -78,6 +80,24 @@ def test_a_client_whose_token_holder_left_hr_before_the_worker_applies_its_impor
     batch.refresh_from_db()
     assert (batch.status, batch.error, batch.rows_done) == (ImportBatch.FAILED, error, 0)
     assert _nothing_changed(org)
+
+
+@pytest.mark.parametrize("kind", ["completions", "roster"])
+def test_hrs_page_for_a_refused_clients_import_says_why_and_offers_no_button_to_apply_it_again(
+    api, org, ola, tasks_held, kind
+):
+    batch = _send(api, org, kind)
+    page = factories.sign_in(Client(), ola.user)
+    api_client_revoke(client=org["clients"][kind], reason="Compromised", user=org["people"]["hr"].user)
+    assert 'data-testid="sender-refused"' not in page.get(f"/hr/imports/{batch.pk}/").content.decode()  # queued
+
+    _run_held(tasks_held)
+
+    html = page.get(f"/hr/imports/{batch.pk}/").content.decode()
+    assert f'action="/hr/imports/{batch.pk}/apply/"' not in html
+    refused = html.split('data-testid="sender-refused"')[1].split("</div>")[0]
+    assert "may no longer apply it, so it cannot be applied from here either" in refused
+    assert html.count("was revoked on") == 1  # in the failure, not said twice
 
 
 def test_hr_asking_again_for_a_revoked_clients_import_is_refused_the_same(api, org, ola, tasks_held):
