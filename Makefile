@@ -23,8 +23,10 @@ demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo "Starting the task worker and the server on http://$(HOST):$(PORT)/ (Ctrl+C stops both)"
+	@# What the CMS schedules goes live within a minute, as production's cron does it every ten (docs/deploy.md).
 	@$(BIN)/python manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	(while sleep 60; do $(BIN)/python manage.py publish_scheduled > /dev/null; done) & publisher=$$!; \
+	trap 'kill $$worker $$publisher 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 ## test: lint, the import-layer contract, checks, migrations check, the whole pytest suite including browser tests

@@ -1,6 +1,9 @@
 import datetime
+import io
+import logging
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -11,14 +14,15 @@ from portal.compliance.reminders import NO_HR_LEFT, hr_officers_in_post
 from portal.compliance.tasks import send_reminders_task
 from portal.lib.commands import DETAILS_HERE, DETAILS_IN_LOG, at_a_terminal, failure_told
 
+logger = logging.getLogger(__name__)
 STAGE_LABELS = dict(ReminderLog.STAGE_CHOICES)
 
 
 class Command(BaseCommand):
     help = (
-        "Run the daily reminders as a background task (for cron, once a day), after closing the accounts of people "
-        "whose leave date has passed. Each reminder is sent once, ever, and each account closed once, however often "
-        "this runs."
+        "Run the daily reminders as a background task (for cron, once a day), after publishing the pages whose "
+        "scheduled go-live has passed and closing the accounts of people whose leave date has passed. Each reminder "
+        "is sent once, ever, and each account closed once, however often this runs."
     )
 
     def add_arguments(self, parser):
@@ -48,6 +52,7 @@ class Command(BaseCommand):
                 "run for a day to come would send them early and they would not go on the day. Nothing was sent."
             )
         traceback = options["traceback"]
+        self._publish_scheduled()
         with failure_told(f"Checking who is in HR on {day:%-d %B %Y}", kept="Nothing was sent.", traceback=traceback):
             no_hr = not hr_officers_in_post(day)
         if no_hr:  # on stderr, which cron mails to whoever runs the server
@@ -75,6 +80,22 @@ class Command(BaseCommand):
                 f"Warning for {day:%-d %B %Y}: {not_sent} reminder {'email' if not_sent == 1 else 'emails'} could not "
                 "be sent (the mail server refused them or could not be reached; the server's log says which and why). "
                 "Nothing was recorded for them: the next run sends them."
+            )
+
+    def _publish_scheduled(self) -> None:
+        """What editors scheduled to go live by now goes live first (Wagtail's `publish_scheduled`), so that a new
+        version of a policy opens its round, and its reminders start, on the day it was scheduled for. Cron runs
+        `publish_scheduled` every few minutes (docs/deploy.md); this is the daily run's catch for a trust whose cron
+        lacks that line, which would otherwise leave a scheduled version unpublished for good. A page that cannot be
+        published is told on stderr, which cron mails, and the reminders go on: they are due whatever the CMS does."""
+        out = io.StringIO()
+        try:
+            call_command("publish_scheduled", stdout=out)
+        except Exception as error:
+            logger.exception("Publishing the pages scheduled to go live failed")
+            self.stderr.write(
+                f"Warning: publishing the pages scheduled to go live failed with {error.__class__.__name__}: {error}. "
+                "The reminders go on; run manage.py publish_scheduled to see why."
             )
 
 
