@@ -53,7 +53,8 @@ def on_page_published(sender, instance, revision=None, **kwargs):
         policy_version_publish(page=page, user=publishing_user() or user, editor=user)
     elif isinstance(page, ModulePage):
         review_flags_resolve(flags=_scenario_flags_changed(page), user=user, resolution="changed")
-        # A copy of a module with scenarios held for review (published as it is copied, or later) holds them too.
+        # A copy of a module with scenarios held for review (published as it is copied, or later) holds them too, as
+        # does a module reverted to a revision from before the change, with the scenarios it held.
         review_flags_copy_scenarios(page)
 
 

@@ -103,33 +103,51 @@ def review_flags_copy_to(question: Question) -> list[ReviewFlag]:
 
 
 def review_flags_copy_scenarios(page: ModulePage) -> list[ReviewFlag]:
-    """The scenarios of `page` with the content of a scenario held for review on another module of its policy (the
-    CMS's Copy page of that module, published) teach the superseded rule too: flagged as that one is, for each change
-    holding it, and held until reviewed. A scenario flagged on `page` for that change before (open, confirmed or
-    changed) is left as it is. Two queries, and one write."""
+    """The scenarios of `page` with content a material change held for review, which no editor has confirmed still
+    correct, teach the superseded rule: content held on a module of its policy (the CMS's Copy page of that module,
+    published; a scenario duplicated in the module), or content held once and changed since that is back (the
+    module reverted, in the CMS's Revisions, to a revision from before the change; the scenario put back as it was).
+    Flagged as that content was, for each change holding it, and held until reviewed. A scenario held on `page` for
+    that change already, or confirmed there, is left as it is. One query, and one write."""
     hashes = page.scenario_content_hashes()
-    held = (
-        ReviewFlag.objects.filter(
-            page__isnull=False,
-            resolved_at__isnull=True,
-            content_hash__in=set(hashes.values()),
-            snapshot__page_id=page.policy_id,
-        )
-        .exclude(page_id=page.pk)
-        .values_list("content_hash", "snapshot_id", "clause")
-        .distinct()
-    )
-    flagged = set(ReviewFlag.objects.filter(page=page).values_list("block_id", "snapshot_id", "clause"))
-    by_hash: dict[str, set[tuple[int, str]]] = {}
-    for content_hash, snapshot_id, clause in held:
-        by_hash.setdefault(content_hash, set()).add((snapshot_id, clause))
+    rows = ReviewFlag.objects.filter(
+        page__isnull=False, content_hash__in=set(hashes.values()), snapshot__page_id=page.policy_id
+    ).values_list("page_id", "block_id", "content_hash", "snapshot_id", "clause", "resolution")
+    superseded: dict[str, set[tuple[int, str]]] = {}
+    confirmed, kept = set(), set()
+    for page_id, block_id, content_hash, snapshot_id, clause, resolution in rows:
+        if resolution == "confirmed":
+            confirmed.add((content_hash, snapshot_id, clause))
+        else:  # held, or changed since
+            superseded.setdefault(content_hash, set()).add((snapshot_id, clause))
+        if page_id == page.pk and resolution != "changed":
+            kept.add((block_id, snapshot_id, clause))  # held here already, or confirmed here
     flags = [
         ReviewFlag(page=page, block_id=block_id, content_hash=content_hash, clause=clause, snapshot_id=snapshot_id)
         for block_id, content_hash in hashes.items()
-        for snapshot_id, clause in sorted(by_hash.get(content_hash, ()))
-        if (block_id, snapshot_id, clause) not in flagged
+        for snapshot_id, clause in sorted(superseded.get(content_hash, ()))
+        if (block_id, snapshot_id, clause) not in kept and (content_hash, snapshot_id, clause) not in confirmed
     ]
     return ReviewFlag.objects.bulk_create(flags) if flags else []
+
+
+def held_scenarios_notice(page: ModulePage) -> str:
+    """What the editor publishing `page` is told of its scenarios held back from staff, or "". One query."""
+    flags = (
+        ReviewFlag.objects.filter(page=page, resolved_at__isnull=True).exclude(block_id="").select_related("snapshot")
+    )
+    titles = {child.id: child.value["title"] for child in page.scenario_blocks()}
+    held = [
+        f"“{titles[flag.block_id]}” (clause {flag.clause}, changed materially in version {flag.snapshot.version_label})"
+        for flag in flags.order_by("raised_at", "pk")
+        if flag.block_id in titles
+    ]
+    if not held:
+        return ""
+    return (
+        f"Held back from staff until reviewed: {'; '.join(held)}. Staff do not see it until an editor changes it, "
+        "or marks it reviewed under Content to review (“Still correct: mark reviewed”) if it is still correct."
+    )
 
 
 def review_flags_resolve(*, flags, user, resolution: str) -> int:

@@ -11,9 +11,14 @@ from . import admin_api, admin_views
 from .aliasing import page_alias_refusal
 from .copying import page_copy_refusal
 from .deletion import page_deletion_refusal, page_deletion_refused_message
-from .models import ModuleCompletion, PolicyPage, ReviewFlag, ScenarioResponse
+from .models import ModuleCompletion, ModulePage, PolicyPage, ReviewFlag, ScenarioResponse
 from .quiz_deletion import quiz_deletion_refusal
-from .review import review_flags_copy_to, review_flags_of_question_changed, review_flags_resolve
+from .review import (
+    held_scenarios_notice,
+    review_flags_copy_to,
+    review_flags_of_question_changed,
+    review_flags_resolve,
+)
 from .unpublishing import requirements_still_asking, unpublish_warning
 
 
@@ -144,6 +149,17 @@ def refuse_bulk_publishing_a_policy_not_ready(request, action_type, objects, act
     for refusal in refusals:
         messages.error(request, refusal)
     return redirect(action_class_instance.next_url)
+
+
+@hooks.register("after_publish_page")
+def warn_of_scenarios_held_on_a_module_published(request, page):
+    """Beside "Page published": the module's scenarios held back from staff for review, among them any it was
+    published with that teach content a material change held (a revision from before the change, restored:
+    `review.review_flags_copy_scenarios`)."""
+    page = page.specific
+    notice = held_scenarios_notice(page) if isinstance(page, ModulePage) else ""
+    if notice:
+        messages.warning(request, notice)
 
 
 @hooks.register("after_unpublish_page")
