@@ -10,6 +10,10 @@ Django, the roster and allauth all read as "no password yet": the person sets on
 Its work email is kept in lower case, as every other door keeps it (the roster, `createsuperuser`): saved as typed
 ("Chris.Lee@..."), the roster's first row for that person found no account with their address in its own letters
 and refused the row as "how another account signs in", instead of making the account theirs.
+
+There is no "copy a user" page (/cms/users/copy/<id>/): Wagtail's generic copy view fills its form with the account
+being copied itself, so a POST there saved over that account, round every refusal of the user editor and of this
+form (a sign-in email changed, the HR group or the Administrator box given, by someone who may only add accounts).
 """
 
 from wagtail.users.views import users
@@ -25,3 +29,4 @@ class CreateView(users.CreateView):
 
 class UserViewSet(users.UserViewSet):
     add_view_class = CreateView
+    copy_view_enabled = False
