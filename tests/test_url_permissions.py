@@ -69,7 +69,13 @@ TABLE = {
         (),
         {"staff": OK, "manager": OK, "hr": FOUND, "hr_password_only": FOUND, "editor_password_only": FOUND},
     ),
-    "mfa_view_recovery_codes": ("GET", (), {"staff": MISSING, "manager": MISSING, "hr": MISSING}),
+    # Recovery codes (none here): a privileged session that stopped at the password is sent to enter the code first
+    # (portal.accounts.mfa.SECOND_FACTOR_PREFIXES; tests/accounts/test_doors_recovery_codes.py)
+    "mfa_view_recovery_codes": (
+        "GET",
+        (),
+        {"staff": MISSING, "manager": MISSING, "hr": MISSING, "hr_password_only": CODE, "editor_password_only": CODE},
+    ),
     # Setting a first password (portal.accounts.views_password): everyone here has one, so is sent to change it
     "account_set_password": ("GET", (), {"staff": FOUND, "manager": FOUND, "hr": FOUND}),
     "certificates:upload": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),

@@ -30,6 +30,10 @@ from .session_roles import privileges_proven, session_roles, session_used_mfa
 # Paths that show or change other people's records (HR) or the content everyone sees (CMS): a privileged person
 # without a proven second factor is sent to prove one here, rather than refused as the staff member they act as.
 PRIVILEGED_PREFIXES = ("/cms/", "/hr/", "/certificates/queue/", "/team/", "/exports/")
+# Recovery codes are a second factor (one typed where the app's code is asked for counts as it): a privileged person
+# makes, reads or downloads them only in a session that proved a code, or a session that stopped at the password
+# would make a set and prove the factor with one.
+SECOND_FACTOR_PREFIXES = ("/accounts/2fa/recovery-codes/",)
 
 
 def has_mfa(user) -> bool:
@@ -37,7 +41,9 @@ def has_mfa(user) -> bool:
 
 
 def _is_privileged_path(path: str) -> bool:
-    return path.startswith(PRIVILEGED_PREFIXES) or (path.startswith("/certificates/") and "/decide/" in path)
+    return path.startswith((*PRIVILEGED_PREFIXES, *SECOND_FACTOR_PREFIXES)) or (
+        path.startswith("/certificates/") and "/decide/" in path
+    )
 
 
 class PrivilegedRolesNeedMfaMiddleware:
