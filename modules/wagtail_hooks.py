@@ -19,7 +19,7 @@ from .review import (
     review_flags_of_question_changed,
     review_flags_resolve,
 )
-from .unpublishing import requirements_still_asking, unpublish_warning
+from .unpublishing import expiry_warning, requirements_still_asking, unpublish_warning
 
 
 @hooks.register("after_edit_snippet")
@@ -160,6 +160,15 @@ def warn_of_scenarios_held_on_a_module_published(request, page):
     notice = held_scenarios_notice(page) if isinstance(page, ModulePage) else ""
     if notice:
         messages.warning(request, notice)
+
+
+@hooks.register("after_edit_page")
+def warn_of_requirements_on_a_page_set_to_expire(request, page):
+    """Beside the page saved or published with an expiry date (the edit page's "Set schedule"): the requirements that
+    will still ask staff to do what it holds once `publish_scheduled` has taken it off the site."""
+    warning = expiry_warning(page)
+    if warning:
+        messages.warning(request, warning)
 
 
 @hooks.register("after_unpublish_page")
