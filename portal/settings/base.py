@@ -418,6 +418,8 @@ ACCOUNT_FORMS = {
     "login": "portal.accounts.sso.LoginForm",
     "reset_password": "portal.accounts.password_reset.ResetPasswordForm",
     "user_token": "portal.accounts.password_reset.UserTokenForm",
+    # The current password on the change-password page counts as a sign-in's does (portal.accounts.ratelimits).
+    "change_password": "portal.accounts.ratelimits.ChangePasswordForm",
 }
 SOCIALACCOUNT_FORMS = {"disconnect": "portal.accounts.sso.DisconnectForm"}
 AUTHENTICATION_BACKENDS = ["portal.accounts.sso.PasswordSwitchBackend", *AUTHENTICATION_BACKENDS]
