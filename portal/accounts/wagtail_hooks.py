@@ -28,6 +28,46 @@ def refuse_closing_administrators_to_non_administrators(request, action_type, ob
     return redirect(action_class_instance.next_url)
 
 
+def _groups_closing_would_change(request, user) -> list[str]:
+    """The groups whose permissions closing, reopening or deleting `user`'s account would take away or give back, that
+    `request.user` may not change: for someone who is not a superuser, every group they are not in themselves, and
+    HR whoever they are (the HR role is given and taken away on the HR roles page, with a reason, never from the
+    last officer; a leaver's account is closed by the roster). A superuser may close any account."""
+    if request.user.is_superuser:
+        return []
+    own = set(request.user.groups.values_list("pk", flat=True))
+    return [group.name for group in user.groups.order_by("name") if group.pk not in own or group.name == HR_GROUP]
+
+
+def _closing_refused(request, refusals: dict) -> None:
+    for user, names in refusals.items():
+        listed = ", ".join(f"“{name}”" for name in names)
+        messages.error(
+            request,
+            "You can close, reopen or delete only the accounts of people whose groups you are in yourself, and never "
+            f"an HR officer's: {user} is in {listed}, and closing an account takes its groups' permissions away, "
+            "reopening gives them back. Ask an Administrator. Nothing was saved.",
+        )
+
+
+@hooks.register("before_bulk_action")
+def refuse_closing_accounts_in_groups_not_their_own(request, action_type, objects, action_class_instance):
+    """The user list's "Set active state" and bulk delete (registered before the hook below, which saves each
+    account)."""
+    if action_type not in {"set_active_state", "delete"}:
+        return None
+    if getattr(action_class_instance, "model", None) is not get_user_model():
+        return None
+    if action_type == "set_active_state":
+        active = action_class_instance.cleaned_form.cleaned_data["mark_as_active"]
+        objects = [user for user in objects if user.is_active != active]
+    refusals = {user: names for user in objects if (names := _groups_closing_would_change(request, user))}
+    if not refusals:
+        return None
+    _closing_refused(request, refusals)
+    return redirect(action_class_instance.next_url)
+
+
 @hooks.register("before_bulk_action")
 def accounts_closed_or_opened_one_at_a_time(request, action_type, objects, action_class_instance):
     """The user list's "Set active state" writes every account chosen with one UPDATE, which no receiver sees: the
@@ -41,6 +81,29 @@ def accounts_closed_or_opened_one_at_a_time(request, action_type, objects, actio
         if user.is_active != active:
             user.is_active = active
             user.save(update_fields=["is_active", "closed_by_hand", "session_epoch"])
+
+
+@hooks.register("before_edit_user")
+def refuse_closing_or_reopening_accounts_in_groups_not_their_own(request, user):
+    """The user editor's Active box (which it leaves out of someone's own account: nobody closes their own)."""
+    if request.method != "POST" or user == request.user:
+        return None
+    if forms.CheckboxInput().value_from_datadict(request.POST, None, "is_active") == user.is_active:
+        return None
+    names = _groups_closing_would_change(request, user)
+    if not names:
+        return None
+    _closing_refused(request, {user: names})
+    return redirect("wagtailusers_users:edit", user.pk)
+
+
+@hooks.register("before_delete_user")
+def refuse_deleting_accounts_in_groups_not_their_own(request, user):
+    names = _groups_closing_would_change(request, user)
+    if not names:
+        return None
+    _closing_refused(request, {user: names})
+    return redirect("wagtailusers_users:edit", user.pk)
 
 
 @hooks.register("before_edit_user")
