@@ -9,7 +9,7 @@ from modules import views as module_views
 from portal.accounts import views as account_views
 from portal.accounts import views_mfa, views_password
 from portal.accounts.email_address import sign_in_email
-from portal.accounts.page_password import page_password
+from portal.accounts.page_password import document_password, page_password
 from portal.lib import converters  # noqa: F401  (registers <id:...>)
 
 urlpatterns = [
@@ -24,6 +24,12 @@ urlpatterns = [
         name="page_password",
     ),
     path("cms/", include(wagtailadmin_urls)),
+    # The same for a collection of documents kept behind a password: Wagtail's documents app has its own door
+    path(
+        "documents/authenticate_with_password/<id:restriction_id>/",
+        document_password,
+        name="document_password",
+    ),
     path("documents/", include(wagtaildocs_urls)),
     # Before allauth's page at this address: the sign-in email is shown, never changed (portal.accounts.email_address).
     path("accounts/email/", sign_in_email, name="account_email"),

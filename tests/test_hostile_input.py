@@ -75,6 +75,7 @@ INPUTS = {
     "page_sign_in": (("next",), ("username", "password", "next"), ()),
     # Wagtail's password on a page, limited and audited (portal.accounts.page_password)
     "page_password": ((), ("password", "return_url"), ()),
+    "document_password": ((), ("password", "return_url"), ()),
     "cms_password_reset": ((), ("email",), ()),
     "account_email": ((), ("email", "action_add", "action_primary", "action_remove"), ()),
     "mfa_activate_totp": (("next",), ("code", "next"), ()),

@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from modules.models import ContentPage, ReviewFlag
 from portal.accounts.mfa import PRIVILEGED_PREFIXES
@@ -54,6 +54,8 @@ TABLE = {
     "page_sign_in": ("POST", (), {"anonymous": LOGIN, "staff": LOGIN, "manager": LOGIN, "hr": LOGIN}),
     # Wagtail's password on a page (portal.accounts.page_password): anyone signed in may try it; none given here
     "page_password": ("POST", ("page_restriction", "restricted_page"), {"staff": OK, "manager": OK, "hr": OK}),
+    # The same for a collection of documents (Wagtail's documents app's own door): anyone signed in may try it
+    "document_password": ("POST", ("document_restriction",), {"staff": OK, "manager": OK, "hr": OK}),
     "reports:verify": ("GET", ("code",), {"anonymous": OK, "staff": OK, "manager": OK, "hr": OK}),
     # Anyone signed in, for themselves
     "reports:my_training": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
@@ -250,6 +252,11 @@ def world(db, home_page, tmp_path, settings):
     page_restriction = PageViewRestriction.objects.create(
         page=handbook, restriction_type=PageViewRestriction.PASSWORD, password="ward7-2026"
     )
+    document_restriction = CollectionViewRestriction.objects.create(
+        collection=Collection.get_first_root_node().add_child(name="Board papers"),
+        restriction_type=CollectionViewRestriction.PASSWORD,
+        password="board-2026",
+    )
     verification = verification_code_for(entry)
     pack = EvidencePack.objects.create(
         team=comms, as_at=timezone.localdate(), cutoff=timezone.now(), requested_by=hr.user
@@ -291,6 +298,7 @@ def world(db, home_page, tmp_path, settings):
             "flag": flag.pk,
             "page_restriction": page_restriction.pk,
             "restricted_page": handbook.pk,
+            "document_restriction": document_restriction.pk,
             "page_action": "delete",
             "group": Group.objects.create(name="Reviewers").pk,
             "requirement": course.pk,
