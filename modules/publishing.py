@@ -154,13 +154,14 @@ def modules_teaching(policy: PolicyPage, clauses: list[str]) -> list[ModulePage]
 
 def _scenario_flags_changed(page: ModulePage):
     """The open flags on `page`'s scenarios whose published content is not what was flagged: edited, or taken out of
-    the module. Compared with the hash each flag kept, not with an earlier revision: the one before the publish may
-    be a draft, which neither staff nor the flag ever saw."""
-    live = page.scenario_content_hashes()
+    the module. Compared with the hash each flag kept (the paragraph keys the CMS's editor adds aside:
+    `ScenarioBlock.content_hashes`), not with an earlier revision: the one before the publish may be a draft, which
+    neither staff nor the flag ever saw."""
+    live = page.scenario_content_hash_sets()
     open_flags = ReviewFlag.objects.filter(page=page, resolved_at__isnull=True).exclude(block_id="")
     changed = [
         pk
         for pk, block_id, flagged in open_flags.values_list("pk", "block_id", "content_hash")
-        if live.get(block_id) != flagged
+        if flagged not in live.get(block_id, ())
     ]
     return ReviewFlag.objects.filter(pk__in=changed)

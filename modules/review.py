@@ -108,10 +108,11 @@ def review_flags_copy_scenarios(page: ModulePage) -> list[ReviewFlag]:
     published; a scenario duplicated in the module), or content held once and changed since that is back (the
     module reverted, in the CMS's Revisions, to a revision from before the change; the scenario put back as it was).
     Flagged as that content was, for each change holding it, and held until reviewed. A scenario held on `page` for
-    that change already, or confirmed there, is left as it is. One query, and one write."""
-    hashes = page.scenario_content_hashes()
+    that change already, or confirmed there, is left as it is. Content is compared by `ScenarioBlock.content_hashes`
+    (the paragraph keys the CMS's editor adds aside). One query, and one write."""
+    hashes = page.scenario_content_hash_sets()
     rows = ReviewFlag.objects.filter(
-        page__isnull=False, content_hash__in=set(hashes.values()), snapshot__page_id=page.policy_id
+        page__isnull=False, content_hash__in=set().union(*hashes.values()), snapshot__page_id=page.policy_id
     ).values_list("page_id", "block_id", "content_hash", "snapshot_id", "clause", "resolution")
     superseded: dict[str, set[tuple[int, str]]] = {}
     confirmed, kept = set(), set()
@@ -122,11 +123,13 @@ def review_flags_copy_scenarios(page: ModulePage) -> list[ReviewFlag]:
             superseded.setdefault(content_hash, set()).add((snapshot_id, clause))
         if page_id == page.pk and resolution != "changed":
             kept.add((block_id, snapshot_id, clause))  # held here already, or confirmed here
+    stored = page.scenario_content_hashes()  # what a new flag keeps, as `review_flags_raise` keeps it
     flags = [
-        ReviewFlag(page=page, block_id=block_id, content_hash=content_hash, clause=clause, snapshot_id=snapshot_id)
-        for block_id, content_hash in hashes.items()
-        for snapshot_id, clause in sorted(superseded.get(content_hash, ()))
-        if (block_id, snapshot_id, clause) not in kept and (content_hash, snapshot_id, clause) not in confirmed
+        ReviewFlag(page=page, block_id=block_id, content_hash=stored[block_id], clause=clause, snapshot_id=snapshot_id)
+        for block_id, variants in hashes.items()
+        for snapshot_id, clause in sorted(set().union(*(superseded.get(h, ()) for h in variants)))
+        if (block_id, snapshot_id, clause) not in kept
+        and not any((h, snapshot_id, clause) in confirmed for h in variants)
     ]
     return ReviewFlag.objects.bulk_create(flags) if flags else []
 

@@ -31,8 +31,8 @@ def scenario_response_record(
 ) -> ScenarioResponse:
     """Record the option a person chose in a scenario, with a copy of the option as it read then. A scenario held
     back for review (see `ModulePage.held_scenario_ids`) takes no answers until an editor has reviewed it; nor does
-    one changed since the page showed it (`shown`: its `ScenarioBlock.content_hash` then; a page served before the
-    form carried it sends none)."""
+    one changed since the page showed it (`shown`: its `ScenarioBlock.content_hash` then, the paragraph keys the CMS's
+    editor adds aside; a page served before the form carried it sends none)."""
     block = page.scenario_block(block_id)
     if block is None:
         raise ScenarioGoneError(
@@ -43,7 +43,7 @@ def scenario_response_record(
             f"“{block.value['title']}” is being reviewed after a change to the policy, so it is not part of the "
             "module for now. You can complete the module without it."
         )
-    if shown is not None and shown != block.block.content_hash(block.value):
+    if shown is not None and shown not in block.block.content_hashes(block.value):
         raise ScenarioChangedError(
             f"“{block.value['title']}” was changed while you were reading it. Read it again, then choose."
         )

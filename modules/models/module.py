@@ -86,6 +86,16 @@ class ModulePage(Page):
             if raw["type"] == "scenario"
         }
 
+    def scenario_content_hash_sets(self) -> dict[str, set[str]]:
+        """Each scenario's `ScenarioBlock.content_hashes`, by block id: a flag whose hash is one of them is about the
+        content the scenario holds."""
+        block = self.body.stream_block.child_blocks["scenario"]
+        return {
+            raw["id"]: block.content_hashes(block.to_python(raw["value"]))
+            for raw in self.body.raw_data
+            if raw["type"] == "scenario"
+        }
+
     def scenario_block(self, block_id: str):
         return next((child for child in self.scenario_blocks() if child.id == block_id), None)
 
