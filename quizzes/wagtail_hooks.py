@@ -2,21 +2,31 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import CopyView, SnippetViewSet, SnippetViewSetGroup
 
 from .models import Attempt, Question, QuestionBank, Quiz
 from .shortfall import question_deletion_refusal
 
 
+class ShownOnlyCopyView(CopyView):
+    """The copy page only shows the form, filled in; it is sent to the add page. A form sent back to the copy page
+    itself would be saved over the quiz, bank or question being copied (Wagtail's copy view edits the original), past
+    the edit page's own checks and logged as an addition."""
+
+    http_method_names = ["get", "head", "options"]
+
+
 class QuestionBankViewSet(SnippetViewSet):
     model = QuestionBank
     icon = "folder-open-inverse"
+    copy_view_class = ShownOnlyCopyView
     list_display = ["title"]
 
 
 class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
+    copy_view_class = ShownOnlyCopyView
     list_display = ["__str__", "bank", "kind", "clause", "active"]
     list_filter = ["bank", "kind", "active"]
     # The search box searches the model's index (Question.search_fields). Naming fields here made the search on
@@ -26,6 +36,7 @@ class QuestionViewSet(SnippetViewSet):
 class QuizViewSet(SnippetViewSet):
     model = Quiz
     icon = "tasks"
+    copy_view_class = ShownOnlyCopyView
     list_display = ["title", "questions_per_attempt", "pass_mark"]
 
 
