@@ -12,6 +12,20 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def production_rate_limits(settings):
+    """The portal's own rate limits (portal/settings/base.py), which the test settings turn off, counted from an empty
+    cache: for the tests of sign-in lockout and the other doors a password is guessed at."""
+    from django.core.cache import cache
+
+    from portal.settings import base
+
+    settings.ACCOUNT_RATE_LIMITS = base.ACCOUNT_RATE_LIMITS
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def user_factory(db):
     return factories.make_user
 

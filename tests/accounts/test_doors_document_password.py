@@ -6,7 +6,6 @@ same guessing, one address along. The portal's view takes its place there too (p
 wrong passwords an hour per person and restriction, then the "Too many attempts" page even for the right one."""
 
 import pytest
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import resolve, reverse
@@ -15,18 +14,12 @@ from wagtail.models import Collection, CollectionViewRestriction
 
 from portal.accounts.page_password import document_password
 from portal.audit.models import AuditEvent
-from portal.settings import base
 from tests import factories
 
 PASSWORD = "board-papers-2026"
 
 
-@pytest.fixture(autouse=True)
-def limits_on(settings):
-    settings.ACCOUNT_RATE_LIMITS = base.ACCOUNT_RATE_LIMITS
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("production_rate_limits")
 
 
 @pytest.fixture

@@ -8,10 +8,8 @@ guesser's choosing. Test settings turn rate limits off; these turn the portal's 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 
-from portal.settings import base
 from tests import factories
 
 CHANGE = "/accounts/password/change/"
@@ -19,12 +17,7 @@ ADDRESS = "203.0.113.9"
 NEW = "a brand new passphrase 42"
 
 
-@pytest.fixture(autouse=True)
-def limits_on(settings):
-    settings.ACCOUNT_RATE_LIMITS = base.ACCOUNT_RATE_LIMITS
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("production_rate_limits")
 
 
 def _change(client, old: str):

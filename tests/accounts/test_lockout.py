@@ -5,7 +5,6 @@ Test settings turn rate limits off; each test here turns the portal's own limits
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 
 from portal.people.roles import hr_group
@@ -22,12 +21,7 @@ LOGIN = "/accounts/login/"
 idp, configure, sso = test_sso.idp, test_sso.configure, test_sso.sso
 
 
-@pytest.fixture(autouse=True)
-def limits_on(settings):
-    settings.ACCOUNT_RATE_LIMITS = base.ACCOUNT_RATE_LIMITS
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("production_rate_limits")
 
 
 def sign_in_attempt(client, email, password, ip):

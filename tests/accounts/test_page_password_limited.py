@@ -11,25 +11,18 @@ import time
 import types
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import resolve, reverse
 from wagtail.models import PageViewRestriction
 
 from portal.accounts.page_password import page_password
 from portal.audit.models import AuditEvent
-from portal.settings import base
 from tests import factories
 
 PASSWORD = "ward7-2026"
 
 
-@pytest.fixture(autouse=True)
-def limits_on(settings):
-    settings.ACCOUNT_RATE_LIMITS = base.ACCOUNT_RATE_LIMITS  # production limits, as test_lockout turns them on
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("production_rate_limits")
 
 
 @pytest.fixture
