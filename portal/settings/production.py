@@ -28,6 +28,15 @@ for _alias, _name in (("default", "DATABASE_URL"), ("replica", "DATABASE_REPLICA
             "development (DJANGO_SETTINGS_MODULE=portal.settings.dev)."
         )
 SECRET_KEY = env_str("SECRET_KEY")
+# .env.example ships SECRET_KEY empty. Django itself refuses an empty key only when something first signs with it (a
+# sign-in page, a password reset link), so a copy not filled in migrated, imported and sent invitations before the web
+# failed; and a short key is one `check --deploy` warns of (docs/deploy.md: it must print no warnings). Refuse both at
+# start-up, as PORTAL_RECEIPT_KEY is refused, with how to make one.
+if len(SECRET_KEY.strip()) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be a long random string, at least 50 characters (.env.example leaves it empty): make one "
+        'with  python -c "import secrets; print(secrets.token_urlsafe(50))"  and keep it in your secret store.'
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

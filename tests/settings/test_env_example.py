@@ -40,3 +40,10 @@ def test_the_example_does_not_claim_a_dot_env_file_is_read():
     first_lines = (ROOT / ".env.example").read_text().splitlines()[:5]
     assert not any("Copy to .env" in line for line in first_lines)
     assert "EnvironmentFile=" in "\n".join(first_lines) and "set -a;" in "\n".join(first_lines)
+
+
+def test_the_example_with_its_secret_key_left_empty_is_refused():
+    """Everything filled in but SECRET_KEY, which .env.example leaves empty: refused at start-up, naming it."""
+    loaded = load_example({name: value for name, value in FILLED_IN.items() if name != "SECRET_KEY"})
+    assert loaded.returncode != 0
+    assert "SECRET_KEY must be a long random string" in loaded.stderr

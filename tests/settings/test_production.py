@@ -86,3 +86,13 @@ def test_retired_receipt_keys_are_read_and_the_key_in_use_is_not_among_them():
     assert loaded.stdout.strip() == str([old])
     refused = load_production(PORTAL_RECEIPT_RETIRED_KEYS=f"{old},{GOOD['PORTAL_RECEIPT_KEY']}")
     assert refused.returncode != 0 and "PORTAL_RECEIPT_RETIRED_KEYS lists PORTAL_RECEIPT_KEY" in refused.stderr
+
+
+@pytest.mark.parametrize("value", ["", "   ", "too-short-a-key", "x" * 60, "django-insecure-" + "0123456789abcdef" * 3])
+def test_a_blank_or_weak_secret_key_stops_the_start(value):
+    """.env.example ships SECRET_KEY empty: Django refuses an empty key only when a page first signs something, after
+    the database had been migrated and filled. Production names the variable, and how to make one, at start-up."""
+    loaded = load_production(SECRET_KEY=value)
+    assert loaded.returncode != 0
+    assert "SECRET_KEY must be a long random string, at least 50 characters" in loaded.stderr
+    assert "secrets.token_urlsafe(50)" in loaded.stderr
