@@ -183,6 +183,22 @@ NO_HR_LEFT = (
 )
 
 
+NO_HR_YET = (
+    "nobody has been given the HR role yet: escalations to HR go to nobody (an administrator made with "
+    "createsuperuser is not sent them). Give the HR role at /hr/roles/ to someone on the roster (docs/setup.md, "
+    "step 6); this warning stops once they have it."
+)
+
+
+def no_hr_warning(on: datetime.date) -> str:
+    """What the daily run tells the server's operator when nobody in the HR group can sign in on `on` ("" when
+    someone can): on a new portal, that nobody has the role yet (docs/setup.md's step 6 is still to do), else
+    NO_HR_LEFT."""
+    if hr_officers_in_post(on):
+        return ""
+    return NO_HR_LEFT if get_user_model().objects.filter(groups__name=HR_GROUP).exists() else NO_HR_YET
+
+
 def hr_officers_in_post(on: datetime.date) -> int:
     """How many people in the HR group can still sign in on `on`: an open account, and no leave date before it
     (`StaffMember.has_left`; an account with no staff record, a break-glass administrator, counts)."""

@@ -10,7 +10,7 @@ from portal.people.leavers import leaver_accounts_close
 from . import organisation, services
 from .pauses import pauses_roll_over
 from .reminder_sending import reminders_send
-from .reminders import NO_HR_LEFT, hr_officers_in_post
+from .reminders import no_hr_warning
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +27,8 @@ def send_reminders_task(day: str) -> dict[str, int]:
     closed = leaver_accounts_close(on, actor="the daily run")
     if closed:
         logger.info("Closed the accounts of %d people whose leave date has passed, for %s", closed, on)
-    if not hr_officers_in_post(on):
-        logger.warning("%s: %s", on, NO_HR_LEFT)
+    if no_hr := no_hr_warning(on):
+        logger.warning("%s: %s", on, no_hr)
     return dict(reminders_send(on))
 
 

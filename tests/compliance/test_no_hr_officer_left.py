@@ -57,3 +57,21 @@ def test_an_administrator_outside_the_staff_list_counts_as_hr(hana):
     admin.groups.add(hr_group())
     assert hr_officers_in_post(TODAY) == 1
     assert _run() == ""
+
+
+def test_a_new_portal_with_only_an_administrator_is_told_to_give_the_hr_role(caplog):
+    """Between createsuperuser and /hr/roles/ (docs/setup.md, steps 3 and 6) nobody is in the HR group: the run says
+    the role has not been given yet and where to give it, not that every HR officer's account is closed."""
+    factories.make_user(email="it.lead@example.nhs.uk", is_superuser=True, is_staff=True)
+    with caplog.at_level(logging.WARNING):
+        err = _run()
+    for told in (err, caplog.text):
+        assert "nobody has been given the HR role yet" in told and "/hr/roles/" in told
+        assert "every HR officer's account is closed" not in told
+
+
+def test_once_someone_has_had_the_role_the_warning_is_that_they_left(hana):
+    StaffMember.objects.filter(pk=hana.pk).update(leave_date=TODAY - datetime.timedelta(days=1))
+    err = _run()
+    assert "every HR officer's account is closed, or they have left" in err
+    assert "nobody has been given the HR role yet" not in err

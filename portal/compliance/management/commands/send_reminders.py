@@ -10,7 +10,7 @@ from django_tasks import TaskResultStatus
 
 from portal.compliance.models import ReminderLog
 from portal.compliance.reminder_sending import NOT_SENT_COUNT
-from portal.compliance.reminders import NO_HR_LEFT, hr_officers_in_post
+from portal.compliance.reminders import no_hr_warning
 from portal.compliance.tasks import send_reminders_task
 from portal.lib.commands import DETAILS_HERE, DETAILS_IN_LOG, at_a_terminal, failure_told
 
@@ -54,9 +54,9 @@ class Command(BaseCommand):
         traceback = options["traceback"]
         self._publish_scheduled()
         with failure_told(f"Checking who is in HR on {day:%-d %B %Y}", kept="Nothing was sent.", traceback=traceback):
-            no_hr = not hr_officers_in_post(day)
+            no_hr = no_hr_warning(day)
         if no_hr:  # on stderr, which cron mails to whoever runs the server
-            self.stderr.write(f"Warning for {day:%-d %B %Y}: {NO_HR_LEFT}")
+            self.stderr.write(f"Warning for {day:%-d %B %Y}: {no_hr}")
         with failure_told(f"Queuing the reminders for {day:%-d %B %Y}", kept="Nothing was sent.", traceback=traceback):
             result = send_reminders_task.enqueue(day.isoformat())
         queued = f"The reminders are queued as task {result.id}: the task worker sends them, whatever happened here."
