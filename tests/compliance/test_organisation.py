@@ -243,8 +243,9 @@ def test_an_unknown_team_in_the_roster_says_where_to_add_it(trust):
     )
     ((_, message),) = plan_roster(roster.encode()).rejected
     assert message == (
-        "Team 'Business Intelligence' is not a known team: add it on the Organisation page (/hr/organisation/) "
-        "first, or correct the Organisation Code"
+        "Team 'Business Intelligence' is not a known team: import the organisation's teams "
+        "(/hr/imports/organisation/) or add it on the Organisation page (/hr/organisation/) first, or correct the "
+        "Organisation Code"
     )
 
 

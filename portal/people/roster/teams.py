@@ -50,7 +50,8 @@ class RosterTeams:
         if twin is not None:
             return None, zero_twin_error(code, self.by_code[twin].code, "Organisation Code")
         return None, (
-            f"Team '{quoted(code or name)}' is not a known team: add it on the Organisation page "
+            f"Team '{quoted(code or name)}' is not a known team: import the organisation's teams "
+            f"({reverse('imports:upload', args=['organisation'])}) or add it on the Organisation page "
             f"({reverse('organisation:teams')}) first, or correct the Organisation Code"
         )
 
