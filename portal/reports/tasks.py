@@ -10,7 +10,6 @@ from portal.people.roles import staff_for_user
 
 from .kept import days_keep
 from .models import EvidencePack
-from .packs import pack_build
 from .scope import past_day, teams_on
 
 logger = logging.getLogger(__name__)
@@ -32,6 +31,8 @@ def evidence_pack_build_task(pack_id: int) -> str:
         logger.info("Evidence pack %s not made: %s", pack_id, refused)
         EvidencePack.objects.filter(pk=pack_id).update(status=EvidencePack.FAILED, error=refused)
         return EvidencePack.FAILED
+    from .packs import pack_build  # here, not at the top: see views.certificate_pdf
+
     try:
         pack_build(pack)
     except Exception as error:

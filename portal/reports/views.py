@@ -14,7 +14,6 @@ from portal.lib.links import portal_url
 from portal.people.roles import is_hr, staff_for_user
 
 from .certificates import certificate_facts, normalise_code, verification_code_for
-from .pdf import certificate_name, render_pdf
 from .selectors import evidence_history_for_staff, requirement_lines_for_staff
 
 
@@ -47,6 +46,10 @@ def certificate_pdf(request, entry_id: int):
             staff_id=entry.staff_id,
             entry_id=entry.pk,
         )
+    # Imported here: the PDF libraries take a fifth of a second to load, in every process (each command, each web
+    # worker) that loads the URLconf, most of which never make a PDF.
+    from .pdf import certificate_name, render_pdf
+
     code = verification_code_for(entry).code
     facts = certificate_facts(entry)
     pdf = render_pdf(
