@@ -11,6 +11,7 @@ from portal.compliance.imports.services import ImportRefused, import_batch_apply
 from portal.compliance.models import ImportBatch
 from portal.compliance.roster_audiences import roster_audiences
 from portal.lib.commands import failure_told
+from portal.lib.links import portal_url
 
 
 class Command(BaseCommand):
@@ -161,7 +162,11 @@ class Command(BaseCommand):
             except ImportRefused as error:  # the refusal's own words (already applied, being applied)
                 raise CommandError(str(error)) from error
         if background:
-            self.stdout.write(f"Batch {batch.pk} is waiting for the task worker; its page shows how far it has got.")
+            page = portal_url(reverse("imports:batch", args=[batch.pk]))
+            self.stdout.write(
+                f"Batch {batch.pk} is waiting for the task worker (manage.py db_worker, docs/deploy.md section 4, "
+                f"applies it); its page shows how far it has got: {page}"
+            )
         elif batch.status == ImportBatch.DONE:
             self.stdout.write(f"Applied in {time.perf_counter() - started:.2f}s (batch {batch.pk}):")
             for line in _applied_lines(batch):
