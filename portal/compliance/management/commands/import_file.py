@@ -112,7 +112,15 @@ class Command(BaseCommand):
         for ignored in getattr(plan, "ignored", []):
             self.stdout.write(f"  ignored: {ignored}")
         for name, count in getattr(plan, "skipped", {}).items():
-            self.stdout.write(f"  not mapped to a requirement ({count} rows): {name}")
+            self.stdout.write(f"  not mapped to a requirement ({count} {'row' if count == 1 else 'rows'}): {name}")
+        if getattr(plan, "skipped", None):
+            # Mapping is HR's choice, made once on a page: the command line has no way to make it.
+            page = portal_url(reverse("imports:batch", args=[batch.pk]))
+            self.stdout.write(
+                f"  map each course to the requirement it counts towards on this dry run's page, {page}, or in the "
+                f"CMS under Course mappings (to an external course requirement, added at {reverse('requirements:list')}"
+                "), then import the file again: until then its rows are skipped"
+            )
         for line, number in getattr(plan, "not_on_roster", []):
             self.stdout.write(f"  skipped line {line}: {number} is not on the roster")
         for line, warning in getattr(plan, "after_leaving", []):
