@@ -203,7 +203,8 @@ def team_person(request, staff_id: int):
     person = person_for_request(request.user, staff_id, as_at, basis, tree)
     if person.user_id == request.user.pk:
         return redirect("reports:my_training")
-    context = {"person": person, "form": form, "basis_options": basis_options(form)}
+    # The line under the name speaks of today: "left" only once the last day of service has passed.
+    context = {"person": person, "form": form, "basis_options": basis_options(form), "today": timezone.localdate()}
     if not form.is_valid():
         return render(request, "reports/team_person.html", context, status=400)
     audit_record(
