@@ -121,13 +121,13 @@ def _valid(today: datetime.date) -> Q:
     return Q(completed_on__isnull=False) & (Q(expires_on__isnull=True) | Q(expires_on__gte=today))
 
 
-def figures_live(node: Team, requirements, today: datetime.date, staff_group: str = "") -> dict[tuple, Figure]:
-    """(team id, requirement id) -> Figure from the projection, for `node` and below, in one query."""
+def figures_live(node: Team | None, requirements, today: datetime.date, staff_group: str = "") -> dict[tuple, Figure]:
+    """(team id, requirement id) -> Figure from the projection, for `node` and below (None: everyone in a team, in
+    every organisation at the top of the tree, as the trend's month ends count them), in one query."""
     # Started by the day (a future starter keeps their status row, written when the roster added them, but counts
     # from their start date, as the report as it was and as recorded then count them) and not yet left.
-    rows = RequirementStatus.objects.filter(
-        in_post_q(today, "staff__"), requirement__in=requirements, staff__team__path__startswith=node.path
-    )
+    in_teams = Q(staff__team__isnull=False) if node is None else Q(staff__team__path__startswith=node.path)
+    rows = RequirementStatus.objects.filter(in_teams, in_post_q(today, "staff__"), requirement__in=requirements)
     rows = rows.exclude(RequirementStatus.paused_on_q(today))  # a paused person is out of the figures
     if staff_group:
         rows = rows.filter(staff__staff_group=staff_group)

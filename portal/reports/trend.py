@@ -12,7 +12,6 @@ from django.db.models import Count, F, Q, Sum
 
 from portal.compliance import status
 from portal.compliance.models import Requirement, StatusInterval
-from portal.people.models import Team
 
 from .basis import AS_IT_WAS, AS_RECORDED
 from .models import DailyFigure, KeptDay
@@ -41,16 +40,15 @@ def trend(
     today: datetime.date, requirement: Requirement | None = None, basis: str = AS_RECORDED
 ) -> tuple[list[Point], bool]:
     """Twelve points, oldest first: the month ends on the clock `basis`, then today live. Also whether any month is
-    missing (the caller then asks for them to be computed in the background). Five queries as recorded, four as it
-    was."""
+    missing (the caller then asks for them to be computed in the background). Four queries as recorded, three as
+    it was."""
     ends = month_ends(today)
     points = _points_as_it_was(ends, requirement) if basis == AS_IT_WAS else _kept_points(ends, requirement)
-    root = Team.objects.filter(depth=1).order_by("path").first()
+    # Everyone in a team, whichever organisation at the top of the tree it is in, as the month ends count them.
     now = Figure()
-    if root is not None:
-        requirements = [requirement] if requirement else Requirement.objects.filter(active=True)
-        for figure in figures_live(root, requirements, today).values():
-            now.add(figure)
+    requirements = [requirement] if requirement else Requirement.objects.filter(active=True)
+    for figure in figures_live(None, requirements, today).values():
+        now.add(figure)
     points.append(Point(today, now))
     return points, any(point.figure is None for point in points)
 
