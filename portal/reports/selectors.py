@@ -106,8 +106,12 @@ def requirement_lines_for_staff(
     """Every requirement that applies to `staff` (their rows in the projection), most urgent first, as on `today`
     (default: today in London), each external course with what became of the latest certificate uploaded for it
     (waiting for HR, or rejected and why). Two queries; given `learning_for` (the person's user), five more when a
-    module is among them, for how far they have got in each module (see `learning`)."""
+    module is among them, for how far they have got in each module (see `learning`). Nothing for someone whose leave
+    date has passed, and no query: the projection drops their rows only when it next works out their standing, and
+    nothing does when a leave date simply passes."""
     today = today or timezone.localdate()
+    if staff.has_left(today):
+        return []
     rows = RequirementStatus.objects.filter(staff=staff, requirement__active=True).select_related(
         "requirement", "requirement__page"
     )
