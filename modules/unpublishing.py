@@ -1,9 +1,10 @@
 """Unpublishing a page that a requirement names: the page leaves the site, and the requirement still asks staff to
-do it (a module shows to them as "not available yet", a policy is still attested from its frozen text, and reminders
-go on). Nothing stops the unpublish; the editor is told which requirements still ask, so HR can retire them if staff
-should no longer be asked, and HR's requirements page marks each one whose page is off the site, whichever door
-took it off (the page's Unpublish, the listing's bulk action, the admin API, an expiry date). An expiry date is told
-as it is set, since nobody is there when it passes (`publish_scheduled` unpublishes the page)."""
+do it (a module shows to them as "not available yet" and nobody is reminded of it until it is back, a policy is still
+attested from its frozen text and reminded of). Nothing stops the unpublish; the editor is told which requirements
+still ask, so HR can retire them if staff should no longer be asked, and HR's requirements page marks each one whose
+page is off the site, whichever door took it off (the page's Unpublish, the listing's bulk action, the admin API, an
+expiry date). An expiry date is told as it is set, since nobody is there when it passes (`publish_scheduled`
+unpublishes the page)."""
 
 from django.db.models import Q
 from django.urls import reverse
@@ -27,8 +28,10 @@ def unpublish_warning(requirements: list[Requirement], *, named="this page or a 
     which = "it names" if len(requirements) == 1 else "they name"
     return (
         f"Staff are still asked to do {names}: {which} {named}. Once it is off the site, staff see a module as not "
-        "available yet and reminders still go out. If staff should no longer be asked, HR retires the requirement on "
-        f"the Requirements page ({reverse('requirements:list')}); otherwise {otherwise or 'publish the page again'}."
+        "available yet, and nobody is reminded of it until it is published again (a policy is still attested from "
+        "the version last published, and reminded of). If staff should no longer be asked, HR retires the "
+        f"requirement on the Requirements page ({reverse('requirements:list')}); "
+        f"otherwise {otherwise or 'publish the page again'}."
     )
 
 

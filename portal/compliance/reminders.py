@@ -70,6 +70,10 @@ DEFAULT_OFFSETS = {BEFORE: -14, ON_DUE: 0, AFTER: 7, MANAGER: 14, HR: 28}
 DIGEST_WEEKDAY = 0  # Monday
 UNDELIVERABLE_AFTER = 3  # days the person's overdue reminder is refused for good before their manager hears without it
 DIGEST_MAX_PEOPLE = 50  # per list: a manager of a whole directorate gets the first 50 and a count of the rest
+# A module taken off the site (unpublished, or past its expiry date) cannot be done: staff see it as not available yet.
+# Nobody is reminded of it, nor are their manager or HR told, until it is published again; its status is unchanged.
+# A policy off the site is still attested, from the version frozen when it was published, so it is reminded of.
+OFF_THE_SITE = Q(requirement__kind=Requirement.COMPLETE_MODULE, requirement__page__live=False)
 
 
 def offsets() -> dict[str, int]:
@@ -255,7 +259,8 @@ def reminders_due(today: datetime.date) -> list[Message]:
     Leavers have no projection rows (and are excluded again here, in case the roster has moved on since), and
     nor do people a requirement does not apply to, so neither is ever reminded; nor is anyone while paused, nor a
     future starter before their start date, nor anyone whose account is closed (closed by hand while still on the
-    roster: they cannot sign in to do it), and nobody is told about them meanwhile."""
+    roster: they cannot sign in to do it), nor anyone about a module off the site (`OFF_THE_SITE`), and nobody is
+    told about them meanwhile."""
     furthest = max(
         (max(days or [0]) for days in Requirement.objects.filter(active=True).values_list("reminder_days", flat=True)),
         default=0,
@@ -264,6 +269,7 @@ def reminders_due(today: datetime.date) -> list[Message]:
     rows = (
         RequirementStatus.objects.filter(due_on__lte=horizon, requirement__active=True)
         .exclude(RequirementStatus.paused_on_q(today))
+        .exclude(OFF_THE_SITE)
         .filter(staff__in=StaffMember.objects.in_post(today))
         .exclude(staff__user__is_active=False)
         .select_related("staff", "staff__team", "staff__line_manager__user", "requirement", "evidence__snapshot")
@@ -452,6 +458,7 @@ def reminder_by_hand(staff: StaffMember, *, sent_by, today: datetime.date) -> Me
     rows = [
         row
         for row in RequirementStatus.objects.filter(staff=staff, requirement__active=True)
+        .exclude(OFF_THE_SITE)
         .select_related("requirement")
         .order_by("due_on", "requirement__name")
         if row.state(today, window) in {status.OVERDUE, status.DUE_SOON, status.NOT_STARTED}

@@ -83,4 +83,7 @@ def test_on_the_day_the_module_leaves_the_site_and_hr_sees_it(client, module_pag
     hr = factories.with_mfa(factories.make_user())
     hr.groups.add(hr_group())
     page = factories.sign_in(client, hr).get(reverse("requirements:list")).content.decode()
-    assert f"{module_page.title} is unpublished, and staff are still asked to do this." in page
+    assert (
+        f"{module_page.title} is unpublished, and staff are still asked to do this (they see it as not available "
+        "yet, and nobody is reminded of it until it is published again)." in page
+    )

@@ -58,4 +58,7 @@ def test_hr_sees_a_requirement_whose_page_is_off_the_site(client, module_page):
 
     page = hr.get(reverse("requirements:list")).content.decode()
     assert "Not on the site" in page
-    assert f"{module_page.title} is unpublished, and staff are still asked to do this." in page
+    assert (
+        f"{module_page.title} is unpublished, and staff are still asked to do this (they see it as not available "
+        "yet, and nobody is reminded of it until it is published again)." in page
+    )
