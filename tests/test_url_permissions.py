@@ -156,6 +156,10 @@ TABLE = {
     "wagtailsnippets_compliance_requirement:edit": ("POST", ("requirement",), {}),
     "wagtailsnippets_compliance_requirement:copy": ("GET", ("requirement",), {}),
     "wagtailsnippets_compliance_requirement:delete": ("POST", ("requirement",), {}),
+    # The copy pages of quizzes, banks and questions only show the form (quizzes.wagtail_hooks): CMS editors only
+    "wagtailsnippets_quizzes_quiz:copy": ("GET", ("quiz",), {}),
+    "wagtailsnippets_quizzes_questionbank:copy": ("GET", ("question_bank",), {}),
+    "wagtailsnippets_quizzes_question:copy": ("GET", ("question",), {}),
     # Public: where anyone types the code printed on a certificate, to reach its check (reports:verify)
     "reports:verify_start": ("GET", (), {"anonymous": OK, "staff": OK, "manager": OK, "hr": OK}),
     # HR's API clients
@@ -282,6 +286,9 @@ def world(db, home_page, tmp_path, settings):
             "code": verification.code,
             "attest_requirement": attest.pk,
             "module": module.pk,
+            "quiz": module.quiz.pk,
+            "question_bank": module.quiz.banks.first().pk,
+            "question": module.quiz.banks.first().questions.first().pk,
             "block": next(iter(module.scenario_blocks())).id,
             "attempt": attempt_start(user=sam.user, quiz=module.quiz, page=module).pk,
             "attestation_entry": attestation.pk,

@@ -59,3 +59,21 @@ def failure_told(what: str, *, kept: str | Callable[[], str], traceback: bool = 
         raise CommandError(f"{what} failed with {failure}\n{kept() if callable(kept) else kept} {details}") from error
     finally:
         _telling.reset(telling)
+
+
+@contextmanager
+def failure_warned(what: str, *, then: str, warn: Callable[[str], None], traceback: bool = False) -> Iterator:
+    """As `failure_told`, for a step the command goes on past: an unexpected exception in the block is logged (its
+    traceback kept from a person's terminal, as there) and `warn` is given "Warning: `what` failed with <class>:
+    <message>. `then`" (what the command does now, and how to see why). With `traceback` (Django's --traceback) the
+    console shows the traceback too. The command carries on either way."""
+    telling = _telling.set(not traceback)
+    try:
+        yield
+    except Exception as error:
+        logger.exception("%s failed", what)
+        message = str(error).strip()
+        failure = f"{error.__class__.__name__}: {message}" if message else error.__class__.__name__
+        warn(f"Warning: {what} failed with {failure}. {then}")
+    finally:
+        _telling.reset(telling)

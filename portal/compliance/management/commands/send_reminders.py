@@ -1,6 +1,5 @@
 import datetime
 import io
-import logging
 import time
 
 from django.core.management import call_command
@@ -12,9 +11,8 @@ from portal.compliance.models import ReminderLog
 from portal.compliance.reminder_sending import NOT_SENT_COUNT
 from portal.compliance.reminders import no_hr_warning
 from portal.compliance.tasks import send_reminders_task
-from portal.lib.commands import DETAILS_HERE, DETAILS_IN_LOG, at_a_terminal, failure_told
+from portal.lib.commands import DETAILS_HERE, DETAILS_IN_LOG, at_a_terminal, failure_told, failure_warned
 
-logger = logging.getLogger(__name__)
 STAGE_LABELS = dict(ReminderLog.STAGE_CHOICES)
 
 
@@ -52,7 +50,7 @@ class Command(BaseCommand):
                 "run for a day to come would send them early and they would not go on the day. Nothing was sent."
             )
         traceback = options["traceback"]
-        self._publish_scheduled()
+        self._publish_scheduled(traceback=traceback)
         with failure_told(f"Checking who is in HR on {day:%-d %B %Y}", kept="Nothing was sent.", traceback=traceback):
             no_hr = no_hr_warning(day)
         if no_hr:  # on stderr, which cron mails to whoever runs the server
@@ -82,21 +80,19 @@ class Command(BaseCommand):
                 "Nothing was recorded for them: the next run sends them."
             )
 
-    def _publish_scheduled(self) -> None:
-        """What editors scheduled to go live by now goes live first (Wagtail's `publish_scheduled`), so that a new
-        version of a policy opens its round, and its reminders start, on the day it was scheduled for. Cron runs
+    def _publish_scheduled(self, *, traceback: bool) -> None:
+        """What editors scheduled to go live by now goes live first (`publish_scheduled`), so that a new version of a
+        policy opens its round, and its reminders start, on the day it was scheduled for. Cron runs
         `publish_scheduled` every few minutes (docs/deploy.md); this is the daily run's catch for a trust whose cron
         lacks that line, which would otherwise leave a scheduled version unpublished for good. A page that cannot be
         published is told on stderr, which cron mails, and the reminders go on: they are due whatever the CMS does."""
-        out = io.StringIO()
-        try:
-            call_command("publish_scheduled", stdout=out)
-        except Exception as error:
-            logger.exception("Publishing the pages scheduled to go live failed")
-            self.stderr.write(
-                f"Warning: publishing the pages scheduled to go live failed with {error.__class__.__name__}: {error}. "
-                "The reminders go on; run manage.py publish_scheduled to see why."
-            )
+        with failure_warned(
+            "publishing the pages scheduled to go live",
+            then="The reminders go on; run manage.py publish_scheduled to see why.",
+            warn=self.stderr.write,
+            traceback=traceback,
+        ):
+            call_command("publish_scheduled", stdout=io.StringIO())
 
 
 def _run_failed(day: datetime.date, details: str, *, traceback: bool) -> str:
