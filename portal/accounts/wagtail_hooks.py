@@ -59,8 +59,7 @@ def refuse_closing_accounts_in_groups_not_their_own(request, action_type, object
     if getattr(action_class_instance, "model", None) is not get_user_model():
         return None
     if action_type == "set_active_state":
-        active = action_class_instance.cleaned_form.cleaned_data["mark_as_active"]
-        objects = [user for user in objects if user.is_active != active]
+        objects = _changing_state(objects, action_class_instance)
     refusals = {user: names for user in objects if (names := _groups_closing_would_change(request, user))}
     if not refusals:
         return None
@@ -76,11 +75,15 @@ def accounts_closed_or_opened_one_at_a_time(request, action_type, objects, actio
     editor saves it (`receivers.on_account_saved`); Wagtail's UPDATE that follows then changes nothing."""
     if action_type != "set_active_state" or getattr(action_class_instance, "model", None) is not get_user_model():
         return
-    active = action_class_instance.cleaned_form.cleaned_data["mark_as_active"]
-    for user in objects:
-        if user.is_active != active:
-            user.is_active = active
-            user.save(update_fields=["is_active", "closed_by_hand", "session_epoch"])
+    for user in _changing_state(objects, action_class_instance):
+        user.is_active = not user.is_active
+        user.save(update_fields=["is_active", "closed_by_hand", "session_epoch"])
+
+
+def _changing_state(users, action) -> list:
+    """The accounts "Set active state" would close or open: those not already as the form asks."""
+    active = action.cleaned_form.cleaned_data["mark_as_active"]
+    return [user for user in users if user.is_active != active]
 
 
 @hooks.register("before_edit_user")
