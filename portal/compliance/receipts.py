@@ -77,13 +77,30 @@ def receipt_issue() -> Receipt:
     return Receipt(seq, head_hash, issued_at, _signature(seq, head_hash, issued_at))
 
 
+class ReceiptStoreMissing(Exception):
+    """PORTAL_RECEIPT_DIR is not there, where it must be (production). Made on first use, a store meant to be another
+    machine's share, not mounted, would quietly be a folder on the portal's own disk, which the database's
+    administrators may well control: the receipts would be kept where they prove nothing, and nobody told."""
+
+    def __init__(self, directory: Path):
+        super().__init__(
+            f"The receipt store {directory} (PORTAL_RECEIPT_DIR) is not there, so no receipt was written. If it is a "
+            "share, mount it there; if it is a new store, make the folder, writable by the portal's account only "
+            "(docs/deploy.md, section 9). Then publish the receipt again."
+        )
+
+
 def receipt_publish(*, occasion: str) -> tuple[Receipt, Path]:
     """Issue a receipt, write it to the receipt store (a new file, never an existing one) and email it to the
     receipts mailbox if one is set. `occasion` says why, in the email: "daily", "evidence pack ...".
-    Returns the receipt and the file written."""
-    receipt = receipt_issue()
+    Returns the receipt and the file written. The store is made if missing only where PORTAL_RECEIPT_DIR_CREATE says
+    so (development and tests); elsewhere ReceiptStoreMissing is raised and nothing is written or sent."""
     directory = Path(settings.PORTAL_RECEIPT_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
+    if settings.PORTAL_RECEIPT_DIR_CREATE:
+        directory.mkdir(parents=True, exist_ok=True)
+    elif not directory.exists():
+        raise ReceiptStoreMissing(directory)
+    receipt = receipt_issue()
     path = directory / receipt.filename
     try:
         with path.open("x", encoding="utf-8") as handle:  # "x": never overwrites a receipt

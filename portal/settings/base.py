@@ -346,6 +346,9 @@ PORTAL_RECEIPT_KEY = env_str("PORTAL_RECEIPT_KEY", "")
 PORTAL_RECEIPT_RETIRED_KEYS = env_list("PORTAL_RECEIPT_RETIRED_KEYS")
 PORTAL_RECEIPT_DIR = env_str("PORTAL_RECEIPT_DIR", str(BASE_DIR / "var" / "receipts"))
 PORTAL_RECEIPT_EMAIL = env_str("PORTAL_RECEIPT_EMAIL", "")
+# Whether a missing PORTAL_RECEIPT_DIR is made on first use: here, yes (var/receipts). Production says no, so that a
+# share that is not mounted is a failure named, not receipts quietly kept on the local disk.
+PORTAL_RECEIPT_DIR_CREATE = True
 
 LOGGING = {
     "version": 1,

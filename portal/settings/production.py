@@ -126,6 +126,7 @@ if not os.path.isabs(PORTAL_RECEIPT_DIR):
         "PORTAL_RECEIPT_DIR must be the absolute path of the receipt store, for example /mnt/ledger-receipts: a store "
         "the database's owner cannot write or delete from (docs/deploy.md, section 9)."
     )
+PORTAL_RECEIPT_DIR_CREATE = False  # the store must be there (mounted, or made when the store is set up)
 PORTAL_RECEIPT_EMAIL = env_str("PORTAL_RECEIPT_EMAIL")
 if len(PORTAL_RECEIPT_KEY) < 32 or PORTAL_RECEIPT_KEY == SECRET_KEY:
     raise ImproperlyConfigured("PORTAL_RECEIPT_KEY must be at least 32 characters long and differ from SECRET_KEY.")

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.compliance.receipts import receipt_publish
+from portal.compliance.receipts import ReceiptStoreMissing, receipt_publish
 from portal.lib.commands import failure_told
 
 
@@ -21,6 +21,8 @@ class Command(BaseCommand):
         with published:
             try:
                 receipt, path = receipt_publish(occasion="daily")
+            except ReceiptStoreMissing as error:
+                raise CommandError(str(error)) from error
             except OSError as error:
                 if error.filename is None:  # not the receipt store's: the mail server, say
                     raise
