@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection, transaction
 
-from portal.compliance.roles import app_role_grants
+from portal.compliance.roles import ROLE_NAME, app_role_grants
 
 SETUP = """\
 -- Once, as a PostgreSQL superuser (passwords of your own):
---   CREATE ROLE portal_owner LOGIN PASSWORD '...';
+--   CREATE ROLE {owner} LOGIN PASSWORD '...';
 --   CREATE ROLE {app} LOGIN PASSWORD '...';
---   CREATE DATABASE {database} OWNER portal_owner;
+--   CREATE DATABASE {database} OWNER {owner};
 -- Then, connected to {database} as the owner, after every `migrate` (this command with --apply does it):"""
 
 
@@ -19,9 +19,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--app-role", required=True, help="the role the portal's processes connect as")
+        parser.add_argument(
+            "--owner-role",
+            default="portal_owner",
+            help="the role that owns the tables and runs the migrations, named in the statements printed without "
+            "--apply (default: portal_owner); --apply runs the grants as the role DATABASE_URL connects as",
+        )
         parser.add_argument("--apply", action="store_true", help="run the grants now, connected as the owner")
 
-    def handle(self, *args, app_role, apply, **options):
+    def handle(self, *args, app_role, owner_role, apply, **options):
         if connection.vendor != "postgresql":
             raise CommandError("Database roles apply to PostgreSQL; this database is " + connection.vendor + ".")
         database = connection.settings_dict["NAME"]
@@ -29,8 +35,18 @@ class Command(BaseCommand):
             statements = app_role_grants(app_role, database=database)
         except ValueError as error:
             raise CommandError(str(error)) from error
+        if not ROLE_NAME.match(owner_role):
+            raise CommandError(
+                f"--owner-role: {owner_role!r} is not a plain PostgreSQL name (lower-case letters, "
+                "digits, underscores). Nothing was printed or changed."
+            )
+        if owner_role == app_role:
+            raise CommandError(
+                f"--owner-role and --app-role are both {app_role}: the portal's own role must not own "
+                "the tables (docs/deploy.md, section 2). Nothing was printed or changed."
+            )
         if not apply:
-            self.stdout.write(SETUP.format(app=app_role, database=database))
+            self.stdout.write(SETUP.format(owner=owner_role, app=app_role, database=database))
             self.stdout.write(";\n".join(statements) + ";")
             return
         try:
