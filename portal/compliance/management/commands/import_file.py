@@ -1,3 +1,4 @@
+import argparse
 import time
 from pathlib import Path
 
@@ -28,22 +29,31 @@ class Command(BaseCommand):
             parser.add_argument("kind", choices=sorted(importers()))
         parser.add_argument("file")
         parser.add_argument("--apply", action="store_true", help="Apply the file (after a clean dry run).")
+        completions, roster = ImportBatch.COMPLETIONS, ImportBatch.ROSTER
         parser.add_argument(
             "--strict",
             action="store_true",
-            help="Completions: a person not on the roster is an error (by default the row is listed and skipped).",
+            help=self._help_for(
+                completions,
+                "Completions: a person not on the roster is an error (by default the row is listed and skipped).",
+            ),
         )
         parser.add_argument("--sheet", default="", help="An Excel file's sheet to read (by default the first).")
         parser.add_argument(
             "--list",
             metavar="FILE.csv",
             default="",
-            help="Completions: write who and what the dry run would record to FILE.csv (the dry run page's download).",
+            help=self._help_for(
+                completions,
+                "Completions: write who and what the dry run would record to FILE.csv (the dry run page's download).",
+            ),
         )
         parser.add_argument(
             "--confirm-identity-changes",
             action="store_true",
-            help="With --apply: apply a roster's changes to who people are (work email, names), listed first.",
+            help=self._help_for(
+                roster, "With --apply: apply a roster's changes to who people are (work email, names), listed first."
+            ),
         )
         parser.add_argument(
             "--background",
@@ -53,6 +63,12 @@ class Command(BaseCommand):
 
     def kind_fixed(self) -> str | None:
         return None
+
+    def _help_for(self, kind: str, text: str) -> str:
+        """An option for one kind of file is left out of the help of the command for another (import_roster's help
+        listed --strict and --list, which it refuses). The option itself stays, so that typing it is still refused
+        with the words saying which kind of file it is for, rather than argparse's "unrecognized arguments"."""
+        return text if self.kind_fixed() in (None, kind) else argparse.SUPPRESS
 
     def handle(
         self, *args, file, apply=False, background=False, confirm_identity_changes=False, strict=False, **options
