@@ -1,16 +1,27 @@
+import functools
+
 from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from modules import views as module_views
 from portal.accounts import views as account_views
 from portal.accounts import views_mfa, views_password
+from portal.accounts.cms_sites import site_copy
 from portal.accounts.email_address import sign_in_email
 from portal.accounts.page_password import document_password, page_password
 from portal.lib import converters  # noqa: F401  (registers <id:...>)
+
+
+def cms_view(view):
+    """A view of the portal's served at a Wagtail admin address, before the admin's own: with the admin's check, as
+    the admin gives its own URLs, and the view's own name, module and class, as the URL tests read them."""
+    return functools.update_wrapper(require_admin_access(view), view)
+
 
 urlpatterns = [
     # One door in: Wagtail's own sign-in and password-reset pages send people to allauth's (portal.accounts.views).
@@ -23,6 +34,8 @@ urlpatterns = [
         page_password,
         name="page_password",
     ),
+    # Before the admin's copy page of a site: it only shows the form, sent to the add page (portal.accounts.cms_sites)
+    path("cms/sites/copy/<int:pk>/", cms_view(site_copy), name="cms_site_copy"),
     path("cms/", include(wagtailadmin_urls)),
     # The same for a collection of documents kept behind a password: Wagtail's documents app has its own door
     path(

@@ -170,6 +170,7 @@ INPUTS = {
     "wagtailusers_groups:edit": ((), ("name", "permissions"), ()),
     "wagtailusers_groups:delete": ((), (), ()),
     "wagtailusers_users:add": ((), ("email", "first_name", "last_name", "is_superuser", "groups"), ()),
+    "cms_site_copy": ((), (), ()),
     "reports:verify_start": (("code",), (), ()),
     "api_clients:list": ((), ("name", "scopes", "team"), ()),
     "api_clients:detail": ((), (), ()),

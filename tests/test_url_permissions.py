@@ -160,6 +160,9 @@ TABLE = {
     "wagtailsnippets_quizzes_quiz:copy": ("GET", ("quiz",), {}),
     "wagtailsnippets_quizzes_questionbank:copy": ("GET", ("question_bank",), {}),
     "wagtailsnippets_quizzes_question:copy": ("GET", ("question",), {}),
+    # The copy page of a site only shows the form (portal.accounts.cms_sites): CMS editors with the sites' permissions
+    # only (any id will do: nobody here reaches the site)
+    "cms_site_copy": ("GET", ("api_import",), {}),
     # Public: where anyone types the code printed on a certificate, to reach its check (reports:verify)
     "reports:verify_start": ("GET", (), {"anonymous": OK, "staff": OK, "manager": OK, "hr": OK}),
     # HR's API clients
