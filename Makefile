@@ -19,6 +19,8 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 ## demo: install, migrate, load the demo organisation, start the task worker and serve on http://127.0.0.1:8000
+# The address it serves on is the one the printed sign-ins and the emails' links use (`make demo PORT=8765`).
+demo: export PORTAL_BASE_URL = http://$(HOST):$(PORT)
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo

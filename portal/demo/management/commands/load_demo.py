@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from portal.demo.loader import demo_sign_ins, load_demo
 from portal.demo.people import TEAMS
+from portal.lib.links import portal_url
 from portal.people.models import StaffMember, Team
 
 
@@ -34,7 +35,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo loaded: {len(report.created)} things created, {len(report.kept)} already there.")
         for item in report.created:
             self.stdout.write(f"  created {item}")
-        self.stdout.write("\nDemo sign-ins (http://127.0.0.1:8000/accounts/login/):")
+        # PORTAL_BASE_URL: `make demo` sets it to the address it serves on (HOST and PORT), as every link uses it.
+        self.stdout.write(f"\nDemo sign-ins ({portal_url('/accounts/login/')}):")
         width = max(len(role) for role, _, _ in demo_sign_ins())
         for role, email, password in demo_sign_ins():
             self.stdout.write(f"  {role:<{width}}  {email:<40} {password}")
