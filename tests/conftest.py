@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 
 from tests import dbrole, factories
@@ -309,17 +311,25 @@ def demo_loaded(django_db_setup, django_db_blocker):
     from io import StringIO
 
     from django.core.management import call_command
-    from django.db import transaction
     from django.test.utils import override_settings
 
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            out = StringIO()
-            with override_settings(DEBUG=True):  # load_demo refuses to run without it
-                call_command("load_demo", stdout=out)
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with django_db_blocker.unblock(), rolled_back():
+        out = StringIO()
+        with override_settings(DEBUG=True):  # load_demo refuses to run without it
+            call_command("load_demo", stdout=out)
+        yield out.getvalue()
+
+
+@contextlib.contextmanager
+def rolled_back():
+    """A transaction for a module's shared rows, rolled back when the module's tests are done: each test's own
+    transaction is a savepoint inside it, so what a test changes is still undone after that test."""
+    from django.db import transaction
+
+    atomic = transaction.atomic()
+    atomic.__enter__()
+    try:
+        yield
+    finally:
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)

@@ -1,3 +1,4 @@
+import copy
 import datetime
 
 import pytest
@@ -9,11 +10,16 @@ from portal.compliance.projection import refresh
 from portal.people.models import StaffChange, Team, TeamManager
 from portal.people.roles import hr_group
 from tests import factories
+from tests.conftest import rolled_back
 from tests.dbrole import as_owner
 
 
 @pytest.fixture
 def org(db):
+    return org_build()
+
+
+def org_build() -> dict:
     organisation = factories.make_team("Organisation", kind="organisation")
     comms = factories.make_team("Communications", parent=organisation)
     digital = factories.make_team("Digital", parent=comms, kind="sub_team")
@@ -49,6 +55,10 @@ def client_for(staff):
 
 @pytest.fixture
 def hr(org):
+    return hr_build(org)
+
+
+def hr_build(org):
     """An HR officer with MFA set up, in Finance (so also a person in the organisation)."""
     staff = factories.make_staff(team=org["finance"], first_name="Hana", last_name="Human-Resources")
     staff.user.groups.add(hr_group())
@@ -63,10 +73,24 @@ def private_media(settings, tmp_path):
     settings.STORAGES["private"]["OPTIONS"] = {"location": str(tmp_path / "private"), "base_url": None}
 
 
+@pytest.fixture(scope="module")
+def _world_of_the_module(django_db_setup, django_db_blocker):
+    """The access matrix's rows, made once for a module's hundreds of tests: each test's transaction is a savepoint
+    inside this one, so what a test changes is still undone after it."""
+    with django_db_blocker.unblock(), rolled_back():
+        org = org_build()
+        yield _world_build(org, hr_build(org))
+
+
 @pytest.fixture
-def world(org, hr, private_media):
-    """The access matrix's people and teams (`access_matrix.py`), everyone in their team since a month ago, so that a
-    report as at yesterday has people in it."""
+def world(_world_of_the_module, db, private_media):
+    """The access matrix's people and teams (`access_matrix.py`): a copy of the module's objects for each test, so what
+    a test does to one (a refresh, a cached relation) is not seen by the next."""
+    return copy.deepcopy(_world_of_the_module)
+
+
+def _world_build(org, hr) -> dict:
+    """Everyone in their team since a month ago, so that a report as at yesterday has people in it."""
     refresh()  # Hana joined after the `org` fixture's refresh: give her statuses like everyone else
     with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
         StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))

@@ -203,13 +203,13 @@ MFA_GUARDED = [
 
 
 @pytest.mark.parametrize("name", MFA_GUARDED)
-def test_hr_without_mfa_is_sent_to_set_it_up(org, name):
-    org["fin"].user.groups.add(hr_group())
-    response = client_for(org["fin"]).get(reverse(name))
+def test_hr_without_mfa_is_sent_to_set_it_up(world, name):
+    world["fin"].user.groups.add(hr_group())
+    response = client_for(world["fin"]).get(reverse(name))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
 
 
-def test_hr_without_mfa_still_sees_their_own_training(org):
-    org["fin"].user.groups.add(hr_group())
-    assert client_for(org["fin"]).get(reverse("reports:my_training")).status_code == 200
+def test_hr_without_mfa_still_sees_their_own_training(world):
+    world["fin"].user.groups.add(hr_group())
+    assert client_for(world["fin"]).get(reverse("reports:my_training")).status_code == 200
