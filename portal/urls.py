@@ -9,6 +9,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from modules import views as module_views
+from modules.privacy import set_privacy
 from portal.accounts import views as account_views
 from portal.accounts import views_mfa, views_password
 from portal.accounts.cms_sites import site_copy
@@ -36,6 +37,8 @@ urlpatterns = [
     ),
     # Before the admin's copy page of a site: it only shows the form, sent to the add page (portal.accounts.cms_sites)
     path("cms/sites/copy/<int:pk>/", cms_view(site_copy), name="cms_site_copy"),
+    # Before the admin's Privacy dialog of a page: it refuses to shut out the staff a requirement asks (modules.privacy)
+    path("cms/pages/<int:page_id>/privacy/", cms_view(set_privacy), name="cms_page_privacy"),
     path("cms/", include(wagtailadmin_urls)),
     # The same for a collection of documents kept behind a password: Wagtail's documents app has its own door
     path(

@@ -171,6 +171,7 @@ INPUTS = {
     "wagtailusers_groups:delete": ((), (), ()),
     "wagtailusers_users:add": ((), ("email", "first_name", "last_name", "is_superuser", "groups"), ()),
     "cms_site_copy": ((), (), ()),
+    "cms_page_privacy": ((), ("restriction_type", "password", "groups"), ()),
     "reports:verify_start": (("code",), (), ()),
     "api_clients:list": ((), ("name", "scopes", "team"), ()),
     "api_clients:detail": ((), (), ()),

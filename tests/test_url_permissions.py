@@ -163,6 +163,8 @@ TABLE = {
     # The copy page of a site only shows the form (portal.accounts.cms_sites): CMS editors with the sites' permissions
     # only (any id will do: nobody here reaches the site)
     "cms_site_copy": ("GET", ("api_import",), {}),
+    # A page's Privacy dialog, refusing to shut out the staff a requirement asks (modules.privacy): CMS editors only
+    "cms_page_privacy": ("POST", ("module",), {}),
     # Public: where anyone types the code printed on a certificate, to reach its check (reports:verify)
     "reports:verify_start": ("GET", (), {"anonymous": OK, "staff": OK, "manager": OK, "hr": OK}),
     # HR's API clients

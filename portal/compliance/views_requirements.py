@@ -57,7 +57,12 @@ def requirement_retire_view(request, requirement_id: int):
 def requirement_reinstate_view(request, requirement_id: int):
     requirement = get_object_or_404(Requirement, pk=requirement_id)
     if not requirement.active:
-        requirement_reinstate(requirement=requirement, user=request.user)
+        try:
+            requirement_reinstate(requirement=requirement, user=request.user)
+        except ValidationError as error:  # its page since kept from staff in the CMS, its level since taken
+            for problem in error.messages:
+                messages.error(request, f"{requirement.name} was not put back in use: {problem}")
+            return redirect("requirements:list")
     messages.success(request, f"{requirement.name} is in use again. Everyone it applies to has their status back.")
     return redirect("requirements:list")
 

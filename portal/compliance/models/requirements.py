@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from portal.lib.text import hidden_character
 from portal.people.models import StaffMember, Team
@@ -168,10 +169,34 @@ class Requirement(models.Model):
             page_type = ContentType.objects.get_for_id(self.page.content_type_id) if self.page_id else None
             if page_type is None or (page_type.app_label, page_type.model) != ("modules", model):
                 errors["page"] = message
+            elif problem := self._page_privacy_problem():
+                errors["page"] = problem
         if not self.active and not self.retired_reason.strip():
             errors["retired_reason"] = "Give the reason for retiring the requirement."
         if errors:
             raise ValidationError(errors)
+
+    def _page_privacy_problem(self) -> str:
+        """A password, or certain groups only, set on the page in the CMS (its Privacy) or on a page above it, keeps
+        out the staff asked who were not given the password or are not in the groups. The CMS refuses one on a page a
+        requirement in use names (`modules.privacy`); this refuses the page to a requirement put in use. Two queries."""
+        if not self.active:
+            return ""
+        shut_out = (PageViewRestriction.PASSWORD, PageViewRestriction.GROUPS)
+        restrictions = self.page.get_view_restrictions().filter(restriction_type__in=shut_out)
+        restriction = restrictions.select_related("page").order_by("page__depth").first()
+        if restriction is None:
+            return ""
+        how, who = {
+            PageViewRestriction.PASSWORD: ("behind a password", "who have not been given it"),
+            PageViewRestriction.GROUPS: ("for certain groups only", "who are not in them"),
+        }[restriction.restriction_type]
+        where = "" if restriction.page_id == self.page_id else f" (set on “{restriction.page.title}”, above it)"
+        return (
+            f"“{self.page.title}” is kept {how} in the CMS{where}: staff asked to do it {who} could not open it. "
+            "Have a CMS editor set that page's Privacy to “Private, accessible to any logged-in users” or to "
+            "“Public” first."
+        )
 
     def _job_title_patterns_problem(self) -> str:
         patterns = self.job_title_patterns
