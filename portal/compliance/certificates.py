@@ -157,8 +157,10 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
             raise CertificateError(f"The reason for rejecting the certificate contains {problem}")
         if approve:
             ledger.people_lock([certificate.staff_id])  # as `certificate_upload` takes it, before the checks
+            # Read again after the lock, the person (read above, before it) and the requirement: a move out of its
+            # audience, or the requirement retired, committed while this waited, is judged as it now is.
+            certificate.staff = StaffMember.objects.select_related("team").get(pk=certificate.staff_id)
             _refuse_verifying_a_copy(certificate)
-            # Read after the lock: a requirement retired, or a move out of its audience, is refreshed under it.
             requirement = Requirement.objects.get(pk=certificate.requirement_id)
             _refuse_verifying_what_no_longer_applies(certificate, requirement)
             _refuse_verifying_after_leaving(certificate)
