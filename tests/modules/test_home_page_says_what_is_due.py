@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.compliance.models import Requirement
@@ -126,3 +127,17 @@ def test_a_module_begun_says_continue_as_my_training_does(client, person, staff,
     scenario_response_record(user=person, page=module, block_id=module.scenario_blocks()[0].id, option_index=1)
     text = home(client, person)
     assert "Continue the module" in text and "Start the module" not in text
+
+
+def test_the_way_to_my_training_is_an_action_link_set_apart_from_the_list(client, person, staff, home_page):
+    """The NHS.UK action link: a block of its own with the arrow and the words in their span, not a bare link run into
+    the heading below it."""
+    factories.sign_in(client, person)
+    html = client.get("/").content.decode()
+    link = re.search(
+        r'<div class="nhsuk-action-link">\s*<a class="nhsuk-action-link__link" href="([^"]+)">(.*?)</a>', html, re.S
+    )
+    assert link, html
+    assert link.group(1) == reverse("reports:my_training")
+    assert "nhsuk-icon--arrow-right-circle" in link.group(2)
+    assert '<span class="nhsuk-action-link__text">See your training and what to do next</span>' in link.group(2)
