@@ -19,6 +19,7 @@ from wagtail.admin.api.actions.copy import CopyPageAPIAction
 from wagtail.admin.api.actions.copy_for_translation import CopyForTranslationAPIAction
 from wagtail.admin.api.actions.create_alias import CreatePageAliasAPIAction
 from wagtail.admin.api.actions.delete import DeletePageAPIAction
+from wagtail.admin.api.actions.move import MovePageAPIAction
 from wagtail.admin.api.actions.publish import PublishPageAPIAction
 from wagtail.admin.api.actions.revert_to_page_revision import RevertToPageRevisionAPIAction
 from wagtail.admin.api.views import PagesAdminAPIViewSet
@@ -28,6 +29,7 @@ from .aliasing import page_alias_refusal
 from .copying import page_copy_refusal
 from .deletion import page_deletion_refusal, page_deletion_refused_message
 from .models import PolicyPage
+from .privacy import move_refusal
 
 
 class PermittedFirst:
@@ -63,6 +65,21 @@ class PageCopyAPIAction(PermittedFirst, CopyPageAPIAction):
     def execute(self, instance, data):
         self.permitted(instance, data)
         refusal = page_copy_refusal(instance, recursive=data["recursive"])
+        if refusal:
+            raise BadRequestError(refusal)
+        return super().execute(instance, data)
+
+
+class PageMoveAPIAction(MovePageAPIAction):
+    """Not below a page whose privacy would keep out the staff a requirement asks to do it (`privacy`), after
+    Wagtail's own check of whether the person may move it there."""
+
+    def execute(self, instance, data):
+        action = self._action_from_data(instance, data)
+        as_child = action.pos in ("first-child", "last-child", "sorted-child")  # otherwise beside it, as Wagtail reads
+        new_parent = action.target if as_child else action.target.get_parent()
+        action.check(new_parent)
+        refusal = move_refusal(instance, new_parent)
         if refusal:
             raise BadRequestError(refusal)
         return super().execute(instance, data)
@@ -120,6 +137,7 @@ class PagesAPIViewSet(PagesAdminAPIViewSet):
         **PagesAdminAPIViewSet.actions,
         "delete": PageDeleteAPIAction,
         "copy": PageCopyAPIAction,
+        "move": PageMoveAPIAction,
         "create_alias": PageAliasAPIAction,
         "revert_to_page_revision": PageRevertAPIAction,
         "publish": PagePublishAPIAction,

@@ -12,6 +12,7 @@ from .aliasing import page_alias_refusal
 from .copying import page_copy_refusal
 from .deletion import page_deletion_refusal, page_deletion_refused_message
 from .models import ModuleCompletion, ModulePage, PolicyPage, ReviewFlag, ScenarioResponse
+from .privacy import move_refusal
 from .quiz_deletion import quiz_deletion_refusal
 from .review import (
     held_scenarios_notice,
@@ -124,6 +125,31 @@ def refuse_bulk_deleting_pages_on_record(request, action_type, objects, action_c
         return None
     for page, reason in refusals:
         messages.error(request, page_deletion_refused_message(page, reason))
+    return redirect(action_class_instance.next_url)
+
+
+@hooks.register("before_move_page")
+def refuse_moving_a_page_asked_for_below_a_private_one(request, page, destination):
+    """The move page (its confirmation, asked and sent): refused when the new parent's privacy would keep out the
+    staff a requirement asks to do the page or a page below it (`privacy.move_refusal`)."""
+    refusal = move_refusal(page, destination)
+    if not refusal:
+        return None
+    messages.error(request, refusal)
+    return redirect("wagtailadmin_pages:move", page.pk)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_moving_pages_asked_for_below_a_private_one(request, action_type, objects, action_class_instance):
+    """The page listing's bulk move: refused as a whole, naming each page chosen that the same refusal holds."""
+    if action_type != "move" or getattr(action_class_instance, "model", None) is not Page:
+        return None
+    destination = action_class_instance.cleaned_form.cleaned_data["chooser"]
+    refusals = [refusal for refusal in (move_refusal(page, destination) for page in objects) if refusal]
+    if not refusals:
+        return None
+    for refusal in refusals:
+        messages.error(request, refusal)
     return redirect(action_class_instance.next_url)
 
 
