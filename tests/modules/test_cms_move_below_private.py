@@ -103,3 +103,19 @@ def test_a_module_no_requirement_in_use_names_is_moved(cms, module_page, behind_
     door(cms, module_page, behind_a_password)
 
     assert parent_of(module_page) == behind_a_password.pk
+
+
+def test_a_restriction_already_keeping_the_page_is_not_held_against_a_move(cms, module_page, asked):
+    """Kept so before the CMS refused it: reordering the module within its index leaves staff as they were."""
+    index = module_page.get_parent()
+    PageViewRestriction.objects.create(page=index, restriction_type=PageViewRestriction.PASSWORD, password="s3")
+    other = factories.make_module(policy=module_page.policy, with_quiz=False)
+
+    url = reverse("wagtailadmin_api:pages:action", args=[module_page.pk, "move"])
+    response = cms.post(
+        url, data=json.dumps({"destination_page_id": other.pk, "position": "right"}), content_type="application/json"
+    )
+
+    assert response.status_code == 200
+    assert parent_of(module_page) == index.pk
+    assert [page.pk for page in index.get_children()][-1] == module_page.pk
