@@ -7,6 +7,9 @@ from django.utils import timezone
 
 from .models import StaffChange, StaffMember
 
+# A period of employment: its first day and its last (None: not left).
+Period = tuple[datetime.date, datetime.date | None]
+
 
 def _fields(staff: StaffMember) -> dict:
     return {name: getattr(staff, name) for name in StaffChange.TRACKED}
@@ -44,3 +47,37 @@ def staff_changes_record(
             new_rows.append(StaffChange(staff=staff, recorded_at=at, effective_on=day, **current))
     StaffChange.objects.bulk_create(new_rows, batch_size=1000)
     return len(new_rows)
+
+
+def employment_periods(
+    changes: Iterable, start_date: datetime.date | None = None, leave_date: datetime.date | None = None
+) -> tuple[Period, ...]:
+    """A person's periods of employment, first to last, from their roster rows (anything with `start_date`,
+    `leave_date`, `recorded_at` and `pk`), in the order they were recorded, then from `start_date` and `leave_date`
+    when given (the person as the roster holds them now, the newest word). A row whose start date comes after the
+    leave date of the period before it begins a new period: someone who left and was taken on again. Any other row is
+    the latest word on the periods it reaches, and stands in their place: a start date corrected, a leave date set,
+    moved or cleared (a returner under the same start date is one unbroken period)."""
+    said = [(c.start_date, c.leave_date) for c in sorted(changes, key=lambda c: (c.recorded_at, c.pk))]
+    if start_date is not None:
+        said.append((start_date, leave_date))
+    periods: list[Period] = []
+    for start, leave in said:
+        while periods and (periods[-1][1] is None or periods[-1][1] >= start):
+            periods.pop()
+        periods.append((start, leave))
+    return tuple(periods)
+
+
+def period_on(periods: Iterable[Period], day: datetime.date) -> Period | None:
+    """The period of employment holding `day`, or None if they were not employed that day."""
+    return next((p for p in periods if p[0] <= day and (p[1] is None or day <= p[1])), None)
+
+
+def employed_on(staff: StaffMember, day: datetime.date) -> bool:
+    """Whether `staff` was employed on `day`, as everything known now says (`employment_periods`). No query for a day
+    from their present start date on; one (their roster rows) for a day before it, which an earlier period may hold."""
+    if day >= staff.start_date:
+        return staff.leave_date is None or day <= staff.leave_date
+    rows = StaffChange.objects.filter(staff=staff).only("start_date", "leave_date", "recorded_at")
+    return period_on(employment_periods(rows, staff.start_date, staff.leave_date), day) is not None

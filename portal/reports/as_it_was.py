@@ -273,7 +273,7 @@ def _known_chunk(chunk, rules: Rules | None, scope: set, tree: Tree, day, cutoff
     zone = timezone.get_current_timezone()
     kept = []
     for person in people:
-        in_post = person.start_date <= day and (person.leave_date is None or day <= person.leave_date)
+        in_post = person.in_post_on(day)  # in one of their periods of employment, an earlier one included
         then = person.roster.on(day)
         team_id = then.team_id
         if staff_group and then.staff_group != staff_group:

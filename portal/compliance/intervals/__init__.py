@@ -6,8 +6,9 @@ Effective time, fact by fact:
 - a completion counts from the day it was completed (`completed_at`), whenever it was recorded;
 - a pause stops the clock over its own days (`completed_at` to `expires_on`), whenever it was recorded;
 - a correction (a void) takes effect from the day of the fact it voids: the fact never held;
-- a person is in post from their start date to their leave date (the latest the roster says), in the team, staff
-  group and job title of the roster row in effect that day: of the rows effective by then, the one recorded last
+- a person is in post in each of their periods of employment (from a start date to a leave date: someone who left
+  and was taken on again has two, `people.history.employment_periods`), in the team, staff group and job title of
+  the roster row in effect that day: of the rows effective by then, the one recorded last
   (`people.StaffChange.effective_on`); before their first row's day, that row;
 - a re-attestation round takes effect on the day it was opened;
 - a change to a requirement's terms (`compliance.RequirementChange`) takes effect on the day HR made it, and so does

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from django.db import connection, transaction
 
+from portal.people.history import Period, employment_periods, period_on
 from portal.people.models import StaffChange, StaffMember, Team
 from portal.people.team_history import TreeHistory, tree_history
 
@@ -29,14 +30,20 @@ PERSON_FIELDS = ("pk", "start_date", "leave_date", "team_id", "staff_group", "jo
 
 @dataclass
 class Person:
-    """One person's facts as `runs_for` reads them: in post from `start_date` to `leave_date`, their roster by
-    effective day, and their ledger entries on the requirements counted (completions, pauses, corrections)."""
+    """One person's facts as `runs_for` reads them: their present period of employment (`start_date` to
+    `leave_date`) and every period, the earlier ones of someone who left and came back among them
+    (`people.history.employment_periods`), their roster by effective day, and their ledger entries on the
+    requirements counted (completions, pauses, corrections)."""
 
     pk: int
     start_date: datetime.date
     leave_date: datetime.date | None
     roster: Roster
     entries: list[EvidenceEntry]
+    periods: tuple[Period, ...] = ()
+
+    def in_post_on(self, day: datetime.date) -> bool:
+        return period_on(self.periods or ((self.start_date, self.leave_date),), day) is not None
 
 
 class Reading(NamedTuple):
@@ -104,7 +111,8 @@ def people_facts(
         elif pk in later:
             continue
         roster = Roster(mine, Facts(team_id, staff_group, job_title), places)
-        people.append(Person(pk, start_date, leave_date, roster, entries.get(pk, [])))
+        periods = employment_periods(mine, start_date, leave_date)
+        people.append(Person(pk, start_date, leave_date, roster, entries.get(pk, []), periods))
     return people, paths
 
 
@@ -137,6 +145,7 @@ def person_runs(person: Person, rules: Rules, paths: dict[int, str]) -> Iterator
             runs_for,
             start_date=person.start_date,
             leave_date=person.leave_date,
+            periods=person.periods,
             roster=person.roster,
             paths=paths,
             pauses=pauses,

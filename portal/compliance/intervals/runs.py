@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
+from portal.people.history import Period
+
 from .. import status
 from ..dates import local_day
 from ..models import EvidenceEntry, ReattestationRound, Requirement, RequirementChange, StatusInterval
@@ -56,6 +58,7 @@ def runs_for(
     *,
     start_date: datetime.date,
     leave_date: datetime.date | None,
+    periods: tuple[Period, ...] = (),
     roster: Roster,
     requirement: Requirement,
     team_paths: list[str],
@@ -74,7 +77,14 @@ def runs_for(
 
     The standing (dates, whether it applies, the pause shown) changes only on the days a fact takes effect (the
     "base" days), so it is worked out once for each; between them only the state moves on with the calendar (due
-    soon, overdue, expired), on days that standing names."""
+    soon, overdue, expired), on days that standing names.
+
+    The person is in post in each of their `periods` of employment (`people.history.employment_periods`; just
+    `start_date` to `leave_date` when none are given), and judged in each as a starter from its first day: someone
+    who left and came back is a new starter again, their completions from before counting as the requirement's
+    renewal rules say, as a new starter's from a previous post do (the live row's rule, from their start date now)."""
+    periods = periods or ((start_date, leave_date),)
+    period_starts = [first for first, _ in periods]
     audience = {
         facts: requirement.applies_to_values(
             facts.staff_group,
@@ -99,14 +109,16 @@ def runs_for(
 
     def standing_on(day):
         facts = roster.on(day)
-        in_post = start_date <= day and (leave_date is None or day <= leave_date)
+        # The period begun by then (before the first, the first): in post if it has not ended.
+        started, left = periods[max(0, bisect.bisect_right(period_starts, day) - 1)]
+        in_post = started <= day and (left is None or day <= left)
         done = bisect.bisect_right(completion_days, day)
         latest = completions[done - 1][1] if done else None
         standing = standing_from(
             requirement,
             on=day,
             applies=in_post and audience[facts],
-            start_date=start_date,
+            start_date=started,
             joined_on=roster.audience_since(audience.__getitem__, day),
             completed_on=completion_days[done - 1] if done else None,
             completed_at=latest.completed_at if latest else None,
@@ -117,13 +129,11 @@ def runs_for(
         )
         return facts, standing
 
-    base = {start_date, requirement.introduced_on, *roster.days[1:], *round_days, *completion_days}
-    for first, last in pauses:
+    base = {*period_starts, requirement.introduced_on, *roster.days[1:], *round_days, *completion_days}
+    for first, last in [*pauses, *periods]:
         base.add(first)
         if last is not None:
             base.add(_shift(last, ONE_DAY))
-    if leave_date is not None:
-        base.add(_shift(leave_date, ONE_DAY))
     if requirement.retired_on is not None:
         base.add(requirement.retired_on)
     base.discard(datetime.date.min)

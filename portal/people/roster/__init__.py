@@ -19,7 +19,9 @@ Rules where ESR leaves a choice:
   number of the supervisor's post, held by someone in the file or already in the portal.
 - A change (a move between teams, a new job title or staff group) took effect on the row's Effective Date when the
   file has one (ESR's "Effective Start Date" of the assignment), else on the day the file is applied; a starter's
-  first record takes effect on their Start Date. Reports "as it was" on an earlier day read them so.
+  first record takes effect on their Start Date, and so does the record of someone taken on again (a Start Date
+  after the leave date held: a new period of employment, `people.history.employment_periods`). Reports "as it was"
+  on an earlier day read them so.
 - A change to who someone is (their work email, both names, or an employee number that seems to be someone else's
   now) is listed first and applies only once HR confirms those very changes; the work email of someone with HR or
   editor rights, which is how they sign in, is never changed by a file. A confirmed change of work email moves the

@@ -125,11 +125,24 @@ def apply_roster_changes(plan: RosterPlan, *, confirmed_identity: str = "") -> R
         for p in [*plan.to_create, *(p for _, p, _ in plan.to_change)]
         if p.effective_on and p.employee_number not in starting
     }
+    for staff, person, diffs in plan.to_change:
+        if not person.effective_on and _taken_on_again(staff, diffs):
+            # As a starter's first row takes effect on their start date: their team then is the one they came back to.
+            dated[person.employee_number] = diffs["start_date"][1]
     staff_changes_record(
         touched, effective={s.pk: dated[s.employee_number] for s in touched if s.employee_number in dated}
     )
     new_people = [by_number[p.employee_number] for p in plan.to_create if p.fields["work_email"] not in leaving]
     return RosterApplied(new_people=new_people + to_invite, touched_ids=[s.pk for s in touched], moved=moved)
+
+
+def _taken_on_again(staff: StaffMember, diffs: dict) -> bool:
+    """Whether the change gives someone who had left a start date after their leave date: a new period of
+    employment (`people.history.employment_periods`), not a corrected one. `staff` holds the new values."""
+    if "start_date" not in diffs:
+        return False
+    left = diffs["leave_date"][0] if "leave_date" in diffs else staff.leave_date
+    return left is not None and diffs["start_date"][1] > left
 
 
 def _reopen(returners: list[StaffMember]) -> list[StaffMember]:
