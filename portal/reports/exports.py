@@ -116,6 +116,29 @@ class ExportRow(NamedTuple):
     ledger_entry: int | None
 
 
+def status_meanings(due_soon_days: int) -> list[tuple[str, str]]:
+    """(status, what it means) for each word the Status column can hold, as a workbook's sheet about it and a pack's
+    cover say them: the rows alone do not say that a paused row's due date is the one the pause leaves, nor what
+    "Due soon" counts."""
+    return [
+        ("Compliant", "Holds a completion still in date."),
+        (
+            "Due soon",
+            f"Due (or its completion expires) within {due_soon_days} days, or a re-attestation round has asked for it "
+            "again: a completion still in date counts as compliant until it expires.",
+        ),
+        ("Overdue", "The due date (or the expiry) has passed with no completion in date."),
+        ("Not started", f"Never done, and not due for more than {due_soon_days} days."),
+        (
+            "Paused until",
+            "HR has stopped the person's clock until that day (“Paused”: no return date yet); left out of the "
+            "figures. Its due date is the one the pause leaves: after the pause, moved on by the paused days; before "
+            "it, already passed when the pause began (overdue again when the pause ends); none until the pause has "
+            "an end date.",
+        ),
+    ]
+
+
 def neutralise(value):
     """Text a spreadsheet will show as text: a leading formula character gets an apostrophe before it."""
     if value.__class__ is str and value[:1] in FORMULA_FIRST:
@@ -355,10 +378,11 @@ def _xlsx_cell(sheet, value):
     return cell
 
 
-def xlsx_file(rows: Iterable[ExportRow], title: str, about: list[tuple[str, str]] = ()):
+def xlsx_file(rows: Iterable[ExportRow], title: str, about: list[tuple[str, str]] = (), meanings=()):
     """The rows as an XLSX workbook in a temporary file (write-only mode keeps memory flat). `about` (label, words)
     says what the rows are (the day, the clock): in the workbook's properties, and on a sheet of its own after the
-    rows, so the first sheet holds nothing but the columns. Returns the open file, positioned at its start."""
+    rows, so the first sheet holds nothing but the columns; `meanings` (`status_meanings`), what their words mean,
+    on that sheet after them. Returns the open file, positioned at its start."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -370,7 +394,7 @@ def xlsx_file(rows: Iterable[ExportRow], title: str, about: list[tuple[str, str]
         workbook.properties.title = f"Compliance: {title}"[:255]
         workbook.properties.description = "\n".join(f"{label}: {words}" for label, words in about)[:1000]
         notes = workbook.create_sheet(title="About this export")
-        for label, words in about:
+        for label, words in [*about, *meanings]:  # what the words in the rows mean: on the sheet alone
             notes.append([_xlsx_cell(notes, label), _xlsx_cell(notes, words)])
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it when sent
     workbook.save(output)

@@ -60,17 +60,24 @@ def teams_for_request(user, team_id, tree: Tree | None = None) -> tuple[list[Tea
     if roots is None:
         raise PermissionDenied("This page is for managers and HR.")
     if not team_id:
-        return [choice.team() for choice in roots], choices
+        return [_as_then(choice, tree) for choice in roots], choices
     selected = next((choice for choice in choices if str(choice.pk) == str(team_id)), None)
     if selected is None:
         raise Http404("No such team among yours.")
-    return [selected.team()], choices
+    return [_as_then(selected, tree)], choices
+
+
+def _as_then(choice: Choice, tree: Tree | None) -> Team:
+    """The team chosen, as `tree` (a past day's) has it: its name and code then, so that what is made about that day
+    (a file's name, the audit log's entry) names it as the report does; today's, live or if it was not there then."""
+    return tree.team(choice.pk) if tree is not None and choice.pk in tree else choice.team()
 
 
 def teams_on(user, team_id, day: datetime.date | None, basis: str) -> tuple[list[Team], list[Choice]]:
     """`teams_for_request` about `day` on the clock `basis` (None: live), for a door that does not read the day's
-    tree itself (an export, a pack): one query more for a manager about a day, none for HR."""
-    tree = day_tree(day, basis) if day is not None and not is_hr(user) else None
+    tree itself (an export, a pack): one query more about a day, for the day's tree, which names the teams as they
+    were then."""
+    tree = day_tree(day, basis) if day is not None else None
     return teams_for_request(user, team_id, tree)
 
 

@@ -9,6 +9,7 @@ and applied on every clock; the file's name names them, and the file says them t
 
 import unicodedata
 
+from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,30 +19,40 @@ from django.views.decorators.http import require_GET
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.compliance.asat import Moment
+from portal.people.models import Team
 
 from . import basis as clocks
-from .exports import Filters, csv_lines, export_rows, xlsx_file
+from .exports import Filters, csv_lines, export_rows, status_meanings, xlsx_file
 from .forms import ExportForm, cutoff_for
 from .scope import scope_label, teams_for_request, teams_on
+from .selectors import due_soon_days
 
 LIVE = "live"
 FILENAME_WORDS = {clocks.AS_IT_WAS: "as-it-was", clocks.AS_RECORDED: "as-recorded-then"}
+DUE_ON = (
+    "Due on",
+    "The day it must be done by: for something done before, the day its completion expires; paused, the due date "
+    "the pause leaves.",
+)
 
 
 def _export_request(request, kind: str):
-    """(scope, moment, basis, filters, the filters as the file names them, filename stem) for an export, after
-    checking who may ask, the as-at date, the clock and the filters, and auditing. About a past day the file and the
-    audit log name the requirement as it was named that day on its clock (`Filters.named_on`)."""
+    """(scope, moment, basis, filters, the filters as the file names them, filename stem, the teams' names today if
+    renamed since) for an export, after checking who may ask, the as-at date, the clock and the filters, and
+    auditing. About a past day the file and the audit log name the teams and the requirement as they were named that
+    day on its clock (`Filters.named_on`), and the audit log the teams' names today too, if renamed since."""
     form = ExportForm(request.GET)
     if not form.is_valid():
         teams_for_request(request.user, request.GET.get("team"))  # who may not ask is refused before being told why
         return None, form
     as_at = form.cleaned_data["as_at"]
-    # About a past day, the teams below the user's today in that day's tree, on the file's clock.
+    # About a past day, the teams below the user's today in that day's tree, on the file's clock, named as they were
+    # that day (as the rows name them): the file's name and the audit log say the team the report is about.
     scope, _ = teams_on(request.user, request.GET.get("team"), as_at, form.cleaned_data["basis"])
     basis = form.cleaned_data["basis"] if as_at else LIVE  # today's export is live: one clock
     filters = Filters(**form.filters())
     label = scope_label(scope)
+    renamed = _renamed_since(scope) if as_at else ""
     named = filters.named_on(as_at, cutoff_for(as_at, basis)) if as_at else filters
     audit_record(
         request=request,
@@ -51,6 +62,7 @@ def _export_request(request, kind: str):
         as_at=as_at,
         format=kind,
         basis=basis,
+        **({"scope_now": renamed} if renamed else {}),
         **{label.lower().replace(" ", "_"): value for label, value in named.words()},
     )
     stem = f"compliance-{'-'.join(map(_file_name, scope))[:60]}-{as_at or timezone.localdate():%Y-%m-%d}"
@@ -60,7 +72,16 @@ def _export_request(request, kind: str):
         stem += f"-{_spelled(named.requirement.name)[:40] or f'requirement-{named.requirement.pk}'}"
     if named.staff_group:
         stem += f"-{slugify(named.staff_group)[:40]}"
-    return (scope, Moment.end_of(as_at) if as_at else None, basis, filters, named, stem), form
+    return (scope, Moment.end_of(as_at) if as_at else None, basis, filters, named, stem, renamed), form
+
+
+def _renamed_since(scope) -> str:
+    """The teams of `scope` (named as on a past day) by their names today, if any has been renamed since; else "".
+    One query."""
+    now = dict(Team.objects.filter(pk__in=[team.pk for team in scope]).values_list("pk", "name"))
+    if all(now.get(team.pk, team.name) == team.name for team in scope):
+        return ""
+    return ", ".join(now.get(team.pk, team.name) for team in scope)
 
 
 def _file_name(team) -> str:
@@ -82,7 +103,7 @@ def export_csv(request):
     parts, form = _export_request(request, "csv")
     if parts is None:
         return _invalid(request, form)
-    scope, moment, basis, filters, named, stem = parts
+    scope, moment, basis, filters, named, stem, _ = parts
     rows = export_rows(scope, moment, basis=basis, filters=filters)
     response = StreamingHttpResponse(csv_lines(rows, filters=named), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
@@ -95,12 +116,13 @@ def export_xlsx(request):
     parts, form = _export_request(request, "xlsx")
     if parts is None:
         return _invalid(request, form)
-    scope, moment, basis, filters, named, stem = parts
+    scope, moment, basis, filters, named, stem, renamed = parts
     response = FileResponse(
         xlsx_file(
             export_rows(scope, moment, basis=basis, filters=filters),
             title=scope_label(scope),
-            about=_about(scope, moment, basis, named),
+            about=_about(scope, moment, basis, named, renamed, made_by=request.user),
+            meanings=[*status_meanings(due_soon_days()), DUE_ON],
         ),
         as_attachment=True,
         filename=f"{stem}.xlsx",
@@ -110,10 +132,14 @@ def export_xlsx(request):
     return response
 
 
-def _about(scope, moment: Moment | None, basis: str, filters: Filters) -> list[tuple[str, str]]:
-    """What the rows are, in words, for the workbook."""
+def _about(scope, moment: Moment | None, basis: str, filters: Filters, renamed: str = "", *, made_by=None):
+    """What the rows are, in words, for the workbook, as an auditor reading it alone needs them: whose they are (the
+    organisation; the teams as named on the day, and as named now if renamed), the day and the clock, who made it
+    and when (what each status means follows it on the sheet: `exports.status_meanings`)."""
     made = timezone.localtime()
-    about = [("Teams", f"{scope_label(scope)}, and every team below")]
+    now = f" (now {renamed})" if renamed else ""
+    about = [("Organisation", settings.PORTAL_ORGANISATION_NAME)]
+    about += [("Teams", f"{scope_label(scope)}{now}, and every team below")]
     about += [
         ("Only the rows of this requirement" if label == "Requirement" else "Only people in this staff group", value)
         for label, value in filters.words()
@@ -130,8 +156,10 @@ def _about(scope, moment: Moment | None, basis: str, filters: Filters) -> list[t
         ]
         # As recorded then reads what was recorded by the end of the day (for today, so far); as it was, everything.
         cutoff = min(moment.cutoff, made) if basis == clocks.AS_RECORDED else made
-        about += [("Evidence recorded before", f"{timezone.localtime(cutoff):%-d %B %Y %H:%M}")]
-    about += [("Made", f"{made:%-d %B %Y %H:%M}")]
+        about += [("Evidence recorded before", f"{timezone.localtime(cutoff):%-d %B %Y %H:%M} (UK time)")]
+    about += [("Made", f"{made:%-d %B %Y %H:%M} (UK time)")]
+    if made_by is not None:
+        about += [("Made by", f"{made_by.display_name} ({made_by.email})")]
     return about
 
 

@@ -142,7 +142,7 @@ def test_the_files_say_their_clock_and_the_csv_holds_only_the_columns(org, hr, h
     about = {row[0]: row[1] for row in workbook["About this export"].iter_rows(values_only=True)}
     assert about["Basis"] == "As recorded then"
     after = DAY + datetime.timedelta(days=1)
-    assert about["Evidence recorded before"] == f"{after.day} {after:%B %Y} 00:00"  # the day's end: UK midnight
+    assert about["Evidence recorded before"] == f"{after.day} {after:%B %Y} 00:00 (UK time)"  # the day's end
 
 
 def test_the_audit_log_records_the_clock(org, hr, history):
