@@ -85,6 +85,20 @@ class Pause:
         return self.last_day is not None and self.last_day < day
 
 
+def paused_due(due_on: datetime.date | None, day: datetime.date, month: str = "%B") -> str:
+    """What a row paused on `day` says of its due date, beside "Paused until ...": the due date it holds is already
+    the one the pause leaves (`status.due_after_pauses`), so it is either after the pause (the paused days inside the
+    person's window moved it), or before the pause began (a pause that starts after the due date moves nothing: they
+    are overdue again the day it ends), or none (a pause with no return date leaves no due date until it has one).
+    `month`: the month as a strftime code, "%b" where room is short."""
+    if due_on is None:
+        return "no due date until the pause has an end date"
+    shown = f"{due_on.day} {due_on:{month} %Y}"
+    if due_on < day:
+        return f"was due {shown}, before the pause: overdue when it ends"
+    return f"then due by {shown}"
+
+
 def pause_ref(code: str, ref: str) -> str:
     return f"{code}:{ref}"
 

@@ -23,13 +23,16 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from portal.compliance import status
 from portal.compliance.asat import Moment, roster_as_at, statuses_as_at, tree_as_at
 from portal.compliance.ledger import GENESIS_HASH, settle
 from portal.compliance.models import EvidenceEntry
+from portal.compliance.pauses import paused_due
 from portal.compliance.receipts import receipt_publish
 from portal.people.models import StaffMember, Team
+from portal.people.team_history import tree_on
 
 from . import as_it_was
 from . import basis as clocks
@@ -44,10 +47,12 @@ from .exports import (
     export_rows,
     export_rows_known,
     run_row,
+    status_meanings,
 )
 from .models import EvidencePack
 from .pdf import footer_organisation, footer_team, render_pack_people_to, render_pdf_to
 from .pdfjoin import pdf_join
+from .selectors import due_soon_days
 
 # The basis in words, as a pack says it: read at its cut-off, not "now" as a page's words (`basis.described`) say.
 BASIS_WORDS = {
@@ -69,6 +74,7 @@ class TeamSummary:
     required: int = 0
     compliant: int = 0
     overdue: int = 0
+    paused: int = 0  # rows shown but left out of the figures
 
     @property
     def percent(self) -> int | None:
@@ -79,7 +85,8 @@ class TeamSummary:
 class PersonSection:
     staff: object
     team: Team | None
-    lines: list = field(default_factory=list)  # (what the page shows of a row, its label, its tag's colour)
+    # (what the page shows of a row, its label, its tag's colour, paused: the due date in words, `PackLine.due_words`)
+    lines: list = field(default_factory=list)
     corrections: list = field(default_factory=list)  # void entries, each with the entry it voided
 
 
@@ -96,6 +103,11 @@ class PackLine:
     @property
     def label(self) -> str:
         return status.label(self.state, self.shown.paused_until)
+
+    def due_words(self, day) -> str:
+        """Paused on `day`, the due date the pause leaves, in words (`pauses.paused_due`), for the date column; else
+        "" (the column gives the expiry or the due date as it is)."""
+        return capfirst(paused_due(self.shown.due_on, day, month="%b")) if self.state == status.PAUSED else ""
 
 
 def pack_people(team: Team, moment: Moment, basis: str, filters: Filters = EVERYTHING):
@@ -224,8 +236,10 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
             summary.people += 1
             for line in lines:
                 _write(twin, digest, csv_line(line.row))
-                section.lines.append((line.shown, line.label, status.TAG_COLOURS[line.state]))
+                colour = status.TAG_COLOURS[line.state]
+                section.lines.append((line.shown, line.label, colour, line.due_words(moment.day)))
                 if line.state == status.PAUSED:
+                    summary.paused += 1
                     continue  # shown, but out of the figures
                 summary.required += 1
                 summary.compliant += line.compliant
@@ -255,6 +269,9 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
             totals=_totals(summaries.values()),
             generated_at=timezone.now(),
             generated_by=_name_of(pack.requested_by),
+            # The team as named on the pack's day, on its clock (the summary's names), beside its name today.
+            team_then=tree_on(pack.as_at, recorded_before=pack.cutoff).name(pack.team_id) or pack.team.name,
+            statuses=status_meanings(due_soon_days()),
         )
         manifest = parts.render(
             "reports/pack/manifest.html", receipt=receipt, basis_words=BASIS_WORDS[pack.basis], filters=named
@@ -312,6 +329,7 @@ def _totals(summaries) -> TeamSummary:
         total.required += summary.required
         total.compliant += summary.compliant
         total.overdue += summary.overdue
+        total.paused += summary.paused
     return total
 
 

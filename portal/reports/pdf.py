@@ -139,7 +139,13 @@ FOOTER_WIDTH = 0.82  # of the frame's width: base.html's footer keeps the rest f
 # The longest names of NHS bodies (some 80 characters) print whole; the whole name is on the cover.
 FOOTER_TEAM_ROOM = 0.5  # of the footer's width
 FOOTER_ORGANISATION_ROOM = 0.8
-PERSON_COLUMNS = (("Requirement", 0.24), ("Status", 0.11), ("Completed", 0.12), ("Expires", 0.12), ("Evidence", 0.41))
+PERSON_COLUMNS = (
+    ("Requirement", 0.24),
+    ("Status", 0.11),
+    ("Completed", 0.12),
+    ("Expires or due", 0.12),
+    ("Evidence", 0.41),
+)
 CORRECTION_COLUMNS = (("Requirement", 0.24), ("Entry voided", 0.34), ("Correction", 0.42))
 SMALL = '<font size="7.5" color="#4c6272">'  # base.html's .small
 HASH = '<font size="7.5">'  # base.html's .hash
@@ -202,6 +208,11 @@ def _footer_part(name: str, room: float) -> str:
     return shortened(name, _pack_fonts()[0], 7.5, width * FOOTER_WIDTH * room)
 
 
+def _expires_or_due(row) -> str:
+    """The date column of a row not paused: its expiry once done, else its due date."""
+    return (_day(row.expires_on) or "No expiry") if row.completed_on else f"Due {_day(row.due_on)}"
+
+
 def _person(section, styles: dict, width: float) -> list:
     """One person's heading, table of requirements and, if any, table of corrections."""
     staff, body = section.staff, styles["body"]
@@ -219,10 +230,10 @@ def _person(section, styles: dict, width: float) -> list:
             Paragraph(_text(row.requirement.name, room[0]), body),
             Paragraph(_text(label), styles["overdue"] if colour == "red" else body),
             Paragraph(_day(row.completed_on) or "–", body),
-            Paragraph((_day(row.expires_on) or "No expiry") if row.completed_on else f"Due {_day(row.due_on)}", body),
+            Paragraph(_text(paused) if paused else _expires_or_due(row), body),
             Paragraph(_evidence(row.evidence, room[4]), body),
         ]
-        for row, label, colour in section.lines
+        for row, label, colour, paused in section.lines
     ]
     if not rows:
         rows = [[Paragraph("No requirements applied to this person.", body), "", "", "", ""]]

@@ -9,6 +9,7 @@ from django.db.models import CharField, Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Left, Length, NullIf, Trim
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from portal.compliance import status
 from portal.compliance.dates import end_of_local_day, local_day
@@ -20,6 +21,7 @@ from portal.compliance.models import (
     RequirementStatus,
     StatusInterval,
 )
+from portal.compliance.pauses import paused_due
 from portal.compliance.requirement_history import requirements_as_at, with_history_marks
 from portal.people.models import Team
 from portal.people.team_history import tree_on
@@ -72,8 +74,11 @@ class RequirementLine:
 
     @property
     def when(self) -> tuple[str, datetime.date | None]:
-        """('Due by', date), ('Expires', date), ('Expired', date) or ('No expiry', None), for the date column."""
+        """('Due by', date), ('Expires', date), ('Expired', date) or ('No expiry', None), for the date column; paused,
+        the due date the pause leaves, in words, with no date after them ("Then due by 3 June 2027")."""
         row = self.row
+        if self.state == status.PAUSED:
+            return (capfirst(paused_due(row.due_on, self.today)), None)
         if row.completed_on is None:
             return ("Due by", row.due_on)
         if row.due_on is None:

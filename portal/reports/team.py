@@ -21,6 +21,7 @@ from portal.compliance import status
 from portal.compliance.asat import Moment, statuses_as_at, tree_as_at
 from portal.compliance.intervals import Facts, Roster
 from portal.compliance.models import Requirement, RequirementStatus, StatusInterval
+from portal.compliance.pauses import paused_due
 from portal.compliance.requirement_history import requirements_in_force_on
 from portal.people.models import StaffChange, StaffMember, Team, in_post_q
 from portal.people.team_history import Tree, tree_on
@@ -104,7 +105,7 @@ class Cell:
     requirement: Requirement
     label: str = status.LABELS[status.NOT_REQUIRED]
     due_on: datetime.date | None = None
-    due_shown: str = ""  # due_on as the matrix prints it ("3 Mar 2026")
+    due_shown: str = ""  # due_on as the matrix prints it ("3 Mar 2026"); paused, in words (`pauses.paused_due`)
     renewal: bool = False  # done before: the date is an expiry, not a first deadline
 
     @property
@@ -422,7 +423,9 @@ def _matrix(
                 figure.compliant += compliant
                 figure.overdue += cell_state == status.OVERDUE
             due = standing.due_on
-            if due is None:
+            if cell_state == status.PAUSED:  # the due date the pause leaves, in words ("then due by 3 Jun 2027")
+                shown = paused_due(due, today, month="%b")
+            elif due is None:
                 shown = ""
             else:  # as the date filter prints it with "j M Y"
                 if due.month not in months:

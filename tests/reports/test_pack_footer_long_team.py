@@ -53,13 +53,13 @@ def test_a_200_character_team_name_keeps_the_footer_within_its_height(org, hr, p
     assert short.endswith("\u2026") and NAME.startswith(short[:-1]) and len(short) < 60
     footer = _letters(f"NHS Warrington CCG. Evidence pack {pack.pk}: {short} as at {pack.as_at:%Y-%m-%d}.")
     pages = _footer_words(pack.pdf.path)
-    assert len(pages) == 3  # the cover, the people, the manifest
+    assert len(pages) == 4  # the cover (what each status means goes over with a name this long), people, manifest
     for number, words in enumerate(pages, start=1):
         assert _letters("".join(word for _, _, word in words)) == footer, number
         assert all(top >= FOOTER_TOP - 0.5 and bottom <= FOOTER_BOTTOM for top, bottom, _ in words), (number, words)
         assert {round(bottom - top, 1) for top, bottom, _ in words} == {7.5}, number  # not shrunk to fit
         assert _read(pack.pdf.path, page=number).count(f"Evidencepack{pack.pk}:") == 1, number
     assert f"Scope{_letters(NAME)}andeveryteambelowit" in _read(pack.pdf.path, page=1)
-    assert _read(pack.pdf.path, page=2).count(_letters(NAME)) == 1  # in the person's heading
+    assert _read(pack.pdf.path, page=3).count(_letters(NAME)) == 1  # in the person's heading
     call_command("verify_pack", pack.pdf.path, pack.csv.path)
     assert "The pack matches the records." in capsys.readouterr().out

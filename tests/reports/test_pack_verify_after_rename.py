@@ -78,8 +78,8 @@ def test_a_hand_edited_spreadsheet_is_still_refused_after_a_rename(org, hr, tmp_
 
 
 def test_a_team_renamed_between_asking_and_making_is_named_as_at_the_cutoff(org, hr, tasks_held, tmp_path, capsys):
-    """The cover names the pack's team as it was when the worker made it and says the day it is as at; the rows name
-    each team as it was at the cut-off (the moment of asking), and the pack verifies."""
+    """The cover names the pack's team as it was at the cut-off (the moment of asking), as the rows name each team,
+    with its name when the worker made it beside it, and says the day it is as at; the pack verifies."""
     client = client_for(hr)
     assert client.post(reverse("exports:pack_new"), {"team": org["comms"].pk}).status_code == 302
     pack = EvidencePack.objects.get()
@@ -89,7 +89,8 @@ def test_a_team_renamed_between_asking_and_making_is_named_as_at_the_cutoff(org,
     pack.refresh_from_db()
     pdf, twin = _download(client, pack, tmp_path)
     cover = " ".join(_pdf_text(pdf, layout=False).split())
-    assert "Communications and Engagement and every team below it" in cover and "code COMMS2" in cover
+    assert "Communications (now called Communications and Engagement) and every team below it" in cover
+    assert "code COMMS2" in cover
     assert f"As at The end of {pack.as_at:%A %-d %B %Y}" in cover
     assert b",Digital," in twin.read_bytes() and b"Digital Services" not in twin.read_bytes()
     out = _verify(pdf, twin, capsys)
