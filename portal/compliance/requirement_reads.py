@@ -3,10 +3,12 @@ it is part of the record, and who holds a status on it. Reads only: the writes s
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from wagtail.models import PageViewRestriction
 
 from portal.people.models import Team
 
 from .models import EvidenceEntry, Requirement, RequirementStatus, StatusInterval
+from .models.requirements import KEPT_FROM_STAFF, kept_from_staff
 
 
 def requirement_terms(requirement: Requirement) -> dict:
@@ -72,3 +74,26 @@ def status_holders(requirement: Requirement) -> set[int]:
     return holders | set(
         StatusInterval.objects.filter(requirement=requirement).values_list("staff_id", flat=True).distinct()
     )
+
+
+def requirements_kept_from_staff(requirements) -> dict[int, str]:
+    """For each requirement in use whose page a password, or certain groups only, keeps from the staff asked (the
+    page's Privacy in the CMS, set on it, on a page above it or on the original of the alias it is): what that does,
+    in words. The CMS refuses such a setting now (`modules.privacy`), but one made before, or by a door not yet
+    closed, stays until an editor changes it. `requirements` come with their pages; one query however many there are
+    (restrictions of these kinds are few). An alias above the page is not followed to its original."""
+    restrictions = list(
+        PageViewRestriction.objects.filter(restriction_type__in=KEPT_FROM_STAFF)
+        .select_related("page")
+        .order_by("page__depth", "pk")
+    )
+    kept = {}
+    for requirement in requirements:
+        page = requirement.page
+        if not (requirement.active and page and restrictions):
+            continue
+        for restriction in restrictions:
+            if page.path.startswith(restriction.page.path) or restriction.page_id == page.alias_of_id:
+                kept[requirement.pk] = kept_from_staff(page, restriction)
+                break
+    return kept

@@ -12,6 +12,7 @@ from portal.people.decorators import hr_required
 
 from .forms_requirements import PAGE_MODELS, RequirementForm, RetireForm, audience_saved, audience_warnings
 from .models import Requirement
+from .requirement_reads import requirements_kept_from_staff
 from .services import requirement_reinstate, requirement_retire, requirement_save
 
 
@@ -20,8 +21,9 @@ from .services import requirement_reinstate, requirement_retire, requirement_sav
 def requirement_list(request):
     requirements = Requirement.objects.select_related("page").prefetch_related("teams").order_by("-active", "name")
     policies = _policies_past_review()
+    kept = requirements_kept_from_staff(requirements)
     context = {
-        "requirements": [(r, policies.get(r.page_id)) for r in requirements],
+        "requirements": [(r, policies.get(r.page_id), kept.get(r.pk)) for r in requirements],
         "overdue_policies": sorted(policies.values(), key=lambda p: p.next_review_date),
     }
     return render(request, "compliance/requirement_list.html", context)

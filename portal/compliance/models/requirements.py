@@ -77,6 +77,19 @@ def reminder_days_problem(days) -> str:
     return ""
 
 
+KEPT_FROM_STAFF = {  # a page's Privacy in the CMS that keeps out staff asked to do what it holds, and whom
+    PageViewRestriction.PASSWORD: ("behind a password", "who have not been given it"),
+    PageViewRestriction.GROUPS: ("for certain groups only", "who are not in them"),
+}
+
+
+def kept_from_staff(page, restriction: PageViewRestriction) -> str:
+    """What `restriction` (on `page` or a page above it, its `page` loaded) does to the staff asked to do `page`."""
+    how, who = KEPT_FROM_STAFF[restriction.restriction_type]
+    where = "" if restriction.page_id == page.pk else f" (set on “{restriction.page.title}”, above it)"
+    return f"“{page.title}” is kept {how} in the CMS{where}: staff asked to do it {who} could not open it."
+
+
 class Requirement(models.Model):
     """What someone must do, who must do it, and how often. Periods are data: trusts set their own."""
 
@@ -182,20 +195,13 @@ class Requirement(models.Model):
         requirement in use names (`modules.privacy`); this refuses the page to a requirement put in use. Two queries."""
         if not self.active:
             return ""
-        shut_out = (PageViewRestriction.PASSWORD, PageViewRestriction.GROUPS)
-        restrictions = self.page.get_view_restrictions().filter(restriction_type__in=shut_out)
+        restrictions = self.page.get_view_restrictions().filter(restriction_type__in=KEPT_FROM_STAFF)
         restriction = restrictions.select_related("page").order_by("page__depth").first()
         if restriction is None:
             return ""
-        how, who = {
-            PageViewRestriction.PASSWORD: ("behind a password", "who have not been given it"),
-            PageViewRestriction.GROUPS: ("for certain groups only", "who are not in them"),
-        }[restriction.restriction_type]
-        where = "" if restriction.page_id == self.page_id else f" (set on “{restriction.page.title}”, above it)"
         return (
-            f"“{self.page.title}” is kept {how} in the CMS{where}: staff asked to do it {who} could not open it. "
-            "Have a CMS editor set that page's Privacy to “Private, accessible to any logged-in users” or to "
-            "“Public” first."
+            f"{kept_from_staff(self.page, restriction)} Have a CMS editor set that page's Privacy to “Private, "
+            "accessible to any logged-in users” or to “Public” first."
         )
 
     def _job_title_patterns_problem(self) -> str:
