@@ -40,6 +40,11 @@ def test_make_demo_gives_every_command_the_address_it_serves_on(tmp_path):
         textwrap.dedent(f"""\
         #!/bin/sh
         echo "$2 PORTAL_BASE_URL=$PORTAL_BASE_URL" >> {noted}
+        # The server waits (10 s at most) for the worker, started beside it, to have noted its address: when the server
+        # returns, the recipe stops the worker, which on a busy machine may not have run yet.
+        if [ "$2" = runserver ]; then
+          for _ in $(seq 100); do grep -q '^db_worker ' {noted} && break; sleep 0.1; done
+        fi
         """)
     )
     python.chmod(0o755)
