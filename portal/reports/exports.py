@@ -378,14 +378,17 @@ def _xlsx_cell(sheet, value):
     return cell
 
 
-def xlsx_file(rows: Iterable[ExportRow], title: str, about: list[tuple[str, str]] = (), meanings=()):
+def xlsx_file(rows: Iterable[ExportRow], title: str, about: list[tuple[str, str]] = (), meanings=(), creator=""):
     """The rows as an XLSX workbook in a temporary file (write-only mode keeps memory flat). `about` (label, words)
     says what the rows are (the day, the clock): in the workbook's properties, and on a sheet of its own after the
     rows, so the first sheet holds nothing but the columns; `meanings` (`status_meanings`), what their words mean,
-    on that sheet after them. Returns the open file, positioned at its start."""
+    on that sheet after them; `creator`, who made it, as its properties' author (else openpyxl names itself).
+    Returns the open file, positioned at its start."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
+    if creator:
+        workbook.properties.creator = _printable(creator)[:255]
     sheet = workbook.create_sheet(title=sheet_title(title))
     sheet.append(HEADER)
     for row in rows:

@@ -123,6 +123,7 @@ def export_xlsx(request):
             title=scope_label(scope),
             about=_about(scope, moment, basis, named, renamed, made_by=request.user),
             meanings=[*status_meanings(due_soon_days()), DUE_ON],
+            creator=_made_by(request.user),
         ),
         as_attachment=True,
         filename=f"{stem}.xlsx",
@@ -159,8 +160,12 @@ def _about(scope, moment: Moment | None, basis: str, filters: Filters, renamed: 
         about += [("Evidence recorded before", f"{timezone.localtime(cutoff):%-d %B %Y %H:%M} (UK time)")]
     about += [("Made", f"{made:%-d %B %Y %H:%M} (UK time)")]
     if made_by is not None:
-        about += [("Made by", f"{made_by.display_name} ({made_by.email})")]
+        about += [("Made by", _made_by(made_by))]
     return about
+
+
+def _made_by(user) -> str:
+    return f"{user.display_name} ({user.email})"
 
 
 def _invalid(request, form):
