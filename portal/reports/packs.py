@@ -225,7 +225,9 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
     pack.save(update_fields=["status", "progress_at", "people_total"])
     digest, summaries, done = hashlib.sha256(), {}, 0
     corrections = corrections_by_person(moment, pack.team, pack.basis, filters)
-    common = {"pack": pack, "organisation_name": settings.PORTAL_ORGANISATION_NAME}
+    # The team as named on the pack's day, on its clock (as the summary and the rows name it), on every page.
+    team_then = tree_on(pack.as_at, recorded_before=pack.cutoff).name(pack.team_id) or pack.team.name
+    common = {"pack": pack, "organisation_name": settings.PORTAL_ORGANISATION_NAME, "team_name": team_then}
     with tempfile.TemporaryDirectory(prefix="pack-") as work, tempfile.TemporaryFile() as twin:
         parts = _Parts(Path(work), common)
         _write(twin, digest, csv_header(named))
@@ -269,8 +271,6 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
             totals=_totals(summaries.values()),
             generated_at=timezone.now(),
             generated_by=_name_of(pack.requested_by),
-            # The team as named on the pack's day, on its clock (the summary's names), beside its name today.
-            team_then=tree_on(pack.as_at, recorded_before=pack.cutoff).name(pack.team_id) or pack.team.name,
             statuses=status_meanings(due_soon_days()),
         )
         manifest = parts.render(
@@ -300,7 +300,7 @@ class _Parts:
         with path.open("wb") as handle:
             footer = {  # as render_pack_people_to's footer
                 "footer_organisation": footer_organisation(self.common["organisation_name"]),
-                "footer_team": footer_team(self.common["pack"].team.name),
+                "footer_team": footer_team(self.common["team_name"]),
             }
             render_pdf_to(handle, template, {**self.common, **footer, **context})
         return path

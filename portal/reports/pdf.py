@@ -153,18 +153,22 @@ CELL_PADDING = 3
 PACK_FONT, PACK_FONT_BOLD = "PackDejaVuSans", "PackDejaVuSans-Bold"
 
 
-def render_pack_people_to(dest: BinaryIO, *, pack, organisation_name: str, people: list, first: bool) -> None:
+def render_pack_people_to(
+    dest: BinaryIO, *, pack, organisation_name: str, people: list, first: bool, team_name: str = ""
+) -> None:
     """Lay out a run of an evidence pack's people (`packs.PersonSection`) into `dest` (a file open for writing
-    bytes): each person's heading, their requirements and any corrections, with the pack's footer on every page;
-    `first` puts the heading "Evidence by person" before them."""
+    bytes): each person's heading, their requirements and any corrections, with the pack's footer on every page,
+    naming its team `team_name` (as named on the pack's day; else its name now); `first` puts the heading "Evidence
+    by person" before them."""
     from .pdfjoin import PAGE_NUMBER_BASELINE  # here: pdfjoin imports this module
 
     styles = _pack_styles()
     top, right, bottom, left = PAGE_MARGINS
     width = A4[0] - left - right
-    title = f"{pack.team.name} as at {pack.as_at:%Y-%m-%d}"
+    team_name = team_name or pack.team.name
+    title = f"{team_name} as at {pack.as_at:%Y-%m-%d}"
     footer_text = (
-        f"{footer_organisation(organisation_name)}. Evidence pack {pack.pk}: {footer_team(pack.team.name)} "
+        f"{footer_organisation(organisation_name)}. Evidence pack {pack.pk}: {footer_team(team_name)} "
         f"as at {pack.as_at:%Y-%m-%d}."
     )
     footer_text = _text(footer_text, width * FOOTER_WIDTH, size=7.5)

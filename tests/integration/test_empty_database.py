@@ -267,7 +267,8 @@ def test_hr_sets_up_and_runs_an_organisation_from_an_empty_database(db, monkeypa
     for name, day in (("first_day", pause_day), ("last_day", back)):  # the boxes show the date they will read back
         for part, value in date_boxes(name, day).items():
             assert f'name="{part}" type="text" inputmode="numeric" value="{value}"' in change, part
-    assert f"{REQUIREMENT} Paused until {long_day(back)} {short_day(mary_due)}" in mary_page
+    # The due date her return leaves her, in words beside the pause (`pauses.paused_due`).
+    assert f"{REQUIREMENT} Paused until {long_day(back)} Then due by {long_day(mary_due)}" in mary_page
     assert (
         f"{short_day(pause_day)}: {REQUIREMENT}, paused (Maternity, paternity or adoption leave) "
         f"from {short_day(pause_day)} to {short_day(back)}"

@@ -2,7 +2,8 @@
 the people's pages name it, with its name now beside it when renamed since (before, the scope gave today's name
 above a summary of the old one); how many rows were paused, shown but left out of the figures (before, a team whose
 one person was paused read "Required 0" with nothing to say why); the time it was generated, in UK time like every
-other time on it; and what each status means, as the workbook says it. A paused row's date column says what became
+other time on it; and what each status means, as the workbook says it. Every page's footer names the team as the
+cover does (before, by its name when the pack was made). A paused row's date column says what became
 of its due date (`tests/reports/test_paused_due_in_words.py`), under a heading that says it holds due dates too."""
 
 import datetime
@@ -49,3 +50,6 @@ def test_the_cover_names_the_team_then_counts_the_paused_and_says_what_each_stat
     assert "(UK time) People" in cover  # "Generated at ... (UK time)", then the count of people
     assert "What each status means" in cover and "Paused until HR has stopped the person's clock" in cover
     assert "Expires or due" in text[text.index("Evidence by person") :]
+    # Every page's footer names the team as the pack does, not by its name when the pack was made.
+    assert text.count(f"Evidence pack {pack.pk}: Communications as at") == 3
+    assert f"Evidence pack {pack.pk}: Communications and Engagement" not in text
