@@ -23,6 +23,7 @@ from portal.compliance.models import (
 )
 from portal.compliance.pauses import paused_due
 from portal.compliance.requirement_history import requirements_as_at, with_history_marks
+from portal.people.history import employed_on
 from portal.people.models import Team
 from portal.people.team_history import tree_on
 
@@ -173,11 +174,12 @@ class HeldRow:
 
 def requirement_lines_as_it_was(staff, day: datetime.date, history=(), tree=None) -> list[RequirementLine] | None:
     """The person's lines as it was on `day`, from everything known now: their runs of the status table in effective
-    time holding that day, each with its run's own state, in one query; None if they were not in post then (their
-    start and leave dates as the roster gives them now), each with the team they were in then as the tree stood that
-    day (one query more, none if the caller has read it: `tree`). A paused line's last day comes from the pauses among
+    time holding that day, each with its run's own state, in one query; None if they were not in post then (in none
+    of their periods of employment: `people.history.employed_on`, one query more for a day before the present one),
+    each with the team they were in then as the tree stood that day (one query more, none if the caller has read it:
+    `tree`). A paused line's last day comes from the pauses among
     `history` (their whole ledger, `evidence_history_for_staff`), so it needs no query of its own."""
-    if day < staff.start_date or (staff.leave_date is not None and day > staff.leave_date):
+    if not employed_on(staff, day):  # in one of their periods of employment: one query for a day before the present
         return None
     runs = StatusInterval.objects.filter(StatusInterval.on_q(day), staff=staff).select_related("requirement")
     runs = list(with_history_marks(runs, of="requirement_id"))

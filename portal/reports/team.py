@@ -23,6 +23,7 @@ from portal.compliance.intervals import Facts, Roster
 from portal.compliance.models import Requirement, RequirementStatus, StatusInterval
 from portal.compliance.pauses import paused_due
 from portal.compliance.requirement_history import requirements_in_force_on
+from portal.people.history import employment_periods, period_on
 from portal.people.models import StaffChange, StaffMember, Team, in_post_q
 from portal.people.team_history import Tree, tree_on
 
@@ -95,6 +96,8 @@ class Change(NamedTuple):
     job_title: str
     effective_on: datetime.date | None
     recorded_at: datetime.datetime
+    start_date: datetime.date | None = None  # and leave_date: for `people.history.employment_periods`
+    leave_date: datetime.date | None = None
 
 
 @dataclass(slots=True)
@@ -336,12 +339,16 @@ NOTHING_REQUIRED_FIELDS = (
     "team_id",
     "staff_group",
     "job_title",
+    "start_date",
+    "leave_date",
     "changes__pk",
     "changes__team_id",
     "changes__staff_group",
     "changes__job_title",
     "changes__effective_on",
     "changes__recorded_at",
+    "changes__start_date",
+    "changes__leave_date",
 )
 
 
@@ -352,16 +359,19 @@ def _nothing_required_as_it_was(
     says, in post that day, with no run of
     the status table then: nothing was required of them, so the table holds nothing for them, yet they were in the
     team (the live page and the page as recorded then list such people too). One query: each person ever placed in
-    `scope` (or placed there now) with all their roster rows; the team they were in that day is read as the status
-    table reads it (`intervals.Roster`: of the rows in effect by then, the one recorded last; before the first, that
-    one; with no rows, the roster now)."""
+    `scope` (or placed there now) with all their roster rows; in post that day in one of their periods of employment
+    (`people.history.employment_periods`: an earlier one too, for someone who left and was taken on again); the team
+    they were in that day is read as the status table reads it (`intervals.Roster`: of the rows in effect by then,
+    the one recorded last; before the first, that one; with no rows, the roster now)."""
     in_scope = tree.scope_q(scope)
     here = tree.under(scope)
     ever_here = StaffChange.objects.filter(in_scope).order_by().values("staff_id")
     held = StatusInterval.objects.filter(StatusInterval.on_q(day), staff=OuterRef("pk"), requirement__in=in_use)
+    # In post that day as the roster has them now, or as one of their rows said (a period since ended).
+    said_in_post = StaffChange.objects.filter(in_post_q(day)).order_by().values("staff_id")
     candidates = (
         StaffMember.objects.filter(Q(pk__in=Subquery(ever_here)) | in_scope)
-        .filter(in_post_q(day))
+        .filter(in_post_q(day) | Q(pk__in=Subquery(said_in_post)))
         .exclude(Exists(held))
         .order_by("pk")  # each person's rows together; Roster puts their roster rows in order
     )
@@ -369,11 +379,10 @@ def _nothing_required_as_it_was(
     rows = candidates.values_list(*NOTHING_REQUIRED_FIELDS)
     for pk, group in groupby(rows, key=lambda row: row[0]):
         group = list(group)
-        person, (team_id, staff_group, job_title) = group[0][:6], group[0][6:9]
-        changes = []
-        for change_pk, team, group_name, title, effective_on, recorded_at in (row[9:] for row in group):
-            if change_pk is not None:
-                changes.append(Change(change_pk, team, group_name, title, effective_on, recorded_at))
+        person, (team_id, staff_group, job_title, start_date, leave_date) = group[0][:6], group[0][6:11]
+        changes = [Change(*row[11:]) for row in group if row[11] is not None]
+        if period_on(employment_periods(changes, start_date, leave_date), day) is None:
+            continue
         then = Roster(changes, Facts(team_id, staff_group, job_title)).on(day).team_id
         if then in here:
             found.append(Person.from_values(*person, tree.name(then), url(pk)))
@@ -383,11 +392,13 @@ def _nothing_required_as_it_was(
 def roster_team_as_it_was(staff: StaffMember, day: datetime.date) -> int | None:
     """The team the roster had `staff` in on `day` as everything known now says, by the rule the page as it was
     places people by (`intervals.Roster`, as the runs of the status table and `_nothing_required_as_it_was` read it);
-    None if they were not in post that day. One query (their roster rows), none if they were not in post."""
-    if day < staff.start_date or (staff.leave_date is not None and day > staff.leave_date):
+    None if they were not in post that day (in none of their periods of employment,
+    `people.history.employment_periods`). One query (their roster rows), none for a day after they left."""
+    if day >= staff.start_date and staff.leave_date is not None and day > staff.leave_date:
         return None
-    fields = ("pk", "team_id", "staff_group", "job_title", "effective_on", "recorded_at")
-    changes = [Change(*row) for row in StaffChange.objects.filter(staff=staff).order_by().values_list(*fields)]
+    changes = [Change(*row) for row in StaffChange.objects.filter(staff=staff).order_by().values_list(*Change._fields)]
+    if period_on(employment_periods(changes, staff.start_date, staff.leave_date), day) is None:
+        return None
     return Roster(changes, Facts(staff.team_id, staff.staff_group, staff.job_title)).on(day).team_id
 
 

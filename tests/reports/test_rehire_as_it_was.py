@@ -19,7 +19,7 @@ from portal.compliance.imports.services import import_batch_apply, import_batch_
 from portal.compliance.intervals import intervals_rebuild
 from portal.compliance.models import CompetenceMapping, RequirementStatus, StatusInterval
 from portal.lib.csvfiles import show_date
-from portal.people.models import StaffMember
+from portal.people.models import StaffMember, TeamManager
 from portal.people.roles import hr_group
 from portal.reports.basis import AS_IT_WAS
 from portal.reports.exports import export_rows, export_rows_known
@@ -44,13 +44,17 @@ NAME = "Sam Taylor"
 
 
 @pytest.fixture
-def trust(db):
+def teams(db):
     organisation = factories.make_team("NHS Example Trust", kind="organisation")
-    teams = {
+    return {
         "org": organisation,
         "comms": factories.make_team("Communications", parent=organisation),
         "finance": factories.make_team("Finance", parent=organisation),
     }
+
+
+@pytest.fixture
+def trust(teams):
     for name, months in ((YEARLY, 12), (THREE_YEARLY, 36)):
         requirement = factories.make_requirement(name=name, renewal_months=months, new_starter_days=28)
         CompetenceMapping.objects.create(competence_name=COURSES[name], requirement=requirement)
@@ -164,3 +168,47 @@ def test_the_table_rebuilt_equals_the_one_kept_and_today_as_it_was_equals_live(r
     live = organisation_report(trust["org"], today=TODAY).overall
     as_it_was = organisation_report(trust["org"], as_at=TODAY, today=TODAY, basis=AS_IT_WAS).overall
     assert (live.required, live.compliant, live.overdue) == (as_it_was.required, as_it_was.compliant, as_it_was.overdue)
+
+
+def _person_page(client, staff, day):
+    return client.get(reverse("reports:team_person", args=[staff.pk]), {"as_at": day.isoformat(), "basis": AS_IT_WAS})
+
+
+def test_their_page_as_it_was_opens_on_a_day_of_either_period_and_says_not_in_post_between(rehired, hr_client):
+    first = _person_page(hr_client, rehired, FIRST)
+    assert first.status_code == 200
+    assert {line.requirement.name: line.state for line in first.context["lines"]} == {
+        YEARLY: status.COMPLIANT,
+        THREE_YEARLY: status.COMPLIANT,
+    }
+    between = _person_page(hr_client, rehired, BETWEEN)
+    assert between.status_code == 200 and between.context["lines"] is None
+    assert "Sam was not in post on" in between.content.decode()
+    assert {line.requirement.name for line in _person_page(hr_client, rehired, SECOND).context["lines"]} == {
+        YEARLY,
+        THREE_YEARLY,
+    }
+
+
+def test_the_manager_of_their_first_team_opens_their_page_for_a_day_of_the_first_period_only(rehired, trust):
+    """The link from the team page for that day opens, by the team the roster had them in then."""
+    manager = factories.make_staff(team=trust["comms"], first_name="Grace", last_name="Manager")
+    TeamManager.objects.create(staff=manager, team=trust["comms"])
+    client = factories.sign_in(Client(), manager.user)
+    assert NAME in _team_page(client, trust["comms"], FIRST)
+    assert _person_page(client, rehired, FIRST).status_code == 200
+    assert _person_page(client, rehired, BETWEEN).status_code == 404
+    assert _person_page(client, rehired, SECOND).status_code == 404
+
+
+def test_someone_with_nothing_required_in_their_first_period_is_on_the_team_page_for_it(teams, hr_client):
+    factories.make_requirement(
+        name="Medicines Management", applies_to_everyone=False, staff_groups=["Nursing and Midwifery Registered"]
+    )
+    _roster(teams)
+    _roster(teams, leave=LEFT)
+    _roster(teams, team="finance", start=RETURNED)
+    first = _team_page(hr_client, teams["org"], FIRST)
+    assert first[NAME] == ("Communications", {"Medicines Management": status.NOT_REQUIRED})
+    assert NAME not in _team_page(hr_client, teams["org"], BETWEEN)
+    assert _team_page(hr_client, teams["org"], SECOND)[NAME][0] == "Finance"
