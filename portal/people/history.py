@@ -81,3 +81,13 @@ def employed_on(staff: StaffMember, day: datetime.date) -> bool:
         return staff.leave_date is None or day <= staff.leave_date
     rows = StaffChange.objects.filter(staff=staff).only("start_date", "leave_date", "recorded_at")
     return period_on(employment_periods(rows, staff.start_date, staff.leave_date), day) is not None
+
+
+def out_of_post_around(staff: StaffMember, day: datetime.date) -> tuple[datetime.date | None, datetime.date | None]:
+    """For a day in none of `staff`'s periods of employment: the last day of the period before it and the first day
+    of the period after it (each None if there is none), as everything known now says. One query (their roster rows)."""
+    rows = StaffChange.objects.filter(staff=staff).only("start_date", "leave_date", "recorded_at")
+    periods = employment_periods(rows, staff.start_date, staff.leave_date)
+    left = max((last for _, last in periods if last is not None and last < day), default=None)
+    starts = min((first for first, _ in periods if first > day), default=None)
+    return left, starts

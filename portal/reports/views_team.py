@@ -18,6 +18,7 @@ from portal.compliance.asat import Moment
 from portal.compliance.pauses import pauses_for_staff
 from portal.compliance.reminder_sending import ALREADY_SENT, MAIL_DOWN, SENT, message_send
 from portal.compliance.reminders import reminder_by_hand
+from portal.people.history import out_of_post_around
 from portal.people.models import StaffMember
 from portal.people.roles import is_hr, staff_list_for_user
 
@@ -227,6 +228,8 @@ def team_person(request, staff_id: int):
         "reminder_due": as_at is None and not person.has_left() and any(line.action for line in lines),
         "pauses": pauses_for_staff(person) if as_at is None and is_hr(request.user) else [],  # one query, HR only
     }
+    if lines is None and basis == AS_IT_WAS:  # not in post that day: say when they left and when they (next) started
+        context["left_then"], context["started_after"] = out_of_post_around(person, as_at)
     return render(request, "reports/team_person.html", context)
 
 

@@ -212,3 +212,19 @@ def test_someone_with_nothing_required_in_their_first_period_is_on_the_team_page
     assert first[NAME] == ("Communications", {"Medicines Management": status.NOT_REQUIRED})
     assert NAME not in _team_page(hr_client, teams["org"], BETWEEN)
     assert _team_page(hr_client, teams["org"], SECOND)[NAME][0] == "Finance"
+
+
+def _long(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def test_their_page_on_a_day_out_of_post_names_the_periods_either_side(rehired, hr_client):
+    """Between the periods, when they left and when they came back; before the first, when they first started (not
+    their present start date, which the page gave before)."""
+    between = " ".join(_person_page(hr_client, rehired, BETWEEN).content.decode().split())
+    assert (
+        f"Sam was not in post on {_long(BETWEEN)}: they left on {_long(LEFT)} and started again on {_long(RETURNED)}."
+    ) in between
+    before = STARTED - datetime.timedelta(days=10)
+    earlier = " ".join(_person_page(hr_client, rehired, before).content.decode().split())
+    assert f"Sam was not in post on {_long(before)}: they started on {_long(STARTED)}." in earlier
