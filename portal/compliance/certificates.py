@@ -3,13 +3,11 @@
 import datetime
 import hashlib
 import re
-from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.lib.forms import REASON_MAX_LENGTH
@@ -276,7 +274,7 @@ def _refuse_verifying_a_changed_file(certificate: Certificate) -> None:
     storage since is not verified."""
     uploaded = f"{timezone.localdate(certificate.uploaded_at):%-d %B %Y}"
     try:
-        found, _ = _stored_file(certificate)
+        found, _ = stored_file(certificate)
     except FileNotFoundError:
         raise CertificateError(
             f"The stored file of this certificate (uploaded on {uploaded}) is missing, so it cannot be verified. "
@@ -310,7 +308,7 @@ def recorded_sha256(entry: EvidenceEntry) -> str | None:
     return match.group(1).replace(" ", "") if match else None
 
 
-def _stored_file(certificate: Certificate, *, keep: bool = False) -> tuple[str, bytes | None]:
+def stored_file(certificate: Certificate, *, keep: bool = False) -> tuple[str, bytes | None]:
     """The SHA-256 of the certificate's stored file, a chunk at a time, and with `keep` its bytes, read in the same
     pass (so what is served is what was hashed). Bytes past MAX_BYTES are not kept: no upload was larger, so such a
     file cannot match. Raises FileNotFoundError if it is missing."""
@@ -392,104 +390,10 @@ def certificate_file_read(certificate: Certificate) -> bytes:
     if problem:
         raise CertificateMoved(certificate, problem)
     expected = (entry and recorded_sha256(entry)) or certificate.sha256
-    found, data = _stored_file(certificate, keep=True)
+    found, data = stored_file(certificate, keep=True)
     if found != expected:
         raise FileChanged(certificate, entry, expected, found)
     return data
-
-
-@dataclass
-class FilesReport:
-    checked: int = 0
-    problems: list[str] = field(default_factory=list)
-
-
-def certificate_files_verify(chunk: int = 500) -> FilesReport:
-    """Check every verified certificate's stored file against the ledger, as `verify_evidence` does for the chain:
-    walk the verifications' entries (withdrawn ones too: the entry stays, and so must its file) and hash each file.
-    The expected SHA-256 is the one the entry names; for an entry recorded before entries named the file, the one the
-    certificate's upload recorded (on its row, which is read-write: weaker). Names each file changed or missing, each
-    entry whose certificate is gone, each certificate whose row names another person or requirement than its entry,
-    and each certificate marked verified that no entry records."""
-    report = FilesReport()
-    entries = EvidenceEntry.objects.filter(source=EvidenceEntry.CERTIFICATE).order_by("seq")
-    entries = entries.select_related("staff", "requirement")
-    batch = []
-    for entry in entries.iterator(chunk_size=chunk):
-        batch.append(entry)
-        if len(batch) == chunk:
-            _files_check(batch, report)
-            batch = []
-    _files_check(batch, report)
-    key = Concat(Value("certificate:"), Cast(OuterRef("pk"), CharField()))
-    unrecorded = (
-        Certificate.objects.filter(status__in=[Certificate.APPROVED, Certificate.WITHDRAWN])
-        .exclude(Exists(EvidenceEntry.objects.filter(idempotency_key=key)))
-        .select_related("staff", "requirement")
-        .order_by("pk")
-    )
-    for certificate in unrecorded:
-        report.problems.append(
-            f"{_named(certificate)} is marked verified, but no ledger entry records its verification."
-        )
-    return report
-
-
-def _files_check(entries: list[EvidenceEntry], report: FilesReport) -> None:
-    numbers = {entry.pk: _certificate_number(entry.idempotency_key) for entry in entries}
-    certificates = Certificate.objects.select_related("staff", "requirement").in_bulk(
-        [number for number in numbers.values() if number is not None]
-    )
-    for entry in entries:
-        number = numbers[entry.pk]
-        if number is None:
-            report.problems.append(
-                f"Ledger entry #{entry.seq} records a verified certificate but names none "
-                f"(its key is '{entry.idempotency_key[:40]}')."
-            )
-            continue
-        certificate = certificates.get(number)
-        if certificate is None:
-            report.problems.append(
-                f"Ledger entry #{entry.seq} records the verification of certificate {number}, which is no longer "
-                "in the database."
-            )
-            continue
-        report.checked += 1
-        problem = moved(certificate, entry)
-        if problem:
-            report.problems.append(f"{_named(certificate)}: {problem}")
-        expected = recorded_sha256(entry) or certificate.sha256
-        try:
-            found, _ = _stored_file(certificate)
-        except FileNotFoundError:
-            report.problems.append(
-                f"{_named(certificate)}: the stored file is missing ({certificate.file.name or 'no file named'}); "
-                f"ledger entry #{entry.seq} records its verification."
-            )
-            continue
-        if found == expected:
-            continue
-        if recorded_sha256(entry) is None:
-            report.problems.append(
-                f"{_named(certificate)}: the stored file does not match the SHA-256 its upload recorded "
-                f"({expected}; ledger entry #{entry.seq} was recorded before verifications named the file): the "
-                f"file stored now has {found}."
-            )
-        else:
-            report.problems.append(
-                f"{_named(certificate)}: the stored file does not match ledger entry #{entry.seq}, which recorded "
-                f"SHA-256 {expected}: the file stored now has {found}."
-            )
-
-
-def _certificate_number(key: str) -> int | None:
-    prefix, _, number = key.partition(":")
-    return int(number) if prefix == "certificate" and number.isdigit() and len(number) < 19 else None
-
-
-def _named(certificate: Certificate) -> str:
-    return f"Certificate {certificate.pk} ({certificate.staff.full_name}, {certificate.requirement.name})"
 
 
 def certificate_withdraw(*, evidence: EvidenceEntry, void: EvidenceEntry) -> None:

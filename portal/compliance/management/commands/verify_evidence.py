@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.compliance.certificates import certificate_files_verify
+from portal.compliance.certificate_audit import certificate_files_verify
 from portal.compliance.ledger import head_hash, verify_chain
 from portal.compliance.policy_texts import policy_texts_verify
 from portal.compliance.receipts import receipts_check, receipts_confirmed_up_to
