@@ -112,7 +112,7 @@ def unmigrated(tmp_path) -> Path:
     return tmp_path / "empty.sqlite3"
 
 
-def refused(status: int, output: str, message: str, *, exit_status: int = 1) -> None:
+def assert_refused(status: int, output: str, message: str, *, exit_status: int = 1) -> None:
     assert "Traceback" not in output, output
     assert status == exit_status, output
     assert output.endswith(message), output
@@ -128,13 +128,13 @@ def files(tmp_path_factory) -> dict:
 @pytest.mark.parametrize("command", [["import_file", "roster"], ["import_policy"]], ids=" ".join)
 def test_an_import_of_a_file_that_is_not_there_or_not_a_file_says_so(unmigrated, files, command):
     for path in (files["missing"], files["folder"]):
-        refused(*manage(unmigrated, *command, path), f"CommandError: There is no file at {path}.")
+        assert_refused(*manage(unmigrated, *command, path), f"CommandError: There is no file at {path}.")
 
 
 @pytest.mark.parametrize("command", [["import_completions"], ["import_policy"]], ids=" ".join)
 def test_an_import_of_a_file_that_cannot_be_read_says_why(unmigrated, command):
     message = f"CommandError: Cannot read {UNREADABLE}: Input/output error. Nothing was changed."
-    refused(*manage(unmigrated, *command, UNREADABLE), message)
+    assert_refused(*manage(unmigrated, *command, UNREADABLE), message)
 
 
 def test_a_pack_that_is_not_there_cannot_be_read_or_is_not_a_pdf_says_so(unmigrated, files):
@@ -150,7 +150,7 @@ def test_a_pack_that_is_not_there_cannot_be_read_or_is_not_a_pdf_says_so(unmigra
     ]
     for paths, message in cases:
         status, output = manage(unmigrated, "verify_pack", *paths)
-        refused(status, output, message)
+        assert_refused(status, output, message)
         assert "EOF marker" not in output  # pypdf's own warning, printed above the command's words
 
 
@@ -176,14 +176,14 @@ def test_an_option_that_is_not_valid_is_named(migrated, args, message, exit_stat
 
 def test_receipts_from_a_folder_that_is_not_there_are_refused(unmigrated, files):
     message = f"CommandError: --receipts: there is no folder at {files['missing']}. Nothing was checked."
-    refused(*manage(unmigrated, "verify_evidence", "--receipts", files["missing"]), message)
+    assert_refused(*manage(unmigrated, "verify_evidence", "--receipts", files["missing"]), message)
 
 
 def test_a_receipt_store_that_cannot_be_written_is_named(migrated, files, tmp_path):
     in_a_file = tmp_path / "a file" / "receipts"
     in_a_file.parent.write_text("not a folder")
     status, output = manage(migrated, "publish_receipt", receipts=in_a_file)
-    refused(
+    assert_refused(
         status,
         output,
         f"CommandError: Cannot write the receipt to the receipt store {in_a_file} (PORTAL_RECEIPT_DIR): Not a "
@@ -235,13 +235,13 @@ UNEXPECTED = [
 @pytest.mark.parametrize(("args", "failure"), UNEXPECTED, ids=lambda value: None)
 def test_an_unexpected_failure_at_a_terminal_is_told_in_words_without_a_traceback(unmigrated, args, failure):
     status, output = manage(unmigrated, *args)
-    refused(status, output, HERE)
+    assert_refused(status, output, HERE)
     assert failure in output and IN_THE_LOG not in output
 
 
 def test_setup_site_on_a_database_nobody_migrated_says_to_migrate(unmigrated):
     message = "CommandError: The database is not up to date. Run python manage.py migrate first, then setup_site."
-    refused(*manage(unmigrated, "setup_site"), message)
+    assert_refused(*manage(unmigrated, "setup_site"), message)
 
 
 def test_run_from_cron_the_log_still_has_the_traceback(unmigrated):
