@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from .file_dates import why_not_a_date
+
 DATE_FORMATS = ("%d-%b-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%B-%Y", "%d/%m/%y")
 # A time after the date ("01/02/2026 00:00", "2026-02-01T00:00:00", "01-Feb-2026 09:30:15"): the day is what counts,
 # the day written, unless the time names its offset from UTC ("2026-03-31T23:30:00Z"): then the moment's day in London.
@@ -178,6 +180,9 @@ def parse_date(value: str) -> datetime.date:
             "first, as US dates are written. Other dates in the file may be month first too, and read wrongly: save "
             "them as 30-Nov-2028 or 2028-11-30"
         )
+    why = why_not_a_date(value)
+    if why:
+        raise ValueError(f"'{value}' is not a date: {why}")
     raise ValueError(f"'{quoted(value)}' is not a date (use 30-Nov-2028, 30/11/2028 or 2028-11-30)")
 
 

@@ -240,7 +240,9 @@ def _read_row(
     if dates["leave_date"] == END_OF_TIME:
         dates["leave_date"] = None
     if dates["leave_date"] and dates["leave_date"] < dates["start_date"]:
-        return None, "Leave Date is before Start Date"
+        return None, (
+            f"Leave Date {show_date(dates['leave_date'])} is before the Start Date {show_date(dates['start_date'])}"
+        )
     error = _effective_date_error(dates["effective_date"], dates["start_date"])
     if error:
         return None, error
