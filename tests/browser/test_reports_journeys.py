@@ -112,7 +112,9 @@ def test_manager_reminds_an_overdue_person_and_downloads_the_workbook(
 
     assert mailoutbox == []  # nothing sent before the button is pressed
     page.get_by_role("button", name="Send Sam a reminder").click()
-    expect(page.get_by_role("status")).to_contain_text("Reminder sent to Sam Digital.")
+    sent = page.get_by_role("alert")  # a success banner, which takes focus so it is read out (WCAG 4.1.3)
+    expect(sent).to_contain_text("Reminder sent to Sam Digital.")
+    expect(sent).to_be_focused()
     expect(page.get_by_role("heading", name="Sam Digital", level=1)).to_be_visible()  # back where they were
     axe_check(page)
     assert [email.to for email in mailoutbox] == [[org["sam"].work_email]]
