@@ -101,6 +101,7 @@ INPUTS = {
     "certificates:file": ((), (), ()),
     "reports:certificate_pdf": ((), (), ()),
     "reports:team": ((*AS_AT, "requirement", "state", "basis"), (), ()),
+    "reports:find": (("q",), (), ()),
     "reports:team_person": ((*AS_AT, "basis"), (), ()),
     "reports:team_remind": ((), ("team", "staff", "next"), ()),
     "exports:csv": ((*AS_AT, "basis"), (), ()),

@@ -91,6 +91,7 @@ TABLE = {
     "reports:certificate_pdf": ("GET", ("entry",), {"staff": MISSING, "manager": MISSING, "hr": OK}),
     # Managers (their teams) and HR (everyone)
     "reports:team": ("GET", (), {"staff": FORBIDDEN, "manager": OK, "hr": OK}),
+    "reports:find": ("GET", (), {"staff": FORBIDDEN, "manager": OK, "hr": OK}),
     "reports:team_person": ("GET", ("sam",), {"staff": MISSING, "manager": MISSING, "hr": OK}),
     "reports:team_remind": ("POST", (), {"staff": FORBIDDEN, "manager": FOUND, "hr": FOUND}),
     "exports:csv": ("GET", (), {"staff": FORBIDDEN, "manager": OK, "hr": OK}),
