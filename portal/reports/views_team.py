@@ -39,6 +39,10 @@ from .templatetags.report_tags import percent
 # "Remind everyone overdue" sends each email inside the web request: past this many people (HR with no team chosen is
 # the whole organisation) it is refused and the page offers it no more. The daily run reminds them all, in the worker.
 REMIND_EVERYONE_MAX = 25
+# The most people each of the team page's lists (whom to chase, everyone's status) shows: HR with no team chosen is
+# the whole organisation, which at 11,000 people wrote 28 MB of HTML that a browser took 30 s to show. The figures,
+# the counts and the downloads still cover everyone; the page says how many are not listed and how to reach them.
+LISTED_MAX = 200
 
 
 @require_GET
@@ -71,6 +75,7 @@ def team(request):
         "filtered": bool(requirement or state or as_at or request.GET.get("team")),
         "pack_team": scope[0].pk if len(scope) == 1 else None,  # a pack covers one team and the teams below
         "remind_everyone_max": REMIND_EVERYONE_MAX,
+        "listed_max": LISTED_MAX,
         "basis_words": described(matrix.basis) if as_at else "",
         # The downloads keep the day, the clock and the requirement shown; not the status filter, which picks people
         # rather than rows: the page says the download holds everyone, whatever their status.
@@ -149,15 +154,19 @@ def _written(matrix: TeamMatrix, chosen_requirement) -> Written:
     options = "".join(
         OPTION.format(r.pk, " selected" if str(r.pk) == chosen else "", names[r.pk]) for r in matrix.all_requirements
     )
-    people = {}  # each person's link (with any bank or agency tag), and employee number and team, escaped once
-    for person, _ in matrix.people:
-        employment = EMPLOYMENT_TAG.format(escape(person.employment)) if person.employment else ""
-        link = PERSON_LINK.format(escape(person.url), escape(person.full_name), employment)
-        people[person.pk] = (link, f"{escape(person.employee_number)} · {escape(person.team_name)}")
+    people = {}  # each listed person's link (with any bank or agency tag), and employee number and team, escaped once
+
+    def written_person(person):
+        if person.pk not in people:
+            employment = EMPLOYMENT_TAG.format(escape(person.employment)) if person.employment else ""
+            link = PERSON_LINK.format(escape(person.url), escape(person.full_name), employment)
+            people[person.pk] = (link, f"{escape(person.employee_number)} · {escape(person.team_name)}")
+        return people[person.pk]
+
     labels = {}  # a state's label ("Overdue", "Paused until 3 March 2027") escaped once, not once a cell
     cells = {}
     rows = []
-    for person, standing in matrix.people:
+    for person, standing in matrix.people[:LISTED_MAX]:
         row = []
         for cell in standing:
             if not cell.required:
@@ -169,15 +178,15 @@ def _written(matrix: TeamMatrix, chosen_requirement) -> Written:
                 due = STATUS_DUE.format(escape(cell.due_shown)) if cell.due_shown else ""
                 cells[key] = STATUS_CELL.format(cell.colour, label, due)
             row.append(cells[key])
-        rows.append(PEOPLE_ROW.format(*people[person.pk], "".join(row)))
+        rows.append(PEOPLE_ROW.format(*written_person(person), "".join(row)))
     chase = []
-    for owed in matrix.chase:
+    for owed in matrix.chase[:LISTED_MAX]:
         count = CHASE_OVERDUE.format(owed.overdue) if owed.overdue else CHASE_NONE_OVERDUE
         items = "".join(
             CHASE_ITEM.format(item.colour, escape(item.label), names[item.requirement.pk], escape(item.when))
             for item in owed.items
         )
-        chase.append(CHASE_ROW.format(*people[owed.person.pk], count, items))
+        chase.append(CHASE_ROW.format(*written_person(owed.person), count, items))
     figures = [
         FIGURE_ROW.format(
             names[line.requirement.pk],
