@@ -4,7 +4,6 @@ import datetime
 import hashlib
 import re
 
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -12,8 +11,8 @@ from django.utils import timezone
 
 from portal.lib.forms import REASON_MAX_LENGTH
 from portal.lib.text import hidden_character, shown_safely
+from portal.people.hr_roles import hr_colleague_can_sign_in
 from portal.people.models import StaffMember
-from portal.people.roles import HR_GROUP
 
 from . import ledger
 from .certificate_emails import REJECTED, VERIFIED, WITHDRAWN, certificate_decision_send_on_commit
@@ -188,10 +187,7 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
 def _own_certificate(reviewer) -> str:
     """Nobody decides their own certificate. An HR officer who is the only one left who can sign in is told the way
     out, rather than to ask a colleague who does not exist: the certificate waits until someone else holds the role."""
-    today = timezone.localdate()
-    left = Q(staff__leave_date__isnull=False, staff__leave_date__lt=today)
-    others = get_user_model().objects.filter(groups__name=HR_GROUP, is_active=True).exclude(left)
-    if others.exclude(pk=reviewer.pk).exists():
+    if hr_colleague_can_sign_in(reviewer.pk):
         return "You cannot verify your own certificate. Ask another member of HR."
     return (
         "You cannot verify your own certificate, and you are the only member of HR who can sign in, so it waits "

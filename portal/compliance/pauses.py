@@ -23,6 +23,7 @@ from django.utils import timezone
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.lib.text import hidden_character
+from portal.people.hr_roles import ask_another_hr
 from portal.people.models import StaffMember
 
 from . import ledger, projection
@@ -269,7 +270,7 @@ def _checked(staff, reason_code, reason_text, first_day, last_day, user) -> str:
 
 def _refuse_own(staff, user) -> None:
     if user is not None and staff.user_id == user.pk:
-        raise PauseError("You cannot pause your own requirements. Ask another member of HR.")
+        raise PauseError(ask_another_hr(user.pk, "You cannot pause your own requirements", "pause them"))
 
 
 def _same_pause(standing, requirements, code, text, first_day, last_day) -> Pause | None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.lib.text import hidden_character
+from portal.people.hr_roles import ask_another_hr
 from portal.people.models import StaffMember, Team
 
 from . import ledger, projection
@@ -117,7 +118,7 @@ def evidence_void(*, entry: EvidenceEntry, reason: str, voided_by, request=None)
     if entry.source == EvidenceEntry.VOID:
         raise EvidenceError("A correction cannot itself be voided; record the fact again instead.")
     if voided_by is not None and entry.staff.user_id == voided_by.pk:
-        raise EvidenceError("You cannot void your own evidence. Ask another member of HR.")
+        raise EvidenceError(ask_another_hr(voided_by.pk, "You cannot void your own evidence", "void it"))
     with transaction.atomic():
         ledger.people_lock([entry.staff_id])
         void, created = ledger.prepare(

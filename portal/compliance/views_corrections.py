@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.lib.forms import RecordedReasonField
 from portal.people.decorators import hr_required
+from portal.people.hr_roles import ask_another_hr
 
 from .models import EvidenceEntry
 from .services import EvidenceError, evidence_void
@@ -39,7 +40,8 @@ def void(request, entry_id: int):
         else:
             messages.success(request, f"Entry voided. {entry.staff.full_name}'s status has been updated.")
             return redirect("reports:team_person", entry.staff_id)
-    context = {"entry": entry, "correction": correction, "own": own, "form": form}
+    refusal = ask_another_hr(request.user.pk, "You cannot void your own evidence", "void it") if own else ""
+    context = {"entry": entry, "correction": correction, "own": refusal, "form": form}
     refused = 403 if own and request.method == "POST" else 400 if form.errors else 200
     return render(request, "compliance/evidence_void.html", context, status=refused)
 

@@ -9,6 +9,8 @@ the audit line (`role_changed`, with who made the change and why) is written her
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
@@ -38,6 +40,26 @@ def hr_officers():
     )
 
 
+def hr_colleague_can_sign_in(user_id: int) -> bool:
+    """Whether someone other than the user `user_id` holds the HR role and can sign in (their account open, and not
+    left): whom a refusal of a person's own record can send them to. One query."""
+    left = Q(staff__leave_date__isnull=False, staff__leave_date__lt=timezone.localdate())
+    officers = get_user_model().objects.filter(groups__name=HR_GROUP, is_active=True).exclude(left)
+    return officers.exclude(pk=user_id).exists()
+
+
+def ask_another_hr(user_id: int, refused: str, then: str) -> str:
+    """A refusal of the user `user_id`'s own record: `refused` ("You cannot void your own evidence"), then whom to
+    ask. Another member of HR, or, when they are the only one who can sign in, the way out rather than a colleague
+    who does not exist: `then` is what that colleague will do ("void it")."""
+    if hr_colleague_can_sign_in(user_id):
+        return f"{refused}. Ask another member of HR."
+    return (
+        f"{refused}, and you are the only member of HR who can sign in, so it waits until someone else can: give a "
+        f"colleague the HR role on the HR roles page and ask them to {then}."
+    )
+
+
 def hr_role_grant(*, staff: StaffMember, reason: str, user, request=None):
     """Give `staff`'s account the HR role. Returns the account."""
     reason = _clean_reason(reason)
@@ -64,7 +86,7 @@ def hr_role_remove(*, account, reason: str, user, request=None) -> None:
     """Take the HR role from `account` (a user)."""
     reason = _clean_reason(reason)
     if account.pk == user.pk:
-        raise RoleError("You cannot remove your own HR role: another HR officer must", "reason")
+        raise RoleError(own_role_removal(user.pk), "reason")
     with transaction.atomic():
         group = _locked_hr_group()
         if not account.groups.filter(pk=group.pk).exists():
@@ -74,6 +96,17 @@ def hr_role_remove(*, account, reason: str, user, request=None) -> None:
         with role_change_recorded():
             account.groups.remove(group)
         _audit(user, request, account, "removed", reason)
+
+
+def own_role_removal(user_id: int) -> str:
+    """Why nobody removes their own HR role, and who can: another HR officer, or, for the only one who can sign in,
+    nobody until a colleague has the role (the portal always keeps one)."""
+    if hr_colleague_can_sign_in(user_id):
+        return "You cannot remove your own HR role: another HR officer must"
+    return (
+        "You cannot remove your own HR role, and you are the only HR officer who can sign in, so nobody can yet: give "
+        "a colleague the HR role on this page first, then ask them to remove yours"
+    )
 
 
 def _locked_hr_group() -> Group:

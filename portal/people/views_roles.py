@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from .decorators import hr_required
-from .hr_roles import REASON_MAX_LENGTH, RoleError, hr_officers, hr_role_grant, hr_role_remove
+from .hr_roles import REASON_MAX_LENGTH, RoleError, hr_officers, hr_role_grant, hr_role_remove, own_role_removal
 from .managers import ManagerError, staff_by_employee_number
 from .roles import HR_GROUP
 
@@ -74,7 +74,7 @@ def hr_role_end(request, user_id: int):
             messages.success(request, f"{account.display_name} no longer has the HR role.")
             return redirect("hr_roles:list")
     status = 403 if own and request.method == "POST" else 400 if form.errors else 200
-    context = {"account": account, "own": own, "form": form}
+    context = {"account": account, "own": own_role_removal(account.pk) if own else "", "form": form}
     return render(request, "people/hr_role_remove.html", context, status=status)
 
 

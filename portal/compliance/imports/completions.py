@@ -16,7 +16,7 @@ from ..completions import CompletionPlan, plan_completions
 from ..dates import moment_on
 from ..models import EvidenceEntry, ImportBatch
 from .base import Importer, Progress
-from .own_records import APPLIER, CLIENTS_MAKER, TOKEN_HOLDER, VIEWER
+from .own_records import APPLIER, ASK_ANOTHER, CLIENTS_MAKER, TOKEN_HOLDER, VIEWER
 
 # Each chunk is one transaction: its people are locked for all of it, the ledger's head while its entries go in, so a
 # submission waits for one chunk at most. Its size is chosen by `ChunkSizer` from the time the chunks so far took
@@ -35,7 +35,7 @@ CHUNK_ROWS: int | None = None
 SQLITE_PAUSE_SECONDS = 0.12
 
 
-OWN_RECORD = "this is your own record. Ask another member of HR to import it."
+OWN_RECORD = "this is your own record. " + ASK_ANOTHER + "import it."
 # What the task worker writes on the batch, which anyone in HR may read: the person, not "you".
 APPLIERS_RECORD = (
     "this is the record of the HR officer who asked to apply this file. Ask another member of HR to import it."

@@ -8,6 +8,8 @@ when they ask and again in the task worker (the roster may have changed meanwhil
 person applies, the HR officer who made the client and whoever was last shown its token, either of whom may send
 anything through it. The command line applies as no one: its operator may have no account, so nothing is theirs."""
 
+from portal.people.hr_roles import hr_colleague_can_sign_in
+
 from ..models import ImportBatch
 
 # The options the API keeps on its batches: the user who made the client sending the rows, and the user last shown its
@@ -20,6 +22,13 @@ CLIENT_SHOWN_TO = "client_shown_to"
 VIEWER, APPLIER, CLIENTS_MAKER, TOKEN_HOLDER = "viewer", "applier", "client's maker", "token holder"
 # A refusal names this many lines at most, then how many more.
 LINES_NAMED = 10
+# How each kind's refusal ends: whom to ask ("... to import it."). To the only member of HR who can sign in, who has
+# no colleague to ask, the same refusal says the way out instead (`_worded_for_the_only_one`).
+ASK_ANOTHER = "Ask another member of HR to "
+THE_ONLY_ONE = (
+    "You are the only member of HR who can sign in, so it waits until someone else can: give a colleague the HR role "
+    "on the HR roles page and ask them to "
+)
 
 
 class OwnRecordRefused(ValueError):
@@ -61,9 +70,20 @@ def own_records_refuse(importer, plan, whose: list[tuple[int, str]]) -> str:
     refusal = ""
     for user_id, who in whose:
         refused = importer.own_refuse(plan, user_id, who) if importer.own_refuse is not None and user_id else []
+        if refused and who == VIEWER and not hr_colleague_can_sign_in(user_id):
+            refused = _worded_for_the_only_one(plan, refused)
         if refused and not refusal:
             by_reason: dict[str, list[int]] = {}
             for line, reason in refused:
                 by_reason.setdefault(reason, []).append(line)
             refusal = " ".join(own_record_refusal(sorted(lines), reason) for reason, lines in by_reason.items())
     return refusal
+
+
+def _worded_for_the_only_one(plan, refused: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """`refused`, and the rows of `plan` it rejected, telling the person looking, the only member of HR who can sign
+    in, the way out (`THE_ONLY_ONE`) rather than to ask a colleague who does not exist. Asked only once a row is
+    refused, so a dry run with none of the viewer's rows reads nothing more."""
+    worded = {(line, reason): (line, reason.replace(ASK_ANOTHER, THE_ONLY_ONE)) for line, reason in refused}
+    plan.rejected = [worded.get(row, row) for row in plan.rejected]
+    return [worded[row] for row in refused]

@@ -24,7 +24,7 @@ from portal.people.roster import RosterPlan, own_standing_refuse, plan_roster
 from ..models import ImportBatch
 from ..roster import roster_apply
 from .base import Importer, Progress
-from .own_records import APPLIER, CLIENTS_MAKER, TOKEN_HOLDER, VIEWER
+from .own_records import APPLIER, ASK_ANOTHER, CLIENTS_MAKER, TOKEN_HOLDER, VIEWER
 from .services import ImportRefused
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ EMAILS_PER_SAVE = 50
 # A row that changes what its own person's training status is worked out from (people.roster.STANDING_FIELDS), when
 # that person is whoever would apply it (`own_records`), in the words of the completions import's refusal. "{facts}"
 # is the changes, as the dry run says them.
-CHANGES = "and it changes what {} training status is worked out from ({{facts}}). Ask another member of HR to apply it."
+CHANGES = "and it changes what {} training status is worked out from ({{facts}}). " + ASK_ANOTHER + "apply it."
 REASONS = {
     VIEWER: "this is your own record, " + CHANGES.format("your"),
     APPLIER: "this is the record of the HR officer who asked to apply this file, " + CHANGES.format("their"),
