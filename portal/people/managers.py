@@ -5,6 +5,10 @@ Ending keeps the row, with its end date, rather than deleting it: who managed a 
 escalations and weekly lists) stays answerable from the portal, not only from the audit log, and the same person can
 be made manager again later. Each change ends the person's sessions (portal.accounts.receivers) and is audited here,
 with the reason, as `manager_changed`.
+
+Nobody makes themselves a manager, as nobody gives themselves the HR role (`hr_roles`): another HR officer must. A
+manager sees the records of everyone in the team and below, is sent their escalations, and keeps that after leaving
+HR. Stopping managing a team is anyone's to record, their own included: it takes access away, and is audited.
 """
 
 import datetime
@@ -16,6 +20,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.lib.text import hidden_character
 
+from .hr_roles import ask_another_hr
 from .models import StaffMember, Team, TeamManager
 from .roles import role_change_recorded
 
@@ -50,7 +55,11 @@ def team_manager_add(
     *, team: Team, staff: StaffMember, started_on: datetime.date, reason: str, user, request=None
 ) -> TeamManager:
     """Make `staff` a manager of `team` from `started_on`. Refused for a closed team, someone who has left, and
-    someone already managing the team."""
+    someone already managing the team, and for `user` making themselves a manager (another HR officer must)."""
+    if user is not None and staff.user_id is not None and staff.user_id == user.pk:
+        raise ManagerError(
+            ask_another_hr(user.pk, f"You cannot make yourself a manager of {team.name}", "do it"), "employee_number"
+        )
     reason = _clean_reason(reason)
     _check_day(started_on, "started_on", "start date")
     with transaction.atomic():
