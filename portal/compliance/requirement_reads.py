@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from wagtail.models import PageViewRestriction
 
-from portal.people.models import Team
+from portal.people.models import StaffMember, Team
 
 from .models import EvidenceEntry, Requirement, RequirementStatus, StatusInterval
 from .models.requirements import KEPT_FROM_STAFF, kept_from_staff
@@ -30,6 +30,27 @@ def requirement_terms(requirement: Requirement) -> dict:
         "active": requirement.active,
         "retired_reason": requirement.retired_reason,
     }
+
+
+def asks_the_account(requirement: Requirement, user) -> bool:
+    """Whether `requirement`, as it stands, asks the person whose account `user` is: in use, and they in post and in
+    its audience. A change to it by `user` then changes their own standing, which the audit line says (`own_scope`).
+    At most two queries (their staff record; the requirement's teams)."""
+    if not requirement.active or not getattr(user, "pk", None):
+        return False
+    staff = StaffMember.objects.select_related("team").filter(user_id=user.pk).first()
+    return staff is not None and not staff.has_left() and requirement.applies_to(staff)
+
+
+def own_scope(name: str, asked_before: bool, asked_now: bool) -> str:
+    """The audit line's words for a change to requirement `name` by someone it asked before the change (a requirement
+    that asked them is changed by them, allowed and recorded, not refused: a requirement asks many people, and HR or
+    an editor changing its terms for all of them is their job)."""
+    if not asked_before:
+        return name
+    if asked_now:
+        return f"{name}: changed by someone it asks"
+    return f"{name}: changed by someone it asked, and it no longer asks them"
 
 
 def requirement_on_record(requirement: Requirement) -> bool:

@@ -28,6 +28,8 @@ from .models import (
 from .models.ledger import snapshot_hash
 from .requirement_history import requirement_change_record, terms_to_keep
 from .requirement_reads import (
+    asks_the_account,
+    own_scope,
     refuse_a_new_task_on_record,
     requirement_on_record,
     requirement_terms,
@@ -252,10 +254,13 @@ def reattestation_round_withdraw(*, round_: ReattestationRound, reason: str, use
         requirement = round_.requirement
         people = status_holders(requirement)
         in_background = _status_refresh(requirement, people)
+        # Allowed, as a change to the requirement is, but said (`own_scope`): the round asked them too
+        asked = ": withdrawn by someone it asks" if asks_the_account(requirement, user) else ""
         audit_record(
             actor=user,
             action=AuditEvent.ROUND_WITHDRAWN,
-            scope=f"{requirement.name}: re-attest to {round_.snapshot.title} version {round_.snapshot.version_label}",
+            scope=f"{requirement.name}: re-attest to {round_.snapshot.title} version {round_.snapshot.version_label}"
+            + asked,
             request=request,
             round_id=round_.pk,
             requirement_id=requirement.pk,
@@ -357,6 +362,7 @@ def requirement_save(*, requirement: Requirement, user, teams: Iterable[Team] | 
             refuse_a_new_task_on_record(previous, "kind" if previous.kind != requirement.kind else "page")
         requirement.full_clean()
         before = {} if added else requirement_terms(previous)
+        asked_before = not added and asks_the_account(previous, user)  # before its teams change below
         codes_before = set() if added else team_codes(previous)
         kept_before = None if added else terms_to_keep(previous)
         requirement.save()
@@ -378,15 +384,19 @@ def requirement_save(*, requirement: Requirement, user, teams: Iterable[Team] | 
         if families and not added and any(field in changes for field in LEVEL_FIELDS):
             for member in Requirement.objects.filter(level_family__in=families).exclude(pk=requirement.pk):
                 in_background |= _status_refresh(member, status_holders(member) | audience_ever_ids(member))
+        own = {}
+        if asked_before and any(field in changes for field in STANDING_FIELDS):
+            own = {"asked_the_actor": [True, asks_the_account(requirement, user)]}
         audit_record(
             actor=user,
             action=AuditEvent.REQUIREMENT_CHANGED,
-            scope=requirement.name,
+            scope=own_scope(requirement.name, *own.get("asked_the_actor", [False, False])),
             requirement_id=requirement.pk,
             change="added" if added else "changed",
             fields=changes,
             people=len(touched),
             in_background=in_background,
+            **own,
         )
     return changes
 
