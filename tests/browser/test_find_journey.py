@@ -1,6 +1,6 @@
-"""HR finds a person among many from the organisation report and opens their page; a manager of several teams finds
-a team of theirs from the team page; the team page past its most listed says so. axe-core checks every page, at a
-desktop's width and a phone's."""
+"""HR finds a person among many from the organisation report and opens their page; a manager of several teams sees a
+link to each and finds a team of theirs from the team page; the team page past its most listed says so. axe-core
+checks every page, at a desktop's width and a phone's."""
 
 from playwright.sync_api import expect
 
@@ -59,6 +59,8 @@ def test_hr_and_a_manager_find_people_and_teams(page, live_server, site, axe_che
     page.context.clear_cookies()
     sign_in(page, live_server.url, manager.user.email)
     page.goto(f"{live_server.url}/team/")
+    expect(page.get_by_text("See one of your teams on its own")).to_be_visible()
+    axe_check(page)
     page.get_by_label("Find a person or team by name or employee number").fill("ward")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", name="Teams (2)")).to_be_visible()
