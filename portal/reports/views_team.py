@@ -24,7 +24,7 @@ from portal.people.roles import is_hr, staff_list_for_user
 
 from .basis import AS_IT_WAS, described
 from .forms import AsAtBasisForm, TeamFilterForm, basis_options
-from .scope import day_tree, person_for_request, scope_label, teams_for_request
+from .scope import DEPTH, day_tree, person_for_request, scope_label, teams_for_request
 from .selectors import (
     certificate_list_for_staff,
     evidence_history_as_it_was,
@@ -142,8 +142,14 @@ class Written:
 
 
 def _team_options(teams, chosen: str) -> SafeString:
-    """The team filter's options, the chosen team's selected."""
-    options = (OPTION.format(t.pk, " selected" if str(t.pk) == chosen else "", escape(t.name)) for t in teams)
+    """The team filter's options, the chosen team's selected, each indented a dash a level below the top of the list,
+    as the organisation's and the API clients' team lists are: among HR's 480 teams, "Ward 3" of one directorate and
+    "Ward 3" of another were the same bare name in a flat list."""
+    top = min((t.row[DEPTH] for t in teams), default=1)
+    options = (
+        OPTION.format(t.pk, " selected" if str(t.pk) == chosen else "", "– " * (t.row[DEPTH] - top) + escape(t.name))
+        for t in teams
+    )
     return mark_safe("".join(options))  # noqa: S308 - each name is escaped
 
 

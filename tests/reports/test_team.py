@@ -175,9 +175,9 @@ def test_team_and_requirement_names_are_escaped_wherever_the_page_writes_them_an
     html = client_for(hr).get(reverse("reports:team"), {"team": team.pk, "requirement": requirement.pk}).content
     html = html.decode()
     assert "<i>Moving" not in html and 'R&D <"Labs">' not in html
-    assert f'<option value="{team.pk}" selected>R&amp;D &lt;&quot;Labs&quot;&gt;</option>' in html
+    assert f'<option value="{team.pk}" selected>– – R&amp;D &lt;&quot;Labs&quot;&gt;</option>' in html
     assert f'<option value="{requirement.pk}" selected>&lt;i&gt;Moving&lt;/i&gt; &amp; Handling</option>' in html
-    assert f'<option value="{org["comms"].pk}">Communications</option>' in html  # the others, not selected
+    assert f'<option value="{org["comms"].pk}">– Communications</option>' in html  # the others, not selected
     header = '<th scope="col" class="nhsuk-table__header">&lt;i&gt;Moving&lt;/i&gt; &amp; Handling</th>'
     assert html.count(header) == 1  # the table's one column, the filter narrowing it to this requirement
     assert 'aria-hidden="true">Requirement </span>&lt;i&gt;Moving&lt;/i&gt; &amp; Handling</td>' in html  # figures

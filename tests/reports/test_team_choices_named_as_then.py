@@ -31,8 +31,9 @@ def renamed(org, hr):
 
 
 def _option(page, team) -> str:
-    """The text of the team chooser's option for `team`."""
-    found = re.search(rf'<option value="{team.pk}"(?: selected)?>([^<]*)</option>', page.content.decode())
+    """The name in the team chooser's option for `team`, without the dashes that show its level
+    (tests/reports/test_team_options_indented.py)."""
+    found = re.search(rf'<option value="{team.pk}"(?: selected)?>(?:– )*([^<]*)</option>', page.content.decode())
     assert found, "no option for the team"
     return found.group(1)
 
