@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
-from portal.compliance.models import PolicySnapshot
+from portal.compliance.models import PolicySnapshot, Requirement
+from portal.compliance.requirement_reads import asks_the_account
 from portal.compliance.services import reattestation_round_open
 from portal.lib.clauses import parse_clause_list
 from portal.lib.links import portal_url
@@ -89,11 +90,16 @@ def policy_version_publish(*, page: PolicyPage, user=None, editor=None) -> Polic
 
 def _audit(snapshot: PolicySnapshot, previous: PolicySnapshot | None, rounds: list, user) -> None:
     """The portal's audit log names each version as it goes live, beside the requirements and roles HR changes:
-    who published it, what changed and whether everyone must attest again, and by when."""
+    who published it, what changed and whether everyone must attest again, and by when. Published by someone a
+    requirement asks to attest the policy, the line says so (allowed, as a requirement changed by someone it asks is:
+    whether a change is material decides whether they, with everyone, must attest again)."""
+    attested = Requirement.objects.filter(kind=Requirement.ATTEST_POLICY, page_id=snapshot.page_id, active=True)
+    asked = user is not None and any(asks_the_account(requirement, user) for requirement in attested)
     audit_record(
         actor=user or "the CMS",
         action=AuditEvent.POLICY_PUBLISHED,
-        scope=f"{snapshot.title}, version {snapshot.version_label}",
+        scope=f"{snapshot.title}, version {snapshot.version_label}"
+        + (": published by someone it asks" if asked else ""),
         page_id=snapshot.page_id,
         snapshot_id=snapshot.pk,
         previous_version=previous.version_label if previous else None,
@@ -102,6 +108,7 @@ def _audit(snapshot: PolicySnapshot, previous: PolicySnapshot | None, rounds: li
         reason=snapshot.change_reason,
         reattest_by=rounds[0].deadline.isoformat() if rounds else None,
         requirements_asking_again=[round_.requirement_id for round_ in rounds],
+        **({"asked_the_actor": True} if asked else {}),
     )
 
 
