@@ -11,7 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from modules import views as module_views
 from modules.privacy import set_privacy
 from portal.accounts import views as account_views
-from portal.accounts import views_mfa, views_password
+from portal.accounts import views_mfa, views_password, views_session
 from portal.accounts.cms_sites import site_copy
 from portal.accounts.email_address import sign_in_email
 from portal.accounts.page_password import document_password, page_password
@@ -54,6 +54,8 @@ urlpatterns = [
     path("accounts/2fa/recovery-codes/", views_mfa.recovery_codes, name="mfa_view_recovery_codes"),
     # Before allauth's page: setting a first password needs the person to have proved who they are moments before.
     path("accounts/password/set/", views_password.password_set, name="account_set_password"),
+    # "Stay signed in", from the warning before a session ends for want of activity (portal.accounts.views_session)
+    path("accounts/session/keep/", views_session.session_keep, name="session_keep"),
     path("accounts/", include("allauth.urls")),
     path("accessibility-statement/", module_views.accessibility_statement, name="accessibility_statement"),
     path("learn/", include("modules.urls")),

@@ -84,6 +84,7 @@ INPUTS = {
     "accessibility_statement": ((), (), ()),
     "reports:verify": ((), (), ()),
     "reports:my_training": ((), (), ()),
+    "session_keep": ((), (), ()),
     "modules:index": ((), (), ()),
     "attestation:list": ((), (), ()),
     "attestation:attest": ((), ("confirm", "snapshot"), ()),

@@ -59,6 +59,9 @@ TABLE = {
     "reports:verify": ("GET", ("code",), {"anonymous": OK, "staff": OK, "manager": OK, "hr": OK}),
     # Anyone signed in, for themselves
     "reports:my_training": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
+    # "Stay signed in", from the warning before the session ends (portal.accounts.views_session): a session that has
+    # ended already is sent to sign in, and extends nothing
+    "session_keep": ("POST", (), {"staff": OK, "manager": OK, "hr": OK}),
     # Where the list of modules was: moved for good to the module index page
     "modules:index": ("GET", (), {"staff": MOVED, "manager": MOVED, "hr": MOVED}),
     "attestation:list": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),

@@ -12,6 +12,7 @@ session, for a leave date recorded since, so that adds nothing to most requests.
 import datetime
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -42,6 +43,29 @@ def session_start(request, user) -> None:
     request.session[SEEN] = now
     request.session[EPOCH] = user.session_epoch
     session_roles_store(request, user)
+
+
+@dataclass(frozen=True)
+class TimeLeft:
+    """Seconds until a session ends if nothing more is asked of the portal, and whether that end is its lifetime's,
+    which staying signed in cannot put off, rather than the idle time's."""
+
+    seconds: int
+    final: bool
+
+
+def session_time_left(request) -> TimeLeft:
+    """For the page's warning before the session ends (WCAG 2.2.1; portal/static/portal/js/session-timeout.js)."""
+    session, now = request.session, int(time.time())
+    idle_left = idle_seconds() - (now - session.get(SEEN, now))
+    lifetime_left = max_seconds() - (now - session.get(STARTED, now))
+    return TimeLeft(seconds=max(0, min(idle_left, lifetime_left)), final=lifetime_left <= idle_left)
+
+
+def session_keep(request) -> TimeLeft:
+    """The person asked to stay signed in: the idle time starts again now."""
+    request.session[SEEN] = int(time.time())
+    return session_time_left(request)
 
 
 def sessions_end_for(user_ids: Iterable[int]) -> int:

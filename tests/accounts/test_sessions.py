@@ -1,5 +1,7 @@
 """Sessions end after idle time, after their absolute lifetime, and at once when a person's access changes."""
 
+import json
+import re
 import time
 
 import pytest
@@ -120,3 +122,59 @@ def test_a_role_change_ends_the_session_at_its_very_next_request(member):
     client = _signed_in(member)
     member.user.groups.add(hr_group())
     assert _signed_out(client.get(reverse("hr_reports:organisation")))
+
+
+# WCAG 2.2.1 (timing adjustable): a signed-in page knows how long its session has left, for the warning before it
+# ends (templates/includes/session_timeout.html), and "Stay signed in" starts the idle time again; a session that
+# has ended already extends nothing.
+KEEP = reverse("session_keep")
+
+
+def _time_left_on_the_page(client) -> tuple[int, bool]:
+    """The seconds left, and whether their end is the session's lifetime's (which staying signed in cannot put off)."""
+    html = client.get(PAGE).content.decode()
+    found = re.search(r'id="session-timeout"[^>]* data-seconds-left="(\d+)"( data-final)?', html)
+    return int(found.group(1)), bool(found.group(2))
+
+
+def test_a_signed_in_page_says_how_long_its_session_has_left(member, settings):
+    settings.PORTAL_SESSION_IDLE_MINUTES = 30
+    client = _signed_in(member)
+    _shift(client, sessions.SEEN, 25 * 60)
+    assert _time_left_on_the_page(client) == (30 * 60, False)  # asking for the page was activity itself
+
+
+def test_the_end_of_the_sessions_lifetime_comes_first_when_it_is_sooner(member, settings):
+    settings.PORTAL_SESSION_MAX_HOURS = 10
+    client = _signed_in(member)
+    _shift(client, sessions.STARTED, 10 * 3600 - 5 * 60)
+    seconds, final = _time_left_on_the_page(client)
+    assert 4 * 60 <= seconds <= 5 * 60 and final
+    response = json.loads(client.post(KEEP).content)  # staying signed in cannot put it off
+    assert 4 * 60 <= response["seconds_left"] <= 5 * 60 and response["final"]
+
+
+def test_staying_signed_in_starts_the_idle_time_again(member, settings):
+    settings.PORTAL_SESSION_IDLE_MINUTES = 30
+    client = _signed_in(member)
+    _shift(client, sessions.SEEN, 29 * 60)
+
+    response = client.post(KEEP)
+
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"seconds_left": 30 * 60, "final": False}
+    _shift(client, sessions.SEEN, 29 * 60)
+    assert client.get(PAGE).status_code == 200  # 29 minutes after staying, 58 after the last page
+
+
+def test_staying_signed_in_after_the_session_ended_extends_nothing(member, settings):
+    settings.PORTAL_SESSION_IDLE_MINUTES = 30
+    client = _signed_in(member)
+    _shift(client, sessions.SEEN, 31 * 60)
+    assert _signed_out(client.post(KEEP))
+    assert "_auth_user_id" not in client.session
+
+
+def test_staying_signed_in_is_a_post_and_a_signed_out_page_has_no_warning(member):
+    assert _signed_in(member).get(KEEP).status_code == 405
+    assert 'id="session-timeout"' not in Client().get(reverse("account_login")).content.decode()

@@ -2,6 +2,8 @@
 // moving focus to it, then bring the module's count and the quiz's reminder up to date (the count sits in a polite
 // live region, so it is read out after the feedback). Without JavaScript the same form posts and the page reloads
 // at the scenario, saying the same things.
+import { postForm } from "./post-form.js";
+
 const replace = (id, html) => {
   const element = document.getElementById(id);
   if (element && typeof html === "string") element.innerHTML = html;
@@ -24,12 +26,7 @@ for (const form of document.querySelectorAll("form[data-scenario-form]")) {
     }
     event.preventDefault();
     try {
-      const response = await fetch(form.action, {
-        method: "POST",
-        body: new FormData(form),
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-      });
+      const response = await postForm(form);
       if (!response.ok) {
         form.submit();
         return;
