@@ -116,6 +116,7 @@ INPUTS = {
     "hr_reports:organisation": (("requirement", "staff_group", *AS_AT, "basis"), (), ()),
     "hr_reports:trend": (("requirement", "basis"), (), ()),
     "hr_reports:lists": ((), (), ()),
+    "hr_reports:list_csv": ((), (), ()),
     "hr_reports:audit_log": (("page",), (), ()),
     "certificates:queue": ((), (), ()),
     "certificates:decide": ((), ("decision", "reason"), ()),

@@ -27,10 +27,10 @@ def _overdue(today: datetime.date) -> Q:
 
 
 def overdue_by_team(today: datetime.date):
-    """Teams by the number of people overdue on anything, most first: (team id, name, people, items)."""
+    """Teams by the number of people overdue on anything, most first: (team id, name, code, people, items)."""
     return (
         RequirementStatus.objects.filter(_overdue(today))
-        .values("staff__team_id", "staff__team__name")
+        .values("staff__team_id", "staff__team__name", "staff__team__code")
         .annotate(people=Count("staff", distinct=True), items=Count("pk"))
         .order_by("-people", "staff__team__name")
     )

@@ -3,16 +3,19 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record
 from portal.people.decorators import hr_required
 from portal.people.models import Team
 
 from .basis import described
 from .forms import OrganisationReportForm, TrendForm, basis_options
+from .list_files import LIST_FILES, list_lines
 from .lists import (
     LIST_LIMIT,
     NEW_STARTER_MONTHS,
@@ -102,6 +105,23 @@ def lists(request):
         "new_starter_months": NEW_STARTER_MONTHS,
     }
     return render(request, "reports/lists.html", context)
+
+
+@hr_required
+@require_GET
+def list_csv(request, name: str):
+    """One of the lists whole, as a CSV file (`reports.list_files`); the audit log records who downloaded which."""
+    list_file = LIST_FILES.get(name)
+    if list_file is None:
+        raise Http404("There is no such list.")
+    today = timezone.localdate()
+    audit_record(
+        request=request, actor=request.user, action=AuditEvent.EXPORT, scope=list_file.title, format="csv", list=name
+    )
+    response = StreamingHttpResponse(list_lines(list_file, today), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{today:%Y-%m-%d}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @hr_required

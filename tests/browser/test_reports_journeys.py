@@ -234,3 +234,7 @@ def test_hr_drills_down_and_makes_an_evidence_pack_as_at_a_past_date(page, live_
         page.goto(f"{live_server.url}{path}")
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
         axe_check(page)
+        if path == "/hr/reports/lists/":  # each list whole, as a file
+            with page.expect_download() as download:
+                page.get_by_role("link", name=re.compile(r"CSV file\W+people who have never signed in")).click()
+            assert download.value.suggested_filename.startswith("never-signed-in-")

@@ -91,6 +91,11 @@ GET_CASES = [
     *_everyone("hr_reports:trend", HR_ONLY),
     *_everyone("hr_reports:trend", HR_ONLY, requirement="@requirement"),
     *_everyone("hr_reports:lists", HR_ONLY),
+    *_everyone("hr_reports:list_csv", HR_ONLY, arg="never-signed-in"),
+    *_everyone("hr_reports:list_csv", HR_ONLY, arg="overdue-by-team"),
+    *_everyone("hr_reports:list_csv", HR_ONLY, arg="new-starters"),
+    _get("hr", "hr_reports:list_csv", 404, arg="everyone"),
+    _get("manager", "hr_reports:list_csv", 403, arg="everyone"),
     *_everyone("hr_reports:audit_log", HR_ONLY),
     # Bad filters on HR's pages are the form's errors (400) for HR, and still a 403 for anyone else.
     _get("hr", "hr_reports:organisation", 400, team="@missing"),
