@@ -46,7 +46,16 @@ def test_setting_up_an_app_and_confirming_it_is_you_say_what_each_field_is(page,
     sign_in(page, live_server.url, user.email)
 
     assert fields(page, "Set up an authenticator app", f"{live_server.url}/accounts/2fa/totp/activate/") == [
-        ("code", "text", "one-time-code", True)
+        ("", "text", None, True),  # the setup key, shown to copy
+        ("code", "text", "one-time-code", True),
+    ]
+    # Someone who cannot scan the QR code can reach the setup key and copy it, rather than type 32 letters out by hand.
+    key = page.get_by_label("Setup key")
+    key.focus()
+    expect(key).to_be_focused()
+    assert key.evaluate("(el) => { el.select(); return [el.readOnly, el.selectionEnd - el.selectionStart]; }") == [
+        True,
+        32,
     ]
     assert fields(page, "Confirm it is you", f"{live_server.url}/accounts/reauthenticate/") == [
         ("password", "password", "current-password", True)
