@@ -13,6 +13,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.lib.forms import DayMonthYearField
 from portal.people.decorators import hr_required
+from portal.people.hr_roles import hr_colleague_can_sign_in
 from portal.people.roles import is_hr, staff_for_user
 
 from .certificate_files import served_kind
@@ -187,12 +188,15 @@ def _refused(request, certificate: Certificate, why: str, problem: str, context:
 @hr_required
 @require_GET
 def queue(request):
-    pending = (
+    pending = list(
         Certificate.objects.filter(status=Certificate.PENDING)
         .select_related("staff", "staff__team", "requirement")
         .order_by("uploaded_at")
     )
-    context = {"pending": pending, "reject_form": RejectForm(), "today": timezone.localdate()}
+    # Their own certificate waits for a colleague: said with the way out when none can sign in (one query, then only)
+    own = any(certificate.staff.user_id == request.user.pk for certificate in pending)
+    alone = own and not hr_colleague_can_sign_in(request.user.pk)
+    context = {"pending": pending, "reject_form": RejectForm(), "today": timezone.localdate(), "alone": alone}
     return render(request, "compliance/certificate_queue.html", context)
 
 
