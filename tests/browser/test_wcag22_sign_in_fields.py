@@ -51,6 +51,7 @@ def test_setting_up_an_app_and_confirming_it_is_you_say_what_each_field_is(page,
     ]
     # Someone who cannot scan the QR code can reach the setup key and copy it, rather than type 32 letters out by hand.
     key = page.get_by_label("Setup key")
+    expect(key).to_have_accessible_description("If you cannot scan the QR code, copy this key into the app instead.")
     key.focus()
     expect(key).to_be_focused()
     assert key.evaluate("(el) => { el.select(); return [el.readOnly, el.selectionEnd - el.selectionStart]; }") == [
