@@ -16,7 +16,6 @@ from tests.browser.conftest import BROWSER_DB, sign_in
 pytestmark = BROWSER_DB
 
 MINUTE = 60 * 1000
-FOCUSED = "() => document.activeElement.textContent.trim()"
 
 
 def test_a_person_is_warned_before_the_session_ends_and_can_stay_signed_in(page, live_server, site, axe_check):
@@ -34,7 +33,7 @@ def test_a_person_is_warned_before_the_session_ends_and_can_stay_signed_in(page,
     page.clock.run_for(1 * MINUTE + 1000)
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("We will sign you out in 2 minutes")
-    assert page.evaluate(FOCUSED) == "Stay signed in"
+    expect(dialog.get_by_role("button", name="Stay signed in")).to_be_focused()
     axe_check(page)
 
     with page.expect_response(lambda r: r.url.endswith("/accounts/session/keep/")) as kept:
@@ -63,7 +62,7 @@ def test_when_the_time_runs_out_the_dialog_says_so_and_offers_to_sign_in_again(p
     expect(dialog).to_be_visible()
     link = dialog.get_by_role("link", name="Sign in again")
     expect(link).to_have_attribute("href", "/accounts/login/?next=/training/")
-    assert page.evaluate(FOCUSED) == "Sign in again"
+    expect(link).to_be_focused()
     axe_check(page)
 
 
