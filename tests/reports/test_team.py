@@ -182,4 +182,4 @@ def test_team_and_requirement_names_are_escaped_wherever_the_page_writes_them_an
     assert html.count(header) == 1  # the table's one column, the filter narrowing it to this requirement
     assert 'aria-hidden="true">Requirement </span>&lt;i&gt;Moving&lt;/i&gt; &amp; Handling</td>' in html  # figures
     assert "</strong> &lt;i&gt;Moving&lt;/i&gt; &amp; Handling, was due " in html  # Ola's item to chase
-    assert html.count("R&amp;D &lt;&quot;Labs&quot;&gt;") == 4  # the choice, the heading, Ola in both tables
+    assert html.count("R&amp;D &lt;&quot;Labs&quot;&gt;") == 5  # the title, the choice, the heading, Ola in both tables
