@@ -22,6 +22,9 @@ from . import organisation
 from .organisation import TeamError, open_teams
 
 TEXT_ERRORS = {"null_characters_not_allowed": "Remove the control character U+0000 and type it again"}
+# Past this many teams the tree folds each directorate's teams (a trust of 480 teams was a list 21,700 px tall): the
+# directorates stay in view, each with how many teams are below it; a browser's find in page opens a fold it finds in.
+TEAMS_FOLDED_PAST = 100
 
 
 class TeamChoiceField(forms.ModelChoiceField):
@@ -111,11 +114,16 @@ def teams(request):
         managers.setdefault(link.team_id, []).append(link.staff)
     by_path, roots = {}, []
     for team in tree:  # in path order: a team's parent comes before it
-        team.current_managers, team.below = managers.get(team.pk, []), []
+        team.current_managers, team.below, team.below_count = managers.get(team.pk, []), [], 0
         by_path[team.path] = team
         parent = by_path.get(team.path[: -Team.steplen])
         (parent.below if parent else roots).append(team)
-    return render(request, "compliance/organisation/teams.html", {"roots": roots, "count": len(tree)})
+        for depth in range(1, team.depth):  # every team above it counts it
+            above = by_path.get(team.path[: depth * Team.steplen])
+            if above is not None:
+                above.below_count += 1
+    context = {"roots": roots, "count": len(tree), "folded": len(tree) > TEAMS_FOLDED_PAST}
+    return render(request, "compliance/organisation/teams.html", context)
 
 
 @hr_required

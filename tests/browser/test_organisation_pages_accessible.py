@@ -11,7 +11,7 @@ from tests.browser.conftest import BROWSER_DB, sign_in_with_code
 pytestmark = BROWSER_DB
 
 
-def test_organisation_pages_pass_axe(page, live_server, site, axe_check):
+def test_organisation_pages_pass_axe(page, live_server, site, axe_check, monkeypatch):
     user = factories.make_user(email="dev@example.nhs.uk", first_name="Dev", last_name="Patel")
     user.groups.add(hr_group())
     factories.with_mfa(user)
@@ -29,6 +29,14 @@ def test_organisation_pages_pass_axe(page, live_server, site, axe_check):
 
     page.goto(f"{base}/")
     expect(page.get_by_role("heading", name="Teams and managers")).to_be_visible()
+    axe_check(page)
+    # A trust's tree past the size at which each directorate's teams fold under it: opened by keyboard
+    monkeypatch.setattr("portal.compliance.views_organisation.TEAMS_FOLDED_PAST", 1)
+    page.goto(f"{base}/")
+    expect(page.get_by_role("link", name="Ward A")).to_be_hidden()
+    page.locator("summary", has_text="The 1 team in Wards").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="Ward A")).to_be_visible()
     axe_check(page)
     page.goto(f"{base}/{wards.pk}/")
     expect(page.get_by_role("heading", name="Wards")).to_be_visible()
