@@ -74,6 +74,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# The CMS's editor sends each policy section as eight fields (and each answer to "what changed" as seven): a policy of
+# 122 sections, or of 65 with a new version's answer for each, passed Django's default of 1,000 fields, and saving it
+# was refused. Wagtail's own project template takes 10,000 (tests/modules/test_policy_editor_many_sections.py).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
