@@ -78,6 +78,10 @@ urlpatterns = [
     path("", include(wagtail_urls)),
 ]
 
+# A request Django will not read (another host name, too many fields, an upload cut short): the portal's own page
+# (portal.errors), not Django's bare "Bad Request (400)".
+handler400 = "portal.errors.bad_request"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

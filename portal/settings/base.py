@@ -74,6 +74,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# A form refused for its security token gets a page saying why and what to do, not Django's bare one (portal.errors);
+# portal.urls names the page for a request Django will not read (handler400).
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 # The CMS's editor sends each policy section as eight fields (and each answer to "what changed" as seven): a policy of
 # 122 sections, or of 65 with a new version's answer for each, passed Django's default of 1,000 fields, and saving it
 # was refused. Wagtail's own project template takes 10,000 (tests/modules/test_policy_editor_many_sections.py).
