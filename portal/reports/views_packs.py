@@ -92,7 +92,15 @@ def pack_detail(request, pack_id: int):
 def pack_status(request, pack_id: int):
     pack = _get_pack_for_user(request.user, pack_id)
     state = "stalled" if pack.stalled else pack.status  # the page reloads to say so, and to offer to start again
-    return JsonResponse({"status": state, "label": pack.get_status_display(), "percent": pack.percent_done})
+    return JsonResponse(
+        {
+            "status": state,
+            "label": pack.get_status_display(),
+            "percent": pack.percent_done,
+            "people_done": pack.people_done,
+            "people_total": pack.people_total,
+        }
+    )
 
 
 @require_POST

@@ -70,6 +70,36 @@ def org(site):
     }
 
 
+def _progress_shown_and_told_in_steps(page, live_server, pack, axe_check):
+    """While a pack is made its page shows the stage and how far it has got, asked for every two seconds, in the
+    words the page was written in; a screen reader is told (the hidden status) only when the stage changes or the
+    pack passes a quarter, not every two seconds; once it is ready the page reloads with the downloads."""
+    packs = EvidencePack.objects.filter(pk=pack.pk)
+    packs.update(status=EvidencePack.QUEUED, people_done=0, progress_at=timezone.now())
+    page.goto(f"{live_server.url}/exports/packs/{pack.pk}/")
+    progress = page.locator("#pack-progress")
+    said = page.get_by_role("status")
+    expect(progress).to_contain_text("Waiting to start 0% done (0 of 3 people).")
+    axe_check(page)
+    page.evaluate(
+        """() => {
+          window.toldTimes = 0;
+          const count = (records) => { window.toldTimes += records.length; };
+          const options = { childList: true, characterData: true, subtree: true };
+          new MutationObserver(count).observe(document.querySelector("[data-said]"), options);
+        }"""
+    )
+    packs.update(status=EvidencePack.RUNNING, people_done=1, progress_at=timezone.now())
+    expect(progress).to_contain_text("Being made 33% done (1 of 3 people).")
+    expect(said).to_have_text("Being made: 33% done (1 of 3 people).")
+    page.wait_for_timeout(4500)  # two more answers, nothing new in them
+    assert page.evaluate("window.toldTimes") == 1
+    packs.update(people_done=2, progress_at=timezone.now())
+    expect(said).to_have_text("Being made: 66% done (2 of 3 people).")
+    packs.update(status=EvidencePack.DONE, progress_at=timezone.now())
+    expect(page.get_by_role("link", name="Download the evidence pack (PDF)")).to_be_visible()
+
+
 def _nav_link(page, name):
     """A link in the header's menu; on a narrow page the NHS header tucks some of them under "More"."""
     menu = page.get_by_role("navigation", name="Menu")
@@ -225,6 +255,7 @@ def test_hr_drills_down_and_makes_an_evidence_pack_as_at_a_past_date(page, live_
     page.get_by_role("button", name="Make the pack again").click()
     expect(page.get_by_text("Ready", exact=True)).to_be_visible()
     axe_check(page)
+    _progress_shown_and_told_in_steps(page, live_server, pack, axe_check)
 
     for path, heading in [
         ("/hr/reports/trend/", "Compliance over the last 12 months"),
