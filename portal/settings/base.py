@@ -59,7 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.lib.nostore.SignedInPagesNotStoredMiddleware",  # what a signed-in person sees is never cached
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "portal.errors.LoginRequiredMiddleware",  # Django's; a form sent once signed out brings the person back to it
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.accounts.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "portal.accounts.mfa.PrivilegedRolesNeedMfaMiddleware",
     "portal.accounts.middleware.CmsEditorsOnlyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "portal.errors.MethodNotAllowedPageMiddleware",  # a page, not an empty 405, where a form's address is opened
     "portal.lib.replica.ReplicaReadsMiddleware",  # last: report pages read the replica, if there is one
 ]
 

@@ -1,7 +1,7 @@
 """The pages for a request refused before any view sees it (portal.errors), as staff meet them: a quiz sent from a
-tab opened before signing in again in another (403, the form's token out of date), and the portal opened at a host
-name that is not its own (400). Each is titled for its problem, passes axe, and its way on works by keyboard or the
-browser's back button, with and without JavaScript."""
+tab opened before signing in again in another (403, the form's token out of date), the portal opened at a host name
+that is not its own (400), and a form's address opened as a page (405). Each is titled for its problem, passes axe,
+and its way on works by keyboard, with and without JavaScript."""
 
 from urllib.parse import urlsplit
 
@@ -70,4 +70,23 @@ def test_the_portal_opened_at_a_host_name_not_its_own(browser, live_server, site
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()  # the portal's own address: its sign-in
     assert page.url.startswith(f"{live_server.url}/accounts/login/")
+    context.close()
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["javascript", "no-javascript"])
+def test_a_forms_address_opened_as_a_page(browser, live_server, site, axe_check, scripts):
+    user = factories.make_user(email="sam@example.nhs.uk")
+    factories.make_staff(user=user)
+    context = browser.new_context(java_script_enabled=scripts, bypass_csp=True)
+    page = context.new_page()
+    sign_in(page, live_server.url, user.email)
+
+    response = page.goto(f"{live_server.url}/team/remind/")
+
+    assert response.status == 405
+    expect(page).to_have_title(f"Error: this address is for sending a form – {SERVICE}")
+    axe_check(page)
+    page.get_by_role("link", name="Go to the home page").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("This address is for sending a form")
     context.close()
