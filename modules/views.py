@@ -5,11 +5,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.db.models import OuterRef
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
+from wagtail import hooks
+from wagtail.views import serve_chain
 
 from portal.lib.page_privacy import privacy_to_check, restrictions_refusing
 from quizzes import services as quiz_services
@@ -17,8 +19,9 @@ from quizzes.forms import AttemptForm, field_name
 from quizzes.models import Attempt
 
 from . import services
-from .models import ContentPage, ModuleIndexPage, ModulePage
+from .models import ModuleIndexPage, ModulePage
 from .progress import module_progress_for_user
+from .statutory_pages import BY_SLUG, statutory_page_live
 
 # Answers typed before the session expired, kept in the (anonymous) session until the person signs in again: those of
 # one attempt at a time, and only choices its questions offer, so whatever is posted, a session holds no more than
@@ -74,11 +77,20 @@ def _wants_json(request) -> bool:
 
 @login_not_required
 @require_GET
-def accessibility_statement(request):
-    page = ContentPage.objects.live().filter(slug="accessibility-statement").first()
+def statutory_page(request, slug: str):
+    """The accessibility statement, the privacy notice or the cookies page, at its fixed address, for anyone, signed
+    in or not (`statutory_pages`). Served as Wagtail serves a page, so a privacy setting an editor gave it holds."""
+    page = statutory_page_live(slug)
     if page is None:
-        raise Http404("No accessibility statement has been published.")
-    return page.serve(request)
+        raise Http404(f"No page “{BY_SLUG[slug].title}” has been published.")
+    serve = serve_chain
+    for wrap in reversed(hooks.get_hooks("on_serve_page")):  # Wagtail's privacy check is one
+        serve = wrap(serve)
+    for hook in hooks.get_hooks("before_serve_page"):
+        refused = hook(page, request, (), {})
+        if isinstance(refused, HttpResponse):
+            return refused
+    return serve(page, request, (), {})
 
 
 @require_GET

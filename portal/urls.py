@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from modules import views as module_views
 from modules.privacy import set_privacy
+from modules.statutory_pages import STATUTORY_PAGES
 from portal.accounts import views as account_views
 from portal.accounts import views_mfa, views_password, views_session
 from portal.accounts.cms_sites import site_copy
@@ -57,7 +58,12 @@ urlpatterns = [
     # "Stay signed in", from the warning before a session ends for want of activity (portal.accounts.views_session)
     path("accounts/session/keep/", views_session.session_keep, name="session_keep"),
     path("accounts/", include("allauth.urls")),
-    path("accessibility-statement/", module_views.accessibility_statement, name="accessibility_statement"),
+    # The accessibility statement, the privacy notice and the cookies page: public, at fixed addresses
+    # (modules.statutory_pages says why)
+    *[
+        path(f"{page.slug}/", module_views.statutory_page, {"slug": page.slug}, name=page.url_name)
+        for page in STATUTORY_PAGES
+    ],
     path("learn/", include("modules.urls")),
     path("attest/", include("portal.compliance.urls_attestation")),
     path("certificates/", include("portal.compliance.urls_certificates")),

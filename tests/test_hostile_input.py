@@ -82,6 +82,8 @@ INPUTS = {
     "mfa_view_recovery_codes": (("next",), (), ()),
     "account_set_password": (("next",), ("password1", "password2", "next"), ()),
     "accessibility_statement": ((), (), ()),
+    "privacy": ((), (), ()),
+    "cookies": ((), (), ()),
     "reports:verify": ((), (), ()),
     "reports:my_training": ((), (), ()),
     "session_keep": ((), (), ()),

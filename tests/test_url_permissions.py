@@ -20,6 +20,7 @@ from django.utils import timezone
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from modules.models import ContentPage, ReviewFlag
+from modules.statutory_pages import statutory_pages_create
 from portal.accounts.mfa import PRIVILEGED_PREFIXES
 from portal.api.clients import api_client_create
 from portal.compliance.imports.services import import_batch_create
@@ -47,6 +48,8 @@ NO_TOKEN = dict.fromkeys(("anonymous", "staff", "manager", "hr"), 401)
 TABLE = {
     # Public
     "accessibility_statement": ("GET", (), {"anonymous": OK, "staff": OK, "manager": OK, "hr": OK}),
+    "privacy": ("GET", (), {"anonymous": OK, "staff": OK, "manager": OK, "hr": OK}),
+    "cookies": ("GET", (), {"anonymous": OK, "staff": OK, "manager": OK, "hr": OK}),
     # The Wagtail admin's own sign-in and password-reset doors, closed: everyone is sent to the portal's
     # (signed-in people who are not CMS editors are refused anything under /cms/ first)
     "cms_sign_in": ("POST", (), {"anonymous": LOGIN}),
@@ -236,8 +239,7 @@ def world(db, home_page, tmp_path, settings):
     editor.user.groups.add(Group.objects.get(name="Editors"))
     factories.with_mfa(editor.user)
 
-    statement = ContentPage(title="Accessibility statement", slug="accessibility-statement", body=[])
-    home_page.add_child(instance=statement).save_revision().publish()
+    statutory_pages_create(home=home_page)  # the accessibility statement, privacy notice and cookies page
     policy = factories.make_policy(parent=home_page)
     module = factories.make_module(policy=policy)
     snapshot = factories.make_snapshot(policy, "1")

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from modules.models import ContentPage, HomePage, ModuleIndexPage, ModulePage, PolicyPage
+from modules.models import HomePage, ModuleIndexPage, ModulePage, PolicyPage
 from modules.policy_import import decode_policy_bytes, parse_policy
+from modules.statutory_pages import statutory_pages_create
 from quizzes.models import Choice, Question, QuestionBank, Quiz
 
 from . import history, organisation
@@ -21,21 +22,6 @@ HOME_INTRO = (
     "<p>This is where you read the policies you must follow at work, practise applying them in realistic "
     "situations, and show that you understand them.</p>"
 )
-ACCESSIBILITY_STATEMENT = [
-    "<h2>Using this service</h2><p>This service is run by the organisation's Human Resources and "
-    "Communications and Engagement teams. We want as many people as possible to be able to use it. You should "
-    "be able to zoom in up to 400% without the text spilling off the screen, navigate the whole service using "
-    "just a keyboard, use it without JavaScript, and listen to it using a screen reader.</p>",
-    "<h2>How accessible this service is</h2><p>We test every page people use to learn and attest against the "
-    "Web Content Accessibility Guidelines (WCAG) version 2.2 AA standard, with automated checks on each release "
-    "and journeys completed with the keyboard alone. Videos have closed captions and a transcript.</p>",
-    "<h2>Reporting accessibility problems</h2><p>If you find a problem not listed here, or need information in a "
-    "different format, contact the Human Resources team. We aim to reply within 5 working days.</p>",
-    "<h2>Enforcement procedure</h2><p>The Equality and Human Rights Commission (EHRC) is responsible for "
-    "enforcing the Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations "
-    "2018. If you are not happy with how we respond to your complaint, contact the Equality Advisory and "
-    "Support Service (EASS).</p>",
-]
 
 
 @dataclass
@@ -52,7 +38,7 @@ def load_demo(content: DemoContent | None = None) -> LoadReport:
     content = content or load_content()
     report = LoadReport()
     home = _home_page(report)
-    _accessibility_statement(home, report)
+    _statutory_pages(home, report)
     policy = _policy(home, content.policy, report)
     index = _module_index(home, report)
     modules = [_module(index, policy, data, report) for data in content.modules]
@@ -90,18 +76,10 @@ def _home_page(report: LoadReport) -> HomePage:
     return home
 
 
-def _accessibility_statement(home: HomePage, report: LoadReport) -> None:
-    exists = ContentPage.objects.filter(slug="accessibility-statement").exists()
-    if not exists:
-        _publish(
-            home,
-            ContentPage(
-                title="Accessibility statement",
-                slug="accessibility-statement",
-                body=[("text", part) for part in ACCESSIBILITY_STATEMENT],
-            ),
-        )
-    report.note(not exists, "accessibility statement")
+def _statutory_pages(home: HomePage, report: LoadReport) -> None:
+    """The accessibility statement, privacy notice and cookies page a real install gets (`manage.py setup_site`)."""
+    for outcome in statutory_pages_create(home=home):
+        report.note(outcome.created, outcome.statutory.title.lower())
 
 
 RATIFIED = CONTENT_DIR / "policy.txt"  # the policy as ratified, as import_policy reads it

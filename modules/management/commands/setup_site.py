@@ -9,6 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from wagtail.models import Page, Revision, Site
 
 from modules.models import HomePage
+from modules.statutory_pages import statutory_pages_create
 from portal.lib.commands import failure_told
 
 HOME_SLUG = "training"
@@ -18,9 +19,9 @@ class Command(BaseCommand):
     help = (
         "Set up a fresh install: the portal's empty home page under Wagtail's root, the default site pointing at it "
         "with the host and port of PORTAL_BASE_URL (production settings require it; development falls back to "
-        "http://127.0.0.1:8000), and Wagtail's "
-        "'Welcome to your new Wagtail site!' page removed if nobody has touched it. Running it again changes only "
-        "what is not yet right."
+        "http://127.0.0.1:8000), its accessibility statement, privacy notice and cookies page, published with "
+        "starting text to review, and Wagtail's 'Welcome to your new Wagtail site!' page removed if nobody has "
+        "touched it. Running it again changes only what is not yet right, and never a page an editor has."
     )
 
     def handle(self, *args, **options):
@@ -40,6 +41,11 @@ class Command(BaseCommand):
             (f"{base}/hr/imports/", "import the organisation's teams, then the staff roster"),
             (f"{base}/hr/roles/", "give the HR role to people on the roster"),
             (f"{base}/cms/users/", "make people on the roster CMS editors (the Editors group)"),
+            (
+                f"{base}/cms/pages/{HomePage.objects.get().pk}/",
+                "review the accessibility statement, 'How we use your information' and 'Cookies': contacts, the Data "
+                "Protection Officer, the legal basis and the records policy (docs/setup.md)",
+            ),
             (f"{base}/hr/requirements/", "say what staff must do, who must do it and how often"),
             (
                 "python manage.py import_policy POLICY.txt",
@@ -71,8 +77,9 @@ def _address(base_url: str) -> _Address:
 
 @transaction.atomic
 def site_set_up(*, base_url: str) -> list[str]:
-    """Give the portal its home page and point the default site at it, at `base_url`'s host and port; remove Wagtail's
-    welcome page if it is untouched. Returns what was done (or found already done), a line each."""
+    """Give the portal its home page, with its statutory pages under it (`modules.statutory_pages`), and point the
+    default site at it, at `base_url`'s host and port; remove Wagtail's welcome page if it is untouched. Returns what
+    was done (or found already done), a line each."""
     address = _address(base_url)
     root = Page.get_first_root_node()
     if root is None:
@@ -85,6 +92,7 @@ def site_set_up(*, base_url: str) -> list[str]:
         done.append(f"Created the home page “{home.title}” (page {home.pk}).")
     else:
         done.append(f"The home page “{home.title}” (page {home.pk}) is already there.")
+    done += [outcome.said for outcome in statutory_pages_create(home=home)]
     done.append(_default_site_point_at(home, address))
     done += _welcome_page_remove(root, home)
     return done
