@@ -10,8 +10,10 @@ As the home page is the site's root, Wagtail's own address for each is the same.
 
 `statutory_pages_create` writes each page missing, with starting text true of this software for an editor to adapt
 (templates/modules/statutory/); `manage.py setup_site` and the demo call it. The footer links to those published
-(`statutory_pages_live`), so a link never leads to a page that is not there, and it learns which they are from the
-cache alone: a page must not pay a query for its footer.
+(`statutory_pages_live`), and it learns which they are from the cache alone: a page must not pay a query for its
+footer. Where the cache does not know (emptied, evicted, or a content page's change not yet committed), the footer
+links to all three: the law asks that the accessibility statement be reachable from every page, and a page is
+missing only if an editor deleted or moved it, which teaches the cache at once.
 """
 
 import logging
@@ -72,8 +74,12 @@ def statutory_page_live(slug: str) -> ContentPage | None:
 def statutory_pages_live() -> list[StatutoryPage]:
     """The statutory pages published, in the footer's order, as the cache knows them: no query, so no page pays for
     its footer (report pages pin their queries; an error page reads no database). Where the cache does not know
-    (emptied, or a change not yet committed), none: a link is left out rather than risk one leading nowhere."""
-    slugs = cache.get(LIVE_CACHE_KEY) or ()
+    (emptied, evicted, or a change not yet committed), all three: a statutory link is never left out for want of a
+    cache entry (the accessibility statement must be reachable from every page); at worst, until the cache learns
+    again, one leads to the 404 page of a page an editor has just removed."""
+    slugs = cache.get(LIVE_CACHE_KEY)
+    if slugs is None:
+        return list(STATUTORY_PAGES)
     return [page for page in STATUTORY_PAGES if page.slug in slugs]
 
 
