@@ -1,5 +1,5 @@
-"""The import commands refuse a file larger than the import page takes for its kind (5 MB for a roster or the
-organisation's teams, 20 MB for completions), before reading it, and change nothing. They read any size: the page's
+"""The import commands refuse a file larger than the import page takes for its kind (30 MB for a roster, 5 MB for
+the organisation's teams, 20 MB for completions), before reading it, and change nothing. They read any size: the page's
 limit was the form's alone, so a file it refused was kept, planned and applied from the command line."""
 
 from io import StringIO
@@ -28,8 +28,8 @@ def _padded(path, text: str, size: int) -> str:
 @pytest.mark.parametrize(
     ("command", "megabytes", "noun"),
     [
-        (["import_roster"], 5, "roster file"),
-        (["import_file", "roster"], 5, "roster file"),
+        (["import_roster"], 30, "roster file"),
+        (["import_file", "roster"], 30, "roster file"),
         (["import_file", "organisation"], 5, "organisation file"),
         (["import_completions"], 20, "completions file"),
         (["import_file", "completions"], 20, "completions file"),
@@ -52,8 +52,8 @@ def test_a_file_larger_than_the_page_takes_is_refused_and_nothing_changes(
 
 
 def test_a_file_of_the_largest_size_the_page_takes_is_imported(team, tmp_path):  # noqa: F811
-    assert importer_for("roster").max_bytes == 5 * MB  # the page's limit (views_imports.ImportUploadForm)
-    path = _padded(tmp_path / "roster.csv", roster_text(team), 5 * MB)
+    assert importer_for("roster").max_bytes == 30 * MB  # the page's limit (views_imports.ImportUploadForm)
+    path = _padded(tmp_path / "roster.csv", roster_text(team), 30 * MB)
     out = StringIO()
     call_command("import_roster", path, "--apply", stdout=out)
     assert "Applied in" in out.getvalue()

@@ -197,8 +197,10 @@ IMPORTER = Importer(
     file_noun="roster file",
     heading="Roster",
     summary="People, their teams, line managers, start and leave dates, from an ESR staff list.",
-    help_text="An ESR staff list saved as CSV or Excel (.xlsx), smaller than 5 MB",
-    max_bytes=5 * 1024 * 1024,
+    help_text="An ESR staff list saved as CSV or Excel (.xlsx), smaller than 30 MB",
+    # ESR's Staff in Post report has 50-60 columns, about 900 bytes a row as CSV: 30 MB is some 34,000 assignments,
+    # the largest trusts' (bench/roster_wide.py: 30,000 rows, 25 MB, plan in 6-7 s and 500 MB at peak).
+    max_bytes=30 * 1024 * 1024,
     plan=plan_roster,
     apply=apply,
     audit_name="Roster",
