@@ -181,17 +181,47 @@ class TeamMatrix:
     all_requirements: list[Requirement] = field(default_factory=list)  # before a filter, for the filter's choices
     target: int = 95
     basis: str | None = None  # as at a past day, the clock it was read on (`reports.basis`); None live
+    # How many people each list holds whole: `people` and `chase` may hold only the first of them
+    # (`team_listed.team_matrix_listed`). People with something overdue, and people to chase with nothing overdue.
+    people_count: int = 0
+    chase_count: int = 0
+    overdue_count: int = 0
+    due_soon_count: int = 0
+
+    @classmethod
+    def of(cls, scope, requirements, all_requirements, counts, figures, people, chase, as_at=None) -> "TeamMatrix":
+        """`counts`: requirement id -> state -> people; `figures`: requirement id -> Figure; `chase` in order."""
+        lines = (RequirementFigure(r, figures[r.pk], counts[r.pk]) for r in requirements)
+        return cls(
+            scope=scope,
+            requirements=requirements,
+            people=people,
+            counts=[{"requirement": r, **{s: counts[r.pk][s] for s in status.LABELS}} for r in requirements],
+            as_at=as_at,
+            chase=chase,
+            figures=sorted(lines, key=RequirementFigure.sort_key),  # the furthest below the target first
+            all_requirements=all_requirements,
+            target=compliance_target(),
+        )
 
     @property
     def overdue_people(self) -> list[Person]:
+        """Of the people held (everyone, from `team_matrix`)."""
         return [person for person, cells in self.people if any(c.state == status.OVERDUE for c in cells)]
 
-    @property
-    def due_soon_people(self) -> list[Person]:
-        return [owed.person for owed in self.chase if not owed.overdue]
+    def count_lists(self) -> None:
+        """The counts of the lists as held whole."""
+        self.people_count, self.chase_count = len(self.people), len(self.chase)
+        self.overdue_count = sum(owed.overdue > 0 for owed in self.chase)
+        self.due_soon_count = self.chase_count - self.overdue_count
+
+    def cut(self, listed: int) -> None:
+        """Keep the first `listed` of each list, and the counts of them whole."""
+        self.count_lists()
+        self.people, self.chase = self.people[:listed], self.chase[:listed]
 
 
-def _person_urls(day: datetime.date | None = None, basis: str = ""):
+def person_urls(day: datetime.date | None = None, basis: str = ""):
     """Each person's page address (reports:team_person) from one reverse(): reversing for each of 40 people, on two
     tables, was a tenth of the page's time. As at a past `day`, the address keeps the day and the clock."""
     head, _, tail = reverse("reports:team_person", args=[ANY_ID]).partition(str(ANY_ID))
@@ -222,9 +252,8 @@ def team_matrix(
             return _team_matrix_as_it_was(scope, moment.day, requirement, state, tree)
         return _team_matrix_as_at(scope, moment, requirement, state, tree)
     today = timezone.localdate()
-    # The page shows a requirement's name, nothing else of it.
-    requirements = list(Requirement.objects.filter(active=True).order_by("name").only("name"))
-    url, people, rows = _person_urls(), [], {}
+    requirements = requirements_live()
+    url, people, rows = person_urls(), [], {}
     width = len(STANDING_FIELDS)
     for row in _people_with_standing(scope, today):
         person, (requirement_id, *dates) = row[:-width], row[-width:]
@@ -235,6 +264,11 @@ def team_matrix(
     return _matrix(scope, requirements, people, rows, today, requirement=requirement, state=state)
 
 
+def requirements_live() -> list[Requirement]:
+    """The requirements in use today, by name. The page shows a requirement's name, nothing else of it."""
+    return list(Requirement.objects.filter(active=True).order_by("name").only("name"))
+
+
 # Each person in post on a day in some teams or below them, with each of their status rows (a person with none comes
 # once, with nothing), by name: the rules of `StaffMember.objects.current(on=day).in_teams(teams)` (no leave date,
 # or the day or later; the team's path begins with one of the teams' paths), for people who have started by the day
@@ -242,9 +276,11 @@ def team_matrix(
 # written once as SQL rather than built through the ORM each request (building and compiling it was a tenth of the
 # team page's time). Rows of retired requirements come too; _matrix leaves them out with the requirements.
 # tests/reports/test_team_rows.py holds it to the ORM's answer.
+PERSON_COLUMNS = ", ".join([*(f"staff.{name}" for name in ("id", *PERSON_FIELDS[1:-1])), "team.name"])
+STANDING_COLUMNS = ", ".join(f"standing.{name}" for name in STANDING_FIELDS)
 PEOPLE_WITH_STANDING = f"""
-SELECT {", ".join(f"staff.{name}" for name in ("id", *PERSON_FIELDS[1:-1]))}, team.name,
-    {", ".join(f"standing.{name}" for name in STANDING_FIELDS)}
+SELECT {PERSON_COLUMNS},
+    {STANDING_COLUMNS}
 FROM {StaffMember._meta.db_table} staff
 JOIN {Team._meta.db_table} team ON team.id = staff.team_id
 LEFT JOIN {RequirementStatus._meta.db_table} standing ON standing.staff_id = staff.id
@@ -267,7 +303,7 @@ def _people_with_standing(teams: list[Team], day: datetime.date) -> list[tuple]:
 def _team_matrix_as_at(scope: list[Team], moment: Moment, requirement, state, tree: Tree | None) -> TeamMatrix:
     # In force on the day, with their terms and names then, as recorded by the cut-off (as an export reads them).
     requirements = requirements_in_force_on(moment.day, cutoff=moment.cutoff)
-    people, rows, url = [], {}, _person_urls(moment.day, AS_RECORDED)
+    people, rows, url = [], {}, person_urls(moment.day, AS_RECORDED)
     tree = tree or tree_as_at(moment)
     for facts, standings in statuses_as_at(moment, teams=scope, requirements=requirements, tree=tree):
         staff = facts.staff  # in the team the roster had them in then, named as it was then
@@ -310,7 +346,7 @@ def _team_matrix_as_it_was(
     after the day, for its terms then."""
     requirements = requirements_in_force_on(day)  # in force that day, with their terms and names then
     in_use = [r.pk for r in requirements]
-    url = _person_urls(day, AS_IT_WAS)
+    url = person_urls(day, AS_IT_WAS)
     tree = tree or tree_on(day)
     runs = StatusInterval.objects.filter(StatusInterval.on_q(day), tree.scope_q(scope), requirement__in=in_use)
     people, rows, paused = {}, {}, []
@@ -410,7 +446,7 @@ def _matrix(
     requirements = [r for r in all_requirements if requirement is None or r.pk == requirement.pk]
     window = due_soon_days()
     months = {}  # each month's name, looked up once: dates differ from cell to cell, months far less
-    matrix, chase = [], []
+    lines, chase = [], []
     counts = {r.pk: dict.fromkeys(status.LABELS, 0) for r in requirements}
     figures = {r.pk: Figure() for r in requirements}
     # Per requirement, what each of its cells touches, looked up once rather than once a cell.
@@ -423,45 +459,42 @@ def _matrix(
                 count[status.NOT_REQUIRED] += 1
                 cells.append(not_required)
                 continue
-            if judged:
-                cell_state, compliant = standing.state, standing.compliant
-            else:
-                cell_state = status.state_on(today, standing, window)
-                compliant = cell_state != status.PAUSED and standing.valid_on(today)
-            count[cell_state] += 1
-            if cell_state != status.PAUSED:
+            cell, compliant = cell_of(req, standing, today, window, months, judged)
+            count[cell.state] += 1
+            if cell.state != status.PAUSED:
                 figure.required += 1
                 figure.compliant += compliant
-                figure.overdue += cell_state == status.OVERDUE
-            due = standing.due_on
-            if cell_state == status.PAUSED:  # the due date the pause leaves, in words ("then due by 3 Jun 2027")
-                shown = paused_due(due, today, month="%b")
-            elif due is None:
-                shown = ""
-            else:  # as the date filter prints it with "j M Y"
-                if due.month not in months:
-                    months[due.month] = date_format(due, "M")
-                shown = f"{due.day} {months[due.month]} {due.year:04d}"
-            label = status.label(cell_state, standing.paused_until)
-            cells.append(Cell(cell_state, req, label, due, shown, standing.completed_on is not None))
+                figure.overdue += cell.state == status.OVERDUE
+            cells.append(cell)
         if state and not any(cell.state == state for cell in cells):
             continue
-        matrix.append((person, cells))
+        lines.append((person, cells))
         owed = [cell for cell in cells if cell.state in CHASED]
         if owed:
             chase.append(Owed.of(person, owed))
-    summary = [{"requirement": r, **{s: counts[r.pk][s] for s in status.LABELS}} for r in requirements]
-    by_requirement = sorted(
-        (RequirementFigure(r, figures[r.pk], counts[r.pk]) for r in requirements), key=RequirementFigure.sort_key
-    )
-    return TeamMatrix(
-        scope=scope,
-        requirements=requirements,
-        people=matrix,
-        counts=summary,
-        as_at=as_at,
-        chase=sorted(chase, key=Owed.sort_key),
-        figures=by_requirement,
-        all_requirements=all_requirements,
-        target=compliance_target(),
-    )
+    chase.sort(key=Owed.sort_key)
+    matrix = TeamMatrix.of(scope, requirements, all_requirements, counts, figures, lines, chase, as_at)
+    matrix.count_lists()
+    return matrix
+
+
+def cell_of(requirement, standing, today, window: int, months: dict, judged: bool = False) -> tuple[Cell, bool]:
+    """A required cell from `standing` (status.Standing, judged here as on `today` with the due-soon `window`; or,
+    `judged`, Held, whose state is known), and whether the figures count it compliant. `months`: each month's short
+    name, filled as met (dates differ from cell to cell, months far less)."""
+    if judged:
+        state, compliant = standing.state, standing.compliant
+    else:
+        state = status.state_on(today, standing, window)
+        compliant = state != status.PAUSED and standing.valid_on(today)
+    due = standing.due_on
+    if state == status.PAUSED:  # the due date the pause leaves, in words ("then due by 3 Jun 2027")
+        shown = paused_due(due, today, month="%b")
+    elif due is None:
+        shown = ""
+    else:  # as the date filter prints it with "j M Y"
+        if due.month not in months:
+            months[due.month] = date_format(due, "M")
+        shown = f"{due.day} {months[due.month]} {due.year:04d}"
+    label = status.label(state, standing.paused_until)
+    return Cell(state, requirement, label, due, shown, standing.completed_on is not None), compliant

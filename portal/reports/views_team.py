@@ -34,6 +34,7 @@ from .selectors import (
     requirement_lines_for_staff,
 )
 from .team import TeamMatrix, team_matrix
+from .team_listed import team_matrix_listed
 from .templatetags.report_tags import percent
 
 # "Remind everyone overdue" sends each email inside the web request: past this many people (HR with no team chosen is
@@ -60,7 +61,9 @@ def team(request):
         return render(request, "reports/team.html", context, status=400)
     as_at, requirement, state, basis = (form.cleaned_data[k] for k in ("as_at", "requirement", "state", "basis"))
     moment = Moment.end_of(as_at) if as_at else None
-    matrix = team_matrix(scope, moment, requirement=requirement, state=state, basis=basis, tree=tree)
+    matrix = team_matrix_listed(
+        scope, moment, listed=LISTED_MAX, requirement=requirement, state=state, basis=basis, tree=tree
+    )
     audit_record(
         request=request,
         actor=request.user,
@@ -172,7 +175,7 @@ def _written(matrix: TeamMatrix, chosen_requirement) -> Written:
     labels = {}  # a state's label ("Overdue", "Paused until 3 March 2027") escaped once, not once a cell
     cells = {}
     rows = []
-    for person, standing in matrix.people[:LISTED_MAX]:
+    for person, standing in matrix.people:
         row = []
         for cell in standing:
             if not cell.required:
@@ -186,7 +189,7 @@ def _written(matrix: TeamMatrix, chosen_requirement) -> Written:
             row.append(cells[key])
         rows.append(PEOPLE_ROW.format(*written_person(person), "".join(row)))
     chase = []
-    for owed in matrix.chase[:LISTED_MAX]:
+    for owed in matrix.chase:
         count = CHASE_OVERDUE.format(owed.overdue) if owed.overdue else CHASE_NONE_OVERDUE
         items = "".join(
             CHASE_ITEM.format(item.colour, escape(item.label), names[item.requirement.pk], escape(item.when))
