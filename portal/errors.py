@@ -20,10 +20,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 _NOTHING_FROM_THE_SESSION = {"user": AnonymousUser(), "messages": ()}
 
 
+# Set on a request refused for its form's token, for the audit of refused pages to leave it out
+# (portal.accounts.middleware.RefusedAccessAuditMiddleware): a tab older than the latest sign-in is not someone trying
+# a page they may not see, and a forged request is not the act of the person it was sent as.
+CSRF_REFUSED = "portal_csrf_refused"
+
+
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW. Most often the form's page was older than the person's latest sign-in: signing in, in any
     tab, gives the browser a new token. (Signing out does not, so a form sent once signed out asks to sign in.)
-    Otherwise the browser refuses cookies, or the form never arrived whole (an upload cut short)."""
+    Otherwise the browser refuses cookies, or the form never arrived whole (an upload cut short). Not the person's
+    refusal of a page (`CSRF_REFUSED`): the view was never reached; Django's django.security.csrf logger
+    records it."""
+    setattr(request, CSRF_REFUSED, True)
     context = {
         **_NOTHING_FROM_THE_SESSION,
         "cookies_refused": reason == REASON_NO_CSRF_COOKIE,

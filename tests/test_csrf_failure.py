@@ -13,6 +13,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
+from portal.audit.models import AuditEvent
 from portal.errors import csrf_failure
 from quizzes.models import Attempt
 from quizzes.services import attempt_start
@@ -133,3 +134,21 @@ def test_the_page_reads_nothing_from_the_session_or_the_database(person, django_
     assert response.status_code == 403
     assert '<a href="/learn/attempts/1/?a=b">' in page
     assert "Sign out" not in page and person.email not in page  # drawn as for someone signed out
+
+
+def test_a_form_refused_for_its_token_is_not_written_to_the_audit_as_a_page_refused(person):
+    """The audit's refused pages are for someone trying a page or record they may not see; a tab older than the
+    latest sign-in is not that, and a forged request is not the act of the person it was sent as (Django's
+    django.security.csrf logger records it). A page truly refused to the same person is still written."""
+    factories.make_staff(user=person)
+    requirement = factories.make_requirement()
+    tab = Client(enforce_csrf_checks=True)
+    _sign_in(tab, person)
+
+    attesting = tab.post(reverse("attestation:attest", args=[requirement.pk]), {"confirm": "on"})  # no token at all
+
+    assert attesting.status_code == 403
+
+    assert not AuditEvent.objects.filter(action=AuditEvent.REFUSED).exists()
+    assert tab.get(reverse("hr_reports:organisation")).status_code == 403
+    assert AuditEvent.objects.filter(action=AuditEvent.REFUSED, actor=person).count() == 1

@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
+from portal.errors import CSRF_REFUSED
 
 OUR_CODE = ("portal.", "modules.", "quizzes.")
 
@@ -45,6 +46,8 @@ class RefusedAccessAuditMiddleware:
 
     @staticmethod
     def _is_refusal(request, response) -> bool:
+        if getattr(request, CSRF_REFUSED, False):
+            return False  # a form's out-of-date token (a tab older than a sign-in), not a page refused to the person
         match = request.resolver_match
         if match is None:  # refused before any URL was resolved: the Wagtail admin's gate
             return response.status_code == 403 and request.path.startswith("/cms/")
