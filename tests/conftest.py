@@ -126,8 +126,9 @@ def pytest_collection_modifyitems(config, items):
     """With PORTAL_TESTS_DATABASE_ONLY=1, only the tests that use the suite's database run: .ci/run sets it for its
     second pass, on PostgreSQL, after the first ran every test on SQLite. A test that uses no database (a command run
     in a process of its own against its own SQLite file, a settings file loaded in another process, a pure function)
-    does the same work whichever database the suite is on, so the second pass would only repeat it. `make test` on
-    its own, on either database, still runs every test."""
+    does the same work whichever database the suite is on, so the second pass would only repeat it; so would the
+    browser tests' check that every page they were sent reflows at 320 px, left out of that pass too
+    (tests/browser/conftest.py, REFLOW). `make test` on its own, on either database, still runs every test and check."""
     import os
 
     if os.environ.get("PORTAL_TESTS_DATABASE_ONLY") != "1":
