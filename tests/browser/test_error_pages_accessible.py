@@ -26,14 +26,19 @@ def test_a_quiz_sent_from_a_tab_older_than_the_latest_sign_in(browser, live_serv
     attempt = attempt_start(user=user, quiz=module.quiz, page=module)
     context = browser.new_context(java_script_enabled=scripts, bypass_csp=True)  # axe is injected
     quiz, other_tab = context.new_page(), context.new_page()
+    # Each tab is brought to the front before it is used: Chromium holds back a tab behind another's animation
+    # frames, which Playwright waits on before each click and axe_check before judging (10 s of waiting a run).
+    quiz.bring_to_front()
     sign_in(quiz, live_server.url, user.email)
     quiz.goto(f"{live_server.url}/learn/attempts/{attempt.pk}/")
     for question in quiz.locator("#attempt-form fieldset").all():
         question.locator("input").first.check()
+    other_tab.bring_to_front()
     other_tab.goto(f"{live_server.url}/training/")
     other_tab.get_by_role("button", name="Sign out").click()
     sign_in(other_tab, live_server.url, user.email)
 
+    quiz.bring_to_front()
     quiz.get_by_role("button", name="Submit answers").click()
 
     expect(quiz).to_have_title(f"Error: your form was not sent – {SERVICE}")
