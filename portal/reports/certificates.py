@@ -2,7 +2,7 @@
 
 import datetime
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
 
@@ -27,17 +27,29 @@ def normalise_code(code: str) -> str:
 
 
 def verification_code_for(entry: EvidenceEntry) -> VerificationCode:
-    """The entry's code, made on first download. Two downloads at once still give the entry one code."""
-    existing = VerificationCode.objects.filter(entry=entry).first()
+    """The certificate to print for `entry` now, with its code: the one issued before with the same facts
+    (`certificate_facts`), made on first download; else, when a fact has changed since (the person's name, the
+    training's name, its renewal period), a new one with a code of its own, so that every copy printed reads the same
+    as its check. Two downloads at once still give one certificate."""
+    facts = certificate_facts(entry)
+    key = VerificationCode.key_of(entry.pk, facts.name, facts.requirement, facts.expires_on)
+    existing = VerificationCode.objects.filter(facts_key=key).first()
     if existing:
         return existing
     for _ in range(5):
         try:
             with transaction.atomic():
-                return VerificationCode.objects.create(entry=entry, code=new_code())
+                return VerificationCode.objects.create(
+                    entry=entry,
+                    code=new_code(),
+                    name=facts.name,
+                    requirement_name=facts.requirement,
+                    expires_on=facts.expires_on,
+                    facts_key=key,
+                )
         except IntegrityError:
-            # Either another request made this entry's code first, or (vanishingly rarely) the code was taken.
-            existing = VerificationCode.objects.filter(entry=entry).first()
+            # Either another request issued this certificate first, or (vanishingly rarely) the code was taken.
+            existing = VerificationCode.objects.filter(facts_key=key).first()
             if existing:
                 return existing
     raise RuntimeError("Could not allocate a unique verification code.")
@@ -62,9 +74,11 @@ class CertificateFacts:
 
 
 def certificate_facts(entry: EvidenceEntry) -> CertificateFacts:
-    """The facts of one completion, from the entry alone, so a certificate says the same thing whenever it is
-    downloaded or checked: the expiry the source stated, else the completion's London day plus the renewal period.
-    (A later re-attestation round may shorten what counts for compliance; it does not rewrite the certificate.)"""
+    """The facts of one completion as a certificate issued now states them: the person's and the training's names
+    now, and the expiry the source stated, else the completion's London day plus the renewal period now, which is
+    the expiry the status table gives it from the day HR set that period. (A later re-attestation round may shorten
+    what counts for compliance; it does not rewrite the certificate.) A certificate issued earlier states them as they
+    were then (`issued_facts`)."""
     completed_on = local_day(entry.completed_at)
     expires_on = entry.expires_on
     if expires_on is None and entry.requirement.renewal_months:
@@ -79,4 +93,15 @@ def certificate_facts(entry: EvidenceEntry) -> CertificateFacts:
         version=snapshot.version_label if snapshot else "",
         text_hash=snapshot.content_hash if snapshot else "",
         source=entry.get_source_display(),
+    )
+
+
+def issued_facts(verification: VerificationCode) -> CertificateFacts:
+    """What the certificate with this code says, as it was issued: its entry's facts, with the names and expiry it
+    was printed with."""
+    return replace(
+        certificate_facts(verification.entry),
+        name=verification.name,
+        requirement=verification.requirement_name,
+        expires_on=verification.expires_on,
     )

@@ -13,7 +13,7 @@ from portal.compliance.policy_versions import policy_change_notices_for_staff
 from portal.lib.links import portal_url
 from portal.people.roles import is_hr, staff_for_user
 
-from .certificates import certificate_facts, normalise_code, verification_code_for
+from .certificates import certificate_facts, issued_facts, normalise_code, verification_code_for
 from .selectors import evidence_history_for_staff, requirement_lines_for_staff
 
 
@@ -50,14 +50,16 @@ def certificate_pdf(request, entry_id: int):
     # worker) that loads the URLconf, most of which never make a PDF.
     from .pdf import certificate_name, render_pdf
 
-    code = verification_code_for(entry).code
-    facts = certificate_facts(entry)
+    verification = verification_code_for(entry)
+    code = verification.code
+    facts = issued_facts(verification)
     pdf = render_pdf(
         "reports/certificate_pdf.html",
         {
             "facts": facts,
             "name": certificate_name(facts.name),
             "code": code,
+            "issued_on": timezone.localdate(verification.created_at),
             # The address staff know the portal by (PORTAL_BASE_URL), as in emails: printed, it outlives this request,
             # whose host may be a proxy's or a server's own name.
             "verify_url": portal_url(reverse("reports:verify", args=[code])),
@@ -87,7 +89,9 @@ def _get_entry_for_certificate(user, entry_id: int) -> EvidenceEntry:
 @login_not_required
 @require_GET
 def verify(request, code: str):
-    """Public: whoever holds a code may check it. Shows only what the certificate itself shows."""
+    """Public: whoever holds a code may check it. Shows what the certificate itself shows, as it was issued, and what
+    has changed since about the training it certifies: a new renewal period, a new name for the training, a correction
+    that withdrew it. Never the person's name now: a renamed person's new name is not the certificate's to tell."""
     verification = (
         VerificationCode.objects.select_related("entry__staff", "entry__requirement", "entry__snapshot")
         .filter(code=normalise_code(code))
@@ -97,9 +101,14 @@ def verify(request, code: str):
         response = render(request, "reports/verify.html", status=404)
     else:
         entry = verification.entry
+        now = certificate_facts(entry)
         context = {
             "code": verification.code,
-            "facts": certificate_facts(entry),
+            "facts": issued_facts(verification),
+            "issued_on": timezone.localdate(verification.created_at),
+            "now": now,
+            "expiry_changed": now.expires_on != verification.expires_on,
+            "renamed": now.requirement != verification.requirement_name,
             "withdrawn": entry.voided_by.exists(),
             "today": timezone.localdate(),
         }

@@ -45,3 +45,24 @@ def test_anyone_types_a_certificates_code_and_sees_if_it_is_genuine(page, live_s
     page.get_by_role("button", name="Check the code").click()
     expect(page.get_by_role("heading", level=1, name="No certificate matches this code")).to_be_visible()
     axe_check(page)
+
+
+def test_a_certificate_from_before_a_new_renewal_period_says_what_counts_now(browser, live_server, site, axe_check):
+    """Without JavaScript too: the check is read on a phone, from paper, by whoever holds it."""
+    from portal.compliance.services import requirement_save
+
+    staff = factories.make_staff(first_name="Sam", last_name="Person")
+    course = factories.make_requirement(name="Safeguarding Adults Level 1", renewal_months=36)
+    entry = factories.make_completion(staff, course, timezone.make_aware(datetime.datetime(2026, 3, 2, 10, 0)))
+    code = verification_code_for(entry).code
+    course.renewal_months, course.name = 12, "Safeguarding Adults (Level 1)"
+    requirement_save(requirement=course, user=None)
+
+    page = browser.new_context(java_script_enabled=False).new_page()
+    page.goto(f"{live_server.url}/verify/{code}/")
+    expect(page.get_by_role("heading", level=1, name="This certificate is genuine")).to_be_visible()
+    expect(page.get_by_text("Our records now count this completion as valid until 2 March 2027")).to_be_visible()
+    expect(page.get_by_text("it is now called Safeguarding Adults (Level 1)")).to_be_visible()
+    expect(page.locator("dd", has_text="2 March 2029")).to_be_visible()  # as printed
+    axe_check(page)
+    page.context.close()

@@ -1,5 +1,9 @@
 """Uploaded certificates and their private storage, verification codes, and the reminders sent."""
 
+import datetime
+import hashlib
+import json
+
 from django.conf import settings
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
@@ -77,14 +81,30 @@ class Certificate(models.Model):
 
 
 class VerificationCode(models.Model):
-    """The code printed on a completion certificate; /verify/<code> confirms it to whoever holds it."""
+    """The code printed on a completion certificate, with what the certificate says that can change after it is
+    issued: the person's name, the training's name and the expiry (the renewal period is HR's to change). The rest
+    (dates, source, policy version) is the ledger entry's own, which never changes. /verify/<code> shows the
+    certificate as it was issued, so a paper copy always matches its check. A download whose facts differ from every
+    certificate issued for the entry before issues a new one with a code of its own (`reports.certificates`)."""
 
     code = models.CharField(max_length=20, unique=True)
-    entry = models.OneToOneField(EvidenceEntry, on_delete=models.PROTECT, related_name="verification")
+    entry = models.ForeignKey(EvidenceEntry, on_delete=models.PROTECT, related_name="verifications")
     created_at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(max_length=301, help_text="The person's name as printed.")
+    requirement_name = models.CharField(max_length=200, help_text="The training's name as printed.")
+    expires_on = models.DateField(null=True, blank=True, help_text="Valid until, as printed; empty: no expiry.")
+    # The entry and the three facts above, hashed: one certificate for each set of facts an entry was issued with,
+    # even for two downloads at once.
+    facts_key = models.CharField(max_length=64, unique=True)
 
     def __str__(self):
         return self.code
+
+    @staticmethod
+    def key_of(entry_id: int, name: str, requirement_name: str, expires_on: datetime.date | None) -> str:
+        """The `facts_key` of a certificate for entry `entry_id` with these facts."""
+        facts = [entry_id, name, requirement_name, expires_on.isoformat() if expires_on else None]
+        return hashlib.sha256(json.dumps(facts).encode("utf-8")).hexdigest()
 
 
 class ReminderLog(models.Model):

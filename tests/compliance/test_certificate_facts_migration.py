@@ -1,0 +1,37 @@
+"""Certificates issued before they kept what they were printed with (compliance 0024) are given it from the records:
+the training's name and renewal period as recorded when the certificate was first downloaded, so a renewal period
+changed since does not change what its check shows. Before, the check worked the expiry out from the period now."""
+
+import datetime
+import importlib
+from types import SimpleNamespace
+
+from django.apps import apps
+from django.db import connection
+from django.utils import timezone
+
+from portal.compliance.models import VerificationCode
+from portal.compliance.services import requirement_save
+from portal.reports.certificates import verification_code_for
+from tests import factories
+
+
+def test_a_certificate_issued_before_is_given_the_expiry_it_was_printed_with(db):
+    staff = factories.make_staff(first_name="Priya", last_name="Shah")
+    course = factories.make_requirement(name="Safeguarding Adults Level 1", renewal_months=36)
+    entry = factories.make_completion(staff, course, timezone.make_aware(datetime.datetime(2026, 3, 2, 10, 0)))
+    code = verification_code_for(entry).code
+    course.renewal_months, course.name = 12, "Safeguarding Adults (Level 1)"
+    requirement_save(requirement=course, user=factories.make_user())
+    VerificationCode.objects.filter(code=code).update(name="", requirement_name="", expires_on=None, facts_key=code)
+
+    importlib.import_module("portal.compliance.migrations.0024_certificate_facts_as_issued").facts_as_first_printed(
+        apps, SimpleNamespace(connection=connection)
+    )
+    issued = VerificationCode.objects.get(code=code)
+    printed = ("Priya Shah", "Safeguarding Adults Level 1", datetime.date(2029, 3, 2))
+    assert (issued.name, issued.requirement_name, issued.expires_on) == printed
+    assert issued.facts_key == VerificationCode.key_of(entry.pk, *printed)
+    # Downloaded now, the certificate states the facts of today, under a code of its own.
+    again = verification_code_for(entry)
+    assert again.code != code and again.expires_on == datetime.date(2027, 3, 2)
