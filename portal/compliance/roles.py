@@ -6,13 +6,14 @@ no UPDATE, DELETE or TRUNCATE, and, not being the owner, it cannot ALTER the tab
 It writes the ledger's head only as the append path does (a trigger keeps the head on the last entry), and in the
 audit log it may only clear the link to an account being removed (the event keeps the name). The same holds for the
 tables of what stays as it was written (`FROZEN_TABLES`): the policy versions attestations name, re-attestation
-rounds and their withdrawals, and the history of the team tree, of the roster and of requirements' terms.
+rounds and their withdrawals, and the history of the team tree, of the roster, of people's names and numbers and of
+requirements' terms.
 """
 
 import re
 
 from portal.audit.db import TABLE as AUDIT_TABLE
-from portal.people.models import StaffChange, TeamChange
+from portal.people.models import IdentityChange, StaffChange, TeamChange
 
 from .db import HEAD_TABLE
 from .db import TABLE as LEDGER_TABLE
@@ -27,6 +28,7 @@ FROZEN_TABLES = (
     (RoundWithdrawal._meta.db_table, "withdrawn_by_id"),
     (TeamChange._meta.db_table, None),
     (StaffChange._meta.db_table, None),
+    (IdentityChange._meta.db_table, None),
     (RequirementChange._meta.db_table, None),
 )
 

@@ -3,9 +3,10 @@
 import datetime
 from collections.abc import Iterable, Mapping
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from .models import StaffChange, StaffMember
+from .models import IdentityChange, StaffChange, StaffMember
 
 # A period of employment: its first day and its last (None: not left).
 Period = tuple[datetime.date, datetime.date | None]
@@ -46,7 +47,38 @@ def staff_changes_record(
                 day = staff.start_date if previous is None else recorded_day
             new_rows.append(StaffChange(staff=staff, recorded_at=at, effective_on=day, **current))
     StaffChange.objects.bulk_create(new_rows, batch_size=1000)
+    _identities_record(staff_members, at)
     return len(new_rows)
+
+
+IDENTITY = ("employee_number", "first_name", "last_name")
+
+
+def _identities_record(staff_members: list[StaffMember], at: datetime.datetime) -> None:
+    """Append an identity row for each person whose number or name differs from their last one (or who has none)."""
+    latest = {row.staff_id: row for row in IdentityChange.objects.filter(staff__in=staff_members)}
+    new_rows = [
+        IdentityChange(staff=staff, recorded_at=at, **{name: getattr(staff, name) for name in IDENTITY})
+        for staff in staff_members
+        if staff.pk not in latest or any(getattr(latest[staff.pk], name) != getattr(staff, name) for name in IDENTITY)
+    ]
+    IdentityChange.objects.bulk_create(new_rows, batch_size=1000)
+
+
+def identities_before(cutoff: datetime.datetime) -> dict[int, IdentityChange]:
+    """Who each person renamed or renumbered at or after `cutoff` was as recorded before it, by the person's id (the
+    row's `staff`, as they are now, is read with it): their last row recorded before it, else their first, which
+    stands for the time before it too (as a first roster row does). Everyone else is who they are now, and is left
+    out. One query."""
+    earlier = IdentityChange.objects.filter(staff_id=OuterRef("staff_id")).filter(
+        Q(recorded_at__isnull=True) | Q(recorded_at__lt=OuterRef("recorded_at"))
+    )
+    changed = IdentityChange.objects.filter(Exists(earlier), recorded_at__gte=cutoff).values("staff_id")
+    found = {}
+    for row in IdentityChange.objects.filter(staff_id__in=changed).select_related("staff"):  # in the order recorded
+        if row.staff_id not in found or row.recorded_at is None or row.recorded_at < cutoff:
+            found[row.staff_id] = row
+    return found
 
 
 def employment_periods(

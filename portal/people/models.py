@@ -302,3 +302,48 @@ class TeamChange(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("Team history rows are never deleted.")
+
+
+class IdentityChangeQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("Identity history rows are never updated: record a new row instead.")
+
+    def delete(self):
+        raise AppendOnly("Identity history rows are never deleted (they go with the person).")
+
+
+class IdentityChange(models.Model):
+    """Append-only history of who a person is on paper: their employee number and name, from `recorded_at`. A new
+    row whenever either differs from the person's last (`history.staff_changes_record`: the roster import, the demo
+    loader). What the portal issues about a moment names people as it knew them then (`history.identities_before`):
+    an evidence pack rebuilt after someone is renamed still reads as it did.
+
+    `recorded_at` empty marks a person's first row kept from before the portal kept names (migration people 0008): it
+    stands for all time before the person's next row."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="identities")
+    recorded_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    employee_number = models.CharField(max_length=30)
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+
+    objects = IdentityChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["staff", models.F("recorded_at").asc(nulls_first=True), "pk"]
+        indexes = [models.Index(fields=["staff", "recorded_at"], name="people_identity_staff_at")]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.employee_number})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("Identity history rows are never updated: record a new row instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Identity history rows are never deleted (they go with the person).")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()

@@ -25,6 +25,7 @@ from portal.compliance import status
 from portal.compliance.asat import STREAM_CHUNK, Moment, statuses_as_at, tree_as_at
 from portal.compliance.models import EvidenceEntry, Requirement, RequirementStatus
 from portal.compliance.requirement_history import requirements_as_at, requirements_in_force_on, with_history_marks
+from portal.people.history import identities_before
 from portal.people.models import StaffMember, Team, in_post_q
 
 from . import basis as clocks
@@ -146,11 +147,14 @@ def neutralise(value):
     return value
 
 
-def export_row(facts, team, requirement, row, day: datetime.date, evidence: EvidenceEntry | None) -> ExportRow:
+def export_row(
+    facts, team, requirement, row, day: datetime.date, evidence: EvidenceEntry | None, who=None
+) -> ExportRow:
     """A row as recorded then: `facts` is the person's roster row as last recorded by the moment (a `StaffChange`,
     with its `staff`), so their staff group and employment type are the ones the roster gave then, as their team is
-    the tree's then; their number and name are who they are."""
-    staff = facts.staff
+    the tree's then; their number and name are `who`'s (the `IdentityChange` of someone renamed since:
+    `people.history.identities_before`), else who they are."""
+    staff = who or facts.staff
     snapshot = evidence.snapshot if evidence else None
     return ExportRow(
         staff.employee_number,
@@ -192,12 +196,14 @@ def export_rows(
     if moment is not None:
         requirements = filters.requirements_on(moment)
         tree = tree_as_at(moment)
+        named = identities_before(moment.cutoff)
         for facts, rows in statuses_as_at(
             moment, teams=teams, staff_group=filters.staff_group, requirements=requirements, tree=tree
         ):
             team = tree.team(facts.team_id) if facts.team_id in tree else None
+            who = named.get(facts.staff_id)
             for row in rows:
-                yield export_row(facts, team, row.requirement, row, moment.day, row.evidence)
+                yield export_row(facts, team, row.requirement, row, moment.day, row.evidence, who)
         return
     yield from _live_rows(teams, timezone.localdate(), filters)
 
@@ -205,10 +211,13 @@ def export_rows(
 def export_rows_known(teams: Iterable[Team], moment: Moment, filters: Filters = EVERYTHING) -> Iterator[ExportRow]:
     """The rows as it was on `moment.day` from the facts recorded before `moment.cutoff` alone
     (`as_it_was.people_known`): an evidence pack's CSV twin as it was, which can be made again later at the same
-    cut-off and come out the same. With a cut-off after the newest fact, the same rows as `export_rows` as it was."""
+    cut-off and come out the same. With a cut-off after the newest fact, the same rows as `export_rows` as it was;
+    but each person is named as they were known at the cut-off (`people.history.identities_before`)."""
+    named = identities_before(moment.cutoff)
     for staff, team, lines in people_known(teams, moment, filters.requirement, filters.staff_group):
+        who = named.get(staff.pk, staff)
         for line in lines:
-            yield run_row(staff.employee_number, staff.full_name, staff.employment_type, team.name, line)
+            yield run_row(who.employee_number, who.full_name, staff.employment_type, team.name, line)
 
 
 def run_row(number: str, name: str, employment: str, team_name: str, line: RunOnDay) -> ExportRow:

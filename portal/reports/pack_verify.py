@@ -2,8 +2,10 @@
 pack's cut-off and on its clock, and, for a pack as it was, the facts recorded since that a pack made now would add
 (`changes_since`). Making a pack is `reports.packs`."""
 
+import csv
 import datetime
 import hashlib
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,7 +20,8 @@ from portal.compliance.asat import Moment
 from portal.compliance.dates import local_day
 from portal.compliance.ledger import GENESIS_HASH
 from portal.compliance.models import EvidenceEntry, ReattestationRound, Requirement, RoundWithdrawal
-from portal.people.models import StaffChange, StaffMember, Team, TeamChange
+from portal.people.history import identities_before
+from portal.people.models import IdentityChange, StaffChange, StaffMember, Team, TeamChange
 from portal.people.team_history import Tree, tree_on
 
 from . import basis as clocks
@@ -166,6 +169,11 @@ def pack_verify(pdf_path, csv_path, *, now: datetime.datetime | None = None) -> 
     shown = _renamed_in_words(tree, team, names)
     if shown:
         notes.append(f"Teams renamed since the pack was made are shown by the names they had then: {shown}.")
+    renumbered = _people_renamed_in_words(csv_bytes, moment.cutoff)
+    if renumbered:
+        notes.append(
+            f"People renamed or renumbered since the pack's cut-off are shown as they were then: {renumbered}."
+        )
     rebuilt = csv_twin(team, moment, basis, Filters(requirement, manifest["staff_group"]), names)
     if rebuilt != csv_bytes:
         problems.append("Rebuilt from the ledger, the CSV differs: " + _first_difference(csv_bytes, rebuilt))
@@ -236,6 +244,22 @@ def _renamed_in_words(tree: Tree, team: Team, names: dict[str, str]) -> str:
         if pk in now and now[pk] != then:
             shown.append(f"{then} (now {now[pk]})")
     return ", ".join(shown)
+
+
+def _people_renamed_in_words(csv_bytes: bytes, cutoff: datetime.datetime) -> str:
+    """The people of the pack's rows (by the number they had then) renamed or renumbered since its cut-off: "Name then
+    (number then; now Name, number)", ..."""
+    rows = csv.reader(io.StringIO(csv_bytes.decode("utf-8", errors="replace")))
+    numbers = {row[0].removeprefix("'") for row in rows if row}  # as `exports.neutralise` may have written it
+    shown = []
+    for then in identities_before(cutoff).values():
+        now = then.staff
+        if then.employee_number in numbers and (then.employee_number, then.full_name) != (
+            now.employee_number,
+            now.full_name,
+        ):
+            shown.append(f"{then.full_name} ({then.employee_number}; now {now.full_name}, {now.employee_number})")
+    return ", ".join(sorted(shown))
 
 
 def _first_difference(given: bytes, rebuilt: bytes) -> str:
@@ -341,8 +365,8 @@ def changes_since(team: Team, moment: Moment, now: datetime.datetime) -> list[st
 
 
 def late_facts(staff_ids: list[int], cutoff: datetime.datetime) -> dict[int, list[LateFact]]:
-    """The ledger entries and roster changes recorded at or after `cutoff` for `staff_ids`, by person, in the order
-    they were recorded: two queries."""
+    """The ledger entries, roster changes and new names or numbers recorded at or after `cutoff` for `staff_ids`, by
+    person, in the order they were recorded: three queries."""
     found: dict[int, list[tuple]] = {}
     entries = (
         EvidenceEntry.objects.filter(staff_id__in=staff_ids, recorded_at__gte=cutoff)
@@ -359,6 +383,16 @@ def late_facts(staff_ids: list[int], cutoff: datetime.datetime) -> dict[int, lis
         .select_related("staff", "team")
         .order_by("recorded_at", "pk")
     )
+    identities = (
+        IdentityChange.objects.filter(staff_id__in=staff_ids, recorded_at__gte=cutoff)
+        .select_related("staff")
+        .order_by("recorded_at", "pk")
+    )
+    for row in identities:
+        words = f"Named {row.full_name}, employee number {row.employee_number}"
+        found.setdefault(row.staff_id, []).append(
+            (row.recorded_at, LateFact(words, _person(row.staff), row.recorded_at, local_day(row.recorded_at)))
+        )
     for change in changes:
         words = f"Roster change: in {change.team.name if change.team else 'no team'}, staff group "
         words += f"{change.staff_group or 'none'}, job title {change.job_title or 'none'}"

@@ -14,6 +14,7 @@ made today and the same pack made next month differ only if facts about the time
 between; `pack_verify.pack_verify` names them (`changes_since`).
 """
 
+import copy
 import datetime
 import hashlib
 import tempfile
@@ -31,6 +32,7 @@ from portal.compliance.ledger import GENESIS_HASH, settle
 from portal.compliance.models import EvidenceEntry
 from portal.compliance.pauses import paused_due
 from portal.compliance.receipts import receipt_publish
+from portal.people.history import identities_before
 from portal.people.models import StaffMember, Team
 from portal.people.team_history import tree_on
 
@@ -114,10 +116,13 @@ def pack_people(team: Team, moment: Moment, basis: str, filters: Filters = EVERY
     """(person, their team that day, [PackLine]) for everyone in `team` and below on `moment.day` (in the staff group
     `filters` names, with the lines of the requirement it names), on the clock `basis`, from the facts recorded
     before `moment.cutoff`; in person order. "Below" and the team's name are the tree's as it stood on the day, as
-    recorded before the cut-off (`people.team_history`), so a team renamed or moved since leaves the pack as it was."""
+    recorded before the cut-off (`people.team_history`), so a team renamed or moved since leaves the pack as it was;
+    so are each person's number and name (`people.history.identities_before`)."""
     day = moment.day
+    named = identities_before(moment.cutoff)
     if basis == clocks.AS_IT_WAS:
         for staff, placed, lines in as_it_was.people_known([team], moment, filters.requirement, filters.staff_group):
+            staff = _as_named(staff, named.get(staff.pk))
             yield (
                 staff,
                 placed,
@@ -137,19 +142,30 @@ def pack_people(team: Team, moment: Moment, basis: str, filters: Filters = EVERY
     people = statuses_as_at(moment, teams=[team], staff_group=filters.staff_group, requirements=requirements, tree=tree)
     for facts, rows in people:
         placed = tree.team(facts.team_id) if facts.team_id in tree else None
+        who = named.get(facts.staff_id)
         yield (
-            facts.staff,
+            _as_named(facts.staff, who),
             placed,
             [
                 PackLine(
                     row,
-                    export_row(facts, placed, row.requirement, row, day, row.evidence),
+                    export_row(facts, placed, row.requirement, row, day, row.evidence, who),
                     row.state(day),
                     row.standing.valid_on(day),
                 )
                 for row in rows
             ],
         )
+
+
+def _as_named(staff: StaffMember, who) -> StaffMember:
+    """`staff` as the pack names them: with the number and name of `who` (their `IdentityChange` at the cut-off, if
+    they have been renamed or renumbered since), in a copy the pack only reads."""
+    if who is None:
+        return staff
+    named = copy.copy(staff)
+    named.employee_number, named.first_name, named.last_name = who.employee_number, who.first_name, who.last_name
+    return named
 
 
 def _people_in(team: Team, moment: Moment, basis: str, filters: Filters = EVERYTHING):

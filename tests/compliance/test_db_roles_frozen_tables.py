@@ -1,8 +1,9 @@
 """On PostgreSQL the app role reads and adds to the tables of what stays as it was written, and changes nothing in them:
 the policy versions attestations name (`verify_evidence` also checks their text), re-attestation rounds and their
-withdrawals, and the history of the team tree and of the roster. Before, only the models refused; a statement of the app
-role's own (a bug, or a hand on its connection) could rewrite the text everyone attested to, or move a round's deadline.
-Clearing the link to an account being removed still works, as in the audit log."""
+withdrawals, and the history of the team tree, of the roster and of people's names and numbers. Before, only the
+models refused; a statement of the app role's own (a bug, or a hand on its connection) could rewrite the text everyone
+attested to, or move a round's deadline. Clearing the link to an account being removed still works, as in the audit
+log."""
 
 import datetime
 
@@ -18,7 +19,7 @@ from portal.compliance.models import (
 )
 from portal.compliance.organisation import team_create
 from portal.compliance.roles import FROZEN_TABLES
-from portal.people.models import StaffChange, TeamChange
+from portal.people.models import IdentityChange, StaffChange, TeamChange
 from tests import factories
 
 pytestmark = [
@@ -32,7 +33,7 @@ def _refused(sql, params=()):
         cursor.execute(sql, params)
 
 
-def test_the_frozen_tables_are_the_six():
+def test_the_frozen_tables_are_the_seven():
     tables = {table for table, _ in FROZEN_TABLES}
     assert tables == {
         PolicySnapshot._meta.db_table,
@@ -40,6 +41,7 @@ def test_the_frozen_tables_are_the_six():
         RoundWithdrawal._meta.db_table,
         TeamChange._meta.db_table,
         StaffChange._meta.db_table,
+        IdentityChange._meta.db_table,
         RequirementChange._meta.db_table,
     }
 
@@ -139,4 +141,22 @@ def test_the_app_role_cannot_rewrite_the_rosters_history(sql):
     before = list(StaffChange.objects.values_list("pk", "recorded_at", "team_id", "leave_date"))
     _refused(sql)
     assert list(StaffChange.objects.values_list("pk", "recorded_at", "team_id", "leave_date")) == before
+    assert len(before) == 1
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE people_identitychange SET last_name = 'Rewritten'",
+        "UPDATE people_identitychange SET recorded_at = NULL",
+        "DELETE FROM people_identitychange",
+    ],
+)
+def test_the_app_role_cannot_rewrite_whom_people_were(sql):
+    """The names and numbers people had name them in every export and pack as recorded then: rewriting them would
+    change what a pack's rebuild says, and hide that someone was renamed."""
+    factories.make_staff(first_name="Priya", last_name="Shah")
+    before = list(IdentityChange.objects.values_list("pk", "recorded_at", "employee_number", "last_name"))
+    _refused(sql)
+    assert list(IdentityChange.objects.values_list("pk", "recorded_at", "employee_number", "last_name")) == before
     assert len(before) == 1
