@@ -2,6 +2,7 @@
 sees on "My certificates", and they may upload a certificate again. The entry and the certificate's record stay."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -95,3 +96,18 @@ def test_voiding_other_evidence_leaves_the_certificate_verified(hr_browser, staf
     assert void(hr_browser, imported).status_code == 302
     verified.refresh_from_db()
     assert verified.status == Certificate.APPROVED and verified.withdrawn_reason == ""
+
+
+def test_the_completion_certificate_issued_for_it_checks_out_as_withdrawn_not_unknown(
+    person_client, hr_browser, verified
+):
+    """The person downloaded a completion certificate for the verified course before HR withdrew the verification:
+    whoever holds it is told it was issued and withdrawn, not that no certificate has its code."""
+    response = person_client.get(reverse("reports:certificate_pdf", args=[verified.evidence.pk]))
+    code = response["Content-Disposition"].split("certificate-")[1].removesuffix('.pdf"')
+    void(hr_browser, verified.evidence)
+
+    page = Client().get(reverse("reports:verify", args=[code]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "This certificate has been withdrawn" in html
+    assert "No certificate matches" not in html and REASON not in html
