@@ -56,11 +56,12 @@ IDENTITY = ("employee_number", "first_name", "last_name")
 
 def _identities_record(staff_members: list[StaffMember], at: datetime.datetime) -> None:
     """Append an identity row for each person whose number or name differs from their last one (or who has none)."""
-    latest = {row.staff_id: row for row in IdentityChange.objects.filter(staff__in=staff_members)}
+    rows = IdentityChange.objects.filter(staff__in=staff_members).values_list("staff_id", *IDENTITY)
+    latest = {staff_id: tuple(identity) for staff_id, *identity in rows}  # in the order recorded: the last stays
     new_rows = [
         IdentityChange(staff=staff, recorded_at=at, **{name: getattr(staff, name) for name in IDENTITY})
         for staff in staff_members
-        if staff.pk not in latest or any(getattr(latest[staff.pk], name) != getattr(staff, name) for name in IDENTITY)
+        if latest.get(staff.pk) != tuple(getattr(staff, name) for name in IDENTITY)
     ]
     IdentityChange.objects.bulk_create(new_rows, batch_size=1000)
 
