@@ -3,10 +3,13 @@ rebuilt at its cut-off, its spreadsheet names each person as the portal knew the
 `history.identities_before`), as the pack does, and `verify_pack` says who was renamed since. Before, the rows were
 rebuilt with the name now, so a genuine pack was called false ("Rebuilt from the ledger, the CSV differs"). A pack
 made after the rename about a day before it names people as recorded at its cut-off too, on its pages and in its rows.
-A completion HR corrects after the pack leaves it verifying too, the correction named for a pack as it was.
+A completion HR corrects after the pack leaves it verifying too, the correction named for a pack as it was. HR's CSV
+export as recorded then names people as the pack does.
 """
 
+import csv
 import datetime
+import io
 from io import StringIO
 
 import pytest
@@ -102,3 +105,19 @@ def test_a_pack_verifies_after_hr_corrects_a_completion_in_it(history, hr, tmp_p
     assert "The pack matches the records." in out and "byte for byte the same" in out
     if basis == AS_IT_WAS:
         assert f"a correction voiding entry #{done.seq} on Safeguarding Adults Level 1" in out
+
+
+def test_an_export_as_recorded_on_a_day_before_a_rename_names_the_person_as_then(history, hr, tmp_path):
+    """The same rule for HR's CSV export: as recorded then, the name the portal knew at the end of the day (the
+    export made then and now say the same); as it was, from all that is known now, the name now; live, the name now."""
+    grace = history["manager"]
+    renamed_by_the_roster(grace, "Manager-Okafor", tmp_path)
+    client = client_for(hr)
+
+    def names(**query) -> set[str]:
+        body = b"".join(client.get(reverse("exports:csv"), {"team": history["comms"].pk, **query}).streaming_content)
+        return {row[1] for row in csv.reader(io.StringIO(body.decode("utf-8-sig"))) if row[0] == grace.employee_number}
+
+    assert names(as_at=DAY.isoformat(), basis=AS_RECORDED) == {"Grace Manager"}
+    assert names(as_at=DAY.isoformat(), basis=AS_IT_WAS) == {"Grace Manager-Okafor"}
+    assert names() == {"Grace Manager-Okafor"}
