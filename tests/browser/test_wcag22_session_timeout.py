@@ -86,3 +86,39 @@ def test_near_the_end_of_the_sessions_lifetime_the_dialog_says_it_cannot_be_put_
     page.clock.run_for(3 * MINUTE)  # the server's own clock has barely moved: it still counts 3 minutes from now
     ended = page.get_by_role("dialog", name="You have been signed out")
     expect(ended).to_contain_text("because you had been signed in for as long as we allow")
+
+
+def test_a_tab_left_open_does_not_warn_while_the_person_works_in_another(page, live_server, site):
+    """The session is the browser's: a page opened in another tab keeps the person signed in, so the tab left open
+    behind it neither warns at its own 28 minutes nor says they were signed out; and "Stay signed in" pressed in one
+    tab closes the warning in the others. Each tab is brought to the front before it is used, as a person would."""
+    user = factories.make_user(email="sam@example.nhs.uk")
+    factories.make_staff(user=user)
+    page.clock.install()  # the context's clock: every tab's
+    sign_in(page, live_server.url, user.email)
+    page.goto(f"{live_server.url}/training/")
+    left_open = page
+    page.clock.run_for(20 * MINUTE)
+
+    working = page.context.new_page()
+    working.goto(f"{live_server.url}/modules/")  # the server's session has 30 minutes from now, as ever
+    page.clock.run_for(8 * MINUTE + 1000)  # 28 minutes after the first tab's page: 8 after the second's
+    for tab in (left_open, working):
+        tab.bring_to_front()
+        expect(tab.get_by_role("dialog")).to_be_hidden()
+
+    page.clock.run_for(5 * MINUTE)  # past the first tab's 30 minutes: its page still counts from the second's
+    left_open.bring_to_front()
+    expect(left_open.get_by_role("dialog", name="You have been signed out")).to_be_hidden()
+
+    page.clock.run_for(15 * MINUTE)  # 28 minutes after the second tab's page: both warn
+    warnings = [tab.get_by_role("dialog", name="You will be signed out soon") for tab in (left_open, working)]
+    for tab, warning in zip((left_open, working), warnings, strict=True):
+        tab.bring_to_front()
+        expect(warning).to_be_visible()
+    working.bring_to_front()
+    with working.expect_response(lambda r: r.url.endswith("/accounts/session/keep/")):
+        warnings[1].get_by_role("button", name="Stay signed in").click()
+    for tab, warning in zip((working, left_open), reversed(warnings), strict=True):
+        tab.bring_to_front()
+        expect(warning).to_be_hidden()

@@ -2,6 +2,11 @@
 // and let the person stay signed in without leaving the page (templates/includes/session_timeout.html). Escape
 // stays signed in too. The end of the session's lifetime ("final") cannot be put off: the dialog says so, once. When
 // the time is up, the dialog says they have been signed out and offers to sign in again.
+//
+// The session is the browser's, not the tab's: a page opened, or "Stay signed in" pressed, in one tab keeps the
+// person signed in in all of them. Each tab tells the others the time the server gave it (a BroadcastChannel, this
+// site's tabs only), and a tab told of a later end counts from that instead, closing its warning if it shows one. A
+// tab left open behind the one in use does not warn, nor say the person was signed out, while they are working.
 import { postForm } from "./post-form.js";
 
 const WARN_SECONDS = 120;
@@ -12,11 +17,15 @@ const dialog = document.getElementById("session-timeout");
 
 if (dialog && typeof dialog.showModal === "function") {
   const form = dialog.querySelector("form");
+  const tabs = "BroadcastChannel" in window ? new BroadcastChannel("portal-session") : null;
   let timers = [];
   let endIsFinal = false;
+  let endsAt = 0; // when this tab expects the session to end (ms, the page's clock)
+  let finalWarned = false; // the end of the session's lifetime is told once
 
   const warn = (final) => {
     if (final) {
+      finalWarned = true;
       dialog.querySelector("#session-timeout-text").textContent = FINAL;
       form.querySelector("button").textContent = "Continue";
     }
@@ -38,13 +47,26 @@ if (dialog && typeof dialog.showModal === "function") {
     link.focus();
   };
 
-  // `warned`: the person has seen the warning; a final one is not given twice.
-  const schedule = ({ seconds_left: left, final }, warned = false) => {
+  const schedule = ({ seconds_left: left, final }) => {
     timers.forEach(clearTimeout);
     endIsFinal = final;
+    endsAt = Date.now() + left * 1000;
     timers = [setTimeout(ended, left * 1000)];
-    if (!(final && warned)) timers.push(setTimeout(() => warn(final), Math.max(0, left - WARN_SECONDS) * 1000));
+    if (!(final && finalWarned)) timers.push(setTimeout(() => warn(final), Math.max(0, left - WARN_SECONDS) * 1000));
   };
+
+  // What the server said, to this tab and to the others.
+  const told = (timeLeft) => {
+    schedule(timeLeft);
+    tabs?.postMessage({ ...timeLeft, ends_at: endsAt });
+  };
+
+  // Another tab was told of a later end: the person is working there.
+  tabs?.addEventListener("message", ({ data }) => {
+    if (!form.isConnected || !(data.ends_at > endsAt + 1000)) return; // signed out already, or nothing new
+    if (dialog.open) dialog.close();
+    schedule({ seconds_left: (data.ends_at - Date.now()) / 1000, final: data.final });
+  });
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -53,7 +75,7 @@ if (dialog && typeof dialog.showModal === "function") {
       const response = await postForm(form, { redirect: "manual" });
       if (!response.ok) return ended();
       dialog.close();
-      schedule(await response.json(), true);
+      told(await response.json());
     } catch {
       ended();
     }
@@ -65,5 +87,5 @@ if (dialog && typeof dialog.showModal === "function") {
     form.requestSubmit();
   });
 
-  schedule({ seconds_left: Number(dialog.dataset.secondsLeft), final: "final" in dialog.dataset });
+  told({ seconds_left: Number(dialog.dataset.secondsLeft), final: "final" in dialog.dataset });
 }
