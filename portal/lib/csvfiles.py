@@ -1,8 +1,6 @@
-"""Reading the files HR exports from other systems (CSV, or XLSX as ESR usually downloads them): encodings,
-delimiters, dates, header aliases, and the footers and extra columns a real report carries."""
+"""Reading the files HR exports from other systems (CSV, or XLSX as ESR usually downloads them): dates, header
+aliases, and the footers and extra columns a real report carries. A CSV's encoding and delimiter are `csv_text`'s."""
 
-import codecs
-import csv
 import datetime
 import difflib
 import io
@@ -13,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from .csv_text import HEADING_SEARCH, CsvFileError, csv_lines
 from .file_dates import why_not_a_date
 
 DATE_FORMATS = ("%d-%b-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%B-%Y", "%d/%m/%y")
@@ -38,25 +37,6 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZERO_PADDED = re.compile(r"^0{2,}$")
 # How many cells holding a formula with no saved value a refusal names, before saying how many more.
 UNSAVED_NAMED = 5
-# How many lines from the top may come before the headings: a report's title, the day it was run, a blank line.
-HEADING_SEARCH = 20
-# The byte-order marks of encodings a CSV is refused in; UTF-32's first, as its little-endian mark begins with UTF-16's.
-WIDE_BOMS = (
-    (codecs.BOM_UTF32_LE, "UTF-32"),
-    (codecs.BOM_UTF32_BE, "UTF-32"),
-    (codecs.BOM_UTF16_LE, "UTF-16"),
-    (codecs.BOM_UTF16_BE, "UTF-16"),
-)
-
-
-# A Latin accented letter as UTF-8 writes it ("ë" is C3 AB, "ł" C5 82). In a file that is not all UTF-8, one means the
-# file is mixed: read as Windows-1252 it would be two characters ("Ã«"). A Windows-1252 file seldom holds such a pair:
-# Ã, Ä or Å straight before a character from 80-BF (’, €, ©, a non-breaking space...).
-UTF8_LETTER = re.compile(rb"[\xc3\xc4\xc5][\x80-\xbf]")
-
-
-class CsvFileError(ValueError):
-    """The file as a whole cannot be read; the message says why."""
 
 
 class Unsaved(str):
@@ -68,58 +48,6 @@ class Unsaved(str):
         cell = super().__new__(cls, "")
         cell.sheet = sheet
         return cell
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 with or without a byte-order mark, else Windows-1252 (what Excel on Windows saves). A file that is partly
-    each, or holds a byte that is neither, is refused, naming the line: either reading would garble names. A file in
-    UTF-16 (Excel's "Unicode Text") or UTF-32 is refused by name: either decodes, NUL bytes and all, into headings that
-    match and a control character in every value, so each line would be refused for a reason that names no encoding."""
-    wide = _wide_encoding(data)
-    if wide == "UTF-16":
-        raise CsvFileError(
-            "This file is saved as UTF-16 (Excel's 'Unicode Text'). Save it as 'CSV UTF-8 (Comma delimited)' and "
-            "upload it again."
-        )
-    if wide:
-        raise CsvFileError(
-            f"This file is saved as {wide}. Save it as 'CSV UTF-8 (Comma delimited)' and upload it again."
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        not_utf8 = error.start
-    if UTF8_LETTER.search(data):
-        raise CsvFileError(
-            f"Line {_line_of(data, not_utf8)} is not saved as UTF-8, though other lines are (a file edited in two "
-            "programs): read either way, some names would come out garbled. Save the whole file as 'CSV UTF-8 (Comma "
-            "delimited)' and upload it again."
-        )
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as error:
-        raise CsvFileError(
-            f"Line {_line_of(data, error.start)} holds the byte 0x{data[error.start]:02X}, which is a character in "
-            "neither UTF-8 nor Windows-1252. Save the file as 'CSV UTF-8 (Comma delimited)' and upload it again."
-        ) from None
-
-
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
-def _wide_encoding(data: bytes) -> str:
-    """'UTF-16' or 'UTF-32' if the file is saved so, by its byte-order mark or, without one, by its NUL bytes: text
-    in either is mostly ASCII (headings, numbers, emails), which they write with one NUL in two bytes (UTF-16) or
-    three in four (UTF-32). A stray NUL in a UTF-8 file is not an encoding: its value is refused by line."""
-    for bom, name in WIDE_BOMS:
-        if data.startswith(bom):
-            return name
-    sample = data[:4096]
-    nuls = sample.count(0)
-    if not nuls or nuls * 4 < len(sample):
-        return ""
-    return "UTF-32" if nuls * 8 > len(sample) * 5 else "UTF-16"
 
 
 def normalise_header(name: str) -> str:
@@ -241,7 +169,10 @@ def read_table(
             "Open it in Excel, remove any password, save it as 'Excel Workbook (.xlsx)' or 'CSV UTF-8 (Comma "
             "delimited)' and upload it again."
         )
-    lines = _xlsx_lines(data, sheet) if data[:4] == XLSX_MAGIC else _csv_lines(data, aliases, required)
+    if data[:4] == XLSX_MAGIC:
+        lines = _xlsx_lines(data, sheet)
+    else:
+        lines = csv_lines(data, lambda cells: required <= _headings(cells, aliases)[0].keys())
     above = list(itertools.islice(lines, HEADING_SEARCH))
     if not above:
         raise CsvFileError("The file is empty." + _other_sheets(data, sheet))
@@ -258,7 +189,7 @@ def read_table(
         )
     columns, unused = read[found]
     headings = above[found][1]
-    # Every column a field reads, a second one for a field too (`_refuse_disagreeing_columns` compares them)
+    # Every column a field reads, a second one for a field too (`_Disagreements` compares them)
     read_columns = [index for index, name in enumerate(headings) if aliases.get(normalise_header(name))]
     unsaved = [(above[found][0], i, cell) for i, cell in enumerate(headings) if isinstance(cell, Unsaved)]
     table = Table(unused=unused)
@@ -274,25 +205,31 @@ def read_table(
             table.ignored.append(_left_out(line, cells, "is above the headings"))
         else:
             blank += 1
-    records = []
+    # Of each row, only what the import reads is kept: the values of its fields and, for a row that may be a footer
+    # (only the last such rows are), what the list of lines left out says of it. A row's other cells are let go as it
+    # is read, so memory follows the columns read, not the file's width (ESR's Staff in Post report has 50-60).
+    records, footers = [], []
+    disagreements = _Disagreements(headings, aliases, labels)
     for line, cells in itertools.chain(above[found + 1 :], lines):
         unsaved.extend((line, i, cells[i]) for i in read_columns if i < len(cells) and isinstance(cells[i], Unsaved))
         if not any(cell.strip() for cell in cells):
             blank += 1
             continue
-        records.append((line, cells))
+        records.append((line, {f: (cell_value(cells[i]) if i < len(cells) else "") for f, i in columns.items()}))
+        footers.append(
+            _left_out(line, cells, "is a footer or summary line") if _is_footer(cells, columns, required) else None
+        )
+        disagreements.compare(line, cells)
     _refuse_unsaved(unsaved)
-    footers = []
-    while records and _is_footer(records[-1][1], columns, required):
-        footers.append(records.pop())
-    table.ignored.extend(_left_out(line, cells, "is a footer or summary line") for line, cells in reversed(footers))
+    left_out = []
+    while footers and footers[-1] is not None:
+        left_out.append(footers.pop())
+        records.pop()
+    table.ignored.extend(reversed(left_out))
     if blank:
         table.ignored.append(f"{blank} blank line{'s' if blank != 1 else ''}")
-    table.records = [
-        (line, {f: (cell_value(cells[i]) if i < len(cells) else "") for f, i in columns.items()})
-        for line, cells in records
-    ]
-    _refuse_disagreeing_columns(above[found][1], records, aliases, labels)
+    table.records = records
+    disagreements.refuse(before=records[-1][0] + 1 if records else 0)
     return table
 
 
@@ -321,28 +258,45 @@ def _listed(names: list[str]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _refuse_disagreeing_columns(headings, records, aliases, labels) -> None:
+class _Disagreements:
     """Two columns the import would read as one field ("Email Address" and "Work Email", "Hire Date" and "Assignment
-    Start Date") are read from the first; that is safe only while they agree. The first row where they do not stops
-    the file, naming both columns: which is right is HR's to say, not the column order's."""
-    by_field: dict[str, list[int]] = {}
-    for index, name in enumerate(headings):
-        field_name = aliases.get(normalise_header(name))
-        if field_name:
-            by_field.setdefault(field_name, []).append(index)
-    for field_name, indexes in by_field.items():
-        if len(indexes) < 2:
-            continue
-        for line, cells in records:
+    Start Date") are read from the first; that is safe only while they agree. The first record where they do not
+    stops the file, naming both columns: which is right is HR's to say, not the column order's. Rows are compared as
+    they are read (`compare`), keeping each field's first disagreement only; `refuse` is told where the records end,
+    as the footers under them are no records."""
+
+    def __init__(self, headings: list[str], aliases: dict[str, str], labels: dict[str, str] | None):
+        self.headings, self.labels = headings, labels or {}
+        by_field: dict[str, list[int]] = {}
+        for index, name in enumerate(headings):
+            field_name = aliases.get(normalise_header(name))
+            if field_name:
+                by_field.setdefault(field_name, []).append(index)
+        self.twice = {name: indexes for name, indexes in by_field.items() if len(indexes) > 1}
+        self.first: dict[str, tuple[int, list[str]]] = {}  # field -> (line, the values) where they first differ
+
+    def compare(self, line: int, cells: list[str]) -> None:
+        for field_name, indexes in self.twice.items():
+            if field_name in self.first:
+                continue
             values = [cell_value(cells[i]) if i < len(cells) else "" for i in indexes]
             if len(set(values)) > 1:
-                label = (labels or {}).get(field_name, field_name)
-                said = zip(indexes, values, strict=True)
-                named = " and ".join(f"'{headings[i].strip()}' ('{quoted(value, 40)}')" for i, value in said)
-                raise CsvFileError(
-                    f"Line {line}: the columns {named} would each be read as the {label}, and they differ. Remove "
-                    "the column that is not the one to read (or rename it), then upload the file again."
-                )
+                self.first[field_name] = (line, values)
+
+    def refuse(self, *, before: int) -> None:
+        """Refuse the file for the first field (in the order of the headings) whose columns differ on a line before
+        `before`."""
+        for field_name, indexes in self.twice.items():
+            line, values = self.first.get(field_name, (before, []))
+            if line >= before:
+                continue
+            label = self.labels.get(field_name, field_name)
+            said = zip(indexes, values, strict=True)
+            named = " and ".join(f"'{self.headings[i].strip()}' ('{quoted(value, 40)}')" for i, value in said)
+            raise CsvFileError(
+                f"Line {line}: the columns {named} would each be read as the {label}, and they differ. Remove the "
+                "column that is not the one to read (or rename it), then upload the file again."
+            )
 
 
 def _headings(cells: list[str], aliases: dict[str, str]) -> tuple[dict[str, int], list[str]]:
@@ -377,38 +331,6 @@ def _is_footer(cells: list[str], columns: dict[str, int], required: set[str]) ->
     if required_filled * 2 < len(required):
         return True
     return bool(FOOTER.search(filled)) and required_filled < len(required)
-
-
-def _csv_lines(data: bytes, aliases: dict[str, str], required: set[str]) -> Iterator[tuple[int, list[str]]]:
-    text = decode(data)
-    if not text.strip():
-        raise CsvFileError("The file is empty.")
-    delimiter = _delimiter(text, aliases, required)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    line = 1
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise CsvFileError(f"Line {line}: {error}.") from error
-        yield line, record
-        line = reader.line_num + 1
-
-
-def _delimiter(text: str, aliases: dict[str, str], required: set[str]) -> str:
-    """Comma, semicolon or tab (Excel's "Text (Tab delimited)"): the one that splits a line among the first 20 into
-    every required heading (a title above the headings may hold any), else the one the first line holds more of."""
-    first_lines = text.splitlines()[:HEADING_SEARCH]
-    for line, delimiter in itertools.product(first_lines, (",", ";", "\t")):
-        try:
-            cells = next(csv.reader([line], delimiter=delimiter))
-        except csv.Error:  # a line too long to be headings; reading the file says which line it is
-            continue
-        if required <= _headings(cells, aliases)[0].keys():
-            return delimiter
-    return ";" if first_lines[0].count(";") > first_lines[0].count(",") else ","
 
 
 def _xlsx_lines(data: bytes, sheet: str) -> Iterator[tuple[int, list[str]]]:
