@@ -127,7 +127,7 @@ INPUTS = {
     "imports:planned_csv": ((), (), ()),
     "imports:batch": ((), (), ()),
     "imports:map": ((), ("competence", "requirement"), ()),
-    "imports:apply": ((), ("confirm_identity_changes",), ()),
+    "imports:apply": ((), ("confirm_identity_changes", "dry_run"), ()),
     "imports:send_again": ((), (), ()),
     "corrections:void": ((), ("reason",), ()),
     "pauses:list": ((), (), ()),

@@ -37,11 +37,17 @@ def roster_audiences(plan: RosterPlan, *, today: datetime.date | None = None) ->
     `plan` applies, by name. Everyone on the roster is read (a few columns each), and counted by their facts (a few
     thousand distinct sets in a large trust), not one by one. Four queries."""
     today = today or timezone.localdate()
-    requirements = [
-        r for r in Requirement.objects.in_use_on(today).prefetch_related("teams") if not r.applies_to_everyone
-    ]
+    requirements = _requirements(today)
     if not requirements:
         return []
+    return audiences_changed(roster_fact_counts(plan, today=today), requirements=requirements, today=today)
+
+
+def roster_fact_counts(plan: RosterPlan, *, today: datetime.date | None = None) -> list[list]:
+    """How many people in post today have each set of the facts a requirement's audience is drawn by (team, staff
+    group, job title), now and once `plan` applies: [team id, staff group, job title, now, after] for each set whose
+    counts differ (the rest cannot change any requirement's). Small enough to keep with a dry run. One query."""
+    today = today or timezone.localdate()
     diffs = {staff.pk: changes for staff, _, changes in plan.to_change}
     now, after = Counter(), Counter()
     for pk, *values in StaffMember.objects.values_list("pk", *FACTS).iterator(chunk_size=2000):
@@ -55,17 +61,34 @@ def roster_audiences(plan: RosterPlan, *, today: datetime.date | None = None) ->
         facts = {name: person.fields.get(name) for name in FACTS}
         if _in_post(facts, today):
             after[_key(facts)] += 1
+    keys = [*now, *(key for key in after if key not in now)]
+    return [[*key, now[key], after[key]] for key in keys if now[key] != after[key]]
+
+
+def audiences_changed(
+    counts: list[list], *, requirements: list[Requirement] | None = None, today: datetime.date | None = None
+) -> list[AudienceChange]:
+    """The requirements in use (those asked of everyone aside), by name, whose number of people in post changes by
+    `counts` (`roster_fact_counts`). Three queries (two when `requirements` are given), whatever the counts."""
+    today = today or timezone.localdate()
+    requirements = _requirements(today) if requirements is None else requirements
+    if not requirements:
+        return []
     paths = dict(Team.objects.values_list("pk", "path"))
     changes = []
     for requirement in sorted(requirements, key=lambda r: r.name.lower()):
         team_paths = [team.path for team in requirement.teams.all()]
-        counts = [
-            sum(n for facts, n in side.items() if _applies(requirement, team_paths, paths, *facts))
-            for side in (now, after)
-        ]
-        if counts[0] != counts[1]:
-            changes.append(AudienceChange(requirement, *counts))
+        applies = [(now, after) for *facts, now, after in counts if _applies(requirement, team_paths, paths, *facts)]
+        before, once = sum(now for now, _ in applies), sum(after for _, after in applies)
+        if before != once:
+            changes.append(AudienceChange(requirement, before, once))
     return changes
+
+
+def _requirements(today: datetime.date) -> list[Requirement]:
+    """The requirements in use today that are not asked of everyone (two queries: them, their teams)."""
+    in_use = Requirement.objects.in_use_on(today).prefetch_related("teams")
+    return [requirement for requirement in in_use if not requirement.applies_to_everyone]
 
 
 def _in_post(facts: dict, today: datetime.date) -> bool:

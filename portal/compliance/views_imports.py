@@ -18,11 +18,17 @@ from .imports.services import (
     ImportRefused,
     import_batch_apply,
     import_batch_create,
+    import_batch_dry_run,
     import_batch_emails_send_again,
     import_batch_plan,
 )
 from .models import CompetenceMapping, ImportBatch, Requirement
-from .roster_audiences import roster_audiences
+
+# An apply whose form names a dry run by something that cannot be one (a page not the portal's, or altered)
+NOT_A_DRY_RUN = (
+    "Not applied: the form did not say which dry run it was applied from. Open this page again and apply the file "
+    "from the dry run it shows. Nothing was changed."
+)
 
 
 class ImportUploadForm(forms.Form):
@@ -121,21 +127,19 @@ def upload(request, kind: str):
 def batch(request, batch_id: int):
     """The dry run while the file waits (or after a failure, or once applying it has stopped, to finish it); progress
     while it applies (the page refreshes itself through a link, not a script); the outcome once done. Only a waiting
-    file is planned again. A file an API client sent that the client may no longer apply (revoked since, its token's
-    holder gone from HR, its rows no longer in its teams) is not planned: applying it again would be refused the same
-    way, so the page says why in place of the button."""
+    file has its dry run shown: the one kept when it was planned, for a roster (`import_batch_dry_run`). A file an API
+    client sent that the client may no longer apply (revoked since, its token's holder gone from HR, its rows no longer
+    in its teams) is not planned: applying it again would be refused the same way, so the page says why in place of
+    the button."""
     batch = get_object_or_404(ImportBatch, pk=batch_id)
     importer = importer_for(batch.kind)
     waiting = batch.status in {ImportBatch.PLANNED, ImportBatch.FAILED} or batch.stalled
     sender_refused = sender_refusal(batch) if waiting else ""
     waiting = waiting and not sender_refused
-    plan = import_batch_plan(batch, viewer=request.user) if waiting else None  # their own rows: refused, by line
+    plan = import_batch_dry_run(batch, viewer=request.user) if waiting else None  # their own rows: refused, by line
     context = {"batch": batch, "importer": importer, "plan": plan, "sender_refused": sender_refused}
     if plan is not None and batch.kind == ImportBatch.COMPLETIONS and plan.skipped:
         context["requirements"] = importable_requirements()
-    if plan is not None and batch.kind == ImportBatch.ROSTER:
-        context["audiences"] = roster_audiences(plan)
-        context["emptied"] = [change for change in context["audiences"] if change.to_no_one]
     return render(request, "imports/batch.html", context)
 
 
@@ -155,13 +159,19 @@ def planned_csv(request, batch_id: int):
 @hr_required
 @require_POST
 def apply(request, batch_id: int):
+    """Apply a file, from the dry run the page showed (`dry_run`, its fingerprint): the apply is made only if the file,
+    planned again, would do just that. A form without it applies the file as planned then, as the command line does."""
     batch = get_object_or_404(ImportBatch, pk=batch_id)
+    dry_run = request.POST.get("dry_run", "")
     try:
+        if dry_run and not _fingerprint(dry_run):
+            raise ImportRefused(NOT_A_DRY_RUN)
         import_batch_apply(
             batch=batch,
             user=request.user,
             request=request,
             confirmed_identity=_fingerprint(request.POST.get("confirm_identity_changes", "")),
+            dry_run=dry_run,
         )
     except ImportRefused as error:
         messages.error(request, str(error))
@@ -183,8 +193,9 @@ def send_again(request, batch_id: int):
 
 
 def _fingerprint(value: str) -> str:
-    """The identity changes' fingerprint the checkbox carries (hex): anything else confirms nothing, so the apply is
-    refused with the reason, and nothing of it reaches the database (PostgreSQL refuses a NUL in text)."""
+    """The identity changes' fingerprint the checkbox carries, or the dry run's the form does (hex): anything else
+    confirms nothing, so the apply is refused with the reason, and nothing of it reaches the database (PostgreSQL
+    refuses a NUL in text)."""
     return value if re.fullmatch(r"[0-9a-f]{1,64}", value) else ""
 
 

@@ -69,6 +69,11 @@ class Importer:
     # (plan, user id, who) -> (line, reason) for each row rejected as that user's own record (`own_records`): rows
     # that would change the standing of whoever applies the file. None: the kind's rows are no one's own record.
     own_refuse: Callable[[Plan, int, str], list[tuple[int, str]]] | None = None
+    # (plan, its fingerprint) -> the dry run as the batch page shows it, kept on the batch (`summary["dry_run"]`) so
+    # that opening the page does not plan the file again; its plan has a `fingerprint`. None: the page plans it again.
+    dry_run_kept: Callable[[Plan, str], dict] | None = None
+    # (the kept dry run) -> what the page shows of it, read afresh where the page must be current (the requirements)
+    dry_run_shown: Callable[[dict], dict] | None = None
 
 
 def importers() -> dict[str, Importer]:

@@ -25,6 +25,7 @@ from ..models import ImportBatch
 from ..roster import roster_apply
 from .base import Importer, Progress
 from .own_records import APPLIER, ASK_ANOTHER, CLIENTS_MAKER, TOKEN_HOLDER, VIEWER
+from .roster_dry_run import roster_dry_run_kept, roster_dry_run_shown
 from .services import ImportRefused
 
 logger = logging.getLogger(__name__)
@@ -199,7 +200,7 @@ IMPORTER = Importer(
     summary="People, their teams, line managers, start and leave dates, from an ESR staff list.",
     help_text="An ESR staff list saved as CSV or Excel (.xlsx), smaller than 30 MB",
     # ESR's Staff in Post report has 50-60 columns, about 900 bytes a row as CSV: 30 MB is some 34,000 assignments,
-    # the largest trusts' (bench/roster_wide.py: 30,000 rows, 25 MB, plan in 6-7 s and 500 MB at peak).
+    # the largest trusts' (bench/roster_wide.py: 30,000 rows, 25 MB; docs/benchmarks.md has what its plan costs).
     max_bytes=30 * 1024 * 1024,
     plan=plan_roster,
     apply=apply,
@@ -207,4 +208,6 @@ IMPORTER = Importer(
     emails_send=emails_send,
     emails_send_again=emails_send_again,
     own_refuse=own_refuse,
+    dry_run_kept=roster_dry_run_kept,
+    dry_run_shown=roster_dry_run_shown,
 )

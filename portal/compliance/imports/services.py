@@ -1,6 +1,7 @@
 """Uploading, planning and applying an import of any kind. Applying runs in the task worker: the page (or the
 command) asks for it, `import_batch_run` does it, and the batch row says how far it has got."""
 
+import datetime
 import logging
 
 from django.core.files.base import ContentFile
@@ -23,6 +24,14 @@ from .senders import sender_refusal
 logger = logging.getLogger(__name__)
 
 
+# Why an apply asked for from a dry run the page showed is not made: the file, planned again, would not do the same.
+CHANGED_SINCE = (
+    "Not applied: the records this file changes have changed since the dry run you applied it from (another import, "
+    "or a change to someone in the file), so applying it now would not do what that dry run showed. The dry run below "
+    "is as they are now: check it and apply again. Nothing was changed."
+)
+
+
 class ImportRefused(ValueError):
     """The batch cannot be applied as asked (already applied, or being applied); the message says why."""
 
@@ -35,15 +44,14 @@ def import_batch_create(
     the API sent are refused when they are the own record of whoever holds its client's token (`own_records`)."""
     importer = importer_for(kind)
     options = {name: value for name, value in (options or {}).items() if value}
-    plan = importer.plan(data, **options)
-    own_records_refuse(importer, plan, clients_holders(options))
+    plan, kept = _planned(importer, data, options)
     batch = ImportBatch.objects.create(
         kind=kind,
         filename=filename[:255],
         sha256=plan.sha256,
         uploaded_by=user,
         row_count=plan.rows,
-        summary={**plan.summary, "options": options},
+        summary={**plan.summary, "options": options, **kept},
     )
     batch.stored_name = uploads.stored_name(kind, batch)
     batch.save(update_fields=["stored_name"])
@@ -51,6 +59,50 @@ def import_batch_create(
     storage.delete(batch.stored_name)
     storage.save(batch.stored_name, ContentFile(data))
     return batch, plan
+
+
+def _planned(importer, data: bytes, options: dict) -> tuple[Plan, dict]:
+    """The dry run of a file, its rows refused that are the own record of whoever holds the token of the API client
+    that sent it (if one did), and what of it to keep on the batch ({"dry_run": ...}, for a kind that keeps it)."""
+    plan = importer.plan(data, **options)
+    fingerprint = getattr(plan, "fingerprint", "")  # before any row is refused as someone's own: the file's plan
+    own_records_refuse(importer, plan, clients_holders(options))
+    return plan, _kept(importer, plan, fingerprint)
+
+
+def _kept(importer, plan: Plan, fingerprint: str) -> dict:
+    return {"dry_run": importer.dry_run_kept(plan, fingerprint)} if importer.dry_run_kept is not None else {}
+
+
+def _keep(batch: ImportBatch, summary: dict) -> None:
+    """Keep a dry run made again on the batch (with its counts), unless it has been applied meanwhile."""
+    with transaction.atomic():
+        held = ImportBatch.objects.select_for_update().filter(pk=batch.pk).exclude(status=ImportBatch.DONE).first()
+        if held is not None:
+            batch.summary = {**held.summary, **summary}
+            ImportBatch.objects.filter(pk=batch.pk).update(summary=batch.summary)
+
+
+def import_batch_dry_run(batch: ImportBatch, *, viewer=None):
+    """The dry run the batch page shows. For a kind that keeps one (`Importer.dry_run_kept`), the one kept on the
+    batch, with `made_at` when it was made: the file is planned again (and kept) only when none is kept or it was made
+    on an earlier day (a new day changes who has left and which dates are ahead), and for a `viewer` whose standing a
+    row changes, whose rows are refused to them by line (not kept: no one else's). Else the plan (`import_batch_plan`).
+    An apply asked for from a kept dry run applies only what it showed (`import_batch_run`)."""
+    importer = importer_for(batch.kind)
+    if importer.dry_run_kept is None:
+        return import_batch_plan(batch, viewer=viewer)
+    kept = batch.summary.get("dry_run")
+    if kept is None or timezone.localdate(datetime.datetime.fromisoformat(kept["made_at"])) < timezone.localdate():
+        data = uploads.load_named(batch.stored_name, batch.sha256)
+        plan, made = _planned(importer, data, batch.summary.get("options", {}))
+        _keep(batch, {**plan.summary, **made})
+        kept = made["dry_run"]
+    if getattr(viewer, "pk", None) in kept["standing_of"]:
+        kept = importer.dry_run_kept(import_batch_plan(batch, viewer=viewer), kept["fingerprint"])
+    if importer.dry_run_shown is not None:
+        kept = importer.dry_run_shown(kept)
+    return {**kept, "made_at": timezone.localtime(datetime.datetime.fromisoformat(kept["made_at"]))}
 
 
 def import_batch_plan(batch: ImportBatch, *, viewer=None) -> Plan:
@@ -65,18 +117,29 @@ def import_batch_plan(batch: ImportBatch, *, viewer=None) -> Plan:
 
 
 def import_batch_apply(
-    *, batch: ImportBatch, user, request=None, via: str = "", background: bool = True, confirmed_identity: str = ""
+    *,
+    batch: ImportBatch,
+    user,
+    request=None,
+    via: str = "",
+    background: bool = True,
+    confirmed_identity: str = "",
+    dry_run: str = "",
 ) -> None:
     """Ask for `batch` to be applied: in the task worker (`background`), or here and now (the command's default).
     Asking twice (a double click, two tabs) applies once: the batch moves from "not applied" (or "failed", to finish
     a failed apply) to "waiting" in one conditional UPDATE, and only the request that moved it goes on. `via` names a
     door without a user for the audit log ("the command line (manage.py import_file)"). `confirmed_identity` is the
     roster dry run's identity fingerprint HR confirmed (kept on the batch for the worker: a roster that changes who
-    people are applies only if the changes it finds then are the ones confirmed). Refused to a `user` whose own
-    record a row would change (`own_records`), before the file is queued; the worker checks again."""
+    people are applies only if the changes it finds then are the ones confirmed). `dry_run` is the fingerprint of the
+    dry run the page showed, when asked from it: the file applies only if planned again it would do just that.
+    Refused to a `user` whose own record a row would change (`own_records`), before the file is queued, planning the
+    file again only if the dry run kept says a row changes their standing (or none is kept); the worker checks again."""
     importer = importer_for(batch.kind)
     waiting = batch.status in {ImportBatch.PLANNED, ImportBatch.FAILED} or batch.stalled
-    if waiting and getattr(user, "pk", None) and importer.own_refuse is not None:
+    kept = batch.summary.get("dry_run")
+    theirs = kept is None or getattr(user, "pk", None) in kept["standing_of"]
+    if waiting and getattr(user, "pk", None) and importer.own_refuse is not None and theirs:
         refusal = own_records_refuse(importer, import_batch_plan(batch), [(user.pk, VIEWER)])
         if refusal:
             raise ImportRefused(refusal)
@@ -94,7 +157,7 @@ def import_batch_apply(
         applied_via=via[:100],
         applied_from=client_address(request)[:64],
         error="",
-        summary={**batch.summary, "confirmed_identity": confirmed_identity},
+        summary={**batch.summary, "confirmed_identity": confirmed_identity, "applied_from_dry_run": dry_run},
     )
     if stopped_while and claimed:
         logger.warning("Import %s (%s) had stopped while %s; asked to apply again", batch.pk, batch.kind, stopped_while)
@@ -155,9 +218,16 @@ def import_batch_run(batch_id: int, *, between_chunks=None) -> str:
         if refusal:
             return _fail(batch, importer, refusal)
         plan = import_batch_plan(batch)
+        fingerprint = getattr(plan, "fingerprint", "")
         # Asked for when no row was theirs, the file waited for the worker: the roster may have changed since (a
         # number now on their record, their account now joined to a staff record in the file)
         refusal = own_records_refuse(importer, plan, whose_own_record(batch))
+        kept = batch.summary.get("dry_run")
+        if kept is not None and kept["fingerprint"] != fingerprint:  # the page shows the dry run as it is now
+            _keep(batch, {**plan.summary, **_kept(importer, plan, fingerprint)})
+        shown = batch.summary.get("applied_from_dry_run")
+        if shown and shown != fingerprint:
+            return _fail(batch, importer, CHANGED_SINCE)
         if refusal:
             raise OwnRecordRefused(refusal)
         if not plan.can_apply:

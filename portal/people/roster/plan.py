@@ -72,6 +72,25 @@ class RosterPlan:
         whole_file = [(None, text) for text in self.problems if text not in lined]
         return whole_file + sorted([*self.line_problems, *self.rejected], key=lambda error: error[0])
 
+    @property
+    def fingerprint(self) -> str:
+        """Names what applying this plan would do (who is added, what changes for whom, who leaves, which rows are
+        refused): a dry run made again finds the same only if the file and the records it changes are as they were,
+        so an apply asked for from a dry run shown earlier can tell that it would do what was shown."""
+        text = repr(
+            (
+                [
+                    (p.employee_number, sorted(p.fields.items()), p.assignments, p.manager_number)
+                    for p in self.to_create
+                ],
+                [(s.pk, sorted(d.items()), p.assignments, p.manager_number) for s, p, d in self.to_change],
+                [s.pk for s in self.leavers],
+                self.rejected,
+                self.problems,
+            )
+        )
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
     def needs_confirmation(self, confirmed: str) -> bool:
         return bool(self.identity) and confirmed != self.identity_fingerprint
 

@@ -10,7 +10,7 @@ from portal.compliance.completions import completions_listing_csv
 from portal.compliance.imports.base import importer_for, importers
 from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
 from portal.compliance.models import ImportBatch
-from portal.compliance.roster_audiences import roster_audiences
+from portal.compliance.roster_audiences import audiences_changed
 from portal.lib.commands import failure_told
 from portal.lib.links import portal_url
 
@@ -117,7 +117,8 @@ class Command(BaseCommand):
             )
         for key, value in plan.summary.items():
             self.stdout.write(f"  {key}: {value}")
-        for change in roster_audiences(plan) if kind == ImportBatch.ROSTER else []:
+        kept = batch.summary.get("dry_run", {})  # a roster's, with who must do what (imports.roster_dry_run)
+        for change in audiences_changed(kept["audience_counts"]) if "audience_counts" in kept else []:
             emptied = ": IT WOULD APPLY TO NO ONE (check the file's staff groups, teams and job titles)"
             self.stdout.write(
                 f"  who must do it: {change.requirement.name}, {change.now} people in post now, {change.after} once "
