@@ -49,6 +49,12 @@ ROSTER_COLUMNS = [
     ("employment_type", "Employment Type"),
     ("effective_date", "Effective Date"),
 ]
+# A person's line manager, given by either field. Left out by everyone, the file has no supervisor columns and each
+# keeps the line manager the portal holds; given, both empty is none, as a blank supervisor in a file with the column.
+MANAGER_FIELDS = ("manager_employee_number", "manager_assignment_number")
+# What a person may leave out, to keep what the portal holds, as a roster file without the column: each field the
+# import keeps when its column is missing, and the line manager (either of its fields).
+LEAVABLE = {**{field: (field,) for field in sorted(OPTIONAL_FIELDS)}, "line_manager": MANAGER_FIELDS}
 KEY_HEADER = Header(None, alias="Idempotency-Key", description="Unique to the request; the same on a retry")
 ANSWERS = {200: WriteAnswer, 202: WriteAnswer}
 
@@ -108,15 +114,17 @@ def roster_send(request: HttpRequest, payload: RosterIn, idempotency_key: str | 
     `identity_fingerprint` a dry run gave. All or nothing. A client limited to a team adds no one: it changes only
     people already in its teams, keeps them there and names only them as line managers; any other number gets the
     same answer as a number no one has. A work email or assignment number someone outside the team has is refused,
-    without saying whose. A person's `job_title`, `staff_group`, `leave_date` or `employment_type` left out is kept as
-    the portal holds it, as in a roster file without that column (so a leaver stays one); sent empty or null it is
-    cleared, as an empty cell. The request is one file with one set of columns: people who differ in which of these
-    they give are refused (422 `invalid_request`, naming the first who differs), and nothing is recorded."""
+    without saying whose. A person's `job_title`, `staff_group`, `leave_date`, `employment_type` or line manager (both
+    `manager_employee_number` and `manager_assignment_number`) left out is kept as the portal holds it, as in a roster
+    file without that column (so a leaver stays one); sent empty or null it is cleared, as an empty cell (no line
+    manager). The request is one file with one set of columns: people who differ in which of these they give are
+    refused (422 `invalid_request`, naming the first who differs), and nothing is recorded."""
     key = checked_key(idempotency_key)
     people = payload.people
     client = request.auth
     columns = _roster_columns(people)
-    left_out = sorted(OPTIONAL_FIELDS - {field for field, _ in columns})
+    given = {field for field, _ in columns}
+    left_out = sorted(name for name, fields in LEAVABLE.items() if not given & set(fields))
 
     def answer():
         if client.team:
@@ -141,15 +149,16 @@ def roster_send(request: HttpRequest, payload: RosterIn, idempotency_key: str | 
 
 def _roster_columns(people) -> list[tuple[str, str]]:
     """The columns of the file for these people: a field the import keeps when its column is missing (job title,
-    staff group, leave date, agency or bank) is a column only when the people give it, so a person sent without it
-    keeps what the portal holds, as in a file without the column. A file has one set of columns, so people who differ
-    in which of those fields they give are refused, naming the first who differs from people[0] in each: splitting
-    them into two files would make one request two imports, each applied or refused alone."""
+    staff group, leave date, agency or bank, line manager) is a column only when the people give it, so a person sent
+    without it keeps what the portal holds, as in a file without the column. A file has one set of columns, so people
+    who differ in which of those fields they give are refused, naming the first who differs from people[0] in each:
+    splitting them into two files would make one request two imports, each applied or refused alone."""
     given = [person.model_fields_set for person in people]
     errors = []
-    for field in sorted(OPTIONAL_FIELDS):
-        first = field in given[0]
-        i = next((i for i, fields in enumerate(given) if (field in fields) != first), None)
+    for fields in LEAVABLE.values():
+        field = " or ".join(fields)
+        first = bool(given[0] & set(fields))
+        i = next((i for i, named in enumerate(given) if bool(named & set(fields)) != first), None)
         if i is None:
             continue
         giver, silent = (0, i) if first else (i, 0)
@@ -158,7 +167,7 @@ def _roster_columns(people) -> list[tuple[str, str]]:
             f"people[{giver}] (employee {people[giver].employee_number}) gives: give {field} for everyone in the "
             f"request (empty or null for none) or for no one (each keeps theirs), or send them in separate requests"
         )
-        errors.append({"field": f"people[{i}].{field}", "message": message})
+        errors.append({"field": f"people[{i}].{fields[0]}", "message": message})
     if errors:
         raise Problem(
             "invalid_request",
@@ -166,7 +175,8 @@ def _roster_columns(people) -> list[tuple[str, str]]:
             + "; ".join(e["message"] for e in errors),
             errors=errors,
         )
-    return [(field, label) for field, label in ROSTER_COLUMNS if field not in OPTIONAL_FIELDS or field in given[0]]
+    kept = {field for fields in LEAVABLE.values() if not given[0] & set(fields) for field in fields}
+    return [(field, label) for field, label in ROSTER_COLUMNS if field not in kept]
 
 
 @router.get(

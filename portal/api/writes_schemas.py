@@ -116,8 +116,12 @@ class PersonIn(Row):
     staff_group: str | None = Field("", max_length=100, description=LEFT_OUT_OR_EMPTY.format(field="staff group"))
     team_code: str = Field("", max_length=60, description="The team, by its code (or give team_name)")
     team_name: str = Field("", max_length=200)
-    manager_employee_number: str = Field("", max_length=30)
-    manager_assignment_number: str = Field("", max_length=30)
+    manager_employee_number: str | None = Field(
+        "", max_length=30, description=LEFT_OUT_OR_EMPTY.format(field="line manager") + " (or this and the next)"
+    )
+    manager_assignment_number: str | None = Field(
+        "", max_length=30, description="The line manager by their post's number, as ESR's Supervisor Assignment Number"
+    )
     employment_type: str | None = Field(
         "",
         max_length=30,
@@ -132,7 +136,14 @@ class PersonIn(Row):
 
     _days = field_validator("start_date", "leave_date", "effective_date", mode="before")(written_day)
 
-    @field_validator("job_title", "staff_group", "employment_type", mode="before")
+    @field_validator(
+        "job_title",
+        "staff_group",
+        "employment_type",
+        "manager_employee_number",
+        "manager_assignment_number",
+        mode="before",
+    )
     @classmethod
     def _null_is_empty(cls, value):
         # null and "" say the same (none), as an empty cell: one value, so a retry sending either is the same request

@@ -118,7 +118,7 @@ def test_changes_are_said_in_words_in_line_order(teams):
     assert [(staff.employee_number, lines) for staff, lines in plan.other_changes] == [
         ("1003", ["Team: Communications and Engagement to Finance"]),
         ("1001", ["First name: Sam to Siân", "Team: Communications and Engagement to Finance"]),
-        ("1002", ["Line manager: (blank) to Ben Able (1003)"]),
+        ("1002", ["Line manager: none to Ben Able (1003)"]),
     ]
     assert not plan.identity
 

@@ -195,7 +195,10 @@ def _move_sign_in_emails(plan: RosterPlan) -> list[SignInMoved]:
 
 
 def _apply_managers(plan: RosterPlan) -> None:
-    """Point people at their line managers: one UPDATE per manager, far faster than a CASE over thousands of rows."""
+    """Point people at their line managers: one UPDATE per manager, far faster than a CASE over thousands of rows; and
+    one for everyone whose supervisor the file leaves blank, who has none now."""
+    none_now = [staff.pk for staff, _, diffs in plan.to_change if diffs.get("line_manager", (None, None))[1] == ""]
+    StaffMember.objects.filter(pk__in=none_now).update(line_manager=None)
     rows = [p for p in plan.to_create if p.manager_number] + [p for _, p, _ in plan.to_change if p.manager_number]
     numbers = {p.employee_number for p in rows} | {p.manager_number for p in rows}
     by_number = dict(StaffMember.objects.filter(employee_number__in=numbers).values_list("employee_number", "pk"))

@@ -21,6 +21,7 @@ from .plan import IDENTITY_FIELDS, IdentityChange, RosterPlan
 from .rows import (
     ALIASES,
     COLUMNS,
+    MANAGER_COLUMNS,
     OPTIONAL_FIELDS,
     REQUIRED,
     PersonRow,
@@ -81,7 +82,10 @@ def plan_roster(data: bytes, *, sheet: str = "", **_options) -> RosterPlan:
     assignment_owner = {number: row.employee_number for number, (row, _) in first_row.items()}
     hierarchy: list[tuple[int, str]] = []
     _resolve_supervisor_assignments(hierarchy, people, assignment_owner)
-    _check_against_database(plan, people, absent=OPTIONAL_FIELDS - records[0][1].keys() if records else set())
+    columns = records[0][1].keys() if records else set()
+    _check_against_database(
+        plan, people, absent=OPTIONAL_FIELDS - columns, names_managers=bool(MANAGER_COLUMNS & columns)
+    )
     _check_hierarchy(hierarchy, people)
     plan.line_problems = sorted(hierarchy, key=lambda p: p[0])
     plan.problems.extend(f"Line {line}: {text}" for line, text in plan.line_problems)
@@ -162,9 +166,13 @@ def _resolve_supervisor_assignments(
             person.manager_number = manager
 
 
-def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow], *, absent: set[str]) -> None:
+def _check_against_database(
+    plan: RosterPlan, people: dict[str, PersonRow], *, absent: set[str], names_managers: bool
+) -> None:
     """Sort the file's people into new and changed, refusing rows that clash with the portal. A field whose column the
-    file does not have (`absent`) is left as the portal holds it: the file says nothing about it."""
+    file does not have (`absent`) is left as the portal holds it: the file says nothing about it. So is the line
+    manager, unless the file `names_managers` (has a supervisor column): then a blank supervisor is none, as ESR shows
+    someone whose supervisor left or who moved to a post with none, and the line manager held is cleared."""
     existing = {
         s.employee_number: s
         for s in StaffMember.objects.filter(employee_number__in=people).select_related("line_manager")
@@ -227,11 +235,13 @@ def _check_against_database(plan: RosterPlan, people: dict[str, PersonRow], *, a
             k: (getattr(staff, k), v) for k, v in person.fields.items() if k not in absent and getattr(staff, k) != v
         }
         current_manager = staff.line_manager.employee_number if staff.line_manager else ""
-        if person.manager_number and person.manager_number != current_manager:
+        # A supervisor's assignment no one holds is a problem of its own (`_resolve_supervisor_assignments`), not none
+        named = person.manager_number or not person.manager_assignment
+        if names_managers and named and person.manager_number != current_manager:
             diffs["line_manager"] = (current_manager, person.manager_number)
             if staff.line_manager:
                 plan.manager_names[current_manager] = staff.line_manager.full_name
-            new_manager = people.get(person.manager_number)
+            new_manager = people.get(person.manager_number) if person.manager_number else None
             if new_manager is not None:  # as the file names them
                 plan.manager_names[person.manager_number] = (
                     f"{new_manager.fields['first_name']} {new_manager.fields['last_name']}"

@@ -107,6 +107,8 @@ class RosterPlan:
         ]
 
     def _shown(self, name: str, value) -> str:
+        if name == "line_manager" and not value:
+            return "none"
         if value in (None, ""):
             return "(blank)"
         if name == "team_id":

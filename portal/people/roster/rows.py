@@ -85,6 +85,10 @@ COLUMNS = {
 }
 # The fields a file may leave out: without the column, a person's value is kept (a new person's is blank).
 OPTIONAL_FIELDS = {"job_title", "staff_group", "leave_date", "employment_type"}
+# The columns that name a line manager. A file without either keeps the line manager held; with one, a person whose
+# supervisor is blank has none (as ESR reports someone whose supervisor's post is empty, or who moved to a post with
+# no supervisor)
+MANAGER_COLUMNS = {"manager_number", "manager_assignment"}
 # The longest value each column may hold, from the columns it is stored in, so that a dry run that says "can be
 # applied" always applies.
 MAX_LENGTHS = {
