@@ -341,7 +341,7 @@ def _team_matrix_as_it_was(
     holding that day in a team in `scope` as the tree stood then (the team the roster had them in then, by its name
     then), with each run's own state, in one query (a range on two indexed dates, as the organisation report reads
     it); then the people the roster had there that day with nothing required of them, in one more
-    (`_nothing_required_as_it_was`). Four queries with the requirements and the tree, whatever the size of the
+    (`nothing_required_as_it_was`). Four queries with the requirements and the tree, whatever the size of the
     teams, one more when someone was paused, for the pauses' last days, and one more when a requirement was changed
     after the day, for its terms then."""
     requirements = requirements_in_force_on(day)  # in force that day, with their terms and names then
@@ -360,7 +360,7 @@ def _team_matrix_as_it_was(
         until = pauses_in_force(day, {pk for pk, _ in paused})
         for key in paused:
             rows[key] = rows[key]._replace(paused_until=until.get(key))
-    for person in _nothing_required_as_it_was(scope, day, in_use, url, tree):
+    for person in nothing_required_as_it_was(scope, day, in_use, url, tree):
         people.setdefault(person.pk, person)
     ordered = sorted(people.values(), key=lambda p: (p.last_name, p.first_name, p.pk))
     matrix = _matrix(
@@ -388,7 +388,7 @@ NOTHING_REQUIRED_FIELDS = (
 )
 
 
-def _nothing_required_as_it_was(
+def nothing_required_as_it_was(
     scope: list[Team], day: datetime.date, in_use: list[int], url, tree: Tree
 ) -> list[Person]:
     """The people the roster had in `scope` (and below, as `tree` stood on `day`) on `day` as everything known now
@@ -427,7 +427,7 @@ def _nothing_required_as_it_was(
 
 def roster_team_as_it_was(staff: StaffMember, day: datetime.date) -> int | None:
     """The team the roster had `staff` in on `day` as everything known now says, by the rule the page as it was
-    places people by (`intervals.Roster`, as the runs of the status table and `_nothing_required_as_it_was` read it);
+    places people by (`intervals.Roster`, as the runs of the status table and `nothing_required_as_it_was` read it);
     None if they were not in post that day (in none of their periods of employment,
     `people.history.employment_periods`). One query (their roster rows), none for a day after they left."""
     if day >= staff.start_date and staff.leave_date is not None and day > staff.leave_date:

@@ -17,6 +17,7 @@ from portal.compliance.projection import refresh
 from portal.people.models import Team
 from portal.people.roles import hr_group
 from portal.reports import views_team
+from portal.reports.basis import AS_RECORDED
 from portal.reports.selectors import due_soon_days
 from portal.reports.team import STATE_CHOICES, team_matrix
 from portal.reports.team_listed import team_matrix_listed
@@ -38,6 +39,16 @@ def _hr():
     return user
 
 
+def owing_the_same(person, ward, surgery, night) -> None:
+    """People owing the same (never done, started the same day): only their names set them apart, which Python and
+    the database may order differently ("adams" and "Baker": by case, or not); and one who owes one more."""
+    person(ward, "Ann", "adams")
+    person(ward, "Ben", "Baker")
+    person(surgery, "Dai", "de Souza", employment_type="agency")
+    person(surgery, "Eve", "Ólafsson")
+    person(night, "Cat", "Baker", staff_group="Nursing")
+
+
 @pytest.fixture
 def trust(db):
     """Two directorates, a ward with a sub-team under one; three requirements in use (one for nurses only) and one
@@ -57,13 +68,7 @@ def trust(db):
     def person(team, first, last, **fields):
         return factories.make_staff(team=team, first_name=first, last_name=last, **fields)
 
-    # Owing the same (never done, started the same day): only their names set them apart, which Python and the
-    # database may order differently ("adams" and "Baker": by case, or not).
-    person(ward, "Ann", "adams")
-    person(ward, "Ben", "Baker")
-    person(surgery, "Dai", "de Souza", employment_type="agency")
-    person(surgery, "Eve", "Ólafsson")
-    person(night, "Cat", "Baker", staff_group="Nursing")  # owes one more
+    owing_the_same(person, ward, surgery, night)
     done = person(ward, "Fay", "Ford", staff_group="Nursing")
     expiring = person(night, "Gus", "Green")
     expired = person(surgery, "Hal", "Hart", staff_group="Nursing")
@@ -99,24 +104,30 @@ def trust(db):
     }
 
 
-def _cut(scope, *, listed, **filters):
-    matrix = team_matrix(scope, **filters)
-    matrix.cut(listed)
-    return matrix
-
-
-@pytest.mark.parametrize(
+# The parts of the organisation each comparison is made for (the `trust` fixture's names).
+SCOPES = pytest.mark.parametrize(
     "names",
     [["trust"], ["medicine"], ["ward"], ["night"], ["ward", "surgery"]],
     ids=["everyone", "a directorate", "a ward and its sub-team", "a sub-team", "two teams"],
 )
-def test_the_page_is_what_judging_everyone_gives(trust, names):
-    scope = [trust[name] for name in names]
+
+
+def assert_listed_is_whole_cut(scope, requirement, moment=None, basis=AS_RECORDED) -> None:
+    """The page listing people (`team_listed.team_matrix_listed`) is the whole matrix (`team.team_matrix`) cut to the
+    lists' length, live or as at `moment` on the clock `basis`, listing 1 to 1,000, for every requirement and for
+    `requirement` alone, for every state and none."""
     for listed in (1, 2, 3, 5, 1000):
-        for requirement in (None, trust["fire"]):
+        for shown in (None, requirement):
             for state in STATES:
-                filters = {"listed": listed, "requirement": requirement, "state": state}
-                assert team_matrix_listed(scope, **filters) == _cut(scope, **filters), filters
+                filters = {"requirement": shown, "state": state, "basis": basis}
+                whole = team_matrix(scope, moment, **filters)
+                whole.cut(listed)
+                assert team_matrix_listed(scope, moment, listed=listed, **filters) == whole, (listed, filters)
+
+
+@SCOPES
+def test_the_page_is_what_judging_everyone_gives(trust, names):
+    assert_listed_is_whole_cut([trust[name] for name in names], trust["fire"])
 
 
 def test_the_organisation_holds_what_the_comparison_needs(trust):
@@ -163,8 +174,8 @@ def _boundaries(w: int) -> list[tuple]:
     ]
 
 
-def test_the_sql_state_is_state_on_on_every_boundary(db):
-    """One person for each row: for each state, the people the SQL finds in it are those state_on puts in it."""
+def boundary_grid() -> Team:
+    """A team of one person for each of `_boundaries`' status rows, on one requirement."""
     team = factories.make_team("Grid", kind="organisation")
     factories.make_requirement(name="Grid")
     cases = _boundaries(due_soon_days())
@@ -174,39 +185,51 @@ def test_the_sql_state_is_state_on_on_every_boundary(db):
     for person, case in zip(people, cases, strict=True):
         dates = {name: None if days is None else _days(days) for name, days in zip(names, case, strict=True)}
         RequirementStatus.objects.filter(staff=person).update(**dates)
+    return team
+
+
+def test_the_sql_state_is_state_on_on_every_boundary(db):
+    """One person for each row: for each state, the people the SQL finds in it are those state_on puts in it."""
+    team = boundary_grid()
     judged = {status.state_on(TODAY, row.standing, due_soon_days()) for row in RequirementStatus.objects.all()}
     assert judged == set(status.LABELS) - {status.NOT_REQUIRED}
-    for state in STATES:
-        assert team_matrix_listed([team], listed=1000, state=state) == _cut([team], listed=1000, state=state), state
+    assert_listed_is_whole_cut([team], None)
+
+
+def calls_of(monkeypatch, module, name: str) -> list:
+    """Each call of `module.name` from now on (its arguments), the function still doing its work."""
+    calls, real = [], getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def hr_client(team: Team):
+    """A client signed in as an HR officer (with the second factor) in `team`, counted in the status table too."""
+    hr = factories.make_staff(team=team, first_name="Hana", last_name="Human-Resources")
+    hr.user.groups.add(hr_group())
+    factories.with_mfa(hr.user)
+    refresh()  # what applies to them too, before the count
+    return client_for(hr)
 
 
 def test_the_page_judges_only_the_people_it_lists(trust, monkeypatch):
     """Twenty more people, listed in neither list (last by name, nothing owed), cost the page no judging: it used to
     judge every cell of everyone."""
-    judged = []
-    real_state_on = status.state_on
-
-    def state_on(*args, **kwargs):
-        judged.append(args)
-        return real_state_on(*args, **kwargs)
-
     monkeypatch.setattr(views_team, "LISTED_MAX", 3)
-    hr = factories.make_staff(team=trust["surgery"], first_name="Hana", last_name="Human-Resources")
-    hr.user.groups.add(hr_group())
-    factories.with_mfa(hr.user)
-    refresh()  # what applies to them too, before the count
-    client = client_for(hr)
-    url = reverse("reports:team")
-    monkeypatch.setattr(status, "state_on", state_on)
+    client, url = hr_client(trust["surgery"]), reverse("reports:team")
+    judged = calls_of(monkeypatch, status, "state_on")
     assert client.get(url).status_code == 200
     before = len(judged)
-    monkeypatch.setattr(status, "state_on", real_state_on)
     for n in range(20):
         late = factories.make_staff(team=trust["ward"], first_name="Zed", last_name=f"Zz{n:02d}")
         for requirement in (trust["fire"], trust["adults"]):  # all that applies to them
             factories.make_completion(late, requirement)
     refresh()
-    monkeypatch.setattr(status, "state_on", state_on)
     judged.clear()
     html = client.get(url).content.decode()
     assert "The first 3 of " in html and "Zz19" not in html
