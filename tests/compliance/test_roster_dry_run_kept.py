@@ -91,6 +91,17 @@ def test_the_page_runs_the_same_queries_whatever_the_file(hr_client, team, peopl
     assert ("And 100 more." in page) is (people == 300)  # the first 200 listed, as before
 
 
+def test_with_no_requirement_in_use_the_page_reads_one_query_for_who_must_do_what(
+    hr_client, team, django_assert_num_queries
+):
+    batch = _upload(hr_client, _file(team, 300))
+
+    # session, user, HR check, the batch, the requirements in use (none)
+    with django_assert_num_queries(5):
+        page = hr_client.get(reverse("imports:batch", args=[batch.pk])).content.decode()
+    assert "300 to add" in page and "Who must do what" not in page
+
+
 def test_a_dry_run_made_on_an_earlier_day_is_made_again(hr_client, team, files_read):
     batch = _upload(hr_client, _file(team, 2))
     yesterday = timezone.now() - datetime.timedelta(days=1)
