@@ -8,7 +8,10 @@ people by state and how many each list holds, picks the people listed, and reads
 cell by cell, as `team.team_matrix` judges everyone. As at a past day as it was, the same over the status table in
 effective time (`team_listed_as_it_was`); as recorded then, nothing stores each person's standing as the portal had
 recorded it on a past day, so it is worked out afresh from the ledger in Python, and only the people listed are made
-into cells (`team_listed_as_recorded`)."""
+into cells (`team_listed_as_recorded`).
+
+"Remind everyone overdue" counts the people it would remind the same way, before it refuses more than it may send
+(`overdue_to_remind`)."""
 
 import datetime
 
@@ -17,7 +20,7 @@ from django.utils import timezone
 
 from portal.compliance import status
 from portal.compliance.asat import Moment
-from portal.compliance.models import RequirementStatus
+from portal.compliance.models import Requirement, RequirementStatus
 from portal.people.models import StaffMember, Team
 
 from .basis import AS_IT_WAS, AS_RECORDED
@@ -55,7 +58,9 @@ STATE = f"""CASE
                 THEN '{status.NOT_STARTED}'
             ELSE '{status.DUE_SOON}'
         END"""
-STAFF, TEAM, STANDING = (model._meta.db_table for model in (StaffMember, Team, RequirementStatus))
+STAFF, TEAM, STANDING, REQUIREMENT = (
+    model._meta.db_table for model in (StaffMember, Team, RequirementStatus, Requirement)
+)
 # A count's or a total's place for a person, and for the dates of a standing.
 PERSON_NULLS = ", ".join(["NULL"] * len(PERSON_FIELDS))
 DATE_NULLS = ", ".join(["NULL"] * (len(STANDING_FIELDS) - 1))
@@ -167,3 +172,34 @@ def _state_params(connection, teams: list[Team], day: datetime.date) -> tuple[di
     soon = connection.ops.adapt_datefield_value(day + datetime.timedelta(days=due_soon_days()))
     params = {"today": on, "soon": soon} | {f"team{n}": f"{team.path}%" for n, team in enumerate(teams)}
     return params, " OR ".join(f"team.path LIKE %(team{n})s" for n in range(len(teams))) or "1 = 0"
+
+
+# Whom "Remind everyone overdue" reminds: the people in post on %(today)s in the teams ({in_teams}), as
+# LISTED_WITH_COUNTS has them, with something overdue (STATE) on a requirement in use, other than the person asking
+# (%(user)s). Their ids, the first %(most)s by id, each beside how many there are in all.
+OVERDUE_TO_REMIND = f"""
+WITH overdue AS (
+    SELECT DISTINCT staff.id
+    FROM {STAFF} staff
+    JOIN {TEAM} team ON team.id = staff.team_id
+    JOIN {STANDING} standing ON standing.staff_id = staff.id
+    JOIN {REQUIREMENT} requirement ON requirement.id = standing.requirement_id
+    WHERE staff.start_date <= %(today)s AND (staff.leave_date IS NULL OR staff.leave_date >= %(today)s)
+        AND ({{in_teams}}) AND requirement.active AND (staff.user_id IS NULL OR staff.user_id <> %(user)s)
+        AND {STATE} = '{status.OVERDUE}'
+)
+SELECT overdue.id, (SELECT COUNT(*) FROM overdue) FROM overdue ORDER BY overdue.id LIMIT %(most)s
+"""  # noqa: S608 - table and column names from the models; every value is a parameter
+
+
+def overdue_to_remind(teams: list[Team], user, most: int) -> tuple[int, list[int]]:
+    """How many people in post today in `teams` (and below) have something overdue, `user` aside, and the ids of
+    the first `most` of them: whom "Remind everyone overdue" would remind, the overdue people of the team page
+    (`TeamMatrix.overdue_people`), counted in SQL so that more than it may send is refused without judging anyone.
+    One query."""
+    connection = connections[router.db_for_read(StaffMember)]
+    params, in_teams = _state_params(connection, teams, timezone.localdate())
+    with connection.cursor() as cursor:
+        cursor.execute(OVERDUE_TO_REMIND.format(in_teams=in_teams), params | {"user": user.pk, "most": most})
+        rows = cursor.fetchall()
+    return (rows[0][1] if rows else 0), [pk for pk, _ in rows]

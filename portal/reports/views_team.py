@@ -33,8 +33,8 @@ from .selectors import (
     requirement_lines_as_it_was,
     requirement_lines_for_staff,
 )
-from .team import TeamMatrix, team_matrix
-from .team_listed import team_matrix_listed
+from .team import TeamMatrix
+from .team_listed import overdue_to_remind, team_matrix_listed
 from .templatetags.report_tags import percent
 
 # "Remind everyone overdue" sends each email inside the web request: past this many people (HR with no team chosen is
@@ -284,9 +284,10 @@ def team_remind(request):
             raise Http404("No such person among yours.")
         people = [get_object_or_404(_remindable(request.user, scope).select_related("user"), pk=int(staff_id))]
     else:
-        overdue = [p.pk for p in team_matrix(scope).overdue_people if p.user_id != request.user.pk]
-        if len(overdue) > REMIND_EVERYONE_MAX:
-            context = {"overdue": len(overdue), "most": REMIND_EVERYONE_MAX, "team": request.POST.get("team", "")}
+        # Counted before anyone is judged: past the most it may send, refused for the cost of one count.
+        count, overdue = overdue_to_remind(scope, request.user, REMIND_EVERYONE_MAX)
+        if count > REMIND_EVERYONE_MAX:
+            context = {"overdue": count, "most": REMIND_EVERYONE_MAX, "team": request.POST.get("team", "")}
             return render(request, "reports/remind_too_many.html", context, status=400)
         people = list(StaffMember.objects.filter(pk__in=overdue).select_related("user"))
     sent, already, nothing, closed, failed = [], 0, 0, 0, 0
