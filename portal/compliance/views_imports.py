@@ -24,6 +24,8 @@ from .imports.services import (
 )
 from .models import CompetenceMapping, ImportBatch, Requirement
 
+# What a list of recent imports does not read: a roster's summary holds its dry run (every rejected row, for one)
+LISTED_WITHOUT = ("summary", "error")
 # An apply whose form names a dry run by something that cannot be one (a page not the portal's, or altered)
 NOT_A_DRY_RUN = (
     "Not applied: the form did not say which dry run it was applied from. Open this page again and apply the file "
@@ -102,7 +104,7 @@ def _importer_or_404(kind: str):
 @hr_required
 @require_GET
 def index(request):
-    batches = ImportBatch.objects.select_related("uploaded_by")[:20]
+    batches = ImportBatch.objects.select_related("uploaded_by").defer(*LISTED_WITHOUT)[:20]
     return render(request, "imports/index.html", {"importers": importers().values(), "batches": batches})
 
 
@@ -118,7 +120,7 @@ def upload(request, kind: str):
             kind=kind, data=file.read(), filename=file.name, user=request.user, options=form.options()
         )
         return redirect("imports:batch", batch_id=batch.pk)
-    batches = ImportBatch.objects.filter(kind=kind).select_related("uploaded_by")[:10]
+    batches = ImportBatch.objects.filter(kind=kind).select_related("uploaded_by").defer(*LISTED_WITHOUT)[:10]
     return render(request, "imports/upload.html", {"form": form, "importer": importer, "batches": batches})
 
 

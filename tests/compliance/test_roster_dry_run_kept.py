@@ -8,7 +8,9 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from portal.compliance.imports.services import CHANGED_SINCE
@@ -166,3 +168,16 @@ def test_a_dry_run_that_is_not_one_is_refused_saying_so_and_changes_nothing(hr_c
     assert "Not applied: the form did not say which dry run it was applied from." in page
     batch.refresh_from_db()
     assert batch.status == ImportBatch.PLANNED and not StaffMember.objects.exists()
+
+
+@pytest.mark.parametrize("url", [reverse_lazy("imports:index"), reverse_lazy("imports:upload", args=["roster"])])
+def test_the_lists_of_recent_imports_do_not_read_the_dry_runs_kept(hr_client, team, url):
+    rows = [f"{7000 + n},Person,P{n},p{n}@example.nhs.uk,Staff Nurse,NOPE,01/04/2020" for n in range(500)]
+    batch = _upload(hr_client, ("\r\n".join([HEADER, *rows]) + "\r\n").encode())
+    assert len(batch.summary["dry_run"]["errors"]) == 500  # every rejected row kept, for the page
+
+    with CaptureQueriesContext(connection) as queries:
+        page = hr_client.get(url).content.decode()
+
+    assert "r.csv" in page
+    assert not [query for query in queries if "summary" in query["sql"]]
