@@ -8,7 +8,7 @@ import re
 # The forms `csvfiles.DATE_FORMATS` reads, to name the day a month lacks (31/02/2026) rather than say only "not a date".
 DATE_SHAPES = (
     re.compile(r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4}|\d{2})"),
-    re.compile(r"(?P<day>\d{1,2})-(?P<month>[A-Za-z]{3,9})-(?P<year>\d{4})"),
+    re.compile(r"(?P<day>\d{1,2})-(?P<month>[A-Za-z]{3,9})-(?P<year>\d{4}|\d{2})"),
     re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"),
 )
 # A spreadsheet's day number where a date was meant (a date column formatted as a number: 46054 is 01/02/2026), from
