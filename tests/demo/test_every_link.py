@@ -7,6 +7,7 @@ its file's type, and the crawl as a whole must change nothing (a GET with a side
 
 Left out: the Wagtail admin beyond its front door (Wagtail's own pages), static and media files, and signing out."""
 
+import datetime
 import re
 import subprocess
 from collections import deque
@@ -20,10 +21,12 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotFound, HttpResponseRedirect
 from django.test import Client
+from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.audit.models import AuditEvent
 from portal.people.models import Team
+from portal.reports.basis import AS_IT_WAS, AS_RECORDED
 from portal.reports.models import EvidencePack
 from tests import factories
 
@@ -39,20 +42,12 @@ DOWNLOADS = {
 AUDITED_READS = (AuditEvent.VIEW_PERSON, AuditEvent.VIEW_TEAM, AuditEvent.VIEW_CERTIFICATE, AuditEvent.EXPORT)
 # The session's row, which every signed-in request writes (its last activity).
 NOT_COMPARED = {"django_session"}
-# A certificate's PDF records the code it prints, so that the paper checks out (reports.certificates): rows may be
-# added, as the audit log's are, but none changed or taken away.
-ADDED_BY_A_DOWNLOAD = {"compliance_verificationcode"}
+# Rows a read may add, but never change or take away: the code a certificate's PDF prints, kept so that the paper
+# checks out (reports.certificates), and a past day's figures, computed from the ledger the first time anyone asks
+# about that day and read ever after (reports.kept: they cannot change, so this is a cache, not a fact).
+ADDED_BY_A_READ = {"compliance_verificationcode", "reports_keptday", "reports_dailyfigure"}
 SIGN_IN_PAGES = ("/accounts/login/", "/accounts/2fa/", "/accounts/reauthenticate/")
 PRINTED_ADDRESS = re.compile(r"https?://\S+")
-
-# (who, their demo sign-in, whether their role asks for a second factor, the team they first ask a pack about)
-PEOPLE = [
-    ("new starter", "sam.taylor@example.nhs.uk", False, None),
-    ("member of staff re-attesting", "tomasz.nowak@example.nhs.uk", False, None),
-    ("line manager", "grace.oconnor@example.nhs.uk", False, "CORP"),
-    ("HR", "dev.patel@example.nhs.uk", True, "WCCG"),
-    ("CMS editor", "chloe.evans@example.nhs.uk", True, None),
-]
 
 
 @dataclass
@@ -130,6 +125,7 @@ def _download_checked(crawl: Crawl, url: str, response, body: bytes) -> str | No
 
 
 def crawl_from(client: Client, *starts: str) -> Crawl:
+    """Every same-site address reachable from `starts`, each fetched once, breadth first, up to PAGES_PER_PERSON."""
     crawl = Crawl()
     queue = deque(starts)
     seen = set(starts)
@@ -152,7 +148,7 @@ def crawl_from(client: Client, *starts: str) -> Crawl:
                 crawl.fail(url, f"sent a signed-in person to {response['Location']}")
         elif status != 200 or suffix not in (None, ".pdf"):
             found = []
-        elif suffix == ".pdf":
+        elif suffix == ".pdf" and response["Content-Type"].startswith(DOWNLOADS[".pdf"]):
             found = _pdf_links(body, url)
         else:
             found = _links(body, url) if response.get("Content-Type", "").startswith("text/html") else []
@@ -185,19 +181,73 @@ def changed(before: dict[str, list], after: dict[str, list]) -> dict[str, str]:
     changes = {}
     for table, was in before.items():
         gone, came = set(was) - set(after[table]), set(after[table]) - set(was)
-        if gone or (came and table not in ADDED_BY_A_DOWNLOAD):
+        if gone or (came and table not in ADDED_BY_A_READ):
             changes[table] = f"{len(gone)} rows changed or gone, {len(came)} new or changed: {sorted(gone | came)[:3]}"
     return changes
 
 
-def pack_ask(client: Client, team: Team) -> str:
-    """Ask for an evidence pack about `team` as its page's form sends it (the demo has none) and return the page it
-    sends the person to, the pack's, where a crawl starts too: the test settings build it at once."""
-    page = BeautifulSoup(client.get(f"/exports/packs/new/?team={team.pk}").content, "html.parser")
-    form = page.find("form", method="post", action="/exports/packs/new/")
-    response = client.post(form["action"], dict(_form_values(form)))
-    assert response.status_code == 302 and EvidencePack.objects.filter(team=team).exists(), response
+def _form_sent(client: Client, page: str, action: str, *, choose: bool = False) -> str:
+    """Send the form on `page` whose address holds `action` as it stands (`choose`: with the first option of each
+    set of radio buttons or boxes ticked too), as the person would; return the page it sends them to."""
+    html = BeautifulSoup(client.get(page).content, "html.parser")
+    form = next(form for form in html.find_all("form", method="post") if action in form.get("action", ""))
+    values = dict(_form_values(form))
+    for box in form.find_all("input", type=["radio", "checkbox"]) if choose else ():
+        values.setdefault(box["name"], box["value"])
+    response = client.post(form["action"], values)
+    assert response.status_code == 302, (page, response)
     return response["Location"]
+
+
+def quiz_taken(client: Client) -> list[str]:
+    """A module's quiz started and answered (the demo's new starter has taken none): its attempt's page and result."""
+    attempt = _form_sent(client, "/modules/principles-and-best-practice/", "/quiz/start/")
+    return [attempt, _form_sent(client, attempt, attempt, choose=True)]
+
+
+def pack_asked(client: Client, code: str) -> str:
+    """An evidence pack asked for about a team through its form (the demo has none; the test settings build it at
+    once): the pack's page, which only the form's answer leads to."""
+    team = Team.objects.get(code=code)
+    pack = _form_sent(client, f"/exports/packs/new/?team={team.pk}", "/exports/packs/new/")
+    assert EvidencePack.objects.filter(team=team).exists()
+    return pack
+
+
+def year_ago(page: str) -> list[str]:
+    """`page` about a day a year ago on each clock, as its date boxes send it: past teams, leavers and movers."""
+    day = timezone.localdate() - datetime.timedelta(days=365)
+    return [
+        f"{page}?as_at_day={day.day}&as_at_month={day.month}&as_at_year={day.year}&basis={basis}"
+        for basis in (AS_IT_WAS, AS_RECORDED)
+    ]
+
+
+def new_starter_first(client: Client) -> list[str]:
+    return quiz_taken(client)
+
+
+def manager_first(client: Client) -> list[str]:
+    return [pack_asked(client, "CORP"), *year_ago("/team/")]
+
+
+def hr_first(client: Client) -> list[str]:
+    return [pack_asked(client, "WCCG"), *year_ago("/hr/reports/"), *year_ago("/team/")]
+
+
+def nothing_first(client: Client) -> list[str]:
+    return []
+
+
+# (who, their demo sign-in, whether their role asks for a second factor, what they do before following links: the
+# pages that leads to, which no link does, are where the crawl starts besides their home page)
+PEOPLE = [
+    ("new starter", "sam.taylor@example.nhs.uk", False, new_starter_first),
+    ("member of staff re-attesting", "tomasz.nowak@example.nhs.uk", False, nothing_first),
+    ("line manager", "grace.oconnor@example.nhs.uk", False, manager_first),
+    ("HR", "dev.patel@example.nhs.uk", True, hr_first),
+    ("CMS editor", "chloe.evans@example.nhs.uk", True, nothing_first),
+]
 
 
 @pytest.fixture
@@ -206,13 +256,13 @@ def demo(demo_loaded, db, settings):
     settings.DEBUG = False
 
 
-@pytest.mark.parametrize(("who", "email", "second_factor", "pack_team"), PEOPLE, ids=[who for who, *_ in PEOPLE])
-def test_every_link_leads_somewhere_the_reader_may_go(demo, who, email, second_factor, pack_team):
+@pytest.mark.parametrize(("who", "email", "second_factor", "first"), PEOPLE, ids=[who for who, *_ in PEOPLE])
+def test_every_link_leads_somewhere_the_reader_may_go(demo, who, email, second_factor, first):
     user = User.objects.get(email=email)
     if second_factor:
         factories.with_mfa(user)
     client = factories.sign_in(Client(), user)
-    starts = ["/", pack_ask(client, Team.objects.get(code=pack_team))] if pack_team else ["/"]
+    starts = ["/", *first(client)]
     before = database_rows()
 
     crawl = crawl_from(client, *starts)
@@ -275,7 +325,7 @@ def test_the_crawl_sends_get_forms_as_they_stand_and_leaves_out_what_it_should()
     assert site.asked == ["/", "/cms/", "/find/?q=&s=b"]
 
 
-def test_a_download_may_add_a_certificate_code_but_nothing_else_and_change_no_row():
+def test_a_read_may_add_a_certificate_code_but_nothing_else_and_change_no_row():
     before = {"compliance_verificationcode": ["(1, 'A')"], "compliance_evidenceentry": ["(1,)"]}
     assert changed(before, {**before, "compliance_verificationcode": ["(1, 'A')", "(2, 'B')"]}) == {}
     assert set(changed(before, {**before, "compliance_verificationcode": ["(1, 'C')"]})) == {
