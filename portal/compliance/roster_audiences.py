@@ -45,8 +45,10 @@ def roster_audiences(plan: RosterPlan, *, today: datetime.date | None = None) ->
 
 def roster_fact_counts(plan: RosterPlan, *, today: datetime.date | None = None) -> list[list]:
     """How many people in post today have each set of the facts a requirement's audience is drawn by (team, staff
-    group, job title), now and once `plan` applies: [team id, staff group, job title, now, after] for each set whose
-    counts differ (the rest cannot change any requirement's). Small enough to keep with a dry run. One query."""
+    group, job title), now and once `plan` applies: [team id, staff group, job title, now, after] for each set (a few
+    thousand in a large trust: small enough to keep with a dry run). Every set, not only those whose counts differ:
+    a requirement's counts are of everyone it applies to, so one drawn by a staff group that the file moves one person
+    out of must count the rest too (else it reads '1 now, 0 once applied', to no one). One query."""
     today = today or timezone.localdate()
     diffs = {staff.pk: changes for staff, _, changes in plan.to_change}
     now, after = Counter(), Counter()
@@ -62,7 +64,7 @@ def roster_fact_counts(plan: RosterPlan, *, today: datetime.date | None = None) 
         if _in_post(facts, today):
             after[_key(facts)] += 1
     keys = [*now, *(key for key in after if key not in now)]
-    return [[*key, now[key], after[key]] for key in keys if now[key] != after[key]]
+    return [[*key, now[key], after[key]] for key in keys]
 
 
 def audiences_changed(
