@@ -18,6 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.apps import apps
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotFound, HttpResponseRedirect
 from django.test import Client
@@ -29,6 +30,7 @@ from portal.people.models import Team
 from portal.reports.basis import AS_IT_WAS, AS_RECORDED
 from portal.reports.models import EvidencePack
 from tests import factories
+from tests.compliance.test_certificates import PDF
 
 PAGES_PER_PERSON = 400
 SAME_SITE = {"", "testserver", "localhost", urlsplit(settings.WAGTAILADMIN_BASE_URL).netloc}
@@ -205,6 +207,23 @@ def quiz_taken(client: Client) -> list[str]:
     return [attempt, _form_sent(client, attempt, attempt, choose=True)]
 
 
+def certificate_uploaded(client: Client) -> str:
+    """A course's certificate uploaded, for the first training the form offers (the demo has none awaiting HR)."""
+    html = BeautifulSoup(client.get("/certificates/upload/").content, "html.parser")
+    training = next(option["value"] for option in html.select("select[name=requirement] option") if option["value"])
+    done = timezone.localdate() - datetime.timedelta(days=3)
+    response = client.post(
+        "/certificates/upload/",
+        {
+            "requirement": training,
+            **factories.date_boxes("completed_on", done),
+            "file": SimpleUploadedFile("c.pdf", PDF),
+        },
+    )
+    assert response.status_code == 302, response
+    return response["Location"]
+
+
 def pack_asked(client: Client, code: str) -> str:
     """An evidence pack asked for about a team through its form (the demo has none; the test settings build it at
     once): the pack's page, which only the form's answer leads to."""
@@ -224,7 +243,7 @@ def year_ago(page: str) -> list[str]:
 
 
 def new_starter_first(client: Client) -> list[str]:
-    return quiz_taken(client)
+    return [*quiz_taken(client), certificate_uploaded(client)]
 
 
 def manager_first(client: Client) -> list[str]:
@@ -232,6 +251,7 @@ def manager_first(client: Client) -> list[str]:
 
 
 def hr_first(client: Client) -> list[str]:
+    certificate_uploaded(factories.sign_in(Client(), User.objects.get(email="sam.taylor@example.nhs.uk")))
     return [pack_asked(client, "WCCG"), *year_ago("/hr/reports/"), *year_ago("/team/")]
 
 
