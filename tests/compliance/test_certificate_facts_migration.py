@@ -35,3 +35,32 @@ def test_a_certificate_issued_before_is_given_the_expiry_it_was_printed_with(db)
     # Downloaded now, the certificate states the facts of today, under a code of its own.
     again = verification_code_for(entry)
     assert again.code != code and again.expires_on == datetime.date(2027, 3, 2)
+
+
+def _facts_forgotten_for(count: int, course) -> list[str]:
+    """`count` certificates issued for completions of `course`, as they stood before 0024 gave them their facts."""
+    codes = []
+    for _ in range(count):
+        entry = factories.make_completion(factories.make_staff(), course, timezone.now())
+        codes.append(verification_code_for(entry).code)
+    for code in codes:
+        VerificationCode.objects.filter(code=code).update(name="", requirement_name="", expires_on=None, facts_key=code)
+    return codes
+
+
+def test_the_backfill_takes_the_same_queries_for_many_certificates_as_for_a_few(db):
+    """A large trust has tens of thousands of codes: a query or two for each (the requirement's history read again,
+    one UPDATE per code) held the table's lock from the migration's ALTER for minutes, and every download and check
+    waited on it. The history is read once per requirement, the codes written in batches."""
+    from django.test.utils import CaptureQueriesContext
+
+    migration = importlib.import_module("portal.compliance.migrations.0024_certificate_facts_as_issued")
+    course = factories.make_requirement(name="Safeguarding Adults Level 1", renewal_months=36)
+    counted = []
+    for count in (3, 12):  # the second run reads the first's 3 again: 15 in all
+        _facts_forgotten_for(count, course)
+        with CaptureQueriesContext(connection) as queries:
+            migration.facts_as_first_printed(apps, SimpleNamespace(connection=connection))
+        counted.append(len(queries))
+    assert counted[0] == counted[1], counted
+    assert "" not in set(VerificationCode.objects.values_list("name", flat=True))
