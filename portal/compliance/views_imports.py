@@ -162,9 +162,11 @@ def planned_csv(request, batch_id: int):
 @require_POST
 def apply(request, batch_id: int):
     """Apply a file, from the dry run the page showed (`dry_run`, its fingerprint): the apply is made only if the file,
-    planned again, would do just that. A form without it applies the file as planned then, as the command line does."""
+    planned again, would do just that. A form without it (a page from before the dry run was kept, or one made by
+    hand) is held to the dry run kept on the batch, which is what the page shows: else it would apply whatever the
+    file does now, shown to no one."""
     batch = get_object_or_404(ImportBatch, pk=batch_id)
-    dry_run = request.POST.get("dry_run", "")
+    dry_run = request.POST.get("dry_run", "") or batch.summary.get("dry_run", {}).get("fingerprint", "")
     try:
         if dry_run and not _fingerprint(dry_run):
             raise ImportRefused(NOT_A_DRY_RUN)

@@ -27,8 +27,9 @@ logger = logging.getLogger(__name__)
 # Why an apply asked for from a dry run the page showed is not made: the file, planned again, would not do the same.
 CHANGED_SINCE = (
     "Not applied: the records this file changes have changed since the dry run you applied it from (another import, "
-    "or a change to someone in the file), so applying it now would not do what that dry run showed. The dry run below "
-    "is as they are now: check it and apply again. Nothing was changed."
+    "or a change to someone in the file), or a new day has begun (which changes who has left and who returns), so "
+    "applying it now would not do what that dry run showed. The dry run below is as they are now: check it and apply "
+    "again. Nothing was changed."
 )
 
 

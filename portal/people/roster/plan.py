@@ -74,9 +74,12 @@ class RosterPlan:
 
     @property
     def fingerprint(self) -> str:
-        """Names what applying this plan would do (who is added, what changes for whom, who leaves, which rows are
-        refused): a dry run made again finds the same only if the file and the records it changes are as they were,
-        so an apply asked for from a dry run shown earlier can tell that it would do what was shown."""
+        """Names what applying this plan would do (who is added, and of them who has left already, so gets a closed
+        account; what changes for whom; who leaves; who returns, their account opened again; which rows are refused):
+        a dry run made again finds the same only if the file, the records it changes and, for who has left and who
+        returns, the day are as they were, so an apply asked for from a dry run shown earlier can tell that it would
+        do what was shown."""
+        today = timezone.localdate()
         text = repr(
             (
                 [
@@ -85,6 +88,12 @@ class RosterPlan:
                 ],
                 [(s.pk, sorted(d.items()), p.assignments, p.manager_number) for s, p, d in self.to_change],
                 [s.pk for s in self.leavers],
+                [s.pk for s in _returners(self.to_change, today)],
+                [
+                    p.employee_number
+                    for p in self.to_create
+                    if p.fields["leave_date"] and p.fields["leave_date"] < today
+                ],
                 self.rejected,
                 self.problems,
             )
