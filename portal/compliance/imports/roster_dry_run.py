@@ -32,6 +32,7 @@ def roster_dry_run_kept(plan: RosterPlan, fingerprint: str) -> dict:
             "other_changes": len(changes),
             "leavers": len(plan.leavers),
             "rejected": len(plan.rejected),
+            "line_managers_cleared": plan.line_managers_cleared,
         },
         "can_apply": plan.can_apply,
         "errors": plan.errors,

@@ -136,6 +136,12 @@ class RosterPlan:
         return _returners(self.to_change, timezone.localdate())
 
     @property
+    def line_managers_cleared(self) -> int:
+        """How many people would have no line manager once applied, as the file leaves their supervisor blank: said
+        apart from the other changes, as a partial extract with the supervisor column empty would clear them all."""
+        return sum(1 for _, _, diffs in self.to_change if diffs.get("line_manager", (None, None))[1] == "")
+
+    @property
     def summary(self) -> dict:
         return {
             "rows": self.rows,
@@ -145,6 +151,7 @@ class RosterPlan:
             "rejected": len(self.rejected),
             "problems": len(self.problems),
             "identity_changes": len(self.identity),
+            "line_managers_cleared": self.line_managers_cleared,
         }
 
 
