@@ -6,8 +6,8 @@ no UPDATE, DELETE or TRUNCATE, and, not being the owner, it cannot ALTER the tab
 It writes the ledger's head only as the append path does (a trigger keeps the head on the last entry), and in the
 audit log it may only clear the link to an account being removed (the event keeps the name). The same holds for the
 tables of what stays as it was written (`FROZEN_TABLES`): the policy versions attestations name, re-attestation
-rounds and their withdrawals, and the history of the team tree, of the roster, of people's names and numbers and of
-requirements' terms.
+rounds and their withdrawals, the history of the team tree, of the roster, of people's names and numbers and of
+requirements' terms, and each certificate's code with the facts it was printed with.
 """
 
 import re
@@ -17,7 +17,7 @@ from portal.people.models import IdentityChange, StaffChange, TeamChange
 
 from .db import HEAD_TABLE
 from .db import TABLE as LEDGER_TABLE
-from .models import PolicySnapshot, ReattestationRound, RequirementChange, RoundWithdrawal
+from .models import PolicySnapshot, ReattestationRound, RequirementChange, RoundWithdrawal, VerificationCode
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 # Tables the app role may read and add to but not change, with the column naming an account (SET NULL when it is
@@ -30,6 +30,7 @@ FROZEN_TABLES = (
     (StaffChange._meta.db_table, None),
     (IdentityChange._meta.db_table, None),
     (RequirementChange._meta.db_table, None),
+    (VerificationCode._meta.db_table, None),
 )
 
 

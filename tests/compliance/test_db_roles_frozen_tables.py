@@ -16,6 +16,7 @@ from portal.compliance.models import (
     Requirement,
     RequirementChange,
     RoundWithdrawal,
+    VerificationCode,
 )
 from portal.compliance.organisation import team_create
 from portal.compliance.roles import FROZEN_TABLES
@@ -33,7 +34,7 @@ def _refused(sql, params=()):
         cursor.execute(sql, params)
 
 
-def test_the_frozen_tables_are_the_seven():
+def test_the_frozen_tables_are_the_eight():
     tables = {table for table, _ in FROZEN_TABLES}
     assert tables == {
         PolicySnapshot._meta.db_table,
@@ -43,6 +44,7 @@ def test_the_frozen_tables_are_the_seven():
         StaffChange._meta.db_table,
         IdentityChange._meta.db_table,
         RequirementChange._meta.db_table,
+        VerificationCode._meta.db_table,
     }
 
 
@@ -159,4 +161,25 @@ def test_the_app_role_cannot_rewrite_whom_people_were(sql):
     before = list(IdentityChange.objects.values_list("pk", "recorded_at", "employee_number", "last_name"))
     _refused(sql)
     assert list(IdentityChange.objects.values_list("pk", "recorded_at", "employee_number", "last_name")) == before
+    assert len(before) == 1
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE compliance_verificationcode SET expires_on = expires_on + 365",
+        "UPDATE compliance_verificationcode SET name = 'Someone Else', facts_key = 'x'",
+        "DELETE FROM compliance_verificationcode",
+    ],
+)
+def test_the_app_role_cannot_rewrite_a_certificate_as_issued(sql):
+    """/verify/ shows a certificate as its row says it was printed: rewriting the row would make a forged paper
+    check out, or a genuine one stop matching."""
+    from portal.reports.certificates import verification_code_for
+
+    entry = factories.make_completion(factories.make_staff(), factories.make_requirement(renewal_months=36))
+    verification_code_for(entry)
+    before = list(VerificationCode.objects.values_list("pk", "code", "name", "expires_on", "facts_key"))
+    _refused(sql)
+    assert list(VerificationCode.objects.values_list("pk", "code", "name", "expires_on", "facts_key")) == before
     assert len(before) == 1

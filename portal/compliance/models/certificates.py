@@ -11,7 +11,7 @@ from django.db import models
 from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
 
-from portal.people.models import StaffMember
+from portal.people.models import AppendOnly, StaffMember
 
 from .ledger import EvidenceEntry
 from .requirements import Requirement
@@ -80,6 +80,14 @@ class Certificate(models.Model):
         return f"{self.original_name} ({self.get_status_display()})"
 
 
+class VerificationCodeQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("A certificate's code keeps what it was issued with: issue a new one instead.")
+
+    def delete(self):
+        raise AppendOnly("A certificate's code is never removed: whoever holds the paper can still check it.")
+
+
 class VerificationCode(models.Model):
     """The code printed on a completion certificate, with what the certificate says that can change after it is
     issued: the person's name, the training's name and the expiry (the renewal period is HR's to change). The rest
@@ -97,8 +105,18 @@ class VerificationCode(models.Model):
     # even for two downloads at once.
     facts_key = models.CharField(max_length=64, unique=True)
 
+    objects = VerificationCodeQuerySet.as_manager()
+
     def __str__(self):
         return self.code
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("A certificate's code keeps what it was issued with: issue a new one instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("A certificate's code is never removed: whoever holds the paper can still check it.")
 
     @staticmethod
     def key_of(entry_id: int, name: str, requirement_name: str, expires_on: datetime.date | None) -> str:
