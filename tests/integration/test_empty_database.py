@@ -142,7 +142,8 @@ def test_hr_sets_up_and_runs_an_organisation_from_an_empty_database(db, monkeypa
     upload = SimpleUploadedFile("roster.csv", roster_file())
     batch_url = hr.post(reverse("imports:upload", args=["roster"]), {"file": upload})["Location"]
     dry_run = ok_text(hr.get(batch_url))
-    assert "6 rows read. 6 to add 0 to change 0 leavers 0 rejected rows" in dry_run
+    assert "6 rows read. Checked against the portal's records on" in dry_run
+    assert "6 to add 0 to change 0 leavers 0 rejected rows" in dry_run
     assert "E1004 Mary Khan mary.khan@example.nhs.uk" in dry_run and not StaffMember.objects.exists()
     batch = ImportBatch.objects.get(kind="roster")
     applied = ok_text(hr.post(reverse("imports:apply", args=[batch.pk]), follow=True))
