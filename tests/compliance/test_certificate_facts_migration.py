@@ -79,3 +79,16 @@ def test_the_backfill_takes_the_same_queries_for_many_certificates_as_for_a_few(
         counted.append(_backfill())
     assert counted[0] == counted[1], counted
     assert "" not in set(VerificationCode.objects.values_list("name", flat=True))
+
+
+def test_the_backfill_gives_every_code_its_facts_a_page_at_a_time(db, monkeypatch):
+    """Pages of 2 here (500 in the migration): every code of 5, across three pages, gets its own facts."""
+    migration = importlib.import_module(f"portal.compliance.migrations.{MIGRATION}")
+    monkeypatch.setattr(migration, "BATCH", 2)
+    course = factories.make_requirement(name="Safeguarding Adults Level 1", renewal_months=36)
+    codes = _facts_forgotten_for(5, course)
+    _backfill()
+    for verification in VerificationCode.objects.filter(code__in=codes).select_related("entry__staff"):
+        printed = (verification.entry.staff.full_name, "Safeguarding Adults Level 1", verification.expires_on)
+        assert verification.expires_on is not None and verification.name == printed[0]
+        assert verification.facts_key == VerificationCode.key_of(verification.entry_id, *printed)

@@ -34,34 +34,29 @@ def facts_as_first_printed(apps, schema_editor):
     RequirementChange = apps.get_model("compliance", "RequirementChange")
     histories = {}
     codes = VerificationCode.objects.select_related("entry__staff", "entry__requirement").order_by("pk")
-    done = []
-    for verification in codes.iterator(chunk_size=BATCH):
-        entry = verification.entry
-        if entry.requirement_id not in histories:
-            histories[entry.requirement_id] = list(
-                RequirementChange.objects.filter(requirement_id=entry.requirement_id)
-            )
-        terms = entry.requirement
-        rows = histories[entry.requirement_id]
-        rows = [row for row in rows if row.effective_on is None or row.recorded_at < verification.created_at]
-        if rows:  # the terms then, as `requirement_history.recorded_order` orders the rows
-            terms = max(rows, key=lambda row: (row.effective_on is not None, row.recorded_at, row.pk))
-        expires_on = entry.expires_on
-        if expires_on is None and terms.renewal_months and entry.completed_at:
-            expires_on = _add_months(_local_day(entry.completed_at), terms.renewal_months)
-        name = f"{entry.staff.first_name} {entry.staff.last_name}".strip()
-        facts = [entry.pk, name, terms.name, expires_on.isoformat() if expires_on else None]
-        verification.name, verification.requirement_name, verification.expires_on = name, terms.name, expires_on
-        verification.facts_key = hashlib.sha256(json.dumps(facts).encode("utf-8")).hexdigest()
-        done.append(verification)
-        if len(done) == BATCH:
-            _write(VerificationCode, done)
-            done = []
-    _write(VerificationCode, done)
-
-
-def _write(VerificationCode, codes):
-    VerificationCode.objects.bulk_update(codes, ["name", "requirement_name", "expires_on", "facts_key"])
+    last = 0
+    # A page at a time, read whole before it is written: no cursor is open on the table while it changes.
+    while page := list(codes.filter(pk__gt=last)[:BATCH]):
+        for verification in page:
+            entry = verification.entry
+            if entry.requirement_id not in histories:
+                histories[entry.requirement_id] = list(
+                    RequirementChange.objects.filter(requirement_id=entry.requirement_id)
+                )
+            terms = entry.requirement
+            rows = histories[entry.requirement_id]
+            rows = [row for row in rows if row.effective_on is None or row.recorded_at < verification.created_at]
+            if rows:  # the terms then, as `requirement_history.recorded_order` orders the rows
+                terms = max(rows, key=lambda row: (row.effective_on is not None, row.recorded_at, row.pk))
+            expires_on = entry.expires_on
+            if expires_on is None and terms.renewal_months and entry.completed_at:
+                expires_on = _add_months(_local_day(entry.completed_at), terms.renewal_months)
+            name = f"{entry.staff.first_name} {entry.staff.last_name}".strip()
+            facts = [entry.pk, name, terms.name, expires_on.isoformat() if expires_on else None]
+            verification.name, verification.requirement_name, verification.expires_on = name, terms.name, expires_on
+            verification.facts_key = hashlib.sha256(json.dumps(facts).encode("utf-8")).hexdigest()
+        VerificationCode.objects.bulk_update(page, ["name", "requirement_name", "expires_on", "facts_key"])
+        last = page[-1].pk
 
 
 def one_code_per_entry_again(apps, schema_editor):
