@@ -94,3 +94,31 @@ def test_a_returner_shown_one_evening_is_not_applied_after_midnight_as_someone_e
     assert batch.status == ImportBatch.DONE, batch.error
     nurse.refresh_from_db()
     assert nurse.leave_date == datetime.date(2026, 12, 6) and not nurse.user.is_active
+
+
+def test_the_same_file_uploaded_twice_and_applied_from_both_pages_applies_once(hr_client, team):
+    first, second = _upload(hr_client, _file(team, 2)), _upload(hr_client, _file(team, 2))
+    pages = [hr_client.get(reverse("imports:batch", args=[b.pk])).content.decode() for b in (first, second)]
+    assert all("2 to add" in page for page in pages)
+
+    for batch, page in zip((first, second), pages, strict=True):
+        hr_client.post(reverse("imports:apply", args=[batch.pk]), {"dry_run": _dry_run_shown(page)})
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == ImportBatch.DONE, first.error
+    assert (second.status, second.error) == (ImportBatch.FAILED, CHANGED_SINCE)
+    assert StaffMember.objects.count() == 2
+    assert "0 to add" in hr_client.get(reverse("imports:batch", args=[second.pk])).content.decode()
+
+
+def test_a_dry_run_of_another_batch_applies_nothing(hr_client, team):
+    other = _upload(hr_client, _file(team, 1, title="Porter"))
+    batch = _upload(hr_client, _file(team, 2))
+    other_page = hr_client.get(reverse("imports:batch", args=[other.pk])).content.decode()
+
+    hr_client.post(reverse("imports:apply", args=[batch.pk]), {"dry_run": _dry_run_shown(other_page)})
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.error) == (ImportBatch.FAILED, CHANGED_SINCE)
+    assert not StaffMember.objects.exists()
