@@ -80,7 +80,10 @@ def _unreadable_at(data: bytes, codec: str) -> int | None:
 
 
 def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
+    """The line the byte at `offset` is on, the lines ending as `LINE` ends them: at CR LF, a lone CR (Excel for Mac's
+    "CSV (Macintosh)") or a lone LF."""
+    ends = data.count(b"\n", 0, offset) + data.count(b"\r", 0, offset) - data.count(b"\r\n", 0, offset)
+    return ends + 1
 
 
 def _wide_encoding(data: bytes) -> str:

@@ -58,3 +58,13 @@ def test_a_byte_of_another_encoding_past_the_first_chunk_is_named_by_its_line(bo
 
     with pytest.raises(CsvFileError, match=r"^Line 4 is not saved as UTF-8"):
         read_table(data, ALIASES, REQUIRED, COLUMNS)
+
+
+@pytest.mark.parametrize("end", ["\r\n", "\n", "\r"])
+def test_a_byte_of_another_encoding_is_named_by_its_line_whatever_ends_the_lines(end):
+    """Excel for Mac's "CSV (Macintosh)" ends lines with a lone CR: the byte's line was counted by LF alone, so every
+    line of such a file was "Line 1"."""
+    data = _file("Zoë", end=end).encode("utf-8").replace(b"1002,", b"1002\xe9,")  # line 4: é in Windows-1252
+
+    with pytest.raises(CsvFileError, match=r"^Line 4 is not saved as UTF-8"):
+        read_table(data, ALIASES, REQUIRED, COLUMNS)
