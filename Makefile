@@ -24,6 +24,10 @@ demo: export PORTAL_BASE_URL = http://$(HOST):$(PORT)
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	@# Loading queues a few hundred of Wagtail's search-index and reference-index updates; the worker would print two
+	@# lines for each and push the sign-ins above off the screen, so they are run here first, quietly.
+	@echo "Indexing the demo's pages for search (about half a minute)..."
+	@$(BIN)/python manage.py db_worker --batch --no-startup-delay --verbosity 0
 	@echo "Starting the task worker and the server on http://$(HOST):$(PORT)/ (Ctrl+C stops both)"
 	@# What the CMS schedules goes live within a minute, as production's cron does it every ten (docs/deploy.md).
 	@$(BIN)/python manage.py db_worker & worker=$$!; \
