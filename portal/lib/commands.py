@@ -3,6 +3,8 @@ data, and a Python traceback tells them neither what went wrong nor what it left
 
 import contextvars
 import logging
+import os
+import pwd
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,6 +15,24 @@ logger = logging.getLogger(__name__)
 _telling = contextvars.ContextVar("failure_told", default=False)
 DETAILS_IN_LOG = "The details are in the server's log; run the command again with --traceback to see them here."
 DETAILS_HERE = "Run the command again with --traceback to see the details."
+
+
+def command_line(command: str) -> str:
+    """How the audit log and an import's batch name a command run at the server, which no one signed in to the portal
+    asked for: the command and the operating-system account that ran it, "the command line (manage.py import_roster,
+    run by jsmith as portal)" under sudo, "(manage.py import_roster, run by portal)" otherwise.
+
+    The account is the process's effective user, from the system's own table, not LOGNAME or USER, which whoever runs
+    the command may set to anything. Under sudo, the account that asked is sudo's SUDO_USER: set by sudo, which a
+    shell already running as that user could also set, so it names who sudo said asked, nothing more. A user id with
+    no name on this server (a container's) is given as its number."""
+    try:
+        account = pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        account = f"user id {os.geteuid()}"
+    asked = os.environ.get("SUDO_USER", "").strip()
+    runner = f"{asked} as {account}" if asked and asked != account else account
+    return f"the command line (manage.py {command}, run by {runner})"
 
 
 def at_a_terminal() -> bool:

@@ -11,6 +11,7 @@ from portal.compliance.imports.services import import_batch_apply, import_batch_
 from portal.compliance.models import CompetenceMapping, EvidenceEntry, ImportBatch, RequirementStatus
 from portal.people.roles import hr_group
 from tests import factories
+from tests.command_line import command_line_by
 
 ADULTS = "NHS|CSTF|Safeguarding Adults - Level 1 - 3 Years|"
 CHILDREN = "NHS|CSTF|Safeguarding Children - Level 1 - 3 Years|"
@@ -153,5 +154,5 @@ def test_completions_applied_from_the_command_line_are_audited(people, adults, t
     path.write_bytes(esr(f'"20001|Jones, Grace","{ADULTS}",30-Nov-2025,30-Nov-2028'))
     call_command("import_completions", str(path), "--apply", stdout=io.StringIO())
     event = AuditEvent.objects.get(action=AuditEvent.IMPORT)
-    assert (event.actor, event.actor_name) == (None, "the command line (manage.py import_completions)")
+    assert (event.actor, event.actor_name) == (None, command_line_by("import_completions"))
     assert (event.scope, event.detail["recorded"]) == ("Completions completions.csv", 1)

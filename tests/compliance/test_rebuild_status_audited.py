@@ -10,6 +10,7 @@ from portal.audit.models import AuditEvent
 from portal.compliance import projection
 from portal.compliance.models import RequirementStatus, StatusInterval
 from tests import factories
+from tests.command_line import command_line_by
 
 
 def _table():
@@ -38,7 +39,7 @@ def test_the_rebuild_writes_one_audit_line_with_its_figures_and_leaves_the_statu
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.get(action=AuditEvent.STATUS_REBUILT)
     assert event.actor is None
-    assert event.actor_name == "the command line (manage.py rebuild_status)"
+    assert event.actor_name == command_line_by("rebuild_status")
     assert event.scope == "Everyone's status on every requirement"
     assert event.detail == {"changed": 1, "rows": rows, "runs": runs}
     assert (rows, runs) == (2, len(kept[1])) and runs > 0

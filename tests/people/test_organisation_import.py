@@ -18,6 +18,7 @@ from portal.people.models import Team
 from portal.people.organisation_import import plan_organisation
 from portal.people.roles import hr_group
 from tests import factories
+from tests.command_line import command_line_by
 
 HEADER = "Organisation Code,Organisation Name,Parent Organisation Code,Hierarchy Level"
 
@@ -141,7 +142,7 @@ def test_hr_imports_the_tree_from_the_page_and_the_command_line_is_audited(clien
     call_command("import_file", "organisation", str(path), "--apply", stdout=io.StringIO())
     event = AuditEvent.objects.filter(action=AuditEvent.IMPORT).latest("pk")
     assert (event.actor_name, event.scope, event.detail["renamed"]) == (
-        "the command line (manage.py import_file)",
+        command_line_by("import_file"),
         "Organisation org.csv",
         1,
     )

@@ -11,6 +11,7 @@ from portal.compliance.roster import roster_apply
 from portal.lib.csvfiles import parse_date
 from portal.people.models import Assignment, StaffMember
 from portal.people.roster import plan_roster
+from tests.command_line import command_line_by
 from tests.people.conftest import row
 
 User = get_user_model()
@@ -240,7 +241,7 @@ def test_a_roster_applied_from_the_command_line_is_audited(roster_csv, teams, tm
     event = AuditEvent.objects.get(action=AuditEvent.IMPORT)
     assert (event.actor, event.actor_name, event.scope) == (
         None,
-        "the command line (manage.py import_roster)",
+        command_line_by("import_roster"),
         "Roster roster.csv",
     )
     assert event.detail["created"] == 1

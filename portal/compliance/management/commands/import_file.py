@@ -11,7 +11,7 @@ from portal.compliance.imports.base import importer_for, importers
 from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
 from portal.compliance.models import ImportBatch
 from portal.compliance.roster_audiences import audiences_changed
-from portal.lib.commands import failure_told
+from portal.lib.commands import command_line, failure_told
 from portal.lib.links import portal_url
 
 
@@ -180,7 +180,7 @@ class Command(BaseCommand):
                 import_batch_apply(
                     batch=batch,
                     user=None,
-                    via=f"the command line (manage.py {self.command_name})",
+                    via=command_line(self.command_name),
                     background=background,
                     confirmed_identity=confirmed,
                 )

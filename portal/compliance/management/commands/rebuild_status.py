@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from portal.compliance.services import status_rebuild
-from portal.lib.commands import failure_told
+from portal.lib.commands import command_line, failure_told
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         kept = "Nothing was changed: the status table is as it was."  # one transaction
         with failure_told("Rebuilding the status", kept=kept, traceback=options["traceback"]):
-            figures = status_rebuild(user=None, via="the command line (manage.py rebuild_status)")
+            figures = status_rebuild(user=None, via=command_line("rebuild_status"))
         self.stdout.write(
             f"Status rebuilt: {figures['changed']} rows changed, {figures['rows']} rows in all, "
             f"{figures['runs']} runs in effective time, {time.perf_counter() - started:.1f}s."
