@@ -14,7 +14,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from portal.audit.models import AuditEvent
-from portal.audit.services import audit_record, client_address
+from portal.audit.services import NOT_SIGNED_IN, audit_record, client_address
 from portal.people.models import TeamManager
 from portal.people.roles import role_change_is_recorded
 
@@ -33,8 +33,10 @@ def _role_change_audit(scope: str, **detail) -> None:
     no one outside a request (a command, the shell)."""
     request = context.request
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if request is None:
         audit_record(actor=None, action=AuditEvent.ROLE_CHANGED, scope=scope, **detail)
+    elif user is None or not user.is_authenticated:
+        audit_record(actor=NOT_SIGNED_IN, request=request, action=AuditEvent.ROLE_CHANGED, scope=scope, **detail)
     else:
         audit_record(actor=user, request=request, action=AuditEvent.ROLE_CHANGED, scope=scope, **detail)
 
@@ -63,7 +65,9 @@ def on_sign_out(sender, request, user, **kwargs):
 def on_sign_in_failed(sender, credentials, request=None, **kwargs):
     # Django has already removed the password from `credentials`; what remains is the name typed.
     typed = str(credentials.get("email") or credentials.get("username") or "")[:200]
-    audit_record(actor=None, action=AuditEvent.SIGN_IN_FAILED, scope=typed or "(no name given)", ip=_ip(request))
+    audit_record(
+        actor=NOT_SIGNED_IN, action=AuditEvent.SIGN_IN_FAILED, scope=typed or "(no name given)", ip=_ip(request)
+    )
 
 
 # How each of allauth's password signals came about, in the audit line's words.
@@ -325,7 +329,7 @@ def _name_change_audit(instance, before: dict, update_fields) -> None:
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     audit_record(
-        actor=user if signed_in else None,
+        actor=user if signed_in else (None if request is None else NOT_SIGNED_IN),
         request=request if signed_in else None,
         action=AuditEvent.ACCOUNT_CHANGED,
         scope=f"{instance.email}: {said}",

@@ -28,7 +28,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 
 from portal.audit.models import AuditEvent
-from portal.audit.services import audit_record
+from portal.audit.services import NOT_SIGNED_IN, audit_record
 from portal.people.models import StaffMember
 
 log = logging.getLogger(__name__)
@@ -230,7 +230,7 @@ def log_authentication_error(request, provider, *, error=None, exception=None) -
         detail += f" from {exception.__cause__!r}"  # e.g. allauth's "Invalid id_token" from the audience check
     log.warning("Single sign-on failed at %s: %s %s", getattr(provider, "sub_id", provider), error, detail)
     audit_record(
-        actor=None,
+        actor=NOT_SIGNED_IN,
         action=AuditEvent.SIGN_IN_FAILED,
         scope=f"single sign-on ({getattr(provider, 'sub_id', provider)})",
         request=request,

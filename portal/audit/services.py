@@ -3,7 +3,13 @@ import datetime
 from allauth.core.internal.httpkit import get_client_ip
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.lib.commands import this_process
+
 from .models import AuditEvent
+
+# The audit log's "who" for something asked by a request from no one signed in: a failed sign-in, a name a single
+# sign-on fills in before the session is the person's.
+NOT_SIGNED_IN = "Someone not signed in"
 
 
 def client_address(request) -> str:
@@ -26,11 +32,16 @@ def client_address(request) -> str:
 def audit_record(
     *, actor, action: str, scope: str, as_at: datetime.date | None = None, request=None, **detail
 ) -> AuditEvent:
-    """Write one line of the audit log. `detail` holds identifiers (staff_id, team_id, format) for searching; given
+    """Write one line of the audit log. `actor` is the account, or the words for a door with none ("the daily run");
+    None is what no request asked for and the caller could not name (a role given in `manage.py shell`), named as the
+    process doing it (`this_process`). `detail` holds identifiers (staff_id, team_id, format) for searching; given
     the request, the line also records the client's address (`ip`, see `client_address`)."""
     if request is not None:
         detail.setdefault("ip", client_address(request))
-    name = getattr(actor, "display_name", "") or getattr(actor, "email", "") or str(actor)
+    if actor is None:
+        name = this_process()
+    else:
+        name = getattr(actor, "display_name", "") or getattr(actor, "email", "") or str(actor)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=name,

@@ -20,19 +20,39 @@ DETAILS_HERE = "Run the command again with --traceback to see the details."
 def command_line(command: str) -> str:
     """How the audit log and an import's batch name a command run at the server, which no one signed in to the portal
     asked for: the command and the operating-system account that ran it, "the command line (manage.py import_roster,
-    run by jsmith as portal)" under sudo, "(manage.py import_roster, run by portal)" otherwise.
+    run by jsmith as portal)" under sudo, "(manage.py import_roster, run by portal)" otherwise (`_runner`)."""
+    return f"the command line (manage.py {command}, run by {_runner()})"
 
-    The account is the process's effective user, from the system's own table, not LOGNAME or USER, which whoever runs
-    the command may set to anything. Under sudo, the account that asked is sudo's SUDO_USER: set by sudo, which a
-    shell already running as that user could also set, so it names who sudo said asked, nothing more. A user id with
-    no name on this server (a container's) is given as its number."""
+
+def this_process() -> str:
+    """Who did what no request asked for, in the audit log's words, when the code doing it was not told: a management
+    command (`command_line`: `manage.py shell`, `changepassword`...), the task worker, or another program (a
+    script), each with the account that ran it."""
+    argv = sys.argv or [""]
+    program = os.path.basename(argv[0])
+    if program == "__main__.py":  # python -m django, python -m pytest
+        program = os.path.basename(os.path.dirname(argv[0]))
+    command = argv[1] if len(argv) > 1 and program in {"manage.py", "django-admin", "django"} else ""
+    if command in {"db_worker", "rqworker"}:
+        return f"the task worker (manage.py {command}, run by {_runner()})"
+    if command:
+        return command_line(command)
+    if not program or program.startswith("-"):  # python -c
+        program = "python"
+    return f"a program on the server ({program}, run by {_runner()})"
+
+
+def _runner() -> str:
+    """The account running this process: its effective user, from the system's table, not LOGNAME or USER, which
+    whoever runs it may set to anything. Under sudo, the account that asked is sudo's SUDO_USER ("jsmith as
+    portal"): set by sudo, which a shell already running as that user could also set, so it names who sudo said
+    asked, nothing more. A user id with no name on this server (a container's) is given as its number."""
     try:
         account = pwd.getpwuid(os.geteuid()).pw_name
     except KeyError:
         account = f"user id {os.geteuid()}"
     asked = os.environ.get("SUDO_USER", "").strip()
-    runner = f"{asked} as {account}" if asked and asked != account else account
-    return f"the command line (manage.py {command}, run by {runner})"
+    return f"{asked} as {account}" if asked and asked != account else account
 
 
 def at_a_terminal() -> bool:
