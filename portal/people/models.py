@@ -123,11 +123,37 @@ class StaffMember(models.Model):
         return self.leave_date is not None and self.leave_date < on
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def held(self, on=None):
+        """Posts held on `on` (default today): the post's own row says it had started and not ended (a post from
+        before the portal kept its dates has none, and counts as held), and its holder is in post (`in_post_q`)."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        started = models.Q(start_date__isnull=True) | models.Q(start_date__lte=on)
+        return self.filter(started, not_left_q(on), in_post_q(on, prefix="staff__"))
+
+    def in_teams(self, teams):
+        """Posts in any of `teams` or the teams below them."""
+        condition = models.Q(pk__in=[])
+        for team in teams:
+            condition |= models.Q(team__path__startswith=team.path)
+        return self.filter(condition)
+
+
 class Assignment(models.Model):
-    """An ESR assignment number; a second post has the suffix -2."""
+    """An ESR assignment number, one per post; a second post has the suffix -2. Each post keeps the team, start date
+    and leave date its own roster row gives (`team` empty for a post kept from before the portal read them, when its
+    holder held several). The person's team, line manager and standing come from one of their posts
+    (portal.people.roster); a post in another team only lets that team's managers see them (portal.reports.posts)."""
 
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="assignments")
     number = models.CharField(max_length=40, unique=True)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="posts")
+    start_date = models.DateField(null=True, blank=True)
+    leave_date = models.DateField(null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]

@@ -80,7 +80,9 @@ def everything() -> tuple:
     return (
         list(StaffMember.objects.order_by("pk").values()),
         list(get_user_model().objects.order_by("pk").values("pk", "email", "is_active", "session_epoch", "password")),
-        list(Assignment.objects.order_by("pk").values_list("staff_id", "number")),
+        list(
+            Assignment.objects.order_by("pk").values_list("staff_id", "number", "team_id", "start_date", "leave_date")
+        ),
         list(StaffChange.objects.order_by("pk").values_list("pk", flat=True)),
     )
 

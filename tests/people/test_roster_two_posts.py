@@ -54,7 +54,12 @@ def test_someone_who_moved_posts_is_not_made_a_leaver(client, in_post, teams, tm
     _, plan = upload(moved(teams))
     assert plan.can_apply and plan.leavers == [], plan.errors
     ((_, lines),) = plan.other_changes
-    assert lines == ["Job title: Officer to Senior Officer", "Team: Communications and Engagement to Finance"]
+    assert lines == [
+        "Job title: Officer to Senior Officer",
+        "Team: Communications and Engagement to Finance",
+        f"Post 10000005-1: leave date (blank) to {days_ago(31)}",  # each post's own row (portal.reports.posts)
+        f"Post 10000005-2: added, in Finance from {days_ago(30)}",
+    ]
     assert "leavers: 0" in command(moved(teams), tmp_path)
 
     upload_and_apply(moved(teams))

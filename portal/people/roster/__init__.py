@@ -5,9 +5,11 @@ Rules where ESR leaves a choice:
   the suffix -2, and -10 comes after -9). The person's details come from the lowest-numbered post they are still in
   (a leave date of today or later, or none), else from the post that ended last; they have a leave date only if
   every post has one (the latest), and their start date is the first day of the unbroken service that post is part
-  of, so a move between posts is neither a leaving nor a new start. The same assignment twice is one row if the two
-  say the same, else the file is refused. No employee number may be someone else's assignment number, or the other
-  way round: a completion for it could reach the wrong person.
+  of, so a move between posts is neither a leaving nor a new start. Each post keeps its own row's team, start date
+  and leave date (`people.Assignment`), which show its holder to that team's managers (portal.reports.posts) and
+  count them nowhere: the dry run lists a change to a post, unless it is the person's one post. The same assignment
+  twice is one row if the two say the same, else the file is refused. No employee number may be someone else's
+  assignment number, or the other way round: a completion for it could reach the wrong person.
 - A row with no Assignment Number (no column, or an empty cell) is the one post the portal holds for the person;
   someone holding several is refused, naming them. Only someone new (or holding no post) gets a post numbered like
   their employee number. A file without a leave-date column checks a closed team against the leave date held.

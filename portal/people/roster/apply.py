@@ -88,21 +88,14 @@ def apply_roster_changes(plan: RosterPlan, *, confirmed_identity: str = "") -> R
         s.employee_number: s
         for s in StaffMember.objects.filter(employee_number__in=[p.employee_number for p in plan.to_create])
     }
-    Assignment.objects.bulk_create(
-        [Assignment(staff=by_number[p.employee_number], number=a) for p in plan.to_create for a in p.assignments],
-        batch_size=1000,
-        ignore_conflicts=True,
-    )
     changed = []
-    for staff, person, diffs in plan.to_change:
+    for staff, _, diffs in plan.to_change:
         for name, (_, new) in diffs.items():
             if name != "line_manager":  # set below, once every new manager exists
                 setattr(staff, name, new)
         changed.append(staff)
-        Assignment.objects.bulk_create(
-            [Assignment(staff=staff, number=a) for a in person.assignments], ignore_conflicts=True
-        )
     StaffMember.objects.bulk_update(changed, list(TRACKED), batch_size=1000)
+    _apply_posts(plan, by_number)
     moved = _move_sign_in_emails(plan)
     _apply_managers(plan)
     leaver_users = [s.user_id for s in plan.leavers if s.user_id]
@@ -134,6 +127,38 @@ def apply_roster_changes(plan: RosterPlan, *, confirmed_identity: str = "") -> R
     )
     new_people = [by_number[p.employee_number] for p in plan.to_create if p.fields["work_email"] not in leaving]
     return RosterApplied(new_people=new_people + to_invite, touched_ids=[s.pk for s in touched], moved=moved)
+
+
+POST_FIELDS = ("team_id", "start_date", "leave_date")
+
+
+def _apply_posts(plan: RosterPlan, new_staff: dict[str, StaffMember]) -> None:
+    """Each post the file names as its own row gives it: a new person's posts, and the posts the file adds to or
+    changes for someone held (`plan.posts`, `plan.posts_kept_up`). Four queries, whatever the number of posts."""
+    added = [
+        Assignment(staff=new_staff[p.employee_number], number=number, **dict(zip(POST_FIELDS, facts, strict=True)))
+        for p in plan.to_create
+        for number, facts in p.posts.items()
+    ]
+    changing = {}
+    staff_of = {staff.employee_number: staff for staff, _, _ in plan.to_change}
+    held = [(staff_of[n], plan.posts[n]) for n in plan.posts if n in staff_of]  # not those refused since
+    if plan.posts_kept_up:
+        people = StaffMember.objects.filter(employee_number__in=plan.posts_kept_up)
+        held += [(staff, plan.posts_kept_up[staff.employee_number]) for staff in people]
+    for staff, posts in held:
+        for number, (old, new) in posts.items():
+            facts = dict(zip(POST_FIELDS, new, strict=True))
+            if old == "":
+                added.append(Assignment(staff=staff, number=number, **facts))
+            else:
+                changing[number] = facts
+    Assignment.objects.bulk_create(added, batch_size=1000, ignore_conflicts=True)
+    posts = list(Assignment.objects.filter(number__in=changing)) if changing else []
+    for post in posts:
+        for name, value in changing[post.number].items():
+            setattr(post, name, value)
+    Assignment.objects.bulk_update(posts, list(POST_FIELDS), batch_size=1000)
 
 
 def _taken_on_again(staff: StaffMember, diffs: dict) -> bool:

@@ -184,7 +184,15 @@ def _check_against_database(
         )
     )
     assignments = [a for p in people.values() for a in p.assignments]
-    owners = dict(Assignment.objects.filter(number__in=assignments).values_list("number", "staff__employee_number"))
+    owners, held_posts, posts_held = {}, {}, defaultdict(list)
+    for owner, post in Assignment.objects.filter(staff__employee_number__in=existing).values_list(
+        "staff__employee_number", "number"
+    ):
+        posts_held[owner].append(post)
+    for post, owner, *facts in Assignment.objects.filter(number__in=assignments).values_list(
+        "number", "staff__employee_number", "team_id", "start_date", "leave_date"
+    ):
+        owners[post], held_posts[post] = owner, tuple(facts)
     # An employee number that is someone's assignment number, or the other way round: the same number for two people
     posts_numbered = dict(Assignment.objects.filter(number__in=people).values_list("number", "staff__employee_number"))
     people_numbered = set(
@@ -246,7 +254,16 @@ def _check_against_database(
                 plan.manager_names[person.manager_number] = (
                     f"{new_manager.fields['first_name']} {new_manager.fields['last_name']}"
                 )
-        if diffs:
+        posts = _posts_changed(person, held_posts, keep_leave_date="leave_date" in absent)
+        one_post = len(set(posts_held.get(number, ())) | set(person.posts)) == 1
+        if posts and one_post and not diffs:
+            # Their one post, which only follows their own record (kept from before the portal read posts' facts)
+            plan.posts_kept_up[number] = posts
+        elif posts:
+            plan.posts[number] = posts
+            if one_post:
+                plan.posts_said.add(number)  # their own record's changes say it
+        if diffs or number in plan.posts:
             plan.to_change.append((staff, person, diffs))
         leave = person.fields["leave_date"]
         if leave and leave < today and (staff.leave_date is None or staff.leave_date >= today):
@@ -254,6 +271,19 @@ def _check_against_database(
     _name_managers_in_the_portal(plan)
     _check_identity(plan)
     _check_new_people_accounts(plan)
+
+
+def _posts_changed(person: PersonRow, held: dict[str, tuple], *, keep_leave_date: bool) -> dict:
+    """{assignment number: (as held, as the file gives it)} for each of the person's posts the file adds, or whose
+    team, start date or leave date (`PersonRow.posts`) it changes: the portal keeps each post's own, so that the
+    managers of a second post's team see its holder (portal.reports.posts). A post not held yet is held as "". A file
+    without a leave-date column (`keep_leave_date`) keeps the leave date a post holds."""
+    if keep_leave_date:
+        person.posts = {
+            number: (*facts[:2], held[number][2] if number in held else None) for number, facts in person.posts.items()
+        }
+    changed = {number: facts for number, facts in person.posts.items() if held.get(number) != facts}
+    return {number: (held.get(number, ""), facts) for number, facts in changed.items()}
 
 
 def _posts_not_named(people: dict[str, PersonRow], existing: dict[str, StaffMember]) -> dict[str, str]:
@@ -273,7 +303,10 @@ def _posts_not_named(people: dict[str, PersonRow], existing: dict[str, StaffMemb
     refused = {}
     for number, own in held.items():
         if len(own) == 1:
-            people[number].assignments = own
+            person = people[number]
+            (facts,) = person.posts.values()  # the row's one post, under the employee number until now
+            person.posts = {own[0]: facts}
+            person.assignments = own
             continue
         staff = existing[number]
         refused[number] = (

@@ -10,7 +10,7 @@ from django.utils import timezone
 from portal.lib.csvfiles import show_date
 
 from ..models import StaffMember
-from .rows import PersonRow
+from .rows import PersonRow, _assignment_order
 
 # How a change reads on the dry run: "Team: Finance to Payroll", "First name: Sam to Siân".
 FIELD_NAMES = {
@@ -53,6 +53,15 @@ class RosterPlan:
     ignored: list[str] = field(default_factory=list)  # footers, summary lines and blank lines left out
     team_names: dict = field(default_factory=dict)  # team id -> name, to say changes in words
     manager_names: dict = field(default_factory=dict)  # employee number -> name, for "Line manager: Sam Taylor (900)"
+    # The posts the file adds to or changes for people held: employee number -> {assignment number: (as held, or ""
+    # for a post not held yet; (team id, start date, leave date) as the post's own row gives them)}. Each person with
+    # one is in `to_change`, with their own changes (if any).
+    posts: dict = field(default_factory=dict)
+    # Of those, the people whose one post changes with their own record: their own changes say it
+    posts_said: set = field(default_factory=set)
+    # As `posts`, for people whose one post the file brings into line with their own record, which it does not
+    # change (a post kept from before the portal read posts' facts): applied, not listed, as it shows no one anyone
+    posts_kept_up: dict = field(default_factory=dict)
 
     @property
     def can_apply(self) -> bool:
@@ -83,10 +92,14 @@ class RosterPlan:
         text = repr(
             (
                 [
-                    (p.employee_number, sorted(p.fields.items()), p.assignments, p.manager_number)
+                    (p.employee_number, sorted(p.fields.items()), sorted(p.posts.items()), p.manager_number)
                     for p in self.to_create
                 ],
-                [(s.pk, sorted(d.items()), p.assignments, p.manager_number) for s, p, d in self.to_change],
+                [
+                    (s.pk, sorted(d.items()), sorted(self.posts.get(s.employee_number, {}).items()), p.manager_number)
+                    for s, p, d in self.to_change
+                ],
+                sorted(self.posts_kept_up.items()),
                 [s.pk for s in self.leavers],
                 [s.pk for s in _returners(self.to_change, today)],
                 [
@@ -107,13 +120,36 @@ class RosterPlan:
     def other_changes(self) -> list[tuple[StaffMember, list[str]]]:
         """The changes that are not to anyone's identity, in words, in file order."""
         identity = {c.staff.pk for c in self.identity}
-        return [(s, self.describe(d)) for s, _, d in self.to_change if s.pk not in identity]
+        return [(s, self.describe(d) + self.posts_described(s)) for s, _, d in self.to_change if s.pk not in identity]
 
     def describe(self, diffs: dict) -> list[str]:
         return [
             f"{FIELD_NAMES[name]}: {self._shown(name, old)} to {self._shown(name, new)}"
             for name, (old, new) in diffs.items()
         ]
+
+    def posts_described(self, staff: StaffMember) -> list[str]:
+        """The changes to `staff`'s posts in words, unless their own changes say them (`posts_said`)."""
+        if staff.employee_number in self.posts_said:
+            return []
+        posts = self.posts.get(staff.employee_number, {})
+        return [self._post_described(number, *posts[number]) for number in sorted(posts, key=_assignment_order)]
+
+    def _post_described(self, number: str, old, new) -> str:
+        """A post's change in words: "Post 1001-2: added, in Ward 3 from 01/04/2026", "Post 1001-2: team Ward 3 to
+        Ward 4; leave date (blank) to 31/05/2026"."""
+        team, start, leave = new
+        if old == "":
+            ending = f", to {show_date(leave)}" if leave else ""
+            return f"Post {number}: added, in {self._shown('team_id', team)} from {show_date(start)}{ending}"
+        parts = [
+            f"{label} {self._shown(name, was)} to {self._shown(name, now)}"
+            for label, name, was, now in zip(
+                ("team", "start date", "leave date"), ("team_id", "start_date", "leave_date"), old, new, strict=True
+            )
+            if was != now
+        ]
+        return f"Post {number}: {'; '.join(parts)}"
 
     def _shown(self, name: str, value) -> str:
         if name == "line_manager" and not value:

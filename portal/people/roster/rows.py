@@ -2,7 +2,7 @@
 into a `PersonRow` (or refused with what is wrong), and one person's rows, one per post, made one person."""
 
 import datetime
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -130,6 +130,8 @@ class PersonRow:
     # False when the row gives no Assignment Number (no column, or an empty cell): `assignments` then holds the
     # employee number, the post a new person gets, until the dry run finds the post the portal holds
     post_named: bool = True
+    # Each post's own facts, from its own row: assignment number -> (team id, start date, leave date)
+    posts: dict = field(default_factory=dict)
 
 
 def _differing_columns(first: PersonRow, first_raw: dict, second: PersonRow, second_raw: dict) -> list[str]:
@@ -172,7 +174,8 @@ def _one_person(rows: list[PersonRow], today: datetime.date) -> PersonRow:
         "start_date": _unbroken_service_start(rows, current),
         "leave_date": None if None in leave_dates else max(leave_dates),
     }
-    return replace(current, assignments=[row.assignments[0] for row in rows], fields=fields)
+    posts = {number: facts for row in rows for number, facts in row.posts.items()}
+    return replace(current, assignments=[row.assignments[0] for row in rows], fields=fields, posts=posts)
 
 
 def _assignment_order(number: str) -> tuple:
@@ -285,6 +288,7 @@ def _read_row(
         manager_assignment,
         dates["effective_date"],
         post_named=bool(assignment),
+        posts={assignment or number: (team.pk, dates["start_date"], dates["leave_date"])},
     ), ""
 
 
