@@ -175,31 +175,35 @@ def _state_params(connection, teams: list[Team], day: datetime.date) -> tuple[di
 
 
 # Whom "Remind everyone overdue" reminds: the people in post on %(today)s in the teams ({in_teams}), as
-# LISTED_WITH_COUNTS has them, with something overdue (STATE) on a requirement in use, other than the person asking
-# (%(user)s). Their ids, the first %(most)s by id, each beside how many there are in all.
+# LISTED_WITH_COUNTS has them, with something overdue (STATE) on a requirement in use: how many there are, as the team
+# page counts them (the person asking among them, if they are), in the row without an id; and the ids of the first
+# %(most)s by id other than the person asking (%(user)s), one a row.
 OVERDUE_TO_REMIND = f"""
 WITH overdue AS (
-    SELECT DISTINCT staff.id
+    SELECT DISTINCT staff.id, staff.user_id
     FROM {STAFF} staff
     JOIN {TEAM} team ON team.id = staff.team_id
     JOIN {STANDING} standing ON standing.staff_id = staff.id
     JOIN {REQUIREMENT} requirement ON requirement.id = standing.requirement_id
     WHERE staff.start_date <= %(today)s AND (staff.leave_date IS NULL OR staff.leave_date >= %(today)s)
-        AND ({{in_teams}}) AND requirement.active AND (staff.user_id IS NULL OR staff.user_id <> %(user)s)
-        AND {STATE} = '{status.OVERDUE}'
+        AND ({{in_teams}}) AND requirement.active AND {STATE} = '{status.OVERDUE}'
 )
-SELECT overdue.id, (SELECT COUNT(*) FROM overdue) FROM overdue ORDER BY overdue.id LIMIT %(most)s
+SELECT NULL, COUNT(*) FROM overdue
+UNION ALL
+SELECT id, NULL FROM (
+    SELECT id FROM overdue WHERE user_id IS NULL OR user_id <> %(user)s ORDER BY id LIMIT %(most)s
+) reminded
 """  # noqa: S608 - table and column names from the models; every value is a parameter
 
 
 def overdue_to_remind(teams: list[Team], user, most: int) -> tuple[int, list[int]]:
-    """How many people in post today in `teams` (and below) have something overdue, `user` aside, and the ids of
-    the first `most` of them: whom "Remind everyone overdue" would remind, the overdue people of the team page
-    (`TeamMatrix.overdue_people`), counted in SQL so that more than it may send is refused without judging anyone.
-    One query."""
+    """How many people in post today in `teams` (and below) have something overdue, as the team page counts them
+    (`TeamMatrix.overdue_count`, `user` among them if they are), and the ids of the first `most` of them but `user`:
+    whom "Remind everyone overdue" would remind, counted in SQL so that more than it may send is refused without
+    judging anyone, with the number the page shows. One query."""
     connection = connections[router.db_for_read(StaffMember)]
     params, in_teams = _state_params(connection, teams, timezone.localdate())
     with connection.cursor() as cursor:
         cursor.execute(OVERDUE_TO_REMIND.format(in_teams=in_teams), params | {"user": user.pk, "most": most})
         rows = cursor.fetchall()
-    return (rows[0][1] if rows else 0), [pk for pk, _ in rows]
+    return next(count for pk, count in rows if pk is None), sorted(pk for pk, _ in rows if pk is not None)
