@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Exists, OuterRef
 
-from .models import StaffMember, Team, TeamManager
+from .models import Assignment, StaffMember, Team, TeamManager
 
 HR_GROUP = "HR"
 CMS_PERMISSION = ("wagtailadmin", "access_admin")
@@ -91,6 +91,22 @@ def staff_list_for_user(user):
     if teams:
         return StaffMember.objects.in_teams(teams) | StaffMember.objects.filter(user=user)
     return StaffMember.objects.filter(user=user)
+
+
+def staff_list_posted_in(teams, on=None):
+    """People who hold a post in `teams` or the teams below them (`Assignment.objects.held` on `on`, default today),
+    a second post beside the one their own team comes from, and who are not themselves in those teams: they are
+    counted in their own team, and only listed (and their page opened) in the team of that post."""
+    posted = Assignment.objects.held(on).in_teams(teams).values("staff_id")
+    return StaffMember.objects.filter(pk__in=posted).exclude(pk__in=StaffMember.objects.in_teams(teams).values("pk"))
+
+
+def staff_list_posted_for_user(user):
+    """The people whose page a manager may open because they hold a post in one of the manager's teams today
+    (`staff_list_posted_in`), beyond `staff_list_for_user`: the person's page and the team page's list of them only,
+    read-only. Nothing else follows a second post (docs/two-clocks.md, "A second post")."""
+    teams = teams_managed_by(user)
+    return staff_list_posted_in(teams) if teams else StaffMember.objects.none()
 
 
 _change_recorded = contextvars.ContextVar("portal_role_change_recorded", default=False)

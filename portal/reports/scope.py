@@ -6,7 +6,11 @@ team sees it no more, and one appointed today may see their team's past, which a
 they are applied to the tree and the roster as they were on D, on the clock the report reads (`day_tree`): the teams
 a manager may choose are those that in D's tree were at or below a team they manage today, and a person's page as at
 D opens exactly when the person is on the manager's team page for D (`person_for_request`). HR sees everyone; anyone
-sees themselves. Live (no day), the tree and the roster are today's."""
+sees themselves. Live (no day), the tree and the roster are today's.
+
+A second post (people.Assignment in another team) opens its holder's page, live only and read-only, to the managers
+of that post's team, as the team page lists them there (`reports.posts`); no team report, export, pack, reminder or
+API read counts or reaches them through it (docs/two-clocks.md, "A second post")."""
 
 import datetime
 from typing import NamedTuple
@@ -18,7 +22,7 @@ from django.utils import timezone
 
 from portal.compliance.asat import Moment, roster_as_at
 from portal.people.models import StaffMember, Team, TeamManager
-from portal.people.roles import is_hr, staff_list_for_user
+from portal.people.roles import is_hr, staff_list_for_user, staff_list_posted_for_user
 from portal.people.team_history import Tree, tree_on
 
 from .basis import AS_IT_WAS
@@ -133,11 +137,19 @@ def _managed_today(user) -> set[int]:
 
 def person_for_request(user, staff_id: int, day: datetime.date | None = None, basis: str = AS_IT_WAS, tree=None):
     """The person (with their team and line manager) whose page `user` may open: live, anyone `staff_list_for_user`
-    gives; about a past `day` on the clock `basis`, HR anyone, anyone themselves, and a manager exactly those on their
-    team page for that day (the teams they manage today and below in the day's tree, the roster of the day on the same
-    clock: `roster_team_on`). Anyone else is a 404. `tree`: the day's (`day_tree`), read here if not given."""
+    gives, and a manager anyone holding a post today in a team they manage (`staff_list_posted_for_user`: marked
+    `seen_through_post`, to be shown read-only); about a past `day` on the clock `basis`, HR anyone, anyone
+    themselves, and a manager exactly those on their team page for that day (the teams they manage today and below in
+    the day's tree, the roster of the day on the same clock: `roster_team_on`; no post counts, as no history of posts
+    is kept). Anyone else is a 404. `tree`: the day's (`day_tree`), read here if not given."""
     if day is None:
-        return get_object_or_404(staff_list_for_user(user).select_related("team", "line_manager"), pk=staff_id)
+        person = staff_list_for_user(user).select_related("team", "line_manager").filter(pk=staff_id).first()
+        if person is not None:
+            return person
+        # Someone holding a post today in a team the user manages, counted in their own team: read-only (no reminder)
+        person = get_object_or_404(staff_list_posted_for_user(user).select_related("team", "line_manager"), pk=staff_id)
+        person.seen_through_post = True
+        return person
     if not user.is_authenticated:
         raise Http404("No such person among yours.")
     person = get_object_or_404(StaffMember.objects.select_related("team", "line_manager"), pk=staff_id)

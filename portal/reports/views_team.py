@@ -24,6 +24,7 @@ from portal.people.roles import is_hr, staff_list_for_user
 
 from .basis import AS_IT_WAS, described
 from .forms import AsAtBasisForm, TeamFilterForm, basis_options
+from .posts import also_working
 from .scope import DEPTH, day_tree, person_for_request, scope_label, teams_for_request
 from .selectors import (
     certificate_list_for_staff,
@@ -80,6 +81,8 @@ def team(request):
         "remind_everyone_max": REMIND_EVERYONE_MAX,
         "listed_max": LISTED_MAX,
         "basis_words": described(matrix.basis) if as_at else "",
+        # Today only: no history of posts is kept yet (reports.posts)
+        "also": [] if as_at else also_working(matrix, requirement=requirement, state=state),
         # The downloads keep the day, the clock and the requirement shown; not the status filter, which picks people
         # rather than rows: the page says the download holds everyone, whatever their status.
         "keep": urlencode(
@@ -243,7 +246,11 @@ def team_person(request, staff_id: int):
         "lines": lines,
         "history": history,
         "certificates": certificates,
-        "reminder_due": as_at is None and not person.has_left() and any(line.action for line in lines),
+        "reminder_due": as_at is None
+        and not person.has_left()
+        and not getattr(person, "seen_through_post", False)  # their own team's managers remind them
+        and any(line.action for line in lines),
+        "seen_through_post": getattr(person, "seen_through_post", False),
         "pauses": pauses_for_staff(person) if as_at is None and is_hr(request.user) else [],  # one query, HR only
     }
     if lines is None and basis == AS_IT_WAS:  # not in post that day: say when they left and when they (next) started

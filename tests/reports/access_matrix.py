@@ -1,6 +1,8 @@
 """The people, teams and helpers of the access matrix (`test_access_matrix.py`, `test_access_matrix_packs.py`): who
 may see what, on every report and export address, for five people: Sam (staff in Digital), Grace (manages
-Communications, which holds Digital), Felix (manages Finance), Hana (HR, with MFA) and an anonymous visitor.
+Communications, which holds Digital), Felix (manages Finance), Hana (HR, with MFA) and an anonymous visitor. Bo, in
+Finance, also holds a bank post in Digital: Grace may see Bo on her team page today and open Bo's page, nothing else
+(the cases say where Bo must not be).
 
 Addresses are written with symbolic values resolved per test: "@sam" is Sam's staff id, "@finance" the Finance team's
 id, "@missing" an id that exists nowhere, "@yesterday" yesterday's date; anything else is sent as written, so
@@ -32,6 +34,7 @@ PEOPLE = {
     "fin": "Fay Finance",
     "leaver": "Lee Leaver",
     "hr": "Hana Human-Resources",
+    "bank": "Bo Bank",
 }
 ALL_NAMES = set(PEOPLE.values())
 # Names (of people and of teams) each persona may come across; any other name of ALL_NAMES, or a team in
@@ -39,8 +42,10 @@ ALL_NAMES = set(PEOPLE.values())
 MAY_SEE = {
     "anonymous": set(),
     "sam": {"Sam Digital"},
-    "manager": {"Grace Manager", "Sam Digital", "Lee Leaver"},  # Communications and Digital, leavers included
-    "other": {"Felix Other", "Fay Finance", "Hana Human-Resources"},  # Finance
+    # Communications and Digital, leavers included; Bo through the bank post in Digital, on the live team page and
+    # Bo's own page only (CONTENT_CASES and the packs' cases say where not)
+    "manager": {"Grace Manager", "Sam Digital", "Lee Leaver", "Bo Bank"},
+    "other": {"Felix Other", "Fay Finance", "Hana Human-Resources", "Bo Bank"},  # Finance
     "hr": ALL_NAMES,
 }
 FORBIDDEN_TEAMS = {

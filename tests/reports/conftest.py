@@ -7,7 +7,7 @@ from django.test import Client
 
 from portal.compliance.models import Requirement
 from portal.compliance.projection import refresh
-from portal.people.models import StaffChange, Team, TeamManager
+from portal.people.models import Assignment, StaffChange, Team, TeamManager
 from portal.people.roles import hr_group
 from tests import factories
 from tests.conftest import rolled_back
@@ -90,13 +90,20 @@ def world(_world_of_the_module, db, private_media):
 
 
 def _world_build(org, hr) -> dict:
-    """Everyone in their team since a month ago, so that a report as at yesterday has people in it."""
+    """Everyone in their team since a month ago, so that a report as at yesterday has people in it. Bo (in Finance)
+    also holds a bank post in Digital, which shows Bo to Grace on her team page today and opens Bo's page to her,
+    and nothing else (portal.reports.posts)."""
+    bank = factories.make_staff(team=org["finance"], first_name="Bo", last_name="Bank", employment_type="bank")
+    Assignment.objects.create(
+        staff=bank, number=f"{bank.employee_number}-2", team=org["digital"], start_date=datetime.date(2024, 1, 1)
+    )
     refresh()  # Hana joined after the `org` fixture's refresh: give her statuses like everyone else
     with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
         StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
     return {
         **org,
         "hr": hr,
+        "bank": bank,
         "organisation": Team.objects.get(depth=1),
         "requirement": Requirement.objects.get(),
     }

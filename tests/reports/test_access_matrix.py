@@ -79,6 +79,12 @@ GET_CASES = [
         "reports:team_person", {"anonymous": LOGIN, "sam": 404, "manager": 200, "other": 404, "hr": 200}, arg="@leaver"
     ),
     _get("other", "reports:team_person", 404, arg="@manager"),
+    # Bo, in Finance, holds a bank post in Digital: Grace may open Bo's page today (read-only), not about a past day.
+    *_everyone(
+        "reports:team_person", {"anonymous": LOGIN, "sam": 404, "manager": 200, "other": 200, "hr": 200}, arg="@bank"
+    ),
+    _get("manager", "reports:team_person", 404, arg="@bank", as_at="@yesterday"),
+    _get("other", "reports:team_person", 200, arg="@bank", as_at="@yesterday"),
     # The reminder button only takes POST.
     _get("manager", "reports:team_remind", 405),
     _get("anonymous", "reports:team_remind", LOGIN),
@@ -187,6 +193,18 @@ CONTENT_CASES = [
     _shows("other", "reports:team", {"Fay Finance", "Felix Other"}, set(), as_at="@yesterday"),
     _shows("other", "exports:csv", {"Fay Finance", "Felix Other"}, set(), as_at="@yesterday"),
     _shows("hr", "exports:csv", {"Fay Finance"}, {"Sam Digital", "Grace Manager"}, team="@finance", as_at="@yesterday"),
+    # Bo's bank post in Digital: listed apart on Grace's live team page, counted in Finance only.
+    _shows("manager", "reports:team", {"Bo Bank", "Also working in this team"}, set()),
+    _shows("manager", "reports:team", {"Bo Bank"}, set(), team="@digital"),
+    _shows("manager", "reports:team", set(), {"Bo Bank", "Also working"}, as_at="@yesterday"),
+    _shows("manager", "exports:csv", {"Sam Digital"}, {"Bo Bank"}),
+    _shows("manager", "exports:xlsx", {"Sam Digital"}, {"Bo Bank"}, team="@digital"),
+    _shows("manager", "exports:csv", {"Sam Digital"}, {"Bo Bank"}, team="@digital", as_at="@yesterday"),
+    _shows("manager", "reports:find", set(), {"Bo Bank"}, q="Bo"),
+    _shows("other", "reports:team", {"Bo Bank"}, {"Also working"}),
+    _shows("other", "exports:csv", {"Bo Bank"}, set()),
+    _shows("hr", "reports:team", {"Bo Bank"}, {"Also working"}),
+    _shows("hr", "reports:team", {"Bo Bank", "Also working"}, set(), team="@comms"),
 ]
 
 
@@ -197,6 +215,13 @@ def test_a_report_holds_the_people_in_scope_and_no_one_else(world, tmp_path, per
     text = text_of(response, tmp_path)
     assert {item for item in present if item not in text} == set()
     assert {item for item in absent if item in text} == set()
+
+
+def test_bo_s_page_is_read_only_for_the_bank_posts_manager(world):
+    grace = client_for(world["manager"]).get(url_for(world, "reports:team_person", "@bank")).content.decode()
+    felix = client_for(world["other"]).get(url_for(world, "reports:team_person", "@bank")).content.decode()
+    assert "Send Bo a reminder" not in grace and "holds a post in a team you manage" in grace
+    assert "Send Bo a reminder" in felix and "holds a post in a team you manage" not in felix
 
 
 def test_a_person_page_shows_that_person(world):
@@ -233,6 +258,8 @@ REMIND_CASES = [
     _remind("manager", {"staff": "@other"}, 404),
     _remind("manager", {"staff": "@hr"}, 404),
     _remind("manager", {"staff": "@leaver"}, 404),
+    _remind("manager", {"staff": "@bank"}, 404),  # Bo's bank post in Digital brings no reminder: Finance's managers
+    _remind("manager", {"staff": "@bank", "team": "@digital"}, 404),
     _remind("manager", {"staff": "@manager"}, 404),
     _remind("manager", {"team": "@finance"}, 404),
     _remind("manager", {"team": "@organisation"}, 404),
@@ -255,6 +282,7 @@ REMIND_CASES = [
     _remind("other", {"team": "@digital"}, 404),
     _remind("other", {"staff": "@sam", "team": "@finance"}, 404),
     _remind("other", {"staff": "@fin"}, "reports:team", ("fin",)),
+    _remind("other", {"staff": "@bank"}, "reports:team", ("bank",)),
     # HR: anyone current but themselves.
     _remind("hr", {"staff": "@sam"}, "reports:team", ("sam",)),
     _remind("hr", {"staff": "@fin", "team": "@finance"}, "reports:team", ("fin",)),

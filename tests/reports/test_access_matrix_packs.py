@@ -103,6 +103,8 @@ def test_a_pack_is_only_for_who_asked_for_it(world, tmp_path, persona, owner, na
     assert_no_strangers(persona, text)
     if expected == 200 and name in ("exports:pack_pdf", "exports:pack_csv"):
         assert PACK_SHOWS[owner] in text
+        # Bo, of Finance, holds a bank post in Digital: counted in Finance's pack only
+        assert ("Bo Bank" in text) == (owner == "other")
 
 
 PACK_TAMPER_CASES = [

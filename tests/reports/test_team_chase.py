@@ -97,8 +97,8 @@ def test_filters_add_one_query_whatever_the_size_of_the_team(org, django_assert_
     refresh()
     client = client_for(org["manager"])
     query = {"team": org["digital"].pk, "requirement": requirement.pk, "state": "overdue"}
-    # The 6 of the unfiltered page (tests/reports/test_team.py) and the chosen requirement, checked by the form;
+    # The 7 of the unfiltered page (tests/reports/test_team.py) and the chosen requirement, checked by the form;
     # the status and the team narrow what is already read.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("reports:team"), query)
     assert response.status_code == 200
