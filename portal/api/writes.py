@@ -393,8 +393,13 @@ class _TeamKnows:
             posts=set(held.filter(held_inside, number__in=posts).values_list("number", flat=True)),
             emails_outside=rights
             | set(staff.filter(work_email__in=emails).exclude(inside).values_list("work_email", flat=True)),
-            # A post held outside, or an outsider's employee number (the import keeps the two apart)
-            posts_outside=set(held.filter(number__in=posts).exclude(held_inside).values_list("number", flat=True))
+            # A post held outside, or in a team outside (a second post of one of its people: its team's managers
+            # see them through it, docs/two-clocks.md), or an outsider's employee number (the import keeps them apart)
+            posts_outside=set(
+                held.filter(number__in=posts)
+                .filter(~held_inside | (Q(team__isnull=False) & ~Q(team__path__startswith=path)))
+                .values_list("number", flat=True)
+            )
             | set(staff.filter(employee_number__in=posts).exclude(inside).values_list("employee_number", flat=True)),
         )
 
