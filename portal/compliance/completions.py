@@ -108,6 +108,23 @@ class CompletionPlan:
         }
 
     @property
+    def fingerprint(self) -> str:
+        """Names what applying this plan would do (which completions it records, with their expiry, from which lines;
+        which rows and problems stop it): a dry run made again finds the same only if the file, the people, the
+        course mappings and the ledger are as they were, so an apply asked for from a dry run shown earlier can tell
+        that it would record what was shown."""
+        recorded = sorted((r.line, r.key, r.expires_on) for r in self.to_record)
+        return hashlib.sha256(repr((recorded, self.rejected, self.problems)).encode()).hexdigest()[:20]
+
+    def accounts(self) -> list[int]:
+        """The user ids of the people whose completions it records (those with an account)."""
+        ids = sorted({r.staff_id for r in self.to_record})
+        users = set()
+        for chunk in _chunks(ids):
+            users.update(StaffMember.objects.filter(pk__in=chunk, user__isnull=False).values_list("user_id", flat=True))
+        return sorted(users)
+
+    @property
     def listing_shown(self) -> list[dict]:
         """The first 200 of the listing, for the dry run's page (the download has them all)."""
         return self.listing(200)
@@ -375,6 +392,12 @@ def _mappings_by_key() -> dict[str, dict[str, tuple]]:
     ).order_by("competence_name"):
         mappings.setdefault(competence_key(name), {})[name] = tuple(mapped)
     return mappings
+
+
+def mappings_basis() -> str:
+    """The course mappings as a plan reads them (with each requirement's kind, renewal period and name), as a short
+    text: a dry run made with other mappings would skip, refuse or record other rows. One query."""
+    return hashlib.sha256(repr(sorted(_mappings_by_key().items())).encode()).hexdigest()[:20]
 
 
 def _ambiguous_error(competence: str, found: dict[str, tuple]) -> str:

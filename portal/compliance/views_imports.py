@@ -129,7 +129,7 @@ def upload(request, kind: str):
 def batch(request, batch_id: int):
     """The dry run while the file waits (or after a failure, or once applying it has stopped, to finish it); progress
     while it applies (the page refreshes itself through a link, not a script); the outcome once done. Only a waiting
-    file has its dry run shown: the one kept when it was planned, for a roster (`import_batch_dry_run`). A file an API
+    file has its dry run shown: the one kept when it was planned (`import_batch_dry_run`). A file an API
     client sent that the client may no longer apply (revoked since, its token's holder gone from HR, its rows no longer
     in its teams) is not planned: applying it again would be refused the same way, so the page says why in place of
     the button."""
@@ -140,7 +140,7 @@ def batch(request, batch_id: int):
     waiting = waiting and not sender_refused
     plan = import_batch_dry_run(batch, viewer=request.user) if waiting else None  # their own rows: refused, by line
     context = {"batch": batch, "importer": importer, "plan": plan, "sender_refused": sender_refused}
-    if plan is not None and batch.kind == ImportBatch.COMPLETIONS and plan.skipped:
+    if plan is not None and batch.kind == ImportBatch.COMPLETIONS and plan["skipped"]:
         context["requirements"] = importable_requirements()
     return render(request, "imports/batch.html", context)
 

@@ -73,6 +73,23 @@ class OrganisationPlan:
         return not self.rejected and not self.problems
 
     @property
+    def fingerprint(self) -> str:
+        """Names what applying this plan would do (the teams it adds, renames and moves, each as the tree has it now,
+        and the rows and problems that stop it): a dry run made again finds the same only if the file and the team
+        tree are as they were, so an apply asked for from a dry run shown earlier can tell it would do what was
+        shown."""
+        text = repr(
+            (
+                [(r.line, r.code, r.name, r.parent_code, r.kind) for r in self.to_create],
+                [(t.pk, t.code, t.name, r.code, r.name) for t, r in self.to_rename],
+                [(t.pk, r.parent_code, old) for t, r, old in self.to_move],
+                self.rejected,
+                self.problems,
+            )
+        )
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+    @property
     def summary(self) -> dict:
         return {
             "rows": self.rows,

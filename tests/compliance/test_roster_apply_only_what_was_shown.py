@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
-from portal.compliance.imports.services import CHANGED_SINCE
+from portal.compliance.imports.services import CHANGED_SINCE, NOT_THIS_DRY_RUN
 from portal.compliance.models import ImportBatch
 from portal.people.models import StaffMember
 from portal.people.roles import HR_GROUP
@@ -112,13 +113,21 @@ def test_the_same_file_uploaded_twice_and_applied_from_both_pages_applies_once(h
     assert "0 to add" in hr_client.get(reverse("imports:batch", args=[second.pk])).content.decode()
 
 
-def test_a_dry_run_of_another_batch_applies_nothing(hr_client, team):
+def test_a_dry_run_of_another_batch_is_refused_saying_so_and_the_batch_stays_ready_to_apply(hr_client, team):
     other = _upload(hr_client, _file(team, 1, title="Porter"))
     batch = _upload(hr_client, _file(team, 2))
     other_page = hr_client.get(reverse("imports:batch", args=[other.pk])).content.decode()
 
-    hr_client.post(reverse("imports:apply", args=[batch.pk]), {"dry_run": _dry_run_shown(other_page)})
+    page = hr_client.post(
+        reverse("imports:apply", args=[batch.pk]), {"dry_run": _dry_run_shown(other_page)}, follow=True
+    ).content.decode()
 
+    # Nothing about the records changed: the form was wrong, and says so; the file waits to be applied from its page
+    assert escape(NOT_THIS_DRY_RUN) in page and "Applying this file failed" not in page
     batch.refresh_from_db()
-    assert (batch.status, batch.error) == (ImportBatch.FAILED, CHANGED_SINCE)
+    assert (batch.status, batch.error) == (ImportBatch.PLANNED, "")
     assert not StaffMember.objects.exists()
+    hr_client.post(reverse("imports:apply", args=[batch.pk]), {"dry_run": _dry_run_shown(page)})
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.DONE, batch.error
+    assert StaffMember.objects.count() == 2

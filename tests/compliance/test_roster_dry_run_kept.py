@@ -18,6 +18,7 @@ from portal.compliance.models import ImportBatch
 from portal.people.models import StaffMember
 from portal.people.roster import dry_run
 from tests import factories
+from tests.compliance.test_completions_dry_run_kept import reads_counted
 from tests.people.roster_doors import private_files  # noqa: F401
 
 HEADER = "Employee Number,First Name,Last Name,Work Email,Job Title,Organisation Code,Start Date"
@@ -52,15 +53,7 @@ def _upload(client, data: bytes) -> ImportBatch:
 @pytest.fixture
 def files_read(monkeypatch):
     """How many times a roster file is read (planned), from here on."""
-    reads = []
-    read_table = dry_run.read_table
-
-    def counted(*args, **kwargs):
-        reads.append(1)
-        return read_table(*args, **kwargs)
-
-    monkeypatch.setattr(dry_run, "read_table", counted)
-    return reads
+    return reads_counted(monkeypatch, dry_run, "read_table")
 
 
 @pytest.fixture

@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from ..models import ImportBatch
 
+# How many of each list a kept dry run holds for the batch page, which says how many more there are.
+SHOWN = 200
+
 
 class Plan(Protocol):
     """A dry run: what applying the file would do, and what stops it. Writes nothing."""
@@ -74,6 +77,9 @@ class Importer:
     dry_run_kept: Callable[[Plan, str], dict] | None = None
     # (the kept dry run) -> what the page shows of it, read afresh where the page must be current (the requirements)
     dry_run_shown: Callable[[dict], dict] | None = None
+    # () -> what the plan read that HR changes from the batch page itself (the completions' course mappings), as a
+    # short text: a dry run kept with another is made again when the page is opened. None: nothing of the kind.
+    dry_run_basis: Callable[[], str] | None = None
 
 
 def importers() -> dict[str, Importer]:

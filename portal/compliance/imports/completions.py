@@ -4,6 +4,7 @@ requirements it touched refreshed in that transaction. A quiz submission or atte
 never for the whole file. The chain stays whole (every chunk links to the head it found), and the idempotency keys
 make a re-run after a failure record only what is missing."""
 
+import datetime
 import math
 import time
 
@@ -12,10 +13,10 @@ from django.db import connection, transaction
 from portal.people.models import StaffMember
 
 from .. import ledger, projection
-from ..completions import CompletionPlan, plan_completions
+from ..completions import CompletionPlan, mappings_basis, plan_completions
 from ..dates import moment_on
 from ..models import EvidenceEntry, ImportBatch
-from .base import Importer, Progress
+from .base import SHOWN, Importer, Progress
 from .own_records import APPLIER, ASK_ANOTHER, CLIENTS_MAKER, TOKEN_HOLDER, VIEWER
 
 # Each chunk is one transaction: its people are locked for all of it, the ledger's head while its entries go in, so a
@@ -194,6 +195,56 @@ def record_in_chunks(
         sizer.took(len(chunk), took)
 
 
+def dry_run_kept(plan: CompletionPlan, fingerprint: str) -> dict:
+    """The dry run as the batch page shows it, as JSON, kept on the batch so that opening the page does not read the
+    file again: the counts, the first SHOWN completions to record (named), people not on the roster, completions
+    after leaving and rejected rows, every course not yet mapped (in the file's order), and the accounts whose
+    completions it records (one of them viewing or applying has the file planned again, their rows refused). A query
+    for each 5,000 people to record, and those of the listing's names."""
+    return {
+        "rows": plan.rows,
+        "counts": {
+            "to_record": len(plan.to_record),
+            "already": plan.already,
+            "skipped_unmapped": sum(plan.skipped.values()),
+            "not_completed": plan.not_completed,
+            "not_on_roster": len(plan.not_on_roster),
+            "after_leaving": len(plan.after_leaving),
+            "rejected": len(plan.rejected),
+        },
+        "can_apply": plan.can_apply,
+        "problems": plan.problems,
+        "rejected": plan.rejected[:SHOWN],
+        "unused": plan.unused,
+        "ignored": plan.ignored,
+        "listing": [
+            {**row, "completed_on": row["completed_on"].isoformat(), "expires_on": _iso(row["expires_on"])}
+            for row in plan.listing(SHOWN)
+        ],
+        "not_on_roster": plan.not_on_roster[:SHOWN],
+        "after_leaving": plan.after_leaving[:SHOWN],
+        "skipped": list(plan.skipped.items()),  # pairs: PostgreSQL's jsonb would put a dict's keys in its own order
+        "standing_of": plan.accounts(),
+    }
+
+
+def dry_run_shown(kept: dict) -> dict:
+    """A kept dry run as the page shows it: the listing's days as dates again."""
+    listing = [
+        {**row, "completed_on": _day(row["completed_on"]), "expires_on": _day(row["expires_on"])}
+        for row in kept["listing"]
+    ]
+    return {**kept, "listing": listing}
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(text: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(text) if text else None
+
+
 def _entry(batch: ImportBatch, row) -> dict:
     return {
         "idempotency_key": row.key,
@@ -220,4 +271,7 @@ IMPORTER = Importer(
     apply=apply,
     audit_name="Completions",
     own_refuse=own_refuse,
+    dry_run_kept=dry_run_kept,
+    dry_run_shown=dry_run_shown,
+    dry_run_basis=mappings_basis,
 )

@@ -10,7 +10,7 @@ from portal.people.organisation_import import OrganisationPlan, plan_organisatio
 
 from .. import organisation
 from ..models import ImportBatch
-from .base import Importer, Progress
+from .base import SHOWN, Importer, Progress
 
 
 def apply(batch: ImportBatch, plan: OrganisationPlan, progress: Progress) -> dict:
@@ -32,6 +32,36 @@ def apply(batch: ImportBatch, plan: OrganisationPlan, progress: Progress) -> dic
     return {**plan.summary, "people_refreshed": people}
 
 
+def dry_run_kept(plan: OrganisationPlan, fingerprint: str) -> dict:
+    """The dry run as the batch page shows it, as JSON, kept on the batch so that opening the page does not read the
+    file again: the counts, and the first SHOWN teams to add, rename and move and rows rejected. No query."""
+    return {
+        "rows": plan.rows,
+        "counts": {
+            "to_create": len(plan.to_create),
+            "to_rename": len(plan.to_rename),
+            "to_move": len(plan.to_move),
+            "unchanged": plan.unchanged,
+            "rejected": len(plan.rejected),
+        },
+        "can_apply": plan.can_apply,
+        "problems": plan.problems,
+        "rejected": plan.rejected[:SHOWN],
+        "to_create": [
+            {"code": row.code, "name": row.name, "parent_code": row.parent_code, "kind": row.kind}
+            for row in plan.to_create[:SHOWN]
+        ],
+        "to_rename": [
+            {"now": f"{team.code} {team.name}", "becomes": f"{row.code} {row.name}"}
+            for team, row in plan.to_rename[:SHOWN]
+        ],
+        "to_move": [
+            {"team": f"{row.code} {row.name}", "from": old_parent, "to": row.parent_code}
+            for _, row, old_parent in plan.to_move[:SHOWN]
+        ],
+    }
+
+
 def _team(code: str) -> Team | None:
     return Team.objects.get(code__iexact=code) if code else None
 
@@ -48,4 +78,5 @@ IMPORTER = Importer(
     plan=lambda data, **_options: plan_organisation(data),
     apply=apply,
     audit_name="Organisation",
+    dry_run_kept=dry_run_kept,
 )

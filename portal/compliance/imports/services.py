@@ -31,6 +31,12 @@ CHANGED_SINCE = (
     "applying it now would not do what that dry run showed. The dry run below is as they are now: check it and apply "
     "again. Nothing was changed."
 )
+# Why an apply is refused whose form names a dry run this file never had (the form of another file's page): nothing
+# about the records is known to have changed, so the file stays as it was, ready to apply from its own page.
+NOT_THIS_DRY_RUN = (
+    "Not applied: the form does not match this file's dry run (it names the dry run of another file). Open this "
+    "file's page again and apply it from the dry run it shows. Nothing was changed."
+)
 
 
 class ImportRefused(ValueError):
@@ -72,38 +78,75 @@ def _planned(importer, data: bytes, options: dict) -> tuple[Plan, dict]:
 
 
 def _kept(importer, plan: Plan, fingerprint: str) -> dict:
-    return {"dry_run": importer.dry_run_kept(plan, fingerprint)} if importer.dry_run_kept is not None else {}
+    return {"dry_run": _dry_run(importer, plan, fingerprint)} if importer.dry_run_kept is not None else {}
+
+
+def _dry_run(importer, plan: Plan, fingerprint: str, made_at: str = "") -> dict:
+    """The dry run of `plan` as its kind keeps it, with what every kind's has: when it was made, the plan's
+    fingerprint, what the page itself may change that it read (`Importer.dry_run_basis`), and the accounts whose
+    standing a row changes (none, for a kind whose rows are no one's own record)."""
+    basis = importer.dry_run_basis() if importer.dry_run_basis is not None else ""
+    made_at = made_at or timezone.now().isoformat()
+    kept = importer.dry_run_kept(plan, fingerprint)
+    return {"standing_of": [], **kept, "made_at": made_at, "fingerprint": fingerprint, "basis": basis}
 
 
 def _keep(batch: ImportBatch, summary: dict) -> None:
-    """Keep a dry run made again on the batch (with its counts), unless it has been applied meanwhile."""
+    """Keep a dry run made again on the batch (with its counts), unless it has been applied meanwhile. The
+    fingerprints of the dry runs it replaces stay with it (`earlier`): an apply from a page that showed one of them is
+    this file's, only out of date."""
     with transaction.atomic():
         held = ImportBatch.objects.select_for_update().filter(pk=batch.pk).exclude(status=ImportBatch.DONE).first()
+        before = (held or batch).summary.get("dry_run")
+        if before is not None and "dry_run" in summary:
+            earlier = list(dict.fromkeys([*before.get("earlier", []), before["fingerprint"]]))
+            summary = {**summary, "dry_run": {**summary["dry_run"], "earlier": earlier}}
+        batch.summary = {**(held or batch).summary, **summary}
         if held is not None:
-            batch.summary = {**held.summary, **summary}
             ImportBatch.objects.filter(pk=batch.pk).update(summary=batch.summary)
+
+
+def _shown_here(batch: ImportBatch, dry_run: str) -> bool:
+    """Whether `dry_run` (a fingerprint an apply form sent) is one this batch's page has shown: the dry run kept on
+    it now or one it replaced. A batch that keeps none (uploaded before dry runs were kept, its page not opened
+    since) cannot tell: the task worker's check decides."""
+    kept = batch.summary.get("dry_run")
+    return kept is None or dry_run in {kept["fingerprint"], *kept.get("earlier", [])}
 
 
 def import_batch_dry_run(batch: ImportBatch, *, viewer=None):
     """The dry run the batch page shows. For a kind that keeps one (`Importer.dry_run_kept`), the one kept on the
-    batch, with `made_at` when it was made: the file is planned again (and kept) only when none is kept or it was made
-    on an earlier day (a new day changes who has left and which dates are ahead), and for a `viewer` whose standing a
-    row changes, whose rows are refused to them by line (not kept: no one else's). Else the plan (`import_batch_plan`).
+    batch, with `made_at` when it was made: the file is planned again (and kept) only when none is kept or it is out
+    of date (`_out_of_date`: an earlier day, an apply asked for since, another basis), and for a `viewer` whose
+    standing a row changes, whose rows are refused to them by line (not kept: no one else's). Else the plan
+    (`import_batch_plan`).
     An apply asked for from a kept dry run applies only what it showed (`import_batch_run`)."""
     importer = importer_for(batch.kind)
     if importer.dry_run_kept is None:
         return import_batch_plan(batch, viewer=viewer)
     kept = batch.summary.get("dry_run")
-    if kept is None or timezone.localdate(datetime.datetime.fromisoformat(kept["made_at"])) < timezone.localdate():
+    if kept is None or _out_of_date(importer, batch, kept):
         data = uploads.load_named(batch.stored_name, batch.sha256)
         plan, made = _planned(importer, data, batch.summary.get("options", {}))
         _keep(batch, {**plan.summary, **made})
-        kept = made["dry_run"]
+        kept = batch.summary["dry_run"]
     if getattr(viewer, "pk", None) in kept["standing_of"]:
-        kept = importer.dry_run_kept(import_batch_plan(batch, viewer=viewer), kept["fingerprint"])
+        mine = _dry_run(importer, import_batch_plan(batch, viewer=viewer), kept["fingerprint"], kept["made_at"])
+        kept = {**mine, "earlier": kept.get("earlier", [])}
     if importer.dry_run_shown is not None:
         kept = importer.dry_run_shown(kept)
     return {**kept, "made_at": timezone.localtime(datetime.datetime.fromisoformat(kept["made_at"]))}
+
+
+def _out_of_date(importer, batch: ImportBatch, kept: dict) -> bool:
+    """Whether a kept dry run is to be made again before it is shown: it was made on an earlier day (a new day
+    changes who has left and which dates are ahead), before an apply was last asked for (which may have stopped part
+    way, or been refused as someone's own record), or with another basis (the completions' course mappings, which
+    HR changes from the page itself). One query for a kind with a basis, none without."""
+    made = datetime.datetime.fromisoformat(kept["made_at"])
+    if timezone.localdate(made) < timezone.localdate() or (batch.apply_started_at and made < batch.apply_started_at):
+        return True
+    return importer.dry_run_basis is not None and kept.get("basis") != importer.dry_run_basis()
 
 
 def import_batch_plan(batch: ImportBatch, *, viewer=None) -> Plan:
@@ -137,6 +180,8 @@ def import_batch_apply(
     Refused to a `user` whose own record a row would change (`own_records`), before the file is queued, planning the
     file again only if the dry run kept says a row changes their standing (or none is kept); the worker checks again."""
     importer = importer_for(batch.kind)
+    if dry_run and not _shown_here(batch, dry_run):
+        raise ImportRefused(NOT_THIS_DRY_RUN)
     waiting = batch.status in {ImportBatch.PLANNED, ImportBatch.FAILED} or batch.stalled
     kept = batch.summary.get("dry_run")
     theirs = kept is None or getattr(user, "pk", None) in kept["standing_of"]
@@ -226,11 +271,11 @@ def import_batch_run(batch_id: int, *, between_chunks=None) -> str:
         kept = batch.summary.get("dry_run")
         if kept is not None and kept["fingerprint"] != fingerprint:  # the page shows the dry run as it is now
             _keep(batch, {**plan.summary, **_kept(importer, plan, fingerprint)})
+        if refusal:  # first: whatever else has changed, this file is not theirs to apply
+            raise OwnRecordRefused(refusal)
         shown = batch.summary.get("applied_from_dry_run")
         if shown and shown != fingerprint:
             return _fail(batch, importer, CHANGED_SINCE)
-        if refusal:
-            raise OwnRecordRefused(refusal)
         if not plan.can_apply:
             return _fail(
                 batch,
