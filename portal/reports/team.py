@@ -23,7 +23,7 @@ from portal.compliance.intervals import Facts, Roster
 from portal.compliance.models import Requirement, RequirementStatus, StatusInterval
 from portal.compliance.pauses import paused_due
 from portal.compliance.requirement_history import requirements_in_force_on
-from portal.people.history import employment_periods, period_on
+from portal.people.history import employment_periods, identities_before, period_on
 from portal.people.models import StaffChange, StaffMember, Team, in_post_q
 from portal.people.team_history import Tree, tree_on
 
@@ -305,9 +305,13 @@ def _team_matrix_as_at(scope: list[Team], moment: Moment, requirement, state, tr
     requirements = requirements_in_force_on(moment.day, cutoff=moment.cutoff)
     people, rows, url = [], {}, person_urls(moment.day, AS_RECORDED)
     tree = tree or tree_as_at(moment)
+    named = identities_before(moment.cutoff)  # one query: who anyone renamed or renumbered since was then
     for facts, standings in statuses_as_at(moment, teams=scope, requirements=requirements, tree=tree):
-        staff = facts.staff  # in the team the roster had them in then, named as it was then
-        values = (staff.first_name, staff.last_name, staff.employee_number, staff.employment_type, staff.user_id)
+        # In the team the roster had them in then, named, numbered and employed as recorded then, as the page's
+        # download on the same clock names them (`exports.export_row`).
+        staff = facts.staff
+        who = named.get(staff.pk, staff)
+        values = (who.first_name, who.last_name, who.employee_number, facts.employment_type, staff.user_id)
         people.append(Person.from_values(staff.pk, *values, tree.name(facts.team_id), url(staff.pk)))
         rows.update({(row.staff_id, row.requirement_id): row.standing for row in standings})
     people.sort(key=lambda p: (p.last_name, p.first_name))

@@ -5,13 +5,15 @@ from the ledger and the roster as recorded by then, person by person, by the pro
 (`compliance.asat`). So the counting stays in Python, but on plain values (`asat.standings_as_at`, what the
 organisation report and the kept figures read: no model instance for each roster row and ledger entry) and without a
 cell for anyone the page does not list: each standing is judged once to count it, and only the people listed are made
-into cells, as `team.team_matrix` makes everyone's. The people's names are read in one query more."""
+into cells, as `team.team_matrix` makes everyone's. The people's names are read in one query more, and who anyone
+renamed or renumbered since was then in another."""
 
 import datetime
 
 from portal.compliance import status
 from portal.compliance.asat import Moment, roster_as_at, standings_as_at, tree_as_at
 from portal.compliance.requirement_history import requirements_in_force_on
+from portal.people.history import identities_before
 from portal.people.models import Team
 from portal.people.team_history import Tree
 
@@ -20,8 +22,10 @@ from .selectors import due_soon_days
 from .team import Person, TeamMatrix, person_urls
 from .team_counted import counted_matrix, judged_lists, tallies, tally
 
+# Each person's name and number now (`people.history.identities_before` gives them as they were for anyone changed
+# since), their employment as their roster row then says, and their account.
 NAME_FIELDS = ("staff_id", "staff__first_name", "staff__last_name", "staff__employee_number")
-NAME_FIELDS += ("staff__employment_type", "staff__user_id")
+NAME_FIELDS += ("employment_type", "staff__user_id")
 
 
 def team_matrix_as_recorded_listed(
@@ -60,6 +64,9 @@ def team_matrix_as_recorded_listed(
             owing.append((facts.staff_id, facts.team_id, overdue, due_soon, earliest))
     url = person_urls(day, AS_RECORDED)
     names = {row[0]: row for row in roster_as_at(moment, teams=scope, tree=tree).values_list(*NAME_FIELDS)}
+    for pk, who in identities_before(moment.cutoff).items():  # as recorded then, as the download names them
+        if pk in names:
+            names[pk] = (pk, who.first_name, who.last_name, who.employee_number, *names[pk][4:])
     people = {pk: Person.from_values(*names[pk], tree.name(team_id), url(pk)) for pk, team_id, *_ in owing}
     by_name = sorted(people.values(), key=_by_name)
     owed = [line for line in owing if line[2] + line[3]]

@@ -39,11 +39,12 @@ def test_the_organisation_as_recorded_holds_what_the_comparison_needs(recorded):
 
 def test_as_recorded_its_queries_do_not_grow_with_the_people(recorded, django_assert_num_queries):
     # The requirements in force that day; the tree as recorded then; asat.standings_as_at's requirements with their
-    # teams (two), the roster's rows, the latest completions and the pauses (a round would add one); the names.
+    # teams (two), the roster's rows, the latest completions and the pauses (a round would add one); the names; who
+    # anyone renamed since was then.
     scope, day = [recorded["trust"]], Moment.end_of(DAY)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         team_matrix_listed(scope, day, listed=3, state=status.OVERDUE, basis=AS_RECORDED)
     more_people(recorded, 10)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         matrix = team_matrix_listed(scope, day, listed=3, state=status.OVERDUE, basis=AS_RECORDED)
     assert matrix.people_count > 3 and len(matrix.people) == 3
