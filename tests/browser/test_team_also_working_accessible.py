@@ -1,5 +1,6 @@
 """axe-core on the team page with its list of people who hold a post in the team but are counted in their own
-(reports.posts): a manager of Ward 7, where a nurse of Ward 9 holds a bank post."""
+(reports.posts), and that person's page as the manager sees it: a manager of Ward 7, where a nurse of Ward 9 holds a
+bank post."""
 
 import datetime
 
@@ -29,4 +30,7 @@ def test_the_team_page_with_people_also_working_there_passes_axe(page, live_serv
     page.goto(f"{live_server.url}/team/")
     expect(page.get_by_role("heading", name="Also working in this team")).to_be_visible()
     expect(page.get_by_role("link", name="Bo Bank")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("link", name="Bo Bank").click()  # Bo's page, read-only for the manager of the bank post
+    expect(page.get_by_text("holds a post in a team you manage")).to_be_visible()
     axe_check(page)

@@ -65,6 +65,10 @@ def test_her_own_team_counts_her_and_no_one_else_lists_her(posted):
 def test_not_on_a_past_day(posted):
     html = page(posted["manager"], "reports:team", as_at=YESTERDAY).content.decode()
     assert ALSO not in html and "Fay Finance" not in html
+    assert "are listed below the table for today only, as no history of posts is kept" in html
+    theirs = page(posted["manager"], "reports:team_person", posted["fin"].pk).content.decode()
+    assert "Only today is shown" in theirs and 'name="as_at' not in theirs  # no date form that would refuse them
+    assert 'name="as_at' in page(posted["other"], "reports:team_person", posted["fin"].pk).content.decode()
     person = reverse("reports:team_person", args=[posted["fin"].pk])
     assert client_for(posted["manager"]).get(person, {"as_at": YESTERDAY}).status_code == 404
 
