@@ -179,8 +179,10 @@ def _table_batch(batch: list[tuple], rules: Rules, day: datetime.date, tree: Tre
     above = rules.above_on(day)  # the level families as they stood that day, as the runs count them
     zone = timezone.get_current_timezone()
     ids = sorted({row[0] for row in batch})
-    # Completions and pauses that began after the day cannot count on it; a correction may void an earlier one.
-    by_then = Q(completed_at__lt=end_of_local_day(day)) | Q(source=EvidenceEntry.VOID)
+    # Completions done after the day cannot count on it; a correction may void an earlier one. Every pause is read:
+    # one that begins the day after the pause in force ends continues it, and the pause shown ends with the second
+    # (`status.pause_shown`), as the team page and a pack (`people_known`) show it.
+    by_then = Q(completed_at__lt=end_of_local_day(day)) | Q(source__in=[EvidenceEntry.VOID, EvidenceEntry.PAUSE])
     entries = defaultdict(list)
     for entry in EvidenceEntry.objects.filter(by_then, staff_id__in=ids, requirement_id__in=rules.counted).only(
         *ENTRY_FIELDS
