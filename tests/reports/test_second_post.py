@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.compliance.projection import refresh
+from portal.compliance.reminder_sending import reminders_send
 from portal.people.models import Assignment, TeamManager
 from tests import factories
 from tests.reports.conftest import client_for
@@ -113,6 +114,14 @@ def test_nothing_else_follows_the_post(posted, mailoutbox):
         response = grace.get(reverse(name), {"team": posted["digital"].pk})
         assert b"Fay" not in b"".join(response.streaming_content) if response.streaming else response.content
     assert "Fay Finance" not in grace.get(reverse("reports:find"), {"q": "Fay"}).content.decode()
+
+
+def test_the_weekly_digest_tells_her_own_manager_only(posted, mailoutbox):
+    monday = TODAY + datetime.timedelta(days=7 - TODAY.weekday())  # Fay has never done the one requirement
+    reminders_send(monday)
+    digests = {m.to[0]: m.body for m in mailoutbox if "to follow up this week" in m.subject}
+    assert "Fay Finance" in digests[posted["other"].work_email]
+    assert "Fay Finance" not in digests[posted["manager"].work_email]
 
 
 @pytest.mark.parametrize("extra", [0, 6])
