@@ -145,7 +145,14 @@ def people(policy: PolicyPage, modules: list[ModulePage], team_by_code, reqs, re
             start_date=today - datetime.timedelta(days=person.started_days_ago),
             employment_type=person.employment_type,
         )
-        Assignment.objects.create(staff=staff, number=person.employee_number)
+        Assignment.objects.create(
+            staff=staff, number=person.employee_number, team=staff.team, start_date=staff.start_date
+        )
+        if person.second_post:
+            second = team_by_code[person.second_post]
+            Assignment.objects.create(
+                staff=staff, number=f"{person.employee_number}-2", team=second, start_date=staff.start_date
+            )
         for code in person.manages:
             TeamManager.objects.create(staff=staff, team=team_by_code[code])
         if person.hr:

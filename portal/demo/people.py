@@ -38,6 +38,7 @@ class DemoPerson:
     cms_group: str = ""
     employment_type: str = "substantive"
     manager_email: str = "grace.oconnor@example.nhs.uk"
+    second_post: str = ""  # the code of the team of a second post, beside the one their own team comes from
 
 
 ADMIN = "Administrative and Clerical"
@@ -178,7 +179,8 @@ PEOPLE = [
         manager_email="aisha.rahman@example.nhs.uk",
     ),
     # Runs Primary Care Commissioning's official account for GP practices: module 06 is required of her by job title,
-    # though she is not in Communications and Engagement.
+    # though she is not in Communications and Engagement. She also holds a second part-time post there, so Grace sees
+    # her below her team's table ("Also working in this team"), counted in Primary Care Commissioning.
     DemoPerson(
         "fiona.walsh@example.nhs.uk",
         "Fiona",
@@ -193,5 +195,6 @@ PEOPLE = [
         120,
         400,
         manager_email="aisha.rahman@example.nhs.uk",
+        second_post="COMMS",
     ),
 ]

@@ -116,3 +116,13 @@ def test_the_demo_policy_keeps_its_front_matter_as_import_policy_would(loaded, c
     assert policy.related_policy_list[:2] == ["IT Equipment Policy", "Disciplinary Policy"]
     factories.sign_in(client, User.objects.get(email="sam.taylor@example.nhs.uk"))
     assert "Safeguarding Policy" in client.get(policy.url).content.decode()
+
+
+def test_fiona_s_second_post_in_communications_shows_her_to_grace_counted_in_her_own_team(loaded, client):
+    factories.sign_in(client, User.objects.get(email="grace.oconnor@example.nhs.uk"))
+    html = client.get("/team/").content.decode()
+    also = html.split("Also working in this team", 1)[1]
+    assert "Fiona Walsh" in also and "Fiona Walsh" not in html.split("Also working in this team", 1)[0]
+    fiona = StaffMember.objects.get(work_email="fiona.walsh@example.nhs.uk")
+    assert fiona.team.code == "PCC"
+    assert "holds a post in a team you manage" in client.get(f"/team/people/{fiona.pk}/").content.decode()
