@@ -2,8 +2,11 @@
 what judging everyone shows (`reports.team.team_matrix`, cut to the lists' length) on a small organisation with a
 random history (a fixed seed): people with the same name and names differing by case and accent, starters, leavers
 and movers on the days read, completions recorded late, pauses, a team renamed and moved, a requirement retired and
-one introduced. Several days, both clocks, every scope, listing 1 to 1,000, each state and a requirement."""
+one introduced, a person renamed. Several days, both clocks, every scope, listing 1 to 1,000, each state and a
+requirement; and on the same history, the page says what its CSV (and, as it was, an evidence pack's rows) and the
+organisation report say about the same team, day and clock."""
 
+import collections
 import contextlib
 import copy
 import datetime
@@ -23,6 +26,8 @@ from portal.people.history import staff_changes_record
 from portal.people.models import Team
 from portal.people.roles import hr_group
 from portal.reports.basis import AS_IT_WAS, AS_RECORDED
+from portal.reports.exports import EMPLOYMENT, export_rows, export_rows_known
+from portal.reports.organisation import organisation_report
 from portal.reports.team import team_matrix
 from portal.reports.team_listed import team_matrix_listed
 from tests import factories
@@ -95,6 +100,7 @@ def build(rng: random.Random) -> dict:
         for _ in range(6):
             events.append((_noon(_near(rng), 10), "move", None))
         events.append((_noon(rng.choice(DAYS), 8), "rename", None))
+        events.append((_noon(rng.choice(DAYS), 11), "identity", None))
         events.append((_noon(rng.choice(DAYS), 8), "team_move", None))
         events.append((_noon(rng.choice(DAYS) + ONE, 7), "retire", None))
         events.sort(key=lambda event: event[0])
@@ -122,6 +128,10 @@ def build(rng: random.Random) -> dict:
                 who.save()
                 staff_changes_record([who], effective=min(_near(rng), timezone.localdate()))
                 refresh(staff_ids=[who.pk])
+            elif kind == "identity":  # renamed and renumbered by the roster
+                who.first_name, who.employee_number = "Renamed", f"R{who.employee_number}"
+                who.save()
+                staff_changes_record([who])
             elif kind == "rename":
                 team_rename(team=night, name="Night Shift", code="NS1", user=hr)
             elif kind == "team_move":
@@ -169,3 +179,44 @@ def test_the_counted_page_about_past_days_is_judging_everyone(db):
                     wrong.append((day, basis, [t.name for t in scope], state, requirement, listed))
     assert wrong == []
     assert read == len(DAYS) * 2 * 4
+
+
+def _page_rows(matrix) -> collections.Counter:
+    """What the page says of each required cell, as an export row says it."""
+    return collections.Counter(
+        (
+            p.full_name,
+            p.employee_number,
+            p.team_name,
+            EMPLOYMENT[p.employment.lower() or "substantive"],
+            c.requirement.name,
+            c.label,
+        )
+        for p, cells in matrix.people
+        for c in cells
+        if c.required
+    )
+
+
+def _file_rows(rows) -> collections.Counter:
+    return collections.Counter(
+        (r.name, r.employee_number, r.team, r.employment_type, r.requirement, r.status) for r in rows
+    )
+
+
+def test_the_page_about_past_days_says_what_its_downloads_and_the_organisation_report_say(db):
+    teams = build(random.Random(SEED))["teams"]
+    wrong = []
+    for day in DAYS:
+        moment = Moment.end_of(day)
+        for basis in (AS_IT_WAS, AS_RECORDED):
+            for scope in ([teams[0]], [teams[2]]):
+                page = team_matrix_listed(scope, moment, listed=1000, basis=basis)
+                files = [export_rows(scope, moment, basis=basis)]
+                if basis == AS_IT_WAS:
+                    files.append(export_rows_known(scope, Moment(day, timezone.now())))
+                wrong += [(day, basis, "file") for rows in files if _file_rows(rows) != _page_rows(page)]
+                report = organisation_report(scope[0], as_at=day, today=TODAY, basis=basis)
+                figures = {line.requirement.pk: line.figure for line in page.figures}
+                wrong += [(day, basis, "report")] * (report.totals != figures)
+    assert wrong == []
