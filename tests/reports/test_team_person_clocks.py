@@ -307,15 +307,16 @@ def test_the_team_page_as_it_was_runs_as_many_queries_for_30_people_as_for_3(org
     # What every request to the page runs (the session, the user, the roles, the teams they may see, the audit log's
     # insert) is counted on the live page, which reads the requirements and the people with their status rows; as it
     # was reads the requirements, the team tree as it stood that day (people.team_history: one query, whatever its
-    # size), the runs that held that day and the people with nothing required (their roster rows): exactly two more.
+    # size), the runs that held that day and the people with nothing required (their roster rows): exactly two more;
+    # and not the people holding a second post in the team, which only the live page lists (reports.posts): one less.
     live = _queries(client, url, {})
-    with django_assert_num_queries(live + 2):
+    with django_assert_num_queries(live + 2 - 1):
         response = client.get(url, query)
     assert len(response.context["matrix"].people) == 3
 
     _crowd(org, requirement, 27)
     assert _queries(client, url, {}) == live
-    with django_assert_num_queries(live + 2):
+    with django_assert_num_queries(live + 2 - 1):
         response = client.get(url, query)
     assert len(response.context["matrix"].people) == 31  # the 27, the student, Grace, Sam and Third
 
@@ -331,7 +332,7 @@ def test_the_team_page_as_it_was_runs_as_many_queries_for_30_people_as_for_3(org
             last_day=None,
             user=hr.user,
         )
-    with django_assert_num_queries(live + 3):
+    with django_assert_num_queries(live + 3 - 1):
         response = client.get(url, query)
     assert sum(figure.counts["paused"] for figure in response.context["matrix"].figures) == 3
 
