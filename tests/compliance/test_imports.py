@@ -59,6 +59,21 @@ def _assert_projection_equals_a_rebuild():
     assert _projection() == live
 
 
+def second_chunk_fails(monkeypatch):
+    """The status refresh of an import's second chunk raises, as if the database went away: its transaction is undone,
+    the first chunk's kept. Returns the real refresh, to put back."""
+    real_refresh, calls = projection.refresh, []
+
+    def refresh_failing_the_second_chunk(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return real_refresh(**kwargs)
+
+    monkeypatch.setattr(completions_import.projection, "refresh", refresh_failing_the_second_chunk)
+    return real_refresh
+
+
 @pytest.fixture
 def chunks_of_two(monkeypatch):
     monkeypatch.setattr(completions_import, "CHUNK_ROWS", 2)
@@ -101,15 +116,7 @@ def test_a_chunk_that_fails_leaves_a_batch_that_says_how_far_it_got_and_applying
 ):
     people, _ = _trust()
     batch, _ = import_batch_create(kind="completions", data=_file(people), filename="c.csv", user=None)
-    real_refresh, calls = projection.refresh, []
-
-    def refresh_failing_the_second_chunk(**kwargs):
-        calls.append(kwargs)
-        if len(calls) == 2:
-            raise RuntimeError("the database went away")
-        return real_refresh(**kwargs)
-
-    monkeypatch.setattr(completions_import.projection, "refresh", refresh_failing_the_second_chunk)
+    real_refresh = second_chunk_fails(monkeypatch)
     import_batch_apply(batch=batch, user=None)  # the task runs at once in tests; its failure is kept on the batch
     assert (batch.status, batch.error, batch.rows_done, batch.rows_total) == (
         ImportBatch.FAILED,

@@ -108,10 +108,13 @@ def _keep(batch: ImportBatch, summary: dict) -> None:
 
 def _shown_here(batch: ImportBatch, dry_run: str) -> bool:
     """Whether `dry_run` (a fingerprint an apply form sent) is one this batch's page has shown: the dry run kept on
-    it now or one it replaced. A batch that keeps none (uploaded before dry runs were kept, its page not opened
-    since) cannot tell: the task worker's check decides."""
+    it now or one it replaced. A batch waiting to apply that keeps none (uploaded before dry runs were kept, its page
+    not opened since) has shown none: its page would have kept the dry run it showed. One applied or being applied
+    keeps none either: the claim refuses it, saying so."""
     kept = batch.summary.get("dry_run")
-    return kept is None or dry_run in {kept["fingerprint"], *kept.get("earlier", [])}
+    if kept is None:
+        return batch.status not in {ImportBatch.PLANNED, ImportBatch.FAILED}
+    return dry_run in {kept["fingerprint"], *kept.get("earlier", [])}
 
 
 def import_batch_dry_run(batch: ImportBatch, *, viewer=None):
@@ -140,11 +143,13 @@ def import_batch_dry_run(batch: ImportBatch, *, viewer=None):
 
 def _out_of_date(importer, batch: ImportBatch, kept: dict) -> bool:
     """Whether a kept dry run is to be made again before it is shown: it was made on an earlier day (a new day
-    changes who has left and which dates are ahead), before an apply was last asked for (which may have stopped part
-    way, or been refused as someone's own record), or with another basis (the completions' course mappings, which
-    HR changes from the page itself). One query for a kind with a basis, none without."""
+    changes who has left and which dates are ahead), before an apply last showed a sign of life (asked for, started,
+    a chunk recorded: it may have stopped part way, or been refused as someone's own record; a dry run the worker kept
+    as it began is older than the chunks it then recorded), or with another basis (the completions' course mappings,
+    which HR changes from the page itself). One query for a kind with a basis, none without."""
     made = datetime.datetime.fromisoformat(kept["made_at"])
-    if timezone.localdate(made) < timezone.localdate() or (batch.apply_started_at and made < batch.apply_started_at):
+    applying = [moment for moment in (batch.apply_started_at, batch.progress_at) if moment]
+    if timezone.localdate(made) < timezone.localdate() or (applying and made < max(applying)):
         return True
     return importer.dry_run_basis is not None and kept.get("basis") != importer.dry_run_basis()
 
@@ -268,11 +273,12 @@ def import_batch_run(batch_id: int, *, between_chunks=None) -> str:
         # Asked for when no row was theirs, the file waited for the worker: the roster may have changed since (a
         # number now on their record, their account now joined to a staff record in the file)
         refusal = own_records_refuse(importer, plan, whose_own_record(batch))
+        if refusal:  # first: whatever else has changed, this file is not theirs to apply
+            # Not kept: their rows are refused to them alone. The page plans the file again (`_out_of_date`).
+            raise OwnRecordRefused(refusal)
         kept = batch.summary.get("dry_run")
         if kept is not None and kept["fingerprint"] != fingerprint:  # the page shows the dry run as it is now
             _keep(batch, {**plan.summary, **_kept(importer, plan, fingerprint)})
-        if refusal:  # first: whatever else has changed, this file is not theirs to apply
-            raise OwnRecordRefused(refusal)
         shown = batch.summary.get("applied_from_dry_run")
         if shown and shown != fingerprint:
             return _fail(batch, importer, CHANGED_SINCE)

@@ -1,0 +1,89 @@
+"""The dry run kept on a batch (9707681) is what an apply would do for whoever opens the page, or is made again: three
+ways it was not. The task worker kept the dry run it planned after refusing the rows of the HR officer who asked to
+apply it, so every other officer's page showed those rows rejected, with no button, for the rest of the day; a dry run
+the worker kept as it began an apply that then stopped part way was shown afterwards as it was before the first chunk
+(the rows recorded listed again as to record); and a form naming a dry run a batch never kept (made by hand) failed the
+batch, saying its records had changed since."""
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from portal.compliance.imports import completions as completions_import
+from portal.compliance.imports.own_records import OwnRecordRefused
+from portal.compliance.imports.services import NOT_THIS_DRY_RUN, import_batch_apply, import_batch_create
+from portal.compliance.imports.tasks import import_apply_task
+from portal.compliance.models import EvidenceEntry, ImportBatch
+from portal.people.models import Assignment
+from tests.compliance import test_completions_import_own_record as own
+from tests.compliance.test_completions_dry_run_kept import _dry_run_shown
+from tests.compliance.test_imports import _file, _trust, second_chunk_fails
+from tests.people.roster_doors import private_files  # noqa: F401
+
+trust = own.trust
+worker_waits = own.worker_waits
+
+
+def _page(client, batch) -> str:
+    return client.get(reverse("imports:batch", args=[batch.pk])).content.decode()
+
+
+def test_the_rows_refused_to_the_applier_are_not_kept_for_every_other_officer(trust, worker_waits):
+    hana, colleague = trust["hana"], trust["colleague"]
+    batch = own._upload(trust["hana_client"], own._file(colleague.employee_number, "E7777777"))
+    shown = _dry_run_shown(_page(trust["hana_client"], batch))
+    trust["hana_client"].post(reverse("imports:apply", args=[batch.pk]), {"dry_run": shown})
+    Assignment.objects.create(staff=hana, number="E7777777")  # the roster gives her the number meanwhile
+    from django_tasks import default_task_backend
+
+    queued = [r for r in default_task_backend.results if r.task.name == import_apply_task.name][-1]
+    with pytest.raises(OwnRecordRefused):
+        import_apply_task.call(*queued.args)
+
+    page = _page(trust["other_client"], batch)  # another officer: both rows are theirs to record
+
+    assert "2 to record" in page and "0 rejected rows" in page and "Record 2 completions" in page
+    trust["other_client"].post(reverse("imports:apply", args=[batch.pk]), {"dry_run": _dry_run_shown(page)})
+    queued = [r for r in default_task_backend.results if r.task.name == import_apply_task.name][-1]
+    import_apply_task.call(*queued.args)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.DONE, batch.error
+    assert set(EvidenceEntry.objects.values_list("staff_id", flat=True)) == {hana.pk, colleague.pk}
+
+
+def test_a_dry_run_kept_as_an_apply_began_is_made_again_once_it_stops_part_way(hr_client, monkeypatch):
+    monkeypatch.setattr(completions_import, "CHUNK_ROWS", 2)
+    people, _ = _trust()
+    batch, _ = import_batch_create(kind="completions", data=_file(people), filename="c.csv", user=None)
+    earlier, _ = import_batch_create(kind="completions", data=_file(people[:1]), filename="p0.csv", user=None)
+    import_batch_apply(batch=earlier, user=None)  # two of its six are recorded meanwhile: the kept dry run is old
+    real_refresh = second_chunk_fails(monkeypatch)
+    import_batch_apply(batch=batch, user=None, via="the command line")  # as the command and the API ask: no form
+    assert (batch.status, batch.rows_done) == (ImportBatch.FAILED, 2)
+    assert EvidenceEntry.objects.count() == 4
+
+    page = _page(hr_client, batch)
+
+    assert "2 to record" in page and "4 already recorded" in page and "Record 2 completions" in page
+    monkeypatch.setattr(completions_import.projection, "refresh", real_refresh)
+    hr_client.post(reverse("imports:apply", args=[batch.pk]), {"dry_run": _dry_run_shown(page)})
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.DONE, batch.error
+    assert EvidenceEntry.objects.count() == 6
+
+
+def test_a_form_naming_a_dry_run_a_batch_never_kept_is_refused_and_the_batch_stays_ready(hr_client):
+    people, _ = _trust()
+    batch, _ = import_batch_create(kind="completions", data=_file(people), filename="c.csv", user=None)
+    batch.summary.pop("dry_run")  # uploaded before dry runs were kept, its page not opened since
+    ImportBatch.objects.filter(pk=batch.pk).update(summary=batch.summary)
+
+    page = hr_client.post(reverse("imports:apply", args=[batch.pk]), {"dry_run": "0123456789abcdef0123"}, follow=True)
+
+    assert escape(NOT_THIS_DRY_RUN) in page.content.decode()
+    batch.refresh_from_db()
+    assert (batch.status, batch.error) == (ImportBatch.PLANNED, "")
+    assert not EvidenceEntry.objects.exists()
+    hr_client.post(reverse("imports:apply", args=[batch.pk]), {"dry_run": _dry_run_shown(_page(hr_client, batch))})
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.DONE, batch.error
