@@ -1,11 +1,13 @@
-"""The dry run kept on a batch (9707681) is what an apply would do for whoever opens the page, or is made again: three
+"""The dry run kept on a batch (9707681) is what an apply would do for whoever opens the page, or is made again: four
 ways it was not. The task worker kept the dry run it planned after refusing the rows of the HR officer who asked to
 apply it, so every other officer's page showed those rows rejected, with no button, for the rest of the day; a dry run
 the worker kept as it began an apply that then stopped part way was shown afterwards as it was before the first chunk
-(the rows recorded listed again as to record); and a form naming a dry run a batch never kept (made by hand) failed the
-batch, saying its records had changed since."""
+(the rows recorded listed again as to record); a form naming a dry run a batch never kept (made by hand) failed the
+batch, saying its records had changed since; and a staff record in the file joined to an HR officer's account after
+the upload was not refused to her on the page or when she asked to apply (only the task worker did)."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -15,6 +17,8 @@ from portal.compliance.imports.services import NOT_THIS_DRY_RUN, import_batch_ap
 from portal.compliance.imports.tasks import import_apply_task
 from portal.compliance.models import EvidenceEntry, ImportBatch
 from portal.people.models import Assignment
+from portal.people.roles import hr_group
+from tests import factories
 from tests.compliance import test_completions_import_own_record as own
 from tests.compliance.test_completions_dry_run_kept import _dry_run_shown
 from tests.compliance.test_imports import _file, _trust, second_chunk_fails
@@ -87,3 +91,29 @@ def test_a_form_naming_a_dry_run_a_batch_never_kept_is_refused_and_the_batch_sta
     hr_client.post(reverse("imports:apply", args=[batch.pk]), {"dry_run": _dry_run_shown(_page(hr_client, batch))})
     batch.refresh_from_db()
     assert batch.status == ImportBatch.DONE, batch.error
+
+
+def test_a_record_joined_to_the_viewers_account_since_the_upload_is_refused_to_them_on_the_page(trust):
+    """Ida's staff record is in the file, with no account when it was uploaded; it is joined to her account (single
+    sign-on, the roster) before she opens the page: her row is refused to her there, and when she asks to apply."""
+    ida = factories.make_user(first_name="Ida", last_name="Importer")
+    ida.groups.add(hr_group())
+    factories.with_mfa(ida)
+    ida_client = factories.sign_in(Client(), ida)
+    her_record = factories.make_staff(first_name="Ida", last_name="Importer")
+    her_record.user.delete()
+    batch = own._upload(
+        trust["other_client"], own._file(trust["colleague"].employee_number, her_record.employee_number)
+    )
+    her_record.refresh_from_db()
+    her_record.user = ida
+    her_record.save(update_fields=["user"])
+
+    page = _page(ida_client, batch)
+
+    assert f"Line 3: {own.OWN}" in page and "Record 2 completions" not in page
+    refused = ida_client.post(reverse("imports:apply", args=[batch.pk]), follow=True).content.decode()
+    assert f"Not applied. Line 3: {own.OWN}" in refused
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.PLANNED and not EvidenceEntry.objects.exists()
+    assert "Record 2 completions" in _page(trust["other_client"], batch)

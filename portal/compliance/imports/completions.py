@@ -225,6 +225,8 @@ def dry_run_kept(plan: CompletionPlan, fingerprint: str) -> dict:
         "after_leaving": plan.after_leaving[:SHOWN],
         "skipped": list(plan.skipped.items()),  # pairs: PostgreSQL's jsonb would put a dict's keys in its own order
         "standing_of": plan.accounts(),
+        # and their staff records: one joined to an account since (single sign-on, the roster) is that account's too
+        "standing_staff": sorted({r.staff_id for r in plan.to_record}),
     }
 
 

@@ -15,6 +15,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record, client_address
 from portal.lib import uploads
 from portal.lib.stalled import stalled_before
+from portal.people.models import StaffMember
 
 from ..models import ImportBatch
 from .base import Plan, Progress, importer_for
@@ -133,12 +134,26 @@ def import_batch_dry_run(batch: ImportBatch, *, viewer=None):
         plan, made = _planned(importer, data, batch.summary.get("options", {}))
         _keep(batch, {**plan.summary, **made})
         kept = batch.summary["dry_run"]
-    if getattr(viewer, "pk", None) in kept["standing_of"]:
+    if _theirs(kept, viewer):
         mine = _dry_run(importer, import_batch_plan(batch, viewer=viewer), kept["fingerprint"], kept["made_at"])
         kept = {**mine, "earlier": kept.get("earlier", [])}
     if importer.dry_run_shown is not None:
         kept = importer.dry_run_shown(kept)
     return {**kept, "made_at": timezone.localtime(datetime.datetime.fromisoformat(kept["made_at"]))}
+
+
+def _theirs(kept: dict, user) -> bool:
+    """Whether a row of a kept dry run changes the standing of `user`: their account was among those it named when it
+    was made, or (for a kind that keeps them, the completions) their staff record is among those it records, joined
+    to their account since. One query for such a kind, when the account was not named."""
+    if not getattr(user, "pk", None):
+        return False
+    if user.pk in kept["standing_of"]:
+        return True
+    staff = kept.get("standing_staff")
+    if not staff:
+        return False
+    return StaffMember.objects.filter(user_id=user.pk).values_list("pk", flat=True).first() in set(staff)
 
 
 def _out_of_date(importer, batch: ImportBatch, kept: dict) -> bool:
@@ -189,7 +204,7 @@ def import_batch_apply(
         raise ImportRefused(NOT_THIS_DRY_RUN)
     waiting = batch.status in {ImportBatch.PLANNED, ImportBatch.FAILED} or batch.stalled
     kept = batch.summary.get("dry_run")
-    theirs = kept is None or getattr(user, "pk", None) in kept["standing_of"]
+    theirs = kept is None or _theirs(kept, user)
     if waiting and getattr(user, "pk", None) and importer.own_refuse is not None and theirs:
         refusal = own_records_refuse(importer, import_batch_plan(batch), [(user.pk, VIEWER)])
         if refusal:
