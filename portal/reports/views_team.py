@@ -225,8 +225,16 @@ def team_person(request, staff_id: int):
     person = person_for_request(request.user, staff_id, as_at, basis, tree)
     if person.user_id == request.user.pk:
         return redirect("reports:my_training")
-    # The line under the name speaks of today: "left" only once the last day of service has passed.
-    context = {"person": person, "form": form, "basis_options": basis_options(form), "today": timezone.localdate()}
+    # The line under the name speaks of today: "left" only once the last day of service has passed. Seen through a
+    # post, read-only whatever the address asks: no team of theirs named, no date offered (a wrong one included).
+    seen_through_post = getattr(person, "seen_through_post", False)
+    context = {
+        "person": person,
+        "form": form,
+        "basis_options": basis_options(form),
+        "today": timezone.localdate(),
+        "seen_through_post": seen_through_post,
+    }
     if not form.is_valid():
         return render(request, "reports/team_person.html", context, status=400)
     audit_record(
@@ -248,9 +256,8 @@ def team_person(request, staff_id: int):
         "certificates": certificates,
         "reminder_due": as_at is None
         and not person.has_left()
-        and not getattr(person, "seen_through_post", False)  # their own team's managers remind them
+        and not seen_through_post  # their own team's managers remind them
         and any(line.action for line in lines),
-        "seen_through_post": getattr(person, "seen_through_post", False),
         "pauses": pauses_for_staff(person) if as_at is None and is_hr(request.user) else [],  # one query, HR only
     }
     if lines is None and basis == AS_IT_WAS:  # not in post that day: say when they left and when they (next) started
