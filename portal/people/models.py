@@ -126,12 +126,15 @@ class StaffMember(models.Model):
 class AssignmentQuerySet(models.QuerySet):
     def held(self, on=None):
         """Posts held on `on` (default today): the post's own row says it had started and not ended (a post from
-        before the portal kept its dates has none, and counts as held), and its holder is in post (`in_post_q`)."""
+        before the portal kept its dates has none, and counts as held), its holder is in post (`in_post_q`), and its
+        team had not closed by then (a closed team's managers end that day, and the roster refuses a post there; a
+        team with a post still held in it may close, as only people in post stop that)."""
         from django.utils import timezone
 
         on = on or timezone.localdate()
         started = models.Q(start_date__isnull=True) | models.Q(start_date__lte=on)
-        return self.filter(started, not_left_q(on), in_post_q(on, prefix="staff__"))
+        team_open = models.Q(team__closed_on__isnull=True) | models.Q(team__closed_on__gt=on)
+        return self.filter(started, not_left_q(on), in_post_q(on, prefix="staff__"), team_open)
 
     def in_teams(self, teams):
         """Posts in any of `teams` or the teams below them."""
