@@ -1,12 +1,15 @@
 """The doors around a person's page opened through a second post (portal.reports.posts), tried by hand as the post
 team's manager would. Each is refused, or shows what the live read-only page shows and no more."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.accounts.models import User
 from portal.compliance.organisation import team_close
-from portal.people.models import Assignment
+from portal.people.models import Assignment, StaffMember, TeamManager
 from tests import factories
 from tests.reports.conftest import client_for
 
@@ -61,5 +64,59 @@ def test_a_post_in_a_team_that_closed_shows_her_no_more(posted, hr):
     assert person_page(posted["other"], posted["fin"]).status_code == 200  # her own team's manager, as before
 
 
+def listed_apart(who, **query) -> list[str]:
+    """The names under "Also working in this team" on `who`'s team page today."""
+    response = client_for(who).get(reverse("reports:team"), query)
+    return [person.full_name for person, _ in response.context["also"]]
+
+
 def page_html(who, **query):
     return client_for(who).get(reverse("reports:team"), query).content.decode()
+
+
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("post", "person", "listed"),
+    [
+        ({"leave_date": TODAY}, {}, True),  # the post's last day
+        ({"leave_date": TODAY + DAY}, {}, True),
+        ({"leave_date": TODAY - DAY}, {}, False),
+        ({"start_date": TODAY + DAY}, {}, False),
+        ({}, {"leave_date": TODAY}, True),  # her own last day
+        ({}, {"leave_date": TODAY - DAY}, False),  # she left; the post has no leave date
+        ({}, {"start_date": TODAY + DAY}, False),  # not in post yet
+    ],
+)
+def test_a_post_counts_from_its_first_day_to_its_holders_and_its_own_last(posted, post, person, listed):
+    Assignment.objects.filter(pk=posted["post"].pk).update(**post)
+    StaffMember.objects.filter(pk=posted["fin"].pk).update(**person)
+    assert ("Fay Finance" in page_html(posted["manager"])) is listed
+    assert person_page(posted["manager"], posted["fin"]).status_code == (200 if listed else 404)
+
+
+def test_a_closed_account_is_listed_as_the_teams_own_table_lists_one(posted):
+    User.objects.filter(pk=posted["fin"].user_id).update(is_active=False)
+    assert "Fay Finance" in page_html(posted["manager"])
+    assert person_page(posted["manager"], posted["fin"]).status_code == 200
+
+
+def test_a_manager_whose_management_ended_today_sees_her_no_more(posted):
+    TeamManager.objects.filter(staff=posted["manager"]).update(ended_on=TODAY)
+    assert person_page(posted["manager"], posted["fin"]).status_code == 404
+
+
+def test_a_manager_of_both_teams_sees_her_once_in_her_own_team_and_may_remind_her(posted):
+    TeamManager.objects.create(staff=posted["other"], team=posted["comms"])
+    assert listed_apart(posted["other"]) == [] and "Fay Finance" in page_html(posted["other"])
+    assert "Send Fay a reminder" in person_page(posted["other"], posted["fin"]).content.decode()
+
+
+def test_a_post_below_or_above_her_own_team_lists_no_one_twice(posted):
+    payroll = factories.make_team("Payroll", parent=posted["finance"], kind="sub_team")
+    Assignment.objects.filter(pk=posted["post"].pk).update(team=payroll)
+    assert listed_apart(posted["other"]) == [] and "Fay Finance" in page_html(posted["other"])  # Finance, Payroll
+    sam = posted["sam"]  # in Digital, with a post in Communications above it
+    Assignment.objects.create(staff=sam, number=f"{sam.employee_number}-2", team=posted["comms"])
+    assert listed_apart(posted["manager"]) == [] and "Sam Digital" in page_html(posted["manager"])
