@@ -3,8 +3,9 @@ ways it was not. The task worker kept the dry run it planned after refusing the 
 apply it, so every other officer's page showed those rows rejected, with no button, for the rest of the day; a dry run
 the worker kept as it began an apply that then stopped part way was shown afterwards as it was before the first chunk
 (the rows recorded listed again as to record); a form naming a dry run a batch never kept (made by hand) failed the
-batch, saying its records had changed since; and a staff record in the file joined to an HR officer's account after
-the upload was not refused to her on the page or when she asked to apply (only the task worker did)."""
+batch, saying its records had changed since; and a staff record in the file (completions or roster) joined to an HR
+officer's account after the upload was not refused to her on the page or when she asked to apply (only the task worker
+did)."""
 
 import pytest
 from django.test import Client
@@ -16,7 +17,7 @@ from portal.compliance.imports.own_records import OwnRecordRefused
 from portal.compliance.imports.services import NOT_THIS_DRY_RUN, import_batch_apply, import_batch_create
 from portal.compliance.imports.tasks import import_apply_task
 from portal.compliance.models import EvidenceEntry, ImportBatch
-from portal.people.models import Assignment
+from portal.people.models import Assignment, StaffMember
 from portal.people.roles import hr_group
 from tests import factories
 from tests.compliance import test_completions_import_own_record as own
@@ -117,3 +118,26 @@ def test_a_record_joined_to_the_viewers_account_since_the_upload_is_refused_to_t
     batch.refresh_from_db()
     assert batch.status == ImportBatch.PLANNED and not EvidenceEntry.objects.exists()
     assert "Record 2 completions" in _page(trust["other_client"], batch)
+
+
+def test_a_roster_row_for_a_record_joined_to_the_viewers_account_since_the_upload_is_refused_to_them(db):
+    from tests.compliance import test_roster_import_own_record as roster
+
+    finance = factories.make_team("Finance")
+    _, other_client = roster._hr_officer(finance, "Olu", "Other")
+    ida = factories.with_mfa(factories.make_user(first_name="Ida", last_name="Importer"))
+    ida.groups.add(hr_group())
+    ida_client = factories.sign_in(Client(), ida)
+    record = factories.make_staff(team=finance, first_name="Ida", last_name="Importer")
+    batch = roster._upload(other_client, roster._file(roster._row(record, start=roster._today())))
+    StaffMember.objects.filter(pk=record.pk).update(user=ida)
+
+    page = _page(ida_client, batch)
+
+    own_row = roster.OWN.format(f"Start date: 06/01/2020 to {roster._today()}")
+    assert f"Line 2: {escape(own_row)}" in page and "Apply this roster" not in page
+    refused = ida_client.post(reverse("imports:apply", args=[batch.pk]), follow=True).content.decode()
+    assert f"Not applied. Line 2: {escape(own_row)}" in refused
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.PLANNED
+    assert "Apply this roster" in _page(other_client, batch)

@@ -72,6 +72,8 @@ def roster_dry_run_kept(plan: RosterPlan, fingerprint: str) -> dict:
         "standing_of": sorted(
             {staff.user_id for staff, _, diffs in plan.to_change if staff.user_id and diffs.keys() & STANDING_FIELDS}
         ),
+        # and their staff records: one joined to an account since is that account's too (`services._theirs`)
+        "standing_staff": sorted({staff.pk for staff, _, diffs in plan.to_change if diffs.keys() & STANDING_FIELDS}),
     }
 
 
