@@ -7,7 +7,9 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
@@ -304,6 +306,9 @@ def team_remind(request):
             context = {"overdue": count, "most": REMIND_EVERYONE_MAX, "team": request.POST.get("team", "")}
             return render(request, "reports/remind_too_many.html", context, status=400)
         people = list(StaffMember.objects.filter(pk__in=overdue).select_related("user"))
+        if count and not people:  # counted, as the page counts them, but the person pressing it is not reminded
+            messages.info(request, _only_the_presser())
+            return redirect(request.POST.get("next") if _safe_next(request) else "reports:team")
     sent, already, nothing, closed, failed = [], 0, 0, 0, 0
     for done, person in enumerate(people, start=1):
         if person.user is not None and not person.user.is_active:
@@ -329,6 +334,14 @@ def team_remind(request):
     summary = _remind_summary(sent, already, nothing, closed, failed)
     (messages.error if failed else messages.success)(request, summary)
     return redirect(request.POST.get("next") if _safe_next(request) else "reports:team")
+
+
+def _only_the_presser() -> SafeString:
+    return format_html(
+        "You are the only person overdue here, and this button does not remind the person pressing it: nothing was "
+        'sent. <a href="{}">My training</a> lists what you need to do.',
+        reverse("reports:my_training"),
+    )
 
 
 def _remindable(user, scope):
