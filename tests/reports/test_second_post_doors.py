@@ -2,12 +2,15 @@
 team's manager would. Each is refused, or shows what the live read-only page shows and no more."""
 
 import datetime
+import hashlib
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts.models import User
+from portal.compliance.models import Certificate, EvidenceEntry, Requirement
 from portal.compliance.organisation import team_close
 from portal.people.models import Assignment, StaffMember, TeamManager
 from tests import factories
@@ -120,3 +123,44 @@ def test_a_post_below_or_above_her_own_team_lists_no_one_twice(posted):
     sam = posted["sam"]  # in Digital, with a post in Communications above it
     Assignment.objects.create(staff=sam, number=f"{sam.employee_number}-2", team=posted["comms"])
     assert listed_apart(posted["manager"]) == [] and "Sam Digital" in page_html(posted["manager"])
+
+
+def test_every_door_from_her_page_but_the_page_is_shut_to_the_posts_manager(posted, settings, tmp_path):
+    """Her certificate's file, her pauses (the list, adding one), voiding an entry of hers and deciding her
+    certificate: the page lists her certificates and history without a link to any of these for Grace, and typed by
+    hand each is refused, saying nothing of her."""
+    settings.MEDIA_ROOT = tmp_path
+    course = Requirement.objects.get()
+    entry = factories.make_completion(posted["fin"], course)
+    scan = b"%PDF-1.4"
+    certificate = Certificate.objects.create(
+        staff=posted["fin"],
+        requirement=course,
+        file=ContentFile(scan, name="certificate.pdf"),
+        original_name="certificate.pdf",
+        content_type="application/pdf",
+        size=len(scan),
+        sha256=hashlib.sha256(scan).hexdigest(),
+        completed_on=TODAY - DAY,
+    )
+    recorded = list(EvidenceEntry.objects.filter(staff=posted["fin"]).values_list("pk", flat=True))
+    html = person_page(posted["manager"], posted["fin"]).content.decode()
+    doors = [
+        ("get", reverse("certificates:file", args=[certificate.pk])),
+        ("get", reverse("certificates:decide", args=[certificate.pk])),
+        ("post", reverse("certificates:decide", args=[certificate.pk])),
+        ("get", reverse("pauses:list", args=[posted["fin"].pk])),
+        ("get", reverse("pauses:add", args=[posted["fin"].pk])),
+        ("post", reverse("pauses:add", args=[posted["fin"].pk])),
+        ("get", reverse("corrections:void", args=[entry.pk])),
+        ("post", reverse("corrections:void", args=[entry.pk])),
+    ]
+    grace = client_for(posted["manager"])
+    for method, url in doors:
+        assert url not in html
+        response = getattr(grace, method)(url)
+        assert response.status_code in (403, 404), (method, url, response.status_code)
+        assert b"Fay" not in response.content, (method, url)
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.PENDING
+    assert list(EvidenceEntry.objects.filter(staff=posted["fin"]).values_list("pk", flat=True)) == recorded
