@@ -99,7 +99,7 @@ class AttemptForm(forms.Form):
             if isinstance(value, str):
                 value = [value]
             if value:
-                result[question.id] = list(value)
+                result[question.id] = list(dict.fromkeys(value))  # a choice sent twice is chosen once
         return result
 
     def error_list(self) -> list[tuple[str, str]]:
@@ -115,4 +115,11 @@ class AttemptForm(forms.Form):
         cleaned = super().clean()
         if not self.questions:
             raise ValidationError("This attempt has no questions.")
+        # A radio sends one value; a form sending two for a one-answer question (which a ChoiceField would take the
+        # last of, unsaid) is refused on that question.
+        sent = getattr(self.data, "getlist", lambda name: [])
+        for number, question in enumerate(self.questions, start=1):
+            name = field_name(question)
+            if not question.allows_several and len(set(sent(name))) > 1:
+                self.add_error(name, f"Question {number}: select only one answer")
         return cleaned
