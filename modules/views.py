@@ -274,7 +274,9 @@ def attempt_result(request, attempt_id: int):
         return redirect("modules:attempt", attempt_id=attempt.pk)
     page = _module_of(attempt)
     progress = module_progress_for_user(request.user, page) if page else None
-    failed_run = quiz_services.failed_in_a_row(progress.attempts) if progress else 0
+    # The failures in a row as this attempt ended them (newest first, from it back): a later attempt's are not its.
+    earlier = [a for a in progress.attempts if (a.started_at, a.pk) <= (attempt.started_at, attempt.pk)] if page else []
+    failed_run = quiz_services.failed_in_a_row(earlier)
     return render(
         request,
         "modules/attempt_result.html",
@@ -284,6 +286,7 @@ def attempt_result(request, attempt_id: int):
             "module": page,
             "policy": page.policy if page else None,
             "progress": progress,
-            "advise_reread": failed_run and failed_run % attempt.quiz.attempts_before_reread == 0,
+            "failed_run": failed_run,
+            "advise_reread": failed_run >= attempt.quiz.attempts_before_reread,
         },
     )
