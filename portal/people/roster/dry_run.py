@@ -184,11 +184,12 @@ def _check_against_database(
         )
     )
     assignments = [a for p in people.values() for a in p.assignments]
-    owners, held_posts, posts_held = {}, {}, defaultdict(list)
-    for owner, post in Assignment.objects.filter(staff__employee_number__in=existing).values_list(
-        "staff__employee_number", "number"
+    owners, held_posts, posts_held, leave_held = {}, {}, defaultdict(list), {}
+    for owner, post, leave in Assignment.objects.filter(staff__employee_number__in=existing).values_list(
+        "staff__employee_number", "number", "leave_date"
     ):
         posts_held[owner].append(post)
+        leave_held[post] = leave
     for post, owner, *facts in Assignment.objects.filter(number__in=assignments).values_list(
         "number", "staff__employee_number", "team_id", "start_date", "leave_date"
     ):
@@ -239,10 +240,24 @@ def _check_against_database(
         if staff is None:
             plan.to_create.append(person)
             continue
+        current_manager = staff.line_manager.employee_number if staff.line_manager else ""
+        open_elsewhere = [
+            post
+            for post in posts_held.get(number, ())
+            if post not in person.posts and (leave_held[post] is None or leave_held[post] >= today)
+        ]
+        if _first_post_not_named(person, open_elsewhere, today):
+            # A partial file (a bank extract) naming none of the posts their own record comes from: it changes the
+            # posts it names, not who they are, their team or whether they have left
+            person.fields = {name: getattr(staff, name) for name in person.fields}
+            person.manager_number, person.manager_assignment = current_manager, ""
+        elif open_elsewhere and person.fields["leave_date"] is not None:
+            # No leave date while any post they hold has none, named in the file or not, else the latest
+            leaves = [leave_held[post] for post in open_elsewhere]
+            person.fields["leave_date"] = None if None in leaves else max([*leaves, person.fields["leave_date"]])
         diffs = {
             k: (getattr(staff, k), v) for k, v in person.fields.items() if k not in absent and getattr(staff, k) != v
         }
-        current_manager = staff.line_manager.employee_number if staff.line_manager else ""
         # A supervisor's assignment no one holds is a problem of its own (`_resolve_supervisor_assignments`), not none
         named = person.manager_number or not person.manager_assignment
         if names_managers and named and person.manager_number != current_manager:
@@ -271,6 +286,16 @@ def _check_against_database(
     _name_managers_in_the_portal(plan)
     _check_identity(plan)
     _check_new_people_accounts(plan)
+
+
+def _first_post_not_named(person: PersonRow, open_elsewhere: list[str], today) -> bool:
+    """Whether the lowest-numbered post `person` is still in (their own record's, `rows._one_person`) is one the portal
+    holds open (`open_elsewhere`) that the file does not name, rather than one of the file's rows for them."""
+    if not open_elsewhere:
+        return False
+    in_file = [n for n, (_, _, leave) in person.posts.items() if leave is None or leave >= today]
+    first = min(open_elsewhere, key=_assignment_order)
+    return not in_file or _assignment_order(first) < _assignment_order(min(in_file, key=_assignment_order))
 
 
 def _posts_changed(person: PersonRow, held: dict[str, tuple], *, keep_leave_date: bool) -> dict:
