@@ -52,7 +52,10 @@ def _question_ids(attempt: Attempt) -> list[int]:
 
 def attempt_is_outdated(attempt: Attempt) -> bool:
     """Whether an open attempt asks a question the quiz can no longer draw, or one flagged for review or edited since
-    it began. One query."""
+    it began, or its quiz's pass mark is no longer the one the attempt told the person. One query (the quiz as read
+    with the attempt)."""
+    if attempt.pass_mark != attempt.quiz.pass_mark:
+        return True
     question_ids = _question_ids(attempt)
     return _still_asked(attempt.quiz_id, question_ids, attempt.started_at).count() != len(question_ids)
 
@@ -72,6 +75,8 @@ def attempt_start(*, user, quiz: Quiz, page=None, seed: int | None = None) -> At
     if page is not None:
         Attempt.objects.filter(user=user, page=page, submitted_at__isnull=True).exclude(quiz=quiz).delete()
     existing = attempt_open_for(user=user, quiz=quiz, page=page)
+    if existing:
+        existing.quiz = quiz  # the quiz as the caller has it: its pass mark is read from it
     if existing and not attempt_is_outdated(existing):
         return existing
     if existing:
@@ -110,7 +115,8 @@ def attempt_submit(*, attempt: Attempt, answers: dict[str, list[str]]) -> Submis
     The write is a compare-and-set on `submitted_at IS NULL`, so of two concurrent submissions exactly one
     updates the row; the other reads back the stored result. The same statement checks that every question asked
     can still be drawn and has not been flagged for review or edited since the attempt began; if not, it records
-    nothing and raises `AttemptOutdatedError`.
+    nothing and raises `AttemptOutdatedError`; so it does when the quiz's pass mark is no longer the attempt's (the
+    mark the person was told: an editor changed it since).
     """
     questions = attempt.frozen_questions()
     if attempt.is_submitted:
@@ -133,9 +139,11 @@ def attempt_submit(*, attempt: Attempt, answers: dict[str, list[str]]) -> Submis
     question_ids = _question_ids(attempt)
     still_asked = _still_asked(attempt.quiz_id, question_ids, attempt.started_at).order_by()
     still_asked_count = still_asked.values(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+    pass_mark_now = Quiz.objects.filter(pk=attempt.quiz_id).values("pass_mark")
     updated = (
-        Attempt.objects.alias(still_asked=Subquery(still_asked_count))
+        Attempt.objects.alias(still_asked=Subquery(still_asked_count), pass_mark_now=Subquery(pass_mark_now))
         .filter(pk=attempt.pk, submitted_at__isnull=True, still_asked=len(question_ids))
+        .filter(pass_mark_now=attempt.pass_mark)
         .update(**recorded)
     )
     if updated:
