@@ -85,6 +85,13 @@ GET_CASES = [
     ),
     _get("manager", "reports:team_person", 404, arg="@bank", as_at="@yesterday"),
     _get("other", "reports:team_person", 200, arg="@bank", as_at="@yesterday"),
+    # A day that is not one: the error page is as read-only as the page (it named Finance to Grace)
+    *_everyone(
+        "reports:team_person",
+        {"anonymous": LOGIN, "sam": 404, "manager": 400, "other": 400, "hr": 400},
+        arg="@bank",
+        as_at="31/02/2024",
+    ),
     # The reminder button only takes POST.
     _get("manager", "reports:team_remind", 405),
     _get("anonymous", "reports:team_remind", LOGIN),
