@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.compliance.models import Certificate, EvidenceEntry, Requirement
-from portal.compliance.organisation import team_close
+from portal.compliance.organisation import team_close, team_move
 from portal.people.models import Assignment, StaffMember, TeamManager
 from tests import factories
 from tests.reports.conftest import client_for
@@ -164,3 +164,14 @@ def test_every_door_from_her_page_but_the_page_is_shut_to_the_posts_manager(post
     certificate.refresh_from_db()
     assert certificate.status == Certificate.PENDING
     assert list(EvidenceEntry.objects.filter(staff=posted["fin"]).values_list("pk", flat=True)) == recorded
+
+
+def test_a_post_goes_with_its_team_when_the_team_moves(posted, hr):
+    pool = _bank_pool(posted)
+    estates = factories.make_team("Estates", parent=posted["comms"].get_parent())
+    olive = factories.make_staff(team=estates, first_name="Olive", last_name="Outsider")
+    TeamManager.objects.create(staff=olive, team=estates)
+    team_move(team=pool, parent=estates, user=hr.user)
+    assert listed_apart(posted["manager"]) == [] and listed_apart(olive) == ["Fay Finance"]
+    assert person_page(posted["manager"], posted["fin"]).status_code == 404
+    assert person_page(olive, posted["fin"]).status_code == 200
