@@ -210,20 +210,13 @@ def test_ending_or_removing_a_managers_role_raises_the_epoch(staff):
 
 
 def test_a_leaver_closed_by_the_roster_import_has_their_epoch_raised(staff):
-    from portal.people.roster import apply_roster_changes
+    from portal.people.roster import RosterPlan, apply_roster_changes
 
     staff.leave_date = timezone.localdate() - datetime.timedelta(days=3)
     staff.save()
     before = _epoch(staff.user)
 
-    class Plan:  # an empty file's plan: only the closing of accounts whose last day has passed
-        can_apply = True
-        to_create, to_change, leavers, identity = [], [], [], []
-
-        def needs_confirmation(self, confirmed):
-            return False
-
-    apply_roster_changes(Plan())
+    apply_roster_changes(RosterPlan())  # an empty file's plan: only the closing of accounts whose last day has passed
     user = get_user_model().objects.get(pk=staff.user.pk)
     assert not user.is_active and user.session_epoch == before + 1
 

@@ -39,11 +39,11 @@ def test_make_demo_gives_every_command_the_address_it_serves_on(tmp_path):
     python.write_text(
         textwrap.dedent(f"""\
         #!/bin/sh
-        echo "$2 PORTAL_BASE_URL=$PORTAL_BASE_URL" >> {noted}
+        echo "$2${{3:+ $3}} PORTAL_BASE_URL=$PORTAL_BASE_URL" >> {noted}
         # The server waits (10 s at most) for the worker, started beside it, to have noted its address: when the server
         # returns, the recipe stops the worker, which on a busy machine may not have run yet.
         if [ "$2" = runserver ]; then
-          for _ in $(seq 100); do grep -q '^db_worker ' {noted} && break; sleep 0.1; done
+          for _ in $(seq 100); do grep -q '^db_worker PORTAL' {noted} && break; sleep 0.1; done
         fi
         """)
     )
@@ -62,12 +62,14 @@ def test_make_demo_gives_every_command_the_address_it_serves_on(tmp_path):
     assert ran.returncode == 0, printed
     assert "on http://127.0.0.1:8765/" in printed
     lines = noted.read_text().splitlines()
-    # migrate, load_demo, then the worker and the server side by side (in either order)
-    assert lines[:2] == [
-        "migrate PORTAL_BASE_URL=http://127.0.0.1:8765",
+    # migrate, load_demo, the tasks loading queued (run quietly, so that the sign-ins stay on the screen), then the
+    # worker and the server side by side (in either order)
+    assert lines[:3] == [
+        "migrate --noinput PORTAL_BASE_URL=http://127.0.0.1:8765",
         "load_demo PORTAL_BASE_URL=http://127.0.0.1:8765",
+        "db_worker --batch PORTAL_BASE_URL=http://127.0.0.1:8765",
     ]
-    assert sorted(lines[2:]) == [
+    assert sorted(lines[3:]) == [
         "db_worker PORTAL_BASE_URL=http://127.0.0.1:8765",
-        "runserver PORTAL_BASE_URL=http://127.0.0.1:8765",
+        "runserver --noreload PORTAL_BASE_URL=http://127.0.0.1:8765",
     ]
