@@ -123,18 +123,26 @@ class StaffMember(models.Model):
         return self.leave_date is not None and self.leave_date < on
 
 
+# The post the portal gives someone a file named without an Assignment Number: numbered like their employee number.
+IMPLICIT = models.Q(number=models.F("staff__employee_number"))
+
+
 class AssignmentQuerySet(models.QuerySet):
     def held(self, on=None):
         """Posts held on `on` (default today): the post's own row says it had started and not ended (a post from
         before the portal kept its dates has none, and counts as held), its holder is in post (`in_post_q`), and its
         team had not closed by then (a closed team's managers end that day, and the roster refuses a post there; a
-        team with a post still held in it may close, as only people in post stop that)."""
+        team with a post still held in it may close, as only people in post stop that). A post numbered like its
+        holder's employee number is not one: it is the portal's stand-in for the one post of someone a file named
+        without an Assignment Number (`IMPLICIT`), which a later file giving their posts' numbers never names again,
+        so its team may be one they left."""
         from django.utils import timezone
 
         on = on or timezone.localdate()
         started = models.Q(start_date__isnull=True) | models.Q(start_date__lte=on)
         team_open = models.Q(team__closed_on__isnull=True) | models.Q(team__closed_on__gt=on)
-        return self.filter(started, not_left_q(on), in_post_q(on, prefix="staff__"), team_open)
+        held = self.filter(started, not_left_q(on), in_post_q(on, prefix="staff__"), team_open)
+        return held.exclude(IMPLICIT)
 
     def in_teams(self, teams):
         """Posts in any of `teams` or the teams below them."""

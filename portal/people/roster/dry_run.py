@@ -241,20 +241,29 @@ def _check_against_database(
             plan.to_create.append(person)
             continue
         current_manager = staff.line_manager.employee_number if staff.line_manager else ""
+        # Posts held open that the file does not name, but the stand-in for the one post of someone named before
+        # without an Assignment Number (numbered like them, `models.IMPLICIT`), which a file giving their posts'
+        # numbers never names: it holds nothing back
         open_elsewhere = [
             post
             for post in posts_held.get(number, ())
-            if post not in person.posts and (leave_held[post] is None or leave_held[post] >= today)
+            if post not in person.posts and post != number and (leave_held[post] is None or leave_held[post] >= today)
         ]
         if _first_post_not_named(person, open_elsewhere, today):
             # A partial file (a bank extract) naming none of the posts their own record comes from: it changes the
             # posts it names, not who they are, their team or whether they have left
-            person.fields = {name: getattr(staff, name) for name in person.fields}
+            kept = {name: getattr(staff, name) for name in person.fields}
+            if any(kept[name] != value for name, value in person.fields.items() if name not in absent):
+                first = min(open_elsewhere, key=_assignment_order)
+                plan.held_back[number] = ("record", [first])
+            person.fields = kept
             person.manager_number, person.manager_assignment = current_manager, ""
         elif open_elsewhere and person.fields["leave_date"] is not None:
             # No leave date while any post they hold has none, named in the file or not, else the latest
             leaves = [leave_held[post] for post in open_elsewhere]
             person.fields["leave_date"] = None if None in leaves else max([*leaves, person.fields["leave_date"]])
+            if person.fields["leave_date"] is None and staff.leave_date is None:
+                plan.held_back[number] = ("leave", [post for post in open_elsewhere if leave_held[post] is None])
         diffs = {
             k: (getattr(staff, k), v) for k, v in person.fields.items() if k not in absent and getattr(staff, k) != v
         }

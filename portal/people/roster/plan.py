@@ -57,6 +57,9 @@ class RosterPlan:
     # for a post not held yet; (team id, start date, leave date) as the post's own row gives them)}. Each person with
     # one is in `to_change`, with their own changes (if any).
     posts: dict = field(default_factory=dict)
+    # What the file said of someone that a post it does not name, held open, kept from them: employee number ->
+    # ("record" or "leave", the posts), said beside their changes (`held_described`).
+    held_back: dict = field(default_factory=dict)
     # Of those, the people whose one post changes with their own record: their own changes say it
     posts_said: set = field(default_factory=set)
     # As `posts`, for people whose one post the file brings into line with their own record, which it does not
@@ -120,7 +123,11 @@ class RosterPlan:
     def other_changes(self) -> list[tuple[StaffMember, list[str]]]:
         """The changes that are not to anyone's identity, in words, in file order."""
         identity = {c.staff.pk for c in self.identity}
-        return [(s, self.describe(d) + self.posts_described(s)) for s, _, d in self.to_change if s.pk not in identity]
+        return [
+            (s, self.describe(d) + self.posts_described(s) + self.held_described(s))
+            for s, _, d in self.to_change
+            if s.pk not in identity
+        ]
 
     def describe(self, diffs: dict) -> list[str]:
         return [
@@ -134,6 +141,22 @@ class RosterPlan:
             return []
         posts = self.posts.get(staff.employee_number, {})
         return [self._post_described(number, *posts[number]) for number in sorted(posts, key=_assignment_order)]
+
+    def held_described(self, staff: StaffMember) -> list[str]:
+        """Why what the file says of `staff` themselves is not applied, when a post it does not name kept it: the file
+        cannot tell a partial extract (a bank extract) from a full one that left out a post that ended, so HR is
+        told."""
+        if staff.employee_number not in self.held_back:
+            return []
+        kind, numbers = self.held_back[staff.employee_number]
+        posts = ", ".join(sorted(numbers, key=_assignment_order))
+        if kind == "record":
+            return [
+                "Their own record (team, job title, dates, line manager) is left as it is: it comes from post "
+                f"{posts}, which this file does not name and the portal holds open. If that post has ended, give it in "
+                "the file with its leave date"
+            ]
+        return [f"No leave date for them: post {posts}, which this file does not name, is held open without one"]
 
     def _post_described(self, number: str, old, new) -> str:
         """A post's change in words: "Post 1001-2: added, in Ward 3 from 01/04/2026", "Post 1001-2: team Ward 3 to
