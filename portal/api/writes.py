@@ -250,7 +250,7 @@ def _run(request, client, key, kind, data, dry_run, options, confirmed=""):
             batch=batch,
             user=None,
             request=request,
-            via=client.audit_name[:100],
+            via=client.audit_name,
             confirmed_identity=confirmed if kind == ImportBatch.ROSTER else "",
         )
     except ImportRefused as error:

@@ -220,7 +220,7 @@ def import_batch_apply(
         status=ImportBatch.QUEUED,
         progress_at=timezone.now(),
         applied_by=user if getattr(user, "pk", None) else None,
-        applied_via=via[:100],
+        applied_via=via,
         applied_from=client_address(request)[:64],
         error="",
         summary={**batch.summary, "confirmed_identity": confirmed_identity, "applied_from_dry_run": dry_run},

@@ -55,7 +55,8 @@ class ImportBatch(models.Model):
     summary = models.JSONField(default=dict, blank=True, help_text="The dry run's counts; the apply's once done.")
     status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=PLANNED)
     applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    applied_via = models.CharField(max_length=100, blank=True, help_text="The door, when no one signed in asked.")
+    # As long as the audit log's name for whoever acted: a command under sudo names two accounts, an API client its name
+    applied_via = models.CharField(max_length=255, blank=True, help_text="The door, when no one signed in asked.")
     applied_from = models.CharField(max_length=64, blank=True, help_text="The client address that asked to apply.")
     apply_started_at = models.DateTimeField(null=True, blank=True)
     progress_at = models.DateTimeField(
