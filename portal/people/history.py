@@ -82,6 +82,16 @@ def identities_before(cutoff: datetime.datetime) -> dict[int, IdentityChange]:
     return found
 
 
+def identity_before(staff: StaffMember, cutoff: datetime.datetime) -> IdentityChange | None:
+    """Who `staff` was as recorded before `cutoff`, as `identities_before` reads it for everyone: their last row
+    recorded before it, else their first; None if they have no row. One query (their rows, a handful)."""
+    found = None
+    for row in IdentityChange.objects.filter(staff=staff):  # in the order recorded
+        if found is None or row.recorded_at is None or row.recorded_at < cutoff:
+            found = row
+    return found
+
+
 def employment_periods(
     changes: Iterable, start_date: datetime.date | None = None, leave_date: datetime.date | None = None
 ) -> tuple[Period, ...]:

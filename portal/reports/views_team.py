@@ -20,11 +20,11 @@ from portal.compliance.asat import Moment
 from portal.compliance.pauses import pauses_for_staff
 from portal.compliance.reminder_sending import ALREADY_SENT, MAIL_DOWN, SENT, message_send
 from portal.compliance.reminders import reminder_by_hand
-from portal.people.history import out_of_post_around
+from portal.people.history import identity_before, out_of_post_around
 from portal.people.models import StaffMember
 from portal.people.roles import is_hr, staff_list_for_user
 
-from .basis import AS_IT_WAS, described
+from .basis import AS_IT_WAS, AS_RECORDED, described
 from .forms import AsAtBasisForm, TeamFilterForm, basis_options
 from .posts import also_working
 from .scope import DEPTH, day_tree, person_for_request, scope_label, teams_for_request
@@ -236,14 +236,17 @@ def team_person(request, staff_id: int):
         "basis_options": basis_options(form),
         "today": timezone.localdate(),
         "seen_through_post": seen_through_post,
+        "named": person,
     }
     if not form.is_valid():
         return render(request, "reports/team_person.html", context, status=400)
+    if as_at and basis == AS_RECORDED:  # named as the portal had them then, as the team page on that clock names them
+        context["named"] = identity_before(person, Moment.end_of(as_at).cutoff) or person
     audit_record(
         request=request,
         actor=request.user,
         action=AuditEvent.VIEW_PERSON,
-        scope=person.full_name,
+        scope=context["named"].full_name,
         as_at=as_at,
         staff_id=person.pk,
         **({"basis": basis} if as_at else {}),

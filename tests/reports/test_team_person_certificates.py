@@ -29,8 +29,9 @@ REASON = "The certificate names another person"
 # As it was, one of them is the team tree as it stood that day (the team the person was in then, by its name then).
 # About a day, whether the manager may open the page is read from the tree and the roster of that day
 # (`reports.scope.person_for_request`): the person's roster rows, one query more on both clocks, and as recorded then
-# the tree as recorded by the end of the day, one more (as it was, the tree is the one the lines read).
-QUERIES = {"live": 9, "as_recorded": 14, "as_it_was": 10}
+# the tree as recorded by the end of the day, one more (as it was, the tree is the one the lines read). As recorded
+# then, who the person was then (their name rows, `people.history.identity_before`), one more.
+QUERIES = {"live": 9, "as_recorded": 15, "as_it_was": 10}
 # Each certificate's status is an NHS.UK tag.
 WITHDRAWN = '<strong class="nhsuk-tag nhsuk-tag--orange">Withdrawn by HR</strong>'
 VERIFIED = '<strong class="nhsuk-tag nhsuk-tag--green">Verified</strong>'
