@@ -190,6 +190,10 @@ class Attempt(models.Model):
     )
     seed = models.BigIntegerField()
     pass_mark = models.PositiveSmallIntegerField()
+    # The quiz's questions per attempt when it was drawn (fewer are drawn when too few are reviewed: the quiz's
+    # `when_short_of_reviewed`): an attempt the quiz now asks another number of is not submitted (quizzes.services).
+    # Empty on attempts submitted before this was recorded.
+    questions_per_attempt = models.PositiveSmallIntegerField(null=True, blank=True)
     questions = models.JSONField(help_text="The questions and choices exactly as offered.")
     answers = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)

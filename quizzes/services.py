@@ -4,7 +4,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Func, IntegerField, Subquery
+from django.db.models import Exists, F, Func, IntegerField, Subquery
 from django.utils import timezone
 
 from . import scoring
@@ -50,11 +50,17 @@ def _question_ids(attempt: Attempt) -> list[int]:
     return sorted({int(question["id"]) for question in attempt.questions})
 
 
+def _drawn_as_the_quiz_asks(attempt: Attempt, quiz: Quiz) -> bool:
+    """The quiz's pass mark is the one the attempt told the person, and it asks the number of questions per attempt
+    the attempt was drawn with: an editor changed neither since."""
+    return (attempt.pass_mark, attempt.questions_per_attempt) == (quiz.pass_mark, quiz.questions_per_attempt)
+
+
 def attempt_is_outdated(attempt: Attempt) -> bool:
     """Whether an open attempt asks a question the quiz can no longer draw, or one flagged for review or edited since
-    it began, or its quiz's pass mark is no longer the one the attempt told the person. One query (the quiz as read
-    with the attempt)."""
-    if attempt.pass_mark != attempt.quiz.pass_mark:
+    it began, or its quiz's pass mark or questions per attempt are no longer the ones it was drawn with. One query
+    (the quiz as read with the attempt)."""
+    if not _drawn_as_the_quiz_asks(attempt, attempt.quiz):
         return True
     question_ids = _question_ids(attempt)
     return _still_asked(attempt.quiz_id, question_ids, attempt.started_at).count() != len(question_ids)
@@ -76,7 +82,7 @@ def attempt_start(*, user, quiz: Quiz, page=None, seed: int | None = None) -> At
         Attempt.objects.filter(user=user, page=page, submitted_at__isnull=True).exclude(quiz=quiz).delete()
     existing = attempt_open_for(user=user, quiz=quiz, page=page)
     if existing:
-        existing.quiz = quiz  # the quiz as the caller has it: its pass mark is read from it
+        existing.quiz = quiz  # the quiz as the caller has it: its pass mark and number of questions are read from it
     if existing and not attempt_is_outdated(existing):
         return existing
     if existing:
@@ -102,7 +108,13 @@ def attempt_start(*, user, quiz: Quiz, page=None, seed: int | None = None) -> At
     try:
         with transaction.atomic():
             return Attempt.objects.create(
-                user=user, quiz=quiz, page=page, seed=seed, pass_mark=quiz.pass_mark, questions=frozen
+                user=user,
+                quiz=quiz,
+                page=page,
+                seed=seed,
+                pass_mark=quiz.pass_mark,
+                questions_per_attempt=quiz.questions_per_attempt,
+                questions=frozen,
             )
     except IntegrityError:
         # Two tabs pressed "start" at once: the other one won; use its attempt.
@@ -116,7 +128,8 @@ def attempt_submit(*, attempt: Attempt, answers: dict[str, list[str]]) -> Submis
     updates the row; the other reads back the stored result. The same statement checks that every question asked
     can still be drawn and has not been flagged for review or edited since the attempt began; if not, it records
     nothing and raises `AttemptOutdatedError`; so it does when the quiz's pass mark is no longer the attempt's (the
-    mark the person was told: an editor changed it since).
+    mark the person was told), or it asks another number of questions per attempt than the attempt was drawn with
+    (5 right of 5 must not pass a quiz that now asks 10): an editor changed it since.
     """
     questions = attempt.frozen_questions()
     if attempt.is_submitted:
@@ -139,11 +152,13 @@ def attempt_submit(*, attempt: Attempt, answers: dict[str, list[str]]) -> Submis
     question_ids = _question_ids(attempt)
     still_asked = _still_asked(attempt.quiz_id, question_ids, attempt.started_at).order_by()
     still_asked_count = still_asked.values(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
-    pass_mark_now = Quiz.objects.filter(pk=attempt.quiz_id).values("pass_mark")
+    quiz_as_drawn = Quiz.objects.filter(
+        pk=attempt.quiz_id, pass_mark=attempt.pass_mark, questions_per_attempt=attempt.questions_per_attempt
+    )
     updated = (
-        Attempt.objects.alias(still_asked=Subquery(still_asked_count), pass_mark_now=Subquery(pass_mark_now))
+        Attempt.objects.alias(still_asked=Subquery(still_asked_count))
         .filter(pk=attempt.pk, submitted_at__isnull=True, still_asked=len(question_ids))
-        .filter(pass_mark_now=attempt.pass_mark)
+        .filter(Exists(quiz_as_drawn))
         .update(**recorded)
     )
     if updated:
