@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from portal.compliance.asat import Moment, roster_as_at
-from portal.people.models import StaffMember, Team, TeamManager
+from portal.people.models import Assignment, StaffMember, Team, TeamManager
 from portal.people.roles import is_hr, staff_list_for_user, staff_list_posted_for_user
 from portal.people.team_history import Tree, tree_on
 
@@ -137,8 +137,9 @@ def _managed_today(user) -> set[int]:
 
 def person_for_request(user, staff_id: int, day: datetime.date | None = None, basis: str = AS_IT_WAS, tree=None):
     """The person (with their team and line manager) whose page `user` may open: live, anyone `staff_list_for_user`
-    gives, and a manager anyone holding a post today in a team they manage (`staff_list_posted_for_user`: marked
-    `seen_through_post`, to be shown read-only); about a past `day` on the clock `basis`, HR anyone, anyone
+    gives, and a manager anyone holding a post today in a team they manage or below (`staff_list_posted_for_user`:
+    marked `seen_through_post`, to be shown read-only, and `post_team_managed` if the post is in a team they manage
+    rather than only below one); about a past `day` on the clock `basis`, HR anyone, anyone
     themselves, and a manager exactly those on their team page for that day (the teams they manage today and below in
     the day's tree, the roster of the day on the same clock: `roster_team_on`; no post counts, as no history of posts
     is kept). Anyone else is a 404. `tree`: the day's (`day_tree`), read here if not given."""
@@ -149,6 +150,9 @@ def person_for_request(user, staff_id: int, day: datetime.date | None = None, ba
         # Someone holding a post today in a team the user manages, counted in their own team: read-only (no reminder)
         person = get_object_or_404(staff_list_posted_for_user(user).select_related("team", "line_manager"), pk=staff_id)
         person.seen_through_post = True
+        # In a team they manage, or only below one: the page says which (one query)
+        managed = TeamManager.objects.current().filter(staff__user=user).values("team_id")
+        person.post_team_managed = Assignment.objects.held().filter(staff=person, team__in=managed).exists()
         return person
     if not user.is_authenticated:
         raise Http404("No such person among yours.")
