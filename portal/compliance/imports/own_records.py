@@ -46,11 +46,11 @@ def clients_holders(options: dict) -> list[tuple[int, str]]:
 
 def whose_own_record(batch: ImportBatch) -> list[tuple[int, str]]:
     """(user id, who) for the users whose own record applying `batch` may not change: the person who asked to apply
-    it, or, for a batch the API applies (no person asked), its client's maker and token holder. The command line
-    applies as no one, so refuses nothing."""
-    if batch.applied_by_id is not None:
-        return [(batch.applied_by_id, APPLIER)]
-    return clients_holders(batch.summary.get("options", {}))
+    it, and for a batch the API sent, its client's maker and token holder, whoever applies it (the API, or HR by hand
+    from its page, which shows their rows rejected). The command line applies as no one, so refuses nothing of its
+    own."""
+    applier = [(batch.applied_by_id, APPLIER)] if batch.applied_by_id is not None else []
+    return applier + clients_holders(batch.summary.get("options", {}))
 
 
 def own_record_refusal(lines: list[int], reason: str) -> str:

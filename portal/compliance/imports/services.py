@@ -198,15 +198,18 @@ def import_batch_apply(
     people are applies only if the changes it finds then are the ones confirmed). `dry_run` is the fingerprint of the
     dry run the page showed, when asked from it: the file applies only if planned again it would do just that.
     Refused to a `user` whose own record a row would change (`own_records`), before the file is queued, planning the
-    file again only if the dry run kept says a row changes their standing (or none is kept); the worker checks again."""
+    file again only if the dry run kept says a row changes their standing (or none is kept); the worker checks again.
+    Refused too, to whoever applies by hand a batch an API client sent, for a row that is the own record of its
+    client's maker or token holder, as its page shows that row rejected (their rows are not in the dry run kept)."""
     importer = importer_for(batch.kind)
     if dry_run and not _shown_here(batch, dry_run):
         raise ImportRefused(NOT_THIS_DRY_RUN)
     waiting = batch.status in {ImportBatch.PLANNED, ImportBatch.FAILED} or batch.stalled
     kept = batch.summary.get("dry_run")
-    theirs = kept is None or _theirs(kept, user)
+    holders = clients_holders(batch.summary.get("options", {}))
+    theirs = kept is None or bool(holders) or _theirs(kept, user)
     if waiting and getattr(user, "pk", None) and importer.own_refuse is not None and theirs:
-        refusal = own_records_refuse(importer, import_batch_plan(batch), [(user.pk, VIEWER)])
+        refusal = own_records_refuse(importer, import_batch_plan(batch), [(user.pk, VIEWER), *holders])
         if refusal:
             raise ImportRefused(refusal)
     if batch.summary.get("identity_changes") and not confirmed_identity and batch.status != ImportBatch.DONE:
