@@ -15,7 +15,7 @@ from wagtail.views import serve_chain
 
 from portal.lib.page_privacy import privacy_to_check, restrictions_refusing
 from quizzes import services as quiz_services
-from quizzes.forms import AttemptForm, field_name
+from quizzes.forms import AttemptForm, field_name, sent_several_for_one
 from quizzes.models import Attempt
 
 from . import services
@@ -233,7 +233,9 @@ def _outdated(request, attempt, module) -> bool:
 
 
 def _answers_to_keep(attempt_id: int, data) -> dict[str, list[str]]:
-    """Of what was posted, the answers to this open attempt's questions that are among their choices.
+    """Of what was posted, the answers to this open attempt's questions that are among their choices; none for a
+    one-answer question sent with two of its choices, which a submission refuses (`sent_several_for_one`): kept, both
+    came back ticked, and which one the person meant is not known.
 
     The visitor is anonymous, so the attempt is not checked against them: nothing about it is shown, and the answers
     are offered back only on the owner's own attempt page once they have signed in.
@@ -245,7 +247,7 @@ def _answers_to_keep(attempt_id: int, data) -> dict[str, list[str]]:
     for question in attempt.frozen_questions():
         offered = {str(choice.id) for choice in question.choices}
         chosen = [value for value in dict.fromkeys(data.getlist(field_name(question))) if value in offered]
-        if chosen:
+        if chosen and not sent_several_for_one(question, chosen):
             kept[field_name(question)] = chosen
     return kept
 

@@ -67,6 +67,12 @@ def field_name(question: scoring.FrozenQuestion) -> str:
     return f"q{question.id}"
 
 
+def sent_several_for_one(question: scoring.FrozenQuestion, sent: list[str]) -> bool:
+    """A one-answer question sent with more than one answer: a radio sends one value, so a form sending two (which a
+    ChoiceField would take the last of, unsaid) is refused on that question, and answers kept for later keep none."""
+    return not question.allows_several and len(set(sent)) > 1
+
+
 class AttemptForm(forms.Form):
     """The questions of one attempt as radios (one answer) or checkboxes (several answers)."""
 
@@ -115,11 +121,9 @@ class AttemptForm(forms.Form):
         cleaned = super().clean()
         if not self.questions:
             raise ValidationError("This attempt has no questions.")
-        # A radio sends one value; a form sending two for a one-answer question (which a ChoiceField would take the
-        # last of, unsaid) is refused on that question.
         sent = getattr(self.data, "getlist", lambda name: [])
         for number, question in enumerate(self.questions, start=1):
             name = field_name(question)
-            if not question.allows_several and len(set(sent(name))) > 1:
+            if sent_several_for_one(question, sent(name)):
                 self.add_error(name, f"Question {number}: select only one answer")
         return cleaned
