@@ -122,21 +122,27 @@ def import_batch_dry_run(batch: ImportBatch, *, viewer=None):
     """The dry run the batch page shows. For a kind that keeps one (`Importer.dry_run_kept`), the one kept on the
     batch, with `made_at` when it was made: the file is planned again (and kept) only when none is kept or it is out
     of date (`_out_of_date`: an earlier day, an apply asked for since, another basis), and for a `viewer` whose
-    standing a row changes, whose rows are refused to them by line (not kept: no one else's). Else the plan
+    standing a row changes, whose rows are refused to them by line (not kept: no one else's; the file's dry run, kept
+    again if the records have changed since, names the fingerprint their form applies). Else the plan
     (`import_batch_plan`).
     An apply asked for from a kept dry run applies only what it showed (`import_batch_run`)."""
     importer = importer_for(batch.kind)
     if importer.dry_run_kept is None:
         return import_batch_plan(batch, viewer=viewer)
     kept = batch.summary.get("dry_run")
-    if kept is None or _out_of_date(importer, batch, kept):
+    stale = kept is None or _out_of_date(importer, batch, kept)
+    if stale or _theirs(kept, viewer):
         data = uploads.load_named(batch.stored_name, batch.sha256)
         plan, made = _planned(importer, data, batch.summary.get("options", {}))
-        _keep(batch, {**plan.summary, **made})
+        # Planned for the viewer, the file may find the records changed since the dry run was kept (another file
+        # recorded their row): their page shows it as it is now, so its form names that dry run, kept for all.
+        if stale or made["dry_run"]["fingerprint"] != kept["fingerprint"]:
+            _keep(batch, {**plan.summary, **made})
         kept = batch.summary["dry_run"]
-    if _theirs(kept, viewer):
-        mine = _dry_run(importer, import_batch_plan(batch, viewer=viewer), kept["fingerprint"], kept["made_at"])
-        kept = {**mine, "earlier": kept.get("earlier", [])}
+        if _theirs(kept, viewer):
+            own_records_refuse(importer, plan, [(viewer.pk, VIEWER)])
+            mine = _dry_run(importer, plan, kept["fingerprint"], kept["made_at"])
+            kept = {**mine, "earlier": kept.get("earlier", [])}
     if importer.dry_run_shown is not None:
         kept = importer.dry_run_shown(kept)
     return {**kept, "made_at": timezone.localtime(datetime.datetime.fromisoformat(kept["made_at"]))}
