@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
+from quizzes import scoring
 from quizzes.models import Quiz
 
 from .models import ReviewFlag
@@ -32,6 +33,9 @@ def review_list(request):
     quizzes = list(Quiz.objects.prefetch_related("banks"))
     short_of_questions = [quiz for quiz in quizzes if quiz.short_of_questions()]
     short = [quiz for quiz in quizzes if quiz not in short_of_questions and quiz.short_of_reviewed()]
+    for quiz in short:  # one that keeps asking asks the reviewed questions only: how few, and how few pass, is said
+        quiz.asks_now = len(quiz.active_question_clauses())
+        quiz.passes_with = scoring.right_answers_to_pass(quiz.asks_now, quiz.pass_mark)
     context = {"flags": flags, "short_quizzes": short, "quizzes_short_of_questions": short_of_questions}
     return TemplateResponse(request, "modules/admin/review_list.html", context)
 

@@ -116,7 +116,9 @@ class Quiz(index.Indexed, ClusterableModel):
         ],
         default=KEEP_REVIEWED,
         help_text="A material policy change holds back the questions on the clauses it changed until you review "
-        "them. Choose what happens if that leaves fewer reviewed questions than an attempt asks.",
+        "them. Choose what happens if that leaves fewer reviewed questions than an attempt asks. Keeping on asking "
+        "can leave an attempt as short as one question, passed with one right answer: pause the quiz if it must "
+        "not be passed on fewer questions than it asks.",
     )
     attempts_before_reread = models.PositiveSmallIntegerField(
         default=2,

@@ -99,6 +99,11 @@ class AttemptResult:
         return clauses
 
 
+def right_answers_to_pass(total: int, pass_mark: int) -> int:
+    """The fewest right answers of `total` that pass at `pass_mark` (as `AttemptResult.passed` compares)."""
+    return -(-pass_mark * total // 100)
+
+
 def draw_question_ids(clause_by_id: Mapping[int, str], count: int, seed: int) -> list[int]:
     """Pick `count` question ids at random (all of them if fewer), reproducibly for a given seed, across clauses.
 

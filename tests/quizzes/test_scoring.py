@@ -102,3 +102,12 @@ def test_unanswered_and_foreign_choices():
 def test_a_frozen_question_round_trips_through_json_data():
     original = question(scoring.MULTIPLE, ("a", "c"))
     assert FrozenQuestion.from_dict(original.as_dict()) == original
+
+
+@pytest.mark.parametrize(("total", "pass_mark", "needed"), [(1, 80, 1), (5, 80, 4), (3, 66, 2), (3, 67, 3), (7, 80, 6)])
+def test_the_fewest_right_answers_to_pass_agree_with_marking(total, pass_mark, needed):
+    assert scoring.right_answers_to_pass(total, pass_mark) == needed
+    questions = [question(qid=str(n)) for n in range(total)]
+    for right in (needed - 1, needed):
+        answers = {str(n): ["a" if n < right else "b"] for n in range(total)}
+        assert scoring.mark_attempt(questions, answers, pass_mark).passed is (right == needed)
