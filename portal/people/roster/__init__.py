@@ -12,7 +12,8 @@ Rules where ESR leaves a choice:
   assignment number, or the other way round: a completion for it could reach the wrong person.
 - A row with no Assignment Number (no column, or an empty cell) is the one post the portal holds for the person;
   someone holding several is refused, naming them. Only someone new (or holding no post) gets a post numbered like
-  their employee number. A file without a leave-date column checks a closed team against the leave date held.
+  their employee number. A file without a leave-date column checks a closed team against the leave date held for
+  the row's post.
 - Teams must already exist (matched by code, then by name; a name more than one team has needs the code): a row
   naming an unknown team is rejected, so a typo never creates a team. `RosterTeams` finds a row's team.
 - Only an explicit leave date makes a leaver. Someone missing from the file is left alone, because ESR extracts

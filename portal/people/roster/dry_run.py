@@ -94,10 +94,21 @@ def plan_roster(data: bytes, *, sheet: str = "", **_options) -> RosterPlan:
 
 
 def _leave_dates_held(records: list[tuple[int, dict]]) -> dict:
-    """{employee number: the leave date the portal holds} for the file's people (one query), for a file without a
-    leave-date column: the file says nothing about leave dates, so a team closed after someone left is still theirs."""
+    """{(employee number, post's number): the post's last day as the portal holds it} for the file's people and their
+    posts, and {(employee number, ""): the person's} for a post it does not hold yet (one query), for a file without a
+    leave-date column: the file says nothing about leave dates, so a team closed after a post ended is still that
+    post's. A post's last day is its own leave date (people.Assignment), or its holder's if that is earlier or the
+    post has none (one kept from before the portal read posts' dates): no post outlasts its holder."""
     numbers = {raw["employee_number"] for _, raw in records}
-    return dict(StaffMember.objects.filter(employee_number__in=numbers).values_list("employee_number", "leave_date"))
+    rows = StaffMember.objects.filter(employee_number__in=numbers).values_list(
+        "employee_number", "leave_date", "assignments__number", "assignments__leave_date"
+    )
+    held = {}
+    for number, left, post, post_left in rows:
+        held[number, ""] = left
+        if post is not None:
+            held[number, post] = min((day for day in (left, post_left) if day is not None), default=None)
+    return held
 
 
 def _refuse_posts_not_named_beside_others(plan: RosterPlan, posts: dict[str, list[PersonRow]]) -> None:

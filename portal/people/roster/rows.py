@@ -198,9 +198,10 @@ def _unbroken_service_start(rows: list[PersonRow], current: PersonRow) -> dateti
 def _read_row(
     line: int, raw: dict, teams: RosterTeams, *, leave_dates_held: dict | None = None
 ) -> tuple[PersonRow | None, str]:
-    """The row as a `PersonRow` and "", or None and what is wrong, to follow "Line N: ". `leave_dates_held` (employee
-    number -> the leave date the portal holds) is for a file without a leave-date column: a row's team may be one
-    closed after the person left, and the file says nothing to the contrary."""
+    """The row as a `PersonRow` and "", or None and what is wrong, to follow "Line N: ". `leave_dates_held`
+    ((employee number, post's number) -> the post's last day the portal holds, `dry_run._leave_dates_held`) is for a
+    file without a leave-date column: a row's team may be one closed after the post ended, and the file says nothing
+    to the contrary."""
     for name, value in raw.items():
         problem = hidden_character(value)
         if problem:
@@ -253,7 +254,10 @@ def _read_row(
     error = _effective_date_error(dates["effective_date"], dates["start_date"])
     if error:
         return None, error
-    left_on = dates["leave_date"] if leave_dates_held is None else leave_dates_held.get(number)
+    post = raw.get("assignment_number", "") or number
+    left_on = dates["leave_date"]
+    if leave_dates_held is not None:  # the post's last day as held, else its holder's (a post not held yet)
+        left_on = leave_dates_held.get((number, post), leave_dates_held.get((number, "")))
     code, team_name = raw.get("team_code", ""), raw.get("team_name", "")
     team, error = teams.find(code, team_name, leave_date=left_on)
     if team is None:
