@@ -13,6 +13,7 @@ from portal.compliance import ledger, status
 from portal.compliance.asat import Moment
 from portal.compliance.models import EvidenceEntry, LedgerHead
 from portal.lib.text import hidden_character
+from portal.people.history import identity_before
 from portal.people.models import StaffMember, Team
 from portal.people.team_history import TeamThen
 from portal.reports.basis import AS_IT_WAS, AS_RECORDED, DEFAULT
@@ -94,7 +95,8 @@ def _figure(figure: Figure) -> dict:
     openapi_extra=scope_extra(ApiClient.READ_STANDING),
 )
 def person_standing(request, employee_number: str, as_at: Day = None):
-    """A person's standing on every requirement that applies to them: live, or as recorded by the end of `as_at`."""
+    """A person's standing on every requirement that applies to them: live, or as recorded by the end of `as_at`
+    (named and numbered as recorded then; the address takes their employee number now)."""
     day, client = _day(as_at), request.auth
     people = StaffMember.objects.select_related("team")
     if client.team and as_at is None:
@@ -117,10 +119,12 @@ def person_standing(request, employee_number: str, as_at: Day = None):
     )
     if lines is None:
         raise Problem("not_found", f"Employee {employee_number} was not on the roster at the end of {day}.")
-    audit_call(request, action=AuditEvent.VIEW_PERSON, scope=person.full_name, as_at=as_at, staff_id=person.pk)
+    # About a day, named and numbered as recorded then, as the team read and the team page on that clock name them
+    named = person if as_at is None else identity_before(person, Moment.end_of(day).cutoff) or person
+    audit_call(request, action=AuditEvent.VIEW_PERSON, scope=named.full_name, as_at=as_at, staff_id=person.pk)
     return {
-        "employee_number": person.employee_number,
-        "name": person.full_name,
+        "employee_number": named.employee_number,
+        "name": named.full_name,
         "team": _team_ref(team),
         "start_date": person.start_date,
         "leave_date": person.leave_date,

@@ -27,8 +27,8 @@ class Standing(Schema):
 
 
 class PersonStanding(Schema):
-    employee_number: str
-    name: str
+    employee_number: str = Field(description="Their employee number now; as at a day, as recorded then")
+    name: str = Field(description="Their name now; as at a day, as recorded then (as the team read names them)")
     team: TeamRef | None = Field(
         description="The team the roster has them in now; as at a day, for a client limited to a team, the team they "
         "were in that day, as it was named then"
@@ -63,8 +63,8 @@ class PersonCell(Schema):
 
 
 class TeamPerson(Schema):
-    employee_number: str
-    name: str
+    employee_number: str = Field(description="Their employee number now; as at a day, as recorded then")
+    name: str = Field(description="Their name now; as at a day, as recorded then")
     team_name: str = Field(description="The team the roster places them in (then, for as_at)")
     requirements: list[PersonCell] = Field(
         description="Only the requirements that apply to the person; the person endpoint has their dates"
