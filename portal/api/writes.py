@@ -79,11 +79,12 @@ def _item(collection: str, line: int) -> str:
     openapi_extra=scope_extra(ApiClient.WRITE_COMPLETIONS),
 )
 def completions_send(request: HttpRequest, payload: CompletionsIn, idempotency_key: str | None = KEY_HEADER):
-    """Record e-learning completions, as the completions import does: a course HR has not mapped is skipped, a person
-    not on the roster skipped (or, `strict`, rejected), a repeated completion recorded once. A client limited to a
-    team rejects, `strict` or not, a row for anyone not in its teams, with the same words whether or not they are on
-    the roster. The own completions of the HR officer who made the client, or who was given its token, are rejected.
-    Any rejected row rejects the whole request. 200 for a dry run; 202 once the import is asked to apply (follow
+    """Record e-learning completions, as the completions import does: a course HR has not mapped, or mapped to a
+    requirement since retired (`details.retired_courses` says what to do), is skipped, a person not on the roster
+    skipped (or, `strict`, rejected), a repeated completion recorded once. A client limited to a team rejects,
+    `strict` or not, a row for anyone not in its teams, with the same words whether or not they are on the roster.
+    The own completions of the HR officer who made the client, or who was given its token, are rejected. Any rejected
+    row rejects the whole request. 200 for a dry run; 202 once the import is asked to apply (follow
     `import.status_url`)."""
     key = checked_key(idempotency_key)
     body = payload.dict()
@@ -293,6 +294,15 @@ def _details(kind, plan, collection) -> dict:
                 {"item": _item(collection, line), "number": number} for line, number in plan.not_on_roster
             ],
             "unmapped_courses": plan.skipped,
+            "retired_courses": [
+                {
+                    "course": course,
+                    "requirement": retired.requirement,
+                    "rows": retired.rows,
+                    "message": retired.warning(course),
+                }
+                for course, retired in plan.retired.items()
+            ],
         }
     return {
         "to_create": [person.employee_number for person in plan.to_create],

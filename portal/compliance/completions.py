@@ -3,7 +3,8 @@
 A person is named by an assignment or employee number, either in its own column or in a cell like
 "A01|Surname, Forename". Each competence name (e.g. "NHS|CSTF|Safeguarding Adults - Level 1 - 3 Years|") is mapped to
 a requirement once by HR (capitals and runs of spaces do not matter); rows whose competence has no mapping are listed as
-skipped, not rejected. The same completion
+skipped, not rejected, and so are the rows of a course mapped to a requirement HR has retired since (named with it,
+and what to do): no one is asked to do it any more. The same completion
 (person, requirement, date) imported twice, from any file, is one fact.
 
 An ESR compliance report also lists people who have not done a course (a blank achievement date): those rows are
@@ -75,10 +76,29 @@ class CompletionRow:
 
 
 @dataclass
+class RetiredCourse:
+    """A course mapped to a requirement HR has retired since: its rows are skipped, as no one is asked to do it."""
+
+    requirement: str
+    retired_on: datetime.date | None
+    rows: int = 0
+
+    def warning(self, course: str) -> str:
+        when = f" on {show_date(self.retired_on)}" if self.retired_on else ""
+        rows = "its 1 row is" if self.rows == 1 else f"its {self.rows} rows are"
+        return (
+            f"'{course}' counts towards {self.requirement}, which was retired{when}: {rows} not recorded. If another "
+            "requirement has taken its place, map the course to that one in the CMS (Settings > Course mappings); if "
+            "not, nothing needs doing"
+        )
+
+
+@dataclass
 class CompletionPlan:
     to_record: list[CompletionRow] = field(default_factory=list)
     already: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    retired: dict[str, RetiredCourse] = field(default_factory=dict)  # by course, in the file's order: skipped
     rejected: list[tuple[int, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     rows: int = 0
@@ -101,6 +121,7 @@ class CompletionPlan:
             "to_record": len(self.to_record),
             "already_recorded": self.already,
             "skipped_unmapped": sum(self.skipped.values()),
+            "skipped_retired": sum(course.rows for course in self.retired.values()),
             "skipped_not_completed": self.not_completed,
             "skipped_not_on_roster": len(self.not_on_roster),
             "skipped_after_leaving": len(self.after_leaving),
@@ -115,6 +136,10 @@ class CompletionPlan:
         that it would record what was shown."""
         recorded = sorted((r.line, r.key, r.expires_on) for r in self.to_record)
         return hashlib.sha256(repr((recorded, self.rejected, self.problems)).encode()).hexdigest()[:20]
+
+    def retired_warnings(self) -> list[str]:
+        """Why the rows of each course mapped to a retired requirement are skipped, and what to do."""
+        return [retired.warning(course) for course, retired in self.retired.items()]
 
     def accounts(self) -> list[int]:
         """The user ids of the people whose completions it records (those with an account)."""
@@ -232,7 +257,10 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
         if len({mapping[0] for mapping in found.values()}) > 1:
             plan.rejected.append((line, _ambiguous_error(competence, found)))
             continue
-        mapping = next(iter(found.values()))
+        requirement_id, kind, renewal_months, active, retired_on, requirement_name = next(iter(found.values()))
+        if not active:
+            plan.retired.setdefault(competence, RetiredCourse(requirement_name, retired_on)).rows += 1
+            continue
         number = _person_number(raw)
         if not number:
             plan.rejected.append((line, "No assignment or employee number for the person"))
@@ -255,7 +283,6 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
             plan.rejected.append((line, error))
             continue
         completed, expires = dates
-        requirement_id, kind, renewal_months, requirement_name = mapping
         error = _requirement_error(competence, kind, renewal_months, requirement_name, completed, expires)
         if error:
             plan.rejected.append((line, error))
@@ -384,19 +411,27 @@ def competence_key(name: str) -> str:
 
 
 def _mappings_by_key() -> dict[str, dict[str, tuple]]:
-    """Each course mapping, {key: {course name as mapped: (requirement id, kind, renewal months, name)}}: one query. A
-    key holds two names only for mappings made before names were matched this way."""
+    """Each course mapping, {key: {course name as mapped: (requirement id, kind, renewal months, whether in use, the
+    day it was retired, name)}}: one query. A key holds two names only for mappings made before names were matched
+    this way."""
     mappings: dict[str, dict[str, tuple]] = {}
     for name, *mapped in CompetenceMapping.objects.values_list(
-        "competence_name", "requirement_id", "requirement__kind", "requirement__renewal_months", "requirement__name"
+        "competence_name",
+        "requirement_id",
+        "requirement__kind",
+        "requirement__renewal_months",
+        "requirement__active",
+        "requirement__retired_on",
+        "requirement__name",
     ).order_by("competence_name"):
         mappings.setdefault(competence_key(name), {})[name] = tuple(mapped)
     return mappings
 
 
 def mappings_basis() -> str:
-    """The course mappings as a plan reads them (with each requirement's kind, renewal period and name), as a short
-    text: a dry run made with other mappings would skip, refuse or record other rows. One query."""
+    """The course mappings as a plan reads them (with each requirement's kind, renewal period, whether it is retired,
+    and name), as a short text: a dry run made with other mappings would skip, refuse or record other rows. One
+    query."""
     return hashlib.sha256(repr(sorted(_mappings_by_key().items())).encode()).hexdigest()[:20]
 
 

@@ -73,6 +73,9 @@ def test_import_pages_pass_axe(page, live_server, site, axe_check):
     CompetenceMapping.objects.create(
         competence_name=adults, requirement=Requirement.objects.get(name="Safeguarding Adults Level 1")
     )
+    # and a course that counts towards a requirement retired since, skipped with what to do
+    old_fire = factories.make_requirement(name="Fire Safety (old)", active=False, retired_reason="Replaced")
+    CompetenceMapping.objects.create(competence_name=course.replace("Level 1", "Level 0"), requirement=old_fire)
     to_record, _ = import_batch_create(
         kind="completions",
         data=(
@@ -80,6 +83,7 @@ def test_import_pages_pass_axe(page, live_server, site, axe_check):
             f'"20001|Jones, Grace","{adults}",01/06/2025 00:00\r\n'
             f'"20001|Jones, Grace","{adults}",\r\n'
             f'"99999|Leaver, Ann","{adults}",01/06/2025\r\n'
+            f'"20001|Jones, Grace","{course.replace("Level 1", "Level 0")}",01/06/2025\r\n'
         ).encode(),
         filename="competences.csv",
         user=user,
@@ -93,6 +97,8 @@ def test_import_pages_pass_axe(page, live_server, site, axe_check):
     expect(page.get_by_text("A requirement would apply to no one")).to_be_visible()
     page.goto(f"{live_server.url}/hr/imports/{unmapped.pk}/")
     expect(page.get_by_text("Courses not yet mapped to a requirement")).to_be_visible()
+    page.goto(f"{live_server.url}/hr/imports/{to_record.pk}/")
+    expect(page.get_by_text("Courses that count towards a retired requirement (skipped)")).to_be_visible()
 
     for status, text in [
         (ImportBatch.QUEUED, "Waiting to apply"),

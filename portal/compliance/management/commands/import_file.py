@@ -138,6 +138,8 @@ class Command(BaseCommand):
                 f"CMS under Course mappings (to an external course requirement, added at {reverse('requirements:list')}"
                 "), then import the file again: until then its rows are skipped"
             )
+        for warning in plan.retired_warnings() if hasattr(plan, "retired_warnings") else []:
+            self.stdout.write(f"  skipped: {warning}")
         for line, number in getattr(plan, "not_on_roster", []):
             self.stdout.write(f"  skipped line {line}: {number} is not on the roster")
         for line, warning in getattr(plan, "after_leaving", []):
