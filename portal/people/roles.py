@@ -5,7 +5,7 @@ import contextvars
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 
 from .models import Assignment, StaffMember, Team, TeamManager
 
@@ -103,10 +103,28 @@ def staff_list_posted_in(teams, on=None):
 
 def staff_list_posted_for_user(user):
     """The people whose page a manager may open because they hold a post in one of the manager's teams today
-    (`staff_list_posted_in`), beyond `staff_list_for_user`: the person's page and the team page's list of them only,
-    read-only. Nothing else follows a second post (docs/two-clocks.md, "A second post")."""
+    (`staff_list_posted_in`), beyond `staff_list_for_user`: the person's page, the team page's list of them and "Find
+    a person" (`staff_list_found_by_user`) only, read-only. Nothing else follows a second post (docs/two-clocks.md,
+    "A second post")."""
     teams = teams_managed_by(user)
     return staff_list_posted_in(teams) if teams else StaffMember.objects.none()
+
+
+def staff_list_found_by_user(user, matches: Q, named: Q):
+    """The people `user` may find: those `staff_list_for_user` gives who match `matches`, and for a manager, those
+    holding a post today in their teams or below (`staff_list_posted_in`: as the team page lists them, live) who
+    match `named` (what that page shows of them, their name and number), each marked `seen_through_post` if that is
+    the only way the manager sees them. One query for the teams they manage, none for HR."""
+    if is_hr(user):
+        return StaffMember.objects.filter(matches).annotate(seen_through_post=Value(False))
+    teams = teams_managed_by(user)
+    own = StaffMember.objects.filter(user=user) if user.is_authenticated else StaffMember.objects.none()
+    if not teams:
+        return own.filter(matches).annotate(seen_through_post=Value(False))
+    own = (StaffMember.objects.in_teams(teams) | own).filter(matches).values("pk")
+    posted = staff_list_posted_in(teams).filter(named).values("pk")
+    through_post = Case(When(pk__in=own, then=Value(False)), default=Value(True), output_field=BooleanField())
+    return StaffMember.objects.filter(Q(pk__in=own) | Q(pk__in=posted)).annotate(seen_through_post=through_post)
 
 
 _change_recorded = contextvars.ContextVar("portal_role_change_recorded", default=False)

@@ -2,7 +2,8 @@
 
 A large trust has 10,000 people in 400-900 teams: the team filter's list and the organisation report's drill-down
 reach a team, but a person only through their team, and a team only by opening the directorate it sits in. This
-finds both, within what the user may see (HR everyone, a manager the teams they manage and those below), capped at
+finds both, within what the user may see (HR everyone, a manager the teams they manage and those below, and whoever
+holds a post in them today, as the team page lists them: `people.roles.staff_list_found_by_user`), capped at
 FIND_LIMIT of each with the full count beside it, so the page stays the same size however large the trust."""
 
 from django import forms
@@ -10,7 +11,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from portal.people.models import StaffMember, Team, not_left_q
-from portal.people.roles import staff_list_for_user
+from portal.people.roles import staff_list_found_by_user
 
 from .scope import TEAM_FIELDS, Choice
 
@@ -39,16 +40,15 @@ class FindForm(forms.Form):
 
 def people_found(user, words: list[str]) -> tuple[list[StaffMember], int]:
     """(the first FIND_LIMIT people `user` may see whose first name, last name, employee number or work email holds
-    every one of `words`, in post first and then by name; how many match in all). Two queries."""
-    matches = Q()
+    every one of `words`, in post first and then by name; how many match in all). Two queries. A manager finds too
+    whoever holds a post today in their teams (as their team page lists them, `seen_through_post`), by name or
+    number, the two things that page shows of them."""
+    matches, named = Q(), Q()
     for word in words:
-        matches &= (
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(employee_number__iexact=word)
-            | Q(work_email__istartswith=word)
-        )
-    found = staff_list_for_user(user).filter(matches)
+        name_or_number = Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(employee_number__iexact=word)
+        matches &= name_or_number | Q(work_email__istartswith=word)
+        named &= name_or_number
+    found = staff_list_found_by_user(user, matches, named)
     leavers_last = Case(
         When(not_left_q(timezone.localdate()), then=Value(0)), default=Value(1), output_field=IntegerField()
     )

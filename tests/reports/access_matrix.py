@@ -1,8 +1,8 @@
 """The people, teams and helpers of the access matrix (`test_access_matrix.py`, `test_access_matrix_packs.py`): who
 may see what, on every report and export address, for five people: Sam (staff in Digital), Grace (manages
 Communications, which holds Digital), Felix (manages Finance), Hana (HR, with MFA) and an anonymous visitor. Bo, in
-Finance, also holds a bank post in Digital: Grace may see Bo on her team page today and open Bo's page, nothing else
-(the cases say where Bo must not be).
+Finance, also holds a bank post in Digital: Grace may see Bo on her team page today, find Bo and open Bo's page,
+nothing else (the cases say where Bo must not be).
 
 Addresses are written with symbolic values resolved per test: "@sam" is Sam's staff id, "@finance" the Finance team's
 id, "@missing" an id that exists nowhere, "@yesterday" yesterday's date; anything else is sent as written, so
