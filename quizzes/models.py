@@ -227,6 +227,11 @@ class Attempt(models.Model):
     def percent(self) -> int | None:
         return None if not self.total else (self.correct_count * 100) // self.total
 
+    @property
+    def drawn_short(self) -> bool:
+        """Fewer questions were drawn than its quiz asked: too few were reviewed, and it kept asking those."""
+        return self.questions_per_attempt is not None and len(self.questions) < self.questions_per_attempt
+
     def frozen_questions(self) -> list[scoring.FrozenQuestion]:
         return [scoring.FrozenQuestion.from_dict(data) for data in self.questions]
 

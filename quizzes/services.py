@@ -18,7 +18,8 @@ class AttemptError(Exception):
 class AttemptOutdatedError(AttemptError):
     """The quiz changed under an open attempt: a question it asks can no longer be drawn (held for review after a
     material policy change, retired, or taken out of the quiz's banks), or was flagged for review or edited since the
-    attempt began. It records nothing; the person starts again."""
+    attempt began, or the quiz would no longer ask what it asks (its pass mark, its number of questions). It records
+    nothing; the person starts again."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,15 @@ def attempt_open_for(*, user, quiz: Quiz, page=None) -> Attempt | None:
     return Attempt.objects.filter(user=user, quiz=quiz, page=page, submitted_at__isnull=True).first()
 
 
+def _drawable(quiz_id: int):
+    """The questions the quiz may draw now, as `Quiz.active_question_clauses` decides."""
+    return Question.objects.filter(bank__quizzes=quiz_id, active=True, held_for_review=False)
+
+
+def _count(questions) -> Subquery:
+    return Subquery(questions.order_by().values(n=Func(F("pk"), function="COUNT", output_field=IntegerField())))
+
+
 def _still_asked(quiz_id: int, question_ids: list[int], since):
     """Of these questions, those an attempt begun at `since` may still be marked on: the quiz may still draw them
     (as `Quiz.active_question_clauses` decides), and none was flagged for review or edited since.
@@ -39,31 +49,38 @@ def _still_asked(quiz_id: int, question_ids: list[int], since):
     edit changed what the right answer is, and a flag means a material change to the policy made it worth checking,
     so the old copy is marked against a superseded answer key either way.
     """
-    return (
-        Question.objects.filter(pk__in=question_ids, bank__quizzes=quiz_id, active=True, held_for_review=False)
-        .exclude(changed_at__gt=since)
-        .exclude(review_flags__raised_at__gt=since)
-    )
+    questions = _drawable(quiz_id).filter(pk__in=question_ids)
+    return questions.exclude(changed_at__gt=since).exclude(review_flags__raised_at__gt=since)
 
 
 def _question_ids(attempt: Attempt) -> list[int]:
     return sorted({int(question["id"]) for question in attempt.questions})
 
 
-def _drawn_as_the_quiz_asks(attempt: Attempt, quiz: Quiz) -> bool:
-    """The quiz's pass mark is the one the attempt told the person, and it asks the number of questions per attempt
-    the attempt was drawn with: an editor changed neither since."""
-    return (attempt.pass_mark, attempt.questions_per_attempt) == (quiz.pass_mark, quiz.questions_per_attempt)
+def _quiz_as_drawn(attempt: Attempt):
+    """The attempt's quiz if it is as the attempt was drawn from: the pass mark the person was told, the number of
+    questions per attempt, and, for an attempt drawn short, still keeping on asking fewer (its editor did not pause
+    it instead)."""
+    quiz = Quiz.objects.filter(
+        pk=attempt.quiz_id, pass_mark=attempt.pass_mark, questions_per_attempt=attempt.questions_per_attempt
+    )
+    return quiz.filter(when_short_of_reviewed=Quiz.KEEP_REVIEWED) if attempt.drawn_short else quiz
 
 
 def attempt_is_outdated(attempt: Attempt) -> bool:
     """Whether an open attempt asks a question the quiz can no longer draw, or one flagged for review or edited since
-    it began, or its quiz's pass mark or questions per attempt are no longer the ones it was drawn with. One query
+    it began, or the quiz is no longer as it was drawn from (`_quiz_as_drawn`), or, drawn short, the quiz may now
+    draw more questions than it asks (held ones were reviewed, or questions added). One query, two drawn short
     (the quiz as read with the attempt)."""
-    if not _drawn_as_the_quiz_asks(attempt, attempt.quiz):
+    quiz = attempt.quiz
+    if (quiz.pass_mark, quiz.questions_per_attempt) != (attempt.pass_mark, attempt.questions_per_attempt):
+        return True
+    if attempt.drawn_short and quiz.when_short_of_reviewed != Quiz.KEEP_REVIEWED:
         return True
     question_ids = _question_ids(attempt)
-    return _still_asked(attempt.quiz_id, question_ids, attempt.started_at).count() != len(question_ids)
+    if _still_asked(attempt.quiz_id, question_ids, attempt.started_at).count() != len(question_ids):
+        return True
+    return attempt.drawn_short and _drawable(attempt.quiz_id).count() != len(question_ids)
 
 
 def attempt_start(*, user, quiz: Quiz, page=None, seed: int | None = None) -> Attempt:
@@ -129,7 +146,9 @@ def attempt_submit(*, attempt: Attempt, answers: dict[str, list[str]]) -> Submis
     can still be drawn and has not been flagged for review or edited since the attempt began; if not, it records
     nothing and raises `AttemptOutdatedError`; so it does when the quiz's pass mark is no longer the attempt's (the
     mark the person was told), or it asks another number of questions per attempt than the attempt was drawn with
-    (5 right of 5 must not pass a quiz that now asks 10): an editor changed it since.
+    (5 right of 5 must not pass a quiz that now asks 10): an editor changed it since. An attempt drawn short (too
+    few questions reviewed) records only while a fresh start would ask as few: the quiz still keeps asking the
+    reviewed questions, and may draw no more of them than the attempt asks.
     """
     questions = attempt.frozen_questions()
     if attempt.is_submitted:
@@ -150,17 +169,13 @@ def attempt_submit(*, attempt: Attempt, answers: dict[str, list[str]]) -> Submis
     # One statement, atomic by itself: no savepoint around it. Whether the questions still stand is a subquery of
     # it, so the check costs no statement of its own and cannot go stale before the write.
     question_ids = _question_ids(attempt)
-    still_asked = _still_asked(attempt.quiz_id, question_ids, attempt.started_at).order_by()
-    still_asked_count = still_asked.values(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
-    quiz_as_drawn = Quiz.objects.filter(
-        pk=attempt.quiz_id, pass_mark=attempt.pass_mark, questions_per_attempt=attempt.questions_per_attempt
+    still_asked = _count(_still_asked(attempt.quiz_id, question_ids, attempt.started_at))
+    unchanged = Attempt.objects.alias(still_asked=still_asked).filter(
+        Exists(_quiz_as_drawn(attempt)), pk=attempt.pk, submitted_at__isnull=True, still_asked=len(question_ids)
     )
-    updated = (
-        Attempt.objects.alias(still_asked=Subquery(still_asked_count))
-        .filter(pk=attempt.pk, submitted_at__isnull=True, still_asked=len(question_ids))
-        .filter(Exists(quiz_as_drawn))
-        .update(**recorded)
-    )
+    if attempt.drawn_short:
+        unchanged = unchanged.alias(drawable=_count(_drawable(attempt.quiz_id))).filter(drawable=len(question_ids))
+    updated = unchanged.update(**recorded)
     if updated:
         for name, value in recorded.items():
             setattr(attempt, name, value)  # what was written, without reading it back
