@@ -1,4 +1,5 @@
 import contextlib
+from pathlib import Path
 
 import pytest
 
@@ -122,19 +123,31 @@ def _needs_a_database(item) -> bool:
     return bool(item.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+def _same_on_either_database(item) -> bool:
+    """A browser test that checks pages rather than follows a journey: what axe-core, the keyboard, the content
+    security policy or the cookies make of a page is its HTML, CSS and scripts, whichever database served it. The
+    journeys (tests/browser/test_*_journey.py and test_*_journeys.py) run on both: a person's way through the
+    portal is where a database's own behaviour (its transactions, locks and orderings) reaches the browser."""
+    path = Path(str(item.fspath))
+    return path.parent.name == "browser" and not path.stem.endswith(("_journey", "_journeys"))
+
+
 def pytest_collection_modifyitems(config, items):
-    """With PORTAL_TESTS_DATABASE_ONLY=1, only the tests that use the suite's database run: .ci/run sets it for its
-    second pass, on PostgreSQL, after the first ran every test on SQLite. A test that uses no database (a command run
-    in a process of its own against its own SQLite file, a settings file loaded in another process, a pure function)
-    does the same work whichever database the suite is on, so the second pass would only repeat it; so would the
-    browser tests' check that every page they were sent reflows at 320 px, left out of that pass too
-    (tests/browser/conftest.py, REFLOW). `make test` on its own, on either database, still runs every test and check."""
+    """With PORTAL_TESTS_DATABASE_ONLY=1, only the tests whose outcome the database can change run: .ci/run sets it
+    for its second pass, on PostgreSQL, after the first ran every test on SQLite. A test that uses no database (a
+    command run in a process of its own against its own SQLite file, a settings file loaded in another process, a
+    pure function) does the same work whichever database the suite is on, so the second pass would only repeat it;
+    so would a browser test that checks pages (_same_on_either_database), and the browser tests' check that every
+    page they were sent reflows at 320 px, left out of that pass too (tests/browser/conftest.py, REFLOW). `make
+    test` on its own, on either database, still runs every test and check."""
     import os
 
     if os.environ.get("PORTAL_TESTS_DATABASE_ONLY") != "1":
         return
-    kept = [item for item in items if _needs_a_database(item)]
-    config.hook.pytest_deselected(items=[item for item in items if not _needs_a_database(item)])
+    kept, left = [], []
+    for item in items:
+        (kept if _needs_a_database(item) and not _same_on_either_database(item) else left).append(item)
+    config.hook.pytest_deselected(items=left)
     items[:] = kept
 
 
