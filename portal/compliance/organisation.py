@@ -29,7 +29,7 @@ CODE_MAX_LENGTH = Team._meta.get_field("code").max_length
 KINDS = dict(Team.KIND_CHOICES)
 # The materialised path holds so many steps: a team any deeper cannot be stored (PostgreSQL refuses the longer path).
 MAX_DEPTH = Team._meta.get_field("path").max_length // Team.steplen
-_TREE_LOCK = 0x7EA37EE  # PostgreSQL's one-key advisory lock that `_tree_lock` holds
+_TREE_LOCK = 0x7EA37EE  # PostgreSQL's one-key advisory lock that `tree_lock` holds
 
 
 class TeamError(Exception):
@@ -47,7 +47,7 @@ def team_create(*, name: str, code: str, kind: str, parent: Team | None, user, r
     if kind not in KINDS:
         raise TeamError(f"Kind '{kind}' is not one of {', '.join(KINDS.values())}", "kind")
     with transaction.atomic():
-        _tree_lock()
+        tree_lock()
         if parent is not None:
             parent = Team.objects.get(pk=parent.pk)  # treebeard works from the stored path, not a stale copy
             if parent.is_closed:
@@ -66,7 +66,7 @@ def team_rename(*, team: Team, name: str, code: str, user, request=None) -> Team
     not its name), so nobody's standing changes."""
     name, code = _clean_name(name), _clean_code(code)
     with transaction.atomic():
-        _tree_lock()
+        tree_lock()
         team = Team.objects.select_for_update().get(pk=team.pk)
         if code.lower() != team.code.lower():
             _check_code_free(code, exclude=team)
@@ -97,7 +97,7 @@ def team_move(*, team: Team, parent: Team, user, request=None) -> dict:
 
     Returns {"people": how many people's status follows, "in_background": whether the task worker does it}."""
     with transaction.atomic():
-        _tree_lock()
+        tree_lock()
         team = Team.objects.select_for_update().get(pk=team.pk)
         parent = Team.objects.get(pk=parent.pk)
         if parent.path.startswith(team.path):
@@ -141,7 +141,7 @@ def team_close(*, team: Team, closed_on: datetime.date, user, request=None) -> T
     if closed_on > today:
         raise TeamError("The closing date must be today or in the past", "closed_on")
     with transaction.atomic():
-        _tree_lock()
+        tree_lock()
         team = Team.objects.select_for_update().get(pk=team.pk)
         if team.is_closed:
             raise TeamError(f"{team.name} already closed on {_day(team.closed_on)}", "closed_on")
@@ -279,11 +279,11 @@ def _clean_code(code: str) -> str:
     return code
 
 
-def _tree_lock() -> None:
-    """Hold the team tree until the transaction ends: one change to it at a time (a page, an organisation file), each
-    checking the tree as the one before left it. Else two could pass their checks together: two codes differing only
-    in case, or two teams each moved under the other (which PostgreSQL ends as a deadlock). On SQLite one transaction
-    writes at a time (they begin IMMEDIATE): nothing more is needed."""
+def tree_lock() -> None:
+    """Hold the team tree until the transaction ends: one change to it at a time (a page, an organisation file, which
+    plans itself under it), each checking the tree as the one before left it. Else two could pass their checks
+    together: two codes differing only in case, or two teams each moved under the other (which PostgreSQL ends as a
+    deadlock). On SQLite one transaction writes at a time (they begin IMMEDIATE): nothing more is needed."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_TREE_LOCK])

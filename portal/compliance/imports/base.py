@@ -80,6 +80,10 @@ class Importer:
     # () -> what the plan read that HR changes from the batch page itself (the completions' course mappings), as a
     # short text: a dry run kept with another is made again when the page is opened. None: nothing of the kind.
     dry_run_basis: Callable[[], str] | None = None
+    # () -> None: the lock on what the kind's plan reads and its apply changes (the organisation's team tree), taken
+    # in one transaction around the apply's plan, its checks and the apply itself, so that two applies at once do not
+    # both plan from the same old records. None: the apply takes its own locks as it goes (the completions' chunks).
+    lock: Callable[[], None] | None = None
 
 
 def importers() -> dict[str, Importer]:

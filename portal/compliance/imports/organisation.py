@@ -1,7 +1,8 @@
 """The organisation hierarchy as an import: people.organisation_import plans it; applying creates, renames and moves
 teams through the same services as the HR organisation pages (portal.compliance.organisation: each checks, writes
 and audits one change, and a move refreshes the status of the people below the team, or leaves a large refresh to the
-task worker), all in one transaction: all or nothing."""
+task worker), all in one transaction: all or nothing, under the tree's lock, which the apply takes before it plans the
+file again (`Importer.lock`)."""
 
 from django.db import transaction
 
@@ -28,7 +29,6 @@ def apply(batch: ImportBatch, plan: OrganisationPlan, progress: Progress) -> dic
             moved = organisation.team_move(team=team, parent=_team(row.parent_code), user=user)
             people += moved["people"]
         progress.update(total, total)
-    progress.committed()
     return {**plan.summary, "people_refreshed": people}
 
 
@@ -79,4 +79,5 @@ IMPORTER = Importer(
     apply=apply,
     audit_name="Organisation",
     dry_run_kept=dry_run_kept,
+    lock=organisation.tree_lock,
 )

@@ -3,6 +3,7 @@ command) asks for it, `import_batch_run` does it, and the batch row says how far
 
 import datetime
 import logging
+from contextlib import contextmanager
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -274,6 +275,17 @@ def _claimable(batch_id: int):
     )
 
 
+@contextmanager
+def _held(importer):
+    """The transaction holding the kind's lock (`Importer.lock`), or nothing for a kind without one."""
+    if importer.lock is None:
+        yield
+        return
+    with transaction.atomic():
+        importer.lock()
+        yield
+
+
 def import_batch_run(batch_id: int, *, between_chunks=None) -> str:
     """Apply a batch someone asked to apply (the task's body). Checks again the API client that sent it (`senders`),
     re-plans the kept file against the database as it is now, applies it through its importer, and records the
@@ -292,28 +304,31 @@ def import_batch_run(batch_id: int, *, between_chunks=None) -> str:
         refusal = sender_refusal(batch)
         if refusal:
             return _fail(batch, importer, refusal)
-        plan = import_batch_plan(batch)
-        fingerprint = getattr(plan, "fingerprint", "")
-        # Asked for when no row was theirs, the file waited for the worker: the roster may have changed since (a
-        # number now on their record, their account now joined to a staff record in the file)
-        refusal = own_records_refuse(importer, plan, whose_own_record(batch))
-        if refusal:  # first: whatever else has changed, this file is not theirs to apply
-            # Not kept: their rows are refused to them alone. The page plans the file again (`_out_of_date`).
-            raise OwnRecordRefused(refusal)
-        kept = batch.summary.get("dry_run")
-        if kept is not None and kept["fingerprint"] != fingerprint:  # the page shows the dry run as it is now
-            _keep(batch, {**plan.summary, **_kept(importer, plan, fingerprint)})
-        shown = batch.summary.get("applied_from_dry_run")
-        if shown and shown != fingerprint:
-            return _fail(batch, importer, CHANGED_SINCE)
-        if not plan.can_apply:
-            return _fail(
-                batch,
-                importer,
-                f"Not applied: this {importer.noun} has rejected rows or problems (the dry run lists them). "
-                "Fix the file and upload it again. Nothing was changed.",
-            )
-        summary = importer.apply(batch, plan, Progress(batch, between_chunks))
+        # Planned again, checked and applied holding what it reads (`Importer.lock`), where its kind has one: two
+        # applies at once would otherwise both plan from the records as they were before either
+        with _held(importer):
+            plan = import_batch_plan(batch)
+            fingerprint = getattr(plan, "fingerprint", "")
+            # Asked for when no row was theirs, the file waited for the worker: the roster may have changed since (a
+            # number now on their record, their account now joined to a staff record in the file)
+            refusal = own_records_refuse(importer, plan, whose_own_record(batch))
+            if refusal:  # first: whatever else has changed, this file is not theirs to apply
+                # Not kept: their rows are refused to them alone. The page plans the file again (`_out_of_date`).
+                raise OwnRecordRefused(refusal)
+            kept = batch.summary.get("dry_run")
+            if kept is not None and kept["fingerprint"] != fingerprint:  # the page shows the dry run as it is now
+                _keep(batch, {**plan.summary, **_kept(importer, plan, fingerprint)})
+            shown = batch.summary.get("applied_from_dry_run")
+            if shown and shown != fingerprint:
+                return _fail(batch, importer, CHANGED_SINCE)
+            if not plan.can_apply:
+                return _fail(
+                    batch,
+                    importer,
+                    f"Not applied: this {importer.noun} has rejected rows or problems (the dry run lists them). "
+                    "Fix the file and upload it again. Nothing was changed.",
+                )
+            summary = importer.apply(batch, plan, Progress(batch, between_chunks))
         with transaction.atomic():
             ImportBatch.objects.filter(pk=batch.pk).update(
                 status=ImportBatch.DONE, applied_at=timezone.now(), summary=summary, error=""
