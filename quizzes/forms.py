@@ -27,7 +27,34 @@ def choice_rule_errors(kind: str, choices: list[tuple[str, bool]]) -> list[str]:
     return errors
 
 
-class QuestionAdminForm(WagtailAdminModelForm):
+class UnchangedSinceOpenedForm(WagtailAdminModelForm):
+    """The CMS's edit form of something learners are marked against (a quiz, a question). One sent from a page opened
+    before someone else saved the same quiz or question (a second tab, a colleague) is refused, naming why, and saves
+    nothing: it would put back what the page showed and undo the other change unsaid (Wagtail checks this only for
+    models with revisions). Compared by the model's `changed_at`; a form sent without it is let through."""
+
+    saved_as = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        changed_at = self.instance.changed_at if self.instance.pk else None
+        self.saved_as_now = changed_at.isoformat() if changed_at else ""  # as saved, read with the page or the POST
+        self.fields["saved_as"].initial = self.saved_as_now
+
+    def clean(self):
+        cleaned = super().clean()
+        sent = self.data.get(self.add_prefix("saved_as"))
+        if self.instance.pk and sent is not None and sent != self.saved_as_now:
+            noun = self._meta.model._meta.verbose_name
+            self.add_error(
+                None,
+                f"Someone saved this {noun} after you opened this page, so saving it would undo their change. "
+                f"Nothing was saved: open the {noun} again to see what they changed, then make your change.",
+            )
+        return cleaned
+
+
+class QuestionAdminForm(UnchangedSinceOpenedForm):
     def clean(self):
         cleaned = super().clean()
         self._refuse_leaving_a_quiz_short(cleaned)

@@ -11,7 +11,7 @@ from wagtail.search import index
 from portal.lib.clauses import validate_clause
 
 from . import scoring
-from .forms import QuestionAdminForm
+from .forms import QuestionAdminForm, UnchangedSinceOpenedForm
 
 
 class QuestionBank(index.Indexed, models.Model):
@@ -45,7 +45,8 @@ class Question(index.Indexed, ClusterableModel):
     # so nobody is asked about a superseded rule.
     held_for_review = models.BooleanField(default=False, editable=False)
     # Saved from the CMS (the question or its choices): an attempt begun before then asked something else, so it
-    # can no longer be submitted (quizzes.services). Empty on questions last saved before this was recorded.
+    # can no longer be submitted (quizzes.services), and an edit page opened before then is refused
+    # (`forms.UnchangedSinceOpenedForm`). Empty on questions last saved before this was recorded.
     changed_at = models.DateTimeField(auto_now=True, null=True)
 
     base_form_class = QuestionAdminForm
@@ -126,7 +127,10 @@ class Quiz(index.Indexed, ClusterableModel):
         help_text="After this many failed attempts in a row, the person is asked to re-read the module. "
         "They can always try again.",
     )
+    # Saved from the CMS: an edit page opened before then is refused (`forms.UnchangedSinceOpenedForm`).
+    changed_at = models.DateTimeField(auto_now=True, null=True)
 
+    base_form_class = UnchangedSinceOpenedForm
     panels = [
         FieldPanel("title"),
         FieldPanel("banks"),
