@@ -40,12 +40,18 @@ def _get_module_page(request, page_id: int) -> ModulePage:
     return page
 
 
-def _get_attempt_for_user(user, attempt_id: int) -> Attempt:
-    """Someone else's attempt is a 404, not a 403: its existence is not theirs to learn. Its quiz, its module and the
-    module's policy come in the same query (`_module_of`), with whether the module's privacy is to be checked
-    (`_private_since_begun`)."""
+def _get_attempt_for_user(user, attempt_id: int) -> Attempt | None:
+    """The person's attempt, or None (`_attempt_not_here`). Its quiz, its module and the module's policy come in the
+    same query (`_module_of`), with whether the module's privacy is to be checked (`_private_since_begun`)."""
     attempts = Attempt.objects.select_related("quiz", "page__modulepage__policy")
-    return get_object_or_404(attempts.annotate(**privacy_to_check(OuterRef("page__path"))), pk=attempt_id, user=user)
+    return attempts.annotate(**privacy_to_check(OuterRef("page__path"))).filter(pk=attempt_id, user=user).first()
+
+
+def _attempt_not_here(request):
+    """A 404 for an attempt that is not the person's, or is no longer there: starting a changed quiz again in another
+    tab replaced it, and this tab's answers reach no attempt. It says so and where to carry on, in the same words for
+    someone else's attempt (a 404, not a 403: its existence is not theirs to learn)."""
+    return render(request, "modules/attempt_not_here.html", status=404)
 
 
 def _private_since_begun(request, attempt: Attempt, module):
@@ -180,6 +186,8 @@ def attempt_take(request, attempt_id: int):
             request.session[STASH_KEY] = {"attempt": attempt_id, "answers": answers}
         return redirect_to_login(reverse("modules:attempt", args=[attempt_id]))
     attempt = _get_attempt_for_user(request.user, attempt_id)
+    if attempt is None:
+        return _attempt_not_here(request)
     module = _module_of(attempt)
     private = _private_since_begun(request, attempt, module)
     if private:
@@ -272,6 +280,8 @@ def _attempt_context(attempt, module, form, questions):
 @require_GET
 def attempt_result(request, attempt_id: int):
     attempt = _get_attempt_for_user(request.user, attempt_id)
+    if attempt is None:
+        return _attempt_not_here(request)
     if not attempt.is_submitted:
         return redirect("modules:attempt", attempt_id=attempt.pk)
     page = _module_of(attempt)

@@ -18,8 +18,9 @@ pytestmark = BROWSER_DB
 SERVICE = "Staff training and attestation – NHS Warrington CCG"
 
 
-@pytest.mark.parametrize("scripts", [True, False], ids=["javascript", "no-javascript"])
-def test_a_quiz_sent_from_a_tab_older_than_the_latest_sign_in(browser, live_server, site, axe_check, scripts):
+def quiz_answered_in_one_of_two_tabs(browser, live_server, site, scripts):
+    """Sam signed in, their quiz's every question answered (not sent) in one tab, and a second tab open: (module,
+    user, attempt, context, the quiz's tab, the other tab)."""
     module = factories.make_module(policy=factories.make_policy(parent=site))
     user = factories.make_user(email="sam@example.nhs.uk")
     factories.make_staff(user=user)
@@ -33,6 +34,12 @@ def test_a_quiz_sent_from_a_tab_older_than_the_latest_sign_in(browser, live_serv
     quiz.goto(f"{live_server.url}/learn/attempts/{attempt.pk}/")
     for question in quiz.locator("#attempt-form fieldset").all():
         question.locator("input").first.check()
+    return module, user, attempt, context, quiz, other_tab
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["javascript", "no-javascript"])
+def test_a_quiz_sent_from_a_tab_older_than_the_latest_sign_in(browser, live_server, site, axe_check, scripts):
+    _, user, attempt, context, quiz, other_tab = quiz_answered_in_one_of_two_tabs(browser, live_server, site, scripts)
     other_tab.bring_to_front()
     other_tab.goto(f"{live_server.url}/training/")
     other_tab.get_by_role("button", name="Sign out").click()
