@@ -3,8 +3,8 @@
 A person is named by an assignment or employee number, either in its own column or in a cell like
 "A01|Surname, Forename". Each competence name (e.g. "NHS|CSTF|Safeguarding Adults - Level 1 - 3 Years|") is mapped to
 a requirement once by HR (capitals and runs of spaces do not matter); rows whose competence has no mapping are listed as
-skipped, not rejected, and so are the rows of a course mapped to a requirement HR has retired since (named with it,
-and what to do): no one is asked to do it any more. The same completion
+skipped, not rejected, and so are the rows of a course mapped to a requirement HR has retired, completed on or after
+the day it was retired (named with it, and what to do): no one is asked to do it any more. The same completion
 (person, requirement, date) imported twice, from any file, is one fact.
 
 An ESR compliance report also lists people who have not done a course (a blank achievement date): those rows are
@@ -77,7 +77,8 @@ class CompletionRow:
 
 @dataclass
 class RetiredCourse:
-    """A course mapped to a requirement HR has retired since: its rows are skipped, as no one is asked to do it."""
+    """A course mapped to a requirement HR has retired since: its rows completed on or after that day are skipped, as
+    no one is asked to do it any more (`_done_while_in_force`)."""
 
     requirement: str
     retired_on: datetime.date | None
@@ -85,7 +86,8 @@ class RetiredCourse:
 
     def warning(self, course: str) -> str:
         when = f" on {show_date(self.retired_on)}" if self.retired_on else ""
-        rows = "its 1 row is" if self.rows == 1 else f"its {self.rows} rows are"
+        since = " completed since then" if self.retired_on else ""  # those before it are recorded
+        rows = f"its 1 row{since} is" if self.rows == 1 else f"its {self.rows} rows{since} are"
         return (
             f"'{course}' counts towards {self.requirement}, which was retired{when}: {rows} not recorded. If another "
             "requirement has taken its place, map the course to that one in the CMS (Settings > Course mappings); if "
@@ -258,7 +260,7 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
             plan.rejected.append((line, _ambiguous_error(competence, found)))
             continue
         requirement_id, kind, renewal_months, active, retired_on, requirement_name = next(iter(found.values()))
-        if not active:
+        if not active and not _done_while_in_force(raw, retired_on, today):
             plan.retired.setdefault(competence, RetiredCourse(requirement_name, retired_on)).rows += 1
             continue
         number = _person_number(raw)
@@ -347,6 +349,15 @@ def _hidden_character_error(raw: dict) -> str:
         if problem:
             return f"{COLUMNS[name]} contains {problem}"
     return ""
+
+
+def _done_while_in_force(raw: dict, retired_on: datetime.date | None, today: datetime.date) -> bool:
+    """Whether a row of a course whose requirement is retired was completed before the day it was retired: a fact of
+    the days it was in force, which reports as at them count (`Requirement.in_force_on`), so a file arriving late
+    records it, as a leaver's training done while they worked here is. Its dates, if unreadable, do not stop the file:
+    the row is skipped with the rest of the course's."""
+    dates, error = _read_dates(raw, today)
+    return retired_on is not None and not error and dates[0] < retired_on
 
 
 def _read_dates(raw: dict, today: datetime.date) -> tuple[tuple[datetime.date, datetime.date | None] | None, str]:

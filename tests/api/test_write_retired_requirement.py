@@ -14,7 +14,7 @@ from .conftest import COURSE, completion
 def test_its_rows_are_skipped_and_named_and_the_rest_recorded(api, org):
     requirement_retire(requirement=org["fire"], user=None, reason="Replaced")
     unmapped = "NHS|CSTF|Moving and Handling|"
-    rows = [completion(org["people"]["sam"]), completion(org["people"]["kim"], course=unmapped)]
+    rows = [completion(org["people"]["sam"], days_ago=0), completion(org["people"]["kim"], course=unmapped)]
     response = api("post", "/api/v1/completions", "completions", {"completions": rows}, key="retired")
     assert response.status_code == 202, response.content
     body = response.json()
@@ -25,8 +25,9 @@ def test_its_rows_are_skipped_and_named_and_the_rest_recorded(api, org):
             "requirement": "Fire safety",
             "rows": 1,
             "message": f"'{COURSE}' counts towards Fire safety, which was retired on "
-            f"{show_date(timezone.localdate())}: its 1 row is not recorded. If another requirement has taken its "
-            "place, map the course to that one in the CMS (Settings > Course mappings); if not, nothing needs doing",
+            f"{show_date(timezone.localdate())}: its 1 row completed since then is not recorded. If another "
+            "requirement has taken its place, map the course to that one in the CMS (Settings > Course mappings); if "
+            "not, nothing needs doing",
         }
     ]
     assert body["details"]["unmapped_courses"] == {unmapped: 1}

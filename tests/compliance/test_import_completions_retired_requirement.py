@@ -1,10 +1,10 @@
-"""A course mapped to a requirement HR has since retired: the dry run said nothing and the apply recorded its rows as
-evidence for a requirement no one is asked to do any more (certificates for it are refused). Now each such course is
-skipped with a warning naming the course, the requirement, the day it was retired, its rows, and what to do, through
-every door (the dry run, the batch page, the command, the apply), and the rest of the file is recorded. The API says
-the same (tests/api/test_write_retired_requirement.py)."""
+"""A course mapped to a requirement HR has since retired, completed on the day it was retired (one completed before is
+recorded: tests/compliance/test_import_completions_retired_since.py): the dry run said nothing and the apply recorded
+its rows as evidence for a requirement no one is asked to do any more (certificates for it are refused). Now each
+such course is skipped with a warning naming the course, the requirement, the day it was retired, its rows, and what
+to do, through every door (the dry run, the batch page, the command, the apply), and the rest of the file is
+recorded. The API says the same (tests/api/test_write_retired_requirement.py)."""
 
-import datetime
 import io
 
 import pytest
@@ -22,14 +22,13 @@ from .test_import_utf16 import private_files  # noqa: F401 (autouse: the files i
 
 ADULTS = "NHS|CSTF|Safeguarding Adults - Level 1 - 3 Years|"
 FIRE = "NHS|CSTF|Fire Safety - 2 Years|"
-DONE = datetime.date(2025, 5, 14)
 
 
 def warning() -> str:
     return (
-        f"'{FIRE}' counts towards Fire safety, which was retired on {show_date(timezone.localdate())}: its 2 rows are "
-        "not recorded. If another requirement has taken its place, map the course to that one in the CMS (Settings > "
-        "Course mappings); if not, nothing needs doing"
+        f"'{FIRE}' counts towards Fire safety, which was retired on {show_date(timezone.localdate())}: its 2 rows "
+        "completed since then are not recorded. If another requirement has taken its place, map the course to that "
+        "one in the CMS (Settings > Course mappings); if not, nothing needs doing"
     )
 
 
@@ -51,7 +50,7 @@ def retire(requirement):
 def completions() -> bytes:
     lines = ["Person,Competence Name,Achievement Date,Expiry Date"]
     for number, course in [("20001", FIRE), ("20001", ADULTS), ("20002", FIRE)]:
-        lines.append(f'"{number}|Surname, Forename",{course},{DONE:%d/%m/%Y},')
+        lines.append(f'"{number}|Surname, Forename",{course},{timezone.localdate():%d/%m/%Y},')  # the day it retires
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
