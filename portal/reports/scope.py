@@ -142,7 +142,8 @@ def person_for_request(user, staff_id: int, day: datetime.date | None = None, ba
     rather than only below one); about a past `day` on the clock `basis`, HR anyone, anyone
     themselves, and a manager exactly those on their team page for that day (the teams they manage today and below in
     the day's tree, the roster of the day on the same clock: `roster_team_on`; no post counts, as no history of posts
-    is kept). Anyone else is a 404. `tree`: the day's (`day_tree`), read here if not given."""
+    is kept), marked `seen_today` False if they are not in the manager's teams today: the page then says nothing of
+    where they work now. Anyone else is a 404. `tree`: the day's (`day_tree`), read here if not given."""
     if day is None:
         person = staff_list_for_user(user).select_related("team", "line_manager").filter(pk=staff_id).first()
         if person is not None:
@@ -159,10 +160,13 @@ def person_for_request(user, staff_id: int, day: datetime.date | None = None, ba
     person = get_object_or_404(StaffMember.objects.select_related("team", "line_manager"), pk=staff_id)
     if person.user_id == user.pk or is_hr(user):
         return person
-    managed = _managed_today(user)
+    managed = dict(TeamManager.objects.current().filter(staff__user=user).values_list("team_id", "team__path"))
     if managed:
         tree = tree or day_tree(day, basis)
         if roster_team_on(person, day, basis) in tree.under(managed):
+            # Opened for that day: whether they are in the manager's teams today (and so what the page may say of
+            # today: their team, job title and leave date now) is read from the teams' paths now, as for the live page
+            person.seen_today = person.team is not None and person.team.path.startswith(tuple(managed.values()))
             return person
     raise Http404("No such person among yours.")
 

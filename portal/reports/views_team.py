@@ -236,6 +236,7 @@ def team_person(request, staff_id: int):
         "basis_options": basis_options(form),
         "today": timezone.localdate(),
         "seen_through_post": seen_through_post,
+        "seen_today": getattr(person, "seen_today", True),  # about a past day, moved since out of the manager's teams
         "named": person,
     }
     if not form.is_valid():
