@@ -14,7 +14,10 @@ from tests import factories
 
 from .conftest import completion
 
-MAKERS = "this is the record of the HR officer who made this client. Ask another member of HR to import it."
+MAKERS = (
+    "this is the record of the HR officer who made this client, so nothing the client sends can record it. Another "
+    "member of HR can import it from a file they upload themselves."
+)
 
 
 def _send(api, org, rows, key, who="completions", **options):

@@ -22,7 +22,8 @@ from .conftest import roster_row, rotated_by
 
 MAKERS = (
     "this is the record of the HR officer who made this client, and it changes what their training status is worked "
-    "out from ({}). Ask another member of HR to apply it."
+    "out from ({}), so nothing the client sends can change it. Another member of HR can apply it from a file they "
+    "upload themselves."
 )
 TODAY = datetime.date.today()
 MOVED = f"Start date: 06/01/2020 to {show_date(TODAY)}"

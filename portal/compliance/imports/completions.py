@@ -17,7 +17,7 @@ from ..completions import CompletionPlan, mappings_basis, plan_completions
 from ..dates import moment_on
 from ..models import EvidenceEntry, ImportBatch
 from .base import SHOWN, Importer, Progress
-from .own_records import APPLIER, ASK_ANOTHER, CLIENTS_MAKER, TOKEN_HOLDER, VIEWER
+from .own_records import APPLIER, ASK_ANOTHER, CLIENTS_MAKER, FROM_THEIR_OWN_FILE, TOKEN_HOLDER, VIEWER
 
 # Each chunk is one transaction: its people are locked for all of it, the ledger's head while its entries go in, so a
 # submission waits for one chunk at most. Its size is chosen by `ChunkSizer` from the time the chunks so far took
@@ -42,11 +42,12 @@ APPLIERS_RECORD = (
     "this is the record of the HR officer who asked to apply this file. Ask another member of HR to import it."
 )
 CLIENTS_MAKERS_RECORD = (
-    "this is the record of the HR officer who made this client. Ask another member of HR to import it."
+    "this is the record of the HR officer who made this client, so nothing the client sends can record it. "
+    + FROM_THEIR_OWN_FILE.format("import")
 )
 ROTATORS_RECORD = (
-    "this is the record of the HR officer who was last shown this client's token. Ask another member of HR to import "
-    "it."
+    "this is the record of the HR officer who was last shown this client's token, so nothing the client sends can "
+    "record it. " + FROM_THEIR_OWN_FILE.format("import")
 )
 REASONS = {
     VIEWER: OWN_RECORD,

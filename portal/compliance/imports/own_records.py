@@ -25,6 +25,10 @@ LINES_NAMED = 10
 # How each kind's refusal ends: whom to ask ("... to import it."). To the only member of HR who can sign in, who has
 # no colleague to ask, the same refusal says the way out instead (`_worded_for_the_only_one`).
 ASK_ANOTHER = "Ask another member of HR to "
+# How the refusal of a row that is the own record of a client's maker or token holder ends: no one may apply it from
+# what the client sent, by the API or by hand from its page, so asking another member of HR to apply that would be
+# asking for what they will be refused. "{}" is the kind's verb ("import").
+FROM_THEIR_OWN_FILE = "Another member of HR can {} it from a file they upload themselves."
 THE_ONLY_ONE = (
     "You are the only member of HR who can sign in, so it waits until someone else can: give a colleague the HR role "
     "on the HR roles page and ask them to "

@@ -24,7 +24,7 @@ from portal.people.roster import RosterPlan, own_standing_refuse, plan_roster
 from ..models import ImportBatch
 from ..roster import roster_apply
 from .base import Importer, Progress
-from .own_records import APPLIER, ASK_ANOTHER, CLIENTS_MAKER, TOKEN_HOLDER, VIEWER
+from .own_records import APPLIER, ASK_ANOTHER, CLIENTS_MAKER, FROM_THEIR_OWN_FILE, TOKEN_HOLDER, VIEWER
 from .roster_dry_run import roster_dry_run_kept, roster_dry_run_shown
 from .services import ImportRefused
 
@@ -39,13 +39,15 @@ EMAILS_PER_SAVE = 50
 # that person is whoever would apply it (`own_records`), in the words of the completions import's refusal. "{facts}"
 # is the changes, as the dry run says them.
 CHANGES = "and it changes what {} training status is worked out from ({{facts}}). " + ASK_ANOTHER + "apply it."
+CLIENT_CHANGES = (
+    "and it changes what their training status is worked out from ({facts}), so nothing the client sends can change "
+    "it. " + FROM_THEIR_OWN_FILE.format("apply")
+)
 REASONS = {
     VIEWER: "this is your own record, " + CHANGES.format("your"),
     APPLIER: "this is the record of the HR officer who asked to apply this file, " + CHANGES.format("their"),
-    CLIENTS_MAKER: "this is the record of the HR officer who made this client, " + CHANGES.format("their"),
-    TOKEN_HOLDER: (
-        "this is the record of the HR officer who was last shown this client's token, " + CHANGES.format("their")
-    ),
+    CLIENTS_MAKER: "this is the record of the HR officer who made this client, " + CLIENT_CHANGES,
+    TOKEN_HOLDER: "this is the record of the HR officer who was last shown this client's token, " + CLIENT_CHANGES,
 }
 
 
