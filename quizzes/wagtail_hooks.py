@@ -1,8 +1,9 @@
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CopyView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import CopyView, EditView, SnippetViewSet, SnippetViewSetGroup
 
 from .models import Attempt, Question, QuestionBank, Quiz
 from .shortfall import question_deletion_refusal
@@ -16,6 +17,17 @@ class ShownOnlyCopyView(CopyView):
     http_method_names = ["get", "head", "options"]
 
 
+class SavedOneAtATimeEditView(EditView):
+    """A save holds the quiz's or question's row from reading it to writing it, so that its form's check that the
+    page was opened from the saved one (`forms.UnchangedSinceOpenedForm`) still holds when it writes: two saves at the
+    same moment both passed it, read before either wrote, and the later undid the other unsaid."""
+
+    def post(self, request, *args, **kwargs):
+        with transaction.atomic():
+            self.object = self.model._default_manager.select_for_update().get(pk=self.object.pk)
+            return super().post(request, *args, **kwargs)
+
+
 class QuestionBankViewSet(SnippetViewSet):
     model = QuestionBank
     icon = "folder-open-inverse"
@@ -27,6 +39,7 @@ class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
     copy_view_class = ShownOnlyCopyView
+    edit_view_class = SavedOneAtATimeEditView
     list_display = ["__str__", "bank", "kind", "clause", "active"]
     list_filter = ["bank", "kind", "active"]
     # The search box searches the model's index (Question.search_fields). Naming fields here made the search on
@@ -37,6 +50,7 @@ class QuizViewSet(SnippetViewSet):
     model = Quiz
     icon = "tasks"
     copy_view_class = ShownOnlyCopyView
+    edit_view_class = SavedOneAtATimeEditView
     list_display = ["title", "questions_per_attempt", "pass_mark"]
 
 
