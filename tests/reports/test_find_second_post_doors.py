@@ -72,6 +72,10 @@ EDGES = {
     "the holder left yesterday": (lambda bo: _person(bo, leave_date=YESTERDAY), False),
     "the holder leaves today": (lambda bo: _person(bo, leave_date=TODAY), True),
     "the holder starts tomorrow": (lambda bo: _person(bo, start_date=TOMORROW), False),
+    "her own team closed today, its manager kept": (
+        lambda bo: Team.objects.filter(pk=bo["comms"].pk).update(closed_on=TODAY),
+        True,
+    ),
     "the manager stopped today": (lambda bo: _manager(bo, ended_on=TODAY), False),
     "the manager starts tomorrow": (lambda bo: _manager(bo, started_on=TOMORROW), False),
 }
@@ -178,3 +182,9 @@ def test_his_page_runs_the_same_queries_however_many_posts_he_holds_there(bo, po
     with django_assert_num_queries(12):
         html = grace.get(reverse("reports:team_person", args=[bo["bo"].pk])).content.decode()
     assert "Bo holds a post in a team you manage or a team below it." in html
+
+
+def test_a_manager_of_his_post_team_who_is_himself_finds_himself_once_in_his_own_team(bo):
+    TeamManager.objects.create(staff=bo["bo"], team=bo["digital"])
+    found = _people(bo["bo"], "Bo")
+    assert "People (1)" in found and ">Finance<" in found and THROUGH not in found
