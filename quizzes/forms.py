@@ -149,8 +149,16 @@ class AttemptForm(forms.Form):
         if not self.questions:
             raise ValidationError("This attempt has no questions.")
         sent = getattr(self.data, "getlist", lambda name: [])
+        several = {}
         for number, question in enumerate(self.questions, start=1):
             name = field_name(question)
             if sent_several_for_one(question, sent(name)):
-                self.add_error(name, f"Question {number}: select only one answer")
+                several[name] = f"Question {number}: select only one answer"
+        if several:
+            # Sent back with neither ticked, as when kept at the session's expiry: a radio would show the last one sent,
+            # which the person may not have meant, and a second press of Submit would record it.
+            self.data = self.data.copy()
+            for name, message in several.items():
+                self.data.pop(name, None)
+                self.add_error(name, message)
         return cleaned
