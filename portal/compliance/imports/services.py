@@ -178,12 +178,14 @@ def _out_of_date(importer, batch: ImportBatch, kept: dict) -> bool:
 
 def import_batch_plan(batch: ImportBatch, *, viewer=None) -> Plan:
     """The dry run of a kept file against the database as it is now. With `viewer` (the person looking at it, who may
-    be about to apply it), the rows that are their own record, which they may not apply, are rejected, said by line."""
+    be about to apply it), the rows that are their own record, which they may not apply, are rejected, said by line,
+    and those of the API client's holders, for a file a client sent, as its page shows them (`_planned`)."""
     data = uploads.load_named(batch.stored_name, batch.sha256)
     importer = importer_for(batch.kind)
-    plan = importer.plan(data, **batch.summary.get("options", {}))
+    options = batch.summary.get("options", {})
+    plan = importer.plan(data, **options)
     if getattr(viewer, "pk", None):
-        own_records_refuse(importer, plan, [(viewer.pk, VIEWER)])
+        own_records_refuse(importer, plan, [(viewer.pk, VIEWER), *clients_holders(options)])
     return plan
 
 
