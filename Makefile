@@ -63,8 +63,9 @@ check: install
 	  ! grep -rl --include='*.css' 'assets.nhs.uk' $$static && rm -rf $$static
 
 pytest: install system-deps axe
-	@# One worker per core (pytest-xdist). `load` hands out tests in pytest-django's order, so on every worker the tests
-	@# that flush the tables (the browser tests among them) run after the ones that rely on what migrations created.
+	@# One worker per core (pytest-xdist). A test that flushes the tables (the browser tests among them) may run before
+	@# others on its worker: pytest groups the tests that share the session's browser, ahead of pytest-django's order. So
+	@# the rows migrations made are put back after each flush (tests/conftest.py, _migration_rows_keep).
 	@# The screenshots' folder is named whether pytest passes or fails (a failed journey's screenshots help most); the
 	@# recipe still ends with pytest's exit status.
 	@$(BIN)/python -m pytest -q -n auto --dist load; status=$$?; \

@@ -199,7 +199,8 @@ def pytest_runtest_setup(item):
 
 
 # Rows data migrations make that tests rely on: the root page and collection, the Editors and Moderators groups with
-# their permissions (Wagtail's), the ledger's head (the portal's). A transactional test's flush empties them; Django's
+# their permissions, the "Moderators approval" workflow on the root page with its task (Wagtail's), the ledger's head
+# (the portal's). A transactional test's flush empties them; Django's
 # serialized rollback would put them back but does not survive Playwright (see factories.ensure_wagtail_rows). They
 # are kept as serialized at the start of the session (natural keys for permissions, whose ids change when the flush's
 # post_migrate remakes them) and put back before the next test, whichever worker and order the tests run in.
@@ -209,7 +210,18 @@ _migration_rows = {"json": None}
 def _migration_rows_keep() -> None:
     from django.contrib.auth.models import Group
     from django.core import serializers
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale, Page
+    from wagtail.models import (
+        Collection,
+        GroupApprovalTask,
+        GroupCollectionPermission,
+        GroupPagePermission,
+        Locale,
+        Page,
+        Task,
+        Workflow,
+        WorkflowPage,
+        WorkflowTask,
+    )
 
     from portal.compliance.models import LedgerHead
 
@@ -222,6 +234,12 @@ def _migration_rows_keep() -> None:
         *Group.objects.all(),
         *GroupPagePermission.objects.all(),
         *GroupCollectionPermission.objects.all(),
+        # A task's own row, then its kind's (a raw save writes one table): before the workflow's links to it.
+        *Task.objects.all(),
+        *GroupApprovalTask.objects.all(),
+        *Workflow.objects.all(),
+        *WorkflowTask.objects.all(),
+        *WorkflowPage.objects.all(),
     ]
     _migration_rows["json"] = serializers.serialize("json", rows, use_natural_foreign_keys=True)
 
