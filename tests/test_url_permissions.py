@@ -168,6 +168,9 @@ TABLE = {
     "wagtailsnippets_quizzes_quiz:copy": ("GET", ("quiz",), {}),
     "wagtailsnippets_quizzes_questionbank:copy": ("GET", ("question_bank",), {}),
     "wagtailsnippets_quizzes_question:copy": ("GET", ("question",), {}),
+    # Their edit pages refuse a save from a page opened before someone else's (quizzes.wagtail_hooks): CMS editors only
+    "wagtailsnippets_quizzes_quiz:edit": ("POST", ("quiz",), {}),
+    "wagtailsnippets_quizzes_question:edit": ("POST", ("question",), {}),
     # The copy page of a site only shows the form (portal.accounts.cms_sites): CMS editors with the sites' permissions
     # only (any id will do: nobody here reaches the site)
     "cms_site_copy": ("GET", ("api_import",), {}),
