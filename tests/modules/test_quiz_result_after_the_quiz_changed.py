@@ -10,8 +10,9 @@ from quizzes.services import attempt_start, attempt_submit
 
 
 def _page(client, url) -> str:
-    """The page, its forms' tokens (new at each request) aside."""
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", client.get(url).content.decode())
+    """The page, its forms' tokens (new at each request) and the seconds its session has left aside."""
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", client.get(url).content.decode())
+    return re.sub(r'data-seconds-left="\d+"', "", page)
 
 
 def test_the_result_page_shows_the_attempt_as_it_was_answered(person, person_client, module_page):
