@@ -24,7 +24,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal.compliance import status
@@ -233,9 +234,11 @@ def people_known(
     """Everyone in post in `teams` (and below, as the tree stood on the day) on `moment.day` as it was, from the
     facts recorded before `moment.cutoff` alone (the tree's too), with the runs that held that day (a person to whom
     nothing applied has none), in person order, each with their team then as it was named then (an unsaved `Team`);
-    when given, just the people in `staff_group` that day and the runs of `requirement`. The runs are
-    `intervals.runs_for`'s, on the facts `intervals.people_facts` gathers, a chunk of people at a time: a few
-    queries a chunk, and memory flat in the size of the scope."""
+    when given, just the people in `staff_group` that day and the runs of `requirement`. Each person carries
+    `employment_known`, their employment type as the roster last recorded it before the cut-off, as a row names it
+    (the type now, were the pack made now: `table_on`'s), so that a change since does not change a pack made before.
+    The runs are `intervals.runs_for`'s, on the facts `intervals.people_facts` gathers, a chunk of people at a time:
+    a few queries a chunk, and memory flat in the size of the scope."""
     teams = list(teams)
     day = moment.day
     # Every requirement: which were in use that day is their terms then (`rules_for` reads their history).
@@ -244,6 +247,7 @@ def people_known(
     scope = tree.under(teams)
     chunk = []
     people = candidates(teams, moment, tree).select_related("team").order_by("pk")
+    people = people.annotate(employment_known=employment_recorded_before(moment.cutoff))
     for staff in people.iterator(chunk_size=CHUNK):
         chunk.append(staff)
         if len(chunk) == CHUNK:
@@ -251,6 +255,13 @@ def people_known(
             chunk = []
     if chunk:
         yield from _known_chunk(chunk, rules, scope, tree, day, moment.cutoff, requirement, staff_group)
+
+
+def employment_recorded_before(cutoff):
+    """A person's employment type in their last roster row recorded before `cutoff`, else as it is now (no row then):
+    an expression for a query of StaffMember, read in the same query."""
+    rows = StaffChange.objects.filter(staff_id=OuterRef("pk"), recorded_at__lt=cutoff).order_by("-recorded_at", "-pk")
+    return Coalesce(Subquery(rows.values("employment_type")[:1]), F("employment_type"))
 
 
 def tree_known(moment: Moment) -> Tree:

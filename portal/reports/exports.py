@@ -212,12 +212,13 @@ def export_rows_known(teams: Iterable[Team], moment: Moment, filters: Filters = 
     """The rows as it was on `moment.day` from the facts recorded before `moment.cutoff` alone
     (`as_it_was.people_known`): an evidence pack's CSV twin as it was, which can be made again later at the same
     cut-off and come out the same. With a cut-off after the newest fact, the same rows as `export_rows` as it was;
-    but each person is named as they were known at the cut-off (`people.history.identities_before`)."""
+    but each person is named as they were known at the cut-off (`people.history.identities_before`), with the
+    employment type the roster had recorded for them by then (`as_it_was.people_known`)."""
     named = identities_before(moment.cutoff)
     for staff, team, lines in people_known(teams, moment, filters.requirement, filters.staff_group):
         who = named.get(staff.pk, staff)
         for line in lines:
-            yield run_row(who.employee_number, who.full_name, staff.employment_type, team.name, line)
+            yield run_row(who.employee_number, who.full_name, staff.employment_known, team.name, line)
 
 
 def run_row(number: str, name: str, employment: str, team_name: str, line: RunOnDay) -> ExportRow:

@@ -129,7 +129,7 @@ def pack_people(team: Team, moment: Moment, basis: str, filters: Filters = EVERY
                 [
                     PackLine(
                         line,
-                        run_row(staff.employee_number, staff.full_name, staff.employment_type, placed.name, line),
+                        run_row(staff.employee_number, staff.full_name, staff.employment_known, placed.name, line),
                         line.state,
                         line.compliant,
                     )

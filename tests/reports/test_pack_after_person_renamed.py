@@ -41,15 +41,23 @@ DAY = TODAY - datetime.timedelta(days=40)
 def renamed_by_the_roster(staff: StaffMember, last_name: str, tmp_path) -> None:
     """A staff list from ESR giving `staff` a new last name, everything else as it was, applied from the command
     line a minute later (a pack's receipt is timed to the second)."""
+    changed_by_the_roster(staff, tmp_path, last_name=last_name)
+    assert StaffMember.objects.get(pk=staff.pk).last_name == last_name
+
+
+def changed_by_the_roster(staff: StaffMember, tmp_path, *, last_name: str = "", employment: str = "") -> None:
+    """A staff list from ESR giving `staff` the last name and employment type given (else as they are), everything
+    else as it was, applied from the command line a minute later."""
     roster = tmp_path / "roster.csv"
     roster.write_text(
-        "Employee Number,First Name,Last Name,Work Email,Job Title,Staff Group,Org Code,Start Date\r\n"
-        f"{staff.employee_number},{staff.first_name},{last_name},{staff.work_email},{staff.job_title},"
-        f"{staff.staff_group},{staff.team.code},{staff.start_date:%d/%m/%Y}\r\n"
+        "Employee Number,First Name,Last Name,Work Email,Job Title,Staff Group,Org Code,Start Date"
+        f"{',Employment Type' if employment else ''}\r\n"
+        f"{staff.employee_number},{staff.first_name},{last_name or staff.last_name},{staff.work_email},"
+        f"{staff.job_title},{staff.staff_group},{staff.team.code},{staff.start_date:%d/%m/%Y}"
+        f"{f',{employment}' if employment else ''}\r\n"
     )
     with freeze_time(timezone.now() + datetime.timedelta(minutes=1), tick=True):
         call_command("import_roster", str(roster), "--apply", stdout=StringIO())
-    assert StaffMember.objects.get(pk=staff.pk).last_name == last_name
 
 
 def verified_later(pdf, twin, capsys) -> str:
