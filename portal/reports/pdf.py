@@ -38,6 +38,7 @@ from xhtml2pdf.config.resources import ResourceAccessPolicy
 from xhtml2pdf.reportlab_paragraph import Paragraph
 from xhtml2pdf.util import shape_frag_text
 
+from . import basis as clocks
 from .pdftext import line_parts, shortened, to_unicode_cmap
 from .templatetags.report_tags import hash_groups
 
@@ -136,7 +137,8 @@ FOOTER_WIDTH = 0.82  # of the frame's width: base.html's footer keeps the rest f
 # to fit. It only has to say which pack a page is from: the whole name is on the cover and in each person's heading.
 # The organisation's name (a setting, any length) is cut the same way to most of a line: it starts the footer, so it
 # fits on the first line whatever its words, and the rest (about 0.4 of a line, and the team's half) on the second.
-# The longest names of NHS bodies (some 80 characters) print whole; the whole name is on the cover.
+# The longest names of NHS bodies (some 80 characters) print whole; the whole name is on the cover. The day and its
+# clock ("as recorded then", the longest) follow the team's name, so that a page printed alone says which it shows.
 FOOTER_TEAM_ROOM = 0.5  # of the footer's width
 FOOTER_ORGANISATION_ROOM = 0.8
 PERSON_COLUMNS = (
@@ -169,7 +171,7 @@ def render_pack_people_to(
     title = f"{team_name} as at {pack.as_at:%Y-%m-%d}"
     footer_text = (
         f"{footer_organisation(organisation_name)}. Evidence pack {pack.pk}: {footer_team(team_name)} "
-        f"as at {pack.as_at:%Y-%m-%d}."
+        f"as at {pack.as_at:%Y-%m-%d}, {dict(clocks.CHOICES)[pack.basis].lower()}."
     )
     footer_text = _text(footer_text, width * FOOTER_WIDTH, size=7.5)
     footer = Paragraph(footer_text, styles["small"])

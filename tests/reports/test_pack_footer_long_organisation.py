@@ -49,7 +49,9 @@ def test_a_long_organisation_name_keeps_the_footer_within_its_height(org, hr, pr
     assert pack.status == EvidencePack.DONE, pack.error
     short = footer_organisation(ORGANISATION)
     assert short.endswith("\u2026") and ORGANISATION.startswith(short[:-1]) and len(short) < len(ORGANISATION)
-    footer = _letters(f"{short}. Evidence pack {pack.pk}: {footer_team(TEAM)} as at {pack.as_at:%Y-%m-%d}.")
+    footer = _letters(
+        f"{short}. Evidence pack {pack.pk}: {footer_team(TEAM)} as at {pack.as_at:%Y-%m-%d}, as recorded then."
+    )
     pages = _footer_words(pack.pdf.path)
     assert len(pages) == 4  # the cover (what each status means goes over with a name this long), people, manifest
     for number, words in enumerate(pages, start=1):

@@ -51,7 +51,9 @@ def test_a_200_character_team_name_keeps_the_footer_within_its_height(org, hr, p
     assert pack.status == EvidencePack.DONE, pack.error
     short = footer_team(NAME)
     assert short.endswith("\u2026") and NAME.startswith(short[:-1]) and len(short) < 60
-    footer = _letters(f"NHS Warrington CCG. Evidence pack {pack.pk}: {short} as at {pack.as_at:%Y-%m-%d}.")
+    footer = _letters(
+        f"NHS Warrington CCG. Evidence pack {pack.pk}: {short} as at {pack.as_at:%Y-%m-%d}, as recorded then."
+    )
     pages = _footer_words(pack.pdf.path)
     assert len(pages) == 4  # the cover (what each status means goes over with a name this long), people, manifest
     for number, words in enumerate(pages, start=1):

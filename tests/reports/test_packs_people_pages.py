@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portal.compliance.models import EvidenceEntry, Requirement
 from portal.compliance.projection import refresh
+from portal.reports.basis import AS_IT_WAS
 from portal.reports.models import EvidencePack
 from portal.reports.packs import PersonSection, pack_build
 from portal.reports.pdf import render_pack_people_to
@@ -54,7 +55,7 @@ def test_a_correction_longer_than_a_page_runs_on_to_the_next_page(db, tmp_path):
         reason="Imported against the wrong person. " * 300,  # about 4 pages of its narrow column
     )
     person = SimpleNamespace(full_name="Lee Long", employee_number="E1")
-    pack = SimpleNamespace(pk=7, team=SimpleNamespace(name="Comms"), as_at=datetime.date(2026, 12, 1))
+    pack = SimpleNamespace(pk=7, team=SimpleNamespace(name="Comms"), as_at=datetime.date(2026, 12, 1), basis=AS_IT_WAS)
     path = tmp_path / "people.pdf"
     with path.open("wb") as handle:
         section = PersonSection(person, pack.team, corrections=[correction])
