@@ -17,6 +17,7 @@ from portal.people.models import StaffMember
 from . import ledger
 from .certificate_emails import REJECTED, VERIFIED, WITHDRAWN, certificate_decision_send_on_commit
 from .certificate_files import FileRefused, file_kind
+from .completion_facts import imported_completion
 from .completions import EARLIEST_COMPLETION
 from .dates import moment_on
 from .models import Certificate, EvidenceEntry, Requirement
@@ -78,6 +79,12 @@ def certificate_upload(
                 f"The date you completed the course must be on or before {leave_date:%-d %B %Y}, the day you left",
                 field="completed_on",
             )
+        if imported_completion(staff_id=staff.pk, requirement_id=requirement.pk, day=completed_on) is not None:
+            raise CertificateError(
+                f"Your completion of {requirement.name} on {completed_on:%-d %B %Y} is already recorded, from the "
+                "national e-learning records: there is no need to upload a certificate for it.",
+                field="completed_on",
+            )
         copy = _standing_copy(staff=staff, requirement=requirement, sha256=digest, completed_on=completed_on)
         if copy is not None:
             same_file = copy.sha256 == digest
@@ -133,10 +140,10 @@ def _copy_uploaded(copy: Certificate, *, same_file: bool) -> str:
 def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, reason: str = "") -> Certificate:
     """HR approves (a ledger entry) or rejects (with a reason the person sees). The person is emailed the decision
     once it is committed. A certificate is decided once.
-    Verifying is refused for a copy of one verified, for a requirement retired or no longer applying to the person,
-    for a completion after the person's leave date, and for a stored file that is missing or not the one uploaded;
-    rejecting is always possible. The entry a verification records names the SHA-256 of the file verified
-    (`verification_ref`), so the chain covers the file."""
+    Verifying is refused for a copy of one verified, for a completion the national e-learning records gave (the same
+    day), for a requirement retired or no longer applying to the person, for a completion after the person's leave
+    date, and for a stored file that is missing or not the one uploaded; rejecting is always possible. The entry a
+    verification records names the SHA-256 of the file verified (`verification_ref`), so the chain covers the file."""
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status != Certificate.PENDING:
@@ -158,6 +165,7 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
             # audience, or the requirement retired, committed while this waited, is judged as it now is.
             certificate.staff = StaffMember.objects.select_related("team").get(pk=certificate.staff_id)
             _refuse_verifying_a_copy(certificate)
+            _refuse_verifying_what_was_imported(certificate)
             requirement = Requirement.objects.get(pk=certificate.requirement_id)
             _refuse_verifying_what_no_longer_applies(certificate, requirement)
             _refuse_verifying_after_leaving(certificate)
@@ -232,6 +240,19 @@ def _refuse_verifying_a_copy(certificate: Certificate) -> None:
         else f"the same completion date, {copy.completed_on:%-d %B %Y}"
     )
     raise CertificateError(f"This certificate is a copy of one HR verified on {verified} ({same}). Reject it instead.")
+
+
+def _refuse_verifying_what_was_imported(certificate: Certificate) -> None:
+    """The national e-learning records may have given the same completion (person, course, day) since the upload:
+    verifying the certificate would record it twice (`completion_facts`)."""
+    day = certificate.completed_on
+    entry = imported_completion(staff_id=certificate.staff_id, requirement_id=certificate.requirement_id, day=day)
+    if entry is not None:
+        raise CertificateError(
+            f"The national e-learning records already record {certificate.staff.full_name}'s completion of "
+            f"{certificate.requirement.name} on {day:%-d %B %Y} ({entry.source_ref}), so verifying this certificate "
+            "would record it twice. Reject it instead, saying why."
+        )
 
 
 def _refuse_verifying_what_no_longer_applies(certificate: Certificate, requirement: Requirement) -> None:

@@ -5,7 +5,7 @@ A person is named by an assignment or employee number, either in its own column 
 a requirement once by HR (capitals and runs of spaces do not matter); rows whose competence has no mapping are listed as
 skipped, not rejected, and so are the rows of a course mapped to a requirement HR has retired, completed on or after
 the day it was retired (named with it, and what to do): no one is asked to do it any more. The same completion
-(person, requirement, date) imported twice, from any file, is one fact.
+(person, requirement, date) imported twice, from any file, is one fact, and so is one HR verified a certificate of.
 
 An ESR compliance report also lists people who have not done a course (a blank achievement date): those rows are
 counted and skipped. People not on the roster (leavers, another organisation's staff in a shared extract) are listed
@@ -32,6 +32,7 @@ from portal.people.models import Assignment, StaffMember
 from portal.people.roster.numbers import rewritten_number_error, zero_twin_error, zero_twins
 from portal.people.roster.rows import END_OF_TIME
 
+from .completion_facts import certified_completions
 from .dates import add_months
 from .models import CompetenceMapping, EvidenceEntry, Requirement
 
@@ -307,8 +308,12 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
         existing.update(
             EvidenceEntry.objects.filter(idempotency_key__in=chunk).values_list("idempotency_key", flat=True)
         )
-    plan.already += sum(1 for r in plan.to_record if r.key in existing)
-    plan.to_record = [r for r in plan.to_record if r.key not in existing]
+    certified = certified_completions({r.staff_id for r in plan.to_record})  # the same completion, its certificate
+    recorded = [
+        r.key in existing or (r.staff_id, r.requirement_id, r.completed_on) in certified for r in plan.to_record
+    ]
+    plan.already += sum(recorded)
+    plan.to_record = [r for r, done in zip(plan.to_record, recorded, strict=True) if not done]
     plan.rejected.sort()
     return plan
 

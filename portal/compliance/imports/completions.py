@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from portal.people.models import StaffMember
 
 from .. import ledger, projection
+from ..completion_facts import without_certified
 from ..completions import CompletionPlan, mappings_basis, plan_completions
 from ..dates import moment_on
 from ..models import EvidenceEntry, ImportBatch
@@ -183,7 +184,8 @@ def record_in_chunks(
             people = {row["staff_id"] for row in chunk}
             ledger.people_lock(people)  # first, so that the time below is the chunk's own, not its wait for others
             began = time.perf_counter()
-            entries = ledger.prepare_many(chunk)
+            # Read under the lock: a certificate of the same completion HR verified since the plan was made.
+            entries = ledger.prepare_many(without_certified(chunk))
             requirements = {row["requirement_id"] for row in chunk}
             projection.refresh(staff_ids=people, requirement_ids=requirements, pending=entries)
             during(start + len(chunk))
