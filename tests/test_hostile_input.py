@@ -67,6 +67,7 @@ REQUIREMENT_FIELDS = (
     "job_title_patterns",
     "level_family",
     "level",
+    "saved_as",  # the requirement as saved when the edit page was opened
 )
 # URL name -> (query parameters it reads, fields its forms post, file fields). "q*" stands for the quiz's questions.
 INPUTS = {

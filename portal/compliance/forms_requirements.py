@@ -15,6 +15,7 @@ from portal.people.models import StaffMember, Team
 
 from .models import JOB_TITLE_PATTERN_MAX_LENGTH, Requirement, job_title_regex
 from .projection import audience_ids
+from .requirement_reads import saved_as
 
 ID = re.compile("[0-9]{1,18}")
 # The content types a requirement may point at, named by label: compliance sits below `modules` and imports none
@@ -171,6 +172,28 @@ def audience_saved(requirement: Requirement) -> str:
     return f"{requirement.name} is saved. It applies to {people} on the roster, whose status is updated."
 
 
+class SavedAsField(forms.CharField):
+    """A hidden field of a requirement's edit page, at either door (HR's page, the CMS): the requirement as saved
+    when the page was opened (`requirement_reads.saved_as`), for `requirement_save` to refuse a save from a page
+    opened before another. Empty from a page served before it was there: that save goes through as asked."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+
+def saved_as_opened(form) -> None:
+    """Put the requirement as saved now in the edit page's `SavedAsField` (a query), when the page is shown."""
+    if form.instance.pk is not None and not form.is_bound:
+        form.initial["saved_as"] = saved_as(form.instance)
+
+
+def opened_as(form) -> str | None:
+    """What the edit page sent of the requirement as it was opened (`SavedAsField`), for `requirement_save`."""
+    return form.cleaned_data.get("saved_as") or None
+
+
 class RequirementForm(forms.ModelForm):
     EVERYONE, CHOSEN = "everyone", "chosen"
 
@@ -225,6 +248,7 @@ class RequirementForm(forms.ModelForm):
             "without it",
         },
     )
+    saved_as = SavedAsField()
     introduced_on = IsoDateField(
         label="Introduced on",
         help_text="The day it starts to apply, for example 2026-04-01. People already in post then have the "
@@ -307,6 +331,7 @@ class RequirementForm(forms.ModelForm):
             self.initial["audience"] = self.EVERYONE if self.instance.applies_to_everyone else self.CHOSEN
             if self.instance.pk is None:
                 self.initial["introduced_on"] = timezone.localdate()
+        saved_as_opened(self)
         for name in ("name", "level_family"):
             self.fields[name].error_messages["null_characters_not_allowed"] = (
                 f"The {self.fields[name].label.lower()} contains the control character U+0000. Type it again without it"

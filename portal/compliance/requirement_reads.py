@@ -1,6 +1,9 @@
 """What `services` reads about a requirement before it changes one: its terms as the audit log records them, whether
 it is part of the record, and who holds a status on it. Reads only: the writes stay in `services`, the one gate."""
 
+import hashlib
+import json
+
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from wagtail.models import PageViewRestriction
@@ -30,6 +33,15 @@ def requirement_terms(requirement: Requirement) -> dict:
         "active": requirement.active,
         "retired_reason": requirement.retired_reason,
     }
+
+
+def saved_as(requirement: Requirement) -> str:
+    """What an edit page carries of the requirement as it was saved when the page was opened: a SHA-256 of every
+    field and its teams. `services.requirement_save` compares it, under the requirement's lock, with the saved row, so
+    a page opened before another save (the other door, another tab) cannot undo that save. One query (its teams)."""
+    fields = {field.attname: field.value_to_string(requirement) for field in Requirement._meta.concrete_fields}
+    fields["teams"] = sorted(requirement.teams.values_list("pk", flat=True))
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
 
 
 def asks_the_account(requirement: Requirement, user) -> bool:

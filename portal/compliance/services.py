@@ -4,6 +4,7 @@ audit log in step, in one transaction."""
 import datetime
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Subquery
 from django.utils import timezone
@@ -33,6 +34,7 @@ from .requirement_reads import (
     refuse_a_new_task_on_record,
     requirement_on_record,
     requirement_terms,
+    saved_as,
     status_holders,
     team_codes,
 )
@@ -336,11 +338,19 @@ def module_completion_evidence(*, user, page_id: int, completion_id: int, comple
     return entries
 
 
+SAVED_SINCE_OPENED = (
+    "Someone saved this requirement after you opened this page, so saving it would undo their change. Nothing was "
+    "saved: open the requirement again to see what they changed, then make your change."
+)
+
+
 class RequirementError(Exception):
     """The requirement cannot be changed as asked; the message says why."""
 
 
-def requirement_save(*, requirement: Requirement, user, teams: Iterable[Team] | None = None) -> dict:
+def requirement_save(
+    *, requirement: Requirement, user, teams: Iterable[Team] | None = None, opened_as: str | None = None
+) -> dict:
     """Add `requirement` (unsaved) or save the changes made to it, with the teams it applies to (None leaves its
     teams as they are). Everyone the change touches, whom it applied to before or applies to now, has their status
     refreshed: in this transaction for a few people, in the task worker once it commits for many. Records who changed
@@ -350,10 +360,16 @@ def requirement_save(*, requirement: Requirement, user, teams: Iterable[Team] | 
     earlier days still count the requirement, live figures no longer do. Putting it back in use clears both. A change
     to a level family refreshes the other levels of the family too (a higher level's evidence satisfies them). What
     people must do (the kind, the page) cannot change once evidence, a certificate or a round names the requirement:
-    the refusal (a ValidationError on that field) says to add a new one and retire this one."""
+    the refusal (a ValidationError on that field) says to add a new one and retire this one.
+
+    `opened_as`: what the edit page carried of the requirement as saved when it was opened (`saved_as`). Another
+    save since (the other door, another tab) refuses this one, a ValidationError saying so, nothing changed: it would
+    put back what the page showed. None (a page without it, the retire and reinstate buttons) saves as asked."""
     with transaction.atomic():
         added = requirement.pk is None
         previous = None if added else Requirement.objects.select_for_update().get(pk=requirement.pk)
+        if previous is not None and opened_as is not None and opened_as != saved_as(previous):
+            raise ValidationError(SAVED_SINCE_OPENED)
         if not requirement.active and (previous is None or previous.active):
             requirement.retired_on = timezone.localdate()
         elif requirement.active:

@@ -10,7 +10,14 @@ from wagtail.models import Page
 
 from portal.people.decorators import hr_required
 
-from .forms_requirements import PAGE_MODELS, RequirementForm, RetireForm, audience_saved, audience_warnings
+from .forms_requirements import (
+    PAGE_MODELS,
+    RequirementForm,
+    RetireForm,
+    audience_saved,
+    audience_warnings,
+    opened_as,
+)
 from .models import Requirement
 from .requirement_reads import requirements_kept_from_staff
 from .services import requirement_reinstate, requirement_retire, requirement_save
@@ -73,8 +80,11 @@ def _requirement_form(request, requirement: Requirement):
     form = RequirementForm(request.POST if request.method == "POST" else None, instance=requirement)
     if form.is_bound and form.is_valid():
         try:
-            requirement_save(requirement=form.save(commit=False), user=request.user, teams=form.cleaned_data["teams"])
-        except ValidationError as error:  # changed by someone else meanwhile (a name taken, a level taken)
+            teams = form.cleaned_data["teams"]
+            requirement_save(
+                requirement=form.save(commit=False), user=request.user, teams=teams, opened_as=opened_as(form)
+            )
+        except ValidationError as error:  # changed by someone else meanwhile (saved, a name taken, a level taken)
             for field, problems in error.update_error_dict({}).items():
                 form.add_error(field if field in form.fields else None, problems)
         else:

@@ -14,7 +14,14 @@ from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, Sn
 from portal.lib.text import hidden_character
 
 from .completions import competence_mapping_save, competence_mapping_twin, twin_error
-from .forms_requirements import audience_saved, audience_warnings, staff_groups_on_roster
+from .forms_requirements import (
+    SavedAsField,
+    audience_saved,
+    audience_warnings,
+    opened_as,
+    saved_as_opened,
+    staff_groups_on_roster,
+)
 from .models import Certificate, CompetenceMapping, EvidenceEntry, Requirement
 from .services import RequirementError, requirement_delete, requirement_save
 
@@ -28,8 +35,8 @@ class RequirementSaveMixin:
     log_action = None
 
     def save_instance(self):
-        requirement = self.form.save(commit=False)
-        requirement_save(requirement=requirement, teams=self.form.cleaned_data["teams"], user=self.request.user)
+        requirement, teams = self.form.save(commit=False), self.form.cleaned_data["teams"]
+        requirement_save(requirement=requirement, teams=teams, user=self.request.user, opened_as=opened_as(self.form))
         log(instance=requirement, action=self.log_action, user=self.request.user, content_changed=True)
         return requirement
 
@@ -84,7 +91,14 @@ class RequirementDeleteView(DeleteView):
 class RequirementAdminForm(WagtailAdminModelForm):
     """The CMS's requirement form checks the staff groups against the roster as HR's page does
     (`forms_requirements.staff_groups_on_roster`). Staff groups that are not a list of names are the model's to refuse
-    (`Requirement.clean`)."""
+    (`Requirement.clean`). It carries the requirement as saved when the page was opened, as HR's page does, so that
+    neither door's page opened before the other's save undoes it (`SavedAsField`)."""
+
+    saved_as = SavedAsField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        saved_as_opened(self)
 
     def clean_staff_groups(self):
         groups = self.cleaned_data["staff_groups"]
