@@ -50,7 +50,10 @@ HEADER = (
 )
 
 # A spreadsheet treats a cell starting with one of these as a formula: '=HYPERLINK(...)' in a name must stay text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The full-width signs too (＝ ＋ － ＠, as a Japanese or Chinese keyboard types them): a spreadsheet in those languages
+# reads one typed at the start of a cell as the sign itself. A pack made before they were here, holding a cell that
+# starts with one, rebuilds with an apostrophe before it: `verify_pack` names that line.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 FORMULA_FIRST = frozenset(FORMULA_STARTS)
 SHEET_TITLE_REFUSES = re.compile(r"[/\\?*\[\]:]")
 EMPLOYMENT = dict(StaffMember.EMPLOYMENT_CHOICES)
