@@ -11,15 +11,22 @@ from portal.lib.mail import email_send
 
 
 def invitation_send(staff) -> None:
-    """Invite a new person to set a password (the link is allauth's one-time password-reset link)."""
+    """Invite a new person to set a password (the link is allauth's one-time password-reset link), or, with password
+    sign-in turned off, to sign in with the organisation's account (a password they set would be refused)."""
     user = staff.user
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
-    )
+    single_sign_on = _single_sign_on_name()
+    link = ""
+    if getattr(settings, "PORTAL_PASSWORD_LOGIN", True) or not single_sign_on:
+        path = reverse(
+            "account_reset_password_from_key",
+            kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+        )
+        link = portal_url(path)
     context = {
         "staff": staff,
-        "link": portal_url(path),
+        "link": link,
+        "single_sign_on": single_sign_on,
+        "sign_in": portal_url(reverse("account_login")),
         "organisation": settings.PORTAL_ORGANISATION_NAME,
     }
     email_send(
@@ -27,6 +34,12 @@ def invitation_send(staff) -> None:
         body=render_to_string("email/people/invitation.txt", context),
         to=[staff.work_email],
     )
+
+
+def _single_sign_on_name() -> str:
+    """The name on the sign-in page's single sign-on button ("NHSmail"), or "" with single sign-on off."""
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    return apps[0].get("name") or "single sign-on" if apps else ""
 
 
 def sign_in_email_changed_send(staff, *, old: str, new: str, on, by=None) -> None:
