@@ -59,6 +59,14 @@ if _base.scheme != "https" or not _base.hostname or _base.path or _base.query:
 if _base.hostname not in ALLOWED_HOSTS and "*" not in ALLOWED_HOSTS:
     raise ImproperlyConfigured(f"PORTAL_BASE_URL's host {_base.hostname} is not in ALLOWED_HOSTS ({ALLOWED_HOSTS}).")
 
+# With password sign-in off, single sign-on is the only way in for everyone but a superuser (docs/sso.md).
+if not PORTAL_PASSWORD_LOGIN and not PORTAL_SSO_ISSUER:  # noqa: F405
+    raise ImproperlyConfigured(
+        "PORTAL_PASSWORD_LOGIN is false but PORTAL_SSO_ISSUER is empty: nobody but a superuser could sign in. Set up "
+        "single sign-on first (PORTAL_SSO_ISSUER, PORTAL_SSO_CLIENT_ID, PORTAL_SSO_CLIENT_SECRET: docs/sso.md), or "
+        "set PORTAL_PASSWORD_LOGIN=true."
+    )
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
