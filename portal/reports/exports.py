@@ -407,6 +407,7 @@ def xlsx_file(rows: Iterable[ExportRow], title: str, about: list[tuple[str, str]
     for row in rows:
         sheet.append([_xlsx_cell(sheet, "" if value is None else value) for value in row])
     if about:
+        _printed_saying(sheet, dict(about))
         workbook.properties.title = f"Compliance: {title}"[:255]
         workbook.properties.description = "\n".join(f"{label}: {words}" for label, words in about)[:1000]
         notes = workbook.create_sheet(title="About this export")
@@ -416,3 +417,37 @@ def xlsx_file(rows: Iterable[ExportRow], title: str, about: list[tuple[str, str]
     workbook.save(output)
     output.seek(0)
     return output
+
+
+# Excel refuses a page header or footer of more than 255 characters, its three parts and their codes together.
+PRINTED_ROOM = {"header": (70, 100, 70), "footer": (110, 90)}
+
+
+def _printed_saying(sheet, about: dict[str, str]) -> None:
+    """On every printed page of the rows, what the sheet about them says (`about`, by label): whose they are, the
+    teams, the day and clock at the top; who made it and when, the filters and the page number at the foot; and the
+    columns' names again on each page. A page printed alone and handed to an inspector says what it is."""
+    left, centre, right = PRINTED_ROOM["header"]
+    sheet.oddHeader.left.text = _printed(about["Organisation"], left)
+    sheet.oddHeader.center.text = _printed(f"Compliance: {about['Teams']}", centre)
+    clock = f", {about['Basis'].lower()}" if "Basis" in about else ""
+    sheet.oddHeader.right.text = _printed(f"As at: {about['As at']}{clock}", right)
+    left, centre = PRINTED_ROOM["footer"]
+    made_by = f" by {about['Made by']}" if "Made by" in about else ""
+    sheet.oddFooter.left.text = _printed(f"Made {about['Made']}{made_by}", left)
+    filters = [f"{label}: {words}" for label, words in about.items() if label.startswith("Only ")]
+    sheet.oddFooter.center.text = _printed("; ".join(filters) or "No filters", centre)
+    sheet.oddFooter.right.text = "Page &P of &N"
+    sheet.print_title_rows = "1:1"
+
+
+def _printed(text: str, room: int) -> str:
+    """`text` as a part of a printed header or footer: each "&" doubled (one alone starts a code: "&D" prints the
+    date), cut to `room` characters with an ellipsis."""
+    text = _printable(text).replace("&", "&&")
+    if len(text) <= room:
+        return text
+    cut = text[: room - 1]
+    if (len(cut) - len(cut.rstrip("&"))) % 2:  # half of a doubled "&": not a code of its own
+        cut = cut[:-1]
+    return cut + "\u2026"
