@@ -38,9 +38,17 @@ class Command(BaseCommand):
                 "python manage.py createsuperuser",
                 "the first HR officer; signing in asks them to set up an authenticator",
             ),
+            (
+                "python manage.py sendtestemail YOUR-ADDRESS",
+                "check that email works before the roster import emails everyone an invitation (docs/deploy.md)",
+            ),
             (f"{base}/hr/imports/", "import the organisation's teams, then the staff roster"),
             (f"{base}/hr/roles/", "give the HR role to people on the roster"),
-            (f"{base}/cms/users/", "make people on the roster CMS editors (the Editors group)"),
+            (
+                f"{base}/cms/users/",
+                "make people on the roster CMS editors: Editors write pages, Moderators also publish; give a group the "
+                f"quiz permissions at {base}/cms/groups/ (docs/setup.md, step 6)",
+            ),
             (
                 f"{base}/cms/pages/{HomePage.objects.get().pk}/",
                 "review the accessibility statement, 'How we use your information' and 'Cookies': contacts, the Data "
@@ -51,6 +59,7 @@ class Command(BaseCommand):
                 "python manage.py import_policy POLICY.txt",
                 "a policy as a draft under the home page, to publish in the CMS",
             ),
+            (f"{base}/cms/", "write the policy's modules and quizzes, and publish them (docs/setup.md, step 9)"),
         ]
         self.stdout.write("\nNext (docs/setup.md):")
         for where, what in steps:
