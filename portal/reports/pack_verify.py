@@ -25,7 +25,7 @@ from portal.people.models import IdentityChange, StaffChange, StaffMember, Team,
 from portal.people.team_history import Tree, tree_on
 
 from . import basis as clocks
-from .exports import Filters
+from .exports import EMPLOYMENT, Filters
 from .packs import BASIS_WORDS, csv_twin, pack_people
 
 MANIFEST_FIELDS = {
@@ -396,6 +396,7 @@ def late_facts(staff_ids: list[int], cutoff: datetime.datetime) -> dict[int, lis
     for change in changes:
         words = f"Roster change: in {change.team.name if change.team else 'no team'}, staff group "
         words += f"{change.staff_group or 'none'}, job title {change.job_title or 'none'}"
+        words += f", employment type {EMPLOYMENT.get(change.employment_type, change.employment_type)}"
         words += f", started {change.start_date:%-d %B %Y}"
         if change.leave_date:
             words += f", leaving after {change.leave_date:%-d %B %Y}"

@@ -2,7 +2,9 @@
 to permanent, a bank worker taken on): rebuilt at its cut-off, its spreadsheet gives each person the employment type
 the roster had recorded for them by then, as it names them by the name recorded by then. Before, the rows were
 rebuilt with the type now, so `verify_pack` called a genuine pack false ("Rebuilt from the ledger, the CSV
-differs": 'Agency' in the file, 'Substantive' from the ledger). The pack as recorded then held already."""
+differs": 'Agency' in the file, 'Substantive' from the ledger). The pack as recorded then held already. Among the
+facts recorded since that a pack as it was made now would differ by, the roster's change names the employment type
+it gives; before, it named the team, staff group and job title alone, which had not changed."""
 
 import datetime
 
@@ -35,3 +37,6 @@ def test_a_pack_verifies_after_someone_in_it_changes_employment_type(history, hr
 
     out = verified_later(pdf, twin, capsys)
     assert "The pack matches the records." in out and "byte for byte the same" in out
+    if basis == AS_IT_WAS:  # made now, Sam's row would read Substantive: the news says what changed
+        assert "Made now, the pack would differ for 1 person: Sam Digital" in out
+        assert ", employment type Substantive, started 6 January 2020, for Sam Digital" in out

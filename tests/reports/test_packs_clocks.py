@@ -163,8 +163,8 @@ def test_verify_pack_names_a_roster_change_and_a_correction_recorded_since(org, 
     assert "The pack matches the records." in out
     assert "Made now, the pack would differ for 2 people: Grace Manager" in out
     assert (
-        f"Since: Roster change: in Finance, staff group Administrative and Clerical, job title Officer, started "
-        f"6 January 2020, for Grace Manager ({grace.employee_number}): recorded"
+        "Since: Roster change: in Finance, staff group Administrative and Clerical, job title Officer, employment "
+        f"type Substantive, started 6 January 2020, for Grace Manager ({grace.employee_number}): recorded"
     ) in out
     assert f"took effect {_long(moved)}." in out
     assert (
