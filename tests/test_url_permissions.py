@@ -24,7 +24,7 @@ from modules.statutory_pages import statutory_pages_create
 from portal.accounts.mfa import PRIVILEGED_PREFIXES
 from portal.api.clients import api_client_create
 from portal.compliance.imports.services import import_batch_create
-from portal.compliance.models import Certificate, EvidenceEntry
+from portal.compliance.models import Certificate, CompetenceMapping, EvidenceEntry
 from portal.compliance.pauses import pause_add
 from portal.compliance.projection import refresh
 from portal.compliance.services import reattestation_round_open
@@ -171,6 +171,9 @@ TABLE = {
     # Their edit pages refuse a save from a page opened before someone else's (quizzes.wagtail_hooks): CMS editors only
     "wagtailsnippets_quizzes_quiz:edit": ("POST", ("quiz",), {}),
     "wagtailsnippets_quizzes_question:edit": ("POST", ("question",), {}),
+    # A course mapping's edit page refuses a save from a page opened before someone else's (compliance.wagtail_hooks):
+    # CMS editors with the mappings' permissions only
+    "wagtailsnippets_compliance_competencemapping:edit": ("POST", ("course_mapping",), {}),
     # The copy page of a site only shows the form (portal.accounts.cms_sites): CMS editors with the sites' permissions
     # only (any id will do: nobody here reaches the site)
     "cms_site_copy": ("GET", ("api_import",), {}),
@@ -325,6 +328,9 @@ def world(db, home_page, tmp_path, settings):
             "page_action": "delete",
             "group": Group.objects.create(name="Reviewers").pk,
             "requirement": course.pk,
+            "course_mapping": CompetenceMapping.objects.create(
+                competence_name="Moving and Handling", requirement=course
+            ).pk,
             "reattestation_round": reattestation_round.pk,
             "org_team": comms.pk,
             "manager_link": manager_link.pk,

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
@@ -173,10 +174,18 @@ def requirements_deleted_one_at_a_time(request, action_type, objects, action_cla
 class CompetenceMappingForm(WagtailAdminModelForm):
     """A course mapping made in the CMS is saved by `competence_mapping_save`, with the checks HR's import page makes:
     it offers only the external courses still in use (as that page does), refuses a course name with a hidden
-    character beside the field, and the service checks both again as it saves."""
+    character beside the field, and the service checks both again as it saves. An edit page opened before someone
+    else saved the mapping (another tab, a colleague) is refused: it would put back the course it showed, and every
+    later import record against it (`saved_as`, compared with the row `MappingEditView` holds). A form sent without
+    it (a page opened before this check) is let through."""
+
+    saved_as = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        mapping = self.instance
+        self.saved_as_now = f"{mapping.competence_name}|{mapping.requirement_id}" if mapping.pk else ""
+        self.fields["saved_as"].initial = self.saved_as_now
         courses = Requirement.objects.filter(active=True, kind=Requirement.EXTERNAL_COURSE).order_by("name")
         self.fields["requirement"].queryset = courses
         self.fields["requirement"].error_messages["invalid_choice"] = "Choose an external course still in use"
@@ -191,6 +200,17 @@ class CompetenceMappingForm(WagtailAdminModelForm):
             raise ValidationError(twin_error(twin))
         return name
 
+    def clean(self):
+        cleaned = super().clean()
+        sent = self.data.get(self.add_prefix("saved_as"))
+        if self.instance.pk and sent is not None and sent != self.saved_as_now:
+            self.add_error(
+                None,
+                "Someone saved this course mapping after you opened this page, so saving it would undo their change. "
+                "Nothing was saved: open the course mapping again to see what they changed, then make your change.",
+            )
+        return cleaned
+
     def save(self, commit=True):
         mapping = self.instance
         if mapping.pk is not None:
@@ -202,8 +222,19 @@ class CompetenceMappingForm(WagtailAdminModelForm):
         )
 
 
+class MappingEditView(EditView):
+    """A save holds the mapping's row from reading it to writing it, so that the form's check that the page was
+    opened from the saved mapping (`CompetenceMappingForm`) still holds when it writes."""
+
+    def post(self, request, *args, **kwargs):
+        with transaction.atomic():
+            self.object = CompetenceMapping.objects.select_for_update().get(pk=self.object.pk)
+            return super().post(request, *args, **kwargs)
+
+
 class CompetenceMappingViewSet(SnippetViewSet):
     model = CompetenceMapping
+    edit_view_class = MappingEditView
     icon = "link"
     menu_label = "Course mappings"
     list_display = ["competence_name", "requirement"]
