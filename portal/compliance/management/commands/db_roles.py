@@ -8,6 +8,8 @@ SETUP = """\
 --   CREATE ROLE {owner} LOGIN PASSWORD '...';
 --   CREATE ROLE {app} LOGIN PASSWORD '...';
 --   CREATE DATABASE {database} OWNER {owner};
+-- On PostgreSQL 14 or earlier (every role may create tables in public there), connected to {database}:
+--   REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 -- Then, connected to {database} as the owner, after every `migrate` (this command with --apply does it):"""
 
 
@@ -62,4 +64,14 @@ class Command(BaseCommand):
                 f"The grants were not applied (nothing was changed): PostgreSQL said: {said}. Make the role first "
                 "(the statements without --apply say how), and run this connected as the role that owns the tables."
             ) from error
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT has_schema_privilege(%s, 'public', 'CREATE')", [app_role])
+            may_create = cursor.fetchone()[0]
+        if may_create:  # through PUBLIC (PostgreSQL 14 and earlier), which only the schema's owner can revoke
+            raise CommandError(
+                f"The grants were applied, but {app_role} may still create tables in the schema public, as every role "
+                "may there on PostgreSQL 14 and earlier, and only the schema's owner can take that back. As a "
+                f"PostgreSQL superuser connected to {database}, run REVOKE CREATE ON SCHEMA public FROM PUBLIC; "
+                "then run this again (docs/deploy.md, section 2)."
+            )
         self.stdout.write(f"Granted {app_role} its rights on {database}: the ledger and audit log are append-only.")
