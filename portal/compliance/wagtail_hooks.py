@@ -237,6 +237,7 @@ class CompetenceMappingViewSet(SnippetViewSet):
     edit_view_class = MappingEditView
     icon = "link"
     menu_label = "Course mappings"
+    add_to_settings_menu = True  # where the completions import's messages send HR: "Settings > Course mappings"
     list_display = ["competence_name", "requirement"]
     # A course name is mapped once, so a copy could only be a rename, and Wagtail's copy page would save a form sent
     # back to it over the mapping being copied: there is none.

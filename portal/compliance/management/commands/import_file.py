@@ -135,8 +135,8 @@ class Command(BaseCommand):
             page = portal_url(reverse("imports:batch", args=[batch.pk]))
             self.stdout.write(
                 f"  map each course to the requirement it counts towards on this dry run's page, {page}, or in the "
-                f"CMS under Course mappings (to an external course requirement, added at {reverse('requirements:list')}"
-                "), then import the file again: until then its rows are skipped"
+                f"CMS (Settings > Course mappings), to an external course requirement (added at "
+                f"{reverse('requirements:list')}), then import the file again: until then its rows are skipped"
             )
         for warning in plan.retired_warnings() if hasattr(plan, "retired_warnings") else []:
             self.stdout.write(f"  skipped: {warning}")
