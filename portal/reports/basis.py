@@ -9,6 +9,8 @@ the ledger and roster as recorded by then (`compliance.asat`) or the figures kep
 AS_IT_WAS, AS_RECORDED = "as_it_was", "as_recorded"
 DEFAULT = AS_IT_WAS
 CHOICES = [(AS_IT_WAS, "As it was"), (AS_RECORDED, "As recorded then")]
+# How a file's name says the clock: the exports' and the evidence packs' alike.
+FILE_WORDS = {AS_IT_WAS: "as-it-was", AS_RECORDED: "as-recorded-then"}
 HINTS = {
     AS_IT_WAS: "Everything we know now about that day, including facts recorded since, such as a completion "
     "imported later.",

@@ -109,7 +109,8 @@ class EvidencePack(models.Model):
 
     @property
     def stem(self) -> str:
-        return f"evidence-pack-{self.team.code}-{self.as_at:%Y-%m-%d}-{self.pk}"
+        """The files' name: the team's code, the day and the clock (which the CSV twin says nowhere else), its id."""
+        return f"evidence-pack-{self.team.code}-{self.as_at:%Y-%m-%d}-{clocks.FILE_WORDS[self.basis]}-{self.pk}"
 
 
 class KeptDay(models.Model):

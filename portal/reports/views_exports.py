@@ -28,7 +28,6 @@ from .scope import scope_label, teams_for_request, teams_on
 from .selectors import due_soon_days
 
 LIVE = "live"
-FILENAME_WORDS = {clocks.AS_IT_WAS: "as-it-was", clocks.AS_RECORDED: "as-recorded-then"}
 DUE_ON = (
     "Due on",
     "The day it must be done by: for something done before, the day its completion expires; paused, the due date "
@@ -67,7 +66,7 @@ def _export_request(request, kind: str):
     )
     stem = f"compliance-{'-'.join(map(_file_name, scope))[:60]}-{as_at or timezone.localdate():%Y-%m-%d}"
     if as_at:
-        stem += f"-{FILENAME_WORDS[basis]}"
+        stem += f"-{clocks.FILE_WORDS[basis]}"
     if named.requirement is not None:
         stem += f"-{_spelled(named.requirement.name)[:40] or f'requirement-{named.requirement.pk}'}"
     if named.staff_group:
