@@ -14,6 +14,7 @@ HR. Stopping managing a team is anyone's to record, their own included: it takes
 import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
@@ -47,7 +48,12 @@ def staff_by_employee_number(number: str, *, field: str = "employee_number") -> 
         raise ManagerError(f"The employee number contains {problem}", field)
     staff = StaffMember.objects.select_related("user").filter(employee_number__iexact=number).first()
     if staff is None:
-        raise ManagerError(f"Nobody has the employee number '{number[:40]}'", field)
+        roster = reverse("imports:upload", args=["roster"])
+        raise ManagerError(
+            f"Nobody has the employee number '{number[:40]}': check it against ESR, or import the staff roster that "
+            f"holds them ({roster})",
+            field,
+        )
     return staff
 
 
