@@ -25,6 +25,7 @@ def invitation_send(staff) -> None:
     context = {
         "staff": staff,
         "link": link,
+        "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 3600)),
         "single_sign_on": single_sign_on,
         "sign_in": portal_url(reverse("account_login")),
         "organisation": settings.PORTAL_ORGANISATION_NAME,

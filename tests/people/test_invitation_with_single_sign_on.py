@@ -48,11 +48,22 @@ def test_with_both_ways_on_the_invitation_names_both(settings, new_starter, mail
     assert 'choose "Sign in with NHSmail"' in email.body
 
 
+def test_the_password_link_says_how_long_it_works_and_what_to_do_after(settings, new_starter, mailoutbox):
+    """A new starter away for a long weekend found "This link has expired or been used" with nothing in the email to
+    say it would: Django's reset links last PASSWORD_RESET_TIMEOUT (three days)."""
+    settings.WAGTAILADMIN_BASE_URL = "https://training.example.nhs.uk"
+    settings.PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+    invitation_send(new_starter)
+    [email] = mailoutbox
+    assert "Set a password for your account here (the link works once, for 3 days):" in email.body
+    assert f'After that, choose "I have forgotten my password" at {SIGN_IN} for a new link.' in email.body
+
+
 def test_without_single_sign_on_the_invitation_is_a_password_link(settings, new_starter, mailoutbox):
     settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}}
     invitation_send(new_starter)
     [email] = mailoutbox
-    assert "Set a password for your account here (the link works once):" in email.body
+    assert "Set a password for your account here (the link works once" in email.body
     assert "/accounts/password/reset/key/" in email.body
     assert "Sign in with" not in email.body
 
