@@ -86,12 +86,13 @@ def apply(batch: ImportBatch, plan: CompletionPlan, progress: Progress) -> dict:
     done = earlier = batch.rows_done if batch.rows_done < batch.rows_total else 0
     total = done + len(rows)
     progress.update(done, total)
-    record_in_chunks(
+    found = record_in_chunks(
         [_entry(batch, row) for row in rows],
         during=lambda recorded: progress.update(done + recorded, total),
         after=progress.committed,
     )
-    return {**plan.summary, "to_record": total, "already_recorded": plan.already - earlier, "recorded": total}
+    recorded, already = total - found, plan.already - earlier + found  # found: recorded since the plan
+    return {**plan.summary, "to_record": recorded, "already_recorded": already, "recorded": recorded}
 
 
 class ChunkSizer:
@@ -172,12 +173,14 @@ class ChunkSizer:
 
 def record_in_chunks(
     rows: list[dict], *, during=lambda recorded: None, after=lambda: None, sizer: ChunkSizer | None = None
-) -> None:
+) -> int:
     """Append ledger rows (dicts for `ledger.prepare_many`, in person order) a chunk at a time, each chunk in its own
     transaction: the chunk's people locked, their status refreshed, then the chain's head locked only while the
     entries go in. `during(rows so far)` runs in each chunk's transaction, `after()` once it has committed. `sizer`
-    chooses each chunk's rows from the time the chunks before it took (a `ChunkSizer` with the defaults if None)."""
-    start, sizer = 0, sizer or ChunkSizer()
+    chooses each chunk's rows from the time the chunks before it took (a `ChunkSizer` with the defaults if None).
+    Returns how many rows it found already recorded under the lock (a certificate HR verified, or another import
+    recorded, since the plan) and left out: the apply counts them as already recorded, not as recorded by it."""
+    start, sizer, found = 0, sizer or ChunkSizer(), 0
     while start < len(rows):
         chunk = rows[start : start + (CHUNK_ROWS or sizer.size)]
         with transaction.atomic():
@@ -186,6 +189,7 @@ def record_in_chunks(
             began = time.perf_counter()
             # Read under the lock: a certificate of the same completion HR verified since the plan was made.
             entries = ledger.prepare_many(without_certified(chunk))
+            found += len(chunk) - len(entries)
             requirements = {row["requirement_id"] for row in chunk}
             projection.refresh(staff_ids=people, requirement_ids=requirements, pending=entries)
             during(start + len(chunk))
@@ -196,6 +200,7 @@ def record_in_chunks(
         if connection.vendor == "sqlite" and start < len(rows):
             time.sleep(SQLITE_PAUSE_SECONDS)
         sizer.took(len(chunk), took)
+    return found
 
 
 def dry_run_kept(plan: CompletionPlan, fingerprint: str) -> dict:
