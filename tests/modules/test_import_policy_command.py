@@ -63,7 +63,8 @@ def test_import_reports_the_sections_then_the_page_and_its_edit_url(home_page, t
         f"Created draft policy page {page.pk}: “Kindness Policy”, version 1.0, effective 29 February 2024, "
         "review by 28 February 2025."
     )
-    assert report[4] == f"Review and publish it: {settings.WAGTAILADMIN_BASE_URL}/cms/pages/{page.pk}/edit/"
+    assert report[4].startswith("Owner shown to staff: Communications and Engagement Team (the default")
+    assert report[5] == f"Review and publish it: {settings.WAGTAILADMIN_BASE_URL}/cms/pages/{page.pk}/edit/"
 
 
 def test_options_set_the_parent_title_version_and_owner_team(home_page, tmp_path):

@@ -106,6 +106,10 @@ class Command(BaseCommand):
             f"Created draft policy page {page.pk}: “{page.title}”, version {page.version_label}, effective "
             f"{_long_date(page.effective_date)}{dated}, review by {_long_date(page.next_review_date)}."
         )
+        default = " (the default: give --owner-team to name your own, or change it in the CMS before publishing)"
+        self.stdout.write(
+            f"Owner shown to staff: {page.owner_team}{default if page.owner_team == DEFAULT_OWNER_TEAM else ''}."
+        )
         edit_url = portal_url(reverse("wagtailadmin_pages:edit", args=[page.pk]))
         self.stdout.write(f"Review and publish it: {edit_url}")
 
