@@ -480,9 +480,13 @@ class MappingError(ValueError):
     """Why a course cannot be mapped to a requirement, in words for HR."""
 
 
-def competence_mapping_save(*, competence: str, requirement: Requirement, user) -> CompetenceMapping:
+def competence_mapping_save(
+    *, competence: str, requirement: Requirement, user, not_yet_mapped: bool = False
+) -> CompetenceMapping:
     """Map a national course name to the requirement its completions count towards (for this and later imports).
-    Only an external course takes imported completions."""
+    Only an external course takes imported completions. `not_yet_mapped`: the batch page's form, which offers the
+    courses its file had no mapping for; one mapped since (in the CMS, from another batch's page) is refused, naming
+    the mapping, rather than moved unsaid to the page's choice."""
     competence = competence.strip()
     max_length = CompetenceMapping._meta.get_field("competence_name").max_length
     if not competence:
@@ -499,9 +503,20 @@ def competence_mapping_save(*, competence: str, requirement: Requirement, user) 
     twin = competence_mapping_twin(competence)
     if twin is not None:
         raise MappingError(twin_error(twin))
-    mapping, _ = CompetenceMapping.objects.update_or_create(
+    if not not_yet_mapped:
+        mapping, _ = CompetenceMapping.objects.update_or_create(
+            competence_name=competence, defaults={"requirement": requirement, "created_by": user}
+        )
+        return mapping
+    mapping, _ = CompetenceMapping.objects.select_related("requirement").get_or_create(
         competence_name=competence, defaults={"requirement": requirement, "created_by": user}
     )
+    if mapping.requirement_id != requirement.pk:
+        raise MappingError(
+            f"'{competence}' was mapped to {mapping.requirement.name} after this page was opened, so it was not "
+            f"mapped to {requirement.name}. If {mapping.requirement.name} is wrong, change the mapping in the CMS "
+            "(Settings > Course mappings)"
+        )
     return mapping
 
 

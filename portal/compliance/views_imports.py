@@ -213,7 +213,7 @@ def map_competence(request, batch_id: int):
         return redirect("imports:batch", batch_id=batch.pk)
     name, requirement = form.cleaned_data["competence"], form.cleaned_data["requirement"]
     try:
-        competence_mapping_save(competence=name, requirement=requirement, user=request.user)
+        competence_mapping_save(competence=name, requirement=requirement, user=request.user, not_yet_mapped=True)
     except MappingError as error:
         messages.error(request, str(error))
     else:
