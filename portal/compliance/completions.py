@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from portal.lib.csvfiles import CsvFileError, parse_date, read_table, show_date
+from portal.lib.formula_text import neutralise
 from portal.lib.text import hidden_character
 from portal.people.models import Assignment, StaffMember
 from portal.people.roster.numbers import rewritten_number_error, zero_twin_error, zero_twins
@@ -202,12 +203,7 @@ def completions_listing_csv(plan: CompletionPlan, out) -> None:
             row["completed_on"].isoformat(),
             row["expires_on"].isoformat() if row["expires_on"] else "",
         ]
-        writer.writerow([_safe_cell(cell) for cell in cells])
-
-
-def _safe_cell(value):
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+        writer.writerow([neutralise(cell) for cell in cells])
 
 
 def _person_number(raw: dict) -> str:

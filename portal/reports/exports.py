@@ -25,6 +25,7 @@ from portal.compliance import status
 from portal.compliance.asat import STREAM_CHUNK, Moment, statuses_as_at, tree_as_at
 from portal.compliance.models import EvidenceEntry, Requirement, RequirementStatus
 from portal.compliance.requirement_history import requirements_as_at, requirements_in_force_on, with_history_marks
+from portal.lib.formula_text import FORMULA_FIRST, neutralise
 from portal.people.history import identities_before
 from portal.people.models import StaffMember, Team, in_post_q
 
@@ -49,12 +50,6 @@ HEADER = (
     "Ledger entry",
 )
 
-# A spreadsheet treats a cell starting with one of these as a formula: '=HYPERLINK(...)' in a name must stay text.
-# The full-width signs too (＝ ＋ － ＠, as a Japanese or Chinese keyboard types them): a spreadsheet in those languages
-# reads one typed at the start of a cell as the sign itself. A pack made before they were here, holding a cell that
-# starts with one, rebuilds with an apostrophe before it: `verify_pack` names that line.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-FORMULA_FIRST = frozenset(FORMULA_STARTS)
 SHEET_TITLE_REFUSES = re.compile(r"[/\\?*\[\]:]")
 EMPLOYMENT = dict(StaffMember.EMPLOYMENT_CHOICES)
 
@@ -141,13 +136,6 @@ def status_meanings(due_soon_days: int) -> list[tuple[str, str]]:
             "an end date.",
         ),
     ]
-
-
-def neutralise(value):
-    """Text a spreadsheet will show as text: a leading formula character gets an apostrophe before it."""
-    if value.__class__ is str and value[:1] in FORMULA_FIRST:
-        return "'" + value
-    return value
 
 
 def export_row(

@@ -250,7 +250,7 @@ def _people_renamed_in_words(csv_bytes: bytes, cutoff: datetime.datetime) -> str
     """The people of the pack's rows (by the number they had then) renamed or renumbered since its cut-off: "Name then
     (number then; now Name, number)", ..."""
     rows = csv.reader(io.StringIO(csv_bytes.decode("utf-8", errors="replace")))
-    numbers = {row[0].removeprefix("'") for row in rows if row}  # as `exports.neutralise` may have written it
+    numbers = {row[0].removeprefix("'") for row in rows if row}  # as `portal.lib.formula_text.neutralise` may have written it
     shown = []
     for then in identities_before(cutoff).values():
         now = then.staff

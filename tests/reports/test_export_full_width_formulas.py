@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from portal.compliance.models import Requirement
 from portal.compliance.projection import refresh
-from portal.reports.exports import neutralise
+from portal.lib.formula_text import neutralise
 from tests import factories
 from tests.reports.conftest import client_for
 

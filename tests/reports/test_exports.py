@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from portal.audit.models import AuditEvent
-from portal.reports.exports import neutralise
+from portal.lib.formula_text import neutralise
 from tests import factories
 from tests.reports.conftest import client_for
 
