@@ -181,6 +181,9 @@ class SavedAsField(forms.CharField):
 
     def __init__(self, **kwargs):
         super().__init__(required=False, **kwargs)
+        # Compared, never stored: any value the page was not given (a NUL, say) is refused by `requirement_save` with
+        # the reason. A field error would go unshown, the field being hidden: a 400 saying nothing.
+        self.validators = []
 
 
 def saved_as_opened(form) -> None:
