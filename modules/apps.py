@@ -9,9 +9,9 @@ class ModulesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_published, page_unpublished
 
-        from portal.reports.learning import learning_progress_reader_register
+        from portal.reports.learning import learning_progress_reader_register, module_list_reader_register
 
-        from .models import ContentPage
+        from .models import ContentPage, ModuleIndexPage
         from .progress import module_progress_by_page_for_user
         from .publishing import on_page_published
         from .statutory_pages import statutory_pages_forget
@@ -24,3 +24,5 @@ class ModulesConfig(AppConfig):
             signal.connect(statutory_pages_forget, sender=ContentPage, dispatch_uid="modules.statutory_pages_forget")
         # My training (reports) shows a module's progress as the module's page does, read from the same place.
         learning_progress_reader_register(module_progress_by_page_for_user)
+        # and links to the list of modules only when one is published (no link that leads back to My training).
+        module_list_reader_register(ModuleIndexPage.the_list)

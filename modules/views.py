@@ -101,12 +101,14 @@ def statutory_page(request, slug: str):
 
 @require_GET
 def module_index(request):
-    """Where the list of modules used to be: the module index page is now the one list of modules (and My training,
-    /training/, says what is due)."""
-    index = ModuleIndexPage.objects.live().order_by("path").first()
+    """Where the list of modules used to be, and where the header's "Modules" leads: the module index page, the one
+    list of modules (and My training, /training/, says what is due). The redirect is temporary: browsers keep a
+    permanent one, and the index an editor publishes, moves or replaces later is a different address."""
+    index = ModuleIndexPage.the_list()
     if index is None:
+        messages.info(request, "No list of training modules has been published yet: what you need to do is below.")
         return redirect("reports:my_training")
-    return redirect(index.url, permanent=True)
+    return redirect(index.url)
 
 
 @require_http_methods(["GET", "POST"])

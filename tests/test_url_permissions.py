@@ -65,8 +65,8 @@ TABLE = {
     # "Stay signed in", from the warning before the session ends (portal.accounts.views_session): a session that has
     # ended already is sent to sign in, and extends nothing
     "session_keep": ("POST", (), {"staff": OK, "manager": OK, "hr": OK}),
-    # Where the list of modules was: moved for good to the module index page
-    "modules:index": ("GET", (), {"staff": MOVED, "manager": MOVED, "hr": MOVED}),
+    # Where the list of modules was, and the header's "Modules": a temporary redirect to the module index page
+    "modules:index": ("GET", (), {"staff": FOUND, "manager": FOUND, "hr": FOUND}),
     "attestation:list": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),
     "attestation:attest": ("GET", ("attest_requirement",), {"staff": OK, "manager": OK, "hr": OK}),
     "certificates:mine": ("GET", (), {"staff": OK, "manager": OK, "hr": OK}),

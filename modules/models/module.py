@@ -20,6 +20,12 @@ class ModuleIndexPage(Page):
     subpage_types = ["modules.ModulePage"]
     content_panels = [*Page.content_panels, NamedRichTextPanel("intro")]
 
+    @classmethod
+    def the_list(cls) -> "ModuleIndexPage | None":
+        """The published module index page the portal's links to the list of modules lead to (the first in the tree),
+        or None: none is published yet. One query."""
+        return cls.objects.live().order_by("path").first()
+
     def route(self, request, path_components):
         """Wagtail's routing, with the module (every child is one) and its policy read in one query."""
         if not path_components:

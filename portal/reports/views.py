@@ -14,6 +14,7 @@ from portal.lib.links import portal_url
 from portal.people.roles import is_hr, staff_for_user
 
 from .certificates import certificate_facts, issued_facts, normalise_code, verification_code_for
+from .learning import module_list_url
 from .selectors import evidence_history_for_staff, requirement_lines_for_staff
 
 
@@ -30,6 +31,7 @@ def my_training(request):
             "lines": requirement_lines_for_staff(staff, timezone.localdate(), learning_for=request.user),
             "history": evidence_history_for_staff(staff),
             "policy_changes": policy_change_notices_for_staff(staff),
+            "module_list_url": module_list_url(),
         },
     )
 

@@ -252,6 +252,6 @@ def test_my_training_runs_a_constant_number_of_queries(
     # withdrawal's reason, time and who made it, 7 attestation rows and 8 their latest re-attestation rounds (the
     # "policy changed" notice; none here), and for how far the person has got in the module required
     # (modules.progress): 9 the module pages, 10 scenarios held for review with the person's answers, 11 quiz
-    # attempts, 12 module completions.
-    with django_assert_num_queries(12):
+    # attempts, 12 module completions, 13 the published module index (the link to the list of modules).
+    with django_assert_num_queries(13):
         client.get(reverse("reports:my_training"))
