@@ -407,7 +407,8 @@ def xlsx_file(rows: Iterable[ExportRow], title: str, about: list[tuple[str, str]
     return output
 
 
-# Excel refuses a page header or footer of more than 255 characters, its three parts and their codes together.
+# Excel refuses a page header or footer of more than 255 characters, its three parts and their codes together,
+# counted as Excel keeps text, in UTF-16: a character beyond the Basic Multilingual Plane (an emoji) is two.
 PRINTED_ROOM = {"header": (70, 100, 70), "footer": (110, 90)}
 
 
@@ -431,11 +432,17 @@ def _printed_saying(sheet, about: dict[str, str]) -> None:
 
 def _printed(text: str, room: int) -> str:
     """`text` as a part of a printed header or footer: each "&" doubled (one alone starts a code: "&D" prints the
-    date), cut to `room` characters with an ellipsis."""
+    date), cut to `room` UTF-16 characters with an ellipsis."""
     text = _printable(text).replace("&", "&&")
-    if len(text) <= room:
+    if _utf16_length(text) <= room:
         return text
     cut = text[: room - 1]
+    while _utf16_length(cut) > room - 1:
+        cut = cut[:-1]
     if (len(cut) - len(cut.rstrip("&"))) % 2:  # half of a doubled "&": not a code of its own
         cut = cut[:-1]
     return cut + "\u2026"
+
+
+def _utf16_length(text: str) -> int:
+    return len(text) + sum(1 for character in text if ord(character) > 0xFFFF)
