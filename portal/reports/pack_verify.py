@@ -20,6 +20,7 @@ from portal.compliance.asat import Moment
 from portal.compliance.dates import local_day
 from portal.compliance.ledger import GENESIS_HASH
 from portal.compliance.models import EvidenceEntry, ReattestationRound, Requirement, RoundWithdrawal
+from portal.lib.formula_text import FULL_WIDTH_STARTS, neutralise
 from portal.people.history import identities_before
 from portal.people.models import IdentityChange, StaffChange, StaffMember, Team, TeamChange
 from portal.people.team_history import Tree, tree_on
@@ -175,7 +176,14 @@ def pack_verify(pdf_path, csv_path, *, now: datetime.datetime | None = None) -> 
             f"People renamed or renumbered since the pack's cut-off are shown as they were then: {renumbered}."
         )
     rebuilt = csv_twin(team, moment, basis, Filters(requirement, manifest["staff_group"]), names)
-    if rebuilt != csv_bytes:
+    if rebuilt != csv_bytes and _full_width_signs_marked(csv_bytes) == rebuilt.decode("utf-8"):
+        notes.append(
+            "The pack was made before the portal wrote a cell starting with a full-width formula sign (\uff1d \uff0b "
+            "\uff0d \uff20) as text, with an apostrophe before it, as it does now: "
+            + _first_difference(csv_bytes, rebuilt)
+            + " Otherwise, rebuilt from the ledger, the CSV comes out byte for byte the same."
+        )
+    elif rebuilt != csv_bytes:
         problems.append("Rebuilt from the ledger, the CSV differs: " + _first_difference(csv_bytes, rebuilt))
     elif basis == clocks.AS_IT_WAS:
         notes.append("Rebuilt now from the records made before its cut-off, the CSV comes out byte for byte the same.")
@@ -250,7 +258,7 @@ def _people_renamed_in_words(csv_bytes: bytes, cutoff: datetime.datetime) -> str
     """The people of the pack's rows (by the number they had then) renamed or renumbered since its cut-off: "Name then
     (number then; now Name, number)", ..."""
     rows = csv.reader(io.StringIO(csv_bytes.decode("utf-8", errors="replace")))
-    numbers = {row[0].removeprefix("'") for row in rows if row}  # as `portal.lib.formula_text.neutralise` may have written it
+    numbers = {row[0].removeprefix("'") for row in rows if row}  # as `formula_text.neutralise` may have written it
     shown = []
     for then in identities_before(cutoff).values():
         now = then.staff
@@ -260,6 +268,27 @@ def _people_renamed_in_words(csv_bytes: bytes, cutoff: datetime.datetime) -> str
         ):
             shown.append(f"{then.full_name} ({then.employee_number}; now {now.full_name}, {now.employee_number})")
     return ", ".join(sorted(shown))
+
+
+def _full_width_signs_marked(csv_bytes: bytes) -> str | None:
+    """A CSV twin written before a cell starting with a full-width formula sign got an apostrophe, as it is written
+    now (`formula_text.neutralise`), every other byte as it was; None if the file is not one the portal's CSV writer
+    gives back unchanged, so nothing else in it can be passed over."""
+    try:
+        text = csv_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if _written(rows) != text:
+        return None
+    return _written([neutralise(cell) if cell[:1] in FULL_WIDTH_STARTS else cell for cell in row] for row in rows)
+
+
+def _written(rows) -> str:
+    """`rows` as the exports' CSV writer writes them (`exports.csv_lines`: csv's default dialect)."""
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows(rows)
+    return out.getvalue()
 
 
 def _first_difference(given: bytes, rebuilt: bytes) -> str:
