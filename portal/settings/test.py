@@ -11,7 +11,19 @@ STORAGES["private"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": str(BASE_DIR / "var" / "test-private"), "base_url": None},
 }
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tasks run at once, in the test; the CMS's index upkeep on each save is left queued, as a request leaves it for the
+# worker in production (tests/tasks_backend.py says why).
+TASKS = {
+    "default": {
+        "BACKEND": "tests.tasks_backend.ImmediateButIndexing",
+        "OPTIONS": {
+            "LEFT_QUEUED": [
+                "wagtail.tasks.update_reference_index_task",
+                "modelsearch.tasks.insert_or_update_object_task",
+            ]
+        },
+    }
+}
 ACCOUNT_RATE_LIMITS = False
 WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"

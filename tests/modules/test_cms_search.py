@@ -1,5 +1,6 @@
 """The CMS's search finds what editors wrote, as production keeps its index: on each save. The test settings leave the
-index alone (portal/settings/test.py: nothing else reads it), so these tests turn it back on as base.py has it."""
+index alone (portal/settings/test.py: nothing else reads it), so these tests turn it back on as base.py has it, and
+run its updates at once, as the worker would."""
 
 import pytest
 from django.urls import reverse
@@ -12,6 +13,7 @@ from tests import factories
 @pytest.fixture
 def indexed(settings):
     settings.WAGTAILSEARCH_BACKENDS = WAGTAILSEARCH_BACKENDS
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     assert "AUTO_UPDATE" not in WAGTAILSEARCH_BACKENDS["default"]  # production's index is kept on every save
 
 
