@@ -15,6 +15,7 @@ from . import status
 from .models import EvidenceEntry, PolicySnapshot, Requirement, RequirementStatus
 from .policy_versions import policy_changes_since
 from .services import attestation_record
+from .views_no_staff_record import no_staff_record
 
 
 class AttestForm(forms.Form):
@@ -57,15 +58,11 @@ def _latest_snapshot(requirement: Requirement) -> PolicySnapshot | None:
     return PolicySnapshot.objects.filter(page_id=requirement.page_id).order_by("-created_at", "-pk").first()
 
 
-def _no_staff_record(request):
-    return render(request, "compliance/no_staff_record.html", status=200)
-
-
 @require_GET
 def attest_list(request):
     staff = staff_for_user(request.user)
     if staff is None:
-        return _no_staff_record(request)
+        return no_staff_record(request)
     today = timezone.localdate()
     rows = RequirementStatus.objects.filter(staff=staff, requirement__kind=Requirement.ATTEST_POLICY).select_related(
         "requirement", "evidence__snapshot"
@@ -86,7 +83,7 @@ def attest_list(request):
 def attest(request, requirement_id: int):
     staff = staff_for_user(request.user)
     if staff is None:
-        return _no_staff_record(request)
+        return no_staff_record(request)
     row = get_object_or_404(
         RequirementStatus.objects.select_related("requirement", "evidence__snapshot").annotate(
             **privacy_to_check(OuterRef("requirement__page__path"))

@@ -28,6 +28,7 @@ from .certificates import (
     sha256_grouped,
 )
 from .models import Certificate, Requirement
+from .views_no_staff_record import no_staff_record
 
 
 class UploadForm(forms.Form):
@@ -79,7 +80,7 @@ class RejectForm(forms.Form):
 def my_certificates(request):
     staff = staff_for_user(request.user)
     if staff is None:
-        return render(request, "compliance/no_staff_record.html")
+        return no_staff_record(request)
     certificates = Certificate.objects.filter(staff=staff).select_related("requirement").order_by("-uploaded_at")
     return render(request, "compliance/certificates.html", {"certificates": certificates})
 
@@ -88,7 +89,7 @@ def my_certificates(request):
 def upload(request):
     staff = staff_for_user(request.user)
     if staff is None:
-        return render(request, "compliance/no_staff_record.html")
+        return no_staff_record(request)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, staff=staff)
     else:

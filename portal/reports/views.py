@@ -10,6 +10,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.compliance.models import EvidenceEntry, VerificationCode
 from portal.compliance.policy_versions import policy_change_notices_for_staff
+from portal.compliance.views_no_staff_record import no_staff_record
 from portal.lib.links import portal_url
 from portal.people.roles import is_hr, staff_for_user
 
@@ -22,7 +23,7 @@ from .selectors import evidence_history_for_staff, requirement_lines_for_staff
 def my_training(request):
     staff = staff_for_user(request.user)
     if staff is None:
-        return render(request, "compliance/no_staff_record.html")
+        return no_staff_record(request)
     return render(
         request,
         "reports/my_training.html",
