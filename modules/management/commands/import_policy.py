@@ -48,7 +48,10 @@ class Command(BaseCommand):
             dest="version_label",
             help="The version label (default 1.0 for a new policy; with --into, required: the new version's number).",
         )
-        parser.add_argument("--owner-team", default=DEFAULT_OWNER_TEAM, help=f"Default: {DEFAULT_OWNER_TEAM}.")
+        parser.add_argument(
+            "--owner-team",
+            help=f"The team that owns a new policy, named to staff on its page (default: {DEFAULT_OWNER_TEAM}).",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -64,6 +67,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot import {path.name}: {error}") from error
         # Spaces round the number are dropped, as the CMS's version field drops them.
         version_label = (options["version_label"] or "").strip()
+        owner_team = _owner_team(options["owner_team"], into=options["into"])
 
         # The draft is saved in one transaction: a failure part way saves none of it.
         def failed():
@@ -91,7 +95,7 @@ class Command(BaseCommand):
                 parsed=parsed,
                 title=title,
                 version_label=version_label or "1.0",
-                owner_team=options["owner_team"],
+                owner_team=owner_team,
                 file_name=path.name,
             )
         self._report(page, parsed, path)
@@ -378,6 +382,29 @@ def _policy_parent(parent_id: int | None) -> Page:
     if not PolicyPage.can_create_at(parent):
         raise CommandError(f"“{parent.title}” (page {parent_id}) cannot hold a policy page. Use the home page.")
     return parent
+
+
+def _owner_team(given: str | None, *, into: str | None) -> str:
+    """--owner-team as the page will show it (the default when not given), or refused before anything is saved."""
+    if given is None:
+        return DEFAULT_OWNER_TEAM
+    if into:
+        raise CommandError(
+            "--owner-team names the owner of a new policy; with --into, change the owner on the policy's page in the "
+            "CMS. Nothing was saved."
+        )
+    owner = given.strip()  # as the CMS's field drops them
+    if not owner:
+        raise CommandError(
+            '--owner-team is empty: give the team that owns the policy, for example --owner-team "Information '
+            'Governance Team". Nothing was saved.'
+        )
+    longest = PolicyPage._meta.get_field("owner_team").max_length
+    if len(owner) > longest:
+        raise CommandError(
+            f"--owner-team is {len(owner)} characters long; a policy page takes at most {longest}. Nothing was saved."
+        )
+    return owner
 
 
 @transaction.atomic
