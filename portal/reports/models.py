@@ -109,8 +109,10 @@ class EvidencePack(models.Model):
 
     @property
     def stem(self) -> str:
-        """The files' name: the team's code, the day and the clock (which the CSV twin says nowhere else), its id."""
-        return f"evidence-pack-{self.team.code}-{self.as_at:%Y-%m-%d}-{clocks.FILE_WORDS[self.basis]}-{self.pk}"
+        """The files' name: the team's code (a slash in it, which no file name holds, a hyphen), the day and the clock
+        (which the CSV twin says nowhere else), its id."""
+        code = self.team.code.replace("/", "-").replace("\\", "-")
+        return f"evidence-pack-{code}-{self.as_at:%Y-%m-%d}-{clocks.FILE_WORDS[self.basis]}-{self.pk}"
 
 
 class KeptDay(models.Model):
