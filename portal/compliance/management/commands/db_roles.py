@@ -54,8 +54,10 @@ class Command(BaseCommand):
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SELECT current_user")
-                if cursor.fetchone()[0] == app_role:
+                owner = cursor.fetchone()[0]
+                if owner == app_role:
                     raise CommandError(f"Connected as {app_role} itself: run this as the role that owns the tables.")
+                _refuse_owner_rights(cursor, app_role=app_role, owner=owner)
                 for sql in statements:
                     cursor.execute(sql)
         except DatabaseError as error:  # no such role, or not connected as the tables' owner
@@ -75,3 +77,25 @@ class Command(BaseCommand):
                 "then run this again (docs/deploy.md, section 2)."
             )
         self.stdout.write(f"Granted {app_role} its rights on {database}: the ledger and audit log are append-only.")
+
+
+def _refuse_owner_rights(cursor, *, app_role: str, owner: str) -> None:
+    """Refuse an app role that could rewrite the ledger whatever it is granted: a superuser, or a member of the
+    tables' owner (which has the owner's rights, to UPDATE the ledger and to drop its triggers)."""
+    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", [app_role])
+    row = cursor.fetchone()
+    if row is None:
+        return  # no such role: the first grant says so
+    if row[0]:
+        raise CommandError(
+            f"{app_role} is a PostgreSQL superuser: it may change or delete any row, the ledger's and the audit log's "
+            f"included, whatever is granted. As a superuser, run ALTER ROLE {app_role} NOSUPERUSER; then run this "
+            "again. Nothing was changed."
+        )
+    cursor.execute("SELECT pg_has_role(%s, current_user, 'MEMBER')", [app_role])
+    if cursor.fetchone()[0]:
+        raise CommandError(
+            f"{app_role} is a member of {owner}, the role that owns the tables, so it has the owner's rights: to "
+            f"change the ledger and the audit log, and to drop their triggers. As a superuser, run REVOKE {owner} "
+            f"FROM {app_role}; then run this again. Nothing was changed."
+        )
