@@ -1,9 +1,11 @@
 """The scenario modules: the index of modules and the module page, which teaches a policy's sections."""
 
 from django.db import models
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from modules.blocks import BODY_FEATURES, ModuleBodyBlock
@@ -22,9 +24,14 @@ class ModuleIndexPage(Page):
 
     @classmethod
     def the_list(cls) -> "ModuleIndexPage | None":
-        """The published module index page the portal's links to the list of modules lead to (the first in the tree),
-        or None: none is published yet. One query."""
-        return cls.objects.live().order_by("path").first()
+        """The published module index page the portal's links to the list of modules lead to (the first in the tree
+        that staff can open, before one kept behind a password or for certain groups, on it or a page above it), or
+        None: none is published yet. One query."""
+        kept = PageViewRestriction.objects.filter(
+            restriction_type__in=[PageViewRestriction.PASSWORD, PageViewRestriction.GROUPS],
+            page__path=Substr(OuterRef("path"), 1, Length("page__path")),
+        )
+        return cls.objects.live().annotate(kept=Exists(kept)).order_by("kept", "path").first()
 
     def route(self, request, path_components):
         """Wagtail's routing, with the module (every child is one) and its policy read in one query."""
