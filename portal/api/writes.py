@@ -294,6 +294,8 @@ def _details(kind, plan, collection) -> dict:
                 {"item": _item(collection, line), "number": number} for line, number in plan.not_on_roster
             ],
             "unmapped_courses": plan.skipped,
+            "voided": [{"item": _item(collection, line), "message": note} for line, note in plan.voided],
+            "other_expiry": [{"item": _item(collection, line), "message": note} for line, note in plan.other_expiry],
             "retired_courses": [
                 {
                     "course": course,

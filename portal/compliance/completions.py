@@ -33,9 +33,9 @@ from portal.people.models import Assignment, StaffMember
 from portal.people.roster.numbers import rewritten_number_error, zero_twin_error, zero_twins
 from portal.people.roster.rows import END_OF_TIME
 
-from .completion_facts import certified_completions
+from .completion_facts import leave_out_recorded
 from .dates import add_months
-from .models import CompetenceMapping, EvidenceEntry, Requirement
+from .models import CompetenceMapping, Requirement
 
 ALIASES = {
     **dict.fromkeys(["person", "employee", "personname", "employeename", "assignmentperson"], "person"),
@@ -110,6 +110,8 @@ class CompletionPlan:
     not_completed: int = 0  # rows with a blank achievement date: the course is not done yet
     not_on_roster: list[tuple[int, str]] = field(default_factory=list)  # (line, the number given), skipped
     after_leaving: list[tuple[int, str]] = field(default_factory=list)  # (line, why), skipped, strict or not
+    voided: list[tuple[int, str]] = field(default_factory=list)  # (line, when HR voided it): not recorded again
+    other_expiry: list[tuple[int, str]] = field(default_factory=list)  # (line, both dates): recorded, its date kept
     unused: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     strict: bool = False
@@ -124,6 +126,8 @@ class CompletionPlan:
             "rows": self.rows,
             "to_record": len(self.to_record),
             "already_recorded": self.already,
+            "already_recorded_other_expiry": len(self.other_expiry),
+            "not_recorded_voided": len(self.voided),
             "skipped_unmapped": sum(self.skipped.values()),
             "skipped_retired": sum(course.rows for course in self.retired.values()),
             "skipped_not_completed": self.not_completed,
@@ -299,17 +303,7 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
                 plan.already += 1
             continue
         plan.to_record.append(row)
-    existing = set()
-    for chunk in _chunks([r.key for r in plan.to_record]):
-        existing.update(
-            EvidenceEntry.objects.filter(idempotency_key__in=chunk).values_list("idempotency_key", flat=True)
-        )
-    certified = certified_completions({r.staff_id for r in plan.to_record})  # the same completion, its certificate
-    recorded = [
-        r.key in existing or (r.staff_id, r.requirement_id, r.completed_on) in certified for r in plan.to_record
-    ]
-    plan.already += sum(recorded)
-    plan.to_record = [r for r, done in zip(plan.to_record, recorded, strict=True) if not done]
+    leave_out_recorded(plan)
     plan.rejected.sort()
     return plan
 

@@ -206,15 +206,17 @@ def record_in_chunks(
 def dry_run_kept(plan: CompletionPlan, fingerprint: str) -> dict:
     """The dry run as the batch page shows it, as JSON, kept on the batch so that opening the page does not read the
     file again: the counts, the first SHOWN completions to record (named), people not on the roster, completions
-    after leaving and rejected rows, every course not yet mapped (in the file's order) and every course mapped to a
-    retired requirement (why its rows are skipped), and the accounts whose
-    completions it records (one of them viewing or applying has the file planned again, their rows refused). A query
-    for each 5,000 people to record, and those of the listing's names."""
+    after leaving, completions HR voided, those recorded with another expiry and rejected rows, every course not yet
+    mapped (in the file's order) and every course mapped to a retired requirement (why its rows are skipped), and the
+    accounts whose completions it records (one of them viewing or applying has the file planned again, their rows
+    refused). A query for each 5,000 people to record, and those of the listing's names."""
     return {
         "rows": plan.rows,
         "counts": {
             "to_record": len(plan.to_record),
             "already": plan.already,
+            "other_expiry": len(plan.other_expiry),
+            "voided": len(plan.voided),
             "skipped_unmapped": sum(plan.skipped.values()),
             "retired": plan.summary["skipped_retired"],
             "not_completed": plan.not_completed,
@@ -233,6 +235,8 @@ def dry_run_kept(plan: CompletionPlan, fingerprint: str) -> dict:
         ],
         "not_on_roster": plan.not_on_roster[:SHOWN],
         "after_leaving": plan.after_leaving[:SHOWN],
+        "other_expiry": plan.other_expiry[:SHOWN],
+        "voided": plan.voided[:SHOWN],
         "skipped": list(plan.skipped.items()),  # pairs: PostgreSQL's jsonb would put a dict's keys in its own order
         "retired": plan.retired_warnings(),
         "standing_of": plan.accounts(),

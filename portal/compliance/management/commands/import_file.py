@@ -144,6 +144,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  skipped line {line}: {number} is not on the roster")
         for line, warning in getattr(plan, "after_leaving", []):
             self.stdout.write(f"  skipped line {line}: {warning}")
+        for line, note in getattr(plan, "voided", []) + getattr(plan, "other_expiry", []):
+            self.stdout.write(f"  skipped line {line}: {note}")
         for line, reason in _errors(plan):
             self.stdout.write(f"  line {line}: {reason}" if line else f"  problem: {reason}")
         if listing is not None:
