@@ -13,9 +13,12 @@ holder's leave date passes: the form shows allauth's "This link has expired or b
 
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
 from allauth.account.forms import UserTokenForm as AllauthUserTokenForm
+from django.core.exceptions import ValidationError
 
 from .leavers import leave_date_of, left_by
+from .sso import password_login_enabled
 
 
 def may_reset(user) -> bool:
@@ -40,3 +43,23 @@ class UserTokenForm(AllauthUserTokenForm):
             self.reset_user = None
             raise get_adapter().validation_error("invalid_password_reset")
         return cleaned_data
+
+
+class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+    """allauth's form that sets the new password from a link. With password sign-in turned off only a superuser's
+    password lets them in (portal.accounts.sso), so anyone else holding a link (an invitation sent before passwords were
+    turned off, say) is sent to single sign-on by the page, and a password sent anyway is refused, not set."""
+
+    refused_message = (
+        "Password sign-in is turned off, so a password would not let you in: sign in with your organisation's account "
+        "instead. No password was set."
+    )
+
+    @property
+    def password_sign_in(self) -> bool:
+        return password_login_enabled() or bool(self.user is not None and self.user.is_superuser)
+
+    def clean(self):
+        if not self.password_sign_in:
+            raise ValidationError(self.refused_message, code="password_login_off")
+        return super().clean()

@@ -428,6 +428,7 @@ PORTAL_PASSWORD_LOGIN = env_bool("PORTAL_PASSWORD_LOGIN", True)
 ACCOUNT_FORMS = {
     "login": "portal.accounts.sso.LoginForm",
     "reset_password": "portal.accounts.password_reset.ResetPasswordForm",
+    "reset_password_from_key": "portal.accounts.password_reset.ResetPasswordKeyForm",
     "user_token": "portal.accounts.password_reset.UserTokenForm",
     # The current password on the change-password page counts as a sign-in's does (portal.accounts.ratelimits).
     "change_password": "portal.accounts.ratelimits.ChangePasswordForm",
