@@ -6,6 +6,8 @@ accounts" page can remove it too, but only once they are signed in, which is wha
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Lower
 
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
@@ -22,11 +24,14 @@ class UnlinkError(Exception):
 
 
 def sso_links_for(email: str, *, lock: bool = False):
-    """The account that signs in with `email` (in any case) and its single sign-on links, oldest first; with `lock`,
-    the account's row is locked until the transaction ends. Raises UnlinkError if no account signs in with it, or
-    it has no link."""
+    """The account that signs in with `email` (in any case, as sign-in matches it) and its single sign-on links,
+    oldest first; with `lock`, the account's row is locked until the transaction ends. Raises UnlinkError if no
+    account signs in with it, or it has no link."""
     email = (email or "").strip()
-    accounts = get_user_model().objects.filter(email__iexact=email)
+    # Matched as sign-in matches it (`UserManager.get_by_natural_key`), on the expression the one-account-per-address
+    # index is on: iexact compares upper cases on PostgreSQL, under which two accounts that index holds apart can both
+    # match (a@ix.example and a@\u0131x.example, a dotless i), and the link of the other would be removed.
+    accounts = get_user_model().objects.alias(sign_in_name=Lower("email")).filter(sign_in_name=Lower(Value(email)))
     account = (accounts.select_for_update() if lock else accounts).first()
     if account is None:
         raise UnlinkError(
