@@ -60,6 +60,9 @@ def test_an_hr_officer_who_has_not_entered_their_code_is_still_told_what_applies
     factories.sign_in(client, hr_officer, second_factor=False)
     html = client.get(reverse("reports:my_training")).content.decode()
     assert "<h1>Your account is not on the staff roster</h1>" in html and CONTACT_HR not in html
+    # Its links wait for the code, as the header's do (tests/accounts/test_one_door.py): the pages ask for it.
+    assert "/hr/" not in html.split("<main", 1)[1] and 'href="/cms/"' not in html
+    assert "ask for the code from your authenticator app when you open them" in html
 
 
 def test_a_cms_editor_is_pointed_to_the_cms_and_to_hr_for_the_roster(client, db):
