@@ -76,7 +76,8 @@ def test_my_training_costs_the_same_however_many_notices(
     titles = _waiting(staff, home_page, count)
     factories.sign_in(client, person)
     # 1 session, 2 user, 3 staff record, 4 requirement rows, 5 their certificates' states, 6 history, 7 attestation
-    # rows, 8 their latest rounds, 9 the versions since (the notices); no module required.
-    with django_assert_num_queries(9):
+    # rows, 8 their latest rounds, 9 the versions since (the notices), 10 the published module index (the link to
+    # the list of modules, cf3c694); no module required.
+    with django_assert_num_queries(10):
         text = client.get(reverse("reports:my_training")).content.decode()
     assert all(title in text for title in titles)
