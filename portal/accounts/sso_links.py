@@ -70,6 +70,13 @@ def sso_links_remove(*, email: str, reason: str, actor) -> tuple:
     return account, links
 
 
+def sso_reason_check(reason: str | None) -> None:
+    """Raises UnlinkError for a reason given that --apply would refuse (blank, too long, a hidden character): a dry
+    run given it fails as the apply would, so a script that applies only after a dry run succeeds is not misled."""
+    if reason is not None:
+        _clean_reason(reason)
+
+
 def _clean_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:

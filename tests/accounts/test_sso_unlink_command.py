@@ -96,3 +96,30 @@ def test_applying_without_a_proper_reason_is_refused(person, linked, reason, sai
     refused = refusal(*args)
     assert refused.startswith(said) and refused.endswith("Nothing was changed.")
     assert unchanged(linked)
+
+
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        ("   ", "Give the reason with --reason"),
+        ("Re-created\u202e", "The reason contains"),
+        ("x" * 1001, "The reason must be 1000 characters or fewer"),
+    ],
+)
+def test_a_dry_run_given_a_reason_the_apply_would_refuse_is_refused_as_the_apply_is(person, linked, reason, said):
+    """A script runs the dry run, then --apply only if it succeeded: a dry run given a reason --apply refuses fails
+    with the apply's words, not 'Would remove'. Given none, it says what it would remove, as above."""
+    refused = refusal(person.email, "--reason", reason)
+    assert refused.startswith(said) and refused.endswith("Nothing was changed.")
+    assert unchanged(linked)
+
+
+def test_an_account_with_two_links_is_told_of_both_and_both_go(person, linked):
+    SocialAccount.objects.create(user=person, provider="nhsmail", uid="sub-older-456")
+    said = run(person.email)
+    assert "Would remove the 2 single sign-on links of Priya Shah" in said and "To remove them, run again" in said
+    assert "subject sub-old-123" in said and "subject sub-older-456" in said
+    said = run(person.email, "--apply", "--reason", "NHSmail account re-created (INC0012345)")
+    assert "Removed the 2 single sign-on links of Priya Shah" in said
+    assert not SocialAccount.objects.filter(user=person).exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.SSO_LINKED).count() == 2

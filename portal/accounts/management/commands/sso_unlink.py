@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import formats
 
-from portal.accounts.sso_links import NOTHING_CHANGED, UnlinkError, sso_links_for, sso_links_remove
+from portal.accounts.sso_links import NOTHING_CHANGED, UnlinkError, sso_links_for, sso_links_remove, sso_reason_check
 from portal.lib.commands import command_line, failure_told
 
 
@@ -22,13 +22,16 @@ class Command(BaseCommand):
             try:
                 if not apply:
                     account, links = sso_links_for(email)
-                    self.stdout.write(f"Would remove the single sign-on link of {_whose(account, links)}")
-                    self.stdout.write(f'{NOTHING_CHANGED} To remove it, run again with --apply --reason "..."')
+                    sso_reason_check(reason)
+                    self.stdout.write(f"Would remove {_links(links)} of {_whose(account, links)}")
+                    self.stdout.write(
+                        f'{NOTHING_CHANGED} To remove {_it(links)}, run again with --apply --reason "..."'
+                    )
                     return
                 account, links = sso_links_remove(email=email, reason=reason, actor=command_line("sso_unlink"))
             except UnlinkError as error:
                 raise CommandError(str(error)) from None
-        self.stdout.write(f"Removed the single sign-on link of {_whose(account, links)}")
+        self.stdout.write(f"Removed {_links(links)} of {_whose(account, links)}")
         self.stdout.write(
             "Their sessions have ended. Their next single sign-on links the directory account they sign in with, "
             "found by their work email on the roster. Recorded in the audit log."
@@ -41,3 +44,11 @@ def _whose(account, links) -> str:
         + (f"last used {formats.date_format(link.last_login, 'j F Y')}" if link.last_login else "never used")
         for link in links
     )
+
+
+def _links(links) -> str:
+    return "the single sign-on link" if len(links) == 1 else f"the {len(links)} single sign-on links"
+
+
+def _it(links) -> str:
+    return "it" if len(links) == 1 else "them"
