@@ -12,8 +12,7 @@ Which tasks are left is named in the backend's OPTIONS (LEFT_QUEUED: the tasks' 
 can see it; the portal's own tasks (packs, reminders, imports, receipts) all run."""
 
 from django_tasks.backends.immediate import ImmediateBackend
-from django_tasks.base import TaskResult, TaskResultStatus
-from django_tasks.utils import get_module_path, get_random_id
+from django_tasks.utils import get_module_path
 
 
 class ImmediateButIndexing(ImmediateBackend):
@@ -21,21 +20,7 @@ class ImmediateButIndexing(ImmediateBackend):
         super().__init__(alias, params)
         self.left_queued = frozenset(self.options.get("LEFT_QUEUED", ()))
 
-    def enqueue(self, task, args, kwargs):
-        if get_module_path(task.func) not in self.left_queued:
-            return super().enqueue(task, args, kwargs)
-        self.validate_task(task)
-        return TaskResult(
-            task=task,
-            id=get_random_id(),
-            status=TaskResultStatus.READY,
-            enqueued_at=None,
-            started_at=None,
-            last_attempted_at=None,
-            finished_at=None,
-            args=args,
-            kwargs=kwargs,
-            backend=self.alias,
-            errors=[],
-            worker_ids=[],
-        )
+    def _execute_task(self, task_result) -> None:
+        """The result is made as the immediate backend makes it; one of the tasks left queued is not run (READY)."""
+        if get_module_path(task_result.task.func) not in self.left_queued:
+            super()._execute_task(task_result)
