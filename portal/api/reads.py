@@ -4,6 +4,7 @@ goes through the reports' own selectors, limited to the client's team, and is wr
 import datetime
 from typing import Annotated, Literal
 
+from django.db.models.functions import Lower
 from django.utils import timezone
 from ninja import Query, Router
 from pydantic import BeforeValidator
@@ -65,7 +66,9 @@ def _team_for(client: ApiClient, code: str, day: datetime.date | None = None, ba
     """The team with `code` among the client's: its team today and those below, as the tree is now; about a past
     `day`, as the tree stood that day on the clock `basis` (`reports.scope.day_tree`), as a manager's are."""
     teams = _teams_of(client) if day is None or client.team is None else Team.objects.all()
-    team = teams.filter(code=_named(code, "team")).first()
+    # Codes are told apart without regard to case by every door that makes or finds a team (the organisation import,
+    # the Organisation page, the roster import), so a code in any case names one team.
+    team = teams.alias(code_lower=Lower("code")).filter(code_lower=_named(code, "team").lower()).first()
     if team is not None and day is not None and client.team is not None:
         team = team if team.pk in day_tree(day, basis).under([client.team]) else None
     if team is None:
@@ -145,7 +148,7 @@ def person_standing(request, employee_number: str, as_at: Day = None):
 
 
 @router.get(
-    "/teams/{code}/standing",
+    "/teams/{path:code}/standing",  # `path`: a code may hold a slash (ESR's 'ICB/COMMS'), which `str` would not take
     response=schemas.TeamStanding,
     auth=STANDING,
     tags=["Standing"],
