@@ -15,6 +15,7 @@ class AuditEvent(models.Model):
     PAUSE_CHANGED, STATUS_REBUILT, POLICY_PUBLISHED = "pause_changed", "status_rebuilt", "policy_published"
     SSO_LINKED, ROUND_WITHDRAWN, ACCOUNT_CHANGED = "sso_linked", "round_withdrawn", "account_changed"
     PAGE_PASSWORD = "page_password"  # noqa: S105 (the name of an audit action, not a password)
+    CERTIFICATE_DECIDED = "certificate_decided"
     ACTION_CHOICES = [
         (EXPORT, "Exported records"),
         (VIEW_PERSON, "Viewed a person's records"),
@@ -40,6 +41,7 @@ class AuditEvent(models.Model):
         (ROUND_WITHDRAWN, "Withdrew a re-attestation round opened in error"),
         (ACCOUNT_CHANGED, "Changed an account's name or password"),
         (PAGE_PASSWORD, "Gave a page's password"),
+        (CERTIFICATE_DECIDED, "Verified or rejected a certificate"),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record
 from portal.lib.forms import REASON_MAX_LENGTH
 from portal.lib.text import hidden_character, shown_safely
 from portal.people.hr_roles import hr_colleague_can_sign_in
@@ -137,9 +139,12 @@ def _copy_uploaded(copy: Certificate, *, same_file: bool) -> str:
     )
 
 
-def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, reason: str = "") -> Certificate:
+def certificate_decide(
+    *, certificate: Certificate, reviewer, approve: bool, reason: str = "", request=None
+) -> Certificate:
     """HR approves (a ledger entry) or rejects (with a reason the person sees). The person is emailed the decision
-    once it is committed. A certificate is decided once.
+    once it is committed, and the decision is a line in the audit log, in the same transaction. A certificate is
+    decided once.
     Verifying is refused for a copy of one verified, for a completion the national e-learning records gave (the same
     day), for a requirement retired or no longer applying to the person, for a completion after the person's leave
     date, and for a stored file that is missing or not the one uploaded; rejecting is always possible. The entry a
@@ -188,8 +193,28 @@ def certificate_decide(*, certificate: Certificate, reviewer, approve: bool, rea
             certificate.status = Certificate.REJECTED
             certificate.rejection_reason = reason.strip()
         certificate.save()
+        _decision_audit(certificate, reviewer, request)
         certificate_decision_send_on_commit(certificate, VERIFIED if approve else REJECTED)
     return certificate
+
+
+def _decision_audit(certificate: Certificate, reviewer, request) -> None:
+    """The decision in the audit log, as voiding evidence is: the certificate's row (its reviewer and reason) is
+    read-write data; the log keeps what was decided, by whom, with the reason given."""
+    verified = certificate.status == Certificate.APPROVED
+    decision = VERIFIED if verified else REJECTED
+    outcome = {"entry_seq": certificate.evidence.seq} if verified else {"reason": certificate.rejection_reason}
+    audit_record(
+        actor=reviewer,
+        action=AuditEvent.CERTIFICATE_DECIDED,
+        scope=f"{certificate.staff.full_name}: {certificate.requirement.name}: certificate {certificate.pk} {decision}",
+        request=request,
+        staff_id=certificate.staff_id,
+        requirement_id=certificate.requirement_id,
+        certificate_id=certificate.pk,
+        decision=decision,
+        **outcome,
+    )
 
 
 def _own_certificate(reviewer) -> str:

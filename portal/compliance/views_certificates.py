@@ -212,7 +212,9 @@ def decide(request, certificate_id: int):
     approve = decision == "approve"
     reason = request.POST.get("reason", "")
     try:
-        certificate_decide(certificate=certificate, reviewer=request.user, approve=approve, reason=reason)
+        certificate_decide(
+            certificate=certificate, reviewer=request.user, approve=approve, reason=reason, request=request
+        )
     except CertificateError as error:
         messages.error(request, f"{certificate.staff.full_name}: {error}")
     else:
