@@ -58,3 +58,12 @@ def test_a_path_below_a_team_read_is_still_no_address(api, org):
     for path in (f"/api/v1/teams/{comms}/standing/more", f"/api/v1/teams/{comms}/other"):
         response = api("get", path, "standing")
         assert response.status_code == 404 and response.json()["detail"].startswith("There is no such address")
+
+
+@pytest.mark.parametrize("code", ["ÉQUIPE", "équipe"])
+def test_a_code_beyond_ascii_is_read_as_written(api, org, code):
+    """SQLite's LOWER leaves É as it is: the code as written is still found there, as on PostgreSQL."""
+    Team.objects.filter(pk=org["teams"]["comms"].pk).update(code=code)
+    response = api("get", f"/api/v1/teams/{code}/standing", "standing")
+    assert response.status_code == 200, response.content
+    assert response.json()["team"]["code"] == code
