@@ -18,16 +18,19 @@ from collections import Counter, defaultdict
 
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from portal.lib.mail import reply_to
 
 from . import reminder_lists
-from .models import ReminderLog, ReminderRefusal
+from .models import ReminderLog, ReminderRefusal, RequirementStatus
 from .reminders import Message, messages_due
 
 logger = logging.getLogger(__name__)
 
 SENT, ALREADY_SENT, NOT_SENT, MAIL_DOWN = "sent", "already sent", "not sent", "mail down"
+NO_LONGER_DUE = "no longer due"  # done, retired, paused or no longer theirs since the run read what was due
 # The mail server, not this email: each email after it would fail the same way (most after waiting out EMAIL_TIMEOUT).
 # Any other OSError (refused connection, timeout, TLS) is the server too; the other SMTP errors (they are OSErrors as
 # well) are about one email: its recipient or its message refused.
@@ -56,7 +59,11 @@ def messages_send(messages: list[Message], *, connection=None) -> str:
     email could not be sent, every claim is withdrawn, so the next run tries them all again, and the outcome is
     MAIL_DOWN when the mail server could not be reached (or refuses every email), NOT_SENT when it refused this one.
     `connection`: the run's connection to the mail server, opened here if it is not open, and closed on MAIL_DOWN;
-    None, a connection of the email's own."""
+    None, a connection of the email's own. A message no longer due (`still_due`) is neither claimed nor sent:
+    NO_LONGER_DUE when none is left."""
+    messages = still_due(messages)
+    if not messages:
+        return NO_LONGER_DUE
     claimed = [(message, log) for message in messages if (log := _claim(message)) is not None]
     if not claimed:
         return ALREADY_SENT
@@ -81,6 +88,30 @@ def messages_send(messages: list[Message], *, connection=None) -> str:
             _connection_close(connection)  # dropped, or never made: the next email tries a new one
         return NOT_SENT if about_this_email else MAIL_DOWN
     return SENT
+
+
+def still_due(messages: list[Message]) -> list[Message]:
+    """`messages` but those about a due date the person no longer has: the run reads everything due first and then
+    sends, one email after another, for minutes with thousands to send; meanwhile someone may complete the course (a
+    new due date), HR may retire it, pause the person, or the roster end it for them (no status row). They are told
+    nothing, nor is anyone told about them. A list a manager sends by hand, and the weekly list, are about no one due
+    date and go as they are. One query, however many messages."""
+    about = [message for message in messages if message.requirement is not None]
+    if not about:
+        return messages
+    keys = Q()
+    for message in about:
+        keys |= Q(staff_id=message.staff.pk, requirement_id=message.requirement.pk, due_on=message.due_on)
+    current = set(
+        RequirementStatus.objects.filter(keys, requirement__active=True)
+        .exclude(RequirementStatus.paused_on_q(timezone.localdate()))
+        .values_list("staff_id", "requirement_id", "due_on")
+    )
+    return [
+        message
+        for message in messages
+        if message.requirement is None or (message.staff.pk, message.requirement.pk, message.due_on) in current
+    ]
 
 
 def _connection_close(connection) -> None:
