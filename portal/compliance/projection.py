@@ -161,7 +161,10 @@ def standing_from(
         expires_on = add_months(completed_on, requirement.renewal_months)
     renew_from = None
     # In the order they opened, however they were read, so that of two with one deadline the first sets the window.
-    for round_ in sorted(rounds, key=lambda r: r.opened_at):
+    rounds = sorted(rounds, key=lambda r: r.opened_at)
+    if rounds and rounds[-1].releases(kind=requirement.kind, snapshot_id=snapshot_id):
+        rounds = []  # the version in force says what they attested: no round asks them again (`not_asked_again`)
+    for round_ in rounds:
         # A material change since this person's evidence: they must attest (or complete the module) again by the
         # deadline. The first round to bring the expiry forward asks them from the day it opened.
         if round_.outdates(kind=requirement.kind, snapshot_id=snapshot_id, completed_at=completed_at):

@@ -27,6 +27,7 @@ from .models import (
     StatusInterval,
 )
 from .models.ledger import snapshot_hash
+from .policy_versions import material_since
 from .requirement_history import requirement_change_record, terms_to_keep
 from .requirement_reads import (
     asks_the_account,
@@ -210,16 +211,34 @@ def reattestation_round_open(
         | Q(kind=Requirement.COMPLETE_MODULE, page_id__in=list(module_page_ids))
     )
     rounds = []
+    not_asked_again = versions_saying_the_same(snapshot)
     with transaction.atomic():
         for requirement in requirements:
             rounds.append(
                 ReattestationRound.objects.create(
-                    requirement=requirement, snapshot=snapshot, deadline=deadline, reason=reason, opened_by=opened_by
+                    requirement=requirement,
+                    snapshot=snapshot,
+                    deadline=deadline,
+                    reason=reason,
+                    opened_by=opened_by,
+                    not_asked_again=not_asked_again if requirement.kind == Requirement.ATTEST_POLICY else [],
                 )
             )
             # A round changes when its holders are due, never who is required: those with a row or a run on it.
             _status_refresh(requirement, status_holders(requirement))
     return rounds
+
+
+def versions_saying_the_same(snapshot: PolicySnapshot) -> list[int]:
+    """The earlier versions of `snapshot`'s policy that it changes in no section materially (`material_since`): one
+    whose text it brings back, or changes only in minor ways since. Whoever attested one of them has attested what
+    `snapshot` asks. One query and a comparison per version, once per publish."""
+    versions = PolicySnapshot.objects.filter(page_id=snapshot.page_id, created_at__lte=snapshot.created_at)
+    earlier = [
+        v for v in versions.order_by("created_at", "pk") if (v.created_at, v.pk) < (snapshot.created_at, snapshot.pk)
+    ]
+    published = [*earlier, snapshot]
+    return [version.pk for version in earlier if not material_since(version, snapshot, published)]
 
 
 class RoundError(Exception):

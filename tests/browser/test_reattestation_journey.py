@@ -15,7 +15,8 @@ from tests.browser.conftest import BROWSER_DB, sign_in
 pytestmark = BROWSER_DB
 
 
-def test_staff_member_reattests_after_a_material_change(page, live_server, site, axe_check):
+def attested_version_1(site):
+    """A policy at version 1.0, its attestation requirement, and someone who has attested 1.0."""
     policy = factories.make_policy(parent=site)
     requirement = factories.make_requirement(
         name="Social media policy: annual attestation", kind=Requirement.ATTEST_POLICY, page=policy
@@ -24,6 +25,11 @@ def test_staff_member_reattests_after_a_material_change(page, live_server, site,
     staff = factories.make_staff(user=user)
     refresh()
     attestation_record(staff=staff, snapshot=PolicySnapshot.objects.get(page_id=policy.pk), user=user)
+    return policy, requirement, user
+
+
+def test_staff_member_reattests_after_a_material_change(page, live_server, site, axe_check):
+    policy, requirement, user = attested_version_1(site)
 
     page_obj = PolicyPage.objects.get(pk=policy.pk)
     page_obj.version_label = "2.0"

@@ -113,6 +113,10 @@ class ReattestationRound(models.Model):
     reason = models.TextField()
     opened_at = models.DateTimeField(auto_now_add=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The earlier versions of the policy (their PolicySnapshot ids) from which `snapshot` differs in no section
+    # materially, as worked out when the round opened (`services.reattestation_round_open`): a version bringing back
+    # the text someone attested (an editor undoing a material change) asks nothing more of them.
+    not_asked_again = models.JSONField(default=list, blank=True)
 
     objects = RoundQuerySet.as_manager()
 
@@ -130,6 +134,14 @@ class ReattestationRound(models.Model):
         if kind == Requirement.ATTEST_POLICY:
             return (snapshot_id or 0) < self.snapshot_id
         return completed_at < self.opened_at
+
+    def releases(self, *, kind: str, snapshot_id: int | None) -> bool:
+        """Whether, as the latest round of its requirement, this round lets an attestation to `snapshot_id` count as
+        it stands, whatever earlier rounds asked: the version it asks for says materially what that one said."""
+        return kind == Requirement.ATTEST_POLICY and snapshot_id is not None and snapshot_id in self.not_asked_again
+
+    def versions_not_asked_again(self):
+        return PolicySnapshot.objects.filter(pk__in=self.not_asked_again).order_by("created_at", "pk")
 
 
 class RoundWithdrawal(models.Model):
