@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
-from portal.lib.forms import DayMonthYearField
+from portal.lib.forms import REASON_MAX_LENGTH, DayMonthYearField
 from portal.people.decorators import hr_required
 from portal.people.hr_roles import hr_colleague_can_sign_in
 from portal.people.roles import is_hr, staff_for_user
@@ -71,6 +71,7 @@ class UploadForm(forms.Form):
 class RejectForm(forms.Form):
     reason = forms.CharField(
         label="Why are you rejecting it?",
+        max_length=REASON_MAX_LENGTH,  # as `certificate_decide` allows; the queue's boxes stop there
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Give the reason for rejecting the certificate"},
     )

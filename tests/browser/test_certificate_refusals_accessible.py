@@ -1,6 +1,8 @@
 """axe-core on what the certificate audit added: the upload page refusing a file for what it is (an iPhone's HEIC
 photo, a PDF carrying a script), with the error summary linking to the file field; and HR's queue marking a leaver,
-after a verification refused for a completion after their leave date, with the message saying why."""
+after a verification refused for a completion after their leave date, with the message saying why. The queue's box
+for a rejection's reason says who reads it: the person (on their page and in the email) and their manager; before it
+said nothing, and an officer could write there what they meant for HR alone."""
 
 import datetime
 
@@ -9,6 +11,7 @@ from playwright.sync_api import expect
 
 from portal.compliance.certificates import certificate_upload
 from portal.compliance.projection import refresh
+from portal.lib.forms import REASON_MAX_LENGTH
 from portal.people.models import StaffMember
 from portal.people.roles import hr_group
 from tests import factories
@@ -69,6 +72,13 @@ def test_the_queue_with_a_leaver_and_a_refused_verification_passes_axe(page, liv
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
     page.goto(f"{live_server.url}/certificates/queue/")
     expect(page.get_by_text("Left on ")).to_be_visible()
+    # The box for a rejection's reason says who reads it, and stops at the length a reason may have
+    box = page.get_by_label("Reason for rejecting")
+    expect(box).to_have_accessible_description(
+        "Sam Person sees this reason on their certificates page and in the email telling them, and their manager "
+        "sees it on Sam Person's page."
+    )
+    expect(box).to_have_attribute("maxlength", str(REASON_MAX_LENGTH))
     axe_check(page)
     page.get_by_role("button", name="Verify Sam Person's certificate").click()
     expect(page.get_by_text("so it cannot be verified. Reject it instead, saying why.")).to_be_visible()
