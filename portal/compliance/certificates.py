@@ -152,7 +152,7 @@ def certificate_decide(
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status != Certificate.PENDING:
-            raise CertificateError(_decided_already(certificate, reviewer))
+            raise CertificateError(_decided_already(certificate, reviewer, approve=approve))
         if certificate.staff.user_id == reviewer.pk:
             raise CertificateError(_own_certificate(reviewer))
         if not approve and not reason.strip():
@@ -229,9 +229,10 @@ def _own_certificate(reviewer) -> str:
     )
 
 
-def _decided_already(certificate: Certificate, reviewer) -> str:
+def _decided_already(certificate: Certificate, reviewer, *, approve: bool = True) -> str:
     """For the HR officer whose page was open while a colleague (or their own other tab) decided it: who decided what,
-    and when, so they need not wonder whether their click counted."""
+    and when, so they need not wonder whether their click counted. One who meant to reject a certificate verified
+    meanwhile is told the way that remains: voiding its entry withdraws it (`certificate_withdraw`)."""
     if certificate.reviewed_by_id is None:
         who = "HR"
     else:
@@ -243,7 +244,14 @@ def _decided_already(certificate: Certificate, reviewer) -> str:
         done += f" at {when:%H:%M} on {when:%-d %B %Y}"
     if certificate.status == Certificate.WITHDRAWN and certificate.withdrawn_at is not None:
         done += f", and HR withdrew the verification on {timezone.localdate(certificate.withdrawn_at):%-d %B %Y}"
-    return done + ". Nothing was changed."
+    done += ". Nothing was changed."
+    if not approve and certificate.status == Certificate.APPROVED and certificate.evidence_id is not None:
+        done += (
+            f" If it should not count, void ledger entry #{certificate.evidence.seq} from "
+            f"{certificate.staff.full_name}'s page, giving your reason: that withdraws the verification and tells "
+            "them why."
+        )
+    return done
 
 
 def _refuse_verifying_a_copy(certificate: Certificate) -> None:
