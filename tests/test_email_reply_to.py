@@ -75,7 +75,10 @@ def _invitation(request, committed):
 
 def _sign_in_email_changed(request, committed):
     staff = request.getfixturevalue("staff")
-    sign_in_email_changed_send(staff, old="p.shah@example.nhs.uk", new=staff.work_email, on=timezone.localdate())
+    for address in ("p.shah@example.nhs.uk", staff.work_email):
+        sign_in_email_changed_send(
+            staff, old="p.shah@example.nhs.uk", new=staff.work_email, on=timezone.localdate(), to=address
+        )
 
 
 def _policy_late_for_its_editor(request, committed):

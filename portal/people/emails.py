@@ -43,11 +43,12 @@ def _single_sign_on_name() -> str:
     return apps[0].get("name") or "single sign-on" if apps else ""
 
 
-def sign_in_email_changed_send(staff, *, old: str, new: str, on, by=None) -> None:
-    """Tell both the old and the new address that an HR import moved the account's sign-in email, and whom to tell if
+def sign_in_email_changed_send(staff, *, old: str, new: str, on, by=None, to: str) -> None:
+    """Tell `to`, the old or the new address, that an HR import moved the account's sign-in email, and whom to tell if
     that is wrong (the HR officer who applied the file, when one did): the old holder learns their account has gone,
-    the new one that it is now theirs. One message to each, so neither address is shown to a stranger's mail server
-    twice and each arrives whatever happens to the other."""
+    the new one that it is now theirs. Each address is sent its own message, by its own call, so neither address is
+    shown to a stranger's mail server twice and each arrives whatever happens to the other (the roster import keeps
+    which of the two is still owed)."""
     context = {
         "staff": staff,
         "old": old,
@@ -58,9 +59,8 @@ def sign_in_email_changed_send(staff, *, old: str, new: str, on, by=None) -> Non
         "service": settings.PORTAL_SERVICE_NAME,
         "link": portal_url(reverse("account_login")),
     }
-    for address in (old, new):
-        email_send(
-            subject=f"Your sign-in email for {settings.PORTAL_SERVICE_NAME} has changed",
-            body=render_to_string("email/people/sign_in_email_changed.txt", {**context, "to": address}),
-            to=[address],
-        )
+    email_send(
+        subject=f"Your sign-in email for {settings.PORTAL_SERVICE_NAME} has changed",
+        body=render_to_string("email/people/sign_in_email_changed.txt", {**context, "to": to}),
+        to=[to],
+    )

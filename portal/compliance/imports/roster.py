@@ -85,17 +85,19 @@ def emails_send(batch_id: int) -> None:
     batch = ImportBatch.objects.select_related("applied_by").get(pk=batch_id)
     owed = batch.summary.get("emails", {})
     invitations, notices = owed.get("invitations_unsent", []), owed.get("notices_unsent", [])
-    people = StaffMember.objects.select_related("user").in_bulk([*invitations, *(pk for pk, _, _ in notices)])
+    people = StaffMember.objects.select_related("user").in_bulk([*invitations, *(notice[0] for notice in notices)])
     on = timezone.localdate(batch.applied_at) if batch.applied_at else timezone.localdate()
     outbox = []  # (the list it is struck off once sent, its entry there, how to send it: None if no longer owed)
     for pk in invitations:
         staff = people.get(pk)
         owed_still = staff is not None and staff.user.is_active
         outbox.append(("invited", pk, partial(invitation_send, staff)) if owed_still else ("dropped", pk, None))
-    for pk, old, new in notices:
+    for notice in notices:
+        pk, old, new = notice[:3]
         staff = people.get(pk)
-        tell = partial(sign_in_email_changed_send, staff, old=old, new=new, on=on, by=batch.applied_by)
-        outbox.append(("told", [pk, old, new], tell if staff is not None else None))
+        for address in notice_addresses(notice):
+            tell = partial(sign_in_email_changed_send, staff, old=old, new=new, on=on, by=batch.applied_by, to=address)
+            outbox.append(("told", [*notice[:3], address], tell if staff is not None else None))
     done, error, failures_in_a_row = _nothing_done(), "", 0
     for number, (kind, entry, send) in enumerate(outbox, start=1):
         try:
@@ -129,6 +131,25 @@ def emails_send(batch_id: int) -> None:
         )
 
 
+def notice_addresses(notice: list) -> list[str]:
+    """The addresses a notice still owed goes to: [staff, old, new] is owed to both, old first; [staff, old, new,
+    address] to that one only, the other having been told."""
+    return notice[3:] or notice[1:3]
+
+
+def _notices_still_owed(owed: list[list], told: list[list]) -> list[list]:
+    """`owed` once the addresses in `told` ([staff, old, new, address] each) have been told: a notice both of whose
+    addresses were told is struck off; one with an address left is kept for that address alone."""
+    left = []
+    for notice in owed:
+        addresses = [a for a in notice_addresses(notice) if [*notice[:3], a] not in told]
+        if addresses == notice_addresses(notice):
+            left.append(notice)
+        elif addresses:
+            left.append([*notice[:3], *addresses])
+    return left
+
+
 def _emails_named(invitations: int, notices: int) -> str:
     """'2 invitations and 1 notice of a changed sign-in email', for the log and the audit line."""
     parts = []
@@ -152,7 +173,7 @@ def _emails_record(batch_id: int, done: dict[str, list], *, error: str | None = 
         owed = summary.setdefault("emails", {})
         off = {*done["invited"], *done["dropped"]}
         owed["invitations_unsent"] = [pk for pk in owed.get("invitations_unsent", []) if pk not in off]
-        owed["notices_unsent"] = [notice for notice in owed.get("notices_unsent", []) if notice not in done["told"]]
+        owed["notices_unsent"] = _notices_still_owed(owed.get("notices_unsent", []), done["told"])
         owed["progress_at"] = timezone.now().isoformat()
         if error is not None:
             owed["error"] = error
