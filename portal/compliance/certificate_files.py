@@ -61,6 +61,8 @@ def _recognised(data: bytes) -> str | None:
     start = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith((b"<!doctype html", b"<html")) or (start.startswith(b"<") and b"<html" in data[:4096].lower()):
         return "a web page (HTML), not the certificate itself. Print or save the certificate as a PDF and upload that"
+    if start.startswith(b"<") and b"<svg" in data[:4096].lower():
+        return "an SVG drawing, which can carry a script"
     if data.startswith(b"MZ"):
         return "a Windows program"
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):

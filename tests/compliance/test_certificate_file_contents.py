@@ -122,8 +122,13 @@ def test_a_file_that_only_starts_like_an_image_is_refused(person_client, course,
         (b"\n  <html><script>fetch('/hr/')</script></html>", "is a web page (HTML)"),
         (b"PK\x03\x04" + b"\x00" * 64, "is a Word, Excel or other Office document, or a ZIP file"),
         (b"GIF89a" + b"\x00" * 64, "is a GIF image"),
+        (
+            b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>fetch("/hr/")</script></svg>',
+            "is an SVG drawing",
+        ),
+        (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><text>Certificate</text></svg>', "is an SVG"),
     ],
-    ids=["heic", "heif", "saved-web-page", "html", "docx", "gif"],
+    ids=["heic", "heif", "saved-web-page", "html", "docx", "gif", "svg-with-script", "svg"],
 )
 def test_a_file_of_another_kind_is_refused_naming_it_and_the_kinds_taken(person_client, course, data, message):
     response = post(person_client, course, data, "certificate.pdf", "application/pdf")
