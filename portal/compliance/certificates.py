@@ -145,10 +145,11 @@ def certificate_decide(
     """HR approves (a ledger entry) or rejects (with a reason the person sees). The person is emailed the decision
     once it is committed, and the decision is a line in the audit log, in the same transaction. A certificate is
     decided once.
-    Verifying is refused for a copy of one verified, for a completion the national e-learning records gave (the same
-    day), for a requirement retired or no longer applying to the person, for a completion after the person's leave
-    date, and for a stored file that is missing or not the one uploaded; rejecting is always possible. The entry a
-    verification records names the SHA-256 of the file verified (`verification_ref`), so the chain covers the file."""
+    Verifying is refused for a copy of one verified, for a file someone else uploaded too, for a completion the
+    national e-learning records gave (the same day), for a requirement retired or no longer applying to the person,
+    for a completion after the person's leave date, and for a stored file that is missing or not the one uploaded;
+    rejecting is always possible. The entry a verification records names the SHA-256 of the file verified
+    (`verification_ref`), so the chain covers the file."""
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status != Certificate.PENDING:
@@ -170,6 +171,7 @@ def certificate_decide(
             # audience, or the requirement retired, committed while this waited, is judged as it now is.
             certificate.staff = StaffMember.objects.select_related("team").get(pk=certificate.staff_id)
             _refuse_verifying_a_copy(certificate)
+            _refuse_verifying_another_persons_file(certificate)
             _refuse_verifying_what_was_imported(certificate)
             requirement = Requirement.objects.get(pk=certificate.requirement_id)
             _refuse_verifying_what_no_longer_applies(certificate, requirement)
@@ -273,6 +275,25 @@ def _refuse_verifying_a_copy(certificate: Certificate) -> None:
         else f"the same completion date, {copy.completed_on:%-d %B %Y}"
     )
     raise CertificateError(f"This certificate is a copy of one HR verified on {verified} ({same}). Reject it instead.")
+
+
+def _refuse_verifying_another_persons_file(certificate: Certificate) -> None:
+    """A certificate names one person: the same file, byte for byte, uploaded by someone else too (verified, or
+    waiting) proves at most one of them. HR opens both and rejects the one that is not theirs; one rejected no longer
+    stands in the way. The same person's other records (a second staff record on one account) are not someone else."""
+    others = Certificate.objects.filter(sha256=certificate.sha256, status__in=Certificate.STANDING)
+    others = others.exclude(staff_id=certificate.staff_id)
+    if certificate.staff.user_id is not None:
+        others = others.exclude(staff__user_id=certificate.staff.user_id)
+    other = others.select_related("staff", "requirement").order_by("uploaded_at").first()
+    if other is None:
+        return
+    standing = "which HR verified" if other.status == Certificate.APPROVED else "which is waiting for HR too"
+    raise CertificateError(
+        f"This is the same file, byte for byte, as the certificate {other.staff.full_name} uploaded for "
+        f"{other.requirement.name} on {timezone.localdate(other.uploaded_at):%-d %B %Y} (certificate {other.pk}), "
+        f"{standing}. A certificate names one person: open both, and reject the one that is not theirs, saying why."
+    )
 
 
 def _refuse_verifying_what_was_imported(certificate: Certificate) -> None:
