@@ -137,8 +137,18 @@ def reattest_deadline_on_publish(*, page: PolicyPage, snapshot: PolicySnapshot, 
         edit = portal_url(reverse("wagtailadmin_pages:edit", args=[page.pk]))
         body = f"{message}\n\nThe policy in the CMS: {edit}\n"
         subject = f"{snapshot.title}: re-attest by {deadline:%-d %B %Y}"
-        transaction.on_commit(lambda: email_send(subject=subject, body=body, to=[email]))
+        transaction.on_commit(lambda: _editor_email_send(subject=subject, body=body, email=email))
     return deadline
+
+
+def _editor_email_send(*, subject: str, body: str, email: str) -> None:
+    """Sent once the version is live (committed): a mail server that fails is logged, not raised, so that whoever
+    published it (a moderator's approval, `publish_scheduled` with other pages due) is not shown an error for a
+    version that went live. The log's warning above says the same as the email."""
+    try:
+        email_send(subject=subject, body=body, to=[email])
+    except Exception:
+        logger.exception("Could not email %s that %s", email, subject)
 
 
 def modules_teaching(policy: PolicyPage, clauses: list[str]) -> list[ModulePage]:
