@@ -14,7 +14,7 @@ Rules where ESR leaves a choice:
 import hashlib
 from dataclasses import dataclass, field
 
-from portal.lib.csvfiles import CsvFileError, read_rows, show_date
+from portal.lib.csvfiles import CsvFileError, read_table, show_date
 from portal.lib.text import code_hidden_character, hidden_character
 
 from .models import Team
@@ -106,10 +106,13 @@ def plan_organisation(data: bytes) -> OrganisationPlan:
     """Read the file and compare it with the team tree. Writes nothing."""
     plan = OrganisationPlan(sha256=hashlib.sha256(data).hexdigest())
     try:
-        records = list(read_rows(data, ALIASES, REQUIRED, COLUMNS))
+        table = read_table(data, ALIASES, REQUIRED, COLUMNS)
     except CsvFileError as error:
         plan.problems.append(str(error))
         return plan
+    records = table.records
+    # A misspelt heading ("Parent Organsation Code") would be a column not read: each new team at the top of the tree
+    plan.problems.extend(table.doubtful_problems())
     plan.rows = len(records)
     rows: dict[str, OrganisationRow] = {}  # by lower-case code
     refused: dict[str, int] = {}  # the line of each code's rejected row, by lower-case code

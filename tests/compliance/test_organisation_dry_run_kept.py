@@ -43,7 +43,7 @@ def trust(db):
 @pytest.fixture
 def files_read(monkeypatch):
     """How many times an organisation file is read (planned), from here on."""
-    return reads_counted(monkeypatch, organisation_import, "read_rows")
+    return reads_counted(monkeypatch, organisation_import, "read_table")
 
 
 def test_opening_the_page_does_not_read_the_file_again(hr_client, trust, files_read):
