@@ -110,6 +110,8 @@ class PolicyPage(PolicyVersioning, Page):
         """The published version and `staff`'s attestation of it: when they attested it, or the requirement to
         attest it under; None when they are not asked to attest this policy. Two queries."""
         latest = self.latest_snapshot()
+        if latest is not None and latest.version_label != self.version_label:
+            return None  # a preview of a version not yet published: its text cannot be attested, nor another's here
         rows = RequirementStatus.objects.filter(
             staff=staff,
             requirement__page_id=self.pk,
