@@ -15,6 +15,7 @@ import datetime
 import hashlib
 import hmac
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from portal.lib.mail import email_message
 
 from .ledger import GENESIS_HASH
 from .models import EvidenceEntry, LedgerHead
+
+logger = logging.getLogger(__name__)
 
 KIND = "evidence-ledger-receipt"
 FIELDS = ("kind", "seq", "head_hash", "issued_at", "signature")
@@ -90,11 +93,13 @@ class ReceiptStoreMissing(Exception):
         )
 
 
-def receipt_publish(*, occasion: str) -> tuple[Receipt, Path]:
+def receipt_publish(*, occasion: str, mail_failure_logged: bool = False) -> tuple[Receipt, Path]:
     """Issue a receipt, write it to the receipt store (a new file, never an existing one) and email it to the
     receipts mailbox if one is set. `occasion` says why, in the email: "daily", "evidence pack ...".
     Returns the receipt and the file written. The store is made if missing only where PORTAL_RECEIPT_DIR_CREATE says
-    so (development and tests); elsewhere ReceiptStoreMissing is raised and nothing is written or sent."""
+    so (development and tests); elsewhere ReceiptStoreMissing is raised and nothing is written or sent.
+    `mail_failure_logged`: a mail server that fails is logged, not raised, the receipt being in the store (an evidence
+    pack, which prints it too, is not failed after all its work for the email; the next daily receipt covers it)."""
     directory = Path(settings.PORTAL_RECEIPT_DIR)
     if settings.PORTAL_RECEIPT_DIR_CREATE:
         directory.mkdir(parents=True, exist_ok=True)
@@ -110,7 +115,17 @@ def receipt_publish(*, occasion: str) -> tuple[Receipt, Path]:
         if path.read_text(encoding="utf-8") != receipt.as_json():
             raise
     if settings.PORTAL_RECEIPT_EMAIL:
-        _email(receipt, occasion)
+        try:
+            _email(receipt, occasion)
+        except OSError:
+            if not mail_failure_logged:
+                raise
+            logger.exception(
+                "Receipt %s (%s) is in the receipt store but could not be emailed to %s",
+                receipt.filename,
+                occasion,
+                settings.PORTAL_RECEIPT_EMAIL,
+            )
     return receipt, path
 
 

@@ -277,7 +277,7 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
         pack.people_done = pack.people_total = done
         # The ledger's head as the pack is made, signed and published outside the database (a file and an email) as
         # well as printed in the pack: a later rewrite of anything up to it is named by verify_evidence --receipts.
-        receipt, _ = receipt_publish(occasion=f"evidence pack {pack.stem}")
+        receipt, _ = receipt_publish(occasion=f"evidence pack {pack.stem}", mail_failure_logged=True)
         cover = parts.render(
             "reports/pack/cover.html",
             basis_words=BASIS_WORDS[pack.basis],
