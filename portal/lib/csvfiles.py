@@ -30,6 +30,8 @@ FOOTER = re.compile(
     r"|^page \d+",
     re.IGNORECASE,
 )
+# What a totals row gives after its label: a count ("250", "1,234", "1 234").
+COUNT = re.compile(r"\d[\d,. ]*")
 # How close an unread heading must be to one we read to be taken for a typo of it ("Supervisor Assignment No.").
 RESEMBLANCE = 0.85
 XLSX_MAGIC = b"PK\x03\x04"
@@ -212,10 +214,15 @@ def read_table(
     # is read, so memory follows the columns read, not the file's width (ESR's Staff in Post report has 50-60).
     records, footers = [], []
     disagreements = _Disagreements(headings, aliases, labels)
+    # The headings again part way down (a report that repeats them on each page, two downloads pasted together)
+    repeated = [normalise_header(headings[i]) for i in read_columns]
     for line, cells in itertools.chain(above[found + 1 :], lines):
         unsaved.extend((line, i, cells[i]) for i in read_columns if i < len(cells) and isinstance(cells[i], Unsaved))
         if not any(cell.strip() for cell in cells):
             blank += 1
+            continue
+        if [normalise_header(cells[i]) if i < len(cells) else "" for i in read_columns] == repeated:
+            table.ignored.append(_left_out(line, cells, "repeats the headings"))
             continue
         records.append((line, {f: (cell_value(cells[i]) if i < len(cells) else "") for f, i in columns.items()}))
         footers.append(
@@ -324,15 +331,20 @@ def _left_out(line: int, cells: list[str], why: str) -> str:
 
 def _is_footer(cells: list[str], columns: dict[str, int], required: set[str]) -> bool:
     """A row under the data that is not a record: most of the required values are missing, or it starts with a
-    footer's label ("Report total: 250", "End of report") and lacks one. Only the first cell that holds anything is
+    footer's label ("Report total: 250", "End of report") and lacks one or has only counts after it ("Total,12").
+    Only the first cell that holds anything is
     read for the label, because that is where a report writes it; a word like "Records" or "Total" anywhere else is a
     value of a real row ("Records Officer", "Total Reward Manager"), and a real last row missing one value must be
     rejected by its line, not dropped as a footer."""
-    filled = next((cell.strip() for cell in cells if cell.strip()), "")
+    filled = [cell.strip() for cell in cells if cell.strip()]
     required_filled = sum(1 for f in required if columns[f] < len(cells) and cells[columns[f]].strip())
     if required_filled * 2 < len(required):
         return True
-    return bool(FOOTER.search(filled)) and required_filled < len(required)
+    if not FOOTER.search(filled[0]):
+        return False
+    # A label with only counts after it ("Total,12") is a total however few columns are required: an organisation
+    # file's two (code and name) are both filled by it
+    return required_filled < len(required) or all(COUNT.fullmatch(cell) for cell in filled[1:])
 
 
 def _xlsx_lines(data: bytes, sheet: str) -> Iterator[tuple[int, list[str]]]:
