@@ -34,6 +34,8 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import Value
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -125,7 +127,10 @@ def warn_account_holder(request, *, email: str = "", user=None, second_step: boo
     either way). Nothing is sent to an address that is not a current account.
     """
     if user is None:
-        user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        # Matched as sign-in matches (UserManager.get_by_natural_key: the lower case), not with iexact, which on
+        # PostgreSQL compares upper cases: a@ıx.example (dotless i), not an account, would warn a@ix.example's holder.
+        accounts = get_user_model().objects.alias(sign_in_name=Lower("email"))
+        user = accounts.filter(sign_in_name=Lower(Value(email)), is_active=True).first()
     if user is None or not user.is_active or not user.email:
         return
     if not cache.add(f"portal:sign-in-warning:{user.pk}:{second_step}", True, WARNING_INTERVAL):
