@@ -10,6 +10,7 @@ import logging
 from django.utils import timezone
 
 from portal.compliance.models import PolicySnapshot, ReattestationRound
+from tests.mail_down import DOWN
 from tests.modules.test_policy_publish_after_deadline import (  # noqa: F401 - fixtures
     _go_live_by_approval,
     _go_live_by_schedule,
@@ -18,16 +19,6 @@ from tests.modules.test_policy_publish_after_deadline import (  # noqa: F401 - f
     editor,
     staff,
 )
-
-DOWN = "tests.modules.test_policy_publish_late_mail_down.DownBackend"
-
-
-class DownBackend:
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        raise ConnectionRefusedError(111, "Connection refused")
 
 
 def test_a_late_version_goes_live_with_the_mail_server_down(

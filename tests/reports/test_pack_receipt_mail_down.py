@@ -10,18 +10,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from portal.reports.models import EvidencePack
+from tests.mail_down import DOWN
 from tests.reports.conftest import client_for
 from tests.reports.test_pack_receipts import MAILBOX, _stores  # noqa: F401 - the stores and the mailbox
-
-DOWN = "tests.reports.test_pack_receipt_mail_down.DownBackend"
-
-
-class DownBackend:
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        raise ConnectionRefusedError(111, "Connection refused")
 
 
 def test_a_pack_is_made_with_the_mail_server_down(org, hr, tmp_path, settings, caplog):
