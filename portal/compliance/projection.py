@@ -162,8 +162,11 @@ def standing_from(
     renew_from = None
     # In the order they opened, however they were read, so that of two with one deadline the first sets the window.
     rounds = sorted(rounds, key=lambda r: r.opened_at)
-    if rounds and rounds[-1].releases(kind=requirement.kind, snapshot_id=snapshot_id):
-        rounds = []  # the version in force says what they attested: no round asks them again (`not_asked_again`)
+    # A round whose version says what they attested (`not_asked_again`) answers every round before it: only the
+    # rounds opened after the last such one ask them again, by their own deadlines.
+    released = [n for n, round_ in enumerate(rounds) if round_.releases(kind=requirement.kind, snapshot_id=snapshot_id)]
+    if released:
+        rounds = rounds[released[-1] + 1 :]
     for round_ in rounds:
         # A material change since this person's evidence: they must attest (or complete the module) again by the
         # deadline. The first round to bring the expiry forward asks them from the day it opened.

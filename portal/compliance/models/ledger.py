@@ -136,8 +136,9 @@ class ReattestationRound(models.Model):
         return completed_at < self.opened_at
 
     def releases(self, *, kind: str, snapshot_id: int | None) -> bool:
-        """Whether, as the latest round of its requirement, this round lets an attestation to `snapshot_id` count as
-        it stands, whatever earlier rounds asked: the version it asks for says materially what that one said."""
+        """Whether this round lets an attestation to `snapshot_id` count as it stands, whatever earlier rounds asked:
+        the version it asks for says materially what that one said. A later round still asks again, by its own
+        deadline (`projection.standing_from`)."""
         return kind == Requirement.ATTEST_POLICY and snapshot_id is not None and snapshot_id in self.not_asked_again
 
     def versions_not_asked_again(self):
