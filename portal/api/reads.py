@@ -4,7 +4,7 @@ goes through the reports' own selectors, limited to the client's team, and is wr
 import datetime
 from typing import Annotated, Literal
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import Q, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from ninja import Query, Router
@@ -68,16 +68,16 @@ def _team_for(client: ApiClient, code: str, day: datetime.date | None = None, ba
     `day`, as the tree stood that day on the clock `basis` (`reports.scope.day_tree`), as a manager's are."""
     teams = _teams_of(client) if day is None or client.team is None else Team.objects.all()
     # Codes are told apart without regard to case by every door that makes or finds a team (the organisation import,
-    # the Organisation page, the roster import), so a code in any case names one team. The code as it is written
-    # comes first: SQLite's LOWER changes only ASCII letters, and it must still find 'ÉQUIPE'.
+    # the Organisation page, the roster import), so a code in any case names one team: the code as written, else the
+    # one the roster import finds, whose code has the same lower case in Python (`RosterTeams`). The database's LOWER
+    # only narrows the candidates: PostgreSQL's lowers 'İ' to 'i' (so 'İX' and 'IX', which both doors take, would
+    # both match 'ix'), and SQLite's changes only ASCII letters.
     code = _named(code, "team")
-    written = Q(code=code)
-    team = (
-        teams.alias(code_lower=Lower("code"), written=ExpressionWrapper(written, output_field=BooleanField()))
-        .filter(written | Q(code_lower=code.lower()))
-        .order_by("-written")
-        .first()
+    candidates = teams.alias(code_lower=Lower("code")).filter(
+        Q(code=code) | Q(code_lower=code.lower()) | Q(code_lower=Lower(Value(code)))
     )
+    matching = [team for team in candidates if team.code == code or team.code.lower() == code.lower()]
+    team = min(matching, key=lambda team: (team.code != code, team.pk), default=None)
     if team is not None and day is not None and client.team is not None:
         team = team if team.pk in day_tree(day, basis).under([client.team]) else None
     if team is None:
