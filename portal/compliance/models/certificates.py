@@ -74,7 +74,11 @@ class Certificate(models.Model):
 
     class Meta:
         ordering = ["uploaded_at"]
-        indexes = [models.Index(fields=["status", "uploaded_at"])]
+        indexes = [
+            models.Index(fields=["status", "uploaded_at"]),
+            # Verifying looks for the same file uploaded by anyone else (`certificates`): one row, not the table.
+            models.Index(fields=["sha256"], name="compliance_cert_sha256_idx"),
+        ]
 
     def __str__(self):
         return f"{self.original_name} ({self.get_status_display()})"
