@@ -30,6 +30,8 @@ FOOTER = re.compile(
     r"|^page \d+",
     re.IGNORECASE,
 )
+# A text formula, ="00012345", the quotes inside it doubled: Excel shows the text.
+TEXT_FORMULA = re.compile(r'="((?:[^"]|"")*)"')
 # What a totals row gives after its label: a count ("250", "1,234", "1 234").
 COUNT = re.compile(r"\d[\d,. ]*")
 # How close an unread heading must be to one we read to be taken for a typo of it ("Supervisor Assignment No.").
@@ -59,10 +61,16 @@ def normalise_header(name: str) -> str:
 
 
 def cell_value(text: str) -> str:
-    """A cell as a record holds it: without the spaces around it ("  E0000007 " is E0000007). Every import reads its
-    values so; another door that checks what an import will match (the API's rows) reads them through this too, so
-    the check and the import cannot see two different values."""
-    return text.strip()
+    """A cell as a record holds it: without the spaces around it ("  E0000007 " is E0000007), and a text formula as
+    Excel shows it (="00012345" is 00012345: how reporting tools write a number whose leading zeros must stay). Every
+    import reads its values so; another door that checks what an import will match (the API's rows) reads them
+    through this too, so the check and the import cannot see two different values."""
+    text = text.strip()
+    if text.startswith('="'):
+        formula = TEXT_FORMULA.fullmatch(text)
+        if formula:
+            return formula[1].replace('""', '"').strip()
+    return text
 
 
 def _london_day(day: datetime.date, time: re.Match) -> datetime.date:
