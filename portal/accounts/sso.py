@@ -25,6 +25,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Value
+from django.db.models.functions import Lower
 from django.shortcuts import render
 
 from portal.audit.models import AuditEvent
@@ -127,7 +129,10 @@ def admit(request, sociallogin) -> None:
         if email is None:
             _refuse(request, "socialaccount/no_verified_email.html", "no verified email address", who)
         who["email"] = email
-        staff = StaffMember.objects.filter(work_email__iexact=email).select_related("user").first()
+        # Matched as sign-in matches (the lower case), not with iexact, which on PostgreSQL compares upper cases: a
+        # provider's a@ıx.example (dotless i) would be the roster's a@ix.example, and sign in to that account.
+        roster = StaffMember.objects.alias(address=Lower("work_email")).filter(address=Lower(Value(email)))
+        staff = roster.select_related("user").first()
         if staff is None or staff.user is None:
             reason = "not on the staff roster" if staff is None else "on the roster without an account"
             _refuse(request, "socialaccount/not_on_roster.html", reason, who, email=email)
@@ -256,7 +261,8 @@ class PasswordSwitchBackend(BaseBackend):
         if password is None or password_login_enabled():
             return None
         login = str(credentials.get("email") or credentials.get("username") or "").strip()
-        if not login or not get_user_model().objects.filter(email__iexact=login, is_superuser=True).exists():
+        accounts = get_user_model().objects.alias(sign_in_name=Lower("email"))  # as sign-in matches it, not iexact
+        if not login or not accounts.filter(sign_in_name=Lower(Value(login)), is_superuser=True).exists():
             raise PermissionDenied("Password sign-in is turned off.")  # authenticate() stops here: no one signed in
         return None
 
