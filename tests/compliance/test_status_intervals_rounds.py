@@ -2,7 +2,8 @@
 days, rounds opened on random past days with random deadlines, pauses and corrections. The status table in effective
 time equals a replay of the ledger day by day (so "Due soon" from the day a round asks again holds on every day, as
 the live rule says it); the projection kept up to date equals one rebuilt whole, and equals the reading as recorded
-now, the day a round asked again included."""
+now, the day a round asked again included. Some rounds do not ask again those who attested an earlier version their
+version says the same as (`not_asked_again`), so every clock is shown to follow that too."""
 
 import contextlib
 import datetime
@@ -28,8 +29,16 @@ EVENTS = st.lists(
     st.one_of(
         # who, which requirement (0: the attestation, 1: the module), which version (attestation only), days ago
         st.tuples(st.just("complete"), st.integers(0, 2), st.integers(0, 1), st.integers(0, 2), st.integers(0, 500)),
-        # which requirement, which version it asks for, opened how many days ago, deadline how many days after
-        st.tuples(st.just("round"), st.integers(0, 1), st.integers(1, 2), st.integers(0, 400), st.integers(1, 120)),
+        # which requirement, which version it asks for, opened how many days ago, deadline how many days after, and
+        # which earlier versions it does not ask again (`not_asked_again`, bits over versions 0 and 1: attestation only)
+        st.tuples(
+            st.just("round"),
+            st.integers(0, 1),
+            st.integers(1, 2),
+            st.integers(0, 400),
+            st.integers(1, 120),
+            st.integers(0, 3),
+        ),
         st.tuples(st.just("void"), st.integers(0, 50)),
         # who, first day from today, days long (0: no return date yet)
         st.tuples(st.just("pause"), st.integers(0, 2), st.integers(-300, 30), st.integers(0, 120)),
@@ -60,13 +69,15 @@ def _play(sequence, *, staff, requirements, versions, corrector) -> None:
                 snapshot=versions[version] if attest else None,
             )
         elif event[0] == "round":
-            _, which, version, days_ago, length = event
+            _, which, version, days_ago, length, released = event
             opened = NOW - datetime.timedelta(days=days_ago)
+            attest = requirements[which].kind == Requirement.ATTEST_POLICY
             round_ = ReattestationRound.objects.create(
                 requirement=requirements[which],
                 snapshot=versions[version],
                 deadline=timezone.localdate(opened) + datetime.timedelta(days=length),
                 reason=f"event {n}",
+                not_asked_again=[v.pk for b, v in enumerate(versions[:version]) if attest and released >> b & 1],
             )
             with as_owner():  # a round is never changed once opened: only the owner may (roles.FROZEN_TABLES)
                 ReattestationRound.objects.filter(pk=round_.pk).update(opened_at=opened)  # as if opened then
