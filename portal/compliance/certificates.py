@@ -150,6 +150,8 @@ def certificate_decide(
     for a completion after the person's leave date, and for a stored file that is missing or not the one uploaded;
     rejecting is always possible. The entry a verification records names the SHA-256 of the file verified
     (`verification_ref`), so the chain covers the file."""
+    # A form sends a text box's line break as CR LF; the box's maxlength counted it as one, and so does this.
+    reason = reason.replace("\r\n", "\n")
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status != Certificate.PENDING:
