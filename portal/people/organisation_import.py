@@ -67,6 +67,8 @@ class OrganisationPlan:
     problems: list[str] = field(default_factory=list)
     rows: int = 0
     sha256: str = ""
+    unused: list[str] = field(default_factory=list)  # headings no field reads
+    ignored: list[str] = field(default_factory=list)  # a title, footers and blank lines: not teams
 
     @property
     def can_apply(self) -> bool:
@@ -110,7 +112,7 @@ def plan_organisation(data: bytes) -> OrganisationPlan:
     except CsvFileError as error:
         plan.problems.append(str(error))
         return plan
-    records = table.records
+    records, plan.unused, plan.ignored = table.records, table.unused, table.ignored
     # A misspelt heading ("Parent Organsation Code") would be a column not read: each new team at the top of the tree
     plan.problems.extend(table.doubtful_problems())
     plan.rows = len(records)

@@ -52,7 +52,8 @@ def test_import_pages_pass_axe(page, live_server, site, axe_check):
     )
     tree, _ = import_batch_create(
         kind="organisation",
-        data=b"Organisation Code,Organisation Name,Parent Organisation Code\r\nRX1,Trust,\r\nRX1-C,Corporate,RX1\r\n",
+        data=b"Organisation Code,Organisation Name,Parent Organisation Code,Cost Centre\r\nRX1,Trust,,C1\r\n"
+        b"RX1-C,Corporate,RX1,C2\r\nTotal,2,,\r\n",  # a column not used and a totals row: both listed
         filename="o.csv",
         user=user,
     )

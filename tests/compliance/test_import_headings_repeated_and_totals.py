@@ -11,6 +11,8 @@ Each is now left out and listed with what else was left out, naming its line; th
 before."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from portal.compliance.completions import plan_completions
 from portal.people.models import Team
@@ -103,3 +105,26 @@ def test_a_team_whose_code_starts_like_a_label_is_still_a_team(trust):
     )
     plan = plan_organisation(data)
     assert plan.can_apply and [row.code for row in plan.to_create] == ["RECORDS"]
+
+
+def test_the_organisation_dry_run_lists_what_it_left_out_and_did_not_use(trust, hr_client, settings, tmp_path):
+    """As the roster's and the completions' do: the page and the command name the title, the totals row and the
+    columns not read, which the organisation's dry run left out without a word."""
+    settings.STORAGES = {**settings.STORAGES, "private": {**settings.STORAGES["private"]}}
+    settings.STORAGES["private"]["OPTIONS"] = {"location": str(tmp_path), "base_url": None}
+    data = csv_file(
+        "Organisation Hierarchy",
+        "Organisation Code,Organisation Name,Parent Organisation Code,Cost Centre",
+        "RX1-W1,Ward 1,RX1,C100",
+        "Total,1,,",
+    )
+    plan = plan_organisation(data)
+    assert plan.unused == ["Cost Centre"]
+    assert plan.ignored == [
+        "Line 1: 'Organisation Hierarchy' is above the headings, not a record",
+        "Line 4: 'Total 1' is a footer or summary line, not a record",
+    ]
+    upload = SimpleUploadedFile("org.csv", data)
+    page = hr_client.post(reverse("imports:upload", args=["organisation"]), {"file": upload}, follow=True)
+    html = page.content.decode()
+    assert "Not used: Cost Centre." in html and "Line 4: &#x27;Total 1&#x27; is a footer or summary line" in html

@@ -46,6 +46,8 @@ def dry_run_kept(plan: OrganisationPlan, fingerprint: str) -> dict:
         },
         "can_apply": plan.can_apply,
         "problems": plan.problems,
+        "unused": plan.unused,
+        "ignored": plan.ignored,
         "rejected": plan.rejected[:SHOWN],
         "to_create": [
             {"code": row.code, "name": row.name, "parent_code": row.parent_code, "kind": row.kind}
