@@ -24,8 +24,8 @@ from django.utils import timezone
 from portal.lib.mail import reply_to
 
 from . import reminder_lists
-from .models import ReminderLog, ReminderRefusal, RequirementStatus
-from .reminders import Message, messages_due
+from .models import ReminderLog, ReminderRefusal
+from .reminders import Message, messages_due, remindable
 
 logger = logging.getLogger(__name__)
 
@@ -93,20 +93,17 @@ def messages_send(messages: list[Message], *, connection=None) -> str:
 def still_due(messages: list[Message]) -> list[Message]:
     """`messages` but those about a due date the person no longer has: the run reads everything due first and then
     sends, one email after another, for minutes with thousands to send; meanwhile someone may complete the course (a
-    new due date), HR may retire it, pause the person, or the roster end it for them (no status row). They are told
-    nothing, nor is anyone told about them. A list a manager sends by hand, and the weekly list, are about no one due
-    date and go as they are. One query, however many messages."""
+    new due date), HR may retire it, pause the person, close their account, take a module off the site, or the roster
+    end it for them (no status row): what the run asked when it chose the message (`reminders.remindable`) is asked
+    again. They are told nothing, nor is anyone told about them. A list a manager sends by hand, and the weekly list,
+    are about no one due date and go as they are. One query, however many messages."""
     about = [message for message in messages if message.requirement is not None]
     if not about:
         return messages
     keys = Q()
     for message in about:
         keys |= Q(staff_id=message.staff.pk, requirement_id=message.requirement.pk, due_on=message.due_on)
-    current = set(
-        RequirementStatus.objects.filter(keys, requirement__active=True)
-        .exclude(RequirementStatus.paused_on_q(timezone.localdate()))
-        .values_list("staff_id", "requirement_id", "due_on")
-    )
+    current = set(remindable(timezone.localdate()).filter(keys).values_list("staff_id", "requirement_id", "due_on"))
     return [
         message
         for message in messages

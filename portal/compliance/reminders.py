@@ -253,6 +253,19 @@ def undeliverable_since(days: list[datetime.date]) -> datetime.date | None:
     return days[0] if len(days) >= UNDELIVERABLE_AFTER else None
 
 
+def remindable(today: datetime.date):
+    """The status rows anyone may be reminded of, or told about, on `today` (`reminders_due`'s reasons): an active
+    requirement, no pause in force, not a module off the site, the person in post with an open account. Asked by the
+    run as it reads what is due, and again by `reminder_sending.still_due` as each email goes."""
+    return (
+        RequirementStatus.objects.filter(requirement__active=True)
+        .exclude(RequirementStatus.paused_on_q(today))
+        .exclude(OFF_THE_SITE)
+        .filter(staff__in=StaffMember.objects.in_post(today))
+        .exclude(staff__user__is_active=False)
+    )
+
+
 def reminders_due(today: datetime.date) -> list[Message]:
     """The reminders and escalations to send on `today`: at most one stage per person and requirement.
 
@@ -267,11 +280,8 @@ def reminders_due(today: datetime.date) -> list[Message]:
     )
     horizon = today + datetime.timedelta(days=max(furthest, -offsets()[BEFORE]))
     rows = (
-        RequirementStatus.objects.filter(due_on__lte=horizon, requirement__active=True)
-        .exclude(RequirementStatus.paused_on_q(today))
-        .exclude(OFF_THE_SITE)
-        .filter(staff__in=StaffMember.objects.in_post(today))
-        .exclude(staff__user__is_active=False)
+        remindable(today)
+        .filter(due_on__lte=horizon)
         .select_related("staff", "staff__team", "staff__line_manager__user", "requirement", "evidence__snapshot")
         .order_by("due_on", "staff_id", "requirement_id")
     )
