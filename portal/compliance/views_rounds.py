@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portal.lib.forms import RecordedReasonField
 from portal.people.decorators import hr_required
 
-from .models import ReattestationRound
+from .models import PolicySnapshot, ReattestationRound
 from .services import RoundError, reattestation_round_withdraw
 
 
@@ -33,8 +33,18 @@ def _rounds():
 @hr_required
 @require_GET
 def round_list(request):
-    rounds = _rounds().order_by("-opened_at", "-pk")
+    rounds = list(_rounds().order_by("-opened_at", "-pk"))
+    _versions_not_asked_again(rounds)
     return render(request, "compliance/round_list.html", {"rounds": rounds, "today": timezone.localdate()})
+
+
+def _versions_not_asked_again(rounds) -> None:
+    """Sets on each round the labels of the earlier versions whose attesters it does not ask again
+    (`ReattestationRound.not_asked_again`), oldest first: one query for all, none when no round keeps any."""
+    kept = {pk for round_ in rounds for pk in round_.not_asked_again}
+    labels = dict(PolicySnapshot.objects.filter(pk__in=kept).values_list("pk", "version_label")) if kept else {}
+    for round_ in rounds:
+        round_.labels_not_asked_again = [labels[pk] for pk in sorted(round_.not_asked_again) if pk in labels]
 
 
 @hr_required
