@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
-from portal.lib.forms import REASON_MAX_LENGTH
+from portal.lib.forms import REASON_MAX_LENGTH, typed_length
 from portal.lib.text import hidden_character, shown_safely
 from portal.people.hr_roles import hr_colleague_can_sign_in
 from portal.people.models import StaffMember
@@ -150,8 +150,6 @@ def certificate_decide(
     for a completion after the person's leave date, and for a stored file that is missing or not the one uploaded;
     rejecting is always possible. The entry a verification records names the SHA-256 of the file verified
     (`verification_ref`), so the chain covers the file."""
-    # A form sends a text box's line break as CR LF; the box's maxlength counted it as one, and so does this.
-    reason = reason.replace("\r\n", "\n")
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status != Certificate.PENDING:
@@ -160,7 +158,7 @@ def certificate_decide(
             raise CertificateError(_own_certificate(reviewer))
         if not approve and not reason.strip():
             raise CertificateError("Give the reason for rejecting the certificate")
-        if not approve and len(reason.strip()) > REASON_MAX_LENGTH:
+        if not approve and typed_length(reason.strip()) > REASON_MAX_LENGTH:  # as the queue's box counted it
             raise CertificateError(
                 f"The reason for rejecting the certificate must be {REASON_MAX_LENGTH:,} characters or fewer"
             )

@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 PARTS = ("day", "month", "year")
 
@@ -109,6 +110,20 @@ class DayMonthYearField(forms.DateField):
 REASON_MAX_LENGTH = 1000
 
 
+def typed_length(text: str) -> int:
+    """The length of a text box's value as its maxlength counted it while it was typed: a form sends each line break
+    as CR LF, which the box counted as one character."""
+    return len(text.replace("\r\n", "\n"))
+
+
+class TypedLengthValidator(MaxLengthValidator):
+    """max_length for a text box, counted as its maxlength counts (`typed_length`): else a reason typed to the box's
+    end, over several lines, is refused after the post, with what was typed lost."""
+
+    def clean(self, x):
+        return typed_length(x)
+
+
 class RecordedReasonField(forms.CharField):
     """The reason HR gives for a change that stays on the record (retiring a requirement, withdrawing a round,
     voiding an entry): a text area, required, at most `REASON_MAX_LENGTH` characters, trimmed, and refused with the
@@ -128,6 +143,9 @@ class RecordedReasonField(forms.CharField):
             },
             **kwargs,
         )
+        self.validators = [
+            TypedLengthValidator(v.limit_value) if type(v) is MaxLengthValidator else v for v in self.validators
+        ]
 
     def clean(self, value):
         from django.core.exceptions import ValidationError
