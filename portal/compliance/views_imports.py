@@ -13,6 +13,7 @@ from portal.people.decorators import hr_required
 
 from .completions import MappingError, competence_mapping_save, completions_listing_csv
 from .imports.base import importer_for, importers
+from .imports.roster import emails_unsent
 from .imports.senders import sender_refusal
 from .imports.services import (
     ImportRefused,
@@ -140,6 +141,8 @@ def batch(request, batch_id: int):
     waiting = waiting and not sender_refused
     plan = import_batch_dry_run(batch, viewer=request.user) if waiting else None  # their own rows: refused, by line
     context = {"batch": batch, "importer": importer, "plan": plan, "sender_refused": sender_refused}
+    if batch.kind == ImportBatch.ROSTER:
+        context["emails_unsent"] = emails_unsent(batch)  # the button's count: a notice goes to one address or two
     if plan is not None and batch.kind == ImportBatch.COMPLETIONS and plan["skipped"]:
         context["requirements"] = importable_requirements()
     return render(request, "imports/batch.html", context)

@@ -322,3 +322,34 @@ def test_the_command_line_apply_says_the_same(roster_csv, teams, settings, tmp_p
         f"Roster new.csv (batch {batch.pk}) applied. 1 invitation could not be sent (the email server said: "
         f"[Errno 111] Connection refused). HR can send them again from /hr/imports/{batch.pk}/"
     ]
+
+
+def test_the_button_counts_each_address_a_notice_still_owes(
+    teams, email_server, mailoutbox, officer, django_capture_on_commit_callbacks, hr_client
+):
+    """A notice owed to both addresses is two emails, one owed to the old address alone is one: the button says how
+    many go. It counted a notice as one email however many addresses it was owed to."""
+    email_server.refused = {OLD, NEW}
+    batch = moved_sign_in_email(teams, officer, django_capture_on_commit_callbacks)
+    assert "Send the 2 unsent emails again" in page(hr_client, batch)
+    email_server.refused = {OLD}
+    with django_capture_on_commit_callbacks(execute=True):
+        import_batch_emails_send_again(batch=batch, user=officer)
+    assert "Send the 1 unsent email again" in page(hr_client, batch)
+
+
+def test_a_notice_neither_address_was_sent_goes_to_both_once(
+    teams, email_server, mailoutbox, officer, django_capture_on_commit_callbacks
+):
+    """The mail server down: the notice is kept as [staff, old, new], owed to both (the shape batches applied before
+    each address was its own send kept too), and sending it again tells each once."""
+    email_server.down = True
+    batch = moved_sign_in_email(teams, officer, django_capture_on_commit_callbacks)
+    grace = StaffMember.objects.get(employee_number="1001")
+    assert batch.summary["emails"]["notices_unsent"] == [[grace.pk, OLD, NEW]]
+    email_server.down = False
+    with django_capture_on_commit_callbacks(execute=True):
+        import_batch_emails_send_again(batch=batch, user=officer)
+    assert [m.to for m in mailoutbox] == [[OLD], [NEW]]
+    batch.refresh_from_db()
+    assert batch.summary["emails"]["notices_unsent"] == []

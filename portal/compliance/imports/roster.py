@@ -137,6 +137,14 @@ def notice_addresses(notice: list) -> list[str]:
     return notice[3:] or notice[1:3]
 
 
+def emails_unsent(batch: ImportBatch) -> int:
+    """How many emails an applied roster still owes, as sending them again sends them: an invitation each, and each
+    address a notice is still owed to (`notice_addresses`)."""
+    owed = (batch.summary or {}).get("emails", {})
+    notices = owed.get("notices_unsent", [])
+    return len(owed.get("invitations_unsent", [])) + sum(len(notice_addresses(notice)) for notice in notices)
+
+
 def _notices_still_owed(owed: list[list], told: list[list]) -> list[list]:
     """`owed` once the addresses in `told` ([staff, old, new, address] each) have been told: a notice both of whose
     addresses were told is struck off; one with an address left is kept for that address alone."""
