@@ -20,6 +20,7 @@ from portal.compliance.asat import Moment
 from portal.compliance.pauses import pauses_for_staff
 from portal.compliance.reminder_sending import ALREADY_SENT, MAIL_DOWN, SENT, message_send
 from portal.compliance.reminders import reminder_by_hand
+from portal.compliance.requirement_history import requirements_in_force_on
 from portal.people.history import identity_before, out_of_post_around
 from portal.people.models import StaffMember
 from portal.people.roles import is_hr, staff_list_for_user
@@ -36,7 +37,7 @@ from .selectors import (
     requirement_lines_as_it_was,
     requirement_lines_for_staff,
 )
-from .team import TeamMatrix
+from .team import TeamMatrix, requirements_live
 from .team_listed import overdue_to_remind, team_matrix_listed
 from .templatetags.report_tags import percent
 
@@ -61,6 +62,10 @@ def team(request):
     context = {"form": form, "chosen": chosen, "team_options": _team_options(choices, chosen), "matrix": None}
     context["basis_options"] = basis_options(form)
     if not form.is_valid():
+        # The requirements still offered, the one chosen still selected, as the page would list them for the day
+        # asked for (today's if that is not a day): corrected and sent again, the filter chosen is kept.
+        options = _requirement_options(_requirements_offered(form), form["requirement"].value())
+        context["written"] = Written(options, *[mark_safe("")] * 4)
         return render(request, "reports/team.html", context, status=400)
     as_at, requirement, state, basis = (form.cleaned_data[k] for k in ("as_at", "requirement", "state", "basis"))
     moment = Moment.end_of(as_at) if as_at else None
@@ -161,13 +166,28 @@ def _team_options(teams, chosen: str) -> SafeString:
     return mark_safe("".join(options))  # noqa: S308 - each name is escaped
 
 
+def _requirements_offered(form) -> list:
+    """The requirements the page lists for the day and clock of a form that is not valid: those in force that day,
+    or today's if the day is not one (as `team_listed` reads them)."""
+    day, clock = form.cleaned_data.get("as_at"), form.cleaned_data.get("basis", AS_IT_WAS)
+    if day is None:
+        return requirements_live()
+    return requirements_in_force_on(day, cutoff=None if clock == AS_IT_WAS else Moment.end_of(day).cutoff)
+
+
+def _requirement_options(requirements, chosen_requirement, names=None) -> SafeString:
+    """The requirement filter's options, `chosen_requirement` (its value as given) selected; `names` each
+    requirement's name escaped, by id, if already written."""
+    names = names or {r.pk: escape(r.name) for r in requirements}
+    chosen = str(chosen_requirement)
+    options = (OPTION.format(r.pk, " selected" if str(r.pk) == chosen else "", names[r.pk]) for r in requirements)
+    return mark_safe("".join(options))  # noqa: S308 - each name is escaped
+
+
 def _written(matrix: TeamMatrix, chosen_requirement) -> Written:
     """`chosen_requirement`: the requirement filter's value as given (its option is selected)."""
     names = {r.pk: escape(r.name) for r in matrix.all_requirements}
-    chosen = str(chosen_requirement)
-    options = "".join(
-        OPTION.format(r.pk, " selected" if str(r.pk) == chosen else "", names[r.pk]) for r in matrix.all_requirements
-    )
+    options = _requirement_options(matrix.all_requirements, chosen_requirement, names)
     people = {}  # each listed person's link (with any bank or agency tag), and employee number and team, escaped once
 
     def written_person(person):
