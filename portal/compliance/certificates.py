@@ -7,7 +7,7 @@ import re
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
@@ -248,8 +248,12 @@ def _decided_already(certificate: Certificate, reviewer, *, approve: bool = True
         done += f", and HR withdrew the verification on {timezone.localdate(certificate.withdrawn_at):%-d %B %Y}"
     done += ". Nothing was changed."
     if not approve and certificate.status == Certificate.APPROVED and certificate.evidence_id is not None:
+        # Named as the person's page lists it (and names its Void button), which shows no ledger numbers.
+        entry = certificate.evidence
+        recorded = dateformat.format(timezone.localtime(entry.recorded_at), "j M Y")
+        named = f"the entry for {certificate.requirement.name} recorded {recorded}"
         done += (
-            f" If it should not count, void ledger entry #{certificate.evidence.seq} from "
+            f" If it should not count, void {named} (ledger entry #{entry.seq}) from "
             f"{certificate.staff.full_name}'s page, giving your reason: that withdraws the verification and tells "
             "them why."
         )
