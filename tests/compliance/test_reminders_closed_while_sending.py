@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 
+from portal.compliance import pauses
 from portal.compliance.models import ReminderLog, Requirement
 from portal.compliance.projection import refresh
 from portal.compliance.reminder_sending import reminders_send
@@ -36,3 +37,28 @@ def test_a_module_taken_off_the_site_while_the_run_sends_is_not_reminded_of(modu
     while_sending(monkeypatch, lambda: module_page.unpublish())
     reminders_send(TUESDAY)
     assert mailoutbox == [] and not ReminderLog.objects.filter(staff=sam).exists()
+
+
+def test_a_reminder_left_for_a_pause_that_began_while_sending_goes_once_the_pause_has_ended(
+    org,  # noqa: F811
+    monkeypatch,
+    mailoutbox,
+):
+    """Left, not claimed: the claim is made only for an email that goes, so the day after a one-day pause the run
+    reminds Sam, once."""
+    hr = factories.make_user(email="hana@example.nhs.uk")
+    pause = lambda: pauses.pause_add(  # noqa: E731
+        staff=org["sam"], requirements=None, reason_code=pauses.MATERNITY, first_day=TUESDAY, last_day=TUESDAY, user=hr
+    )
+    at(TUESDAY, monkeypatch)
+    while_sending(monkeypatch, pause)
+    reminders_send(TUESDAY)
+    assert [message.to for message in mailoutbox] == [["ola@example.nhs.uk"]]
+    assert not ReminderLog.objects.filter(staff=org["sam"]).exists()
+    monkeypatch.undo()
+    wednesday = TUESDAY + datetime.timedelta(days=1)
+    at(wednesday, monkeypatch)
+    reminders_send(wednesday)
+    reminders_send(wednesday)
+    assert [message.to for message in mailoutbox] == [["ola@example.nhs.uk"], ["sam@example.nhs.uk"]]
+    assert ReminderLog.objects.filter(staff=org["sam"], stage="after").count() == 1
