@@ -114,6 +114,7 @@ class CompletionPlan:
     other_expiry: list[tuple[int, str]] = field(default_factory=list)  # (line, both dates): recorded, its date kept
     unused: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    hidden: str = ""  # rows Excel hides, read all the same (csvfiles.Table.hidden)
     strict: bool = False
 
     @property
@@ -227,7 +228,7 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
     except CsvFileError as error:
         plan.problems.append(str(error))
         return plan
-    records, plan.unused, plan.ignored = table.records, table.unused, table.ignored
+    records, plan.unused, plan.ignored, plan.hidden = table.records, table.unused, table.ignored, table.hidden
     plan.problems.extend(table.doubtful_problems())
     if records and not ({"person", "employee_number", "assignment_number"} & records[0][1].keys()):
         plan.problems.append("The file has no column naming the person (Person, Employee Number or Assignment Number).")

@@ -43,6 +43,8 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZERO_PADDED = re.compile(r"^0{2,}$")
 # How many cells holding a formula with no saved value a refusal names, before saying how many more.
 UNSAVED_NAMED = 5
+# How many hidden rows the dry run names, before saying how many more.
+HIDDEN_NAMED = 5
 
 
 class Unsaved(str):
@@ -158,6 +160,7 @@ class Table:
     unused: list[str] = field(default_factory=list)  # headings no field reads: "Supervisor Full Name"
     doubtful: list[tuple[str, str]] = field(default_factory=list)  # (heading, the heading it looks like)
     ignored: list[str] = field(default_factory=list)  # footers and blank lines: "Line 12: 'Report total 250'"
+    hidden: str = ""  # records in rows Excel hides (a filter, or by hand): read, and said so
 
     def doubtful_problems(self) -> list[str]:
         return [
@@ -181,8 +184,9 @@ def read_table(
             "Open it in Excel, remove any password, save it as 'Excel Workbook (.xlsx)' or 'CSV UTF-8 (Comma "
             "delimited)' and upload it again."
         )
+    hidden: list[int] = []  # the numbers of the rows an XLSX sheet hides, as they are read
     if data[:4] == XLSX_MAGIC:
-        lines = _xlsx_lines(data, sheet)
+        lines = _xlsx_lines(data, sheet, hidden)
     else:
         lines = csv_lines(data, lambda cells: required <= _headings(cells, aliases)[0].keys())
     above = list(itertools.islice(lines, HEADING_SEARCH))
@@ -246,8 +250,32 @@ def read_table(
     if blank:
         table.ignored.append(f"{blank} blank line{'s' if blank != 1 else ''}")
     table.records = records
+    table.hidden = _hidden_read(hidden, records)
     disagreements.refuse(before=records[-1][0] + 1 if records else 0)
     return table
+
+
+def _hidden_read(hidden: list[int], records: list[tuple[int, dict[str, str]]]) -> str:
+    """What the dry run says of records in rows Excel hides: HR who filtered a download to the rows they meant would
+    otherwise apply the rows they could not see."""
+    if not hidden:
+        return ""
+    lines, index = [], 0  # both in the file's order: walked together, with no set of every record's line
+    for line, _ in records:
+        while index < len(hidden) and hidden[index] < line:
+            index += 1
+        if index < len(hidden) and hidden[index] == line:
+            lines.append(line)
+    if not lines:
+        return ""
+    named = [f"{line}" for line in lines[:HIDDEN_NAMED]]
+    if len(lines) > HIDDEN_NAMED:
+        named.append(f"{len(lines) - HIDDEN_NAMED:,} more")
+    one = len(lines) == 1
+    return (
+        f"{len(lines):,} row{'' if one else 's'} {'is' if one else 'are'} hidden in Excel (by a filter or by hand) and "
+        f"{'was' if one else 'were'} read: {'line ' + named[0] if one else 'lines ' + _listed(named)}"
+    )
 
 
 def _refuse_unsaved(cells: list[tuple[int, int, str]]) -> None:
@@ -355,23 +383,31 @@ def _is_footer(cells: list[str], columns: dict[str, int], required: set[str]) ->
     return required_filled < len(required) or all(COUNT.fullmatch(cell) for cell in filled[1:])
 
 
-def _xlsx_lines(data: bytes, sheet: str) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_lines(data: bytes, sheet: str, hidden: list[int]) -> Iterator[tuple[int, list[str]]]:
     """An Excel workbook, read-only and streamed (a 100,000-row report never sits in memory as cells): the sheet named
     `sheet`, else the first sheet Excel shows (a report may keep its parameters on a hidden sheet before it). Each
     cell is read as Excel shows it where that matters: a number shown with leading zeros keeps them. A formula is
-    read as its saved value; one with none is an `Unsaved` cell, for `read_table` to refuse where it is read."""
+    read as its saved value; one with none is an `Unsaved` cell, for `read_table` to refuse where it is read. The
+    number of each row the sheet hides is added to `hidden` as the row is read."""
     from .xlsx_formulas import has_formulas, unsaved_formulas
+    from .xlsx_hidden import hidden_rows
 
     workbook = _workbook(data)
-    unsaved = None
+    unsaved = hides = None
     try:
         worksheet = _worksheet(workbook, sheet)
         # Read-only mode stops at the size the sheet states, and some export tools state "A1" or too small a range.
         worksheet.reset_dimensions()
         unsaved = unsaved_formulas(worksheet) if has_formulas(worksheet) else iter(())
+        hides = hidden_rows(worksheet)
         pending, marker = next(unsaved, None), Unsaved(worksheet.title)
+        next_hidden = next(hides, None)
         for number, row in enumerate(worksheet.iter_rows(), start=1):
             cells = [_cell_text(cell.value, getattr(cell, "number_format", None)) for cell in row]
+            while next_hidden is not None and next_hidden < number:
+                next_hidden = next(hides, None)
+            if next_hidden == number:
+                hidden.append(number)
             while pending is not None and pending[0] < number:
                 pending = next(unsaved, None)
             if pending is not None and pending[0] == number:
@@ -380,8 +416,9 @@ def _xlsx_lines(data: bytes, sheet: str) -> Iterator[tuple[int, list[str]]]:
                     cells[column - 1] = marker
             yield number, cells
     finally:
-        if hasattr(unsaved, "close"):  # its stream of the sheet, if the file's reading stopped part way
-            unsaved.close()
+        for stream in (unsaved, hides):
+            if hasattr(stream, "close"):  # its stream of the sheet, if the file's reading stopped part way
+                stream.close()
         workbook.close()
 
 

@@ -22,10 +22,15 @@ OVERLAP = 64  # bytes kept from the end of one chunk, so that a tag cut in two b
 
 def has_formulas(worksheet) -> bool:
     """Whether the sheet's XML holds a formula's tag (or something like one: a conditional format's own formula)."""
+    return sheet_holds(worksheet, FORMULA_TAG)
+
+
+def sheet_holds(worksheet, pattern: re.Pattern) -> bool:
+    """Whether the sheet's XML holds `pattern` (of fewer than OVERLAP bytes), read in chunks."""
     tail = b""
     with _source(worksheet) as source:
         while chunk := source.read(CHUNK):
-            if FORMULA_TAG.search(tail + chunk):
+            if pattern.search(tail + chunk):
                 return True
             tail = chunk[-OVERLAP:]
     return False

@@ -69,6 +69,7 @@ class OrganisationPlan:
     sha256: str = ""
     unused: list[str] = field(default_factory=list)  # headings no field reads
     ignored: list[str] = field(default_factory=list)  # a title, footers and blank lines: not teams
+    hidden: str = ""  # rows Excel hides, read all the same (csvfiles.Table.hidden)
 
     @property
     def can_apply(self) -> bool:
@@ -112,7 +113,7 @@ def plan_organisation(data: bytes) -> OrganisationPlan:
     except CsvFileError as error:
         plan.problems.append(str(error))
         return plan
-    records, plan.unused, plan.ignored = table.records, table.unused, table.ignored
+    records, plan.unused, plan.ignored, plan.hidden = table.records, table.unused, table.ignored, table.hidden
     # A misspelt heading ("Parent Organsation Code") would be a column not read: each new team at the top of the tree
     plan.problems.extend(table.doubtful_problems())
     plan.rows = len(records)

@@ -229,6 +229,7 @@ def dry_run_kept(plan: CompletionPlan, fingerprint: str) -> dict:
         "rejected": plan.rejected[:SHOWN],
         "unused": plan.unused,
         "ignored": plan.ignored,
+        "hidden": plan.hidden,
         "listing": [
             {**row, "completed_on": row["completed_on"].isoformat(), "expires_on": _iso(row["expires_on"])}
             for row in plan.listing(SHOWN)

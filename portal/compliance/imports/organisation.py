@@ -48,6 +48,7 @@ def dry_run_kept(plan: OrganisationPlan, fingerprint: str) -> dict:
         "problems": plan.problems,
         "unused": plan.unused,
         "ignored": plan.ignored,
+        "hidden": plan.hidden,
         "rejected": plan.rejected[:SHOWN],
         "to_create": [
             {"code": row.code, "name": row.name, "parent_code": row.parent_code, "kind": row.kind}

@@ -38,6 +38,7 @@ def roster_dry_run_kept(plan: RosterPlan, fingerprint: str) -> dict:
         "errors": plan.errors,
         "unused": plan.unused,
         "ignored": plan.ignored,
+        "hidden": plan.hidden,
         "identity": [
             {
                 "line": change.person.line,

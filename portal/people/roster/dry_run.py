@@ -41,7 +41,7 @@ def plan_roster(data: bytes, *, sheet: str = "", **_options) -> RosterPlan:
     except CsvFileError as error:
         plan.problems.append(str(error))
         return plan
-    records, plan.unused, plan.ignored = table.records, table.unused, table.ignored
+    records, plan.unused, plan.ignored, plan.hidden = table.records, table.unused, table.ignored, table.hidden
     plan.problems.extend(table.doubtful_problems())
     if records and not ({"team_code", "team_name"} & records[0][1].keys()):
         plan.problems.append("The file has no column for the team (Organisation, Team or Organisation Code).")

@@ -128,6 +128,8 @@ class Command(BaseCommand):
             self.stdout.write("  not used: " + ", ".join(plan.unused))
         for ignored in getattr(plan, "ignored", []):
             self.stdout.write(f"  ignored: {ignored}")
+        if getattr(plan, "hidden", ""):
+            self.stdout.write(f"  hidden: {plan.hidden}")
         for name, count in getattr(plan, "skipped", {}).items():
             self.stdout.write(f"  not mapped to a requirement ({count} {'row' if count == 1 else 'rows'}): {name}")
         if getattr(plan, "skipped", None):
