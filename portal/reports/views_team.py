@@ -333,10 +333,13 @@ def team_remind(request):
         if count and not people:  # counted, as the page counts them, but the person pressing it is not reminded
             messages.info(request, _only_the_presser())
             return redirect(request.POST.get("next") if _safe_next(request) else "reports:team")
-    sent, already, nothing, closed, failed = [], 0, 0, 0, 0
+    sent, already, nothing, closed, failed, no_address = [], 0, 0, 0, 0, 0
     for done, person in enumerate(people, start=1):
         if person.user is not None and not person.user.is_active:
             closed += 1  # they cannot sign in to do it: as the daily run, nothing goes to a closed account
+            continue
+        if not person.work_email:  # nowhere to send it: said so, not counted among those with nothing outstanding
+            no_address += 1
             continue
         message = reminder_by_hand(person, sent_by=request.user, today=today)
         outcome = message_send(message) if message is not None else None
@@ -355,7 +358,7 @@ def team_remind(request):
         audit_record(
             request=request, actor=request.user, action=AuditEvent.REMIND, scope=", ".join(sent)[:300], people=len(sent)
         )
-    summary = _remind_summary(sent, already, nothing, closed, failed)
+    summary = _remind_summary(sent, already, nothing, closed, failed, no_address)
     (messages.error if failed else messages.success)(request, summary)
     return redirect(request.POST.get("next") if _safe_next(request) else "reports:team")
 
@@ -373,7 +376,7 @@ def _remindable(user, scope):
     return staff_list_for_user(user).filter(pk__in=StaffMember.objects.current().in_teams(scope)).exclude(user=user)
 
 
-def _remind_summary(sent: list[str], already: int, nothing: int, closed: int, failed: int) -> str:
+def _remind_summary(sent: list[str], already: int, nothing: int, closed: int, failed: int, no_address: int = 0) -> str:
     parts = []
     if failed:
         whom = "1 person" if failed == 1 else f"{failed} people"
@@ -387,6 +390,9 @@ def _remind_summary(sent: list[str], already: int, nothing: int, closed: int, fa
     if closed:
         whose = "person whose account is" if closed == 1 else "people whose accounts are"
         parts.append(f"Not sent to {closed} {whose} closed: they cannot sign in.")
+    if no_address:
+        whom = "1 person" if no_address == 1 else f"{no_address} people"
+        parts.append(f"Not sent to {whom} with no work email address on record: ask HR to add it to the roster.")
     return " ".join(parts) or "Nobody in this team is overdue."
 
 
