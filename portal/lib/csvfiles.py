@@ -34,6 +34,12 @@ FOOTER = re.compile(
 TEXT_FORMULA = re.compile(r'="((?:[^"]|"")*)"')
 # What a totals row gives after its label: a count ("250", "1,234", "1 234").
 COUNT = re.compile(r"\d[\d,. ]*")
+# A totals row's label alone in its cell ("Total", "Grand Total:", "Count"), as a row of counts starts: a name that
+# starts with one ("Total Quality", coded 4101) is a team's, not a label.
+TOTAL_LABEL = re.compile(
+    r"(?:(?:report|grand|sub)\s*)?totals?(?:\s+(?:records?|rows?|teams?))?|count|number of [a-z ]+|records?|rows?",
+    re.IGNORECASE,
+)
 # How close an unread heading must be to one we read to be taken for a typo of it ("Supervisor Assignment No.").
 RESEMBLANCE = 0.85
 XLSX_MAGIC = b"PK\x03\x04"
@@ -380,7 +386,9 @@ def _is_footer(cells: list[str], columns: dict[str, int], required: set[str]) ->
         return False
     # A label with only counts after it ("Total,12") is a total however few columns are required: an organisation
     # file's two (code and name) are both filled by it
-    return required_filled < len(required) or all(COUNT.fullmatch(cell) for cell in filled[1:])
+    if required_filled < len(required):
+        return True
+    return bool(TOTAL_LABEL.fullmatch(filled[0].rstrip(" :"))) and all(COUNT.fullmatch(cell) for cell in filled[1:])
 
 
 def _xlsx_lines(data: bytes, sheet: str, hidden: list[int]) -> Iterator[tuple[int, list[str]]]:

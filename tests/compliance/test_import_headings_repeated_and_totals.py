@@ -128,3 +128,13 @@ def test_the_organisation_dry_run_lists_what_it_left_out_and_did_not_use(trust, 
     page = hr_client.post(reverse("imports:upload", args=["organisation"]), {"file": upload}, follow=True)
     html = page.content.decode()
     assert "Not used: Cost Centre." in html and "Line 4: &#x27;Total 1&#x27; is a footer or summary line" in html
+
+
+@pytest.mark.parametrize("name", ["Total Quality", "Total Reward", "Count Me In Project"])
+def test_a_team_named_like_a_label_with_a_numeric_code_is_still_a_team(trust, name):
+    """A file with the name before the code, and numeric codes (as many trusts' cost centres are): the last team,
+    named 'Total Quality' and coded 4101, was taken for a totals row ('Total' and a count) and left out. Only a label
+    alone in its cell ('Total', 'Grand Total:', 'Count') starts a totals row of counts."""
+    data = csv_file("Organisation Name,Organisation Code", "Ward 1,4100", f"{name},4101")
+    plan = plan_organisation(data)
+    assert plan.can_apply and [row.code for row in plan.to_create] == ["4100", "4101"] and not plan.ignored
