@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portal.compliance.models import ImportBatch
 from portal.lib import uploads
+from portal.lib.csvfiles import cell_value
 
 from .models import ApiClient
 from .problems import Problem
@@ -48,7 +49,10 @@ def client_batch_refusal(client_id: int, batch: ImportBatch) -> str:
     rows = list(csv.DictReader(io.StringIO(uploads.load_named(batch.stored_name, batch.sha256).decode(), newline="")))
     try:
         if batch.kind == ImportBatch.COMPLETIONS:
-            _check_people_in_scope(client, [row["Assignment Number"] or row["Employee Number"] for row in rows])
+            # Each number as the import reads it (cell_value), as the request was checked: a cell written as a text
+            # formula (writes._as_written) is read as what it gives
+            numbers = [cell_value(row["Assignment Number"]) or cell_value(row["Employee Number"]) for row in rows]
+            _check_people_in_scope(client, numbers)
         else:
             fields = {label: field for field, label in ROSTER_COLUMNS}
             people = [PersonIn.model_validate({fields[label]: cell for label, cell in row.items()}) for row in rows]

@@ -21,6 +21,7 @@ from portal.compliance.imports.senders import SENT_BY_CLIENT
 from portal.compliance.imports.services import ImportRefused, import_batch_apply, import_batch_create
 from portal.compliance.intervals import Change, Facts, Roster
 from portal.compliance.models import ImportBatch
+from portal.lib.csvfiles import cell_value
 from portal.people.models import Assignment, StaffChange, StaffMember, Team
 from portal.people.roster import OPTIONAL_FIELDS, RosterTeams, privileged_sign_ins
 
@@ -64,8 +65,19 @@ def _file(header: list[str], rows: list[list]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(["" if cell is None else str(cell) for cell in row] for row in rows)
+    writer.writerows([_as_written(cell) for cell in row] for row in rows)
     return out.getvalue().encode("utf-8")
+
+
+def _as_written(cell) -> str:
+    """A value as the cell that the import reads back as it: the rows were checked as cell_value reads them, and the
+    import reads the file through cell_value again, so a value that is itself a text formula (="E777", which an
+    import before they were unwrapped kept as a number) is written as one, to be read as ="E777", not as E777."""
+    text = "" if cell is None else str(cell)
+    if cell_value(text) == text:
+        return text
+    doubled = text.replace('"', '""')
+    return f'="{doubled}"'
 
 
 def _item(collection: str, line: int) -> str:
