@@ -35,3 +35,16 @@ def test_everyone_overdue_counts_them_apart_from_those_sent(org, mailoutbox):
     assert "Reminder sent to Ola Overdue." in page and NO_ADDRESS in page
     assert "nothing outstanding" not in page
     assert [email.to for email in mailoutbox] == [[extra.work_email]]
+
+
+def test_the_persons_page_says_there_is_no_address_instead_of_offering_the_button(org):
+    _without_address(org["sam"])
+    page = client_for(org["manager"]).get(reverse("reports:team_person", args=[org["sam"].pk])).content.decode()
+    assert "has no work email address on record, so the portal cannot send them a reminder" in page
+    assert "a reminder</button>" not in page
+
+
+def test_with_an_address_the_button_is_offered(org):
+    page = client_for(org["manager"]).get(reverse("reports:team_person", args=[org["sam"].pk])).content.decode()
+    assert f"Send {org['sam'].first_name} a reminder</button>" in page
+    assert "has no work email address on record" not in page
