@@ -266,8 +266,8 @@ def _requirements_and_rounds(moment: Moment, requirements):
     team_ids = {r.pk: team_ids_of(r) for r in requirements}
     rounds = defaultdict(list)
     with_rounds = [r.pk for r in requirements if r.kind in Requirement.ROUND_KINDS]
-    # As the portal knew them then: opened by the cut-off and not withdrawn by it (`RoundQuerySet.in_force`).
-    known = ReattestationRound.objects.in_force(recorded_before=moment.cutoff)
+    # As the portal knew them then: opened by the cut-off, those withdrawn by it marked (`RoundQuerySet.known`).
+    known = ReattestationRound.objects.known(recorded_before=moment.cutoff)
     for round_ in known.filter(requirement_id__in=with_rounds):
         rounds[round_.requirement_id].append(round_)
     # The families as they stood on the day: a higher level's evidence counts if it was a higher level then (one

@@ -163,11 +163,13 @@ def standing_from(
     # In the order they opened, however they were read, so that of two with one deadline the first sets the window.
     rounds = sorted(rounds, key=lambda r: r.opened_at)
     # A round whose version says what they attested (`not_asked_again`) answers every round before it: only the
-    # rounds opened after the last such one ask them again, by their own deadlines.
+    # rounds opened after the last such one ask them again, by their own deadlines. A withdrawn round (read through
+    # `RoundQuerySet.known`) asks nobody, but its version is still the text in force: it releases them all the same,
+    # as the "what changed" notices, comparing what they attested with the version in force, find nothing to tell.
     released = [n for n, round_ in enumerate(rounds) if round_.releases(kind=requirement.kind, snapshot_id=snapshot_id)]
     if released:
         rounds = rounds[released[-1] + 1 :]
-    for round_ in rounds:
+    for round_ in (r for r in rounds if not r.withdrawn_then):
         # A material change since this person's evidence: they must attest (or complete the module) again by the
         # deadline. The first round to bring the expiry forward asks them from the day it opened.
         if round_.outdates(kind=requirement.kind, snapshot_id=snapshot_id, completed_at=completed_at):
@@ -306,8 +308,9 @@ def refresh(
     staff_qs = StaffMember.objects.select_related("team")
     if staff_ids is not None:
         staff_qs = staff_qs.filter(pk__in=list(staff_ids))
-    in_force = Prefetch("rounds", queryset=ReattestationRound.objects.in_force())  # a withdrawn round asks nothing
-    requirements = list(Requirement.objects.prefetch_related("teams", in_force))
+    # A withdrawn round asks nothing, but still releases (`standing_from`).
+    known = Prefetch("rounds", queryset=ReattestationRound.objects.known())
+    requirements = list(Requirement.objects.prefetch_related("teams", known))
     if requirement_ids is not None:
         wanted = set(requirement_ids)
         requirements = [r for r in requirements if r.pk in wanted]

@@ -173,7 +173,7 @@ def _assert_table_is_the_replay():
             if e.pk not in voided and e.source not in (EvidenceEntry.VOID, EvidenceEntry.PAUSE)
         ]
         for requirement in requirements:
-            rounds = list(ReattestationRound.objects.filter(requirement=requirement))
+            rounds = list(ReattestationRound.objects.known().filter(requirement=requirement))  # withdrawn marked
             pauses = projection.pause_spans(entries, requirement.pk)
             mine = runs.get((person.pk, requirement.pk), [])
             # Its terms day by day, from its history (HR's changes take effect the day they are made), each with

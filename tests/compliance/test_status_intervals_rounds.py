@@ -3,7 +3,8 @@ days, rounds opened on random past days with random deadlines, pauses and correc
 time equals a replay of the ledger day by day (so "Due soon" from the day a round asks again holds on every day, as
 the live rule says it); the projection kept up to date equals one rebuilt whole, and equals the reading as recorded
 now, the day a round asked again included. Some rounds do not ask again those who attested an earlier version their
-version says the same as (`not_asked_again`), so every clock is shown to follow that too."""
+version says the same as (`not_asked_again`), so every clock is shown to follow that too; and HR withdraws some
+rounds, which then ask nobody but still release those their version says the same as."""
 
 import contextlib
 import datetime
@@ -11,13 +12,13 @@ import datetime
 import pytest
 from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from portal.compliance import pauses, projection
 from portal.compliance.asat import Moment, statuses_as_at
 from portal.compliance.models import EvidenceEntry, ReattestationRound, Requirement, RequirementStatus
-from portal.compliance.services import evidence_record, evidence_void
+from portal.compliance.services import evidence_record, evidence_void, reattestation_round_withdraw
 from tests import factories
 from tests.compliance.histories import status_values
 from tests.compliance.test_status_intervals import _assert_table_is_the_replay
@@ -40,6 +41,8 @@ EVENTS = st.lists(
             st.integers(0, 3),
         ),
         st.tuples(st.just("void"), st.integers(0, 50)),
+        # which of the rounds still in force HR withdraws
+        st.tuples(st.just("withdraw"), st.integers(0, 50)),
         # who, first day from today, days long (0: no return date yet)
         st.tuples(st.just("pause"), st.integers(0, 2), st.integers(-300, 30), st.integers(0, 120)),
     ),
@@ -86,6 +89,11 @@ def _play(sequence, *, staff, requirements, versions, corrector) -> None:
             live = list(EvidenceEntry.objects.exclude(source=EvidenceEntry.VOID).filter(voided_by__isnull=True))
             if live:
                 evidence_void(entry=live[event[1] % len(live)], reason="test correction", voided_by=corrector)
+        elif event[0] == "withdraw":
+            in_force = list(ReattestationRound.objects.in_force().order_by("pk"))
+            if in_force:
+                round_ = in_force[event[1] % len(in_force)]
+                reattestation_round_withdraw(round_=round_, reason=f"event {n}", user=corrector)
         else:
             _, who, first, length = event
             first_day = timezone.localdate() + datetime.timedelta(days=first)
@@ -102,6 +110,10 @@ def _play(sequence, *, staff, requirements, versions, corrector) -> None:
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(sequence=EVENTS)
+# A module's round withdrawn, then a pause recorded: the pause's runs read the rounds plainly, the withdrawn one asking.
+@example(sequence=[("complete", 2, 1, 0, 500), ("round", 1, 1, 0, 1, 0), ("withdraw", 0), ("pause", 2, 0, 0)])
+# 3's round brings back 1's text; withdrawn, it still releases who attested 1 from 2's round.
+@example(sequence=[("complete", 0, 0, 0, 100), ("round", 0, 1, 90, 20, 0), ("round", 0, 2, 80, 40, 1), ("withdraw", 1)])
 def test_rounds_on_every_clock_agree_with_the_rule_day_by_day(db, person, pages, sequence):
     policy, module, versions = pages
     savepoint = transaction.savepoint()

@@ -305,13 +305,14 @@ def rules_for(
     requirement_ids: Iterable[int] | None = None, recorded_before: datetime.datetime | None = None
 ) -> Rules | None:
     """The Rules of some requirements (all when None, and the lower levels of their families, which their evidence
-    also satisfies), or None when there are none. Their rounds in force (a withdrawn round asks nothing); with
-    `recorded_before`, as known then: opened before that moment and not withdrawn before it (`RoundQuerySet.in_force`).
+    also satisfies), or None when there are none. Their rounds, those withdrawn marked (one asks nothing, but still
+    releases: `projection.standing_from`); with `recorded_before`, as known then: opened before that moment, withdrawn
+    if before it (`RoundQuerySet.known`).
     Requirements' terms over time from their history (`_with_history`), and their level families over time
     (`requirement_history.levels_by_day`), as known then. Three queries, one more when a requirement's terms have
     changed."""
-    in_force = Prefetch("rounds", queryset=ReattestationRound.objects.in_force(recorded_before))
-    requirements = list(with_history_marks(Requirement.objects.prefetch_related("teams", in_force)))
+    known = Prefetch("rounds", queryset=ReattestationRound.objects.known(recorded_before))
+    requirements = list(with_history_marks(Requirement.objects.prefetch_related("teams", known)))
     histories = _histories(requirements, recorded_before)
     spans = {r.pk: _spans(r, (histories or {}).get(r.pk), recorded_before) for r in requirements}
     levels = levels_by_day({pk: kept for pk, kept in spans.items() if kept is not None})
@@ -343,17 +344,29 @@ def requirements_read(queryset: QuerySet) -> list[Requirement]:
     """The requirements of `queryset`, with what `rules_of` reads of them prefetched: the teams of those that do not
     apply to everyone, and the re-attestation rounds of those that have any (a round is opened only by a material
     change of policy, so most have none; whether one has any comes with the requirement). One query for the
-    requirements, then one for teams and one for rounds only when a requirement needs them. Only rounds in force: one
-    withdrawn asks nothing (`RoundQuerySet.in_force`), so a requirement whose every round was withdrawn reads none."""
+    requirements, then one for teams and one for rounds only when a requirement needs them. A withdrawn round asks
+    nothing, so a requirement whose every round was withdrawn reads none; one with a round in force reads the withdrawn
+    ones too, marked (`RoundQuerySet.known`): they still release (`projection.standing_from`)."""
     in_force = ReattestationRound.objects.in_force()
     has_rounds = Exists(in_force.filter(requirement=OuterRef("pk")))
     requirements = list(with_history_marks(queryset.annotate(has_rounds=has_rounds)))
     prefetch_related_objects([r for r in requirements if not r.applies_to_everyone], "teams")
-    prefetch_related_objects([r for r in requirements if r.has_rounds], Prefetch("rounds", queryset=in_force))
+    known = ReattestationRound.objects.known()  # withdrawn ones too: they still release (`standing_from`)
+    prefetch_related_objects([r for r in requirements if r.has_rounds], Prefetch("rounds", queryset=known))
     # Those known to have none: an empty queryset, which runs no query.
     none = Prefetch("rounds", queryset=ReattestationRound.objects.none())
     prefetch_related_objects([r for r in requirements if not r.has_rounds], none)
     return requirements
+
+
+def _rounds_of(requirement: Requirement) -> list:
+    """Its rounds as `requirements_read` prefetched them, else read here (one query), withdrawn ones marked
+    (`RoundQuerySet.known`): read plainly, a withdrawn round would ask again."""
+    if requirement.kind not in Requirement.ROUND_KINDS:
+        return []
+    if "rounds" in getattr(requirement, "_prefetched_objects_cache", {}):
+        return list(requirement.rounds.all())
+    return list(ReattestationRound.objects.known().filter(requirement=requirement))
 
 
 def rules_of(requirements: list[Requirement]) -> Rules:
@@ -366,7 +379,7 @@ def rules_of(requirements: list[Requirement]) -> Rules:
         requirements=requirements,
         counted={r.pk for r in requirements},
         team_paths={r.pk: [] if r.applies_to_everyone else [t.path for t in r.teams.all()] for r in requirements},
-        rounds={r.pk: list(r.rounds.all()) if r.kind in Requirement.ROUND_KINDS else [] for r in requirements},
+        rounds={r.pk: _rounds_of(r) for r in requirements},
         above={},
         window=getattr(settings, "PORTAL_DUE_SOON_DAYS", 30),
         team_ids={r.pk: set() if r.applies_to_everyone else {t.pk for t in r.teams.all()} for r in requirements},

@@ -101,6 +101,17 @@ class RoundQuerySet(models.QuerySet):
             models.Q(withdrawal__isnull=True) | models.Q(withdrawal__withdrawn_at__gte=recorded_before)
         )
 
+    def known(self, recorded_before: datetime.datetime | None = None):
+        """Every round opened (with `recorded_before`, opened before that moment), those withdrawn (by then) marked
+        `withdrawn_then`: a withdrawn round asks nobody, but its version is still the text in force, so whoever
+        attested one it says the same as (`not_asked_again`) stays released (`projection.standing_from`)."""
+        if recorded_before is None:
+            withdrawn = models.When(withdrawal__isnull=False, then=True)
+        else:
+            self = self.filter(opened_at__lt=recorded_before)
+            withdrawn = models.When(withdrawal__withdrawn_at__lt=recorded_before, then=True)
+        return self.annotate(withdrawn_then=models.Case(withdrawn, default=False, output_field=models.BooleanField()))
+
 
 class ReattestationRound(models.Model):
     """Opened by a material change: everyone in scope must attest to `snapshot` (or later) by `deadline`; or, for a
@@ -117,6 +128,8 @@ class ReattestationRound(models.Model):
     # materially, as worked out when the round opened (`services.reattestation_round_open`): a version bringing back
     # the text someone attested (an editor undoing a material change) asks nothing more of them.
     not_asked_again = models.JSONField(default=list, blank=True)
+    # Read through `RoundQuerySet.known`: withdrawn as the reading knows it. Through `in_force`, never.
+    withdrawn_then = False
 
     objects = RoundQuerySet.as_manager()
 
