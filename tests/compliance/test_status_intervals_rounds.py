@@ -112,7 +112,8 @@ def _play(sequence, *, staff, requirements, versions, corrector) -> None:
 @given(sequence=EVENTS)
 # A module's round withdrawn, then a pause recorded: the pause's runs read the rounds plainly, the withdrawn one asking.
 @example(sequence=[("complete", 2, 1, 0, 500), ("round", 1, 1, 0, 1, 0), ("withdraw", 0), ("pause", 2, 0, 0)])
-# 3's round brings back 1's text; withdrawn, it still releases who attested 1 from 2's round.
+# 3's round brings back 1's text, then is withdrawn: every clock agrees (whether it still releases who attested 1
+# is the rule's to say: tests/compliance/test_round_bringing_back_text_withdrawn.py).
 @example(sequence=[("complete", 0, 0, 0, 100), ("round", 0, 1, 90, 20, 0), ("round", 0, 2, 80, 40, 1), ("withdraw", 1)])
 def test_rounds_on_every_clock_agree_with_the_rule_day_by_day(db, person, pages, sequence):
     policy, module, versions = pages
