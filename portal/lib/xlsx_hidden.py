@@ -11,7 +11,8 @@ from openpyxl.xml.functions import iterparse
 
 from .xlsx_formulas import ROW, _source, sheet_holds
 
-HIDDEN_ATTRIBUTE = re.compile(rb"hidden=")
+# XML allows spaces around "=" (hidden = "1"); an xsd:boolean value, spaces around it (" 1 ")
+HIDDEN_ATTRIBUTE = re.compile(rb"hidden\s*=")
 SHEET_DATA = f"{{{SHEET_MAIN_NS}}}sheetData"
 
 
@@ -30,7 +31,7 @@ def hidden_rows(worksheet) -> Iterator[int]:
                 continue
             number = element.get("r")
             row_number = int(float(number)) if number else row_number + 1
-            hidden = element.get("hidden") in ("1", "true")
+            hidden = (element.get("hidden") or "").strip() in ("1", "true")
             # The row read is let go, cells and all, and taken from the sheet's data: cleared only, a row read stays
             # (empty) under <sheetData>, and 100,000 of them are memory
             parent.remove(element)
