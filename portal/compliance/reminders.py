@@ -305,9 +305,13 @@ def reminders_due(today: datetime.date) -> list[Message]:
             since = undeliverable_since(refused.get(key, {}).get(row.staff.work_email.lower(), []))
             if since is not None:
                 stages_sent, undeliverable = {**stages_sent, AFTER: since}, row.staff.work_email
+        if not row.staff.work_email and AFTER not in stages_sent:
+            # No address: none of their own reminders can go (Django sends nothing to an empty address, which would
+            # be logged as sent); their manager and HR are told on their days, as if the overdue one had gone on its day
+            stages_sent = {**stages_sent, AFTER: row.due_on + datetime.timedelta(days=offsets()[AFTER])}
         reminder_days = row.requirement.reminder_days or default_reminder_days()
         stage = next_stage(row.due_on, today, stages_sent, has_manager=manager is not None, reminder_days=reminder_days)
-        if stage is None:
+        if stage is None or (stage in (BEFORE, ON_DUE, AFTER) and not row.staff.work_email):
             continue
         days_before = before_due(row.due_on, today, reminder_days, stages_sent) if stage == BEFORE else 0
         context = {
@@ -322,6 +326,7 @@ def reminders_due(today: datetime.date) -> list[Message]:
             "manager_away": escalation.away,  # passed over only for being away: HR are told who it is
             "manager_told": MANAGER in stages_sent,
             "undeliverable": undeliverable if stage in (MANAGER, HR) else None,
+            "no_address": not row.staff.work_email,  # never reminded: the manager and HR are told why
             "training_url": training_url(),
             "person_url": _absolute("reports:team_person", row.staff_id),
             "team_url": _absolute("reports:team"),
