@@ -38,6 +38,7 @@ def email_for(messages) -> tuple[str, str]:
         "external_course": any(item["requirement"].kind == "external_course" for item in items),
         "team_url": first.get("team_url"),
         "undeliverable": any(item.get("undeliverable") for item in items),  # some person's own email was refused
+        "no_address": any(item.get("no_address") for item in items),  # someone has no work email: never reminded
     }
     template = "several" if stage in PERSON_STAGES else f"{stage}_several"
     subject = " ".join(render_to_string(f"email/reminders/{template}_subject.txt", context).split())

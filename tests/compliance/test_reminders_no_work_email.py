@@ -25,3 +25,19 @@ def test_the_run_counts_nothing_sent_to_no_address(org, run):
     StaffMember.objects.filter(pk=org["sam"].pk).update(work_email="")
     assert "on_due" not in run(day(0))  # (a Monday: the weekly digest goes to Grace)
     assert not ReminderLog.objects.filter(stage="on_due").exists()
+
+
+def test_the_managers_and_hrs_lists_say_who_has_no_address(org, run, mailoutbox):
+    from portal.compliance.projection import refresh
+    from tests import factories
+    from tests.compliance.test_reminders import NURSES, START
+
+    factories.make_staff(team=org["sam"].team, first_name="Cal", staff_group=NURSES, start_date=START)
+    refresh()
+    StaffMember.objects.filter(pk=org["sam"].pk).update(work_email="")
+    daily(run, -30, 60)
+    told = {message.to[0]: message.body for message in mailoutbox if "weekly summary" not in message.body}
+    for whom in (GRACE, HR):
+        assert f"{org['sam'].full_name} has no work email address on record" in told[whom], told[whom]
+    assert "We have reminded each of them by email, except where it says we could not" in told[GRACE]
+    assert "(except where it says they have no work email address on record)" in told[HR]
