@@ -7,7 +7,7 @@ import pytest
 from portal.compliance.models import EvidenceEntry, ImportBatch
 from portal.people.models import StaffMember
 
-from .conftest import completion
+from .conftest import completion, roster_row
 
 PADDINGS = [" {} ", "{} ", "  {}", "\u00a0{}\u00a0"]  # spaces either side, and no-break spaces as Excel pastes them
 
@@ -18,14 +18,7 @@ def _roster(api, people, key, who="finance", **options):
 
 def _takeover(sam, number, payroll) -> dict:
     """Sam (Communications) moved into the Finance client's Payroll, signing in from now on with another address."""
-    return {
-        "employee_number": number,
-        "first_name": sam.first_name,
-        "last_name": sam.last_name,
-        "work_email": "attacker@example.nhs.uk",
-        "start_date": sam.start_date.isoformat(),
-        "team_code": payroll.code,
-    }
+    return roster_row(sam, employee_number=number, work_email="attacker@example.nhs.uk", team_code=payroll.code)
 
 
 @pytest.mark.parametrize("padding", PADDINGS)

@@ -7,20 +7,13 @@ import pytest
 
 from portal.compliance.models import EvidenceEntry, ImportBatch
 
-from .conftest import completion
+from .conftest import completion, roster_row
 
 FORMULAS = ['="{}"', ' ="{}" ', '=" {} "', '="{}"\u00a0']
 
 
 def _takeover(sam, number, team_code) -> dict:
-    return {
-        "employee_number": number,
-        "first_name": sam.first_name,
-        "last_name": sam.last_name,
-        "work_email": "attacker@example.nhs.uk",
-        "start_date": sam.start_date.isoformat(),
-        "team_code": team_code,
-    }
+    return roster_row(sam, employee_number=number, work_email="attacker@example.nhs.uk", team_code=team_code)
 
 
 def _left_alone(org, sam, email):
