@@ -128,4 +128,5 @@ def list_csv(request, name: str):
 @require_GET
 def audit_log(request):
     page = Paginator(AuditEvent.objects.all(), 50).get_page(request.GET.get("page"))
-    return render(request, "reports/audit_log.html", {"page": page})
+    kinds = [label for _action, label in AuditEvent.ACTION_CHOICES]  # what the log holds, said on the page
+    return render(request, "reports/audit_log.html", {"page": page, "kinds": kinds})
