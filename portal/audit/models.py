@@ -15,7 +15,7 @@ class AuditEvent(models.Model):
     PAUSE_CHANGED, STATUS_REBUILT, POLICY_PUBLISHED = "pause_changed", "status_rebuilt", "policy_published"
     SSO_LINKED, ROUND_WITHDRAWN, ACCOUNT_CHANGED = "sso_linked", "round_withdrawn", "account_changed"
     PAGE_PASSWORD = "page_password"  # noqa: S105 (the name of an audit action, not a password)
-    CERTIFICATE_DECIDED = "certificate_decided"
+    CERTIFICATE_DECIDED, MAPPING_CHANGED = "certificate_decided", "mapping_changed"
     ACTION_CHOICES = [
         (EXPORT, "Exported records"),
         (VIEW_PERSON, "Viewed a person's records"),
@@ -42,6 +42,7 @@ class AuditEvent(models.Model):
         (ACCOUNT_CHANGED, "Changed an account's name or password"),
         (PAGE_PASSWORD, "Gave a page's password"),
         (CERTIFICATE_DECIDED, "Verified or rejected a certificate"),
+        (MAPPING_CHANGED, "Changed a course mapping"),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -35,6 +35,7 @@ from portal.people.roster.rows import END_OF_TIME
 
 from .completion_facts import leave_out_recorded
 from .dates import add_months
+from .mappings import MappingError, competence_key, competence_mapping_save  # noqa: F401 (the others' old home)
 from .models import CompetenceMapping, Requirement
 
 ALIASES = {
@@ -411,12 +412,6 @@ def _conflict_error(first: CompletionRow, row: CompletionRow, requirement_name: 
     )
 
 
-def competence_key(name: str) -> str:
-    """How a course name is matched to its mapping: capitals and runs of spaces do not matter, as a national file may
-    write "Level 1" one month and "level 1" the next."""
-    return " ".join(name.split()).casefold()
-
-
 def _mappings_by_key() -> dict[str, dict[str, tuple]]:
     """Each course mapping, {key: {course name as mapped: (requirement id, kind, renewal months, whether in use, the
     day it was retired, name)}}: one query. A key holds two names only for mappings made before names were matched
@@ -448,67 +443,6 @@ def _ambiguous_error(competence: str, found: dict[str, tuple]) -> str:
         f"'{competence}' matches course mappings that count towards different requirements ({mapped}): capitals and "
         "spaces do not matter, so remove all but one in the CMS (Settings > Course mappings)"
     )
-
-
-def competence_mapping_twin(competence: str, exclude_pk: int | None = None) -> CompetenceMapping | None:
-    """Another mapping of the same course written differently (capitals, spaces: `competence_key`), if there is one;
-    `exclude_pk` leaves out the mapping being edited."""
-    key = competence_key(competence)
-    others = CompetenceMapping.objects.exclude(competence_name=competence.strip()).select_related("requirement")
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
-    return next((other for other in others if competence_key(other.competence_name) == key), None)
-
-
-def twin_error(twin: CompetenceMapping) -> str:
-    return (
-        f"'{twin.competence_name}' is already mapped, to {twin.requirement.name}, and capitals and spaces do not "
-        "matter in course names: change that mapping instead"
-    )
-
-
-class MappingError(ValueError):
-    """Why a course cannot be mapped to a requirement, in words for HR."""
-
-
-def competence_mapping_save(
-    *, competence: str, requirement: Requirement, user, not_yet_mapped: bool = False
-) -> CompetenceMapping:
-    """Map a national course name to the requirement its completions count towards (for this and later imports).
-    Only an external course takes imported completions. `not_yet_mapped`: the batch page's form, which offers the
-    courses its file had no mapping for; one mapped since (in the CMS, from another batch's page) is refused, naming
-    the mapping, rather than moved unsaid to the page's choice."""
-    competence = competence.strip()
-    max_length = CompetenceMapping._meta.get_field("competence_name").max_length
-    if not competence:
-        raise MappingError("Name the course to map")
-    if len(competence) > max_length:
-        raise MappingError(f"The course name is longer than {max_length} characters")
-    problem = hidden_character(competence)
-    if problem:
-        raise MappingError(f"The course name contains {problem}")
-    if requirement.kind != Requirement.EXTERNAL_COURSE:
-        raise MappingError(f"{requirement.name} is not an external course: imported completions cannot count to it")
-    if not requirement.active:
-        raise MappingError(f"{requirement.name} is no longer in use")
-    twin = competence_mapping_twin(competence)
-    if twin is not None:
-        raise MappingError(twin_error(twin))
-    if not not_yet_mapped:
-        mapping, _ = CompetenceMapping.objects.update_or_create(
-            competence_name=competence, defaults={"requirement": requirement, "created_by": user}
-        )
-        return mapping
-    mapping, _ = CompetenceMapping.objects.select_related("requirement").get_or_create(
-        competence_name=competence, defaults={"requirement": requirement, "created_by": user}
-    )
-    if mapping.requirement_id != requirement.pk:
-        raise MappingError(
-            f"'{competence}' was mapped to {mapping.requirement.name} after this page was opened, so it was not "
-            f"mapped to {requirement.name}. If {mapping.requirement.name} is wrong, change the mapping in the CMS "
-            "(Settings > Course mappings)"
-        )
-    return mapping
 
 
 def _chunks(items: list, size: int = 5000):

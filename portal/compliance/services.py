@@ -17,6 +17,7 @@ from portal.people.models import StaffMember, Team
 
 from . import ledger, projection
 from .intervals import audience_ever_ids, requirements_read
+from .mappings import competence_mappings_delete_for
 from .models import (
     EvidenceEntry,
     PolicySnapshot,
@@ -469,6 +470,7 @@ def requirement_delete(*, requirement: Requirement, user) -> None:
             in_background=False,
         )
         RequirementStatus.objects.filter(requirement=requirement).delete()
+        competence_mappings_delete_for(requirement=requirement, user=user)
         requirement.delete()
 
 

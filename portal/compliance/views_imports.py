@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.people.decorators import hr_required
 
-from .completions import MappingError, competence_mapping_save, completions_listing_csv
+from .completions import completions_listing_csv
 from .imports.base import importer_for, importers
 from .imports.roster import emails_unsent
 from .imports.senders import sender_refusal
@@ -23,6 +23,7 @@ from .imports.services import (
     import_batch_emails_send_again,
     import_batch_plan,
 )
+from .mappings import MappingError, competence_mapping_save
 from .models import CompetenceMapping, ImportBatch, Requirement
 
 # What a list of recent imports does not read: a roster's summary holds its dry run (every rejected row, for one)

@@ -14,7 +14,6 @@ from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, Sn
 
 from portal.lib.text import hidden_character
 
-from .completions import competence_mapping_save, competence_mapping_twin, twin_error
 from .forms_requirements import (
     SavedAsField,
     audience_saved,
@@ -22,6 +21,13 @@ from .forms_requirements import (
     opened_as,
     saved_as_opened,
     staff_groups_on_roster,
+)
+from .mappings import (
+    competence_mapping_delete,
+    competence_mapping_save,
+    competence_mapping_twin,
+    mappings_lock,
+    twin_error,
 )
 from .models import Certificate, CompetenceMapping, EvidenceEntry, Requirement
 from .services import RequirementError, requirement_delete, requirement_save
@@ -171,6 +177,18 @@ def requirements_deleted_one_at_a_time(request, action_type, objects, action_cla
         return redirect(Requirement.snippet_viewset.get_url_name("list"))
 
 
+@hooks.register("before_bulk_action")
+def mappings_deleted_through_the_service(request, action_type, objects, action_class_instance):
+    """The listing's bulk delete of course mappings deletes each through `competence_mapping_delete` (its audit
+    line), in the bulk action's transaction, instead of Wagtail's plain delete of them all."""
+    if action_type == "delete" and getattr(action_class_instance, "model", None) is CompetenceMapping:
+        for mapping in objects:
+            log(instance=mapping, action="wagtail.delete", user=request.user, deleted=True)
+            competence_mapping_delete(mapping=mapping, user=request.user)
+        messages.success(request, action_class_instance.get_success_message(len(objects), 0))
+        return redirect(action_class_instance.next_url)
+
+
 class CompetenceMappingForm(WagtailAdminModelForm):
     """A course mapping made in the CMS is saved by `competence_mapping_save`, with the checks HR's import page makes:
     it offers only the external courses still in use (as that page does), refuses a course name with a hidden
@@ -213,12 +231,11 @@ class CompetenceMappingForm(WagtailAdminModelForm):
 
     def save(self, commit=True):
         mapping = self.instance
-        if mapping.pk is not None:
-            # The service finds a mapping by its course name: a renamed one takes its new name first (in the edit's
-            # transaction), so that it keeps its place in Wagtail's history instead of being copied.
-            CompetenceMapping.objects.filter(pk=mapping.pk).update(competence_name=mapping.competence_name)
         return competence_mapping_save(
-            competence=mapping.competence_name, requirement=mapping.requirement, user=self.for_user
+            competence=mapping.competence_name,
+            requirement=mapping.requirement,
+            user=self.for_user,
+            mapping=mapping if mapping.pk is not None else None,
         )
 
 
@@ -228,13 +245,24 @@ class MappingEditView(EditView):
 
     def post(self, request, *args, **kwargs):
         with transaction.atomic():
+            mappings_lock()  # first, as every door that changes a mapping takes it
             self.object = CompetenceMapping.objects.select_for_update().get(pk=self.object.pk)
             return super().post(request, *args, **kwargs)
+
+
+class MappingDeleteView(DeleteView):
+    """Deleting goes through `competence_mapping_delete`, which writes the audit line with it."""
+
+    def delete_action(self):
+        with transaction.atomic():
+            log(instance=self.object, action="wagtail.delete", user=self.request.user, deleted=True)
+            competence_mapping_delete(mapping=self.object, user=self.request.user)
 
 
 class CompetenceMappingViewSet(SnippetViewSet):
     model = CompetenceMapping
     edit_view_class = MappingEditView
+    delete_view_class = MappingDeleteView
     icon = "link"
     menu_label = "Course mappings"
     add_to_settings_menu = True  # where the completions import's messages send HR: "Settings > Course mappings"
