@@ -417,7 +417,8 @@ def module_progress_for_user(user, page: ModulePage) -> ModuleProgress:
 
 
 def module_progress_list_for_user(user, parent=None) -> list[ModuleProgress]:
-    pages = ModulePage.objects.live().order_by("path")
+    """The live modules (below `parent`), an alias of one left out: it is the module again (`aliasing`)."""
+    pages = ModulePage.objects.live().filter(alias_of__isnull=True).order_by("path")
     if parent is not None:
         pages = pages.child_of(parent)
     return _progress_for_pages(user, pages)
@@ -425,6 +426,13 @@ def module_progress_list_for_user(user, parent=None) -> list[ModuleProgress]:
 
 def module_progress_by_page_for_user(user, page_ids) -> dict[int, ModuleProgress]:
     """Progress in each of the live modules among `page_ids`, by page id: what My training shows beside a module
-    it requires. Four queries, whatever the number of modules."""
-    pages = ModulePage.objects.live().filter(pk__in=list(page_ids))
-    return {progress.page.pk: progress for progress in _progress_for_pages(user, pages)}
+    it requires. Four queries, whatever the number of modules; one more when a requirement names an alias of a module
+    (made before they were refused, `aliasing`), whose progress is its module's."""
+    pages = list(ModulePage.objects.live().filter(pk__in=list(page_ids)))
+    module_of = {page.pk: page.alias_of_id for page in pages if page.alias_of_id}
+    pages = [page for page in pages if not page.alias_of_id]
+    if module_of:
+        pages += ModulePage.objects.live().filter(pk__in=set(module_of.values())).exclude(pk__in=[p.pk for p in pages])
+    by_page = {progress.page.pk: progress for progress in _progress_for_pages(user, pages)}
+    by_page.update({alias: by_page[module] for alias, module in module_of.items() if module in by_page})
+    return by_page

@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from wagtail.models import Page
 
 from portal.compliance.services import module_completion_evidence
 
@@ -64,9 +65,10 @@ def scenario_response_record(
 
 
 def attempt_fits_module(*, attempt, page: ModulePage) -> bool:
-    """Whether an attempt begun from `page` still counts for it: the module is published and its quiz is still the
-    attempt's. From the rows read with the attempt (the module's live row and raw stream): no query."""
-    return page.live and module_quiz_id(page) == attempt.quiz_id
+    """Whether an attempt begun from `page` still counts for it: the module is published, is not an alias of another
+    (`aliasing`: work on one counts for nothing) and its quiz is still the attempt's. From the rows read with the
+    attempt (the module's live row and raw stream): no query."""
+    return page.live and not page.alias_of_id and module_quiz_id(page) == attempt.quiz_id
 
 
 def module_completion_record_if_complete(*, user, page: ModulePage, just_passed=None) -> ModuleCompletion | None:
@@ -83,7 +85,11 @@ def module_completion_record_if_complete(*, user, page: ModulePage, just_passed=
     `just_passed`: an attempt at the module's quiz this request has just recorded as passed (`attempt_submit`'s
     `newly_recorded`). It is the passing attempt, and none can have a completion yet (its pass was not visible to
     anyone before): all that is left to ask is whether the scenarios are done, in one query.
+
+    An alias of a module (made before they were refused, `aliasing`) completes nothing: work is done on the module.
     """
+    if page.alias_of_id:
+        return None
     if just_passed is not None and just_passed.passed and just_passed.quiz_id == module_quiz_id(page):
         if not scenarios_complete_for_user(user, page):
             return None
@@ -120,11 +126,15 @@ def _completion_record(*, user, page: ModulePage, attempt, sequence: int) -> Mod
         user=user, page=page, attempt=attempt, sequence=sequence, completed_at=timezone.now()
     )
     score = f", quiz attempt {attempt.pk} scored {attempt.correct_count}/{attempt.total}" if attempt else ""
-    module_completion_evidence(
-        user=user,
-        page_id=page.pk,
-        completion_id=completion.pk,
-        completed_at=completion.completed_at,
-        source_ref=f"module “{page.title}” completed{score}",
-    )
+    # A requirement saved naming an alias of the module before a requirement in use could not (`aliasing`) counts the
+    # module's completions: work on the alias is refused, so nothing else could ever meet it.
+    aliases = Page.objects.filter(alias_of_id=page.pk).order_by("pk").values_list("pk", flat=True)
+    for page_id in [page.pk, *aliases]:
+        module_completion_evidence(
+            user=user,
+            page_id=page_id,
+            completion_id=completion.pk,
+            completed_at=completion.completed_at,
+            source_ref=f"module “{page.title}” completed{score}",
+        )
     return completion

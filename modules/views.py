@@ -19,6 +19,7 @@ from quizzes.forms import AttemptForm, field_name, sent_several_for_one
 from quizzes.models import Attempt
 
 from . import services
+from .aliasing import alias_refusal
 from .models import ModuleIndexPage, ModulePage
 from .progress import module_progress_for_user
 from .statutory_pages import BY_SLUG, statutory_page_live
@@ -38,6 +39,19 @@ def _get_module_page(request, page_id: int) -> ModulePage:
     if request.method != "GET" and restrictions_refusing(request, page):
         raise Http404("No module here.")
     return page
+
+
+def _alias_refused(request, page: ModulePage):
+    """An alias of a module made before they were refused takes no answers and starts no attempt: the person is sent
+    to the module itself, told why (`aliasing.alias_refusal`). None for a module."""
+    refusal = alias_refusal(page)
+    if not refusal:
+        return None
+    module = get_object_or_404(ModulePage.objects.live(), pk=page.alias_of_id)
+    if _wants_json(request):
+        return JsonResponse({"error": refusal, "module_url": module.url}, status=409)
+    messages.info(request, refusal)
+    return redirect(module.url)
 
 
 def _get_attempt_for_user(user, attempt_id: int) -> Attempt | None:
@@ -118,6 +132,9 @@ def scenario_choose(request, page_id: int, block_id: str):
     if request.method == "GET":
         # Where signing in again comes back to after the session ran out on "Check my choice": the scenario.
         return redirect(f"{page.url}#scenario-{block_id}" if block else page.url)
+    refused = _alias_refused(request, page)
+    if refused:
+        return refused
     try:
         option_index = _option_posted(request)
         services.scenario_response_record(
@@ -168,6 +185,9 @@ def quiz_start(request, page_id: int):
     if request.method == "GET":
         # Where signing in again comes back to after the session ran out on "Start the quiz": the quiz, to start.
         return redirect(f"{page.url}#quiz" if page.quiz else page.url)
+    refused = _alias_refused(request, page)
+    if refused:
+        return refused
     if page.quiz is None:
         raise Http404("This module has no quiz.")
     try:

@@ -74,8 +74,8 @@ def refuse_deleting_a_quiz_or_bank_in_use(request, instances):
 
 
 @hooks.register("before_copy_page")
-def refuse_alias_of_a_policy(request, page):
-    """The copy page's "alias" option, for a policy or, with the pages below, a branch holding one
+def refuse_alias_of_a_policy_or_module(request, page):
+    """The copy page's "alias" option, for a policy or a module or, with the pages below, a branch holding one
     (`aliasing.page_alias_refusal`)."""
     if request.method != "POST" or not request.POST.get("alias"):
         return None
@@ -90,7 +90,7 @@ def refuse_alias_of_a_policy(request, page):
 def refuse_copying_a_policy(request, page):
     """The copy page of a policy, refused as it is opened (the editor is sent to the policy's edit page, where its next
     version goes), and a copy with the pages below of a branch holding one, refused as it is sent
-    (`copying.page_copy_refusal`). Its alias option is `refuse_alias_of_a_policy`'s."""
+    (`copying.page_copy_refusal`). Its alias option is `refuse_alias_of_a_policy_or_module`'s."""
     if request.method == "POST" and request.POST.get("alias"):
         return None
     recursive = request.method == "POST" and bool(request.POST.get("copy_subpages"))

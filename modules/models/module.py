@@ -1,8 +1,11 @@
 """The scenario modules: the index of modules and the module page, which teaches a policy's sections."""
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length, Substr
+from django.http import Http404
+from django.shortcuts import redirect
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageViewRestriction
@@ -80,6 +83,33 @@ class ModulePage(Page):
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+
+    ALIAS_REFUSED = (
+        "A module cannot have an alias: answers, attempts and completions on an alias are its own, so they would "
+        "count for nothing towards the module. Link to the module instead."
+    )
+
+    def clean(self):
+        super().clean()
+        if self.alias_of_id:
+            # Wagtail checks a page as an alias of it is first added (not as the alias follows the original).
+            raise ValidationError(self.ALIAS_REFUSED)
+
+    def save(self, *args, **kwargs):
+        if self.alias_of_id and self._state.adding:
+            # Wagtail adds the pages below a page aliased without cleaning them; the CMS's doors refuse such a branch
+            # first (`aliasing`), and this any other way in, raised as `full_clean` would.
+            raise ValidationError({NON_FIELD_ERRORS: f"“{self.title}” is a module. {self.ALIAS_REFUSED}"})
+        return super().save(*args, **kwargs)
+
+    def serve(self, request, *args, **kwargs):
+        if self.alias_of_id:
+            # An alias made before they were refused: its visitors work on the module itself (`aliasing`).
+            module = ModulePage.objects.live().filter(pk=self.alias_of_id).first()
+            if module is None:
+                raise Http404("No module here.")
+            return redirect(module.url)
+        return super().serve(request, *args, **kwargs)
 
     @property
     def clause_list(self) -> list[str]:

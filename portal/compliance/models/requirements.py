@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from portal.lib.text import hidden_character
 from portal.people.models import StaffMember, Team
@@ -182,12 +182,23 @@ class Requirement(models.Model):
             page_type = ContentType.objects.get_for_id(self.page.content_type_id) if self.page_id else None
             if page_type is None or (page_type.app_label, page_type.model) != ("modules", model):
                 errors["page"] = message
-            elif problem := self._page_privacy_problem():
+            elif problem := self._page_alias_problem() or self._page_privacy_problem():
                 errors["page"] = problem
         if not self.active and not self.retired_reason.strip():
             errors["retired_reason"] = "Give the reason for retiring the requirement."
         if errors:
             raise ValidationError(errors)
+
+    def _page_alias_problem(self) -> str:
+        """An alias of a module (made before the CMS refused them) takes no work: its visitors are sent to the module
+        and their completions are the module's. One query, for an alias only."""
+        if not self.active or self.kind != self.COMPLETE_MODULE or not self.page.alias_of_id:
+            return ""
+        module = Page.objects.filter(pk=self.page.alias_of_id).only("title").first()
+        return (
+            f"“{self.page.title}” is an alias of the module “{module.title if module else ''}”, and work is done on "
+            "the module itself: choose the module."
+        )
 
     def _page_privacy_problem(self) -> str:
         """A password, or certain groups only, set on the page in the CMS (its Privacy) or on a page above it, keeps
