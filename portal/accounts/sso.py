@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.functions import Lower
 from django.shortcuts import render
 
@@ -129,10 +129,7 @@ def admit(request, sociallogin) -> None:
         if email is None:
             _refuse(request, "socialaccount/no_verified_email.html", "no verified email address", who)
         who["email"] = email
-        # Matched as sign-in matches (the lower case), not with iexact, which on PostgreSQL compares upper cases: a
-        # provider's a@ıx.example (dotless i) would be the roster's a@ix.example, and sign in to that account.
-        roster = StaffMember.objects.alias(address=Lower("work_email")).filter(address=Lower(Value(email)))
-        staff = roster.select_related("user").first()
+        staff = roster_person_for(email)
         if staff is None or staff.user is None:
             reason = "not on the staff roster" if staff is None else "on the roster without an account"
             _refuse(request, "socialaccount/not_on_roster.html", reason, who, email=email)
@@ -155,6 +152,31 @@ def admit(request, sociallogin) -> None:
     if not sociallogin.is_existing:
         sociallogin.connect(request, user)
         log.info("Single sign-on: linked %s to %s (sub %s)", sociallogin.account.provider, user.email, sub)
+
+
+def roster_person_for(email: str) -> StaffMember | None:
+    """The roster person whose work email is `email` letter by letter, capitals aside.
+
+    Not with iexact, which on PostgreSQL compares upper cases (a provider's a@\u0131x.example, a dotless i, would be
+    the roster's a@ix.example), nor with lower() alone, which on PostgreSQL folds the Kelvin sign and a dotted capital
+    I to an ASCII k and i: the database finds the candidates, and each letter must then be the roster's or its other
+    capital, an ASCII letter never standing for a non-ASCII one.
+    """
+    candidates = StaffMember.objects.alias(address=Lower("work_email")).filter(
+        Q(address=Lower(Value(email))) | Q(address=Lower(Value(email.lower())))
+    )
+    for staff in candidates.select_related("user").order_by("pk"):
+        if same_letters(staff.work_email, email):
+            return staff
+    return None
+
+
+def same_letters(first: str, second: str) -> bool:
+    """Whether two addresses are the same letter by letter, whatever the capitals (Émile@EXÄMPLE, émile@exämple), a
+    letter matching only one that is ASCII as it is (K and k, never the Kelvin sign and k)."""
+    return len(first) == len(second) and all(
+        a == b or (a.isascii() == b.isascii() and a.lower() == b.lower()) for a, b in zip(first, second, strict=True)
+    )
 
 
 def roster_email(provider, userinfo: dict, id_token: dict) -> str | None:
