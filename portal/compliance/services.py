@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Subquery
+from django.db.models import ProtectedError, Q, Subquery
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
@@ -451,7 +451,8 @@ def requirement_reinstate(*, requirement: Requirement, user) -> dict:
 
 def requirement_delete(*, requirement: Requirement, user) -> None:
     """Remove a requirement added by mistake, and everyone's status on it. One with evidence, a certificate or a
-    re-attestation round against it is part of the record and cannot be removed: retire it instead."""
+    re-attestation round against it is part of the record and cannot be removed, and so is one an evidence pack
+    names: retire it instead. A refusal changes nothing: the audit line and the mappings' deletion go back with it."""
     if requirement_on_record(requirement):
         raise RequirementError(
             f"“{requirement}” has evidence recorded against it, so it cannot be deleted: retire it instead by "
@@ -471,7 +472,16 @@ def requirement_delete(*, requirement: Requirement, user) -> None:
         )
         RequirementStatus.objects.filter(requirement=requirement).delete()
         competence_mappings_delete_for(requirement=requirement, user=user)
-        requirement.delete()
+        try:
+            requirement.delete()
+        except ProtectedError as error:  # an evidence pack filtered to it (reports, which this app cannot import)
+            packs = sorted(str(record) for record in error.protected_objects)
+            what = "an evidence pack" if len(packs) == 1 else f"{len(packs)} evidence packs"
+            named = "; ".join(packs[:3]) + ("; ..." if len(packs) > 3 else "")
+            raise RequirementError(
+                f"“{requirement}” is named by {what} ({named}), so it cannot be deleted: retire it instead "
+                "by unticking “Active”. People keep their history, and it stops counting from then on."
+            ) from error
 
 
 def requirement_status_refresh(*, requirement_id: int, chunk: int = 500) -> int:
