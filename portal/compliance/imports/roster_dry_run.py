@@ -39,6 +39,7 @@ def roster_dry_run_kept(plan: RosterPlan, fingerprint: str) -> dict:
         "unused": plan.unused,
         "ignored": plan.ignored,
         "hidden": plan.hidden,
+        "unmatchable": plan.unmatchable,
         "identity": [
             {
                 "line": change.person.line,

@@ -16,6 +16,7 @@ from portal.lib.csvfiles import CsvFileError, read_table, show_date
 
 from ..models import Assignment, StaffMember
 from ..roles import HR_GROUP
+from ..text_formulas import text_formula_records
 from .numbers import zero_twin_error, zero_twins
 from .plan import IDENTITY_FIELDS, IdentityChange, RosterPlan
 from .rows import (
@@ -35,7 +36,7 @@ from .teams import RosterTeams
 
 def plan_roster(data: bytes, *, sheet: str = "", **_options) -> RosterPlan:
     """Read the file (CSV or XLSX) and compare it with the database. Writes nothing."""
-    plan = RosterPlan(sha256=hashlib.sha256(data).hexdigest())
+    plan = RosterPlan(sha256=hashlib.sha256(data).hexdigest(), unmatchable=text_formula_records())
     try:
         table = read_table(data, ALIASES, REQUIRED, COLUMNS, sheet=sheet)
     except CsvFileError as error:

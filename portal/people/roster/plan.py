@@ -52,6 +52,7 @@ class RosterPlan:
     unused: list[str] = field(default_factory=list)  # headings the import does not read
     ignored: list[str] = field(default_factory=list)  # footers, summary lines and blank lines left out
     hidden: str = ""  # rows Excel hides, read all the same (csvfiles.Table.hidden)
+    unmatchable: list[str] = field(default_factory=list)  # records no file can match (people.text_formulas)
     team_names: dict = field(default_factory=dict)  # team id -> name, to say changes in words
     manager_names: dict = field(default_factory=dict)  # employee number -> name, for "Line manager: Sam Taylor (900)"
     # The posts the file adds to or changes for people held: employee number -> {assignment number: (as held, or ""

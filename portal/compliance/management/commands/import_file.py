@@ -13,6 +13,7 @@ from portal.compliance.models import ImportBatch
 from portal.compliance.roster_audiences import audiences_changed
 from portal.lib.commands import command_line, failure_told
 from portal.lib.links import portal_url
+from portal.people.text_formulas import HEADING
 
 
 class Command(BaseCommand):
@@ -130,6 +131,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  ignored: {ignored}")
         if getattr(plan, "hidden", ""):
             self.stdout.write(f"  hidden: {plan.hidden}")
+        if getattr(plan, "unmatchable", None):  # a roster's (people.text_formulas)
+            self.stdout.write(f"  {HEADING}:")
+            for record in plan.unmatchable:
+                self.stdout.write(f"    {record}")
         for name, count in getattr(plan, "skipped", {}).items():
             self.stdout.write(f"  not mapped to a requirement ({count} {'row' if count == 1 else 'rows'}): {name}")
         if getattr(plan, "skipped", None):
