@@ -34,6 +34,9 @@ STATUS_TAG_COLOURS = {NOT_STARTED: "grey", IN_PROGRESS: "blue", COMPLETE: "green
 @dataclass
 class ScenarioState:
     block_id: str
+    # The person's latest answer here (its id), one from an earlier round too: the form says which it showed, so the
+    # same form sent again records nothing new (`scenario_response_record`).
+    latest_response_id: int | None = None
     latest_option: int | None = None
     latest_expected: bool = False
     reached_expected: bool = False
@@ -391,15 +394,16 @@ def _progress_for_pages(user, pages) -> list[ModuleProgress]:
         progress.completed_at = progress.completed_at or completion.completed_at
     for progress in progress_by_page.values():
         progress.counting_since = progress.round_to_count_from()
-    for kind, page_id, block_id, option_index, expected, answered_at, *_ in rows:
+    for kind, page_id, block_id, option_index, expected, answered_at, response_id, *_ in rows:
         progress = progress_by_page[page_id]
         if kind != RESPONSE:
             continue
-        if progress.counting_since is not None and answered_at <= progress.counting_since:
-            continue  # given in an earlier round of a module asked for again
         state = progress.scenarios.get(block_id)
         if state is None:  # the scenario has since been removed from the module, or is held back for review
             continue
+        state.latest_response_id = response_id
+        if progress.counting_since is not None and answered_at <= progress.counting_since:
+            continue  # given in an earlier round of a module asked for again
         state.latest_option = option_index
         state.latest_expected = expected
         state.reached_expected = state.reached_expected or expected

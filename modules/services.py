@@ -1,5 +1,6 @@
 """Writes for the learning flow: scenario choices and module completion."""
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.models import Page
@@ -28,12 +29,18 @@ class ScenarioChangedError(ScenarioChoiceError):
 
 
 def scenario_response_record(
-    *, user, page: ModulePage, block_id: str, option_index: int, shown: str | None = None
+    *, user, page: ModulePage, block_id: str, option_index: int, shown: str | None = None, answered: str | None = None
 ) -> ScenarioResponse:
     """Record the option a person chose in a scenario, with a copy of the option as it read then. A scenario held
     back for review (see `ModulePage.held_scenario_ids`) takes no answers until an editor has reviewed it; nor does
     one changed since the page showed it (`shown`: its `ScenarioBlock.content_hash` then, the paragraph keys the CMS's
-    editor adds aside; a page served before the form carried it sends none)."""
+    editor adds aside; a page served before the form carried it sends none).
+
+    `answered`: the person's latest answer here as the page showed it (`ScenarioState.latest_response_id`, "none" for
+    none). The same form sent again (a double click, the browser sending it again) finds an answer given since, with
+    the same option: that one is returned and nothing new is recorded (invariant 5). Another option, or the same one
+    again after another, is an answer of its own. Checked under a lock on the person's row, so two presses at once
+    are taken one after the other."""
     block = page.scenario_block(block_id)
     if block is None:
         raise ScenarioGoneError(
@@ -52,16 +59,32 @@ def scenario_response_record(
     if not 0 <= option_index < len(options):
         raise ScenarioChoiceError("Choose one of the options.")
     option = options[option_index]
-    response = ScenarioResponse.objects.create(
-        user=user,
-        page=page,
-        block_id=block_id,
-        option_index=option_index,
-        option_text=option["text"],
-        expected=bool(option["expected"]),
-    )
-    module_completion_record_if_complete(user=user, page=page)
+    with transaction.atomic():
+        response = _sent_again(user=user, page=page, block_id=block_id, option_index=option_index, answered=answered)
+        if response is None:
+            response = ScenarioResponse.objects.create(
+                user=user,
+                page=page,
+                block_id=block_id,
+                option_index=option_index,
+                option_text=option["text"],
+                expected=bool(option["expected"]),
+            )
+        module_completion_record_if_complete(user=user, page=page)  # records nothing twice
     return response
+
+
+def _sent_again(*, user, page: ModulePage, block_id: str, option_index: int, answered: str | None):
+    """The answer this one repeats: given since the page showed `answered`, with the same option. None for a new
+    answer, or a form that does not say what it showed. Two queries, the first the lock."""
+    if answered is None:
+        return None
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    latest = ScenarioResponse.objects.filter(user=user, page=page, block_id=block_id).order_by("-created_at", "-pk")
+    latest = latest.first()
+    if latest is None or str(latest.pk) == answered or latest.option_index != option_index:
+        return None
+    return latest
 
 
 def attempt_fits_module(*, attempt, page: ModulePage) -> bool:

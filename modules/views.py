@@ -138,7 +138,12 @@ def scenario_choose(request, page_id: int, block_id: str):
     try:
         option_index = _option_posted(request)
         services.scenario_response_record(
-            user=request.user, page=page, block_id=block_id, option_index=option_index, shown=request.POST.get("shown")
+            user=request.user,
+            page=page,
+            block_id=block_id,
+            option_index=option_index,
+            shown=request.POST.get("shown"),
+            answered=request.POST.get("answered"),
         )
     except (services.ScenarioHeldError, services.ScenarioGoneError, services.ScenarioChangedError) as error:
         if _wants_json(request):
