@@ -64,6 +64,12 @@ class EvidencePack(models.Model):
     pdf = models.FileField(upload_to="packs/%Y/%m/", storage=private_storage, blank=True)
     csv = models.FileField(upload_to="packs/%Y/%m/", storage=private_storage, blank=True)
     csv_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The PDF's SHA-256 as made, which verify_pack checks a copy against (its manifest names the CSV's "
+        "and the ledger's alone). Empty for packs made before it was kept: only their manifest can be checked.",
+    )
     ledger_seq = models.PositiveBigIntegerField(null=True, blank=True)
     ledger_head_hash = models.CharField(max_length=64, blank=True)
 

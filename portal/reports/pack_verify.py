@@ -27,9 +27,11 @@ from portal.people.team_history import Tree, tree_on
 
 from . import basis as clocks
 from .exports import EMPLOYMENT, Filters
+from .pack_record import pdf_checked
 from .packs import BASIS_WORDS, csv_twin, pack_people
 
 MANIFEST_FIELDS = {
+    "pack_id": r"\bPack\s+(\d+)\s+Team code:",
     "team_code": r"Team code:\s*(\S+)",
     "as_at": r"As at:\s*(\d{4}-\d{2}-\d{2})",
     "cutoff": r"Evidence recorded before:\s*(\S+)",
@@ -75,7 +77,7 @@ def manifest_read(pdf_path) -> dict:
             raise ManifestError(f"The manifest has no {key.replace('_', ' ')}.")
         value = re.sub(r"\s+", "", match.group(1))
         manifest[key] = value[:64] if key.endswith(("sha256", "hash")) else value
-    manifest["ledger_seq"] = int(manifest["ledger_seq"])
+    manifest["ledger_seq"], manifest["pack_id"] = int(manifest["ledger_seq"]), int(manifest["pack_id"])
     manifest["as_at"] = datetime.date.fromisoformat(manifest["as_at"])
     manifest["cutoff"] = datetime.datetime.fromisoformat(manifest["cutoff"])
     # Packs made from a filtered report name their filters; the others hold everything.
@@ -139,6 +141,9 @@ def pack_verify(pdf_path, csv_path, *, now: datetime.datetime | None = None) -> 
         problems.append("The CSV is not the one this pack was made with: its SHA-256 differs from the manifest.")
     else:
         notes.append("The CSV is the pack's twin: its SHA-256 matches the manifest.")
+    pdf_problem, pdf_note = pdf_checked(pdf_path, manifest)
+    problems += [pdf_problem] if pdf_problem else []
+    notes += [pdf_note] if pdf_note else []
     chain = verify_chain()
     if not chain.intact:
         problems.append(f"The ledger's chain is broken at entry #{chain.broken_seq}: {chain.problem}.")

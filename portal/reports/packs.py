@@ -8,10 +8,11 @@ A pack reads its day on one of two clocks (`reports.basis`), and only the facts 
   (`as_it_was.people_known`: the runs of the status table in effective time, worked out afresh from those facts).
 
 Either way the pack's CSV twin can be rebuilt from the records at any later time at the same cut-off and must come
-out byte for byte the same. The manifest names the basis, the cut-off, the twin's SHA-256 and the ledger chain's head
-(the last entry recorded before the cut-off), so an edit to the CSV, the ledger or the pack shows. A pack as it was
-made today and the same pack made next month differ only if facts about the time before its day were recorded in
-between; `pack_verify.pack_verify` names them (`changes_since`).
+out byte for byte the same. The manifest names the pack's id, the basis, the cut-off, the twin's SHA-256 and the
+ledger chain's head (the last entry recorded before the cut-off), so an edit to the CSV or the ledger shows; the
+pack's row keeps the PDF's own SHA-256 (`pdf_sha256`), which its manifest cannot print, so an edit to the PDF shows
+too. A pack as it was made today and the same pack made next month differ only if facts about the time before its day
+were recorded in between; `pack_verify.pack_verify` names them (`changes_since`).
 """
 
 import copy
@@ -294,7 +295,7 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
         )
         with tempfile.TemporaryFile() as joined:
             pdf_join([cover, *parts.of_people, manifest], joined)
-            joined.seek(0)
+            pack.pdf_sha256 = sha256_of(joined)
             pack.pdf.save(f"{pack.stem}.pdf", File(joined), save=False)
     pack.status = EvidencePack.DONE
     pack.finished_at = timezone.now()
@@ -347,6 +348,16 @@ def _totals(summaries) -> TeamSummary:
         total.overdue += summary.overdue
         total.paused += summary.paused
     return total
+
+
+def sha256_of(handle) -> str:
+    """The SHA-256 of the file `handle` holds, read from its start a block at a time; left at its start."""
+    handle.seek(0)
+    digest = hashlib.sha256()
+    while block := handle.read(1 << 20):
+        digest.update(block)
+    handle.seek(0)
+    return digest.hexdigest()
 
 
 def _write(handle, digest, line: str) -> None:

@@ -10,8 +10,9 @@ from portal.reports.pack_verify import ManifestError, pack_verify
 class Command(BaseCommand):
     help = (
         "Check an evidence pack (PDF) and its CSV twin against each other and against the evidence ledger, on the "
-        "basis and at the cut-off its manifest names. For a pack as it was, also say how the same pack made now "
-        "would differ, and which entries recorded since explain it."
+        "basis and at the cut-off its manifest names, and the PDF against the SHA-256 kept with the pack whose id "
+        "its manifest prints (packs made before it was kept: their manifest alone). For a pack as it was, also say "
+        "how the same pack made now would differ, and which entries recorded since explain it."
     )
 
     def add_arguments(self, parser):

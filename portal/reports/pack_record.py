@@ -1,0 +1,59 @@
+"""A pack's PDF checked against its record (`manage.py verify_pack`, `pack_verify`): its manifest prints the pack's
+id, the CSV twin's SHA-256 and the ledger's head, but cannot print the PDF's own SHA-256, which the pack's row keeps
+(`EvidencePack.pdf_sha256`) from when it was made. So a PDF with a page taken out, added, moved or changed, its
+manifest untouched, is told apart from the pack as made only here; the records must be from after the pack was made
+(docs/deploy.md: a backup taken before it does not hold it)."""
+
+from .models import EvidencePack
+from .packs import sha256_of
+
+
+def pdf_checked(pdf_path, manifest: dict) -> tuple[str, str]:
+    """(a problem, or a note) about the PDF itself, against the SHA-256 its pack's row kept when it was made: the
+    manifest names the CSV's and the ledger's, not the PDF's own, so a page taken out, added, moved or changed shows
+    only here. The row is the one whose id the manifest prints (two packs of a past day as recorded then have the same
+    CSV), and must be the pack the manifest describes. A pack made before the row kept it: a note, its manifest alone
+    checked."""
+    pack_id = manifest["pack_id"]
+    pack = EvidencePack.objects.filter(pk=pack_id).first()
+    if pack is None:
+        return (
+            f"The records hold no pack #{pack_id}, so its PDF cannot be checked: was the database restored from a "
+            "backup taken before the pack was made?",
+            "",
+        )
+    recorded = {
+        "its CSV SHA-256": (pack.csv_sha256, manifest["csv_sha256"]),
+        "its day": (pack.as_at, manifest["as_at"]),
+        "its cut-off": (pack.cutoff, manifest["cutoff"]),
+        "its clock": (pack.basis, manifest["basis"]),
+        "its requirement filter": (pack.requirement_id, manifest["requirement_id"]),
+        "its ledger head": (
+            (pack.ledger_seq, pack.ledger_head_hash),
+            (manifest["ledger_seq"], manifest["ledger_head_hash"]),
+        ),
+    }
+    differing = [words for words, (kept, printed) in recorded.items() if kept != printed]
+    if differing:
+        return (
+            f"The records' pack #{pack_id} is not the pack this manifest describes ({', '.join(differing)} "
+            f"{'differs' if len(differing) == 1 else 'differ'}), so its PDF cannot be checked.",
+            "",
+        )
+    if pack.status not in (EvidencePack.DONE, EvidencePack.REMOVED):
+        return f"Pack #{pack_id} was never finished ({pack.get_status_display().lower()}): this PDF is not it.", ""
+    if not pack.pdf_sha256:
+        return (
+            "",
+            f"Pack #{pack_id} was made before the portal kept the SHA-256 of each pack's PDF: only its manifest (the "
+            "last page) is checked, not its other pages.",
+        )
+    with open(pdf_path, "rb") as handle:
+        made_as = sha256_of(handle) == pack.pdf_sha256
+    if not made_as:
+        return (
+            f"The PDF is not pack #{pack_id} as it was made: its SHA-256 differs from the one kept when it was made, "
+            "so a page has been added, taken out, moved or changed.",
+            "",
+        )
+    return "", f"The PDF is pack #{pack_id} as it was made: its SHA-256 matches the one kept when it was made."
