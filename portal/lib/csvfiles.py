@@ -433,6 +433,9 @@ def _xlsx_lines(data: bytes, sheet: str, hidden: list[int]) -> Iterator[tuple[in
 def _workbook(data: bytes):
     import openpyxl
 
+    from .xlsx_package import check_package
+
+    check_package(data)  # before openpyxl reads any of it: a small file can unpack to gigabytes
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # a damaged workbook: openpyxl raises many kinds
