@@ -55,6 +55,11 @@ class EvidencePack(models.Model):
     progress_at = models.DateTimeField(
         null=True, blank=True, help_text="Making it last showed a sign of life: asked for, started, or people done."
     )
+    making = models.PositiveIntegerField(
+        default=1,
+        help_text="Which making of the pack is the one that counts: one more each time it is made again "
+        "(views_packs.pack_again). A making overtaken by a later one writes nothing here and keeps none of its files.",
+    )
     error = models.TextField(blank=True)
     removed_at = models.DateTimeField(
         null=True,

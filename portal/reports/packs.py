@@ -18,6 +18,7 @@ were recorded in between; `pack_verify.pack_verify` names them (`changes_since`)
 import copy
 import datetime
 import hashlib
+import logging
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,8 @@ BASIS_WORDS = {
     clocks.AS_RECORDED: "what the portal showed at the end of the day, from what it had recorded by then: nothing "
     "recorded since changes it",
 }
+logger = logging.getLogger(__name__)
+
 PROGRESS_EVERY = 25  # people between progress updates
 # People laid out in one part of the PDF: each part holds its people and their layout in memory until it is written
 # out.
@@ -230,7 +233,8 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
     """Read the records once: write the CSV twin line by line and lay out the people's evidence PDF a part at a time,
     reporting progress on the pack row as it goes. Then lay out the cover (its totals are known only at the end) and
     the manifest, and join the parts, page numbers stamped on. Memory stays flat whatever the pack's size: no more
-    than one part's people and layout are held at once."""
+    than one part's people and layout are held at once. The row is written for this making alone (`pack.making`):
+    overtaken by a later one (made again while this one seemed stopped), it deletes its files and leaves the row."""
     moment = Moment(pack.as_at, pack.cutoff)
     settle()  # every entry recorded before the cut-off is committed, and read below
     pack.status, pack.progress_at = EvidencePack.RUNNING, timezone.now()
@@ -239,7 +243,9 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
     # The pack names the requirement as it was named on its day, as its twin rebuilt later must (`csv_twin`).
     named = pack.filters_named()
     pack.people_total = _people_in(pack.team, moment, pack.basis, filters).count()
-    pack.save(update_fields=["status", "progress_at", "people_total"])
+    # This making's own (`EvidencePack.making`): a later making, asked for while this one seemed stopped, overtakes it.
+    ours = EvidencePack.objects.filter(pk=pack.pk, making=pack.making)
+    ours.update(status=pack.status, progress_at=pack.progress_at, people_total=pack.people_total)
     digest, summaries, done = hashlib.sha256(), {}, 0
     corrections = corrections_by_person(moment, pack.team, pack.basis, filters)
     # The team as named on the pack's day, on its clock (as the summary and the rows name it), on every page.
@@ -268,7 +274,7 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
                 parts.people(sections)
                 sections = []
             if done % PROGRESS_EVERY == 0:  # and a sign of life (`EvidencePack.stalled`)
-                EvidencePack.objects.filter(pk=pack.pk).update(people_done=done, progress_at=timezone.now())
+                ours.update(people_done=done, progress_at=timezone.now())
         if sections or not parts.of_people:
             parts.people(sections)  # the last people, or "Nobody was in these teams at that date."
         pack.csv_sha256 = digest.hexdigest()
@@ -297,10 +303,29 @@ def pack_build(pack: EvidencePack) -> EvidencePack:
             pdf_join([cover, *parts.of_people, manifest], joined)
             pack.pdf_sha256 = sha256_of(joined)
             pack.pdf.save(f"{pack.stem}.pdf", File(joined), save=False)
-    pack.status = EvidencePack.DONE
-    pack.finished_at = timezone.now()
-    pack.save()
+    pack.status, pack.finished_at = EvidencePack.DONE, timezone.now()
+    made = {name: getattr(pack, name) for name in MADE}
+    if not ours.update(**made, pdf=pack.pdf.name, csv=pack.csv.name):
+        # Overtaken: the later making's files and row stand; this one's files are named nowhere, so they go.
+        logger.info("Evidence pack %s: making %s was overtaken by a later one, and kept nothing", pack.pk, pack.making)
+        for written in (pack.csv, pack.pdf):
+            written.storage.delete(written.name)
+        pack.refresh_from_db()
     return pack
+
+
+# What a making writes to the pack's row when it has made the files, with their names.
+MADE = [
+    "status",
+    "finished_at",
+    "progress_at",
+    "people_done",
+    "people_total",
+    "csv_sha256",
+    "pdf_sha256",
+    "ledger_seq",
+    "ledger_head_hash",
+]
 
 
 class _Parts:

@@ -18,18 +18,20 @@ logger = logging.getLogger(__name__)
 @task()
 def evidence_pack_build_task(pack_id: int) -> str:
     """Build a pack in the background. A failure is recorded on the pack, for the person waiting to see. The pack
-    moves from waiting to being made in one conditional UPDATE: a task run twice (a pack asked for again after its
-    worker stopped, and the old task found after all) makes it once."""
-    claimed = EvidencePack.objects.filter(pk=pack_id, status=EvidencePack.QUEUED).update(
+    moves from waiting to being made in one conditional UPDATE, for the making its row numbers: a task run twice (a
+    pack asked for again after its worker stopped, and the old task found after all) makes it once. A making overtaken
+    by a later one (`views_packs.pack_again`) writes nothing to the row and keeps none of its files (`pack_build`)."""
+    pack = EvidencePack.objects.select_related("team", "requested_by").get(pk=pack_id)
+    claimed = EvidencePack.objects.filter(pk=pack_id, status=EvidencePack.QUEUED, making=pack.making).update(
         status=EvidencePack.RUNNING, progress_at=timezone.now()
     )
-    pack = EvidencePack.objects.select_related("team", "requested_by").get(pk=pack_id)
     if not claimed:
-        return pack.status
+        return EvidencePack.objects.values_list("status", flat=True).get(pk=pack_id)
+    ours = EvidencePack.objects.filter(pk=pack_id, making=pack.making)
     refused = _refused(pack)
     if refused:
         logger.info("Evidence pack %s not made: %s", pack_id, refused)
-        EvidencePack.objects.filter(pk=pack_id).update(status=EvidencePack.FAILED, error=refused)
+        ours.update(status=EvidencePack.FAILED, error=refused)
         return EvidencePack.FAILED
     from .packs import pack_build  # here, not at the top: see views.certificate_pdf
 
@@ -40,7 +42,7 @@ def evidence_pack_build_task(pack_id: int) -> str:
         for written in (pack.csv, pack.pdf):  # a file written before the failure, named nowhere else: not kept
             if written.name:
                 written.storage.delete(written.name)
-        EvidencePack.objects.filter(pk=pack_id).update(status=EvidencePack.FAILED, error=str(error)[:1000])
+        ours.update(status=EvidencePack.FAILED, error=str(error)[:1000])
         raise
     return pack.status
 

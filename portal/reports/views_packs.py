@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -106,7 +106,8 @@ def pack_status(request, pack_id: int):
 @require_POST
 def pack_again(request, pack_id: int):
     """Make a pack again whose making failed or stopped (its worker restarted, or none running), from the same
-    records up to the same cut-off: one conditional UPDATE, so of two tabs one asks."""
+    records up to the same cut-off: one conditional UPDATE, so of two tabs one asks. It numbers the new making: one
+    that had only seemed to stop, finishing after all, is overtaken and keeps nothing (`packs.pack_build`)."""
     pack = _get_pack_for_user(request.user, pack_id)
     again = Q(status=EvidencePack.FAILED) | Q(
         status__in=[EvidencePack.QUEUED, EvidencePack.RUNNING], silent_since__lt=stalled_before()
@@ -115,7 +116,7 @@ def pack_again(request, pack_id: int):
         EvidencePack.objects.filter(pk=pack.pk)
         .alias(silent_since=Coalesce("progress_at", "requested_at"))
         .filter(again)
-        .update(status=EvidencePack.QUEUED, people_done=0, error="", progress_at=timezone.now())
+        .update(status=EvidencePack.QUEUED, people_done=0, error="", progress_at=timezone.now(), making=F("making") + 1)
     )
     if claimed:
         audit_record(
