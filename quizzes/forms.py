@@ -55,6 +55,20 @@ class UnchangedSinceOpenedForm(WagtailAdminModelForm):
 
 
 class QuestionAdminForm(UnchangedSinceOpenedForm):
+    def save(self, commit=True):
+        """Saved with nothing changed (`Question.content_as_saved`: its wording, its choices and their order), the
+        question keeps its `changed_at`: an attempt begun before asks what it still asks, and is not restarted."""
+        from .models import Question
+
+        pk = self.instance.pk
+        before = Question.content_as_saved(pk) if pk and commit else None
+        stamped = self.instance.changed_at  # as read with the form: `save` is what stamps it (auto_now)
+        instance = super().save(commit=commit)
+        if before is not None and Question.content_as_saved(pk) == before:
+            Question.objects.filter(pk=pk).update(changed_at=stamped)
+            instance.changed_at = stamped
+        return instance
+
     def clean(self):
         cleaned = super().clean()
         self._refuse_leaving_a_quiz_short(cleaned)

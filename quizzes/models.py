@@ -70,6 +70,19 @@ class Question(index.Indexed, ClusterableModel):
     def __str__(self):
         return self.stem if len(self.stem) < 80 else self.stem[:77] + "…"
 
+    # What a save must change for `changed_at` to move (`forms.QuestionAdminForm.save`): what learners are asked and
+    # marked against, and whether and from where it is drawn.
+    CONTENT_FIELDS = ("bank_id", "kind", "scenario", "stem", "clause", "active")
+    CHOICE_FIELDS = ("pk", "text", "is_correct", "feedback")
+
+    @classmethod
+    def content_as_saved(cls, pk: int) -> tuple:
+        """The question `pk` as saved: its `CONTENT_FIELDS` and its choices in their order, line breaks read alike
+        (a browser sends a text box's as CR LF). Two queries."""
+        row = cls.objects.filter(pk=pk).values_list(*cls.CONTENT_FIELDS).first()
+        choices = Choice.objects.filter(question_id=pk).order_by("sort_order", "pk").values_list(*cls.CHOICE_FIELDS)
+        return tuple(_lines_read_alike(row or ())), tuple(tuple(_lines_read_alike(c)) for c in choices)
+
     def freeze(self, seed: int) -> scoring.FrozenQuestion:
         """The question exactly as it is now, with choices in a seeded order, for an attempt to keep."""
         choices = [
@@ -88,6 +101,10 @@ class Question(index.Indexed, ClusterableModel):
         )
 
 
+def _lines_read_alike(values):
+    return [value.replace("\r\n", "\n") if isinstance(value, str) else value for value in values]
+
+
 class Choice(Orderable):
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
     text = models.CharField(max_length=500)
@@ -95,6 +112,11 @@ class Choice(Orderable):
     feedback = models.TextField(help_text="Shown after the attempt to anyone who picked this choice.")
 
     panels = [FieldPanel("text"), FieldPanel("is_correct"), FieldPanel("feedback")]
+
+    class Meta(Orderable.Meta):
+        # Choices added in code have no place (sort_order empty): in the order added, on every database, in the
+        # CMS's inline forms and in a question frozen for an attempt.
+        ordering = ["sort_order", "pk"]
 
     def __str__(self):
         return self.text
