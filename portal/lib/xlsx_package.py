@@ -32,7 +32,7 @@ from openpyxl.xml.constants import (
 from openpyxl.xml.functions import fromstring
 
 from .csv_text import CsvFileError
-from .xlsx_package_sheet import SAVE_AGAIN, check_sheet, mb, unreadable
+from .xlsx_package_sheet import SAVE_AGAIN, check_sheet, check_texts, mb, unreadable
 
 MB = 1 << 20
 UNPACKED = 500 * MB  # the whole file, unpacked
@@ -58,6 +58,8 @@ def check_package(data: bytes) -> None:
             raise unreadable(error) from error
         for name, limit in whole.items():
             _check_whole(archive.getinfo(name), limit)
+            if limit == SHARED_TEXT:
+                check_texts(archive, name)
         for title, name in sheets:
             check_sheet(archive, name, title)
 

@@ -95,6 +95,17 @@ def test_shared_strings_packed_to_a_sliver_are_refused():
         read(data)
 
 
+def test_a_single_shared_text_over_four_megabytes_is_refused():
+    # openpyxl reads the shared strings whole: one 70 MB text cost 1.8 GB
+    texts = ("Code", "Name", "A1", "Ann")
+    # measured from one "<" (or ">") to the next, so with a few bytes of its tags: 4 MB less those passes
+    assert read(with_shared_strings(shared(*texts, unpredictable((4 << 20) - 8).decode()))).records[0][0] == 2
+    with pytest.raises(
+        CsvFileError, match=r"part 'xl/sharedStrings\.xml' \(the workbook's shared text\) holds a single"
+    ):
+        read(with_shared_strings(shared(*texts, unpredictable((4 << 20) + 1).decode())))
+
+
 def test_a_part_named_twice_is_refused():
     data = repacked(saved(), added=[(SHEET, f'<worksheet xmlns="{MAIN}"><sheetData/></worksheet>'.encode())])
     with pytest.raises(CsvFileError, match=f"holds two parts named '{SHEET}'") as refused:
