@@ -164,3 +164,31 @@ def test_a_sheet_whose_tags_name_its_namespace_by_a_prefix_is_scanned():
     scan.run(zipfile.ZipFile(io.BytesIO(data)), SHEET)
     assert scan.rows == 3
     assert read(data).records == [(2, {"code": "A1", "name": "Ann"})]
+
+
+EXCEL_365 = (  # the start of a sheet as Excel 365 saves it, and an extension of its own after the rows
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+    f'<worksheet xmlns="{MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x14ac xr xr2 xr3" '
+    'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac" '
+    'xmlns:xr="http://schemas.microsoft.com/office/spreadsheetml/2014/revision" '
+    'xr:uid="{00000000-0001-0000-0000-000000000000}"><dimension ref="A1:B2"/><sheetViews><sheetView tabSelected="1" '
+    'workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView>'
+    '</sheetViews><sheetFormatPr defaultRowHeight="15" x14ac:dyDescent="0.25"/><sheetData>{rows}</sheetData>'
+    '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/><extLst>'
+    '<ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+    '<x14:dataValidations count="1" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+    '<x14:dataValidation type="list"><x14:formula1><xm:f>Lists!$A$1:$A$3</xm:f></x14:formula1>'
+    "<xm:sqref>C2:C500</xm:sqref>"
+    "</x14:dataValidation></x14:dataValidations></ext></extLst></worksheet>"
+)
+
+
+@pytest.mark.filterwarnings("ignore:Data Validation extension")  # openpyxl's, of the extension
+def test_a_sheet_as_excel_saves_it_is_scanned_and_reads():
+    rows = HEADINGS_AND_ANN.replace('<row r="1">', '<row r="1" spans="1:2" x14ac:dyDescent="0.25">')
+    data = repacked(saved(), {SHEET: EXCEL_365.replace("{rows}", rows).encode()})
+    scan = xlsx_package_sheet._Scan("Staff")
+    scan.run(zipfile.ZipFile(io.BytesIO(data)), SHEET)
+    assert scan.rows == 2
+    assert read(data).records == [(2, {"code": "A1", "name": "Ann"})]
