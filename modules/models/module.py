@@ -91,8 +91,9 @@ class ModulePage(Page):
 
     def clean(self):
         super().clean()
-        if self.alias_of_id:
-            # Wagtail checks a page as an alias of it is first added (not as the alias follows the original).
+        if self.alias_of_id and self._state.adding:
+            # Wagtail checks a page as an alias of it is first added. One made before they were refused is still
+            # saved as it follows its module, is moved or unpublished (`aliasing`).
             raise ValidationError(self.ALIAS_REFUSED)
 
     def save(self, *args, **kwargs):

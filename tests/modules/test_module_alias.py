@@ -163,3 +163,15 @@ def test_my_training_shows_the_modules_progress_beside_a_requirement_naming_an_o
     progress = module_progress_by_page_for_user(person, [alias.pk])
 
     assert progress[alias.pk].page.pk == module_page.pk and progress[alias.pk].in_progress
+
+
+def test_an_old_alias_still_follows_its_module_and_can_be_moved_or_unpublished(module_page, home_page):
+    alias = old_alias(module_page)
+    module_page.title = "Social media, revised"
+    module_page.save_revision().publish()
+    assert ModulePage.objects.get(pk=alias.pk).title == "Social media, revised"
+
+    alias.move(module_page.get_parent(), pos="first-child")
+    alias.unpublish()
+
+    assert not ModulePage.objects.get(pk=alias.pk).live
