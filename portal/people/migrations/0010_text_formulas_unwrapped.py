@@ -9,8 +9,9 @@ history row dated now (IdentityChange, TeamChange), so a report about an earlier
 either clock; no ledger, audit or history row is changed. Undoing it does nothing: putting the formulas back would
 bring the fault back.
 
-Written in bulk (1,000 rows a statement, fewer where SQLite's limit of 999 variables needs it): a person at a time
-took 73 s for 10,000 people on PostgreSQL, their rows locked."""
+Written in bulk (1,000 rows a statement, fewer where SQLite's limit of 999 variables needs it), not a few queries a
+person, whose rows stay locked until the migration ends: 10,000 people so numbered, each with their post, took 13 s
+on PostgreSQL and 11 s on SQLite (measured on a shared test machine)."""
 
 import re
 
