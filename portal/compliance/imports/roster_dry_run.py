@@ -10,6 +10,7 @@ page, it applies only if that plan's fingerprint is the one the page showed (por
 from django.utils import timezone
 
 from portal.people.roster import STANDING_FIELDS, RosterPlan
+from portal.people.roster.rehired import old_roles
 
 from ..roster_audiences import audiences_changed, roster_fact_counts
 
@@ -66,6 +67,11 @@ def roster_dry_run_kept(plan: RosterPlan, fingerprint: str) -> dict:
         ],
         "leavers": [[staff.employee_number, staff.full_name] for staff in plan.leavers],
         "returners": [[staff.employee_number, staff.full_name] for staff in plan.returners],
+        # and of those, the people taken on again, with what of the old job's access ends (none: no query)
+        "taken_on_again": [
+            [found.staff.employee_number, found.staff.full_name, found.described()]
+            for found in old_roles(plan.to_change, timezone.localdate())
+        ],
         # Who must do what: the people counted by their facts, now and once applied; the requirements in use are
         # judged against them each time the page is opened (`roster_dry_run_shown`), so one made since is not missed
         "audience_counts": roster_fact_counts(plan),

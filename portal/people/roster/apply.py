@@ -18,6 +18,7 @@ from ..history import staff_changes_record
 from ..leavers import leaver_accounts_close
 from ..models import Assignment, StaffMember
 from .plan import RosterPlan, _returners
+from .rehired import old_roles_end, taken_on_again
 
 TRACKED = (
     "first_name",
@@ -106,6 +107,7 @@ def apply_roster_changes(plan: RosterPlan, *, confirmed_identity: str = "") -> R
     # has not closed them yet): close them too. The file does not name them, so each gets an audit line of its own.
     leaver_accounts_close(today, actor="a roster import")
     to_invite = _reopen(_returners(plan.to_change, today))
+    old_roles_end(plan.to_change, today)  # someone taken on again starts the new job with none of the old one's access
     touched = list(
         StaffMember.objects.filter(
             employee_number__in=[p.employee_number for p in plan.to_create]
@@ -119,7 +121,7 @@ def apply_roster_changes(plan: RosterPlan, *, confirmed_identity: str = "") -> R
         if p.effective_on and p.employee_number not in starting
     }
     for staff, person, diffs in plan.to_change:
-        if not person.effective_on and _taken_on_again(staff, diffs):
+        if not person.effective_on and taken_on_again(staff, diffs):
             # As a starter's first row takes effect on their start date: their team then is the one they came back to.
             dated[person.employee_number] = diffs["start_date"][1]
     staff_changes_record(
@@ -159,15 +161,6 @@ def _apply_posts(plan: RosterPlan, new_staff: dict[str, StaffMember]) -> None:
         for name, value in changing[post.number].items():
             setattr(post, name, value)
     Assignment.objects.bulk_update(posts, list(POST_FIELDS), batch_size=1000)
-
-
-def _taken_on_again(staff: StaffMember, diffs: dict) -> bool:
-    """Whether the change gives someone who had left a start date after their leave date: a new period of
-    employment (`people.history.employment_periods`), not a corrected one. `staff` holds the new values."""
-    if "start_date" not in diffs:
-        return False
-    left = diffs["leave_date"][0] if "leave_date" in diffs else staff.leave_date
-    return left is not None and diffs["start_date"][1] > left
 
 
 def _reopen(returners: list[StaffMember]) -> list[StaffMember]:
