@@ -33,11 +33,15 @@ def pdf_checked(pdf_path, manifest: dict) -> tuple[str, str]:
             (manifest["ledger_seq"], manifest["ledger_head_hash"]),
         ),
     }
-    differing = [words for words, (kept, printed) in recorded.items() if kept != printed]
+    differing = [f"{words} differs" for words, (kept, printed) in recorded.items() if kept != printed]
+    # The manifest's receipt is issued as the pack is made, before the row is marked finished: one issued after it is
+    # another pack's (a later pack of the same CSV, its id altered to an earlier one's, whose row has no PDF SHA-256).
+    if manifest["made"] and pack.finished_at and manifest["made"] > pack.finished_at:
+        differing.append("its receipt was issued after that pack was finished")
     if differing:
         return (
-            f"The records' pack #{pack_id} is not the pack this manifest describes ({', '.join(differing)} "
-            f"{'differs' if len(differing) == 1 else 'differ'}), so its PDF cannot be checked.",
+            f"The records' pack #{pack_id} is not the pack this manifest describes ({'; '.join(differing)}), so its "
+            "PDF cannot be checked.",
             "",
         )
     if pack.status not in (EvidencePack.DONE, EvidencePack.REMOVED):

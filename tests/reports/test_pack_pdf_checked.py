@@ -5,13 +5,18 @@ as made (`EvidencePack.pdf_sha256`), and the pack is found by the id its manifes
 as recorded then have the same CSV: the row found by its CSV could be another pack's). A pack made before the row
 kept it is checked by its manifest alone, and `verify_pack` says so."""
 
+import datetime
 import hashlib
+import re
 
 from django.core.management import CommandError, call_command
+from django.utils import timezone
+from freezegun import freeze_time
 from pypdf import PdfReader, PdfWriter
 
 from portal.reports.basis import AS_RECORDED
 from portal.reports.models import EvidencePack
+from portal.reports.pack_verify import manifest_read
 from tests.reports.conftest import client_for
 from tests.reports.pack_doors import pack_downloaded, pack_made
 from tests.reports.test_packs import _pdf_text
@@ -30,13 +35,23 @@ def _verify(pdf, twin, capsys) -> tuple[bool, str]:
     return True, capsys.readouterr().out
 
 
-def _altered(pdf, tmp_path, name: str, pages: list[int], status_to: bytes = b""):
+def _altered(pdf, tmp_path, name: str, pages: list[int], status_to: bytes = b"", as_pack: tuple[int, int] = ()):
     """A copy of the pack's PDF with the pages at `pages` (of the original, in that order); with `status_to`, each
-    status written Overdue on its people's page written so instead."""
+    status written Overdue on its people's page written so instead; with `as_pack` (its id, another), the other id
+    printed wherever the pack's is (its manifest and its pages' header)."""
     reader = PdfReader(pdf)
     writer = PdfWriter()
     for number in pages:
         writer.add_page(reader.pages[number])
+    if as_pack:
+        was, now = (str(pk).encode() for pk in as_pack)
+        for page in writer.pages:
+            contents = page.get_contents()
+            drawn = contents.get_data().replace(b"Evidence pack " + was + b":", b"Evidence pack " + now + b":")
+            contents.set_data(
+                re.sub(rb"(\(Pack\) Tj.*?\()" + was + rb"(\) Tj)", rb"\g<1>" + now + rb"\2", drawn, count=1, flags=re.S)
+            )
+            page.replace_contents(contents)
     if status_to:
         for page in writer.pages:
             contents = page.get_contents()
@@ -92,14 +107,17 @@ def test_a_pack_pdf_with_a_page_taken_out_added_swapped_or_a_status_changed_does
 def test_two_packs_of_the_same_csv_each_checked_as_itself(history, hr, tmp_path, capsys):
     """Two packs of the same day as recorded then: the same CSV. The first was made before the row kept its PDF's
     SHA-256 (blank, as the migration leaves packs made before it). Each is found by its manifest's id: the second,
-    altered, is refused naming it, not passed as the first; the first is checked by its manifest alone, and told so."""
+    altered, is refused naming it, not passed as the first; the first is checked by its manifest alone, and told so.
+    The second altered with the first's id printed instead of its own is refused too: its receipt, printed in its
+    manifest and signed, was issued after the first was finished."""
     client = client_for(hr)
     (tmp_path / "first").mkdir()
     (tmp_path / "second").mkdir()
     first = pack_made(client, history["comms"], DAY, AS_RECORDED)
     first_pdf, first_twin = pack_downloaded(client, first, tmp_path / "first")
-    second = pack_made(client, history["comms"], DAY, AS_RECORDED)
-    second_pdf, second_twin = pack_downloaded(client, second, tmp_path / "second")
+    with freeze_time(timezone.now() + datetime.timedelta(minutes=2), tick=True):  # receipts are to the second
+        second = pack_made(client, history["comms"], DAY, AS_RECORDED)
+        second_pdf, second_twin = pack_downloaded(client, second, tmp_path / "second")
     assert first_twin.read_bytes() == second_twin.read_bytes() and first.pk != second.pk
     EvidencePack.objects.filter(pk=first.pk).update(pdf_sha256="")
 
@@ -110,6 +128,16 @@ def test_two_packs_of_the_same_csv_each_checked_as_itself(history, hr, tmp_path,
     ok, out = _verify(altered, second_twin, capsys)
     assert not ok
     assert f"Problem: The PDF is not pack #{second.pk} as it was made" in out
+
+    # The second, altered, its manifest's id (and its pages' header) made the first's: its receipt is its own.
+    forged = _altered(second_pdf, tmp_path, "forged", [0, 2], as_pack=(second.pk, first.pk))
+    assert f"Evidence pack {first.pk}:" in _pdf_text(forged) and manifest_read(forged)["pack_id"] == first.pk
+    ok, out = _verify(forged, second_twin, capsys)
+    assert not ok
+    assert (
+        f"Problem: The records' pack #{first.pk} is not the pack this manifest describes (its receipt was issued "
+        "after that pack was finished), so its PDF cannot be checked." in out
+    )
 
     ok, out = _verify(first_pdf, first_twin, capsys)
     assert ok, out
