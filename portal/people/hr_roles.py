@@ -91,8 +91,13 @@ def hr_role_remove(*, account, reason: str, user, request=None) -> None:
         group = _locked_hr_group()
         if not account.groups.filter(pk=group.pk).exists():
             raise RoleError(f"{account.display_name} does not have the HR role", "reason")
-        if group.user_set.count() <= 1:
-            raise RoleError(f"{account.display_name} is the last HR officer, so the role cannot be removed", "reason")
+        # Counted as whom the role serves: a leaver still in the group (the roster leaves roles as they are) or an
+        # account closed by hand is no HR officer, so removing the last who can sign in leaves none.
+        if not hr_colleague_can_sign_in(account.pk):
+            raise RoleError(
+                f"{account.display_name} is the last HR officer who can sign in, so the role cannot be removed",
+                "reason",
+            )
         with role_change_recorded():
             account.groups.remove(group)
         _audit(user, request, account, "removed", reason)
