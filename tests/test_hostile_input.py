@@ -97,7 +97,7 @@ INPUTS = {
         ("requirement", "completed_on_day", "completed_on_month", "completed_on_year"),
         ("file",),
     ),
-    "modules:scenario_choose": ((), ("option", "shown"), ()),
+    "modules:scenario_choose": ((), ("option", "shown", "answered"), ()),
     "modules:quiz_start": ((), (), ()),
     "modules:attempt": ((), ("q*",), ()),
     "modules:attempt_result": ((), (), ()),
