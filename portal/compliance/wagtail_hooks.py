@@ -231,12 +231,14 @@ class CompetenceMappingForm(WagtailAdminModelForm):
 
     def save(self, commit=True):
         mapping = self.instance
-        return competence_mapping_save(
+        # The mapping saved is the form's from here: the add view shows and links to the form's instance.
+        self.instance = competence_mapping_save(
             competence=mapping.competence_name,
             requirement=mapping.requirement,
             user=self.for_user,
             mapping=mapping if mapping.pk is not None else None,
         )
+        return self.instance
 
 
 class MappingEditView(EditView):

@@ -153,3 +153,15 @@ def test_the_audit_line_is_written_in_the_mappings_transaction(courses, monkeypa
         mappings.competence_mapping_save(competence=COURSE, requirement=fire, user=None)
 
     assert not CompetenceMapping.objects.exists()
+
+
+def test_the_cms_says_which_mapping_it_added_with_a_link_to_edit_it(cms, courses):
+    """The add page's message links to the mapping saved: the service's, not the form's unsaved copy (before, the
+    message had no Edit button, its mapping having no id)."""
+    fire, _ = courses
+
+    response = cms.post(_snippet_url("add"), {"competence_name": COURSE, "requirement": fire.pk}, follow=True)
+
+    mapping = CompetenceMapping.objects.get()
+    shown = " ".join(str(message.message) for message in response.context["messages"])
+    assert f'href="{_snippet_url("edit", mapping.pk)}"' in shown
