@@ -15,9 +15,11 @@ per-account limit, so guessing elsewhere never locks them out at their own desk;
 per cookie (`login_failed_known_device`), so a stolen cookie buys a guesser a few more tries an hour, no more.
 
 Second-step codes are counted per person by allauth (`login_failed` again); only someone who already typed the right
-password reaches that step, so when it trips the person is told to change their password.
+password reaches that step, so when it trips the person is told to change their password. A new password lifts that
+pause once a day at most (`lift_for`): a reset proves the mailbox, not the authenticator.
 """
 
+import datetime
 import hashlib
 import logging
 import secrets
@@ -52,6 +54,7 @@ KNOWN_DEVICE_DAYS = 90
 KNOWN_DEVICE_ACCOUNTS = 20  # a shared ward or office computer remembers the last twenty people who signed in on it
 TOO_MANY = "too_many_login_attempts"
 WARNING_INTERVAL = 60 * 60  # one warning email an hour per person, however long an attack goes on
+CODE_PAUSE_LIFTED_EVERY = 24 * 60 * 60  # a new password lifts the pause on wrong codes once a day at most
 
 
 def account_key(credentials: dict) -> str:
@@ -113,11 +116,26 @@ def _account_tag(email: str) -> str:
 
 
 def lift_for(request, user) -> None:
-    """Forget the wrong passwords from this client and the wrong codes counted against `user` (allauth forgets its
-    per-account count of wrong passwords itself: AccountAdapter.set_password)."""
+    """Forget the wrong passwords from this client and, once a day, the wrong codes counted against `user` (allauth
+    forgets its per-account count of wrong passwords itself: AccountAdapter.set_password)."""
     ratelimit.clear(request, action=FROM_CLIENT, key=f"{account_key({'email': user.email})}|{get_ip(request)}")
-    # allauth's key for wrong second-step codes (allauth.mfa.base.internal.flows.check_rate_limit).
-    ratelimit.clear(request, action="login_failed", key=f"mfa-auth-user-{user.pk}")
+    if _code_pause_may_lift(user):
+        # allauth's key for wrong second-step codes (allauth.mfa.base.internal.flows.check_rate_limit).
+        ratelimit.clear(request, action="login_failed", key=f"mfa-auth-user-{user.pk}")
+
+
+def _code_pause_may_lift(user) -> bool:
+    """Whether a new password may lift the pause on `user`'s wrong codes: not if one did in the last day. A reset
+    proves the person reads their email, not that they hold the authenticator: lifted each time, whoever had their
+    password and mailbox got thirty more guesses per reset, the six-digit code in about a day."""
+    key, now = f"portal:code-pause-lifted:{user.pk}", timezone.now()
+    if cache.add(key, now, CODE_PAUSE_LIFTED_EVERY):  # the first in a day (atomic: two resets at once lift once)
+        return True
+    lifted = cache.get(key)
+    if lifted is not None and now - lifted < datetime.timedelta(seconds=CODE_PAUSE_LIFTED_EVERY):
+        return False
+    cache.set(key, now, CODE_PAUSE_LIFTED_EVERY)
+    return True
 
 
 def warn_account_holder(request, *, email: str = "", user=None, second_step: bool = False) -> None:
