@@ -3,7 +3,6 @@
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from wagtail.models import Page
 
 from portal.compliance.services import module_completion_evidence
 
@@ -149,15 +148,11 @@ def _completion_record(*, user, page: ModulePage, attempt, sequence: int) -> Mod
         user=user, page=page, attempt=attempt, sequence=sequence, completed_at=timezone.now()
     )
     score = f", quiz attempt {attempt.pk} scored {attempt.correct_count}/{attempt.total}" if attempt else ""
-    # A requirement saved naming an alias of the module before a requirement in use could not (`aliasing`) counts the
-    # module's completions: work on the alias is refused, so nothing else could ever meet it.
-    aliases = Page.objects.filter(alias_of_id=page.pk).order_by("pk").values_list("pk", flat=True)
-    for page_id in [page.pk, *aliases]:
-        module_completion_evidence(
-            user=user,
-            page_id=page_id,
-            completion_id=completion.pk,
-            completed_at=completion.completed_at,
-            source_ref=f"module “{page.title}” completed{score}",
-        )
+    module_completion_evidence(  # and for a requirement naming an old alias of the module (`aliasing`)
+        user=user,
+        page_id=page.pk,
+        completion_id=completion.pk,
+        completed_at=completion.completed_at,
+        source_ref=f"module “{page.title}” completed{score}",
+    )
     return completion

@@ -336,7 +336,9 @@ def module_completion_evidence(*, user, page_id: int, completion_id: int, comple
     `user` is on no staff list): what the roster holds about them is read under their lock (`refresh_pair`), so
     nothing more of them is read here."""
     naming = (
-        Requirement.objects.filter(page_id=page_id, active=True)
+        # A requirement saved naming an alias of the module, before one in use could not (modules/aliasing.py), counts
+        # the module's completions: work on the alias is refused, so nothing else could ever meet it. Same query.
+        Requirement.objects.filter(Q(page_id=page_id) | Q(page__alias_of_id=page_id), active=True)
         .exclude(kind=Requirement.ATTEST_POLICY)
         .annotate(staff_pk=Subquery(StaffMember.objects.filter(user=user).values("pk")))  # one at most: one-to-one
     )
