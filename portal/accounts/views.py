@@ -9,17 +9,14 @@ page, keeping where they were going.
 
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
+
+from portal.lib.links import safe_next
 
 
 def _next_for(request, default: str) -> str:
-    candidate = request.GET.get("next", "")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
+    return safe_next(request) or default
 
 
 # CSRF-exempt only so that a form posted to the old address gets the redirect, not a CSRF failure page: the view

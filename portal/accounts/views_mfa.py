@@ -7,22 +7,18 @@ sent to set up an app on their way to an HR page). These subclasses carry `next`
 from allauth.mfa.recovery_codes.views import ViewRecoveryCodesView
 from allauth.mfa.totp.views import ActivateTOTPView
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 
-
-def _safe_next(request) -> str:
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    secure = request.is_secure()
-    return url if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=secure) else ""
+from portal.lib.links import safe_next
 
 
 class ActivateAuthenticatorView(ActivateTOTPView):
     def get_context_data(self, **kwargs) -> dict:
-        return {**super().get_context_data(**kwargs), "next": _safe_next(self.request)}
+        return {**super().get_context_data(**kwargs), "next": safe_next(self.request)}
 
     def get_success_url(self) -> str:
         success = super().get_success_url()
-        after = _safe_next(self.request)
+        after = safe_next(self.request)
         if success == reverse("mfa_view_recovery_codes"):
             return f"{success}?{urlencode({'next': after})}" if after else success
         return after or success
@@ -30,7 +26,7 @@ class ActivateAuthenticatorView(ActivateTOTPView):
 
 class RecoveryCodesView(ViewRecoveryCodesView):
     def get_context_data(self, **kwargs) -> dict:
-        return {**super().get_context_data(**kwargs), "continue_to": _safe_next(self.request)}
+        return {**super().get_context_data(**kwargs), "continue_to": safe_next(self.request)}
 
 
 activate_authenticator = ActivateAuthenticatorView.as_view()

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,6 +20,7 @@ from portal.compliance.pauses import pauses_for_staff
 from portal.compliance.reminder_sending import ALREADY_SENT, MAIL_DOWN, SENT, message_send
 from portal.compliance.reminders import reminder_by_hand
 from portal.compliance.requirement_history import requirements_in_force_on
+from portal.lib.links import safe_next
 from portal.people.history import identity_before, out_of_post_around
 from portal.people.models import StaffMember
 from portal.people.roles import is_hr, staff_list_for_user
@@ -332,7 +332,7 @@ def team_remind(request):
         people = list(StaffMember.objects.filter(pk__in=overdue).select_related("user"))
         if count and not people:  # counted, as the page counts them, but the person pressing it is not reminded
             messages.info(request, _only_the_presser())
-            return redirect(request.POST.get("next") if _safe_next(request) else "reports:team")
+            return redirect(safe_next(request) or "reports:team")
     sent, already, nothing, closed, failed, no_address = [], 0, 0, 0, 0, 0
     for done, person in enumerate(people, start=1):
         if person.user is not None and not person.user.is_active:
@@ -360,7 +360,7 @@ def team_remind(request):
         )
     summary = _remind_summary(sent, already, nothing, closed, failed, no_address)
     (messages.error if failed else messages.success)(request, summary)
-    return redirect(request.POST.get("next") if _safe_next(request) else "reports:team")
+    return redirect(safe_next(request) or "reports:team")
 
 
 def _only_the_presser() -> SafeString:
@@ -394,8 +394,3 @@ def _remind_summary(sent: list[str], already: int, nothing: int, closed: int, fa
         whom = "1 person" if no_address == 1 else f"{no_address} people"
         parts.append(f"Not sent to {whom} with no work email address on record: ask HR to add it to the roster.")
     return " ".join(parts) or "Nobody in this team is overdue."
-
-
-def _safe_next(request) -> bool:
-    target = request.POST.get("next", "")
-    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
