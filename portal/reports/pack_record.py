@@ -15,6 +15,8 @@ def pdf_checked(pdf_path, manifest: dict) -> tuple[str, str]:
     CSV), and must be the pack the manifest describes. A pack made before the row kept it: a note, its manifest alone
     checked."""
     pack_id = manifest["pack_id"]
+    if pack_id is None:
+        return "The manifest prints no pack number, so its PDF cannot be checked against the records.", ""
     pack = EvidencePack.objects.filter(pk=pack_id).first()
     if pack is None:
         return (

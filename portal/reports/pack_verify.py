@@ -31,7 +31,6 @@ from .pack_record import pdf_checked
 from .packs import BASIS_WORDS, csv_twin, pack_people
 
 MANIFEST_FIELDS = {
-    "pack_id": r"\bPack\s+(\d+)\s+Team code:",
     "team_code": r"Team code:\s*(\S+)",
     "as_at": r"As at:\s*(\d{4}-\d{2}-\d{2})",
     "cutoff": r"Evidence recorded before:\s*(\S+)",
@@ -39,6 +38,7 @@ MANIFEST_FIELDS = {
     "ledger_seq": r"Ledger head entry:\s*#(\d+)",
     "ledger_head_hash": r"Ledger head hash:\s*([0-9a-f\s]{64,})",
 }
+PACK_ID_PATTERN = r"\bPack\s+(\d+)\s+Team code:"
 # The staff group filter's cell, up to the label of the row that always follows it (`reports/pack/manifest.html`).
 STAFF_GROUP_PATTERN = r"Staff group filter:\s*(.+?)\s*\nEvidence recorded before:"
 # Packs made before there was a choice of clock name none, and were as recorded then.
@@ -77,7 +77,10 @@ def manifest_read(pdf_path) -> dict:
             raise ManifestError(f"The manifest has no {key.replace('_', ' ')}.")
         value = re.sub(r"\s+", "", match.group(1))
         manifest[key] = value[:64] if key.endswith(("sha256", "hash")) else value
-    manifest["ledger_seq"], manifest["pack_id"] = int(manifest["ledger_seq"]), int(manifest["pack_id"])
+    manifest["ledger_seq"] = int(manifest["ledger_seq"])
+    # The pack's number, by which its row is found (`pack_record.pdf_checked`); None if it prints none.
+    pack_id = re.search(PACK_ID_PATTERN, text)
+    manifest["pack_id"] = int(pack_id.group(1)) if pack_id else None
     manifest["as_at"] = datetime.date.fromisoformat(manifest["as_at"])
     manifest["cutoff"] = datetime.datetime.fromisoformat(manifest["cutoff"])
     # Packs made from a filtered report name their filters; the others hold everything.

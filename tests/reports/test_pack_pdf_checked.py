@@ -16,7 +16,7 @@ from pypdf import PdfReader, PdfWriter
 
 from portal.reports.basis import AS_RECORDED
 from portal.reports.models import EvidencePack
-from portal.reports.pack_verify import manifest_read
+from portal.reports.pack_verify import manifest_read, pack_verify
 from tests.reports.conftest import client_for
 from tests.reports.pack_doors import pack_downloaded, pack_made
 from tests.reports.test_packs import _pdf_text
@@ -170,3 +170,30 @@ def test_a_pack_the_records_do_not_hold_or_hold_as_another_does_not_match(histor
         f"Problem: The records hold no pack #{pack.pk}, so its PDF cannot be checked: was the database restored "
         "from a backup taken before the pack was made?" in out
     )
+
+
+def test_a_manifest_printing_no_pack_number_is_not_passed(org, tmp_path):
+    """A PDF whose manifest prints no pack number (its row taken out) is read, but its PDF cannot be checked: a
+    problem, not a note, so taking the number out does not pass an altered PDF."""
+    from reportlab.pdfgen import canvas
+
+    pdf = tmp_path / "unnumbered.pdf"
+    page = canvas.Canvas(str(pdf))
+    twin = tmp_path / "unnumbered.csv"
+    twin.write_bytes(b"")
+    lines = [
+        "Manifest",
+        f"Team code: {org['comms'].code}",
+        "As at: 2026-01-31",
+        "Evidence recorded before: 2026-02-01T00:00:00+00:00",
+        "CSV SHA-256: " + hashlib.sha256(b"").hexdigest(),
+        "Ledger head entry: #0",
+        "Ledger head hash: " + "0" * 64,
+    ]
+    for n, line in enumerate(lines):
+        page.drawString(40, 800 - 20 * n, line)
+    page.save()
+    assert manifest_read(pdf)["pack_id"] is None
+    check = pack_verify(pdf, twin)
+    assert not check.ok
+    assert "The manifest prints no pack number, so its PDF cannot be checked against the records." in check.problems
