@@ -6,9 +6,10 @@ A sheet is read as bytes (`_Scan`): XML puts a "<" before every tag and nowhere 
 and counted by regular expressions and bytes.count, a row as the bytes from <row> to </row>: 194 MB of a 250,000-row
 roster in about 2 s. What that reading cannot be sure of sends the sheet to expat instead (`_Parse`), which counts
 each element as openpyxl's parser meets it, ten times slower: a comment, CDATA or document type (the only places a
-"<" may be text, or markup hidden in an entity), UTF-16, or a row whose namespace is not only the sheet's own (openpyxl
-keeps such an element, and all in it, rather than reading it as a row). No writer of real files was found doing any of
-these in a sheet."""
+"<" may be text, or markup hidden in an entity), UTF-16, a row whose namespace is not only the sheet's own (openpyxl
+keeps such an element, and all in it, rather than reading it as a row), or r="XFE3" (past the last column) outside a
+<c> tag (a text, or an element openpyxl would read as a cell). No writer of real files was found doing the others
+in a sheet."""
 
 import re
 import zipfile
@@ -36,10 +37,12 @@ SAVE_AGAIN = (
 
 NAME = rb"[A-Za-z_][\w.-]*"
 CELL_TAG = re.compile(rb"<(?:" + NAME + rb":)?c(?=[\s/>])")
-# A cell's reference past column XFD: four letters or more, or three after XFD (XFE, XGA, YAA...)
+# A cell's reference past column XFD: four letters or more, or three after XFD (XFE, XGA, YAA...), in an attribute r
+# (after a space: not error="Band5 only" of a drop-down list, nor Tier="Band5" in a formula)
 BEYOND_LAST_COLUMN = re.compile(
-    rb"r\s*=\s*[\"']\s*(\$?(?:[A-Za-z]{4,}|[YZyz][A-Za-z]{2}|[Xx][G-Zg-z][A-Za-z]|[Xx][Ff][E-Ze-z])\$?\d+)"
+    rb"(?<=\s)r\s*=\s*[\"']\s*(\$?(?:[A-Za-z]{4,}|[YZyz][A-Za-z]{2}|[Xx][G-Zg-z][A-Za-z]|[Xx][Ff][E-Ze-z])\$?\d+)"
 )
+IN_CELL_TAG = re.compile(rb"<(?:" + NAME + rb":)?c(?:\s[^<>]*)?\s")  # from a cell's "<" to its attribute r
 NUMBER = re.compile(rb"""\sr\s*=\s*(["'])\s*([^"']*?)\s*\1""")
 LONG_NUMBER = re.compile(rb"""\sr\s*=\s*["']\s*[^"'\s]{7,}""")  # 1,000,000 or more, or not a whole number
 SQREF = re.compile(rb"""\ssqref\s*=\s*(["'])([^"']*)\1""")
@@ -200,6 +203,8 @@ class _Scan(_Counts):
         self.learn_namespaces(window, start, end)
         beyond = BEYOND_LAST_COLUMN.search(window, start, end)
         if beyond:
+            if not IN_CELL_TAG.fullmatch(window, window.rfind(b"<", 0, beyond.start()), beyond.start()):
+                raise _Unusual  # in a text, or an element not a <c>: expat finds whether it is a cell's reference
             self.refuse_column(beyond.group(1).decode("utf-8", "replace"))
         if self.row_tag is None:
             if window.find(b"row", start, end) != -1:
