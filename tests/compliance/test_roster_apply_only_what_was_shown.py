@@ -63,6 +63,7 @@ def _at(monkeypatch, moment: str) -> None:
 @pytest.fixture
 def evening(monkeypatch):
     """Ten to midnight on 6 December 2026, before HR signs in."""
+    _at(monkeypatch, "2026-12-06 23:50:00")
 
 
 def test_a_returner_shown_one_evening_is_not_applied_after_midnight_as_someone_else(
