@@ -7,6 +7,7 @@ to read), a row of a million cells (540 MB), one 70 MB text (1.8 GB). So, before
 - each part openpyxl reads whole, found as openpyxl finds it (the workbook's relationships and the fixed names it
   opens, not what [Content_Types].xml says a part is: a styles.xml declared as a worksheet is still read whole);
 - each sheet, streamed with nothing kept: what openpyxl would build from it (`xlsx_package_sheet`).
+- a workbook saved as Strict Open XML, in which openpyxl finds no sheet: refused, naming how to save it.
 
 Every limit passes any real staff list many times over: a 250,000-row, 14-column roster written by openpyxl (19.7 MB,
 194 MB unpacked, its largest part packed 9.8 times) passes, and so does a 30,000-person list with every email a link.
@@ -42,6 +43,7 @@ PACKED_FROM = 1 * MB  # a part this big (unpacked) or bigger may be packed at mo
 RATIO = 100
 WHOLE = 8 * MB  # a part openpyxl reads whole (workbook, styles, relationships...)
 SHARED_TEXT = 64 * MB  # the shared strings, also read whole: every text of every sheet, once each
+STRICT = "{http://purl.oclc.org/ooxml/"  # the namespaces of a workbook saved as Strict Open XML
 
 
 def check_package(data: bytes) -> None:
@@ -139,7 +141,13 @@ def _parts_read(archive: zipfile.ZipFile) -> tuple[dict[str, int], list[tuple[st
     if strings is not None:
         whole[strings.PartName[1:]] = SHARED_TEXT
     workbook_name = _find_workbook_part(package).PartName[1:]
-    workbook = WorkbookPackage.from_tree(fromstring(read(workbook_name)))
+    tree = fromstring(read(workbook_name))
+    if tree.tag.startswith(STRICT):  # openpyxl finds no sheet in it
+        raise CsvFileError(
+            "The Excel file is saved as 'Strict Open XML Spreadsheet', which cannot be read. Save it as 'Excel "
+            "Workbook (.xlsx)' or 'CSV UTF-8 (Comma delimited)', and upload that."
+        )
+    workbook = WorkbookPackage.from_tree(tree)
     rels = relationships(get_rels_path(workbook_name)).to_dict()
     for reference in workbook.externalReferences:
         link = rels.get(reference.id).Target

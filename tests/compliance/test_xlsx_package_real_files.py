@@ -167,3 +167,22 @@ def test_a_zip_written_by_a_streaming_tool_reads(absolute):
         )
     assert openpyxl_rows(data) == [("Code", "Name"), ("A1", "Ann")]
     assert read(data).records == ANN
+
+
+@pytest.mark.filterwarnings("ignore:File contains an invalid specification")  # openpyxl's, of the strict workbook
+def test_a_workbook_saved_as_strict_open_xml_is_refused_naming_how_to_save_it():
+    # openpyxl finds no sheet in it (it reads only the usual namespaces): read_table failed with an IndexError
+    source = zipfile.ZipFile(io.BytesIO(saved()))
+    strict = {
+        name: source.read(name)
+        .replace(MAIN.encode(), b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+        .replace(
+            b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        )
+        for name in source.namelist()
+    }
+    data = repacked(saved(), strict)
+    assert openpyxl.load_workbook(io.BytesIO(data), read_only=True).sheetnames == []
+    with pytest.raises(CsvFileError, match=r"saved as 'Strict Open XML Spreadsheet', which cannot be read\. Save it"):
+        read(data)
