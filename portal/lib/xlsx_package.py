@@ -58,6 +58,11 @@ def check_package(data: bytes) -> None:
             raise
         except Exception as error:  # what openpyxl finds no workbook in, it cannot open either: it raises many kinds
             raise unreadable(error) from error
+        if not sheets:  # openpyxl skips a sheet whose part is not in the file: read_table would find no worksheet
+            raise CsvFileError(
+                "The Excel file holds no worksheet that can be read: its sheets are charts, or not in the file by "
+                "the names it gives them." + SAVE_AGAIN
+            )
         for name, limit in whole.items():
             _check_whole(archive.getinfo(name), limit)
             if limit == SHARED_TEXT:

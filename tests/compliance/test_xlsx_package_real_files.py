@@ -186,3 +186,15 @@ def test_a_workbook_saved_as_strict_open_xml_is_refused_naming_how_to_save_it():
     assert openpyxl.load_workbook(io.BytesIO(data), read_only=True).sheetnames == []
     with pytest.raises(CsvFileError, match=r"saved as 'Strict Open XML Spreadsheet', which cannot be read\. Save it"):
         read(data)
+
+
+@pytest.mark.parametrize("name", ["xl\\worksheets\\sheet1.xml", "xl/worksheets/Sheet1.xml"], ids=["\\", "case"])
+def test_a_workbook_whose_sheet_is_not_where_it_says_is_refused_naming_how_to_save_it(name):
+    # openpyxl skips a sheet it does not find (part names are exact), so finds none: read_table failed (IndexError)
+    source, out = zipfile.ZipFile(io.BytesIO(saved())), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for part in source.namelist():
+            target.writestr(name if part == SHEET else part, source.read(part))
+    assert openpyxl.load_workbook(io.BytesIO(out.getvalue()), read_only=True).sheetnames == []
+    with pytest.raises(CsvFileError, match=r"^The Excel file holds no worksheet that can be read.* Copy the rows"):
+        read(out.getvalue())
