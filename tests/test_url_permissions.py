@@ -174,6 +174,8 @@ TABLE = {
     # A course mapping's edit page refuses a save from a page opened before someone else's (compliance.wagtail_hooks):
     # CMS editors with the mappings' permissions only
     "wagtailsnippets_compliance_competencemapping:edit": ("POST", ("course_mapping",), {}),
+    # Its delete page goes through the mappings' service, audited (compliance.mappings): the same people only
+    "wagtailsnippets_compliance_competencemapping:delete": ("POST", ("course_mapping",), {}),
     # The copy page of a site only shows the form (portal.accounts.cms_sites): CMS editors with the sites' permissions
     # only (any id will do: nobody here reaches the site)
     "cms_site_copy": ("GET", ("api_import",), {}),
