@@ -95,6 +95,19 @@ def test_shared_strings_packed_to_a_sliver_are_refused():
         read(data)
 
 
+def test_a_sheet_packed_to_a_sliver_is_refused_and_a_part_openpyxl_never_opens_is_not():
+    # openpyxl reads the sheets (streamed) but never a comments drawing or a pivot cache in read-only mode; its own
+    # comments drawing for 3,000 comments is packed 95 times, so packing alone must not refuse one
+    drawing = b'<xml xmlns:v="urn:schemas-microsoft-com:vml">' + b"<v:shape/>" * 400_000 + b"</xml>"
+    data = repacked(saved(), added=[("xl/drawings/commentsDrawing1.vml", drawing)])
+    part = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/drawings/commentsDrawing1.vml")
+    assert part.file_size > part.compress_size * xlsx_package.RATIO
+    assert read(data).records == [(2, {"code": "A1", "name": "Ann"})]
+    sheet = zipfile.ZipFile(io.BytesIO(saved())).read(SHEET).replace(b"<sheetData>", b"<sheetData>" + b" " * (3 << 20))
+    with pytest.raises(CsvFileError, match=r"part 'xl/worksheets/sheet1\.xml' unpacks to 3\.0 MB from [\d,]+ bytes"):
+        read(repacked(saved(), {SHEET: sheet}))
+
+
 def test_a_single_shared_text_over_four_megabytes_is_refused():
     # openpyxl reads the shared strings whole: one 70 MB text cost 1.8 GB
     texts = ("Code", "Name", "A1", "Ann")
