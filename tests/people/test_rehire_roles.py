@@ -6,12 +6,14 @@ was HR again the day the roster opened their account. A leave date cleared (a te
 so does a return recorded ahead, before they have left: they still hold the job those roles are for."""
 
 import datetime
+from io import StringIO
 
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -137,3 +139,16 @@ def test_the_dry_run_lists_no_one_for_a_leave_date_cleared(privileged, teams):
     batch, plan = upload(roster(teams))
     assert [s.employee_number for s in plan.returners] == [NUMBER]
     assert batch.summary["dry_run"]["taken_on_again"] == []
+
+
+def test_the_command_lines_dry_run_lists_them_too(privileged, teams, tmp_path):
+    upload_and_apply(roster(teams, leave=show_date(day(-40))))
+    path = tmp_path / "roster.csv"
+    path.write_bytes(roster(teams, start=show_date(day(-3))))
+    out = StringIO()
+    call_command("import_file", "roster", str(path), stdout=out)
+    line = next(line for line in out.getvalue().splitlines() if line.startswith("  taken on again: "))
+    assert line.startswith(f"  taken on again: {NUMBER} Sam Taylor: ")
+    for said in ("Group Editors", "Group HR", "Superuser", "authenticator app", "Manager of Finance"):
+        assert said in line
+    assert roles(privileged) == HELD  # a dry run

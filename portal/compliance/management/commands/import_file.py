@@ -135,6 +135,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {HEADING}:")
             for record in plan.unmatchable:
                 self.stdout.write(f"    {record}")
+        for number, name, ends in kept.get("taken_on_again", []):  # a roster's: what of the old job's access ends
+            self.stdout.write(f"  taken on again: {number} {name}: {'; '.join(ends) if ends else 'nothing to end'}")
         for name, count in getattr(plan, "skipped", {}).items():
             self.stdout.write(f"  not mapped to a requirement ({count} {'row' if count == 1 else 'rows'}): {name}")
         if getattr(plan, "skipped", None):
