@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied
 
 from portal.audit.models import AuditEvent
-from portal.audit.services import audit_record
+from portal.audit.services import REFUSAL_AUDITED, audit_record
 from portal.errors import CSRF_REFUSED
 
 OUR_CODE = ("portal.", "modules.", "quizzes.")
@@ -48,6 +48,8 @@ class RefusedAccessAuditMiddleware:
     def _is_refusal(request, response) -> bool:
         if getattr(request, CSRF_REFUSED, False):
             return False  # a form's out-of-date token (a tab older than a sign-in), not a page refused to the person
+        if getattr(request, REFUSAL_AUDITED, False):
+            return False  # the view wrote the line itself, naming whose record it was
         match = request.resolver_match
         if match is None:  # refused before any URL was resolved: the Wagtail admin's gate
             return response.status_code == 403 and request.path.startswith("/cms/")

@@ -29,6 +29,11 @@ def client_address(request) -> str:
         return request.META.get("REMOTE_ADDR", "")
 
 
+# Set on a request whose view wrote its own refusal line (naming whose record was asked for): the refused-pages audit
+# (portal.accounts.middleware.RefusedAccessAuditMiddleware) does not write a second, less telling one.
+REFUSAL_AUDITED = "portal_refusal_audited"
+
+
 def audit_record(
     *, actor, action: str, scope: str, as_at: datetime.date | None = None, request=None, **detail
 ) -> AuditEvent:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.audit.models import AuditEvent
-from portal.audit.services import audit_record
+from portal.audit.services import REFUSAL_AUDITED, audit_record
 from portal.lib.forms import REASON_MAX_LENGTH, DayMonthYearField
 from portal.people.decorators import hr_required
 from portal.people.hr_roles import hr_colleague_can_sign_in
@@ -116,19 +116,22 @@ def upload(request):
 
 @require_GET
 def certificate_file(request, certificate_id: int):
-    certificates = (
-        Certificate.objects.all() if is_hr(request.user) else Certificate.objects.filter(staff__user=request.user)
-    )
-    certificate = get_object_or_404(certificates.select_related("staff"), pk=certificate_id)
+    certificate = get_object_or_404(Certificate.objects.select_related("staff"), pk=certificate_id)
     if certificate.staff.user_id != request.user.pk:
+        # Someone else's: HR's opening it is audited; anyone else is refused as for a certificate that does not exist
+        # (the page does not say it does), and the refusal's line names whose it was.
+        allowed = is_hr(request.user)
         audit_record(
             request=request,
             actor=request.user,
-            action=AuditEvent.VIEW_CERTIFICATE,
+            action=AuditEvent.VIEW_CERTIFICATE if allowed else AuditEvent.REFUSED,
             scope=f"{certificate.staff}: uploaded certificate {certificate.pk}",
             staff_id=certificate.staff_id,
             certificate_id=certificate.pk,
         )
+        if not allowed:
+            setattr(request, REFUSAL_AUDITED, True)
+            raise Http404("No certificate matches the given query.")
     try:
         data = certificate_file_read(certificate)
     except FileNotFoundError as error:
