@@ -238,8 +238,12 @@ def test_hr_opening_someones_certificate_pdf_is_audited(client, hr, db):
 def test_a_refused_attempt_at_someone_elses_record_is_audited(client, hr, sams_certificate):
     factories.sign_in(client, hr, second_factor=False)  # acts as staff: refused
     assert client.get(f"/certificates/{sams_certificate.pk}/file/").status_code == 404
-    event = AuditEvent.objects.get(action=AuditEvent.REFUSED)
-    assert (event.actor, event.scope, event.detail["status"]) == (hr, f"/certificates/{sams_certificate.pk}/file/", 404)
+    event = AuditEvent.objects.get(action=AuditEvent.REFUSED)  # one line, naming whose certificate (0207909)
+    assert (event.actor, event.scope, event.detail["certificate_id"]) == (
+        hr,
+        f"{sams_certificate.staff}: uploaded certificate {sams_certificate.pk}",
+        sams_certificate.pk,
+    )
 
 
 def test_a_refused_page_is_audited_and_a_public_missing_code_is_not(client, db):
