@@ -6,6 +6,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from wagtail import hooks
 from wagtail.models import PageViewRestriction
 
 from portal.people.models import StaffMember, Team
@@ -72,6 +73,25 @@ def requirement_on_record(requirement: Requirement) -> bool:
         or requirement.certificates.exists()
         or requirement.rounds.exists()
     )
+
+
+def requirement_records() -> list[tuple[str, object, str]]:
+    """(what they are, in words; the rows; the lookup from a row to the requirement) for each kind of row an app
+    registered as the record of what was sent or reported about a requirement (the `register_requirement_records`
+    hook: this app may not import `reports`, whose kept figures are such rows)."""
+    return [record for register in hooks.get_hooks("register_requirement_records") for record in register()]
+
+
+def requirement_history_held(requirement: Requirement) -> list[str]:
+    """What, besides evidence, certificates and rounds (`requirement_on_record`), keeps `requirement` on the record:
+    the words of each kind of registered row that names it ("reminders sent about it", ...), in the order registered.
+    One query: the requirement, with an EXISTS for each kind."""
+    records = requirement_records()
+    holds = {
+        f"holds_{n}": Exists(rows.filter(**{lookup: OuterRef("pk")})) for n, (_, rows, lookup) in enumerate(records)
+    }
+    held = Requirement.objects.filter(pk=requirement.pk).annotate(**holds).values_list(*holds).first() or ()
+    return [what for (what, _, _), holds_them in zip(records, held, strict=False) if holds_them]
 
 
 def refuse_a_new_task_on_record(requirement: Requirement, field: str) -> None:

@@ -34,6 +34,7 @@ from .requirement_reads import (
     asks_the_account,
     own_scope,
     refuse_a_new_task_on_record,
+    requirement_history_held,
     requirement_on_record,
     requirement_terms,
     saved_as,
@@ -454,11 +455,20 @@ def requirement_reinstate(*, requirement: Requirement, user) -> dict:
 def requirement_delete(*, requirement: Requirement, user) -> None:
     """Remove a requirement added by mistake, and everyone's status on it. One with evidence, a certificate or a
     re-attestation round against it is part of the record and cannot be removed, and so is one an evidence pack
-    names: retire it instead. A refusal changes nothing: the audit line and the mappings' deletion go back with it."""
+    names, or one with reminders sent or figures kept for a past day (`requirement_history_held`): retire it
+    instead. A refusal changes nothing: the audit line and the mappings' deletion go back with it."""
     if requirement_on_record(requirement):
         raise RequirementError(
             f"“{requirement}” has evidence recorded against it, so it cannot be deleted: retire it instead by "
             "unticking “Active”. People keep their history, and it stops counting from then on."
+        )
+    held = requirement_history_held(requirement)
+    if held:
+        held_words = " and ".join([", ".join(held[:-1]), held[-1]] if len(held) > 1 else held)
+        raise RequirementError(
+            f"“{requirement}” has {held_words} on record, so it cannot be deleted: they are what the portal "
+            "sent and reported. Retire it instead by unticking “Active”. People keep their history, and it stops "
+            "counting from then on."
         )
     with transaction.atomic():
         people = status_holders(requirement)

@@ -29,7 +29,7 @@ from .mappings import (
     mappings_lock,
     twin_error,
 )
-from .models import Certificate, CompetenceMapping, EvidenceEntry, Requirement
+from .models import Certificate, CompetenceMapping, EvidenceEntry, ReminderLog, ReminderRefusal, Requirement
 from .services import RequirementError, requirement_delete, requirement_save
 
 
@@ -165,6 +165,15 @@ def evidence_names_an_account():
         ("evidence on its staff record", EvidenceEntry.objects.all(), "staff__user"),
         ("certificates it uploaded", Certificate.objects.all(), "uploaded_by"),
         ("certificates it reviewed", Certificate.objects.all(), "reviewed_by"),
+    ]
+
+
+@hooks.register("register_requirement_records")
+def reminders_name_a_requirement():
+    """A reminder sent, or refused by the mail server, is what was done to tell people (`requirement_reads`)."""
+    return [
+        ("reminders sent about it", ReminderLog.objects.all(), "requirement"),
+        ("reminders the mail server refused", ReminderRefusal.objects.all(), "requirement"),
     ]
 
 

@@ -151,7 +151,8 @@ class DailyFigure(models.Model):
     day = models.DateField()
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     staff_group = models.CharField(max_length=100, blank=True)
-    requirement = models.ForeignKey("compliance.Requirement", on_delete=models.CASCADE, related_name="+")
+    # PROTECT: a kept day is kept whole and never made again, so a requirement's figures going would change it.
+    requirement = models.ForeignKey("compliance.Requirement", on_delete=models.PROTECT, related_name="+")
     required = models.PositiveIntegerField()
     compliant = models.PositiveIntegerField()
     overdue = models.PositiveIntegerField()

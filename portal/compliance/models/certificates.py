@@ -153,7 +153,8 @@ class ReminderLog(models.Model):
     ]
 
     staff = models.ForeignKey(StaffMember, null=True, on_delete=models.CASCADE, related_name="reminders")
-    requirement = models.ForeignKey(Requirement, null=True, on_delete=models.CASCADE, related_name="+")
+    # PROTECT: a reminder sent is the record of what people were told, so it holds its requirement (retire it instead).
+    requirement = models.ForeignKey(Requirement, null=True, on_delete=models.PROTECT, related_name="+")
     stage = models.CharField(max_length=10, choices=STAGE_CHOICES)
     days_before = models.PositiveSmallIntegerField(
         default=0, help_text="For a reminder before the due date: how many days before it was due to go."

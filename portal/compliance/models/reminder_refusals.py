@@ -14,7 +14,8 @@ class ReminderRefusal(models.Model):
     row, written on success, is still what makes a stage sent."""
 
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="+")
-    requirement = models.ForeignKey(Requirement, null=True, on_delete=models.CASCADE, related_name="+")
+    # PROTECT, as ReminderLog: a reminder the mail server refused is part of what was done to tell people.
+    requirement = models.ForeignKey(Requirement, null=True, on_delete=models.PROTECT, related_name="+")
     stage = models.CharField(max_length=10)
     due_on = models.DateField()
     recipient = models.EmailField()
