@@ -189,9 +189,15 @@ def receipts_check(directory) -> list[ReceiptFinding]:
     return sorted(findings, key=lambda f: (f.receipt.seq, f.receipt.issued_at) if f.receipt else (-1, ""))
 
 
-def _problem_with(receipt: Receipt) -> str:
+def receipt_signed(receipt: Receipt) -> bool:
+    """Whether `receipt`'s signature is the portal's (PORTAL_RECEIPT_KEY, or a retired key) for its entry, hash and
+    time: a receipt with any of them altered is not."""
     signed = (_signature(receipt.seq, receipt.head_hash, receipt.issued_at, key) for key in _checking_keys())
-    if not any(hmac.compare_digest(expected, receipt.signature) for expected in signed):
+    return any(hmac.compare_digest(expected, receipt.signature) for expected in signed)
+
+
+def _problem_with(receipt: Receipt) -> str:
+    if not receipt_signed(receipt):
         retired = " or a retired one (PORTAL_RECEIPT_RETIRED_KEYS)" if settings.PORTAL_RECEIPT_RETIRED_KEYS else ""
         return (
             "its signature does not verify: the receipt was altered, or signed with a key other than "

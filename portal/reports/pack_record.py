@@ -4,8 +4,45 @@ id, the CSV twin's SHA-256 and the ledger's head, but cannot print the PDF's own
 manifest untouched, is told apart from the pack as made only here; the records must be from after the pack was made
 (docs/deploy.md: a backup taken before it does not hold it)."""
 
+import re
+
+from portal.compliance.receipts import Receipt, receipt_signed
+
 from .models import EvidencePack
 from .packs import sha256_of
+
+RECEIPT_FIELDS = {
+    "seq": r"Receipt entry:\s*#(\d+)",
+    "head_hash": r"Receipt head hash:\s*([0-9a-f\s]{64,})",
+    "issued_at": r"Receipt issued:\s*(\S+)",
+    "signature": r"Receipt signature:\s*([0-9a-f\s]{64,})",
+}
+
+
+def receipt_printed(text: str) -> Receipt | None:
+    """The receipt of the ledger a manifest's text prints (`reports/pack/manifest.html`), or None if it prints one
+    only in part."""
+    found = {key: re.search(pattern, text) for key, pattern in RECEIPT_FIELDS.items()}
+    if not all(found.values()):
+        return None
+    value = {key: re.sub(r"\s+", "", match.group(1)) for key, match in found.items()}
+    return Receipt(int(value["seq"]), value["head_hash"][:64], value["issued_at"], value["signature"][:64])
+
+
+def receipt_checked(manifest: dict) -> str:
+    """A problem with the receipt a manifest prints, or "": its time is what tells a pack's making apart from a later
+    pack's (`pdf_checked`), and the portal signed it over its entry, hash and time, so an edited one does not verify.
+    A manifest from before receipts prints none."""
+    if manifest["made"] is None:
+        return ""
+    receipt = manifest["receipt"]
+    if receipt is None or not receipt_signed(receipt):
+        return (
+            "The receipt printed in the manifest is not one the portal signed: its signature does not verify for the "
+            "entry, hash and time it prints, so one of them was altered (or it was signed with a key other than "
+            "PORTAL_RECEIPT_KEY)."
+        )
+    return ""
 
 
 def pdf_checked(pdf_path, manifest: dict) -> tuple[str, str]:
@@ -40,6 +77,9 @@ def pdf_checked(pdf_path, manifest: dict) -> tuple[str, str]:
     # another pack's (a later pack of the same CSV, its id altered to an earlier one's, whose row has no PDF SHA-256).
     if manifest["made"] and pack.finished_at and manifest["made"] > pack.finished_at:
         differing.append("its receipt was issued after that pack was finished")
+    # ... and after the pack was asked for (the receipt's time is to the second: the same second is not before).
+    if manifest["made"] and manifest["made"] < pack.requested_at.replace(microsecond=0):
+        differing.append("its receipt was issued before that pack was asked for")
     if differing:
         return (
             f"The records' pack #{pack_id} is not the pack this manifest describes ({'; '.join(differing)}), so its "

@@ -27,7 +27,7 @@ from portal.people.team_history import Tree, tree_on
 
 from . import basis as clocks
 from .exports import EMPLOYMENT, Filters
-from .pack_record import pdf_checked
+from .pack_record import pdf_checked, receipt_checked, receipt_printed
 from .packs import BASIS_WORDS, csv_twin, pack_people
 
 MANIFEST_FIELDS = {
@@ -92,6 +92,7 @@ def manifest_read(pdf_path) -> dict:
     # When the pack was made (its receipt was issued as its rows had been read): packs from before receipts, unknown.
     issued = re.search(r"Receipt issued:\s*(\S+)", text)
     manifest["made"] = datetime.datetime.fromisoformat(issued.group(1)) if issued else None
+    manifest["receipt"] = receipt_printed(text) if issued else None
     named = re.search(BASIS_PATTERN, text)
     manifest["basis"] = BASIS_NAMED[named.group(1)] if named else clocks.AS_RECORDED
     return manifest
@@ -144,6 +145,7 @@ def pack_verify(pdf_path, csv_path, *, now: datetime.datetime | None = None) -> 
         problems.append("The CSV is not the one this pack was made with: its SHA-256 differs from the manifest.")
     else:
         notes.append("The CSV is the pack's twin: its SHA-256 matches the manifest.")
+    problems += [problem for problem in [receipt_checked(manifest)] if problem]
     pdf_problem, pdf_note = pdf_checked(pdf_path, manifest)
     problems += [pdf_problem] if pdf_problem else []
     notes += [pdf_note] if pdf_note else []
