@@ -7,9 +7,9 @@ updated after a move). The escalation links to the person's page and the manager
 1. the person's line manager, if they can see the person today (they manage the person's team or a team above it);
 2. otherwise the managers of the person's team: of the nearest team at or above it that has a manager today (other
    than the person themselves), the managers who see the person on their team page;
-3. of those, whoever has left, whose account is closed, who has no work email or who is away (`reminders.staff_away`)
-   is passed over, and if nobody is left the escalation goes to HR, as it always has for a line manager who has left
-   or is away (HR are told of the one away).
+3. of those, whoever has left, whose account is closed, who has no usable work email or who is away
+   (`reminders.staff_away`) is passed over, and if nobody is left the escalation goes to HR, as it always has for a
+   line manager who has left or is away (HR are told of the one away).
 """
 
 import datetime
@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Container
 from dataclasses import dataclass, field
 
+from portal.people.emails import work_email_problem
 from portal.people.models import StaffMember, Team, TeamManager
 
 
@@ -71,6 +72,6 @@ class TeamManagers:
 
     def reachable(self, manager: StaffMember) -> bool:
         """Someone an escalation can reach: not left, their account open (they can sign in to see the person), with
-        a work email."""
+        a work email that is an address (`work_email_problem`)."""
         closed = manager.user is not None and not manager.user.is_active
-        return not manager.has_left(self.today) and not closed and bool(manager.work_email)
+        return not manager.has_left(self.today) and not closed and not work_email_problem(manager.work_email)

@@ -3,7 +3,9 @@
 Each (person, requirement, stage, days before, due date, recipient) is sent once, ever. The ReminderLog row is the
 claim: it is inserted, in its own transaction, before the email goes; a unique constraint refuses a second insert,
 so a second run, or a second worker at the same moment, skips what is already claimed. If the email then cannot be
-sent, the claim is withdrawn so that the next run tries again. What is due, and to whom, is `reminders`'.
+sent, whatever the reason (the server down or refusing it, an address Django cannot read, the worker stopped
+mid-send), the claim is withdrawn so that the next run tries again: nothing not sent stays recorded as sent. What is
+due, and to whom, is `reminders`'.
 
 The day's run sends on one connection to the mail server (`django.core.mail.get_connection()`), not one per email:
 hundreds of emails would otherwise each connect, say hello, start TLS and sign in. It is opened for the first email,
@@ -68,16 +70,9 @@ def messages_send(messages: list[Message], *, connection=None) -> str:
     if not claimed:
         return ALREADY_SENT
     left, logs = [message for message, _ in claimed], [log.pk for _, log in claimed]
-    subject, body = (left[0].subject, left[0].body) if len(left) == 1 else reminder_lists.email_for(left)
-    if len(left) > 1:  # each line's log names the email it went in
-        ReminderLog.objects.filter(pk__in=logs).update(subject=subject[:255])
-    recipient, sent_by = left[0].recipient, left[0].sent_by
-    answer_to = [sent_by.email] if sent_by is not None and sent_by.email else reply_to()
-    email = EmailMessage(subject=subject, body=body, to=[recipient], reply_to=answer_to, connection=connection)
+    recipient = left[0].recipient
     try:
-        if connection is not None:
-            connection.open()  # nothing to do while it is open; otherwise kept open after this email, unlike send's
-        email.send()
+        _email_send(left, logs, connection)
     except OSError as error:  # smtplib's errors among them
         logger.exception("Could not send the %s reminder (logs %s) to %s", left[0].stage, logs, recipient)
         ReminderLog.objects.filter(pk__in=logs).delete()
@@ -87,7 +82,35 @@ def messages_send(messages: list[Message], *, connection=None) -> str:
         if not about_this_email and connection is not None:
             _connection_close(connection)  # dropped, or never made: the next email tries a new one
         return NOT_SENT if about_this_email else MAIL_DOWN
+    except Exception:
+        # Not the mail server: this email could not be made or sent (an address Django's SMTP backend cannot read
+        # raises ValueError before the server sees it, say). Withdrawn as a refusal is, and the run goes on.
+        logger.exception("Could not send the %s reminder (logs %s) to %s", left[0].stage, logs, recipient)
+        ReminderLog.objects.filter(pk__in=logs).delete()
+        return NOT_SENT
+    except BaseException:
+        # The worker stopped mid-send (shut down, interrupted): whether the server took it is not known, and a
+        # reminder sent twice is better than one never sent, so the claim goes and the next run sends it.
+        ReminderLog.objects.filter(pk__in=logs).delete()
+        raise
     return SENT
+
+
+def _email_send(messages: list[Message], logs: list[int], connection) -> None:
+    """Make and send the one email about `messages`, whose claims are `logs`."""
+    subject, body = (
+        (messages[0].subject, messages[0].body) if len(messages) == 1 else reminder_lists.email_for(messages)
+    )
+    if len(messages) > 1:  # each line's log names the email it went in
+        ReminderLog.objects.filter(pk__in=logs).update(subject=subject[:255])
+    sent_by = messages[0].sent_by
+    answer_to = [sent_by.email] if sent_by is not None and sent_by.email else reply_to()
+    email = EmailMessage(
+        subject=subject, body=body, to=[messages[0].recipient], reply_to=answer_to, connection=connection
+    )
+    if connection is not None:
+        connection.open()  # nothing to do while it is open; otherwise kept open after this email, unlike send's
+    email.send()
 
 
 def still_due(messages: list[Message]) -> list[Message]:

@@ -32,7 +32,10 @@ requirement of theirs is paused; HR's escalation names them as away. From the da
 both again, and are told then about anyone of theirs still overdue, even if HR heard first.
 
 Each (person, requirement, stage, days before, due date, recipient) is sent once, ever (`reminder_sending`, which also
-runs the day: `reminders_send`).
+runs the day: `reminders_send`). An email that did not go is recorded nowhere as sent, so the next run sends it: a
+stage not sent is still due, and an escalation that reached some of its recipients and not others goes to the others
+on each run for RETRY_DAYS. Someone whose work email is not an address (`people.emails.work_email_problem`) is treated
+as having none.
 
 A run sends each recipient one email per stage, listing everything of that stage it is about (`reminder_lists`): a
 new starter with ten courses due on the same day gets one reminder naming the ten, not ten; a line manager one
@@ -51,6 +54,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from portal.lib.links import portal_url
+from portal.people.emails import work_email_problem
 from portal.people.models import StaffMember, TeamManager
 from portal.people.roles import HR_GROUP
 
@@ -69,6 +73,10 @@ BY_HAND = ReminderLog.BY_HAND
 DEFAULT_OFFSETS = {BEFORE: -14, ON_DUE: 0, AFTER: 7, MANAGER: 14, HR: 28}
 DIGEST_WEEKDAY = 0  # Monday
 UNDELIVERABLE_AFTER = 3  # days the person's overdue reminder is refused for good before their manager hears without it
+# An escalation that reached some of those it goes to (a team's managers, the HR officers) but not all goes to the
+# rest on each run for so many days after it first went (a mailbox full that morning, a server down mid-run); not
+# longer, so that whoever becomes a manager or joins HR later is not sent the old ones.
+RETRY_DAYS = 7
 DIGEST_MAX_PEOPLE = 50  # per list: a manager of a whole directorate gets the first 50 and a count of the rest
 # A module taken off the site (unpublished, or past its expiry date) cannot be done: staff see it as not available yet.
 # Nobody is reminded of it, nor are their manager or HR told, until it is published again; its status is unchanged.
@@ -212,22 +220,30 @@ def hr_officers_in_post(on: datetime.date) -> int:
 
 def hr_recipients() -> list[str]:
     users = get_user_model().objects.filter(groups__name=HR_GROUP, is_active=True).exclude(email="")
-    return sorted(set(users.values_list("email", flat=True)))
+    return sorted({email for email in users.values_list("email", flat=True) if not work_email_problem(email)})
 
 
-def _stages_sent(horizon: datetime.date) -> dict[tuple, dict[str, datetime.date]]:
-    """(staff, requirement, due date) -> {stage: day first sent}, for the due dates people have now. One query."""
+def _stages_sent(horizon: datetime.date) -> tuple[dict[tuple, dict[str, datetime.date]], dict[tuple, set[str]]]:
+    """For the due dates people have now: (staff, requirement, due date) -> {stage: day first sent}, and
+    (staff, requirement, due date, stage) -> the addresses it went to, in lower case. One query."""
     current = RequirementStatus.objects.filter(
         staff=OuterRef("staff"), requirement=OuterRef("requirement"), due_on=OuterRef("due_on"), due_on__lte=horizon
     )
-    sent = defaultdict(dict)
+    sent, sent_to = defaultdict(dict), defaultdict(set)
     logs = ReminderLog.objects.exclude(stage=DIGEST).filter(Exists(current)).order_by("sent_at")
-    for staff_id, requirement_id, due_on, stage, days_before, sent_at in logs.values_list(
-        "staff_id", "requirement_id", "due_on", "stage", "days_before", "sent_at"
+    for staff_id, requirement_id, due_on, stage, days_before, sent_at, recipient in logs.values_list(
+        "staff_id", "requirement_id", "due_on", "stage", "days_before", "sent_at", "recipient"
     ):
         key = before_key(days_before) if stage == BEFORE else stage
         sent[(staff_id, requirement_id, due_on)].setdefault(key, local_day(sent_at))
-    return sent
+        sent_to[(staff_id, requirement_id, due_on, key)].add(recipient.lower())
+    return sent, sent_to
+
+
+def escalations_to_retry(today: datetime.date, sent: dict[str, datetime.date]) -> list[str]:
+    """The escalation stages that went less than RETRY_DAYS before `today` (`sent` as `next_stage`'s): each goes
+    again to whoever of its recipients it did not reach. Pure."""
+    return [stage for stage in (MANAGER, HR) if stage in sent and (today - sent[stage]).days < RETRY_DAYS]
 
 
 def _refused_after(horizon: datetime.date) -> dict[tuple, dict[str, list[datetime.date]]]:
@@ -286,7 +302,7 @@ def reminders_due(today: datetime.date) -> list[Message]:
         .order_by("due_on", "staff_id", "requirement_id")
     )
     rows = list(rows)
-    sent = _stages_sent(horizon)
+    sent, sent_to = _stages_sent(horizon)
     refused = _refused_after(horizon)
     hr = hr_recipients()
     away = set(staff_away(today).values_list("pk", flat=True))
@@ -294,24 +310,30 @@ def reminders_due(today: datetime.date) -> list[Message]:
     # read then (one query), not on a day nobody is that far overdue.
     ladder = min(offsets()[MANAGER], offsets()[HR])
     managers = TeamManagers(today) if any((today - row.due_on).days >= ladder for row in rows) else None
-    due = []  # (row, its stage today, its days before, the context of its text)
+    due = []  # (row, a stage to send today, its days before, the context of its text, whom it reached before)
     for row in rows:
         escalation = managers.escalation(row.staff, away) if managers is not None else Escalation()
         manager = escalation.managers[0] if escalation.managers else None
         key = (row.staff_id, row.requirement_id, row.due_on)
         stages_sent = sent.get(key, {})
         undeliverable = None  # the person's address, when their overdue reminder could not be delivered
-        if AFTER not in stages_sent and row.staff.work_email:
+        no_address = work_email_problem(row.staff.work_email)  # what stops any email reaching them, if anything
+        if AFTER not in stages_sent and not no_address:
             since = undeliverable_since(refused.get(key, {}).get(row.staff.work_email.lower(), []))
             if since is not None:
                 stages_sent, undeliverable = {**stages_sent, AFTER: since}, row.staff.work_email
-        if not row.staff.work_email and AFTER not in stages_sent:
-            # No address: none of their own reminders can go (Django sends nothing to an empty address, which would
-            # be logged as sent); their manager and HR are told on their days, as if the overdue one had gone on its day
+        if no_address and AFTER not in stages_sent:
+            # No address, or one that is not one: none of their own reminders can go (Django sends nothing to an empty
+            # address, which would be logged as sent, and raises for one it cannot read); their manager and HR are
+            # told on their days, as if the overdue one had gone on its day
             stages_sent = {**stages_sent, AFTER: row.due_on + datetime.timedelta(days=offsets()[AFTER])}
         reminder_days = row.requirement.reminder_days or default_reminder_days()
         stage = next_stage(row.due_on, today, stages_sent, has_manager=manager is not None, reminder_days=reminder_days)
-        if stage is None or (stage in (BEFORE, ON_DUE, AFTER) and not row.staff.work_email):
+        if stage in (BEFORE, ON_DUE, AFTER) and no_address:
+            stage = None
+        stages = [stage] if stage is not None else []
+        stages += [again for again in escalations_to_retry(today, stages_sent) if again != stage]
+        if not stages:
             continue
         days_before = before_due(row.due_on, today, reminder_days, stages_sent) if stage == BEFORE else 0
         context = {
@@ -325,24 +347,27 @@ def reminders_due(today: datetime.date) -> list[Message]:
             "line_manager": escalation.line_manager,  # the managers told are the line manager, not the team's
             "manager_away": escalation.away,  # passed over only for being away: HR are told who it is
             "manager_told": MANAGER in stages_sent,
-            "undeliverable": undeliverable if stage in (MANAGER, HR) else None,
-            "no_address": not row.staff.work_email,  # never reminded: the manager and HR are told why
+            "undeliverable": undeliverable,  # only ever for the escalations: the person's own stages are past
+            "no_address": no_address,  # never reminded: the manager and HR are told why ("has no work email ...")
             "training_url": training_url(),
             "person_url": _absolute("reports:team_person", row.staff_id),
             "team_url": _absolute("reports:team"),
             **_signature(),
         }
-        due.append((row, stage, days_before, context))
+        due += ((row, each, days_before, context, sent_to.get((*key, each), set())) for each in stages)
     # Read for all the rows at once, not row by row: the rounds in force and the policies' versions.
     notices = policy_change_notices([row for row, stage, *_ in due if stage in (BEFORE, ON_DUE, AFTER)])
     messages = []
-    for row, stage, days_before, shared in due:
+    for row, stage, days_before, shared, reached in due:
         shared["policy_change"] = notices.get(row.pk)
         if stage == MANAGER:  # each manager told gets their own, addressed to them
             texts = [({**shared, "manager": manager}, [manager.work_email]) for manager in shared["managers"]]
         else:
             texts = [(shared, hr if stage == HR else [row.staff.work_email])]
-        for context, recipients in texts:
+        for context, addresses in texts:
+            recipients = [address for address in addresses if address.lower() not in reached]
+            if not recipients:
+                continue
             subject = _render(f"email/reminders/{stage}_subject.txt", context)
             body = render_to_string(f"email/reminders/{stage}.txt", context)
             messages += (
@@ -366,18 +391,24 @@ def digests_due(today: datetime.date) -> list[Message]:
     """Each current manager's weekly list of the people in their teams (not themselves) who are overdue, due within
     the due-soon window, or asked to do it again by a re-attestation round (due later: "Due soon" from the day the
     round opened, as on the team page). Nothing for a manager with nobody to follow up, nor for one whose account is
-    closed or who is away (`staff_away`). Two queries, however many managers."""
+    closed, who is away (`staff_away`) or has no usable work email, nor for one whose list for this week (named by
+    its Monday) has gone already. Two queries, however many managers."""
     week_start = today - datetime.timedelta(days=today.weekday())
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
     teams_by_manager = defaultdict(list)
+    sent = ReminderLog.objects.filter(stage=DIGEST, staff=OuterRef("staff"), due_on=week_start)
     managing = (
         TeamManager.objects.current(on=today)
         .filter(staff__in=StaffMember.objects.in_post(today))
         .exclude(staff__user__is_active=False)
         .exclude(staff__in=staff_away(today))
+        .exclude(Exists(sent))
     )
     for link in managing.select_related("staff", "team"):
-        teams_by_manager[link.staff].append(link.team)
+        if not work_email_problem(link.staff.work_email):
+            teams_by_manager[link.staff].append(link.team)
+    if not teams_by_manager:
+        return []
     # One read of the rows of everyone in any manager's teams; each manager's people are then picked out of it (a
     # person in several managers' teams is in each one's list), in the order read: people in name order.
     managed = [team for teams in teams_by_manager.values() for team in teams]
@@ -478,7 +509,7 @@ def reminder_by_hand(staff: StaffMember, *, sent_by, today: datetime.date) -> Me
         .order_by("due_on", "requirement__name")
         if row.state(today, window) in {status.OVERDUE, status.DUE_SOON, status.NOT_STARTED}
     ]
-    if not rows or not staff.work_email:
+    if not rows or work_email_problem(staff.work_email):
         return None
     context = {
         "staff": staff,

@@ -3,11 +3,29 @@
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from portal.lib.links import portal_url
 from portal.lib.mail import email_send
+
+NO_ADDRESS = "has no work email address on record"
+
+
+def work_email_problem(address: str) -> str:
+    """What stops an email going to a person's work email `address`, said of the person ("has no work email address
+    on record"), or "" when nothing does. An address the roster would refuse (`validate_email`, the rule of the
+    field) is no address: Django's SMTP backend raises ValueError for many such (before the mail server sees the
+    email) and a mail server refuses the rest. Pure."""
+    if not address.strip():
+        return NO_ADDRESS
+    try:
+        validate_email(address)
+    except ValidationError:
+        return f"has no valid work email address on record ({' '.join(address.split())} is not one)"
+    return ""
 
 
 def invitation_send(staff) -> None:

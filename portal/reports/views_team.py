@@ -21,6 +21,7 @@ from portal.compliance.reminder_sending import ALREADY_SENT, MAIL_DOWN, SENT, me
 from portal.compliance.reminders import reminder_by_hand
 from portal.compliance.requirement_history import requirements_in_force_on
 from portal.lib.links import safe_next
+from portal.people.emails import work_email_problem
 from portal.people.history import identity_before, out_of_post_around
 from portal.people.models import StaffMember
 from portal.people.roles import is_hr, staff_list_for_user
@@ -333,13 +334,13 @@ def team_remind(request):
         if count and not people:  # counted, as the page counts them, but the person pressing it is not reminded
             messages.info(request, _only_the_presser())
             return redirect(safe_next(request) or "reports:team")
-    sent, already, nothing, closed, failed, no_address = [], 0, 0, 0, 0, 0
+    sent, already, nothing, closed, failed, no_address = [], 0, 0, 0, 0, []
     for done, person in enumerate(people, start=1):
         if person.user is not None and not person.user.is_active:
             closed += 1  # they cannot sign in to do it: as the daily run, nothing goes to a closed account
             continue
-        if not person.work_email:  # nowhere to send it: said so, not counted among those with nothing outstanding
-            no_address += 1
+        if problem := work_email_problem(person.work_email):  # nowhere to send it: said so, naming them, and why
+            no_address.append(f"{person.full_name}, who {problem}")
             continue
         message = reminder_by_hand(person, sent_by=request.user, today=today)
         outcome = message_send(message) if message is not None else None
@@ -376,7 +377,9 @@ def _remindable(user, scope):
     return staff_list_for_user(user).filter(pk__in=StaffMember.objects.current().in_teams(scope)).exclude(user=user)
 
 
-def _remind_summary(sent: list[str], already: int, nothing: int, closed: int, failed: int, no_address: int = 0) -> str:
+def _remind_summary(
+    sent: list[str], already: int, nothing: int, closed: int, failed: int, no_address: list[str] = ()
+) -> str:
     parts = []
     if failed:
         whom = "1 person" if failed == 1 else f"{failed} people"
@@ -390,7 +393,7 @@ def _remind_summary(sent: list[str], already: int, nothing: int, closed: int, fa
     if closed:
         whose = "person whose account is" if closed == 1 else "people whose accounts are"
         parts.append(f"Not sent to {closed} {whose} closed: they cannot sign in.")
-    if no_address:
-        whom = "1 person" if no_address == 1 else f"{no_address} people"
-        parts.append(f"Not sent to {whom} with no work email address on record: ask HR to add it to the roster.")
+    if no_address:  # each "Name, who has no work email address on record" or has one that is not an address
+        them = "it" if len(no_address) == 1 else "them"
+        parts.append(f"Not sent to {'; '.join(sorted(no_address))}: ask HR to add {them} to the roster.")
     return " ".join(parts) or "Nobody in this team is overdue."

@@ -10,7 +10,7 @@ from tests import factories
 from tests.reports.conftest import client_for
 
 URL = reverse("reports:team_remind")
-NO_ADDRESS = "Not sent to 1 person with no work email address on record: ask HR to add it to the roster."
+NO_ADDRESS = "Not sent to Sam Digital, who has no work email address on record: ask HR to add it to the roster."
 
 
 def _without_address(staff):
