@@ -16,6 +16,7 @@ from portal.people.decorators import hr_required
 from portal.people.hr_roles import hr_colleague_can_sign_in
 from portal.people.roles import is_hr, staff_for_user
 
+from .certificate_emails import decision_email_unsent
 from .certificate_files import served_kind
 from .certificates import (
     MAX_BYTES,
@@ -216,7 +217,7 @@ def decide(request, certificate_id: int):
     approve = decision == "approve"
     reason = request.POST.get("reason", "")
     try:
-        certificate_decide(
+        decided = certificate_decide(
             certificate=certificate, reviewer=request.user, approve=approve, reason=reason, request=request
         )
     except CertificateError as error:
@@ -224,4 +225,11 @@ def decide(request, certificate_id: int):
     else:
         verb = "verified" if approve else "rejected"
         messages.success(request, f"{certificate.staff.full_name}'s certificate {verb}.")
+        if decision_email_unsent(decided):  # the decision stands: the person sees it on their certificates page
+            messages.warning(
+                request,
+                f"{certificate.staff.full_name} could not be emailed that their certificate was {verb}: the email "
+                "server did not take it. They can see it on their certificates page; tell them yourself if it cannot "
+                "wait.",
+            )
     return redirect("certificates:queue")
