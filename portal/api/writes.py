@@ -29,6 +29,7 @@ from .auth import ClientToken, audit_call, scope_extra
 from .idempotency import answer_once, checked_key, fingerprint
 from .models import ApiClient, IdempotentRequest
 from .problems import Problem
+from .team_roles import roles_beyond
 from .writes_schemas import CompletionsIn, Digits, ImportRef, RosterIn, WriteAnswer
 
 router = Router(tags=["Writes"])
@@ -396,6 +397,8 @@ class _TeamKnows:
     emails_outside: set[str]
     posts_outside: set[str]
     started: dict[str, datetime.date]  # the start date each of its people has now
+    left: dict[str, datetime.date | None]  # the leave date each of its people has now
+    roles: dict[str, list[str]]  # the roles beyond its teams each of its people holds (`team_roles`), if any
     joined: dict[str, datetime.date]  # the day each of its people who came from another team came into its teams
 
     @classmethod
@@ -408,11 +411,16 @@ class _TeamKnows:
         # An account with HR or editor rights signs in with it: the row would give that account a staff record here
         # (and a later leave date would close it).
         rights = {e for e, team in privileged_sign_ins(emails).items() if not (team and team.startswith(path))}
-        started = dict(staff.filter(inside, employee_number__in=numbers).values_list("employee_number", "start_date"))
+        dates = list(
+            staff.filter(inside, employee_number__in=numbers).values_list("employee_number", "start_date", "leave_date")
+        )
+        started = {number: start for number, start, _ in dates}
         return cls(
             path=path,
             people=set(started),
             started=started,
+            left={number: leave for number, _, leave in dates},
+            roles=roles_beyond(path, started),
             joined=_came_in(path, list(started)),
             posts=set(held.filter(held_inside, number__in=posts).values_list("number", flat=True)),
             emails_outside=rights
@@ -476,6 +484,12 @@ def _outside_the_team(person, teams: RosterTeams, known: _TeamKnows) -> tuple[st
         return ".assignment_number", "the assignment number is in use outside this client's team"
     if person.work_email.lower() in known.emails_outside:
         return ".work_email", "the work email is in use outside this client's team"
+    roles = known.roles.get(person.employee_number)
+    if roles and "leave_date" in person.model_fields_set and person.leave_date != known.left[person.employee_number]:
+        return ".leave_date", (
+            f"leave_date is not this client's to change: they hold {' and '.join(roles)}, which a leave date ends and "
+            "clearing one gives back, and only HR changes who holds it (the organisation's roster, or HR's pages)"
+        )
     joined = known.joined.get(person.employee_number)
     if joined is not None:
         return _reaches_back(person, joined, known.started[person.employee_number])
