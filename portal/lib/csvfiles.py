@@ -1,5 +1,6 @@
-"""Reading the files HR exports from other systems (CSV, or XLSX as ESR usually downloads them): dates, header
-aliases, and the footers and extra columns a real report carries. A CSV's encoding and delimiter are `csv_text`'s."""
+"""Reading the files HR exports from other systems (CSV, or XLSX as ESR usually downloads them): header aliases, and
+the footers and extra columns a real report carries. A CSV's encoding and delimiter are `csv_text`'s; a cell's value
+(a text formula, a date) is `csvfiles_values`'s, and may be imported from here as before."""
 
 import datetime
 import difflib
@@ -9,20 +10,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
 from .csv_text import HEADING_SEARCH, CsvFileError, csv_lines
-from .file_dates import why_not_a_date
+from .csvfiles_values import DATE_FORMATS as DATE_FORMATS
+from .csvfiles_values import cell_value as cell_value
+from .csvfiles_values import parse_date as parse_date
+from .csvfiles_values import quoted as quoted
+from .csvfiles_values import show_date as show_date
 
-# A two-digit year as %y reads it (00-68: 2000-2068, else 1969-1999), with slashes or a month's name: Excel writes
-# 01-Feb-26 for a date cell formatted "dd-mmm-yy" when it saves a file as CSV.
-DATE_FORMATS = ("%d-%b-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%B-%Y", "%d/%m/%y", "%d-%b-%y")
-# A time after the date ("01/02/2026 00:00", "2026-02-01T00:00:00", "01-Feb-2026 09:30:15"): the day is what counts,
-# the day written, unless the time names its offset from UTC ("2026-03-31T23:30:00Z"): then the moment's day in London.
-TIME_SUFFIX = re.compile(
-    r"[ T](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?(?:\s*(?P<half>[AaPp][Mm]))?"
-    r"(?:\s*(?P<offset>Z|[+-]\d{2}:?\d{2}))?$"
-)
 # What ESR and spreadsheet reports put under the data: "Report total: 250", "Total records 250", "End of report".
 FOOTER = re.compile(
     r"^(?:(?:report|grand|sub)\s*)?totals?\b|^count\b|^number of\b|^end of (?:the )?report|^records?\b|^rows?\b"
@@ -30,8 +24,6 @@ FOOTER = re.compile(
     r"|^page \d+",
     re.IGNORECASE,
 )
-# A text formula, ="00012345", the quotes inside it doubled: Excel shows the text.
-TEXT_FORMULA = re.compile(r'="((?:[^"]|"")*)"')
 # What a totals row gives after its label: a count ("250", "1,234", "1 234").
 COUNT = re.compile(r"\d[\d,. ]*")
 # A totals row's label alone in its cell ("Total", "Grand Total:", "Count"), as a row of counts starts: a name that
@@ -68,89 +60,6 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.strip().lower())
 
 
-def cell_value(text: str) -> str:
-    """A cell as a record holds it: without the spaces around it ("  E0000007 " is E0000007), and a text formula as
-    Excel shows it (="00012345" is 00012345: how reporting tools write a number whose leading zeros must stay). Every
-    import reads its values so; another door that checks what an import will match (the API's rows) reads them
-    through this too, so the check and the import cannot see two different values."""
-    text = text.strip()
-    if text.startswith('="'):
-        formula = TEXT_FORMULA.fullmatch(text)
-        if formula:
-            return formula[1].replace('""', '"').strip()
-    return text
-
-
-def _london_day(day: datetime.date, time: re.Match) -> datetime.date:
-    """The Europe/London day of a moment written with its offset from UTC: a completion at "2026-06-30T23:30:00Z" was
-    made at 00:30 on 1 July in London, and is filed on 1 July, as the portal files everything done in it."""
-    hour, minute, second = int(time["hour"]), int(time["minute"]), int(time["second"] or 0)
-    if time["half"]:
-        if not 1 <= hour <= 12:
-            raise ValueError(f"'{time.group(0).lstrip(' T')}' is not a time: with AM or PM the hour is 1 to 12")
-        hour = hour % 12 + (12 if time["half"].lower() == "pm" else 0)
-    offset = time["offset"]
-    try:
-        if offset == "Z":
-            zone = datetime.UTC
-        else:
-            digits = offset[1:].replace(":", "")
-            shift = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-            zone = datetime.timezone(-shift if offset[0] == "-" else shift)
-        moment = datetime.datetime.combine(day, datetime.time(hour, minute, second), tzinfo=zone)
-    except ValueError as error:
-        written = time.group(0).lstrip(" T")
-        raise ValueError(
-            f"'{written}' is not a time with its offset from UTC (hours 0 to 23, an offset under 24 hours)"
-        ) from error
-    return timezone.localtime(moment).date()
-
-
-def show_date(day: datetime.date) -> str:
-    """30/11/2028, as the import guides write dates; years before 1000 keep four digits (strftime drops them)."""
-    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
-
-
-def parse_date(value: str) -> datetime.date:
-    value = value.strip()
-    time = TIME_SUFFIX.search(value)
-    if time:
-        value = value[: time.start()]
-    for fmt in DATE_FORMATS:
-        try:
-            day = datetime.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-        return _london_day(day, time) if time and time["offset"] else day
-    if _month_first(value):
-        raise ValueError(
-            f"'{value}' is not a date: dates are read day first (30/11/2028), and this one only makes sense month "
-            "first, as US dates are written. Other dates in the file may be month first too, and read wrongly: save "
-            "them as 30-Nov-2028 or 2028-11-30"
-        )
-    why = why_not_a_date(value)
-    if why:
-        raise ValueError(f"'{value}' is not a date: {why}")
-    raise ValueError(f"'{quoted(value)}' is not a date (use 30-Nov-2028, 30/11/2028 or 2028-11-30)")
-
-
-def _month_first(value: str) -> bool:
-    """Whether `value` is a date only when read month first: 11/30/2028."""
-    for fmt in ("%m/%d/%Y", "%m/%d/%y"):
-        try:
-            datetime.datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-        return True
-    return False
-
-
-def quoted(value: str, limit: int = 60) -> str:
-    """A value from a file as a message repeats it: at most `limit` characters, so that a cell holding a paragraph
-    (or 40,000 characters) does not fill the page that lists what is wrong."""
-    return value if len(value) <= limit else f"{value[: limit - 1]}…"
-
-
 def read_rows(
     data: bytes, aliases: dict[str, str], required: set[str], labels: dict[str, str] | None = None
 ) -> Iterator[tuple[int, dict[str, str]]]:
@@ -183,7 +92,8 @@ def read_table(
     first line = line 1. The heading row is the first of the first 20 lines that holds every required heading (a
     report may open with a title and the day it was run); the lines above it are left out and listed in `ignored`, as
     are rows after the last record that are footers (a total, a count, "End of report") or too empty to be a record,
-    and blank lines."""
+    and blank lines. A file with no record under its headings is refused, saying what is there instead: an empty
+    report applied would change nothing without a word."""
     if data[:8] == OLE_MAGIC:
         raise CsvFileError(
             "This is an Excel 97-2003 workbook (.xls) or an Excel file protected by a password, which cannot be read. "
@@ -227,6 +137,7 @@ def read_table(
             table.ignored.append(_left_out(line, cells, "is above the headings"))
         else:
             blank += 1
+    blank_above, repeats = blank, 0
     # Of each row, only what the import reads is kept: the values of its fields and, for a row that may be a footer
     # (only the last such rows are), what the list of lines left out says of it. A row's other cells are let go as it
     # is read, so memory follows the columns read, not the file's width (ESR's Staff in Post report has 50-60).
@@ -241,24 +152,46 @@ def read_table(
             continue
         if [normalise_header(cells[i]) if i < len(cells) else "" for i in read_columns] == repeated:
             table.ignored.append(_left_out(line, cells, "repeats the headings"))
+            repeats += 1
             continue
         records.append((line, {f: (cell_value(cells[i]) if i < len(cells) else "") for f, i in columns.items()}))
-        footers.append(
-            _left_out(line, cells, "is a footer or summary line") if _is_footer(cells, columns, required) else None
-        )
+        footers.append((line, _line_text(cells)) if _is_footer(cells, columns, required) else None)
         disagreements.compare(line, cells)
     _refuse_unsaved(unsaved)
     left_out = []
     while footers and footers[-1] is not None:
         left_out.append(footers.pop())
         records.pop()
-    table.ignored.extend(reversed(left_out))
+    left_out.reverse()
+    table.ignored.extend(f"Line {line}: '{text}' is a footer or summary line, not a record" for line, text in left_out)
+    if not records:
+        under = _nothing_under(left_out, repeats, blank - blank_above)
+        raise CsvFileError(
+            f"The file has no rows to import: its headings (line {above[found][0]}) have {under}. Nothing was "
+            "changed. Check that the report was run for the people and dates you meant, then upload it again."
+        )
     if blank:
         table.ignored.append(f"{blank} blank line{'s' if blank != 1 else ''}")
     table.records = records
     table.hidden = _hidden_read(hidden, records)
-    disagreements.refuse(before=records[-1][0] + 1 if records else 0)
+    disagreements.refuse(before=records[-1][0] + 1)
     return table
+
+
+def _nothing_under(footers: list[tuple[int, str]], repeats: int, blank: int) -> str:
+    """What a file with no records has under its headings, in words: "nothing under them", "only 2 footer or summary
+    lines under them (line 3: 'Report total: 0')", the first of the `footers` ((line, text) each) named."""
+    kinds = []
+    if footers:
+        (line, text), many = footers[0], len(footers) != 1
+        kinds.append(f"{len(footers)} footer or summary line{'s' if many else ''} (line {line}: '{text}')")
+    if repeats:
+        kinds.append(f"the headings again{f' {repeats} times' if repeats != 1 else ''}")
+    if blank:
+        kinds.append(f"{blank} blank line{'s' if blank != 1 else ''}")
+    if not kinds:
+        return "nothing under them"
+    return f"only {kinds[0] if len(kinds) == 1 else _listed(kinds)} under them"
 
 
 def _hidden_read(hidden: list[int], records: list[tuple[int, dict[str, str]]]) -> str:
@@ -367,28 +300,45 @@ def _names(fields: set[str], labels: dict[str, str] | None) -> str:
 
 
 def _left_out(line: int, cells: list[str], why: str) -> str:
-    text = " ".join(cell.strip() for cell in cells if cell.strip())
-    return f"Line {line}: '{text[:80]}' {why}, not a record"
+    return f"Line {line}: '{_line_text(cells)}' {why}, not a record"
+
+
+def _line_text(cells: list[str]) -> str:
+    """A line left out as the list of what was left out shows it: its cells that hold anything, as Excel shows them,
+    at most 80 characters."""
+    return " ".join(value for value in map(cell_value, cells) if value)[:80]
 
 
 def _is_footer(cells: list[str], columns: dict[str, int], required: set[str]) -> bool:
     """A row under the data that is not a record: most of the required values are missing, or it starts with a
-    footer's label ("Report total: 250", "End of report") and lacks one or has only counts after it ("Total,12").
-    Only the first cell that holds anything is
-    read for the label, because that is where a report writes it; a word like "Records" or "Total" anywhere else is a
-    value of a real row ("Records Officer", "Total Reward Manager"), and a real last row missing one value must be
-    rejected by its line, not dropped as a footer."""
-    filled = [cell.strip() for cell in cells if cell.strip()]
-    required_filled = sum(1 for f in required if columns[f] < len(cells) and cells[columns[f]].strip())
+    footer's label ("Report total: 250", "End of report") and has only figures after it (counts, a date: "Total,12",
+    "Report run on,07/12/2026"). Cells are read as Excel shows them (="Total" is Total), as the records are. Only the
+    first cell that holds anything is read for the label, because that is where a report writes it; a word like
+    "Records" or "Total" anywhere else is a value of a real row ("Records Officer", "Total Reward Manager"), and a
+    real last row missing one value must be rejected by its line, not dropped as a footer, even when it starts with
+    a team whose name starts like a label ("Total Quality")."""
+    values = [cell_value(cell) for cell in cells]
+    filled = [value for value in values if value]
+    required_filled = sum(1 for f in required if columns[f] < len(values) and values[columns[f]])
     if required_filled * 2 < len(required):
         return True
     if not FOOTER.search(filled[0]):
         return False
+    figures = all(COUNT.fullmatch(value) or _is_date(value) for value in filled[1:])
     # A label with only counts after it ("Total,12") is a total however few columns are required: an organisation
-    # file's two (code and name) are both filled by it
+    # file's two (code and name) are both filled by it. With them all filled, the label must be alone in its cell: a
+    # team named 'Total Quality' and coded 4101 is a team
     if required_filled < len(required):
-        return True
+        return figures
     return bool(TOTAL_LABEL.fullmatch(filled[0].rstrip(" :"))) and all(COUNT.fullmatch(cell) for cell in filled[1:])
+
+
+def _is_date(value: str) -> bool:
+    try:
+        parse_date(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _xlsx_lines(data: bytes, sheet: str, hidden: list[int]) -> Iterator[tuple[int, list[str]]]:

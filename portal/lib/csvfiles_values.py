@@ -1,0 +1,104 @@
+"""A cell's value as the imports read it: a text formula as Excel shows it, a date in the forms HR's files write
+it, and a value as a message repeats it. `csvfiles` reads the files; these read what is in them."""
+
+import datetime
+import re
+
+from django.utils import timezone
+
+from .file_dates import why_not_a_date
+
+# A two-digit year as %y reads it (00-68: 2000-2068, else 1969-1999), with slashes or a month's name: Excel writes
+# 01-Feb-26 for a date cell formatted "dd-mmm-yy" when it saves a file as CSV.
+DATE_FORMATS = ("%d-%b-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%B-%Y", "%d/%m/%y", "%d-%b-%y")
+# A time after the date ("01/02/2026 00:00", "2026-02-01T00:00:00", "01-Feb-2026 09:30:15"): the day is what counts,
+# the day written, unless the time names its offset from UTC ("2026-03-31T23:30:00Z"): then the moment's day in London.
+TIME_SUFFIX = re.compile(
+    r"[ T](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?(?:\s*(?P<half>[AaPp][Mm]))?"
+    r"(?:\s*(?P<offset>Z|[+-]\d{2}:?\d{2}))?$"
+)
+# A text formula, ="00012345", the quotes inside it doubled: Excel shows the text.
+TEXT_FORMULA = re.compile(r'="((?:[^"]|"")*)"')
+
+
+def cell_value(text: str) -> str:
+    """A cell as a record holds it: without the spaces around it ("  E0000007 " is E0000007), and a text formula as
+    Excel shows it (="00012345" is 00012345: how reporting tools write a number whose leading zeros must stay). Every
+    import reads its values so; another door that checks what an import will match (the API's rows) reads them
+    through this too, so the check and the import cannot see two different values."""
+    text = text.strip()
+    if text.startswith('="'):
+        formula = TEXT_FORMULA.fullmatch(text)
+        if formula:
+            return formula[1].replace('""', '"').strip()
+    return text
+
+
+def _london_day(day: datetime.date, time: re.Match) -> datetime.date:
+    """The Europe/London day of a moment written with its offset from UTC: a completion at "2026-06-30T23:30:00Z" was
+    made at 00:30 on 1 July in London, and is filed on 1 July, as the portal files everything done in it."""
+    hour, minute, second = int(time["hour"]), int(time["minute"]), int(time["second"] or 0)
+    if time["half"]:
+        if not 1 <= hour <= 12:
+            raise ValueError(f"'{time.group(0).lstrip(' T')}' is not a time: with AM or PM the hour is 1 to 12")
+        hour = hour % 12 + (12 if time["half"].lower() == "pm" else 0)
+    offset = time["offset"]
+    try:
+        if offset == "Z":
+            zone = datetime.UTC
+        else:
+            digits = offset[1:].replace(":", "")
+            shift = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+            zone = datetime.timezone(-shift if offset[0] == "-" else shift)
+        moment = datetime.datetime.combine(day, datetime.time(hour, minute, second), tzinfo=zone)
+    except ValueError as error:
+        written = time.group(0).lstrip(" T")
+        raise ValueError(
+            f"'{written}' is not a time with its offset from UTC (hours 0 to 23, an offset under 24 hours)"
+        ) from error
+    return timezone.localtime(moment).date()
+
+
+def show_date(day: datetime.date) -> str:
+    """30/11/2028, as the import guides write dates; years before 1000 keep four digits (strftime drops them)."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def parse_date(value: str) -> datetime.date:
+    value = value.strip()
+    time = TIME_SUFFIX.search(value)
+    if time:
+        value = value[: time.start()]
+    for fmt in DATE_FORMATS:
+        try:
+            day = datetime.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+        return _london_day(day, time) if time and time["offset"] else day
+    if _month_first(value):
+        raise ValueError(
+            f"'{value}' is not a date: dates are read day first (30/11/2028), and this one only makes sense month "
+            "first, as US dates are written. Other dates in the file may be month first too, and read wrongly: save "
+            "them as 30-Nov-2028 or 2028-11-30"
+        )
+    why = why_not_a_date(value)
+    if why:
+        raise ValueError(f"'{value}' is not a date: {why}")
+    raise ValueError(f"'{quoted(value)}' is not a date (use 30-Nov-2028, 30/11/2028 or 2028-11-30)")
+
+
+def _month_first(value: str) -> bool:
+    """Whether `value` is a date only when read month first: 11/30/2028."""
+    for fmt in ("%m/%d/%Y", "%m/%d/%y"):
+        try:
+            datetime.datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+def quoted(value: str, limit: int = 60) -> str:
+    """A value from a file as a message repeats it: at most `limit` characters, so that a cell holding a paragraph
+    (or 40,000 characters) does not fill the page that lists what is wrong."""
+    return value if len(value) <= limit else f"{value[: limit - 1]}…"
