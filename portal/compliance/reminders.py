@@ -19,8 +19,9 @@ ladder goes on as if it had been sent on the first of them, and the line manager
 could not be emailed and to check the address in ESR; HR's list names the address. Each refusal is a ReminderRefusal
 row, written and never changed. So someone first seen already months overdue (a requirement added today,
 say) is told themselves first; their manager hears a week later and HR two weeks after that, never all three at
-once. The digest goes to each manager on Mondays, listing the people in their teams who are overdue or due within
-the due-soon window. Nobody is reminded, nor anyone told about them, while a pause is in force.
+once. The digest goes to each manager on Mondays (or, when Monday's run did not reach them, on the next run that
+week), listing the people in their teams who are overdue or due within the due-soon window. Nobody is reminded, nor
+anyone told about them, while a pause is in force.
 
 The manager told is one who can open the page the email links to: the line manager if they manage the person's team
 or a team above it, otherwise the managers of the nearest team at or above the person's that has one
@@ -71,7 +72,6 @@ MANAGER, HR, DIGEST = ReminderLog.ESCALATE_MANAGER, ReminderLog.ESCALATE_HR, Rem
 BY_HAND = ReminderLog.BY_HAND
 
 DEFAULT_OFFSETS = {BEFORE: -14, ON_DUE: 0, AFTER: 7, MANAGER: 14, HR: 28}
-DIGEST_WEEKDAY = 0  # Monday
 UNDELIVERABLE_AFTER = 3  # days the person's overdue reminder is refused for good before their manager hears without it
 # An escalation that reached some of those it goes to (a team's managers, the HR officers) but not all goes to the
 # rest on each run for so many days after it first went (a mailbox full that morning, a server down mid-run); not
@@ -392,7 +392,9 @@ def digests_due(today: datetime.date) -> list[Message]:
     the due-soon window, or asked to do it again by a re-attestation round (due later: "Due soon" from the day the
     round opened, as on the team page). Nothing for a manager with nobody to follow up, nor for one whose account is
     closed, who is away (`staff_away`) or has no usable work email, nor for one whose list for this week (named by
-    its Monday) has gone already. Two queries, however many managers."""
+    its Monday) has gone: the run on Monday sends them, and a later run that week sends those it did not (the worker
+    down that day, the mail server too; or nobody to follow up on Monday, and someone since). Two queries, however
+    many managers."""
     week_start = today - datetime.timedelta(days=today.weekday())
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
     teams_by_manager = defaultdict(list)
@@ -488,11 +490,9 @@ def _topmost(teams: list) -> list:
 
 
 def messages_due(today: datetime.date) -> list[Message]:
-    """Everything to send on `today`, whether or not an earlier run already sent it (`reminder_sending` checks)."""
-    messages = reminders_due(today)
-    if today.weekday() == DIGEST_WEEKDAY:
-        messages += digests_due(today)
-    return messages
+    """Everything to send on `today`, whether or not an earlier run already sent it (`reminder_sending` checks): the
+    reminders, and the weekly lists not yet sent this week (`digests_due`)."""
+    return reminders_due(today) + digests_due(today)
 
 
 def reminder_by_hand(staff: StaffMember, *, sent_by, today: datetime.date) -> Message | None:

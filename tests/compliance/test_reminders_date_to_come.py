@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from portal.compliance.models import ReminderLog
 from tests.compliance.test_reminders import LONDON, SAM, day, org, reminders  # noqa: F401 (org: the fixture)
+from tests.compliance.test_reminders import lists_went_on_monday as lists_went_on_monday
+
+pytestmark = pytest.mark.usefixtures("lists_went_on_monday")  # Monday's list went; not these tests' business
 
 
 def _now_is(monkeypatch, on: datetime.date) -> None:

@@ -19,6 +19,9 @@ from portal.compliance.reminders import messages_due
 from portal.people.models import TeamManager
 from portal.people.roles import hr_group
 from tests import factories
+from tests.compliance.test_reminders import lists_went_on_monday as lists_went_on_monday
+
+pytestmark = pytest.mark.usefixtures("lists_went_on_monday")  # Monday's list went; not these tests' business
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 START = datetime.date(2026, 1, 5)

@@ -4,10 +4,15 @@ every email not sent, for the next run. Before, the backend had no open(), and t
 
 import datetime
 
+import pytest
+
 from portal.compliance.models import ReminderLog
 from portal.compliance.reminder_sending import NOT_SENT_COUNT, reminders_send
+from tests.compliance.test_reminders import lists_went_on_monday as lists_went_on_monday
 from tests.compliance.test_reminders_done_while_sending import DUE, at, org  # noqa: F401
 from tests.mail_down import DOWN
+
+pytestmark = pytest.mark.usefixtures("lists_went_on_monday")  # Monday's list went; not these tests' business
 
 
 def test_the_daily_run_with_the_mail_server_down_sends_and_claims_nothing(org, monkeypatch, settings):  # noqa: F811

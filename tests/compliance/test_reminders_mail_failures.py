@@ -18,6 +18,9 @@ from portal.compliance.models import ReminderLog
 from portal.compliance.projection import refresh
 from tests import factories
 from tests.compliance.test_reminders import LONDON, NURSES, SAM, START, day, org, reminders, run  # noqa: F401
+from tests.compliance.test_reminders import lists_went_on_monday as lists_went_on_monday
+
+pytestmark = pytest.mark.usefixtures("lists_went_on_monday")  # Monday's list went; not these tests' business
 
 ATTEMPTS = []
 

@@ -12,7 +12,10 @@ from portal.compliance import reminder_sending
 from portal.compliance.models import ReminderLog, ReminderRefusal
 from portal.compliance.reminder_sending import MAIL_DOWN_AFTER
 from tests.compliance.test_reminders import SAM, day, org, reminders, run  # noqa: F401
+from tests.compliance.test_reminders import lists_went_on_monday as lists_went_on_monday
 from tests.compliance.test_reminders_mail_failures import ward  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("lists_went_on_monday")  # Monday's list went; not these tests' business
 
 EVENTS = []  # "open", "close", "refused to connect", or the address of an email sent
 SERVER = {"refuse": set(), "down_after": None, "drop_at": None, "quit_fails": False}

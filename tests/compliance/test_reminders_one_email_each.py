@@ -13,17 +13,20 @@ from django.core.mail.backends.base import BaseEmailBackend
 from portal.compliance.models import ReminderLog
 from portal.compliance.projection import refresh
 from tests import factories
-from tests.compliance.test_reminders import (  # noqa: F401 (org, run: the fixtures)
+from tests.compliance.test_reminders import (  # noqa: F401 (org, run, lists_went_on_monday: the fixtures)
     GRACE,
     HR,
     NURSES,
     SAM,
     START,
     day,
+    lists_went_on_monday,
     org,
     reminders,
     run,
 )
+
+pytestmark = pytest.mark.usefixtures("lists_went_on_monday")  # Monday's list went; not these tests' business
 
 COURSES = ["Fire Safety", "Infection Prevention & Control", "Information Governance", "Moving <and> Handling"]
 
