@@ -8,11 +8,21 @@ import re
 
 from django.db.models import Q
 
+from portal.lib.csvfiles import parse_date, quoted
+
 from ..models import Assignment, StaffMember
 
 # How a spreadsheet rewrites a number it took for a quantity: 12345.0, or 1.23457E+11 (Excel's General format for a
 # number of 12 digits or more, which a CSV then keeps, the last digits lost).
 REWRITTEN = re.compile(r"\d+\.\d+|\d+(?:\.\d+)?[eE][+-]?\d+")
+# A number as ESR and the portal's own files write one: digits (10000001, 00012345), after letters if any (E0000001,
+# A01), and a post's suffix after them (10000001-2; a post of someone numbered so, E123-2-1). With one suffix at most
+# it is never a date.
+NUMBER = re.compile(r"[A-Za-z]*[0-9]+(?:-[0-9]+)*")
+ONE_SUFFIX = re.compile(r"[A-Za-z]*[0-9]+(?:-[0-9]+)?")
+# A day and a month as Excel shows a number it took for a date when a CSV is saved ("01-Feb", "1-Feb-26", "Feb-26"):
+# parse_date reads those with a year; these it does not.
+EXCEL_DAY = re.compile(r"\d{1,2}[-/ ][A-Za-z]{3,9}(?:[-/ ]\d{2,4})?|[A-Za-z]{3,9}[-/ ]\d{2,4}")
 
 
 def rewritten_number_error(number: str, column: str = "Employee Number") -> str:
@@ -24,6 +34,37 @@ def rewritten_number_error(number: str, column: str = "Employee Number") -> str:
         "notation, its last digits lost). Give it as ESR writes it (in Excel, format the column as Text first), then "
         "upload the file again"
     )
+
+
+def number_error(number: str, column: str = "Employee Number") -> str:
+    """Why `number` is not a number the import can take, to follow "Line N: ", or "" if it is one (or is empty): a
+    number a spreadsheet rewrote, a date Excel made of it, or text ("N/A", "12 34"). Stored, it would be a person or
+    post that ESR's real number never matches."""
+    if not number:
+        return ""
+    rewritten = rewritten_number_error(number, column)
+    if rewritten or ONE_SUFFIX.fullmatch(number):
+        return rewritten
+    if EXCEL_DAY.fullmatch(number) or _is_date(number):
+        return (
+            f"{column} '{quoted(number)}' is a date, not a number: Excel turns some numbers into dates (1-2 into "
+            "01-Feb). Give the number as ESR writes it (in Excel, format the column as Text first), then upload the "
+            "file again"
+        )
+    if NUMBER.fullmatch(number):
+        return ""
+    return (
+        f"{column} '{quoted(number)}' is not a number as ESR writes one: digits, after letters if any (E0000001), and "
+        "a post's -N after them (10000001-2). Give the number ESR holds, then upload the file again"
+    )
+
+
+def _is_date(text: str) -> bool:
+    """Whether `text` is a day Excel could have shown: its dates start in 1900 (1001-2-3 is no date of Excel's)."""
+    try:
+        return parse_date(text).year >= 1900
+    except ValueError:
+        return False
 
 
 def zero_twins(numbers) -> dict[str, str]:

@@ -12,7 +12,7 @@ from portal.lib.csvfiles import parse_date, quoted, show_date
 from portal.lib.text import hidden_character
 
 from ..models import Assignment, StaffMember
-from .numbers import rewritten_number_error
+from .numbers import number_error, rewritten_number_error
 from .teams import RosterTeams
 
 ALIASES = {
@@ -211,7 +211,11 @@ def _read_row(
     number = raw["employee_number"]
     if not number:
         return None, "Employee Number is empty"
-    for name in ("employee_number", "assignment_number", "manager_number", "manager_assignment"):
+    for name in ("employee_number", "assignment_number"):  # stored as they are read
+        error = number_error(raw.get(name, ""), COLUMNS[name])
+        if error:
+            return None, error
+    for name in ("manager_number", "manager_assignment"):  # held by someone, or refused as no one's
         error = rewritten_number_error(raw.get(name, ""), COLUMNS[name])
         if error:
             return None, error
