@@ -94,6 +94,19 @@ def requirement_history_held(requirement: Requirement) -> list[str]:
     return [what for (what, _, _), holds_them in zip(records, held, strict=False) if holds_them]
 
 
+def requirement_history_refusal(requirement: Requirement) -> str:
+    """Why `requirement` cannot be deleted, in words, if rows that are the record of what was sent or reported about
+    it name it (`requirement_history_held`); else ""."""
+    held = requirement_history_held(requirement)
+    if not held:
+        return ""
+    words = " and ".join([", ".join(held[:-1]), held[-1]] if len(held) > 1 else held)
+    return (
+        f"“{requirement}” has {words} on record, so it cannot be deleted: they are what the portal sent and reported. "
+        "Retire it instead by unticking “Active”. People keep their history, and it stops counting from then on."
+    )
+
+
 def refuse_a_new_task_on_record(requirement: Requirement, field: str) -> None:
     """A requirement's kind and page say what its evidence is evidence of: once it has any, another policy or module
     would count that evidence (an attestation pinned to one policy's text) as done for something nobody did. Before

@@ -34,7 +34,7 @@ from .requirement_reads import (
     asks_the_account,
     own_scope,
     refuse_a_new_task_on_record,
-    requirement_history_held,
+    requirement_history_refusal,
     requirement_on_record,
     requirement_terms,
     saved_as,
@@ -462,14 +462,8 @@ def requirement_delete(*, requirement: Requirement, user) -> None:
             f"“{requirement}” has evidence recorded against it, so it cannot be deleted: retire it instead by "
             "unticking “Active”. People keep their history, and it stops counting from then on."
         )
-    held = requirement_history_held(requirement)
-    if held:
-        held_words = " and ".join([", ".join(held[:-1]), held[-1]] if len(held) > 1 else held)
-        raise RequirementError(
-            f"“{requirement}” has {held_words} on record, so it cannot be deleted: they are what the portal "
-            "sent and reported. Retire it instead by unticking “Active”. People keep their history, and it stops "
-            "counting from then on."
-        )
+    if refusal := requirement_history_refusal(requirement):
+        raise RequirementError(refusal)
     with transaction.atomic():
         people = status_holders(requirement)
         audit_record(
@@ -487,6 +481,8 @@ def requirement_delete(*, requirement: Requirement, user) -> None:
         try:
             requirement.delete()
         except ProtectedError as error:  # an evidence pack filtered to it (reports, which this app cannot import)
+            if refusal := requirement_history_refusal(requirement):  # a reminder or a day's figures since the check
+                raise RequirementError(refusal) from error
             packs = sorted(str(record) for record in error.protected_objects)
             what = "an evidence pack" if len(packs) == 1 else f"{len(packs)} evidence packs"
             named = "; ".join(packs[:3]) + ("; ..." if len(packs) > 3 else "")

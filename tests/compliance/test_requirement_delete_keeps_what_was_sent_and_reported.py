@@ -15,6 +15,7 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 
 from portal.audit.models import AuditEvent
+from portal.compliance import requirement_reads
 from portal.compliance.models import (
     CompetenceMapping,
     ReminderLog,
@@ -153,3 +154,25 @@ def test_a_requirement_added_by_mistake_is_still_deleted_with_its_statuses_and_m
     assert _kept_rows(fire) == (False, 0, 0, 0, 0, 0)
     change = AuditEvent.objects.get(action=AuditEvent.REQUIREMENT_CHANGED)
     assert (change.scope, change.detail["change"]) == ("Fire safety", "deleted")
+
+
+def test_figures_kept_between_the_check_and_the_delete_are_named_too(fire, monkeypatch):
+    """The nightly run keeping a day as the requirement is deleted: the rows hold it (PROTECT), and the refusal
+    names them, not an evidence pack."""
+    checked = []
+
+    def nothing_held_yet(requirement):
+        if not checked:
+            checked.append(requirement)
+            _kept(requirement)  # kept just after the check found nothing
+            return []
+        return held(requirement)
+
+    held = requirement_reads.requirement_history_held
+    monkeypatch.setattr(requirement_reads, "requirement_history_held", nothing_held_yet)
+
+    with pytest.raises(RequirementError) as refused:
+        requirement_delete(requirement=fire, user=None)
+
+    assert str(refused.value) == f"“Fire safety” has figures kept for past days' reports on record, {RETIRE}"
+    assert Requirement.objects.filter(pk=fire.pk).exists()
