@@ -92,8 +92,9 @@ def read_table(
     first line = line 1. The heading row is the first of the first 20 lines that holds every required heading (a
     report may open with a title and the day it was run); the lines above it are left out and listed in `ignored`, as
     are rows after the last record that are footers (a total, a count, "End of report") or too empty to be a record,
-    and blank lines. A file with no record under its headings is refused, saying what is there instead: an empty
-    report applied would change nothing without a word."""
+    and blank lines, and the footers and titles a page break leaves before the headings again (a report exported page
+    by page). A file with no record under its headings is refused, saying what is there instead: an empty report
+    applied would change nothing without a word."""
     if data[:8] == OLE_MAGIC:
         raise CsvFileError(
             "This is an Excel 97-2003 workbook (.xls) or an Excel file protected by a password, which cannot be read. "
@@ -139,9 +140,10 @@ def read_table(
             blank += 1
     blank_above, repeats = blank, 0
     # Of each row, only what the import reads is kept: the values of its fields and, for a row that may be a footer
-    # (only the last such rows are), what the list of lines left out says of it. A row's other cells are let go as it
-    # is read, so memory follows the columns read, not the file's width (ESR's Staff in Post report has 50-60).
-    records, footers = [], []
+    # (the last such rows are, and those before the headings again), what the list of lines left out says of it. A
+    # row's other cells are let go as it is read, so memory follows the columns read, not the file's width (ESR's
+    # Staff in Post report has 50-60).
+    records, footers, between = [], [], []
     disagreements = _Disagreements(headings, aliases, labels)
     # The headings again part way down (a report that repeats them on each page, two downloads pasted together)
     repeated = [normalise_header(headings[i]) for i in read_columns]
@@ -151,21 +153,26 @@ def read_table(
             blank += 1
             continue
         if [normalise_header(cells[i]) if i < len(cells) else "" for i in read_columns] == repeated:
+            # A page break: the page's footer and the next page's title above the headings again are no records
+            page = _footers_popped(records, footers, page_break=True)
+            between.extend(page)
+            table.ignored.extend(
+                f"Line {line}: '{text}' is a page's footer or title, not a record" for line, text in page
+            )
             table.ignored.append(_left_out(line, cells, "repeats the headings"))
             repeats += 1
             continue
         records.append((line, {f: (cell_value(cells[i]) if i < len(cells) else "") for f, i in columns.items()}))
-        footers.append((line, _line_text(cells)) if _is_footer(cells, columns, required) else None)
+        footer = _is_footer(cells, columns, required)
+        # A line of one cell (a title, "Page 1 of 2") is no record just before the headings again, whatever it says
+        one_cell = not footer and sum(1 for cell in cells if cell.strip()) == 1
+        footers.append((line, _line_text(cells), footer) if footer or one_cell else None)
         disagreements.compare(line, cells)
     _refuse_unsaved(unsaved)
-    left_out = []
-    while footers and footers[-1] is not None:
-        left_out.append(footers.pop())
-        records.pop()
-    left_out.reverse()
+    left_out = _footers_popped(records, footers)
     table.ignored.extend(f"Line {line}: '{text}' is a footer or summary line, not a record" for line, text in left_out)
     if not records:
-        under = _nothing_under(left_out, repeats, blank - blank_above)
+        under = _nothing_under(between + left_out, repeats, blank - blank_above)
         raise CsvFileError(
             f"The file has no rows to import: its headings (line {above[found][0]}) have {under}. Nothing was "
             "changed. Check that the report was run for the people and dates you meant, then upload it again."
@@ -176,6 +183,17 @@ def read_table(
     table.hidden = _hidden_read(hidden, records)
     disagreements.refuse(before=records[-1][0] + 1)
     return table
+
+
+def _footers_popped(records: list, footers: list, *, page_break: bool = False) -> list[tuple[int, str]]:
+    """Take the footers that end `records` off both lists, and return them in the file's order, (line, text) each.
+    `footers` has an entry for each record: None, or (line, text, whether it is a footer) for a footer or a line of
+    one cell, which ends a page (`page_break`) but not the file: there a real row missing its values is refused."""
+    popped = []
+    while footers and footers[-1] is not None and (page_break or footers[-1][2]):
+        popped.append(footers.pop()[:2])
+        records.pop()
+    return popped[::-1]
 
 
 def _nothing_under(footers: list[tuple[int, str]], repeats: int, blank: int) -> str:
