@@ -107,6 +107,21 @@ def requirement_history_refusal(requirement: Requirement) -> str:
     )
 
 
+def requirement_measured_refusal(requirement: Requirement) -> str:
+    """Why `requirement` cannot be deleted, in words, if anyone was ever measured against it: a status row or a run in
+    effective time (`status_holders`), which reports about past days read ("as it was") and which are worked out from
+    the requirement's own terms, so that without it they could be neither read nor rebuilt; else "". Two queries."""
+    people = len(status_holders(requirement))
+    if not people:
+        return ""
+    return (
+        f"“{requirement}” has been applied to {people} {'person' if people == 1 else 'people'}, so it cannot be "
+        "deleted: their status on it, day by day, is what reports about past days read, and without the requirement "
+        "it cannot be worked out again. Retire it instead by unticking “Active”. People keep their history, and it "
+        "stops counting from then on."
+    )
+
+
 def refuse_a_new_task_on_record(requirement: Requirement, field: str) -> None:
     """A requirement's kind and page say what its evidence is evidence of: once it has any, another policy or module
     would count that evidence (an attestation pinned to one policy's text) as done for something nobody did. Before

@@ -35,6 +35,7 @@ from .requirement_reads import (
     own_scope,
     refuse_a_new_task_on_record,
     requirement_history_refusal,
+    requirement_measured_refusal,
     requirement_on_record,
     requirement_terms,
     saved_as,
@@ -453,19 +454,19 @@ def requirement_reinstate(*, requirement: Requirement, user) -> dict:
 
 
 def requirement_delete(*, requirement: Requirement, user) -> None:
-    """Remove a requirement added by mistake, and everyone's status on it. One with evidence, a certificate or a
-    re-attestation round against it is part of the record and cannot be removed, and so is one an evidence pack
-    names, or one with reminders sent or figures kept for a past day (`requirement_history_held`): retire it
-    instead. A refusal changes nothing: the audit line and the mappings' deletion go back with it."""
+    """Remove a requirement added by mistake, that nobody was ever measured against. One with evidence, a certificate
+    or a re-attestation round against it is part of the record and cannot be removed, and so is one an evidence pack
+    names, one with reminders sent or figures kept for a past day (`requirement_history_held`), or one anyone has a
+    status row or a run on (`requirement_measured_refusal`: what reports about past days read): retire it instead. A
+    refusal changes nothing and writes no audit line: the line and the mappings' deletion go back with it."""
     if requirement_on_record(requirement):
         raise RequirementError(
             f"“{requirement}” has evidence recorded against it, so it cannot be deleted: retire it instead by "
             "unticking “Active”. People keep their history, and it stops counting from then on."
         )
-    if refusal := requirement_history_refusal(requirement):
+    if refusal := requirement_history_refusal(requirement) or requirement_measured_refusal(requirement):
         raise RequirementError(refusal)
     with transaction.atomic():
-        people = status_holders(requirement)
         audit_record(
             actor=user,
             action=AuditEvent.REQUIREMENT_CHANGED,
@@ -473,15 +474,15 @@ def requirement_delete(*, requirement: Requirement, user) -> None:
             requirement_id=requirement.pk,
             change="deleted",
             fields=requirement_terms(requirement),
-            people=len(people),
+            people=0,
             in_background=False,
         )
-        RequirementStatus.objects.filter(requirement=requirement).delete()
         competence_mappings_delete_for(requirement=requirement, user=user)
         try:
             requirement.delete()
         except ProtectedError as error:  # an evidence pack filtered to it (reports, which this app cannot import)
-            if refusal := requirement_history_refusal(requirement):  # a reminder or a day's figures since the check
+            # ... or, since the check, a reminder, a day's figures or someone's status (the task worker's refresh)
+            if refusal := requirement_history_refusal(requirement) or requirement_measured_refusal(requirement):
                 raise RequirementError(refusal) from error
             packs = sorted(str(record) for record in error.protected_objects)
             what = "an evidence pack" if len(packs) == 1 else f"{len(packs)} evidence packs"

@@ -167,8 +167,9 @@ def test_deleting_one_with_evidence_is_refused_with_a_message(trust, editor_clie
     assert len(_rows(requirement)) == 2
 
 
-def test_deleting_one_added_by_mistake_removes_it_and_its_rows(trust, editor_client):
-    editor_client.post(_url("add"), _form())
+def test_deleting_one_added_by_mistake_that_asks_no_one_removes_it(trust, editor_client):
+    """One that anyone was measured against is retired, not deleted (test_requirement_delete_keeps_status_history)."""
+    editor_client.post(_url("add"), _form(applies_to_everyone=None))
     requirement = Requirement.objects.get()
 
     response = editor_client.post(_url("delete", requirement.pk))

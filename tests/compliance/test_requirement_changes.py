@@ -209,15 +209,26 @@ def test_the_background_refresh_a_chunk_at_a_time_equals_a_rebuild(trust):
     assert _table() == expected
 
 
-def test_deleting_one_added_by_mistake_removes_its_rows(trust):
-    requirement = _new()
+def test_deleting_one_added_by_mistake_that_asks_no_one_removes_it(trust):
+    requirement = _new(applies_to_everyone=False, job_title_patterns=["Astronaut*"])
     requirement_save(requirement=requirement, user=trust["hr"])
 
     requirement_delete(requirement=requirement, user=trust["hr"])
 
     assert not Requirement.objects.exists()
-    assert not RequirementStatus.objects.exists()
     assert AuditEvent.objects.filter(action=AuditEvent.REQUIREMENT_CHANGED).first().detail["change"] == "deleted"
+
+
+def test_one_anyone_was_measured_against_cannot_be_deleted_only_retired(trust):
+    """Their status rows and runs are what reports about past days read (the leaver left before it was introduced;
+    test_requirement_delete_keeps_status_history)."""
+    requirement = _new()
+    requirement_save(requirement=requirement, user=trust["hr"])
+
+    with pytest.raises(RequirementError, match="has been applied to 2 people, so it cannot be deleted"):
+        requirement_delete(requirement=requirement, user=trust["hr"])
+
+    assert len(_rows(requirement)) == 2
 
 
 def test_one_with_evidence_cannot_be_deleted_only_retired(trust):

@@ -17,7 +17,8 @@ class RequirementStatus(models.Model):
     """The status projection: one row per person and requirement that applies to them, rebuilt from the ledger."""
 
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="statuses")
-    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="statuses")
+    # PROTECT: a requirement anyone was measured against is retired, not deleted (`services.requirement_delete`).
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="statuses")
     completed_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
     due_on = models.DateField(null=True, blank=True)
@@ -76,7 +77,8 @@ class StatusInterval(models.Model):
     FOREVER = datetime.date(9999, 12, 31)  # valid_to of a run still going: a date, so the range query needs no OR
 
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="+")
-    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="+")
+    # PROTECT: what reports about past days read, worked out from the requirement's terms (`requirement_delete`).
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="+")
     valid_from = models.DateField()
     valid_to = models.DateField(help_text="The first day after the run (FOREVER while it goes on).")
     state = models.CharField(max_length=20)
