@@ -8,8 +8,8 @@ updated after a move). The escalation links to the person's page and the manager
 2. otherwise the managers of the person's team: of the nearest team at or above it that has a manager today (other
    than the person themselves), the managers who see the person on their team page;
 3. of those, whoever has left, whose account is closed, who has no usable work email or who is away
-   (`reminders.staff_away`) is passed over, and if nobody is left the escalation goes to HR, as it always has for a
-   line manager who has left or is away (HR are told of the one away).
+   (`reminder_recipients.staff_away`) is passed over, and if nobody is left the escalation goes to HR, as it always
+   has for a line manager who has left or is away (HR are told of the one away).
 """
 
 import datetime

@@ -9,8 +9,8 @@ from portal.people.leavers import leaver_accounts_close
 
 from . import organisation, services
 from .pauses import pauses_roll_over
+from .reminder_recipients import no_hr_warning
 from .reminder_sending import reminders_send
-from .reminders import no_hr_warning
 
 logger = logging.getLogger(__name__)
 

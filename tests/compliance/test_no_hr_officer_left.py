@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from portal.compliance.reminders import hr_officers_in_post
+from portal.compliance.reminder_recipients import hr_officers_in_post
 from portal.people.models import StaffMember
 from portal.people.roles import hr_group
 from tests import factories

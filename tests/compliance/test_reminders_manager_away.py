@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from portal.compliance import pauses
 from portal.compliance.models import ReminderLog
 from portal.compliance.projection import refresh
-from portal.compliance.reminders import reminders_due, staff_away
+from portal.compliance.reminder_recipients import staff_away
+from portal.compliance.reminders import reminders_due
 from portal.people.models import TeamManager
 from tests import factories
 from tests.compliance.test_reminders import GRACE, HR, NURSES, SAM, START, daily, day, org, run  # noqa: F401

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 
 from portal.compliance.models import ReminderLog
+from portal.compliance.reminder_recipients import no_hr_warning
 from portal.compliance.reminder_sending import NOT_SENT_COUNT
-from portal.compliance.reminders import no_hr_warning
 from portal.compliance.tasks import send_reminders_task
 from portal.lib.commands import DETAILS_HERE, DETAILS_IN_LOG, at_a_terminal, failure_told, failure_warned
 
