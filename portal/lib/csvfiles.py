@@ -86,7 +86,13 @@ class Table:
 
 
 def read_table(
-    data: bytes, aliases: dict[str, str], required: set[str], labels: dict[str, str] | None = None, *, sheet: str = ""
+    data: bytes,
+    aliases: dict[str, str],
+    required: set[str],
+    labels: dict[str, str] | None = None,
+    *,
+    sheet: str = "",
+    codes: set[str] = frozenset(),
 ) -> Table:
     """Read a CSV or XLSX file (the first sheet, or `sheet`). Lines are numbered as a spreadsheet shows them, the
     first line = line 1. The heading row is the first of the first 20 lines that holds every required heading (a
@@ -94,7 +100,8 @@ def read_table(
     are rows after the last record that are footers (a total, a count, "End of report") or too empty to be a record,
     and blank lines, and the footers and titles a page break leaves before the headings again (a report exported page
     by page). A file with no record under its headings is refused, saying what is there instead: an empty report
-    applied would change nothing without a word."""
+    applied would change nothing without a word. `codes` are the fields whose values may be bare numbers (a team's
+    code): a count there is no sign of a totals row (`_is_footer`)."""
     if data[:8] == OLE_MAGIC:
         raise CsvFileError(
             "This is an Excel 97-2003 workbook (.xls) or an Excel file protected by a password, which cannot be read. "
@@ -163,7 +170,7 @@ def read_table(
             repeats += 1
             continue
         records.append((line, {f: (cell_value(cells[i]) if i < len(cells) else "") for f, i in columns.items()}))
-        footer = _is_footer(cells, columns, required)
+        footer = _is_footer(cells, columns, required, codes, above=len(records) - 1 - _footers_at_end(footers))
         # A line of one cell (a title, "Page 1 of 2") is no record just before the headings again, whatever it says
         one_cell = not footer and sum(1 for cell in cells if cell.strip()) == 1
         footers.append((line, _line_text(cells), footer) if footer or one_cell else None)
@@ -183,6 +190,15 @@ def read_table(
     table.hidden = _hidden_read(hidden, records)
     disagreements.refuse(before=records[-1][0] + 1)
     return table
+
+
+def _footers_at_end(footers: list) -> int:
+    """How many of the rows read so far, at the end, are footers: a total under a subtotal counts the records above
+    both."""
+    count = 0
+    while count < len(footers) and footers[-1 - count] is not None and footers[-1 - count][2]:
+        count += 1
+    return count
 
 
 def _footers_popped(records: list, footers: list, *, page_break: bool = False) -> list[tuple[int, str]]:
@@ -327,14 +343,18 @@ def _line_text(cells: list[str]) -> str:
     return " ".join(value for value in map(cell_value, cells) if value)[:80]
 
 
-def _is_footer(cells: list[str], columns: dict[str, int], required: set[str]) -> bool:
+def _is_footer(
+    cells: list[str], columns: dict[str, int], required: set[str], codes: set[str] = frozenset(), above: int = -1
+) -> bool:
     """A row under the data that is not a record: most of the required values are missing, or it starts with a
     footer's label ("Report total: 250", "End of report") and has only figures after it (counts, a date: "Total,12",
     "Report run on,07/12/2026"). Cells are read as Excel shows them (="Total" is Total), as the records are. Only the
     first cell that holds anything is read for the label, because that is where a report writes it; a word like
     "Records" or "Total" anywhere else is a value of a real row ("Records Officer", "Total Reward Manager"), and a
     real last row missing one value must be rejected by its line, not dropped as a footer, even when it starts with
-    a team whose name starts like a label ("Total Quality")."""
+    a team whose name starts like a label ("Total Quality"). A row of a label and counts that fills every required
+    column is a total only on evidence beyond its shape (below): a team may be named 'Total'. `above` is the number
+    of records above the row, footers not counted."""
     values = [cell_value(cell) for cell in cells]
     filled = [value for value in values if value]
     required_filled = sum(1 for f in required if columns[f] < len(values) and values[columns[f]])
@@ -348,7 +368,24 @@ def _is_footer(cells: list[str], columns: dict[str, int], required: set[str]) ->
     # team named 'Total Quality' and coded 4101 is a team
     if required_filled < len(required):
         return figures
-    return bool(TOTAL_LABEL.fullmatch(filled[0].rstrip(" :"))) and all(COUNT.fullmatch(cell) for cell in filled[1:])
+    if not (TOTAL_LABEL.fullmatch(filled[0].rstrip(" :")) and all(COUNT.fullmatch(cell) for cell in filled[1:])):
+        return False
+    # A label alone and counts after it, filling every column a record needs, is also how a record of a team named
+    # 'Total' with a numeric code (4101) reads. It is a total only on sound evidence: a count where no record holds
+    # a bare number (the name column: a team named '12'), or one that counts the records above it. A count in a code
+    # column is none (many trusts' codes are numbers), nor is one in a column the import does not read (a headcount).
+    label_at = values.index(filled[0])
+    field_at = {index: name for name, index in columns.items()}
+    counts = [(field_at.get(index), value) for index, value in enumerate(values) if value and index != label_at]
+    return any(name is not None and name not in codes for name, _ in counts) or any(
+        _count(value) == above for _, value in counts
+    )
+
+
+def _count(value: str) -> int | None:
+    """A count as a report writes it ("1,234", "1 234"), or None for a figure with a decimal part."""
+    digits = re.sub(r"[, ]", "", value)
+    return int(digits) if digits.isdigit() else None
 
 
 def _is_date(value: str) -> bool:
