@@ -2,10 +2,13 @@
 
 Each (person, requirement, stage, days before, due date, recipient) is sent once, ever. The ReminderLog row is the
 claim: it is inserted, in its own transaction, before the email goes; a unique constraint refuses a second insert,
-so a second run, or a second worker at the same moment, skips what is already claimed. If the email then cannot be
-sent, whatever the reason (the server down or refusing it, an address Django cannot read, the worker stopped
-mid-send), the claim is withdrawn so that the next run tries again: nothing not sent stays recorded as sent. What is
-due, and to whom, is `reminders`'.
+so a second run, or a second worker at the same moment, skips what is already claimed. It is marked sent (`sent_at`)
+once the mail server has taken the email. If the email cannot be sent, whatever the reason (the server down or
+refusing it, an address Django cannot read, the worker stopped mid-send), the claim is withdrawn so that the next run
+tries again. A worker killed outright between the claim and the send (SIGKILL, the machine restarted) withdraws
+nothing: its claim stays unsent, and a run after CLAIM_LEFT_AFTER takes it over (one conditional UPDATE, so two runs
+cannot both) and sends it. Only claims marked sent count as sent (`reminders`' ladder, the weekly list, the run's
+counts). What is due, and to whom, is `reminders`'.
 
 The day's run sends on one connection to the mail server (`django.core.mail.get_connection()`), not one per email:
 hundreds of emails would otherwise each connect, say hello, start TLS and sign in. It is opened for the first email,
@@ -45,6 +48,10 @@ SERVER_FAULTS = (
 )
 MAIL_DOWN_AFTER = 3  # emails failing so in a row before a run leaves the rest for the next run
 NOT_SENT_COUNT = "not_sent"  # in `reminders_send`'s counts: the emails that did not go, for the next run
+# A claim not marked sent this long after it was made was left by a worker killed before it sent (or before it marked
+# it sent: then the email goes twice, which is better than never). Far longer than one email takes (a few SMTP
+# exchanges of at most EMAIL_TIMEOUT each), so a claim a live worker is still sending is left to it.
+CLAIM_LEFT_AFTER = datetime.timedelta(hours=1)
 
 
 def message_send(message: Message) -> str:
@@ -69,7 +76,7 @@ def messages_send(messages: list[Message], *, connection=None) -> str:
     claimed = [(message, log) for message in messages if (log := _claim(message)) is not None]
     if not claimed:
         return ALREADY_SENT
-    left, logs = [message for message, _ in claimed], [log.pk for _, log in claimed]
+    left, logs = [message for message, _ in claimed], [log for _, log in claimed]
     recipient = left[0].recipient
     try:
         _email_send(left, logs, connection)
@@ -93,6 +100,7 @@ def messages_send(messages: list[Message], *, connection=None) -> str:
         # reminder sent twice is better than one never sent, so the claim goes and the next run sends it.
         ReminderLog.objects.filter(pk__in=logs).delete()
         raise
+    ReminderLog.objects.filter(pk__in=logs).update(sent_at=timezone.now())
     return SENT
 
 
@@ -169,7 +177,9 @@ def _refusals_record(messages: list[Message], answer: str) -> None:
     )
 
 
-def _claim(message: Message) -> ReminderLog | None:
+def _claim(message: Message) -> int | None:
+    """The id of the message's claim, made now; or of a claim left unsent (`_claim_left`), taken over. None when it
+    is claimed already: sent, or being sent by another worker."""
     try:
         with transaction.atomic():
             return ReminderLog.objects.create(
@@ -181,9 +191,34 @@ def _claim(message: Message) -> ReminderLog | None:
                 subject=message.subject[:255],
                 sent_by=message.sent_by,
                 days_before=message.days_before,
-            )
+            ).pk
     except IntegrityError:
+        return _claim_left(message)
+
+
+def _claim_left(message: Message) -> int | None:
+    """The message's claim, if it was never marked sent and was made more than CLAIM_LEFT_AFTER ago (its worker was
+    killed before it sent), taken over by claiming it again: one conditional UPDATE, so that of two runs at once only
+    one does. One query to find it, and one more only when there is one."""
+    now = timezone.now()
+    left = ReminderLog.objects.filter(sent_at__isnull=True, claimed_at__lt=now - CLAIM_LEFT_AFTER)
+    pk = (
+        left.filter(
+            staff=message.staff,
+            requirement=message.requirement,
+            stage=message.stage,
+            days_before=message.days_before,
+            due_on=message.due_on,
+            recipient=message.recipient,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None or not left.filter(pk=pk).update(
+        claimed_at=now, subject=message.subject[:255], sent_by=message.sent_by
+    ):
         return None
+    return pk
 
 
 def reminders_send(today: datetime.date) -> Counter:

@@ -175,7 +175,7 @@ def _stages_sent(horizon: datetime.date) -> tuple[dict[tuple, dict[str, datetime
         staff=OuterRef("staff"), requirement=OuterRef("requirement"), due_on=OuterRef("due_on"), due_on__lte=horizon
     )
     sent, sent_to = defaultdict(dict), defaultdict(set)
-    logs = ReminderLog.objects.exclude(stage=DIGEST).filter(Exists(current)).order_by("sent_at")
+    logs = ReminderLog.objects.exclude(stage=DIGEST).filter(Exists(current), sent_at__isnull=False).order_by("sent_at")
     for staff_id, requirement_id, due_on, stage, days_before, sent_at, recipient in logs.values_list(
         "staff_id", "requirement_id", "due_on", "stage", "days_before", "sent_at", "recipient"
     ):
@@ -343,7 +343,7 @@ def digests_due(today: datetime.date) -> list[Message]:
     week_start = today - datetime.timedelta(days=today.weekday())
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
     teams_by_manager = defaultdict(list)
-    sent = ReminderLog.objects.filter(stage=DIGEST, staff=OuterRef("staff"), due_on=week_start)
+    sent = ReminderLog.objects.filter(stage=DIGEST, staff=OuterRef("staff"), due_on=week_start, sent_at__isnull=False)
     managing = (
         TeamManager.objects.current(on=today)
         .filter(staff__in=StaffMember.objects.in_post(today))

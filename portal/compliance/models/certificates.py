@@ -130,8 +130,10 @@ class VerificationCode(models.Model):
 
 
 class ReminderLog(models.Model):
-    """A reminder sent. The unique constraint is what makes each (person, requirement, stage, due date) once-ever,
-    even with two workers running at the same moment."""
+    """A reminder claimed, and sent once `sent_at` is set. The unique constraint is what makes each (person,
+    requirement, stage, due date) once-ever, even with two workers running at the same moment: the row is inserted
+    (claimed) before the email goes, and marked sent when the mail server has taken it. A claim never marked sent is
+    one whose worker was killed between the two; a later run sends it (`reminder_sending.CLAIM_LEFT_AFTER`)."""
 
     BEFORE, ON_DUE, AFTER, ESCALATE_MANAGER, ESCALATE_HR, DIGEST, BY_HAND = (
         "before",
@@ -165,7 +167,10 @@ class ReminderLog(models.Model):
     )
     recipient = models.EmailField()
     subject = models.CharField(max_length=255)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the mail server took it; empty while it is only claimed."
+    )
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -176,7 +181,7 @@ class ReminderLog(models.Model):
     )
 
     class Meta:
-        ordering = ["-sent_at"]
+        ordering = ["-claimed_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["staff", "requirement", "stage", "days_before", "due_on", "recipient"],
