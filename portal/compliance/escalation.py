@@ -7,9 +7,10 @@ updated after a move). The escalation links to the person's page and the manager
 1. the person's line manager, if they can see the person today (they manage the person's team or a team above it);
 2. otherwise the managers of the person's team: of the nearest team at or above it that has a manager today (other
    than the person themselves), the managers who see the person on their team page;
-3. of those, whoever has left, whose account is closed, who has no usable work email or who is away
+3. of those, whoever has left, whose account is closed, who has no usable work email, whose address the mail server
+   has refused for good (this escalation, on `reminders.UNDELIVERABLE_AFTER` days) or who is away
    (`reminder_recipients.staff_away`) is passed over, and if nobody is left the escalation goes to HR, as it always
-   has for a line manager who has left or is away (HR are told of the one away).
+   has for a line manager who has left or is away (HR are told of the one away, and of those refused).
 """
 
 import datetime
@@ -24,11 +25,13 @@ from portal.people.models import StaffMember, Team, TeamManager
 @dataclass(frozen=True)
 class Escalation:
     """Whom the manager stage goes to: `managers` (none: HR instead); `away`, the one passed over for being away when
-    nobody else was left; `line_manager`, whether they are the person's line manager (else their team's managers)."""
+    nobody else was left; `line_manager`, whether they are the person's line manager (else their team's managers);
+    `refused`, those passed over because the mail server refused their address for good."""
 
     managers: list[StaffMember] = field(default_factory=list)
     away: StaffMember | None = None
     line_manager: bool = True
+    refused: list[StaffMember] = field(default_factory=list)
 
 
 class TeamManagers:
@@ -60,15 +63,19 @@ class TeamManagers:
                 return managers
         return []
 
-    def escalation(self, staff: StaffMember, away: Container[int] = ()) -> Escalation:
-        """Whom the manager stage about `staff` goes to (this module's docstring). Reads nothing more."""
+    def escalation(self, staff: StaffMember, away: Container[int] = (), refused: Container[str] = ()) -> Escalation:
+        """Whom the manager stage about `staff` goes to (this module's docstring); `away`, the ids of the people away;
+        `refused`, the addresses (in lower case) the mail server refused this escalation at for good. Reads nothing
+        more."""
         line = staff.line_manager
         sees = line is not None and line.pk != staff.pk and self.see(line, staff)
         reachable = [manager for manager in ([line] if sees else self.of_team(staff)) if self.reachable(manager)]
+        bounced = [manager for manager in reachable if manager.work_email.lower() in refused]
+        reachable = [manager for manager in reachable if manager not in bounced]
         here = [manager for manager in reachable if manager.pk not in away]
         if here:
-            return Escalation(here, None, sees)
-        return Escalation([], reachable[0] if reachable else None, sees)
+            return Escalation(here, None, sees, bounced)
+        return Escalation([], reachable[0] if reachable else None, sees, bounced)
 
     def reachable(self, manager: StaffMember) -> bool:
         """Someone an escalation can reach: not left, their account open (they can sign in to see the person), with

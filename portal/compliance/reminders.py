@@ -16,7 +16,9 @@ The stages after the due date form a ladder: each waits for the one before it to
 same gap the offsets put between them. One exception: when the mail server has refused the person's own overdue
 reminder for good (a 5xx refusal of the address, not a server that cannot be reached) on UNDELIVERABLE_AFTER days, the
 ladder goes on as if it had been sent on the first of them, and the line manager (or HR) is told plainly that the person
-could not be emailed and to check the address in ESR; HR's list names the address. Each refusal is a ReminderRefusal
+could not be emailed and to check the address in ESR; HR's list names the address. So too for a manager: one whose
+address the mail server has refused the escalation at for good on UNDELIVERABLE_AFTER days is passed over, and HR's
+escalation, on its day, says the manager could not be emailed and names the address. Each refusal is a ReminderRefusal
 row, written and never changed. So someone first seen already months overdue (a requirement added today,
 say) is told themselves first; their manager hears a week later and HR two weeks after that, never all three at
 once. The digest goes to each manager on Mondays (or, when Monday's run did not reach them, on the next run that
@@ -191,27 +193,32 @@ def escalations_to_retry(today: datetime.date, sent: dict[str, datetime.date]) -
     return [stage for stage in (MANAGER, HR) if stage in sent and (today - sent[stage]).days < RETRY_DAYS]
 
 
-def _refused_after(horizon: datetime.date) -> dict[tuple, dict[str, list[datetime.date]]]:
-    """(staff, requirement, due date) -> {address: London days its overdue reminder was refused for good, in order},
-    for the due dates people have now. One query."""
+def _refused_for_good(horizon: datetime.date) -> dict[tuple, dict[tuple[str, str], list[datetime.date]]]:
+    """(staff, requirement, due date) -> {(stage, address): London days it was refused for good, in order}: the
+    person's overdue reminder and the manager's escalation, for the due dates people have now. One query."""
     current = RequirementStatus.objects.filter(
         staff=OuterRef("staff"), requirement=OuterRef("requirement"), due_on=OuterRef("due_on"), due_on__lte=horizon
     )
     refused = defaultdict(lambda: defaultdict(list))
-    rows = ReminderRefusal.objects.filter(stage=AFTER).filter(Exists(current)).order_by("refused_at")
-    for staff_id, requirement_id, due_on, recipient, refused_at in rows.values_list(
-        "staff_id", "requirement_id", "due_on", "recipient", "refused_at"
+    rows = ReminderRefusal.objects.filter(stage__in=[AFTER, MANAGER]).filter(Exists(current)).order_by("refused_at")
+    for staff_id, requirement_id, due_on, stage, recipient, refused_at in rows.values_list(
+        "staff_id", "requirement_id", "due_on", "stage", "recipient", "refused_at"
     ):
-        days = refused[(staff_id, requirement_id, due_on)][recipient.lower()]
+        days = refused[(staff_id, requirement_id, due_on)][(stage, recipient.lower())]
         if local_day(refused_at) not in days:
             days.append(local_day(refused_at))
     return refused
 
 
+def refused_enough(days: list[datetime.date]) -> bool:
+    """Whether an address refused for good on `days` is given up on: on UNDELIVERABLE_AFTER days. Pure."""
+    return len(days) >= UNDELIVERABLE_AFTER
+
+
 def undeliverable_since(days: list[datetime.date]) -> datetime.date | None:
     """The day the person's overdue reminder counts as gone for the ladder, given the days it was refused for good:
-    the first, once it has been refused on UNDELIVERABLE_AFTER days; else None. Pure."""
-    return days[0] if len(days) >= UNDELIVERABLE_AFTER else None
+    the first, once it is given up on (`refused_enough`); else None. Pure."""
+    return days[0] if refused_enough(days) else None
 
 
 def remindable(today: datetime.date):
@@ -248,7 +255,7 @@ def reminders_due(today: datetime.date) -> list[Message]:
     )
     rows = list(rows)
     sent, sent_to = _stages_sent(horizon)
-    refused = _refused_after(horizon)
+    refused = _refused_for_good(horizon)
     hr = hr_recipients()
     away = set(staff_away(today).values_list("pk", flat=True))
     # Whom the manager stage goes to matters only from the first day it or HR's could be due: the team managers are
@@ -257,14 +264,16 @@ def reminders_due(today: datetime.date) -> list[Message]:
     managers = TeamManagers(today) if any((today - row.due_on).days >= ladder for row in rows) else None
     due = []  # (row, a stage to send today, its days before, the context of its text, whom it reached before)
     for row in rows:
-        escalation = managers.escalation(row.staff, away) if managers is not None else Escalation()
-        manager = escalation.managers[0] if escalation.managers else None
         key = (row.staff_id, row.requirement_id, row.due_on)
+        refusals = refused.get(key, {})
+        bounced = {address for (stage, address), days in refusals.items() if stage == MANAGER and refused_enough(days)}
+        escalation = managers.escalation(row.staff, away, bounced) if managers is not None else Escalation()
+        manager = escalation.managers[0] if escalation.managers else None
         stages_sent = sent.get(key, {})
         undeliverable = None  # the person's address, when their overdue reminder could not be delivered
         no_address = work_email_problem(row.staff.work_email)  # what stops any email reaching them, if anything
         if AFTER not in stages_sent and not no_address:
-            since = undeliverable_since(refused.get(key, {}).get(row.staff.work_email.lower(), []))
+            since = undeliverable_since(refusals.get((AFTER, row.staff.work_email.lower()), []))
             if since is not None:
                 stages_sent, undeliverable = {**stages_sent, AFTER: since}, row.staff.work_email
         if no_address and AFTER not in stages_sent:
@@ -291,6 +300,7 @@ def reminders_due(today: datetime.date) -> list[Message]:
             "managers": escalation.managers,
             "line_manager": escalation.line_manager,  # the managers told are the line manager, not the team's
             "manager_away": escalation.away,  # passed over only for being away: HR are told who it is
+            "manager_refused": escalation.refused,  # passed over as the mail server refused them: HR are told who
             "manager_told": MANAGER in stages_sent,
             "undeliverable": undeliverable,  # only ever for the escalations: the person's own stages are past
             "no_address": no_address,  # never reminded: the manager and HR are told why ("has no work email ...")
