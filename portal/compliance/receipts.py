@@ -31,6 +31,9 @@ logger = logging.getLogger(__name__)
 
 KIND = "evidence-ledger-receipt"
 FIELDS = ("kind", "seq", "head_hash", "issued_at", "signature")
+# A receipt names the key that signed it (`key_id`) from 2026-12: one from before names none.
+KEY_ID_FIELD = "key_id"
+KEY_ID_MESSAGE = b"evidence ledger receipt key id"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,9 @@ class Receipt:
     head_hash: str
     issued_at: str  # ISO 8601, UTC, to the second
     signature: str
+    # The id of the key that signed it (`key_id`), which is not signed: it only says which key to check with. Empty
+    # for receipts issued before receipts named their key.
+    key_id: str = ""
 
     @property
     def filename(self) -> str:
@@ -47,7 +53,8 @@ class Receipt:
 
     def as_json(self) -> str:
         fields = {"kind": KIND, "seq": self.seq, "head_hash": self.head_hash, "issued_at": self.issued_at}
-        return json.dumps({**fields, "signature": self.signature}, indent=2) + "\n"
+        named = {KEY_ID_FIELD: self.key_id} if self.key_id else {}
+        return json.dumps({**fields, **named, "signature": self.signature}, indent=2) + "\n"
 
 
 def _key() -> bytes:
@@ -61,6 +68,29 @@ def _checking_keys() -> list[bytes]:
     """The keys a receipt may have been signed with: today's, then those it replaced (PORTAL_RECEIPT_RETIRED_KEYS),
     which sign nothing new but keep the receipts they signed checkable once the key is changed."""
     return [_key(), *(key.encode("utf-8") for key in settings.PORTAL_RECEIPT_RETIRED_KEYS)]
+
+
+def key_id(key: bytes) -> str:
+    """A receipt key's id, printed on every receipt it signs (and in each pack's manifest), so that a receipt whose key
+    is not configured names the key to add: the first 12 hex digits of HMAC-SHA256 of a fixed message under the key.
+    It tells no more about the key than any receipt's signature does."""
+    return hmac.new(key, KEY_ID_MESSAGE, hashlib.sha256).hexdigest()[:12]
+
+
+def receipt_key_unknown(receipt: "Receipt") -> str:
+    """If `receipt` names a key (`key_id`) that is none of those configured (PORTAL_RECEIPT_KEY, and those in
+    PORTAL_RECEIPT_RETIRED_KEYS): words saying which, that its signature cannot be checked, and what setting to add
+    the key to; else "". A receipt from before receipts named their key names none: "" (it is checked as before)."""
+    current, *retired = [key_id(key) for key in _checking_keys()]
+    if not receipt.key_id or receipt.key_id in (current, *retired):
+        return ""
+    listed = f"PORTAL_RECEIPT_RETIRED_KEYS, id{'s' if len(retired) > 1 else ''} {', '.join(retired)}"
+    return (
+        f"it was signed with the receipt key whose id is {receipt.key_id}, which is not among the keys configured "
+        f"here (PORTAL_RECEIPT_KEY, id {current}; {listed if retired else 'no PORTAL_RECEIPT_RETIRED_KEYS'}). If the "
+        "receipt key was changed since, add the old key to PORTAL_RECEIPT_RETIRED_KEYS (comma-separated) and check "
+        "again; if no key of this portal ever had that id, the receipt is not the portal's."
+    )
 
 
 def _signature(seq: int, head_hash: str, issued_at: str, key: bytes | None = None) -> str:
@@ -77,7 +107,7 @@ def receipt_issue() -> Receipt:
     last = EvidenceEntry.objects.order_by("-seq").values_list("seq", "content_hash").first()
     seq, head_hash = last or (0, GENESIS_HASH)
     issued_at = timezone.now().astimezone(datetime.UTC).replace(microsecond=0).isoformat()
-    return Receipt(seq, head_hash, issued_at, _signature(seq, head_hash, issued_at))
+    return Receipt(seq, head_hash, issued_at, _signature(seq, head_hash, issued_at), key_id(_key()))
 
 
 class ReceiptStoreMissing(Exception):
@@ -164,11 +194,12 @@ def receipt_read(path: Path) -> Receipt:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValueError(f"it cannot be read as JSON ({error})") from error
-    if not isinstance(data, dict) or data.get("kind") != KIND or set(data) != set(FIELDS):
+    if not isinstance(data, dict) or data.get("kind") != KIND or set(data) - {KEY_ID_FIELD} != set(FIELDS):
         raise ValueError(f"it is not a ledger receipt (expected the fields {', '.join(FIELDS)})")
-    if not isinstance(data["seq"], int) or not all(isinstance(data[k], str) for k in FIELDS if k != "seq"):
+    strings = [k for k in (*FIELDS, KEY_ID_FIELD) if k != "seq" and k in data]
+    if not isinstance(data["seq"], int) or not all(isinstance(data[k], str) for k in strings):
         raise ValueError("its fields have the wrong types")
-    return Receipt(data["seq"], data["head_hash"], data["issued_at"], data["signature"])
+    return Receipt(data["seq"], data["head_hash"], data["issued_at"], data["signature"], data.get(KEY_ID_FIELD, ""))
 
 
 def receipts_check(directory) -> list[ReceiptFinding]:
@@ -197,7 +228,15 @@ def receipt_signed(receipt: Receipt) -> bool:
 
 
 def _problem_with(receipt: Receipt) -> str:
-    if not receipt_signed(receipt):
+    if unknown := receipt_key_unknown(receipt):
+        return f"its signature cannot be checked: {unknown}"
+    signed = receipt_signed(receipt)
+    if not signed and receipt.key_id:
+        return (
+            f"its signature does not verify with the key it names (id {receipt.key_id}, configured here): the receipt "
+            "was altered."
+        )
+    if not signed:
         retired = " or a retired one (PORTAL_RECEIPT_RETIRED_KEYS)" if settings.PORTAL_RECEIPT_RETIRED_KEYS else ""
         return (
             "its signature does not verify: the receipt was altered, or signed with a key other than "

@@ -6,7 +6,7 @@ manifest untouched, is told apart from the pack as made only here; the records m
 
 import re
 
-from portal.compliance.receipts import Receipt, receipt_signed
+from portal.compliance.receipts import Receipt, receipt_key_unknown, receipt_signed
 
 from .models import EvidencePack
 from .packs import sha256_of
@@ -17,6 +17,8 @@ RECEIPT_FIELDS = {
     "issued_at": r"Receipt issued:\s*(\S+)",
     "signature": r"Receipt signature:\s*([0-9a-f\s]{64,})",
 }
+# Printed from 2026-12 (`receipts.key_id`); a manifest from before names no key.
+KEY_ID_PATTERN = r"Receipt key id:\s*([0-9a-f]{12})\b"
 
 
 def receipt_printed(text: str) -> Receipt | None:
@@ -26,16 +28,33 @@ def receipt_printed(text: str) -> Receipt | None:
     if not all(found.values()):
         return None
     value = {key: re.sub(r"\s+", "", match.group(1)) for key, match in found.items()}
-    return Receipt(int(value["seq"]), value["head_hash"][:64], value["issued_at"], value["signature"][:64])
+    named = re.search(KEY_ID_PATTERN, text)
+    return Receipt(
+        int(value["seq"]),
+        value["head_hash"][:64],
+        value["issued_at"],
+        value["signature"][:64],
+        named.group(1) if named else "",
+    )
 
 
 def receipt_checked(manifest: dict) -> str:
     """A problem with the receipt a manifest prints, or "": its time is what tells a pack's making apart from a later
     pack's (`pdf_checked`), and the portal signed it over its entry, hash and time, so an edited one does not verify.
-    A manifest from before receipts prints none."""
+    A receipt signed with a key not configured (the key changed since, and not listed as retired) cannot be checked
+    at all: it is named by its key's id, with the setting to add the key to. A manifest from before receipts prints
+    none; one from before receipts named their key cannot tell the two apart, and says so."""
     if manifest["made"] is None:
         return ""
     receipt = manifest["receipt"]
+    if receipt is not None and (unknown := receipt_key_unknown(receipt)):
+        return f"The receipt printed in the manifest cannot be checked: {unknown}"
+    if receipt is not None and receipt.key_id and not receipt_signed(receipt):
+        return (
+            "The receipt printed in the manifest is not one the portal signed: its signature does not verify for the "
+            f"entry, hash and time it prints with the key it names (id {receipt.key_id}, which is configured here), "
+            "so one of them was altered."
+        )
     if receipt is None or not receipt_signed(receipt):
         return (
             "The receipt printed in the manifest is not one the portal signed: its signature does not verify for the "
