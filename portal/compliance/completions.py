@@ -30,7 +30,7 @@ from portal.lib.csvfiles import CsvFileError, parse_date, read_table, show_date
 from portal.lib.formula_text import neutralise
 from portal.lib.text import hidden_character
 from portal.people.models import Assignment, StaffMember
-from portal.people.roster.numbers import rewritten_number_error, zero_twin_error, zero_twins
+from portal.people.roster.numbers import number_error, rewritten_number_error, zero_twin_error, zero_twins
 from portal.people.roster.rows import END_OF_TIME
 
 from .completion_facts import leave_out_recorded
@@ -213,11 +213,15 @@ def completions_listing_csv(plan: CompletionPlan, out) -> None:
 
 
 def _person_number(raw: dict) -> str:
-    if raw.get("assignment_number"):
-        return raw["assignment_number"]
-    if raw.get("employee_number"):
-        return raw["employee_number"]
-    return raw.get("person", "").split("|", 1)[0].strip()
+    return _person_number_and_column(raw)[0]
+
+
+def _person_number_and_column(raw: dict) -> tuple[str, str]:
+    """The number naming the person, and the column it is read from (for a message)."""
+    for name in ("assignment_number", "employee_number"):
+        if raw.get(name):
+            return raw[name], COLUMNS[name]
+    return raw.get("person", "").split("|", 1)[0].strip(), COLUMNS["person"]
 
 
 def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_options) -> CompletionPlan:
@@ -276,6 +280,12 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
             continue
         if staff_id is None and rewritten_number_error(number, "Person"):
             plan.rejected.append((line, rewritten_number_error(number, "Person")))
+            continue
+        # "N/A", "-", "TBC", a date Excel made of it: no one's number, and no sign of a leaver (a real number nobody
+        # holds is): refused in the roster import's words, as a row that cannot be read, strict or not
+        error = number_error(number, _person_number_and_column(raw)[1]) if staff_id is None else ""
+        if error:
+            plan.rejected.append((line, error))
             continue
         if staff_id is None:
             if strict:

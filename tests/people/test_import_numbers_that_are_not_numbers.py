@@ -3,7 +3,7 @@ Excel made of the number (2026-02-01 from an .xlsx date cell, 01/02/2026 or 01-F
 roster stored it as a new person's employee number (or their post's), who could then never be matched by ESR's real
 number. Each of its doors now refuses the row, naming the line, the column and the value, and changes nothing.
 Numbers as ESR and the portal's own files write them (10000001, 10000001-2, E0000001, A01, 00012345, ="00012345")
-are read as before. A completions file stores no number: it names such a row as not on the roster, as before."""
+are read as before. A completions file stores no number, but refuses such a row too, in the same words."""
 
 import pytest
 
@@ -83,9 +83,9 @@ def test_numbers_as_esr_writes_them_are_still_read(team, number):
 
 
 @pytest.mark.parametrize("number", ["N/A", "2026-02-01"])
-def test_a_person_number_that_is_no_number_in_completions_is_named_and_recorded_for_no_one(db, number):
-    """Passing before, no change: a completions file records nothing for a number the portal does not hold, and
-    says so by line and value (skipped, or refused with --strict); it stores no number."""
+def test_a_person_number_that_is_no_number_in_completions_is_refused_by_line_and_value(db, number):
+    """A completions file refuses such a row in the roster's words, strict or not (before, it was named as not on
+    the roster and skipped): tests/compliance/test_import_completions_numbers_that_are_not_numbers.py."""
     factories.make_staff(employee_number="20001")
     requirement = factories.make_requirement(name="Safeguarding Adults Level 1", renewal_months=36)
     CompetenceMapping.objects.create(competence_name=ADULTS, requirement=requirement)
@@ -94,12 +94,11 @@ def test_a_person_number_that_is_no_number_in_completions_is_named_and_recorded_
         f"20001,{ADULTS},01/02/2025\r\n"
         f"{number},{ADULTS},01/02/2025\r\n"
     ).encode()
-    _, plan = import_batch_create(kind="completions", data=data, filename="c.csv", user=None)
-    assert (plan.not_on_roster, plan.rejected, len(plan.to_record)) == ([(3, number)], [], 1)
-    _, strict = import_batch_create(
-        kind="completions", data=data, filename="c.csv", user=None, options={"strict": True}
-    )
-    assert strict.rejected == [(3, f"Person '{number}' is not on the roster")] and not strict.can_apply
+    expected = a_date if number == "2026-02-01" else not_a_number
+    for options in ({}, {"strict": True}):
+        _, plan = import_batch_create(kind="completions", data=data, filename="c.csv", user=None, options=options)
+        assert (plan.not_on_roster, plan.rejected) == ([], [(3, expected("Employee Number", number))])
+        assert not plan.can_apply
 
 
 def test_a_number_the_portal_holds_is_matched_in_completions_whatever_it_looks_like(db):
