@@ -55,23 +55,28 @@ def certificate_decision_send(certificate: Certificate, decision: str) -> None:
     )
 
 
-def certificate_decision_send_on_commit(certificate: Certificate, decision: str) -> None:
+def certificate_decision_send_on_commit(certificate: Certificate, decision: str, *, told=None) -> None:
     """Send it once the decision is committed (a rolled-back one tells nobody). A mail server that fails is logged,
     not raised: the decision stands, and the person still sees it, with any reason, on their certificates page; and
-    `certificate` is marked (`decision_email_unsent`), so that the page HR decided on says so. The decision's
-    transaction is the outermost, so the email has gone, or failed, by the time the service returns to the page."""
-    transaction.on_commit(partial(_send_logged, certificate, decision))
+    `certificate` is marked (`decision_email_unsent`), so that the page HR decided on says so, and `told` as well: what
+    that page holds instead, when it is not the certificate (the correction whose void withdrew its verification). The
+    decision's transaction is the outermost, so the email has gone, or failed, by the time the service returns to the
+    page."""
+    transaction.on_commit(partial(_send_logged, certificate, decision, told))
 
 
-def decision_email_unsent(certificate: Certificate) -> bool:
-    """Whether the email about the decision just made on `certificate` (the instance the service returned) failed."""
-    return getattr(certificate, "_decision_email_unsent", False)
+def decision_email_unsent(decided) -> bool:
+    """Whether the email about the decision just made failed: `decided` is the instance the service returned (the
+    certificate, or the correction that withdrew its verification)."""
+    return getattr(decided, "_decision_email_unsent", False)
 
 
-def _send_logged(decided: Certificate, decision: str) -> None:
+def _send_logged(decided: Certificate, decision: str, told=None) -> None:
     certificate = Certificate.objects.select_related("staff__user", "requirement").get(pk=decided.pk)
     try:
         certificate_decision_send(certificate, decision)
     except Exception:
         logger.exception("Could not email %s that certificate %s was %s", certificate.staff, certificate.pk, decision)
-        decided._decision_email_unsent = True
+        for marked in (decided, told):
+            if marked is not None:
+                marked._decision_email_unsent = True

@@ -475,10 +475,10 @@ def certificate_withdraw(*, evidence: EvidenceEntry, void: EvidenceEntry) -> Non
     """The certificate whose verification recorded `evidence`, if any, is withdrawn with the reason of `void`, the
     entry voiding it: its person sees why, is emailed once it is committed, and may upload a certificate again. The
     verification (who, when, the entry) stays on the row. `evidence_void` calls this in its transaction, holding the
-    person's lock."""
+    person's lock, and returns `void`, marked when the email failed (`certificate_emails.decision_email_unsent`)."""
     verified = Certificate.objects.filter(evidence=evidence, status=Certificate.APPROVED)
     for certificate in verified.select_for_update():
         certificate.status = Certificate.WITHDRAWN
         certificate.withdrawn_at, certificate.withdrawn_reason = void.recorded_at, void.reason
         certificate.save(update_fields=["status", "withdrawn_at", "withdrawn_reason"])
-        certificate_decision_send_on_commit(certificate, WITHDRAWN)
+        certificate_decision_send_on_commit(certificate, WITHDRAWN, told=void)
