@@ -84,7 +84,7 @@ def team_rename(*, team: Team, name: str, code: str, user, request=None) -> Team
 def team_move(*, team: Team, parent: Team, user, request=None) -> dict:
     """Move a team, with every team below it, under `parent`. The requirements set for teams then apply to its people
     by its new place in the tree, so their status is refreshed: in this transaction for up to
-    `services.REFRESH_IN_BACKGROUND_OVER` people, otherwise in the task worker once the move commits.
+    `services.refresh.REFRESH_IN_BACKGROUND_OVER` people, otherwise in the task worker once the move commits.
 
     The roster's history needs nothing: `StaffChange` rows name the team by id, which a move does not change, so
     reports as at a date still place each person in the same team. The tree's history gains a row for the moved team
@@ -219,7 +219,7 @@ def team_status_refresh(*, team_id: int, chunk: int = 500) -> int:
     written = 0
     for start in range(0, len(staff_ids), chunk):
         with transaction.atomic():
-            services._people_hold(staff_ids[start : start + chunk])
+            services.refresh.people_hold(staff_ids[start : start + chunk])
             written += projection.refresh(staff_ids=staff_ids[start : start + chunk])
     return written
 
@@ -240,8 +240,8 @@ def open_teams():
 def _status_refresh(team: Team, staff_ids: list[int]) -> bool:
     if not staff_ids:
         return False
-    if len(staff_ids) <= services.REFRESH_IN_BACKGROUND_OVER:
-        services._people_hold(staff_ids)
+    if len(staff_ids) <= services.refresh.REFRESH_IN_BACKGROUND_OVER:
+        services.refresh.people_hold(staff_ids)
         projection.refresh(staff_ids=staff_ids)
         return False
     from .tasks import team_status_refresh_task

@@ -174,7 +174,7 @@ def test_a_move_out_takes_the_teams_requirements_away(trust):
 def test_a_move_of_many_people_refreshes_them_in_the_task_worker(
     trust, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "REFRESH_IN_BACKGROUND_OVER", 0)
+    monkeypatch.setattr(services.refresh, "REFRESH_IN_BACKGROUND_OVER", 0)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         moved = team_move(team=trust["finance"], parent=trust["wards"], user=trust["hr"])
 

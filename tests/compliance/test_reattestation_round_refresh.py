@@ -65,7 +65,7 @@ def test_for_many_people_the_rounds_exist_at_once_and_the_refresh_waits_for_the_
 ):
     requirement, snapshot = _policy_attested_by_two(home_page, staff)
     before = _table(requirement)
-    monkeypatch.setattr(services, "REFRESH_IN_BACKGROUND_OVER", 2)
+    monkeypatch.setattr(services.refresh, "REFRESH_IN_BACKGROUND_OVER", 2)
 
     with django_capture_on_commit_callbacks(execute=True):
         rounds = _open(snapshot)
@@ -86,13 +86,13 @@ def test_the_worker_writes_what_the_publish_would_have_written(
     in_publish, in_publish_version = _policy_attested_by_two(home_page, staff)
     before = _table(in_worker)
 
-    monkeypatch.setattr(services, "REFRESH_IN_BACKGROUND_OVER", 2)
+    monkeypatch.setattr(services.refresh, "REFRESH_IN_BACKGROUND_OVER", 2)
     with django_capture_on_commit_callbacks(execute=True):
         _open(in_worker_version)
     (asked,) = _refreshes_asked(tasks_held)
     requirement_status_refresh_task.call(*asked)
 
-    monkeypatch.setattr(services, "REFRESH_IN_BACKGROUND_OVER", 3)
+    monkeypatch.setattr(services.refresh, "REFRESH_IN_BACKGROUND_OVER", 3)
     with django_capture_on_commit_callbacks(execute=True):
         _open(in_publish_version)
     assert len(_refreshes_asked(tasks_held)) == 1  # three people is not over three: this one was in the publish

@@ -184,7 +184,7 @@ def test_reports_as_at_a_day_before_it_was_introduced_leave_it_out(trust):
 def test_many_people_are_refreshed_in_the_task_worker_once_the_change_is_saved(
     trust, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "REFRESH_IN_BACKGROUND_OVER", 1)
+    monkeypatch.setattr(services.refresh, "REFRESH_IN_BACKGROUND_OVER", 1)
     requirement = _new()
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
