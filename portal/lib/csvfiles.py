@@ -2,9 +2,7 @@
 the footers and extra columns a real report carries. A CSV's encoding and delimiter are `csv_text`'s; a cell's value
 (a text formula, a date) is `csvfiles_values`'s, and may be imported from here as before."""
 
-import datetime
 import difflib
-import io
 import itertools
 import re
 from collections.abc import Iterator
@@ -16,6 +14,7 @@ from .csvfiles_values import cell_value as cell_value
 from .csvfiles_values import parse_date as parse_date
 from .csvfiles_values import quoted as quoted
 from .csvfiles_values import show_date as show_date
+from .csvfiles_xlsx import XLSX_MAGIC, Unsaved, other_sheets, sheets_passed_over, xlsx_lines
 
 # What ESR and spreadsheet reports put under the data: "Report total: 250", "Total records 250", "End of report".
 FOOTER = re.compile(
@@ -34,26 +33,12 @@ TOTAL_LABEL = re.compile(
 )
 # How close an unread heading must be to one we read to be taken for a typo of it ("Supervisor Assignment No.").
 RESEMBLANCE = 0.85
-XLSX_MAGIC = b"PK\x03\x04"
 # An OLE compound file: an Excel 97-2003 workbook (.xls), or an .xlsx saved with a password (Excel encrypts it so).
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# A number format of zeros only ("00000000"): Excel shows 12345 as 00012345, as an employee number is written.
-ZERO_PADDED = re.compile(r"^0{2,}$")
 # How many cells holding a formula with no saved value a refusal names, before saying how many more.
 UNSAVED_NAMED = 5
 # How many hidden rows the dry run names, before saying how many more.
 HIDDEN_NAMED = 5
-
-
-class Unsaved(str):
-    """An XLSX cell holding a formula with no saved value (`xlsx_formulas`): empty, as openpyxl reads it, and marked
-    so that `read_table` can refuse it where its value would be read. One for a sheet, put in each such cell (a cell
-    is named by its line and column, as the table knows them): a cell each would cost memory for a file of them."""
-
-    def __new__(cls, sheet: str):
-        cell = super().__new__(cls, "")
-        cell.sheet = sheet
-        return cell
 
 
 def normalise_header(name: str) -> str:
@@ -94,8 +79,9 @@ def read_table(
     sheet: str = "",
     codes: set[str] = frozenset(),
 ) -> Table:
-    """Read a CSV or XLSX file (the first sheet, or `sheet`). Lines are numbered as a spreadsheet shows them, the
-    first line = line 1. The heading row is the first of the first 20 lines that holds every required heading (a
+    """Read a CSV or XLSX file (the first sheet Excel shows that holds anything, or `sheet`; the empty sheets passed
+    over are listed in `ignored`). Lines are numbered as a spreadsheet shows them, the first line = line 1. The heading
+    row is the first of the first 20 lines that holds every required heading (a
     report may open with a title and the day it was run); the lines above it are left out and listed in `ignored`, as
     are rows after the last record that are footers (a total, a count, "End of report") or too empty to be a record,
     and blank lines, and the footers and titles a page break leaves before the headings again (a report exported page
@@ -109,13 +95,14 @@ def read_table(
             "delimited)' and upload it again."
         )
     hidden: list[int] = []  # the numbers of the rows an XLSX sheet hides, as they are read
+    passed_over: list[str] = []  # the empty sheets before the one read
     if data[:4] == XLSX_MAGIC:
-        lines = _xlsx_lines(data, sheet, hidden)
+        lines = xlsx_lines(data, sheet, hidden, passed_over)
     else:
         lines = csv_lines(data, lambda cells: required <= _headings(cells, aliases)[0].keys())
     above = list(itertools.islice(lines, HEADING_SEARCH))
     if not above:
-        raise CsvFileError("The file is empty." + _other_sheets(data, sheet))
+        raise CsvFileError("The file is empty." + other_sheets(data, sheet))
     read = [_headings(cells, aliases) for _, cells in above]
     found = next((index for index, (columns, _) in enumerate(read) if required <= columns.keys()), None)
     if found is None:
@@ -125,14 +112,14 @@ def read_table(
         names = _names(required - nearest.keys(), labels)
         raise CsvFileError(
             f"The file has no column for: {names}. No line among the first {HEADING_SEARCH} has the headings "
-            f"{_names(required, labels)}. See the import guide for the headings we accept." + _other_sheets(data, sheet)
+            f"{_names(required, labels)}. See the import guide for the headings we accept." + other_sheets(data, sheet)
         )
     columns, unused = read[found]
     headings = above[found][1]
     # Every column a field reads, a second one for a field too (`_Disagreements` compares them)
     read_columns = [index for index, name in enumerate(headings) if aliases.get(normalise_header(name))]
     unsaved = [(above[found][0], i, cell) for i, cell in enumerate(headings) if isinstance(cell, Unsaved)]
-    table = Table(unused=unused)
+    table = Table(unused=unused, ignored=sheets_passed_over(passed_over))
     unread = {alias: f for alias, f in aliases.items() if f not in columns}
     for name in unused:
         close = difflib.get_close_matches(normalise_header(name), unread, n=1, cutoff=RESEMBLANCE)
@@ -394,96 +381,3 @@ def _is_date(value: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _xlsx_lines(data: bytes, sheet: str, hidden: list[int]) -> Iterator[tuple[int, list[str]]]:
-    """An Excel workbook, read-only and streamed (a 100,000-row report never sits in memory as cells): the sheet named
-    `sheet`, else the first sheet Excel shows (a report may keep its parameters on a hidden sheet before it). Each
-    cell is read as Excel shows it where that matters: a number shown with leading zeros keeps them. A formula is
-    read as its saved value; one with none is an `Unsaved` cell, for `read_table` to refuse where it is read. The
-    number of each row the sheet hides is added to `hidden` as the row is read."""
-    from .xlsx_formulas import has_formulas, unsaved_formulas
-    from .xlsx_hidden import hidden_rows
-
-    workbook = _workbook(data)
-    unsaved = hides = None
-    try:
-        worksheet = _worksheet(workbook, sheet)
-        # Read-only mode stops at the size the sheet states, and some export tools state "A1" or too small a range.
-        worksheet.reset_dimensions()
-        unsaved = unsaved_formulas(worksheet) if has_formulas(worksheet) else iter(())
-        hides = hidden_rows(worksheet)
-        pending, marker = next(unsaved, None), Unsaved(worksheet.title)
-        next_hidden = next(hides, None)
-        for number, row in enumerate(worksheet.iter_rows(), start=1):
-            cells = [_cell_text(cell.value, getattr(cell, "number_format", None)) for cell in row]
-            while next_hidden is not None and next_hidden < number:
-                next_hidden = next(hides, None)
-            if next_hidden == number:
-                hidden.append(number)
-            while pending is not None and pending[0] < number:
-                pending = next(unsaved, None)
-            if pending is not None and pending[0] == number:
-                for column in pending[1]:
-                    cells.extend([""] * (column - len(cells)))
-                    cells[column - 1] = marker
-            yield number, cells
-    finally:
-        for stream in (unsaved, hides):
-            if hasattr(stream, "close"):  # its stream of the sheet, if the file's reading stopped part way
-                stream.close()
-        workbook.close()
-
-
-def _workbook(data: bytes):
-    import openpyxl
-
-    from .xlsx_package import check_package
-
-    check_package(data)  # before openpyxl reads any of it: a small file can unpack to gigabytes
-    try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # a damaged workbook: openpyxl raises many kinds
-        raise CsvFileError(
-            f"The Excel file cannot be read ({error.__class__.__name__}). Save it again as .xlsx or CSV."
-        ) from error
-
-
-def _worksheet(workbook, sheet: str):
-    if sheet:
-        if sheet not in workbook.sheetnames:
-            names = ", ".join(workbook.sheetnames)
-            raise CsvFileError(f"The workbook has no sheet called '{sheet}' (its sheets: {names}).")
-        return workbook[sheet]
-    shown = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
-    return (shown or workbook.worksheets)[0]
-
-
-def _other_sheets(data: bytes, sheet: str) -> str:
-    """For a workbook with more than one sheet to show, which was read and which were not, to end a message saying
-    the headings were not found (they may be on another sheet); "" for a CSV or a workbook of one sheet."""
-    if data[:4] != XLSX_MAGIC:
-        return ""
-    workbook = _workbook(data)
-    try:
-        read = _worksheet(workbook, sheet).title
-        others = [ws.title for ws in workbook.worksheets if ws.sheet_state == "visible" and ws.title != read]
-    finally:
-        workbook.close()
-    if not others:
-        return ""
-    return f" This is the sheet '{read}'; the workbook's other sheets: {', '.join(others)}."
-
-
-def _cell_text(value, number_format: str | None = None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0 and ZERO_PADDED.match(number_format or ""):
-        return str(value).zfill(len(number_format))
-    return str(value)

@@ -167,7 +167,8 @@ def test_an_xls_or_a_password_protected_workbook_is_refused_by_name(team, kind, 
 
 def test_headings_on_another_sheet_are_named_and_that_sheet_can_be_read(team, tmp_path):
     """A cover sheet Excel shows first: the refusal says which sheet was read and which others there are (it said
-    only "no column for" or "The file is empty"), and naming the sheet reads it."""
+    only "no column for" or "The file is empty"), and naming the sheet reads it. An empty sheet in front is passed
+    over."""
     book = openpyxl.Workbook()
     book.active.title = "Cover"
     book.active.append(["Staff in Post, run 01/12/2026"])
@@ -186,7 +187,8 @@ def test_headings_on_another_sheet_are_named_and_that_sheet_can_be_read(team, tm
     out = io.BytesIO()
     book.save(out)
     _, plan = import_batch_create(kind="roster", data=out.getvalue(), filename="sip.xlsx", user=None)
-    assert plan.problems == ["The file is empty. This is the sheet 'Notes'; the workbook's other sheets: Staff List."]
+    # An empty sheet in front is passed over (test_import_xlsx_empty_first_sheet): it was "The file is empty."
+    assert plan.can_apply and plan.ignored == ["The sheet 'Notes' is empty: the sheet 'Staff List' was read"]
     assert "created: 1" in command("roster", data, tmp_path, "--sheet", "Staff List")
 
 
