@@ -9,8 +9,19 @@ from django.utils import timezone
 from .file_dates import why_not_a_date
 
 # A two-digit year as %y reads it (00-68: 2000-2068, else 1969-1999), with slashes or a month's name: Excel writes
-# 01-Feb-26 for a date cell formatted "dd-mmm-yy" when it saves a file as CSV.
-DATE_FORMATS = ("%d-%b-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%B-%Y", "%d/%m/%y", "%d-%b-%y")
+# 01-Feb-26 for a date cell formatted "dd-mmm-yy" when it saves a file as CSV. With spaces, as Excel writes the UK long
+# date (07 December 2025) and "dd mmm yyyy", and year first with slashes ("yyyy/mm/dd"): each reads one way only.
+DATE_FORMATS = (
+    "%d-%b-%Y",
+    "%d/%m/%Y",
+    "%Y-%m-%d",
+    "%d-%B-%Y",
+    "%d/%m/%y",
+    "%d-%b-%y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%Y/%m/%d",
+)
 # A time after the date ("01/02/2026 00:00", "2026-02-01T00:00:00", "01-Feb-2026 09:30:15"): the day is what counts,
 # the day written, unless the time names its offset from UTC ("2026-03-31T23:30:00Z"): then the moment's day in London.
 TIME_SUFFIX = re.compile(

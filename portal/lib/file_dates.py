@@ -9,7 +9,9 @@ import re
 DATE_SHAPES = (
     re.compile(r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4}|\d{2})"),
     re.compile(r"(?P<day>\d{1,2})-(?P<month>[A-Za-z]{3,9})-(?P<year>\d{4}|\d{2})"),
+    re.compile(r"(?P<day>\d{1,2}) (?P<month>[A-Za-z]{3,9}) (?P<year>\d{4})"),
     re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"),
+    re.compile(r"(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})"),
 )
 # A spreadsheet's day number where a date was meant (a date column formatted as a number: 46054 is 01/02/2026), from
 # 1955 to 2119; day 0 of Excel's 1900 date system is 30 December 1899.
