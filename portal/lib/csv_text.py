@@ -1,6 +1,7 @@
-"""A CSV's bytes as lines of cells, one line at a time: its encoding (UTF-8, else Windows-1252; UTF-16 and UTF-32
-refused by name) and its delimiter. Only the line being read is held as text, never the whole file decoded: a staff
-list as wide as ESR's (25 MB) would otherwise sit in memory twice over while it is read (`portal.lib.csvfiles`)."""
+"""A CSV's bytes as lines of cells, one line at a time: its encoding (UTF-8, else Windows-1252; Excel's "Unicode Text",
+UTF-16 with its mark, read as UTF-8; UTF-16 without one and UTF-32 refused by name) and its delimiter. Only the line
+being read is held as text, never the whole file decoded: a staff list as wide as ESR's (25 MB) would otherwise sit in
+memory twice over while it is read (`portal.lib.csvfiles`)."""
 
 import codecs
 import csv
@@ -17,6 +18,8 @@ WIDE_BOMS = (
     (codecs.BOM_UTF16_LE, "UTF-16"),
     (codecs.BOM_UTF16_BE, "UTF-16"),
 )
+# The marks of Excel's "Unicode Text" (UTF-16, little-endian as Excel writes it, or big-endian), which is read.
+UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 # A Latin accented letter as UTF-8 writes it ("ë" is C3 AB, "ł" C5 82). In a file that is not all UTF-8, one means the
 # file is mixed: read as Windows-1252 it would be two characters ("Ã«"). A Windows-1252 file seldom holds such a pair:
 # Ã, Ä or Å straight before a character from 80-BF (’, €, ©, a non-breaking space...).
@@ -35,7 +38,8 @@ class CsvFileError(ValueError):
 def encoding(data: bytes) -> str:
     """UTF-8 with or without a byte-order mark ("utf-8-sig"), else Windows-1252 ("cp1252", what Excel on Windows
     saves). A file that is partly each, or holds a byte that is neither, is refused, naming the line: either reading
-    would garble names. A file in UTF-16 (Excel's "Unicode Text") or UTF-32 is refused by name: either decodes, NUL
+    would garble names. A file in UTF-16 (with its mark, `unicode_text_as_utf8` has made it UTF-8) or UTF-32 is
+    refused by name: either decodes, NUL
     bytes and all, into headings that match and a control character in every value, so each line would be refused for
     a reason that names no encoding."""
     wide = _wide_encoding(data)
@@ -64,6 +68,31 @@ def encoding(data: bytes) -> str:
             "neither UTF-8 nor Windows-1252. Save the file as 'CSV UTF-8 (Comma delimited)' and upload it again."
         )
     return "cp1252"
+
+
+def unicode_text_as_utf8(data: bytes) -> bytes:
+    """A file in Excel's "Unicode Text" (UTF-16 with its byte-order mark, as Excel always writes it; tab-separated,
+    which `_delimiter` finds) as UTF-8, for the rest of the reading; any other file as it is. With the mark the
+    encoding is not a guess, so the file is read; without one (or in UTF-32) `encoding` refuses it by name. Decoded a
+    chunk at a time, so only the UTF-8 copy is held, never the whole file as text."""
+    found = [(bom, codec) for bom, codec in UTF16_BOMS if data.startswith(bom)]
+    if not found or _wide_encoding(data) != "UTF-16":  # UTF-32's little-endian mark begins with UTF-16's
+        return data
+    bom, codec = found[0]
+    decoder, out = codecs.getincrementaldecoder(codec)(), bytearray()
+    for start in range(len(bom), len(data), CHUNK):
+        try:
+            out += decoder.decode(data[start : start + CHUNK], final=start + CHUNK >= len(data)).encode("utf-8")
+        except UnicodeDecodeError as error:  # half of a surrogate pair, or an odd byte at the end
+            # what the decoder held (a character the last chunk cut in two, then this chunk) up to the fault
+            read = bytes(out) + error.object[: error.start].decode(codec, errors="ignore").encode("utf-8")
+            line = _line_of(read, len(read))
+            raise CsvFileError(
+                f"Line {line} is not saved as UTF-16, though the file starts as Excel's 'Unicode Text' does: read, "
+                "some names would come out garbled. Save the file as 'CSV UTF-8 (Comma delimited)' and upload it "
+                "again."
+            ) from error
+    return bytes(out)
 
 
 def _unreadable_at(data: bytes, codec: str) -> int | None:
@@ -113,6 +142,7 @@ def csv_lines(data: bytes, reads_every: Callable[[list[str]], bool]) -> Iterator
     """(line number, cells) for each record of a CSV, numbered as a spreadsheet shows them (a value holding a line
     break spans two). `reads_every(cells)` says whether a line read as headings holds every required one: the
     delimiter is the one that splits such a line (`_delimiter`)."""
+    data = unicode_text_as_utf8(data)
     name = encoding(data)
     if not any(line.strip() for line in text_lines(data, name)):
         raise CsvFileError("The file is empty.")
