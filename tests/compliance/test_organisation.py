@@ -22,8 +22,13 @@ from portal.people.models import StaffChange, Team
 from portal.people.roster import plan_roster
 from tests import factories
 
-TODAY = timezone.localdate()
 LONG_AGO = datetime.date(2015, 4, 1)
+
+
+def today() -> datetime.date:
+    """Read in each test, as the code under test reads it: a date read once, when the file was imported, is
+    yesterday's for the tests of a run that went past midnight."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -117,7 +122,7 @@ def test_a_bad_team_is_refused_naming_what_is_wrong_and_nothing_changes(trust, f
 
 
 def test_no_team_is_added_under_a_closed_one(trust):
-    Team.objects.filter(pk=trust["payroll"].pk).update(closed_on=TODAY)
+    Team.objects.filter(pk=trust["payroll"].pk).update(closed_on=today())
     with pytest.raises(TeamError, match="Payroll closed on"):
         team_create(name="Pensions", code="PEN", kind=Team.TEAM, parent=trust["payroll"], user=trust["hr"])
 
@@ -193,49 +198,49 @@ def test_a_team_cannot_move_under_itself_or_a_team_below_it(trust, target):
 
 
 def test_a_team_cannot_move_under_a_closed_team(trust):
-    Team.objects.filter(pk=trust["ward_a"].pk).update(closed_on=TODAY)
+    Team.objects.filter(pk=trust["ward_a"].pk).update(closed_on=today())
     with pytest.raises(TeamError, match="Ward A closed on"):
         team_move(team=trust["payroll"], parent=trust["ward_a"], user=trust["hr"])
 
 
 def test_an_empty_team_closes_and_the_roster_then_refuses_it(trust):
     team = team_create(name="Pensions", code="PEN", kind=Team.TEAM, parent=trust["finance"], user=trust["hr"])
-    team_close(team=team, closed_on=TODAY, user=trust["hr"])
+    team_close(team=team, closed_on=today(), user=trust["hr"])
 
-    assert _fresh(team).closed_on == TODAY and _events("closed")[0].detail["closed_on"] == TODAY.isoformat()
+    assert _fresh(team).closed_on == today() and _events("closed")[0].detail["closed_on"] == today().isoformat()
     roster = (
         "Employee Number,First Name,Last Name,Work Email,Org Code,Start Date\n"
         "E9000001,Robin,New,robin.new@example.nhs.uk,PEN,2024-01-08\n"
     )
     plan = plan_roster(roster.encode())
-    assert plan.rejected == [(2, f"Team 'PEN' closed on {TODAY:%d/%m/%Y}: place the person in an open team")]
+    assert plan.rejected == [(2, f"Team 'PEN' closed on {today():%d/%m/%Y}: place the person in an open team")]
 
 
 def test_a_team_with_people_in_post_cannot_close_and_says_how_many(trust):
     factories.make_staff(team=trust["payroll"], start_date=LONG_AGO)
-    factories.make_staff(team=trust["payroll"], start_date=LONG_AGO, leave_date=TODAY - datetime.timedelta(days=9))
+    factories.make_staff(team=trust["payroll"], start_date=LONG_AGO, leave_date=today() - datetime.timedelta(days=9))
     with pytest.raises(TeamError, match="Payroll still has 2 people in post"):
-        team_close(team=trust["payroll"], closed_on=TODAY, user=trust["hr"])
+        team_close(team=trust["payroll"], closed_on=today(), user=trust["hr"])
     assert _fresh(trust["payroll"]).closed_on is None and _events() == []
 
 
 def test_a_team_with_open_teams_below_cannot_close_and_names_them(trust):
-    trust["clerk"].leave_date = TODAY - datetime.timedelta(days=3)
+    trust["clerk"].leave_date = today() - datetime.timedelta(days=3)
     trust["clerk"].save()
     with pytest.raises(TeamError, match="Finance still has open teams below it: Payroll"):
-        team_close(team=trust["finance"], closed_on=TODAY, user=trust["hr"])
-    team_close(team=trust["payroll"], closed_on=TODAY, user=trust["hr"])
-    team_close(team=trust["finance"], closed_on=TODAY, user=trust["hr"])
-    assert _fresh(trust["finance"]).closed_on == TODAY
+        team_close(team=trust["finance"], closed_on=today(), user=trust["hr"])
+    team_close(team=trust["payroll"], closed_on=today(), user=trust["hr"])
+    team_close(team=trust["finance"], closed_on=today(), user=trust["hr"])
+    assert _fresh(trust["finance"]).closed_on == today()
 
 
 def test_a_team_cannot_close_in_the_future_or_twice(trust):
     team = team_create(name="Pensions", code="PEN", kind=Team.TEAM, parent=trust["finance"], user=trust["hr"])
     with pytest.raises(TeamError, match="today or in the past"):
-        team_close(team=team, closed_on=TODAY + datetime.timedelta(days=1), user=trust["hr"])
-    team_close(team=team, closed_on=TODAY, user=trust["hr"])
+        team_close(team=team, closed_on=today() + datetime.timedelta(days=1), user=trust["hr"])
+    team_close(team=team, closed_on=today(), user=trust["hr"])
     with pytest.raises(TeamError, match="Pensions already closed on"):
-        team_close(team=team, closed_on=TODAY, user=trust["hr"])
+        team_close(team=team, closed_on=today(), user=trust["hr"])
 
 
 def test_an_unknown_team_in_the_roster_says_where_to_add_it(trust):
@@ -265,8 +270,8 @@ def test_the_background_refresh_a_chunk_at_a_time_equals_a_rebuild(trust):
 
 def test_a_closed_team_still_takes_a_row_for_someone_who_left_by_the_day_it_closed(trust):
     team = team_create(name="Pensions", code="PEN", kind=Team.TEAM, parent=trust["finance"], user=trust["hr"])
-    team_close(team=team, closed_on=TODAY - datetime.timedelta(days=10), user=trust["hr"])
-    left = (TODAY - datetime.timedelta(days=20)).isoformat()
+    team_close(team=team, closed_on=today() - datetime.timedelta(days=10), user=trust["hr"])
+    left = (today() - datetime.timedelta(days=20)).isoformat()
     roster = (
         "Employee Number,First Name,Last Name,Work Email,Org Code,Start Date,Leave Date\n"
         f"E9000001,Robin,Gone,robin.gone@example.nhs.uk,PEN,2020-01-06,{left}\n"

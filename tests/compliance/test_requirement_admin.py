@@ -13,8 +13,13 @@ from portal.compliance import projection
 from portal.compliance.models import Requirement, RequirementStatus
 from tests import factories
 
-TODAY = timezone.localdate()
 LONG_AGO = datetime.date(2015, 4, 1)
+
+
+def today() -> datetime.date:
+    """Read in each test, as the code under test reads it: a date read once, when the file was imported, is
+    yesterday's for the tests of a run that went past midnight."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -58,7 +63,7 @@ def _form(**overrides) -> dict:
         "page": "",
         "applies_to_everyone": "on",
         "staff_groups": "[]",
-        "introduced_on": TODAY.isoformat(),
+        "introduced_on": today().isoformat(),
         "renewal_months": "12",
         "new_starter_days": "28",
         "active": "on",
@@ -89,7 +94,7 @@ def test_adding_one_in_the_cms_gives_long_standing_staff_a_window_from_today(tru
     requirement = Requirement.objects.get(name="Fire safety")
     rows = _rows(requirement)
     assert set(rows) == {trust["nurse"].pk, trust["clerk"].pk}
-    assert {row.due_on for row in rows.values()} == {TODAY + datetime.timedelta(days=28)}
+    assert {row.due_on for row in rows.values()} == {today() + datetime.timedelta(days=28)}
     entry = AuditEvent.objects.get(action=AuditEvent.REQUIREMENT_CHANGED)
     assert (entry.actor, entry.scope, entry.detail["change"]) == (editor, "Fire safety", "added")
     listing = editor_client.get(_url("list"))
@@ -113,7 +118,7 @@ def test_narrowing_it_in_the_cms_removes_rows_and_a_rebuild_agrees(trust, editor
 
 
 def test_a_date_in_the_future_is_refused_with_a_message_and_nothing_changes(trust, editor_client):
-    tomorrow = (TODAY + datetime.timedelta(days=1)).isoformat()
+    tomorrow = (today() + datetime.timedelta(days=1)).isoformat()
 
     response = editor_client.post(_url("add"), _form(introduced_on=tomorrow))
 
@@ -212,7 +217,7 @@ def test_retiring_in_the_cms_asks_for_the_reason_and_stamps_the_day(trust, edito
     retired = editor_client.post(_url("edit", requirement.pk), _form(active=None, retired_reason="Replaced"))
     assert retired.status_code == 302, retired.content.decode()[:2000]
     requirement.refresh_from_db()
-    assert (requirement.active, requirement.retired_on, requirement.retired_reason) == (False, TODAY, "Replaced")
+    assert (requirement.active, requirement.retired_on, requirement.retired_reason) == (False, today(), "Replaced")
     assert _rows(requirement) == {}
 
 

@@ -15,8 +15,13 @@ from portal.compliance.models import Requirement, RequirementStatus
 from portal.compliance.services import RequirementError, requirement_delete, requirement_save
 from tests import factories
 
-TODAY = timezone.localdate()
 LONG_AGO = datetime.date(2015, 4, 1)
+
+
+def today() -> datetime.date:
+    """Read in each test, as the code under test reads it: a date read once, when the file was imported, is
+    yesterday's for the tests of a run that went past midnight."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -30,7 +35,9 @@ def trust(db):
         "finance": finance,
         "nurse": factories.make_staff(team=ward_a, staff_group="Nursing", start_date=LONG_AGO),
         "clerk": factories.make_staff(team=finance, start_date=LONG_AGO),
-        "leaver": factories.make_staff(team=ward_a, start_date=LONG_AGO, leave_date=TODAY - datetime.timedelta(days=3)),
+        "leaver": factories.make_staff(
+            team=ward_a, start_date=LONG_AGO, leave_date=today() - datetime.timedelta(days=3)
+        ),
         "hr": factories.make_user(first_name="Hana", last_name="HR"),
     }
 
@@ -62,21 +69,21 @@ def test_long_standing_staff_are_due_a_window_after_it_is_introduced_not_overdue
     requirement_save(requirement=requirement, user=trust["hr"])
 
     row = _rows(requirement)[trust["nurse"].pk]
-    assert row.due_on == TODAY + datetime.timedelta(days=28)
-    assert row.state(TODAY) in {status.NOT_STARTED, status.DUE_SOON}
-    assert row.state(TODAY + datetime.timedelta(days=29)) == status.OVERDUE
+    assert row.due_on == today() + datetime.timedelta(days=28)
+    assert row.state(today()) in {status.NOT_STARTED, status.DUE_SOON}
+    assert row.state(today() + datetime.timedelta(days=29)) == status.OVERDUE
 
 
 def test_someone_who_started_after_it_was_introduced_keeps_their_own_window(trust):
-    introduced = TODAY - datetime.timedelta(days=100)
-    newcomer = factories.make_staff(team=trust["finance"], start_date=TODAY - datetime.timedelta(days=10))
+    introduced = today() - datetime.timedelta(days=100)
+    newcomer = factories.make_staff(team=trust["finance"], start_date=today() - datetime.timedelta(days=10))
     requirement = _new(new_starter_days=28, introduced_on=introduced)
     requirement_save(requirement=requirement, user=trust["hr"])
 
     rows = _rows(requirement)
-    assert rows[newcomer.pk].due_on == TODAY + datetime.timedelta(days=18)
+    assert rows[newcomer.pk].due_on == today() + datetime.timedelta(days=18)
     assert rows[trust["clerk"].pk].due_on == introduced + datetime.timedelta(days=28)
-    assert rows[trust["clerk"].pk].state(TODAY) == status.OVERDUE
+    assert rows[trust["clerk"].pk].state(today()) == status.OVERDUE
 
 
 def test_training_that_ran_out_before_it_was_introduced_is_due_at_the_end_of_the_window(trust):
@@ -86,9 +93,9 @@ def test_training_that_ran_out_before_it_was_introduced_is_due_at_the_end_of_the
     factories.make_completion(trust["nurse"], requirement, completed_at=long_ago)
 
     row = _rows(requirement)[trust["nurse"].pk]
-    assert row.expires_on < TODAY
-    assert row.due_on == TODAY + datetime.timedelta(days=28)
-    assert row.state(TODAY) == status.DUE_SOON
+    assert row.expires_on < today()
+    assert row.due_on == today() + datetime.timedelta(days=28)
+    assert row.state(today()) == status.DUE_SOON
 
 
 def test_narrowing_the_audience_removes_rows_and_is_audited(trust):
@@ -121,7 +128,7 @@ def test_a_longer_window_moves_the_due_date(trust):
     requirement.new_starter_days = 90
     requirement_save(requirement=requirement, user=trust["hr"])
 
-    assert _rows(requirement)[trust["clerk"].pk].due_on == TODAY + datetime.timedelta(days=90)
+    assert _rows(requirement)[trust["clerk"].pk].due_on == today() + datetime.timedelta(days=90)
 
 
 def test_retiring_removes_every_row_and_bringing_it_back_restores_them(trust):
@@ -152,7 +159,7 @@ def test_a_new_name_touches_no_one(trust):
 
 
 def test_it_cannot_be_introduced_in_the_future(trust):
-    requirement = _new(introduced_on=TODAY + datetime.timedelta(days=1))
+    requirement = _new(introduced_on=today() + datetime.timedelta(days=1))
 
     with pytest.raises(ValidationError, match="future"):
         requirement_save(requirement=requirement, user=trust["hr"])
@@ -170,7 +177,7 @@ def test_staff_groups_that_are_not_a_list_of_names_are_refused(trust, groups):
 
 
 def test_reports_as_at_a_day_before_it_was_introduced_leave_it_out(trust):
-    yesterday = TODAY - datetime.timedelta(days=1)
+    yesterday = today() - datetime.timedelta(days=1)
     requirement = _new()
     requirement_save(requirement=requirement, user=trust["hr"])
 
@@ -248,7 +255,7 @@ def test_a_rebuild_equals_the_table_after_every_kind_of_change(trust):
     factories.make_completion(trust["nurse"], requirement)
     requirement.applies_to_everyone = False
     requirement_save(requirement=requirement, user=trust["hr"], teams=[trust["wards"]])
-    requirement.introduced_on = TODAY - datetime.timedelta(days=60)
+    requirement.introduced_on = today() - datetime.timedelta(days=60)
     requirement.new_starter_days = 14
     requirement_save(requirement=requirement, user=trust["hr"])
     live = _table()
