@@ -30,7 +30,7 @@ from .mappings import (
     twin_error,
 )
 from .models import Certificate, CompetenceMapping, EvidenceEntry, ReminderLog, ReminderRefusal, Requirement
-from .services import RequirementError, requirement_delete, requirement_save
+from .services import RequirementError, requirement_delete, requirement_delete_refusal, requirement_save
 
 
 class RequirementSaveMixin:
@@ -80,7 +80,14 @@ class RequirementEditView(RequirementSaveMixin, EditView):
 
 
 class RequirementDeleteView(DeleteView):
-    """Deleting goes through `requirement_delete`, which refuses a requirement that is part of the record."""
+    """Deleting goes through `requirement_delete`, which refuses a requirement that is part of the record. The page
+    that asks for confirmation gives the refusal at once instead, so nobody confirms a delete that will be refused."""
+
+    def get(self, request, *args, **kwargs):
+        if refusal := requirement_delete_refusal(self.object):
+            messages.error(request, refusal)
+            return redirect(self.edit_url_name, quote(self.object.pk))
+        return super().get(request, *args, **kwargs)
 
     def delete_action(self):
         with transaction.atomic():

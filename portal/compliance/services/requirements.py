@@ -142,18 +142,24 @@ def requirement_reinstate(*, requirement: Requirement, user) -> dict:
     return requirement_save(requirement=requirement, user=user)
 
 
+def requirement_delete_refusal(requirement: Requirement) -> str:
+    """Why `requirement` cannot be deleted, in the words `requirement_delete` refuses with, or "" if it can be: for a
+    page to say before it asks for a confirmation that would be refused."""
+    if requirement_on_record(requirement):
+        return (
+            f"“{requirement}” has evidence recorded against it, so it cannot be deleted: retire it instead by "
+            "unticking “Active”. People keep their history, and it stops counting from then on."
+        )
+    return requirement_history_refusal(requirement) or requirement_measured_refusal(requirement)
+
+
 def requirement_delete(*, requirement: Requirement, user) -> None:
     """Remove a requirement added by mistake, that nobody was ever measured against. One with evidence, a certificate
     or a re-attestation round against it is part of the record and cannot be removed, and so is one an evidence pack
     names, one with reminders sent or figures kept for a past day (`requirement_history_held`), or one anyone has a
     status row or a run on (`requirement_measured_refusal`: what reports about past days read): retire it instead. A
     refusal changes nothing and writes no audit line: the line and the mappings' deletion go back with it."""
-    if requirement_on_record(requirement):
-        raise RequirementError(
-            f"“{requirement}” has evidence recorded against it, so it cannot be deleted: retire it instead by "
-            "unticking “Active”. People keep their history, and it stops counting from then on."
-        )
-    if refusal := requirement_history_refusal(requirement) or requirement_measured_refusal(requirement):
+    if refusal := requirement_delete_refusal(requirement):
         raise RequirementError(refusal)
     with transaction.atomic():
         audit_record(
