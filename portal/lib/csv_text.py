@@ -43,10 +43,10 @@ def encoding(data: bytes) -> str:
     bytes and all, into headings that match and a control character in every value, so each line would be refused for
     a reason that names no encoding."""
     wide = _wide_encoding(data)
-    if wide == "UTF-16":
+    if wide == "UTF-16":  # not Excel's "Unicode Text", which always writes the mark (and is read)
         raise CsvFileError(
-            "This file is saved as UTF-16 (Excel's 'Unicode Text'). Save it as 'CSV UTF-8 (Comma delimited)' and "
-            "upload it again."
+            "This file is saved as UTF-16 text without a byte-order mark, which cannot be read for sure. Open it in "
+            "Excel, save it as 'CSV UTF-8 (Comma delimited)' or as 'Excel Workbook (.xlsx)', and upload it again."
         )
     if wide:
         raise CsvFileError(

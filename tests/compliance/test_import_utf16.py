@@ -19,9 +19,10 @@ from tests.dry_runs import dry_run_refused
 
 people, adults = test_completions.people, test_completions.adults  # the same fixtures
 
+# Not Excel's "Unicode Text", which always writes the mark: the message says what the file is, and what to save instead.
 UTF16 = (
-    "This file is saved as UTF-16 (Excel's 'Unicode Text'). Save it as 'CSV UTF-8 (Comma delimited)' and upload it "
-    "again."
+    "This file is saved as UTF-16 text without a byte-order mark, which cannot be read for sure. Open it in Excel, "
+    "save it as 'CSV UTF-8 (Comma delimited)' or as 'Excel Workbook (.xlsx)', and upload it again."
 )
 UTF32 = "This file is saved as UTF-32. Save it as 'CSV UTF-8 (Comma delimited)' and upload it again."
 
@@ -117,16 +118,17 @@ def test_a_stray_nul_in_a_utf8_file_is_still_named_by_its_line(people, adults):
     assert plan.problems == [] and [(line, "U+0000" in reason) for line, reason in plan.rejected] == [(2, True)]
 
 
-def test_hr_uploading_excels_unicode_text_sees_the_one_message(client, team):
+def test_hr_uploading_utf16_without_its_mark_sees_the_one_message(client, team):
     officer = factories.with_mfa(factories.make_user())
     officer.groups.add(hr_group())
     factories.sign_in(client, officer)
-    excel = roster_text(team).replace(",", "\t").encode("utf-16-le")  # tab-separated, as "Unicode Text", no mark
+    excel = roster_text(team).replace(",", "\t").encode("utf-16-le")  # tab-separated, but without the mark
     response = client.post(
         reverse("imports:upload", args=["roster"]), {"file": SimpleUploadedFile("roster.txt", excel)}, follow=True
     )
     html = response.content.decode()
-    assert "This file is saved as UTF-16 (Excel&#x27;s &#x27;Unicode Text&#x27;)." in html
+    assert "This file is saved as UTF-16 text without a byte-order mark" in html
+    assert "&#x27;Excel Workbook (.xlsx)&#x27;" in html and "Unicode Text" not in html
     assert "U+0000" not in html and "Line 2" not in html and "Apply this roster" not in html
     assert not StaffMember.objects.exists()
 
