@@ -35,6 +35,9 @@ from .reminders import Message, messages_due, remindable
 logger = logging.getLogger(__name__)
 
 SENT, ALREADY_SENT, NOT_SENT, MAIL_DOWN = "sent", "already sent", "not sent", "mail down"
+# Claimed less than CLAIM_LEFT_AFTER ago and not marked sent: being sent by another worker, or left by one that died;
+# which, nobody can tell yet. Not ALREADY_SENT: it may never have gone.
+UNCONFIRMED = "claimed, not confirmed"
 NO_LONGER_DUE = "no longer due"  # done, retired, paused or no longer theirs since the run read what was due
 # The mail server, not this email: each email after it would fail the same way (most after waiting out EMAIL_TIMEOUT).
 # Any other OSError (refused connection, timeout, TLS) is the server too; the other SMTP errors (they are OSErrors as
@@ -66,16 +69,18 @@ def messages_send(messages: list[Message], *, connection=None) -> str:
     and those claimed before are left out; what is left goes as its own text when it is one message, else as one list
     (`reminder_lists.email_for`). The outcome as `message_send`'s: ALREADY_SENT if nothing was left to send; if the
     email could not be sent, every claim is withdrawn, so the next run tries them all again, and the outcome is
-    MAIL_DOWN when the mail server could not be reached (or refuses every email), NOT_SENT when it refused this one.
+    MAIL_DOWN when the mail server could not be reached (or refuses every email), NOT_SENT when it refused this one;
+    UNCONFIRMED, not ALREADY_SENT, when nothing was left to send and some claim of it is not yet marked sent.
     `connection`: the run's connection to the mail server, opened here if it is not open, and closed on MAIL_DOWN;
     None, a connection of the email's own. A message no longer due (`still_due`) is neither claimed nor sent:
     NO_LONGER_DUE when none is left."""
     messages = still_due(messages)
     if not messages:
         return NO_LONGER_DUE
-    claimed = [(message, log) for message in messages if (log := _claim(message)) is not None]
+    claims = [(message, _claim(message)) for message in messages]
+    claimed = [(message, log) for message, log in claims if isinstance(log, int)]
     if not claimed:
-        return ALREADY_SENT
+        return UNCONFIRMED if any(log == UNCONFIRMED for _, log in claims) else ALREADY_SENT
     left, logs = [message for message, _ in claimed], [log for _, log in claimed]
     recipient = left[0].recipient
     try:
@@ -177,9 +182,10 @@ def _refusals_record(messages: list[Message], answer: str) -> None:
     )
 
 
-def _claim(message: Message) -> int | None:
-    """The id of the message's claim, made now; or of a claim left unsent (`_claim_left`), taken over. None when it
-    is claimed already: sent, or being sent by another worker."""
+def _claim(message: Message) -> int | str:
+    """The id of the message's claim, made now; or of a claim left unsent (`_claim_left`), taken over. When it is
+    claimed already: ALREADY_SENT if that claim was marked sent, else UNCONFIRMED (being sent by another worker, or
+    left by one killed less than CLAIM_LEFT_AFTER ago)."""
     try:
         with transaction.atomic():
             return ReminderLog.objects.create(
@@ -196,14 +202,15 @@ def _claim(message: Message) -> int | None:
         return _claim_left(message)
 
 
-def _claim_left(message: Message) -> int | None:
+def _claim_left(message: Message) -> int | str:
     """The message's claim, if it was never marked sent and was made more than CLAIM_LEFT_AFTER ago (its worker was
     killed before it sent), taken over by claiming it again: one conditional UPDATE, so that of two runs at once only
-    one does. One query to find it, and one more only when there is one."""
+    one does. Otherwise what `_claim` says of a claim made already. One query to find it, and one more only when it is
+    left."""
     now = timezone.now()
     left = ReminderLog.objects.filter(sent_at__isnull=True, claimed_at__lt=now - CLAIM_LEFT_AFTER)
-    pk = (
-        left.filter(
+    found = (
+        ReminderLog.objects.filter(
             staff=message.staff,
             requirement=message.requirement,
             stage=message.stage,
@@ -211,13 +218,18 @@ def _claim_left(message: Message) -> int | None:
             due_on=message.due_on,
             recipient=message.recipient,
         )
-        .values_list("pk", flat=True)
+        .values_list("pk", "sent_at", "claimed_at")
         .first()
     )
-    if pk is None or not left.filter(pk=pk).update(
+    if found is None:  # a claim withdrawn since the insert was refused: claimed and failed, or the digest's own rule
+        return ALREADY_SENT
+    pk, sent_at, claimed_at = found
+    if sent_at is not None:
+        return ALREADY_SENT
+    if claimed_at >= now - CLAIM_LEFT_AFTER or not left.filter(pk=pk).update(
         claimed_at=now, subject=message.subject[:255], sent_by=message.sent_by
     ):
-        return None
+        return UNCONFIRMED
     return pk
 
 

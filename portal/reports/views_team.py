@@ -17,7 +17,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.compliance.asat import Moment
 from portal.compliance.pauses import pauses_for_staff
-from portal.compliance.reminder_sending import ALREADY_SENT, MAIL_DOWN, SENT, message_send
+from portal.compliance.reminder_sending import ALREADY_SENT, MAIL_DOWN, SENT, UNCONFIRMED, message_send
 from portal.compliance.reminders import reminder_by_hand
 from portal.compliance.requirement_history import requirements_in_force_on
 from portal.lib.links import safe_next
@@ -334,7 +334,7 @@ def team_remind(request):
         if count and not people:  # counted, as the page counts them, but the person pressing it is not reminded
             messages.info(request, _only_the_presser())
             return redirect(safe_next(request) or "reports:team")
-    sent, already, nothing, closed, failed, no_address = [], 0, 0, 0, 0, []
+    sent, already, nothing, closed, failed, no_address, unconfirmed = [], 0, 0, 0, 0, [], []
     for done, person in enumerate(people, start=1):
         if person.user is not None and not person.user.is_active:
             closed += 1  # they cannot sign in to do it: as the daily run, nothing goes to a closed account
@@ -350,6 +350,8 @@ def team_remind(request):
             sent.append(person.full_name)
         elif outcome == ALREADY_SENT:
             already += 1
+        elif outcome == UNCONFIRMED:  # claimed in the last hour and not marked sent: it may never have gone
+            unconfirmed.append(person.full_name)
         else:  # the mail server refused it or could not be reached: nothing recorded, so it can be tried again
             failed += 1
             if outcome == MAIL_DOWN:  # the others would each wait out EMAIL_TIMEOUT and fail the same way
@@ -359,7 +361,7 @@ def team_remind(request):
         audit_record(
             request=request, actor=request.user, action=AuditEvent.REMIND, scope=", ".join(sent)[:300], people=len(sent)
         )
-    summary = _remind_summary(sent, already, nothing, closed, failed, no_address)
+    summary = _remind_summary(sent, already, nothing, closed, failed, no_address, unconfirmed)
     (messages.error if failed else messages.success)(request, summary)
     return redirect(safe_next(request) or "reports:team")
 
@@ -378,7 +380,13 @@ def _remindable(user, scope):
 
 
 def _remind_summary(
-    sent: list[str], already: int, nothing: int, closed: int, failed: int, no_address: list[str] = ()
+    sent: list[str],
+    already: int,
+    nothing: int,
+    closed: int,
+    failed: int,
+    no_address: list[str] = (),
+    unconfirmed: list[str] = (),
 ) -> str:
     parts = []
     if failed:
@@ -388,6 +396,13 @@ def _remind_summary(
         parts.append(f"Reminder sent to {sent[0]}." if len(sent) == 1 else f"Reminders sent to {len(sent)} people.")
     if already:
         parts.append(f"Not sent again to {already} {'person' if already == 1 else 'people'} reminded earlier today.")
+    if unconfirmed:  # not sent again, as another request may be sending it now; taken over after the hour
+        whom, them = (unconfirmed[0], "them") if len(unconfirmed) == 1 else (f"{len(unconfirmed)} people", "each")
+        parts.append(
+            f"Not sent again to {whom}: a reminder to {them} was started less than an hour ago and the email server "
+            "has not confirmed it yet. If it has not arrived, press Remind again an hour after it was started, and it "
+            "will be sent."
+        )
     if nothing:
         parts.append(f"{nothing} {'person has' if nothing == 1 else 'people have'} nothing outstanding.")
     if closed:
