@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from portal.compliance.models import ImportBatch
 from portal.lib import uploads
-from portal.lib.csvfiles import cell_value
+from portal.lib.csvfiles import number_value
 
 from .models import ApiClient
 from .problems import Problem
@@ -49,9 +49,9 @@ def client_batch_refusal(client_id: int, batch: ImportBatch) -> str:
     rows = list(csv.DictReader(io.StringIO(uploads.load_named(batch.stored_name, batch.sha256).decode(), newline="")))
     try:
         if batch.kind == ImportBatch.COMPLETIONS:
-            # Each number as the import reads it (cell_value), as the request was checked: a cell written as a text
+            # Each number as the import reads it (number_value), as the request was checked: a cell written as a text
             # formula (writes._as_written) is read as what it gives
-            numbers = [cell_value(row["Assignment Number"]) or cell_value(row["Employee Number"]) for row in rows]
+            numbers = [number_value(row["Assignment Number"]) or number_value(row["Employee Number"]) for row in rows]
             _check_people_in_scope(client, numbers)
         else:
             fields = {label: field for field, label in ROSTER_COLUMNS}

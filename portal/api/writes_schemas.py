@@ -5,9 +5,9 @@ import re
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict, field_validator, model_validator
+from pydantic import BeforeValidator, ConfigDict, ValidationInfo, field_validator, model_validator
 
-from portal.lib.csvfiles import cell_value
+from portal.lib.csvfiles import cell_value, number_value
 from portal.lib.text import hidden_character
 
 from .problems import sent_value
@@ -23,13 +23,20 @@ class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+# The fields of a row that name a person or a post by number: the import reads them without thousands separators.
+NUMBER_FIELDS = {"employee_number", "assignment_number", "manager_employee_number", "manager_assignment_number"}
+
+
 class Row(Strict):
     @field_validator("*", mode="before")
     @classmethod
-    def _as_the_import_reads_it(cls, value):
+    def _as_the_import_reads_it(cls, value, info: ValidationInfo):
         # Before any check: a team client's scope is checked against the value the import will match, and the import
-        # trims every cell, so " E0000007" must be checked as E0000007, not as a number that names nobody.
-        return cell_value(value) if isinstance(value, str) else value
+        # trims every cell, so " E0000007" must be checked as E0000007, not as a number that names nobody; and it
+        # reads a number's thousands separators as none, so "12,345,678" must be checked as 12345678.
+        if not isinstance(value, str):
+            return value
+        return number_value(value) if info.field_name in NUMBER_FIELDS else cell_value(value)
 
     @field_validator("*")
     @classmethod

@@ -49,6 +49,9 @@ ALIASES = {
     **dict.fromkeys(["expirydate", "renewaldate", "expiry", "expires", "validuntil"], "expiry"),
 }
 REQUIRED = {"competence", "completed"}
+# The fields that name the person by number, read without thousands separators (`csvfiles.number_value`): "Person" is
+# one when it holds the number alone.
+NUMBERS = {"person", "employee_number", "assignment_number"}
 LABELS = {"competence": "Competence Name", "completed": "Achievement Date"}
 COLUMNS = {
     "person": "Person",
@@ -229,7 +232,7 @@ def plan_completions(data: bytes, *, strict: bool = False, sheet: str = "", **_o
     roster an error rather than a skipped row."""
     plan = CompletionPlan(sha256=hashlib.sha256(data).hexdigest(), strict=strict)
     try:
-        table = read_table(data, ALIASES, REQUIRED, {**COLUMNS, **LABELS}, sheet=sheet)
+        table = read_table(data, ALIASES, REQUIRED, {**COLUMNS, **LABELS}, sheet=sheet, numbers=NUMBERS)
     except CsvFileError as error:
         plan.problems.append(str(error))
         return plan

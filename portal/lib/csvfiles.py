@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .csv_text import HEADING_SEARCH, CsvFileError, csv_lines
 from .csvfiles_values import DATE_FORMATS as DATE_FORMATS
 from .csvfiles_values import cell_value as cell_value
+from .csvfiles_values import number_value as number_value
 from .csvfiles_values import parse_date as parse_date
 from .csvfiles_values import quoted as quoted
 from .csvfiles_values import show_date as show_date
@@ -78,6 +79,7 @@ def read_table(
     *,
     sheet: str = "",
     codes: set[str] = frozenset(),
+    numbers: set[str] = frozenset(),
 ) -> Table:
     """Read a CSV or XLSX file (the first sheet Excel shows that holds anything, or `sheet`; the empty sheets passed
     over are listed in `ignored`). Lines are numbered as a spreadsheet shows them, the first line = line 1. The heading
@@ -87,7 +89,8 @@ def read_table(
     and blank lines, and the footers and titles a page break leaves before the headings again (a report exported page
     by page). A file with no record under its headings is refused, saying what is there instead: an empty report
     applied would change nothing without a word. `codes` are the fields whose values may be bare numbers (a team's
-    code): a count there is no sign of a totals row (`_is_footer`)."""
+    code): a count there is no sign of a totals row (`_is_footer`). `numbers` are the fields holding a person's or a
+    post's number, read without the thousands separators Excel may show in them (`number_value`)."""
     if data[:8] == OLE_MAGIC:
         raise CsvFileError(
             "This is an Excel 97-2003 workbook (.xls) or an Excel file protected by a password, which cannot be read. "
@@ -141,6 +144,7 @@ def read_table(
     disagreements = _Disagreements(headings, aliases, labels)
     # The headings again part way down (a report that repeats them on each page, two downloads pasted together)
     repeated = [normalise_header(headings[i]) for i in read_columns]
+    readers = {f: number_value if f in numbers else cell_value for f in columns}  # how each field's cell is read
     for line, cells in itertools.chain(above[found + 1 :], lines):
         unsaved.extend((line, i, cells[i]) for i in read_columns if i < len(cells) and isinstance(cells[i], Unsaved))
         if not any(cell.strip() for cell in cells):
@@ -156,7 +160,7 @@ def read_table(
             table.ignored.append(_left_out(line, cells, "repeats the headings"))
             repeats += 1
             continue
-        records.append((line, {f: (cell_value(cells[i]) if i < len(cells) else "") for f, i in columns.items()}))
+        records.append((line, {f: (readers[f](cells[i]) if i < len(cells) else "") for f, i in columns.items()}))
         footer = _is_footer(cells, columns, required, codes, above=len(records) - 1 - _footers_at_end(footers))
         # A line of one cell (a title, "Page 1 of 2") is no record just before the headings again, whatever it says
         one_cell = not footer and sum(1 for cell in cells if cell.strip()) == 1

@@ -33,6 +33,10 @@ TIME_SUFFIX = re.compile(
 )
 # A text formula, ="00012345", the quotes inside it doubled: Excel shows the text.
 TEXT_FORMULA = re.compile(r'="((?:[^"]|"")*)"')
+# A number as Excel shows a column formatted "#,##0" (12,345,678), which a CSV saved from it keeps: a separator every
+# three digits from the right, and no leading zero, as only that format writes them. Commas anywhere else (1,2345,
+# 12,34,567) are no separators, and the value is left for the import to refuse.
+GROUPED_NUMBER = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+")
 
 
 def cell_value(text: str) -> str:
@@ -46,6 +50,15 @@ def cell_value(text: str) -> str:
         if formula:
             return formula[1].replace('""', '"').strip()
     return text
+
+
+def number_value(text: str) -> str:
+    """A person's or a post's number as a record holds it: the cell as `cell_value` reads it, without the thousands
+    separators of a number column Excel formatted so (12,345,678 is 12345678). Every import reads the number columns
+    so, and the API checks its rows' numbers through this too, so a team client's scope is checked against the
+    number the import will match."""
+    value = cell_value(text)
+    return value.replace(",", "") if GROUPED_NUMBER.fullmatch(value) else value
 
 
 def _london_day(day: datetime.date, time: re.Match) -> datetime.date:
