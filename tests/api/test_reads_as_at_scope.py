@@ -14,9 +14,13 @@ from portal.people.history import staff_changes_record
 from portal.people.models import StaffChange
 from tests.dbrole import as_owner
 
-TODAY = timezone.localdate()
-BEFORE = TODAY - datetime.timedelta(days=150)
-AFTER = TODAY - datetime.timedelta(days=30)
+
+def _before():
+    return timezone.localdate() - datetime.timedelta(days=150)
+
+
+def after():
+    return timezone.localdate() - datetime.timedelta(days=30)
 
 
 def _long_ago():
@@ -28,7 +32,7 @@ def _move(person, team):
     """`person` moves to `team` 100 days ago, recorded that day."""
     person.team = team
     person.save()
-    staff_changes_record([person], effective=TODAY - datetime.timedelta(days=100))
+    staff_changes_record([person], effective=timezone.localdate() - datetime.timedelta(days=100))
     move = StaffChange.objects.filter(staff=person).latest("recorded_at", "pk")
     with as_owner():
         StaffChange.objects.filter(pk=move.pk).update(recorded_at=F("recorded_at") - datetime.timedelta(days=100))
@@ -45,8 +49,8 @@ def test_a_person_is_read_about_the_days_they_were_in_the_clients_team(api, org)
     fay, sam = org["people"]["fay"], org["people"]["sam"]
     _move(fay, org["teams"]["comms"])  # leaves Payroll (under Finance)
     _move(sam, org["teams"]["payroll"])  # joins it
-    assert (_person(api, fay, BEFORE), _person(api, fay, AFTER), _person(api, fay)) == (200, 404, 404)
-    assert (_person(api, sam, BEFORE), _person(api, sam, AFTER), _person(api, sam)) == (404, 200, 200)
+    assert (_person(api, fay, _before()), _person(api, fay, after()), _person(api, fay)) == (200, 404, 404)
+    assert (_person(api, sam, _before()), _person(api, sam, after()), _person(api, sam)) == (404, 200, 200)
 
 
 def test_a_team_moved_today_is_read_about_the_days_it_was_under_the_clients_team(api, org):
@@ -60,11 +64,11 @@ def test_a_team_moved_today_is_read_about_the_days_it_was_under_the_clients_team
         query = {"as_at": day.isoformat(), **more} if day else {}
         return api("get", path.format(code=team.code), "finance", query).status_code
 
-    assert (read(teams["payroll"], BEFORE), read(teams["payroll"])) == (200, 404)
-    assert (read(teams["comms"], BEFORE), read(teams["comms"])) == (404, 200)
+    assert (read(teams["payroll"], _before()), read(teams["payroll"])) == (200, 404)
+    assert (read(teams["comms"], _before()), read(teams["comms"])) == (404, 200)
     figures = "/api/v1/organisation/figures"
     for basis in ("as_it_was", "as_recorded"):
-        day = {"as_at": BEFORE.isoformat(), "basis": basis}
+        day = {"as_at": _before().isoformat(), "basis": basis}
         payroll = api("get", figures, "finance", {"team": teams["payroll"].code, **day})
         comms = api("get", figures, "finance", {"team": teams["comms"].code, **day})
         assert (payroll.status_code, comms.status_code) == (200, 404)
@@ -76,8 +80,8 @@ def test_someone_who_moved_away_is_read_in_the_team_they_were_in_then_not_where_
     fay, teams = org["people"]["fay"], org["teams"]
     _move(fay, teams["comms"])  # leaves Payroll (under Finance) for Communications, outside the client's teams
     path = f"/api/v1/people/{fay.employee_number}/standing"
-    body = api("get", path, "finance", {"as_at": BEFORE.isoformat()}).json()
+    body = api("get", path, "finance", {"as_at": _before().isoformat()}).json()
     assert body["team"] == {"code": teams["payroll"].code, "name": "Payroll"}
     assert "Communications" not in json.dumps(body) and teams["comms"].code not in json.dumps(body)
     # A client of the whole organisation reads where the roster has them now, as before
-    assert api("get", path, "standing", {"as_at": BEFORE.isoformat()}).json()["team"]["name"] == "Communications"
+    assert api("get", path, "standing", {"as_at": _before().isoformat()}).json()["team"]["name"] == "Communications"

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests import factories
 
-from .test_reads_as_at_scope import AFTER, _long_ago
+from .test_reads_as_at_scope import _long_ago, after
 
 # (path, query, {client: queries}). Each starts with the client (its team and its token's holder, one query) and ends
 # with the audit line.
@@ -19,22 +19,22 @@ READS = {
     # the person; (a team's client: the tree as recorded by the end of the day, the person's team on it); the
     # requirements, their teams; the ledger's completions by then, its entries (a cursor), the roster's rows (a
     # cursor); the person's names and numbers as recorded then
-    "person as at": ("/api/v1/people/{fay}/standing", {"as_at": AFTER}, {"standing": 9, "finance": 11}),
+    "person as at": ("/api/v1/people/{fay}/standing", {"as_at": "{after}"}, {"standing": 9, "finance": 11}),
     # the team by its code; (a team's client: the tree that day, to hold it to its teams); the requirements; the tree
     # that day; names and numbers as recorded then; the requirements, their teams; the ledger's completions, its
     # entries, the roster's rows
-    "team as at": ("/api/v1/teams/{payroll}/standing", {"as_at": AFTER}, {"standing": 11, "finance": 12}),
+    "team as at": ("/api/v1/teams/{payroll}/standing", {"as_at": "{after}"}, {"standing": 11, "finance": 12}),
     # the team by its code; (a team's client: the tree as it was that day); the requirements; the tree that day; the
     # status intervals counted by team and requirement
     "organisation as it was": (
         "/api/v1/organisation/figures",
-        {"team": "{payroll}", "as_at": AFTER, "basis": "as_it_was"},
+        {"team": "{payroll}", "as_at": "{after}", "basis": "as_it_was"},
         {"standing": 6, "finance": 7},
     ),
     # as above, but in place of the status intervals: whether the day's figures were kept, and those figures summed
     "organisation as recorded": (
         "/api/v1/organisation/figures",
-        {"team": "{payroll}", "as_at": AFTER, "basis": "as_recorded"},
+        {"team": "{payroll}", "as_at": "{after}", "basis": "as_recorded"},
         {"standing": 7, "finance": 8},
     ),
 }
@@ -42,7 +42,8 @@ READS = {
 
 def _count(api, org, read, who) -> int:
     path, query, _ = READS[read]
-    names = {"fay": org["people"]["fay"].employee_number, "payroll": org["teams"]["payroll"].code}
+    # the day, read when the test runs, not when the file is imported
+    names = {"fay": org["people"]["fay"].employee_number, "payroll": org["teams"]["payroll"].code, "after": after()}
     query = {name: str(value).format(**names) for name, value in query.items()}
     with CaptureQueriesContext(connection) as queries:
         response = api("get", path.format(**names), who, query)

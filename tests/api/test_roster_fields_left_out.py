@@ -14,8 +14,6 @@ from tests import factories
 
 from .conftest import roster_row
 
-TODAY = timezone.localdate()
-
 
 def _send(api, people, key, **body):
     return api("post", "/api/v1/roster", "roster", {"people": people, **body}, key=key)
@@ -27,7 +25,7 @@ def _held(staff) -> tuple:
 
 
 def test_a_person_sent_with_only_the_required_fields_keeps_the_rest(api, org):
-    leaves_on = TODAY + datetime.timedelta(days=30)
+    leaves_on = timezone.localdate() + datetime.timedelta(days=30)
     sam = factories.make_staff(
         team=org["teams"]["comms"],
         job_title="Ward Clerk",
@@ -63,7 +61,7 @@ def test_an_empty_or_null_field_clears_it(api, org):
 
 
 def test_a_leaver_sent_without_a_leave_date_stays_a_leaver(api, org):
-    left_on = TODAY - datetime.timedelta(days=20)
+    left_on = timezone.localdate() - datetime.timedelta(days=20)
     lee = factories.make_staff(team=org["teams"]["comms"], first_name="Lee", last_name="Leaver", leave_date=left_on)
     lee.user.is_active = False
     lee.user.save(update_fields=["is_active"])

@@ -12,9 +12,13 @@ from portal.reports.team import team_matrix
 
 from .conftest import roster_row
 
-TODAY = timezone.localdate()
-LEFT = TODAY - datetime.timedelta(days=400)
-RETURNED = TODAY - datetime.timedelta(days=60)
+
+def _left():
+    return timezone.localdate() - datetime.timedelta(days=400)
+
+
+def returned():
+    return timezone.localdate() - datetime.timedelta(days=60)
 
 
 def _send(api, person, key):
@@ -30,12 +34,12 @@ def _placed(org, day) -> dict[str, str]:
 
 def test_someone_taken_on_again_is_in_each_team_in_its_own_period(api, org):
     sam = org["people"]["sam"]
-    _send(api, roster_row(sam, leave_date=LEFT.isoformat()), "sam-leaves")
-    back = roster_row(sam, start_date=RETURNED.isoformat(), leave_date=None, team_code=org["teams"]["payroll"].code)
+    _send(api, roster_row(sam, leave_date=_left().isoformat()), "sam-leaves")
+    back = roster_row(sam, start_date=returned().isoformat(), leave_date=None, team_code=org["teams"]["payroll"].code)
     _send(api, back, "sam-returns")
     sam.refresh_from_db()
-    assert (sam.start_date, sam.leave_date) == (RETURNED, None)
+    assert (sam.start_date, sam.leave_date) == (returned(), None)
 
-    assert _placed(org, LEFT - datetime.timedelta(days=30))["Sam Person"] == "Communications"
-    assert "Sam Person" not in _placed(org, LEFT + datetime.timedelta(days=1))
-    assert _placed(org, RETURNED)["Sam Person"] == "Payroll"
+    assert _placed(org, _left() - datetime.timedelta(days=30))["Sam Person"] == "Communications"
+    assert "Sam Person" not in _placed(org, _left() + datetime.timedelta(days=1))
+    assert _placed(org, returned())["Sam Person"] == "Payroll"

@@ -11,12 +11,10 @@ from portal.compliance.models import EvidenceEntry, RequirementStatus
 
 from .conftest import COURSE
 
-TODAY = datetime.date.today()
-
 
 def _rows(org):
     sam, kim, fay = (org["people"][name] for name in ("sam", "kim", "fay"))
-    day = TODAY - datetime.timedelta(days=40)
+    day = datetime.date.today() - datetime.timedelta(days=40)
     expiry = day.replace(year=day.year + 2) - datetime.timedelta(days=1)
     return [
         (sam.employee_number, COURSE, day, None),

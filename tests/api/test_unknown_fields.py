@@ -11,8 +11,6 @@ from portal.people.models import StaffChange, StaffMember
 
 from .conftest import completion, roster_row
 
-TODAY = datetime.date.today()
-
 
 @pytest.mark.parametrize(
     ("in_row", "in_body", "field"),
@@ -46,7 +44,7 @@ def test_a_roster_row_with_a_field_it_does_not_take_is_refused_by_name(api, org)
 
 def test_a_roster_change_takes_effect_on_its_effective_date(api, org):
     sam, finance = org["people"]["sam"], org["teams"]["finance"]
-    moved_on = TODAY - datetime.timedelta(days=12)
+    moved_on = datetime.date.today() - datetime.timedelta(days=12)
     row = roster_row(sam, team_code=finance.code, effective_date=moved_on.isoformat())
     response = api("post", "/api/v1/roster", "roster", {"people": [row]}, key="moved")
     assert response.status_code == 202, response.content
@@ -59,7 +57,9 @@ def test_a_roster_change_takes_effect_on_its_effective_date(api, org):
 )
 def test_an_effective_date_the_file_would_refuse_is_refused(api, org, days, words):
     sam, finance = org["people"]["sam"], org["teams"]["finance"]
-    row = roster_row(sam, team_code=finance.code, effective_date=(TODAY - datetime.timedelta(days=days)).isoformat())
+    row = roster_row(
+        sam, team_code=finance.code, effective_date=(datetime.date.today() - datetime.timedelta(days=days)).isoformat()
+    )
     response = api("post", "/api/v1/roster", "roster", {"people": [row], "dry_run": True}, key="bad-day")
     assert response.status_code == 422
     error = response.json()["errors"][0]

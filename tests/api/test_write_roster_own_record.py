@@ -25,8 +25,10 @@ MAKERS = (
     "out from ({}), so nothing the client sends can change it. Another member of HR can apply it from a file they "
     "upload themselves."
 )
-TODAY = datetime.date.today()
-MOVED = f"Start date: 06/01/2020 to {show_date(TODAY)}"
+
+
+def _moved():
+    return f"Start date: 06/01/2020 to {show_date(datetime.date.today())}"
 
 
 def _send(api, rows, key, who="roster", token=None, **options):
@@ -47,12 +49,12 @@ def _people() -> list:
 def test_the_makers_own_start_date_is_refused_by_row_and_nothing_changes(api, org, who, dry_run):
     hana, fay = org["people"]["hr"], org["people"]["fay"]  # Hana made every client in `org`
     before = _people()
-    rows = [_row(fay, job_title="Senior Officer"), _row(hana, start_date=TODAY.isoformat())]
+    rows = [_row(fay, job_title="Senior Officer"), _row(hana, start_date=datetime.date.today().isoformat())]
     response = _send(api, rows, key="own", who=who, dry_run=dry_run)
     assert response.status_code == 422, response.content
     body = response.json()
     assert body["code"] == "rows_rejected"
-    assert body["errors"] == [{"field": "people[1]", "message": f"people[1]: {MAKERS.format(MOVED)}"}]
+    assert body["errors"] == [{"field": "people[1]", "message": f"people[1]: {MAKERS.format(_moved())}"}]
     assert _people() == before
 
 
@@ -76,10 +78,10 @@ def test_the_makers_own_row_applies_when_it_changes_nothing_their_standing_follo
 
 
 def test_another_member_of_hrs_start_date_goes_through_a_client_they_were_never_shown(api, org, ola):
-    response = _send(api, [_row(ola, start_date=TODAY.isoformat())], key="ola")
+    response = _send(api, [_row(ola, start_date=datetime.date.today().isoformat())], key="ola")
     assert response.status_code == 202, response.content
     ola.refresh_from_db()
-    assert ola.start_date == TODAY
+    assert ola.start_date == datetime.date.today()
 
 
 def test_the_worker_refuses_a_record_joined_to_the_maker_after_the_request(api, org, settings):
@@ -90,12 +92,12 @@ def test_the_worker_refuses_a_record_joined_to_the_maker_after_the_request(api, 
     ida.groups.add(hr_group())
     _, token = api_client_create(name="Ida's system", scopes=[ApiClient.WRITE_ROSTER], team=None, user=ida)
     record = factories.make_staff(team=org["teams"]["finance"], first_name="Ida", last_name="Maker")
-    sent = _send(api, [_row(record, start_date=TODAY.isoformat())], key="race", who=None, token=token)
+    sent = _send(api, [_row(record, start_date=datetime.date.today().isoformat())], key="race", who=None, token=token)
     assert sent.status_code == 202, sent.content
     StaffMember.objects.filter(pk=record.pk).update(user=ida)
     batch = ImportBatch.objects.get()
     with pytest.raises(OwnRecordRefused):
         import_batch_run(batch.pk)
     batch.refresh_from_db()
-    assert batch.status == ImportBatch.FAILED and batch.error == f"Not applied. Line 2: {MAKERS.format(MOVED)}"
+    assert batch.status == ImportBatch.FAILED and batch.error == f"Not applied. Line 2: {MAKERS.format(_moved())}"
     assert StaffMember.objects.get(pk=record.pk).start_date == datetime.date(2020, 1, 6)

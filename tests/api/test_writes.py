@@ -10,8 +10,6 @@ from portal.people.models import StaffMember
 
 from .conftest import COURSE, completion
 
-TODAY = datetime.date.today()
-
 
 def _send(api, org, rows, key="key-1", who="completions", **options):
     return api("post", "/api/v1/completions", who, {"completions": rows, **options}, key=key)
@@ -20,7 +18,14 @@ def _send(api, org, rows, key="key-1", who="completions", **options):
 def test_completions_are_recorded_and_the_import_can_be_followed(api, org):
     sam, kim = org["people"]["sam"], org["people"]["kim"]
     response = _send(
-        api, org, [completion(sam), completion(kim, days_ago=20, expires_on=str(TODAY.replace(year=TODAY.year + 1)))]
+        api,
+        org,
+        [
+            completion(sam),
+            completion(
+                kim, days_ago=20, expires_on=str(datetime.date.today().replace(year=datetime.date.today().year + 1))
+            ),
+        ],
     )
     assert response.status_code == 202, response.content
     body = response.json()
@@ -87,7 +92,7 @@ def test_a_write_without_a_usable_key_is_refused(api, org, key):
 
 def test_a_rejected_row_rejects_the_request_naming_the_row_and_frees_the_key(api, org):
     sam = org["people"]["sam"]
-    future = (TODAY + datetime.timedelta(days=5)).isoformat()
+    future = (datetime.date.today() + datetime.timedelta(days=5)).isoformat()
     rows = [completion(sam), completion(sam, completed_on=future)]
     response = _send(api, org, rows, key="fix-and-retry")
     assert response.status_code == 422
