@@ -13,8 +13,6 @@ from portal.compliance.services import evidence_record, evidence_void, requireme
 from portal.people.history import staff_changes_record
 from tests import factories
 
-NOW = timezone.now()
-
 EVENTS = st.lists(
     st.one_of(
         st.tuples(st.just("complete"), st.integers(0, 3), st.integers(0, 2), st.integers(0, 1500)),
@@ -61,6 +59,7 @@ def organisation():
 
 def play(sequence, *, teams, staff, requirements, corrector) -> None:
     """Play `sequence` through the services, recording roster history for moves and leavers as HR's edits do."""
+    now = timezone.now()
     for n, event in enumerate(sequence):
         if event[0] == "complete":
             _, who, which, days_ago = event
@@ -70,7 +69,7 @@ def play(sequence, *, teams, staff, requirements, corrector) -> None:
                 source=EvidenceEntry.IMPORT,
                 source_ref=f"event {n}",
                 idempotency_key=f"event-{n}",
-                completed_at=NOW - datetime.timedelta(days=days_ago),
+                completed_at=now - datetime.timedelta(days=days_ago),
             )
         elif event[0] == "void":
             live = list(EvidenceEntry.objects.exclude(source=EvidenceEntry.VOID).filter(voided_by__isnull=True))

@@ -29,9 +29,15 @@ from tests.compliance.histories import status_values
 from tests.compliance.test_import_utf16 import private_files  # noqa: F401 - fixture
 from tests.modules.test_quiz_changed_mid_attempt import _as_the_browser_sends
 
-TODAY = timezone.localdate()
-PAST = TODAY - datetime.timedelta(days=30)
-AS_IT_WAS = {"as_at": PAST.isoformat(), "basis": "as_it_was"}
+
+def _past():
+    return timezone.localdate() - datetime.timedelta(days=30)
+
+
+def _as_it_was():
+    return {"as_at": _past().isoformat(), "basis": "as_it_was"}
+
+
 ROSTER_HEADER = "Employee Number,First Name,Last Name,Work Email,Organisation Code,Hire Date"
 # What changes from one request to the next whatever the records: the form's CSRF token, the scripts' nonce, the
 # seconds left before the session times out.
@@ -67,8 +73,8 @@ def org(db):
         staff=bob,
         requirements=[everyone],
         reason_code=pauses.SICKNESS,
-        first_day=TODAY - datetime.timedelta(days=90),
-        last_day=TODAY - datetime.timedelta(days=45),
+        first_day=timezone.localdate() - datetime.timedelta(days=90),
+        last_day=timezone.localdate() - datetime.timedelta(days=45),
         user=hr.user,
     )
     _, token = api_client_create(name="Reader", scopes=[ApiClient.READ_STANDING], team=None, user=hr.user)
@@ -98,11 +104,11 @@ def _readings(org) -> dict:
         "status table": status_values(RequirementStatus.objects.all()),
         "runs": sorted(StatusInterval.objects.values_list(*_run_fields())),
         "team page": _page(hr, "reports:team"),
-        "team page as it was": _page(hr, "reports:team", AS_IT_WAS),
+        "team page as it was": _page(hr, "reports:team", _as_it_was()),
         "HR's figures": _page(hr, "hr_reports:organisation"),
         "export": _page(hr, "exports:csv"),
         "API team": json.loads(_page(Client(), f"/api/v1/teams/{code}/standing", **api)),
-        "API figures as it was": json.loads(_page(Client(), "/api/v1/organisation/figures", AS_IT_WAS, **api)),
+        "API figures as it was": json.loads(_page(Client(), "/api/v1/organisation/figures", _as_it_was(), **api)),
     }
 
 
@@ -138,7 +144,9 @@ def _cms_edit(org, requirement, **fields) -> None:
 def test_the_check_catches_a_status_row_written_round_the_services(org):
     """The deliberate bypass: a status row changed behind the services' back is put right by the rebuild, and so
     every reader of it changes: the check fails, naming the first."""
-    RequirementStatus.objects.filter(staff=org["people"]["ann"]).update(due_on=TODAY + datetime.timedelta(days=900))
+    RequirementStatus.objects.filter(staff=org["people"]["ann"]).update(
+        due_on=timezone.localdate() + datetime.timedelta(days=900)
+    )
 
     with pytest.raises(AssertionError, match="changed on a rebuild"):
         _agrees_with_a_rebuild(org)
@@ -151,7 +159,7 @@ def test_a_requirement_changed_in_the_cms(org):
         ("renewal", {"renewal_months": "36"}),
         ("audience", {"applies_to_everyone": None, "teams": [str(org["teams"]["surgery"].pk)]}),
         ("levels", {"level_family": "Fire", "level": "2"}),
-        ("start date", {"introduced_on": (TODAY - datetime.timedelta(days=10)).isoformat()}),
+        ("start date", {"introduced_on": (timezone.localdate() - datetime.timedelta(days=10)).isoformat()}),
         ("retired", {"active": None, "retired_reason": "Replaced by the national course"}),
     ]:
         saved = Requirement.objects.filter(pk=fire.pk).values().get()
@@ -177,7 +185,7 @@ def test_a_pause_changed_after_its_end(org):
         ref=pause.ref,
         reason_code=pause.reason_code,
         first_day=pause.first_day,
-        last_day=TODAY - datetime.timedelta(days=20),
+        last_day=timezone.localdate() - datetime.timedelta(days=20),
         user=org["hr_user"],
     )
 
@@ -216,6 +224,6 @@ def test_a_course_mapping_changed(org):
 
 
 def test_a_team_a_requirement_names_closed(org):
-    team_close(team=org["teams"]["clinic"], closed_on=TODAY - datetime.timedelta(days=5), user=None)
+    team_close(team=org["teams"]["clinic"], closed_on=timezone.localdate() - datetime.timedelta(days=5), user=None)
 
     _agrees_with_a_rebuild(org)

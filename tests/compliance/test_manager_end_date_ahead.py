@@ -17,7 +17,6 @@ from portal.people.models import TeamManager
 from portal.people.roles import hr_group, teams_managed_by
 from tests import factories
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 STARTED = datetime.date(2024, 4, 1)
 
@@ -27,7 +26,9 @@ def org(db):
     organisation = factories.make_team("Organisation", kind="organisation")
     archive = factories.make_team("Archive", parent=organisation)
     grace = factories.make_staff(team=organisation, first_name="Grace", last_name="Lead")
-    link = TeamManager.objects.create(staff=grace, team=archive, started_on=STARTED, ended_on=TODAY + 30 * DAY)
+    link = TeamManager.objects.create(
+        staff=grace, team=archive, started_on=STARTED, ended_on=timezone.localdate() + 30 * DAY
+    )
     hr = factories.make_staff(team=organisation, first_name="Hana", last_name="HR")
     hr.user.groups.add(hr_group())
     factories.with_mfa(hr.user)
@@ -39,7 +40,7 @@ def _hr(org) -> Client:
 
 
 def test_closing_the_team_ends_an_assignment_due_to_end_later_on_the_closing_day(org):
-    closed_on = TODAY - 2 * DAY
+    closed_on = timezone.localdate() - 2 * DAY
     assert teams_managed_by(org["grace"].user) == [org["archive"]]
 
     team_close(team=org["archive"], closed_on=closed_on, user=org["hr"].user)
@@ -53,9 +54,11 @@ def test_closing_the_team_ends_an_assignment_due_to_end_later_on_the_closing_day
 
 
 def test_an_assignment_over_before_the_closing_is_left_as_it_was(org):
-    TeamManager.objects.filter(pk=org["link"].pk).update(ended_on=TODAY - DAY)
-    team_close(team=org["archive"], closed_on=TODAY - 5 * DAY, user=org["hr"].user)
-    assert TeamManager.objects.get(pk=org["link"].pk).ended_on == TODAY - DAY  # who saw what, then, stays true
+    TeamManager.objects.filter(pk=org["link"].pk).update(ended_on=timezone.localdate() - DAY)
+    team_close(team=org["archive"], closed_on=timezone.localdate() - 5 * DAY, user=org["hr"].user)
+    assert (
+        TeamManager.objects.get(pk=org["link"].pk).ended_on == timezone.localdate() - DAY
+    )  # who saw what, then, stays true
     assert not AuditEvent.objects.filter(action=AuditEvent.MANAGER_CHANGED).exists()
 
 
@@ -67,7 +70,7 @@ def test_the_close_page_names_a_manager_due_to_stop_later(org):
 def test_hr_ends_an_assignment_sooner_from_the_team_page(org):
     client = _hr(org)
     page = client.get(reverse("organisation:team", args=[org["archive"].pk])).content.decode()
-    due = TODAY + 30 * DAY
+    due = timezone.localdate() + 30 * DAY
     assert f"{due.day} {due:%b} {due.year} (to stop)" in page and "(stopped)" not in page
     assert reverse("organisation:manager_end", args=[org["link"].pk]) in page
     form = client.get(reverse("organisation:manager_end", args=[org["link"].pk])).content.decode()
@@ -75,28 +78,33 @@ def test_hr_ends_an_assignment_sooner_from_the_team_page(org):
 
     response = client.post(
         reverse("organisation:manager_end", args=[org["link"].pk]),
-        {**factories.date_boxes("ended_on", TODAY), "reason": "Left sooner than planned"},
+        {**factories.date_boxes("ended_on", timezone.localdate()), "reason": "Left sooner than planned"},
     )
 
     assert response.status_code == 302
-    assert TeamManager.objects.get(pk=org["link"].pk).ended_on == TODAY
+    assert TeamManager.objects.get(pk=org["link"].pk).ended_on == timezone.localdate()
     assert teams_managed_by(org["grace"].user) == []
     event = AuditEvent.objects.get(action=AuditEvent.MANAGER_CHANGED)
-    assert event.detail["reason"] == "Left sooner than planned" and event.detail["ended_on"] == TODAY.isoformat()
+    assert (
+        event.detail["reason"] == "Left sooner than planned"
+        and event.detail["ended_on"] == timezone.localdate().isoformat()
+    )
 
 
 @pytest.mark.parametrize("offset", [30, 31])
 def test_the_same_day_or_a_later_one_is_refused_and_nothing_changes(org, offset):
-    due = TODAY + 30 * DAY
+    due = timezone.localdate() + 30 * DAY
     with pytest.raises(ManagerError, match=f"already stops managing Archive on {due.day} {due:%B} {due.year}"):
-        team_manager_end(manager=org["link"], ended_on=TODAY + offset * DAY, reason="Later", user=org["hr"].user)
+        team_manager_end(
+            manager=org["link"], ended_on=timezone.localdate() + offset * DAY, reason="Later", user=org["hr"].user
+        )
     assert TeamManager.objects.get(pk=org["link"].pk).ended_on == due
     assert not AuditEvent.objects.filter(action=AuditEvent.MANAGER_CHANGED).exists()
 
 
 def test_an_assignment_that_has_ended_cannot_be_changed(org):
-    TeamManager.objects.filter(pk=org["link"].pk).update(ended_on=TODAY)
+    TeamManager.objects.filter(pk=org["link"].pk).update(ended_on=timezone.localdate())
     with pytest.raises(ManagerError, match="already stopped managing Archive"):
-        team_manager_end(manager=org["link"], ended_on=TODAY - DAY, reason="Sooner", user=org["hr"].user)
+        team_manager_end(manager=org["link"], ended_on=timezone.localdate() - DAY, reason="Sooner", user=org["hr"].user)
     page = _hr(org).get(reverse("organisation:team", args=[org["archive"].pk])).content.decode()
     assert "(stopped)" in page and reverse("organisation:manager_end", args=[org["link"].pk]) not in page

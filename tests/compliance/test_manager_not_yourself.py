@@ -6,6 +6,7 @@ anyone's to record, their own included: it takes access away, and the audit line
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.audit.models import AuditEvent
 from portal.people.managers import ManagerError, team_manager_add
@@ -14,7 +15,7 @@ from portal.people.roles import hr_group
 from tests import factories
 from tests.compliance import test_organisation_pages as pages
 
-org, client_for, TODAY = pages.org, pages.client_for, pages.TODAY
+org, client_for = pages.org, pages.client_for
 
 ASK = "You cannot make yourself a manager of Communications. Ask another member of HR."
 THE_WAY_OUT = (
@@ -26,7 +27,11 @@ THE_WAY_OUT = (
 def _add(client, team, staff):
     return client.post(
         reverse("organisation:manager_add", args=[team.pk]),
-        {"employee_number": staff.employee_number, **factories.date_boxes("started_on", TODAY), "reason": "Lead"},
+        {
+            "employee_number": staff.employee_number,
+            **factories.date_boxes("started_on", timezone.localdate()),
+            "reason": "Lead",
+        },
     )
 
 
@@ -56,7 +61,9 @@ def test_with_a_colleague_in_hr_they_are_told_to_ask_and_the_colleague_adds_them
 
 def test_the_service_refuses_it_whatever_calls_it(org):
     with pytest.raises(ManagerError, match="You cannot make yourself a manager of Communications"):
-        team_manager_add(team=org["comms"], staff=org["hr"], started_on=TODAY, reason="Lead", user=org["hr"].user)
+        team_manager_add(
+            team=org["comms"], staff=org["hr"], started_on=timezone.localdate(), reason="Lead", user=org["hr"].user
+        )
     assert not TeamManager.objects.filter(staff=org["hr"]).exists()
 
 
@@ -65,11 +72,11 @@ def test_stopping_managing_a_team_yourself_is_recorded_with_who_did_it(org):
     link = TeamManager.objects.create(staff=org["hr"], team=org["comms"])
     response = client_for(org["hr"]).post(
         reverse("organisation:manager_end", args=[link.pk]),
-        {**factories.date_boxes("ended_on", TODAY), "reason": "Handed over to Sam"},
+        {**factories.date_boxes("ended_on", timezone.localdate()), "reason": "Handed over to Sam"},
     )
     assert response.status_code == 302, response.content.decode()[-3000:]
     link.refresh_from_db()
-    assert link.ended_on == TODAY
+    assert link.ended_on == timezone.localdate()
     event = AuditEvent.objects.get(action=AuditEvent.MANAGER_CHANGED)
     assert event.actor == org["hr"].user and event.detail["staff_id"] == org["hr"].pk
     assert olu.user != event.actor

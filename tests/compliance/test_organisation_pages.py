@@ -17,8 +17,6 @@ from portal.people.models import Team, TeamManager
 from portal.people.roles import hr_group
 from tests import factories
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
 def org(db):
@@ -146,7 +144,8 @@ def test_the_move_form_offers_no_team_below_the_one_moving(org):
 
 def test_closing_a_team_with_people_says_how_many_and_changes_nothing(org):
     response = client_for(org["hr"]).post(
-        reverse("organisation:team_close", args=[org["comms"].pk]), factories.date_boxes("closed_on", TODAY)
+        reverse("organisation:team_close", args=[org["comms"].pk]),
+        factories.date_boxes("closed_on", timezone.localdate()),
     )
     assert response.status_code == 400
     assert "Communications still has 1 person in post" in response.content.decode()
@@ -159,7 +158,7 @@ def test_hr_adds_a_manager_by_employee_number_with_a_reason(org):
         reverse("organisation:manager_add", args=[org["comms"].pk]),
         {
             "employee_number": org["sam"].employee_number,
-            **factories.date_boxes("started_on", TODAY),
+            **factories.date_boxes("started_on", timezone.localdate()),
             "reason": "New lead",
         },
     )
@@ -174,7 +173,7 @@ def test_hr_adds_a_manager_by_employee_number_with_a_reason(org):
 def test_an_unknown_employee_number_is_named(org):
     response = client_for(org["hr"]).post(
         reverse("organisation:manager_add", args=[org["comms"].pk]),
-        {"employee_number": "E404", **factories.date_boxes("started_on", TODAY), "reason": "New lead"},
+        {"employee_number": "E404", **factories.date_boxes("started_on", timezone.localdate()), "reason": "New lead"},
     )
     assert (
         response.status_code == 400 and "Nobody has the employee number &#x27;E404&#x27;" in response.content.decode()
@@ -187,10 +186,10 @@ def test_hr_ends_a_manager_and_their_view_of_the_team_ends(org):
     assert manager_client.get(reverse("reports:team")).status_code == 200
     response = client_for(org["hr"]).post(
         reverse("organisation:manager_end", args=[org["link"].pk]),
-        {**factories.date_boxes("ended_on", TODAY), "reason": "Moved to another trust"},
+        {**factories.date_boxes("ended_on", timezone.localdate()), "reason": "Moved to another trust"},
     )
     assert response.status_code == 302
-    assert TeamManager.objects.get(pk=org["link"].pk).ended_on == TODAY
+    assert TeamManager.objects.get(pk=org["link"].pk).ended_on == timezone.localdate()
     assert client_for(org["manager"]).get(reverse("reports:team")).status_code == 403
     page = client_for(org["hr"]).get(reverse("organisation:team", args=[org["finance"].pk])).content.decode()
     assert "(stopped)" in page and "Finance has no managers" not in page
@@ -199,7 +198,7 @@ def test_hr_ends_a_manager_and_their_view_of_the_team_ends(org):
 def test_a_missing_reason_is_asked_for(org):
     response = client_for(org["hr"]).post(
         reverse("organisation:manager_end", args=[org["link"].pk]),
-        {**factories.date_boxes("ended_on", TODAY), "reason": ""},
+        {**factories.date_boxes("ended_on", timezone.localdate()), "reason": ""},
     )
     assert response.status_code == 400 and "Give the reason for the change" in response.content.decode()
     assert TeamManager.objects.get(pk=org["link"].pk).ended_on is None
@@ -221,7 +220,11 @@ DATE_FORMS = [
 @pytest.mark.parametrize(("name", "target", "field", "rest", "what"), DATE_FORMS)
 def test_each_date_is_asked_for_in_day_month_and_year_boxes_filled_with_today(org, name, target, field, rest, what):
     html = client_for(org["hr"]).get(reverse(name, args=[org[target].pk])).content.decode()
-    for part, value in (("day", TODAY.day), ("month", TODAY.month), ("year", TODAY.year)):
+    for part, value in (
+        ("day", timezone.localdate().day),
+        ("month", timezone.localdate().month),
+        ("year", timezone.localdate().year),
+    ):
         assert f'id="id_{field}_{part}" name="{field}_{part}" type="text" inputmode="numeric" value="{value}"' in html
     assert 'type="date"' not in html and "typed as" not in html
 
@@ -258,7 +261,9 @@ def _grow(org, teams: int):
     for n in range(teams):
         team = factories.make_team(f"Ward {n}", parent=org["comms"] if n % 2 else org["finance"])
         person = factories.make_staff(team=team)
-        TeamManager.objects.create(staff=person, team=team, started_on=TODAY - datetime.timedelta(days=n))
+        TeamManager.objects.create(
+            staff=person, team=team, started_on=timezone.localdate() - datetime.timedelta(days=n)
+        )
 
 
 @pytest.mark.parametrize("name", ["organisation:teams", "organisation:team"])

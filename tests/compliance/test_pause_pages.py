@@ -16,8 +16,6 @@ from portal.people.models import TeamManager
 from portal.people.roles import hr_group
 from tests import factories
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
 def world(db):
@@ -33,7 +31,12 @@ def world(db):
     course = factories.make_requirement(name="Fire safety")
     projection.refresh()
     pause = pauses.pause_add(
-        staff=nia, requirements=None, reason_code=pauses.SICKNESS, first_day=TODAY, last_day=None, user=hr.user
+        staff=nia,
+        requirements=None,
+        reason_code=pauses.SICKNESS,
+        first_day=timezone.localdate(),
+        last_day=None,
+        user=hr.user,
     )
     return {"nia": nia, "manager": manager, "outsider": outsider, "hr": hr, "course": course, "pause": pause}
 
@@ -91,32 +94,32 @@ def test_hr_changes_withdraws_and_adds_a_pause_through_the_pages(world):
     nia, ref = world["nia"], world["pause"].ref
     page = client.get(reverse("pauses:list", args=[nia.pk])).content.decode()
     assert "Long-term sickness" in page and "no return date yet" in page
-    last = TODAY + datetime.timedelta(days=30)
+    last = timezone.localdate() + datetime.timedelta(days=30)
     response = client.post(
         reverse("pauses:change", args=[nia.pk, ref]),
-        {"reason": pauses.SICKNESS, "other": "", **boxes("first_day", TODAY), **boxes("last_day", last)},
+        {"reason": pauses.SICKNESS, "other": "", **boxes("first_day", timezone.localdate()), **boxes("last_day", last)},
     )
     assert response.status_code == 302
     [changed] = pauses.pauses_for_staff(nia)
     assert changed.last_day == last
     row = RequirementStatus.objects.get(staff=nia)
-    assert row.state(TODAY) == status.PAUSED and row.paused_until == last
+    assert row.state(timezone.localdate()) == status.PAUSED and row.paused_until == last
     response = client.post(reverse("pauses:withdraw", args=[nia.pk, changed.ref]), {"why": "Wrong person"})
     assert response.status_code == 302 and pauses.pauses_for_staff(nia) == []
-    assert RequirementStatus.objects.get(staff=nia).state(TODAY) != status.PAUSED
+    assert RequirementStatus.objects.get(staff=nia).state(timezone.localdate()) != status.PAUSED
     response = client.post(
         reverse("pauses:add", args=[nia.pk]),
         {
             "requirement": str(world["course"].pk),
             "reason": pauses.OTHER,
             "other": "",
-            **boxes("first_day", TODAY),
+            **boxes("first_day", timezone.localdate()),
         },
     )
     assert response.status_code == 400 and "Say what the other reason is" in response.content.decode()
     response = client.post(
         reverse("pauses:add", args=[nia.pk]),
-        {"requirement": "all", "reason": pauses.CAREER_BREAK, **boxes("first_day", TODAY)},
+        {"requirement": "all", "reason": pauses.CAREER_BREAK, **boxes("first_day", timezone.localdate())},
     )
     assert response.status_code == 302
     changes = AuditEvent.objects.filter(action=AuditEvent.PAUSE_CHANGED).order_by("pk").values_list("detail", flat=True)
@@ -150,14 +153,16 @@ def test_the_manager_sees_paused_until_but_neither_the_reason_nor_hrs_words_nor_
         ref=world["pause"].ref,
         reason_code=pauses.OTHER,
         reason_text="Caring for a relative abroad",
-        first_day=TODAY,
-        last_day=TODAY + datetime.timedelta(days=10),
+        first_day=timezone.localdate(),
+        last_day=timezone.localdate() + datetime.timedelta(days=10),
         user=hr,
     )
     page = client_for(world["manager"]).get(reverse("reports:team_person", args=[world["nia"].pk]))
     html = page.content.decode()
-    until = TODAY + datetime.timedelta(days=10)
-    assert f"Paused until {until.day} {until:%B %Y}" in html and f"paused from {TODAY:%-d %b %Y} to" in html
+    until = timezone.localdate() + datetime.timedelta(days=10)
+    assert (
+        f"Paused until {until.day} {until:%B %Y}" in html and f"paused from {timezone.localdate():%-d %b %Y} to" in html
+    )
     # Only HR and Nia see why: not the category, nor in the note the change left ("Pause changed: from ...").
     assert "Other" not in html and "sickness" not in html and "Pause changed: from" in html
     assert "Caring for a relative" not in html and "Pause requirements" not in html
@@ -173,7 +178,7 @@ def test_the_pauses_page_runs_the_same_queries_however_many_pauses(world, django
     more = factories.make_requirement(name="Manual handling")
     projection.refresh()
     for n in range(3):
-        first = TODAY + datetime.timedelta(days=30 * (n + 1))
+        first = timezone.localdate() + datetime.timedelta(days=30 * (n + 1))
         pauses.pause_add(
             staff=world["nia"],
             requirements=[more],

@@ -16,7 +16,9 @@ from portal.compliance.services import attestation_record
 from tests import factories
 from tests.compliance.test_policy_changes_since import publish
 
-DEADLINE = timezone.localdate() + datetime.timedelta(days=14)
+
+def _deadline():
+    return timezone.localdate() + datetime.timedelta(days=14)
 
 
 @pytest.fixture
@@ -36,7 +38,7 @@ def _waiting(staff, home_page, count: int) -> list[str]:
     for policy in policies:
         attestation_record(staff=staff, snapshot=PolicySnapshot.objects.get(page_id=policy.pk), user=staff.user)
     for policy in [*policies, never]:
-        publish(policy, "2.0", {"9": "Refer it at once."}, {"9": ("material", "Refer at once")}, DEADLINE)
+        publish(policy, "2.0", {"9": "Refer it at once."}, {"9": ("material", "Refer at once")}, _deadline())
     return titles
 
 
@@ -50,7 +52,7 @@ def test_the_notices_cost_three_queries_however_many(staff, home_page, count, dj
     assert sorted(notice.title for notice in notices) == titles
     assert {notice.version_label for notice in notices} == {"2.0"}
     assert {notice.section_list for notice in notices} == {"9 Responding to the media"}
-    assert {notice.deadline for notice in notices} == {DEADLINE}
+    assert {notice.deadline for notice in notices} == {_deadline()}
 
 
 @pytest.mark.parametrize("count", [1, 3])

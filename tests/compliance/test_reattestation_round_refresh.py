@@ -13,7 +13,6 @@ from portal.compliance.services import reattestation_round_open
 from portal.compliance.tasks import requirement_status_refresh_task
 from tests import factories
 
-TODAY = timezone.localdate()
 LONG_AGO = datetime.date(2015, 4, 1)
 
 
@@ -53,7 +52,9 @@ def _table(requirement) -> dict:
 
 
 def _open(snapshot):
-    return reattestation_round_open(snapshot=snapshot, deadline=TODAY + datetime.timedelta(days=30), reason="6.2")
+    return reattestation_round_open(
+        snapshot=snapshot, deadline=timezone.localdate() + datetime.timedelta(days=30), reason="6.2"
+    )
 
 
 def _refreshes_asked(backend) -> list:
@@ -112,4 +113,4 @@ def test_for_a_few_people_the_publish_refreshes_them_and_asks_the_worker_nothing
 
     assert _refreshes_asked(tasks_held) == []
     due_again = RequirementStatus.objects.filter(requirement=requirement, staff_id__in=attested)
-    assert {row.due_on for row in due_again} == {TODAY + datetime.timedelta(days=30)}
+    assert {row.due_on for row in due_again} == {timezone.localdate() + datetime.timedelta(days=30)}

@@ -7,6 +7,7 @@ term no one's standing reads (its name), says nothing of the kind."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.audit.models import AuditEvent
 from portal.compliance.models import Requirement
@@ -27,7 +28,7 @@ def _last_change() -> AuditEvent:
 
 @pytest.fixture
 def fire(trust):
-    return factories.make_requirement(name="Fire safety", renewal_months=12, introduced_on=pages.TODAY)
+    return factories.make_requirement(name="Fire safety", renewal_months=12, introduced_on=timezone.localdate())
 
 
 def test_hr_taking_themselves_out_of_its_audience_is_recorded_and_saved(trust, fire):
@@ -59,7 +60,7 @@ def test_hr_retiring_one_that_asks_them_is_recorded(trust, fire):
 
 def test_a_change_by_someone_it_does_not_ask_says_nothing_of_it(trust):
     nurses = factories.make_requirement(
-        name="Fire safety", applies_to_everyone=False, staff_groups=["Nursing"], introduced_on=pages.TODAY
+        name="Fire safety", applies_to_everyone=False, staff_groups=["Nursing"], introduced_on=timezone.localdate()
     )
     response = pages._client(trust["hr"]).post(
         reverse("requirements:edit", args=[nurses.pk]),
@@ -96,7 +97,7 @@ def test_withdrawing_a_round_that_asks_you_is_recorded_and_one_that_does_not_is_
     title = f"re-attest to {world['second'].title} version 2"
     outsider = factories.make_user(first_name="Hana", last_name="Officer")
     for who, said in [(outsider, ""), (world["ben"].user, ": withdrawn by someone it asks")]:
-        round_ = rounds._open(world, opened_days_ago=10, deadline=pages.TODAY + rounds._days(20))
+        round_ = rounds._open(world, opened_days_ago=10, deadline=timezone.localdate() + rounds._days(20))
         reattestation_round_withdraw(round_=round_, reason="Opened in error", user=who)
         event = AuditEvent.objects.filter(action=AuditEvent.ROUND_WITHDRAWN).latest("pk")
         assert (event.actor, event.scope) == (who, f"{world['requirement'].name}: {title}{said}")

@@ -15,8 +15,6 @@ from portal.compliance.models import Requirement, RequirementStatus
 from portal.compliance.services import evidence_void, requirement_save
 from tests import factories
 
-NOW = timezone.now()
-
 
 @pytest.fixture
 def levels(db):
@@ -43,8 +41,9 @@ def _table() -> dict:
 
 
 def test_level_three_satisfies_levels_one_and_two_with_its_own_dates(levels):
+    now = timezone.now()
     person, family = levels
-    completed = NOW - datetime.timedelta(days=40)
+    completed = now - datetime.timedelta(days=40)
 
     entry = factories.make_completion(person, family[3], completed_at=completed)
 
@@ -64,14 +63,15 @@ def test_a_lower_level_does_not_satisfy_a_higher_one(levels):
 
 
 def test_the_latest_completion_counts_whichever_level_it_was(levels):
+    now = timezone.now()
     person, family = levels
-    factories.make_completion(person, family[3], completed_at=NOW - datetime.timedelta(days=400))
-    level_one = factories.make_completion(person, family[1], completed_at=NOW - datetime.timedelta(days=10))
+    factories.make_completion(person, family[3], completed_at=now - datetime.timedelta(days=400))
+    level_one = factories.make_completion(person, family[1], completed_at=now - datetime.timedelta(days=10))
 
     row = _row(person, family[1])
     assert row.evidence_id == level_one.pk
     assert row.expires_on == add_months(local_day(level_one.completed_at), 36)
-    assert _row(person, family[2]).completed_on == local_day(NOW - datetime.timedelta(days=400))
+    assert _row(person, family[2]).completed_on == local_day(now - datetime.timedelta(days=400))
 
 
 def test_voiding_the_higher_level_takes_it_away_from_the_lower_ones(levels):
@@ -85,7 +85,7 @@ def test_voiding_the_higher_level_takes_it_away_from_the_lower_ones(levels):
 
 def test_as_at_reports_count_the_higher_level_too(levels):
     person, family = levels
-    factories.make_completion(person, family[3], completed_at=NOW - datetime.timedelta(days=40))
+    factories.make_completion(person, family[3], completed_at=timezone.now() - datetime.timedelta(days=40))
 
     now = Moment.now()
     full = {
@@ -101,12 +101,13 @@ def test_as_at_reports_count_the_higher_level_too(levels):
 
 
 def test_a_rebuild_equals_the_live_table(levels):
+    now = timezone.now()
     person, family = levels
     other = factories.make_staff(start_date=datetime.date(2020, 1, 1))
     projection.refresh(staff_ids=[other.pk])
-    factories.make_completion(person, family[3], completed_at=NOW - datetime.timedelta(days=500))
-    factories.make_completion(person, family[2], completed_at=NOW - datetime.timedelta(days=30))
-    factories.make_completion(other, family[2], completed_at=NOW - datetime.timedelta(days=5))
+    factories.make_completion(person, family[3], completed_at=now - datetime.timedelta(days=500))
+    factories.make_completion(person, family[2], completed_at=now - datetime.timedelta(days=30))
+    factories.make_completion(other, family[2], completed_at=now - datetime.timedelta(days=5))
     live = _table()
 
     RequirementStatus.objects.all().delete()

@@ -17,7 +17,6 @@ from tests import factories
 from tests.compliance.test_requirement_admin import editor, editor_client  # noqa: F401 - fixtures
 from tests.compliance.test_requirement_pages import _form as hr_form
 
-TODAY = timezone.localdate()
 LONG_AGO = datetime.date(2015, 4, 1)
 REFUSED = "add a new requirement for the new policy, module or course and retire this one"
 
@@ -45,7 +44,7 @@ def _cms_form(**overrides) -> dict:
         "staff_groups": "[]",
         "job_title_patterns": "[]",
         "reminder_days": "[14]",
-        "introduced_on": TODAY.isoformat(),
+        "introduced_on": timezone.localdate().isoformat(),
         "renewal_months": "12",
         "new_starter_days": "28",
         "active": "on",
@@ -147,7 +146,10 @@ def test_another_policy_is_refused_once_a_round_is_open(db, policy, other_policy
     requirement = factories.make_requirement(name="Social media policy", kind=Requirement.ATTEST_POLICY, page=policy)
     snapshot = factories.make_snapshot(policy)
     ReattestationRound.objects.create(
-        requirement=requirement, snapshot=snapshot, deadline=TODAY + datetime.timedelta(days=30), reason="Rewritten"
+        requirement=requirement,
+        snapshot=snapshot,
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        reason="Rewritten",
     )
     requirement.page = other_policy
 

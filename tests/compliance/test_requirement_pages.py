@@ -17,7 +17,6 @@ from portal.people.models import TeamManager
 from portal.people.roles import hr_group
 from tests import factories
 
-TODAY = timezone.localdate()
 LONG_AGO = datetime.date(2015, 4, 1)
 
 
@@ -48,7 +47,7 @@ def _form(**overrides) -> dict:
         "page": "",
         "renewal_months": "12",
         "new_starter_days": "28",
-        "introduced_on": TODAY.isoformat(),
+        "introduced_on": timezone.localdate().isoformat(),
         "audience": "everyone",
         "staff_groups": "",
         "job_title_patterns": "",
@@ -100,7 +99,7 @@ def test_hr_adds_a_requirement_for_nurses_by_job_title_and_it_reaches_their_stat
     assert requirement.job_title_patterns == ["*nurse*"] and not requirement.applies_to_everyone
     assert _holders(requirement) == {trust["nurse"].pk}
     row = RequirementStatus.objects.get(requirement=requirement)
-    assert row.due_on == TODAY + datetime.timedelta(days=28)  # long-standing staff: due, not overdue
+    assert row.due_on == timezone.localdate() + datetime.timedelta(days=28)  # long-standing staff: due, not overdue
     assert AuditEvent.objects.filter(action=AuditEvent.REQUIREMENT_CHANGED, scope="Medicines management").exists()
 
 
@@ -200,7 +199,7 @@ def test_retiring_needs_a_reason_leaves_the_live_figures_and_can_be_undone(trust
 
     assert client.post(url, {"reason": "Replaced by Fire Safety Level 2"}).status_code == 302
     requirement.refresh_from_db()
-    assert (requirement.active, requirement.retired_on) == (False, TODAY)
+    assert (requirement.active, requirement.retired_on) == (False, timezone.localdate())
     assert requirement.retired_reason == "Replaced by Fire Safety Level 2"
     assert _holders(requirement) == set()
     assert requirement.evidence.count() == 1  # the history stays

@@ -17,8 +17,9 @@ from portal.reports.trend import month_ends, trend
 from tests import factories
 from tests.dbrole import as_owner
 
-TODAY = timezone.localdate()
-YESTERDAY = TODAY - datetime.timedelta(days=1)
+
+def yesterday():
+    return timezone.localdate() - datetime.timedelta(days=1)
 
 
 def test_retiring_leaves_live_figures_and_keeps_earlier_reports(db):
@@ -34,15 +35,15 @@ def test_retiring_leaves_live_figures_and_keeps_earlier_reports(db):
 
     requirement_retire(requirement=retired, user=factories.make_user(), reason="Replaced by Fire safety")
 
-    live = organisation_report(root, today=TODAY)
+    live = organisation_report(root, today=timezone.localdate())
     assert live.requirements == [kept]
-    day_keep(YESTERDAY)
-    before = organisation_report(root, as_at=YESTERDAY, today=TODAY)
+    day_keep(yesterday())
+    before = organisation_report(root, as_at=yesterday(), today=timezone.localdate())
     assert before.requirements == [kept, retired]
     assert before.totals[retired.pk].required == 2
-    assert team_matrix([wards], Moment.end_of(YESTERDAY)).requirements == [kept, retired]
+    assert team_matrix([wards], Moment.end_of(yesterday())).requirements == [kept, retired]
     assert team_matrix([wards]).requirements == [kept]
-    last_month = month_ends(TODAY)[-1]
+    last_month = month_ends(timezone.localdate())[-1]
     day_keep(last_month)
-    points, _ = trend(TODAY)
+    points, _ = trend(timezone.localdate())
     assert next(point for point in points if point.day == last_month).figure.required == 4  # two people, both

@@ -18,7 +18,6 @@ from portal.compliance.models import Requirement, RequirementStatus
 from portal.people.roles import hr_group
 from tests import factories
 
-TODAY = timezone.localdate()
 LONG_AGO = datetime.date(2015, 4, 1)
 NURSES = "Nursing and Midwifery Registered"
 CLERKS = "Administrative and Clerical"
@@ -31,7 +30,10 @@ def trust(db):
     nurse = factories.make_staff(team=ward, staff_group=NURSES, job_title="Staff Nurse", start_date=LONG_AGO)
     clerk = factories.make_staff(team=ward, staff_group=CLERKS, job_title="Ward Clerk", start_date=LONG_AGO)
     porter = factories.make_staff(
-        team=ward, staff_group="Estates and Ancillary", start_date=LONG_AGO, leave_date=TODAY - datetime.timedelta(1)
+        team=ward,
+        staff_group="Estates and Ancillary",
+        start_date=LONG_AGO,
+        leave_date=timezone.localdate() - datetime.timedelta(1),
     )
     hr = factories.make_staff(team=organisation, staff_group=CLERKS, job_title="HR Officer", start_date=LONG_AGO)
     hr.user.groups.add(hr_group())
@@ -51,7 +53,7 @@ def _form(**overrides) -> dict:
         "page": "",
         "renewal_months": "36",
         "new_starter_days": "28",
-        "introduced_on": TODAY.isoformat(),
+        "introduced_on": timezone.localdate().isoformat(),
         "audience": "chosen",
         "staff_groups": "",
         "job_title_patterns": "",
@@ -98,7 +100,7 @@ def test_a_group_only_a_leaver_held_is_refused(trust, hr_client):
 def test_before_the_roster_is_imported_it_says_to_import_it(db, hr_client, trust):
     from portal.people.models import StaffMember
 
-    StaffMember.objects.exclude(pk=trust["hr"].pk).update(leave_date=TODAY - datetime.timedelta(days=1))
+    StaffMember.objects.exclude(pk=trust["hr"].pk).update(leave_date=timezone.localdate() - datetime.timedelta(days=1))
     StaffMember.objects.filter(pk=trust["hr"].pk).update(staff_group="")
 
     response = hr_client.post(reverse("requirements:add"), _form(staff_groups=NURSES))
@@ -199,7 +201,7 @@ def _snippet_form(**overrides) -> dict:
         "page": "",
         "staff_groups": "[]",
         "job_title_patterns": "[]",
-        "introduced_on": TODAY.isoformat(),
+        "introduced_on": timezone.localdate().isoformat(),
         "renewal_months": "36",
         "new_starter_days": "28",
         "active": "on",

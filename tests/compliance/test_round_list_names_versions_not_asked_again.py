@@ -17,7 +17,11 @@ from portal.people.roles import hr_group
 from tests import factories
 from tests.compliance.test_attestation import attestation, publish_new_version  # noqa: F401 - fixtures
 
-DEADLINE = timezone.localdate() + datetime.timedelta(days=30)
+
+def _deadline():
+    return timezone.localdate() + datetime.timedelta(days=30)
+
+
 NOT_ASKED = "Not asked again: who attested version"
 
 
@@ -39,18 +43,18 @@ def _page(client, url) -> tuple[str, int]:
 
 def test_a_round_bringing_back_attested_text_names_who_it_does_not_ask_again(client, policy, attestation):  # noqa: F811
     url = _hr(client)
-    publish_new_version(policy, "2.0", PolicyPage.MATERIAL, reason="New rule", deadline=DEADLINE, section_text="A.")
+    publish_new_version(policy, "2.0", PolicyPage.MATERIAL, reason="New rule", deadline=_deadline(), section_text="A.")
     html, without = _page(client, url)
     assert NOT_ASKED not in html
 
-    publish_new_version(policy, "3.0", PolicyPage.MATERIAL, reason="Undone", deadline=DEADLINE)  # 1.0's text
+    publish_new_version(policy, "3.0", PolicyPage.MATERIAL, reason="Undone", deadline=_deadline())  # 1.0's text
     html, one = _page(client, url)
     assert f"version 3.0 {NOT_ASKED} 1.0 (nothing changed materially since)" in html
     assert html.count(NOT_ASKED) == 1  # 2.0's round asks everyone who attested before
     assert "except those who attested an earlier version whose text the round's version brings back" in html
 
-    publish_new_version(policy, "4.0", PolicyPage.MATERIAL, reason="Again", deadline=DEADLINE, section_text="A.")
-    publish_new_version(policy, "5.0", PolicyPage.MATERIAL, reason="Undone again", deadline=DEADLINE)
+    publish_new_version(policy, "4.0", PolicyPage.MATERIAL, reason="Again", deadline=_deadline(), section_text="A.")
+    publish_new_version(policy, "5.0", PolicyPage.MATERIAL, reason="Undone again", deadline=_deadline())
     html, more = _page(client, url)
     assert f"version 4.0 {NOT_ASKED} 2.0 (nothing changed materially since)" in html
     assert f"version 5.0 {NOT_ASKED} 1.0 or 3.0 (nothing changed materially since)" in html

@@ -15,8 +15,9 @@ from portal.compliance.models import PolicySnapshot, Requirement, RequirementSta
 from portal.compliance.services import attestation_record, reattestation_round_open
 from tests import factories
 
-TODAY = timezone.localdate()
-DEADLINE = TODAY + datetime.timedelta(days=7)
+
+def _deadline():
+    return timezone.localdate() + datetime.timedelta(days=7)
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def _attested_then_asked_again(policy, start_date):
     attestation_record(staff=new_starter, snapshot=PolicySnapshot.objects.get(page_id=policy.pk), user=None)
     reattestation_round_open(
         snapshot=factories.make_snapshot(policy, version="2.0"),
-        deadline=DEADLINE,
+        deadline=_deadline(),
         reason="Section 6.2: within the hour.",
     )
     return new_starter
@@ -39,7 +40,7 @@ def _due_on_every_clock(staff, requirement) -> list:
     """The due date of the live row and of the run on the person's first day or today, and, for someone in post,
     as recorded now (the reports as at a day leave out a future starter)."""
     row = RequirementStatus.objects.get(staff=staff, requirement=requirement)
-    on = max(TODAY, staff.start_date)
+    on = max(timezone.localdate(), staff.start_date)
     run = StatusInterval.objects.get(staff=staff, requirement=requirement, valid_from__lte=on, valid_to__gt=on)
     recorded = [
         found.due_on
@@ -51,15 +52,17 @@ def _due_on_every_clock(staff, requirement) -> list:
 
 
 def test_a_new_starter_who_attested_in_their_first_days_keeps_their_window(policy, requirement):
-    start = TODAY - datetime.timedelta(days=3)
+    start = timezone.localdate() - datetime.timedelta(days=3)
     sam = _attested_then_asked_again(policy, start)
 
     assert _due_on_every_clock(sam, requirement) == [start + datetime.timedelta(days=28)] * 3
-    assert RequirementStatus.objects.get(staff=sam, requirement=requirement).state(TODAY) == status.DUE_SOON
+    assert (
+        RequirementStatus.objects.get(staff=sam, requirement=requirement).state(timezone.localdate()) == status.DUE_SOON
+    )
 
 
 def test_one_who_attested_before_their_first_day_is_not_overdue_on_it(policy, requirement):
-    start = TODAY + datetime.timedelta(days=14)  # after the round's date
+    start = timezone.localdate() + datetime.timedelta(days=14)  # after the round's date
     sam = _attested_then_asked_again(policy, start)
 
     assert _due_on_every_clock(sam, requirement) == [start + datetime.timedelta(days=28)] * 2
@@ -69,4 +72,4 @@ def test_one_who_attested_before_their_first_day_is_not_overdue_on_it(policy, re
 def test_someone_long_in_post_is_due_by_the_rounds_date(policy, requirement):
     sam = _attested_then_asked_again(policy, datetime.date(2015, 4, 1))
 
-    assert _due_on_every_clock(sam, requirement) == [DEADLINE] * 3
+    assert _due_on_every_clock(sam, requirement) == [_deadline()] * 3

@@ -14,7 +14,11 @@ from portal.compliance.diff import changed_clauses
 from portal.compliance.models import ReattestationRound
 from tests.compliance.test_attestation import attestation  # noqa: F401 - fixtures
 
-DEADLINE = timezone.localdate() + datetime.timedelta(days=30)
+
+def deadline():
+    return timezone.localdate() + datetime.timedelta(days=30)
+
+
 FIRST = [
     ("6", "Principles", "<p>Principles.</p>"),
     ("6.2", "Best practice", "<p>Speak for yourself.</p>"),
@@ -27,7 +31,7 @@ def _publish(policy, label: str, sections, kind: str = PolicyPage.MATERIAL) -> N
     version answered `kind`, as the editor would in the CMS."""
     page = PolicyPage.objects.get(pk=policy.pk)
     latest = page.latest_snapshot()
-    page.version_label, page.change_base, page.reattest_deadline = label, latest.content_hash, DEADLINE
+    page.version_label, page.change_base, page.reattest_deadline = label, latest.content_hash, deadline()
     page.sections = [("section", {"number": n, "heading": h, "body": body}) for n, h, body in sections]
     changed = changed_clauses(latest.sections, policy_sections(page))
     page.section_changes = [("change", {"section": n, "change": kind, "reason": f"{label}: {n}"}) for n in changed]

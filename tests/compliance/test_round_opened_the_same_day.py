@@ -13,8 +13,11 @@ from portal.compliance.models import EvidenceEntry, Requirement, RequirementStat
 from portal.compliance.services import reattestation_round_open
 from tests import factories
 
-TODAY = timezone.localdate()
-DEADLINE = TODAY + datetime.timedelta(days=21)
+
+def _deadline():
+    return timezone.localdate() + datetime.timedelta(days=21)
+
+
 LONG_AGO = datetime.date(2015, 4, 1)
 
 
@@ -31,7 +34,7 @@ def _completed(staff, requirement, completed_at):
 def _round_opened(policy, requirement):
     reattestation_round_open(
         snapshot=factories.make_snapshot(policy, version="2"),
-        deadline=DEADLINE,
+        deadline=_deadline(),
         reason="Media enquiries now go to the team within the hour.",
         module_page_ids=[requirement.page_id],
     )
@@ -40,7 +43,9 @@ def _round_opened(policy, requirement):
 def _three_clocks(staff, requirement) -> list[tuple]:
     """(completed, expires, due) of the person on the requirement today: live, as it was, as recorded then."""
     row = RequirementStatus.objects.get(staff=staff, requirement=requirement)
-    run = StatusInterval.objects.get(staff=staff, requirement=requirement, valid_from__lte=TODAY, valid_to__gt=TODAY)
+    run = StatusInterval.objects.get(
+        staff=staff, requirement=requirement, valid_from__lte=timezone.localdate(), valid_to__gt=timezone.localdate()
+    )
     (recorded,) = [
         found
         for _, rows in asat.statuses_as_at(asat.Moment.now(), staff_ids=[staff.pk])
@@ -61,7 +66,7 @@ def test_a_completion_that_morning_is_due_again_by_the_deadline_on_every_clock(p
 
     _round_opened(policy, module_requirement)
 
-    assert _three_clocks(sam, module_requirement) == [(TODAY, DEADLINE, DEADLINE)] * 3
+    assert _three_clocks(sam, module_requirement) == [(timezone.localdate(), _deadline(), _deadline())] * 3
 
 
 def test_a_completion_after_the_round_opened_that_day_keeps_its_renewal_period(policy, module_requirement):
@@ -70,5 +75,5 @@ def test_a_completion_after_the_round_opened_that_day_keeps_its_renewal_period(p
 
     _completed(sam, module_requirement, timezone.now())
 
-    renewal = add_months(TODAY, 12)
-    assert _three_clocks(sam, module_requirement) == [(TODAY, renewal, renewal)] * 3
+    renewal = add_months(timezone.localdate(), 12)
+    assert _three_clocks(sam, module_requirement) == [(timezone.localdate(), renewal, renewal)] * 3

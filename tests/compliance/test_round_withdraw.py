@@ -28,8 +28,6 @@ from portal.compliance.upgrade import people_asked_again
 from tests import factories
 from tests.dbrole import as_owner
 
-TODAY = timezone.localdate()
-NOW = timezone.now()
 LONG_AGO = datetime.date(2015, 4, 1)
 
 
@@ -46,6 +44,7 @@ def hr(db):
 def world(home_page):
     """A yearly attestation: Ann and Ben attested version 1 sixty days ago; a round for version 2 opened ten days
     ago; Ann has attested version 2 since, Ben has not."""
+    now = timezone.now()
     team = factories.make_team("Ward A")
     ann = factories.make_staff(team=team, start_date=LONG_AGO, first_name="Ann")
     ben = factories.make_staff(team=team, start_date=LONG_AGO, first_name="Ben")
@@ -54,7 +53,7 @@ def world(home_page):
     first = policy.latest_snapshot()
     for person in (ann, ben):
         factories.make_completion(
-            person, requirement, source=EvidenceEntry.ATTESTATION, snapshot=first, completed_at=NOW - _days(60)
+            person, requirement, source=EvidenceEntry.ATTESTATION, snapshot=first, completed_at=now - _days(60)
         )
     second = factories.make_snapshot(policy, version="2")
     return {"ann": ann, "ben": ben, "requirement": requirement, "first": first, "second": second}
@@ -62,11 +61,12 @@ def world(home_page):
 
 def _open(world, *, opened_days_ago: int, deadline: datetime.date) -> ReattestationRound:
     """A round opened on a past day (as `reattestation_round_open` would have, then), everyone's status refreshed."""
+    now = timezone.now()
     round_ = ReattestationRound.objects.create(
         requirement=world["requirement"], snapshot=world["second"], deadline=deadline, reason="Section 6.2: new rule"
     )
     with as_owner():  # a round is never changed once opened: only the owner may (roles.FROZEN_TABLES)
-        ReattestationRound.objects.filter(pk=round_.pk).update(opened_at=NOW - _days(opened_days_ago))
+        ReattestationRound.objects.filter(pk=round_.pk).update(opened_at=now - _days(opened_days_ago))
     projection.refresh(requirement_ids=[world["requirement"].pk])
     return ReattestationRound.objects.get(pk=round_.pk)
 
@@ -104,13 +104,15 @@ def _state_as_recorded(moment: Moment, staff, requirement) -> str:
 
 
 def test_a_withdrawn_round_asks_nothing_and_the_evidence_made_for_it_stays(world, hr):
+    today = timezone.localdate()
+    now = timezone.now()
     ann, ben, requirement = world["ann"], world["ben"], world["requirement"]
-    round_ = _open(world, opened_days_ago=10, deadline=TODAY + _days(20))
+    round_ = _open(world, opened_days_ago=10, deadline=today + _days(20))
     new_attestation = factories.make_completion(
-        ann, requirement, source=EvidenceEntry.ATTESTATION, snapshot=world["second"], completed_at=NOW - _days(5)
+        ann, requirement, source=EvidenceEntry.ATTESTATION, snapshot=world["second"], completed_at=now - _days(5)
     )
-    assert _row(ben, requirement).state(TODAY) == status.DUE_SOON
-    assert _row(ben, requirement).renew_from == TODAY - _days(10)
+    assert _row(ben, requirement).state(today) == status.DUE_SOON
+    assert _row(ben, requirement).renew_from == today - _days(10)
     entries, opened_as = list(EvidenceEntry.objects.values_list("seq", "content_hash")), _round_row(round_)
 
     withdrawal = reattestation_round_withdraw(round_=round_, reason="  Section 6.2 was a wording fix.  ", user=hr)
@@ -121,10 +123,10 @@ def test_a_withdrawn_round_asks_nothing_and_the_evidence_made_for_it_stays(world
         "Section 6.2 was a wording fix.",
     )
     ben_row = _row(ben, requirement)
-    assert ben_row.state(TODAY) == status.COMPLIANT
-    assert (ben_row.renew_from, ben_row.expires_on) == (None, add_months(local_day(NOW - _days(60)), 12))
+    assert ben_row.state(today) == status.COMPLIANT
+    assert (ben_row.renew_from, ben_row.expires_on) == (None, add_months(local_day(now - _days(60)), 12))
     ann_row = _row(ann, requirement)
-    assert ann_row.evidence_id == new_attestation.pk and ann_row.state(TODAY) == status.COMPLIANT
+    assert ann_row.evidence_id == new_attestation.pk and ann_row.state(today) == status.COMPLIANT
     # Nothing in the ledger changed or went, and the chain still verifies; the round is kept as it was opened.
     assert list(EvidenceEntry.objects.values_list("seq", "content_hash")) == entries
     assert verify_chain().intact
@@ -132,16 +134,17 @@ def test_a_withdrawn_round_asks_nothing_and_the_evidence_made_for_it_stays(world
 
 
 def test_as_it_was_the_round_never_held_and_as_recorded_then_it_did(world, hr):
+    today = timezone.localdate()
     ben, requirement = world["ben"], world["requirement"]
-    round_ = _open(world, opened_days_ago=10, deadline=TODAY + _days(20))
-    assert _states_as_it_was(ben, requirement, TODAY - _days(10), TODAY) == {status.DUE_SOON}
-    before = Moment(TODAY, timezone.now())  # a report as recorded then, asked for just before the withdrawal
+    round_ = _open(world, opened_days_ago=10, deadline=today + _days(20))
+    assert _states_as_it_was(ben, requirement, today - _days(10), today) == {status.DUE_SOON}
+    before = Moment(today, timezone.now())  # a report as recorded then, asked for just before the withdrawal
     assert _state_as_recorded(before, ben, requirement) == status.DUE_SOON
 
     reattestation_round_withdraw(round_=round_, reason="Marked material by mistake", user=hr)
 
     # As it was: no run of Ben's says "Due soon" on any day, as if the round had never been opened.
-    assert _states_as_it_was(ben, requirement, TODAY - _days(10), TODAY) == {status.COMPLIANT}
+    assert _states_as_it_was(ben, requirement, today - _days(10), today) == {status.COMPLIANT}
     # As recorded then, at a moment before the withdrawal was recorded: what it said then.
     assert _state_as_recorded(before, ben, requirement) == status.DUE_SOON
     assert _state_as_recorded(Moment.now(), ben, requirement) == status.COMPLIANT
@@ -152,38 +155,41 @@ def test_as_it_was_the_round_never_held_and_as_recorded_then_it_did(world, hr):
 
 
 def test_after_its_deadline_the_overdue_are_back_in_date(world, hr):
+    today = timezone.localdate()
     ben, requirement = world["ben"], world["requirement"]
-    round_ = _open(world, opened_days_ago=40, deadline=TODAY - _days(10))
-    assert _row(ben, requirement).state(TODAY) == status.OVERDUE
-    assert _states_as_it_was(ben, requirement, TODAY - _days(40), TODAY) == {status.DUE_SOON, status.OVERDUE}
-    before = Moment(TODAY, timezone.now())
+    round_ = _open(world, opened_days_ago=40, deadline=today - _days(10))
+    assert _row(ben, requirement).state(today) == status.OVERDUE
+    assert _states_as_it_was(ben, requirement, today - _days(40), today) == {status.DUE_SOON, status.OVERDUE}
+    before = Moment(today, timezone.now())
 
     reattestation_round_withdraw(round_=round_, reason="The deadline was wrong", user=hr)
 
-    assert _row(ben, requirement).state(TODAY) == status.COMPLIANT
-    assert _states_as_it_was(ben, requirement, TODAY - _days(40), TODAY) == {status.COMPLIANT}
+    assert _row(ben, requirement).state(today) == status.COMPLIANT
+    assert _states_as_it_was(ben, requirement, today - _days(40), today) == {status.COMPLIANT}
     # A report as recorded at a moment before the withdrawal still shows Ben overdue.
     assert _state_as_recorded(before, ben, requirement) == status.OVERDUE
 
 
 def test_reminders_and_notices_stop_asking(world, hr):
+    today = timezone.localdate()
     ben, requirement = world["ben"], world["requirement"]
-    round_ = _open(world, opened_days_ago=10, deadline=TODAY + _days(10))  # within the 14 days before
+    round_ = _open(world, opened_days_ago=10, deadline=today + _days(10))  # within the 14 days before
     ben.work_email = "ben@example.nhs.uk"
     ben.save(update_fields=["work_email"])
-    about_ben = [m for m in reminders_due(TODAY) if m.staff.pk == ben.pk and m.requirement.pk == requirement.pk]
+    about_ben = [m for m in reminders_due(today) if m.staff.pk == ben.pk and m.requirement.pk == requirement.pk]
     assert [m.due_on for m in about_ben] == [round_.deadline]
     assert [n.version_label for n in policy_change_notices_for_staff(ben)] == ["2"]
 
     reattestation_round_withdraw(round_=round_, reason="Marked material by mistake", user=hr)
 
-    assert [m for m in reminders_due(TODAY) if m.staff.pk == ben.pk] == []
+    assert [m for m in reminders_due(today) if m.staff.pk == ben.pk] == []
     assert policy_change_notices_for_staff(ben) == []
     assert people_asked_again() == []  # the upgrade's check finds nobody to rebuild either
 
 
 def test_the_withdrawal_is_audited_in_the_same_transaction(world, hr):
-    round_ = _open(world, opened_days_ago=10, deadline=TODAY + _days(20))
+    today = timezone.localdate()
+    round_ = _open(world, opened_days_ago=10, deadline=today + _days(20))
 
     reattestation_round_withdraw(round_=round_, reason="Marked material by mistake", user=hr)
 
@@ -197,7 +203,8 @@ def test_the_withdrawal_is_audited_in_the_same_transaction(world, hr):
 
 
 def test_a_round_cannot_be_withdrawn_twice(world, hr):
-    round_ = _open(world, opened_days_ago=10, deadline=TODAY + _days(20))
+    today = timezone.localdate()
+    round_ = _open(world, opened_days_ago=10, deadline=today + _days(20))
     reattestation_round_withdraw(round_=round_, reason="Marked material by mistake", user=hr)
 
     with pytest.raises(RoundError, match=r"already withdrawn on .* by Hana Officer\. Nothing more was recorded"):
@@ -212,7 +219,8 @@ def test_a_round_cannot_be_withdrawn_twice(world, hr):
     [("   ", "Give the reason"), ("Wrong\u202edate", "contains")],
 )
 def test_a_withdrawal_needs_a_reason_in_plain_text(world, hr, reason, message):
-    round_ = _open(world, opened_days_ago=10, deadline=TODAY + _days(20))
+    today = timezone.localdate()
+    round_ = _open(world, opened_days_ago=10, deadline=today + _days(20))
     before = _table(world["requirement"])
 
     with pytest.raises(RoundError, match=message):

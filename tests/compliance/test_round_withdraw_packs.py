@@ -16,8 +16,6 @@ from portal.reports.packs import pack_people
 from tests import factories
 from tests.dbrole import as_owner
 
-TODAY = timezone.localdate()
-
 
 def _rows(team, moment, basis):
     return [(staff.pk, [line.row for line in lines]) for staff, _, lines in pack_people(team, moment, basis)]
@@ -40,13 +38,15 @@ def test_a_pack_made_before_the_withdrawal_keeps_its_answer_and_the_difference_i
     round_ = ReattestationRound.objects.create(
         requirement=requirement,
         snapshot=factories.make_snapshot(policy, "2"),
-        deadline=TODAY + datetime.timedelta(days=20),
+        deadline=timezone.localdate() + datetime.timedelta(days=20),
         reason="Section 1: a new rule",
     )
     with as_owner():  # a round is never changed once opened: only the owner may (roles.FROZEN_TABLES)
         ReattestationRound.objects.filter(pk=round_.pk).update(opened_at=timezone.now() - datetime.timedelta(days=10))
     projection.refresh(requirement_ids=[requirement.pk])
-    made = Moment(TODAY - datetime.timedelta(days=1), timezone.now())  # a pack about yesterday, asked for now
+    made = Moment(
+        timezone.localdate() - datetime.timedelta(days=1), timezone.now()
+    )  # a pack about yesterday, asked for now
     as_it_was, as_recorded = _rows(team, made, clocks.AS_IT_WAS), _rows(team, made, clocks.AS_RECORDED)
 
     reattestation_round_withdraw(round_=round_, reason="Marked material by mistake", user=factories.make_user())

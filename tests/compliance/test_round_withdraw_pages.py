@@ -19,14 +19,16 @@ from portal.people.models import TeamManager
 from portal.people.roles import hr_group
 from tests import factories
 
-DEADLINE = timezone.localdate() + datetime.timedelta(days=30)
+
+def _deadline():
+    return timezone.localdate() + datetime.timedelta(days=30)
 
 
 def _policy_round(home_page, name="Attest the social media policy"):
     policy = factories.make_policy(parent=home_page)
     factories.make_requirement(name=name, kind=Requirement.ATTEST_POLICY, page=policy)
     return reattestation_round_open(
-        snapshot=factories.make_snapshot(policy, "2"), deadline=DEADLINE, reason="Section 1: a new rule"
+        snapshot=factories.make_snapshot(policy, "2"), deadline=_deadline(), reason="Section 1: a new rule"
     )[0]
 
 

@@ -27,19 +27,23 @@ from portal.people.history import staff_changes_record
 from portal.people.models import StaffChange, StaffMember, Team
 from tests.compliance.histories import EVENTS, organisation, play
 
-TODAY = timezone.localdate()
 FIRST_DAY = datetime.date(2023, 12, 1)  # before anyone in `histories.organisation` started
-DAYS = [FIRST_DAY + datetime.timedelta(days=n) for n in range((TODAY - FIRST_DAY).days + 400)]
+
+
+def _days():
+    return [FIRST_DAY + datetime.timedelta(days=n) for n in range((timezone.localdate() - FIRST_DAY).days + 400)]
+
 
 # A move dated in the past, as a roster file with an Effective Date records it: who, to which team, how long ago.
 DATED_MOVES = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2), st.integers(0, 1000)), max_size=4)
 
 
 def _dated_move(member, team, days_ago: int) -> None:
+    today = timezone.localdate()
     member.team = team
     member.staff_group = "Nursing" if team.name.endswith("2") else "Administrative and Clerical"
     member.save()
-    effective = max(member.start_date, TODAY - datetime.timedelta(days=days_ago))
+    effective = max(member.start_date, today - datetime.timedelta(days=days_ago))
     staff_changes_record([member], effective=effective)
     projection.refresh(staff_ids=[member.pk])
 
@@ -81,7 +85,7 @@ def _joined(requirement, changes, paths, team_paths) -> dict:
     on which the roster put them in it), None while they have been in it since the first day: the replay's own
     walk through the days."""
     joined, since, before = {}, None, True
-    for day in DAYS:
+    for day in _days():
         fits = _fits(requirement, _roster_on(changes, day), paths, team_paths)
         if not fits:
             since, before = None, False
@@ -185,7 +189,7 @@ def _assert_table_is_the_replay():
                 versions.append((first, terms, paths_then, _joined(terms, changes, paths, paths_then)))
             for first, after, _ in mine[1:]:
                 assert first < after
-            for day in DAYS:
+            for day in _days():
                 _, terms, paths_then, joined = [v for v in versions if v[0] <= day][-1]
                 above = [found for first, found in levels if first <= day][-1]
                 expected = _replay(

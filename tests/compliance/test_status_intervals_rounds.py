@@ -24,8 +24,6 @@ from tests.compliance.histories import status_values
 from tests.compliance.test_status_intervals import _assert_table_is_the_replay
 from tests.dbrole import as_owner
 
-NOW = timezone.now()
-
 EVENTS = st.lists(
     st.one_of(
         # who, which requirement (0: the attestation, 1: the module), which version (attestation only), days ago
@@ -58,6 +56,7 @@ def pages(policy):
 
 
 def _play(sequence, *, staff, requirements, versions, corrector) -> None:
+    now = timezone.now()
     for n, event in enumerate(sequence):
         if event[0] == "complete":
             _, who, which, version, days_ago = event
@@ -68,12 +67,12 @@ def _play(sequence, *, staff, requirements, versions, corrector) -> None:
                 source=EvidenceEntry.ATTESTATION if attest else EvidenceEntry.MODULE,
                 source_ref=f"event {n}",
                 idempotency_key=f"event-{n}",
-                completed_at=NOW - datetime.timedelta(days=days_ago),
+                completed_at=now - datetime.timedelta(days=days_ago),
                 snapshot=versions[version] if attest else None,
             )
         elif event[0] == "round":
             _, which, version, days_ago, length, released = event
-            opened = NOW - datetime.timedelta(days=days_ago)
+            opened = now - datetime.timedelta(days=days_ago)
             attest = requirements[which].kind == Requirement.ATTEST_POLICY
             round_ = ReattestationRound.objects.create(
                 requirement=requirements[which],

@@ -16,7 +16,6 @@ from portal.people.history import staff_changes_record
 from portal.people.models import StaffMember
 from tests import factories
 
-TODAY = timezone.localdate()
 LONG_AGO = datetime.date(2015, 4, 1)
 
 
@@ -58,7 +57,9 @@ def _standing(requirements) -> tuple[dict, list]:
 
 
 def _current_runs(requirements) -> dict:
-    current = StatusInterval.objects.filter(requirement__in=requirements, valid_from__lte=TODAY, valid_to__gt=TODAY)
+    current = StatusInterval.objects.filter(
+        requirement__in=requirements, valid_from__lte=timezone.localdate(), valid_to__gt=timezone.localdate()
+    )
     return {(run.staff_id, run.requirement_id): (run.completed_on, run.expires_on, run.due_on) for run in current}
 
 
@@ -86,8 +87,8 @@ def _pause(stale, requirement, trust):
         requirements=[requirement],
         reason_code=SICKNESS,
         reason_text="",
-        first_day=TODAY - datetime.timedelta(days=10),
-        last_day=TODAY + datetime.timedelta(days=20),
+        first_day=timezone.localdate() - datetime.timedelta(days=10),
+        last_day=timezone.localdate() + datetime.timedelta(days=20),
         user=trust["hr"],
     )
 
@@ -123,7 +124,10 @@ def test_a_level_family_is_judged_as_the_lock_found_the_person(trust):
     factories.make_completion(stale, level_2)  # satisfies level 1 too
 
     rows = {row.requirement_id: row.completed_on for row in RequirementStatus.objects.filter(staff=staff)}
-    assert rows == {level_1.pk: TODAY - datetime.timedelta(days=1), level_2.pk: TODAY - datetime.timedelta(days=1)}
+    assert rows == {
+        level_1.pk: timezone.localdate() - datetime.timedelta(days=1),
+        level_2.pk: timezone.localdate() - datetime.timedelta(days=1),
+    }
     _agrees_with_a_full_rebuild([level_1, level_2])
 
 

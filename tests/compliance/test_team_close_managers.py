@@ -15,8 +15,9 @@ from portal.people.models import TeamManager
 from portal.people.roles import hr_group
 from tests import factories
 
-TODAY = timezone.localdate()
-CLOSED_ON = TODAY - datetime.timedelta(days=3)
+
+def _closed_on():
+    return timezone.localdate() - datetime.timedelta(days=3)
 
 
 @pytest.fixture
@@ -44,24 +45,24 @@ def client_for(staff) -> Client:
 
 
 def test_closing_a_team_ends_its_managers_on_the_closing_day_and_audits_each(org):
-    team_close(team=org["archive"], closed_on=CLOSED_ON, user=org["hr"].user)
+    team_close(team=org["archive"], closed_on=_closed_on(), user=org["hr"].user)
 
     archive_felix, finance_felix, archive_gita = (TeamManager.objects.get(pk=link.pk) for link in org["links"])
-    assert archive_felix.ended_on == CLOSED_ON and archive_gita.ended_on == CLOSED_ON
+    assert archive_felix.ended_on == _closed_on() and archive_gita.ended_on == _closed_on()
     assert finance_felix.ended_on is None  # another team's assignment is not touched
     ended = AuditEvent.objects.filter(action=AuditEvent.MANAGER_CHANGED, detail__change="ended")
     assert sorted(event.detail["staff_id"] for event in ended) == sorted([org["felix"].pk, org["gita"].pk])
     for event in ended:
         assert event.actor == org["hr"].user and event.detail["team_id"] == org["archive"].pk
-        assert event.detail["ended_on"] == CLOSED_ON.isoformat()
-        assert event.detail["reason"] == f"Archive closed on {CLOSED_ON.day} {CLOSED_ON:%B} {CLOSED_ON.year}"
+        assert event.detail["ended_on"] == _closed_on().isoformat()
+        assert event.detail["reason"] == f"Archive closed on {_closed_on().day} {_closed_on():%B} {_closed_on().year}"
 
 
 def test_after_the_closing_day_the_manager_is_refused_the_closed_team(org):
     archive = reverse("reports:team") + f"?team={org['archive'].pk}"
     assert client_for(org["felix"]).get(archive).status_code == 200  # before: theirs to see
 
-    team_close(team=org["archive"], closed_on=CLOSED_ON, user=org["hr"].user)
+    team_close(team=org["archive"], closed_on=_closed_on(), user=org["hr"].user)
 
     felix, gita = client_for(org["felix"]), client_for(org["gita"])
     assert felix.get(archive).status_code == 404  # no longer among their teams
@@ -72,12 +73,13 @@ def test_after_the_closing_day_the_manager_is_refused_the_closed_team(org):
 def test_the_close_page_names_the_managers_and_the_day_they_stop(org):
     client = client_for(org["hr"])
     page = client.get(reverse("organisation:team_close", args=[org["archive"].pk])).content.decode()
+    today = timezone.localdate()
     assert (
-        f"The managers of this team stop seeing it on {TODAY.day} {TODAY:%B} {TODAY.year}: Felix Finance, Gita Green"
+        f"The managers of this team stop seeing it on {today.day} {today:%B} {today.year}: Felix Finance, Gita Green"
         in page
     )
     response = client.post(
-        reverse("organisation:team_close", args=[org["archive"].pk]), factories.date_boxes("closed_on", CLOSED_ON)
+        reverse("organisation:team_close", args=[org["archive"].pk]), factories.date_boxes("closed_on", _closed_on())
     )
     assert response.status_code == 302
     assert not TeamManager.objects.current().filter(team=org["archive"]).exists()

@@ -21,8 +21,9 @@ from tests.dbrole import as_owner
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-DEADLINE = TODAY + datetime.timedelta(days=50)
+
+def _deadline():
+    return timezone.localdate() + datetime.timedelta(days=50)
 
 
 def _table(requirement) -> dict:
@@ -45,7 +46,7 @@ def round_open(policy):
     requirement = factories.make_requirement(kind=Requirement.ATTEST_POLICY, page=policy, renewal_months=12)
     first = factories.make_snapshot(policy, "1")
     year_before = timezone.make_aware(
-        datetime.datetime.combine(DEADLINE.replace(year=DEADLINE.year - 1), datetime.time(12))
+        datetime.datetime.combine(_deadline().replace(year=_deadline().year - 1), datetime.time(12))
     )
     for member, when in ((ada, None), (ben, None), (dee, year_before)):
         factories.make_completion(
@@ -56,7 +57,7 @@ def round_open(policy):
             completed_at=when or timezone.now() - datetime.timedelta(days=100),
         )
     second = factories.make_snapshot(policy, "2", "Never post about patients.")
-    reattestation_round_open(snapshot=second, deadline=DEADLINE, reason="Section 3 now forbids it.")
+    reattestation_round_open(snapshot=second, deadline=_deadline(), reason="Section 3 now forbids it.")
     with as_owner():  # a round is never changed once opened: only the owner may (roles.FROZEN_TABLES)
         ReattestationRound.objects.update(opened_at=timezone.now() - datetime.timedelta(days=10))
     projection.refresh()
@@ -94,7 +95,7 @@ def test_an_up_to_date_database_is_left_alone(round_open, django_assert_num_quer
     requirement, (_, _, dee) = round_open
     # Dee's attestation runs out on the deadline itself: her row looks like one the round brought forward, and is not.
     dee_row = RequirementStatus.objects.get(staff=dee, requirement=requirement)
-    assert (dee_row.expires_on, dee_row.renew_from) == (DEADLINE, None)
+    assert (dee_row.expires_on, dee_row.renew_from) == (_deadline(), None)
     before = list(StatusInterval.objects.order_by("pk").values_list("pk", flat=True))
     # Which tables there are; who has no run; whose row, and whose runs, a round asks again: nobody.
     with django_assert_num_queries(4):

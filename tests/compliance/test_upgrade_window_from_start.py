@@ -29,7 +29,6 @@ pytestmark = pytest.mark.django_db
 
 ADDED = [(SimpleNamespace(app_label="compliance", name="0023_window_from_start"), False)]
 LATER = [(SimpleNamespace(app_label="compliance", name="0024_something_else"), False)]
-TODAY = timezone.localdate()
 
 
 def _done(staff, requirement, days_ago: int) -> None:
@@ -48,7 +47,7 @@ def world():
     """On Safeguarding Adults (every 36 months): a new starter with a completion from four years ago, one with a
     completion from a year ago, one with none, and someone long in post with one from four years ago."""
     course = factories.make_requirement(name="Safeguarding Adults Level 2", renewal_months=36)
-    start = TODAY - datetime.timedelta(days=5)
+    start = timezone.localdate() - datetime.timedelta(days=5)
     people = {
         "run out": factories.make_staff(start_date=start),
         "in date": factories.make_staff(start_date=start),
@@ -86,14 +85,14 @@ def test_the_migrate_adding_the_window_from_start_rebuilds_who_it_made_overdue(w
         _as_written_before(staff)
     written_before = {name: _written(staff) for name, staff in world["people"].items()}
     starter = world["people"]["run out"]
-    assert RequirementStatus.objects.get(staff=starter).state(TODAY) == status.OVERDUE
+    assert RequirementStatus.objects.get(staff=starter).state(timezone.localdate()) == status.OVERDUE
 
     out = io.StringIO()
     assert status_history_fill(stdout=out, plan=ADDED) == 1
 
     assert _written(starter) == built["run out"]
     assert RequirementStatus.objects.get(staff=starter).due_on == starter.start_date + datetime.timedelta(days=28)
-    assert RequirementStatus.objects.get(staff=starter).state(TODAY) == status.DUE_SOON
+    assert RequirementStatus.objects.get(staff=starter).state(timezone.localdate()) == status.DUE_SOON
     for name in ("in date", "none", "long in post"):  # not rebuilt: as they were written
         assert _written(world["people"][name]) == written_before[name]
     assert "Rebuilt the status of 1 people with a completion that ran out before the end of" in out.getvalue()
@@ -111,13 +110,13 @@ def test_nothing_is_rebuilt_on_a_later_migrate(world):
 
 def test_a_new_starter_a_round_asked_again_before_their_window_ends_is_found(policy):
     requirement = factories.make_requirement(kind=Requirement.ATTEST_POLICY, page=policy, renewal_months=12)
-    starter = factories.make_staff(start_date=TODAY - datetime.timedelta(days=3))
+    starter = factories.make_staff(start_date=timezone.localdate() - datetime.timedelta(days=3))
     long_in_post = factories.make_staff(start_date=datetime.date(2015, 4, 1))
     for staff in (starter, long_in_post):
         attestation_record(staff=staff, snapshot=PolicySnapshot.objects.get(page_id=policy.pk), user=None)
     reattestation_round_open(
         snapshot=factories.make_snapshot(policy, version="2.0"),
-        deadline=TODAY + datetime.timedelta(days=7),
+        deadline=timezone.localdate() + datetime.timedelta(days=7),
         reason="Section 6.2: within the hour.",
     )
 
