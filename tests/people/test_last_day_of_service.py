@@ -10,8 +10,9 @@ from portal.people.models import StaffMember
 from portal.people.roster import plan_roster
 from tests.people.conftest import row
 
-TODAY = timezone.localdate()
-YESTERDAY = TODAY - datetime.timedelta(days=1)
+
+def _yesterday():
+    return timezone.localdate() - datetime.timedelta(days=1)
 
 
 def test_a_roster_leave_date_of_today_is_not_a_leaver_yet_and_they_can_still_sign_in(roster_csv, teams):
@@ -19,16 +20,16 @@ def test_a_roster_leave_date_of_today_is_not_a_leaver_yet_and_they_can_still_sig
     staff = StaffMember.objects.get()
     staff.user.set_password("a long password 2026")
     staff.user.save()
-    today = TODAY.strftime("%d/%m/%Y")
+    today = timezone.localdate().strftime("%d/%m/%Y")
     plan = plan_roster(roster_csv(row("1001", "Ann", "Able", teams["comms"], leave=today)).encode())
     assert plan.leavers == [] and plan.can_apply
     roster_apply(plan)
     staff.refresh_from_db()
-    assert staff.leave_date == TODAY and staff.user.is_active
+    assert staff.leave_date == timezone.localdate() and staff.user.is_active
     client = Client()
     client.post("/accounts/login/", {"login": staff.work_email, "password": "a long password 2026"})
     assert client.get("/training/").status_code == 200
-    yesterday = YESTERDAY.strftime("%d/%m/%Y")
+    yesterday = _yesterday().strftime("%d/%m/%Y")
     plan = plan_roster(roster_csv(row("1001", "Ann", "Able", teams["comms"], leave=yesterday)).encode())
     assert [s.employee_number for s in plan.leavers] == ["1001"]
 
@@ -36,8 +37,8 @@ def test_a_roster_leave_date_of_today_is_not_a_leaver_yet_and_they_can_still_sig
 def test_someone_whose_last_day_has_passed_since_an_earlier_import_is_closed_by_the_next(roster_csv, teams):
     roster_apply(plan_roster(roster_csv(row("1001", "Ann", "Able", teams["comms"])).encode()))
     staff = StaffMember.objects.get()
-    StaffMember.objects.filter(pk=staff.pk).update(leave_date=YESTERDAY)  # imported yesterday, their last day
-    yesterday = YESTERDAY.strftime("%d/%m/%Y")
+    StaffMember.objects.filter(pk=staff.pk).update(leave_date=_yesterday())  # imported yesterday, their last day
+    yesterday = _yesterday().strftime("%d/%m/%Y")
     roster_apply(plan_roster(roster_csv(row("1001", "Ann", "Able", teams["comms"], leave=yesterday)).encode()))
     staff.user.refresh_from_db()
     assert not staff.user.is_active

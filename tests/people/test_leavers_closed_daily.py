@@ -20,8 +20,9 @@ from portal.people.roster import plan_roster
 from tests import factories
 from tests.people.conftest import row
 
-TODAY = timezone.localdate()
-YESTERDAY = TODAY - datetime.timedelta(days=1)
+
+def _yesterday():
+    return timezone.localdate() - datetime.timedelta(days=1)
 
 
 def account(staff):
@@ -44,7 +45,7 @@ def team(db):
 
 
 def test_someone_whose_last_day_was_yesterday_is_closed_by_the_daily_run_and_their_sessions_end(team):
-    staff = factories.make_staff(team=team, leave_date=YESTERDAY)
+    staff = factories.make_staff(team=team, leave_date=_yesterday())
     epoch = account(staff).session_epoch
 
     daily_run()
@@ -54,11 +55,11 @@ def test_someone_whose_last_day_was_yesterday_is_closed_by_the_daily_run_and_the
     assert not user.closed_by_hand  # the roster may open it again, should it clear the leave date
     closing = closings(staff).get()
     assert closing.actor is None and closing.actor_name == "the daily run"
-    assert closing.detail == {"user_id": user.pk, "staff_id": staff.pk, "leave_date": YESTERDAY.isoformat()}
+    assert closing.detail == {"user_id": user.pk, "staff_id": staff.pk, "leave_date": _yesterday().isoformat()}
 
 
 def test_someone_leaving_today_is_in_post_and_untouched(team):
-    staff = factories.make_staff(team=team, leave_date=TODAY)
+    staff = factories.make_staff(team=team, leave_date=timezone.localdate())
     before = account(staff)
 
     daily_run()
@@ -69,25 +70,25 @@ def test_someone_leaving_today_is_in_post_and_untouched(team):
 
 
 def test_running_twice_closes_once(team):
-    staff = factories.make_staff(team=team, leave_date=YESTERDAY)
+    staff = factories.make_staff(team=team, leave_date=_yesterday())
     epoch = account(staff).session_epoch
 
-    send_reminders_task.enqueue(TODAY.isoformat())
-    send_reminders_task.enqueue(TODAY.isoformat())
+    send_reminders_task.enqueue(timezone.localdate().isoformat())
+    send_reminders_task.enqueue(timezone.localdate().isoformat())
 
     assert account(staff).session_epoch == epoch + 1 and closings(staff).count() == 1
-    assert leaver_accounts_close(TODAY, actor="the daily run") == 0
+    assert leaver_accounts_close(timezone.localdate(), actor="the daily run") == 0
 
 
 def test_it_counts_what_it_closed_and_leaves_everyone_else_alone(team):
-    left = [factories.make_staff(team=team, leave_date=YESTERDAY - datetime.timedelta(days=n)) for n in range(3)]
+    left = [factories.make_staff(team=team, leave_date=_yesterday() - datetime.timedelta(days=n)) for n in range(3)]
     staying = [
         factories.make_staff(team=team),
-        factories.make_staff(team=team, leave_date=TODAY + datetime.timedelta(days=30)),
+        factories.make_staff(team=team, leave_date=timezone.localdate() + datetime.timedelta(days=30)),
     ]
     no_record = factories.make_user()  # the first HR officer, say, made before any roster named them
 
-    assert leaver_accounts_close(TODAY, actor="the daily run") == 3
+    assert leaver_accounts_close(timezone.localdate(), actor="the daily run") == 3
 
     assert [account(s).is_active for s in left] == [False] * 3
     assert [account(s).is_active for s in staying] == [True] * 2
@@ -97,9 +98,9 @@ def test_it_counts_what_it_closed_and_leaves_everyone_else_alone(team):
 
 def test_a_missed_day_run_again_closes_only_who_had_left_by_then(team):
     """`send_reminders --date D` runs a missed day: someone whose last day was D is still in post on D."""
-    staff = factories.make_staff(team=team, leave_date=YESTERDAY)
+    staff = factories.make_staff(team=team, leave_date=_yesterday())
 
-    call_command("send_reminders", "--date", YESTERDAY.isoformat(), stdout=StringIO())
+    call_command("send_reminders", "--date", _yesterday().isoformat(), stdout=StringIO())
     assert account(staff).is_active
 
     daily_run()
@@ -107,7 +108,7 @@ def test_a_missed_day_run_again_closes_only_who_had_left_by_then(team):
 
 
 def test_an_account_already_closed_is_untouched(team):
-    staff = factories.make_staff(team=team, leave_date=YESTERDAY)
+    staff = factories.make_staff(team=team, leave_date=_yesterday())
     user = staff.user
     user.is_active = False  # closed by hand, in the CMS's user editor
     user.save()
@@ -128,7 +129,7 @@ def test_an_account_opened_again_by_hand_is_closed_as_the_roster_closes_it_and_a
     leave date opens it again."""
     roster_apply(plan_roster(roster_csv(row("1001", "Ann", "Able", teams["comms"])).encode()))
     staff = StaffMember.objects.get()
-    yesterday = YESTERDAY.strftime("%d/%m/%Y")
+    yesterday = _yesterday().strftime("%d/%m/%Y")
     roster_apply(plan_roster(roster_csv(row("1001", "Ann", "Able", teams["comms"], leave=yesterday)).encode()))
     user = account(staff)
     assert not user.is_active
@@ -145,12 +146,12 @@ def test_an_account_opened_again_by_hand_is_closed_as_the_roster_closes_it_and_a
 
 
 def _last_hr_officer_leaves_by_the_roster(roster_csv, teams):
-    yesterday = YESTERDAY.strftime("%d/%m/%Y")
+    yesterday = _yesterday().strftime("%d/%m/%Y")
     roster_apply(plan_roster(roster_csv(row("1001", "Hana", "Ray", teams["comms"], leave=yesterday)).encode()))
 
 
 def _last_hr_officer_leaves_by_the_daily_run(roster_csv, teams):
-    StaffMember.objects.update(leave_date=YESTERDAY)  # their last day was yesterday, on a file applied before
+    StaffMember.objects.update(leave_date=_yesterday())  # their last day was yesterday, on a file applied before
     daily_run()
 
 
@@ -177,7 +178,7 @@ def test_the_last_hr_officer_who_has_left_is_closed_whichever_door_and_keeps_the
 def test_the_roster_apply_closes_and_audits_someone_whose_last_day_passed_since_an_earlier_file(roster_csv, teams):
     roster_apply(plan_roster(roster_csv(row("1001", "Ann", "Able", teams["comms"])).encode()))
     staff = StaffMember.objects.get()
-    StaffMember.objects.filter(pk=staff.pk).update(leave_date=YESTERDAY)  # imported yesterday, their last day
+    StaffMember.objects.filter(pk=staff.pk).update(leave_date=_yesterday())  # imported yesterday, their last day
     epoch = account(staff).session_epoch
 
     roster_apply(plan_roster(roster_csv(row("1002", "Bob", "Best", teams["comms"])).encode()))  # Ann not in it

@@ -13,8 +13,8 @@ from portal.people.models import TeamManager
 from portal.people.roles import teams_managed_by
 from tests import factories
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
+IN_THREE_YEARS = "three years from today"
 
 
 @pytest.fixture
@@ -29,7 +29,9 @@ def org(db):
     }
 
 
-def _add(org, who="grace", started_on=TODAY, reason="New ward manager"):
+def _add(org, who="grace", started_on=None, reason="New ward manager"):
+    """Adds a manager from today unless told another day (today read now, not when the file was imported)."""
+    started_on = started_on or timezone.localdate()
     return team_manager_add(team=org["wards"], staff=org[who], started_on=started_on, reason=reason, user=org["hr"])
 
 
@@ -54,19 +56,21 @@ def test_a_team_has_several_managers_each_audited_once_with_the_reason(org):
 
 
 def test_a_manager_starting_later_sees_nothing_until_then(org):
-    _add(org, started_on=TODAY + DAY)
+    today = timezone.localdate()
+    _add(org, started_on=today + DAY)
     assert teams_managed_by(org["grace"].user) == []
-    assert TeamManager.objects.current(on=TODAY + DAY).get().staff == org["grace"]
+    assert TeamManager.objects.current(on=today + DAY).get().staff == org["grace"]
 
 
 def test_an_ended_manager_no_longer_sees_the_team_and_the_row_is_kept(org):
-    link = _add(org, started_on=TODAY - 30 * DAY)
+    today = timezone.localdate()
+    link = _add(org, started_on=today - 30 * DAY)
     epoch = _epoch(org["grace"])
 
-    team_manager_end(manager=link, ended_on=TODAY, reason="Left the post", user=org["hr"])
+    team_manager_end(manager=link, ended_on=today, reason="Left the post", user=org["hr"])
 
     assert teams_managed_by(org["grace"].user) == []
-    assert TeamManager.objects.get(pk=link.pk).ended_on == TODAY
+    assert TeamManager.objects.get(pk=link.pk).ended_on == today
     assert _epoch(org["grace"]) == epoch + 1
     event = AuditEvent.objects.get(action=AuditEvent.MANAGER_CHANGED, detail__change="ended")
     assert event.detail["reason"] == "Left the post" and "stops managing Wards" in event.scope
@@ -87,24 +91,28 @@ def test_a_change_made_round_the_service_is_still_audited_by_the_receiver(org):
         ({"reason": "x" * 1001}, "1000 characters or fewer"),
         ({"reason": "Cover\u202e"}, r"U\+202E"),
         ({"started_on": datetime.date(1900, 1, 1)}, "The start date must be between"),
-        ({"started_on": TODAY.replace(year=TODAY.year + 3)}, "The start date must be between"),
+        ({"started_on": IN_THREE_YEARS}, "The start date must be between"),
     ],
 )
 def test_bad_input_is_refused_and_nothing_changes(org, change, message):
+    if change.get("started_on") == IN_THREE_YEARS:  # today three years on, read in the test, not at import
+        today = timezone.localdate()
+        change = {"started_on": today.replace(year=today.year + 3)}
     with pytest.raises(ManagerError, match=message):
         _add(org, **change)
     assert not TeamManager.objects.exists() and not AuditEvent.objects.exists()
 
 
 def test_someone_already_managing_a_leaver_or_a_closed_team_is_refused(org):
+    today = timezone.localdate()
     _add(org)
     with pytest.raises(ManagerError, match="Grace Lead already manages Wards"):
         _add(org)
-    org["omar"].leave_date = TODAY - 10 * DAY
+    org["omar"].leave_date = today - 10 * DAY
     org["omar"].save()
     with pytest.raises(ManagerError, match=r"Omar Deputy \(E\d+\) has left"):
         _add(org, "omar")
-    org["wards"].closed_on = TODAY
+    org["wards"].closed_on = today
     org["wards"].save()
     with pytest.raises(ManagerError, match="Wards is closed"):
         _add(org, "omar")
@@ -112,12 +120,13 @@ def test_someone_already_managing_a_leaver_or_a_closed_team_is_refused(org):
 
 
 def test_an_end_before_the_start_or_a_second_end_is_refused(org):
-    link = _add(org, started_on=TODAY - 5 * DAY)
+    today = timezone.localdate()
+    link = _add(org, started_on=today - 5 * DAY)
     with pytest.raises(ManagerError, match="on or after the day they started"):
-        team_manager_end(manager=link, ended_on=TODAY - 6 * DAY, reason="Mistake", user=org["hr"])
-    team_manager_end(manager=link, ended_on=TODAY, reason="Left", user=org["hr"])
+        team_manager_end(manager=link, ended_on=today - 6 * DAY, reason="Mistake", user=org["hr"])
+    team_manager_end(manager=link, ended_on=today, reason="Left", user=org["hr"])
     with pytest.raises(ManagerError, match="already stopped managing Wards"):
-        team_manager_end(manager=link, ended_on=TODAY, reason="Left", user=org["hr"])
+        team_manager_end(manager=link, ended_on=today, reason="Left", user=org["hr"])
     assert AuditEvent.objects.filter(detail__change="ended").count() == 1
 
 

@@ -27,7 +27,6 @@ from tests import factories
 from tests.people.roster_doors import esr_file, esr_row, upload, upload_and_apply
 from tests.people.roster_doors import private_files as _private_files  # noqa: F401 (autouse)
 
-TODAY = timezone.localdate()
 NUMBER = "10000005"
 
 
@@ -40,7 +39,7 @@ def account():
 
 
 def day(offset: int) -> datetime.date:
-    return TODAY + datetime.timedelta(days=offset)
+    return timezone.localdate() + datetime.timedelta(days=offset)
 
 
 @pytest.fixture

@@ -19,7 +19,10 @@ from tests.people.roster_doors import esr_file, esr_row, refused_everywhere, upl
 from tests.people.roster_doors import private_files as _private_files  # noqa: F401 (autouse)
 
 EMAIL = "chris.lee@example.nhs.uk"
-LEFT = show_date(timezone.localdate() - datetime.timedelta(days=10))
+
+
+def left():
+    return show_date(timezone.localdate() - datetime.timedelta(days=10))
 
 
 def cms_editor(user):
@@ -41,7 +44,8 @@ PRIVILEGES = {
 }
 
 
-def new_person(teams, leave=LEFT) -> bytes:
+def new_person(teams, leave=None) -> bytes:
+    leave = left() if leave is None else leave
     code = teams["comms"].code
     return esr_file(
         esr_row("10000001", "10000001-1", first="Ann", code=code),
@@ -57,7 +61,7 @@ def test_an_account_with_rights_is_never_closed_by_a_new_persons_leave_date(team
         new_person(teams),
         tmp_path,
         f"Line 3: Work Email '{EMAIL}' is how an account with HR or editor rights signs in, and the row's Leave Date "
-        f"({LEFT}) has passed: an import never closes such an account. Check the row, or ask the service desk to "
+        f"({left()}) has passed: an import never closes such an account. Check the row, or ask the service desk to "
         "close the account",
     )
     user.refresh_from_db()

@@ -14,9 +14,17 @@ from tests import factories
 from tests.people.roster_doors import command, everything, refused_everywhere, upload, upload_and_apply
 from tests.people.roster_doors import private_files as _private_files  # noqa: F401 (autouse)
 
-TODAY = timezone.localdate()
-LEFT = TODAY - datetime.timedelta(days=270)  # March, say
-CLOSED = TODAY - datetime.timedelta(days=160)  # June
+
+def _left():
+    # March, say
+    return timezone.localdate() - datetime.timedelta(days=270)
+
+
+def _closed():
+    # June
+    return timezone.localdate() - datetime.timedelta(days=160)
+
+
 NO_LEAVE_COLUMN = "Employee Number,First Name,Last Name,Work Email,Position Title,Organisation Code,Hire Date"
 LEAVE_COLUMN = NO_LEAVE_COLUMN + ",Termination Date"
 
@@ -28,7 +36,7 @@ def roster(header: str, *rows: str) -> bytes:
 @pytest.fixture
 def ward(teams):
     ward = factories.make_team("Ward 7", parent=teams["org"])
-    ward.closed_on = CLOSED
+    ward.closed_on = _closed()
     ward.save()
     return ward
 
@@ -52,7 +60,7 @@ def row(person, ward, title="Staff Nurse") -> str:
 
 
 def test_a_leaver_from_a_team_closed_after_they_left_is_kept_without_a_leave_column(ward, tmp_path):
-    ana = make_person(ward, "30001", LEFT)
+    ana = make_person(ward, "30001", _left())
     data = roster(NO_LEAVE_COLUMN, row(ana, ward, title="Senior Staff Nurse"))
 
     _, plan = upload(data)
@@ -66,31 +74,32 @@ def test_a_leaver_from_a_team_closed_after_they_left_is_kept_without_a_leave_col
 
     ana.refresh_from_db()
     ana.user.refresh_from_db()
-    assert (ana.team, ana.leave_date, ana.job_title, ana.user.is_active) == (ward, LEFT, "Senior Staff Nurse", False)
+    assert (ana.team, ana.leave_date, ana.job_title, ana.user.is_active) == (ward, _left(), "Senior Staff Nurse", False)
 
 
 def test_the_files_own_leave_date_is_checked_when_it_has_the_column(ward, tmp_path):
-    ana = make_person(ward, "30001", LEFT)
-    _, plan = upload(roster(LEAVE_COLUMN, f"{row(ana, ward)},{show_date(LEFT)}"))
+    ana = make_person(ward, "30001", _left())
+    _, plan = upload(roster(LEAVE_COLUMN, f"{row(ana, ward)},{show_date(_left())}"))
     assert plan.can_apply and plan.to_change == [], plan.errors
 
-    after = CLOSED + datetime.timedelta(days=1)
-    message = f"Line 2: Team '{ward.code}' closed on {show_date(CLOSED)}: place the person in an open team"
+    after = _closed() + datetime.timedelta(days=1)
+    message = f"Line 2: Team '{ward.code}' closed on {show_date(_closed())}: place the person in an open team"
     for cell in (show_date(after), "", "31/12/4712"):  # left after it closed, or no leave date (she is back)
         refused_everywhere(roster(LEAVE_COLUMN, f"{row(ana, ward)},{cell}"), tmp_path, message)
 
 
 @pytest.mark.parametrize(
     "leave_date",
-    [None, CLOSED + datetime.timedelta(days=1)],
+    [None, "the day after the closing"],  # read in the test, not when the file is imported
     ids=["in post", "left after the team closed"],
 )
 def test_someone_the_portal_holds_in_post_after_the_closing_is_still_refused(ward, tmp_path, leave_date):
+    leave_date = leave_date and _closed() + datetime.timedelta(days=1)
     ana = make_person(ward, "30001", leave_date)
     refused_everywhere(
         roster(NO_LEAVE_COLUMN, row(ana, ward)),
         tmp_path,
-        f"Line 2: Team '{ward.code}' closed on {show_date(CLOSED)}: place the person in an open team",
+        f"Line 2: Team '{ward.code}' closed on {show_date(_closed())}: place the person in an open team",
     )
 
 
@@ -98,7 +107,7 @@ def test_a_new_person_has_no_leave_date_to_go_by(ward, tmp_path):
     refused_everywhere(
         roster(NO_LEAVE_COLUMN, f"30009,Ben,Cole,ben@example.nhs.uk,Porter,{ward.code},01/09/2025"),
         tmp_path,
-        f"Line 2: Team '{ward.code}' closed on {show_date(CLOSED)}: place the person in an open team",
+        f"Line 2: Team '{ward.code}' closed on {show_date(_closed())}: place the person in an open team",
     )
     assert not StaffMember.objects.filter(employee_number="30009").exists()
 
@@ -107,7 +116,7 @@ def test_a_name_the_closed_team_shares_is_read_with_the_leave_date_held(ward, te
     """The new Ward 7 opened after she left: without the column, her held leave date makes the name as doubtful as
     with it (either ward could be hers), where before she was moved into the new ward she never worked on."""
     new_ward = factories.make_team("Ward 7", parent=teams["comms"])
-    ana = make_person(ward, "30001", LEFT)
+    ana = make_person(ward, "30001", _left())
     before = everything()
     header = NO_LEAVE_COLUMN.replace("Organisation Code", "Organisation")
     _, plan = upload(roster(header, f"30001,Ana,Silva,{ana.work_email},Staff Nurse,Ward 7,04/05/2021"))

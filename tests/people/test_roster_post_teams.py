@@ -17,11 +17,9 @@ from tests import factories
 from tests.people.roster_doors import esr_file, esr_row, upload, upload_and_apply
 from tests.people.roster_doors import private_files as _private_files  # noqa: F401 (autouse)
 
-TODAY = timezone.localdate()
-
 
 def days_ago(days: int) -> str:
-    return show_date(TODAY - datetime.timedelta(days=days))
+    return show_date(timezone.localdate() - datetime.timedelta(days=days))
 
 
 def posts() -> dict:
@@ -70,7 +68,11 @@ def test_a_later_file_moves_the_second_post_and_the_dry_run_says_so(teams):
     assert plan.fingerprint != unchanged.fingerprint
 
     upload_and_apply(two_posts({**teams, "estates": third}, bank_team="estates", bank_leave=days_ago(-30)))
-    assert posts()["10000005-2"] == ("Estates", datetime.date(2024, 6, 1), TODAY + datetime.timedelta(days=30))
+    assert posts()["10000005-2"] == (
+        "Estates",
+        datetime.date(2024, 6, 1),
+        timezone.localdate() + datetime.timedelta(days=30),
+    )
     assert StaffMember.objects.get().team == teams["comms"]
     _, again = upload(two_posts({**teams, "estates": third}, bank_team="estates", bank_leave=days_ago(-30)))
     assert again.to_change == []

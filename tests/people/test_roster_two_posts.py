@@ -22,11 +22,9 @@ from tests.people.roster_doors import (
 )
 from tests.people.roster_doors import private_files as _private_files  # noqa: F401 (autouse)
 
-TODAY = timezone.localdate()
-
 
 def days_ago(days: int) -> str:
-    return show_date(TODAY - datetime.timedelta(days=days))
+    return show_date(timezone.localdate() - datetime.timedelta(days=days))
 
 
 @pytest.fixture
@@ -104,7 +102,7 @@ def test_with_every_post_ended_they_leave_on_the_last_day_of_the_last_post(teams
     )
     upload_and_apply(data)
     staff = StaffMember.objects.get()
-    assert (staff.job_title, staff.leave_date) == ("Second", TODAY - datetime.timedelta(days=10))
+    assert (staff.job_title, staff.leave_date) == ("Second", timezone.localdate() - datetime.timedelta(days=10))
     assert not staff.user.is_active
 
 

@@ -20,8 +20,9 @@ from portal.people.roles import hr_group
 from portal.people.team_history import team_history_begin, tree_on
 from tests import factories
 
-TODAY = timezone.localdate()
-YESTERDAY = TODAY - datetime.timedelta(days=1)
+
+def _yesterday():
+    return timezone.localdate() - datetime.timedelta(days=1)
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def _rows(team) -> list[tuple]:
 
 
 def test_a_team_without_history_is_read_as_it_is_now(trust):
-    tree = tree_on(YESTERDAY)
+    tree = tree_on(_yesterday())
     assert tree.name(trust["ward_a"].pk) == "Ward A"
     assert tree.under([trust["wards"]]) == {trust["wards"].pk, trust["ward_a"].pk, trust["bay"].pk}
     assert tree.group_of(trust["bay"].pk, trust["organisation"].pk) == trust["wards"].pk
@@ -55,19 +56,22 @@ def test_a_rename_keeps_the_old_name_for_the_days_before_it(trust):
     # A first row keeps the team as it was before its first recorded change, then the rename from today.
     assert _rows(ward_a) == [
         (None, "Ward A", ward_a.code, trust["wards"].pk, None),
-        (TODAY, "Acute Ward", "AW", trust["wards"].pk, None),
+        (timezone.localdate(), "Acute Ward", "AW", trust["wards"].pk, None),
     ]
-    assert tree_on(YESTERDAY).name(ward_a.pk) == "Ward A"
-    assert tree_on(TODAY).name(ward_a.pk) == "Acute Ward"
+    assert tree_on(_yesterday()).name(ward_a.pk) == "Ward A"
+    assert tree_on(timezone.localdate()).name(ward_a.pk) == "Acute Ward"
     # As recorded at the end of yesterday: the rename was not known.
-    assert tree_on(TODAY, recorded_before=timezone.now() - datetime.timedelta(minutes=5)).name(ward_a.pk) == "Ward A"
+    assert (
+        tree_on(timezone.localdate(), recorded_before=timezone.now() - datetime.timedelta(minutes=5)).name(ward_a.pk)
+        == "Ward A"
+    )
 
 
 def test_a_move_writes_a_row_for_the_moved_team_and_its_subtree_follows(trust):
     team_move(team=trust["ward_a"], parent=trust["finance"], user=None)
     assert _rows(trust["ward_a"])[-1][3] == trust["finance"].pk
     assert not TeamChange.objects.filter(team=trust["bay"]).exists()  # its parent is still Ward A
-    before, after = tree_on(YESTERDAY), tree_on(TODAY)
+    before, after = tree_on(_yesterday()), tree_on(timezone.localdate())
     assert before.under([trust["wards"]]) == {trust["wards"].pk, trust["ward_a"].pk, trust["bay"].pk}
     assert before.under([trust["finance"]]) == {trust["finance"].pk}
     assert after.under([trust["wards"]]) == {trust["wards"].pk}
@@ -79,22 +83,22 @@ def test_a_move_writes_a_row_for_the_moved_team_and_its_subtree_follows(trust):
 
 def test_an_added_team_and_a_closing_are_recorded(trust):
     added = team_create(name="Ward B", code="WB", kind="team", parent=trust["wards"], user=None)
-    assert _rows(added) == [(TODAY, "Ward B", "WB", trust["wards"].pk, None)]
-    closed_on = TODAY - datetime.timedelta(days=3)
+    assert _rows(added) == [(timezone.localdate(), "Ward B", "WB", trust["wards"].pk, None)]
+    closed_on = timezone.localdate() - datetime.timedelta(days=3)
     team_close(team=added, closed_on=closed_on, user=None)
-    assert _rows(added)[-1] == (TODAY, "Ward B", "WB", trust["wards"].pk, closed_on)
-    assert tree_on(TODAY).teams[added.pk].closed_on == closed_on
+    assert _rows(added)[-1] == (timezone.localdate(), "Ward B", "WB", trust["wards"].pk, closed_on)
+    assert tree_on(timezone.localdate()).teams[added.pk].closed_on == closed_on
     # Recorded before the team was added, the tree does not hold it at all.
-    assert added.pk not in tree_on(YESTERDAY, recorded_before=timezone.now() - datetime.timedelta(hours=1))
+    assert added.pk not in tree_on(_yesterday(), recorded_before=timezone.now() - datetime.timedelta(hours=1))
 
 
 def test_a_closing_dated_back_does_not_carry_back_a_rename_made_since(trust):
     ward_a = trust["ward_a"]
     team_move(team=trust["bay"], parent=trust["finance"], user=None)  # Ward A has no team below it left open
     team_rename(team=ward_a, name="Acute Ward", code="AW", user=None)
-    team_close(team=ward_a, closed_on=TODAY - datetime.timedelta(days=10), user=None)
-    assert tree_on(YESTERDAY).name(ward_a.pk) == "Ward A"
-    assert tree_on(TODAY).name(ward_a.pk) == "Acute Ward"
+    team_close(team=ward_a, closed_on=timezone.localdate() - datetime.timedelta(days=10), user=None)
+    assert tree_on(_yesterday()).name(ward_a.pk) == "Ward A"
+    assert tree_on(timezone.localdate()).name(ward_a.pk) == "Acute Ward"
 
 
 def test_hrs_pages_write_the_history(trust):
@@ -125,8 +129,8 @@ def test_the_organisation_import_writes_the_history(trust):
         ("Ward A East", trust["wards"].pk),
         ("Ward A East", trust["finance"].pk),
     ]
-    assert _rows(Team.objects.get(code="NEW1")) == [(TODAY, "New Ward", "NEW1", trust["wards"].pk, None)]
-    assert tree_on(YESTERDAY).name(trust["ward_a"].pk) == "Ward A"
+    assert _rows(Team.objects.get(code="NEW1")) == [(timezone.localdate(), "New Ward", "NEW1", trust["wards"].pk, None)]
+    assert tree_on(_yesterday()).name(trust["ward_a"].pk) == "Ward A"
 
 
 def test_the_migration_gives_each_team_a_first_row_from_its_state_now(trust):
@@ -174,7 +178,7 @@ def test_the_tree_is_read_in_one_query(trust, django_assert_num_queries):
     team_rename(team=trust["ward_a"], name="Acute", code="AC", user=None)
     team_move(team=trust["bay"], parent=trust["finance"], user=None)
     with django_assert_num_queries(1):
-        tree = tree_on(YESTERDAY)
+        tree = tree_on(_yesterday())
         under = tree.under([trust["organisation"]])
         name = tree.name(trust["bay"].pk)
     assert trust["bay"].pk in under and name == trust["bay"].name
