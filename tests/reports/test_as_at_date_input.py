@@ -15,8 +15,9 @@ from portal.audit.models import AuditEvent
 from portal.reports.models import EvidencePack
 from tests.reports.conftest import client_for
 
-TODAY = timezone.localdate()
-DAY = TODAY - datetime.timedelta(days=3)
+
+def _day():
+    return timezone.localdate() - datetime.timedelta(days=3)
 
 
 def boxes(day="", month="", year="") -> dict:
@@ -38,6 +39,18 @@ def _pages(org):
 
 
 PAGES = ["team", "person", "organisation", "pack"]
+
+# The cases name the year and tomorrow in words, read in the test (_read): read when the file was imported, a run
+# going past midnight asked for a "tomorrow" that was today by then.
+THIS_YEAR, LAST_YEAR, TOMORROW = "this year", "last year", {"as_at": "tomorrow, typed in the boxes"}
+
+
+def _read(query: dict) -> dict:
+    today = timezone.localdate()
+    if query == TOMORROW:
+        return typed(today + datetime.timedelta(days=1))
+    years = {THIS_YEAR: str(today.year), LAST_YEAR: str(today.year - 1)}
+    return {name: years.get(value, value) for name, value in query.items()}
 
 
 def _asker(org, hr, page):
@@ -61,26 +74,28 @@ def test_the_date_is_three_labelled_boxes_in_a_fieldset_not_a_date_picker(org, h
 @pytest.mark.parametrize("page", PAGES)
 def test_the_boxes_and_a_links_year_month_day_give_the_same_day_and_fill_the_boxes(org, hr, page):
     get = _asker(org, hr, page)
-    from_boxes = get(typed(DAY))
-    from_link = get({"as_at": DAY.isoformat()})
+    from_boxes = get(typed(_day()))
+    from_link = get({"as_at": _day().isoformat()})
     for response in (from_boxes, from_link):
         assert response.status_code == 200
-        assert response.context["form"].cleaned_data["as_at"] == DAY
+        assert response.context["form"].cleaned_data["as_at"] == _day()
         html = response.content.decode()
-        for part, value in (("day", DAY.day), ("month", DAY.month), ("year", DAY.year)):
+        for part, value in (("day", _day().day), ("month", _day().month), ("year", _day().year)):
             assert f'name="as_at_{part}" type="text" inputmode="numeric" value="{value}"' in html
 
 
 def test_the_boxes_win_over_a_leftover_year_month_day(org):
     client = client_for(org["manager"])
-    other = DAY - datetime.timedelta(days=5)
-    response = client.get(reverse("reports:team"), {"as_at": other.isoformat(), **typed(DAY)})
-    assert response.context["matrix"].as_at == DAY
+    other = _day() - datetime.timedelta(days=5)
+    response = client.get(reverse("reports:team"), {"as_at": other.isoformat(), **typed(_day())})
+    assert response.context["matrix"].as_at == _day()
 
 
 def test_links_the_organisation_report_builds_carry_the_day_as_year_month_day(org, hr):
-    html = client_for(hr).get(reverse("hr_reports:organisation"), {**typed(DAY), "basis": "as_it_was"}).content.decode()
-    day = f"as_at={DAY.isoformat()}&amp;basis=as_it_was"
+    html = (
+        client_for(hr).get(reverse("hr_reports:organisation"), {**typed(_day()), "basis": "as_it_was"}).content.decode()
+    )
+    day = f"as_at={_day().isoformat()}&amp;basis=as_it_was"
     assert f'href="{reverse("reports:team")}?team={org["finance"].pk}&amp;{day}"' in html  # a team's page
     assert f'href="?team={org["comms"].pk}&amp;{day}"' in html  # the teams below a directorate
     assert f'href="{reverse("exports:csv")}?{day}&amp;team=' in html
@@ -89,24 +104,24 @@ def test_links_the_organisation_report_builds_carry_the_day_as_year_month_day(or
 
 
 def test_links_the_team_page_builds_carry_the_day_as_year_month_day(org):
-    html = client_for(org["manager"]).get(reverse("reports:team"), typed(DAY)).content.decode()
-    assert f'href="{reverse("exports:csv")}?team=&amp;as_at={DAY.isoformat()}&amp;basis=as_it_was"' in html
+    html = client_for(org["manager"]).get(reverse("reports:team"), typed(_day())).content.decode()
+    assert f'href="{reverse("exports:csv")}?team=&amp;as_at={_day().isoformat()}&amp;basis=as_it_was"' in html
     person = reverse("reports:team_person", args=[org["sam"].pk])
-    assert f'href="{person}?as_at={DAY.isoformat()}&amp;basis=as_it_was"' in html
+    assert f'href="{person}?as_at={_day().isoformat()}&amp;basis=as_it_was"' in html
     assert "as_at_day=" not in html
 
 
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        (boxes("15", "", str(TODAY.year)), "The date must include a month"),
-        (boxes("", "", str(TODAY.year)), "The date must include a day and a month"),
-        (boxes("32", "1", str(TODAY.year)), "The date must have a day from 1 to 31"),
-        (boxes("1", "13", str(TODAY.year)), "The date must have a month from 1 to 12"),
-        (boxes("30", "2", str(TODAY.year)), "The date must be a real date"),
-        (boxes("1", "Jan", str(TODAY.year)), "The date must be a real date"),
+        (boxes("15", "", THIS_YEAR), "The date must include a month"),
+        (boxes("", "", THIS_YEAR), "The date must include a day and a month"),
+        (boxes("32", "1", THIS_YEAR), "The date must have a day from 1 to 31"),
+        (boxes("1", "13", THIS_YEAR), "The date must have a month from 1 to 12"),
+        (boxes("30", "2", THIS_YEAR), "The date must be a real date"),
+        (boxes("1", "Jan", THIS_YEAR), "The date must be a real date"),
         (boxes("1", "1", "26"), "The date must have a year with 4 numbers, for example 2026"),
-        (typed(TODAY + datetime.timedelta(days=1)), "The date must be today or in the past"),
+        (TOMORROW, "The date must be today or in the past"),
         (boxes("31", "12", "1999"), "The date must be on or after 1 January 2000"),
         ({"as_at": "31/03/2026"}, "The date in the web address must be year-month-day, for example 2026-03-31"),
         ({"as_at": "2026-02-30"}, "The date in the web address must be year-month-day, for example 2026-03-31"),
@@ -115,6 +130,7 @@ def test_links_the_team_page_builds_carry_the_day_as_year_month_day(org):
 )
 @pytest.mark.parametrize("page", PAGES)
 def test_a_wrong_date_is_named_links_to_the_day_box_and_shows_nothing(org, hr, page, query, message):
+    query = _read(query)
     get = _asker(org, hr, page)
     audited = AuditEvent.objects.count()
     response = get(query)
@@ -130,20 +146,23 @@ def test_a_wrong_date_is_named_links_to_the_day_box_and_shows_nothing(org, hr, p
 
 def test_a_pack_asked_for_in_the_boxes_is_made_for_that_day(org):
     client = client_for(org["manager"])
-    response = client.post(reverse("exports:pack_new"), {"team": org["comms"].pk, **typed(DAY), "basis": "as_it_was"})
+    response = client.post(
+        reverse("exports:pack_new"), {"team": org["comms"].pk, **typed(_day()), "basis": "as_it_was"}
+    )
     assert response.status_code == 302
-    assert EvidencePack.objects.get().as_at == DAY
+    assert EvidencePack.objects.get().as_at == _day()
 
 
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        (boxes("31", "4", str(TODAY.year - 1)), "The date must be a real date"),
-        (typed(TODAY + datetime.timedelta(days=1)), "The date must be today or in the past"),
+        (boxes("31", "4", LAST_YEAR), "The date must be a real date"),
+        (TOMORROW, "The date must be today or in the past"),
         ({"as_at": "yesterday"}, "The date in the web address must be year-month-day"),
     ],
 )
 def test_a_pack_with_a_wrong_date_is_named_and_not_made(org, query, message):
+    query = _read(query)
     response = client_for(org["manager"]).post(reverse("exports:pack_new"), {"team": org["comms"].pk, **query})
     html = response.content.decode()
     assert response.status_code == 400 and message in html and '<a href="#id_as_at_day">' in html
@@ -160,13 +179,13 @@ def _count(get, query) -> int:
 @pytest.mark.parametrize("page", PAGES)
 def test_the_boxes_run_the_same_queries_as_year_month_day(org, hr, page):
     get = _asker(org, hr, page)
-    _count(get, {"as_at": DAY.isoformat()})  # the first time fills anything kept (a past day's figures)
-    assert _count(get, typed(DAY)) == _count(get, {"as_at": DAY.isoformat()})
+    _count(get, {"as_at": _day().isoformat()})  # the first time fills anything kept (a past day's figures)
+    assert _count(get, typed(_day())) == _count(get, {"as_at": _day().isoformat()})
 
 
 @pytest.mark.parametrize("value", ["Sam\x00Person", "x" * 10_000, "9" * 5_000, "-1", "\u202e2026", "0001-01-01"])
 @pytest.mark.parametrize("where", ["link", "day", "month", "year"])
 def test_hostile_values_in_the_link_or_a_box_are_named_not_a_server_error(org, value, where):
-    query = {"as_at": value} if where == "link" else {**typed(DAY), f"as_at_{where}": value}
+    query = {"as_at": value} if where == "link" else {**typed(_day()), f"as_at_{where}": value}
     response = client_for(org["manager"]).get(reverse("reports:team_person", args=[org["sam"].pk]), query)
     assert response.status_code == 400 and '<a href="#id_as_at_day">The date' in response.content.decode()

@@ -15,8 +15,6 @@ from portal.reports.kept import days_keep
 from portal.reports.organisation import organisation_report
 from portal.reports.trend import month_ends, trend
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
 def demo(demo_loaded, db):
@@ -28,34 +26,36 @@ def _runs_on(staff, day):
 
 
 def test_the_trend_as_it_was_is_full_on_the_first_day_and_as_recorded_then_is_empty(demo):
-    points, _ = trend(TODAY, basis=AS_IT_WAS)
+    points, _ = trend(timezone.localdate(), basis=AS_IT_WAS)
     assert all(point.figure.required and point.figure.compliant for point in points)
     assert len({point.figure.percent for point in points[:-1]}) > 1  # it rises and falls
-    days_keep(month_ends(TODAY))
-    then, _ = trend(TODAY, basis=AS_RECORDED)
+    days_keep(month_ends(timezone.localdate()))
+    then, _ = trend(timezone.localdate(), basis=AS_RECORDED)
     assert all(point.figure.required == 0 for point in then[:-1])
 
 
 def test_leavers_movers_and_pauses_are_where_they_were(demo):
     root = Team.objects.get(depth=1)
-    year_ago = TODAY - datetime.timedelta(days=365)
+    year_ago = timezone.localdate() - datetime.timedelta(days=365)
     left_since = [n for n, *_, left in LEAVERS if left < 365]
     assert left_since
     for number in left_since:
         leaver = StaffMember.objects.get(employee_number=number)
-        assert leaver.leave_date < TODAY
+        assert leaver.leave_date < timezone.localdate()
         assert _runs_on(leaver, year_ago).exists()
-        assert not _runs_on(leaver, TODAY).exists()
-    as_it_was = organisation_report(root, as_at=year_ago, today=TODAY, basis=AS_IT_WAS)
+        assert not _runs_on(leaver, timezone.localdate()).exists()
+    as_it_was = organisation_report(root, as_at=year_ago, today=timezone.localdate(), basis=AS_IT_WAS)
     assert as_it_was.overall.required > 0
-    assert organisation_report(root, as_at=year_ago, today=TODAY, basis=AS_RECORDED).overall.required == 0
+    assert (
+        organisation_report(root, as_at=year_ago, today=timezone.localdate(), basis=AS_RECORDED).overall.required == 0
+    )
 
     mover = StaffMember.objects.get(work_email=MOVER)
-    before = _runs_on(mover, TODAY - datetime.timedelta(days=MOVED_DAYS_AGO + 30))
-    after = _runs_on(mover, TODAY - datetime.timedelta(days=MOVED_DAYS_AGO - 30))
+    before = _runs_on(mover, timezone.localdate() - datetime.timedelta(days=MOVED_DAYS_AGO + 30))
+    after = _runs_on(mover, timezone.localdate() - datetime.timedelta(days=MOVED_DAYS_AGO - 30))
     assert {run.team.code for run in before.select_related("team")} == {MOVED_FROM}
     assert {run.team_id for run in after} == {mover.team_id}
 
     paused = StaffMember.objects.get(work_email=PAUSED)
-    during = _runs_on(paused, TODAY - datetime.timedelta(days=PAUSE_DAYS_AGO - 10))
+    during = _runs_on(paused, timezone.localdate() - datetime.timedelta(days=PAUSE_DAYS_AGO - 10))
     assert during.exists() and {run.state for run in during} == {"paused"}

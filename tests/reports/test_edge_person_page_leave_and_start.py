@@ -14,8 +14,6 @@ from portal.compliance import projection
 from tests import factories
 from tests.reports.conftest import client_for
 
-TODAY = timezone.localdate()
-
 
 def _words(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
@@ -36,7 +34,7 @@ def _page(viewer, person) -> str:
     ],
 )
 def test_the_page_says_left_only_once_the_last_day_has_passed(org, hr, days, shown, not_shown):
-    leave = TODAY + datetime.timedelta(days=days)
+    leave = timezone.localdate() + datetime.timedelta(days=days)
     person = factories.make_staff(team=org["comms"], first_name="Lola", last_name="Notice", leave_date=leave)
     projection.refresh()
     for viewer in (org["manager"], hr):
@@ -46,7 +44,7 @@ def test_the_page_says_left_only_once_the_last_day_has_passed(org, hr, days, sho
 
 
 def test_a_future_starter_reads_as_starting(org, hr):
-    start = TODAY + datetime.timedelta(days=14)
+    start = timezone.localdate() + datetime.timedelta(days=14)
     person = factories.make_staff(team=org["comms"], first_name="Stan", last_name="Soon", start_date=start)
     projection.refresh()
     for viewer in (org["manager"], hr):

@@ -7,14 +7,11 @@ they left shows what they held; the same page about such a day shows their requi
 import datetime
 
 from django.urls import reverse
-from django.utils import timezone
 
 from portal.compliance import projection
 from portal.compliance.models import Requirement
 from tests import factories
 from tests.reports.conftest import client_for
-
-TODAY = timezone.localdate()
 
 
 def test_a_leavers_page_says_they_left_not_that_nothing_was_required(org, hr):

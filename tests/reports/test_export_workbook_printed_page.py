@@ -16,7 +16,9 @@ from openpyxl import load_workbook
 
 from tests.reports.conftest import client_for
 
-DAY = timezone.localdate() - datetime.timedelta(days=40)
+
+def _day():
+    return timezone.localdate() - datetime.timedelta(days=40)
 
 
 def _workbook(client, query):
@@ -26,11 +28,11 @@ def _workbook(client, query):
 
 def test_a_printed_page_of_a_past_day_names_whose_the_day_the_clock_and_who_made_it(org, hr, settings):
     settings.PORTAL_ORGANISATION_NAME = "NHS Example Integrated Care Board"
-    query = {"team": org["comms"].pk, "as_at": DAY.isoformat(), "basis": "as_recorded"}
+    query = {"team": org["comms"].pk, "as_at": _day().isoformat(), "basis": "as_recorded"}
     sheet = _workbook(client_for(hr), query)[0].worksheets[0]
     assert sheet.oddHeader.left.text == "NHS Example Integrated Care Board"
     assert sheet.oddHeader.center.text == "Compliance: Communications, and every team below"
-    assert sheet.oddHeader.right.text == f"As at: The end of {DAY:%-d %B %Y} (UK time), as recorded then"
+    assert sheet.oddHeader.right.text == f"As at: The end of {_day():%-d %B %Y} (UK time), as recorded then"
     footer = sheet.oddFooter
     assert footer.left.text.startswith("Made ") and f"by {hr.user.display_name} ({hr.user.email})" in footer.left.text
     assert footer.center.text == "No filters"

@@ -27,14 +27,19 @@ from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 
 CSV, XLSX = reverse("exports:csv"), reverse("exports:xlsx")
-TODAY = timezone.localdate()
-DAY = TODAY - datetime.timedelta(days=40)  # the past day exported
+
+
+def _day():
+    # the past day exported
+    return timezone.localdate() - datetime.timedelta(days=40)
+
+
 COURSE = "NHS|CSTF|Safeguarding Adults - Level 1 - 1 Year|"
 
 
 @pytest.fixture
 def history(org, hr):
-    """The roster as loaded long ago (so "as recorded then" has people on DAY), and the course mapped for imports."""
+    """The roster as loaded long ago (so "as recorded then" has people on it), and the course mapped for imports."""
     projection.refresh()  # the status table for everyone, HR's officer (made after the organisation) included
     with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
         StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
@@ -64,43 +69,43 @@ def _by_name(rows) -> dict[str, list[str]]:
 
 def test_a_late_imported_completion_shows_as_it_was_and_not_as_recorded_then(org, hr, history):
     client = client_for(hr)
-    done = DAY - datetime.timedelta(days=10)
+    done = _day() - datetime.timedelta(days=10)
     _import_today(f"{org['sam'].employee_number},{COURSE},{done:%d/%m/%Y},")
     entry = EvidenceEntry.objects.get(staff=org["sam"])
 
-    as_it_was = _by_name(_csv(client.get(CSV, {"as_at": DAY.isoformat(), "basis": AS_IT_WAS})))
+    as_it_was = _by_name(_csv(client.get(CSV, {"as_at": _day().isoformat(), "basis": AS_IT_WAS})))
     sam = as_it_was["Sam Digital"]
     assert sam[2:4] == ["Digital", "Administrative and Clerical"]
     assert sam[6:9] == ["Compliant", done.isoformat(), (done.replace(year=done.year + 1)).isoformat()]
     assert sam[10] == "Imported completion" and sam[14] == str(entry.seq)  # the completion that counts, named
     assert as_it_was["Grace Manager"][6] == "Overdue" and as_it_was["Grace Manager"][14] == ""
 
-    as_recorded = _by_name(_csv(client.get(CSV, {"as_at": DAY.isoformat(), "basis": AS_RECORDED})))
+    as_recorded = _by_name(_csv(client.get(CSV, {"as_at": _day().isoformat(), "basis": AS_RECORDED})))
     assert set(as_recorded) == set(as_it_was)  # the same people, long on the roster
     assert as_recorded["Sam Digital"][6:8] == ["Overdue", ""] and as_recorded["Sam Digital"][14] == ""
 
     # The default is as it was; the day before the completion, as it was, Sam had nothing either.
-    assert _csv(client.get(CSV, {"as_at": DAY.isoformat()})) == _csv(
-        client.get(CSV, {"as_at": DAY.isoformat(), "basis": AS_IT_WAS})
+    assert _csv(client.get(CSV, {"as_at": _day().isoformat()})) == _csv(
+        client.get(CSV, {"as_at": _day().isoformat(), "basis": AS_IT_WAS})
     )
     before = _by_name(_csv(client.get(CSV, {"as_at": (done - datetime.timedelta(days=1)).isoformat()})))
     assert before["Sam Digital"][6] == "Overdue"
 
 
 def test_as_it_was_writes_the_team_and_staff_group_of_then(org, hr, history):
-    """Sam moved to Finance and changed staff group, dated after DAY: as it was on DAY, Sam is in Digital still."""
+    """Sam moved to Finance and changed staff group, dated after the day: as it was then, Sam is in Digital still."""
     sam = org["sam"]
     sam.team, sam.staff_group = org["finance"], "Nursing and Midwifery Registered"
     sam.save()
-    staff_changes_record([sam], effective=DAY + datetime.timedelta(days=5))
+    staff_changes_record([sam], effective=_day() + datetime.timedelta(days=5))
     projection.refresh(staff_ids=[sam.pk])
     client = client_for(hr)
 
-    comms_then = _by_name(_csv(client.get(CSV, {"team": org["comms"].pk, "as_at": DAY.isoformat()})))
+    comms_then = _by_name(_csv(client.get(CSV, {"team": org["comms"].pk, "as_at": _day().isoformat()})))
     assert comms_then["Sam Digital"][2:4] == ["Digital", "Administrative and Clerical"]
-    finance_then = _by_name(_csv(client.get(CSV, {"team": org["finance"].pk, "as_at": DAY.isoformat()})))
+    finance_then = _by_name(_csv(client.get(CSV, {"team": org["finance"].pk, "as_at": _day().isoformat()})))
     assert "Sam Digital" not in finance_then
-    after = (DAY + datetime.timedelta(days=6)).isoformat()
+    after = (_day() + datetime.timedelta(days=6)).isoformat()
     finance_after = _by_name(_csv(client.get(CSV, {"team": org["finance"].pk, "as_at": after})))
     assert finance_after["Sam Digital"][2:4] == ["Finance", "Nursing and Midwifery Registered"]
     assert "Sam Digital" not in _by_name(_csv(client.get(CSV, {"team": org["comms"].pk, "as_at": after})))
@@ -111,20 +116,23 @@ def test_as_it_was_writes_the_team_and_staff_group_of_then(org, hr, history):
 
 def test_the_files_say_their_clock_and_the_csv_holds_only_the_columns(org, hr, history):
     client = client_for(hr)
-    query = {"team": org["comms"].pk, "as_at": DAY.isoformat()}
+    query = {"team": org["comms"].pk, "as_at": _day().isoformat()}
     response = client.get(CSV, query)
     assert response["Content-Disposition"] == (
-        f'attachment; filename="compliance-communications-{DAY:%Y-%m-%d}-as-it-was.csv"'
+        f'attachment; filename="compliance-communications-{_day():%Y-%m-%d}-as-it-was.csv"'
     )
     rows = _csv(response)
     assert rows[0][0] == "Employee number" and all(len(row) == len(rows[0]) for row in rows)
     recorded = client.get(CSV, {**query, "basis": AS_RECORDED})
-    assert recorded["Content-Disposition"].endswith(f'-{DAY:%Y-%m-%d}-as-recorded-then.csv"')
+    assert recorded["Content-Disposition"].endswith(f'-{_day():%Y-%m-%d}-as-recorded-then.csv"')
     live = client.get(CSV, {"team": org["comms"].pk})
-    assert live["Content-Disposition"] == f'attachment; filename="compliance-communications-{TODAY:%Y-%m-%d}.csv"'
+    assert (
+        live["Content-Disposition"]
+        == f'attachment; filename="compliance-communications-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
 
     response = client.get(XLSX, query)
-    assert response["Content-Disposition"].endswith(f'-{DAY:%Y-%m-%d}-as-it-was.xlsx"')
+    assert response["Content-Disposition"].endswith(f'-{_day():%Y-%m-%d}-as-it-was.xlsx"')
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.sheetnames == ["Communications", "About this export"]
     sheet = [
@@ -135,20 +143,20 @@ def test_the_files_say_their_clock_and_the_csv_holds_only_the_columns(org, hr, h
     about = {row[0]: row[1] for row in workbook["About this export"].iter_rows(values_only=True)}
     assert about["Basis"] == "As it was"
     assert about["What that means"].startswith("as it was, from everything we know now")
-    assert about["As at"] == f"The end of {DAY.day} {DAY:%B %Y} (UK time)"
+    assert about["As at"] == f"The end of {_day().day} {_day():%B %Y} (UK time)"
     assert "Basis: As it was" in workbook.properties.description
 
     workbook = load_workbook(io.BytesIO(b"".join(client.get(XLSX, {**query, "basis": AS_RECORDED}).streaming_content)))
     about = {row[0]: row[1] for row in workbook["About this export"].iter_rows(values_only=True)}
     assert about["Basis"] == "As recorded then"
-    after = DAY + datetime.timedelta(days=1)
+    after = _day() + datetime.timedelta(days=1)
     assert about["Evidence recorded before"] == f"{after.day} {after:%B %Y} 00:00 (UK time)"  # the day's end
 
 
 def test_the_audit_log_records_the_clock(org, hr, history):
     client = client_for(hr)
-    client.get(CSV, {"as_at": DAY.isoformat()})
-    client.get(XLSX, {"as_at": DAY.isoformat(), "basis": AS_RECORDED})
+    client.get(CSV, {"as_at": _day().isoformat()})
+    client.get(XLSX, {"as_at": _day().isoformat(), "basis": AS_RECORDED})
     client.get(CSV)
     details = list(AuditEvent.objects.filter(action=AuditEvent.EXPORT).order_by("pk").values_list("detail", flat=True))
     assert [(d["format"], d["basis"]) for d in details] == [("csv", AS_IT_WAS), ("xlsx", AS_RECORDED), ("csv", "live")]
@@ -157,7 +165,7 @@ def test_the_audit_log_records_the_clock(org, hr, history):
 @pytest.mark.parametrize("url", [CSV, XLSX])
 @pytest.mark.parametrize("value", ["yesterday", "AS_IT_WAS", "as it was", "<script>"])
 def test_a_clock_that_is_not_one_is_named_and_nothing_is_exported(org, hr, url, value):
-    response = client_for(hr).get(url, {"as_at": DAY.isoformat(), "basis": value})
+    response = client_for(hr).get(url, {"as_at": _day().isoformat(), "basis": value})
     assert response.status_code == 400
     page = response.content.decode()
     assert "Choose “As it was” or “As recorded then”" in page and "<script>" not in page
@@ -166,7 +174,7 @@ def test_a_clock_that_is_not_one_is_named_and_nothing_is_exported(org, hr, url, 
 
 
 def test_who_may_export_on_either_clock_is_unchanged(org, hr, history, client):
-    query = {"as_at": DAY.isoformat()}
+    query = {"as_at": _day().isoformat()}
     manager = client_for(org["manager"])
     outsider = client_for(org["other"])
     for basis in (AS_IT_WAS, AS_RECORDED):
@@ -198,23 +206,25 @@ def test_the_table_and_the_records_read_afresh_give_the_same_rows(org, hr, histo
     factories.make_completion(org["fin"], requirement, completed_at=timezone.now() - datetime.timedelta(days=60))
     org["manager"].team = org["finance"]
     org["manager"].save()
-    staff_changes_record([org["manager"]], effective=TODAY - datetime.timedelta(days=20))
+    staff_changes_record([org["manager"]], effective=timezone.localdate() - datetime.timedelta(days=20))
     projection.refresh(staff_ids=[org["manager"].pk])
 
     roots = list(Team.objects.filter(depth=1))
     now = timezone.now()
     for days_ago in (0, 1, 19, 21, 59, 61, 99, 101, 400):
-        day = TODAY - datetime.timedelta(days=days_ago)
+        day = timezone.localdate() - datetime.timedelta(days=days_ago)
         table = list(export_rows(roots, Moment.end_of(day), basis=AS_IT_WAS))
         assert table == list(export_rows_known(roots, Moment(day, now))), day
         assert table
-    assert any(row.policy_version == "2" for row in export_rows(roots, Moment.end_of(TODAY), basis=AS_IT_WAS))
+    assert any(
+        row.policy_version == "2" for row in export_rows(roots, Moment.end_of(timezone.localdate()), basis=AS_IT_WAS)
+    )
 
 
 def test_an_export_as_it_was_runs_the_same_queries_however_many_people(org, hr, history, django_assert_num_queries):
     requirement = history
     roots = list(Team.objects.filter(depth=1))
-    moment = Moment.end_of(DAY)
+    moment = Moment.end_of(_day())
 
     def grow(people):
         for n in range(people):

@@ -12,9 +12,7 @@ from openpyxl import load_workbook
 
 from portal.audit.models import AuditEvent
 from tests.reports.conftest import client_for
-from tests.reports.test_team_choices_named_as_then import DAY, renamed  # noqa: F401 - the fixture, as there
-
-TODAY = timezone.localdate()
+from tests.reports.test_team_choices_named_as_then import _day, renamed  # noqa: F401 - the fixture, as there
 
 
 def _download(client, kind, **query):
@@ -31,9 +29,9 @@ def _download(client, kind, **query):
 def test_a_past_days_export_names_the_team_as_it_was_named_that_day(renamed, hr, basis, who, kind):  # noqa: F811
     client = client_for(hr if who == "hr" else renamed["manager"])
     digital = renamed["digital"]
-    name, body = _download(client, kind, team=digital.pk, as_at=DAY.isoformat(), basis=basis)
+    name, body = _download(client, kind, team=digital.pk, as_at=_day().isoformat(), basis=basis)
     words = "as-it-was" if basis == "as_it_was" else "as-recorded-then"
-    assert name == f"compliance-digital-{DAY:%Y-%m-%d}-{words}.{kind}"
+    assert name == f"compliance-digital-{_day():%Y-%m-%d}-{words}.{kind}"
     event = AuditEvent.objects.filter(action=AuditEvent.EXPORT).latest("pk")
     assert (event.scope, event.detail["scope_now"]) == ("Digital", "Digital Services")
     if kind == "xlsx":
@@ -45,16 +43,16 @@ def test_a_live_export_and_a_day_after_the_rename_name_the_team_as_it_is_now(ren
     client = client_for(hr)
     digital = renamed["digital"]
     name, _ = _download(client, "csv", team=digital.pk)
-    assert name == f"compliance-digital-services-{TODAY:%Y-%m-%d}.csv"
-    name, _ = _download(client, "csv", team=digital.pk, as_at=TODAY.isoformat())
-    assert name == f"compliance-digital-services-{TODAY:%Y-%m-%d}-as-it-was.csv"
+    assert name == f"compliance-digital-services-{timezone.localdate():%Y-%m-%d}.csv"
+    name, _ = _download(client, "csv", team=digital.pk, as_at=timezone.localdate().isoformat())
+    assert name == f"compliance-digital-services-{timezone.localdate():%Y-%m-%d}-as-it-was.csv"
     event = AuditEvent.objects.filter(action=AuditEvent.EXPORT).latest("pk")
     assert event.scope == "Digital Services" and "scope_now" not in event.detail
 
 
 def test_hrs_pack_about_a_past_day_is_audited_by_the_teams_name_that_day(renamed, hr, private_media):  # noqa: F811
     digital = renamed["digital"]
-    query = {"team": digital.pk, "as_at": DAY.isoformat(), "basis": "as_it_was"}
+    query = {"team": digital.pk, "as_at": _day().isoformat(), "basis": "as_it_was"}
     response = client_for(hr).post(reverse("exports:pack_new") + f"?team={digital.pk}", query)
     assert response.status_code == 302
     event = AuditEvent.objects.filter(action=AuditEvent.EXPORT).latest("pk")

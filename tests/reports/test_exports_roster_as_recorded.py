@@ -16,7 +16,9 @@ from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 from tests.reports.test_exports_clocks import CSV, _by_name, _csv
 
-YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
+
+def yesterday():
+    return timezone.localdate() - datetime.timedelta(days=1)
 
 
 def test_an_export_as_recorded_then_keeps_the_staff_group_and_employment_of_then(org, hr):
@@ -31,7 +33,7 @@ def test_an_export_as_recorded_then_keeps_the_staff_group_and_employment_of_then
     projection.refresh(staff_ids=[sam.pk])
     client = client_for(hr)
 
-    then = _by_name(_csv(client.get(CSV, {"team": org["comms"].pk, "as_at": YESTERDAY, "basis": AS_RECORDED})))
+    then = _by_name(_csv(client.get(CSV, {"team": org["comms"].pk, "as_at": yesterday(), "basis": AS_RECORDED})))
     now = _by_name(_csv(client.get(CSV, {"team": org["comms"].pk})))
 
     assert then["Sam Digital"][2:5] == ["Digital", "Administrative and Clerical", "Agency"]

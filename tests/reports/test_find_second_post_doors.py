@@ -17,8 +17,19 @@ from tests.reports.conftest import client_for
 
 FIND = reverse("reports:find")
 THROUGH = "Through a post in your teams"
-TODAY = timezone.localdate()
-YESTERDAY, TOMORROW = TODAY - datetime.timedelta(days=1), TODAY + datetime.timedelta(days=1)
+
+
+# Read when a test runs, not when the file is imported: a run going past midnight would otherwise move the edges.
+def _today():
+    return timezone.localdate()
+
+
+def _yesterday():
+    return timezone.localdate() - datetime.timedelta(days=1)
+
+
+def _tomorrow():
+    return timezone.localdate() + datetime.timedelta(days=1)
 
 
 @pytest.fixture
@@ -57,27 +68,27 @@ def _manager(bo, **fields):
 
 EDGES = {
     "held": (lambda bo: None, True),
-    "the post ends today": (lambda bo: _post(bo, leave_date=TODAY), True),
-    "the post ended yesterday": (lambda bo: _post(bo, leave_date=YESTERDAY), False),
-    "the post starts tomorrow": (lambda bo: _post(bo, start_date=TOMORROW), False),
-    "the post started today": (lambda bo: _post(bo, start_date=TODAY), True),
+    "the post ends today": (lambda bo: _post(bo, leave_date=_today()), True),
+    "the post ended yesterday": (lambda bo: _post(bo, leave_date=_yesterday()), False),
+    "the post starts tomorrow": (lambda bo: _post(bo, start_date=_tomorrow()), False),
+    "the post started today": (lambda bo: _post(bo, start_date=_today()), True),
     "the post's team closed today": (
-        lambda bo: Team.objects.filter(pk=bo["digital"].pk).update(closed_on=TODAY),
+        lambda bo: Team.objects.filter(pk=bo["digital"].pk).update(closed_on=_today()),
         False,
     ),
     "the post's team closes tomorrow": (
-        lambda bo: Team.objects.filter(pk=bo["digital"].pk).update(closed_on=TOMORROW),
+        lambda bo: Team.objects.filter(pk=bo["digital"].pk).update(closed_on=_tomorrow()),
         True,
     ),
-    "the holder left yesterday": (lambda bo: _person(bo, leave_date=YESTERDAY), False),
-    "the holder leaves today": (lambda bo: _person(bo, leave_date=TODAY), True),
-    "the holder starts tomorrow": (lambda bo: _person(bo, start_date=TOMORROW), False),
+    "the holder left yesterday": (lambda bo: _person(bo, leave_date=_yesterday()), False),
+    "the holder leaves today": (lambda bo: _person(bo, leave_date=_today()), True),
+    "the holder starts tomorrow": (lambda bo: _person(bo, start_date=_tomorrow()), False),
     "her own team closed today, its manager kept": (
-        lambda bo: Team.objects.filter(pk=bo["comms"].pk).update(closed_on=TODAY),
+        lambda bo: Team.objects.filter(pk=bo["comms"].pk).update(closed_on=_today()),
         True,
     ),
-    "the manager stopped today": (lambda bo: _manager(bo, ended_on=TODAY), False),
-    "the manager starts tomorrow": (lambda bo: _manager(bo, started_on=TOMORROW), False),
+    "the manager stopped today": (lambda bo: _manager(bo, ended_on=_today()), False),
+    "the manager starts tomorrow": (lambda bo: _manager(bo, started_on=_tomorrow()), False),
 }
 
 
@@ -136,7 +147,7 @@ def test_a_found_row_opens_today_and_no_past_day(bo):
     assert f'href="{page}"' in found
     assert grace.get(page).status_code == 200
     for basis in ("as_it_was", "as_recorded"):
-        response = grace.get(page, {"as_at": YESTERDAY.isoformat(), "basis": basis})
+        response = grace.get(page, {"as_at": _yesterday().isoformat(), "basis": basis})
         assert response.status_code == 404 and "Bo Bank" not in response.content.decode()
 
 

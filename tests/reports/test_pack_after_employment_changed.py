@@ -21,14 +21,16 @@ from tests.reports.test_pack_after_person_renamed import changed_by_the_roster, 
 # The organisation as the roster recorded it 500 days ago, each test's own private storage.
 history, _private_media = test_team_history_packs.history, test_team_history_packs._private_media
 
-DAY = timezone.localdate() - datetime.timedelta(days=40)
+
+def day():
+    return timezone.localdate() - datetime.timedelta(days=40)
 
 
 @pytest.mark.parametrize("basis", [AS_IT_WAS, AS_RECORDED])
 def test_a_pack_verifies_after_someone_in_it_changes_employment_type(history, hr, tmp_path, capsys, basis):
     client = client_for(hr)
     sam = history["sam"]
-    pdf, twin = pack_downloaded(client, pack_made(client, history["comms"], DAY, basis), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, history["comms"], day(), basis), tmp_path)
     assert (
         f"{sam.employee_number},Sam Digital,Digital,Administrative and Clerical,Agency,".encode() in twin.read_bytes()
     )

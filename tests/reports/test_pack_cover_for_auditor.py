@@ -20,8 +20,9 @@ from portal.reports.packs import pack_build
 from tests.dbrole import as_owner
 from tests.reports.test_packs import _pdf_text
 
-TODAY = timezone.localdate()
-DAY = TODAY - datetime.timedelta(days=2)
+
+def _day():
+    return timezone.localdate() - datetime.timedelta(days=2)
 
 
 def test_the_cover_names_the_team_then_counts_the_paused_and_says_what_each_status_means(org, hr, private_media):
@@ -32,14 +33,14 @@ def test_the_cover_names_the_team_then_counts_the_paused_and_says_what_each_stat
         staff=org["manager"],
         requirements=None,
         reason_code=pauses.SICKNESS,
-        first_day=DAY - datetime.timedelta(days=5),
-        last_day=TODAY + datetime.timedelta(days=60),
+        first_day=_day() - datetime.timedelta(days=5),
+        last_day=timezone.localdate() + datetime.timedelta(days=60),
         user=hr.user,
     )
     team_rename(team=org["comms"], name="Communications and Engagement", code="CE1", user=hr.user)
     renamed = Team.objects.get(pk=org["comms"].pk)
     pack = EvidencePack.objects.create(
-        team=renamed, as_at=DAY, cutoff=timezone.now(), basis=clocks.AS_IT_WAS, requested_by=hr.user
+        team=renamed, as_at=_day(), cutoff=timezone.now(), basis=clocks.AS_IT_WAS, requested_by=hr.user
     )
     pack_build(pack)
     pack.refresh_from_db()

@@ -18,7 +18,9 @@ from tests.reports.pack_doors import pack_made
 # The organisation as the roster recorded it 500 days ago, each test's own private storage.
 history, _private_media = test_team_history_packs.history, test_team_history_packs._private_media
 
-DAY = timezone.localdate() - datetime.timedelta(days=40)
+
+def day():
+    return timezone.localdate() - datetime.timedelta(days=40)
 
 
 @pytest.mark.parametrize("code", ["ICB/COMMS", "ICB\\COMMS"])
@@ -26,8 +28,8 @@ def test_a_team_code_with_a_slash_keeps_the_whole_file_name(history, hr, code):
     team = history["comms"]
     Team.objects.filter(pk=team.pk).update(code=code)
     client = client_for(hr)
-    pack = pack_made(client, team, DAY, "as_it_was")
-    stem = f"evidence-pack-ICB-COMMS-{DAY:%Y-%m-%d}-as-it-was-{pack.pk}"
+    pack = pack_made(client, team, day(), "as_it_was")
+    stem = f"evidence-pack-ICB-COMMS-{day():%Y-%m-%d}-as-it-was-{pack.pk}"
     for kind in ("pdf", "csv"):
         response = client.get(reverse(f"exports:pack_{kind}", args=[pack.pk]))
         assert response["Content-Disposition"] == f'attachment; filename="{stem}.{kind}"'

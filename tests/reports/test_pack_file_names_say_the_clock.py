@@ -18,14 +18,16 @@ from tests.reports.pack_doors import pack_made
 # The organisation as the roster recorded it 500 days ago, each test's own private storage.
 history, _private_media = test_team_history_packs.history, test_team_history_packs._private_media
 
-DAY = timezone.localdate() - datetime.timedelta(days=40)
+
+def _day():
+    return timezone.localdate() - datetime.timedelta(days=40)
 
 
 @pytest.mark.parametrize(("basis", "words"), [(AS_IT_WAS, "as-it-was"), (AS_RECORDED, "as-recorded-then")])
 def test_a_packs_downloads_are_named_for_its_day_and_clock(history, hr, basis, words):
     client = client_for(hr)
-    pack = pack_made(client, history["comms"], DAY, basis)
-    stem = f"evidence-pack-{history['comms'].code}-{DAY:%Y-%m-%d}-{words}-{pack.pk}"
+    pack = pack_made(client, history["comms"], _day(), basis)
+    stem = f"evidence-pack-{history['comms'].code}-{_day():%Y-%m-%d}-{words}-{pack.pk}"
     for kind in ("pdf", "csv"):
         response = client.get(reverse(f"exports:pack_{kind}", args=[pack.pk]))
         assert response["Content-Disposition"] == f'attachment; filename="{stem}.{kind}"'

@@ -18,13 +18,15 @@ from tests.reports.test_pdf_long_and_rare_names import _letters
 # The organisation as the roster recorded it 500 days ago, each test's own private storage.
 history, _private_media = test_team_history_packs.history, test_team_history_packs._private_media
 
-DAY = timezone.localdate() - datetime.timedelta(days=40)
+
+def _day():
+    return timezone.localdate() - datetime.timedelta(days=40)
 
 
 @pytest.mark.parametrize(("basis", "words"), [(AS_IT_WAS, "as it was"), (AS_RECORDED, "as recorded then")])
 def test_each_page_of_a_pack_names_its_day_and_its_clock(history, hr, basis, words):
-    pack = pack_made(client_for(hr), history["comms"], DAY, basis)
-    footer = _letters(f"NHS Warrington CCG. Evidence pack {pack.pk}: Communications as at {DAY:%Y-%m-%d}, {words}.")
+    pack = pack_made(client_for(hr), history["comms"], _day(), basis)
+    footer = _letters(f"NHS Warrington CCG. Evidence pack {pack.pk}: Communications as at {_day():%Y-%m-%d}, {words}.")
     pages = _footer_words(pack.pdf.path)
     assert len(pages) >= 3  # the cover, the people, the manifest
     for number, found in enumerate(pages, start=1):

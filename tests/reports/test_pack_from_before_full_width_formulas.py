@@ -21,7 +21,11 @@ from tests.reports.test_pack_after_person_renamed import verified_later
 # The organisation as the roster recorded it 500 days ago, each test's own private storage.
 history, _private_media = test_team_history_packs.history, test_team_history_packs._private_media
 
-DAY = timezone.localdate() - datetime.timedelta(days=40)
+
+def day():
+    return timezone.localdate() - datetime.timedelta(days=40)
+
+
 # The signs a cell was given an apostrophe for before b3bfd87.
 ASCII_ONLY = frozenset(("=", "+", "-", "@", "\t", "\r"))
 
@@ -29,7 +33,7 @@ ASCII_ONLY = frozenset(("=", "+", "-", "@", "\t", "\r"))
 def _pack_made_before(client, team, basis, tmp_path, monkeypatch):
     with monkeypatch.context() as before:
         before.setattr(formula_text, "FORMULA_FIRST", ASCII_ONLY)
-        return pack_downloaded(client, pack_made(client, team, DAY, basis), tmp_path)
+        return pack_downloaded(client, pack_made(client, team, day(), basis), tmp_path)
 
 
 @pytest.mark.parametrize("basis", [AS_IT_WAS, AS_RECORDED])
@@ -53,7 +57,7 @@ def test_an_apostrophe_missing_before_an_ascii_sign_is_still_a_difference(histor
     sam.first_name = "=HYPERLINK(1)"
     sam.save()
     client = client_for(hr)
-    pdf, twin = pack_downloaded(client, pack_made(client, history["comms"], DAY, AS_RECORDED), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, history["comms"], day(), AS_RECORDED), tmp_path)
     twin.write_bytes(twin.read_bytes().replace(b",'=HYPERLINK", b",=HYPERLINK"))
 
     with pytest.raises(CommandError):
