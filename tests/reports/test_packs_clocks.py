@@ -31,8 +31,11 @@ from tests.compliance.histories import EVENTS, organisation, play
 from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 
-TODAY = timezone.localdate()
-DAY = TODAY - datetime.timedelta(days=40)
+
+def _day():
+    return timezone.localdate() - datetime.timedelta(days=40)
+
+
 COURSE = "NHS|CSTF|Safeguarding Adults - Level 1 - 1 Year|"
 
 
@@ -62,7 +65,8 @@ def _import_today(*rows):
     import_batch_apply(batch=batch, user=None, background=False)
 
 
-def _make_pack(client, team, as_at=DAY, basis=AS_IT_WAS) -> EvidencePack:
+def _make_pack(client, team, as_at=None, basis=AS_IT_WAS) -> EvidencePack:
+    as_at = as_at or _day()
     response = client.post(reverse("exports:pack_new"), {"team": team.pk, "as_at": as_at.isoformat(), "basis": basis})
     assert response.status_code == 302, response.content.decode()[:800]
     pack = EvidencePack.objects.latest("pk")
@@ -111,10 +115,11 @@ def test_a_pack_as_it_was_still_verifies_after_a_late_entry_and_names_it(org, hr
     out = _verify(old_pdf, old_csv, capsys)
     assert "byte for byte the same" in out and "The pack matches the records." in out
     assert (
-        f"Made now, the pack would be the same: nothing recorded since its cut-off changes how {_long(DAY)} was." in out
+        f"Made now, the pack would be the same: nothing recorded since its cut-off changes how {_long(_day())} was."
+        in out
     )
 
-    done = DAY - datetime.timedelta(days=10)
+    done = _day() - datetime.timedelta(days=10)
     _import_today(f"{org['sam'].employee_number},{COURSE},{done:%d/%m/%Y},")
     late = EvidenceEntry.objects.get(staff=org["sam"])
     assert late.recorded_at > old.cutoff
@@ -144,14 +149,14 @@ def test_a_pack_as_it_was_still_verifies_after_a_late_entry_and_names_it(org, hr
 
 def test_verify_pack_names_a_roster_change_and_a_correction_recorded_since(org, hr, history, tmp_path, capsys):
     client = client_for(hr)
-    _import_today(f"{org['sam'].employee_number},{COURSE},{DAY - datetime.timedelta(days=3):%d/%m/%Y},")
+    _import_today(f"{org['sam'].employee_number},{COURSE},{_day() - datetime.timedelta(days=3):%d/%m/%Y},")
     entry = EvidenceEntry.objects.get(staff=org["sam"])
     pdf, twin = _download(client, _make_pack(client, org["comms"]), tmp_path)
 
     grace = org["manager"]
     grace.team = org["finance"]
     grace.save()
-    moved = DAY - datetime.timedelta(days=5)
+    moved = _day() - datetime.timedelta(days=5)
     staff_changes_record([grace], effective=moved)  # a move back-dated before the pack's day, recorded now
     projection.refresh(staff_ids=[grace.pk])
     from portal.compliance.services import evidence_void
@@ -170,7 +175,7 @@ def test_verify_pack_names_a_roster_change_and_a_correction_recorded_since(org, 
     assert (
         f"Since: Ledger entry #{void.seq}: a correction voiding entry #{entry.seq} on Safeguarding Adults Level 1 "
         f"(Imported against Sam in error), for Sam Digital ({org['sam'].employee_number}): recorded "
-        f"{_when(void.recorded_at)} (UK time), took effect {_long(DAY - datetime.timedelta(days=3))}."
+        f"{_when(void.recorded_at)} (UK time), took effect {_long(_day() - datetime.timedelta(days=3))}."
     ) in out
 
 
@@ -179,7 +184,7 @@ def test_the_pack_names_its_clock_and_cut_off_on_its_cover_and_manifest(org, hr,
     pack = _make_pack(client, org["comms"])
     pdf, _ = _download(client, pack, tmp_path)
     cover = _text(pdf, 1)
-    assert f"As at The end of {pack.as_at:%A} {_long(DAY)} (UK time)." in cover
+    assert f"As at The end of {pack.as_at:%A} {_long(_day())} (UK time)." in cover
     assert "Basis As it was: the day as it was in the world, from everything recorded before the cut-off" in cover
     assert f"Evidence recorded before {_when(pack.cutoff)} (UK time), when the pack was asked for" in cover
     text = _text(pdf)
@@ -188,11 +193,11 @@ def test_the_pack_names_its_clock_and_cut_off_on_its_cover_and_manifest(org, hr,
     assert f"Evidence recorded before: {pack.cutoff.isoformat()} ({_when(pack.cutoff)} UK time)" in manifest
     assert manifest_read(pdf)["basis"] == AS_IT_WAS and manifest_read(pdf)["cutoff"] == pack.cutoff
     page = client.get(reverse("exports:pack_detail", args=[pack.pk])).content.decode()
-    assert f"As at the end of {_long(DAY)}, as it was: everything recorded before" in page
+    assert f"As at the end of {_long(_day())}, as it was: everything recorded before" in page
 
     recorded = _make_pack(client, org["comms"], basis=AS_RECORDED)
     assert recorded.cutoff == timezone.make_aware(
-        datetime.datetime.combine(DAY + datetime.timedelta(days=1), datetime.time())
+        datetime.datetime.combine(_day() + datetime.timedelta(days=1), datetime.time())
     )
     pdf, _ = _download(client, recorded, tmp_path)
     cover = _text(pdf, 1)
@@ -206,10 +211,10 @@ def test_a_pack_made_now_as_it_was_is_the_export_as_it_was(org, hr, history, tmp
     """With nothing recorded after its cut-off, the pack worked out afresh from the records and the export read from
     the status table are the same bytes."""
     client = client_for(hr)
-    _import_today(f"{org['sam'].employee_number},{COURSE},{DAY - datetime.timedelta(days=3):%d/%m/%Y},")
+    _import_today(f"{org['sam'].employee_number},{COURSE},{_day() - datetime.timedelta(days=3):%d/%m/%Y},")
     pack = _make_pack(client, org["comms"])
     _, twin = _download(client, pack, tmp_path)
-    export = client.get(reverse("exports:csv"), {"team": org["comms"].pk, "as_at": DAY.isoformat()})
+    export = client.get(reverse("exports:csv"), {"team": org["comms"].pk, "as_at": _day().isoformat()})
     assert twin.read_bytes() == b"".join(export.streaming_content)
     assert "Compliant" in twin.read_text(encoding="utf-8")
 
@@ -217,7 +222,7 @@ def test_a_pack_made_now_as_it_was_is_the_export_as_it_was(org, hr, history, tmp
 def test_a_pack_with_a_clock_that_is_not_one_is_refused_and_makes_nothing(org, hr):
     for value in ("as_it_is", "AS_RECORDED", "<b>then</b>"):
         response = client_for(hr).post(
-            reverse("exports:pack_new"), {"team": org["comms"].pk, "as_at": DAY.isoformat(), "basis": value}
+            reverse("exports:pack_new"), {"team": org["comms"].pk, "as_at": _day().isoformat(), "basis": value}
         )
         assert response.status_code == 400
         page = response.content.decode()
@@ -243,7 +248,7 @@ def test_who_may_ask_for_a_pack_on_either_clock(org, hr, client):
 
     outsider = client_for(org["other"])
     for basis in (AS_IT_WAS, AS_RECORDED):
-        data = {"team": org["comms"].pk, "as_at": DAY.isoformat(), "basis": basis}
+        data = {"team": org["comms"].pk, "as_at": _day().isoformat(), "basis": basis}
         assert outsider.post(reverse("exports:pack_new"), data).status_code == 404
         assert outsider.get(reverse("exports:pack_new"), data).status_code == 404
         assert client_for(org["sam"]).post(reverse("exports:pack_new"), data).status_code == 403
@@ -283,6 +288,7 @@ def test_a_pack_from_before_the_choice_reads_as_recorded_then(org, hr, tmp_path)
 def test_read_afresh_at_now_the_runs_agree_with_the_table(db, person, sequence, days):
     """For random histories (backdated completions, corrections, moves, leavers, pauses, HR's changes to
     requirements), the rows worked out afresh from everything recorded are the status table's, team by team."""
+    today = timezone.localdate()
     savepoint = transaction.savepoint()
     try:
         teams, staff, requirements = organisation()
@@ -290,7 +296,7 @@ def test_read_afresh_at_now_the_runs_agree_with_the_table(db, person, sequence, 
         now = timezone.now()
         top = teams[0].get_parent()
         for days_ago in days:
-            day = TODAY - datetime.timedelta(days=days_ago)
+            day = today - datetime.timedelta(days=days_ago)
             for scope in ([top], [teams[0]], [teams[2]]):
                 table = list(export_rows(scope, Moment.end_of(day), basis=AS_IT_WAS))
                 assert table == list(export_rows_known(scope, Moment(day, now))), (day, scope)

@@ -16,8 +16,11 @@ from tests import factories
 from tests.reports.conftest import client_for
 from tests.reports.test_packs import _pdf_text
 
-TODAY = timezone.localdate()
-FIRST = TODAY - datetime.timedelta(days=3)
+
+def first():
+    return timezone.localdate() - datetime.timedelta(days=3)
+
+
 WORDS = ("Suspension", "suspension")
 
 
@@ -32,7 +35,12 @@ def director(org):
 
 def _suspend(org, hr) -> pauses.Pause:
     return pauses.pause_add(
-        staff=org["sam"], requirements=None, reason_code=pauses.SUSPENSION, first_day=FIRST, last_day=None, user=hr.user
+        staff=org["sam"],
+        requirements=None,
+        reason_code=pauses.SUSPENSION,
+        first_day=first(),
+        last_day=None,
+        user=hr.user,
     )
 
 
@@ -41,7 +49,7 @@ def _change(org, hr, pause, last_day) -> pauses.Pause:
         staff=org["sam"],
         ref=pause.ref,
         reason_code=pauses.SUSPENSION,
-        first_day=FIRST,
+        first_day=first(),
         last_day=last_day,
         user=hr.user,
     )
@@ -58,28 +66,28 @@ def test_a_manager_and_a_directorate_manager_see_the_pause_but_not_its_reason(or
     _suspend(org, hr)
     for who in (org["manager"], director):
         page = _person_page(who, org["sam"])
-        assert f"paused from {FIRST:%-d %b %Y} with no return date yet" in page
+        assert f"paused from {first():%-d %b %Y} with no return date yet" in page
         assert not any(word in page for word in WORDS)
 
 
 def test_a_changed_pause_tells_managers_its_dates_not_its_reason_live_and_as_at(org, hr, director):
-    ended = FIRST + datetime.timedelta(days=1)
+    ended = first() + datetime.timedelta(days=1)
     _change(org, hr, _suspend(org, hr), ended)
     for who in (org["manager"], director):
         for query in (
             {},
-            {"as_at": TODAY.isoformat(), "basis": "as_it_was"},
-            {"as_at": TODAY.isoformat(), "basis": "as_recorded"},
+            {"as_at": timezone.localdate().isoformat(), "basis": "as_it_was"},
+            {"as_at": timezone.localdate().isoformat(), "basis": "as_recorded"},
         ):
             page = _person_page(who, org["sam"], **query)
-            assert f"paused from {FIRST:%-d %b %Y} to {ended:%-d %b %Y}" in page
+            assert f"paused from {first():%-d %b %Y} to {ended:%-d %b %Y}" in page
             # The correction the change made, and the tag on the pause it replaced, say what changed: the dates.
-            assert f"Pause changed: from {FIRST.day} {FIRST:%B %Y} with no return date is now from" in page
+            assert f"Pause changed: from {first().day} {first():%B %Y} with no return date is now from" in page
             assert not any(word in page for word in WORDS)
 
 
 def test_hr_and_the_person_still_see_why(org, hr, director):
-    ended = FIRST + datetime.timedelta(days=1)
+    ended = first() + datetime.timedelta(days=1)
     _change(org, hr, _suspend(org, hr), ended)
     hr_page = _person_page(hr, org["sam"])
     assert "paused (Suspension) from" in hr_page and "Pause changed: Suspension from" in hr_page
@@ -97,18 +105,18 @@ def test_hrs_words_for_withdrawing_a_pause_still_reach_the_manager(org, hr):
 
 
 def test_an_evidence_pack_names_no_reason_for_a_pause_changed_or_withdrawn(org, hr, director, private_media):
-    _change(org, hr, _suspend(org, hr), FIRST + datetime.timedelta(days=1))
+    _change(org, hr, _suspend(org, hr), first() + datetime.timedelta(days=1))
     sickness = pauses.pause_add(
         staff=org["manager"],
         requirements=None,
         reason_code=pauses.SICKNESS,
-        first_day=FIRST,
+        first_day=first(),
         last_day=None,
         user=hr.user,
     )
     pauses.pause_withdraw(staff=org["manager"], ref=sickness.ref, reason="Entered twice", user=hr.user)
     pack = EvidencePack.objects.create(
-        team=org["comms"], as_at=TODAY, cutoff=timezone.now(), requested_by=director.user
+        team=org["comms"], as_at=timezone.localdate(), cutoff=timezone.now(), requested_by=director.user
     )
     pack_build(pack)
     pack.refresh_from_db()
@@ -121,6 +129,6 @@ def test_an_evidence_pack_names_no_reason_for_a_pause_changed_or_withdrawn(org, 
 
 def test_what_was_recorded_after_a_pack_names_no_reason(org, hr):
     before = timezone.now()
-    _change(org, hr, _suspend(org, hr), FIRST + datetime.timedelta(days=1))
+    _change(org, hr, _suspend(org, hr), first() + datetime.timedelta(days=1))
     words = " ".join(fact.words for fact in late_facts([org["sam"].pk], before)[org["sam"].pk])
     assert "Pause changed: from" in words and not any(word in words for word in WORDS)

@@ -26,9 +26,13 @@ from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 from tests.reports.test_packs import _pdf_text
 
-TODAY = timezone.localdate()
-FIRST = TODAY - datetime.timedelta(days=3)
-UNTIL = TODAY + datetime.timedelta(days=90)
+
+def first():
+    return timezone.localdate() - datetime.timedelta(days=3)
+
+
+def _until():
+    return timezone.localdate() + datetime.timedelta(days=90)
 
 
 def _long(day: datetime.date) -> str:
@@ -39,12 +43,14 @@ def _short(day: datetime.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def _pause(staff, hr, last_day=UNTIL):
+def _pause(staff, hr, last_day=...):
+    """Pauses them for 90 days unless given another last day (None: no return date yet)."""
+    last_day = _until() if last_day is ... else last_day
     return pauses.pause_add(
         staff=staff,
         requirements=None,
         reason_code=pauses.SICKNESS,
-        first_day=FIRST,
+        first_day=first(),
         last_day=last_day,
         user=hr.user,
     )
@@ -54,20 +60,21 @@ def _pause(staff, hr, last_day=UNTIL):
 def paused(org, hr):
     """Grace, long in post and never done, overdue, is paused from three days ago; Nina, who started a week ago
     (due in three weeks), is paused in her window; Ned, who started a week ago too, is paused with no return date."""
+    today = timezone.localdate()
     nina = factories.make_staff(
-        team=org["comms"], first_name="Nina", last_name="New", start_date=TODAY - datetime.timedelta(days=7)
+        team=org["comms"], first_name="Nina", last_name="New", start_date=today - datetime.timedelta(days=7)
     )
     ned = factories.make_staff(
-        team=org["comms"], first_name="Ned", last_name="Open", start_date=TODAY - datetime.timedelta(days=7)
+        team=org["comms"], first_name="Ned", last_name="Open", start_date=today - datetime.timedelta(days=7)
     )
     projection.refresh()
     overdue_on = org["manager"].statuses.get().due_on
-    assert overdue_on < FIRST
+    assert overdue_on < first()
     _pause(org["manager"], hr)
     _pause(nina, hr)
     _pause(ned, hr, last_day=None)
     moved = nina.statuses.get().due_on
-    assert moved > UNTIL  # the paused days inside her window moved it
+    assert moved > _until()  # the paused days inside her window moved it
     assert ned.statuses.get().due_on is None
     return {**org, "nina": nina, "ned": ned, "overdue_on": overdue_on, "moved": moved}
 
@@ -92,9 +99,10 @@ def test_the_person_and_the_person_page_say_it_in_the_date_column(paused, hr):
 
 
 def test_the_pack_says_it_in_its_date_column(paused, hr, private_media):
+    today = timezone.localdate()
     with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
         StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
-    pack = EvidencePack.objects.create(team=paused["comms"], as_at=TODAY, cutoff=timezone.now(), requested_by=hr.user)
+    pack = EvidencePack.objects.create(team=paused["comms"], as_at=today, cutoff=timezone.now(), requested_by=hr.user)
     pack_build(pack)
     pack.refresh_from_db()
     text = " ".join(_pdf_text(pack.pdf.path, layout=False).split())
@@ -109,7 +117,7 @@ def test_the_csv_keeps_its_rows_and_the_workbook_says_how_to_read_a_paused_due_d
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(workbook.worksheets[0].values)
     nina = next(row for row in rows if row[1] == "Nina New")
-    assert nina[6] == f"Paused until {_long(UNTIL)}"  # the status column as before
+    assert nina[6] == f"Paused until {_long(_until())}"  # the status column as before
     about = dict(workbook.worksheets[-1].values)
     assert "already passed when the pause began" in about["Paused until"] and "the pause leaves" in about["Due on"]
     assert RequirementStatus.objects.filter(staff=paused["ned"], due_on__isnull=True).exists()

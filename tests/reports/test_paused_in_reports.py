@@ -19,8 +19,9 @@ from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 from tests.reports.test_packs import _pdf_text
 
-TODAY = timezone.localdate()
-UNTIL = TODAY + datetime.timedelta(days=90)
+
+def _until():
+    return timezone.localdate() + datetime.timedelta(days=90)
 
 
 def _pause_grace(org, hr):
@@ -30,8 +31,8 @@ def _pause_grace(org, hr):
         requirements=None,
         reason_code=pauses.OTHER,
         reason_text="Jury service at the Crown Court",
-        first_day=TODAY - datetime.timedelta(days=3),
-        last_day=UNTIL,
+        first_day=timezone.localdate() - datetime.timedelta(days=3),
+        last_day=_until(),
         user=hr.user,
     )
 
@@ -41,13 +42,13 @@ def test_a_paused_person_is_out_of_the_organisation_figures_live_and_as_at(org, 
     requirement = org["sam"].statuses.get().requirement
     root = Team.objects.get(depth=1)
     projection.refresh()
-    before = organisation_report(root, today=TODAY).totals[requirement.pk]
+    before = organisation_report(root, today=timezone.localdate()).totals[requirement.pk]
     _pause_grace(org, hr)
-    after = organisation_report(root, today=TODAY).totals[requirement.pk]
+    after = organisation_report(root, today=timezone.localdate()).totals[requirement.pk]
     assert (after.required, after.overdue) == (before.required - 1, before.overdue - 1)
     as_at = figures_as_at(root, [requirement], Moment.now())
     assert sum(f.required for f in as_at.values()) == after.required
-    assert org["comms"].name not in {row["staff__team__name"] for row in overdue_by_team(TODAY)}
+    assert org["comms"].name not in {row["staff__team__name"] for row in overdue_by_team(timezone.localdate())}
 
 
 def test_the_team_page_shows_paused_until_and_counts_them_apart(org, hr):
@@ -58,12 +59,12 @@ def test_the_team_page_shows_paused_until_and_counts_them_apart(org, hr):
     html = client_for(org["other"]).get(reverse("reports:team")).content.decode()  # Felix manages Finance only
     assert "Paused until" not in html
     hr_html = client_for(hr).get(reverse("reports:team") + f"?team={org['comms'].pk}").content.decode()
-    assert f"Paused until {UNTIL.day} {UNTIL:%B %Y}" in hr_html
+    assert f"Paused until {_until().day} {_until():%B %Y}" in hr_html
 
 
 def test_the_person_and_the_manager_see_paused_until_but_only_hr_sees_the_words_of_other(org, hr):
     _pause_grace(org, hr)
-    label = f"Paused until {UNTIL.day} {UNTIL:%B %Y}"
+    label = f"Paused until {_until().day} {_until():%B %Y}"
     mine = client_for(org["manager"]).get(reverse("reports:my_training")).content.decode()
     assert label in mine and "Jury service" not in mine
     hr_view = client_for(hr).get(reverse("reports:team_person", args=[org["manager"].pk])).content.decode()
@@ -78,14 +79,16 @@ def test_exports_and_packs_show_the_pause_and_leave_it_out_of_the_pack_figures(o
     with as_owner():  # the roster's history is never changed: only the owner may (roles.FROZEN_TABLES)
         StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=30))
     _pause_grace(org, hr)
-    label = f"Paused until {UNTIL.day} {UNTIL:%B %Y}"
+    label = f"Paused until {_until().day} {_until():%B %Y}"
     live = {row.name: row.status for row in export_rows([org["comms"]])}
     as_at = {row.name: row.status for row in export_rows([org["comms"]], Moment.now())}
     assert live["Grace Manager"] == as_at["Grace Manager"] == label
     # As at yesterday's end the pause (recorded today) was not yet known: a report about then never changes.
-    yesterday = Moment.end_of(TODAY - datetime.timedelta(days=1))
+    yesterday = Moment.end_of(timezone.localdate() - datetime.timedelta(days=1))
     assert {row.name: row.status for row in export_rows([org["comms"]], yesterday)}["Grace Manager"] == "Overdue"
-    pack = EvidencePack.objects.create(team=org["comms"], as_at=TODAY, cutoff=timezone.now(), requested_by=hr.user)
+    pack = EvidencePack.objects.create(
+        team=org["comms"], as_at=timezone.localdate(), cutoff=timezone.now(), requested_by=hr.user
+    )
     pack_build(pack)
     pack.refresh_from_db()
     with pack.csv.open("rb") as csv:

@@ -28,15 +28,37 @@ from tests import factories
 from tests.people.roster_doors import esr_file, esr_row, upload_and_apply
 from tests.people.roster_doors import private_files as _private_files  # noqa: F401 (autouse)
 
-TODAY = timezone.localdate()
-STARTED = TODAY - datetime.timedelta(days=800)  # the first period: STARTED to LEFT
-LEFT = TODAY - datetime.timedelta(days=500)
-RETURNED = TODAY - datetime.timedelta(days=100)  # the second: from RETURNED on
-DONE = STARTED + datetime.timedelta(days=10)  # both courses, in the first period
 
-FIRST = STARTED + datetime.timedelta(days=30)
-BETWEEN = LEFT + datetime.timedelta(days=100)
-SECOND = RETURNED + datetime.timedelta(days=10)
+def _started():
+    # the first period: STARTED to LEFT
+    return timezone.localdate() - datetime.timedelta(days=800)
+
+
+def _left():
+    return timezone.localdate() - datetime.timedelta(days=500)
+
+
+def returned():
+    # the second: from RETURNED on
+    return timezone.localdate() - datetime.timedelta(days=100)
+
+
+def _done():
+    # both courses, in the first period
+    return _started() + datetime.timedelta(days=10)
+
+
+def _first():
+    return _started() + datetime.timedelta(days=30)
+
+
+def _between():
+    return _left() + datetime.timedelta(days=100)
+
+
+def _second():
+    return returned() + datetime.timedelta(days=10)
+
 
 YEARLY, THREE_YEARLY = "Information Governance", "Fire Safety"
 COURSES = {YEARLY: "NHS|CSTF|Information Governance - 1 Year|", THREE_YEARLY: "NHS|CSTF|Fire Safety - 3 Years|"}
@@ -61,7 +83,8 @@ def trust(teams):
     return teams
 
 
-def _roster(teams, assignment="10000005-1", team="comms", start=STARTED, leave=None):
+def _roster(teams, assignment="10000005-1", team="comms", start=None, leave=None):
+    start = start or _started()
     leave = show_date(leave) if leave else "31/12/4712"
     row = esr_row("10000005", assignment, code=teams[team].code, start=show_date(start), leave=leave)
     upload_and_apply(esr_file(row))
@@ -79,11 +102,11 @@ def rehired(request, trust):
     """Sam started in Communications, did both courses, left, and was taken on again in Finance: each step a roster
     file applied (the second period under the same post, or a new one)."""
     _roster(trust)
-    _completions(*(f"10000005,{course},{show_date(DONE)}" for course in COURSES.values()))
-    _roster(trust, leave=LEFT)
-    _roster(trust, assignment=request.param, team="finance", start=RETURNED)
+    _completions(*(f"10000005,{course},{show_date(_done())}" for course in COURSES.values()))
+    _roster(trust, leave=_left())
+    _roster(trust, assignment=request.param, team="finance", start=returned())
     sam = StaffMember.objects.get(employee_number="10000005")
-    assert (sam.start_date, sam.leave_date, sam.team) == (RETURNED, None, trust["finance"])
+    assert (sam.start_date, sam.leave_date, sam.team) == (returned(), None, trust["finance"])
     return sam
 
 
@@ -115,49 +138,53 @@ def _csv(client, team, day) -> dict[str, tuple[str, str]]:
 
 
 def _figures(team, day) -> tuple[int, int]:
-    overall = organisation_report(team, as_at=day, today=TODAY, basis=AS_IT_WAS).overall
+    today = timezone.localdate()
+    overall = organisation_report(team, as_at=day, today=today, basis=AS_IT_WAS).overall
     return overall.required, overall.compliant
 
 
 def test_a_day_in_the_first_period_shows_them_employed_as_they_stood(rehired, trust, hr_client):
-    page = _team_page(hr_client, trust["org"], FIRST)
+    page = _team_page(hr_client, trust["org"], _first())
     assert page[NAME] == ("Communications", {YEARLY: status.COMPLIANT, THREE_YEARLY: status.COMPLIANT})
-    assert _csv(hr_client, trust["org"], FIRST) == {
+    assert _csv(hr_client, trust["org"], _first()) == {
         YEARLY: ("Communications", "Compliant"),
         THREE_YEARLY: ("Communications", "Compliant"),
     }
-    assert _figures(trust["org"], FIRST) == (2, 2)
-    assert _figures(trust["comms"], FIRST) == (2, 2) and _figures(trust["finance"], FIRST) == (0, 0)
+    assert _figures(trust["org"], _first()) == (2, 2)
+    assert _figures(trust["comms"], _first()) == (2, 2) and _figures(trust["finance"], _first()) == (0, 0)
 
 
 def test_a_day_between_the_periods_shows_them_gone(rehired, trust, hr_client):
-    assert NAME not in _team_page(hr_client, trust["org"], BETWEEN)
-    assert _csv(hr_client, trust["org"], BETWEEN) == {}
-    assert _figures(trust["org"], BETWEEN) == (0, 0)
+    assert NAME not in _team_page(hr_client, trust["org"], _between())
+    assert _csv(hr_client, trust["org"], _between()) == {}
+    assert _figures(trust["org"], _between()) == (0, 0)
 
 
 def test_a_day_in_the_second_period_judges_them_as_a_new_starter_with_their_old_completions(rehired, trust, hr_client):
     """The yearly course ran out while they were away: they are due a new starter's window after returning. The
     three-yearly one still holds, as a course done in a previous post does for a new starter."""
-    page = _team_page(hr_client, trust["org"], SECOND)
+    page = _team_page(hr_client, trust["org"], _second())
     assert page[NAME] == ("Finance", {YEARLY: status.DUE_SOON, THREE_YEARLY: status.COMPLIANT})
-    assert _figures(trust["org"], SECOND) == (2, 1)
+    assert _figures(trust["org"], _second()) == (2, 1)
     live = RequirementStatus.objects.get(staff=rehired, requirement__name=YEARLY)
-    assert live.due_on == RETURNED + datetime.timedelta(days=28)
+    assert live.due_on == returned() + datetime.timedelta(days=28)
 
 
 def test_a_pack_as_it_was_reads_both_periods_as_the_table_does(rehired, trust):
-    for day in (FIRST, BETWEEN, SECOND, TODAY):
+    today = timezone.localdate()
+    for day in (_first(), _between(), _second(), today):
         table = sorted(export_rows([trust["org"]], Moment.end_of(day), basis=AS_IT_WAS))
         afresh = sorted(export_rows_known([trust["org"]], Moment(day, timezone.now())))
         assert table == afresh, day
-    assert [row.team for row in export_rows_known([trust["org"]], Moment(FIRST, timezone.now()))] == [
+    assert [row.team for row in export_rows_known([trust["org"]], Moment(_first(), timezone.now()))] == [
         "Communications",
         "Communications",
     ]
 
 
 def test_the_table_rebuilt_equals_the_one_kept_and_today_as_it_was_equals_live(rehired, trust):
+    today = timezone.localdate()
+
     def runs():
         fields = ("requirement_id", "valid_from", "valid_to", "state", "team_id", "due_on")
         return sorted(StatusInterval.objects.filter(staff=rehired).values_list(*fields))
@@ -165,8 +192,8 @@ def test_the_table_rebuilt_equals_the_one_kept_and_today_as_it_was_equals_live(r
     kept = runs()
     intervals_rebuild()
     assert runs() == kept
-    live = organisation_report(trust["org"], today=TODAY).overall
-    as_it_was = organisation_report(trust["org"], as_at=TODAY, today=TODAY, basis=AS_IT_WAS).overall
+    live = organisation_report(trust["org"], today=today).overall
+    as_it_was = organisation_report(trust["org"], as_at=today, today=today, basis=AS_IT_WAS).overall
     assert (live.required, live.compliant, live.overdue) == (as_it_was.required, as_it_was.compliant, as_it_was.overdue)
 
 
@@ -175,16 +202,16 @@ def _person_page(client, staff, day):
 
 
 def test_their_page_as_it_was_opens_on_a_day_of_either_period_and_says_not_in_post_between(rehired, hr_client):
-    first = _person_page(hr_client, rehired, FIRST)
+    first = _person_page(hr_client, rehired, _first())
     assert first.status_code == 200
     assert {line.requirement.name: line.state for line in first.context["lines"]} == {
         YEARLY: status.COMPLIANT,
         THREE_YEARLY: status.COMPLIANT,
     }
-    between = _person_page(hr_client, rehired, BETWEEN)
+    between = _person_page(hr_client, rehired, _between())
     assert between.status_code == 200 and between.context["lines"] is None
     assert "Sam was not in post on" in between.content.decode()
-    assert {line.requirement.name for line in _person_page(hr_client, rehired, SECOND).context["lines"]} == {
+    assert {line.requirement.name for line in _person_page(hr_client, rehired, _second()).context["lines"]} == {
         YEARLY,
         THREE_YEARLY,
     }
@@ -195,10 +222,10 @@ def test_the_manager_of_their_first_team_opens_their_page_for_a_day_of_the_first
     manager = factories.make_staff(team=trust["comms"], first_name="Grace", last_name="Manager")
     TeamManager.objects.create(staff=manager, team=trust["comms"])
     client = factories.sign_in(Client(), manager.user)
-    assert NAME in _team_page(client, trust["comms"], FIRST)
-    assert _person_page(client, rehired, FIRST).status_code == 200
-    assert _person_page(client, rehired, BETWEEN).status_code == 404
-    assert _person_page(client, rehired, SECOND).status_code == 404
+    assert NAME in _team_page(client, trust["comms"], _first())
+    assert _person_page(client, rehired, _first()).status_code == 200
+    assert _person_page(client, rehired, _between()).status_code == 404
+    assert _person_page(client, rehired, _second()).status_code == 404
 
 
 def test_someone_with_nothing_required_in_their_first_period_is_on_the_team_page_for_it(teams, hr_client):
@@ -206,12 +233,12 @@ def test_someone_with_nothing_required_in_their_first_period_is_on_the_team_page
         name="Medicines Management", applies_to_everyone=False, staff_groups=["Nursing and Midwifery Registered"]
     )
     _roster(teams)
-    _roster(teams, leave=LEFT)
-    _roster(teams, team="finance", start=RETURNED)
-    first = _team_page(hr_client, teams["org"], FIRST)
+    _roster(teams, leave=_left())
+    _roster(teams, team="finance", start=returned())
+    first = _team_page(hr_client, teams["org"], _first())
     assert first[NAME] == ("Communications", {"Medicines Management": status.NOT_REQUIRED})
-    assert NAME not in _team_page(hr_client, teams["org"], BETWEEN)
-    assert _team_page(hr_client, teams["org"], SECOND)[NAME][0] == "Finance"
+    assert NAME not in _team_page(hr_client, teams["org"], _between())
+    assert _team_page(hr_client, teams["org"], _second())[NAME][0] == "Finance"
 
 
 def _long(day: datetime.date) -> str:
@@ -221,10 +248,11 @@ def _long(day: datetime.date) -> str:
 def test_their_page_on_a_day_out_of_post_names_the_periods_either_side(rehired, hr_client):
     """Between the periods, when they left and when they came back; before the first, when they first started (not
     their present start date, which the page gave before)."""
-    between = " ".join(_person_page(hr_client, rehired, BETWEEN).content.decode().split())
+    between = " ".join(_person_page(hr_client, rehired, _between()).content.decode().split())
+    left, came_back = _long(_left()), _long(returned())
     assert (
-        f"Sam was not in post on {_long(BETWEEN)}: they left on {_long(LEFT)} and started again on {_long(RETURNED)}."
-    ) in between
-    before = STARTED - datetime.timedelta(days=10)
+        f"Sam was not in post on {_long(_between())}: they left on {left} and started again on {came_back}." in between
+    )
+    before = _started() - datetime.timedelta(days=10)
     earlier = " ".join(_person_page(hr_client, rehired, before).content.decode().split())
-    assert f"Sam was not in post on {_long(before)}: they started on {_long(STARTED)}." in earlier
+    assert f"Sam was not in post on {_long(before)}: they started on {_long(_started())}." in earlier

@@ -28,8 +28,13 @@ from tests.reports.conftest import client_for
 from tests.reports.pack_doors import pack_downloaded, pack_made
 
 CSV = reverse("exports:csv")
-TODAY = timezone.localdate()
-DAY = TODAY - datetime.timedelta(days=40)  # before the move
+
+
+def _day():
+    # before the move
+    return timezone.localdate() - datetime.timedelta(days=40)
+
+
 BASES = [AS_IT_WAS, AS_RECORDED]
 BRIEFING = "Communications Briefing"
 
@@ -69,10 +74,12 @@ def _csv_requirements(response) -> dict[str, set[str]]:
 @pytest.mark.parametrize("basis", BASES)
 def test_an_export_as_at_a_day_before_the_move_lists_the_requirement_of_the_team_it_was_under(moved, hr, basis):
     client = client_for(hr)
-    past = _csv_requirements(client.get(CSV, {"as_at": DAY.isoformat(), "basis": basis, "team": moved["root"].pk}))
+    past = _csv_requirements(client.get(CSV, {"as_at": _day().isoformat(), "basis": basis, "team": moved["root"].pk}))
     assert BRIEFING in past["Sam Digital"] and "Finance Controls" not in past["Sam Digital"]
     assert BRIEFING in past["Grace Manager"] and BRIEFING not in past["Fay Finance"]
-    today = _csv_requirements(client.get(CSV, {"as_at": TODAY.isoformat(), "basis": basis, "team": moved["root"].pk}))
+    today = _csv_requirements(
+        client.get(CSV, {"as_at": timezone.localdate().isoformat(), "basis": basis, "team": moved["root"].pk})
+    )
     assert BRIEFING not in today["Sam Digital"] and "Finance Controls" in today["Sam Digital"]
     assert BRIEFING not in _csv_requirements(client.get(CSV, {"team": moved["root"].pk}))["Sam Digital"]
 
@@ -80,16 +87,16 @@ def test_an_export_as_at_a_day_before_the_move_lists_the_requirement_of_the_team
 def test_the_runs_in_effective_time_follow_the_tree_of_each_day(moved):
     runs = StatusInterval.objects.filter(staff=moved["sam"])
     briefing = runs.filter(requirement=moved["briefing"]).order_by("valid_from")
-    assert briefing.exists() and briefing.last().valid_to == TODAY  # up to the move, not after it
+    assert briefing.exists() and briefing.last().valid_to == timezone.localdate()  # up to the move, not after it
     controls = runs.filter(requirement=moved["controls"]).order_by("valid_from")
-    assert controls.first().valid_from == TODAY
+    assert controls.first().valid_from == timezone.localdate()
 
 
 def test_a_move_into_a_teams_audience_starts_the_new_starter_window(moved):
     """Sam joined Finance Controls' audience today, with Digital: due in its 28 days, not overdue since their start."""
     row = RequirementStatus.objects.get(staff=moved["sam"], requirement=moved["controls"])
-    assert row.due_on == TODAY + datetime.timedelta(days=28)
-    assert row.state(TODAY) != status.OVERDUE
+    assert row.due_on == timezone.localdate() + datetime.timedelta(days=28)
+    assert row.state(timezone.localdate()) != status.OVERDUE
 
 
 def _pdf_text(path, *pages: str) -> str:
@@ -100,13 +107,13 @@ def _pdf_text(path, *pages: str) -> str:
 @pytest.mark.parametrize("basis", BASES)
 def test_a_pack_as_at_a_day_before_the_move_holds_the_requirement_then(moved, hr, tmp_path, capsys, basis):
     client = client_for(hr)
-    pdf, twin = pack_downloaded(client, pack_made(client, moved["digital"], DAY, basis), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, moved["digital"], _day(), basis), tmp_path)
     assert BRIEFING in _pdf_text(pdf) and "Finance Controls" not in _pdf_text(pdf)
     assert b"Sam Digital,Digital," in twin.read_bytes() and BRIEFING.encode() in twin.read_bytes()
     call_command("verify_pack", str(pdf), str(twin))  # rebuilt from the records, the same bytes
     assert "The pack matches the records." in capsys.readouterr().out
 
-    pdf, twin = pack_downloaded(client, pack_made(client, moved["digital"], TODAY, basis), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, moved["digital"], timezone.localdate(), basis), tmp_path)
     assert BRIEFING not in _pdf_text(pdf) and "Finance Controls" in _pdf_text(pdf)
     assert BRIEFING.encode() not in twin.read_bytes()
 
@@ -116,7 +123,7 @@ def test_a_packs_cover_lists_the_teams_in_the_order_of_the_tree_that_day(moved, 
     """On the day, Digital was under Communications: Communications, Digital, Finance. Today's paths put Digital
     under Finance, after it."""
     client = client_for(hr)
-    pdf, _ = pack_downloaded(client, pack_made(client, moved["root"], DAY, basis), tmp_path)
+    pdf, _ = pack_downloaded(client, pack_made(client, moved["root"], _day(), basis), tmp_path)
     cover = _pdf_text(pdf, "-f", "1", "-l", "1")
     positions = [cover.index(f"\n{name} ") for name in ("Communications", "Digital", "Finance")]
     assert positions == sorted(positions), cover
@@ -126,10 +133,10 @@ def test_a_packs_cover_lists_the_teams_in_the_order_of_the_tree_that_day(moved, 
 def test_the_persons_page_as_at_a_day_before_the_move_lists_the_requirement_then(moved, hr, basis):
     client = client_for(hr)
     url = reverse("reports:team_person", args=[moved["sam"].pk])
-    past = client.get(url, {"as_at": DAY.isoformat(), "basis": basis})
+    past = client.get(url, {"as_at": _day().isoformat(), "basis": basis})
     assert past.status_code == 200
     assert BRIEFING in past.content.decode() and "Finance Controls" not in past.content.decode()
-    today = client.get(url, {"as_at": TODAY.isoformat(), "basis": basis})
+    today = client.get(url, {"as_at": timezone.localdate().isoformat(), "basis": basis})
     assert BRIEFING not in today.content.decode() and "Finance Controls" in today.content.decode()
 
 
@@ -143,9 +150,9 @@ def test_the_organisation_report_as_at_a_day_before_the_move_counts_the_requirem
             if requirement.pk in group.figures
         }
 
-    past = organisation_report(moved["root"], as_at=DAY, today=TODAY, basis=basis)
+    past = organisation_report(moved["root"], as_at=_day(), today=timezone.localdate(), basis=basis)
     assert required(past, moved["briefing"]) == {"Communications": 2}  # Grace, and Sam in Digital below it then
     assert required(past, moved["controls"]).get("Finance") == 3  # Felix, Fay and Hana; not Sam yet
-    live = organisation_report(moved["root"], today=TODAY)
+    live = organisation_report(moved["root"], today=timezone.localdate())
     assert required(live, moved["briefing"]) == {"Communications": 1}
     assert required(live, moved["controls"]).get("Finance") == 4

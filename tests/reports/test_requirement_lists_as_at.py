@@ -28,8 +28,11 @@ from tests import factories
 from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 
-TODAY = timezone.localdate()
-DAY = TODAY - datetime.timedelta(days=30)
+
+def _day():
+    return timezone.localdate() - datetime.timedelta(days=30)
+
+
 RETIRED_DAYS_AGO = 20
 BASES = [AS_IT_WAS, AS_RECORDED]
 
@@ -62,12 +65,12 @@ def changed(org, hr):
     requirement_retire(requirement=Requirement.objects.get(pk=old.pk), user=hr.user, reason="Replaced")
     _backdate_retirement(old, RETIRED_DAYS_AGO)
     relaunched = Requirement.objects.get(pk=relaunched.pk)
-    relaunched.introduced_on = TODAY
+    relaunched.introduced_on = timezone.localdate()
     requirement_save(requirement=relaunched, user=hr.user)
     fire = Requirement.objects.get(pk=fire.pk)
     fire.name = "Fire Safety (2026)"
     requirement_save(requirement=fire, user=hr.user)
-    new = _new("New Course", TODAY, hr)
+    new = _new("New Course", timezone.localdate(), hr)
     backfilled = _new("Backfilled Course", datetime.date(2000, 1, 1), hr)
     projection.refresh()  # the runs as the backdated history gives them
     return {"old": old, "relaunched": relaunched, "fire": fire, "new": new, "backfilled": backfilled}
@@ -79,7 +82,7 @@ def _backdate_retirement(requirement, days: int) -> None:
     from django.db import connection
 
     row = RequirementChange.objects.filter(requirement=requirement).latest("pk")
-    assert row.retired_on == TODAY
+    assert row.retired_on == timezone.localdate()
     table = RequirementChange._meta.db_table
     with as_owner(), connection.cursor() as cursor:
         cursor.execute(
@@ -91,7 +94,9 @@ def _backdate_retirement(requirement, days: int) -> None:
                 row.pk,
             ],
         )
-    Requirement.objects.filter(pk=requirement.pk).update(retired_on=TODAY - datetime.timedelta(days=days))
+    Requirement.objects.filter(pk=requirement.pk).update(
+        retired_on=timezone.localdate() - datetime.timedelta(days=days)
+    )
 
 
 def _names(requirements) -> set[str]:
@@ -118,27 +123,27 @@ EXPECTED_TODAY = {
 @pytest.mark.parametrize("basis", BASES)
 def test_the_organisation_report_lists_the_requirements_of_the_day(changed, org, basis):
     root = Team.objects.get(depth=1)
-    then = organisation_report(root, as_at=DAY, today=TODAY, basis=basis)
+    then = organisation_report(root, as_at=_day(), today=timezone.localdate(), basis=basis)
     assert _names(then.requirements) == _expected_then(basis)
     assert _names(line.requirement for line in then.by_requirement) == _expected_then(basis)
     # Everyone in post then was required to do the retired one, and is counted on it.
     assert then.totals[changed["old"].pk].required > 0
-    assert _names(organisation_report(root, as_at=None, today=TODAY).requirements) == EXPECTED_TODAY
+    assert _names(organisation_report(root, as_at=None, today=timezone.localdate()).requirements) == EXPECTED_TODAY
 
 
 @pytest.mark.parametrize("basis", BASES)
 def test_the_organisation_reports_filter_offers_and_takes_the_requirements_of_the_day(changed, org, hr, basis):
     client = client_for(hr)
     url = reverse("hr_reports:organisation")
-    page = client.get(url, {"as_at": DAY.isoformat(), "basis": basis})
+    page = client.get(url, {"as_at": _day().isoformat(), "basis": basis})
     options = page.content.decode().split('name="requirement"')[1].split("</select>")[0]
     assert "Old Course" in options and "New Course" not in options and "Fire Safety (2026)" not in options
-    chosen = client.get(url, {"as_at": DAY.isoformat(), "basis": basis, "requirement": changed["old"].pk})
+    chosen = client.get(url, {"as_at": _day().isoformat(), "basis": basis, "requirement": changed["old"].pk})
     assert chosen.status_code == 200
     assert [r.name for r in chosen.context["report"].requirements] == ["Old Course"]
-    refused = client.get(url, {"as_at": DAY.isoformat(), "basis": basis, "requirement": changed["new"].pk})
+    refused = client.get(url, {"as_at": _day().isoformat(), "basis": basis, "requirement": changed["new"].pk})
     assert refused.status_code == 400
-    assert f"“New Course” was not in force on {DAY:%-d %B %Y}" in refused.content.decode()
+    assert f"“New Course” was not in force on {_day():%-d %B %Y}" in refused.content.decode()
     today = client.get(url, {"requirement": changed["old"].pk})
     assert today.status_code == 400 and "“Old Course” is not in use today" in today.content.decode()
 
@@ -146,7 +151,7 @@ def test_the_organisation_reports_filter_offers_and_takes_the_requirements_of_th
 @pytest.mark.parametrize("basis", BASES)
 def test_the_team_page_as_at_lists_the_requirements_of_the_day(changed, org, basis):
     scope = [Team.objects.get(depth=1)]
-    matrix = team_matrix(scope, Moment.end_of(DAY), basis=basis)
+    matrix = team_matrix(scope, Moment.end_of(_day()), basis=basis)
     assert _names(matrix.requirements) == _expected_then(basis)
     old = changed["old"].pk
     assert any(
@@ -159,25 +164,25 @@ def test_the_team_page_as_at_lists_the_requirements_of_the_day(changed, org, bas
 def test_the_team_pages_filter_takes_a_requirement_of_the_day_only(changed, org, basis):
     client = client_for(org["manager"])
     url = reverse("reports:team")
-    chosen = client.get(url, {"as_at": DAY.isoformat(), "basis": basis, "requirement": changed["old"].pk})
+    chosen = client.get(url, {"as_at": _day().isoformat(), "basis": basis, "requirement": changed["old"].pk})
     assert chosen.status_code == 200
     assert [r.name for r in chosen.context["matrix"].requirements] == ["Old Course"]
-    refused = client.get(url, {"as_at": DAY.isoformat(), "basis": basis, "requirement": changed["new"].pk})
+    refused = client.get(url, {"as_at": _day().isoformat(), "basis": basis, "requirement": changed["new"].pk})
     assert refused.status_code == 400
-    assert f"“New Course” was not in force on {DAY:%-d %B %Y}" in refused.content.decode()
+    assert f"“New Course” was not in force on {_day():%-d %B %Y}" in refused.content.decode()
 
 
 def test_the_figures_kept_for_a_day_count_the_requirements_of_the_day(changed, org):
-    assert day_keep(DAY)
-    kept = set(DailyFigure.objects.filter(day=DAY, required__gt=0).values_list("requirement__name", flat=True))
+    assert day_keep(_day())
+    kept = set(DailyFigure.objects.filter(day=_day(), required__gt=0).values_list("requirement__name", flat=True))
     # Named by their names now (the figures keep the requirement's id): Fire Safety is the one renamed since.
     assert kept == {"Safeguarding Adults Level 1", "Old Course", "Relaunched Course", "Fire Safety (2026)"}
 
 
 def test_a_persons_page_as_it_was_shows_the_requirements_of_the_day(changed, org):
-    lines = requirement_lines_as_it_was(org["fin"], DAY)
+    lines = requirement_lines_as_it_was(org["fin"], _day())
     assert _names(line.requirement for line in lines) == _expected_then(AS_IT_WAS)
-    lines = requirement_lines_as_it_was(org["fin"], TODAY)
+    lines = requirement_lines_as_it_was(org["fin"], timezone.localdate())
     assert _names(line.requirement for line in lines) == EXPECTED_TODAY
 
 
@@ -185,25 +190,25 @@ def test_a_persons_page_as_it_was_shows_the_requirements_of_the_day(changed, org
 def test_an_export_may_be_narrowed_to_a_requirement_retired_since(changed, org, hr, basis):
     client = client_for(hr)
     url = reverse("exports:csv")
-    query = {"as_at": DAY.isoformat(), "basis": basis, "team": Team.objects.get(depth=1).pk}
+    query = {"as_at": _day().isoformat(), "basis": basis, "team": Team.objects.get(depth=1).pk}
     response = client.get(url, {**query, "requirement": changed["old"].pk})
     assert response.status_code == 200
     content = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Fay Finance" in content and content.count("Old Course") >= 2
     refused = client.get(url, {**query, "requirement": changed["new"].pk})
     assert refused.status_code == 400
-    assert f"“New Course” was not in force on {DAY:%-d %B %Y}" in refused.content.decode()
+    assert f"“New Course” was not in force on {_day():%-d %B %Y}" in refused.content.decode()
     today = client.get(url, {"team": query["team"], "requirement": changed["old"].pk})
     assert today.status_code == 400 and "“Old Course” is not in use today" in today.content.decode()
 
 
 def test_an_export_as_recorded_is_refused_a_requirement_not_known_at_the_end_of_the_day(changed, org, hr):
     client = client_for(hr)
-    query = {"as_at": DAY.isoformat(), "team": Team.objects.get(depth=1).pk, "requirement": changed["backfilled"].pk}
+    query = {"as_at": _day().isoformat(), "team": Team.objects.get(depth=1).pk, "requirement": changed["backfilled"].pk}
     assert client.get(reverse("exports:csv"), {**query, "basis": AS_IT_WAS}).status_code == 200
     refused = client.get(reverse("exports:csv"), {**query, "basis": AS_RECORDED})
     assert refused.status_code == 400
-    assert f"“Backfilled Course” was not in force on {DAY:%-d %B %Y}" in refused.content.decode()
+    assert f"“Backfilled Course” was not in force on {_day():%-d %B %Y}" in refused.content.decode()
 
 
 @pytest.mark.parametrize("basis", BASES)
@@ -213,10 +218,10 @@ def test_a_pack_may_be_narrowed_to_a_requirement_retired_since(
     settings.PORTAL_RECEIPT_DIR = str(tmp_path / "receipts")
     client = client_for(hr)
     url = reverse("exports:pack_new")
-    query = {"team": org["finance"].pk, "as_at": DAY.isoformat(), "basis": basis}
+    query = {"team": org["finance"].pk, "as_at": _day().isoformat(), "basis": basis}
     refused = client.post(url, {**query, "requirement": changed["new"].pk})
     assert refused.status_code == 400
-    assert f"“New Course” was not in force on {DAY:%-d %B %Y}" in refused.content.decode()
+    assert f"“New Course” was not in force on {_day():%-d %B %Y}" in refused.content.decode()
     assert not EvidencePack.objects.exists()
     made = client.post(url, {**query, "requirement": changed["old"].pk})
     assert made.status_code == 302
@@ -235,7 +240,7 @@ def _csv_names(content: str) -> set[str]:
 @pytest.mark.parametrize("basis", BASES)
 def test_an_export_about_a_day_before_a_rename_names_the_requirement_as_it_was_named(changed, org, hr, basis):
     client = client_for(hr)
-    query = {"as_at": DAY.isoformat(), "basis": basis, "team": org["finance"].pk}
+    query = {"as_at": _day().isoformat(), "basis": basis, "team": org["finance"].pk}
     response = client.get(reverse("exports:csv"), query)
     names = _csv_names(b"".join(response.streaming_content).decode("utf-8-sig"))
     assert "Fire Safety" in names and "Fire Safety (2026)" not in names
@@ -250,7 +255,7 @@ def test_a_pack_about_a_day_before_a_rename_names_the_requirement_as_it_was_name
     settings.PORTAL_RECEIPT_DIR = str(tmp_path / "receipts")
     client = client_for(hr)
     made = client.post(
-        reverse("exports:pack_new"), {"team": org["finance"].pk, "as_at": DAY.isoformat(), "basis": basis}
+        reverse("exports:pack_new"), {"team": org["finance"].pk, "as_at": _day().isoformat(), "basis": basis}
     )
     assert made.status_code == 302
     pack = EvidencePack.objects.get()
@@ -266,8 +271,12 @@ def test_a_requirement_reinstated_is_not_listed_on_the_days_it_was_retired(chang
     requirement_reinstate(requirement=Requirement.objects.get(pk=changed["old"].pk), user=hr.user)
     projection.refresh()
     root = Team.objects.get(depth=1)
-    between = TODAY - datetime.timedelta(days=10)
-    assert "Old Course" not in _names(organisation_report(root, as_at=between, today=TODAY, basis=basis).requirements)
-    assert "Old Course" in _names(organisation_report(root, as_at=DAY, today=TODAY, basis=basis).requirements)
+    between = timezone.localdate() - datetime.timedelta(days=10)
+    assert "Old Course" not in _names(
+        organisation_report(root, as_at=between, today=timezone.localdate(), basis=basis).requirements
+    )
+    assert "Old Course" in _names(
+        organisation_report(root, as_at=_day(), today=timezone.localdate(), basis=basis).requirements
+    )
     assert "Old Course" not in _names(team_matrix([root], Moment.end_of(between), basis=basis).requirements)
     assert "Old Course" in _names(team_matrix([root]).requirements)

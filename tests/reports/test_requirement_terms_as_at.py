@@ -29,8 +29,13 @@ from tests.reports.conftest import client_for
 from tests.reports.pack_doors import pack_downloaded, pack_made
 
 CSV = reverse("exports:csv")
-TODAY = timezone.localdate()
-DAY = TODAY - datetime.timedelta(days=40)  # before the change
+
+
+def _day():
+    # before the change
+    return timezone.localdate() - datetime.timedelta(days=40)
+
+
 BASES = [AS_IT_WAS, AS_RECORDED]
 CONTROLS = "Finance Controls"
 
@@ -84,25 +89,25 @@ def test_an_export_as_at_a_day_before_the_change_lists_the_old_audience(controls
     _to_communications(controls, org, hr)
     client = client_for(hr)
     root = Team.objects.get(depth=1)
-    past = _who(_export(client, DAY, basis, root))
+    past = _who(_export(client, _day(), basis, root))
     assert {"Fay Finance", "Hana Human-Resources"} <= past and "Sam Digital" not in past
-    today = _who(_export(client, TODAY, basis, root))
+    today = _who(_export(client, timezone.localdate(), basis, root))
     assert {"Sam Digital", "Grace Manager"} <= today and "Fay Finance" not in today
 
 
 def test_the_runs_in_effective_time_change_on_the_day_of_the_change(controls, org, hr):
     _to_communications(controls, org, hr)
     fay = StatusInterval.objects.filter(requirement=controls, staff=org["fin"]).order_by("valid_from")
-    assert fay.exists() and fay.last().valid_to == TODAY
+    assert fay.exists() and fay.last().valid_to == timezone.localdate()
     sam = StatusInterval.objects.filter(requirement=controls, staff=org["sam"]).order_by("valid_from")
-    assert sam.first().valid_from == TODAY
+    assert sam.first().valid_from == timezone.localdate()
 
 
 def test_the_history_keeps_the_terms_before_and_after(controls, org, hr):
     _to_communications(controls, org, hr)
     before, after = RequirementChange.objects.filter(requirement=controls).order_by("pk")
     assert (before.effective_on, before.team_ids) == (None, [org["finance"].pk])
-    assert (after.effective_on, after.team_ids) == (TODAY, [org["comms"].pk])
+    assert (after.effective_on, after.team_ids) == (timezone.localdate(), [org["comms"].pk])
     with pytest.raises(AppendOnly):
         RequirementChange.objects.filter(pk=before.pk).update(team_ids=[])
     with pytest.raises(AppendOnly):
@@ -122,20 +127,20 @@ def _verified(pdf, twin, capsys) -> bool:
 def test_a_pack_as_at_a_day_before_the_change_holds_the_old_audience(controls, org, hr, tmp_path, capsys, basis):
     _to_communications(controls, org, hr)
     client = client_for(hr)
-    pdf, twin = pack_downloaded(client, pack_made(client, org["finance"], DAY, basis), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, org["finance"], _day(), basis), tmp_path)
     assert CONTROLS in _pdf_text(pdf) and "Fay Finance" in _who(_rows(twin.read_bytes()))
     assert _verified(pdf, twin, capsys)
-    pdf, twin = pack_downloaded(client, pack_made(client, org["digital"], DAY, basis), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, org["digital"], _day(), basis), tmp_path)
     assert CONTROLS not in _pdf_text(pdf)
 
-    pdf, twin = pack_downloaded(client, pack_made(client, org["digital"], TODAY, basis), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, org["digital"], timezone.localdate(), basis), tmp_path)
     assert CONTROLS in _pdf_text(pdf) and "Sam Digital" in _who(_rows(twin.read_bytes()))
 
 
 @pytest.mark.parametrize("basis", BASES)
 def test_a_pack_made_before_the_change_still_matches_the_records(controls, org, hr, tmp_path, capsys, basis):
     client = client_for(hr)
-    pdf, twin = pack_downloaded(client, pack_made(client, org["finance"], DAY, basis), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, org["finance"], _day(), basis), tmp_path)
     assert "Fay Finance" in _who(_rows(twin.read_bytes()))
     _to_communications(controls, org, hr)
     assert _verified(pdf, twin, capsys)
@@ -146,7 +151,7 @@ def test_a_requirement_added_after_a_pack_leaves_its_rebuild_unchanged(org, hr, 
     its rebuild does not either."""
     _roster_long_ago()
     client = client_for(hr)
-    pdf, twin = pack_downloaded(client, pack_made(client, org["finance"], DAY, AS_RECORDED), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, org["finance"], _day(), AS_RECORDED), tmp_path)
     added = Requirement(name=CONTROLS, kind=Requirement.EXTERNAL_COURSE, introduced_on=datetime.date(2000, 1, 1))
     requirement_save(requirement=added, user=hr.user)
     assert _verified(pdf, twin, capsys)
@@ -156,17 +161,17 @@ def test_a_requirement_added_after_a_pack_leaves_its_rebuild_unchanged(org, hr, 
 def test_a_longer_new_starter_window_leaves_the_due_dates_of_an_earlier_day(org, hr, basis):
     """Introduced ten days before the day read, for everyone already in post: due 28 days from its introduction;
     HR gives 90 days today, and an export as at the day still says 28."""
-    requirement = factories.make_requirement(name=CONTROLS, introduced_on=DAY - datetime.timedelta(days=10))
+    requirement = factories.make_requirement(name=CONTROLS, introduced_on=_day() - datetime.timedelta(days=10))
     projection.refresh()
     _roster_long_ago()
     requirement = Requirement.objects.get(pk=requirement.pk)
     requirement.new_starter_days = 90
     requirement_save(requirement=requirement, user=hr.user)
     client = client_for(hr)
-    fay = [row for row in _export(client, DAY, basis, org["finance"]) if row["Name"] == "Fay Finance"]
-    assert [row["Due on"] for row in fay if row["Requirement"] == CONTROLS] == [_shown(DAY + datetime.timedelta(18))]
-    fay = [row for row in _export(client, TODAY, basis, org["finance"]) if row["Name"] == "Fay Finance"]
-    assert [row["Due on"] for row in fay if row["Requirement"] == CONTROLS] == [_shown(DAY + datetime.timedelta(80))]
+    fay = [row for row in _export(client, _day(), basis, org["finance"]) if row["Name"] == "Fay Finance"]
+    assert [row["Due on"] for row in fay if row["Requirement"] == CONTROLS] == [_shown(_day() + datetime.timedelta(18))]
+    fay = [row for row in _export(client, timezone.localdate(), basis, org["finance"]) if row["Name"] == "Fay Finance"]
+    assert [row["Due on"] for row in fay if row["Requirement"] == CONTROLS] == [_shown(_day() + datetime.timedelta(80))]
 
 
 def _shown(day: datetime.date) -> str:
@@ -176,10 +181,10 @@ def _shown(day: datetime.date) -> str:
 def test_a_shorter_renewal_period_leaves_the_expiry_of_an_earlier_day(controls, org, hr, tmp_path, capsys):
     """Fay completed it 200 days before the day read, valid 12 months; HR makes it 6 today. As it was on the day, her
     completion was valid for 12 months (the pack and the export say so), and a pack made before still matches."""
-    done = timezone.make_aware(datetime.datetime.combine(DAY - datetime.timedelta(days=200), datetime.time(12)))
+    done = timezone.make_aware(datetime.datetime.combine(_day() - datetime.timedelta(days=200), datetime.time(12)))
     factories.make_completion(org["fin"], controls, completed_at=done)
     client = client_for(hr)
-    before_pdf, before_twin = pack_downloaded(client, pack_made(client, org["finance"], DAY, AS_IT_WAS), tmp_path)
+    before_pdf, before_twin = pack_downloaded(client, pack_made(client, org["finance"], _day(), AS_IT_WAS), tmp_path)
     requirement = Requirement.objects.get(pk=controls.pk)
     requirement.renewal_months = 6
     requirement_save(requirement=requirement, user=hr.user)
@@ -188,9 +193,9 @@ def test_a_shorter_renewal_period_leaves_the_expiry_of_an_earlier_day(controls, 
         return {row["Expires on"] for row in rows if row["Name"] == "Fay Finance" and row["Requirement"] == CONTROLS}
 
     twelve, six = add_months(done.date(), 12).isoformat(), add_months(done.date(), 6).isoformat()
-    assert expiry(_export(client, DAY, AS_IT_WAS, org["finance"])) == {twelve}
-    assert expiry(_export(client, TODAY, AS_IT_WAS, org["finance"])) == {six}
-    pdf, twin = pack_downloaded(client, pack_made(client, org["finance"], DAY, AS_IT_WAS), tmp_path)
+    assert expiry(_export(client, _day(), AS_IT_WAS, org["finance"])) == {twelve}
+    assert expiry(_export(client, timezone.localdate(), AS_IT_WAS, org["finance"])) == {six}
+    pdf, twin = pack_downloaded(client, pack_made(client, org["finance"], _day(), AS_IT_WAS), tmp_path)
     assert expiry(_rows(twin.read_bytes())) == {twelve}
     assert _verified(pdf, twin, capsys)
     assert _verified(before_pdf, before_twin, capsys)
@@ -238,11 +243,15 @@ def test_a_requirement_reinstated_keeps_the_days_it_was_retired(controls, org, h
 
     requirement_retire(requirement=Requirement.objects.get(pk=controls.pk), user=hr.user, reason="Replaced")
     retired = RequirementChange.objects.filter(requirement=controls).latest("pk")
-    assert retired.retired_on == TODAY and not retired.active
+    assert retired.retired_on == timezone.localdate() and not retired.active
     _backdate_history(controls, retired, 20)
     requirement_reinstate(requirement=Requirement.objects.get(pk=controls.pk), user=hr.user)
     projection.refresh()  # the runs as the backdated history gives them
     client = client_for(hr)
-    assert "Fay Finance" not in _who(_export(client, TODAY - datetime.timedelta(days=10), basis, org["finance"]))
-    assert "Fay Finance" in _who(_export(client, TODAY - datetime.timedelta(days=30), basis, org["finance"]))
-    assert "Fay Finance" in _who(_export(client, TODAY, basis, org["finance"]))
+    assert "Fay Finance" not in _who(
+        _export(client, timezone.localdate() - datetime.timedelta(days=10), basis, org["finance"])
+    )
+    assert "Fay Finance" in _who(
+        _export(client, timezone.localdate() - datetime.timedelta(days=30), basis, org["finance"])
+    )
+    assert "Fay Finance" in _who(_export(client, timezone.localdate(), basis, org["finance"]))

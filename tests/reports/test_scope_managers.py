@@ -15,7 +15,6 @@ from portal.people.roles import hr_group
 from portal.reports.scope import teams_for_request
 from tests import factories
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
@@ -30,7 +29,9 @@ def _expected(user) -> tuple[list[int], list[int]]:
     return [pk for pk in choices if pk in ids], choices
 
 
-def _manage(staff, team, started_on=TODAY - 30 * DAY, ended_on=None):
+def _manage(staff, team, started_on=None, ended_on=None):
+    today = timezone.localdate()
+    started_on = started_on or today - 30 * DAY
     TeamManager.objects.create(staff=staff, team=team, started_on=started_on, ended_on=ended_on)
 
 
@@ -56,15 +57,16 @@ def _person(trust, name):
 
 
 def test_each_manager_sees_what_the_orm_rules_give(trust):
+    today = timezone.localdate()
     matron = _person(trust, "Mo")  # two teams, one inside the other, and an ended and a future row elsewhere
     _manage(matron, trust["medicine"])
-    _manage(matron, trust["ward 1"], started_on=TODAY)
-    _manage(matron, trust["surgery"], ended_on=TODAY)  # the first day they no longer manage it
-    _manage(matron, trust["theatres"], started_on=TODAY + DAY)
+    _manage(matron, trust["ward 1"], started_on=today)
+    _manage(matron, trust["surgery"], ended_on=today)  # the first day they no longer manage it
+    _manage(matron, trust["theatres"], started_on=today + DAY)
     deputy = _person(trust, "Dee")  # a second manager of a team, until tomorrow
-    _manage(deputy, trust["ward 1"], ended_on=TODAY + DAY)
+    _manage(deputy, trust["ward 1"], ended_on=today + DAY)
     lead = _person(trust, "Lee")  # the whole organisation
-    _manage(lead, trust["trust"], started_on=TODAY - 400 * DAY)
+    _manage(lead, trust["trust"], started_on=today - 400 * DAY)
 
     for person, roots, choices in (
         (matron, ["medicine", "ward 1"], ["medicine", "ward 1", "bay", "ward 2"]),
@@ -93,12 +95,14 @@ def test_the_chosen_team_carries_what_reports_read_and_the_rest_on_asking(trust,
     assert chosen.get_parent() == trust["medicine"]
 
 
+# Days from today, read in the test: read when the file was imported, a run going past midnight asked about
+# other days.
 @pytest.mark.parametrize(
-    ("started_on", "ended_on"),
-    [(TODAY + DAY, None), (TODAY - 30 * DAY, TODAY), (TODAY - 30 * DAY, TODAY - DAY)],
-    ids=["starts tomorrow", "ended today", "ended yesterday"],
+    ("starts", "ends"), [(1, None), (-30, 0), (-30, -1)], ids=["starts tomorrow", "ended today", "ended yesterday"]
 )
-def test_someone_who_manages_nothing_today_is_refused(trust, started_on, ended_on):
+def test_someone_who_manages_nothing_today_is_refused(trust, starts, ends):
+    today = timezone.localdate()
+    started_on, ended_on = today + starts * DAY, None if ends is None else today + ends * DAY
     manager = _person(trust, "Mo")
     _manage(manager, trust["medicine"], started_on=started_on, ended_on=ended_on)
     assert _expected(manager.user) == ([], [])

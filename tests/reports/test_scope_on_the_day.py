@@ -17,9 +17,15 @@ from tests import factories
 from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 
-TODAY = timezone.localdate()
-BEFORE = TODAY - datetime.timedelta(days=150)  # Sam in Digital (under Communications, Grace's)
-AFTER = TODAY - datetime.timedelta(days=30)  # Sam in Finance (Felix's)
+
+def _before():
+    return timezone.localdate() - datetime.timedelta(days=150)
+
+
+def after():
+    return timezone.localdate() - datetime.timedelta(days=30)
+
+
 BASES = ["as_it_was", "as_recorded"]
 
 
@@ -31,7 +37,7 @@ def _moved(org):
     sam = org["sam"]
     sam.team = org["finance"]
     sam.save()
-    staff_changes_record([sam], effective=TODAY - datetime.timedelta(days=100))
+    staff_changes_record([sam], effective=timezone.localdate() - datetime.timedelta(days=100))
     move = StaffChange.objects.filter(staff=sam).latest("recorded_at", "pk")
     with as_owner():  # recorded on the day of the move, so that "as recorded then" knows it from then
         StaffChange.objects.filter(pk=move.pk).update(recorded_at=F("recorded_at") - datetime.timedelta(days=100))
@@ -54,21 +60,21 @@ def _person(client, sam, day, basis):
 def test_the_old_manager_lists_the_mover_on_a_day_they_managed_them_and_the_link_opens(org, basis):
     _moved(org)
     grace = client_for(org["manager"])
-    people = _listed(grace, BEFORE, basis)
+    people = _listed(grace, _before(), basis)
     assert "Sam Digital" in people
     assert grace.get(people["Sam Digital"].url).status_code == 200
     # After the move Sam is on neither Grace's list nor her person page for the day.
-    assert "Sam Digital" not in _listed(grace, AFTER, basis)
-    assert _person(grace, org["sam"], AFTER, basis) == 404
+    assert "Sam Digital" not in _listed(grace, after(), basis)
+    assert _person(grace, org["sam"], after(), basis) == 404
 
 
 @pytest.mark.parametrize("basis", BASES)
 def test_the_new_manager_cannot_open_the_movers_record_for_a_day_before_they_joined_her_team(org, basis):
     sam = _moved(org)
     felix = client_for(org["other"])
-    assert "Sam Digital" not in _listed(felix, BEFORE, basis)
-    assert _person(felix, sam, BEFORE, basis) == 404
-    people = _listed(felix, AFTER, basis)
+    assert "Sam Digital" not in _listed(felix, _before(), basis)
+    assert _person(felix, sam, _before(), basis) == 404
+    people = _listed(felix, after(), basis)
     assert "Sam Digital" in people
     assert felix.get(people["Sam Digital"].url).status_code == 200
 
@@ -89,7 +95,7 @@ def test_a_team_moved_today_takes_its_past_to_the_new_manager_and_away_from_the_
     with as_owner():
         StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
     team_move(team=org["digital"], parent=org["finance"], user=hr.user)
-    params = {"as_at": BEFORE.isoformat(), "basis": "as_it_was", "team": org["digital"].pk}
+    params = {"as_at": _before().isoformat(), "basis": "as_it_was", "team": org["digital"].pk}
     felix = client_for(org["other"]).get(reverse("reports:team"), params)
     grace = client_for(org["manager"]).get(reverse("reports:team"), params)
     assert (felix.status_code, grace.status_code) == (404, 200)
@@ -102,15 +108,15 @@ def test_a_team_moved_today_takes_its_past_to_the_new_manager_and_away_from_the_
 
 def test_a_manager_appointed_today_sees_the_teams_past_and_one_who_left_the_post_does_not(org):
     sam = _moved(org)
-    TeamManager.objects.filter(staff=org["manager"]).update(ended_on=TODAY)
+    TeamManager.objects.filter(staff=org["manager"]).update(ended_on=timezone.localdate())
     newcomer = factories.make_staff(team=org["comms"], first_name="Nia", last_name="Newcomer")
-    TeamManager.objects.create(staff=newcomer, team=org["comms"], started_on=TODAY)
+    TeamManager.objects.create(staff=newcomer, team=org["comms"], started_on=timezone.localdate())
     grace, nia = client_for(org["manager"]), client_for(newcomer)
-    people = _listed(nia, BEFORE, "as_it_was")
+    people = _listed(nia, _before(), "as_it_was")
     assert "Sam Digital" in people
     assert nia.get(people["Sam Digital"].url).status_code == 200
-    assert grace.get(reverse("reports:team"), {"as_at": BEFORE.isoformat()}).status_code == 403
-    assert _person(grace, sam, BEFORE, "as_it_was") == 404
+    assert grace.get(reverse("reports:team"), {"as_at": _before().isoformat()}).status_code == 403
+    assert _person(grace, sam, _before(), "as_it_was") == 404
 
 
 def _team_moved_today(org, hr):
@@ -127,7 +133,7 @@ def _team_moved_today(org, hr):
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_an_export_about_a_day_before_a_team_moved_is_the_old_managers_not_the_new(org, hr, basis, kind):
     _team_moved_today(org, hr)
-    params = {"as_at": BEFORE.isoformat(), "basis": basis, "team": org["digital"].pk}
+    params = {"as_at": _before().isoformat(), "basis": basis, "team": org["digital"].pk}
     grace = client_for(org["manager"]).get(reverse(f"exports:{kind}"), params)
     felix = client_for(org["other"]).get(reverse(f"exports:{kind}"), params)
     assert (grace.status_code, felix.status_code) == (200, 404)
@@ -148,10 +154,10 @@ def test_an_export_about_a_day_lists_the_mover_for_the_manager_of_then_only(org,
         assert response.status_code == 200
         return b"".join(response.streaming_content).decode()
 
-    assert sam.employee_number in rows(org["manager"], BEFORE)
-    assert sam.employee_number not in rows(org["other"], BEFORE)
-    assert sam.employee_number in rows(org["other"], AFTER)
-    assert sam.employee_number not in rows(org["manager"], AFTER)
+    assert sam.employee_number in rows(org["manager"], _before())
+    assert sam.employee_number not in rows(org["other"], _before())
+    assert sam.employee_number in rows(org["other"], after())
+    assert sam.employee_number not in rows(org["manager"], after())
 
 
 @pytest.mark.parametrize("basis", BASES)
@@ -161,7 +167,7 @@ def test_a_pack_about_a_day_before_a_team_moved_is_the_old_managers_to_ask_for_a
     from portal.reports.models import EvidencePack
 
     _team_moved_today(org, hr)
-    asked = {"team": org["digital"].pk, "as_at": BEFORE.isoformat(), "basis": basis}
+    asked = {"team": org["digital"].pk, "as_at": _before().isoformat(), "basis": basis}
     felix = client_for(org["other"])
     assert felix.post(reverse("exports:pack_new"), asked).status_code == 404
     grace = client_for(org["manager"])
@@ -174,5 +180,5 @@ def test_a_pack_about_a_day_before_a_team_moved_is_the_old_managers_to_ask_for_a
     rows = b"".join(grace.get(reverse("exports:pack_csv", args=[pack.pk])).streaming_content).decode()
     assert org["sam"].employee_number in rows
     # Once Grace no longer manages Communications, the pack is hers no more.
-    TeamManager.objects.filter(staff=org["manager"]).update(ended_on=TODAY)
+    TeamManager.objects.filter(staff=org["manager"]).update(ended_on=timezone.localdate())
     assert grace.get(reverse("exports:pack_pdf", args=[pack.pk])).status_code in (403, 404)

@@ -16,8 +16,11 @@ from portal.people.models import Assignment, TeamManager
 from tests import factories
 from tests.reports.conftest import client_for
 
-TODAY = timezone.localdate()
-YESTERDAY = (TODAY - datetime.timedelta(days=1)).isoformat()
+
+def yesterday():
+    return (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+
+
 ALSO = "Also working in this team"
 
 
@@ -26,7 +29,7 @@ def posted(org, hr):
     """Fay Finance (in Finance, managed by Felix) also holds a bank post in Digital (below Grace's Communications).
     Olive manages Estates, where Fay has no post."""
     post = Assignment.objects.create(
-        staff=org["fin"], number=f"{org['fin'].employee_number}-2", team=org["digital"], start_date=TODAY
+        staff=org["fin"], number=f"{org['fin'].employee_number}-2", team=org["digital"], start_date=timezone.localdate()
     )
     estates = factories.make_team("Estates", parent=org["comms"].get_parent())
     olive = factories.make_staff(team=estates, first_name="Olive", last_name="Outsider")
@@ -65,14 +68,14 @@ def test_her_own_team_counts_her_and_no_one_else_lists_her(posted):
 
 
 def test_not_on_a_past_day(posted):
-    html = page(posted["manager"], "reports:team", as_at=YESTERDAY).content.decode()
+    html = page(posted["manager"], "reports:team", as_at=yesterday()).content.decode()
     assert ALSO not in html and "Fay Finance" not in html
     assert "are listed below the table for today only, as no history of posts is kept" in html
     theirs = page(posted["manager"], "reports:team_person", posted["fin"].pk).content.decode()
     assert "Only today is shown" in theirs and 'name="as_at' not in theirs  # no date form that would refuse them
     assert 'name="as_at' in page(posted["other"], "reports:team_person", posted["fin"].pk).content.decode()
     person = reverse("reports:team_person", args=[posted["fin"].pk])
-    assert client_for(posted["manager"]).get(person, {"as_at": YESTERDAY}).status_code == 404
+    assert client_for(posted["manager"]).get(person, {"as_at": yesterday()}).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -97,11 +100,11 @@ def test_her_page_is_read_only_for_the_second_posts_manager(posted):
 def test_a_post_ended_or_not_started_or_without_a_team_shows_nothing(posted):
     post = posted["post"]
     for fields in (
-        {"leave_date": TODAY - datetime.timedelta(days=1)},
-        {"start_date": TODAY + datetime.timedelta(days=1)},
+        {"leave_date": timezone.localdate() - datetime.timedelta(days=1)},
+        {"start_date": timezone.localdate() + datetime.timedelta(days=1)},
         {"team": None},
     ):
-        Assignment.objects.filter(pk=post.pk).update(start_date=TODAY, leave_date=None, team=post.team)
+        Assignment.objects.filter(pk=post.pk).update(start_date=timezone.localdate(), leave_date=None, team=post.team)
         Assignment.objects.filter(pk=post.pk).update(**fields)
         assert ALSO not in page(posted["manager"], "reports:team").content.decode(), fields
         assert page(posted["manager"], "reports:team_person", posted["fin"].pk).status_code == 404, fields
@@ -118,7 +121,9 @@ def test_nothing_else_follows_the_post(posted, mailoutbox):
 
 
 def test_the_weekly_digest_tells_her_own_manager_only(posted, mailoutbox):
-    monday = TODAY + datetime.timedelta(days=7 - TODAY.weekday())  # Fay has never done the one requirement
+    monday = timezone.localdate() + datetime.timedelta(
+        days=7 - timezone.localdate().weekday()
+    )  # Fay has never done the one requirement
     reminders_send(monday)
     digests = {m.to[0]: m.body for m in mailoutbox if "to follow up this week" in m.subject}
     assert "Fay Finance" in digests[posted["other"].work_email]

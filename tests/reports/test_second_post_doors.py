@@ -16,14 +16,13 @@ from portal.people.models import Assignment, StaffMember, TeamManager
 from tests import factories
 from tests.reports.conftest import client_for
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
 def posted(org):
     """Fay Finance (in Finance, managed by Felix) also holds a bank post in Digital (below Grace's Communications)."""
+    today = timezone.localdate()
     post = Assignment.objects.create(
-        staff=org["fin"], number=f"{org['fin'].employee_number}-2", team=org["digital"], start_date=TODAY
+        staff=org["fin"], number=f"{org['fin'].employee_number}-2", team=org["digital"], start_date=today
     )
     return {**org, "post": post}
 
@@ -59,9 +58,10 @@ def test_a_post_in_a_team_that_closed_shows_her_no_more(posted, hr):
     """A team with someone in post may not close (compliance.organisation.team_close), but a post held there does not
     stop it: from the closing day the post is not held, as the roster refuses a post in a closed team, and the
     managers of the teams above it no longer list her or open her page through it."""
+    today = timezone.localdate()
     pool = _bank_pool(posted)
     assert "Fay Finance" in page_html(posted["manager"])  # the post in the pool shows her to Grace, above it
-    team_close(team=pool, closed_on=TODAY, user=hr.user)
+    team_close(team=pool, closed_on=today, user=hr.user)
     assert "Fay Finance" not in page_html(posted["manager"])
     assert person_page(posted["manager"], posted["fin"]).status_code == 404
     assert person_page(posted["other"], posted["fin"]).status_code == 200  # her own team's manager, as before
@@ -80,19 +80,24 @@ def page_html(who, **query):
 DAY = datetime.timedelta(days=1)
 
 
+# Days from today, read in the test: read when the file was imported, a run going past midnight asked about
+# other days.
 @pytest.mark.parametrize(
     ("post", "person", "listed"),
     [
-        ({"leave_date": TODAY}, {}, True),  # the post's last day
-        ({"leave_date": TODAY + DAY}, {}, True),
-        ({"leave_date": TODAY - DAY}, {}, False),
-        ({"start_date": TODAY + DAY}, {}, False),
-        ({}, {"leave_date": TODAY}, True),  # her own last day
-        ({}, {"leave_date": TODAY - DAY}, False),  # she left; the post has no leave date
-        ({}, {"start_date": TODAY + DAY}, False),  # not in post yet
+        ({"leave_date": 0}, {}, True),  # the post's last day
+        ({"leave_date": 1}, {}, True),
+        ({"leave_date": -1}, {}, False),
+        ({"start_date": 1}, {}, False),
+        ({}, {"leave_date": 0}, True),  # her own last day
+        ({}, {"leave_date": -1}, False),  # she left; the post has no leave date
+        ({}, {"start_date": 1}, False),  # not in post yet
     ],
 )
 def test_a_post_counts_from_its_first_day_to_its_holders_and_its_own_last(posted, post, person, listed):
+    today = timezone.localdate()
+    post = {field: today + days * DAY for field, days in post.items()}
+    person = {field: today + days * DAY for field, days in person.items()}
     Assignment.objects.filter(pk=posted["post"].pk).update(**post)
     StaffMember.objects.filter(pk=posted["fin"].pk).update(**person)
     assert ("Fay Finance" in page_html(posted["manager"])) is listed
@@ -106,7 +111,8 @@ def test_a_closed_account_is_listed_as_the_teams_own_table_lists_one(posted):
 
 
 def test_a_manager_whose_management_ended_today_sees_her_no_more(posted):
-    TeamManager.objects.filter(staff=posted["manager"]).update(ended_on=TODAY)
+    today = timezone.localdate()
+    TeamManager.objects.filter(staff=posted["manager"]).update(ended_on=today)
     assert person_page(posted["manager"], posted["fin"]).status_code == 404
 
 
@@ -129,6 +135,7 @@ def test_every_door_from_her_page_but_the_page_is_shut_to_the_posts_manager(post
     """Her certificate's file, her pauses (the list, adding one), voiding an entry of hers and deciding her
     certificate: the page lists her certificates and history without a link to any of these for Grace, and typed by
     hand each is refused, saying nothing of her."""
+    today = timezone.localdate()
     settings.MEDIA_ROOT = tmp_path
     course = Requirement.objects.get()
     entry = factories.make_completion(posted["fin"], course)
@@ -141,7 +148,7 @@ def test_every_door_from_her_page_but_the_page_is_shut_to_the_posts_manager(post
         content_type="application/pdf",
         size=len(scan),
         sha256=hashlib.sha256(scan).hexdigest(),
-        completed_on=TODAY - DAY,
+        completed_on=today - DAY,
     )
     recorded = list(EvidenceEntry.objects.filter(staff=posted["fin"]).values_list("pk", flat=True))
     html = person_page(posted["manager"], posted["fin"]).content.decode()

@@ -16,8 +16,10 @@ from portal.people.models import StaffChange
 from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 
-TODAY = timezone.localdate()
-DAY = TODAY - datetime.timedelta(days=40)  # the past day reported on, before the rename
+
+def _day():
+    # the past day reported on, before the rename
+    return timezone.localdate() - datetime.timedelta(days=40)
 
 
 @pytest.fixture
@@ -44,7 +46,7 @@ def test_a_past_days_team_chooser_names_a_team_renamed_since_as_the_table_does(r
     client = client_for(hr if who == "hr" else renamed["manager"])
     digital = renamed["digital"]
     for chosen in ({}, {"team": digital.pk}):
-        page = client.get(reverse("reports:team"), {"as_at": DAY.isoformat(), "basis": basis, **chosen})
+        page = client.get(reverse("reports:team"), {"as_at": _day().isoformat(), "basis": basis, **chosen})
         assert page.status_code == 200
         assert _option(page, digital) == "Digital"
         assert {p.team_name for p, _ in page.context["matrix"].people if p.first_name == "Sam"} == {"Digital"}

@@ -24,13 +24,12 @@ from portal.reports.team_listed import team_matrix_listed
 from tests import factories
 from tests.reports.conftest import client_for
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 STATES = ["", *(state for state, _ in STATE_CHOICES)]
 
 
 def _days(n: int) -> datetime.date:
-    return TODAY + n * DAY
+    return timezone.localdate() + n * DAY
 
 
 def _hr():
@@ -191,7 +190,9 @@ def boundary_grid() -> Team:
 def test_the_sql_state_is_state_on_on_every_boundary(db):
     """One person for each row: for each state, the people the SQL finds in it are those state_on puts in it."""
     team = boundary_grid()
-    judged = {status.state_on(TODAY, row.standing, due_soon_days()) for row in RequirementStatus.objects.all()}
+    judged = {
+        status.state_on(timezone.localdate(), row.standing, due_soon_days()) for row in RequirementStatus.objects.all()
+    }
     assert judged == set(status.LABELS) - {status.NOT_REQUIRED}
     assert_listed_is_whole_cut([team], None)
 

@@ -24,8 +24,11 @@ from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 from tests.reports.test_two_clocks import COURSE, _import_today
 
-TODAY = timezone.localdate()
-LAST_YEAR = TODAY - datetime.timedelta(days=200)
+
+def last_year():
+    return timezone.localdate() - datetime.timedelta(days=200)
+
+
 REQUIREMENT = "Safeguarding Adults Level 1"
 
 
@@ -74,12 +77,12 @@ def _short(day: datetime.date) -> str:
 
 def test_last_years_completion_recorded_today_changes_both_pages_as_it_was_and_never_as_recorded_then(org, history):
     client, sam = client_for(org["manager"]), org["sam"]
-    assert _labels(_team(client, LAST_YEAR))["Sam Digital"] == "Overdue"  # as it was, the default
+    assert _labels(_team(client, last_year()))["Sam Digital"] == "Overdue"  # as it was, the default
 
-    done = LAST_YEAR - datetime.timedelta(days=30)
+    done = last_year() - datetime.timedelta(days=30)
     _import_today(f"{sam.employee_number},{COURSE},{done:%d/%m/%Y},")
 
-    as_it_was = _team(client, LAST_YEAR)
+    as_it_was = _team(client, last_year())
     assert as_it_was.context["matrix"].basis == "as_it_was"
     assert _labels(as_it_was) == {"Grace Manager": "Overdue", "Sam Digital": "Compliant"}
     [line] = as_it_was.context["matrix"].figures
@@ -89,27 +92,29 @@ def test_last_years_completion_recorded_today_changes_both_pages_as_it_was_and_n
     assert 'value="as_it_was" aria-describedby="basis-as_it_was-hint" checked' in html
     # The way to Sam's page keeps the day and the clock.
     person_url = reverse("reports:team_person", args=[sam.pk])
-    assert f'href="{person_url}?as_at={LAST_YEAR.isoformat()}&amp;basis=as_it_was"' in html
+    assert f'href="{person_url}?as_at={last_year().isoformat()}&amp;basis=as_it_was"' in html
 
-    as_recorded = _team(client, LAST_YEAR, "as_recorded")
+    as_recorded = _team(client, last_year(), "as_recorded")
     assert as_recorded.context["matrix"].basis == "as_recorded"
     assert _labels(as_recorded) == {"Grace Manager": "Overdue", "Sam Digital": "Overdue"}
     html = as_recorded.content.decode()
     assert "Shown as recorded at the time: what the portal showed then" in html
     assert 'value="as_recorded" aria-describedby="basis-as_recorded-hint" checked' in html
-    assert f'href="{person_url}?as_at={LAST_YEAR.isoformat()}&amp;basis=as_recorded"' in html
+    assert f'href="{person_url}?as_at={last_year().isoformat()}&amp;basis=as_recorded"' in html
     assert "basis=as_recorded" in html.split("Download")[-1]  # the downloads keep the clock with the day
 
-    page = _person(client, sam, LAST_YEAR)
+    page = _person(client, sam, last_year())
     [line] = page.context["lines"]
     assert line.state == "compliant" and line.row.completed_on == done
     [entry] = page.context["history"]
     assert entry.recorded_since and entry.took_effect == done
     html = page.content.decode()
     assert "Shown at the end of" in html and "as it was, from everything we know now" in html
-    assert f"{_short(done)} (recorded {_short(TODAY)}, after {_short(LAST_YEAR)}): {REQUIREMENT}" in html
+    assert (
+        f"{_short(done)} (recorded {_short(timezone.localdate())}, after {_short(last_year())}): {REQUIREMENT}" in html
+    )
 
-    then = _person(client, sam, LAST_YEAR, "as_recorded")
+    then = _person(client, sam, last_year(), "as_recorded")
     [line] = then.context["lines"]
     assert line.state == "overdue"
     assert list(then.context["history"]) == []
@@ -142,12 +147,15 @@ def _move(member, team, days_ago: int) -> None:
     """A move recorded today that took effect `days_ago`, as a roster file with an Effective Date records it."""
     member.team = team
     member.save()
-    staff_changes_record([member], effective=TODAY - datetime.timedelta(days=days_ago))
+    staff_changes_record([member], effective=timezone.localdate() - datetime.timedelta(days=days_ago))
     projection.refresh(staff_ids=[member.pk])
 
 
 def test_a_dated_move_shows_the_person_in_their_old_team_before_it_and_the_new_one_after_as_it_was(org, hr, movers):
-    before, after = TODAY - datetime.timedelta(days=150), TODAY - datetime.timedelta(days=50)
+    before, after = (
+        timezone.localdate() - datetime.timedelta(days=150),
+        timezone.localdate() - datetime.timedelta(days=50),
+    )
     for person in (org["sam"], movers):
         _move(person, org["finance"], days_ago=100)
     manager, hr_client, finance = client_for(org["manager"]), client_for(hr), {"team": org["finance"].pk}
@@ -185,17 +193,17 @@ def test_a_backdated_pause_and_a_correction_show_as_it_was_on_both_pages(org, hr
     wrong = factories.make_completion(sam, history, completed_at=now - datetime.timedelta(days=300))
     evidence_void(entry=wrong, reason="Another person's record", voided_by=hr.user)
     factories.make_completion(sam, history, completed_at=now - datetime.timedelta(days=10))
-    last_day = TODAY - datetime.timedelta(days=40)
+    last_day = timezone.localdate() - datetime.timedelta(days=40)
     pauses.pause_add(
         staff=sam,
         requirements=[history],
         reason_code=pauses.OTHER,
         reason_text="Jury service",
-        first_day=TODAY - datetime.timedelta(days=120),
+        first_day=timezone.localdate() - datetime.timedelta(days=120),
         last_day=last_day,
         user=hr.user,
     )
-    day = TODAY - datetime.timedelta(days=80)
+    day = timezone.localdate() - datetime.timedelta(days=80)
     paused = f"Paused until {last_day.day} {last_day:%B %Y}"
 
     page = _person(client, sam, day)
@@ -232,7 +240,7 @@ def test_a_persons_page_as_it_was_says_when_they_were_not_in_post(org, hr):
 @pytest.mark.parametrize("name", ["reports:team", "reports:team_person"])
 def test_a_clock_that_is_not_one_is_named_and_nothing_is_shown(org, name):
     args = [org["sam"].pk] if name == "reports:team_person" else []
-    query = {"as_at": LAST_YEAR.isoformat(), "basis": "yesterday"}
+    query = {"as_at": last_year().isoformat(), "basis": "yesterday"}
     response = client_for(org["manager"]).get(reverse(name, args=args), query)
     assert response.status_code == 400
     html = response.content.decode()
@@ -261,7 +269,7 @@ PERMISSIONS = [
 @pytest.mark.parametrize(("persona", "page", "whom", "code"), PERMISSIONS)
 def test_the_pages_as_it_was_keep_to_who_may_see_whom(org, hr, persona, page, whom, code):
     client = client_for(hr if persona == "hr" else org[persona])
-    query = {"as_at": LAST_YEAR.isoformat(), "basis": "as_it_was"}
+    query = {"as_at": last_year().isoformat(), "basis": "as_it_was"}
     if page == "team":
         url = reverse("reports:team")
         if whom:
@@ -276,7 +284,7 @@ def test_the_pages_as_it_was_keep_to_who_may_see_whom(org, hr, persona, page, wh
     if code == 302:
         assert response["Location"] == reverse("reports:my_training")
     if persona == "other" and page == "team":
-        assert "Sam Digital" not in _teams(_team(client, LAST_YEAR))  # Felix's own page: Finance only
+        assert "Sam Digital" not in _teams(_team(client, last_year()))  # Felix's own page: Finance only
 
 
 def _crowd(org, requirement, people: int) -> None:
@@ -303,7 +311,7 @@ def test_the_team_page_as_it_was_runs_as_many_queries_for_30_people_as_for_3(org
     factories.make_staff(team=org["digital"], first_name="Third")
     projection.refresh()
     client, url = client_for(org["manager"]), reverse("reports:team")
-    query = {"as_at": (TODAY - datetime.timedelta(days=30)).isoformat(), "basis": "as_it_was"}
+    query = {"as_at": (timezone.localdate() - datetime.timedelta(days=30)).isoformat(), "basis": "as_it_was"}
     # What every request to the page runs (the session, the user, the roles, the teams they may see, the audit log's
     # insert) is counted on the live page, which reads the requirements and the people with their status rows; as it
     # was reads the requirements, the team tree as it stood that day (people.team_history: one query, whatever its
@@ -328,7 +336,7 @@ def test_the_team_page_as_it_was_runs_as_many_queries_for_30_people_as_for_3(org
             requirements=[requirement],
             reason_code=pauses.OTHER,
             reason_text="Secondment",
-            first_day=TODAY - datetime.timedelta(days=60),
+            first_day=timezone.localdate() - datetime.timedelta(days=60),
             last_day=None,
             user=hr.user,
         )
@@ -340,7 +348,7 @@ def test_the_team_page_as_it_was_runs_as_many_queries_for_30_people_as_for_3(org
 def test_a_persons_page_as_it_was_runs_the_same_queries_however_long_their_history(org):
     client = client_for(org["manager"])
     url = reverse("reports:team_person", args=[org["sam"].pk])
-    query = {"as_at": (TODAY - datetime.timedelta(days=3)).isoformat(), "basis": "as_it_was"}
+    query = {"as_at": (timezone.localdate() - datetime.timedelta(days=3)).isoformat(), "basis": "as_it_was"}
     small = _queries(client, url, query)
     requirement = Requirement.objects.get(name=REQUIREMENT)
     for days in range(5):
@@ -350,11 +358,11 @@ def test_a_persons_page_as_it_was_runs_the_same_queries_however_long_their_histo
 
 
 def test_the_organisation_report_opens_a_team_and_the_downloads_on_its_own_clock(org, hr, history):
-    query = {"as_at": LAST_YEAR.isoformat(), "basis": "as_recorded"}
+    query = {"as_at": last_year().isoformat(), "basis": "as_recorded"}
     html = client_for(hr).get(reverse("hr_reports:organisation"), query).content.decode()
     finance = (
-        f'{reverse("reports:team")}?team={org["finance"].pk}&amp;as_at={LAST_YEAR.isoformat()}&amp;basis=as_recorded"'
+        f'{reverse("reports:team")}?team={org["finance"].pk}&amp;as_at={last_year().isoformat()}&amp;basis=as_recorded"'
     )
     assert finance in html
-    assert f"{reverse('exports:csv')}?as_at={LAST_YEAR.isoformat()}&amp;basis=as_recorded&amp;team=" in html
+    assert f"{reverse('exports:csv')}?as_at={last_year().isoformat()}&amp;basis=as_recorded&amp;team=" in html
     assert "A team's page, the downloads and evidence packs keep the same clock." in html.replace("&#x27;", "'")

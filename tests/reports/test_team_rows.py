@@ -15,7 +15,6 @@ from portal.people.roles import hr_group
 from portal.reports.team import PERSON_FIELDS, STANDING_FIELDS, _people_with_standing
 from tests import factories
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
@@ -40,9 +39,15 @@ def trust(db):
     people = [
         factories.make_staff(team=teams["ward"], first_name="Ann", last_name="Able"),
         factories.make_staff(team=teams["ward"], first_name="Ann", last_name="Able"),  # the same name
-        factories.make_staff(team=teams["medicine"], first_name="Ben", last_name="Bell", leave_date=TODAY),
-        factories.make_staff(team=teams["medicine"], first_name="Cat", last_name="Cole", leave_date=TODAY - DAY),
-        factories.make_staff(team=teams["surgery"], first_name="Dan", last_name="Dee", leave_date=TODAY + DAY),
+        factories.make_staff(
+            team=teams["medicine"], first_name="Ben", last_name="Bell", leave_date=timezone.localdate()
+        ),
+        factories.make_staff(
+            team=teams["medicine"], first_name="Cat", last_name="Cole", leave_date=timezone.localdate() - DAY
+        ),
+        factories.make_staff(
+            team=teams["surgery"], first_name="Dan", last_name="Dee", leave_date=timezone.localdate() + DAY
+        ),
         factories.make_staff(team=None, first_name="Eve", last_name="Eden"),
         factories.make_staff(team=teams["trust"], first_name="Fay", last_name="Ford", employment_type="agency"),
     ]
@@ -54,8 +59,8 @@ def trust(db):
         staff=people[1],
         requirements=[course],
         reason_code=pauses.MATERNITY,
-        first_day=TODAY - 10 * DAY,
-        last_day=TODAY + 90 * DAY,
+        first_day=timezone.localdate() - 10 * DAY,
+        last_day=timezone.localdate() + 90 * DAY,
         user=hr,
     )
     return teams
@@ -68,7 +73,7 @@ def trust(db):
 )
 @pytest.mark.parametrize("days", [0, -1, 1], ids=["today", "yesterday", "tomorrow"])
 def test_the_rows_are_those_the_orm_rules_give(trust, names, days):
-    teams, day = [trust[name] for name in names], TODAY + days * DAY
+    teams, day = [trust[name] for name in names], timezone.localdate() + days * DAY
     rows = _people_with_standing(teams, day)
     assert rows == _expected(teams, day)
     if names == ["trust"] and days == 0:  # the case that holds every kind of row

@@ -21,8 +21,10 @@ from tests import factories
 from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 
-TODAY = timezone.localdate()
-RETIRED_ON = TODAY - datetime.timedelta(days=40)  # at least one month end falls after it, most before
+
+def _retired_on():
+    # at least one month end falls after it, most before
+    return timezone.localdate() - datetime.timedelta(days=40)
 
 
 def _retire_on(requirement: Requirement, day: datetime.date, hr) -> Requirement:
@@ -30,7 +32,7 @@ def _retire_on(requirement: Requirement, day: datetime.date, hr) -> Requirement:
     rewrite the history; the model refuses, so plain SQL)."""
     requirement_retire(requirement=Requirement.objects.get(pk=requirement.pk), user=hr.user, reason="Replaced")
     row = RequirementChange.objects.filter(requirement=requirement).latest("pk")
-    back = TODAY - day
+    back = timezone.localdate() - day
     table = RequirementChange._meta.db_table
     with as_owner(), connection.cursor() as cursor:
         cursor.execute(
@@ -50,8 +52,8 @@ def retired(org, hr):
     projection.refresh()
     with as_owner():  # the roster's history is never changed: only the owner may backdate it
         StaffChange.objects.update(recorded_at=F("recorded_at") - datetime.timedelta(days=500))
-    old = _retire_on(old, RETIRED_ON, hr)
-    ancient = _retire_on(ancient, month_ends(TODAY)[0] - datetime.timedelta(days=10), hr)
+    old = _retire_on(old, _retired_on(), hr)
+    ancient = _retire_on(ancient, month_ends(timezone.localdate())[0] - datetime.timedelta(days=10), hr)
     projection.refresh()  # the runs as the backdated history gives them
     return {"old": old, "ancient": ancient}
 
@@ -65,7 +67,7 @@ def test_a_requirement_retired_within_the_trend_is_offered_and_one_retired_befor
 
 def test_a_requirement_never_in_force_in_the_trend_is_refused_by_name(retired, hr):
     response = client_for(hr).get(reverse("hr_reports:trend"), {"requirement": retired["ancient"].pk})
-    first = month_ends(TODAY)[0]
+    first = month_ends(timezone.localdate())[0]
     assert response.status_code == 400
     assert f"“Ancient Course” was not in force at any time from {first:%-d %B %Y} to today" in response.content.decode()
 
@@ -74,12 +76,12 @@ def test_a_requirement_never_in_force_in_the_trend_is_refused_by_name(retired, h
 def test_the_trend_of_a_retired_requirement_shows_the_months_it_was_in_force_and_nothing_after(retired, hr, basis):
     response = client_for(hr).get(reverse("hr_reports:trend"), {"requirement": retired["old"].pk, "basis": basis})
     assert response.status_code == 200
-    for end in month_ends(TODAY):
+    for end in month_ends(timezone.localdate()):
         day_keep(end)  # as recorded, the month ends are kept (the page asks for them in the background)
-    points, missing = trend(TODAY, retired["old"], basis=basis)
+    points, missing = trend(timezone.localdate(), retired["old"], basis=basis)
     assert not missing
     for point in points[:-1]:
-        if point.day < RETIRED_ON:
+        if point.day < _retired_on():
             assert point.figure.required > 0, point.day  # in force: the organisation's people were required
             assert point.figure.percent == 0, point.day  # and nobody held it
         else:

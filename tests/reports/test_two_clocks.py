@@ -21,8 +21,11 @@ from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 from tests.reports.test_query_counts import _count, _grow
 
-TODAY = timezone.localdate()
-LAST_YEAR = TODAY - datetime.timedelta(days=200)
+
+def last_year():
+    return timezone.localdate() - datetime.timedelta(days=200)
+
+
 COURSE = "NHS|CSTF|Safeguarding Adults - Level 1 - 1 Year|"
 
 
@@ -49,32 +52,39 @@ def _root():
 
 
 def _compliant(day, basis) -> int:
-    report = organisation_report(_root(), as_at=day, today=TODAY, basis=basis)
+    report = organisation_report(_root(), as_at=day, today=timezone.localdate(), basis=basis)
     return sum(figure.compliant for figure in report.totals.values())
 
 
 def test_last_years_completions_imported_today_change_as_it_was_and_never_as_recorded_then(org, history):
-    assert _compliant(LAST_YEAR, AS_IT_WAS) == _compliant(LAST_YEAR, AS_RECORDED) == 0  # the second keeps the day
-    required = organisation_report(_root(), as_at=LAST_YEAR, today=TODAY, basis=AS_IT_WAS).overall.required
-    assert required == organisation_report(_root(), as_at=LAST_YEAR, today=TODAY, basis=AS_RECORDED).overall.required
+    assert _compliant(last_year(), AS_IT_WAS) == _compliant(last_year(), AS_RECORDED) == 0  # the second keeps the day
+    required = organisation_report(
+        _root(), as_at=last_year(), today=timezone.localdate(), basis=AS_IT_WAS
+    ).overall.required
+    assert (
+        required
+        == organisation_report(
+            _root(), as_at=last_year(), today=timezone.localdate(), basis=AS_RECORDED
+        ).overall.required
+    )
 
-    done = LAST_YEAR - datetime.timedelta(days=30)
+    done = last_year() - datetime.timedelta(days=30)
     _import_today(f"{org['sam'].employee_number},{COURSE},{done:%d/%m/%Y},")
 
-    assert _compliant(LAST_YEAR, AS_IT_WAS) == 1
-    assert _compliant(LAST_YEAR, AS_RECORDED) == 0
+    assert _compliant(last_year(), AS_IT_WAS) == 1
+    assert _compliant(last_year(), AS_RECORDED) == 0
     # Worked afresh from the ledger as recorded by then, not only the figures kept before the import: still none.
-    worked = figures_as_at(_root(), [history], Moment.end_of(LAST_YEAR))
+    worked = figures_as_at(_root(), [history], Moment.end_of(last_year()))
     assert sum(figure.compliant for figure in worked.values()) == 0
     assert _compliant(done - datetime.timedelta(days=1), AS_IT_WAS) == 0  # the day before it was done
 
-    points_now, _ = trend(TODAY, basis=AS_IT_WAS)
-    ends_held = [p for p in points_now[:-1] if done <= p.day <= LAST_YEAR + datetime.timedelta(days=150)]
+    points_now, _ = trend(timezone.localdate(), basis=AS_IT_WAS)
+    ends_held = [p for p in points_now[:-1] if done <= p.day <= last_year() + datetime.timedelta(days=150)]
     assert ends_held and all(p.figure.compliant == 1 for p in ends_held)
     from portal.reports.kept import days_keep
 
-    days_keep(month_ends(TODAY))
-    points_then, missing = trend(TODAY, basis=AS_RECORDED)
+    days_keep(month_ends(timezone.localdate()))
+    points_then, missing = trend(timezone.localdate(), basis=AS_RECORDED)
     assert not missing
     assert all(p.figure.compliant == 0 for p in points_then[:-1])
     assert points_now[-1].figure == points_then[-1].figure  # today, as it stands, on both
@@ -83,12 +93,12 @@ def test_last_years_completions_imported_today_change_as_it_was_and_never_as_rec
 def test_the_page_says_which_clock_in_words_with_radios(org, hr, history):
     client = client_for(hr)
     url = reverse("hr_reports:organisation")
-    html = client.get(url, {"as_at": LAST_YEAR.isoformat()}).content.decode()
+    html = client.get(url, {"as_at": last_year().isoformat()}).content.decode()
     assert "as it was, from everything we know now" in html
     assert 'id="basis-as_it_was" name="basis" type="radio" value="as_it_was" aria-describedby' in html
     assert 'value="as_it_was" aria-describedby="basis-as_it_was-hint" checked' in html
 
-    html = client.get(url, {"as_at": LAST_YEAR.isoformat(), "basis": "as_recorded"}).content.decode()
+    html = client.get(url, {"as_at": last_year().isoformat(), "basis": "as_recorded"}).content.decode()
     assert "as recorded at the time: what the portal showed then" in html
     assert 'value="as_recorded" aria-describedby="basis-as_recorded-hint" checked' in html
     assert "basis=as_recorded" in html  # the breadcrumbs and team links keep the clock
@@ -119,7 +129,7 @@ def test_a_clock_that_is_not_one_is_named_and_nothing_is_shown(org, hr, name):
 )
 def test_both_clocks_run_the_same_queries_however_large_the_organisation(org, hr, name, query):
     client = client_for(hr)
-    past = (TODAY - datetime.timedelta(days=40)).isoformat()
+    past = (timezone.localdate() - datetime.timedelta(days=40)).isoformat()
     query = {k: past if v == "past" else v for k, v in query.items()}
     url = reverse(name)
     _count(client, url, **query)  # the first time keeps any past day's figures
