@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.compliance.dates import add_months
 from portal.compliance.models import Certificate, EvidenceEntry, PolicySnapshot, Requirement
 from portal.compliance.projection import refresh
 from portal.compliance.services import attestation_record, evidence_void
@@ -60,11 +61,15 @@ def test_each_requirement_shows_its_status_due_date_and_next_step(client, person
     module = factories.make_requirement(name="Social media module", kind=Requirement.COMPLETE_MODULE, page=module_page)
     factories.make_requirement(name="Fire safety", renewal_months=None)
     refresh(staff_ids=[staff.pk])
-    factories.make_completion(staff, course, timezone.make_aware(datetime.datetime(2026, 3, 2, 10, 0)))
+    # Done a month ago, read in the test: a fixed day (2 March 2026, expiring 2 March 2029) was due soon from 2029.
+    done = timezone.localdate() - datetime.timedelta(days=30)
+    factories.make_completion(staff, course, timezone.make_aware(datetime.datetime.combine(done, datetime.time(10))))
+    expires = add_months(done, 36)
     html = my_training(client, person)
 
     assert row_for(html, "Safeguarding Adults Level 1").startswith(
-        "Training Safeguarding Adults Level 1 Status Compliant Due date or expiry Expires 2 March 2029"
+        "Training Safeguarding Adults Level 1 Status Compliant Due date or expiry "
+        f"Expires {expires.day} {expires:%B %Y}"
     )
     assert "Nothing for now" in row_for(html, "Safeguarding Adults Level 1")
     # Started 6 January 2025 with 28 days to do each: long overdue.
