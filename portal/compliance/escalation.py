@@ -8,15 +8,17 @@ updated after a move). The escalation links to the person's page and the manager
 2. otherwise the managers of the person's team: of the nearest team at or above it that has a manager today (other
    than the person themselves), the managers who see the person on their team page;
 3. of those, whoever has left, whose account is closed, who has no usable work email, whose address the mail server
-   has refused for good (this escalation, on `reminders.UNDELIVERABLE_AFTER` days) or who is away
+   has refused (this escalation for good on `reminders.UNDELIVERABLE_AFTER` days, or for now, a full mailbox, on
+   `reminders.REFUSED_FOR_NOW_AFTER`) or who is away
    (`reminder_recipients.staff_away`) is passed over, and if nobody is left the escalation goes to HR, as it always
    has for a line manager who has left or is away (HR are told of the one away, and of those refused).
 """
 
 import datetime
 from collections import defaultdict
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from portal.people.emails import work_email_problem
 from portal.people.models import StaffMember, Team, TeamManager
@@ -26,12 +28,14 @@ from portal.people.models import StaffMember, Team, TeamManager
 class Escalation:
     """Whom the manager stage goes to: `managers` (none: HR instead); `away`, the one passed over for being away when
     nobody else was left; `line_manager`, whether they are the person's line manager (else their team's managers);
-    `refused`, those passed over because the mail server refused their address for good."""
+    `refused`, those passed over because the mail server refused their address; `refused_for_now`, whether each of
+    them was refused only for now (a full mailbox), not for good."""
 
     managers: list[StaffMember] = field(default_factory=list)
     away: StaffMember | None = None
     line_manager: bool = True
     refused: list[StaffMember] = field(default_factory=list)
+    refused_for_now: bool = False
 
 
 class TeamManagers:
@@ -63,19 +67,22 @@ class TeamManagers:
                 return managers
         return []
 
-    def escalation(self, staff: StaffMember, away: Container[int] = (), refused: Container[str] = ()) -> Escalation:
+    def escalation(
+        self, staff: StaffMember, away: Container[int] = (), refused: Mapping[str, bool] = MappingProxyType({})
+    ) -> Escalation:
         """Whom the manager stage about `staff` goes to (this module's docstring); `away`, the ids of the people away;
-        `refused`, the addresses (in lower case) the mail server refused this escalation at for good. Reads nothing
-        more."""
+        `refused`, the addresses (in lower case) the mail server refused at so that they are passed over, each with
+        whether it was for good. Reads nothing more."""
         line = staff.line_manager
         sees = line is not None and line.pk != staff.pk and self.see(line, staff)
         reachable = [manager for manager in ([line] if sees else self.of_team(staff)) if self.reachable(manager)]
         bounced = [manager for manager in reachable if manager.work_email.lower() in refused]
         reachable = [manager for manager in reachable if manager not in bounced]
+        for_now = bool(bounced) and not any(refused[manager.work_email.lower()] for manager in bounced)
         here = [manager for manager in reachable if manager.pk not in away]
         if here:
-            return Escalation(here, None, sees, bounced)
-        return Escalation([], reachable[0] if reachable else None, sees, bounced)
+            return Escalation(here, None, sees, bounced, for_now)
+        return Escalation([], reachable[0] if reachable else None, sees, bounced, for_now)
 
     def reachable(self, manager: StaffMember) -> bool:
         """Someone an escalation can reach: not left, their account open (they can sign in to see the person), with

@@ -89,7 +89,9 @@ def messages_send(messages: list[Message], *, connection=None) -> str:
         logger.exception("Could not send the %s reminder (logs %s) to %s", left[0].stage, logs, recipient)
         ReminderLog.objects.filter(pk__in=logs).delete()
         if (answer := refused_for_good(error, recipient)) is not None:
-            _refusals_record(left, answer)
+            _refusals_record(left, answer, for_good=True)
+        elif (answer := refused_for_now(error, recipient)) is not None:
+            _refusals_record(left, answer, for_good=False)
         about_this_email = isinstance(error, smtplib.SMTPException) and not isinstance(error, SERVER_FAULTS)
         if not about_this_email and connection is not None:
             _connection_close(connection)  # dropped, or never made: the next email tries a new one
@@ -159,16 +161,30 @@ def _connection_close(connection) -> None:
 def refused_for_good(error: OSError, recipient: str) -> str | None:
     """What the mail server answered, if it refused `recipient` for good: a 5xx to the address (SMTPRecipientsRefused).
     None for anything else: a 4xx (mailbox full, try later), a refused message, a server down or refusing everyone."""
+    code, answer = _answer_to(error, recipient)
+    return answer if code is not None and code >= 500 else None
+
+
+def refused_for_now(error: OSError, recipient: str) -> str | None:
+    """What the mail server answered, if it refused `recipient` for now: a 4xx to the address (SMTPRecipientsRefused:
+    a full mailbox, try later). None for anything else, a 5xx among them (`refused_for_good`)."""
+    code, answer = _answer_to(error, recipient)
+    return answer if code is not None and 400 <= code < 500 else None
+
+
+def _answer_to(error: OSError, recipient: str) -> tuple[int | None, str]:
+    """The mail server's answer to `recipient` in `error`: (its code, its words), or (None, "") if it has none (a
+    refused message, a server down or refusing everyone)."""
     if not isinstance(error, smtplib.SMTPRecipientsRefused):
-        return None
+        return None, ""
     answers = {address.lower(): answer for address, answer in error.recipients.items()}
     code, text = answers.get(recipient.lower(), (None, b""))
-    if not isinstance(code, int) or code < 500:
-        return None
-    return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"[:255]
+    if not isinstance(code, int):
+        return None, ""
+    return code, f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"[:255]
 
 
-def _refusals_record(messages: list[Message], answer: str) -> None:
+def _refusals_record(messages: list[Message], answer: str, *, for_good: bool) -> None:
     ReminderRefusal.objects.bulk_create(
         ReminderRefusal(
             staff=message.staff,
@@ -177,6 +193,7 @@ def _refusals_record(messages: list[Message], answer: str) -> None:
             due_on=message.due_on,
             recipient=message.recipient,
             error=answer,
+            for_good=for_good,
         )
         for message in messages
     )

@@ -17,9 +17,11 @@ same gap the offsets put between them. One exception: when the mail server has r
 reminder for good (a 5xx refusal of the address, not a server that cannot be reached) on UNDELIVERABLE_AFTER days, the
 ladder goes on as if it had been sent on the first of them, and the line manager (or HR) is told plainly that the person
 could not be emailed and to check the address in ESR; HR's list names the address. So too for a manager: one whose
-address the mail server has refused the escalation at for good on UNDELIVERABLE_AFTER days is passed over, and HR's
-escalation, on its day, says the manager could not be emailed and names the address. Each refusal is a ReminderRefusal
-row, written and never changed. So someone first seen already months overdue (a requirement added today,
+address the mail server has refused the escalation at for good on UNDELIVERABLE_AFTER days, or refused for now (a 4xx:
+the mailbox full) on REFUSED_FOR_NOW_AFTER days, is passed over, and HR's escalation, on its day, says the manager
+could not be emailed and names the address; a manager's weekly list refused for good at their address on
+UNDELIVERABLE_AFTER days is not tried again there. Each refusal is a ReminderRefusal row,
+written and never changed. So someone first seen already months overdue (a requirement added today,
 say) is told themselves first; their manager hears a week later and HR two weeks after that, never all three at
 once. The digest goes to each manager on Mondays (or, when Monday's run did not reach them, on the next run that
 week), listing the people in their teams who are overdue or due within the due-soon window. Nobody is reminded, nor
@@ -51,7 +53,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
@@ -62,9 +64,18 @@ from portal.people.models import StaffMember, TeamManager
 from . import status
 from .dates import local_day
 from .escalation import Escalation, TeamManagers
-from .models import ReminderLog, ReminderRefusal, Requirement, RequirementStatus
+from .models import ReminderLog, Requirement, RequirementStatus
 from .policy_versions import policy_change_notices
 from .reminder_recipients import hr_recipients, staff_away
+from .reminder_refusals import (
+    REFUSED_FOR_NOW_AFTER,
+    UNDELIVERABLE_AFTER,
+    Refused,
+    list_refused_days,
+    manager_refused,
+    refusals_read,
+    undeliverable_since,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +84,6 @@ MANAGER, HR, DIGEST = ReminderLog.ESCALATE_MANAGER, ReminderLog.ESCALATE_HR, Rem
 BY_HAND = ReminderLog.BY_HAND
 
 DEFAULT_OFFSETS = {BEFORE: -14, ON_DUE: 0, AFTER: 7, MANAGER: 14, HR: 28}
-UNDELIVERABLE_AFTER = 3  # days the person's overdue reminder is refused for good before their manager hears without it
 # An escalation that reached some of those it goes to (a team's managers, the HR officers) but not all goes to the
 # rest on each run for so many days after it first went (a mailbox full that morning, a server down mid-run); not
 # longer, so that whoever becomes a manager or joins HR later is not sent the old ones.
@@ -193,34 +203,6 @@ def escalations_to_retry(today: datetime.date, sent: dict[str, datetime.date]) -
     return [stage for stage in (MANAGER, HR) if stage in sent and (today - sent[stage]).days < RETRY_DAYS]
 
 
-def _refused_for_good(horizon: datetime.date) -> dict[tuple, dict[tuple[str, str], list[datetime.date]]]:
-    """(staff, requirement, due date) -> {(stage, address): London days it was refused for good, in order}: the
-    person's overdue reminder and the manager's escalation, for the due dates people have now. One query."""
-    current = RequirementStatus.objects.filter(
-        staff=OuterRef("staff"), requirement=OuterRef("requirement"), due_on=OuterRef("due_on"), due_on__lte=horizon
-    )
-    refused = defaultdict(lambda: defaultdict(list))
-    rows = ReminderRefusal.objects.filter(stage__in=[AFTER, MANAGER]).filter(Exists(current)).order_by("refused_at")
-    for staff_id, requirement_id, due_on, stage, recipient, refused_at in rows.values_list(
-        "staff_id", "requirement_id", "due_on", "stage", "recipient", "refused_at"
-    ):
-        days = refused[(staff_id, requirement_id, due_on)][(stage, recipient.lower())]
-        if local_day(refused_at) not in days:
-            days.append(local_day(refused_at))
-    return refused
-
-
-def refused_enough(days: list[datetime.date]) -> bool:
-    """Whether an address refused for good on `days` is given up on: on UNDELIVERABLE_AFTER days. Pure."""
-    return len(days) >= UNDELIVERABLE_AFTER
-
-
-def undeliverable_since(days: list[datetime.date]) -> datetime.date | None:
-    """The day the person's overdue reminder counts as gone for the ladder, given the days it was refused for good:
-    the first, once it is given up on (`refused_enough`); else None. Pure."""
-    return days[0] if refused_enough(days) else None
-
-
 def remindable(today: datetime.date):
     """The status rows anyone may be reminded of, or told about, on `today` (`reminders_due`'s reasons): an active
     requirement, no pause in force, not a module off the site, the person in post with an open account. Asked by the
@@ -255,7 +237,7 @@ def reminders_due(today: datetime.date) -> list[Message]:
     )
     rows = list(rows)
     sent, sent_to = _stages_sent(horizon)
-    refused = _refused_for_good(horizon)
+    refused = refusals_read(horizon)
     hr = hr_recipients()
     away = set(staff_away(today).values_list("pk", flat=True))
     # Whom the manager stage goes to matters only from the first day it or HR's could be due: the team managers are
@@ -266,14 +248,18 @@ def reminders_due(today: datetime.date) -> list[Message]:
     for row in rows:
         key = (row.staff_id, row.requirement_id, row.due_on)
         refusals = refused.get(key, {})
-        bounced = {address for (stage, address), days in refusals.items() if stage == MANAGER and refused_enough(days)}
+        # address -> whether refused for good, of the managers passed over as the mail server refused them
+        bounced = {}
+        for (stage, address), days in refusals.items():
+            if stage == MANAGER and (for_good := manager_refused(days)) is not None:
+                bounced[address] = for_good
         escalation = managers.escalation(row.staff, away, bounced) if managers is not None else Escalation()
         manager = escalation.managers[0] if escalation.managers else None
         stages_sent = sent.get(key, {})
         undeliverable = None  # the person's address, when their overdue reminder could not be delivered
         no_address = work_email_problem(row.staff.work_email)  # what stops any email reaching them, if anything
         if AFTER not in stages_sent and not no_address:
-            since = undeliverable_since(refusals.get((AFTER, row.staff.work_email.lower()), []))
+            since = undeliverable_since(refusals.get((AFTER, row.staff.work_email.lower()), Refused()).for_good)
             if since is not None:
                 stages_sent, undeliverable = {**stages_sent, AFTER: since}, row.staff.work_email
         if no_address and AFTER not in stages_sent:
@@ -301,6 +287,8 @@ def reminders_due(today: datetime.date) -> list[Message]:
             "line_manager": escalation.line_manager,  # the managers told are the line manager, not the team's
             "manager_away": escalation.away,  # passed over only for being away: HR are told who it is
             "manager_refused": escalation.refused,  # passed over as the mail server refused them: HR are told who
+            "manager_refused_for_now": escalation.refused_for_now,  # each only for now (a full mailbox), on so many
+            "refused_for_now_days": REFUSED_FOR_NOW_AFTER,
             "manager_told": MANAGER in stages_sent,
             "undeliverable": undeliverable,  # only ever for the escalations: the person's own stages are past
             "no_address": no_address,  # never reminded: the manager and HR are told why ("has no work email ...")
@@ -346,10 +334,12 @@ def digests_due(today: datetime.date) -> list[Message]:
     """Each current manager's weekly list of the people in their teams (not themselves) who are overdue, due within
     the due-soon window, or asked to do it again by a re-attestation round (due later: "Due soon" from the day the
     round opened, as on the team page). Nothing for a manager with nobody to follow up, nor for one whose account is
-    closed, who is away (`staff_away`) or has no usable work email, nor for one whose list for this week (named by
-    its Monday) has gone: the run on Monday sends them, and a later run that week sends those it did not (the worker
-    down that day, the mail server too; or nobody to follow up on Monday, and someone since). Two queries, however
-    many managers."""
+    closed, who is away (`staff_away`) or has no usable work email, or whose address the mail server refused their
+    list at for good on UNDELIVERABLE_AFTER days (until the roster gives another; the escalations about their people
+    count their own refusals, and pass them over to HR as `reminders_due` says), nor for one whose list for this week
+    (named by its Monday) has gone: the run on Monday sends them, and a later run that week sends those it did not
+    (the worker down that day, the mail server too; or nobody to follow up on Monday, and someone since). Two
+    queries, however many managers."""
     week_start = today - datetime.timedelta(days=today.weekday())
     window = getattr(settings, "PORTAL_DUE_SOON_DAYS", 30)
     teams_by_manager = defaultdict(list)
@@ -360,9 +350,10 @@ def digests_due(today: datetime.date) -> list[Message]:
         .exclude(staff__user__is_active=False)
         .exclude(staff__in=staff_away(today))
         .exclude(Exists(sent))
+        .annotate(list_refused_days=Subquery(list_refused_days()))
     )
     for link in managing.select_related("staff", "team"):
-        if not work_email_problem(link.staff.work_email):
+        if not work_email_problem(link.staff.work_email) and (link.list_refused_days or 0) < UNDELIVERABLE_AFTER:
             teams_by_manager[link.staff].append(link.team)
     if not teams_by_manager:
         return []

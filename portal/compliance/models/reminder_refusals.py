@@ -1,5 +1,6 @@
-"""Reminders the mail server refused for good (the mailbox is gone, the address wrong): a row each time, never
-changed, so that the escalation goes ahead when the person cannot be told themselves (reminders.UNDELIVERABLE_AFTER)."""
+"""Reminders the mail server refused at the address: for good (the mailbox is gone, the address wrong) or for now (the
+mailbox full): a row each time, never changed, so that the escalation goes ahead when the person or their manager
+cannot be told (reminders.UNDELIVERABLE_AFTER, reminders.REFUSED_FOR_NOW_AFTER)."""
 
 from django.db import models
 
@@ -9,9 +10,10 @@ from .requirements import Requirement
 
 
 class ReminderRefusal(models.Model):
-    """A reminder the mail server refused permanently (a 5xx answer: SMTPRecipientsRefused, say), as the run tried
-    it. Not a server that could not be reached: that says nothing about the address. Written only; the ReminderLog
-    row, written on success, is still what makes a stage sent."""
+    """A reminder the mail server refused at its recipient's address (SMTPRecipientsRefused), as the run tried it:
+    permanently (a 5xx answer: `for_good`) or for now (a 4xx: try later). Not a server that could not be reached:
+    that says nothing about the address. Written only; the ReminderLog row, marked sent on success, is still what
+    makes a stage sent."""
 
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="+")
     # PROTECT, as ReminderLog: a reminder the mail server refused is part of what was done to tell people.
@@ -20,6 +22,10 @@ class ReminderRefusal(models.Model):
     due_on = models.DateField()
     recipient = models.EmailField()
     error = models.CharField(max_length=255, help_text="What the mail server answered.")
+    # Rows from before this field were written for 5xx answers only, so the default is theirs.
+    for_good = models.BooleanField(
+        default=True, help_text="Refused for good (a 5xx answer); else for now (a 4xx: a full mailbox, try later)."
+    )
     refused_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -27,4 +33,4 @@ class ReminderRefusal(models.Model):
         indexes = [models.Index(fields=["staff", "requirement", "due_on"], name="refusal_staff_requirement_due")]
 
     def __str__(self):
-        return f"{self.stage} to {self.recipient} refused"
+        return f"{self.stage} to {self.recipient} refused{'' if self.for_good else ' for now'}"

@@ -1,0 +1,90 @@
+"""Refusals of reminders by the mail server, read for the run (`reminders`): who is given up on, and since when.
+
+The person's overdue reminder refused for good (a 5xx to the address) on UNDELIVERABLE_AFTER days counts as gone for
+the ladder; a manager whose address refused their escalation for good on UNDELIVERABLE_AFTER days, or for now (a 4xx:
+the mailbox full) on REFUSED_FOR_NOW_AFTER days, is passed over; a manager's weekly list refused for good at their
+address on UNDELIVERABLE_AFTER days is not tried again there. Each counts its own refusals, as each email is its own.
+Days are London days: a run retried the same day is not another day. Each refusal is a
+ReminderRefusal row (`reminder_sending` writes them).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef
+from django.db.models.functions import Lower, TruncDate
+
+from .dates import local_day
+from .models import ReminderLog, ReminderRefusal, RequirementStatus
+
+AFTER, MANAGER, DIGEST = ReminderLog.AFTER, ReminderLog.ESCALATE_MANAGER, ReminderLog.DIGEST
+
+UNDELIVERABLE_AFTER = 3  # days the person's overdue reminder is refused for good before their manager hears without it
+# Days a manager's address may refuse the escalation for now (a 4xx: mailbox full, try later), and nothing else, before
+# they are passed over. More than UNDELIVERABLE_AFTER, as a 4xx says "try later" and may clear, and as mail servers
+# themselves keep trying a 4xx for four or five days before they give up (RFC 5321 4.5.4.1); and well within the days
+# between the manager's stage and HR's, so that HR still hears on its day.
+REFUSED_FOR_NOW_AFTER = 5
+
+
+@dataclass
+class Refused:
+    """The London days, in order, an address refused a stage: `for_good` (a 5xx), and `days`, for good or for now."""
+
+    for_good: list[datetime.date] = field(default_factory=list)
+    days: list[datetime.date] = field(default_factory=list)
+
+    def add(self, day: datetime.date, for_good: bool) -> None:
+        for days, counts in ((self.for_good, for_good), (self.days, True)):
+            if counts and day not in days:
+                days.append(day)
+
+
+def refusals_read(horizon: datetime.date) -> dict[tuple, dict[tuple[str, str], Refused]]:
+    """(staff, requirement, due date) -> {(stage, address): Refused}: the person's overdue reminder and the manager's
+    escalation, for the due dates people have now. One query."""
+    current = RequirementStatus.objects.filter(
+        staff=OuterRef("staff"), requirement=OuterRef("requirement"), due_on=OuterRef("due_on"), due_on__lte=horizon
+    )
+    refused = defaultdict(lambda: defaultdict(Refused))
+    rows = ReminderRefusal.objects.filter(stage__in=[AFTER, MANAGER]).filter(Exists(current)).order_by("refused_at")
+    for staff_id, requirement_id, due_on, stage, recipient, refused_at, for_good in rows.values_list(
+        "staff_id", "requirement_id", "due_on", "stage", "recipient", "refused_at", "for_good"
+    ):
+        refused[(staff_id, requirement_id, due_on)][(stage, recipient.lower())].add(local_day(refused_at), for_good)
+    return refused
+
+
+def refused_enough(days: list[datetime.date]) -> bool:
+    """Whether an address refused for good on `days` is given up on: on UNDELIVERABLE_AFTER days. Pure."""
+    return len(days) >= UNDELIVERABLE_AFTER
+
+
+def manager_refused(refused: Refused) -> bool | None:
+    """Whether a manager whose address refused their escalation so is passed over: True when it was refused for good
+    on UNDELIVERABLE_AFTER days, False (for now) when it was refused, for now or for good, on REFUSED_FOR_NOW_AFTER
+    days; None while they are still tried. Pure."""
+    if refused_enough(refused.for_good):
+        return True
+    return False if len(refused.days) >= REFUSED_FOR_NOW_AFTER else None
+
+
+def undeliverable_since(days: list[datetime.date]) -> datetime.date | None:
+    """The day the person's overdue reminder counts as gone for the ladder, given the days it was refused for good:
+    the first, once it is given up on (`refused_enough`); else None. Pure."""
+    return days[0] if refused_enough(days) else None
+
+
+def list_refused_days():
+    """For a TeamManager row: on how many London days the manager's weekly list was refused for good at their work
+    email as it is now (in any case), as a subquery of the row's query."""
+    return (
+        ReminderRefusal.objects.filter(stage=DIGEST, for_good=True, staff=OuterRef("staff"))
+        .annotate(address=Lower("recipient"), day=TruncDate("refused_at"))
+        .filter(address=Lower(OuterRef("staff__work_email")))
+        .order_by()
+        .values("staff")
+        .annotate(days=Count("day", distinct=True))
+        .values("days")
+    )
