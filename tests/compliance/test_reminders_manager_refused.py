@@ -4,7 +4,8 @@ ESR) every day: the escalation about their person never reaches anyone. Before, 
 as HR's stage waits for the manager's to have gone, HR never heard either. Now, once the manager's escalation about a
 person's course has been refused on UNDELIVERABLE_AFTER days, the manager is passed over, as one with no usable
 address is, and HR's escalation goes on its day, saying that the manager could not be emailed and naming the address.
-A server that cannot be reached, or a 4xx (try later), says nothing about the address: the manager is tried again."""
+A server that cannot be reached says nothing about the address: the manager is tried again. A 4xx (try later) is
+given more days before the manager is passed over: test_reminders_manager_mailbox_full."""
 
 import smtplib
 
@@ -74,11 +75,11 @@ def test_hrs_list_names_the_manager_who_could_not_be_emailed_against_each_person
     assert to_hr.body.count(refused) == 2, to_hr.body  # against Sam and against Pat
 
 
-def test_a_mailbox_full_is_no_refusal_of_the_address_and_the_manager_is_tried_again(org, run, refusing, mailoutbox):
+def test_a_mailbox_full_is_no_refusal_for_good_and_the_manager_is_tried_on_more_days(org, run, refusing, mailoutbox):
     refusing[:] = [452, b"4.2.2 mailbox full"]
     assert daily(run, 0, 20) == {0: [("on_due", SAM)], 7: [("after", SAM)]}
-    assert not ReminderRefusal.objects.exists()
-    assert len([subject for subject in TRIED if "is overdue with" in subject]) == 7  # days 14 to 20, each day
+    assert not ReminderRefusal.objects.filter(for_good=True).exists()
+    assert len([subject for subject in TRIED if "is overdue with" in subject]) == 5  # days 14 to 18: 5 days, not 3
 
 
 def test_the_manager_reached_after_refusals_on_fewer_days_is_not_passed_over(org, run, refusing, settings):
