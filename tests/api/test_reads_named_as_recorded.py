@@ -13,8 +13,16 @@ from portal.compliance.projection import refresh
 from portal.people.history import staff_changes_record
 from tests import factories
 
-TODAY = timezone.localdate()
-DAY = TODAY - datetime.timedelta(days=20)
+# The day each test runs, and days from it: read as the test begins (_read_the_day), before any test freezes or
+# moves the clock. Read when the file was imported, a run going past midnight used yesterday's.
+TODAY = DAY = None
+
+
+@pytest.fixture(autouse=True)
+def _read_the_day():
+    global TODAY, DAY
+    TODAY = timezone.localdate()
+    DAY = TODAY - datetime.timedelta(days=20)
 
 
 @pytest.fixture

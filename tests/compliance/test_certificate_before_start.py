@@ -22,8 +22,18 @@ from tests.compliance.test_certificates import PDF
 
 hr = test_certificates.hr
 
-TODAY = timezone.localdate()
-FOUR_YEARS_AGO = TODAY - datetime.timedelta(days=4 * 366)
+# The day each test runs, and days from it: read as the test begins (_read_the_day), before any test freezes or
+# moves the clock. Read when the file was imported, a run going past midnight used yesterday's.
+TODAY = FOUR_YEARS_AGO = None
+
+
+@pytest.fixture(autouse=True)
+def _read_the_day():
+    global TODAY, FOUR_YEARS_AGO
+    TODAY = timezone.localdate()
+    FOUR_YEARS_AGO = TODAY - datetime.timedelta(days=4 * 366)
+
+
 ADULTS = "NHS|CSTF|Safeguarding Adults - Level 2 - 3 Years|"
 
 

@@ -21,8 +21,18 @@ from portal.people.roles import hr_group
 from tests import factories
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
-TODAY = timezone.localdate()
-INTRODUCED = TODAY - datetime.timedelta(days=400)
+# The day each test runs, and days from it: read as the test begins (_read_the_day), before any test freezes or
+# moves the clock. Read when the file was imported, a run going past midnight used yesterday's.
+TODAY = INTRODUCED = None
+
+
+@pytest.fixture(autouse=True)
+def _read_the_day():
+    global TODAY, INTRODUCED
+    TODAY = timezone.localdate()
+    INTRODUCED = TODAY - datetime.timedelta(days=400)
+
+
 WINDOW = datetime.timedelta(days=28)
 
 

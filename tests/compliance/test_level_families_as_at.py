@@ -21,11 +21,21 @@ from portal.people.models import Team
 from portal.reports.as_it_was import people_known, table_on
 from tests import factories
 
-NOW = timezone.now()
-TODAY = timezone.localdate()
-LONG_AGO = NOW - datetime.timedelta(days=120)  # the requirements, the person, the Level 3 completion
-DAY = TODAY - datetime.timedelta(days=40)  # the day reported on
-CHANGED = NOW - datetime.timedelta(days=30)  # HR changes the family
+# The day each test runs, and days from it: read as the test begins (_read_the_day), before any test freezes or
+# moves the clock. Read when the file was imported, a run going past midnight used yesterday's.
+NOW, TODAY, LONG_AGO, DAY, CHANGED = (None,) * 5
+
+
+@pytest.fixture(autouse=True)
+def _read_the_day():
+    global NOW, TODAY, LONG_AGO, DAY, CHANGED
+    NOW = timezone.now()
+    TODAY = timezone.localdate()
+    LONG_AGO = NOW - datetime.timedelta(days=120)  # the requirements, the person, the Level 3 completion
+    DAY = TODAY - datetime.timedelta(days=40)  # the day reported on
+    CHANGED = NOW - datetime.timedelta(days=30)  # HR changes the family
+
+
 FAMILY = "Safeguarding Children"
 
 
@@ -46,8 +56,8 @@ def _family(level_one_in_family: bool):
     return team, person, one, three, entry
 
 
-def _set_level(requirement, family: str, level: int | None, at=CHANGED):
-    with freeze_time(at):
+def _set_level(requirement, family: str, level: int | None, at=None):
+    with freeze_time(at or CHANGED):
         requirement = Requirement.objects.get(pk=requirement.pk)
         requirement.level_family, requirement.level = family, level
         requirement_save(requirement=requirement, user=factories.make_user())

@@ -13,7 +13,15 @@ from portal.compliance.tasks import send_reminders_task
 from portal.people.roles import hr_group
 from tests import factories
 
-TODAY = timezone.localdate()
+# The day each test runs, and days from it: read as the test begins (_read_the_day), before any test freezes or
+# moves the clock. Read when the file was imported, a run going past midnight used yesterday's.
+TODAY = None
+
+
+@pytest.fixture(autouse=True)
+def _read_the_day():
+    global TODAY
+    TODAY = timezone.localdate()
 
 
 def days(n):

@@ -17,7 +17,15 @@ from tests import factories
 from tests.compliance.test_receipts import _refused as failure
 from tests.compliance.test_receipts import _verify as verify
 
-TODAY = timezone.localdate()
+# The day each test runs, and days from it: read as the test begins (_read_the_day), before any test freezes or
+# moves the clock. Read when the file was imported, a run going past midnight used yesterday's.
+TODAY = None
+
+
+@pytest.fixture(autouse=True)
+def _read_the_day():
+    global TODAY
+    TODAY = timezone.localdate()
 
 
 def days(n: int) -> datetime.date:

@@ -8,6 +8,7 @@ before."""
 
 import datetime
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
@@ -17,8 +18,16 @@ from portal.reports.selectors import requirement_lines_for_staff
 from tests import factories
 from tests.reports.conftest import client_for
 
-TODAY = timezone.localdate()
-LAST_DAY = TODAY - datetime.timedelta(days=1)
+# The day each test runs, and days from it: read as the test begins (_read_the_day), before any test freezes or
+# moves the clock. Read when the file was imported, a run going past midnight used yesterday's.
+TODAY = LAST_DAY = None
+
+
+@pytest.fixture(autouse=True)
+def _read_the_day():
+    global TODAY, LAST_DAY
+    TODAY = timezone.localdate()
+    LAST_DAY = TODAY - datetime.timedelta(days=1)
 
 
 def test_a_leaver_whose_rows_were_written_before_their_leave_date_reads_as_left(org, hr):

@@ -10,6 +10,7 @@ import datetime
 import io
 import subprocess
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
@@ -29,7 +30,17 @@ from tests.reports.test_pack_after_person_renamed import changed_by_the_roster, 
 # The organisation as the roster recorded it 500 days ago, each test's own private storage.
 history, _private_media = test_team_history_packs.history, test_team_history_packs._private_media
 
-DAY = timezone.localdate() - datetime.timedelta(days=40)
+# The day each test runs, and days from it: read as the test begins (_read_the_day), before any test freezes or
+# moves the clock. Read when the file was imported, a run going past midnight used yesterday's.
+DAY = None
+
+
+@pytest.fixture(autouse=True)
+def _read_the_day():
+    global DAY
+    DAY = timezone.localdate() - datetime.timedelta(days=40)
+
+
 COURSE = "NHS|CSTF|Safeguarding Adults - Level 1 - 1 Year|"
 
 

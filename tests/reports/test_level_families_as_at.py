@@ -25,11 +25,21 @@ from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 from tests.reports.pack_doors import pack_downloaded, pack_made
 
-NOW = timezone.now()
-TODAY = timezone.localdate()
-LONG_AGO = NOW - datetime.timedelta(days=120)
-DAY = TODAY - datetime.timedelta(days=40)
-CHANGED = NOW - datetime.timedelta(days=30)
+# The day each test runs, and days from it: read as the test begins (_read_the_day), before any test freezes or
+# moves the clock. Read when the file was imported, a run going past midnight used yesterday's.
+NOW, TODAY, LONG_AGO, DAY, CHANGED = (None,) * 5
+
+
+@pytest.fixture(autouse=True)
+def _read_the_day():
+    global NOW, TODAY, LONG_AGO, DAY, CHANGED
+    NOW = timezone.now()
+    TODAY = timezone.localdate()
+    LONG_AGO = NOW - datetime.timedelta(days=120)
+    DAY = TODAY - datetime.timedelta(days=40)
+    CHANGED = NOW - datetime.timedelta(days=30)
+
+
 FAMILY = "Safeguarding Children"
 LEVEL_ONE = f"{FAMILY} Level 1"
 BASES = [AS_IT_WAS, AS_RECORDED]

@@ -23,10 +23,20 @@ from tests import factories
 from tests.dbrole import as_owner
 from tests.reports.conftest import client_for
 
-TODAY = timezone.localdate()
+# The day each test runs, and days from it: read as the test begins (_read_the_day), before any test freezes or
+# moves the clock. Read when the file was imported, a run going past midnight used yesterday's.
+TODAY = DEADLINE = YESTERDAY = None
+
+
+@pytest.fixture(autouse=True)
+def _read_the_day():
+    global TODAY, DEADLINE, YESTERDAY
+    TODAY = timezone.localdate()
+    DEADLINE = TODAY + datetime.timedelta(days=60 - OPENED_DAYS_AGO)  # 60 days from the day the round opened
+    YESTERDAY = TODAY - datetime.timedelta(days=1)
+
+
 OPENED_DAYS_AGO = 10
-DEADLINE = TODAY + datetime.timedelta(days=60 - OPENED_DAYS_AGO)  # 60 days from the day the round opened
-YESTERDAY = TODAY - datetime.timedelta(days=1)
 
 
 def _text(response) -> str:

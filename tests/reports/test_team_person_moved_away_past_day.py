@@ -20,8 +20,18 @@ from portal.people.roles import hr_group
 from tests import factories
 from tests.reports.conftest import client_for
 
-TODAY = timezone.localdate()
-DAY = TODAY - datetime.timedelta(days=20)
+# The day each test runs, and days from it: read as the test begins (_read_the_day), before any test freezes or
+# moves the clock. Read when the file was imported, a run going past midnight used yesterday's.
+TODAY = DAY = None
+
+
+@pytest.fixture(autouse=True)
+def _read_the_day():
+    global TODAY, DAY
+    TODAY = timezone.localdate()
+    DAY = TODAY - datetime.timedelta(days=20)
+
+
 NOW = "Sexual Health Adviser, Clinic 9"
 GONE = "Zoe is not in a team you manage today: only that day is shown."
 
