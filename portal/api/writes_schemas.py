@@ -7,7 +7,7 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, ValidationInfo, field_validator, model_validator
 
-from portal.lib.csvfiles import cell_value, number_value
+from portal.lib.csvfiles import cell_value, name_value, number_value
 from portal.lib.text import hidden_character
 
 from .problems import sent_value
@@ -25,6 +25,8 @@ class Strict(Schema):
 
 # The fields of a row that name a person or a post by number: the import reads them without thousands separators.
 NUMBER_FIELDS = {"employee_number", "assignment_number", "manager_employee_number", "manager_assignment_number"}
+# The fields of a row that hold a name: the import reads their spaces as ordinary ones.
+NAME_FIELDS = {"first_name", "last_name", "team_name", "job_title", "staff_group"}
 
 
 class Row(Strict):
@@ -33,10 +35,13 @@ class Row(Strict):
     def _as_the_import_reads_it(cls, value, info: ValidationInfo):
         # Before any check: a team client's scope is checked against the value the import will match, and the import
         # trims every cell, so " E0000007" must be checked as E0000007, not as a number that names nobody; and it
-        # reads a number's thousands separators as none, so "12,345,678" must be checked as 12345678.
+        # reads a number's thousands separators as none, so "12,345,678" must be checked as 12345678, and a name's
+        # no-break spaces as ordinary ones, so the team "Ward\u00a07" must be checked as Ward 7.
         if not isinstance(value, str):
             return value
-        return number_value(value) if info.field_name in NUMBER_FIELDS else cell_value(value)
+        if info.field_name in NUMBER_FIELDS:
+            return number_value(value)
+        return name_value(value) if info.field_name in NAME_FIELDS else cell_value(value)
 
     @field_validator("*")
     @classmethod

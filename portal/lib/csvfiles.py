@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .csv_text import HEADING_SEARCH, CsvFileError, csv_lines
 from .csvfiles_values import DATE_FORMATS as DATE_FORMATS
 from .csvfiles_values import cell_value as cell_value
+from .csvfiles_values import name_value as name_value
 from .csvfiles_values import number_value as number_value
 from .csvfiles_values import parse_date as parse_date
 from .csvfiles_values import quoted as quoted
@@ -80,6 +81,7 @@ def read_table(
     sheet: str = "",
     codes: set[str] = frozenset(),
     numbers: set[str] = frozenset(),
+    names: set[str] = frozenset(),
 ) -> Table:
     """Read a CSV or XLSX file (the first sheet Excel shows that holds anything, or `sheet`; the empty sheets passed
     over are listed in `ignored`). Lines are numbered as a spreadsheet shows them, the first line = line 1. The heading
@@ -90,7 +92,8 @@ def read_table(
     by page). A file with no record under its headings is refused, saying what is there instead: an empty report
     applied would change nothing without a word. `codes` are the fields whose values may be bare numbers (a team's
     code): a count there is no sign of a totals row (`_is_footer`). `numbers` are the fields holding a person's or a
-    post's number, read without the thousands separators Excel may show in them (`number_value`)."""
+    post's number, read without the thousands separators Excel may show in them (`number_value`); `names` those
+    holding a name, read with ordinary spaces (`name_value`)."""
     if data[:8] == OLE_MAGIC:
         raise CsvFileError(
             "This is an Excel 97-2003 workbook (.xls) or an Excel file protected by a password, which cannot be read. "
@@ -144,7 +147,8 @@ def read_table(
     disagreements = _Disagreements(headings, aliases, labels)
     # The headings again part way down (a report that repeats them on each page, two downloads pasted together)
     repeated = [normalise_header(headings[i]) for i in read_columns]
-    readers = {f: number_value if f in numbers else cell_value for f in columns}  # how each field's cell is read
+    # How each field's cell is read
+    readers = {f: number_value if f in numbers else name_value if f in names else cell_value for f in columns}
     for line, cells in itertools.chain(above[found + 1 :], lines):
         unsaved.extend((line, i, cells[i]) for i in read_columns if i < len(cells) and isinstance(cells[i], Unsaved))
         if not any(cell.strip() for cell in cells):

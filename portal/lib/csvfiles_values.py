@@ -37,6 +37,10 @@ TEXT_FORMULA = re.compile(r'="((?:[^"]|"")*)"')
 # three digits from the right, and no leading zero, as only that format writes them. Commas anywhere else (1,2345,
 # 12,34,567) are no separators, and the value is left for the import to refuse.
 GROUPED_NUMBER = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+")
+# A run of spaces, each the ordinary one or another that shows as one (Unicode's Zs): a no-break space, which Excel and
+# Word paste, a narrow no-break space (U+202F), a figure space (U+2007), an ideographic space... Not a tab or a line
+# break, which `text.hidden_character` refuses.
+SPACES = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 
 
 def cell_value(text: str) -> str:
@@ -59,6 +63,14 @@ def number_value(text: str) -> str:
     number the import will match."""
     value = cell_value(text)
     return value.replace(",", "") if GROUPED_NUMBER.fullmatch(value) else value
+
+
+def name_value(text: str) -> str:
+    """A name (a person's, a team's, a job title) as a record holds it: the cell as `cell_value` reads it, each run of
+    spaces one ordinary space, whatever spaces they were ("Priya\u00a0Shah" is Priya Shah). A name is told apart as
+    people read it, so a no-break space would make a second Priya Shah, or a team's name no team has. Codes are not
+    read so: a code with a no-break space is refused (`text.code_hidden_character`)."""
+    return SPACES.sub(" ", cell_value(text))
 
 
 def _london_day(day: datetime.date, time: re.Match) -> datetime.date:

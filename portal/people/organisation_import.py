@@ -109,7 +109,7 @@ def plan_organisation(data: bytes) -> OrganisationPlan:
     """Read the file and compare it with the team tree. Writes nothing."""
     plan = OrganisationPlan(sha256=hashlib.sha256(data).hexdigest())
     try:
-        table = read_table(data, ALIASES, REQUIRED, COLUMNS, codes=CODES)
+        table = read_table(data, ALIASES, REQUIRED, COLUMNS, codes=CODES, names={"name"})
     except CsvFileError as error:
         plan.problems.append(str(error))
         return plan

@@ -23,6 +23,7 @@ from .rows import (
     ALIASES,
     COLUMNS,
     MANAGER_COLUMNS,
+    NAMES,
     NUMBERS,
     OPTIONAL_FIELDS,
     REQUIRED,
@@ -39,7 +40,7 @@ def plan_roster(data: bytes, *, sheet: str = "", **_options) -> RosterPlan:
     """Read the file (CSV or XLSX) and compare it with the database. Writes nothing."""
     plan = RosterPlan(sha256=hashlib.sha256(data).hexdigest(), unmatchable=text_formula_records())
     try:
-        table = read_table(data, ALIASES, REQUIRED, COLUMNS, sheet=sheet, numbers=NUMBERS)
+        table = read_table(data, ALIASES, REQUIRED, COLUMNS, sheet=sheet, numbers=NUMBERS, names=NAMES)
     except CsvFileError as error:
         plan.problems.append(str(error))
         return plan

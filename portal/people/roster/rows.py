@@ -85,6 +85,8 @@ COLUMNS = {
 }
 # The fields holding a person's or a post's number, read without thousands separators (`csvfiles.number_value`).
 NUMBERS = {"employee_number", "assignment_number", "manager_number", "manager_assignment"}
+# The fields holding a name, read with ordinary spaces (`csvfiles.name_value`).
+NAMES = {"first_name", "last_name", "team_name", "job_title", "staff_group"}
 # The fields a file may leave out: without the column, a person's value is kept (a new person's is blank).
 OPTIONAL_FIELDS = {"job_title", "staff_group", "leave_date", "employment_type"}
 # The columns that name a line manager. A file without either keeps the line manager held; with one, a person whose

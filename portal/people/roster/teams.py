@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.urls import reverse
 
-from portal.lib.csvfiles import quoted
+from portal.lib.csvfiles import name_value, quoted
 
 from ..models import Team
 from .numbers import code_twin, code_twins, zero_twin_error
@@ -22,7 +22,7 @@ class RosterTeams:
         self.by_path = {team.path: team for team in self.by_pk.values()}
         self.by_name = defaultdict(list)
         for team in self.by_pk.values():
-            self.by_name[team.name.lower()].append(team)
+            self.by_name[name_value(team.name).lower()].append(team)  # as a file's names are read
         self.twins = code_twins(self.by_code)
 
     @classmethod
@@ -35,7 +35,7 @@ class RosterTeams:
         team = self.by_code.get(code.lower())
         if team is not None:
             return team, ""
-        named = self.by_name.get(name.lower(), [])
+        named = self.by_name.get(name_value(name).lower(), [])
         if len(named) > 1:
             open_to_row = [t for t in named if not t.closed_on or (leave_date and leave_date <= t.closed_on)]
             named = open_to_row if len(open_to_row) == 1 else named
