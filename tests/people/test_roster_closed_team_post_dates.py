@@ -57,7 +57,7 @@ def ward(teams):
 def posts(teams, ward, *, person_left=None, bank_left=None, title="Officer"):
     """Their substantive post in Communications (ended `person_left`, if given) and their bank post on Ward 7 (ended
     `bank_left`, by default the day it ended)."""
-    bank_left = bank_left or _ended()
+    bank_left = _ended() if bank_left is None else bank_left
     return (
         esr_row("10000005", "10000005-1", title=title, code=teams["comms"].code, leave=person_left or OPEN),
         esr_row("10000005", "10000005-2", title="Bank Nurse", code=ward.code, leave=bank_left),

@@ -13,9 +13,9 @@ from portal.people.models import Assignment
 from tests.people.roster_doors import private_files as _private_files  # noqa: F401 (autouse)
 from tests.people.roster_doors import refused_everywhere, upload
 from tests.people.test_roster_closed_team_post_dates import (
-    CLOSED,
-    ENDED,
     OPEN,
+    _closed,
+    _ended,
     held,
     posts,
     with_leave_column,
@@ -27,7 +27,7 @@ ONE_DAY = datetime.timedelta(days=1)
 
 
 def _refusal(ward) -> str:
-    return f"Line 3: Team '{ward.code}' closed on {show_date(CLOSED)}: place the person in an open team"
+    return f"Line 3: Team '{ward.code}' closed on {show_date(_closed())}: place the person in an open team"
 
 
 def _accepted_or_refused(data: bytes, tmp_path, ward, accepted: bool) -> None:
@@ -39,22 +39,24 @@ def _accepted_or_refused(data: bytes, tmp_path, ward, accepted: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("bank_left", "accepted"),
-    [(CLOSED - ONE_DAY, True), (CLOSED, True), (CLOSED + ONE_DAY, False)],
+    ("days_after_closing", "accepted"),
+    [(-1, True), (0, True), (1, False)],
     ids=["the day before the closing", "the day of the closing", "the day after the closing"],
 )
-def test_a_post_ending_around_the_closing(teams, ward, tmp_path, bank_left, accepted):
+def test_a_post_ending_around_the_closing(teams, ward, tmp_path, days_after_closing, accepted):
+    bank_left = _closed() + days_after_closing * ONE_DAY
     held(teams, ward, bank_left=show_date(bank_left))
     data = without_leave_column(*posts(teams, ward, bank_left=show_date(bank_left)))
     _accepted_or_refused(data, tmp_path, ward, accepted)
 
 
 @pytest.mark.parametrize(
-    ("person_left", "accepted"),
-    [(CLOSED, True), (CLOSED + ONE_DAY, False)],
+    ("days_after_closing", "accepted"),
+    [(0, True), (1, False)],
     ids=["holder left the day of the closing", "holder left the day after"],
 )
-def test_a_post_kept_without_dates_is_bounded_by_its_holder(teams, ward, tmp_path, person_left, accepted):
+def test_a_post_kept_without_dates_is_bounded_by_its_holder(teams, ward, tmp_path, days_after_closing, accepted):
+    person_left = _closed() + days_after_closing * ONE_DAY
     held(teams, ward, person_left=show_date(person_left), bank_left=show_date(person_left))
     Assignment.objects.filter(number="10000005-2").update(start_date=None, leave_date=None)
     data = without_leave_column(*posts(teams, ward, person_left=show_date(person_left)))
@@ -64,9 +66,9 @@ def test_a_post_kept_without_dates_is_bounded_by_its_holder(teams, ward, tmp_pat
 def test_a_holder_who_left_before_the_closing_bounds_a_post_ending_after_it(teams, ward):
     """A roster gives a holder the latest of their posts' leave dates; a post's own date kept later than its holder's
     (edited since, or kept from before) is bounded by the holder's: no post outlasts its holder."""
-    held(teams, ward, person_left=ENDED)
-    Assignment.objects.filter(number="10000005-2").update(leave_date=CLOSED + ONE_DAY)
-    _, plan = upload(without_leave_column(*posts(teams, ward, person_left=ENDED)))
+    held(teams, ward, person_left=_ended())
+    Assignment.objects.filter(number="10000005-2").update(leave_date=_closed() + ONE_DAY)
+    _, plan = upload(without_leave_column(*posts(teams, ward, person_left=_ended())))
     assert plan.can_apply, plan.errors
 
 
