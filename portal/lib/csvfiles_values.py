@@ -12,7 +12,9 @@ from .file_dates import why_not_a_date
 # 01-Feb-26 for a date cell formatted "dd-mmm-yy" when it saves a file as CSV. With spaces, as Excel writes the UK long
 # date (07 December 2025) and "dd mmm yyyy", and year first with slashes ("yyyy/mm/dd"): each reads one way only.
 # With dots (07.12.2025, as some UK systems and Excel in a German or Nordic locale write a date), day first as with
-# slashes, and the year in full only: a dotted two-digit year is refused (`file_dates.why_not_a_date` says so).
+# slashes, and the year in full only: a dotted two-digit year is refused (`file_dates.why_not_a_date` says so). With
+# hyphens and the month as a number (07-12-2025, as Excel saves a column formatted "dd-mm-yyyy"), day first too, and the
+# year in full only: 25-12-07 could be written either end first. Year first with hyphens (2025-12-07) stays year first.
 DATE_FORMATS = (
     "%d-%b-%Y",
     "%d/%m/%Y",
@@ -24,6 +26,7 @@ DATE_FORMATS = (
     "%d %B %Y",
     "%Y/%m/%d",
     "%d.%m.%Y",
+    "%d-%m-%Y",
 )
 # A time after the date ("01/02/2026 00:00", "2026-02-01T00:00:00", "01-Feb-2026 09:30:15"): the day is what counts,
 # the day written, unless the time names its offset from UTC ("2026-03-31T23:30:00Z"): then the moment's day in London.
@@ -128,7 +131,7 @@ def parse_date(value: str) -> datetime.date:
 
 def _month_first(value: str) -> bool:
     """Whether `value` is a date only when read month first: 11/30/2028."""
-    for fmt in ("%m/%d/%Y", "%m/%d/%y", "%m.%d.%Y"):
+    for fmt in ("%m/%d/%Y", "%m/%d/%y", "%m.%d.%Y", "%m-%d-%Y"):
         try:
             datetime.datetime.strptime(value, fmt)
         except ValueError:

@@ -13,9 +13,12 @@ DATE_SHAPES = (
     re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"),
     re.compile(r"(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})"),
     re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})"),
+    re.compile(r"(?P<day>\d{1,2})-(?P<month>\d{1,2})-(?P<year>\d{4})"),
 )
 # A date with dots and a two-digit year (07.12.25): %y would guess its century, and with dots it is not read.
 DOTTED_SHORT_YEAR = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2}")
+# With hyphens and the month as a number and a two-digit year (07-12-25): either end could be the year, so not read.
+DASHED_SHORT_YEAR = re.compile(r"\d{1,2}-\d{1,2}-\d{2}")
 # A spreadsheet's day number where a date was meant (a date column formatted as a number: 46054 is 01/02/2026), from
 # 1955 to 2119; day 0 of Excel's 1900 date system is 30 December 1899.
 SERIAL_DAY = re.compile(r"[2-7]\d{4}")
@@ -33,6 +36,8 @@ def why_not_a_date(value: str) -> str:
         )
     if DOTTED_SHORT_YEAR.fullmatch(value):
         return "with dots, the year is written in full (07.12.2025)"
+    if DASHED_SHORT_YEAR.fullmatch(value):
+        return "with hyphens and the month as a number, the year is written in full (07-12-2025)"
     found = next((shape.fullmatch(value) for shape in DATE_SHAPES if shape.fullmatch(value)), None)
     if not found:
         return ""
