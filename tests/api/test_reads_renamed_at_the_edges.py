@@ -8,17 +8,17 @@ from freezegun import freeze_time
 from portal.audit.models import AuditEvent
 from portal.compliance.projection import refresh
 from tests import factories
-from tests.reports.test_team_person_renamed_at_the_edges import DAYS, FIRST, _at, rename_twice
+from tests.reports.test_team_person_renamed_at_the_edges import DAYS, FIRST, _ago, _at, rename_twice
 
 
 @pytest.mark.parametrize("when", DAYS)
 def test_the_api_reads_the_same_name_about_each_day(api, org, when):
-    day, then = DAYS[when]
-    with freeze_time(_at(FIRST, 9)):
+    days_ago, then = DAYS[when]
+    with freeze_time(_at(_ago(FIRST), 9)):
         zoe = factories.make_staff(team=org["teams"]["comms"], first_name="Zoe", last_name="Young")
         refresh(staff_ids=[zoe.pk])
     rename_twice(zoe)
-    query = {"as_at": day.isoformat()}
+    query = {"as_at": _ago(days_ago).isoformat()}
     person = api("get", f"/api/v1/people/{zoe.employee_number}/standing", "standing", query)
     team = api("get", f"/api/v1/teams/{org['teams']['comms'].code}/standing", "standing", query)
     assert person.status_code == team.status_code == 200

@@ -16,12 +16,11 @@ from tests import factories
 from tests.browser.conftest import BROWSER_DB, sign_in
 
 pytestmark = BROWSER_DB
-DAY = timezone.localdate() - datetime.timedelta(days=20)
 
 
-def _world():
+def _world(day):
     with freeze_time(
-        timezone.make_aware(datetime.datetime.combine(DAY - datetime.timedelta(days=30), datetime.time(9)))
+        timezone.make_aware(datetime.datetime.combine(day - datetime.timedelta(days=30), datetime.time(9)))
     ):
         organisation = factories.make_team("Organisation", kind="organisation")
         surgery = factories.make_team("Surgery", parent=organisation, kind="directorate")
@@ -41,7 +40,8 @@ def _world():
 
 
 def test_a_manager_finds_a_bank_posts_holder_and_reads_a_page_as_recorded_then(page, live_server, site, axe_check):
-    manager, zoe = _world()
+    day = timezone.localdate() - datetime.timedelta(days=20)  # the past day read, as recorded then
+    manager, zoe = _world(day)
     sign_in(page, live_server.url, manager.user.email)
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})
@@ -54,7 +54,7 @@ def test_a_manager_finds_a_bank_posts_holder_and_reads_a_page_as_recorded_then(p
         page.get_by_role("link", name="Bo Bank").click()
         expect(page.get_by_text("Bo holds a post in a team you manage or a team below it.")).to_be_visible()
         axe_check(page)
-        page.goto(f"{live_server.url}/team/people/{zoe.pk}/?as_at={DAY.isoformat()}&basis=as_recorded")
+        page.goto(f"{live_server.url}/team/people/{zoe.pk}/?as_at={day.isoformat()}&basis=as_recorded")
         expect(page.get_by_role("heading", name="Zoe Young", exact=True)).to_be_visible()
         expect(page.get_by_text("Now named Ann Able.")).to_be_visible()
         axe_check(page)

@@ -18,8 +18,6 @@ from portal.people.history import staff_changes_record
 from tests import factories
 from tests.compliance.histories import EVENTS, organisation, play, status_values
 
-NOW = timezone.now()
-
 
 def _as_at(moment, **scope):
     return status_values(row for _, rows in statuses_as_at(moment, **scope) for row in rows)
@@ -49,7 +47,7 @@ def test_what_it_said_about_a_moment_never_changes(db, person, policy):
     attest = factories.make_requirement(kind="attest_policy", page=policy, renewal_months=12)
     projection.refresh()
     first = factories.make_completion(staff[0], course)
-    factories.make_completion(staff[1], course, completed_at=NOW - datetime.timedelta(days=400))
+    factories.make_completion(staff[1], course, completed_at=timezone.now() - datetime.timedelta(days=400))
     factories.make_completion(
         staff[2],
         attest,
@@ -150,7 +148,7 @@ def test_the_lean_and_the_full_readings_agree(db, person, policy):
     one_ward = factories.make_requirement(renewal_months=None, applies_to_everyone=False)
     one_ward.teams.add(wards[1])
     factories.make_completion(staff[0], course)
-    factories.make_completion(staff[1], one_ward, completed_at=NOW - datetime.timedelta(days=900))
+    factories.make_completion(staff[1], one_ward, completed_at=timezone.now() - datetime.timedelta(days=900))
     factories.make_completion(staff[2], course, expires_on=timezone.localdate() + datetime.timedelta(days=3))
     projection.refresh()
     moment = Moment.now()

@@ -50,10 +50,11 @@ def test_reminders_due_runs_the_same_queries_for_one_person_and_for_many(course)
 
 # --- a Monday: the reminders, a policy changed since people attested, and the managers' weekly lists ---------------
 
-TODAY = timezone.localdate()
-MONDAY = TODAY + datetime.timedelta(days=7 - TODAY.weekday())  # the next one: the managers are made managers today
-DEADLINE = MONDAY + datetime.timedelta(days=10)  # the round's: the reminder before it, and due soon in the lists
-ATTESTED = timezone.now() - datetime.timedelta(days=100)  # to version 1, still in date
+
+def _next_monday() -> datetime.date:
+    """The next Monday after the day the test runs: the managers are made managers today."""
+    today = timezone.localdate()
+    return today + datetime.timedelta(days=7 - today.weekday())
 
 
 @pytest.fixture
@@ -64,25 +65,29 @@ def attestation(policy):
     return requirement, factories.make_snapshot(policy, "1", "Think before you post.")
 
 
-def teams_attested(attestation, managers: int, people: int) -> None:
-    """`managers` teams, each with its manager and `people` others, all of whom attested to version 1; then version 2,
-    a material change, opens a re-attestation round."""
+def teams_attested(attestation, managers: int, people: int, monday: datetime.date) -> None:
+    """`managers` teams, each with its manager and `people` others, all of whom attested to version 1 (100 days ago,
+    still in date); then version 2, a material change, opens a re-attestation round whose deadline is 10 days after
+    `monday` (the reminder before it, and due soon in the lists)."""
     requirement, first = attestation
+    attested = timezone.now() - datetime.timedelta(days=100)
     for _ in range(managers):
         team = factories.make_team()
         manager = factories.make_staff(team=team)  # in the team they manage: never in their own list
         TeamManager.objects.create(staff=manager, team=team)
         for member in [manager, *(factories.make_staff(team=team) for _ in range(people))]:
-            factories.make_completion(member, requirement, ATTESTED, source=EvidenceEntry.ATTESTATION, snapshot=first)
+            factories.make_completion(member, requirement, attested, source=EvidenceEntry.ATTESTATION, snapshot=first)
     second = factories.make_snapshot(first.page, "2", "Never post about patients.")
-    reattestation_round_open(snapshot=second, deadline=DEADLINE, reason="Section 1 now forbids it outright.")
+    deadline = monday + datetime.timedelta(days=10)
+    reattestation_round_open(snapshot=second, deadline=deadline, reason="Section 1 now forbids it outright.")
 
 
 @pytest.mark.parametrize("managers, people", [(1, 1), (5, 5)])
 def test_a_monday_run_runs_the_same_queries_for_one_manager_and_for_many(attestation, managers, people):
-    teams_attested(attestation, managers, people)
+    monday = _next_monday()
+    teams_attested(attestation, managers, people, monday)
     with CaptureQueriesContext(connection) as captured:
-        due = messages_due(MONDAY)
+        due = messages_due(monday)
     reminders = [message for message in due if message.stage == ReminderLog.BEFORE]
     digests = [message for message in due if message.stage == ReminderLog.DIGEST]
     assert len(reminders) == managers * (people + 1) and len(digests) == managers

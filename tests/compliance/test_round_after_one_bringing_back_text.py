@@ -23,7 +23,15 @@ from portal.compliance.projection import refresh
 from portal.compliance.services import attestation_record
 from tests.compliance.test_attestation import attestation, staff  # noqa: F401 - fixtures
 
-START = timezone.localdate() + datetime.timedelta(days=1)
+# Day 0, the day after the test runs: read as the test begins (_read_the_day), before the clock is frozen on the days
+# from it. Read when the file was imported, a run going past midnight started from yesterday's.
+START = None
+
+
+@pytest.fixture(autouse=True)
+def _read_the_day():
+    global START
+    START = timezone.localdate() + datetime.timedelta(days=1)
 
 
 def _day(n: int) -> datetime.date:

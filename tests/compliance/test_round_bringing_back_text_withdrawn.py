@@ -23,7 +23,12 @@ from portal.compliance.projection import refresh
 from portal.compliance.services import attestation_record, reattestation_round_withdraw
 from tests import factories
 from tests.compliance.test_attestation import attestation, staff  # noqa: F401 - fixtures
-from tests.compliance.test_round_after_one_bringing_back_text import _day, _noon, _publish
+from tests.compliance.test_round_after_one_bringing_back_text import (
+    _day,
+    _noon,
+    _publish,
+    _read_the_day,  # noqa: F401 - autouse: day 0
+)
 
 
 @pytest.fixture

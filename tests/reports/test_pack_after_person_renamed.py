@@ -27,15 +27,15 @@ from tests.reports.conftest import client_for
 from tests.reports.pack_doors import pack_downloaded, pack_made
 from tests.reports.test_packs import _pdf_text
 
-# The organisation as the roster recorded it 500 days ago, each test's own private storage, verify_pack's output.
-history, _private_media, _verify = (
+# The organisation as the roster recorded it 500 days ago, each test's own private storage, verify_pack's output; the
+# past day the packs are about (40 days before the test runs, read then).
+history, _private_media, _verify, _day, DAYS_AGO = (
     test_team_history_packs.history,
     test_team_history_packs._private_media,
     test_team_history_packs._verify,
+    test_team_history_packs._day,
+    test_team_history_packs.DAYS_AGO,
 )
-
-TODAY = timezone.localdate()
-DAY = TODAY - datetime.timedelta(days=40)
 
 
 def renamed_by_the_roster(staff: StaffMember, last_name: str, tmp_path) -> None:
@@ -66,11 +66,11 @@ def verified_later(pdf, twin, capsys) -> str:
         return _verify(pdf, twin, capsys)
 
 
-@pytest.mark.parametrize(("basis", "as_at"), [(AS_IT_WAS, DAY), (AS_RECORDED, DAY), (AS_RECORDED, TODAY)])
-def test_a_pack_verifies_after_someone_in_it_is_renamed(history, hr, tmp_path, capsys, basis, as_at):
+@pytest.mark.parametrize(("basis", "days_ago"), [(AS_IT_WAS, DAYS_AGO), (AS_RECORDED, DAYS_AGO), (AS_RECORDED, 0)])
+def test_a_pack_verifies_after_someone_in_it_is_renamed(history, hr, tmp_path, capsys, basis, days_ago):
     client = client_for(hr)
     grace = history["manager"]
-    pdf, twin = pack_downloaded(client, pack_made(client, history["comms"], as_at, basis), tmp_path)
+    pdf, twin = pack_downloaded(client, pack_made(client, history["comms"], _day(days_ago), basis), tmp_path)
     assert f"{grace.employee_number},Grace Manager,".encode() in twin.read_bytes()
     renamed_by_the_roster(grace, "Manager-Okafor", tmp_path)
 
@@ -87,20 +87,20 @@ def test_a_pack_verifies_after_someone_in_it_is_renamed(history, hr, tmp_path, c
 def test_a_pack_made_after_a_rename_about_a_day_before_it_names_the_person_as_recorded_then(
     history, hr, tmp_path, capsys
 ):
-    grace = history["manager"]
+    grace, day = history["manager"], _day()
     renamed_by_the_roster(grace, "Manager-Okafor", tmp_path)
     client = client_for(hr)
     with freeze_time(timezone.now() + datetime.timedelta(minutes=2), tick=True):
-        pdf, twin = pack_downloaded(client, pack_made(client, history["comms"], DAY, AS_RECORDED), tmp_path)
+        pdf, twin = pack_downloaded(client, pack_made(client, history["comms"], day, AS_RECORDED), tmp_path)
     assert b"Grace Manager," in twin.read_bytes() and b"Okafor" not in twin.read_bytes()
     pages = " ".join(_pdf_text(pdf, layout=False).split())
     assert "Grace Manager employee" in pages and "Okafor" not in pages
     assert "The pack matches the records." in _verify(pdf, twin, capsys)
 
 
-@pytest.mark.parametrize(("basis", "as_at"), [(AS_IT_WAS, DAY), (AS_RECORDED, TODAY)])
-def test_a_pack_verifies_after_hr_corrects_a_completion_in_it(history, hr, tmp_path, capsys, basis, as_at):
-    grace = history["manager"]
+@pytest.mark.parametrize(("basis", "days_ago"), [(AS_IT_WAS, DAYS_AGO), (AS_RECORDED, 0)])
+def test_a_pack_verifies_after_hr_corrects_a_completion_in_it(history, hr, tmp_path, capsys, basis, days_ago):
+    grace, as_at = history["manager"], _day(days_ago)
     done = factories.make_completion(grace, Requirement.objects.get(), timezone.now() - datetime.timedelta(days=50))
     client = client_for(hr)
     pdf, twin = pack_downloaded(client, pack_made(client, history["comms"], as_at, basis), tmp_path)
@@ -118,7 +118,7 @@ def test_a_pack_verifies_after_hr_corrects_a_completion_in_it(history, hr, tmp_p
 def test_an_export_as_recorded_on_a_day_before_a_rename_names_the_person_as_then(history, hr, tmp_path):
     """The same rule for HR's CSV export: as recorded then, the name the portal knew at the end of the day (the
     export made then and now say the same); as it was, from all that is known now, the name now; live, the name now."""
-    grace = history["manager"]
+    grace, day = history["manager"], _day()
     renamed_by_the_roster(grace, "Manager-Okafor", tmp_path)
     client = client_for(hr)
 
@@ -126,6 +126,6 @@ def test_an_export_as_recorded_on_a_day_before_a_rename_names_the_person_as_then
         body = b"".join(client.get(reverse("exports:csv"), {"team": history["comms"].pk, **query}).streaming_content)
         return {row[1] for row in csv.reader(io.StringIO(body.decode("utf-8-sig"))) if row[0] == grace.employee_number}
 
-    assert names(as_at=DAY.isoformat(), basis=AS_RECORDED) == {"Grace Manager"}
-    assert names(as_at=DAY.isoformat(), basis=AS_IT_WAS) == {"Grace Manager-Okafor"}
+    assert names(as_at=day.isoformat(), basis=AS_RECORDED) == {"Grace Manager"}
+    assert names(as_at=day.isoformat(), basis=AS_IT_WAS) == {"Grace Manager-Okafor"}
     assert names() == {"Grace Manager-Okafor"}

@@ -18,7 +18,7 @@ from portal.reports.models import EvidencePack
 from portal.reports.tasks import evidence_pack_build_task
 from tests.reports.conftest import client_for
 from tests.reports.pack_doors import pack_downloaded
-from tests.reports.test_team_history_packs import DAY, history
+from tests.reports.test_team_history_packs import _day, history
 
 __all__ = ["history"]  # the fixture: the organisation as recorded 500 days ago
 
@@ -37,7 +37,7 @@ def _files(storage: Path) -> set[str]:
 
 
 def _asked_for(client, team) -> EvidencePack:
-    asked = {"team": team.pk, "as_at": DAY.isoformat(), "basis": AS_RECORDED}
+    asked = {"team": team.pk, "as_at": _day().isoformat(), "basis": AS_RECORDED}
     assert client.post(reverse("exports:pack_new"), asked).status_code == 302
     return EvidencePack.objects.latest("pk")
 

@@ -20,7 +20,7 @@ from portal.reports.pack_verify import manifest_read, pack_verify
 from tests.reports.conftest import client_for
 from tests.reports.pack_doors import pack_downloaded, pack_made
 from tests.reports.test_packs import _pdf_text
-from tests.reports.test_team_history_packs import DAY, _private_media, history
+from tests.reports.test_team_history_packs import _day, _private_media, history
 
 __all__ = ["_private_media", "history"]  # the fixtures: the organisation as recorded 500 days ago, own storage
 
@@ -85,7 +85,7 @@ def test_a_pack_pdf_with_a_page_taken_out_added_swapped_or_a_status_changed_does
     history, hr, tmp_path, capsys
 ):
     client = client_for(hr)
-    pack = pack_made(client, history["comms"], DAY, AS_RECORDED)
+    pack = pack_made(client, history["comms"], _day(), AS_RECORDED)
     pdf, twin = pack_downloaded(client, pack, tmp_path)
     ok, genuine = _verify(pdf, twin, capsys)
     assert ok, genuine
@@ -110,13 +110,13 @@ def test_two_packs_of_the_same_csv_each_checked_as_itself(history, hr, tmp_path,
     altered, is refused naming it, not passed as the first; the first is checked by its manifest alone, and told so.
     The second altered with the first's id printed instead of its own is refused too: its receipt, printed in its
     manifest and signed, was issued after the first was finished."""
-    client = client_for(hr)
+    client, day = client_for(hr), _day()
     (tmp_path / "first").mkdir()
     (tmp_path / "second").mkdir()
-    first = pack_made(client, history["comms"], DAY, AS_RECORDED)
+    first = pack_made(client, history["comms"], day, AS_RECORDED)
     first_pdf, first_twin = pack_downloaded(client, first, tmp_path / "first")
     with freeze_time(timezone.now() + datetime.timedelta(minutes=2), tick=True):  # receipts are to the second
-        second = pack_made(client, history["comms"], DAY, AS_RECORDED)
+        second = pack_made(client, history["comms"], day, AS_RECORDED)
         second_pdf, second_twin = pack_downloaded(client, second, tmp_path / "second")
     assert first_twin.read_bytes() == second_twin.read_bytes() and first.pk != second.pk
     EvidencePack.objects.filter(pk=first.pk).update(pdf_sha256="")
@@ -152,7 +152,7 @@ def test_a_pack_the_records_do_not_hold_or_hold_as_another_does_not_match(histor
     """A pack whose id the records hold for another pack (a database from elsewhere), or not at all (restored from a
     backup taken before the pack was made): its PDF cannot be checked, and verify_pack says why."""
     client = client_for(hr)
-    pack = pack_made(client, history["comms"], DAY, AS_RECORDED)
+    pack = pack_made(client, history["comms"], _day(), AS_RECORDED)
     pdf, twin = pack_downloaded(client, pack, tmp_path)
 
     EvidencePack.objects.filter(pk=pack.pk).update(csv_sha256="0" * 64)

@@ -17,7 +17,7 @@ from portal.reports.basis import AS_RECORDED
 from tests.reports.conftest import client_for
 from tests.reports.pack_doors import pack_downloaded, pack_made
 from tests.reports.test_pack_receipt_time_edited import _issued, _receipt_time_edited, _verify
-from tests.reports.test_team_history_packs import DAY, _private_media, history
+from tests.reports.test_team_history_packs import _day, _private_media, history
 
 __all__ = ["_private_media", "history"]  # the fixtures: the organisation as recorded 500 days ago, own storage
 
@@ -55,7 +55,7 @@ def _problems(out: str) -> list[str]:
 def made_with_the_old_key(history, hr, tmp_path, settings):
     settings.PORTAL_RECEIPT_KEY, settings.PORTAL_RECEIPT_RETIRED_KEYS = OLD, []
     client = client_for(hr)
-    pack = pack_made(client, history["comms"], DAY, AS_RECORDED)
+    pack = pack_made(client, history["comms"], _day(), AS_RECORDED)
     pdf, twin = pack_downloaded(client, pack, tmp_path)
     settings.PORTAL_RECEIPT_KEY = NEW  # changed since
     return pdf, twin

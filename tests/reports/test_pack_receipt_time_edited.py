@@ -20,7 +20,7 @@ from portal.reports.pack_verify import manifest_read
 from tests.reports.conftest import client_for
 from tests.reports.pack_doors import pack_downloaded, pack_made
 from tests.reports.test_pack_pdf_checked import _altered
-from tests.reports.test_team_history_packs import DAY, _private_media, history
+from tests.reports.test_team_history_packs import _day, _private_media, history
 
 __all__ = ["_private_media", "history"]  # the fixtures: the organisation as recorded 500 days ago, own storage
 
@@ -66,13 +66,13 @@ def _receipt_time_edited(pdf, tmp_path, name: str, to: str):
 def _two_packs(history, hr, tmp_path):
     """Two packs of the same day as recorded then (the same CSV), the second made two minutes after the first, and
     the first made before the portal kept its PDF's SHA-256."""
-    client = client_for(hr)
+    client, day = client_for(hr), _day()
     (tmp_path / "first").mkdir()
     (tmp_path / "second").mkdir()
-    first = pack_made(client, history["comms"], DAY, AS_RECORDED)
+    first = pack_made(client, history["comms"], day, AS_RECORDED)
     first_pdf, first_twin = pack_downloaded(client, first, tmp_path / "first")
     with freeze_time(timezone.now() + datetime.timedelta(minutes=2), tick=True):  # receipts are to the second
-        second = pack_made(client, history["comms"], DAY, AS_RECORDED)
+        second = pack_made(client, history["comms"], day, AS_RECORDED)
         second_pdf, second_twin = pack_downloaded(client, second, tmp_path / "second")
     assert first_twin.read_bytes() == second_twin.read_bytes()
     EvidencePack.objects.filter(pk=first.pk).update(pdf_sha256="")

@@ -18,7 +18,6 @@ from tests import factories
 from tests.reports.conftest import client_for
 
 URL, TEAM = reverse("reports:team_remind"), reverse("reports:team")
-TODAY = timezone.localdate()
 ONE = datetime.timedelta(days=1)
 BUTTON, TOO_MANY = "Remind everyone overdue</button>", "Too many people are overdue here to remind"
 
@@ -28,6 +27,7 @@ def ward(db):
     """A ward whose manager works in it and is up to date, a compliant nurse, a leaver gone yesterday and a starter
     due tomorrow (neither in post), a leaver on their last day and a person whose account is closed (both overdue,
     never having done anything), and two requirements."""
+    today = timezone.localdate()
     trust = factories.make_team("Trust", kind="organisation")
     ward = factories.make_team("Ward 1", parent=trust)
     fire = factories.make_requirement(name="Fire Safety")
@@ -38,9 +38,9 @@ def ward(db):
     for requirement in (fire, adults):
         factories.make_completion(manager, requirement)
         factories.make_completion(done, requirement)
-    factories.make_staff(team=ward, first_name="Gil", last_name="Gone", leave_date=TODAY - ONE)
-    factories.make_staff(team=ward, first_name="Stu", last_name="Starter", start_date=TODAY + ONE)
-    factories.make_staff(team=ward, first_name="Lia", last_name="Lastday", leave_date=TODAY)
+    factories.make_staff(team=ward, first_name="Gil", last_name="Gone", leave_date=today - ONE)
+    factories.make_staff(team=ward, first_name="Stu", last_name="Starter", start_date=today + ONE)
+    factories.make_staff(team=ward, first_name="Lia", last_name="Lastday", leave_date=today)
     closed = factories.make_staff(team=ward, first_name="Cal", last_name="Closed")
     get_user_model().objects.filter(pk=closed.user_id).update(is_active=False)
     refresh()

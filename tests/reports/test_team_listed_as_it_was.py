@@ -27,10 +27,20 @@ from portal.reports.team_listed import team_matrix_listed
 from tests import factories
 from tests.reports.test_team_listed import SCOPES, assert_listed_is_whole_cut, calls_of, hr_client, owing_the_same
 
-TODAY = timezone.localdate()
-DAY = TODAY - datetime.timedelta(days=30)  # the past day the page is about
 ONE = datetime.timedelta(days=1)
 WORKERS = ["Administrative and Clerical", "Nursing"]  # students are in neither: nothing is required of them
+
+# The day each test runs, and the past day the page is about (30 days before it): read as the test begins
+# (_read_the_day), before `recorded` freezes the clock on the day. Read when the file was imported, a run going past
+# midnight used yesterday's.
+TODAY = DAY = None
+
+
+@pytest.fixture(autouse=True)
+def _read_the_day():
+    global TODAY, DAY
+    TODAY = timezone.localdate()
+    DAY = TODAY - 30 * ONE
 
 
 def _on(n: int) -> datetime.date:

@@ -12,6 +12,7 @@ import copy
 import datetime
 import random
 
+import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -34,13 +35,23 @@ from tests import factories
 from tests.reports.test_team_listed import STATES
 
 SEED = 20261206
-TODAY = timezone.localdate()
 ONE = datetime.timedelta(days=1)
-FIRST = TODAY - 90 * ONE  # the organisation as first loaded
-DAYS = [TODAY - n * ONE for n in (40, 25, 12, 3)]  # the past days read
 NAMES = [("Ann", "Adams"), ("Ann", "Adams"), ("ann", "adams"), ("Éva", "Ólafsson"), ("Eva", "Olafsson")]
 NAMES += [("Bo", "Baker"), ("Bo", "baker"), ("Zoë", "Zulu"), ("Dai", "de Souza"), ("Dai", "De Souza")]
 GROUPS = ["Nursing", "Administrative and Clerical", "Students"]
+
+# The day each test runs, the organisation as first loaded (90 days before it) and the past days read: read as the test
+# begins (_read_the_day), before `build` freezes and moves the clock. Read when the file was imported, a run going past
+# midnight used yesterday's.
+TODAY = FIRST = DAYS = None
+
+
+@pytest.fixture(autouse=True)
+def _read_the_day():
+    global TODAY, FIRST, DAYS
+    TODAY = timezone.localdate()
+    FIRST = TODAY - 90 * ONE
+    DAYS = [TODAY - n * ONE for n in (40, 25, 12, 3)]
 
 
 def _noon(day: datetime.date, hour: int = 12) -> datetime.datetime:

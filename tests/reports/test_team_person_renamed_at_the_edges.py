@@ -17,10 +17,15 @@ from portal.people.models import TeamManager
 from tests import factories
 from tests.reports.conftest import client_for
 
-TODAY = timezone.localdate()
-FIRST = TODAY - datetime.timedelta(days=60)  # recorded as Zoe Young
-RENAMED = TODAY - datetime.timedelta(days=40)  # renamed Yas Young, at noon
-AGAIN = TODAY - datetime.timedelta(days=20)  # renamed Ann Able, at noon
+# Days before the day the test runs, read then (_ago): read when the file was imported, a run going past midnight in
+# London used yesterday's.
+FIRST = 60  # recorded as Zoe Young
+RENAMED = 40  # renamed Yas Young, at noon
+AGAIN = 20  # renamed Ann Able, at noon
+
+
+def _ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
 
 
 def _at(day, hour):
@@ -29,7 +34,7 @@ def _at(day, hour):
 
 @pytest.fixture
 def ward(db):
-    with freeze_time(_at(FIRST, 9)):
+    with freeze_time(_at(_ago(FIRST), 9)):
         trust = factories.make_team("Trust", kind="organisation")
         ward = factories.make_team("Ward 1", parent=trust)
         factories.make_requirement(name="Fire Safety")
@@ -43,26 +48,28 @@ def ward(db):
 
 def rename_twice(person):
     """Yas Young at noon on RENAMED, Ann Able at noon on AGAIN, each recorded as the roster records a change."""
-    for day, (first, last) in ((RENAMED, ("Yas", "Young")), (AGAIN, ("Ann", "Able"))):
+    renames = ((_ago(RENAMED), ("Yas", "Young")), (_ago(AGAIN), ("Ann", "Able")))  # both read before the clock stops
+    for day, (first, last) in renames:
         with freeze_time(_at(day, 12)):
             person.first_name, person.last_name = first, last
             person.save()
             staff_changes_record([person])
 
 
+# Each day read (in days before the test runs: one more is the day before) and the name recorded by its end.
 DAYS = {
-    "before the first rename": (RENAMED - datetime.timedelta(days=1), "Zoe Young"),
+    "before the first rename": (RENAMED + 1, "Zoe Young"),
     "the day of the first rename": (RENAMED, "Yas Young"),
-    "between the renames": (AGAIN - datetime.timedelta(days=1), "Yas Young"),
+    "between the renames": (AGAIN + 1, "Yas Young"),
     "the day of the second rename": (AGAIN, "Ann Able"),
-    "after both": (AGAIN + datetime.timedelta(days=1), "Ann Able"),
+    "after both": (AGAIN - 1, "Ann Able"),
 }
 
 
 @pytest.mark.parametrize("when", DAYS)
 def test_each_day_reads_the_name_recorded_by_its_end_as_the_team_page_does(ward, when):
-    day, then = DAYS[when]
-    query = {"as_at": day.isoformat(), "basis": "as_recorded"}
+    days_ago, then = DAYS[when]
+    query = {"as_at": _ago(days_ago).isoformat(), "basis": "as_recorded"}
     mia = client_for(ward["mia"])
     html = mia.get(reverse("reports:team_person", args=[ward["zoe"].pk]), query).content.decode()
     assert f"<h1>{then}</h1>" in html
