@@ -4,8 +4,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.text import get_text_list
 from wagtail import hooks
 
+from portal.people.hr_roles import hr_officers_closing_leaves_none
 from portal.people.roles import HR_GROUP
 
 from .deletion import account_deletion_refusals, account_deletion_refused_message
@@ -67,6 +69,36 @@ def refuse_closing_accounts_in_groups_not_their_own(request, action_type, object
     return redirect(action_class_instance.next_url)
 
 
+def _last_hr_officers_refused(request, users) -> bool:
+    """Closing or deleting `users`' accounts, by anyone, a superuser included, when that would leave no HR officer who
+    can sign in (`hr_roles.hr_officers_closing_leaves_none`): nobody could then do HR's work, nor give the role to
+    anyone, which the HR roles page asks an HR officer to do. Says so, naming them; whether it did."""
+    officers = hr_officers_closing_leaves_none({user.pk for user in users})
+    if not officers:
+        return False
+    names = get_text_list([officer.display_name for officer in officers], "and")
+    who = f"{names} is the last HR officer" if len(officers) == 1 else f"{names} are the last HR officers"
+    messages.error(
+        request,
+        f"{who} who can sign in: closing or deleting {'the account' if len(officers) == 1 else 'their accounts'} "
+        "would leave nobody who can do HR's work. Give a colleague the HR role on the HR roles page "
+        f"({reverse('hr_roles:list')}) first. Nothing was saved.",
+    )
+    return True
+
+
+@hooks.register("before_bulk_action")
+def refuse_closing_the_last_hr_officers(request, action_type, objects, action_class_instance):
+    """The users list's "Set active state" to closed (registered before the hook below, which saves each account):
+    every account chosen counts at once, so closing all the officers together is refused as closing the last is."""
+    if action_type != "set_active_state" or getattr(action_class_instance, "model", None) is not get_user_model():
+        return None
+    closing = [user for user in _changing_state(objects, action_class_instance) if user.is_active]
+    if not _last_hr_officers_refused(request, closing):
+        return None
+    return redirect(action_class_instance.next_url)
+
+
 @hooks.register("before_bulk_action")
 def accounts_closed_or_opened_one_at_a_time(request, action_type, objects, action_class_instance):
     """The user list's "Set active state" writes every account chosen with one UPDATE, which no receiver sees: the
@@ -97,6 +129,18 @@ def refuse_closing_or_reopening_accounts_in_groups_not_their_own(request, user):
     if not names:
         return None
     _closing_refused(request, {user: names})
+    return redirect("wagtailusers_users:edit", user.pk)
+
+
+@hooks.register("before_edit_user")
+def refuse_closing_the_last_hr_officer(request, user):
+    """The user editor's Active box, unticked on an open account (it has none on someone's own)."""
+    if request.method != "POST" or user == request.user or not user.is_active:
+        return None
+    if forms.CheckboxInput().value_from_datadict(request.POST, None, "is_active"):
+        return None
+    if not _last_hr_officers_refused(request, [user]):
+        return None
     return redirect("wagtailusers_users:edit", user.pk)
 
 
@@ -275,4 +319,22 @@ def refuse_bulk_deleting_accounts_on_record(request, action_type, objects, actio
         if user.pk in refusals:
             messages.error(request, account_deletion_refused_message(user, refusals[user.pk]))
     messages.error(request, "No account was deleted. To delete the others, choose them without those named.")
+    return redirect(action_class_instance.next_url)
+
+
+@hooks.register("before_delete_user")
+def refuse_deleting_the_last_hr_officer(request, user):
+    """The user's own delete, before the confirmation is shown (after the refusal above, whose "close it instead" an
+    account training records name hears first)."""
+    if not _last_hr_officers_refused(request, [user]):
+        return None
+    return redirect("wagtailusers_users:edit", user.pk)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deleting_the_last_hr_officers(request, action_type, objects, action_class_instance):
+    if action_type != "delete" or getattr(action_class_instance, "model", None) is not get_user_model():
+        return None
+    if not _last_hr_officers_refused(request, objects):
+        return None
     return redirect(action_class_instance.next_url)

@@ -1,5 +1,6 @@
 """HR grants the HR role and takes it away, with a reason. Nobody changes their own role (another HR officer must),
-and the last HR officer cannot be removed, so the organisation is never left without one.
+and the last HR officer cannot be removed, so the organisation is never left without one; nor can the account of the
+last who can sign in be closed or deleted in the CMS (`hr_officers_closing_leaves_none`, portal.accounts.wagtail_hooks).
 
 The role is membership of the HR group. Adding or removing it ends the person's sessions (the `m2m_changed`
 receiver in portal.accounts.receivers), so they sign in again and an HR session proves its second factor afresh;
@@ -40,12 +41,27 @@ def hr_officers():
     )
 
 
+def _hr_officers_who_can_sign_in():
+    """The accounts that hold the HR role and can sign in: open, and their holder not left."""
+    left = Q(staff__leave_date__isnull=False, staff__leave_date__lt=timezone.localdate())
+    return get_user_model().objects.filter(groups__name=HR_GROUP, is_active=True).exclude(left)
+
+
 def hr_colleague_can_sign_in(user_id: int) -> bool:
     """Whether someone other than the user `user_id` holds the HR role and can sign in (their account open, and not
     left): whom a refusal of a person's own record can send them to. One query."""
-    left = Q(staff__leave_date__isnull=False, staff__leave_date__lt=timezone.localdate())
-    officers = get_user_model().objects.filter(groups__name=HR_GROUP, is_active=True).exclude(left)
-    return officers.exclude(pk=user_id).exists()
+    return _hr_officers_who_can_sign_in().exclude(pk=user_id).exists()
+
+
+def hr_officers_closing_leaves_none(user_ids: set[int]) -> list:
+    """The HR officers who can sign in, by name, when closing or deleting the accounts `user_ids` would leave none
+    who can: all of them are among `user_ids`. Otherwise [], as when none can sign in already (closing an account
+    then takes nothing more from HR). Reopening an account is never refused by this: call it only for closing. One
+    query (the officers who can sign in: the HR group is a handful of people, whatever the organisation's size)."""
+    officers = list(_hr_officers_who_can_sign_in().order_by("last_name", "first_name", "email"))
+    if officers and all(officer.pk in user_ids for officer in officers):
+        return officers
+    return []
 
 
 def ask_another_hr(user_id: int, refused: str, then: str) -> str:

@@ -5,7 +5,8 @@ back: a delegated account manager closed HR officers' accounts, the last one inc
 the role from the last officer, and asks another officer and a reason), and reopened the account of an HR officer
 closed by hand, who was HR again at their next sign-in, in the user editor and the users list's "Set active state"
 alike; and deleted a new HR officer's account. Each is refused, naming the groups, and nothing is saved; a superuser
-still closes any account (a compromised one at once), and the roster closes leavers' as before."""
+still closes any account (a compromised one at once) but the last HR officer's, and the roster closes leavers' as
+before."""
 
 from html import unescape
 
@@ -127,6 +128,8 @@ def test_accounts_in_their_own_groups_or_none_are_closed_and_reopened_as_before(
 
 
 def test_a_superuser_still_closes_an_hr_officers_account(hana):
+    # Not the last who can sign in, which nobody closes (tests/accounts/test_last_hr_officer_account_kept.py).
+    factories.make_user(first_name="Omar", last_name="Khan").groups.add(hr_group())
     admin = factories.with_mfa(factories.make_user(email="root@example.nhs.uk", is_superuser=True))
     _set_active(factories.sign_in(Client(), admin), hana, active=False)
     assert _state(hana) == (False, True)
