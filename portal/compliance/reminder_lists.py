@@ -38,6 +38,7 @@ def email_for(messages) -> tuple[str, str]:
         "external_course": any(item["requirement"].kind == "external_course" for item in items),
         "team_url": first.get("team_url"),
         "undeliverable": any(item.get("undeliverable") for item in items),  # some person's own email was refused
+        "undeliverable_for_now": any(item.get("undeliverable_for_now") for item in items),  # only for now (full)
         "no_address": any(item.get("no_address") for item in items),  # someone has no work email: never reminded
     }
     template = "several" if stage in PERSON_STAGES else f"{stage}_several"

@@ -1,11 +1,11 @@
 """Refusals of reminders by the mail server, read for the run (`reminders`): who is given up on, and since when.
 
-The person's overdue reminder refused for good (a 5xx to the address) on UNDELIVERABLE_AFTER days counts as gone for
-the ladder; a manager whose address refused their escalation for good on UNDELIVERABLE_AFTER days, or for now (a 4xx:
-the mailbox full) on REFUSED_FOR_NOW_AFTER days, is passed over; a manager's weekly list refused for good at their
-address on UNDELIVERABLE_AFTER days is not tried again there. Each counts its own refusals, as each email is its own.
-Days are London days: a run retried the same day is not another day. Each refusal is a
-ReminderRefusal row (`reminder_sending` writes them).
+The person's overdue reminder refused for good (a 5xx to the address) on UNDELIVERABLE_AFTER days, or refused for now
+(a 4xx: the mailbox full, try later) or for good on REFUSED_FOR_NOW_AFTER days, counts as gone for the ladder
+(`undeliverable_since`); a manager whose address refused their escalation so is passed over (`manager_refused`); a
+manager's weekly list refused for good at their address on UNDELIVERABLE_AFTER days is not tried again there. Each
+counts its own refusals, as each email is its own. Days are London days: a run retried the same day is not another day.
+Each refusal is a ReminderRefusal row (`reminder_sending` writes them).
 """
 
 import datetime
@@ -21,10 +21,11 @@ from .models import ReminderLog, ReminderRefusal, RequirementStatus
 AFTER, MANAGER, DIGEST = ReminderLog.AFTER, ReminderLog.ESCALATE_MANAGER, ReminderLog.DIGEST
 
 UNDELIVERABLE_AFTER = 3  # days the person's overdue reminder is refused for good before their manager hears without it
-# Days a manager's address may refuse the escalation for now (a 4xx: mailbox full, try later), and nothing else, before
-# they are passed over. More than UNDELIVERABLE_AFTER, as a 4xx says "try later" and may clear, and as mail servers
-# themselves keep trying a 4xx for four or five days before they give up (RFC 5321 4.5.4.1); and well within the days
-# between the manager's stage and HR's, so that HR still hears on its day.
+# Days the person's address may refuse their overdue reminder for now (a 4xx: mailbox full, try later), or a manager's
+# their escalation, before the ladder goes on without them. More than UNDELIVERABLE_AFTER, as a 4xx says "try later"
+# and may clear, and as mail servers themselves keep trying a 4xx for four or five days before they give up (RFC 5321
+# 4.5.4.1); and within the days between the person's overdue reminder and the manager's stage, and between the
+# manager's and HR's, so that the next one still hears on their usual day.
 REFUSED_FOR_NOW_AFTER = 5
 
 
@@ -61,19 +62,21 @@ def refused_enough(days: list[datetime.date]) -> bool:
     return len(days) >= UNDELIVERABLE_AFTER
 
 
-def manager_refused(refused: Refused) -> bool | None:
-    """Whether a manager whose address refused their escalation so is passed over: True when it was refused for good
-    on UNDELIVERABLE_AFTER days, False (for now) when it was refused, for now or for good, on REFUSED_FOR_NOW_AFTER
-    days; None while they are still tried. Pure."""
+def undeliverable_since(refused: Refused) -> tuple[datetime.date, bool] | None:
+    """When an address that refused a stage so is given up on, and whether for good: (the first day refused for good,
+    True) once refused for good on UNDELIVERABLE_AFTER days (`refused_enough`), else (the first day refused, False) once
+    refused, for now or for good, on REFUSED_FOR_NOW_AFTER days; None while it is still tried. For the person's overdue
+    reminder, the ladder goes on as if it had gone on that day. Pure."""
     if refused_enough(refused.for_good):
-        return True
-    return False if len(refused.days) >= REFUSED_FOR_NOW_AFTER else None
+        return refused.for_good[0], True
+    return (refused.days[0], False) if len(refused.days) >= REFUSED_FOR_NOW_AFTER else None
 
 
-def undeliverable_since(days: list[datetime.date]) -> datetime.date | None:
-    """The day the person's overdue reminder counts as gone for the ladder, given the days it was refused for good:
-    the first, once it is given up on (`refused_enough`); else None. Pure."""
-    return days[0] if refused_enough(days) else None
+def manager_refused(refused: Refused) -> bool | None:
+    """Whether a manager whose address refused their escalation so is passed over, as `undeliverable_since` gives
+    up on it: True for good, False for now; None while they are still tried. Pure."""
+    given_up = undeliverable_since(refused)
+    return None if given_up is None else given_up[1]
 
 
 def list_refused_days():

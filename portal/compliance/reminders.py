@@ -14,9 +14,11 @@ When each stage is due, in days from the due date (settings.PORTAL_REMINDER_OFFS
 
 The stages after the due date form a ladder: each waits for the one before it to have been sent, and then for the
 same gap the offsets put between them. One exception: when the mail server has refused the person's own overdue
-reminder for good (a 5xx refusal of the address, not a server that cannot be reached) on UNDELIVERABLE_AFTER days, the
-ladder goes on as if it had been sent on the first of them, and the line manager (or HR) is told plainly that the person
-could not be emailed and to check the address in ESR; HR's list names the address. So too for a manager: one whose
+reminder for good (a 5xx refusal of the address, not a server that cannot be reached) on UNDELIVERABLE_AFTER days, or
+for now (a 4xx: the mailbox full, try later) or for good on REFUSED_FOR_NOW_AFTER days (`undeliverable_since`), the
+ladder goes on as if it had been sent on the first of them (the first refused for good, when those were enough), and the
+line manager (or HR) is told plainly that the person could not be emailed, naming the address: refused for good, to
+check it in ESR; for now, that their mailbox is not taking email and to tell them. So too for a manager: one whose
 address the mail server has refused the escalation at for good on UNDELIVERABLE_AFTER days, or refused for now (a 4xx:
 the mailbox full) on REFUSED_FOR_NOW_AFTER days, is passed over, and HR's escalation, on its day, says the manager
 could not be emailed and names the address; a manager's weekly list refused for good at their address on
@@ -257,11 +259,14 @@ def reminders_due(today: datetime.date) -> list[Message]:
         manager = escalation.managers[0] if escalation.managers else None
         stages_sent = sent.get(key, {})
         undeliverable = None  # the person's address, when their overdue reminder could not be delivered
+        undeliverable_for_now = False  # only for now: their mailbox did not take it (full), the address is fine
         no_address = work_email_problem(row.staff.work_email)  # what stops any email reaching them, if anything
         if AFTER not in stages_sent and not no_address:
-            since = undeliverable_since(refusals.get((AFTER, row.staff.work_email.lower()), Refused()).for_good)
-            if since is not None:
+            given_up = undeliverable_since(refusals.get((AFTER, row.staff.work_email.lower()), Refused()))
+            if given_up is not None:
+                since, for_good = given_up
                 stages_sent, undeliverable = {**stages_sent, AFTER: since}, row.staff.work_email
+                undeliverable_for_now = not for_good
         if no_address and AFTER not in stages_sent:
             # No address, or one that is not one: none of their own reminders can go (Django sends nothing to an empty
             # address, which would be logged as sent, and raises for one it cannot read); their manager and HR are
@@ -291,6 +296,7 @@ def reminders_due(today: datetime.date) -> list[Message]:
             "refused_for_now_days": REFUSED_FOR_NOW_AFTER,
             "manager_told": MANAGER in stages_sent,
             "undeliverable": undeliverable,  # only ever for the escalations: the person's own stages are past
+            "undeliverable_for_now": undeliverable_for_now,  # said as their mailbox not taking email, not the address
             "no_address": no_address,  # never reminded: the manager and HR are told why ("has no work email ...")
             "training_url": training_url(),
             "person_url": _absolute("reports:team_person", row.staff_id),
