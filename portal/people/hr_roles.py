@@ -136,6 +136,15 @@ def _locked_hr_group() -> Group:
     return Group.objects.select_for_update().get(pk=hr_group().pk)
 
 
+def hr_officers_lock() -> None:
+    """Hold the HR role's lock (`_locked_hr_group`) until the transaction ends. Whatever checks that someone is left
+    to do HR's work and then changes who can (the role taken away here, an officer's account closed or deleted in the
+    CMS: portal.accounts.middleware) holds it from the check to the commit, so two such changes at once are taken one
+    after the other and the second is checked against what the first did. On SQLite a transaction that writes holds
+    the whole database from its start (they begin IMMEDIATE), and this changes nothing."""
+    _locked_hr_group()
+
+
 def _clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:

@@ -71,7 +71,9 @@ MIDDLEWARE = [
     "portal.accounts.middleware.CmsEditorsOnlyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "portal.errors.MethodNotAllowedPageMiddleware",  # a page, not an empty 405, where a form's address is opened
-    "portal.lib.replica.ReplicaReadsMiddleware",  # last: report pages read the replica, if there is one
+    "portal.lib.replica.ReplicaReadsMiddleware",  # report pages read the replica, if there is one
+    # After the sign-in, MFA and CMS checks, so nobody they refuse waits for the lock it takes.
+    "portal.accounts.middleware.AccountClosingOneAtATimeMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
