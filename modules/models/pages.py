@@ -2,6 +2,7 @@
 in `module`)."""
 
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -9,6 +10,7 @@ from wagtail.search import index
 
 from modules.blocks import BODY_FEATURES
 from modules.rich_text import NamedRichTextBlock, NamedRichTextPanel
+from portal.compliance.reminder_runs import reminder_run_warning
 from portal.reports.next_steps import next_steps_for_user
 
 from .policy_versioning import ScheduledVersionError  # noqa: F401 (defined here until the split; imported from here)
@@ -46,6 +48,9 @@ class HomePage(Page):
         context["policies"] = PolicyPage.objects.child_of(self).live().order_by("title")
         context["module_indexes"] = ModuleIndexPage.objects.child_of(self).live()
         context["next_steps"] = next_steps_for_user(request.user)
+        # For HR only (the template asks the session's roles first, which costs no query): the page they land on
+        # after signing in says when the daily reminders are not going out. One query, and none for anyone else.
+        context["reminder_warning"] = SimpleLazyObject(reminder_run_warning)
         return context
 
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 from portal.lib.mail import reply_to
 
 from . import reminder_lists
-from .models import ReminderLog, ReminderRefusal
+from .models import ReminderLog, ReminderRefusal, ReminderRun
 from .reminders import Message, messages_due, remindable
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def message_send(message: Message) -> str:
     return messages_send([message])
 
 
-def messages_send(messages: list[Message], *, connection=None) -> str:
+def messages_send(messages: list[Message], *, connection=None, errors: list | None = None) -> str:
     """One email to one recipient about `messages` (all of one stage): each is claimed as `message_send` claims one,
     and those claimed before are left out; what is left goes as its own text when it is one message, else as one list
     (`reminder_lists.email_for`). The outcome as `message_send`'s: ALREADY_SENT if nothing was left to send; if the
@@ -73,7 +73,8 @@ def messages_send(messages: list[Message], *, connection=None) -> str:
     UNCONFIRMED, not ALREADY_SENT, when nothing was left to send and some claim of it is not yet marked sent.
     `connection`: the run's connection to the mail server, opened here if it is not open, and closed on MAIL_DOWN;
     None, a connection of the email's own. A message no longer due (`still_due`) is neither claimed nor sent:
-    NO_LONGER_DUE when none is left."""
+    NO_LONGER_DUE when none is left. `errors`, if given, gets the exception of an email that could not be sent (the
+    daily run records the mail server's last answer: `ReminderRun.error`)."""
     messages = still_due(messages)
     if not messages:
         return NO_LONGER_DUE
@@ -88,6 +89,8 @@ def messages_send(messages: list[Message], *, connection=None) -> str:
     except OSError as error:  # smtplib's errors among them
         logger.exception("Could not send the %s reminder (logs %s) to %s", left[0].stage, logs, recipient)
         ReminderLog.objects.filter(pk__in=logs).delete()
+        if errors is not None:
+            errors.append(error)
         if (answer := refused_for_good(error, recipient)) is not None:
             _refusals_record(left, answer, for_good=True)
         elif (answer := refused_for_now(error, recipient)) is not None:
@@ -96,11 +99,13 @@ def messages_send(messages: list[Message], *, connection=None) -> str:
         if not about_this_email and connection is not None:
             _connection_close(connection)  # dropped, or never made: the next email tries a new one
         return NOT_SENT if about_this_email else MAIL_DOWN
-    except Exception:
+    except Exception as error:
         # Not the mail server: this email could not be made or sent (an address Django's SMTP backend cannot read
         # raises ValueError before the server sees it, say). Withdrawn as a refusal is, and the run goes on.
         logger.exception("Could not send the %s reminder (logs %s) to %s", left[0].stage, logs, recipient)
         ReminderLog.objects.filter(pk__in=logs).delete()
+        if errors is not None:
+            errors.append(error)
         return NOT_SENT
     except BaseException:
         # The worker stopped mid-send (shut down, interrupted): whether the server took it is not known, and a
@@ -255,17 +260,25 @@ def reminders_send(today: datetime.date) -> Counter:
     many emails were sent, by stage, and under NOT_SENT_COUNT how many did not go. An email the mail server refuses
     is logged and the run goes on; when the server cannot be reached for MAIL_DOWN_AFTER emails in a row, the rest
     are left for the next run (each would wait out EMAIL_TIMEOUT: with thousands to send, the run would take hours).
-    Nothing not sent is recorded as sent. All on one connection to the mail server (this module's docstring)."""
+    Nothing not sent is recorded as sent. All on one connection to the mail server (this module's docstring). The
+    run's outcome is a ReminderRun row (two queries), made as it starts and finished as it ends, which HR's pages
+    read (`reminder_runs.reminder_run_warning`): whichever door ran it, HR hear when the mail server was down."""
+    run = ReminderRun.objects.create(day=today, started_at=timezone.now())
     batches = defaultdict(list)
     for message in messages_due(today):
         batches[(message.stage, message.recipient)].append(message)
     sent, failed, down_in_a_row = Counter(), 0, 0
+    down, errors, fault = 0, [], None  # emails not sent for the server's fault; one email's errors; the run's fault
     connection = get_connection()
     try:
         for done, ((stage, _), batch) in enumerate(batches.items(), start=1):
-            outcome = messages_send(batch, connection=connection)
+            outcome = messages_send(batch, connection=connection, errors=errors)
             sent[stage] += outcome == SENT
             failed += outcome in {NOT_SENT, MAIL_DOWN}
+            down += outcome == MAIL_DOWN
+            if errors and (outcome == MAIL_DOWN or not down):  # the server's fault says more than one refusal
+                fault = errors[-1]
+            errors.clear()
             down_in_a_row = down_in_a_row + 1 if outcome == MAIL_DOWN else 0
             if down_in_a_row >= MAIL_DOWN_AFTER:
                 left = len(batches) - done
@@ -277,10 +290,25 @@ def reminders_send(today: datetime.date) -> Counter:
                     left,
                 )
                 failed += left
+                down += left
                 break
     finally:
         _connection_close(connection)
+    run.finished_at, run.sent, run.not_sent, run.mail_down = timezone.now(), sum(sent.values()), failed, down
+    run.error = fault_said(fault) if fault is not None else ""
+    run.save(update_fields=["finished_at", "sent", "not_sent", "mail_down", "error"])
     if failed:
         logger.warning("%d reminder emails for %s were not sent; the next run tries them again.", failed, today)
         sent[NOT_SENT_COUNT] = failed
     return +sent
+
+
+def fault_said(error: BaseException) -> str:
+    """What the mail server (or the email) answered, for HR to pass to IT: the exception's class and message, with an
+    SMTP answer's code and words decoded (`SMTPAuthenticationError: 535 5.7.8 Authentication failed`)."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        words = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else error.smtp_error
+        said = f"{error.smtp_code} {words}"
+    else:
+        said = str(error)
+    return f"{type(error).__name__}: {said}"[:255]

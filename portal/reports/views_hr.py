@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
+from portal.compliance.reminder_runs import reminder_run_warning
 from portal.people.decorators import hr_required
 from portal.people.models import Team
 
@@ -38,7 +39,12 @@ def organisation(request):
     root = Team.objects.filter(depth=1).order_by("path").first()
     if not form.is_valid() or root is None:
         status = 400 if form.errors else 200
-        context = {"form": form, "report": None, "basis_options": basis_options(form)}
+        context = {
+            "form": form,
+            "report": None,
+            "basis_options": basis_options(form),
+            "reminder_warning": reminder_run_warning(),
+        }
         return render(request, "reports/organisation.html", context, status=status)
     data = form.cleaned_data
     node = data["team"] or root
@@ -62,6 +68,7 @@ def organisation(request):
         "export_query": urlencode({**filters, "team": node.pk}),
         "basis_options": basis_options(form),
         "basis_words": described(report.basis),
+        "reminder_warning": reminder_run_warning(),  # HR's page: told when the daily reminders are not going out
     }
     return render(request, "reports/organisation.html", context)
 

@@ -6,6 +6,7 @@ from .certificates import Certificate, ReminderLog, VerificationCode, private_st
 from .imports import CompetenceMapping, CompletionBatch, ImportBatch
 from .ledger import EvidenceEntry, LedgerHead, PolicySnapshot, ReattestationRound, RoundWithdrawal
 from .reminder_refusals import ReminderRefusal
+from .reminder_runs import ReminderRun
 from .requirement_changes import RequirementChange
 from .requirements import (
     JOB_TITLE_PATTERN_MAX_LENGTH,
@@ -31,6 +32,7 @@ __all__ = [
     "ReattestationRound",
     "ReminderLog",
     "ReminderRefusal",
+    "ReminderRun",
     "Requirement",
     "RequirementChange",
     "RequirementQuerySet",
