@@ -360,6 +360,21 @@ def sign_in(page, base_url, email, password=factories.PASSWORD):
     page.get_by_role("button", name="Sign in").click()
 
 
+def sign_in_by_session(page, base_url, user):
+    """Start `page` signed in as `user`, as the sign-in form would leave the browser (factories.sign_in: the password
+    and, if they have an authenticator app, the code), on the page the form sends a person to (LOGIN_REDIRECT_URL).
+    For tests that start signed in, where typing into the form cost about a second each: the tests of the form itself
+    and what it leaves behind (its pages' accessibility, titles and fields, the second factor, the session's timeout
+    and cookies, the CSP on its pages, a sign-in in another tab) call sign_in."""
+    from django.conf import settings
+    from django.test import Client
+
+    session = factories.sign_in(Client(), user).cookies[settings.SESSION_COOKIE_NAME]
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session.value, "url": base_url}
+    page.context.add_cookies([{**cookie, "httpOnly": True, "sameSite": settings.SESSION_COOKIE_SAMESITE}])
+    page.goto(f"{base_url}{settings.LOGIN_REDIRECT_URL}")
+
+
 def totp_code(secret: str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP") -> str:
     """The code an authenticator app would show now for `secret` (see factories.totp_code)."""
     return factories.totp_code(secret)

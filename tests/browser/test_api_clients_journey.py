@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from portal.api.models import ApiClient
 from portal.people.roles import hr_group
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in_with_code
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 
@@ -27,7 +27,7 @@ def test_hr_makes_rotates_and_revokes_an_api_client(browser, live_server, site, 
 
 
 def _journey(page, live_server, axe_check, user):
-    sign_in_with_code(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
 
     page.get_by_role("link", name="Organisation", exact=True).click()  # HR finds the page from their report

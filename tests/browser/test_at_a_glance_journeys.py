@@ -16,7 +16,7 @@ from portal.compliance.projection import refresh
 from portal.people.models import TeamManager
 from portal.people.roles import hr_group
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in, sign_in_with_code
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 
@@ -83,7 +83,7 @@ def _above_the_fold(locator, viewport):
 
 
 def test_a_manager_sees_whom_to_chase_above_the_fold_on_any_screen(page, live_server, org, axe_check):
-    sign_in(page, live_server.url, org["manager"].user.email)
+    sign_in_by_session(page, live_server.url, org["manager"].user)
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
     for viewport in (WIDE, NARROW):
         page.set_viewport_size(viewport)
@@ -134,7 +134,7 @@ def test_hr_sees_each_requirements_figure_against_the_target_and_the_worst_teams
     hr = org["hr"]
     hr.user.groups.add(hr_group())
     factories.with_mfa(hr.user)
-    sign_in_with_code(page, live_server.url, hr.user.email)
+    sign_in_by_session(page, live_server.url, hr.user)
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
     for viewport in (WIDE, NARROW):
         page.set_viewport_size(viewport)

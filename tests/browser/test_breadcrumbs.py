@@ -4,7 +4,7 @@ link back to the page just above. The current page is in neither."""
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 
@@ -19,7 +19,7 @@ def test_the_breadcrumb_shows_each_page_above_once_and_a_phone_gets_a_back_link(
     module = factories.make_module(policy=policy, title="Posting as yourself")
     user = factories.make_user(email="aisha@example.nhs.uk")
     factories.make_staff(user=user)
-    sign_in(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
 
     page.set_viewport_size({"width": 1280, "height": 800})

@@ -14,7 +14,7 @@ from portal.compliance.projection import refresh
 from portal.people.models import TeamManager
 from portal.people.roles import hr_group
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in_with_code
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 from tests.compliance.test_certificates import PDF
 
 pytestmark = BROWSER_DB
@@ -45,7 +45,7 @@ def test_the_certificate_and_close_team_pages_pass_axe(page, live_server, site, 
     archive = factories.make_team("Archive")
     TeamManager.objects.create(staff=sam, team=archive, started_on=datetime.date(2024, 4, 1))
 
-    sign_in_with_code(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
     page.goto(f"{live_server.url}/certificates/queue/")
     expect(page.get_by_text("Another HR officer must check this certificate.")).to_be_visible()

@@ -15,7 +15,7 @@ from portal.lib.forms import REASON_MAX_LENGTH
 from portal.people.models import StaffMember
 from portal.people.roles import hr_group
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in, sign_in_with_code
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 from tests.compliance.test_certificate_pdf_active_content import open_script, pdf
 from tests.compliance.test_certificates import PDF
 
@@ -28,7 +28,7 @@ def test_the_upload_refusing_a_heic_photo_and_a_pdf_with_a_script_passes_axe(pag
     factories.make_staff(user=user)
     factories.make_requirement(name="Safeguarding Adults Level 1", renewal_months=36)
     refresh()
-    sign_in(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
     page.goto(f"{live_server.url}/certificates/upload/")
     page.get_by_label("Day").fill("15")
     page.get_by_label("Month").fill("1")
@@ -68,7 +68,7 @@ def test_the_queue_with_a_leaver_and_a_refused_verification_passes_axe(page, liv
     )
     StaffMember.objects.filter(pk=sam.pk).update(leave_date=timezone.localdate() - datetime.timedelta(days=5))
 
-    sign_in_with_code(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
     page.goto(f"{live_server.url}/certificates/queue/")
     expect(page.get_by_text("Left on ")).to_be_visible()

@@ -9,7 +9,7 @@ from portal.people.models import TeamManager
 from portal.people.roles import hr_group
 from portal.reports import views_team
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in, sign_in_with_code
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 
@@ -34,7 +34,7 @@ def _world():
 
 def test_hr_and_a_manager_find_people_and_teams(page, live_server, site, axe_check, monkeypatch):
     hr, manager = _world()
-    sign_in_with_code(page, live_server.url, hr.user.email)
+    sign_in_by_session(page, live_server.url, hr.user)
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})
@@ -57,7 +57,7 @@ def test_hr_and_a_manager_find_people_and_teams(page, live_server, site, axe_che
     axe_check(page)
 
     page.context.clear_cookies()
-    sign_in(page, live_server.url, manager.user.email)
+    sign_in_by_session(page, live_server.url, manager.user)
     page.goto(f"{live_server.url}/team/")
     expect(page.get_by_text("See one of your teams on its own")).to_be_visible()
     axe_check(page)

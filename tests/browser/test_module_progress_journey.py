@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from quizzes.services import attempt_start, attempt_submit
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 from tests.browser.test_new_starter_journey import Driver
 
 pytestmark = BROWSER_DB
@@ -34,7 +34,7 @@ def test_the_count_moves_as_scenarios_are_answered_and_the_last_says_the_module_
     context = browser.new_context(bypass_csp=True)  # axe is injected
     page = context.new_page()
     driver = Driver(page, keyboard_only=mode == "keyboard")
-    sign_in(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
     expect(page.get_by_test_id("signed-in-as")).to_have_text("Sam Taylor")
 
     driver.start(f"{live_server.url}{module.url}")

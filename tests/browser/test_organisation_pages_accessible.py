@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from portal.people.models import TeamManager
 from portal.people.roles import hr_group
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in_with_code
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 
@@ -23,7 +23,7 @@ def test_organisation_pages_pass_axe(page, live_server, site, axe_check, monkeyp
     other = factories.make_staff(user=factories.make_user(first_name="Ivan", last_name="Other"), team=wards)
     other.user.groups.add(hr_group())
     factories.make_staff(user=user, team=organisation)
-    sign_in_with_code(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
     base = f"{live_server.url}/hr/organisation"
 

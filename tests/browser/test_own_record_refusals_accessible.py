@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from portal.compliance.projection import refresh
 from portal.people.roles import hr_group
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in_with_code
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 THE_WAY_OUT = "you are the only member of HR who can sign in"
@@ -21,7 +21,7 @@ def test_own_record_refusals_pass_axe(page, live_server, site, axe_check):
     dev = factories.make_staff(user=user, team=team)
     entry = factories.make_completion(dev, factories.make_requirement(name="Fire safety"))
     refresh()
-    sign_in_with_code(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
 
     page.goto(f"{live_server.url}/hr/evidence/{entry.pk}/void/")

@@ -10,7 +10,7 @@ from portal.compliance import pauses
 from portal.compliance.projection import refresh
 from portal.people.roles import hr_group
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in_with_code
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 
@@ -32,7 +32,7 @@ def test_pause_pages_pass_axe(page, live_server, site, axe_check):
         last_day=today + datetime.timedelta(days=180),
         user=user,
     )
-    sign_in_with_code(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
 
     page.goto(f"{live_server.url}/team/people/{nia.pk}/")
@@ -79,7 +79,7 @@ def test_hr_pauses_someone_by_keyboard_alone_typing_the_days_in_the_date_boxes(p
     refresh()
     first = timezone.localdate()
     last = first + datetime.timedelta(days=90)
-    sign_in_with_code(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
 
     page.goto(f"{live_server.url}/hr/pauses/{nia.pk}/add/")

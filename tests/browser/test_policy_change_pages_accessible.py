@@ -13,7 +13,7 @@ from portal.compliance.projection import refresh
 from portal.compliance.services import attestation_record
 from portal.reports.certificates import verification_code_for
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 from tests.compliance.test_policy_changes_since import publish
 
 pytestmark = BROWSER_DB
@@ -37,7 +37,7 @@ def test_the_parts_a_policy_change_adds_pass_axe(page, live_server, site, axe_ch
     )
     publish(policy, "2.1", {"6": "Our principles, in brief."}, {"6": ("minor", "Grammar")})
 
-    sign_in(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
     expect(page.get_by_role("heading", name="What you need to do")).to_be_visible()
     expect(page.get_by_text("changed on", exact=False)).to_be_visible()
     expect(page.get_by_text("Fire Safety:", exact=False)).to_be_visible()

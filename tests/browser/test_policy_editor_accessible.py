@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from modules.models import PolicyPage
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in_with_code
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 
@@ -24,7 +24,7 @@ def test_the_policy_editor_passes_axe_with_every_rich_text_editor_named(page, li
     editor = factories.make_user(email="editor@example.nhs.uk", is_superuser=True)
     factories.with_mfa(editor)
 
-    sign_in_with_code(page, live_server.url, editor.email)
+    sign_in_by_session(page, live_server.url, editor)
     page.goto(f"{live_server.url}/cms/pages/{policy.pk}/edit/")
     editors = page.locator(".public-DraftEditor-content[role=textbox]")
     # The summary, the other front matter, and the ratified text and summary of each of the 31 sections.

@@ -12,7 +12,7 @@ from modules.models import PolicyPage
 from portal.compliance.models import Requirement
 from portal.compliance.projection import refresh
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 
@@ -28,7 +28,7 @@ def test_staff_attest_from_the_end_of_the_policy_page(page, live_server, site, a
     factories.make_staff(user=sam)
     refresh()
 
-    sign_in(page, live_server.url, sam.email)
+    sign_in_by_session(page, live_server.url, sam)
     page.goto(f"{live_server.url}{policy.url}")
     summary = page.locator(".nhsuk-summary-list")
     expect(summary).to_contain_text("All employees of NHS Warrington Clinical Commissioning Group")

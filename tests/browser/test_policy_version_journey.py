@@ -19,7 +19,7 @@ from portal.compliance.projection import refresh
 from portal.compliance.services import attestation_record
 from quizzes.models import Choice, Question
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in, sign_in_with_code
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 
@@ -96,7 +96,7 @@ def test_a_new_version_reaches_everyone_with_the_right_reason_text_and_questions
     call_command("import_policy", str(v2), "--into", str(policy.pk), "--version", "2.0", stdout=out)
     assert "section 7.2, 9, 10.1, 13" in out.getvalue()
     deadline = timezone.localdate() + datetime.timedelta(days=28)
-    sign_in_with_code(page, live_server.url, editor.email)
+    sign_in_by_session(page, live_server.url, editor)
     _answer_and_publish(
         page,
         live_server.url,
@@ -132,7 +132,7 @@ def test_a_new_version_reaches_everyone_with_the_right_reason_text_and_questions
 
     # Sam, who attested 1.0, is told why: the material sections of 2.0, re-attest by the deadline.
     page.context.clear_cookies()
-    sign_in(page, live_server.url, sam.email)
+    sign_in_by_session(page, live_server.url, sam)
     day = f"{deadline.day} {deadline:%B %Y}"
     for path in ["/", "/training/"]:
         page.goto(f"{live_server.url}{path}")

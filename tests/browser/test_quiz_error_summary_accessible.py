@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from quizzes.services import attempt_start
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 SERVICE = "Staff training and attestation – NHS Warrington CCG"
@@ -22,7 +22,7 @@ def test_a_quiz_sent_with_unanswered_questions(browser, live_server, site, axe_c
     questions = attempt.frozen_questions()
     context = browser.new_context(java_script_enabled=scripts, bypass_csp=True)  # axe is injected
     page = context.new_page()
-    sign_in(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
     page.goto(f"{live_server.url}/learn/attempts/{attempt.pk}/")
     answered = [q for n, q in enumerate(questions, 1) if n not in (2, 4)]
     for question in answered:

@@ -10,7 +10,7 @@ from portal.compliance.models import PolicySnapshot, Requirement
 from portal.compliance.projection import refresh
 from portal.compliance.services import attestation_record
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 
@@ -47,7 +47,7 @@ def test_staff_member_reattests_after_a_material_change(page, live_server, site,
     page_obj.full_clean()
     page_obj.save_revision().publish()
 
-    sign_in(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
     page.goto(f"{live_server.url}/training/")
     expect(page.get_by_role("heading", name="My training")).to_be_visible()
     expect(page.get_by_text("Due soon")).to_be_visible()

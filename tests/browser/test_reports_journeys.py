@@ -17,7 +17,7 @@ from portal.people.models import StaffChange, TeamManager
 from portal.people.roles import hr_group
 from portal.reports.models import EvidencePack
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in, sign_in_with_code
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 from tests.dbrole import as_owner
 
 pytestmark = BROWSER_DB
@@ -124,7 +124,7 @@ def test_manager_reminds_an_overdue_person_and_downloads_the_workbook(
 ):
     factories.make_completion(org["priya"], org["requirement"])
 
-    sign_in(page, live_server.url, org["manager"].user.email)  # a manager needs no authenticator app
+    sign_in_by_session(page, live_server.url, org["manager"].user)  # a manager needs no authenticator app
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
     axe_check(page)
 
@@ -187,7 +187,7 @@ def test_hr_drills_down_and_makes_an_evidence_pack_as_at_a_past_date(page, live_
         )
     as_at = timezone.localdate() - datetime.timedelta(days=2)
 
-    sign_in_with_code(page, live_server.url, hr.user.email)
+    sign_in_by_session(page, live_server.url, hr.user)
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
     axe_check(page)
 

@@ -7,7 +7,7 @@ from portal.compliance.projection import refresh
 from portal.compliance.services import requirement_retire
 from portal.people.roles import hr_group
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in_with_code
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 
@@ -23,7 +23,7 @@ def test_requirement_pages_pass_axe(page, live_server, site, axe_check):
     old = factories.make_requirement(name="Old course")
     requirement_retire(requirement=old, user=user, reason="Replaced by Fire Safety")
     refresh()
-    sign_in_with_code(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
 
     page.goto(f"{live_server.url}/hr/requirements/")

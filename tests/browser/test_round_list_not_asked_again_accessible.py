@@ -10,7 +10,7 @@ from portal.compliance.models import Requirement
 from portal.compliance.services import reattestation_round_open
 from portal.people.roles import hr_group
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in_with_code
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 
@@ -28,7 +28,7 @@ def test_the_list_naming_versions_not_asked_again_passes_axe(page, live_server, 
         reason="Section 1: a new heading",
         opened_by=user,
     )
-    sign_in_with_code(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
 
     page.goto(f"{live_server.url}/hr/requirements/rounds/")

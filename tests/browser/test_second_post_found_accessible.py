@@ -13,7 +13,7 @@ from portal.compliance.projection import refresh
 from portal.people.history import staff_changes_record
 from portal.people.models import Assignment, TeamManager
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 
@@ -42,7 +42,7 @@ def _world(day):
 def test_a_manager_finds_a_bank_posts_holder_and_reads_a_page_as_recorded_then(page, live_server, site, axe_check):
     day = timezone.localdate() - datetime.timedelta(days=20)  # the past day read, as recorded then
     manager, zoe = _world(day)
-    sign_in(page, live_server.url, manager.user.email)
+    sign_in_by_session(page, live_server.url, manager.user)
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"{live_server.url}/team/")

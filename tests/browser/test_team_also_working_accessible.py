@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from portal.compliance.projection import refresh
 from portal.people.models import Assignment, TeamManager
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 
@@ -26,7 +26,7 @@ def test_the_team_page_with_people_also_working_there_passes_axe(page, live_serv
     factories.make_requirement(name="Safeguarding Adults Level 1")
     refresh()
 
-    sign_in(page, live_server.url, manager.user.email)
+    sign_in_by_session(page, live_server.url, manager.user)
     page.goto(f"{live_server.url}/team/")
     expect(page.get_by_role("heading", name="Also working in this team")).to_be_visible()
     expect(page.get_by_role("link", name="Bo Bank")).to_be_visible()

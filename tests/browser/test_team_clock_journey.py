@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from portal.compliance.projection import refresh
 from portal.people.models import StaffChange, TeamManager
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 from tests.dbrole import as_owner
 
 pytestmark = BROWSER_DB
@@ -62,7 +62,7 @@ def _show(page):
 
 def test_a_manager_switches_the_team_page_between_the_clocks_by_keyboard(page, live_server, org, axe_check):
     day = timezone.localdate() - datetime.timedelta(days=50)
-    sign_in(page, live_server.url, org["manager"].user.email)  # a manager needs no authenticator app
+    sign_in_by_session(page, live_server.url, org["manager"].user)  # a manager needs no authenticator app
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
 
     page.goto(f"{live_server.url}/team/")

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from portal.compliance.projection import refresh
 from portal.people.models import TeamManager
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 
@@ -21,7 +21,7 @@ def test_the_narrowed_team_page_without_the_button_passes_axe(page, live_server,
     factories.make_staff(team=ward, first_name="Owen", last_name="Overdue")
     refresh()
 
-    sign_in(page, live_server.url, manager.user.email)
+    sign_in_by_session(page, live_server.url, manager.user)
     page.goto(f"{live_server.url}/team/?requirement={fire.pk}")
     link = page.get_by_role("link", name="show every requirement and status")
     expect(link).to_be_visible()

@@ -14,7 +14,7 @@ from portal.compliance.projection import refresh
 from portal.people.models import StaffChange
 from portal.people.roles import hr_group
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in_with_code
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 from tests.dbrole import as_owner
 
 pytestmark = BROWSER_DB
@@ -53,7 +53,7 @@ def _compliant_cell(page):
 
 def test_hr_switches_a_past_day_between_as_it_was_and_as_recorded_then(page, live_server, org, axe_check):
     day = timezone.localdate() - datetime.timedelta(days=50)
-    sign_in_with_code(page, live_server.url, org["hr"].user.email)
+    sign_in_by_session(page, live_server.url, org["hr"].user)
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
 
     page.goto(f"{live_server.url}/hr/reports/")

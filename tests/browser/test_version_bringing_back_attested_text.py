@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from modules.models import PolicyPage
 from portal.compliance.dates import add_months
-from tests.browser.conftest import BROWSER_DB, sign_in
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 from tests.browser.test_reattestation_journey import attested_version_1
 from tests.compliance.test_attestation import publish_new_version
 
@@ -32,7 +32,7 @@ def test_who_attested_the_text_brought_back_is_compliant_and_told_the_text_is_th
         section_text="Speak for yourself.",
     )
 
-    sign_in(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
     page.goto(f"{live_server.url}/training/")
     row = page.get_by_role("row", name=requirement.name)
     expect(row.get_by_text("Compliant")).to_be_visible()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from portal.compliance.projection import refresh
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in
+from tests.browser.conftest import BROWSER_DB, sign_in, sign_in_by_session
 
 pytestmark = BROWSER_DB
 
@@ -48,7 +48,7 @@ def test_an_action_refused_after_its_redirect_is_an_error_summary_that_takes_foc
     user = factories.make_user(email="sam@example.nhs.uk")
     factories.make_staff(user=user)
     refresh()
-    sign_in(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
     page.goto(f"{live_server.url}{module.url}")
 
     page.evaluate(  # the button is not offered for a quiz with no questions; one opened before the questions went
@@ -70,7 +70,7 @@ def test_a_forms_error_summary_keeps_focus_over_a_banner(page, live_server, site
     factories.make_staff(user=user)
     factories.make_requirement(name="Safeguarding Adults Level 1")
     refresh()
-    sign_in(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
     page.goto(f"{live_server.url}/certificates/upload/")
 
     def with_a_message_too(route):  # a message left for the page that shows the form's errors: both on one page

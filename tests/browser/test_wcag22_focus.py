@@ -7,7 +7,7 @@ import pytest
 from portal.compliance.projection import refresh
 from portal.people.roles import hr_group
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in_with_code
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 
@@ -58,7 +58,7 @@ def test_focus_is_always_seen_on_the_module_quiz_team_and_report_pages(page, liv
     factories.make_requirement(name="Fire Safety")
     refresh()
     page.set_viewport_size(size)
-    sign_in_with_code(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
 
     page.goto(f"{live_server.url}{module.url}")
     problems = {"module": focus_problems(page)}

@@ -3,7 +3,7 @@ has what it shows (its text, or the text of its image: the NHS logo says "NHS") 
 speaks to their computer can say what they see ("click NHS") and reach it."""
 
 from tests import factories
-from tests.browser.conftest import BROWSER_DB, sign_in
+from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 
@@ -23,7 +23,7 @@ def test_what_each_link_and_button_shows_is_in_its_name(page, live_server, site)
     module = factories.make_module(policy=policy)
     user = factories.make_user(email="sam@example.nhs.uk")
     factories.make_staff(user=user)
-    sign_in(page, live_server.url, user.email)
+    sign_in_by_session(page, live_server.url, user)
 
     for path in ["/", "/training/", module.url, "/certificates/", "/attest/", policy.url]:
         page.goto(f"{live_server.url}{path}")
