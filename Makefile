@@ -31,13 +31,20 @@ demo: install
 	$(BIN)/python manage.py load_demo
 	@# Loading queues a few hundred of Wagtail's search-index and reference-index updates; the worker would print two
 	@# lines for each and push the sign-ins above off the screen, so they are run here first, quietly.
-	@echo "Indexing the demo's pages for search (about half a minute)..."
-	@$(BIN)/python manage.py db_worker --batch --no-startup-delay --verbosity 0
+	@# Today's reminder run is queued too, as production's cron queues it each morning (docs/deploy.md): without one,
+	@# HR's pages would rightly say that no reminder run has finished. Its emails are written to a file in
+	@# var/demo-mail/, not printed over the sign-ins.
+	@$(BIN)/python manage.py send_reminders > /dev/null
+	@echo "Indexing the demo's pages for search and sending today's reminders to var/demo-mail/ (about half a minute)..."
+	@EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
+	  $(BIN)/python manage.py db_worker --batch --no-startup-delay --verbosity 0
 	@echo "Starting the task worker and the server on http://$(HOST):$(PORT)/ (Ctrl+C stops both)"
-	@# What the CMS schedules goes live within a minute, as production's cron does it every ten (docs/deploy.md).
+	@# What the CMS schedules goes live within a minute, as production's cron does it every ten, and the reminder run
+	@# is queued every hour (each reminder goes once, ever: a run finds only what fell due since the last one).
 	@$(BIN)/python manage.py db_worker & worker=$$!; \
 	(while sleep 60; do $(BIN)/python manage.py publish_scheduled > /dev/null; done) & publisher=$$!; \
-	trap 'kill $$worker $$publisher 2>/dev/null' EXIT INT TERM; \
+	(while sleep 3600; do $(BIN)/python manage.py send_reminders > /dev/null; done) & reminders=$$!; \
+	trap 'kill $$worker $$publisher $$reminders 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 ## test: lint, the import-layer contract, checks, migrations check, the whole pytest suite including browser tests
