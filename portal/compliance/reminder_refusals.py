@@ -3,8 +3,9 @@
 The person's overdue reminder refused for good (a 5xx to the address) on UNDELIVERABLE_AFTER days, or refused for now
 (a 4xx: the mailbox full, try later) or for good on REFUSED_FOR_NOW_AFTER days, counts as gone for the ladder
 (`undeliverable_since`); a manager whose address refused their escalation so is passed over (`manager_refused`); a
-manager's weekly list refused for good at their address on UNDELIVERABLE_AFTER days is not tried again there. Each
-counts its own refusals, as each email is its own. Days are London days: a run retried the same day is not another day.
+manager's weekly list refused for good at their address on UNDELIVERABLE_AFTER days is not tried again there until
+LIST_TRIED_AGAIN_AFTER has passed since the last refusal. Each counts its own refusals, as each email is its own. Days
+are London days: a run retried the same day is not another day.
 Each refusal is a ReminderRefusal row (`reminder_sending` writes them).
 """
 
@@ -12,10 +13,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef
 from django.db.models.functions import Lower, TruncDate
 
-from .dates import local_day
+from .dates import end_of_local_day, local_day
 from .models import ReminderLog, ReminderRefusal, RequirementStatus
 
 AFTER, MANAGER, DIGEST = ReminderLog.AFTER, ReminderLog.ESCALATE_MANAGER, ReminderLog.DIGEST
@@ -27,6 +28,10 @@ UNDELIVERABLE_AFTER = 3  # days the person's overdue reminder is refused for goo
 # 4.5.4.1); and within the days between the person's overdue reminder and the manager's stage, and between the
 # manager's and HR's, so that the next one still hears on their usual day.
 REFUSED_FOR_NOW_AFTER = 5
+# How long a manager's weekly list, passed over at an address that refused it for good, waits before it is tried there
+# again (once: refused again, it waits as long again). A mailbox "gone" may come back under the same address: an NHSmail
+# account suspended for long leave and restored. Four weekly lists missed at most, then one try.
+LIST_TRIED_AGAIN_AFTER = datetime.timedelta(days=28)
 
 
 @dataclass
@@ -79,15 +84,18 @@ def manager_refused(refused: Refused) -> bool | None:
     return None if given_up is None else given_up[1]
 
 
-def list_refused_days():
+def list_refused_days(today: datetime.date):
     """For a TeamManager row: on how many London days the manager's weekly list was refused for good at their work
-    email as it is now (in any case), as a subquery of the row's query."""
+    email as it is now (in any case), as a subquery of the row's query; none (NULL) once LIST_TRIED_AGAIN_AFTER has
+    passed since the last of them, so that the list is tried there again: an account suspended and restored under the
+    same address gets it, and one refused again waits as long again."""
     return (
         ReminderRefusal.objects.filter(stage=DIGEST, for_good=True, staff=OuterRef("staff"))
         .annotate(address=Lower("recipient"), day=TruncDate("refused_at"))
         .filter(address=Lower(OuterRef("staff__work_email")))
         .order_by()
         .values("staff")
-        .annotate(days=Count("day", distinct=True))
+        .annotate(days=Count("day", distinct=True), last=Max("refused_at"))
+        .filter(last__gte=end_of_local_day(today - LIST_TRIED_AGAIN_AFTER))
         .values("days")
     )

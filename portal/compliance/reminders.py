@@ -341,7 +341,8 @@ def digests_due(today: datetime.date) -> list[Message]:
     the due-soon window, or asked to do it again by a re-attestation round (due later: "Due soon" from the day the
     round opened, as on the team page). Nothing for a manager with nobody to follow up, nor for one whose account is
     closed, who is away (`staff_away`) or has no usable work email, or whose address the mail server refused their
-    list at for good on UNDELIVERABLE_AFTER days (until the roster gives another; the escalations about their people
+    list at for good on UNDELIVERABLE_AFTER days (until the roster gives another, or LIST_TRIED_AGAIN_AFTER has passed
+    since the last refusal: `reminder_refusals.list_refused_days`; the escalations about their people
     count their own refusals, and pass them over to HR as `reminders_due` says), nor for one whose list for this week
     (named by its Monday) has gone: the run on Monday sends them, and a later run that week sends those it did not
     (the worker down that day, the mail server too; or nobody to follow up on Monday, and someone since). Two
@@ -356,7 +357,7 @@ def digests_due(today: datetime.date) -> list[Message]:
         .exclude(staff__user__is_active=False)
         .exclude(staff__in=staff_away(today))
         .exclude(Exists(sent))
-        .annotate(list_refused_days=Subquery(list_refused_days()))
+        .annotate(list_refused_days=Subquery(list_refused_days(today)))
     )
     for link in managing.select_related("staff", "team"):
         if not work_email_problem(link.staff.work_email) and (link.list_refused_days or 0) < UNDELIVERABLE_AFTER:

@@ -4,7 +4,9 @@ gone, a typo in ESR). Before, it was tried again on every run: each run of the w
 the portal treats other refused addresses: once the list has been refused at an address on UNDELIVERABLE_AFTER (3)
 days, it is not tried again at that address; the escalations about their people count their own refusals, as before
 (3bec573), so the manager is passed over there too and HR's escalation goes on its day, saying the manager could not be
-emailed. A new address in the roster is tried again."""
+emailed. A new address in the roster is tried again, and so is the same address LIST_TRIED_AGAIN_AFTER (28 days) after
+it last refused the list: an NHSmail account suspended (long leave, say) and restored under the same address gets its
+list again, where before it never did."""
 
 import smtplib
 
@@ -55,7 +57,7 @@ def test_the_list_stops_and_hr_is_told_on_its_day_as_for_other_refused_managers(
         28: [("hr", HR)],
     }
     assert len([subject for subject in TRIED if "is overdue with" in subject]) == 3  # days 14, 15 and 16
-    assert len(_lists_tried()) == 3
+    assert len(_lists_tried()) == 5  # days -28, -27 and -26; then 28 days after each last refusal: days 2 and 30
     (to_hr,) = [message for message in mailoutbox if message.to == [HR]]
     assert (
         "Line manager: Grace Okafor (grace@example.nhs.uk): the mail server refused this address, so the escalation "
@@ -92,3 +94,19 @@ def test_a_list_refused_on_two_days_is_tried_again(org, run, refusing, settings,
     daily(run, -26, -26)
     assert [message.to for message in mailoutbox if LIST in message.subject] == [[GRACE]]
     assert len(_lists_tried()) == 2
+
+
+def test_the_same_address_is_tried_again_28_days_after_it_last_refused(org, run, refusing, settings, mailoutbox):
+    daily(run, -29, 1)  # refused on days -28, -27 and -26, then passed over
+    assert len(_lists_tried()) == 3
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the account restored, same address
+    daily(run, 2, 2)  # 28 days after day -26
+    assert [message.to for message in mailoutbox if LIST in message.subject] == [[GRACE]]
+    assert ReminderLog.objects.filter(stage="digest", recipient=GRACE, sent_at__isnull=False).count() == 1
+
+
+def test_refused_again_then_it_waits_another_28_days(org, run, refusing):
+    daily(run, -29, 29)
+    assert len(_lists_tried()) == 4  # days -28, -27, -26 and 2: not 3 to 29
+    daily(run, 30, 30)
+    assert len(_lists_tried()) == 5
