@@ -363,7 +363,7 @@ def sign_in(page, base_url, email, password=factories.PASSWORD):
 def sign_in_by_session(page, base_url, user):
     """Start `page` signed in as `user`, as the sign-in form would leave the browser (factories.sign_in: the password
     and, if they have an authenticator app, the code), on the page the form sends a person to (LOGIN_REDIRECT_URL).
-    For tests that start signed in, where typing into the form cost about a second each: the tests of the form itself
+    For tests that start signed in, where typing into the form cost about half a second each: the tests of the form
     and what it leaves behind (its pages' accessibility, titles and fields, the second factor, the session's timeout
     and cookies, the CSP on its pages, a sign-in in another tab) call sign_in."""
     from django.conf import settings
