@@ -40,11 +40,14 @@ demo: install
 	  $(BIN)/python manage.py db_worker --batch --no-startup-delay --verbosity 0
 	@echo "Starting the task worker and the server on http://$(HOST):$(PORT)/ (Ctrl+C stops both)"
 	@# What the CMS schedules goes live within a minute, as production's cron does it every ten, and the reminder run
-	@# is queued every hour (each reminder goes once, ever: a run finds only what fell due since the last one).
+	@# is queued every hour, on the loop's 60th minute (each reminder goes once, ever: a run finds only what fell due
+	@# since the last one).
 	@$(BIN)/python manage.py db_worker & worker=$$!; \
-	(while sleep 60; do $(BIN)/python manage.py publish_scheduled > /dev/null; done) & publisher=$$!; \
-	(while sleep 3600; do $(BIN)/python manage.py send_reminders > /dev/null; done) & reminders=$$!; \
-	trap 'kill $$worker $$publisher $$reminders 2>/dev/null' EXIT INT TERM; \
+	(minutes=0; while sleep 60; do \
+	  $(BIN)/python manage.py publish_scheduled > /dev/null; minutes=$$((minutes + 1)); \
+	  [ $$((minutes % 60)) -ne 0 ] || $(BIN)/python manage.py send_reminders > /dev/null; \
+	done) & publisher=$$!; \
+	trap 'kill $$worker $$publisher 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 ## test: lint, the import-layer contract, checks, migrations check, the whole pytest suite including browser tests

@@ -62,14 +62,15 @@ def test_make_demo_gives_every_command_the_address_it_serves_on(tmp_path):
     assert ran.returncode == 0, printed
     assert "on http://127.0.0.1:8765/" in printed
     lines = noted.read_text().splitlines()
-    # migrate, load_demo, the tasks loading queued (run quietly, so that the sign-ins stay on the screen), then the
-    # worker and the server side by side (in either order)
-    assert lines[:3] == [
+    # migrate, load_demo, today's reminder run queued, the tasks loading and it queued (run quietly, so that the
+    # sign-ins stay on the screen), then the worker and the server side by side (in either order)
+    assert lines[:4] == [
         "migrate --noinput PORTAL_BASE_URL=http://127.0.0.1:8765",
         "load_demo PORTAL_BASE_URL=http://127.0.0.1:8765",
+        "send_reminders PORTAL_BASE_URL=http://127.0.0.1:8765",
         "db_worker --batch PORTAL_BASE_URL=http://127.0.0.1:8765",
     ]
-    assert sorted(lines[3:]) == [
+    assert sorted(lines[4:]) == [
         "db_worker PORTAL_BASE_URL=http://127.0.0.1:8765",
         "runserver --noreload PORTAL_BASE_URL=http://127.0.0.1:8765",
     ]
