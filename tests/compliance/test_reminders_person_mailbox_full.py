@@ -17,9 +17,8 @@ from portal.compliance.dates import local_day
 from portal.compliance.models import ReminderRefusal
 from portal.compliance.reminder_refusals import REFUSED_FOR_NOW_AFTER, Refused, undeliverable_since
 from portal.compliance.reminder_sending import reminders_send
-from tests import factories
 from tests.compliance.test_reminders import GRACE, HR, NURSES, SAM, START, daily, day, org, run  # noqa: F401
-from tests.compliance.test_reminders_undeliverable import ANSWER
+from tests.compliance.test_reminders_undeliverable import ANSWER, reachable_colleague
 
 FULL = {"code": 452, "text": b"4.2.2 mailbox full"}
 GONE = {"code": 550, "text": b"5.1.1 mailbox unavailable"}
@@ -85,17 +84,7 @@ def test_refused_for_now_on_five_days_the_ladder_goes_on_from_the_first(org, run
 
 
 def test_the_lists_name_the_mailbox_not_taking_email_against_the_person(org, run, mailbox_full, mailoutbox):
-    pat = factories.make_staff(
-        team=org["sam"].team,
-        first_name="Pat",
-        last_name="Reachable",
-        staff_group=NURSES,
-        start_date=START,
-        line_manager=org["grace"],
-    )
-    from portal.compliance.projection import refresh
-
-    refresh(staff_ids=[pat.pk])
+    reachable_colleague(org)
     daily(run, 0, 28)
     to_grace = _overdue_to(mailoutbox, GRACE)
     assert f"{FOR_NOW} Please tell them, and that their mailbox is not taking email." in to_grace, to_grace

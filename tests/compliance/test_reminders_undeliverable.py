@@ -11,6 +11,7 @@ import pytest
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 from portal.compliance.models import ReminderLog, ReminderRefusal
+from portal.compliance.projection import refresh
 from portal.compliance.reminder_sending import refused_for_good
 from portal.compliance.reminders import UNDELIVERABLE_AFTER
 from tests import factories
@@ -64,9 +65,9 @@ def test_the_manager_and_hr_are_told_when_the_persons_own_email_is_refused(org, 
     assert "We have reminded Sam by email" not in to_hr.body
 
 
-def test_the_lists_name_the_address_that_was_refused(org, run, refusing, mailoutbox):
-    """HR's and the manager's emails list several people when several are due on one day: the refused address is
-    named against the person, and the others read as reminded."""
+def reachable_colleague(org):
+    """Pat, in Sam's team with Sam's manager and due on Sam's day, whose address the mail server takes: the emails
+    that list several people name the refused one against Sam only."""
     pat = factories.make_staff(
         team=org["sam"].team,
         first_name="Pat",
@@ -75,9 +76,14 @@ def test_the_lists_name_the_address_that_was_refused(org, run, refusing, mailout
         start_date=START,
         line_manager=org["grace"],
     )
-    from portal.compliance.projection import refresh
-
     refresh(staff_ids=[pat.pk])
+    return pat
+
+
+def test_the_lists_name_the_address_that_was_refused(org, run, refusing, mailoutbox):
+    """HR's and the manager's emails list several people when several are due on one day: the refused address is
+    named against the person, and the others read as reminded."""
+    reachable_colleague(org)
     daily(run, 0, 28)
     (to_hr,) = [m for m in mailoutbox if m.to == [HR]]
     assert "These 2 people have not yet completed this training." in to_hr.body
