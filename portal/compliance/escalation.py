@@ -23,19 +23,70 @@ from types import MappingProxyType
 from portal.people.emails import work_email_problem
 from portal.people.models import StaffMember, Team, TeamManager
 
+from .reminder_refusals import REFUSED_FOR_NOW_AFTER
+
 
 @dataclass(frozen=True)
 class Escalation:
     """Whom the manager stage goes to: `managers` (none: HR instead); `away`, the one passed over for being away when
     nobody else was left; `line_manager`, whether they are the person's line manager (else their team's managers);
-    `refused`, those passed over because the mail server refused their address; `refused_for_now`, whether each of
-    them was refused only for now (a full mailbox), not for good."""
+    `refused`, those passed over because the mail server refused their address; `refused_for_now`, those of them
+    refused only for now (a full mailbox), not for good. The words of HR's email about the refused are here, so the
+    email about one person and HR's list of several say the same."""
 
     managers: list[StaffMember] = field(default_factory=list)
     away: StaffMember | None = None
     line_manager: bool = True
     refused: list[StaffMember] = field(default_factory=list)
-    refused_for_now: bool = False
+    refused_for_now: list[StaffMember] = field(default_factory=list)
+
+    @property
+    def refused_for_good(self) -> list[StaffMember]:
+        return [manager for manager in self.refused if manager not in self.refused_for_now]
+
+    def refused_described(self) -> str:
+        """Each manager refused, named with their address and what the mail server did, those refused for good
+        first: "Grace Okafor (grace@...): the mail server refused this address; Ali Khan (ali@...): the mail server
+        did not take email for this address on any of the 5 days we tried (...), so the escalation did not reach
+        them"."""
+        parts = []
+        if self.refused_for_good:
+            parts.append(
+                f"{_with_addresses(self.refused_for_good)}: the mail server refused {_these(self.refused_for_good)}"
+            )
+        if self.refused_for_now:
+            parts.append(
+                f"{_with_addresses(self.refused_for_now)}: the mail server did not take email for "
+                f"{_these(self.refused_for_now)} on any of the {REFUSED_FOR_NOW_AFTER} days we tried (it said to "
+                "try later: a full mailbox, say)"
+            )
+        return "; ".join(parts) + ", so the escalation did not reach them"
+
+    def refused_why(self) -> str:
+        """Why none of the refused could be told, in a few words for HR."""
+        for_good, for_now = self.refused_for_good, self.refused_for_now
+        if for_good and for_now:
+            return (
+                f"the mail server refused the address of {_names(for_good)} each time we tried, and the mailbox of "
+                f"{_names(for_now)} did not take our email on any of the {REFUSED_FOR_NOW_AFTER} days we tried"
+            )
+        if for_now:
+            return f"their mailbox did not take our email on any of the {REFUSED_FOR_NOW_AFTER} days we tried"
+        return "the mail server refused their address each time we tried"
+
+    def refused_asked(self) -> str:
+        """What HR are asked to do about the refused: mend an address refused for good in ESR, tell a manager whose
+        mailbox is full that it is not taking email, and tell each of them about the person themselves."""
+        for_good, for_now = self.refused_for_good, self.refused_for_now
+        if for_good and for_now:
+            both = "them both" if len(self.refused) == 2 else "each of them"
+            return (
+                f"Please check {_names(for_good)}'s address{'es' if len(for_good) > 1 else ''} in ESR, tell {both} "
+                f"yourself, and tell {_names(for_now)} that their mailbox is not taking email"
+            )
+        if for_now:
+            return "Please tell them yourself, and that their mailbox is not taking email"
+        return "Please check it in ESR, and tell them yourself"
 
 
 class TeamManagers:
@@ -78,7 +129,7 @@ class TeamManagers:
         reachable = [manager for manager in ([line] if sees else self.of_team(staff)) if self.reachable(manager)]
         bounced = [manager for manager in reachable if manager.work_email.lower() in refused]
         reachable = [manager for manager in reachable if manager not in bounced]
-        for_now = bool(bounced) and not any(refused[manager.work_email.lower()] for manager in bounced)
+        for_now = [manager for manager in bounced if not refused[manager.work_email.lower()]]
         here = [manager for manager in reachable if manager.pk not in away]
         if here:
             return Escalation(here, None, sees, bounced, for_now)
@@ -89,3 +140,16 @@ class TeamManagers:
         a work email that is an address (`work_email_problem`)."""
         closed = manager.user is not None and not manager.user.is_active
         return not manager.has_left(self.today) and not closed and not work_email_problem(manager.work_email)
+
+
+def _names(people: list[StaffMember]) -> str:
+    names = [person.full_name for person in people]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _with_addresses(people: list[StaffMember]) -> str:
+    return ", ".join(f"{person.full_name} ({person.work_email})" for person in people)
+
+
+def _these(people: list[StaffMember]) -> str:
+    return "these addresses" if len(people) > 1 else "this address"

@@ -292,7 +292,7 @@ def reminders_due(today: datetime.date) -> list[Message]:
             "line_manager": escalation.line_manager,  # the managers told are the line manager, not the team's
             "manager_away": escalation.away,  # passed over only for being away: HR are told who it is
             "manager_refused": escalation.refused,  # passed over as the mail server refused them: HR are told who
-            "manager_refused_for_now": escalation.refused_for_now,  # each only for now (a full mailbox), on so many
+            "escalation": escalation,  # its words for those refused, each with what the mail server did
             "refused_for_now_days": REFUSED_FOR_NOW_AFTER,
             "manager_told": MANAGER in stages_sent,
             "undeliverable": undeliverable,  # only ever for the escalations: the person's own stages are past
