@@ -140,3 +140,56 @@ def test_the_rule_against_accepting_a_request_from_someone_suspected_underage_is
     for q in teaching:
         (right,) = [plain(c["text"]) for c in q["choices"] if c["correct"]]
         assert re.search(r"\b(?:don't|do not) accept\b", right), right
+
+
+def test_a_right_answer_on_an_official_account_names_the_approvers_as_section_10_1_does():
+    # 10.1: the business case is "approved by the Communication and Engagement Team and appropriate Director": the
+    # director whose area the account serves, not "the Director", which reads as one post a new starter must find.
+    assert "approved by the communication and engagement team and appropriate director" in policy_text("10.1")
+    directors = [
+        (where, match.group(0))
+        for clauses, text, where in right_answers()
+        if {"10", "10.1"} & set(clauses)
+        for match in re.finditer(r"\b\w+ director\b", plain(text))
+    ]
+    assert directors  # the approvers are taught
+    assert [f"{where[:40]}: {found}" for where, found in directors if found != "appropriate director"] == []
+
+
+def test_where_you_sign_up_to_something_personal_with_nhsmail_the_answer_says_7_2_rules_it_out():
+    # 7.2: work contact details "should not be used on a personal account". Feedback on the right answer that only
+    # warns the address can identify you (6.2) leaves someone free to keep using it, as long as they mind their posts.
+    assert "they should not be used on a personal account" in policy_text("7.2")
+    found = [
+        q
+        for module in CONTENT.modules
+        for q in module["quiz"]["questions"]
+        if "nhsmail" in plain(q["scenario"])
+        and re.search(r"\b(?:sign(?:s|ed)? up|register(?:s|ed)?)\b", plain(q["scenario"]))
+    ]
+    assert found
+    for q in found:
+        (feedback,) = [plain(c["feedback"]) for c in q["choices"] if c["correct"]]
+        assert "7.2" in cited_sections(feedback) and "personal account" in feedback, q["stem"]
+
+
+def test_a_scenario_that_teaches_a_personal_reply_to_media_comment_also_teaches_7_2s_limit():
+    # Section 9 allows a personal reply to published comment (identified, for yourself, with its disclaimer), but 7.2
+    # says that even in a personal capacity staff must not "comment on work-related issues". A scenario whose right
+    # answer is such a reply must say where that line is, or it reads as leave to discuss CCG business personally.
+    assert "comment on work-related issues" in policy_text("7.2")
+    (media_disclaimer,) = [d for d in disclaimers() if d.startswith("these views")]
+    replies = [
+        (block, option)
+        for module in CONTENT.modules
+        for block in module["blocks"]
+        if block["type"] == "scenario"
+        for option in block["options"]
+        if option["expected"] and media_disclaimer in plain(option["text"])
+    ]
+    assert replies
+    for block, option in replies:
+        assert "7.2" in block["clauses"], block["title"]
+        assert "7.2" in cited_sections(option["feedback"]) and "work-related" in plain(option["feedback"]), block[
+            "title"
+        ]
