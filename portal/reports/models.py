@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 
@@ -6,6 +8,7 @@ from portal.lib.stalled import stalled_before
 from portal.people.models import Team
 
 from . import basis as clocks
+from .file_names import filters_in_name
 
 
 class EvidencePack(models.Model):
@@ -118,12 +121,14 @@ class EvidencePack(models.Model):
         """When making it last showed a sign of life (packs from before `progress_at`: when it was asked for)."""
         return self.progress_at or self.requested_at
 
-    @property
+    @cached_property
     def stem(self) -> str:
         """The files' name: the team's code (a slash in it, which no file name holds, a hyphen), the day and the clock
-        (which the CSV twin says nowhere else), its id."""
+        (which the CSV twin says nowhere else), what it is narrowed to, as its cover names it (`filters_named`: a
+        query or two when narrowed to a requirement), its id."""
         code = self.team.code.replace("/", "-").replace("\\", "-")
-        return f"evidence-pack-{code}-{self.as_at:%Y-%m-%d}-{clocks.FILE_WORDS[self.basis]}-{self.pk}"
+        narrowed = filters_in_name(self.filters_named())
+        return f"evidence-pack-{code}-{self.as_at:%Y-%m-%d}-{clocks.FILE_WORDS[self.basis]}{narrowed}-{self.pk}"
 
 
 class KeptDay(models.Model):

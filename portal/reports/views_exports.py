@@ -7,13 +7,10 @@ on a sheet after the rows. The CSV holds only the header and the rows, so its co
 The filters of the page an export was asked from (`requirement`, `staff_group`) are checked as the page checks them
 and applied on every clock; the file's name names them, and the file says them too (`exports.Filters`)."""
 
-import unicodedata
-
 from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from portal.audit.models import AuditEvent
@@ -23,6 +20,7 @@ from portal.people.models import Team
 
 from . import basis as clocks
 from .exports import Filters, csv_lines, export_rows, status_meanings, xlsx_file
+from .file_names import filters_in_name, team_in_name
 from .forms import ExportForm, cutoff_for
 from .scope import scope_label, teams_for_request, teams_on
 from .selectors import due_soon_days
@@ -64,13 +62,10 @@ def _export_request(request, kind: str):
         **({"scope_now": renamed} if renamed else {}),
         **{label.lower().replace(" ", "_"): value for label, value in named.words()},
     )
-    stem = f"compliance-{'-'.join(map(_file_name, scope))[:60]}-{as_at or timezone.localdate():%Y-%m-%d}"
+    stem = f"compliance-{'-'.join(map(team_in_name, scope))[:60]}-{as_at or timezone.localdate():%Y-%m-%d}"
     if as_at:
         stem += f"-{clocks.FILE_WORDS[basis]}"
-    if named.requirement is not None:
-        stem += f"-{_spelled(named.requirement.name)[:40] or f'requirement-{named.requirement.pk}'}"
-    if named.staff_group:
-        stem += f"-{slugify(named.staff_group)[:40]}"
+    stem += filters_in_name(named)
     return (scope, Moment.end_of(as_at) if as_at else None, basis, filters, named, stem, renamed), form
 
 
@@ -81,20 +76,6 @@ def _renamed_since(scope) -> str:
     if all(now.get(team.pk, team.name) == team.name for team in scope):
         return ""
     return ", ".join(now.get(team.pk, team.name) for team in scope)
-
-
-def _file_name(team) -> str:
-    """A team as a file name says it: its name if slugify keeps it whole (`_spelled`), else its code if that is kept
-    whole, else `team-<pk>`, so that a team named in another script is not named by nothing, nor by the same slug as
-    another ("病房 A" and "診所 A" both slugify to "a")."""
-    return _spelled(team.name) or _spelled(team.code) or f"team-{team.pk}"
-
-
-def _spelled(value: str) -> str:
-    """`value` slugified, or "" if slugify drops any of its letters or digits (those with no Latin form: "病房",
-    "Łódź"; an accent is kept as its letter, "Café" is "cafe"), so that what is left cannot name the wrong thing."""
-    kept = all(unicodedata.normalize("NFKD", c).encode("ascii", "ignore") for c in value if c.isalnum())
-    return slugify(value) if kept else ""
 
 
 @require_GET
