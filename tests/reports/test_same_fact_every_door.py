@@ -2,12 +2,15 @@
 
 Ward 7 (with its Night shift below) has someone in every status: compliant, due soon, overdue, not started, a
 completion voided, a certificate waiting for HR, a pause, a leaver, someone moved in (the move dated a past day and
-recorded today), and the Night shift's own manager. The doors: HR's organisation report (the ward's line, and its row
-under Medicine), the manager's team page, the CSV, the workbook, the evidence pack (its PDF read back with pdftotext,
-and its CSV twin), each person's own page and their page as the manager opens it, and the API's team, person and
-figures reads. Each is read into the same shape (who, each person's status words and due date, in the order the door
-gives them; the figure: required, compliant, overdue, whole percent rounded down) and compared with the others and
-with what the ward is: today, and a past day on both clocks."""
+recorded today), and the Night shift's own manager. The doors: HR's organisation report (the ward's line and its
+teams, and its row under Medicine), HR's list of who is overdue by team, the manager's team page, the CSV, the
+workbook, the evidence pack (its PDF read back with pdftotext, and its CSV twin), each person's own page and their
+page as the manager opens it, and the API's figures, team and person reads. Each is read into the same shape (who,
+each person's status words and due date, the order; the figure: required, compliant, overdue, whole percent rounded
+down; the counts by state; the ward's own people and the Night shift apart) and held to what the ward is: live, as at
+today on either clock, and a past day on either clock. The pins this adds to: tests/reports/test_exports.py (the
+workbook's rows are the CSV's), test_packs_clocks.py (a pack as it was is the export as it was), test_organisation.py
+(live is as at today), test_paused_in_reports.py (a pause on each door, on its own)."""
 
 import csv
 import datetime
@@ -27,7 +30,7 @@ from portal.api.models import ApiClient
 from portal.compliance import pauses
 from portal.compliance.models import EvidenceEntry
 from portal.compliance.services import evidence_void, status_rebuild
-from portal.compliance.status import LABELS
+from portal.compliance.status import DUE_SOON, LABELS, NOT_STARTED, PAUSED
 from portal.people.history import staff_changes_record
 from portal.people.models import StaffChange, Team, TeamManager
 from portal.people.roles import hr_group
@@ -111,7 +114,8 @@ def ward(db, private_media):
 
 # --- what the ward is, on each clock ------------------------------------------------------------------------------
 
-PAUSED = "Paused until {:%-d %B %Y}"
+PAUSED_WORDS = "Paused until {:%-d %B %Y}"
+STATES = ("Due soon", "Not started", "Paused")  # counted apart on the team page and in the API
 # (the day, the clock): live, today as at on either clock, and the past day on either clock.
 CLOCKS = [
     ("today", None),
@@ -123,8 +127,9 @@ CLOCKS = [
 
 
 def _expected(when: str, clock: str | None) -> tuple[dict[str, str], tuple[int, int, int, int]]:
-    """Each person's status words, and the figure (required, compliant, overdue, whole percent rounded down)."""
-    paused = PAUSED.format(_today() + 60 * DAY)
+    """Each person's status words, and the ward's figure (required, compliant, overdue, whole percent rounded down);
+    the ward's own people and the Night shift's apart are in `_by_team`."""
+    paused = PAUSED_WORDS.format(_today() + 60 * DAY)
     if when == "today":  # Eve has left; Dan has joined; Hal is out of the figure; 3 of 8 is 37.5%, shown as 37%
         words = {"Ann Young": "Compliant", "Ben Xavier": "Due soon", "Cat Walsh": "Overdue", "Dan Vance": "Not started"}
         words |= {"Fay Thorne": "Overdue", "Gus Stone": "Overdue", "Hal Reed": paused, "Ivy Quinn": "Compliant"}
@@ -136,6 +141,12 @@ def _expected(when: str, clock: str | None) -> tuple[dict[str, str], tuple[int, 
     # As recorded then: none of the evidence, the pause nor Ivy's move had been recorded by the end of the day.
     names = ["Ann Young", "Ben Xavier", "Cat Walsh", "Eve Upton", "Fay Thorne", "Gus Stone", "Hal Reed", "Max Price"]
     return dict.fromkeys(names, "Overdue"), (8, 0, 8, 0)
+
+
+def _by_team(when: str, clock: str | None) -> dict[str, tuple[int, int, int]]:
+    """The figure of the ward's own people and of the Night shift below it: (required, overdue, percent)."""
+    ward = {"today": (7, 3, 42), "as_it_was": (7, 4, 42), "as_recorded": (7, 7, 0)}[clock if when == "past" else when]
+    return {"Ward 7": ward, "Night shift": (1, 1, 0)}
 
 
 def _due_dates(when: str, clock: str | None) -> dict[str, datetime.date]:
@@ -153,9 +164,26 @@ def _a_year_after(day: datetime.date) -> datetime.date:
     return datetime.date(day.year + 1, day.month, 28) if (day.month, day.day) == (2, 29) else day.replace(day.year + 1)
 
 
+def _what_the_ward_is(when: str, clock: str | None) -> dict:
+    """Every part of a reading (below), as each door must say it."""
+    (words, figure), due, teams = _expected(when, clock), _due_dates(when, clock), _by_team(when, clock)
+    return {
+        "people": {name: (said, due[name]) for name, said in words.items()},
+        "states": {name: (said.split(" until ")[0], due[name]) for name, said in words.items()},
+        "order": sorted(words, key=lambda name: name.split()[::-1]),  # by last name, as the team page lists them
+        "figure": figure,
+        "counts": {state: sum(said.startswith(state) for said in words.values()) for state in STATES},
+        "everyone": len(words),
+        "teams": teams,
+        "overdue": {team: overdue for team, (_, overdue, _) in teams.items()},
+    }
+
+
 # --- each door, read into the same shape -------------------------------------------------------------------------
-# A reading: {"people": {name: (status words, due date)}, "order": [names], "figure": (required, compliant, overdue,
-# percent)}, each part where the door gives it. Each door's dates are read in the form it promises.
+# A reading holds the parts a door gives: "people" {name: (status words, due date)} ("states": the words of the
+# state's code, "Paused" for "Paused until ..."), "order" [names], "figure" (required, compliant, overdue, percent),
+# "counts" {state: people}, "everyone" (people, paused too), "teams" {team: (required, overdue, percent)} for the
+# ward's own people and the Night shift apart, "overdue" {team: people}. Each door's dates are read in its own form.
 
 SHORT, LONG, ISO = "j M Y", "j F Y", "ISO"
 FORMS = {
@@ -178,6 +206,10 @@ TEAM_COUNTS = re.compile(
     r"Paused </span>(\d+)</td>",
     re.S,
 )
+BY_TEAM = re.compile(
+    r'>(?:People in )?([^<]+)</a>\s*</th>\s*<td class="nhsuk-table__cell"><strong[^>]*>' + PERCENT.pattern
+)
+PACK_TEAM = re.compile(r"([A-Z][A-Za-z0-9 ]*?) \d+ (\d+) (\d+)% (\d+) \d+ ")
 PACK_PERSON = re.compile(r"([A-Z][a-z]+ [A-Z][a-z]+) employee E\d+, ")
 PACK_STATUS = re.compile(
     r"Fire safety (Compliant|Due soon|Overdue|Not started|Paused until [1-9]\d? [A-Z][a-z]+ \d{4})"
@@ -206,13 +238,22 @@ def _get(client, name, params=None, **headers):
 
 
 def _table(rows: list[dict], day: datetime.date) -> dict:
-    """A file's rows (dates as dates): each person's words and due date, and the figure they add up to by the
-    report's rule (a paused row out; compliant while a completion is in date)."""
+    """A file's rows (dates as dates): each person's words and due date, and the figures they add up to, the ward's
+    and each team's (by the Team column)."""
+    teams = {}
+    for team in {row["Team"] for row in rows}:
+        required, _, overdue, percent = _figure([row for row in rows if row["Team"] == team], day)
+        teams[team] = (required, overdue, percent)
     people = {row["Name"]: (row["Status"], row["Due on"]) for row in rows}
+    return {"people": people, "figure": _figure(rows, day), "teams": teams}
+
+
+def _figure(rows: list[dict], day: datetime.date) -> tuple[int, int, int, int]:
+    """By the report's rule: a paused row out; compliant while a completion is in date; rounded down."""
     counted = [row for row in rows if not row["Status"].startswith("Paused")]
     held = sum(bool(row["Completed on"]) and (not row["Expires on"] or row["Expires on"] >= day) for row in counted)
     overdue = sum(row["Status"] == "Overdue" for row in counted)
-    return {"people": people, "figure": (len(counted), held, overdue, held * 100 // len(counted))}
+    return len(counted), held, overdue, held * 100 // len(counted)
 
 
 def _csv(body: bytes, day) -> dict:
@@ -248,7 +289,14 @@ def _pack_pdf(path) -> dict:
         people[head.group(1)] = (PACK_STATUS.search(section).group(1), _due(section, SHORT, last=True))
     percent, required, compliant, overdue = map(int, PACK_FIGURE.search(text).groups())
     everyone = int(re.search(r" People (\d+) ", text).group(1))  # the cover's count: the paused too
-    return {"people": people, "figure": (required, compliant, overdue, percent), "everyone": everyone}
+    summary = text.split(" Summary by team Team People Required Compliant Overdue Paused ")[1]
+    teams = {
+        name: (int(required), int(overdue), int(percent))
+        for name, required, percent, overdue in PACK_TEAM.findall(
+            summary[: summary.index(" What each status means ")] + " "
+        )
+    }
+    return {"people": people, "figure": (required, compliant, overdue, percent), "everyone": everyone, "teams": teams}
 
 
 def _readings(ward, when: str, clock: str | None, tmp_path) -> dict[str, dict]:
@@ -271,7 +319,11 @@ def _readings(ward, when: str, clock: str | None, tmp_path) -> dict[str, dict]:
     }
 
     html = _get(hr, "hr_reports:organisation", {"team": ward["ward"].pk, **asked}).decode()
-    readings["HR's report of the ward"] = {"figure": _percent_after(html, "<h2>By requirement</h2>")}
+    teams = {
+        name: (int(required), int(overdue or 0), int(percent))
+        for name, percent, _, required, overdue in BY_TEAM.findall(html[html.index("<h2>By team</h2>") :])
+    }
+    readings["HR's report of the ward"] = {"figure": _percent_after(html, "<h2>By requirement</h2>"), "teams": teams}
     html = _get(hr, "hr_reports:organisation", {"team": ward["medicine"].pk, **asked}).decode()
     readings["HR's report, the ward's row"] = {"figure": _percent_after(html, "<h2>By team</h2>", ">Ward 7</a>")}
 
@@ -296,21 +348,33 @@ def _readings(ward, when: str, clock: str | None, tmp_path) -> dict[str, dict]:
             words, due = MINE.search(_get(client_for(named[name]), "reports:my_training").decode()).groups()
             mine[name] = (words, _due(due, LONG))
         readings["each person's own page"] = {"people": mine}
+        listed = _get(hr, reverse("hr_reports:list_csv", args=["overdue-by-team"])).decode("utf-8-sig")
+        overdue = {row["Team"]: int(row["People overdue"]) for row in csv.DictReader(io.StringIO(listed))}
+        readings["HR's list, overdue by team"] = {
+            "overdue": {team: overdue.get(team, 0) for team in _by_team(when, clock)}
+        }
 
     api = {"Authorization": f"Bearer {ward['token']}"}
     figures = {"team": ward["ward"].code, **asked}
     body = Client().get("/api/v1/organisation/figures", figures, headers=api).json()
     line = body["requirements"][0]
-    readings["API figures"] = {"figure": (line["required"], line["compliant"], line["overdue"], line["percent"])}
+    teams = {
+        t["team"]["name"]: (t["overall"]["required"], t["overall"]["overdue"], t["overall"]["percent"])
+        for t in body["teams"]
+    }
+    readings["API figures"] = {
+        "figure": (line["required"], line["compliant"], line["overdue"], line["percent"]),
+        "teams": teams,
+    }
     if clock != "as_it_was":  # the team and person reads about a day are as recorded then (docs/api.md)
         on = {"as_at": day.isoformat()} if clock else {}
         body = Client().get(f"/api/v1/teams/{ward['ward'].code}/standing", on, headers=api).json()
         [line] = body["requirements"]
         states = {
-            p["name"]: (p["requirements"][0]["state"], _due(p["requirements"][0]["due_on"], ISO))
+            p["name"]: (LABELS[p["requirements"][0]["state"]], _due(p["requirements"][0]["due_on"], ISO))
             for p in body["people"]
         }
-        counts = {LABELS[state]: line["counts"][state] for state in ("due_soon", "not_started", "paused")}
+        counts = {LABELS[state]: line["counts"][state] for state in (DUE_SOON, NOT_STARTED, PAUSED)}
         readings["API team"] = {
             "states": states,
             "counts": counts,
@@ -328,32 +392,13 @@ def _readings(ward, when: str, clock: str | None, tmp_path) -> dict[str, dict]:
 
 @pytest.mark.parametrize(("when", "clock"), CLOCKS)
 def test_every_door_says_the_same_of_the_ward(ward, when, clock, tmp_path):
-    """Who is in, each person's status words and due date, the figure and its rounding, the order by name."""
-    words, figure = _expected(when, clock)
+    """Who is in, each person's status words and due date, the figures and their rounding, the order by name."""
+    expected = _what_the_ward_is(when, clock)
     readings = _readings(ward, when, clock, tmp_path)
-    due = _due_dates(when, clock)
-    counts = {
-        state: sum(said.startswith(state) for said in words.values()) for state in ("Due soon", "Not started", "Paused")
-    }
-    by_name = sorted(words, key=lambda name: name.split()[::-1])  # by last name: the team page's order
-    wrong = []
-    for door, reading in readings.items():
-        said = reading.get("people")
-        if "states" in reading:  # the state's code, not its words: "paused", not "Paused until ..."
-            said = {name: (LABELS[state], day) for name, (state, day) in reading["states"].items()}
-            expected = {name: shown.split(" until ")[0] for name, shown in words.items()}
-        else:
-            expected = words
-        if said is not None and {name: shown for name, (shown, _) in said.items()} != expected:
-            wrong.append(f"{door} says {said}")
-        if said is not None and {name: day for name, (_, day) in said.items()} != due:
-            wrong.append(f"{door} gives due dates {said}, not {due}")
-        if "figure" in reading and reading["figure"] != figure:
-            wrong.append(f"{door} counts {reading['figure']}, not {figure}")
-        if "counts" in reading and reading["counts"] != counts:
-            wrong.append(f"{door} counts {reading['counts']}, not {counts}")
-        if "everyone" in reading and reading["everyone"] != len(words):
-            wrong.append(f"{door} counts {reading['everyone']} people, not {len(words)}")
-        if "order" in reading and reading["order"] != by_name:
-            wrong.append(f"{door} lists {reading['order']}")
+    wrong = [
+        f"{door}: {part} {said!r}, not {expected[part]!r}"
+        for door, reading in readings.items()
+        for part, said in reading.items()
+        if said != expected[part]
+    ]
     assert not wrong, "\n".join(wrong)
