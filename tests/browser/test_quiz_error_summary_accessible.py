@@ -1,23 +1,27 @@
 """A quiz sent with questions left unanswered, by keyboard alone, with JavaScript and without: the page is titled
 as an error, the NHS.UK error summary names each unanswered question (focused, with JavaScript), each question keeps
 its legend and its own error message, the answers given stay ticked, a link in the summary takes the keyboard to its
-question's first answer, and the page passes axe."""
+question's first answer, and the page passes axe. A question that sets out a situation is named by its number and
+question alone, the situation its description (tests/modules/test_quiz_scenario_outside_legend.py)."""
 
 import pytest
 from playwright.sync_api import expect
 
+from quizzes.models import Question
 from quizzes.services import attempt_start
 from tests import factories
 from tests.browser.conftest import BROWSER_DB, sign_in_by_session
 
 pytestmark = BROWSER_DB
 SERVICE = "Staff training and attestation – NHS Warrington CCG"
+SITUATION = "A reporter messages you about a post you made last week."
 
 
 @pytest.mark.parametrize("scripts", [True, False], ids=["javascript", "no-javascript"])
 def test_a_quiz_sent_with_unanswered_questions(browser, live_server, site, axe_check, scripts):
     module = factories.make_module(policy=factories.make_policy(parent=site), quiz=factories.make_quiz())
     user = factories.make_user(first_name="Sam", last_name="Taylor", email="sam.taylor@example.nhs.uk")
+    Question.objects.filter(bank__quizzes=module.quiz).update(scenario=SITUATION)
     attempt = attempt_start(user=user, quiz=module.quiz, page=module)
     questions = attempt.frozen_questions()
     context = browser.new_context(java_script_enabled=scripts, bypass_csp=True)  # axe is injected
@@ -40,6 +44,10 @@ def test_a_quiz_sent_with_unanswered_questions(browser, live_server, site, axe_c
     for number in (2, 4):
         group = page.get_by_role("group", name=f"Question {number} of 5")
         expect(group.locator(".nhsuk-error-message")).to_have_text(f"Error: Question {number}: select an answer")
+        expect(group).to_have_accessible_name(f"Question {number} of 5: {questions[number - 1].stem}")
+        expect(group).to_have_accessible_description(
+            f"{SITUATION} Select one answer. Error: Question {number}: select an answer"
+        )
     for question in answered:
         expect(page.locator(f"#id_q{question.id}_0")).to_be_checked()
     axe_check(page)
