@@ -55,7 +55,7 @@ def _past():
 def ward(db, private_media):
     """Everyone long in post (their roster rows recorded long ago), one requirement renewed yearly, a new starter's
     window of 90 days. The evidence is recorded today, about days past: the past day's two clocks differ."""
-    today, now = _today(), timezone.now()
+    today = _today()
     trust = factories.make_team("Example Trust", kind=Team.ORGANISATION)
     medicine = factories.make_team("Medicine", parent=trust, kind=Team.DIRECTORATE)
     surgery = factories.make_team("Surgery", parent=trust, kind=Team.DIRECTORATE)
@@ -96,7 +96,10 @@ def ward(db, private_media):
     staff_changes_record([people["Ivy"]], effective=_past())
     status_rebuild(user=None, via="the test's setup")
     for first, days_ago in [("Ann", 100), ("Ben", 350), ("Cat", 400), ("Fay", 100), ("Ivy", 200)]:
-        factories.make_completion(people[first], fire, completed_at=now - days_ago * DAY)
+        # Noon, London time, on the day the figures expect: `now - days_ago` falls on another London day between
+        # 23:00 and 01:00 when a clock change lies between it and today.
+        noon = datetime.datetime.combine(today - days_ago * DAY, datetime.time(12))
+        factories.make_completion(people[first], fire, completed_at=timezone.make_aware(noon))
     voided = EvidenceEntry.objects.get(staff=people["Fay"])
     evidence_void(entry=voided, reason="Recorded against the wrong person", voided_by=hr.user)
     assert upload(client_for(people["Gus"]), fire, PDF, completed=(today - 3 * DAY).isoformat()).status_code == 302
