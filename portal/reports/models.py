@@ -69,8 +69,10 @@ class EvidencePack(models.Model):
         blank=True,
         help_text="When its files were removed, PORTAL_PACK_KEEP_DAYS after it was made (reports.retention).",
     )
-    pdf = models.FileField(upload_to="packs/%Y/%m/", storage=private_storage, blank=True)
-    csv = models.FileField(upload_to="packs/%Y/%m/", storage=private_storage, blank=True)
+    # Room for the whole stem (`stem`: a requirement and a staff group's words run it past 100): a name cut to the
+    # default 100 characters is shortened by the storage with a random ending, losing the pack's id.
+    pdf = models.FileField(upload_to="packs/%Y/%m/", storage=private_storage, blank=True, max_length=255)
+    csv = models.FileField(upload_to="packs/%Y/%m/", storage=private_storage, blank=True, max_length=255)
     csv_sha256 = models.CharField(max_length=64, blank=True)
     pdf_sha256 = models.CharField(
         max_length=64,

@@ -163,6 +163,11 @@ def test_a_pack_with_filters_holds_and_names_them_and_verifies(trust, basis, tmp
     pack = EvidencePack.objects.get()
     assert pack.status == EvidencePack.DONE, pack.error
     assert (pack.requirement, pack.staff_group) == (trust["fire"], NURSES)
+    # Kept under the whole name the filters make (past a FileField's default 100 characters, the storage cut it and
+    # put a random ending where the pack's id was).
+    assert len(pack.pdf.name) > 100
+    kept = [getattr(pack, kind).name.rsplit("/", 1)[1] for kind in ("pdf", "csv")]
+    assert kept == [f"{pack.stem}.pdf", f"{pack.stem}.csv"]
     page = client.get(reverse("hr_reports:organisation"), query)
     required = page.context["report"].totals[trust["fire"].pk].required
 
