@@ -63,30 +63,43 @@ class Escalation:
         return "; ".join(parts) + ", so the escalation did not reach them"
 
     def refused_why(self) -> str:
-        """Why none of the refused could be told, in a few words for HR."""
+        """Why the refused could not be told, in a few words for HR."""
         for_good, for_now = self.refused_for_good, self.refused_for_now
         if for_good and for_now:
             return (
-                f"the mail server refused the address of {_names(for_good)} each time we tried, and the mailbox of "
-                f"{_names(for_now)} did not take our email on any of the {REFUSED_FOR_NOW_AFTER} days we tried"
+                f"the mail server refused {_of('address', for_good)} each time we tried, and "
+                f"{_of('mailbox', for_now)} did not take our email on any of the {REFUSED_FOR_NOW_AFTER} days we tried"
             )
         if for_now:
-            return f"their mailbox did not take our email on any of the {REFUSED_FOR_NOW_AFTER} days we tried"
-        return "the mail server refused their address each time we tried"
+            mailboxes = "mailboxes" if len(for_now) > 1 else "mailbox"
+            return f"their {mailboxes} did not take our email on any of the {REFUSED_FOR_NOW_AFTER} days we tried"
+        return f"the mail server refused their address{'es' if len(for_good) > 1 else ''} each time we tried"
 
     def refused_asked(self) -> str:
         """What HR are asked to do about the refused: mend an address refused for good in ESR, tell a manager whose
-        mailbox is full that it is not taking email, and tell each of them about the person themselves."""
+        mailbox is full that it is not taking email, and, when no other manager was told, tell them of the person
+        themselves."""
         for_good, for_now = self.refused_for_good, self.refused_for_now
+        yourself = not self.managers  # nobody else was told: HR tell them
         if for_good and for_now:
             both = "them both" if len(self.refused) == 2 else "each of them"
             return (
-                f"Please check {_names(for_good)}'s address{'es' if len(for_good) > 1 else ''} in ESR, tell {both} "
-                f"yourself, and tell {_names(for_now)} that their mailbox is not taking email"
+                f"Please check {_of('address', for_good)} in ESR, {f'tell {both} yourself, ' if yourself else ''}and "
+                f"tell {_names(for_now)} that their mailbox is not taking email"
             )
         if for_now:
-            return "Please tell them yourself, and that their mailbox is not taking email"
-        return "Please check it in ESR, and tell them yourself"
+            return f"Please tell them{' yourself, and' if yourself else ''} that their mailbox is not taking email"
+        check = f"Please check {'them' if len(for_good) > 1 else 'it'} in ESR"
+        return f"{check}, and tell them yourself" if yourself else check
+
+    @property
+    def refused_names(self) -> str:
+        return _names(self.refused)
+
+    @property
+    def named(self) -> int:
+        """How many managers HR's email names: those told, the one away, those refused."""
+        return len(self.managers) + (self.away is not None) + len(self.refused)
 
 
 class TeamManagers:
@@ -145,6 +158,11 @@ class TeamManagers:
 def _names(people: list[StaffMember]) -> str:
     names = [person.full_name for person in people]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _of(thing: str, people: list[StaffMember]) -> str:
+    """ "the address of Grace Okafor", "the addresses of Grace Okafor and Bo Li"."""
+    return f"the {thing}{'es' if len(people) > 1 else ''} of {_names(people)}"
 
 
 def _with_addresses(people: list[StaffMember]) -> str:

@@ -11,10 +11,11 @@ import smtplib
 import pytest
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
+from portal.compliance.escalation import Escalation
 from portal.compliance.models import ReminderRefusal
 from portal.compliance.projection import refresh
 from portal.compliance.reminder_refusals import REFUSED_FOR_NOW_AFTER
-from portal.people.models import TeamManager
+from portal.people.models import StaffMember, TeamManager
 from tests import factories
 from tests.compliance.test_reminders import GRACE, HR, NURSES, SAM, START, daily, org, run  # noqa: F401
 
@@ -67,7 +68,7 @@ def test_hr_is_told_of_each_manager_what_happened_to_their_address(two_managers_
     assert (
         "We could not tell their team's managers: the mail server refused the address of Grace Okafor each time we "
         f"tried, and the mailbox of Ali Khan did not take our email on any of the {REFUSED_FOR_NOW_AFTER} days we "
-        "tried. Please check Grace Okafor's address in ESR, tell them both yourself, and tell Ali Khan that their "
+        "tried. Please check the address of Grace Okafor in ESR, tell them both yourself, and tell Ali Khan that their "
         "mailbox is not taking email." in body
     ), body
     assert "these addresses" not in body  # neither is said of both
@@ -91,7 +92,32 @@ def test_hrs_list_of_several_names_each_manager_with_what_happened(two_managers_
         "Managers of their team: Grace Okafor (grace@example.nhs.uk): the mail server refused this address; "
         f"Ali Khan (ali@example.nhs.uk): the mail server did not take email for this address on any of the "
         f"{REFUSED_FOR_NOW_AFTER} days we tried (it said to try later: a full mailbox, say), so the escalation did "
-        "not reach them. Please check Grace Okafor's address in ESR, tell them both yourself, and tell Ali Khan "
+        "not reach them. Please check the address of Grace Okafor in ESR, tell them both yourself, and tell Ali Khan "
         "that their mailbox is not taking email"
     )
     assert body.count(expected) == 2, body  # against each of them
+
+
+def test_several_refused_alike_are_spoken_of_as_several():
+    grace, bo, ali = (
+        StaffMember(first_name=first, last_name=last, work_email=f"{first.lower()}@example.nhs.uk")
+        for first, last in (("Grace", "Okafor"), ("Bo", "Li"), ("Ali", "Khan"))
+    )
+    both_gone = Escalation(refused=[grace, bo])
+    assert both_gone.refused_described() == (
+        "Grace Okafor (grace@example.nhs.uk), Bo Li (bo@example.nhs.uk): the mail server refused these addresses, so "
+        "the escalation did not reach them"
+    )
+    assert both_gone.refused_why() == "the mail server refused their addresses each time we tried"
+    assert both_gone.refused_asked() == "Please check them in ESR, and tell them yourself"
+    three = Escalation(refused=[grace, bo, ali], refused_for_now=[ali])
+    assert three.refused_why() == (
+        "the mail server refused the addresses of Grace Okafor and Bo Li each time we tried, and the mailbox of Ali "
+        f"Khan did not take our email on any of the {REFUSED_FOR_NOW_AFTER} days we tried"
+    )
+    assert three.refused_asked() == (
+        "Please check the addresses of Grace Okafor and Bo Li in ESR, tell each of them yourself, and tell Ali Khan "
+        "that their mailbox is not taking email"
+    )
+    told_beside = Escalation(managers=[StaffMember(first_name="Kit", last_name="Lee")], refused=[grace])
+    assert told_beside.refused_asked() == "Please check it in ESR"  # someone else was told: HR need not tell them
