@@ -62,6 +62,9 @@ def test_the_scenario_describes_the_question_and_the_legend_names_it(person, per
     plain_described, _ = groups[f"Question {3 - number} of 2: Who approves a new account?"]
     assert plain_described.endswith("-hint") and " " not in plain_described  # no scenario: the hint alone
     assert hint_id.endswith("-hint")
+    # Read line by line, as shown: the number first (not hidden from screen readers), then the situation.
+    caption = f'<span class="nhsuk-caption-m">Question {number} of 2</span>'
+    assert re.search(rf'{caption}\s*<p [^>]*id="{scenario_id}"', before), before
     # Shown as before: the number, the situation, then the question.
     shown = _text(html)
     assert shown.index(f"Question {number} of 2") < shown.index("A reporter messages you") < shown.index(STEM)
