@@ -193,3 +193,7 @@ def test_a_scenario_that_teaches_a_personal_reply_to_media_comment_also_teaches_
         assert "7.2" in cited_sections(option["feedback"]) and "work-related" in plain(option["feedback"]), block[
             "title"
         ]
+        # And the situation it answers is not itself work-related: 7.2's limit would rule the reply out (helper 235's
+        # review: the blog's topic "relates to your work", and the right answer still commented).
+        situation = plain(block["situation"])
+        assert not re.search(r"relates? to your (work|job)|work-related|your own work", situation), block["title"]
