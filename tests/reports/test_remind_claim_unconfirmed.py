@@ -26,7 +26,9 @@ UNCONFIRMED = (
 
 @pytest.fixture
 def noon(monkeypatch):
-    """The clock at noon today, London time, and `later` after it: far from midnight, whatever the hour of the run."""
+    """The clock at noon today, London time, and `later` after it: far from midnight, whatever the hour of the run.
+    Sign in after setting it: a session made at the real hour expires by the moved clock (ten hours after it), so a
+    client signed in before it was sent to sign in when the run was before 2 a.m."""
     london = timezone.get_default_timezone()
 
     def _at(later: datetime.timedelta = datetime.timedelta(0)) -> datetime.date:
@@ -45,9 +47,9 @@ def _claimed_and_never_sent(org, today) -> None:
 
 
 def test_a_reminder_claimed_and_not_confirmed_is_not_said_to_have_reminded_them(org, noon, mailoutbox):
-    client = client_for(org["manager"])
     _claimed_and_never_sent(org, noon())
     noon(datetime.timedelta(minutes=20))
+    client = client_for(org["manager"])
     page = client.post(URL, {"staff": org["sam"].pk}, follow=True).content.decode()
     assert "reminded earlier today" not in page
     assert UNCONFIRMED in page, page
@@ -55,9 +57,9 @@ def test_a_reminder_claimed_and_not_confirmed_is_not_said_to_have_reminded_them(
 
 
 def test_pressed_again_after_the_hour_the_reminder_claimed_and_never_sent_goes(org, noon, mailoutbox):
-    client = client_for(org["manager"])
     _claimed_and_never_sent(org, noon())
     noon(CLAIM_LEFT_AFTER + datetime.timedelta(minutes=1))
+    client = client_for(org["manager"])
     page = client.post(URL, {"staff": org["sam"].pk}, follow=True).content.decode()
     assert "Reminder sent to Sam Digital." in page
     assert [email.to for email in mailoutbox] == [[org["sam"].work_email]]
@@ -65,8 +67,8 @@ def test_pressed_again_after_the_hour_the_reminder_claimed_and_never_sent_goes(o
 
 
 def test_a_reminder_that_went_is_still_said_to_have_reminded_them(org, noon, mailoutbox):
-    client = client_for(org["manager"])
     noon()
+    client = client_for(org["manager"])
     client.post(URL, {"staff": org["sam"].pk})
     noon(datetime.timedelta(minutes=20))
     page = client.post(URL, {"staff": org["sam"].pk}, follow=True).content.decode()
