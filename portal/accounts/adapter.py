@@ -21,6 +21,10 @@ from . import leavers, ratelimits, sso
 
 # allauth's notices to a person whose password was set, changed or reset (templates/account/email/).
 PASSWORD_NOTICES = {"account/email/password_set", "account/email/password_changed", "account/email/password_reset"}
+# allauth's notices of a second factor set up, removed or made anew (templates/mfa/email/): whoever knows the
+# password of someone with no app yet could set up their own and act in the person's role, unseen but for this.
+SECOND_FACTOR_NOTICES = {"mfa/email/totp_activated", "mfa/email/totp_deactivated", "mfa/email/recovery_codes_generated"}
+PORTAL_NOTICES = PASSWORD_NOTICES | SECOND_FACTOR_NOTICES
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -100,9 +104,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's emails name the site they come from (`current_site`): the portal's service name and address,
-        not the host a request came in on (Django's RequestSite, with no sites framework installed)."""
+        not the host a request came in on (Django's RequestSite, with no sites framework installed). allauth's own
+        `send_mail` reads that host from the request being answered, and fails with none: a notice sent once the
+        change is committed, or by a command (`manage.py mfa_reset`), has none."""
         site = SimpleNamespace(name=settings.PORTAL_SERVICE_NAME, domain=portal_url("").split("://", 1)[-1])
-        super().send_mail(template_prefix, email, {"current_site": site, **context})
+        context = {"request": self.request, "email": email, "current_site": site, **context}
+        self.render_mail(template_prefix, email, context).send()
 
     def render_mail(self, template_prefix: str, email, context: dict, headers=None):
         """Every allauth email (password reset, the sign-in limit's warning, MFA notices) answered to PORTAL_REPLY_TO,
@@ -112,11 +119,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return message
 
     def send_notification_mail(self, template_prefix: str, user, context: dict | None = None, email=None) -> None:
-        """The emails telling a person their password was set, changed or reset, in the portal's words, to their
-        sign-in address (people from the roster may have no allauth EmailAddress row). allauth's other notices stay
-        off (ACCOUNT_EMAIL_NOTIFICATIONS): the portal has no wording for them. Nothing goes to someone who has left or
-        whose account is closed."""
-        if template_prefix not in PASSWORD_NOTICES:
+        """The emails telling a person their password was set, changed or reset, or their authenticator app set up
+        or removed, or new recovery codes made, in the portal's words, to their sign-in address (people from the
+        roster may have no allauth EmailAddress row). allauth's other notices stay off (ACCOUNT_EMAIL_NOTIFICATIONS):
+        the portal has no wording for them. Nothing goes to someone who has left or whose account is closed."""
+        if template_prefix not in PORTAL_NOTICES:
             return super().send_notification_mail(template_prefix, user, context=context, email=email)
         if not user.email or not user.is_active or leavers.left_by(leavers.leave_date_of(user)):
             return None
