@@ -1,3 +1,4 @@
+import logging
 import time
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -19,12 +20,23 @@ from portal.lib.mail import reply_to
 
 from . import leavers, ratelimits, sso
 
-# allauth's notices to a person whose password was set, changed or reset (templates/account/email/).
-PASSWORD_NOTICES = {"account/email/password_set", "account/email/password_changed", "account/email/password_reset"}
+logger = logging.getLogger(__name__)
+
+# allauth's notices to a person whose password was set, changed or reset (templates/account/email/), each with what
+# it tells, for the log should it not be sent.
+PASSWORD_NOTICES = {
+    "account/email/password_set": "a password was set",
+    "account/email/password_changed": "the password was changed",
+    "account/email/password_reset": "the password was reset",
+}
 # allauth's notices of a second factor set up, removed or made anew (templates/mfa/email/): whoever knows the
 # password of someone with no app yet could set up their own and act in the person's role, unseen but for this.
-SECOND_FACTOR_NOTICES = {"mfa/email/totp_activated", "mfa/email/totp_deactivated", "mfa/email/recovery_codes_generated"}
-PORTAL_NOTICES = PASSWORD_NOTICES | SECOND_FACTOR_NOTICES
+SECOND_FACTOR_NOTICES = {
+    "mfa/email/totp_activated": "an authenticator app was set up",
+    "mfa/email/totp_deactivated": "the authenticator app was removed",
+    "mfa/email/recovery_codes_generated": "new recovery codes were made",
+}
+PORTAL_NOTICES = {**PASSWORD_NOTICES, **SECOND_FACTOR_NOTICES}
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -122,7 +134,11 @@ class AccountAdapter(DefaultAccountAdapter):
         """The emails telling a person their password was set, changed or reset, or their authenticator app set up
         or removed, or new recovery codes made, in the portal's words, to their sign-in address (people from the
         roster may have no allauth EmailAddress row). allauth's other notices stay off (ACCOUNT_EMAIL_NOTIFICATIONS):
-        the portal has no wording for them. Nothing goes to someone who has left or whose account is closed."""
+        the portal has no wording for them. Nothing goes to someone who has left or whose account is closed.
+
+        Each is sent once the change is made: an email the mail server refuses is logged, and the person goes on to
+        the page after the change (the recovery codes to write down, the page they were going to), not to the server
+        error page with the change made all the same."""
         if template_prefix not in PORTAL_NOTICES:
             return super().send_notification_mail(template_prefix, user, context=context, email=email)
         if not user.email or not user.is_active or leavers.left_by(leavers.leave_date_of(user)):
@@ -131,18 +147,27 @@ class AccountAdapter(DefaultAccountAdapter):
             # A new starter taking up their invitation (its link is a reset link) is told nothing more: they chose
             # their first password a moment ago, from the email that asked them to. The audit line is still written.
             return None
-        self.send_mail(
-            template_prefix,
-            email or user.email,
-            {
-                "user": user,
-                "when": timezone.localtime(),
-                "client_ip": client_address(self.request),
-                "reset_url": portal_url(reverse("account_reset_password")),
-                "service_name": settings.PORTAL_SERVICE_NAME,
-                **(context or {}),
-            },
-        )
+        try:
+            self.send_mail(
+                template_prefix,
+                email or user.email,
+                {
+                    "user": user,
+                    "when": timezone.localtime(),
+                    "client_ip": client_address(self.request),
+                    "reset_url": portal_url(reverse("account_reset_password")),
+                    "service_name": settings.PORTAL_SERVICE_NAME,
+                    **(context or {}),
+                },
+            )
+        except OSError as error:  # smtplib's errors among them
+            logger.error(
+                "Could not email %s that %s (%s): %s",
+                email or user.email,
+                PORTAL_NOTICES[template_prefix],
+                template_prefix,
+                f"{error.__class__.__name__}: {error}",
+            )
         return None
 
     def get_reset_password_from_key_url(self, key: str) -> str:
