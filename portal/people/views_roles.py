@@ -1,5 +1,12 @@
-"""HR grants and removes the HR role (/hr/roles/), each with a reason."""
+"""HR grants and removes the HR role (/hr/roles/), each with a reason.
 
+The HR role opens every record and export: granting or removing it asks the HR officer to confirm it is them first,
+unless they typed their password or a code within ACCOUNT_REAUTHENTICATION_TIMEOUT (allauth's re-authentication, as
+for API tokens), so a proven session left open on a shared computer cannot hand the role to whoever sits down at it.
+allauth keeps the POST while they confirm and then resumes it; the pages themselves open without asking.
+"""
+
+from allauth.account.decorators import reauthentication_required
 from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import messages
@@ -45,6 +52,7 @@ class RemoveForm(forms.Form):
 
 @hr_required
 @require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)
 def hr_roles(request):
     form = GrantForm(request.POST or None)
     if form.is_bound and form.is_valid():
@@ -61,6 +69,7 @@ def hr_roles(request):
 
 @hr_required
 @require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)
 def hr_role_end(request, user_id: int):
     account = get_object_or_404(get_user_model().objects.filter(groups__name=HR_GROUP), pk=user_id)
     own = account.pk == request.user.pk

@@ -1,5 +1,6 @@
 import pytest
 
+from portal.people.roles import hr_group
 from tests import factories
 
 
@@ -9,6 +10,16 @@ def teams(db):
     comms = factories.make_team("Communications and Engagement", parent=organisation)
     finance = factories.make_team("Finance", parent=organisation)
     return {"org": organisation, "comms": comms, "finance": finance}
+
+
+@pytest.fixture
+def hr_client(client, user_factory):
+    """The test client, signed in as an HR officer with a second factor."""
+    user = user_factory()
+    user.groups.add(hr_group())
+    factories.with_mfa(user)
+    factories.sign_in(client, user)
+    return client
 
 
 @pytest.fixture
