@@ -17,6 +17,8 @@ from wagtail.users.views import groups
 
 from portal.people.roles import HR_GROUP
 
+from .cms_role_proof import ask_if_not_just_confirmed
+
 KEPT = (
     "A group cannot be renamed to or from HR, and the HR group cannot be deleted: the HR role is membership of the "
     "group named HR, given and taken away person by person on the HR roles page (/hr/roles/), with a reason. "
@@ -50,6 +52,8 @@ class CreateView(groups.CreateView):
     def run_before_hook(self):
         if _not_an_administrator(self.request):
             return redirect("wagtailusers_groups:index")
+        if self.request.method == "POST":
+            ask_if_not_just_confirmed(self.request)
         return None
 
 
@@ -60,10 +64,11 @@ class EditView(groups.EditView):
         if self.request.method != "POST":
             return None
         group = self.get_object()
-        if (group.name == HR_GROUP) == ((self.request.POST.get("name") or "").strip() == HR_GROUP):
-            return None
-        messages.error(self.request, KEPT)
-        return redirect("wagtailusers_groups:edit", group.pk)
+        if (group.name == HR_GROUP) != ((self.request.POST.get("name") or "").strip() == HR_GROUP):
+            messages.error(self.request, KEPT)
+            return redirect("wagtailusers_groups:edit", group.pk)
+        ask_if_not_just_confirmed(self.request)
+        return None
 
 
 class DeleteView(groups.DeleteView):
@@ -73,6 +78,8 @@ class DeleteView(groups.DeleteView):
             messages.error(self.request, DELETING_ADMINISTRATORS_ONLY)
             return redirect("wagtailusers_groups:index")
         if self.object.name != HR_GROUP:
+            if self.request.method == "POST":
+                ask_if_not_just_confirmed(self.request)
             return None
         messages.error(self.request, KEPT)
         return redirect("wagtailusers_groups:edit", self.object.pk)

@@ -7,7 +7,8 @@ whoever sits down at it. The CMS's user editor, its new-user form and its users 
 to the same: they now ask too, once the portal's own refusals (portal.accounts.wagtail_hooks, registered at the
 default order, before these) have let the change through. allauth keeps the POST while they confirm and then resumes
 it, so the change is made once they have, and not before. A change that gives or takes away no role (a name, say) is
-not asked about.
+not asked about. Saving or deleting a group (portal.accounts.cms_groups) asks too: its permissions are given to, or
+taken from, everyone in it.
 
 Registered from AccountsConfig.ready: Wagtail reads the hooks of `wagtail_hooks` modules, and this one is imported with
 the app instead."""
@@ -28,7 +29,7 @@ def _administrator_ticked(request) -> bool:
     return forms.CheckboxInput().value_from_datadict(request.POST, None, "is_superuser")
 
 
-def _ask_if_not_just_confirmed(request) -> None:
+def ask_if_not_just_confirmed(request) -> None:
     raise_if_reauthentication_required(request, app="")
 
 
@@ -39,16 +40,16 @@ def confirm_before_changing_roles(request, user):
     held = set(user.groups.values_list("pk", flat=True))
     box_changed = user != request.user and _administrator_ticked(request) != user.is_superuser  # not on their own
     if box_changed or _posted_groups(request) != held:
-        _ask_if_not_just_confirmed(request)
+        ask_if_not_just_confirmed(request)
 
 
 @hooks.register("before_create_user", order=AFTER_THE_REFUSALS)
 def confirm_before_a_new_account_with_roles(request):
     if request.method == "POST" and (_administrator_ticked(request) or _posted_groups(request)):
-        _ask_if_not_just_confirmed(request)
+        ask_if_not_just_confirmed(request)
 
 
 @hooks.register("before_bulk_action", order=AFTER_THE_REFUSALS)
 def confirm_before_assigning_a_role(request, action_type, objects, action_class_instance):
     if action_type == "assign_role" and getattr(action_class_instance, "model", None) is get_user_model():
-        _ask_if_not_just_confirmed(request)
+        ask_if_not_just_confirmed(request)

@@ -1,8 +1,8 @@
-"""Giving or taking away a role in the CMS (the Administrator box, a group) asks the person doing it to confirm it is
-them, unless they just did: as the HR roles page and a new API token do. A superuser's proven session left open on a
-shared computer could otherwise make whoever sat down at it an Administrator, with every permission and HR's view of
-everyone. allauth keeps the form while they confirm and makes the change once they have; a change that touches no
-role (a name) is not asked about, and neither is a session signed in moments ago."""
+"""Giving or taking away a role in the CMS (the Administrator box, a group, a group's permissions) asks the person
+doing it to confirm it is them, unless they just did: as the HR roles page and a new API token do. A superuser's
+proven session left open on a shared computer could otherwise make whoever sat down at it an Administrator, with every
+permission and HR's view of everyone. allauth keeps the form while they confirm and makes the change once they have;
+a change that touches no role (a name) is not asked about, and neither is a session signed in moments ago."""
 
 from urllib.parse import urlencode
 
@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories
+from tests.accounts.test_cms_role_changes import _group_form
 from tests.api.test_token_needs_recent_sign_in import _signed_in_hours_ago
 
 
@@ -114,3 +115,24 @@ def test_a_session_signed_in_moments_ago_is_not_asked_again(root, sam):
     response = fresh.post(url, data)
     assert response.status_code == 302 and "reauthenticate" not in response["Location"]
     assert _superuser(sam)
+
+
+def test_saving_a_groups_permissions_asks_first(stale, editors):
+    change_user = Permission.objects.get(content_type__app_label="accounts", codename="change_user")
+    url = reverse("wagtailusers_groups:edit", args=[editors.pk])
+    data = {**_group_form(stale, editors), "permissions": [change_user.pk]}
+    assert _asked(stale.post(url, data), url)
+    assert not editors.permissions.filter(pk=change_user.pk).exists()
+
+
+def test_a_new_group_asks_first(stale):
+    url = reverse("wagtailusers_groups:add")
+    assert _asked(stale.post(url, {"name": "Account managers"}), url)
+    assert not Group.objects.filter(name="Account managers").exists()
+
+
+def test_deleting_a_group_asks_first(stale, sam, editors):
+    sam.groups.add(editors)
+    url = reverse("wagtailusers_groups:delete", args=[editors.pk])
+    assert stale.get(url).status_code == 200  # the confirmation page itself is not asked about
+    assert _asked(stale.post(url), url) and sam.groups.filter(pk=editors.pk).exists()
