@@ -35,6 +35,8 @@ SECOND_FACTOR_NOTICES = {
     "mfa/email/totp_activated": "an authenticator app was set up",
     "mfa/email/totp_deactivated": "the authenticator app was removed",
     "mfa/email/recovery_codes_generated": "new recovery codes were made",
+    # The portal's own: the service desk removed both for someone who lost them (`manage.py mfa_reset`).
+    "mfa/email/second_factor_reset": "the authenticator app and recovery codes were removed by the service desk",
 }
 PORTAL_NOTICES = {**PASSWORD_NOTICES, **SECOND_FACTOR_NOTICES}
 
@@ -141,25 +143,8 @@ class AccountAdapter(DefaultAccountAdapter):
         error page with the change made all the same."""
         if template_prefix not in PORTAL_NOTICES:
             return super().send_notification_mail(template_prefix, user, context=context, email=email)
-        if not user.email or not user.is_active or leavers.left_by(leavers.leave_date_of(user)):
-            return None
-        if template_prefix == "account/email/password_reset" and getattr(user, "_portal_first_password", False):
-            # A new starter taking up their invitation (its link is a reset link) is told nothing more: they chose
-            # their first password a moment ago, from the email that asked them to. The audit line is still written.
-            return None
         try:
-            self.send_mail(
-                template_prefix,
-                email or user.email,
-                {
-                    "user": user,
-                    "when": timezone.localtime(),
-                    "client_ip": client_address(self.request),
-                    "reset_url": portal_url(reverse("account_reset_password")),
-                    "service_name": settings.PORTAL_SERVICE_NAME,
-                    **(context or {}),
-                },
-            )
+            self.notice_send(template_prefix, user, context=context, email=email)
         except OSError as error:  # smtplib's errors among them
             logger.error(
                 "Could not email %s that %s (%s): %s",
@@ -169,6 +154,33 @@ class AccountAdapter(DefaultAccountAdapter):
                 f"{error.__class__.__name__}: {error}",
             )
         return None
+
+    def notice_send(self, template_prefix: str, user, *, context: dict | None = None, email=None) -> str:
+        """Send one of PORTAL_NOTICES to `user` (see `send_notification_mail`). Returns why nothing was sent ("they
+        have left the organisation"), or "" once it was; raises OSError if the mail server refuses it."""
+        if not user.email:
+            return "they have no email address"
+        if not user.is_active:
+            return "their account is closed"
+        if leavers.left_by(leavers.leave_date_of(user)):
+            return "they have left the organisation"
+        if template_prefix == "account/email/password_reset" and getattr(user, "_portal_first_password", False):
+            # A new starter taking up their invitation (its link is a reset link) is told nothing more: they chose
+            # their first password a moment ago, from the email that asked them to. The audit line is still written.
+            return "they chose their first password from their invitation"
+        self.send_mail(
+            template_prefix,
+            email or user.email,
+            {
+                "user": user,
+                "when": timezone.localtime(),
+                "client_ip": client_address(self.request),
+                "reset_url": portal_url(reverse("account_reset_password")),
+                "service_name": settings.PORTAL_SERVICE_NAME,
+                **(context or {}),
+            },
+        )
+        return ""
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         """The reset link starts with PORTAL_BASE_URL, not the host the request came in on: a request sent with

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import formats
 
-from portal.accounts.sso_links import NOTHING_CHANGED, UnlinkError, sso_links_for, sso_links_remove, sso_reason_check
+from portal.accounts.service_desk import NOTHING_CHANGED, Refused, reason_check
+from portal.accounts.sso_links import sso_links_for, sso_links_remove
 from portal.lib.commands import command_line, failure_told
 
 
@@ -22,14 +23,14 @@ class Command(BaseCommand):
             try:
                 if not apply:
                     account, links = sso_links_for(email)
-                    sso_reason_check(reason)
+                    reason_check(reason)
                     self.stdout.write(f"Would remove {_links(links)} of {_whose(account, links)}")
                     self.stdout.write(
                         f'{NOTHING_CHANGED} To remove {_it(links)}, run again with --apply --reason "..."'
                     )
                     return
                 account, links = sso_links_remove(email=email, reason=reason, actor=command_line("sso_unlink"))
-            except UnlinkError as error:
+            except Refused as error:
                 raise CommandError(str(error)) from None
         self.stdout.write(f"Removed {_links(links)} of {_whose(account, links)}")
         self.stdout.write(
