@@ -4,7 +4,8 @@ allauth records in the session how it was signed in to: a password, single sign-
 app. A person with a privileged role whose session holds no code of theirs (it stopped at the password, or came in
 by a side door) acts as plain staff: `is_hr` is false and they hold no permission, the Wagtail admin's included
 (`User.privileges_proven`), so no view shows them anyone else's record whatever its URL. The pages of the role
-itself send them to enter a code, or to set up an authenticator app first.
+itself send them to enter a code, or to set up an authenticator app first; so do the pages and documents kept for
+certain groups that would let them in (`portal.accounts.wagtail_hooks`, `User.second_factor_owed`).
 
 Whether someone holds a privileged role, and has an authenticator app, is read from the flags their session keeps
 (`portal.accounts.session_roles`): a request asks the database nothing for it. The flags cannot outlive a change:
@@ -54,23 +55,27 @@ class PrivilegedRolesNeedMfaMiddleware:
         user = request.user
         if user.is_authenticated:
             user.privileges_proven = functools.cache(functools.partial(privileges_proven, request))
-            if _is_privileged_path(request.path) and self._privileged(request) and not user.privileges_proven():
-                return self._prove_second_factor(request)
+            user.second_factor_owed = functools.cache(functools.partial(_second_factor_owed, request))
+            if _is_privileged_path(request.path) and user.second_factor_owed():
+                return prove_second_factor(request)
         return self.get_response(request)
 
-    @staticmethod
-    def _privileged(request) -> bool:
-        """HR or a CMS editor (or a superuser), as `holds_privileged_role` counts them, from the session's flags."""
-        flags = session_roles(request)
-        return bool(flags["hr"] or flags["cms"])
 
-    def _prove_second_factor(self, request):
-        next_query = urlencode({"next": request.get_full_path()})
-        if not has_mfa(request.user):
-            messages.info(request, "Your role needs two-factor authentication. Set it up to continue.")
-            return redirect(f"{reverse('mfa_activate_totp')}?{next_query}")
-        messages.info(request, "Your role needs the code from your authenticator app. Enter it to continue.")
-        return redirect(f"{reverse('mfa_reauthenticate')}?{next_query}")
+def _second_factor_owed(request) -> bool:
+    """HR or a CMS editor (or a superuser), as `holds_privileged_role` counts them, from the session's flags, whose
+    session has not proved its second factor. No query once the session holds its flags."""
+    flags = session_roles(request)
+    return bool(flags["hr"] or flags["cms"]) and not request.user.privileges_proven()
+
+
+def prove_second_factor(request):
+    """Send the person to enter the code from their authenticator app (or to set one up first), and back here."""
+    next_query = urlencode({"next": request.get_full_path()})
+    if not has_mfa(request.user):
+        messages.info(request, "Your role needs two-factor authentication. Set it up to continue.")
+        return redirect(f"{reverse('mfa_activate_totp')}?{next_query}")
+    messages.info(request, "Your role needs the code from your authenticator app. Enter it to continue.")
+    return redirect(f"{reverse('mfa_reauthenticate')}?{next_query}")
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -105,6 +105,11 @@ class User(AbstractUser):
         request (a command, a task) the role counts."""
         return True
 
+    def second_factor_owed(self) -> bool:
+        """Whether this person holds a privileged role that this session has not proved its second factor for. For
+        each request, portal.accounts.mfa puts a check of the session in its place; outside a request, never."""
+        return False
+
     def has_perm(self, perm, obj=None):
         return self.holds_perm(perm, obj) and self.privileges_proven()
 

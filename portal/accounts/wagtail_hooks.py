@@ -7,10 +7,12 @@ from django.urls import reverse
 from django.utils.text import get_text_list
 from wagtail import hooks
 
+from portal.lib.page_privacy import second_factor_owed, waits_on_second_factor
 from portal.people.hr_roles import hr_officers_closing_leaves_none
 from portal.people.roles import HR_GROUP
 
 from .deletion import account_deletion_refusals, account_deletion_refused_message
+from .mfa import prove_second_factor
 
 ADMINISTRATORS_ONLY = (
     "Only an Administrator can make someone an Administrator, or change an Administrator's account (close it, or "
@@ -338,3 +340,27 @@ def refuse_bulk_deleting_the_last_hr_officers(request, action_type, objects, act
     if not _last_hr_officers_refused(request, objects):
         return None
     return redirect(action_class_instance.next_url)
+
+
+@hooks.register("before_serve_page")
+def group_pages_need_the_second_factor(page, request, serve_args, serve_kwargs):
+    """A page kept for certain groups (on it or a page above it) that would let in a privileged person whose session
+    has not proved its second factor (`page_privacy.waits_on_second_factor`): they are sent to enter the code, and back.
+    Before Wagtail's own check, which counts the groups whatever the session proved. The restrictions are read only
+    for such a session: nobody else's page costs a query more."""
+    if not second_factor_owed(request):
+        return None
+    if not any(waits_on_second_factor(request, restriction) for restriction in page.get_view_restrictions()):
+        return None
+    return prove_second_factor(request)
+
+
+@hooks.register("before_serve_document")
+def group_documents_need_the_second_factor(document, request):
+    """A document in a collection kept for certain groups, as a page (above)."""
+    if not second_factor_owed(request):
+        return None
+    restrictions = document.collection.get_view_restrictions()
+    if not any(waits_on_second_factor(request, restriction) for restriction in restrictions):
+        return None
+    return prove_second_factor(request)

@@ -1,9 +1,16 @@
 """Wagtail's page privacy (a password, certain groups) as Wagtail judges it when serving a page, for the doors that
-act on a page without serving it: the /learn/ posts of a module, the attestation of a policy."""
+act on a page without serving it: the /learn/ posts of a module, the attestation of a policy.
+
+With one difference, which `portal.accounts.wagtail_hooks` makes on the doors Wagtail serves too (pages, documents):
+a restriction to certain groups lets a privileged person in (an HR officer, a CMS editor, a superuser, whom Wagtail
+lets in whatever the groups) only in a session that proved its second factor (`User.second_factor_owed`). Wagtail
+counts superuser status and group membership without the session, so a session that stopped at the password read
+a page kept for the HR group, or any group's page as a superuser. Whichever group the restriction names: which
+groups are a role's cannot be told from the restriction, so a privileged person proves the code for all of them."""
 
 from django.db.models import Exists
 from django.db.models.functions import Length, Substr
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
 
 
 def privacy_to_check(path) -> dict:
@@ -20,7 +27,33 @@ def privacy_to_check(path) -> dict:
     }
 
 
+def second_factor_owed(request) -> bool:
+    """The person signed in holds a privileged role and this session has not proved its second factor. No query once
+    the session holds its roles (`portal.accounts.session_roles`)."""
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.second_factor_owed())
+
+
+def waits_on_second_factor(request, restriction: BaseViewRestriction) -> bool:
+    """`restriction` is to certain groups and would let the person in, as Wagtail judges it, but this session has
+    not proved the second factor their privileged role needs: it lets them in once they enter the code. It reads the
+restriction's groups: ask it only of a session that owes the code (`second_factor_owed`)."""
+    return (
+        restriction.restriction_type == BaseViewRestriction.GROUPS
+        and second_factor_owed(request)
+        and restriction.accept_request(request)
+    )
+
+
 def restrictions_refusing(request, page) -> list[PageViewRestriction]:
     """The view restrictions on `page` or a page above it that do not let the person in, as Wagtail judges them when
-    serving the page (a password given in this session passes its restriction)."""
-    return [restriction for restriction in page.get_view_restrictions() if not restriction.accept_request(request)]
+    serving the page (a password given in this session passes its restriction), or that wait on the second factor
+    (`waits_on_second_factor`). The session is asked about the second factor only for a group's restriction that lets
+    the person in: a post to a page nobody restricted neither reads nor writes the session's roles."""
+    return [
+        restriction
+        for restriction in page.get_view_restrictions()
+        if not restriction.accept_request(request)
+        or (restriction.restriction_type == restriction.GROUPS and second_factor_owed(request))
+    ]
+
