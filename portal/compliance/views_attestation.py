@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.lib.page_privacy import privacy_to_check, restrictions_refusing
+from portal.lib.page_privacy import asks_second_factor, privacy_to_check, restrictions_refusing
 from portal.people.roles import staff_for_user
 
 from . import status
@@ -128,9 +128,10 @@ def attest(request, requirement_id: int):
 def _private_policy(request, row: RequirementStatus):
     """The policy is behind Wagtail's privacy (a view restriction on its page or a page above it) and does not let
     the person in, as Wagtail judges it when serving the page: neither its text nor an attestation of it, on this
-    door either. A password not yet given in this session sends a GET to the policy page, where Wagtail asks for it
-    (and, once given, lets the person attest here too); otherwise a page saying the policy is private, and, for a
-    POST, that nothing was recorded. None if the policy lets the person in."""
+    door either. A password not yet given in this session, or the second factor a privileged person's session has
+    not proved (for a policy kept for groups that would let them in: `page_privacy.asks_second_factor`), sends a GET
+    to the policy page, where they are asked for it (and, once given, may attest here too); otherwise a page saying
+    the policy is private and why, and, for a POST, that nothing was recorded. None if the policy lets them in."""
     if not (row.restricted_above or row.aliased_above):  # read with the row: no query for a policy nobody restricted
         return None
     page = row.requirement.page
@@ -138,11 +139,14 @@ def _private_policy(request, row: RequirementStatus):
     if not refusing:
         return None
     asks_password = all(restriction.restriction_type == restriction.PASSWORD for restriction in refusing)
+    second_factor = not asks_password and asks_second_factor(request, refusing)
     url = page.get_url(request)
-    if asks_password and request.method == "GET" and url:
+    if (asks_password or second_factor) and request.method == "GET" and url:
         return redirect(url)
-    context = {"policy": page, "policy_url": url, "asks_password": asks_password, "posted": request.method == "POST"}
-    return render(request, "compliance/attest_private.html", context, status=403)
+    context = {"policy": page, "policy_url": url, "asks_password": asks_password, "asks_second_factor": second_factor}
+    return render(
+        request, "compliance/attest_private.html", {**context, "posted": request.method == "POST"}, status=403
+    )
 
 
 def _errors(form: AttestForm) -> list[tuple[str, str]]:

@@ -57,3 +57,13 @@ def restrictions_refusing(request, page) -> list[PageViewRestriction]:
         or (restriction.restriction_type == restriction.GROUPS and second_factor_owed(request))
     ]
 
+
+def asks_second_factor(request, refusing: list[BaseViewRestriction]) -> bool:
+    """The second factor is what keeps the person out of the page `refusing` came from (`restrictions_refusing`), as
+    a password not yet given would: a restriction among them lets them in once they enter the code, and any other
+    asks for a password. Their page sends them to enter it (and to give the password), and back."""
+    waiting = [waits_on_second_factor(request, restriction) for restriction in refusing]
+    return any(waiting) and all(
+        waits or restriction.restriction_type == restriction.PASSWORD
+        for waits, restriction in zip(waiting, refusing, strict=True)
+    )
