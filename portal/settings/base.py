@@ -217,6 +217,9 @@ ACCOUNT_RATE_LIMITS = {
     # Wagtail's password on a module or policy page (portal.accounts.page_password): ten wrong passwords an hour per
     # person and page restriction. Someone given the password types it once or twice; a guesser is held to 240 a day.
     "page_password_failed": "10/h/key",
+    # "Forgotten your password": five links an hour per address (allauth's default, five a minute, let anyone send a
+    # colleague 300 an hour). Every unexpired link works, so someone who asked again and again uses the newest.
+    "reset_password": "20/m/ip,5/h/key",
 }
 MFA_FORMS = {
     "authenticate": "portal.accounts.ratelimits.AuthenticateForm",
