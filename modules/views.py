@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from wagtail import hooks
 from wagtail.views import serve_chain
 
-from portal.lib.page_privacy import privacy_to_check, restrictions_refusing
+from portal.lib.page_privacy import asks_second_factor, privacy_to_check, restrictions_refusing
 from quizzes import services as quiz_services
 from quizzes.forms import AttemptForm, field_name, sent_several_for_one
 from quizzes.models import Attempt
@@ -70,7 +70,9 @@ def _attempt_not_here(request):
 
 def _private_since_begun(request, attempt: Attempt, module):
     """The module the attempt was begun from was made private (Wagtail's privacy, on it or a page above it) and no
-    longer lets the person in: a page saying so, and neither the questions nor a submission. None if it does."""
+    longer lets the person in: a page saying so, and neither the questions nor a submission. None if it does. A
+    privileged person let in once their session proves the code (`page_privacy.asks_second_factor`) is told so, as
+    the attestation tells them, with the way to the module, which asks for it."""
     if not attempt.page_id or not (attempt.restricted_above or attempt.aliased_above):
         return None
     refusing = restrictions_refusing(request, attempt.page)
@@ -78,6 +80,7 @@ def _private_since_begun(request, attempt: Attempt, module):
         return None
     asks_password = any(restriction.restriction_type == restriction.PASSWORD for restriction in refusing)
     context = {"attempt": attempt, "module": module, "asks_password": asks_password}
+    context["asks_second_factor"] = asks_second_factor(request, refusing)
     return render(request, "modules/attempt_private.html", context, status=403)
 
 
