@@ -157,3 +157,17 @@ class RecordedReasonField(forms.CharField):
         if problem:
             raise ValidationError(f"The reason contains {problem}. Type it again without it")
         return reason
+
+
+class NamedRequiredMessages:
+    """For a form whose fields are made by someone else (allauth's): each box left empty says what to put in it
+    (`required_messages`, field name to message), as the portal's own fields do, not "This field is required.", which
+    names no box and reads the same several times over in an error summary."""
+
+    required_messages: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in self.required_messages.items():
+            if name in self.fields:  # each form has its own copy of its fields' messages
+                self.fields[name].error_messages["required"] = message

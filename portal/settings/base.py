@@ -221,9 +221,11 @@ ACCOUNT_RATE_LIMITS = {
     # colleague 300 an hour). Every unexpired link works, so someone who asked again and again uses the newest.
     "reset_password": "20/m/ip,5/h/key",
 }
+# The code forms count wrong codes as portal.accounts.ratelimits says; portal.accounts.forms gives them its words.
 MFA_FORMS = {
-    "authenticate": "portal.accounts.ratelimits.AuthenticateForm",
-    "reauthenticate": "portal.accounts.ratelimits.ReauthenticateForm",
+    "authenticate": "portal.accounts.forms.AuthenticateForm",
+    "reauthenticate": "portal.accounts.forms.CodeReauthenticateForm",
+    "activate_totp": "portal.accounts.forms.ActivateTOTPForm",
 }
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -430,13 +432,16 @@ if PORTAL_SSO_ISSUER:
 PORTAL_PASSWORD_LOGIN = env_bool("PORTAL_PASSWORD_LOGIN", True)
 # No password reset is mailed to a leaver or a closed account, and a link stops working when its holder leaves
 # (portal.accounts.password_reset).
+# Each in the portal's words (portal.accounts.forms), over what it checks: sign-in and single sign-on (sso), leavers'
+# resets (password_reset), the current password counted as a sign-in's (ratelimits).
 ACCOUNT_FORMS = {
-    "login": "portal.accounts.sso.LoginForm",
-    "reset_password": "portal.accounts.password_reset.ResetPasswordForm",
-    "reset_password_from_key": "portal.accounts.password_reset.ResetPasswordKeyForm",
+    "login": "portal.accounts.forms.LoginForm",
+    "reset_password": "portal.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "portal.accounts.forms.ResetPasswordKeyForm",
     "user_token": "portal.accounts.password_reset.UserTokenForm",
-    # The current password on the change-password page counts as a sign-in's does (portal.accounts.ratelimits).
-    "change_password": "portal.accounts.ratelimits.ChangePasswordForm",
+    "change_password": "portal.accounts.forms.ChangePasswordForm",
+    "set_password": "portal.accounts.forms.SetPasswordForm",
+    "reauthenticate": "portal.accounts.forms.ReauthenticateForm",
 }
 SOCIALACCOUNT_FORMS = {"disconnect": "portal.accounts.sso.DisconnectForm"}
 AUTHENTICATION_BACKENDS = ["portal.accounts.sso.PasswordSwitchBackend", *AUTHENTICATION_BACKENDS]
