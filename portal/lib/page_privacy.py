@@ -37,7 +37,7 @@ def second_factor_owed(request) -> bool:
 def waits_on_second_factor(request, restriction: BaseViewRestriction) -> bool:
     """`restriction` is to certain groups and would let the person in, as Wagtail judges it, but this session has
     not proved the second factor their privileged role needs: it lets them in once they enter the code. It reads the
-restriction's groups: ask it only of a session that owes the code (`second_factor_owed`)."""
+    restriction's groups: ask it only of a session that owes the code (`second_factor_owed`)."""
     return (
         restriction.restriction_type == BaseViewRestriction.GROUPS
         and second_factor_owed(request)
