@@ -242,6 +242,27 @@ def sign_in(client, user, *, second_factor: bool = True):
     return client
 
 
+def signed_in_hours_ago(client, user, hours, *, first="password"):
+    """The session of `client` (signed in by `sign_in`) as a sign-in `hours` ago left it: the first step (`password`
+    or `socialaccount`), then the code from the person's app. The records are moved back from now, whatever the hour,
+    so the session itself stays live: what it no longer is, is signed in moments ago ("confirm it is you" asks)."""
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.mfa.models import Authenticator
+
+    session = client.session
+    then = time.time() - hours * 3600
+    totp = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": first, "at": then, **({"email": user.email} if first == "password" else {"provider": "oidc"})},
+        {"method": "mfa", "at": then, "id": totp.pk, "type": totp.type},
+    ]
+    session["_portal_started"] = int(then)
+    session.save()
+    return client
+
+
 def make_completion(staff, requirement, completed_at=None, **overrides):
     """Record in the ledger (through the service, so the projection follows) that `staff` completed `requirement`."""
     from django.utils import timezone

@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from tests import factories
 from tests.accounts.test_cms_role_changes import _group_form
-from tests.api.test_token_needs_recent_sign_in import _signed_in_hours_ago
 
 
 @pytest.fixture
@@ -39,7 +38,7 @@ def editors(db):
 @pytest.fixture
 def stale(root):
     """Rita's browser, signed in with her password and code nine hours ago (within the session's ten hours)."""
-    return _signed_in_hours_ago(factories.sign_in(Client(), root), root, 9)
+    return factories.signed_in_hours_ago(factories.sign_in(Client(), root), root, 9)
 
 
 def _edit(sam, **changes) -> tuple[str, dict]:

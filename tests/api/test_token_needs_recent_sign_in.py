@@ -5,11 +5,7 @@ proved its password and code hours ago (a browser left signed in) must not be en
 re-authentication asks for the password (or, for someone who signs in only by single sign-on, a code from their
 app), keeps the POST meanwhile and resumes it once they have confirmed."""
 
-import time
-
 import pytest
-from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
-from allauth.mfa.models import Authenticator
 from django.test import Client
 
 from portal.api.models import ApiClient
@@ -17,20 +13,6 @@ from portal.audit.models import AuditEvent
 from tests import factories
 
 NEW_CLIENT = {"name": "ESR nightly", "scopes": ["write_completions", "read_standing"]}
-
-
-def _signed_in_hours_ago(client, user, hours, *, first="password"):
-    """The session as a sign-in `hours` ago left it: the first step (`password` or `socialaccount`), then the code."""
-    session = client.session
-    then = time.time() - hours * 3600
-    totp = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": first, "at": then, **({"email": user.email} if first == "password" else {"provider": "oidc"})},
-        {"method": "mfa", "at": then, "id": totp.pk, "type": totp.type},
-    ]
-    session["_portal_started"] = int(then)
-    session.save()
-    return client
 
 
 @pytest.fixture
@@ -41,7 +23,7 @@ def hana(org):
 @pytest.fixture
 def stale(hana):
     """Hana's browser, signed in with her password and code nine hours ago (within the session's ten hours)."""
-    return _signed_in_hours_ago(factories.sign_in(Client(), hana), hana, 9)
+    return factories.signed_in_hours_ago(factories.sign_in(Client(), hana), hana, 9)
 
 
 def _shown_token(client, response) -> str:
@@ -108,7 +90,7 @@ def test_the_list_and_a_clients_page_open_without_confirming(org, stale):
 def test_an_hr_officer_who_signs_in_only_by_single_sign_on_confirms_with_a_code(api, org, hana):
     hana.set_unusable_password()
     hana.save()
-    browser = _signed_in_hours_ago(factories.sign_in(Client(), hana), hana, 9, first="socialaccount")
+    browser = factories.signed_in_hours_ago(factories.sign_in(Client(), hana), hana, 9, first="socialaccount")
     response = browser.post("/hr/api-clients/", NEW_CLIENT)
     assert response.status_code == 302
     assert response["Location"] == "/accounts/2fa/reauthenticate/?next=%2Fhr%2Fapi-clients%2F"

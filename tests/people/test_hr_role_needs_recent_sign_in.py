@@ -5,11 +5,7 @@ signed in on a shared computer) must not be enough to give it to whoever sits do
 for the password, keeps the POST meanwhile and makes the change once they have confirmed; as for API tokens. The list
 itself opens without asking."""
 
-import time
-
 import pytest
-from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
-from allauth.mfa.models import Authenticator
 from django.test import Client
 
 from portal.audit.models import AuditEvent
@@ -42,17 +38,7 @@ def stale(org):
     """Hana's browser, signed in with her password and code nine hours ago (within the session's ten hours). The
     records are moved back from now, whatever the hour, so the session itself stays live."""
     hana = org["hana"].user
-    client = factories.sign_in(Client(), hana)
-    session = client.session
-    then = time.time() - 9 * 3600
-    totp = Authenticator.objects.get(user=hana, type=Authenticator.Type.TOTP)
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": then, "email": hana.email},
-        {"method": "mfa", "at": then, "id": totp.pk, "type": totp.type},
-    ]
-    session["_portal_started"] = int(then)
-    session.save()
-    return client
+    return factories.signed_in_hours_ago(factories.sign_in(Client(), hana), hana, 9)
 
 
 def _role_changes(org):
