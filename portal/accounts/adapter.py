@@ -57,6 +57,13 @@ class AccountAdapter(DefaultAccountAdapter):
             "to sign in straight away."
         ),
         "left_organisation": leavers.MESSAGE,
+        # allauth's own say what is wrong, not what to do (WCAG 3.3.3): "Incorrect password.", "Please type your
+        # current password.", "The email address and/or password you specified are not correct."
+        "email_password_mismatch": (
+            "The email address or password is not right. Check both, or reset your password if you have forgotten it"
+        ),
+        "enter_current_password": "Your current password is not right. Enter the password you sign in with now",
+        "incorrect_password": "That password is not right. Enter the password you sign in with",
     }
 
     def is_open_for_signup(self, request):

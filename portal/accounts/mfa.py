@@ -86,6 +86,11 @@ class MFAAdapter(DefaultMFAAdapter):
             "app before you turn it off"
         ),
         "cannot_generate_recovery_codes": "Set up an authenticator app before you make recovery codes",
+        # allauth's is "Incorrect code.": what is wrong, not what to do (WCAG 3.3.3). A code is refused when mistyped,
+        # out of date (the app shows a new one every 30 seconds) or used already.
+        "incorrect_code": (
+            "That code is not right, or has been used already. Enter the 6-digit code your authenticator app shows now"
+        ),
     }
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:

@@ -31,7 +31,7 @@ def _password_is(user, password: str) -> bool:
 def test_wrong_current_passwords_count_towards_the_sign_in_limit(person):
     client = factories.sign_in(Client(), person)
     for _ in range(5):
-        assert "Please type your current password" in _change(client, "wrong guess").content.decode()
+        assert "Your current password is not right" in _change(client, "wrong guess").content.decode()
     at_sign_in = Client().post(
         "/accounts/login/", {"login": person.email, "password": factories.PASSWORD}, REMOTE_ADDR=ADDRESS
     )
