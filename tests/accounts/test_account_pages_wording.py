@@ -93,7 +93,10 @@ def test_a_wrong_current_password_is_named_in_the_error_summary(client, person):
     )
     html = response.content.decode()
     assert "<title>Error: Change your password" in html
-    assert '<li><a href="#id_oldpassword">Your current password is not right. Enter the password you sign in with now</a></li>' in html
+    assert (
+        '<li><a href="#id_oldpassword">'
+        "Your current password is not right. Enter the password you sign in with now</a></li>" in html
+    )
     assert '<label class="nhsuk-label" for="id_oldpassword">Your current password</label>' in html
     assert person.check_password(factories.PASSWORD)
 
