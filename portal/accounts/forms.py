@@ -4,6 +4,7 @@ module's (sso, password_reset, ratelimits) or allauth's."""
 
 from allauth.account import forms as account_forms
 from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
+from django import forms
 
 from portal.lib.forms import NamedRequiredMessages
 
@@ -13,6 +14,7 @@ EMAIL = "Enter your email address"
 PASSWORD = "Enter your password"  # noqa: S105 (the message asking for one, not a password)
 NEW_PASSWORDS = {"password1": "Enter a new password", "password2": "Enter the new password again"}
 CODE = "Enter the 6-digit code from your authenticator app, or one of your recovery codes"
+SETUP_WRONG_CODE = "That code is not right. Enter the 6-digit code your authenticator app shows now"
 
 
 class LoginForm(NamedRequiredMessages, sso.LoginForm):
@@ -57,3 +59,11 @@ class ActivateTOTPForm(NamedRequiredMessages, AllauthActivateTOTPForm):
     """Setting up an app: only a code from the app proves it was set up (recovery codes are made after)."""
 
     required_messages = {"code": "Enter the 6-digit code from your authenticator app"}
+
+    def clean_code(self) -> str:
+        try:
+            return super().clean_code()
+        except forms.ValidationError as error:
+            if error.code != "incorrect_code":
+                raise
+            raise forms.ValidationError(SETUP_WRONG_CODE, code=error.code) from error

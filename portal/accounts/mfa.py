@@ -87,9 +87,11 @@ class MFAAdapter(DefaultMFAAdapter):
         ),
         "cannot_generate_recovery_codes": "Set up an authenticator app before you make recovery codes",
         # allauth's is "Incorrect code.": what is wrong, not what to do (WCAG 3.3.3). A code is refused when mistyped,
-        # out of date (the app shows a new one every 30 seconds) or used already.
+        # out of date (the app shows a new one every 30 seconds) or used already; the boxes asking for one take a
+        # recovery code too (setting up an app, which does not, says its own: forms.ActivateTOTPForm).
         "incorrect_code": (
-            "That code is not right, or has been used already. Enter the 6-digit code your authenticator app shows now"
+            "That code is not right, or has been used already. Enter the 6-digit code your authenticator app shows "
+            "now, or a recovery code you have not used"
         ),
     }
 

@@ -9,7 +9,11 @@ from django.test import Client
 
 from tests import factories
 
-WRONG_CODE = "That code is not right, or has been used already. Enter the 6-digit code your authenticator app shows now"
+WRONG_CODE = (
+    "That code is not right, or has been used already. Enter the 6-digit code your authenticator app shows now, or a "
+    "recovery code you have not used"
+)
+SETUP_WRONG_CODE = "That code is not right. Enter the 6-digit code your authenticator app shows now"
 
 
 @pytest.fixture
@@ -33,10 +37,11 @@ def test_a_wrong_code_at_sign_in_and_when_confirming_says_to_enter_the_one_shown
     assert WRONG_CODE in _page(signed_in.post("/accounts/2fa/reauthenticate/", {"code": "000000"}))
 
 
-def test_a_wrong_code_when_setting_up_an_app_says_the_same(person):
+def test_a_wrong_code_when_setting_up_an_app_says_to_enter_the_one_it_shows_now(person):
     browser = factories.sign_in(Client(), person)
     assert browser.get("/accounts/2fa/totp/activate/").status_code == 200
-    assert WRONG_CODE in _page(browser.post("/accounts/2fa/totp/activate/", {"code": "000000"}))
+    page = _page(browser.post("/accounts/2fa/totp/activate/", {"code": "000000"}))
+    assert f'<a href="#id_code">{SETUP_WRONG_CODE}</a>' in page  # no recovery codes yet: they are made with the app
 
 
 def test_a_wrong_password_when_confirming_it_is_you_says_which_password(person):
