@@ -183,6 +183,10 @@ class AccountAdapter(DefaultAccountAdapter):
                 "when": timezone.localtime(),
                 "client_ip": client_address(self.request),
                 "reset_url": portal_url(reverse("account_reset_password")),
+                # With password sign-in off, the reset page sets only a superuser's password: the others are told
+                # to change their single sign-on's (mfa/email/if_it_was_not_you.txt).
+                "password_reset_works": sso.password_login_enabled() or user.is_superuser,
+                "sso_name": sso.provider_name(),
                 "service_name": settings.PORTAL_SERVICE_NAME,
                 **(context or {}),
             },

@@ -43,7 +43,7 @@ from django.utils import timezone
 
 from portal.lib.links import portal_url
 
-from . import leavers
+from . import leavers, sso
 
 log = logging.getLogger(__name__)
 
@@ -164,9 +164,7 @@ def warn_account_holder(request, *, email: str = "", user=None, second_step: boo
             "client_ip": get_ip(request),
             "reset_url": portal_url(reverse("account_reset_password")),
             "service_name": settings.PORTAL_SERVICE_NAME,
-            "sso_name": next(
-                (app.get("name") for app in settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]), ""
-            ),
+            "sso_name": sso.provider_name(),
         },
     )
 

@@ -274,6 +274,11 @@ def password_login_enabled() -> bool:
     return bool(getattr(settings, "PORTAL_PASSWORD_LOGIN", True))
 
 
+def provider_name() -> str:
+    """The single sign-on's name as the sign-in page shows it ("NHS mail", say), or "" with none set up."""
+    return next((app.get("name") or "" for app in settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]), "")
+
+
 class PasswordSwitchBackend(BaseBackend):
     """First in AUTHENTICATION_BACKENDS: with PORTAL_PASSWORD_LOGIN off, stops every password sign-in but a
     superuser's, whichever form it comes through (the portal's sign-in page, the Wagtail admin's own /cms/login/,
