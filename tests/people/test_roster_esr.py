@@ -223,15 +223,6 @@ def test_the_sign_in_email_of_someone_with_hr_rights_is_never_changed(teams):
     assert "has HR or editor rights" in reason
 
 
-@pytest.fixture
-def hr_client(client, user_factory):
-    user = user_factory()
-    user.groups.add(hr_group())
-    factories.with_mfa(user)
-    factories.sign_in(client, user)
-    return client
-
-
 def test_the_apply_form_asks_for_the_confirmation(hr_client, teams):
     roster_apply(plan_roster(esr_file(esr_row("1001", "Grace", "Jones", teams["comms"]))))
     data = esr_file(esr_row("1001", "Tom", "Price", teams["comms"], email="tom.price@example.nhs.uk"))
