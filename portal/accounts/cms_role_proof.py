@@ -21,7 +21,8 @@ from wagtail import hooks
 AFTER_THE_REFUSALS = 100  # hooks run in `order`; the refusals are at the default, 0
 
 
-def _posted_groups(request) -> set[int]:
+def posted_groups(request) -> set[int]:
+    """The groups the user editor or new-user form posted, by id (anything else in the list is not a group's)."""
     return {int(value) for value in request.POST.getlist("groups") if value.isascii() and value.isdigit()}
 
 
@@ -39,13 +40,13 @@ def confirm_before_changing_roles(request, user):
         return
     held = set(user.groups.values_list("pk", flat=True))
     box_changed = user != request.user and _administrator_ticked(request) != user.is_superuser  # not on their own
-    if box_changed or _posted_groups(request) != held:
+    if box_changed or posted_groups(request) != held:
         ask_if_not_just_confirmed(request)
 
 
 @hooks.register("before_create_user", order=AFTER_THE_REFUSALS)
 def confirm_before_a_new_account_with_roles(request):
-    if request.method == "POST" and (_administrator_ticked(request) or _posted_groups(request)):
+    if request.method == "POST" and (_administrator_ticked(request) or posted_groups(request)):
         ask_if_not_just_confirmed(request)
 
 

@@ -11,6 +11,7 @@ from portal.lib.page_privacy import second_factor_owed, waits_on_second_factor
 from portal.people.hr_roles import hr_officers_closing_leaves_none
 from portal.people.roles import HR_GROUP
 
+from .cms_role_proof import posted_groups
 from .deletion import account_deletion_refusals, account_deletion_refused_message
 from .mfa import prove_second_factor
 
@@ -256,10 +257,6 @@ def _not_their_own_refused(request, names: list[str]) -> None:
     )
 
 
-def _posted_groups(request) -> set[int]:
-    return {int(value) for value in request.POST.getlist("groups") if value.isascii() and value.isdigit()}
-
-
 @hooks.register("before_edit_user")
 def refuse_groups_the_editor_is_not_in(request, user):
     """A delegated account manager (the users permissions, not a superuser) gives and takes away only the groups they
@@ -267,7 +264,7 @@ def refuse_groups_the_editor_is_not_in(request, user):
     permissions than they hold, the account permissions of a group they were never given among them."""
     if request.method != "POST":
         return None
-    names = _groups_not_their_own(request, _posted_groups(request), set(user.groups.values_list("pk", flat=True)))
+    names = _groups_not_their_own(request, posted_groups(request), set(user.groups.values_list("pk", flat=True)))
     if not names:
         return None
     _not_their_own_refused(request, names)
@@ -278,7 +275,7 @@ def refuse_groups_the_editor_is_not_in(request, user):
 def refuse_a_new_account_groups_the_maker_is_not_in(request):
     if request.method != "POST":
         return None
-    names = _groups_not_their_own(request, _posted_groups(request), set())
+    names = _groups_not_their_own(request, posted_groups(request), set())
     if not names:
         return None
     _not_their_own_refused(request, names)

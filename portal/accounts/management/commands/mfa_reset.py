@@ -18,7 +18,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("email", help="The address the account signs in with: the person's work email.")
         parser.add_argument("--apply", action="store_true", help="Remove them (without it, nothing changes).")
-        parser.add_argument("--reason", help="Why, for the audit log: the service desk's call number, for example.")
+        parser.add_argument(
+            "--reason",
+            help="Why: the service desk's call number, for example. It goes in the audit log and, word for word, in "
+            "the email to the person, so that they can match it to their call: write nothing you would not show them.",
+        )
 
     def handle(self, *args, email, apply, reason, **options):
         with failure_told("Removing the second factor", kept=NOTHING_CHANGED, traceback=options["traceback"]):
